@@ -1,0 +1,150 @@
+/* alloc.c - allocator hook with fault injection and a tensor-memory cap. */
+#include "core/alloc.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_llong fail_after;   /* 0 = off */
+static atomic_llong alloc_count;
+static atomic_llong alloc_live;
+static atomic_llong data_in_use;
+static atomic_llong mem_limit;
+
+static int should_fail(void)
+{
+    atomic_fetch_add(&alloc_count, 1);
+    long long f = atomic_load(&fail_after);
+    if (f > 0) {
+        long long left = atomic_fetch_sub(&fail_after, 1);
+        if (left == 1)
+            return 1;
+    }
+    return 0;
+}
+
+void *pts_malloc(size_t n)
+{
+    if (should_fail())
+        return NULL;
+    void *p = malloc(n ? n : 1);
+    if (p)
+        atomic_fetch_add(&alloc_live, 1);
+    return p;
+}
+
+void *pts_calloc(size_t n, size_t size)
+{
+    size_t total;
+    if (pts_mul_overflow_size(n, size, &total))
+        return NULL;
+    if (should_fail())
+        return NULL;
+    void *p = calloc(total ? total : 1, 1);
+    if (p)
+        atomic_fetch_add(&alloc_live, 1);
+    return p;
+}
+
+void *pts_realloc(void *p, size_t n)
+{
+    if (!p)
+        return pts_malloc(n);
+    if (should_fail())
+        return NULL;
+    return realloc(p, n ? n : 1);
+}
+
+void pts_free(void *p)
+{
+    if (!p)
+        return;
+    atomic_fetch_sub(&alloc_live, 1);
+    free(p);
+}
+
+char *pts_strndup(const char *s, size_t n)
+{
+    char *r = pts_malloc(n + 1);
+    if (!r)
+        return NULL;
+    memcpy(r, s, n);
+    r[n] = 0;
+    return r;
+}
+
+char *pts_strdup(const char *s) { return pts_strndup(s, strlen(s)); }
+
+void *pts_data_alloc(size_t nbytes)
+{
+    long long lim = atomic_load(&mem_limit);
+    if (lim > 0) {
+        long long now = atomic_fetch_add(&data_in_use, (long long)nbytes);
+        if (now + (long long)nbytes > lim) {
+            atomic_fetch_sub(&data_in_use, (long long)nbytes);
+            return NULL;
+        }
+    } else {
+        atomic_fetch_add(&data_in_use, (long long)nbytes);
+    }
+    if (should_fail()) {
+        atomic_fetch_sub(&data_in_use, (long long)nbytes);
+        return NULL;
+    }
+    size_t rounded = (nbytes + 63) & ~(size_t)63;
+    if (rounded < nbytes) { /* overflow */
+        atomic_fetch_sub(&data_in_use, (long long)nbytes);
+        return NULL;
+    }
+    void *p = aligned_alloc(64, rounded ? rounded : 64);
+    if (!p) {
+        atomic_fetch_sub(&data_in_use, (long long)nbytes);
+        return NULL;
+    }
+    atomic_fetch_add(&alloc_live, 1);
+    return p;
+}
+
+void pts_data_free(void *p, size_t nbytes)
+{
+    if (!p)
+        return;
+    atomic_fetch_sub(&data_in_use, (long long)nbytes);
+    atomic_fetch_sub(&alloc_live, 1);
+    free(p);
+}
+
+pts_status pts_err_nomem(const char *what, size_t nbytes)
+{
+    long long lim = atomic_load(&mem_limit);
+    if (lim > 0)
+        return pts_err_set(PTS_ERR_NOMEM,
+                           "out of memory allocating %zu bytes for %s (memory limit %lld bytes, %lld in use)",
+                           nbytes, what, lim, (long long)atomic_load(&data_in_use));
+    return pts_err_set(PTS_ERR_NOMEM, "out of memory allocating %zu bytes for %s", nbytes, what);
+}
+
+int pts_mul_overflow_size(size_t a, size_t b, size_t *out)
+{
+    if (a != 0 && b > SIZE_MAX / a)
+        return 1;
+    *out = a * b;
+    return 0;
+}
+
+int pts_mul_overflow_i64(int64_t a, int64_t b, int64_t *out)
+{
+    return __builtin_mul_overflow(a, b, out);
+}
+
+int pts_add_overflow_i64(int64_t a, int64_t b, int64_t *out)
+{
+    return __builtin_add_overflow(a, b, out);
+}
+
+void pts_set_memory_limit(int64_t bytes) { atomic_store(&mem_limit, bytes < 0 ? 0 : bytes); }
+int64_t pts_get_memory_limit(void) { return atomic_load(&mem_limit); }
+int64_t pts_data_bytes_in_use(void) { return atomic_load(&data_in_use); }
+void pts_alloc_fail_after(int64_t n) { atomic_store(&fail_after, n < 0 ? 0 : n); }
+int64_t pts_alloc_count(void) { return atomic_load(&alloc_count); }
+int64_t pts_alloc_live(void) { return atomic_load(&alloc_live); }

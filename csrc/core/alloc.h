@@ -1,0 +1,48 @@
+/* alloc.h - the one allocator hook of pyts.
+ *
+ * All heap memory of the core goes through these functions so that tests can
+ * inject failures (fail the Nth allocation) and so that tensor memory can be
+ * capped (pts_set_memory_limit).  They never abort: they return NULL, and the
+ * caller turns that into PTS_ERR_NOMEM (pts_err_nomem()).
+ */
+#ifndef PTS_CORE_ALLOC_H
+#define PTS_CORE_ALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+void *pts_malloc(size_t n);
+/* Overflow-checked n*size, zeroed. */
+void *pts_calloc(size_t n, size_t size);
+void *pts_realloc(void *p, size_t n);
+void pts_free(void *p);
+char *pts_strdup(const char *s);
+char *pts_strndup(const char *s, size_t n);
+
+/* Tensor data: 64-byte aligned, counted against the memory limit. */
+void *pts_data_alloc(size_t nbytes);
+void pts_data_free(void *p, size_t nbytes);
+
+/* Returns PTS_ERR_NOMEM with a message naming what could not be allocated. */
+pts_status pts_err_nomem(const char *what, size_t nbytes);
+
+/* Overflow-safe arithmetic: return 0 on success, nonzero on overflow. */
+int pts_mul_overflow_size(size_t a, size_t b, size_t *out);
+int pts_mul_overflow_i64(int64_t a, int64_t b, int64_t *out);
+int pts_add_overflow_i64(int64_t a, int64_t b, int64_t *out);
+
+/* Memory limit on tensor data in bytes (0 = none). */
+void pts_set_memory_limit(int64_t bytes);
+int64_t pts_get_memory_limit(void);
+int64_t pts_data_bytes_in_use(void);
+
+/* Fault injection for tests: the Nth allocation from now fails (1 = the next
+ * one); 0 disables.  pts_alloc_count() counts allocations since start. */
+void pts_alloc_fail_after(int64_t n);
+int64_t pts_alloc_count(void);
+/* Live allocations (malloc-style + data) - for leak checks in tests. */
+int64_t pts_alloc_live(void);
+
+#endif

@@ -1,0 +1,63 @@
+/* args.h - reading kernel arguments (borrowed pts_values) and returning
+ * results.  Kernels get exactly the schema's arguments, defaults filled, so
+ * these only convert; the registry has already checked the types. */
+#ifndef PTS_OPS_ARGS_H
+#define PTS_OPS_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "tensor/tensor.h"
+#include "value/value.h"
+
+#define PTS_ARG_TENSOR(v) ((pts_tensor *)(v).u.o)
+#define PTS_ARG_IS_NONE(v) ((v).tag == PTS_T_NONE)
+
+/* int / SymInt / bool-as-int */
+static inline int64_t pts_arg_int(pts_value v) { return v.tag == PTS_T_BOOL ? (int64_t)v.u.b : v.tag == PTS_T_FLOAT ? (int64_t)v.u.f : v.u.i; }
+/* float, or int/bool converted */
+static inline double pts_arg_double(pts_value v)
+{
+    return v.tag == PTS_T_FLOAT ? v.u.f : v.tag == PTS_T_BOOL ? (double)v.u.b : v.tag == PTS_T_INT ? (double)v.u.i : v.tag == PTS_T_COMPLEX ? v.u.c[0] : 0.0;
+}
+static inline bool pts_arg_bool(pts_value v) { return v.tag == PTS_T_BOOL ? v.u.b : v.u.i != 0; }
+static inline bool pts_arg_scalar_is_float(pts_value v) { return v.tag == PTS_T_FLOAT; }
+
+/* int[] / int[N] (a single int is broadcast to n_expected when n_expected > 0).
+ * Writes at most `cap` values into out, the count into *n.  Error if longer. */
+static inline pts_status pts_arg_int_list(pts_value v, int64_t *out, int cap, int *n, int n_expected, const char *argname)
+{
+    if (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL) {
+        int k = n_expected > 0 ? n_expected : 1;
+        if (k > cap)
+            return pts_err_set(PTS_ERR_VALUE, "argument '%s' has too many elements", argname);
+        for (int i = 0; i < k; i++)
+            out[i] = pts_arg_int(v);
+        *n = k;
+        return PTS_OK;
+    }
+    if (v.tag != PTS_T_LIST && v.tag != PTS_T_TUPLE)
+        return pts_err_set(PTS_ERR_TYPE, "argument '%s' must be a list of ints, not %s", argname, pts_tag_name((pts_tag)v.tag));
+    int64_t len = v.tag == PTS_T_LIST ? PTS_LIST(v)->len : PTS_TUPLE(v)->len;
+    pts_value *items = v.tag == PTS_T_LIST ? PTS_LIST(v)->items : PTS_TUPLE(v)->items;
+    if (len > cap)
+        return pts_err_set(PTS_ERR_VALUE, "argument '%s' has %lld elements (at most %d supported)", argname, (long long)len, cap);
+    for (int64_t i = 0; i < len; i++) {
+        if (items[i].tag != PTS_T_INT && items[i].tag != PTS_T_BOOL)
+            return pts_err_set(PTS_ERR_TYPE, "argument '%s' element %lld must be an int, not %s", argname, (long long)i, pts_tag_name((pts_tag)items[i].tag));
+        out[i] = pts_arg_int(items[i]);
+    }
+    *n = (int)len;
+    if (n_expected > 0 && len == 1 && n_expected > 1) { /* int[2] given [k] */
+        for (int i = 1; i < n_expected; i++)
+            out[i] = out[0];
+        *n = n_expected;
+    }
+    return PTS_OK;
+}
+
+/* Return a tensor result (steals t). */
+static inline pts_value pts_ret_tensor(pts_tensor *t) { return pts_obj_value(&t->hdr); }
+
+#endif

@@ -1,0 +1,16 @@
+/* families.h - the list of operator families, one X-macro line each.
+ * Each family file csrc/ops/<dir>/<name>.c defines
+ *     const pts_op_def pts_ops_<name>[] = { PTS_OP(...), ..., {NULL, NULL} };
+ * and the registry walks this list at start-up. */
+PTS_FAMILY(prim)        /* csrc/ops/prim.c: non-tensor aten/prim ops (numbers, str, list, dict) */
+PTS_FAMILY(elementwise) /* csrc/ops/elementwise.c: unary/binary math, compare, logical, where, clamp */
+PTS_FAMILY(reduce)      /* csrc/ops/reduce.c */
+PTS_FAMILY(shape)       /* csrc/ops/shape.c: views, cat/stack/split, flip/roll */
+PTS_FAMILY(index)       /* csrc/ops/index.c */
+PTS_FAMILY(create)      /* csrc/ops/create.c: zeros/ones/full/arange/..., to/type_as */
+PTS_FAMILY(linalg)      /* csrc/ops/nn/linalg.c: mm/bmm/matmul/addmm/linear (OpenBLAS) */
+PTS_FAMILY(conv)        /* csrc/ops/nn/conv.c */
+PTS_FAMILY(pool)        /* csrc/ops/nn/pool.c */
+PTS_FAMILY(norm)        /* csrc/ops/nn/norm.c */
+PTS_FAMILY(activation)  /* csrc/ops/nn/activation.c */
+PTS_FAMILY(resample)    /* csrc/ops/nn/resample.c: upsample/interpolate, pad */

@@ -1,0 +1,277 @@
+/* module.c - the pyts._C extension module: init, exceptions, load(),
+ * call_op() and the thread / memory settings.  The only layer (with the
+ * other files of csrc/python/) that includes Python.h or NumPy headers. */
+#include "python/pyconv.h"
+
+#define PY_ARRAY_UNIQUE_SYMBOL pyts_ARRAY_API
+#include <numpy/arrayobject.h>
+
+#include "core/alloc.h"
+#include "interp/loader.h"
+#include "ops/registry.h"
+#include "tensor/parallel.h"
+
+#define PYTS_VERSION "0.1.0"
+
+PyObject *pyts_Error, *pyts_LoadError, *pyts_ScriptError, *pyts_UnsupportedError, *pyts_ArgumentError,
+    *pyts_ExecutionError, *pyts_MemoryError;
+extern PyTypeObject *pyts_HandleType;
+extern PyType_Spec pyts_Object_spec, pyts_Handle_spec;
+PyObject *pyts_handle_new(pts_loaded *l);
+
+/* load(source, name=None): source is a path (str / os.PathLike) or a bytes-like object. */
+static PyObject *py_load(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    (void)self;
+    static char *kw[] = {"source", "name", NULL};
+    PyObject *src;
+    const char *name = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|z", kw, &src, &name))
+        return NULL;
+    pts_loaded *l = NULL;
+    pts_status st;
+    if (PyObject_CheckBuffer(src)) {
+        Py_buffer view;
+        if (PyObject_GetBuffer(src, &view, PyBUF_SIMPLE) < 0)
+            return NULL;
+        Py_BEGIN_ALLOW_THREADS
+        st = pts_load_buffer(view.buf, (size_t)view.len, name, &l);
+        Py_END_ALLOW_THREADS
+        PyBuffer_Release(&view);
+    } else {
+        PyObject *path = NULL;
+        if (!PyUnicode_FSConverter(src, &path))
+            return NULL;
+        const char *p = PyBytes_AS_STRING(path);
+        Py_BEGIN_ALLOW_THREADS
+        st = pts_load_file(p, &l);
+        Py_END_ALLOW_THREADS
+        Py_DECREF(path);
+    }
+    if (st)
+        return pyts_raise(st);
+    return pyts_handle_new(l);
+}
+
+/* call_op(name, *args, **kwargs): run one registered op (tests, op parity). */
+static PyObject *py_call_op(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    (void)self;
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    if (n < 1 || !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
+        PyErr_SetString(PyExc_TypeError, "call_op(name, *args, **kwargs): name must be a str");
+        return NULL;
+    }
+    pts_status st = pts_ops_init();
+    if (st)
+        return pyts_raise(st);
+    const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, 0));
+    if (!name)
+        return NULL;
+    const pts_op *op = pts_ops_find(name);
+    if (!op) {
+        PyErr_Format(pyts_UnsupportedError, "operator %s is not registered in pyts", name);
+        return NULL;
+    }
+    Py_ssize_t npos = n - 1, nkw = kwargs ? PyDict_Size(kwargs) : 0;
+    PyObject *result = NULL;
+    pts_value *pos = PyMem_Calloc((size_t)(npos + nkw + op->schema.nrets + 1), sizeof(pts_value));
+    const char **kwn = PyMem_Calloc((size_t)nkw + 1, sizeof(char *));
+    if (!pos || !kwn) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    pts_value *kwv = pos + npos;
+    pts_value *rets = kwv + nkw;
+    Py_ssize_t got = 0, gotkw = 0;
+    for (; got < npos; got++)
+        if (pyts_from_python(PyTuple_GET_ITEM(args, got + 1), &pos[got]) < 0)
+            goto done;
+    if (kwargs) {
+        PyObject *k, *v;
+        Py_ssize_t it = 0;
+        while (PyDict_Next(kwargs, &it, &k, &v)) {
+            kwn[gotkw] = PyUnicode_AsUTF8(k);
+            if (!kwn[gotkw] || pyts_from_python(v, &kwv[gotkw]) < 0)
+                goto done;
+            gotkw++;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    st = pts_ops_call(op, (int)npos, pos, (int)nkw, kwn, kwv, rets);
+    Py_END_ALLOW_THREADS
+    if (st) {
+        pyts_raise(st);
+        goto done;
+    }
+    if (op->schema.nrets == 1) {
+        result = pyts_to_python(rets[0]);
+    } else {
+        result = PyTuple_New(op->schema.nrets);
+        for (int i = 0; result && i < op->schema.nrets; i++) {
+            PyObject *x = pyts_to_python(rets[i]);
+            if (!x) {
+                Py_CLEAR(result);
+                break;
+            }
+            PyTuple_SET_ITEM(result, i, x);
+        }
+    }
+    for (int i = 0; i < op->schema.nrets; i++)
+        pts_value_release(rets[i]);
+done:
+    if (pos) {
+        for (Py_ssize_t i = 0; i < got; i++)
+            pts_value_release(pos[i]);
+        for (Py_ssize_t i = 0; i < gotkw; i++)
+            pts_value_release(kwv[i]);
+    }
+    PyMem_Free(pos);
+    PyMem_Free(kwn);
+    return result;
+}
+
+static PyObject *py_supported_ops(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    pts_status st = pts_ops_init();
+    if (st)
+        return pyts_raise(st);
+    int n = pts_ops_count();
+    PyObject *r = PyList_New(n);
+    for (int i = 0; r && i < n; i++) {
+        PyObject *s = PyUnicode_FromString(pts_ops_at(i)->schema.text);
+        if (!s) {
+            Py_DECREF(r);
+            return NULL;
+        }
+        PyList_SET_ITEM(r, i, s);
+    }
+    return r;
+}
+
+static PyObject *py_set_num_threads(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    if (n < 1) {
+        PyErr_SetString(PyExc_ValueError, "set_num_threads: n must be >= 1");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    pts_set_num_threads((int)n);
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_get_num_threads(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    return PyLong_FromLong(pts_get_num_threads());
+}
+
+static PyObject *py_set_memory_limit(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    long long n = arg == Py_None ? 0 : PyLong_AsLongLong(arg);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    pts_set_memory_limit(n);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_memory_stats(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    return Py_BuildValue("{s:L,s:L,s:L,s:L}", "data_bytes", (long long)pts_data_bytes_in_use(), "limit",
+                         (long long)pts_get_memory_limit(), "live_allocations", (long long)pts_alloc_live(),
+                         "allocations", (long long)pts_alloc_count());
+}
+
+static PyObject *py_fail_after(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    long long n = PyLong_AsLongLong(arg);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    pts_alloc_fail_after(n);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"load", (PyCFunction)(void (*)(void))py_load, METH_VARARGS | METH_KEYWORDS, "load(source, name=None) -> Handle"},
+    {"call_op", (PyCFunction)(void (*)(void))py_call_op, METH_VARARGS | METH_KEYWORDS,
+     "call_op(name, *args, **kwargs): run one registered op"},
+    {"supported_ops", py_supported_ops, METH_NOARGS, "schema strings of every registered op"},
+    {"set_num_threads", py_set_num_threads, METH_O, "set the size of pyts's thread pool"},
+    {"get_num_threads", py_get_num_threads, METH_NOARGS, "size of pyts's thread pool"},
+    {"set_memory_limit", py_set_memory_limit, METH_O, "cap on tensor memory in bytes (None or 0: no cap)"},
+    {"memory_stats", py_memory_stats, METH_NOARGS, "allocator counters"},
+    {"_fail_allocation_after", py_fail_after, METH_O, "test hook: the Nth allocation from now fails (0: off)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static int add_exception(PyObject *m, PyObject **slot, const char *name, PyObject *bases, const char *doc)
+{
+    *slot = PyErr_NewExceptionWithDoc(name, doc, bases, NULL);
+    if (!*slot)
+        return -1;
+    const char *dot = strrchr(name, '.');
+    Py_INCREF(*slot);
+    return PyModule_AddObject(m, dot + 1, *slot);
+}
+
+static int exec_module(PyObject *m)
+{
+    if (_import_array() < 0)
+        return -1;
+    if (add_exception(m, &pyts_Error, "pyts.Error", NULL, "Base class of every pyts error.") < 0)
+        return -1;
+    if (add_exception(m, &pyts_LoadError, "pyts.LoadError", pyts_Error,
+                      "The archive cannot be read: its message names the entry and byte offset.") < 0 ||
+        add_exception(m, &pyts_ScriptError, "pyts.ScriptError", pyts_Error,
+                      "The model raised (raise / assert); carries its message and TorchScript traceback.") < 0 ||
+        add_exception(m, &pyts_UnsupportedError, "pyts.UnsupportedOperatorError", pyts_Error,
+                      "The model calls an operator or construct pyts does not implement.") < 0 ||
+        add_exception(m, &pyts_ExecutionError, "pyts.ExecutionError", pyts_Error,
+                      "A method failed while running (bad shapes, indices, values).") < 0)
+        return -1;
+    PyObject *b = PyTuple_Pack(2, pyts_Error, PyExc_TypeError);
+    if (!b || add_exception(m, &pyts_ArgumentError, "pyts.ArgumentError", b,
+                            "Wrong argument count or types for a method or op.") < 0)
+        return -1;
+    Py_DECREF(b);
+    b = PyTuple_Pack(2, pyts_Error, PyExc_MemoryError);
+    if (!b || add_exception(m, &pyts_MemoryError, "pyts.OutOfMemoryError", b,
+                            "An allocation failed or the memory limit was reached.") < 0)
+        return -1;
+    Py_DECREF(b);
+    pyts_ObjectType = (PyTypeObject *)PyType_FromSpec(&pyts_Object_spec);
+    pyts_HandleType = (PyTypeObject *)PyType_FromSpec(&pyts_Handle_spec);
+    if (!pyts_ObjectType || !pyts_HandleType)
+        return -1;
+    Py_INCREF(pyts_ObjectType);
+    Py_INCREF(pyts_HandleType);
+    if (PyModule_AddObject(m, "Object", (PyObject *)pyts_ObjectType) < 0 ||
+        PyModule_AddObject(m, "Handle", (PyObject *)pyts_HandleType) < 0)
+        return -1;
+    if (PyModule_AddStringConstant(m, "__version__", PYTS_VERSION) < 0)
+        return -1;
+    return 0;
+}
+
+static PyModuleDef_Slot module_slots[] = {
+    {Py_mod_exec, exec_module},
+    {0, NULL},
+};
+
+static struct PyModuleDef moduledef = {
+    PyModuleDef_HEAD_INIT, "pyts._C", "The pyts C engine.", 0, module_methods, module_slots, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__C(void) { return PyModuleDef_Init(&moduledef); }

@@ -1,0 +1,222 @@
+/* value.h - the tagged value and the refcounted heap objects under it.
+ *
+ * One pts_value holds anything TorchScript can hold: None, bool, int (int64),
+ * float (double), complex, str, Tensor, List, Tuple, Dict, Object (module or
+ * class instance), Device, enum member, future, function, type, and the
+ * "uninitialized" placeholder.  Scalars live inline; everything else is a
+ * pts_obj with an atomic refcount and a destroy function.
+ *
+ * Ownership rules, everywhere in pyts:
+ *  - a function documented "returns a new reference" hands the caller one
+ *    reference, to be released with pts_value_release / pts_obj_release;
+ *  - "borrows" means the callee neither keeps nor releases the reference;
+ *  - "steals" means the callee takes over the caller's reference (also on
+ *    failure, unless documented otherwise).
+ */
+#ifndef PTS_VALUE_VALUE_H
+#define PTS_VALUE_VALUE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+typedef enum pts_tag {
+    PTS_T_NONE = 0,
+    PTS_T_BOOL,
+    PTS_T_INT,
+    PTS_T_FLOAT,
+    PTS_T_COMPLEX,
+    PTS_T_DEVICE,   /* inline: u.dev */
+    PTS_T_UNINIT,   /* uninitialized(T) placeholder */
+    /* heap objects from here on (u.o) */
+    PTS_T_STR,
+    PTS_T_TENSOR,
+    PTS_T_STORAGE,  /* only inside the unpickler */
+    PTS_T_LIST,
+    PTS_T_TUPLE,
+    PTS_T_DICT,
+    PTS_T_OBJECT,   /* module / class instance */
+    PTS_T_ENUM,     /* enum member */
+    PTS_T_FUTURE,
+    PTS_T_FUNC,     /* function / method reference (interp) */
+    PTS_T_TYPE,     /* a type used as a value (isinstance, annotate, Cls) */
+    PTS_T_OPAQUE    /* anything else owned by a module (pickle globals...) */
+} pts_tag;
+
+#define PTS_TAG_IS_HEAP(t) ((t) >= PTS_T_STR)
+
+/* Device: type 0 = cpu, 1 = cuda, 2 = mkldnn, ... (c10 DeviceType); index -1 = none. */
+typedef struct pts_device {
+    int16_t type;
+    int16_t index;
+} pts_device;
+
+typedef struct pts_obj pts_obj;
+typedef void (*pts_destroy_fn)(pts_obj *o);
+
+struct pts_obj {
+    atomic_long refcnt;
+    pts_destroy_fn destroy; /* frees the object itself too */
+    uint16_t tag;           /* the pts_tag of values pointing here */
+    uint16_t flags;
+};
+
+typedef struct pts_value {
+    uint32_t tag;
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        double c[2]; /* complex: re, im */
+        pts_device dev;
+        pts_obj *o;
+    } u;
+} pts_value;
+
+/* Construct inline values. */
+static inline pts_value pts_none(void) { pts_value v; v.tag = PTS_T_NONE; v.u.i = 0; return v; }
+static inline pts_value pts_bool(bool b) { pts_value v; v.tag = PTS_T_BOOL; v.u.i = 0; v.u.b = b; return v; }
+static inline pts_value pts_int(int64_t i) { pts_value v; v.tag = PTS_T_INT; v.u.i = i; return v; }
+static inline pts_value pts_float(double f) { pts_value v; v.tag = PTS_T_FLOAT; v.u.f = f; return v; }
+static inline pts_value pts_complex(double re, double im) { pts_value v; v.tag = PTS_T_COMPLEX; v.u.c[0] = re; v.u.c[1] = im; return v; }
+static inline pts_value pts_device_value(int type, int index) { pts_value v; v.tag = PTS_T_DEVICE; v.u.i = 0; v.u.dev.type = (int16_t)type; v.u.dev.index = (int16_t)index; return v; }
+static inline pts_value pts_uninit(void) { pts_value v; v.tag = PTS_T_UNINIT; v.u.i = 0; return v; }
+/* Wrap a heap object; steals the reference. */
+static inline pts_value pts_obj_value(pts_obj *o) { pts_value v; v.tag = o->tag; v.u.o = o; return v; }
+
+void pts_obj_init(pts_obj *o, pts_tag tag, pts_destroy_fn destroy);
+static inline void pts_obj_retain(pts_obj *o) { atomic_fetch_add_explicit(&o->refcnt, 1, memory_order_relaxed); }
+void pts_obj_release(pts_obj *o); /* NULL-safe */
+
+static inline pts_value pts_value_retain(pts_value v)
+{
+    if (PTS_TAG_IS_HEAP(v.tag))
+        pts_obj_retain(v.u.o);
+    return v;
+}
+static inline void pts_value_release(pts_value v)
+{
+    if (PTS_TAG_IS_HEAP(v.tag))
+        pts_obj_release(v.u.o);
+}
+/* Release *v and set it to None. */
+static inline void pts_value_clear(pts_value *v)
+{
+    pts_value old = *v;
+    *v = pts_none();
+    pts_value_release(old);
+}
+
+const char *pts_tag_name(pts_tag t);
+
+/* ---- str ---------------------------------------------------------------- */
+typedef struct pts_str {
+    pts_obj hdr;
+    int64_t len;
+    uint64_t hash; /* 0 = not computed yet */
+    char data[];   /* NUL-terminated UTF-8 */
+} pts_str;
+
+/* Return a new reference, or NULL with PTS_ERR_NOMEM recorded. */
+pts_str *pts_str_new(const char *s, size_t n);
+pts_str *pts_str_from_cstr(const char *s);
+pts_status pts_value_str(const char *s, size_t n, pts_value *out); /* out: new ref */
+uint64_t pts_str_hash(pts_str *s);
+#define PTS_STR(v) ((pts_str *)(v).u.o)
+
+/* ---- tuple -------------------------------------------------------------- */
+typedef struct pts_tuple {
+    pts_obj hdr;
+    int64_t len;
+    struct pts_type *type; /* NULL, or a NamedTuple class type (owned ref) */
+    pts_value items[];     /* owned */
+} pts_tuple;
+
+/* New tuple with `len` None items. */
+pts_tuple *pts_tuple_new(int64_t len);
+#define PTS_TUPLE(v) ((pts_tuple *)(v).u.o)
+
+/* ---- list --------------------------------------------------------------- */
+typedef struct pts_list {
+    pts_obj hdr;
+    struct pts_type *elem; /* element type (owned ref), NULL = unknown/Any */
+    int64_t len, cap;
+    pts_value *items; /* owned */
+} pts_list;
+
+pts_list *pts_list_new(struct pts_type *elem /* borrowed, retained */, int64_t cap);
+/* Steals v (released on failure too). */
+pts_status pts_list_append(pts_list *l, pts_value v);
+#define PTS_LIST(v) ((pts_list *)(v).u.o)
+
+/* ---- dict (insertion ordered) -------------------------------------------- */
+typedef struct pts_dict_entry {
+    pts_value key, val;
+    uint64_t hash;
+    bool live;
+} pts_dict_entry;
+
+typedef struct pts_dict {
+    pts_obj hdr;
+    struct pts_type *key_type, *val_type; /* owned refs, may be NULL */
+    int64_t len;          /* live entries */
+    int64_t nentries, cap; /* entries used (incl. deleted) / allocated */
+    pts_dict_entry *entries;
+    int64_t *index; /* open addressing: entry index + 1, 0 = empty, -1 = tombstone */
+    int64_t index_cap;
+} pts_dict;
+
+pts_dict *pts_dict_new(struct pts_type *key_type, struct pts_type *val_type);
+/* Keys: str, int, bool, float, complex, Tensor (by identity), None, device.
+ * set steals key and val. */
+pts_status pts_dict_set(pts_dict *d, pts_value key, pts_value val);
+/* Borrowed pointer to the stored value or NULL. */
+pts_value *pts_dict_get(pts_dict *d, pts_value key);
+pts_value *pts_dict_get_str(pts_dict *d, const char *key);
+/* Remove; *out receives the value (new ref) if out != NULL. Returns 1 if found. */
+int pts_dict_remove(pts_dict *d, pts_value key, pts_value *out);
+#define PTS_DICT(v) ((pts_dict *)(v).u.o)
+/* Iterate live entries: for (i = 0; i < d->nentries; i++) if (d->entries[i].live) ... */
+
+/* ---- object (module / class instance) ------------------------------------ */
+typedef struct pts_object {
+    pts_obj hdr;
+    struct pts_class *cls; /* the class keeps its compilation unit alive */
+    int64_t nslots;
+    pts_value slots[]; /* owned; PTS_T_UNINIT until set */
+} pts_object;
+
+/* New object of `cls` (all slots uninit); retains the class's unit. */
+pts_object *pts_object_new(struct pts_class *cls);
+#define PTS_OBJECT(v) ((pts_object *)(v).u.o)
+
+/* ---- enum member --------------------------------------------------------- */
+typedef struct pts_enum {
+    pts_obj hdr;
+    struct pts_class *cls;
+    pts_str *name;
+    pts_value value;
+} pts_enum;
+
+/* ---- opaque (owned blob with a destroy callback) -------------------------- */
+typedef struct pts_opaque {
+    pts_obj hdr;
+    int kind;   /* user-defined discriminator */
+    void *ptr;
+    void (*free_ptr)(void *ptr);
+} pts_opaque;
+pts_opaque *pts_opaque_new(int kind, void *ptr, void (*free_ptr)(void *));
+
+/* ---- helpers -------------------------------------------------------------- */
+/* Structural equality for hashable values (dict keys, ==): str, ints, floats,
+ * bools, None, device; tensors and other objects by identity. */
+bool pts_value_key_equal(pts_value a, pts_value b);
+uint64_t pts_value_hash(pts_value v);
+
+/* Short human description for error messages: "int 3", "Tensor float32[2, 3]". */
+void pts_value_describe(pts_value v, char *buf, size_t cap);
+
+#endif

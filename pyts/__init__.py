@@ -1,0 +1,59 @@
+"""pyts: a TorchScript runtime written in C, without libtorch.
+
+    >>> import pyts
+    >>> m = pyts.load("traced_resnet_model.pt")
+    >>> m.state_dict()["fc.weight"].shape
+    (1000, 512)
+
+The engine is pyts._C; this package adds the Python-level Module API, the
+parity tester (pyts.testing) and the command line (python -m pyts).
+"""
+from . import _C
+from ._C import (
+    ArgumentError,
+    Error,
+    ExecutionError,
+    LoadError,
+    OutOfMemoryError,
+    ScriptError,
+    UnsupportedOperatorError,
+)
+from .module import Module, load
+
+__version__ = _C.__version__
+
+__all__ = [
+    "load",
+    "Module",
+    "Error",
+    "LoadError",
+    "ScriptError",
+    "UnsupportedOperatorError",
+    "ArgumentError",
+    "ExecutionError",
+    "OutOfMemoryError",
+    "supported_ops",
+    "set_num_threads",
+    "get_num_threads",
+    "set_memory_limit",
+    "__version__",
+]
+
+
+def supported_ops():
+    """Schema strings of every operator pyts implements, in registry order."""
+    return _C.supported_ops()
+
+
+def set_num_threads(n):
+    """Set the number of threads pyts's kernels use (one pool, owned by pyts)."""
+    _C.set_num_threads(int(n))
+
+
+def get_num_threads():
+    return _C.get_num_threads()
+
+
+def set_memory_limit(nbytes):
+    """Cap the tensor memory pyts may hold (bytes); None or 0 removes the cap."""
+    _C.set_memory_limit(nbytes)

@@ -1,0 +1,114 @@
+"""Command line: python -m pyts <command> ...
+
+    python -m pyts info model.pt          module tree, parameters, methods, ops, version
+    python -m pyts run model.pt --input ones:1,3,224,224
+                                          run forward (like the tutorial's example-app)
+"""
+import argparse
+import sys
+
+import numpy as np
+
+from . import Error, load
+
+
+def _fmt_bytes(n):
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return ("%d %s" % (n, unit)) if unit == "B" else ("%.1f %s" % (n, unit))
+        n /= 1024.0
+
+
+def _tree(mod, name, depth, out, max_depth):
+    nparams = sum(1 for _ in mod.named_parameters(recurse=False))
+    label = mod.original_name
+    line = "%s%s%s" % ("  " * depth, (name + ": ") if name else "", label)
+    if nparams:
+        line += "  (%d param tensors)" % nparams
+    out.append(line)
+    if depth >= max_depth:
+        kids = list(mod.named_children())
+        if kids:
+            out.append("%s  ... %d submodules" % ("  " * depth, len(kids)))
+        return
+    for cname, child in mod.named_children():
+        _tree(child, cname, depth + 1, out, max_depth)
+
+
+def cmd_info(args):
+    m = load(args.model)
+    lines = []
+    lines.append("file: %s" % args.model)
+    lines.append("archive prefix: %s, file version: %d" % (m.archive_prefix, m.file_version))
+    lines.append("root: %s" % m.qualified_name)
+    params = list(m.named_parameters())
+    buffers = list(m.named_buffers())
+    pcount = sum(int(np.prod(p.shape)) for _, p in params)
+    pbytes = sum(p.nbytes for _, p in params)
+    bbytes = sum(b.nbytes for _, b in buffers)
+    lines.append("parameters: %d tensors, %d values, %s" % (len(params), pcount, _fmt_bytes(pbytes)))
+    lines.append("buffers: %d tensors, %s" % (len(buffers), _fmt_bytes(bbytes)))
+    lines.append("methods: %s" % ", ".join(m.method_names()))
+    if m.extra_files:
+        lines.append("extra files: %s" % ", ".join(sorted(m.extra_files)))
+    lines.append("module tree:")
+    _tree(m, "", 1, lines, args.depth)
+    ops = m._handle.called_ops()
+    if ops:
+        names = sorted({op for op, _file, _line in ops})
+        lines.append("operators called (%d): %s" % (len(names), ", ".join(names)))
+    print("\n".join(lines))
+    return 0
+
+
+def _parse_input(spec):
+    kind, _, rest = spec.partition(":")
+    if kind in ("ones", "zeros", "rand"):
+        shape = tuple(int(x) for x in rest.split(",") if x) if rest else ()
+        if kind == "ones":
+            return np.ones(shape, dtype=np.float32)
+        if kind == "zeros":
+            return np.zeros(shape, dtype=np.float32)
+        return np.random.default_rng(0).random(shape, dtype=np.float32)
+    if spec.endswith(".npy"):
+        return np.load(spec)
+    raise SystemExit("pyts: cannot understand input %r (use ones:1,3,224,224, zeros:..., rand:... or a .npy file)" % spec)
+
+
+def cmd_run(args):
+    m = load(args.model)
+    print("ok")
+    if not args.input:
+        return 0
+    inputs = [_parse_input(s) for s in args.input]
+    out = m.forward(*inputs)
+    arr = out[0] if isinstance(out, (tuple, list)) else out
+    arr = np.asarray(arr)
+    flat = arr.reshape(arr.shape[0], -1)[0] if arr.ndim >= 2 else arr.reshape(-1)
+    print("output shape: %s" % (tuple(arr.shape),))
+    print(" ".join("%.4f" % x for x in flat[: args.count]))
+    return 0
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m pyts", description="pyts: a TorchScript runtime in C")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    pi = sub.add_parser("info", help="describe a TorchScript archive")
+    pi.add_argument("model")
+    pi.add_argument("--depth", type=int, default=3, help="module tree depth to print")
+    pi.set_defaults(fn=cmd_info)
+    pr = sub.add_parser("run", help="load, print ok, run forward on the given inputs")
+    pr.add_argument("model")
+    pr.add_argument("--input", action="append", help="ones:1,3,224,224 | zeros:... | rand:... | file.npy")
+    pr.add_argument("--count", type=int, default=5, help="how many output values to print")
+    pr.set_defaults(fn=cmd_run)
+    args = p.parse_args(argv)
+    try:
+        return args.fn(args)
+    except Error as e:
+        print("pyts: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

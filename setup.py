@@ -1,0 +1,75 @@
+"""Build of pyts._C: the C engine under csrc/ plus the CPython/NumPy binding.
+
+System dependencies are OpenBLAS (found with pkg-config) and zlib; when one
+is missing the build stops with one line saying what to install.
+"""
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def die(msg):
+    sys.stderr.write("\npyts build: %s\n\n" % msg)
+    raise SystemExit(1)
+
+
+def pkg_config(name):
+    if shutil.which("pkg-config") is None:
+        die("pkg-config not found: install it (Debian: apt-get install pkg-config)")
+    try:
+        cflags = subprocess.check_output(["pkg-config", "--cflags", name], stderr=subprocess.DEVNULL).decode().split()
+        libs = subprocess.check_output(["pkg-config", "--libs", name], stderr=subprocess.DEVNULL).decode().split()
+    except subprocess.CalledProcessError:
+        return None
+    return cflags, libs
+
+
+def sources():
+    srcs = []
+    for path in sorted(glob.glob(os.path.join("csrc", "**", "*.c"), recursive=True)):
+        if path.startswith(os.path.join("csrc", "tools")):
+            continue
+        srcs.append(path)
+    return srcs
+
+
+class BuildExt(build_ext):
+    def build_extensions(self):
+        blas = pkg_config("openblas")
+        if blas is None:
+            die("OpenBLAS not found by pkg-config: install it (Debian: apt-get install libopenblas-dev pkg-config)")
+        zlib = pkg_config("zlib")
+        if zlib is None:
+            die("zlib not found by pkg-config: install it (Debian: apt-get install zlib1g-dev)")
+        import numpy
+
+        for ext in self.extensions:
+            ext.include_dirs += ["csrc", os.path.join("csrc", "include"), numpy.get_include()]
+            for f in blas[0] + zlib[0]:
+                if f.startswith("-I"):
+                    ext.include_dirs.append(f[2:])
+            ext.extra_link_args += blas[1] + zlib[1] + ["-lm", "-lpthread"]
+            extra = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-fvisibility=hidden"]
+            if os.environ.get("PYTS_SANITIZE"):
+                extra += ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined"]
+                ext.extra_link_args += ["-fsanitize=address,undefined"]
+            if os.environ.get("PYTS_DEBUG"):
+                extra += ["-O0", "-g"]
+            ext.extra_compile_args += extra
+            ext.define_macros += [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"), ("_GNU_SOURCE", "1")]
+        if not self.parallel:
+            self.parallel = os.cpu_count() or 2
+        super().build_extensions()
+
+
+setup(
+    ext_modules=[Extension("pyts._C", sources=sources())],
+    cmdclass={"build_ext": BuildExt},
+)
