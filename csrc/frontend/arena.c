@@ -1,7 +1,8 @@
 /* arena.c - block-list bump allocator and name interning (see arena.h).
  *
- * Blocks are chained newest first; a request larger than a quarter of the
- * block size gets a block of its own.  The intern table is an open-addressed
+ * Blocks are chained newest first; they start small (a short file needs
+ * little) and grow with the arena up to BLOCK_SIZE.  A request larger than a
+ * quarter of the block size gets a block of its own.  The intern table is an open-addressed
  * hash set of pointers into the arena; it is the only part allocated outside
  * the blocks (it is resized by rehashing).
  */
@@ -12,7 +13,8 @@
 
 #include "core/alloc.h"
 
-#define BLOCK_SIZE ((size_t)64 * 1024)
+#define BLOCK_SIZE ((size_t)64 * 1024) /* the largest shared block */
+#define FIRST_BLOCK ((size_t)4 * 1024)    /* blocks grow with use up to BLOCK_SIZE */
 #define ALIGN ((size_t)16)
 
 typedef struct block {
@@ -63,7 +65,8 @@ void pts_arena_free_void(void *a) { pts_arena_free((pts_arena *)a); }
 
 static block *new_block(pts_arena *a, size_t need)
 {
-    size_t size = need > BLOCK_SIZE / 4 ? need : BLOCK_SIZE;
+    size_t shared = a->used < FIRST_BLOCK ? FIRST_BLOCK : a->used < BLOCK_SIZE ? a->used : BLOCK_SIZE;
+    size_t size = need > shared / 4 ? need : shared;
     if (size > SIZE_MAX - HDR)
         return NULL;
     block *b = pts_malloc(HDR + size);
@@ -71,7 +74,7 @@ static block *new_block(pts_arena *a, size_t need)
         return NULL;
     b->size = size;
     b->used = 0;
-    if (size == BLOCK_SIZE || !a->head) {
+    if (size == shared || !a->head) {
         b->next = a->head; /* becomes the block we bump in */
         a->head = b;
     } else {
@@ -178,7 +181,7 @@ const char *pts_arena_intern_ex(pts_arena *a, const char *s, size_t n, int *adde
     if (added)
         *added = 0;
     if ((a->tcount + 1) * 2 > a->tcap && !rehash(a)) {
-        pts_err_nomem("the name table", a->tcap * 2 * sizeof(istr));
+        pts_err_nomem("the name table", (a->tcap ? a->tcap * 2 : 256) * sizeof(istr));
         return NULL;
     }
     uint64_t h = hash_bytes(s, n);

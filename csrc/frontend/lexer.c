@@ -23,6 +23,12 @@ static const char *const token_names[PTS_TK__COUNT] = {
 #undef PTS_TOK_NAME
 };
 
+static const unsigned char token_lens[PTS_TK__COUNT] = {
+#define PTS_TOK_LEN(name, text) sizeof(text) - 1,
+    PTS_TOKENS(PTS_TOK_LEN)
+#undef PTS_TOK_LEN
+};
+
 const char *pts_tok_name(pts_tok t)
 {
     return (unsigned)t < PTS_TK__COUNT ? token_names[t] : "<?>";
@@ -466,9 +472,9 @@ static pts_status read_name(pts_lexer *lx, pts_token *tok)
     size_t n = lx->pos - b;
     const char *s = lx->text + b;
     tok->end = lx->pos;
-    for (int k = PTS_TK_FIRST_KEYWORD; k <= PTS_TK_LAST_KEYWORD; k++) {
+    for (int k = PTS_TK_FIRST_KEYWORD; k <= PTS_TK_LAST_KEYWORD && n <= 8 && s[0] != '_'; k++) {
         const char *kw = token_names[k];
-        if (strlen(kw) == n && memcmp(kw, s, n) == 0) {
+        if (token_lens[k] == n && kw[0] == s[0] && memcmp(kw, s, n) == 0) {
             tok->kind = (pts_tok)k;
             return PTS_OK;
         }
@@ -502,26 +508,69 @@ static pts_status close_bracket(pts_lexer *lx, pts_token *tok, char c)
     return PTS_OK;
 }
 
-/* An operator: the longest of the token texts that matches here. */
+/* The operator starting with c at the current position (longest match):
+ * its kind and length, or 0. */
+static size_t match_operator(const pts_lexer *lx, int c, pts_tok *kind)
+{
+    int c1 = peekc(lx, 1), c2 = peekc(lx, 2);
+#define OP1(k) return (*kind = PTS_TK_##k, 1)
+#define OP2(k) return (*kind = PTS_TK_##k, 2)
+#define OP3(k) return (*kind = PTS_TK_##k, 3)
+    switch (c) {
+    case '(': OP1(LPAREN);
+    case ')': OP1(RPAREN);
+    case '[': OP1(LBRACK);
+    case ']': OP1(RBRACK);
+    case '{': OP1(LBRACE);
+    case '}': OP1(RBRACE);
+    case ',': OP1(COMMA);
+    case ':': OP1(COLON);
+    case ';': OP1(SEMI);
+    case '~': OP1(TILDE);
+    case '.': if (c1 == '.' && c2 == '.') OP3(ELLIPSIS); OP1(DOT);
+    case '=': if (c1 == '=') OP2(EQ); OP1(ASSIGN);
+    case '!': if (c1 == '=') OP2(NE); return 0;
+    case '+': if (c1 == '=') OP2(PLUS_EQ); OP1(PLUS);
+    case '-': if (c1 == '=') OP2(MINUS_EQ); if (c1 == '>') OP2(ARROW); OP1(MINUS);
+    case '%': if (c1 == '=') OP2(PERCENT_EQ); OP1(PERCENT);
+    case '@': if (c1 == '=') OP2(AT_EQ); OP1(AT);
+    case '&': if (c1 == '=') OP2(AMP_EQ); OP1(AMP);
+    case '|': if (c1 == '=') OP2(PIPE_EQ); OP1(PIPE);
+    case '^': if (c1 == '=') OP2(CARET_EQ); OP1(CARET);
+    case '*':
+        if (c1 == '*') { if (c2 == '=') OP3(DSTAR_EQ); OP2(DSTAR); }
+        if (c1 == '=') OP2(STAR_EQ);
+        OP1(STAR);
+    case '/':
+        if (c1 == '/') { if (c2 == '=') OP3(DSLASH_EQ); OP2(DSLASH); }
+        if (c1 == '=') OP2(SLASH_EQ);
+        OP1(SLASH);
+    case '<':
+        if (c1 == '<') { if (c2 == '=') OP3(LSHIFT_EQ); OP2(LSHIFT); }
+        if (c1 == '=') OP2(LE);
+        OP1(LT);
+    case '>':
+        if (c1 == '>') { if (c2 == '=') OP3(RSHIFT_EQ); OP2(RSHIFT); }
+        if (c1 == '=') OP2(GE);
+        OP1(GT);
+    default: return 0;
+    }
+#undef OP1
+#undef OP2
+#undef OP3
+}
+
+/* An operator or bracket (brackets are tracked for line joining). */
 static pts_status read_operator(pts_lexer *lx, pts_token *tok)
 {
-    int best = -1;
-    size_t best_len = 0;
-    for (int k = PTS_TK_LPAREN; k < PTS_TK__COUNT; k++) {
-        const char *t = token_names[k];
-        size_t n = strlen(t);
-        if (n > best_len && n <= lx->len - lx->pos && memcmp(lx->text + lx->pos, t, n) == 0) {
-            best = k;
-            best_len = n;
-        }
-    }
-    if (best < 0) {
+    int c = peekc(lx, 0);
+    size_t n = match_operator(lx, c, &tok->kind);
+    if (n == 0) {
         char d[32];
-        describe_char(peekc(lx, 0), d, sizeof d);
+        describe_char(c, d, sizeof d);
         return lex_error(lx, tok->line, tok->col, "invalid character %s", d);
     }
-    tok->kind = (pts_tok)best;
-    lx->pos += best_len;
+    lx->pos += n;
     tok->end = lx->pos;
     switch (tok->kind) {
     case PTS_TK_LPAREN: return open_bracket(lx, tok, '(');

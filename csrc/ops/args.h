@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "tensor/tensor.h"
@@ -59,5 +60,35 @@ static inline pts_status pts_arg_int_list(pts_value v, int64_t *out, int cap, in
 
 /* Return a tensor result (steals t). */
 static inline pts_value pts_ret_tensor(pts_tensor *t) { return pts_obj_value(&t->hdr); }
+
+/* ---- shared helpers of the tensor op families (elementwise, reduce, shape, index, create) ---- */
+
+/* Wrap a possibly negative dim into [0, ndim) (a 0-dim tensor accepts -1 and 0).
+ * Error as torch: "aten::sum: Dimension out of range (expected to be in range of [-2, 1], but got 2)". */
+static inline pts_status pts_wrap_dim(int64_t dim, int ndim, const char *opname, int *out)
+{
+    int64_t n = ndim > 0 ? ndim : 1;
+    if (dim < -n || dim >= n)
+        return pts_err_set(PTS_ERR_INDEX, "%s: Dimension out of range (expected to be in range of [%lld, %lld], but got %lld)",
+                           opname, (long long)-n, (long long)(n - 1), (long long)dim);
+    *out = (int)(dim < 0 ? dim + n : dim);
+    return PTS_OK;
+}
+
+/* ScalarType? argument: the dtype code, or -1 for None. */
+static inline int pts_arg_opt_dtype(pts_value v) { return v.tag == PTS_T_NONE ? -1 : (int)pts_arg_int(v); }
+
+/* Device? argument: None or cpu, else "pyts runs on CPU only". */
+static inline pts_status pts_arg_check_device(pts_value v, const char *opname)
+{
+    if (v.tag == PTS_T_NONE || (v.tag == PTS_T_DEVICE && v.u.dev.type == 0))
+        return PTS_OK;
+    if (v.tag == PTS_T_STR && strncmp(PTS_STR(v)->data, "cpu", 3) == 0)
+        return PTS_OK;
+    return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: pyts runs on CPU only", opname);
+}
+
+/* Return a new reference to a tensor argument (for ops returning self). */
+static inline pts_value pts_ret_self(pts_value v) { return pts_value_retain(v); }
 
 #endif

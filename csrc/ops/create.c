@@ -1,4 +1,489 @@
-/* create.c */
-#include "ops/registry.h"
+/* create.c - tensor factories (zeros, ones, full, empty, *_like, new_*, arange,
+ * linspace, logspace, eye, tensor/as_tensor from Python values, scalar_tensor)
+ * and dtype conversions (to.*, type_as, detach).
+ *
+ * Factory dtype rules follow torch: dtype=None gives float32 (the default
+ * dtype) except full (dtype of the fill value), *_like / new_* (self's
+ * dtype), arange (int64 unless an argument is a float) and tensor(data)
+ * (inferred from the data).  Only the CPU device and strided layout exist.
+ */
+#include <math.h>
+#include <string.h>
 
-const pts_op_def pts_ops_create[] = {{NULL, NULL}};
+#include "core/alloc.h"
+#include "ops/args.h"
+#include "ops/registry.h"
+#include "tensor/convert.h"
+#include "tensor/promote.h"
+
+#define OPN (op->schema.name)
+
+/* ---- argument helpers ------------------------------------------------------------------ */
+
+/* Index of the formal named `name`, or -1. */
+static int arg_index(const pts_op *op, const char *name)
+{
+    for (int i = 0; i < op->schema.nargs; i++)
+        if (strcmp(op->schema.args[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Check device / layout options of a factory; *dtype = the dtype= argument or `dflt`. */
+static pts_status factory_opts(const pts_op *op, pts_value *args, int dflt, int *dtype)
+{
+    int i = arg_index(op, "device");
+    if (i >= 0)
+        PTS_TRY(pts_arg_check_device(args[i], OPN));
+    i = arg_index(op, "layout");
+    if (i >= 0 && args[i].tag != PTS_T_NONE && pts_arg_int(args[i]) != 0)
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: pyts supports the strided layout only", OPN);
+    i = arg_index(op, "dtype");
+    *dtype = dflt;
+    if (i >= 0 && args[i].tag != PTS_T_NONE)
+        *dtype = (int)pts_arg_int(args[i]);
+    if (!pts_dtype_get(*dtype))
+        return pts_err_set(PTS_ERR_VALUE, "%s: unknown dtype code %d", OPN, *dtype);
+    return PTS_OK;
+}
+
+static pts_status size_arg(pts_value v, int64_t *sizes, int *nd)
+{
+    PTS_TRY(pts_arg_int_list(v, sizes, PTS_MAX_DIMS, nd, 0, "size"));
+    for (int i = 0; i < *nd; i++)
+        if (sizes[i] < 0)
+            return pts_err_set(PTS_ERR_VALUE, "Trying to create tensor with negative dimension %lld: [%lld]",
+                               (long long)sizes[i], (long long)sizes[i]);
+    return PTS_OK;
+}
+
+/* New tensor of shape/dtype filled with v (None = uninitialized = zeros). */
+static pts_status make_filled(int dtype, int nd, const int64_t *sizes, pts_value v, pts_value *ret)
+{
+    pts_tensor *t = v.tag == PTS_T_NONE ? pts_tensor_zeros(dtype, nd, sizes) : pts_tensor_empty(dtype, nd, sizes);
+    if (!t)
+        return pts_err_last();
+    if (v.tag != PTS_T_NONE) {
+        pts_status st = pts_tensor_fill(t, v);
+        if (st) {
+            pts_obj_release(&t->hdr);
+            return st;
+        }
+    }
+    *ret = pts_ret_tensor(t);
+    return PTS_OK;
+}
+
+/* dtype a fill value implies (full with dtype=None). */
+static int value_dtype(pts_value v) { return pts_scalar_default_dtype(v) >= 0 ? pts_scalar_default_dtype(v) : PTS_FLOAT32; }
+
+/* ---- zeros / ones / full / empty and friends -------------------------------------------------- */
+
+/* kind: 0 zeros / empty, 1 ones, 2 full (fill value follows the size) */
+static pts_status sized_factory(const pts_op *op, pts_value *args, pts_value *rets, int size_i, pts_value fill,
+                                int dflt_dtype)
+{
+    int64_t sizes[PTS_MAX_DIMS];
+    int nd = 0, dtype = 0;
+    PTS_TRY(size_arg(args[size_i], sizes, &nd));
+    PTS_TRY(factory_opts(op, args, dflt_dtype, &dtype));
+    return make_filled(dtype, nd, sizes, fill, rets);
+}
+
+static pts_status k_zeros(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return sized_factory(op, args, rets, 0, pts_none(), PTS_FLOAT32);
+}
+
+static pts_status k_ones(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return sized_factory(op, args, rets, 0, pts_int(1), PTS_FLOAT32);
+}
+
+static pts_status k_full(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return sized_factory(op, args, rets, 0, args[1], value_dtype(args[1]));
+}
+
+static pts_status k_new_zeros(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return sized_factory(op, args, rets, 1, pts_none(), PTS_TENSOR(args[0])->dtype);
+}
+
+static pts_status k_new_ones(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return sized_factory(op, args, rets, 1, pts_int(1), PTS_TENSOR(args[0])->dtype);
+}
+
+static pts_status k_new_full(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return sized_factory(op, args, rets, 1, args[2], PTS_TENSOR(args[0])->dtype);
+}
+
+static pts_status like_factory(const pts_op *op, pts_value *args, pts_value *rets, pts_value fill)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    int dtype = 0;
+    PTS_TRY(factory_opts(op, args, t->dtype, &dtype));
+    return make_filled(dtype, t->ndim, t->sizes, fill, rets);
+}
+
+static pts_status k_zeros_like(const pts_op *op, pts_value *args, pts_value *rets) { return like_factory(op, args, rets, pts_none()); }
+static pts_status k_ones_like(const pts_op *op, pts_value *args, pts_value *rets) { return like_factory(op, args, rets, pts_int(1)); }
+static pts_status k_full_like(const pts_op *op, pts_value *args, pts_value *rets) { return like_factory(op, args, rets, args[1]); }
+
+static pts_status k_scalar_tensor(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int dtype = 0;
+    PTS_TRY(factory_opts(op, args, PTS_FLOAT32, &dtype));
+    return make_filled(dtype, 0, NULL, args[0], rets);
+}
+
+static pts_status k_eye(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int64_t n = pts_arg_int(args[0]);
+    int64_t m = op->schema.args[1].kwarg_only ? n : pts_arg_int(args[1]);
+    if (n < 0 || m < 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: n must be greater or equal to 0, got %lld", OPN, (long long)(n < 0 ? n : m));
+    int dtype = 0;
+    PTS_TRY(factory_opts(op, args, PTS_FLOAT32, &dtype));
+    int64_t sizes[2] = {n, m};
+    pts_tensor *t = pts_tensor_zeros(dtype, 2, sizes);
+    if (!t)
+        return pts_err_last();
+    int isz = pts_dtype_get(dtype)->itemsize;
+    for (int64_t i = 0; i < n && i < m; i++)
+        pts_store_i64((char *)pts_tensor_data(t) + (i * m + i) * isz, dtype, 1);
+    rets[0] = pts_ret_tensor(t);
+    return PTS_OK;
+}
+
+/* ---- ranges ------------------------------------------------------------------------------------ */
+
+static bool any_float(pts_value *vs, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (vs[i].tag == PTS_T_FLOAT)
+            return true;
+    return false;
+}
+
+static pts_status arange_common(const pts_op *op, pts_value *args, pts_value start, pts_value end, pts_value step,
+                                pts_value *rets)
+{
+    pts_value vs[3] = {start, end, step};
+    int dtype = 0;
+    PTS_TRY(factory_opts(op, args, any_float(vs, 3) ? PTS_FLOAT32 : PTS_INT64, &dtype));
+    double s = pts_scalar_f64(start), e = pts_scalar_f64(end), st = pts_scalar_f64(step);
+    if (st == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: step must be nonzero", OPN);
+    if (!isfinite(s) || !isfinite(e))
+        return pts_err_set(PTS_ERR_VALUE, "%s: unsupported range: %g -> %g", OPN, s, e);
+    if ((st > 0 && e < s) || (st < 0 && e > s))
+        return pts_err_set(PTS_ERR_VALUE, "%s: upper bound and larger bound inconsistent with step sign", OPN);
+    double nd = ceil((e - s) / st);
+    if (pts_dtype_category(dtype) <= PTS_CAT_INT && !any_float(vs, 3)) /* exact integer count */
+        nd = (double)((pts_scalar_i64(end) - pts_scalar_i64(start) + pts_scalar_i64(step) - (st > 0 ? 1 : -1)) /
+                      pts_scalar_i64(step));
+    if (nd < 0 || nd > 9.0e18)
+        return pts_err_set(PTS_ERR_VALUE, "%s: invalid number of elements %g", OPN, nd);
+    int64_t n = (int64_t)nd;
+    pts_tensor *t = pts_tensor_empty(dtype, 1, &n);
+    if (!t)
+        return pts_err_last();
+    int isz = pts_dtype_get(dtype)->itemsize;
+    char *p = pts_tensor_data(t);
+    bool ints = pts_dtype_category(dtype) <= PTS_CAT_INT && !any_float(vs, 3);
+    int64_t is = pts_scalar_i64(start), ist = pts_scalar_i64(step);
+    for (int64_t i = 0; i < n; i++) {
+        if (ints)
+            pts_store_i64(p + i * isz, dtype, is + i * ist);
+        else
+            pts_store_f64(p + i * isz, dtype, s + st * (double)i);
+    }
+    rets[0] = pts_ret_tensor(t);
+    return PTS_OK;
+}
+
+static pts_status k_arange(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return arange_common(op, args, pts_int(0), args[0], pts_int(1), rets);
+}
+
+static pts_status k_arange_start(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return arange_common(op, args, args[0], args[1], pts_int(1), rets);
+}
+
+static pts_status k_arange_start_step(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return arange_common(op, args, args[0], args[1], args[2], rets);
+}
+
+/* A Scalar or 0-dim Tensor argument as a number. */
+static pts_status number_arg(const pts_op *op, pts_value v, pts_value *out)
+{
+    if (v.tag != PTS_T_TENSOR) {
+        *out = v;
+        return PTS_OK;
+    }
+    if (PTS_TENSOR(v)->ndim != 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: linspace only supports 0-dimensional start and end tensors, but got tensor "
+                                          "with %d dimension(s).", OPN, PTS_TENSOR(v)->ndim);
+    return pts_tensor_item(PTS_TENSOR(v), out);
+}
+
+/* linspace / logspace (base > 0) */
+static pts_status space_common(const pts_op *op, pts_value *args, double base, pts_value *rets)
+{
+    pts_value s, e;
+    PTS_TRY(number_arg(op, args[0], &s));
+    PTS_TRY(number_arg(op, args[1], &e));
+    int64_t steps = pts_arg_int(args[2]);
+    if (steps < 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: number of steps must be non-negative", OPN);
+    int dtype = 0;
+    PTS_TRY(factory_opts(op, args, PTS_FLOAT32, &dtype));
+    pts_tensor *t = pts_tensor_empty(dtype, 1, &steps);
+    if (!t)
+        return pts_err_last();
+    double a = pts_scalar_f64(s), b = pts_scalar_f64(e);
+    double step = steps > 1 ? (b - a) / (double)(steps - 1) : 0;
+    int64_t half = steps / 2;
+    int isz = pts_dtype_get(dtype)->itemsize;
+    for (int64_t i = 0; i < steps; i++) {
+        double v = i < half ? a + step * (double)i : b - step * (double)(steps - i - 1);
+        if (base > 0)
+            v = pow(base, v);
+        pts_store_f64((char *)pts_tensor_data(t) + i * isz, dtype, v);
+    }
+    rets[0] = pts_ret_tensor(t);
+    return PTS_OK;
+}
+
+static pts_status k_linspace(const pts_op *op, pts_value *args, pts_value *rets) { return space_common(op, args, 0, rets); }
+
+static pts_status k_logspace(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return space_common(op, args, pts_arg_double(args[3]), rets);
+}
+
+/* ---- tensor(data) -------------------------------------------------------------------------------- */
+
+typedef struct data_info {
+    int ndim;
+    int64_t sizes[PTS_MAX_DIMS];
+    int kind; /* 0 bool, 1 int, 2 float (highest seen) */
+    int64_t count;
+} data_info;
+
+static pts_status scan_data(const pts_op *op, pts_value v, int depth, data_info *di)
+{
+    if (v.tag == PTS_T_LIST || v.tag == PTS_T_TUPLE) {
+        int64_t n = v.tag == PTS_T_LIST ? PTS_LIST(v)->len : PTS_TUPLE(v)->len;
+        pts_value *items = v.tag == PTS_T_LIST ? PTS_LIST(v)->items : PTS_TUPLE(v)->items;
+        if (depth >= PTS_MAX_DIMS)
+            return pts_err_set(PTS_ERR_LIMIT, "%s: data nested too deeply", OPN);
+        if (depth == di->ndim) {
+            di->sizes[di->ndim++] = n;
+        } else if (di->sizes[depth] != n) {
+            return pts_err_set(PTS_ERR_VALUE, "%s: Expected sequence of length %lld at dim %d (got %lld)", OPN,
+                               (long long)di->sizes[depth], depth, (long long)n);
+        }
+        for (int64_t i = 0; i < n; i++)
+            PTS_TRY(scan_data(op, items[i], depth + 1, di));
+        return PTS_OK;
+    }
+    if (depth != di->ndim)
+        return pts_err_set(PTS_ERR_VALUE, "%s: ragged nested data", OPN);
+    int k = v.tag == PTS_T_BOOL ? 0 : v.tag == PTS_T_INT ? 1 : v.tag == PTS_T_FLOAT ? 2 : -1;
+    if (v.tag == PTS_T_TENSOR && PTS_TENSOR(v)->ndim == 0) /* tensors inside a list are taken as their value */
+        k = pts_dtype_category(PTS_TENSOR(v)->dtype) >= PTS_CAT_FLOAT ? 2 : PTS_TENSOR(v)->dtype == PTS_BOOL ? 0 : 1;
+    if (k < 0)
+        return pts_err_set(PTS_ERR_TYPE, "%s: Input must be of ints, floats, or bools, got %s", OPN,
+                           pts_tag_name((pts_tag)v.tag));
+    if (k > di->kind)
+        di->kind = k;
+    di->count++;
+    return PTS_OK;
+}
+
+static pts_status fill_data(pts_value v, pts_tensor *t, int64_t *pos)
+{
+    if (v.tag == PTS_T_LIST || v.tag == PTS_T_TUPLE) {
+        int64_t n = v.tag == PTS_T_LIST ? PTS_LIST(v)->len : PTS_TUPLE(v)->len;
+        pts_value *items = v.tag == PTS_T_LIST ? PTS_LIST(v)->items : PTS_TUPLE(v)->items;
+        for (int64_t i = 0; i < n; i++)
+            PTS_TRY(fill_data(items[i], t, pos));
+        return PTS_OK;
+    }
+    if (v.tag == PTS_T_TENSOR)
+        PTS_TRY(pts_tensor_item(PTS_TENSOR(v), &v));
+    int isz = pts_dtype_get(t->dtype)->itemsize;
+    pts_store_scalar((char *)pts_tensor_data(t) + (*pos)++ * isz, t->dtype, v);
+    return PTS_OK;
+}
+
+static pts_status k_tensor(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    PTS_TRY(pts_arg_check_device(args[2], OPN));
+    data_info di;
+    memset(&di, 0, sizeof di);
+    PTS_TRY(scan_data(op, args[0], 0, &di));
+    int kinds[3] = {PTS_BOOL, PTS_INT64, PTS_FLOAT32};
+    int dtype = args[1].tag != PTS_T_NONE ? (int)pts_arg_int(args[1]) : di.count == 0 ? PTS_FLOAT32 : kinds[di.kind];
+    if (!pts_dtype_get(dtype))
+        return pts_err_set(PTS_ERR_VALUE, "%s: unknown dtype code %d", OPN, dtype);
+    pts_tensor *t = pts_tensor_empty(dtype, di.ndim, di.sizes);
+    if (!t)
+        return pts_err_last();
+    int64_t pos = 0;
+    pts_status st = fill_data(args[0], t, &pos);
+    if (st) {
+        pts_obj_release(&t->hdr);
+        return st;
+    }
+    rets[0] = pts_ret_tensor(t);
+    return PTS_OK;
+}
+
+static pts_status k_as_tensor_list(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_value a[3] = {args[0], args[1], args[2]};
+    return k_tensor(op, a, rets);
+}
+
+/* ---- conversions --------------------------------------------------------------------------------- */
+
+/* self converted to dtype (-1 = keep); self itself unless copy or a dtype change. */
+static pts_status to_dtype(pts_value self, int dtype, bool copy, pts_value *ret)
+{
+    pts_tensor *t = PTS_TENSOR(self);
+    if (dtype < 0)
+        dtype = t->dtype;
+    if (!pts_dtype_get(dtype))
+        return pts_err_set(PTS_ERR_VALUE, "aten::to: unknown dtype code %d", dtype);
+    if (dtype == t->dtype && !copy) {
+        *ret = pts_ret_self(self);
+        return PTS_OK;
+    }
+    pts_tensor *r = dtype == t->dtype ? pts_tensor_contiguous_copy(t) : pts_tensor_to_dtype(t, dtype);
+    if (!r)
+        return pts_err_last();
+    *ret = pts_ret_tensor(r);
+    return PTS_OK;
+}
+
+static pts_status k_to_dtype(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    return to_dtype(args[0], (int)pts_arg_int(args[1]), pts_arg_bool(args[3]), rets);
+}
+
+static pts_status k_to_device(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    PTS_TRY(pts_arg_check_device(args[1], OPN));
+    return to_dtype(args[0], (int)pts_arg_int(args[2]), pts_arg_bool(args[4]), rets);
+}
+
+static pts_status k_to_other(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    return to_dtype(args[0], PTS_TENSOR(args[1])->dtype, pts_arg_bool(args[3]), rets);
+}
+
+static pts_status k_to_dtype_layout(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int dtype = 0;
+    PTS_TRY(factory_opts(op, args, PTS_TENSOR(args[0])->dtype, &dtype));
+    return to_dtype(args[0], dtype, pts_arg_bool(args[6]), rets);
+}
+
+static pts_status k_to_prim_device(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    PTS_TRY(pts_arg_check_device(args[1], OPN));
+    return to_dtype(args[0], pts_arg_opt_dtype(args[2]), pts_arg_bool(args[4]), rets);
+}
+
+static pts_status k_to_prim_dtype(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    return to_dtype(args[0], pts_arg_opt_dtype(args[1]), pts_arg_bool(args[3]), rets);
+}
+
+static pts_status k_to_prim_other(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    return to_dtype(args[0], -1, pts_arg_bool(args[2]), rets);
+}
+
+static pts_status k_type_as(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    return to_dtype(args[0], PTS_TENSOR(args[1])->dtype, false, rets);
+}
+
+static pts_status k_as_tensor(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    PTS_TRY(pts_arg_check_device(args[2], OPN));
+    return to_dtype(args[0], pts_arg_opt_dtype(args[1]), false, rets);
+}
+
+static pts_status k_detach(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *v = pts_tensor_view_of(t->storage, t->dtype, t->ndim, t->sizes, t->strides, t->offset);
+    if (!v)
+        return pts_err_last();
+    rets[0] = pts_ret_tensor(v);
+    return PTS_OK;
+}
+
+const pts_op_def pts_ops_create[] = {
+    PTS_OP("aten::zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_zeros),
+    PTS_OP("aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_ones),
+    PTS_OP("aten::full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_full),
+    PTS_OP("aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_zeros),
+    PTS_OP("aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_zeros_like),
+    PTS_OP("aten::ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_ones_like),
+    PTS_OP("aten::full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_full_like),
+    PTS_OP("aten::empty_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_zeros_like),
+    PTS_OP("aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_new_zeros),
+    PTS_OP("aten::new_ones(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_new_ones),
+    PTS_OP("aten::new_full(Tensor self, SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_new_full),
+    PTS_OP("aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_new_zeros),
+    PTS_OP("aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_scalar_tensor),
+    PTS_OP("aten::eye(SymInt n, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_eye),
+    PTS_OP("aten::eye.m(SymInt n, SymInt m, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_eye),
+    PTS_OP("aten::arange(Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange),
+    PTS_OP("aten::arange.start(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange_start),
+    PTS_OP("aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange_start_step),
+    PTS_OP("aten::linspace.Tensor_Tensor(Tensor start, Tensor end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_linspace),
+    PTS_OP("aten::linspace.Tensor_Scalar(Tensor start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_linspace),
+    PTS_OP("aten::linspace.Scalar_Tensor(Scalar start, Tensor end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_linspace),
+    PTS_OP("aten::linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_linspace),
+    PTS_OP("aten::logspace.Tensor_Tensor(Tensor start, Tensor end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_logspace),
+    PTS_OP("aten::logspace.Tensor_Scalar(Tensor start, Scalar end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_logspace),
+    PTS_OP("aten::logspace.Scalar_Tensor(Scalar start, Tensor end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_logspace),
+    PTS_OP("aten::logspace(Scalar start, Scalar end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_logspace),
+    PTS_OP("aten::tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor),
+    PTS_OP("aten::tensor.float(float t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor),
+    PTS_OP("aten::tensor.int(int t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor),
+    PTS_OP("aten::tensor(t[] data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor),
+    PTS_OP("aten::as_tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_list),
+    PTS_OP("aten::as_tensor.float(float t, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_list),
+    PTS_OP("aten::as_tensor.int(int t, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_list),
+    PTS_OP("aten::as_tensor(Tensor(a) data, *, ScalarType? dtype=None, Device? device=None) -> Tensor(b|a)", k_as_tensor),
+    PTS_OP("aten::as_tensor.list(t[] data, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_list),
+    PTS_OP("aten::to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", k_to_device),
+    PTS_OP("aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", k_to_dtype),
+    PTS_OP("aten::to.other(Tensor(a) self, Tensor other, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", k_to_other),
+    PTS_OP("aten::to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", k_to_dtype_layout),
+    PTS_OP("aten::to.prim_Device(Tensor(a) self, Device? device, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a)", k_to_prim_device),
+    PTS_OP("aten::to.prim_dtype(Tensor(a) self, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a)", k_to_prim_dtype),
+    PTS_OP("aten::to.prim_other(Tensor(a) self, bool non_blocking=False, bool copy=False) -> Tensor(b|a)", k_to_prim_other),
+    PTS_OP("aten::type_as(Tensor self, Tensor other) -> Tensor", k_type_as),
+    PTS_OP("aten::detach(Tensor(a) self) -> Tensor(a)", k_detach),
+    {NULL, NULL},
+};

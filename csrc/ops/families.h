@@ -2,7 +2,10 @@
  * Each family file csrc/ops/<dir>/<name>.c defines
  *     const pts_op_def pts_ops_<name>[] = { PTS_OP(...), ..., {NULL, NULL} };
  * and the registry walks this list at start-up. */
-PTS_FAMILY(prim)        /* csrc/ops/prim.c: non-tensor aten/prim ops (numbers, str, list, dict) */
+PTS_FAMILY(prim)        /* csrc/ops/prim.c: str/format, exceptions, tensor -> scalar, device/dtype */
+PTS_FAMILY(prim_num)    /* csrc/ops/prim_num.c: int/float/bool arithmetic, comparisons, math.* */
+PTS_FAMILY(prim_str)    /* csrc/ops/prim_str.c: str methods */
+PTS_FAMILY(prim_list)   /* csrc/ops/prim_list.c: list and dict ops */
 PTS_FAMILY(elementwise) /* csrc/ops/elementwise.c: unary/binary math, compare, logical, where, clamp */
 PTS_FAMILY(reduce)      /* csrc/ops/reduce.c */
 PTS_FAMILY(shape)       /* csrc/ops/shape.c: views, cat/stack/split, flip/roll */

@@ -201,9 +201,9 @@ static pts_status check_tensor_metadata(pts_value v)
 static pts_status rebuild_tensor(pts_value arg, pts_value *out)
 {
     static const char fn[] = "_rebuild_tensor_v2";
-    pts_tuple *t;
+    pts_tuple *t = NULL;
     int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
-    int nd, ns;
+    int nd = 0, ns = 0;
     PTS_TRY(args_tuple(arg, 6, 7, fn, &t));
     pts_value *a = t->items;
     if (a[0].tag != PTS_T_STORAGE)
@@ -233,7 +233,7 @@ static pts_status rebuild_tensor(pts_value arg, pts_value *out)
 pts_status pts_pk_persid(pk_vm *vm, pts_value pid, pts_value *out)
 {
     static const char fn[] = "persistent id";
-    pts_tuple *t;
+    pts_tuple *t = NULL;
     PTS_TRY(args_tuple(pid, 5, 5, fn, &t));
     pts_value *a = t->items;
     if (a[0].tag != PTS_T_STR || strcmp(PTS_STR(a[0])->data, "storage") != 0)
@@ -319,8 +319,8 @@ bad:
 
 static pts_status make_device(pts_value arg, pts_value *out)
 {
-    pts_tuple *t;
-    pts_device d;
+    pts_tuple *t = NULL;
+    pts_device d = {0, -1};
     PTS_TRY(args_tuple(arg, 1, 1, "torch.device", &t));
     if (t->items[0].tag != PTS_T_STR)
         return bad_arg("torch.device", "expected a device string", t->items[0]);
@@ -344,7 +344,7 @@ static bool number(pts_value v, double *d)
 
 static pts_status make_complex(pts_value arg, pts_value *out)
 {
-    pts_tuple *t;
+    pts_tuple *t = NULL;
     double re, im;
     PTS_TRY(args_tuple(arg, 2, 2, "complex", &t));
     if (!number(t->items[0], &re) || !number(t->items[1], &im))
@@ -380,7 +380,7 @@ static pts_status typed_list(pk_gkind kind, pts_value arg, pts_value *out)
     size_t k = 0;
     while (lists[k].kind != kind)
         k++;
-    pts_tuple *t;
+    pts_tuple *t = NULL;
     PTS_TRY(args_tuple(arg, 1, 1, lists[k].fn, &t));
     if (t->items[0].tag != PTS_T_LIST)
         return bad_arg(lists[k].fn, "expected a list", t->items[0]);
@@ -397,8 +397,8 @@ static pts_status typed_list(pk_gkind kind, pts_value arg, pts_value *out)
 static pts_status restore_type_tag(pts_value arg, pts_value *out)
 {
     static const char fn[] = "restore_type_tag";
-    pts_tuple *t;
-    pts_type *ty;
+    pts_tuple *t = NULL;
+    pts_type *ty = NULL;
     PTS_TRY(args_tuple(arg, 2, 2, fn, &t));
     pts_value c = t->items[0], s = t->items[1];
     if (s.tag != PTS_T_STR)

@@ -378,7 +378,7 @@ static pts_status memo_get(pk_vm *vm, uint64_t idx)
 
 static pts_status op_proto(pk_vm *vm)
 {
-    uint64_t v;
+    uint64_t v = 0;
     if (vm->op_pos != 0)
         return pts_pk_err(PTS_ERR_LOAD, "PROTO is only allowed at the start");
     PTS_TRY(read_le(vm, 1, &v));
@@ -405,7 +405,7 @@ static pts_status op_stop(pk_vm *vm)
 
 static pts_status op_frame(pk_vm *vm)
 {
-    uint64_t n;
+    uint64_t n = 0;
     PTS_TRY(read_le(vm, 8, &n));
     return need_bytes(vm, n); /* a frame is only a read-ahead hint */
 }
@@ -430,7 +430,7 @@ static pts_status op_pop(pk_vm *vm)
 
 static pts_status op_pop_mark(pk_vm *vm)
 {
-    size_t start;
+    size_t start = 0;
     PTS_TRY(pop_mark(vm, &start));
     drop_to(vm, start);
     return PTS_OK;
@@ -469,9 +469,9 @@ static pts_status parse_decimal(const char *s, size_t n, int64_t *out)
 
 static pts_status op_int(pk_vm *vm)
 {
-    const char *s;
-    size_t n;
-    int64_t v;
+    const char *s = NULL;
+    size_t n = 0;
+    int64_t v = 0;
     PTS_TRY(read_line(vm, 64, &s, &n));
     if (n == 2 && s[0] == '0' && (s[1] == '0' || s[1] == '1'))
         return push(vm, pts_bool(s[1] == '1'));
@@ -481,9 +481,9 @@ static pts_status op_int(pk_vm *vm)
 
 static pts_status op_long(pk_vm *vm)
 {
-    const char *s;
-    size_t n;
-    int64_t v;
+    const char *s = NULL;
+    size_t n = 0;
+    int64_t v = 0;
     PTS_TRY(read_line(vm, 64, &s, &n));
     if (n > 0 && s[n - 1] == 'L')
         n--;
@@ -493,11 +493,11 @@ static pts_status op_long(pk_vm *vm)
 
 static pts_status push_le_int(pk_vm *vm, size_t nbytes, bool sign)
 {
-    uint64_t u;
+    uint64_t u = 0;
     PTS_TRY(read_le(vm, nbytes, &u));
     if (sign && nbytes > 0 && nbytes < 8 && (u >> (8 * nbytes - 1)) & 1)
         u |= ~0ULL << (8 * nbytes);
-    int64_t v;
+    int64_t v = 0;
     memcpy(&v, &u, sizeof v);
     return push(vm, pts_int(v));
 }
@@ -508,7 +508,7 @@ static pts_status op_binint2(pk_vm *vm) { return push_le_int(vm, 2, false); }
 
 static pts_status long_n(pk_vm *vm, size_t len_bytes)
 {
-    uint64_t n;
+    uint64_t n = 0;
     PTS_TRY(read_le(vm, len_bytes, &n));
     if (n > 8)
         return pts_pk_err(PTS_ERR_LOAD, "integer too large (%llu bytes; at most 8 are supported)",
@@ -535,10 +535,10 @@ static pts_status op_binfloat(pk_vm *vm)
 
 static pts_status push_str(pk_vm *vm, size_t len_bytes)
 {
-    uint64_t n;
+    uint64_t n = 0;
     PTS_TRY(read_le(vm, len_bytes, &n));
     PTS_TRY(need_bytes(vm, n));
-    pts_value v;
+    pts_value v = pts_none();
     PTS_TRY(pts_value_str((const char *)vm->data + vm->pos, (size_t)n, &v));
     vm->pos += (size_t)n;
     return push(vm, v);
@@ -560,7 +560,7 @@ static pts_status op_empty_tuple(pk_vm *vm) { return make_tuple(vm, vm->sp); }
 
 static pts_status op_tuple(pk_vm *vm)
 {
-    size_t start;
+    size_t start = 0;
     PTS_TRY(pop_mark(vm, &start));
     return make_tuple(vm, start);
 }
@@ -592,15 +592,15 @@ static pts_status op_append(pk_vm *vm)
 
 static pts_status op_appends(pk_vm *vm)
 {
-    size_t start;
-    pts_value *lv;
+    size_t start = 0;
+    pts_value *lv = NULL;
     PTS_TRY(pop_mark_target(vm, PTS_T_LIST, &start, &lv));
     return list_extend(vm, *lv, start);
 }
 
 static pts_status op_list(pk_vm *vm)
 {
-    size_t start;
+    size_t start = 0;
     PTS_TRY(pop_mark(vm, &start));
     PTS_TRY(push_new_list(vm));
     /* the new list sits on top; move it below the marked values */
@@ -623,7 +623,7 @@ static pts_status op_empty_dict(pk_vm *vm)
 
 static pts_status op_dict(pk_vm *vm)
 {
-    size_t start;
+    size_t start = 0;
     PTS_TRY(pop_mark(vm, &start));
     PTS_TRY(op_empty_dict(vm));
     pts_value dv = pop(vm);
@@ -650,8 +650,8 @@ static pts_status op_setitem(pk_vm *vm)
 
 static pts_status op_setitems(pk_vm *vm)
 {
-    size_t start;
-    pts_value *dv;
+    size_t start = 0;
+    pts_value *dv = NULL;
     PTS_TRY(pop_mark_target(vm, PTS_T_DICT, &start, &dv));
     return dict_update(vm, *dv, start);
 }
@@ -660,28 +660,28 @@ static pts_status op_setitems(pk_vm *vm)
 
 static pts_status op_binget(pk_vm *vm)
 {
-    uint64_t i;
+    uint64_t i = 0;
     PTS_TRY(read_le(vm, 1, &i));
     return memo_get(vm, i);
 }
 
 static pts_status op_long_binget(pk_vm *vm)
 {
-    uint64_t i;
+    uint64_t i = 0;
     PTS_TRY(read_le(vm, 4, &i));
     return memo_get(vm, i);
 }
 
 static pts_status op_binput(pk_vm *vm)
 {
-    uint64_t i;
+    uint64_t i = 0;
     PTS_TRY(read_le(vm, 1, &i));
     return memo_put(vm, i);
 }
 
 static pts_status op_long_binput(pk_vm *vm)
 {
-    uint64_t i;
+    uint64_t i = 0;
     PTS_TRY(read_le(vm, 4, &i));
     return memo_put(vm, i);
 }
@@ -692,9 +692,9 @@ static pts_status op_memoize(pk_vm *vm) { return memo_put(vm, vm->memo_len); }
 
 static pts_status op_global(pk_vm *vm)
 {
-    const char *m, *n;
-    size_t ml, nl;
-    pts_value v;
+    const char *m = NULL, *n = NULL;
+    size_t ml = 0, nl = 0;
+    pts_value v = pts_none();
     PTS_TRY(read_line(vm, 1024, &m, &ml));
     PTS_TRY(read_line(vm, 1024, &n, &nl));
     PTS_TRY(pts_pk_resolve_global(vm, m, ml, n, nl, &v));
@@ -704,7 +704,7 @@ static pts_status op_global(pk_vm *vm)
 static pts_status op_stack_global(pk_vm *vm)
 {
     PTS_TRY(need_values(vm, 2));
-    pts_value mv = *top(vm, 1), nv = *top(vm, 0), v;
+    pts_value mv = *top(vm, 1), nv = *top(vm, 0), v = pts_none();
     if (mv.tag != PTS_T_STR || nv.tag != PTS_T_STR)
         return pts_pk_err(PTS_ERR_LOAD, "module and name must be strings");
     PTS_TRY(pts_pk_resolve_global(vm, PTS_STR(mv)->data, (size_t)PTS_STR(mv)->len, PTS_STR(nv)->data,
@@ -718,7 +718,7 @@ typedef pts_status (*call_fn)(pk_vm *vm, pts_value f, pts_value arg, pts_value *
 /* stack: ... f arg  ->  ... fn(f, arg) */
 static pts_status call2(pk_vm *vm, call_fn fn)
 {
-    pts_value r;
+    pts_value r = pts_none();
     PTS_TRY(need_values(vm, 2));
     PTS_TRY(fn(vm, *top(vm, 1), *top(vm, 0), &r));
     drop_to(vm, vm->sp - 2);
@@ -738,7 +738,7 @@ static pts_status op_build(pk_vm *vm)
 
 static pts_status op_binpersid(pk_vm *vm)
 {
-    pts_value r;
+    pts_value r = pts_none();
     PTS_TRY(need_values(vm, 1));
     PTS_TRY(pts_pk_persid(vm, *top(vm, 0), &r));
     drop_to(vm, vm->sp - 1);

@@ -75,15 +75,16 @@ static PyObject *py_call_op(PyObject *self, PyObject *args, PyObject *kwargs)
     }
     Py_ssize_t npos = n - 1, nkw = kwargs ? PyDict_Size(kwargs) : 0;
     PyObject *result = NULL;
+    Py_ssize_t got = 0, gotkw = 0;
+    pts_value *kwv = NULL, *rets = NULL;
     pts_value *pos = PyMem_Calloc((size_t)(npos + nkw + op->schema.nrets + 1), sizeof(pts_value));
     const char **kwn = PyMem_Calloc((size_t)nkw + 1, sizeof(char *));
     if (!pos || !kwn) {
         PyErr_NoMemory();
         goto done;
     }
-    pts_value *kwv = pos + npos;
-    pts_value *rets = kwv + nkw;
-    Py_ssize_t got = 0, gotkw = 0;
+    kwv = pos + npos;
+    rets = kwv + nkw;
     for (; got < npos; got++)
         if (pyts_from_python(PyTuple_GET_ITEM(args, got + 1), &pos[got]) < 0)
             goto done;

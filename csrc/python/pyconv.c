@@ -71,6 +71,30 @@ static float bf16_to_float(uint16_t h)
     return f;
 }
 
+static float half_to_float(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, u;
+    if (exp == 0) {
+        if (man == 0) {
+            u = sign;
+        } else { /* subnormal: renormalize */
+            exp = 127 - 15 + 1;
+            while (!(man & 0x400)) {
+                man <<= 1;
+                exp--;
+            }
+            u = sign | (exp << 23) | ((man & 0x3ff) << 13);
+        }
+    } else if (exp == 31) {
+        u = sign | 0x7f800000u | (man << 13);
+    } else {
+        u = sign | ((exp + 127 - 15) << 23) | (man << 13);
+    }
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
 /* dtypes NumPy lacks: bfloat16 -> float32, complex32 -> complex64 (exact), others -> raw uint8 */
 static PyObject *numpy_converted(pts_tensor *t)
 {
@@ -94,9 +118,8 @@ static PyObject *numpy_converted(pts_tensor *t)
             dst[i] = bf16_to_float(src[i]);
     } else if (t->dtype == PTS_COMPLEX32) {
         float *dst = PyArray_DATA(arr);
-        npy_half *h = (npy_half *)src;
         for (int64_t i = 0; i < 2 * n; i++)
-            dst[i] = npy_half_to_float(h[i]);
+            dst[i] = half_to_float(src[i]);
     } else {
         memcpy(PyArray_DATA(arr), src, (size_t)n * (size_t)pts_dtype_get(t->dtype)->itemsize);
     }

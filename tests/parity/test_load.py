@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import pyts
-from conftest import assert_bits_equal
+from testutil import assert_bits_equal
 
 torch.manual_seed(0)
 
@@ -52,9 +52,9 @@ class MyModule(torch.nn.Module):
 
 def test_resnet18_state_dict(resnet18_file):
     ours, theirs = check_state_dict(resnet18_file)
-    assert ours.qualified_name == theirs._c._type().qualified_name()
+    assert ours.qualified_name == theirs._c.qualified_name
     assert ours.layer1[0].conv1.qualified_name.endswith("Conv2d")
-    assert_bits_equal(ours.layer1[0].conv1.weight, theirs.layer1[0].conv1.weight, "layer1.0.conv1.weight")
+    assert_bits_equal(ours.layer1[0].conv1.weight, getattr(theirs.layer1, "0").conv1.weight, "layer1.0.conv1.weight")
     assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
     assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()]
     assert ours.training == theirs.training
@@ -72,7 +72,8 @@ def test_my_module(tmp_path):
     path = str(tmp_path / "my_module_model.pt")
     torch.jit.script(MyModule(10, 20)).save(path)
     ours, theirs = check_state_dict(path)
-    assert ours.qualified_name == "__torch__.MyModule"
+    assert ours.qualified_name == theirs._c.qualified_name
+    assert ours.qualified_name.endswith(".MyModule")
     assert "def forward" in ours.code and "torch.mv" in ours.code
 
 
@@ -81,26 +82,45 @@ class Color:  # placeholder name space for the enum below
 
 
 class AllAttrs(torch.nn.Module):
+    i: int
+    big: int
+    f: float
+    neg_zero: float
+    b: bool
+    s: str
+    li: List[int]
+    lf: List[float]
+    lb: List[bool]
+    ls: List[str]
+    lli: List[List[int]]
+    d: Dict[str, int]
+    di: Dict[int, str]
+    dt: Dict[str, torch.Tensor]
+    t: Tuple[int, str, float]
+    opt_none: Optional[int]
+    opt_val: Optional[int]
+    lt: List[torch.Tensor]
+
     def __init__(self):
         super().__init__()
-        self.i: int = -3
-        self.big: int = 2**40 + 7
-        self.f: float = 0.1
-        self.neg_zero: float = -0.0
-        self.b: bool = False
-        self.s: str = "héllo wörld"
-        self.li: List[int] = [1, -2, 3]
-        self.lf: List[float] = [0.5, 1e-30]
-        self.lb: List[bool] = [True, False]
-        self.ls: List[str] = ["x", ""]
-        self.lli: List[List[int]] = [[1], [2, 3], []]
-        self.d: Dict[str, int] = {"b": 2, "a": 1}
-        self.di: Dict[int, str] = {3: "three", 1: "one"}
-        self.dt: Dict[str, torch.Tensor] = {"t": torch.ones(2)}
-        self.t: Tuple[int, str, float] = (1, "two", 3.0)
-        self.opt_none: Optional[int] = None
-        self.opt_val: Optional[int] = 5
-        self.lt: List[torch.Tensor] = [torch.zeros(1), torch.arange(3)]
+        self.i = -3
+        self.big = 2**40 + 7
+        self.f = 0.1
+        self.neg_zero = -0.0
+        self.b = False
+        self.s = "héllo wörld"
+        self.li = [1, -2, 3]
+        self.lf = [0.5, 1e-30]
+        self.lb = [True, False]
+        self.ls = ["x", ""]
+        self.lli = [[1], [2, 3], []]
+        self.d = {"b": 2, "a": 1}
+        self.di = {3: "three", 1: "one"}
+        self.dt = {"t": torch.ones(2)}
+        self.t = (1, "two", 3.0)
+        self.opt_none = None
+        self.opt_val = 5
+        self.lt = [torch.zeros(1), torch.arange(3)]
         self.dev = torch.device("cpu")
         self.p = torch.nn.Parameter(torch.randn(2, 3))
 
@@ -127,7 +147,7 @@ def test_attributes_of_every_type(tmp_path):
     for a, e in zip(ours.lt, theirs.lt):
         assert_bits_equal(a, e, "lt")
     assert ours.dev == "cpu"
-    assert [a[0] for a in ours._attr_info()][:3] == ["training", "_is_full_backward_hook", "i"] or "i" in ours.attribute_names()
+    assert set(ATTR_NAMES) <= set(ours.attribute_names())
 
 
 DTYPES = [torch.float16, torch.float32, torch.float64, torch.bfloat16, torch.complex64, torch.complex128,
@@ -198,9 +218,11 @@ def test_views_tied_and_awkward_tensors(tmp_path):
     assert ours.zero_dim.shape == () and ours.zero_size.shape == (0, 5)
     # tied parameters are the same tensor
     assert ours._obj.slot_identity("w1") == ours._obj.slot_identity("w2")
-    assert ours.a == ours.b
+    # a submodule assigned twice: torch keeps two objects sharing the weights
+    assert (theirs.a.weight.data_ptr() == theirs.b.weight.data_ptr()) == np.shares_memory(ours.a.weight, ours.b.weight)
 
 
+@pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
 def test_tensor_constants_and_traced_inputs(tmp_path):
     class WithConst(torch.nn.Module):
         def forward(self, x):

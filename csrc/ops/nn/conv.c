@@ -1,4 +1,614 @@
-/* conv.c - placeholder table so the registry links; the NN kernels engineer owns this file. */
-#include "ops/registry.h"
+/* conv.c - convolutions: conv1d/2d/3d (int and "same"/"valid" padding),
+ * conv_transpose1d/2d/3d, convolution, _convolution (traced form).
+ *
+ * Every entry point fills one conv_params and calls conv_run:
+ *  - forward, groups == C_in, 1-2 spatial dims: a direct depthwise loop;
+ *  - forward otherwise: per (batch, group), output = W_g @ im2col(x), tiled
+ *    over output positions (and output channels when the batch is small)
+ *    so the tiles spread over the pool; a 1x1 / stride 1 / no padding
+ *    convolution reads the input as the GEMM operand directly;
+ *  - transposed: col = W_g^T @ x, then col2im scatters into the output.
+ * float16/bfloat16 are computed in float32; integers are not supported
+ * (torch does not support them on CPU either).
+ */
+#include <stdatomic.h>
+#include <string.h>
 
-const pts_op_def pts_ops_conv[] = {{NULL, NULL}};
+#include "core/alloc.h"
+#include "ops/args.h"
+#include "ops/nn/gemm.h"
+#include "ops/registry.h"
+#include "tensor/parallel.h"
+
+typedef struct conv_params {
+    int nsp; /* spatial dims, 1..3 */
+    int64_t stride[3], pad[3], pad_r[3], dil[3], outpad[3];
+    int64_t groups;
+    bool transposed;
+} conv_params;
+
+/* ---- forward: GEMM over im2col tiles -------------------------------------------- */
+
+typedef struct conv_job {
+    bool f64, direct;
+    const char *x, *w, *b;
+    char *y;
+    int64_t Cin, Cout, G, Cin_g, Cout_g, Kc, P, Pin;
+    pts_conv_geom geom;
+    int64_t pt_size, npt, mt_size, nmt;
+    atomic_int failed;
+} conv_job;
+
+static void conv_fill_bias_f32(const conv_job *j, float *C, int64_t c0, int64_t nm, int64_t np)
+{
+    const float *b = (const float *)j->b;
+    for (int64_t m = 0; m < nm; m++) {
+        float v = b ? b[c0 + m] : 0.0f;
+        for (int64_t p = 0; p < np; p++)
+            C[m * j->P + p] = v;
+    }
+}
+
+static void conv_fill_bias_f64(const conv_job *j, double *C, int64_t c0, int64_t nm, int64_t np)
+{
+    const double *b = (const double *)j->b;
+    for (int64_t m = 0; m < nm; m++) {
+        double v = b ? b[c0 + m] : 0.0;
+        for (int64_t p = 0; p < np; p++)
+            C[m * j->P + p] = v;
+    }
+}
+
+/* One tile: batch n, group g, output channels [m0, m0+nm), positions [p0, p0+np). */
+static void conv_tile(const conv_job *j, int64_t item, void *col)
+{
+    int64_t pt = item % j->npt, rest = item / j->npt;
+    int64_t mt = rest % j->nmt;
+    rest /= j->nmt;
+    int64_t g = rest % j->G, n = rest / j->G;
+    int64_t p0 = pt * j->pt_size, np = j->P - p0 < j->pt_size ? j->P - p0 : j->pt_size;
+    int64_t m0 = mt * j->mt_size, nm = j->Cout_g - m0 < j->mt_size ? j->Cout_g - m0 : j->mt_size;
+    if (np <= 0 || nm <= 0)
+        return;
+    int64_t xoff = (n * j->Cin + g * j->Cin_g) * j->Pin, coff = (n * j->Cout + g * j->Cout_g + m0) * j->P + p0;
+    int64_t woff = (g * j->Cout_g + m0) * j->Kc, ch = g * j->Cout_g + m0;
+    if (j->f64) {
+        const double *x = (const double *)j->x + xoff, *B = x + p0;
+        double *C = (double *)j->y + coff;
+        if (!j->direct) {
+            pts_im2col_f64(x, j->Cin_g, &j->geom, p0, np, col);
+            B = col;
+        }
+        conv_fill_bias_f64(j, C, ch, nm, np);
+        pts_gemm_f64(false, false, nm, np, j->Kc, 1.0, (const double *)j->w + woff, j->Kc, B, j->direct ? j->Pin : np,
+                     1.0, C, j->P);
+    } else {
+        const float *x = (const float *)j->x + xoff, *B = x + p0;
+        float *C = (float *)j->y + coff;
+        if (!j->direct) {
+            pts_im2col_f32(x, j->Cin_g, &j->geom, p0, np, col);
+            B = col;
+        }
+        conv_fill_bias_f32(j, C, ch, nm, np);
+        pts_gemm_f32(false, false, nm, np, j->Kc, 1.0f, (const float *)j->w + woff, j->Kc, B, j->direct ? j->Pin : np,
+                     1.0f, C, j->P);
+    }
+}
+
+static void conv_range(void *ctx, int64_t begin, int64_t end)
+{
+    conv_job *j = ctx;
+    void *col = NULL;
+    if (!j->direct) {
+        size_t isz = j->f64 ? 8 : 4;
+        col = pts_malloc((size_t)(j->Kc * j->pt_size) * isz);
+        if (!col) {
+            atomic_store(&j->failed, 1);
+            return;
+        }
+    }
+    for (int64_t i = begin; i < end; i++)
+        conv_tile(j, i, col);
+    pts_free(col);
+}
+
+static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/* Choose tile sizes: im2col tiles of about 512 KB, then enough tiles
+ * (a multiple of the thread count when there are few) to keep the pool busy. */
+static void conv_plan(conv_job *j, int64_t N)
+{
+    int64_t nt = pts_get_num_threads(), isz = j->f64 ? 8 : 4;
+    int64_t pt = j->direct ? j->P : (512 * 1024 / isz) / (j->Kc > 0 ? j->Kc : 1);
+    if (pt < 64)
+        pt = 64;
+    if (pt > j->P)
+        pt = j->P;
+    if (pt < 1)
+        pt = 1;
+    int64_t npt = ceil_div(j->P, pt), outer = N * j->G, nmt = 1;
+    if (nt > 1 && outer * npt < 8 * nt) {
+        int64_t want = ceil_div(nt, outer); /* at least one tile per thread */
+        if (npt < want)
+            npt = want;
+        int64_t maxpt = j->P / 32 > 0 ? j->P / 32 : 1;
+        while ((outer * npt) % nt != 0 && npt + 1 <= maxpt)
+            npt++;
+        if (npt > maxpt)
+            npt = maxpt;
+        if (outer * npt < nt) /* few positions: split output channels too */
+            nmt = ceil_div(nt, outer * npt);
+    }
+    if (nmt > ceil_div(j->Cout_g, 8))
+        nmt = ceil_div(j->Cout_g, 8);
+    if (nmt < 1)
+        nmt = 1;
+    j->npt = npt;
+    j->pt_size = ceil_div(j->P, npt > 0 ? npt : 1);
+    j->npt = ceil_div(j->P, j->pt_size > 0 ? j->pt_size : 1);
+    j->nmt = nmt;
+    j->mt_size = ceil_div(j->Cout_g, nmt);
+    j->nmt = ceil_div(j->Cout_g, j->mt_size > 0 ? j->mt_size : 1);
+}
+
+static pts_status conv_gemm(conv_job *j, int64_t N)
+{
+    if (N == 0 || j->G == 0 || j->Cout_g == 0 || j->P == 0)
+        return PTS_OK;
+    conv_plan(j, N);
+    int64_t items = N * j->G * j->nmt * j->npt;
+    if (items == 0 || j->Cout_g == 0 || j->P == 0)
+        return PTS_OK;
+    atomic_init(&j->failed, 0);
+    pts_parallel_for(items, 1, conv_range, j);
+    if (atomic_load(&j->failed))
+        return pts_err_nomem("a convolution buffer", (size_t)(j->Kc * j->pt_size) * (j->f64 ? 8 : 4));
+    return PTS_OK;
+}
+
+/* ---- forward: direct depthwise (groups == C_in, up to 2 spatial dims) --------------- */
+
+#define DEFINE_DEPTHWISE(T, SUF)                                                                       \
+    static void depthwise_plane_##SUF(const conv_job *j, const T *x, const T *w, T bias, T *y)       \
+    {                                                                                                  \
+        const pts_conv_geom *g = &j->geom;                                                             \
+        int64_t H = g->in[1], W = g->in[2], OH = g->out[1], OW = g->out[2];                           \
+        int64_t kh = g->k[1], kw = g->k[2], sh = g->stride[1], sw = g->stride[2];                     \
+        for (int64_t oy = 0; oy < OH; oy++) {                                                          \
+            T *yr = y + oy * OW;                                                                       \
+            for (int64_t ox = 0; ox < OW; ox++)                                                        \
+                yr[ox] = bias;                                                                         \
+            for (int64_t ky = 0; ky < kh; ky++) {                                                      \
+                int64_t iy = oy * sh - g->pad[1] + ky * g->dil[1];                                     \
+                if (iy < 0 || iy >= H)                                                                 \
+                    continue;                                                                          \
+                const T *xr = x + iy * W;                                                              \
+                for (int64_t kx = 0; kx < kw; kx++) {                                                  \
+                    T wv = w[ky * kw + kx];                                                            \
+                    int64_t base = kx * g->dil[2] - g->pad[2];                                         \
+                    int64_t lo = base >= 0 ? 0 : (-base + sw - 1) / sw;                                \
+                    int64_t hi = base >= W ? 0 : (W - base + sw - 1) / sw;                             \
+                    if (hi > OW)                                                                       \
+                        hi = OW;                                                                       \
+                    if (sw == 1) {                                                                     \
+                        const T *xs = xr + base;                                                       \
+                        for (int64_t ox = lo; ox < hi; ox++)                                           \
+                            yr[ox] += wv * xs[ox];                                                     \
+                    } else {                                                                           \
+                        for (int64_t ox = lo; ox < hi; ox++)                                           \
+                            yr[ox] += wv * xr[ox * sw + base];                                         \
+                    }                                                                                  \
+                }                                                                                      \
+            }                                                                                          \
+        }                                                                                              \
+    }
+
+DEFINE_DEPTHWISE(float, f32)
+DEFINE_DEPTHWISE(double, f64)
+
+static void depthwise_range(void *ctx, int64_t begin, int64_t end)
+{
+    const conv_job *j = ctx;
+    int64_t kprod = pts_conv_geom_kprod(&j->geom);
+    for (int64_t i = begin; i < end; i++) {
+        int64_t n = i / j->Cout, oc = i % j->Cout, ic = oc / j->Cout_g;
+        int64_t xoff = (n * j->Cin + ic) * j->Pin, yoff = i * j->P;
+        if (j->f64)
+            depthwise_plane_f64(j, (const double *)j->x + xoff, (const double *)j->w + oc * kprod,
+                                j->b ? ((const double *)j->b)[oc] : 0.0, (double *)j->y + yoff);
+        else
+            depthwise_plane_f32(j, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
+                                j->b ? ((const float *)j->b)[oc] : 0.0f, (float *)j->y + yoff);
+    }
+}
+
+/* ---- transposed: W^T @ x, then col2im --------------------------------------------------- */
+
+typedef struct convt_job {
+    bool f64;
+    const char *x, *w, *b;
+    char *y;
+    int64_t Cin, Cout, G, Cin_g, Cout_g, kprod, Pin, Pout;
+    pts_conv_geom geom; /* image = the output, grid = the input */
+    int64_t ct_size, nct;
+    atomic_int failed;
+} convt_job;
+
+static void convt_item(const convt_job *j, int64_t item, void *col)
+{
+    int64_t ct = item % j->nct, rest = item / j->nct, g = rest % j->G, n = rest / j->G;
+    int64_t c0 = ct * j->ct_size, nc = j->Cout_g - c0 < j->ct_size ? j->Cout_g - c0 : j->ct_size;
+    if (nc <= 0)
+        return;
+    int64_t ldw = j->Cout_g * j->kprod, M = nc * j->kprod;
+    int64_t woff = g * j->Cin_g * ldw + c0 * j->kprod, xoff = (n * j->Cin + g * j->Cin_g) * j->Pin;
+    int64_t oc = g * j->Cout_g + c0, yoff = (n * j->Cout + oc) * j->Pout;
+    if (j->f64) {
+        double *y = (double *)j->y + yoff;
+        pts_gemm_f64(true, false, M, j->Pin, j->Cin_g, 1.0, (const double *)j->w + woff, ldw,
+                     (const double *)j->x + xoff, j->Pin, 0.0, col, j->Pin);
+        for (int64_t c = 0; c < nc; c++) {
+            double v = j->b ? ((const double *)j->b)[oc + c] : 0.0;
+            for (int64_t p = 0; p < j->Pout; p++)
+                y[c * j->Pout + p] = v;
+        }
+        pts_col2im_f64(col, nc, &j->geom, y);
+    } else {
+        float *y = (float *)j->y + yoff;
+        pts_gemm_f32(true, false, M, j->Pin, j->Cin_g, 1.0f, (const float *)j->w + woff, ldw,
+                     (const float *)j->x + xoff, j->Pin, 0.0f, col, j->Pin);
+        for (int64_t c = 0; c < nc; c++) {
+            float v = j->b ? ((const float *)j->b)[oc + c] : 0.0f;
+            for (int64_t p = 0; p < j->Pout; p++)
+                y[c * j->Pout + p] = v;
+        }
+        pts_col2im_f32(col, nc, &j->geom, y);
+    }
+}
+
+static void convt_range(void *ctx, int64_t begin, int64_t end)
+{
+    convt_job *j = ctx;
+    void *col = pts_malloc((size_t)(j->ct_size * j->kprod * j->Pin) * (j->f64 ? 8 : 4));
+    if (!col) {
+        atomic_store(&j->failed, 1);
+        return;
+    }
+    for (int64_t i = begin; i < end; i++)
+        convt_item(j, i, col);
+    pts_free(col);
+}
+
+static pts_status convt_run(convt_job *j, int64_t N)
+{
+    if (N == 0 || j->Cout_g == 0 || j->Pout == 0)
+        return PTS_OK;
+    int64_t nt = pts_get_num_threads(), outer = N * j->G;
+    int64_t nct = 1;
+    if (nt > 1 && outer < 4 * nt)
+        nct = ceil_div(4 * nt, outer > 0 ? outer : 1);
+    /* keep each column buffer under ~16 MB when channels allow */
+    int64_t per_c = j->kprod * j->Pin * (j->f64 ? 8 : 4);
+    if (per_c > 0) {
+        int64_t cap = (16 << 20) / per_c;
+        if (cap < 1)
+            cap = 1;
+        if (ceil_div(j->Cout_g, nct) > cap)
+            nct = ceil_div(j->Cout_g, cap);
+    }
+    if (nct > j->Cout_g)
+        nct = j->Cout_g;
+    if (nct < 1)
+        nct = 1;
+    j->ct_size = ceil_div(j->Cout_g, nct);
+    j->nct = ceil_div(j->Cout_g, j->ct_size > 0 ? j->ct_size : 1);
+    int64_t items = outer * j->nct;
+    if (items == 0 || j->Cout_g == 0 || j->Pout == 0)
+        return PTS_OK;
+    if (!pts_blas_fits(j->ct_size * j->kprod, j->Pin, j->Cin_g, j->Cout_g * j->kprod))
+        return pts_err_set(PTS_ERR_LIMIT, "conv_transpose: problem too large for BLAS");
+    atomic_init(&j->failed, 0);
+    pts_parallel_for(items, 1, convt_range, j);
+    if (atomic_load(&j->failed))
+        return pts_err_nomem("a transposed-convolution buffer", (size_t)(j->ct_size * per_c));
+    return PTS_OK;
+}
+
+/* ---- shapes and the common driver ------------------------------------------------------- */
+
+static const char *dtname(int dt)
+{
+    const pts_dtype_info *di = pts_dtype_get(dt);
+    return di ? di->name : "?";
+}
+
+static pts_status conv_check(const pts_tensor *x, const pts_tensor *w, const pts_tensor *b, const conv_params *p,
+                             bool *batched)
+{
+    int nd = p->nsp + 2;
+    if (w->ndim != nd)
+        return pts_err_set(PTS_ERR_VALUE, "convolution: expected a %d-D weight for %d spatial dims, got %d-D", nd,
+                           p->nsp, w->ndim);
+    if (x->ndim != nd && x->ndim != nd - 1)
+        return pts_err_set(PTS_ERR_VALUE,
+                           "convolution: expected %d-D (unbatched) or %d-D (batched) input to conv%dd, but got input of %d dims",
+                           nd - 1, nd, p->nsp, x->ndim);
+    *batched = x->ndim == nd;
+    if (x->dtype != w->dtype || (b && b->dtype != x->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "convolution: input type (%s), weight type (%s)%s%s should be the same",
+                           dtname(x->dtype), dtname(w->dtype), b ? " and bias type " : "", b ? dtname(b->dtype) : "");
+    if (p->groups <= 0)
+        return pts_err_set(PTS_ERR_VALUE, "non-positive groups is not supported");
+    for (int i = 0; i < p->nsp; i++) {
+        if (p->stride[i] <= 0)
+            return pts_err_set(PTS_ERR_VALUE, "non-positive stride is not supported");
+        if (p->dil[i] <= 0)
+            return pts_err_set(PTS_ERR_VALUE, "dilation should be greater than zero");
+        if (p->pad[i] < 0 || p->pad_r[i] < 0)
+            return pts_err_set(PTS_ERR_VALUE, "negative padding is not supported");
+        if (p->outpad[i] < 0)
+            return pts_err_set(PTS_ERR_VALUE, "negative output_padding is not supported");
+        if (p->transposed && p->outpad[i] >= p->stride[i] && p->outpad[i] >= p->dil[i])
+            return pts_err_set(PTS_ERR_VALUE, "output padding must be smaller than either stride or dilation");
+    }
+    return PTS_OK;
+}
+
+/* Output of compute dtype, bias and spatial geometry; then the kernels. */
+static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const conv_params *p, pts_value *rets)
+{
+    bool batched = false;
+    PTS_TRY(conv_check(x0, w0, b0, p, &batched));
+    int dt = x0->dtype, cd = pts_nn_compute_dtype(dt), off = 3 - p->nsp, xb = batched ? 1 : 0;
+    if (cd < 0)
+        return pts_nn_bad_dtype(p->transposed ? "conv_transpose" : "convolution", dt);
+    int64_t N = batched ? x0->sizes[0] : 1, Cin = x0->sizes[xb], G = p->groups, Cout, Cin_g, Cout_g;
+    if (p->transposed) {
+        if (w0->sizes[0] != Cin || Cin % G)
+            return pts_err_set(PTS_ERR_VALUE,
+                               "conv_transpose: weight of shape [%lld, %lld, ...] and groups=%lld expect input[%lld] channels, got %lld",
+                               (long long)w0->sizes[0], (long long)w0->sizes[1], (long long)G, (long long)w0->sizes[0],
+                               (long long)Cin);
+        Cout_g = w0->sizes[1];
+        Cout = Cout_g * G;
+        Cin_g = Cin / G;
+    } else {
+        Cout = w0->sizes[0];
+        Cin_g = w0->sizes[1];
+        if (Cin_g * G != Cin || Cout % G)
+            return pts_err_set(PTS_ERR_VALUE,
+                               "Given groups=%lld, weight of size [%lld, %lld, ...], expected input to have %lld channels, but got %lld channels instead",
+                               (long long)G, (long long)Cout, (long long)Cin_g, (long long)(Cin_g * G), (long long)Cin);
+        Cout_g = Cout / G;
+    }
+    if (b0 && (b0->ndim != 1 || b0->sizes[0] != Cout))
+        return pts_err_set(PTS_ERR_VALUE, "convolution: bias must be 1-D with %lld elements", (long long)Cout);
+    pts_conv_geom geom;
+    int64_t osz[PTS_MAX_DIMS];
+    osz[0] = N;
+    osz[1] = Cout;
+    for (int i = 0; i < 3; i++) {
+        int s = i - off;
+        int64_t in = s >= 0 ? x0->sizes[xb + 1 + s] : 1, k = s >= 0 ? w0->sizes[2 + s] : 1, o;
+        geom.k[i] = k;
+        geom.stride[i] = s >= 0 ? p->stride[s] : 1;
+        geom.dil[i] = s >= 0 ? p->dil[s] : 1;
+        geom.pad[i] = s >= 0 ? p->pad[s] : 0;
+        int64_t ext = geom.dil[i] * (k - 1) + 1;
+        if (p->transposed) {
+            o = (in - 1) * geom.stride[i] - 2 * geom.pad[i] + ext + (s >= 0 ? p->outpad[s] : 0);
+            geom.in[i] = o; /* the image is the output */
+            geom.out[i] = in;
+        } else {
+            int64_t padded = in + geom.pad[i] + (s >= 0 ? p->pad_r[s] : 0);
+            if (padded < ext)
+                return pts_err_set(PTS_ERR_VALUE,
+                                   "Calculated padded input size per channel: (%lld). Kernel size: (%lld). Kernel size can't be greater than actual input size",
+                                   (long long)padded, (long long)ext);
+            o = (padded - ext) / geom.stride[i] + 1;
+            geom.in[i] = in;
+            geom.out[i] = o;
+        }
+        if (o < 1 && !(s < 0))
+            return pts_err_set(PTS_ERR_VALUE, "convolution: calculated output size %lld is too small", (long long)o);
+        if (s >= 0)
+            osz[2 + s] = o;
+    }
+    pts_tensor *x = NULL, *w = NULL, *b = NULL, *y = NULL;
+    pts_status st = PTS_OK;
+    if (!(x = pts_nn_contig(x0, cd)) || !(w = pts_nn_contig(w0, cd)) || (b0 && !(b = pts_nn_contig(b0, cd))) ||
+        !(y = pts_tensor_empty(cd, 2 + p->nsp, osz))) {
+        st = pts_err_last();
+        goto done;
+    }
+    int64_t kprod = pts_conv_geom_kprod(&geom);
+    if (p->transposed) {
+        convt_job j = {cd == PTS_FLOAT64, pts_tensor_data(x), pts_tensor_data(w), b ? pts_tensor_data(b) : NULL,
+                       pts_tensor_data(y), Cin, Cout, G, Cin_g, Cout_g, kprod, pts_conv_geom_pout(&geom),
+                       pts_conv_geom_pin(&geom), geom, 0, 0, 0};
+        st = convt_run(&j, N);
+    } else {
+        conv_job j;
+        memset(&j, 0, sizeof j);
+        j.f64 = cd == PTS_FLOAT64;
+        j.x = pts_tensor_data(x);
+        j.w = pts_tensor_data(w);
+        j.b = b ? pts_tensor_data(b) : NULL;
+        j.y = pts_tensor_data(y);
+        j.Cin = Cin;
+        j.Cout = Cout;
+        j.G = G;
+        j.Cin_g = Cin_g;
+        j.Cout_g = Cout_g;
+        j.Kc = Cin_g * kprod;
+        j.P = pts_conv_geom_pout(&geom);
+        j.Pin = pts_conv_geom_pin(&geom);
+        j.geom = geom;
+        if (Cin_g == 1 && G > 1 && geom.k[0] == 1 && geom.in[0] == 1 && Cout * N > 0) {
+            pts_parallel_for(N * Cout, 1, depthwise_range, &j);
+        } else {
+            if (!pts_blas_fits(Cout_g, j.P, j.Kc, j.Pin))
+                st = pts_err_set(PTS_ERR_LIMIT, "convolution: problem too large for BLAS");
+            j.direct = kprod == 1 && geom.stride[0] == 1 && geom.stride[1] == 1 && geom.stride[2] == 1 &&
+                       geom.pad[0] == 0 && geom.pad[1] == 0 && geom.pad[2] == 0 && j.P == j.Pin;
+            if (st == PTS_OK)
+                st = conv_gemm(&j, N);
+        }
+    }
+    if (st != PTS_OK)
+        goto done;
+    if (!batched) { /* drop the batch dim of the contiguous result */
+        y->ndim--;
+        memmove(y->sizes, y->sizes + 1, sizeof(int64_t) * (size_t)y->ndim);
+        pts_contiguous_strides(y->ndim, y->sizes, y->strides);
+    }
+    y = pts_nn_cast(y, dt);
+    if (!y) {
+        st = pts_err_last();
+        goto done;
+    }
+    rets[0] = pts_ret_tensor(y);
+    y = NULL;
+done:
+    if (x)
+        pts_obj_release(&x->hdr);
+    if (w)
+        pts_obj_release(&w->hdr);
+    if (b)
+        pts_obj_release(&b->hdr);
+    if (y)
+        pts_obj_release(&y->hdr);
+    return st;
+}
+
+/* ---- argument parsing --------------------------------------------------------------------- */
+
+/* int[] argument with nsp entries (a single value is repeated). */
+static pts_status get_ints(pts_value v, int nsp, int64_t *out, const char *name)
+{
+    int n = 0;
+    int64_t tmp[PTS_MAX_DIMS];
+    PTS_TRY(pts_arg_int_list(v, tmp, PTS_MAX_DIMS, &n, nsp, name));
+    if (n == 1 && nsp > 1) {
+        for (int i = 1; i < nsp; i++)
+            tmp[i] = tmp[0];
+        n = nsp;
+    }
+    if (n != nsp)
+        return pts_err_set(PTS_ERR_VALUE, "expected %s to be a single integer value or a list of %d values to match the convolution dimensions, but got %s=[%d values]",
+                           name, nsp, name, n);
+    memcpy(out, tmp, sizeof(int64_t) * (size_t)nsp);
+    return PTS_OK;
+}
+
+static pts_tensor *opt_tensor(pts_value v) { return PTS_ARG_IS_NONE(v) ? NULL : PTS_ARG_TENSOR(v); }
+
+/* Spatial dims from the weight (convolution, _convolution). */
+static pts_status nsp_of(const pts_tensor *w, int *nsp)
+{
+    if (w->ndim < 3 || w->ndim > 5)
+        return pts_err_set(PTS_ERR_VALUE, "convolution: weight must be 3-D, 4-D or 5-D (got %d-D)", w->ndim);
+    *nsp = w->ndim - 2;
+    return PTS_OK;
+}
+
+/* (input, weight, bias, stride, padding, dilation, transposed, output_padding, groups, ...) */
+static pts_status conv_general(pts_value *args, pts_value *rets)
+{
+    pts_tensor *x = PTS_ARG_TENSOR(args[0]), *w = PTS_ARG_TENSOR(args[1]);
+    conv_params p;
+    memset(&p, 0, sizeof p);
+    PTS_TRY(nsp_of(w, &p.nsp));
+    PTS_TRY(get_ints(args[3], p.nsp, p.stride, "stride"));
+    PTS_TRY(get_ints(args[4], p.nsp, p.pad, "padding"));
+    PTS_TRY(get_ints(args[5], p.nsp, p.dil, "dilation"));
+    p.transposed = pts_arg_bool(args[6]);
+    PTS_TRY(get_ints(args[7], p.nsp, p.outpad, "output_padding"));
+    p.groups = pts_arg_int(args[8]);
+    memcpy(p.pad_r, p.pad, sizeof p.pad);
+    return conv_run(x, w, opt_tensor(args[2]), &p, rets);
+}
+
+/* aten::_convolution(... 13 args) / _convolution.deprecated / convolution */
+static pts_status k__convolution(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    return conv_general(args, rets);
+}
+
+static pts_status k_convolution(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    return conv_general(args, rets);
+}
+
+/* conv{1,2,3}d(input, weight, bias, stride, padding, dilation, groups) */
+static pts_status conv_nd(pts_value *args, pts_value *rets, int nsp)
+{
+    conv_params p;
+    memset(&p, 0, sizeof p);
+    p.nsp = nsp;
+    PTS_TRY(get_ints(args[3], nsp, p.stride, "stride"));
+    PTS_TRY(get_ints(args[5], nsp, p.dil, "dilation"));
+    p.groups = pts_arg_int(args[6]);
+    pts_tensor *w = PTS_ARG_TENSOR(args[1]);
+    if (args[4].tag == PTS_T_STR) {
+        const char *mode = PTS_STR(args[4])->data;
+        bool same = strcmp(mode, "same") == 0;
+        if (!same && strcmp(mode, "valid") != 0)
+            return pts_err_set(PTS_ERR_VALUE, "Invalid padding string: '%s'", mode);
+        if (same && w->ndim == nsp + 2) {
+            for (int i = 0; i < nsp; i++) {
+                if (p.stride[i] != 1)
+                    return pts_err_set(PTS_ERR_VALUE, "padding='same' is not supported for strided convolutions");
+                int64_t total = p.dil[i] * (w->sizes[2 + i] - 1);
+                p.pad[i] = total / 2;
+                p.pad_r[i] = total - p.pad[i];
+            }
+        }
+    } else {
+        PTS_TRY(get_ints(args[4], nsp, p.pad, "padding"));
+        memcpy(p.pad_r, p.pad, sizeof p.pad);
+    }
+    return conv_run(PTS_ARG_TENSOR(args[0]), w, opt_tensor(args[2]), &p, rets);
+}
+
+static pts_status k_conv1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_nd(args, rets, 1); }
+static pts_status k_conv2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_nd(args, rets, 2); }
+static pts_status k_conv3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_nd(args, rets, 3); }
+
+/* conv_transpose{1,2,3}d(input, weight, bias, stride, padding, output_padding, groups, dilation) */
+static pts_status conv_transpose_nd(pts_value *args, pts_value *rets, int nsp)
+{
+    conv_params p;
+    memset(&p, 0, sizeof p);
+    p.nsp = nsp;
+    p.transposed = true;
+    PTS_TRY(get_ints(args[3], nsp, p.stride, "stride"));
+    PTS_TRY(get_ints(args[4], nsp, p.pad, "padding"));
+    PTS_TRY(get_ints(args[5], nsp, p.outpad, "output_padding"));
+    p.groups = pts_arg_int(args[6]);
+    PTS_TRY(get_ints(args[7], nsp, p.dil, "dilation"));
+    memcpy(p.pad_r, p.pad, sizeof p.pad);
+    return conv_run(PTS_ARG_TENSOR(args[0]), PTS_ARG_TENSOR(args[1]), opt_tensor(args[2]), &p, rets);
+}
+
+static pts_status k_conv_transpose1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_transpose_nd(args, rets, 1); }
+static pts_status k_conv_transpose2d_input(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_transpose_nd(args, rets, 2); }
+static pts_status k_conv_transpose3d_input(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_transpose_nd(args, rets, 3); }
+
+const pts_op_def pts_ops_conv[] = {
+    PTS_OP("aten::_convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor", k__convolution),
+    PTS_OP("aten::_convolution.deprecated(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, int[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled) -> Tensor", k__convolution),
+    PTS_OP("aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor", k_convolution),
+    PTS_OP("aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] dilation=[1], SymInt groups=1) -> Tensor", k_conv1d),
+    PTS_OP("aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], str padding=\"valid\", SymInt[1] dilation=[1], SymInt groups=1) -> Tensor", k_conv1d),
+    PTS_OP("aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor", k_conv2d),
+    PTS_OP("aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], str padding=\"valid\", SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor", k_conv2d),
+    PTS_OP("aten::conv3d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], SymInt[3] padding=[0, 0, 0], SymInt[3] dilation=[1, 1, 1], SymInt groups=1) -> Tensor", k_conv3d),
+    PTS_OP("aten::conv3d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], str padding=\"valid\", SymInt[3] dilation=[1, 1, 1], SymInt groups=1) -> Tensor", k_conv3d),
+    PTS_OP("aten::conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] output_padding=[0], SymInt groups=1, SymInt[1] dilation=[1]) -> Tensor", k_conv_transpose1d),
+    PTS_OP("aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] output_padding=[0, 0], SymInt groups=1, SymInt[2] dilation=[1, 1]) -> Tensor", k_conv_transpose2d_input),
+    PTS_OP("aten::conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], SymInt[3] padding=[0, 0, 0], SymInt[3] output_padding=[0, 0, 0], SymInt groups=1, SymInt[3] dilation=[1, 1, 1]) -> Tensor", k_conv_transpose3d_input),
+    {NULL, NULL},
+};

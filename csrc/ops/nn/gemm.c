@@ -221,143 +221,6 @@ DEFINE_IM2COL(double, f64)
 DEFINE_COL2IM(float, f32)
 DEFINE_COL2IM(double, f64)
 
-/* ---- half / bfloat16 ---------------------------------------------------------- */
-
-float pts_half_to_float(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, mant = h & 0x3ff, bits;
-    if (exp == 0) {
-        float f = (float)mant * 5.9604644775390625e-8f; /* 2^-24 */
-        return sign ? -f : f;
-    }
-    if (exp == 31)
-        bits = sign | 0x7f800000u | (mant << 13);
-    else
-        bits = sign | ((exp + 112) << 23) | (mant << 13);
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
-
-/* Round to nearest even (F. Giesen's float_to_half_fast3_rtne). */
-uint16_t pts_float_to_half(float ff)
-{
-    uint32_t f, sign;
-    memcpy(&f, &ff, 4);
-    sign = f & 0x80000000u;
-    f ^= sign;
-    uint16_t o;
-    if (f >= (uint32_t)(127 + 16) << 23) {
-        o = f > 0x7f800000u ? 0x7e00 : 0x7c00;
-    } else if (f < (uint32_t)113 << 23) {
-        const uint32_t magic_u = (uint32_t)((127 - 15) + (23 - 10) + 1) << 23;
-        float fv, magic;
-        memcpy(&fv, &f, 4);
-        memcpy(&magic, &magic_u, 4);
-        fv += magic;
-        uint32_t r;
-        memcpy(&r, &fv, 4);
-        o = (uint16_t)(r - magic_u);
-    } else {
-        uint32_t odd = (f >> 13) & 1;
-        f += ((uint32_t)(15 - 127) << 23) + 0xfff;
-        f += odd;
-        o = (uint16_t)(f >> 13);
-    }
-    return (uint16_t)(o | (sign >> 16));
-}
-
-float pts_bf16_to_float(uint16_t h)
-{
-    uint32_t bits = (uint32_t)h << 16;
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
-
-uint16_t pts_float_to_bf16(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    if ((u & 0x7fffffffu) > 0x7f800000u)
-        return (uint16_t)((u >> 16) | 0x40);
-    u += 0x7fffu + ((u >> 16) & 1);
-    return (uint16_t)(u >> 16);
-}
-
-/* ---- element load / store ----------------------------------------------------- */
-
-static int64_t f64_to_i64(double v)
-{
-    if (!(v >= -9.2233720368547758e18 && v < 9.2233720368547758e18))
-        return INT64_MIN; /* NaN / out of range: what x86 conversions give */
-    return (int64_t)v;
-}
-
-double pts_nn_load_f64(const void *p, int dtype, int64_t i)
-{
-    switch (dtype) {
-    case PTS_UINT8: return ((const uint8_t *)p)[i];
-    case PTS_INT8: return ((const int8_t *)p)[i];
-    case PTS_INT16: return ((const int16_t *)p)[i];
-    case PTS_INT32: return ((const int32_t *)p)[i];
-    case PTS_INT64: return (double)((const int64_t *)p)[i];
-    case PTS_UINT16: return ((const uint16_t *)p)[i];
-    case PTS_UINT32: return ((const uint32_t *)p)[i];
-    case PTS_UINT64: return (double)((const uint64_t *)p)[i];
-    case PTS_BOOL: return ((const uint8_t *)p)[i] != 0;
-    case PTS_FLOAT16: return pts_half_to_float(((const uint16_t *)p)[i]);
-    case PTS_BFLOAT16: return pts_bf16_to_float(((const uint16_t *)p)[i]);
-    case PTS_FLOAT32: return ((const float *)p)[i];
-    case PTS_FLOAT64: return ((const double *)p)[i];
-    default: return 0;
-    }
-}
-
-int64_t pts_nn_load_i64(const void *p, int dtype, int64_t i)
-{
-    switch (dtype) {
-    case PTS_UINT8: return ((const uint8_t *)p)[i];
-    case PTS_INT8: return ((const int8_t *)p)[i];
-    case PTS_INT16: return ((const int16_t *)p)[i];
-    case PTS_INT32: return ((const int32_t *)p)[i];
-    case PTS_INT64: return ((const int64_t *)p)[i];
-    case PTS_UINT16: return ((const uint16_t *)p)[i];
-    case PTS_UINT32: return ((const uint32_t *)p)[i];
-    case PTS_UINT64: return (int64_t)((const uint64_t *)p)[i];
-    case PTS_BOOL: return ((const uint8_t *)p)[i] != 0;
-    default: return f64_to_i64(pts_nn_load_f64(p, dtype, i));
-    }
-}
-
-void pts_nn_store_i64(void *p, int dtype, int64_t i, int64_t v)
-{
-    switch (dtype) {
-    case PTS_UINT8: ((uint8_t *)p)[i] = (uint8_t)v; break;
-    case PTS_INT8: ((int8_t *)p)[i] = (int8_t)(uint8_t)v; break;
-    case PTS_INT16: ((int16_t *)p)[i] = (int16_t)(uint16_t)v; break;
-    case PTS_INT32: ((int32_t *)p)[i] = (int32_t)(uint32_t)v; break;
-    case PTS_INT64: ((int64_t *)p)[i] = v; break;
-    case PTS_UINT16: ((uint16_t *)p)[i] = (uint16_t)v; break;
-    case PTS_UINT32: ((uint32_t *)p)[i] = (uint32_t)v; break;
-    case PTS_UINT64: ((uint64_t *)p)[i] = (uint64_t)v; break;
-    case PTS_BOOL: ((uint8_t *)p)[i] = v != 0; break;
-    default: pts_nn_store_f64(p, dtype, i, (double)v); break;
-    }
-}
-
-void pts_nn_store_f64(void *p, int dtype, int64_t i, double v)
-{
-    switch (dtype) {
-    case PTS_FLOAT16: ((uint16_t *)p)[i] = pts_float_to_half((float)v); break;
-    case PTS_BFLOAT16: ((uint16_t *)p)[i] = pts_float_to_bf16((float)v); break;
-    case PTS_FLOAT32: ((float *)p)[i] = (float)v; break;
-    case PTS_FLOAT64: ((double *)p)[i] = v; break;
-    case PTS_BOOL: ((uint8_t *)p)[i] = v != 0; break;
-    default: pts_nn_store_i64(p, dtype, i, f64_to_i64(v)); break;
-    }
-}
-
 /* ---- dtype conversion and strided copies --------------------------------------- */
 
 int pts_nn_compute_dtype(int dtype)
@@ -421,10 +284,12 @@ static void convert_row(const char *src, int sdt, int64_t ss, char *dst, int ddt
         for (int64_t i = 0; i < n; i++) ((double *)dst)[i * ds] = ((const float *)src)[i * ss];
     } else if (sdt == PTS_FLOAT64 && ddt == PTS_FLOAT32) {
         for (int64_t i = 0; i < n; i++) ((float *)dst)[i * ds] = (float)((const double *)src)[i * ss];
-    } else if (is_intlike(sdt) && is_intlike(ddt)) {
-        for (int64_t i = 0; i < n; i++) pts_nn_store_i64(dst, ddt, i * ds, pts_nn_load_i64(src, sdt, i * ss));
     } else {
-        for (int64_t i = 0; i < n; i++) pts_nn_store_f64(dst, ddt, i * ds, pts_nn_load_f64(src, sdt, i * ss));
+        int64_t si = pts_dtype_get(sdt)->itemsize * ss, di = pts_dtype_get(ddt)->itemsize * ds;
+        if (is_intlike(sdt) && is_intlike(ddt))
+            for (int64_t i = 0; i < n; i++) pts_store_i64(dst + i * di, ddt, pts_load_i64(src + i * si, sdt));
+        else
+            for (int64_t i = 0; i < n; i++) pts_store_f64(dst + i * di, ddt, pts_load_f64(src + i * si, sdt));
     }
 }
 
@@ -498,13 +363,6 @@ pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "copy between these dtypes is not supported");
     copy_strided(dst->ndim, dst->sizes, pts_tensor_data(src), src->dtype, src->strides, pts_tensor_data(dst),
                  dst->dtype, dst->strides);
-    return PTS_OK;
-}
-
-pts_status pts_nn_check_writable(const pts_tensor *t, const char *op)
-{
-    if (t->storage->readonly)
-        return pts_err_set(PTS_ERR_VALUE, "%s: cannot write in place into a read-only tensor", op);
     return PTS_OK;
 }
 

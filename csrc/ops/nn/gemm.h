@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "tensor/convert.h"
 #include "tensor/tensor.h"
 
 /* ---- BLAS ----------------------------------------------------------------- */
@@ -79,22 +80,6 @@ pts_tensor *pts_nn_contig(pts_tensor *t, int dtype);
 pts_tensor *pts_nn_cast(pts_tensor *r, int dtype);
 /* Copy src's values into the view dst (same shape; any strides and dtypes). */
 pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src);
-/* Error unless t's storage may be written (in-place ops). */
-pts_status pts_nn_check_writable(const pts_tensor *t, const char *op);
-
-/* Element `i` of a contiguous buffer of dtype, as double / as int64, and the
- * reverse (values are converted as torch's casts do: floats truncate toward
- * zero into ints, bool is != 0). */
-double pts_nn_load_f64(const void *p, int dtype, int64_t i);
-int64_t pts_nn_load_i64(const void *p, int dtype, int64_t i);
-void pts_nn_store_f64(void *p, int dtype, int64_t i, double v);
-void pts_nn_store_i64(void *p, int dtype, int64_t i, int64_t v);
-/* float16 / bfloat16 bits <-> float (round to nearest even). */
-float pts_half_to_float(uint16_t h);
-uint16_t pts_float_to_half(float f);
-float pts_bf16_to_float(uint16_t h);
-uint16_t pts_float_to_bf16(float f);
-
 /* Normalize a dim index against ndim (negative counts from the end; a 0-d
  * tensor accepts -1 and 0).  Error names the op. */
 pts_status pts_nn_wrap_dim(int64_t dim, int ndim, const char *op, int *out);

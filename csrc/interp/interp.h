@@ -1,0 +1,181 @@
+/* interp.h - the compiled form of a TorchScript function and the pieces the
+ * compiler (compile.c, builtins.c), the VM (vm.c) and the entry points
+ * (run.c) share.  Not a public header.
+ *
+ * A pts_code is one compiled method or function: its signature (names,
+ * types, defaults), a register count, the instruction array with a line per
+ * instruction, a constant pool and the call-site tables.  Sites carry the
+ * names resolved at compile time and an inline cache filled on first
+ * execution (class -> slot / method, argument tags -> overload); caches are
+ * immutable entries published with one atomic pointer store, so running one
+ * module from several threads is safe.
+ */
+#ifndef PTS_INTERP_INTERP_H
+#define PTS_INTERP_INTERP_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/sb.h"
+#include "ops/registry.h"
+#include "value/class.h"
+#include "value/type.h"
+#include "value/value.h"
+
+typedef enum pts_opcode {
+#define PTS_OPCODE_ENUM(name, doc) PTS_OPC_##name,
+#include "interp/opcodes.h"
+    PTS_OPCODES(PTS_OPCODE_ENUM)
+#undef PTS_OPCODE_ENUM
+    PTS_OPC__COUNT
+} pts_opcode;
+
+const char *pts_opcode_name(int op);
+
+typedef struct pts_insn {
+    uint8_t op;
+    uint8_t flags;
+    uint16_t n;
+    int32_t a, b, c;
+} pts_insn;
+
+struct pts_code;
+
+/* ---- call sites --------------------------------------------------------------------- */
+
+/* One resolved overload for one argument signature. */
+typedef struct op_entry {
+    struct op_entry *next_all; /* every entry of the site (freed with it) */
+    const pts_op *op;
+    int nkey;
+    uint32_t *key;     /* per actual: tag | elem-type identity (see vm.c) */
+    const void **key_types;
+    int16_t *argmap;   /* per formal: index of the actual, -1 = default, -2 = converted copy */
+    uint8_t *conv;     /* per formal: 0 none, 1 bool->int, 2 int->float, ... */
+} op_entry;
+
+typedef struct op_site {
+    char *opname;            /* "aten::add" */
+    const pts_op *const *ovl; /* overloads in torch's order (registry-owned) */
+    int novl;
+    int npos, nkw;           /* positional actuals, then keyword actuals */
+    char **kwnames;
+    _Atomic(op_entry *) cache;
+    op_entry *all;
+    int line;
+    int upgrade;             /* PTS_UPG_*: upgrader to apply (file older than the op's bump) */
+    int fallback;            /* 1 + index of an op site tried when no overload matches (x += 1), or 0 */
+} op_site;
+
+enum { PTS_UPG_NONE = 0, PTS_UPG_DIV, PTS_UPG_FULL, PTS_UPG_STEPS };
+
+typedef struct attr_entry {
+    struct attr_entry *next_all;
+    const pts_class *cls;
+    int slot;       /* >= 0 attribute slot; -1 - k: class constant k */
+} attr_entry;
+
+typedef struct attr_site {
+    char *name;
+    _Atomic(attr_entry *) cache;
+    attr_entry *all;
+} attr_site;
+
+typedef struct method_entry {
+    struct method_entry *next_all;
+    const pts_class *cls;
+    struct pts_code *code;
+} method_entry;
+
+typedef struct method_site {
+    char *name;
+    int nargs;        /* incl. the receiver */
+    _Atomic(method_entry *) cache;
+    method_entry *all;
+    int fallback;      /* 1 + op site of "aten::<name>" for receivers that are not objects (x.relu()), or 0 */
+} method_site;
+
+typedef struct fn_site {
+    pts_method *m;     /* the function / method to call (compiled lazily) */
+    char *qualname;    /* its qualified name */
+    pts_class *cls;    /* its class, or NULL for free functions */
+    pts_class *newcls; /* NEWOBJ / NamedTuple construction */
+    bool namedtuple;
+} fn_site;
+
+/* ---- compiled code ------------------------------------------------------------------- */
+
+typedef struct pts_code {
+    char *name;      /* "forward" */
+    char *qualname;  /* "__torch__.M.forward" */
+    char *file;      /* "code/__torch__.py" */
+    int line;
+    pts_cu *cu;      /* borrowed (the unit owns the code) */
+    pts_class *cls;  /* owning class or NULL */
+
+    int nparams;
+    char **param_names;
+    pts_type **param_types; /* owned, NULL = unannotated */
+    pts_value *defaults;    /* PTS_T_UNINIT = none */
+    pts_type *ret_type;
+
+    int nlocals, nregs;
+    int ninsns;
+    pts_insn *insns;
+    int *lines;
+
+    int nconsts;
+    pts_value *consts;
+    int nops, nattrs, nmethods, nfns;
+    op_site *ops;
+    attr_site *attrs;
+    method_site *methods;
+    fn_site *fns;
+} pts_code;
+
+/* Per-unit interpreter state (cu->compiled_extra). */
+typedef struct pts_interp_unit {
+    pthread_mutex_t lock;
+    int ncodes, cap;
+    pts_code **codes;
+    /* missing operators found while compiling (for pts_interp_check_ops) */
+    int nmissing, cap_missing;
+    char **missing;
+} pts_interp_unit;
+
+/* The unit's interpreter state, created on first use. NULL on OOM (error set). */
+pts_interp_unit *pts_interp_unit_of(pts_cu *cu);
+
+/* Compile (once) the method m of class cls (NULL for a free function).
+ * Thread-safe.  *out borrowed (owned by the unit). */
+pts_status pts_interp_compile(pts_cu *cu, pts_class *cls, pts_method *m, const char *qualname, pts_code **out);
+
+/* Run a compiled function on args (borrowed; nargs must equal code->nparams,
+ * defaults already filled).  *out: new reference.  Errors carry the
+ * TorchScript traceback. */
+pts_status pts_vm_call(pts_code *code, int nargs, const pts_value *args, pts_value *out);
+
+/* Call method `name` of object `obj` with positional args (borrowed), filling
+ * defaults - used by run.c (hooks), __setstate__ and `with` cleanup. */
+pts_status pts_interp_call_method(pts_value obj, const char *name, int nargs, const pts_value *args, pts_value *out);
+
+/* Runtime type test (isinstance). */
+bool pts_interp_isinstance(pts_value v, const pts_type *t);
+
+/* Free a code object (unit teardown). */
+void pts_code_free(pts_code *code);
+
+/* Human-readable listing of a compiled function (tests, debugging). */
+void pts_code_dump(const pts_code *code, struct pts_sb *sb);
+
+/* Futures (fork / awaitable): a completed value holder. */
+typedef struct pts_future {
+    pts_obj hdr;
+    pts_value value;
+} pts_future;
+pts_status pts_future_new(pts_value v /* stolen */, pts_value *out);
+
+#endif

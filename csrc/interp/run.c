@@ -1,0 +1,295 @@
+/* run.c - the interpreter's entry points: run a method of a loaded object
+ * (argument checking against the signature, keyword arguments, defaults,
+ * Module.__call__ with forward hooks), run the __setstate__ calls the
+ * loader deferred, and list every operator a unit calls that pyts lacks.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "interp/interp.h"
+#include "interp/loader.h"
+#include "interp/run.h"
+#include "interp/run_api.h"
+
+/* Python-ish name of a value's type for messages. */
+static const char *value_type_name(pts_value v)
+{
+    switch ((pts_tag)v.tag) {
+    case PTS_T_NONE: return "NoneType";
+    case PTS_T_BOOL: return "bool";
+    case PTS_T_INT: return "int";
+    case PTS_T_FLOAT: return "float";
+    case PTS_T_COMPLEX: return "complex";
+    case PTS_T_STR: return "str";
+    case PTS_T_TENSOR: return "Tensor";
+    case PTS_T_LIST: return "list";
+    case PTS_T_TUPLE: return "tuple";
+    case PTS_T_DICT: return "dict";
+    case PTS_T_DEVICE: return "Device";
+    case PTS_T_OBJECT: return PTS_OBJECT(v)->cls->qualname;
+    default: return pts_tag_name((pts_tag)v.tag);
+    }
+}
+
+/* Accept v for a parameter of type t: exact, or int -> float / bool as torch's
+ * argument conversion does.  *out: new reference. */
+static pts_status check_arg(const pts_code *code, int i, pts_value v, pts_value *out)
+{
+    const pts_type *t = code->param_types[i];
+    if (!t || pts_interp_isinstance(v, t)) {
+        *out = pts_value_retain(v);
+        return PTS_OK;
+    }
+    const pts_type *b = t;
+    while (b->kind == PTS_TY_OPTIONAL)
+        b = b->args[0];
+    if (b->kind == PTS_TY_FLOAT && (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL)) {
+        *out = pts_float(v.tag == PTS_T_INT ? (double)v.u.i : (double)v.u.b);
+        return PTS_OK;
+    }
+    if (b->kind == PTS_TY_NUMBER && v.tag == PTS_T_BOOL) {
+        *out = pts_int(v.u.b);
+        return PTS_OK;
+    }
+    char want[160];
+    pts_type_str(t, want, sizeof want);
+    return pts_err_set(PTS_ERR_TYPE, "%s() argument '%s' must be %s, not %s", code->name, code->param_names[i], want,
+                       value_type_name(v));
+}
+
+/* Bind (self, args, kwargs) to code's parameters and run it. */
+static pts_status call_code(pts_code *code, pts_value self, int nargs, const pts_value *args, int nkw,
+                            const char *const *kwnames, const pts_value *kwargs, pts_value *out)
+{
+    int np = code->nparams;
+    if (nargs + 1 > np)
+        return pts_err_set(PTS_ERR_TYPE, "%s() expected at most %d argument(s) but received %d argument(s)", code->name,
+                           np - 1, nargs);
+    pts_value buf[16], *all = buf;
+    if (np > 16) {
+        all = pts_calloc((size_t)np, sizeof *all);
+        if (!all)
+            return pts_err_nomem("arguments", 0);
+    }
+    int filled = 0;
+    pts_status st = PTS_OK;
+    all[filled++] = pts_value_retain(self);
+    for (int i = 0; i < nargs && !st; i++) {
+        st = check_arg(code, i + 1, args[i], &all[filled]);
+        if (!st)
+            filled++;
+    }
+    for (int i = nargs + 1; i < np && !st; i++) {
+        int kw = -1;
+        for (int k = 0; k < nkw; k++)
+            if (strcmp(kwnames[k], code->param_names[i]) == 0)
+                kw = k;
+        if (kw >= 0)
+            st = check_arg(code, i, kwargs[kw], &all[filled]);
+        else if (code->defaults[i].tag != PTS_T_UNINIT)
+            all[filled] = pts_value_retain(code->defaults[i]);
+        else
+            st = pts_err_set(PTS_ERR_TYPE, "%s() is missing value for argument '%s'", code->name, code->param_names[i]);
+        if (!st)
+            filled++;
+    }
+    for (int k = 0; k < nkw && !st; k++) {
+        int found = -1;
+        for (int i = 1; i < np; i++)
+            if (strcmp(kwnames[k], code->param_names[i]) == 0)
+                found = i;
+        if (found < 0)
+            st = pts_err_set(PTS_ERR_TYPE, "%s() got an unexpected keyword argument '%s'", code->name, kwnames[k]);
+        else if (found <= nargs)
+            st = pts_err_set(PTS_ERR_TYPE, "%s() got multiple values for argument '%s'", code->name, kwnames[k]);
+    }
+    if (!st)
+        st = pts_vm_call(code, np, all, out);
+    for (int i = 0; i < filled; i++)
+        pts_value_release(all[i]);
+    if (all != buf)
+        pts_free(all);
+    return st;
+}
+
+static pts_status method_code(pts_value self, const char *name, pts_code **out)
+{
+    if (self.tag != PTS_T_OBJECT)
+        return pts_err_set(PTS_ERR_TYPE, "cannot run method '%s' on a %s", name, value_type_name(self));
+    pts_class *cls = PTS_OBJECT(self)->cls;
+    pts_method *m = pts_class_find_method(cls, name);
+    if (!m)
+        return pts_err_set(PTS_ERR_KEY, "'%s' has no method '%s'", cls->qualname, name);
+    char q[700];
+    snprintf(q, sizeof q, "%s.%s", cls->qualname, name);
+    return pts_interp_compile(cls->cu, cls, m, q, out);
+}
+
+/* Module.__call__: pre-hooks, forward, hooks. */
+static pts_status call_with_hooks(pts_value self, int nargs, const pts_value *args, int nkw, const char *const *kwnames,
+                                  const pts_value *kwargs, pts_value *out)
+{
+    pts_class *cls = PTS_OBJECT(self)->cls;
+    pts_tuple *in = pts_tuple_new(nargs);
+    if (!in)
+        return PTS_ERR_NOMEM;
+    for (int i = 0; i < nargs; i++)
+        in->items[i] = pts_value_retain(args[i]);
+    pts_value input = pts_obj_value(&in->hdr);
+    pts_status st = PTS_OK;
+    for (int h = 0; h < cls->npre_hooks && !st; h++) {
+        pts_value r;
+        st = pts_interp_call_method(self, cls->pre_hooks[h], 1, &input, &r);
+        if (st)
+            break;
+        if (r.tag == PTS_T_NONE)
+            continue;
+        pts_value_release(input);
+        if (r.tag == PTS_T_TUPLE) {
+            input = r;
+        } else {
+            pts_tuple *t = pts_tuple_new(1);
+            if (!t) {
+                pts_value_release(r);
+                input = pts_none();
+                st = PTS_ERR_NOMEM;
+                break;
+            }
+            t->items[0] = r;
+            input = pts_obj_value(&t->hdr);
+        }
+    }
+    pts_value output = pts_none();
+    if (!st) {
+        pts_code *code = NULL;
+        st = method_code(self, "forward", &code);
+        if (!st)
+            st = call_code(code, self, (int)PTS_TUPLE(input)->len, PTS_TUPLE(input)->items, nkw, kwnames, kwargs, &output);
+    }
+    for (int h = 0; h < cls->nhooks && !st; h++) {
+        pts_value hargs[2] = {input, output}, r;
+        st = pts_interp_call_method(self, cls->hooks[h], 2, hargs, &r);
+        if (st)
+            break;
+        if (r.tag != PTS_T_NONE) {
+            pts_value_release(output);
+            output = r;
+        }
+    }
+    pts_value_release(input);
+    if (st) {
+        pts_value_release(output);
+        return st;
+    }
+    *out = output;
+    return PTS_OK;
+}
+
+pts_status pts_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
+                          const char *const *kwnames, const pts_value *kwargs, pts_value *out)
+{
+    *out = pts_none();
+    PTS_TRY(pts_ops_init());
+    if (self.tag != PTS_T_OBJECT)
+        return pts_err_set(PTS_ERR_TYPE, "cannot run method '%s' on a %s", name, value_type_name(self));
+    if (strcmp(name, "__call__") == 0)
+        return call_with_hooks(self, nargs, args, nkw, kwnames, kwargs, out);
+    pts_code *code = NULL;
+    PTS_TRY(method_code(self, name, &code));
+    return call_code(code, self, nargs, args, nkw, kwnames, kwargs, out);
+}
+
+pts_status pts_interp_run_pending(pts_loaded *l)
+{
+    PTS_TRY(pts_ops_init());
+    pts_status st = PTS_OK;
+    int i = 0;
+    for (; i < l->npending && !st; i++) {
+        pts_value r;
+        st = pts_interp_call_method(l->pending[2 * i], "__setstate__", 1, &l->pending[2 * i + 1], &r);
+        if (!st)
+            pts_value_release(r);
+        else
+            pts_err_context(st, "running __setstate__ of %s", PTS_OBJECT(l->pending[2 * i])->cls->qualname);
+    }
+    for (int k = 0; k < 2 * l->npending; k++)
+        pts_value_release(l->pending[k]);
+    pts_free(l->pending);
+    l->pending = NULL;
+    l->npending = 0;
+    return st;
+}
+
+static pts_status compile_all(pts_cu *cu, pts_status *first_err, char *first_msg, size_t cap)
+{
+    for (int ci = 0; ci < cu->nclasses; ci++) { /* compiling may import more classes */
+        pts_class *cls = cu->classes[ci];
+        if (cls->kind == PTS_CLS_INTERFACE || cls->kind == PTS_CLS_MODULE_INTERFACE)
+            continue;
+        for (int mi = 0; mi < cls->nmethods; mi++) {
+            char q[700];
+            pts_code *code = NULL;
+            snprintf(q, sizeof q, "%s.%s", cls->qualname, cls->methods[mi].name);
+            pts_status st = pts_interp_compile(cu, cls, &cls->methods[mi], q, &code);
+            if (st && !*first_err) {
+                *first_err = st;
+                snprintf(first_msg, cap, "%s", pts_err_message());
+            }
+        }
+    }
+    for (int fi = 0; fi < cu->nfunctions; fi++) {
+        pts_function *f = cu->functions[fi];
+        pts_code *code = NULL;
+        pts_status st = pts_interp_compile(cu, NULL, &f->m, f->qualname, &code);
+        if (st && !*first_err) {
+            *first_err = st;
+            snprintf(first_msg, cap, "%s", pts_err_message());
+        }
+    }
+    return PTS_OK;
+}
+
+pts_status pts_interp_check_ops(pts_cu *cu, char ***missing, int *nmissing)
+{
+    *missing = NULL;
+    *nmissing = 0;
+    PTS_TRY(pts_ops_init());
+    pts_interp_unit *iu = pts_interp_unit_of(cu);
+    if (!iu)
+        return PTS_ERR_NOMEM;
+    pts_status first = PTS_OK;
+    char msg[2048] = "";
+    compile_all(cu, &first, msg, sizeof msg);
+    pthread_mutex_lock(&iu->lock);
+    int n = iu->nmissing;
+    char **out = NULL;
+    pts_status st = PTS_OK;
+    if (n) {
+        out = pts_calloc((size_t)n, sizeof *out);
+        if (!out)
+            st = pts_err_nomem("the missing-operator list", 0);
+        for (int i = 0; i < n && !st; i++)
+            if (!(out[i] = pts_strdup(iu->missing[i])))
+                st = pts_err_nomem("the missing-operator list", 0);
+    }
+    pthread_mutex_unlock(&iu->lock);
+    if (st) {
+        pts_interp_free_missing(out, n);
+        return st;
+    }
+    *missing = out;
+    *nmissing = n;
+    if (!n && first)
+        return pts_err_set(first, "%s", msg);
+    return PTS_OK;
+}
+
+void pts_interp_free_missing(char **missing, int n)
+{
+    if (!missing)
+        return;
+    for (int i = 0; i < n; i++)
+        pts_free(missing[i]);
+    pts_free(missing);
+}

@@ -1,0 +1,1559 @@
+/* vm.c - the bytecode interpreter.
+ *
+ * Pipeline position: compile.c produces pts_code; run.c calls pts_vm_call;
+ * op kernels come from the registry.
+ *
+ * Frames live on a heap-allocated stack (no C recursion per TorchScript
+ * call); their registers are windows of one growable register array.  The
+ * call depth is limited (PTS_VM_MAX_DEPTH, counted per thread across nested
+ * entries) so deep recursion is a clear error.  Temporaries are consumed by
+ * the instruction that reads them (PTS_F_TB), locals are released when
+ * overwritten and when their frame ends.  On an error every frame adds a
+ * "File ..., line N, in f" line to the TorchScript traceback, and pending
+ * `with` blocks get their __exit__ called.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "interp/compile.h"
+#include "interp/interp.h"
+#include "ops/prim.h"
+#include "tensor/tensor.h"
+
+#define PTS_VM_MAX_DEPTH 1000
+
+static _Thread_local int tl_depth;
+
+const char *pts_opcode_name(int op)
+{
+    static const char *const names[] = {
+#define PTS_OPCODE_NAME(name, doc) #name,
+        PTS_OPCODES(PTS_OPCODE_NAME)
+#undef PTS_OPCODE_NAME
+    };
+    return op >= 0 && op < PTS_OPC__COUNT ? names[op] : "?";
+}
+
+/* ---- futures ---------------------------------------------------------------------------- */
+
+static void future_destroy(pts_obj *o)
+{
+    pts_future *f = (pts_future *)o;
+    pts_value_release(f->value);
+    pts_free(f);
+}
+
+pts_status pts_future_new(pts_value v, pts_value *out)
+{
+    pts_future *f = pts_malloc(sizeof *f);
+    if (!f) {
+        pts_value_release(v);
+        return pts_err_nomem("a future", sizeof *f);
+    }
+    pts_obj_init(&f->hdr, PTS_T_FUTURE, future_destroy);
+    f->value = v;
+    *out = pts_obj_value(&f->hdr);
+    return PTS_OK;
+}
+
+/* ---- state -------------------------------------------------------------------------------- */
+
+typedef struct frame {
+    pts_code *code = NULL;
+    int base;    /* first register in vm.regs */
+    int pc;
+    int ret_reg; /* absolute register of the caller's destination; -1 for the entry frame */
+    int with_base;
+} frame;
+
+typedef struct vm {
+    pts_value *regs;
+    int cap_regs;
+    frame *frames;
+    int nframes, cap_frames;
+    pts_value *withs;
+    int nwiths, cap_withs;
+} vm;
+
+static pts_status vm_grow_regs(vm *v, int need)
+{
+    if (need <= v->cap_regs)
+        return PTS_OK;
+    int nc = v->cap_regs ? v->cap_regs : 64;
+    while (nc < need)
+        nc *= 2;
+    pts_value *nr = pts_realloc(v->regs, (size_t)nc * sizeof *nr);
+    if (!nr)
+        return pts_err_nomem("interpreter registers", (size_t)nc * sizeof *nr);
+    for (int i = v->cap_regs; i < nc; i++)
+        nr[i] = pts_none();
+    v->regs = nr;
+    v->cap_regs = nc;
+    return PTS_OK;
+}
+
+/* New frame for `code` whose registers start at `base`; args are moved in by the caller. */
+static pts_status vm_push(vm *v, pts_code *code, int base, int ret_reg)
+{
+    if (tl_depth >= PTS_VM_MAX_DEPTH)
+        return pts_err_set(PTS_ERR_LIMIT, "maximum recursion depth exceeded (%d TorchScript calls)", PTS_VM_MAX_DEPTH);
+    PTS_TRY(vm_grow_regs(v, base + code->nregs + 1));
+    if (v->nframes == v->cap_frames) {
+        int nc = v->cap_frames ? v->cap_frames * 2 : 16;
+        frame *nf = pts_realloc(v->frames, (size_t)nc * sizeof *nf);
+        if (!nf)
+            return pts_err_nomem("interpreter frames", (size_t)nc * sizeof *nf);
+        v->frames = nf;
+        v->cap_frames = nc;
+    }
+    frame *f = &v->frames[v->nframes++];
+    f->code = code;
+    f->base = base;
+    f->pc = 0;
+    f->ret_reg = ret_reg;
+    f->with_base = v->nwiths;
+    tl_depth++;
+    return PTS_OK;
+}
+
+static void release_range(pts_value *r, int n)
+{
+    for (int i = 0; i < n; i++)
+        pts_value_clear(&r[i]);
+}
+
+/* ---- small helpers ---------------------------------------------------------------------------- */
+
+static inline pts_value take(pts_value *R, int r, int flags)
+{
+    if (flags & PTS_F_TB) {
+        pts_value v = R[r];
+        R[r] = pts_none();
+        return v;
+    }
+    return pts_value_retain(R[r]);
+}
+
+static inline void put(pts_value *R, int r, pts_value v)
+{
+    pts_value old = R[r];
+    R[r] = v;
+    pts_value_release(old);
+}
+
+static inline void consume(pts_value *R, int b, int n, int flags)
+{
+    if (flags & PTS_F_TB)
+        release_range(R + b, n);
+}
+
+static pts_status truthy(pts_value v, bool *out)
+{
+    switch ((pts_tag)v.tag) {
+    case PTS_T_BOOL: *out = v.u.b; return PTS_OK;
+    case PTS_T_INT: *out = v.u.i != 0; return PTS_OK;
+    case PTS_T_FLOAT: *out = v.u.f != 0; return PTS_OK;
+    case PTS_T_NONE: *out = false; return PTS_OK;
+    case PTS_T_STR: *out = PTS_STR(v)->len != 0; return PTS_OK;
+    case PTS_T_LIST: *out = PTS_LIST(v)->len != 0; return PTS_OK;
+    case PTS_T_TUPLE: *out = PTS_TUPLE(v)->len != 0; return PTS_OK;
+    case PTS_T_DICT: *out = PTS_DICT(v)->len != 0; return PTS_OK;
+    case PTS_T_TENSOR: {
+        const pts_op *op = pts_ops_find("aten::Bool.Tensor");
+        pts_value r = pts_none();
+        if (!op)
+            return pts_err_set(PTS_ERR_UNSUPPORTED, "aten::Bool.Tensor is missing");
+        PTS_TRY(op->fn(op, &v, &r));
+        *out = r.u.b;
+        return PTS_OK;
+    }
+    default: *out = true; return PTS_OK;
+    }
+}
+
+static const char *tag_name(pts_value v) { return pts_tag_name((pts_tag)v.tag); }
+
+/* ---- operator calls ---------------------------------------------------------------------------- */
+
+#define MAX_OP_ARGS 64
+
+/* Can v be converted to formal type t (schema matching pass 2)? 0 = no, else a conversion code. */
+enum { CONV_NONE = 1, CONV_TO_INT, CONV_TO_FLOAT, CONV_TO_LIST, CONV_TO_DEVICE };
+
+static int convertible(pts_value v, const pts_type *t, int fixed_len)
+{
+    if (pts_value_matches_type(v, t, fixed_len))
+        return CONV_NONE;
+    switch (t->kind) {
+    case PTS_TY_OPTIONAL: return convertible(v, t->args[0], fixed_len);
+    case PTS_TY_INT:
+    case PTS_TY_LAYOUT_INT: return v.tag == PTS_T_BOOL ? CONV_TO_INT : 0;
+    case PTS_TY_FLOAT: return v.tag == PTS_T_BOOL || v.tag == PTS_T_INT ? CONV_TO_FLOAT : 0;
+    case PTS_TY_NUMBER: return v.tag == PTS_T_BOOL ? CONV_TO_INT : 0;
+    case PTS_TY_DEVICE: return v.tag == PTS_T_STR ? CONV_TO_DEVICE : 0;
+    case PTS_TY_LIST:
+        if (v.tag == PTS_T_TUPLE || v.tag == PTS_T_LIST) {
+            int64_t n = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->len : PTS_LIST(v)->len;
+            pts_value *it = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->items : PTS_LIST(v)->items;
+            for (int64_t i = 0; i < n; i++)
+                if (!convertible(it[i], t->args[0], 0))
+                    return 0;
+            return CONV_TO_LIST;
+        }
+        return 0;
+    default: return 0;
+    }
+}
+
+static pts_status apply_conv(pts_value v, const pts_type *t, int conv, pts_value *out)
+{
+    while (t->kind == PTS_TY_OPTIONAL)
+        t = t->args[0];
+    switch (conv) {
+    case CONV_TO_INT: *out = pts_int(v.tag == PTS_T_BOOL ? v.u.b : v.u.i); return PTS_OK;
+    case CONV_TO_FLOAT: *out = pts_float(v.tag == PTS_T_BOOL ? (double)v.u.b : v.tag == PTS_T_INT ? (double)v.u.i : v.u.f); return PTS_OK;
+    case CONV_TO_DEVICE: {
+        const pts_op *op = pts_ops_find("aten::device");
+        *out = pts_none();
+        if (!op)
+            return pts_err_set(PTS_ERR_UNSUPPORTED, "aten::device is missing");
+        return op->fn(op, &v, out);
+    }
+    case CONV_TO_LIST: {
+        int64_t n = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->len : PTS_LIST(v)->len;
+        pts_value *it = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->items : PTS_LIST(v)->items;
+        pts_list *l = pts_list_new(t->args[0], n);
+        if (!l)
+            return PTS_ERR_NOMEM;
+        pts_value lv = pts_obj_value(&l->hdr);
+        for (int64_t i = 0; i < n; i++) {
+            pts_value e;
+            int c2 = convertible(it[i], t->args[0], 0);
+            pts_status st = c2 == CONV_NONE ? (e = pts_value_retain(it[i]), PTS_OK) : apply_conv(it[i], t->args[0], c2, &e);
+            if (!st)
+                st = pts_list_append(l, e);
+            if (st) {
+                pts_value_release(lv);
+                return st;
+            }
+        }
+        *out = lv;
+        return PTS_OK;
+    }
+    default: *out = pts_value_retain(v); return PTS_OK;
+    }
+}
+
+/* Try op against the actuals; fill argmap/conv (per formal).  pass 2 allows conversions. */
+static bool try_match(const op_site *s, const pts_op *op, const pts_value *acts, int16_t *argmap, uint8_t *conv,
+                      bool pass2)
+{
+    const pts_schema *sc = &op->schema;
+    int npos = s->npos, nkw = s->nkw;
+    if (sc->nargs > MAX_OP_ARGS)
+        return false;
+    int npositional = 0;
+    for (int i = 0; i < sc->nargs; i++)
+        npositional += !sc->args[i].kwarg_only;
+    if (npos > npositional && !sc->is_vararg)
+        return false;
+    bool used[MAX_OP_ARGS] = {false};
+    int pi = 0;
+    for (int i = 0; i < sc->nargs; i++) {
+        const pts_schema_arg *a = &sc->args[i];
+        int src = -1;
+        if (!a->kwarg_only && pi < npos) {
+            src = pi++;
+        } else {
+            for (int k = 0; k < nkw; k++)
+                if (!used[k] && (strcmp(s->kwnames[k], a->name) == 0 ||
+                                 (strcmp(s->kwnames[k], "input") == 0 && strcmp(a->name, "self") == 0))) {
+                    src = npos + k;
+                    used[k] = true;
+                    break;
+                }
+        }
+        if (src < 0) {
+            if (s->upgrade == PTS_UPG_STEPS && strcmp(a->name, "steps") == 0) {
+                argmap[i] = -3; /* upgrader: steps=None meant 100 */
+                conv[i] = CONV_NONE;
+                continue;
+            }
+            if (!a->has_default)
+                return false;
+            argmap[i] = -1;
+            conv[i] = CONV_NONE;
+            continue;
+        }
+        int cv = pass2 ? convertible(acts[src], a->type, a->fixed_len)
+                       : (pts_value_matches_type(acts[src], a->type, a->fixed_len) ? CONV_NONE : 0);
+        if (!cv)
+            return false;
+        argmap[i] = (int16_t)src;
+        conv[i] = (uint8_t)cv;
+    }
+    for (int k = 0; k < nkw; k++)
+        if (!used[k])
+            return false;
+    if (sc->is_vararg)
+        return true;
+    return pi == npos;
+}
+
+/* Can the signature of the actuals key a cache entry?  Fills key/types. */
+static bool make_key(const pts_value *acts, int n, uint32_t *key, const void **types)
+{
+    for (int i = 0; i < n; i++) {
+        pts_value v = acts[i];
+        key[i] = v.tag;
+        types[2 * i] = types[2 * i + 1] = NULL;
+        switch ((pts_tag)v.tag) {
+        case PTS_T_LIST:
+            if (!PTS_LIST(v)->elem)
+                return false;
+            types[2 * i] = PTS_LIST(v)->elem;
+            break;
+        case PTS_T_DICT:
+            if (!PTS_DICT(v)->key_type || !PTS_DICT(v)->val_type)
+                return false;
+            types[2 * i] = PTS_DICT(v)->key_type;
+            types[2 * i + 1] = PTS_DICT(v)->val_type;
+            break;
+        case PTS_T_OBJECT: types[2 * i] = PTS_OBJECT(v)->cls; break;
+        case PTS_T_ENUM: types[2 * i] = ((pts_enum *)v.u.o)->cls; break;
+        case PTS_T_TUPLE:
+        case PTS_T_FUTURE:
+        case PTS_T_OPAQUE: return false;
+        default: break;
+        }
+    }
+    return true;
+}
+
+static bool key_equal(const op_entry *e, const uint32_t *key, const void **types, int n)
+{
+    if (e->nkey != n)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (e->key[i] != key[i] || e->key_types[2 * i] != types[2 * i] || e->key_types[2 * i + 1] != types[2 * i + 1])
+            return false;
+    return true;
+}
+
+static op_entry *entry_new(const pts_op *op, int n, const uint32_t *key, const void **types, const int16_t *argmap,
+                           const uint8_t *conv)
+{
+    int nf = op->schema.nargs;
+    size_t sz = sizeof(op_entry) + (size_t)n * sizeof(uint32_t) + (size_t)(2 * n) * sizeof(void *) +
+                (size_t)nf * sizeof(int16_t) + (size_t)nf + 16;
+    op_entry *e = pts_calloc(1, sz);
+    if (!e)
+        return NULL;
+    char *p = (char *)(e + 1);
+    e->key_types = (const void **)p;
+    p += (size_t)(2 * n) * sizeof(void *);
+    e->key = (uint32_t *)p;
+    p += (size_t)n * sizeof(uint32_t);
+    e->argmap = (int16_t *)p;
+    p += (size_t)nf * sizeof(int16_t);
+    e->conv = (uint8_t *)p;
+    e->op = op;
+    e->nkey = n;
+    memcpy(e->key, key, (size_t)n * sizeof *key);
+    memcpy(e->key_types, types, (size_t)(2 * n) * sizeof *types);
+    memcpy(e->argmap, argmap, (size_t)nf * sizeof *argmap);
+    memcpy(e->conv, conv, (size_t)nf);
+    return e;
+}
+
+static pthread_mutex_t site_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void describe_args(pts_sb *sb, const pts_value *acts, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char d[160];
+        pts_value_describe(acts[i], d, sizeof d);
+        pts_sb_printf(sb, "%s%s", i ? ", " : "", d);
+    }
+}
+
+/* Find the overload for these actuals (cached).  *out_tmp: an uncached entry
+ * the caller must free (when the signature cannot be a cache key). */
+static pts_status resolve(op_site *s, const pts_value *acts, op_entry **out, op_entry **out_tmp)
+{
+    int n = s->npos + s->nkw;
+    uint32_t key[MAX_OP_ARGS];
+    const void *types[2 * MAX_OP_ARGS];
+    *out_tmp = NULL;
+    if (n > MAX_OP_ARGS)
+        return pts_err_set(PTS_ERR_LIMIT, "%s: too many arguments", s->opname);
+    bool cacheable = make_key(acts, n, key, types);
+    if (cacheable) {
+        op_entry *e = atomic_load_explicit(&s->cache, memory_order_acquire);
+        if (e && key_equal(e, key, types, n)) {
+            *out = e;
+            return PTS_OK;
+        }
+        pthread_mutex_lock(&site_lock);
+        for (e = s->all; e; e = e->next_all)
+            if (key_equal(e, key, types, n))
+                break;
+        pthread_mutex_unlock(&site_lock);
+        if (e) {
+            atomic_store_explicit(&s->cache, e, memory_order_release);
+            *out = e;
+            return PTS_OK;
+        }
+    }
+    int16_t argmap[MAX_OP_ARGS];
+    uint8_t conv[MAX_OP_ARGS];
+    const pts_op *found = NULL;
+    for (int pass = 0; pass < 2 && !found; pass++)
+        for (int i = 0; i < s->novl && !found; i++)
+            if (try_match(s, s->ovl[i], acts, argmap, conv, pass == 1))
+                found = s->ovl[i];
+    if (!found) {
+        pts_sb sb;
+        pts_sb_init(&sb);
+        describe_args(&sb, acts, s->npos);
+        for (int k = 0; k < s->nkw; k++) {
+            char d[160];
+            pts_value_describe(acts[s->npos + k], d, sizeof d);
+            pts_sb_printf(&sb, "%s%s=%s", s->npos + k ? ", " : "", s->kwnames[k], d);
+        }
+        pts_status st;
+        if (s->novl == 0)
+            st = pts_err_set(PTS_ERR_UNSUPPORTED, "operator %s is not supported by pyts (called with %s)", s->opname,
+                             pts_sb_str(&sb));
+        else
+            st = pts_err_set(PTS_ERR_UNSUPPORTED,
+                             "no overload of %s accepts (%s); pyts has %d overload%s, first: %s", s->opname,
+                             pts_sb_str(&sb), s->novl, s->novl == 1 ? "" : "s", s->ovl[0]->schema.text);
+        pts_sb_free(&sb);
+        return st;
+    }
+    op_entry *e = entry_new(found, n, key, types, argmap, conv);
+    if (!e)
+        return pts_err_nomem("an overload cache entry", 0);
+    if (!cacheable) {
+        *out = e;
+        *out_tmp = e;
+        return PTS_OK;
+    }
+    pthread_mutex_lock(&site_lock);
+    e->next_all = s->all;
+    s->all = e;
+    pthread_mutex_unlock(&site_lock);
+    atomic_store_explicit(&s->cache, e, memory_order_release);
+    *out = e;
+    return PTS_OK;
+}
+
+static bool is_integral(pts_value v)
+{
+    if (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL)
+        return true;
+    if (v.tag == PTS_T_TENSOR) {
+        const pts_dtype_info *di = pts_dtype_get(PTS_TENSOR(v)->dtype);
+        return di && !di->is_float && !di->is_complex;
+    }
+    return false;
+}
+
+/* Upgraders for files older than an operator's version bump (reference 3.9). */
+static pts_status upgrade_call(const op_site *s, const pts_op **op, pts_value *argv, int *nargv)
+{
+    if (s->upgrade == PTS_UPG_DIV) {
+        const char *ov = (*op)->schema.overload;
+        bool plain = strcmp(ov, "Tensor") == 0 || strcmp(ov, "Scalar") == 0;
+        if (plain && is_integral(argv[0]) && is_integral(argv[1])) {
+            char name[96];
+            snprintf(name, sizeof name, "%s.%s_mode", (*op)->schema.name, ov);
+            const pts_op *m = pts_ops_find(name);
+            if (!m)
+                return pts_err_set(PTS_ERR_UNSUPPORTED, "%s (needed by the upgrader of old div) is missing", name);
+            pts_value trunc;
+            PTS_TRY(pts_value_str("trunc", 5, &trunc));
+            argv[2] = trunc; /* self, other, rounding_mode */
+            *nargv = 3;
+            *op = m;
+            return PTS_OK;
+        }
+    } else if (s->upgrade == PTS_UPG_FULL) {
+        /* full(size, fill_value, *, dtype=None...): old full always made floats */
+        const pts_schema *sc = &(*op)->schema;
+        for (int i = 0; i < sc->nargs; i++)
+            if (strcmp(sc->args[i].name, "dtype") == 0 && argv[i].tag == PTS_T_NONE && i > 1 &&
+                (argv[1].tag == PTS_T_INT || argv[1].tag == PTS_T_BOOL)) {
+                argv[1] = pts_float(argv[1].tag == PTS_T_INT ? (double)argv[1].u.i : (double)argv[1].u.b);
+            }
+    }
+    return PTS_OK;
+}
+
+/* Run op site s on the actuals at acts; *res: new reference. */
+static pts_status call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res)
+{
+    op_entry *e = NULL, *tmp = NULL;
+    pts_status st = resolve(s, acts, &e, &tmp);
+    if (st && s->fallback) {
+        pts_err_clear();
+        return call_op(k, &k->ops[s->fallback - 1], acts, res);
+    }
+    if (st)
+        return st;
+    const pts_op *op = e->op;
+    const pts_schema *sc = &op->schema;
+    pts_value argv[MAX_OP_ARGS + 2];
+    bool owned[MAX_OP_ARGS + 2] = {false};
+    int nargv = sc->nargs;
+    int npositional = 0;
+    for (int i = 0; i < sc->nargs; i++) {
+        int src = e->argmap[i];
+        npositional += !sc->args[i].kwarg_only;
+        if (src == -1) {
+            argv[i] = sc->args[i].default_value;
+        } else if (src == -3) {
+            argv[i] = pts_int(100);
+        } else if (e->conv[i] != CONV_NONE) {
+            st = apply_conv(acts[src], sc->args[i].type, e->conv[i], &argv[i]);
+            if (st) {
+                for (int j = 0; j < i; j++)
+                    if (owned[j])
+                        pts_value_release(argv[j]);
+                pts_free(tmp);
+                return st;
+            }
+            owned[i] = true;
+        } else {
+            argv[i] = acts[src];
+        }
+    }
+    if (sc->is_vararg) { /* extra positionals as one tuple after the fixed formals */
+        int nfixed = npositional;
+        int nextra = s->npos > nfixed ? s->npos - nfixed : 0;
+        pts_tuple *t = pts_tuple_new(nextra);
+        if (!t) {
+            st = PTS_ERR_NOMEM;
+        } else {
+            for (int i = 0; i < nextra; i++)
+                t->items[i] = pts_value_retain(acts[nfixed + i]);
+            argv[nargv] = pts_obj_value(&t->hdr);
+            owned[nargv] = true;
+        }
+    }
+    int nrets = sc->nrets;
+    pts_value rets[16];
+    if (!st && s->upgrade)
+        st = upgrade_call(s, &op, argv, &nargv);
+    if (!st && op != e->op) {
+        owned[2] = true; /* the upgrader's rounding_mode string */
+        sc = &op->schema;
+        nrets = sc->nrets;
+    }
+    if (!st && (nrets > 16 || sc->ret_vararg))
+        st = pts_err_set(PTS_ERR_UNSUPPORTED, "%s returns a variable number of values", s->opname);
+    if (!st) {
+        for (int i = 0; i < nrets; i++)
+            rets[i] = pts_none();
+        st = op->fn(op, argv, rets);
+        if (st) {
+            for (int i = 0; i < nrets; i++)
+                pts_value_release(rets[i]);
+        }
+    }
+    for (int i = 0; i < nargv + 1 && i < MAX_OP_ARGS + 2; i++)
+        if (owned[i])
+            pts_value_release(argv[i]);
+    pts_free(tmp);
+    if (st) {
+        if (st != PTS_ERR_SCRIPT)
+            pts_err_context(st, "in %s%s%s at %s:%d", sc->name, sc->overload[0] ? "." : "", sc->overload, k->file, s->line);
+        return st;
+    }
+    if (nrets == 0) {
+        *res = pts_none();
+    } else if (nrets == 1) {
+        *res = rets[0];
+    } else {
+        pts_tuple *t = pts_tuple_new(nrets);
+        if (!t) {
+            for (int i = 0; i < nrets; i++)
+                pts_value_release(rets[i]);
+            return PTS_ERR_NOMEM;
+        }
+        for (int i = 0; i < nrets; i++)
+            t->items[i] = rets[i];
+        *res = pts_obj_value(&t->hdr);
+    }
+    return PTS_OK;
+}
+
+/* ---- attributes -------------------------------------------------------------------------------- */
+
+static pthread_mutex_t attr_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* slot (>= 0) or -1 - constant index; PTS_ERR_KEY if the class has neither */
+static pts_status attr_lookup(attr_site *s, const pts_class *cls, int *slot)
+{
+    attr_entry *e = atomic_load_explicit(&s->cache, memory_order_acquire);
+    if (e && e->cls == cls) {
+        *slot = e->slot;
+        return PTS_OK;
+    }
+    pthread_mutex_lock(&attr_lock);
+    for (e = s->all; e; e = e->next_all)
+        if (e->cls == cls)
+            break;
+    pthread_mutex_unlock(&attr_lock);
+    if (!e) {
+        int k = pts_class_attr_index(cls, s->name);
+        if (k < 0) {
+            int ci = pts_class_const_index(cls, s->name);
+            if (ci < 0)
+                return pts_err_set(PTS_ERR_KEY, "'%s' object has no attribute '%s'", cls->qualname, s->name);
+            k = -1 - ci;
+        }
+        e = pts_calloc(1, sizeof *e);
+        if (!e)
+            return pts_err_nomem("an attribute cache entry", sizeof *e);
+        e->cls = cls;
+        e->slot = k;
+        pthread_mutex_lock(&attr_lock);
+        e->next_all = s->all;
+        s->all = e;
+        pthread_mutex_unlock(&attr_lock);
+    }
+    atomic_store_explicit(&s->cache, e, memory_order_release);
+    *slot = e->slot;
+    return PTS_OK;
+}
+
+static pts_status get_attr(pts_code *k, attr_site *s, pts_value obj, pts_value *out)
+{
+    switch ((pts_tag)obj.tag) {
+    case PTS_T_OBJECT: {
+        pts_object *o = PTS_OBJECT(obj);
+        int slot = 0;
+        PTS_TRY(attr_lookup(s, o->cls, &slot));
+        if (slot >= 0) {
+            if (slot >= o->nslots)
+                return pts_err_set(PTS_ERR_INTERNAL, "attribute slot out of range");
+            *out = pts_value_retain(o->slots[slot]);
+        } else {
+            *out = pts_value_retain(o->cls->consts[-1 - slot].value);
+        }
+        return PTS_OK;
+    }
+    case PTS_T_ENUM: {
+        pts_enum *e = (pts_enum *)obj.u.o;
+        if (strcmp(s->name, "value") == 0) {
+            *out = pts_value_retain(e->value);
+            return PTS_OK;
+        }
+        if (strcmp(s->name, "name") == 0) {
+            pts_obj_retain(&e->name->hdr);
+            *out = pts_obj_value(&e->name->hdr);
+            return PTS_OK;
+        }
+        break;
+    }
+    case PTS_T_TUPLE: {
+        pts_tuple *t = PTS_TUPLE(obj);
+        if (t->type && t->type->kind == PTS_TY_CLASS) {
+            if (!t->type->cls)
+                PTS_TRY(pts_type_resolve(t->type, k->cu));
+            int slot = 0;
+            if (t->type->cls && attr_lookup(s, t->type->cls, &slot) == PTS_OK && slot >= 0 && slot < t->len) {
+                *out = pts_value_retain(t->items[slot]);
+                return PTS_OK;
+            }
+        }
+        break;
+    }
+    case PTS_T_TENSOR: {
+        const char *opn = strcmp(s->name, "shape") == 0 ? "aten::size" : strcmp(s->name, "dtype") == 0 ? "prim::dtype"
+                        : strcmp(s->name, "device") == 0 ? "prim::device" : strcmp(s->name, "is_cuda") == 0 ? "prim::is_cuda"
+                        : strcmp(s->name, "requires_grad") == 0 ? "prim::requires_grad" : NULL;
+        const pts_op *op = opn ? pts_ops_find(opn) : NULL;
+        if (op) {
+            *out = pts_none();
+            return op->fn(op, &obj, out);
+        }
+        break;
+    }
+    default: break;
+    }
+    return pts_err_set(PTS_ERR_KEY, "%s value has no attribute '%s'", tag_name(obj), s->name);
+}
+
+static pts_status set_attr(attr_site *s, pts_value obj, pts_value val /* stolen */)
+{
+    if (obj.tag != PTS_T_OBJECT) {
+        pts_value_release(val);
+        return pts_err_set(PTS_ERR_TYPE, "cannot set attribute '%s' of a %s", s->name, tag_name(obj));
+    }
+    pts_object *o = PTS_OBJECT(obj);
+    int slot = 0;
+    pts_status st = attr_lookup(s, o->cls, &slot);
+    if (!st && (slot < 0 || slot >= o->nslots))
+        st = pts_err_set(PTS_ERR_TYPE, "cannot assign to constant '%s' of %s", s->name, o->cls->qualname);
+    if (st) {
+        pts_value_release(val);
+        return st;
+    }
+    put(o->slots, slot, val);
+    return PTS_OK;
+}
+
+/* ---- methods ----------------------------------------------------------------------------------- */
+
+static pthread_mutex_t method_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static pts_status find_method(pts_class *cls, const char *name, pts_code **out)
+{
+    pts_method *m = pts_class_find_method(cls, name);
+    if (!m)
+        return pts_err_set(PTS_ERR_KEY, "'%s' object has no method '%s'", cls->qualname, name);
+    char q[600];
+    snprintf(q, sizeof q, "%s.%s", cls->qualname, name);
+    return pts_interp_compile(cls->cu, cls, m, q, out);
+}
+
+static pts_status method_lookup(method_site *s, pts_class *cls, pts_code **out)
+{
+    method_entry *e = atomic_load_explicit(&s->cache, memory_order_acquire);
+    if (e && e->cls == cls) {
+        *out = e->code;
+        return PTS_OK;
+    }
+    pthread_mutex_lock(&method_lock);
+    for (e = s->all; e; e = e->next_all)
+        if (e->cls == cls)
+            break;
+    pthread_mutex_unlock(&method_lock);
+    if (!e) {
+        pts_code *code = NULL;
+        PTS_TRY(find_method(cls, s->name, &code));
+        e = pts_calloc(1, sizeof *e);
+        if (!e)
+            return pts_err_nomem("a method cache entry", sizeof *e);
+        e->cls = cls;
+        e->code = code;
+        pthread_mutex_lock(&method_lock);
+        e->next_all = s->all;
+        s->all = e;
+        pthread_mutex_unlock(&method_lock);
+    }
+    atomic_store_explicit(&s->cache, e, memory_order_release);
+    *out = e->code;
+    return PTS_OK;
+}
+
+/* ---- isinstance ------------------------------------------------------------------------------- */
+
+bool pts_interp_isinstance(pts_value v, const pts_type *t)
+{
+    switch (t->kind) {
+    case PTS_TY_UNION:
+        for (int i = 0; i < t->nargs; i++)
+            if (pts_interp_isinstance(v, t->args[i]))
+                return true;
+        return false;
+    case PTS_TY_OPTIONAL: return v.tag == PTS_T_NONE || pts_interp_isinstance(v, t->args[0]);
+    case PTS_TY_NUMBER: return v.tag == PTS_T_INT || v.tag == PTS_T_FLOAT || v.tag == PTS_T_COMPLEX;
+    case PTS_TY_LIST:
+        if (v.tag != PTS_T_LIST)
+            return false;
+        if (PTS_LIST(v)->elem && PTS_LIST(v)->elem->kind != PTS_TY_ANY)
+            return pts_type_equal(PTS_LIST(v)->elem, t->args[0]) || t->args[0]->kind == PTS_TY_ANY;
+        for (int64_t i = 0; i < PTS_LIST(v)->len; i++)
+            if (!pts_interp_isinstance(PTS_LIST(v)->items[i], t->args[0]))
+                return false;
+        return true;
+    case PTS_TY_TUPLE:
+        if (v.tag != PTS_T_TUPLE || PTS_TUPLE(v)->len != t->nargs)
+            return false;
+        for (int i = 0; i < t->nargs; i++)
+            if (!pts_interp_isinstance(PTS_TUPLE(v)->items[i], t->args[i]))
+                return false;
+        return true;
+    case PTS_TY_CLASS:
+        if (v.tag == PTS_T_OBJECT) {
+            pts_class *c = PTS_OBJECT(v)->cls;
+            if (strcmp(c->qualname, t->name) == 0)
+                return true;
+            /* interfaces: the class has every method of the interface */
+            pts_class *ic = t->cls ? t->cls : pts_cu_find_class(c->cu, t->name);
+            if (ic && (ic->kind == PTS_CLS_INTERFACE || ic->kind == PTS_CLS_MODULE_INTERFACE)) {
+                for (int i = 0; i < ic->nmethods; i++)
+                    if (!pts_class_find_method(c, ic->methods[i].name))
+                        return false;
+                return true;
+            }
+            return false;
+        }
+        if (v.tag == PTS_T_TUPLE && PTS_TUPLE(v)->type)
+            return PTS_TUPLE(v)->type->name && strcmp(PTS_TUPLE(v)->type->name, t->name) == 0;
+        return pts_value_matches_type(v, t, 0);
+    default: return pts_value_matches_type(v, t, 0);
+    }
+}
+
+/* ---- containers --------------------------------------------------------------------------------- */
+
+static pts_type *infer_elem(const pts_value *items, int n)
+{
+    if (n == 0)
+        return NULL;
+    pts_type *t = pts_prim_type_of_tag((pts_tag)items[0].tag);
+    for (int i = 1; i < n && t; i++)
+        if (items[i].tag != items[0].tag)
+            t = NULL;
+    return t;
+}
+
+static pts_status build_container(pts_code *k, const pts_insn *in, pts_value *R, pts_value *out)
+{
+    pts_type *ty = in->c >= 0 ? (pts_type *)k->consts[in->c].u.o : NULL;
+    int n = in->n;
+    pts_value *items = R + in->b;
+    if (in->op == PTS_OPC_TUPLE) {
+        pts_tuple *t = pts_tuple_new(n);
+        if (!t)
+            return PTS_ERR_NOMEM;
+        for (int i = 0; i < n; i++)
+            t->items[i] = take(R, in->b + i, in->flags);
+        if (ty && ty->kind == PTS_TY_CLASS)
+            t->type = pts_type_retain(ty);
+        *out = pts_obj_value(&t->hdr);
+        return PTS_OK;
+    }
+    if (in->op == PTS_OPC_LIST) {
+        pts_type *elem = ty && ty->kind == PTS_TY_LIST ? ty->args[0] : infer_elem(items, n);
+        pts_list *l = pts_list_new(elem, n);
+        if (!l)
+            return PTS_ERR_NOMEM;
+        for (int i = 0; i < n; i++)
+            l->items[l->len++] = take(R, in->b + i, in->flags);
+        *out = pts_obj_value(&l->hdr);
+        return PTS_OK;
+    }
+    pts_type *kt = NULL, *vt = NULL;
+    if (ty && ty->kind == PTS_TY_DICT) {
+        kt = ty->args[0];
+        vt = ty->args[1];
+    } else if (n > 0) {
+        pts_value ks[64], vs[64];
+        int m = n < 64 ? n : 64;
+        for (int i = 0; i < m; i++) {
+            ks[i] = items[2 * i];
+            vs[i] = items[2 * i + 1];
+        }
+        kt = n <= 64 ? infer_elem(ks, m) : NULL;
+        vt = n <= 64 ? infer_elem(vs, m) : NULL;
+    }
+    pts_dict *d = pts_dict_new(kt, vt);
+    if (!d)
+        return PTS_ERR_NOMEM;
+    for (int i = 0; i < n; i++) {
+        pts_value kv = take(R, in->b + 2 * i, in->flags);
+        pts_value vv = take(R, in->b + 2 * i + 1, in->flags);
+        pts_status st = pts_dict_set(d, kv, vv);
+        if (st) {
+            pts_obj_release(&d->hdr);
+            return st;
+        }
+    }
+    *out = pts_obj_value(&d->hdr);
+    return PTS_OK;
+}
+
+static pts_status subscr(pts_value obj, pts_value idx, pts_value *out)
+{
+    int64_t i = 0;
+    switch ((pts_tag)obj.tag) {
+    case PTS_T_LIST:
+        if (idx.tag != PTS_T_INT && idx.tag != PTS_T_BOOL)
+            break;
+        PTS_TRY(pts_prim_norm_index(idx.tag == PTS_T_INT ? idx.u.i : idx.u.b, PTS_LIST(obj)->len, "list", &i));
+        *out = pts_value_retain(PTS_LIST(obj)->items[i]);
+        return PTS_OK;
+    case PTS_T_TUPLE:
+        if (idx.tag != PTS_T_INT)
+            break;
+        PTS_TRY(pts_prim_norm_index(idx.u.i, PTS_TUPLE(obj)->len, "tuple", &i));
+        *out = pts_value_retain(PTS_TUPLE(obj)->items[i]);
+        return PTS_OK;
+    case PTS_T_STR:
+        if (idx.tag != PTS_T_INT)
+            break;
+        PTS_TRY(pts_prim_norm_index(idx.u.i, PTS_STR(obj)->len, "string", &i));
+        return pts_value_str(PTS_STR(obj)->data + i, 1, out);
+    case PTS_T_DICT: {
+        pts_value *v = pts_dict_get(PTS_DICT(obj), idx);
+        if (!v) {
+            pts_sb sb;
+            pts_sb_init(&sb);
+            pts_prim_format_value(&sb, idx);
+            pts_status st = pts_err_set(PTS_ERR_KEY, "KeyError: %s", pts_sb_str(&sb));
+            pts_sb_free(&sb);
+            return st;
+        }
+        *out = pts_value_retain(*v);
+        return PTS_OK;
+    }
+    case PTS_T_TENSOR: {
+        if (idx.tag != PTS_T_INT)
+            break;
+        const pts_op *op = pts_ops_find("aten::select.int");
+        if (!op)
+            return pts_err_set(PTS_ERR_UNSUPPORTED, "tensor indexing needs aten::select.int");
+        pts_value a[3] = {obj, pts_int(0), idx};
+        *out = pts_none();
+        return op->fn(op, a, out);
+    }
+    default: break;
+    }
+    return pts_err_set(PTS_ERR_TYPE, "%s cannot be indexed with %s", tag_name(obj), tag_name(idx));
+}
+
+static pts_status slice(pts_value *a, pts_value *out)
+{
+    pts_value obj = a[0];
+    if (a[3].tag != PTS_T_INT || (a[1].tag != PTS_T_NONE && a[1].tag != PTS_T_INT) ||
+        (a[2].tag != PTS_T_NONE && a[2].tag != PTS_T_INT))
+        return pts_err_set(PTS_ERR_TYPE, "slice indices must be integers or None");
+    if (obj.tag == PTS_T_TUPLE) {
+        int64_t first, count, step = a[3].u.i;
+        PTS_TRY(pts_prim_slice_indices(a[1], a[2], step, PTS_TUPLE(obj)->len, &first, &count));
+        pts_tuple *t = pts_tuple_new(count);
+        if (!t)
+            return PTS_ERR_NOMEM;
+        for (int64_t i = 0; i < count; i++)
+            t->items[i] = pts_value_retain(PTS_TUPLE(obj)->items[first + i * step]);
+        *out = pts_obj_value(&t->hdr);
+        return PTS_OK;
+    }
+    const char *name = obj.tag == PTS_T_LIST ? "aten::slice.t" : obj.tag == PTS_T_STR ? "aten::slice.str" : NULL;
+    if (obj.tag == PTS_T_TENSOR) {
+        const pts_op *op = pts_ops_find("aten::slice.Tensor");
+        if (!op)
+            return pts_err_set(PTS_ERR_UNSUPPORTED, "tensor slicing needs aten::slice.Tensor");
+        pts_value args[5] = {obj, pts_int(0), a[1], a[2], a[3]};
+        *out = pts_none();
+        return op->fn(op, args, out);
+    }
+    if (!name)
+        return pts_err_set(PTS_ERR_TYPE, "%s cannot be sliced", tag_name(obj));
+    const pts_op *op = pts_ops_find(name);
+    *out = pts_none();
+    return op->fn(op, a, out);
+}
+
+static pts_status contains(pts_value c, pts_value x, bool *out)
+{
+    switch ((pts_tag)c.tag) {
+    case PTS_T_STR:
+        if (x.tag != PTS_T_STR)
+            break;
+    {
+        pts_str *h = PTS_STR(c), *nd = PTS_STR(x);
+        *out = false;
+        for (int64_t i = 0; i + nd->len <= h->len && !*out; i++)
+            *out = memcmp(h->data + i, nd->data, (size_t)nd->len) == 0;
+        return PTS_OK;
+    }
+    case PTS_T_LIST:
+    case PTS_T_TUPLE: {
+        int64_t n = c.tag == PTS_T_LIST ? PTS_LIST(c)->len : PTS_TUPLE(c)->len;
+        pts_value *it = c.tag == PTS_T_LIST ? PTS_LIST(c)->items : PTS_TUPLE(c)->items;
+        *out = false;
+        for (int64_t i = 0; i < n && !*out; i++)
+            *out = pts_prim_equal(it[i], x);
+        return PTS_OK;
+    }
+    case PTS_T_DICT: *out = pts_dict_get(PTS_DICT(c), x) != NULL; return PTS_OK;
+    default: break;
+    }
+    return pts_err_set(PTS_ERR_TYPE, "'in' is not supported for %s in %s", tag_name(x), tag_name(c));
+}
+
+static pts_status unpack(pts_value src, int n, pts_value *dst)
+{
+    int64_t len;
+    pts_value *items;
+    if (src.tag == PTS_T_TUPLE) {
+        len = PTS_TUPLE(src)->len;
+        items = PTS_TUPLE(src)->items;
+    } else if (src.tag == PTS_T_LIST) {
+        len = PTS_LIST(src)->len;
+        items = PTS_LIST(src)->items;
+    } else {
+        return pts_err_set(PTS_ERR_TYPE, "cannot unpack a %s", tag_name(src));
+    }
+    if (len != n)
+        return pts_err_set(PTS_ERR_VALUE, "expected %d values to unpack, got %lld", n, (long long)len);
+    for (int i = 0; i < n; i++)
+        put(dst, i, pts_value_retain(items[i]));
+    return PTS_OK;
+}
+
+static pts_status convert(pts_value v /* stolen */, const pts_type *t, pts_value *out)
+{
+    if (v.tag == PTS_T_TENSOR && (t->kind == PTS_TY_INT || t->kind == PTS_TY_FLOAT || t->kind == PTS_TY_NUMBER)) {
+        const char *n = t->kind == PTS_TY_INT ? "aten::IntImplicit" : t->kind == PTS_TY_FLOAT ? "aten::FloatImplicit" : "aten::ScalarImplicit";
+        const pts_op *op = pts_ops_find(n);
+        *out = pts_none();
+        pts_status st = op ? op->fn(op, &v, out) : pts_err_set(PTS_ERR_UNSUPPORTED, "%s is missing", n);
+        pts_value_release(v);
+        return st;
+    }
+    if (v.tag == PTS_T_LIST && t->kind == PTS_TY_LIST && !PTS_LIST(v)->elem)
+        PTS_LIST(v)->elem = pts_type_retain(t->args[0]);
+    if (v.tag == PTS_T_DICT && t->kind == PTS_TY_DICT && !PTS_DICT(v)->key_type && !PTS_DICT(v)->val_type) {
+        PTS_DICT(v)->key_type = pts_type_retain(t->args[0]);
+        PTS_DICT(v)->val_type = pts_type_retain(t->args[1]);
+    }
+    *out = v;
+    return PTS_OK;
+}
+
+static pts_status do_print(pts_value *vals, int n)
+{
+    pts_sb sb;
+    pts_sb_init(&sb);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            pts_sb_putc(&sb, ' ');
+        pts_prim_format_value(&sb, vals[i]);
+    }
+    pts_sb_putc(&sb, '\n');
+    fputs(pts_sb_str(&sb), stdout);
+    fflush(stdout);
+    pts_sb_free(&sb);
+    return PTS_OK;
+}
+
+static pts_status iter_step(pts_value *state, bool enumerate_, pts_value *var, bool *done)
+{
+    pts_value it = state[0];
+    int64_t i = state[1].u.i, n;
+    switch ((pts_tag)it.tag) {
+    case PTS_T_LIST: n = PTS_LIST(it)->len; break;
+    case PTS_T_TUPLE: n = PTS_TUPLE(it)->len; break;
+    case PTS_T_STR: n = PTS_STR(it)->len; break;
+    case PTS_T_DICT: n = PTS_DICT(it)->nentries; break;
+    case PTS_T_TENSOR: n = PTS_TENSOR(it)->ndim ? PTS_TENSOR(it)->sizes[0] : 0; break;
+    default: return pts_err_set(PTS_ERR_TYPE, "cannot iterate over a %s", tag_name(it));
+    }
+    if (it.tag == PTS_T_DICT) {
+        pts_dict *d = PTS_DICT(it);
+        while (i < n && !d->entries[i].live)
+            i++;
+    }
+    if (i >= n) {
+        *done = true;
+        return PTS_OK;
+    }
+    *done = false;
+    pts_value item;
+    int64_t ordinal = i;
+    switch ((pts_tag)it.tag) {
+    case PTS_T_LIST: item = pts_value_retain(PTS_LIST(it)->items[i]); break;
+    case PTS_T_TUPLE: item = pts_value_retain(PTS_TUPLE(it)->items[i]); break;
+    case PTS_T_STR: PTS_TRY(pts_value_str(PTS_STR(it)->data + i, 1, &item)); break;
+    case PTS_T_DICT: item = pts_value_retain(PTS_DICT(it)->entries[i].key); break;
+    default: PTS_TRY(subscr(it, pts_int(i), &item)); break;
+    }
+    state[1] = pts_int(i + 1);
+    if (enumerate_) {
+        pts_tuple *t = pts_tuple_new(2);
+        if (!t) {
+            pts_value_release(item);
+            return PTS_ERR_NOMEM;
+        }
+        t->items[0] = pts_int(ordinal);
+        t->items[1] = item;
+        item = pts_obj_value(&t->hdr);
+    }
+    *var = item;
+    return PTS_OK;
+}
+
+/* ---- the loop -------------------------------------------------------------------------------------- */
+
+static pts_status call_exit(pts_value obj)
+{
+    pts_value args[3] = {pts_none(), pts_none(), pts_none()}, res;
+    pts_status st = pts_interp_call_method(obj, "__exit__", 3, args, &res);
+    if (!st)
+        pts_value_release(res);
+    return st;
+}
+
+/* Unwind every frame from the top down to (and including) the entry frame
+ * `entry`: run pending __exit__s, release registers, add traceback lines. */
+static void unwind(vm *v, int entry, pts_status st)
+{
+    char saved[2048];
+    snprintf(saved, sizeof saved, "%s", pts_err_message());
+    /* traceback: most recent call last */
+    pts_sb tb;
+    pts_sb_init(&tb);
+    for (int i = entry; i < v->nframes; i++) {
+        frame *f = &v->frames[i];
+        int pc = f->pc > 0 ? f->pc - 1 : 0;
+        int line = f->code->ninsns ? f->code->lines[pc < f->code->ninsns ? pc : f->code->ninsns - 1] : f->code->line;
+        pts_sb_printf(&tb, "\n  File \"%s\", line %d, in %s", f->code->file, line, f->code->name);
+    }
+    while (v->nframes > entry) {
+        frame *f = &v->frames[v->nframes - 1];
+        while (v->nwiths > f->with_base) {
+            pts_value obj = v->withs[--v->nwiths];
+            (void)call_exit(obj);
+            pts_value_release(obj);
+        }
+        release_range(v->regs + f->base, f->code->nregs);
+        v->nframes--;
+        tl_depth--;
+    }
+    bool has_tb = strstr(saved, "Traceback of TorchScript") != NULL;
+    pts_err_set(st, "%s%s%s", saved, has_tb ? "" : "\nTraceback of TorchScript (most recent call last):", pts_sb_str(&tb));
+    pts_sb_free(&tb);
+}
+
+static pts_status new_object(fn_site *fs, pts_value *out)
+{
+    pts_object *o = pts_object_new(fs->newcls);
+    if (!o)
+        return PTS_ERR_NOMEM;
+    *out = pts_obj_value(&o->hdr);
+    return PTS_OK;
+}
+
+/* Set up the callee frame: args R[b..b+n) moved (consumed), defaults filled. */
+static pts_status enter_call(vm *v, frame *f, const pts_insn *in, pts_code *callee, int argbase, int nargs)
+{
+    if (nargs > callee->nparams)
+        return pts_err_set(PTS_ERR_TYPE, "%s() takes %d arguments but %d were given", callee->qualname, callee->nparams,
+                           nargs);
+    for (int i = nargs; i < callee->nparams; i++)
+        if (callee->defaults[i].tag == PTS_T_UNINIT)
+            return pts_err_set(PTS_ERR_TYPE, "%s() missing argument '%s'", callee->qualname, callee->param_names[i]);
+    int nb = f->base + f->code->nregs;
+    int ret_reg = f->base + in->a;
+    int src = f->base + argbase;
+    PTS_TRY(vm_push(v, callee, nb, ret_reg));
+    pts_value *NR = v->regs + nb;
+    pts_value *CR = v->regs + src;
+    for (int i = 0; i < nargs; i++) {
+        NR[i] = (in->flags & PTS_F_TB) ? CR[i] : pts_value_retain(CR[i]);
+        if (in->flags & PTS_F_TB)
+            CR[i] = pts_none();
+    }
+    for (int i = nargs; i < callee->nparams; i++)
+        NR[i] = pts_value_retain(callee->defaults[i]);
+    return PTS_OK;
+}
+
+static pts_status run(vm *v, int entry, pts_value *out)
+{
+    pts_status st = PTS_OK;
+    frame *f;
+    pts_code *k;
+    pts_value *R;
+    const pts_insn *ins;
+#define RELOAD()                       \
+    do {                               \
+        f = &v->frames[v->nframes - 1]; \
+        k = f->code;                   \
+        R = v->regs + f->base;         \
+        ins = k->insns;                \
+    } while (0)
+    RELOAD();
+    for (;;) {
+        const pts_insn *in = &ins[f->pc++];
+        switch ((pts_opcode)in->op) {
+        case PTS_OPC_NOP: break;
+        case PTS_OPC_LOADK: put(R, in->a, pts_value_retain(k->consts[in->c])); break;
+        case PTS_OPC_LOADNONE: put(R, in->a, pts_none()); break;
+        case PTS_OPC_LOADINT: put(R, in->a, pts_int(in->c)); break;
+        case PTS_OPC_LOADBOOL: put(R, in->a, pts_bool(in->c != 0)); break;
+        case PTS_OPC_LOADUNINIT: put(R, in->a, pts_uninit()); break;
+        case PTS_OPC_LOADCONSTTAB: {
+            pts_value t = k->cu->constants;
+            if (t.tag != PTS_T_TUPLE || in->c >= PTS_TUPLE(t)->len) {
+                st = pts_err_set(PTS_ERR_LOAD, "CONSTANTS.c%d does not exist in constants.pkl", in->c);
+                goto error;
+            }
+            put(R, in->a, pts_value_retain(PTS_TUPLE(t)->items[in->c]));
+            break;
+        }
+        case PTS_OPC_MOVE:
+            if (in->a != in->b)
+                put(R, in->a, take(R, in->b, in->flags));
+            break;
+        case PTS_OPC_CLEAR: pts_value_clear(&R[in->a]); break;
+        case PTS_OPC_JUMP: f->pc = in->c; break;
+        case PTS_OPC_JUMPIFNOT:
+        case PTS_OPC_JUMPIF: {
+            bool t = false;
+            pts_value cv = R[in->b];
+            if (cv.tag == PTS_T_BOOL)
+                t = cv.u.b;
+            else if ((st = truthy(cv, &t)))
+                goto error;
+            consume(R, in->b, 1, in->flags);
+            if (t == (in->op == PTS_OPC_JUMPIF))
+                f->pc = in->c;
+            break;
+        }
+        case PTS_OPC_RETURN: {
+            pts_value rv = take(R, in->b, in->flags);
+            while (v->nwiths > f->with_base) /* only after errors; normal paths pop */
+                pts_value_release(v->withs[--v->nwiths]);
+            release_range(R, k->nregs);
+            int ret_reg = f->ret_reg;
+            v->nframes--;
+            tl_depth--;
+            if (v->nframes == entry) {
+                *out = rv;
+                return PTS_OK;
+            }
+            pts_value_release(v->regs[ret_reg]);
+            v->regs[ret_reg] = rv;
+            RELOAD();
+            break;
+        }
+        case PTS_OPC_CALLOP: {
+            pts_value res;
+            st = call_op(k, &k->ops[in->c], R + in->b, &res);
+            consume(R, in->b, in->n, in->flags);
+            if (st)
+                goto error;
+            put(R, in->a, res);
+            break;
+        }
+        case PTS_OPC_CALLFN: {
+            fn_site *fs = &k->fns[in->c];
+            pts_code *callee = fs->m->compiled;
+            if (!callee && (st = pts_interp_compile(k->cu, fs->cls, fs->m, fs->qualname, &callee)))
+                goto error;
+            if ((st = enter_call(v, f, in, callee, in->b, in->n)))
+                goto error;
+            RELOAD();
+            break;
+        }
+        case PTS_OPC_CALLMETHOD: {
+            method_site *ms = &k->methods[in->c];
+            pts_value recv = R[in->b];
+            if (recv.tag == PTS_T_OBJECT) {
+                pts_code *callee = NULL;
+                if (in->n != ms->nargs) {
+                    st = pts_err_set(PTS_ERR_UNSUPPORTED, "keyword arguments in calls of method '%s'", ms->name);
+                    goto error;
+                }
+                if ((st = method_lookup(ms, PTS_OBJECT(recv)->cls, &callee)))
+                    goto error;
+                if ((st = enter_call(v, f, in, callee, in->b, in->n)))
+                    goto error;
+                RELOAD();
+                break;
+            }
+            if (!ms->fallback) {
+                st = pts_err_set(PTS_ERR_TYPE, "%s value has no method '%s'", tag_name(recv), ms->name);
+                goto error;
+            }
+            pts_value res;
+            st = call_op(k, &k->ops[ms->fallback - 1], R + in->b, &res);
+            consume(R, in->b, in->n, in->flags);
+            if (st)
+                goto error;
+            put(R, in->a, res);
+            break;
+        }
+        case PTS_OPC_NEWOBJ: {
+            pts_value o;
+            if ((st = new_object(&k->fns[in->c], &o)))
+                goto error;
+            put(R, in->a, o);
+            break;
+        }
+        case PTS_OPC_GETATTR: {
+            pts_value res;
+            st = get_attr(k, &k->attrs[in->c], R[in->b], &res);
+            consume(R, in->b, 1, in->flags);
+            if (st)
+                goto error;
+            put(R, in->a, res);
+            break;
+        }
+        case PTS_OPC_SETATTR: {
+            pts_value val = take(R, in->b, in->flags);
+            st = set_attr(&k->attrs[in->c], R[in->a], val);
+            if (in->flags & PTS_F_TA)
+                pts_value_clear(&R[in->a]);
+            if (st)
+                goto error;
+            break;
+        }
+        case PTS_OPC_TUPLE:
+        case PTS_OPC_LIST:
+        case PTS_OPC_DICT: {
+            pts_value res;
+            st = build_container(k, in, R, &res);
+            if (st) {
+                consume(R, in->b, in->op == PTS_OPC_DICT ? 2 * in->n : in->n, in->flags);
+                goto error;
+            }
+            put(R, in->a, res);
+            break;
+        }
+        case PTS_OPC_UNPACK: {
+            pts_value src = take(R, in->b, in->flags);
+            st = unpack(src, in->n, R + in->a);
+            pts_value_release(src);
+            if (st)
+                goto error;
+            break;
+        }
+        case PTS_OPC_SUBSCR: {
+            pts_value res;
+            st = subscr(R[in->b], R[in->b + 1], &res);
+            consume(R, in->b, 2, in->flags);
+            if (st)
+                goto error;
+            put(R, in->a, res);
+            break;
+        }
+        case PTS_OPC_SLICE: {
+            pts_value res;
+            st = slice(R + in->b, &res);
+            consume(R, in->b, 4, in->flags);
+            if (st)
+                goto error;
+            put(R, in->a, res);
+            break;
+        }
+        case PTS_OPC_CONTAINS: {
+            bool r = false;
+            st = contains(R[in->b], R[in->b + 1], &r);
+            consume(R, in->b, 2, in->flags);
+            if (st)
+                goto error;
+            put(R, in->a, pts_bool(r));
+            break;
+        }
+        case PTS_OPC_NOT: {
+            bool t = false;
+            pts_value cv = R[in->b];
+            if ((st = truthy(cv, &t)))
+                goto error;
+            consume(R, in->b, 1, in->flags);
+            put(R, in->a, pts_bool(!t));
+            break;
+        }
+        case PTS_OPC_IS:
+        case PTS_OPC_ISNOT: {
+            pts_value x = R[in->b], y = R[in->b + 1];
+            bool same = x.tag == y.tag && (PTS_TAG_IS_HEAP(x.tag) ? x.u.o == y.u.o : pts_value_key_equal(x, y));
+            consume(R, in->b, 2, in->flags);
+            put(R, in->a, pts_bool(in->op == PTS_OPC_IS ? same : !same));
+            break;
+        }
+        case PTS_OPC_ISINSTANCE: {
+            const pts_type *t = (const pts_type *)k->consts[in->c].u.o;
+            bool r = pts_interp_isinstance(R[in->b], t);
+            consume(R, in->b, 1, in->flags);
+            put(R, in->a, pts_bool(r));
+            break;
+        }
+        case PTS_OPC_CONVERT: {
+            pts_value res;
+            st = convert(take(R, in->b, in->flags), (const pts_type *)k->consts[in->c].u.o, &res);
+            if (st)
+                goto error;
+            put(R, in->a, res);
+            break;
+        }
+        case PTS_OPC_FORRANGE: {
+            pts_value *s = R + in->b;
+            if (s[0].tag != PTS_T_INT || s[1].tag != PTS_T_INT || s[2].tag != PTS_T_INT) {
+                st = pts_err_set(PTS_ERR_TYPE, "range() arguments must be int");
+                goto error;
+            }
+            int64_t cur = s[0].u.i, stop = s[1].u.i, step = s[2].u.i;
+            if (step == 0) {
+                st = pts_err_set(PTS_ERR_VALUE, "range() arg 3 must not be zero");
+                goto error;
+            }
+            if (step > 0 ? cur < stop : cur > stop) {
+                put(R, in->a, pts_int(cur));
+                s[0].u.i = (int64_t)((uint64_t)cur + (uint64_t)step);
+            } else {
+                f->pc = in->c;
+            }
+            break;
+        }
+        case PTS_OPC_FORITER: {
+            pts_value var;
+            bool done = false;
+            if ((st = iter_step(R + in->b, in->n != 0, &var, &done)))
+                goto error;
+            if (done)
+                f->pc = in->c;
+            else
+                put(R, in->a, var);
+            break;
+        }
+        case PTS_OPC_PUSHWITH: {
+            if (v->nwiths == v->cap_withs) {
+                int nc = v->cap_withs ? v->cap_withs * 2 : 8;
+                pts_value *nw = pts_realloc(v->withs, (size_t)nc * sizeof *nw);
+                if (!nw) {
+                    st = pts_err_nomem("with blocks", 0);
+                    goto error;
+                }
+                v->withs = nw;
+                v->cap_withs = nc;
+            }
+            v->withs[v->nwiths++] = pts_value_retain(R[in->b]);
+            break;
+        }
+        case PTS_OPC_POPWITH:
+            if (v->nwiths > f->with_base)
+                pts_value_release(v->withs[--v->nwiths]);
+            break;
+        case PTS_OPC_RAISE: {
+            pts_value m = R[in->b];
+            const char *cls = PTS_STR(k->consts[in->c])->data;
+            if (m.tag == PTS_T_STR)
+                st = pts_err_set(PTS_ERR_SCRIPT, "%s: %s", cls, PTS_STR(m)->data);
+            else
+                st = pts_err_set(PTS_ERR_SCRIPT, "%s", cls);
+            consume(R, in->b, 1, in->flags);
+            goto error;
+        }
+        case PTS_OPC_ASSERTFAIL: {
+            if (in->b >= 0 && R[in->b].tag == PTS_T_STR)
+                st = pts_err_set(PTS_ERR_SCRIPT, "AssertionError: %s", PTS_STR(R[in->b])->data);
+            else
+                st = pts_err_set(PTS_ERR_SCRIPT, "AssertionError");
+            if (in->b >= 0)
+                consume(R, in->b, 1, in->flags);
+            goto error;
+        }
+        case PTS_OPC_PRINT:
+            do_print(R + in->b, in->n);
+            consume(R, in->b, in->n, in->flags);
+            break;
+        case PTS_OPC_MAKEFUTURE: {
+            pts_value fut;
+            if ((st = pts_future_new(take(R, in->b, in->flags), &fut)))
+                goto error;
+            put(R, in->a, fut);
+            break;
+        }
+        case PTS_OPC_WAIT: {
+            pts_value fv = take(R, in->b, in->flags);
+            if (fv.tag != PTS_T_FUTURE) {
+                pts_value_release(fv);
+                st = pts_err_set(PTS_ERR_TYPE, "wait() expects a Future");
+                goto error;
+            }
+            pts_value r = pts_value_retain(((pts_future *)fv.u.o)->value);
+            pts_value_release(fv);
+            put(R, in->a, r);
+            break;
+        }
+        default:
+            st = pts_err_set(PTS_ERR_INTERNAL, "bad opcode %d", in->op);
+            goto error;
+        }
+        continue;
+    error:
+        unwind(v, entry, st);
+        return st;
+    }
+#undef RELOAD
+}
+
+pts_status pts_vm_call(pts_code *code, int nargs, const pts_value *args, pts_value *out)
+{
+    vm v;
+    memset(&v, 0, sizeof v);
+    *out = pts_none();
+    if (nargs != code->nparams)
+        return pts_err_set(PTS_ERR_TYPE, "%s() takes %d arguments but %d were given", code->qualname, code->nparams, nargs);
+    pts_status st = vm_push(&v, code, 0, -1);
+    if (!st) {
+        for (int i = 0; i < nargs; i++)
+            v.regs[i] = pts_value_retain(args[i]);
+        st = run(&v, 0, out);
+    }
+    for (int i = 0; i < v.cap_regs; i++)
+        pts_value_release(v.regs[i]);
+    for (int i = 0; i < v.nwiths; i++)
+        pts_value_release(v.withs[i]);
+    pts_free(v.regs);
+    pts_free(v.frames);
+    pts_free(v.withs);
+    return st;
+}
+
+pts_status pts_interp_call_method(pts_value obj, const char *name, int nargs, const pts_value *args, pts_value *out)
+{
+    *out = pts_none();
+    if (obj.tag != PTS_T_OBJECT)
+        return pts_err_set(PTS_ERR_TYPE, "cannot call method '%s' of a %s", name, tag_name(obj));
+    pts_class *cls = PTS_OBJECT(obj)->cls;
+    pts_code *code = NULL;
+    PTS_TRY(find_method(cls, name, &code));
+    if (nargs + 1 > code->nparams)
+        return pts_err_set(PTS_ERR_TYPE, "%s() takes %d arguments but %d were given", code->qualname, code->nparams - 1,
+                           nargs);
+    pts_value buf[32], *all = buf;
+    if (code->nparams > 32) {
+        all = pts_calloc((size_t)code->nparams, sizeof *all);
+        if (!all)
+            return pts_err_nomem("arguments", 0);
+    }
+    all[0] = obj;
+    for (int i = 0; i < nargs; i++)
+        all[i + 1] = args[i];
+    pts_status st = PTS_OK;
+    for (int i = nargs + 1; i < code->nparams; i++) {
+        if (code->defaults[i].tag == PTS_T_UNINIT) {
+            st = pts_err_set(PTS_ERR_TYPE, "%s() missing argument '%s'", code->qualname, code->param_names[i]);
+            break;
+        }
+        all[i] = code->defaults[i];
+    }
+    if (!st)
+        st = pts_vm_call(code, code->nparams, all, out);
+    if (all != buf)
+        pts_free(all);
+    return st;
+}
+
+/* ---- disassembly ---------------------------------------------------------------------------------- */
+
+void pts_code_dump(const pts_code *k, pts_sb *sb)
+{
+    pts_sb_printf(sb, "%s: %d params, %d locals, %d registers\n", k->qualname, k->nparams, k->nlocals, k->nregs);
+    for (int i = 0; i < k->ninsns; i++) {
+        const pts_insn *in = &k->insns[i];
+        pts_sb_printf(sb, "%4d  %-12s a=%d b=%d c=%d n=%d%s", i, pts_opcode_name(in->op), in->a, in->b, in->c, in->n,
+                      in->flags & PTS_F_TB ? " tmp" : "");
+        if (in->op == PTS_OPC_CALLOP)
+            pts_sb_printf(sb, "  ; %s", k->ops[in->c].opname);
+        else if (in->op == PTS_OPC_GETATTR || in->op == PTS_OPC_SETATTR)
+            pts_sb_printf(sb, "  ; .%s", k->attrs[in->c].name);
+        else if (in->op == PTS_OPC_CALLMETHOD)
+            pts_sb_printf(sb, "  ; .%s()", k->methods[in->c].name);
+        pts_sb_printf(sb, "  (line %d)\n", k->lines[i]);
+    }
+}

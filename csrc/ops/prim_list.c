@@ -1,0 +1,713 @@
+/* prim_list.c - list and dict operators of printed TorchScript, with
+ * Python semantics: negative indices, slices with steps, insertion-ordered
+ * dicts, in-place methods (append, insert, pop, remove, sort, reverse,
+ * extend, clear, update, setdefault, del) and the copying ones (+, *, copy,
+ * sorted, keys, values, items).
+ *
+ * Lists keep their element type (pts_list.elem) so that later overload
+ * matching of the list (eq.int_list vs eq.str_list...) stays exact.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "ops/args.h"
+#include "ops/prim.h"
+#include "ops/registry.h"
+
+#define L(v) PTS_LIST(v)
+#define DI(v) PTS_DICT(v)
+
+static pts_status list_reserve(pts_list *l, int64_t n)
+{
+    if (n <= l->cap)
+        return PTS_OK;
+    int64_t cap = l->cap ? l->cap : 4;
+    while (cap < n)
+        cap *= 2;
+    size_t bytes;
+    if (pts_mul_overflow_size((size_t)cap, sizeof(pts_value), &bytes))
+        return pts_err_set(PTS_ERR_LIMIT, "list too long (%lld elements)", (long long)n);
+    pts_value *ni = pts_realloc(l->items, bytes);
+    if (!ni)
+        return pts_err_nomem("a list", bytes);
+    l->items = ni;
+    l->cap = cap;
+    return PTS_OK;
+}
+
+/* New list with the element type of `like`, holding retained copies of items. */
+static pts_status list_from(pts_type *elem, const pts_value *items, int64_t n, pts_list **out)
+{
+    pts_list *l = pts_list_new(elem, n);
+    if (!l)
+        return PTS_ERR_NOMEM;
+    if (n && list_reserve(l, n)) {
+        pts_obj_release(&l->hdr);
+        return PTS_ERR_NOMEM;
+    }
+    for (int64_t i = 0; i < n; i++)
+        l->items[i] = pts_value_retain(items[i]);
+    l->len = n;
+    *out = l;
+    return PTS_OK;
+}
+
+static pts_value list_value(pts_list *l) { return pts_obj_value(&l->hdr); }
+
+/* ---- reading ---------------------------------------------------------------------------------- */
+
+static pts_status k_len(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    r[0] = pts_int(a[0].tag == PTS_T_LIST ? L(a[0])->len : a[0].tag == PTS_T_TUPLE ? PTS_TUPLE(a[0])->len : DI(a[0])->len);
+    return PTS_OK;
+}
+
+static pts_status k_getitem(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    int64_t i = 0;
+    PTS_TRY(pts_prim_norm_index(a[1].u.i, L(a[0])->len, "list", &i));
+    r[0] = pts_value_retain(L(a[0])->items[i]);
+    return PTS_OK;
+}
+
+static pts_status k_slice(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *src = L(a[0]);
+    int64_t first, count, step = a[3].u.i;
+    PTS_TRY(pts_prim_slice_indices(a[1], a[2], step, src->len, &first, &count));
+    pts_list *l = pts_list_new(src->elem, count);
+    if (!l)
+        return PTS_ERR_NOMEM;
+    if (list_reserve(l, count)) {
+        pts_obj_release(&l->hdr);
+        return PTS_ERR_NOMEM;
+    }
+    for (int64_t k = 0; k < count; k++)
+        l->items[k] = pts_value_retain(src->items[first + k * step]);
+    l->len = count;
+    r[0] = list_value(l);
+    return PTS_OK;
+}
+
+static pts_status k_copy(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *l;
+    PTS_TRY(list_from(L(a[0])->elem, L(a[0])->items, L(a[0])->len, &l));
+    r[0] = list_value(l);
+    return PTS_OK;
+}
+
+static pts_status k_contains(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *l = L(a[0]);
+    bool found = false;
+    for (int64_t i = 0; i < l->len && !found; i++)
+        found = pts_prim_equal(l->items[i], a[1]);
+    r[0] = pts_bool(found);
+    return PTS_OK;
+}
+
+static pts_status k_index(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *l = L(a[0]);
+    for (int64_t i = 0; i < l->len; i++)
+        if (pts_prim_equal(l->items[i], a[1])) {
+            r[0] = pts_int(i);
+            return PTS_OK;
+        }
+    return pts_err_set(PTS_ERR_VALUE, "'%s' is not in list", a[1].tag == PTS_T_STR ? PTS_STR(a[1])->data : "element");
+}
+
+static pts_status k_count(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *l = L(a[0]);
+    int64_t n = 0;
+    for (int64_t i = 0; i < l->len; i++)
+        n += pts_prim_equal(l->items[i], a[1]);
+    r[0] = pts_int(n);
+    return PTS_OK;
+}
+
+static pts_status k_add(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *x = L(a[0]), *y = L(a[1]);
+    pts_list *l;
+    PTS_TRY(list_from(x->elem ? x->elem : y->elem, x->items, x->len, &l));
+    pts_status st = list_reserve(l, x->len + y->len);
+    if (st) {
+        pts_obj_release(&l->hdr);
+        return st;
+    }
+    for (int64_t i = 0; i < y->len; i++)
+        l->items[l->len++] = pts_value_retain(y->items[i]);
+    r[0] = list_value(l);
+    return PTS_OK;
+}
+
+static pts_status repeat(pts_list *x, int64_t n, pts_value *r)
+{
+    if (n < 0)
+        n = 0;
+    int64_t total;
+    if (pts_mul_overflow_i64(x->len, n, &total) || total > ((int64_t)1 << 40))
+        return pts_err_set(PTS_ERR_LIMIT, "list repetition too large");
+    pts_list *l = pts_list_new(x->elem, 0);
+    if (!l)
+        return PTS_ERR_NOMEM;
+    if (list_reserve(l, total)) {
+        pts_obj_release(&l->hdr);
+        return PTS_ERR_NOMEM;
+    }
+    for (int64_t k = 0; k < n; k++)
+        for (int64_t i = 0; i < x->len; i++)
+            l->items[l->len++] = pts_value_retain(x->items[i]);
+    *r = list_value(l);
+    return PTS_OK;
+}
+
+static pts_status k_mul_left(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    return repeat(L(a[0]), a[1].u.i, &r[0]);
+}
+
+static pts_status k_mul_right(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    return repeat(L(a[1]), a[0].u.i, &r[0]);
+}
+
+/* ---- mutating ----------------------------------------------------------------------------------- */
+
+static pts_status k_set_item(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *l = L(a[0]);
+    int64_t i = 0;
+    PTS_TRY(pts_prim_norm_index(a[1].u.i, l->len, "list", &i));
+    pts_value old = l->items[i];
+    l->items[i] = pts_value_retain(a[2]);
+    pts_value_release(old);
+    r[0] = pts_value_retain(a[0]);
+    return PTS_OK;
+}
+
+static pts_status k_append(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    PTS_TRY(pts_list_append(L(a[0]), pts_value_retain(a[1])));
+    r[0] = pts_value_retain(a[0]);
+    return PTS_OK;
+}
+
+static pts_status k_insert(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    pts_list *l = L(a[0]);
+    int64_t i = a[1].u.i;
+    if (i < 0)
+        i = i + l->len < 0 ? 0 : i + l->len;
+    if (i > l->len)
+        i = l->len;
+    PTS_TRY(list_reserve(l, l->len + 1));
+    memmove(l->items + i + 1, l->items + i, (size_t)(l->len - i) * sizeof(pts_value));
+    l->items[i] = pts_value_retain(a[2]);
+    l->len++;
+    return PTS_OK;
+}
+
+static void list_delete(pts_list *l, int64_t i, pts_value *out)
+{
+    pts_value v = l->items[i];
+    memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(pts_value));
+    l->len--;
+    if (out)
+        *out = v;
+    else
+        pts_value_release(v);
+}
+
+static pts_status k_pop(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *l = L(a[0]);
+    if (l->len == 0)
+        return pts_err_set(PTS_ERR_INDEX, "pop from empty list");
+    int64_t i = 0;
+    PTS_TRY(pts_prim_norm_index(a[1].u.i, l->len, "pop", &i));
+    list_delete(l, i, &r[0]);
+    return PTS_OK;
+}
+
+static pts_status k_delete(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    pts_list *l = L(a[0]);
+    int64_t i = 0;
+    PTS_TRY(pts_prim_norm_index(a[1].u.i, l->len, "list assignment", &i));
+    list_delete(l, i, NULL);
+    return PTS_OK;
+}
+
+static pts_status k_remove(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    pts_list *l = L(a[0]);
+    for (int64_t i = 0; i < l->len; i++)
+        if (pts_prim_equal(l->items[i], a[1])) {
+            list_delete(l, i, NULL);
+            return PTS_OK;
+        }
+    return pts_err_set(PTS_ERR_VALUE, "list.remove(x): x not in list");
+}
+
+static pts_status k_clear(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    pts_list *l = L(a[0]);
+    int64_t n = l->len;
+    l->len = 0;
+    for (int64_t i = 0; i < n; i++)
+        pts_value_release(l->items[i]);
+    return PTS_OK;
+}
+
+static pts_status extend(pts_list *l, pts_list *o)
+{
+    int64_t n = o->len; /* o may be l itself */
+    PTS_TRY(list_reserve(l, l->len + n));
+    for (int64_t i = 0; i < n; i++)
+        l->items[l->len++] = pts_value_retain(o->items[i]);
+    return PTS_OK;
+}
+
+static pts_status k_extend(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    return extend(L(a[0]), L(a[1]));
+}
+
+static pts_status k_add_(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    PTS_TRY(extend(L(a[0]), L(a[1])));
+    r[0] = pts_value_retain(a[0]);
+    return PTS_OK;
+}
+
+static pts_status k_mul_(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *l = L(a[0]);
+    pts_value tmp;
+    PTS_TRY(repeat(l, a[1].u.i, &tmp));
+    pts_list *t = L(tmp);
+    /* swap contents */
+    pts_value *items = l->items;
+    int64_t len = l->len, cap = l->cap;
+    l->items = t->items;
+    l->len = t->len;
+    l->cap = t->cap;
+    t->items = items;
+    t->len = len;
+    t->cap = cap;
+    pts_value_release(tmp);
+    r[0] = pts_value_retain(a[0]);
+    return PTS_OK;
+}
+
+static pts_status k_reverse(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    pts_list *l = L(a[0]);
+    for (int64_t i = 0; i < l->len / 2; i++) {
+        pts_value t = l->items[i];
+        l->items[i] = l->items[l->len - 1 - i];
+        l->items[l->len - 1 - i] = t;
+    }
+    return PTS_OK;
+}
+
+/* Stable merge sort with a fallible comparison. */
+static pts_status merge_sort(pts_value *v, pts_value *tmp, int64_t n, bool rev)
+{
+    if (n < 2)
+        return PTS_OK;
+    int64_t h = n / 2;
+    PTS_TRY(merge_sort(v, tmp, h, rev));
+    PTS_TRY(merge_sort(v + h, tmp, n - h, rev));
+    int64_t i = 0, j = h, k = 0;
+    while (i < h && j < n) {
+        bool take_right = false;
+        /* take right first only if strictly before left */
+        PTS_TRY(rev ? pts_prim_less(v[i], v[j], &take_right) : pts_prim_less(v[j], v[i], &take_right));
+        tmp[k++] = take_right ? v[j++] : v[i++];
+    }
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, (size_t)n * sizeof *v);
+    return PTS_OK;
+}
+
+static pts_status sort_list(pts_list *l, bool rev)
+{
+    if (l->len < 2)
+        return PTS_OK;
+    pts_value *tmp = pts_malloc((size_t)l->len * sizeof *tmp);
+    pts_value *work = pts_malloc((size_t)l->len * sizeof *work);
+    if (!tmp || !work) {
+        pts_free(tmp);
+        pts_free(work);
+        return pts_err_nomem("sort", (size_t)l->len * sizeof *tmp);
+    }
+    memcpy(work, l->items, (size_t)l->len * sizeof *work);
+    pts_status st = merge_sort(work, tmp, l->len, rev);
+    if (!st)
+        memcpy(l->items, work, (size_t)l->len * sizeof *work); /* a permutation: refs unchanged */
+    pts_free(tmp);
+    pts_free(work);
+    return st;
+}
+
+static pts_status k_sort(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    return sort_list(L(a[0]), a[1].u.b);
+}
+
+static pts_status k_sorted(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *l;
+    PTS_TRY(list_from(L(a[0])->elem, L(a[0])->items, L(a[0])->len, &l));
+    pts_status st = sort_list(l, false);
+    if (st) {
+        pts_obj_release(&l->hdr);
+        return st;
+    }
+    r[0] = list_value(l);
+    return PTS_OK;
+}
+
+/* ---- dicts --------------------------------------------------------------------------------------- */
+
+static pts_status key_error(pts_value key)
+{
+    pts_sb sb;
+    pts_sb_init(&sb);
+    pts_prim_format_value(&sb, key);
+    pts_status st = pts_err_set(PTS_ERR_KEY, "KeyError: %s", pts_sb_str(&sb));
+    pts_sb_free(&sb);
+    return st;
+}
+
+static pts_status k_dict_getitem(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_value *v = pts_dict_get(DI(a[0]), a[1]);
+    if (!v)
+        return key_error(a[1]);
+    r[0] = pts_value_retain(*v);
+    return PTS_OK;
+}
+
+static pts_status k_dict_set_item(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    return pts_dict_set(DI(a[0]), pts_value_retain(a[1]), pts_value_retain(a[2]));
+}
+
+static pts_status k_dict_contains(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    r[0] = pts_bool(pts_dict_get(DI(a[0]), a[1]) != NULL);
+    return PTS_OK;
+}
+
+static pts_status k_dict_get(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_value *v = pts_dict_get(DI(a[0]), a[1]);
+    r[0] = v ? pts_value_retain(*v) : pts_none();
+    return PTS_OK;
+}
+
+static pts_status k_dict_get_default(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_value *v = pts_dict_get(DI(a[0]), a[1]);
+    r[0] = pts_value_retain(v ? *v : a[2]);
+    return PTS_OK;
+}
+
+static pts_status k_dict_setdefault(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_value *v = pts_dict_get(DI(a[0]), a[1]);
+    if (!v)
+        PTS_TRY(pts_dict_set(DI(a[0]), pts_value_retain(a[1]), pts_value_retain(a[2])));
+    r[0] = pts_value_retain(v ? *v : a[2]);
+    return PTS_OK;
+}
+
+static pts_status k_dict_pop(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    if (!pts_dict_remove(DI(a[0]), a[1], &r[0]))
+        return key_error(a[1]);
+    return PTS_OK;
+}
+
+static pts_status k_dict_pop_default(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    if (!pts_dict_remove(DI(a[0]), a[1], &r[0]))
+        r[0] = pts_value_retain(a[2]);
+    return PTS_OK;
+}
+
+static pts_status k_dict_delete(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    if (!pts_dict_remove(DI(a[0]), a[1], NULL))
+        return key_error(a[1]);
+    return PTS_OK;
+}
+
+static pts_type *pair_type(pts_dict *d)
+{
+    if (!d->key_type || !d->val_type)
+        return NULL;
+    pts_type *args[2] = {d->key_type, d->val_type};
+    return pts_type_new(PTS_TY_TUPLE, 2, args);
+}
+
+static pts_status make_pair(pts_dict_entry *e, pts_value *out)
+{
+    pts_tuple *t = pts_tuple_new(2);
+    if (!t)
+        return PTS_ERR_NOMEM;
+    t->items[0] = pts_value_retain(e->key);
+    t->items[1] = pts_value_retain(e->val);
+    *out = pts_obj_value(&t->hdr);
+    return PTS_OK;
+}
+
+static pts_status k_dict_popitem(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_dict *d = DI(a[0]);
+    for (int64_t i = d->nentries - 1; i >= 0; i--) {
+        if (!d->entries[i].live)
+            continue;
+        PTS_TRY(make_pair(&d->entries[i], &r[0]));
+        pts_value key = pts_value_retain(d->entries[i].key);
+        pts_dict_remove(d, key, NULL);
+        pts_value_release(key);
+        return PTS_OK;
+    }
+    return pts_err_set(PTS_ERR_KEY, "popitem(): dictionary is empty");
+}
+
+typedef enum { D_KEYS, D_VALUES, D_ITEMS } dict_view;
+
+static pts_status dict_list(pts_dict *d, dict_view what, pts_value *out)
+{
+    pts_type *elem = what == D_KEYS ? pts_type_retain(d->key_type) : what == D_VALUES ? pts_type_retain(d->val_type) : pair_type(d);
+    pts_list *l = pts_list_new(elem, d->len);
+    pts_type_release(elem);
+    if (!l)
+        return PTS_ERR_NOMEM;
+    pts_status st = list_reserve(l, d->len);
+    for (int64_t i = 0; i < d->nentries && !st; i++) {
+        pts_dict_entry *e = &d->entries[i];
+        if (!e->live)
+            continue;
+        if (what == D_ITEMS)
+            st = make_pair(e, &l->items[l->len]);
+        else
+            l->items[l->len] = pts_value_retain(what == D_KEYS ? e->key : e->val);
+        if (!st)
+            l->len++;
+    }
+    if (st) {
+        pts_obj_release(&l->hdr);
+        return st;
+    }
+    *out = list_value(l);
+    return PTS_OK;
+}
+
+static pts_status k_dict_keys(const pts_op *op, pts_value *a, pts_value *r) { (void)op; return dict_list(DI(a[0]), D_KEYS, &r[0]); }
+static pts_status k_dict_values(const pts_op *op, pts_value *a, pts_value *r) { (void)op; return dict_list(DI(a[0]), D_VALUES, &r[0]); }
+static pts_status k_dict_items(const pts_op *op, pts_value *a, pts_value *r) { (void)op; return dict_list(DI(a[0]), D_ITEMS, &r[0]); }
+
+static pts_status dict_update(pts_dict *d, pts_dict *o)
+{
+    int64_t n = o->nentries;
+    for (int64_t i = 0; i < n; i++) {
+        pts_dict_entry *e = &o->entries[i];
+        if (e->live)
+            PTS_TRY(pts_dict_set(d, pts_value_retain(e->key), pts_value_retain(e->val)));
+    }
+    return PTS_OK;
+}
+
+static pts_status k_dict_update(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    if (a[0].u.o == a[1].u.o)
+        return PTS_OK;
+    return dict_update(DI(a[0]), DI(a[1]));
+}
+
+static pts_status k_dict_clear(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op, (void)r;
+    pts_dict *d = DI(a[0]);
+    for (int64_t i = d->nentries - 1; i >= 0; i--) {
+        if (!d->entries[i].live)
+            continue;
+        pts_value key = pts_value_retain(d->entries[i].key);
+        pts_dict_remove(d, key, NULL);
+        pts_value_release(key);
+    }
+    return PTS_OK;
+}
+
+static pts_status k_dict_copy(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_dict *s = DI(a[0]);
+    pts_dict *d = pts_dict_new(s->key_type, s->val_type);
+    if (!d)
+        return PTS_ERR_NOMEM;
+    pts_status st = dict_update(d, s);
+    if (st) {
+        pts_obj_release(&d->hdr);
+        return st;
+    }
+    r[0] = pts_obj_value(&d->hdr);
+    return PTS_OK;
+}
+
+/* dict(list of pairs) */
+static pts_status k_dict_from_pairs(const pts_op *op, pts_value *a, pts_value *r)
+{
+    (void)op;
+    pts_list *l = L(a[0]);
+    pts_type *kt = NULL, *vt = NULL;
+    if (l->elem && l->elem->kind == PTS_TY_TUPLE && l->elem->nargs == 2) {
+        kt = l->elem->args[0];
+        vt = l->elem->args[1];
+    }
+    pts_dict *d = pts_dict_new(kt, vt);
+    if (!d)
+        return PTS_ERR_NOMEM;
+    for (int64_t i = 0; i < l->len; i++) {
+        pts_value p = l->items[i];
+        pts_status st = PTS_OK;
+        if (p.tag != PTS_T_TUPLE || PTS_TUPLE(p)->len != 2)
+            st = pts_err_set(PTS_ERR_TYPE, "dict(): element %lld is not a pair", (long long)i);
+        else
+            st = pts_dict_set(d, pts_value_retain(PTS_TUPLE(p)->items[0]), pts_value_retain(PTS_TUPLE(p)->items[1]));
+        if (st) {
+            pts_obj_release(&d->hdr);
+            return st;
+        }
+    }
+    r[0] = pts_obj_value(&d->hdr);
+    return PTS_OK;
+}
+
+#define DICT_OPS(K, KT)                                                                                        \
+    PTS_OP("aten::len.Dict_" K "(Dict(" KT ", t) self) -> int", k_len),                                        \
+    PTS_OP("aten::__getitem__.Dict_" K "(Dict(" KT ", t) self, " KT " key) -> t(*)", k_dict_getitem),          \
+    PTS_OP("aten::_set_item." K "(Dict(" KT ", t)(a!) l, " KT "(b -> *) idx, t(c -> *) v) -> ()", k_dict_set_item), \
+    PTS_OP("aten::__contains__." K "(Dict(" KT ", t) dict, " KT " key) -> bool", k_dict_contains),             \
+    PTS_OP("aten::Delete.Dict_" K "(Dict(" KT ", t)(a!) self, " KT " key) -> ()", k_dict_delete)
+
+#define DICT_OPS2(K, KT)                                                                                       \
+    PTS_OP("aten::get." K "(Dict(" KT ", t) self, " KT " key) -> t(*)?", k_dict_get),                          \
+    PTS_OP("aten::get.default_" K "(Dict(" KT ", t) self, " KT " key, t default_value) -> t(*)", k_dict_get_default), \
+    PTS_OP("aten::setdefault." K "(Dict(" KT ", t)(a!) self, " KT "(b -> *) key, t(c -> *) default_value) -> t(*)", k_dict_setdefault), \
+    PTS_OP("aten::pop.Dict_" K "(Dict(" KT ", t)(a!) self, " KT " key) -> t(*)", k_dict_pop),                  \
+    PTS_OP("aten::pop.Dict_default_" K "(Dict(" KT ", t)(a!) self, " KT " key, t default_value) -> t(*)", k_dict_pop_default), \
+    PTS_OP("aten::popitem." K "(Dict(" KT ", t)(a!) self) -> ((" KT ", t))", k_dict_popitem),                  \
+    PTS_OP("aten::keys." K "(Dict(" KT ", t) self) -> " KT "[](*)", k_dict_keys),                               \
+    PTS_OP("aten::values." K "(Dict(" KT ", t) self) -> t[](*)", k_dict_values),                                \
+    PTS_OP("aten::items." K "(Dict(" KT ", t) self) -> ((" KT ", t)[])", k_dict_items),                        \
+    PTS_OP("aten::update." K "(Dict(" KT ", t)(a!) self, Dict(" KT ", t)(a!) to_add) -> ()", k_dict_update),   \
+    PTS_OP("aten::clear." K "(Dict(" KT ", t)(a!) self) -> ()", k_dict_clear),                                 \
+    PTS_OP("aten::copy.Dict_" K "(Dict(" KT ", t)(a) self) -> Dict(" KT ", t)", k_dict_copy),                  \
+    PTS_OP("aten::dict." K "((" KT ", tVal)[] inputs) -> Dict(" KT ", tVal)", k_dict_from_pairs),              \
+    PTS_OP("aten::dict.Dict_" K "(Dict(" KT ", t)(a) self) -> Dict(" KT ", t)", k_dict_copy)
+
+const pts_op_def pts_ops_prim_list[] = {
+    PTS_OP("aten::len.t(t[] a) -> int", k_len),
+    PTS_OP("aten::len.any(Any[] a) -> int", k_len),
+    PTS_OP("aten::__getitem__.t(t[](a) list, int idx) -> t(*)", k_getitem),
+    PTS_OP("aten::select.t(t[](a) list, int idx) -> t(*)", k_getitem),
+    PTS_OP("aten::slice.t(t[] l, int? start=None, int? end=None, int step=1) -> t[]", k_slice),
+    PTS_OP("aten::list.t(t[] l) -> t[]", k_copy),
+    PTS_OP("aten::copy.t(t[](a) self) -> t[]", k_copy),
+    PTS_OP("aten::__contains__.int_list(int[] l, int item) -> bool", k_contains),
+    PTS_OP("aten::__contains__.str_list(str[] l, str item) -> bool", k_contains),
+    PTS_OP("aten::__contains__.float_list(float[] l, float item) -> bool", k_contains),
+    PTS_OP("aten::index.list_int(int[] self, int el) -> int", k_index),
+    PTS_OP("aten::index.list_float(float[] self, float el) -> int", k_index),
+    PTS_OP("aten::index.list_bool(bool[] self, bool el) -> int", k_index),
+    PTS_OP("aten::index.list_str(str[] self, str el) -> int", k_index),
+    PTS_OP("aten::count.int(int[] self, int el) -> int", k_count),
+    PTS_OP("aten::count.float(float[] self, float el) -> int", k_count),
+    PTS_OP("aten::count.bool(bool[] self, bool el) -> int", k_count),
+    PTS_OP("aten::count.str(str[] self, str el) -> int", k_count),
+    PTS_OP("aten::add.t(t[] a, t[] b) -> t[]", k_add),
+    PTS_OP("aten::add_.t(t[](a!) self, t[] b) -> t[]", k_add_),
+    PTS_OP("aten::mul.left_t(t[] l, int n) -> t[]", k_mul_left),
+    PTS_OP("aten::mul.right_(int n, t[] l) -> t[]", k_mul_right),
+    PTS_OP("aten::mul_.t(t[](a!) l, int n) -> t[](a!)", k_mul_),
+    PTS_OP("aten::_set_item.t(t[](a!) l, int idx, t(b -> *) el) -> t[](a!)", k_set_item),
+    PTS_OP("aten::append.t(t[](a!) self, t(c -> *) el) -> t[](a!)", k_append),
+    PTS_OP("aten::insert.t(t[](a!) self, int idx, t(b -> *) el) -> ()", k_insert),
+    PTS_OP("aten::pop.t(t[](a!) self, int idx=-1) -> t(*)", k_pop),
+    PTS_OP("aten::Delete.t(t[](a!) self, int idx) -> ()", k_delete),
+    PTS_OP("aten::remove.int(int[](a!) self, int el) -> ()", k_remove),
+    PTS_OP("aten::remove.float(float[](a!) self, float el) -> ()", k_remove),
+    PTS_OP("aten::remove.bool(bool[](a!) self, bool el) -> ()", k_remove),
+    PTS_OP("aten::remove.str(str[](a!) self, str el) -> ()", k_remove),
+    PTS_OP("aten::clear.t(t[](a!) self) -> ()", k_clear),
+    PTS_OP("aten::extend.t(t[](a!) self, t[] other) -> ()", k_extend),
+    PTS_OP("aten::reverse.t(t[](a!) self) -> ()", k_reverse),
+    PTS_OP("aten::sort.int(int[](a!) self, bool reverse=False) -> ()", k_sort),
+    PTS_OP("aten::sort.float(float[](a!) self, bool reverse=False) -> ()", k_sort),
+    PTS_OP("aten::sort.bool(bool[](a!) self, bool reverse=False) -> ()", k_sort),
+    PTS_OP("aten::sort.str(str[](a!) self, bool reverse=False) -> ()", k_sort),
+    PTS_OP("aten::sort.any(t[](a!) self, bool reverse=False) -> ()", k_sort),
+    PTS_OP("aten::sorted.int(int[](a) input) -> int[]", k_sorted),
+    PTS_OP("aten::sorted.float(float[](a) input) -> float[]", k_sorted),
+    PTS_OP("aten::sorted.bool(bool[](a) input) -> bool[]", k_sorted),
+    PTS_OP("aten::sorted.str(str[](a) input) -> str[]", k_sorted),
+    PTS_OP("aten::sorted.any(t[](a) self) -> t[]", k_sorted),
+    DICT_OPS("str", "str"),
+    DICT_OPS("int", "int"),
+    DICT_OPS("bool", "bool"),
+    DICT_OPS("float", "float"),
+    DICT_OPS("Tensor", "Tensor"),
+    DICT_OPS2("str", "str"),
+    DICT_OPS2("int", "int"),
+    DICT_OPS2("bool", "bool"),
+    DICT_OPS2("float", "float"),
+    {NULL, NULL},
+};
