@@ -79,11 +79,11 @@ const char *pts_sb_str(const pts_sb *sb) { return sb->buf ? sb->buf : ""; }
 char *pts_sb_take(pts_sb *sb)
 {
     char *r = sb->buf;
-    if (!r)
-        r = pts_strdup("");
-    else if (sb->failed) {
+    if (sb->failed) {
         pts_free(r);
         r = NULL;
+    } else if (!r) {
+        r = pts_strdup("");
     }
     pts_sb_init(sb);
     return r;

@@ -293,3 +293,28 @@ void pts_interp_free_missing(char **missing, int n)
         pts_free(missing[i]);
     pts_free(missing);
 }
+
+pts_status pts_interp_call_function(pts_cu *cu, const char *qualname, int nargs, const pts_value *args, pts_value *out)
+{
+    *out = pts_none();
+    PTS_TRY(pts_ops_init());
+    pts_function *f = pts_cu_find_function(cu, qualname);
+    if (!f)
+        return pts_err_set(PTS_ERR_KEY, "function '%s' is not defined", qualname);
+    pts_code *code = NULL;
+    PTS_TRY(pts_interp_compile(cu, NULL, &f->m, qualname, &code));
+    if (nargs > code->nparams)
+        return pts_err_set(PTS_ERR_TYPE, "%s() takes %d arguments but %d were given", qualname, code->nparams, nargs);
+    pts_value buf[32];
+    if (code->nparams > 32)
+        return pts_err_set(PTS_ERR_LIMIT, "too many parameters");
+    for (int i = 0; i < code->nparams; i++) {
+        if (i < nargs)
+            buf[i] = args[i];
+        else if (code->defaults[i].tag != PTS_T_UNINIT)
+            buf[i] = code->defaults[i];
+        else
+            return pts_err_set(PTS_ERR_TYPE, "%s() missing argument '%s'", qualname, code->param_names[i]);
+    }
+    return pts_vm_call(code, code->nparams, buf, out);
+}

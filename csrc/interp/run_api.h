@@ -20,4 +20,8 @@ pts_status pts_interp_run_pending(pts_loaded *l);
 pts_status pts_interp_check_ops(pts_cu *cu, char ***missing, int *nmissing);
 void pts_interp_free_missing(char **missing, int n);
 
+/* Call the free function `qualname` ("__torch__.f") of the unit with
+ * positional args (borrowed); defaults filled.  *out: new reference. */
+pts_status pts_interp_call_function(pts_cu *cu, const char *qualname, int nargs, const pts_value *args, pts_value *out);
+
 #endif

@@ -61,7 +61,7 @@ pts_status pts_future_new(pts_value v, pts_value *out)
 /* ---- state -------------------------------------------------------------------------------- */
 
 typedef struct frame {
-    pts_code *code = NULL;
+    pts_code *code;
     int base;    /* first register in vm.regs */
     int pc;
     int ret_reg; /* absolute register of the caller's destination; -1 for the entry frame */

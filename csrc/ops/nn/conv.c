@@ -166,60 +166,137 @@ static pts_status conv_gemm(conv_job *j, int64_t N)
     return PTS_OK;
 }
 
-/* ---- forward: direct depthwise (groups == C_in, up to 2 spatial dims) --------------- */
+/* ---- forward: direct depthwise (groups == C_in, up to 2 spatial dims) ---------------
+ * Each input plane is copied once into a zero-padded scratch plane whose
+ * columns are split by phase (padded column c goes to phase c % stride,
+ * position c / stride), so for consecutive outputs every kernel tap reads a
+ * contiguous run.  Outputs are accumulated a vector at a time: bias, then
+ * the taps in kernel order. */
 
-#define DEFINE_DEPTHWISE(T, SUF)                                                                       \
-    static void depthwise_plane_##SUF(const conv_job *j, const T *x, const T *w, T bias, T *y)       \
-    {                                                                                                  \
-        const pts_conv_geom *g = &j->geom;                                                             \
-        int64_t H = g->in[1], W = g->in[2], OH = g->out[1], OW = g->out[2];                           \
-        int64_t kh = g->k[1], kw = g->k[2], sh = g->stride[1], sw = g->stride[2];                     \
-        for (int64_t oy = 0; oy < OH; oy++) {                                                          \
-            T *yr = y + oy * OW;                                                                       \
-            for (int64_t ox = 0; ox < OW; ox++)                                                        \
-                yr[ox] = bias;                                                                         \
-            for (int64_t ky = 0; ky < kh; ky++) {                                                      \
-                int64_t iy = oy * sh - g->pad[1] + ky * g->dil[1];                                     \
-                if (iy < 0 || iy >= H)                                                                 \
-                    continue;                                                                          \
-                const T *xr = x + iy * W;                                                              \
-                for (int64_t kx = 0; kx < kw; kx++) {                                                  \
-                    T wv = w[ky * kw + kx];                                                            \
-                    int64_t base = kx * g->dil[2] - g->pad[2];                                         \
-                    int64_t lo = base >= 0 ? 0 : (-base + sw - 1) / sw;                                \
-                    int64_t hi = base >= W ? 0 : (W - base + sw - 1) / sw;                             \
-                    if (hi > OW)                                                                       \
-                        hi = OW;                                                                       \
-                    if (sw == 1) {                                                                     \
-                        const T *xs = xr + base;                                                       \
-                        for (int64_t ox = lo; ox < hi; ox++)                                           \
-                            yr[ox] += wv * xs[ox];                                                     \
-                    } else {                                                                           \
-                        for (int64_t ox = lo; ox < hi; ox++)                                           \
-                            yr[ox] += wv * xr[ox * sw + base];                                         \
-                    }                                                                                  \
-                }                                                                                      \
-            }                                                                                          \
-        }                                                                                              \
+#define DW_MAX_TAPS 64
+
+#if defined(__GNUC__)
+typedef float dw_vf __attribute__((vector_size(32)));
+typedef double dw_vd __attribute__((vector_size(32)));
+#define DW_VECTORS 1
+#endif
+
+/* Padded plane rows, padded width and per-phase width. */
+static void dw_dims(const pts_conv_geom *g, int64_t *Hp, int64_t *Wp, int64_t *Wq)
+{
+    int64_t h = g->in[1] + g->pad[1], w = g->in[2] + g->pad[2];
+    int64_t hn = (g->out[1] - 1) * g->stride[1] + (g->k[1] - 1) * g->dil[1] + 1;
+    int64_t wn = (g->out[2] - 1) * g->stride[2] + (g->k[2] - 1) * g->dil[2] + 1;
+    *Hp = h > hn ? h : hn;
+    *Wp = w > wn ? w : wn;
+    *Wq = (*Wp + g->stride[2] - 1) / g->stride[2];
+}
+
+static int64_t dw_scratch(const pts_conv_geom *g)
+{
+    int64_t Hp, Wp, Wq;
+    dw_dims(g, &Hp, &Wp, &Wq);
+    return Hp * g->stride[2] * Wq;
+}
+
+#define DEFINE_DW_PAD(T, SUF)                                                                  \
+    static void dw_pad_##SUF(const pts_conv_geom *g, const T *x, T *buf)                     \
+    {                                                                                          \
+        int64_t Hp, Wp, Wq, s = g->stride[2], H = g->in[1], W = g->in[2];                      \
+        dw_dims(g, &Hp, &Wp, &Wq);                                                             \
+        memset(buf, 0, sizeof(T) * (size_t)(Hp * s * Wq));                                     \
+        for (int64_t iy = 0; iy < H; iy++) {                                                   \
+            T *row = buf + (iy + g->pad[1]) * s * Wq;                                          \
+            const T *src = x + iy * W;                                                         \
+            if (s == 1) {                                                                      \
+                memcpy(row + g->pad[2], src, sizeof(T) * (size_t)W);                           \
+                continue;                                                                      \
+            }                                                                                  \
+            int64_t q = g->pad[2] % s, jj = g->pad[2] / s;                                     \
+            for (int64_t ix = 0; ix < W; ix++) {                                               \
+                row[q * Wq + jj] = src[ix];                                                    \
+                if (++q == s) {                                                                \
+                    q = 0;                                                                     \
+                    jj++;                                                                      \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
     }
 
-DEFINE_DEPTHWISE(float, f32)
-DEFINE_DEPTHWISE(double, f64)
+DEFINE_DW_PAD(float, f32)
+DEFINE_DW_PAD(double, f64)
+
+#if DW_VECTORS
+#define DW_VECTOR_LOOP(T, VT)                                                                  \
+    for (; ox + (int64_t)(sizeof(VT) / sizeof(T)) <= OW; ox += (int64_t)(sizeof(VT) / sizeof(T))) { \
+        VT acc = (VT){0} + bias, v;                                                            \
+        for (int64_t t = 0; t < nt; t++) {                                                     \
+            memcpy(&v, tap[t] + ox, sizeof v);                                                 \
+            acc += w[t] * v;                                                                   \
+        }                                                                                      \
+        memcpy(yr + ox, &acc, sizeof acc);                                                     \
+    }
+#else
+#define DW_VECTOR_LOOP(T, VT)
+#endif
+
+#define DEFINE_DW_PLANE(T, VT, SUF)                                                            \
+    static void dw_plane_##SUF(const pts_conv_geom *g, const T *x, const T *w, T bias, T *y, T *buf) \
+    {                                                                                          \
+        int64_t Hp, Wp, Wq, sw = g->stride[2], OW = g->out[2], nt = g->k[1] * g->k[2];         \
+        const T *tap[DW_MAX_TAPS];                                                             \
+        dw_dims(g, &Hp, &Wp, &Wq);                                                             \
+        dw_pad_##SUF(g, x, buf);                                                               \
+        for (int64_t oy = 0; oy < g->out[1]; oy++) {                                           \
+            T *yr = y + oy * OW;                                                               \
+            for (int64_t ky = 0; ky < g->k[1]; ky++)                                           \
+                for (int64_t kx = 0; kx < g->k[2]; kx++) {                                     \
+                    int64_t r = oy * g->stride[1] + ky * g->dil[1], c = kx * g->dil[2];        \
+                    tap[ky * g->k[2] + kx] = buf + (r * sw + c % sw) * Wq + c / sw;            \
+                }                                                                              \
+            int64_t ox = 0;                                                                    \
+            DW_VECTOR_LOOP(T, VT)                                                              \
+            for (; ox < OW; ox++) {                                                            \
+                T acc = bias;                                                                  \
+                for (int64_t t = 0; t < nt; t++)                                               \
+                    acc += w[t] * tap[t][ox];                                                  \
+                yr[ox] = acc;                                                                  \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+DEFINE_DW_PLANE(float, dw_vf, f32)
+DEFINE_DW_PLANE(double, dw_vd, f64)
 
 static void depthwise_range(void *ctx, int64_t begin, int64_t end)
 {
-    const conv_job *j = ctx;
+    conv_job *j = ctx;
     int64_t kprod = pts_conv_geom_kprod(&j->geom);
+    void *buf = pts_malloc((size_t)dw_scratch(&j->geom) * (j->f64 ? 8 : 4));
+    if (!buf) {
+        atomic_store(&j->failed, 1);
+        return;
+    }
     for (int64_t i = begin; i < end; i++) {
         int64_t n = i / j->Cout, oc = i % j->Cout, ic = oc / j->Cout_g;
         int64_t xoff = (n * j->Cin + ic) * j->Pin, yoff = i * j->P;
         if (j->f64)
-            depthwise_plane_f64(j, (const double *)j->x + xoff, (const double *)j->w + oc * kprod,
-                                j->b ? ((const double *)j->b)[oc] : 0.0, (double *)j->y + yoff);
+            dw_plane_f64(&j->geom, (const double *)j->x + xoff, (const double *)j->w + oc * kprod,
+                         j->b ? ((const double *)j->b)[oc] : 0.0, (double *)j->y + yoff, buf);
         else
-            depthwise_plane_f32(j, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
-                                j->b ? ((const float *)j->b)[oc] : 0.0f, (float *)j->y + yoff);
+            dw_plane_f32(&j->geom, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
+                         j->b ? ((const float *)j->b)[oc] : 0.0f, (float *)j->y + yoff, buf);
     }
+    pts_free(buf);
+}
+
+static pts_status conv_depthwise(conv_job *j, int64_t N)
+{
+    atomic_init(&j->failed, 0);
+    pts_parallel_for(N * j->Cout, 1, depthwise_range, j);
+    if (atomic_load(&j->failed))
+        return pts_err_nomem("a depthwise convolution buffer", (size_t)dw_scratch(&j->geom) * (j->f64 ? 8 : 4));
+    return PTS_OK;
 }
 
 /* ---- transposed: W^T @ x, then col2im --------------------------------------------------- */
@@ -444,8 +521,9 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
         j.P = pts_conv_geom_pout(&geom);
         j.Pin = pts_conv_geom_pin(&geom);
         j.geom = geom;
-        if (Cin_g == 1 && G > 1 && geom.k[0] == 1 && geom.in[0] == 1 && Cout * N > 0) {
-            pts_parallel_for(N * Cout, 1, depthwise_range, &j);
+        if (Cin_g == 1 && G > 1 && geom.k[0] == 1 && geom.in[0] == 1 && kprod <= DW_MAX_TAPS) {
+            if (N * Cout > 0)
+                st = conv_depthwise(&j, N);
         } else {
             if (!pts_blas_fits(Cout_g, j.P, j.Kc, j.Pin))
                 st = pts_err_set(PTS_ERR_LIMIT, "convolution: problem too large for BLAS");
@@ -487,7 +565,7 @@ done:
 static pts_status get_ints(pts_value v, int nsp, int64_t *out, const char *name)
 {
     int n = 0;
-    int64_t tmp[PTS_MAX_DIMS];
+    int64_t tmp[PTS_MAX_DIMS] = {0};
     PTS_TRY(pts_arg_int_list(v, tmp, PTS_MAX_DIMS, &n, nsp, name));
     if (n == 1 && nsp > 1) {
         for (int i = 1; i < nsp; i++)

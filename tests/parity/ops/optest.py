@@ -1,0 +1,124 @@
+"""The op parity harness: run one aten op overload in torch (torch.ops.aten)
+and in pyts (pyts._C.call_op) on identical, freshly made inputs and compare.
+
+Inputs are made twice from the same seed by a `maker` (so in-place ops on
+one engine's inputs cannot leak into the other's), with awkward layouts:
+contiguous, transposed, sliced with a step, expanded (stride 0), empty,
+0-dim.  Floating inputs carry NaN and +-inf at fixed positions.  When torch
+refuses a call, pyts must refuse it too (raise pyts.Error)."""
+import numpy as np
+import torch
+
+import pyts
+from pyts import _C
+
+FLOAT_DTYPES = [torch.float32, torch.float64, torch.float16]
+INT_DTYPES = [torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8]
+ALL_DTYPES = FLOAT_DTYPES + INT_DTYPES + [torch.bool]
+
+SHAPES = [(5, 7), (3, 1, 4), (), (0, 3), (2, 3, 4, 5)]
+LAYOUTS = ["contig", "transposed", "strided", "expanded"]
+
+
+def make_tensor(shape, dtype, layout="contig", seed=0, special=True, low=None, high=None):
+    """A tensor of `shape` and `dtype` laid out as `layout`, from `seed`."""
+    g = torch.Generator().manual_seed(seed)
+    shape = tuple(shape)
+    if layout == "transposed" and len(shape) >= 2:
+        base_shape = shape[:-2] + (shape[-1], shape[-2])
+    elif layout == "strided" and len(shape) >= 1:
+        base_shape = shape[:-1] + (shape[-1] * 2,)
+    elif layout == "expanded" and len(shape) >= 1:
+        base_shape = (1,) + shape[1:]
+    else:
+        base_shape = shape
+    if dtype.is_floating_point:
+        lo, hi = (-3.0 if low is None else low), (3.0 if high is None else high)
+        base = (torch.rand(base_shape, generator=g, dtype=torch.float64) * (hi - lo) + lo).to(dtype)
+        if special and base.numel() >= 4 and low is None:
+            flat = base.view(-1)
+            flat[0], flat[1], flat[2] = float("nan"), float("inf"), -float("inf")
+    elif dtype == torch.bool:
+        base = torch.randint(0, 2, base_shape, generator=g).bool()
+    else:
+        info = torch.iinfo(dtype)
+        lo = max(info.min, -9 if low is None else int(low))
+        hi = min(info.max, 10 if high is None else int(high))
+        base = torch.randint(lo, hi, base_shape, generator=g, dtype=torch.int64).to(dtype)
+    if layout == "transposed" and len(shape) >= 2:
+        t = base.transpose(-1, -2)
+    elif layout == "strided" and len(shape) >= 1:
+        t = base[..., ::2]
+    elif layout == "expanded" and len(shape) >= 1:
+        t = base.expand(shape)
+    else:
+        t = base
+    assert tuple(t.shape) == shape
+    return t
+
+
+def to_pyts(x):
+    if isinstance(x, torch.Tensor):
+        return x.numpy()
+    if isinstance(x, (list, tuple)):
+        return type(x)(to_pyts(v) for v in x)
+    if isinstance(x, torch.dtype):
+        return DTYPE_CODES[x]
+    return x
+
+
+DTYPE_CODES = {torch.uint8: 0, torch.int8: 1, torch.int16: 2, torch.int32: 3, torch.int64: 4, torch.float16: 5,
+               torch.float32: 6, torch.float64: 7, torch.bool: 11, torch.bfloat16: 15}
+
+
+def torch_op(name):
+    """'aten::add.Tensor' -> torch.ops.aten.add.Tensor"""
+    ns, rest = name.split("::")
+    base, _, overload = rest.partition(".")
+    packet = getattr(getattr(torch.ops, ns), base)
+    return getattr(packet, overload or "default")
+
+
+def assert_same(got, exp, what, rtol=None, atol=None):
+    if isinstance(exp, torch.Tensor):
+        g = torch.from_numpy(np.array(got)) if not isinstance(got, torch.Tensor) else got
+        if exp.dtype == torch.bfloat16:
+            exp = exp.float()
+        assert tuple(g.shape) == tuple(exp.shape), "%s: shape %s != torch %s" % (what, tuple(g.shape), tuple(exp.shape))
+        assert g.dtype == exp.dtype, "%s: dtype %s != torch %s" % (what, g.dtype, exp.dtype)
+        torch.testing.assert_close(g, exp.detach(), equal_nan=True, rtol=rtol, atol=atol, check_stride=False,
+                                   msg=lambda m: "%s: %s" % (what, m))
+    elif isinstance(exp, (list, tuple)):
+        assert isinstance(got, (list, tuple)) and len(got) == len(exp), "%s: %r vs %r" % (what, got, exp)
+        for i, (a, b) in enumerate(zip(got, exp)):
+            assert_same(a, b, "%s[%d]" % (what, i), rtol, atol)
+    elif isinstance(exp, float) and exp != exp:
+        assert got != got, what
+    else:
+        assert got == exp and type(got) is type(exp), "%s: %r (%s) != torch %r (%s)" % (
+            what, got, type(got).__name__, exp, type(exp).__name__)
+
+
+def check(name, maker, rtol=None, atol=None, inplace_arg=None, what=""):
+    """maker() -> (args, kwargs), called twice; compares results (and the
+    mutated argument of an in-place op)."""
+    targs, tkw = maker()
+    pargs, pkw = maker()
+    label = "%s %s" % (name, what)
+    terr = perr = None
+    try:
+        exp = torch_op(name)(*targs, **tkw)
+    except Exception as e:  # noqa: BLE001 - torch refusing is a result
+        terr = e
+    try:
+        got = _C.call_op(name, *[to_pyts(a) for a in pargs], **{k: to_pyts(v) for k, v in pkw.items()})
+    except pyts.Error as e:
+        perr = e
+    if terr is not None:
+        assert perr is not None, "%s: torch raised %s: %s, but pyts returned %r" % (
+            label, type(terr).__name__, str(terr).splitlines()[0], got)
+        return
+    assert perr is None, "%s: pyts raised %s: %s" % (label, type(perr).__name__, perr)
+    assert_same(got, exp, label, rtol, atol)
+    if inplace_arg is not None:
+        assert_same(pargs[inplace_arg].numpy(), targs[inplace_arg], label + " (mutated input)", rtol, atol)
