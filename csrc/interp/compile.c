@@ -144,10 +144,9 @@ static pts_status record_missing(cc *c, const char *opname, int nargs)
     char *s = pts_sb_take(&sb);
     if (!s)
         return pts_err_nomem("a missing-operator note", 0);
-    pthread_mutex_lock(&iu->lock);
+    /* called while compiling: the unit lock is held */
     for (int i = 0; i < iu->nmissing; i++)
         if (strcmp(iu->missing[i], s) == 0) {
-            pthread_mutex_unlock(&iu->lock);
             pts_free(s);
             return PTS_OK;
         }
@@ -156,7 +155,6 @@ static pts_status record_missing(cc *c, const char *opname, int nargs)
         iu->missing[iu->nmissing++] = s;
     else
         pts_free(s);
-    pthread_mutex_unlock(&iu->lock);
     return st;
 }
 
@@ -1365,6 +1363,7 @@ pts_status pts_interp_compile(pts_cu *cu, pts_class *cls, pts_method *m, const c
     }
 done:
     pts_free(c.locals);
+    pts_free((void *)c.nested);
     pts_code_free(k);
     pthread_mutex_unlock(&iu->lock);
     return st;

@@ -121,6 +121,42 @@ static pts_status make_enum(void *vctx, pts_class *cls, pts_value value, pts_val
 
 /* ---- code import ------------------------------------------------------------------ */
 
+static pts_status read_code_file(pts_cu *cu, const char *path)
+{
+    pts_blob b;
+    PTS_TRY(pts_archive_read(cu->archive, path, &b));
+    char *text = pts_malloc(b.len + 1);
+    if (!text) {
+        pts_blob_free(&b);
+        return pts_err_nomem("source text", b.len);
+    }
+    memcpy(text, b.data, b.len);
+    text[b.len] = 0;
+    size_t len = b.len;
+    pts_blob_free(&b);
+    if (strlen(text) != len) {
+        pts_free(text);
+        return pts_err_set(PTS_ERR_LOAD, "%s contains a NUL byte", path);
+    }
+    return pts_cu_add_file(cu, path, text, len, NULL);
+}
+
+pts_status pts_loader_import_all(pts_loaded *l)
+{
+    int64_t n = pts_archive_count(l->archive);
+    for (int64_t i = 0; i < n; i++) {
+        const char *name = pts_archive_name(l->archive, i);
+        size_t len = strlen(name);
+        if (strncmp(name, "code/", 5) != 0 || len < 8 || strcmp(name + len - 3, ".py") != 0)
+            continue;
+        if (!pts_cu_find_file(l->cu, name)) {
+            PTS_TRY(read_code_file(l->cu, name));
+            PTS_TRY(pts_frontend_import_file(l->cu, name, NULL));
+        }
+    }
+    return PTS_OK;
+}
+
 pts_status pts_loader_import_qualifier(pts_cu *cu, const char *qualname)
 {
     pts_archive *a = cu->archive;
@@ -141,26 +177,9 @@ pts_status pts_loader_import_qualifier(pts_cu *cu, const char *qualname)
             *p = '/';
     if (pts_cu_find_file(cu, path))
         return pts_err_set(PTS_ERR_LOAD, "'%s' is not defined in %s", qualname, path);
-    pts_blob b;
-    pts_status st = pts_archive_read(a, path, &b);
-    if (st == PTS_ERR_KEY)
+    if (!pts_archive_has(a, path))
         return pts_err_set(PTS_ERR_LOAD, "'%s' is not defined: the archive has no %s", qualname, path);
-    if (st)
-        return st;
-    char *text = pts_malloc(b.len + 1);
-    if (!text) {
-        pts_blob_free(&b);
-        return pts_err_nomem("source text", b.len);
-    }
-    memcpy(text, b.data, b.len);
-    text[b.len] = 0;
-    size_t len = b.len;
-    pts_blob_free(&b);
-    if (strlen(text) != len) {
-        pts_free(text);
-        return pts_err_set(PTS_ERR_LOAD, "%s contains a NUL byte", path);
-    }
-    PTS_TRY(pts_cu_add_file(cu, path, text, len, NULL));
+    PTS_TRY(read_code_file(cu, path));
     return pts_frontend_import_file(cu, path, prefix);
 }
 

@@ -88,6 +88,18 @@ static inline pts_status pts_arg_check_device(pts_value v, const char *opname)
     return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: pyts runs on CPU only", opname);
 }
 
+/* In-place ops that torch runs through TensorIterator refuse an output whose
+ * elements alias each other (a size > 1 dim with stride 0, e.g. from expand). */
+static inline pts_status pts_check_no_internal_overlap(const pts_tensor *t, const char *opname)
+{
+    for (int i = 0; i < t->ndim; i++)
+        if (t->strides[i] == 0 && t->sizes[i] > 1)
+            return pts_err_set(PTS_ERR_VALUE, "%s: unsupported operation: more than one element of the written-to tensor "
+                                              "refers to a single memory location. Please clone() the tensor before "
+                                              "performing the operation.", opname);
+    return PTS_OK;
+}
+
 /* Return a new reference to a tensor argument (for ops returning self). */
 static inline pts_value pts_ret_self(pts_value v) { return pts_value_retain(v); }
 

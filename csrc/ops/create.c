@@ -174,6 +174,8 @@ static pts_status arange_common(const pts_op *op, pts_value *args, pts_value sta
     pts_value vs[3] = {start, end, step};
     int dtype = 0;
     PTS_TRY(factory_opts(op, args, any_float(vs, 3) ? PTS_FLOAT32 : PTS_INT64, &dtype));
+    if (dtype == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for 'Bool'", OPN);
     double s = pts_scalar_f64(start), e = pts_scalar_f64(end), st = pts_scalar_f64(step);
     if (st == 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: step must be nonzero", OPN);
@@ -244,6 +246,8 @@ static pts_status space_common(const pts_op *op, pts_value *args, double base, p
         return pts_err_set(PTS_ERR_VALUE, "%s: number of steps must be non-negative", OPN);
     int dtype = 0;
     PTS_TRY(factory_opts(op, args, PTS_FLOAT32, &dtype));
+    if (dtype == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for 'Bool'", OPN);
     pts_tensor *t = pts_tensor_empty(dtype, 1, &steps);
     if (!t)
         return pts_err_last();

@@ -282,11 +282,14 @@ BINB(l_lor, a != 0 || b != 0, a != 0 || b != 0)
 BINB(l_lxor, (a != 0) != (b != 0), (a != 0) != (b != 0))
 
 TERN(l_clamp, G(clamp, a)(a, b, e), a < b ? b : (a > e ? e : a))
+TERN(l_clamp_t, (isnan(b) || isnan(e)) ? b + e : G(clamp, a)(a, b, e), a < b ? b : (a > e ? e : a))
 TERN(l_lerp, G(lerp, a)(a, b, e), 0)
 TERN(l_addcmul, a + p1 * b * e, WADD(a, WMUL(WMUL(p1, b), e)))
 TERN(l_addcdiv, a + p1 * b / e, 0)
 
 UN(l_neg, -a, WSUB(0, a))
+UN(l_pos, a, a)
+BIN(l_one, 1, 1)
 UN(l_abs, fabs(a), iabs(a))
 UN(l_sqrt, sqrt(a), 0)
 UN(l_rsqrt, 1 / sqrt(a), 0)
@@ -346,6 +349,10 @@ typedef struct ew_spec {
     pts_value in[3];     /* Tensor or number (borrowed) */
     bool keep_dtype[3];  /* keep this input's dtype (where's condition) instead of converting */
     int result;          /* final dtype of the result */
+    int common;          /* dtype the inputs are cast to first (torch's common dtype); 0 = result, set by ew_run */
+    bool has_common;     /* `common` was set (comparisons: the promoted dtype, not bool) */
+    unsigned opmath_in;  /* bit i: a number / 0-dim input i keeps its full value for float16/bfloat16 results
+                          * (torch reads such CPU scalars at opmath precision: mul/div `other`, lerp's weight) */
     bool bool_out;       /* loops write bool */
     pts_tensor *inplace; /* write into this tensor (self of an in-place op) */
     const ew_loops *loops;
@@ -372,6 +379,30 @@ static const char *dtype_name(int dtype)
     return di ? di->name : "?";
 }
 
+/* torch's ScalarType name, as its "not implemented for 'Bool'" errors print it */
+static const char *torch_type_name(int dtype)
+{
+    switch (dtype) {
+    case PTS_UINT8: return "Byte";
+    case PTS_INT8: return "Char";
+    case PTS_INT16: return "Short";
+    case PTS_INT32: return "Int";
+    case PTS_INT64: return "Long";
+    case PTS_FLOAT16: return "Half";
+    case PTS_FLOAT32: return "Float";
+    case PTS_FLOAT64: return "Double";
+    case PTS_BOOL: return "Bool";
+    case PTS_BFLOAT16: return "BFloat16";
+    default: return dtype_name(dtype);
+    }
+}
+
+/* "aten::abs: not implemented for 'Bool'" */
+static pts_status not_implemented(const char *opname, int dtype)
+{
+    return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", opname, torch_type_name(dtype));
+}
+
 static void release_tensors(pts_tensor **ts, int n)
 {
     for (int i = 0; i < n; i++)
@@ -379,21 +410,53 @@ static void release_tensors(pts_tensor **ts, int n)
             pts_obj_release(&ts[i]->hdr);
 }
 
+static bool is_reduced_float(int dtype) { return dtype == PTS_FLOAT16 || dtype == PTS_BFLOAT16; }
+
+/* dtype of an input value: a tensor's, or the dtype a Python number takes */
+static int value_dtype(pts_value v) { return v.tag == PTS_T_TENSOR ? PTS_TENSOR(v)->dtype : pts_scalar_default_dtype(v); }
+
+/* Does input i go through the common dtype before the compute dtype?  torch's
+ * TensorIterator casts every input to the common dtype (so -3 compared with a
+ * uint8 tensor is 253, and a float64 0-dim added to a float16 tensor is
+ * rounded to float16 first), except the inputs in sp->opmath_in. */
+static bool via_common(const ew_spec *sp, int i, int common, int cd)
+{
+    pts_value v = sp->in[i];
+    if (common == cd || value_dtype(v) == common)
+        return false;
+    if ((sp->opmath_in >> i & 1u) && is_reduced_float(common) &&
+        (v.tag != PTS_T_TENSOR || PTS_TENSOR(v)->ndim == 0))
+        return false;
+    return true;
+}
+
 /* Inputs converted to the compute dtype (new refs in ops[1..]). */
 static pts_status prepare_inputs(ew_spec *sp, int cd, pts_tensor **ops)
 {
+    int common = sp->has_common ? sp->common : sp->result;
     for (int i = 0; i < sp->nin; i++) {
         pts_value v = sp->in[i];
         int want = sp->keep_dtype[i] && v.tag == PTS_T_TENSOR ? PTS_TENSOR(v)->dtype : cd;
+        bool two_step = !sp->keep_dtype[i] && via_common(sp, i, common, cd);
         pts_tensor *t;
         if (v.tag == PTS_T_TENSOR) {
             pts_tensor *x = PTS_TENSOR(v);
-            if (x->dtype == want) {
+            if (two_step) {
+                pts_tensor *c = pts_tensor_to_dtype(x, common);
+                t = c ? pts_tensor_to_dtype(c, want) : NULL;
+                if (c)
+                    pts_obj_release(&c->hdr);
+            } else if (x->dtype == want) {
                 pts_obj_retain(&x->hdr);
                 t = x;
             } else {
                 t = pts_tensor_to_dtype(x, want);
             }
+        } else if (two_step) {
+            pts_tensor *c = pts_tensor_from_scalar(v, common);
+            t = c ? pts_tensor_to_dtype(c, want) : NULL;
+            if (c)
+                pts_obj_release(&c->hdr);
         } else {
             t = pts_tensor_from_scalar(v, want);
         }
@@ -420,6 +483,7 @@ static void set_params(ectx *c, int k, pts_value v)
 static pts_status check_inplace(ew_spec *sp, int nd, const int64_t *shape)
 {
     pts_tensor *t = sp->inplace;
+    PTS_TRY(pts_check_no_internal_overlap(t, sp->name));
     if (!pts_can_cast(sp->result, t->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: result type %s can't be cast to the desired output type %s", sp->name,
                            dtype_name(sp->result), dtype_name(t->dtype));
@@ -520,12 +584,21 @@ static pts_tensor *inplace_target(const pts_op *op, pts_value *args)
     return is_inplace(op) ? PTS_TENSOR(args[0]) : NULL;
 }
 
-/* Arithmetic keeping the promoted dtype (add, mul, remainder, ...). */
-static pts_status arith(const pts_op *op, pts_value *args, pts_value *rets, const ew_loops *loops)
+enum { AR_NO_BOOL = 1, AR_OPMATH_OTHER = 2 };
+
+/* Arithmetic keeping the promoted dtype (add, mul, remainder, ...).  flags:
+ * AR_NO_BOOL refuses a bool result as torch does ("remainder_cpu" not
+ * implemented for 'Bool'); AR_OPMATH_OTHER reads a scalar `other` at full
+ * precision (mul, div). */
+static pts_status arith(const pts_op *op, pts_value *args, pts_value *rets, const ew_loops *loops, int flags)
 {
     ew_spec sp = spec2(op, args[0], args[1], loops);
     sp.inplace = inplace_target(op, args);
+    if (flags & AR_OPMATH_OTHER)
+        sp.opmath_in = 1u << 1;
     PTS_TRY(result_of(&sp));
+    if ((flags & AR_NO_BOOL) && sp.result == PTS_BOOL)
+        return not_implemented(sp.name, sp.result);
     return ew_run(&sp, rets);
 }
 
@@ -582,25 +655,33 @@ static pts_status k_rsub(const pts_op *op, pts_value *args, pts_value *rets)
     return add_common(op, args[1], args[0], args[2], -1, NULL, rets);
 }
 
-static pts_status k_mul(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_mul); }
-static pts_status k_remainder(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_remainder); }
-static pts_status k_fmod(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_fmod); }
-static pts_status k_floor_divide(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_div_floor); }
-static pts_status k_maximum(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_maximum); }
-static pts_status k_minimum(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_minimum); }
+static pts_status k_mul(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_mul, AR_OPMATH_OTHER); }
+static pts_status k_remainder(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_remainder, AR_NO_BOOL); }
+static pts_status k_fmod(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_fmod, AR_NO_BOOL); }
+static pts_status k_floor_divide(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return arith(op, args, rets, &l_div_floor, AR_NO_BOOL | AR_OPMATH_OTHER);
+}
+static pts_status k_maximum(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_maximum, 0); }
+static pts_status k_minimum(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_minimum, 0); }
 
 /* div with rounding_mode None / "trunc" / "floor"; true division gives a float result. */
 static pts_status div_common(const pts_op *op, pts_value *args, pts_value mode, pts_value *rets)
 {
     ew_spec sp = spec2(op, args[0], args[1], &l_div);
     sp.inplace = inplace_target(op, args);
+    sp.opmath_in = 1u << 1;
     PTS_TRY(result_of(&sp));
     if (mode.tag == PTS_T_NONE) {
         sp.result = pts_float_op_dtype(sp.result);
     } else if (strcmp(PTS_STR(mode)->data, "trunc") == 0) {
         sp.loops = &l_div_trunc;
+        if (sp.result == PTS_BOOL)
+            return not_implemented(sp.name, sp.result);
     } else if (strcmp(PTS_STR(mode)->data, "floor") == 0) {
         sp.loops = &l_div_floor;
+        if (sp.result == PTS_BOOL)
+            return not_implemented(sp.name, sp.result);
     } else {
         return pts_err_set(PTS_ERR_VALUE, "%s: div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '%s'",
                            op->schema.name, PTS_STR(mode)->data);
@@ -627,6 +708,12 @@ static pts_status k_pow(const pts_op *op, pts_value *args, pts_value *rets)
     pts_value e = args[1];
     if (pts_dtype_category(sp.result) <= PTS_CAT_INT && (e.tag == PTS_T_INT || e.tag == PTS_T_BOOL) && pts_scalar_i64(e) < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: Integers to negative integer powers are not allowed.", op->schema.name);
+    if (sp.result == PTS_BOOL) {
+        /* torch has no bool pow kernel; a bool tensor to the power True/False is a copy / ones */
+        if (e.tag == PTS_T_TENSOR || args[0].tag != PTS_T_TENSOR)
+            return not_implemented(sp.name, sp.result);
+        sp.loops = e.u.b ? &l_pos : &l_one;
+    }
     return ew_run(&sp, rets);
 }
 
@@ -636,6 +723,8 @@ static pts_status compare(const pts_op *op, pts_value *args, pts_value *rets, co
     ew_spec sp = spec2(op, args[0], args[1], loops);
     PTS_TRY(result_of(&sp));
     int cd = compute_dtype(sp.result);
+    sp.common = sp.result;
+    sp.has_common = true;
     sp.result = PTS_BOOL;
     sp.bool_out = true;
     return ew_run_cd(&sp, cd, rets);
@@ -670,7 +759,8 @@ static pts_status k_bitwise_xor(const pts_op *op, pts_value *args, pts_value *re
 
 typedef enum un_kind {
     UN_FLOAT,   /* int/bool -> float32 (sqrt, exp, ...) */
-    UN_SAME,    /* keep dtype (neg, abs, sign, floor on ints = copy) */
+    UN_SAME,    /* keep dtype (neg, sign, nan_to_num) */
+    UN_NOBOOL,  /* keep dtype, refuse bool as torch does (abs, floor, ceil, round, trunc) */
     UN_BOOLOUT, /* bool result (isnan, logical_not) */
 } un_kind;
 
@@ -686,9 +776,13 @@ static pts_status unary(const pts_op *op, pts_value *args, pts_value *rets, cons
     int dt = PTS_TENSOR(args[0])->dtype;
     if (kind == UN_BOOLOUT) {
         sp.result = PTS_BOOL;
+        sp.common = dt;
+        sp.has_common = true;
         sp.bool_out = true;
         return ew_run_cd(&sp, compute_dtype(dt), rets);
     }
+    if (kind == UN_NOBOOL && dt == PTS_BOOL)
+        return not_implemented(sp.name, dt);
     sp.result = kind == UN_FLOAT ? pts_float_op_dtype(dt) : dt;
     return ew_run(&sp, rets);
 }
@@ -719,11 +813,11 @@ UNARY_KERNEL(sigmoid, l_sigmoid, UN_FLOAT)
 UNARY_KERNEL(erf, l_erf, UN_FLOAT)
 UNARY_KERNEL(erfc, l_erfc, UN_FLOAT)
 UNARY_KERNEL(reciprocal, l_reciprocal, UN_FLOAT)
-UNARY_KERNEL(abs, l_abs, UN_SAME)
-UNARY_KERNEL(floor, l_floor, UN_SAME)
-UNARY_KERNEL(ceil, l_ceil, UN_SAME)
-UNARY_KERNEL(round, l_round, UN_SAME)
-UNARY_KERNEL(trunc, l_trunc, UN_SAME)
+UNARY_KERNEL(abs, l_abs, UN_NOBOOL)
+UNARY_KERNEL(floor, l_floor, UN_NOBOOL)
+UNARY_KERNEL(ceil, l_ceil, UN_NOBOOL)
+UNARY_KERNEL(round, l_round, UN_NOBOOL)
+UNARY_KERNEL(trunc, l_trunc, UN_NOBOOL)
 UNARY_KERNEL(sign, l_sign, UN_SAME)
 UNARY_KERNEL(isnan, l_isnan, UN_BOOLOUT)
 UNARY_KERNEL(isinf, l_isinf, UN_BOOLOUT)
@@ -772,6 +866,8 @@ static pts_status k_round_decimals(const pts_op *op, pts_value *args, pts_value 
     sp.in[0] = args[0];
     sp.inplace = inplace_target(op, args);
     sp.result = PTS_TENSOR(args[0])->dtype;
+    if (pts_dtype_category(sp.result) != PTS_CAT_FLOAT)
+        return not_implemented(sp.name, sp.result);
     int64_t dec = pts_arg_int(args[1]);
     sp.loops = dec == 0 ? &l_round : &l_round_dec;
     set_params(&sp.ctx, 1, pts_int(dec));
@@ -823,13 +919,32 @@ static pts_status k_clamp(const pts_op *op, pts_value *args, pts_value *rets)
         sp.in[sp.nin++] = args[1];
     if (has_hi)
         sp.in[sp.nin++] = args[2];
-    sp.loops = has_lo && has_hi ? &l_clamp : has_lo ? &l_clamp_min : &l_clamp_max;
+    /* Tensor bounds go through torch's clamp / maximum / minimum kernels, which
+     * propagate a NaN bound; Scalar bounds compare (a NaN self stays NaN). */
+    bool tensor_bounds = args[has_lo ? 1 : 2].tag == PTS_T_TENSOR;
+    if (tensor_bounds)
+        sp.loops = has_lo && has_hi ? &l_clamp_t : has_lo ? &l_maximum : &l_minimum;
+    else
+        sp.loops = has_lo && has_hi ? &l_clamp : has_lo ? &l_clamp_min : &l_clamp_max;
     PTS_TRY(result_of(&sp));
+    if (sp.result == PTS_BOOL && (!tensor_bounds || (has_lo && has_hi)))
+        return not_implemented(sp.name, sp.result);
     return ew_run(&sp, rets);
 }
 
-static pts_status k_clamp_min(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_clamp_min); }
-static pts_status k_clamp_max(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_clamp_max); }
+static pts_status k_clamp_min(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    if (args[1].tag == PTS_T_TENSOR)
+        return arith(op, args, rets, &l_maximum, 0);
+    return arith(op, args, rets, &l_clamp_min, AR_NO_BOOL);
+}
+
+static pts_status k_clamp_max(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    if (args[1].tag == PTS_T_TENSOR)
+        return arith(op, args, rets, &l_minimum, 0);
+    return arith(op, args, rets, &l_clamp_max, AR_NO_BOOL);
+}
 
 static pts_status k_lerp(const pts_op *op, pts_value *args, pts_value *rets)
 {
@@ -842,6 +957,7 @@ static pts_status k_lerp(const pts_op *op, pts_value *args, pts_value *rets)
     sp.in[1] = args[1];
     sp.in[2] = args[2];
     sp.loops = &l_lerp;
+    sp.opmath_in = 1u << 2;
     PTS_TRY(pts_result_type(2, sp.in, &sp.result, sp.name));
     if (pts_dtype_category(sp.result) != PTS_CAT_FLOAT)
         return pts_err_set(PTS_ERR_TYPE, "%s: lerp is only implemented for floating point tensors, got %s", sp.name,
@@ -863,6 +979,8 @@ static pts_status addc(const pts_op *op, pts_value *args, pts_value *rets, const
     PTS_TRY(result_of(&sp));
     if (loops == &l_addcdiv && pts_dtype_category(sp.result) < PTS_CAT_FLOAT)
         return pts_err_set(PTS_ERR_TYPE, "%s: Integer division with addcdiv is no longer supported", sp.name);
+    if (sp.result == PTS_BOOL)
+        return not_implemented(sp.name, sp.result);
     set_params(&sp.ctx, 1, args[3]);
     return ew_run(&sp, rets);
 }
@@ -894,6 +1012,7 @@ static pts_status k_where(const pts_op *op, pts_value *args, pts_value *rets)
 
 static pts_status k_copy_(const pts_op *op, pts_value *args, pts_value *rets)
 {
+    PTS_TRY(pts_check_no_internal_overlap(PTS_TENSOR(args[0]), op->schema.name));
     PTS_TRY(pts_tensor_copy_into(PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), op->schema.name));
     rets[0] = pts_ret_self(args[0]);
     return PTS_OK;

@@ -38,17 +38,29 @@ static int64_t elem_offset(const pts_tensor *t, int64_t i)
 
 static bool is_index_dtype(int dtype) { return pts_dtype_category(dtype) == PTS_CAT_INT || dtype == PTS_BOOL; }
 
-/* Contiguous int64 copy (or self) of an integer index tensor. */
+/* Contiguous int64 copy (or self) of an int64 or int32 index tensor (the
+ * index dtypes torch accepts; take wants int64 only and checks first). */
 static pts_tensor *long_index(const char *opname, pts_tensor *t)
 {
-    if (pts_dtype_category(t->dtype) != PTS_CAT_INT) {
-        pts_err_set(PTS_ERR_TYPE, "%s: tensors used as indices must be long, int, byte or bool tensors", opname);
+    if (t->dtype != PTS_INT64 && t->dtype != PTS_INT32) {
+        pts_err_set(PTS_ERR_TYPE, "%s: expected an int64 or int32 index tensor, got %s", opname,
+                    pts_dtype_get(t->dtype) ? pts_dtype_get(t->dtype)->name : "?");
         return NULL;
     }
     return pts_tensor_as_contiguous(t, PTS_INT64);
 }
 
-/* Wrap index v into [0, size) or fail like torch. */
+/* Index v must be in [0, size) (index_select, embedding, gather, scatter:
+ * torch refuses negative indices there). */
+static pts_status check_index(const char *opname, int64_t v, int64_t size, int dim)
+{
+    if (v < 0 || v >= size)
+        return pts_err_set(PTS_ERR_INDEX, "%s: index %lld is out of bounds for dimension %d with size %lld", opname,
+                           (long long)v, dim, (long long)size);
+    return PTS_OK;
+}
+
+/* Wrap index v into [0, size) or fail like torch (negative indices count from the end). */
 static pts_status wrap_index(const char *opname, int64_t *v, int64_t size, int dim)
 {
     if (*v < -size || *v >= size)
@@ -295,6 +307,10 @@ static pts_tensor *values_as(const char *opname, pts_tensor *v, int dtype, int n
 static pts_status index_put_into(const pts_op *op, pts_tensor *self, pts_value indices, pts_tensor *values, bool acc)
 {
     adv a;
+    if (values->dtype != self->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "%s: Index put requires the source and destination dtypes match, got %s for the "
+                                         "destination and %s for the source.", OPN, pts_dtype_get(self->dtype)->name,
+                           pts_dtype_get(values->dtype)->name);
     PTS_TRY(pts_tensor_make_writable(self));
     PTS_TRY(adv_build(OPN, self, indices, &a));
     pts_tensor *v = values_as(OPN, values, self->dtype, a.out_nd, a.out_sizes);
@@ -343,7 +359,7 @@ static pts_status k_index_put(const pts_op *op, pts_value *args, pts_value *rets
 /* ---- index_select / take / embedding ---------------------------------------------------- */
 
 /* self indexed along dim by the flat long index -> out shape: self with dim replaced by index shape. */
-static pts_status select_along(const char *opname, pts_tensor *self, int d, pts_tensor *index, int ind_nd,
+static pts_status select_along(const char *opname, bool allow_neg, pts_tensor *self, int d, pts_tensor *index, int ind_nd,
                                const int64_t *ind_sizes, pts_value *ret)
 {
     pts_tensor *idx = long_index(opname, index);
@@ -379,7 +395,7 @@ static pts_status select_along(const char *opname, pts_tensor *self, int d, pts_
     /* self viewed as [outer, dsize, inner] through its strides: use logical positions */
     for (int64_t j = 0; j < ni && !st; j++) {
         int64_t v = ix[j];
-        st = wrap_index(opname, &v, dsize, d);
+        st = allow_neg ? wrap_index(opname, &v, dsize, d) : check_index(opname, v, dsize, d);
         for (int64_t o = 0; o < outer && !st; o++)
             for (int64_t k = 0; k < inner; k++) {
                 int64_t lin = (o * dsize + v) * inner + k;
@@ -406,9 +422,9 @@ static pts_status k_index_select(const pts_op *op, pts_value *args, pts_value *r
     if (self->ndim == 0) {
         if (n != 1)
             return pts_err_set(PTS_ERR_INDEX, "%s: index_select(): Index to scalar can have only 1 value", OPN);
-        return select_along(OPN, self, 0, index, 0, NULL, rets);
+        return select_along(OPN, false, self, 0, index, 0, NULL, rets);
     }
-    return select_along(OPN, self, d, index, 1, &n, rets);
+    return select_along(OPN, false, self, d, index, 1, &n, rets);
 }
 
 static pts_status k_embedding(const pts_op *op, pts_value *args, pts_value *rets)
@@ -416,12 +432,15 @@ static pts_status k_embedding(const pts_op *op, pts_value *args, pts_value *rets
     pts_tensor *w = PTS_TENSOR(args[0]), *ind = PTS_TENSOR(args[1]);
     if (w->ndim != 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: 'weight' must be 2-D", OPN);
-    return select_along(OPN, w, 0, ind, ind->ndim, ind->sizes, rets);
+    return select_along(OPN, false, w, 0, ind, ind->ndim, ind->sizes, rets);
 }
 
 static pts_status k_take(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *self = PTS_TENSOR(args[0]), *ind = PTS_TENSOR(args[1]);
+    if (ind->dtype != PTS_INT64)
+        return pts_err_set(PTS_ERR_TYPE, "%s: take(): Expected a long tensor for index, but got %s", OPN,
+                           pts_dtype_get(ind->dtype) ? pts_dtype_get(ind->dtype)->name : "?");
     int64_t n = pts_tensor_numel(self), one = 1;
     pts_tensor *flat = pts_tensor_contiguous_copy(self);
     if (!flat)
@@ -430,7 +449,7 @@ static pts_status k_take(const pts_op *op, pts_value *args, pts_value *rets)
     pts_obj_release(&flat->hdr);
     if (!fv)
         return pts_err_last();
-    pts_status st = select_along(OPN, fv, 0, ind, ind->ndim, ind->sizes, rets);
+    pts_status st = select_along(OPN, true, fv, 0, ind, ind->ndim, ind->sizes, rets);
     pts_obj_release(&fv->hdr);
     return st;
 }
@@ -449,7 +468,7 @@ static pts_status dim_offsets(const char *opname, const pts_tensor *t, int d, co
             int64_t c = coord[k];
             if (k == d) {
                 c = ix[i];
-                PTS_TRY(wrap_index(opname, &c, t->sizes[k], k));
+                PTS_TRY(check_index(opname, c, t->sizes[k], k));
             }
             off += c * t->strides[k];
         }
@@ -524,6 +543,8 @@ static pts_status scatter_into(const char *opname, pts_tensor *self, int64_t dim
     if (!st)
         st = dim_offsets(opname, self, d, idx, offs);
     pts_tensor *s = src.tag == PTS_T_TENSOR ? PTS_TENSOR(src) : NULL;
+    if (!st && s && s->dtype != self->dtype)
+        st = pts_err_set(PTS_ERR_TYPE, "%s: scatter(): Expected self.dtype to be equal to src.dtype", opname);
     if (!st && s && s->ndim != idx->ndim && !(s->ndim <= 1 && idx->ndim <= 1))
         st = pts_err_set(PTS_ERR_VALUE, "%s: Index tensor must have the same number of dimensions as src tensor", opname);
     size_t isz = isz_of(self);
@@ -576,6 +597,8 @@ static pts_status scatter_common(const pts_op *op, pts_value *args, pts_value *r
     if (op->schema.nargs > 4)
         PTS_TRY(reduce_mode(OPN, args[4], &mode));
     bool inplace = op->schema.args[0].is_write;
+    if (inplace)
+        PTS_TRY(pts_check_no_internal_overlap(PTS_TENSOR(args[0]), OPN));
     pts_tensor *self = inplace ? PTS_TENSOR(args[0]) : pts_tensor_contiguous_copy(PTS_TENSOR(args[0]));
     if (!self)
         return pts_err_last();

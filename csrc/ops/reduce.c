@@ -30,6 +30,7 @@ typedef struct red {
     bool want_index;   /* max/min/argmax/argmin: also the index of the extreme */
     bool ints;         /* data is int64 (else double) */
     double p;          /* norm order / var correction */
+    int round_dtype;   /* prod into float16/bfloat16: round after every step, as torch's half accumulator */
     int64_t rows, inner;
     const char *data;  /* rows x inner, contiguous */
     double *outv;      /* rows: values (double data) */
@@ -107,8 +108,15 @@ static void row_double(const red *r, const double *x, int64_t n, int64_t row)
         return;
     case R_PROD:
         acc = 1;
-        for (int64_t i = 0; i < n; i++)
-            acc *= x[i];
+        if (r->round_dtype == PTS_FLOAT16)
+            for (int64_t i = 0; i < n; i++)
+                acc = pts_half_to_float(pts_float_to_half((float)acc * (float)x[i]));
+        else if (r->round_dtype == PTS_BFLOAT16)
+            for (int64_t i = 0; i < n; i++)
+                acc = pts_bf16_to_float(pts_float_to_bf16((float)acc * (float)x[i]));
+        else
+            for (int64_t i = 0; i < n; i++)
+                acc *= x[i];
         r->outv[row] = acc;
         return;
     case R_MAX:
@@ -133,15 +141,27 @@ static void row_double(const red *r, const double *x, int64_t n, int64_t row)
         return;
     }
     case R_VAR: {
+        /* var alone: two passes (torch's CPU path for one reduced dim);
+         * var_mean: Welford, whose running mean turns inf mixed with finite
+         * values into NaN exactly as torch's WelfordOps does */
         double mean = 0, ss = 0;
-        for (int64_t i = 0; i < n; i++)
-            mean += x[i];
-        mean /= (double)n;
-        for (int64_t i = 0; i < n; i++)
-            ss += (x[i] - mean) * (x[i] - mean);
+        if (r->outm) {
+            for (int64_t i = 0; i < n; i++) {
+                double delta = x[i] - mean;
+                mean += delta / (double)(i + 1);
+                ss += delta * (x[i] - mean);
+            }
+        } else {
+            for (int64_t i = 0; i < n; i++)
+                mean += x[i];
+            mean /= (double)n;
+            for (int64_t i = 0; i < n; i++)
+                ss += (x[i] - mean) * (x[i] - mean);
+        }
         double den = (double)n - r->p;
         r->outv[row] = ss / (den > 0 ? den : 0);
-        r->outm[row] = mean;
+        if (r->outm)
+            r->outm[row] = n ? mean : NAN;
         return;
     }
     case R_NORM: r->outv[row] = norm_row(r->p, x, n); return;
@@ -277,14 +297,14 @@ static pts_status run_reduce(red *r, pts_tensor *t, const bool *mask, bool keepd
     r->outv = pts_calloc(rows, sizeof *r->outv);
     r->outvi = pts_calloc(rows, sizeof *r->outvi);
     r->outi = pts_calloc(rows, sizeof *r->outi);
-    r->outm = pts_calloc(rows, sizeof *r->outm);
     bool want_mean = r->kind == R_VAR && idxs;
+    r->outm = want_mean ? pts_calloc(rows, sizeof *r->outm) : NULL;
     pts_tensor *vt = pts_tensor_empty(vdtype, rs.out_nd, rs.out_sizes);
     pts_tensor *it = r->want_index ? pts_tensor_empty(PTS_INT64, rs.out_nd, rs.out_sizes)
                      : want_mean   ? pts_tensor_empty(vdtype, rs.out_nd, rs.out_sizes)
                                    : NULL;
     pts_status st = PTS_OK;
-    if (!r->outv || !r->outvi || !r->outi || !r->outm || !vt || ((r->want_index || want_mean) && !it)) {
+    if (!r->outv || !r->outvi || !r->outi || (want_mean && !r->outm) || !vt || ((r->want_index || want_mean) && !it)) {
         st = pts_err_nomem("reduction results", rows * 8);
     } else {
         int64_t grain = r->inner > 0 ? 32768 / r->inner + 1 : 32768;
@@ -360,6 +380,8 @@ static pts_status reduce_simple(const pts_op *op, pts_value *args, pts_value *re
             return pts_err_last();
     }
     red r = new_red(OPN, kind);
+    if (kind == R_PROD && (out == PTS_FLOAT16 || out == PTS_BFLOAT16))
+        r.round_dtype = out;
     pts_status st = run_reduce(&r, src, mask, keepdim, out, rets, NULL);
     if (src != t)
         pts_obj_release(&src->hdr);
@@ -436,6 +458,8 @@ static pts_status k_argmax(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
     red_kind kind = strcmp(OPN, "aten::argmax") == 0 ? R_MAX : R_MIN;
+    if (t->dtype == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "%s: %s(): does not support bool input", OPN, OPN + 6);
     pts_value vals, idx;
     pts_status st;
     if (args[1].tag == PTS_T_NONE) { /* over the flattened tensor */
@@ -483,7 +507,7 @@ static pts_status var_common(const pts_op *op, pts_value *args, pts_value *rets,
     red r = new_red(OPN, R_VAR);
     r.p = correction;
     pts_value mean = pts_none();
-    PTS_TRY(run_reduce(&r, t, mask, keepdim, PTS_FLOAT64, &rets[0], &mean));
+    PTS_TRY(run_reduce(&r, t, mask, keepdim, PTS_FLOAT64, &rets[0], which >= 2 ? &mean : NULL));
     pts_status st = PTS_OK;
     pts_tensor *v = PTS_TENSOR(rets[0]);
     int64_t n = pts_tensor_numel(v);
@@ -491,12 +515,13 @@ static pts_status var_common(const pts_op *op, pts_value *args, pts_value *rets,
         for (int64_t i = 0; i < n; i++)
             ((double *)pts_tensor_data(v))[i] = sqrt(((double *)pts_tensor_data(v))[i]);
     if (t->dtype != PTS_FLOAT64) {
-        pts_tensor *c = pts_tensor_to_dtype(v, t->dtype), *m = pts_tensor_to_dtype(PTS_TENSOR(mean), t->dtype);
+        pts_tensor *c = pts_tensor_to_dtype(v, t->dtype);
+        pts_tensor *m = which >= 2 ? pts_tensor_to_dtype(PTS_TENSOR(mean), t->dtype) : NULL;
         pts_value_release(rets[0]);
         pts_value_release(mean);
         rets[0] = c ? pts_ret_tensor(c) : pts_none();
         mean = m ? pts_ret_tensor(m) : pts_none();
-        if (!c || !m)
+        if (!c || (which >= 2 && !m))
             st = pts_err_last();
     }
     if (!st && which >= 2)

@@ -3,7 +3,8 @@
  * A GLOBAL never runs code.  Its (module, name) is looked up in the fixed
  * table below, in the `torch <X>Storage` / qscheme names (which push plain
  * ints, as libtorch does), or under `__torch__` (a class of the archive's
- * own code, found through env->get_class).  Anything else is a "forbidden
+ * own code, found through env->get_class; TorchBind C++ classes under
+ * `__torch__.torch.classes` are unsupported).  Anything else is a "forbidden
  * global".  What it yields is an opaque "callable" value that only REDUCE,
  * NEWOBJ and BUILD understand; this file implements those three calls and
  * BINPERSID (tensor storages).
@@ -120,6 +121,10 @@ pts_status pts_pk_resolve_global(pk_vm *vm, const char *m, size_t ml, const char
     module[ml] = 0;
     memcpy(name, n, nl);
     name[nl] = 0;
+    if (strcmp(module, "__torch__.torch.classes") == 0 || strncmp(module, "__torch__.torch.classes.", 24) == 0)
+        return pts_pk_err(PTS_ERR_UNSUPPORTED,
+                          "TorchBind class '%s.%s' is not supported (a C++ custom class, such as quantized "
+                          "packed weights)", module, name);
     if (strcmp(module, "__torch__") == 0 || strncmp(module, "__torch__.", 10) == 0)
         return torch_class(vm, module, name, out);
     for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {

@@ -1,22 +1,101 @@
-/* interp_py.c - running methods from Python: Object.run_method and the
- * list of ops a loaded archive calls.  (Filled in as the interpreter lands.) */
+/* interp_py.c - running methods from Python (Object.run_method) and
+ * inspecting the code of a loaded archive (Handle.called_ops). */
 #include "python/pyconv.h"
+
+#include "frontend/calls.h"
+#include "interp/loader.h"
+#include "interp/run.h"
 
 PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs);
 PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
+pts_loaded *pyts_handle_loaded(PyObject *o);
 
+enum { MAX_ARGS = 256 };
+
+/* run_method(name, *args, **kwargs) -> converted result.  The GIL is
+ * released while the method runs. */
 PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    (void)self;
-    (void)args;
-    (void)kwargs;
-    PyErr_SetString(pyts_UnsupportedError, "running methods is not implemented yet");
-    return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    if (n < 1 || !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
+        PyErr_SetString(PyExc_TypeError, "run_method(name, *args, **kwargs): name must be a str");
+        return NULL;
+    }
+    const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, 0));
+    if (!name)
+        return NULL;
+    Py_ssize_t npos = n - 1, nkw = kwargs ? PyDict_Size(kwargs) : 0;
+    if (npos + nkw > MAX_ARGS) {
+        PyErr_Format(pyts_ArgumentError, "%s(): too many arguments (%zd)", name, npos + nkw);
+        return NULL;
+    }
+    pts_value pos[MAX_ARGS], kwv[MAX_ARGS];
+    const char *kwn[MAX_ARGS];
+    Py_ssize_t got = 0, gotkw = 0;
+    PyObject *result = NULL;
+    for (; got < npos; got++)
+        if (pyts_from_python(PyTuple_GET_ITEM(args, got + 1), &pos[got]) < 0)
+            goto done;
+    if (kwargs) {
+        PyObject *k, *v;
+        Py_ssize_t it = 0;
+        while (PyDict_Next(kwargs, &it, &k, &v)) {
+            kwn[gotkw] = PyUnicode_AsUTF8(k);
+            if (!kwn[gotkw] || pyts_from_python(v, &kwv[gotkw]) < 0)
+                goto done;
+            gotkw++;
+        }
+    }
+    pts_value self_v = pyts_object_value(self), out = pts_none();
+    pts_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = pts_run_method(self_v, name, (int)npos, pos, (int)nkw, kwn, kwv, &out);
+    Py_END_ALLOW_THREADS
+    if (st) {
+        pyts_raise(st);
+        goto done;
+    }
+    result = pyts_to_python(out);
+    pts_value_release(out);
+done:
+    for (Py_ssize_t i = 0; i < got; i++)
+        pts_value_release(pos[i]);
+    for (Py_ssize_t i = 0; i < gotkw; i++)
+        pts_value_release(kwv[i]);
+    return result;
 }
 
+static pts_status add_call(void *ud, const char *op, const char *file, int line)
+{
+    PyObject *t = Py_BuildValue("(ssi)", op, file, line);
+    if (!t || PyList_Append((PyObject *)ud, t) < 0) {
+        Py_XDECREF(t);
+        return pts_err_set(PTS_ERR_NOMEM, "out of memory listing calls");
+    }
+    Py_DECREF(t);
+    return PTS_OK;
+}
+
+/* called_ops() -> [(op, file, line)] for every operator the archive's code
+ * calls, at its first use (imports every code file first). */
 PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u)
 {
-    (void)self;
     (void)u;
-    return PyList_New(0);
+    pts_loaded *l = pyts_handle_loaded(self);
+    if (!l)
+        return NULL;
+    pts_status st = pts_loader_import_all(l);
+    if (st)
+        return pyts_raise(st);
+    PyObject *r = PyList_New(0);
+    if (!r)
+        return NULL;
+    st = pts_frontend_collect_calls(l->cu, add_call, r);
+    if (st) {
+        Py_DECREF(r);
+        if (!PyErr_Occurred())
+            pyts_raise(st);
+        return NULL;
+    }
+    return r;
 }

@@ -83,6 +83,14 @@ static int64_t f64_to_i64(double v)
     return (int64_t)v;
 }
 
+/* float -> int32 like the 32-bit cvttsd2si: NaN and out-of-range give INT32_MIN. */
+static int32_t f64_to_i32(double v)
+{
+    if (!(v > -2147483649.0 && v < 2147483648.0))
+        return INT32_MIN;
+    return (int32_t)v;
+}
+
 double pts_load_f64(const void *p, int dtype)
 {
     switch (dtype) {
@@ -147,6 +155,9 @@ void pts_store_f64(void *p, int dtype, double v)
     case PTS_BOOL: *(uint8_t *)p = v != 0; break;
     case PTS_COMPLEX64: ((float *)p)[0] = (float)v; ((float *)p)[1] = 0; break;
     case PTS_COMPLEX128: ((double *)p)[0] = v; ((double *)p)[1] = 0; break;
+    case PTS_INT8: /* torch's float -> int8/16/32 goes through int32 on x86, then wraps */
+    case PTS_INT16:
+    case PTS_INT32: pts_store_i64(p, dtype, f64_to_i32(v)); break;
     case PTS_UINT8: /* float -> uint8 goes through int64 on x86, then wraps */
     default: pts_store_i64(p, dtype, f64_to_i64(v)); break;
     }

@@ -3,7 +3,8 @@
  * tensor copies between dtypes and strides (copy_ semantics).
  *
  * Casting rules (as c10's static_cast on x86): float -> int truncates toward
- * zero (NaN / out of range give INT64_MIN, then wrap to the narrower type),
+ * zero; NaN / out of range give INT64_MIN for int64 and uint8 (which wraps
+ * from int64) and INT32_MIN for int8/16/32 (which wrap from int32),
  * int -> narrower int wraps, anything -> bool is (v != 0), float -> half /
  * bfloat16 rounds to nearest even.
  */

@@ -214,7 +214,7 @@ uint64_t pts_value_hash(pts_value v)
     case PTS_T_INT: return fnv1a(&v.u.i, 8);
     case PTS_T_FLOAT: {
         double f = v.u.f;
-        if (f == (double)(int64_t)f && fabs(f) < 9.2e18) /* equal ints hash equal */
+        if (fabs(f) < 9.2e18 && f == (double)(int64_t)f) /* equal ints hash equal (range first: the cast is UB outside it) */
             return fnv1a(&(int64_t){(int64_t)f}, 8);
         return fnv1a(&f, 8);
     }

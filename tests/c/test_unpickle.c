@@ -607,6 +607,26 @@ static void test_lists_dicts(void)
     }
     pts_value_release(v);
 
+    /* float keys far outside the int64 range, NaN, and 2.0 == 2 */
+    pb_start(&p);
+    pb_op(&p, EMPTY_DICT);
+    pb_op(&p, MARK);
+    pb_float(&p, 4.2e175);
+    pb_int(&p, 1);
+    pb_float(&p, NAN);
+    pb_int(&p, 2);
+    pb_float(&p, -INFINITY);
+    pb_int(&p, 3);
+    pb_float(&p, 2.0);
+    pb_int(&p, 4);
+    pb_int(&p, 2);
+    pb_int(&p, 5);
+    pb_op(&p, SETITEMS);
+    CHECK(run_stop(&p, &v) == PTS_OK && v.tag == PTS_T_DICT && PTS_DICT(v)->len == 4 &&
+              pts_dict_get(PTS_DICT(v), pts_float(2.0))->u.i == 5,
+          "float dict keys");
+    pts_value_release(v);
+
     /* errors */
     pb_start(&p);
     pb_op(&p, EMPTY_DICT);
@@ -843,7 +863,11 @@ static void test_forbidden(void)
     pb_start(&p);
     pb_global(&p, "__torch__.nope", "X");
     EXPECT_ERR(&p, PTS_ERR_LOAD, "offset 2: GLOBAL: class '__torch__.nope.X' is not defined");
-    /* quantized / sparse */
+    /* TorchBind classes, quantized / sparse */
+    pb_start(&p);
+    pb_global(&p, "__torch__.torch.classes.quantized", "LinearPackedParamsBase");
+    EXPECT_ERR(&p, PTS_ERR_UNSUPPORTED,
+               "GLOBAL: TorchBind class '__torch__.torch.classes.quantized.LinearPackedParamsBase' is not supported");
     pb_start(&p);
     pb_global(&p, "torch._utils", "_rebuild_qtensor");
     EXPECT_ERR(&p, PTS_ERR_UNSUPPORTED, "quantized tensors are not supported yet");

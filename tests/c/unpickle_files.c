@@ -84,7 +84,7 @@ static pts_status cb_load_storage(void *ctx, int dtype, const char *key, int64_t
     pts_storage *s = pts_storage_new(nb);
     if (!s)
         return PTS_ERR_NOMEM;
-    memset(s->data, 0, nb);
+    /* the bytes are never read: left as allocated (large ones cost nothing until touched) */
     if (D.nstores < 4096) {
         D.stores[D.nstores].s = s;
         snprintf(D.stores[D.nstores++].key, 64, "%s", key);
@@ -422,17 +422,18 @@ static int fuzz(const uint8_t *data, size_t len, const pts_unpickle_env *env)
     int bad = 0, ok = 0, errs = 0;
     uint8_t *q = malloc(len);
     uint64_t rng = 88172645463325252ULL;
-    size_t stride = len / 3000 + 1;
+    size_t stride = len / 1000 + 1;
+    int changes = len > 4096 ? 3000 : 20000;
     memcpy(q, data, len);
     for (size_t n = 0; n < len; n += stride) {
         pts_value v;
         pts_status st = run_pass(2, data, n, env, &v);
         pts_value_release(v);
         end_pass();
-        if (st != PTS_ERR_LOAD)
+        if (st == PTS_OK || st == PTS_ERR_INTERNAL || !pts_err_message()[0])
             bad++;
     }
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < changes; i++) {
         rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
         size_t pos = (size_t)(rng % len);
         q[pos] = (uint8_t)(rng >> 32);
@@ -449,8 +450,8 @@ static int fuzz(const uint8_t *data, size_t len, const pts_unpickle_env *env)
             errs++;
     }
     free(q);
-    printf("    fuzz: %zu truncations, 20000 byte changes (%d parse, %d clean errors, %d bad)\n", len / stride, ok,
-           errs, bad);
+    printf("    fuzz: %zu truncations, %d byte changes (%d parse, %d clean errors, %d bad)\n", len / stride, changes,
+           ok, errs, bad);
     return bad;
 }
 

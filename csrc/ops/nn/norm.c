@@ -1,4 +1,574 @@
-/* norm.c - placeholder table so the registry links; the NN kernels engineer owns this file. */
-#include "ops/registry.h"
+/* norm.c - normalization: batch_norm (+ native_batch_norm and the
+ * _native_batch_norm_legit forms), layer_norm / native_layer_norm,
+ * group_norm / native_group_norm, instance_norm.
+ *
+ * Statistics (mean, biased variance) are computed in double with two passes
+ * over contiguous runs, then rounded to the compute type the way ATen's CPU
+ * kernels hold them; the normalization itself is the same affine map ATen
+ * applies: batch/instance norm y = x * alpha + beta with alpha = invstd *
+ * weight, beta = bias - mean * alpha; group norm y = x * scale + shift with
+ * scale = rstd * weight, shift = -scale * mean + bias; layer norm y = (x *
+ * rstd - rstd * mean) * weight + bias.  Training-mode batch norm updates
+ * the running stats in place (momentum, unbiased variance), as torch does.
+ */
+#include <math.h>
+#include <string.h>
 
-const pts_op_def pts_ops_norm[] = {{NULL, NULL}};
+#include "core/alloc.h"
+#include "ops/args.h"
+#include "ops/nn/gemm.h"
+#include "ops/registry.h"
+#include "tensor/parallel.h"
+
+/* ---- moments -------------------------------------------------------------------------- */
+
+/* Group i reads nblocks runs of len elements starting at i*gstride, bstride
+ * apart. */
+typedef struct moments_job {
+    int cd;
+    const void *x;
+    int64_t nblocks, bstride, len, gstride;
+    double *mean, *var;
+} moments_job;
+
+#define DEFINE_MOMENTS(T)                                                                  \
+    static void moments_##T(const moments_job *j, int64_t g)                              \
+    {                                                                                      \
+        const T *x = (const T *)j->x + g * j->gstride;                                     \
+        double s = 0, q = 0, n = (double)(j->nblocks * j->len);                            \
+        for (int64_t b = 0; b < j->nblocks; b++)                                           \
+            for (int64_t i = 0; i < j->len; i++)                                           \
+                s += x[b * j->bstride + i];                                                \
+        double m = s / n;                                                                  \
+        for (int64_t b = 0; b < j->nblocks; b++)                                           \
+            for (int64_t i = 0; i < j->len; i++) {                                         \
+                double d = x[b * j->bstride + i] - m;                                      \
+                q += d * d;                                                                \
+            }                                                                              \
+        j->mean[g] = m;                                                                    \
+        j->var[g] = q / n;                                                                 \
+    }
+
+DEFINE_MOMENTS(float)
+DEFINE_MOMENTS(double)
+
+static void moments_range(void *ctx, int64_t begin, int64_t end)
+{
+    const moments_job *j = ctx;
+    for (int64_t g = begin; g < end; g++) {
+        if (j->cd == PTS_FLOAT64)
+            moments_double(j, g);
+        else
+            moments_float(j, g);
+    }
+}
+
+static void moments(moments_job *j, int64_t ngroups)
+{
+    int64_t per = j->nblocks * j->len;
+    pts_parallel_for(ngroups, per >= 4096 ? 1 : 4096 / (per + 1) + 1, moments_range, j);
+}
+
+/* ---- per-plane affine map y = x * a[p] + b[p] --------------------------------------------- */
+
+typedef struct affine_job {
+    int cd;
+    const void *x, *a, *b; /* a, b: compute-type arrays indexed by plane % na */
+    void *y;
+    int64_t S, na;
+} affine_job;
+
+static void affine_range(void *ctx, int64_t begin, int64_t end)
+{
+    const affine_job *j = ctx;
+    for (int64_t p = begin; p < end; p++) {
+        int64_t k = p % j->na;
+        if (j->cd == PTS_FLOAT64) {
+            const double *x = (const double *)j->x + p * j->S, a = ((const double *)j->a)[k], b = ((const double *)j->b)[k];
+            double *y = (double *)j->y + p * j->S;
+            for (int64_t i = 0; i < j->S; i++)
+                y[i] = x[i] * a + b;
+        } else {
+            const float *x = (const float *)j->x + p * j->S, a = ((const float *)j->a)[k], b = ((const float *)j->b)[k];
+            float *y = (float *)j->y + p * j->S;
+            for (int64_t i = 0; i < j->S; i++)
+                y[i] = x[i] * a + b;
+        }
+    }
+}
+
+static void affine(affine_job *j, int64_t nplanes)
+{
+    pts_parallel_for(nplanes, j->S >= 4096 ? 1 : 4096 / (j->S + 1) + 1, affine_range, j);
+}
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static pts_tensor *opt_tensor(pts_value v) { return PTS_ARG_IS_NONE(v) ? NULL : PTS_ARG_TENSOR(v); }
+
+/* Element i of a 1-D (any strides) tensor as double, or dflt when t is NULL. */
+static double elem(const pts_tensor *t, int64_t i, double dflt)
+{
+    if (!t)
+        return dflt;
+    int64_t st = t->ndim ? t->strides[t->ndim - 1] : 0;
+    return pts_load_f64((const char *)pts_tensor_data(t) + i * st * pts_dtype_get(t->dtype)->itemsize, t->dtype);
+}
+
+static void set_elem(pts_tensor *t, int64_t i, double v)
+{
+    int64_t st = t->ndim ? t->strides[t->ndim - 1] : 0;
+    pts_store_f64((char *)pts_tensor_data(t) + i * st * pts_dtype_get(t->dtype)->itemsize, t->dtype, v);
+}
+
+static pts_status check_param(const char *op, const char *what, const pts_tensor *t, int64_t n)
+{
+    if (t && pts_tensor_numel(t) != n)
+        return pts_err_set(PTS_ERR_VALUE, "%s: %s should contain %lld elements not %lld", op, what, (long long)n,
+                           (long long)pts_tensor_numel(t));
+    if (t && t->ndim > 1) /* elem() walks the last dim only */
+        return pts_err_set(PTS_ERR_VALUE, "%s: %s must be 1-D", op, what);
+    return PTS_OK;
+}
+
+/* Round v to the compute type (float32 math for float32/16/bf16 inputs). */
+static double to_cd(int cd, double v) { return cd == PTS_FLOAT64 ? v : (double)(float)v; }
+
+static void put_cd(void *arr, int cd, int64_t i, double v)
+{
+    if (cd == PTS_FLOAT64)
+        ((double *)arr)[i] = v;
+    else
+        ((float *)arr)[i] = (float)v;
+}
+
+/* Output of dtype dt from the compute-dtype tensor y (steals y). */
+static pts_status ret_cast(pts_tensor *y, int dt, pts_value *ret)
+{
+    y = pts_nn_cast(y, dt);
+    if (!y)
+        return pts_err_last();
+    *ret = pts_ret_tensor(y);
+    return PTS_OK;
+}
+
+/* 1-D tensor [n] of dtype dt holding vals (or n == 0). */
+static pts_status ret_vec(int dt, int ndim, const int64_t *sizes, const double *vals, pts_value *ret)
+{
+    pts_tensor *t = pts_tensor_empty(dt, ndim, sizes);
+    if (!t)
+        return pts_err_last();
+    int64_t n = pts_tensor_numel(t);
+    for (int64_t i = 0; i < n; i++)
+        pts_store_f64((char *)pts_tensor_data(t) + i * pts_dtype_get(dt)->itemsize, dt, vals[i]);
+    *ret = pts_ret_tensor(t);
+    return PTS_OK;
+}
+
+/* ---- batch norm ----------------------------------------------------------------------------- */
+
+typedef struct bn_args {
+    pts_tensor *x, *w, *b, *rm, *rv;
+    bool training;
+    double momentum, eps;
+    bool per_instance; /* instance norm: statistics per (n, c) */
+} bn_args;
+
+/* rets[0] = output; if stats, rets[1..2] = save_mean / save_invstd. */
+static pts_status bn_run(const char *op, const bn_args *a, bool stats, pts_value *rets)
+{
+    pts_tensor *x0 = a->x;
+    if (x0->ndim < 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: expected at least 2-D input (got %d-D)", op, x0->ndim);
+    int dt = x0->dtype, cd = pts_nn_compute_dtype(dt);
+    if (cd < 0)
+        return pts_nn_bad_dtype(op, dt);
+    int64_t N = x0->sizes[0], C = x0->sizes[1], S = 1;
+    for (int i = 2; i < x0->ndim; i++)
+        S *= x0->sizes[i];
+    PTS_TRY(check_param(op, "weight", a->w, C));
+    PTS_TRY(check_param(op, "bias", a->b, C));
+    PTS_TRY(check_param(op, "running_mean", a->rm, C));
+    PTS_TRY(check_param(op, "running_var", a->rv, C));
+    bool batch_stats = a->training;
+    if (!batch_stats && (!a->rm || !a->rv))
+        return pts_err_set(PTS_ERR_VALUE, "%s: running_mean must be defined in evaluation mode", op);
+    if (batch_stats && N * C * S == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: input tensor must have at least one element", op);
+    int sd = a->w ? a->w->dtype : a->rm ? a->rm->dtype : dt; /* dtype of save_mean / save_invstd */
+    int64_t ng = a->per_instance ? N * C : C;
+    pts_tensor *x = pts_nn_contig(x0, cd), *y = NULL;
+    double *mean = pts_calloc((size_t)(2 * ng + 1), sizeof(double)), *var = mean ? mean + ng : NULL;
+    void *al = pts_malloc((size_t)(2 * ng + 1) * 8);
+    pts_status st = PTS_OK;
+    if (!x || !(y = pts_tensor_empty(cd, x0->ndim, x0->sizes))) {
+        st = pts_err_last();
+        goto done;
+    }
+    if (!mean || !al) {
+        st = pts_err_nomem("batch norm statistics", (size_t)ng * 16);
+        goto done;
+    }
+    if (batch_stats) {
+        moments_job mj = {cd, pts_tensor_data(x), a->per_instance ? 1 : N, C * S, S, S, mean, var};
+        moments(&mj, ng);
+    }
+    /* running stats update (training with running stats) */
+    if (batch_stats && a->rm && a->rv) {
+        if ((st = pts_tensor_make_writable(a->rm)) != PTS_OK || (st = pts_tensor_make_writable(a->rv)) != PTS_OK)
+            goto done;
+        int64_t n = a->per_instance ? S : N * S, reps = a->per_instance ? N : 1;
+        for (int64_t c = 0; c < C; c++) {
+            double m = 0, v = 0;
+            for (int64_t r = 0; r < reps; r++) {
+                int64_t g = a->per_instance ? r * C + c : c;
+                m += mean[g];
+                v += var[g] * (double)n / (double)(n - 1);
+            }
+            set_elem(a->rm, c, a->momentum * (m / (double)reps) + (1 - a->momentum) * elem(a->rm, c, 0));
+            set_elem(a->rv, c, a->momentum * (v / (double)reps) + (1 - a->momentum) * elem(a->rv, c, 0));
+        }
+    }
+    /* alpha / beta per statistics group, in the compute type */
+    for (int64_t g = 0; g < ng; g++) {
+        int64_t c = g % C;
+        double m, inv;
+        if (batch_stats) { /* save_mean / save_invstd are held in their dtype sd */
+            m = mean[g];
+            inv = 1.0 / sqrt(var[g] + a->eps);
+            if (sd != PTS_FLOAT64) {
+                m = (double)(float)m;
+                inv = (double)(float)inv;
+            }
+            mean[g] = m;
+            var[g] = inv; /* from here on: invstd */
+            m = to_cd(cd, m);
+            inv = to_cd(cd, inv);
+        } else {
+            m = to_cd(cd, elem(a->rm, c, 0));
+            double rv = to_cd(cd, elem(a->rv, c, 0));
+            inv = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, rv + to_cd(cd, a->eps)))));
+        }
+        double alpha = to_cd(cd, inv * to_cd(cd, elem(a->w, c, 1)));
+        double beta = to_cd(cd, to_cd(cd, elem(a->b, c, 0)) - to_cd(cd, m * alpha));
+        put_cd(al, cd, g, alpha);
+        put_cd((char *)al + (size_t)ng * (cd == PTS_FLOAT64 ? 8 : 4), cd, g, beta);
+    }
+    affine_job aj = {cd, pts_tensor_data(x), al, (char *)al + (size_t)ng * (cd == PTS_FLOAT64 ? 8 : 4),
+                     pts_tensor_data(y), S, ng};
+    if (N * C * S > 0)
+        affine(&aj, N * C);
+    st = ret_cast(y, dt, &rets[0]);
+    y = NULL;
+    if (st == PTS_OK && stats) {
+        int64_t n = batch_stats ? C : 0;
+        if ((st = ret_vec(sd, 1, &n, mean, &rets[1])) == PTS_OK)
+            st = ret_vec(sd, 1, &n, var, &rets[2]);
+    }
+done:
+    pts_free(mean);
+    pts_free(al);
+    if (x)
+        pts_obj_release(&x->hdr);
+    if (y)
+        pts_obj_release(&y->hdr);
+    return st;
+}
+
+/* aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var,
+ *                  bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor */
+static pts_status k_batch_norm(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
+                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false};
+    return bn_run("batch_norm", &a, false, rets);
+}
+
+/* aten::native_batch_norm(input, weight?, bias?, running_mean?, running_var?, training, momentum, eps) */
+static pts_status k_native_batch_norm(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
+                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false};
+    return bn_run("native_batch_norm", &a, true, rets);
+}
+
+/* aten::_native_batch_norm_legit_no_training(input, weight?, bias?, running_mean, running_var, momentum, eps) */
+static pts_status k__native_batch_norm_legit_no_training(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), PTS_ARG_TENSOR(args[3]),
+                 PTS_ARG_TENSOR(args[4]), false, pts_arg_double(args[5]), pts_arg_double(args[6]), false};
+    return bn_run("_native_batch_norm_legit_no_training", &a, true, rets);
+}
+
+/* aten::_native_batch_norm_legit(input, weight?, bias?, running_mean(a!), running_var(b!), training, momentum, eps) */
+static pts_status k__native_batch_norm_legit(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), PTS_ARG_TENSOR(args[3]),
+                 PTS_ARG_TENSOR(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false};
+    return bn_run("_native_batch_norm_legit", &a, true, rets);
+}
+
+/* aten::_native_batch_norm_legit.no_stats(input, weight?, bias?, training, momentum, eps) */
+static pts_status k__native_batch_norm_legit_no_stats(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    if (!pts_arg_bool(args[3]))
+        return pts_err_set(PTS_ERR_VALUE, "_native_batch_norm_legit.no_stats: running_mean must be defined in evaluation mode");
+    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), NULL, NULL, true,
+                 pts_arg_double(args[4]), pts_arg_double(args[5]), false};
+    return bn_run("_native_batch_norm_legit", &a, true, rets);
+}
+
+/* aten::instance_norm(input, weight?, bias?, running_mean?, running_var?, bool use_input_stats,
+ *                     float momentum, float eps, bool cudnn_enabled) -> Tensor */
+static pts_status k_instance_norm(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
+                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), true};
+    if (!a.training) { /* running stats: a per-channel batch norm in eval mode */
+        a.per_instance = false;
+        if (!a.rm || !a.rv)
+            return pts_err_set(PTS_ERR_VALUE, "Expected running_mean and running_var to be defined when use_input_stats is false");
+    }
+    return bn_run("instance_norm", &a, false, rets);
+}
+
+/* ---- group norm ----------------------------------------------------------------------------- */
+
+/* y = group_norm(x [N, C, S]); mean / rstd [N*G] (double) returned through m, r. */
+static pts_status gn_run(const char *op, pts_tensor *x0, int64_t N, int64_t C, int64_t S, int64_t G, pts_tensor *w,
+                         pts_tensor *b, double eps, pts_tensor **yo, double **mo)
+{
+    int dt = x0->dtype, cd = pts_nn_compute_dtype(dt);
+    if (cd < 0)
+        return pts_nn_bad_dtype(op, dt);
+    if (G <= 0 || C % G)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Expected number of channels in input to be divisible by num_groups, but got input of shape with %lld channels and num_groups=%lld",
+                           op, (long long)C, (long long)G);
+    if (pts_tensor_numel(x0) != N * C * S)
+        return pts_err_set(PTS_ERR_VALUE, "%s: input has %lld elements, expected N*C*HxW = %lld", op,
+                           (long long)pts_tensor_numel(x0), (long long)(N * C * S));
+    PTS_TRY(check_param(op, "weight", w, C));
+    PTS_TRY(check_param(op, "bias", b, C));
+    int64_t D = C / G, ng = N * G;
+    pts_tensor *x = pts_nn_contig(x0, cd), *y = NULL;
+    double *mean = pts_calloc((size_t)(2 * ng + 1), sizeof(double)), *var = mean ? mean + ng : NULL;
+    void *ab = pts_malloc((size_t)(2 * N * C + 1) * 8);
+    pts_status st = PTS_OK;
+    if (!x || !(y = pts_tensor_empty(cd, x0->ndim, x0->sizes))) {
+        st = pts_err_last();
+        goto done;
+    }
+    if (!mean || !ab) {
+        st = pts_err_nomem("group norm statistics", (size_t)ng * 16);
+        goto done;
+    }
+    moments_job mj = {cd, pts_tensor_data(x), 1, 0, D * S, D * S, mean, var};
+    if (ng > 0)
+        moments(&mj, ng);
+    size_t half = (size_t)(N * C) * (cd == PTS_FLOAT64 ? 8 : 4);
+    for (int64_t i = 0; i < ng; i++) {
+        double m = to_cd(cd, mean[i]), v = to_cd(cd, var[i]);
+        double r = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, (v > 0 ? v : 0) + to_cd(cd, eps)))));
+        mean[i] = m;
+        var[i] = r;
+        for (int64_t d = 0; d < D; d++) {
+            int64_t c = (i % G) * D + d;
+            double scale = to_cd(cd, r * to_cd(cd, elem(w, c, 1)));
+            double shift = to_cd(cd, to_cd(cd, -scale * m) + to_cd(cd, elem(b, c, 0)));
+            put_cd(ab, cd, (i / G) * C + c, scale);
+            put_cd((char *)ab + half, cd, (i / G) * C + c, shift);
+        }
+    }
+    affine_job aj = {cd, pts_tensor_data(x), ab, (char *)ab + half, pts_tensor_data(y), S, N * C};
+    if (N * C * S > 0)
+        affine(&aj, N * C);
+    *yo = y;
+    y = NULL;
+    *mo = mean;
+    mean = NULL;
+done:
+    pts_free(mean);
+    pts_free(ab);
+    if (x)
+        pts_obj_release(&x->hdr);
+    if (y)
+        pts_obj_release(&y->hdr);
+    return st;
+}
+
+/* aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1e-05,
+ *                  bool cudnn_enabled=True) -> Tensor */
+static pts_status k_group_norm(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
+    if (x->ndim < 2)
+        return pts_err_set(PTS_ERR_VALUE, "group_norm: expected at least 2-D input (got %d-D)", x->ndim);
+    int64_t S = 1;
+    for (int i = 2; i < x->ndim; i++)
+        S *= x->sizes[i];
+    pts_tensor *y;
+    double *m;
+    PTS_TRY(gn_run("group_norm", x, x->sizes[0], x->sizes[1], S, pts_arg_int(args[1]), opt_tensor(args[2]),
+                   opt_tensor(args[3]), pts_arg_double(args[4]), &y, &m));
+    pts_free(m);
+    return ret_cast(y, x->dtype, &rets[0]);
+}
+
+/* aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW,
+ *                         int group, float eps) -> (Tensor, Tensor, Tensor) */
+static pts_status k_native_group_norm(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    pts_tensor *x = PTS_ARG_TENSOR(args[0]), *y;
+    int64_t N = pts_arg_int(args[3]), G = pts_arg_int(args[6]);
+    double *m;
+    PTS_TRY(gn_run("native_group_norm", x, N, pts_arg_int(args[4]), pts_arg_int(args[5]), G, opt_tensor(args[1]),
+                   opt_tensor(args[2]), pts_arg_double(args[7]), &y, &m));
+    pts_status st = ret_cast(y, x->dtype, &rets[0]);
+    int64_t sz[2] = {N, G};
+    if (st == PTS_OK && (st = ret_vec(x->dtype, 2, sz, m, &rets[1])) == PTS_OK)
+        st = ret_vec(x->dtype, 2, sz, m + N * G, &rets[2]);
+    pts_free(m);
+    return st;
+}
+
+/* ---- layer norm ------------------------------------------------------------------------------- */
+
+typedef struct ln_job {
+    int cd;
+    const void *x, *w, *b; /* w, b: compute-type [Nn] or NULL */
+    void *y;
+    int64_t Nn;
+    const double *mean, *rstd; /* rounded to the compute type */
+} ln_job;
+
+#define DEFINE_LN_ROW(T)                                                                          \
+    static void ln_row_##T(const ln_job *j, int64_t r)                                           \
+    {                                                                                             \
+        const T *x = (const T *)j->x + r * j->Nn, *w = j->w, *b = j->b;                            \
+        T *y = (T *)j->y + r * j->Nn, scale = (T)j->rstd[r], bias = (T)(-(T)j->rstd[r] * (T)j->mean[r]); \
+        for (int64_t i = 0; i < j->Nn; i++)                                                       \
+            y[i] = (x[i] * scale + bias) * (w ? w[i] : (T)1) + (b ? b[i] : (T)0);                 \
+    }
+
+DEFINE_LN_ROW(float)
+DEFINE_LN_ROW(double)
+
+static void ln_range(void *ctx, int64_t begin, int64_t end)
+{
+    const ln_job *j = ctx;
+    for (int64_t r = begin; r < end; r++) {
+        if (j->cd == PTS_FLOAT64)
+            ln_row_double(j, r);
+        else
+            ln_row_float(j, r);
+    }
+}
+
+/* rets[0] = output; if stats, rets[1..2] = mean / rstd shaped [lead..., 1...]. */
+static pts_status ln_run(const char *op, pts_value *args, bool stats, pts_value *rets)
+{
+    pts_tensor *x0 = PTS_ARG_TENSOR(args[0]), *w0 = opt_tensor(args[2]), *b0 = opt_tensor(args[3]);
+    double eps = pts_arg_double(args[4]);
+    int64_t ns[PTS_MAX_DIMS] = {0};
+    int nn = 0;
+    PTS_TRY(pts_arg_int_list(args[1], ns, PTS_MAX_DIMS, &nn, 0, "normalized_shape"));
+    if (nn < 1 || nn > x0->ndim)
+        return pts_err_set(PTS_ERR_VALUE, "%s: normalized_shape of %d dims does not fit an input of %d dims", op, nn,
+                           x0->ndim);
+    int lead = x0->ndim - nn;
+    int64_t Nn = 1, M = 1;
+    for (int i = 0; i < nn; i++) {
+        if (x0->sizes[lead + i] != ns[i])
+            return pts_err_set(PTS_ERR_VALUE, "%s: Given normalized_shape does not match the trailing dims of the input", op);
+        Nn *= ns[i];
+    }
+    for (int i = 0; i < lead; i++)
+        M *= x0->sizes[i];
+    if ((w0 && pts_tensor_numel(w0) != Nn) || (b0 && pts_tensor_numel(b0) != Nn))
+        return pts_err_set(PTS_ERR_VALUE, "%s: weight and bias must have normalized_shape's %lld elements", op, (long long)Nn);
+    int dt = x0->dtype, cd = pts_nn_compute_dtype(dt);
+    if (cd < 0)
+        return pts_nn_bad_dtype(op, dt);
+    pts_tensor *x = pts_nn_contig(x0, cd), *w = NULL, *b = NULL, *y = NULL;
+    double *mean = pts_calloc((size_t)(2 * M + 1), sizeof(double)), *var = mean ? mean + M : NULL;
+    pts_status st = PTS_OK;
+    if (!x || (w0 && !(w = pts_nn_contig(w0, cd))) || (b0 && !(b = pts_nn_contig(b0, cd))) ||
+        !(y = pts_tensor_empty(cd, x0->ndim, x0->sizes))) {
+        st = pts_err_last();
+        goto done;
+    }
+    if (!mean) {
+        st = pts_err_nomem("layer norm statistics", (size_t)M * 16);
+        goto done;
+    }
+    moments_job mj = {cd, pts_tensor_data(x), 1, 0, Nn, Nn, mean, var};
+    if (M > 0)
+        moments(&mj, M);
+    for (int64_t r = 0; r < M; r++) {
+        mean[r] = to_cd(cd, mean[r]);
+        double v = to_cd(cd, var[r]);
+        var[r] = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, (v > 0 ? v : 0) + to_cd(cd, eps)))));
+    }
+    ln_job lj = {cd, pts_tensor_data(x), w ? pts_tensor_data(w) : NULL, b ? pts_tensor_data(b) : NULL,
+                 pts_tensor_data(y), Nn, mean, var};
+    if (M * Nn > 0)
+        pts_parallel_for(M, Nn >= 4096 ? 1 : 4096 / (Nn + 1) + 1, ln_range, &lj);
+    st = ret_cast(y, dt, &rets[0]);
+    y = NULL;
+    if (st == PTS_OK && stats) {
+        int64_t sz[PTS_MAX_DIMS];
+        for (int i = 0; i < x0->ndim; i++)
+            sz[i] = i < lead ? x0->sizes[i] : 1;
+        if ((st = ret_vec(dt, x0->ndim, sz, mean, &rets[1])) == PTS_OK)
+            st = ret_vec(dt, x0->ndim, sz, var, &rets[2]);
+    }
+done:
+    pts_free(mean);
+    if (x)
+        pts_obj_release(&x->hdr);
+    if (w)
+        pts_obj_release(&w->hdr);
+    if (b)
+        pts_obj_release(&b->hdr);
+    if (y)
+        pts_obj_release(&y->hdr);
+    return st;
+}
+
+/* aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None,
+ *                  float eps=1e-05, bool cudnn_enable=True) -> Tensor */
+static pts_status k_layer_norm(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    return ln_run("layer_norm", args, false, rets);
+}
+
+/* aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps)
+ *     -> (Tensor, Tensor, Tensor) */
+static pts_status k_native_layer_norm(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    return ln_run("native_layer_norm", args, true, rets);
+}
+
+const pts_op_def pts_ops_norm[] = {
+    PTS_OP("aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor", k_batch_norm),
+    PTS_OP("aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)", k_native_batch_norm),
+    PTS_OP("aten::_native_batch_norm_legit_no_training(Tensor input, Tensor? weight, Tensor? bias, Tensor running_mean, Tensor running_var, float momentum, float eps) -> (Tensor, Tensor, Tensor)", k__native_batch_norm_legit_no_training),
+    PTS_OP("aten::_native_batch_norm_legit(Tensor input, Tensor? weight, Tensor? bias, Tensor(a!) running_mean, Tensor(b!) running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)", k__native_batch_norm_legit),
+    PTS_OP("aten::_native_batch_norm_legit.no_stats(Tensor input, Tensor? weight, Tensor? bias, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)", k__native_batch_norm_legit_no_stats),
+    PTS_OP("aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor", k_instance_norm),
+    PTS_OP("aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enabled=True) -> Tensor", k_group_norm),
+    PTS_OP("aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)", k_native_group_norm),
+    PTS_OP("aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor", k_layer_norm),
+    PTS_OP("aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)", k_native_layer_norm),
+    {NULL, NULL},
+};

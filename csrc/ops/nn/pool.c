@@ -1,4 +1,402 @@
-/* pool.c - placeholder table so the registry links; the NN kernels engineer owns this file. */
-#include "ops/registry.h"
+/* pool.c - pooling: max_pool1d/2d/3d (+ _with_indices), avg_pool1d/2d/3d,
+ * adaptive_avg_pool1d/2d/3d, adaptive_max_pool1d/2d/3d.
+ *
+ * One plane loop serves them all: the input is made contiguous [planes,
+ * D, H, W] (1-D and 2-D pools use leading spatial dims of size 1), planes
+ * (batch x channels) are spread over the pool, and each output position
+ * reduces its window [start, end) in every dim.  Window rules, output sizes,
+ * divisors and NaN handling follow ATen (Pool.h, AdaptivePooling.h, the CPU
+ * kernels): max keeps the last NaN it sees, avg divides the sum by the
+ * divisor in one step, adaptive avg divides by each window extent in turn.
+ * Floats compute in their own width (float16/bfloat16 in float32); max and
+ * avg pools of integers compute in int64 (avg truncates like torch).
+ */
+#include <math.h>
+#include <string.h>
 
-const pts_op_def pts_ops_pool[] = {{NULL, NULL}};
+#include "ops/args.h"
+#include "ops/nn/gemm.h"
+#include "ops/registry.h"
+#include "tensor/parallel.h"
+
+typedef enum pool_kind { POOL_MAX, POOL_AVG, POOL_ADAPTIVE_AVG, POOL_ADAPTIVE_MAX } pool_kind;
+
+typedef struct pool_job {
+    pool_kind kind;
+    int cd; /* compute dtype: PTS_FLOAT32, PTS_FLOAT64 or PTS_INT64 */
+    int64_t in[3], out[3], k[3], s[3], p[3], d[3];
+    bool count_include_pad;
+    int64_t divisor; /* 0 = none */
+    const void *x;
+    void *y;
+    int64_t *idx; /* NULL unless indices are wanted */
+} pool_job;
+
+/* Window of output o along dim i: [*b, *e) in input coordinates, step *st;
+ * *full = the extent counted with padding (avg pools). */
+static void pool_window(const pool_job *j, int i, int64_t o, int64_t *b, int64_t *e, int64_t *st, int64_t *full)
+{
+    if (j->kind == POOL_ADAPTIVE_AVG || j->kind == POOL_ADAPTIVE_MAX) {
+        int64_t in = j->in[i], out = j->out[i];
+        *b = (o / out) * in + ((o % out) * in) / out; /* start_index */
+        *e = 1 + ((o + 1) * in - 1) / out;             /* end_index */
+        *st = 1;
+        *full = *e - *b;
+        return;
+    }
+    int64_t lo = o * j->s[i] - j->p[i];
+    if (j->kind == POOL_MAX) {
+        int64_t hi = lo + (j->k[i] - 1) * j->d[i] + 1;
+        if (hi > j->in[i])
+            hi = j->in[i];
+        while (lo < 0)
+            lo += j->d[i];
+        *b = lo;
+        *e = hi;
+        *st = j->d[i];
+        *full = 0;
+        return;
+    }
+    int64_t hi = lo + j->k[i];
+    if (hi > j->in[i] + j->p[i])
+        hi = j->in[i] + j->p[i];
+    *full = hi - lo;
+    *b = lo < 0 ? 0 : lo;
+    *e = hi > j->in[i] ? j->in[i] : hi;
+    *st = 1;
+}
+
+#define IS_NAN_float(v) isnan(v)
+#define IS_NAN_double(v) isnan(v)
+#define IS_NAN_int64_t(v) 0
+#define NEG_INF_float (-INFINITY)
+#define NEG_INF_double (-INFINITY)
+#define NEG_INF_int64_t INT64_MIN
+
+/* One plane: x [D*H*W] -> y [oD*oH*oW] (+ indices). Sum type A. */
+#define DEFINE_POOL_PLANE(T, A)                                                                     \
+    static void pool_plane_##T(const pool_job *j, const T *x, T *y, int64_t *ix)                  \
+    {                                                                                               \
+        int64_t H = j->in[1], W = j->in[2], o = 0;                                                  \
+        for (int64_t od = 0; od < j->out[0]; od++) {                                                \
+            int64_t d0, d1, ds, fd;                                                                 \
+            pool_window(j, 0, od, &d0, &d1, &ds, &fd);                                              \
+            for (int64_t oh = 0; oh < j->out[1]; oh++) {                                            \
+                int64_t h0, h1, hs, fh;                                                             \
+                pool_window(j, 1, oh, &h0, &h1, &hs, &fh);                                          \
+                for (int64_t ow = 0; ow < j->out[2]; ow++, o++) {                                   \
+                    int64_t w0, w1, ws, fw;                                                         \
+                    pool_window(j, 2, ow, &w0, &w1, &ws, &fw);                                      \
+                    if (j->kind == POOL_MAX || j->kind == POOL_ADAPTIVE_MAX) {                      \
+                        T best = NEG_INF_##T;                                                       \
+                        int64_t bi = (d0 * H + h0) * W + w0;                                        \
+                        for (int64_t a = d0; a < d1; a += ds)                                       \
+                            for (int64_t b = h0; b < h1; b += hs)                                   \
+                                for (int64_t c = w0; c < w1; c += ws) {                             \
+                                    int64_t i = (a * H + b) * W + c;                                \
+                                    T v = x[i];                                                     \
+                                    if (v > best || IS_NAN_##T(v)) {                                \
+                                        best = v;                                                   \
+                                        bi = i;                                                     \
+                                    }                                                               \
+                                }                                                                   \
+                        y[o] = best;                                                                \
+                        if (ix)                                                                     \
+                            ix[o] = bi;                                                             \
+                        continue;                                                                   \
+                    }                                                                               \
+                    if (d0 >= d1 || h0 >= h1 || w0 >= w1) {                                         \
+                        y[o] = 0;                                                                   \
+                        continue;                                                                   \
+                    }                                                                               \
+                    A sum = 0;                                                                      \
+                    for (int64_t a = d0; a < d1; a++)                                               \
+                        for (int64_t b = h0; b < h1; b++)                                           \
+                            for (int64_t c = w0; c < w1; c++)                                       \
+                                sum += (A)x[(a * H + b) * W + c];                                   \
+                    if (j->kind == POOL_ADAPTIVE_AVG) {                                             \
+                        y[o] = (T)(sum / (A)(d1 - d0) / (A)(h1 - h0) / (A)(w1 - w0));               \
+                    } else {                                                                        \
+                        int64_t div = j->divisor ? j->divisor                                       \
+                                      : j->count_include_pad ? fd * fh * fw                         \
+                                                             : (d1 - d0) * (h1 - h0) * (w1 - w0);   \
+                        y[o] = (T)(sum / (A)div);                                                   \
+                    }                                                                               \
+                }                                                                                   \
+            }                                                                                       \
+        }                                                                                           \
+    }
+
+DEFINE_POOL_PLANE(float, double)
+DEFINE_POOL_PLANE(double, double)
+DEFINE_POOL_PLANE(int64_t, int64_t)
+
+static void pool_range(void *ctx, int64_t begin, int64_t end)
+{
+    const pool_job *j = ctx;
+    int64_t pin = j->in[0] * j->in[1] * j->in[2], pout = j->out[0] * j->out[1] * j->out[2];
+    for (int64_t i = begin; i < end; i++) {
+        int64_t *ix = j->idx ? j->idx + i * pout : NULL;
+        if (j->cd == PTS_FLOAT32)
+            pool_plane_float(j, (const float *)j->x + i * pin, (float *)j->y + i * pout, ix);
+        else if (j->cd == PTS_FLOAT64)
+            pool_plane_double(j, (const double *)j->x + i * pin, (double *)j->y + i * pout, ix);
+        else
+            pool_plane_int64_t(j, (const int64_t *)j->x + i * pin, (int64_t *)j->y + i * pout, ix);
+    }
+}
+
+/* ---- shapes ----------------------------------------------------------------------------- */
+
+static int64_t div_floor(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* ATen's pooling_output_shape (with the ceil_mode "last window starts inside" rule). */
+static int64_t pool_out_size(int64_t in, int64_t k, int64_t pad, int64_t s, int64_t dil, bool ceil_mode)
+{
+    int64_t o = div_floor(in + 2 * pad - dil * (k - 1) - 1 + (ceil_mode ? s - 1 : 0), s) + 1;
+    if (ceil_mode && (o - 1) * s >= in + pad)
+        o--;
+    return o;
+}
+
+/* Integer inputs a pool accepts (as torch's CPU kernels do). */
+typedef enum pool_ints { INTS_NONE, INTS_ALL, INTS_INT64 } pool_ints;
+
+/* Compute dtype for a pool of dtype dt, or -1. */
+static int pool_cd(int dt, pool_ints ints)
+{
+    int cd = pts_nn_compute_dtype(dt);
+    if (cd >= 0)
+        return cd;
+    const pts_dtype_info *di = pts_dtype_get(dt);
+    if (ints == INTS_ALL && di && di->is_int)
+        return PTS_INT64;
+    return ints == INTS_INT64 && dt == PTS_INT64 ? PTS_INT64 : -1;
+}
+
+/* Run job j on input x0 with nsp spatial dims (j->in/out set for them at
+ * offset 3-nsp, leading dims filled here); writes rets[0] (and rets[1] with
+ * int64 indices when want_idx). */
+static pts_status pool_run(const char *op, pts_tensor *x0, pool_job *j, int nsp, bool want_idx, pool_ints ints,
+                           pts_value *rets)
+{
+    int dt = x0->dtype, cd = pool_cd(dt, ints);
+    if (cd < 0)
+        return pts_nn_bad_dtype(op, dt);
+    j->cd = cd;
+    int lead = x0->ndim - nsp;
+    int64_t planes = 1, osz[PTS_MAX_DIMS];
+    for (int i = 0; i < lead; i++) {
+        planes *= x0->sizes[i];
+        osz[i] = x0->sizes[i];
+    }
+    for (int i = 0; i < nsp; i++)
+        osz[lead + i] = j->out[3 - nsp + i];
+    pts_tensor *x = pts_nn_contig(x0, cd), *y = NULL, *ix = NULL;
+    pts_status st = PTS_OK;
+    if (!x || !(y = pts_tensor_empty(cd, x0->ndim, osz)) ||
+        (want_idx && !(ix = pts_tensor_empty(PTS_INT64, x0->ndim, osz)))) {
+        st = pts_err_last();
+        goto done;
+    }
+    j->x = pts_tensor_data(x);
+    j->y = pts_tensor_data(y);
+    j->idx = ix ? pts_tensor_data(ix) : NULL;
+    if (planes > 0 && pts_tensor_numel(y) > 0)
+        pts_parallel_for(planes, 1, pool_range, j);
+    y = pts_nn_cast(y, dt);
+    if (!y) {
+        st = pts_err_last();
+        goto done;
+    }
+    rets[0] = pts_ret_tensor(y);
+    y = NULL;
+    if (ix) {
+        rets[1] = pts_ret_tensor(ix);
+        ix = NULL;
+    }
+done:
+    if (x)
+        pts_obj_release(&x->hdr);
+    if (y)
+        pts_obj_release(&y->hdr);
+    if (ix)
+        pts_obj_release(&ix->hdr);
+    return st;
+}
+
+/* Input rank check: nsp+1 (unbatched) or nsp+2 dims, non-empty except batch. */
+static pts_status pool_check_input(const char *op, const pts_tensor *x, int nsp)
+{
+    if (x->ndim != nsp + 1 && x->ndim != nsp + 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: expected %dD or %dD input, but got a %dD tensor", op, nsp + 1, nsp + 2,
+                           x->ndim);
+    for (int i = x->ndim - nsp - 1; i < x->ndim; i++)
+        if (i > 0 && x->sizes[i] == 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: expected input with non-zero sizes for non-batch dimensions", op);
+    if (x->ndim == nsp + 1 && x->sizes[0] == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: expected input with non-zero sizes for non-batch dimensions", op);
+    return PTS_OK;
+}
+
+/* int[n] argument: n values, or one repeated; empty allowed when `empty_ok`
+ * (then *n_out = 0). */
+static pts_status int_arg(pts_value v, int nsp, int64_t *out, const char *name, bool empty_ok, int *n_out)
+{
+    int n = 0;
+    int64_t tmp[PTS_MAX_DIMS] = {0};
+    PTS_TRY(pts_arg_int_list(v, tmp, PTS_MAX_DIMS, &n, nsp, name));
+    if (n == 0 && empty_ok) {
+        *n_out = 0;
+        return PTS_OK;
+    }
+    if (n == 1)
+        for (int i = 1; i < nsp; i++)
+            tmp[i] = tmp[0];
+    else if (n != nsp)
+        return pts_err_set(PTS_ERR_VALUE, "%s must either be a single int, or a tuple of %d ints", name, nsp);
+    memcpy(out, tmp, sizeof(int64_t) * (size_t)nsp);
+    *n_out = nsp;
+    return PTS_OK;
+}
+
+/* Fill the window geometry of max/avg pools from (kernel, stride, padding,
+ * dilation); dil == NULL means 1. */
+static pts_status pool_geometry(const char *op, pool_job *j, const pts_tensor *x, int nsp, pts_value kv, pts_value sv,
+                                pts_value pv, pts_value *dv, bool ceil_mode)
+{
+    int64_t k[3] = {0}, s[3] = {0}, p[3] = {0}, d[3] = {1, 1, 1};
+    int n = 0;
+    PTS_TRY(int_arg(kv, nsp, k, "kernel_size", false, &n));
+    PTS_TRY(int_arg(sv, nsp, s, "stride", true, &n));
+    if (n == 0)
+        memcpy(s, k, sizeof k);
+    PTS_TRY(int_arg(pv, nsp, p, "padding", false, &n));
+    if (dv)
+        PTS_TRY(int_arg(*dv, nsp, d, "dilation", false, &n));
+    int off = 3 - nsp;
+    for (int i = 0; i < 3; i++) {
+        j->in[i] = j->out[i] = j->k[i] = j->s[i] = j->d[i] = 1;
+        j->p[i] = 0;
+    }
+    for (int i = 0; i < nsp; i++) {
+        if (k[i] <= 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: kernel size should be greater than zero, but got %lld", op, (long long)k[i]);
+        if (s[i] <= 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: stride should be greater than zero, but got %lld", op, (long long)s[i]);
+        if (d[i] <= 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: dilation should be greater than zero, but got %lld", op, (long long)d[i]);
+        if (p[i] < 0 || p[i] > ((k[i] - 1) * d[i] + 1) / 2 || p[i] > k[i] / 2)
+            return pts_err_set(PTS_ERR_VALUE, "%s: pad should be at most half of effective kernel size, but got pad=%lld, kernel_size=%lld and dilation=%lld",
+                               op, (long long)p[i], (long long)k[i], (long long)d[i]);
+        int64_t in = x->sizes[x->ndim - nsp + i];
+        int64_t o = pool_out_size(in, k[i], p[i], s[i], d[i], ceil_mode);
+        if (o < 1)
+            return pts_err_set(PTS_ERR_VALUE, "%s: given input size %lld, calculated output size %lld is too small", op,
+                               (long long)in, (long long)o);
+        j->in[off + i] = in;
+        j->out[off + i] = o;
+        j->k[off + i] = k[i];
+        j->s[off + i] = s[i];
+        j->p[off + i] = p[i];
+        j->d[off + i] = d[i];
+    }
+    return PTS_OK;
+}
+
+/* ---- kernels -------------------------------------------------------------------------------- */
+
+/* max_pool{n}d(self, kernel_size, stride, padding, dilation, ceil_mode) (+ _with_indices) */
+static pts_status max_pool(const char *op, pts_value *args, pts_value *rets, int nsp, bool want_idx)
+{
+    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
+    PTS_TRY(pool_check_input(op, x, nsp));
+    pool_job j;
+    memset(&j, 0, sizeof j);
+    j.kind = POOL_MAX;
+    PTS_TRY(pool_geometry(op, &j, x, nsp, args[1], args[2], args[3], &args[4], pts_arg_bool(args[5])));
+    return pool_run(op, x, &j, nsp, want_idx, INTS_ALL, rets);
+}
+
+static pts_status k_max_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool1d", args, rets, 1, false); }
+static pts_status k_max_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool2d", args, rets, 2, false); }
+static pts_status k_max_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool3d", args, rets, 3, false); }
+static pts_status k_max_pool2d_with_indices(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool2d_with_indices", args, rets, 2, true); }
+static pts_status k_max_pool3d_with_indices(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool3d_with_indices", args, rets, 3, true); }
+
+/* avg_pool{n}d(self, kernel_size, stride, padding, ceil_mode, count_include_pad[, divisor_override]) */
+static pts_status avg_pool(const char *op, pts_value *args, pts_value *rets, int nsp, bool has_divisor)
+{
+    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
+    PTS_TRY(pool_check_input(op, x, nsp));
+    pool_job j;
+    memset(&j, 0, sizeof j);
+    j.kind = POOL_AVG;
+    PTS_TRY(pool_geometry(op, &j, x, nsp, args[1], args[2], args[3], NULL, pts_arg_bool(args[4])));
+    j.count_include_pad = pts_arg_bool(args[5]);
+    if (has_divisor && !PTS_ARG_IS_NONE(args[6])) {
+        j.divisor = pts_arg_int(args[6]);
+        if (j.divisor == 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: divisor must be not zero", op);
+    }
+    return pool_run(op, x, &j, nsp, false, INTS_INT64, rets);
+}
+
+static pts_status k_avg_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return avg_pool("avg_pool1d", args, rets, 1, false); }
+static pts_status k_avg_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return avg_pool("avg_pool2d", args, rets, 2, true); }
+static pts_status k_avg_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return avg_pool("avg_pool3d", args, rets, 3, true); }
+
+/* adaptive_{avg,max}_pool{n}d(self, output_size) */
+static pts_status adaptive_pool(const char *op, pts_value *args, pts_value *rets, int nsp, bool is_max)
+{
+    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
+    PTS_TRY(pool_check_input(op, x, nsp));
+    int64_t os[3] = {0};
+    int n = 0;
+    PTS_TRY(int_arg(args[1], nsp, os, "output_size", false, &n));
+    pool_job j;
+    memset(&j, 0, sizeof j);
+    j.kind = is_max ? POOL_ADAPTIVE_MAX : POOL_ADAPTIVE_AVG;
+    int off = 3 - nsp;
+    for (int i = 0; i < 3; i++)
+        j.in[i] = j.out[i] = j.k[i] = j.s[i] = j.d[i] = 1;
+    for (int i = 0; i < nsp; i++) {
+        if (os[i] < 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: elements of output_size must be greater than or equal to 0 but received %lld",
+                               op, (long long)os[i]);
+        j.in[off + i] = x->sizes[x->ndim - nsp + i];
+        j.out[off + i] = os[i];
+    }
+    return pool_run(op, x, &j, nsp, is_max, INTS_NONE, rets);
+}
+
+static pts_status k_adaptive_avg_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool1d", args, rets, 1, false); }
+static pts_status k_adaptive_avg_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool2d", args, rets, 2, false); }
+static pts_status k_adaptive_avg_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool3d", args, rets, 3, false); }
+static pts_status k_adaptive_max_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool1d", args, rets, 1, true); }
+static pts_status k_adaptive_max_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool2d", args, rets, 2, true); }
+static pts_status k_adaptive_max_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool3d", args, rets, 3, true); }
+
+const pts_op_def pts_ops_pool[] = {
+    PTS_OP("aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], int[1] dilation=[1], bool ceil_mode=False) -> Tensor", k_max_pool1d),
+    PTS_OP("aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor", k_max_pool2d),
+    PTS_OP("aten::max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor", k_max_pool3d),
+    PTS_OP("aten::max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", k_max_pool2d_with_indices),
+    PTS_OP("aten::max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", k_max_pool3d_with_indices),
+    PTS_OP("aten::avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], bool ceil_mode=False, bool count_include_pad=True) -> Tensor", k_avg_pool1d),
+    PTS_OP("aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor", k_avg_pool2d),
+    PTS_OP("aten::avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor", k_avg_pool3d),
+    PTS_OP("aten::adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor", k_adaptive_avg_pool1d),
+    PTS_OP("aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor", k_adaptive_avg_pool2d),
+    PTS_OP("aten::adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor", k_adaptive_avg_pool3d),
+    PTS_OP("aten::_adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor", k_adaptive_avg_pool2d),
+    PTS_OP("aten::_adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor", k_adaptive_avg_pool3d),
+    PTS_OP("aten::adaptive_max_pool1d(Tensor self, int[1] output_size) -> (Tensor, Tensor)", k_adaptive_max_pool1d),
+    PTS_OP("aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)", k_adaptive_max_pool2d),
+    PTS_OP("aten::adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)", k_adaptive_max_pool3d),
+    {NULL, NULL},
+};

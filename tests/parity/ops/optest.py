@@ -64,11 +64,36 @@ def to_pyts(x):
         return type(x)(to_pyts(v) for v in x)
     if isinstance(x, torch.dtype):
         return DTYPE_CODES[x]
+    if isinstance(x, torch.memory_format):
+        return MEMORY_FORMAT_CODES[x]
+    if isinstance(x, torch.layout):
+        return LAYOUT_CODES[x]
+    if isinstance(x, torch.device):
+        return str(x)
     return x
 
 
 DTYPE_CODES = {torch.uint8: 0, torch.int8: 1, torch.int16: 2, torch.int32: 3, torch.int64: 4, torch.float16: 5,
                torch.float32: 6, torch.float64: 7, torch.bool: 11, torch.bfloat16: 15}
+
+
+# bfloat16 has no NumPy dtype, so it cannot cross call_op as an array: the
+# Python op tests skip it (the C kernels share the float16 code path).
+MEMORY_FORMAT_CODES = {torch.contiguous_format: 0, torch.preserve_format: 1, torch.channels_last: 2,
+                       torch.channels_last_3d: 3}
+LAYOUT_CODES = {torch.strided: 0}
+
+
+def covered(*names):
+    """The sorted list of full op names ("aten::add.Tensor") a test module
+    exercises: each module exports it as COVERED for test_coverage.py."""
+    out = set()
+    for n in names:
+        if isinstance(n, str):
+            out.add(n if n.startswith("aten::") else "aten::" + n)
+        else:
+            out |= set(covered(*n))
+    return sorted(out)
 
 
 def torch_op(name):
@@ -99,15 +124,44 @@ def assert_same(got, exp, what, rtol=None, atol=None):
             what, got, type(got).__name__, exp, type(exp).__name__)
 
 
-def check(name, maker, rtol=None, atol=None, inplace_arg=None, what=""):
+def _leaves(x):
+    if isinstance(x, (list, tuple)):
+        for v in x:
+            yield from _leaves(v)
+    else:
+        yield x
+
+
+def _shares(a, b):
+    """Do torch tensors a and b use the same storage?"""
+    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+
+
+def check_views(got, exp, tin, pin, label):
+    """Where torch's result is a view of its input, pyts's must be a view of
+    its input too (and a copy where torch copies): a later in-place write then
+    behaves the same in both engines."""
+    for i, (g, e) in enumerate(zip(_leaves(got), _leaves(exp))):
+        if not isinstance(e, torch.Tensor) or e.numel() == 0 or tin.numel() == 0:
+            continue
+        t_shares = _shares(e, tin)
+        p_shares = bool(np.shares_memory(np.asarray(g), pin.numpy()))
+        assert t_shares == p_shares, "%s output %d: torch %s its input's storage, pyts %s" % (
+            label, i, "shares" if t_shares else "does not share", "does" if p_shares else "does not")
+
+
+def check(name, maker, rtol=None, atol=None, inplace_arg=None, what="", view_of=None, ref=None):
     """maker() -> (args, kwargs), called twice; compares results (and the
-    mutated argument of an in-place op)."""
+    mutated argument of an in-place op, which must also be returned).
+    view_of=i: the result must share storage with argument i exactly when
+    torch's does (view ops).  ref: the torch reference when torch.ops cannot
+    take the arguments (aten::tensor with a Python list)."""
     targs, tkw = maker()
     pargs, pkw = maker()
     label = "%s %s" % (name, what)
     terr = perr = None
     try:
-        exp = torch_op(name)(*targs, **tkw)
+        exp = (ref or torch_op(name))(*targs, **tkw)
     except Exception as e:  # noqa: BLE001 - torch refusing is a result
         terr = e
     try:
@@ -122,3 +176,6 @@ def check(name, maker, rtol=None, atol=None, inplace_arg=None, what=""):
     assert_same(got, exp, label, rtol, atol)
     if inplace_arg is not None:
         assert_same(pargs[inplace_arg].numpy(), targs[inplace_arg], label + " (mutated input)", rtol, atol)
+        check_views(got, exp, targs[inplace_arg], pargs[inplace_arg], label + " (returns self)")
+    if view_of is not None:
+        check_views(got, exp, targs[view_of], pargs[view_of], label)

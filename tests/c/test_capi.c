@@ -1,0 +1,144 @@
+/* test_capi.c - the public C API (include/pyts.h) used from C alone.
+ *
+ * Loads the committed torch 1.13 fixture tests/data/torch113/attrs.pt, whose
+ * values are known by construction (tests/data/make_old_fixtures.py: i = -7,
+ * f = 2.5, s = "hello", li = [1, 2, 3], buf = arange(6).reshape(2, 3),
+ * u8 = [0, 7, 255], view_t = w.t()), walks it, and checks error paths.
+ *
+ * Run from the repository root (ctest does): ./test_capi
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pyts.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                              \
+    do {                                                                         \
+        if (cond) {                                                              \
+            passed++;                                                            \
+        } else {                                                                 \
+            failed++;                                                            \
+            fprintf(stderr, "%s:%d: check failed: %s (%s)\n", __FILE__, __LINE__, \
+                    #cond, pyts_errmsg());                                       \
+        }                                                                        \
+    } while (0)
+
+static pyts_value *attr(const pyts_value *obj, const char *name)
+{
+    pyts_value *v = NULL;
+    int st = pyts_object_attr(obj, name, &v);
+    CHECK(st == PYTS_OK && v != NULL);
+    return v;
+}
+
+static void test_attrs(void)
+{
+    pyts_module *m = NULL;
+    CHECK(pyts_load("tests/data/torch113/attrs.pt", &m) == PYTS_OK);
+    if (!m)
+        return;
+    CHECK(pyts_module_file_version(m) == 3);
+    pyts_value *root = NULL;
+    CHECK(pyts_module_root(m, &root) == PYTS_OK);
+    CHECK(strstr(pyts_object_class(root), "Attrs") != NULL);
+
+    pyts_value *i = attr(root, "i"), *f = attr(root, "f"), *s = attr(root, "s");
+    CHECK(pyts_value_kind(i) == PYTS_INT && pyts_value_int(i) == -7);
+    CHECK(pyts_value_kind(f) == PYTS_FLOAT && pyts_value_float(f) == 2.5);
+    CHECK(pyts_value_kind(s) == PYTS_STR && strcmp(pyts_value_str(s), "hello") == 0);
+
+    pyts_value *li = attr(root, "li");
+    CHECK(pyts_value_kind(li) == PYTS_LIST && pyts_value_len(li) == 3);
+    for (int64_t k = 0; k < 3; k++) {
+        pyts_value *it = NULL;
+        CHECK(pyts_value_item(li, k, &it) == PYTS_OK && pyts_value_int(it) == k + 1);
+        pyts_value_free(it);
+    }
+    pyts_value *bad = NULL;
+    CHECK(pyts_value_item(li, 3, &bad) == PYTS_ERR_INDEX && bad == NULL);
+    CHECK(strstr(pyts_errmsg(), "out of range") != NULL);
+
+    pyts_value *d = attr(root, "d");
+    pyts_value *k0 = NULL, *v0 = NULL;
+    CHECK(pyts_value_dict_item(d, 0, &k0, &v0) == PYTS_OK);
+    CHECK(k0 && strcmp(pyts_value_str(k0), "x") == 0 && pyts_value_int(v0) == 1);
+    pyts_value_free(k0);
+    pyts_value_free(v0);
+
+    pyts_value *buf = attr(root, "buf");
+    CHECK(pyts_value_kind(buf) == PYTS_TENSOR);
+    CHECK(pyts_tensor_dtype(buf) == PYTS_INT64 && pyts_tensor_ndim(buf) == 2);
+    CHECK(pyts_tensor_sizes(buf)[0] == 2 && pyts_tensor_sizes(buf)[1] == 3);
+    const int64_t *bd = pyts_tensor_data(buf);
+    for (int k = 0; k < 6; k++)
+        CHECK(bd[k] == k);
+
+    pyts_value *u8 = attr(root, "u8");
+    const unsigned char *ud = pyts_tensor_data(u8);
+    CHECK(pyts_tensor_dtype(u8) == PYTS_UINT8 && ud[0] == 0 && ud[1] == 7 && ud[2] == 255);
+
+    /* view_t is w.t(): same storage, transposed strides */
+    pyts_value *w = attr(root, "w"), *vt = attr(root, "view_t");
+    CHECK(pyts_tensor_strides(w)[0] == 4 && pyts_tensor_strides(w)[1] == 1);
+    CHECK(pyts_tensor_strides(vt)[0] == 1 && pyts_tensor_strides(vt)[1] == 4);
+    CHECK(pyts_tensor_data(w) == pyts_tensor_data(vt));
+
+    /* parameters / buffers flags */
+    int nattrs = pyts_object_attr_count(root), nparams = 0, nbuffers = 0;
+    for (int k = 0; k < nattrs; k++) {
+        int flags = 0;
+        CHECK(pyts_object_attr_name(root, k, &flags) != NULL);
+        nparams += (flags & 1) != 0;
+        nbuffers += (flags & 2) != 0;
+    }
+    CHECK(nparams == 1 && nbuffers == 8);
+
+    pyts_value *missing = NULL;
+    CHECK(pyts_object_attr(root, "no_such_attr", &missing) == PYTS_ERR_KEY && missing == NULL);
+    CHECK(strstr(pyts_errmsg(), "no_such_attr") != NULL);
+
+    pyts_value *vals[] = {i, f, s, li, d, buf, u8, w, vt, root};
+    /* values outlive the module handle */
+    pyts_module_free(m);
+    CHECK(bd[5] == 5);
+    for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
+        pyts_value_free(vals[k]);
+}
+
+static void test_errors(void)
+{
+    pyts_module *m = (pyts_module *)1;
+    CHECK(pyts_load("tests/data/does-not-exist.pt", &m) == PYTS_ERR_IO && m == NULL);
+    CHECK(strstr(pyts_errmsg(), "does-not-exist.pt") != NULL);
+    static const char junk[] = "this is not a zip archive, not at all, no central directory here";
+    CHECK(pyts_load_buffer(junk, sizeof junk, &m) == PYTS_ERR_LOAD && m == NULL);
+    CHECK(pyts_set_num_threads(0) == PYTS_ERR_VALUE);
+}
+
+static void test_tensors(void)
+{
+    int64_t sizes[2] = {2, 3};
+    pyts_value *t = NULL;
+    CHECK(pyts_tensor_ones(2, sizes, &t) == PYTS_OK);
+    CHECK(pyts_tensor_numel(t) == 6 && pyts_tensor_dtype(t) == PYTS_FLOAT32);
+    const float *d = pyts_tensor_data(t);
+    CHECK(d[0] == 1.0f && d[5] == 1.0f);
+    pyts_value_free(t);
+    double src[3] = {1.5, -2.0, 3.25};
+    int64_t n = 3;
+    CHECK(pyts_tensor_new(PYTS_FLOAT64, 1, &n, src, &t) == PYTS_OK);
+    CHECK(((const double *)pyts_tensor_data(t))[2] == 3.25);
+    pyts_value_free(t);
+    CHECK(strcmp(pyts_dtype_name(PYTS_BFLOAT16), "bfloat16") == 0);
+}
+
+int main(void)
+{
+    test_attrs();
+    test_errors();
+    test_tensors();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
