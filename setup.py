@@ -58,8 +58,8 @@ class BuildExt(build_ext):
             ext.extra_link_args += blas[1] + zlib[1] + ["-lm", "-lpthread"]
             extra = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-fvisibility=hidden"]
             if os.environ.get("PYTS_SANITIZE"):
-                extra += ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined"]
-                ext.extra_link_args += ["-fsanitize=address,undefined"]
+                extra += ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined,float-cast-overflow"]
+                ext.extra_link_args += ["-fsanitize=address,undefined,float-cast-overflow"]
             if os.environ.get("PYTS_DEBUG"):
                 extra += ["-O0", "-g"]
             ext.extra_compile_args += extra

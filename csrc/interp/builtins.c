@@ -637,10 +637,92 @@ pts_status pts_cc_comprehension(cc *c, const pts_ast_expr *e, int dst)
     return PTS_OK;
 }
 
-/* ---- liveness --------------------------------------------------------------------------------------- */
+/* ---- liveness ---------------------------------------------------------------------------------------- */
+
+/* Locals are only ever read by MOVE (every other instruction reads
+ * temporaries), so "release at last use" means: a MOVE whose source local is
+ * dead afterwards moves the value out instead of copying it.  Backward
+ * liveness over the instruction graph, one bit per local. */
+
+static bool writes_a(int op)
+{
+    switch (op) {
+    case PTS_OPC_LOADK: case PTS_OPC_LOADNONE: case PTS_OPC_LOADINT: case PTS_OPC_LOADBOOL:
+    case PTS_OPC_LOADCONSTTAB: case PTS_OPC_LOADUNINIT: case PTS_OPC_MOVE: case PTS_OPC_CALLOP:
+    case PTS_OPC_CALLFN: case PTS_OPC_CALLMETHOD: case PTS_OPC_NEWOBJ: case PTS_OPC_GETATTR:
+    case PTS_OPC_TUPLE: case PTS_OPC_LIST: case PTS_OPC_DICT: case PTS_OPC_SUBSCR: case PTS_OPC_SLICE:
+    case PTS_OPC_CONTAINS: case PTS_OPC_NOT: case PTS_OPC_IS: case PTS_OPC_ISNOT: case PTS_OPC_ISINSTANCE:
+    case PTS_OPC_CONVERT: case PTS_OPC_FORRANGE: case PTS_OPC_FORITER: case PTS_OPC_MAKEFUTURE:
+    case PTS_OPC_WAIT: case PTS_OPC_CLEAR: return true;
+    default: return false;
+    }
+}
 
 pts_status pts_cc_liveness(cc *c)
 {
-    (void)c;
+    pts_code *k = c->code;
+    int nl = k->nlocals, n = k->ninsns;
+    if (nl == 0 || n == 0 || (size_t)nl * (size_t)n > ((size_t)1 << 27))
+        return PTS_OK; /* huge functions: keep release-on-overwrite only */
+    int words = (nl + 63) / 64;
+    uint64_t *live = pts_calloc((size_t)n * (size_t)words, sizeof *live); /* live-in per instruction */
+    uint64_t *out = pts_calloc((size_t)words, sizeof *out);
+    if (!live || !out) {
+        pts_free(live);
+        pts_free(out);
+        return pts_err_nomem("liveness", (size_t)n * (size_t)words * 8);
+    }
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (int i = n - 1; i >= 0; i--) {
+            const pts_insn *in = &k->insns[i];
+            int op = in->op;
+            memset(out, 0, (size_t)words * sizeof *out);
+            int succ[2], ns = 0;
+            if (op == PTS_OPC_JUMP) {
+                succ[ns++] = in->c;
+            } else if (op != PTS_OPC_RETURN && op != PTS_OPC_RAISE && op != PTS_OPC_ASSERTFAIL) {
+                if (i + 1 < n)
+                    succ[ns++] = i + 1;
+                if (op == PTS_OPC_JUMPIF || op == PTS_OPC_JUMPIFNOT || op == PTS_OPC_FORRANGE || op == PTS_OPC_FORITER)
+                    succ[ns++] = in->c;
+            }
+            for (int s = 0; s < ns; s++)
+                if (succ[s] >= 0 && succ[s] < n)
+                    for (int w = 0; w < words; w++)
+                        out[w] |= live[(size_t)succ[s] * words + w];
+            /* in = use ∪ (out − def) */
+            if (writes_a(op)) {
+                int cnt = op == PTS_OPC_UNPACK ? in->n : 1;
+                for (int r = in->a; r < in->a + cnt; r++)
+                    if (r >= 0 && r < nl)
+                        out[r / 64] &= ~((uint64_t)1 << (r % 64));
+            }
+            if (op == PTS_OPC_UNPACK)
+                for (int r = in->a; r < in->a + in->n; r++)
+                    if (r >= 0 && r < nl)
+                        out[r / 64] &= ~((uint64_t)1 << (r % 64));
+            if (op == PTS_OPC_MOVE && in->b < nl && in->b >= 0)
+                out[in->b / 64] |= (uint64_t)1 << (in->b % 64);
+            uint64_t *cur = &live[(size_t)i * words];
+            if (memcmp(cur, out, (size_t)words * sizeof *out) != 0) {
+                memcpy(cur, out, (size_t)words * sizeof *out);
+                changed = true;
+            }
+        }
+    }
+    /* a MOVE from local b is its last use when b is not live after it */
+    for (int i = 0; i < n; i++) {
+        pts_insn *in = &k->insns[i];
+        if (in->op != PTS_OPC_MOVE || in->b >= nl || in->b < 0 || in->a == in->b || (in->flags & PTS_F_TB))
+            continue;
+        int nxt = i + 1;
+        bool live_after = nxt < n && (live[(size_t)nxt * words + in->b / 64] >> (in->b % 64)) & 1;
+        if (!live_after)
+            in->flags |= PTS_F_TB;
+    }
+    pts_free(live);
+    pts_free(out);
     return PTS_OK;
 }

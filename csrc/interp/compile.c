@@ -13,6 +13,7 @@
  * allocated stack-wise above the locals and consumed by the instruction that
  * reads them (flag PTS_F_TB), so values die at their last use.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -620,13 +621,9 @@ static pts_status dotted_value(cc *c, const pts_ast_expr *e, int dst, bool *done
         }
         pts_err_clear();
         pts_free(cls_name);
-        if (!*done && !st) {
-            st = pts_cc_error(c, &e->pos, PTS_ERR_LOAD, "'%s' is not a value", q);
-            *done = true;
-        }
     } else if ((strcmp(q, "math.pi") == 0 || strcmp(q, "math.e") == 0 || strcmp(q, "math.inf") == 0 ||
                 strcmp(q, "math.nan") == 0) && pts_cc_local(c, "math") < 0) {
-        double v = q[5] == 'p' ? 3.141592653589793 : q[5] == 'e' ? 2.718281828459045 : q[5] == 'i' ? 1.0 / 0.0 : 0.0 / 0.0;
+        double v = q[5] == 'p' ? 3.141592653589793 : q[5] == 'e' ? 2.718281828459045 : q[5] == 'i' ? (double)INFINITY : (double)NAN;
         st = load_const_value(c, pts_float(v), dst);
         *done = true;
     }
@@ -691,11 +688,11 @@ static pts_status name_expr(cc *c, const pts_ast_expr *e, int dst)
     if (strcmp(e->u.name, "inf") == 0)
         return load_const_value(c, pts_float(1.0 / 0.0), dst);
     if (strcmp(e->u.name, "nan") == 0)
-        return load_const_value(c, pts_float(0.0 / 0.0), dst);
+        return load_const_value(c, pts_float(NAN), dst);
     if (strcmp(e->u.name, "infj") == 0)
         return load_const_value(c, pts_complex(0, 1.0 / 0.0), dst);
     if (strcmp(e->u.name, "nanj") == 0)
-        return load_const_value(c, pts_complex(0, 0.0 / 0.0), dst);
+        return load_const_value(c, pts_complex(0, NAN), dst);
     return pts_cc_error(c, &e->pos, PTS_ERR_LOAD, "undefined name '%s'", e->u.name);
 }
 

@@ -29,6 +29,7 @@ static inline bool pts_arg_scalar_is_float(pts_value v) { return v.tag == PTS_T_
  * Writes at most `cap` values into out, the count into *n.  Error if longer. */
 static inline pts_status pts_arg_int_list(pts_value v, int64_t *out, int cap, int *n, int n_expected, const char *argname)
 {
+    *n = 0;
     if (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL) {
         int k = n_expected > 0 ? n_expected : 1;
         if (k > cap)

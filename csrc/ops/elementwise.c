@@ -263,6 +263,7 @@ BIN(l_div_floor, G(div_floor, a)(a, b), idiv_floor(c, a, b))
 BIN(l_remainder, G(rem, a)(a, b), imod(c, a, b))
 BIN(l_fmod, fmod(a, b), ifmod(c, a, b))
 BIN(l_pow, G(fpow, a)(a, b), ipow(a, b))
+BIN(l_pow_plain, pow(a, b), ipow(a, b)) /* float16/bfloat16: torch calls pow itself (pow(-inf, 0.5) = inf, not sqrt's NaN) */
 BIN(l_atan2, atan2(a, b), 0)
 BIN(l_maximum, G(fmax_nan, a)(a, b), a > b ? a : b)
 BIN(l_minimum, G(fmin_nan, a)(a, b), a < b ? a : b)
@@ -281,8 +282,10 @@ BINB(l_land, a != 0 && b != 0, a != 0 && b != 0)
 BINB(l_lor, a != 0 || b != 0, a != 0 || b != 0)
 BINB(l_lxor, (a != 0) != (b != 0), (a != 0) != (b != 0))
 
-TERN(l_clamp, G(clamp, a)(a, b, e), a < b ? b : (a > e ? e : a))
-TERN(l_clamp_t, (isnan(b) || isnan(e)) ? b + e : G(clamp, a)(a, b, e), a < b ? b : (a > e ? e : a))
+/* min(max(a, lo), hi): with lo > hi every element becomes hi, as torch */
+#define ICLAMP(a, b, e) ((a < b ? b : a) > e ? e : (a < b ? b : a))
+TERN(l_clamp, G(clamp, a)(a, b, e), ICLAMP(a, b, e))
+TERN(l_clamp_t, (isnan(b) || isnan(e)) ? b + e : G(clamp, a)(a, b, e), ICLAMP(a, b, e))
 TERN(l_lerp, G(lerp, a)(a, b, e), 0)
 TERN(l_addcmul, a + p1 * b * e, WADD(a, WMUL(WMUL(p1, b), e)))
 TERN(l_addcdiv, a + p1 * b / e, 0)
@@ -584,12 +587,13 @@ static pts_tensor *inplace_target(const pts_op *op, pts_value *args)
     return is_inplace(op) ? PTS_TENSOR(args[0]) : NULL;
 }
 
-enum { AR_NO_BOOL = 1, AR_OPMATH_OTHER = 2 };
+enum { AR_NO_BOOL = 1, AR_OPMATH_OTHER = 2, AR_CHECK_FITS = 4 };
 
 /* Arithmetic keeping the promoted dtype (add, mul, remainder, ...).  flags:
  * AR_NO_BOOL refuses a bool result as torch does ("remainder_cpu" not
  * implemented for 'Bool'); AR_OPMATH_OTHER reads a scalar `other` at full
- * precision (mul, div). */
+ * precision (mul, div); AR_CHECK_FITS refuses a scalar `other` that overflows
+ * the result dtype (clamp_min / clamp_max, as torch's checked conversion). */
 static pts_status arith(const pts_op *op, pts_value *args, pts_value *rets, const ew_loops *loops, int flags)
 {
     ew_spec sp = spec2(op, args[0], args[1], loops);
@@ -599,6 +603,8 @@ static pts_status arith(const pts_op *op, pts_value *args, pts_value *rets, cons
     PTS_TRY(result_of(&sp));
     if ((flags & AR_NO_BOOL) && sp.result == PTS_BOOL)
         return not_implemented(sp.name, sp.result);
+    if ((flags & AR_CHECK_FITS) && args[1].tag != PTS_T_TENSOR)
+        PTS_TRY(pts_scalar_check_fits(args[1], sp.result, sp.name));
     return ew_run(&sp, rets);
 }
 
@@ -708,6 +714,8 @@ static pts_status k_pow(const pts_op *op, pts_value *args, pts_value *rets)
     pts_value e = args[1];
     if (pts_dtype_category(sp.result) <= PTS_CAT_INT && (e.tag == PTS_T_INT || e.tag == PTS_T_BOOL) && pts_scalar_i64(e) < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: Integers to negative integer powers are not allowed.", op->schema.name);
+    if (is_reduced_float(sp.result))
+        sp.loops = &l_pow_plain;
     if (sp.result == PTS_BOOL) {
         /* torch has no bool pow kernel; a bool tensor to the power True/False is a copy / ones */
         if (e.tag == PTS_T_TENSOR || args[0].tag != PTS_T_TENSOR)
@@ -929,6 +937,8 @@ static pts_status k_clamp(const pts_op *op, pts_value *args, pts_value *rets)
     PTS_TRY(result_of(&sp));
     if (sp.result == PTS_BOOL && (!tensor_bounds || (has_lo && has_hi)))
         return not_implemented(sp.name, sp.result);
+    for (int i = 1; i < sp.nin && !tensor_bounds; i++)
+        PTS_TRY(pts_scalar_check_fits(sp.in[i], sp.result, sp.name));
     return ew_run(&sp, rets);
 }
 
@@ -936,14 +946,14 @@ static pts_status k_clamp_min(const pts_op *op, pts_value *args, pts_value *rets
 {
     if (args[1].tag == PTS_T_TENSOR)
         return arith(op, args, rets, &l_maximum, 0);
-    return arith(op, args, rets, &l_clamp_min, AR_NO_BOOL);
+    return arith(op, args, rets, &l_clamp_min, AR_NO_BOOL | AR_CHECK_FITS);
 }
 
 static pts_status k_clamp_max(const pts_op *op, pts_value *args, pts_value *rets)
 {
     if (args[1].tag == PTS_T_TENSOR)
         return arith(op, args, rets, &l_minimum, 0);
-    return arith(op, args, rets, &l_clamp_max, AR_NO_BOOL);
+    return arith(op, args, rets, &l_clamp_max, AR_NO_BOOL | AR_CHECK_FITS);
 }
 
 static pts_status k_lerp(const pts_op *op, pts_value *args, pts_value *rets)

@@ -545,6 +545,8 @@ static pts_status scatter_into(const char *opname, pts_tensor *self, int64_t dim
     pts_tensor *s = src.tag == PTS_T_TENSOR ? PTS_TENSOR(src) : NULL;
     if (!st && s && s->dtype != self->dtype)
         st = pts_err_set(PTS_ERR_TYPE, "%s: scatter(): Expected self.dtype to be equal to src.dtype", opname);
+    if (!st && !s)
+        st = pts_scalar_check_fits(src, self->dtype, opname);
     if (!st && s && s->ndim != idx->ndim && !(s->ndim <= 1 && idx->ndim <= 1))
         st = pts_err_set(PTS_ERR_VALUE, "%s: Index tensor must have the same number of dimensions as src tensor", opname);
     size_t isz = isz_of(self);
@@ -646,6 +648,7 @@ static pts_status masked_fill_into(const char *opname, pts_tensor *self, pts_ten
                                               "with %d dimension(s).", opname, vt->ndim);
         PTS_TRY(pts_tensor_item(vt, &value));
     }
+    PTS_TRY(pts_scalar_check_fits(value, self->dtype, opname));
     PTS_TRY(pts_tensor_make_writable(self));
     mfill_ctx c;
     c.isz = isz_of(self);

@@ -508,7 +508,7 @@ static pts_status k_dict_popitem(const pts_op *op, pts_value *a, pts_value *r)
 {
     (void)op;
     pts_dict *d = DI(a[0]);
-    for (int64_t i = d->nentries - 1; i >= 0; i--) {
+    for (int64_t i = 0; i < d->nentries; i++) { /* torch pops the first item */
         if (!d->entries[i].live)
             continue;
         PTS_TRY(make_pair(&d->entries[i], &r[0]));

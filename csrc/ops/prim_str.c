@@ -596,7 +596,7 @@ static pts_status k_splitlines(const pts_op *op, pts_value *a, pts_value *r)
     while (!st && i < s->len) {
         char c = s->data[i];
         if (c == '\n' || c == '\r') {
-            int64_t eol = i + ((c == '\r' && i + 1 < s->len && s->data[i + 1] == '\n') ? 2 : 1);
+            int64_t eol = i + 1; /* torch: "\r\n" is two line breaks */
             st = str_list_push(l, s->data + start, (size_t)((keep ? eol : i) - start));
             i = start = eol;
         } else {

@@ -24,7 +24,6 @@
 #define PK_F_CONTAINED 0x1000u /* inside another container: immutable from now on */
 #define PK_F_INTERNAL 0x2000u  /* (tuples) holds a storage or callable, maybe deep inside */
 #define PK_F_BUILT 0x4000u     /* (objects) BUILD already applied */
-#define PK_F_SCANNED 0x8000u   /* (retag.c) already visited */
 #define PK_MAX_DEPTH 4000
 
 /* What a GLOBAL may yield as a callable (the opaque's kind). */

@@ -98,7 +98,7 @@ pts_status pts_pk_set_height(pk_vm *vm, pts_obj *o, unsigned h)
 pts_status pts_pk_check_mutable(pts_obj *o, const char *what)
 {
     if (o->flags & PK_F_CONTAINED)
-        return pts_pk_err(PTS_ERR_LOAD, "cannot modify a %s that is already inside another container", what);
+        return pts_pk_err(PTS_ERR_LOAD, "cannot modify the %s: it is already inside another container", what);
     return PTS_OK;
 }
 

@@ -199,6 +199,47 @@ void pts_store_scalar(void *p, int dtype, pts_value v)
         pts_store_f64(p, dtype, pts_scalar_f64(v));
 }
 
+/* c10's checked_convert, as measured on torch 2.x: does number v overflow dtype? */
+static bool scalar_overflows(pts_value v, int dtype)
+{
+    const pts_dtype_info *di = pts_dtype_get(dtype);
+    if (!di || dtype == PTS_BOOL || v.tag == PTS_T_BOOL)
+        return false;
+    double lo, hi;
+    switch (dtype) {
+    case PTS_UINT8: lo = 0, hi = 255; break;
+    case PTS_INT8: lo = -128, hi = 127; break;
+    case PTS_INT16: lo = -32768, hi = 32767; break;
+    case PTS_INT32: lo = -2147483648.0, hi = 2147483647.0; break;
+    case PTS_INT64: lo = -9223372036854775808.0, hi = 9223372036854775807.0; break;
+    case PTS_FLOAT16: lo = -65504, hi = 65504; break;
+    case PTS_BFLOAT16: lo = -3.3895313892515355e+38, hi = 3.3895313892515355e+38; break;
+    case PTS_FLOAT32: lo = -3.4028234663852886e+38, hi = 3.4028234663852886e+38; break;
+    default: return false;
+    }
+    if (v.tag == PTS_T_INT) {
+        int64_t i = v.u.i;
+        if (dtype == PTS_INT64)
+            return false;
+        if (dtype == PTS_UINT8) /* negative ints wrap (two's complement) while -i fits */
+            return i > 255 || (i < 0 && i < -255);
+        return (double)i < lo || (double)i > hi;
+    }
+    double f = pts_scalar_f64(v);
+    if (di->is_float) /* inf and NaN convert; float16 overflows from 65519 on (measured) */
+        return isfinite(f) && (dtype == PTS_FLOAT16 ? fabs(f) >= 65519.0 : (f < lo || f > hi));
+    return f != f || f < lo || f >= hi + 1; /* truncation toward zero must fit */
+}
+
+pts_status pts_scalar_check_fits(pts_value v, int dtype, const char *opname)
+{
+    if (!scalar_overflows(v, dtype))
+        return PTS_OK;
+    const pts_dtype_info *di = pts_dtype_get(dtype);
+    return pts_err_set(PTS_ERR_VALUE, "%s: value cannot be converted to type %s without overflow", opname,
+                       di ? di->name : "?");
+}
+
 /* ---- tensor copies --------------------------------------------------------------- */
 
 typedef struct copy_ctx {
@@ -309,6 +350,7 @@ pts_tensor *pts_tensor_from_scalar(pts_value v, int dtype)
 
 pts_status pts_tensor_fill(pts_tensor *t, pts_value v)
 {
+    PTS_TRY(pts_scalar_check_fits(v, t->dtype, "fill_"));
     pts_tensor *s = pts_tensor_from_scalar(v, t->dtype);
     if (!s)
         return pts_err_last();

@@ -31,6 +31,11 @@ void pts_store_i64(void *p, int dtype, int64_t v);
 /* Store a Python number (bool/int/float/complex real part) into p of `dtype`
  * exactly as torch.full would (ints stay exact for int64). */
 void pts_store_scalar(void *p, int dtype, pts_value v);
+/* Error (naming opname) if number v cannot be stored into `dtype` without
+ * overflow, as torch's checked Scalar conversion (fill_, full, masked_fill,
+ * scatter's value, clamp's bounds): NaN or out-of-range floats into ints,
+ * finite floats beyond a float type's range; negative ints wrap into uint8. */
+pts_status pts_scalar_check_fits(pts_value v, int dtype, const char *opname);
 /* Number value -> double / int64 (bool, int, float, complex real part). */
 double pts_scalar_f64(pts_value v);
 int64_t pts_scalar_i64(pts_value v);
@@ -46,7 +51,8 @@ pts_tensor *pts_tensor_to_dtype(const pts_tensor *t, int dtype);
 pts_tensor *pts_tensor_as_contiguous(pts_tensor *t, int dtype);
 /* New 0-dim tensor of `dtype` holding number v. */
 pts_tensor *pts_tensor_from_scalar(pts_value v, int dtype);
-/* Fill every element of t (any strides) with number v. */
+/* Fill every element of t (any strides) with number v (error if v overflows
+ * t's dtype, see pts_scalar_check_fits). */
 pts_status pts_tensor_fill(pts_tensor *t, pts_value v);
 /* Read element 0 of a tensor with one element as a number value (int for
  * int/bool dtypes... bool for bool, float for floats).  Error if numel != 1. */

@@ -137,7 +137,10 @@ static void print_values(const pyts_value *out)
             x = (double)((const int64_t *)data)[i * step];
         printf("%s%.4f", i ? " " : "", x);
     }
-    printf("\n[ CPU%sType{", pyts_dtype_name(dt));
+    /* torch's C++ printout names the type like CPUFloatType */
+    const char *tname = dt == PYTS_FLOAT32 ? "Float" : dt == PYTS_FLOAT64 ? "Double" : dt == PYTS_INT64 ? "Long"
+                                                                                                           : pyts_dtype_name(dt);
+    printf("\n[ CPU%sType{", tname);
     if (nd >= 2)
         printf("%lld,%lld", (long long)sz[0], (long long)n);
     else

@@ -462,6 +462,76 @@ static void test_parallel(void)
 
 /* ---- kernels ---------------------------------------------------------------------------------- */
 
+/* torch's rules that the parity suite found: common-dtype casts of scalars,
+ * refusals for bool, aliasing outputs, checked scalar conversion. */
+static void test_elementwise_torch_rules(void)
+{
+    pts_value r;
+    pts_value u8 = mk1(PTS_UINT8, 3, (double[]){0, 200, 255});
+    /* -3 is cast to uint8 (253) before comparing, as torch's common dtype */
+    r = call("aten::lt.Scalar", 2, (pts_value[]){u8, pts_int(-3)});
+    CHECK(same_vals(r, 3, (double[]){1, 1, 0}, 0), "uint8 < -3 compares with 253");
+    REL(r);
+    r = call("aten::remainder.Scalar", 2, (pts_value[]){u8, pts_int(-3)});
+    CHECK(PTS_TENSOR(r)->dtype == PTS_UINT8 && same_vals(r, 3, (double[]){0, 200, 2}, 0), "uint8 %% -3 is %% 253");
+    REL(r);
+    /* float16 + float64 0-dim: the 0-dim is rounded to float16 first; mul keeps it at float precision */
+    pts_value h = mk1(PTS_FLOAT16, 1, (double[]){1.0});
+    pts_value d0 = mk(PTS_FLOAT64, 0, NULL, (double[]){1.0 + 1.0 / 4096});
+    r = call("aten::add.Tensor", 2, (pts_value[]){h, d0});
+    CHECK(PTS_TENSOR(r)->dtype == PTS_FLOAT16 && same_vals(r, 1, (double[]){2.0}, 0), "f16 + f64 0-dim rounds the 0-dim");
+    REL(r);
+    pts_value h3 = mk1(PTS_FLOAT16, 1, (double[]){1000}), d3 = mk(PTS_FLOAT64, 0, NULL, (double[]){1.0003});
+    r = call("aten::mul.Tensor", 2, (pts_value[]){h3, d3});
+    CHECK(same_vals(r, 1, (double[]){1000.5}, 0), "f16 * f64 0-dim keeps the 0-dim's precision (1000.3 -> 1000.5)");
+    REL(r);
+    REL(d3);
+    REL(h3);
+    REL(d0);
+    REL(h);
+    /* bool: torch has no abs/floor/remainder kernels */
+    pts_value bl = mk1(PTS_BOOL, 2, (double[]){1, 0});
+    pts_status st = callk("aten::abs", &r, 1, (pts_value[]){bl}, 0, NULL, NULL);
+    CHECK(st == PTS_ERR_TYPE && strstr(pts_err_message(), "aten::abs: not implemented for 'Bool'"), "abs(bool) refused: %s",
+          pts_err_message());
+    CHECK(callk("aten::remainder.Tensor", &r, 2, (pts_value[]){bl, bl}, 0, NULL, NULL) == PTS_ERR_TYPE, "remainder bool");
+    r = call("aten::pow.Tensor_Scalar", 2, (pts_value[]){bl, pts_bool(false)});
+    CHECK(PTS_TENSOR(r)->dtype == PTS_BOOL && same_vals(r, 2, (double[]){1, 1}, 0), "bool ** False is ones");
+    REL(r);
+    REL(bl);
+    /* in place into an expanded (self-aliasing) tensor is refused; clamp with min > max gives max */
+    pts_value row = mk1(PTS_FLOAT32, 1, (double[]){5});
+    int64_t es = 3, est = 0;
+    pts_value ex = pts_ret_tensor(pts_tensor_view_of(PTS_TENSOR(row)->storage, PTS_FLOAT32, 1, &es, &est, 0));
+    CHECK(callk("aten::add_.Scalar", &r, 2, (pts_value[]){ex, pts_int(1)}, 0, NULL, NULL) == PTS_ERR_VALUE &&
+              strstr(pts_err_message(), "more than one element"),
+          "add_ on expanded refused: %s", pts_err_message());
+    REL(ex);
+    REL(row);
+    r = call("aten::clamp", 3, (pts_value[]){u8, pts_int(100), pts_int(50)});
+    CHECK(same_vals(r, 3, (double[]){50, 50, 50}, 0), "clamp min > max");
+    REL(r);
+    /* checked scalar conversion: 300 does not fit int8 */
+    pts_value i8 = mk1(PTS_INT8, 2, (double[]){1, 2});
+    CHECK(callk("aten::fill_.Scalar", &r, 2, (pts_value[]){i8, pts_int(300)}, 0, NULL, NULL) == PTS_ERR_VALUE &&
+              strstr(pts_err_message(), "overflow"),
+          "fill_ int8 300 refused: %s", pts_err_message());
+    REL(i8);
+    REL(u8);
+    /* float -> int32 / int8 go through int32 (NaN -> INT32_MIN -> 0 for int8), uint8 through int64 */
+    pts_value f = mk1(PTS_FLOAT64, 3, (double[]){NAN, 4294967340.0, -2147483604.0});
+    pts_tensor *c32 = pts_tensor_to_dtype(PTS_TENSOR(f), PTS_INT32), *c8 = pts_tensor_to_dtype(PTS_TENSOR(f), PTS_INT8),
+               *cu8 = pts_tensor_to_dtype(PTS_TENSOR(f), PTS_UINT8);
+    pts_value v32 = pts_ret_tensor(c32), v8 = pts_ret_tensor(c8), vu8 = pts_ret_tensor(cu8);
+    CHECK(same_vals(v32, 3, (double[]){-2147483648.0, -2147483648.0, -2147483604.0}, 0), "float -> int32 casts");
+    CHECK(same_vals(v8, 3, (double[]){0, 0, 44}, 0), "float -> int8 casts");
+    CHECK(same_vals(vu8, 3, (double[]){0, 44, 44}, 0), "float -> uint8 casts");
+    REL(v32);
+    REL(v8);
+    REL(vu8);
+    REL(f);
+}
+
 static void test_elementwise(void)
 {
     double av[6] = {1, 2, 3, 4, 5, 6}, bv[3] = {10, 20, 30};
@@ -553,6 +623,7 @@ static void test_elementwise(void)
     REL(b);
     REL(i1);
     REL(i2);
+    test_elementwise_torch_rules();
 }
 
 

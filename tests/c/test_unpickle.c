@@ -1313,7 +1313,7 @@ static void test_objects(void)
     pb_get(&p, 0);
     pb_op(&p, SETITEM);
     pb_op(&p, BUILD);
-    EXPECT_ERR(&p, PTS_ERR_LOAD, "cannot modify a object that is already inside another container");
+    EXPECT_ERR(&p, PTS_ERR_LOAD, "cannot modify the object: it is already inside another container");
     pb_start(&p);
     pb_global(&p, "__torch__", "Sub");
     pb_op(&p, EMPTY_TUPLE);
@@ -1765,7 +1765,7 @@ static void test_cycles(void)
     pb_get(&p, 0);
     pb_op(&p, APPEND);
     pb_op(&p, APPEND);
-    EXPECT_ERR(&p, PTS_ERR_LOAD, "cannot modify a List that is already inside another container");
+    EXPECT_ERR(&p, PTS_ERR_LOAD, "cannot modify the List: it is already inside another container");
     /* d[k] = d */
     pb_start(&p);
     pb_op(&p, EMPTY_DICT);

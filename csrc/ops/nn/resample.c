@@ -29,7 +29,7 @@ typedef struct gather_job {
     const char *x;
     char *y;
     int isz;
-    char fill[16];
+    _Alignas(16) char fill[16];
 } gather_job;
 
 static void put_elem(char *dst, const char *src, int isz)
@@ -616,11 +616,12 @@ static void interp_range(void *ctx, int64_t b, int64_t e)
 }
 
 /* Does ATen take its channels-last linear kernel (_use_vectorized_kernel_cond)?
- * It does for 2-D / 3-D when the output is small or the input is channels
- * last with more than 3 channels. */
+ * For bilinear 2-D it does when out_h + out_w <= 128 or the input is channels
+ * last with more than 3 channels (trilinear 3-D measured to use the generic
+ * kernel in torch 2.14). */
 static bool aten_uses_product_form(const pts_tensor *x, const up_args *u)
 {
-    if (u->k == 1)
+    if (u->k != 2)
         return false;
     int64_t sum = 0, st = 1;
     for (int i = 0; i < u->k; i++)
@@ -631,7 +632,7 @@ static bool aten_uses_product_form(const pts_tensor *x, const up_args *u)
             cl = false;
         st *= x->sizes[d];
     }
-    return cl || sum <= (u->k == 2 ? 128 : 256);
+    return cl || sum <= 128;
 }
 
 static pts_status interp_run(const char *op, pts_tensor *x0, const up_args *u, bool cubic, pts_value *rets)

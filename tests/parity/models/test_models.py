@@ -1,0 +1,131 @@
+"""Model parity: torchvision models with seeded random weights, eval(), traced
+and (where torch can) scripted, saved, run by torch.jit.load and by pyts on the
+same input; every output tensor compared.
+
+Tolerance: a whole network accumulates float32 rounding differences (different
+summation order in GEMM/conv, libm vs SLEEF transcendentals) layer after layer;
+outputs of order 1 are compared with rtol = atol = 1e-4 (the kernels themselves
+are checked at torch.testing's float32 defaults in tests/parity/ops).  Spatial
+sizes are reduced where the architecture allows, to keep CI time sensible."""
+import os
+import subprocess
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import pyts
+
+torchvision = pytest.importorskip("torchvision")
+
+RTOL = ATOL = 1e-4
+
+# name, input size (H = W), scriptable by torch.jit.script
+MODELS = [
+    ("resnet18", 64, True),
+    ("resnet50", 64, True),
+    ("mobilenet_v2", 64, True),
+    ("mobilenet_v3_small", 64, True),
+    ("squeezenet1_1", 64, True),
+    ("densenet121", 64, True),
+    ("shufflenet_v2_x1_0", 64, True),
+    ("efficientnet_b0", 64, True),
+    ("regnet_y_400mf", 64, True),
+    ("vgg11", 64, True),
+    ("googlenet", 64, False),
+    ("mnasnet0_5", 64, True),
+    ("convnext_tiny", 64, True),
+]
+
+
+def build(name):
+    torch.manual_seed(0)
+    kwargs = {"weights": None}
+    if name == "googlenet":
+        kwargs.update(aux_logits=False, init_weights=False)
+    return getattr(torchvision.models, name)(**kwargs).eval()
+
+
+def compare(ours, theirs, path="output"):
+    if isinstance(theirs, torch.Tensor):
+        got = torch.from_numpy(np.array(ours))
+        assert tuple(got.shape) == tuple(theirs.shape), "%s: shape %s vs %s" % (path, got.shape, theirs.shape)
+        torch.testing.assert_close(got, theirs.detach(), rtol=RTOL, atol=ATOL, msg=lambda m: "%s: %s" % (path, m))
+    elif isinstance(theirs, dict):
+        assert set(ours) == set(theirs), path
+        for k in theirs:
+            compare(ours[k], theirs[k], "%s[%r]" % (path, k))
+    elif isinstance(theirs, (list, tuple)):
+        assert len(ours) == len(theirs), path
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            compare(a, b, "%s[%d]" % (path, i))
+    else:
+        assert ours == theirs, path
+
+
+def run_both(path, x):
+    loaded = torch.jit.load(path)
+    with torch.no_grad():
+        expected = loaded(x)
+    m = pyts.load(path)
+    got = m.forward(x.numpy())
+    compare(got, expected)
+    return got, expected
+
+
+@pytest.mark.parametrize("name,size,scriptable", MODELS, ids=[m[0] for m in MODELS])
+@pytest.mark.parametrize("export", ["trace", "script"])
+def test_torchvision(name, size, scriptable, export, tmp_path):
+    if export == "script" and not scriptable:
+        pytest.skip("torch.jit.script does not support %s" % name)
+    model = build(name)
+    path = str(tmp_path / (name + ".pt"))
+    g = torch.Generator().manual_seed(1)
+    x1 = torch.randn(1, 3, size, size, generator=g)
+    x2 = torch.randn(2, 3, size, size, generator=g)
+    with torch.no_grad():
+        exported = torch.jit.trace(model, x2) if export == "trace" else torch.jit.script(model)
+    exported.save(path)
+    for x in (x1, x2):
+        run_both(path, x)
+
+
+def test_segmentation_dict_output(tmp_path):
+    torch.manual_seed(0)
+    model = torchvision.models.segmentation.deeplabv3_mobilenet_v3_large(weights=None, weights_backbone=None,
+                                                                          aux_loss=False).eval()
+    x = torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(2))
+    path = str(tmp_path / "deeplab.pt")
+    with torch.no_grad():
+        torch.jit.trace(model, x, strict=False).save(path)
+    got, expected = run_both(path, x)
+    assert isinstance(got, dict) and "out" in got
+
+
+def test_video_r3d_18(tmp_path):
+    torch.manual_seed(0)
+    model = torchvision.models.video.r3d_18(weights=None).eval()
+    x = torch.randn(1, 3, 4, 32, 32, generator=torch.Generator().manual_seed(3))
+    path = str(tmp_path / "r3d.pt")
+    with torch.no_grad():
+        torch.jit.trace(model, x).save(path)
+    run_both(path, x)
+
+
+def test_the_seed_resnet18_224(tmp_path):
+    """The tutorial: traced resnet18 on ones(1, 3, 224, 224); the first five outputs equal torch's."""
+    model = build("resnet18")
+    x = torch.ones(1, 3, 224, 224)
+    path = str(tmp_path / "traced_resnet_model.pt")
+    with torch.no_grad():
+        torch.jit.trace(model, x).save(path)
+    got, expected = run_both(path, x)
+    np.testing.assert_allclose(np.array(got)[0, :5], expected[0, :5].numpy(), rtol=1e-4, atol=1e-4)
+    binary = os.environ.get("PYTS_RUN_BIN")
+    if binary:
+        out = subprocess.run([binary, path, "--ones", "1,3,224,224"], capture_output=True, text=True, check=True)
+        lines = out.stdout.splitlines()
+        assert lines[0] == "ok"
+        printed = [float(v) for v in lines[1].split()]
+        np.testing.assert_allclose(printed, expected[0, :5].numpy(), atol=1e-4)
