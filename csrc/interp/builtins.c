@@ -453,9 +453,61 @@ static const struct {
     {"all", "aten::all"},       {"any", "aten::any"},       {"hash", "aten::hash"},
 };
 
+pts_status pts_cc_bind_function_alias(cc *c, const char *name, const pts_ast_expr *value, bool *bound)
+{
+    *bound = false;
+    const char *root = chain_root(value);
+    if (!root || strcmp(root, "__torch__") != 0 || pts_cc_local(c, "__torch__") >= 0)
+        return PTS_OK;
+    pts_sb sb;
+    pts_sb_init(&sb);
+    if (!pts_ast_dotted_name(&sb, value) || sb.failed) {
+        pts_sb_free(&sb);
+        return PTS_OK;
+    }
+    const char *q = pts_sb_str(&sb);
+    pts_method *m = NULL;
+    pts_class *cls = NULL;
+    const char *qual = NULL;
+    pts_function *f = find_function(c, q);
+    if (f) {
+        m = &f->m;
+        qual = f->qualname;
+    } else {
+        const char *dot = strrchr(q, '.');
+        char *cn = pts_strndup(q, (size_t)(dot - q));
+        cls = cn ? find_class(c, cn) : NULL;
+        pts_free(cn);
+        if (cls && !pts_cu_find_class(c->cu, q))
+            m = pts_class_find_method(cls, dot + 1);
+    }
+    pts_sb_free(&sb);
+    if (!m)
+        return PTS_OK;
+    void *na = pts_realloc(c->aliases, (size_t)(c->naliases + 1) * sizeof *c->aliases);
+    if (!na)
+        return pts_err_nomem("function aliases", 0);
+    c->aliases = na;
+    c->aliases[c->naliases].name = name;
+    c->aliases[c->naliases].m = m;
+    c->aliases[c->naliases].cls = cls;
+    c->aliases[c->naliases].qualname = qual;
+    c->naliases++;
+    *bound = true;
+    return PTS_OK;
+}
+
 pts_status pts_cc_call(cc *c, const pts_ast_expr *e, int dst)
 {
     const pts_ast_expr *f = e->u.call.func;
+    if (f->kind == PTS_EX_NAME)
+        for (int i = c->naliases - 1; i >= 0; i--)
+            if (strcmp(c->aliases[i].name, f->u.name) == 0) {
+                c->fn_qualname = c->aliases[i].qualname;
+                pts_status st = fn_call(c, e, c->aliases[i].m, c->aliases[i].cls, -1, dst);
+                c->fn_qualname = NULL;
+                return st;
+            }
     if (f->kind == PTS_EX_NAME && pts_cc_local(c, f->u.name) < 0) {
         const char *n = f->u.name;
         if (strcmp(n, "annotate") == 0)

@@ -790,6 +790,13 @@ pts_status pts_cc_store(cc *c, const pts_ast_expr *t, int src)
 static pts_status assign_value(cc *c, const pts_ast_expr *target, const pts_ast_expr *value, const pts_type *hint)
 {
     int mark = c->top;
+    /* x = __torch__.f: a function value, resolved now */
+    if (target->kind == PTS_EX_NAME && value->kind == PTS_EX_ATTR) {
+        bool bound = false;
+        PTS_TRY(pts_cc_bind_function_alias(c, target->u.name, value, &bound));
+        if (bound)
+            return PTS_OK;
+    }
     /* x = expr: straight into the local */
     if (target->kind == PTS_EX_NAME && !hint) {
         int r = pts_cc_local(c, target->u.name);
@@ -1361,6 +1368,7 @@ pts_status pts_interp_compile(pts_cu *cu, pts_class *cls, pts_method *m, const c
 done:
     pts_free(c.locals);
     pts_free((void *)c.nested);
+    pts_free(c.aliases);
     pts_code_free(k);
     pthread_mutex_unlock(&iu->lock);
     return st;

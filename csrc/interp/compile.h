@@ -53,7 +53,18 @@ typedef struct cc {
     const pts_ast_stmt **nested; /* nested defs (fork closures) */
     int nnested, cap_nested;
     const char *fn_qualname; /* qualified name of the free function a CALLFN site is being made for */
+    /* locals bound to a compiled function (`_0 = __torch__.torch.nn.functional.relu`) */
+    struct pts_cc_alias {
+        const char *name;
+        pts_method *m;
+        pts_class *cls;
+        const char *qualname;
+    } *aliases;
+    int naliases;
 } cc;
+
+/* `name = __torch__.f`: remember the function; true if value was such a name. */
+pts_status pts_cc_bind_function_alias(cc *c, const char *name, const pts_ast_expr *value, bool *bound);
 
 pts_status pts_cc_error(cc *c, const pts_ast_pos *pos, pts_status st, const char *fmt, ...) PTS_PRINTF(4, 5);
 pts_status pts_cc_emit(cc *c, int op, int a, int b, int cc_, int n, int flags, int *at);

@@ -641,6 +641,8 @@ static pts_status get_attr(pts_code *k, attr_site *s, pts_value obj, pts_value *
         if (slot >= 0) {
             if (slot >= o->nslots)
                 return pts_err_set(PTS_ERR_INTERNAL, "attribute slot out of range");
+            if (o->slots[slot].tag == PTS_T_UNINIT)
+                return pts_err_set(PTS_ERR_VALUE, "attribute '%s' of %s is not initialized", s->name, o->cls->qualname);
             *out = pts_value_retain(o->slots[slot]);
         } else {
             *out = pts_value_retain(o->cls->consts[-1 - slot].value);

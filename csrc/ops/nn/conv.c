@@ -114,19 +114,16 @@ static void conv_range(void *ctx, int64_t begin, int64_t end)
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-/* Choose tile sizes: im2col tiles of about 512 KB, then enough tiles
- * (a multiple of the thread count when there are few) to keep the pool busy. */
+/* Choose tiles: as few as possible (each GEMM call packs its share of the
+ * weights again), but at least one per thread, a multiple of the thread
+ * count when there are few, and im2col buffers of at most ~8 MB. */
 static void conv_plan(conv_job *j, int64_t N)
 {
     int64_t nt = pts_get_num_threads(), isz = j->f64 ? 8 : 4;
-    int64_t pt = j->direct ? j->P : (512 * 1024 / isz) / (j->Kc > 0 ? j->Kc : 1);
-    if (pt < 64)
-        pt = 64;
-    if (pt > j->P)
-        pt = j->P;
-    if (pt < 1)
-        pt = 1;
-    int64_t npt = ceil_div(j->P, pt), outer = N * j->G, nmt = 1;
+    int64_t cap = j->direct ? j->P : (8 * 1024 * 1024 / isz) / (j->Kc > 0 ? j->Kc : 1);
+    if (cap < 64)
+        cap = 64;
+    int64_t outer = N * j->G, npt = ceil_div(j->P, cap), nmt = 1;
     if (nt > 1 && outer * npt < 8 * nt) {
         int64_t want = ceil_div(nt, outer); /* at least one tile per thread */
         if (npt < want)
@@ -143,10 +140,8 @@ static void conv_plan(conv_job *j, int64_t N)
         nmt = ceil_div(j->Cout_g, 8);
     if (nmt < 1)
         nmt = 1;
-    j->npt = npt;
     j->pt_size = ceil_div(j->P, npt > 0 ? npt : 1);
     j->npt = ceil_div(j->P, j->pt_size > 0 ? j->pt_size : 1);
-    j->nmt = nmt;
     j->mt_size = ceil_div(j->Cout_g, nmt);
     j->nmt = ceil_div(j->Cout_g, j->mt_size > 0 ? j->mt_size : 1);
 }
@@ -212,15 +207,13 @@ static int64_t dw_scratch(const pts_conv_geom *g)
                 memcpy(row + g->pad[2], src, sizeof(T) * (size_t)W);                           \
                 continue;                                                                      \
             }                                                                                  \
-            int64_t q = g->pad[2] % s, jj = g->pad[2] / s;                                     \
-            for (int64_t ix = 0; ix < W; ix++) {                                               \
-                row[q * Wq + jj] = src[ix];                                                    \
-                if (++q == s) {                                                                \
-                    q = 0;                                                                     \
-                    jj++;                                                                      \
-                }                                                                              \
-            }                                                                                  \
-        }                                                                                      \
+            for (int64_t q = 0; q < s; q++) { /* phase q holds input columns pos*s + q - pad */ \
+                int64_t first = q - g->pad[2], p0 = first >= 0 ? 0 : (-first + s - 1) / s;         \
+                T *dst = row + q * Wq;                                                             \
+                for (int64_t p = p0, ix = first + p0 * s; ix < W; p++, ix += s)                    \
+                    dst[p] = src[ix];                                                              \
+            }                                                                                      \
+        }                                                                                          \
     }
 
 DEFINE_DW_PAD(float, f32)
@@ -244,6 +237,14 @@ DEFINE_DW_PAD(double, f64)
             }                                                                                  \
             memcpy(yr + ox, &a0, sizeof a0);                                                   \
             memcpy(yr + ox + L, &a1, sizeof a1);                                               \
+        }                                                                                      \
+        for (; ox + L <= OW; ox += L) {                                                        \
+            VT a0 = (VT){0} + bias, v0;                                                        \
+            for (int64_t t = 0; t < nt; t++) {                                                 \
+                memcpy(&v0, tap[t] + ox, sizeof v0);                                           \
+                a0 += wv[t] * v0;                                                              \
+            }                                                                                  \
+            memcpy(yr + ox, &a0, sizeof a0);                                                   \
         }                                                                                      \
     }
 #else

@@ -1189,3 +1189,246 @@ class Tensors(torch.nn.Module):
 @module_case((torch.ones(4), 3), name="tensor_loop_module")
 def make_tensors():
     return Tensors()
+
+
+# ---- more: error paths ------------------------------------------------------------------------------------
+
+@case(({"a": 1},), raises="KeyError")
+def err_dict_missing_key(d: Dict[str, int]) -> int:
+    return d["zz"]
+
+
+@case(([1, 2],), raises="out of range")
+def err_list_index(l: List[int]) -> int:
+    return l[5]
+
+
+@case((1, 0), raises="ZeroDivisionError")
+def err_int_mod_zero(a: int, b: int) -> int:
+    return a % b
+
+
+@case(([1, 2],), raises="not in list")
+def err_list_remove_missing(l: List[int]) -> List[int]:
+    l.remove(9)
+    return l
+
+
+@case((0,), raises="AssertionError")
+def err_assert_no_message(x: int) -> int:
+    assert x > 0
+    return x
+
+
+@case((3,), raises="Exception")
+def err_raise_exception(x: int) -> int:
+    if x > 2:
+        raise Exception("generic failure")
+    return x
+
+
+@case((3,), raises="custom 3")
+def err_raise_in_helper(x: int) -> int:
+    return _raiser(x) + 1
+
+
+def _raiser(x: int) -> int:
+    if x == 3:
+        raise RuntimeError("custom " + str(x))
+    return x
+
+
+@case(("x",), raises="could not convert")
+def err_float_parse(s: str) -> float:
+    return float(s)
+
+
+@case(([],), raises="empty")
+def err_max_empty(l: List[int]) -> int:
+    return max(l)
+
+
+@case((torch.zeros(3),), raises="elements cannot be converted")
+def err_tensor_to_int(x: torch.Tensor) -> int:
+    return int(x)
+
+
+# ---- more: language --------------------------------------------------------------------------------------
+
+@case((3,), ("a",))
+def union_isinstance(x: Union[int, str]) -> str:
+    if isinstance(x, int):
+        return "int " + str(x + 1)
+    else:
+        return "str " + x
+
+
+@case(([4, 5],),)
+def jit_annotate_and_flags(xs: List[int]) -> int:
+    return torch.jit.annotate(int, xs[0]) + int(torch.jit.is_scripting()) + int(torch.is_grad_enabled())
+
+
+@case((torch.tensor([1.0, 2.0, 3.0]),),)
+def no_grad_block(x: torch.Tensor) -> torch.Tensor:
+    with torch.no_grad():
+        y = x * 2
+    return y + x[0] + x[1:].sum()
+
+
+@case((2,), (-2,))
+def optional_return(x: int) -> Optional[int]:
+    if x > 0:
+        return x
+    return None
+
+
+@case(([("a", 1), ("b", 2)],),)
+def list_of_tuples_input(l: List[Tuple[str, int]]) -> Dict[str, int]:
+    d: Dict[str, int] = {}
+    for k, v in l:
+        d[k] = v * 10
+    return d
+
+
+@case(({1: [1.5], 2: []},),)
+def dict_int_to_list(d: Dict[int, List[float]]) -> List[float]:
+    out: List[float] = []
+    for k in d.keys():
+        out.append(float(k))
+        out.extend(d[k])
+    return out
+
+
+@case((["x", "yy", "zzz"],),)
+def list_str_lengths(l: List[str]) -> List[int]:
+    return [len(s) for s in l]
+
+
+@case((5,),)
+def nested_function_defaults(n: int) -> int:
+    return _with_defaults(n) + _with_defaults(n, 1) + _with_defaults(n, c=2)
+
+
+def _with_defaults(a: int, b: int = 100, c: int = 1000) -> int:
+    return a + b + c
+
+
+@case((3, 4),)
+def point_list(a: int, b: int) -> int:
+    pts = [Point(a, b), Point(b, a)]
+    s = 0
+    for p in pts:
+        s += p.x * p.y
+    return s
+
+
+class Mood(Enum):
+    HAPPY = "happy"
+    SAD = "sad"
+
+
+@case(("happy",), ("sad",))
+def enum_str_values(s: str) -> str:
+    m = Mood.HAPPY
+    if s == Mood.SAD.value:
+        m = Mood.SAD
+    return m.name + ":" + m.value
+
+
+@case((3,),)
+def class_methods_interact(n: int) -> List[int]:
+    c = Counter(n)
+    for i in range(3):
+        c.bump(i)
+    return c.hist
+
+
+@case((10,),)
+def while_with_continue(n: int) -> List[int]:
+    out: List[int] = []
+    i = 0
+    while i < n:
+        i += 1
+        if i % 2 == 1:
+            continue
+        out.append(i)
+    return out
+
+
+@case((4,),)
+def nested_comprehension(n: int) -> List[List[int]]:
+    return [[i * j for j in range(i)] for i in range(n)]
+
+
+@case((1.5, 3),)
+def float_format_mix(a: float, n: int) -> str:
+    return "{}|{}|{}".format(a * n, n / 2, [a, float(n)])
+
+
+@case((7,),)
+def int_list_builders(n: int) -> Tuple[List[int], List[int]]:
+    evens: List[int] = []
+    odds: List[int] = []
+    for i in range(n):
+        if i % 2 == 0:
+            evens.append(i)
+        else:
+            odds.insert(0, i)
+    return evens, odds
+
+
+@case(("a b c",),)
+def str_methods_chain(s: str) -> str:
+    return "-".join([w.upper() for w in s.split(" ")]).lower().replace("-", "+")
+
+
+@case(([3, 1, 2],),)
+def sorted_does_not_mutate(l: List[int]) -> Tuple[List[int], List[int]]:
+    s = sorted(l)
+    return s, l
+
+
+@case(([1, 2, 3],),)
+def list_alias_mutation(l: List[int]) -> List[int]:
+    m = l
+    m.append(4)
+    return l
+
+
+@case((torch.tensor([[1.0, 2.0], [3.0, 4.0]]),),)
+def tensor_shape_logic(x: torch.Tensor) -> Tuple[int, bool, List[int]]:
+    s = x.shape
+    return len(s), s[0] == s[1], [d * 2 for d in s]
+
+
+@case((torch.tensor([3.0, 1.0, 2.0]),),)
+def tensor_item_loop(x: torch.Tensor) -> List[float]:
+    out: List[float] = []
+    for i in range(x.size(0)):
+        out.append(x[i].item())
+    return out
+
+
+@case((torch.tensor([1.0, 2.0]), 2),)
+def tensor_list_accumulate(x: torch.Tensor, n: int) -> torch.Tensor:
+    parts: List[torch.Tensor] = []
+    for i in range(n):
+        parts.append(x * float(i + 1))
+    return parts[0] + parts[-1]
+
+
+@case((2,),)
+def fork_closure(n: int) -> int:
+    fut = torch.jit.fork(_forked_add, n, 10)
+    other = n * 3
+    return torch.jit.wait(fut) + other
+
+
+@case((True,), (False,))
+def bool_to_int_str(b: bool) -> Tuple[int, str, float]:
+    return int(b), str(b), float(b)
+
+
+@case((-3,), (3,))
+def abs_and_neg_chain(x: int) -> Tuple[int, float, int]:
+    return abs(x), abs(float(x)) * -1.0, -(-x)

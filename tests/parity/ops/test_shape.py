@@ -167,7 +167,7 @@ COPY_CASES = [  # ops that return new tensors: (op, shape, layout, args, kwargs)
 VIEW_OPS = {c[0] for c in VIEW_CASES + SPLIT_CASES} - {"clone", "permute_copy"}
 LIST_OPS = ("cat", "concat", "concatenate", "stack")
 COVERED = covered([c[0] for c in VIEW_CASES + SPLIT_CASES + COPY_CASES], LIST_OPS)
-DTYPES = [torch.float32, torch.float16, torch.int64, torch.int8, torch.uint8, torch.bool]
+DTYPES = [torch.float32] + [d for d in ALL_DTYPES if d != torch.float32]
 
 
 def params(cases):
