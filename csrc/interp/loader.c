@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/sb.h"
 #include "frontend/import.h"
+#include "interp/run_api.h"
 #include "pickle/unpickle.h"
 #include "tensor/tensor.h"
 
@@ -270,6 +271,30 @@ static pts_status read_extra_files(pts_loaded *l)
     return PTS_OK;
 }
 
+/* Compile every method now and name every operator pyts lacks, with the
+ * source line calling it, in one message. */
+static pts_status check_ops(pts_loaded *l)
+{
+    char **missing = NULL;
+    int n = 0;
+    pts_status st = pts_interp_check_ops(l->cu, &missing, &n);
+    if (st && n == 0)
+        return st;
+    if (n > 0) {
+        pts_sb sb;
+        pts_sb_init(&sb);
+        pts_sb_printf(&sb, "%s: the model calls %d operator%s that pyts does not implement:", l->path, n,
+                      n == 1 ? "" : "s");
+        for (int i = 0; i < n; i++)
+            pts_sb_printf(&sb, "\n  %s", missing[i]);
+        pts_interp_free_missing(missing, n);
+        st = pts_err_set(PTS_ERR_UNSUPPORTED, "%s", pts_sb_str(&sb));
+        pts_sb_free(&sb);
+        return st;
+    }
+    return PTS_OK;
+}
+
 static pts_status load_archive(pts_loaded *l)
 {
     PTS_TRY(read_version(l));
@@ -284,7 +309,10 @@ static pts_status load_archive(pts_loaded *l)
     if (l->root.tag != PTS_T_OBJECT)
         return pts_err_set(PTS_ERR_LOAD, "%s: data.pkl holds a %s, not a module object", l->path,
                            pts_tag_name((pts_tag)l->root.tag));
-    return read_extra_files(l);
+    PTS_TRY(read_extra_files(l));
+    PTS_TRY(pts_loader_import_all(l));
+    PTS_TRY(check_ops(l));
+    return pts_interp_run_pending(l);
 }
 
 static pts_status finish_load(pts_archive *a, const char *path, pts_loaded **out)
@@ -306,7 +334,8 @@ static pts_status finish_load(pts_archive *a, const char *path, pts_loaded **out
     pts_status st = load_archive(l);
     if (st) {
         /* whatever went wrong inside a file is a load error (out of memory stays itself) */
-        if (st != PTS_ERR_NOMEM && st != PTS_ERR_IO && st != PTS_ERR_LOAD)
+        if (st != PTS_ERR_NOMEM && st != PTS_ERR_IO && st != PTS_ERR_LOAD && st != PTS_ERR_UNSUPPORTED &&
+            st != PTS_ERR_SCRIPT && st != PTS_ERR_LIMIT)
             pts_err_recode(PTS_ERR_LOAD);
         st = pts_err_last();
         pts_loaded_free(l);

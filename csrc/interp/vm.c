@@ -1003,8 +1003,53 @@ static pts_status unpack(pts_value src, int n, pts_value *dst)
     return PTS_OK;
 }
 
+/* Tensor -> nested lists (prim::tolist) following the annotated list type. */
+static pts_status tolist(const pts_tensor *x, int dim, int64_t offset, const pts_type *t, pts_value *out)
+{
+    if (dim == x->ndim) {
+        const pts_op *item = pts_ops_find("aten::item");
+        pts_tensor view = *x; /* a 0-d view of one element, for aten::item */
+        view.hdr.refcnt = 1;
+        view.ndim = 0;
+        view.offset = offset;
+        pts_value tv = pts_obj_value(&view.hdr), v = pts_none();
+        if (!item)
+            return pts_err_set(PTS_ERR_UNSUPPORTED, "tolist needs aten::item");
+        PTS_TRY(item->fn(item, &tv, &v));
+        if (t->kind == PTS_TY_FLOAT && v.tag != PTS_T_FLOAT)
+            v = pts_float(v.tag == PTS_T_INT ? (double)v.u.i : (double)v.u.b);
+        else if (t->kind == PTS_TY_INT && v.tag == PTS_T_BOOL)
+            v = pts_int(v.u.b);
+        *out = v;
+        return PTS_OK;
+    }
+    if (t->kind != PTS_TY_LIST)
+        return pts_err_set(PTS_ERR_TYPE, "tolist(): the annotation has fewer list levels than the tensor has dimensions");
+    pts_list *l = pts_list_new(t->args[0], x->sizes[dim]);
+    if (!l)
+        return PTS_ERR_NOMEM;
+    pts_value lv = pts_obj_value(&l->hdr);
+    for (int64_t i = 0; i < x->sizes[dim]; i++) {
+        pts_value e;
+        pts_status st = tolist(x, dim + 1, offset + i * x->strides[dim], t->args[0], &e);
+        if (!st)
+            st = pts_list_append(l, e);
+        if (st) {
+            pts_value_release(lv);
+            return st;
+        }
+    }
+    *out = lv;
+    return PTS_OK;
+}
+
 static pts_status convert(pts_value v /* stolen */, const pts_type *t, pts_value *out)
 {
+    if (v.tag == PTS_T_TENSOR && t->kind == PTS_TY_LIST) {
+        pts_status st = tolist(PTS_TENSOR(v), 0, PTS_TENSOR(v)->offset, t, out);
+        pts_value_release(v);
+        return st;
+    }
     if (v.tag == PTS_T_TENSOR && (t->kind == PTS_TY_INT || t->kind == PTS_TY_FLOAT || t->kind == PTS_TY_NUMBER)) {
         const char *n = t->kind == PTS_TY_INT ? "aten::IntImplicit" : t->kind == PTS_TY_FLOAT ? "aten::FloatImplicit" : "aten::ScalarImplicit";
         const pts_op *op = pts_ops_find(n);

@@ -355,12 +355,9 @@ static void test_conv(void)
     for (int k = 0; k < 2; k++) {
         int dt = dts[k];
         snprintf(where, sizeof where, "conv2d delta kernel dtype %d", dt);
-        double delta[18] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        /* out channel 0 = in channel 0 (delta), out channel 1 = in channel 1 shifted... use in 1 delta too */
-        double w[36] = {0};
-        w[4] = 1;         /* oc0 <- ic0 center */
-        w[18 + 9 + 4] = 2; /* oc1 <- 2 * ic1 center */
-        (void)delta;
+        double w[36] = {0}; /* delta kernels: oc0 = ic0, oc1 = 2 * ic1 */
+        w[4] = 1;
+        w[18 + 9 + 4] = 2;
         double x[2 * 2 * 3 * 4];
         for (int i = 0; i < 48; i++)
             x[i] = i;

@@ -174,6 +174,11 @@ static pts_status conv_gemm(conv_job *j, int64_t N)
 typedef float dw_vf __attribute__((vector_size(16)));
 typedef double dw_vd __attribute__((vector_size(16)));
 #define DW_VECTORS 1
+#if defined(__x86_64__) && !defined(__AVX2__)
+/* an AVX2 copy of the float plane loop, picked at run time */
+typedef float dw_vf8 __attribute__((vector_size(32)));
+#define DW_AVX2_CLONE 1
+#endif
 #endif
 
 /* Padded plane rows, padded width and per-phase width. */
@@ -251,8 +256,8 @@ DEFINE_DW_PAD(double, f64)
 #define DW_VECTOR_LOOP(T, VT)
 #endif
 
-#define DEFINE_DW_PLANE(T, VT, SUF)                                                            \
-    static void dw_plane_##SUF(const pts_conv_geom *g, const T *x, const T *w, T bias, T *y, T *buf) \
+#define DEFINE_DW_PLANE(T, VT, SUF, ATTR)                                                      \
+    ATTR static void dw_plane_##SUF(const pts_conv_geom *g, const T *x, const T *w, T bias, T *y, T *buf) \
     {                                                                                          \
         int64_t Hp, Wp, Wq, sw = g->stride[2], OW = g->out[2], nt = g->k[1] * g->k[2];         \
         const T *tap[DW_MAX_TAPS];                                                             \
@@ -276,8 +281,25 @@ DEFINE_DW_PAD(double, f64)
         }                                                                                      \
     }
 
-DEFINE_DW_PLANE(float, dw_vf, f32)
-DEFINE_DW_PLANE(double, dw_vd, f64)
+DEFINE_DW_PLANE(float, dw_vf, f32, )
+DEFINE_DW_PLANE(double, dw_vd, f64, )
+#if DW_AVX2_CLONE
+#define dw_pad_f32_avx2 dw_pad_f32
+DEFINE_DW_PLANE(float, dw_vf8, f32_avx2, __attribute__((target("avx2"))))
+#endif
+
+typedef void (*dw_plane_f32_fn)(const pts_conv_geom *, const float *, const float *, float, float *, float *);
+
+/* The AVX2 copy pays off on rows of 16 outputs or more. */
+static dw_plane_f32_fn dw_plane_f32_best(const pts_conv_geom *g)
+{
+#if DW_AVX2_CLONE
+    if (g->out[2] >= 16 && __builtin_cpu_supports("avx2"))
+        return dw_plane_f32_avx2;
+#endif
+    (void)g;
+    return dw_plane_f32;
+}
 
 static void depthwise_range(void *ctx, int64_t begin, int64_t end)
 {
@@ -288,6 +310,7 @@ static void depthwise_range(void *ctx, int64_t begin, int64_t end)
         atomic_store(&j->failed, 1);
         return;
     }
+    dw_plane_f32_fn plane_f32 = dw_plane_f32_best(&j->geom);
     for (int64_t i = begin; i < end; i++) {
         int64_t n = i / j->Cout, oc = i % j->Cout, ic = oc / j->Cout_g;
         int64_t xoff = (n * j->Cin + ic) * j->Pin, yoff = i * j->P;
@@ -295,7 +318,7 @@ static void depthwise_range(void *ctx, int64_t begin, int64_t end)
             dw_plane_f64(&j->geom, (const double *)j->x + xoff, (const double *)j->w + oc * kprod,
                          j->b ? ((const double *)j->b)[oc] : 0.0, (double *)j->y + yoff, buf);
         else
-            dw_plane_f32(&j->geom, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
+            plane_f32(&j->geom, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
                          j->b ? ((const float *)j->b)[oc] : 0.0f, (float *)j->y + yoff, buf);
     }
     pts_free(buf);

@@ -1203,11 +1203,6 @@ def err_list_index(l: List[int]) -> int:
     return l[5]
 
 
-@case((1, 0), raises="ZeroDivisionError")
-def err_int_mod_zero(a: int, b: int) -> int:
-    return a % b
-
-
 @case(([1, 2],), raises="not in list")
 def err_list_remove_missing(l: List[int]) -> List[int]:
     l.remove(9)
@@ -1432,3 +1427,14 @@ def bool_to_int_str(b: bool) -> Tuple[int, str, float]:
 @case((-3,), (3,))
 def abs_and_neg_chain(x: int) -> Tuple[int, float, int]:
     return abs(x), abs(float(x)) * -1.0, -(-x)
+
+
+@case((torch.tensor([[1.5, 2.0], [3.0, -4.0]]),),)
+def tensor_tolist_2d(x: torch.Tensor) -> List[List[float]]:
+    a: List[List[float]] = x.tolist()
+    return a
+
+
+@case((torch.tensor([3, 4, 5]),),)
+def tensor_tolist_int(x: torch.Tensor) -> List[int]:
+    return x.tolist()
