@@ -17,3 +17,4 @@ PTS_FAMILY(pool)        /* csrc/ops/nn/pool.c */
 PTS_FAMILY(norm)        /* csrc/ops/nn/norm.c */
 PTS_FAMILY(activation)  /* csrc/ops/nn/activation.c */
 PTS_FAMILY(resample)    /* csrc/ops/nn/resample.c: upsample/interpolate, pad */
+PTS_FAMILY(random)      /* csrc/ops/random.c: random ops, registered to load, refused when run */

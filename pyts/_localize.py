@@ -1,0 +1,698 @@
+"""Localization: the first op whose pyts result differs from torch's when both
+are fed the same inputs (lockstep, as torch-mlir's e2e debugging does).
+
+How it works (no change to the C engine is needed):
+
+1. torch's graph of the loaded method is copied and inlined
+   (torch._C._jit_pass_inline), so every call into a submodule becomes the
+   aten ops it runs, in execution order.
+2. The graph is executed node by node with torch's own interpreter: each
+   node without blocks is cloned into a one-node graph and run with
+   torch._C._jit_interpret_graph on the values torch computed so far;
+   prim::If and prim::Loop are walked here, in Python, so control flow is
+   followed exactly as torch takes it.  Every intermediate value is
+   therefore visible, and the run is exact (same kernels, same inputs).
+3. Before torch runs an aten:: node, its inputs are copied to NumPy (pyts's
+   inputs must not see torch's in-place writes); after torch has run it, the
+   same op is run in pyts through pyts._C.call_op("aten::<name>.<overload>")
+   on those copies, and pyts's result is compared with torch's output.
+
+The first node whose results differ beyond tolerance, or that pyts refuses,
+is reported with its schema, its line in the archive's code/ (and the Python
+line it came from, when the archive has debug info), its module path, and
+statistics of its inputs and outputs.  Ops pyts does not register are listed
+as UNSUPPORTED: the localization goes on past them with torch's values.
+Because every op is fed torch's inputs, errors do not accumulate: a kernel
+bug is pinned to its op even in a 100-layer model."""
+import re
+import time
+import zipfile
+
+import numpy as np
+
+from . import _C, Error, UnsupportedOperatorError
+from ._report import compare_leaf, fmt_stats, json_safe, structure_problem, tensor_stats
+
+__all__ = ["localize", "Localization", "OpEvent"]
+
+# torch.dtype -> pyts's ScalarType code (the numbers TorchScript uses)
+_DTYPE_CODES = None
+
+
+def _dtype_codes():
+    global _DTYPE_CODES
+    if _DTYPE_CODES is None:
+        import torch
+
+        _DTYPE_CODES = {torch.uint8: 0, torch.int8: 1, torch.int16: 2, torch.int32: 3, torch.int64: 4,
+                        torch.float16: 5, torch.float32: 6, torch.float64: 7, torch.complex64: 9,
+                        torch.complex128: 10, torch.bool: 11, torch.bfloat16: 15}
+    return _DTYPE_CODES
+
+
+class _Skip(Exception):
+    """A value that cannot cross into pyts (bfloat16, a module object...)."""
+
+
+def torch_to_numpy(t, copy=True):
+    """A NumPy copy of tensor t (its values as pyts would hold them)."""
+    import torch
+
+    t = t.detach()
+    if t.is_conj():
+        t = t.resolve_conj()
+    if t.is_neg():
+        t = t.resolve_neg()
+    if t.dtype == torch.bfloat16:
+        raise _Skip("bfloat16 tensors have no NumPy dtype")
+    if t.dtype == torch.complex32:
+        t = t.to(torch.complex64)
+    if t.layout != torch.strided or t.is_quantized:
+        raise _Skip("%s tensors are not supported" % (t.layout if t.layout != torch.strided else "quantized"))
+    a = t.numpy()
+    return a.copy(order="K") if copy else a
+
+
+def to_pyts(v):
+    """A value recorded in torch, as pyts._C.call_op takes it."""
+    import torch
+
+    if isinstance(v, torch.Tensor):
+        return torch_to_numpy(v)
+    if isinstance(v, (list, tuple)):
+        return type(v)(to_pyts(x) for x in v) if type(v) in (list, tuple) else tuple(to_pyts(x) for x in v)
+    if isinstance(v, dict):
+        return {k: to_pyts(x) for k, x in v.items()}
+    if isinstance(v, torch.dtype):
+        return _dtype_codes()[v]
+    if isinstance(v, torch.device):
+        return str(v)
+    if v is None or isinstance(v, (bool, int, float, complex, str)):
+        return v
+    if isinstance(v, (torch.memory_format, torch.layout)):
+        raise _Skip("a %s argument" % type(v).__name__)
+    raise _Skip("a %s argument" % type(v).__name__)
+
+
+def to_numpy_tree(v):
+    """torch's output value with tensors turned into NumPy arrays (for
+    comparing with what pyts returns)."""
+    import torch
+
+    if isinstance(v, torch.Tensor):
+        return torch_to_numpy(v, copy=False)
+    if isinstance(v, tuple):
+        return tuple(to_numpy_tree(x) for x in v)
+    if isinstance(v, list):
+        return [to_numpy_tree(x) for x in v]
+    if isinstance(v, dict):
+        return {k: to_numpy_tree(x) for k, x in v.items()}
+    if isinstance(v, torch.dtype):
+        return _dtype_codes()[v]
+    if isinstance(v, torch.device):
+        return str(v)
+    return v
+
+
+def _key_repr(k):
+    return repr(k)
+
+
+def compare_trees(exp, got, path, rtol=None, atol=None, equal_nan=True, out=None):
+    """Compare torch's value exp (NumPy leaves) with pyts's got, appending one
+    LeafResult per leaf (or per structural difference) to out."""
+    if out is None:
+        out = []
+    if isinstance(exp, dict):
+        if not isinstance(got, dict):
+            out.append(structure_problem(path, "pyts returned %s, torch a dict" % type(got).__name__))
+            return out
+        missing = [k for k in exp if k not in got]
+        extra = [k for k in got if k not in exp]
+        if missing or extra:
+            msg = []
+            if missing:
+                msg.append("Missing keys in pyts's dict: %s" % ", ".join(_key_repr(k) for k in missing))
+            if extra:
+                msg.append("Additional keys in pyts's dict: %s" % ", ".join(_key_repr(k) for k in extra))
+            out.append(structure_problem(path, "; ".join(msg)))
+        for k in exp:
+            if k in got:
+                compare_trees(exp[k], got[k], "%s[%s]" % (path, _key_repr(k)), rtol, atol, equal_nan, out)
+        return out
+    if isinstance(exp, (tuple, list)):
+        kind = "tuple" if isinstance(exp, tuple) else "list"
+        if not isinstance(got, (tuple, list)):
+            out.append(structure_problem(path, "pyts returned %s, torch a %s of %d" % (
+                type(got).__name__, kind, len(exp))))
+            return out
+        if len(got) != len(exp):
+            out.append(structure_problem(path, "The length of the sequences mismatch: %d (pyts) != %d (torch)" % (
+                len(got), len(exp))))
+        elif isinstance(got, tuple) != isinstance(exp, tuple):
+            out.append(structure_problem(path, "pyts returned a %s, torch a %s" % (
+                "tuple" if isinstance(got, tuple) else "list", kind)))
+        for i, (e, g) in enumerate(zip(exp, got)):
+            compare_trees(e, g, "%s[%d]" % (path, i), rtol, atol, equal_nan, out)
+        return out
+    out.append(compare_leaf(path, exp, got, rtol, atol, equal_nan))
+    return out
+
+
+# ---- source locations ---------------------------------------------------------------
+
+_FILE_RE = re.compile(r'File "([^"]+)", line (\d+)')
+_FRAME_RE = re.compile(r"^(\S.*?)\((\d+)\): (\S+)$")
+
+
+def _source_info(node):
+    """(code/ file, line, original location string) from node.sourceRange()."""
+    try:
+        text = node.sourceRange()
+    except Exception:  # noqa: BLE001 - older torch
+        return None, None, None
+    code_file = code_line = origin = None
+    for m in _FILE_RE.finditer(text):
+        f, line = m.group(1), int(m.group(2))
+        if f.startswith("code/") or "/code/__torch__" in f:
+            if code_file is None:
+                code_file, code_line = f[f.index("code/"):], line
+        elif origin is None:
+            origin = "%s:%d" % (f, line)
+    if origin is None:
+        # traced graphs carry the Python stack: "path(line): func" lines,
+        # innermost first; the first frame outside torch is the user's line
+        frames = [m for m in (_FRAME_RE.match(ln.strip()) for ln in text.splitlines()) if m]
+        for m in frames:
+            if "/torch/" not in m.group(1).replace("\\", "/"):
+                origin = "%s:%s (%s)" % (m.group(1), m.group(2), m.group(3))
+                break
+        if origin is None and frames:
+            origin = "%s:%s (%s)" % (frames[0].group(1), frames[0].group(2), frames[0].group(3))
+    return code_file, code_line, origin
+
+
+def _module_path(node):
+    try:
+        h = node.getModuleHierarchy()
+    except Exception:  # noqa: BLE001
+        return None
+    if not h:
+        return None
+    parts = [re.sub(r"\(.*\)$", "", p) for p in h.split(".")]
+    return ".".join(p for p in parts if p) or None
+
+
+class _CodeFiles:
+    """Reads lines of the archive's code/ files (for the report)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.cache = {}
+
+    def line(self, code_file, line):
+        if not self.path or not code_file or not line:
+            return None
+        if code_file not in self.cache:
+            text = None
+            try:
+                with zipfile.ZipFile(self.path) as z:
+                    for name in z.namelist():
+                        if name.endswith("/" + code_file) or name == code_file:
+                            text = z.read(name).decode("utf-8", "replace").splitlines()
+                            break
+            except (OSError, zipfile.BadZipFile, TypeError):
+                text = None
+            self.cache[code_file] = text
+        lines = self.cache[code_file]
+        if lines and 0 < line <= len(lines):
+            return lines[line - 1].strip()
+        return None
+
+
+# ---- the graph, prepared once ------------------------------------------------------------
+
+class _GNode:
+    __slots__ = ("node", "kind", "ins", "outs", "blocks", "index", "_graph", "schema", "op_name", "kwnames",
+                 "checked", "nondet")
+
+    def __init__(self, node, index):
+        self.node = node
+        self.kind = node.kind()
+        self.ins = [v.unique() for v in node.inputs()]
+        self.outs = [v.unique() for v in node.outputs()]
+        self.blocks = [_GBlock(b, index) for b in node.blocks()]
+        self.index = index[0]
+        index[0] += 1
+        self._graph = None
+        self.schema = None
+        self.op_name = None
+        self.kwnames = None
+        self.checked = False
+        self.nondet = False
+
+    def graph(self):
+        """This node alone in a graph (inputs -> node -> outputs)."""
+        if self._graph is None:
+            import torch
+
+            g = torch._C.Graph()
+            vmap = {}
+            for v in self.node.inputs():
+                if v.unique() not in vmap:
+                    nv = g.addInput()
+                    nv.setType(v.type())
+                    vmap[v.unique()] = nv
+            n2 = g.createClone(self.node, lambda v: vmap[v.unique()])
+            g.insertNode(n2)
+            for o in n2.outputs():
+                g.registerOutput(o)
+            self._graph = (g, list(vmap))
+        return self._graph
+
+
+class _GBlock:
+    __slots__ = ("ins", "outs", "nodes")
+
+    def __init__(self, block, index):
+        self.ins = [v.unique() for v in block.inputs()]
+        self.nodes = [_GNode(n, index) for n in block.nodes()]
+        self.outs = [v.unique() for v in block.outputs()]
+
+
+def _prepare_checks(block, registry):
+    import torch
+
+    for n in block.nodes:
+        for b in n.blocks:
+            _prepare_checks(b, registry)
+        if n.blocks or n.kind in ("prim::Constant", "prim::GetAttr", "prim::SetAttr"):
+            continue
+        if not (n.kind.startswith("aten::") or n.kind.startswith("prim::")):
+            continue
+        try:
+            schema = n.node.schema()
+        except Exception:  # noqa: BLE001
+            schema = "(no schema)"
+        if not schema or schema == "(no schema)":
+            continue
+        name = schema.split("(", 1)[0]
+        if n.kind.startswith("prim::") and name not in registry:
+            continue  # prim nodes pyts runs inside its interpreter
+        n.schema = schema
+        n.op_name = name
+        n.checked = True
+        try:
+            n.nondet = bool(n.node.isNondeterministic())
+        except Exception:  # noqa: BLE001
+            n.nondet = False
+        try:
+            args = torch._C.parse_schema(schema).arguments
+            n.kwnames = [a.name if a.kwarg_only else None for a in args]
+        except Exception:  # noqa: BLE001
+            n.kwnames = None
+
+
+# ---- results ---------------------------------------------------------------------------------
+
+class OpEvent:
+    """One execution of one op: what torch computed, what pyts computed on
+    the same inputs, and the verdict: OK, MISMATCH, UNSUPPORTED (pyts has no
+    such op), ERROR (pyts raised), SKIPPED (the inputs cannot cross into pyts)."""
+
+    def __init__(self):
+        self.order = None          # position among the ops checked, in execution order
+        self.node_index = None     # position of the node in the inlined graph
+        self.execution = 1         # how many times this node had run (loops)
+        self.op = None             # aten::conv2d
+        self.schema = None
+        self.verdict = None
+        self.nondeterministic = False
+        self.code_file = None
+        self.code_line = None
+        self.code_text = None
+        self.origin = None
+        self.module_path = None
+        self.inputs = []           # [(name, description dict)]
+        self.torch_outputs = []    # tensor_stats / value per output
+        self.pyts_outputs = []
+        self.leaves = []           # LeafResult per output leaf
+        self.error = None
+        self.score = 0.0           # worst error / tolerance among outputs (for "closest" lists)
+
+    @property
+    def location(self):
+        if self.code_file:
+            return "%s:%s" % (self.code_file, self.code_line)
+        return "?"
+
+    def to_dict(self):
+        return json_safe({
+            "order": self.order, "node_index": self.node_index, "execution": self.execution,
+            "op": self.op, "schema": self.schema, "verdict": self.verdict,
+            "nondeterministic": self.nondeterministic, "code_file": self.code_file,
+            "code_line": self.code_line, "code_text": self.code_text, "origin": self.origin,
+            "module_path": self.module_path,
+            "inputs": [{"name": n, **d} for n, d in self.inputs],
+            "torch_outputs": self.torch_outputs, "pyts_outputs": self.pyts_outputs,
+            "leaves": [l.to_dict() for l in self.leaves if not l.passed] or
+                      [l.to_dict() for l in self.leaves[:1]],
+            "error": self.error,
+        })
+
+    def describe(self, indent="  "):
+        lines = ["%s  [%s]" % (self.schema or self.op, self.verdict)]
+        where = "at %s" % self.location
+        if self.code_text:
+            where += "    %s" % self.code_text
+        lines.append(indent + where)
+        if self.origin:
+            lines.append(indent + "from %s" % self.origin)
+        if self.module_path:
+            lines.append(indent + "module: %s" % self.module_path)
+        if self.execution > 1:
+            lines.append(indent + "execution #%d of this op (inside a loop)" % self.execution)
+        if self.nondeterministic:
+            lines.append(indent + "nondeterministic op: the two engines draw different random numbers")
+        for name, d in self.inputs:
+            lines.append(indent + "input %s: %s" % (name, _fmt_desc(d)))
+        for i, d in enumerate(self.torch_outputs):
+            lines.append(indent + "output %d torch: %s" % (i, _fmt_desc(d)))
+            if i < len(self.pyts_outputs):
+                lines.append(indent + "output %d pyts:  %s" % (i, _fmt_desc(self.pyts_outputs[i])))
+        if self.error:
+            lines.append(indent + "pyts: %s" % self.error)
+        for leaf in self.leaves:
+            if not leaf.passed:
+                lines.extend(indent + l for l in leaf.describe(indent))
+        return lines
+
+
+def _describe_value(v):
+    """A small JSON-able description of a value fed to or returned by an op."""
+    if isinstance(v, np.ndarray):
+        d = tensor_stats(v)
+        d["type"] = "Tensor"
+        return d
+    if isinstance(v, (list, tuple)):
+        if len(v) <= 8 and all(not isinstance(x, (np.ndarray, list, tuple, dict)) for x in v):
+            return {"type": type(v).__name__, "value": list(v)}
+        return {"type": "%s[%d]" % (type(v).__name__, len(v)),
+                "items": [_describe_value(x) for x in list(v)[:4]]}
+    if isinstance(v, (bool, int, float, str)) or v is None:
+        return {"type": type(v).__name__, "value": v}
+    return {"type": type(v).__name__, "value": repr(v)[:80]}
+
+
+def _fmt_desc(d):
+    if d.get("type") == "Tensor":
+        return "Tensor " + fmt_stats(d)
+    if "items" in d:
+        return "%s of %s" % (d["type"], ", ".join(_fmt_desc(x) for x in d["items"]))
+    return "%s %r" % (d.get("type"), d.get("value"))
+
+
+class Localization:
+    """The outcome of the lockstep run.  first: the first OpEvent that is a
+    MISMATCH or ERROR (None when every op agrees); problems: the first few
+    non-OK events in execution order; unsupported: {op: first location};
+    closest: the OK ops closest to their tolerance (where rounding builds up
+    when no single op is wrong); counts per verdict; note: why the
+    localization stopped early, if it did."""
+
+    def __init__(self):
+        self.first = None
+        self.problems = []
+        self.unsupported = {}
+        self.closest = []
+        self.counts = {}
+        self.checked = 0
+        self.note = None
+        self.seconds = 0.0
+        self.tolerance = None
+
+    def to_dict(self):
+        return json_safe({
+            "first_diverging_op": self.first.to_dict() if self.first else None,
+            "problems": [e.to_dict() for e in self.problems],
+            "unsupported": self.unsupported,
+            "closest": [{"op": e.op, "location": e.location, "score": e.score, "max_abs":
+                         max((l.worst_abs or 0.0) for l in e.leaves) if e.leaves else None} for e in self.closest],
+            "counts": self.counts, "ops_checked": self.checked, "note": self.note,
+            "seconds": self.seconds, "tolerance": self.tolerance,
+        })
+
+    def describe(self):
+        lines = []
+        c = ", ".join("%d %s" % (n, k) for k, n in sorted(self.counts.items()))
+        lines.append("Localization (lockstep: each op run in pyts on torch's own inputs; %d op executions: %s; %s):"
+                     % (self.checked, c or "none", self.tolerance or "default tolerances"))
+        if self.first is not None:
+            lines.append("First diverging op #%d: " % self.first.order + self.first.describe()[0])
+            lines.extend(self.first.describe()[1:])
+        else:
+            lines.append("No op diverges when fed torch's inputs.")
+            if self.closest:
+                lines.append("Ops closest to their tolerance (rounding differences may build up through these):")
+                for e in self.closest:
+                    lines.append("  %s at %s: %.3g x tolerance" % (e.op, e.location, e.score))
+        if self.unsupported:
+            lines.append("UNSUPPORTED in pyts: " + ", ".join(
+                "%s (at %s)" % (k, v) for k, v in self.unsupported.items()))
+        others = [e for e in self.problems if e is not self.first and e.verdict != "UNSUPPORTED"]
+        if others:
+            lines.append("Further ops that differ (first %d):" % len(others))
+            for e in others:
+                lines.append("  #%d %s at %s [%s]" % (e.order, e.op, e.location, e.verdict))
+        if self.note:
+            lines.append("Note: " + self.note)
+        return lines
+
+
+# ---- the lockstep run ------------------------------------------------------------------
+
+class _Runner:
+    def __init__(self, graph_root, env, registry, rtol, atol, code_files, max_problems):
+        self.root = graph_root
+        self.env = env
+        self.registry = registry
+        self.rtol, self.atol = rtol, atol
+        self.code = code_files
+        self.max_problems = max_problems
+        self.result = Localization()
+        self.runs = {}
+
+    def run_block(self, block):
+        for n in block.nodes:
+            self.run_node(n)
+
+    def run_node(self, n):
+        import torch
+
+        env = self.env
+        if n.kind == "prim::If":
+            cond = env[n.ins[0]]
+            b = n.blocks[0] if bool(cond) else n.blocks[1]
+            self.run_block(b)
+            for o, v in zip(n.outs, b.outs):
+                env[o] = env[v]
+            return
+        if n.kind == "prim::Loop":
+            max_trip, cond = env[n.ins[0]], bool(env[n.ins[1]])
+            carried = [env[i] for i in n.ins[2:]]
+            body = n.blocks[0]
+            i = 0
+            while cond and i < max_trip:
+                env[body.ins[0]] = i
+                for v, x in zip(body.ins[1:], carried):
+                    env[v] = x
+                self.run_block(body)
+                cond = bool(env[body.outs[0]])
+                carried = [env[v] for v in body.outs[1:]]
+                i += 1
+            for o, v in zip(n.outs, carried):
+                env[o] = v
+            return
+        if n.blocks:
+            raise _Unsupported("cannot step through %s (a node with blocks)" % n.kind)
+        args = [env[i] for i in n.ins]
+        pargs = perr = None
+        if n.checked:
+            try:
+                pargs = [to_pyts(a) for a in args]
+            except _Skip as e:
+                perr = e
+        g, _ = n.graph()
+        outs = torch._C._jit_interpret_graph(g, tuple(args))
+        if len(n.outs) == 1:
+            outs = (outs,)
+        elif len(n.outs) == 0:
+            outs = ()
+        for o, v in zip(n.outs, outs):
+            env[o] = v
+        if n.checked:
+            self.check(n, args, pargs, perr, list(outs))
+
+    def check(self, n, args, pargs, perr, outs):
+        res = self.result
+        count = self.runs.get(n.index, 0) + 1
+        self.runs[n.index] = count
+        ev = OpEvent()
+        ev.order = res.checked + 1
+        res.checked += 1
+        ev.node_index, ev.execution, ev.op, ev.schema = n.index, count, n.op_name, n.schema
+        ev.nondeterministic = n.nondet
+        if perr is not None:
+            ev.verdict, ev.error = "SKIPPED", str(perr)
+        elif n.op_name not in self.registry:
+            ev.verdict = "UNSUPPORTED"
+            ev.error = "operator %s is not registered in pyts" % n.op_name
+        else:
+            pos, kw = [], {}
+            names = n.kwnames
+            for i, a in enumerate(pargs):
+                if names is not None and i < len(names) and names[i] is not None:
+                    kw[names[i]] = a
+                else:
+                    pos.append(a)
+            try:
+                got = _C.call_op(n.op_name, *pos, **kw)
+            except UnsupportedOperatorError as e:
+                ev.verdict, ev.error = "UNSUPPORTED", "%s: %s" % (type(e).__name__, e)
+            except Error as e:
+                ev.verdict, ev.error = "ERROR", "%s: %s" % (type(e).__name__, e)
+            else:
+                try:
+                    exp = [to_numpy_tree(o) for o in outs]
+                except _Skip as e:
+                    ev.verdict, ev.error = "SKIPPED", str(e)
+                else:
+                    got_list = [got] if len(exp) == 1 else (list(got) if isinstance(got, (tuple, list)) else [got])
+                    if len(exp) == 0:
+                        got_list = []
+                    leaves = []
+                    for i, (e_, g_) in enumerate(zip(exp, got_list)):
+                        compare_trees(e_, g_, "output[%d]" % i if len(exp) > 1 else "output",
+                                      self.rtol, self.atol, True, leaves)
+                    if len(got_list) != len(exp):
+                        leaves.append(structure_problem("output", "pyts returned %d values, torch %d" % (
+                            len(got_list), len(exp))))
+                    ev.leaves = leaves
+                    ev.verdict = "OK" if all(l.passed for l in leaves) else "MISMATCH"
+                    ev.score = _score(leaves)
+                    if ev.verdict != "OK":
+                        ev.torch_outputs = [_describe_value(x) for x in exp]
+                        ev.pyts_outputs = [_describe_value(x) for x in got_list]
+        res.counts[ev.verdict] = res.counts.get(ev.verdict, 0) + 1
+        if ev.verdict == "OK":
+            if ev.score > 0:
+                res.closest.append(ev)
+                res.closest.sort(key=lambda e: -e.score)
+                del res.closest[3:]
+            return
+        self._locate(n, ev)
+        if ev.verdict == "UNSUPPORTED":
+            res.unsupported.setdefault(ev.op, ev.location)
+        if not ev.inputs:
+            names = _arg_names(n)
+            ev.inputs = [(names[i] if i < len(names) else "#%d" % i, _describe_value(_np_or(a)))
+                         for i, a in enumerate(args)]
+        if ev.verdict in ("MISMATCH", "ERROR") and res.first is None:
+            res.first = ev
+        if len(res.problems) < self.max_problems:
+            res.problems.append(ev)
+
+    def _locate(self, n, ev):
+        ev.code_file, ev.code_line, ev.origin = _source_info(n.node)
+        ev.code_text = self.code.line(ev.code_file, ev.code_line)
+        ev.module_path = _module_path(n.node)
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _np_or(a):
+    try:
+        return to_numpy_tree(a)
+    except _Skip:
+        return a
+
+
+def _arg_names(n):
+    import torch
+
+    try:
+        return [a.name for a in torch._C.parse_schema(n.schema).arguments]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _score(leaves):
+    """The worst error of the outputs as a multiple of the tolerance."""
+    s = 0.0
+    for l in leaves:
+        if l.kind != "tensor" or not l.numel or l.worst_abs is None:
+            continue
+        tol = (l.atol or 0.0) + (l.rtol or 0.0) * abs(float(l.max_abs_torch)) \
+            if isinstance(l.max_abs_torch, (int, float)) else (l.atol or 0.0)
+        if l.worst_abs == 0:
+            continue
+        s = max(s, l.worst_abs / tol if tol > 0 else float("inf"))
+    return s
+
+
+def _registry():
+    return {s.split("(", 1)[0] for s in _C.supported_ops()}
+
+
+def localize(loaded, method, inputs, *, path=None, rtol=None, atol=None, max_problems=10):
+    """Run torch's graph of loaded.<method> node by node on inputs (torch
+    values) and check each op in pyts.  Returns a Localization."""
+    import torch
+
+    t0 = time.perf_counter()
+    res = Localization()
+    res.tolerance = "rtol=%s, atol=%s" % (rtol, atol) if rtol is not None else \
+        "torch.testing default tolerances per dtype"
+    try:
+        fn = getattr(loaded, method)
+        graph = fn.graph.copy()
+        torch._C._jit_pass_inline(graph)
+    except Exception as e:  # noqa: BLE001
+        res.note = "cannot read torch's graph of %s: %s" % (method, e)
+        return res
+    registry = _registry()
+    index = [0]
+    root = _GBlock(_graph_block(graph), index)
+    _prepare_checks(root, registry)
+    env = {}
+    gin = root.ins
+    values = [loaded._c] + list(inputs)
+    if len(values) != len(gin):
+        res.note = "the method takes %d inputs, %d given" % (len(gin) - 1, len(inputs))
+        return res
+    for u, v in zip(gin, values):
+        env[u] = v
+    runner = _Runner(root, env, registry, rtol, atol, _CodeFiles(path), max_problems)
+    runner.result = res
+    try:
+        with torch.no_grad():
+            runner.run_block(root)
+    except _Unsupported as e:
+        res.note = str(e)
+    except Exception as e:  # noqa: BLE001 - torch raising while stepping is a limitation, not a crash
+        res.note = "stopped: torch raised while stepping through the graph: %s: %s" % (
+            type(e).__name__, str(e).strip().splitlines()[0] if str(e).strip() else "")
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _graph_block(graph):
+    """torch._C.Graph exposes its top block through its nodes' owner; a
+    Graph has .block() in recent torch."""
+    if hasattr(graph, "block"):
+        return graph.block()
+    for n in graph.nodes():
+        return n.owningBlock()
+    raise _Unsupported("empty graph")
