@@ -200,7 +200,7 @@ def _module_path(node):
     if not h:
         return None
     parts = [re.sub(r"\(.*\)$", "", p) for p in h.split(".")]
-    return ".".join(p for p in parts if p) or None
+    return ".".join(p for p in parts if p and p != "SELF") or None
 
 
 class _CodeFiles:
@@ -265,9 +265,18 @@ class _GNode:
                     vmap[v.unique()] = nv
             n2 = g.createClone(self.node, lambda v: vmap[v.unique()])
             g.insertNode(n2)
-            for o in n2.outputs():
-                g.registerOutput(o)
-            self._graph = (g, list(vmap))
+            outs = list(n2.outputs())
+            if len(outs) == 1:
+                g.registerOutput(outs[0])
+            elif outs:
+                tup = g.create("prim::TupleConstruct", outs)
+                tup.output().setType(torch._C.TupleType([o.type() for o in outs]))
+                g.appendNode(tup)
+                g.registerOutput(tup.output())
+            # a typed function: arguments are converted by the graph's input
+            # types (a Python list becomes an int[] / Tensor[], as in a real call)
+            fn = torch._C._create_function_from_graph("pyts_step_%d" % self.index, g)
+            self._graph = (fn, list(vmap))
         return self._graph
 
 
@@ -374,8 +383,19 @@ class OpEvent:
             lines.append(indent + "execution #%d of this op (inside a loop)" % self.execution)
         if self.nondeterministic:
             lines.append(indent + "nondeterministic op: the two engines draw different random numbers")
+        scalars = []
+        shown = 0
         for name, d in self.inputs:
-            lines.append(indent + "input %s: %s" % (name, _fmt_desc(d)))
+            if d.get("type") == "Tensor" or "items" in d:
+                if shown < 8:
+                    lines.append(indent + "input %s: %s" % (name, _fmt_desc(d)))
+                shown += 1
+            else:
+                scalars.append("%s=%r" % (name, d.get("value")))
+        if shown > 8:
+            lines.append(indent + "... %d more tensor inputs" % (shown - 8))
+        if scalars:
+            lines.append(indent + "other inputs: " + ", ".join(scalars))
         for i, d in enumerate(self.torch_outputs):
             lines.append(indent + "output %d torch: %s" % (i, _fmt_desc(d)))
             if i < len(self.pyts_outputs):
@@ -450,14 +470,16 @@ class Localization:
         if self.first is not None:
             lines.append("First diverging op #%d: " % self.first.order + self.first.describe()[0])
             lines.extend(self.first.describe()[1:])
+        elif self.unsupported:
+            lines.append("No supported op diverges when fed torch's inputs; pyts lacks the ops below.")
         else:
             lines.append("No op diverges when fed torch's inputs.")
-            if self.closest:
-                lines.append("Ops closest to their tolerance (rounding differences may build up through these):")
-                for e in self.closest:
-                    lines.append("  %s at %s: %.3g x tolerance" % (e.op, e.location, e.score))
+        if self.first is None and self.closest:
+            lines.append("Ops closest to their tolerance (rounding differences may build up through these):")
+            for e in self.closest:
+                lines.append("  %s at %s: %.3g x tolerance" % (e.op, e.location, e.score))
         if self.unsupported:
-            lines.append("UNSUPPORTED in pyts: " + ", ".join(
+            lines.append("UNSUPPORTED in pyts (not run by call_op; the lockstep run went on with torch's values): " + ", ".join(
                 "%s (at %s)" % (k, v) for k, v in self.unsupported.items()))
         others = [e for e in self.problems if e is not self.first and e.verdict != "UNSUPPORTED"]
         if others:
@@ -522,8 +544,8 @@ class _Runner:
                 pargs = [to_pyts(a) for a in args]
             except _Skip as e:
                 perr = e
-        g, _ = n.graph()
-        outs = torch._C._jit_interpret_graph(g, tuple(args))
+        fn, order = n.graph()
+        outs = fn(*[env[u] for u in order])
         if len(n.outs) == 1:
             outs = (outs,)
         elif len(n.outs) == 0:
@@ -585,7 +607,8 @@ class _Runner:
                         ev.pyts_outputs = [_describe_value(x) for x in got_list]
         res.counts[ev.verdict] = res.counts.get(ev.verdict, 0) + 1
         if ev.verdict == "OK":
-            if ev.score > 0:
+            if ev.score > 0 and (len(res.closest) < 3 or ev.score > res.closest[-1].score):
+                self._locate(n, ev)
                 res.closest.append(ev)
                 res.closest.sort(key=lambda e: -e.score)
                 del res.closest[3:]

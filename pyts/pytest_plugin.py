@@ -1,10 +1,254 @@
-"""pytest plugin of pyts (registered through the pytest11 entry point).
+"""pytest plugin of pyts (registered through the pytest11 entry point as
+"pyts"; without an installed distribution use `-p pyts.pytest_plugin`).
 
-Registers the `parity` marker; the parity fixture and report grow in
-pyts.testing."""
+    def test_resnet(parity):
+        model = torchvision.models.resnet18().eval()
+        parity.check(model, (torch.randn(1, 3, 64, 64),))
+
+    @pytest.mark.parity(rtol=1e-4, atol=1e-4)
+    def test_deep(parity): ...
+
+Provides:
+- the `parity` fixture: seeds torch, NumPy and random with a per-test seed
+  (derived from the test id, so a test sees the same numbers alone, in a
+  suite or on any xdist worker), a temporary folder (parity.tmp_path, where
+  the exported .pt files are kept for inspection), and parity.check(model,
+  inputs, **kw), which runs pyts.testing.assert_parity with the marker's
+  tolerances and records the result;
+- the marker `@pytest.mark.parity(rtol=..., atol=...)`;
+- the option `--pyts-report PATH`: a JSON report, per test, of every check
+  (each output leaf's statistics, verdict, first diverging op), and a short
+  terminal summary at the end of the run.
+
+Under pytest-xdist each worker attaches its records to the test reports'
+user_properties, which xdist serializes to the controller; the controller
+alone writes the report and the summary."""
+import json
+import os
+import random
+import time
+import zlib
+
+import pytest
+
+RECORD_KEY = "pyts_parity"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("pyts", "pyts parity testing")
+    group.addoption("--pyts-report", metavar="PATH", default=None, dest="pyts_report",
+                    help="write a JSON report of every pyts parity check (per test: output leaves, verdicts, "
+                         "first diverging op)")
+    group.addoption("--pyts-seed", metavar="N", type=int, default=0, dest="pyts_seed",
+                    help="base seed mixed into each test's parity seed (default 0)")
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "parity(rtol=None, atol=None): tolerances for pyts parity checks in this test"
     )
+    if not config.pluginmanager.has_plugin("pyts-parity-collector"):
+        config.pluginmanager.register(_Collector(config), "pyts-parity-collector")
+
+
+def _is_worker(config):
+    return hasattr(config, "workerinput")
+
+
+def seed_for(nodeid, base=0):
+    """The seed the parity fixture uses for a test id."""
+    return (zlib.crc32(nodeid.encode("utf-8")) ^ (base * 2654435761)) & 0x7FFFFFFF
+
+
+class Parity:
+    """The `parity` fixture's object.  Attributes: seed, tmp_path, rtol and
+    atol (from the parity marker, or None), results (ParityResult of each
+    check in this test)."""
+
+    def __init__(self, request, tmp_path, seed):
+        self._request = request
+        self.tmp_path = tmp_path
+        self.seed = seed
+        self.results = []
+        self.rtol = self.atol = None
+        marker = request.node.get_closest_marker("parity")
+        if marker is not None:
+            kw = dict(marker.kwargs)
+            if marker.args:
+                kw.setdefault("rtol", marker.args[0])
+                if len(marker.args) > 1:
+                    kw.setdefault("atol", marker.args[1])
+            self.rtol, self.atol = kw.get("rtol"), kw.get("atol")
+            if (self.rtol is None) != (self.atol is None):
+                raise pytest.UsageError("@pytest.mark.parity: give both rtol and atol, or neither (%s)"
+                                        % request.node.nodeid)
+
+    def randn(self, *shape, dtype=None):
+        """A torch tensor of standard normal values from this test's seed
+        stream (torch's global generator, seeded by the fixture)."""
+        import torch
+
+        return torch.randn(*shape, dtype=dtype or torch.float32)
+
+    def check(self, model, example_inputs, **kwargs):
+        """pyts.testing.assert_parity(model, example_inputs, **kwargs) with
+        this test's tolerances (keyword arguments win over the marker) and
+        the exported file kept under tmp_path; the result is recorded for
+        the report.  Returns the ParityResult; raises ParityError."""
+        __tracebackhide__ = True
+        from .testing import ParityError, check_parity
+
+        if "rtol" not in kwargs and "atol" not in kwargs and self.rtol is not None:
+            kwargs["rtol"], kwargs["atol"] = self.rtol, self.atol
+        workdir = os.path.join(str(self.tmp_path), "check%d" % len(self.results))
+        os.makedirs(workdir, exist_ok=True)
+        kwargs.setdefault("workdir", workdir)
+        t0 = time.perf_counter()
+        res = check_parity(model, example_inputs, **kwargs)
+        self.results.append(res)
+        rec = res.to_dict()
+        rec["check"] = len(self.results) - 1
+        rec["seconds_total"] = time.perf_counter() - t0
+        rec["seed"] = self.seed
+        self._request.node.user_properties.append((RECORD_KEY, rec))
+        if not res.ok:
+            raise ParityError(res.report(), res)
+        return res
+
+    assert_parity = check
+
+
+@pytest.fixture
+def parity(request, tmp_path):
+    """Per-test seed (torch, NumPy, random), a temporary folder, and
+    .check(model, inputs, **kw) running pyts.testing.assert_parity."""
+    seed = seed_for(request.node.nodeid, request.config.getoption("pyts_seed", 0) or 0)
+    random.seed(seed)
+    try:
+        import numpy as np
+
+        np.random.seed(seed)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        import torch
+
+        torch.manual_seed(seed)
+    except ImportError:  # pragma: no cover - the check itself will say torch is needed
+        pass
+    return Parity(request, tmp_path, seed)
+
+
+class _Collector:
+    """Gathers the parity records of every test report (on the controller
+    under xdist), writes the JSON report and the terminal summary."""
+
+    def __init__(self, config):
+        self.config = config
+        self.tests = {}
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_logreport(self, report):
+        recs = [v for k, v in getattr(report, "user_properties", ()) if k == RECORD_KEY]
+        entry = self.tests.get(report.nodeid)
+        if not recs and entry is None:
+            return
+        if entry is None:
+            entry = self.tests[report.nodeid] = {"nodeid": report.nodeid, "outcome": None, "checks": {},
+                                                 "duration": 0.0}
+        for r in recs:
+            entry["checks"][r.get("check", len(entry["checks"]))] = r
+        entry["duration"] += getattr(report, "duration", 0.0) or 0.0
+        if report.when == "call" or report.failed or entry["outcome"] is None:
+            if report.when == "call" or report.failed:
+                entry["outcome"] = report.outcome
+            elif entry["outcome"] is None:
+                entry["outcome"] = report.outcome
+
+    # ---- aggregation --------------------------------------------------------------
+    def summary(self):
+        tests = [self._entry(e) for _, e in sorted(self.tests.items())]
+        checks = [c for t in tests for c in t["checks"]]
+        worst = None
+        failing_ops = {}
+        for t in tests:
+            for c in t["checks"]:
+                for leaf in c.get("leaves") or []:
+                    wr = leaf.get("worst_rel")
+                    if isinstance(wr, (int, float)) and (worst is None or wr > worst[0]):
+                        worst = (wr, t["nodeid"], leaf.get("path"))
+                fd = c.get("first_diverging_op")
+                if fd and not c.get("ok"):
+                    failing_ops.setdefault(fd["op"], []).append("%s (%s)" % (t["nodeid"], fd.get("location")))
+                loc = c.get("localization") or {}
+                for op in (loc.get("unsupported") or {}):
+                    failing_ops.setdefault(op + " [UNSUPPORTED]", []).append(t["nodeid"])
+        return {
+            "tests": len(tests),
+            "checks": len(checks),
+            "checks_failed": sum(1 for c in checks if not c.get("ok")),
+            "tensors_compared": sum(c.get("tensors_compared") or 0 for c in checks),
+            "worst_rel": worst[0] if worst else None,
+            "worst_rel_at": ("%s %s" % (worst[1], worst[2])) if worst else None,
+            "failing_ops": {k: v for k, v in sorted(failing_ops.items())},
+        }, tests
+
+    @staticmethod
+    def _entry(e):
+        return {"nodeid": e["nodeid"], "outcome": e["outcome"], "duration": e["duration"],
+                "checks": [e["checks"][k] for k in sorted(e["checks"])]}
+
+    def _versions(self):
+        out = {}
+        try:
+            import pyts
+
+            out["pyts"] = pyts.__version__
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            import torch
+
+            out["torch"] = torch.__version__
+        except Exception:  # noqa: BLE001
+            pass
+        return out
+
+    # ---- output -------------------------------------------------------------------------
+    def pytest_sessionfinish(self, session):
+        if _is_worker(self.config):
+            return
+        path = self.config.getoption("pyts_report", None)
+        if not path:
+            return
+        summary, tests = self.summary()
+        doc = {"versions": self._versions(), "summary": summary, "tests": tests}
+        path = os.path.abspath(path)
+        d = os.path.dirname(path)
+        if d:
+            os.makedirs(d, exist_ok=True)
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=1, sort_keys=False)
+            f.write("\n")
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if _is_worker(self.config) or not self.tests:
+            return
+        from ._report import fmt_num
+
+        s, _ = self.summary()
+        tr = terminalreporter
+        tr.write_sep("=", "pyts parity")
+        tr.write_line("%d tests, %d checks (%d failed), %d tensors compared" % (
+            s["tests"], s["checks"], s["checks_failed"], s["tensors_compared"]))
+        if s["worst_rel"] is not None:
+            tr.write_line("worst relative error: %s at %s" % (fmt_num(s["worst_rel"]), s["worst_rel_at"]))
+        if s["failing_ops"]:
+            tr.write_line("failing ops:")
+            for op, where in s["failing_ops"].items():
+                tr.write_line("  %s: %s" % (op, ", ".join(where[:3]) + (" ..." if len(where) > 3 else "")))
+        else:
+            tr.write_line("failing ops: none")
+        path = self.config.getoption("pyts_report", None)
+        if path:
+            tr.write_line("report: %s" % os.path.abspath(path))
