@@ -3,6 +3,10 @@
     python -m pyts info model.pt          module tree, parameters, methods, ops, version
     python -m pyts run model.pt --input ones:1,3,224,224
                                           run forward (like the tutorial's example-app)
+    python -m pyts check model.pt --input ones:1,3,224,224 [--input x.npy] [--method forward]
+                     [--rtol R --atol A] [--report out.json] [--no-localize]
+                                          run torch.jit and pyts on the same inputs and compare
+                                          every output (exit 0: parity, 1: mismatch, 2: usage)
 """
 import argparse
 import sys
@@ -90,6 +94,89 @@ def cmd_run(args):
     return 0
 
 
+_DTYPES = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parse_check_input(spec):
+    """ones|zeros|rand|randn:SHAPE[:DTYPE], int:N, float:X, or a .npy file."""
+    if spec.endswith(".npy"):
+        try:
+            return np.load(spec, allow_pickle=False)
+        except (OSError, ValueError) as e:
+            raise _UsageError("cannot read input %s: %s" % (spec, e))
+    parts = spec.split(":")
+    kind = parts[0]
+    if kind in ("int", "float", "bool") and len(parts) == 2:
+        try:
+            if kind == "bool":
+                return parts[1].lower() in ("1", "true", "yes")
+            return int(parts[1]) if kind == "int" else float(parts[1])
+        except ValueError:
+            raise _UsageError("cannot understand input %r" % spec)
+    if kind not in ("ones", "zeros", "rand", "randn") or len(parts) > 3:
+        raise _UsageError("cannot understand input %r (use ones:1,3,224,224, zeros:..., rand:..., randn:..., "
+                          "an optional :dtype, int:N, float:X, or a .npy file)" % spec)
+    try:
+        shape = tuple(int(x) for x in parts[1].split(",") if x.strip()) if len(parts) > 1 else ()
+    except ValueError:
+        raise _UsageError("bad shape in input %r" % spec)
+    dtype = parts[2] if len(parts) > 2 else "float32"
+    if dtype not in _DTYPES:
+        raise _UsageError("unknown dtype %r in input %r (one of %s)" % (dtype, spec, ", ".join(_DTYPES)))
+    rng = np.random.default_rng(0)
+    if kind == "ones":
+        a = np.ones(shape)
+    elif kind == "zeros":
+        a = np.zeros(shape)
+    elif kind == "rand":
+        a = rng.random(shape)
+    else:
+        a = rng.standard_normal(shape)
+    return np.asarray(a).astype(dtype)
+
+
+def cmd_check(args):
+    import json
+    import os
+
+    if (args.rtol is None) != (args.atol is None):
+        print("pyts check: give both --rtol and --atol, or neither", file=sys.stderr)
+        return 2
+    if not os.path.isfile(args.model):
+        print("pyts check: no such file: %s" % args.model, file=sys.stderr)
+        return 2
+    try:
+        inputs = tuple(_parse_check_input(s) for s in (args.input or []))
+    except _UsageError as e:
+        print("pyts check: %s" % e, file=sys.stderr)
+        return 2
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        print("pyts check: needs PyTorch (pip install torch) to run the reference", file=sys.stderr)
+        return 2
+    from .testing import check_parity
+
+    try:
+        res = check_parity(args.model, inputs, method=args.method, rtol=args.rtol, atol=args.atol,
+                           localize=not args.no_localize)
+    except Exception as e:  # noqa: BLE001 - torch could not load or run the model: a usage problem
+        msg = str(e).strip().splitlines()
+        print("pyts check: torch could not run %s.%s: %s: %s" % (
+            args.model, args.method, type(e).__name__, msg[-1] if msg else ""), file=sys.stderr)
+        return 2
+    print(res.report())
+    if args.report:
+        with open(args.report, "w") as f:
+            json.dump(res.to_dict(), f, indent=1)
+            f.write("\n")
+    return 0 if res.ok else 1
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m pyts", description="pyts: a TorchScript runtime in C")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -102,6 +189,16 @@ def main(argv=None):
     pr.add_argument("--input", action="append", help="ones:1,3,224,224 | zeros:... | rand:... | file.npy")
     pr.add_argument("--count", type=int, default=5, help="how many output values to print")
     pr.set_defaults(fn=cmd_run)
+    pc = sub.add_parser("check", help="run torch.jit and pyts on the same inputs and compare every output")
+    pc.add_argument("model")
+    pc.add_argument("--input", action="append",
+                    help="ones|zeros|rand|randn:1,3,224,224[:dtype] | int:N | float:X | file.npy (repeat per argument)")
+    pc.add_argument("--method", default="forward")
+    pc.add_argument("--rtol", type=float, default=None)
+    pc.add_argument("--atol", type=float, default=None)
+    pc.add_argument("--report", metavar="PATH", help="also write the result as JSON")
+    pc.add_argument("--no-localize", action="store_true", help="skip the search for the first diverging op")
+    pc.set_defaults(fn=cmd_check)
     args = p.parse_args(argv)
     try:
         return args.fn(args)

@@ -700,7 +700,8 @@ def localize(loaded, method, inputs, *, path=None, rtol=None, atol=None, max_pro
     runner = _Runner(root, env, registry, rtol, atol, _CodeFiles(path), max_problems)
     runner.result = res
     try:
-        with torch.no_grad():
+        # the plain interpreter: no profiling or fusion passes on the one-node graphs
+        with torch.no_grad(), torch.jit.optimized_execution(False):
             runner.run_block(root)
     except _Unsupported as e:
         res.note = str(e)

@@ -177,12 +177,19 @@ class _Collector:
                     wr = leaf.get("worst_rel")
                     if isinstance(wr, (int, float)) and (worst is None or wr > worst[0]):
                         worst = (wr, t["nodeid"], leaf.get("path"))
+                if c.get("ok"):
+                    continue
                 fd = c.get("first_diverging_op")
-                if fd and not c.get("ok"):
-                    failing_ops.setdefault(fd["op"], []).append("%s (%s)" % (t["nodeid"], fd.get("location")))
+                seen = set()
+                if fd:
+                    key = fd["op"] + ("" if fd.get("verdict") == "MISMATCH" else " [%s]" % fd.get("verdict"))
+                    seen.add(key)
+                    failing_ops.setdefault(key, []).append("%s (%s)" % (t["nodeid"], fd.get("location")))
                 loc = c.get("localization") or {}
-                for op in (loc.get("unsupported") or {}):
-                    failing_ops.setdefault(op + " [UNSUPPORTED]", []).append(t["nodeid"])
+                for op, where in (loc.get("unsupported") or {}).items():
+                    key = op + " [UNSUPPORTED]"
+                    if key not in seen:
+                        failing_ops.setdefault(key, []).append("%s (%s)" % (t["nodeid"], where))
         return {
             "tests": len(tests),
             "checks": len(checks),

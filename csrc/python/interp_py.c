@@ -67,7 +67,7 @@ done:
 
 static pts_status add_call(void *ud, const char *op, const char *file, int line)
 {
-    PyObject *t = Py_BuildValue("(ssi)", op, file, line);
+    PyObject *t = Py_BuildValue("(NNi)", pyts_text(op), pyts_text(file), line);
     if (!t || PyList_Append((PyObject *)ud, t) < 0) {
         Py_XDECREF(t);
         return pts_err_set(PTS_ERR_NOMEM, "out of memory listing calls");

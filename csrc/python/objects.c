@@ -55,7 +55,7 @@ static pts_object *obj_of(PyObject *self) { return PTS_OBJECT(((ObjectPy *)self)
 static PyObject *Object_qualified_name(PyObject *self, void *c)
 {
     (void)c;
-    return PyUnicode_FromString(obj_of(self)->cls->qualname);
+    return pyts_text(obj_of(self)->cls->qualname);
 }
 
 static PyObject *Object_kind(PyObject *self, void *c)
@@ -74,8 +74,12 @@ static PyObject *Object_attr_info(PyObject *self, PyObject *unused)
     for (int i = 0; i < cls->nattrs; i++) {
         char ty[512];
         pts_type_str(cls->attrs[i].type, ty, sizeof ty);
-        PyObject *t = Py_BuildValue("(ssOO)", cls->attrs[i].name, ty, cls->attrs[i].is_param ? Py_True : Py_False,
-                                    cls->attrs[i].is_buffer ? Py_True : Py_False);
+        PyObject *name = pyts_name(cls->attrs[i].name), *tys = pyts_text(ty);
+        PyObject *t = name && tys ? Py_BuildValue("(OOOO)", name, tys, cls->attrs[i].is_param ? Py_True : Py_False,
+                                                  cls->attrs[i].is_buffer ? Py_True : Py_False)
+                                  : NULL;
+        Py_XDECREF(name);
+        Py_XDECREF(tys);
         if (!t) {
             Py_DECREF(r);
             return NULL;
@@ -91,7 +95,7 @@ static PyObject *Object_const_names(PyObject *self, PyObject *unused)
     pts_class *cls = obj_of(self)->cls;
     PyObject *r = PyList_New(cls->nconsts);
     for (int i = 0; r && i < cls->nconsts; i++) {
-        PyObject *s = PyUnicode_FromString(cls->consts[i].name);
+        PyObject *s = pyts_name(cls->consts[i].name);
         if (!s) {
             Py_DECREF(r);
             return NULL;
@@ -107,7 +111,7 @@ static PyObject *Object_method_names(PyObject *self, PyObject *unused)
     pts_class *cls = obj_of(self)->cls;
     PyObject *r = PyList_New(cls->nmethods);
     for (int i = 0; r && i < cls->nmethods; i++) {
-        PyObject *s = PyUnicode_FromString(cls->methods[i].name);
+        PyObject *s = pyts_name(cls->methods[i].name);
         if (!s) {
             Py_DECREF(r);
             return NULL;
@@ -119,34 +123,44 @@ static PyObject *Object_method_names(PyObject *self, PyObject *unused)
 
 static PyObject *Object_getattr(PyObject *self, PyObject *name)
 {
-    const char *n = PyUnicode_AsUTF8(name);
-    if (!n)
+    PyObject *b = pyts_name_bytes(name);
+    if (!b)
         return NULL;
+    const char *n = PyBytes_AS_STRING(b);
     pts_object *ob = obj_of(self);
+    PyObject *r = NULL;
     int i = pts_class_attr_index(ob->cls, n);
-    if (i >= 0)
-        return pyts_to_python(ob->slots[i]);
-    i = pts_class_const_index(ob->cls, n);
-    if (i >= 0)
-        return pyts_to_python(ob->cls->consts[i].value);
-    PyErr_Format(PyExc_AttributeError, "'%s' object has no attribute '%s'", ob->cls->qualname, n);
-    return NULL;
+    if (i >= 0) {
+        r = pyts_to_python(ob->slots[i]);
+    } else if ((i = pts_class_const_index(ob->cls, n)) >= 0) {
+        r = pyts_to_python(ob->cls->consts[i].value);
+    } else {
+        PyObject *q = pyts_text(ob->cls->qualname);
+        if (q)
+            PyErr_Format(PyExc_AttributeError, "'%U' object has no attribute %R", q, name);
+        Py_XDECREF(q);
+    }
+    Py_DECREF(b);
+    return r;
 }
 
 static PyObject *Object_has_attr(PyObject *self, PyObject *name)
 {
-    const char *n = PyUnicode_AsUTF8(name);
-    if (!n)
+    PyObject *b = pyts_name_bytes(name);
+    if (!b)
         return NULL;
+    const char *n = PyBytes_AS_STRING(b);
     pts_object *ob = obj_of(self);
-    return PyBool_FromLong(pts_class_attr_index(ob->cls, n) >= 0 || pts_class_const_index(ob->cls, n) >= 0);
+    int has = pts_class_attr_index(ob->cls, n) >= 0 || pts_class_const_index(ob->cls, n) >= 0;
+    Py_DECREF(b);
+    return PyBool_FromLong(has);
 }
 
 static PyObject *Object_code(PyObject *self, PyObject *unused)
 {
     (void)unused;
     pts_class *cls = obj_of(self)->cls;
-    return PyUnicode_FromString(cls->source ? cls->source : "");
+    return pyts_text(cls->source ? cls->source : "");
 }
 
 static PyObject *Object_source_file(PyObject *self, void *c)
@@ -155,7 +169,7 @@ static PyObject *Object_source_file(PyObject *self, void *c)
     pts_class *cls = obj_of(self)->cls;
     if (!cls->file)
         Py_RETURN_NONE;
-    return PyUnicode_FromString(cls->file);
+    return pyts_text(cls->file);
 }
 
 static PyObject *Object_identity(PyObject *self, PyObject *unused)
@@ -166,11 +180,12 @@ static PyObject *Object_identity(PyObject *self, PyObject *unused)
 
 static PyObject *Object_slot_identity(PyObject *self, PyObject *name)
 {
-    const char *n = PyUnicode_AsUTF8(name);
-    if (!n)
+    PyObject *b = pyts_name_bytes(name);
+    if (!b)
         return NULL;
     pts_object *ob = obj_of(self);
-    int i = pts_class_attr_index(ob->cls, n);
+    int i = pts_class_attr_index(ob->cls, PyBytes_AS_STRING(b));
+    Py_DECREF(b);
     if (i < 0 || !PTS_TAG_IS_HEAP(ob->slots[i].tag))
         Py_RETURN_NONE;
     return PyLong_FromVoidPtr(ob->slots[i].u.o);
@@ -188,7 +203,12 @@ static Py_hash_t Object_hash(PyObject *self) { return (Py_hash_t)((uintptr_t)obj
 
 static PyObject *Object_repr(PyObject *self)
 {
-    return PyUnicode_FromFormat("<pyts._C.Object %s>", obj_of(self)->cls->qualname);
+    PyObject *q = pyts_text(obj_of(self)->cls->qualname);
+    if (!q)
+        return NULL;
+    PyObject *r = PyUnicode_FromFormat("<pyts._C.Object %U>", q);
+    Py_DECREF(q);
+    return r;
 }
 
 /* Module._run_method is added by the interpreter binding (interp_py.c). */
@@ -279,13 +299,13 @@ static PyObject *Handle_version(PyObject *self, void *c)
 static PyObject *Handle_prefix(PyObject *self, void *c)
 {
     (void)c;
-    return PyUnicode_FromString(pts_archive_prefix(((HandlePy *)self)->l->archive));
+    return pyts_text(pts_archive_prefix(((HandlePy *)self)->l->archive));
 }
 
 static PyObject *Handle_path(PyObject *self, void *c)
 {
     (void)c;
-    return PyUnicode_FromString(((HandlePy *)self)->l->path);
+    return pyts_text(((HandlePy *)self)->l->path);
 }
 
 static PyObject *Handle_extra_files(PyObject *self, PyObject *u)
@@ -295,11 +315,14 @@ static PyObject *Handle_extra_files(PyObject *self, PyObject *u)
     PyObject *d = PyDict_New();
     for (int i = 0; d && i < l->nextra; i++) {
         PyObject *b = PyBytes_FromStringAndSize((const char *)l->extra[i].data, (Py_ssize_t)l->extra[i].len);
-        if (!b || PyDict_SetItemString(d, l->extra[i].name, b) < 0) {
+        PyObject *k = pyts_name(l->extra[i].name);
+        if (!b || !k || PyDict_SetItem(d, k, b) < 0) {
+            Py_XDECREF(k);
             Py_XDECREF(b);
             Py_DECREF(d);
             return NULL;
         }
+        Py_DECREF(k);
         Py_DECREF(b);
     }
     return d;
@@ -334,7 +357,7 @@ static PyObject *Handle_classes(PyObject *self, PyObject *u)
     pts_cu *cu = ((HandlePy *)self)->l->cu;
     PyObject *r = PyList_New(cu->nclasses);
     for (int i = 0; r && i < cu->nclasses; i++) {
-        PyObject *s = PyUnicode_FromString(cu->classes[i]->qualname);
+        PyObject *s = pyts_text(cu->classes[i]->qualname);
         if (!s) {
             Py_DECREF(r);
             return NULL;

@@ -28,9 +28,31 @@ PyObject *pyts_raise(pts_status st)
     case PTS_ERR_INTERNAL: cls = pyts_ExecutionError; break;
     case PTS_OK: cls = pyts_Error; break;
     }
+    /* Messages quote bytes from untrusted files (pickle names, source text):
+     * not necessarily UTF-8, so undecodable bytes become \xNN escapes instead
+     * of turning the error into a UnicodeDecodeError. */
     const char *msg = pts_err_message();
-    PyErr_SetString(cls, msg[0] ? msg : pts_status_name(st));
+    if (!msg[0])
+        msg = pts_status_name(st);
+    PyObject *text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "backslashreplace");
+    if (!text)
+        return NULL;
+    PyErr_SetObject(cls, text);
+    Py_DECREF(text);
     return NULL;
+}
+
+PyObject *pyts_text(const char *s) { return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "backslashreplace"); }
+
+PyObject *pyts_name(const char *s) { return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "surrogateescape"); }
+
+PyObject *pyts_name_bytes(PyObject *name)
+{
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "attribute name must be a str, not %.100s", Py_TYPE(name)->tp_name);
+        return NULL;
+    }
+    return PyUnicode_AsEncodedString(name, "utf-8", "surrogateescape");
 }
 
 /* ---- tensors -> numpy ----------------------------------------------------------- */

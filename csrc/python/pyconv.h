@@ -13,6 +13,15 @@
 
 /* Set a Python exception for status st with the thread's pts message; returns NULL. */
 PyObject *pyts_raise(pts_status st);
+
+/* Strings from a loaded file (names, source text, paths) are not always
+ * UTF-8.  pyts_text: for display, undecodable bytes become \xNN escapes.
+ * pyts_name: for names that come back as lookup keys, undecodable bytes
+ * become surrogates (surrogateescape) and pyts_name_bytes undoes that:
+ * returns a new bytes object (NUL-terminated) or NULL with an exception. */
+PyObject *pyts_text(const char *s);
+PyObject *pyts_name(const char *s);
+PyObject *pyts_name_bytes(PyObject *name);
 /* pts_value (borrowed) -> new Python reference, or NULL with exception. */
 PyObject *pyts_to_python(pts_value v);
 /* Tensor (borrowed) -> NumPy array sharing memory (read-only when `readonly`). */

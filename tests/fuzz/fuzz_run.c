@@ -3,7 +3,9 @@
  *
  * The models are the committed archives of tests/fuzz/models (saved by
  * torch), loaded once at start-up; NAME.args gives forward's arguments, one
- * letter each: T = Tensor, i = int.  The input bytes describe the call:
+ * line each starting with its kind: T = Tensor, i = int (the rest of the
+ * line, the shape or value the other tests use, is ignored here).  The input
+ * bytes describe the call:
  *
  *   byte 0      model (index into the models sorted by name)
  *   byte 1      dtype (index into DTYPES below)
@@ -83,9 +85,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             fprintf(stderr, "fuzz_run: no %s\n", path);
             exit(1);
         }
-        size_t k = 0;
+        size_t k = 0; /* one line per argument: its kind is the first letter (T or i) */
         for (size_t j = 0; j < len && k < sizeof models[0].args - 1; j++)
-            if (a[j] == 'T' || a[j] == 'i')
+            if ((j == 0 || a[j - 1] == '\n') && (a[j] == 'T' || a[j] == 'i'))
                 models[nmodels].args[k++] = (char)a[j];
         free(a);
         snprintf(models[nmodels].name, sizeof models[0].name, "%s", names[i]);

@@ -6,8 +6,10 @@ Run with the installed torch (2.x) from the repository root:
 
 models/NAME.pt   small archives saved by torch.jit.save, used by fuzz_run (load once,
                  run forward on fuzzer-chosen inputs) and as seeds of the archive targets;
-models/NAME.args the forward signature fuzz_run feeds: one letter per argument,
-                 T = Tensor, i = int (kept in 0..31 so loops stay short).
+models/NAME.args forward's arguments, one line each: "T d0 d1 ..." a float32 tensor of that
+                 shape, "i v" an int (fuzz_run keeps the kind and picks its own values, ints
+                 in 0..31 so loops stay short; the fault-injection and corpus tests use them
+                 as given).
 corpus/<target>/ seeds: whole archives (fuzz_zip, fuzz_load), their data.pkl and
                  constants.pkl records (fuzz_unpickle), their code/ files (fuzz_parse),
                  input descriptions (fuzz_run).  The torch 1.13 fixtures of tests/data are
@@ -101,12 +103,30 @@ class Containers(torch.nn.Module):
         return acc, d, [s.upper() for s in self.names], self.ints.sum() + self.mask.sum()
 
 
-def save(mod, name, args, script=True, example=None):
+ARGS = {
+    "opsmix": ["T 3 5"],
+    "containers": ["T 6", "i 4"],
+    "smallnet_traced": ["T 2 3 8 8"],
+    "controlflow": ["T 4", "i 5"],
+    "intdiv": ["T 5", "T 5"],
+    "intdiv_v3": ["T 5", "T 5"],
+    "full_nodtype": ["i 3"],
+    "full_nodtype_v4": ["i 3"],
+    "attrs": ["T 3 4"],
+    "my_module": ["T 20"],
+}
+
+
+def write_args(name):
+    with open(os.path.join(MODELS, name + ".args"), "w") as f:
+        f.write("\n".join(ARGS[name]) + "\n")
+
+
+def save(mod, name, script=True, example=None):
     m = torch.jit.script(mod) if script else torch.jit.trace(mod, example)
     path = os.path.join(MODELS, name + ".pt")
     torch.jit.save(m, path)
-    with open(os.path.join(MODELS, name + ".args"), "w") as f:
-        f.write(args + "\n")
+    write_args(name)
     return path
 
 
@@ -127,17 +147,14 @@ def main():
     for f in glob.glob(os.path.join(MODELS, "*")):
         os.remove(f)
     shutil.rmtree(CORPUS, ignore_errors=True)
-    save(OpsMix(), "opsmix", "T")
-    save(Containers(), "containers", "Ti")
+    save(OpsMix(), "opsmix")
+    save(Containers(), "containers")
     old = os.path.join(ROOT, "tests", "data", "torch113")
-    for name, args in [("smallnet_traced", "T"), ("controlflow", "Ti"), ("intdiv", "TT"), ("intdiv_v3", "TT"),
-                       ("full_nodtype", "i"), ("full_nodtype_v4", "i"), ("attrs", "T")]:
+    for name in ["smallnet_traced", "controlflow", "intdiv", "intdiv_v3", "full_nodtype", "full_nodtype_v4", "attrs"]:
         shutil.copy(os.path.join(old, name + ".pt"), os.path.join(MODELS, name + ".pt"))
-        with open(os.path.join(MODELS, name + ".args"), "w") as f:
-            f.write(args + "\n")
+        write_args(name)
     shutil.copy(os.path.join(ROOT, "examples", "models", "my_module_model.pt"), os.path.join(MODELS, "my_module.pt"))
-    with open(os.path.join(MODELS, "my_module.args"), "w") as f:
-        f.write("T\n")
+    write_args("my_module")
 
     archives = sorted(glob.glob(os.path.join(MODELS, "*.pt")))
     for path in archives:
@@ -157,9 +174,8 @@ def main():
             write("fuzz_parse", open(path, "rb").read())
 
     names = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(MODELS, "*.pt")))
-    shapes = {"smallnet_traced": [2, 3, 8, 8], "my_module": [20], "attrs": [3, 4], "opsmix": [3, 5],
-              "containers": [6], "controlflow": [4], "intdiv": [5], "intdiv_v3": [5], "full_nodtype": [],
-              "full_nodtype_v4": []}
+    # the shape of each model's first tensor argument (none: a 0-dim tensor, unused)
+    shapes = {n: next(([int(d) for d in a.split()[1:]] for a in ARGS[n] if a[0] == "T"), []) for n in names}
     for i, n in enumerate(names):
         for dtype, fill, layout in [(0, 0, 0), (0, 1, 1), (0, 2, 2), (3, 1, 0), (2, 7, 3), (1, 3, 4)]:
             write("fuzz_run", run_input(i, dtype, fill, shapes[n], [3, 2], layout))

@@ -7,6 +7,7 @@
  * new contiguous tensor.  float32/float64 go to OpenBLAS; float16/bfloat16
  * are computed in float32; integer dtypes use plain int64 loops.
  */
+#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -225,6 +226,19 @@ static pts_tensor *as_compute(pts_tensor *t, int cd)
     return pts_nn_contig(t, cd);
 }
 
+/* Can init be broadcast to `sizes` (it may not add dims)? */
+static bool init_fits(const pts_tensor *init, int ndim, const int64_t *sizes)
+{
+    if (init->ndim > ndim)
+        return false;
+    for (int d = 0; d < init->ndim; d++) {
+        int64_t s = init->sizes[d], o = sizes[d + ndim - init->ndim];
+        if (s != o && s != 1)
+            return false;
+    }
+    return true;
+}
+
 /* Output of compute dtype cd with `ndim` sizes; if init is given (beta != 0)
  * it is broadcast into the output first. */
 static pts_tensor *new_out(int cd, int ndim, const int64_t *sizes, pts_tensor *init)
@@ -280,7 +294,7 @@ static pts_status product(const char *op, pts_tensor *a, pts_tensor *b, pts_tens
                           bool drop_m, bool drop_n, pts_value *rets)
 {
     PTS_TRY(same_dtype(op, a, b));
-    if (init && beta != 0)
+    if (init) /* torch checks self's dtype and shape even when beta == 0 ignores its values */
         PTS_TRY(same_dtype(op, init, a));
     int dt = a->dtype, cd = product_dtype(dt);
     if (cd < 0)
@@ -302,6 +316,9 @@ static pts_status product(const char *op, pts_tensor *a, pts_tensor *b, pts_tens
     }
     bs[nbd] = a->sizes[a->ndim - 2];
     bs[nbd + 1] = b->sizes[b->ndim - 1];
+    if (init && !init_fits(init, nbd + 2, bs))
+        return pts_err_set(PTS_ERR_VALUE, "%s: the input tensor of the sum cannot be broadcast to the product's shape",
+                           op);
     pts_tensor *ca = as_compute(a, cd), *cb = ca ? as_compute(b, cd) : NULL, *ci = NULL;
     pts_tensor *o = NULL;
     pts_status st = PTS_OK;
@@ -507,7 +524,37 @@ static pts_status k_baddbmm(const pts_op *op, pts_value *args, pts_value *rets)
     if (a->sizes[0] != b->sizes[0])
         return pts_err_set(PTS_ERR_VALUE, "baddbmm: batch sizes differ (%lld and %lld)", (long long)a->sizes[0],
                            (long long)b->sizes[0]);
-    return product("baddbmm", a, b, s, pts_arg_double(args[4]), pts_arg_double(args[3]), false, false, rets);
+    double alpha = pts_arg_double(args[4]), beta = pts_arg_double(args[3]);
+    PTS_TRY(product("baddbmm", a, b, s, alpha, beta, false, false, rets));
+    /* ATen computes small floating baddbmm (K*M*N < 400) in a plain loop as
+     * beta * self + alpha * acc, so with alpha == 0 a NaN or inf product still
+     * gives NaN there; bigger ones go through GEMM, which skips the product. */
+    int64_t M = a->sizes[1], K = a->sizes[2], N = b->sizes[2];
+    if (alpha != 0 || K == 0 || K * M * N >= 400 || pts_nn_compute_dtype(a->dtype) < 0)
+        return PTS_OK;
+    pts_value prod[1];
+    PTS_TRY(product("baddbmm", a, b, NULL, 1, 0, false, false, prod));
+    pts_tensor *p = pts_nn_contig(PTS_TENSOR(prod[0]), PTS_FLOAT64);
+    pts_value_release(prod[0]);
+    pts_tensor *o = p ? pts_nn_contig(PTS_TENSOR(rets[0]), PTS_FLOAT64) : NULL;
+    if (!o) {
+        if (p)
+            pts_obj_release(&p->hdr);
+        return pts_err_last();
+    }
+    const double *pv = pts_tensor_data(p);
+    double *ov = pts_tensor_data(o);
+    for (int64_t i = 0, n = pts_tensor_numel(o); i < n; i++)
+        if (!isfinite(pv[i]))
+            ov[i] = NAN;
+    pts_obj_release(&p->hdr);
+    int dt = PTS_TENSOR(rets[0])->dtype;
+    pts_value_release(rets[0]);
+    o = pts_nn_cast(o, dt);
+    if (!o)
+        return pts_err_last();
+    rets[0] = pts_ret_tensor(o);
+    return PTS_OK;
 }
 
 /* aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
@@ -567,6 +614,22 @@ static pts_status k_linear(const pts_op *op, pts_value *args, pts_value *rets)
         return pts_err_set(PTS_ERR_VALUE, "linear: input must be at least 1-D");
     if (w->ndim != 2 && w->ndim != 1)
         return pts_err_set(PTS_ERR_VALUE, "linear: weight must be 1-D or 2-D (got %d-D)", w->ndim);
+    /* ATen sends a 2-D input with bias, and a contiguous one with a 1-D
+     * bias, to addmm(bias, input, weight.t()), which needs a 2-D weight;
+     * otherwise it adds the bias in place, so the bias may not grow the
+     * output's shape. */
+    if (bias && w->ndim == 1 && (x->ndim == 2 || (pts_tensor_is_contiguous(x) && bias->ndim == 1)))
+        return pts_err_set(PTS_ERR_VALUE, "linear: mat2 must be a matrix, got 1-D tensor");
+    if (bias) {
+        int64_t osz[PTS_MAX_DIMS];
+        int ond = x->ndim - 1;
+        memcpy(osz, x->sizes, sizeof(int64_t) * (size_t)ond);
+        if (w->ndim == 2)
+            osz[ond++] = w->sizes[0];
+        if (!init_fits(bias, ond, osz))
+            return pts_err_set(PTS_ERR_VALUE, "linear: a bias of %d dims cannot be added to the output of %d dims",
+                               bias->ndim, ond);
+    }
     /* weight^T as a view: [K, N] */
     pts_tensor *wt;
     if (w->ndim == 2) {

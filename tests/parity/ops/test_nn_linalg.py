@@ -1,0 +1,150 @@
+"""Parity of the linear-algebra ops (csrc/ops/nn/linalg.c): mm, bmm, matmul
+(every rank combination 1-4 incl. 1-D operands and broadcast batches),
+addmm / baddbmm / addmv (beta, alpha, broadcast self, beta=0 dropping NaN in
+self), mv, dot, linear (1-3 leading dims, no bias, 1-D weight) - every dtype,
+transposed / strided / expanded operands, empty dims, size mismatches."""
+import pytest
+import torch
+
+from optest import check
+from test_nn import DTYPES, F16, F32, F64, LINALG, Cases, T, W, assert_table_covers, dname
+
+C = Cases()
+I64, I32, I16 = torch.int64, torch.int32, torch.int16
+LAYOUTS = ["contig", "transposed", "strided", "expanded"]
+
+
+def mk(*specs, **kw):
+    """maker from (shape, dtype, layout, seed) specs; None passes None."""
+    def maker():
+        return tuple(None if s is None else T(s[0], s[1], s[2] if len(s) > 2 else "contig", seed=s[3] if len(s) > 3 else i)
+                     for i, s in enumerate(specs)), dict(kw)
+    return maker
+
+
+# ---- every dtype on one plain case per op (torch's refusals included) --------
+BASIC = {
+    "mm": [(5, 7), (7, 3)],
+    "bmm": [(2, 5, 7), (2, 7, 3)],
+    "matmul": [(2, 5, 7), (7, 3)],
+    "addmm": [(5, 3), (5, 7), (7, 3)],
+    "baddbmm": [(2, 5, 3), (2, 5, 7), (2, 7, 3)],
+    "addmv": [(5,), (5, 7), (7,)],
+    "mv": [(5, 7), (7,)],
+    "dot": [(7,), (7,)],
+    "linear": [(2, 5, 7), (3, 7), (3,)],
+}
+for op, shapes in BASIC.items():
+    for dt in DTYPES:
+        C.add(op, "basic-%s" % dname(dt), mk(*[(s, dt) for s in shapes]))
+    # mixed dtypes: torch refuses (expected both to be the same dtype)
+    C.add(op, "mixed-dtypes", mk(*[(s, F32 if i else F64) for i, s in enumerate(shapes)]))
+    # every layout of every operand (NaN/inf sit in the first elements of each)
+    for lay in LAYOUTS[1:]:
+        for j in range(len(shapes)):
+            C.add(op, "%s-arg%d" % (lay, j), mk(*[(s, F32, lay if i == j else "contig") for i, s in enumerate(shapes)]))
+    for dt in (F64, F16):
+        C.add(op, "transposed-all-%s" % dname(dt), mk(*[(s, dt, "transposed") for s in shapes]))
+
+# ---- mm / bmm: shapes ---------------------------------------------------------
+for a, b in [((1, 1), (1, 1)), ((1, 7), (7, 1)), ((5, 0), (0, 3)), ((0, 7), (7, 3)), ((5, 7), (7, 0)),
+             ((13, 11), (11, 17)), ((5, 7), (6, 3)), ((5,), (5, 3)), ((2, 5, 7), (7, 3))]:
+    C.add("mm", "shape-%s-%s" % (a, b), mk((a, F32), (b, F32)))
+for a, b in [((1, 5, 7), (1, 7, 3)), ((0, 5, 7), (0, 7, 3)), ((3, 0, 7), (3, 7, 2)), ((3, 5, 0), (3, 0, 2)),
+             ((3, 5, 7), (2, 7, 3)), ((3, 5, 7), (3, 6, 3)), ((5, 7), (7, 3)), ((2, 1, 5, 7), (2, 1, 7, 3))]:
+    C.add("bmm", "shape-%s-%s" % (a, b), mk((a, F32), (b, F32)))
+    C.add("bmm", "shape-%s-%s-int64" % (a, b), mk((a, I64), (b, I64)))
+
+# ---- matmul: every rank combination, broadcast batches -----------------------
+MATMUL = [((7,), (7,)), ((7,), (7, 3)), ((5, 7), (7,)), ((5, 7), (7, 3)), ((2, 5, 7), (7,)), ((7,), (2, 7, 3)),
+          ((2, 5, 7), (7, 3)), ((5, 7), (2, 7, 3)), ((2, 5, 7), (2, 7, 3)), ((2, 1, 5, 7), (3, 7, 4)),
+          ((3, 1, 5, 7), (1, 4, 7, 2)), ((1, 5, 7), (4, 7, 1)), ((2, 3, 5, 7), (7,)), ((7,), (2, 3, 7, 4)),
+          ((0, 5, 7), (7, 3)), ((2, 5, 0), (0, 3)), ((0,), (0,)), ((5, 7), (6,)), ((2, 5, 7), (3, 7, 2)), ((), (7,)),
+          ((1, 1), (1, 1)), ((2, 1, 7), (7, 1))]
+for a, b in MATMUL:
+    C.add("matmul", "ranks-%s-%s" % (a, b), mk((a, F32), (b, F32)))
+    C.add("matmul", "ranks-%s-%s-f64-transposed" % (a, b), mk((a, F64, "transposed"), (b, F64, "transposed")))
+    C.add("matmul", "ranks-%s-%s-strided-expanded" % (a, b), mk((a, F32, "strided"), (b, F32, "expanded")))
+    C.add("matmul", "ranks-%s-%s-int32" % (a, b), mk((a, I32), (b, I32)))
+
+# ---- addmm / baddbmm / addmv: broadcast self, beta, alpha ---------------------
+SCALARS = [{}, {"beta": 0}, {"beta": 0.5, "alpha": 2}, {"alpha": 0}, {"beta": 2, "alpha": -1.5}, {"beta": 0, "alpha": 0}]
+for self_shape in [(5, 3), (3,), (1, 3), (5, 1), (), (1, 1), (4,), (5, 4)]:
+    for kw in SCALARS:
+        C.add("addmm", "self%s-%r" % (self_shape, kw), mk((self_shape, F32), ((5, 7), F32), ((7, 3), F32), **kw))
+for kw in SCALARS:
+    C.add("addmm", "int64-%r" % kw, mk(((5, 3), I64), ((5, 7), I64), ((7, 3), I64), **kw))
+    C.add("addmm", "f64-%r" % kw, mk(((5, 3), F64), ((5, 7), F64, "transposed"), ((7, 3), F64), **kw))
+    C.add("addmm", "empty-k-%r" % kw, mk(((5, 3), F32), ((5, 0), F32), ((0, 3), F32), **kw))
+C.add("addmm", "int-float-beta", mk(((5, 3), I64), ((5, 7), I64), ((7, 3), I64), beta=0.5))
+C.add("addmm", "bad-k", mk(((5, 3), F32), ((5, 7), F32), ((6, 3), F32)))
+C.add("addmm", "1d-mat", mk(((5, 3), F32), ((7,), F32), ((7, 3), F32)))
+for self_shape in [(2, 5, 3), (5, 3), (3,), (1, 5, 1), (), (2, 1, 3), (3, 5, 3)]:
+    for kw in SCALARS:
+        C.add("baddbmm", "self%s-%r" % (self_shape, kw),
+              mk((self_shape, F32), ((2, 5, 7), F32), ((2, 7, 3), F32), **kw))
+for kw in SCALARS:
+    C.add("baddbmm", "f64-%r" % kw, mk(((2, 5, 3), F64, "strided"), ((2, 5, 7), F64), ((2, 7, 3), F64, "transposed"), **kw))
+    C.add("baddbmm", "empty-%r" % kw, mk(((0, 5, 3), F32), ((0, 5, 7), F32), ((0, 7, 3), F32), **kw))
+    C.add("baddbmm", "empty-k-%r" % kw, mk(((2, 5, 3), F32), ((2, 5, 0), F32), ((2, 0, 3), F32), **kw))
+C.add("baddbmm", "bad-batch", mk(((2, 5, 3), F32), ((2, 5, 7), F32), ((3, 7, 3), F32)))
+for self_shape in [(5,), (1,), (), (4,)]:
+    for kw in SCALARS:
+        C.add("addmv", "self%s-%r" % (self_shape, kw), mk((self_shape, F32), ((5, 7), F32), ((7,), F32), **kw))
+for kw in SCALARS:
+    C.add("addmv", "f64-%r" % kw, mk(((5,), F64), ((5, 7), F64, "transposed"), ((7,), F64, "strided"), **kw))
+    C.add("addmv", "empty-k-%r" % kw, mk(((5,), F32), ((5, 0), F32), ((0,), F32), **kw))
+    C.add("addmv", "int16-%r" % kw, mk(((5,), I16), ((5, 7), I16), ((7,), I16), **kw))
+
+# ---- mv / dot: shapes and mismatches ------------------------------------------
+for a, b in [((1, 1), (1,)), ((0, 7), (7,)), ((5, 0), (0,)), ((5, 7), (6,)), ((5, 7), (7, 1)), ((7,), (7,))]:
+    C.add("mv", "shape-%s-%s" % (a, b), mk((a, F32), (b, F32)))
+for a, b in [((1,), (1,)), ((0,), (0,)), ((7,), (6,)), ((7, 1), (7,)), ((), ())]:
+    C.add("dot", "shape-%s-%s" % (a, b), mk((a, F32), (b, F32)))
+
+# ---- linear: leading dims, bias, 1-D weight -----------------------------------
+for x in [(7,), (5, 7), (2, 5, 7), (2, 3, 5, 7), (0, 7), (2, 0, 7), (1, 1, 7)]:
+    for w, b in [((3, 7), (3,)), ((3, 7), None), ((1, 7), (1,)), ((7,), None), ((7,), ()), ((3, 7), (1,)),
+                 ((7,), (1,)), ((3, 7), (1, 3))]:
+        for lay in ("contig", "strided"):
+            C.add("linear", "x%s-%s-w%s-b%s" % (x, lay, w, b),
+                  mk((x, F32, lay), (w, F32), None if b is None else (b, F32)))
+    C.add("linear", "x%s-f64-transposed" % (x,), mk((x, F64, "transposed"), ((3, 7), F64, "transposed"), ((3,), F64)))
+C.add("linear", "bad-in", mk(((5, 7), F32), ((3, 6), F32), ((3,), F32)))
+C.add("linear", "bad-bias", mk(((5, 7), F32), ((3, 7), F32), ((4,), F32)))
+
+
+# ---- large K: a float32 sum of K products carries a rounding error that grows
+# with K, and OpenBLAS and torch's BLAS sum in different orders.  Measured
+# against a float64 reference on these inputs (|x| <= 3, |w| <= 1, terms of
+# rms ~1): torch's own error is ~5e-8 * K (8.5e-5 at K=1000, 2.0e-4 at 4099,
+# 1.7e-3 at 20000), pyts's stays below it (3.0e-5, 7.3e-5, 1.7e-4).  So the
+# allowed absolute difference is 1e-7 * K, twice torch's own error.
+def big_k(op, K):
+    tol = {"rtol": 1.3e-6, "atol": 1e-7 * K}
+
+    def maker():
+        x = T((4, 3, K), F32, seed=1, special=False)
+        return {"matmul": (x, W((K, 33))), "linear": (x, W((33, K)), W((33,))),
+                "mm": (x[0], W((K, 33))), "bmm": (x, W((4, K, 33))),
+                "addmm": (W((3, 33)), x[0], W((K, 33)))}[op], {}
+    C.add(op, "big-k-%d" % K, maker, **tol)
+
+
+for op in ("matmul", "linear", "mm", "bmm", "addmm"):
+    for K in (1000, 4099):
+        big_k(op, K)
+# big M/N (split over the pool), float64 and float16 too
+for dt in (F32, F64, F16):
+    C.add("mm", "big-mn-%s" % dname(dt), lambda dt=dt: ((T((257, 19), dt, seed=1), W((19, 131), dt)), {}))
+    C.add("linear", "big-batch-%s" % dname(dt),
+          lambda dt=dt: ((T((2, 129, 19), dt, seed=1), W((67, 19), dt), W((67,), dt)), {}))
+
+
+@pytest.mark.parametrize("op,maker,kw", C.params)
+def test_linalg(op, maker, kw):
+    check(op, maker, **kw)
+
+
+def test_all_ops_have_cases():
+    assert_table_covers(C, LINALG)
