@@ -32,6 +32,7 @@ import zlib
 import pytest
 
 RECORD_KEY = "pyts_parity"
+FIXTURE_KEY = "pyts_parity_fixture"
 
 
 def pytest_addoption(parser):
@@ -136,6 +137,7 @@ def parity(request, tmp_path):
         torch.manual_seed(seed)
     except ImportError:  # pragma: no cover - the check itself will say torch is needed
         pass
+    request.node.user_properties.append((FIXTURE_KEY, seed))
     return Parity(request, tmp_path, seed)
 
 
@@ -149,13 +151,15 @@ class _Collector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report):
-        recs = [v for k, v in getattr(report, "user_properties", ()) if k == RECORD_KEY]
+        props = getattr(report, "user_properties", ())
+        recs = [v for k, v in props if k == RECORD_KEY]
+        seed = [v for k, v in props if k == FIXTURE_KEY]
         entry = self.tests.get(report.nodeid)
-        if not recs and entry is None:
+        if not recs and not seed and entry is None:
             return
         if entry is None:
             entry = self.tests[report.nodeid] = {"nodeid": report.nodeid, "outcome": None, "checks": {},
-                                                 "duration": 0.0}
+                                                 "duration": 0.0, "seed": seed[0] if seed else None}
         for r in recs:
             entry["checks"][r.get("check", len(entry["checks"]))] = r
         entry["duration"] += getattr(report, "duration", 0.0) or 0.0
@@ -202,7 +206,7 @@ class _Collector:
 
     @staticmethod
     def _entry(e):
-        return {"nodeid": e["nodeid"], "outcome": e["outcome"], "duration": e["duration"],
+        return {"nodeid": e["nodeid"], "outcome": e["outcome"], "duration": e["duration"], "seed": e.get("seed"),
                 "checks": [e["checks"][k] for k in sorted(e["checks"])]}
 
     def _versions(self):

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "frontend/calls.h"
 #include "interp/loader.h"
 #include "interp/run.h"
 #include "tensor/parallel.h"
@@ -256,6 +257,38 @@ PYTS_API int pyts_object_attr(const pyts_value *obj, const char *name, pyts_valu
         *out = box(pts_value_retain(o->cls->consts[i].value));
     }
     return *out ? PYTS_OK : PYTS_ERR_NOMEM;
+}
+
+PYTS_API int pyts_object_method_count(const pyts_value *obj)
+{
+    return obj->v.tag == PTS_T_OBJECT ? PTS_OBJECT(obj->v)->cls->nmethods : 0;
+}
+
+PYTS_API const char *pyts_object_method_name(const pyts_value *obj, int i)
+{
+    if (obj->v.tag != PTS_T_OBJECT || i < 0 || i >= PTS_OBJECT(obj->v)->cls->nmethods)
+        return NULL;
+    return PTS_OBJECT(obj->v)->cls->methods[i].name;
+}
+
+typedef struct ops_walk {
+    pyts_op_fn fn;
+    void *ud;
+} ops_walk;
+
+static pts_status ops_cb(void *ud, const char *op, const char *file, int line)
+{
+    ops_walk *w = ud;
+    if (w->fn(w->ud, op, file, line))
+        return pts_err_set(PTS_ERR_VALUE, "stopped by the callback");
+    return PTS_OK;
+}
+
+PYTS_API int pyts_module_called_ops(pyts_module *m, pyts_op_fn fn, void *ud)
+{
+    PTS_TRY(pts_loader_import_all(m->l));
+    ops_walk w = {fn, ud};
+    return pts_frontend_collect_calls(m->l->cu, ops_cb, &w);
 }
 
 static const pts_tensor *tens(const pyts_value *t) { return t->v.tag == PTS_T_TENSOR ? PTS_TENSOR(t->v) : NULL; }

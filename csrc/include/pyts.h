@@ -125,6 +125,16 @@ PYTS_API int pyts_object_attr_count(const pyts_value *obj);
 PYTS_API const char *pyts_object_attr_name(const pyts_value *obj, int i, int *flags);
 PYTS_API int pyts_object_attr(const pyts_value *obj, const char *name, pyts_value **out);
 
+/* Methods of an object's class: count and name i (borrowed). */
+PYTS_API int pyts_object_method_count(const pyts_value *obj);
+PYTS_API const char *pyts_object_method_name(const pyts_value *obj, int i);
+
+/* Every operator the archive's code calls, once each at its first use:
+ * fn(ud, "aten::conv2d", "code/__torch__/x.py", line) - strings borrowed for
+ * the call only.  A nonzero return from fn stops the walk. */
+typedef int (*pyts_op_fn)(void *ud, const char *op, const char *file, int line);
+PYTS_API int pyts_module_called_ops(pyts_module *m, pyts_op_fn fn, void *ud);
+
 /* Tensors. Sizes/strides are in elements; data points at element 0 and is
  * valid while the tensor handle lives. */
 PYTS_API int pyts_tensor_dtype(const pyts_value *t);

@@ -87,6 +87,14 @@ static void walk(const pyts_value *obj, const char *name, int depth, int max_dep
     }
 }
 
+static int print_op(void *ud, const char *op, const char *file, int line)
+{
+    int *n = ud;
+    printf("  %-40s %s:%d\n", op, file, line);
+    (*n)++;
+    return 0;
+}
+
 static int info(pyts_module *m, const char *path)
 {
     pyts_value *root;
@@ -100,6 +108,17 @@ static int info(pyts_module *m, const char *path)
     walk(root, "", 1, 3, &st);
     printf("parameters: %lld tensors, %lld values, %lld bytes\n", st.ptensors, st.pvalues, st.pbytes);
     printf("buffers: %lld tensors, %lld bytes\n", st.btensors, st.bbytes);
+    printf("methods:");
+    for (int i = 0; i < pyts_object_method_count(root); i++)
+        printf(" %s", pyts_object_method_name(root, i));
+    printf("\noperators called (first use):\n");
+    int nops = 0;
+    if (pyts_module_called_ops(m, print_op, &nops) != PYTS_OK) {
+        fprintf(stderr, "pyts-run: %s\n", pyts_errmsg());
+        pyts_value_free(root);
+        return 1;
+    }
+    printf("%d operators\n", nops);
     for (int i = 0; i < pyts_module_extra_count(m); i++) {
         const char *name;
         const void *data;

@@ -614,21 +614,34 @@ static pts_status k_linear(const pts_op *op, pts_value *args, pts_value *rets)
         return pts_err_set(PTS_ERR_VALUE, "linear: input must be at least 1-D");
     if (w->ndim != 2 && w->ndim != 1)
         return pts_err_set(PTS_ERR_VALUE, "linear: weight must be 1-D or 2-D (got %d-D)", w->ndim);
-    /* ATen sends a 2-D input with bias, and a contiguous one with a 1-D
-     * bias, to addmm(bias, input, weight.t()), which needs a 2-D weight;
-     * otherwise it adds the bias in place, so the bias may not grow the
-     * output's shape. */
-    if (bias && w->ndim == 1 && (x->ndim == 2 || (pts_tensor_is_contiguous(x) && bias->ndim == 1)))
-        return pts_err_set(PTS_ERR_VALUE, "linear: mat2 must be a matrix, got 1-D tensor");
+    /* ATen computes a 2-D input with bias, and a contiguous input with a
+     * bias of 1 or more dims, as addmm(bias, input flattened to 2-D,
+     * weight.t()): the weight must be 2-D and the bias broadcast to the 2-D
+     * product.  Otherwise it adds the bias in place to matmul's result, so
+     * the bias may not grow the output's shape. */
     if (bias) {
+        bool contig = pts_tensor_numel(x) == 0 || pts_tensor_is_contiguous(x);
         int64_t osz[PTS_MAX_DIMS];
-        int ond = x->ndim - 1;
-        memcpy(osz, x->sizes, sizeof(int64_t) * (size_t)ond);
-        if (w->ndim == 2)
-            osz[ond++] = w->sizes[0];
+        int ond;
+        if (x->ndim == 2 || (contig && bias->ndim >= 1)) {
+            if (w->ndim != 2)
+                return pts_err_set(PTS_ERR_VALUE, "linear: mat2 must be a matrix, got 1-D tensor");
+            osz[0] = pts_tensor_numel(x) / (x->sizes[x->ndim - 1] ? x->sizes[x->ndim - 1] : 1);
+            if (x->sizes[x->ndim - 1] == 0)
+                for (int d = 0; d < x->ndim - 1; d++)
+                    osz[0] = d ? osz[0] * x->sizes[d] : x->sizes[d];
+            if (x->ndim == 1)
+                osz[0] = 1;
+            osz[1] = w->sizes[0];
+            ond = 2;
+        } else {
+            ond = x->ndim - 1;
+            memcpy(osz, x->sizes, sizeof(int64_t) * (size_t)ond);
+            if (w->ndim == 2)
+                osz[ond++] = w->sizes[0];
+        }
         if (!init_fits(bias, ond, osz))
-            return pts_err_set(PTS_ERR_VALUE, "linear: a bias of %d dims cannot be added to the output of %d dims",
-                               bias->ndim, ond);
+            return pts_err_set(PTS_ERR_VALUE, "linear: the bias (%d dims) cannot be broadcast to the output", bias->ndim);
     }
     /* weight^T as a view: [K, N] */
     pts_tensor *wt;
