@@ -81,8 +81,8 @@ class Parity:
                     kw.setdefault("atol", marker.args[1])
             self.rtol, self.atol = kw.get("rtol"), kw.get("atol")
             if (self.rtol is None) != (self.atol is None):
-                raise pytest.UsageError("@pytest.mark.parity: give both rtol and atol, or neither (%s)"
-                                        % request.node.nodeid)
+                raise ValueError("@pytest.mark.parity: give both rtol and atol, or neither (%s)"
+                                 % request.node.nodeid)
 
     def randn(self, *shape, dtype=None):
         """A torch tensor of standard normal values from this test's seed
@@ -137,8 +137,9 @@ def parity(request, tmp_path):
         torch.manual_seed(seed)
     except ImportError:  # pragma: no cover - the check itself will say torch is needed
         pass
+    p = Parity(request, tmp_path, seed)
     request.node.user_properties.append((FIXTURE_KEY, seed))
-    return Parity(request, tmp_path, seed)
+    return p
 
 
 class _Collector:

@@ -152,6 +152,30 @@ static PyObject *py_supported_ops(PyObject *self, PyObject *u)
     return r;
 }
 
+/* overloads(name) -> schema strings of a symbol's overloads in binding order */
+static PyObject *py_overloads(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    const char *name = PyUnicode_AsUTF8(arg);
+    if (!name)
+        return NULL;
+    pts_status st = pts_ops_init();
+    if (st)
+        return pyts_raise(st);
+    int n = 0;
+    const pts_op *const *ops = pts_ops_overloads(name, &n);
+    PyObject *r = PyList_New(ops ? n : 0);
+    for (int i = 0; r && ops && i < n; i++) {
+        PyObject *s = PyUnicode_FromString(ops[i]->schema.text);
+        if (!s) {
+            Py_DECREF(r);
+            return NULL;
+        }
+        PyList_SET_ITEM(r, i, s);
+    }
+    return r;
+}
+
 static PyObject *py_set_num_threads(PyObject *self, PyObject *arg)
 {
     (void)self;
@@ -209,6 +233,7 @@ static PyMethodDef module_methods[] = {
     {"call_op", (PyCFunction)(void (*)(void))py_call_op, METH_VARARGS | METH_KEYWORDS,
      "call_op(name, *args, **kwargs): run one registered op"},
     {"supported_ops", py_supported_ops, METH_NOARGS, "schema strings of every registered op"},
+    {"overloads", py_overloads, METH_O, "schemas of a symbol's overloads, in the order call sites try them"},
     {"set_num_threads", py_set_num_threads, METH_O, "set the size of pyts's thread pool"},
     {"get_num_threads", py_get_num_threads, METH_NOARGS, "size of pyts's thread pool"},
     {"set_memory_limit", py_set_memory_limit, METH_O, "cap on tensor memory in bytes (None or 0: no cap)"},

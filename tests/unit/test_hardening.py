@@ -129,7 +129,7 @@ def test_source_with_undecodable_bytes():
     escapes (was a UnicodeDecodeError from Module.code)."""
     base = hardening_corpus.base_bytes("attrs")
     code = hardening_corpus.records(base)["code/__torch__.py"]
-    bad = code.replace(b"class Attrs", b"# \xff\xfe junk\nclass Attrs", 1)
+    bad = code.replace(b"  def forward", b"  # \xff\xfe junk\n  def forward", 1)
     m = pyts.load(hardening_corpus.rebuild(base, {"code/__torch__.py": bad}))
     assert "\\xff" in m.code
     assert m.qualified_name == "__torch__.Attrs"

@@ -626,12 +626,9 @@ static pts_status k_linear(const pts_op *op, pts_value *args, pts_value *rets)
         if (x->ndim == 2 || (contig && bias->ndim >= 1)) {
             if (w->ndim != 2)
                 return pts_err_set(PTS_ERR_VALUE, "linear: mat2 must be a matrix, got 1-D tensor");
-            osz[0] = pts_tensor_numel(x) / (x->sizes[x->ndim - 1] ? x->sizes[x->ndim - 1] : 1);
-            if (x->sizes[x->ndim - 1] == 0)
-                for (int d = 0; d < x->ndim - 1; d++)
-                    osz[0] = d ? osz[0] * x->sizes[d] : x->sizes[d];
-            if (x->ndim == 1)
-                osz[0] = 1;
+            osz[0] = 1;
+            for (int d = 0; d < x->ndim - 1; d++)
+                osz[0] *= x->sizes[d];
             osz[1] = w->sizes[0];
             ond = 2;
         } else {
@@ -656,7 +653,7 @@ static pts_status k_linear(const pts_op *op, pts_value *args, pts_value *rets)
         return pts_err_last();
     pts_status s;
     bool done = false;
-    if (x->ndim >= 3 && wt->ndim == 2) {
+    if (x->ndim >= 3 && wt->ndim == 2 && (!bias || bias->ndim <= 2)) {
         s = matmul_folded(x, wt, bias, false, rets, &done);
         if (s == PTS_OK && !done) {
             pts_tensor *xc = pts_tensor_contiguous_copy(x);
