@@ -1,0 +1,89 @@
+"""The command-line runners (python -m pyts run/info, and the C pyts-run when
+CI has built it: PYTS_RUN_BIN) and the thread settings."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import pyts
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLE = os.path.join(ROOT, "examples", "models", "my_module_model.pt")
+
+
+def torch_first5(path, x):
+    out = torch.jit.load(path)(x)
+    return (out[0] if out.dim() > 1 else out)[:5].detach().numpy()
+
+
+def test_python_run_prints_torchs_numbers():
+    out = subprocess.run([sys.executable, "-m", "pyts", "run", EXAMPLE, "--input", "ones:20"],
+                         capture_output=True, text=True, check=True, cwd="/")
+    lines = out.stdout.splitlines()
+    assert lines[0] == "ok"
+    printed = np.array([float(v) for v in lines[-1].split()])
+    np.testing.assert_allclose(printed, torch_first5(EXAMPLE, torch.ones(20)), atol=1e-4)
+
+
+def test_python_info_lists_tree_params_ops():
+    out = subprocess.run([sys.executable, "-m", "pyts", "info", EXAMPLE], capture_output=True, text=True,
+                         check=True, cwd="/").stdout
+    assert "file version: 3" in out and "__torch__.MyModule" in out
+    assert "parameters: 1 tensors, 200 values" in out
+    assert "methods: forward" in out and "aten::mv" in out
+
+
+def test_python_run_bad_file_exit_code(tmp_path):
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"garbage" * 10)
+    out = subprocess.run([sys.executable, "-m", "pyts", "run", str(bad)], capture_output=True, text=True, cwd="/")
+    assert out.returncode == 1 and "LoadError" in out.stderr and "bad.pt" in out.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("PYTS_RUN_BIN"), reason="the C pyts-run is built by CMake in CI (PYTS_RUN_BIN)")
+def test_c_pyts_run(tmp_path):
+    binary = os.environ["PYTS_RUN_BIN"]
+    out = subprocess.run([binary, EXAMPLE, "--ones", "20"], capture_output=True, text=True, check=True)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "ok"
+    np.testing.assert_allclose([float(v) for v in lines[1].split()], torch_first5(EXAMPLE, torch.ones(20)),
+                               atol=1e-4)
+    info = subprocess.run([binary, "--info", EXAMPLE], capture_output=True, text=True, check=True).stdout
+    assert "aten::mv" in info and "methods: forward" in info
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"\x00" * 100)
+    r = subprocess.run([binary, str(bad)], capture_output=True, text=True)
+    assert r.returncode == 1 and "bad.pt" in r.stderr
+    r = subprocess.run([binary], capture_output=True, text=True)
+    assert r.returncode == 2 and "usage" in r.stderr
+    r = subprocess.run([binary, EXAMPLE, "--ones", "1,x"], capture_output=True, text=True)
+    assert r.returncode == 2
+    r = subprocess.run([binary, EXAMPLE, "--ones", "3,3"], capture_output=True, text=True)
+    assert r.returncode == 1 and "mv" in r.stderr  # wrong input shape: the failing op is named
+
+
+def test_threads_setting_and_same_results(tmp_path):
+    torchvision = pytest.importorskip("torchvision")
+    torch.manual_seed(0)
+    path = str(tmp_path / "r18.pt")
+    torch.jit.trace(torchvision.models.resnet18(weights=None).eval(), torch.ones(1, 3, 64, 64),
+                    check_trace=False).save(path)
+    m = pyts.load(path)
+    x = np.random.default_rng(0).standard_normal((2, 3, 64, 64)).astype(np.float32)
+    before = pyts.get_num_threads()
+    try:
+        pyts.set_num_threads(1)
+        assert pyts.get_num_threads() == 1
+        one = m.forward(x)
+        pyts.set_num_threads(2)
+        assert pyts.get_num_threads() == 2
+        two = m.forward(x)
+    finally:
+        pyts.set_num_threads(before)
+    # work is split differently, but every output element is computed the same way
+    np.testing.assert_array_equal(one, two)
+    with pytest.raises(ValueError):
+        pyts.set_num_threads(0)
