@@ -234,7 +234,7 @@ class _CodeFiles:
 
 class _GNode:
     __slots__ = ("node", "kind", "ins", "outs", "blocks", "index", "_graph", "schema", "op_name", "kwnames",
-                 "checked", "nondet")
+                 "checked", "nondet", "dead")
 
     def __init__(self, node, index):
         self.node = node
@@ -250,6 +250,7 @@ class _GNode:
         self.kwnames = None
         self.checked = False
         self.nondet = False
+        self.dead = all(not v.uses() for v in node.outputs())
 
     def graph(self):
         """This node alone in a graph (inputs -> node -> outputs)."""
@@ -537,6 +538,11 @@ class _Runner:
             return
         if n.blocks:
             raise _Unsupported("cannot step through %s (a node with blocks)" % n.kind)
+        if n.kind == "prim::Constant" and n.dead:
+            # e.g. the Function constants left behind by inlining
+            for o in n.outs:
+                env[o] = None
+            return
         args = [env[i] for i in n.ins]
         pargs = perr = None
         if n.checked:
@@ -686,9 +692,12 @@ def localize(loaded, method, inputs, *, path=None, rtol=None, atol=None, max_pro
         res.note = "cannot read torch's graph of %s: %s" % (method, e)
         return res
     registry = _registry()
-    index = [0]
-    root = _GBlock(_graph_block(graph), index)
-    _prepare_checks(root, registry)
+    try:
+        root = _GBlock(_graph_block(graph), [0])
+        _prepare_checks(root, registry)
+    except Exception as e:  # noqa: BLE001 - a localization limit, never a crash of the check
+        res.note = "cannot prepare torch's graph for stepping: %s: %s" % (type(e).__name__, e)
+        return res
     env = {}
     gin = root.ins
     values = [loaded._c] + list(inputs)

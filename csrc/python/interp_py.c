@@ -10,46 +10,25 @@ PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwarg
 PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
 pts_loaded *pyts_handle_loaded(PyObject *o);
 
-enum { MAX_ARGS = 256 };
-
 /* run_method(name, *args, **kwargs) -> converted result.  The GIL is
  * released while the method runs. */
 PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-    if (n < 1 || !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
+    if (PyTuple_GET_SIZE(args) < 1 || !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
         PyErr_SetString(PyExc_TypeError, "run_method(name, *args, **kwargs): name must be a str");
         return NULL;
     }
     const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, 0));
     if (!name)
         return NULL;
-    Py_ssize_t npos = n - 1, nkw = kwargs ? PyDict_Size(kwargs) : 0;
-    if (npos + nkw > MAX_ARGS) {
-        PyErr_Format(pyts_ArgumentError, "%s(): too many arguments (%zd)", name, npos + nkw);
-        return NULL;
-    }
-    pts_value pos[MAX_ARGS], kwv[MAX_ARGS];
-    const char *kwn[MAX_ARGS];
-    Py_ssize_t got = 0, gotkw = 0;
     PyObject *result = NULL;
-    for (; got < npos; got++)
-        if (pyts_from_python(PyTuple_GET_ITEM(args, got + 1), &pos[got]) < 0)
-            goto done;
-    if (kwargs) {
-        PyObject *k, *v;
-        Py_ssize_t it = 0;
-        while (PyDict_Next(kwargs, &it, &k, &v)) {
-            kwn[gotkw] = PyUnicode_AsUTF8(k);
-            if (!kwn[gotkw] || pyts_from_python(v, &kwv[gotkw]) < 0)
-                goto done;
-            gotkw++;
-        }
-    }
+    pyts_args a;
+    if (pyts_args_from_python(args, 1, kwargs, &a) < 0)
+        goto done;
     pts_value self_v = pyts_object_value(self), out = pts_none();
     pts_status st;
     Py_BEGIN_ALLOW_THREADS
-    st = pts_run_method(self_v, name, (int)npos, pos, (int)nkw, kwn, kwv, &out);
+    st = pts_run_method(self_v, name, (int)a.npos, a.pos, (int)a.nkw, a.kwn, a.kwv, &out);
     Py_END_ALLOW_THREADS
     if (st) {
         pyts_raise(st);
@@ -58,10 +37,7 @@ PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwarg
     result = pyts_to_python(out);
     pts_value_release(out);
 done:
-    for (Py_ssize_t i = 0; i < got; i++)
-        pts_value_release(pos[i]);
-    for (Py_ssize_t i = 0; i < gotkw; i++)
-        pts_value_release(kwv[i]);
+    pyts_args_free(&a);
     return result;
 }
 

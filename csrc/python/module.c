@@ -57,8 +57,7 @@ static PyObject *py_load(PyObject *self, PyObject *args, PyObject *kwargs)
 static PyObject *py_call_op(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     (void)self;
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-    if (n < 1 || !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
+    if (PyTuple_GET_SIZE(args) < 1 || !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
         PyErr_SetString(PyExc_TypeError, "call_op(name, *args, **kwargs): name must be a str");
         return NULL;
     }
@@ -73,33 +72,17 @@ static PyObject *py_call_op(PyObject *self, PyObject *args, PyObject *kwargs)
         PyErr_Format(pyts_UnsupportedError, "operator %s is not registered in pyts", name);
         return NULL;
     }
-    Py_ssize_t npos = n - 1, nkw = kwargs ? PyDict_Size(kwargs) : 0;
     PyObject *result = NULL;
-    Py_ssize_t got = 0, gotkw = 0;
-    pts_value *kwv = NULL, *rets = NULL;
-    pts_value *pos = PyMem_Calloc((size_t)(npos + nkw + op->schema.nrets + 1), sizeof(pts_value));
-    const char **kwn = PyMem_Calloc((size_t)nkw + 1, sizeof(char *));
-    if (!pos || !kwn) {
-        PyErr_NoMemory();
+    pyts_args a;
+    pts_value rets[8];
+    if (op->schema.nrets > 8) {
+        PyErr_Format(pyts_UnsupportedError, "%s returns %d values (at most 8 supported)", name, op->schema.nrets);
+        return NULL;
+    }
+    if (pyts_args_from_python(args, 1, kwargs, &a) < 0)
         goto done;
-    }
-    kwv = pos + npos;
-    rets = kwv + nkw;
-    for (; got < npos; got++)
-        if (pyts_from_python(PyTuple_GET_ITEM(args, got + 1), &pos[got]) < 0)
-            goto done;
-    if (kwargs) {
-        PyObject *k, *v;
-        Py_ssize_t it = 0;
-        while (PyDict_Next(kwargs, &it, &k, &v)) {
-            kwn[gotkw] = PyUnicode_AsUTF8(k);
-            if (!kwn[gotkw] || pyts_from_python(v, &kwv[gotkw]) < 0)
-                goto done;
-            gotkw++;
-        }
-    }
     Py_BEGIN_ALLOW_THREADS
-    st = pts_ops_call(op, (int)npos, pos, (int)nkw, kwn, kwv, rets);
+    st = pts_ops_call(op, (int)a.npos, a.pos, (int)a.nkw, a.kwn, a.kwv, rets);
     Py_END_ALLOW_THREADS
     if (st) {
         pyts_raise(st);
@@ -121,14 +104,7 @@ static PyObject *py_call_op(PyObject *self, PyObject *args, PyObject *kwargs)
     for (int i = 0; i < op->schema.nrets; i++)
         pts_value_release(rets[i]);
 done:
-    if (pos) {
-        for (Py_ssize_t i = 0; i < got; i++)
-            pts_value_release(pos[i]);
-        for (Py_ssize_t i = 0; i < gotkw; i++)
-            pts_value_release(kwv[i]);
-    }
-    PyMem_Free(pos);
-    PyMem_Free(kwn);
+    pyts_args_free(&a);
     return result;
 }
 

@@ -533,3 +533,46 @@ int pyts_from_python(PyObject *o, pts_value *out)
     PyErr_Format(pyts_ArgumentError, "cannot pass a Python %.100s to TorchScript", Py_TYPE(o)->tp_name);
     return -1;
 }
+
+/* ---- call arguments ------------------------------------------------------------------ */
+
+int pyts_args_from_python(PyObject *args, Py_ssize_t skip, PyObject *kwargs, pyts_args *out)
+{
+    Py_ssize_t npos = PyTuple_GET_SIZE(args) - skip, nkw = kwargs ? PyDict_Size(kwargs) : 0;
+    out->npos = out->nkw = 0;
+    out->pos = PyMem_Calloc((size_t)(npos + 1), sizeof(pts_value));
+    out->kwv = PyMem_Calloc((size_t)(nkw + 1), sizeof(pts_value));
+    out->kwn = PyMem_Calloc((size_t)(nkw + 1), sizeof(char *));
+    if (!out->pos || !out->kwv || !out->kwn) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (; out->npos < npos; out->npos++)
+        if (pyts_from_python(PyTuple_GET_ITEM(args, out->npos + skip), &out->pos[out->npos]) < 0)
+            return -1;
+    if (kwargs) {
+        PyObject *k, *v;
+        Py_ssize_t it = 0;
+        while (PyDict_Next(kwargs, &it, &k, &v)) {
+            out->kwn[out->nkw] = PyUnicode_AsUTF8(k);
+            if (!out->kwn[out->nkw] || pyts_from_python(v, &out->kwv[out->nkw]) < 0)
+                return -1;
+            out->nkw++;
+        }
+    }
+    return 0;
+}
+
+void pyts_args_free(pyts_args *a)
+{
+    for (Py_ssize_t i = 0; a->pos && i < a->npos; i++)
+        pts_value_release(a->pos[i]);
+    for (Py_ssize_t i = 0; a->kwv && i < a->nkw; i++)
+        pts_value_release(a->kwv[i]);
+    PyMem_Free(a->pos);
+    PyMem_Free(a->kwv);
+    PyMem_Free((void *)a->kwn);
+    a->pos = a->kwv = NULL;
+    a->kwn = NULL;
+    a->npos = a->nkw = 0;
+}

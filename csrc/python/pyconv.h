@@ -29,6 +29,17 @@ PyObject *pyts_tensor_to_numpy(pts_tensor *t, int readonly);
 /* Python -> pts_value (new ref in *out). Returns 0 or -1 with exception. */
 int pyts_from_python(PyObject *o, pts_value *out);
 
+/* Positional args (a tuple, from index `skip` on) and keyword args of a
+ * Python call, converted to pts_values.  Always release with pyts_args_free,
+ * also after a failed conversion. */
+typedef struct pyts_args {
+    Py_ssize_t npos, nkw; /* how many were converted */
+    pts_value *pos, *kwv; /* owned values */
+    const char **kwn;     /* borrowed UTF-8 of the kwargs dict's keys */
+} pyts_args;
+int pyts_args_from_python(PyObject *args, Py_ssize_t skip, PyObject *kwargs, pyts_args *out);
+void pyts_args_free(pyts_args *a);
+
 /* Module-level objects (set at init). */
 extern PyObject *pyts_Error, *pyts_LoadError, *pyts_ScriptError, *pyts_UnsupportedError, *pyts_ArgumentError,
     *pyts_ExecutionError, *pyts_MemoryError;

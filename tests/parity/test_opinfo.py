@@ -1,0 +1,85 @@
+"""The OpInfo scoreboard on a handful of ops (the full sweep is
+`python -m pyts.opinfo`, documented in the README): JSON and Markdown
+written, verdicts from the fixed set, and a worker that dies or hangs is a
+CRASH result for that sample while the sweep goes on (the harness's own
+PYTS_OPINFO_FAULT hook kills or hangs the worker; pyts is not involved)."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import pyts
+from pyts import opinfo
+
+OPS = ["add", "nn.functional.relu", "cat", "sum", "where", "linalg.svd"]
+
+
+def run(*args, env_extra=None):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(pyts.__file__)))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "pyts.opinfo", *args], capture_output=True, text=True, env=env,
+                          timeout=600)
+
+
+@pytest.fixture(scope="module")
+def subset(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("opinfo") / "board")
+    r = run("--ops", ",".join(OPS), "--out", out, "--jobs", "2", "--max-samples", "6", "--quiet",
+            env_extra={"PYTS_OPINFO_FAULT": "cat:2:segv"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r, json.load(open(out + ".json")), open(out + ".md").read()
+
+
+def test_subset_scoreboard(subset):
+    r, doc, md = subset
+    ops = doc["ops"]
+    assert set(ops) == set(OPS)
+    for key, o in ops.items():
+        assert o["verdict"] in opinfo.VERDICTS, key
+        assert o["samples"] == len(o["per_sample"]) == sum(o["counts"].values())
+        assert o["samples"] <= 6
+    # core ops pyts implements
+    assert ops["add"]["verdict"] == "PASS" and ops["add"]["tested"] > 0
+    assert ops["nn.functional.relu"]["verdict"] == "PASS"
+    assert isinstance(ops["add"]["worst_abs"], (int, float))
+    # a kernel pyts lacks is named
+    svd = ops["linalg.svd"]
+    if svd["verdict"] == "UNSUPPORTED-OP":
+        assert "aten::linalg_svd" in svd["missing_ops"] and "aten::linalg_svd" in doc["missing_kernels"]
+    t = doc["totals"]
+    assert t["ops"] == len(OPS) and t["samples"] == sum(o["samples"] for o in ops.values())
+    assert doc["meta"]["torch"] and doc["meta"]["pyts"] == pyts.__version__
+    assert "| `add` | PASS |" in md and "| PASS |" in md
+    assert "pyts.opinfo: " in r.stdout and "tested ops PASS" in r.stdout
+
+
+def test_a_crash_is_a_result(subset):
+    _, doc, _ = subset
+    cat = doc["ops"]["cat"]
+    assert cat["verdict"] == "CRASH"
+    assert cat["per_sample"][2] == "C"
+    assert cat["counts"]["CRASH"] == 1
+    # the op resumed in a fresh worker after the sample that killed it
+    assert len(cat["per_sample"]) == 6 and cat["per_sample"][3:] != ""
+    assert "SIGSEGV" in cat["first_problem"]["message"]
+    # and the other ops still ran
+    assert doc["ops"]["sum"]["tested"] > 0
+
+
+def test_a_hang_is_a_crash_after_the_timeout(tmp_path):
+    out = str(tmp_path / "hang")
+    r = run("--ops", "add", "--out", out, "--jobs", "1", "--max-samples", "3", "--timeout", "3", "--quiet",
+            env_extra={"PYTS_OPINFO_FAULT": "add:1:hang"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    add = json.load(open(out + ".json"))["ops"]["add"]
+    assert add["per_sample"][1] == "C" and "timeout" in add["first_problem"]["message"]
+    assert add["per_sample"][0] == "." and len(add["per_sample"]) == 3
+
+
+def test_unknown_op_is_a_usage_error(tmp_path):
+    r = run("--ops", "no_such_op_anywhere", "--out", str(tmp_path / "x"))
+    assert r.returncode == 2 and "unknown ops" in r.stderr
