@@ -101,8 +101,9 @@ class _UsageError(Exception):
     pass
 
 
-def _parse_check_input(spec):
-    """ones|zeros|rand|randn:SHAPE[:DTYPE], int:N, float:X, or a .npy file."""
+def _parse_check_input(spec, index=0):
+    """ones|zeros|rand|randn:SHAPE[:DTYPE], int:N, float:X, or a .npy file
+    (random inputs are seeded by their position, so runs repeat)."""
     if spec.endswith(".npy"):
         try:
             return np.load(spec, allow_pickle=False)
@@ -127,7 +128,7 @@ def _parse_check_input(spec):
     dtype = parts[2] if len(parts) > 2 else "float32"
     if dtype not in _DTYPES:
         raise _UsageError("unknown dtype %r in input %r (one of %s)" % (dtype, spec, ", ".join(_DTYPES)))
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(index)
     if kind == "ones":
         a = np.ones(shape)
     elif kind == "zeros":
@@ -150,7 +151,7 @@ def cmd_check(args):
         print("pyts check: no such file: %s" % args.model, file=sys.stderr)
         return 2
     try:
-        inputs = tuple(_parse_check_input(s) for s in (args.input or []))
+        inputs = tuple(_parse_check_input(s, i) for i, s in enumerate(args.input or []))
     except _UsageError as e:
         print("pyts check: %s" % e, file=sys.stderr)
         return 2

@@ -509,6 +509,32 @@ class _Runner:
         for n in block.nodes:
             self.run_node(n)
 
+    def run_root(self, root):
+        """The top block, dropping each value after its last use so that a
+        deep model does not keep every activation alive."""
+        last = {}
+
+        def used(n, i):
+            for u in n.ins:
+                last[u] = i
+            for b in n.blocks:
+                for u in b.outs:
+                    last[u] = i
+                for m in b.nodes:
+                    used(m, i)
+
+        for i, n in enumerate(root.nodes):
+            used(n, i)
+        keep = set(root.outs)
+        frees = {}
+        for u, i in last.items():
+            if u not in keep:
+                frees.setdefault(i, []).append(u)
+        for i, n in enumerate(root.nodes):
+            self.run_node(n)
+            for u in frees.get(i, ()):
+                self.env.pop(u, None)
+
     def run_node(self, n):
         import torch
 
@@ -711,7 +737,7 @@ def localize(loaded, method, inputs, *, path=None, rtol=None, atol=None, max_pro
     try:
         # the plain interpreter: no profiling or fusion passes on the one-node graphs
         with torch.no_grad(), torch.jit.optimized_execution(False):
-            runner.run_block(root)
+            runner.run_root(root)
     except _Unsupported as e:
         res.note = str(e)
     except Exception as e:  # noqa: BLE001 - torch raising while stepping is a limitation, not a crash

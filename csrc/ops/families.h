@@ -18,3 +18,5 @@ PTS_FAMILY(norm)        /* csrc/ops/nn/norm.c */
 PTS_FAMILY(activation)  /* csrc/ops/nn/activation.c */
 PTS_FAMILY(resample)    /* csrc/ops/nn/resample.c: upsample/interpolate, pad */
 PTS_FAMILY(random)      /* csrc/ops/random.c: random ops, registered to load, refused when run */
+PTS_FAMILY(extra_shape) /* csrc/ops/extra_shape.c: broadcast_to/tensors, mT/mH/..., meshgrid, as_strided, diag*, tril/triu */
+PTS_FAMILY(extra_math)  /* csrc/ops/extra_math.c: more unary/binary math, nansum/nanmean, linalg_vector_norm */

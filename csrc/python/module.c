@@ -48,8 +48,10 @@ static PyObject *py_load(PyObject *self, PyObject *args, PyObject *kwargs)
         Py_END_ALLOW_THREADS
         Py_DECREF(path);
     }
+    /* a limit hit while reading the file (nesting in a pickle or in the source,
+     * too many locals) is a bad file: LoadError, not ExecutionError */
     if (st)
-        return pyts_raise(st);
+        return pyts_raise(st == PTS_ERR_LIMIT ? PTS_ERR_LOAD : st);
     return pyts_handle_new(l);
 }
 

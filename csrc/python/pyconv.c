@@ -321,9 +321,19 @@ static int array_to_tensor(PyArrayObject *arr, pts_value *out)
     }
     PyArrayObject *src = arr;
     if (!ok) {
+        /* read-only, byte-swapped, misaligned or negatively strided: pyts works on a copy */
         src = (PyArrayObject *)PyArray_NewCopy(arr, NPY_CORDER);
-        if (!src)
+        if (!src) {
+            if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
+                PyErr_Clear();
+                PyErr_Format(pyts_MemoryError,
+                             "out of memory copying a NumPy array of %zd elements (%zd bytes): pyts copies arrays "
+                             "that are read-only, byte-swapped, misaligned or negatively strided, such as "
+                             "np.broadcast_to views",
+                             (Py_ssize_t)PyArray_SIZE(arr), (Py_ssize_t)PyArray_NBYTES(arr));
+            }
             return -1;
+        }
         if (PyArray_ISBYTESWAPPED(src)) {
             PyObject *sw = PyArray_Byteswap(src, 1);
             Py_XDECREF(sw);

@@ -391,7 +391,7 @@ def check_one(vid, pyts):
         m = pyts.load(data)
     except pyts.Error as e:
         # LoadError mostly; also OutOfMemoryError, UnsupportedOperatorError (a mutated op name),
-        # ScriptError (a __setstate__ raised), ExecutionError (a nesting limit)
+        # ScriptError (a __setstate__ raised)
         return None if str(e) else "%s without a message" % type(e).__name__
     except Exception as e:  # noqa: BLE001 - anything else is the failure we look for
         return "load raised %s: %s" % (type(e).__name__, e)

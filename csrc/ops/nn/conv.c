@@ -8,8 +8,9 @@
  *    so the tiles spread over the pool; a 1x1 / stride 1 / no padding
  *    convolution reads the input as the GEMM operand directly;
  *  - transposed: col = W_g^T @ x, then col2im scatters into the output.
- * float16/bfloat16 are computed in float32; integers are not supported
- * (torch does not support them on CPU either).
+ * float16/bfloat16 are computed in float32; integer dtypes (which ATen
+ * convolves on CPU: all of them forward, int64 transposed) in a direct
+ * int64 loop.
  */
 #include <stdatomic.h>
 #include <string.h>
@@ -343,7 +344,74 @@ typedef struct convt_job {
     pts_conv_geom geom; /* image = the output, grid = the input */
     int64_t ct_size, nct;
     atomic_int failed;
+    int rdt; /* PTS_FLOAT16 / PTS_BFLOAT16: round like ATen's reduced-precision path; else -1 */
+    bool rev; /* with rdt: add the columns in ATen's channels-last order */
 } convt_job;
+
+/* ATen's is_channels_last_strides_2d: does a 4-d tensor's stride order say
+ * channels-last (what suggest_memory_format reports)? */
+static bool strides_like_cl2d(const pts_tensor *t)
+{
+    static const int order[4] = {1, 3, 2, 0};
+    int64_t min = 0;
+    if (t->ndim != 4 || t->strides[1] == 0)
+        return false;
+    for (int i = 0; i < 4; i++) {
+        int d = order[i];
+        if (t->sizes[d] == 0 || t->strides[d] < min || (d == 0 && min == t->strides[1]))
+            return false;
+        min = t->strides[d];
+        if (t->sizes[d] > 1)
+            min *= t->sizes[d];
+    }
+    return true;
+}
+
+/* The float16/bfloat16 transposed convolution as ATen does it: the GEMM's
+ * columns are stored in the reduced type, col2im adds them into a zeroed
+ * output in kernel-offset order, rounding after every addition, and the
+ * bias is added (and rounded) last.  Its channels-last col2im walks the
+ * input grid first, which for each output element is the reverse kernel
+ * order (j->rev). */
+static void convt_col2im_rounded(const convt_job *j, float *col, int64_t nc, int64_t oc, float *y)
+{
+    const pts_conv_geom *g = &j->geom;
+    for (int64_t i = 0, n = nc * j->kprod * j->Pin; i < n; i++)
+        col[i] = pts_nn_round(j->rdt, col[i]);
+    for (int64_t c = 0; c < nc; c++) {
+        float *yc = y + c * j->Pout;
+        memset(yc, 0, sizeof(float) * (size_t)j->Pout);
+        for (int64_t kk0 = 0; kk0 < g->k[0]; kk0++)
+            for (int64_t kk1 = 0; kk1 < g->k[1]; kk1++)
+                for (int64_t kk2 = 0; kk2 < g->k[2]; kk2++) {
+                    int64_t k0 = j->rev ? g->k[0] - 1 - kk0 : kk0, k1 = j->rev ? g->k[1] - 1 - kk1 : kk1;
+                    int64_t k2 = j->rev ? g->k[2] - 1 - kk2 : kk2;
+                    const float *cc = col + (c * j->kprod + (k0 * g->k[1] + k1) * g->k[2] + k2) * j->Pin;
+                    for (int64_t o0 = 0; o0 < g->out[0]; o0++) {
+                        int64_t i0 = o0 * g->stride[0] - g->pad[0] + k0 * g->dil[0];
+                        if (i0 < 0 || i0 >= g->in[0])
+                            continue;
+                        for (int64_t o1 = 0; o1 < g->out[1]; o1++) {
+                            int64_t i1 = o1 * g->stride[1] - g->pad[1] + k1 * g->dil[1];
+                            if (i1 < 0 || i1 >= g->in[1])
+                                continue;
+                            for (int64_t o2 = 0; o2 < g->out[2]; o2++) {
+                                int64_t i2 = o2 * g->stride[2] - g->pad[2] + k2 * g->dil[2];
+                                if (i2 < 0 || i2 >= g->in[2])
+                                    continue;
+                                int64_t r = (i0 * g->in[1] + i1) * g->in[2] + i2;
+                                yc[r] = pts_nn_round(j->rdt, yc[r] + cc[(o0 * g->out[1] + o1) * g->out[2] + o2]);
+                            }
+                        }
+                    }
+                }
+        if (j->b) {
+            float bv = ((const float *)j->b)[oc + c];
+            for (int64_t p = 0; p < j->Pout; p++)
+                yc[p] = pts_nn_round(j->rdt, yc[p] + bv);
+        }
+    }
+}
 
 static void convt_item(const convt_job *j, int64_t item, void *col)
 {
@@ -368,6 +436,10 @@ static void convt_item(const convt_job *j, int64_t item, void *col)
         float *y = (float *)j->y + yoff;
         pts_gemm_f32(true, false, M, j->Pin, j->Cin_g, 1.0f, (const float *)j->w + woff, ldw,
                      (const float *)j->x + xoff, j->Pin, 0.0f, col, j->Pin);
+        if (j->rdt >= 0) {
+            convt_col2im_rounded(j, col, nc, oc, y);
+            return;
+        }
         for (int64_t c = 0; c < nc; c++) {
             float v = j->b ? ((const float *)j->b)[oc + c] : 0.0f;
             for (int64_t p = 0; p < j->Pout; p++)
@@ -425,6 +497,69 @@ static pts_status convt_run(convt_job *j, int64_t N)
     return PTS_OK;
 }
 
+/* ---- integers: a direct loop in int64 ------------------------------------------------------
+ * ATen convolves integer tensors on CPU (slow_conv2d/3d; transposed only
+ * int64).  Sums of products modulo 2^n do not depend on the order or width
+ * of the accumulator, so int64 then a truncating cast gives its results. */
+
+typedef struct convi_job {
+    const int64_t *x, *w, *b;
+    int64_t *y;
+    bool transposed;
+    int64_t Cin, Cout, Cin_g, Cout_g, kprod;
+    pts_conv_geom g; /* forward: image = input; transposed: image = output, grid = input */
+} convi_job;
+
+/* One (batch, output channel) plane: i = n * Cout + oc. */
+static void convi_plane(const convi_job *j, int64_t i)
+{
+    const pts_conv_geom *g = &j->g;
+    int64_t n = i / j->Cout, oc = i % j->Cout, grp = oc / j->Cout_g, ocg = oc % j->Cout_g;
+    int64_t Pimg = pts_conv_geom_pin(g), Pgrid = pts_conv_geom_pout(g);
+    int64_t Py = j->transposed ? Pimg : Pgrid, Px = j->transposed ? Pgrid : Pimg;
+    int64_t *y = j->y + i * Py;
+    for (int64_t p = 0; p < Py; p++)
+        y[p] = j->b ? j->b[oc] : 0;
+    for (int64_t icg = 0; icg < j->Cin_g; icg++) {
+        int64_t ic = grp * j->Cin_g + icg;
+        const int64_t *x = j->x + (n * j->Cin + ic) * Px;
+        const int64_t *w = j->transposed ? j->w + (ic * j->Cout_g + ocg) * j->kprod
+                                         : j->w + (oc * j->Cin_g + icg) * j->kprod;
+        for (int64_t o0 = 0; o0 < g->out[0]; o0++)
+            for (int64_t o1 = 0; o1 < g->out[1]; o1++)
+                for (int64_t o2 = 0; o2 < g->out[2]; o2++) {
+                    int64_t q = (o0 * g->out[1] + o1) * g->out[2] + o2;
+                    for (int64_t k0 = 0; k0 < g->k[0]; k0++) {
+                        int64_t i0 = o0 * g->stride[0] - g->pad[0] + k0 * g->dil[0];
+                        if (i0 < 0 || i0 >= g->in[0])
+                            continue;
+                        for (int64_t k1 = 0; k1 < g->k[1]; k1++) {
+                            int64_t i1 = o1 * g->stride[1] - g->pad[1] + k1 * g->dil[1];
+                            if (i1 < 0 || i1 >= g->in[1])
+                                continue;
+                            for (int64_t k2 = 0; k2 < g->k[2]; k2++) {
+                                int64_t i2 = o2 * g->stride[2] - g->pad[2] + k2 * g->dil[2];
+                                if (i2 < 0 || i2 >= g->in[2])
+                                    continue;
+                                int64_t r = (i0 * g->in[1] + i1) * g->in[2] + i2;
+                                uint64_t wv = (uint64_t)w[(k0 * g->k[1] + k1) * g->k[2] + k2];
+                                if (j->transposed) /* wrapping arithmetic, like the int types */
+                                    y[r] = (int64_t)((uint64_t)y[r] + wv * (uint64_t)x[q]);
+                                else
+                                    y[q] = (int64_t)((uint64_t)y[q] + wv * (uint64_t)x[r]);
+                            }
+                        }
+                    }
+                }
+    }
+}
+
+static void convi_range(void *ctx, int64_t begin, int64_t end)
+{
+    for (int64_t i = begin; i < end; i++)
+        convi_plane(ctx, i);
+}
+
 /* ---- shapes and the common driver ------------------------------------------------------- */
 
 static const char *dtname(int dt)
@@ -471,6 +606,9 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
     bool batched = false;
     PTS_TRY(conv_check(x0, w0, b0, p, &batched));
     int dt = x0->dtype, cd = pts_nn_compute_dtype(dt), off = 3 - p->nsp, xb = batched ? 1 : 0;
+    const pts_dtype_info *di = pts_dtype_get(dt);
+    if (cd < 0 && di && di->is_int && dt != PTS_BOOL && (!p->transposed || dt == PTS_INT64))
+        cd = PTS_INT64;
     if (cd < 0)
         return pts_nn_bad_dtype(p->transposed ? "conv_transpose" : "convolution", dt);
     int64_t N = batched ? x0->sizes[0] : 1, Cin = x0->sizes[xb], G = p->groups, Cout, Cin_g, Cout_g;
@@ -533,10 +671,18 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
         goto done;
     }
     int64_t kprod = pts_conv_geom_kprod(&geom);
-    if (p->transposed) {
+    if (cd == PTS_INT64) {
+        convi_job j = {pts_tensor_data(x), pts_tensor_data(w), b ? pts_tensor_data(b) : NULL, pts_tensor_data(y),
+                       p->transposed, Cin, Cout, Cin_g, Cout_g, kprod, geom};
+        pts_parallel_for(N * Cout, 1, convi_range, &j);
+    } else if (p->transposed) {
         convt_job j = {cd == PTS_FLOAT64, pts_tensor_data(x), pts_tensor_data(w), b ? pts_tensor_data(b) : NULL,
                        pts_tensor_data(y), Cin, Cout, G, Cin_g, Cout_g, kprod, pts_conv_geom_pout(&geom),
-                       pts_conv_geom_pin(&geom), geom, 0, 0, 0};
+                       pts_conv_geom_pin(&geom), geom, 0, 0, 0, -1, false};
+        if (dt == PTS_FLOAT16 || dt == PTS_BFLOAT16) {
+            j.rdt = dt;
+            j.rev = p->nsp == 2 && (strides_like_cl2d(x0) || strides_like_cl2d(w0));
+        }
         st = convt_run(&j, N);
     } else {
         conv_job j;

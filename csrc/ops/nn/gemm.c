@@ -234,6 +234,11 @@ int pts_nn_compute_dtype(int dtype)
     }
 }
 
+float pts_nn_round(int dt, float v)
+{
+    return dt == PTS_FLOAT16 ? pts_half_to_float(pts_float_to_half(v)) : pts_bf16_to_float(pts_float_to_bf16(v));
+}
+
 pts_status pts_nn_bad_dtype(const char *op, int dtype)
 {
     const pts_dtype_info *di = pts_dtype_get(dtype);

@@ -69,6 +69,9 @@ void pts_col2im_f64(const double *col, int64_t C, const pts_conv_geom *g, double
 
 /* float32 for float16/bfloat16/float32, float64 for float64, -1 otherwise. */
 int pts_nn_compute_dtype(int dtype);
+/* v rounded to float16 (dt == PTS_FLOAT16) or bfloat16 (PTS_BFLOAT16), as a
+ * float: for kernels that reproduce ATen's reduced-precision accumulation. */
+float pts_nn_round(int dt, float v);
 /* The nn kernels' standard error for a dtype they do not handle. */
 pts_status pts_nn_bad_dtype(const char *op, int dtype);
 

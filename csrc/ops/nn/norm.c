@@ -89,10 +89,13 @@ static void affine_range(void *ctx, int64_t begin, int64_t end)
             for (int64_t i = 0; i < j->S; i++)
                 y[i] = x[i] * a + b;
         } else {
-            const float *x = (const float *)j->x + p * j->S, a = ((const float *)j->a)[k], b = ((const float *)j->b)[k];
+            /* x * a + b with one rounding, as ATen's vectorized (fused multiply-add) loop
+             * computes it: the float product is exact in double */
+            const float *x = (const float *)j->x + p * j->S;
+            double a = ((const float *)j->a)[k], b = ((const float *)j->b)[k];
             float *y = (float *)j->y + p * j->S;
             for (int64_t i = 0; i < j->S; i++)
-                y[i] = x[i] * a + b;
+                y[i] = (float)((double)x[i] * a + b);
         }
     }
 }
@@ -130,6 +133,14 @@ static pts_status check_param(const char *op, const char *what, const pts_tensor
         return pts_err_set(PTS_ERR_VALUE, "%s: %s must be 1-D", op, what);
     return PTS_OK;
 }
+
+/* ATen's layer and group norms clamp the variance at 0 with std::max, which
+ * keeps a NaN (from NaN or inf inputs). */
+static double clamp_var(double v) { return v < 0 ? 0 : v; }
+
+/* Their Welford mean turns inf into NaN (inf - inf) as soon as a value
+ * follows it: a group with a NaN/inf input (NaN variance) gets a NaN mean. */
+static double welford_mean(double m, double v) { return isnan(v) ? NAN : m; }
 
 /* Round v to the compute type (float32 math for float32/16/bf16 inputs). */
 static double to_cd(int cd, double v) { return cd == PTS_FLOAT64 ? v : (double)(float)v; }
@@ -282,6 +293,18 @@ static pts_status k_batch_norm(const pts_op *op, pts_value *args, pts_value *ret
     (void)op;
     bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
                  opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false};
+    if (a.x->ndim >= 2 && pts_tensor_numel(a.x) == 0) { /* ATen returns a copy of an empty input, any mode */
+        int64_t C = a.x->sizes[1];
+        PTS_TRY(check_param("batch_norm", "weight", a.w, C));
+        PTS_TRY(check_param("batch_norm", "bias", a.b, C));
+        PTS_TRY(check_param("batch_norm", "running_mean", a.rm, C));
+        PTS_TRY(check_param("batch_norm", "running_var", a.rv, C));
+        pts_tensor *y = pts_tensor_empty(a.x->dtype, a.x->ndim, a.x->sizes);
+        if (!y)
+            return pts_err_last();
+        rets[0] = pts_ret_tensor(y);
+        return PTS_OK;
+    }
     return bn_run("batch_norm", &a, false, rets);
 }
 
@@ -355,6 +378,8 @@ static pts_status gn_run(const char *op, pts_tensor *x0, int64_t N, int64_t C, i
                            (long long)pts_tensor_numel(x0), (long long)(N * C * S));
     PTS_TRY(check_param(op, "weight", w, C));
     PTS_TRY(check_param(op, "bias", b, C));
+    if (N > 0 && S <= 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Expected HxW to be greater than 0, got %lld", op, (long long)S);
     int64_t D = C / G, ng = N * G;
     pts_tensor *x = pts_nn_contig(x0, cd), *y = NULL;
     double *mean = pts_calloc((size_t)(2 * ng + 1), sizeof(double)), *var = mean ? mean + ng : NULL;
@@ -373,8 +398,8 @@ static pts_status gn_run(const char *op, pts_tensor *x0, int64_t N, int64_t C, i
         moments(&mj, ng);
     size_t half = (size_t)(N * C) * (cd == PTS_FLOAT64 ? 8 : 4);
     for (int64_t i = 0; i < ng; i++) {
-        double m = to_cd(cd, mean[i]), v = to_cd(cd, var[i]);
-        double r = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, (v > 0 ? v : 0) + to_cd(cd, eps)))));
+        double m = to_cd(cd, welford_mean(mean[i], var[i])), v = to_cd(cd, var[i]);
+        double r = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, clamp_var(v) + to_cd(cd, eps)))));
         mean[i] = m;
         var[i] = r;
         for (int64_t d = 0; d < D; d++) {
@@ -513,9 +538,9 @@ static pts_status ln_run(const char *op, pts_value *args, bool stats, pts_value 
     if (M > 0)
         moments(&mj, M);
     for (int64_t r = 0; r < M; r++) {
-        mean[r] = to_cd(cd, mean[r]);
+        mean[r] = to_cd(cd, welford_mean(mean[r], var[r]));
         double v = to_cd(cd, var[r]);
-        var[r] = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, (v > 0 ? v : 0) + to_cd(cd, eps)))));
+        var[r] = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, clamp_var(v) + to_cd(cd, eps)))));
     }
     ln_job lj = {cd, pts_tensor_data(x), w ? pts_tensor_data(w) : NULL, b ? pts_tensor_data(b) : NULL,
                  pts_tensor_data(y), Nn, mean, var};

@@ -7,7 +7,8 @@
  * reduces its window [start, end) in every dim.  Window rules, output sizes,
  * divisors and NaN handling follow ATen (Pool.h, AdaptivePooling.h, the CPU
  * kernels): max keeps the last NaN it sees, avg divides the sum by the
- * divisor in one step, adaptive avg divides by each window extent in turn.
+ * divisor in one step, adaptive avg divides by each window extent in turn
+ * (3-d float16/bfloat16 accumulating in that type, as ATen does).
  * Floats compute in their own width (float16/bfloat16 in float32); max and
  * avg pools of integers compute in int64 (avg truncates like torch).
  */
@@ -24,6 +25,8 @@ typedef enum pool_kind { POOL_MAX, POOL_AVG, POOL_ADAPTIVE_AVG, POOL_ADAPTIVE_MA
 typedef struct pool_job {
     pool_kind kind;
     int cd; /* compute dtype: PTS_FLOAT32, PTS_FLOAT64 or PTS_INT64 */
+    int rdt; /* PTS_FLOAT16/PTS_BFLOAT16: accumulate rounding to it (ATen's 3-d adaptive avg); else -1 */
+    bool reduced_acc; /* set rdt for float16/bfloat16 inputs (pool_run) */
     int64_t in[3], out[3], k[3], s[3], p[3], d[3];
     bool count_include_pad;
     int64_t divisor; /* 0 = none */
@@ -72,6 +75,24 @@ static void pool_window(const pool_job *j, int i, int64_t o, int64_t *b, int64_t
 #define NEG_INF_float (-INFINITY)
 #define NEG_INF_double (-INFINITY)
 #define NEG_INF_int64_t INT64_MIN
+#define NAN_float NAN
+#define NAN_double NAN
+#define NAN_int64_t 0
+
+/* ATen's 3-d adaptive average of float16/bfloat16 sums in the reduced type
+ * (rounding after every addition) and divides by each extent in turn. */
+static float pool_adaptive_rounded(const pool_job *j, const float *x, int64_t d0, int64_t d1, int64_t h0, int64_t h1,
+                                   int64_t w0, int64_t w1)
+{
+    float sum = 0;
+    for (int64_t a = d0; a < d1; a++)
+        for (int64_t b = h0; b < h1; b++)
+            for (int64_t c = w0; c < w1; c++)
+                sum = pts_nn_round(j->rdt, sum + x[(a * j->in[1] + b) * j->in[2] + c]);
+    sum = pts_nn_round(j->rdt, sum / (float)(d1 - d0));
+    sum = pts_nn_round(j->rdt, sum / (float)(h1 - h0));
+    return pts_nn_round(j->rdt, sum / (float)(w1 - w0));
+}
 
 /* One plane: x [D*H*W] -> y [oD*oH*oW] (+ indices). Sum type A. */
 #define DEFINE_POOL_PLANE(T, A)                                                                     \
@@ -105,8 +126,13 @@ static void pool_window(const pool_job *j, int i, int64_t o, int64_t *b, int64_t
                             ix[o] = bi;                                                             \
                         continue;                                                                   \
                     }                                                                               \
-                    if (d0 >= d1 || h0 >= h1 || w0 >= w1) {                                         \
-                        y[o] = 0;                                                                   \
+                    if (d0 >= d1 || h0 >= h1 || w0 >= w1) { /* adaptive: the mean of nothing */    \
+                        y[o] = j->kind == POOL_ADAPTIVE_AVG ? NAN_##T : 0;                          \
+                        continue;                                                                   \
+                    }                                                                               \
+                    if (j->rdt >= 0 && j->kind == POOL_ADAPTIVE_AVG) {                              \
+                        y[o] = (T)pool_adaptive_rounded(j, (const float *)(const void *)x, d0, d1, h0, \
+                                                        h1, w0, w1);                                \
                         continue;                                                                   \
                     }                                                                               \
                     A sum = 0;                                                                      \
@@ -188,6 +214,7 @@ static pts_status pool_run(const char *op, pts_tensor *x0, pool_job *j, int nsp,
     if (cd < 0)
         return pts_nn_bad_dtype(op, dt);
     j->cd = cd;
+    j->rdt = j->reduced_acc && (dt == PTS_FLOAT16 || dt == PTS_BFLOAT16) ? dt : -1;
     int lead = x0->ndim - nsp;
     int64_t planes = 1, osz[PTS_MAX_DIMS];
     for (int i = 0; i < lead; i++) {
@@ -313,13 +340,15 @@ static pts_status pool_geometry(const char *op, pool_job *j, const pts_tensor *x
 /* max_pool{n}d(self, kernel_size, stride, padding, dilation, ceil_mode) (+ _with_indices) */
 static pts_status max_pool(const char *op, pts_value *args, pts_value *rets, int nsp, bool want_idx)
 {
+    /* ATen's max_pool1d kernel is floating-point only; the 2-d/3-d ones take integers */
+    pool_ints ints = nsp == 1 ? INTS_NONE : INTS_ALL;
     pts_tensor *x = PTS_ARG_TENSOR(args[0]);
     PTS_TRY(pool_check_input(op, x, nsp));
     pool_job j;
     memset(&j, 0, sizeof j);
     j.kind = POOL_MAX;
     PTS_TRY(pool_geometry(op, &j, x, nsp, args[1], args[2], args[3], &args[4], pts_arg_bool(args[5])));
-    return pool_run(op, x, &j, nsp, want_idx, INTS_ALL, rets);
+    return pool_run(op, x, &j, nsp, want_idx, ints, rets);
 }
 
 static pts_status k_max_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool1d", args, rets, 1, false); }
@@ -343,6 +372,16 @@ static pts_status avg_pool(const char *op, pts_value *args, pts_value *rets, int
         if (j.divisor == 0)
             return pts_err_set(PTS_ERR_VALUE, "%s: divisor must be not zero", op);
     }
+    if (nsp == 3) { /* ATen's avg_pool3d: no float16/bfloat16, and no kernel larger than the unpadded input */
+        if (x->dtype == PTS_FLOAT16 || x->dtype == PTS_BFLOAT16)
+            return pts_nn_bad_dtype(op, x->dtype);
+        int off = x->ndim - 3;
+        if (x->sizes[off] < j.k[0] || x->sizes[off + 1] < j.k[1] || x->sizes[off + 2] < j.k[2])
+            return pts_err_set(PTS_ERR_VALUE,
+                               "input image (T: %lld H: %lld W: %lld) smaller than kernel size (kT: %lld kH: %lld kW: %lld)",
+                               (long long)x->sizes[off], (long long)x->sizes[off + 1], (long long)x->sizes[off + 2],
+                               (long long)j.k[0], (long long)j.k[1], (long long)j.k[2]);
+    }
     return pool_run(op, x, &j, nsp, false, INTS_INT64, rets);
 }
 
@@ -350,17 +389,25 @@ static pts_status k_avg_pool1d(const pts_op *op, pts_value *args, pts_value *ret
 static pts_status k_avg_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return avg_pool("avg_pool2d", args, rets, 2, true); }
 static pts_status k_avg_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return avg_pool("avg_pool3d", args, rets, 3, true); }
 
-/* adaptive_{avg,max}_pool{n}d(self, output_size) */
-static pts_status adaptive_pool(const char *op, pts_value *args, pts_value *rets, int nsp, bool is_max)
+/* adaptive_{avg,max}_pool{n}d(self, output_size).  mean_ok: adaptive_avg_pool{n}d
+ * (not _adaptive_avg_pool{n}d), which ATen computes as a mean over the
+ * spatial dims when every output size is 1 (so an empty input gives NaN). */
+static pts_status adaptive_pool(const char *op, pts_value *args, pts_value *rets, int nsp, bool is_max, bool mean_ok)
 {
     pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    PTS_TRY(pool_check_input(op, x, nsp));
     int64_t os[3] = {0};
     int n = 0;
     PTS_TRY(int_arg(args[1], nsp, os, "output_size", false, &n));
+    bool mean = mean_ok && os[0] == 1 && os[1 % nsp] == 1 && os[2 % nsp] == 1;
+    if (mean && x->ndim != nsp + 1 && x->ndim != nsp + 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: expected %dD or %dD input, but got a %dD tensor", op, nsp + 1, nsp + 2,
+                           x->ndim);
+    if (!mean)
+        PTS_TRY(pool_check_input(op, x, nsp));
     pool_job j;
     memset(&j, 0, sizeof j);
     j.kind = is_max ? POOL_ADAPTIVE_MAX : POOL_ADAPTIVE_AVG;
+    j.reduced_acc = !is_max && !mean && nsp == 3;
     int off = 3 - nsp;
     for (int i = 0; i < 3; i++)
         j.in[i] = j.out[i] = j.k[i] = j.s[i] = j.d[i] = 1;
@@ -374,12 +421,14 @@ static pts_status adaptive_pool(const char *op, pts_value *args, pts_value *rets
     return pool_run(op, x, &j, nsp, is_max, INTS_NONE, rets);
 }
 
-static pts_status k_adaptive_avg_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool1d", args, rets, 1, false); }
-static pts_status k_adaptive_avg_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool2d", args, rets, 2, false); }
-static pts_status k_adaptive_avg_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool3d", args, rets, 3, false); }
-static pts_status k_adaptive_max_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool1d", args, rets, 1, true); }
-static pts_status k_adaptive_max_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool2d", args, rets, 2, true); }
-static pts_status k_adaptive_max_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool3d", args, rets, 3, true); }
+static pts_status k_adaptive_avg_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool1d", args, rets, 1, false, true); }
+static pts_status k_adaptive_avg_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool2d", args, rets, 2, false, true); }
+static pts_status k_adaptive_avg_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool3d", args, rets, 3, false, true); }
+static pts_status k__adaptive_avg_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("_adaptive_avg_pool2d", args, rets, 2, false, false); }
+static pts_status k__adaptive_avg_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("_adaptive_avg_pool3d", args, rets, 3, false, false); }
+static pts_status k_adaptive_max_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool1d", args, rets, 1, true, false); }
+static pts_status k_adaptive_max_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool2d", args, rets, 2, true, false); }
+static pts_status k_adaptive_max_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool3d", args, rets, 3, true, false); }
 
 const pts_op_def pts_ops_pool[] = {
     PTS_OP("aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], int[1] dilation=[1], bool ceil_mode=False) -> Tensor", k_max_pool1d),
@@ -393,8 +442,8 @@ const pts_op_def pts_ops_pool[] = {
     PTS_OP("aten::adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor", k_adaptive_avg_pool1d),
     PTS_OP("aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor", k_adaptive_avg_pool2d),
     PTS_OP("aten::adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor", k_adaptive_avg_pool3d),
-    PTS_OP("aten::_adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor", k_adaptive_avg_pool2d),
-    PTS_OP("aten::_adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor", k_adaptive_avg_pool3d),
+    PTS_OP("aten::_adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor", k__adaptive_avg_pool2d),
+    PTS_OP("aten::_adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor", k__adaptive_avg_pool3d),
     PTS_OP("aten::adaptive_max_pool1d(Tensor self, int[1] output_size) -> (Tensor, Tensor)", k_adaptive_max_pool1d),
     PTS_OP("aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)", k_adaptive_max_pool2d),
     PTS_OP("aten::adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor)", k_adaptive_max_pool3d),

@@ -1,0 +1,204 @@
+/* extra_common.h - small helpers shared by the "extra" op families
+ * (extra_shape.c, extra_math.c, sort.c, loss.c, linalg_extra.c).
+ *
+ * Most of those kernels are not hot: they compute in double over a
+ * contiguous copy and convert once at the end (float32 results rounded once,
+ * well inside torch's float32 tolerance).  The "rows" layout is reduce.c's:
+ * the kept dims first, the reduced (or scanned) dims last, contiguous, so a
+ * kernel sees `rows` independent runs of `inner` elements.
+ */
+#ifndef PTS_OPS_EXTRA_COMMON_H
+#define PTS_OPS_EXTRA_COMMON_H
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "ops/args.h"
+#include "ops/registry.h"
+#include "tensor/convert.h"
+#include "tensor/iter.h"
+#include "tensor/promote.h"
+
+#define OPN (op->schema.name)
+
+/* torch's ScalarType name as its "not implemented for 'Long'" errors print it */
+static inline const char *xt_type_name(int dtype)
+{
+    switch (dtype) {
+    case PTS_UINT8: return "Byte";
+    case PTS_INT8: return "Char";
+    case PTS_INT16: return "Short";
+    case PTS_INT32: return "Int";
+    case PTS_INT64: return "Long";
+    case PTS_FLOAT16: return "Half";
+    case PTS_FLOAT32: return "Float";
+    case PTS_FLOAT64: return "Double";
+    case PTS_BOOL: return "Bool";
+    case PTS_BFLOAT16: return "BFloat16";
+    default: {
+        const pts_dtype_info *di = pts_dtype_get(dtype);
+        return di ? di->name : "?";
+    }
+    }
+}
+
+static inline pts_status xt_not_implemented(const char *opname, int dtype)
+{
+    return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", opname, xt_type_name(dtype));
+}
+
+static inline bool xt_is_float(int dtype) { return pts_dtype_category(dtype) == PTS_CAT_FLOAT; }
+
+/* Is the dtype one pyts computes with (real numbers and bool)? */
+static inline pts_status xt_check_real(const char *opname, int dtype)
+{
+    const pts_dtype_info *di = pts_dtype_get(dtype);
+    if (!di || di->itemsize == 0 || di->is_complex || (!di->is_float && !di->is_int && dtype != PTS_BOOL))
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: dtype %s is not supported", opname, di ? di->name : "?");
+    return PTS_OK;
+}
+
+/* Store a new tensor result (steals t; NULL -> the recorded error). */
+static inline pts_status xt_ret(pts_tensor *t, pts_value *ret)
+{
+    if (!t)
+        return pts_err_last();
+    *ret = pts_ret_tensor(t);
+    return PTS_OK;
+}
+
+/* Convert t (stolen) to dtype and return it in *ret. */
+static inline pts_status xt_ret_as(pts_tensor *t, int dtype, pts_value *ret)
+{
+    if (!t)
+        return pts_err_last();
+    if (t->dtype == dtype)
+        return xt_ret(t, ret);
+    pts_tensor *r = pts_tensor_to_dtype(t, dtype);
+    pts_obj_release(&t->hdr);
+    return xt_ret(r, ret);
+}
+
+static inline double *xt_f64(const pts_tensor *t) { return (double *)pts_tensor_data(t); }
+static inline int64_t *xt_i64(const pts_tensor *t) { return (int64_t *)pts_tensor_data(t); }
+
+static inline void xt_shape_str(int ndim, const int64_t *sizes, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, "[");
+    for (int i = 0; i < ndim && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, i ? ", %lld" : "%lld", (long long)sizes[i]);
+    if (n < cap)
+        snprintf(buf + n, cap - n, "]");
+}
+
+/* mask of reduced dims from an int / int[] / None argument; None (and [] when
+ * empty_all) = every dim.  Repeated dims are an error as in torch. */
+static inline pts_status xt_dims_mask(const char *opname, pts_value dimv, int ndim, bool empty_all, bool *mask)
+{
+    int64_t dims[PTS_MAX_DIMS];
+    int n = 0;
+    if (dimv.tag != PTS_T_NONE)
+        PTS_TRY(pts_arg_int_list(dimv, dims, PTS_MAX_DIMS, &n, 0, "dim"));
+    bool all = dimv.tag == PTS_T_NONE || (n == 0 && empty_all);
+    for (int i = 0; i < ndim; i++)
+        mask[i] = all;
+    for (int i = 0; i < n; i++) {
+        int d = 0;
+        PTS_TRY(pts_wrap_dim(dims[i], ndim, opname, &d));
+        if (ndim > 0) {
+            if (mask[d])
+                return pts_err_set(PTS_ERR_VALUE, "%s: dim %d appears multiple times in the list of dims", opname, d);
+            mask[d] = true;
+        }
+    }
+    return PTS_OK;
+}
+
+/* The rows layout of t: kept dims first, masked dims last.  *flat: new
+ * contiguous tensor of `dtype` (rows x inner elements); out_sizes: the
+ * result shape (keepdim: 1 for each masked dim). */
+typedef struct xt_rows {
+    pts_tensor *flat;
+    int64_t rows, inner;
+    int out_nd;
+    int64_t out_sizes[PTS_MAX_DIMS];
+} xt_rows;
+
+static inline pts_status xt_rows_make(pts_tensor *t, const bool *mask, bool keepdim, int dtype, xt_rows *r)
+{
+    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    int n = 0;
+    r->rows = 1;
+    r->inner = 1;
+    r->out_nd = 0;
+    for (int i = 0; i < t->ndim; i++) {
+        if (mask[i]) {
+            if (keepdim)
+                r->out_sizes[r->out_nd++] = 1;
+            continue;
+        }
+        r->out_sizes[r->out_nd++] = t->sizes[i];
+        sizes[n] = t->sizes[i];
+        strides[n++] = t->strides[i];
+        r->rows *= t->sizes[i];
+    }
+    for (int i = 0; i < t->ndim; i++)
+        if (mask[i]) {
+            sizes[n] = t->sizes[i];
+            strides[n++] = t->strides[i];
+            r->inner *= t->sizes[i];
+        }
+    pts_tensor *v = pts_tensor_view_of(t->storage, t->dtype, n, sizes, strides, t->offset);
+    if (!v)
+        return pts_err_last();
+    r->flat = pts_tensor_to_dtype(v, dtype);
+    pts_obj_release(&v->hdr);
+    return r->flat ? PTS_OK : pts_err_last();
+}
+
+/* A single scanned dim d: rows layout with d last.  `out` (contiguous, of the
+ * same permuted shape) is turned back into t's dim order as a view: *ret. */
+static inline pts_status xt_unpermute(pts_tensor *out, int ndim, int d, pts_value *ret)
+{
+    /* out has dims: all of t's except d (in order), then d */
+    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    int k = 0;
+    for (int i = 0; i < ndim; i++) {
+        if (i == d)
+            continue;
+        sizes[i] = out->sizes[k];
+        strides[i] = out->strides[k];
+        k++;
+    }
+    if (ndim > 0) {
+        sizes[d] = out->sizes[ndim - 1];
+        strides[d] = out->strides[ndim - 1];
+    }
+    pts_tensor *v = pts_tensor_view_of(out->storage, out->dtype, ndim, sizes, strides, out->offset);
+    pts_obj_release(&out->hdr);
+    return xt_ret(v, ret);
+}
+
+/* Shape of t with dim d moved last (sizes only). */
+static inline void xt_dim_last_sizes(const pts_tensor *t, int d, int64_t *sizes)
+{
+    int k = 0;
+    for (int i = 0; i < t->ndim; i++)
+        if (i != d)
+            sizes[k++] = t->sizes[i];
+    if (t->ndim > 0)
+        sizes[k] = t->sizes[d];
+}
+
+/* reduction argument: 0 none, 1 mean, 2 sum */
+static inline double xt_reduce_values(const double *v, int64_t n, int64_t reduction)
+{
+    double s = 0;
+    for (int64_t i = 0; i < n; i++)
+        s += v[i];
+    return reduction == 1 ? s / (double)n : s;
+}
+
+#endif

@@ -1,0 +1,690 @@
+/* extra_math.c - more elementwise math (inverse hyperbolics, frac, exp2,
+ * deg2rad/rad2deg, sinc, logit, i0, lgamma, digamma, polygamma, erfinv,
+ * sgn, signbit; logaddexp/logaddexp2, hypot, xlogy, copysign, heaviside)
+ * and the NaN-aware / vector-norm reductions (nansum, nanmean,
+ * linalg_vector_norm).
+ *
+ * The elementwise ops share two drivers (unary_run, binary_run): find the
+ * result dtype with torch's promotion, cast the inputs to the common dtype
+ * (as TensorIterator does) and then to double, run the op's scalar function
+ * over the broadcasting iterator, and convert once to the result dtype.
+ */
+#include <float.h>
+#include <stdatomic.h>
+
+#include "ops/extra_common.h"
+
+#define PI 3.14159265358979323846
+
+/* ---- special functions ----------------------------------------------------------------- */
+
+/* digamma as torch's calc_digamma (reflection below 0, recurrence, asymptotic series) */
+static double digamma_d(double x)
+{
+    if (x == 0)
+        return copysign(INFINITY, -x);
+    if (x < 0) {
+        if (x == trunc(x))
+            return NAN;
+        double q, r = modf(x, &q);
+        return digamma_d(1 - x) - PI / tan(PI * r);
+    }
+    double result = 0;
+    while (x < 10) {
+        result -= 1 / x;
+        x += 1;
+    }
+    if (x == 10)
+        return result + 2.25175258906672110764;
+    static const double A[] = {8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3,
+                               -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3,
+                               8.33333333333333333333E-2};
+    double y = 0;
+    if (x < 1.0e17) {
+        double z = 1 / (x * x), p = 0;
+        for (int i = 0; i < 7; i++)
+            p = p * z + A[i];
+        y = z * p;
+    }
+    return result + log(x) - 0.5 / x - y;
+}
+
+/* Hurwitz zeta(x, q), Cephes' algorithm (as torch's zeta) */
+static double zeta_d(double x, double q)
+{
+    static const double A[] = {12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9,
+                               7.47242496e10, -2.950130727918164224e12, 1.1646782814350067249e14,
+                               -4.5979787224074726105e15, 1.8152105401943546773e17, -7.1661652561756670113e18};
+    if (x == 1)
+        return INFINITY;
+    if (x < 1)
+        return NAN;
+    if (q <= 0) {
+        if (q == floor(q))
+            return INFINITY;
+        if (x != floor(x))
+            return NAN;
+    }
+    double s = pow(q, -x), a = q, b = 0;
+    int i = 0;
+    while (i < 9 || a <= 9) {
+        i += 1;
+        a += 1;
+        b = pow(a, -x);
+        s += b;
+        if (fabs(b / s) < DBL_EPSILON)
+            return s;
+    }
+    double w = a;
+    s += b * w / (x - 1);
+    s -= 0.5 * b;
+    a = 1;
+    double k = 0;
+    for (int j = 0; j < 12; j++) {
+        a *= x + k;
+        b /= w;
+        double t = a * b / A[j];
+        s += t;
+        if (fabs(t / s) < DBL_EPSILON)
+            return s;
+        k += 1;
+        a *= x + k;
+        b /= w;
+        k += 1;
+    }
+    return s;
+}
+
+static double trigamma_d(double x)
+{
+    double sign = 1, result = 0;
+    if (x < 0.5) {
+        sign = -1;
+        double s = sin(PI * x);
+        result -= (PI * PI) / (s * s);
+        x = 1 - x;
+    }
+    for (int i = 0; i < 6; i++) {
+        result += 1 / (x * x);
+        x += 1;
+    }
+    const double ixx = 1 / (x * x);
+    result += (1 + 1 / (2 * x) + ixx * (1.0 / 6 - ixx * (1.0 / 30 - ixx * (1.0 / 42)))) / x;
+    return sign * result;
+}
+
+static double polygamma_d(double x, double n)
+{
+    if (n == 0)
+        return digamma_d(x);
+    if (n == 1)
+        return trigamma_d(x);
+    double fact = exp(lgamma(n + 1));
+    return ((((int64_t)n) & 1) ? 1 : -1) * fact * zeta_d(n + 1, x);
+}
+
+/* modified Bessel function I0: the power series (positive terms, no cancellation) */
+static double i0_d(double x)
+{
+    x = fabs(x);
+    if (isnan(x))
+        return x;
+    if (x > 713)
+        return INFINITY;
+    double q = x * x / 4, term = 1, sum = 1;
+    for (int k = 1; k < 2000; k++) {
+        term *= q / ((double)k * (double)k);
+        sum += term;
+        if (term < sum * 1e-17)
+            break;
+    }
+    return sum;
+}
+
+/* erfinv: Giles' single-precision approximation refined by Newton steps */
+static double erfinv_d(double y)
+{
+    if (isnan(y) || y < -1 || y > 1)
+        return NAN;
+    if (y == 1)
+        return INFINITY;
+    if (y == -1)
+        return -INFINITY;
+    double w = -log((1 - y) * (1 + y)), p;
+    if (w < 5) {
+        w -= 2.5;
+        p = 2.81022636e-08;
+        p = 3.43273939e-07 + p * w;
+        p = -3.5233877e-06 + p * w;
+        p = -4.39150654e-06 + p * w;
+        p = 0.00021858087 + p * w;
+        p = -0.00125372503 + p * w;
+        p = -0.00417768164 + p * w;
+        p = 0.246640727 + p * w;
+        p = 1.50140941 + p * w;
+    } else {
+        w = sqrt(w) - 3;
+        p = -0.000200214257;
+        p = 0.000100950558 + p * w;
+        p = 0.00134934322 + p * w;
+        p = -0.00367342844 + p * w;
+        p = 0.00573950773 + p * w;
+        p = -0.0076224613 + p * w;
+        p = 0.00943887047 + p * w;
+        p = 1.00167406 + p * w;
+        p = 2.83297682 + p * w;
+    }
+    double x = p * y;
+    for (int i = 0; i < 3; i++) {
+        double err = erf(x) - y;
+        double d = 2 / sqrt(PI) * exp(-x * x);
+        if (d == 0)
+            break;
+        x -= err / d;
+    }
+    return x;
+}
+
+/* ---- scalar functions of the unary ops (p: a parameter) ------------------------------------ */
+
+typedef double (*fn1)(double a, double p);
+typedef double (*fn2)(double a, double b);
+
+static double f_acosh(double a, double p) { (void)p; return acosh(a); }
+static double f_asinh(double a, double p) { (void)p; return asinh(a); }
+static double f_atanh(double a, double p) { (void)p; return atanh(a); }
+static double f_frac(double a, double p) { (void)p; return a - trunc(a); }
+static double f_exp2(double a, double p) { (void)p; return exp2(a); }
+static double f_deg2rad(double a, double p) { (void)p; return a * (PI / 180.0); }
+static double f_rad2deg(double a, double p) { (void)p; return a * (180.0 / PI); }
+static double f_sinc(double a, double p)
+{
+    (void)p;
+    if (a == 0)
+        return 1;
+    double x = PI * a;
+    return sin(x) / x;
+}
+static double f_logit(double a, double p) { (void)p; return log(a / (1 - a)); }
+static double f_logit_eps(double a, double eps)
+{
+    double x = a < eps ? eps : (a > 1 - eps ? 1 - eps : a);
+    return log(x / (1 - x));
+}
+static double f_i0(double a, double p) { (void)p; return i0_d(a); }
+static double f_lgamma(double a, double p) { (void)p; return lgamma(a); }
+static double f_digamma(double a, double p) { (void)p; return digamma_d(a); }
+static double f_polygamma(double a, double n) { return polygamma_d(a, n); }
+static double f_erfinv(double a, double p) { (void)p; return erfinv_d(a); }
+static double f_sgn(double a, double p) { (void)p; return (double)((0 < a) - (a < 0)); }
+static double f_signbit(double a, double p) { (void)p; return signbit(a) ? 1 : 0; }
+
+/* ---- the unary driver ------------------------------------------------------------------------ */
+
+typedef enum ukind {
+    U_FLOAT,      /* int/bool -> float32 */
+    U_FLOAT_ONLY, /* refuse non-float inputs ("frac_cpu" not implemented for 'Long') */
+    U_SAME,       /* keep dtype */
+    U_BOOL,       /* bool result */
+} ukind;
+
+static void apply1(double *x, int64_t n, fn1 f, double p)
+{
+    for (int64_t i = 0; i < n; i++)
+        x[i] = f(x[i], p);
+}
+
+/* Run f over self (args[0]); in-place ops write back into self. */
+static pts_status unary_run(const pts_op *op, pts_tensor *t, pts_value *rets, fn1 f, double p, ukind kind)
+{
+    PTS_TRY(xt_check_real(OPN, t->dtype));
+    int rd = t->dtype;
+    if (kind == U_FLOAT)
+        rd = pts_float_op_dtype(t->dtype);
+    else if (kind == U_FLOAT_ONLY && !xt_is_float(t->dtype))
+        return xt_not_implemented(OPN, t->dtype);
+    else if (kind == U_BOOL)
+        rd = PTS_BOOL;
+    bool inplace = op->schema.args[0].is_write;
+    if (inplace) {
+        if (!pts_can_cast(rd, t->dtype))
+            return pts_err_set(PTS_ERR_TYPE, "%s: result type %s can't be cast to the desired output type %s", OPN,
+                               xt_type_name(rd), xt_type_name(t->dtype));
+        PTS_TRY(pts_check_no_internal_overlap(t, OPN));
+        PTS_TRY(pts_tensor_make_writable(t));
+    }
+    pts_tensor *x = pts_tensor_to_dtype(t, PTS_FLOAT64);
+    if (!x)
+        return pts_err_last();
+    apply1(xt_f64(x), pts_tensor_numel(x), f, p);
+    if (inplace) {
+        pts_status st = pts_tensor_copy_into(t, x, OPN);
+        pts_obj_release(&x->hdr);
+        if (!st)
+            rets[0] = pts_ret_self(pts_obj_value(&t->hdr));
+        return st;
+    }
+    return xt_ret_as(x, rd, rets);
+}
+
+#define UNARY(NAME, F, KIND)                                                                                           \
+    static pts_status k_##NAME(const pts_op *op, pts_value *args, pts_value *rets)                                     \
+    {                                                                                                                  \
+        return unary_run(op, PTS_TENSOR(args[0]), rets, F, 0, KIND);                                                   \
+    }
+UNARY(acosh, f_acosh, U_FLOAT)
+UNARY(asinh, f_asinh, U_FLOAT)
+UNARY(atanh, f_atanh, U_FLOAT)
+UNARY(frac, f_frac, U_FLOAT_ONLY)
+UNARY(exp2, f_exp2, U_FLOAT)
+UNARY(deg2rad, f_deg2rad, U_FLOAT)
+UNARY(rad2deg, f_rad2deg, U_FLOAT)
+UNARY(sinc, f_sinc, U_FLOAT)
+UNARY(i0, f_i0, U_FLOAT)
+UNARY(lgamma, f_lgamma, U_FLOAT)
+UNARY(digamma, f_digamma, U_FLOAT)
+UNARY(erfinv, f_erfinv, U_FLOAT)
+UNARY(sgn, f_sgn, U_SAME)
+UNARY(signbit, f_signbit, U_BOOL)
+
+static pts_status k_logit(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    if (PTS_ARG_IS_NONE(args[1]))
+        return unary_run(op, PTS_TENSOR(args[0]), rets, f_logit, 0, U_FLOAT);
+    return unary_run(op, PTS_TENSOR(args[0]), rets, f_logit_eps, pts_arg_double(args[1]), U_FLOAT);
+}
+
+/* polygamma(int n, Tensor self) and polygamma_(Tensor(a!) self, int n) */
+static pts_status k_polygamma(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    bool inplace = op->schema.args[0].is_write;
+    int64_t n = pts_arg_int(args[inplace ? 1 : 0]);
+    pts_tensor *t = PTS_TENSOR(args[inplace ? 0 : 1]);
+    if (n < 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: polygamma(n, x) does not support negative n.", OPN);
+    return unary_run(op, t, rets, f_polygamma, (double)n, U_FLOAT);
+}
+
+
+/* ---- the binary driver ------------------------------------------------------------------------ */
+
+typedef enum bkind {
+    B_FLOAT,      /* int/bool results -> float32 (xlogy, copysign) */
+    B_FLOAT_ONLY, /* refuse non-float results (logaddexp, hypot) */
+    B_SAME_DTYPE, /* both inputs of one dtype, kept (heaviside) */
+} bkind;
+
+typedef struct bctx {
+    fn2 f;
+} bctx;
+
+static void loop2(void *vc, char **d, const int64_t *s, int64_t n)
+{
+    fn2 f = ((bctx *)vc)->f;
+    for (int64_t i = 0; i < n; i++)
+        *(double *)(d[0] + i * s[0]) = f(*(const double *)(d[1] + i * s[1]), *(const double *)(d[2] + i * s[2]));
+}
+
+/* v (tensor or number) cast to `common` and then to double (new ref). */
+static pts_tensor *operand_f64(pts_value v, int common)
+{
+    pts_tensor *c;
+    if (v.tag == PTS_T_TENSOR) {
+        pts_tensor *t = PTS_TENSOR(v);
+        if (t->dtype == common || common == PTS_FLOAT64)
+            return pts_tensor_to_dtype(t, PTS_FLOAT64);
+        c = pts_tensor_to_dtype(t, common);
+    } else {
+        c = pts_tensor_from_scalar(v, common);
+    }
+    if (!c)
+        return NULL;
+    pts_tensor *r = pts_tensor_to_dtype(c, PTS_FLOAT64);
+    pts_obj_release(&c->hdr);
+    return r;
+}
+
+static pts_status binary_run(const pts_op *op, pts_value a, pts_value b, pts_value *rets, fn2 f, bkind kind,
+                             const char *kname)
+{
+    pts_value in[2] = {a, b};
+    int common;
+    PTS_TRY(pts_result_type(2, in, &common, OPN));
+    PTS_TRY(xt_check_real(OPN, common));
+    int rd = common;
+    if (kind == B_FLOAT) {
+        rd = pts_float_op_dtype(common);
+    } else if (kind == B_FLOAT_ONLY) {
+        if (!xt_is_float(common))
+            return pts_err_set(PTS_ERR_TYPE, "%s: \"%s\" not implemented for '%s'", OPN, kname, xt_type_name(common));
+    } else if (a.tag == PTS_T_TENSOR && b.tag == PTS_T_TENSOR && PTS_TENSOR(a)->dtype != PTS_TENSOR(b)->dtype) {
+        return pts_err_set(PTS_ERR_TYPE, "%s: heaviside is not yet implemented for tensors with different dtypes", OPN);
+    }
+    pts_tensor *ts[2] = {a.tag == PTS_T_TENSOR ? PTS_TENSOR(a) : NULL, b.tag == PTS_T_TENSOR ? PTS_TENSOR(b) : NULL};
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, OPN));
+    bool inplace = op->schema.args[0].is_write;
+    pts_tensor *self = ts[0];
+    if (inplace) {
+        bool same = nd == self->ndim;
+        for (int i = 0; same && i < nd; i++)
+            same = shape[i] == self->sizes[i];
+        if (!same) {
+            char buf[128];
+            pts_tensor_describe(self, buf, sizeof buf);
+            return pts_err_set(PTS_ERR_VALUE, "%s: output with shape %s doesn't match the broadcast shape", OPN, buf);
+        }
+        if (!pts_can_cast(rd, self->dtype))
+            return pts_err_set(PTS_ERR_TYPE, "%s: result type %s can't be cast to the desired output type %s", OPN,
+                               xt_type_name(rd), xt_type_name(self->dtype));
+        PTS_TRY(pts_check_no_internal_overlap(self, OPN));
+        PTS_TRY(pts_tensor_make_writable(self));
+    }
+    /* integer inputs of float ops are cast straight to the float result */
+    int cast_to = pts_dtype_category(common) < PTS_CAT_FLOAT && kind == B_FLOAT ? rd : common;
+    pts_tensor *ops[3] = {pts_tensor_empty(PTS_FLOAT64, nd, shape), operand_f64(a, cast_to), operand_f64(b, cast_to)};
+    pts_status st = PTS_OK;
+    if (!ops[0] || !ops[1] || !ops[2])
+        st = pts_err_last();
+    pts_iter it;
+    if (!st)
+        st = pts_iter_init(&it, 3, ops, OPN);
+    if (!st) {
+        bctx c = {f};
+        pts_iter_run(&it, loop2, &c);
+    }
+    pts_obj_release(ops[1] ? &ops[1]->hdr : NULL);
+    pts_obj_release(ops[2] ? &ops[2]->hdr : NULL);
+    if (st) {
+        pts_obj_release(ops[0] ? &ops[0]->hdr : NULL);
+        return st;
+    }
+    if (inplace) {
+        st = pts_tensor_copy_into(self, ops[0], OPN);
+        pts_obj_release(&ops[0]->hdr);
+        if (!st)
+            rets[0] = pts_ret_self(a);
+        return st;
+    }
+    return xt_ret_as(ops[0], rd, rets);
+}
+
+static double f_logaddexp(double a, double b)
+{
+    if (isinf(a) && a == b)
+        return a;
+    double m = a > b ? a : b;
+    if (isnan(a) || isnan(b))
+        return NAN;
+    return m + log1p(exp(-fabs(a - b)));
+}
+static double f_logaddexp2(double a, double b)
+{
+    if (isinf(a) && a == b)
+        return a;
+    double m = a > b ? a : b;
+    if (isnan(a) || isnan(b))
+        return NAN;
+    return m + log1p(exp2(-fabs(a - b))) / log(2.0);
+}
+static double f_hypot(double a, double b) { return hypot(a, b); }
+static double f_xlogy(double a, double b)
+{
+    if (isnan(b))
+        return NAN;
+    if (a == 0)
+        return 0;
+    return a * log(b);
+}
+static double f_copysign(double a, double b) { return copysign(a, b); }
+static double f_heaviside(double a, double b) { return a == 0 ? b : (double)(a > 0); }
+
+static pts_status k_logaddexp(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return binary_run(op, args[0], args[1], rets, f_logaddexp, B_FLOAT_ONLY, "logaddexp_cpu");
+}
+static pts_status k_logaddexp2(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return binary_run(op, args[0], args[1], rets, f_logaddexp2, B_FLOAT_ONLY, "logaddexp2_cpu");
+}
+static pts_status k_hypot(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return binary_run(op, args[0], args[1], rets, f_hypot, B_FLOAT_ONLY, "hypot_cpu");
+}
+static pts_status k_xlogy(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return binary_run(op, args[0], args[1], rets, f_xlogy, B_FLOAT, NULL);
+}
+static pts_status k_copysign(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return binary_run(op, args[0], args[1], rets, f_copysign, B_FLOAT, NULL);
+}
+static pts_status k_heaviside(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return binary_run(op, args[0], args[1], rets, f_heaviside, B_SAME_DTYPE, NULL);
+}
+
+/* ---- reductions --------------------------------------------------------------------------------- */
+
+/* nansum(self, dim?, keepdim, *, dtype?) and nanmean */
+static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets, bool mean)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    PTS_TRY(xt_check_real(OPN, t->dtype));
+    int want = pts_arg_opt_dtype(args[3]);
+    int rd;
+    if (mean) {
+        if (!xt_is_float(t->dtype))
+            return pts_err_set(PTS_ERR_TYPE, "%s: nanmean(): expected input to have floating point or complex dtype but "
+                                             "got %s", OPN, xt_type_name(t->dtype));
+        if (want >= 0 && !xt_is_float(want))
+            return pts_err_set(PTS_ERR_TYPE, "%s: nanmean(): could not infer output dtype. Optional dtype must be either a "
+                                             "floating point or complex dtype. Got: %s", OPN, xt_type_name(want));
+        rd = want >= 0 ? want : t->dtype;
+    } else {
+        rd = want >= 0 ? want : pts_dtype_category(t->dtype) <= PTS_CAT_INT ? PTS_INT64 : t->dtype;
+    }
+    PTS_TRY(xt_check_real(OPN, rd));
+    bool mask[PTS_MAX_DIMS];
+    PTS_TRY(xt_dims_mask(OPN, args[1], t->ndim, true, mask));
+    bool ints = pts_dtype_category(rd) <= PTS_CAT_INT;
+    pts_tensor *src = t;
+    if (want >= 0 && want != t->dtype) { /* torch casts the input to dtype first */
+        src = pts_tensor_to_dtype(t, want);
+        if (!src)
+            return pts_err_last();
+    } else {
+        pts_obj_retain(&t->hdr);
+    }
+    xt_rows r;
+    pts_status st = xt_rows_make(src, mask, pts_arg_bool(args[2]), ints ? PTS_INT64 : PTS_FLOAT64, &r);
+    pts_obj_release(&src->hdr);
+    if (st)
+        return st;
+    pts_tensor *out = pts_tensor_empty(ints ? PTS_INT64 : PTS_FLOAT64, r.out_nd, r.out_sizes);
+    if (!out) {
+        pts_obj_release(&r.flat->hdr);
+        return pts_err_last();
+    }
+    for (int64_t i = 0; i < r.rows; i++) {
+        if (ints) {
+            const int64_t *x = xt_i64(r.flat) + i * r.inner;
+            uint64_t s = 0;
+            for (int64_t j = 0; j < r.inner; j++)
+                s += (uint64_t)x[j];
+            xt_i64(out)[i] = (int64_t)s;
+        } else {
+            const double *x = xt_f64(r.flat) + i * r.inner;
+            double s = 0;
+            int64_t cnt = 0;
+            for (int64_t j = 0; j < r.inner; j++)
+                if (!isnan(x[j])) {
+                    s += x[j];
+                    cnt++;
+                }
+            xt_f64(out)[i] = mean ? s / (double)cnt : s;
+        }
+    }
+    pts_obj_release(&r.flat->hdr);
+    return xt_ret_as(out, rd, rets);
+}
+
+static pts_status k_nansum(const pts_op *op, pts_value *args, pts_value *rets) { return nan_reduce(op, args, rets, false); }
+static pts_status k_nanmean(const pts_op *op, pts_value *args, pts_value *rets) { return nan_reduce(op, args, rets, true); }
+
+static double vnorm_row(const double *x, int64_t n, double p)
+{
+    if (p == 0) {
+        double c = 0;
+        for (int64_t i = 0; i < n; i++)
+            c += x[i] != 0;
+        return c;
+    }
+    if (isinf(p)) {
+        double m = p > 0 ? 0 : INFINITY;
+        for (int64_t i = 0; i < n; i++) {
+            double a = fabs(x[i]);
+            if (isnan(a))
+                return a;
+            m = p > 0 ? (a > m ? a : m) : (a < m ? a : m);
+        }
+        return m;
+    }
+    double s = 0;
+    if (p == 1) {
+        for (int64_t i = 0; i < n; i++)
+            s += fabs(x[i]);
+        return s;
+    }
+    if (p == 2) {
+        for (int64_t i = 0; i < n; i++)
+            s += x[i] * x[i];
+        return sqrt(s);
+    }
+    for (int64_t i = 0; i < n; i++)
+        s += pow(fabs(x[i]), p);
+    return pow(s, 1 / p);
+}
+
+/* linalg_vector_norm(self, ord=2, dim?, keepdim, *, dtype?) */
+static pts_status k_linalg_vector_norm(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    double p = pts_arg_double(args[1]);
+    int want = pts_arg_opt_dtype(args[4]);
+    if (!xt_is_float(t->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                                         "Got %s", OPN, xt_type_name(t->dtype));
+    if (want >= 0 && !xt_is_float(want))
+        return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: dtype should be floating point or complex, but got %s",
+                           OPN, xt_type_name(want));
+    if (want >= 0 && want != t->dtype && pts_promote_types(t->dtype, want) != want)
+        return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: the dtype of the input (%s) should be convertible "
+                                         "without narrowing to the specified dtype (%s)", OPN, xt_type_name(t->dtype),
+                           xt_type_name(want));
+    int rd = want >= 0 ? want : t->dtype;
+    bool mask[PTS_MAX_DIMS];
+    PTS_TRY(xt_dims_mask(OPN, args[2], t->ndim, true, mask));
+    if (pts_tensor_numel(t) == 0 && (p < 0 || isinf(p))) {
+        bool bad = t->ndim == 0;
+        for (int i = 0; i < t->ndim; i++)
+            bad |= mask[i] && t->sizes[i] == 0;
+        if (bad) {
+            char ps[32];
+            if (isinf(p))
+                snprintf(ps, sizeof ps, "%sinf", p < 0 ? "-" : "");
+            else
+                snprintf(ps, sizeof ps, "%g", p);
+            return pts_err_set(PTS_ERR_INDEX, "%s: linalg.vector_norm cannot compute the %s norm on an empty tensor because "
+                                              "the operation does not have an identity", OPN, ps);
+        }
+    }
+    pts_tensor *src = t;
+    if (rd != t->dtype) {
+        src = pts_tensor_to_dtype(t, rd);
+        if (!src)
+            return pts_err_last();
+    } else {
+        pts_obj_retain(&t->hdr);
+    }
+    xt_rows r;
+    pts_status st = xt_rows_make(src, mask, pts_arg_bool(args[3]), PTS_FLOAT64, &r);
+    pts_obj_release(&src->hdr);
+    if (st)
+        return st;
+    pts_tensor *out = pts_tensor_empty(PTS_FLOAT64, r.out_nd, r.out_sizes);
+    if (!out) {
+        pts_obj_release(&r.flat->hdr);
+        return pts_err_last();
+    }
+    for (int64_t i = 0; i < r.rows; i++)
+        xt_f64(out)[i] = vnorm_row(xt_f64(r.flat) + i * r.inner, r.inner, p);
+    pts_obj_release(&r.flat->hdr);
+    return xt_ret_as(out, rd, rets);
+}
+
+/* ---- the table ------------------------------------------------------------------------------------ */
+
+const pts_op_def pts_ops_extra_math[] = {
+    PTS_OP("aten::acosh(Tensor self) -> Tensor", k_acosh),
+    PTS_OP("aten::acosh_(Tensor(a!) self) -> Tensor(a!)", k_acosh),
+    PTS_OP("aten::asinh(Tensor self) -> Tensor", k_asinh),
+    PTS_OP("aten::asinh_(Tensor(a!) self) -> Tensor(a!)", k_asinh),
+    PTS_OP("aten::atanh(Tensor self) -> Tensor", k_atanh),
+    PTS_OP("aten::atanh_(Tensor(a!) self) -> Tensor(a!)", k_atanh),
+    PTS_OP("aten::frac(Tensor self) -> Tensor", k_frac),
+    PTS_OP("aten::frac_(Tensor(a!) self) -> Tensor(a!)", k_frac),
+    PTS_OP("aten::exp2(Tensor self) -> Tensor", k_exp2),
+    PTS_OP("aten::exp2_(Tensor(a!) self) -> Tensor(a!)", k_exp2),
+    PTS_OP("aten::special_exp2(Tensor self) -> Tensor", k_exp2),
+    PTS_OP("aten::deg2rad(Tensor self) -> Tensor", k_deg2rad),
+    PTS_OP("aten::deg2rad_(Tensor(a!) self) -> Tensor(a!)", k_deg2rad),
+    PTS_OP("aten::rad2deg(Tensor self) -> Tensor", k_rad2deg),
+    PTS_OP("aten::rad2deg_(Tensor(a!) self) -> Tensor(a!)", k_rad2deg),
+    PTS_OP("aten::sinc(Tensor self) -> Tensor", k_sinc),
+    PTS_OP("aten::sinc_(Tensor(a!) self) -> Tensor(a!)", k_sinc),
+    PTS_OP("aten::special_sinc(Tensor self) -> Tensor", k_sinc),
+    PTS_OP("aten::logit(Tensor self, float? eps=None) -> Tensor", k_logit),
+    PTS_OP("aten::logit_(Tensor(a!) self, float? eps=None) -> Tensor(a!)", k_logit),
+    PTS_OP("aten::special_logit(Tensor self, float? eps=None) -> Tensor", k_logit),
+    PTS_OP("aten::i0(Tensor self) -> Tensor", k_i0),
+    PTS_OP("aten::i0_(Tensor(a!) self) -> Tensor(a!)", k_i0),
+    PTS_OP("aten::special_i0(Tensor self) -> Tensor", k_i0),
+    PTS_OP("aten::lgamma(Tensor self) -> Tensor", k_lgamma),
+    PTS_OP("aten::lgamma_(Tensor(a!) self) -> Tensor(a!)", k_lgamma),
+    PTS_OP("aten::special_gammaln(Tensor self) -> Tensor", k_lgamma),
+    PTS_OP("aten::digamma(Tensor self) -> Tensor", k_digamma),
+    PTS_OP("aten::digamma_(Tensor(a!) self) -> Tensor(a!)", k_digamma),
+    PTS_OP("aten::special_digamma(Tensor self) -> Tensor", k_digamma),
+    PTS_OP("aten::special_psi(Tensor self) -> Tensor", k_digamma),
+    PTS_OP("aten::polygamma(int n, Tensor self) -> Tensor", k_polygamma),
+    PTS_OP("aten::polygamma_(Tensor(a!) self, int n) -> Tensor(a!)", k_polygamma),
+    PTS_OP("aten::special_polygamma(int n, Tensor self) -> Tensor", k_polygamma),
+    PTS_OP("aten::erfinv(Tensor self) -> Tensor", k_erfinv),
+    PTS_OP("aten::erfinv_(Tensor(a!) self) -> Tensor(a!)", k_erfinv),
+    PTS_OP("aten::special_erfinv(Tensor self) -> Tensor", k_erfinv),
+    PTS_OP("aten::sgn(Tensor self) -> Tensor", k_sgn),
+    PTS_OP("aten::sgn_(Tensor(a!) self) -> Tensor(a!)", k_sgn),
+    PTS_OP("aten::signbit(Tensor self) -> Tensor", k_signbit),
+    PTS_OP("aten::logaddexp(Tensor self, Tensor other) -> Tensor", k_logaddexp),
+    PTS_OP("aten::logaddexp2(Tensor self, Tensor other) -> Tensor", k_logaddexp2),
+    PTS_OP("aten::hypot(Tensor self, Tensor other) -> Tensor", k_hypot),
+    PTS_OP("aten::hypot_(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_hypot),
+    PTS_OP("aten::xlogy.Tensor(Tensor self, Tensor other) -> Tensor", k_xlogy),
+    PTS_OP("aten::xlogy.Scalar_Other(Tensor self, Scalar other) -> Tensor", k_xlogy),
+    PTS_OP("aten::xlogy.Scalar_Self(Scalar self, Tensor other) -> Tensor", k_xlogy),
+    PTS_OP("aten::xlogy_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_xlogy),
+    PTS_OP("aten::xlogy_.Scalar_Other(Tensor(a!) self, Scalar other) -> Tensor(a!)", k_xlogy),
+    PTS_OP("aten::special_xlogy(Tensor self, Tensor other) -> Tensor", k_xlogy),
+    PTS_OP("aten::copysign.Tensor(Tensor self, Tensor other) -> Tensor", k_copysign),
+    PTS_OP("aten::copysign.Scalar(Tensor self, Scalar other) -> Tensor", k_copysign),
+    PTS_OP("aten::copysign_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_copysign),
+    PTS_OP("aten::copysign_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", k_copysign),
+    PTS_OP("aten::heaviside(Tensor self, Tensor values) -> Tensor", k_heaviside),
+    PTS_OP("aten::heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!)", k_heaviside),
+    PTS_OP("aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_nansum),
+    PTS_OP("aten::nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_nanmean),
+    PTS_OP("aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_linalg_vector_norm),
+    {NULL, NULL},
+};

@@ -1,0 +1,449 @@
+/* extra_shape.c - more shape and view ops: broadcast_to / broadcast_tensors,
+ * the matrix-transpose views (mT, mH, numpy_T, matrix_H, adjoint), meshgrid,
+ * as_strided, diagonal (view) and the diagonal/triangle copies (diag,
+ * diag_embed, diagonal_copy, tril, triu), and aten::Size (the int[] identity
+ * that printed code calls around a shape list).
+ *
+ * Views share their input's storage (pts_tensor_view_of), as in shape.c.
+ */
+#include "ops/extra_common.h"
+
+/* ---- helpers --------------------------------------------------------------------------- */
+
+static pts_status view_ret(const pts_tensor *t, int ndim, const int64_t *sizes, const int64_t *strides, int64_t offset,
+                           pts_value *ret)
+{
+    return xt_ret(pts_tensor_view_of(t->storage, t->dtype, ndim, sizes, strides, offset), ret);
+}
+
+/* expand t to `want` (torch's expand rules; -1 keeps a size). */
+static pts_status expand_view(const char *opname, const pts_tensor *t, int n, const int64_t *want, pts_value *ret)
+{
+    if (n < t->ndim)
+        return pts_err_set(PTS_ERR_VALUE, "%s: the number of sizes provided (%d) must be greater or equal to the number "
+                                          "of dimensions in the tensor (%d)", opname, n, t->ndim);
+    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    for (int i = n - 1; i >= 0; i--) {
+        int td = t->ndim - n + i;
+        int64_t ts = td >= 0 ? t->sizes[td] : 1, st = td >= 0 ? t->strides[td] : 0;
+        int64_t w = want[i];
+        if (w == -1) {
+            if (td < 0)
+                return pts_err_set(PTS_ERR_VALUE, "%s: The expanded size of the tensor (-1) isn't allowed in a leading, "
+                                                  "non-existing dimension %d", opname, i);
+            w = ts;
+        }
+        if (ts != w) {
+            if (ts != 1) {
+                char a[160], b[160];
+                xt_shape_str(n, want, a, sizeof a);
+                xt_shape_str(t->ndim, t->sizes, b, sizeof b);
+                return pts_err_set(PTS_ERR_VALUE, "%s: The expanded size of the tensor (%lld) must match the existing size "
+                                                  "(%lld) at non-singleton dimension %d.  Target sizes: %s.  Tensor sizes: %s",
+                                   opname, (long long)w, (long long)ts, i, a, b);
+            }
+            st = 0;
+        }
+        if (w < 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: invalid expanded size %lld", opname, (long long)w);
+        sizes[i] = w;
+        strides[i] = st;
+    }
+    return view_ret(t, n, sizes, strides, t->offset, ret);
+}
+
+static pts_list *tensor_list(int64_t cap) { return pts_list_new(pts_type_base(PTS_TY_TENSOR), cap); }
+
+/* ---- broadcasting -------------------------------------------------------------------------- */
+
+static pts_status k_broadcast_to(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int64_t want[PTS_MAX_DIMS];
+    int n;
+    PTS_TRY(pts_arg_int_list(args[1], want, PTS_MAX_DIMS, &n, 0, "size"));
+    return expand_view(OPN, PTS_TENSOR(args[0]), n, want, rets);
+}
+
+static pts_status k_broadcast_tensors(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_list *in = PTS_LIST(args[0]);
+    int64_t n = in->len;
+    pts_tensor **ts = pts_calloc((size_t)(n > 0 ? n : 1), sizeof *ts);
+    if (!ts)
+        return pts_err_nomem("broadcast_tensors", (size_t)n * sizeof *ts);
+    for (int64_t i = 0; i < n; i++)
+        ts[i] = PTS_TENSOR(in->items[i]);
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS];
+    pts_status st = n > 0 ? pts_broadcast_tensors_shape((int)n, ts, &nd, shape, OPN) : PTS_OK;
+    pts_list *out = st ? NULL : tensor_list(n);
+    if (!st && !out)
+        st = pts_err_last();
+    for (int64_t i = 0; !st && i < n; i++) {
+        pts_value v;
+        st = expand_view(OPN, ts[i], nd, shape, &v);
+        if (!st)
+            st = pts_list_append(out, v);
+    }
+    pts_free(ts);
+    if (st) {
+        if (out)
+            pts_obj_release(&out->hdr);
+        return st;
+    }
+    rets[0] = pts_obj_value(&out->hdr);
+    return PTS_OK;
+}
+
+/* aten::Size(int[] sizes) -> int[]: torch.Size(list) in printed code. */
+static pts_status k_Size(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    rets[0] = pts_value_retain(args[0]);
+    return PTS_OK;
+}
+
+/* ---- transposes ------------------------------------------------------------------------------ */
+
+static pts_status swap_last_two(const pts_tensor *t, pts_value *ret)
+{
+    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    memcpy(sizes, t->sizes, sizeof sizes);
+    memcpy(strides, t->strides, sizeof strides);
+    int a = t->ndim - 2, b = t->ndim - 1;
+    sizes[a] = t->sizes[b], sizes[b] = t->sizes[a];
+    strides[a] = t->strides[b], strides[b] = t->strides[a];
+    return view_ret(t, t->ndim, sizes, strides, t->offset, ret);
+}
+
+static pts_status k_mT(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    if (t->ndim < 2) {
+        const char *what = strcmp(OPN, "aten::adjoint") == 0 ? "tensor.adjoint()" : strcmp(OPN, "aten::mH") == 0 ? "tensor.mH" : "tensor.mT";
+        return pts_err_set(PTS_ERR_VALUE, "%s: %s is only supported on matrices or batches of matrices. Got %d-D tensor.",
+                           OPN, what, t->ndim);
+    }
+    return swap_last_two(t, rets);
+}
+
+static pts_status k_matrix_H(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    if (t->ndim != 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: tensor.H is only supported on matrices (2-D tensors). Got %d-D tensor.", OPN,
+                           t->ndim);
+    return swap_last_two(t, rets);
+}
+
+static pts_status k_numpy_T(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    for (int i = 0; i < t->ndim; i++) {
+        sizes[i] = t->sizes[t->ndim - 1 - i];
+        strides[i] = t->strides[t->ndim - 1 - i];
+    }
+    return view_ret(t, t->ndim, sizes, strides, t->offset, rets);
+}
+
+/* ---- meshgrid -------------------------------------------------------------------------------- */
+
+static pts_status k_meshgrid(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_list *in = PTS_LIST(args[0]);
+    int64_t n = in->len;
+    bool xy = false;
+    if (op->schema.nargs > 1) {
+        const char *ix = PTS_STR(args[1])->data;
+        if (strcmp(ix, "xy") == 0)
+            xy = true;
+        else if (strcmp(ix, "ij") != 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: indexing must be one of \"xy\" or \"ij\", but received: %s", OPN, ix);
+    }
+    if (n == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: expects a non-empty TensorList", OPN);
+    if (n > PTS_MAX_DIMS)
+        return pts_err_set(PTS_ERR_VALUE, "%s: at most %d tensors are supported", OPN, PTS_MAX_DIMS);
+    pts_tensor *ts[PTS_MAX_DIMS];
+    for (int64_t i = 0; i < n; i++) {
+        ts[i] = PTS_TENSOR(in->items[i]);
+        if (ts[i]->ndim > 1)
+            return pts_err_set(PTS_ERR_VALUE, "%s: Expected 0D or 1D tensor in the tensor list but got: %d-D", OPN, ts[i]->ndim);
+        if (ts[i]->dtype != ts[0]->dtype)
+            return pts_err_set(PTS_ERR_TYPE, "%s: expects all tensors to have the same dtype", OPN);
+    }
+    bool swap = xy && n >= 2;
+    if (swap) {
+        pts_tensor *tmp = ts[0];
+        ts[0] = ts[1];
+        ts[1] = tmp;
+    }
+    int64_t shape[PTS_MAX_DIMS];
+    for (int64_t i = 0; i < n; i++)
+        shape[i] = ts[i]->ndim ? ts[i]->sizes[0] : 1;
+    pts_value grids[PTS_MAX_DIMS];
+    int made = 0;
+    pts_status st = PTS_OK;
+    for (int64_t i = 0; i < n && !st; i++) {
+        int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+        for (int64_t k = 0; k < n; k++) {
+            sizes[k] = shape[k];
+            strides[k] = k == i && shape[k] > 1 ? ts[i]->strides[0] : 0;
+        }
+        if (swap) { /* transpose(0, 1) of every grid */
+            int64_t s0 = sizes[0], t0 = strides[0];
+            sizes[0] = sizes[1], strides[0] = strides[1];
+            sizes[1] = s0, strides[1] = t0;
+        }
+        st = view_ret(ts[i], (int)n, sizes, strides, ts[i]->offset, &grids[made]);
+        if (!st)
+            made++;
+    }
+    if (!st && swap) {
+        pts_value g = grids[0];
+        grids[0] = grids[1];
+        grids[1] = g;
+    }
+    pts_list *out = st ? NULL : tensor_list(n);
+    if (!st && !out)
+        st = pts_err_last();
+    for (int i = 0; i < made; i++) {
+        if (!st)
+            st = pts_list_append(out, grids[i]);
+        else
+            pts_value_release(grids[i]);
+    }
+    if (st) {
+        if (out)
+            pts_obj_release(&out->hdr);
+        return st;
+    }
+    rets[0] = pts_obj_value(&out->hdr);
+    return PTS_OK;
+}
+
+/* ---- as_strided ------------------------------------------------------------------------------ */
+
+static pts_status k_as_strided(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    int ns, nst;
+    PTS_TRY(pts_arg_int_list(args[1], sizes, PTS_MAX_DIMS, &ns, 0, "size"));
+    PTS_TRY(pts_arg_int_list(args[2], strides, PTS_MAX_DIMS, &nst, 0, "stride"));
+    if (ns != nst)
+        return pts_err_set(PTS_ERR_VALUE, "%s: mismatch in length of strides and shape", OPN);
+    for (int i = 0; i < ns; i++) {
+        if (strides[i] < 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: as_strided: Negative strides are not supported at the moment", OPN);
+        if (sizes[i] < 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: Trying to create tensor with negative dimension %lld", OPN,
+                               (long long)sizes[i]);
+    }
+    int64_t off = PTS_ARG_IS_NONE(args[3]) ? t->offset : pts_arg_int(args[3]);
+    if (off < 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Tensor: invalid storage offset %lld", OPN, (long long)off);
+    bool copy = !op->schema.rets[0].alias_set;
+    pts_value v;
+    PTS_TRY(view_ret(t, ns, sizes, strides, off, &v));
+    if (!copy) {
+        rets[0] = v;
+        return PTS_OK;
+    }
+    pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
+    pts_value_release(v);
+    return xt_ret(c, rets);
+}
+
+/* ---- diagonals ------------------------------------------------------------------------------- */
+
+/* The diagonal view of t (offset, dims d1 != d2 already wrapped). */
+static pts_status diagonal_view(const char *opname, const pts_tensor *t, int64_t offset, int d1, int d2, pts_value *ret)
+{
+    if (d1 == d2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: diagonal dimensions cannot be identical %d, %d", opname, d1, d2);
+    int64_t len, off = t->offset;
+    if (offset >= 0) {
+        len = t->sizes[d1] < t->sizes[d2] - offset ? t->sizes[d1] : t->sizes[d2] - offset;
+        off += offset * t->strides[d2];
+    } else {
+        len = t->sizes[d1] + offset < t->sizes[d2] ? t->sizes[d1] + offset : t->sizes[d2];
+        off -= offset * t->strides[d1];
+    }
+    if (len <= 0) {
+        len = 0;
+        off = t->offset;
+    }
+    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    int n = 0;
+    for (int i = 0; i < t->ndim; i++)
+        if (i != d1 && i != d2) {
+            sizes[n] = t->sizes[i];
+            strides[n++] = t->strides[i];
+        }
+    sizes[n] = len;
+    strides[n++] = t->strides[d1] + t->strides[d2];
+    return view_ret(t, n, sizes, strides, off, ret);
+}
+
+static pts_status k_diagonal(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    int d1 = 0, d2 = 0;
+    PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d1));
+    PTS_TRY(pts_wrap_dim(pts_arg_int(args[3]), t->ndim, OPN, &d2));
+    pts_value v;
+    PTS_TRY(diagonal_view(OPN, t, pts_arg_int(args[1]), d1, d2, &v));
+    if (op->schema.rets[0].alias_set) {
+        rets[0] = v;
+        return PTS_OK;
+    }
+    pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
+    pts_value_release(v);
+    return xt_ret(c, rets);
+}
+
+/* diag_embed: the last dim of t becomes the diagonal (offset) of output dims d1, d2. */
+static pts_status embed(const char *opname, pts_tensor *t, int64_t offset, int64_t dim1, int64_t dim2, pts_value *ret)
+{
+    int nd = t->ndim + 1;
+    if (nd > PTS_MAX_DIMS)
+        return pts_err_set(PTS_ERR_VALUE, "%s: too many dimensions", opname);
+    int d1 = 0, d2 = 0;
+    PTS_TRY(pts_wrap_dim(dim1, nd, opname, &d1));
+    PTS_TRY(pts_wrap_dim(dim2, nd, opname, &d2));
+    if (d1 == d2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: diagonal dimensions cannot be identical %lld, %lld", opname, (long long)dim1,
+                           (long long)dim2);
+    int64_t n = t->ndim ? t->sizes[t->ndim - 1] : 1;
+    int64_t m = n + (offset < 0 ? -offset : offset);
+    int64_t sizes[PTS_MAX_DIMS];
+    int k = 0;
+    for (int i = 0; i < nd; i++)
+        sizes[i] = (i == d1 || i == d2) ? m : t->sizes[k++];
+    pts_tensor *out = pts_tensor_zeros(t->dtype, nd, sizes);
+    if (!out)
+        return pts_err_last();
+    pts_value dv;
+    pts_status st = diagonal_view(opname, out, offset, d1 < d2 ? d1 : d2, d1 < d2 ? d2 : d1, &dv);
+    if (!st) {
+        /* the view's last dim is the diagonal, matching t's last dim */
+        pts_tensor *src = t;
+        pts_tensor *tmp = NULL;
+        if (t->ndim == 0) {
+            int64_t one = 1, s1 = 0;
+            tmp = pts_tensor_view_of(t->storage, t->dtype, 1, &one, &s1, t->offset);
+            src = tmp;
+        }
+        st = src ? pts_tensor_copy_into(PTS_TENSOR(dv), src, opname) : pts_err_last();
+        if (tmp)
+            pts_obj_release(&tmp->hdr);
+        pts_value_release(dv);
+    }
+    if (st) {
+        pts_obj_release(&out->hdr);
+        return st;
+    }
+    return xt_ret(out, ret);
+}
+
+static pts_status k_diag_embed(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return embed(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[1]), pts_arg_int(args[2]), pts_arg_int(args[3]), rets);
+}
+
+static pts_status k_diag(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    int64_t off = pts_arg_int(args[1]);
+    if (t->ndim == 1)
+        return embed(OPN, t, off, 0, 1, rets);
+    if (t->ndim != 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: diag(): Supports 1D or 2D tensors. Got %dD", OPN, t->ndim);
+    pts_value v;
+    PTS_TRY(diagonal_view(OPN, t, off, 0, 1, &v));
+    pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
+    pts_value_release(v);
+    return xt_ret(c, rets);
+}
+
+/* ---- tril / triu ------------------------------------------------------------------------------ */
+
+/* Zero the elements of t (any strides) above (upper=false: tril) or below the diagonal k. */
+static void zero_triangle(pts_tensor *t, int64_t k, bool tril)
+{
+    int nd = t->ndim;
+    int64_t rows = t->sizes[nd - 2], cols = t->sizes[nd - 1];
+    int64_t batch = 1;
+    for (int i = 0; i < nd - 2; i++)
+        batch *= t->sizes[i];
+    int isz = pts_dtype_get(t->dtype)->itemsize;
+    char *base = pts_tensor_data(t);
+    for (int64_t b = 0; b < batch; b++) {
+        int64_t off = 0, rem = b;
+        for (int i = nd - 3; i >= 0; i--) {
+            off += (rem % t->sizes[i]) * t->strides[i];
+            rem /= t->sizes[i];
+        }
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t c = 0; c < cols; c++) {
+                bool keep = tril ? c - r <= k : c - r >= k;
+                if (!keep)
+                    memset(base + (off + r * t->strides[nd - 2] + c * t->strides[nd - 1]) * isz, 0, (size_t)isz);
+            }
+    }
+}
+
+static pts_status tri(const pts_op *op, pts_value *args, pts_value *rets, bool lower)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    if (t->ndim < 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: %s: input tensor must have at least 2 dimensions", OPN, lower ? "tril" : "triu");
+    int64_t k = pts_arg_int(args[1]);
+    if (op->schema.args[0].is_write) {
+        PTS_TRY(pts_tensor_make_writable(t));
+        zero_triangle(t, k, lower);
+        rets[0] = pts_ret_self(args[0]);
+        return PTS_OK;
+    }
+    pts_tensor *c = pts_tensor_contiguous_copy(t);
+    if (!c)
+        return pts_err_last();
+    zero_triangle(c, k, lower);
+    return xt_ret(c, rets);
+}
+
+static pts_status k_tril(const pts_op *op, pts_value *args, pts_value *rets) { return tri(op, args, rets, true); }
+static pts_status k_triu(const pts_op *op, pts_value *args, pts_value *rets) { return tri(op, args, rets, false); }
+
+/* ---- the table -------------------------------------------------------------------------------- */
+
+const pts_op_def pts_ops_extra_shape[] = {
+    PTS_OP("aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a)", k_broadcast_to),
+    PTS_OP("aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]", k_broadcast_tensors),
+    PTS_OP("aten::Size(int[] sizes) -> int[]", k_Size),
+    PTS_OP("aten::mT(Tensor(a) self) -> Tensor(a)", k_mT),
+    PTS_OP("aten::mT.a(Tensor(a) self) -> Tensor(a)", k_mT),
+    PTS_OP("aten::mH(Tensor(a) self) -> Tensor(a)", k_mT),
+    PTS_OP("aten::mH.a(Tensor(a) self) -> Tensor(a)", k_mT),
+    PTS_OP("aten::adjoint(Tensor(a) self) -> Tensor(a)", k_mT),
+    PTS_OP("aten::numpy_T(Tensor(a) self) -> Tensor(a)", k_numpy_T),
+    PTS_OP("aten::numpy_T.a(Tensor(a) self) -> Tensor(a)", k_numpy_T),
+    PTS_OP("aten::matrix_H(Tensor(a) self) -> Tensor(a)", k_matrix_H),
+    PTS_OP("aten::matrix_H.a(Tensor(a) self) -> Tensor(a)", k_matrix_H),
+    PTS_OP("aten::meshgrid(Tensor[] tensors) -> Tensor[]", k_meshgrid),
+    PTS_OP("aten::meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]", k_meshgrid),
+    PTS_OP("aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)", k_as_strided),
+    PTS_OP("aten::as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor", k_as_strided),
+    PTS_OP("aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)", k_diagonal),
+    PTS_OP("aten::diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor", k_diagonal),
+    PTS_OP("aten::diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor", k_diag_embed),
+    PTS_OP("aten::diag(Tensor self, int diagonal=0) -> Tensor", k_diag),
+    PTS_OP("aten::tril(Tensor self, SymInt diagonal=0) -> Tensor", k_tril),
+    PTS_OP("aten::triu(Tensor self, SymInt diagonal=0) -> Tensor", k_triu),
+    PTS_OP("aten::tril_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)", k_tril),
+    PTS_OP("aten::triu_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)", k_triu),
+    {NULL, NULL},
+};
