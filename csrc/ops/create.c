@@ -256,7 +256,8 @@ static pts_status space_common(const pts_op *op, pts_value *args, double base, p
     int64_t half = steps / 2;
     int isz = pts_dtype_get(dtype)->itemsize;
     for (int64_t i = 0; i < steps; i++) {
-        double v = i < half ? a + step * (double)i : b - step * (double)(steps - i - 1);
+        /* like torch: the first half counts up from start, the second down from end; one step is start */
+        double v = (i < half || steps == 1) ? a + step * (double)i : b - step * (double)(steps - i - 1);
         if (base > 0)
             v = pow(base, v);
         pts_store_f64((char *)pts_tensor_data(t) + i * isz, dtype, v);

@@ -58,6 +58,7 @@ FACTORY_CASES = [
     ("linspace", [0, 1, 5], {}),
     ("linspace", [-2.5, 7, 11], {"dtype": torch.float64}),
     ("linspace", [3, 3, 1], {}),
+    ("linspace", [-3, -2, 1], {}),                            # one step is start (found by OpInfo)
     ("linspace", [0, 10, 0], {}),
     ("linspace", [0, 10, 4], {"dtype": torch.int64}),
     ("linspace", [10, -10, 7], {"dtype": torch.int32}),
@@ -67,6 +68,7 @@ FACTORY_CASES = [
     ("logspace", [-1, 1, 4, 2.0], {"dtype": torch.float64}),
     ("logspace", [0, 3, 4], {"dtype": torch.int64}),
     ("logspace", [1, 1, 1, 3.0], {}),
+    ("logspace", [-3, 0, 1], {}),                             # one step is base**start
     ("logspace", [0, 1, 0], {}),
     ("tensor.float", [2.5], {}),
     ("tensor.float", [2.5], {"dtype": torch.float64}),
