@@ -127,8 +127,8 @@ static double polygamma_d(double x, double n)
 static double i0_d(double x)
 {
     x = fabs(x);
-    if (isnan(x))
-        return x;
+    if (isnan(x) || isinf(x)) /* torch's Chebyshev form gives inf / inf */
+        return NAN;
     if (x > 713)
         return INFINITY;
     double q = x * x / 4, term = 1, sum = 1;
@@ -216,6 +216,13 @@ static double f_lgamma(double a, double p) { (void)p; return lgamma(a); }
 static double f_digamma(double a, double p) { (void)p; return digamma_d(a); }
 static double f_polygamma(double a, double n) { return polygamma_d(a, n); }
 static double f_erfinv(double a, double p) { (void)p; return erfinv_d(a); }
+static double f_mvlgamma(double a, double p)
+{
+    double r = p * (p - 1) / 4 * log(PI);
+    for (int64_t j = 0; j < (int64_t)p; j++)
+        r += lgamma(a - (double)j / 2);
+    return r;
+}
 static double f_sgn(double a, double p) { (void)p; return (double)((0 < a) - (a < 0)); }
 static double f_signbit(double a, double p) { (void)p; return signbit(a) ? 1 : 0; }
 
@@ -250,7 +257,8 @@ static pts_status unary_run(const pts_op *op, pts_tensor *t, pts_value *rets, fn
         if (!pts_can_cast(rd, t->dtype))
             return pts_err_set(PTS_ERR_TYPE, "%s: result type %s can't be cast to the desired output type %s", OPN,
                                xt_type_name(rd), xt_type_name(t->dtype));
-        PTS_TRY(pts_check_no_internal_overlap(t, OPN));
+        if (pts_tensor_numel(t) > 0)
+            PTS_TRY(pts_check_no_internal_overlap(t, OPN));
         PTS_TRY(pts_tensor_make_writable(t));
     }
     pts_tensor *x = pts_tensor_to_dtype(t, PTS_FLOAT64);
@@ -306,12 +314,24 @@ static pts_status k_polygamma(const pts_op *op, pts_value *args, pts_value *rets
 }
 
 
+/* mvlgamma(self, p): the multivariate log-gamma (torch 2.x no longer checks the domain) */
+static pts_status k_mvlgamma(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    int64_t p = pts_arg_int(args[1]);
+    if (p < 1)
+        return pts_err_set(PTS_ERR_VALUE, "%s: p has to be greater than or equal to 1", OPN);
+    return unary_run(op, t, rets, f_mvlgamma, (double)p, U_FLOAT);
+}
+
 /* ---- the binary driver ------------------------------------------------------------------------ */
 
 typedef enum bkind {
     B_FLOAT,      /* int/bool results -> float32 (xlogy, copysign) */
     B_FLOAT_ONLY, /* refuse non-float results (logaddexp, hypot) */
     B_SAME_DTYPE, /* both inputs of one dtype, kept (heaviside) */
+    B_PROMOTE,    /* the promoted dtype (fmax, fmin) */
+    B_DOUBLE,     /* always float64 (float_power) */
 } bkind;
 
 typedef struct bctx {
@@ -357,6 +377,10 @@ static pts_status binary_run(const pts_op *op, pts_value a, pts_value b, pts_val
     } else if (kind == B_FLOAT_ONLY) {
         if (!xt_is_float(common))
             return pts_err_set(PTS_ERR_TYPE, "%s: \"%s\" not implemented for '%s'", OPN, kname, xt_type_name(common));
+    } else if (kind == B_DOUBLE) {
+        rd = common = PTS_FLOAT64;
+    } else if (kind == B_PROMOTE) {
+        /* the promoted dtype, bool included */
     } else if (a.tag == PTS_T_TENSOR && b.tag == PTS_T_TENSOR && PTS_TENSOR(a)->dtype != PTS_TENSOR(b)->dtype) {
         return pts_err_set(PTS_ERR_TYPE, "%s: heaviside is not yet implemented for tensors with different dtypes", OPN);
     }
@@ -378,7 +402,8 @@ static pts_status binary_run(const pts_op *op, pts_value a, pts_value b, pts_val
         if (!pts_can_cast(rd, self->dtype))
             return pts_err_set(PTS_ERR_TYPE, "%s: result type %s can't be cast to the desired output type %s", OPN,
                                xt_type_name(rd), xt_type_name(self->dtype));
-        PTS_TRY(pts_check_no_internal_overlap(self, OPN));
+        if (pts_tensor_numel(self) > 0)
+            PTS_TRY(pts_check_no_internal_overlap(self, OPN));
         PTS_TRY(pts_tensor_make_writable(self));
     }
     /* integer inputs of float ops are cast straight to the float result */
@@ -440,6 +465,108 @@ static double f_xlogy(double a, double b)
 static double f_copysign(double a, double b) { return copysign(a, b); }
 static double f_heaviside(double a, double b) { return a == 0 ? b : (double)(a > 0); }
 
+static double f_fmax(double a, double b) { return isnan(a) ? b : isnan(b) ? a : a > b ? a : b; }
+static double f_fmin(double a, double b) { return isnan(a) ? b : isnan(b) ? a : a < b ? a : b; }
+static double f_xlog1py(double a, double b)
+{
+    if (isnan(b))
+        return NAN;
+    if (a == 0)
+        return 0;
+    return a * log1p(b);
+}
+static double f_pow(double a, double b) { return pow(a, b); }
+
+static pts_status k_fmax(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return binary_run(op, args[0], args[1], rets, f_fmax, B_PROMOTE, NULL);
+}
+static pts_status k_fmin(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return binary_run(op, args[0], args[1], rets, f_fmin, B_PROMOTE, NULL);
+}
+static pts_status k_xlog1py(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return binary_run(op, args[0], args[1], rets, f_xlog1py, B_FLOAT, NULL);
+}
+static pts_status k_float_power(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    if (op->schema.args[0].is_write && PTS_TENSOR(args[0])->dtype != PTS_FLOAT64)
+        return pts_err_set(PTS_ERR_TYPE, "%s: the base given to float_power_ has dtype %s but the operation's result "
+                                         "requires dtype Double", OPN, xt_type_name(PTS_TENSOR(args[0])->dtype));
+    return binary_run(op, args[0], args[1], rets, f_pow, B_DOUBLE, NULL);
+}
+
+/* isclose: |a - b| <= atol + rtol * |b| (equal values, infinities included, are close) */
+static pts_status isclose_common(const pts_op *op, pts_value *args, pts_tensor **out)
+{
+    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
+    double rtol = pts_arg_double(args[2]), atol = pts_arg_double(args[3]);
+    bool equal_nan = pts_arg_bool(args[4]);
+    if (a->dtype != b->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "%s: %s did not match %s", OPN, xt_type_name(a->dtype), xt_type_name(b->dtype));
+    PTS_TRY(xt_check_real(OPN, a->dtype));
+    if (rtol < 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: rtol must be greater than or equal to zero, but got %g", OPN, rtol);
+    if (atol < 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: atol must be greater than or equal to zero, but got %g", OPN, atol);
+    pts_tensor *ts[2] = {a, b};
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS], sx[PTS_MAX_DIMS], sy[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, OPN));
+    for (int i = 0; i < nd; i++) { /* both broadcast to the output shape */
+        int ia = i - (nd - a->ndim), ib = i - (nd - b->ndim);
+        sx[i] = ia >= 0 && a->sizes[ia] == shape[i] ? a->strides[ia] : 0;
+        sy[i] = ib >= 0 && b->sizes[ib] == shape[i] ? b->strides[ib] : 0;
+    }
+    pts_tensor *ex = pts_tensor_view_of(a->storage, a->dtype, nd, shape, sx, a->offset);
+    pts_tensor *ey = ex ? pts_tensor_view_of(b->storage, b->dtype, nd, shape, sy, b->offset) : NULL;
+    pts_tensor *cx = ey ? pts_tensor_to_dtype(ex, PTS_FLOAT64) : NULL, *cy = cx ? pts_tensor_to_dtype(ey, PTS_FLOAT64) : NULL;
+    pts_tensor *o = cy ? pts_tensor_empty(PTS_BOOL, nd, shape) : NULL;
+    pts_status st = o ? PTS_OK : pts_err_last();
+    for (int64_t i = 0, n = o ? pts_tensor_numel(o) : 0; !st && i < n; i++) {
+        double u = xt_f64(cx)[i], v = xt_f64(cy)[i];
+        bool close = u == v || (equal_nan && isnan(u) && isnan(v)) ||
+                     (isfinite(u) && isfinite(v) && fabs(u - v) <= atol + rtol * fabs(v));
+        ((uint8_t *)pts_tensor_data(o))[i] = close;
+    }
+    pts_obj_release(ex ? &ex->hdr : NULL);
+    pts_obj_release(ey ? &ey->hdr : NULL);
+    pts_obj_release(cx ? &cx->hdr : NULL);
+    pts_obj_release(cy ? &cy->hdr : NULL);
+    if (st)
+        return st;
+    *out = o;
+    return PTS_OK;
+}
+
+static pts_status k_isclose(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *o = NULL;
+    PTS_TRY(isclose_common(op, args, &o));
+    return xt_ret(o, rets);
+}
+
+static pts_status k_allclose(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *o = NULL;
+    PTS_TRY(isclose_common(op, args, &o));
+    bool all = true;
+    for (int64_t i = 0, n = pts_tensor_numel(o); i < n && all; i++)
+        all = ((uint8_t *)pts_tensor_data(o))[i] != 0;
+    pts_obj_release(&o->hdr);
+    rets[0] = pts_bool(all);
+    return PTS_OK;
+}
+
+static pts_status k_positive(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    if (t->dtype == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "%s: The `+` operator, on a bool tensor is not supported.", OPN);
+    return xt_ret(pts_tensor_view_of(t->storage, t->dtype, t->ndim, t->sizes, t->strides, t->offset), rets);
+}
+
 static pts_status k_logaddexp(const pts_op *op, pts_value *args, pts_value *rets)
 {
     return binary_run(op, args[0], args[1], rets, f_logaddexp, B_FLOAT_ONLY, "logaddexp_cpu");
@@ -489,8 +616,10 @@ static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets,
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(xt_dims_mask(OPN, args[1], t->ndim, true, mask));
     bool ints = pts_dtype_category(rd) <= PTS_CAT_INT;
+    /* a float input summed into an int dtype: NaN counts as 0, the others are cast one by one */
+    bool float_to_int = ints && xt_is_float(t->dtype);
     pts_tensor *src = t;
-    if (want >= 0 && want != t->dtype) { /* torch casts the input to dtype first */
+    if (want >= 0 && want != t->dtype && !float_to_int) { /* torch casts the input to dtype first */
         src = pts_tensor_to_dtype(t, want);
         if (!src)
             return pts_err_last();
@@ -498,7 +627,7 @@ static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets,
         pts_obj_retain(&t->hdr);
     }
     xt_rows r;
-    pts_status st = xt_rows_make(src, mask, pts_arg_bool(args[2]), ints ? PTS_INT64 : PTS_FLOAT64, &r);
+    pts_status st = xt_rows_make(src, mask, pts_arg_bool(args[2]), ints && !float_to_int ? PTS_INT64 : PTS_FLOAT64, &r);
     pts_obj_release(&src->hdr);
     if (st)
         return st;
@@ -508,7 +637,14 @@ static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets,
         return pts_err_last();
     }
     for (int64_t i = 0; i < r.rows; i++) {
-        if (ints) {
+        if (float_to_int) {
+            const double *x = xt_f64(r.flat) + i * r.inner;
+            uint64_t s = 0;
+            for (int64_t j = 0; j < r.inner; j++)
+                if (!isnan(x[j]))
+                    s += (uint64_t)(fabs(x[j]) < 9.2e18 ? (int64_t)x[j] : INT64_MIN);
+            xt_i64(out)[i] = (int64_t)s;
+        } else if (ints) {
             const int64_t *x = xt_i64(r.flat) + i * r.inner;
             uint64_t s = 0;
             for (int64_t j = 0; j < r.inner; j++)
@@ -664,6 +800,9 @@ const pts_op_def pts_ops_extra_math[] = {
     PTS_OP("aten::erfinv(Tensor self) -> Tensor", k_erfinv),
     PTS_OP("aten::erfinv_(Tensor(a!) self) -> Tensor(a!)", k_erfinv),
     PTS_OP("aten::special_erfinv(Tensor self) -> Tensor", k_erfinv),
+    PTS_OP("aten::mvlgamma(Tensor self, int p) -> Tensor", k_mvlgamma),
+    PTS_OP("aten::mvlgamma_(Tensor(a!) self, int p) -> Tensor(a!)", k_mvlgamma),
+    PTS_OP("aten::special_multigammaln(Tensor self, int p) -> Tensor", k_mvlgamma),
     PTS_OP("aten::sgn(Tensor self) -> Tensor", k_sgn),
     PTS_OP("aten::sgn_(Tensor(a!) self) -> Tensor(a!)", k_sgn),
     PTS_OP("aten::signbit(Tensor self) -> Tensor", k_signbit),
@@ -683,6 +822,19 @@ const pts_op_def pts_ops_extra_math[] = {
     PTS_OP("aten::copysign_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", k_copysign),
     PTS_OP("aten::heaviside(Tensor self, Tensor values) -> Tensor", k_heaviside),
     PTS_OP("aten::heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!)", k_heaviside),
+    PTS_OP("aten::fmax(Tensor self, Tensor other) -> Tensor", k_fmax),
+    PTS_OP("aten::fmin(Tensor self, Tensor other) -> Tensor", k_fmin),
+    PTS_OP("aten::special_xlog1py(Tensor self, Tensor other) -> Tensor", k_xlog1py),
+    PTS_OP("aten::special_xlog1py.other_scalar(Tensor self, Scalar other) -> Tensor", k_xlog1py),
+    PTS_OP("aten::special_xlog1py.self_scalar(Scalar self, Tensor other) -> Tensor", k_xlog1py),
+    PTS_OP("aten::float_power.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor", k_float_power),
+    PTS_OP("aten::float_power.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor", k_float_power),
+    PTS_OP("aten::float_power.Scalar(Scalar self, Tensor exponent) -> Tensor", k_float_power),
+    PTS_OP("aten::float_power_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!)", k_float_power),
+    PTS_OP("aten::float_power_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)", k_float_power),
+    PTS_OP("aten::isclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> Tensor", k_isclose),
+    PTS_OP("aten::allclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> bool", k_allclose),
+    PTS_OP("aten::positive(Tensor(a) self) -> Tensor(a)", k_positive),
     PTS_OP("aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_nansum),
     PTS_OP("aten::nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_nanmean),
     PTS_OP("aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_linalg_vector_norm),

@@ -80,7 +80,7 @@ static pts_status k_broadcast_tensors(const pts_op *op, pts_value *args, pts_val
     if (!st && !out)
         st = pts_err_last();
     for (int64_t i = 0; !st && i < n; i++) {
-        pts_value v;
+        pts_value v = pts_none();
         st = expand_view(OPN, ts[i], nd, shape, &v);
         if (!st)
             st = pts_list_append(out, v);
@@ -103,6 +103,28 @@ static pts_status k_Size(const pts_op *op, pts_value *args, pts_value *rets)
     return PTS_OK;
 }
 
+/* aten::broadcast_shapes(int[] a, int[] b) -> int[] */
+static pts_status k_broadcast_shapes(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int64_t a[PTS_MAX_DIMS], b[PTS_MAX_DIMS], o[PTS_MAX_DIMS];
+    int na, nb, no = 0;
+    PTS_TRY(pts_arg_int_list(args[0], a, PTS_MAX_DIMS, &na, 0, "a"));
+    PTS_TRY(pts_arg_int_list(args[1], b, PTS_MAX_DIMS, &nb, 0, "b"));
+    PTS_TRY(pts_broadcast_shapes(na, a, nb, b, &no, o, OPN));
+    pts_list *l = pts_list_new(pts_type_base(PTS_TY_INT), no);
+    if (!l)
+        return pts_err_last();
+    for (int i = 0; i < no; i++) {
+        pts_status st = pts_list_append(l, pts_int(o[i]));
+        if (st) {
+            pts_obj_release(&l->hdr);
+            return st;
+        }
+    }
+    rets[0] = pts_obj_value(&l->hdr);
+    return PTS_OK;
+}
+
 /* ---- transposes ------------------------------------------------------------------------------ */
 
 static pts_status swap_last_two(const pts_tensor *t, pts_value *ret)
@@ -119,6 +141,8 @@ static pts_status swap_last_two(const pts_tensor *t, pts_value *ret)
 static pts_status k_mT(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
+    if (t->ndim == 0) /* deprecated on 0-D tensors: the identity */
+        return view_ret(t, 0, t->sizes, t->strides, t->offset, rets);
     if (t->ndim < 2) {
         const char *what = strcmp(OPN, "aten::adjoint") == 0 ? "tensor.adjoint()" : strcmp(OPN, "aten::mH") == 0 ? "tensor.mH" : "tensor.mT";
         return pts_err_set(PTS_ERR_VALUE, "%s: %s is only supported on matrices or batches of matrices. Got %d-D tensor.",
@@ -192,11 +216,6 @@ static pts_status k_meshgrid(const pts_op *op, pts_value *args, pts_value *rets)
             sizes[k] = shape[k];
             strides[k] = k == i && shape[k] > 1 ? ts[i]->strides[0] : 0;
         }
-        if (swap) { /* transpose(0, 1) of every grid */
-            int64_t s0 = sizes[0], t0 = strides[0];
-            sizes[0] = sizes[1], strides[0] = strides[1];
-            sizes[1] = s0, strides[1] = t0;
-        }
         st = view_ret(ts[i], (int)n, sizes, strides, ts[i]->offset, &grids[made]);
         if (!st)
             made++;
@@ -246,7 +265,7 @@ static pts_status k_as_strided(const pts_op *op, pts_value *args, pts_value *ret
     if (off < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: Tensor: invalid storage offset %lld", OPN, (long long)off);
     bool copy = !op->schema.rets[0].alias_set;
-    pts_value v;
+    pts_value v = pts_none();
     PTS_TRY(view_ret(t, ns, sizes, strides, off, &v));
     if (!copy) {
         rets[0] = v;
@@ -294,7 +313,7 @@ static pts_status k_diagonal(const pts_op *op, pts_value *args, pts_value *rets)
     int d1 = 0, d2 = 0;
     PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d1));
     PTS_TRY(pts_wrap_dim(pts_arg_int(args[3]), t->ndim, OPN, &d2));
-    pts_value v;
+    pts_value v = pts_none();
     PTS_TRY(diagonal_view(OPN, t, pts_arg_int(args[1]), d1, d2, &v));
     if (op->schema.rets[0].alias_set) {
         rets[0] = v;
@@ -326,7 +345,7 @@ static pts_status embed(const char *opname, pts_tensor *t, int64_t offset, int64
     pts_tensor *out = pts_tensor_zeros(t->dtype, nd, sizes);
     if (!out)
         return pts_err_last();
-    pts_value dv;
+    pts_value dv = pts_none();
     pts_status st = diagonal_view(opname, out, offset, d1 < d2 ? d1 : d2, d1 < d2 ? d2 : d1, &dv);
     if (!st) {
         /* the view's last dim is the diagonal, matching t's last dim */
@@ -362,7 +381,7 @@ static pts_status k_diag(const pts_op *op, pts_value *args, pts_value *rets)
         return embed(OPN, t, off, 0, 1, rets);
     if (t->ndim != 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: diag(): Supports 1D or 2D tensors. Got %dD", OPN, t->ndim);
-    pts_value v;
+    pts_value v = pts_none();
     PTS_TRY(diagonal_view(OPN, t, off, 0, 1, &v));
     pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
     pts_value_release(v);
@@ -418,12 +437,227 @@ static pts_status tri(const pts_op *op, pts_value *args, pts_value *rets, bool l
 static pts_status k_tril(const pts_op *op, pts_value *args, pts_value *rets) { return tri(op, args, rets, true); }
 static pts_status k_triu(const pts_op *op, pts_value *args, pts_value *rets) { return tri(op, args, rets, false); }
 
+/* ---- ravel, fliplr / flipud, atleast_Nd, tile, take_along_dim ------------------------------------ */
+
+static pts_status k_ravel(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    int64_t n = pts_tensor_numel(t), one = 1;
+    if (pts_tensor_is_contiguous(t))
+        return view_ret(t, 1, &n, &one, t->offset, rets);
+    pts_tensor *c = pts_tensor_contiguous_copy(t);
+    if (!c)
+        return pts_err_last();
+    pts_status st = view_ret(c, 1, &n, &one, 0, rets);
+    pts_obj_release(&c->hdr);
+    return st;
+}
+
+/* a copy of t reversed along dim d */
+static pts_status flip_dim(const char *opname, pts_tensor *t, int d, int need, pts_value *ret)
+{
+    if (t->ndim < need)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Input must be >= %d-d.", opname, need);
+    int64_t strides[PTS_MAX_DIMS];
+    memcpy(strides, t->strides, sizeof strides);
+    strides[d] = -t->strides[d];
+    int64_t off = t->offset + (t->sizes[d] > 0 ? (t->sizes[d] - 1) * t->strides[d] : 0);
+    /* a negative-stride view read once by the copy (never returned) */
+    pts_tensor v = *t;
+    v.strides[d] = strides[d];
+    v.offset = off;
+    if (pts_tensor_numel(t) == 0)
+        v.offset = t->offset;
+    return xt_ret(pts_tensor_contiguous_copy(&v), ret);
+}
+
+static pts_status k_fliplr(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return flip_dim(OPN, PTS_TENSOR(args[0]), 1, 2, rets);
+}
+
+static pts_status k_flipud(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return flip_dim(OPN, PTS_TENSOR(args[0]), 0, 1, rets);
+}
+
+/* the atleast_Nd view of t */
+static pts_status atleast(const pts_tensor *t, int n, pts_value *ret)
+{
+    int64_t sizes[3], strides[3];
+    if (t->ndim >= n)
+        return view_ret(t, t->ndim, t->sizes, t->strides, t->offset, ret);
+    if (t->ndim == 0) {
+        for (int i = 0; i < n; i++)
+            sizes[i] = 1, strides[i] = 1;
+    } else if (t->ndim == 1) { /* (N) -> (1, N) or (1, N, 1) */
+        sizes[0] = 1, strides[0] = t->sizes[0] * t->strides[0];
+        sizes[1] = t->sizes[0], strides[1] = t->strides[0];
+        sizes[2] = 1, strides[2] = 1;
+    } else { /* (M, N) -> (M, N, 1) */
+        sizes[0] = t->sizes[0], strides[0] = t->strides[0];
+        sizes[1] = t->sizes[1], strides[1] = t->strides[1];
+        sizes[2] = 1, strides[2] = 1;
+    }
+    return view_ret(t, n, sizes, strides, t->offset, ret);
+}
+
+static int atleast_n(const pts_op *op) { return OPN[13] - '0'; } /* "aten::atleast_2d" */
+
+static pts_status k_atleast(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return atleast(PTS_TENSOR(args[0]), atleast_n(op), rets);
+}
+
+static pts_status k_atleast_seq(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_list *in = PTS_LIST(args[0]);
+    pts_list *out = tensor_list(in->len);
+    if (!out)
+        return pts_err_last();
+    for (int64_t i = 0; i < in->len; i++) {
+        pts_value v = pts_none();
+        pts_status st = atleast(PTS_TENSOR(in->items[i]), atleast_n(op), &v);
+        if (!st)
+            st = pts_list_append(out, v);
+        if (st) {
+            pts_obj_release(&out->hdr);
+            return st;
+        }
+    }
+    rets[0] = pts_obj_value(&out->hdr);
+    return PTS_OK;
+}
+
+/* tile: t (padded with leading 1s) repeated `dims` times: an expanded (r0, s0, r1, s1, ...) view copied */
+static pts_status k_tile(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    int64_t reps[PTS_MAX_DIMS];
+    int nr;
+    PTS_TRY(pts_arg_int_list(args[1], reps, PTS_MAX_DIMS, &nr, 0, "dims"));
+    int nd = nr > t->ndim ? nr : t->ndim;
+    if (2 * nd > PTS_MAX_DIMS)
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: tile supports at most %d dims", OPN, PTS_MAX_DIMS / 2);
+    int64_t vs[PTS_MAX_DIMS], vst[PTS_MAX_DIMS], os[PTS_MAX_DIMS];
+    for (int i = 0; i < nd; i++) {
+        int ir = i - (nd - nr), it = i - (nd - t->ndim);
+        int64_t r = ir >= 0 ? reps[ir] : 1, sz = it >= 0 ? t->sizes[it] : 1, st = it >= 0 ? t->strides[it] : 0;
+        if (r < 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: Trying to create tensor with negative dimension %lld: [%lld]", OPN,
+                               (long long)r, (long long)r);
+        vs[2 * i] = r, vst[2 * i] = 0;
+        vs[2 * i + 1] = sz, vst[2 * i + 1] = st;
+        os[i] = r * sz;
+    }
+    pts_tensor *v = pts_tensor_view_of(t->storage, t->dtype, 2 * nd, vs, vst, t->offset);
+    pts_tensor *c = v ? pts_tensor_contiguous_copy(v) : NULL;
+    pts_obj_release(v ? &v->hdr : NULL);
+    if (!c)
+        return pts_err_last();
+    int64_t cs[PTS_MAX_DIMS];
+    pts_contiguous_strides(nd, os, cs);
+    pts_status st = view_ret(c, nd, os, cs, 0, rets);
+    pts_obj_release(&c->hdr);
+    return st;
+}
+
+/* take_along_dim(self, indices, dim?): gather along dim after broadcasting the other dims */
+static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]), *ix = PTS_TENSOR(args[1]);
+    if (ix->dtype != PTS_INT64)
+        return pts_err_set(PTS_ERR_TYPE, "%s: torch.take_along_dim(): dtype of indices should be Long but got %s", OPN,
+                           xt_type_name(ix->dtype));
+    pts_tensor *src = t, *idx = ix;
+    int64_t n1, one = 1;
+    pts_tensor *ft = NULL, *fi = NULL;
+    int d = 0;
+    if (PTS_ARG_IS_NONE(args[2])) { /* both flattened */
+        ft = pts_tensor_contiguous_copy(t);
+        fi = ft ? pts_tensor_contiguous_copy(ix) : NULL;
+        if (!fi) {
+            pts_obj_release(ft ? &ft->hdr : NULL);
+            return pts_err_last();
+        }
+        n1 = pts_tensor_numel(ft);
+        ft->ndim = 1, ft->sizes[0] = n1, ft->strides[0] = 1;
+        fi->ndim = 1, fi->sizes[0] = pts_tensor_numel(fi), fi->strides[0] = 1;
+        src = ft, idx = fi;
+    } else {
+        PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d));
+        if (t->ndim != ix->ndim) {
+            return pts_err_set(PTS_ERR_VALUE, "%s: torch.take_along_dim(): input and indices should have the same number "
+                                              "of dimensions, but got %d dimensions for input, and %d dimensions for "
+                                              "indices", OPN, t->ndim, ix->ndim);
+        }
+    }
+    (void)one;
+    int nd = src->ndim;
+    int64_t shape[PTS_MAX_DIMS], s_src[PTS_MAX_DIMS], s_idx[PTS_MAX_DIMS];
+    pts_status st = PTS_OK;
+    for (int i = 0; i < nd && !st; i++) {
+        if (i == d) {
+            shape[i] = idx->sizes[i];
+            continue;
+        }
+        int64_t a = src->sizes[i], b = idx->sizes[i];
+        if (a != b && a != 1 && b != 1)
+            st = pts_err_set(PTS_ERR_VALUE, "%s: The size of tensor a (%lld) must match the size of tensor b (%lld) at "
+                                            "non-singleton dimension %d", OPN, (long long)a, (long long)b, i);
+        shape[i] = a == 1 ? b : a;
+    }
+    pts_tensor *o = st ? NULL : pts_tensor_empty(src->dtype, nd, shape);
+    if (!st && !o)
+        st = pts_err_last();
+    for (int i = 0; i < nd; i++) {
+        s_src[i] = src->sizes[i] == 1 ? 0 : src->strides[i];
+        s_idx[i] = idx->sizes[i] == 1 ? 0 : idx->strides[i];
+    }
+    int isz = pts_dtype_get(src->dtype)->itemsize;
+    int64_t n = o ? pts_tensor_numel(o) : 0;
+    for (int64_t e = 0; !st && e < n; e++) {
+        int64_t rem = e, so = 0, io = 0;
+        int64_t coord_d = 0;
+        for (int k = nd - 1; k >= 0; k--) {
+            int64_t c = rem % shape[k];
+            rem /= shape[k];
+            io += c * s_idx[k];
+            if (k == d)
+                coord_d = c;
+            else
+                so += c * s_src[k];
+        }
+        (void)coord_d;
+        int64_t v = ((const int64_t *)pts_tensor_data(idx))[io];
+        int64_t lim = src->sizes[d];
+        if (v < -lim || v >= lim) {
+            st = pts_err_set(PTS_ERR_INDEX, "%s: index %lld is out of bounds for dimension %d with size %lld", OPN,
+                             (long long)v, d, (long long)lim);
+            break;
+        }
+        if (v < 0)
+            v += lim;
+        so += v * src->strides[d];
+        memcpy((char *)pts_tensor_data(o) + e * isz, (const char *)pts_tensor_data(src) + so * isz, (size_t)isz);
+    }
+    pts_obj_release(ft ? &ft->hdr : NULL);
+    pts_obj_release(fi ? &fi->hdr : NULL);
+    if (st) {
+        pts_obj_release(o ? &o->hdr : NULL);
+        return st;
+    }
+    return xt_ret(o, rets);
+}
+
 /* ---- the table -------------------------------------------------------------------------------- */
 
 const pts_op_def pts_ops_extra_shape[] = {
     PTS_OP("aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a)", k_broadcast_to),
     PTS_OP("aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]", k_broadcast_tensors),
     PTS_OP("aten::Size(int[] sizes) -> int[]", k_Size),
+    PTS_OP("aten::broadcast_shapes(int[] a, int[] b) -> int[]", k_broadcast_shapes),
     PTS_OP("aten::mT(Tensor(a) self) -> Tensor(a)", k_mT),
     PTS_OP("aten::mT.a(Tensor(a) self) -> Tensor(a)", k_mT),
     PTS_OP("aten::mH(Tensor(a) self) -> Tensor(a)", k_mT),
@@ -441,6 +675,17 @@ const pts_op_def pts_ops_extra_shape[] = {
     PTS_OP("aten::diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor", k_diagonal),
     PTS_OP("aten::diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor", k_diag_embed),
     PTS_OP("aten::diag(Tensor self, int diagonal=0) -> Tensor", k_diag),
+    PTS_OP("aten::ravel(Tensor(a) self) -> Tensor(a)", k_ravel),
+    PTS_OP("aten::fliplr(Tensor self) -> Tensor", k_fliplr),
+    PTS_OP("aten::flipud(Tensor self) -> Tensor", k_flipud),
+    PTS_OP("aten::atleast_1d(Tensor self) -> Tensor", k_atleast),
+    PTS_OP("aten::atleast_2d(Tensor self) -> Tensor", k_atleast),
+    PTS_OP("aten::atleast_3d(Tensor self) -> Tensor", k_atleast),
+    PTS_OP("aten::atleast_1d.Sequence(Tensor[] tensors) -> Tensor[]", k_atleast_seq),
+    PTS_OP("aten::atleast_2d.Sequence(Tensor[] tensors) -> Tensor[]", k_atleast_seq),
+    PTS_OP("aten::atleast_3d.Sequence(Tensor[] tensors) -> Tensor[]", k_atleast_seq),
+    PTS_OP("aten::tile(Tensor self, SymInt[] dims) -> Tensor", k_tile),
+    PTS_OP("aten::take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor", k_take_along_dim),
     PTS_OP("aten::tril(Tensor self, SymInt diagonal=0) -> Tensor", k_tril),
     PTS_OP("aten::triu(Tensor self, SymInt diagonal=0) -> Tensor", k_triu),
     PTS_OP("aten::tril_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)", k_tril),

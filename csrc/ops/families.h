@@ -20,3 +20,7 @@ PTS_FAMILY(resample)    /* csrc/ops/nn/resample.c: upsample/interpolate, pad */
 PTS_FAMILY(random)      /* csrc/ops/random.c: random ops, registered to load, refused when run */
 PTS_FAMILY(extra_shape) /* csrc/ops/extra_shape.c: broadcast_to/tensors, mT/mH/..., meshgrid, as_strided, diag*, tril/triu */
 PTS_FAMILY(extra_math)  /* csrc/ops/extra_math.c: more unary/binary math, nansum/nanmean, linalg_vector_norm */
+PTS_FAMILY(sort)        /* csrc/ops/sort.c: sort/argsort/msort, topk, kthvalue, median/nanmedian, cummax/cummin */
+PTS_FAMILY(loss)        /* csrc/ops/loss.c: l1/mse/smooth_l1/huber/kl_div/bce(+logits), nll_loss(2d/nd), cross_entropy_loss */
+PTS_FAMILY(linalg_extra) /* csrc/ops/linalg_extra.c: trace, outer, kron, cross, tensordot, diff, dist/cdist, pairwise_distance, cosine_similarity, count_nonzero */
+PTS_FAMILY(extra_index) /* csrc/ops/extra_index.c: scatter_reduce.two, index_reduce, max_unpool2d/3d */

@@ -460,8 +460,31 @@ static void test_conv(void)
                ilist(2, 1, 1), ilist(2, 0, 0), ilist(2, 1, 1), pts_int(1)) == PTS_ERR_VALUE, "kernel too big");
     CHECK(call("conv2d.padding", r, 7, tens(F32, 4, SZ(1, 1, 4, 4), NULL), tens(F32, 4, SZ(1, 1, 3, 3), NULL),
                pts_none(), ilist(2, 2, 2), str("same"), ilist(2, 1, 1), pts_int(1)) == PTS_ERR_VALUE, "same + stride");
-    CHECK(call("conv2d", r, 7, tens(PTS_INT64, 4, SZ(1, 1, 4, 4), NULL), tens(PTS_INT64, 4, SZ(1, 1, 3, 3), NULL),
-               pts_none(), ilist(2, 1, 1), ilist(2, 0, 0), ilist(2, 1, 1), pts_int(1)) == PTS_ERR_UNSUPPORTED, "int conv");
+    /* integers: ATen convolves every integer type (transposed: int64 only), wrapping like the type */
+    snprintf(where, sizeof where, "int64 conv: sums of 3x3 windows of arange(16)");
+    OK(call("conv2d", r, 7, tens(PTS_INT64, 4, SZ(1, 1, 4, 4), NULL),
+            tens(PTS_INT64, 4, SZ(1, 1, 3, 3), VALS(1, 1, 1, 1, 1, 1, 1, 1, 1)), pts_none(), ilist(2, 1, 1),
+            ilist(2, 0, 0), ilist(2, 1, 1), pts_int(1)));
+    expect(r[0], PTS_INT64, 4, SZ(1, 1, 2, 2), VALS(45, 54, 81, 90), 0);
+    release(r, 1);
+    snprintf(where, sizeof where, "int8 conv wraps: 100 x window sums mod 256");
+    OK(call("conv2d", r, 7, tens(PTS_INT8, 4, SZ(1, 1, 4, 4), NULL),
+            tens(PTS_INT8, 4, SZ(1, 1, 3, 3), VALS(100, 100, 100, 100, 100, 100, 100, 100, 100)), pts_none(),
+            ilist(2, 1, 1), ilist(2, 0, 0), ilist(2, 1, 1), pts_int(1)));
+    expect(r[0], PTS_INT8, 4, SZ(1, 1, 2, 2), VALS(-108, 24, -92, 40), 0);
+    release(r, 1);
+    snprintf(where, sizeof where, "int64 transposed conv: overlapping 2x2 ones");
+    OK(call("conv_transpose2d.input", r, 8, tens(PTS_INT64, 4, SZ(1, 1, 2, 2), VALS(1, 1, 1, 1)),
+            tens(PTS_INT64, 4, SZ(1, 1, 2, 2), VALS(1, 1, 1, 1)), pts_none(), ilist(2, 1, 1), ilist(2, 0, 0),
+            ilist(2, 0, 0), pts_int(1), ilist(2, 1, 1)));
+    expect(r[0], PTS_INT64, 4, SZ(1, 1, 3, 3), VALS(1, 2, 1, 2, 4, 2, 1, 2, 1), 0);
+    release(r, 1);
+    snprintf(where, sizeof where, "conv errors");
+    CHECK(call("conv_transpose2d.input", r, 8, tens(PTS_INT32, 4, SZ(1, 1, 2, 2), NULL),
+               tens(PTS_INT32, 4, SZ(1, 1, 2, 2), NULL), pts_none(), ilist(2, 1, 1), ilist(2, 0, 0), ilist(2, 0, 0),
+               pts_int(1), ilist(2, 1, 1)) == PTS_ERR_UNSUPPORTED, "int32 transposed conv (ATen: int64 only)");
+    CHECK(call("conv2d", r, 7, tens(PTS_BOOL, 4, SZ(1, 1, 4, 4), NULL), tens(PTS_BOOL, 4, SZ(1, 1, 3, 3), NULL),
+               pts_none(), ilist(2, 1, 1), ilist(2, 0, 0), ilist(2, 1, 1), pts_int(1)) == PTS_ERR_UNSUPPORTED, "bool conv");
 }
 
 /* ---- pool --------------------------------------------------------------------------------- */
@@ -544,10 +567,13 @@ static void test_pool(void)
             ilist(3, 1, 1, 1), pts_bool(false)));
     expect(r[0], F32, 4, SZ(1, 1, 1, 1), VALS(7), 0);
     release(r, 1);
-    OK(call("max_pool1d", r, 6, tens(PTS_INT64, 2, SZ(1, 5), VALS(3, -1, 7, 2, 2)), ilist(1, 2), ilist(1, 1),
-            ilist(1, 0), ilist(1, 2), pts_bool(false)));
-    expect(r[0], PTS_INT64, 2, SZ(1, 3), VALS(7, 2, 7), 0);
+    OK(call("max_pool2d", r, 6, tens(PTS_INT64, 3, SZ(1, 1, 5), VALS(3, -1, 7, 2, 2)), ilist(2, 1, 2), ilist(2, 1, 1),
+            ilist(2, 0, 0), ilist(2, 1, 2), pts_bool(false)));
+    expect(r[0], PTS_INT64, 3, SZ(1, 1, 3), VALS(7, 2, 7), 0);
     release(r, 1);
+    /* ATen's max_pool1d kernel is floating-point only */
+    CHECK(call("max_pool1d", r, 6, tens(PTS_INT64, 2, SZ(1, 5), VALS(3, -1, 7, 2, 2)), ilist(1, 2), ilist(1, 1),
+               ilist(1, 0), ilist(1, 2), pts_bool(false)) == PTS_ERR_UNSUPPORTED, "integer max_pool1d");
 
     snprintf(where, sizeof where, "pool errors");
     CHECK(call("max_pool2d", r, 6, tens(F32, 4, SZ(1, 1, 4, 4), NULL), ilist(2, 2, 2), ilist(0), ilist(2, 2, 2),

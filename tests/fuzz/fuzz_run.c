@@ -229,8 +229,21 @@ static int same(pts_value a, pts_value b)
  * only a bounded number of times per model: unbounded growth is a leak. */
 static int64_t growth[MAX_MODELS];
 
+static void print_growth(void)
+{
+    for (int i = 0; i < nmodels; i++)
+        if (growth[i])
+            fprintf(stderr, "fuzz_run: %s: %lld allocations kept by first calls\n", models[i].name,
+                    (long long)growth[i]);
+}
+
 static void report_growth(int mi, int64_t live0)
 {
+    static int registered;
+    if (!registered && getenv("PYTS_FUZZ_VERBOSE")) {
+        registered = 1;
+        atexit(print_growth);
+    }
     growth[mi] += pts_alloc_live() - live0;
     FUZZ_CHECK(growth[mi] < 100000, "%s: %lld allocations kept alive by first calls (a leak, not a cache)",
                models[mi].name, (long long)growth[mi]);

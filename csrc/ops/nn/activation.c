@@ -40,6 +40,7 @@ typedef enum act_kind {
     ACT_HARDSHRINK, /* p0 = lambda */
     ACT_THRESHOLD,  /* p0 = threshold, p1 = value */
     ACT_LOGSIGMOID,
+    ACT_MULZERO,    /* v * 0 (dropout with p = 1: NaN for NaN and +-inf) */
 } act_kind;
 
 typedef struct act_job {
@@ -48,6 +49,7 @@ typedef struct act_job {
     double p0, p1, p2;
     const void *x;
     void *y;
+    bool inf_nan; /* float32 exact gelu on ATen's vectorized path: +inf gives NaN */
 } act_job;
 
 /* One loop per kind: BODY maps v (type T) to the result. */
@@ -65,7 +67,7 @@ typedef struct act_job {
         const T zero = 0, three = 3, six = 6, half = (T)0.5;                                              \
         switch (j->kind) {                                                                                \
         case ACT_RELU: ACT_LOOP(T, v < zero ? zero : v) break;                                            \
-        case ACT_HARDTANH: ACT_LOOP(T, v < p0 ? p0 : (v > p1 ? p1 : v)) break;                            \
+        case ACT_HARDTANH: ACT_LOOP(T, hmin_##T(hmax_##T(v, p0), p1)) break;                              \
         case ACT_LEAKY: ACT_LOOP(T, v > zero ? v : v * p0) break;                                         \
         case ACT_ELU: ACT_LOOP(T, v <= zero ? EXPM1(v * p2) * p0 : v * p1) break;                          \
         case ACT_GELU: ACT_LOOP(T, v * half * ((T)1 + ERF(v * (T)SQRT1_2))) break;                      \
@@ -84,6 +86,7 @@ typedef struct act_job {
         case ACT_HARDSHRINK: ACT_LOOP(T, (v >= -p0 && v <= p0) ? zero : v) break;                         \
         case ACT_THRESHOLD: ACT_LOOP(T, v <= p0 ? p1 : v) break;                                          \
         case ACT_LOGSIGMOID: ACT_LOOP(T, (v < zero ? v : zero) - LOG1P(EXP(-FABS(v)))) break;             \
+        case ACT_MULZERO: ACT_LOOP(T, v * zero) break;                                                    \
         }                                                                                                 \
     }
 
@@ -105,7 +108,12 @@ static void act_int64(const act_job *j, int64_t b, int64_t e)
         int64_t v = x[i];
         switch (j->kind) {
         case ACT_RELU: y[i] = v < 0 ? 0 : v; break;
-        case ACT_HARDTANH: y[i] = (double)v < j->p0 ? (int64_t)j->p0 : ((double)v > j->p1 ? (int64_t)j->p1 : v); break;
+        case ACT_HARDTANH: { /* min(max(v, min_val), max_val), as clamp */
+            int64_t t = (double)v < j->p0 ? (int64_t)j->p0 : v;
+            y[i] = (double)t > j->p1 ? (int64_t)j->p1 : t;
+            break;
+        }
+        case ACT_MULZERO: y[i] = 0; break;
         case ACT_THRESHOLD: y[i] = (double)v <= j->p0 ? (int64_t)j->p1 : v; break;
         default: y[i] = v; break;
         }
@@ -115,15 +123,60 @@ static void act_int64(const act_job *j, int64_t b, int64_t e)
 static void act_range(void *ctx, int64_t b, int64_t e)
 {
     const act_job *j = ctx;
-    if (j->cd == PTS_FLOAT32)
+    if (j->cd == PTS_FLOAT32) {
         act_float(j, b, e);
+        if (j->inf_nan) {
+            const float *x = j->x;
+            float *y = j->y;
+            for (int64_t i = b; i < e; i++)
+                if (x[i] == INFINITY || y[i] == INFINITY) /* y: in place, x was overwritten */
+                    y[i] = NAN;
+        }
+    }
     else if (j->cd == PTS_FLOAT64)
         act_double(j, b, e);
     else
         act_int64(j, b, e);
 }
 
-static bool int_ok(act_kind k) { return k == ACT_RELU || k == ACT_HARDTANH || k == ACT_THRESHOLD; }
+static bool int_ok(act_kind k) { return k == ACT_RELU || k == ACT_HARDTANH || k == ACT_THRESHOLD || k == ACT_MULZERO; }
+
+/* ATen refuses in-place writes into a tensor whose elements share memory
+ * (a broadcast dim: stride 0, size > 1). */
+static pts_status check_no_overlap(const pts_tensor *t)
+{
+    for (int d = 0; d < t->ndim && pts_tensor_numel(t) > 0; d++)
+        if (t->sizes[d] > 1 && t->strides[d] == 0)
+            return pts_err_set(PTS_ERR_VALUE, "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+    return PTS_OK;
+}
+
+/* Does ATen run its vectorized gelu loop over t (a contiguous input of more
+ * than one element)?  Its float32 erf-based gelu turns +inf into NaN there
+ * (but not on the scalar path taken for other layouts). */
+static bool vectorized_layout(const pts_tensor *t)
+{
+    return pts_tensor_numel(t) >= 2 && pts_tensor_is_contiguous(t);
+}
+
+/* ATen converts Scalar arguments to an integer input's type with an
+ * overflow check. */
+static pts_status check_int_scalar(const char *op, int dt, pts_value sv)
+{
+    const pts_dtype_info *di = pts_dtype_get(dt);
+    if (!di || !di->is_int || dt == PTS_BOOL)
+        return PTS_OK;
+    double v = pts_arg_double(sv);
+    /* c10::overflows: an integral Scalar may wrap into a uint8 from down to -255; a
+     * floating one must lie in [lowest, max] */
+    double lo = dt == PTS_UINT8 ? (sv.tag == PTS_T_INT ? -255 : 0) : dt == PTS_INT8 ? -128 : dt == PTS_INT16 ? -32768
+              : dt == PTS_INT32 ? -2147483648.0 : -9223372036854775808.0;
+    double hi = dt == PTS_UINT8 ? 255 : dt == PTS_INT8 ? 127 : dt == PTS_INT16 ? 32767 : dt == PTS_INT32 ? 2147483647.0
+                                                                                                : 9223372036854775807.0;
+    if (!(v >= lo && v <= hi))
+        return pts_err_set(PTS_ERR_VALUE, "%s: value cannot be converted to type %s without overflow", op, di->name);
+    return PTS_OK;
+}
 
 /* Run an activation on args[0]; inplace writes back into it. */
 static pts_status act_run(const char *op, act_kind kind, double p0, double p1, double p2, pts_value *args,
@@ -136,8 +189,11 @@ static pts_status act_run(const char *op, act_kind kind, double p0, double p1, d
         cd = PTS_INT64;
     if (cd < 0)
         return pts_nn_bad_dtype(op, dt);
-    if (inplace)
+    if (inplace) {
+        if (kind != ACT_THRESHOLD) /* ATen's threshold_ does not check */
+            PTS_TRY(check_no_overlap(x0));
         PTS_TRY(pts_tensor_make_writable(x0));
+    }
     int64_t n = pts_tensor_numel(x0);
     /* in place on the tensor itself when it already is contiguous compute data */
     bool direct = inplace && dt == cd && pts_tensor_is_contiguous(x0);
@@ -154,7 +210,8 @@ static pts_status act_run(const char *op, act_kind kind, double p0, double p1, d
         pts_obj_release(&x->hdr);
         return pts_err_last();
     }
-    act_job j = {kind, cd, p0, p1, p2, pts_tensor_data(direct ? x0 : x), pts_tensor_data(y)};
+    act_job j = {kind, cd, p0, p1, p2, pts_tensor_data(direct ? x0 : x), pts_tensor_data(y),
+                 kind == ACT_GELU && dt == PTS_FLOAT32 && vectorized_layout(x0)};
     if (n > 0)
         pts_parallel_for(n, 32768, act_range, &j);
     if (x)
@@ -189,8 +246,16 @@ ACT_KERNEL(relu, ACT_RELU, 0, 0, 0, false)
 ACT_KERNEL(relu_, ACT_RELU, 0, 0, 0, true)
 ACT_KERNEL(relu6, ACT_HARDTANH, 0, 6, 0, false)
 ACT_KERNEL(relu6_, ACT_HARDTANH, 0, 6, 0, true)
-ACT_KERNEL(hardtanh, ACT_HARDTANH, pts_arg_double(args[1]), pts_arg_double(args[2]), 0, false)
-ACT_KERNEL(hardtanh_, ACT_HARDTANH, pts_arg_double(args[1]), pts_arg_double(args[2]), 0, true)
+static pts_status hardtanh_run(pts_value *args, pts_value *rets, bool inplace)
+{
+    double lo = pts_arg_double(args[1]), hi = pts_arg_double(args[2]);
+    if (PTS_ARG_TENSOR(args[0])->dtype == PTS_UINT8 && (lo < 0 || hi < 0))
+        return pts_err_set(PTS_ERR_VALUE, "cannot do hardtanh on an unsigned type with negative limits");
+    return act_run("hardtanh", ACT_HARDTANH, lo, hi, 0, args, rets, inplace);
+}
+
+static pts_status k_hardtanh(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return hardtanh_run(args, rets, false); }
+static pts_status k_hardtanh_(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return hardtanh_run(args, rets, true); }
 ACT_KERNEL(leaky_relu, ACT_LEAKY, pts_arg_double(args[1]), 0, 0, false)
 ACT_KERNEL(leaky_relu_, ACT_LEAKY, pts_arg_double(args[1]), 0, 0, true)
 ACT_KERNEL(elu, ACT_ELU, pts_arg_double(args[1]) * pts_arg_double(args[2]), pts_arg_double(args[2]), pts_arg_double(args[3]), false)
@@ -208,10 +273,26 @@ ACT_KERNEL(hardswish_, ACT_HARDSWISH, 0, 0, 0, true)
 ACT_KERNEL(hardsigmoid, ACT_HARDSIGMOID, 0, 0, 0, false)
 ACT_KERNEL(hardsigmoid_, ACT_HARDSIGMOID, 0, 0, 0, true)
 ACT_KERNEL(softplus, ACT_SOFTPLUS, pts_arg_double(args[1]), pts_arg_double(args[2]), 0, false)
-ACT_KERNEL(softshrink, ACT_SOFTSHRINK, pts_arg_double(args[1]), 0, 0, false)
+static pts_status k_softshrink(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    (void)op;
+    double l = pts_arg_double(args[1]);
+    if (!(l >= 0))
+        return pts_err_set(PTS_ERR_VALUE, "lambda must be greater or equal to 0, but found to be %g", l);
+    return act_run("softshrink", ACT_SOFTSHRINK, l, 0, 0, args, rets, false);
+}
 ACT_KERNEL(hardshrink, ACT_HARDSHRINK, pts_arg_double(args[1]), 0, 0, false)
-ACT_KERNEL(threshold, ACT_THRESHOLD, pts_arg_double(args[1]), pts_arg_double(args[2]), 0, false)
-ACT_KERNEL(threshold_, ACT_THRESHOLD, pts_arg_double(args[1]), pts_arg_double(args[2]), 0, true)
+static pts_status threshold_run(pts_value *args, pts_value *rets, bool inplace)
+{
+    int dt = PTS_ARG_TENSOR(args[0])->dtype;
+    double th = pts_arg_double(args[1]), v = pts_arg_double(args[2]);
+    PTS_TRY(check_int_scalar("threshold", dt, args[1]));
+    PTS_TRY(check_int_scalar("threshold", dt, args[2]));
+    return act_run("threshold", ACT_THRESHOLD, th, v, 0, args, rets, inplace);
+}
+
+static pts_status k_threshold(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return threshold_run(args, rets, false); }
+static pts_status k_threshold_(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return threshold_run(args, rets, true); }
 ACT_KERNEL(log_sigmoid, ACT_LOGSIGMOID, 0, 0, 0, false)
 
 /* gelu(Tensor self, *, str approximate="none") and gelu_ */
@@ -528,8 +609,26 @@ static pts_status dropout_run(const char *op, pts_value *args, pts_value *rets, 
         rets[0] = pts_value_retain(args[0]);
         return PTS_OK;
     }
-    if (p == 1) /* input * 0 */
-        return act_run(op, ACT_THRESHOLD, INFINITY, 0, 0, args, rets, inplace);
+    if (p == 1) { /* input * 0: NaN for NaN and +-inf; false for bool */
+        if (x->dtype != PTS_BOOL)
+            return act_run(op, ACT_MULZERO, 0, 0, 0, args, rets, inplace);
+        pts_tensor *z = pts_tensor_zeros(PTS_BOOL, x->ndim, x->sizes);
+        if (!z)
+            return pts_err_last();
+        if (!inplace) {
+            rets[0] = pts_ret_tensor(z);
+            return PTS_OK;
+        }
+        pts_status st = check_no_overlap(x);
+        if (st == PTS_OK)
+            st = pts_tensor_make_writable(x);
+        if (st == PTS_OK)
+            st = pts_nn_copy_into(x, z);
+        pts_obj_release(&z->hdr);
+        if (st == PTS_OK)
+            rets[0] = pts_value_retain(args[0]);
+        return st;
+    }
     return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: random ops are not supported (train=True with p=%g)", op, p);
 }
 

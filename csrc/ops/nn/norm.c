@@ -76,6 +76,7 @@ typedef struct affine_job {
     const void *x, *a, *b; /* a, b: compute-type arrays indexed by plane % na */
     void *y;
     int64_t S, na;
+    bool center; /* y = (x - b) * a instead */
 } affine_job;
 
 static void affine_range(void *ctx, int64_t begin, int64_t end)
@@ -86,16 +87,24 @@ static void affine_range(void *ctx, int64_t begin, int64_t end)
         if (j->cd == PTS_FLOAT64) {
             const double *x = (const double *)j->x + p * j->S, a = ((const double *)j->a)[k], b = ((const double *)j->b)[k];
             double *y = (double *)j->y + p * j->S;
-            for (int64_t i = 0; i < j->S; i++)
-                y[i] = x[i] * a + b;
+            if (j->center)
+                for (int64_t i = 0; i < j->S; i++)
+                    y[i] = (x[i] - b) * a;
+            else
+                for (int64_t i = 0; i < j->S; i++)
+                    y[i] = x[i] * a + b;
         } else {
             /* x * a + b with one rounding, as ATen's vectorized (fused multiply-add) loop
              * computes it: the float product is exact in double */
             const float *x = (const float *)j->x + p * j->S;
             double a = ((const float *)j->a)[k], b = ((const float *)j->b)[k];
             float *y = (float *)j->y + p * j->S;
-            for (int64_t i = 0; i < j->S; i++)
-                y[i] = (float)((double)x[i] * a + b);
+            if (j->center)
+                for (int64_t i = 0; i < j->S; i++)
+                    y[i] = (x[i] - (float)b) * (float)a;
+            else
+                for (int64_t i = 0; i < j->S; i++)
+                    y[i] = (float)((double)x[i] * a + b);
         }
     }
 }
@@ -139,8 +148,32 @@ static pts_status check_param(const char *op, const char *what, const pts_tensor
 static double clamp_var(double v) { return v < 0 ? 0 : v; }
 
 /* Their Welford mean turns inf into NaN (inf - inf) as soon as a value
- * follows it: a group with a NaN/inf input (NaN variance) gets a NaN mean. */
-static double welford_mean(double m, double v) { return isnan(v) ? NAN : m; }
+ * follows it: a group with a NaN/inf input (NaN variance) gets a NaN mean;
+ * an empty group has mean 0 (and variance 0/0). */
+static double welford_mean(double m, double v, int64_t n) { return n == 0 ? 0 : isnan(v) ? NAN : m; }
+
+/* ATen's parameter dtype rule (check_mixed_data_type): the defined
+ * parameters have the input's dtype, or the input is float16/bfloat16 and
+ * they are all float32 ("mixed": statistics are then float32).  *stats_dt
+ * is the dtype of saved statistics. */
+static pts_status param_dtypes(const char *op, int dt, pts_tensor *const *ps, int n, int *stats_dt)
+{
+    bool same = true, all_f32 = true;
+    for (int i = 0; i < n; i++) {
+        if (!ps[i])
+            continue;
+        same = same && ps[i]->dtype == dt;
+        all_f32 = all_f32 && ps[i]->dtype == PTS_FLOAT32;
+    }
+    *stats_dt = dt;
+    if (same)
+        return PTS_OK;
+    if ((dt == PTS_FLOAT16 || dt == PTS_BFLOAT16) && all_f32) {
+        *stats_dt = PTS_FLOAT32;
+        return PTS_OK;
+    }
+    return pts_err_set(PTS_ERR_TYPE, "%s: mixed dtype (CPU): expect parameter to have scalar type of Float", op);
+}
 
 /* Round v to the compute type (float32 math for float32/16/bf16 inputs). */
 static double to_cd(int cd, double v) { return cd == PTS_FLOAT64 ? v : (double)(float)v; }
@@ -183,6 +216,7 @@ typedef struct bn_args {
     bool training;
     double momentum, eps;
     bool per_instance; /* instance norm: statistics per (n, c) */
+    bool reduced_stats; /* instance norm of float16/bfloat16 without weight/bias: running stats held in that type */
 } bn_args;
 
 /* rets[0] = output; if stats, rets[1..2] = save_mean / save_invstd. */
@@ -206,7 +240,12 @@ static pts_status bn_run(const char *op, const bn_args *a, bool stats, pts_value
         return pts_err_set(PTS_ERR_VALUE, "%s: running_mean must be defined in evaluation mode", op);
     if (batch_stats && N * C * S == 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: input tensor must have at least one element", op);
-    int sd = a->w ? a->w->dtype : a->rm ? a->rm->dtype : dt; /* dtype of save_mean / save_invstd */
+    int sd; /* dtype of save_mean / save_invstd */
+    pts_tensor *params[4] = {a->w, a->b, a->rm, a->rv};
+    PTS_TRY(param_dtypes(op, dt, params, 4, &sd));
+    int pr = a->reduced_stats && (dt == PTS_FLOAT16 || dt == PTS_BFLOAT16) ? dt : -1;
+    if (pr >= 0)
+        sd = dt;
     int64_t ng = a->per_instance ? N * C : C;
     pts_tensor *x = pts_nn_contig(x0, cd), *y = NULL;
     double *mean = pts_calloc((size_t)(2 * ng + 1), sizeof(double)), *var = mean ? mean + ng : NULL;
@@ -229,7 +268,21 @@ static pts_status bn_run(const char *op, const bn_args *a, bool stats, pts_value
         if ((st = pts_tensor_make_writable(a->rm)) != PTS_OK || (st = pts_tensor_make_writable(a->rv)) != PTS_OK)
             goto done;
         int64_t n = a->per_instance ? S : N * S, reps = a->per_instance ? N : 1;
-        for (int64_t c = 0; c < C; c++) {
+        /* ATen's instance norm with a float16/bfloat16 input and no weight or
+         * bias updates per-instance copies of the running stats in that type
+         * and averages them in it */
+        int rr = a->per_instance ? pr : -1;
+        for (int64_t c = 0; c < C && rr >= 0; c++) {
+            double m = 0, v = 0, om = pts_nn_round(rr, (float)elem(a->rm, c, 0)), ov = pts_nn_round(rr, (float)elem(a->rv, c, 0));
+            for (int64_t r = 0; r < reps; r++) {
+                int64_t g = r * C + c;
+                m += pts_nn_round(rr, (float)(a->momentum * mean[g] + (1 - a->momentum) * om));
+                v += pts_nn_round(rr, (float)(a->momentum * var[g] * (double)n / (double)(n - 1) + (1 - a->momentum) * ov));
+            }
+            set_elem(a->rm, c, pts_nn_round(rr, (float)(m / (double)reps)));
+            set_elem(a->rv, c, pts_nn_round(rr, (float)(v / (double)reps)));
+        }
+        for (int64_t c = 0; c < C && rr < 0; c++) {
             double m = 0, v = 0;
             for (int64_t r = 0; r < reps; r++) {
                 int64_t g = a->per_instance ? r * C + c : c;
@@ -247,7 +300,10 @@ static pts_status bn_run(const char *op, const bn_args *a, bool stats, pts_value
         if (batch_stats) { /* save_mean / save_invstd are held in their dtype sd */
             m = mean[g];
             inv = 1.0 / sqrt(var[g] + a->eps);
-            if (sd != PTS_FLOAT64) {
+            if (sd == PTS_FLOAT16 || sd == PTS_BFLOAT16) {
+                m = pts_nn_round(sd, (float)m);
+                inv = pts_nn_round(sd, (float)inv);
+            } else if (sd != PTS_FLOAT64) {
                 m = (double)(float)m;
                 inv = (double)(float)inv;
             }
@@ -258,6 +314,10 @@ static pts_status bn_run(const char *op, const bn_args *a, bool stats, pts_value
         } else {
             m = to_cd(cd, elem(a->rm, c, 0));
             double rv = to_cd(cd, elem(a->rv, c, 0));
+            if (pr >= 0) {
+                m = pts_nn_round(pr, (float)m);
+                rv = pts_nn_round(pr, (float)rv);
+            }
             inv = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, rv + to_cd(cd, a->eps)))));
         }
         double alpha = to_cd(cd, inv * to_cd(cd, elem(a->w, c, 1)));
@@ -266,7 +326,7 @@ static pts_status bn_run(const char *op, const bn_args *a, bool stats, pts_value
         put_cd((char *)al + (size_t)ng * (cd == PTS_FLOAT64 ? 8 : 4), cd, g, beta);
     }
     affine_job aj = {cd, pts_tensor_data(x), al, (char *)al + (size_t)ng * (cd == PTS_FLOAT64 ? 8 : 4),
-                     pts_tensor_data(y), S, ng};
+                     pts_tensor_data(y), S, ng, false};
     if (N * C * S > 0)
         affine(&aj, N * C);
     st = ret_cast(y, dt, &rets[0]);
@@ -292,7 +352,7 @@ static pts_status k_batch_norm(const pts_op *op, pts_value *args, pts_value *ret
 {
     (void)op;
     bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
-                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false};
+                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false, false};
     if (a.x->ndim >= 2 && pts_tensor_numel(a.x) == 0) { /* ATen returns a copy of an empty input, any mode */
         int64_t C = a.x->sizes[1];
         PTS_TRY(check_param("batch_norm", "weight", a.w, C));
@@ -313,7 +373,7 @@ static pts_status k_native_batch_norm(const pts_op *op, pts_value *args, pts_val
 {
     (void)op;
     bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
-                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false};
+                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false, false};
     return bn_run("native_batch_norm", &a, true, rets);
 }
 
@@ -322,7 +382,7 @@ static pts_status k__native_batch_norm_legit_no_training(const pts_op *op, pts_v
 {
     (void)op;
     bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), PTS_ARG_TENSOR(args[3]),
-                 PTS_ARG_TENSOR(args[4]), false, pts_arg_double(args[5]), pts_arg_double(args[6]), false};
+                 PTS_ARG_TENSOR(args[4]), false, pts_arg_double(args[5]), pts_arg_double(args[6]), false, false};
     return bn_run("_native_batch_norm_legit_no_training", &a, true, rets);
 }
 
@@ -331,7 +391,7 @@ static pts_status k__native_batch_norm_legit(const pts_op *op, pts_value *args, 
 {
     (void)op;
     bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), PTS_ARG_TENSOR(args[3]),
-                 PTS_ARG_TENSOR(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false};
+                 PTS_ARG_TENSOR(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false, false};
     return bn_run("_native_batch_norm_legit", &a, true, rets);
 }
 
@@ -342,7 +402,7 @@ static pts_status k__native_batch_norm_legit_no_stats(const pts_op *op, pts_valu
     if (!pts_arg_bool(args[3]))
         return pts_err_set(PTS_ERR_VALUE, "_native_batch_norm_legit.no_stats: running_mean must be defined in evaluation mode");
     bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), NULL, NULL, true,
-                 pts_arg_double(args[4]), pts_arg_double(args[5]), false};
+                 pts_arg_double(args[4]), pts_arg_double(args[5]), false, false};
     return bn_run("_native_batch_norm_legit", &a, true, rets);
 }
 
@@ -352,7 +412,31 @@ static pts_status k_instance_norm(const pts_op *op, pts_value *args, pts_value *
 {
     (void)op;
     bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
-                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), true};
+                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), true,
+                 false};
+    /* ATen's instance norm of a float16/bfloat16 input without weight and bias
+     * keeps the (repeated) running stats in the input's type */
+    a.reduced_stats = !a.w && !a.b;
+    if (a.x->ndim >= 2 && a.x->sizes[0] == 0) {
+        /* ATen repeats weight/bias/stats per instance (none here) and takes
+         * weight[0] / bias[0] of the empty result; running stats become the
+         * mean over no instances */
+        if (a.w || a.b)
+            return pts_err_set(PTS_ERR_VALUE, "instance_norm: select(): index 0 out of range for tensor of size [0]");
+        if (a.training && a.rm && a.rv) {
+            PTS_TRY(pts_tensor_make_writable(a.rm));
+            PTS_TRY(pts_tensor_make_writable(a.rv));
+            for (int64_t c = 0; c < a.x->sizes[1]; c++) {
+                set_elem(a.rm, c, NAN);
+                set_elem(a.rv, c, NAN);
+            }
+        }
+        pts_tensor *y = pts_tensor_empty(a.x->dtype, a.x->ndim, a.x->sizes);
+        if (!y)
+            return pts_err_last();
+        rets[0] = pts_ret_tensor(y);
+        return PTS_OK;
+    }
     if (!a.training) { /* running stats: a per-channel batch norm in eval mode */
         a.per_instance = false;
         if (!a.rm || !a.rv)
@@ -365,7 +449,7 @@ static pts_status k_instance_norm(const pts_op *op, pts_value *args, pts_value *
 
 /* y = group_norm(x [N, C, S]); mean / rstd [N*G] (double) returned through m, r. */
 static pts_status gn_run(const char *op, pts_tensor *x0, int64_t N, int64_t C, int64_t S, int64_t G, pts_tensor *w,
-                         pts_tensor *b, double eps, pts_tensor **yo, double **mo)
+                         pts_tensor *b, double eps, pts_tensor **yo, double **mo, int *sdo)
 {
     int dt = x0->dtype, cd = pts_nn_compute_dtype(dt);
     if (cd < 0)
@@ -378,6 +462,8 @@ static pts_status gn_run(const char *op, pts_tensor *x0, int64_t N, int64_t C, i
                            (long long)pts_tensor_numel(x0), (long long)(N * C * S));
     PTS_TRY(check_param(op, "weight", w, C));
     PTS_TRY(check_param(op, "bias", b, C));
+    pts_tensor *params[2] = {w, b};
+    PTS_TRY(param_dtypes(op, dt, params, 2, sdo));
     if (N > 0 && S <= 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: Expected HxW to be greater than 0, got %lld", op, (long long)S);
     int64_t D = C / G, ng = N * G;
@@ -398,19 +484,20 @@ static pts_status gn_run(const char *op, pts_tensor *x0, int64_t N, int64_t C, i
         moments(&mj, ng);
     size_t half = (size_t)(N * C) * (cd == PTS_FLOAT64 ? 8 : 4);
     for (int64_t i = 0; i < ng; i++) {
-        double m = to_cd(cd, welford_mean(mean[i], var[i])), v = to_cd(cd, var[i]);
+        double m = to_cd(cd, welford_mean(mean[i], var[i], D * S)), v = to_cd(cd, var[i]);
         double r = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, clamp_var(v) + to_cd(cd, eps)))));
         mean[i] = m;
         var[i] = r;
         for (int64_t d = 0; d < D; d++) {
             int64_t c = (i % G) * D + d;
             double scale = to_cd(cd, r * to_cd(cd, elem(w, c, 1)));
-            double shift = to_cd(cd, to_cd(cd, -scale * m) + to_cd(cd, elem(b, c, 0)));
+            double shift = !w && !b ? m : to_cd(cd, to_cd(cd, -scale * m) + to_cd(cd, elem(b, c, 0)));
             put_cd(ab, cd, (i / G) * C + c, scale);
             put_cd((char *)ab + half, cd, (i / G) * C + c, shift);
         }
     }
-    affine_job aj = {cd, pts_tensor_data(x), ab, (char *)ab + half, pts_tensor_data(y), S, N * C};
+    /* without weight and bias ATen's result is (x - mean) * rstd */
+    affine_job aj = {cd, pts_tensor_data(x), ab, (char *)ab + half, pts_tensor_data(y), S, N * C, !w && !b};
     if (N * C * S > 0)
         affine(&aj, N * C);
     *yo = y;
@@ -440,8 +527,9 @@ static pts_status k_group_norm(const pts_op *op, pts_value *args, pts_value *ret
         S *= x->sizes[i];
     pts_tensor *y;
     double *m;
+    int sd;
     PTS_TRY(gn_run("group_norm", x, x->sizes[0], x->sizes[1], S, pts_arg_int(args[1]), opt_tensor(args[2]),
-                   opt_tensor(args[3]), pts_arg_double(args[4]), &y, &m));
+                   opt_tensor(args[3]), pts_arg_double(args[4]), &y, &m, &sd));
     pts_free(m);
     return ret_cast(y, x->dtype, &rets[0]);
 }
@@ -454,12 +542,13 @@ static pts_status k_native_group_norm(const pts_op *op, pts_value *args, pts_val
     pts_tensor *x = PTS_ARG_TENSOR(args[0]), *y;
     int64_t N = pts_arg_int(args[3]), G = pts_arg_int(args[6]);
     double *m;
+    int sd;
     PTS_TRY(gn_run("native_group_norm", x, N, pts_arg_int(args[4]), pts_arg_int(args[5]), G, opt_tensor(args[1]),
-                   opt_tensor(args[2]), pts_arg_double(args[7]), &y, &m));
+                   opt_tensor(args[2]), pts_arg_double(args[7]), &y, &m, &sd));
     pts_status st = ret_cast(y, x->dtype, &rets[0]);
     int64_t sz[2] = {N, G};
-    if (st == PTS_OK && (st = ret_vec(x->dtype, 2, sz, m, &rets[1])) == PTS_OK)
-        st = ret_vec(x->dtype, 2, sz, m + N * G, &rets[2]);
+    if (st == PTS_OK && (st = ret_vec(sd, 2, sz, m, &rets[1])) == PTS_OK)
+        st = ret_vec(sd, 2, sz, m + N * G, &rets[2]);
     pts_free(m);
     return st;
 }
@@ -522,6 +611,9 @@ static pts_status ln_run(const char *op, pts_value *args, bool stats, pts_value 
     int dt = x0->dtype, cd = pts_nn_compute_dtype(dt);
     if (cd < 0)
         return pts_nn_bad_dtype(op, dt);
+    int sd;
+    pts_tensor *params[2] = {w0, b0};
+    PTS_TRY(param_dtypes(op, dt, params, 2, &sd));
     pts_tensor *x = pts_nn_contig(x0, cd), *w = NULL, *b = NULL, *y = NULL;
     double *mean = pts_calloc((size_t)(2 * M + 1), sizeof(double)), *var = mean ? mean + M : NULL;
     pts_status st = PTS_OK;
@@ -538,7 +630,7 @@ static pts_status ln_run(const char *op, pts_value *args, bool stats, pts_value 
     if (M > 0)
         moments(&mj, M);
     for (int64_t r = 0; r < M; r++) {
-        mean[r] = to_cd(cd, welford_mean(mean[r], var[r]));
+        mean[r] = to_cd(cd, welford_mean(mean[r], var[r], Nn));
         double v = to_cd(cd, var[r]);
         var[r] = to_cd(cd, 1.0 / to_cd(cd, sqrt(to_cd(cd, clamp_var(v) + to_cd(cd, eps)))));
     }
@@ -552,8 +644,8 @@ static pts_status ln_run(const char *op, pts_value *args, bool stats, pts_value 
         int64_t sz[PTS_MAX_DIMS];
         for (int i = 0; i < x0->ndim; i++)
             sz[i] = i < lead ? x0->sizes[i] : 1;
-        if ((st = ret_vec(dt, x0->ndim, sz, mean, &rets[1])) == PTS_OK)
-            st = ret_vec(dt, x0->ndim, sz, var, &rets[2]);
+        if ((st = ret_vec(sd, x0->ndim, sz, mean, &rets[1])) == PTS_OK)
+            st = ret_vec(sd, x0->ndim, sz, var, &rets[2]);
     }
 done:
     pts_free(mean);

@@ -148,6 +148,24 @@ static int64_t pad_index(pad_mode mode, int64_t i, int64_t in)
     return -1;
 }
 
+/* ATen converts a fill value to an integer input's type with an overflow check. */
+static pts_status check_int_value(const char *op, int dt, pts_value sv)
+{
+    const pts_dtype_info *di = pts_dtype_get(dt);
+    if (!di || !di->is_int || dt == PTS_BOOL)
+        return PTS_OK;
+    double v = pts_arg_double(sv);
+    /* c10::overflows: an integral Scalar may wrap into a uint8 from down to -255; a
+     * floating one must lie in [lowest, max] */
+    double lo = dt == PTS_UINT8 ? (sv.tag == PTS_T_INT ? -255 : 0) : dt == PTS_INT8 ? -128 : dt == PTS_INT16 ? -32768
+              : dt == PTS_INT32 ? -2147483648.0 : -9223372036854775808.0;
+    double hi = dt == PTS_UINT8 ? 255 : dt == PTS_INT8 ? 127 : dt == PTS_INT16 ? 32767 : dt == PTS_INT32 ? 2147483647.0
+                                                                                                : 9223372036854775807.0;
+    if (!(v >= lo && v <= hi))
+        return pts_err_set(PTS_ERR_VALUE, "%s: value cannot be converted to type %s without overflow", op, di->name);
+    return PTS_OK;
+}
+
 /* Pad the last len(pad)/2 dims of x (pairs from the last dim backward). */
 static pts_status pad_run(const char *op, pts_tensor *x, const int64_t *pad, int npad, pad_mode mode,
                           const pts_value *value, pts_value *rets)
@@ -159,13 +177,23 @@ static pts_status pad_run(const char *op, pts_tensor *x, const int64_t *pad, int
         return pts_err_set(PTS_ERR_VALUE, "%s: Padding length should be less than or equal to two times the input dimension but got padding length %d and input of dimension %d",
                            op, npad, x->ndim);
     int64_t *maps[PTS_MAX_DIMS] = {0}, osz[PTS_MAX_DIMS];
+    if (mode != PAD_CONSTANT && mode != PAD_CIRCULAR && x->dtype == PTS_BOOL) /* no bool kernels in ATen */
+        return pts_nn_bad_dtype(op, x->dtype);
+    if (mode == PAD_CONSTANT && value && !PTS_ARG_IS_NONE(*value))
+        PTS_TRY(check_int_value(op, x->dtype, *value));
+    /* ATen's 2-d/3-d reflection pads refuse only when every output size is < 1 */
+    bool any_out = false;
+    for (int i = 0; i < k && mode == PAD_REFLECT && k >= 2; i++)
+        any_out = any_out || x->sizes[x->ndim - k + i] + pad[2 * (k - 1 - i)] + pad[2 * (k - 1 - i) + 1] >= 1;
     for (int i = 0; i < k; i++) {
         int d = x->ndim - k + i; /* dims in order; pad pair index k-1-i */
         int64_t l = pad[2 * (k - 1 - i)], r = pad[2 * (k - 1 - i) + 1], in = x->sizes[d];
         int64_t o = in + l + r;
         const char *bad = NULL;
-        if (o < 0 || (mode != PAD_CONSTANT && o < 1))
+        if (o < 0 || (o < 1 && mode != PAD_CONSTANT && mode != PAD_CIRCULAR && !(mode == PAD_REFLECT && any_out)))
             bad = "resulted in a non-positive output size";
+        else if (mode == PAD_CONSTANT && in + (l < 0 ? l : 0) + (r < 0 ? r : 0) < 0)
+            bad = "narrow(): length must be non-negative";
         else if (mode == PAD_REFLECT && (l >= in || r >= in))
             bad = "padding size should be less than the corresponding input dimension";
         else if (mode == PAD_CIRCULAR && (l > in || r > in))
@@ -184,8 +212,14 @@ static pts_status pad_run(const char *op, pts_tensor *x, const int64_t *pad, int
                 pts_free(maps[q]);
             return PTS_ERR_NOMEM;
         }
-        for (int64_t t = 0; t < o; t++)
-            maps[i][t] = pad_index(mode, t - l, in);
+        if (mode == PAD_CIRCULAR) { /* ATen crops first, then wraps the cropped run */
+            int64_t cl = l < 0 ? -l : 0, cr = r < 0 ? -r : 0, n = in - cl - cr, lp = l > 0 ? l : 0;
+            for (int64_t t = 0; t < o; t++)
+                maps[i][t] = n > 0 ? cl + (((t - lp) % n) + n) % n : -1;
+        } else {
+            for (int64_t t = 0; t < o; t++)
+                maps[i][t] = pad_index(mode, t - l, in);
+        }
     }
     pts_value zero = pts_int(0);
     return gather_run(x, k, maps, osz, value ? value : &zero, rets);
@@ -407,6 +441,9 @@ static int64_t nearest_idx(int64_t o, int64_t in, int64_t out, double scale, boo
 
 static pts_status nearest_run(const char *op, pts_tensor *x, const up_args *u, bool exact, pts_value *rets)
 {
+    /* ATen's nearest kernels take floating types and uint8 only */
+    if (pts_nn_compute_dtype(x->dtype) < 0 && x->dtype != PTS_UINT8)
+        return pts_nn_bad_dtype(op, x->dtype);
     PTS_TRY(up_check(op, x, u));
     int64_t *maps[3] = {0};
     for (int i = 0; i < u->k; i++) {
@@ -808,6 +845,13 @@ static pts_status k_pixel_unshuffle(const pts_op *op, pts_value *args, pts_value
     if (H % r || W % r)
         return pts_err_set(PTS_ERR_VALUE, "pixel_unshuffle expects height and width to be divisible by downscale_factor (%lld), got %lld x %lld",
                            (long long)r, (long long)H, (long long)W);
+    if (pts_tensor_numel(x) == 0) { /* ATen returns a copy of an empty input as it is */
+        pts_tensor *y = pts_tensor_empty(x->dtype, x->ndim, x->sizes);
+        if (!y)
+            return pts_err_last();
+        rets[0] = pts_ret_tensor(y);
+        return PTS_OK;
+    }
     int64_t sc = x->strides[L], sh = x->strides[L + 1], sw = x->strides[L + 2];
     int64_t sz[PTS_MAX_DIMS], st[PTS_MAX_DIMS], rsz[PTS_MAX_DIMS];
     for (int i = 0; i < L; i++) {

@@ -1,0 +1,370 @@
+/* extra_index.c - reducing scatters and unpooling: scatter_reduce.two
+ * (sum / prod / mean / amax / amin, include_self), index_reduce (prod /
+ * mean / amax / amin), max_unpool2d / max_unpool3d.
+ *
+ * The scatters first list (destination, source) element pairs, then fold
+ * them into a contiguous copy of self: double for floating dtypes, int64
+ * for integer ones, so integer results stay exact.
+ */
+#include "ops/extra_common.h"
+
+typedef enum red_op { RO_SUM, RO_PROD, RO_MEAN, RO_AMAX, RO_AMIN } red_op;
+
+static pts_status parse_reduce(const char *opname, const char *s, bool allow_sum, red_op *r)
+{
+    if (allow_sum && strcmp(s, "sum") == 0)
+        *r = RO_SUM;
+    else if (strcmp(s, "prod") == 0)
+        *r = RO_PROD;
+    else if (strcmp(s, "mean") == 0)
+        *r = RO_MEAN;
+    else if (strcmp(s, "amax") == 0)
+        *r = RO_AMAX;
+    else if (strcmp(s, "amin") == 0)
+        *r = RO_AMIN;
+    else if (allow_sum)
+        return pts_err_set(PTS_ERR_VALUE, "%s: reduce argument must be either sum, prod, mean, amax or amin, got %s",
+                           opname, s);
+    else
+        return pts_err_set(PTS_ERR_VALUE, "%s: index_reduce(): Expected reduce to be one of prod, mean, amax or amin but "
+                                          "got %s.", opname, s);
+    return PTS_OK;
+}
+
+/* Fold src elements into out (contiguous copy of self, same dtype): pairs dst[i] (element of out), sp[i]
+ * (element offset in src's storage view). */
+static pts_status fold(pts_tensor *out, const pts_tensor *src, const int64_t *dst, const int64_t *sp, int64_t n,
+                       red_op r, bool include_self)
+{
+    int64_t total = pts_tensor_numel(out);
+    bool ints = !xt_is_float(out->dtype);
+    int isz = pts_dtype_get(out->dtype)->itemsize, ssz = pts_dtype_get(src->dtype)->itemsize;
+    double *acc = pts_calloc((size_t)(total ? total : 1), sizeof *acc);
+    int64_t *acci = pts_calloc((size_t)(total ? total : 1), sizeof *acci);
+    int64_t *cnt = pts_calloc((size_t)(total ? total : 1), sizeof *cnt);
+    uint8_t *seen = pts_calloc((size_t)(total ? total : 1), 1);
+    if (!acc || !acci || !cnt || !seen) {
+        pts_free(acc);
+        pts_free(acci);
+        pts_free(cnt);
+        pts_free(seen);
+        return pts_err_nomem("scatter_reduce buffers", (size_t)total * 25);
+    }
+    char *ob = pts_tensor_data(out);
+    const char *sb = pts_tensor_data(src);
+    for (int64_t i = 0; i < n; i++) {
+        int64_t o = dst[i];
+        if (!seen[o]) {
+            seen[o] = 1;
+            if (include_self) {
+                acc[o] = pts_load_f64(ob + o * isz, out->dtype);
+                acci[o] = pts_load_i64(ob + o * isz, out->dtype);
+                cnt[o] = 1;
+            } else {
+                double id = r == RO_PROD ? 1 : r == RO_AMAX ? -INFINITY : r == RO_AMIN ? INFINITY : 0;
+                acc[o] = id;
+                acci[o] = r == RO_PROD ? 1 : r == RO_AMAX ? INT64_MIN : r == RO_AMIN ? INT64_MAX : 0;
+            }
+        }
+        cnt[o]++;
+        if (ints) {
+            int64_t v = pts_load_i64(sb + sp[i] * ssz, src->dtype), a = acci[o];
+            acci[o] = r == RO_SUM || r == RO_MEAN ? (int64_t)((uint64_t)a + (uint64_t)v)
+                      : r == RO_PROD              ? (int64_t)((uint64_t)a * (uint64_t)v)
+                      : r == RO_AMAX              ? (v > a ? v : a)
+                                                  : (v < a ? v : a);
+        } else {
+            double v = pts_load_f64(sb + sp[i] * ssz, src->dtype), a = acc[o];
+            if (r == RO_SUM || r == RO_MEAN)
+                acc[o] = a + v;
+            else if (r == RO_PROD)
+                acc[o] = a * v;
+            else if (isnan(v) || isnan(a))
+                acc[o] = isnan(a) ? a : v;
+            else
+                acc[o] = r == RO_AMAX ? (v > a ? v : a) : (v < a ? v : a);
+        }
+    }
+    for (int64_t o = 0; o < total; o++) {
+        if (!seen[o])
+            continue;
+        if (r == RO_MEAN) { /* cnt counts self when include_self */
+            int64_t c = cnt[o];
+            if (ints) {
+                int64_t a = acci[o], q = a / c, m = a % c;
+                acci[o] = (m != 0 && ((m < 0) != (c < 0))) ? q - 1 : q; /* floor division */
+            } else {
+                acc[o] /= (double)c;
+            }
+        }
+        if (ints)
+            pts_store_i64(ob + o * isz, out->dtype, acci[o]);
+        else
+            pts_store_f64(ob + o * isz, out->dtype, acc[o]);
+    }
+    pts_free(acc);
+    pts_free(acci);
+    pts_free(cnt);
+    pts_free(seen);
+    return PTS_OK;
+}
+
+/* Deliver out: into self for the in-place form, else as the result. */
+static pts_status deliver(const pts_op *op, pts_value *args, pts_tensor *out, pts_status st, pts_value *rets)
+{
+    if (!st && op->schema.args[0].is_write) {
+        st = pts_tensor_copy_into(PTS_TENSOR(args[0]), out, OPN);
+        pts_obj_release(&out->hdr);
+        if (!st)
+            rets[0] = pts_ret_self(args[0]);
+        return st;
+    }
+    if (st) {
+        pts_obj_release(&out->hdr);
+        return st;
+    }
+    return xt_ret(out, rets);
+}
+
+/* scatter_reduce.two(self, dim, index, src, reduce, *, include_self) */
+static pts_status k_scatter_reduce(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *self = PTS_TENSOR(args[0]), *idx = PTS_TENSOR(args[2]), *src = PTS_TENSOR(args[3]);
+    red_op r;
+    PTS_TRY(parse_reduce(OPN, PTS_STR(args[4])->data, true, &r));
+    bool include_self = pts_arg_bool(args[5]);
+    PTS_TRY(xt_check_real(OPN, self->dtype));
+    if (idx->dtype != PTS_INT64 && idx->dtype != PTS_INT32)
+        return pts_err_set(PTS_ERR_TYPE, "%s: scatter_reduce(): Expected dtype int32/int64 for index", OPN);
+    if (self->dtype != src->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "%s: scatter_reduce(): Expected self.dtype to be equal to src.dtype", OPN);
+    if (op->schema.args[0].is_write && pts_tensor_numel(self) > 0)
+        PTS_TRY(pts_check_no_internal_overlap(self, OPN));
+    int d = 0;
+    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), self->ndim, OPN, &d));
+    int nd = self->ndim ? self->ndim : 1;
+    int ind = idx->ndim ? idx->ndim : 1, snd = src->ndim ? src->ndim : 1;
+    int64_t n = pts_tensor_numel(idx);
+    if (n > 0 && (ind != nd || snd != nd))
+        return pts_err_set(PTS_ERR_VALUE, "%s: Index tensor must have the same number of dimensions as self tensor", OPN);
+    int64_t one = 1, zero = 0;
+    const int64_t *isz = idx->ndim ? idx->sizes : &one, *ssz_ = self->ndim ? self->sizes : &one;
+    const int64_t *srcsz = src->ndim ? src->sizes : &one, *srcst = src->ndim ? src->strides : &zero;
+    for (int k = 0; n > 0 && k < nd; k++) {
+        if (isz[k] > srcsz[k])
+            return pts_err_set(PTS_ERR_VALUE, "%s: Expected index %s to be smaller than self apart from dimension %d and to "
+                                              "be smaller size than src", OPN, "shape", d);
+        if (k != d && isz[k] > ssz_[k])
+            return pts_err_set(PTS_ERR_VALUE, "%s: Expected index shape to be smaller than self apart from dimension %d", OPN,
+                               d);
+    }
+    pts_tensor *out = pts_tensor_contiguous_copy(self);
+    if (!out)
+        return pts_err_last();
+    int64_t ost[PTS_MAX_DIMS];
+    pts_contiguous_strides(self->ndim, self->sizes, ost);
+    if (!self->ndim)
+        ost[0] = 1;
+    int64_t *dst = pts_calloc((size_t)(n ? n : 1), sizeof *dst), *sp = pts_calloc((size_t)(n ? n : 1), sizeof *sp);
+    pts_status st = !dst || !sp ? pts_err_nomem("scatter_reduce offsets", (size_t)n * 16) : PTS_OK;
+    pts_tensor *il = st ? NULL : pts_tensor_to_dtype(idx, PTS_INT64); /* contiguous int64 */
+    if (!st && !il)
+        st = pts_err_last();
+    const int64_t *ib = il ? xt_i64(il) : NULL;
+    for (int64_t i = 0; !st && i < n; i++) {
+        int64_t rem = i, o = 0, s = 0, io = i;
+        for (int k = nd - 1; k >= 0; k--) {
+            int64_t c = rem % isz[k];
+            rem /= isz[k];
+            s += c * srcst[k];
+            if (k != d)
+                o += c * ost[k];
+        }
+        int64_t v = ib[io];
+        int64_t lim = ssz_[d];
+        if (v < -lim || v >= lim) {
+            st = pts_err_set(PTS_ERR_INDEX, "%s: index %lld is out of bounds for dimension %d with size %lld", OPN,
+                             (long long)v, d, (long long)lim);
+            break;
+        }
+        if (v < 0)
+            v += lim;
+        dst[i] = o + v * ost[d];
+        sp[i] = s;
+    }
+    if (!st)
+        st = fold(out, src, dst, sp, n, r, include_self);
+    pts_obj_release(il ? &il->hdr : NULL);
+    pts_free(dst);
+    pts_free(sp);
+    return deliver(op, args, out, st, rets);
+}
+
+/* index_reduce(self, dim, index (1-D), source, reduce, *, include_self) */
+static pts_status k_index_reduce(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *self = PTS_TENSOR(args[0]), *idx = PTS_TENSOR(args[2]), *src = PTS_TENSOR(args[3]);
+    red_op r;
+    PTS_TRY(parse_reduce(OPN, PTS_STR(args[4])->data, false, &r));
+    bool include_self = pts_arg_bool(args[5]);
+    PTS_TRY(xt_check_real(OPN, self->dtype));
+    if (idx->dtype != PTS_INT64 && idx->dtype != PTS_INT32)
+        return pts_err_set(PTS_ERR_TYPE, "%s: index_reduce_(): Expected dtype int32/int64 for index but got: %s", OPN,
+                           xt_type_name(idx->dtype));
+    if (idx->ndim > 1)
+        return pts_err_set(PTS_ERR_VALUE, "%s: index_reduce_(): Index is supposed to be a vector, but got dim: %d with type: "
+                                          "%s and size: ", OPN, idx->ndim, xt_type_name(idx->dtype));
+    if (self->dtype != src->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "%s: index_reduce_(): self (%s) and source (%s) must have the same scalar type",
+                           OPN, xt_type_name(self->dtype), xt_type_name(src->dtype));
+    if (op->schema.args[0].is_write && pts_tensor_numel(self) > 0)
+        PTS_TRY(pts_check_no_internal_overlap(self, OPN));
+    int d = 0;
+    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), self->ndim, OPN, &d));
+    int64_t n = pts_tensor_numel(idx);
+    int sd = src->ndim ? src->ndim : 1, nd = self->ndim ? self->ndim : 1;
+    int64_t one = 1, zero = 0;
+    const int64_t *ssz_ = self->ndim ? self->sizes : &one, *srcsz = src->ndim ? src->sizes : &one;
+    const int64_t *srcst = src->ndim ? src->strides : &zero;
+    bool ok = sd == nd && srcsz[d] == n;
+    for (int k = 0; ok && k < nd; k++)
+        ok = k == d || srcsz[k] == ssz_[k];
+    if (!ok)
+        return pts_err_set(PTS_ERR_VALUE, "%s: index_reduce_(): source and self must have the same shape apart from the "
+                                          "indexed dimension, and index length must match the source size there", OPN);
+    pts_tensor *out = pts_tensor_contiguous_copy(self);
+    if (!out)
+        return pts_err_last();
+    int64_t ost[PTS_MAX_DIMS];
+    pts_contiguous_strides(self->ndim, self->sizes, ost);
+    if (!self->ndim)
+        ost[0] = 1;
+    int64_t total = pts_tensor_numel(src);
+    int64_t *dst = pts_calloc((size_t)(total ? total : 1), sizeof *dst), *sp = pts_calloc((size_t)(total ? total : 1), sizeof *sp);
+    pts_status st = !dst || !sp ? pts_err_nomem("index_reduce offsets", (size_t)total * 16) : PTS_OK;
+    int isz = pts_dtype_get(idx->dtype)->itemsize;
+    for (int64_t i = 0; !st && i < total; i++) {
+        int64_t rem = i, o = 0, s = 0, pos = 0;
+        for (int k = nd - 1; k >= 0; k--) {
+            int64_t c = rem % srcsz[k];
+            rem /= srcsz[k];
+            s += c * srcst[k];
+            if (k == d)
+                pos = c;
+            else
+                o += c * ost[k];
+        }
+        int64_t v = pts_load_i64((const char *)pts_tensor_data(idx) + pos * (idx->ndim ? idx->strides[0] : 0) * isz,
+                                 idx->dtype);
+        if (v < -ssz_[d] || v >= ssz_[d]) {
+            st = pts_err_set(PTS_ERR_INDEX, "%s: index out of range in self", OPN);
+            break;
+        }
+        if (v < 0)
+            v += ssz_[d];
+        dst[i] = o + v * ost[d];
+        sp[i] = s;
+    }
+    if (!st)
+        st = fold(out, src, dst, sp, total, r, include_self);
+    pts_free(dst);
+    pts_free(sp);
+    return deliver(op, args, out, st, rets);
+}
+
+/* ---- max_unpool ------------------------------------------------------------------------------------ */
+
+/* Each (n, c) plane of self scatters into a zero plane of `osize` elements at `indices`. */
+static pts_status unpool(const char *opname, pts_tensor *x, pts_tensor *ind, int sdims, const int64_t *osz,
+                         pts_value *ret)
+{
+    if (ind->dtype != PTS_INT64)
+        return pts_err_set(PTS_ERR_TYPE, "%s: elements in indices should be type int64 but got: %s", opname,
+                           xt_type_name(ind->dtype));
+    if (x->ndim != sdims + 1 && x->ndim != sdims + 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Input to max_unpooling%dd should be a %dd or %dd Tensor, but got a tensor "
+                                          "with %d dimensions.", opname, sdims, sdims + 1, sdims + 2, x->ndim);
+    bool same = x->ndim == ind->ndim;
+    for (int i = 0; same && i < x->ndim; i++)
+        same = x->sizes[i] == ind->sizes[i];
+    if (!same)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Expected shape of indices to be same as that of the input tensor", opname);
+    for (int i = 0; i < sdims; i++)
+        if (osz[i] <= 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: output_size must be positive", opname);
+    PTS_TRY(xt_check_real(opname, x->dtype));
+    int lead = x->ndim - sdims;
+    int64_t planes = 1, in_plane = 1, out_plane = 1;
+    int64_t shape[PTS_MAX_DIMS];
+    for (int i = 0; i < lead; i++) {
+        planes *= x->sizes[i];
+        shape[i] = x->sizes[i];
+    }
+    for (int i = 0; i < sdims; i++) {
+        in_plane *= x->sizes[lead + i];
+        out_plane *= osz[i];
+        shape[lead + i] = osz[i];
+    }
+    pts_tensor *xc = pts_tensor_contiguous_copy(x), *ic = xc ? pts_tensor_contiguous_copy(ind) : NULL;
+    pts_tensor *out = ic ? pts_tensor_zeros(x->dtype, x->ndim, shape) : NULL;
+    pts_status st = out ? PTS_OK : pts_err_last();
+    int isz = pts_dtype_get(x->dtype)->itemsize;
+    for (int64_t p = 0; !st && p < planes; p++)
+        for (int64_t j = 0; j < in_plane; j++) {
+            int64_t k = xt_i64(ic)[p * in_plane + j];
+            if (k < 0 || k >= out_plane) {
+                st = pts_err_set(PTS_ERR_INDEX, "%s: Found an invalid max index: %lld (output volumes are of size %lld",
+                                 opname, (long long)k, (long long)out_plane);
+                break;
+            }
+            memcpy((char *)pts_tensor_data(out) + (p * out_plane + k) * isz,
+                   (const char *)pts_tensor_data(xc) + (p * in_plane + j) * isz, (size_t)isz);
+        }
+    pts_obj_release(xc ? &xc->hdr : NULL);
+    pts_obj_release(ic ? &ic->hdr : NULL);
+    if (st) {
+        pts_obj_release(out ? &out->hdr : NULL);
+        return st;
+    }
+    return xt_ret(out, ret);
+}
+
+static pts_status k_max_unpool2d(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int64_t osz[2];
+    int n;
+    PTS_TRY(pts_arg_int_list(args[2], osz, 2, &n, 2, "output_size"));
+    if (n != 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: There should be exactly two elements (height, width) in output_size, but "
+                                          "got %d elements.", OPN, n);
+    return unpool(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), 2, osz, rets);
+}
+
+static pts_status k_max_unpool3d(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int64_t osz[3], st[3], pad[3];
+    int n, ns, np;
+    PTS_TRY(pts_arg_int_list(args[2], osz, 3, &n, 3, "output_size"));
+    PTS_TRY(pts_arg_int_list(args[3], st, 3, &ns, 3, "stride"));
+    PTS_TRY(pts_arg_int_list(args[4], pad, 3, &np, 3, "padding"));
+    if (n != 3)
+        return pts_err_set(PTS_ERR_VALUE, "%s: There should be exactly three elements (depth, height, width) in "
+                                          "output_size, but got: %d elements.", OPN, n);
+    for (int i = 0; i < 3; i++)
+        if (st[i] <= 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: strides should be greater than zero, but got stride: %lld", OPN,
+                               (long long)st[i]);
+    return unpool(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), 3, osz, rets);
+}
+
+/* ---- the table ----------------------------------------------------------------------------------------- */
+
+const pts_op_def pts_ops_extra_index[] = {
+    PTS_OP("aten::scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor", k_scatter_reduce),
+    PTS_OP("aten::scatter_reduce_.two(Tensor(a!) self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor(a!)", k_scatter_reduce),
+    PTS_OP("aten::index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor", k_index_reduce),
+    PTS_OP("aten::index_reduce_(Tensor(a!) self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor(a!)", k_index_reduce),
+    PTS_OP("aten::max_unpool2d(Tensor self, Tensor indices, SymInt[2] output_size) -> Tensor", k_max_unpool2d),
+    PTS_OP("aten::max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor", k_max_unpool3d),
+    {NULL, NULL},
+};

@@ -1,0 +1,889 @@
+/* linalg_extra.c - small linear-algebra and distance ops that need no BLAS:
+ * trace, outer / ger, kron, cross / linalg_cross, tensordot, diff, dist,
+ * cdist / _cdist_forward, pairwise_distance, cosine_similarity,
+ * count_nonzero.
+ *
+ * Values are read and written with the dtype-generic load/store of
+ * convert.h: double for floating results, int64 for integer ones (exact).
+ */
+#include "ops/extra_common.h"
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+/* A contiguous copy of t in the compute type of result dtype rd (double or int64). */
+static int compute_of(int rd) { return xt_is_float(rd) ? PTS_FLOAT64 : PTS_INT64; }
+
+static pts_tensor *bcast_to(const pts_tensor *t, int nd, const int64_t *shape, int dtype)
+{
+    int64_t strides[PTS_MAX_DIMS];
+    for (int i = 0; i < nd; i++) {
+        int td = t->ndim - nd + i;
+        strides[i] = td >= 0 && t->sizes[td] == shape[i] ? t->strides[td] : 0;
+    }
+    pts_tensor *v = pts_tensor_view_of(t->storage, t->dtype, nd, shape, strides, t->offset);
+    if (!v)
+        return NULL;
+    pts_tensor *r = pts_tensor_to_dtype(v, dtype);
+    pts_obj_release(&v->hdr);
+    return r;
+}
+
+static pts_status result_of2(const char *opname, pts_value a, pts_value b, int *rd)
+{
+    pts_value v[2] = {a, b};
+    PTS_TRY(pts_result_type(2, v, rd, opname));
+    return xt_check_real(opname, *rd);
+}
+
+/* ---- trace / outer / kron -------------------------------------------------------------------- */
+
+static pts_status k_trace(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    PTS_TRY(xt_check_real(OPN, t->dtype));
+    if (t->dtype == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"trace\" not implemented for 'Bool'", OPN);
+    if (t->ndim != 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: trace: expected a matrix, but got tensor with dim %d", OPN, t->ndim);
+    int rd = xt_is_float(t->dtype) ? t->dtype : PTS_INT64;
+    int64_t n = t->sizes[0] < t->sizes[1] ? t->sizes[0] : t->sizes[1];
+    int isz = pts_dtype_get(t->dtype)->itemsize;
+    const char *base = pts_tensor_data(t);
+    double sd = 0;
+    uint64_t si = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const char *p = base + (i * (t->strides[0] + t->strides[1])) * isz;
+        if (xt_is_float(rd))
+            sd += pts_load_f64(p, t->dtype);
+        else
+            si += (uint64_t)pts_load_i64(p, t->dtype);
+    }
+    pts_value v = xt_is_float(rd) ? pts_float(sd) : pts_int((int64_t)si);
+    return xt_ret(pts_tensor_from_scalar(v, rd), rets);
+}
+
+static pts_status k_outer(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
+    if (a->ndim != 1 || b->ndim != 1)
+        return pts_err_set(PTS_ERR_VALUE, "%s: outer: Expected 1-D argument %s, but got %d-D", OPN,
+                           a->ndim != 1 ? "self" : "vec2", a->ndim != 1 ? a->ndim : b->ndim);
+    int rd;
+    PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
+    int cd = compute_of(rd);
+    pts_tensor *x = pts_tensor_to_dtype(a, cd), *y = x ? pts_tensor_to_dtype(b, cd) : NULL;
+    int64_t shape[2] = {a->sizes[0], b->sizes[0]};
+    pts_tensor *o = y ? pts_tensor_empty(cd, 2, shape) : NULL;
+    if (o) {
+        for (int64_t i = 0; i < shape[0]; i++)
+            for (int64_t j = 0; j < shape[1]; j++) {
+                if (cd == PTS_FLOAT64)
+                    xt_f64(o)[i * shape[1] + j] = xt_f64(x)[i] * xt_f64(y)[j];
+                else
+                    xt_i64(o)[i * shape[1] + j] = (int64_t)((uint64_t)xt_i64(x)[i] * (uint64_t)xt_i64(y)[j]);
+            }
+    }
+    pts_obj_release(x ? &x->hdr : NULL);
+    pts_obj_release(y ? &y->hdr : NULL);
+    return xt_ret_as(o, rd, rets); /* bool: the int64 product is already 0/1 (a logical and) */
+}
+
+static pts_status k_kron(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
+    int rd;
+    PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
+    int cd = compute_of(rd);
+    int nd = a->ndim > b->ndim ? a->ndim : b->ndim;
+    int64_t as[PTS_MAX_DIMS], bs[PTS_MAX_DIMS], os[PTS_MAX_DIMS];
+    for (int i = 0; i < nd; i++) {
+        int ia = i - (nd - a->ndim), ib = i - (nd - b->ndim);
+        as[i] = ia >= 0 ? a->sizes[ia] : 1;
+        bs[i] = ib >= 0 ? b->sizes[ib] : 1;
+        os[i] = as[i] * bs[i];
+    }
+    pts_tensor *x = pts_tensor_to_dtype(a, cd), *y = x ? pts_tensor_to_dtype(b, cd) : NULL;
+    pts_tensor *o = y ? pts_tensor_empty(cd, nd, os) : NULL;
+    if (o) {
+        int64_t n = pts_tensor_numel(o);
+        for (int64_t e = 0; e < n; e++) {
+            int64_t rem = e, ia = 0, ib = 0, ma = 1, mb = 1;
+            for (int i = nd - 1; i >= 0; i--) {
+                int64_t c = rem % os[i];
+                rem /= os[i];
+                ia += (c / bs[i]) * ma;
+                ib += (c % bs[i]) * mb;
+                ma *= as[i];
+                mb *= bs[i];
+            }
+            if (cd == PTS_FLOAT64)
+                xt_f64(o)[e] = xt_f64(x)[ia] * xt_f64(y)[ib];
+            else
+                xt_i64(o)[e] = (int64_t)((uint64_t)xt_i64(x)[ia] * (uint64_t)xt_i64(y)[ib]);
+        }
+    }
+    pts_obj_release(x ? &x->hdr : NULL);
+    pts_obj_release(y ? &y->hdr : NULL);
+    return xt_ret_as(o, rd, rets);
+}
+
+/* ---- cross ---------------------------------------------------------------------------------------- */
+
+static pts_status cross_common(const char *opname, pts_tensor *a, pts_tensor *b, pts_value dimv, bool linalg,
+                               pts_value *ret)
+{
+    if (linalg && a->dtype != b->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "%s: expected scalar type %s but found %s", opname, xt_type_name(a->dtype),
+                           xt_type_name(b->dtype));
+    if (a->ndim != b->ndim)
+        return pts_err_set(PTS_ERR_VALUE, "%s: linalg.cross: inputs must have the same number of dimensions.", opname);
+    pts_value av = pts_obj_value(&a->hdr), bv = pts_obj_value(&b->hdr);
+    int rd;
+    PTS_TRY(result_of2(opname, av, bv, &rd));
+    if (rd == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"cross\" not implemented for 'Bool'", opname);
+    pts_tensor *ts[2] = {a, b};
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, opname));
+    int d = 0;
+    if (dimv.tag == PTS_T_NONE) {
+        d = -1;
+        for (int i = 0; i < nd && d < 0; i++)
+            if (shape[i] == 3)
+                d = i;
+        if (d < 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: no dimension of size 3 in input", opname);
+    } else {
+        PTS_TRY(pts_wrap_dim(pts_arg_int(dimv), nd, opname, &d));
+        if (a->sizes[d] != 3 || b->sizes[d] != 3)
+            return pts_err_set(PTS_ERR_VALUE, "%s: linalg.cross: inputs dimension %lld must have length 3. Got %lld and %lld",
+                               opname, (long long)pts_arg_int(dimv), (long long)a->sizes[d], (long long)b->sizes[d]);
+    }
+    int cd = compute_of(rd);
+    pts_tensor *x = bcast_to(a, nd, shape, cd), *y = x ? bcast_to(b, nd, shape, cd) : NULL;
+    pts_tensor *o = y ? pts_tensor_empty(cd, nd, shape) : NULL;
+    if (o) {
+        int64_t st = 1, outer = 1;
+        for (int i = d + 1; i < nd; i++)
+            st *= shape[i];
+        for (int i = 0; i < d; i++)
+            outer *= shape[i];
+        for (int64_t p = 0; p < outer; p++)
+            for (int64_t s = 0; s < st; s++) {
+                int64_t b0 = p * 3 * st + s;
+                for (int k = 0; k < 3; k++) {
+                    int64_t i1 = b0 + ((k + 1) % 3) * st, i2 = b0 + ((k + 2) % 3) * st;
+                    if (cd == PTS_FLOAT64)
+                        xt_f64(o)[b0 + k * st] = xt_f64(x)[i1] * xt_f64(y)[i2] - xt_f64(x)[i2] * xt_f64(y)[i1];
+                    else
+                        xt_i64(o)[b0 + k * st] = (int64_t)((uint64_t)xt_i64(x)[i1] * (uint64_t)xt_i64(y)[i2] -
+                                                           (uint64_t)xt_i64(x)[i2] * (uint64_t)xt_i64(y)[i1]);
+                }
+            }
+    }
+    pts_obj_release(x ? &x->hdr : NULL);
+    pts_obj_release(y ? &y->hdr : NULL);
+    return xt_ret_as(o, rd, ret);
+}
+
+static pts_status k_cross(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return cross_common(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), args[2], false, rets);
+}
+
+static pts_status k_linalg_cross(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    return cross_common(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), args[2], true, rets);
+}
+
+/* ---- tensordot ---------------------------------------------------------------------------------- */
+
+static pts_status k_tensordot(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
+    int64_t da[PTS_MAX_DIMS], db[PTS_MAX_DIMS];
+    int na, nb;
+    PTS_TRY(pts_arg_int_list(args[2], da, PTS_MAX_DIMS, &na, 0, "dims_self"));
+    PTS_TRY(pts_arg_int_list(args[3], db, PTS_MAX_DIMS, &nb, 0, "dims_other"));
+    if (na != nb)
+        return pts_err_set(PTS_ERR_VALUE, "%s: both dimension lists should have same length", OPN);
+    if (a->dtype != b->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "%s: both inputs should have same dtype", OPN);
+    PTS_TRY(xt_check_real(OPN, a->dtype));
+    if (a->dtype == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"addmm_impl_cpu_\" not implemented for 'Bool'", OPN);
+    bool ca[PTS_MAX_DIMS] = {false}, cb[PTS_MAX_DIMS] = {false};
+    int ia[PTS_MAX_DIMS], ib[PTS_MAX_DIMS];
+    int64_t k = 1;
+    for (int i = 0; i < na; i++) {
+        int x = 0, y = 0;
+        PTS_TRY(pts_wrap_dim(da[i], a->ndim, OPN, &x));
+        PTS_TRY(pts_wrap_dim(db[i], b->ndim, OPN, &y));
+        if (a->ndim == 0 || b->ndim == 0)
+            return pts_err_set(PTS_ERR_INDEX, "%s: Dimension specified as %lld but tensor has no dimensions", OPN,
+                               (long long)da[i]);
+        if (a->sizes[x] != b->sizes[y] && a->sizes[x] != 1 && b->sizes[y] != 1)
+            return pts_err_set(PTS_ERR_VALUE, "%s: contracted dimensions need to match, but first has size %lld in dim %d "
+                                              "and second has size %lld in dim %d", OPN, (long long)a->sizes[x], x,
+                               (long long)b->sizes[y], y);
+        if (ca[x] || cb[y])
+            return pts_err_set(PTS_ERR_VALUE, "%s: dim %d appears multiple times in the list of dims", OPN, ca[x] ? x : y);
+        ca[x] = cb[y] = true;
+        ia[i] = x;
+        ib[i] = y;
+        k *= a->sizes[x] > b->sizes[y] ? a->sizes[x] : b->sizes[y];
+    }
+    /* a permuted to (free_a..., contracted in list order), b to (contracted..., free_b...) */
+    int64_t psz[PTS_MAX_DIMS], pst[PTS_MAX_DIMS], osz[PTS_MAX_DIMS];
+    int n = 0, on = 0;
+    int64_t m = 1, nn = 1;
+    for (int i = 0; i < a->ndim; i++)
+        if (!ca[i]) {
+            psz[n] = a->sizes[i], pst[n++] = a->strides[i];
+            osz[on++] = a->sizes[i];
+            m *= a->sizes[i];
+        }
+    /* a size-1 contracted dim against a longer one is broadcast (torch sums the other side) */
+    for (int i = 0; i < na; i++) {
+        int64_t len = a->sizes[ia[i]] > b->sizes[ib[i]] ? a->sizes[ia[i]] : b->sizes[ib[i]];
+        psz[n] = len, pst[n++] = a->sizes[ia[i]] == len ? a->strides[ia[i]] : 0;
+    }
+    int cd = compute_of(a->dtype);
+    pts_tensor *va = pts_tensor_view_of(a->storage, a->dtype, n, psz, pst, a->offset);
+    pts_tensor *x = va ? pts_tensor_to_dtype(va, cd) : NULL;
+    pts_obj_release(va ? &va->hdr : NULL);
+    n = 0;
+    for (int i = 0; i < na; i++) {
+        int64_t len = a->sizes[ia[i]] > b->sizes[ib[i]] ? a->sizes[ia[i]] : b->sizes[ib[i]];
+        psz[n] = len, pst[n++] = b->sizes[ib[i]] == len ? b->strides[ib[i]] : 0;
+    }
+    for (int i = 0; i < b->ndim; i++)
+        if (!cb[i]) {
+            psz[n] = b->sizes[i], pst[n++] = b->strides[i];
+            osz[on++] = b->sizes[i];
+            nn *= b->sizes[i];
+        }
+    pts_tensor *vb = x ? pts_tensor_view_of(b->storage, b->dtype, n, psz, pst, b->offset) : NULL;
+    pts_tensor *y = vb ? pts_tensor_to_dtype(vb, cd) : NULL;
+    pts_obj_release(vb ? &vb->hdr : NULL);
+    pts_tensor *o = y ? pts_tensor_zeros(cd, on, osz) : NULL;
+    if (o) {
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t p = 0; p < k; p++) {
+                if (cd == PTS_FLOAT64) {
+                    double av = xt_f64(x)[i * k + p];
+                    for (int64_t j = 0; j < nn; j++)
+                        xt_f64(o)[i * nn + j] += av * xt_f64(y)[p * nn + j];
+                } else {
+                    uint64_t av = (uint64_t)xt_i64(x)[i * k + p];
+                    for (int64_t j = 0; j < nn; j++)
+                        xt_i64(o)[i * nn + j] = (int64_t)((uint64_t)xt_i64(o)[i * nn + j] + av * (uint64_t)xt_i64(y)[p * nn + j]);
+                }
+            }
+    }
+    pts_obj_release(x ? &x->hdr : NULL);
+    pts_obj_release(y ? &y->hdr : NULL);
+    return xt_ret_as(o, a->dtype, rets);
+}
+
+/* ---- diff ------------------------------------------------------------------------------------------- */
+
+static pts_status k_diff(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    int64_t n = pts_arg_int(args[1]);
+    if (t->ndim == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: diff expects input to be at least one-dimensional", OPN);
+    if (n < 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: order must be non-negative but got %lld", OPN, (long long)n);
+    int d = 0;
+    PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d));
+    if (n == 0) /* torch returns the input as it is (prepend / append unused) */
+        return xt_ret(pts_tensor_contiguous_copy(t), rets);
+    pts_tensor *parts[3] = {PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_TENSOR(args[3]), t,
+                            PTS_ARG_IS_NONE(args[4]) ? NULL : PTS_TENSOR(args[4])};
+    pts_value vals[3];
+    int nv = 0;
+    for (int i = 0; i < 3; i++)
+        if (parts[i])
+            vals[nv++] = pts_obj_value(&parts[i]->hdr);
+    int rd;
+    PTS_TRY(pts_result_type(nv, vals, &rd, OPN));
+    PTS_TRY(xt_check_real(OPN, rd));
+    int64_t len = 0;
+    for (int i = 0; i < 3; i++) {
+        pts_tensor *p = parts[i];
+        if (!p)
+            continue;
+        if (p->ndim != t->ndim)
+            return pts_err_set(PTS_ERR_VALUE, "%s: diff expects prepend or append to be the same dimension as input", OPN);
+        for (int j = 0; j < t->ndim; j++)
+            if (j != d && p->sizes[j] != t->sizes[j])
+                return pts_err_set(PTS_ERR_VALUE, "%s: Sizes of tensors must match except in dimension %d. Expected size "
+                                                  "%lld but got size %lld", OPN, d, (long long)t->sizes[j],
+                                   (long long)p->sizes[j]);
+        len += p->sizes[d];
+    }
+    bool mask[PTS_MAX_DIMS] = {false};
+    mask[d] = true;
+    int cd = compute_of(rd);
+    xt_rows rows[3];
+    memset(rows, 0, sizeof rows);
+    pts_status st = PTS_OK;
+    for (int i = 0; i < 3 && !st; i++)
+        if (parts[i])
+            st = xt_rows_make(parts[i], mask, false, cd, &rows[i]);
+    int64_t outlen = len - n > 0 ? len - n : 0;
+    int64_t sizes[PTS_MAX_DIMS];
+    xt_dim_last_sizes(t, d, sizes);
+    sizes[t->ndim - 1] = outlen;
+    pts_tensor *o = st ? NULL : pts_tensor_empty(cd, t->ndim, sizes);
+    void *buf = o ? pts_malloc((size_t)(len > 0 ? len : 1) * 8) : NULL;
+    if (!st && !o)
+        st = pts_err_last();
+    else if (!st && !buf)
+        st = pts_err_nomem("diff", (size_t)len * 8);
+    int64_t nrows = rows[1].rows;
+    for (int64_t r = 0; !st && r < nrows; r++) {
+        int64_t at = 0;
+        for (int i = 0; i < 3; i++) {
+            if (!parts[i])
+                continue;
+            memcpy((char *)buf + at * 8, (char *)pts_tensor_data(rows[i].flat) + r * rows[i].inner * 8,
+                   (size_t)rows[i].inner * 8);
+            at += rows[i].inner;
+        }
+        for (int64_t pass = 0; pass < n && pass < len; pass++)
+            for (int64_t j = 0; j + 1 < len - pass; j++) {
+                if (cd == PTS_FLOAT64)
+                    ((double *)buf)[j] = ((double *)buf)[j + 1] - ((double *)buf)[j];
+                else if (rd == PTS_BOOL)
+                    ((int64_t *)buf)[j] = ((int64_t *)buf)[j + 1] != ((int64_t *)buf)[j];
+                else
+                    ((int64_t *)buf)[j] = (int64_t)((uint64_t)((int64_t *)buf)[j + 1] - (uint64_t)((int64_t *)buf)[j]);
+            }
+        memcpy((char *)pts_tensor_data(o) + r * outlen * 8, buf, (size_t)outlen * 8);
+    }
+    pts_free(buf);
+    for (int i = 0; i < 3; i++)
+        pts_obj_release(rows[i].flat ? &rows[i].flat->hdr : NULL);
+    if (st) {
+        pts_obj_release(o ? &o->hdr : NULL);
+        return st;
+    }
+    pts_value v = pts_none();
+    PTS_TRY(xt_unpermute(o, t->ndim, d, &v));
+    pts_tensor *r = pts_tensor_to_dtype(PTS_TENSOR(v), rd);
+    pts_value_release(v);
+    return xt_ret(r, rets);
+}
+
+/* ---- distances ------------------------------------------------------------------------------------ */
+
+static double pnorm_acc(double acc, double d, double p)
+{
+    d = fabs(d);
+    if (p == 0)
+        return acc + (d != 0);
+    if (isinf(p))
+        return isnan(d) || isnan(acc) ? NAN : d > acc ? d : acc;
+    if (p == 1)
+        return acc + d;
+    if (p == 2)
+        return acc + d * d;
+    return acc + pow(d, p);
+}
+
+static double pnorm_fin(double acc, double p)
+{
+    if (p == 0 || p == 1 || isinf(p))
+        return acc;
+    if (p == 2)
+        return sqrt(acc);
+    return pow(acc, 1 / p);
+}
+
+static pts_status k_dist(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int rd;
+    PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
+    if (!xt_is_float(rd))
+        return pts_err_set(PTS_ERR_TYPE, "%s: norm(): input dtype should be either floating point or complex. Got %s "
+                                         "instead.", OPN, xt_type_name(rd));
+    pts_tensor *ts[2] = {PTS_TENSOR(args[0]), PTS_TENSOR(args[1])};
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, OPN));
+    double p = pts_arg_double(args[2]);
+    pts_tensor *x = bcast_to(ts[0], nd, shape, PTS_FLOAT64), *y = x ? bcast_to(ts[1], nd, shape, PTS_FLOAT64) : NULL;
+    double acc = isinf(p) && p < 0 ? INFINITY : 0;
+    if (y) {
+        int64_t n = pts_tensor_numel(x);
+        for (int64_t i = 0; i < n; i++) {
+            double d = fabs(xt_f64(x)[i] - xt_f64(y)[i]);
+            if (isinf(p) && p < 0)
+                acc = isnan(d) || isnan(acc) ? NAN : d < acc ? d : acc;
+            else
+                acc = pnorm_acc(acc, d, p);
+        }
+        if (n == 0 && isinf(p) && p < 0)
+            acc = INFINITY;
+    }
+    pts_obj_release(x ? &x->hdr : NULL);
+    if (!y)
+        return pts_err_last();
+    pts_obj_release(&y->hdr);
+    return xt_ret(pts_tensor_from_scalar(pts_float(pnorm_fin(acc, p)), rd), rets);
+}
+
+/* cdist(x1 (..., P, M), x2 (..., R, M), p) -> (..., P, R) */
+static pts_status k_cdist(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
+    double p = pts_arg_double(args[2]);
+    if (!xt_is_float(a->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "%s: cdist only supports floating-point dtypes, X1 got: %s", OPN,
+                           xt_type_name(a->dtype));
+    if (!xt_is_float(b->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "%s: cdist only supports floating-point dtypes, X2 got: %s", OPN,
+                           xt_type_name(b->dtype));
+    if ((a->dtype == PTS_FLOAT16 || a->dtype == PTS_BFLOAT16) && pts_tensor_numel(a) > 0 && pts_tensor_numel(b) > 0)
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"cdist\" not implemented for '%s'", OPN, xt_type_name(a->dtype));
+    if (a->dtype != b->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "%s: X1 and X2 must have the same dtype, X1: %s X2: %s", OPN,
+                           xt_type_name(a->dtype), xt_type_name(b->dtype));
+    if (a->ndim < 2 || b->ndim < 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: cdist only supports at least 2D tensors, X%d got: %dD", OPN,
+                           a->ndim < 2 ? 1 : 2, a->ndim < 2 ? a->ndim : b->ndim);
+    if (a->sizes[a->ndim - 1] != b->sizes[b->ndim - 1])
+        return pts_err_set(PTS_ERR_VALUE, "%s: X1 and X2 must have the same number of columns. X1: %lld X2: %lld", OPN,
+                           (long long)a->sizes[a->ndim - 1], (long long)b->sizes[b->ndim - 1]);
+    if (p < 0 || isnan(p))
+        return pts_err_set(PTS_ERR_VALUE, "%s: cdist only supports non-negative p values", OPN);
+    int nb = 0;
+    int64_t bshape[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_shapes(a->ndim - 2, a->sizes, b->ndim - 2, b->sizes, &nb, bshape, OPN));
+    int64_t P = a->sizes[a->ndim - 2], R = b->sizes[b->ndim - 2], M = a->sizes[a->ndim - 1];
+    int64_t sa[PTS_MAX_DIMS], sb[PTS_MAX_DIMS], so[PTS_MAX_DIMS];
+    memcpy(sa, bshape, sizeof(int64_t) * (size_t)nb);
+    memcpy(sb, bshape, sizeof(int64_t) * (size_t)nb);
+    memcpy(so, bshape, sizeof(int64_t) * (size_t)nb);
+    sa[nb] = P, sa[nb + 1] = M;
+    sb[nb] = R, sb[nb + 1] = M;
+    so[nb] = P, so[nb + 1] = R;
+    pts_tensor *x = bcast_to(a, nb + 2, sa, PTS_FLOAT64), *y = x ? bcast_to(b, nb + 2, sb, PTS_FLOAT64) : NULL;
+    pts_tensor *o = y ? pts_tensor_empty(PTS_FLOAT64, nb + 2, so) : NULL;
+    if (o) {
+        int64_t batch = 1;
+        for (int i = 0; i < nb; i++)
+            batch *= bshape[i];
+        for (int64_t q = 0; q < batch; q++)
+            for (int64_t i = 0; i < P; i++)
+                for (int64_t j = 0; j < R; j++) {
+                    const double *u = xt_f64(x) + (q * P + i) * M, *v = xt_f64(y) + (q * R + j) * M;
+                    double acc = 0;
+                    for (int64_t c = 0; c < M; c++)
+                        acc = pnorm_acc(acc, u[c] - v[c], p);
+                    xt_f64(o)[(q * P + i) * R + j] = pnorm_fin(acc, p);
+                }
+    }
+    pts_obj_release(x ? &x->hdr : NULL);
+    pts_obj_release(y ? &y->hdr : NULL);
+    return xt_ret_as(o, a->dtype, rets);
+}
+
+/* pairwise_distance(x1, x2, p, eps, keepdim) = norm(x1 - x2 + eps, p, -1) */
+static pts_status k_pairwise_distance(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int common, rd;
+    PTS_TRY(result_of2(OPN, args[0], args[1], &common));
+    if (common == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "%s: Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+                                         "the `^` or `logical_xor()` operator instead.", OPN);
+    rd = pts_float_op_dtype(common); /* x1 - x2 + eps: the float eps makes integer inputs float */
+    bool wrap = !xt_is_float(common); /* x1 - x2 wraps in the integer dtype first */
+    pts_tensor *ts[2] = {PTS_TENSOR(args[0]), PTS_TENSOR(args[1])};
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, OPN));
+    double p = pts_arg_double(args[2]), eps = pts_arg_double(args[3]);
+    bool keep = pts_arg_bool(args[4]);
+    pts_tensor *x = bcast_to(ts[0], nd, shape, PTS_FLOAT64), *y = x ? bcast_to(ts[1], nd, shape, PTS_FLOAT64) : NULL;
+    int64_t inner = nd ? shape[nd - 1] : 1, rows = nd ? 1 : 1;
+    for (int i = 0; i + 1 < nd; i++)
+        rows *= shape[i];
+    int64_t osz[PTS_MAX_DIMS];
+    memcpy(osz, shape, sizeof osz);
+    int ond = nd == 0 ? 0 : keep ? nd : nd - 1;
+    if (nd && keep)
+        osz[nd - 1] = 1;
+    pts_tensor *o = y ? pts_tensor_empty(PTS_FLOAT64, ond, osz) : NULL;
+    if (o) {
+        for (int64_t r = 0; r < rows; r++) {
+            double acc = isinf(p) && p < 0 ? INFINITY : 0;
+            for (int64_t c = 0; c < inner; c++) {
+                double diff = xt_f64(x)[r * inner + c] - xt_f64(y)[r * inner + c];
+                if (wrap) {
+                    int64_t buf = 0;
+                    pts_store_i64(&buf, common, (int64_t)diff);
+                    diff = (double)pts_load_i64(&buf, common);
+                }
+                double d = fabs(diff + eps);
+                if (isinf(p) && p < 0)
+                    acc = isnan(d) || isnan(acc) ? NAN : d < acc ? d : acc;
+                else
+                    acc = pnorm_acc(acc, d, p);
+            }
+            xt_f64(o)[r] = pnorm_fin(acc, p);
+        }
+    }
+    pts_obj_release(x ? &x->hdr : NULL);
+    pts_obj_release(y ? &y->hdr : NULL);
+    return xt_ret_as(o, rd, rets);
+}
+
+/* cosine_similarity(x1, x2, dim, eps): sum((x1 / max(|x1|, eps)) * (x2 / max(|x2|, eps))) over dim */
+static pts_status k_cosine_similarity(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    int rd;
+    PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
+    if (!xt_is_float(rd))
+        return pts_err_set(PTS_ERR_TYPE, "%s: expected common dtype to be floating point, yet common dtype is %s", OPN,
+                           xt_type_name(rd));
+    pts_tensor *ts[2] = {PTS_TENSOR(args[0]), PTS_TENSOR(args[1])};
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, OPN));
+    int d = 0;
+    PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), nd, OPN, &d));
+    double eps = pts_arg_double(args[3]);
+    pts_tensor *x = bcast_to(ts[0], nd, shape, ts[0]->dtype), *y = x ? bcast_to(ts[1], nd, shape, ts[1]->dtype) : NULL;
+    bool mask[PTS_MAX_DIMS] = {false};
+    if (nd)
+        mask[d] = true;
+    xt_rows ra, rb;
+    memset(&ra, 0, sizeof ra);
+    memset(&rb, 0, sizeof rb);
+    pts_status st = y ? xt_rows_make(x, mask, false, PTS_FLOAT64, &ra) : pts_err_last();
+    if (!st)
+        st = xt_rows_make(y, mask, false, PTS_FLOAT64, &rb);
+    pts_obj_release(x ? &x->hdr : NULL);
+    pts_obj_release(y ? &y->hdr : NULL);
+    pts_tensor *o = st ? NULL : pts_tensor_empty(PTS_FLOAT64, ra.out_nd, ra.out_sizes);
+    if (!st && !o)
+        st = pts_err_last();
+    for (int64_t r = 0; !st && r < ra.rows; r++) {
+        const double *u = xt_f64(ra.flat) + r * ra.inner, *v = xt_f64(rb.flat) + r * rb.inner;
+        double nu = 0, nv = 0, s = 0;
+        for (int64_t c = 0; c < ra.inner; c++) {
+            nu += u[c] * u[c];
+            nv += v[c] * v[c];
+        }
+        nu = sqrt(nu);
+        nv = sqrt(nv);
+        nu = nu < eps ? eps : nu;
+        nv = nv < eps ? eps : nv;
+        for (int64_t c = 0; c < ra.inner; c++)
+            s += (u[c] / nu) * (v[c] / nv);
+        xt_f64(o)[r] = s;
+    }
+    pts_obj_release(ra.flat ? &ra.flat->hdr : NULL);
+    pts_obj_release(rb.flat ? &rb.flat->hdr : NULL);
+    if (st)
+        return st;
+    return xt_ret_as(o, rd, rets);
+}
+
+/* count_nonzero(self, dim?) / count_nonzero.dim_IntList(self, dim[]) */
+static pts_status k_count_nonzero(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    PTS_TRY(xt_check_real(OPN, t->dtype));
+    bool mask[PTS_MAX_DIMS];
+    PTS_TRY(xt_dims_mask(OPN, args[1], t->ndim, true, mask));
+    xt_rows r;
+    PTS_TRY(xt_rows_make(t, mask, false, PTS_FLOAT64, &r));
+    pts_tensor *o = pts_tensor_empty(PTS_INT64, r.out_nd, r.out_sizes);
+    if (o)
+        for (int64_t i = 0; i < r.rows; i++) {
+            int64_t c = 0;
+            for (int64_t j = 0; j < r.inner; j++)
+                c += xt_f64(r.flat)[i * r.inner + j] != 0;
+            xt_i64(o)[i] = c;
+        }
+    pts_obj_release(&r.flat->hdr);
+    return xt_ret(o, rets);
+}
+
+/* ---- einsum ----------------------------------------------------------------------------------------- */
+
+#define EIN_LETTERS 52 /* A-Z then a-z, as torch numbers them; ellipsis dims come after */
+#define EIN_MAX (EIN_LETTERS + PTS_MAX_DIMS)
+
+static int ein_label(char c) { return c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? 26 + (c - 'a') : -1; }
+
+/* Parse one term: labels (ellipsis = -2) into lab, count into *n. */
+static pts_status ein_term(const char *opname, const char *s, const char *end, int *lab, int *n, bool *ell)
+{
+    *n = 0;
+    *ell = false;
+    while (s < end) {
+        if (*s == ' ') {
+            s++;
+            continue;
+        }
+        if (*s == '.') {
+            if (end - s < 3 || s[1] != '.' || s[2] != '.' || *ell)
+                return pts_err_set(PTS_ERR_VALUE, "%s: einsum(): found '.' for operand that is not part of any ellipsis",
+                                   opname);
+            *ell = true;
+            lab[(*n)++] = -2;
+            s += 3;
+            continue;
+        }
+        int l = ein_label(*s);
+        if (l < 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: einsum(): invalid subscript given at index %d in the equation string, "
+                                              "subscripts must be in [a-zA-Z]", opname, *n);
+        if (*n >= PTS_MAX_DIMS)
+            return pts_err_set(PTS_ERR_VALUE, "%s: einsum(): too many subscripts", opname);
+        lab[(*n)++] = l;
+        s++;
+    }
+    return PTS_OK;
+}
+
+static pts_status k_einsum(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    const char *eq = PTS_STR(args[0])->data;
+    pts_list *l = PTS_LIST(args[1]);
+    int nops = (int)l->len;
+    if (nops == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: einsum(): must provide at least one operand", OPN);
+    if (nops > 8)
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: einsum with more than 8 operands is not supported", OPN);
+    pts_tensor *ts[8] = {NULL};
+    for (int i = 0; i < nops; i++) {
+        ts[i] = PTS_TENSOR(l->items[i]);
+        PTS_TRY(xt_check_real(OPN, ts[i]->dtype));
+        if (ts[i]->dtype != ts[0]->dtype)
+            return pts_err_set(PTS_ERR_TYPE, "%s: expected scalar type %s but found %s", OPN, xt_type_name(ts[0]->dtype),
+                               xt_type_name(ts[i]->dtype));
+    }
+    const char *arrow = strstr(eq, "->");
+    const char *lhs_end = arrow ? arrow : eq + strlen(eq);
+    /* input terms */
+    int lab[8][PTS_MAX_DIMS + 1], nlab[8];
+    bool ell[8];
+    const char *p = eq;
+    for (int i = 0; i < nops; i++) {
+        const char *comma = memchr(p, ',', (size_t)(lhs_end - p));
+        const char *te = comma ? comma : lhs_end;
+        if (!comma && i + 1 < nops)
+            return pts_err_set(PTS_ERR_VALUE, "%s: einsum(): more operands were provided than specified in the equation",
+                               OPN);
+        PTS_TRY(ein_term(OPN, p, te, lab[i], &nlab[i], &ell[i]));
+        p = comma ? comma + 1 : lhs_end;
+        if (i + 1 == nops && comma)
+            return pts_err_set(PTS_ERR_VALUE, "%s: einsum(): fewer operands were provided than specified in the equation",
+                               OPN);
+    }
+    /* sizes and per-operand strides of every label (ellipsis dims right-aligned) */
+    int64_t size[EIN_MAX];
+    int count[EIN_MAX] = {0};
+    for (int i = 0; i < EIN_MAX; i++)
+        size[i] = -1;
+    int E = 0;
+    pts_tensor *cs[8] = {NULL};
+    int rd = ts[0]->dtype, cd = compute_of(rd);
+    int64_t lst[8][EIN_MAX];
+    memset(lst, 0, sizeof lst);
+    pts_status st = PTS_OK;
+    for (int i = 0; i < nops && !st; i++) {
+        int named = nlab[i] - (ell[i] ? 1 : 0);
+        if (named > ts[i]->ndim || (!ell[i] && named != ts[i]->ndim)) {
+            st = pts_err_set(PTS_ERR_VALUE, "%s: einsum(): the number of subscripts in the equation (%d) does not match "
+                                            "the number of dimensions (%d) for operand %d%s", OPN, named, ts[i]->ndim, i,
+                             ell[i] ? "" : " and no ellipsis was given");
+            break;
+        }
+        int ne = ts[i]->ndim - named;
+        E = ne > E ? ne : E;
+    }
+    for (int i = 0; i < nops && !st; i++) {
+        cs[i] = pts_tensor_to_dtype(ts[i], cd);
+        if (!cs[i]) {
+            st = pts_err_last();
+            break;
+        }
+        int named = nlab[i] - (ell[i] ? 1 : 0), ne = ts[i]->ndim - named, dim = 0;
+        int64_t seen[EIN_LETTERS];
+        for (int k = 0; k < EIN_LETTERS; k++)
+            seen[k] = -1;
+        for (int k = 0; k < nlab[i] && !st; k++) {
+            if (lab[i][k] >= 0) { /* a label repeated in one operand (a diagonal) needs equal sizes */
+                int64_t sz = cs[i]->sizes[dim];
+                if (seen[lab[i][k]] >= 0 && seen[lab[i][k]] != sz) {
+                    st = pts_err_set(PTS_ERR_VALUE, "%s: einsum(): subscript %c is repeated for operand %d but the sizes "
+                                                    "don't match, %lld != %lld", OPN,
+                                     lab[i][k] < 26 ? 'A' + lab[i][k] : 'a' + lab[i][k] - 26, i,
+                                     (long long)seen[lab[i][k]], (long long)sz);
+                    break;
+                }
+                seen[lab[i][k]] = sz;
+            }
+            int n_here = lab[i][k] == -2 ? ne : 1;
+            for (int e = 0; e < n_here; e++, dim++) {
+                int L = lab[i][k] == -2 ? EIN_LETTERS + (E - ne) + e : lab[i][k];
+                int64_t sz = cs[i]->sizes[dim];
+                if (lab[i][k] != -2 && e == 0)
+                    count[L]++;
+                if (size[L] < 0 || size[L] == 1) {
+                    size[L] = size[L] == 1 && sz == 1 ? 1 : (sz == 1 && size[L] > 1 ? size[L] : sz);
+                } else if (sz != size[L] && sz != 1) {
+                    st = pts_err_set(PTS_ERR_VALUE, "%s: einsum(): subscript %c has size %lld for operand %d which does "
+                                                    "not broadcast with previously seen size %lld", OPN,
+                                     L < 26 ? 'A' + L : L < 52 ? 'a' + L - 26 : '.', (long long)sz, i, (long long)size[L]);
+                    break;
+                }
+                if (sz != 1)
+                    lst[i][L] += cs[i]->strides[dim];
+            }
+        }
+    }
+    /* output labels */
+    int out[EIN_MAX], nout = 0;
+    bool in_out[EIN_MAX] = {false};
+    if (!st && arrow) {
+        int ol[PTS_MAX_DIMS + 1], on; /* ellipsis dims missing from an explicit output are summed */
+        bool oell;
+        st = ein_term(OPN, arrow + 2, eq + strlen(eq), ol, &on, &oell);
+        for (int k = 0; !st && k < on; k++) {
+            if (ol[k] == -2) {
+                for (int e = 0; e < E; e++)
+                    out[nout++] = EIN_LETTERS + e;
+                continue;
+            }
+            if (size[ol[k]] < 0)
+                st = pts_err_set(PTS_ERR_VALUE, "%s: einsum(): output subscript %c does not appear in the equation for any "
+                                                "input operand", OPN, arrow[2 + k]);
+            else if (in_out[ol[k]])
+                st = pts_err_set(PTS_ERR_VALUE, "%s: einsum(): output subscript %c appears more than once in the output",
+                                 OPN, arrow[2 + k]);
+            else
+                out[nout++] = ol[k];
+            if (!st)
+                in_out[ol[k]] = true;
+        }
+    } else if (!st) {
+        for (int e = 0; e < E; e++)
+            out[nout++] = EIN_LETTERS + e;
+        for (int L = 0; L < EIN_LETTERS; L++)
+            if (count[L] == 1)
+                out[nout++] = L;
+    }
+    for (int k = 0; k < nout; k++)
+        in_out[out[k]] = true;
+    int red[EIN_MAX], nred = 0;
+    for (int L = 0; L < EIN_MAX; L++)
+        if (size[L] >= 0 && !in_out[L])
+            red[nred++] = L;
+    pts_tensor *o = NULL;
+    if (!st && nout > PTS_MAX_DIMS)
+        st = pts_err_set(PTS_ERR_VALUE, "%s: einsum(): too many output dims", OPN);
+    if (!st) {
+        int64_t osz[PTS_MAX_DIMS];
+        for (int k = 0; k < nout; k++)
+            osz[k] = size[out[k]];
+        o = pts_tensor_zeros(cd, nout, osz);
+        if (!o)
+            st = pts_err_last();
+    }
+    if (!st) {
+        int64_t onum = pts_tensor_numel(o), rnum = 1;
+        for (int k = 0; k < nred; k++)
+            rnum *= size[red[k]];
+        int64_t oidx[EIN_MAX] = {0}, ridx[EIN_MAX] = {0};
+        for (int64_t q = 0; q < onum; q++) {
+            int64_t base[8];
+            for (int i = 0; i < nops; i++) {
+                base[i] = 0;
+                for (int k = 0; k < nout; k++)
+                    base[i] += oidx[k] * lst[i][out[k]];
+            }
+            double accd = 0;
+            uint64_t acci = 0;
+            for (int k = 0; k < nred; k++)
+                ridx[k] = 0;
+            for (int64_t r = 0; r < rnum; r++) {
+                if (cd == PTS_FLOAT64) {
+                    double prod = 1;
+                    for (int i = 0; i < nops; i++) {
+                        int64_t off = base[i];
+                        for (int k = 0; k < nred; k++)
+                            off += ridx[k] * lst[i][red[k]];
+                        prod *= xt_f64(cs[i])[off];
+                    }
+                    accd += prod;
+                } else {
+                    uint64_t prod = 1;
+                    for (int i = 0; i < nops; i++) {
+                        int64_t off = base[i];
+                        for (int k = 0; k < nred; k++)
+                            off += ridx[k] * lst[i][red[k]];
+                        prod *= (uint64_t)xt_i64(cs[i])[off];
+                    }
+                    acci += prod;
+                }
+                for (int k = nred - 1; k >= 0; k--) { /* odometer */
+                    if (++ridx[k] < size[red[k]])
+                        break;
+                    ridx[k] = 0;
+                }
+            }
+            if (cd == PTS_FLOAT64)
+                xt_f64(o)[q] = accd;
+            else
+                xt_i64(o)[q] = (int64_t)acci;
+            for (int k = nout - 1; k >= 0; k--) {
+                if (++oidx[k] < size[out[k]])
+                    break;
+                oidx[k] = 0;
+            }
+        }
+    }
+    for (int i = 0; i < nops; i++)
+        pts_obj_release(cs[i] ? &cs[i]->hdr : NULL);
+    if (st) {
+        pts_obj_release(o ? &o->hdr : NULL);
+        return st;
+    }
+    if (rd == PTS_BOOL) { /* bool einsum: a product of bools summed as a logical or */
+        for (int64_t q = 0, n = pts_tensor_numel(o); q < n; q++)
+            xt_i64(o)[q] = xt_i64(o)[q] != 0;
+    }
+    return xt_ret_as(o, rd, rets);
+}
+
+/* ---- the table ------------------------------------------------------------------------------------ */
+
+const pts_op_def pts_ops_linalg_extra[] = {
+    PTS_OP("aten::trace(Tensor self) -> Tensor", k_trace),
+    PTS_OP("aten::outer(Tensor self, Tensor vec2) -> Tensor", k_outer),
+    PTS_OP("aten::ger(Tensor self, Tensor vec2) -> Tensor", k_outer),
+    PTS_OP("aten::kron(Tensor self, Tensor other) -> Tensor", k_kron),
+    PTS_OP("aten::cross(Tensor self, Tensor other, int? dim=None) -> Tensor", k_cross),
+    PTS_OP("aten::linalg_cross(Tensor self, Tensor other, *, int dim=-1) -> Tensor", k_linalg_cross),
+    PTS_OP("aten::tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other) -> Tensor", k_tensordot),
+    PTS_OP("aten::diff(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor", k_diff),
+    PTS_OP("aten::dist(Tensor self, Tensor other, Scalar p=2) -> Tensor", k_dist),
+    PTS_OP("aten::cdist(Tensor x1, Tensor x2, float p=2., int? compute_mode=None) -> Tensor", k_cdist),
+    PTS_OP("aten::_cdist_forward(Tensor x1, Tensor x2, float p, int? compute_mode) -> Tensor", k_cdist),
+    PTS_OP("aten::pairwise_distance(Tensor x1, Tensor x2, float p=2., float eps=9.9999999999999995e-07, bool keepdim=False) -> Tensor", k_pairwise_distance),
+    PTS_OP("aten::cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor", k_cosine_similarity),
+    PTS_OP("aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor", k_einsum),
+    PTS_OP("aten::count_nonzero(Tensor self, int? dim=None) -> Tensor", k_count_nonzero),
+    PTS_OP("aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor", k_count_nonzero),
+    {NULL, NULL},
+};

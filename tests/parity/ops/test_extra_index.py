@@ -1,0 +1,81 @@
+"""Parity of csrc/ops/extra_index.c: scatter_reduce.two (every reduce, with
+and without include_self, in place), index_reduce (+ in place), and
+max_unpool2d / max_unpool3d."""
+import pytest
+import torch
+import torch.nn.functional as F
+
+from optest import check, covered, make_tensor
+
+COVERED = covered("scatter_reduce.two", "scatter_reduce_.two", "index_reduce", "index_reduce_", "max_unpool2d",
+                  "max_unpool3d")
+REDUCES = ["sum", "prod", "mean", "amax", "amin"]
+
+
+def _index(shape, hi, seed):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randint(0, hi, shape, generator=g)
+
+
+@pytest.mark.parametrize("reduce", REDUCES + ["bad"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce(reduce, include_self):
+    cases = [((5, 7), 0, (4, 7), (6, 7)), ((5, 7), 1, (5, 3), (5, 7)), ((5, 7), -1, (2, 2), (3, 4)),
+             ((4,), 0, (9,), (9,)), ((5, 7), 0, (0, 7), (0, 7)), ((5, 7), 0, (6, 7), (5, 7))]
+    for shape, dim, ishape, sshape in cases:
+        for dt in (torch.float32, torch.float64, torch.int64, torch.int32, torch.float16):
+            for name in ("aten::scatter_reduce.two", "aten::scatter_reduce_.two"):
+                def maker():
+                    hi = shape[dim]
+                    return (make_tensor(shape, dt, seed=1, low=-3, high=3), dim, _index(ishape, hi, 2),
+                            make_tensor(sshape, dt, seed=3, low=-3, high=3), reduce), {"include_self": include_self}
+                check(name, maker, inplace_arg=0 if "_." in name else None,
+                      what="%s %s dim=%d %s" % (dt, shape, dim, ishape))
+    check("aten::scatter_reduce.two", lambda: ((make_tensor((5, 7), torch.float32), 0, torch.full((2, 7), 5),
+                                                make_tensor((2, 7), torch.float32), reduce), {}), what="out of bounds")
+    check("aten::scatter_reduce.two", lambda: ((make_tensor((5, 7), torch.float32), 0, _index((2, 7), 5, 1).int(),
+                                                make_tensor((2, 7), torch.float32), reduce), {}), what="int32 index")
+    check("aten::scatter_reduce.two", lambda: ((make_tensor((5, 7), torch.float32), 0, _index((2, 7), 5, 1),
+                                                make_tensor((2, 7), torch.float64), reduce), {}), what="dtype mismatch")
+
+
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin", "sum"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_index_reduce(reduce, include_self):
+    cases = [((5, 7), 0, 6), ((5, 7), 1, 3), ((5, 7), -1, 9), ((2, 3, 4), 1, 5), ((5, 7), 0, 0)]
+    for shape, dim, n in cases:
+        sshape = list(shape)
+        sshape[dim] = n
+        for dt in (torch.float32, torch.float64, torch.int64):
+            for name in ("aten::index_reduce", "aten::index_reduce_"):
+                def maker():
+                    return (make_tensor(shape, dt, "transposed", seed=1, low=-3, high=3), dim,
+                            _index((n,), shape[dim], 2), make_tensor(tuple(sshape), dt, seed=3, low=-3, high=3),
+                            reduce), {"include_self": include_self}
+                check(name, maker, inplace_arg=0 if name.endswith("_") else None, what="%s %s dim=%d" % (dt, shape, dim))
+    check("aten::index_reduce", lambda: ((make_tensor((5, 7), torch.float32), 0, torch.tensor([0, 7]),
+                                          make_tensor((2, 7), torch.float32), reduce), {}), what="out of range")
+
+
+def _pooled(shape3d, seed, dims):
+    x = make_tensor(shape3d, torch.float32, seed=seed, special=False)
+    pool = F.max_pool2d if dims == 2 else F.max_pool3d
+    return pool(x, 2, 2, return_indices=True)
+
+
+def test_max_unpool2d():
+    for shape, osz in (((2, 3, 6, 8), [6, 8]), ((3, 5, 7), [5, 7]), ((1, 2, 4, 4), [5, 5])):
+        check("aten::max_unpool2d", lambda: (_pooled(shape, 1, 2) + (osz,), {}), what=str(shape))
+    check("aten::max_unpool2d", lambda: ((make_tensor((1, 2, 2, 2), torch.float32),
+                                          torch.full((1, 2, 2, 2), 99), [4, 4]), {}), what="bad index")
+    check("aten::max_unpool2d", lambda: ((make_tensor((1, 2, 2, 2), torch.float32),
+                                          torch.zeros((1, 2, 2, 2), dtype=torch.int32), [4, 4]), {}), what="int32")
+    check("aten::max_unpool2d", lambda: ((make_tensor((2, 2), torch.float32),
+                                          torch.zeros((2, 2), dtype=torch.int64), [4, 4]), {}), what="2-d")
+
+
+def test_max_unpool3d():
+    for shape, osz in (((2, 3, 4, 6, 8), [4, 6, 8]), ((3, 4, 4, 6), [4, 4, 6])):
+        check("aten::max_unpool3d", lambda: (_pooled(shape, 1, 3) + (osz, [2, 2, 2], [0, 0, 0]), {}), what=str(shape))
+    check("aten::max_unpool3d", lambda: (_pooled((1, 1, 2, 2, 2), 1, 3) + ([2, 2, 2], [0, 2, 2], [0, 0, 0]), {}),
+          what="zero stride")

@@ -1,0 +1,156 @@
+"""Parity of pooling (csrc/ops/nn/pool.c): max_pool1d/2d/3d (+ the
+with_indices forms, indices compared exactly), avg_pool1d/2d/3d (padding,
+ceil_mode incl. windows that start in the padding, count_include_pad,
+divisor_override), adaptive avg/max pools with non-divisible and larger
+output sizes - every dtype, unbatched, empty-batch, size-1, transposed,
+strided and channels-last inputs, NaN/inf in windows, and the refusals
+(padding over half the kernel, zero stride, windows larger than the input)."""
+import pytest
+import torch
+
+from optest import check
+from test_nn import DTYPES, F16, F32, F64, POOL, Cases, T, assert_table_covers, dname
+
+C = Cases()
+SHAPE = {1: (2, 3, 11), 2: (2, 3, 7, 9), 3: (2, 3, 5, 7, 6)}
+MAXP = {1: "max_pool1d", 2: "max_pool2d", 3: "max_pool3d"}
+MAXI = {2: "max_pool2d_with_indices", 3: "max_pool3d_with_indices"}
+AVGP = {1: "avg_pool1d", 2: "avg_pool2d", 3: "avg_pool3d"}
+AAVG = {1: ["adaptive_avg_pool1d"], 2: ["adaptive_avg_pool2d", "_adaptive_avg_pool2d"],
+        3: ["adaptive_avg_pool3d", "_adaptive_avg_pool3d"]}
+AMAX = {1: "adaptive_max_pool1d", 2: "adaptive_max_pool2d", 3: "adaptive_max_pool3d"}
+
+
+def pm(shape, args, dtype=F32, layout="contig", cl=False, kw=None, special=True):
+    """maker: pooled input of `shape`, then the op's other arguments."""
+    return lambda: ((T(shape, dtype, layout, seed=1, cl=cl, special=special),) + tuple(args), dict(kw or {}))
+
+
+def dims(v, d):
+    return list(v) if isinstance(v, (list, tuple)) else [v] * d
+
+
+def input_variants(d):
+    """(id, shape, layout, cl) of the awkward inputs each pool runs on."""
+    s = SHAPE[d]
+    yield "contig", s, "contig", False
+    yield "transposed", s, "transposed", False
+    yield "strided", s, "strided", False
+    yield "expanded", s, "expanded", False
+    yield "unbatched", s[1:], "contig", False
+    yield "empty-batch", (0,) + s[1:], "contig", False
+    yield "size1", (1, 1) + (1,) * d, "contig", False
+    if d >= 2:
+        yield "channels-last", s, "contig", True
+
+
+# ---- max pools: (kernel, stride, padding, dilation, ceil_mode) ------------------
+MAX_PARAMS = [(2, [], 0, 1, False), (3, 2, 1, 1, False), (3, 2, 1, 1, True), (3, 3, 1, 2, True), (2, 2, 1, 1, True),
+              (4, 3, 2, 1, True), (1, 1, 0, 1, False), (3, 1, 1, 1, False), (2, 3, 0, 2, True),
+              ([3, 2, 2], [2, 1, 3], [1, 0, 1], [1, 2, 1], True)]
+MAX_BAD = {"pad-over-half": (2, 2, 2, 1, False), "zero-stride": (2, 0, 0, 1, False), "zero-kernel": (0, 1, 0, 1, False),
+           "too-big": (13, 1, 0, 1, False), "zero-dilation": (2, 2, 0, 0, False), "neg-pad": (2, 2, -1, 1, False)}
+
+
+def max_args(d, k, s, p, dl, ceil):
+    return [dims(k, d)[:d], [] if s == [] else dims(s, d)[:d], dims(p, d)[:d], dims(dl, d)[:d], ceil]
+
+
+for d in (1, 2, 3):
+    ops = [MAXP[d]] + ([MAXI[d]] if d in MAXI else [])
+    for op in ops:
+        for dt in DTYPES:
+            C.add(op, "basic-%s" % dname(dt), pm(SHAPE[d], max_args(d, 3, 2, 1, 1, False), dt))
+        for j, (vid, shape, lay, cl) in enumerate(input_variants(d)):
+            for i, prm in enumerate(MAX_PARAMS):
+                if j == 0 or (i + j) % 2 == 0:  # all parameters on contiguous inputs, half on each other layout
+                    C.add(op, "%s-%d" % (vid, i), pm(shape, max_args(d, *prm), layout=lay, cl=cl))
+        for i, prm in enumerate(MAX_PARAMS):
+            C.add(op, "f64-%d" % i, pm(SHAPE[d], max_args(d, *prm), F64, "strided"))
+            C.add(op, "int32-%d" % i, pm(SHAPE[d], max_args(d, *prm), torch.int32, "transposed"))
+            C.add(op, "f16-%d" % i, pm(SHAPE[d], max_args(d, *prm), F16, cl=d >= 2))
+        for name, prm in MAX_BAD.items():
+            C.add(op, name, pm(SHAPE[d], max_args(d, *prm)))
+        C.add(op, "defaults", pm(SHAPE[d], [[2] * d]))
+        C.add(op, "bare-int-kernel", pm(SHAPE[d], [3, 2]))  # int[N] takes a single int
+        C.add(op, "kwargs", pm(SHAPE[d], [[3] * d], kw={"ceil_mode": True, "padding": [1] * d}))
+        C.add(op, "empty-spatial", pm(SHAPE[d][:2] + (0,) * d, [[1] * d]))
+        C.add(op, "bad-dims", pm((3,) * (d + 3), [[2] * d]))
+        # all-NaN and all -inf windows
+        C.add(op, "nan-inf-windows", lambda d=d: ((torch.tensor([float("nan"), -float("inf"), 1.0, -float("inf")] * 60)
+                                                   [:2 * 3 * 2 ** d * 5].reshape((2, 3) + (2,) * (d - 1) + (10,)),
+                                                   [2] * d), {}))
+
+# ---- avg pools: (kernel, stride, padding, ceil_mode, count_include_pad, divisor_override) ----
+AVG_PARAMS = [(2, [], 0, False, True, None), (3, 2, 1, False, True, None), (3, 2, 1, False, False, None),
+              (3, 2, 1, True, True, None), (3, 2, 1, True, False, None), (2, 2, 1, True, True, None),
+              (2, 2, 1, True, False, None), (4, 3, 2, True, True, None), (3, 1, 1, False, True, 5),
+              (3, 2, 1, True, False, 2), (1, 1, 0, False, True, None), ([3, 2, 2], [2, 1, 3], [1, 0, 1], True, True, None)]
+AVG_BAD = {"pad-over-half": (2, 2, 2, False, True, None), "zero-stride": (2, 0, 0, False, True, None),
+           "too-big": (13, 1, 0, False, True, None), "zero-divisor": (2, 2, 0, False, True, 0)}
+
+
+def avg_args(d, k, s, p, ceil, cip, div):
+    a = [dims(k, d)[:d], [] if s == [] else dims(s, d)[:d], dims(p, d)[:d], ceil, cip]
+    return a + [div] if d > 1 else a
+
+
+for d in (1, 2, 3):
+    op = AVGP[d]
+    for dt in DTYPES:
+        C.add(op, "basic-%s" % dname(dt), pm(SHAPE[d], avg_args(d, 3, 2, 1, True, False, None), dt))
+    for j, (vid, shape, lay, cl) in enumerate(input_variants(d)):
+        for i, prm in enumerate(AVG_PARAMS):
+            if (d == 1 and prm[5] is not None) or not (j == 0 or (i + j) % 2 == 0):
+                continue
+            C.add(op, "%s-%d" % (vid, i), pm(shape, avg_args(d, *prm), layout=lay, cl=cl))
+    for i, prm in enumerate(AVG_PARAMS):
+        if d == 1 and prm[5] is not None:
+            continue
+        C.add(op, "f64-%d" % i, pm(SHAPE[d], avg_args(d, *prm), F64, "strided"))
+        C.add(op, "int64-%d" % i, pm(SHAPE[d], avg_args(d, *prm), torch.int64, "transposed"))
+        C.add(op, "f16-%d" % i, pm(SHAPE[d], avg_args(d, *prm), F16, cl=d >= 2))
+    for name, prm in AVG_BAD.items():
+        if d == 1 and prm[5] is not None:
+            continue
+        C.add(op, name, pm(SHAPE[d], avg_args(d, *prm)))
+    C.add(op, "defaults", pm(SHAPE[d], [[2] * d]))
+    C.add(op, "bare-int-kernel", pm(SHAPE[d], [3, 2]))
+    C.add(op, "kwargs", pm(SHAPE[d], [[3] * d], kw={"ceil_mode": True, "padding": [1] * d,
+                                                   "count_include_pad": False}))
+    C.add(op, "empty-spatial", pm(SHAPE[d][:2] + (0,) * d, [[1] * d]))
+
+# ---- adaptive pools: output sizes (non-divisible, equal, larger, 1) ---------------
+AOUT = {1: [4, 11, 1, 13, 5, 3], 2: [(3, 4), (1, 1), (7, 9), (10, 12), (2, 5), (5, 2)],
+        3: [(2, 3, 4), (1, 1, 1), (5, 7, 6), (6, 8, 7), (3, 2, 5)]}
+for d in (1, 2, 3):
+    for op in AAVG[d] + [AMAX[d]]:
+        for dt in DTYPES:
+            C.add(op, "basic-%s" % dname(dt), pm(SHAPE[d], [dims(AOUT[d][0], d)], dt))
+        for vid, shape, lay, cl in input_variants(d):
+            for o in AOUT[d]:
+                C.add(op, "%s-%s" % (vid, o), pm(shape, [dims(o, d)], layout=lay, cl=cl))
+        for o in AOUT[d]:
+            C.add(op, "f64-%s" % (o,), pm(SHAPE[d], [dims(o, d)], F64, "strided"))
+            C.add(op, "f16-%s" % (o,), pm(SHAPE[d], [dims(o, d)], F16, cl=d >= 2))
+            C.add(op, "int64-%s" % (o,), pm(SHAPE[d], [dims(o, d)], torch.int64))
+        C.add(op, "zero-output", pm(SHAPE[d], [[0] * d]))
+        C.add(op, "negative-output", pm(SHAPE[d], [[-1] * d]))
+        C.add(op, "wrong-len", pm(SHAPE[d], [[2] * (d + 1)]))
+        C.add(op, "empty-spatial", pm(SHAPE[d][:2] + (0,) * d, [[1] * d]))
+        C.add(op, "bad-dims", pm((3,) * (d + 3), [[2] * d]))
+# big planes (the threaded paths)
+C.add("max_pool2d", "big", pm((2, 64, 56, 57), [[3, 3], [2, 2], [1, 1]], special=True))
+C.add("max_pool2d", "big-cl", pm((2, 64, 56, 57), [[3, 3], [2, 2], [1, 1]], cl=True))
+C.add("avg_pool2d", "big-cl", pm((2, 64, 56, 57), [[3, 3], [2, 2], [1, 1], True, False], cl=True))
+C.add("adaptive_avg_pool2d", "big-global", pm((2, 512, 7, 9), [[1, 1]], special=False))
+C.add("adaptive_avg_pool2d", "big-global-cl", pm((2, 512, 7, 9), [[1, 1]], cl=True, special=False))
+
+
+@pytest.mark.parametrize("op,maker,kw", C.params)
+def test_pool(op, maker, kw):
+    check(op, maker, **kw)
+
+
+def test_all_ops_have_cases():
+    assert_table_covers(C, POOL)
