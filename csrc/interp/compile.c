@@ -250,12 +250,37 @@ pts_status pts_cc_fn_site(cc *c, pts_method *m, pts_class *cls, pts_class *newcl
 
 /* ---- locals ----------------------------------------------------------------------------------- */
 
+/* Locals are found through a small hash table (names hash by content, so a
+ * literal name finds an interned one): compiling N locals is O(N). */
+static unsigned local_hash(const char *name)
+{
+    unsigned h = 2166136261u;
+    for (; *name; name++)
+        h = (h ^ (unsigned char)*name) * 16777619u;
+    return h;
+}
+
 int pts_cc_local(cc *c, const char *name)
 {
-    for (int i = 0; i < c->nlocals; i++)
-        if (c->locals[i] == name || strcmp(c->locals[i], name) == 0)
-            return i;
-    return -1;
+    if (!c->local_index_cap)
+        return -1;
+    unsigned mask = (unsigned)c->local_index_cap - 1;
+    for (unsigned pos = local_hash(name) & mask;; pos = (pos + 1) & mask) {
+        int e = c->local_index[pos];
+        if (e == 0)
+            return -1;
+        if (c->locals[e - 1] == name || strcmp(c->locals[e - 1], name) == 0)
+            return e - 1;
+    }
+}
+
+static void index_local(cc *c, int i)
+{
+    unsigned mask = (unsigned)c->local_index_cap - 1;
+    unsigned pos = local_hash(c->locals[i]) & mask;
+    while (c->local_index[pos])
+        pos = (pos + 1) & mask;
+    c->local_index[pos] = i + 1;
 }
 
 static pts_status add_local(cc *c, const char *name)
@@ -265,7 +290,20 @@ static pts_status add_local(cc *c, const char *name)
     if (c->nlocals >= PTS_CC_MAX_LOCALS)
         return pts_cc_error(c, NULL, PTS_ERR_LIMIT, "too many local variables");
     PTS_TRY(grow((void **)&c->locals, &c->cap_locals, c->nlocals + 1, sizeof *c->locals));
-    c->locals[c->nlocals++] = name;
+    if (2 * (c->nlocals + 1) >= c->local_index_cap) {
+        int cap = c->local_index_cap ? 2 * c->local_index_cap : 64;
+        int *ni = pts_calloc((size_t)cap, sizeof *ni);
+        if (!ni)
+            return pts_err_nomem("the local variable index", (size_t)cap * sizeof *ni);
+        pts_free(c->local_index);
+        c->local_index = ni;
+        c->local_index_cap = cap;
+        for (int i = 0; i < c->nlocals; i++)
+            index_local(c, i);
+    }
+    c->locals[c->nlocals] = name;
+    index_local(c, c->nlocals);
+    c->nlocals++;
     return PTS_OK;
 }
 
@@ -1367,6 +1405,7 @@ pts_status pts_interp_compile(pts_cu *cu, pts_class *cls, pts_method *m, const c
     }
 done:
     pts_free(c.locals);
+    pts_free(c.local_index);
     pts_free((void *)c.nested);
     pts_free(c.aliases);
     pts_code_free(k);

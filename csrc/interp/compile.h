@@ -41,6 +41,8 @@ typedef struct cc {
     pts_interp_unit *iu;
     const char **locals;
     int nlocals, cap_locals;
+    int *local_index;    /* open-addressing hash of locals: index + 1, 0 = empty */
+    int local_index_cap; /* power of two, > 2 * nlocals */
     int top;          /* next free register */
     int reserved_top; /* registers below are locals or held across statements (loops, with) */
     int line;
