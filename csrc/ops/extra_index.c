@@ -357,6 +357,235 @@ static pts_status k_max_unpool3d(const pts_op *op, pts_value *args, pts_value *r
     return unpool(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), 3, osz, rets);
 }
 
+/* ---- index_add / index_copy / index_fill -------------------------------------------------------- */
+
+typedef enum ix_kind { IX_ADD, IX_COPY, IX_FILL } ix_kind;
+
+/* index_add(self, dim, index, source, *, alpha), index_copy(self, dim, index, source),
+ * index_fill(self, dim, index, value): slices self.select(dim, index[i]) get source.select(dim, i)
+ * added (times alpha) or copied, or the value. */
+static pts_status index_update(const pts_op *op, pts_value *args, pts_value *rets, ix_kind kind)
+{
+    pts_tensor *self = PTS_TENSOR(args[0]), *idx = PTS_TENSOR(args[2]);
+    pts_tensor *src = kind == IX_FILL ? NULL : PTS_TENSOR(args[3]);
+    PTS_TRY(xt_check_real(OPN, self->dtype));
+    if (kind == IX_FILL && idx->dtype != PTS_INT64)
+        return pts_err_set(PTS_ERR_TYPE, "%s: index_fill_(): Expected dtype int64 for index.", OPN);
+    if (kind == IX_COPY && idx->dtype != PTS_INT64)
+        return pts_err_set(PTS_ERR_TYPE, "%s: index_copy_(): Expected a long tensor for index, but got %s", OPN,
+                           xt_type_name(idx->dtype));
+    if (kind == IX_ADD && idx->dtype != PTS_INT64 && idx->dtype != PTS_INT32)
+        return pts_err_set(PTS_ERR_TYPE, "%s: index_add_(): Expected dtype int32/int64 for index", OPN);
+    if (idx->ndim > 1)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Index is supposed to be a vector", OPN);
+    if (src && src->dtype != self->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "%s: self (%s) and source (%s) must have the same scalar type", OPN,
+                           xt_type_name(self->dtype), xt_type_name(src->dtype));
+    pts_tensor *fillt = kind == IX_FILL && args[3].tag == PTS_T_TENSOR ? PTS_TENSOR(args[3]) : NULL;
+    if (fillt && fillt->ndim != 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: index_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                                          "with %d dimension(s).", OPN, fillt->ndim);
+    if (op->schema.args[0].is_write && pts_tensor_numel(self) > 0)
+        PTS_TRY(pts_check_no_internal_overlap(self, OPN));
+    int d = 0;
+    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), self->ndim, OPN, &d));
+    int64_t n = pts_tensor_numel(idx);
+    int nd = self->ndim ? self->ndim : 1;
+    int64_t one = 1, zero = 0;
+    const int64_t *ssz_ = self->ndim ? self->sizes : &one;
+    if (src) {
+        int sd = src->ndim ? src->ndim : 1;
+        const int64_t *srcsz = src->ndim ? src->sizes : &one;
+        bool ok = sd == nd && srcsz[d] == n;
+        for (int k = 0; ok && k < nd; k++)
+            ok = k == d || srcsz[k] == ssz_[k];
+        if (!ok)
+            return pts_err_set(PTS_ERR_VALUE, "%s: source tensor shape must match self tensor shape, excluding the "
+                                              "specified dimension, and index length must match source.size(dim)", OPN);
+    }
+    pts_tensor *out = pts_tensor_contiguous_copy(self);
+    if (!out)
+        return pts_err_last();
+    int64_t ost[PTS_MAX_DIMS];
+    pts_contiguous_strides(self->ndim, self->sizes, ost);
+    if (!self->ndim)
+        ost[0] = 1;
+    int osz = pts_dtype_get(out->dtype)->itemsize, isz = pts_dtype_get(idx->dtype)->itemsize;
+    bool ints = !xt_is_float(out->dtype);
+    pts_value alpha = kind == IX_ADD ? args[4] : pts_int(1);
+    if (kind == IX_ADD && alpha.tag == PTS_T_FLOAT && ints) {
+        pts_obj_release(&out->hdr);
+        return pts_err_set(PTS_ERR_TYPE, "%s: For integral input tensors, argument alpha must not be a floating point "
+                                         "number.", OPN);
+    }
+    char fillv[16] = {0};
+    if (kind == IX_FILL) {
+        if (fillt)
+            pts_store_f64(fillv, out->dtype, pts_load_f64(pts_tensor_data(fillt), fillt->dtype));
+        else
+            pts_store_scalar(fillv, out->dtype, args[3]);
+        if (fillt && !xt_is_float(fillt->dtype))
+            pts_store_i64(fillv, out->dtype, pts_load_i64(pts_tensor_data(fillt), fillt->dtype));
+    }
+    int64_t slice = 1; /* elements of one slice of self along d */
+    for (int k = 0; k < nd; k++)
+        if (k != d)
+            slice *= ssz_[k];
+    pts_status st = PTS_OK;
+    const int64_t *srcsz = src && src->ndim ? src->sizes : &one, *srcst = src && src->ndim ? src->strides : &zero;
+    int ssz = src ? pts_dtype_get(src->dtype)->itemsize : 0;
+    for (int64_t i = 0; !st && i < n; i++) {
+        int64_t v = pts_load_i64((const char *)pts_tensor_data(idx) + i * (idx->ndim ? idx->strides[0] : 0) * isz,
+                                 idx->dtype);
+        if (kind == IX_FILL && v < 0)
+            v += ssz_[d];
+        if (v < 0 || v >= ssz_[d]) {
+            st = pts_err_set(PTS_ERR_INDEX, "%s: index %lld is out of bounds for dimension %d with size %lld", OPN,
+                             (long long)pts_load_i64((const char *)pts_tensor_data(idx) +
+                                                     i * (idx->ndim ? idx->strides[0] : 0) * isz, idx->dtype),
+                             d, (long long)ssz_[d]);
+            break;
+        }
+        for (int64_t e = 0; e < slice; e++) {
+            int64_t rem = e, o = v * ost[d], so = i * (src ? srcst[d] : 0);
+            for (int k = nd - 1; k >= 0; k--) {
+                if (k == d)
+                    continue;
+                int64_t c = rem % ssz_[k];
+                rem /= ssz_[k];
+                o += c * ost[k];
+                so += c * srcst[k];
+            }
+            char *dp = (char *)pts_tensor_data(out) + o * osz;
+            if (kind == IX_FILL) {
+                memcpy(dp, fillv, (size_t)osz);
+            } else {
+                const char *sp = (const char *)pts_tensor_data(src) + so * ssz;
+                if (kind == IX_COPY)
+                    memcpy(dp, sp, (size_t)osz);
+                else if (ints)
+                    pts_store_i64(dp, out->dtype, (int64_t)((uint64_t)pts_load_i64(dp, out->dtype) +
+                                                            (uint64_t)pts_load_i64(sp, src->dtype) *
+                                                                (uint64_t)pts_scalar_i64(alpha)));
+                else
+                    pts_store_f64(dp, out->dtype, pts_load_f64(dp, out->dtype) +
+                                                      pts_load_f64(sp, src->dtype) * pts_scalar_f64(alpha));
+            }
+        }
+    }
+    (void)srcsz;
+    return deliver(op, args, out, st, rets);
+}
+
+static pts_status k_index_add(const pts_op *op, pts_value *args, pts_value *rets) { return index_update(op, args, rets, IX_ADD); }
+static pts_status k_index_copy(const pts_op *op, pts_value *args, pts_value *rets) { return index_update(op, args, rets, IX_COPY); }
+static pts_status k_index_fill(const pts_op *op, pts_value *args, pts_value *rets) { return index_update(op, args, rets, IX_FILL); }
+
+/* ---- searchsorted / bucketize ---------------------------------------------------------------------- */
+
+/* first i in [0, m) with !(b[i] < v) (lower) or b[i] > v (upper); NaN v sorts last */
+static int64_t bsearch_bound(const double *b, int64_t m, double v, bool right)
+{
+    int64_t lo = 0, hi = m;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        bool go_right = right ? !(b[mid] > v) : !(b[mid] >= v);
+        if (go_right)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static pts_status search_common(const char *opname, pts_tensor *seq, pts_value selfv, bool out_int32, bool right,
+                                pts_value sorter, pts_value *ret)
+{
+    PTS_TRY(xt_check_real(opname, seq->dtype));
+    if (seq->ndim == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+                                          "boundaries tensor and input value tensor must match, but we got boundaries "
+                                          "tensor [] and input value tensor", opname);
+    pts_tensor *vt = selfv.tag == PTS_T_TENSOR ? PTS_TENSOR(selfv) : NULL;
+    pts_tensor *vals = vt ? pts_tensor_to_dtype(vt, PTS_FLOAT64) : pts_tensor_from_scalar(selfv, PTS_FLOAT64);
+    if (!vals)
+        return pts_err_last();
+    int vnd = vt ? vt->ndim : 0;
+    bool one_d = seq->ndim == 1;
+    bool ok = one_d || (vnd == seq->ndim);
+    for (int i = 0; ok && !one_d && i < seq->ndim - 1; i++)
+        ok = vt->sizes[i] == seq->sizes[i];
+    pts_tensor *b = ok ? pts_tensor_to_dtype(seq, PTS_FLOAT64) : NULL;
+    pts_tensor *srt = ok && !PTS_ARG_IS_NONE(sorter) ? pts_tensor_to_dtype(PTS_TENSOR(sorter), PTS_INT64) : NULL;
+    pts_status st = PTS_OK;
+    if (!ok)
+        st = pts_err_set(PTS_ERR_VALUE, "%s: boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+                                        "boundaries tensor and input value tensor must match", opname);
+    else if (!b || (!PTS_ARG_IS_NONE(sorter) && !srt))
+        st = pts_err_last();
+    int64_t m = seq->sizes[seq->ndim - 1];
+    if (!st && srt) { /* boundaries reordered by the sorter */
+        if (pts_tensor_numel(srt) != pts_tensor_numel(b))
+            st = pts_err_set(PTS_ERR_VALUE, "%s: boundary and sorter must have the same size", opname);
+        pts_tensor *nb = st ? NULL : pts_tensor_empty(PTS_FLOAT64, b->ndim, b->sizes);
+        if (!st && !nb)
+            st = pts_err_last();
+        for (int64_t i = 0, tot = nb ? pts_tensor_numel(nb) : 0; !st && i < tot; i++) {
+            int64_t k = xt_i64(srt)[i];
+            if (k < 0 || k >= m) {
+                st = pts_err_set(PTS_ERR_VALUE, "%s: sorter index out of range", opname);
+                break;
+            }
+            xt_f64(nb)[i] = xt_f64(b)[(i / m) * m + k];
+        }
+        if (nb) {
+            pts_obj_release(&b->hdr);
+            b = nb;
+        }
+    }
+    pts_tensor *o = st ? NULL : pts_tensor_empty(PTS_INT64, vnd, vt ? vt->sizes : NULL);
+    if (!st && !o)
+        st = pts_err_last();
+    int64_t n = o ? pts_tensor_numel(o) : 0, inner = vnd ? (vt->sizes[vnd - 1] ? vt->sizes[vnd - 1] : 1) : 1;
+    for (int64_t i = 0; !st && i < n; i++) {
+        int64_t row = one_d ? 0 : i / inner;
+        xt_i64(o)[i] = bsearch_bound(xt_f64(b) + row * m, m, xt_f64(vals)[i], right);
+    }
+    pts_obj_release(&vals->hdr);
+    pts_obj_release(b ? &b->hdr : NULL);
+    pts_obj_release(srt ? &srt->hdr : NULL);
+    if (st) {
+        pts_obj_release(o ? &o->hdr : NULL);
+        return st;
+    }
+    return xt_ret_as(o, out_int32 ? PTS_INT32 : PTS_INT64, ret);
+}
+
+/* searchsorted(sorted_sequence, self, *, out_int32, right, side, sorter) */
+static pts_status k_searchsorted(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    bool right = pts_arg_bool(args[3]);
+    if (!PTS_ARG_IS_NONE(args[4])) {
+        const char *side = PTS_STR(args[4])->data;
+        if (strcmp(side, "left") != 0 && strcmp(side, "right") != 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: side can only be 'left' or 'right' but got %s", OPN, side);
+        if (right && strcmp(side, "left") == 0)
+            return pts_err_set(PTS_ERR_VALUE, "%s: side and right can't be set to opposites, got side of left while "
+                                              "right was True", OPN);
+        right = strcmp(side, "right") == 0;
+    }
+    return search_common(OPN, PTS_TENSOR(args[0]), args[1], pts_arg_bool(args[2]), right, args[5], rets);
+}
+
+/* bucketize(self, boundaries (1-D), *, out_int32, right) */
+static pts_status k_bucketize(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *bd = PTS_TENSOR(args[1]);
+    if (bd->ndim != 1)
+        return pts_err_set(PTS_ERR_VALUE, "%s: boundaries tensor must be 1 dimension, but got dim(%d)", OPN, bd->ndim);
+    return search_common(OPN, bd, args[0], pts_arg_bool(args[2]), pts_arg_bool(args[3]), pts_none(), rets);
+}
+
 /* ---- the table ----------------------------------------------------------------------------------------- */
 
 const pts_op_def pts_ops_extra_index[] = {
@@ -364,6 +593,18 @@ const pts_op_def pts_ops_extra_index[] = {
     PTS_OP("aten::scatter_reduce_.two(Tensor(a!) self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor(a!)", k_scatter_reduce),
     PTS_OP("aten::index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor", k_index_reduce),
     PTS_OP("aten::index_reduce_(Tensor(a!) self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor(a!)", k_index_reduce),
+    PTS_OP("aten::index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor", k_index_add),
+    PTS_OP("aten::index_add_(Tensor(a!) self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor(a!)", k_index_add),
+    PTS_OP("aten::index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor", k_index_copy),
+    PTS_OP("aten::index_copy_(Tensor(a!) self, int dim, Tensor index, Tensor source) -> Tensor(a!)", k_index_copy),
+    PTS_OP("aten::index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor", k_index_fill),
+    PTS_OP("aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor", k_index_fill),
+    PTS_OP("aten::index_fill_.int_Scalar(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)", k_index_fill),
+    PTS_OP("aten::index_fill_.int_Tensor(Tensor(a!) self, int dim, Tensor index, Tensor value) -> Tensor(a!)", k_index_fill),
+    PTS_OP("aten::searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor", k_searchsorted),
+    PTS_OP("aten::searchsorted.Scalar(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor", k_searchsorted),
+    PTS_OP("aten::bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor", k_bucketize),
+    PTS_OP("aten::bucketize.Scalar(Scalar self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor", k_bucketize),
     PTS_OP("aten::max_unpool2d(Tensor self, Tensor indices, SymInt[2] output_size) -> Tensor", k_max_unpool2d),
     PTS_OP("aten::max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor", k_max_unpool3d),
     {NULL, NULL},

@@ -49,6 +49,39 @@ static double digamma_d(double x)
     return result + log(x) - 0.5 / x - y;
 }
 
+/* the same in float arithmetic (the reflection term in double), as torch's calc_digamma(float) runs it for
+ * float32 / float16 results: near the poles float and double recursions differ beyond float tolerance */
+static float digamma_f(float x)
+{
+    if (x == 0)
+        return copysignf(INFINITY, -x);
+    if (x < 0) {
+        if (x == truncf(x))
+            return NAN;
+        double q, r = modf(x, &q);
+        float pi_over_tan = (float)(PI / tan(PI * r)); /* torch keeps this term in double */
+        return digamma_f(1 - x) - pi_over_tan;
+    }
+    float result = 0;
+    while (x < 10) {
+        result -= 1 / x;
+        x += 1;
+    }
+    if (x == 10)
+        return result + 2.25175258906672110764f;
+    static const float A[] = {8.33333333333333333333E-2f, -2.10927960927960927961E-2f, 7.57575757575757575758E-3f,
+                              -4.16666666666666666667E-3f, 3.96825396825396825397E-3f, -8.33333333333333333333E-3f,
+                              8.33333333333333333333E-2f};
+    float y = 0;
+    if (x < 1.0e17f) {
+        float z = 1 / (x * x), p = 0;
+        for (int i = 0; i < 7; i++)
+            p = p * z + A[i];
+        y = z * p;
+    }
+    return result + logf(x) - 0.5f / x - y;
+}
+
 /* Hurwitz zeta(x, q), Cephes' algorithm (as torch's zeta) */
 static double zeta_d(double x, double q)
 {
@@ -214,6 +247,7 @@ static double f_logit_eps(double a, double eps)
 static double f_i0(double a, double p) { (void)p; return i0_d(a); }
 static double f_lgamma(double a, double p) { (void)p; return lgamma(a); }
 static double f_digamma(double a, double p) { (void)p; return digamma_d(a); }
+static double f_digamma_f(double a, double p) { (void)p; return digamma_f((float)a); }
 static double f_polygamma(double a, double n) { return polygamma_d(a, n); }
 static double f_erfinv(double a, double p) { (void)p; return erfinv_d(a); }
 static double f_mvlgamma(double a, double p)
@@ -290,7 +324,12 @@ UNARY(rad2deg, f_rad2deg, U_FLOAT)
 UNARY(sinc, f_sinc, U_FLOAT)
 UNARY(i0, f_i0, U_FLOAT)
 UNARY(lgamma, f_lgamma, U_FLOAT)
-UNARY(digamma, f_digamma, U_FLOAT)
+static pts_status k_digamma(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    bool dbl = t->dtype == PTS_FLOAT64;
+    return unary_run(op, t, rets, dbl ? f_digamma : f_digamma_f, 0, U_FLOAT);
+}
 UNARY(erfinv, f_erfinv, U_FLOAT)
 UNARY(sgn, f_sgn, U_SAME)
 UNARY(signbit, f_signbit, U_BOOL)
@@ -310,6 +349,8 @@ static pts_status k_polygamma(const pts_op *op, pts_value *args, pts_value *rets
     pts_tensor *t = PTS_TENSOR(args[inplace ? 0 : 1]);
     if (n < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: polygamma(n, x) does not support negative n.", OPN);
+    if (n == 0 && t->dtype != PTS_FLOAT64)
+        return unary_run(op, t, rets, f_digamma_f, 0, U_FLOAT);
     return unary_run(op, t, rets, f_polygamma, (double)n, U_FLOAT);
 }
 

@@ -503,7 +503,7 @@ static pts_status atleast(const pts_tensor *t, int n, pts_value *ret)
     return view_ret(t, n, sizes, strides, t->offset, ret);
 }
 
-static int atleast_n(const pts_op *op) { return OPN[13] - '0'; } /* "aten::atleast_2d" */
+static int atleast_n(const pts_op *op) { return OPN[14] - '0'; } /* "aten::atleast_2d"[14] */
 
 static pts_status k_atleast(const pts_op *op, pts_value *args, pts_value *rets)
 {
@@ -574,7 +574,8 @@ static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value 
     int64_t n1, one = 1;
     pts_tensor *ft = NULL, *fi = NULL;
     int d = 0;
-    if (PTS_ARG_IS_NONE(args[2])) { /* both flattened */
+    bool flat = PTS_ARG_IS_NONE(args[2]);
+    if (flat) { /* both flattened */
         ft = pts_tensor_contiguous_copy(t);
         fi = ft ? pts_tensor_contiguous_copy(ix) : NULL;
         if (!fi) {
@@ -583,7 +584,8 @@ static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value 
         }
         n1 = pts_tensor_numel(ft);
         ft->ndim = 1, ft->sizes[0] = n1, ft->strides[0] = 1;
-        fi->ndim = 1, fi->sizes[0] = pts_tensor_numel(fi), fi->strides[0] = 1;
+        int64_t n2 = pts_tensor_numel(fi);
+        fi->ndim = 1, fi->sizes[0] = n2, fi->strides[0] = 1;
         src = ft, idx = fi;
     } else {
         PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d));
@@ -632,13 +634,13 @@ static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value 
         (void)coord_d;
         int64_t v = ((const int64_t *)pts_tensor_data(idx))[io];
         int64_t lim = src->sizes[d];
-        if (v < -lim || v >= lim) {
+        if (!flat && lim > 0) /* with a dim, torch takes indices modulo the size; flattened, gather checks them */
+            v = ((v % lim) + lim) % lim;
+        if (v < 0 || v >= lim) {
             st = pts_err_set(PTS_ERR_INDEX, "%s: index %lld is out of bounds for dimension %d with size %lld", OPN,
                              (long long)v, d, (long long)lim);
             break;
         }
-        if (v < 0)
-            v += lim;
         so += v * src->strides[d];
         memcpy((char *)pts_tensor_data(o) + e * isz, (const char *)pts_tensor_data(src) + so * isz, (size_t)isz);
     }

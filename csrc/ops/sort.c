@@ -408,6 +408,172 @@ static pts_status cum_extreme(const pts_op *op, pts_value *args, pts_value *rets
 static pts_status k_cummax(const pts_op *op, pts_value *args, pts_value *rets) { return cum_extreme(op, args, rets, true); }
 static pts_status k_cummin(const pts_op *op, pts_value *args, pts_value *rets) { return cum_extreme(op, args, rets, false); }
 
+/* ---- aminmax, logcumsumexp, _unique2 ----------------------------------------------------------------- */
+
+/* aminmax(self, *, dim?, keepdim) -> (min, max); NaN propagates */
+static pts_status k_aminmax(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    PTS_TRY(xt_check_real(OPN, t->dtype));
+    bool keep = pts_arg_bool(args[2]);
+    bool mask[PTS_MAX_DIMS];
+    PTS_TRY(xt_dims_mask(OPN, args[1], t->ndim, true, mask));
+    if (!PTS_ARG_IS_NONE(args[1]) && t->ndim) {
+        int d = 0;
+        PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
+        if (t->sizes[d] == 0)
+            return pts_err_set(PTS_ERR_INDEX, "%s: aminmax: Expected reduction dim %d to have non-zero size.", OPN, d);
+    } else if (pts_tensor_numel(t) == 0) {
+        return pts_err_set(PTS_ERR_INDEX, "%s: aminmax(): cannot compute aminmax over an empty dimension as the operation "
+                                          "has no identity.", OPN);
+    }
+    bool ints = !xt_is_float(t->dtype);
+    xt_rows r;
+    PTS_TRY(xt_rows_make(t, mask, keep, ints ? PTS_INT64 : PTS_FLOAT64, &r));
+    pts_tensor *lo = pts_tensor_empty(r.flat->dtype, r.out_nd, r.out_sizes);
+    pts_tensor *hi = lo ? pts_tensor_empty(r.flat->dtype, r.out_nd, r.out_sizes) : NULL;
+    if (hi)
+        for (int64_t i = 0; i < r.rows; i++) {
+            if (ints) {
+                const int64_t *x = xt_i64(r.flat) + i * r.inner;
+                int64_t a = x[0], b = x[0];
+                for (int64_t j = 1; j < r.inner; j++) {
+                    a = x[j] < a ? x[j] : a;
+                    b = x[j] > b ? x[j] : b;
+                }
+                xt_i64(lo)[i] = a, xt_i64(hi)[i] = b;
+            } else {
+                const double *x = xt_f64(r.flat) + i * r.inner;
+                double a = x[0], b = x[0];
+                for (int64_t j = 1; j < r.inner && !isnan(a); j++) {
+                    if (isnan(x[j]))
+                        a = b = x[j];
+                    else {
+                        a = x[j] < a ? x[j] : a;
+                        b = x[j] > b ? x[j] : b;
+                    }
+                }
+                xt_f64(lo)[i] = a, xt_f64(hi)[i] = b;
+            }
+        }
+    pts_obj_release(&r.flat->hdr);
+    if (!hi) {
+        pts_obj_release(lo ? &lo->hdr : NULL);
+        return pts_err_last();
+    }
+    pts_status st = xt_ret_as(lo, t->dtype, &rets[0]);
+    if (st) {
+        pts_obj_release(&hi->hdr);
+        return st;
+    }
+    st = xt_ret_as(hi, t->dtype, &rets[1]);
+    if (st)
+        pts_value_clear(&rets[0]);
+    return st;
+}
+
+static pts_status k_logcumsumexp(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    if (!xt_is_float(t->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"logcumsumexp_out_cpu\" not implemented for '%s'", OPN, xt_type_name(t->dtype));
+    int d = 0;
+    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
+    bool mask[PTS_MAX_DIMS] = {false};
+    if (t->ndim)
+        mask[d] = true;
+    xt_rows r;
+    PTS_TRY(xt_rows_make(t, mask, false, PTS_FLOAT64, &r));
+    for (int64_t i = 0; i < r.rows; i++) {
+        double *x = xt_f64(r.flat) + i * r.inner, acc = -INFINITY;
+        for (int64_t j = 0; j < r.inner; j++) {
+            double v = x[j];
+            if (isnan(v) || isnan(acc))
+                acc = NAN;
+            else if (isinf(v) && v < 0)
+                ;
+            else if (isinf(acc) && acc < 0)
+                acc = v;
+            else if (isinf(v) || isinf(acc))
+                acc = v > acc ? v : acc;
+            else {
+                double m = v > acc ? v : acc;
+                acc = m + log1p(exp(-fabs(v - acc)));
+            }
+            x[j] = acc;
+        }
+    }
+    pts_tensor *o = r.flat;
+    pts_value v = pts_none();
+    PTS_TRY(xt_unpermute(o, t->ndim, d, &v));
+    pts_tensor *res = pts_tensor_to_dtype(PTS_TENSOR(v), t->dtype);
+    pts_value_release(v);
+    return xt_ret(res, rets);
+}
+
+/* _unique2(self, sorted, return_inverse, return_counts): sorted unique values (NaNs each distinct) */
+static pts_status k_unique2(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_tensor *t = PTS_TENSOR(args[0]);
+    PTS_TRY(xt_check_real(OPN, t->dtype));
+    bool want_inv = pts_arg_bool(args[2]), want_cnt = pts_arg_bool(args[3]);
+    int64_t n = pts_tensor_numel(t), zero = 0;
+    pts_tensor *flat = pts_tensor_contiguous_copy(t);
+    if (!flat)
+        return pts_err_last();
+    rowsort rs;
+    pts_status st = rowsort_init(&rs, t->dtype, n); /* rowsort_free is safe after a failed init */
+    pts_tensor *vals = NULL, *inv = NULL, *cnt = NULL;
+    int64_t nu = 0;
+    if (!st) {
+        rowsort_load(&rs, pts_tensor_data(flat));
+        rowsort_sort(&rs, false);
+        inv = pts_tensor_empty(PTS_INT64, want_inv ? t->ndim : 1, want_inv ? t->sizes : &zero);
+        int64_t *group = pts_malloc((size_t)(n ? n : 1) * sizeof *group); /* sorted position -> unique id */
+        if (!inv || !group) {
+            pts_free(group);
+            st = inv ? pts_err_nomem("unique", (size_t)n * 8) : pts_err_last();
+        } else {
+            for (int64_t j = 0; j < n; j++) {
+                bool same = j > 0 && (rs.ints ? rs.ki[rs.idx[j]] == rs.ki[rs.idx[j - 1]]
+                                              : rs.kd[rs.idx[j]] == rs.kd[rs.idx[j - 1]]);
+                if (!same)
+                    nu++;
+                group[j] = nu - 1;
+                if (want_inv)
+                    xt_i64(inv)[rs.idx[j]] = nu - 1;
+            }
+            vals = pts_tensor_empty(t->dtype, 1, &nu);
+            int64_t nc = want_cnt ? nu : 0;
+            cnt = vals ? pts_tensor_zeros(PTS_INT64, 1, &nc) : NULL;
+            if (!cnt) {
+                st = pts_err_last();
+            } else {
+                for (int64_t j = 0; j < n; j++) {
+                    if (j == 0 || group[j] != group[j - 1])
+                        memcpy((char *)pts_tensor_data(vals) + group[j] * rs.isz,
+                               (const char *)pts_tensor_data(flat) + rs.idx[j] * rs.isz, (size_t)rs.isz);
+                    if (want_cnt)
+                        xt_i64(cnt)[group[j]]++;
+                }
+            }
+            pts_free(group);
+        }
+    }
+    rowsort_free(&rs);
+    pts_obj_release(&flat->hdr);
+    if (st) {
+        pts_obj_release(vals ? &vals->hdr : NULL);
+        pts_obj_release(inv ? &inv->hdr : NULL);
+        pts_obj_release(cnt ? &cnt->hdr : NULL);
+        return st;
+    }
+    rets[0] = pts_ret_tensor(vals);
+    rets[1] = pts_ret_tensor(inv);
+    rets[2] = pts_ret_tensor(cnt);
+    return PTS_OK;
+}
+
 /* ---- the table ------------------------------------------------------------------------------------- */
 
 const pts_op_def pts_ops_sort[] = {
@@ -422,6 +588,9 @@ const pts_op_def pts_ops_sort[] = {
     PTS_OP("aten::median.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)", k_median_dim),
     PTS_OP("aten::nanmedian(Tensor self) -> Tensor", k_nanmedian),
     PTS_OP("aten::nanmedian.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)", k_nanmedian_dim),
+    PTS_OP("aten::aminmax(Tensor self, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max)", k_aminmax),
+    PTS_OP("aten::logcumsumexp(Tensor self, int dim) -> Tensor", k_logcumsumexp),
+    PTS_OP("aten::_unique2(Tensor self, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)", k_unique2),
     PTS_OP("aten::cummax(Tensor self, int dim) -> (Tensor values, Tensor indices)", k_cummax),
     PTS_OP("aten::cummin(Tensor self, int dim) -> (Tensor values, Tensor indices)", k_cummin),
     {NULL, NULL},

@@ -12,7 +12,11 @@ models/NAME.args forward's arguments, one line each: "T d0 d1 ..." a float32 ten
                  as given).
 corpus/<target>/ seeds: whole archives (fuzz_zip, fuzz_load), their data.pkl and
                  constants.pkl records (fuzz_unpickle), their code/ files (fuzz_parse),
-                 input descriptions (fuzz_run).  The torch 1.13 fixtures of tests/data are
+                 input descriptions (fuzz_run); named by 16 hex digits.  The corpus also
+                 holds inputs found by longer fuzzing runs and minimized with -merge=1
+                 (40 hex digits); those stay when this script runs again.  fuzz_unpickle's
+                 and fuzz_run's inputs start with the index of a model in models/ sorted by
+                 name: adding a model shifts them (harmless, they stay valid inputs).  The torch 1.13 fixtures of tests/data are
                  copied into models/ too, so old-format files are covered.
 
 Everything stays small (a few hundred KB); re-running overwrites the files with the same
@@ -146,7 +150,11 @@ def main():
     os.makedirs(MODELS, exist_ok=True)
     for f in glob.glob(os.path.join(MODELS, "*")):
         os.remove(f)
-    shutil.rmtree(CORPUS, ignore_errors=True)
+    # drop the seeds this script wrote before (16 hex digits); inputs the fuzzers found and
+    # `-merge=1` kept (40 hex digits, see docs/hardening.md) stay
+    for f in glob.glob(os.path.join(CORPUS, "*", "*")):
+        if len(os.path.basename(f)) == 16:
+            os.remove(f)
     save(OpsMix(), "opsmix")
     save(Containers(), "containers")
     old = os.path.join(ROOT, "tests", "data", "torch113")

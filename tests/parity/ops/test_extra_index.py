@@ -79,3 +79,57 @@ def test_max_unpool3d():
         check("aten::max_unpool3d", lambda: (_pooled(shape, 1, 3) + (osz, [2, 2, 2], [0, 0, 0]), {}), what=str(shape))
     check("aten::max_unpool3d", lambda: (_pooled((1, 1, 2, 2, 2), 1, 3) + ([2, 2, 2], [0, 2, 2], [0, 0, 0]), {}),
           what="zero stride")
+
+
+IX_OPS = ["index_add", "index_add_", "index_copy", "index_copy_", "index_fill.int_Scalar", "index_fill.int_Tensor",
+          "index_fill_.int_Scalar", "index_fill_.int_Tensor"]
+SEARCH = ["searchsorted.Tensor", "searchsorted.Scalar", "bucketize.Tensor", "bucketize.Scalar"]
+COVERED = covered(COVERED, IX_OPS, SEARCH)
+
+
+@pytest.mark.parametrize("op", IX_OPS)
+def test_index_update(op):
+    inplace = 0 if op.split(".")[0].endswith("_") else None
+    fill = op.startswith("index_fill")
+    cases = [((5, 7), 0, [0, 2, 4]), ((5, 7), 1, [6, 0, 0]), ((5, 7), -1, [1]), ((2, 3, 4), 1, [2, 0]), ((5,), 0, [3, 1]),
+             ((5, 7), 0, []), ((5, 7), 0, [5]), ((5, 7), 0, [-1]), ((), 0, [0])]
+    for shape, dim, ix in cases:
+        for dt in (torch.float32, torch.int64, torch.bool, torch.float16):
+            for idt in (torch.int64, torch.int32):
+                def maker():
+                    self_ = make_tensor(shape, dt, "transposed" if len(shape) == 2 else "contig", seed=1)
+                    idx = torch.tensor(ix, dtype=idt)
+                    if fill:
+                        v = make_tensor((), dt, seed=3) if op.endswith("Tensor") else (2.5 if dt.is_floating_point else 3)
+                        return (self_, dim, idx, v), {}
+                    sshape = list(shape) if shape else [1]
+                    sshape[dim] = len(ix)
+                    src = make_tensor(tuple(sshape) if shape else (), dt, seed=2)
+                    return (self_, dim, idx, src), ({"alpha": 2} if op.startswith("index_add") and dt != torch.bool else {})
+                check("aten::" + op, maker, inplace_arg=inplace, what="%s %s %s %s %s" % (shape, dim, ix, dt, idt))
+
+
+@pytest.mark.parametrize("op", SEARCH)
+def test_search(op):
+    bucket = op.startswith("bucketize")
+    scalar = op.endswith("Scalar")
+    seqs = [torch.tensor([1.0, 2.0, 2.0, 3.5, 7.0]), torch.tensor([[0.0, 1.0, 5.0], [-2.0, 0.5, 0.5]]),
+            torch.tensor([]), torch.tensor([1, 3, 5, 9])]
+    for seq in seqs:
+        if bucket and seq.dim() != 1:
+            continue
+        for kw in ({}, {"right": True}, {"out_int32": True}) + (() if bucket else ({"side": "right"}, {"side": "left"},
+                                                                                     {"side": "bad"},
+                                                                                     {"side": "left", "right": True})):
+            for vals in ((2.0, -1.0, float("nan"), 7.0) if scalar else
+                         (make_tensor((2, 6), torch.float32, seed=4, low=-3, high=8), torch.tensor([[2.0, 2.5]]),
+                          torch.tensor([3, 2, 9]))):
+                def maker():
+                    s = seq.to(vals.dtype) if isinstance(vals, torch.Tensor) and vals.dtype != seq.dtype and \
+                        not seq.dtype.is_floating_point else seq
+                    return ((vals, s.clone()) if bucket else (s.clone(), vals)), dict(kw)
+                check("aten::" + op, maker, what="%s %s %s" % (seq.tolist(), kw, vals if scalar else tuple(vals.shape)))
+    if not bucket and not scalar:
+        seq = torch.tensor([5.0, 1.0, 3.0, 2.0])
+        check("aten::" + op, lambda: ((seq.clone(), torch.tensor([0.5, 2.0, 4.0, 9.0])),
+                                      {"sorter": torch.argsort(seq)}), what="sorter")

@@ -26,6 +26,10 @@ VIEWS = {
     "as_strided": [[(5, 7), [3, 3], [7, 1]], [(5, 7), [2, 2], [1, 7], 3], [(5, 7), [4, 4], [0, 2]],
                    [(5, 7), [10, 10], [7, 1]], [(5, 7), [2], [1, 1]], [(5, 7), [2, 2], [-1, 1]], [(5, 7), [], [], 4]],
     "as_strided_copy": [[(5, 7), [3, 3], [7, 1]]],
+    "ravel": [[(5, 7)], [()], [(0, 3)], [(2, 3, 4)]],
+    "atleast_1d": [[()], [(3,)], [(5, 7)]],
+    "atleast_2d": [[()], [(3,)], [(5, 7)], [(2, 3, 4)]],
+    "atleast_3d": [[()], [(3,)], [(5, 7)], [(2, 3, 4)], [(0, 3)]],
 }
 COPIES = {
     "diag": [[(5,)], [(5,), 2], [(5,), -1], [(5, 7)], [(5, 7), 3], [(5, 7), -8], [(2, 3, 4)], [()], [(0,)]],
@@ -34,8 +38,13 @@ COPIES = {
     "triu": [[(5, 7)], [(5, 7), 2], [(5, 7), -9], [(2, 3, 4), -1], [(3,)]],
     "tril_": [[(5, 7)], [(2, 3, 4), 1]],
     "triu_": [[(5, 7), -1], [(2, 3, 4), 1]],
+    "fliplr": [[(5, 7)], [(2, 3, 4)], [(3,)], [(0, 3)]],
+    "flipud": [[(5, 7)], [(3,)], [()], [(0, 3)]],
+    "tile": [[(5, 7), [2, 1]], [(3,), [2, 2]], [(2, 3, 4), [2]], [(), [3]], [(5, 7), []], [(0, 3), [2, 2]],
+             [(5, 7), [-1, 1]], [(2, 3), [0, 2]]],
 }
-LISTS = ["broadcast_tensors", "meshgrid", "meshgrid.indexing", "Size", "broadcast_shapes"]
+LISTS = ["broadcast_tensors", "meshgrid", "meshgrid.indexing", "Size", "broadcast_shapes", "atleast_1d.Sequence",
+         "atleast_2d.Sequence", "atleast_3d.Sequence", "take_along_dim"]
 COVERED = covered(VIEWS, COPIES, LISTS)
 
 
@@ -102,3 +111,31 @@ def test_broadcast_shapes():
                 _C.call_op("aten::broadcast_shapes", a, b)
             continue
         assert _C.call_op("aten::broadcast_shapes", a, b) == exp
+
+
+def test_atleast_sequence():
+    for n in (1, 2, 3):
+        check("aten::atleast_%dd.Sequence" % n, lambda: (([make_tensor(s, torch.float32, seed=i) for i, s in
+                                                           enumerate([(), (3,), (2, 3), (2, 3, 4)])],), {}))
+
+
+def test_take_along_dim():
+    g = torch.Generator().manual_seed(0)
+    cases = [((5, 7), (5, 3), 1), ((5, 7), (2, 7), 0), ((5, 7), (5, 3), -1), ((5, 1), (5, 3), 1), ((1, 7), (4, 7), 0),
+             ((5, 7), (4,), None), ((5, 7), (2, 3), None), ((2, 3, 4), (2, 3, 2), 2), ((5, 7), (5, 3, 1), 1)]
+    for shape, ishape, dim in cases:
+        for dt in (torch.float32, torch.int64, torch.bool):
+            def maker():
+                hi = (shape[dim] if dim is not None else 35)
+                idx = torch.randint(-hi, hi, ishape, generator=torch.Generator().manual_seed(1))
+                # dim=None: torch's take_along_dim calls view(-1) and raises on transposed inputs; not compared
+                layout = "transposed" if len(shape) == 2 and dim is not None else "contig"
+                return (make_tensor(shape, dt, layout), idx, dim), {}
+            check("aten::take_along_dim", maker, what="%s %s %s %s" % (shape, ishape, dim, dt))
+    for v in (9, -9, 15):  # with a dim, torch takes indices modulo the size
+        check("aten::take_along_dim", lambda: ((make_tensor((5, 7), torch.float32), torch.full((5, 2), v), 1), {}),
+              what="wrapped %d" % v)
+    check("aten::take_along_dim", lambda: ((make_tensor((5, 7), torch.float32), torch.full((5, 2), 40)), {}),
+          what="flat out of range")
+    check("aten::take_along_dim", lambda: ((make_tensor((5, 7), torch.float32), torch.zeros((5, 2), dtype=torch.int32),
+                                            1), {}), what="int32")

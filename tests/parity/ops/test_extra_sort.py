@@ -22,7 +22,7 @@ VARIANTS = {
     "cummax": [([0], {}), ([1], {}), ([-1], {})],
     "cummin": [([0], {}), ([1], {}), ([-1], {})],
 }
-COVERED = covered(VARIANTS)
+COVERED = covered(VARIANTS, "aminmax", "logcumsumexp", "_unique2")
 ORDER_OF_TIES = ("sort.stable", "argsort.stable", "cummax", "cummin", "msort")
 
 
@@ -91,3 +91,35 @@ def test_median_nan_and_bool():
         check("aten::" + op, lambda: (maker(op.startswith("nan") and extra)[0] + extra, {}), what=str(extra))
         check("aten::" + op, lambda: ((make_tensor((3, 4), torch.bool),) + extra, {}), what="bool")
         check("aten::" + op, lambda: ((make_tensor((0, 4), torch.float32),) + extra, {}), what="empty")
+
+
+def test_aminmax():
+    for kw in ({}, {"dim": 1}, {"dim": -1, "keepdim": True}, {"keepdim": True}, {"dim": 0}):
+        for dt in (torch.float32, torch.float64, torch.int64, torch.uint8, torch.bool, torch.float16):
+            check("aten::aminmax", lambda: ((make_tensor((5, 7), dt, "transposed"),), dict(kw)), what="%s %s" % (dt, kw))
+        for shape in ((), (0, 3), (3, 0), (2, 3, 4)):
+            check("aten::aminmax", lambda: ((make_tensor(shape, torch.float32),), dict(kw)), what="%s %s" % (shape, kw))
+
+
+def test_logcumsumexp():
+    for dim in (0, 1, -1, 2):
+        for dt in (torch.float32, torch.float64, torch.int64, torch.float16):
+            check("aten::logcumsumexp", lambda: ((make_tensor((5, 7), dt, "transposed"), dim), {}),
+                  what="%s %s" % (dt, dim), **({"rtol": 2e-3, "atol": 2e-3} if dt == torch.float16 else {}))
+    vals = [float("-inf"), 0.0, float("inf"), float("nan"), -1.0, float("-inf"), 3.0]
+    check("aten::logcumsumexp", lambda: ((torch.tensor(vals), 0), {}), what="specials")
+    check("aten::logcumsumexp", lambda: ((torch.full((4,), float("-inf")), 0), {}), what="all -inf")
+    for shape in ((), (0, 3)):
+        check("aten::logcumsumexp", lambda: ((make_tensor(shape, torch.float32), 0), {}), what=str(shape))
+
+
+def test_unique2():
+    for flags in ((True, False, False), (True, True, False), (True, False, True), (True, True, True), (False, True, True)):
+        for dt in (torch.float32, torch.int64, torch.bool, torch.uint8, torch.float16):
+            check("aten::_unique2", lambda: ((make_tensor((5, 7), dt, "transposed", low=-3, high=3),) + flags, {}),
+                  what="%s %s" % (dt, flags))
+        for shape in ((), (0,), (0, 3), (2, 3, 4)):
+            check("aten::_unique2", lambda: ((make_tensor(shape, torch.float32, low=-2, high=2),) + flags, {}),
+                  what="%s %s" % (shape, flags))
+        check("aten::_unique2", lambda: ((torch.tensor([2.0, float("nan"), 1.0, float("nan"), 2.0]),) + flags, {}),
+              what="nan")
