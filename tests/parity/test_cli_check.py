@@ -21,8 +21,11 @@ def _env():
 
 
 def run(*args):
+    # cwd: the folder holding the imported pyts, so `-m pyts` cannot pick up a source checkout's
+    # unbuilt pyts/ from the current directory
+    root = os.path.dirname(os.path.dirname(os.path.abspath(pyts.__file__)))
     return subprocess.run([sys.executable, "-m", "pyts", *args], capture_output=True, text=True, env=_env(),
-                          timeout=300)
+                          timeout=300, cwd=root)
 
 
 class Net(torch.nn.Module):

@@ -21,8 +21,9 @@ def run(*args, env_extra=None):
     env = dict(os.environ)
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     env.update(env_extra or {})
+    # cwd: the folder holding the imported pyts (never a source checkout's unbuilt pyts/)
     return subprocess.run([sys.executable, "-m", "pyts.opinfo", *args], capture_output=True, text=True, env=env,
-                          timeout=600)
+                          timeout=600, cwd=root)
 
 
 @pytest.fixture(scope="module")
