@@ -207,7 +207,7 @@ static pts_status k_meshgrid(const pts_op *op, pts_value *args, pts_value *rets)
     int64_t shape[PTS_MAX_DIMS];
     for (int64_t i = 0; i < n; i++)
         shape[i] = ts[i]->ndim ? ts[i]->sizes[0] : 1;
-    pts_value grids[PTS_MAX_DIMS];
+    pts_value grids[PTS_MAX_DIMS] = {{0}};
     int made = 0;
     pts_status st = PTS_OK;
     for (int64_t i = 0; i < n && !st; i++) {

@@ -13,6 +13,10 @@ mkdir -p "$OUT/obj"
 cd "$ROOT"
 CFLAGS="-std=c11 -g -O1 -fsanitize=thread -fno-omit-frame-pointer -D_GNU_SOURCE -Icsrc -Icsrc/include $(pkg-config --cflags openblas zlib)"
 export CFLAGS OUT
+# a header changed since the last build: rebuild everything (objects track only their .c)
+if [ -f "$OUT/test_threads" ] && [ -n "$(find csrc -name '*.h' -newer "$OUT/test_threads" | head -1)" ]; then
+  rm -f "$OUT"/obj/*.o
+fi
 # compile the engine (two at a time, only what changed)
 find csrc -name '*.c' -not -path 'csrc/python/*' -not -path 'csrc/tools/*' | sort | xargs -P 2 -I{} sh -c '
   obj="$OUT/obj/$(echo "{}" | tr / _).o"
