@@ -7,6 +7,7 @@
  * Views share their input's storage (pts_tensor_view_of), as in shape.c.
  */
 #include "ops/extra_common.h"
+#include "ops/views.h"
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
@@ -14,42 +15,6 @@ static pts_status view_ret(const pts_tensor *t, int ndim, const int64_t *sizes, 
                            pts_value *ret)
 {
     return xt_ret(pts_tensor_view_of(t->storage, t->dtype, ndim, sizes, strides, offset), ret);
-}
-
-/* expand t to `want` (torch's expand rules; -1 keeps a size). */
-static pts_status expand_view(const char *opname, const pts_tensor *t, int n, const int64_t *want, pts_value *ret)
-{
-    if (n < t->ndim)
-        return pts_err_set(PTS_ERR_VALUE, "%s: the number of sizes provided (%d) must be greater or equal to the number "
-                                          "of dimensions in the tensor (%d)", opname, n, t->ndim);
-    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
-    for (int i = n - 1; i >= 0; i--) {
-        int td = t->ndim - n + i;
-        int64_t ts = td >= 0 ? t->sizes[td] : 1, st = td >= 0 ? t->strides[td] : 0;
-        int64_t w = want[i];
-        if (w == -1) {
-            if (td < 0)
-                return pts_err_set(PTS_ERR_VALUE, "%s: The expanded size of the tensor (-1) isn't allowed in a leading, "
-                                                  "non-existing dimension %d", opname, i);
-            w = ts;
-        }
-        if (ts != w) {
-            if (ts != 1) {
-                char a[160], b[160];
-                xt_shape_str(n, want, a, sizeof a);
-                xt_shape_str(t->ndim, t->sizes, b, sizeof b);
-                return pts_err_set(PTS_ERR_VALUE, "%s: The expanded size of the tensor (%lld) must match the existing size "
-                                                  "(%lld) at non-singleton dimension %d.  Target sizes: %s.  Tensor sizes: %s",
-                                   opname, (long long)w, (long long)ts, i, a, b);
-            }
-            st = 0;
-        }
-        if (w < 0)
-            return pts_err_set(PTS_ERR_VALUE, "%s: invalid expanded size %lld", opname, (long long)w);
-        sizes[i] = w;
-        strides[i] = st;
-    }
-    return view_ret(t, n, sizes, strides, t->offset, ret);
 }
 
 static pts_list *tensor_list(int64_t cap) { return pts_list_new(pts_type_base(PTS_TY_TENSOR), cap); }
@@ -61,7 +26,7 @@ static pts_status k_broadcast_to(const pts_op *op, pts_value *args, pts_value *r
     int64_t want[PTS_MAX_DIMS];
     int n;
     PTS_TRY(pts_arg_int_list(args[1], want, PTS_MAX_DIMS, &n, 0, "size"));
-    return expand_view(OPN, PTS_TENSOR(args[0]), n, want, rets);
+    return pts_ops_expand_view(OPN, PTS_TENSOR(args[0]), n, want, rets);
 }
 
 static pts_status k_broadcast_tensors(const pts_op *op, pts_value *args, pts_value *rets)
@@ -81,7 +46,7 @@ static pts_status k_broadcast_tensors(const pts_op *op, pts_value *args, pts_val
         st = pts_err_last();
     for (int64_t i = 0; !st && i < n; i++) {
         pts_value v = pts_none();
-        st = expand_view(OPN, ts[i], nd, shape, &v);
+        st = pts_ops_expand_view(OPN, ts[i], nd, shape, &v);
         if (!st)
             st = pts_list_append(out, v);
     }

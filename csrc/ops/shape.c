@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "ops/args.h"
+#include "ops/views.h"
 #include "ops/registry.h"
 #include "tensor/convert.h"
 #include "tensor/promote.h"
@@ -375,7 +376,7 @@ static pts_status k_transpose_(const pts_op *op, pts_value *args, pts_value *ret
     return become(args[0], v, rets);
 }
 
-static pts_status expand_to(const char *opname, pts_tensor *t, int n, const int64_t *want, pts_value *ret)
+pts_status pts_ops_expand_view(const char *opname, const pts_tensor *t, int n, const int64_t *want, pts_value *ret)
 {
     if (n < t->ndim) {
         return pts_err_set(PTS_ERR_VALUE, "%s: expand: the number of sizes provided (%d) must be greater or equal to the "
@@ -416,13 +417,13 @@ static pts_status k_expand(const pts_op *op, pts_value *args, pts_value *rets)
     int64_t want[PTS_MAX_DIMS];
     int n;
     PTS_TRY(int_list_arg(args[1], want, &n, "size"));
-    return expand_to(OPN, PTS_TENSOR(args[0]), n, want, rets);
+    return pts_ops_expand_view(OPN, PTS_TENSOR(args[0]), n, want, rets);
 }
 
 static pts_status k_expand_as(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *o = PTS_TENSOR(args[1]);
-    return expand_to(OPN, PTS_TENSOR(args[0]), o->ndim, o->sizes, rets);
+    return pts_ops_expand_view(OPN, PTS_TENSOR(args[0]), o->ndim, o->sizes, rets);
 }
 
 static pts_status select_to(const char *opname, pts_tensor *t, int64_t dim, int64_t index, pts_value *ret)
