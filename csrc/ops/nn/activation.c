@@ -159,24 +159,6 @@ static bool vectorized_layout(const pts_tensor *t)
     return pts_tensor_numel(t) >= 2 && pts_tensor_is_contiguous(t);
 }
 
-/* ATen converts Scalar arguments to an integer input's type with an
- * overflow check. */
-static pts_status check_int_scalar(const char *op, int dt, pts_value sv)
-{
-    const pts_dtype_info *di = pts_dtype_get(dt);
-    if (!di || !di->is_int || dt == PTS_BOOL)
-        return PTS_OK;
-    double v = pts_arg_double(sv);
-    /* c10::overflows: an integral Scalar may wrap into a uint8 from down to -255; a
-     * floating one must lie in [lowest, max] */
-    double lo = dt == PTS_UINT8 ? (sv.tag == PTS_T_INT ? -255 : 0) : dt == PTS_INT8 ? -128 : dt == PTS_INT16 ? -32768
-              : dt == PTS_INT32 ? -2147483648.0 : -9223372036854775808.0;
-    double hi = dt == PTS_UINT8 ? 255 : dt == PTS_INT8 ? 127 : dt == PTS_INT16 ? 32767 : dt == PTS_INT32 ? 2147483647.0
-                                                                                                : 9223372036854775807.0;
-    if (!(v >= lo && v <= hi))
-        return pts_err_set(PTS_ERR_VALUE, "%s: value cannot be converted to type %s without overflow", op, di->name);
-    return PTS_OK;
-}
 
 /* Run an activation on args[0]; inplace writes back into it. */
 static pts_status act_run(const char *op, act_kind kind, double p0, double p1, double p2, pts_value *args,
@@ -286,8 +268,8 @@ static pts_status threshold_run(pts_value *args, pts_value *rets, bool inplace)
 {
     int dt = PTS_ARG_TENSOR(args[0])->dtype;
     double th = pts_arg_double(args[1]), v = pts_arg_double(args[2]);
-    PTS_TRY(check_int_scalar("threshold", dt, args[1]));
-    PTS_TRY(check_int_scalar("threshold", dt, args[2]));
+    PTS_TRY(pts_nn_check_int_scalar("threshold", dt, args[1]));
+    PTS_TRY(pts_nn_check_int_scalar("threshold", dt, args[2]));
     return act_run("threshold", ACT_THRESHOLD, th, v, 0, args, rets, inplace);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "ops/args.h"
 #include "tensor/parallel.h"
 
 /* ---- BLAS ----------------------------------------------------------------- */
@@ -378,5 +379,24 @@ pts_status pts_nn_wrap_dim(int64_t dim, int ndim, const char *op, int *out)
         return pts_err_set(PTS_ERR_INDEX, "%s: dimension out of range (expected to be in range of [%lld, %lld], but got %lld)",
                            op, (long long)-n, (long long)(n - 1), (long long)dim);
     *out = (int)(dim < 0 ? dim + n : dim);
+    return PTS_OK;
+}
+
+/* ATen converts Scalar arguments to an integer input's type with an
+ * overflow check. */
+pts_status pts_nn_check_int_scalar(const char *op, int dt, pts_value sv)
+{
+    const pts_dtype_info *di = pts_dtype_get(dt);
+    if (!di || !di->is_int || dt == PTS_BOOL)
+        return PTS_OK;
+    double v = pts_arg_double(sv);
+    /* c10::overflows: an integral Scalar may wrap into a uint8 from down to -255; a
+     * floating one must lie in [lowest, max] */
+    double lo = dt == PTS_UINT8 ? (sv.tag == PTS_T_INT ? -255 : 0) : dt == PTS_INT8 ? -128 : dt == PTS_INT16 ? -32768
+              : dt == PTS_INT32 ? -2147483648.0 : -9223372036854775808.0;
+    double hi = dt == PTS_UINT8 ? 255 : dt == PTS_INT8 ? 127 : dt == PTS_INT16 ? 32767 : dt == PTS_INT32 ? 2147483647.0
+                                                                                                : 9223372036854775807.0;
+    if (!(v >= lo && v <= hi))
+        return pts_err_set(PTS_ERR_VALUE, "%s: value cannot be converted to type %s without overflow", op, di->name);
     return PTS_OK;
 }

@@ -87,4 +87,9 @@ pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src);
  * tensor accepts -1 and 0).  Error names the op. */
 pts_status pts_nn_wrap_dim(int64_t dim, int ndim, const char *op, int *out);
 
+/* ATen converts a Scalar argument (a fill value, an activation limit) to an
+ * integer input's type with an overflow check (c10::overflows); PTS_OK for
+ * non-integer dtypes. */
+pts_status pts_nn_check_int_scalar(const char *op, int dt, pts_value sv);
+
 #endif

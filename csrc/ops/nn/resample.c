@@ -148,23 +148,6 @@ static int64_t pad_index(pad_mode mode, int64_t i, int64_t in)
     return -1;
 }
 
-/* ATen converts a fill value to an integer input's type with an overflow check. */
-static pts_status check_int_value(const char *op, int dt, pts_value sv)
-{
-    const pts_dtype_info *di = pts_dtype_get(dt);
-    if (!di || !di->is_int || dt == PTS_BOOL)
-        return PTS_OK;
-    double v = pts_arg_double(sv);
-    /* c10::overflows: an integral Scalar may wrap into a uint8 from down to -255; a
-     * floating one must lie in [lowest, max] */
-    double lo = dt == PTS_UINT8 ? (sv.tag == PTS_T_INT ? -255 : 0) : dt == PTS_INT8 ? -128 : dt == PTS_INT16 ? -32768
-              : dt == PTS_INT32 ? -2147483648.0 : -9223372036854775808.0;
-    double hi = dt == PTS_UINT8 ? 255 : dt == PTS_INT8 ? 127 : dt == PTS_INT16 ? 32767 : dt == PTS_INT32 ? 2147483647.0
-                                                                                                : 9223372036854775807.0;
-    if (!(v >= lo && v <= hi))
-        return pts_err_set(PTS_ERR_VALUE, "%s: value cannot be converted to type %s without overflow", op, di->name);
-    return PTS_OK;
-}
 
 /* Pad the last len(pad)/2 dims of x (pairs from the last dim backward). */
 static pts_status pad_run(const char *op, pts_tensor *x, const int64_t *pad, int npad, pad_mode mode,
@@ -180,7 +163,7 @@ static pts_status pad_run(const char *op, pts_tensor *x, const int64_t *pad, int
     if (mode != PAD_CONSTANT && mode != PAD_CIRCULAR && x->dtype == PTS_BOOL) /* no bool kernels in ATen */
         return pts_nn_bad_dtype(op, x->dtype);
     if (mode == PAD_CONSTANT && value && !PTS_ARG_IS_NONE(*value))
-        PTS_TRY(check_int_value(op, x->dtype, *value));
+        PTS_TRY(pts_nn_check_int_scalar(op, x->dtype, *value));
     /* ATen's 2-d/3-d reflection pads refuse only when every output size is < 1 */
     bool any_out = false;
     for (int i = 0; i < k && mode == PAD_REFLECT && k >= 2; i++)
