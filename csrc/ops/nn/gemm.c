@@ -32,7 +32,11 @@ bool pts_blas_fits(int64_t a, int64_t b, int64_t c, int64_t d)
  * the matrix has a single row; raise them (they are then never stepped). */
 static int ld_fix(int64_t ld, int64_t rowlen) { return (int)(ld < rowlen ? (rowlen > 1 ? rowlen : 1) : ld); }
 
-/* C = beta*C when the product is empty (K == 0 or no rows). */
+/* C = beta*C when the product is empty (K == 0) or ignored (alpha == 0).
+ * BLAS leaves alpha == 0 to the kernel, and some of OpenBLAS's kernels (the
+ * SkylakeX/Cooperlake small-matrix ones) still multiply, so a NaN or inf in
+ * A or B would reach C; torch skips the product, and so does pyts, on every
+ * BLAS.  beta == 0 writes zeros, so NaN in C is not propagated either. */
 #define SCALE_C(T)                                                        \
     for (int64_t i = 0; i < M; i++)                                       \
         for (int64_t j = 0; j < N; j++)                                   \
@@ -43,7 +47,7 @@ void pts_gemm_f32(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
 {
     if (M == 0 || N == 0)
         return;
-    if (K == 0) {
+    if (K == 0 || alpha == 0) {
         SCALE_C(float)
         return;
     }
@@ -57,7 +61,7 @@ void pts_gemm_f64(bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alph
 {
     if (M == 0 || N == 0)
         return;
-    if (K == 0) {
+    if (K == 0 || alpha == 0) {
         SCALE_C(double)
         return;
     }

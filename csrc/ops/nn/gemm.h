@@ -28,7 +28,8 @@ void pts_blas_init(void);
 
 /* C[M,N] = alpha * op(A)[M,K] op(B)[K,N] + beta * C, row-major; op(X) is X
  * or X^T as ta/tb say; lda/ldb/ldc are row strides of the stored matrices.
- * beta == 0 overwrites C (NaN in C is not propagated).  K == 0 is allowed.
+ * beta == 0 overwrites C (NaN in C is not propagated); alpha == 0 skips the
+ * product (NaN or inf in A or B is not propagated), as torch.  K == 0 is allowed.
  * All sizes must be <= PTS_BLAS_MAX (check with pts_blas_fits). */
 void pts_gemm_f32(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
                   const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
