@@ -71,6 +71,26 @@ class BuildExt(build_ext):
             self.parallel = os.cpu_count() or 2
         super().build_extensions()
 
+    def run(self):
+        super().run()
+        # Also place the built engine in the source tree (what `build_ext
+        # --inplace` does).  Python puts the current folder first on sys.path
+        # for `python -m ...` and `python -m pytest`, so at the repository
+        # root the source folder pyts/ is imported instead of the installed
+        # package; with its own copy of _C it is the same package and works.
+        # (A source folder without _C gets a clear ImportError, pyts/__init__.py.)
+        if self.inplace:
+            return
+        for ext in self.extensions:
+            built = self.get_ext_fullpath(ext.name)
+            parts = ext.name.split(".")
+            dest_dir = os.path.join(HERE, *parts[:-1])
+            if not os.path.isfile(os.path.join(dest_dir, "__init__.py")) or not os.access(dest_dir, os.W_OK):
+                continue
+            dest = os.path.join(dest_dir, os.path.basename(built))
+            if os.path.abspath(dest) != os.path.abspath(built):
+                self.copy_file(built, dest, level=self.verbose)
+
 
 setup(
     ext_modules=[Extension("pyts._C", sources=sources())],

@@ -8,7 +8,21 @@
 The engine is pyts._C; this package adds the Python-level Module API, the
 parity tester (pyts.testing) and the command line (python -m pyts).
 """
-from . import _C
+try:
+    from . import _C
+except ImportError:  # the source folder without a built engine (tests/unit/test_packaging.py)
+    import glob as _glob
+    import os as _os
+
+    _here = _os.path.dirname(_os.path.abspath(__file__))
+    if _glob.glob(_os.path.join(_here, "_C.*")):
+        raise  # the engine is there but does not load: show the loader's own reason
+    raise ImportError(
+        "pyts: the compiled engine pyts._C is not built in %s. This folder is pyts's source "
+        "(Python imports it first when run from the repository root); build the engine into it with "
+        "`pip install .` (which also builds in place) or `python setup.py build_ext --inplace`, "
+        "or run from another folder to use an installed pyts." % _here, name="pyts._C"
+    ) from None
 from ._C import (
     ArgumentError,
     Error,
