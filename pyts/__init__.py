@@ -32,7 +32,7 @@ from ._C import (
     ScriptError,
     UnsupportedOperatorError,
 )
-from .module import Module, load
+from .module import Module, ModelNotFoundError, load
 
 __version__ = _C.__version__
 
@@ -41,6 +41,7 @@ __all__ = [
     "Module",
     "Error",
     "LoadError",
+    "ModelNotFoundError",
     "ScriptError",
     "UnsupportedOperatorError",
     "ArgumentError",

@@ -12,6 +12,17 @@ from . import _C
 __all__ = ["Module", "load"]
 
 
+class ModelNotFoundError(_C.LoadError, FileNotFoundError):
+    """pyts.load(path) of a path that does not exist: a pyts.LoadError that is
+    also the FileNotFoundError (errno, strerror, filename) open() would raise."""
+
+    def __str__(self):
+        return FileNotFoundError.__str__(self)
+
+
+ModelNotFoundError.__module__ = "pyts"
+
+
 def load(f, name=None):
     """Load a TorchScript archive written by torch.jit.save.
 
@@ -20,7 +31,15 @@ def load(f, name=None):
     entry and byte offset when the file cannot be read.
     """
     if isinstance(f, (str, os.PathLike)):
-        handle = _C.load(os.fspath(f))
+        path = os.fspath(f)
+        try:
+            handle = _C.load(path)
+        except _C.LoadError:
+            try:
+                os.stat(path)
+            except FileNotFoundError as e:  # also a FileNotFoundError, with the system's text
+                raise ModelNotFoundError(e.errno, e.strerror, path) from None
+            raise
     elif isinstance(f, (bytes, bytearray, memoryview)):
         handle = _C.load(bytes(f) if isinstance(f, memoryview) else f, name)
     elif hasattr(f, "read"):

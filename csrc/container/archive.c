@@ -183,12 +183,24 @@ static pts_status fail_entry(const pts_archive *a, const entry *e, uint64_t off,
 
 /* ---- loading the bytes --------------------------------------------------- */
 
+/* "path: cannot open: No such file or directory" -- the system's own text.
+ * glibc with _GNU_SOURCE has the GNU strerror_r (returns the text, maybe not
+ * in msg); POSIX's returns 0 and fills msg. */
 static pts_status io_error(const char *path, const char *what, int err)
 {
     char msg[256];
+    msg[0] = 0;
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+    const char *text = strerror_r(err, msg, sizeof msg);
+    if (text && text != msg)
+        snprintf(msg, sizeof msg, "%s", text);
+#else
     if (strerror_r(err, msg, sizeof msg) != 0)
+        msg[0] = 0;
+#endif
+    if (!msg[0])
         snprintf(msg, sizeof msg, "errno %d", err);
-    return pts_err_set(PTS_ERR_IO, "%s: %s: %s", path, what, msg);
+    return pts_err_set(PTS_ERR_IO, "%s: %s: %s (errno %d)", path, what, msg, err);
 }
 
 /* read() the whole file (n bytes) into a new buffer. */
@@ -266,6 +278,15 @@ static pts_status check_magic(const pts_archive *a)
 {
     if (a->len >= 8 && memcmp(a->data, "PYTORCH1", 8) == 0)
         return fail(a, 0, "legacy PyTorch preview format (magic 'PYTORCH1') is not supported");
+    /* torch.save with _use_new_zipfile_serialization=False: a pickle (protocol 2)
+     * whose first object is the magic number 0x1950a86a20f9469cfc6c (LONG1) */
+    static const unsigned char legacy[] = {0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19};
+    if (a->len >= sizeof legacy && memcmp(a->data, legacy, sizeof legacy) == 0)
+        return fail(a, 0, "this is a legacy torch.save file (a pickle, written with _use_new_zipfile_serialization=False), "
+                          "not a TorchScript archive. pyts runs files written by torch.jit.save: in Python, build the "
+                          "model, load the checkpoint into it (model.load_state_dict(torch.load(path))), then save it "
+                          "with torch.jit.script(model).save(\"model.pt\") or "
+                          "torch.jit.trace(model, example_inputs).save(\"model.pt\")");
     if (a->len >= 8 && memcmp(a->data + 4, "PTMF", 4) == 0)
         return fail(a, 4, "this is a flatbuffer mobile module (magic 'PTMF', saved with "
                           "_use_flatbuffer=True), not a zip TorchScript archive; not supported");

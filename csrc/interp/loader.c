@@ -295,8 +295,29 @@ static pts_status check_ops(pts_loaded *l)
     return PTS_OK;
 }
 
+/* A zip with neither code/ nor constants.pkl is what torch.save writes (a
+ * state_dict, a checkpoint dict, a pickled nn.Module): say so, and how to get a
+ * TorchScript archive from it, instead of failing somewhere in data.pkl. */
+static pts_status check_torchscript(pts_loaded *l)
+{
+    if (pts_archive_has(l->archive, "constants.pkl"))
+        return PTS_OK;
+    for (int64_t i = 0, n = pts_archive_count(l->archive); i < n; i++)
+        if (strncmp(pts_archive_name(l->archive, i), "code/", 5) == 0)
+            return PTS_OK;
+    if (!pts_archive_has(l->archive, "data.pkl"))
+        return PTS_OK; /* neither: the usual missing-entry errors say what is wrong */
+    return pts_err_set(PTS_ERR_LOAD, "%s: this is a torch.save file (pickled Python objects and tensors, no TorchScript "
+                                     "code/), not a TorchScript archive. pyts runs files written by torch.jit.save: in "
+                                     "Python, build the model, load the checkpoint into it "
+                                     "(model.load_state_dict(torch.load(path))), then save it with "
+                                     "torch.jit.script(model).save(\"model.pt\") or "
+                                     "torch.jit.trace(model, example_inputs).save(\"model.pt\")", l->path);
+}
+
 static pts_status load_archive(pts_loaded *l)
 {
+    PTS_TRY(check_torchscript(l));
     PTS_TRY(read_version(l));
     pts_cu *cu = l->cu;
     pts_archive_retain(l->archive);

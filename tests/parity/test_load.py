@@ -264,3 +264,48 @@ def test_values_outlive_the_module(resnet18_file):
 
     gc.collect()
     np.testing.assert_array_equal(w, expected)
+
+
+# ---- the errors a newcomer meets first (issue 9) -----------------------------
+
+def test_missing_file_is_a_file_not_found_error_with_the_systems_text(tmp_path):
+    missing = str(tmp_path / "nope.pt")
+    with pytest.raises(FileNotFoundError, match=r"^\[Errno 2\] No such file or directory: '.*nope\.pt'$") as ei:
+        pyts.load(missing)
+    e = ei.value
+    assert isinstance(e, pyts.LoadError) and isinstance(e, pyts.ModelNotFoundError)
+    assert e.errno == 2 and e.filename == missing and e.strerror == "No such file or directory"
+    # the engine's own message (C API, pyts-run) carries the system's text too, not a bare errno
+    with pytest.raises(pyts.LoadError, match=r"nope\.pt: cannot open: No such file or directory \(errno 2\)$"):
+        pyts._C.load(missing)
+
+
+TORCH_SAVE_HINT = (r"this is a torch\.save file \(pickled Python objects and tensors, no TorchScript code/\), "
+                   r"not a TorchScript archive\. pyts runs files written by torch\.jit\.save: .*"
+                   r"torch\.jit\.script\(model\)\.save\(\"model\.pt\"\) or torch\.jit\.trace\(model, example_inputs\)")
+
+
+@pytest.mark.parametrize("what", ["state_dict", "checkpoint", "whole_module", "tensor"])
+def test_torch_save_checkpoint_is_named_as_such(tmp_path, what):
+    model = torch.nn.Linear(3, 2)
+    obj = {"state_dict": model.state_dict(), "checkpoint": {"model": model.state_dict(), "epoch": 3},
+           "whole_module": model, "tensor": torch.ones(4)}[what]
+    path = str(tmp_path / ("%s.pt" % what))
+    torch.save(obj, path)
+    with pytest.raises(pyts.LoadError, match=TORCH_SAVE_HINT):
+        pyts.load(path)
+
+
+def test_legacy_torch_save_file_is_named_as_such(tmp_path):
+    path = str(tmp_path / "legacy.pt")
+    torch.save({"w": torch.ones(3)}, path, _use_new_zipfile_serialization=False)
+    with pytest.raises(pyts.LoadError, match=r"at offset 0: this is a legacy torch\.save file \(a pickle, written with "
+                                             r"_use_new_zipfile_serialization=False\), not a TorchScript archive\."):
+        pyts.load(path)
+
+
+def test_a_torchscript_archive_is_not_mistaken_for_a_checkpoint(tmp_path):
+    path = str(tmp_path / "m.pt")
+    torch.jit.script(torch.nn.Linear(3, 2)).save(path)
+    m = pyts.load(path)
+    assert m.weight.shape == (2, 3)
