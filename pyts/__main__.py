@@ -9,6 +9,7 @@
                                           every output (exit 0: parity, 1: mismatch, 2: usage)
 """
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -202,10 +203,18 @@ def main(argv=None):
     pc.set_defaults(fn=cmd_check)
     args = p.parse_args(argv)
     try:
-        return args.fn(args)
+        rc = args.fn(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return rc
     except Error as e:
         print("pyts: %s: %s" % (type(e).__name__, e), file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `python -m pyts check model.pt ... | head`: the reader has gone; end quietly,
+        # as a shell tool does on SIGPIPE (and keep Python's exit-time flush quiet)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
