@@ -278,12 +278,33 @@ def test_unsupported_op_is_reported_not_a_crash():
         assert loc.first.op == "aten::dropout" and loc.first.nondeterministic
 
 
+class UsesMissingOp(torch.nn.Module):
+    """torch runs it; pyts refuses it at load (an op it does not register)."""
+
+    def forward(self, x):
+        return torch.special.bessel_j0(x) + 1.0
+
+
 def test_pyts_load_error_is_a_parity_failure(tmp_path):
+    """A file torch loads and runs but pyts refuses to load: a parity
+    failure (ParityError, stage "load") naming pyts's exception, not a crash."""
+    x = _input()
+    with pytest.raises(ParityError, match=r"pyts parity FAILED: pyts could not load UsesMissingOp\.forward: "
+                                          r"UnsupportedOperatorError: .*the model calls 1 operator that pyts does not "
+                                          r"implement:\n  aten::special_bessel_j0") as info:
+        assert_parity(UsesMissingOp().eval(), (x,), export="script", localize=False)
+    res = info.value.result
+    assert not res.ok and res.stage == "load" and res.error_type == "UnsupportedOperatorError"
+    assert "aten::special_bessel_j0" in res.error and res.leaves == []
+    assert res.pyts_output is None and torch.equal(res.torch_output, torch.special.bessel_j0(x) + 1.0)
+
+
+def test_file_torch_cannot_load_is_not_a_parity_result(tmp_path):
     path = tmp_path / "bad.pt"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(Exception) as info:
+    # torch cannot load it either: that is the caller's problem (torch's own error), not a parity result
+    with pytest.raises(RuntimeError, match="PytorchStreamReader failed reading zip archive") as info:
         check_parity(str(path), (torch.ones(1),))
-    # torch cannot load it either: that is the caller's problem, not a parity result
     assert not isinstance(info.value, ParityError)
 
 

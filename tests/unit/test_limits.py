@@ -84,7 +84,7 @@ def test_memory_limit_counts_only_what_is_held(limit):
 
 
 def test_memory_limit_rejects_bad_values():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="'str' object cannot be interpreted as an integer"):
         pyts.set_memory_limit("lots")
     pyts.set_memory_limit(0)
     assert pyts._C.memory_stats()["limit"] == 0

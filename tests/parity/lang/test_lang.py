@@ -154,10 +154,10 @@ def test_wrong_argument_type_names_parameter(tmp_path):
         return name + str(count)
 
     _, pm = _save_load(tmp_path, typed, "typed")
-    with pytest.raises(pyts.Error) as ei:
+    with pytest.raises(pyts.Error, match="count") as ei:
         pm.forward("three", "x")
     assert "count" in str(ei.value) and "int" in str(ei.value)
-    with pytest.raises(pyts.Error) as ei:
+    with pytest.raises(pyts.Error, match="argument") as ei:
         pm.forward(1, 2, 3)
     assert "argument" in str(ei.value)
 
@@ -170,7 +170,7 @@ def test_script_error_is_script_error_with_traceback(tmp_path):
             return n
 
     _, pm = _save_load(tmp_path, Bad(), "bad")
-    with pytest.raises(pyts.ScriptError) as ei:
+    with pytest.raises(pyts.ScriptError, match="bad n: 5") as ei:
         pm.forward(5)
     msg = str(ei.value)
     assert "bad n: 5" in msg
