@@ -234,7 +234,8 @@ def _isclose_native(exp, got, rtol, atol):
     op = np.dtype(np.float32) if dt == np.float16 else dt
     op_real = np.dtype(np.float32) if real == np.float16 else real
     scaled = (op_real.type(rtol) * exp.astype(op)).astype(dt)
-    allowed = (op_real.type(atol) + np.abs(scaled).astype(op_real)).astype(real)
+    # torch's add takes atol in the tensor's dtype (float16 too); its mul takes rtol in float32
+    allowed = (op_real.type(real.type(atol)) + np.abs(scaled).astype(op_real)).astype(real)
     actual = np.abs((got.astype(op) - exp.astype(op)).astype(dt)).astype(real)
     return np.isfinite(actual) & (actual <= allowed)
 
