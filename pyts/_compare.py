@@ -456,13 +456,16 @@ def _key_repr(k):
 
 
 def compare_trees(exp, got, path, rtol=None, atol=None, equal_nan=True, out=None, *, strict_sequences=True,
-                  exact_scalars=False):
+                  exact_scalars=False, ordered_keys=False, zero_sign=False):
     """Compare torch's value exp (NumPy leaves) with pyts's got, appending one
-    LeafResult per leaf (or per structural difference) to out.
+    LeafResult per leaf (or per structural difference) to out.  Options:
     strict_sequences=False: a list where torch has a tuple (or the reverse)
     is not a difference.  exact_scalars: Python scalars compare exactly
-    whatever rtol/atol are (the tolerance is for tensors)."""
-    kw = {"strict_sequences": strict_sequences, "exact_scalars": exact_scalars}
+    whatever rtol/atol are (the tolerance is for tensors).  ordered_keys:
+    dict keys must also come in torch's order.  zero_sign: a Python float
+    0.0 and -0.0 differ."""
+    kw = {"strict_sequences": strict_sequences, "exact_scalars": exact_scalars, "ordered_keys": ordered_keys,
+          "zero_sign": zero_sign}
     if out is None:
         out = []
     if isinstance(exp, dict):
@@ -478,6 +481,9 @@ def compare_trees(exp, got, path, rtol=None, atol=None, equal_nan=True, out=None
             if extra:
                 msg.append("Additional keys in pyts's dict: %s" % ", ".join(_key_repr(k) for k in extra))
             out.append(structure_problem(path, "; ".join(msg)))
+        elif ordered_keys and list(exp) != list(got):
+            out.append(structure_problem(path, "The keys come in another order: %s (pyts) != %s (torch)" % (
+                list(got), list(exp))))
         for k in exp:
             if k in got:
                 compare_trees(exp[k], got[k], "%s[%s]" % (path, _key_repr(k)), rtol, atol, equal_nan, out, **kw)
@@ -499,7 +505,12 @@ def compare_trees(exp, got, path, rtol=None, atol=None, equal_nan=True, out=None
         return out
     if exact_scalars and not isinstance(exp, np.ndarray) and not isinstance(got, np.ndarray):
         rtol = atol = 0.0
-    out.append(compare_leaf(path, exp, got, rtol, atol, equal_nan))
+    r = compare_leaf(path, exp, got, rtol, atol, equal_nan)
+    if zero_sign and r.passed and type(exp) is float and type(got) is float and exp == 0.0 and \
+            math.copysign(1.0, exp) != math.copysign(1.0, got):
+        r.passed, r.mismatched = False, 1
+        r.problem = "the sign of zero differs: pyts %r, torch %r" % (got, exp)
+    out.append(r)
     return out
 
 
@@ -512,17 +523,16 @@ def as_numpy(v):
     return to_numpy_tree(v, upcast_bfloat16=True)
 
 
-def compare(expected, actual, rtol=None, atol=None, *, equal_nan=True, path="output", strict_sequences=True,
-            exact_scalars=False):
+def compare(expected, actual, rtol=None, atol=None, *, equal_nan=True, path="output", **options):
     """LeafResults comparing `actual` (pyts's value) with `expected` (torch's,
     the reference), leaf by leaf.  Both: any nesting of tuples, lists and
     dicts with torch tensors, NumPy arrays, Python scalars, strings or None
     at the leaves.  rtol/atol: both or neither (default: torch.testing's per
-    dtype).  See compare_trees for strict_sequences and exact_scalars."""
+    dtype).  options: see compare_trees (strict_sequences, exact_scalars,
+    ordered_keys, zero_sign)."""
     if (rtol is None) != (atol is None):
         raise ValueError("Both 'rtol' and 'atol' must be either specified or omitted")
-    return compare_trees(as_numpy(expected), as_numpy(actual), path, rtol, atol, equal_nan,
-                         strict_sequences=strict_sequences, exact_scalars=exact_scalars)
+    return compare_trees(as_numpy(expected), as_numpy(actual), path, rtol, atol, equal_nan, **options)
 
 
 def failure_text(leaves, header=None):
@@ -536,13 +546,11 @@ def failure_text(leaves, header=None):
     return "\n".join(lines)
 
 
-def assert_close(actual, expected, rtol=None, atol=None, *, equal_nan=True, path="output", strict_sequences=True,
-                 exact_scalars=False):
+def assert_close(actual, expected, rtol=None, atol=None, *, equal_nan=True, path="output", **options):
     """compare(expected, actual, ...), raising AssertionError with the text
     of every failing leaf.  Returns the LeafResults when all pass."""
     __tracebackhide__ = True
-    leaves = compare(expected, actual, rtol, atol, equal_nan=equal_nan, path=path,
-                     strict_sequences=strict_sequences, exact_scalars=exact_scalars)
+    leaves = compare(expected, actual, rtol, atol, equal_nan=equal_nan, path=path, **options)
     text = failure_text(leaves)
     if text:
         raise AssertionError(text)

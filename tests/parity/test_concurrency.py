@@ -23,6 +23,7 @@ import torch
 from typing import Dict, List
 
 import pyts
+from pyts._compare import assert_close
 
 from conftest import jit_save
 
@@ -128,7 +129,7 @@ def test_traced_convnet_8_threads(tmp_path, pool_threads):
         want = [m.forward(x) for x in xs]
         ref = torch.jit.load(path)
         for x, w in zip(xs, want):
-            np.testing.assert_allclose(w, ref(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+            assert_close(w, ref(torch.from_numpy(x)), rtol=1e-5, atol=1e-6)
         results = [[None] * CALLS for _ in range(THREADS)]
 
         def work(k):
@@ -152,7 +153,7 @@ def test_scripted_control_flow_8_threads(tmp_path):
     want = {(j, n): m.forward(xs[j], n) for j in range(len(xs)) for n in (1, 3, 5)}
     ref = torch.jit.load(path)
     t_out, t_len = ref(torch.from_numpy(xs[0]), 3)
-    np.testing.assert_allclose(want[(0, 3)][0], t_out.detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert_close(want[(0, 3)][0], t_out, rtol=1e-5, atol=1e-6)
     assert want[(0, 3)][1] == t_len == 3
     bad = []
 
