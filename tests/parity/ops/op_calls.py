@@ -9,14 +9,13 @@ its name merely appears in a file).
 
 Where the records live: in this process (CALLS), and under pytest-xdist
 also as one JSON line per test in a folder shared by the workers of the run
-(named after xdist's testrunuid), so that the coverage tests, which are
+(named after xdist's testrunuid, in the run's base temporary folder), so that the coverage tests, which are
 moved to the end of the run, can wait for every op test of the session on
 every worker.  PYTS_OPS_CALLED_OUT=path: at the end of the session, write
 {test id: [op names]} there as JSON (test_coverage.py uses it when it has to
 run the op suite itself)."""
 import json
 import os
-import shutil
 import tempfile
 
 from pyts import _C
@@ -44,11 +43,17 @@ def is_op_test(item):
 
 
 def shared_dir(config):
-    """The folder where the workers of one xdist run write their records (None without xdist)."""
+    """The folder where the workers of one xdist run write their records
+    (None without xdist): in the run's pytest base temporary folder, the
+    parent of every worker's own, which pytest prunes with old runs."""
     wi = getattr(config, "workerinput", None)
     if wi is None:
         return None
-    d = os.path.join(tempfile.gettempdir(), "pyts-ops-called-%s" % wi["testrunuid"])
+    try:
+        base = str(config._tmp_path_factory.getbasetemp().parent)
+    except AttributeError:
+        base = tempfile.gettempdir()
+    d = os.path.join(base, "pyts-ops-called-%s" % wi["testrunuid"])
     os.makedirs(d, exist_ok=True)
     return d
 
@@ -92,8 +97,3 @@ def sessionfinish(session):
     if out:
         with open(out, "w") as f:
             json.dump(CALLS, f)
-    # the xdist controller, once every worker is done: remove the workers' shared records
-    dsession = session.config.pluginmanager.getplugin("dsession")
-    uid = getattr(getattr(dsession, "nodemanager", None), "testrunuid", None)
-    if uid:
-        shutil.rmtree(os.path.join(tempfile.gettempdir(), "pyts-ops-called-%s" % uid), ignore_errors=True)
