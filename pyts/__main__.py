@@ -1,7 +1,7 @@
 """Command line: python -m pyts <command> ...
 
     python -m pyts info model.pt          module tree, parameters, methods, ops, version
-    python -m pyts run model.pt --input ones:1,3,224,224
+    python -m pyts run model.pt --input ones:1,3,224,224 [--input ...]
                                           run forward (like the tutorial's example-app)
     python -m pyts check model.pt --input ones:1,3,224,224 [--input x.npy] [--method forward]
                      [--rtol R --atol A] [--report out.json] [--no-localize]
@@ -66,35 +66,6 @@ def cmd_info(args):
     return 0
 
 
-def _parse_input(spec):
-    kind, _, rest = spec.partition(":")
-    if kind in ("ones", "zeros", "rand"):
-        shape = tuple(int(x) for x in rest.split(",") if x) if rest else ()
-        if kind == "ones":
-            return np.ones(shape, dtype=np.float32)
-        if kind == "zeros":
-            return np.zeros(shape, dtype=np.float32)
-        return np.random.default_rng(0).random(shape, dtype=np.float32)
-    if spec.endswith(".npy"):
-        return np.load(spec)
-    raise SystemExit("pyts: cannot understand input %r (use ones:1,3,224,224, zeros:..., rand:... or a .npy file)" % spec)
-
-
-def cmd_run(args):
-    m = load(args.model)
-    print("ok")
-    if not args.input:
-        return 0
-    inputs = [_parse_input(s) for s in args.input]
-    out = m.forward(*inputs)
-    arr = out[0] if isinstance(out, (tuple, list)) else out
-    arr = np.asarray(arr)
-    flat = arr.reshape(arr.shape[0], -1)[0] if arr.ndim >= 2 else arr.reshape(-1)
-    print("output shape: %s" % (tuple(arr.shape),))
-    print(" ".join("%.4f" % x for x in flat[: args.count]))
-    return 0
-
-
 _DTYPES = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
 
 
@@ -102,9 +73,17 @@ class _UsageError(Exception):
     pass
 
 
-def _parse_check_input(spec, index=0):
-    """ones|zeros|rand|randn:SHAPE[:DTYPE], int:N, float:X, or a .npy file
-    (random inputs are seeded by their position, so runs repeat)."""
+def parse_input(spec, index=0):
+    """One --input of `run` and `check` (the same grammar for both):
+
+        ones:SHAPE[:DTYPE]  zeros:SHAPE[:DTYPE]   filled tensors (SHAPE: 1,3,224,224; empty: 0-dim)
+        rand:SHAPE[:DTYPE]  randn:SHAPE[:DTYPE]   uniform [0, 1) / standard normal, seeded by the
+                                                  input's position (index), so runs repeat
+        int:N  float:X  bool:B                    a Python scalar argument
+        PATH.npy                                  a NumPy array file
+
+    DTYPE: float32, float64, float16, int64, int32, int16, int8, uint8 or
+    bool (default float32).  Raises _UsageError (the commands exit 2)."""
     if spec.endswith(".npy"):
         try:
             return np.load(spec, allow_pickle=False)
@@ -121,7 +100,7 @@ def _parse_check_input(spec, index=0):
             raise _UsageError("cannot understand input %r" % spec)
     if kind not in ("ones", "zeros", "rand", "randn") or len(parts) > 3:
         raise _UsageError("cannot understand input %r (use ones:1,3,224,224, zeros:..., rand:..., randn:..., "
-                          "an optional :dtype, int:N, float:X, or a .npy file)" % spec)
+                          "an optional :dtype, int:N, float:X, bool:B, or a .npy file)" % spec)
     try:
         shape = tuple(int(x) for x in parts[1].split(",") if x.strip()) if len(parts) > 1 else ()
     except ValueError:
@@ -141,6 +120,36 @@ def _parse_check_input(spec, index=0):
     return np.asarray(a).astype(dtype)
 
 
+INPUT_HELP = ("ones|zeros|rand|randn:1,3,224,224[:dtype] | int:N | float:X | bool:B | file.npy "
+              "(repeat once per argument; rand/randn are seeded by position; dtype default float32)")
+
+
+def _parse_inputs(cmd, specs):
+    """The --input list of `cmd` as arguments, or None after printing the usage error."""
+    try:
+        return tuple(parse_input(s, i) for i, s in enumerate(specs or []))
+    except _UsageError as e:
+        print("pyts %s: %s" % (cmd, e), file=sys.stderr)
+        return None
+
+
+def cmd_run(args):
+    inputs = _parse_inputs("run", args.input)
+    if inputs is None:
+        return 2
+    m = load(args.model)
+    print("ok")
+    if not args.input:
+        return 0
+    out = m.forward(*inputs)
+    arr = out[0] if isinstance(out, (tuple, list)) else out
+    arr = np.asarray(arr)
+    flat = arr.reshape(arr.shape[0], -1)[0] if arr.ndim >= 2 else arr.reshape(-1)
+    print("output shape: %s" % (tuple(arr.shape),))
+    print(" ".join("%.4f" % x for x in flat[: args.count]))
+    return 0
+
+
 def cmd_check(args):
     import json
     import os
@@ -151,10 +160,8 @@ def cmd_check(args):
     if not os.path.isfile(args.model):
         print("pyts check: no such file: %s" % args.model, file=sys.stderr)
         return 2
-    try:
-        inputs = tuple(_parse_check_input(s, i) for i, s in enumerate(args.input or []))
-    except _UsageError as e:
-        print("pyts check: %s" % e, file=sys.stderr)
+    inputs = _parse_inputs("check", args.input)
+    if inputs is None:
         return 2
     try:
         import torch  # noqa: F401
@@ -188,13 +195,12 @@ def main(argv=None):
     pi.set_defaults(fn=cmd_info)
     pr = sub.add_parser("run", help="load, print ok, run forward on the given inputs")
     pr.add_argument("model")
-    pr.add_argument("--input", action="append", help="ones:1,3,224,224 | zeros:... | rand:... | file.npy")
+    pr.add_argument("--input", action="append", help=INPUT_HELP)
     pr.add_argument("--count", type=int, default=5, help="how many output values to print")
     pr.set_defaults(fn=cmd_run)
     pc = sub.add_parser("check", help="run torch.jit and pyts on the same inputs and compare every output")
     pc.add_argument("model")
-    pc.add_argument("--input", action="append",
-                    help="ones|zeros|rand|randn:1,3,224,224[:dtype] | int:N | float:X | file.npy (repeat per argument)")
+    pc.add_argument("--input", action="append", help=INPUT_HELP)
     pc.add_argument("--method", default="forward")
     pc.add_argument("--rtol", type=float, default=None)
     pc.add_argument("--atol", type=float, default=None)

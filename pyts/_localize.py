@@ -31,46 +31,12 @@ import zipfile
 import numpy as np
 
 from . import _C, Error, UnsupportedOperatorError
-from ._report import compare_leaf, fmt_stats, json_safe, structure_problem, tensor_stats
+# the comparison core; torch_to_numpy, to_numpy_tree and compare_trees lived here and are still importable
+from ._compare import (_Skip, _dtype_codes, compare_trees, structure_problem, to_numpy_tree,  # noqa: F401
+                       torch_to_numpy)
+from ._report import fmt_stats, json_safe, tensor_stats
 
 __all__ = ["localize", "Localization", "OpEvent"]
-
-# torch.dtype -> pyts's ScalarType code (the numbers TorchScript uses)
-_DTYPE_CODES = None
-
-
-def _dtype_codes():
-    global _DTYPE_CODES
-    if _DTYPE_CODES is None:
-        import torch
-
-        _DTYPE_CODES = {torch.uint8: 0, torch.int8: 1, torch.int16: 2, torch.int32: 3, torch.int64: 4,
-                        torch.float16: 5, torch.float32: 6, torch.float64: 7, torch.complex64: 9,
-                        torch.complex128: 10, torch.bool: 11, torch.bfloat16: 15}
-    return _DTYPE_CODES
-
-
-class _Skip(Exception):
-    """A value that cannot cross into pyts (bfloat16, a module object...)."""
-
-
-def torch_to_numpy(t, copy=True):
-    """A NumPy copy of tensor t (its values as pyts would hold them)."""
-    import torch
-
-    t = t.detach()
-    if t.is_conj():
-        t = t.resolve_conj()
-    if t.is_neg():
-        t = t.resolve_neg()
-    if t.dtype == torch.bfloat16:
-        raise _Skip("bfloat16 tensors have no NumPy dtype")
-    if t.dtype == torch.complex32:
-        t = t.to(torch.complex64)
-    if t.layout != torch.strided or t.is_quantized:
-        raise _Skip("%s tensors are not supported" % (t.layout if t.layout != torch.strided else "quantized"))
-    a = t.numpy()
-    return a.copy(order="K") if copy else a
 
 
 def to_pyts(v):
@@ -92,71 +58,6 @@ def to_pyts(v):
     if isinstance(v, (torch.memory_format, torch.layout)):
         raise _Skip("a %s argument" % type(v).__name__)
     raise _Skip("a %s argument" % type(v).__name__)
-
-
-def to_numpy_tree(v):
-    """torch's output value with tensors turned into NumPy arrays (for
-    comparing with what pyts returns)."""
-    import torch
-
-    if isinstance(v, torch.Tensor):
-        return torch_to_numpy(v, copy=False)
-    if isinstance(v, tuple):
-        return tuple(to_numpy_tree(x) for x in v)
-    if isinstance(v, list):
-        return [to_numpy_tree(x) for x in v]
-    if isinstance(v, dict):
-        return {k: to_numpy_tree(x) for k, x in v.items()}
-    if isinstance(v, torch.dtype):
-        return _dtype_codes()[v]
-    if isinstance(v, torch.device):
-        return str(v)
-    return v
-
-
-def _key_repr(k):
-    return repr(k)
-
-
-def compare_trees(exp, got, path, rtol=None, atol=None, equal_nan=True, out=None):
-    """Compare torch's value exp (NumPy leaves) with pyts's got, appending one
-    LeafResult per leaf (or per structural difference) to out."""
-    if out is None:
-        out = []
-    if isinstance(exp, dict):
-        if not isinstance(got, dict):
-            out.append(structure_problem(path, "pyts returned %s, torch a dict" % type(got).__name__))
-            return out
-        missing = [k for k in exp if k not in got]
-        extra = [k for k in got if k not in exp]
-        if missing or extra:
-            msg = []
-            if missing:
-                msg.append("Missing keys in pyts's dict: %s" % ", ".join(_key_repr(k) for k in missing))
-            if extra:
-                msg.append("Additional keys in pyts's dict: %s" % ", ".join(_key_repr(k) for k in extra))
-            out.append(structure_problem(path, "; ".join(msg)))
-        for k in exp:
-            if k in got:
-                compare_trees(exp[k], got[k], "%s[%s]" % (path, _key_repr(k)), rtol, atol, equal_nan, out)
-        return out
-    if isinstance(exp, (tuple, list)):
-        kind = "tuple" if isinstance(exp, tuple) else "list"
-        if not isinstance(got, (tuple, list)):
-            out.append(structure_problem(path, "pyts returned %s, torch a %s of %d" % (
-                type(got).__name__, kind, len(exp))))
-            return out
-        if len(got) != len(exp):
-            out.append(structure_problem(path, "The length of the sequences mismatch: %d (pyts) != %d (torch)" % (
-                len(got), len(exp))))
-        elif isinstance(got, tuple) != isinstance(exp, tuple):
-            out.append(structure_problem(path, "pyts returned a %s, torch a %s" % (
-                "tuple" if isinstance(got, tuple) else "list", kind)))
-        for i, (e, g) in enumerate(zip(exp, got)):
-            compare_trees(e, g, "%s[%d]" % (path, i), rtol, atol, equal_nan, out)
-        return out
-    out.append(compare_leaf(path, exp, got, rtol, atol, equal_nan))
-    return out
 
 
 # ---- source locations ---------------------------------------------------------------

@@ -22,10 +22,12 @@ import warnings
 import numpy as np
 
 from . import Error, load as pyts_load
-from ._localize import compare_trees, localize as _localize_run, to_numpy_tree, torch_to_numpy
+from ._compare import LeafResult, compare, compare_trees, to_numpy_tree, torch_to_numpy  # noqa: F401
+from ._localize import localize as _localize_run
 from ._report import fmt_num, json_safe, tensor_stats, fmt_stats
 
-__all__ = ["assert_parity", "check_parity", "ParityError", "ParityResult", "export_model", "compare_outputs"]
+__all__ = ["assert_parity", "check_parity", "ParityError", "ParityResult", "export_model", "compare_outputs",
+           "LeafResult"]
 
 
 class ParityError(AssertionError):
@@ -43,7 +45,8 @@ class ParityResult:
     output leaf (pyts._report); stage/error: where pyts failed ("load" or
     "run") and its message; localization: a pyts._localize.Localization when
     one was run; path, method, export, inputs (descriptions), seconds per
-    engine."""
+    engine; torch_output / pyts_output: what each engine returned (None
+    where it did not run)."""
 
     def __init__(self):
         self.ok = False
@@ -59,6 +62,7 @@ class ParityResult:
         self.inputs = []
         self.seconds = {}
         self.rtol = self.atol = None
+        self.torch_output = self.pyts_output = None
 
     # ---- summaries --------------------------------------------------------------
     @property
@@ -246,8 +250,9 @@ def _model_name(model):
 
 
 def compare_outputs(torch_out, pyts_out, rtol=None, atol=None, equal_nan=True, path="output"):
-    """LeafResults comparing torch's output (torch values) with pyts's."""
-    return compare_trees(to_numpy_tree(torch_out), pyts_out, path, rtol, atol, equal_nan)
+    """LeafResults comparing torch's output (torch values) with pyts's
+    (pyts._compare.compare, the comparison core)."""
+    return compare(torch_out, pyts_out, rtol, atol, equal_nan=equal_nan, path=path)
 
 
 # ---- the check -----------------------------------------------------------------------------
@@ -286,6 +291,7 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
         with torch.no_grad():
             out_t = getattr(loaded, method)(*_to_torch(args))
         res.seconds["torch"] = time.perf_counter() - t0
+        res.torch_output = out_t
         expected = to_numpy_tree(out_t)
         try:
             t0 = time.perf_counter()
@@ -298,6 +304,7 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
                 t0 = time.perf_counter()
                 out_p = pm.run_method(method, *_to_numpy(args))
                 res.seconds["pyts"] = time.perf_counter() - t0
+                res.pyts_output = out_p
             except Error as e:
                 res.stage, res.error, res.error_type = "run", str(e), type(e).__name__
             else:

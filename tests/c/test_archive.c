@@ -36,18 +36,8 @@
 #include <threads.h>
 #endif
 
-static int n_pass, n_fail;
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (cond) {                                                         \
-            n_pass++;                                                       \
-        } else {                                                            \
-            n_fail++;                                                       \
-            printf("FAIL %s:%d: %s\n  last error: %s\n", __FILE__, __LINE__, \
-                   #cond, pts_err_message());                               \
-        }                                                                   \
-    } while (0)
+#define CHECK_DETAIL() printf("\n  last error: %s", pts_err_message())
+#include "check.h"
 
 /* ---- a growable byte buffer ---------------------------------------------- */
 
@@ -938,6 +928,5 @@ int main(void)
 #endif
     test_data_dir();
     CHECK(pts_alloc_live() == live);
-    printf("%d passed, %d failed\n", n_pass, n_fail);
-    return n_fail != 0;
+    return check_summary();
 }

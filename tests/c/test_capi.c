@@ -12,18 +12,8 @@
 
 #include "pyts.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s (%s)\n", __FILE__, __LINE__, \
-                    #cond, pyts_errmsg());                                       \
-        }                                                                        \
-    } while (0)
+#define CHECK_DETAIL() printf(" (%s)", pyts_errmsg())
+#include "check.h"
 
 static pyts_value *attr(const pyts_value *obj, const char *name)
 {
@@ -212,6 +202,5 @@ int main(void)
     test_errors();
     test_tensors();
     test_run_my_module();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_summary();
 }

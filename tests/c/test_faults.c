@@ -20,18 +20,8 @@
 #include "core/alloc.h"
 #include "pyts.h"
 
-static int failed;
-
-#define CHECK(cond, ...)                                                          \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            if (failed++ < 30) {                                                  \
-                fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-                fprintf(stderr, __VA_ARGS__);                                     \
-                fprintf(stderr, "\n");                                            \
-            }                                                                     \
-        }                                                                         \
-    } while (0)
+#define CHECK_MAX_REPORTS 30
+#include "check.h"
 
 static int count_entries(const char *dir)
 {
@@ -192,9 +182,5 @@ int main(void)
         loop(names[i], 1);
         free(names[i]);
     }
-    if (failed) {
-        fprintf(stderr, "test_faults: %d checks failed\n", failed);
-        return 1;
-    }
-    return 0;
+    return check_summary();
 }

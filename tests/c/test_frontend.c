@@ -23,25 +23,15 @@
 #include "frontend/literal.h"
 #include "frontend/parser.h"
 
-static int npass, nfail;
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (cond)                                                           \
-            npass++;                                                        \
-        else {                                                              \
-            nfail++;                                                        \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-        }                                                                   \
-    } while (0)
+#include "check.h"
 
 static void check_str(const char *what, const char *got, const char *want, int line)
 {
     if (strcmp(got, want) == 0) {
-        npass++;
+        check_npass++;
         return;
     }
-    nfail++;
+    check_nfail++;
     printf("FAIL line %d: %s\n  input: %s\n  got:   %s\n  want:  %s\n", line, what, what, got, want);
 }
 
@@ -546,9 +536,9 @@ static void check_deep(char *src, const char *want_prefix, int line)
 {
     char *got = parse_to_string("code/__torch__/x.py", src, strlen(src));
     if (got && strncmp(got, want_prefix, strlen(want_prefix)) == 0) {
-        npass++;
+        check_npass++;
     } else {
-        nfail++;
+        check_nfail++;
         printf("FAIL line %d: deep input (%zu bytes)\n  got:  %.200s\n  want: %s...\n", line, strlen(src),
                got ? got : "(oom)", want_prefix);
     }
@@ -1224,6 +1214,5 @@ int main(int argc, char **argv)
     test_robustness();
     test_samples(argc > 1 ? argv[1] : "tests/c/frontend_cases");
     CHECK(pts_alloc_live() == live);
-    printf("%d passed, %d failed\n", npass, nfail);
-    return nfail ? 1 : 0;
+    return check_summary();
 }

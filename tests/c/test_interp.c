@@ -22,7 +22,7 @@
 #include "ops/registry.h"
 #include "tensor/tensor.h"
 
-static int npass, nfail;
+#include "check.h"
 
 typedef struct tcase {
     const char *name;
@@ -65,9 +65,9 @@ static void check_case(const tcase *t)
         ok = !st && strcmp(pts_sb_str(&sb), t->expect) == 0;
     }
     if (ok) {
-        npass++;
+        check_npass++;
     } else {
-        nfail++;
+        check_nfail++;
         printf("FAIL %s\n  expected: %s\n  got:      %s\n", t->name, t->expect, pts_sb_str(&sb));
     }
     pts_value_release(r);
@@ -161,7 +161,7 @@ static void check_module_call(void)
     pts_status st = pts_frontend_import_text(cu, "code/__torch__.py", text, n, "__torch__");
     pts_class *cls = pts_cu_find_class(cu, "__torch__.M");
     if (st || !cls) {
-        nfail++;
+        check_nfail++;
         printf("FAIL module import: %s\n", pts_err_message());
         pts_cu_release(cu);
         return;
@@ -170,41 +170,25 @@ static void check_module_call(void)
     o->slots[0] = pts_int(0);
     pts_value self = pts_obj_value(&o->hdr), r, a = pts_int(5);
     st = pts_run_method(self, "forward", 1, &a, 0, NULL, NULL, &r);
-    if (!st && r.tag == PTS_T_INT && r.u.i == 10)
-        npass++;
-    else
-        nfail++, printf("FAIL forward: %s\n", st ? pts_err_message() : "wrong value");
+    CHECK(!st && r.tag == PTS_T_INT && r.u.i == 10, "forward: %s", st ? pts_err_message() : "wrong value");
     st = pts_run_method(self, "__call__", 1, &a, 0, NULL, NULL, &r);
-    if (!st && r.tag == PTS_T_INT && r.u.i == 1012)
-        npass++;
-    else
-        nfail++, printf("FAIL __call__ with hooks: %s %lld\n", st ? pts_err_message() : "wrong value", (long long)r.u.i);
+    CHECK(!st && r.tag == PTS_T_INT && r.u.i == 1012,
+          "__call__ with hooks: %s %lld", st ? pts_err_message() : "wrong value", (long long)r.u.i);
     const char *kw[] = {"y"};
     pts_value kv = pts_int(3);
     st = pts_run_method(self, "forward", 1, &a, 1, kw, &kv, &r);
-    if (!st && r.u.i == 15)
-        npass++;
-    else
-        nfail++, printf("FAIL forward kw: %s\n", pts_err_message());
+    CHECK(!st && r.u.i == 15, "forward kw: %s", pts_err_message());
     pts_value bad;
     pts_value_str("x", 1, &bad);
     st = pts_run_method(self, "forward", 1, &bad, 0, NULL, NULL, &r);
-    if (st == PTS_ERR_TYPE && strstr(pts_err_message(), "argument 'x' must be int, not str"))
-        npass++;
-    else
-        nfail++, printf("FAIL type error message: %s\n", pts_err_message());
+    CHECK(st == PTS_ERR_TYPE && strstr(pts_err_message(), "argument 'x' must be int, not str"),
+          "type error message: %s", pts_err_message());
     pts_value_release(bad);
-    if (o->slots[0].u.i == 3)
-        npass++;
-    else
-        nfail++, printf("FAIL state persisted: count=%lld\n", (long long)o->slots[0].u.i);
+    CHECK(o->slots[0].u.i == 3, "state persisted: count=%lld", (long long)o->slots[0].u.i);
     char **missing;
     int nm;
     st = pts_interp_check_ops(cu, &missing, &nm);
-    if (!st && nm == 0)
-        npass++;
-    else
-        nfail++, printf("FAIL check_ops clean unit\n");
+    CHECK(!st && nm == 0, "check_ops clean unit");
     pts_interp_free_missing(missing, nm);
     pts_value_release(self);
     pts_cu_release(cu);
@@ -222,11 +206,9 @@ static void check_missing_ops(void)
     pts_status st = pts_frontend_import_text(cu, "code/__torch__.py", text, n, "__torch__");
     if (!st)
         st = pts_interp_check_ops(cu, &missing, &nm);
-    if (!st && nm == 2 && strstr(missing[0], "aten::frobnicate") && strstr(missing[0], "code/__torch__.py:2") &&
-        strstr(missing[1], "aten::zorch"))
-        npass++;
-    else
-        nfail++, printf("FAIL check_ops: st=%d n=%d %s\n", st, nm, nm ? missing[0] : pts_err_message());
+    CHECK(!st && nm == 2 && strstr(missing[0], "aten::frobnicate") && strstr(missing[0], "code/__torch__.py:2") &&
+              strstr(missing[1], "aten::zorch"),
+          "check_ops: st=%d n=%d %s", st, nm, nm ? missing[0] : pts_err_message());
     pts_interp_free_missing(missing, nm);
     pts_cu_release(cu);
 }
@@ -241,6 +223,5 @@ int main(void)
         check_case(&cases[i]);
     check_module_call();
     check_missing_ops();
-    printf("%d passed, %d failed\n", npass, nfail);
-    return nfail ? 1 : 0;
+    return check_summary();
 }

@@ -28,13 +28,16 @@
 #include "tensor/tensor.h"
 #include "value/type.h"
 
+/* a failure names the case being run */
+#define CHECK_DETAIL() printf(" [%s]", where)
+#include "check.h"
+
 extern const pts_op_def pts_ops_linalg[], pts_ops_conv[], pts_ops_pool[], pts_ops_norm[], pts_ops_activation[],
     pts_ops_resample[];
 static const pts_op_def *const tables[] = {pts_ops_linalg, pts_ops_conv, pts_ops_pool,
                                            pts_ops_norm, pts_ops_activation, pts_ops_resample};
 #define NTABLES 6
 
-static int passed, failed;
 static char where[256];
 
 static void fail(const char *fmt, ...)
@@ -45,16 +48,8 @@ static void fail(const char *fmt, ...)
     vprintf(fmt, ap);
     printf("\n");
     va_end(ap);
-    failed++;
+    check_nfail++;
 }
-
-#define CHECK(cond, ...)          \
-    do {                          \
-        if (cond)                 \
-            passed++;             \
-        else                      \
-            fail(__VA_ARGS__);    \
-    } while (0)
 
 /* ---- values ----------------------------------------------------------------------- */
 
@@ -207,7 +202,7 @@ static void expect(pts_value r, int dtype, int ndim, const int64_t *sizes, const
             idx[d] = 0;
         }
     }
-    passed++;
+    check_npass++;
 }
 
 /* Run a call that must succeed, compare rets[k] and release all rets. */
@@ -836,6 +831,5 @@ int main(void)
     }
     snprintf(where, sizeof where, "leaks");
     CHECK(pts_alloc_live() == live0, "%lld allocations still live", (long long)(pts_alloc_live() - live0));
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_summary();
 }

@@ -29,22 +29,11 @@
 #include "tensor/tensor.h"
 #include "value/type.h"
 
+#include "check.h"
+
 /* not in registry.h: the registry's table validator for tests */
 pts_status pts_ops_validate_table(const pts_op_def *defs);
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                                               \
-    do {                                                                                                               \
-        if (cond) {                                                                                                    \
-            passed++;                                                                                                  \
-        } else {                                                                                                       \
-            failed++;                                                                                                  \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                                \
-            printf(__VA_ARGS__);                                                                                       \
-            printf("\n");                                                                                              \
-        }                                                                                                              \
-    } while (0)
 
 /* ---- helpers ---------------------------------------------------------------------------------- */
 
@@ -818,6 +807,5 @@ int main(int argc, char **argv)
     test_create_reduce_index();
     for (int i = 0; i < npool; i++)
         REL(pool[i]);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_summary();
 }

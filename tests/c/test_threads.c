@@ -18,25 +18,14 @@
 #include "core/alloc.h"
 #include "pyts.h"
 
+#define CHECK_DETAIL() printf(" (%s)", pyts_errmsg())
+#define CHECK_MAX_REPORTS 20
+#include "check.h"
+
 #define THREADS 8
 #define CALLS 200
 #define NINPUTS 4
 
-static int failed;
-static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
-
-#define CHECK(cond, ...)                                                        \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            pthread_mutex_lock(&fail_lock);                                     \
-            if (failed++ < 20) {                                                \
-                fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-                fprintf(stderr, __VA_ARGS__);                                   \
-                fprintf(stderr, " (%s)\n", pyts_errmsg());                     \
-            }                                                                   \
-            pthread_mutex_unlock(&fail_lock);                                   \
-        }                                                                       \
-    } while (0)
 
 static const char *SMALLNET = "tests/fuzz/models/smallnet_traced.pt";
 static const char *CONTROLFLOW = "tests/fuzz/models/controlflow.pt";
@@ -265,10 +254,6 @@ int main(void)
     run_many(error_worker);
 
     CHECK(pts_alloc_live() == live, "%lld allocations leaked", (long long)(pts_alloc_live() - live));
-    if (failed) {
-        fprintf(stderr, "test_threads: %d checks failed\n", failed);
-        return 1;
-    }
-    printf("test_threads: ok (%d threads x %d calls)\n", THREADS, CALLS);
-    return 0;
+    printf("test_threads: %d threads x %d calls\n", THREADS, CALLS);
+    return check_summary();
 }

@@ -19,19 +19,8 @@
 #include "value/class.h"
 #include "value/type.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (cond) {                                        \
-            passed++;                                      \
-        } else {                                           \
-            failed++;                                      \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);    \
-            printf(__VA_ARGS__);                           \
-            printf("\n    last error: %s\n", pts_err_message()); \
-        }                                                  \
-    } while (0)
+#define CHECK_DETAIL() printf("\n    last error: %s", pts_err_message())
+#include "check.h"
 
 /* ---- a pickle builder -------------------------------------------------------------- */
 
@@ -366,9 +355,9 @@ static void expect_err(pb *p, pts_status st, const char *sub, int line)
     pts_status got = unp(p, &v);
     bool ok = got == st && strstr(pts_err_message(), sub) != NULL && v.tag == PTS_T_NONE;
     if (ok) {
-        passed++;
+        check_npass++;
     } else {
-        failed++;
+        check_nfail++;
         printf("FAIL line %d: expected %s with \"%s\", got %s: %s\n", line, pts_status_name(st), sub,
                pts_status_name(got), pts_err_message());
     }
@@ -393,9 +382,9 @@ static void one_scalar(void (*emit)(pb *), pts_tag tag, int64_t i, double f, int
     if (ok && tag == PTS_T_FLOAT)
         ok = (isnan(f) && isnan(v.u.f)) || (v.u.f == f && signbit(v.u.f) == signbit(f));
     if (ok) {
-        passed++;
+        check_npass++;
     } else {
-        failed++;
+        check_nfail++;
         printf("FAIL line %d: scalar: status %d tag %d i %lld f %g: %s\n", line, st, v.tag, (long long)v.u.i,
                v.u.f, pts_err_message());
     }
@@ -2070,6 +2059,5 @@ int main(void)
     CHECK(pts_alloc_live() == live0, "no leaks overall (%lld live, %lld at start)", (long long)pts_alloc_live(),
           (long long)live0);
     pts_cu_release(F.cu);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

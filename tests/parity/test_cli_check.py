@@ -105,3 +105,117 @@ def test_check_missing_file_and_bad_option():
     assert r.returncode == 2 and "no such file" in r.stderr
     r = run("check")
     assert r.returncode == 2          # argparse: the model is required
+
+
+# ---- one --input grammar for `run` and `check` -------------------------------------------------
+
+class Twice(torch.nn.Module):
+    def forward(self, x):
+        return x + x
+
+
+class FromInt(torch.nn.Module):
+    def forward(self, n: int):
+        return torch.ones(3) * n
+
+
+class FromFloat(torch.nn.Module):
+    def forward(self, v: float):
+        return torch.ones(3) * v
+
+
+class FromBool(torch.nn.Module):
+    def forward(self, b: bool):
+        if b:
+            return torch.ones(3)
+        return torch.zeros(3)
+
+
+@pytest.fixture(scope="module")
+def grammar_models(tmp_path_factory):
+    d = tmp_path_factory.mktemp("grammar")
+    out = {}
+    for name, cls in (("tensor", Twice), ("int", FromInt), ("float", FromFloat), ("bool", FromBool)):
+        out[name] = str(d / (name + ".pt"))
+        torch.jit.save(torch.jit.script(cls()), out[name])
+    out["npy"] = str(d / "x.npy")
+    np.save(out["npy"], np.arange(12, dtype=np.float64).reshape(3, 4) - 5.5)
+    return out
+
+
+# (model, --input spec, the argument torch gets)
+GRAMMAR = [
+    ("tensor", "ones:2,3", lambda m: torch.ones(2, 3)),
+    ("tensor", "zeros:4", lambda m: torch.zeros(4)),
+    ("tensor", "ones:2,3:int32", lambda m: torch.ones(2, 3, dtype=torch.int32)),
+    ("tensor", "zeros:5:float64", lambda m: torch.zeros(5, dtype=torch.float64)),
+    ("tensor", "rand:2,6", lambda m: torch.from_numpy(np.random.default_rng(0).random((2, 6)).astype(np.float32))),
+    ("tensor", "randn:3,4",
+     lambda m: torch.from_numpy(np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32))),
+    ("tensor", "NPY", lambda m: torch.from_numpy(np.load(m["npy"]))),
+    ("int", "int:3", lambda m: 3),
+    ("float", "float:0.5", lambda m: 0.5),
+    ("bool", "bool:true", lambda m: True),
+    ("bool", "bool:0", lambda m: False),
+]
+
+
+def _spec(spec, m):
+    return m["npy"] if spec == "NPY" else spec
+
+
+@pytest.mark.parametrize("model,spec,arg", GRAMMAR, ids=[g[1] for g in GRAMMAR])
+def test_run_accepts_every_input_form(grammar_models, model, spec, arg, capsys):
+    from pyts.__main__ import main
+
+    path = grammar_models[model]
+    assert main(["run", path, "--input", _spec(spec, grammar_models)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    expected = torch.jit.load(path)(arg(grammar_models))
+    assert lines[0] == "ok" and lines[1] == "output shape: %s" % (tuple(expected.shape),)
+    flat = (expected[0] if expected.dim() >= 2 else expected.reshape(-1))[:5].double().numpy()
+    np.testing.assert_allclose([float(v) for v in lines[2].split()], flat, atol=1e-4)
+
+
+@pytest.mark.parametrize("model,spec,arg", GRAMMAR, ids=[g[1] for g in GRAMMAR])
+def test_check_accepts_every_input_form(grammar_models, model, spec, arg, capsys):
+    from pyts.__main__ import main
+
+    assert main(["check", grammar_models[model], "--input", _spec(spec, grammar_models), "--no-localize"]) == 0
+    out = capsys.readouterr().out
+    assert "pyts parity OK" in out
+    want = arg(grammar_models)
+    if isinstance(want, torch.Tensor):
+        assert "input 0: Tensor %s %s" % (tuple(want.shape), str(want.dtype).replace("torch.", "")) in out
+    else:
+        assert "input 0: %s %r" % (type(want).__name__, want) in out
+
+
+def test_run_and_check_share_one_input_parser():
+    import pyts.__main__ as cli
+
+    assert not hasattr(cli, "_parse_check_input") and not hasattr(cli, "_parse_input")
+    a = cli.parse_input("randn:2,3", 1)
+    assert a.dtype == np.float32 and a.shape == (2, 3)
+    np.testing.assert_array_equal(a, np.random.default_rng(1).standard_normal((2, 3)).astype(np.float32))
+    assert cli.parse_input("ones::int64").shape == () and cli.parse_input("ones::int64").dtype == np.int64
+    for cmd in ("run", "check"):
+        help_text = subprocess.run([sys.executable, "-m", "pyts", cmd, "--help"], capture_output=True, text=True,
+                                   env=_env(), cwd=os.path.dirname(os.path.dirname(os.path.abspath(pyts.__file__))),
+                                   check=True).stdout
+        for form in ("ones|zeros|rand|randn", "[:dtype]", "int:N", "float:X", "bool:B", "file.npy"):
+            assert form in help_text, (cmd, form)
+
+
+@pytest.mark.parametrize("cmd", ["run", "check"])
+@pytest.mark.parametrize("spec,msg", [("bogus:1,2", "cannot understand input 'bogus:1,2'"),
+                                      ("ones:2,3:float7", "unknown dtype 'float7'"),
+                                      ("ones:2,x", "bad shape in input 'ones:2,x'"),
+                                      ("int:x", "cannot understand input 'int:x'"),
+                                      ("/nonexistent/x.npy", "cannot read input /nonexistent/x.npy")])
+def test_run_and_check_refuse_the_same_bad_inputs(grammar_models, cmd, spec, msg, capsys):
+    from pyts.__main__ import main
+
+    assert main([cmd, grammar_models["tensor"], "--input", spec]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pyts %s: " % cmd) and msg in err

@@ -15,6 +15,7 @@ torch.  Callers serialize such methods themselves (a lock per module, shown belo
 one module per thread.
 """
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ import torch
 from typing import Dict, List
 
 import pyts
+from pyts._compare import assert_close
 
 from conftest import jit_save
 
@@ -127,7 +129,7 @@ def test_traced_convnet_8_threads(tmp_path, pool_threads):
         want = [m.forward(x) for x in xs]
         ref = torch.jit.load(path)
         for x, w in zip(xs, want):
-            np.testing.assert_allclose(w, ref(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+            assert_close(w, ref(torch.from_numpy(x)), rtol=1e-5, atol=1e-6)
         results = [[None] * CALLS for _ in range(THREADS)]
 
         def work(k):
@@ -151,7 +153,7 @@ def test_scripted_control_flow_8_threads(tmp_path):
     want = {(j, n): m.forward(xs[j], n) for j in range(len(xs)) for n in (1, 3, 5)}
     ref = torch.jit.load(path)
     t_out, t_len = ref(torch.from_numpy(xs[0]), 3)
-    np.testing.assert_allclose(want[(0, 3)][0], t_out.detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert_close(want[(0, 3)][0], t_out, rtol=1e-5, atol=1e-6)
     assert want[(0, 3)][1] == t_len == 3
     bad = []
 
@@ -202,9 +204,82 @@ def test_errors_stay_in_their_thread(tmp_path):
     run_threads(work)
 
 
+class Handshake(torch.nn.Module):
+    """Two mutating methods that can only both finish if they run at the same
+    time: meet_a sets self.a and spins until self.b is set, meet_b the
+    reverse.  Each gives up after `spins` iterations and returns how many it
+    used (== spins: it timed out)."""
+
+    a: int
+    b: int
+
+    def __init__(self):
+        super().__init__()
+        self.a = 0
+        self.b = 0
+
+    def forward(self, x):
+        return x
+
+    @torch.jit.export
+    def meet_a(self, spins: int) -> int:
+        self.a = 1
+        i = 0
+        while self.b == 0 and i < spins:
+            i += 1
+        return i
+
+    @torch.jit.export
+    def meet_b(self, spins: int) -> int:
+        self.b = 1
+        i = 0
+        while self.a == 0 and i < spins:
+            i += 1
+        return i
+
+    @torch.jit.export
+    def reset(self):
+        self.a = 0
+        self.b = 0
+
+
 def test_mutating_methods_are_not_serialized(tmp_path):
-    """The documented contract: pyts does not serialize methods that mutate the module.
-    Run them under the caller's lock and every update is kept."""
+    """The documented contract: pyts does not serialize methods that mutate
+    the module (no lock around a call).  Two threads call meet_a and meet_b,
+    each of which assigns to the module and then waits for the other's
+    assignment: both return early only if the calls overlap.  Were pyts to
+    take a lock around each call, the first would spin until its timeout
+    (about 20 s of spinning, calibrated below, ample for the second thread
+    to start even on a loaded machine) and the test fails."""
+    m = pyts.load(save(Handshake(), tmp_path / "handshake.pt"))
+    # calibrate: how many spins take about 20 seconds here (b stays 0: a full timeout)
+    probe = 200_000
+    t0 = time.perf_counter()
+    assert m.meet_a(probe) == probe
+    per_spin = (time.perf_counter() - t0) / probe
+    budget = max(probe, int(20.0 / per_spin))
+    m.reset()
+    assert (m.a, m.b) == (0, 0)
+    start = threading.Barrier(2)
+    used = {}
+
+    def body(name):
+        start.wait()
+        used[name] = getattr(m, name)(budget)
+
+    ts = [threading.Thread(target=body, args=(n,)) for n in ("meet_a", "meet_b")]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert (m.a, m.b) == (1, 1)
+    timed_out = [n for n in ("meet_a", "meet_b") if used[n] >= budget]
+    assert not timed_out, "%s waited %d spins (its timeout) for the other call: the calls were serialized" % (
+        timed_out, budget)
+
+
+def test_mutating_methods_under_the_callers_lock_keep_every_update(tmp_path):
+    """Callers serialize mutating methods themselves: under the caller's lock every update is kept."""
     path = save(Counter(), tmp_path / "counter.pt")
     m = pyts.load(path)
     lock = threading.Lock()

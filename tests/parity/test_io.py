@@ -59,7 +59,8 @@ def test_torch_tensors_and_strided_inputs(tmp_path):
     ro = t.numpy().copy()
     ro.flags.writeable = False
     np.testing.assert_array_equal(m.forward(ro), (t * 2).numpy())                      # read-only input
-    with pytest.raises(pyts.ArgumentError):
+    with pytest.raises(pyts.ArgumentError, match="cannot pass a Python object to TorchScript"):
         m.forward(object())
-    with pytest.raises(TypeError):  # ArgumentError is a TypeError: wrong count names the method
+    # ArgumentError is a TypeError: wrong count names the method
+    with pytest.raises(TypeError, match=r"forward\(\) is missing value for argument 'x'"):
         m.forward()

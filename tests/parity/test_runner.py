@@ -15,6 +15,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 EXAMPLE = os.path.join(ROOT, "examples", "models", "my_module_model.pt")
 
 
+def _env():
+    # the subprocess imports the same pyts as this test process (pyts need not be pip-installed)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(pyts.__file__))) + os.pathsep + \
+        env.get("PYTHONPATH", "")
+    return env
+
+
 def torch_first5(path, x):
     out = torch.jit.load(path)(x)
     return (out[0] if out.dim() > 1 else out)[:5].detach().numpy()
@@ -22,7 +30,8 @@ def torch_first5(path, x):
 
 def test_python_run_prints_torchs_numbers():
     out = subprocess.run([sys.executable, "-m", "pyts", "run", EXAMPLE, "--input", "ones:20"],
-                         capture_output=True, text=True, check=True, cwd="/")
+                         capture_output=True, text=True, check=True, cwd="/",
+                         env=_env())
     lines = out.stdout.splitlines()
     assert lines[0] == "ok"
     printed = np.array([float(v) for v in lines[-1].split()])
@@ -31,7 +40,7 @@ def test_python_run_prints_torchs_numbers():
 
 def test_python_info_lists_tree_params_ops():
     out = subprocess.run([sys.executable, "-m", "pyts", "info", EXAMPLE], capture_output=True, text=True,
-                         check=True, cwd="/").stdout
+                         check=True, cwd="/", env=_env()).stdout
     assert "file version: 3" in out and "__torch__.MyModule" in out
     assert "parameters: 1 tensors, 200 values" in out
     assert "methods: forward" in out and "aten::mv" in out
@@ -40,7 +49,8 @@ def test_python_info_lists_tree_params_ops():
 def test_python_run_bad_file_exit_code(tmp_path):
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"garbage" * 10)
-    out = subprocess.run([sys.executable, "-m", "pyts", "run", str(bad)], capture_output=True, text=True, cwd="/")
+    out = subprocess.run([sys.executable, "-m", "pyts", "run", str(bad)], capture_output=True, text=True, cwd="/",
+                         env=_env())
     assert out.returncode == 1 and "LoadError" in out.stderr and "bad.pt" in out.stderr
 
 

@@ -278,12 +278,33 @@ def test_unsupported_op_is_reported_not_a_crash():
         assert loc.first.op == "aten::dropout" and loc.first.nondeterministic
 
 
+class UsesMissingOp(torch.nn.Module):
+    """torch runs it; pyts refuses it at load (an op it does not register)."""
+
+    def forward(self, x):
+        return torch.special.bessel_j0(x) + 1.0
+
+
 def test_pyts_load_error_is_a_parity_failure(tmp_path):
+    """A file torch loads and runs but pyts refuses to load: a parity
+    failure (ParityError, stage "load") naming pyts's exception, not a crash."""
+    x = _input()
+    with pytest.raises(ParityError, match=r"pyts parity FAILED: pyts could not load UsesMissingOp\.forward: "
+                                          r"UnsupportedOperatorError: .*the model calls 1 operator that pyts does not "
+                                          r"implement:\n  aten::special_bessel_j0") as info:
+        assert_parity(UsesMissingOp().eval(), (x,), export="script", localize=False)
+    res = info.value.result
+    assert not res.ok and res.stage == "load" and res.error_type == "UnsupportedOperatorError"
+    assert "aten::special_bessel_j0" in res.error and res.leaves == []
+    assert res.pyts_output is None and torch.equal(res.torch_output, torch.special.bessel_j0(x) + 1.0)
+
+
+def test_file_torch_cannot_load_is_not_a_parity_result(tmp_path):
     path = tmp_path / "bad.pt"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(Exception) as info:
+    # torch cannot load it either: that is the caller's problem (torch's own error), not a parity result
+    with pytest.raises(RuntimeError, match="PytorchStreamReader failed reading zip archive") as info:
         check_parity(str(path), (torch.ones(1),))
-    # torch cannot load it either: that is the caller's problem, not a parity result
     assert not isinstance(info.value, ParityError)
 
 
@@ -324,3 +345,62 @@ def test_leaf_nan_inf_shape_dtype_and_ints():
     assert "Tensor-likes are not equal!" in "\n".join(r.describe())
     assert compare_leaf("o", 3, 3).passed and not compare_leaf("o", 3, 3.0).passed
     assert not compare_leaf("o", np.zeros(2, np.float32), 0.0).passed
+
+
+# ---- the one comparison core (pyts._compare) -------------------------------------------------------
+
+def test_core_walks_nested_torch_and_numpy_outputs():
+    from pyts._compare import compare
+
+    exp = (torch.ones(2, 3), {"boxes": torch.zeros(4, 2, dtype=torch.int64), "name": "x"}, [1.5, None])
+    got = (np.ones((2, 3), np.float32), {"boxes": np.zeros((4, 2), np.int64), "name": "x"}, [1.5, None])
+    leaves = compare(exp, got)
+    assert [l.path for l in leaves] == ["output[0]", "output[1]['boxes']", "output[1]['name']", "output[2][0]",
+                                        "output[2][1]"]
+    assert all(l.passed for l in leaves)
+    got[1]["boxes"][3, 1] = 7
+    bad = [l for l in compare(exp, got) if not l.passed]
+    assert [l.path for l in bad] == ["output[1]['boxes']"]
+    assert bad[0].max_abs_index == (3, 1) and bad[0].max_abs_pyts == 7 and bad[0].max_abs_torch == 0
+    assert "output[1]['boxes']: Tensor-likes are not equal!" in bad[0].text()
+    # a list where torch has a tuple: a structural difference, unless asked not to care
+    assert not all(l.passed for l in compare((torch.ones(1),), [np.ones(1, np.float32)]))
+    assert all(l.passed for l in compare((torch.ones(1),), [np.ones(1, np.float32)], strict_sequences=False))
+    with pytest.raises(ValueError, match="Both 'rtol' and 'atol'"):
+        compare(torch.ones(1), np.ones(1, np.float32), rtol=1e-3)
+
+
+def test_core_scalars_exact_when_asked_and_big_ints_exact():
+    from pyts._compare import compare
+
+    assert all(l.passed for l in compare(0.1 + 0.2, 0.3))                  # float64 defaults
+    assert not all(l.passed for l in compare(0.1 + 0.2, 0.3, exact_scalars=True))
+    assert not all(l.passed for l in compare(2 ** 62 + 1, 2 ** 62))       # beyond float64's 2**53
+    assert not all(l.passed for l in compare(True, 1))                    # type differs
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
+def test_core_verdicts_are_torch_testings_at_the_boundary(dtype):
+    """Values placed right at |a - e| == atol + rtol * |e| (where rounding
+    decides): every element's verdict is torch.isclose's, so the core passes
+    and fails exactly where torch.testing.assert_close does."""
+    from pyts._compare import DEFAULT_TOLERANCES, compare
+
+    rtol, atol = DEFAULT_TOLERANCES[str(dtype).replace("torch.", "")]
+    g = torch.Generator().manual_seed(0)
+    e = (torch.rand(4000, generator=g, dtype=torch.float64) * 8 - 4)
+    bound = atol + rtol * e.abs()
+    step = torch.rand(4000, generator=g, dtype=torch.float64) * 0.2 + 0.9     # 0.9 .. 1.1 of the bound
+    e_t = e.to(dtype)
+    a_t = (e + bound * step).to(dtype)
+    want = torch.isclose(a_t, e_t, rtol=rtol, atol=atol, equal_nan=True)
+    assert 0 < int(want.sum()) < 4000                                    # both outcomes occur
+    for cut in (slice(0, 4000), slice(0, 1)):
+        leaf, = compare(e_t[cut], a_t[cut].numpy())
+        assert leaf.mismatched == int((~want[cut]).sum())
+        ok = True
+        try:
+            torch.testing.assert_close(a_t[cut], e_t[cut])
+        except AssertionError:
+            ok = False
+        assert leaf.passed == ok

@@ -82,7 +82,7 @@ def test_argument_count_and_names(smallnet):
     with pytest.raises(pyts.ArgumentError, match="missing value for argument 'x'"):
         smallnet.forward(y=X)
     assert smallnet.forward(x=X).shape == (2, 2)
-    with pytest.raises(TypeError):  # ArgumentError is also a TypeError
+    with pytest.raises(TypeError, match=r"forward\(\) argument 'x' must be Tensor, not NoneType"):  # an ArgumentError
         smallnet.forward(None)
 
 

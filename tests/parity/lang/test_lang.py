@@ -5,7 +5,6 @@ the dtype's tolerance), errors must be errors in both, with the model's
 message in pyts's."""
 import copy
 from typing import Dict, List, Tuple  # noqa: F401  (annotations of scripted helpers)
-import math
 import warnings
 
 import numpy as np
@@ -15,6 +14,7 @@ torch = pytest.importorskip("torch")
 pyts = pytest.importorskip("pyts")
 
 import programs  # noqa: E402  (tests/parity/lang is on sys.path under pytest)
+from pyts._compare import assert_close  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 warnings.filterwarnings("ignore", category=FutureWarning)
@@ -36,36 +36,13 @@ def to_plain(v):
 
 
 def assert_same(got, want, where="result"):
-    if isinstance(want, np.ndarray):
-        got = np.asarray(got)
-        assert got.shape == want.shape, f"{where}: shape {got.shape} != {want.shape}"
-        torch.testing.assert_close(torch.from_numpy(np.array(got)),
-                                   torch.from_numpy(np.array(want)), msg=where)
-        return
-    if isinstance(want, float):
-        assert isinstance(got, float), f"{where}: {got!r} is not a float (want {want!r})"
-        if math.isnan(want):
-            assert math.isnan(got), f"{where}: {got!r} != nan"
-        else:
-            assert got == want and math.copysign(1, got) == math.copysign(1, want), f"{where}: {got!r} != {want!r}"
-        return
-    if isinstance(want, bool) or isinstance(want, int) or isinstance(want, str) or want is None:
-        assert type(got) is type(want) and got == want, f"{where}: {got!r} != {want!r}"
-        return
-    if isinstance(want, (list, tuple)):
-        assert isinstance(got, (list, tuple)), f"{where}: {got!r} is not a sequence"
-        assert isinstance(got, tuple) == isinstance(want, tuple), f"{where}: {type(got).__name__} != {type(want).__name__}"
-        assert len(got) == len(want), f"{where}: length {len(got)} != {len(want)}: {got!r} vs {want!r}"
-        for i, (g, w) in enumerate(zip(got, want)):
-            assert_same(g, w, f"{where}[{i}]")
-        return
-    if isinstance(want, dict):
-        assert isinstance(got, dict), f"{where}: {got!r} is not a dict"
-        assert list(got.keys()) == list(want.keys()), f"{where}: keys {list(got)} != {list(want)}"
-        for k in want:
-            assert_same(got[k], want[k], f"{where}[{k!r}]")
-        return
-    raise AssertionError(f"{where}: cannot compare {type(want)}")
+    """pyts's result against torch's, by the comparison core (pyts._compare):
+    tensors to the dtype's torch.testing tolerance (shape and dtype equal),
+    Python scalars exactly and of the same type (floats bit for bit: NaN ==
+    NaN, 0.0 != -0.0), tuples and lists as such, dict keys in torch's
+    order."""
+    __tracebackhide__ = True
+    assert_close(got, want, path=where, exact_scalars=True, ordered_keys=True, zero_sign=True)
 
 
 def pyts_args(args):
@@ -154,10 +131,10 @@ def test_wrong_argument_type_names_parameter(tmp_path):
         return name + str(count)
 
     _, pm = _save_load(tmp_path, typed, "typed")
-    with pytest.raises(pyts.Error) as ei:
+    with pytest.raises(pyts.Error, match="count") as ei:
         pm.forward("three", "x")
     assert "count" in str(ei.value) and "int" in str(ei.value)
-    with pytest.raises(pyts.Error) as ei:
+    with pytest.raises(pyts.Error, match="argument") as ei:
         pm.forward(1, 2, 3)
     assert "argument" in str(ei.value)
 
@@ -170,7 +147,7 @@ def test_script_error_is_script_error_with_traceback(tmp_path):
             return n
 
     _, pm = _save_load(tmp_path, Bad(), "bad")
-    with pytest.raises(pyts.ScriptError) as ei:
+    with pytest.raises(pyts.ScriptError, match="bad n: 5") as ei:
         pm.forward(5)
     msg = str(ei.value)
     assert "bad n: 5" in msg

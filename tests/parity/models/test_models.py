@@ -6,7 +6,11 @@ Tolerance: a whole network accumulates float32 rounding differences (different
 summation order in GEMM/conv, libm vs SLEEF transcendentals) layer after layer;
 outputs of order 1 are compared with rtol = atol = 1e-4 (the kernels themselves
 are checked at torch.testing's float32 defaults in tests/parity/ops).  Spatial
-sizes are reduced where the architecture allows, to keep CI time sensible."""
+sizes are reduced where the architecture allows, to keep CI time sensible.
+
+Every comparison goes through pyts.testing.assert_parity (the `parity`
+fixture): every output leaf, dtype and shape included, and on a mismatch the
+per-leaf report and the first diverging op."""
 import os
 import subprocess
 import warnings
@@ -15,7 +19,7 @@ import numpy as np
 import pytest
 import torch
 
-import pyts
+from pyts._compare import assert_close
 
 torchvision = pytest.importorskip("torchvision")
 
@@ -47,36 +51,16 @@ def build(name):
     return getattr(torchvision.models, name)(**kwargs).eval()
 
 
-def compare(ours, theirs, path="output"):
-    if isinstance(theirs, torch.Tensor):
-        got = torch.from_numpy(np.array(ours))
-        assert tuple(got.shape) == tuple(theirs.shape), "%s: shape %s vs %s" % (path, got.shape, theirs.shape)
-        torch.testing.assert_close(got, theirs.detach(), rtol=RTOL, atol=ATOL, msg=lambda m: "%s: %s" % (path, m))
-    elif isinstance(theirs, dict):
-        assert set(ours) == set(theirs), path
-        for k in theirs:
-            compare(ours[k], theirs[k], "%s[%r]" % (path, k))
-    elif isinstance(theirs, (list, tuple)):
-        assert len(ours) == len(theirs), path
-        for i, (a, b) in enumerate(zip(ours, theirs)):
-            compare(a, b, "%s[%d]" % (path, i))
-    else:
-        assert ours == theirs, path
-
-
-def run_both(path, x):
-    loaded = torch.jit.load(path)
-    with torch.no_grad():
-        expected = loaded(x)
-    m = pyts.load(path)
-    got = m.forward(x.numpy())
-    compare(got, expected)
-    return got, expected
+def run_both(parity, path, x):
+    """torch.jit.load and pyts.load of `path` on x, every output compared
+    (pyts.testing.assert_parity); returns (pyts's output, torch's)."""
+    res = parity.check(path, (x,), rtol=RTOL, atol=ATOL)
+    return res.pyts_output, res.torch_output
 
 
 @pytest.mark.parametrize("name,size,scriptable", MODELS, ids=[m[0] for m in MODELS])
 @pytest.mark.parametrize("export", ["trace", "script"])
-def test_torchvision(name, size, scriptable, export, tmp_path):
+def test_torchvision(name, size, scriptable, export, tmp_path, parity):
     if export == "script" and not scriptable:
         pytest.skip("torch.jit.script does not support %s" % name)
     model = build(name)
@@ -88,10 +72,10 @@ def test_torchvision(name, size, scriptable, export, tmp_path):
         exported = torch.jit.trace(model, x2, check_trace=False) if export == "trace" else torch.jit.script(model)
     exported.save(path)
     for x in (x1, x2):
-        run_both(path, x)
+        run_both(parity, path, x)
 
 
-def test_segmentation_dict_output(tmp_path):
+def test_segmentation_dict_output(tmp_path, parity):
     torch.manual_seed(0)
     model = torchvision.models.segmentation.deeplabv3_mobilenet_v3_large(weights=None, weights_backbone=None,
                                                                           aux_loss=False).eval()
@@ -99,29 +83,29 @@ def test_segmentation_dict_output(tmp_path):
     path = str(tmp_path / "deeplab.pt")
     with torch.no_grad():
         torch.jit.trace(model, x, strict=False, check_trace=False).save(path)
-    got, expected = run_both(path, x)
+    got, expected = run_both(parity, path, x)
     assert isinstance(got, dict) and "out" in got
 
 
-def test_video_r3d_18(tmp_path):
+def test_video_r3d_18(tmp_path, parity):
     torch.manual_seed(0)
     model = torchvision.models.video.r3d_18(weights=None).eval()
     x = torch.randn(1, 3, 4, 32, 32, generator=torch.Generator().manual_seed(3))
     path = str(tmp_path / "r3d.pt")
     with torch.no_grad():
         torch.jit.trace(model, x, check_trace=False).save(path)
-    run_both(path, x)
+    run_both(parity, path, x)
 
 
-def test_the_seed_resnet18_224(tmp_path):
+def test_the_seed_resnet18_224(tmp_path, parity):
     """The tutorial: traced resnet18 on ones(1, 3, 224, 224); the first five outputs equal torch's."""
     model = build("resnet18")
     x = torch.ones(1, 3, 224, 224)
     path = str(tmp_path / "traced_resnet_model.pt")
     with torch.no_grad():
         torch.jit.trace(model, x, check_trace=False).save(path)
-    got, expected = run_both(path, x)
-    np.testing.assert_allclose(np.array(got)[0, :5], expected[0, :5].numpy(), rtol=1e-4, atol=1e-4)
+    got, expected = run_both(parity, path, x)
+    assert_close(got[0, :5], expected[0, :5], rtol=1e-4, atol=1e-4)
     binary = os.environ.get("PYTS_RUN_BIN")
     if binary:
         out = subprocess.run([binary, path, "--ones", "1,3,224,224"], capture_output=True, text=True, check=True)

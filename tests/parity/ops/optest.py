@@ -11,6 +11,7 @@ import torch
 
 import pyts
 from pyts import _C
+from pyts._compare import compare, failure_text
 
 FLOAT_DTYPES = [torch.float32, torch.float64, torch.float16]
 INT_DTYPES = [torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8]
@@ -104,24 +105,27 @@ def torch_op(name):
     return getattr(packet, overload or "default")
 
 
+def _as_arrays(got, exp):
+    """pyts's result with an array wherever torch's has a tensor (call_op may
+    hand back a NumPy scalar or a 0-dim array)."""
+    if isinstance(exp, torch.Tensor) and not isinstance(got, np.ndarray):
+        return np.array(got)
+    if isinstance(exp, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(exp):
+        return type(got)(_as_arrays(g, e) for g, e in zip(got, exp))
+    return got
+
+
 def assert_same(got, exp, what, rtol=None, atol=None):
-    if isinstance(exp, torch.Tensor):
-        g = torch.from_numpy(np.array(got)) if not isinstance(got, torch.Tensor) else got
-        if exp.dtype == torch.bfloat16:
-            exp = exp.float()
-        assert tuple(g.shape) == tuple(exp.shape), "%s: shape %s != torch %s" % (what, tuple(g.shape), tuple(exp.shape))
-        assert g.dtype == exp.dtype, "%s: dtype %s != torch %s" % (what, g.dtype, exp.dtype)
-        torch.testing.assert_close(g, exp.detach(), equal_nan=True, rtol=rtol, atol=atol, check_stride=False,
-                                   msg=lambda m: "%s: %s" % (what, m))
-    elif isinstance(exp, (list, tuple)):
-        assert isinstance(got, (list, tuple)) and len(got) == len(exp), "%s: %r vs %r" % (what, got, exp)
-        for i, (a, b) in enumerate(zip(got, exp)):
-            assert_same(a, b, "%s[%d]" % (what, i), rtol, atol)
-    elif isinstance(exp, float) and exp != exp:
-        assert got != got, what
-    else:
-        assert got == exp and type(got) is type(exp), "%s: %r (%s) != torch %r (%s)" % (
-            what, got, type(got).__name__, exp, type(exp).__name__)
+    """pyts's result `got` against torch's `exp`, by the comparison core
+    (pyts._compare, the rule of torch.testing.assert_close): tensors of the
+    same shape and dtype, close at torch.testing's per-dtype tolerances or
+    the given rtol/atol (both or neither), NaN equal to NaN; Python scalars
+    equal (exactly) and of the same type; a list may stand for a tuple."""
+    __tracebackhide__ = True
+    leaves = compare(exp, _as_arrays(got, exp), rtol, atol, equal_nan=True, path=what, strict_sequences=False,
+                     exact_scalars=True)
+    text = failure_text(leaves)
+    assert not text, text
 
 
 def _leaves(x):

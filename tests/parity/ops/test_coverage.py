@@ -1,15 +1,24 @@
 """Every registered aten op that takes or returns a Tensor has an op parity
-test.  The covered names come from each test module's COVERED list (kept
-next to the tables that drive its tests) and from every "aten::name.overload"
-string written in the test files.  Ops owned by other families are listed
-below with where their tests live; they are reported, not failed."""
+test.  An op counts as covered only when a test of the op suite actually
+called it (pyts._C.call_op) in this pytest session: op_calls.py records the
+calls of every op test, and moves these tests to the end of the run (under
+pytest-xdist they wait for the op tests of the other workers).  When the op
+suite is not part of the session (this file alone, or -k), it is run here,
+in a subprocess, for its records.  Each test module's COVERED list (kept
+next to the tables that drive its tests) must name registered ops.  Ops
+owned by other families are listed below with where their tests live."""
 import importlib
+import json
 import os
 import re
+import subprocess
+import sys
+import time
 
 import pytest
 
 import pyts
+from op_calls import CALLS, DESELECTED, is_op_test, shared_dir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC_OPS = os.path.join(HERE, "..", "..", "..", "csrc", "ops")
@@ -39,7 +48,6 @@ PRIM_OPS = [
     "aten::storage_offset", "aten::get_device",
 ]
 
-OP_NAME = re.compile(r"aten::[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)?")
 PTS_OP_LINE = re.compile(r'PTS_OP\("(aten::[^"(]+)\(')
 
 
@@ -52,15 +60,79 @@ def tensor_ops():
     return out
 
 
-def covered_names():
-    names = set()
-    for m in MODULES:
-        names |= set(importlib.import_module(m).COVERED)
-    for f in os.listdir(HERE):
+def _op_modules():
+    """The op test modules that define tests (test_nn.py only holds shared tables)."""
+    import ast
+
+    out = []
+    for f in sorted(os.listdir(HERE)):
         if f.startswith("test_") and f.endswith(".py") and f != "test_coverage.py":
             with open(os.path.join(HERE, f)) as fh:
-                names |= set(OP_NAME.findall(fh.read()))
-    return names
+                tree = ast.parse(fh.read())
+            if any(isinstance(n, ast.FunctionDef) and n.name.startswith("test") for n in tree.body):
+                out.append(f)
+    return out
+
+
+def _records_of_this_session(session, timeout=3600.0):
+    """{test id: ops called} of every op test of this session, or None when
+    the session does not run the whole op suite."""
+    op_items = [i.nodeid for i in session.items if is_op_test(i)]
+    files = {os.path.basename(n.split("::")[0]) for n in op_items}
+    if DESELECTED or files != set(_op_modules()):
+        return None
+    want = set(op_items)
+    d = shared_dir(session.config)
+    deadline = time.monotonic() + timeout
+    while True:
+        records = dict(CALLS)
+        if d is not None:      # xdist: the other workers' records too
+            for f in os.listdir(d):
+                with open(os.path.join(d, f)) as fh:
+                    for line in fh:
+                        if line.endswith("\n"):
+                            r = json.loads(line)
+                            records[r["test"]] = r["ops"]
+        missing = want - set(records)
+        if not missing:
+            return records
+        if d is None or time.monotonic() > deadline:
+            raise AssertionError("%d op tests of this session left no record of their calls, e.g. %s" % (
+                len(missing), sorted(missing)[:3]))
+        time.sleep(1.0)
+
+
+def _records_from_a_run():
+    """Run the op suite in a subprocess (without this file) for its records."""
+    import tempfile
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(pyts.__file__)))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "called.json")
+        env = dict(os.environ, PYTS_OPS_CALLED_OUT=out)
+        env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+        subprocess.run([sys.executable, "-m", "pytest", "-p", "pyts.pytest_plugin", "-p", "no:cacheprovider",
+                        "-p", "no:xdist", "-q", "--ignore", os.path.join(HERE, "test_coverage.py"), HERE],
+                       env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=7200)
+        with open(out) as f:
+            return json.load(f)
+
+
+_CALLED = None
+
+
+@pytest.fixture
+def called_names(request):
+    """Op names some op test called in this session (or in a run of the op suite made for it)."""
+    global _CALLED
+    if _CALLED is None:
+        records = _records_of_this_session(request.session)
+        if records is None:
+            records = _records_from_a_run()
+        _CALLED = set()
+        for ops in records.values():
+            _CALLED.update(ops)
+    return _CALLED
 
 
 MY_FAMILIES = ["elementwise.c", "reduce.c", "shape.c", "index.c", "create.c", "extra_shape.c", "extra_math.c",
@@ -93,10 +165,10 @@ def split_owners():
     return ours, nn & ops, ops - ours - nn
 
 
-def test_every_tensor_op_has_a_parity_test():
+def test_every_tensor_op_has_a_parity_test(called_names):
     ours, _, _ = split_owners()
     assert len(ours) > 300, "the family sources were not parsed (%d ops)" % len(ours)
-    missing = sorted(ours - covered_names())
+    missing = sorted(ours - called_names)
     assert not missing, "registered tensor ops without an op parity test:\n  " + "\n  ".join(missing)
 
 
@@ -107,11 +179,11 @@ def test_covered_names_are_registered():
     assert not stale, "COVERED names that are not registered ops: %s" % stale
 
 
-def test_every_nn_op_has_a_parity_test():
+def test_every_nn_op_has_a_parity_test(called_names):
     """Every tensor op of csrc/ops/nn/ is run by tests/parity/ops/test_nn_*.py."""
     _, nn, _ = split_owners()
     assert len(nn) >= 128, "the nn sources were not parsed (%d ops)" % len(nn)
-    missing = sorted(nn - covered_names())
+    missing = sorted(nn - called_names)
     assert not missing, "registered nn ops without an op parity test (add them to test_nn_*.py):\n  " + \
         "\n  ".join(missing)
 
@@ -130,8 +202,8 @@ PRIM_BY_LANGUAGE_SUITE = {
 }
 
 
-def test_prim_tensor_ops_are_accounted_for():
+def test_prim_tensor_ops_are_accounted_for(called_names):
     """Every tensor-taking prim op has an op case or is on the reviewed list above."""
     _, _, prim = split_owners()
-    gap = sorted(prim - covered_names() - PRIM_BY_LANGUAGE_SUITE)
+    gap = sorted(prim - called_names - PRIM_BY_LANGUAGE_SUITE)
     assert not gap, "prim ops with a Tensor argument and no test: " + ", ".join(gap)
