@@ -216,7 +216,7 @@ pts_opaque *pts_opaque_new(int kind, void *ptr, void (*free_ptr)(void *));
 bool pts_value_key_equal(pts_value a, pts_value b);
 uint64_t pts_value_hash(pts_value v);
 
-/* Short human description for error messages: "int 3", "Tensor float32[2, 3]". */
-void pts_value_describe(pts_value v, char *buf, size_t cap);
+/* pts_value_describe (a value for error messages) is declared in
+ * tensor/tensor.h: describing a Tensor needs its dtype and sizes. */
 
 #endif
