@@ -5,7 +5,7 @@
 
 #include "core/alloc.h"
 #include "frontend/calls.h"
-#include "interp/loader.h"
+#include "load/loader.h"
 #include "interp/run.h"
 #include "tensor/parallel.h"
 #include "tensor/tensor.h"

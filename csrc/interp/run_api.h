@@ -1,15 +1,16 @@
-/* run_api.h - interpreter entry points the loader and the Python layer call
- * besides pts_run_method (run.h).
+/* run_api.h - interpreter entry points the loader (load/) and the engine
+ * facade call besides pts_run_method (run.h).  The interpreter knows nothing
+ * of the loader: it works on units (pts_cu) and values.
  */
 #ifndef PTS_INTERP_RUN_API_H
 #define PTS_INTERP_RUN_API_H
 
-#include "interp/loader.h"
 #include "value/class.h"
 
-/* Run the __setstate__(state) calls the loader deferred (l->pending pairs),
- * in order; empties the pending list.  Call at the end of loading. */
-pts_status pts_interp_run_pending(pts_loaded *l);
+/* Run the __setstate__(state) calls the loader deferred: pairs[2*i] is the
+ * object, pairs[2*i+1] its state (both borrowed), in order; stops at the
+ * first error (with "running __setstate__ of <class>" as context). */
+pts_status pts_interp_run_setstate(int npairs, const pts_value *pairs);
 
 /* Compile every method and function of the unit (importing what they
  * reference) and list every operator call pyts cannot bind, each as

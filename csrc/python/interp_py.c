@@ -3,7 +3,7 @@
 #include "python/pyconv.h"
 
 #include "frontend/calls.h"
-#include "interp/loader.h"
+#include "load/loader.h"
 #include "interp/run.h"
 
 PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs);

@@ -7,7 +7,7 @@
 #include <numpy/arrayobject.h>
 
 #include "core/alloc.h"
-#include "interp/loader.h"
+#include "load/loader.h"
 #include "ops/registry.h"
 #include "tensor/parallel.h"
 

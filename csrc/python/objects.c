@@ -5,7 +5,7 @@
 #include <structmember.h>
 
 #include "core/alloc.h"
-#include "interp/loader.h"
+#include "load/loader.h"
 #include "value/class.h"
 #include "value/type.h"
 

@@ -2,8 +2,8 @@
  * frontend.  Reads the version, constants.pkl, data.pkl (objects built from
  * their classes, compiled lazily from code/), extra files.
  */
-#ifndef PTS_INTERP_LOADER_H
-#define PTS_INTERP_LOADER_H
+#ifndef PTS_LOAD_LOADER_H
+#define PTS_LOAD_LOADER_H
 
 #include <stdint.h>
 
