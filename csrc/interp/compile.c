@@ -1287,26 +1287,17 @@ void pts_code_free(pts_code *k)
             if (s->kwnames)
                 pts_free(s->kwnames[j]);
         pts_free(s->kwnames);
-        for (op_entry *e = s->all, *nx; e; e = nx) {
-            nx = e->next_all;
-            pts_free(e);
-        }
+        pts_site_cache_free(&s->cache);
     }
     pts_free(k->ops);
     for (int i = 0; i < k->nattrs; i++) {
         pts_free(k->attrs[i].name);
-        for (attr_entry *e = k->attrs[i].all, *nx; e; e = nx) {
-            nx = e->next_all;
-            pts_free(e);
-        }
+        pts_site_cache_free(&k->attrs[i].cache);
     }
     pts_free(k->attrs);
     for (int i = 0; i < k->nmethods; i++) {
         pts_free(k->methods[i].name);
-        for (method_entry *e = k->methods[i].all, *nx; e; e = nx) {
-            nx = e->next_all;
-            pts_free(e);
-        }
+        pts_site_cache_free(&k->methods[i].cache);
     }
     pts_free(k->methods);
     for (int i = 0; i < k->nfns; i++)

@@ -36,7 +36,7 @@ static const char *value_type_name(pts_value v)
 static pts_status check_arg(const pts_code *code, int i, pts_value v, pts_value *out)
 {
     const pts_type *t = code->param_types[i];
-    if (!t || pts_interp_isinstance(v, t)) {
+    if (!t || pts_value_isinstance(v, t)) {
         *out = pts_value_retain(v);
         return PTS_OK;
     }
