@@ -171,6 +171,18 @@ pts_status pts_interp_upgrade_call(const op_site *s, const pts_op **op, pts_valu
 pts_status pts_interp_call_method(pts_value obj, const char *name, int nargs, const pts_value *args, pts_value *out);
 
 
+/* ---- values.c: what the loop does to values ---------------------------------------- */
+
+pts_status pts_vm_truthy(pts_value v, bool *out);                        /* if / while / not */
+pts_status pts_vm_subscr(pts_value obj, pts_value idx, pts_value *out);  /* obj[idx], new ref */
+pts_status pts_vm_slice(pts_value *a, pts_value *out);                   /* a = obj, start, end, step */
+pts_status pts_vm_contains(pts_value c, pts_value x, bool *out);         /* x in c */
+/* Unpack a tuple / list of exactly n items into dst[0..n) (old values released). */
+pts_status pts_vm_unpack(pts_value src, int n, pts_value *dst);
+/* v (stolen) as annotated type t: tolist, int/float(tensor), element types of empty containers. */
+pts_status pts_vm_convert(pts_value v, const pts_type *t, pts_value *out);
+pts_status pts_vm_print(pts_value *vals, int n);                         /* prim::Print */
+
 /* Free a code object (unit teardown). */
 void pts_code_free(pts_code *code);
 
