@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 #include "value/class.h"
 #include "value/type.h"
 
@@ -70,14 +71,10 @@ pts_status pts_value_str(const char *s, size_t n, pts_value *out)
     return PTS_OK;
 }
 
+/* FNV-1a, never 0 (0 marks a string whose hash is not computed yet) */
 static uint64_t fnv1a(const void *p, size_t n)
 {
-    const unsigned char *b = p;
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 1099511628211ULL;
-    }
+    uint64_t h = pts_hash_bytes(p, n);
     return h ? h : 1;
 }
 
