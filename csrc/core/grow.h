@@ -12,8 +12,8 @@
 
 #include "core/error.h"
 
-pts_status pts_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t first, const char *what);
+PTS_NODISCARD pts_status pts_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t first, const char *what);
 /* Same for an int capacity (counts bounded far below INT_MAX by their owners). */
-pts_status pts_grow_int(void **arr, int *cap, int need, size_t elem, size_t first, const char *what);
+PTS_NODISCARD pts_status pts_grow_int(void **arr, int *cap, int need, size_t elem, size_t first, const char *what);
 
 #endif

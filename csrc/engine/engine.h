@@ -24,8 +24,8 @@ typedef struct pts_loaded pts_loaded;
 
 /* Load from a file path / a buffer (copied; name is for messages, NULL =
  * "<buffer>").  *out: owned by the caller, freed with pts_engine_free. */
-pts_status pts_engine_load_file(const char *path, pts_loaded **out);
-pts_status pts_engine_load_buffer(const void *data, size_t len, const char *name, pts_loaded **out);
+PTS_NODISCARD pts_status pts_engine_load_file(const char *path, pts_loaded **out);
+PTS_NODISCARD pts_status pts_engine_load_buffer(const void *data, size_t len, const char *name, pts_loaded **out);
 void pts_engine_free(pts_loaded *l); /* NULL-safe */
 
 /* What the archive holds (all borrowed). */
@@ -37,21 +37,21 @@ int64_t pts_engine_record_count(const pts_loaded *l);
 const char *pts_engine_record_name(const pts_loaded *l, int64_t i);
 int pts_engine_extra_count(const pts_loaded *l);
 /* Extra file i (name without "extra/", bytes); PTS_ERR_INDEX when out of range. */
-pts_status pts_engine_extra_file(const pts_loaded *l, int i, const char **name, const void **data, size_t *len);
+PTS_NODISCARD pts_status pts_engine_extra_file(const pts_loaded *l, int i, const char **name, const void **data, size_t *len);
 
 /* Every operator the archive's code calls, once each at its first use
  * (imports every code file first): fn(ud, "aten::conv2d", "code/x.py", line),
  * strings borrowed for the call.  A non-OK return from fn stops the walk and
  * is returned. */
 typedef pts_status (*pts_engine_call_fn)(void *ud, const char *op, const char *file, int line);
-pts_status pts_engine_called_ops(pts_loaded *l, pts_engine_call_fn fn, void *ud);
+PTS_NODISCARD pts_status pts_engine_called_ops(pts_loaded *l, pts_engine_call_fn fn, void *ud);
 
 /* ---- running -------------------------------------------------------------------- */
 
 /* Run method `name` of object `self` (borrowed) with positional and keyword
  * args (borrowed); "__call__" runs forward with the module's hooks.  *out:
  * new reference.  See interp/run.h for the errors. */
-pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
+PTS_NODISCARD pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
                                  const char *const *kwnames, const pts_value *kwargs, pts_value *out);
 
 /* ---- operators ------------------------------------------------------------------ */
@@ -59,17 +59,17 @@ pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, co
 /* Number of values operator `name` ("aten::add.Tensor", or "aten::relu" for
  * the default overload) returns; PTS_ERR_UNSUPPORTED when it is not
  * registered. */
-pts_status pts_engine_op_returns(const char *name, int *nrets);
+PTS_NODISCARD pts_status pts_engine_op_returns(const char *name, int *nrets);
 /* Call operator `name` with positional args and keyword args (borrowed),
  * filling defaults.  rets: the op's return count of new references. */
-pts_status pts_engine_call_op(const char *name, int npos, pts_value *pos, int nkw, const char *const *kwnames,
+PTS_NODISCARD pts_status pts_engine_call_op(const char *name, int npos, pts_value *pos, int nkw, const char *const *kwnames,
                               pts_value *kwvals, pts_value *rets);
 /* Every registered op: count (*n) and schema string i (borrowed, lives for the process). */
-pts_status pts_engine_op_count(int *n);
+PTS_NODISCARD pts_status pts_engine_op_count(int *n);
 const char *pts_engine_op_schema(int i);
 /* The overloads of a symbol ("aten::add") in the order call sites try them:
  * count (*n, 0 for an unknown symbol) and schema i (borrowed). */
-pts_status pts_engine_overload_count(const char *name, int *n);
+PTS_NODISCARD pts_status pts_engine_overload_count(const char *name, int *n);
 const char *pts_engine_overload_schema(const char *name, int i);
 
 /* ---- settings ------------------------------------------------------------------- */

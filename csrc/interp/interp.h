@@ -149,39 +149,39 @@ pts_interp_unit *pts_interp_unit_of(pts_cu *cu);
 
 /* Compile (once) the method m of class cls (NULL for a free function).
  * Thread-safe.  *out borrowed (owned by the unit). */
-pts_status pts_interp_compile(pts_cu *cu, pts_class *cls, pts_method *m, const char *qualname, pts_code **out);
+PTS_NODISCARD pts_status pts_interp_compile(pts_cu *cu, pts_class *cls, pts_method *m, const char *qualname, pts_code **out);
 
 /* Run a compiled function on args (borrowed; nargs must equal code->nparams,
  * defaults already filled).  *out: new reference.  Errors carry the
  * TorchScript traceback. */
-pts_status pts_vm_call(pts_code *code, int nargs, const pts_value *args, pts_value *out);
+PTS_NODISCARD pts_status pts_vm_call(pts_code *code, int nargs, const pts_value *args, pts_value *out);
 
 /* Run op site s of code k on the actuals at acts (borrowed; s->npos
  * positional then s->nkw keyword values).  Binds the overload on the site's
  * first execution for these argument types (bind.c).  *res: new reference. */
-pts_status pts_interp_call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res);
+PTS_NODISCARD pts_status pts_interp_call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res);
 
 /* Apply the upgrader the compiler marked on site s (s->upgrade) to the
  * bound call: may switch *op to another overload and append an argument
  * (argv[2], a new reference then) (upgrade.c). */
-pts_status pts_interp_upgrade_call(const op_site *s, const pts_op **op, pts_value *argv, int *nargv);
+PTS_NODISCARD pts_status pts_interp_upgrade_call(const op_site *s, const pts_op **op, pts_value *argv, int *nargv);
 
 /* Call method `name` of object `obj` with positional args (borrowed), filling
  * defaults - used by run.c (hooks), __setstate__ and `with` cleanup. */
-pts_status pts_interp_call_method(pts_value obj, const char *name, int nargs, const pts_value *args, pts_value *out);
+PTS_NODISCARD pts_status pts_interp_call_method(pts_value obj, const char *name, int nargs, const pts_value *args, pts_value *out);
 
 
 /* ---- values.c: what the loop does to values ---------------------------------------- */
 
-pts_status pts_vm_truthy(pts_value v, bool *out);                        /* if / while / not */
-pts_status pts_vm_subscr(pts_value obj, pts_value idx, pts_value *out);  /* obj[idx], new ref */
-pts_status pts_vm_slice(pts_value *a, pts_value *out);                   /* a = obj, start, end, step */
-pts_status pts_vm_contains(pts_value c, pts_value x, bool *out);         /* x in c */
+PTS_NODISCARD pts_status pts_vm_truthy(pts_value v, bool *out);                        /* if / while / not */
+PTS_NODISCARD pts_status pts_vm_subscr(pts_value obj, pts_value idx, pts_value *out);  /* obj[idx], new ref */
+PTS_NODISCARD pts_status pts_vm_slice(pts_value *a, pts_value *out);                   /* a = obj, start, end, step */
+PTS_NODISCARD pts_status pts_vm_contains(pts_value c, pts_value x, bool *out);         /* x in c */
 /* Unpack a tuple / list of exactly n items into dst[0..n) (old values released). */
-pts_status pts_vm_unpack(pts_value src, int n, pts_value *dst);
+PTS_NODISCARD pts_status pts_vm_unpack(pts_value src, int n, pts_value *dst);
 /* v (stolen) as annotated type t: tolist, int/float(tensor), element types of empty containers. */
-pts_status pts_vm_convert(pts_value v, const pts_type *t, pts_value *out);
-pts_status pts_vm_print(pts_value *vals, int n);                         /* prim::Print */
+PTS_NODISCARD pts_status pts_vm_convert(pts_value v, const pts_type *t, pts_value *out);
+void pts_vm_print(pts_value *vals, int n); /* prim::Print: cannot fail (a line cut short by OOM prints what fit) */
 
 /* Free a code object (unit teardown). */
 void pts_code_free(pts_code *code);
@@ -194,6 +194,6 @@ typedef struct pts_future {
     pts_obj hdr;
     pts_value value;
 } pts_future;
-pts_status pts_future_new(pts_value v /* stolen */, pts_value *out);
+PTS_NODISCARD pts_status pts_future_new(pts_value v /* stolen */, pts_value *out);
 
 #endif

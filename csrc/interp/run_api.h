@@ -10,7 +10,7 @@
 /* Run the __setstate__(state) calls the loader deferred: pairs[2*i] is the
  * object, pairs[2*i+1] its state (both borrowed), in order; stops at the
  * first error (with "running __setstate__ of <class>" as context). */
-pts_status pts_interp_run_setstate(int npairs, const pts_value *pairs);
+PTS_NODISCARD pts_status pts_interp_run_setstate(int npairs, const pts_value *pairs);
 
 /* Compile every method and function of the unit (importing what they
  * reference) and list every operator call pyts cannot bind, each as
@@ -18,11 +18,11 @@ pts_status pts_interp_run_setstate(int npairs, const pts_value *pairs);
  * *missing: array of n strings (free with pts_interp_free_missing); n == 0
  * when everything is there.  Returns an error only for compile errors other
  * than missing operators (and only when no operator is missing). */
-pts_status pts_interp_check_ops(pts_cu *cu, char ***missing, int *nmissing);
+PTS_NODISCARD pts_status pts_interp_check_ops(pts_cu *cu, char ***missing, int *nmissing);
 void pts_interp_free_missing(char **missing, int n);
 
 /* Call the free function `qualname` ("__torch__.f") of the unit with
  * positional args (borrowed); defaults filled.  *out: new reference. */
-pts_status pts_interp_call_function(pts_cu *cu, const char *qualname, int nargs, const pts_value *args, pts_value *out);
+PTS_NODISCARD pts_status pts_interp_call_function(pts_cu *cu, const char *qualname, int nargs, const pts_value *args, pts_value *out);
 
 #endif

@@ -237,7 +237,7 @@ pts_status pts_vm_convert(pts_value v /* stolen */, const pts_type *t, pts_value
     return PTS_OK;
 }
 
-pts_status pts_vm_print(pts_value *vals, int n)
+void pts_vm_print(pts_value *vals, int n)
 {
     pts_sb sb;
     pts_sb_init(&sb);
@@ -250,5 +250,4 @@ pts_status pts_vm_print(pts_value *vals, int n)
     fputs(pts_sb_str(&sb), stdout);
     fflush(stdout);
     pts_sb_free(&sb);
-    return PTS_OK;
 }

@@ -61,7 +61,7 @@ static inline void pts_type_release(pts_type *t) { if (t) pts_obj_release(&t->hd
  * "Optional[__torch__.foo.Bar]", "Tuple[()]", "NoneType"...).
  * Class names are not resolved here.  *out: new reference.  `where` is used
  * in error messages. */
-pts_status pts_type_parse(const char *s, size_t n, const char *where, pts_type **out);
+PTS_NODISCARD pts_status pts_type_parse(const char *s, size_t n, const char *where, pts_type **out);
 /* Print a type as torch prints it ("List[int]"). */
 void pts_type_str(const pts_type *t, char *buf, size_t cap);
 bool pts_type_equal(const pts_type *a, const pts_type *b);

@@ -22,6 +22,16 @@
 #include "ops/registry.h"
 #include "tensor/tensor.h"
 
+/* Test setup that cannot fail short of memory: stop the test program if it does. */
+#define SETUP(expr)                                                                \
+    do {                                                                           \
+        if ((expr) != PTS_OK) {                                                    \
+            fprintf(stderr, "%s:%d: setup failed: %s\n", __FILE__, __LINE__,      \
+                    pts_err_message());                                            \
+            exit(2);                                                               \
+        }                                                                          \
+    } while (0)
+
 static int npass, nfail;
 
 typedef struct tcase {
@@ -187,7 +197,7 @@ static void check_module_call(void)
     else
         nfail++, printf("FAIL forward kw: %s\n", pts_err_message());
     pts_value bad;
-    pts_value_str("x", 1, &bad);
+    SETUP(pts_value_str("x", 1, &bad));
     st = pts_run_method(self, "forward", 1, &bad, 0, NULL, NULL, &r);
     if (st == PTS_ERR_TYPE && strstr(pts_err_message(), "argument 'x' must be int, not str"))
         npass++;

@@ -28,6 +28,16 @@
 #include "tensor/tensor.h"
 #include "value/type.h"
 
+/* Test setup that cannot fail short of memory: stop the test program if it does. */
+#define SETUP(expr)                                                                \
+    do {                                                                           \
+        if ((expr) != PTS_OK) {                                                    \
+            fprintf(stderr, "%s:%d: setup failed: %s\n", __FILE__, __LINE__,      \
+                    pts_err_message());                                            \
+            exit(2);                                                               \
+        }                                                                          \
+    } while (0)
+
 extern const pts_op_def pts_ops_linalg[], pts_ops_conv[], pts_ops_pool[], pts_ops_norm[], pts_ops_activation[],
     pts_ops_resample[];
 static const pts_op_def *const tables[] = {pts_ops_linalg, pts_ops_conv, pts_ops_pool,
@@ -85,7 +95,7 @@ static pts_value ilist(int n, ...)
     va_start(ap, n);
     pts_list *l = pts_list_new(pts_type_base(PTS_TY_INT), n);
     for (int i = 0; i < n; i++)
-        pts_list_append(l, pts_int(va_arg(ap, int)));
+        SETUP(pts_list_append(l, pts_int(va_arg(ap, int))));
     va_end(ap);
     return pts_obj_value(&l->hdr);
 }
@@ -96,7 +106,7 @@ static pts_value flist(int n, ...)
     va_start(ap, n);
     pts_list *l = pts_list_new(pts_type_base(PTS_TY_FLOAT), n);
     for (int i = 0; i < n; i++)
-        pts_list_append(l, pts_float(va_arg(ap, double)));
+        SETUP(pts_list_append(l, pts_float(va_arg(ap, double))));
     va_end(ap);
     return pts_obj_value(&l->hdr);
 }
