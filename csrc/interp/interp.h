@@ -1,6 +1,6 @@
 /* interp.h - the compiled form of a TorchScript function and the pieces the
- * compiler (compile.c, builtins.c), the VM (vm.c) and the entry points
- * (run.c) share.  Not a public header.
+ * compiler (compile.c, builtins.c), the VM (vm.c, with bind.c, upgrade.c,
+ * values.c) and the entry points (run.c) share.  Not a public header.
  *
  * A pts_code is one compiled method or function: its signature (names,
  * types, defaults), a register count, the instruction array with a line per

@@ -1,7 +1,9 @@
 /* vm.c - the bytecode interpreter.
  *
  * Pipeline position: compile.c produces pts_code; run.c calls pts_vm_call;
- * op kernels come from the registry.
+ * operator calls go through bind.c (overload binding, upgrade.c), attribute
+ * and method sites through the inline cache of site_cache.c, and the value
+ * operations of the loop (subscripts, `in`, truthiness...) are in values.c.
  *
  * Frames live on a heap-allocated stack (no C recursion per TorchScript
  * call); their registers are windows of one growable register array.  The

@@ -1,5 +1,5 @@
 /* fuzz_load.c - libFuzzer target for loading a whole archive
- * (container -> pickle -> frontend -> compiler, csrc/interp/loader.c).
+ * (container -> pickle -> frontend -> compiler, csrc/load/loader.c).
  *
  * Input: the bytes of a .pt file.  It is loaded as pyts.load does
  * (pts_load_buffer), the module tree is walked (every tensor's extent is
