@@ -11,7 +11,7 @@ pts_status pts_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t fi
 {
     if (need <= *cap)
         return PTS_OK;
-    size_t nc = *cap ? *cap : first, bytes;
+    size_t nc = *cap ? *cap : first ? first : 1, bytes;
     while (nc < need)
         nc = nc > SIZE_MAX / 2 ? need : nc * 2;
     if (pts_mul_overflow_size(nc, elem, &bytes))
