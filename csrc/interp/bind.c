@@ -256,6 +256,57 @@ static pts_status resolve(op_site *s, const pts_value *acts, op_entry **out, op_
     return PTS_OK;
 }
 
+/* The kernel's arguments, one per formal of the bound overload: the actual
+ * (borrowed), its converted copy (owned[i] set), or the default.  Counts the
+ * positional formals into *npositional.  On failure nothing stays owned. */
+static pts_status fill_args(const op_entry *e, pts_value *acts, pts_value *argv, bool *owned, int *npositional)
+{
+    const pts_schema *sc = &e->op->schema;
+    for (int i = 0; i < sc->nargs; i++) {
+        int src = e->argmap[i];
+        *npositional += !sc->args[i].kwarg_only;
+        if (src == -1) {
+            argv[i] = sc->args[i].default_value;
+        } else if (src == -3) {
+            argv[i] = pts_int(100);
+        } else if (e->conv[i] != PTS_CONV_NONE) {
+            pts_status st = apply_conv(acts[src], sc->args[i].type, e->conv[i], &argv[i]);
+            if (st) {
+                for (int j = 0; j < i; j++)
+                    if (owned[j])
+                        pts_value_release(argv[j]);
+                return st;
+            }
+            owned[i] = true;
+        } else {
+            argv[i] = acts[src];
+        }
+    }
+    return PTS_OK;
+}
+
+/* The call's value from the kernel's rets (stolen): None, the one value, or a tuple. */
+static pts_status pack_rets(pts_value *rets, int nrets, pts_value *res)
+{
+    if (nrets == 0) {
+        *res = pts_none();
+    } else if (nrets == 1) {
+        *res = rets[0];
+    } else {
+        pts_tuple *t = pts_tuple_new(nrets);
+        if (!t) {
+            for (int i = 0; i < nrets; i++)
+                pts_value_release(rets[i]);
+            return PTS_ERR_NOMEM;
+        }
+        for (int i = 0; i < nrets; i++)
+            t->items[i] = rets[i];
+        *res = pts_obj_value(&t->hdr);
+    }
+    return PTS_OK;
+}
+
+/* See interp.h: bind (cached), convert, upgrade, run the kernel, pack the results. */
 pts_status pts_interp_call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res)
 {
     op_entry *e = NULL, *tmp = NULL;
@@ -272,26 +323,10 @@ pts_status pts_interp_call_op(pts_code *k, op_site *s, pts_value *acts, pts_valu
     bool owned[MAX_OP_ARGS + 2] = {false};
     int nargv = sc->nargs;
     int npositional = 0;
-    for (int i = 0; i < sc->nargs; i++) {
-        int src = e->argmap[i];
-        npositional += !sc->args[i].kwarg_only;
-        if (src == -1) {
-            argv[i] = sc->args[i].default_value;
-        } else if (src == -3) {
-            argv[i] = pts_int(100);
-        } else if (e->conv[i] != PTS_CONV_NONE) {
-            st = apply_conv(acts[src], sc->args[i].type, e->conv[i], &argv[i]);
-            if (st) {
-                for (int j = 0; j < i; j++)
-                    if (owned[j])
-                        pts_value_release(argv[j]);
-                pts_free(tmp);
-                return st;
-            }
-            owned[i] = true;
-        } else {
-            argv[i] = acts[src];
-        }
+    st = fill_args(e, acts, argv, owned, &npositional);
+    if (st) {
+        pts_free(tmp);
+        return st;
     }
     if (sc->is_vararg) { /* extra positionals as one tuple after the fixed formals */
         int nfixed = npositional;
@@ -335,20 +370,5 @@ pts_status pts_interp_call_op(pts_code *k, op_site *s, pts_value *acts, pts_valu
             pts_err_context(st, "in %s%s%s at %s:%d", sc->name, sc->overload[0] ? "." : "", sc->overload, k->file, s->line);
         return st;
     }
-    if (nrets == 0) {
-        *res = pts_none();
-    } else if (nrets == 1) {
-        *res = rets[0];
-    } else {
-        pts_tuple *t = pts_tuple_new(nrets);
-        if (!t) {
-            for (int i = 0; i < nrets; i++)
-                pts_value_release(rets[i]);
-            return PTS_ERR_NOMEM;
-        }
-        for (int i = 0; i < nrets; i++)
-            t->items[i] = rets[i];
-        *res = pts_obj_value(&t->hdr);
-    }
-    return PTS_OK;
+    return pack_rets(rets, nrets, res);
 }
