@@ -4,10 +4,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "frontend/calls.h"
-#include "interp/loader.h"
-#include "interp/run.h"
-#include "tensor/parallel.h"
+#include "engine/engine.h"
 #include "tensor/tensor.h"
 #include "value/class.h"
 
@@ -40,7 +37,7 @@ PYTS_API int pyts_load(const char *path, pyts_module **out)
     pyts_module *m = pts_malloc(sizeof *m);
     if (!m)
         return pts_err_nomem("a module handle", sizeof *m);
-    pts_status st = pts_load_file(path, &m->l);
+    pts_status st = pts_engine_load_file(path, &m->l);
     if (st) {
         pts_free(m);
         return st;
@@ -55,7 +52,7 @@ PYTS_API int pyts_load_buffer(const void *data, size_t len, pyts_module **out)
     pyts_module *m = pts_malloc(sizeof *m);
     if (!m)
         return pts_err_nomem("a module handle", sizeof *m);
-    pts_status st = pts_load_buffer(data, len, NULL, &m->l);
+    pts_status st = pts_engine_load_buffer(data, len, NULL, &m->l);
     if (st) {
         pts_free(m);
         return st;
@@ -68,28 +65,23 @@ PYTS_API void pyts_module_free(pyts_module *m)
 {
     if (!m)
         return;
-    pts_loaded_free(m->l);
+    pts_engine_free(m->l);
     pts_free(m);
 }
 
-PYTS_API int64_t pyts_module_file_version(const pyts_module *m) { return m->l->cu->version; }
+PYTS_API int64_t pyts_module_file_version(const pyts_module *m) { return pts_engine_unit(m->l)->version; }
 
 PYTS_API int pyts_module_root(pyts_module *m, pyts_value **out)
 {
-    *out = box(pts_value_retain(m->l->root));
+    *out = box(pts_value_retain(pts_engine_root(m->l)));
     return *out ? PYTS_OK : PYTS_ERR_NOMEM;
 }
 
-PYTS_API int pyts_module_extra_count(const pyts_module *m) { return m->l->nextra; }
+PYTS_API int pyts_module_extra_count(const pyts_module *m) { return pts_engine_extra_count(m->l); }
 
 PYTS_API int pyts_module_extra_file(const pyts_module *m, int i, const char **name, const void **data, size_t *len)
 {
-    if (i < 0 || i >= m->l->nextra)
-        return pts_err_set(PTS_ERR_INDEX, "extra file index %d out of range (%d files)", i, m->l->nextra);
-    *name = m->l->extra[i].name;
-    *data = m->l->extra[i].data;
-    *len = m->l->extra[i].len;
-    return PYTS_OK;
+    return pts_engine_extra_file(m->l, i, name, data, len);
 }
 
 PYTS_API int pyts_module_run(pyts_module *m, const char *name, int nargs, pyts_value *const *args, pyts_value **out)
@@ -102,7 +94,7 @@ PYTS_API int pyts_module_run(pyts_module *m, const char *name, int nargs, pyts_v
     for (int i = 0; i < nargs; i++)
         a[i] = args[i]->v;
     pts_value r;
-    pts_status st = pts_run_method(m->l->root, name, nargs, a, 0, NULL, NULL, &r);
+    pts_status st = pts_engine_run_method(pts_engine_root(m->l), name, nargs, a, 0, NULL, NULL, &r);
     if (st)
         return st;
     *out = box(r);
@@ -113,7 +105,7 @@ PYTS_API int pyts_set_num_threads(int n)
 {
     if (n < 1)
         return pts_err_set(PTS_ERR_VALUE, "pyts_set_num_threads: n must be >= 1, got %d", n);
-    pts_set_num_threads(n);
+    pts_engine_set_num_threads(n);
     return PYTS_OK;
 }
 
@@ -286,9 +278,8 @@ static pts_status ops_cb(void *ud, const char *op, const char *file, int line)
 
 PYTS_API int pyts_module_called_ops(pyts_module *m, pyts_op_fn fn, void *ud)
 {
-    PTS_TRY(pts_loader_import_all(m->l));
     ops_walk w = {fn, ud};
-    return pts_frontend_collect_calls(m->l->cu, ops_cb, &w);
+    return pts_engine_called_ops(m->l, ops_cb, &w);
 }
 
 static const pts_tensor *tens(const pyts_value *t) { return t->v.tag == PTS_T_TENSOR ? PTS_TENSOR(t->v) : NULL; }

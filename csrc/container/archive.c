@@ -33,6 +33,7 @@
 #include <zlib.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 
 /* Zip record sizes and signatures (APPNOTE.TXT 4.3). */
 #define LOCAL_SIZE 30u      /* local file header, without name and extra */
@@ -574,13 +575,7 @@ static const char *rel_name(const pts_archive *a, const entry *e)
     return a->names + e->name_off + a->prefix_len + 1;
 }
 
-static uint64_t hash_name(const char *s)
-{
-    uint64_t h = 14695981039346656037ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
+static uint64_t hash_name(const char *s) { return pts_hash_str(s); }
 
 /* Slot of `name`: the one holding it, or the empty one where it would go. */
 static size_t find_slot(const pts_archive *a, const char *name)

@@ -44,12 +44,12 @@ typedef struct pts_blob {
  * by the caller.  On failure *out is NULL; PTS_ERR_IO if the file cannot be
  * opened or read, PTS_ERR_LOAD if it is not a readable TorchScript zip,
  * PTS_ERR_NOMEM.  `path` is copied. */
-pts_status pts_archive_open_file(const char *path, pts_archive **out);
+PTS_NODISCARD pts_status pts_archive_open_file(const char *path, pts_archive **out);
 
 /* Same, from `len` bytes at `data` (NULL only if len is 0); the bytes are
  * copied, the caller keeps ownership of `data`.  The archive's path is
  * "<buffer>". */
-pts_status pts_archive_open_buffer(const void *data, size_t len, pts_archive **out);
+PTS_NODISCARD pts_status pts_archive_open_buffer(const void *data, size_t len, pts_archive **out);
 
 /* Add / drop a reference.  Release frees the archive (and unmaps its bytes)
  * when the last reference goes; both are NULL-safe. */
@@ -78,7 +78,7 @@ bool pts_archive_has(const pts_archive *a, const char *name);
  * an unsupported method, corrupt deflate data, a size or CRC-32 mismatch;
  * PTS_ERR_NOMEM.  On failure *out is {NULL, 0, NULL}.  Safe to call from
  * several threads at once. */
-pts_status pts_archive_read(pts_archive *a, const char *name, pts_blob *out);
+PTS_NODISCARD pts_status pts_archive_read(pts_archive *a, const char *name, pts_blob *out);
 
 /* Free the buffer of an owned blob (no-op for borrowed ones) and reset it to
  * {NULL, 0, NULL}.  NULL-safe. */
@@ -89,7 +89,7 @@ void pts_blob_free(pts_blob *b);
  * size when stored) and the zip method (0 stored, 8 deflated, anything else
  * is unsupported).  Any output pointer may be NULL.  PTS_ERR_KEY if there is
  * no such record. */
-pts_status pts_archive_entry_offset(const pts_archive *a, const char *name, uint64_t *data_offset,
+PTS_NODISCARD pts_status pts_archive_entry_offset(const pts_archive *a, const char *name, uint64_t *data_offset,
                                     uint64_t *size, int *method);
 
 #endif

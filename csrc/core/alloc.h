@@ -25,7 +25,8 @@ char *pts_strndup(const char *s, size_t n);
 void *pts_data_alloc(size_t nbytes);
 void pts_data_free(void *p, size_t nbytes);
 
-/* Returns PTS_ERR_NOMEM with a message naming what could not be allocated. */
+/* Returns PTS_ERR_NOMEM with a message naming what could not be allocated
+ * (an error setter like pts_err_set: not PTS_NODISCARD). */
 pts_status pts_err_nomem(const char *what, size_t nbytes);
 
 /* Overflow-safe arithmetic: return 0 on success, nonzero on overflow. */

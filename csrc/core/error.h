@@ -28,11 +28,24 @@ typedef enum pts_status {
 
 #if defined(__GNUC__)
 #define PTS_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#define PTS_NODISCARD __attribute__((warn_unused_result))
 #else
 #define PTS_PRINTF(a, b)
+#endif
+
+/* On every function that returns a pts_status (outside the error setters
+ * below, which return the status they were given): a caller that drops the
+ * status is a compile error under -Werror.  Where ignoring one is right, the
+ * call says why in a comment. */
+#ifndef PTS_NODISCARD
+#if defined(__GNUC__) || defined(__clang__)
+#define PTS_NODISCARD __attribute__((warn_unused_result))
+#else
 #define PTS_NODISCARD
 #endif
+#endif
+
+/* The setters record an error and return the status they were given, for
+ * `return pts_err_set(...)`; they are not PTS_NODISCARD. */
 
 /* Record an error on this thread and return `st` (so: return pts_err_set(...)). */
 pts_status pts_err_set(pts_status st, const char *fmt, ...) PTS_PRINTF(2, 3);
@@ -47,7 +60,7 @@ const char *pts_err_message(void);
 /* Change the status of the current error, keeping its message. Returns st. */
 pts_status pts_err_recode(pts_status st);
 /* The last status recorded on this thread. */
-pts_status pts_err_last(void);
+PTS_NODISCARD pts_status pts_err_last(void);
 void pts_err_clear(void);
 /* Name of a status ("load error", ...). Static string. */
 const char *pts_status_name(pts_status st);

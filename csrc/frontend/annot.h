@@ -20,7 +20,7 @@
 #include "value/type.h"
 
 /* *out: new reference.  Errors (PTS_ERR_LOAD) name the file and line. */
-pts_status pts_frontend_type_from_expr(const pts_ast_expr *e, pts_type **out);
+PTS_NODISCARD pts_status pts_frontend_type_from_expr(const pts_ast_expr *e, pts_type **out);
 
 /* If e is `Final[T]`, return T, else NULL. */
 const pts_ast_expr *pts_frontend_final_inner(const pts_ast_expr *e);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 
 #define BLOCK_SIZE ((size_t)64 * 1024) /* the largest shared block */
 #define FIRST_BLOCK ((size_t)4 * 1024)    /* blocks grow with use up to BLOCK_SIZE */
@@ -141,15 +142,7 @@ char *pts_arena_strndup(pts_arena *a, const char *s, size_t n)
 
 /* ---- interning ------------------------------------------------------------ */
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
+static uint64_t hash_bytes(const char *s, size_t n) { return pts_hash_bytes(s, n); }
 
 static int rehash(pts_arena *a)
 {

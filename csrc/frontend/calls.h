@@ -24,11 +24,11 @@
  * returned by pts_frontend_collect_calls. */
 typedef pts_status (*pts_frontend_call_fn)(void *ud, const char *op, const char *file, int line);
 
-pts_status pts_frontend_collect_calls(pts_cu *cu, pts_frontend_call_fn fn, void *ud);
+PTS_NODISCARD pts_status pts_frontend_collect_calls(pts_cu *cu, pts_frontend_call_fn fn, void *ud);
 
 /* Same for one def/class statement or a whole parsed file. */
-pts_status pts_frontend_collect_calls_stmt(const pts_ast_stmt *s, pts_frontend_call_fn fn, void *ud);
-pts_status pts_frontend_collect_calls_module(const pts_ast_module *m, pts_frontend_call_fn fn, void *ud);
+PTS_NODISCARD pts_status pts_frontend_collect_calls_stmt(const pts_ast_stmt *s, pts_frontend_call_fn fn, void *ud);
+PTS_NODISCARD pts_status pts_frontend_collect_calls_module(const pts_ast_module *m, pts_frontend_call_fn fn, void *ud);
 
 /* If `func` (the callee of a CALL) names an operator, write its
  * "ns::name" into buf and return 1; else return 0. */

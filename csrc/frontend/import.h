@@ -40,11 +40,11 @@
  * (see pts_frontend_qualifier_of_path).  The AST goes into cu's arena (created
  * on first use: cu->arena / cu->arena_free) and pts_file.ast.  Importing a
  * file twice is a no-op. */
-pts_status pts_frontend_import_file(pts_cu *cu, const char *path, const char *qualifier_prefix);
+PTS_NODISCARD pts_status pts_frontend_import_file(pts_cu *cu, const char *path, const char *qualifier_prefix);
 
 /* Register (path, text, len) with pts_cu_add_file (takes ownership of text,
  * which must come from pts_malloc) and import it. */
-pts_status pts_frontend_import_text(pts_cu *cu, const char *path, char *text, size_t len,
+PTS_NODISCARD pts_status pts_frontend_import_text(pts_cu *cu, const char *path, char *text, size_t len,
                                     const char *qualifier_prefix);
 
 /* "code/__torch__/a/b.py" -> "__torch__.a.b" (a leading "<archive>/code/" or

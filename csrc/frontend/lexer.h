@@ -97,7 +97,7 @@ typedef struct pts_lexer {
 /* Start lexing text[0..len) (need not be NUL-terminated). */
 void pts_lex_init(pts_lexer *lx, pts_arena *arena, const char *path, const char *text, size_t len);
 /* Produce the next token; after EOF keeps returning EOF. */
-pts_status pts_lex_next(pts_lexer *lx, pts_token *tok);
+PTS_NODISCARD pts_status pts_lex_next(pts_lexer *lx, pts_token *tok);
 /* "def", "<name>", ... (static string). */
 const char *pts_tok_name(pts_tok t);
 

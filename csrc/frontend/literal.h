@@ -20,10 +20,10 @@
 /* hint (may be NULL): the declared type; List[T] gives lists their element
  * type.  *out: new reference.  Non-constant input is PTS_ERR_LOAD naming
  * file:line. */
-pts_status pts_frontend_eval_literal(const pts_ast_expr *e, const pts_type *hint, pts_value *out);
+PTS_NODISCARD pts_status pts_frontend_eval_literal(const pts_ast_expr *e, const pts_type *hint, pts_value *out);
 
 /* "cpu", "cuda", "cuda:1", "mps", "meta", ... -> device (index -1 = none).
  * PTS_ERR_VALUE for anything else. */
-pts_status pts_frontend_parse_device(const char *s, size_t n, pts_device *out);
+PTS_NODISCARD pts_status pts_frontend_parse_device(const char *s, size_t n, pts_device *out);
 
 #endif

@@ -28,7 +28,7 @@
 /* Parse text[0..len) of the file `path` (used in messages and node
  * positions).  All nodes live in `arena`; the text is not referenced after
  * the call.  *out is set only on success. */
-pts_status pts_frontend_parse(pts_arena *arena, const char *path, const char *text, size_t len,
+PTS_NODISCARD pts_status pts_frontend_parse(pts_arena *arena, const char *path, const char *text, size_t len,
                               pts_ast_module **out);
 
 #endif

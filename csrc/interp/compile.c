@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/grow.h"
+#include "core/hash.h"
 #include "core/sb.h"
 #include "frontend/annot.h"
 #include "frontend/ast.h"
@@ -42,29 +44,14 @@ pts_status pts_cc_error(cc *c, const pts_ast_pos *pos, pts_status st, const char
 
 /* ---- emitting ----------------------------------------------------------------------------- */
 
-static pts_status grow(void **p, int *cap, int need, size_t elem)
-{
-    if (need <= *cap)
-        return PTS_OK;
-    int nc = *cap ? *cap * 2 : 16;
-    while (nc < need)
-        nc *= 2;
-    void *np = pts_realloc(*p, (size_t)nc * elem);
-    if (!np)
-        return pts_err_nomem("bytecode", (size_t)nc * elem);
-    *p = np;
-    *cap = nc;
-    return PTS_OK;
-}
-
 pts_status pts_cc_emit(cc *c, int op, int a, int b, int cc_, int n, int flags, int *at)
 {
     pts_code *k = c->code;
     if (k->ninsns >= PTS_CC_MAX_INSNS)
         return pts_cc_error(c, NULL, PTS_ERR_LIMIT, "function too long (more than %d instructions)", PTS_CC_MAX_INSNS);
-    PTS_TRY(grow((void **)&k->insns, &c->cap_insns, k->ninsns + 1, sizeof *k->insns));
+    PTS_TRY(pts_grow_int((void **)&k->insns, &c->cap_insns, k->ninsns + 1, sizeof *k->insns, 16, "bytecode"));
     int lcap = c->cap_lines;
-    PTS_TRY(grow((void **)&k->lines, &lcap, k->ninsns + 1, sizeof *k->lines));
+    PTS_TRY(pts_grow_int((void **)&k->lines, &lcap, k->ninsns + 1, sizeof *k->lines, 16, "bytecode"));
     c->cap_lines = lcap;
     pts_insn *i = &k->insns[k->ninsns];
     i->op = (uint8_t)op;
@@ -107,7 +94,7 @@ pts_status pts_cc_const(cc *c, pts_value v /* stolen */, int *idx)
             }
         }
     }
-    pts_status st = grow((void **)&k->consts, &c->cap_consts, k->nconsts + 1, sizeof *k->consts);
+    pts_status st = pts_grow_int((void **)&k->consts, &c->cap_consts, k->nconsts + 1, sizeof *k->consts, 16, "bytecode");
     if (st) {
         pts_value_release(v);
         return st;
@@ -130,7 +117,7 @@ pts_status pts_cc_const_type(cc *c, pts_type *t /* stolen, may be NULL */, int *
 
 #define SITE_ADD(c, arr, n, capname, out)                                                   \
     do {                                                                                    \
-        PTS_TRY(grow((void **)&(c)->code->arr, &(c)->capname, (c)->code->n + 1, sizeof *(c)->code->arr)); \
+        PTS_TRY(pts_grow_int((void **)&(c)->code->arr, &(c)->capname, (c)->code->n + 1, sizeof *(c)->code->arr, 16, "bytecode")); \
         memset(&(c)->code->arr[(c)->code->n], 0, sizeof *(c)->code->arr);                  \
         *(out) = (c)->code->n++;                                                            \
     } while (0)
@@ -151,7 +138,7 @@ static pts_status record_missing(cc *c, const char *opname, int nargs)
             pts_free(s);
             return PTS_OK;
         }
-    pts_status st = grow((void **)&iu->missing, &iu->cap_missing, iu->nmissing + 1, sizeof *iu->missing);
+    pts_status st = pts_grow_int((void **)&iu->missing, &iu->cap_missing, iu->nmissing + 1, sizeof *iu->missing, 16, "bytecode");
     if (!st)
         iu->missing[iu->nmissing++] = s;
     else
@@ -252,13 +239,7 @@ pts_status pts_cc_fn_site(cc *c, pts_method *m, pts_class *cls, pts_class *newcl
 
 /* Locals are found through a small hash table (names hash by content, so a
  * literal name finds an interned one): compiling N locals is O(N). */
-static unsigned local_hash(const char *name)
-{
-    unsigned h = 2166136261u;
-    for (; *name; name++)
-        h = (h ^ (unsigned char)*name) * 16777619u;
-    return h;
-}
+static unsigned local_hash(const char *name) { return (unsigned)pts_hash_str(name); }
 
 int pts_cc_local(cc *c, const char *name)
 {
@@ -289,7 +270,7 @@ static pts_status add_local(cc *c, const char *name)
         return PTS_OK;
     if (c->nlocals >= PTS_CC_MAX_LOCALS)
         return pts_cc_error(c, NULL, PTS_ERR_LIMIT, "too many local variables");
-    PTS_TRY(grow((void **)&c->locals, &c->cap_locals, c->nlocals + 1, sizeof *c->locals));
+    PTS_TRY(pts_grow_int((void **)&c->locals, &c->cap_locals, c->nlocals + 1, sizeof *c->locals, 16, "bytecode"));
     if (2 * (c->nlocals + 1) >= c->local_index_cap) {
         int cap = c->local_index_cap ? 2 * c->local_index_cap : 64;
         int *ni = pts_calloc((size_t)cap, sizeof *ni);
@@ -919,7 +900,7 @@ static pts_status ret_stmt(cc *c, const pts_ast_stmt *s)
 
 pts_status pts_cc_jumplist_add(pts_cc_jumplist *l, int at)
 {
-    PTS_TRY(grow((void **)&l->at, &l->cap, l->n + 1, sizeof *l->at));
+    PTS_TRY(pts_grow_int((void **)&l->at, &l->cap, l->n + 1, sizeof *l->at, 16, "bytecode"));
     l->at[l->n++] = at;
     return PTS_OK;
 }
@@ -1287,26 +1268,17 @@ void pts_code_free(pts_code *k)
             if (s->kwnames)
                 pts_free(s->kwnames[j]);
         pts_free(s->kwnames);
-        for (op_entry *e = s->all, *nx; e; e = nx) {
-            nx = e->next_all;
-            pts_free(e);
-        }
+        pts_site_cache_free(&s->cache);
     }
     pts_free(k->ops);
     for (int i = 0; i < k->nattrs; i++) {
         pts_free(k->attrs[i].name);
-        for (attr_entry *e = k->attrs[i].all, *nx; e; e = nx) {
-            nx = e->next_all;
-            pts_free(e);
-        }
+        pts_site_cache_free(&k->attrs[i].cache);
     }
     pts_free(k->attrs);
     for (int i = 0; i < k->nmethods; i++) {
         pts_free(k->methods[i].name);
-        for (method_entry *e = k->methods[i].all, *nx; e; e = nx) {
-            nx = e->next_all;
-            pts_free(e);
-        }
+        pts_site_cache_free(&k->methods[i].cache);
     }
     pts_free(k->methods);
     for (int i = 0; i < k->nfns; i++)
@@ -1395,7 +1367,7 @@ pts_status pts_interp_compile(pts_cu *cu, pts_class *cls, pts_method *m, const c
     c.iu = iu;
     st = compile_def(&c, def);
     if (!st) {
-        st = grow((void **)&iu->codes, &iu->cap, iu->ncodes + 1, sizeof *iu->codes);
+        st = pts_grow_int((void **)&iu->codes, &iu->cap, iu->ncodes + 1, sizeof *iu->codes, 16, "bytecode");
         if (!st) {
             iu->codes[iu->ncodes++] = k;
             atomic_store_explicit((_Atomic(pts_code *) *)&m->compiled, k, memory_order_release);

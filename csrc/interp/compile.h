@@ -66,38 +66,38 @@ typedef struct cc {
 } cc;
 
 /* `name = __torch__.f`: remember the function; true if value was such a name. */
-pts_status pts_cc_bind_function_alias(cc *c, const char *name, const pts_ast_expr *value, bool *bound);
+PTS_NODISCARD pts_status pts_cc_bind_function_alias(cc *c, const char *name, const pts_ast_expr *value, bool *bound);
 
-pts_status pts_cc_error(cc *c, const pts_ast_pos *pos, pts_status st, const char *fmt, ...) PTS_PRINTF(4, 5);
-pts_status pts_cc_emit(cc *c, int op, int a, int b, int cc_, int n, int flags, int *at);
+PTS_NODISCARD pts_status pts_cc_error(cc *c, const pts_ast_pos *pos, pts_status st, const char *fmt, ...) PTS_PRINTF(4, 5);
+PTS_NODISCARD pts_status pts_cc_emit(cc *c, int op, int a, int b, int cc_, int n, int flags, int *at);
 void pts_cc_patch(cc *c, int at, int target);
 int pts_cc_here(cc *c);
 int pts_cc_temp(cc *c);
 bool pts_cc_is_temp(cc *c, int reg);
 int pts_cc_local(cc *c, const char *name);
-pts_status pts_cc_const(cc *c, pts_value v /* stolen */, int *idx);
-pts_status pts_cc_const_type(cc *c, pts_type *t /* stolen */, int *idx);
-pts_status pts_cc_op_site(cc *c, const char *opname, int npos, int nkw, const char *const *kwnames, int *out);
-pts_status pts_cc_attr_site(cc *c, const char *name, int *out);
-pts_status pts_cc_method_site(cc *c, const char *name, int nargs, int *out);
-pts_status pts_cc_fn_site(cc *c, pts_method *m, pts_class *cls, pts_class *newcls, bool namedtuple, int *out);
-pts_status pts_cc_call_op2(cc *c, const char *opname, int base, int nargs, int dst);
-pts_status pts_cc_jumplist_add(pts_cc_jumplist *l, int at);
+PTS_NODISCARD pts_status pts_cc_const(cc *c, pts_value v /* stolen */, int *idx);
+PTS_NODISCARD pts_status pts_cc_const_type(cc *c, pts_type *t /* stolen */, int *idx);
+PTS_NODISCARD pts_status pts_cc_op_site(cc *c, const char *opname, int npos, int nkw, const char *const *kwnames, int *out);
+PTS_NODISCARD pts_status pts_cc_attr_site(cc *c, const char *name, int *out);
+PTS_NODISCARD pts_status pts_cc_method_site(cc *c, const char *name, int nargs, int *out);
+PTS_NODISCARD pts_status pts_cc_fn_site(cc *c, pts_method *m, pts_class *cls, pts_class *newcls, bool namedtuple, int *out);
+PTS_NODISCARD pts_status pts_cc_call_op2(cc *c, const char *opname, int base, int nargs, int dst);
+PTS_NODISCARD pts_status pts_cc_jumplist_add(pts_cc_jumplist *l, int at);
 
-pts_status pts_cc_expr(cc *c, const pts_ast_expr *e, int dst);
-pts_status pts_cc_expr_temp(cc *c, const pts_ast_expr *e, int *out);
-pts_status pts_cc_container(cc *c, const pts_ast_expr *e, const pts_type *hint, int dst);
-pts_status pts_cc_store(cc *c, const pts_ast_expr *target, int src);
-pts_status pts_cc_block(cc *c, const pts_ast_block *b);
-pts_status pts_cc_loop_body(cc *c, const pts_ast_block *body, int continue_target, pts_cc_loop *lp);
+PTS_NODISCARD pts_status pts_cc_expr(cc *c, const pts_ast_expr *e, int dst);
+PTS_NODISCARD pts_status pts_cc_expr_temp(cc *c, const pts_ast_expr *e, int *out);
+PTS_NODISCARD pts_status pts_cc_container(cc *c, const pts_ast_expr *e, const pts_type *hint, int dst);
+PTS_NODISCARD pts_status pts_cc_store(cc *c, const pts_ast_expr *target, int src);
+PTS_NODISCARD pts_status pts_cc_block(cc *c, const pts_ast_block *b);
+PTS_NODISCARD pts_status pts_cc_loop_body(cc *c, const pts_ast_block *body, int continue_target, pts_cc_loop *lp);
 void pts_cc_loop_finish(cc *c, pts_cc_loop *lp, int continue_target, int break_target);
 
 /* builtins.c */
-pts_status pts_cc_call(cc *c, const pts_ast_expr *e, int dst);
-pts_status pts_cc_for(cc *c, const pts_ast_stmt *s);
-pts_status pts_cc_comprehension(cc *c, const pts_ast_expr *e, int dst);
-pts_status pts_cc_nested_def(cc *c, const pts_ast_stmt *s);
+PTS_NODISCARD pts_status pts_cc_call(cc *c, const pts_ast_expr *e, int dst);
+PTS_NODISCARD pts_status pts_cc_for(cc *c, const pts_ast_stmt *s);
+PTS_NODISCARD pts_status pts_cc_comprehension(cc *c, const pts_ast_expr *e, int dst);
+PTS_NODISCARD pts_status pts_cc_nested_def(cc *c, const pts_ast_stmt *s);
 /* Insert CLEARs after the last read of locals (straight-line regions). */
-pts_status pts_cc_liveness(cc *c);
+PTS_NODISCARD pts_status pts_cc_liveness(cc *c);
 
 #endif

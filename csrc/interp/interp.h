@@ -1,6 +1,6 @@
 /* interp.h - the compiled form of a TorchScript function and the pieces the
- * compiler (compile.c, builtins.c), the VM (vm.c) and the entry points
- * (run.c) share.  Not a public header.
+ * compiler (compile.c, builtins.c), the VM (vm.c, with bind.c, upgrade.c,
+ * values.c) and the entry points (run.c) share.  Not a public header.
  *
  * A pts_code is one compiled method or function: its signature (names,
  * types, defaults), a register count, the instruction array with a line per
@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "core/sb.h"
+#include "interp/site_cache.h"
 #include "ops/registry.h"
 #include "value/class.h"
 #include "value/type.h"
@@ -48,10 +49,10 @@ struct pts_code;
 
 /* One resolved overload for one argument signature. */
 typedef struct op_entry {
-    struct op_entry *next_all; /* every entry of the site (freed with it) */
+    pts_site_entry hdr;
     const pts_op *op;
     int nkey;
-    uint32_t *key;     /* per actual: tag | elem-type identity (see vm.c) */
+    uint32_t *key;     /* per actual: tag | elem-type identity (see bind.c) */
     const void **key_types;
     int16_t *argmap;   /* per formal: index of the actual, -1 = default, -2 = converted copy */
     uint8_t *conv;     /* per formal: 0 none, 1 bool->int, 2 int->float, ... */
@@ -63,8 +64,7 @@ typedef struct op_site {
     int novl;
     int npos, nkw;           /* positional actuals, then keyword actuals */
     char **kwnames;
-    _Atomic(op_entry *) cache;
-    op_entry *all;
+    pts_site_cache cache;    /* argument signature -> op_entry */
     int line;
     int upgrade;             /* PTS_UPG_*: upgrader to apply (file older than the op's bump) */
     int fallback;            /* 1 + index of an op site tried when no overload matches (x += 1), or 0 */
@@ -73,19 +73,18 @@ typedef struct op_site {
 enum { PTS_UPG_NONE = 0, PTS_UPG_DIV, PTS_UPG_FULL, PTS_UPG_STEPS };
 
 typedef struct attr_entry {
-    struct attr_entry *next_all;
+    pts_site_entry hdr;
     const pts_class *cls;
     int slot;       /* >= 0 attribute slot; -1 - k: class constant k */
 } attr_entry;
 
 typedef struct attr_site {
     char *name;
-    _Atomic(attr_entry *) cache;
-    attr_entry *all;
+    pts_site_cache cache; /* class -> attr_entry */
 } attr_site;
 
 typedef struct method_entry {
-    struct method_entry *next_all;
+    pts_site_entry hdr;
     const pts_class *cls;
     struct pts_code *code;
 } method_entry;
@@ -93,8 +92,7 @@ typedef struct method_entry {
 typedef struct method_site {
     char *name;
     int nargs;        /* incl. the receiver */
-    _Atomic(method_entry *) cache;
-    method_entry *all;
+    pts_site_cache cache; /* class -> method_entry */
     int fallback;      /* 1 + op site of "aten::<name>" for receivers that are not objects (x.relu()), or 0 */
 } method_site;
 
@@ -151,19 +149,39 @@ pts_interp_unit *pts_interp_unit_of(pts_cu *cu);
 
 /* Compile (once) the method m of class cls (NULL for a free function).
  * Thread-safe.  *out borrowed (owned by the unit). */
-pts_status pts_interp_compile(pts_cu *cu, pts_class *cls, pts_method *m, const char *qualname, pts_code **out);
+PTS_NODISCARD pts_status pts_interp_compile(pts_cu *cu, pts_class *cls, pts_method *m, const char *qualname, pts_code **out);
 
 /* Run a compiled function on args (borrowed; nargs must equal code->nparams,
  * defaults already filled).  *out: new reference.  Errors carry the
  * TorchScript traceback. */
-pts_status pts_vm_call(pts_code *code, int nargs, const pts_value *args, pts_value *out);
+PTS_NODISCARD pts_status pts_vm_call(pts_code *code, int nargs, const pts_value *args, pts_value *out);
+
+/* Run op site s of code k on the actuals at acts (borrowed; s->npos
+ * positional then s->nkw keyword values).  Binds the overload on the site's
+ * first execution for these argument types (bind.c).  *res: new reference. */
+PTS_NODISCARD pts_status pts_interp_call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res);
+
+/* Apply the upgrader the compiler marked on site s (s->upgrade) to the
+ * bound call: may switch *op to another overload and append an argument
+ * (argv[2], a new reference then) (upgrade.c). */
+PTS_NODISCARD pts_status pts_interp_upgrade_call(const op_site *s, const pts_op **op, pts_value *argv, int *nargv);
 
 /* Call method `name` of object `obj` with positional args (borrowed), filling
  * defaults - used by run.c (hooks), __setstate__ and `with` cleanup. */
-pts_status pts_interp_call_method(pts_value obj, const char *name, int nargs, const pts_value *args, pts_value *out);
+PTS_NODISCARD pts_status pts_interp_call_method(pts_value obj, const char *name, int nargs, const pts_value *args, pts_value *out);
 
-/* Runtime type test (isinstance). */
-bool pts_interp_isinstance(pts_value v, const pts_type *t);
+
+/* ---- values.c: what the loop does to values ---------------------------------------- */
+
+PTS_NODISCARD pts_status pts_vm_truthy(pts_value v, bool *out);                        /* if / while / not */
+PTS_NODISCARD pts_status pts_vm_subscr(pts_value obj, pts_value idx, pts_value *out);  /* obj[idx], new ref */
+PTS_NODISCARD pts_status pts_vm_slice(pts_value *a, pts_value *out);                   /* a = obj, start, end, step */
+PTS_NODISCARD pts_status pts_vm_contains(pts_value c, pts_value x, bool *out);         /* x in c */
+/* Unpack a tuple / list of exactly n items into dst[0..n) (old values released). */
+PTS_NODISCARD pts_status pts_vm_unpack(pts_value src, int n, pts_value *dst);
+/* v (stolen) as annotated type t: tolist, int/float(tensor), element types of empty containers. */
+PTS_NODISCARD pts_status pts_vm_convert(pts_value v, const pts_type *t, pts_value *out);
+void pts_vm_print(pts_value *vals, int n); /* prim::Print: cannot fail (a line cut short by OOM prints what fit) */
 
 /* Free a code object (unit teardown). */
 void pts_code_free(pts_code *code);
@@ -176,6 +194,6 @@ typedef struct pts_future {
     pts_obj hdr;
     pts_value value;
 } pts_future;
-pts_status pts_future_new(pts_value v /* stolen */, pts_value *out);
+PTS_NODISCARD pts_status pts_future_new(pts_value v /* stolen */, pts_value *out);
 
 #endif

@@ -8,7 +8,6 @@
 
 #include "core/alloc.h"
 #include "interp/interp.h"
-#include "interp/loader.h"
 #include "interp/run.h"
 #include "interp/run_api.h"
 
@@ -37,7 +36,7 @@ static const char *value_type_name(pts_value v)
 static pts_status check_arg(const pts_code *code, int i, pts_value v, pts_value *out)
 {
     const pts_type *t = code->param_types[i];
-    if (!t || pts_interp_isinstance(v, t)) {
+    if (!t || pts_value_isinstance(v, t)) {
         *out = pts_value_retain(v);
         return PTS_OK;
     }
@@ -200,24 +199,18 @@ pts_status pts_run_method(pts_value self, const char *name, int nargs, const pts
     return call_code(code, self, nargs, args, nkw, kwnames, kwargs, out);
 }
 
-pts_status pts_interp_run_pending(pts_loaded *l)
+pts_status pts_interp_run_setstate(int npairs, const pts_value *pairs)
 {
     PTS_TRY(pts_ops_init());
     pts_status st = PTS_OK;
-    int i = 0;
-    for (; i < l->npending && !st; i++) {
+    for (int i = 0; i < npairs && !st; i++) {
         pts_value r;
-        st = pts_interp_call_method(l->pending[2 * i], "__setstate__", 1, &l->pending[2 * i + 1], &r);
+        st = pts_interp_call_method(pairs[2 * i], "__setstate__", 1, &pairs[2 * i + 1], &r);
         if (!st)
             pts_value_release(r);
         else
-            pts_err_context(st, "running __setstate__ of %s", PTS_OBJECT(l->pending[2 * i])->cls->qualname);
+            pts_err_context(st, "running __setstate__ of %s", PTS_OBJECT(pairs[2 * i])->cls->qualname);
     }
-    for (int k = 0; k < 2 * l->npending; k++)
-        pts_value_release(l->pending[k]);
-    pts_free(l->pending);
-    l->pending = NULL;
-    l->npending = 0;
     return st;
 }
 

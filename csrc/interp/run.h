@@ -12,7 +12,7 @@
  * Module.__call__.  *out: new reference.  Errors: PTS_ERR_TYPE for bad
  * arguments (names the parameter), PTS_ERR_SCRIPT when the model raises
  * (message + TorchScript traceback), PTS_ERR_UNSUPPORTED for missing ops. */
-pts_status pts_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
+PTS_NODISCARD pts_status pts_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
                           const char *const *kwnames, const pts_value *kwargs, pts_value *out);
 
 #endif

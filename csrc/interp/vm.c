@@ -1,7 +1,9 @@
 /* vm.c - the bytecode interpreter.
  *
  * Pipeline position: compile.c produces pts_code; run.c calls pts_vm_call;
- * op kernels come from the registry.
+ * operator calls go through bind.c (overload binding, upgrade.c), attribute
+ * and method sites through the inline cache of site_cache.c, and the value
+ * operations of the loop (subscripts, `in`, truthiness...) are in values.c.
  *
  * Frames live on a heap-allocated stack (no C recursion per TorchScript
  * call); their registers are windows of one growable register array.  The
@@ -149,465 +151,19 @@ static inline void consume(pts_value *R, int b, int n, int flags)
         release_range(R + b, n);
 }
 
-static pts_status truthy(pts_value v, bool *out)
-{
-    switch ((pts_tag)v.tag) {
-    case PTS_T_BOOL: *out = v.u.b; return PTS_OK;
-    case PTS_T_INT: *out = v.u.i != 0; return PTS_OK;
-    case PTS_T_FLOAT: *out = v.u.f != 0; return PTS_OK;
-    case PTS_T_NONE: *out = false; return PTS_OK;
-    case PTS_T_STR: *out = PTS_STR(v)->len != 0; return PTS_OK;
-    case PTS_T_LIST: *out = PTS_LIST(v)->len != 0; return PTS_OK;
-    case PTS_T_TUPLE: *out = PTS_TUPLE(v)->len != 0; return PTS_OK;
-    case PTS_T_DICT: *out = PTS_DICT(v)->len != 0; return PTS_OK;
-    case PTS_T_TENSOR: {
-        const pts_op *op = pts_ops_find("aten::Bool.Tensor");
-        pts_value r = pts_none();
-        if (!op)
-            return pts_err_set(PTS_ERR_UNSUPPORTED, "aten::Bool.Tensor is missing");
-        PTS_TRY(op->fn(op, &v, &r));
-        *out = r.u.b;
-        return PTS_OK;
-    }
-    default: *out = true; return PTS_OK;
-    }
-}
-
 static const char *tag_name(pts_value v) { return pts_tag_name((pts_tag)v.tag); }
-
-/* ---- operator calls ---------------------------------------------------------------------------- */
-
-#define MAX_OP_ARGS 64
-
-/* Can v be converted to formal type t (schema matching pass 2)? 0 = no, else a conversion code. */
-enum { CONV_NONE = 1, CONV_TO_INT, CONV_TO_FLOAT, CONV_TO_LIST, CONV_TO_DEVICE };
-
-static int convertible(pts_value v, const pts_type *t, int fixed_len)
-{
-    if (pts_value_matches_type(v, t, fixed_len))
-        return CONV_NONE;
-    switch (t->kind) {
-    case PTS_TY_OPTIONAL: return convertible(v, t->args[0], fixed_len);
-    case PTS_TY_INT:
-    case PTS_TY_LAYOUT_INT: return v.tag == PTS_T_BOOL ? CONV_TO_INT : 0;
-    case PTS_TY_FLOAT: return v.tag == PTS_T_BOOL || v.tag == PTS_T_INT ? CONV_TO_FLOAT : 0;
-    case PTS_TY_NUMBER: return v.tag == PTS_T_BOOL ? CONV_TO_INT : 0;
-    case PTS_TY_DEVICE: return v.tag == PTS_T_STR ? CONV_TO_DEVICE : 0;
-    case PTS_TY_LIST:
-        if (v.tag == PTS_T_TUPLE || v.tag == PTS_T_LIST) {
-            int64_t n = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->len : PTS_LIST(v)->len;
-            pts_value *it = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->items : PTS_LIST(v)->items;
-            for (int64_t i = 0; i < n; i++)
-                if (!convertible(it[i], t->args[0], 0))
-                    return 0;
-            return CONV_TO_LIST;
-        }
-        return 0;
-    default: return 0;
-    }
-}
-
-static pts_status apply_conv(pts_value v, const pts_type *t, int conv, pts_value *out)
-{
-    while (t->kind == PTS_TY_OPTIONAL)
-        t = t->args[0];
-    switch (conv) {
-    case CONV_TO_INT: *out = pts_int(v.tag == PTS_T_BOOL ? v.u.b : v.u.i); return PTS_OK;
-    case CONV_TO_FLOAT: *out = pts_float(v.tag == PTS_T_BOOL ? (double)v.u.b : v.tag == PTS_T_INT ? (double)v.u.i : v.u.f); return PTS_OK;
-    case CONV_TO_DEVICE: {
-        const pts_op *op = pts_ops_find("aten::device");
-        *out = pts_none();
-        if (!op)
-            return pts_err_set(PTS_ERR_UNSUPPORTED, "aten::device is missing");
-        return op->fn(op, &v, out);
-    }
-    case CONV_TO_LIST: {
-        int64_t n = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->len : PTS_LIST(v)->len;
-        pts_value *it = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->items : PTS_LIST(v)->items;
-        pts_list *l = pts_list_new(t->args[0], n);
-        if (!l)
-            return PTS_ERR_NOMEM;
-        pts_value lv = pts_obj_value(&l->hdr);
-        for (int64_t i = 0; i < n; i++) {
-            pts_value e;
-            int c2 = convertible(it[i], t->args[0], 0);
-            pts_status st = c2 == CONV_NONE ? (e = pts_value_retain(it[i]), PTS_OK) : apply_conv(it[i], t->args[0], c2, &e);
-            if (!st)
-                st = pts_list_append(l, e);
-            if (st) {
-                pts_value_release(lv);
-                return st;
-            }
-        }
-        *out = lv;
-        return PTS_OK;
-    }
-    default: *out = pts_value_retain(v); return PTS_OK;
-    }
-}
-
-/* Try op against the actuals; fill argmap/conv (per formal).  pass 2 allows conversions. */
-static bool try_match(const op_site *s, const pts_op *op, const pts_value *acts, int16_t *argmap, uint8_t *conv,
-                      bool pass2)
-{
-    const pts_schema *sc = &op->schema;
-    int npos = s->npos, nkw = s->nkw;
-    if (sc->nargs > MAX_OP_ARGS)
-        return false;
-    int npositional = 0;
-    for (int i = 0; i < sc->nargs; i++)
-        npositional += !sc->args[i].kwarg_only;
-    if (npos > npositional && !sc->is_vararg)
-        return false;
-    bool used[MAX_OP_ARGS] = {false};
-    int pi = 0;
-    for (int i = 0; i < sc->nargs; i++) {
-        const pts_schema_arg *a = &sc->args[i];
-        int src = -1;
-        if (!a->kwarg_only && pi < npos) {
-            src = pi++;
-        } else {
-            for (int k = 0; k < nkw; k++)
-                if (!used[k] && (strcmp(s->kwnames[k], a->name) == 0 ||
-                                 (strcmp(s->kwnames[k], "input") == 0 && strcmp(a->name, "self") == 0))) {
-                    src = npos + k;
-                    used[k] = true;
-                    break;
-                }
-        }
-        if (src < 0) {
-            if (s->upgrade == PTS_UPG_STEPS && strcmp(a->name, "steps") == 0) {
-                argmap[i] = -3; /* upgrader: steps=None meant 100 */
-                conv[i] = CONV_NONE;
-                continue;
-            }
-            if (!a->has_default)
-                return false;
-            argmap[i] = -1;
-            conv[i] = CONV_NONE;
-            continue;
-        }
-        int cv = pass2 ? convertible(acts[src], a->type, a->fixed_len)
-                       : (pts_value_matches_type(acts[src], a->type, a->fixed_len) ? CONV_NONE : 0);
-        if (!cv)
-            return false;
-        argmap[i] = (int16_t)src;
-        conv[i] = (uint8_t)cv;
-    }
-    for (int k = 0; k < nkw; k++)
-        if (!used[k])
-            return false;
-    if (sc->is_vararg)
-        return true;
-    return pi == npos;
-}
-
-/* Can the signature of the actuals key a cache entry?  Fills key/types. */
-static bool make_key(const pts_value *acts, int n, uint32_t *key, const void **types)
-{
-    for (int i = 0; i < n; i++) {
-        pts_value v = acts[i];
-        key[i] = v.tag;
-        types[2 * i] = types[2 * i + 1] = NULL;
-        switch ((pts_tag)v.tag) {
-        case PTS_T_LIST:
-            if (!PTS_LIST(v)->elem)
-                return false;
-            types[2 * i] = PTS_LIST(v)->elem;
-            break;
-        case PTS_T_DICT:
-            if (!PTS_DICT(v)->key_type || !PTS_DICT(v)->val_type)
-                return false;
-            types[2 * i] = PTS_DICT(v)->key_type;
-            types[2 * i + 1] = PTS_DICT(v)->val_type;
-            break;
-        case PTS_T_OBJECT: types[2 * i] = PTS_OBJECT(v)->cls; break;
-        case PTS_T_ENUM: types[2 * i] = ((pts_enum *)v.u.o)->cls; break;
-        case PTS_T_TUPLE:
-        case PTS_T_FUTURE:
-        case PTS_T_OPAQUE: return false;
-        default: break;
-        }
-    }
-    return true;
-}
-
-static bool key_equal(const op_entry *e, const uint32_t *key, const void **types, int n)
-{
-    if (e->nkey != n)
-        return false;
-    for (int i = 0; i < n; i++)
-        if (e->key[i] != key[i] || e->key_types[2 * i] != types[2 * i] || e->key_types[2 * i + 1] != types[2 * i + 1])
-            return false;
-    return true;
-}
-
-static op_entry *entry_new(const pts_op *op, int n, const uint32_t *key, const void **types, const int16_t *argmap,
-                           const uint8_t *conv)
-{
-    int nf = op->schema.nargs;
-    size_t sz = sizeof(op_entry) + (size_t)n * sizeof(uint32_t) + (size_t)(2 * n) * sizeof(void *) +
-                (size_t)nf * sizeof(int16_t) + (size_t)nf + 16;
-    op_entry *e = pts_calloc(1, sz);
-    if (!e)
-        return NULL;
-    char *p = (char *)(e + 1);
-    e->key_types = (const void **)p;
-    p += (size_t)(2 * n) * sizeof(void *);
-    e->key = (uint32_t *)p;
-    p += (size_t)n * sizeof(uint32_t);
-    e->argmap = (int16_t *)p;
-    p += (size_t)nf * sizeof(int16_t);
-    e->conv = (uint8_t *)p;
-    e->op = op;
-    e->nkey = n;
-    memcpy(e->key, key, (size_t)n * sizeof *key);
-    memcpy(e->key_types, types, (size_t)(2 * n) * sizeof *types);
-    memcpy(e->argmap, argmap, (size_t)nf * sizeof *argmap);
-    memcpy(e->conv, conv, (size_t)nf);
-    return e;
-}
-
-static pthread_mutex_t site_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void describe_args(pts_sb *sb, const pts_value *acts, int n)
-{
-    for (int i = 0; i < n; i++) {
-        char d[160];
-        pts_value_describe(acts[i], d, sizeof d);
-        pts_sb_printf(sb, "%s%s", i ? ", " : "", d);
-    }
-}
-
-/* Find the overload for these actuals (cached).  *out_tmp: an uncached entry
- * the caller must free (when the signature cannot be a cache key). */
-static pts_status resolve(op_site *s, const pts_value *acts, op_entry **out, op_entry **out_tmp)
-{
-    int n = s->npos + s->nkw;
-    uint32_t key[MAX_OP_ARGS];
-    const void *types[2 * MAX_OP_ARGS];
-    *out_tmp = NULL;
-    if (n > MAX_OP_ARGS)
-        return pts_err_set(PTS_ERR_LIMIT, "%s: too many arguments", s->opname);
-    bool cacheable = make_key(acts, n, key, types);
-    if (cacheable) {
-        op_entry *e = atomic_load_explicit(&s->cache, memory_order_acquire);
-        if (e && key_equal(e, key, types, n)) {
-            *out = e;
-            return PTS_OK;
-        }
-        pthread_mutex_lock(&site_lock);
-        for (e = s->all; e; e = e->next_all)
-            if (key_equal(e, key, types, n))
-                break;
-        pthread_mutex_unlock(&site_lock);
-        if (e) {
-            atomic_store_explicit(&s->cache, e, memory_order_release);
-            *out = e;
-            return PTS_OK;
-        }
-    }
-    int16_t argmap[MAX_OP_ARGS];
-    uint8_t conv[MAX_OP_ARGS];
-    const pts_op *found = NULL;
-    for (int pass = 0; pass < 2 && !found; pass++)
-        for (int i = 0; i < s->novl && !found; i++)
-            if (try_match(s, s->ovl[i], acts, argmap, conv, pass == 1))
-                found = s->ovl[i];
-    if (!found) {
-        pts_sb sb;
-        pts_sb_init(&sb);
-        describe_args(&sb, acts, s->npos);
-        for (int k = 0; k < s->nkw; k++) {
-            char d[160];
-            pts_value_describe(acts[s->npos + k], d, sizeof d);
-            pts_sb_printf(&sb, "%s%s=%s", s->npos + k ? ", " : "", s->kwnames[k], d);
-        }
-        pts_status st;
-        if (s->novl == 0)
-            st = pts_err_set(PTS_ERR_UNSUPPORTED, "operator %s is not supported by pyts (called with %s)", s->opname,
-                             pts_sb_str(&sb));
-        else
-            st = pts_err_set(PTS_ERR_UNSUPPORTED,
-                             "no overload of %s accepts (%s); pyts has %d overload%s, first: %s", s->opname,
-                             pts_sb_str(&sb), s->novl, s->novl == 1 ? "" : "s", s->ovl[0]->schema.text);
-        pts_sb_free(&sb);
-        return st;
-    }
-    op_entry *e = entry_new(found, n, key, types, argmap, conv);
-    if (!e)
-        return pts_err_nomem("an overload cache entry", 0);
-    if (!cacheable) {
-        *out = e;
-        *out_tmp = e;
-        return PTS_OK;
-    }
-    pthread_mutex_lock(&site_lock);
-    e->next_all = s->all;
-    s->all = e;
-    pthread_mutex_unlock(&site_lock);
-    atomic_store_explicit(&s->cache, e, memory_order_release);
-    *out = e;
-    return PTS_OK;
-}
-
-static bool is_integral(pts_value v)
-{
-    if (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL)
-        return true;
-    if (v.tag == PTS_T_TENSOR) {
-        const pts_dtype_info *di = pts_dtype_get(PTS_TENSOR(v)->dtype);
-        return di && !di->is_float && !di->is_complex;
-    }
-    return false;
-}
-
-/* Upgraders for files older than an operator's version bump (reference 3.9). */
-static pts_status upgrade_call(const op_site *s, const pts_op **op, pts_value *argv, int *nargv)
-{
-    if (s->upgrade == PTS_UPG_DIV) {
-        const char *ov = (*op)->schema.overload;
-        bool plain = strcmp(ov, "Tensor") == 0 || strcmp(ov, "Scalar") == 0;
-        if (plain && is_integral(argv[0]) && is_integral(argv[1])) {
-            char name[96];
-            snprintf(name, sizeof name, "%s.%s_mode", (*op)->schema.name, ov);
-            const pts_op *m = pts_ops_find(name);
-            if (!m)
-                return pts_err_set(PTS_ERR_UNSUPPORTED, "%s (needed by the upgrader of old div) is missing", name);
-            pts_value trunc;
-            PTS_TRY(pts_value_str("trunc", 5, &trunc));
-            argv[2] = trunc; /* self, other, rounding_mode */
-            *nargv = 3;
-            *op = m;
-            return PTS_OK;
-        }
-    } else if (s->upgrade == PTS_UPG_FULL) {
-        /* full(size, fill_value, *, dtype=None...): old full always made floats */
-        const pts_schema *sc = &(*op)->schema;
-        for (int i = 0; i < sc->nargs; i++)
-            if (strcmp(sc->args[i].name, "dtype") == 0 && argv[i].tag == PTS_T_NONE && i > 1 &&
-                (argv[1].tag == PTS_T_INT || argv[1].tag == PTS_T_BOOL)) {
-                argv[1] = pts_float(argv[1].tag == PTS_T_INT ? (double)argv[1].u.i : (double)argv[1].u.b);
-            }
-    }
-    return PTS_OK;
-}
-
-/* Run op site s on the actuals at acts; *res: new reference. */
-static pts_status call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res)
-{
-    op_entry *e = NULL, *tmp = NULL;
-    pts_status st = resolve(s, acts, &e, &tmp);
-    if (st && s->fallback) {
-        pts_err_clear();
-        return call_op(k, &k->ops[s->fallback - 1], acts, res);
-    }
-    if (st)
-        return st;
-    const pts_op *op = e->op;
-    const pts_schema *sc = &op->schema;
-    pts_value argv[MAX_OP_ARGS + 2];
-    bool owned[MAX_OP_ARGS + 2] = {false};
-    int nargv = sc->nargs;
-    int npositional = 0;
-    for (int i = 0; i < sc->nargs; i++) {
-        int src = e->argmap[i];
-        npositional += !sc->args[i].kwarg_only;
-        if (src == -1) {
-            argv[i] = sc->args[i].default_value;
-        } else if (src == -3) {
-            argv[i] = pts_int(100);
-        } else if (e->conv[i] != CONV_NONE) {
-            st = apply_conv(acts[src], sc->args[i].type, e->conv[i], &argv[i]);
-            if (st) {
-                for (int j = 0; j < i; j++)
-                    if (owned[j])
-                        pts_value_release(argv[j]);
-                pts_free(tmp);
-                return st;
-            }
-            owned[i] = true;
-        } else {
-            argv[i] = acts[src];
-        }
-    }
-    if (sc->is_vararg) { /* extra positionals as one tuple after the fixed formals */
-        int nfixed = npositional;
-        int nextra = s->npos > nfixed ? s->npos - nfixed : 0;
-        pts_tuple *t = pts_tuple_new(nextra);
-        if (!t) {
-            st = PTS_ERR_NOMEM;
-        } else {
-            for (int i = 0; i < nextra; i++)
-                t->items[i] = pts_value_retain(acts[nfixed + i]);
-            argv[nargv] = pts_obj_value(&t->hdr);
-            owned[nargv] = true;
-        }
-    }
-    int nrets = sc->nrets;
-    pts_value rets[16];
-    if (!st && s->upgrade)
-        st = upgrade_call(s, &op, argv, &nargv);
-    if (!st && op != e->op) {
-        owned[2] = true; /* the upgrader's rounding_mode string */
-        sc = &op->schema;
-        nrets = sc->nrets;
-    }
-    if (!st && (nrets > 16 || sc->ret_vararg))
-        st = pts_err_set(PTS_ERR_UNSUPPORTED, "%s returns a variable number of values", s->opname);
-    if (!st) {
-        for (int i = 0; i < nrets; i++)
-            rets[i] = pts_none();
-        st = op->fn(op, argv, rets);
-        if (st) {
-            for (int i = 0; i < nrets; i++)
-                pts_value_release(rets[i]);
-        }
-    }
-    for (int i = 0; i < nargv + 1 && i < MAX_OP_ARGS + 2; i++)
-        if (owned[i])
-            pts_value_release(argv[i]);
-    pts_free(tmp);
-    if (st) {
-        if (st != PTS_ERR_SCRIPT)
-            pts_err_context(st, "in %s%s%s at %s:%d", sc->name, sc->overload[0] ? "." : "", sc->overload, k->file, s->line);
-        return st;
-    }
-    if (nrets == 0) {
-        *res = pts_none();
-    } else if (nrets == 1) {
-        *res = rets[0];
-    } else {
-        pts_tuple *t = pts_tuple_new(nrets);
-        if (!t) {
-            for (int i = 0; i < nrets; i++)
-                pts_value_release(rets[i]);
-            return PTS_ERR_NOMEM;
-        }
-        for (int i = 0; i < nrets; i++)
-            t->items[i] = rets[i];
-        *res = pts_obj_value(&t->hdr);
-    }
-    return PTS_OK;
-}
 
 /* ---- attributes -------------------------------------------------------------------------------- */
 
-static pthread_mutex_t attr_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool attr_entry_is(const pts_site_entry *e, const void *cls)
+{
+    return ((const attr_entry *)e)->cls == cls;
+}
 
 /* slot (>= 0) or -1 - constant index; PTS_ERR_KEY if the class has neither */
 static pts_status attr_lookup(attr_site *s, const pts_class *cls, int *slot)
 {
-    attr_entry *e = atomic_load_explicit(&s->cache, memory_order_acquire);
-    if (e && e->cls == cls) {
-        *slot = e->slot;
-        return PTS_OK;
-    }
-    pthread_mutex_lock(&attr_lock);
-    for (e = s->all; e; e = e->next_all)
-        if (e->cls == cls)
-            break;
-    pthread_mutex_unlock(&attr_lock);
+    attr_entry *e = (attr_entry *)pts_site_cache_find(&s->cache, attr_entry_is, cls);
     if (!e) {
         int k = pts_class_attr_index(cls, s->name);
         if (k < 0) {
@@ -621,12 +177,8 @@ static pts_status attr_lookup(attr_site *s, const pts_class *cls, int *slot)
             return pts_err_nomem("an attribute cache entry", sizeof *e);
         e->cls = cls;
         e->slot = k;
-        pthread_mutex_lock(&attr_lock);
-        e->next_all = s->all;
-        s->all = e;
-        pthread_mutex_unlock(&attr_lock);
+        pts_site_cache_add(&s->cache, &e->hdr);
     }
-    atomic_store_explicit(&s->cache, e, memory_order_release);
     *slot = e->slot;
     return PTS_OK;
 }
@@ -712,8 +264,6 @@ static pts_status set_attr(attr_site *s, pts_value obj, pts_value val /* stolen 
 
 /* ---- methods ----------------------------------------------------------------------------------- */
 
-static pthread_mutex_t method_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static pts_status find_method(pts_class *cls, const char *name, pts_code **out)
 {
     pts_method *m = pts_class_find_method(cls, name);
@@ -724,18 +274,14 @@ static pts_status find_method(pts_class *cls, const char *name, pts_code **out)
     return pts_interp_compile(cls->cu, cls, m, q, out);
 }
 
+static bool method_entry_is(const pts_site_entry *e, const void *cls)
+{
+    return ((const method_entry *)e)->cls == cls;
+}
+
 static pts_status method_lookup(method_site *s, pts_class *cls, pts_code **out)
 {
-    method_entry *e = atomic_load_explicit(&s->cache, memory_order_acquire);
-    if (e && e->cls == cls) {
-        *out = e->code;
-        return PTS_OK;
-    }
-    pthread_mutex_lock(&method_lock);
-    for (e = s->all; e; e = e->next_all)
-        if (e->cls == cls)
-            break;
-    pthread_mutex_unlock(&method_lock);
+    method_entry *e = (method_entry *)pts_site_cache_find(&s->cache, method_entry_is, cls);
     if (!e) {
         pts_code *code = NULL;
         PTS_TRY(find_method(cls, s->name, &code));
@@ -744,64 +290,10 @@ static pts_status method_lookup(method_site *s, pts_class *cls, pts_code **out)
             return pts_err_nomem("a method cache entry", sizeof *e);
         e->cls = cls;
         e->code = code;
-        pthread_mutex_lock(&method_lock);
-        e->next_all = s->all;
-        s->all = e;
-        pthread_mutex_unlock(&method_lock);
+        pts_site_cache_add(&s->cache, &e->hdr);
     }
-    atomic_store_explicit(&s->cache, e, memory_order_release);
     *out = e->code;
     return PTS_OK;
-}
-
-/* ---- isinstance ------------------------------------------------------------------------------- */
-
-bool pts_interp_isinstance(pts_value v, const pts_type *t)
-{
-    switch (t->kind) {
-    case PTS_TY_UNION:
-        for (int i = 0; i < t->nargs; i++)
-            if (pts_interp_isinstance(v, t->args[i]))
-                return true;
-        return false;
-    case PTS_TY_OPTIONAL: return v.tag == PTS_T_NONE || pts_interp_isinstance(v, t->args[0]);
-    case PTS_TY_NUMBER: return v.tag == PTS_T_INT || v.tag == PTS_T_FLOAT || v.tag == PTS_T_COMPLEX;
-    case PTS_TY_LIST:
-        if (v.tag != PTS_T_LIST)
-            return false;
-        if (PTS_LIST(v)->elem && PTS_LIST(v)->elem->kind != PTS_TY_ANY)
-            return pts_type_equal(PTS_LIST(v)->elem, t->args[0]) || t->args[0]->kind == PTS_TY_ANY;
-        for (int64_t i = 0; i < PTS_LIST(v)->len; i++)
-            if (!pts_interp_isinstance(PTS_LIST(v)->items[i], t->args[0]))
-                return false;
-        return true;
-    case PTS_TY_TUPLE:
-        if (v.tag != PTS_T_TUPLE || PTS_TUPLE(v)->len != t->nargs)
-            return false;
-        for (int i = 0; i < t->nargs; i++)
-            if (!pts_interp_isinstance(PTS_TUPLE(v)->items[i], t->args[i]))
-                return false;
-        return true;
-    case PTS_TY_CLASS:
-        if (v.tag == PTS_T_OBJECT) {
-            pts_class *c = PTS_OBJECT(v)->cls;
-            if (strcmp(c->qualname, t->name) == 0)
-                return true;
-            /* interfaces: the class has every method of the interface */
-            pts_class *ic = t->cls ? t->cls : pts_cu_find_class(c->cu, t->name);
-            if (ic && (ic->kind == PTS_CLS_INTERFACE || ic->kind == PTS_CLS_MODULE_INTERFACE)) {
-                for (int i = 0; i < ic->nmethods; i++)
-                    if (!pts_class_find_method(c, ic->methods[i].name))
-                        return false;
-                return true;
-            }
-            return false;
-        }
-        if (v.tag == PTS_T_TUPLE && PTS_TUPLE(v)->type)
-            return PTS_TUPLE(v)->type->name && strcmp(PTS_TUPLE(v)->type->name, t->name) == 0;
-        return pts_value_matches_type(v, t, 0);
-    default: return pts_value_matches_type(v, t, 0);
-    }
 }
 
 /* ---- containers --------------------------------------------------------------------------------- */
@@ -873,217 +365,6 @@ static pts_status build_container(pts_code *k, const pts_insn *in, pts_value *R,
     return PTS_OK;
 }
 
-static pts_status subscr(pts_value obj, pts_value idx, pts_value *out)
-{
-    int64_t i = 0;
-    switch ((pts_tag)obj.tag) {
-    case PTS_T_LIST:
-        if (idx.tag != PTS_T_INT && idx.tag != PTS_T_BOOL)
-            break;
-        PTS_TRY(pts_prim_norm_index(idx.tag == PTS_T_INT ? idx.u.i : idx.u.b, PTS_LIST(obj)->len, "list", &i));
-        *out = pts_value_retain(PTS_LIST(obj)->items[i]);
-        return PTS_OK;
-    case PTS_T_TUPLE:
-        if (idx.tag != PTS_T_INT)
-            break;
-        PTS_TRY(pts_prim_norm_index(idx.u.i, PTS_TUPLE(obj)->len, "tuple", &i));
-        *out = pts_value_retain(PTS_TUPLE(obj)->items[i]);
-        return PTS_OK;
-    case PTS_T_STR:
-        if (idx.tag != PTS_T_INT)
-            break;
-        PTS_TRY(pts_prim_norm_index(idx.u.i, PTS_STR(obj)->len, "string", &i));
-        return pts_value_str(PTS_STR(obj)->data + i, 1, out);
-    case PTS_T_DICT: {
-        pts_value *v = pts_dict_get(PTS_DICT(obj), idx);
-        if (!v) {
-            pts_sb sb;
-            pts_sb_init(&sb);
-            pts_prim_format_value(&sb, idx);
-            pts_status st = pts_err_set(PTS_ERR_KEY, "KeyError: %s", pts_sb_str(&sb));
-            pts_sb_free(&sb);
-            return st;
-        }
-        *out = pts_value_retain(*v);
-        return PTS_OK;
-    }
-    case PTS_T_TENSOR: {
-        if (idx.tag != PTS_T_INT)
-            break;
-        const pts_op *op = pts_ops_find("aten::select.int");
-        if (!op)
-            return pts_err_set(PTS_ERR_UNSUPPORTED, "tensor indexing needs aten::select.int");
-        pts_value a[3] = {obj, pts_int(0), idx};
-        *out = pts_none();
-        return op->fn(op, a, out);
-    }
-    default: break;
-    }
-    return pts_err_set(PTS_ERR_TYPE, "%s cannot be indexed with %s", tag_name(obj), tag_name(idx));
-}
-
-static pts_status slice(pts_value *a, pts_value *out)
-{
-    pts_value obj = a[0];
-    if (a[3].tag != PTS_T_INT || (a[1].tag != PTS_T_NONE && a[1].tag != PTS_T_INT) ||
-        (a[2].tag != PTS_T_NONE && a[2].tag != PTS_T_INT))
-        return pts_err_set(PTS_ERR_TYPE, "slice indices must be integers or None");
-    if (obj.tag == PTS_T_TUPLE) {
-        int64_t first, count, step = a[3].u.i;
-        PTS_TRY(pts_prim_slice_indices(a[1], a[2], step, PTS_TUPLE(obj)->len, &first, &count));
-        pts_tuple *t = pts_tuple_new(count);
-        if (!t)
-            return PTS_ERR_NOMEM;
-        for (int64_t i = 0; i < count; i++)
-            t->items[i] = pts_value_retain(PTS_TUPLE(obj)->items[first + i * step]);
-        *out = pts_obj_value(&t->hdr);
-        return PTS_OK;
-    }
-    const char *name = obj.tag == PTS_T_LIST ? "aten::slice.t" : obj.tag == PTS_T_STR ? "aten::slice.str" : NULL;
-    if (obj.tag == PTS_T_TENSOR) {
-        const pts_op *op = pts_ops_find("aten::slice.Tensor");
-        if (!op)
-            return pts_err_set(PTS_ERR_UNSUPPORTED, "tensor slicing needs aten::slice.Tensor");
-        pts_value args[5] = {obj, pts_int(0), a[1], a[2], a[3]};
-        *out = pts_none();
-        return op->fn(op, args, out);
-    }
-    if (!name)
-        return pts_err_set(PTS_ERR_TYPE, "%s cannot be sliced", tag_name(obj));
-    const pts_op *op = pts_ops_find(name);
-    *out = pts_none();
-    return op->fn(op, a, out);
-}
-
-static pts_status contains(pts_value c, pts_value x, bool *out)
-{
-    switch ((pts_tag)c.tag) {
-    case PTS_T_STR:
-        if (x.tag != PTS_T_STR)
-            break;
-    {
-        pts_str *h = PTS_STR(c), *nd = PTS_STR(x);
-        *out = false;
-        for (int64_t i = 0; i + nd->len <= h->len && !*out; i++)
-            *out = memcmp(h->data + i, nd->data, (size_t)nd->len) == 0;
-        return PTS_OK;
-    }
-    case PTS_T_LIST:
-    case PTS_T_TUPLE: {
-        int64_t n = c.tag == PTS_T_LIST ? PTS_LIST(c)->len : PTS_TUPLE(c)->len;
-        pts_value *it = c.tag == PTS_T_LIST ? PTS_LIST(c)->items : PTS_TUPLE(c)->items;
-        *out = false;
-        for (int64_t i = 0; i < n && !*out; i++)
-            *out = pts_prim_equal(it[i], x);
-        return PTS_OK;
-    }
-    case PTS_T_DICT: *out = pts_dict_get(PTS_DICT(c), x) != NULL; return PTS_OK;
-    default: break;
-    }
-    return pts_err_set(PTS_ERR_TYPE, "'in' is not supported for %s in %s", tag_name(x), tag_name(c));
-}
-
-static pts_status unpack(pts_value src, int n, pts_value *dst)
-{
-    int64_t len;
-    pts_value *items;
-    if (src.tag == PTS_T_TUPLE) {
-        len = PTS_TUPLE(src)->len;
-        items = PTS_TUPLE(src)->items;
-    } else if (src.tag == PTS_T_LIST) {
-        len = PTS_LIST(src)->len;
-        items = PTS_LIST(src)->items;
-    } else {
-        return pts_err_set(PTS_ERR_TYPE, "cannot unpack a %s", tag_name(src));
-    }
-    if (len != n)
-        return pts_err_set(PTS_ERR_VALUE, "expected %d values to unpack, got %lld", n, (long long)len);
-    for (int i = 0; i < n; i++)
-        put(dst, i, pts_value_retain(items[i]));
-    return PTS_OK;
-}
-
-/* Tensor -> nested lists (prim::tolist) following the annotated list type. */
-static pts_status tolist(const pts_tensor *x, int dim, int64_t offset, const pts_type *t, pts_value *out)
-{
-    if (dim == x->ndim) {
-        const pts_op *item = pts_ops_find("aten::item");
-        pts_tensor view = *x; /* a 0-d view of one element, for aten::item */
-        view.hdr.refcnt = 1;
-        view.ndim = 0;
-        view.offset = offset;
-        pts_value tv = pts_obj_value(&view.hdr), v = pts_none();
-        if (!item)
-            return pts_err_set(PTS_ERR_UNSUPPORTED, "tolist needs aten::item");
-        PTS_TRY(item->fn(item, &tv, &v));
-        if (t->kind == PTS_TY_FLOAT && v.tag != PTS_T_FLOAT)
-            v = pts_float(v.tag == PTS_T_INT ? (double)v.u.i : (double)v.u.b);
-        else if (t->kind == PTS_TY_INT && v.tag == PTS_T_BOOL)
-            v = pts_int(v.u.b);
-        *out = v;
-        return PTS_OK;
-    }
-    if (t->kind != PTS_TY_LIST)
-        return pts_err_set(PTS_ERR_TYPE, "tolist(): the annotation has fewer list levels than the tensor has dimensions");
-    pts_list *l = pts_list_new(t->args[0], x->sizes[dim]);
-    if (!l)
-        return PTS_ERR_NOMEM;
-    pts_value lv = pts_obj_value(&l->hdr);
-    for (int64_t i = 0; i < x->sizes[dim]; i++) {
-        pts_value e;
-        pts_status st = tolist(x, dim + 1, offset + i * x->strides[dim], t->args[0], &e);
-        if (!st)
-            st = pts_list_append(l, e);
-        if (st) {
-            pts_value_release(lv);
-            return st;
-        }
-    }
-    *out = lv;
-    return PTS_OK;
-}
-
-static pts_status convert(pts_value v /* stolen */, const pts_type *t, pts_value *out)
-{
-    if (v.tag == PTS_T_TENSOR && t->kind == PTS_TY_LIST) {
-        pts_status st = tolist(PTS_TENSOR(v), 0, PTS_TENSOR(v)->offset, t, out);
-        pts_value_release(v);
-        return st;
-    }
-    if (v.tag == PTS_T_TENSOR && (t->kind == PTS_TY_INT || t->kind == PTS_TY_FLOAT || t->kind == PTS_TY_NUMBER)) {
-        const char *n = t->kind == PTS_TY_INT ? "aten::IntImplicit" : t->kind == PTS_TY_FLOAT ? "aten::FloatImplicit" : "aten::ScalarImplicit";
-        const pts_op *op = pts_ops_find(n);
-        *out = pts_none();
-        pts_status st = op ? op->fn(op, &v, out) : pts_err_set(PTS_ERR_UNSUPPORTED, "%s is missing", n);
-        pts_value_release(v);
-        return st;
-    }
-    if (v.tag == PTS_T_LIST && t->kind == PTS_TY_LIST && !PTS_LIST(v)->elem)
-        PTS_LIST(v)->elem = pts_type_retain(t->args[0]);
-    if (v.tag == PTS_T_DICT && t->kind == PTS_TY_DICT && !PTS_DICT(v)->key_type && !PTS_DICT(v)->val_type) {
-        PTS_DICT(v)->key_type = pts_type_retain(t->args[0]);
-        PTS_DICT(v)->val_type = pts_type_retain(t->args[1]);
-    }
-    *out = v;
-    return PTS_OK;
-}
-
-static pts_status do_print(pts_value *vals, int n)
-{
-    pts_sb sb;
-    pts_sb_init(&sb);
-    for (int i = 0; i < n; i++) {
-        if (i)
-            pts_sb_putc(&sb, ' ');
-        pts_prim_format_value(&sb, vals[i]);
-    }
-    pts_sb_putc(&sb, '\n');
-    fputs(pts_sb_str(&sb), stdout);
-    fflush(stdout);
-    pts_sb_free(&sb);
-    return PTS_OK;
-}
-
 static pts_status iter_step(pts_value *state, bool enumerate_, pts_value *var, bool *done)
 {
     pts_value it = state[0];
@@ -1113,7 +394,7 @@ static pts_status iter_step(pts_value *state, bool enumerate_, pts_value *var, b
     case PTS_T_TUPLE: item = pts_value_retain(PTS_TUPLE(it)->items[i]); break;
     case PTS_T_STR: PTS_TRY(pts_value_str(PTS_STR(it)->data + i, 1, &item)); break;
     case PTS_T_DICT: item = pts_value_retain(PTS_DICT(it)->entries[i].key); break;
-    default: PTS_TRY(subscr(it, pts_int(i), &item)); break;
+    default: PTS_TRY(pts_vm_subscr(it, pts_int(i), &item)); break;
     }
     state[1] = pts_int(i + 1);
     if (enumerate_) {
@@ -1251,7 +532,7 @@ static pts_status run(vm *v, int entry, pts_value *out)
             pts_value cv = R[in->b];
             if (cv.tag == PTS_T_BOOL)
                 t = cv.u.b;
-            else if ((st = truthy(cv, &t)))
+            else if ((st = pts_vm_truthy(cv, &t)))
                 goto error;
             consume(R, in->b, 1, in->flags);
             if (t == (in->op == PTS_OPC_JUMPIF))
@@ -1277,7 +558,7 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_CALLOP: {
             pts_value res;
-            st = call_op(k, &k->ops[in->c], R + in->b, &res);
+            st = pts_interp_call_op(k, &k->ops[in->c], R + in->b, &res);
             consume(R, in->b, in->n, in->flags);
             if (st)
                 goto error;
@@ -1315,7 +596,7 @@ static pts_status run(vm *v, int entry, pts_value *out)
                 goto error;
             }
             pts_value res;
-            st = call_op(k, &k->ops[ms->fallback - 1], R + in->b, &res);
+            st = pts_interp_call_op(k, &k->ops[ms->fallback - 1], R + in->b, &res);
             consume(R, in->b, in->n, in->flags);
             if (st)
                 goto error;
@@ -1361,7 +642,7 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_UNPACK: {
             pts_value src = take(R, in->b, in->flags);
-            st = unpack(src, in->n, R + in->a);
+            st = pts_vm_unpack(src, in->n, R + in->a);
             pts_value_release(src);
             if (st)
                 goto error;
@@ -1369,7 +650,7 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_SUBSCR: {
             pts_value res;
-            st = subscr(R[in->b], R[in->b + 1], &res);
+            st = pts_vm_subscr(R[in->b], R[in->b + 1], &res);
             consume(R, in->b, 2, in->flags);
             if (st)
                 goto error;
@@ -1378,7 +659,7 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_SLICE: {
             pts_value res;
-            st = slice(R + in->b, &res);
+            st = pts_vm_slice(R + in->b, &res);
             consume(R, in->b, 4, in->flags);
             if (st)
                 goto error;
@@ -1387,7 +668,7 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_CONTAINS: {
             bool r = false;
-            st = contains(R[in->b], R[in->b + 1], &r);
+            st = pts_vm_contains(R[in->b], R[in->b + 1], &r);
             consume(R, in->b, 2, in->flags);
             if (st)
                 goto error;
@@ -1397,7 +678,7 @@ static pts_status run(vm *v, int entry, pts_value *out)
         case PTS_OPC_NOT: {
             bool t = false;
             pts_value cv = R[in->b];
-            if ((st = truthy(cv, &t)))
+            if ((st = pts_vm_truthy(cv, &t)))
                 goto error;
             consume(R, in->b, 1, in->flags);
             put(R, in->a, pts_bool(!t));
@@ -1413,14 +694,14 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_ISINSTANCE: {
             const pts_type *t = (const pts_type *)k->consts[in->c].u.o;
-            bool r = pts_interp_isinstance(R[in->b], t);
+            bool r = pts_value_isinstance(R[in->b], t);
             consume(R, in->b, 1, in->flags);
             put(R, in->a, pts_bool(r));
             break;
         }
         case PTS_OPC_CONVERT: {
             pts_value res;
-            st = convert(take(R, in->b, in->flags), (const pts_type *)k->consts[in->c].u.o, &res);
+            st = pts_vm_convert(take(R, in->b, in->flags), (const pts_type *)k->consts[in->c].u.o, &res);
             if (st)
                 goto error;
             put(R, in->a, res);
@@ -1494,7 +775,7 @@ static pts_status run(vm *v, int entry, pts_value *out)
             goto error;
         }
         case PTS_OPC_PRINT:
-            do_print(R + in->b, in->n);
+            pts_vm_print(R + in->b, in->n);
             consume(R, in->b, in->n, in->flags);
             break;
         case PTS_OPC_MAKEFUTURE: {

@@ -74,8 +74,7 @@ const pts_op *pts_ops_find(const char *name_dot_overload);
 int pts_ops_count(void);
 const pts_op *pts_ops_at(int i);
 
-/* Does value `v` match formal type `t` without conversions? (schema matching pass 1) */
-bool pts_value_matches_type(pts_value v, const pts_type *t, int fixed_len);
+/* pts_value_matches_type (schema matching pass 1) is in value/type.h. */
 
 /* Call an op by exact name with positional args (kwargs by name), filling
  * defaults - for tests and the Python `_C.call_op`. rets: new refs, n = nrets. */

@@ -61,34 +61,34 @@ typedef struct pk_vm {
 } pk_vm;
 
 /* Record an error message (the caller's loop adds "<where>: offset N: OP: "). */
-pts_status pts_pk_err(pts_status st, const char *fmt, ...) PTS_PRINTF(2, 3);
+PTS_NODISCARD pts_status pts_pk_err(pts_status st, const char *fmt, ...) PTS_PRINTF(2, 3);
 
 /* Register a container the machine just created (retains it). */
-pts_status pts_pk_track(pk_vm *vm, pts_obj *o);
+PTS_NODISCARD pts_status pts_pk_track(pk_vm *vm, pts_obj *o);
 /* Nesting height of a value (0 for leaves and foreign objects). */
 unsigned pts_pk_height(pts_value v);
 /* Is v a storage, a GLOBAL callable or a tuple holding one? (not allowed in results) */
 bool pts_pk_is_internal(pts_value v);
 /* A value goes into a list/dict/object/enum: reject internal values, mark it contained. */
-pts_status pts_pk_adopt(pk_vm *vm, pts_value v, const char *into);
+PTS_NODISCARD pts_status pts_pk_adopt(pk_vm *vm, pts_value v, const char *into);
 /* Set a container's height (error PTS_ERR_LIMIT above vm->max_depth). */
-pts_status pts_pk_set_height(pk_vm *vm, pts_obj *o, unsigned h);
+PTS_NODISCARD pts_status pts_pk_set_height(pk_vm *vm, pts_obj *o, unsigned h);
 /* May container o still be modified? (error naming `op` if not) */
-pts_status pts_pk_check_mutable(pts_obj *o, const char *what);
+PTS_NODISCARD pts_status pts_pk_check_mutable(pts_obj *o, const char *what);
 /* Describe a value for messages. */
 void pts_pk_describe(pts_value v, char *buf, size_t cap);
 
 /* globals.c */
-pts_status pts_pk_resolve_global(pk_vm *vm, const char *module, size_t mlen, const char *name, size_t nlen,
+PTS_NODISCARD pts_status pts_pk_resolve_global(pk_vm *vm, const char *module, size_t mlen, const char *name, size_t nlen,
                                  pts_value *out);
-pts_status pts_pk_reduce(pk_vm *vm, pts_value callable, pts_value arg, pts_value *out);
-pts_status pts_pk_newobj(pk_vm *vm, pts_value callable, pts_value args, pts_value *out);
-pts_status pts_pk_build(pk_vm *vm, pts_value obj, pts_value state);
-pts_status pts_pk_persid(pk_vm *vm, pts_value pid, pts_value *out);
+PTS_NODISCARD pts_status pts_pk_reduce(pk_vm *vm, pts_value callable, pts_value arg, pts_value *out);
+PTS_NODISCARD pts_status pts_pk_newobj(pk_vm *vm, pts_value callable, pts_value args, pts_value *out);
+PTS_NODISCARD pts_status pts_pk_build(pk_vm *vm, pts_value obj, pts_value state);
+PTS_NODISCARD pts_status pts_pk_persid(pk_vm *vm, pts_value pid, pts_value *out);
 /* Is v a GLOBAL callable made by globals.c?  Sets *kind. */
 bool pts_pk_is_callable(pts_value v, pk_gkind *kind);
 
 /* retag.c */
-pts_status pts_pk_retag(pk_vm *vm, pts_value root);
+PTS_NODISCARD pts_status pts_pk_retag(pk_vm *vm, pts_value root);
 
 #endif

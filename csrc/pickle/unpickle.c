@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/grow.h"
 #include "pickle/opcodes.h"
 #include "pickle/pk_vm.h"
 
@@ -102,27 +103,9 @@ pts_status pts_pk_check_mutable(pts_obj *o, const char *what)
     return PTS_OK;
 }
 
-/* Grow *arr (elements of `elem` bytes) to hold at least `need` items. */
-static pts_status grow(void **arr, size_t *cap, size_t need, size_t elem, const char *what)
-{
-    if (need <= *cap)
-        return PTS_OK;
-    size_t nc = *cap ? *cap : 16, bytes;
-    while (nc < need)
-        nc = nc > SIZE_MAX / 2 ? need : nc * 2;
-    if (pts_mul_overflow_size(nc, elem, &bytes))
-        return pts_err_nomem(what, SIZE_MAX);
-    void *na = pts_realloc(*arr, bytes);
-    if (!na)
-        return pts_err_nomem(what, bytes);
-    *arr = na;
-    *cap = nc;
-    return PTS_OK;
-}
-
 pts_status pts_pk_track(pk_vm *vm, pts_obj *o)
 {
-    PTS_TRY(grow((void **)&vm->made, &vm->made_cap, vm->nmade + 1, sizeof(pts_obj *), "unpickler bookkeeping"));
+    PTS_TRY(pts_grow((void **)&vm->made, &vm->made_cap, vm->nmade + 1, sizeof(pts_obj *), 16, "unpickler bookkeeping"));
     pts_obj_retain(o);
     vm->made[vm->nmade++] = o;
     return PTS_OK;
@@ -173,7 +156,7 @@ static pts_status read_line(pk_vm *vm, size_t max, const char **s, size_t *n)
 /* Steals v (released on failure). */
 static pts_status push(pk_vm *vm, pts_value v)
 {
-    pts_status st = grow((void **)&vm->stack, &vm->stack_cap, vm->sp + 1, sizeof(pts_value), "the pickle stack");
+    pts_status st = pts_grow((void **)&vm->stack, &vm->stack_cap, vm->sp + 1, sizeof(pts_value), 16, "the pickle stack");
     if (st) {
         pts_value_release(v);
         return st;
@@ -356,7 +339,7 @@ static pts_status memo_put(pk_vm *vm, uint64_t idx)
         if (idx > limit)
             return pts_pk_err(PTS_ERR_LOAD, "memo index %llu is implausibly large (%lld opcodes read so far)",
                               (unsigned long long)idx, (long long)vm->nops);
-        PTS_TRY(grow((void **)&vm->memo, &vm->memo_cap, (size_t)idx + 1, sizeof(pts_value), "the pickle memo"));
+        PTS_TRY(pts_grow((void **)&vm->memo, &vm->memo_cap, (size_t)idx + 1, sizeof(pts_value), 16, "the pickle memo"));
         for (size_t i = vm->memo_len; i <= idx; i++)
             vm->memo[i] = pts_uninit();
         vm->memo_len = (size_t)idx + 1;
@@ -412,7 +395,7 @@ static pts_status op_frame(pk_vm *vm)
 
 static pts_status op_mark(pk_vm *vm)
 {
-    PTS_TRY(grow((void **)&vm->marks, &vm->marks_cap, vm->nmarks + 1, sizeof(size_t), "pickle marks"));
+    PTS_TRY(pts_grow((void **)&vm->marks, &vm->marks_cap, vm->nmarks + 1, sizeof(size_t), 16, "pickle marks"));
     vm->marks[vm->nmarks++] = vm->sp;
     return PTS_OK;
 }

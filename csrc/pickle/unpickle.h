@@ -79,13 +79,13 @@ typedef struct pts_unpickle_env {
  * Status: PTS_ERR_LOAD for malformed pickles and forbidden globals, PTS_ERR_UNSUPPORTED for
  * quantized/sparse tensors and conj/neg tensor bits, PTS_ERR_LIMIT for nesting deeper than
  * max_depth, PTS_ERR_NOMEM, or whatever a callback returned. */
-pts_status pts_unpickle(const uint8_t *data, size_t len, const pts_unpickle_env *env, pts_value *out);
+PTS_NODISCARD pts_status pts_unpickle(const uint8_t *data, size_t len, const pts_unpickle_env *env, pts_value *out);
 
 #define PTS_UNPICKLE_STORAGE_DTYPE(s) ((int)(s)->hdr.flags - 1)
 
 /* Parse a device string as torch.device does: "cpu", "cuda", "cuda:1", "meta", "mps", ...
  * (c10 DeviceType names; index -1 when absent).  PTS_ERR_VALUE with a message on anything
  * else.  (Also needed by the interpreter for torch.device("...").) */
-pts_status pts_device_parse(const char *s, size_t n, pts_device *out);
+PTS_NODISCARD pts_status pts_device_parse(const char *s, size_t n, pts_device *out);
 
 #endif

@@ -2,9 +2,7 @@
  * inspecting the code of a loaded archive (Handle.called_ops). */
 #include "python/pyconv.h"
 
-#include "frontend/calls.h"
-#include "interp/loader.h"
-#include "interp/run.h"
+#include "engine/engine.h"
 
 PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs);
 PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
@@ -28,7 +26,7 @@ PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwarg
     pts_value self_v = pyts_object_value(self), out = pts_none();
     pts_status st;
     Py_BEGIN_ALLOW_THREADS
-    st = pts_run_method(self_v, name, (int)a.npos, a.pos, (int)a.nkw, a.kwn, a.kwv, &out);
+    st = pts_engine_run_method(self_v, name, (int)a.npos, a.pos, (int)a.nkw, a.kwn, a.kwv, &out);
     Py_END_ALLOW_THREADS
     if (st) {
         pyts_raise(st);
@@ -60,13 +58,10 @@ PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u)
     pts_loaded *l = pyts_handle_loaded(self);
     if (!l)
         return NULL;
-    pts_status st = pts_loader_import_all(l);
-    if (st)
-        return pyts_raise(st);
     PyObject *r = PyList_New(0);
     if (!r)
         return NULL;
-    st = pts_frontend_collect_calls(l->cu, add_call, r);
+    pts_status st = pts_engine_called_ops(l, add_call, r);
     if (st) {
         Py_DECREF(r);
         if (!PyErr_Occurred())

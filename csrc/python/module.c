@@ -6,10 +6,7 @@
 #define PY_ARRAY_UNIQUE_SYMBOL pyts_ARRAY_API
 #include <numpy/arrayobject.h>
 
-#include "core/alloc.h"
-#include "interp/loader.h"
-#include "ops/registry.h"
-#include "tensor/parallel.h"
+#include "engine/engine.h"
 
 #define PYTS_VERSION "0.1.0"
 
@@ -35,7 +32,7 @@ static PyObject *py_load(PyObject *self, PyObject *args, PyObject *kwargs)
         if (PyObject_GetBuffer(src, &view, PyBUF_SIMPLE) < 0)
             return NULL;
         Py_BEGIN_ALLOW_THREADS
-        st = pts_load_buffer(view.buf, (size_t)view.len, name, &l);
+        st = pts_engine_load_buffer(view.buf, (size_t)view.len, name, &l);
         Py_END_ALLOW_THREADS
         PyBuffer_Release(&view);
     } else {
@@ -44,7 +41,7 @@ static PyObject *py_load(PyObject *self, PyObject *args, PyObject *kwargs)
             return NULL;
         const char *p = PyBytes_AS_STRING(path);
         Py_BEGIN_ALLOW_THREADS
-        st = pts_load_file(p, &l);
+        st = pts_engine_load_file(p, &l);
         Py_END_ALLOW_THREADS
         Py_DECREF(path);
     }
@@ -63,38 +60,34 @@ static PyObject *py_call_op(PyObject *self, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_TypeError, "call_op(name, *args, **kwargs): name must be a str");
         return NULL;
     }
-    pts_status st = pts_ops_init();
-    if (st)
-        return pyts_raise(st);
     const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, 0));
     if (!name)
         return NULL;
-    const pts_op *op = pts_ops_find(name);
-    if (!op) {
-        PyErr_Format(pyts_UnsupportedError, "operator %s is not registered in pyts", name);
-        return NULL;
-    }
+    int nrets = 0;
+    pts_status st = pts_engine_op_returns(name, &nrets);
+    if (st)
+        return pyts_raise(st);
     PyObject *result = NULL;
     pyts_args a;
     pts_value rets[8];
-    if (op->schema.nrets > 8) {
-        PyErr_Format(pyts_UnsupportedError, "%s returns %d values (at most 8 supported)", name, op->schema.nrets);
+    if (nrets > 8) {
+        PyErr_Format(pyts_UnsupportedError, "%s returns %d values (at most 8 supported)", name, nrets);
         return NULL;
     }
     if (pyts_args_from_python(args, 1, kwargs, &a) < 0)
         goto done;
     Py_BEGIN_ALLOW_THREADS
-    st = pts_ops_call(op, (int)a.npos, a.pos, (int)a.nkw, a.kwn, a.kwv, rets);
+    st = pts_engine_call_op(name, (int)a.npos, a.pos, (int)a.nkw, a.kwn, a.kwv, rets);
     Py_END_ALLOW_THREADS
     if (st) {
         pyts_raise(st);
         goto done;
     }
-    if (op->schema.nrets == 1) {
+    if (nrets == 1) {
         result = pyts_to_python(rets[0]);
     } else {
-        result = PyTuple_New(op->schema.nrets);
-        for (int i = 0; result && i < op->schema.nrets; i++) {
+        result = PyTuple_New(nrets);
+        for (int i = 0; result && i < nrets; i++) {
             PyObject *x = pyts_to_python(rets[i]);
             if (!x) {
                 Py_CLEAR(result);
@@ -103,7 +96,7 @@ static PyObject *py_call_op(PyObject *self, PyObject *args, PyObject *kwargs)
             PyTuple_SET_ITEM(result, i, x);
         }
     }
-    for (int i = 0; i < op->schema.nrets; i++)
+    for (int i = 0; i < nrets; i++)
         pts_value_release(rets[i]);
 done:
     pyts_args_free(&a);
@@ -114,13 +107,13 @@ static PyObject *py_supported_ops(PyObject *self, PyObject *u)
 {
     (void)self;
     (void)u;
-    pts_status st = pts_ops_init();
+    int n = 0;
+    pts_status st = pts_engine_op_count(&n);
     if (st)
         return pyts_raise(st);
-    int n = pts_ops_count();
     PyObject *r = PyList_New(n);
     for (int i = 0; r && i < n; i++) {
-        PyObject *s = PyUnicode_FromString(pts_ops_at(i)->schema.text);
+        PyObject *s = PyUnicode_FromString(pts_engine_op_schema(i));
         if (!s) {
             Py_DECREF(r);
             return NULL;
@@ -137,14 +130,13 @@ static PyObject *py_overloads(PyObject *self, PyObject *arg)
     const char *name = PyUnicode_AsUTF8(arg);
     if (!name)
         return NULL;
-    pts_status st = pts_ops_init();
+    int n = 0;
+    pts_status st = pts_engine_overload_count(name, &n);
     if (st)
         return pyts_raise(st);
-    int n = 0;
-    const pts_op *const *ops = pts_ops_overloads(name, &n);
-    PyObject *r = PyList_New(ops ? n : 0);
-    for (int i = 0; r && ops && i < n; i++) {
-        PyObject *s = PyUnicode_FromString(ops[i]->schema.text);
+    PyObject *r = PyList_New(n);
+    for (int i = 0; r && i < n; i++) {
+        PyObject *s = PyUnicode_FromString(pts_engine_overload_schema(name, i));
         if (!s) {
             Py_DECREF(r);
             return NULL;
@@ -165,7 +157,7 @@ static PyObject *py_set_num_threads(PyObject *self, PyObject *arg)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    pts_set_num_threads((int)n);
+    pts_engine_set_num_threads((int)n);
     Py_END_ALLOW_THREADS
     Py_RETURN_NONE;
 }
@@ -174,7 +166,7 @@ static PyObject *py_get_num_threads(PyObject *self, PyObject *u)
 {
     (void)self;
     (void)u;
-    return PyLong_FromLong(pts_get_num_threads());
+    return PyLong_FromLong(pts_engine_get_num_threads());
 }
 
 static PyObject *py_set_memory_limit(PyObject *self, PyObject *arg)
@@ -183,7 +175,7 @@ static PyObject *py_set_memory_limit(PyObject *self, PyObject *arg)
     long long n = arg == Py_None ? 0 : PyLong_AsLongLong(arg);
     if (n == -1 && PyErr_Occurred())
         return NULL;
-    pts_set_memory_limit(n);
+    pts_engine_set_memory_limit(n);
     Py_RETURN_NONE;
 }
 
@@ -191,9 +183,10 @@ static PyObject *py_memory_stats(PyObject *self, PyObject *u)
 {
     (void)self;
     (void)u;
-    return Py_BuildValue("{s:L,s:L,s:L,s:L}", "data_bytes", (long long)pts_data_bytes_in_use(), "limit",
-                         (long long)pts_get_memory_limit(), "live_allocations", (long long)pts_alloc_live(),
-                         "allocations", (long long)pts_alloc_count());
+    pts_engine_memory m;
+    pts_engine_memory_stats(&m);
+    return Py_BuildValue("{s:L,s:L,s:L,s:L}", "data_bytes", (long long)m.data_bytes, "limit", (long long)m.limit,
+                         "live_allocations", (long long)m.live_allocations, "allocations", (long long)m.allocations);
 }
 
 static PyObject *py_fail_after(PyObject *self, PyObject *arg)
@@ -202,7 +195,7 @@ static PyObject *py_fail_after(PyObject *self, PyObject *arg)
     long long n = PyLong_AsLongLong(arg);
     if (n == -1 && PyErr_Occurred())
         return NULL;
-    pts_alloc_fail_after(n);
+    pts_engine_fail_allocation_after(n);
     Py_RETURN_NONE;
 }
 

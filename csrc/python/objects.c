@@ -5,7 +5,7 @@
 #include <structmember.h>
 
 #include "core/alloc.h"
-#include "interp/loader.h"
+#include "engine/engine.h"
 #include "value/class.h"
 #include "value/type.h"
 
@@ -261,7 +261,7 @@ static void Handle_dealloc(PyObject *self)
 {
     HandlePy *h = (HandlePy *)self;
     PyTypeObject *tp = Py_TYPE(self);
-    pts_loaded_free(h->l);
+    pts_engine_free(h->l);
     tp->tp_free(self);
     Py_DECREF(tp);
 }
@@ -270,7 +270,7 @@ PyObject *pyts_handle_new(pts_loaded *l)
 {
     HandlePy *h = PyObject_New(HandlePy, pyts_HandleType);
     if (!h) {
-        pts_loaded_free(l);
+        pts_engine_free(l);
         return NULL;
     }
     h->l = l;
@@ -287,25 +287,25 @@ pts_loaded *pyts_handle_loaded(PyObject *o)
 static PyObject *Handle_root(PyObject *self, PyObject *u)
 {
     (void)u;
-    return pyts_object_wrap(((HandlePy *)self)->l->root);
+    return pyts_object_wrap(pts_engine_root(((HandlePy *)self)->l));
 }
 
 static PyObject *Handle_version(PyObject *self, void *c)
 {
     (void)c;
-    return PyLong_FromLongLong(((HandlePy *)self)->l->cu->version);
+    return PyLong_FromLongLong(pts_engine_unit(((HandlePy *)self)->l)->version);
 }
 
 static PyObject *Handle_prefix(PyObject *self, void *c)
 {
     (void)c;
-    return pyts_text(pts_archive_prefix(((HandlePy *)self)->l->archive));
+    return pyts_text(pts_engine_prefix(((HandlePy *)self)->l));
 }
 
 static PyObject *Handle_path(PyObject *self, void *c)
 {
     (void)c;
-    return pyts_text(((HandlePy *)self)->l->path);
+    return pyts_text(pts_engine_path(((HandlePy *)self)->l));
 }
 
 static PyObject *Handle_extra_files(PyObject *self, PyObject *u)
@@ -313,9 +313,17 @@ static PyObject *Handle_extra_files(PyObject *self, PyObject *u)
     (void)u;
     pts_loaded *l = ((HandlePy *)self)->l;
     PyObject *d = PyDict_New();
-    for (int i = 0; d && i < l->nextra; i++) {
-        PyObject *b = PyBytes_FromStringAndSize((const char *)l->extra[i].data, (Py_ssize_t)l->extra[i].len);
-        PyObject *k = pyts_name(l->extra[i].name);
+    int n = pts_engine_extra_count(l);
+    for (int i = 0; d && i < n; i++) {
+        const char *name;
+        const void *data;
+        size_t len;
+        if (pts_engine_extra_file(l, i, &name, &data, &len)) { /* i < n: cannot fail */
+            Py_DECREF(d);
+            return pyts_raise(pts_err_last());
+        }
+        PyObject *b = PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)len);
+        PyObject *k = pyts_name(name);
         if (!b || !k || PyDict_SetItem(d, k, b) < 0) {
             Py_XDECREF(k);
             Py_XDECREF(b);
@@ -331,11 +339,12 @@ static PyObject *Handle_extra_files(PyObject *self, PyObject *u)
 static PyObject *Handle_records(PyObject *self, PyObject *u)
 {
     (void)u;
-    pts_archive *a = ((HandlePy *)self)->l->archive;
-    int64_t n = pts_archive_count(a);
+    pts_loaded *l = ((HandlePy *)self)->l;
+    int64_t n = pts_engine_record_count(l);
     PyObject *r = PyList_New((Py_ssize_t)n);
     for (int64_t i = 0; r && i < n; i++) {
-        PyObject *s = PyUnicode_DecodeUTF8(pts_archive_name(a, i), (Py_ssize_t)strlen(pts_archive_name(a, i)), "replace");
+        const char *name = pts_engine_record_name(l, i);
+        PyObject *s = PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "replace");
         if (!s) {
             Py_DECREF(r);
             return NULL;
@@ -348,13 +357,13 @@ static PyObject *Handle_records(PyObject *self, PyObject *u)
 static PyObject *Handle_constants(PyObject *self, PyObject *u)
 {
     (void)u;
-    return pyts_to_python(((HandlePy *)self)->l->cu->constants);
+    return pyts_to_python(pts_engine_unit(((HandlePy *)self)->l)->constants);
 }
 
 static PyObject *Handle_classes(PyObject *self, PyObject *u)
 {
     (void)u;
-    pts_cu *cu = ((HandlePy *)self)->l->cu;
+    pts_cu *cu = pts_engine_unit(((HandlePy *)self)->l);
     PyObject *r = PyList_New(cu->nclasses);
     for (int i = 0; r && i < cu->nclasses; i++) {
         PyObject *s = pyts_text(cu->classes[i]->qualname);

@@ -35,7 +35,7 @@ void pts_store_scalar(void *p, int dtype, pts_value v);
  * overflow, as torch's checked Scalar conversion (fill_, full, masked_fill,
  * scatter's value, clamp's bounds): NaN or out-of-range floats into ints,
  * finite floats beyond a float type's range; negative ints wrap into uint8. */
-pts_status pts_scalar_check_fits(pts_value v, int dtype, const char *opname);
+PTS_NODISCARD pts_status pts_scalar_check_fits(pts_value v, int dtype, const char *opname);
 /* Number value -> double / int64 (bool, int, float, complex real part). */
 double pts_scalar_f64(pts_value v);
 int64_t pts_scalar_i64(pts_value v);
@@ -43,7 +43,7 @@ int64_t pts_scalar_i64(pts_value v);
 /* Copy src into dst (src broadcast to dst's shape), converting dtype; dst may
  * be any strided view (copy_ semantics: writes through into its storage).
  * `opname` names the op in errors. */
-pts_status pts_tensor_copy_into(pts_tensor *dst, const pts_tensor *src, const char *opname);
+PTS_NODISCARD pts_status pts_tensor_copy_into(pts_tensor *dst, const pts_tensor *src, const char *opname);
 /* New contiguous tensor of `dtype` with t's values (always a copy). */
 pts_tensor *pts_tensor_to_dtype(const pts_tensor *t, int dtype);
 /* t itself (new reference) if it is contiguous and of `dtype` (-1 = keep),
@@ -53,13 +53,13 @@ pts_tensor *pts_tensor_as_contiguous(pts_tensor *t, int dtype);
 pts_tensor *pts_tensor_from_scalar(pts_value v, int dtype);
 /* Fill every element of t (any strides) with number v (error if v overflows
  * t's dtype, see pts_scalar_check_fits). */
-pts_status pts_tensor_fill(pts_tensor *t, pts_value v);
+PTS_NODISCARD pts_status pts_tensor_fill(pts_tensor *t, pts_value v);
 /* Read element 0 of a tensor with one element as a number value (int for
  * int/bool dtypes... bool for bool, float for floats).  Error if numel != 1. */
-pts_status pts_tensor_item(const pts_tensor *t, pts_value *out);
+PTS_NODISCARD pts_status pts_tensor_item(const pts_tensor *t, pts_value *out);
 /* Make t's storage writable before an in-place op: a read-only (mapped
  * archive) storage gets a private copy of its bytes; every view of that
  * storage sees the copy. */
-pts_status pts_tensor_make_writable(pts_tensor *t);
+PTS_NODISCARD pts_status pts_tensor_make_writable(pts_tensor *t);
 
 #endif

@@ -47,14 +47,14 @@ typedef void (*pts_iter_loop_fn)(void *ctx, char **data, const int64_t *strides,
 
 /* Broadcast two shapes (numpy rules).  Error names `opname`:
  * "aten::add: the size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1". */
-pts_status pts_broadcast_shapes(int nda, const int64_t *a, int ndb, const int64_t *b, int *nd, int64_t *out,
+PTS_NODISCARD pts_status pts_broadcast_shapes(int nda, const int64_t *a, int ndb, const int64_t *b, int *nd, int64_t *out,
                                 const char *opname);
 /* Broadcast shape of n tensors (NULL entries are skipped). */
-pts_status pts_broadcast_tensors_shape(int n, pts_tensor *const *ts, int *nd, int64_t *out, const char *opname);
+PTS_NODISCARD pts_status pts_broadcast_tensors_shape(int n, pts_tensor *const *ts, int *nd, int64_t *out, const char *opname);
 
 /* Set up iteration over nops operands (borrowed; ops[0] = output).  Inputs
  * must broadcast to the output's shape exactly. */
-pts_status pts_iter_init(pts_iter *it, int nops, pts_tensor *const *ops, const char *opname);
+PTS_NODISCARD pts_status pts_iter_init(pts_iter *it, int nops, pts_tensor *const *ops, const char *opname);
 /* Run fn over every element, in parallel when the work is large enough. */
 void pts_iter_run(const pts_iter *it, pts_iter_loop_fn fn, void *ctx);
 /* Same, always on the calling thread. */

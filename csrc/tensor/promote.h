@@ -41,7 +41,7 @@ int pts_scalar_default_dtype(pts_value v);
 /* Result dtype for n operands: Tensor values (by their dim) and Python
  * numbers (bool/int/float/complex); other values are ignored.
  * Error (PTS_ERR_TYPE naming opname) if no operand has a dtype or promotion fails. */
-pts_status pts_result_type(int n, const pts_value *vals, int *out, const char *opname);
+PTS_NODISCARD pts_status pts_result_type(int n, const pts_value *vals, int *out, const char *opname);
 /* Result dtype of float-only math (sqrt, exp, true division...) on dtype:
  * bool / int -> default float (float32), float/complex unchanged. */
 int pts_float_op_dtype(int dtype);

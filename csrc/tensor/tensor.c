@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "value/class.h"
 
 /*                          name        storage GLOBAL         size float complex int signed */
 static const pts_dtype_info dtypes[PTS_DTYPE_COUNT] = {
@@ -300,4 +301,30 @@ void pts_tensor_describe(const pts_tensor *t, char *buf, size_t cap)
         n += snprintf(buf + n, cap - (size_t)n, i ? ", %lld" : "%lld", (long long)t->sizes[i]);
     if (n > 0 && (size_t)n < cap)
         snprintf(buf + n, cap - (size_t)n, "]");
+}
+
+/* ---- describe ------------------------------------------------------------- */
+
+void pts_value_describe(pts_value v, char *buf, size_t cap)
+{
+    switch ((pts_tag)v.tag) {
+    case PTS_T_NONE: snprintf(buf, cap, "None"); break;
+    case PTS_T_BOOL: snprintf(buf, cap, "bool %s", v.u.b ? "True" : "False"); break;
+    case PTS_T_INT: snprintf(buf, cap, "int %lld", (long long)v.u.i); break;
+    case PTS_T_FLOAT: snprintf(buf, cap, "float %.17g", v.u.f); break;
+    case PTS_T_COMPLEX: snprintf(buf, cap, "complex (%g%+gj)", v.u.c[0], v.u.c[1]); break;
+    case PTS_T_DEVICE: snprintf(buf, cap, "Device type %d index %d", v.u.dev.type, v.u.dev.index); break;
+    case PTS_T_STR: snprintf(buf, cap, "str \"%.60s\"", PTS_STR(v)->data); break;
+    case PTS_T_TENSOR: {
+        char t[200];
+        pts_tensor_describe(PTS_TENSOR(v), t, sizeof t);
+        snprintf(buf, cap, "Tensor %s", t);
+        break;
+    }
+    case PTS_T_LIST: snprintf(buf, cap, "List of %lld", (long long)PTS_LIST(v)->len); break;
+    case PTS_T_TUPLE: snprintf(buf, cap, "Tuple of %lld", (long long)PTS_TUPLE(v)->len); break;
+    case PTS_T_DICT: snprintf(buf, cap, "Dict of %lld", (long long)PTS_DICT(v)->len); break;
+    case PTS_T_OBJECT: snprintf(buf, cap, "object of %s", PTS_OBJECT(v)->cls->qualname); break;
+    default: snprintf(buf, cap, "%s", pts_tag_name((pts_tag)v.tag)); break;
+    }
 }

@@ -119,5 +119,8 @@ void pts_contiguous_strides(int ndim, const int64_t *sizes, int64_t *strides);
 pts_tensor *pts_tensor_contiguous_copy(const pts_tensor *t);
 /* "float32[2, 3]" */
 void pts_tensor_describe(const pts_tensor *t, char *buf, size_t cap);
+/* Short human description of any value for error messages: "int 3",
+ * "Tensor float32[2, 3]" (lives here, above value/, because it prints tensors). */
+void pts_value_describe(pts_value v, char *buf, size_t cap);
 
 #endif

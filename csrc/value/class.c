@@ -4,21 +4,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
-
-/* Grow an array of `elem` bytes to hold at least n+1 items. */
-static pts_status grow(void **arr, int *cap, int n, size_t elem, const char *what)
-{
-    if (n < *cap)
-        return PTS_OK;
-    int nc = *cap ? *cap * 2 : 8;
-    void *na = pts_realloc(*arr, (size_t)nc * elem);
-    if (!na)
-        return pts_err_nomem(what, (size_t)nc * elem);
-    memset((char *)na + (size_t)*cap * elem, 0, (size_t)(nc - *cap) * elem);
-    *arr = na;
-    *cap = nc;
-    return PTS_OK;
-}
+#include "core/grow.h"
 
 static void class_free(pts_class *c)
 {
@@ -130,7 +116,7 @@ pts_status pts_cu_add_class(pts_cu *cu, const char *qualname, pts_class_kind kin
 {
     if (pts_cu_find_class(cu, qualname))
         return pts_err_set(PTS_ERR_LOAD, "class '%s' is defined twice", qualname);
-    PTS_TRY(grow((void **)&cu->classes, &cu->cap_classes, cu->nclasses, sizeof(pts_class *), "classes"));
+    PTS_TRY(pts_grow_int((void **)&cu->classes, &cu->cap_classes, cu->nclasses + 1, sizeof(pts_class *), 8, "classes"));
     pts_class *c = pts_calloc(1, sizeof *c);
     if (!c)
         return pts_err_nomem("a class", sizeof *c);
@@ -151,7 +137,7 @@ pts_status pts_cu_add_function(pts_cu *cu, const char *qualname, pts_function **
 {
     if (pts_cu_find_function(cu, qualname))
         return pts_err_set(PTS_ERR_LOAD, "function '%s' is defined twice", qualname);
-    PTS_TRY(grow((void **)&cu->functions, &cu->cap_functions, cu->nfunctions, sizeof(pts_function *),
+    PTS_TRY(pts_grow_int((void **)&cu->functions, &cu->cap_functions, cu->nfunctions + 1, sizeof(pts_function *), 8,
                  "functions"));
     pts_function *f = pts_calloc(1, sizeof *f);
     if (!f)
@@ -172,7 +158,7 @@ pts_status pts_cu_add_function(pts_cu *cu, const char *qualname, pts_function **
 
 pts_status pts_cu_add_file(pts_cu *cu, const char *path, char *text, size_t len, pts_file **out)
 {
-    pts_status st = grow((void **)&cu->files, &cu->cap_files, cu->nfiles, sizeof(pts_file), "files");
+    pts_status st = pts_grow_int((void **)&cu->files, &cu->cap_files, cu->nfiles + 1, sizeof(pts_file), 8, "files");
     if (st) {
         pts_free(text);
         return st;
@@ -206,7 +192,7 @@ pts_status pts_class_add_attr(pts_class *c, const char *name, pts_type *type)
         pts_type_release(type);
         return pts_err_set(PTS_ERR_LOAD, "class '%s': attribute '%s' declared twice", c->qualname, name);
     }
-    pts_status st = grow((void **)&c->attrs, &c->cap_attrs, c->nattrs, sizeof(pts_attr), "attributes");
+    pts_status st = pts_grow_int((void **)&c->attrs, &c->cap_attrs, c->nattrs + 1, sizeof(pts_attr), 8, "attributes");
     if (st) {
         pts_type_release(type);
         return st;
@@ -226,7 +212,7 @@ pts_status pts_class_add_attr(pts_class *c, const char *name, pts_type *type)
 
 pts_status pts_class_add_const(pts_class *c, const char *name, pts_type *type, pts_value value)
 {
-    pts_status st = grow((void **)&c->consts, &c->cap_consts, c->nconsts, sizeof(pts_const), "constants");
+    pts_status st = pts_grow_int((void **)&c->consts, &c->cap_consts, c->nconsts + 1, sizeof(pts_const), 8, "constants");
     if (st)
         goto fail;
     pts_const *k = &c->consts[c->nconsts];
@@ -247,7 +233,7 @@ fail:
 
 pts_status pts_class_add_method(pts_class *c, const char *name, void *def, int line, pts_method **out)
 {
-    PTS_TRY(grow((void **)&c->methods, &c->cap_methods, c->nmethods, sizeof(pts_method), "methods"));
+    PTS_TRY(pts_grow_int((void **)&c->methods, &c->cap_methods, c->nmethods + 1, sizeof(pts_method), 8, "methods"));
     pts_method *m = &c->methods[c->nmethods];
     memset(m, 0, sizeof *m);
     m->name = pts_strdup(name);

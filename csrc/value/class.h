@@ -105,22 +105,22 @@ static inline void pts_cu_release(pts_cu *cu) { if (cu) pts_obj_release(&cu->hdr
 pts_class *pts_cu_find_class(pts_cu *cu, const char *qualname);
 /* Find, importing its file through cu->import_qualifier if needed.  Error
  * (PTS_ERR_LOAD) if it does not exist. */
-pts_status pts_cu_get_class(pts_cu *cu, const char *qualname, pts_class **out);
+PTS_NODISCARD pts_status pts_cu_get_class(pts_cu *cu, const char *qualname, pts_class **out);
 pts_function *pts_cu_find_function(pts_cu *cu, const char *qualname);
 /* Add a new class (unit owns it). Error if the name already exists. */
-pts_status pts_cu_add_class(pts_cu *cu, const char *qualname, pts_class_kind kind, pts_class **out);
-pts_status pts_cu_add_function(pts_cu *cu, const char *qualname, pts_function **out);
+PTS_NODISCARD pts_status pts_cu_add_class(pts_cu *cu, const char *qualname, pts_class_kind kind, pts_class **out);
+PTS_NODISCARD pts_status pts_cu_add_function(pts_cu *cu, const char *qualname, pts_function **out);
 /* Adds a file record; takes ownership of text (allocated with pts_malloc). */
-pts_status pts_cu_add_file(pts_cu *cu, const char *path, char *text, size_t len, pts_file **out);
+PTS_NODISCARD pts_status pts_cu_add_file(pts_cu *cu, const char *path, char *text, size_t len, pts_file **out);
 pts_file *pts_cu_find_file(pts_cu *cu, const char *path);
 
 /* Class building (used by the frontend). type: stolen. */
-pts_status pts_class_add_attr(pts_class *c, const char *name, pts_type *type);
+PTS_NODISCARD pts_status pts_class_add_attr(pts_class *c, const char *name, pts_type *type);
 /* value: stolen; type: stolen, may be NULL */
-pts_status pts_class_add_const(pts_class *c, const char *name, pts_type *type, pts_value value);
-pts_status pts_class_add_method(pts_class *c, const char *name, void *def, int line, pts_method **out);
-pts_status pts_class_add_hook(pts_class *c, bool pre, const char *name);
-pts_status pts_class_mark_param(pts_class *c, const char *name, bool param, bool buffer);
+PTS_NODISCARD pts_status pts_class_add_const(pts_class *c, const char *name, pts_type *type, pts_value value);
+PTS_NODISCARD pts_status pts_class_add_method(pts_class *c, const char *name, void *def, int line, pts_method **out);
+PTS_NODISCARD pts_status pts_class_add_hook(pts_class *c, bool pre, const char *name);
+PTS_NODISCARD pts_status pts_class_mark_param(pts_class *c, const char *name, bool param, bool buffer);
 
 /* Lookups: index or -1. */
 int pts_class_attr_index(const pts_class *c, const char *name);
@@ -128,6 +128,6 @@ int pts_class_const_index(const pts_class *c, const char *name);
 pts_method *pts_class_find_method(const pts_class *c, const char *name);
 
 /* Resolve a class type's pts_class through its unit (imports if needed). */
-pts_status pts_type_resolve(pts_type *t, pts_cu *cu);
+PTS_NODISCARD pts_status pts_type_resolve(pts_type *t, pts_cu *cu);
 
 #endif

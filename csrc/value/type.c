@@ -1,5 +1,7 @@
 /* type.c - TorchScript types: base singletons, composites, the type-string
- * parser (restore_type_tag strings, attribute annotations) and printing. */
+ * parser (restore_type_tag strings, attribute annotations), printing, and
+ * the one place that answers "does this value fit this type": exact match
+ * (schema matching pass 1), match with conversions (pass 2), isinstance. */
 #include "value/type.h"
 
 #include <ctype.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "value/class.h"
 
 static void immortal_destroy(pts_obj *o) { (void)o; }
 
@@ -333,4 +336,185 @@ bool pts_type_equal(const pts_type *a, const pts_type *b)
         if (!pts_type_equal(a->args[i], b->args[i]))
             return false;
     return true;
+}
+
+/* ---- type matching (pass 1: no conversions) ------------------------------------ */
+
+/* Is a container's element type `have` acceptable for formal element `want`? (invariant) */
+static bool elem_type_ok(const pts_type *have, const pts_type *want)
+{
+    if (!have || have->kind == PTS_TY_ANY || want->kind == PTS_TY_ANY)
+        return true;
+    return pts_type_equal(have, want);
+}
+
+static bool items_match(const pts_value *items, int64_t n, const pts_type *t)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (!pts_value_matches_type(items[i], t, 0))
+            return false;
+    return true;
+}
+
+static bool list_matches(pts_value v, const pts_type *t, int fixed_len)
+{
+    const pts_type *et = t->args[0];
+    if (v.tag == PTS_T_LIST) {
+        pts_list *l = PTS_LIST(v);
+        if (l->elem && l->elem->kind != PTS_TY_ANY)
+            return elem_type_ok(l->elem, et);
+        return items_match(l->items, l->len, et); /* element type unknown: look at the items */
+    }
+    if (v.tag == PTS_T_TUPLE) /* homogeneous tuples convert to lists */
+        return items_match(PTS_TUPLE(v)->items, PTS_TUPLE(v)->len, et);
+    if (fixed_len > 0) { /* int[N] / float[N] accept one number */
+        if (et->kind == PTS_TY_INT)
+            return v.tag == PTS_T_INT;
+        if (et->kind == PTS_TY_FLOAT)
+            return v.tag == PTS_T_FLOAT;
+        if (et->kind == PTS_TY_BOOL)
+            return v.tag == PTS_T_BOOL;
+    }
+    return false;
+}
+
+static bool class_matches(pts_value v, const pts_type *t)
+{
+    if (v.tag == PTS_T_OBJECT) {
+        pts_object *o = PTS_OBJECT(v);
+        return o->cls && o->cls->qualname && t->name && strcmp(o->cls->qualname, t->name) == 0;
+    }
+    if (v.tag == PTS_T_ENUM) {
+        pts_enum *e = (pts_enum *)v.u.o;
+        return e->cls && e->cls->qualname && t->name && strcmp(e->cls->qualname, t->name) == 0;
+    }
+    return false;
+}
+
+static bool tuple_matches(pts_value v, const pts_type *t)
+{
+    if (v.tag != PTS_T_TUPLE || PTS_TUPLE(v)->len != t->nargs)
+        return false;
+    for (int i = 0; i < t->nargs; i++)
+        if (!pts_value_matches_type(PTS_TUPLE(v)->items[i], t->args[i], 0))
+            return false;
+    return true;
+}
+
+static bool dict_matches(pts_value v, const pts_type *t)
+{
+    if (v.tag != PTS_T_DICT)
+        return false;
+    pts_dict *d = PTS_DICT(v);
+    return elem_type_ok(d->key_type, t->args[0]) && elem_type_ok(d->val_type, t->args[1]);
+}
+
+bool pts_value_matches_type(pts_value v, const pts_type *t, int fixed_len)
+{
+    switch (t->kind) {
+    case PTS_TY_ANY: return true;
+    case PTS_TY_NONE: return v.tag == PTS_T_NONE;
+    case PTS_TY_BOOL: return v.tag == PTS_T_BOOL;
+    case PTS_TY_INT:
+    case PTS_TY_LAYOUT_INT: return v.tag == PTS_T_INT;
+    case PTS_TY_FLOAT: return v.tag == PTS_T_FLOAT;
+    case PTS_TY_COMPLEX: return v.tag == PTS_T_COMPLEX;
+    case PTS_TY_NUMBER: return v.tag == PTS_T_INT || v.tag == PTS_T_FLOAT || v.tag == PTS_T_COMPLEX;
+    case PTS_TY_STR: return v.tag == PTS_T_STR;
+    case PTS_TY_TENSOR: return v.tag == PTS_T_TENSOR;
+    case PTS_TY_DEVICE: return v.tag == PTS_T_DEVICE;
+    case PTS_TY_ANY_LIST: return v.tag == PTS_T_LIST;
+    case PTS_TY_ANY_TUPLE: return v.tag == PTS_T_TUPLE;
+    case PTS_TY_OPTIONAL: return v.tag == PTS_T_NONE || pts_value_matches_type(v, t->args[0], fixed_len);
+    case PTS_TY_LIST: return list_matches(v, t, fixed_len);
+    case PTS_TY_TUPLE: return tuple_matches(v, t);
+    case PTS_TY_DICT: return dict_matches(v, t);
+    case PTS_TY_UNION:
+        for (int i = 0; i < t->nargs; i++)
+            if (pts_value_matches_type(v, t->args[i], fixed_len))
+                return true;
+        return false;
+    case PTS_TY_FUTURE:
+    case PTS_TY_AWAIT: return v.tag == PTS_T_FUTURE;
+    case PTS_TY_CLASS: return class_matches(v, t);
+    case PTS_TY_FUNCTION: return v.tag == PTS_T_FUNC;
+    default: return false;
+    }
+}
+
+/* ---- conversions (schema matching pass 2) ------------------------------------ */
+
+int pts_value_conversion(pts_value v, const pts_type *t, int fixed_len)
+{
+    if (pts_value_matches_type(v, t, fixed_len))
+        return PTS_CONV_NONE;
+    switch (t->kind) {
+    case PTS_TY_OPTIONAL: return pts_value_conversion(v, t->args[0], fixed_len);
+    case PTS_TY_INT:
+    case PTS_TY_LAYOUT_INT: return v.tag == PTS_T_BOOL ? PTS_CONV_TO_INT : 0;
+    case PTS_TY_FLOAT: return v.tag == PTS_T_BOOL || v.tag == PTS_T_INT ? PTS_CONV_TO_FLOAT : 0;
+    case PTS_TY_NUMBER: return v.tag == PTS_T_BOOL ? PTS_CONV_TO_INT : 0;
+    case PTS_TY_DEVICE: return v.tag == PTS_T_STR ? PTS_CONV_TO_DEVICE : 0;
+    case PTS_TY_LIST:
+        if (v.tag == PTS_T_TUPLE || v.tag == PTS_T_LIST) {
+            int64_t n = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->len : PTS_LIST(v)->len;
+            pts_value *it = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->items : PTS_LIST(v)->items;
+            for (int64_t i = 0; i < n; i++)
+                if (!pts_value_conversion(it[i], t->args[0], 0))
+                    return 0;
+            return PTS_CONV_TO_LIST;
+        }
+        return 0;
+    default: return 0;
+    }
+}
+
+/* ---- isinstance (TorchScript semantics: interfaces, element types) ------------------------------------------------------------------------------- */
+
+bool pts_value_isinstance(pts_value v, const pts_type *t)
+{
+    switch (t->kind) {
+    case PTS_TY_UNION:
+        for (int i = 0; i < t->nargs; i++)
+            if (pts_value_isinstance(v, t->args[i]))
+                return true;
+        return false;
+    case PTS_TY_OPTIONAL: return v.tag == PTS_T_NONE || pts_value_isinstance(v, t->args[0]);
+    case PTS_TY_NUMBER: return v.tag == PTS_T_INT || v.tag == PTS_T_FLOAT || v.tag == PTS_T_COMPLEX;
+    case PTS_TY_LIST:
+        if (v.tag != PTS_T_LIST)
+            return false;
+        if (PTS_LIST(v)->elem && PTS_LIST(v)->elem->kind != PTS_TY_ANY)
+            return pts_type_equal(PTS_LIST(v)->elem, t->args[0]) || t->args[0]->kind == PTS_TY_ANY;
+        for (int64_t i = 0; i < PTS_LIST(v)->len; i++)
+            if (!pts_value_isinstance(PTS_LIST(v)->items[i], t->args[0]))
+                return false;
+        return true;
+    case PTS_TY_TUPLE:
+        if (v.tag != PTS_T_TUPLE || PTS_TUPLE(v)->len != t->nargs)
+            return false;
+        for (int i = 0; i < t->nargs; i++)
+            if (!pts_value_isinstance(PTS_TUPLE(v)->items[i], t->args[i]))
+                return false;
+        return true;
+    case PTS_TY_CLASS:
+        if (v.tag == PTS_T_OBJECT) {
+            pts_class *c = PTS_OBJECT(v)->cls;
+            if (strcmp(c->qualname, t->name) == 0)
+                return true;
+            /* interfaces: the class has every method of the interface */
+            pts_class *ic = t->cls ? t->cls : pts_cu_find_class(c->cu, t->name);
+            if (ic && (ic->kind == PTS_CLS_INTERFACE || ic->kind == PTS_CLS_MODULE_INTERFACE)) {
+                for (int i = 0; i < ic->nmethods; i++)
+                    if (!pts_class_find_method(c, ic->methods[i].name))
+                        return false;
+                return true;
+            }
+            return false;
+        }
+        if (v.tag == PTS_T_TUPLE && PTS_TUPLE(v)->type)
+            return PTS_TUPLE(v)->type->name && strcmp(PTS_TUPLE(v)->type->name, t->name) == 0;
+        return pts_value_matches_type(v, t, 0);
+    default: return pts_value_matches_type(v, t, 0);
+    }
 }

@@ -61,9 +61,25 @@ static inline void pts_type_release(pts_type *t) { if (t) pts_obj_release(&t->hd
  * "Optional[__torch__.foo.Bar]", "Tuple[()]", "NoneType"...).
  * Class names are not resolved here.  *out: new reference.  `where` is used
  * in error messages. */
-pts_status pts_type_parse(const char *s, size_t n, const char *where, pts_type **out);
+PTS_NODISCARD pts_status pts_type_parse(const char *s, size_t n, const char *where, pts_type **out);
 /* Print a type as torch prints it ("List[int]"). */
 void pts_type_str(const pts_type *t, char *buf, size_t cap);
 bool pts_type_equal(const pts_type *a, const pts_type *b);
+
+/* ---- does this value fit this type ------------------------------------------- */
+
+/* Does value `v` match formal type `t` without conversions? (schema matching
+ * pass 1; fixed_len > 0 for int[N] / float[N] formals, which accept one number) */
+bool pts_value_matches_type(pts_value v, const pts_type *t, int fixed_len);
+
+/* Can v be converted to formal type t (schema matching pass 2)?  0 = no,
+ * else the conversion to apply (PTS_CONV_NONE when it matches as is). */
+enum { PTS_CONV_NONE = 1, PTS_CONV_TO_INT, PTS_CONV_TO_FLOAT, PTS_CONV_TO_LIST, PTS_CONV_TO_DEVICE };
+int pts_value_conversion(pts_value v, const pts_type *t, int fixed_len);
+
+/* TorchScript isinstance(v, t): like pass 1, plus interfaces (a class with
+ * every method of the interface), NamedTuples by name, and list element
+ * types checked item by item when the list carries none. */
+bool pts_value_isinstance(pts_value v, const pts_type *t);
 
 #endif

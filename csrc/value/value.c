@@ -1,6 +1,7 @@
 /* value.c - refcounting and the heap objects of value.h (str, tuple, list,
- * dict, object, enum, opaque).  Tensors live in tensor/, types in type.c,
- * classes and units in class.c. */
+ * dict, object, enum, opaque).  Tensors live in tensor/ (and so does
+ * pts_value_describe, which prints them), types in type.c, classes and units
+ * in class.c. */
 #include "value/value.h"
 
 #include <math.h>
@@ -8,7 +9,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "tensor/tensor.h"
+#include "core/hash.h"
 #include "value/class.h"
 #include "value/type.h"
 
@@ -70,14 +71,10 @@ pts_status pts_value_str(const char *s, size_t n, pts_value *out)
     return PTS_OK;
 }
 
+/* FNV-1a, never 0 (0 marks a string whose hash is not computed yet) */
 static uint64_t fnv1a(const void *p, size_t n)
 {
-    const unsigned char *b = p;
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 1099511628211ULL;
-    }
+    uint64_t h = pts_hash_bytes(p, n);
     return h ? h : 1;
 }
 
@@ -457,30 +454,4 @@ pts_opaque *pts_opaque_new(int kind, void *ptr, void (*free_ptr)(void *))
     op->ptr = ptr;
     op->free_ptr = free_ptr;
     return op;
-}
-
-/* ---- describe ------------------------------------------------------------- */
-
-void pts_value_describe(pts_value v, char *buf, size_t cap)
-{
-    switch ((pts_tag)v.tag) {
-    case PTS_T_NONE: snprintf(buf, cap, "None"); break;
-    case PTS_T_BOOL: snprintf(buf, cap, "bool %s", v.u.b ? "True" : "False"); break;
-    case PTS_T_INT: snprintf(buf, cap, "int %lld", (long long)v.u.i); break;
-    case PTS_T_FLOAT: snprintf(buf, cap, "float %.17g", v.u.f); break;
-    case PTS_T_COMPLEX: snprintf(buf, cap, "complex (%g%+gj)", v.u.c[0], v.u.c[1]); break;
-    case PTS_T_DEVICE: snprintf(buf, cap, "Device type %d index %d", v.u.dev.type, v.u.dev.index); break;
-    case PTS_T_STR: snprintf(buf, cap, "str \"%.60s\"", PTS_STR(v)->data); break;
-    case PTS_T_TENSOR: {
-        char t[200];
-        pts_tensor_describe(PTS_TENSOR(v), t, sizeof t);
-        snprintf(buf, cap, "Tensor %s", t);
-        break;
-    }
-    case PTS_T_LIST: snprintf(buf, cap, "List of %lld", (long long)PTS_LIST(v)->len); break;
-    case PTS_T_TUPLE: snprintf(buf, cap, "Tuple of %lld", (long long)PTS_TUPLE(v)->len); break;
-    case PTS_T_DICT: snprintf(buf, cap, "Dict of %lld", (long long)PTS_DICT(v)->len); break;
-    case PTS_T_OBJECT: snprintf(buf, cap, "object of %s", PTS_OBJECT(v)->cls->qualname); break;
-    default: snprintf(buf, cap, "%s", pts_tag_name((pts_tag)v.tag)); break;
-    }
 }

@@ -123,7 +123,7 @@ typedef struct pts_str {
 /* Return a new reference, or NULL with PTS_ERR_NOMEM recorded. */
 pts_str *pts_str_new(const char *s, size_t n);
 pts_str *pts_str_from_cstr(const char *s);
-pts_status pts_value_str(const char *s, size_t n, pts_value *out); /* out: new ref */
+PTS_NODISCARD pts_status pts_value_str(const char *s, size_t n, pts_value *out); /* out: new ref */
 uint64_t pts_str_hash(pts_str *s);
 #define PTS_STR(v) ((pts_str *)(v).u.o)
 
@@ -149,7 +149,7 @@ typedef struct pts_list {
 
 pts_list *pts_list_new(struct pts_type *elem /* borrowed, retained */, int64_t cap);
 /* Steals v (released on failure too). */
-pts_status pts_list_append(pts_list *l, pts_value v);
+PTS_NODISCARD pts_status pts_list_append(pts_list *l, pts_value v);
 #define PTS_LIST(v) ((pts_list *)(v).u.o)
 
 /* ---- dict (insertion ordered) -------------------------------------------- */
@@ -172,7 +172,7 @@ typedef struct pts_dict {
 pts_dict *pts_dict_new(struct pts_type *key_type, struct pts_type *val_type);
 /* Keys: str, int, bool, float, complex, Tensor (by identity), None, device.
  * set steals key and val. */
-pts_status pts_dict_set(pts_dict *d, pts_value key, pts_value val);
+PTS_NODISCARD pts_status pts_dict_set(pts_dict *d, pts_value key, pts_value val);
 /* Borrowed pointer to the stored value or NULL. */
 pts_value *pts_dict_get(pts_dict *d, pts_value key);
 pts_value *pts_dict_get_str(pts_dict *d, const char *key);
@@ -216,7 +216,7 @@ pts_opaque *pts_opaque_new(int kind, void *ptr, void (*free_ptr)(void *));
 bool pts_value_key_equal(pts_value a, pts_value b);
 uint64_t pts_value_hash(pts_value v);
 
-/* Short human description for error messages: "int 3", "Tensor float32[2, 3]". */
-void pts_value_describe(pts_value v, char *buf, size_t cap);
+/* pts_value_describe (a value for error messages) is declared in
+ * tensor/tensor.h: describing a Tensor needs its dtype and sizes. */
 
 #endif

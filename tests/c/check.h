@@ -20,6 +20,18 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+/* SETUP(expr): test setup that cannot fail short of memory (an engine call
+ * returning a pts_status): stop the test program, exit 2, if it does. */
+#define SETUP(expr)                                                                \
+    do {                                                                           \
+        if ((expr) != PTS_OK) {                                                    \
+            fprintf(stderr, "%s:%d: setup failed: %s\n", __FILE__, __LINE__,      \
+                    pts_err_message());                                            \
+            exit(2);                                                               \
+        }                                                                          \
+    } while (0)
 
 #ifndef CHECK_DETAIL
 #define CHECK_DETAIL() ((void)0)

@@ -179,7 +179,7 @@ static void check_module_call(void)
     st = pts_run_method(self, "forward", 1, &a, 1, kw, &kv, &r);
     CHECK(!st && r.u.i == 15, "forward kw: %s", pts_err_message());
     pts_value bad;
-    pts_value_str("x", 1, &bad);
+    SETUP(pts_value_str("x", 1, &bad));
     st = pts_run_method(self, "forward", 1, &bad, 0, NULL, NULL, &r);
     CHECK(st == PTS_ERR_TYPE && strstr(pts_err_message(), "argument 'x' must be int, not str"),
           "type error message: %s", pts_err_message());

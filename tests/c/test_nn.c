@@ -80,7 +80,7 @@ static pts_value ilist(int n, ...)
     va_start(ap, n);
     pts_list *l = pts_list_new(pts_type_base(PTS_TY_INT), n);
     for (int i = 0; i < n; i++)
-        pts_list_append(l, pts_int(va_arg(ap, int)));
+        SETUP(pts_list_append(l, pts_int(va_arg(ap, int))));
     va_end(ap);
     return pts_obj_value(&l->hdr);
 }
@@ -91,7 +91,7 @@ static pts_value flist(int n, ...)
     va_start(ap, n);
     pts_list *l = pts_list_new(pts_type_base(PTS_TY_FLOAT), n);
     for (int i = 0; i < n; i++)
-        pts_list_append(l, pts_float(va_arg(ap, double)));
+        SETUP(pts_list_append(l, pts_float(va_arg(ap, double))));
     va_end(ap);
     return pts_obj_value(&l->hdr);
 }

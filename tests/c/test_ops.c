@@ -115,7 +115,7 @@ static pts_value int_list(int n, ...)
     va_list ap;
     va_start(ap, n);
     for (int i = 0; i < n; i++)
-        pts_list_append(l, pts_int(va_arg(ap, int64_t)));
+        SETUP(pts_list_append(l, pts_int(va_arg(ap, int64_t))));
     va_end(ap);
     return pooled(pts_obj_value(&l->hdr));
 }
@@ -123,7 +123,7 @@ static pts_value int_list(int n, ...)
 static pts_value str(const char *s)
 {
     pts_value v;
-    pts_value_str(s, strlen(s), &v);
+    SETUP(pts_value_str(s, strlen(s), &v));
     return v;
 }
 
@@ -638,8 +638,8 @@ static void test_shape(void)
     REL(sl);
     pts_value lst;
     pts_list *l = pts_list_new(pts_type_base(PTS_TY_TENSOR), 2);
-    pts_list_append(l, pts_value_retain(a));
-    pts_list_append(l, pts_value_retain(a));
+    SETUP(pts_list_append(l, pts_value_retain(a)));
+    SETUP(pts_list_append(l, pts_value_retain(a)));
     lst = pts_obj_value(&l->hdr);
     r = call("aten::cat", 2, (pts_value[]){lst, pts_int(1)});
     CHECK(shape_is(r, 2, (int64_t)2, (int64_t)6) && same_vals(r, 12, (double[]){0, 0, 0, 0, 0, 0, 3, 0, 0, 3, 0, 0}, 0), "cat dim 1");
@@ -695,12 +695,12 @@ static void test_create_reduce_index(void)
           "cuda device rejected");
     pts_list *rows = pts_list_new(NULL, 2);
     pts_list *r0 = pts_list_new(NULL, 2), *r1 = pts_list_new(NULL, 2);
-    pts_list_append(r0, pts_int(1));
-    pts_list_append(r0, pts_float(2.5));
-    pts_list_append(r1, pts_int(3));
-    pts_list_append(r1, pts_int(4));
-    pts_list_append(rows, pts_obj_value(&r0->hdr));
-    pts_list_append(rows, pts_obj_value(&r1->hdr));
+    SETUP(pts_list_append(r0, pts_int(1)));
+    SETUP(pts_list_append(r0, pts_float(2.5)));
+    SETUP(pts_list_append(r1, pts_int(3)));
+    SETUP(pts_list_append(r1, pts_int(4)));
+    SETUP(pts_list_append(rows, pts_obj_value(&r0->hdr)));
+    SETUP(pts_list_append(rows, pts_obj_value(&r1->hdr)));
     pts_value data = pts_obj_value(&rows->hdr);
     pts_value x = call("aten::tensor", 1, (pts_value[]){data});
     CHECK(PTS_TENSOR(x)->dtype == PTS_FLOAT32 && shape_is(x, 2, (int64_t)2, (int64_t)2) &&
@@ -741,8 +741,8 @@ static void test_create_reduce_index(void)
     /* indexing */
     pts_value idx = mk1(PTS_INT64, 3, (double[]){1, 0, -1});
     pts_list *il = pts_list_new(NULL, 2);
-    pts_list_append(il, pts_none());
-    pts_list_append(il, pts_value_retain(idx));
+    SETUP(pts_list_append(il, pts_none()));
+    SETUP(pts_list_append(il, pts_value_retain(idx)));
     pts_value ilv = pts_obj_value(&il->hdr);
     r = call("aten::index.Tensor", 2, (pts_value[]){x, ilv});
     CHECK(shape_is(r, 2, (int64_t)2, (int64_t)3) && same_vals(r, 6, (double[]){2.5, 1, 2.5, 4, 3, 4}, 0), "x[:, idx]");
@@ -750,7 +750,7 @@ static void test_create_reduce_index(void)
     REL(ilv);
     pts_value mask = mk2(PTS_BOOL, 2, 2, (double[]){1, 0, 0, 1});
     pts_list *ml = pts_list_new(NULL, 1);
-    pts_list_append(ml, pts_value_retain(mask));
+    SETUP(pts_list_append(ml, pts_value_retain(mask)));
     pts_value mlv = pts_obj_value(&ml->hdr);
     r = call("aten::index.Tensor", 2, (pts_value[]){x, mlv});
     CHECK(shape_is(r, 1, (int64_t)2) && same_vals(r, 2, (double[]){1, 4}, 0), "x[mask]");

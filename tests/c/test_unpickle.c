@@ -316,25 +316,25 @@ static void make_classes(void)
     pts_class *c;
     F.cu = pts_cu_new();
     static const char *const m_attrs[] = {"a", "int", "t", "Tensor", "l", "List[int]", "training", "bool", NULL};
-    pts_cu_add_class(F.cu, "__torch__.M", PTS_CLS_MODULE, &c);
+    SETUP(pts_cu_add_class(F.cu, "__torch__.M", PTS_CLS_MODULE, &c));
     add_attrs(c, m_attrs);
     static const char *const s_attrs[] = {"x", "int", "y", "Tensor", NULL};
-    pts_cu_add_class(F.cu, "__torch__.foo.S", PTS_CLS_CLASS, &c);
+    SETUP(pts_cu_add_class(F.cu, "__torch__.foo.S", PTS_CLS_CLASS, &c));
     add_attrs(c, s_attrs);
-    pts_class_add_method(c, "__setstate__", NULL, 0, NULL);
-    pts_class_add_method(c, "__getstate__", NULL, 0, NULL);
-    pts_cu_add_class(F.cu, "__torch__.Color", PTS_CLS_ENUM, &c);
-    pts_class_add_const(c, "RED", NULL, pts_int(1));
-    pts_class_add_const(c, "GREEN", NULL, pts_int(2));
+    SETUP(pts_class_add_method(c, "__setstate__", NULL, 0, NULL));
+    SETUP(pts_class_add_method(c, "__getstate__", NULL, 0, NULL));
+    SETUP(pts_cu_add_class(F.cu, "__torch__.Color", PTS_CLS_ENUM, &c));
+    SETUP(pts_class_add_const(c, "RED", NULL, pts_int(1)));
+    SETUP(pts_class_add_const(c, "GREEN", NULL, pts_int(2)));
     static const char *const sub_attrs[] = {"w", "Tensor", "sub", "Optional[__torch__.Sub]", NULL};
-    pts_cu_add_class(F.cu, "__torch__.Sub", PTS_CLS_MODULE, &c);
+    SETUP(pts_cu_add_class(F.cu, "__torch__.Sub", PTS_CLS_MODULE, &c));
     add_attrs(c, sub_attrs);
     static const char *const old_attrs[] = {"l", "List[int]", "d", "Dict[str, List[float]]", "o",
                                             "Optional[List[str]]", "tup", "Tuple[List[int], int]", "e", "List[int]",
                                             NULL};
-    pts_cu_add_class(F.cu, "__torch__.Old", PTS_CLS_MODULE, &c);
+    SETUP(pts_cu_add_class(F.cu, "__torch__.Old", PTS_CLS_MODULE, &c));
     add_attrs(c, old_attrs);
-    pts_cu_add_class(F.cu, "__torch__.I", PTS_CLS_INTERFACE, &c);
+    SETUP(pts_cu_add_class(F.cu, "__torch__.I", PTS_CLS_INTERFACE, &c));
 }
 
 /* ---- running ------------------------------------------------------------------------------- */

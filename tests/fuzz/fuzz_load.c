@@ -1,5 +1,5 @@
 /* fuzz_load.c - libFuzzer target for loading a whole archive
- * (container -> pickle -> frontend -> compiler, csrc/interp/loader.c).
+ * (container -> pickle -> frontend -> compiler, csrc/load/loader.c).
  *
  * Input: the bytes of a .pt file.  It is loaded as pyts.load does
  * (pts_load_buffer), the module tree is walked (every tensor's extent is
@@ -12,7 +12,7 @@
  */
 #include "fuzz_common.h"
 
-#include "interp/loader.h"
+#include "load/loader.h"
 #include "interp/run_api.h"
 #include "ops/registry.h"
 

@@ -27,7 +27,7 @@
 
 #include "fuzz_common.h"
 
-#include "interp/loader.h"
+#include "load/loader.h"
 #include "interp/run.h"
 #include "interp/run_api.h"
 #include "ops/registry.h"

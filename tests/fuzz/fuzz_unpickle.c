@@ -13,7 +13,7 @@
 #include "fuzz_common.h"
 
 #include "container/archive.h"
-#include "interp/loader.h"
+#include "load/loader.h"
 #include "pickle/unpickle.h"
 
 #define MAX_ARCHIVES 32

@@ -192,6 +192,6 @@ def test_setstate_runs_at_load(tmp_path):
     pm = pyts.load(path)
     try:
         got = pm.forward(2)
-    except pyts.Error as e:  # the loader must call pts_interp_run_pending
+    except pyts.Error as e:  # the loader must run the deferred __setstate__ calls (pts_interp_run_setstate)
         pytest.xfail(f"__setstate__ not run at load: {e}")
     assert got == tm(2)

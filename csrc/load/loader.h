@@ -2,8 +2,8 @@
  * frontend.  Reads the version, constants.pkl, data.pkl (objects built from
  * their classes, compiled lazily from code/), extra files.
  */
-#ifndef PTS_INTERP_LOADER_H
-#define PTS_INTERP_LOADER_H
+#ifndef PTS_LOAD_LOADER_H
+#define PTS_LOAD_LOADER_H
 
 #include <stdint.h>
 
@@ -30,15 +30,15 @@ typedef struct pts_loaded {
 
 /* Load from a file path / a buffer (copied).  *out: owned by the caller,
  * freed with pts_loaded_free. */
-pts_status pts_load_file(const char *path, pts_loaded **out);
-pts_status pts_load_buffer(const void *data, size_t len, const char *name, pts_loaded **out);
+PTS_NODISCARD pts_status pts_load_file(const char *path, pts_loaded **out);
+PTS_NODISCARD pts_status pts_load_buffer(const void *data, size_t len, const char *name, pts_loaded **out);
 void pts_loaded_free(pts_loaded *l);
 
 /* Import every code/...py record not imported yet (for inspection: the list
  * of called ops, pre-compiling every method). */
-pts_status pts_loader_import_all(pts_loaded *l);
+PTS_NODISCARD pts_status pts_loader_import_all(pts_loaded *l);
 
 /* Import the code file that defines `qualname` (used lazily by the unit). */
-pts_status pts_loader_import_qualifier(pts_cu *cu, const char *qualname);
+PTS_NODISCARD pts_status pts_loader_import_qualifier(pts_cu *cu, const char *qualname);
 
 #endif

@@ -1,11 +1,12 @@
-/* loader.c - archive -> module (see loader.h).
+/* loader.c - archive -> module (see loader.h): the layer above container/,
+ * pickle/, frontend/ and interp/ that ties them into a loaded module.
  *
  * Order of work, as libtorch does it: version record, constants.pkl (tensors
  * from constants/), data.pkl (tensors from data/, objects from code/
  * classes), extra/ files.  Code files are parsed when a class or function of
  * their qualifier is first needed.
  */
-#include "interp/loader.h"
+#include "load/loader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,19 @@ static pts_status check_torchscript(pts_loaded *l)
                                      "torch.jit.trace(model, example_inputs).save(\"model.pt\")", l->path);
 }
 
+/* Run the deferred __setstate__ calls in order, then empty the list (also
+ * after an error). */
+static pts_status run_pending(pts_loaded *l)
+{
+    pts_status st = pts_interp_run_setstate(l->npending, l->pending);
+    for (int k = 0; k < 2 * l->npending; k++)
+        pts_value_release(l->pending[k]);
+    pts_free(l->pending);
+    l->pending = NULL;
+    l->npending = 0;
+    return st;
+}
+
 static pts_status load_archive(pts_loaded *l)
 {
     PTS_TRY(check_torchscript(l));
@@ -333,7 +347,7 @@ static pts_status load_archive(pts_loaded *l)
     PTS_TRY(read_extra_files(l));
     PTS_TRY(pts_loader_import_all(l));
     PTS_TRY(check_ops(l));
-    return pts_interp_run_pending(l);
+    return run_pending(l);
 }
 
 static pts_status finish_load(pts_archive *a, const char *path, pts_loaded **out)

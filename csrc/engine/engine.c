@@ -1,0 +1,125 @@
+/* engine.c - the engine facade (engine.h) over load/, interp/, ops/ and the
+ * thread pool.  Thin on purpose: each function is one step of the pipeline
+ * named for the bindings on top. */
+#include "engine/engine.h"
+
+#include "container/archive.h"
+#include "core/alloc.h"
+#include "frontend/calls.h"
+#include "interp/run.h"
+#include "load/loader.h"
+#include "ops/registry.h"
+#include "tensor/parallel.h"
+
+/* ---- loading -------------------------------------------------------------------- */
+
+pts_status pts_engine_load_file(const char *path, pts_loaded **out) { return pts_load_file(path, out); }
+
+pts_status pts_engine_load_buffer(const void *data, size_t len, const char *name, pts_loaded **out)
+{
+    return pts_load_buffer(data, len, name, out);
+}
+
+void pts_engine_free(pts_loaded *l) { pts_loaded_free(l); }
+
+pts_value pts_engine_root(const pts_loaded *l) { return l->root; }
+pts_cu *pts_engine_unit(const pts_loaded *l) { return l->cu; }
+const char *pts_engine_path(const pts_loaded *l) { return l->path; }
+const char *pts_engine_prefix(const pts_loaded *l) { return pts_archive_prefix(l->archive); }
+int64_t pts_engine_record_count(const pts_loaded *l) { return pts_archive_count(l->archive); }
+const char *pts_engine_record_name(const pts_loaded *l, int64_t i) { return pts_archive_name(l->archive, i); }
+int pts_engine_extra_count(const pts_loaded *l) { return l->nextra; }
+
+pts_status pts_engine_extra_file(const pts_loaded *l, int i, const char **name, const void **data, size_t *len)
+{
+    if (i < 0 || i >= l->nextra)
+        return pts_err_set(PTS_ERR_INDEX, "extra file index %d out of range (%d files)", i, l->nextra);
+    *name = l->extra[i].name;
+    *data = l->extra[i].data;
+    *len = l->extra[i].len;
+    return PTS_OK;
+}
+
+pts_status pts_engine_called_ops(pts_loaded *l, pts_engine_call_fn fn, void *ud)
+{
+    PTS_TRY(pts_loader_import_all(l));
+    return pts_frontend_collect_calls(l->cu, fn, ud);
+}
+
+/* ---- running -------------------------------------------------------------------- */
+
+pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
+                                 const char *const *kwnames, const pts_value *kwargs, pts_value *out)
+{
+    return pts_run_method(self, name, nargs, args, nkw, kwnames, kwargs, out);
+}
+
+/* ---- operators ------------------------------------------------------------------ */
+
+static pts_status find_op(const char *name, const pts_op **out)
+{
+    PTS_TRY(pts_ops_init());
+    *out = pts_ops_find(name);
+    if (!*out)
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "operator %s is not registered in pyts", name);
+    return PTS_OK;
+}
+
+pts_status pts_engine_op_returns(const char *name, int *nrets)
+{
+    const pts_op *op;
+    PTS_TRY(find_op(name, &op));
+    *nrets = op->schema.nrets;
+    return PTS_OK;
+}
+
+pts_status pts_engine_call_op(const char *name, int npos, pts_value *pos, int nkw, const char *const *kwnames,
+                              pts_value *kwvals, pts_value *rets)
+{
+    const pts_op *op;
+    PTS_TRY(find_op(name, &op));
+    return pts_ops_call(op, npos, pos, nkw, kwnames, kwvals, rets);
+}
+
+pts_status pts_engine_op_count(int *n)
+{
+    *n = 0;
+    PTS_TRY(pts_ops_init());
+    *n = pts_ops_count();
+    return PTS_OK;
+}
+
+const char *pts_engine_op_schema(int i) { return pts_ops_at(i)->schema.text; }
+
+pts_status pts_engine_overload_count(const char *name, int *n)
+{
+    *n = 0;
+    PTS_TRY(pts_ops_init());
+    int k = 0;
+    if (pts_ops_overloads(name, &k))
+        *n = k;
+    return PTS_OK;
+}
+
+const char *pts_engine_overload_schema(const char *name, int i)
+{
+    int n = 0;
+    const pts_op *const *ops = pts_ops_overloads(name, &n);
+    return ops && i >= 0 && i < n ? ops[i]->schema.text : NULL;
+}
+
+/* ---- settings ------------------------------------------------------------------- */
+
+void pts_engine_set_num_threads(int n) { pts_set_num_threads(n); }
+int pts_engine_get_num_threads(void) { return pts_get_num_threads(); }
+void pts_engine_set_memory_limit(int64_t bytes) { pts_set_memory_limit(bytes); }
+
+void pts_engine_memory_stats(pts_engine_memory *out)
+{
+    out->data_bytes = pts_data_bytes_in_use();
+    out->limit = pts_get_memory_limit();
+    out->live_allocations = pts_alloc_live();
+    out->allocations = pts_alloc_count();
+}
+
+void pts_engine_fail_allocation_after(int64_t n) { pts_alloc_fail_after(n); }

@@ -1,0 +1,92 @@
+/* engine.h - the engine's front door: load an archive, look at what it holds,
+ * run its methods, call one operator by name, list the operators, and the
+ * thread and memory settings.  The public C API (api/, include/pyts.h) and
+ * the Python extension (python/) stand on this header alone, plus value/ and
+ * tensor/ for the values they convert (tools/check_includes.py keeps it so).
+ *
+ * Ownership as everywhere in the engine: "borrowed" results live as long as
+ * the handle they came from; values written through *out are new references.
+ */
+#ifndef PTS_ENGINE_ENGINE_H
+#define PTS_ENGINE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "value/class.h"
+#include "value/value.h"
+
+/* A loaded archive (defined by load/loader.h; opaque here). */
+typedef struct pts_loaded pts_loaded;
+
+/* ---- loading -------------------------------------------------------------------- */
+
+/* Load from a file path / a buffer (copied; name is for messages, NULL =
+ * "<buffer>").  *out: owned by the caller, freed with pts_engine_free. */
+PTS_NODISCARD pts_status pts_engine_load_file(const char *path, pts_loaded **out);
+PTS_NODISCARD pts_status pts_engine_load_buffer(const void *data, size_t len, const char *name, pts_loaded **out);
+void pts_engine_free(pts_loaded *l); /* NULL-safe */
+
+/* What the archive holds (all borrowed). */
+pts_value pts_engine_root(const pts_loaded *l);   /* the root module object */
+pts_cu *pts_engine_unit(const pts_loaded *l);      /* classes, constants, file version */
+const char *pts_engine_path(const pts_loaded *l);  /* path or name it was loaded from */
+const char *pts_engine_prefix(const pts_loaded *l); /* the archive's top folder */
+int64_t pts_engine_record_count(const pts_loaded *l);
+const char *pts_engine_record_name(const pts_loaded *l, int64_t i);
+int pts_engine_extra_count(const pts_loaded *l);
+/* Extra file i (name without "extra/", bytes); PTS_ERR_INDEX when out of range. */
+PTS_NODISCARD pts_status pts_engine_extra_file(const pts_loaded *l, int i, const char **name, const void **data, size_t *len);
+
+/* Every operator the archive's code calls, once each at its first use
+ * (imports every code file first): fn(ud, "aten::conv2d", "code/x.py", line),
+ * strings borrowed for the call.  A non-OK return from fn stops the walk and
+ * is returned. */
+typedef pts_status (*pts_engine_call_fn)(void *ud, const char *op, const char *file, int line);
+PTS_NODISCARD pts_status pts_engine_called_ops(pts_loaded *l, pts_engine_call_fn fn, void *ud);
+
+/* ---- running -------------------------------------------------------------------- */
+
+/* Run method `name` of object `self` (borrowed) with positional and keyword
+ * args (borrowed); "__call__" runs forward with the module's hooks.  *out:
+ * new reference.  See interp/run.h for the errors. */
+PTS_NODISCARD pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
+                                 const char *const *kwnames, const pts_value *kwargs, pts_value *out);
+
+/* ---- operators ------------------------------------------------------------------ */
+
+/* Number of values operator `name` ("aten::add.Tensor", or "aten::relu" for
+ * the default overload) returns; PTS_ERR_UNSUPPORTED when it is not
+ * registered. */
+PTS_NODISCARD pts_status pts_engine_op_returns(const char *name, int *nrets);
+/* Call operator `name` with positional args and keyword args (borrowed),
+ * filling defaults.  rets: the op's return count of new references. */
+PTS_NODISCARD pts_status pts_engine_call_op(const char *name, int npos, pts_value *pos, int nkw, const char *const *kwnames,
+                              pts_value *kwvals, pts_value *rets);
+/* Every registered op: count (*n) and schema string i (borrowed, lives for the process). */
+PTS_NODISCARD pts_status pts_engine_op_count(int *n);
+const char *pts_engine_op_schema(int i);
+/* The overloads of a symbol ("aten::add") in the order call sites try them:
+ * count (*n, 0 for an unknown symbol) and schema i (borrowed). */
+PTS_NODISCARD pts_status pts_engine_overload_count(const char *name, int *n);
+const char *pts_engine_overload_schema(const char *name, int i);
+
+/* ---- settings ------------------------------------------------------------------- */
+
+void pts_engine_set_num_threads(int n); /* n >= 1 */
+int pts_engine_get_num_threads(void);
+/* Cap on tensor memory in bytes (0: no cap). */
+void pts_engine_set_memory_limit(int64_t bytes);
+
+typedef struct pts_engine_memory {
+    int64_t data_bytes;       /* tensor bytes in use */
+    int64_t limit;            /* the cap, 0 = none */
+    int64_t live_allocations; /* allocations not yet freed */
+    int64_t allocations;      /* allocations since start */
+} pts_engine_memory;
+void pts_engine_memory_stats(pts_engine_memory *out);
+/* Test hook: the Nth allocation from now fails (0: off). */
+void pts_engine_fail_allocation_after(int64_t n);
+
+#endif
