@@ -1,9 +1,10 @@
-/* extra_common.h - small helpers shared by the "extra" op families
- * (extra_shape.c, extra_math.c, sort.c, loss.c, linalg_extra.c).
+/* extra_common.h - small helpers shared by the op families
+ * shape/views.c, pointwise/math.c, reduce/sort.c, nn/loss.c, linalg/products.c
+ * and index/scatter.c.
  *
  * Most of those kernels are not hot: they compute in double over a
  * contiguous copy and convert once at the end (float32 results rounded once,
- * well inside torch's float32 tolerance).  The "rows" layout is reduce.c's:
+ * well inside torch's float32 tolerance).  The "rows" layout is reduce/reduce.c's:
  * the kept dims first, the reduced (or scanned) dims last, contiguous, so a
  * kernel sees `rows` independent runs of `inner` elements.
  */

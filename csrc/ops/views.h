@@ -1,5 +1,5 @@
-/* views.h - view-making helpers shared by the shape families (shape.c and
- * extra_shape.c). */
+/* views.h - view-making helpers shared by the shape families (shape/shape.c
+ * and shape/views.c). */
 #ifndef PTS_OPS_VIEWS_H
 #define PTS_OPS_VIEWS_H
 

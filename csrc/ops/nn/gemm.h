@@ -1,5 +1,5 @@
-/* gemm.h - what the nn kernels (linalg, conv, pool, norm, activation,
- * resample) share: the OpenBLAS wrapper, im2col/col2im, and dtype helpers.
+/* gemm.h - what the nn kernels (conv, pool, norm, activation, resample)
+ * and linalg/matmul.c share: the OpenBLAS wrapper, im2col/col2im, and dtype helpers.
  *
  * BLAS runs single-threaded (pts_blas_init sets that once); kernels split
  * big work across pyts's own pool (tensor/parallel.h) and call BLAS from

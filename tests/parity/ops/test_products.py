@@ -1,4 +1,4 @@
-"""Parity of csrc/ops/linalg_extra.c: trace, outer/ger, kron, cross /
+"""Parity of csrc/ops/linalg/products.c: trace, outer/ger, kron, cross /
 linalg_cross, tensordot, diff, dist, cdist, pairwise_distance,
 cosine_similarity, count_nonzero."""
 import pytest

@@ -1,4 +1,4 @@
-/* prim_num.c - int / float / bool arithmetic of printed TorchScript with
+/* num.c - int / float / bool arithmetic of printed TorchScript with
  * Python semantics: + - * (int64 wrap-around like torch), true division,
  * floor division and modulo of negatives, pow, bit operations, comparisons
  * (numbers, strings, lists, devices, enums), min/max, conversions
@@ -16,7 +16,7 @@
 
 #include "core/alloc.h"
 #include "ops/args.h"
-#include "ops/prim.h"
+#include "ops/prim/prim.h"
 #include "ops/registry.h"
 
 static bool both_int(const pts_value *a) { return a[0].tag != PTS_T_FLOAT && a[1].tag != PTS_T_FLOAT; }
@@ -801,7 +801,7 @@ static pts_status k_any_list(const pts_op *op, pts_value *a, pts_value *r)
     PTS_OP("prim::" name ".bool_list(bool[] l, bool[] r) -> bool[]", kl),         \
     PTS_OP("prim::" name ".self_bool(bool[] self) -> bool", ks)
 
-const pts_op_def pts_ops_prim_num[] = {
+const pts_op_def pts_ops_num[] = {
     ARITH("add", k_add),
     ARITH("sub", k_sub),
     ARITH("mul", k_mul),

@@ -1,4 +1,4 @@
-/* linalg.c - matrix products: mm, bmm, matmul, addmm, baddbmm, addmv, mv,
+/* matmul.c - matrix products: mm, bmm, matmul, addmm, baddbmm, addmv, mv,
  * dot, linear.
  *
  * Every op reduces to one "batched GEMM" (bgemm below): C[b] = alpha *
@@ -668,7 +668,7 @@ static pts_status k_linear(const pts_op *op, pts_value *args, pts_value *rets)
     return s;
 }
 
-const pts_op_def pts_ops_linalg[] = {
+const pts_op_def pts_ops_matmul[] = {
     PTS_OP("aten::mm(Tensor self, Tensor mat2) -> Tensor", k_mm),
     PTS_OP("aten::bmm(Tensor self, Tensor mat2) -> Tensor", k_bmm),
     PTS_OP("aten::matmul(Tensor self, Tensor other) -> Tensor", k_matmul),

@@ -1054,7 +1054,7 @@ static pts_status k_zero_(const pts_op *op, pts_value *args, pts_value *rets)
 
 /* ---- the table ----------------------------------------------------------------------------------- */
 
-const pts_op_def pts_ops_elementwise[] = {
+const pts_op_def pts_ops_pointwise[] = {
     PTS_OP("aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor", k_add),
     PTS_OP("aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor", k_add),
     PTS_OP("aten::add_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)", k_add),

@@ -1,4 +1,4 @@
-/* extra_index.c - reducing scatters and unpooling: scatter_reduce.two
+/* scatter.c - reducing scatters and unpooling: scatter_reduce.two
  * (sum / prod / mean / amax / amin, include_self), index_reduce (prod /
  * mean / amax / amin), max_unpool2d / max_unpool3d.
  *
@@ -588,7 +588,7 @@ static pts_status k_bucketize(const pts_op *op, pts_value *args, pts_value *rets
 
 /* ---- the table ----------------------------------------------------------------------------------------- */
 
-const pts_op_def pts_ops_extra_index[] = {
+const pts_op_def pts_ops_scatter[] = {
     PTS_OP("aten::scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor", k_scatter_reduce),
     PTS_OP("aten::scatter_reduce_.two(Tensor(a!) self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor(a!)", k_scatter_reduce),
     PTS_OP("aten::index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor", k_index_reduce),

@@ -1,4 +1,4 @@
-/* prim.h - helpers shared by the non-tensor operator families (prim*.c)
+/* prim.h - helpers shared by the non-tensor operator families (csrc/ops/prim/)
  * and the interpreter: printing values the way TorchScript's str()/print()
  * do, Python-style equality and ordering, and list/str index normalization.
  *

@@ -1,4 +1,4 @@
-/* extra_shape.c - more shape and view ops: broadcast_to / broadcast_tensors,
+/* views.c - more shape and view ops: broadcast_to / broadcast_tensors,
  * the matrix-transpose views (mT, mH, numpy_T, matrix_H, adjoint), meshgrid,
  * as_strided, diagonal (view) and the diagonal/triangle copies (diag,
  * diag_embed, diagonal_copy, tril, triu), and aten::Size (the int[] identity
@@ -620,7 +620,7 @@ static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value 
 
 /* ---- the table -------------------------------------------------------------------------------- */
 
-const pts_op_def pts_ops_extra_shape[] = {
+const pts_op_def pts_ops_views[] = {
     PTS_OP("aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a)", k_broadcast_to),
     PTS_OP("aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]", k_broadcast_tensors),
     PTS_OP("aten::Size(int[] sizes) -> int[]", k_Size),

@@ -1,4 +1,4 @@
-"""Parity of csrc/ops/extra_math.c: inverse hyperbolics, frac, exp2,
+"""Parity of csrc/ops/pointwise/math.c: inverse hyperbolics, frac, exp2,
 deg2rad/rad2deg, sinc, logit, i0, lgamma, digamma, polygamma, erfinv, sgn,
 signbit, logaddexp(2), hypot, xlogy, copysign, heaviside (+ in place forms),
 nansum, nanmean, linalg_vector_norm."""

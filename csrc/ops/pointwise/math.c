@@ -1,4 +1,4 @@
-/* extra_math.c - more elementwise math (inverse hyperbolics, frac, exp2,
+/* math.c - more elementwise math (inverse hyperbolics, frac, exp2,
  * deg2rad/rad2deg, sinc, logit, i0, lgamma, digamma, polygamma, erfinv,
  * sgn, signbit; logaddexp/logaddexp2, hypot, xlogy, copysign, heaviside)
  * and the NaN-aware / vector-norm reductions (nansum, nanmean,
@@ -803,7 +803,7 @@ static pts_status k_linalg_vector_norm(const pts_op *op, pts_value *args, pts_va
 
 /* ---- the table ------------------------------------------------------------------------------------ */
 
-const pts_op_def pts_ops_extra_math[] = {
+const pts_op_def pts_ops_math[] = {
     PTS_OP("aten::acosh(Tensor self) -> Tensor", k_acosh),
     PTS_OP("aten::acosh_(Tensor(a!) self) -> Tensor(a!)", k_acosh),
     PTS_OP("aten::asinh(Tensor self) -> Tensor", k_asinh),

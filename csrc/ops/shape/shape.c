@@ -2,7 +2,7 @@
  * squeeze, unsqueeze, expand, select, slice, narrow, split, chunk, unbind,
  * flatten, unflatten, movedim, alias), copies (cat, stack, flip, roll,
  * repeat, contiguous, clone).  The Tensor -> int queries (size, dim, numel,
- * stride) live in prim.c.
+ * stride) live in prim/prim.c.
  *
  * View ops build a new pts_tensor over the same storage (pts_tensor_view_of),
  * so in-place ops on a view write into the base.  reshape / flatten view when

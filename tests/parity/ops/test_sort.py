@@ -1,4 +1,4 @@
-"""Parity of csrc/ops/sort.c: sort / argsort (+ stable) / msort, topk,
+"""Parity of csrc/ops/reduce/sort.c: sort / argsort (+ stable) / msort, topk,
 kthvalue, median / nanmedian (all and per dim), cummax / cummin.  Inputs
 without ties unless the op defines the order of ties (stable sorts, cummax)."""
 import pytest

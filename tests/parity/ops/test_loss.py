@@ -1,4 +1,4 @@
-"""Parity of csrc/ops/loss.c: elementwise losses with every reduction,
+"""Parity of csrc/ops/nn/loss.c: elementwise losses with every reduction,
 broadcast targets and weights; nll_loss (1-D, 2-D, 2d, nd) with weights and
 ignore_index; cross_entropy_loss with class indices (+ label smoothing) and
 with class probabilities; the errors torch raises."""

@@ -1,4 +1,4 @@
-"""Parity of csrc/ops/extra_index.c: scatter_reduce.two (every reduce, with
+"""Parity of csrc/ops/index/scatter.c: scatter_reduce.two (every reduce, with
 and without include_self, in place), index_reduce (+ in place), and
 max_unpool2d / max_unpool3d."""
 import pytest

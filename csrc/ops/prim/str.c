@@ -1,5 +1,5 @@
-/* prim_str.c - string operators of printed TorchScript (str methods,
- * indexing and slicing, +, comparisons live in prim_num.c).
+/* str.c - string operators of printed TorchScript (str methods,
+ * indexing and slicing, +, comparisons live in num.c).
  *
  * Strings are UTF-8 bytes; like torch's own string ops, these work on
  * bytes (indexing, len, case mapping of ASCII letters).
@@ -9,7 +9,7 @@
 
 #include "core/alloc.h"
 #include "ops/args.h"
-#include "ops/prim.h"
+#include "ops/prim/prim.h"
 #include "ops/registry.h"
 
 #define S(v) PTS_STR(v)
@@ -651,7 +651,7 @@ static pts_status partition(pts_value *a, bool reverse, pts_value *r)
 static pts_status k_partition(const pts_op *op, pts_value *a, pts_value *r) { (void)op; return partition(a, false, r); }
 static pts_status k_rpartition(const pts_op *op, pts_value *a, pts_value *r) { (void)op; return partition(a, true, r); }
 
-const pts_op_def pts_ops_prim_str[] = {
+const pts_op_def pts_ops_str[] = {
     PTS_OP("aten::len.str(str s) -> int", k_len),
     PTS_OP("aten::__getitem__.str(str s, int index) -> str", k_getitem),
     PTS_OP("prim::StringIndex(str string, int index) -> str", k_getitem),

@@ -1,4 +1,4 @@
-/* linalg_extra.c - small linear-algebra and distance ops that need no BLAS:
+/* products.c - small linear-algebra and distance ops that need no BLAS:
  * trace, outer / ger, kron, cross / linalg_cross, tensordot, diff, dist,
  * cdist / _cdist_forward, pairwise_distance, cosine_similarity,
  * count_nonzero.
@@ -868,7 +868,7 @@ static pts_status k_einsum(const pts_op *op, pts_value *args, pts_value *rets)
 
 /* ---- the table ------------------------------------------------------------------------------------ */
 
-const pts_op_def pts_ops_linalg_extra[] = {
+const pts_op_def pts_ops_products[] = {
     PTS_OP("aten::trace(Tensor self) -> Tensor", k_trace),
     PTS_OP("aten::outer(Tensor self, Tensor vec2) -> Tensor", k_outer),
     PTS_OP("aten::ger(Tensor self, Tensor vec2) -> Tensor", k_outer),

@@ -1,4 +1,4 @@
-/* prim_list.c - list and dict operators of printed TorchScript, with
+/* list.c - list and dict operators of printed TorchScript, with
  * Python semantics: negative indices, slices with steps, insertion-ordered
  * dicts, in-place methods (append, insert, pop, remove, sort, reverse,
  * extend, clear, update, setdefault, del) and the copying ones (+, *, copy,
@@ -12,7 +12,7 @@
 
 #include "core/alloc.h"
 #include "ops/args.h"
-#include "ops/prim.h"
+#include "ops/prim/prim.h"
 #include "ops/registry.h"
 
 #define L(v) PTS_LIST(v)
@@ -654,7 +654,7 @@ static pts_status k_dict_from_pairs(const pts_op *op, pts_value *a, pts_value *r
     PTS_OP("aten::dict." K "((" KT ", tVal)[] inputs) -> Dict(" KT ", tVal)", k_dict_from_pairs),              \
     PTS_OP("aten::dict.Dict_" K "(Dict(" KT ", t)(a) self) -> Dict(" KT ", t)", k_dict_copy)
 
-const pts_op_def pts_ops_prim_list[] = {
+const pts_op_def pts_ops_list[] = {
     PTS_OP("aten::len.t(t[] a) -> int", k_len),
     PTS_OP("aten::len.any(Any[] a) -> int", k_len),
     PTS_OP("aten::__getitem__.t(t[](a) list, int idx) -> t(*)", k_getitem),
