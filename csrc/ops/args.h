@@ -1,6 +1,7 @@
 /* args.h - reading kernel arguments (borrowed pts_values) and returning
  * results.  Kernels get exactly the schema's arguments, defaults filled, so
- * these only convert; the registry has already checked the types. */
+ * these only convert; the registry has already checked the types.
+ * The arguments part of ops/kernel.h: kernels include kernel.h. */
 #ifndef PTS_OPS_ARGS_H
 #define PTS_OPS_ARGS_H
 
@@ -27,7 +28,7 @@ static inline bool pts_arg_scalar_is_float(pts_value v) { return v.tag == PTS_T_
 
 /* int[] / int[N] (a single int is broadcast to n_expected when n_expected > 0).
  * Writes at most `cap` values into out, the count into *n.  Error if longer. */
-static inline pts_status pts_arg_int_list(pts_value v, int64_t *out, int cap, int *n, int n_expected, const char *argname)
+PTS_NODISCARD static inline pts_status pts_arg_int_list(pts_value v, int64_t *out, int cap, int *n, int n_expected, const char *argname)
 {
     *n = 0;
     if (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL) {
@@ -64,14 +65,16 @@ static inline pts_value pts_ret_tensor(pts_tensor *t) { return pts_obj_value(&t-
 
 /* ---- shared helpers of the tensor op families (elementwise, reduce, shape, index, create) ---- */
 
-/* Wrap a possibly negative dim into [0, ndim) (a 0-dim tensor accepts -1 and 0).
- * Error as torch: "aten::sum: Dimension out of range (expected to be in range of [-2, 1], but got 2)". */
-static inline pts_status pts_wrap_dim(int64_t dim, int ndim, const char *opname, int *out)
+/* Wrap a possibly negative dim into [0, ndim) (a 0-dim tensor accepts -1 and 0):
+ * the one dim-wrapping rule of the kernels.  Error as torch, prefixed with
+ * opname unless it is NULL: "aten::sum: Dimension out of range (expected to be
+ * in range of [-2, 1], but got 2)". */
+PTS_NODISCARD static inline pts_status pts_wrap_dim(int64_t dim, int ndim, const char *opname, int *out)
 {
     int64_t n = ndim > 0 ? ndim : 1;
     if (dim < -n || dim >= n)
-        return pts_err_set(PTS_ERR_INDEX, "%s: Dimension out of range (expected to be in range of [%lld, %lld], but got %lld)",
-                           opname, (long long)-n, (long long)(n - 1), (long long)dim);
+        return pts_err_set(PTS_ERR_INDEX, "%s%sDimension out of range (expected to be in range of [%lld, %lld], but got %lld)",
+                           opname ? opname : "", opname ? ": " : "", (long long)-n, (long long)(n - 1), (long long)dim);
     *out = (int)(dim < 0 ? dim + n : dim);
     return PTS_OK;
 }
@@ -80,7 +83,7 @@ static inline pts_status pts_wrap_dim(int64_t dim, int ndim, const char *opname,
 static inline int pts_arg_opt_dtype(pts_value v) { return v.tag == PTS_T_NONE ? -1 : (int)pts_arg_int(v); }
 
 /* Device? argument: None or cpu, else "pyts runs on CPU only". */
-static inline pts_status pts_arg_check_device(pts_value v, const char *opname)
+PTS_NODISCARD static inline pts_status pts_arg_check_device(pts_value v, const char *opname)
 {
     if (v.tag == PTS_T_NONE || (v.tag == PTS_T_DEVICE && v.u.dev.type == 0))
         return PTS_OK;
@@ -91,7 +94,7 @@ static inline pts_status pts_arg_check_device(pts_value v, const char *opname)
 
 /* In-place ops that torch runs through TensorIterator refuse an output whose
  * elements alias each other (a size > 1 dim with stride 0, e.g. from expand). */
-static inline pts_status pts_check_no_internal_overlap(const pts_tensor *t, const char *opname)
+PTS_NODISCARD static inline pts_status pts_check_no_internal_overlap(const pts_tensor *t, const char *opname)
 {
     for (int i = 0; i < t->ndim; i++)
         if (t->strides[i] == 0 && t->sizes[i] > 1)

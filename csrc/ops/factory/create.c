@@ -10,13 +10,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
-#include "ops/registry.h"
-#include "tensor/convert.h"
-#include "tensor/promote.h"
+#include "ops/kernel.h"
 
-#define OPN (op->schema.name)
 
 /* ---- argument helpers ------------------------------------------------------------------ */
 

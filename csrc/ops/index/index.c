@@ -12,14 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
-#include "ops/registry.h"
-#include "tensor/convert.h"
-#include "tensor/iter.h"
-#include "tensor/promote.h"
+#include "ops/kernel.h"
 
-#define OPN (op->schema.name)
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 

@@ -6,7 +6,7 @@
  * them into a contiguous copy of self: double for floating dtypes, int64
  * for integer ones, so integer results stay exact.
  */
-#include "ops/extra_common.h"
+#include "ops/kernel.h"
 
 typedef enum red_op { RO_SUM, RO_PROD, RO_MEAN, RO_AMAX, RO_AMIN } red_op;
 
@@ -37,7 +37,7 @@ static pts_status fold(pts_tensor *out, const pts_tensor *src, const int64_t *ds
                        red_op r, bool include_self)
 {
     int64_t total = pts_tensor_numel(out);
-    bool ints = !xt_is_float(out->dtype);
+    bool ints = !pts_is_float(out->dtype);
     int isz = pts_dtype_get(out->dtype)->itemsize, ssz = pts_dtype_get(src->dtype)->itemsize;
     double *acc = pts_calloc((size_t)(total ? total : 1), sizeof *acc);
     int64_t *acci = pts_calloc((size_t)(total ? total : 1), sizeof *acci);
@@ -123,7 +123,7 @@ static pts_status deliver(const pts_op *op, pts_value *args, pts_tensor *out, pt
         pts_obj_release(&out->hdr);
         return st;
     }
-    return xt_ret(out, rets);
+    return pts_ret(out, rets);
 }
 
 /* scatter_reduce.two(self, dim, index, src, reduce, *, include_self) */
@@ -133,7 +133,7 @@ static pts_status k_scatter_reduce(const pts_op *op, pts_value *args, pts_value 
     red_op r;
     PTS_TRY(parse_reduce(OPN, PTS_STR(args[4])->data, true, &r));
     bool include_self = pts_arg_bool(args[5]);
-    PTS_TRY(xt_check_real(OPN, self->dtype));
+    PTS_TRY(pts_check_real(OPN, self->dtype));
     if (idx->dtype != PTS_INT64 && idx->dtype != PTS_INT32)
         return pts_err_set(PTS_ERR_TYPE, "%s: scatter_reduce(): Expected dtype int32/int64 for index", OPN);
     if (self->dtype != src->dtype)
@@ -170,7 +170,7 @@ static pts_status k_scatter_reduce(const pts_op *op, pts_value *args, pts_value 
     pts_tensor *il = st ? NULL : pts_tensor_to_dtype(idx, PTS_INT64); /* contiguous int64 */
     if (!st && !il)
         st = pts_err_last();
-    const int64_t *ib = il ? xt_i64(il) : NULL;
+    const int64_t *ib = il ? pts_i64(il) : NULL;
     for (int64_t i = 0; !st && i < n; i++) {
         int64_t rem = i, o = 0, s = 0, io = i;
         for (int k = nd - 1; k >= 0; k--) {
@@ -207,16 +207,16 @@ static pts_status k_index_reduce(const pts_op *op, pts_value *args, pts_value *r
     red_op r;
     PTS_TRY(parse_reduce(OPN, PTS_STR(args[4])->data, false, &r));
     bool include_self = pts_arg_bool(args[5]);
-    PTS_TRY(xt_check_real(OPN, self->dtype));
+    PTS_TRY(pts_check_real(OPN, self->dtype));
     if (idx->dtype != PTS_INT64 && idx->dtype != PTS_INT32)
         return pts_err_set(PTS_ERR_TYPE, "%s: index_reduce_(): Expected dtype int32/int64 for index but got: %s", OPN,
-                           xt_type_name(idx->dtype));
+                           pts_dtype_torch_name(idx->dtype));
     if (idx->ndim > 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: index_reduce_(): Index is supposed to be a vector, but got dim: %d with type: "
-                                          "%s and size: ", OPN, idx->ndim, xt_type_name(idx->dtype));
+                                          "%s and size: ", OPN, idx->ndim, pts_dtype_torch_name(idx->dtype));
     if (self->dtype != src->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: index_reduce_(): self (%s) and source (%s) must have the same scalar type",
-                           OPN, xt_type_name(self->dtype), xt_type_name(src->dtype));
+                           OPN, pts_dtype_torch_name(self->dtype), pts_dtype_torch_name(src->dtype));
     if (op->schema.args[0].is_write && pts_tensor_numel(self) > 0)
         PTS_TRY(pts_check_no_internal_overlap(self, OPN));
     int d = 0;
@@ -280,7 +280,7 @@ static pts_status unpool(const char *opname, pts_tensor *x, pts_tensor *ind, int
 {
     if (ind->dtype != PTS_INT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: elements in indices should be type int64 but got: %s", opname,
-                           xt_type_name(ind->dtype));
+                           pts_dtype_torch_name(ind->dtype));
     if (x->ndim != sdims + 1 && x->ndim != sdims + 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: Input to max_unpooling%dd should be a %dd or %dd Tensor, but got a tensor "
                                           "with %d dimensions.", opname, sdims, sdims + 1, sdims + 2, x->ndim);
@@ -292,7 +292,7 @@ static pts_status unpool(const char *opname, pts_tensor *x, pts_tensor *ind, int
     for (int i = 0; i < sdims; i++)
         if (osz[i] <= 0)
             return pts_err_set(PTS_ERR_VALUE, "%s: output_size must be positive", opname);
-    PTS_TRY(xt_check_real(opname, x->dtype));
+    PTS_TRY(pts_check_real(opname, x->dtype));
     int lead = x->ndim - sdims;
     int64_t planes = 1, in_plane = 1, out_plane = 1;
     int64_t shape[PTS_MAX_DIMS];
@@ -311,7 +311,7 @@ static pts_status unpool(const char *opname, pts_tensor *x, pts_tensor *ind, int
     int isz = pts_dtype_get(x->dtype)->itemsize;
     for (int64_t p = 0; !st && p < planes; p++)
         for (int64_t j = 0; j < in_plane; j++) {
-            int64_t k = xt_i64(ic)[p * in_plane + j];
+            int64_t k = pts_i64(ic)[p * in_plane + j];
             if (k < 0 || k >= out_plane) {
                 st = pts_err_set(PTS_ERR_INDEX, "%s: Found an invalid max index: %lld (output volumes are of size %lld",
                                  opname, (long long)k, (long long)out_plane);
@@ -326,7 +326,7 @@ static pts_status unpool(const char *opname, pts_tensor *x, pts_tensor *ind, int
         pts_obj_release(out ? &out->hdr : NULL);
         return st;
     }
-    return xt_ret(out, ret);
+    return pts_ret(out, ret);
 }
 
 static pts_status k_max_unpool2d(const pts_op *op, pts_value *args, pts_value *rets)
@@ -368,19 +368,19 @@ static pts_status index_update(const pts_op *op, pts_value *args, pts_value *ret
 {
     pts_tensor *self = PTS_TENSOR(args[0]), *idx = PTS_TENSOR(args[2]);
     pts_tensor *src = kind == IX_FILL ? NULL : PTS_TENSOR(args[3]);
-    PTS_TRY(xt_check_real(OPN, self->dtype));
+    PTS_TRY(pts_check_real(OPN, self->dtype));
     if (kind == IX_FILL && idx->dtype != PTS_INT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: index_fill_(): Expected dtype int64 for index.", OPN);
     if (kind == IX_COPY && idx->dtype != PTS_INT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: index_copy_(): Expected a long tensor for index, but got %s", OPN,
-                           xt_type_name(idx->dtype));
+                           pts_dtype_torch_name(idx->dtype));
     if (kind == IX_ADD && idx->dtype != PTS_INT64 && idx->dtype != PTS_INT32)
         return pts_err_set(PTS_ERR_TYPE, "%s: index_add_(): Expected dtype int32/int64 for index", OPN);
     if (idx->ndim > 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: Index is supposed to be a vector", OPN);
     if (src && src->dtype != self->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: self (%s) and source (%s) must have the same scalar type", OPN,
-                           xt_type_name(self->dtype), xt_type_name(src->dtype));
+                           pts_dtype_torch_name(self->dtype), pts_dtype_torch_name(src->dtype));
     pts_tensor *fillt = kind == IX_FILL && args[3].tag == PTS_T_TENSOR ? PTS_TENSOR(args[3]) : NULL;
     if (fillt && fillt->ndim != 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: index_fill_ only supports a 0-dimensional value tensor, but got tensor "
@@ -411,7 +411,7 @@ static pts_status index_update(const pts_op *op, pts_value *args, pts_value *ret
     if (!self->ndim)
         ost[0] = 1;
     int osz = pts_dtype_get(out->dtype)->itemsize, isz = pts_dtype_get(idx->dtype)->itemsize;
-    bool ints = !xt_is_float(out->dtype);
+    bool ints = !pts_is_float(out->dtype);
     pts_value alpha = kind == IX_ADD ? args[4] : pts_int(1);
     if (kind == IX_ADD && alpha.tag == PTS_T_FLOAT && ints) {
         pts_obj_release(&out->hdr);
@@ -424,7 +424,7 @@ static pts_status index_update(const pts_op *op, pts_value *args, pts_value *ret
             pts_store_f64(fillv, out->dtype, pts_load_f64(pts_tensor_data(fillt), fillt->dtype));
         else
             pts_store_scalar(fillv, out->dtype, args[3]);
-        if (fillt && !xt_is_float(fillt->dtype))
+        if (fillt && !pts_is_float(fillt->dtype))
             pts_store_i64(fillv, out->dtype, pts_load_i64(pts_tensor_data(fillt), fillt->dtype));
     }
     int64_t slice = 1; /* elements of one slice of self along d */
@@ -501,7 +501,7 @@ static int64_t bsearch_bound(const double *b, int64_t m, double v, bool right)
 static pts_status search_common(const char *opname, pts_tensor *seq, pts_value selfv, bool out_int32, bool right,
                                 pts_value sorter, pts_value *ret)
 {
-    PTS_TRY(xt_check_real(opname, seq->dtype));
+    PTS_TRY(pts_check_real(opname, seq->dtype));
     if (seq->ndim == 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: boundaries tensor should be 1 dimension or the first N-1 dimensions of "
                                           "boundaries tensor and input value tensor must match, but we got boundaries "
@@ -531,12 +531,12 @@ static pts_status search_common(const char *opname, pts_tensor *seq, pts_value s
         if (!st && !nb)
             st = pts_err_last();
         for (int64_t i = 0, tot = nb ? pts_tensor_numel(nb) : 0; !st && i < tot; i++) {
-            int64_t k = xt_i64(srt)[i];
+            int64_t k = pts_i64(srt)[i];
             if (k < 0 || k >= m) {
                 st = pts_err_set(PTS_ERR_VALUE, "%s: sorter index out of range", opname);
                 break;
             }
-            xt_f64(nb)[i] = xt_f64(b)[(i / m) * m + k];
+            pts_f64(nb)[i] = pts_f64(b)[(i / m) * m + k];
         }
         if (nb) {
             pts_obj_release(&b->hdr);
@@ -549,7 +549,7 @@ static pts_status search_common(const char *opname, pts_tensor *seq, pts_value s
     int64_t n = o ? pts_tensor_numel(o) : 0, inner = vnd ? (vt->sizes[vnd - 1] ? vt->sizes[vnd - 1] : 1) : 1;
     for (int64_t i = 0; !st && i < n; i++) {
         int64_t row = one_d ? 0 : i / inner;
-        xt_i64(o)[i] = bsearch_bound(xt_f64(b) + row * m, m, xt_f64(vals)[i], right);
+        pts_i64(o)[i] = bsearch_bound(pts_f64(b) + row * m, m, pts_f64(vals)[i], right);
     }
     pts_obj_release(&vals->hdr);
     pts_obj_release(b ? &b->hdr : NULL);
@@ -558,7 +558,7 @@ static pts_status search_common(const char *opname, pts_tensor *seq, pts_value s
         pts_obj_release(o ? &o->hdr : NULL);
         return st;
     }
-    return xt_ret_as(o, out_int32 ? PTS_INT32 : PTS_INT64, ret);
+    return pts_ret_as(o, out_int32 ? PTS_INT32 : PTS_INT64, ret);
 }
 
 /* searchsorted(sorted_sequence, self, *, out_int32, right, side, sorter) */

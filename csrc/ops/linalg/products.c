@@ -6,12 +6,12 @@
  * Values are read and written with the dtype-generic load/store of
  * convert.h: double for floating results, int64 for integer ones (exact).
  */
-#include "ops/extra_common.h"
+#include "ops/kernel.h"
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
 /* A contiguous copy of t in the compute type of result dtype rd (double or int64). */
-static int compute_of(int rd) { return xt_is_float(rd) ? PTS_FLOAT64 : PTS_INT64; }
+static int compute_of(int rd) { return pts_is_float(rd) ? PTS_FLOAT64 : PTS_INT64; }
 
 static pts_tensor *bcast_to(const pts_tensor *t, int nd, const int64_t *shape, int dtype)
 {
@@ -32,7 +32,7 @@ static pts_status result_of2(const char *opname, pts_value a, pts_value b, int *
 {
     pts_value v[2] = {a, b};
     PTS_TRY(pts_result_type(2, v, rd, opname));
-    return xt_check_real(opname, *rd);
+    return pts_check_real(opname, *rd);
 }
 
 /* ---- trace / outer / kron -------------------------------------------------------------------- */
@@ -40,12 +40,12 @@ static pts_status result_of2(const char *opname, pts_value a, pts_value b, int *
 static pts_status k_trace(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
-    PTS_TRY(xt_check_real(OPN, t->dtype));
+    PTS_TRY(pts_check_real(OPN, t->dtype));
     if (t->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"trace\" not implemented for 'Bool'", OPN);
     if (t->ndim != 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: trace: expected a matrix, but got tensor with dim %d", OPN, t->ndim);
-    int rd = xt_is_float(t->dtype) ? t->dtype : PTS_INT64;
+    int rd = pts_is_float(t->dtype) ? t->dtype : PTS_INT64;
     int64_t n = t->sizes[0] < t->sizes[1] ? t->sizes[0] : t->sizes[1];
     int isz = pts_dtype_get(t->dtype)->itemsize;
     const char *base = pts_tensor_data(t);
@@ -53,13 +53,13 @@ static pts_status k_trace(const pts_op *op, pts_value *args, pts_value *rets)
     uint64_t si = 0;
     for (int64_t i = 0; i < n; i++) {
         const char *p = base + (i * (t->strides[0] + t->strides[1])) * isz;
-        if (xt_is_float(rd))
+        if (pts_is_float(rd))
             sd += pts_load_f64(p, t->dtype);
         else
             si += (uint64_t)pts_load_i64(p, t->dtype);
     }
-    pts_value v = xt_is_float(rd) ? pts_float(sd) : pts_int((int64_t)si);
-    return xt_ret(pts_tensor_from_scalar(v, rd), rets);
+    pts_value v = pts_is_float(rd) ? pts_float(sd) : pts_int((int64_t)si);
+    return pts_ret(pts_tensor_from_scalar(v, rd), rets);
 }
 
 static pts_status k_outer(const pts_op *op, pts_value *args, pts_value *rets)
@@ -78,14 +78,14 @@ static pts_status k_outer(const pts_op *op, pts_value *args, pts_value *rets)
         for (int64_t i = 0; i < shape[0]; i++)
             for (int64_t j = 0; j < shape[1]; j++) {
                 if (cd == PTS_FLOAT64)
-                    xt_f64(o)[i * shape[1] + j] = xt_f64(x)[i] * xt_f64(y)[j];
+                    pts_f64(o)[i * shape[1] + j] = pts_f64(x)[i] * pts_f64(y)[j];
                 else
-                    xt_i64(o)[i * shape[1] + j] = (int64_t)((uint64_t)xt_i64(x)[i] * (uint64_t)xt_i64(y)[j]);
+                    pts_i64(o)[i * shape[1] + j] = (int64_t)((uint64_t)pts_i64(x)[i] * (uint64_t)pts_i64(y)[j]);
             }
     }
     pts_obj_release(x ? &x->hdr : NULL);
     pts_obj_release(y ? &y->hdr : NULL);
-    return xt_ret_as(o, rd, rets); /* bool: the int64 product is already 0/1 (a logical and) */
+    return pts_ret_as(o, rd, rets); /* bool: the int64 product is already 0/1 (a logical and) */
 }
 
 static pts_status k_kron(const pts_op *op, pts_value *args, pts_value *rets)
@@ -117,14 +117,14 @@ static pts_status k_kron(const pts_op *op, pts_value *args, pts_value *rets)
                 mb *= bs[i];
             }
             if (cd == PTS_FLOAT64)
-                xt_f64(o)[e] = xt_f64(x)[ia] * xt_f64(y)[ib];
+                pts_f64(o)[e] = pts_f64(x)[ia] * pts_f64(y)[ib];
             else
-                xt_i64(o)[e] = (int64_t)((uint64_t)xt_i64(x)[ia] * (uint64_t)xt_i64(y)[ib]);
+                pts_i64(o)[e] = (int64_t)((uint64_t)pts_i64(x)[ia] * (uint64_t)pts_i64(y)[ib]);
         }
     }
     pts_obj_release(x ? &x->hdr : NULL);
     pts_obj_release(y ? &y->hdr : NULL);
-    return xt_ret_as(o, rd, rets);
+    return pts_ret_as(o, rd, rets);
 }
 
 /* ---- cross ---------------------------------------------------------------------------------------- */
@@ -133,8 +133,8 @@ static pts_status cross_common(const char *opname, pts_tensor *a, pts_tensor *b,
                                pts_value *ret)
 {
     if (linalg && a->dtype != b->dtype)
-        return pts_err_set(PTS_ERR_TYPE, "%s: expected scalar type %s but found %s", opname, xt_type_name(a->dtype),
-                           xt_type_name(b->dtype));
+        return pts_err_set(PTS_ERR_TYPE, "%s: expected scalar type %s but found %s", opname, pts_dtype_torch_name(a->dtype),
+                           pts_dtype_torch_name(b->dtype));
     if (a->ndim != b->ndim)
         return pts_err_set(PTS_ERR_VALUE, "%s: linalg.cross: inputs must have the same number of dimensions.", opname);
     pts_value av = pts_obj_value(&a->hdr), bv = pts_obj_value(&b->hdr);
@@ -175,16 +175,16 @@ static pts_status cross_common(const char *opname, pts_tensor *a, pts_tensor *b,
                 for (int k = 0; k < 3; k++) {
                     int64_t i1 = b0 + ((k + 1) % 3) * st, i2 = b0 + ((k + 2) % 3) * st;
                     if (cd == PTS_FLOAT64)
-                        xt_f64(o)[b0 + k * st] = xt_f64(x)[i1] * xt_f64(y)[i2] - xt_f64(x)[i2] * xt_f64(y)[i1];
+                        pts_f64(o)[b0 + k * st] = pts_f64(x)[i1] * pts_f64(y)[i2] - pts_f64(x)[i2] * pts_f64(y)[i1];
                     else
-                        xt_i64(o)[b0 + k * st] = (int64_t)((uint64_t)xt_i64(x)[i1] * (uint64_t)xt_i64(y)[i2] -
-                                                           (uint64_t)xt_i64(x)[i2] * (uint64_t)xt_i64(y)[i1]);
+                        pts_i64(o)[b0 + k * st] = (int64_t)((uint64_t)pts_i64(x)[i1] * (uint64_t)pts_i64(y)[i2] -
+                                                           (uint64_t)pts_i64(x)[i2] * (uint64_t)pts_i64(y)[i1]);
                 }
             }
     }
     pts_obj_release(x ? &x->hdr : NULL);
     pts_obj_release(y ? &y->hdr : NULL);
-    return xt_ret_as(o, rd, ret);
+    return pts_ret_as(o, rd, ret);
 }
 
 static pts_status k_cross(const pts_op *op, pts_value *args, pts_value *rets)
@@ -210,7 +210,7 @@ static pts_status k_tensordot(const pts_op *op, pts_value *args, pts_value *rets
         return pts_err_set(PTS_ERR_VALUE, "%s: both dimension lists should have same length", OPN);
     if (a->dtype != b->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: both inputs should have same dtype", OPN);
-    PTS_TRY(xt_check_real(OPN, a->dtype));
+    PTS_TRY(pts_check_real(OPN, a->dtype));
     if (a->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"addmm_impl_cpu_\" not implemented for 'Bool'", OPN);
     bool ca[PTS_MAX_DIMS] = {false}, cb[PTS_MAX_DIMS] = {false};
@@ -272,19 +272,19 @@ static pts_status k_tensordot(const pts_op *op, pts_value *args, pts_value *rets
         for (int64_t i = 0; i < m; i++)
             for (int64_t p = 0; p < k; p++) {
                 if (cd == PTS_FLOAT64) {
-                    double av = xt_f64(x)[i * k + p];
+                    double av = pts_f64(x)[i * k + p];
                     for (int64_t j = 0; j < nn; j++)
-                        xt_f64(o)[i * nn + j] += av * xt_f64(y)[p * nn + j];
+                        pts_f64(o)[i * nn + j] += av * pts_f64(y)[p * nn + j];
                 } else {
-                    uint64_t av = (uint64_t)xt_i64(x)[i * k + p];
+                    uint64_t av = (uint64_t)pts_i64(x)[i * k + p];
                     for (int64_t j = 0; j < nn; j++)
-                        xt_i64(o)[i * nn + j] = (int64_t)((uint64_t)xt_i64(o)[i * nn + j] + av * (uint64_t)xt_i64(y)[p * nn + j]);
+                        pts_i64(o)[i * nn + j] = (int64_t)((uint64_t)pts_i64(o)[i * nn + j] + av * (uint64_t)pts_i64(y)[p * nn + j]);
                 }
             }
     }
     pts_obj_release(x ? &x->hdr : NULL);
     pts_obj_release(y ? &y->hdr : NULL);
-    return xt_ret_as(o, a->dtype, rets);
+    return pts_ret_as(o, a->dtype, rets);
 }
 
 /* ---- diff ------------------------------------------------------------------------------------------- */
@@ -300,7 +300,7 @@ static pts_status k_diff(const pts_op *op, pts_value *args, pts_value *rets)
     int d = 0;
     PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d));
     if (n == 0) /* torch returns the input as it is (prepend / append unused) */
-        return xt_ret(pts_tensor_contiguous_copy(t), rets);
+        return pts_ret(pts_tensor_contiguous_copy(t), rets);
     pts_tensor *parts[3] = {PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_TENSOR(args[3]), t,
                             PTS_ARG_IS_NONE(args[4]) ? NULL : PTS_TENSOR(args[4])};
     pts_value vals[3];
@@ -310,7 +310,7 @@ static pts_status k_diff(const pts_op *op, pts_value *args, pts_value *rets)
             vals[nv++] = pts_obj_value(&parts[i]->hdr);
     int rd;
     PTS_TRY(pts_result_type(nv, vals, &rd, OPN));
-    PTS_TRY(xt_check_real(OPN, rd));
+    PTS_TRY(pts_check_real(OPN, rd));
     int64_t len = 0;
     for (int i = 0; i < 3; i++) {
         pts_tensor *p = parts[i];
@@ -328,15 +328,15 @@ static pts_status k_diff(const pts_op *op, pts_value *args, pts_value *rets)
     bool mask[PTS_MAX_DIMS] = {false};
     mask[d] = true;
     int cd = compute_of(rd);
-    xt_rows rows[3];
+    pts_rows rows[3];
     memset(rows, 0, sizeof rows);
     pts_status st = PTS_OK;
     for (int i = 0; i < 3 && !st; i++)
         if (parts[i])
-            st = xt_rows_make(parts[i], mask, false, cd, &rows[i]);
+            st = pts_rows_make(parts[i], mask, false, cd, &rows[i]);
     int64_t outlen = len - n > 0 ? len - n : 0;
     int64_t sizes[PTS_MAX_DIMS];
-    xt_dim_last_sizes(t, d, sizes);
+    pts_dim_last_sizes(t, d, sizes);
     sizes[t->ndim - 1] = outlen;
     pts_tensor *o = st ? NULL : pts_tensor_empty(cd, t->ndim, sizes);
     void *buf = o ? pts_malloc((size_t)(len > 0 ? len : 1) * 8) : NULL;
@@ -373,10 +373,10 @@ static pts_status k_diff(const pts_op *op, pts_value *args, pts_value *rets)
         return st;
     }
     pts_value v = pts_none();
-    PTS_TRY(xt_unpermute(o, t->ndim, d, &v));
+    PTS_TRY(pts_unpermute(o, t->ndim, d, &v));
     pts_tensor *r = pts_tensor_to_dtype(PTS_TENSOR(v), rd);
     pts_value_release(v);
-    return xt_ret(r, rets);
+    return pts_ret(r, rets);
 }
 
 /* ---- distances ------------------------------------------------------------------------------------ */
@@ -408,9 +408,9 @@ static pts_status k_dist(const pts_op *op, pts_value *args, pts_value *rets)
 {
     int rd;
     PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
-    if (!xt_is_float(rd))
+    if (!pts_is_float(rd))
         return pts_err_set(PTS_ERR_TYPE, "%s: norm(): input dtype should be either floating point or complex. Got %s "
-                                         "instead.", OPN, xt_type_name(rd));
+                                         "instead.", OPN, pts_dtype_torch_name(rd));
     pts_tensor *ts[2] = {PTS_TENSOR(args[0]), PTS_TENSOR(args[1])};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
@@ -421,7 +421,7 @@ static pts_status k_dist(const pts_op *op, pts_value *args, pts_value *rets)
     if (y) {
         int64_t n = pts_tensor_numel(x);
         for (int64_t i = 0; i < n; i++) {
-            double d = fabs(xt_f64(x)[i] - xt_f64(y)[i]);
+            double d = fabs(pts_f64(x)[i] - pts_f64(y)[i]);
             if (isinf(p) && p < 0)
                 acc = isnan(d) || isnan(acc) ? NAN : d < acc ? d : acc;
             else
@@ -434,7 +434,7 @@ static pts_status k_dist(const pts_op *op, pts_value *args, pts_value *rets)
     if (!y)
         return pts_err_last();
     pts_obj_release(&y->hdr);
-    return xt_ret(pts_tensor_from_scalar(pts_float(pnorm_fin(acc, p)), rd), rets);
+    return pts_ret(pts_tensor_from_scalar(pts_float(pnorm_fin(acc, p)), rd), rets);
 }
 
 /* cdist(x1 (..., P, M), x2 (..., R, M), p) -> (..., P, R) */
@@ -442,17 +442,17 @@ static pts_status k_cdist(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
     double p = pts_arg_double(args[2]);
-    if (!xt_is_float(a->dtype))
+    if (!pts_is_float(a->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: cdist only supports floating-point dtypes, X1 got: %s", OPN,
-                           xt_type_name(a->dtype));
-    if (!xt_is_float(b->dtype))
+                           pts_dtype_torch_name(a->dtype));
+    if (!pts_is_float(b->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: cdist only supports floating-point dtypes, X2 got: %s", OPN,
-                           xt_type_name(b->dtype));
+                           pts_dtype_torch_name(b->dtype));
     if ((a->dtype == PTS_FLOAT16 || a->dtype == PTS_BFLOAT16) && pts_tensor_numel(a) > 0 && pts_tensor_numel(b) > 0)
-        return pts_err_set(PTS_ERR_TYPE, "%s: \"cdist\" not implemented for '%s'", OPN, xt_type_name(a->dtype));
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"cdist\" not implemented for '%s'", OPN, pts_dtype_torch_name(a->dtype));
     if (a->dtype != b->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: X1 and X2 must have the same dtype, X1: %s X2: %s", OPN,
-                           xt_type_name(a->dtype), xt_type_name(b->dtype));
+                           pts_dtype_torch_name(a->dtype), pts_dtype_torch_name(b->dtype));
     if (a->ndim < 2 || b->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: cdist only supports at least 2D tensors, X%d got: %dD", OPN,
                            a->ndim < 2 ? 1 : 2, a->ndim < 2 ? a->ndim : b->ndim);
@@ -481,16 +481,16 @@ static pts_status k_cdist(const pts_op *op, pts_value *args, pts_value *rets)
         for (int64_t q = 0; q < batch; q++)
             for (int64_t i = 0; i < P; i++)
                 for (int64_t j = 0; j < R; j++) {
-                    const double *u = xt_f64(x) + (q * P + i) * M, *v = xt_f64(y) + (q * R + j) * M;
+                    const double *u = pts_f64(x) + (q * P + i) * M, *v = pts_f64(y) + (q * R + j) * M;
                     double acc = 0;
                     for (int64_t c = 0; c < M; c++)
                         acc = pnorm_acc(acc, u[c] - v[c], p);
-                    xt_f64(o)[(q * P + i) * R + j] = pnorm_fin(acc, p);
+                    pts_f64(o)[(q * P + i) * R + j] = pnorm_fin(acc, p);
                 }
     }
     pts_obj_release(x ? &x->hdr : NULL);
     pts_obj_release(y ? &y->hdr : NULL);
-    return xt_ret_as(o, a->dtype, rets);
+    return pts_ret_as(o, a->dtype, rets);
 }
 
 /* pairwise_distance(x1, x2, p, eps, keepdim) = norm(x1 - x2 + eps, p, -1) */
@@ -502,7 +502,7 @@ static pts_status k_pairwise_distance(const pts_op *op, pts_value *args, pts_val
         return pts_err_set(PTS_ERR_TYPE, "%s: Subtraction, the `-` operator, with two bool tensors is not supported. Use "
                                          "the `^` or `logical_xor()` operator instead.", OPN);
     rd = pts_float_op_dtype(common); /* x1 - x2 + eps: the float eps makes integer inputs float */
-    bool wrap = !xt_is_float(common); /* x1 - x2 wraps in the integer dtype first */
+    bool wrap = !pts_is_float(common); /* x1 - x2 wraps in the integer dtype first */
     pts_tensor *ts[2] = {PTS_TENSOR(args[0]), PTS_TENSOR(args[1])};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
@@ -523,7 +523,7 @@ static pts_status k_pairwise_distance(const pts_op *op, pts_value *args, pts_val
         for (int64_t r = 0; r < rows; r++) {
             double acc = isinf(p) && p < 0 ? INFINITY : 0;
             for (int64_t c = 0; c < inner; c++) {
-                double diff = xt_f64(x)[r * inner + c] - xt_f64(y)[r * inner + c];
+                double diff = pts_f64(x)[r * inner + c] - pts_f64(y)[r * inner + c];
                 if (wrap) {
                     int64_t buf = 0;
                     pts_store_i64(&buf, common, (int64_t)diff);
@@ -535,12 +535,12 @@ static pts_status k_pairwise_distance(const pts_op *op, pts_value *args, pts_val
                 else
                     acc = pnorm_acc(acc, d, p);
             }
-            xt_f64(o)[r] = pnorm_fin(acc, p);
+            pts_f64(o)[r] = pnorm_fin(acc, p);
         }
     }
     pts_obj_release(x ? &x->hdr : NULL);
     pts_obj_release(y ? &y->hdr : NULL);
-    return xt_ret_as(o, rd, rets);
+    return pts_ret_as(o, rd, rets);
 }
 
 /* cosine_similarity(x1, x2, dim, eps): sum((x1 / max(|x1|, eps)) * (x2 / max(|x2|, eps))) over dim */
@@ -548,9 +548,9 @@ static pts_status k_cosine_similarity(const pts_op *op, pts_value *args, pts_val
 {
     int rd;
     PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
-    if (!xt_is_float(rd))
+    if (!pts_is_float(rd))
         return pts_err_set(PTS_ERR_TYPE, "%s: expected common dtype to be floating point, yet common dtype is %s", OPN,
-                           xt_type_name(rd));
+                           pts_dtype_torch_name(rd));
     pts_tensor *ts[2] = {PTS_TENSOR(args[0]), PTS_TENSOR(args[1])};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
@@ -562,19 +562,19 @@ static pts_status k_cosine_similarity(const pts_op *op, pts_value *args, pts_val
     bool mask[PTS_MAX_DIMS] = {false};
     if (nd)
         mask[d] = true;
-    xt_rows ra, rb;
+    pts_rows ra, rb;
     memset(&ra, 0, sizeof ra);
     memset(&rb, 0, sizeof rb);
-    pts_status st = y ? xt_rows_make(x, mask, false, PTS_FLOAT64, &ra) : pts_err_last();
+    pts_status st = y ? pts_rows_make(x, mask, false, PTS_FLOAT64, &ra) : pts_err_last();
     if (!st)
-        st = xt_rows_make(y, mask, false, PTS_FLOAT64, &rb);
+        st = pts_rows_make(y, mask, false, PTS_FLOAT64, &rb);
     pts_obj_release(x ? &x->hdr : NULL);
     pts_obj_release(y ? &y->hdr : NULL);
     pts_tensor *o = st ? NULL : pts_tensor_empty(PTS_FLOAT64, ra.out_nd, ra.out_sizes);
     if (!st && !o)
         st = pts_err_last();
     for (int64_t r = 0; !st && r < ra.rows; r++) {
-        const double *u = xt_f64(ra.flat) + r * ra.inner, *v = xt_f64(rb.flat) + r * rb.inner;
+        const double *u = pts_f64(ra.flat) + r * ra.inner, *v = pts_f64(rb.flat) + r * rb.inner;
         double nu = 0, nv = 0, s = 0;
         for (int64_t c = 0; c < ra.inner; c++) {
             nu += u[c] * u[c];
@@ -586,34 +586,34 @@ static pts_status k_cosine_similarity(const pts_op *op, pts_value *args, pts_val
         nv = nv < eps ? eps : nv;
         for (int64_t c = 0; c < ra.inner; c++)
             s += (u[c] / nu) * (v[c] / nv);
-        xt_f64(o)[r] = s;
+        pts_f64(o)[r] = s;
     }
     pts_obj_release(ra.flat ? &ra.flat->hdr : NULL);
     pts_obj_release(rb.flat ? &rb.flat->hdr : NULL);
     if (st)
         return st;
-    return xt_ret_as(o, rd, rets);
+    return pts_ret_as(o, rd, rets);
 }
 
 /* count_nonzero(self, dim?) / count_nonzero.dim_IntList(self, dim[]) */
 static pts_status k_count_nonzero(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
-    PTS_TRY(xt_check_real(OPN, t->dtype));
+    PTS_TRY(pts_check_real(OPN, t->dtype));
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(xt_dims_mask(OPN, args[1], t->ndim, true, mask));
-    xt_rows r;
-    PTS_TRY(xt_rows_make(t, mask, false, PTS_FLOAT64, &r));
+    PTS_TRY(pts_dims_mask(OPN, args[1], t->ndim, true, mask));
+    pts_rows r;
+    PTS_TRY(pts_rows_make(t, mask, false, PTS_FLOAT64, &r));
     pts_tensor *o = pts_tensor_empty(PTS_INT64, r.out_nd, r.out_sizes);
     if (o)
         for (int64_t i = 0; i < r.rows; i++) {
             int64_t c = 0;
             for (int64_t j = 0; j < r.inner; j++)
-                c += xt_f64(r.flat)[i * r.inner + j] != 0;
-            xt_i64(o)[i] = c;
+                c += pts_f64(r.flat)[i * r.inner + j] != 0;
+            pts_i64(o)[i] = c;
         }
     pts_obj_release(&r.flat->hdr);
-    return xt_ret(o, rets);
+    return pts_ret(o, rets);
 }
 
 /* ---- einsum ----------------------------------------------------------------------------------------- */
@@ -666,10 +666,10 @@ static pts_status k_einsum(const pts_op *op, pts_value *args, pts_value *rets)
     pts_tensor *ts[8] = {NULL};
     for (int i = 0; i < nops; i++) {
         ts[i] = PTS_TENSOR(l->items[i]);
-        PTS_TRY(xt_check_real(OPN, ts[i]->dtype));
+        PTS_TRY(pts_check_real(OPN, ts[i]->dtype));
         if (ts[i]->dtype != ts[0]->dtype)
-            return pts_err_set(PTS_ERR_TYPE, "%s: expected scalar type %s but found %s", OPN, xt_type_name(ts[0]->dtype),
-                               xt_type_name(ts[i]->dtype));
+            return pts_err_set(PTS_ERR_TYPE, "%s: expected scalar type %s but found %s", OPN, pts_dtype_torch_name(ts[0]->dtype),
+                               pts_dtype_torch_name(ts[i]->dtype));
     }
     const char *arrow = strstr(eq, "->");
     const char *lhs_end = arrow ? arrow : eq + strlen(eq);
@@ -823,7 +823,7 @@ static pts_status k_einsum(const pts_op *op, pts_value *args, pts_value *rets)
                         int64_t off = base[i];
                         for (int k = 0; k < nred; k++)
                             off += ridx[k] * lst[i][red[k]];
-                        prod *= xt_f64(cs[i])[off];
+                        prod *= pts_f64(cs[i])[off];
                     }
                     accd += prod;
                 } else {
@@ -832,7 +832,7 @@ static pts_status k_einsum(const pts_op *op, pts_value *args, pts_value *rets)
                         int64_t off = base[i];
                         for (int k = 0; k < nred; k++)
                             off += ridx[k] * lst[i][red[k]];
-                        prod *= (uint64_t)xt_i64(cs[i])[off];
+                        prod *= (uint64_t)pts_i64(cs[i])[off];
                     }
                     acci += prod;
                 }
@@ -843,9 +843,9 @@ static pts_status k_einsum(const pts_op *op, pts_value *args, pts_value *rets)
                 }
             }
             if (cd == PTS_FLOAT64)
-                xt_f64(o)[q] = accd;
+                pts_f64(o)[q] = accd;
             else
-                xt_i64(o)[q] = (int64_t)acci;
+                pts_i64(o)[q] = (int64_t)acci;
             for (int k = nout - 1; k >= 0; k--) {
                 if (++oidx[k] < size[out[k]])
                     break;
@@ -861,9 +861,9 @@ static pts_status k_einsum(const pts_op *op, pts_value *args, pts_value *rets)
     }
     if (rd == PTS_BOOL) { /* bool einsum: a product of bools summed as a logical or */
         for (int64_t q = 0, n = pts_tensor_numel(o); q < n; q++)
-            xt_i64(o)[q] = xt_i64(o)[q] != 0;
+            pts_i64(o)[q] = pts_i64(o)[q] != 0;
     }
-    return xt_ret_as(o, rd, rets);
+    return pts_ret_as(o, rd, rets);
 }
 
 /* ---- the table ------------------------------------------------------------------------------------ */

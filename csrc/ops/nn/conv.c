@@ -15,10 +15,8 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/nn/gemm.h"
-#include "ops/registry.h"
 #include "tensor/parallel.h"
 
 typedef struct conv_params {
@@ -562,12 +560,6 @@ static void convi_range(void *ctx, int64_t begin, int64_t end)
 
 /* ---- shapes and the common driver ------------------------------------------------------- */
 
-static const char *dtname(int dt)
-{
-    const pts_dtype_info *di = pts_dtype_get(dt);
-    return di ? di->name : "?";
-}
-
 static pts_status conv_check(const pts_tensor *x, const pts_tensor *w, const pts_tensor *b, const conv_params *p,
                              bool *batched)
 {
@@ -582,7 +574,7 @@ static pts_status conv_check(const pts_tensor *x, const pts_tensor *w, const pts
     *batched = x->ndim == nd;
     if (x->dtype != w->dtype || (b && b->dtype != x->dtype))
         return pts_err_set(PTS_ERR_TYPE, "convolution: input type (%s), weight type (%s)%s%s should be the same",
-                           dtname(x->dtype), dtname(w->dtype), b ? " and bias type " : "", b ? dtname(b->dtype) : "");
+                           pts_dtype_name(x->dtype), pts_dtype_name(w->dtype), b ? " and bias type " : "", b ? pts_dtype_name(b->dtype) : "");
     if (p->groups <= 0)
         return pts_err_set(PTS_ERR_VALUE, "non-positive groups is not supported");
     for (int i = 0; i < p->nsp; i++) {

@@ -73,7 +73,7 @@ int pts_nn_compute_dtype(int dtype);
  * float: for kernels that reproduce ATen's reduced-precision accumulation. */
 float pts_nn_round(int dt, float v);
 /* The nn kernels' standard error for a dtype they do not handle. */
-pts_status pts_nn_bad_dtype(const char *op, int dtype);
+PTS_NODISCARD pts_status pts_nn_bad_dtype(const char *op, int dtype);
 
 /* Contiguous tensor of dtype `dtype` with t's values: a new reference to t
  * itself when it already is one, else a converted copy.  Any real dtype to
@@ -82,14 +82,15 @@ pts_tensor *pts_nn_contig(pts_tensor *t, int dtype);
 /* r (contiguous) converted to dtype (steals r; returns r when it matches). */
 pts_tensor *pts_nn_cast(pts_tensor *r, int dtype);
 /* Copy src's values into the view dst (same shape; any strides and dtypes). */
-pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src);
-/* Normalize a dim index against ndim (negative counts from the end; a 0-d
- * tensor accepts -1 and 0).  Error names the op. */
-pts_status pts_nn_wrap_dim(int64_t dim, int ndim, const char *op, int *out);
+PTS_NODISCARD pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src);
+/* pts_wrap_dim (ops/args.h, the one dim-wrapping rule) under its old nn
+ * name, out of line: kept only while nn/activation.c (converted on branch
+ * op-args) calls it; delete once it calls pts_wrap_dim. */
+PTS_NODISCARD pts_status pts_nn_wrap_dim(int64_t dim, int ndim, const char *op, int *out);
 
 /* ATen converts a Scalar argument (a fill value, an activation limit) to an
  * integer input's type with an overflow check (c10::overflows); PTS_OK for
  * non-integer dtypes. */
-pts_status pts_nn_check_int_scalar(const char *op, int dt, pts_value sv);
+PTS_NODISCARD pts_status pts_nn_check_int_scalar(const char *op, int dt, pts_value sv);
 
 #endif

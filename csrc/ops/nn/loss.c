@@ -7,7 +7,7 @@
  * is reduced as `reduction` says (0 none, 1 mean, 2 sum) and converted once
  * to the result dtype.
  */
-#include "ops/extra_common.h"
+#include "ops/kernel.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -34,14 +34,23 @@ static pts_status check_reduction(const char *opname, int64_t red)
     return PTS_OK;
 }
 
+/* reduction argument: 0 none, 1 mean, 2 sum */
+static double reduce_values(const double *v, int64_t n, int64_t reduction)
+{
+    double s = 0;
+    for (int64_t i = 0; i < n; i++)
+        s += v[i];
+    return reduction == 1 ? s / (double)n : s;
+}
+
 /* out (double, stolen) reduced by `reduction`, delivered as dtype. */
 static pts_status finish(pts_tensor *out, int64_t reduction, int dtype, pts_value *ret)
 {
     if (reduction == 0)
-        return xt_ret_as(out, dtype, ret);
-    double v = xt_reduce_values(xt_f64(out), pts_tensor_numel(out), reduction);
+        return pts_ret_as(out, dtype, ret);
+    double v = reduce_values(pts_f64(out), pts_tensor_numel(out), reduction);
     pts_obj_release(&out->hdr);
-    return xt_ret(pts_tensor_from_scalar(pts_float(v), dtype), ret);
+    return pts_ret(pts_tensor_from_scalar(pts_float(v), dtype), ret);
 }
 
 /* ---- elementwise losses ------------------------------------------------------------------------ */
@@ -75,15 +84,15 @@ static pts_status ew_loss_run(const pts_op *op, pts_value *args, pts_value *rets
     PTS_TRY(check_reduction(OPN, reduction));
     int rd;
     PTS_TRY(pts_result_type(2, args, &rd, OPN));
-    PTS_TRY(xt_check_real(OPN, rd));
+    PTS_TRY(pts_check_real(OPN, rd));
     if (k == L_BCE) {
         if (x->dtype != y->dtype || (weight && weight->dtype != x->dtype))
             return pts_err_set(PTS_ERR_TYPE, "%s: Found dtype %s but expected %s", OPN,
-                               xt_type_name(x->dtype != y->dtype ? y->dtype : weight->dtype), xt_type_name(x->dtype));
+                               pts_dtype_torch_name(x->dtype != y->dtype ? y->dtype : weight->dtype), pts_dtype_torch_name(x->dtype));
         rd = x->dtype;
     }
-    if (!xt_is_float(rd) && (k != L_L1 || reduction == 1))
-        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", OPN, xt_type_name(rd));
+    if (!pts_is_float(rd) && (k != L_L1 || reduction == 1))
+        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", OPN, pts_dtype_torch_name(rd));
     pts_tensor *ts[3] = {x, y, weight};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
@@ -96,14 +105,14 @@ static pts_status ew_loss_run(const pts_op *op, pts_value *args, pts_value *rets
         return pts_err_last();
     }
     int64_t n = pts_tensor_numel(a);
-    double *av = xt_f64(a), *bv = xt_f64(b);
+    double *av = pts_f64(a), *bv = pts_f64(b);
     pts_status st = PTS_OK;
     for (int64_t i = 0; i < n; i++) {
         if (k == L_BCE && !(av[i] >= 0 && av[i] <= 1)) {
             st = pts_err_set(PTS_ERR_VALUE, "%s: all elements of input should be between 0 and 1", OPN);
             break;
         }
-        av[i] = ew_value(k, av[i], bv[i], p) * (w ? xt_f64(w)[i] : 1);
+        av[i] = ew_value(k, av[i], bv[i], p) * (w ? pts_f64(w)[i] : 1);
     }
     pts_obj_release(&b->hdr);
     pts_obj_release(w ? &w->hdr : NULL);
@@ -162,8 +171,8 @@ static pts_status k_bce_with_logits(const pts_op *op, pts_value *args, pts_value
     pts_value vals[4] = {args[0], args[1], args[2], args[3]};
     int rd;
     PTS_TRY(pts_result_type(4, vals, &rd, OPN));
-    if (!xt_is_float(rd))
-        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", OPN, xt_type_name(rd));
+    if (!pts_is_float(rd))
+        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", OPN, pts_dtype_torch_name(rd));
     pts_tensor *ts[4] = {x, y, w, pw};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
@@ -177,8 +186,8 @@ static pts_status k_bce_with_logits(const pts_op *op, pts_value *args, pts_value
         same = sxy[i] == y->sizes[i];
     if (!same) {
         char a[160], b[160];
-        xt_shape_str(y->ndim, y->sizes, a, sizeof a);
-        xt_shape_str(nxy, sxy, b, sizeof b);
+        pts_shape_str(y->ndim, y->sizes, a, sizeof a);
+        pts_shape_str(nxy, sxy, b, sizeof b);
         return pts_err_set(PTS_ERR_VALUE, "%s: output with shape %s doesn't match the broadcast shape %s", OPN, a, b);
     }
     pts_tensor *bx[4] = {NULL, NULL, NULL, NULL};
@@ -188,12 +197,12 @@ static pts_status k_bce_with_logits(const pts_op *op, pts_value *args, pts_value
             st = pts_err_last();
     if (!st) {
         int64_t n = pts_tensor_numel(bx[0]);
-        double *xv = xt_f64(bx[0]), *yv = xt_f64(bx[1]);
+        double *xv = pts_f64(bx[0]), *yv = pts_f64(bx[1]);
         for (int64_t i = 0; i < n; i++) {
             double a = xv[i], t = yv[i];
-            double lw = bx[3] ? (xt_f64(bx[3])[i] - 1) * t + 1 : 1;
+            double lw = bx[3] ? (pts_f64(bx[3])[i] - 1) * t + 1 : 1;
             double l = (1 - t) * a + lw * (log1p(exp(-fabs(a))) + (-a > 0 ? -a : 0));
-            xv[i] = l * (bx[2] ? xt_f64(bx[2])[i] : 1);
+            xv[i] = l * (bx[2] ? pts_f64(bx[2])[i] : 1);
         }
     }
     for (int i = 1; i < 4; i++)
@@ -266,7 +275,7 @@ static pts_status check_nll_shapes(const char *opname, const pts_tensor *x, cons
         return pts_err_set(PTS_ERR_VALUE, "%s: Expected 1 or more dimensions (got %d)", opname, x->ndim);
     if (t->dtype != PTS_INT64 && t->dtype != PTS_UINT8)
         return pts_err_set(PTS_ERR_TYPE, "%s: expected target dtype to be Long or Byte, but got %s", opname,
-                           xt_type_name(t->dtype));
+                           pts_dtype_torch_name(t->dtype));
     bool ok;
     if (x->ndim == 1) {
         ok = t->ndim == 0 || (t->ndim == 1 && t->sizes[0] == 1 && which == 0);
@@ -279,8 +288,8 @@ static pts_status check_nll_shapes(const char *opname, const pts_tensor *x, cons
     }
     if (!ok) {
         char a[160], b[160];
-        xt_shape_str(x->ndim, x->sizes, a, sizeof a);
-        xt_shape_str(t->ndim, t->sizes, b, sizeof b);
+        pts_shape_str(x->ndim, x->sizes, a, sizeof a);
+        pts_shape_str(t->ndim, t->sizes, b, sizeof b);
         return pts_err_set(PTS_ERR_VALUE, "%s: Expected input batch_size and target batch_size to match (input %s, "
                                           "target %s)", opname, a, b);
     }
@@ -292,8 +301,8 @@ static pts_status class_loss(const char *opname, pts_tensor *x, pts_tensor *t, p
                              double smoothing, bool softmax, pts_value *ret)
 {
     PTS_TRY(check_reduction(opname, red));
-    if (!xt_is_float(x->dtype))
-        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", opname, xt_type_name(x->dtype));
+    if (!pts_is_float(x->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", opname, pts_dtype_torch_name(x->dtype));
     int64_t classes = x->ndim == 1 ? x->sizes[0] : x->sizes[1];
     pts_tensor *w = NULL;
     if (!PTS_ARG_IS_NONE(wv)) {
@@ -312,12 +321,12 @@ static pts_status class_loss(const char *opname, pts_tensor *x, pts_tensor *t, p
         pts_obj_release(lp ? &lp->hdr : NULL);
         return pts_err_last();
     }
-    cls_loss c = {opname, xt_f64(lp), x->ndim == 1 ? 1 : x->sizes[0], classes, 1, xt_i64(tg), w ? xt_f64(w) : NULL,
+    cls_loss c = {opname, pts_f64(lp), x->ndim == 1 ? 1 : x->sizes[0], classes, 1, pts_i64(tg), w ? pts_f64(w) : NULL,
                   ignore, red, smoothing};
     for (int i = 2; i < x->ndim; i++)
         c.inner *= x->sizes[i];
     if (softmax) {
-        double *v = xt_f64(lp);
+        double *v = pts_f64(lp);
         for (int64_t b = 0; b < c.batch; b++)
             for (int64_t s = 0; s < c.inner; s++) {
                 double m = -INFINITY, z = 0;
@@ -343,7 +352,7 @@ static pts_status class_loss(const char *opname, pts_tensor *x, pts_tensor *t, p
     }
     pts_tensor *out = red == 0 ? pts_tensor_empty(PTS_FLOAT64, tnd, tshape) : NULL;
     double total = 0;
-    pts_status st = red == 0 && !out ? pts_err_last() : cls_loss_run(&c, out ? xt_f64(out) : NULL, &total);
+    pts_status st = red == 0 && !out ? pts_err_last() : cls_loss_run(&c, out ? pts_f64(out) : NULL, &total);
     pts_obj_release(w ? &w->hdr : NULL);
     pts_obj_release(&lp->hdr);
     pts_obj_release(&tg->hdr);
@@ -352,8 +361,8 @@ static pts_status class_loss(const char *opname, pts_tensor *x, pts_tensor *t, p
         return st;
     }
     if (out)
-        return xt_ret_as(out, x->dtype, ret);
-    return xt_ret(pts_tensor_from_scalar(pts_float(total), x->dtype), ret);
+        return pts_ret_as(out, x->dtype, ret);
+    return pts_ret(pts_tensor_from_scalar(pts_float(total), x->dtype), ret);
 }
 
 static pts_status nll_common(const pts_op *op, pts_value *args, pts_value *rets, int which)
@@ -378,8 +387,8 @@ static pts_status ce_probs(const pts_op *op, pts_tensor *x, pts_tensor *t, pts_v
     if (!same)
         return pts_err_set(PTS_ERR_VALUE, "%s: Expected input batch_size and target batch_size to match", OPN);
     if (t->dtype != x->dtype)
-        return pts_err_set(PTS_ERR_TYPE, "%s: expected scalar type %s but found %s", OPN, xt_type_name(x->dtype),
-                           xt_type_name(t->dtype));
+        return pts_err_set(PTS_ERR_TYPE, "%s: expected scalar type %s but found %s", OPN, pts_dtype_torch_name(x->dtype),
+                           pts_dtype_torch_name(t->dtype));
     int64_t classes = x->ndim == 1 ? x->sizes[0] : x->sizes[1];
     int64_t batch = x->ndim == 1 ? 1 : x->sizes[0], inner = 1;
     for (int i = 2; i < x->ndim; i++)
@@ -407,7 +416,7 @@ static pts_status ce_probs(const pts_op *op, pts_tensor *x, pts_tensor *t, pts_v
         pts_obj_release(tp ? &tp->hdr : NULL);
         return pts_err_last();
     }
-    double *v = xt_f64(lp), *tv = xt_f64(tp), *o = xt_f64(out);
+    double *v = pts_f64(lp), *tv = pts_f64(tp), *o = pts_f64(out);
     for (int64_t b = 0; b < batch; b++)
         for (int64_t s = 0; s < inner; s++) {
             double m = -INFINITY, z = 0, l = 0;
@@ -423,7 +432,7 @@ static pts_status ce_probs(const pts_op *op, pts_tensor *x, pts_tensor *t, pts_v
             for (int64_t k = 0; k < classes; k++) {
                 int64_t at = (b * classes + k) * inner + s;
                 double tk = tv[at] * (1 - ls) + ls / (double)classes;
-                l -= (v[at] - lz) * tk * (w ? xt_f64(w)[k] : 1);
+                l -= (v[at] - lz) * tk * (w ? pts_f64(w)[k] : 1);
             }
             o[b * inner + s] = l;
         }
@@ -431,12 +440,12 @@ static pts_status ce_probs(const pts_op *op, pts_tensor *x, pts_tensor *t, pts_v
     pts_obj_release(&lp->hdr);
     pts_obj_release(&tp->hdr);
     if (red == 0)
-        return xt_ret_as(out, x->dtype, rets);
-    double sum = xt_reduce_values(o, batch * inner, 2);
+        return pts_ret_as(out, x->dtype, rets);
+    double sum = reduce_values(o, batch * inner, 2);
     if (red == 1)
         sum = pts_tensor_numel(x) == 0 ? NAN : sum / (double)(batch * inner);
     pts_obj_release(&out->hdr);
-    return xt_ret(pts_tensor_from_scalar(pts_float(sum), x->dtype), rets);
+    return pts_ret(pts_tensor_from_scalar(pts_float(sum), x->dtype), rets);
 }
 
 /* cross_entropy_loss(self, target, weight?, reduction, ignore_index, label_smoothing) */
@@ -448,7 +457,7 @@ static pts_status k_cross_entropy_loss(const pts_op *op, pts_value *args, pts_va
         return pts_err_set(PTS_ERR_VALUE, "%s: label_smoothing must be between 0.0 and 1.0. Got: %g", OPN, ls);
     if (x->ndim < 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: Expected 1 or more dimensions (got %d)", OPN, x->ndim);
-    if (xt_is_float(t->dtype))
+    if (pts_is_float(t->dtype))
         return ce_probs(op, x, t, args[2], pts_arg_int(args[3]), ls, rets);
     PTS_TRY(check_nll_shapes(OPN, x, t, 2));
     return class_loss(OPN, x, t, args[2], pts_arg_int(args[3]), pts_arg_int(args[4]), ls, true, rets);

@@ -15,9 +15,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/nn/gemm.h"
-#include "ops/registry.h"
 #include "tensor/parallel.h"
 
 typedef enum pool_kind { POOL_MAX, POOL_AVG, POOL_ADAPTIVE_AVG, POOL_ADAPTIVE_MAX } pool_kind;

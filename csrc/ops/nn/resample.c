@@ -14,10 +14,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/nn/gemm.h"
-#include "ops/registry.h"
 #include "tensor/parallel.h"
 
 /* ---- the gather -------------------------------------------------------------------------- */

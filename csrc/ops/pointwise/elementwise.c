@@ -14,11 +14,7 @@
 #include <string.h>
 #include <tgmath.h>
 
-#include "ops/args.h"
-#include "ops/registry.h"
-#include "tensor/convert.h"
-#include "tensor/iter.h"
-#include "tensor/promote.h"
+#include "ops/kernel.h"
 
 /* ---- loop context and generated loops -------------------------------------------- */
 
@@ -376,36 +372,6 @@ static int compute_dtype(int dtype)
     }
 }
 
-static const char *dtype_name(int dtype)
-{
-    const pts_dtype_info *di = pts_dtype_get(dtype);
-    return di ? di->name : "?";
-}
-
-/* torch's ScalarType name, as its "not implemented for 'Bool'" errors print it */
-static const char *torch_type_name(int dtype)
-{
-    switch (dtype) {
-    case PTS_UINT8: return "Byte";
-    case PTS_INT8: return "Char";
-    case PTS_INT16: return "Short";
-    case PTS_INT32: return "Int";
-    case PTS_INT64: return "Long";
-    case PTS_FLOAT16: return "Half";
-    case PTS_FLOAT32: return "Float";
-    case PTS_FLOAT64: return "Double";
-    case PTS_BOOL: return "Bool";
-    case PTS_BFLOAT16: return "BFloat16";
-    default: return dtype_name(dtype);
-    }
-}
-
-/* "aten::abs: not implemented for 'Bool'" */
-static pts_status not_implemented(const char *opname, int dtype)
-{
-    return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", opname, torch_type_name(dtype));
-}
-
 static void release_tensors(pts_tensor **ts, int n)
 {
     for (int i = 0; i < n; i++)
@@ -489,7 +455,7 @@ static pts_status check_inplace(ew_spec *sp, int nd, const int64_t *shape)
     PTS_TRY(pts_check_no_internal_overlap(t, sp->name));
     if (!pts_can_cast(sp->result, t->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: result type %s can't be cast to the desired output type %s", sp->name,
-                           dtype_name(sp->result), dtype_name(t->dtype));
+                           pts_dtype_name(sp->result), pts_dtype_name(t->dtype));
     bool same = nd == t->ndim;
     for (int i = 0; same && i < nd; i++)
         same = shape[i] == t->sizes[i];
@@ -541,7 +507,7 @@ static pts_status run_into(ew_spec *sp, int cd, pts_tensor **ops, int nd, const 
 static pts_status ew_run_cd(ew_spec *sp, int cd, pts_value *ret)
 {
     if (cd < 0)
-        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: dtype %s is not supported", sp->name, dtype_name(sp->result));
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: dtype %s is not supported", sp->name, pts_dtype_name(sp->result));
     pts_tensor *ops[4] = {NULL, NULL, NULL, NULL};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
@@ -602,7 +568,7 @@ static pts_status arith(const pts_op *op, pts_value *args, pts_value *rets, cons
         sp.opmath_in = 1u << 1;
     PTS_TRY(result_of(&sp));
     if ((flags & AR_NO_BOOL) && sp.result == PTS_BOOL)
-        return not_implemented(sp.name, sp.result);
+        return pts_not_implemented(sp.name, sp.result);
     if ((flags & AR_CHECK_FITS) && args[1].tag != PTS_T_TENSOR)
         PTS_TRY(pts_scalar_check_fits(args[1], sp.result, sp.name));
     return ew_run(&sp, rets);
@@ -683,11 +649,11 @@ static pts_status div_common(const pts_op *op, pts_value *args, pts_value mode, 
     } else if (strcmp(PTS_STR(mode)->data, "trunc") == 0) {
         sp.loops = &l_div_trunc;
         if (sp.result == PTS_BOOL)
-            return not_implemented(sp.name, sp.result);
+            return pts_not_implemented(sp.name, sp.result);
     } else if (strcmp(PTS_STR(mode)->data, "floor") == 0) {
         sp.loops = &l_div_floor;
         if (sp.result == PTS_BOOL)
-            return not_implemented(sp.name, sp.result);
+            return pts_not_implemented(sp.name, sp.result);
     } else {
         return pts_err_set(PTS_ERR_VALUE, "%s: div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '%s'",
                            op->schema.name, PTS_STR(mode)->data);
@@ -719,7 +685,7 @@ static pts_status k_pow(const pts_op *op, pts_value *args, pts_value *rets)
     if (sp.result == PTS_BOOL) {
         /* torch has no bool pow kernel; a bool tensor to the power True/False is a copy / ones */
         if (e.tag == PTS_T_TENSOR || args[0].tag != PTS_T_TENSOR)
-            return not_implemented(sp.name, sp.result);
+            return pts_not_implemented(sp.name, sp.result);
         sp.loops = e.u.b ? &l_pos : &l_one;
     }
     return ew_run(&sp, rets);
@@ -755,7 +721,7 @@ static pts_status bitwise(const pts_op *op, pts_value *args, pts_value *rets, co
     PTS_TRY(result_of(&sp));
     if (pts_dtype_category(sp.result) > PTS_CAT_INT)
         return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s' (bitwise ops need integer or bool tensors)",
-                           op->schema.name, dtype_name(sp.result));
+                           op->schema.name, pts_dtype_name(sp.result));
     return ew_run(&sp, rets);
 }
 
@@ -790,7 +756,7 @@ static pts_status unary(const pts_op *op, pts_value *args, pts_value *rets, cons
         return ew_run_cd(&sp, compute_dtype(dt), rets);
     }
     if (kind == UN_NOBOOL && dt == PTS_BOOL)
-        return not_implemented(sp.name, dt);
+        return pts_not_implemented(sp.name, dt);
     sp.result = kind == UN_FLOAT ? pts_float_op_dtype(dt) : dt;
     return ew_run(&sp, rets);
 }
@@ -847,7 +813,7 @@ static pts_status k_bitwise_not(const pts_op *op, pts_value *args, pts_value *re
     if (dt == PTS_BOOL)
         return unary(op, args, rets, &l_lnot, UN_BOOLOUT);
     if (pts_dtype_category(dt) != PTS_CAT_INT)
-        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", op->schema.name, dtype_name(dt));
+        return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", op->schema.name, pts_dtype_name(dt));
     return unary(op, args, rets, &l_bit_not, UN_SAME);
 }
 
@@ -875,7 +841,7 @@ static pts_status k_round_decimals(const pts_op *op, pts_value *args, pts_value 
     sp.inplace = inplace_target(op, args);
     sp.result = PTS_TENSOR(args[0])->dtype;
     if (pts_dtype_category(sp.result) != PTS_CAT_FLOAT)
-        return not_implemented(sp.name, sp.result);
+        return pts_not_implemented(sp.name, sp.result);
     int64_t dec = pts_arg_int(args[1]);
     sp.loops = dec == 0 ? &l_round : &l_round_dec;
     set_params(&sp.ctx, 1, pts_int(dec));
@@ -936,7 +902,7 @@ static pts_status k_clamp(const pts_op *op, pts_value *args, pts_value *rets)
         sp.loops = has_lo && has_hi ? &l_clamp : has_lo ? &l_clamp_min : &l_clamp_max;
     PTS_TRY(result_of(&sp));
     if (sp.result == PTS_BOOL && (!tensor_bounds || (has_lo && has_hi)))
-        return not_implemented(sp.name, sp.result);
+        return pts_not_implemented(sp.name, sp.result);
     for (int i = 1; i < sp.nin && !tensor_bounds; i++)
         PTS_TRY(pts_scalar_check_fits(sp.in[i], sp.result, sp.name));
     return ew_run(&sp, rets);
@@ -971,7 +937,7 @@ static pts_status k_lerp(const pts_op *op, pts_value *args, pts_value *rets)
     PTS_TRY(pts_result_type(2, sp.in, &sp.result, sp.name));
     if (pts_dtype_category(sp.result) != PTS_CAT_FLOAT)
         return pts_err_set(PTS_ERR_TYPE, "%s: lerp is only implemented for floating point tensors, got %s", sp.name,
-                           dtype_name(sp.result));
+                           pts_dtype_name(sp.result));
     return ew_run(&sp, rets);
 }
 
@@ -990,7 +956,7 @@ static pts_status addc(const pts_op *op, pts_value *args, pts_value *rets, const
     if (loops == &l_addcdiv && pts_dtype_category(sp.result) < PTS_CAT_FLOAT)
         return pts_err_set(PTS_ERR_TYPE, "%s: Integer division with addcdiv is no longer supported", sp.name);
     if (sp.result == PTS_BOOL)
-        return not_implemented(sp.name, sp.result);
+        return pts_not_implemented(sp.name, sp.result);
     set_params(&sp.ctx, 1, args[3]);
     return ew_run(&sp, rets);
 }
@@ -1004,7 +970,7 @@ static pts_status k_where(const pts_op *op, pts_value *args, pts_value *rets)
     pts_tensor *cond = PTS_TENSOR(args[0]);
     if (cond->dtype != PTS_BOOL && cond->dtype != PTS_UINT8)
         return pts_err_set(PTS_ERR_TYPE, "%s: where expected condition to be a boolean tensor, but got a tensor with dtype %s",
-                           op->schema.name, dtype_name(cond->dtype));
+                           op->schema.name, pts_dtype_name(cond->dtype));
     ew_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.name = op->schema.name;

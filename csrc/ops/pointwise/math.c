@@ -12,7 +12,7 @@
 #include <float.h>
 #include <stdatomic.h>
 
-#include "ops/extra_common.h"
+#include "ops/kernel.h"
 
 #define PI 3.14159265358979323846
 
@@ -278,19 +278,19 @@ static void apply1(double *x, int64_t n, fn1 f, double p)
 /* Run f over self (args[0]); in-place ops write back into self. */
 static pts_status unary_run(const pts_op *op, pts_tensor *t, pts_value *rets, fn1 f, double p, ukind kind)
 {
-    PTS_TRY(xt_check_real(OPN, t->dtype));
+    PTS_TRY(pts_check_real(OPN, t->dtype));
     int rd = t->dtype;
     if (kind == U_FLOAT)
         rd = pts_float_op_dtype(t->dtype);
-    else if (kind == U_FLOAT_ONLY && !xt_is_float(t->dtype))
-        return xt_not_implemented(OPN, t->dtype);
+    else if (kind == U_FLOAT_ONLY && !pts_is_float(t->dtype))
+        return pts_not_implemented(OPN, t->dtype);
     else if (kind == U_BOOL)
         rd = PTS_BOOL;
     bool inplace = op->schema.args[0].is_write;
     if (inplace) {
         if (!pts_can_cast(rd, t->dtype))
             return pts_err_set(PTS_ERR_TYPE, "%s: result type %s can't be cast to the desired output type %s", OPN,
-                               xt_type_name(rd), xt_type_name(t->dtype));
+                               pts_dtype_torch_name(rd), pts_dtype_torch_name(t->dtype));
         if (pts_tensor_numel(t) > 0)
             PTS_TRY(pts_check_no_internal_overlap(t, OPN));
         PTS_TRY(pts_tensor_make_writable(t));
@@ -298,7 +298,7 @@ static pts_status unary_run(const pts_op *op, pts_tensor *t, pts_value *rets, fn
     pts_tensor *x = pts_tensor_to_dtype(t, PTS_FLOAT64);
     if (!x)
         return pts_err_last();
-    apply1(xt_f64(x), pts_tensor_numel(x), f, p);
+    apply1(pts_f64(x), pts_tensor_numel(x), f, p);
     if (inplace) {
         pts_status st = pts_tensor_copy_into(t, x, OPN);
         pts_obj_release(&x->hdr);
@@ -306,7 +306,7 @@ static pts_status unary_run(const pts_op *op, pts_tensor *t, pts_value *rets, fn
             rets[0] = pts_ret_self(pts_obj_value(&t->hdr));
         return st;
     }
-    return xt_ret_as(x, rd, rets);
+    return pts_ret_as(x, rd, rets);
 }
 
 #define UNARY(NAME, F, KIND)                                                                                           \
@@ -411,13 +411,13 @@ static pts_status binary_run(const pts_op *op, pts_value a, pts_value b, pts_val
     pts_value in[2] = {a, b};
     int common;
     PTS_TRY(pts_result_type(2, in, &common, OPN));
-    PTS_TRY(xt_check_real(OPN, common));
+    PTS_TRY(pts_check_real(OPN, common));
     int rd = common;
     if (kind == B_FLOAT) {
         rd = pts_float_op_dtype(common);
     } else if (kind == B_FLOAT_ONLY) {
-        if (!xt_is_float(common))
-            return pts_err_set(PTS_ERR_TYPE, "%s: \"%s\" not implemented for '%s'", OPN, kname, xt_type_name(common));
+        if (!pts_is_float(common))
+            return pts_err_set(PTS_ERR_TYPE, "%s: \"%s\" not implemented for '%s'", OPN, kname, pts_dtype_torch_name(common));
     } else if (kind == B_DOUBLE) {
         rd = common = PTS_FLOAT64;
     } else if (kind == B_PROMOTE) {
@@ -442,7 +442,7 @@ static pts_status binary_run(const pts_op *op, pts_value a, pts_value b, pts_val
         }
         if (!pts_can_cast(rd, self->dtype))
             return pts_err_set(PTS_ERR_TYPE, "%s: result type %s can't be cast to the desired output type %s", OPN,
-                               xt_type_name(rd), xt_type_name(self->dtype));
+                               pts_dtype_torch_name(rd), pts_dtype_torch_name(self->dtype));
         if (pts_tensor_numel(self) > 0)
             PTS_TRY(pts_check_no_internal_overlap(self, OPN));
         PTS_TRY(pts_tensor_make_writable(self));
@@ -473,7 +473,7 @@ static pts_status binary_run(const pts_op *op, pts_value a, pts_value b, pts_val
             rets[0] = pts_ret_self(a);
         return st;
     }
-    return xt_ret_as(ops[0], rd, rets);
+    return pts_ret_as(ops[0], rd, rets);
 }
 
 static double f_logaddexp(double a, double b)
@@ -534,7 +534,7 @@ static pts_status k_float_power(const pts_op *op, pts_value *args, pts_value *re
 {
     if (op->schema.args[0].is_write && PTS_TENSOR(args[0])->dtype != PTS_FLOAT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: the base given to float_power_ has dtype %s but the operation's result "
-                                         "requires dtype Double", OPN, xt_type_name(PTS_TENSOR(args[0])->dtype));
+                                         "requires dtype Double", OPN, pts_dtype_torch_name(PTS_TENSOR(args[0])->dtype));
     return binary_run(op, args[0], args[1], rets, f_pow, B_DOUBLE, NULL);
 }
 
@@ -545,8 +545,8 @@ static pts_status isclose_common(const pts_op *op, pts_value *args, pts_tensor *
     double rtol = pts_arg_double(args[2]), atol = pts_arg_double(args[3]);
     bool equal_nan = pts_arg_bool(args[4]);
     if (a->dtype != b->dtype)
-        return pts_err_set(PTS_ERR_TYPE, "%s: %s did not match %s", OPN, xt_type_name(a->dtype), xt_type_name(b->dtype));
-    PTS_TRY(xt_check_real(OPN, a->dtype));
+        return pts_err_set(PTS_ERR_TYPE, "%s: %s did not match %s", OPN, pts_dtype_torch_name(a->dtype), pts_dtype_torch_name(b->dtype));
+    PTS_TRY(pts_check_real(OPN, a->dtype));
     if (rtol < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: rtol must be greater than or equal to zero, but got %g", OPN, rtol);
     if (atol < 0)
@@ -566,7 +566,7 @@ static pts_status isclose_common(const pts_op *op, pts_value *args, pts_tensor *
     pts_tensor *o = cy ? pts_tensor_empty(PTS_BOOL, nd, shape) : NULL;
     pts_status st = o ? PTS_OK : pts_err_last();
     for (int64_t i = 0, n = o ? pts_tensor_numel(o) : 0; !st && i < n; i++) {
-        double u = xt_f64(cx)[i], v = xt_f64(cy)[i];
+        double u = pts_f64(cx)[i], v = pts_f64(cy)[i];
         bool close = u == v || (equal_nan && isnan(u) && isnan(v)) ||
                      (isfinite(u) && isfinite(v) && fabs(u - v) <= atol + rtol * fabs(v));
         ((uint8_t *)pts_tensor_data(o))[i] = close;
@@ -585,7 +585,7 @@ static pts_status k_isclose(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *o = NULL;
     PTS_TRY(isclose_common(op, args, &o));
-    return xt_ret(o, rets);
+    return pts_ret(o, rets);
 }
 
 static pts_status k_allclose(const pts_op *op, pts_value *args, pts_value *rets)
@@ -605,7 +605,7 @@ static pts_status k_positive(const pts_op *op, pts_value *args, pts_value *rets)
     pts_tensor *t = PTS_TENSOR(args[0]);
     if (t->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: The `+` operator, on a bool tensor is not supported.", OPN);
-    return xt_ret(pts_tensor_view_of(t->storage, t->dtype, t->ndim, t->sizes, t->strides, t->offset), rets);
+    return pts_ret(pts_tensor_view_of(t->storage, t->dtype, t->ndim, t->sizes, t->strides, t->offset), rets);
 }
 
 static pts_status k_logaddexp(const pts_op *op, pts_value *args, pts_value *rets)
@@ -639,26 +639,26 @@ static pts_status k_heaviside(const pts_op *op, pts_value *args, pts_value *rets
 static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets, bool mean)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
-    PTS_TRY(xt_check_real(OPN, t->dtype));
+    PTS_TRY(pts_check_real(OPN, t->dtype));
     int want = pts_arg_opt_dtype(args[3]);
     int rd;
     if (mean) {
-        if (!xt_is_float(t->dtype))
+        if (!pts_is_float(t->dtype))
             return pts_err_set(PTS_ERR_TYPE, "%s: nanmean(): expected input to have floating point or complex dtype but "
-                                             "got %s", OPN, xt_type_name(t->dtype));
-        if (want >= 0 && !xt_is_float(want))
+                                             "got %s", OPN, pts_dtype_torch_name(t->dtype));
+        if (want >= 0 && !pts_is_float(want))
             return pts_err_set(PTS_ERR_TYPE, "%s: nanmean(): could not infer output dtype. Optional dtype must be either a "
-                                             "floating point or complex dtype. Got: %s", OPN, xt_type_name(want));
+                                             "floating point or complex dtype. Got: %s", OPN, pts_dtype_torch_name(want));
         rd = want >= 0 ? want : t->dtype;
     } else {
         rd = want >= 0 ? want : pts_dtype_category(t->dtype) <= PTS_CAT_INT ? PTS_INT64 : t->dtype;
     }
-    PTS_TRY(xt_check_real(OPN, rd));
+    PTS_TRY(pts_check_real(OPN, rd));
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(xt_dims_mask(OPN, args[1], t->ndim, true, mask));
+    PTS_TRY(pts_dims_mask(OPN, args[1], t->ndim, true, mask));
     bool ints = pts_dtype_category(rd) <= PTS_CAT_INT;
     /* a float input summed into an int dtype: NaN counts as 0, the others are cast one by one */
-    bool float_to_int = ints && xt_is_float(t->dtype);
+    bool float_to_int = ints && pts_is_float(t->dtype);
     pts_tensor *src = t;
     if (want >= 0 && want != t->dtype && !float_to_int) { /* torch casts the input to dtype first */
         src = pts_tensor_to_dtype(t, want);
@@ -667,8 +667,8 @@ static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets,
     } else {
         pts_obj_retain(&t->hdr);
     }
-    xt_rows r;
-    pts_status st = xt_rows_make(src, mask, pts_arg_bool(args[2]), ints && !float_to_int ? PTS_INT64 : PTS_FLOAT64, &r);
+    pts_rows r;
+    pts_status st = pts_rows_make(src, mask, pts_arg_bool(args[2]), ints && !float_to_int ? PTS_INT64 : PTS_FLOAT64, &r);
     pts_obj_release(&src->hdr);
     if (st)
         return st;
@@ -679,20 +679,20 @@ static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets,
     }
     for (int64_t i = 0; i < r.rows; i++) {
         if (float_to_int) {
-            const double *x = xt_f64(r.flat) + i * r.inner;
+            const double *x = pts_f64(r.flat) + i * r.inner;
             uint64_t s = 0;
             for (int64_t j = 0; j < r.inner; j++)
                 if (!isnan(x[j]))
                     s += (uint64_t)(fabs(x[j]) < 9.2e18 ? (int64_t)x[j] : INT64_MIN);
-            xt_i64(out)[i] = (int64_t)s;
+            pts_i64(out)[i] = (int64_t)s;
         } else if (ints) {
-            const int64_t *x = xt_i64(r.flat) + i * r.inner;
+            const int64_t *x = pts_i64(r.flat) + i * r.inner;
             uint64_t s = 0;
             for (int64_t j = 0; j < r.inner; j++)
                 s += (uint64_t)x[j];
-            xt_i64(out)[i] = (int64_t)s;
+            pts_i64(out)[i] = (int64_t)s;
         } else {
-            const double *x = xt_f64(r.flat) + i * r.inner;
+            const double *x = pts_f64(r.flat) + i * r.inner;
             double s = 0;
             int64_t cnt = 0;
             for (int64_t j = 0; j < r.inner; j++)
@@ -700,11 +700,11 @@ static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets,
                     s += x[j];
                     cnt++;
                 }
-            xt_f64(out)[i] = mean ? s / (double)cnt : s;
+            pts_f64(out)[i] = mean ? s / (double)cnt : s;
         }
     }
     pts_obj_release(&r.flat->hdr);
-    return xt_ret_as(out, rd, rets);
+    return pts_ret_as(out, rd, rets);
 }
 
 static pts_status k_nansum(const pts_op *op, pts_value *args, pts_value *rets) { return nan_reduce(op, args, rets, false); }
@@ -750,19 +750,19 @@ static pts_status k_linalg_vector_norm(const pts_op *op, pts_value *args, pts_va
     pts_tensor *t = PTS_TENSOR(args[0]);
     double p = pts_arg_double(args[1]);
     int want = pts_arg_opt_dtype(args[4]);
-    if (!xt_is_float(t->dtype))
+    if (!pts_is_float(t->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                                         "Got %s", OPN, xt_type_name(t->dtype));
-    if (want >= 0 && !xt_is_float(want))
+                                         "Got %s", OPN, pts_dtype_torch_name(t->dtype));
+    if (want >= 0 && !pts_is_float(want))
         return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: dtype should be floating point or complex, but got %s",
-                           OPN, xt_type_name(want));
+                           OPN, pts_dtype_torch_name(want));
     if (want >= 0 && want != t->dtype && pts_promote_types(t->dtype, want) != want)
         return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: the dtype of the input (%s) should be convertible "
-                                         "without narrowing to the specified dtype (%s)", OPN, xt_type_name(t->dtype),
-                           xt_type_name(want));
+                                         "without narrowing to the specified dtype (%s)", OPN, pts_dtype_torch_name(t->dtype),
+                           pts_dtype_torch_name(want));
     int rd = want >= 0 ? want : t->dtype;
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(xt_dims_mask(OPN, args[2], t->ndim, true, mask));
+    PTS_TRY(pts_dims_mask(OPN, args[2], t->ndim, true, mask));
     if (pts_tensor_numel(t) == 0 && (p < 0 || isinf(p))) {
         bool bad = t->ndim == 0;
         for (int i = 0; i < t->ndim; i++)
@@ -785,8 +785,8 @@ static pts_status k_linalg_vector_norm(const pts_op *op, pts_value *args, pts_va
     } else {
         pts_obj_retain(&t->hdr);
     }
-    xt_rows r;
-    pts_status st = xt_rows_make(src, mask, pts_arg_bool(args[3]), PTS_FLOAT64, &r);
+    pts_rows r;
+    pts_status st = pts_rows_make(src, mask, pts_arg_bool(args[3]), PTS_FLOAT64, &r);
     pts_obj_release(&src->hdr);
     if (st)
         return st;
@@ -796,9 +796,9 @@ static pts_status k_linalg_vector_norm(const pts_op *op, pts_value *args, pts_va
         return pts_err_last();
     }
     for (int64_t i = 0; i < r.rows; i++)
-        xt_f64(out)[i] = vnorm_row(xt_f64(r.flat) + i * r.inner, r.inner, p);
+        pts_f64(out)[i] = vnorm_row(pts_f64(r.flat) + i * r.inner, r.inner, p);
     pts_obj_release(&r.flat->hdr);
-    return xt_ret_as(out, rd, rets);
+    return pts_ret_as(out, rd, rets);
 }
 
 /* ---- the table ------------------------------------------------------------------------------------ */

@@ -10,10 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/prim/prim.h"
-#include "ops/registry.h"
 
 #define L(v) PTS_LIST(v)
 #define DI(v) PTS_DICT(v)

@@ -14,10 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/prim/prim.h"
-#include "ops/registry.h"
 
 static bool both_int(const pts_value *a) { return a[0].tag != PTS_T_FLOAT && a[1].tag != PTS_T_FLOAT; }
 static double D(pts_value v) { return pts_arg_double(v); }

@@ -15,11 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/prim/prim.h"
-#include "ops/registry.h"
-#include "tensor/tensor.h"
 #include "value/class.h"
 
 /* ---- printing ---------------------------------------------------------------------- */
@@ -125,10 +122,8 @@ static void format_tensor(pts_sb *sb, const pts_tensor *t)
     }
     if (t->ndim == 0)
         pts_sb_putc(sb, '\n');
-    const pts_dtype_info *di = pts_dtype_get(t->dtype);
-    static const char *const cpu_names[] = {"Byte", "Char", "Short", "Int", "Long", "Half", "Float", "Double",
-                                            "ComplexHalf", "ComplexFloat", "ComplexDouble", "Bool"};
-    const char *tn = t->dtype >= 0 && t->dtype <= PTS_BOOL ? cpu_names[t->dtype] : (di ? di->name : "?");
+    /* torch's names up to Bool; the later codes (bfloat16, ...) keep their short name here */
+    const char *tn = t->dtype >= 0 && t->dtype <= PTS_BOOL ? pts_dtype_torch_name(t->dtype) : pts_dtype_name(t->dtype);
     pts_sb_printf(sb, "[ CPU%sType{", tn);
     for (int d = 0; d < t->ndim; d++)
         pts_sb_printf(sb, "%s%lld", d ? "," : "", (long long)t->sizes[d]);
@@ -617,17 +612,6 @@ static pts_status int_list(const int64_t *v, int n, pts_value *out)
     return PTS_OK;
 }
 
-static pts_status dim_index(const pts_tensor *t, int64_t d, int *out)
-{
-    int nd = t->ndim ? t->ndim : 1;
-    int64_t k = d < 0 ? d + nd : d;
-    if (k < 0 || k >= nd)
-        return pts_err_set(PTS_ERR_INDEX, "Dimension out of range (expected to be in range of [%d, %d], but got %lld)",
-                           -nd, nd - 1, (long long)d);
-    *out = (int)k;
-    return PTS_OK;
-}
-
 static pts_status k_size(const pts_op *op, pts_value *args, pts_value *rets)
 {
     (void)op;
@@ -642,7 +626,7 @@ static pts_status k_size_int(const pts_op *op, pts_value *args, pts_value *rets)
     if (t->ndim == 0)
         return pts_err_set(PTS_ERR_INDEX, "dimension specified as %lld but tensor has no dimensions", (long long)args[1].u.i);
     int d = 0;
-    PTS_TRY(dim_index(t, args[1].u.i, &d));
+    PTS_TRY(pts_wrap_dim(args[1].u.i, t->ndim, NULL, &d));
     rets[0] = pts_int(t->sizes[d]);
     return PTS_OK;
 }
@@ -659,7 +643,7 @@ static pts_status k_stride_int(const pts_op *op, pts_value *args, pts_value *ret
     (void)op;
     const pts_tensor *t = PTS_TENSOR(args[0]);
     int d = 0;
-    PTS_TRY(dim_index(t, args[1].u.i, &d));
+    PTS_TRY(pts_wrap_dim(args[1].u.i, t->ndim, NULL, &d));
     rets[0] = pts_int(t->ndim ? t->strides[d] : 1);
     return PTS_OK;
 }

@@ -29,15 +29,15 @@ bool pts_prim_equal(pts_value a, pts_value b);
 /* Python ordering for sort()/min()/max() of ints, floats, bools, strs,
  * and tuples/lists of them.  Sets *lt = a < b.  PTS_ERR_TYPE if the values
  * cannot be ordered. */
-pts_status pts_prim_less(pts_value a, pts_value b, bool *lt);
+PTS_NODISCARD pts_status pts_prim_less(pts_value a, pts_value b, bool *lt);
 
 /* Normalize a Python index (negative from the end) into [0, len);
  * PTS_ERR_INDEX "<what> index out of range" if it is outside. */
-pts_status pts_prim_norm_index(int64_t idx, int64_t len, const char *what, int64_t *out);
+PTS_NODISCARD pts_status pts_prim_norm_index(int64_t idx, int64_t len, const char *what, int64_t *out);
 /* Python slice bounds: start/end may be None (borrowed values), step != 0.
  * Computes the first index, the step and the count of selected elements. */
-pts_status pts_prim_slice_indices(pts_value start, pts_value end, int64_t step, int64_t len, int64_t *first,
-                                  int64_t *count);
+PTS_NODISCARD pts_status pts_prim_slice_indices(pts_value start, pts_value end, int64_t step, int64_t len, int64_t *first,
+                                                int64_t *count);
 
 /* A new list with the given element type (borrowed, may be NULL) - NULL on OOM (error set). */
 pts_list *pts_prim_list_new(pts_type *elem, int64_t cap);

@@ -7,10 +7,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/prim/prim.h"
-#include "ops/registry.h"
 
 #define S(v) PTS_STR(v)
 

@@ -6,7 +6,7 @@
  * model that merely contains them (stochastic depth, dropout written by hand,
  * both skipped in eval mode) loads and runs; a call that is actually reached
  * fails with PTS_ERR_UNSUPPORTED naming the op. */
-#include "ops/registry.h"
+#include "ops/kernel.h"
 
 static pts_status k_random(const pts_op *op, pts_value *args, pts_value *rets)
 {

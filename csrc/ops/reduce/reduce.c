@@ -13,14 +13,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
-#include "ops/registry.h"
-#include "tensor/convert.h"
+#include "ops/kernel.h"
 #include "tensor/parallel.h"
-#include "tensor/promote.h"
 
-#define OPN (op->schema.name)
 
 typedef enum red_kind { R_SUM, R_PROD, R_MAX, R_MIN, R_ALL, R_ANY, R_MEAN, R_VAR, R_NORM, R_LSE } red_kind;
 

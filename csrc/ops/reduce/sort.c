@@ -2,12 +2,12 @@
  * topk, kthvalue, median / nanmedian (whole tensor and per dim), and the
  * running extremes cummax / cummin.
  *
- * Each op moves its dim last (the rows layout of extra_common.h, in the
+ * Each op moves its dim last (the rows layout of ops/kernel.h, in the
  * input's own dtype), orders every row by an index permutation (a stable
  * merge sort on double or int64 keys, NaN greater than everything, as torch),
  * gathers the values by index so they stay bit-exact, and moves the dim back.
  */
-#include "ops/extra_common.h"
+#include "ops/kernel.h"
 
 /* ---- keys and the stable index sort ------------------------------------------------------ */
 
@@ -71,7 +71,7 @@ static pts_status rowsort_init(rowsort *r, int dtype, int64_t n)
     memset(r, 0, sizeof *r);
     r->dtype = dtype;
     r->isz = pts_dtype_get(dtype)->itemsize;
-    r->ints = !xt_is_float(dtype);
+    r->ints = !pts_is_float(dtype);
     r->n = n;
     size_t m = (size_t)(n > 0 ? n : 1);
     r->kd = pts_malloc(m * sizeof(double));
@@ -115,16 +115,16 @@ static bool rowsort_isnan(const rowsort *r, int64_t j) { return !r->ints && isna
 
 static pts_status sort_common(const char *opname, pts_tensor *t, int64_t dim, bool desc, pts_value *vals, pts_value *idxs)
 {
-    PTS_TRY(xt_check_real(opname, t->dtype));
+    PTS_TRY(pts_check_real(opname, t->dtype));
     int d = 0;
     PTS_TRY(pts_wrap_dim(dim, t->ndim, opname, &d));
     bool mask[PTS_MAX_DIMS] = {false};
     if (t->ndim)
         mask[d] = true;
-    xt_rows r;
-    PTS_TRY(xt_rows_make(t, mask, false, t->dtype, &r));
+    pts_rows r;
+    PTS_TRY(pts_rows_make(t, mask, false, t->dtype, &r));
     int64_t sizes[PTS_MAX_DIMS];
-    xt_dim_last_sizes(t, d, sizes);
+    pts_dim_last_sizes(t, d, sizes);
     pts_tensor *vo = vals ? pts_tensor_empty(t->dtype, t->ndim, sizes) : NULL;
     pts_tensor *io = pts_tensor_empty(PTS_INT64, t->ndim, sizes);
     rowsort rs;
@@ -135,7 +135,7 @@ static pts_status sort_common(const char *opname, pts_tensor *t, int64_t dim, bo
             const char *row = src + i * r.inner * rs.isz;
             rowsort_load(&rs, row);
             rowsort_sort(&rs, desc);
-            int64_t *io_row = xt_i64(io) + i * r.inner;
+            int64_t *io_row = pts_i64(io) + i * r.inner;
             char *vo_row = vo ? (char *)pts_tensor_data(vo) + i * r.inner * rs.isz : NULL;
             for (int64_t j = 0; j < r.inner; j++) {
                 io_row[j] = rs.idx[j];
@@ -153,13 +153,13 @@ static pts_status sort_common(const char *opname, pts_tensor *t, int64_t dim, bo
         return st;
     }
     if (vals) {
-        st = xt_unpermute(vo, t->ndim, d, vals);
+        st = pts_unpermute(vo, t->ndim, d, vals);
         if (st) {
             pts_obj_release(&io->hdr);
             return st;
         }
     }
-    st = xt_unpermute(io, t->ndim, d, idxs);
+    st = pts_unpermute(io, t->ndim, d, idxs);
     if (st && vals)
         pts_value_clear(vals);
     return st;
@@ -202,7 +202,7 @@ typedef enum sel_kind { SEL_TOPK, SEL_KTH, SEL_MEDIAN, SEL_NANMEDIAN } sel_kind;
 static pts_status select_common(const char *opname, pts_tensor *t, int64_t dim, sel_kind kind, int64_t k, bool largest,
                                 bool keepdim, pts_value *vals, pts_value *idxs)
 {
-    PTS_TRY(xt_check_real(opname, t->dtype));
+    PTS_TRY(pts_check_real(opname, t->dtype));
     if ((kind == SEL_MEDIAN || kind == SEL_NANMEDIAN) && t->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"median_cpu\" not implemented for 'Bool'", opname);
     int d = 0;
@@ -217,11 +217,11 @@ static pts_status select_common(const char *opname, pts_tensor *t, int64_t dim, 
     bool mask[PTS_MAX_DIMS] = {false};
     if (t->ndim)
         mask[d] = true;
-    xt_rows r;
-    PTS_TRY(xt_rows_make(t, mask, false, t->dtype, &r));
+    pts_rows r;
+    PTS_TRY(pts_rows_make(t, mask, false, t->dtype, &r));
     int64_t kout = kind == SEL_TOPK ? k : 1;
     int64_t sizes[PTS_MAX_DIMS];
-    xt_dim_last_sizes(t, d, sizes);
+    pts_dim_last_sizes(t, d, sizes);
     if (t->ndim)
         sizes[t->ndim - 1] = kout;
     pts_tensor *vo = pts_tensor_empty(t->dtype, t->ndim, sizes);
@@ -262,7 +262,7 @@ static pts_status select_common(const char *opname, pts_tensor *t, int64_t dim, 
             picks = pick;
         }
         char *vrow = (char *)pts_tensor_data(vo) + i * kout * rs.isz;
-        int64_t *irow = xt_i64(io) + i * kout;
+        int64_t *irow = pts_i64(io) + i * kout;
         for (int64_t j = 0; j < kout; j++) {
             irow[j] = picks[j];
             memcpy(vrow + j * rs.isz, row + picks[j] * rs.isz, (size_t)rs.isz);
@@ -282,12 +282,12 @@ static pts_status select_common(const char *opname, pts_tensor *t, int64_t dim, 
         *idxs = pts_ret_tensor(io);
         return PTS_OK;
     }
-    st = xt_unpermute(vo, t->ndim, d, vals);
+    st = pts_unpermute(vo, t->ndim, d, vals);
     if (st) {
         pts_obj_release(&io->hdr);
         return st;
     }
-    st = xt_unpermute(io, t->ndim, d, idxs);
+    st = pts_unpermute(io, t->ndim, d, idxs);
     if (st)
         pts_value_clear(vals);
     return st;
@@ -318,13 +318,13 @@ static pts_status k_nanmedian_dim(const pts_op *op, pts_value *args, pts_value *
 static pts_status median_all(const pts_op *op, pts_value *args, pts_value *rets, sel_kind kind)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
-    PTS_TRY(xt_check_real(OPN, t->dtype));
+    PTS_TRY(pts_check_real(OPN, t->dtype));
     if (t->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"median_cpu\" not implemented for 'Bool'", OPN);
     int64_t n = pts_tensor_numel(t);
     if (n == 0) {
         pts_tensor *o = pts_tensor_from_scalar(pts_float(NAN), t->dtype);
-        return xt_ret(o, rets);
+        return pts_ret(o, rets);
     }
     int64_t one = n;
     int64_t stride = 1;
@@ -353,16 +353,16 @@ static pts_status k_nanmedian(const pts_op *op, pts_value *args, pts_value *rets
 static pts_status cum_extreme(const pts_op *op, pts_value *args, pts_value *rets, bool is_max)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
-    PTS_TRY(xt_check_real(OPN, t->dtype));
+    PTS_TRY(pts_check_real(OPN, t->dtype));
     int d = 0;
     PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
     bool mask[PTS_MAX_DIMS] = {false};
     if (t->ndim)
         mask[d] = true;
-    xt_rows r;
-    PTS_TRY(xt_rows_make(t, mask, false, t->dtype, &r));
+    pts_rows r;
+    PTS_TRY(pts_rows_make(t, mask, false, t->dtype, &r));
     int64_t sizes[PTS_MAX_DIMS];
-    xt_dim_last_sizes(t, d, sizes);
+    pts_dim_last_sizes(t, d, sizes);
     pts_tensor *vo = pts_tensor_empty(t->dtype, t->ndim, sizes);
     pts_tensor *io = pts_tensor_empty(PTS_INT64, t->ndim, sizes);
     if (!vo || !io) {
@@ -372,11 +372,11 @@ static pts_status cum_extreme(const pts_op *op, pts_value *args, pts_value *rets
         return pts_err_last();
     }
     int isz = pts_dtype_get(t->dtype)->itemsize;
-    bool ints = !xt_is_float(t->dtype);
+    bool ints = !pts_is_float(t->dtype);
     for (int64_t i = 0; i < r.rows; i++) {
         const char *row = (const char *)pts_tensor_data(r.flat) + i * r.inner * isz;
         char *vrow = (char *)pts_tensor_data(vo) + i * r.inner * isz;
-        int64_t *irow = xt_i64(io) + i * r.inner;
+        int64_t *irow = pts_i64(io) + i * r.inner;
         int64_t best = 0;
         for (int64_t j = 0; j < r.inner; j++) {
             bool take = j == 0;
@@ -394,12 +394,12 @@ static pts_status cum_extreme(const pts_op *op, pts_value *args, pts_value *rets
         }
     }
     pts_obj_release(&r.flat->hdr);
-    pts_status st = xt_unpermute(vo, t->ndim, d, &rets[0]);
+    pts_status st = pts_unpermute(vo, t->ndim, d, &rets[0]);
     if (st) {
         pts_obj_release(&io->hdr);
         return st;
     }
-    st = xt_unpermute(io, t->ndim, d, &rets[1]);
+    st = pts_unpermute(io, t->ndim, d, &rets[1]);
     if (st)
         pts_value_clear(&rets[0]);
     return st;
@@ -414,10 +414,10 @@ static pts_status k_cummin(const pts_op *op, pts_value *args, pts_value *rets) {
 static pts_status k_aminmax(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
-    PTS_TRY(xt_check_real(OPN, t->dtype));
+    PTS_TRY(pts_check_real(OPN, t->dtype));
     bool keep = pts_arg_bool(args[2]);
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(xt_dims_mask(OPN, args[1], t->ndim, true, mask));
+    PTS_TRY(pts_dims_mask(OPN, args[1], t->ndim, true, mask));
     if (!PTS_ARG_IS_NONE(args[1]) && t->ndim) {
         int d = 0;
         PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
@@ -427,23 +427,23 @@ static pts_status k_aminmax(const pts_op *op, pts_value *args, pts_value *rets)
         return pts_err_set(PTS_ERR_INDEX, "%s: aminmax(): cannot compute aminmax over an empty dimension as the operation "
                                           "has no identity.", OPN);
     }
-    bool ints = !xt_is_float(t->dtype);
-    xt_rows r;
-    PTS_TRY(xt_rows_make(t, mask, keep, ints ? PTS_INT64 : PTS_FLOAT64, &r));
+    bool ints = !pts_is_float(t->dtype);
+    pts_rows r;
+    PTS_TRY(pts_rows_make(t, mask, keep, ints ? PTS_INT64 : PTS_FLOAT64, &r));
     pts_tensor *lo = pts_tensor_empty(r.flat->dtype, r.out_nd, r.out_sizes);
     pts_tensor *hi = lo ? pts_tensor_empty(r.flat->dtype, r.out_nd, r.out_sizes) : NULL;
     if (hi)
         for (int64_t i = 0; i < r.rows; i++) {
             if (ints) {
-                const int64_t *x = xt_i64(r.flat) + i * r.inner;
+                const int64_t *x = pts_i64(r.flat) + i * r.inner;
                 int64_t a = x[0], b = x[0];
                 for (int64_t j = 1; j < r.inner; j++) {
                     a = x[j] < a ? x[j] : a;
                     b = x[j] > b ? x[j] : b;
                 }
-                xt_i64(lo)[i] = a, xt_i64(hi)[i] = b;
+                pts_i64(lo)[i] = a, pts_i64(hi)[i] = b;
             } else {
-                const double *x = xt_f64(r.flat) + i * r.inner;
+                const double *x = pts_f64(r.flat) + i * r.inner;
                 double a = x[0], b = x[0];
                 for (int64_t j = 1; j < r.inner && !isnan(a); j++) {
                     if (isnan(x[j]))
@@ -453,7 +453,7 @@ static pts_status k_aminmax(const pts_op *op, pts_value *args, pts_value *rets)
                         b = x[j] > b ? x[j] : b;
                     }
                 }
-                xt_f64(lo)[i] = a, xt_f64(hi)[i] = b;
+                pts_f64(lo)[i] = a, pts_f64(hi)[i] = b;
             }
         }
     pts_obj_release(&r.flat->hdr);
@@ -461,12 +461,12 @@ static pts_status k_aminmax(const pts_op *op, pts_value *args, pts_value *rets)
         pts_obj_release(lo ? &lo->hdr : NULL);
         return pts_err_last();
     }
-    pts_status st = xt_ret_as(lo, t->dtype, &rets[0]);
+    pts_status st = pts_ret_as(lo, t->dtype, &rets[0]);
     if (st) {
         pts_obj_release(&hi->hdr);
         return st;
     }
-    st = xt_ret_as(hi, t->dtype, &rets[1]);
+    st = pts_ret_as(hi, t->dtype, &rets[1]);
     if (st)
         pts_value_clear(&rets[0]);
     return st;
@@ -475,17 +475,17 @@ static pts_status k_aminmax(const pts_op *op, pts_value *args, pts_value *rets)
 static pts_status k_logcumsumexp(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
-    if (!xt_is_float(t->dtype))
-        return pts_err_set(PTS_ERR_TYPE, "%s: \"logcumsumexp_out_cpu\" not implemented for '%s'", OPN, xt_type_name(t->dtype));
+    if (!pts_is_float(t->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"logcumsumexp_out_cpu\" not implemented for '%s'", OPN, pts_dtype_torch_name(t->dtype));
     int d = 0;
     PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
     bool mask[PTS_MAX_DIMS] = {false};
     if (t->ndim)
         mask[d] = true;
-    xt_rows r;
-    PTS_TRY(xt_rows_make(t, mask, false, PTS_FLOAT64, &r));
+    pts_rows r;
+    PTS_TRY(pts_rows_make(t, mask, false, PTS_FLOAT64, &r));
     for (int64_t i = 0; i < r.rows; i++) {
-        double *x = xt_f64(r.flat) + i * r.inner, acc = -INFINITY;
+        double *x = pts_f64(r.flat) + i * r.inner, acc = -INFINITY;
         for (int64_t j = 0; j < r.inner; j++) {
             double v = x[j];
             if (isnan(v) || isnan(acc))
@@ -505,17 +505,17 @@ static pts_status k_logcumsumexp(const pts_op *op, pts_value *args, pts_value *r
     }
     pts_tensor *o = r.flat;
     pts_value v = pts_none();
-    PTS_TRY(xt_unpermute(o, t->ndim, d, &v));
+    PTS_TRY(pts_unpermute(o, t->ndim, d, &v));
     pts_tensor *res = pts_tensor_to_dtype(PTS_TENSOR(v), t->dtype);
     pts_value_release(v);
-    return xt_ret(res, rets);
+    return pts_ret(res, rets);
 }
 
 /* _unique2(self, sorted, return_inverse, return_counts): sorted unique values (NaNs each distinct) */
 static pts_status k_unique2(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
-    PTS_TRY(xt_check_real(OPN, t->dtype));
+    PTS_TRY(pts_check_real(OPN, t->dtype));
     bool want_inv = pts_arg_bool(args[2]), want_cnt = pts_arg_bool(args[3]);
     int64_t n = pts_tensor_numel(t), zero = 0;
     pts_tensor *flat = pts_tensor_contiguous_copy(t);
@@ -541,7 +541,7 @@ static pts_status k_unique2(const pts_op *op, pts_value *args, pts_value *rets)
                     nu++;
                 group[j] = nu - 1;
                 if (want_inv)
-                    xt_i64(inv)[rs.idx[j]] = nu - 1;
+                    pts_i64(inv)[rs.idx[j]] = nu - 1;
             }
             vals = pts_tensor_empty(t->dtype, 1, &nu);
             int64_t nc = want_cnt ? nu : 0;
@@ -554,7 +554,7 @@ static pts_status k_unique2(const pts_op *op, pts_value *args, pts_value *rets)
                         memcpy((char *)pts_tensor_data(vals) + group[j] * rs.isz,
                                (const char *)pts_tensor_data(flat) + rs.idx[j] * rs.isz, (size_t)rs.isz);
                     if (want_cnt)
-                        xt_i64(cnt)[group[j]]++;
+                        pts_i64(cnt)[group[j]]++;
                 }
             }
             pts_free(group);

@@ -6,15 +6,14 @@
  *
  * Views share their input's storage (pts_tensor_view_of), as in shape.c.
  */
-#include "ops/extra_common.h"
-#include "ops/views.h"
+#include "ops/kernel.h"
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
 static pts_status view_ret(const pts_tensor *t, int ndim, const int64_t *sizes, const int64_t *strides, int64_t offset,
                            pts_value *ret)
 {
-    return xt_ret(pts_tensor_view_of(t->storage, t->dtype, ndim, sizes, strides, offset), ret);
+    return pts_ret(pts_tensor_view_of(t->storage, t->dtype, ndim, sizes, strides, offset), ret);
 }
 
 static pts_list *tensor_list(int64_t cap) { return pts_list_new(pts_type_base(PTS_TY_TENSOR), cap); }
@@ -238,7 +237,7 @@ static pts_status k_as_strided(const pts_op *op, pts_value *args, pts_value *ret
     }
     pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
     pts_value_release(v);
-    return xt_ret(c, rets);
+    return pts_ret(c, rets);
 }
 
 /* ---- diagonals ------------------------------------------------------------------------------- */
@@ -286,7 +285,7 @@ static pts_status k_diagonal(const pts_op *op, pts_value *args, pts_value *rets)
     }
     pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
     pts_value_release(v);
-    return xt_ret(c, rets);
+    return pts_ret(c, rets);
 }
 
 /* diag_embed: the last dim of t becomes the diagonal (offset) of output dims d1, d2. */
@@ -330,7 +329,7 @@ static pts_status embed(const char *opname, pts_tensor *t, int64_t offset, int64
         pts_obj_release(&out->hdr);
         return st;
     }
-    return xt_ret(out, ret);
+    return pts_ret(out, ret);
 }
 
 static pts_status k_diag_embed(const pts_op *op, pts_value *args, pts_value *rets)
@@ -350,7 +349,7 @@ static pts_status k_diag(const pts_op *op, pts_value *args, pts_value *rets)
     PTS_TRY(diagonal_view(OPN, t, off, 0, 1, &v));
     pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
     pts_value_release(v);
-    return xt_ret(c, rets);
+    return pts_ret(c, rets);
 }
 
 /* ---- tril / triu ------------------------------------------------------------------------------ */
@@ -396,7 +395,7 @@ static pts_status tri(const pts_op *op, pts_value *args, pts_value *rets, bool l
     if (!c)
         return pts_err_last();
     zero_triangle(c, k, lower);
-    return xt_ret(c, rets);
+    return pts_ret(c, rets);
 }
 
 static pts_status k_tril(const pts_op *op, pts_value *args, pts_value *rets) { return tri(op, args, rets, true); }
@@ -434,7 +433,7 @@ static pts_status flip_dim(const char *opname, pts_tensor *t, int d, int need, p
     v.offset = off;
     if (pts_tensor_numel(t) == 0)
         v.offset = t->offset;
-    return xt_ret(pts_tensor_contiguous_copy(&v), ret);
+    return pts_ret(pts_tensor_contiguous_copy(&v), ret);
 }
 
 static pts_status k_fliplr(const pts_op *op, pts_value *args, pts_value *rets)
@@ -534,7 +533,7 @@ static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value 
     pts_tensor *t = PTS_TENSOR(args[0]), *ix = PTS_TENSOR(args[1]);
     if (ix->dtype != PTS_INT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: torch.take_along_dim(): dtype of indices should be Long but got %s", OPN,
-                           xt_type_name(ix->dtype));
+                           pts_dtype_torch_name(ix->dtype));
     pts_tensor *src = t, *idx = ix;
     int64_t n1, one = 1;
     pts_tensor *ft = NULL, *fi = NULL;
@@ -615,7 +614,7 @@ static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value 
         pts_obj_release(o ? &o->hdr : NULL);
         return st;
     }
-    return xt_ret(o, rets);
+    return pts_ret(o, rets);
 }
 
 /* ---- the table -------------------------------------------------------------------------------- */
