@@ -8,7 +8,8 @@
 PTS_FAMILY(prim)        /* prim/prim.c: str/format, exceptions, tensor -> scalar, device/dtype */
 PTS_FAMILY(num)         /* prim/num.c: int/float/bool arithmetic, comparisons, math.* */
 PTS_FAMILY(str)         /* prim/str.c: str methods */
-PTS_FAMILY(list)        /* prim/list.c: list and dict ops */
+PTS_FAMILY(list)        /* prim/list.c: list ops */
+PTS_FAMILY(dict)        /* prim/dict.c: dict ops */
 PTS_FAMILY(pointwise)   /* pointwise/elementwise.c: unary/binary math, compare, logical, where, clamp */
 PTS_FAMILY(reduce)      /* reduce/reduce.c: sum/mean/prod, max/min, var/std/norm, all/any, cumsum/cumprod */
 PTS_FAMILY(shape)       /* shape/shape.c: views, cat/stack/split, flip/roll */

@@ -4,8 +4,8 @@
  * device/dtype queries, NumToTensor, futures (wait); plus the helpers of
  * prim.h (printing and comparing values the way TorchScript does).
  *
- * Numbers live in num.c, strings in str.c, lists and dicts in
- * list.c.  All are registered with torch's exact schema strings.
+ * Numbers live in num.c, strings in str.c, lists in list.c, dicts in
+ * dict.c.  All are registered with torch's exact schema strings.
  *
  * Vararg operators (aten::format) receive their extra arguments as one
  * tuple after the schema's fixed arguments: args[op->schema.nargs].

@@ -39,6 +39,8 @@ PTS_NODISCARD pts_status pts_prim_norm_index(int64_t idx, int64_t len, const cha
 PTS_NODISCARD pts_status pts_prim_slice_indices(pts_value start, pts_value end, int64_t step, int64_t len, int64_t *first,
                                                 int64_t *count);
 
+/* Grow l's capacity to at least n elements (its length is unchanged). (list.c) */
+PTS_NODISCARD pts_status pts_prim_list_reserve(pts_list *l, int64_t n);
 /* A new list with the given element type (borrowed, may be NULL) - NULL on OOM (error set). */
 pts_list *pts_prim_list_new(pts_type *elem, int64_t cap);
 /* The static element type a value of this runtime tag has (borrowed singleton), or NULL. */
