@@ -23,7 +23,9 @@ PTS_FAMILY(activation)  /* nn/activation.c */
 PTS_FAMILY(resample)    /* nn/resample.c: upsample/interpolate, pad */
 PTS_FAMILY(random)      /* random/random.c: random ops, registered to load, refused when run */
 PTS_FAMILY(views)       /* shape/views.c: broadcast_to/tensors, mT/mH/..., meshgrid, as_strided, diag*, tril/triu */
-PTS_FAMILY(math)        /* pointwise/math.c: more unary/binary math, nansum/nanmean, linalg_vector_norm */
+PTS_FAMILY(math)        /* pointwise/math.c: more unary/binary math, special functions, isclose */
+PTS_FAMILY(nan)         /* reduce/nan.c: nansum, nanmean */
+PTS_FAMILY(vector_norm) /* linalg/norm.c: linalg_vector_norm */
 PTS_FAMILY(sort)        /* reduce/sort.c: sort/argsort/msort, topk, kthvalue, median/nanmedian, cummax/cummin */
 PTS_FAMILY(loss)        /* nn/loss.c: l1/mse/smooth_l1/huber/kl_div/bce(+logits), nll_loss(2d/nd), cross_entropy_loss */
 PTS_FAMILY(products)    /* linalg/products.c: trace, outer, kron, cross, tensordot, diff, dist/cdist, pairwise_distance, cosine_similarity, count_nonzero */

@@ -1,8 +1,9 @@
 /* math.c - more elementwise math (inverse hyperbolics, frac, exp2,
  * deg2rad/rad2deg, sinc, logit, i0, lgamma, digamma, polygamma, erfinv,
- * sgn, signbit; logaddexp/logaddexp2, hypot, xlogy, copysign, heaviside)
- * and the NaN-aware / vector-norm reductions (nansum, nanmean,
- * linalg_vector_norm).
+ * sgn, signbit; logaddexp/logaddexp2, hypot, xlogy, copysign, heaviside;
+ * fmax/fmin, xlog1py, float_power, isclose/allclose, positive).  The
+ * NaN-aware reductions are in reduce/nan.c, linalg_vector_norm in
+ * linalg/norm.c.
  *
  * The elementwise ops share two drivers (unary_run, binary_run): find the
  * result dtype with torch's promotion, cast the inputs to the common dtype
@@ -633,174 +634,6 @@ static pts_status k_heaviside(const pts_op *op, pts_value *args, pts_value *rets
     return binary_run(op, args[0], args[1], rets, f_heaviside, B_SAME_DTYPE, NULL);
 }
 
-/* ---- reductions --------------------------------------------------------------------------------- */
-
-/* nansum(self, dim?, keepdim, *, dtype?) and nanmean */
-static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets, bool mean)
-{
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    PTS_TRY(pts_check_real(OPN, t->dtype));
-    int want = pts_arg_opt_dtype(args[3]);
-    int rd;
-    if (mean) {
-        if (!pts_is_float(t->dtype))
-            return pts_err_set(PTS_ERR_TYPE, "%s: nanmean(): expected input to have floating point or complex dtype but "
-                                             "got %s", OPN, pts_dtype_torch_name(t->dtype));
-        if (want >= 0 && !pts_is_float(want))
-            return pts_err_set(PTS_ERR_TYPE, "%s: nanmean(): could not infer output dtype. Optional dtype must be either a "
-                                             "floating point or complex dtype. Got: %s", OPN, pts_dtype_torch_name(want));
-        rd = want >= 0 ? want : t->dtype;
-    } else {
-        rd = want >= 0 ? want : pts_dtype_category(t->dtype) <= PTS_CAT_INT ? PTS_INT64 : t->dtype;
-    }
-    PTS_TRY(pts_check_real(OPN, rd));
-    bool mask[PTS_MAX_DIMS];
-    PTS_TRY(pts_dims_mask(OPN, args[1], t->ndim, true, mask));
-    bool ints = pts_dtype_category(rd) <= PTS_CAT_INT;
-    /* a float input summed into an int dtype: NaN counts as 0, the others are cast one by one */
-    bool float_to_int = ints && pts_is_float(t->dtype);
-    pts_tensor *src = t;
-    if (want >= 0 && want != t->dtype && !float_to_int) { /* torch casts the input to dtype first */
-        src = pts_tensor_to_dtype(t, want);
-        if (!src)
-            return pts_err_last();
-    } else {
-        pts_obj_retain(&t->hdr);
-    }
-    pts_rows r;
-    pts_status st = pts_rows_make(src, mask, pts_arg_bool(args[2]), ints && !float_to_int ? PTS_INT64 : PTS_FLOAT64, &r);
-    pts_obj_release(&src->hdr);
-    if (st)
-        return st;
-    pts_tensor *out = pts_tensor_empty(ints ? PTS_INT64 : PTS_FLOAT64, r.out_nd, r.out_sizes);
-    if (!out) {
-        pts_obj_release(&r.flat->hdr);
-        return pts_err_last();
-    }
-    for (int64_t i = 0; i < r.rows; i++) {
-        if (float_to_int) {
-            const double *x = pts_f64(r.flat) + i * r.inner;
-            uint64_t s = 0;
-            for (int64_t j = 0; j < r.inner; j++)
-                if (!isnan(x[j]))
-                    s += (uint64_t)(fabs(x[j]) < 9.2e18 ? (int64_t)x[j] : INT64_MIN);
-            pts_i64(out)[i] = (int64_t)s;
-        } else if (ints) {
-            const int64_t *x = pts_i64(r.flat) + i * r.inner;
-            uint64_t s = 0;
-            for (int64_t j = 0; j < r.inner; j++)
-                s += (uint64_t)x[j];
-            pts_i64(out)[i] = (int64_t)s;
-        } else {
-            const double *x = pts_f64(r.flat) + i * r.inner;
-            double s = 0;
-            int64_t cnt = 0;
-            for (int64_t j = 0; j < r.inner; j++)
-                if (!isnan(x[j])) {
-                    s += x[j];
-                    cnt++;
-                }
-            pts_f64(out)[i] = mean ? s / (double)cnt : s;
-        }
-    }
-    pts_obj_release(&r.flat->hdr);
-    return pts_ret_as(out, rd, rets);
-}
-
-static pts_status k_nansum(const pts_op *op, pts_value *args, pts_value *rets) { return nan_reduce(op, args, rets, false); }
-static pts_status k_nanmean(const pts_op *op, pts_value *args, pts_value *rets) { return nan_reduce(op, args, rets, true); }
-
-static double vnorm_row(const double *x, int64_t n, double p)
-{
-    if (p == 0) {
-        double c = 0;
-        for (int64_t i = 0; i < n; i++)
-            c += x[i] != 0;
-        return c;
-    }
-    if (isinf(p)) {
-        double m = p > 0 ? 0 : INFINITY;
-        for (int64_t i = 0; i < n; i++) {
-            double a = fabs(x[i]);
-            if (isnan(a))
-                return a;
-            m = p > 0 ? (a > m ? a : m) : (a < m ? a : m);
-        }
-        return m;
-    }
-    double s = 0;
-    if (p == 1) {
-        for (int64_t i = 0; i < n; i++)
-            s += fabs(x[i]);
-        return s;
-    }
-    if (p == 2) {
-        for (int64_t i = 0; i < n; i++)
-            s += x[i] * x[i];
-        return sqrt(s);
-    }
-    for (int64_t i = 0; i < n; i++)
-        s += pow(fabs(x[i]), p);
-    return pow(s, 1 / p);
-}
-
-/* linalg_vector_norm(self, ord=2, dim?, keepdim, *, dtype?) */
-static pts_status k_linalg_vector_norm(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    double p = pts_arg_double(args[1]);
-    int want = pts_arg_opt_dtype(args[4]);
-    if (!pts_is_float(t->dtype))
-        return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                                         "Got %s", OPN, pts_dtype_torch_name(t->dtype));
-    if (want >= 0 && !pts_is_float(want))
-        return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: dtype should be floating point or complex, but got %s",
-                           OPN, pts_dtype_torch_name(want));
-    if (want >= 0 && want != t->dtype && pts_promote_types(t->dtype, want) != want)
-        return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: the dtype of the input (%s) should be convertible "
-                                         "without narrowing to the specified dtype (%s)", OPN, pts_dtype_torch_name(t->dtype),
-                           pts_dtype_torch_name(want));
-    int rd = want >= 0 ? want : t->dtype;
-    bool mask[PTS_MAX_DIMS];
-    PTS_TRY(pts_dims_mask(OPN, args[2], t->ndim, true, mask));
-    if (pts_tensor_numel(t) == 0 && (p < 0 || isinf(p))) {
-        bool bad = t->ndim == 0;
-        for (int i = 0; i < t->ndim; i++)
-            bad |= mask[i] && t->sizes[i] == 0;
-        if (bad) {
-            char ps[32];
-            if (isinf(p))
-                snprintf(ps, sizeof ps, "%sinf", p < 0 ? "-" : "");
-            else
-                snprintf(ps, sizeof ps, "%g", p);
-            return pts_err_set(PTS_ERR_INDEX, "%s: linalg.vector_norm cannot compute the %s norm on an empty tensor because "
-                                              "the operation does not have an identity", OPN, ps);
-        }
-    }
-    pts_tensor *src = t;
-    if (rd != t->dtype) {
-        src = pts_tensor_to_dtype(t, rd);
-        if (!src)
-            return pts_err_last();
-    } else {
-        pts_obj_retain(&t->hdr);
-    }
-    pts_rows r;
-    pts_status st = pts_rows_make(src, mask, pts_arg_bool(args[3]), PTS_FLOAT64, &r);
-    pts_obj_release(&src->hdr);
-    if (st)
-        return st;
-    pts_tensor *out = pts_tensor_empty(PTS_FLOAT64, r.out_nd, r.out_sizes);
-    if (!out) {
-        pts_obj_release(&r.flat->hdr);
-        return pts_err_last();
-    }
-    for (int64_t i = 0; i < r.rows; i++)
-        pts_f64(out)[i] = vnorm_row(pts_f64(r.flat) + i * r.inner, r.inner, p);
-    pts_obj_release(&r.flat->hdr);
-    return pts_ret_as(out, rd, rets);
-}
-
 /* ---- the table ------------------------------------------------------------------------------------ */
 
 const pts_op_def pts_ops_math[] = {
@@ -876,8 +709,5 @@ const pts_op_def pts_ops_math[] = {
     PTS_OP("aten::isclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> Tensor", k_isclose),
     PTS_OP("aten::allclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> bool", k_allclose),
     PTS_OP("aten::positive(Tensor(a) self) -> Tensor(a)", k_positive),
-    PTS_OP("aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_nansum),
-    PTS_OP("aten::nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_nanmean),
-    PTS_OP("aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_linalg_vector_norm),
     {NULL, NULL},
 };
