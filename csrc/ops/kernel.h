@@ -88,6 +88,10 @@ PTS_NODISCARD static inline pts_status pts_check_real(const char *opname, int dt
     return PTS_OK;
 }
 
+/* The compute dtype of the kernels that work in double or int64 for result
+ * dtype rd: float64 for a floating rd, int64 (exact) for the others. */
+static inline int pts_compute64(int rd) { return pts_is_float(rd) ? PTS_FLOAT64 : PTS_INT64; }
+
 /* The data of a contiguous float64 / int64 tensor. */
 static inline double *pts_f64(const pts_tensor *t) { return (double *)pts_tensor_data(t); }
 static inline int64_t *pts_i64(const pts_tensor *t) { return (int64_t *)pts_tensor_data(t); }

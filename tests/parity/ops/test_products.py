@@ -1,6 +1,6 @@
 """Parity of csrc/ops/linalg/products.c: trace, outer/ger, kron, cross /
 linalg_cross, tensordot, diff, dist, cdist, pairwise_distance,
-cosine_similarity, count_nonzero."""
+cosine_similarity, count_nonzero; and of csrc/ops/linalg/einsum.c: einsum."""
 import pytest
 import torch
 
