@@ -139,6 +139,16 @@ static inline void pts_shape_str(int ndim, const int64_t *sizes, char *buf, size
 PTS_NODISCARD pts_status pts_ops_expand_view(const char *opname, const pts_tensor *t, int n, const int64_t *want,
                                              pts_value *ret);
 
+/* A new view of t's storage with the given geometry as *ret (new ref). */
+PTS_NODISCARD static inline pts_status pts_ret_view(const pts_tensor *t, int ndim, const int64_t *sizes,
+                                                    const int64_t *strides, int64_t offset, pts_value *ret)
+{
+    return pts_ret(pts_tensor_view_of(t->storage, t->dtype, ndim, sizes, strides, offset), ret);
+}
+
+/* An empty Tensor[] list with room for cap tensors; NULL with error set. */
+static inline pts_list *pts_tensor_list_new(int64_t cap) { return pts_list_new(pts_type_base(PTS_TY_TENSOR), cap); }
+
 /* The rows layout of t: kept dims first, masked dims last.  *flat: new
  * contiguous tensor of `dtype` (rows x inner elements); out_sizes: the
  * result shape (keepdim: 1 for each masked dim). */

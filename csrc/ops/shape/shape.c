@@ -17,25 +17,6 @@
 /* ---- helpers ------------------------------------------------------------------------------ */
 
 /* New view of t's storage; rets: new ref. */
-static pts_status make_view(const pts_tensor *t, int ndim, const int64_t *sizes, const int64_t *strides, int64_t offset,
-                            pts_value *ret)
-{
-    pts_tensor *v = pts_tensor_view_of(t->storage, t->dtype, ndim, sizes, strides, offset);
-    if (!v)
-        return pts_err_last();
-    *ret = pts_ret_tensor(v);
-    return PTS_OK;
-}
-
-static void shape_str(int ndim, const int64_t *sizes, char *buf, size_t cap)
-{
-    size_t n = (size_t)snprintf(buf, cap, "[");
-    for (int i = 0; i < ndim && n < cap; i++)
-        n += (size_t)snprintf(buf + n, cap - n, i ? ", %lld" : "%lld", (long long)sizes[i]);
-    if (n < cap)
-        snprintf(buf + n, cap - n, "]");
-}
-
 static pts_status int_list_arg(pts_value v, int64_t *out, int *n, const char *name)
 {
     return pts_arg_int_list(v, out, PTS_MAX_DIMS, n, 0, name);
@@ -64,7 +45,7 @@ static pts_status infer_size(const char *opname, int64_t numel, int nd, int64_t 
     if (infer < 0 && prod == numel)
         return PTS_OK;
     char b[160];
-    shape_str(nd, shape, b, sizeof b);
+    pts_shape_str(nd, shape, b, sizeof b);
     return pts_err_set(PTS_ERR_VALUE, "%s: shape '%s' is invalid for input of size %lld", opname, b, (long long)numel);
 }
 
@@ -109,7 +90,7 @@ static pts_status reshape_to(const char *opname, pts_tensor *t, int nd, const in
 {
     int64_t ns[PTS_MAX_DIMS];
     if (compute_stride(t, nd, shape, ns))
-        return make_view(t, nd, shape, ns, t->offset, ret);
+        return pts_ret_view(t, nd, shape, ns, t->offset, ret);
     if (view_only)
         return pts_err_set(PTS_ERR_VALUE, "%s: view size is not compatible with input tensor's size and stride (at least "
                                           "one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
@@ -118,7 +99,7 @@ static pts_status reshape_to(const char *opname, pts_tensor *t, int nd, const in
     if (!c)
         return pts_err_last();
     pts_contiguous_strides(nd, shape, ns);
-    pts_status st = make_view(c, nd, shape, ns, 0, ret);
+    pts_status st = pts_ret_view(c, nd, shape, ns, 0, ret);
     pts_obj_release(&c->hdr);
     return st;
 }
@@ -134,7 +115,6 @@ static pts_status reshape_common(const pts_op *op, pts_tensor *t, pts_value shap
 
 static pts_value tensor_list_value(pts_list *l) { return pts_obj_value(&l->hdr); }
 
-static pts_list *new_tensor_list(int64_t cap) { return pts_list_new(pts_type_base(PTS_TY_TENSOR), cap); }
 
 /* ---- view ops -------------------------------------------------------------------------------- */
 
@@ -227,7 +207,7 @@ static pts_status permute_to(const char *opname, pts_tensor *t, const int64_t *d
         sizes[i] = t->sizes[d];
         strides[i] = t->strides[d];
     }
-    return make_view(t, n, sizes, strides, t->offset, ret);
+    return pts_ret_view(t, n, sizes, strides, t->offset, ret);
 }
 
 static pts_status k_permute(const pts_op *op, pts_value *args, pts_value *rets)
@@ -262,7 +242,7 @@ static pts_status transpose_to(const char *opname, pts_tensor *t, int64_t d0, in
         sizes[a] = t->sizes[b], sizes[b] = t->sizes[a];
         strides[a] = t->strides[b], strides[b] = t->strides[a];
     }
-    return make_view(t, t->ndim, sizes, strides, t->offset, ret);
+    return pts_ret_view(t, t->ndim, sizes, strides, t->offset, ret);
 }
 
 static pts_status k_transpose(const pts_op *op, pts_value *args, pts_value *rets)
@@ -301,7 +281,7 @@ static pts_status squeeze_dims(const char *opname, pts_tensor *t, const bool *ma
             strides[n++] = t->strides[i];
         }
     (void)opname;
-    return make_view(t, n, sizes, strides, t->offset, ret);
+    return pts_ret_view(t, n, sizes, strides, t->offset, ret);
 }
 
 static pts_status k_squeeze(const pts_op *op, pts_value *args, pts_value *rets)
@@ -353,7 +333,7 @@ static pts_status k_unsqueeze(const pts_op *op, pts_value *args, pts_value *rets
         }
     }
     pts_value v;
-    PTS_TRY(make_view(t, n, sizes, strides, t->offset, &v));
+    PTS_TRY(pts_ret_view(t, n, sizes, strides, t->offset, &v));
     if (op->schema.args[0].is_write)
         return become(args[0], v, rets);
     rets[0] = v;
@@ -390,8 +370,8 @@ pts_status pts_ops_expand_view(const char *opname, const pts_tensor *t, int n, c
         if (ts != w) {
             if (ts != 1) {
                 char a[160], b[160];
-                shape_str(n, want, a, sizeof a);
-                shape_str(t->ndim, t->sizes, b, sizeof b);
+                pts_shape_str(n, want, a, sizeof a);
+                pts_shape_str(t->ndim, t->sizes, b, sizeof b);
                 return pts_err_set(PTS_ERR_VALUE, "%s: The expanded size of the tensor (%lld) must match the existing size "
                                                   "(%lld) at non-singleton dimension %d.  Target sizes: %s.  Tensor sizes: %s",
                                    opname, (long long)w, (long long)ts, i, a, b);
@@ -403,7 +383,7 @@ pts_status pts_ops_expand_view(const char *opname, const pts_tensor *t, int n, c
         sizes[i] = w;
         strides[i] = st;
     }
-    return make_view(t, n, sizes, strides, t->offset, ret);
+    return pts_ret_view(t, n, sizes, strides, t->offset, ret);
 }
 
 static pts_status k_expand(const pts_op *op, pts_value *args, pts_value *rets)
@@ -429,7 +409,7 @@ static pts_status select_to(const char *opname, pts_tensor *t, int64_t dim, int6
     int64_t size = t->sizes[d];
     if (index < -size || index >= size) {
         char b[160];
-        shape_str(t->ndim, t->sizes, b, sizeof b);
+        pts_shape_str(t->ndim, t->sizes, b, sizeof b);
         return pts_err_set(PTS_ERR_INDEX, "%s: select(): index %lld out of range for tensor of size %s at dimension %d",
                            opname, (long long)index, b, d);
     }
@@ -442,7 +422,7 @@ static pts_status select_to(const char *opname, pts_tensor *t, int64_t dim, int6
             sizes[n] = t->sizes[i];
             strides[n++] = t->strides[i];
         }
-    return make_view(t, n, sizes, strides, t->offset + index * t->strides[d], ret);
+    return pts_ret_view(t, n, sizes, strides, t->offset + index * t->strides[d], ret);
 }
 
 static pts_status k_select(const pts_op *op, pts_value *args, pts_value *rets)
@@ -458,7 +438,7 @@ static pts_status narrow_view(const pts_tensor *t, int d, int64_t start, int64_t
     memcpy(strides, t->strides, sizeof strides);
     sizes[d] = len;
     strides[d] = t->strides[d] * step;
-    return make_view(t, t->ndim, sizes, strides, t->offset + (len > 0 ? start * t->strides[d] : 0), ret);
+    return pts_ret_view(t, t->ndim, sizes, strides, t->offset + (len > 0 ? start * t->strides[d] : 0), ret);
 }
 
 static pts_status k_slice(const pts_op *op, pts_value *args, pts_value *rets)
@@ -513,7 +493,7 @@ static pts_status k_narrow(const pts_op *op, pts_value *args, pts_value *rets)
 /* Split along d into pieces of the given sizes -> List[Tensor]. */
 static pts_status split_sizes(const char *opname, pts_tensor *t, int d, const int64_t *sizes, int64_t n, pts_value *ret)
 {
-    pts_list *l = new_tensor_list(n);
+    pts_list *l = pts_tensor_list_new(n);
     if (!l)
         return pts_err_last();
     int64_t start = 0;
@@ -620,7 +600,7 @@ static pts_status k_unbind(const pts_op *op, pts_value *args, pts_value *rets)
         return pts_err_set(PTS_ERR_VALUE, "%s: Dimension specified as 0 but tensor has no dimensions", OPN);
     int d = 0;
     PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
-    pts_list *l = new_tensor_list(t->sizes[d]);
+    pts_list *l = pts_tensor_list_new(t->sizes[d]);
     if (!l)
         return pts_err_last();
     for (int64_t i = 0; i < t->sizes[d]; i++) {
@@ -675,7 +655,7 @@ static pts_status k_alias(const pts_op *op, pts_value *args, pts_value *rets)
 {
     (void)op;
     pts_tensor *t = PTS_TENSOR(args[0]);
-    return make_view(t, t->ndim, t->sizes, t->strides, t->offset, rets);
+    return pts_ret_view(t, t->ndim, t->sizes, t->strides, t->offset, rets);
 }
 
 /* ---- copies ---------------------------------------------------------------------------------- */
@@ -782,7 +762,7 @@ static pts_status k_stack(const pts_op *op, pts_value *args, pts_value *rets)
     pts_tensor *t0 = PTS_TENSOR(l->items[0]);
     int d = 0;
     PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t0->ndim + 1, OPN, &d));
-    pts_list *u = new_tensor_list(l->len);
+    pts_list *u = pts_tensor_list_new(l->len);
     if (!u)
         return pts_err_last();
     pts_status st = PTS_OK;
@@ -790,8 +770,8 @@ static pts_status k_stack(const pts_op *op, pts_value *args, pts_value *rets)
         pts_tensor *t = PTS_TENSOR(l->items[i]);
         if (t->ndim != t0->ndim || memcmp(t->sizes, t0->sizes, (size_t)t->ndim * sizeof(int64_t)) != 0) {
             char a[160], b[160];
-            shape_str(t0->ndim, t0->sizes, a, sizeof a);
-            shape_str(t->ndim, t->sizes, b, sizeof b);
+            pts_shape_str(t0->ndim, t0->sizes, a, sizeof a);
+            pts_shape_str(t->ndim, t->sizes, b, sizeof b);
             st = pts_err_set(PTS_ERR_VALUE, "%s: stack expects each tensor to be equal size, but got %s at entry 0 and %s "
                                             "at entry %lld", OPN, a, b, (long long)i);
             break;
@@ -904,7 +884,7 @@ static pts_status k_roll(const pts_op *op, pts_value *args, pts_value *rets)
             return st;
         int64_t strides[PTS_MAX_DIMS];
         pts_contiguous_strides(t->ndim, t->sizes, strides);
-        st = make_view(PTS_TENSOR(flat), t->ndim, t->sizes, strides, 0, rets);
+        st = pts_ret_view(PTS_TENSOR(flat), t->ndim, t->sizes, strides, 0, rets);
         pts_value_release(flat);
         return st;
     }

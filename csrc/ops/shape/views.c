@@ -1,22 +1,12 @@
-/* views.c - more shape and view ops: broadcast_to / broadcast_tensors,
- * the matrix-transpose views (mT, mH, numpy_T, matrix_H, adjoint), meshgrid,
- * as_strided, diagonal (view) and the diagonal/triangle copies (diag,
- * diag_embed, diagonal_copy, tril, triu), and aten::Size (the int[] identity
- * that printed code calls around a shape list).
+/* views.c - more shape and view ops: broadcast_to / broadcast_tensors /
+ * broadcast_shapes, the matrix-transpose views (mT, mH, numpy_T, matrix_H,
+ * adjoint), meshgrid, as_strided, ravel, fliplr / flipud, atleast_Nd, tile,
+ * take_along_dim, and aten::Size (the int[] identity that printed code calls
+ * around a shape list).  Diagonals and triangles are in diag.c.
  *
  * Views share their input's storage (pts_tensor_view_of), as in shape.c.
  */
 #include "ops/kernel.h"
-
-/* ---- helpers --------------------------------------------------------------------------- */
-
-static pts_status view_ret(const pts_tensor *t, int ndim, const int64_t *sizes, const int64_t *strides, int64_t offset,
-                           pts_value *ret)
-{
-    return pts_ret(pts_tensor_view_of(t->storage, t->dtype, ndim, sizes, strides, offset), ret);
-}
-
-static pts_list *tensor_list(int64_t cap) { return pts_list_new(pts_type_base(PTS_TY_TENSOR), cap); }
 
 /* ---- broadcasting -------------------------------------------------------------------------- */
 
@@ -40,7 +30,7 @@ static pts_status k_broadcast_tensors(const pts_op *op, pts_value *args, pts_val
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
     pts_status st = n > 0 ? pts_broadcast_tensors_shape((int)n, ts, &nd, shape, OPN) : PTS_OK;
-    pts_list *out = st ? NULL : tensor_list(n);
+    pts_list *out = st ? NULL : pts_tensor_list_new(n);
     if (!st && !out)
         st = pts_err_last();
     for (int64_t i = 0; !st && i < n; i++) {
@@ -99,14 +89,14 @@ static pts_status swap_last_two(const pts_tensor *t, pts_value *ret)
     int a = t->ndim - 2, b = t->ndim - 1;
     sizes[a] = t->sizes[b], sizes[b] = t->sizes[a];
     strides[a] = t->strides[b], strides[b] = t->strides[a];
-    return view_ret(t, t->ndim, sizes, strides, t->offset, ret);
+    return pts_ret_view(t, t->ndim, sizes, strides, t->offset, ret);
 }
 
 static pts_status k_mT(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_tensor *t = PTS_TENSOR(args[0]);
     if (t->ndim == 0) /* deprecated on 0-D tensors: the identity */
-        return view_ret(t, 0, t->sizes, t->strides, t->offset, rets);
+        return pts_ret_view(t, 0, t->sizes, t->strides, t->offset, rets);
     if (t->ndim < 2) {
         const char *what = strcmp(OPN, "aten::adjoint") == 0 ? "tensor.adjoint()" : strcmp(OPN, "aten::mH") == 0 ? "tensor.mH" : "tensor.mT";
         return pts_err_set(PTS_ERR_VALUE, "%s: %s is only supported on matrices or batches of matrices. Got %d-D tensor.",
@@ -133,7 +123,7 @@ static pts_status k_numpy_T(const pts_op *op, pts_value *args, pts_value *rets)
         sizes[i] = t->sizes[t->ndim - 1 - i];
         strides[i] = t->strides[t->ndim - 1 - i];
     }
-    return view_ret(t, t->ndim, sizes, strides, t->offset, rets);
+    return pts_ret_view(t, t->ndim, sizes, strides, t->offset, rets);
 }
 
 /* ---- meshgrid -------------------------------------------------------------------------------- */
@@ -180,7 +170,7 @@ static pts_status k_meshgrid(const pts_op *op, pts_value *args, pts_value *rets)
             sizes[k] = shape[k];
             strides[k] = k == i && shape[k] > 1 ? ts[i]->strides[0] : 0;
         }
-        st = view_ret(ts[i], (int)n, sizes, strides, ts[i]->offset, &grids[made]);
+        st = pts_ret_view(ts[i], (int)n, sizes, strides, ts[i]->offset, &grids[made]);
         if (!st)
             made++;
     }
@@ -189,7 +179,7 @@ static pts_status k_meshgrid(const pts_op *op, pts_value *args, pts_value *rets)
         grids[0] = grids[1];
         grids[1] = g;
     }
-    pts_list *out = st ? NULL : tensor_list(n);
+    pts_list *out = st ? NULL : pts_tensor_list_new(n);
     if (!st && !out)
         st = pts_err_last();
     for (int i = 0; i < made; i++) {
@@ -230,7 +220,7 @@ static pts_status k_as_strided(const pts_op *op, pts_value *args, pts_value *ret
         return pts_err_set(PTS_ERR_VALUE, "%s: Tensor: invalid storage offset %lld", OPN, (long long)off);
     bool copy = !op->schema.rets[0].alias_set;
     pts_value v = pts_none();
-    PTS_TRY(view_ret(t, ns, sizes, strides, off, &v));
+    PTS_TRY(pts_ret_view(t, ns, sizes, strides, off, &v));
     if (!copy) {
         rets[0] = v;
         return PTS_OK;
@@ -240,167 +230,6 @@ static pts_status k_as_strided(const pts_op *op, pts_value *args, pts_value *ret
     return pts_ret(c, rets);
 }
 
-/* ---- diagonals ------------------------------------------------------------------------------- */
-
-/* The diagonal view of t (offset, dims d1 != d2 already wrapped). */
-static pts_status diagonal_view(const char *opname, const pts_tensor *t, int64_t offset, int d1, int d2, pts_value *ret)
-{
-    if (d1 == d2)
-        return pts_err_set(PTS_ERR_VALUE, "%s: diagonal dimensions cannot be identical %d, %d", opname, d1, d2);
-    int64_t len, off = t->offset;
-    if (offset >= 0) {
-        len = t->sizes[d1] < t->sizes[d2] - offset ? t->sizes[d1] : t->sizes[d2] - offset;
-        off += offset * t->strides[d2];
-    } else {
-        len = t->sizes[d1] + offset < t->sizes[d2] ? t->sizes[d1] + offset : t->sizes[d2];
-        off -= offset * t->strides[d1];
-    }
-    if (len <= 0) {
-        len = 0;
-        off = t->offset;
-    }
-    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
-    int n = 0;
-    for (int i = 0; i < t->ndim; i++)
-        if (i != d1 && i != d2) {
-            sizes[n] = t->sizes[i];
-            strides[n++] = t->strides[i];
-        }
-    sizes[n] = len;
-    strides[n++] = t->strides[d1] + t->strides[d2];
-    return view_ret(t, n, sizes, strides, off, ret);
-}
-
-static pts_status k_diagonal(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    int d1 = 0, d2 = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d1));
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[3]), t->ndim, OPN, &d2));
-    pts_value v = pts_none();
-    PTS_TRY(diagonal_view(OPN, t, pts_arg_int(args[1]), d1, d2, &v));
-    if (op->schema.rets[0].alias_set) {
-        rets[0] = v;
-        return PTS_OK;
-    }
-    pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
-    pts_value_release(v);
-    return pts_ret(c, rets);
-}
-
-/* diag_embed: the last dim of t becomes the diagonal (offset) of output dims d1, d2. */
-static pts_status embed(const char *opname, pts_tensor *t, int64_t offset, int64_t dim1, int64_t dim2, pts_value *ret)
-{
-    int nd = t->ndim + 1;
-    if (nd > PTS_MAX_DIMS)
-        return pts_err_set(PTS_ERR_VALUE, "%s: too many dimensions", opname);
-    int d1 = 0, d2 = 0;
-    PTS_TRY(pts_wrap_dim(dim1, nd, opname, &d1));
-    PTS_TRY(pts_wrap_dim(dim2, nd, opname, &d2));
-    if (d1 == d2)
-        return pts_err_set(PTS_ERR_VALUE, "%s: diagonal dimensions cannot be identical %lld, %lld", opname, (long long)dim1,
-                           (long long)dim2);
-    int64_t n = t->ndim ? t->sizes[t->ndim - 1] : 1;
-    int64_t m = n + (offset < 0 ? -offset : offset);
-    int64_t sizes[PTS_MAX_DIMS];
-    int k = 0;
-    for (int i = 0; i < nd; i++)
-        sizes[i] = (i == d1 || i == d2) ? m : t->sizes[k++];
-    pts_tensor *out = pts_tensor_zeros(t->dtype, nd, sizes);
-    if (!out)
-        return pts_err_last();
-    pts_value dv = pts_none();
-    pts_status st = diagonal_view(opname, out, offset, d1 < d2 ? d1 : d2, d1 < d2 ? d2 : d1, &dv);
-    if (!st) {
-        /* the view's last dim is the diagonal, matching t's last dim */
-        pts_tensor *src = t;
-        pts_tensor *tmp = NULL;
-        if (t->ndim == 0) {
-            int64_t one = 1, s1 = 0;
-            tmp = pts_tensor_view_of(t->storage, t->dtype, 1, &one, &s1, t->offset);
-            src = tmp;
-        }
-        st = src ? pts_tensor_copy_into(PTS_TENSOR(dv), src, opname) : pts_err_last();
-        if (tmp)
-            pts_obj_release(&tmp->hdr);
-        pts_value_release(dv);
-    }
-    if (st) {
-        pts_obj_release(&out->hdr);
-        return st;
-    }
-    return pts_ret(out, ret);
-}
-
-static pts_status k_diag_embed(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return embed(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[1]), pts_arg_int(args[2]), pts_arg_int(args[3]), rets);
-}
-
-static pts_status k_diag(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    int64_t off = pts_arg_int(args[1]);
-    if (t->ndim == 1)
-        return embed(OPN, t, off, 0, 1, rets);
-    if (t->ndim != 2)
-        return pts_err_set(PTS_ERR_VALUE, "%s: diag(): Supports 1D or 2D tensors. Got %dD", OPN, t->ndim);
-    pts_value v = pts_none();
-    PTS_TRY(diagonal_view(OPN, t, off, 0, 1, &v));
-    pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
-    pts_value_release(v);
-    return pts_ret(c, rets);
-}
-
-/* ---- tril / triu ------------------------------------------------------------------------------ */
-
-/* Zero the elements of t (any strides) above (upper=false: tril) or below the diagonal k. */
-static void zero_triangle(pts_tensor *t, int64_t k, bool tril)
-{
-    int nd = t->ndim;
-    int64_t rows = t->sizes[nd - 2], cols = t->sizes[nd - 1];
-    int64_t batch = 1;
-    for (int i = 0; i < nd - 2; i++)
-        batch *= t->sizes[i];
-    int isz = pts_dtype_get(t->dtype)->itemsize;
-    char *base = pts_tensor_data(t);
-    for (int64_t b = 0; b < batch; b++) {
-        int64_t off = 0, rem = b;
-        for (int i = nd - 3; i >= 0; i--) {
-            off += (rem % t->sizes[i]) * t->strides[i];
-            rem /= t->sizes[i];
-        }
-        for (int64_t r = 0; r < rows; r++)
-            for (int64_t c = 0; c < cols; c++) {
-                bool keep = tril ? c - r <= k : c - r >= k;
-                if (!keep)
-                    memset(base + (off + r * t->strides[nd - 2] + c * t->strides[nd - 1]) * isz, 0, (size_t)isz);
-            }
-    }
-}
-
-static pts_status tri(const pts_op *op, pts_value *args, pts_value *rets, bool lower)
-{
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    if (t->ndim < 2)
-        return pts_err_set(PTS_ERR_VALUE, "%s: %s: input tensor must have at least 2 dimensions", OPN, lower ? "tril" : "triu");
-    int64_t k = pts_arg_int(args[1]);
-    if (op->schema.args[0].is_write) {
-        PTS_TRY(pts_tensor_make_writable(t));
-        zero_triangle(t, k, lower);
-        rets[0] = pts_ret_self(args[0]);
-        return PTS_OK;
-    }
-    pts_tensor *c = pts_tensor_contiguous_copy(t);
-    if (!c)
-        return pts_err_last();
-    zero_triangle(c, k, lower);
-    return pts_ret(c, rets);
-}
-
-static pts_status k_tril(const pts_op *op, pts_value *args, pts_value *rets) { return tri(op, args, rets, true); }
-static pts_status k_triu(const pts_op *op, pts_value *args, pts_value *rets) { return tri(op, args, rets, false); }
-
 /* ---- ravel, fliplr / flipud, atleast_Nd, tile, take_along_dim ------------------------------------ */
 
 static pts_status k_ravel(const pts_op *op, pts_value *args, pts_value *rets)
@@ -409,11 +238,11 @@ static pts_status k_ravel(const pts_op *op, pts_value *args, pts_value *rets)
     pts_tensor *t = PTS_TENSOR(args[0]);
     int64_t n = pts_tensor_numel(t), one = 1;
     if (pts_tensor_is_contiguous(t))
-        return view_ret(t, 1, &n, &one, t->offset, rets);
+        return pts_ret_view(t, 1, &n, &one, t->offset, rets);
     pts_tensor *c = pts_tensor_contiguous_copy(t);
     if (!c)
         return pts_err_last();
-    pts_status st = view_ret(c, 1, &n, &one, 0, rets);
+    pts_status st = pts_ret_view(c, 1, &n, &one, 0, rets);
     pts_obj_release(&c->hdr);
     return st;
 }
@@ -451,7 +280,7 @@ static pts_status atleast(const pts_tensor *t, int n, pts_value *ret)
 {
     int64_t sizes[3], strides[3];
     if (t->ndim >= n)
-        return view_ret(t, t->ndim, t->sizes, t->strides, t->offset, ret);
+        return pts_ret_view(t, t->ndim, t->sizes, t->strides, t->offset, ret);
     if (t->ndim == 0) {
         for (int i = 0; i < n; i++)
             sizes[i] = 1, strides[i] = 1;
@@ -464,7 +293,7 @@ static pts_status atleast(const pts_tensor *t, int n, pts_value *ret)
         sizes[1] = t->sizes[1], strides[1] = t->strides[1];
         sizes[2] = 1, strides[2] = 1;
     }
-    return view_ret(t, n, sizes, strides, t->offset, ret);
+    return pts_ret_view(t, n, sizes, strides, t->offset, ret);
 }
 
 static int atleast_n(const pts_op *op) { return OPN[14] - '0'; } /* "aten::atleast_2d"[14] */
@@ -477,7 +306,7 @@ static pts_status k_atleast(const pts_op *op, pts_value *args, pts_value *rets)
 static pts_status k_atleast_seq(const pts_op *op, pts_value *args, pts_value *rets)
 {
     pts_list *in = PTS_LIST(args[0]);
-    pts_list *out = tensor_list(in->len);
+    pts_list *out = pts_tensor_list_new(in->len);
     if (!out)
         return pts_err_last();
     for (int64_t i = 0; i < in->len; i++) {
@@ -522,7 +351,7 @@ static pts_status k_tile(const pts_op *op, pts_value *args, pts_value *rets)
         return pts_err_last();
     int64_t cs[PTS_MAX_DIMS];
     pts_contiguous_strides(nd, os, cs);
-    pts_status st = view_ret(c, nd, os, cs, 0, rets);
+    pts_status st = pts_ret_view(c, nd, os, cs, 0, rets);
     pts_obj_release(&c->hdr);
     return st;
 }
@@ -637,10 +466,6 @@ const pts_op_def pts_ops_views[] = {
     PTS_OP("aten::meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]", k_meshgrid),
     PTS_OP("aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)", k_as_strided),
     PTS_OP("aten::as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor", k_as_strided),
-    PTS_OP("aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)", k_diagonal),
-    PTS_OP("aten::diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor", k_diagonal),
-    PTS_OP("aten::diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor", k_diag_embed),
-    PTS_OP("aten::diag(Tensor self, int diagonal=0) -> Tensor", k_diag),
     PTS_OP("aten::ravel(Tensor(a) self) -> Tensor(a)", k_ravel),
     PTS_OP("aten::fliplr(Tensor self) -> Tensor", k_fliplr),
     PTS_OP("aten::flipud(Tensor self) -> Tensor", k_flipud),
@@ -652,9 +477,5 @@ const pts_op_def pts_ops_views[] = {
     PTS_OP("aten::atleast_3d.Sequence(Tensor[] tensors) -> Tensor[]", k_atleast_seq),
     PTS_OP("aten::tile(Tensor self, SymInt[] dims) -> Tensor", k_tile),
     PTS_OP("aten::take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor", k_take_along_dim),
-    PTS_OP("aten::tril(Tensor self, SymInt diagonal=0) -> Tensor", k_tril),
-    PTS_OP("aten::triu(Tensor self, SymInt diagonal=0) -> Tensor", k_triu),
-    PTS_OP("aten::tril_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)", k_tril),
-    PTS_OP("aten::triu_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!)", k_triu),
     {NULL, NULL},
 };

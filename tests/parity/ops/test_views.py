@@ -1,4 +1,4 @@
-"""Parity of csrc/ops/shape/views.c: broadcast_to / broadcast_tensors,
+"""Parity of csrc/ops/shape/views.c and diag.c: broadcast_to / broadcast_tensors,
 matrix-transpose views (mT, mH, numpy_T, matrix_H, adjoint), meshgrid,
 as_strided, diagonal / diag / diag_embed, tril / triu (+ in place)."""
 import pytest
