@@ -31,4 +31,6 @@ PTS_FAMILY(sort)        /* reduce/sort.c: sort/argsort/msort, topk, kthvalue, me
 PTS_FAMILY(loss)        /* nn/loss.c: l1/mse/smooth_l1/huber/kl_div/bce(+logits), nll_loss(2d/nd), cross_entropy_loss */
 PTS_FAMILY(products)    /* linalg/products.c: trace, outer, kron, cross, tensordot, diff, dist/cdist, pairwise_distance, cosine_similarity, count_nonzero */
 PTS_FAMILY(einsum)      /* linalg/einsum.c: einsum */
-PTS_FAMILY(scatter)     /* index/scatter.c: scatter_reduce.two, index_reduce, max_unpool2d/3d */
+PTS_FAMILY(scatter)     /* index/scatter.c: scatter_reduce.two, index_reduce, index_add/copy/fill */
+PTS_FAMILY(search)      /* index/search.c: searchsorted, bucketize */
+PTS_FAMILY(unpool)      /* nn/unpool.c: max_unpool2d/3d */

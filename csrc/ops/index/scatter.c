@@ -1,6 +1,7 @@
-/* scatter.c - reducing scatters and unpooling: scatter_reduce.two
+/* scatter.c - reducing scatters and indexed updates: scatter_reduce.two
  * (sum / prod / mean / amax / amin, include_self), index_reduce (prod /
- * mean / amax / amin), max_unpool2d / max_unpool3d.
+ * mean / amax / amin), index_add / index_copy / index_fill (+ in place).
+ * searchsorted / bucketize are in search.c, max_unpool in nn/unpool.c.
  *
  * The scatters first list (destination, source) element pairs, then fold
  * them into a contiguous copy of self: double for floating dtypes, int64
@@ -272,91 +273,6 @@ static pts_status k_index_reduce(const pts_op *op, pts_value *args, pts_value *r
     return deliver(op, args, out, st, rets);
 }
 
-/* ---- max_unpool ------------------------------------------------------------------------------------ */
-
-/* Each (n, c) plane of self scatters into a zero plane of `osize` elements at `indices`. */
-static pts_status unpool(const char *opname, pts_tensor *x, pts_tensor *ind, int sdims, const int64_t *osz,
-                         pts_value *ret)
-{
-    if (ind->dtype != PTS_INT64)
-        return pts_err_set(PTS_ERR_TYPE, "%s: elements in indices should be type int64 but got: %s", opname,
-                           pts_dtype_torch_name(ind->dtype));
-    if (x->ndim != sdims + 1 && x->ndim != sdims + 2)
-        return pts_err_set(PTS_ERR_VALUE, "%s: Input to max_unpooling%dd should be a %dd or %dd Tensor, but got a tensor "
-                                          "with %d dimensions.", opname, sdims, sdims + 1, sdims + 2, x->ndim);
-    bool same = x->ndim == ind->ndim;
-    for (int i = 0; same && i < x->ndim; i++)
-        same = x->sizes[i] == ind->sizes[i];
-    if (!same)
-        return pts_err_set(PTS_ERR_VALUE, "%s: Expected shape of indices to be same as that of the input tensor", opname);
-    for (int i = 0; i < sdims; i++)
-        if (osz[i] <= 0)
-            return pts_err_set(PTS_ERR_VALUE, "%s: output_size must be positive", opname);
-    PTS_TRY(pts_check_real(opname, x->dtype));
-    int lead = x->ndim - sdims;
-    int64_t planes = 1, in_plane = 1, out_plane = 1;
-    int64_t shape[PTS_MAX_DIMS];
-    for (int i = 0; i < lead; i++) {
-        planes *= x->sizes[i];
-        shape[i] = x->sizes[i];
-    }
-    for (int i = 0; i < sdims; i++) {
-        in_plane *= x->sizes[lead + i];
-        out_plane *= osz[i];
-        shape[lead + i] = osz[i];
-    }
-    pts_tensor *xc = pts_tensor_contiguous_copy(x), *ic = xc ? pts_tensor_contiguous_copy(ind) : NULL;
-    pts_tensor *out = ic ? pts_tensor_zeros(x->dtype, x->ndim, shape) : NULL;
-    pts_status st = out ? PTS_OK : pts_err_last();
-    int isz = pts_dtype_get(x->dtype)->itemsize;
-    for (int64_t p = 0; !st && p < planes; p++)
-        for (int64_t j = 0; j < in_plane; j++) {
-            int64_t k = pts_i64(ic)[p * in_plane + j];
-            if (k < 0 || k >= out_plane) {
-                st = pts_err_set(PTS_ERR_INDEX, "%s: Found an invalid max index: %lld (output volumes are of size %lld",
-                                 opname, (long long)k, (long long)out_plane);
-                break;
-            }
-            memcpy((char *)pts_tensor_data(out) + (p * out_plane + k) * isz,
-                   (const char *)pts_tensor_data(xc) + (p * in_plane + j) * isz, (size_t)isz);
-        }
-    pts_obj_release(xc ? &xc->hdr : NULL);
-    pts_obj_release(ic ? &ic->hdr : NULL);
-    if (st) {
-        pts_obj_release(out ? &out->hdr : NULL);
-        return st;
-    }
-    return pts_ret(out, ret);
-}
-
-static pts_status k_max_unpool2d(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    int64_t osz[2];
-    int n;
-    PTS_TRY(pts_arg_int_list(args[2], osz, 2, &n, 2, "output_size"));
-    if (n != 2)
-        return pts_err_set(PTS_ERR_VALUE, "%s: There should be exactly two elements (height, width) in output_size, but "
-                                          "got %d elements.", OPN, n);
-    return unpool(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), 2, osz, rets);
-}
-
-static pts_status k_max_unpool3d(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    int64_t osz[3], st[3], pad[3];
-    int n, ns, np;
-    PTS_TRY(pts_arg_int_list(args[2], osz, 3, &n, 3, "output_size"));
-    PTS_TRY(pts_arg_int_list(args[3], st, 3, &ns, 3, "stride"));
-    PTS_TRY(pts_arg_int_list(args[4], pad, 3, &np, 3, "padding"));
-    if (n != 3)
-        return pts_err_set(PTS_ERR_VALUE, "%s: There should be exactly three elements (depth, height, width) in "
-                                          "output_size, but got: %d elements.", OPN, n);
-    for (int i = 0; i < 3; i++)
-        if (st[i] <= 0)
-            return pts_err_set(PTS_ERR_VALUE, "%s: strides should be greater than zero, but got stride: %lld", OPN,
-                               (long long)st[i]);
-    return unpool(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), 3, osz, rets);
-}
-
 /* ---- index_add / index_copy / index_fill -------------------------------------------------------- */
 
 typedef enum ix_kind { IX_ADD, IX_COPY, IX_FILL } ix_kind;
@@ -481,111 +397,6 @@ static pts_status k_index_add(const pts_op *op, pts_value *args, pts_value *rets
 static pts_status k_index_copy(const pts_op *op, pts_value *args, pts_value *rets) { return index_update(op, args, rets, IX_COPY); }
 static pts_status k_index_fill(const pts_op *op, pts_value *args, pts_value *rets) { return index_update(op, args, rets, IX_FILL); }
 
-/* ---- searchsorted / bucketize ---------------------------------------------------------------------- */
-
-/* first i in [0, m) with !(b[i] < v) (lower) or b[i] > v (upper); NaN v sorts last */
-static int64_t bsearch_bound(const double *b, int64_t m, double v, bool right)
-{
-    int64_t lo = 0, hi = m;
-    while (lo < hi) {
-        int64_t mid = lo + (hi - lo) / 2;
-        bool go_right = right ? !(b[mid] > v) : !(b[mid] >= v);
-        if (go_right)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static pts_status search_common(const char *opname, pts_tensor *seq, pts_value selfv, bool out_int32, bool right,
-                                pts_value sorter, pts_value *ret)
-{
-    PTS_TRY(pts_check_real(opname, seq->dtype));
-    if (seq->ndim == 0)
-        return pts_err_set(PTS_ERR_VALUE, "%s: boundaries tensor should be 1 dimension or the first N-1 dimensions of "
-                                          "boundaries tensor and input value tensor must match, but we got boundaries "
-                                          "tensor [] and input value tensor", opname);
-    pts_tensor *vt = selfv.tag == PTS_T_TENSOR ? PTS_TENSOR(selfv) : NULL;
-    pts_tensor *vals = vt ? pts_tensor_to_dtype(vt, PTS_FLOAT64) : pts_tensor_from_scalar(selfv, PTS_FLOAT64);
-    if (!vals)
-        return pts_err_last();
-    int vnd = vt ? vt->ndim : 0;
-    bool one_d = seq->ndim == 1;
-    bool ok = one_d || (vnd == seq->ndim);
-    for (int i = 0; ok && !one_d && i < seq->ndim - 1; i++)
-        ok = vt->sizes[i] == seq->sizes[i];
-    pts_tensor *b = ok ? pts_tensor_to_dtype(seq, PTS_FLOAT64) : NULL;
-    pts_tensor *srt = ok && !PTS_ARG_IS_NONE(sorter) ? pts_tensor_to_dtype(PTS_TENSOR(sorter), PTS_INT64) : NULL;
-    pts_status st = PTS_OK;
-    if (!ok)
-        st = pts_err_set(PTS_ERR_VALUE, "%s: boundaries tensor should be 1 dimension or the first N-1 dimensions of "
-                                        "boundaries tensor and input value tensor must match", opname);
-    else if (!b || (!PTS_ARG_IS_NONE(sorter) && !srt))
-        st = pts_err_last();
-    int64_t m = seq->sizes[seq->ndim - 1];
-    if (!st && srt) { /* boundaries reordered by the sorter */
-        if (pts_tensor_numel(srt) != pts_tensor_numel(b))
-            st = pts_err_set(PTS_ERR_VALUE, "%s: boundary and sorter must have the same size", opname);
-        pts_tensor *nb = st ? NULL : pts_tensor_empty(PTS_FLOAT64, b->ndim, b->sizes);
-        if (!st && !nb)
-            st = pts_err_last();
-        for (int64_t i = 0, tot = nb ? pts_tensor_numel(nb) : 0; !st && i < tot; i++) {
-            int64_t k = pts_i64(srt)[i];
-            if (k < 0 || k >= m) {
-                st = pts_err_set(PTS_ERR_VALUE, "%s: sorter index out of range", opname);
-                break;
-            }
-            pts_f64(nb)[i] = pts_f64(b)[(i / m) * m + k];
-        }
-        if (nb) {
-            pts_obj_release(&b->hdr);
-            b = nb;
-        }
-    }
-    pts_tensor *o = st ? NULL : pts_tensor_empty(PTS_INT64, vnd, vt ? vt->sizes : NULL);
-    if (!st && !o)
-        st = pts_err_last();
-    int64_t n = o ? pts_tensor_numel(o) : 0, inner = vnd ? (vt->sizes[vnd - 1] ? vt->sizes[vnd - 1] : 1) : 1;
-    for (int64_t i = 0; !st && i < n; i++) {
-        int64_t row = one_d ? 0 : i / inner;
-        pts_i64(o)[i] = bsearch_bound(pts_f64(b) + row * m, m, pts_f64(vals)[i], right);
-    }
-    pts_obj_release(&vals->hdr);
-    pts_obj_release(b ? &b->hdr : NULL);
-    pts_obj_release(srt ? &srt->hdr : NULL);
-    if (st) {
-        pts_obj_release(o ? &o->hdr : NULL);
-        return st;
-    }
-    return pts_ret_as(o, out_int32 ? PTS_INT32 : PTS_INT64, ret);
-}
-
-/* searchsorted(sorted_sequence, self, *, out_int32, right, side, sorter) */
-static pts_status k_searchsorted(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    bool right = pts_arg_bool(args[3]);
-    if (!PTS_ARG_IS_NONE(args[4])) {
-        const char *side = PTS_STR(args[4])->data;
-        if (strcmp(side, "left") != 0 && strcmp(side, "right") != 0)
-            return pts_err_set(PTS_ERR_VALUE, "%s: side can only be 'left' or 'right' but got %s", OPN, side);
-        if (right && strcmp(side, "left") == 0)
-            return pts_err_set(PTS_ERR_VALUE, "%s: side and right can't be set to opposites, got side of left while "
-                                              "right was True", OPN);
-        right = strcmp(side, "right") == 0;
-    }
-    return search_common(OPN, PTS_TENSOR(args[0]), args[1], pts_arg_bool(args[2]), right, args[5], rets);
-}
-
-/* bucketize(self, boundaries (1-D), *, out_int32, right) */
-static pts_status k_bucketize(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    pts_tensor *bd = PTS_TENSOR(args[1]);
-    if (bd->ndim != 1)
-        return pts_err_set(PTS_ERR_VALUE, "%s: boundaries tensor must be 1 dimension, but got dim(%d)", OPN, bd->ndim);
-    return search_common(OPN, bd, args[0], pts_arg_bool(args[2]), pts_arg_bool(args[3]), pts_none(), rets);
-}
-
 /* ---- the table ----------------------------------------------------------------------------------------- */
 
 const pts_op_def pts_ops_scatter[] = {
@@ -601,11 +412,5 @@ const pts_op_def pts_ops_scatter[] = {
     PTS_OP("aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor", k_index_fill),
     PTS_OP("aten::index_fill_.int_Scalar(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)", k_index_fill),
     PTS_OP("aten::index_fill_.int_Tensor(Tensor(a!) self, int dim, Tensor index, Tensor value) -> Tensor(a!)", k_index_fill),
-    PTS_OP("aten::searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor", k_searchsorted),
-    PTS_OP("aten::searchsorted.Scalar(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor", k_searchsorted),
-    PTS_OP("aten::bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor", k_bucketize),
-    PTS_OP("aten::bucketize.Scalar(Scalar self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor", k_bucketize),
-    PTS_OP("aten::max_unpool2d(Tensor self, Tensor indices, SymInt[2] output_size) -> Tensor", k_max_unpool2d),
-    PTS_OP("aten::max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor", k_max_unpool3d),
     {NULL, NULL},
 };

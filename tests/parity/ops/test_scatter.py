@@ -1,6 +1,7 @@
 """Parity of csrc/ops/index/scatter.c: scatter_reduce.two (every reduce, with
-and without include_self, in place), index_reduce (+ in place), and
-max_unpool2d / max_unpool3d."""
+and without include_self, in place), index_reduce (+ in place), index_add /
+index_copy / index_fill; of csrc/ops/index/search.c: searchsorted /
+bucketize; and of csrc/ops/nn/unpool.c: max_unpool2d / max_unpool3d."""
 import pytest
 import torch
 import torch.nn.functional as F
