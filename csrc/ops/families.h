@@ -24,7 +24,8 @@ PTS_FAMILY(resample)    /* nn/resample.c: upsample/interpolate, pad */
 PTS_FAMILY(random)      /* random/random.c: random ops, registered to load, refused when run */
 PTS_FAMILY(views)       /* shape/views.c: broadcast_to/tensors, mT/mH/..., meshgrid, as_strided, atleast, tile */
 PTS_FAMILY(diag)        /* shape/diag.c: diagonal, diag, diag_embed, tril/triu */
-PTS_FAMILY(math)        /* pointwise/math.c: more unary/binary math, special functions, isclose */
+PTS_FAMILY(math)        /* pointwise/math.c: more unary/binary math, isclose/allclose */
+PTS_FAMILY(special)     /* special/special.c: i0, lgamma, digamma, polygamma, erfinv, mvlgamma (+ special_*) */
 PTS_FAMILY(nan)         /* reduce/nan.c: nansum, nanmean */
 PTS_FAMILY(vector_norm) /* linalg/norm.c: linalg_vector_norm */
 PTS_FAMILY(sort)        /* reduce/sort.c: sort/argsort/msort, topk, kthvalue, median/nanmedian, cummax/cummin */
