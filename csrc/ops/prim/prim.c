@@ -417,7 +417,7 @@ static pts_status k_true(const pts_op *op, pts_value *args, pts_value *rets)
 
 /* ---- str, format, exceptions, identity ---------------------------------------------------- */
 
-static pts_status ret_sb(pts_sb *sb, pts_value *ret)
+pts_status pts_prim_ret_sb(pts_sb *sb, pts_value *ret)
 {
     if (sb->failed) {
         pts_sb_free(sb);
@@ -438,7 +438,7 @@ static pts_status k_str(const pts_op *op, pts_value *args, pts_value *rets)
     pts_sb sb;
     pts_sb_init(&sb);
     pts_prim_format_value(&sb, args[0]);
-    return ret_sb(&sb, &rets[0]);
+    return pts_prim_ret_sb(&sb, &rets[0]);
 }
 
 static pts_status k_format(const pts_op *op, pts_value *args, pts_value *rets)
@@ -464,7 +464,7 @@ static pts_status k_format(const pts_op *op, pts_value *args, pts_value *rets)
         pts_prim_format_value(&sb, PTS_TUPLE(extra)->items[used++]);
         s = q + 2;
     }
-    return ret_sb(&sb, &rets[0]);
+    return pts_prim_ret_sb(&sb, &rets[0]);
 }
 
 static pts_status k_raise(const pts_op *op, pts_value *args, pts_value *rets)

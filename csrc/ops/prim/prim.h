@@ -21,6 +21,8 @@
 void pts_prim_format_value(pts_sb *sb, pts_value v);
 /* Append a float as torch prints it ("1.", "-0.", "inf", "1e+20"). */
 void pts_prim_format_float(pts_sb *sb, double d);
+/* The text of sb as a new str in *out; frees sb (its OOM flag -> PTS_ERR_NOMEM). */
+PTS_NODISCARD pts_status pts_prim_ret_sb(pts_sb *sb, pts_value *out);
 
 /* Python ==: numbers by value (int/float/bool), strings by bytes, lists,
  * tuples and dicts element-wise, tensors by identity, objects by identity,

@@ -14,17 +14,6 @@
 
 static pts_status ret_str(const char *s, size_t n, pts_value *out) { return pts_value_str(s, n, out); }
 
-static pts_status ret_sb(pts_sb *sb, pts_value *out)
-{
-    if (sb->failed) {
-        pts_sb_free(sb);
-        return pts_err_nomem("a string", sb->len);
-    }
-    pts_status st = pts_value_str(pts_sb_str(sb), sb->len, out);
-    pts_sb_free(sb);
-    return st;
-}
-
 static pts_status str_list_push(pts_list *l, const char *s, size_t n)
 {
     pts_value v;
@@ -77,7 +66,7 @@ static pts_status k_slice(const pts_op *op, pts_value *a, pts_value *r)
     pts_sb_init(&sb);
     for (int64_t k = 0; k < count; k++)
         pts_sb_putc(&sb, s->data[first + k * step]);
-    return ret_sb(&sb, &r[0]);
+    return pts_prim_ret_sb(&sb, &r[0]);
 }
 
 static pts_status k_add(const pts_op *op, pts_value *a, pts_value *r)
@@ -88,7 +77,7 @@ static pts_status k_add(const pts_op *op, pts_value *a, pts_value *r)
     pts_sb_init(&sb);
     pts_sb_putn(&sb, x->data, (size_t)x->len);
     pts_sb_putn(&sb, y->data, (size_t)y->len);
-    return ret_sb(&sb, &r[0]);
+    return pts_prim_ret_sb(&sb, &r[0]);
 }
 
 static pts_status k_list_str(const pts_op *op, pts_value *a, pts_value *r)
@@ -276,7 +265,7 @@ static pts_status pad(pts_value *a, int64_t lpad, int64_t rpad, char fill, pts_v
     pts_sb_putn(&sb, s->data, (size_t)s->len);
     for (int64_t i = 0; i < rpad; i++)
         pts_sb_putc(&sb, fill);
-    return ret_sb(&sb, out);
+    return pts_prim_ret_sb(&sb, out);
 }
 
 static pts_status fill_char(pts_value v, char *c)
@@ -335,7 +324,7 @@ static pts_status k_zfill(const pts_op *op, pts_value *a, pts_value *r)
     for (int64_t i = 0; i < full; i++)
         pts_sb_putc(&sb, '0');
     pts_sb_putn(&sb, s->data + start, (size_t)(s->len - start));
-    return ret_sb(&sb, &r[0]);
+    return pts_prim_ret_sb(&sb, &r[0]);
 }
 
 static pts_status k_expandtabs(const pts_op *op, pts_value *a, pts_value *r)
@@ -360,7 +349,7 @@ static pts_status k_expandtabs(const pts_op *op, pts_value *a, pts_value *r)
             col = (c == '\n' || c == '\r') ? 0 : col + 1;
         }
     }
-    return ret_sb(&sb, &r[0]);
+    return pts_prim_ret_sb(&sb, &r[0]);
 }
 
 /* ---- search ---------------------------------------------------------------------------------- */
@@ -493,7 +482,7 @@ static pts_status k_replace(const pts_op *op, pts_value *a, pts_value *r)
             pts_sb_putc(&sb, s->data[i++]);
         }
     }
-    return ret_sb(&sb, &r[0]);
+    return pts_prim_ret_sb(&sb, &r[0]);
 }
 
 /* ---- split / join ---------------------------------------------------------------------------- */
@@ -618,7 +607,7 @@ static pts_status k_join(const pts_op *op, pts_value *a, pts_value *r)
             pts_sb_putn(&sb, sep->data, (size_t)sep->len);
         pts_sb_putn(&sb, S(l->items[i])->data, (size_t)S(l->items[i])->len);
     }
-    return ret_sb(&sb, &r[0]);
+    return pts_prim_ret_sb(&sb, &r[0]);
 }
 
 static pts_status partition(pts_value *a, bool reverse, pts_value *r)
