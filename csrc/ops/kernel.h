@@ -11,12 +11,16 @@
  *   dtypes      torch's dtype names (pts_dtype_torch_name, from the dtype
  *               table of tensor/tensor.c), pts_not_implemented, pts_check_real
  *   dims        pts_dims_mask (int / int[] / None -> a mask of dims)
- *   views       pts_ops_expand_view, the rows layout (pts_rows), pts_unpermute
+ *   views       pts_ret_view, pts_ops_expand_view, pts_tensor_list_new, the
+ *               rows layout (pts_rows), pts_unpermute
+ *   compute     pts_compute64 (float64 or int64 for a result dtype),
+ *               pts_f64 / pts_i64 (the data of such tensors)
  *
- * Kernel contract (see ops/registry.h): args are borrowed, exactly the
- * schema's (defaults filled); on success rets hold new references; on
- * failure return the status with a message set (pts_err_set), and leave
- * rets as they were or release what was put there.
+ * Kernel contract (ops/registry.c): args are borrowed, exactly the schema's
+ * (defaults filled); rets get new references.  On failure return the status
+ * with its message set (pts_err_set); the registry then releases whatever
+ * is left in rets (they start as None), so set rets only on success, or
+ * release and reset them yourself.
  *
  * Many kernels are not hot: they compute in double over a contiguous copy
  * and convert once at the end (float32 results rounded once, well inside
