@@ -10,11 +10,15 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "ops/registry.h"
 #include "tensor/tensor.h"
 #include "value/value.h"
 
 #define PTS_ARG_TENSOR(v) ((pts_tensor *)(v).u.o)
 #define PTS_ARG_IS_NONE(v) ((v).tag == PTS_T_NONE)
+
+/* Tensor?: the tensor, or NULL for None */
+static inline pts_tensor *pts_arg_opt_tensor(pts_value v) { return v.tag == PTS_T_NONE ? NULL : PTS_ARG_TENSOR(v); }
 
 /* int / SymInt / bool-as-int */
 static inline int64_t pts_arg_int(pts_value v) { return v.tag == PTS_T_BOOL ? (int64_t)v.u.b : v.tag == PTS_T_FLOAT ? (int64_t)v.u.f : v.u.i; }
@@ -106,5 +110,42 @@ PTS_NODISCARD static inline pts_status pts_check_no_internal_overlap(const pts_t
 
 /* Return a new reference to a tensor argument (for ops returning self). */
 static inline pts_value pts_ret_self(pts_value v) { return pts_value_retain(v); }
+/* The same for a borrowed tensor field of a PTS_KERNEL's arguments. */
+static inline pts_value pts_ret_tensor_ref(pts_tensor *t)
+{
+    pts_obj_retain(&t->hdr);
+    return pts_obj_value(&t->hdr);
+}
+
+/* ---- kernels with named arguments ----
+ *
+ *     PTS_KERNEL(k_hardtanh)
+ *     {
+ *         double lo = pts_arg_double(a->min_val);
+ *         ... a->self ...
+ *         rets[0] = ...;
+ *         return PTS_OK;
+ *     }
+ *
+ * defines the pts_kernel_fn k_hardtanh that the family table registers with
+ * PTS_OP("aten::hardtanh(Tensor self, Scalar min_val=-1, ...) -> Tensor", k_hardtanh),
+ * and the body as a function of (op, a, rets), where `a` points to a
+ * `struct k_hardtanh_args` generated from that schema string by
+ * tools/gen_op_args.py into ops/op_args.gen.h (field types: see there).  The
+ * fields are borrowed for the call, as the positional values are; rets gets
+ * new references.  op, a and rets may go unused. */
+#define PTS_KERNEL_UNUSED __attribute__((unused))
+#define PTS_KERNEL(name)                                                                                       \
+    static pts_status name##_body(const pts_op *op, const struct name##_args *a, pts_value *rets);             \
+    static pts_status name(const pts_op *op, pts_value *args, pts_value *rets)                                 \
+    {                                                                                                          \
+        struct name##_args unpacked;                                                                           \
+        name##_unpack(args, &unpacked);                                                                        \
+        return name##_body(op, &unpacked, rets);                                                               \
+    }                                                                                                          \
+    static pts_status name##_body(const pts_op *op PTS_KERNEL_UNUSED, const struct name##_args *a PTS_KERNEL_UNUSED, \
+                                  pts_value *rets PTS_KERNEL_UNUSED)
+
+#include "ops/op_args.gen.h"
 
 #endif
