@@ -596,4 +596,268 @@ static inline void k_feature_alpha_dropout__unpack(const pts_value *args, struct
     a->train = pts_arg_bool(args[2]);
 }
 
+/* csrc/ops/nn/pool.c */
+/* aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], int[1] dilation=[1], bool ceil_mode=False) -> Tensor */
+struct k_max_pool1d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool ceil_mode;
+};
+static inline void k_max_pool1d_unpack(const pts_value *args, struct k_max_pool1d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->dilation = args[4];
+    a->ceil_mode = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor */
+struct k_max_pool2d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool ceil_mode;
+};
+static inline void k_max_pool2d_unpack(const pts_value *args, struct k_max_pool2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->dilation = args[4];
+    a->ceil_mode = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor */
+struct k_max_pool3d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool ceil_mode;
+};
+static inline void k_max_pool3d_unpack(const pts_value *args, struct k_max_pool3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->dilation = args[4];
+    a->ceil_mode = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor) */
+struct k_max_pool2d_with_indices_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool ceil_mode;
+};
+static inline void k_max_pool2d_with_indices_unpack(const pts_value *args, struct k_max_pool2d_with_indices_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->dilation = args[4];
+    a->ceil_mode = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor) */
+struct k_max_pool3d_with_indices_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool ceil_mode;
+};
+static inline void k_max_pool3d_with_indices_unpack(const pts_value *args, struct k_max_pool3d_with_indices_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->dilation = args[4];
+    a->ceil_mode = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], bool ceil_mode=False, bool count_include_pad=True) -> Tensor */
+struct k_avg_pool1d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    bool ceil_mode;
+    bool count_include_pad;
+};
+static inline void k_avg_pool1d_unpack(const pts_value *args, struct k_avg_pool1d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->ceil_mode = pts_arg_bool(args[4]);
+    a->count_include_pad = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor */
+struct k_avg_pool2d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    bool ceil_mode;
+    bool count_include_pad;
+    int64_t divisor_override;
+    bool has_divisor_override;
+};
+static inline void k_avg_pool2d_unpack(const pts_value *args, struct k_avg_pool2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->ceil_mode = pts_arg_bool(args[4]);
+    a->count_include_pad = pts_arg_bool(args[5]);
+    a->divisor_override = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_int(args[6]);
+    a->has_divisor_override = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor */
+struct k_avg_pool3d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    bool ceil_mode;
+    bool count_include_pad;
+    int64_t divisor_override;
+    bool has_divisor_override;
+};
+static inline void k_avg_pool3d_unpack(const pts_value *args, struct k_avg_pool3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->ceil_mode = pts_arg_bool(args[4]);
+    a->count_include_pad = pts_arg_bool(args[5]);
+    a->divisor_override = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_int(args[6]);
+    a->has_divisor_override = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor */
+struct k_adaptive_avg_pool1d_args {
+    pts_tensor *self;
+    pts_value output_size;
+};
+static inline void k_adaptive_avg_pool1d_unpack(const pts_value *args, struct k_adaptive_avg_pool1d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor */
+struct k_adaptive_avg_pool2d_args {
+    pts_tensor *self;
+    pts_value output_size;
+};
+static inline void k_adaptive_avg_pool2d_unpack(const pts_value *args, struct k_adaptive_avg_pool2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor */
+struct k_adaptive_avg_pool3d_args {
+    pts_tensor *self;
+    pts_value output_size;
+};
+static inline void k_adaptive_avg_pool3d_unpack(const pts_value *args, struct k_adaptive_avg_pool3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::_adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor */
+struct k__adaptive_avg_pool2d_args {
+    pts_tensor *self;
+    pts_value output_size;
+};
+static inline void k__adaptive_avg_pool2d_unpack(const pts_value *args, struct k__adaptive_avg_pool2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::_adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor */
+struct k__adaptive_avg_pool3d_args {
+    pts_tensor *self;
+    pts_value output_size;
+};
+static inline void k__adaptive_avg_pool3d_unpack(const pts_value *args, struct k__adaptive_avg_pool3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::adaptive_max_pool1d(Tensor self, int[1] output_size) -> (Tensor, Tensor) */
+struct k_adaptive_max_pool1d_args {
+    pts_tensor *self;
+    pts_value output_size;
+};
+static inline void k_adaptive_max_pool1d_unpack(const pts_value *args, struct k_adaptive_max_pool1d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor) */
+struct k_adaptive_max_pool2d_args {
+    pts_tensor *self;
+    pts_value output_size;
+};
+static inline void k_adaptive_max_pool2d_unpack(const pts_value *args, struct k_adaptive_max_pool2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+}
+
+/* csrc/ops/nn/pool.c */
+/* aten::adaptive_max_pool3d(Tensor self, int[3] output_size) -> (Tensor, Tensor) */
+struct k_adaptive_max_pool3d_args {
+    pts_tensor *self;
+    pts_value output_size;
+};
+static inline void k_adaptive_max_pool3d_unpack(const pts_value *args, struct k_adaptive_max_pool3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+}
+
 #endif
