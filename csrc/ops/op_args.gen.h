@@ -596,6 +596,302 @@ static inline void k_feature_alpha_dropout__unpack(const pts_value *args, struct
     a->train = pts_arg_bool(args[2]);
 }
 
+/* csrc/ops/nn/conv.c */
+/* aten::_convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor */
+struct k__convolution_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool transposed;
+    pts_value output_padding;
+    int64_t groups;
+    bool benchmark;
+    bool deterministic;
+    bool cudnn_enabled;
+    bool allow_tf32;
+};
+static inline void k__convolution_unpack(const pts_value *args, struct k__convolution_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = args[4];
+    a->dilation = args[5];
+    a->transposed = pts_arg_bool(args[6]);
+    a->output_padding = args[7];
+    a->groups = pts_arg_int(args[8]);
+    a->benchmark = pts_arg_bool(args[9]);
+    a->deterministic = pts_arg_bool(args[10]);
+    a->cudnn_enabled = pts_arg_bool(args[11]);
+    a->allow_tf32 = pts_arg_bool(args[12]);
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::_convolution.deprecated(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, int[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled) -> Tensor */
+struct k__convolution_deprecated_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool transposed;
+    pts_value output_padding;
+    int64_t groups;
+    bool benchmark;
+    bool deterministic;
+    bool cudnn_enabled;
+};
+static inline void k__convolution_deprecated_unpack(const pts_value *args, struct k__convolution_deprecated_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = args[4];
+    a->dilation = args[5];
+    a->transposed = pts_arg_bool(args[6]);
+    a->output_padding = args[7];
+    a->groups = pts_arg_int(args[8]);
+    a->benchmark = pts_arg_bool(args[9]);
+    a->deterministic = pts_arg_bool(args[10]);
+    a->cudnn_enabled = pts_arg_bool(args[11]);
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor */
+struct k_convolution_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool transposed;
+    pts_value output_padding;
+    int64_t groups;
+};
+static inline void k_convolution_unpack(const pts_value *args, struct k_convolution_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = args[4];
+    a->dilation = args[5];
+    a->transposed = pts_arg_bool(args[6]);
+    a->output_padding = args[7];
+    a->groups = pts_arg_int(args[8]);
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] dilation=[1], SymInt groups=1) -> Tensor */
+struct k_conv1d_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    int64_t groups;
+};
+static inline void k_conv1d_unpack(const pts_value *args, struct k_conv1d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = args[4];
+    a->dilation = args[5];
+    a->groups = pts_arg_int(args[6]);
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor */
+struct k_conv2d_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    int64_t groups;
+};
+static inline void k_conv2d_unpack(const pts_value *args, struct k_conv2d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = args[4];
+    a->dilation = args[5];
+    a->groups = pts_arg_int(args[6]);
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::conv3d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], SymInt[3] padding=[0, 0, 0], SymInt[3] dilation=[1, 1, 1], SymInt groups=1) -> Tensor */
+struct k_conv3d_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    int64_t groups;
+};
+static inline void k_conv3d_unpack(const pts_value *args, struct k_conv3d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = args[4];
+    a->dilation = args[5];
+    a->groups = pts_arg_int(args[6]);
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], str padding="valid", SymInt[1] dilation=[1], SymInt groups=1) -> Tensor */
+struct k_conv1d_padding_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    const char *padding;
+    pts_value dilation;
+    int64_t groups;
+};
+static inline void k_conv1d_padding_unpack(const pts_value *args, struct k_conv1d_padding_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = PTS_STR(args[4])->data;
+    a->dilation = args[5];
+    a->groups = pts_arg_int(args[6]);
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], str padding="valid", SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor */
+struct k_conv2d_padding_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    const char *padding;
+    pts_value dilation;
+    int64_t groups;
+};
+static inline void k_conv2d_padding_unpack(const pts_value *args, struct k_conv2d_padding_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = PTS_STR(args[4])->data;
+    a->dilation = args[5];
+    a->groups = pts_arg_int(args[6]);
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::conv3d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], str padding="valid", SymInt[3] dilation=[1, 1, 1], SymInt groups=1) -> Tensor */
+struct k_conv3d_padding_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    const char *padding;
+    pts_value dilation;
+    int64_t groups;
+};
+static inline void k_conv3d_padding_unpack(const pts_value *args, struct k_conv3d_padding_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = PTS_STR(args[4])->data;
+    a->dilation = args[5];
+    a->groups = pts_arg_int(args[6]);
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] output_padding=[0], SymInt groups=1, SymInt[1] dilation=[1]) -> Tensor */
+struct k_conv_transpose1d_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    pts_value padding;
+    pts_value output_padding;
+    int64_t groups;
+    pts_value dilation;
+};
+static inline void k_conv_transpose1d_unpack(const pts_value *args, struct k_conv_transpose1d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = args[4];
+    a->output_padding = args[5];
+    a->groups = pts_arg_int(args[6]);
+    a->dilation = args[7];
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] output_padding=[0, 0], SymInt groups=1, SymInt[2] dilation=[1, 1]) -> Tensor */
+struct k_conv_transpose2d_input_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    pts_value padding;
+    pts_value output_padding;
+    int64_t groups;
+    pts_value dilation;
+};
+static inline void k_conv_transpose2d_input_unpack(const pts_value *args, struct k_conv_transpose2d_input_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = args[4];
+    a->output_padding = args[5];
+    a->groups = pts_arg_int(args[6]);
+    a->dilation = args[7];
+}
+
+/* csrc/ops/nn/conv.c */
+/* aten::conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], SymInt[3] padding=[0, 0, 0], SymInt[3] output_padding=[0, 0, 0], SymInt groups=1, SymInt[3] dilation=[1, 1, 1]) -> Tensor */
+struct k_conv_transpose3d_input_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_value stride;
+    pts_value padding;
+    pts_value output_padding;
+    int64_t groups;
+    pts_value dilation;
+};
+static inline void k_conv_transpose3d_input_unpack(const pts_value *args, struct k_conv_transpose3d_input_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->stride = args[3];
+    a->padding = args[4];
+    a->output_padding = args[5];
+    a->groups = pts_arg_int(args[6]);
+    a->dilation = args[7];
+}
+
 /* csrc/ops/nn/pool.c */
 /* aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], int[1] dilation=[1], bool ceil_mode=False) -> Tensor */
 struct k_max_pool1d_args {
