@@ -1156,4 +1156,531 @@ static inline void k_adaptive_max_pool3d_unpack(const pts_value *args, struct k_
     a->output_size = args[1];
 }
 
+/* csrc/ops/nn/resample.c */
+/* aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor */
+struct k_constant_pad_nd_args {
+    pts_tensor *self;
+    pts_value pad;
+    pts_value value;
+};
+static inline void k_constant_pad_nd_unpack(const pts_value *args, struct k_constant_pad_nd_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->pad = args[1];
+    a->value = args[2];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::reflection_pad1d(Tensor self, SymInt[2] padding) -> Tensor */
+struct k_reflection_pad1d_args {
+    pts_tensor *self;
+    pts_value padding;
+};
+static inline void k_reflection_pad1d_unpack(const pts_value *args, struct k_reflection_pad1d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->padding = args[1];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor */
+struct k_reflection_pad2d_args {
+    pts_tensor *self;
+    pts_value padding;
+};
+static inline void k_reflection_pad2d_unpack(const pts_value *args, struct k_reflection_pad2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->padding = args[1];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::reflection_pad3d(Tensor self, SymInt[6] padding) -> Tensor */
+struct k_reflection_pad3d_args {
+    pts_tensor *self;
+    pts_value padding;
+};
+static inline void k_reflection_pad3d_unpack(const pts_value *args, struct k_reflection_pad3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->padding = args[1];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::replication_pad1d(Tensor self, SymInt[2] padding) -> Tensor */
+struct k_replication_pad1d_args {
+    pts_tensor *self;
+    pts_value padding;
+};
+static inline void k_replication_pad1d_unpack(const pts_value *args, struct k_replication_pad1d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->padding = args[1];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::replication_pad2d(Tensor self, SymInt[4] padding) -> Tensor */
+struct k_replication_pad2d_args {
+    pts_tensor *self;
+    pts_value padding;
+};
+static inline void k_replication_pad2d_unpack(const pts_value *args, struct k_replication_pad2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->padding = args[1];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::replication_pad3d(Tensor self, SymInt[6] padding) -> Tensor */
+struct k_replication_pad3d_args {
+    pts_tensor *self;
+    pts_value padding;
+};
+static inline void k_replication_pad3d_unpack(const pts_value *args, struct k_replication_pad3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->padding = args[1];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::_pad_circular(Tensor self, SymInt[] pad) -> Tensor */
+struct k__pad_circular_args {
+    pts_tensor *self;
+    pts_value pad;
+};
+static inline void k__pad_circular_unpack(const pts_value *args, struct k__pad_circular_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->pad = args[1];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None) -> Tensor */
+struct k_pad_args {
+    pts_tensor *self;
+    pts_value pad;
+    const char *mode;
+    double value;
+    bool has_value;
+};
+static inline void k_pad_unpack(const pts_value *args, struct k_pad_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->pad = args[1];
+    a->mode = PTS_STR(args[2])->data;
+    a->value = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_value = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::_pad_enum(Tensor self, SymInt[] pad, int mode, float? value=None) -> Tensor */
+struct k__pad_enum_args {
+    pts_tensor *self;
+    pts_value pad;
+    int64_t mode;
+    double value;
+    bool has_value;
+};
+static inline void k__pad_enum_unpack(const pts_value *args, struct k__pad_enum_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->pad = args[1];
+    a->mode = pts_arg_int(args[2]);
+    a->value = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_value = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_nearest1d(Tensor self, SymInt[1] output_size, float? scales=None) -> Tensor */
+struct k_upsample_nearest1d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    double scales;
+    bool has_scales;
+};
+static inline void k_upsample_nearest1d_unpack(const pts_value *args, struct k_upsample_nearest1d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scales = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_scales = !PTS_ARG_IS_NONE(args[2]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_nearest2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k_upsample_nearest2d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k_upsample_nearest2d_unpack(const pts_value *args, struct k_upsample_nearest2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scales_h = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[2]);
+    a->scales_w = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_nearest3d(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k_upsample_nearest3d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    double scales_d;
+    bool has_scales_d;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k_upsample_nearest3d_unpack(const pts_value *args, struct k_upsample_nearest3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scales_d = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_scales_d = !PTS_ARG_IS_NONE(args[2]);
+    a->scales_h = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[3]);
+    a->scales_w = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_double(args[4]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::_upsample_nearest_exact1d(Tensor self, SymInt[1] output_size, float? scales=None) -> Tensor */
+struct k__upsample_nearest_exact1d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    double scales;
+    bool has_scales;
+};
+static inline void k__upsample_nearest_exact1d_unpack(const pts_value *args, struct k__upsample_nearest_exact1d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scales = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_scales = !PTS_ARG_IS_NONE(args[2]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::_upsample_nearest_exact2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k__upsample_nearest_exact2d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k__upsample_nearest_exact2d_unpack(const pts_value *args, struct k__upsample_nearest_exact2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scales_h = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[2]);
+    a->scales_w = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::_upsample_nearest_exact3d(Tensor self, SymInt[3] output_size, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k__upsample_nearest_exact3d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    double scales_d;
+    bool has_scales_d;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k__upsample_nearest_exact3d_unpack(const pts_value *args, struct k__upsample_nearest_exact3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scales_d = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_scales_d = !PTS_ARG_IS_NONE(args[2]);
+    a->scales_h = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[3]);
+    a->scales_w = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_double(args[4]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_nearest1d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor */
+struct k_upsample_nearest1d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    pts_value scale_factors;
+};
+static inline void k_upsample_nearest1d_vec_unpack(const pts_value *args, struct k_upsample_nearest1d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scale_factors = args[2];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor */
+struct k_upsample_nearest2d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    pts_value scale_factors;
+};
+static inline void k_upsample_nearest2d_vec_unpack(const pts_value *args, struct k_upsample_nearest2d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scale_factors = args[2];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_nearest3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor */
+struct k_upsample_nearest3d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    pts_value scale_factors;
+};
+static inline void k_upsample_nearest3d_vec_unpack(const pts_value *args, struct k_upsample_nearest3d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scale_factors = args[2];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::_upsample_nearest_exact1d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor */
+struct k__upsample_nearest_exact1d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    pts_value scale_factors;
+};
+static inline void k__upsample_nearest_exact1d_vec_unpack(const pts_value *args, struct k__upsample_nearest_exact1d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scale_factors = args[2];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::_upsample_nearest_exact2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor */
+struct k__upsample_nearest_exact2d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    pts_value scale_factors;
+};
+static inline void k__upsample_nearest_exact2d_vec_unpack(const pts_value *args, struct k__upsample_nearest_exact2d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scale_factors = args[2];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::_upsample_nearest_exact3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor */
+struct k__upsample_nearest_exact3d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    pts_value scale_factors;
+};
+static inline void k__upsample_nearest_exact3d_vec_unpack(const pts_value *args, struct k__upsample_nearest_exact3d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->scale_factors = args[2];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_linear1d(Tensor self, SymInt[1] output_size, bool align_corners, float? scales=None) -> Tensor */
+struct k_upsample_linear1d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    bool align_corners;
+    double scales;
+    bool has_scales;
+};
+static inline void k_upsample_linear1d_unpack(const pts_value *args, struct k_upsample_linear1d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scales = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k_upsample_bilinear2d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    bool align_corners;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k_upsample_bilinear2d_unpack(const pts_value *args, struct k_upsample_bilinear2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scales_h = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[3]);
+    a->scales_w = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_double(args[4]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_trilinear3d(Tensor self, SymInt[3] output_size, bool align_corners, float? scales_d=None, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k_upsample_trilinear3d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    bool align_corners;
+    double scales_d;
+    bool has_scales_d;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k_upsample_trilinear3d_unpack(const pts_value *args, struct k_upsample_trilinear3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scales_d = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_d = !PTS_ARG_IS_NONE(args[3]);
+    a->scales_h = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_double(args[4]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[4]);
+    a->scales_w = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_double(args[5]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_bicubic2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k_upsample_bicubic2d_args {
+    pts_tensor *self;
+    pts_value output_size;
+    bool align_corners;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k_upsample_bicubic2d_unpack(const pts_value *args, struct k_upsample_bicubic2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scales_h = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[3]);
+    a->scales_w = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_double(args[4]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_linear1d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor */
+struct k_upsample_linear1d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    bool align_corners;
+    pts_value scale_factors;
+};
+static inline void k_upsample_linear1d_vec_unpack(const pts_value *args, struct k_upsample_linear1d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scale_factors = args[3];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor */
+struct k_upsample_bilinear2d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    bool align_corners;
+    pts_value scale_factors;
+};
+static inline void k_upsample_bilinear2d_vec_unpack(const pts_value *args, struct k_upsample_bilinear2d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scale_factors = args[3];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_trilinear3d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor */
+struct k_upsample_trilinear3d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    bool align_corners;
+    pts_value scale_factors;
+};
+static inline void k_upsample_trilinear3d_vec_unpack(const pts_value *args, struct k_upsample_trilinear3d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scale_factors = args[3];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::upsample_bicubic2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor */
+struct k_upsample_bicubic2d_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    bool align_corners;
+    pts_value scale_factors;
+};
+static inline void k_upsample_bicubic2d_vec_unpack(const pts_value *args, struct k_upsample_bicubic2d_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scale_factors = args[3];
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::pixel_shuffle(Tensor self, int upscale_factor) -> Tensor */
+struct k_pixel_shuffle_args {
+    pts_tensor *self;
+    int64_t upscale_factor;
+};
+static inline void k_pixel_shuffle_unpack(const pts_value *args, struct k_pixel_shuffle_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upscale_factor = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor */
+struct k_pixel_unshuffle_args {
+    pts_tensor *self;
+    int64_t downscale_factor;
+};
+static inline void k_pixel_unshuffle_unpack(const pts_value *args, struct k_pixel_unshuffle_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->downscale_factor = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/nn/resample.c */
+/* aten::channel_shuffle(Tensor self, SymInt groups) -> Tensor */
+/* aten::native_channel_shuffle(Tensor self, SymInt groups) -> Tensor */
+struct k_channel_shuffle_args {
+    pts_tensor *self;
+    int64_t groups;
+};
+static inline void k_channel_shuffle_unpack(const pts_value *args, struct k_channel_shuffle_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->groups = pts_arg_int(args[1]);
+}
+
 #endif
