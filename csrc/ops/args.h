@@ -131,7 +131,8 @@ static inline pts_value pts_ret_tensor_ref(pts_tensor *t)
  * PTS_OP("aten::hardtanh(Tensor self, Scalar min_val=-1, ...) -> Tensor", k_hardtanh),
  * and the body as a function of (op, a, rets), where `a` points to a
  * `struct k_hardtanh_args` generated from that schema string by
- * tools/gen_op_args.py into ops/op_args.gen.h (field types: see there).  The
+ * tools/gen_op_args.py into ops/op_args.gen.h (included by ops/kernel.h; field
+ * types: see tools/gen_op_args.py).  The
  * fields are borrowed for the call, as the positional values are; rets gets
  * new references.  op, a and rets may go unused. */
 #define PTS_KERNEL_UNUSED __attribute__((unused))
@@ -146,6 +147,5 @@ static inline pts_value pts_ret_tensor_ref(pts_tensor *t)
     static pts_status name##_body(const pts_op *op PTS_KERNEL_UNUSED, const struct name##_args *a PTS_KERNEL_UNUSED, \
                                   pts_value *rets PTS_KERNEL_UNUSED)
 
-#include "ops/op_args.gen.h"
 
 #endif

@@ -5,8 +5,11 @@
  * (BLAS, im2col, the nn compute dtypes), "ops/prim/prim.h" (how TorchScript
  * prints and compares values), "tensor/parallel.h" (the thread pool).
  *
- *   arguments   pts_arg_* readers of the borrowed argument values, pts_wrap_dim
- *               (the one dim-wrapping rule): ops/args.h, included here
+ *   arguments   PTS_KERNEL(k_name): the kernel reads its schema's arguments by
+ *               name (a->self, a->dim), from the struct tools/gen_op_args.py
+ *               generates into ops/op_args.gen.h (included here); pts_arg_*
+ *               readers of borrowed argument values, pts_wrap_dim (the one
+ *               dim-wrapping rule): ops/args.h, included here
  *   results     pts_ret_tensor / pts_ret_self / pts_ret / pts_ret_as
  *   dtypes      torch's dtype names (pts_dtype_torch_name, from the dtype
  *               table of tensor/tensor.c), pts_not_implemented, pts_check_real
@@ -40,6 +43,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "ops/args.h"
+#include "ops/op_args.gen.h"
 #include "ops/registry.h"
 #include "tensor/convert.h"
 #include "tensor/iter.h"

@@ -15,10 +15,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/nn/gemm.h"
-#include "ops/registry.h"
 #include "tensor/parallel.h"
 
 #define SQRT1_2 0.70710678118654752440  /* M_SQRT1_2 (not in ISO C) */
@@ -430,8 +428,8 @@ PTS_KERNEL(k_glu)
     pts_tensor *x0 = a->self;
     if (x0->ndim == 0)
         return pts_err_set(PTS_ERR_VALUE, "glu does not support scalars because halving size must be even");
-    int dim;
-    PTS_TRY(pts_nn_wrap_dim(a->dim, x0->ndim, "glu", &dim));
+    int dim = 0;
+    PTS_TRY(pts_wrap_dim(a->dim, x0->ndim, "glu", &dim));
     int64_t D = x0->sizes[dim];
     if (D % 2)
         return pts_err_set(PTS_ERR_VALUE, "Halving dimension must be even, but dimension %d is size %lld", dim, (long long)D);
@@ -529,10 +527,10 @@ static void smax_range(void *ctx, int64_t b, int64_t e)
 /* softmax of x0 along dim, result in dtype out_dt (compute in its compute type). */
 static pts_status softmax_run(const char *op, pts_tensor *x0, int64_t dim64, int out_dt, bool log, pts_value *rets)
 {
-    int cd = pts_nn_compute_dtype(out_dt), dim;
+    int cd = pts_nn_compute_dtype(out_dt), dim = 0;
     if (cd < 0)
         return pts_nn_bad_dtype(op, out_dt);
-    PTS_TRY(pts_nn_wrap_dim(dim64, x0->ndim, op, &dim));
+    PTS_TRY(pts_wrap_dim(dim64, x0->ndim, op, &dim));
     int64_t D = x0->ndim ? x0->sizes[dim] : 1, inner = 1, outer = 1;
     for (int d = 0; d < x0->ndim; d++) {
         if (d < dim)

@@ -371,8 +371,6 @@ pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src)
     return PTS_OK;
 }
 
-pts_status pts_nn_wrap_dim(int64_t dim, int ndim, const char *op, int *out) { return pts_wrap_dim(dim, ndim, op, out); }
-
 /* ATen converts Scalar arguments to an integer input's type with an
  * overflow check. */
 pts_status pts_nn_check_int_scalar(const char *op, int dt, pts_value sv)

@@ -83,10 +83,6 @@ pts_tensor *pts_nn_contig(pts_tensor *t, int dtype);
 pts_tensor *pts_nn_cast(pts_tensor *r, int dtype);
 /* Copy src's values into the view dst (same shape; any strides and dtypes). */
 PTS_NODISCARD pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src);
-/* pts_wrap_dim (ops/args.h, the one dim-wrapping rule) under its old nn
- * name, out of line: kept only while nn/activation.c (converted on branch
- * op-args) calls it; delete once it calls pts_wrap_dim. */
-PTS_NODISCARD pts_status pts_nn_wrap_dim(int64_t dim, int ndim, const char *op, int *out);
 
 /* ATen converts a Scalar argument (a fill value, an activation limit) to an
  * integer input's type with an overflow check (c10::overflows); PTS_OK for
