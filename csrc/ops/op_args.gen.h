@@ -892,6 +892,230 @@ static inline void k_conv_transpose3d_input_unpack(const pts_value *args, struct
     a->dilation = args[7];
 }
 
+/* csrc/ops/nn/norm.c */
+/* aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor */
+struct k_batch_norm_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_tensor *running_mean;
+    pts_tensor *running_var;
+    bool training;
+    double momentum;
+    double eps;
+    bool cudnn_enabled;
+};
+static inline void k_batch_norm_unpack(const pts_value *args, struct k_batch_norm_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = pts_arg_opt_tensor(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->running_mean = pts_arg_opt_tensor(args[3]);
+    a->running_var = pts_arg_opt_tensor(args[4]);
+    a->training = pts_arg_bool(args[5]);
+    a->momentum = pts_arg_double(args[6]);
+    a->eps = pts_arg_double(args[7]);
+    a->cudnn_enabled = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/norm.c */
+/* aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor) */
+struct k_native_batch_norm_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_tensor *running_mean;
+    pts_tensor *running_var;
+    bool training;
+    double momentum;
+    double eps;
+};
+static inline void k_native_batch_norm_unpack(const pts_value *args, struct k_native_batch_norm_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = pts_arg_opt_tensor(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->running_mean = pts_arg_opt_tensor(args[3]);
+    a->running_var = pts_arg_opt_tensor(args[4]);
+    a->training = pts_arg_bool(args[5]);
+    a->momentum = pts_arg_double(args[6]);
+    a->eps = pts_arg_double(args[7]);
+}
+
+/* csrc/ops/nn/norm.c */
+/* aten::_native_batch_norm_legit_no_training(Tensor input, Tensor? weight, Tensor? bias, Tensor running_mean, Tensor running_var, float momentum, float eps) -> (Tensor, Tensor, Tensor) */
+struct k__native_batch_norm_legit_no_training_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_tensor *running_mean;
+    pts_tensor *running_var;
+    double momentum;
+    double eps;
+};
+static inline void k__native_batch_norm_legit_no_training_unpack(const pts_value *args, struct k__native_batch_norm_legit_no_training_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = pts_arg_opt_tensor(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->running_mean = PTS_ARG_TENSOR(args[3]);
+    a->running_var = PTS_ARG_TENSOR(args[4]);
+    a->momentum = pts_arg_double(args[5]);
+    a->eps = pts_arg_double(args[6]);
+}
+
+/* csrc/ops/nn/norm.c */
+/* aten::_native_batch_norm_legit(Tensor input, Tensor? weight, Tensor? bias, Tensor(a!) running_mean, Tensor(b!) running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor) */
+struct k__native_batch_norm_legit_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_tensor *running_mean;
+    pts_tensor *running_var;
+    bool training;
+    double momentum;
+    double eps;
+};
+static inline void k__native_batch_norm_legit_unpack(const pts_value *args, struct k__native_batch_norm_legit_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = pts_arg_opt_tensor(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->running_mean = PTS_ARG_TENSOR(args[3]);
+    a->running_var = PTS_ARG_TENSOR(args[4]);
+    a->training = pts_arg_bool(args[5]);
+    a->momentum = pts_arg_double(args[6]);
+    a->eps = pts_arg_double(args[7]);
+}
+
+/* csrc/ops/nn/norm.c */
+/* aten::_native_batch_norm_legit.no_stats(Tensor input, Tensor? weight, Tensor? bias, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor) */
+struct k__native_batch_norm_legit_no_stats_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    bool training;
+    double momentum;
+    double eps;
+};
+static inline void k__native_batch_norm_legit_no_stats_unpack(const pts_value *args, struct k__native_batch_norm_legit_no_stats_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = pts_arg_opt_tensor(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->training = pts_arg_bool(args[3]);
+    a->momentum = pts_arg_double(args[4]);
+    a->eps = pts_arg_double(args[5]);
+}
+
+/* csrc/ops/nn/norm.c */
+/* aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor */
+struct k_instance_norm_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_tensor *running_mean;
+    pts_tensor *running_var;
+    bool use_input_stats;
+    double momentum;
+    double eps;
+    bool cudnn_enabled;
+};
+static inline void k_instance_norm_unpack(const pts_value *args, struct k_instance_norm_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = pts_arg_opt_tensor(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->running_mean = pts_arg_opt_tensor(args[3]);
+    a->running_var = pts_arg_opt_tensor(args[4]);
+    a->use_input_stats = pts_arg_bool(args[5]);
+    a->momentum = pts_arg_double(args[6]);
+    a->eps = pts_arg_double(args[7]);
+    a->cudnn_enabled = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/norm.c */
+/* aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enabled=True) -> Tensor */
+struct k_group_norm_args {
+    pts_tensor *input;
+    int64_t num_groups;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    double eps;
+    bool cudnn_enabled;
+};
+static inline void k_group_norm_unpack(const pts_value *args, struct k_group_norm_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->num_groups = pts_arg_int(args[1]);
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->bias = pts_arg_opt_tensor(args[3]);
+    a->eps = pts_arg_double(args[4]);
+    a->cudnn_enabled = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/norm.c */
+/* aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor) */
+struct k_native_group_norm_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    int64_t N;
+    int64_t C;
+    int64_t HxW;
+    int64_t group;
+    double eps;
+};
+static inline void k_native_group_norm_unpack(const pts_value *args, struct k_native_group_norm_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = pts_arg_opt_tensor(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->N = pts_arg_int(args[3]);
+    a->C = pts_arg_int(args[4]);
+    a->HxW = pts_arg_int(args[5]);
+    a->group = pts_arg_int(args[6]);
+    a->eps = pts_arg_double(args[7]);
+}
+
+/* csrc/ops/nn/norm.c */
+/* aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor */
+struct k_layer_norm_args {
+    pts_tensor *input;
+    pts_value normalized_shape;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    double eps;
+    bool cudnn_enable;
+};
+static inline void k_layer_norm_unpack(const pts_value *args, struct k_layer_norm_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->normalized_shape = args[1];
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->bias = pts_arg_opt_tensor(args[3]);
+    a->eps = pts_arg_double(args[4]);
+    a->cudnn_enable = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/norm.c */
+/* aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor) */
+struct k_native_layer_norm_args {
+    pts_tensor *input;
+    pts_value normalized_shape;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    double eps;
+};
+static inline void k_native_layer_norm_unpack(const pts_value *args, struct k_native_layer_norm_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->normalized_shape = args[1];
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->bias = pts_arg_opt_tensor(args[3]);
+    a->eps = pts_arg_double(args[4]);
+}
+
 /* csrc/ops/nn/pool.c */
 /* aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], int[1] dilation=[1], bool ceil_mode=False) -> Tensor */
 struct k_max_pool1d_args {
