@@ -892,6 +892,190 @@ static inline void k_conv_transpose3d_input_unpack(const pts_value *args, struct
     a->dilation = args[7];
 }
 
+/* csrc/ops/nn/loss.c */
+/* aten::l1_loss(Tensor self, Tensor target, int reduction=1) -> Tensor */
+struct k_l1_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    int64_t reduction;
+};
+static inline void k_l1_loss_unpack(const pts_value *args, struct k_l1_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->reduction = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::mse_loss(Tensor self, Tensor target, int reduction=1) -> Tensor */
+struct k_mse_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    int64_t reduction;
+};
+static inline void k_mse_loss_unpack(const pts_value *args, struct k_mse_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->reduction = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::smooth_l1_loss(Tensor self, Tensor target, int reduction=1, float beta=1.) -> Tensor */
+struct k_smooth_l1_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    int64_t reduction;
+    double beta;
+};
+static inline void k_smooth_l1_loss_unpack(const pts_value *args, struct k_smooth_l1_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->reduction = pts_arg_int(args[2]);
+    a->beta = pts_arg_double(args[3]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::huber_loss(Tensor self, Tensor target, int reduction=1, float delta=1.) -> Tensor */
+struct k_huber_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    int64_t reduction;
+    double delta;
+};
+static inline void k_huber_loss_unpack(const pts_value *args, struct k_huber_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->reduction = pts_arg_int(args[2]);
+    a->delta = pts_arg_double(args[3]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::kl_div(Tensor self, Tensor target, int reduction=1, *, bool log_target=False) -> Tensor */
+struct k_kl_div_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    int64_t reduction;
+    bool log_target;
+};
+static inline void k_kl_div_unpack(const pts_value *args, struct k_kl_div_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->reduction = pts_arg_int(args[2]);
+    a->log_target = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor */
+struct k_binary_cross_entropy_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    pts_tensor *weight;
+    int64_t reduction;
+};
+static inline void k_binary_cross_entropy_unpack(const pts_value *args, struct k_binary_cross_entropy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->reduction = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=1) -> Tensor */
+struct k_bce_with_logits_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    pts_tensor *weight;
+    pts_tensor *pos_weight;
+    int64_t reduction;
+};
+static inline void k_bce_with_logits_unpack(const pts_value *args, struct k_bce_with_logits_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->pos_weight = pts_arg_opt_tensor(args[3]);
+    a->reduction = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor */
+struct k_nll_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    pts_tensor *weight;
+    int64_t reduction;
+    int64_t ignore_index;
+};
+static inline void k_nll_loss_unpack(const pts_value *args, struct k_nll_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->reduction = pts_arg_int(args[3]);
+    a->ignore_index = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor */
+struct k_nll_loss2d_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    pts_tensor *weight;
+    int64_t reduction;
+    int64_t ignore_index;
+};
+static inline void k_nll_loss2d_unpack(const pts_value *args, struct k_nll_loss2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->reduction = pts_arg_int(args[3]);
+    a->ignore_index = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor */
+struct k_nll_loss_nd_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    pts_tensor *weight;
+    int64_t reduction;
+    int64_t ignore_index;
+};
+static inline void k_nll_loss_nd_unpack(const pts_value *args, struct k_nll_loss_nd_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->reduction = pts_arg_int(args[3]);
+    a->ignore_index = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100, float label_smoothing=0.) -> Tensor */
+struct k_cross_entropy_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    pts_tensor *weight;
+    int64_t reduction;
+    int64_t ignore_index;
+    double label_smoothing;
+};
+static inline void k_cross_entropy_loss_unpack(const pts_value *args, struct k_cross_entropy_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->reduction = pts_arg_int(args[3]);
+    a->ignore_index = pts_arg_int(args[4]);
+    a->label_smoothing = pts_arg_double(args[5]);
+}
+
 /* csrc/ops/nn/norm.c */
 /* aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor */
 struct k_batch_norm_args {

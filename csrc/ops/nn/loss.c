@@ -77,13 +77,13 @@ static double ew_value(ew_loss k, double x, double y, double p)
     return 0;
 }
 
-static pts_status ew_loss_run(const pts_op *op, pts_value *args, pts_value *rets, ew_loss k, double p, int64_t reduction,
-                              pts_tensor *weight)
+static pts_status ew_loss_run(const pts_op *op, pts_tensor *x, pts_tensor *y, pts_value *rets, ew_loss k, double p,
+                              int64_t reduction, pts_tensor *weight)
 {
-    pts_tensor *x = PTS_TENSOR(args[0]), *y = PTS_TENSOR(args[1]);
     PTS_TRY(check_reduction(OPN, reduction));
     int rd;
-    PTS_TRY(pts_result_type(2, args, &rd, OPN));
+    pts_value xy[2] = {pts_obj_value(&x->hdr), pts_obj_value(&y->hdr)};
+    PTS_TRY(pts_result_type(2, xy, &rd, OPN));
     PTS_TRY(pts_check_real(OPN, rd));
     if (k == L_BCE) {
         if (x->dtype != y->dtype || (weight && weight->dtype != x->dtype))
@@ -123,52 +123,42 @@ static pts_status ew_loss_run(const pts_op *op, pts_value *args, pts_value *rets
     return finish(a, reduction, rd, rets);
 }
 
-static pts_status k_l1_loss(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return ew_loss_run(op, args, rets, L_L1, 0, pts_arg_int(args[2]), NULL);
-}
+PTS_KERNEL(k_l1_loss) { return ew_loss_run(op, a->self, a->target, rets, L_L1, 0, a->reduction, NULL); }
 
-static pts_status k_mse_loss(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return ew_loss_run(op, args, rets, L_MSE, 0, pts_arg_int(args[2]), NULL);
-}
+PTS_KERNEL(k_mse_loss) { return ew_loss_run(op, a->self, a->target, rets, L_MSE, 0, a->reduction, NULL); }
 
-static pts_status k_smooth_l1_loss(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_smooth_l1_loss)
 {
-    double beta = pts_arg_double(args[3]);
-    if (beta < 0)
+    if (a->beta < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: smooth_l1_loss does not support negative values for beta.", OPN);
-    return ew_loss_run(op, args, rets, L_SMOOTH_L1, beta, pts_arg_int(args[2]), NULL);
+    return ew_loss_run(op, a->self, a->target, rets, L_SMOOTH_L1, a->beta, a->reduction, NULL);
 }
 
-static pts_status k_huber_loss(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_huber_loss)
 {
-    double delta = pts_arg_double(args[3]);
-    if (!(delta > 0))
+    if (!(a->delta > 0))
         return pts_err_set(PTS_ERR_VALUE, "%s: huber_loss does not support non-positive values for delta.", OPN);
-    return ew_loss_run(op, args, rets, L_HUBER, delta, pts_arg_int(args[2]), NULL);
+    return ew_loss_run(op, a->self, a->target, rets, L_HUBER, a->delta, a->reduction, NULL);
 }
 
-static pts_status k_kl_div(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_kl_div)
 {
-    return ew_loss_run(op, args, rets, pts_arg_bool(args[3]) ? L_KL_LOG : L_KL, 0, pts_arg_int(args[2]), NULL);
+    return ew_loss_run(op, a->self, a->target, rets, a->log_target ? L_KL_LOG : L_KL, 0, a->reduction, NULL);
 }
 
-static pts_status k_binary_cross_entropy(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_binary_cross_entropy)
 {
-    pts_tensor *w = PTS_ARG_IS_NONE(args[2]) ? NULL : PTS_TENSOR(args[2]);
-    return ew_loss_run(op, args, rets, L_BCE, 0, pts_arg_int(args[3]), w);
+    return ew_loss_run(op, a->self, a->target, rets, L_BCE, 0, a->reduction, a->weight);
 }
 
 /* (1 - y) x + (1 + (pw - 1) y) (log1p(exp(-|x|)) + max(-x, 0)), times weight */
-static pts_status k_bce_with_logits(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_bce_with_logits)
 {
-    pts_tensor *x = PTS_TENSOR(args[0]), *y = PTS_TENSOR(args[1]);
-    pts_tensor *w = PTS_ARG_IS_NONE(args[2]) ? NULL : PTS_TENSOR(args[2]);
-    pts_tensor *pw = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_TENSOR(args[3]);
-    int64_t red = pts_arg_int(args[4]);
+    pts_tensor *x = a->self, *y = a->target, *w = a->weight, *pw = a->pos_weight;
+    int64_t red = a->reduction;
     PTS_TRY(check_reduction(OPN, red));
-    pts_value vals[4] = {args[0], args[1], args[2], args[3]};
+    pts_value vals[4] = {pts_obj_value(&x->hdr), pts_obj_value(&y->hdr), w ? pts_obj_value(&w->hdr) : pts_none(),
+                         pw ? pts_obj_value(&pw->hdr) : pts_none()};
     int rd;
     PTS_TRY(pts_result_type(4, vals, &rd, OPN));
     if (!pts_is_float(rd))
@@ -297,7 +287,7 @@ static pts_status check_nll_shapes(const char *opname, const pts_tensor *x, cons
 }
 
 /* logp: double copy of x (log-softmaxed over the class dim when `softmax`). */
-static pts_status class_loss(const char *opname, pts_tensor *x, pts_tensor *t, pts_value wv, int64_t red, int64_t ignore,
+static pts_status class_loss(const char *opname, pts_tensor *x, pts_tensor *t, pts_tensor *wt, int64_t red, int64_t ignore,
                              double smoothing, bool softmax, pts_value *ret)
 {
     PTS_TRY(check_reduction(opname, red));
@@ -305,8 +295,7 @@ static pts_status class_loss(const char *opname, pts_tensor *x, pts_tensor *t, p
         return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", opname, pts_dtype_torch_name(x->dtype));
     int64_t classes = x->ndim == 1 ? x->sizes[0] : x->sizes[1];
     pts_tensor *w = NULL;
-    if (!PTS_ARG_IS_NONE(wv)) {
-        pts_tensor *wt = PTS_TENSOR(wv);
+    if (wt) {
         if (pts_tensor_numel(wt) != classes || wt->ndim != 1)
             return pts_err_set(PTS_ERR_VALUE, "%s: weight tensor should be defined either for all %lld classes or no classes "
                                               "but got weight tensor of shape: [%lld]", opname, (long long)classes,
@@ -365,19 +354,20 @@ static pts_status class_loss(const char *opname, pts_tensor *x, pts_tensor *t, p
     return pts_ret(pts_tensor_from_scalar(pts_float(total), x->dtype), ret);
 }
 
-static pts_status nll_common(const pts_op *op, pts_value *args, pts_value *rets, int which)
+/* nll_loss{,2d,_nd}(self, target, weight?, reduction, ignore_index) */
+static pts_status nll_common(const char *opname, pts_tensor *x, pts_tensor *t, pts_tensor *weight, int64_t reduction,
+                             int64_t ignore_index, pts_value *rets, int which)
 {
-    pts_tensor *x = PTS_TENSOR(args[0]), *t = PTS_TENSOR(args[1]);
-    PTS_TRY(check_nll_shapes(OPN, x, t, which));
-    return class_loss(OPN, x, t, args[2], pts_arg_int(args[3]), pts_arg_int(args[4]), 0, false, rets);
+    PTS_TRY(check_nll_shapes(opname, x, t, which));
+    return class_loss(opname, x, t, weight, reduction, ignore_index, 0, false, rets);
 }
 
-static pts_status k_nll_loss(const pts_op *op, pts_value *args, pts_value *rets) { return nll_common(op, args, rets, 0); }
-static pts_status k_nll_loss2d(const pts_op *op, pts_value *args, pts_value *rets) { return nll_common(op, args, rets, 1); }
-static pts_status k_nll_loss_nd(const pts_op *op, pts_value *args, pts_value *rets) { return nll_common(op, args, rets, 2); }
+PTS_KERNEL(k_nll_loss) { return nll_common(OPN, a->self, a->target, a->weight, a->reduction, a->ignore_index, rets, 0); }
+PTS_KERNEL(k_nll_loss2d) { return nll_common(OPN, a->self, a->target, a->weight, a->reduction, a->ignore_index, rets, 1); }
+PTS_KERNEL(k_nll_loss_nd) { return nll_common(OPN, a->self, a->target, a->weight, a->reduction, a->ignore_index, rets, 2); }
 
 /* cross_entropy with class probabilities (target of input's shape and a float dtype) */
-static pts_status ce_probs(const pts_op *op, pts_tensor *x, pts_tensor *t, pts_value wv, int64_t red, double ls,
+static pts_status ce_probs(const pts_op *op, pts_tensor *x, pts_tensor *t, pts_tensor *wt, int64_t red, double ls,
                            pts_value *rets)
 {
     PTS_TRY(check_reduction(OPN, red));
@@ -394,8 +384,7 @@ static pts_status ce_probs(const pts_op *op, pts_tensor *x, pts_tensor *t, pts_v
     for (int i = 2; i < x->ndim; i++)
         inner *= x->sizes[i];
     pts_tensor *w = NULL;
-    if (!PTS_ARG_IS_NONE(wv)) {
-        pts_tensor *wt = PTS_TENSOR(wv);
+    if (wt) {
         if (pts_tensor_numel(wt) != classes || wt->ndim != 1)
             return pts_err_set(PTS_ERR_VALUE, "%s: weight tensor should be defined either for all classes or no classes", OPN);
         if (!(w = pts_tensor_to_dtype(wt, PTS_FLOAT64)))
@@ -449,18 +438,18 @@ static pts_status ce_probs(const pts_op *op, pts_tensor *x, pts_tensor *t, pts_v
 }
 
 /* cross_entropy_loss(self, target, weight?, reduction, ignore_index, label_smoothing) */
-static pts_status k_cross_entropy_loss(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_cross_entropy_loss)
 {
-    pts_tensor *x = PTS_TENSOR(args[0]), *t = PTS_TENSOR(args[1]);
-    double ls = pts_arg_double(args[5]);
+    pts_tensor *x = a->self, *t = a->target;
+    double ls = a->label_smoothing;
     if (ls < 0 || ls > 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: label_smoothing must be between 0.0 and 1.0. Got: %g", OPN, ls);
     if (x->ndim < 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: Expected 1 or more dimensions (got %d)", OPN, x->ndim);
     if (pts_is_float(t->dtype))
-        return ce_probs(op, x, t, args[2], pts_arg_int(args[3]), ls, rets);
+        return ce_probs(op, x, t, a->weight, a->reduction, ls, rets);
     PTS_TRY(check_nll_shapes(OPN, x, t, 2));
-    return class_loss(OPN, x, t, args[2], pts_arg_int(args[3]), pts_arg_int(args[4]), ls, true, rets);
+    return class_loss(OPN, x, t, a->weight, a->reduction, a->ignore_index, ls, true, rets);
 }
 
 /* ---- the table -------------------------------------------------------------------------------------- */
