@@ -8,6 +8,134 @@
 
 #include "ops/args.h"
 
+/* csrc/ops/linalg/matmul.c */
+/* aten::mm(Tensor self, Tensor mat2) -> Tensor */
+struct k_mm_args {
+    pts_tensor *self;
+    pts_tensor *mat2;
+};
+static inline void k_mm_unpack(const pts_value *args, struct k_mm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mat2 = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/matmul.c */
+/* aten::bmm(Tensor self, Tensor mat2) -> Tensor */
+struct k_bmm_args {
+    pts_tensor *self;
+    pts_tensor *mat2;
+};
+static inline void k_bmm_unpack(const pts_value *args, struct k_bmm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mat2 = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/matmul.c */
+/* aten::matmul(Tensor self, Tensor other) -> Tensor */
+struct k_matmul_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_matmul_unpack(const pts_value *args, struct k_matmul_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/matmul.c */
+/* aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
+struct k_addmm_args {
+    pts_tensor *self;
+    pts_tensor *mat1;
+    pts_tensor *mat2;
+    pts_value beta;
+    pts_value alpha;
+};
+static inline void k_addmm_unpack(const pts_value *args, struct k_addmm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mat1 = PTS_ARG_TENSOR(args[1]);
+    a->mat2 = PTS_ARG_TENSOR(args[2]);
+    a->beta = args[3];
+    a->alpha = args[4];
+}
+
+/* csrc/ops/linalg/matmul.c */
+/* aten::baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
+struct k_baddbmm_args {
+    pts_tensor *self;
+    pts_tensor *batch1;
+    pts_tensor *batch2;
+    pts_value beta;
+    pts_value alpha;
+};
+static inline void k_baddbmm_unpack(const pts_value *args, struct k_baddbmm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->batch1 = PTS_ARG_TENSOR(args[1]);
+    a->batch2 = PTS_ARG_TENSOR(args[2]);
+    a->beta = args[3];
+    a->alpha = args[4];
+}
+
+/* csrc/ops/linalg/matmul.c */
+/* aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
+struct k_addmv_args {
+    pts_tensor *self;
+    pts_tensor *mat;
+    pts_tensor *vec;
+    pts_value beta;
+    pts_value alpha;
+};
+static inline void k_addmv_unpack(const pts_value *args, struct k_addmv_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mat = PTS_ARG_TENSOR(args[1]);
+    a->vec = PTS_ARG_TENSOR(args[2]);
+    a->beta = args[3];
+    a->alpha = args[4];
+}
+
+/* csrc/ops/linalg/matmul.c */
+/* aten::mv(Tensor self, Tensor vec) -> Tensor */
+struct k_mv_args {
+    pts_tensor *self;
+    pts_tensor *vec;
+};
+static inline void k_mv_unpack(const pts_value *args, struct k_mv_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->vec = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/matmul.c */
+/* aten::dot(Tensor self, Tensor tensor) -> Tensor */
+struct k_dot_args {
+    pts_tensor *self;
+    pts_tensor *tensor;
+};
+static inline void k_dot_unpack(const pts_value *args, struct k_dot_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->tensor = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/matmul.c */
+/* aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor */
+struct k_linear_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+};
+static inline void k_linear_unpack(const pts_value *args, struct k_linear_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+}
+
 /* csrc/ops/nn/activation.c */
 /* aten::relu(Tensor self) -> Tensor */
 struct k_relu_args {

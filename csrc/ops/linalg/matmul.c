@@ -407,26 +407,24 @@ static pts_status need_dims(const char *op, const char *what, const pts_tensor *
 /* ---- kernels ------------------------------------------------------------------------- */
 
 /* aten::mm(Tensor self, Tensor mat2) -> Tensor */
-static pts_status k_mm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_mm)
 {
-    (void)op;
-    pts_tensor *a = PTS_ARG_TENSOR(args[0]), *b = PTS_ARG_TENSOR(args[1]);
-    PTS_TRY(need_dims("mm", "self", a, 2));
-    PTS_TRY(need_dims("mm", "mat2", b, 2));
-    return product("mm", a, b, NULL, 1, 0, false, false, rets);
+    pts_tensor *self = a->self, *mat2 = a->mat2;
+    PTS_TRY(need_dims("mm", "self", self, 2));
+    PTS_TRY(need_dims("mm", "mat2", mat2, 2));
+    return product("mm", self, mat2, NULL, 1, 0, false, false, rets);
 }
 
 /* aten::bmm(Tensor self, Tensor mat2) -> Tensor */
-static pts_status k_bmm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_bmm)
 {
-    (void)op;
-    pts_tensor *a = PTS_ARG_TENSOR(args[0]), *b = PTS_ARG_TENSOR(args[1]);
-    PTS_TRY(need_dims("bmm", "batch1", a, 3));
-    PTS_TRY(need_dims("bmm", "batch2", b, 3));
-    if (a->sizes[0] != b->sizes[0])
-        return pts_err_set(PTS_ERR_VALUE, "bmm: batch sizes differ (%lld and %lld)", (long long)a->sizes[0],
-                           (long long)b->sizes[0]);
-    return product("bmm", a, b, NULL, 1, 0, false, false, rets);
+    pts_tensor *self = a->self, *mat2 = a->mat2;
+    PTS_TRY(need_dims("bmm", "batch1", self, 3));
+    PTS_TRY(need_dims("bmm", "batch2", mat2, 3));
+    if (self->sizes[0] != mat2->sizes[0])
+        return pts_err_set(PTS_ERR_VALUE, "bmm: batch sizes differ (%lld and %lld)", (long long)self->sizes[0],
+                           (long long)mat2->sizes[0]);
+    return product("bmm", self, mat2, NULL, 1, 0, false, false, rets);
 }
 
 /* Rows of t's leading dims merged into one, if the strides allow it:
@@ -486,52 +484,50 @@ static pts_status matmul_folded(pts_tensor *a, pts_tensor *b, pts_tensor *init, 
 }
 
 /* aten::matmul(Tensor self, Tensor other) -> Tensor */
-static pts_status k_matmul(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_matmul)
 {
-    (void)op;
-    pts_tensor *a = PTS_ARG_TENSOR(args[0]), *b = PTS_ARG_TENSOR(args[1]);
-    if (a->ndim == 0 || b->ndim == 0)
+    pts_tensor *self = a->self, *other = a->other;
+    if (self->ndim == 0 || other->ndim == 0)
         return pts_err_set(PTS_ERR_VALUE, "both arguments to matmul need to be at least 1D, but they are %dD and %dD",
-                           a->ndim, b->ndim);
-    if (a->ndim >= 3 && b->ndim <= 2) {
+                           self->ndim, other->ndim);
+    if (self->ndim >= 3 && other->ndim <= 2) {
         bool done;
-        PTS_TRY(matmul_folded(a, b, NULL, b->ndim == 1, rets, &done));
+        PTS_TRY(matmul_folded(self, other, NULL, other->ndim == 1, rets, &done));
         if (done)
             return PTS_OK;
     }
-    return product_vec("matmul", a, b, NULL, 1, 0, rets);
+    return product_vec("matmul", self, other, NULL, 1, 0, rets);
 }
 
 /* aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
-static pts_status k_addmm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_addmm)
 {
-    (void)op;
-    pts_tensor *s = PTS_ARG_TENSOR(args[0]), *a = PTS_ARG_TENSOR(args[1]), *b = PTS_ARG_TENSOR(args[2]);
-    PTS_TRY(need_dims("addmm", "mat1", a, 2));
-    PTS_TRY(need_dims("addmm", "mat2", b, 2));
-    return product("addmm", a, b, s, pts_arg_double(args[4]), pts_arg_double(args[3]), false, false, rets);
+    double alpha = pts_arg_double(a->alpha), beta = pts_arg_double(a->beta);
+    pts_tensor *self = a->self, *mat1 = a->mat1, *mat2 = a->mat2;
+    PTS_TRY(need_dims("addmm", "mat1", mat1, 2));
+    PTS_TRY(need_dims("addmm", "mat2", mat2, 2));
+    return product("addmm", mat1, mat2, self, alpha, beta, false, false, rets);
 }
 
 /* aten::baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
-static pts_status k_baddbmm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_baddbmm)
 {
-    (void)op;
-    pts_tensor *s = PTS_ARG_TENSOR(args[0]), *a = PTS_ARG_TENSOR(args[1]), *b = PTS_ARG_TENSOR(args[2]);
-    PTS_TRY(need_dims("baddbmm", "batch1", a, 3));
-    PTS_TRY(need_dims("baddbmm", "batch2", b, 3));
-    if (a->sizes[0] != b->sizes[0])
-        return pts_err_set(PTS_ERR_VALUE, "baddbmm: batch sizes differ (%lld and %lld)", (long long)a->sizes[0],
-                           (long long)b->sizes[0]);
-    double alpha = pts_arg_double(args[4]), beta = pts_arg_double(args[3]);
-    PTS_TRY(product("baddbmm", a, b, s, alpha, beta, false, false, rets));
+    pts_tensor *self = a->self, *batch1 = a->batch1, *batch2 = a->batch2;
+    PTS_TRY(need_dims("baddbmm", "batch1", batch1, 3));
+    PTS_TRY(need_dims("baddbmm", "batch2", batch2, 3));
+    if (batch1->sizes[0] != batch2->sizes[0])
+        return pts_err_set(PTS_ERR_VALUE, "baddbmm: batch sizes differ (%lld and %lld)", (long long)batch1->sizes[0],
+                           (long long)batch2->sizes[0]);
+    double alpha = pts_arg_double(a->alpha), beta = pts_arg_double(a->beta);
+    PTS_TRY(product("baddbmm", batch1, batch2, self, alpha, beta, false, false, rets));
     /* ATen computes small floating baddbmm (K*M*N < 400) in a plain loop as
      * beta * self + alpha * acc, so with alpha == 0 a NaN or inf product still
      * gives NaN there; bigger ones go through GEMM, which skips the product. */
-    int64_t M = a->sizes[1], K = a->sizes[2], N = b->sizes[2];
-    if (alpha != 0 || K == 0 || K * M * N >= 400 || pts_nn_compute_dtype(a->dtype) < 0)
+    int64_t M = batch1->sizes[1], K = batch1->sizes[2], N = batch2->sizes[2];
+    if (alpha != 0 || K == 0 || K * M * N >= 400 || pts_nn_compute_dtype(batch1->dtype) < 0)
         return PTS_OK;
     pts_value prod[1];
-    PTS_TRY(product("baddbmm", a, b, NULL, 1, 0, false, false, prod));
+    PTS_TRY(product("baddbmm", batch1, batch2, NULL, 1, 0, false, false, prod));
     pts_tensor *p = pts_nn_contig(PTS_TENSOR(prod[0]), PTS_FLOAT64);
     pts_value_release(prod[0]);
     pts_tensor *o = p ? pts_nn_contig(PTS_TENSOR(rets[0]), PTS_FLOAT64) : NULL;
@@ -556,58 +552,54 @@ static pts_status k_baddbmm(const pts_op *op, pts_value *args, pts_value *rets)
 }
 
 /* aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
-static pts_status k_addmv(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_addmv)
 {
-    (void)op;
-    pts_tensor *s = PTS_ARG_TENSOR(args[0]), *a = PTS_ARG_TENSOR(args[1]), *v = PTS_ARG_TENSOR(args[2]);
-    PTS_TRY(need_dims("addmv", "mat", a, 2));
-    PTS_TRY(need_dims("addmv", "vec", v, 1));
-    if (s->ndim > 1)
-        return pts_err_set(PTS_ERR_VALUE, "addmv: self must be 0-D or 1-D (got %d-D)", s->ndim);
+    double alpha = pts_arg_double(a->alpha), beta = pts_arg_double(a->beta);
+    pts_tensor *self = a->self, *mat = a->mat, *vec = a->vec;
+    PTS_TRY(need_dims("addmv", "mat", mat, 2));
+    PTS_TRY(need_dims("addmv", "vec", vec, 1));
+    if (self->ndim > 1)
+        return pts_err_set(PTS_ERR_VALUE, "addmv: self must be 0-D or 1-D (got %d-D)", self->ndim);
     /* self as a column [M, 1] (or broadcast scalar) */
-    pts_tensor *cs = s->ndim == 1 ? unsqueeze(s, 1) : s;
+    pts_tensor *cs = self->ndim == 1 ? unsqueeze(self, 1) : self;
     if (!cs)
         return pts_err_last();
-    pts_tensor *cv = unsqueeze(v, 1);
-    pts_status st = cv ? product("addmv", a, cv, cs, pts_arg_double(args[4]), pts_arg_double(args[3]), false, true, rets)
+    pts_tensor *cv = unsqueeze(vec, 1);
+    pts_status st = cv ? product("addmv", mat, cv, cs, alpha, beta, false, true, rets)
                        : pts_err_last();
     if (cv)
         pts_obj_release(&cv->hdr);
-    if (cs != s)
+    if (cs != self)
         pts_obj_release(&cs->hdr);
     return st;
 }
 
 /* aten::mv(Tensor self, Tensor vec) -> Tensor */
-static pts_status k_mv(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_mv)
 {
-    (void)op;
-    pts_tensor *a = PTS_ARG_TENSOR(args[0]), *v = PTS_ARG_TENSOR(args[1]);
-    PTS_TRY(need_dims("mv", "self", a, 2));
-    PTS_TRY(need_dims("mv", "vec", v, 1));
-    return product_vec("mv", a, v, NULL, 1, 0, rets);
+    pts_tensor *self = a->self, *vec = a->vec;
+    PTS_TRY(need_dims("mv", "self", self, 2));
+    PTS_TRY(need_dims("mv", "vec", vec, 1));
+    return product_vec("mv", self, vec, NULL, 1, 0, rets);
 }
 
 /* aten::dot(Tensor self, Tensor tensor) -> Tensor */
-static pts_status k_dot(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_dot)
 {
-    (void)op;
-    pts_tensor *a = PTS_ARG_TENSOR(args[0]), *b = PTS_ARG_TENSOR(args[1]);
-    if (a->ndim != 1 || b->ndim != 1)
-        return pts_err_set(PTS_ERR_VALUE, "1D tensors expected, but got %dD and %dD tensors", a->ndim, b->ndim);
-    if (a->sizes[0] != b->sizes[0])
+    pts_tensor *self = a->self, *tensor = a->tensor;
+    if (self->ndim != 1 || tensor->ndim != 1)
+        return pts_err_set(PTS_ERR_VALUE, "1D tensors expected, but got %dD and %dD tensors", self->ndim, tensor->ndim);
+    if (self->sizes[0] != tensor->sizes[0])
         return pts_err_set(PTS_ERR_VALUE,
                            "inconsistent tensor size, expected tensor [%lld] and src [%lld] to have the same number of elements, but got %lld and %lld elements respectively",
-                           (long long)a->sizes[0], (long long)b->sizes[0], (long long)a->sizes[0], (long long)b->sizes[0]);
-    return product_vec("dot", a, b, NULL, 1, 0, rets); /* both dims dropped: 0-d */
+                           (long long)self->sizes[0], (long long)tensor->sizes[0], (long long)self->sizes[0], (long long)tensor->sizes[0]);
+    return product_vec("dot", self, tensor, NULL, 1, 0, rets); /* both dims dropped: 0-d */
 }
 
 /* aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor */
-static pts_status k_linear(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_linear)
 {
-    (void)op;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]), *w = PTS_ARG_TENSOR(args[1]);
-    pts_tensor *bias = PTS_ARG_IS_NONE(args[2]) ? NULL : PTS_ARG_TENSOR(args[2]);
+    pts_tensor *x = a->input, *w = a->weight, *bias = a->bias;
     if (x->ndim == 0)
         return pts_err_set(PTS_ERR_VALUE, "linear: input must be at least 1-D");
     if (w->ndim != 2 && w->ndim != 1)
