@@ -8,6 +8,526 @@
 
 #include "ops/args.h"
 
+/* csrc/ops/factory/create.c */
+/* aten::zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_zeros_args {
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_zeros_unpack(const pts_value *args, struct k_zeros_args *a)
+{
+    a->size = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_empty_memory_format_args {
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_empty_memory_format_unpack(const pts_value *args, struct k_empty_memory_format_args *a)
+{
+    a->size = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+    a->memory_format = args[5];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_ones_args {
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_ones_unpack(const pts_value *args, struct k_ones_args *a)
+{
+    a->size = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_full_args {
+    pts_value size;
+    pts_value fill_value;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_full_unpack(const pts_value *args, struct k_full_args *a)
+{
+    a->size = args[0];
+    a->fill_value = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+/* aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_new_zeros_args {
+    pts_tensor *self;
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_new_zeros_unpack(const pts_value *args, struct k_new_zeros_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::new_ones(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_new_ones_args {
+    pts_tensor *self;
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_new_ones_unpack(const pts_value *args, struct k_new_ones_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::new_full(Tensor self, SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_new_full_args {
+    pts_tensor *self;
+    pts_value size;
+    pts_value fill_value;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_new_full_unpack(const pts_value *args, struct k_new_full_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+    a->fill_value = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+/* aten::empty_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_zeros_like_args {
+    pts_tensor *self;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_zeros_like_unpack(const pts_value *args, struct k_zeros_like_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+    a->memory_format = args[5];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_ones_like_args {
+    pts_tensor *self;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_ones_like_unpack(const pts_value *args, struct k_ones_like_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+    a->memory_format = args[5];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_full_like_args {
+    pts_tensor *self;
+    pts_value fill_value;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_full_like_unpack(const pts_value *args, struct k_full_like_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->fill_value = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_scalar_tensor_args {
+    pts_value s;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_scalar_tensor_unpack(const pts_value *args, struct k_scalar_tensor_args *a)
+{
+    a->s = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::eye(SymInt n, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_eye_args {
+    int64_t n;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_eye_unpack(const pts_value *args, struct k_eye_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::eye.m(SymInt n, SymInt m, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_eye_m_args {
+    int64_t n;
+    int64_t m;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_eye_m_unpack(const pts_value *args, struct k_eye_m_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->m = pts_arg_int(args[1]);
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::arange(Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_arange_args {
+    pts_value end;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_arange_unpack(const pts_value *args, struct k_arange_args *a)
+{
+    a->end = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::arange.start(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_arange_start_args {
+    pts_value start;
+    pts_value end;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_arange_start_unpack(const pts_value *args, struct k_arange_start_args *a)
+{
+    a->start = args[0];
+    a->end = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_arange_start_step_args {
+    pts_value start;
+    pts_value end;
+    pts_value step;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_arange_start_step_unpack(const pts_value *args, struct k_arange_start_step_args *a)
+{
+    a->start = args[0];
+    a->end = args[1];
+    a->step = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a) */
+struct k_to_dtype_args {
+    pts_tensor *self;
+    int dtype;
+    bool non_blocking;
+    bool copy;
+    pts_value memory_format;
+};
+static inline void k_to_dtype_unpack(const pts_value *args, struct k_to_dtype_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = (int)pts_arg_int(args[1]);
+    a->non_blocking = pts_arg_bool(args[2]);
+    a->copy = pts_arg_bool(args[3]);
+    a->memory_format = args[4];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a) */
+struct k_to_device_args {
+    pts_tensor *self;
+    pts_value device;
+    int dtype;
+    bool non_blocking;
+    bool copy;
+    pts_value memory_format;
+};
+static inline void k_to_device_unpack(const pts_value *args, struct k_to_device_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->device = args[1];
+    a->dtype = (int)pts_arg_int(args[2]);
+    a->non_blocking = pts_arg_bool(args[3]);
+    a->copy = pts_arg_bool(args[4]);
+    a->memory_format = args[5];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::to.other(Tensor(a) self, Tensor other, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a) */
+struct k_to_other_args {
+    pts_tensor *self;
+    pts_tensor *other;
+    bool non_blocking;
+    bool copy;
+    pts_value memory_format;
+};
+static inline void k_to_other_unpack(const pts_value *args, struct k_to_other_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+    a->non_blocking = pts_arg_bool(args[2]);
+    a->copy = pts_arg_bool(args[3]);
+    a->memory_format = args[4];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a) */
+struct k_to_dtype_layout_args {
+    pts_tensor *self;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    bool non_blocking;
+    bool copy;
+    pts_value memory_format;
+};
+static inline void k_to_dtype_layout_unpack(const pts_value *args, struct k_to_dtype_layout_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+    a->non_blocking = pts_arg_bool(args[5]);
+    a->copy = pts_arg_bool(args[6]);
+    a->memory_format = args[7];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::to.prim_Device(Tensor(a) self, Device? device, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a) */
+struct k_to_prim_device_args {
+    pts_tensor *self;
+    pts_value device;
+    int64_t dtype;
+    bool has_dtype;
+    bool non_blocking;
+    bool copy;
+};
+static inline void k_to_prim_device_unpack(const pts_value *args, struct k_to_prim_device_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->device = args[1];
+    a->dtype = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dtype = !PTS_ARG_IS_NONE(args[2]);
+    a->non_blocking = pts_arg_bool(args[3]);
+    a->copy = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::to.prim_dtype(Tensor(a) self, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a) */
+struct k_to_prim_dtype_args {
+    pts_tensor *self;
+    int64_t dtype;
+    bool has_dtype;
+    bool non_blocking;
+    bool copy;
+};
+static inline void k_to_prim_dtype_unpack(const pts_value *args, struct k_to_prim_dtype_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_dtype = !PTS_ARG_IS_NONE(args[1]);
+    a->non_blocking = pts_arg_bool(args[2]);
+    a->copy = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::to.prim_other(Tensor(a) self, bool non_blocking=False, bool copy=False) -> Tensor(b|a) */
+struct k_to_prim_other_args {
+    pts_tensor *self;
+    bool non_blocking;
+    bool copy;
+};
+static inline void k_to_prim_other_unpack(const pts_value *args, struct k_to_prim_other_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->non_blocking = pts_arg_bool(args[1]);
+    a->copy = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::type_as(Tensor self, Tensor other) -> Tensor */
+struct k_type_as_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_type_as_unpack(const pts_value *args, struct k_type_as_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::as_tensor(Tensor(a) data, *, ScalarType? dtype=None, Device? device=None) -> Tensor(b|a) */
+struct k_as_tensor_args {
+    pts_tensor *data;
+    int dtype;
+    pts_value device;
+};
+static inline void k_as_tensor_unpack(const pts_value *args, struct k_as_tensor_args *a)
+{
+    a->data = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->device = args[2];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::detach(Tensor(a) self) -> Tensor(a) */
+struct k_detach_args {
+    pts_tensor *self;
+};
+static inline void k_detach_unpack(const pts_value *args, struct k_detach_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/linalg/matmul.c */
 /* aten::mm(Tensor self, Tensor mat2) -> Tensor */
 struct k_mm_args {

@@ -24,22 +24,29 @@ static int arg_index(const pts_op *op, const char *name)
     return -1;
 }
 
-/* Check device / layout options of a factory; *dtype = the dtype= argument or `dflt`. */
-static pts_status factory_opts(const pts_op *op, pts_value *args, int dflt, int *dtype)
+/* Check a factory's device and layout options (None when the schema has
+ * none); *dtype = dtype_arg (the dtype= argument, -1 for None) or `dflt`. */
+static pts_status factory_check(const pts_op *op, int dtype_arg, pts_value layout, pts_value device, int dflt, int *dtype)
 {
-    int i = arg_index(op, "device");
-    if (i >= 0)
-        PTS_TRY(pts_arg_check_device(args[i], OPN));
-    i = arg_index(op, "layout");
-    if (i >= 0 && args[i].tag != PTS_T_NONE && pts_arg_int(args[i]) != 0)
+    PTS_TRY(pts_arg_check_device(device, OPN));
+    if (layout.tag != PTS_T_NONE && pts_arg_int(layout) != 0)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: pyts supports the strided layout only", OPN);
-    i = arg_index(op, "dtype");
-    *dtype = dflt;
-    if (i >= 0 && args[i].tag != PTS_T_NONE)
-        *dtype = (int)pts_arg_int(args[i]);
+    *dtype = dtype_arg >= 0 ? dtype_arg : dflt;
     if (!pts_dtype_get(*dtype))
         return pts_err_set(PTS_ERR_VALUE, "%s: unknown dtype code %d", OPN, *dtype);
     return PTS_OK;
+}
+
+/* factory_check of a PTS_KERNEL whose schema has dtype, layout and device */
+#define FACTORY_OPTS(a, dflt, out) factory_check(op, (a)->dtype, (a)->layout, (a)->device, dflt, out)
+
+/* The same for the positional kernels (linspace, logspace, tensor): the
+ * options found by name. */
+static pts_status factory_opts(const pts_op *op, pts_value *args, int dflt, int *dtype)
+{
+    int d = arg_index(op, "device"), l = arg_index(op, "layout"), t = arg_index(op, "dtype");
+    return factory_check(op, t >= 0 ? pts_arg_opt_dtype(args[t]) : -1, l >= 0 ? args[l] : pts_none(),
+                         d >= 0 ? args[d] : pts_none(), dflt, dtype);
 }
 
 static pts_status size_arg(pts_value v, int64_t *sizes, int *nd)
@@ -74,74 +81,57 @@ static int value_dtype(pts_value v) { return pts_scalar_default_dtype(v) >= 0 ? 
 
 /* ---- zeros / ones / full / empty and friends -------------------------------------------------- */
 
-/* kind: 0 zeros / empty, 1 ones, 2 full (fill value follows the size) */
-static pts_status sized_factory(const pts_op *op, pts_value *args, pts_value *rets, int size_i, pts_value fill,
-                                int dflt_dtype)
+/* A tensor of `size` filled with `fill` (None: zeros), after the factory options. */
+static pts_status sized_factory(const pts_op *op, pts_value size, int dtype_arg, pts_value layout, pts_value device,
+                                pts_value fill, int dflt_dtype, pts_value *rets)
 {
     int64_t sizes[PTS_MAX_DIMS];
     int nd = 0, dtype = 0;
-    PTS_TRY(size_arg(args[size_i], sizes, &nd));
-    PTS_TRY(factory_opts(op, args, dflt_dtype, &dtype));
+    PTS_TRY(size_arg(size, sizes, &nd));
+    PTS_TRY(factory_check(op, dtype_arg, layout, device, dflt_dtype, &dtype));
     return make_filled(dtype, nd, sizes, fill, rets);
 }
 
-static pts_status k_zeros(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return sized_factory(op, args, rets, 0, pts_none(), PTS_FLOAT32);
-}
+#define SIZED_OPTS(a) (a)->size, (a)->dtype, (a)->layout, (a)->device
 
-static pts_status k_ones(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return sized_factory(op, args, rets, 0, pts_int(1), PTS_FLOAT32);
-}
+PTS_KERNEL(k_zeros) { return sized_factory(op, SIZED_OPTS(a), pts_none(), PTS_FLOAT32, rets); }
+PTS_KERNEL(k_empty_memory_format) { return sized_factory(op, SIZED_OPTS(a), pts_none(), PTS_FLOAT32, rets); }
+PTS_KERNEL(k_ones) { return sized_factory(op, SIZED_OPTS(a), pts_int(1), PTS_FLOAT32, rets); }
+PTS_KERNEL(k_full) { return sized_factory(op, SIZED_OPTS(a), a->fill_value, value_dtype(a->fill_value), rets); }
+PTS_KERNEL(k_new_zeros) { return sized_factory(op, SIZED_OPTS(a), pts_none(), a->self->dtype, rets); }
+PTS_KERNEL(k_new_ones) { return sized_factory(op, SIZED_OPTS(a), pts_int(1), a->self->dtype, rets); }
+PTS_KERNEL(k_new_full) { return sized_factory(op, SIZED_OPTS(a), a->fill_value, a->self->dtype, rets); }
 
-static pts_status k_full(const pts_op *op, pts_value *args, pts_value *rets)
+/* zeros_like / empty_like / ones_like / full_like(self, [fill_value,] *, dtype, layout, device, ...) */
+static pts_status like_factory(const pts_op *op, pts_tensor *t, int dtype_arg, pts_value layout, pts_value device,
+                               pts_value fill, pts_value *rets)
 {
-    return sized_factory(op, args, rets, 0, args[1], value_dtype(args[1]));
-}
-
-static pts_status k_new_zeros(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return sized_factory(op, args, rets, 1, pts_none(), PTS_TENSOR(args[0])->dtype);
-}
-
-static pts_status k_new_ones(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return sized_factory(op, args, rets, 1, pts_int(1), PTS_TENSOR(args[0])->dtype);
-}
-
-static pts_status k_new_full(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return sized_factory(op, args, rets, 1, args[2], PTS_TENSOR(args[0])->dtype);
-}
-
-static pts_status like_factory(const pts_op *op, pts_value *args, pts_value *rets, pts_value fill)
-{
-    pts_tensor *t = PTS_TENSOR(args[0]);
     int dtype = 0;
-    PTS_TRY(factory_opts(op, args, t->dtype, &dtype));
+    PTS_TRY(factory_check(op, dtype_arg, layout, device, t->dtype, &dtype));
     return make_filled(dtype, t->ndim, t->sizes, fill, rets);
 }
 
-static pts_status k_zeros_like(const pts_op *op, pts_value *args, pts_value *rets) { return like_factory(op, args, rets, pts_none()); }
-static pts_status k_ones_like(const pts_op *op, pts_value *args, pts_value *rets) { return like_factory(op, args, rets, pts_int(1)); }
-static pts_status k_full_like(const pts_op *op, pts_value *args, pts_value *rets) { return like_factory(op, args, rets, args[1]); }
+#define LIKE_OPTS(a) (a)->self, (a)->dtype, (a)->layout, (a)->device
 
-static pts_status k_scalar_tensor(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_zeros_like) { return like_factory(op, LIKE_OPTS(a), pts_none(), rets); }
+PTS_KERNEL(k_ones_like) { return like_factory(op, LIKE_OPTS(a), pts_int(1), rets); }
+PTS_KERNEL(k_full_like) { return like_factory(op, LIKE_OPTS(a), a->fill_value, rets); }
+
+PTS_KERNEL(k_scalar_tensor)
 {
     int dtype = 0;
-    PTS_TRY(factory_opts(op, args, PTS_FLOAT32, &dtype));
-    return make_filled(dtype, 0, NULL, args[0], rets);
+    PTS_TRY(FACTORY_OPTS(a, PTS_FLOAT32, &dtype));
+    return make_filled(dtype, 0, NULL, a->s, rets);
 }
 
-static pts_status k_eye(const pts_op *op, pts_value *args, pts_value *rets)
+/* eye(n[, m], *, dtype, layout, device, ...): dtype_arg -1 for None */
+static pts_status eye_run(const pts_op *op, int64_t n, int64_t m, int dtype_arg, pts_value layout, pts_value device,
+                          pts_value *rets)
 {
-    int64_t n = pts_arg_int(args[0]);
-    int64_t m = op->schema.args[1].kwarg_only ? n : pts_arg_int(args[1]);
     if (n < 0 || m < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: n must be greater or equal to 0, got %lld", OPN, (long long)(n < 0 ? n : m));
     int dtype = 0;
-    PTS_TRY(factory_opts(op, args, PTS_FLOAT32, &dtype));
+    PTS_TRY(factory_check(op, dtype_arg, layout, device, PTS_FLOAT32, &dtype));
     int64_t sizes[2] = {n, m};
     pts_tensor *t = pts_tensor_zeros(dtype, 2, sizes);
     if (!t)
@@ -153,6 +143,9 @@ static pts_status k_eye(const pts_op *op, pts_value *args, pts_value *rets)
     return PTS_OK;
 }
 
+PTS_KERNEL(k_eye) { return eye_run(op, a->n, a->n, a->dtype, a->layout, a->device, rets); }
+PTS_KERNEL(k_eye_m) { return eye_run(op, a->n, a->m, a->dtype, a->layout, a->device, rets); }
+
 /* ---- ranges ------------------------------------------------------------------------------------ */
 
 static bool any_float(pts_value *vs, int n)
@@ -163,12 +156,12 @@ static bool any_float(pts_value *vs, int n)
     return false;
 }
 
-static pts_status arange_common(const pts_op *op, pts_value *args, pts_value start, pts_value end, pts_value step,
-                                pts_value *rets)
+static pts_status arange_common(const pts_op *op, pts_value start, pts_value end, pts_value step, int dtype_arg,
+                                pts_value layout, pts_value device, pts_value *rets)
 {
     pts_value vs[3] = {start, end, step};
     int dtype = 0;
-    PTS_TRY(factory_opts(op, args, any_float(vs, 3) ? PTS_FLOAT32 : PTS_INT64, &dtype));
+    PTS_TRY(factory_check(op, dtype_arg, layout, device, any_float(vs, 3) ? PTS_FLOAT32 : PTS_INT64, &dtype));
     if (dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for 'Bool'", OPN);
     double s = pts_scalar_f64(start), e = pts_scalar_f64(end), st = pts_scalar_f64(step);
@@ -202,20 +195,11 @@ static pts_status arange_common(const pts_op *op, pts_value *args, pts_value sta
     return PTS_OK;
 }
 
-static pts_status k_arange(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return arange_common(op, args, pts_int(0), args[0], pts_int(1), rets);
-}
+#define ARANGE_OPTS(a) (a)->dtype, (a)->layout, (a)->device
 
-static pts_status k_arange_start(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return arange_common(op, args, args[0], args[1], pts_int(1), rets);
-}
-
-static pts_status k_arange_start_step(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return arange_common(op, args, args[0], args[1], args[2], rets);
-}
+PTS_KERNEL(k_arange) { return arange_common(op, pts_int(0), a->end, pts_int(1), ARANGE_OPTS(a), rets); }
+PTS_KERNEL(k_arange_start) { return arange_common(op, a->start, a->end, pts_int(1), ARANGE_OPTS(a), rets); }
+PTS_KERNEL(k_arange_start_step) { return arange_common(op, a->start, a->end, a->step, ARANGE_OPTS(a), rets); }
 
 /* A Scalar or 0-dim Tensor argument as a number. */
 static pts_status number_arg(const pts_op *op, pts_value v, pts_value *out)
@@ -356,15 +340,14 @@ static pts_status k_as_tensor_list(const pts_op *op, pts_value *args, pts_value 
 /* ---- conversions --------------------------------------------------------------------------------- */
 
 /* self converted to dtype (-1 = keep); self itself unless copy or a dtype change. */
-static pts_status to_dtype(pts_value self, int dtype, bool copy, pts_value *ret)
+static pts_status to_dtype(pts_tensor *t, int dtype, bool copy, pts_value *ret)
 {
-    pts_tensor *t = PTS_TENSOR(self);
     if (dtype < 0)
         dtype = t->dtype;
     if (!pts_dtype_get(dtype))
         return pts_err_set(PTS_ERR_VALUE, "aten::to: unknown dtype code %d", dtype);
     if (dtype == t->dtype && !copy) {
-        *ret = pts_ret_self(self);
+        *ret = pts_ret_tensor_ref(t);
         return PTS_OK;
     }
     pts_tensor *r = dtype == t->dtype ? pts_tensor_contiguous_copy(t) : pts_tensor_to_dtype(t, dtype);
@@ -374,65 +357,45 @@ static pts_status to_dtype(pts_value self, int dtype, bool copy, pts_value *ret)
     return PTS_OK;
 }
 
-static pts_status k_to_dtype(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_to_dtype) { return to_dtype(a->self, a->dtype, a->copy, rets); }
+
+PTS_KERNEL(k_to_device)
 {
-    (void)op;
-    return to_dtype(args[0], (int)pts_arg_int(args[1]), pts_arg_bool(args[3]), rets);
+    PTS_TRY(pts_arg_check_device(a->device, OPN));
+    return to_dtype(a->self, a->dtype, a->copy, rets);
 }
 
-static pts_status k_to_device(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    PTS_TRY(pts_arg_check_device(args[1], OPN));
-    return to_dtype(args[0], (int)pts_arg_int(args[2]), pts_arg_bool(args[4]), rets);
-}
+PTS_KERNEL(k_to_other) { return to_dtype(a->self, a->other->dtype, a->copy, rets); }
 
-static pts_status k_to_other(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    (void)op;
-    return to_dtype(args[0], PTS_TENSOR(args[1])->dtype, pts_arg_bool(args[3]), rets);
-}
-
-static pts_status k_to_dtype_layout(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_to_dtype_layout)
 {
     int dtype = 0;
-    PTS_TRY(factory_opts(op, args, PTS_TENSOR(args[0])->dtype, &dtype));
-    return to_dtype(args[0], dtype, pts_arg_bool(args[6]), rets);
+    PTS_TRY(FACTORY_OPTS(a, a->self->dtype, &dtype));
+    return to_dtype(a->self, dtype, a->copy, rets);
 }
 
-static pts_status k_to_prim_device(const pts_op *op, pts_value *args, pts_value *rets)
+/* the prim overloads: int? dtype */
+PTS_KERNEL(k_to_prim_device)
 {
-    PTS_TRY(pts_arg_check_device(args[1], OPN));
-    return to_dtype(args[0], pts_arg_opt_dtype(args[2]), pts_arg_bool(args[4]), rets);
+    PTS_TRY(pts_arg_check_device(a->device, OPN));
+    return to_dtype(a->self, a->has_dtype ? (int)a->dtype : -1, a->copy, rets);
 }
 
-static pts_status k_to_prim_dtype(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_to_prim_dtype) { return to_dtype(a->self, a->has_dtype ? (int)a->dtype : -1, a->copy, rets); }
+
+PTS_KERNEL(k_to_prim_other) { return to_dtype(a->self, -1, a->copy, rets); }
+
+PTS_KERNEL(k_type_as) { return to_dtype(a->self, a->other->dtype, false, rets); }
+
+PTS_KERNEL(k_as_tensor)
 {
-    (void)op;
-    return to_dtype(args[0], pts_arg_opt_dtype(args[1]), pts_arg_bool(args[3]), rets);
+    PTS_TRY(pts_arg_check_device(a->device, OPN));
+    return to_dtype(a->data, a->dtype, false, rets);
 }
 
-static pts_status k_to_prim_other(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_detach)
 {
-    (void)op;
-    return to_dtype(args[0], -1, pts_arg_bool(args[2]), rets);
-}
-
-static pts_status k_type_as(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    (void)op;
-    return to_dtype(args[0], PTS_TENSOR(args[1])->dtype, false, rets);
-}
-
-static pts_status k_as_tensor(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    PTS_TRY(pts_arg_check_device(args[2], OPN));
-    return to_dtype(args[0], pts_arg_opt_dtype(args[1]), false, rets);
-}
-
-static pts_status k_detach(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    (void)op;
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     pts_tensor *v = pts_tensor_view_of(t->storage, t->dtype, t->ndim, t->sizes, t->strides, t->offset);
     if (!v)
         return pts_err_last();
@@ -444,7 +407,7 @@ const pts_op_def pts_ops_create[] = {
     PTS_OP("aten::zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_zeros),
     PTS_OP("aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_ones),
     PTS_OP("aten::full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_full),
-    PTS_OP("aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_zeros),
+    PTS_OP("aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_empty_memory_format),
     PTS_OP("aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_zeros_like),
     PTS_OP("aten::ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_ones_like),
     PTS_OP("aten::full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_full_like),
@@ -455,7 +418,7 @@ const pts_op_def pts_ops_create[] = {
     PTS_OP("aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_new_zeros),
     PTS_OP("aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_scalar_tensor),
     PTS_OP("aten::eye(SymInt n, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_eye),
-    PTS_OP("aten::eye.m(SymInt n, SymInt m, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_eye),
+    PTS_OP("aten::eye.m(SymInt n, SymInt m, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_eye_m),
     PTS_OP("aten::arange(Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange),
     PTS_OP("aten::arange.start(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange_start),
     PTS_OP("aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange_start_step),
