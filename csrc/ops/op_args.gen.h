@@ -2739,4 +2739,329 @@ static inline void k_channel_shuffle_unpack(const pts_value *args, struct k_chan
     a->groups = pts_arg_int(args[1]);
 }
 
+/* csrc/ops/reduce/reduce.c */
+/* aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor */
+struct k_sum_args {
+    pts_tensor *self;
+    int dtype;
+};
+static inline void k_sum_unpack(const pts_value *args, struct k_sum_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_sum_dim_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_sum_dim_unpack(const pts_value *args, struct k_sum_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+    a->dtype = pts_arg_opt_dtype(args[3]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::mean(Tensor self, *, ScalarType? dtype=None) -> Tensor */
+struct k_mean_args {
+    pts_tensor *self;
+    int dtype;
+};
+static inline void k_mean_unpack(const pts_value *args, struct k_mean_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_mean_dim_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_mean_dim_unpack(const pts_value *args, struct k_mean_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+    a->dtype = pts_arg_opt_dtype(args[3]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::prod(Tensor self, *, ScalarType? dtype=None) -> Tensor */
+struct k_prod_args {
+    pts_tensor *self;
+    int dtype;
+};
+static inline void k_prod_unpack(const pts_value *args, struct k_prod_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_prod_dim_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_prod_dim_unpack(const pts_value *args, struct k_prod_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->keepdim = pts_arg_bool(args[2]);
+    a->dtype = pts_arg_opt_dtype(args[3]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::max(Tensor self) -> Tensor */
+/* aten::min(Tensor self) -> Tensor */
+struct k_max_all_args {
+    pts_tensor *self;
+};
+static inline void k_max_all_unpack(const pts_value *args, struct k_max_all_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices) */
+/* aten::min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices) */
+struct k_max_dim_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool keepdim;
+};
+static inline void k_max_dim_unpack(const pts_value *args, struct k_max_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor */
+/* aten::amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor */
+struct k_amax_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_amax_unpack(const pts_value *args, struct k_amax_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor */
+/* aten::argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor */
+struct k_argmax_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool has_dim;
+    bool keepdim;
+};
+static inline void k_argmax_unpack(const pts_value *args, struct k_argmax_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[1]);
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::var(Tensor self, bool unbiased=True) -> Tensor */
+/* aten::std(Tensor self, bool unbiased=True) -> Tensor */
+/* aten::var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor) */
+/* aten::std_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor) */
+struct k_var_args {
+    pts_tensor *self;
+    bool unbiased;
+};
+static inline void k_var_unpack(const pts_value *args, struct k_var_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->unbiased = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor */
+/* aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor */
+/* aten::var_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor) */
+/* aten::std_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor) */
+struct k_var_dim_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool unbiased;
+    bool keepdim;
+};
+static inline void k_var_dim_unpack(const pts_value *args, struct k_var_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->unbiased = pts_arg_bool(args[2]);
+    a->keepdim = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::var.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> Tensor */
+/* aten::std.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> Tensor */
+/* aten::var_mean.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> (Tensor, Tensor) */
+/* aten::std_mean.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> (Tensor, Tensor) */
+struct k_var_correction_args {
+    pts_tensor *self;
+    pts_value dim;
+    pts_value correction;
+    bool keepdim;
+};
+static inline void k_var_correction_unpack(const pts_value *args, struct k_var_correction_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->correction = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor */
+struct k_norm_args {
+    pts_tensor *self;
+    pts_value p;
+};
+static inline void k_norm_unpack(const pts_value *args, struct k_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = args[1];
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor */
+struct k_norm_dim_args {
+    pts_tensor *self;
+    pts_value p;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_norm_dim_unpack(const pts_value *args, struct k_norm_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = args[1];
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype) -> Tensor */
+struct k_norm_dim_dtype_args {
+    pts_tensor *self;
+    pts_value p;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_norm_dim_dtype_unpack(const pts_value *args, struct k_norm_dim_dtype_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = args[1];
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = (int)pts_arg_int(args[4]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor */
+struct k_norm_dtype_args {
+    pts_tensor *self;
+    pts_value p;
+    int dtype;
+};
+static inline void k_norm_dtype_unpack(const pts_value *args, struct k_norm_dtype_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = args[1];
+    a->dtype = (int)pts_arg_int(args[2]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor */
+struct k_logsumexp_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_logsumexp_unpack(const pts_value *args, struct k_logsumexp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::all(Tensor self) -> Tensor */
+/* aten::any(Tensor self) -> Tensor */
+struct k_all_args {
+    pts_tensor *self;
+};
+static inline void k_all_unpack(const pts_value *args, struct k_all_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor */
+/* aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor */
+struct k_all_dim_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool keepdim;
+};
+static inline void k_all_dim_unpack(const pts_value *args, struct k_all_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::all.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor */
+/* aten::any.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor */
+struct k_all_dims_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_all_dims_unpack(const pts_value *args, struct k_all_dims_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor */
+/* aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor */
+struct k_cumsum_args {
+    pts_tensor *self;
+    int64_t dim;
+    int dtype;
+};
+static inline void k_cumsum_unpack(const pts_value *args, struct k_cumsum_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->dtype = pts_arg_opt_dtype(args[2]);
+}
+
 #endif

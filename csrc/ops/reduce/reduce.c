@@ -346,21 +346,21 @@ static red new_red(const char *name, red_kind kind)
 
 /* ---- sum / mean / prod ------------------------------------------------------------------------- */
 
-/* dtype of sum/prod: dtype= if given, else int64 for integer/bool inputs. */
-static int sum_dtype(pts_tensor *t, pts_value dt)
+/* dtype of sum/prod: dtype= if given (dt >= 0), else int64 for integer/bool inputs. */
+static int sum_dtype(pts_tensor *t, int dt)
 {
-    if (dt.tag != PTS_T_NONE)
-        return (int)pts_arg_int(dt);
+    if (dt >= 0)
+        return dt;
     return pts_dtype_category(t->dtype) <= PTS_CAT_INT ? PTS_INT64 : t->dtype;
 }
 
-static pts_status reduce_simple(const pts_op *op, pts_value *args, pts_value *rets, red_kind kind, pts_value dimv,
-                                bool keepdim, pts_value dtv)
+/* dtv: the dtype= argument, -1 for None */
+static pts_status reduce_simple(const pts_op *op, pts_tensor *t, pts_value *rets, red_kind kind, pts_value dimv,
+                                bool keepdim, int dtv)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     int out = sum_dtype(t, dtv);
     if (kind == R_MEAN) {
-        int in = dtv.tag != PTS_T_NONE ? out : t->dtype;
+        int in = dtv >= 0 ? out : t->dtype;
         if (pts_dtype_category(in) < PTS_CAT_FLOAT)
             return pts_err_set(PTS_ERR_TYPE, "%s: mean(): could not infer output dtype. Input dtype must be either a floating "
                                              "point or complex dtype. Got: %s", OPN, pts_dtype_get(in)->name);
@@ -369,7 +369,7 @@ static pts_status reduce_simple(const pts_op *op, pts_value *args, pts_value *re
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(dims_mask(OPN, dimv, t->ndim, mask));
     pts_tensor *src = t;
-    if (dtv.tag != PTS_T_NONE && out != t->dtype) { /* dtype=: cast the input first */
+    if (dtv >= 0 && out != t->dtype) { /* dtype=: cast the input first */
         src = pts_tensor_to_dtype(t, out);
         if (!src)
             return pts_err_last();
@@ -383,35 +383,12 @@ static pts_status reduce_simple(const pts_op *op, pts_value *args, pts_value *re
     return st;
 }
 
-static pts_status k_sum(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return reduce_simple(op, args, rets, R_SUM, pts_none(), false, args[1]);
-}
-
-static pts_status k_sum_dim(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return reduce_simple(op, args, rets, R_SUM, args[1], pts_arg_bool(args[2]), args[3]);
-}
-
-static pts_status k_mean(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return reduce_simple(op, args, rets, R_MEAN, pts_none(), false, args[1]);
-}
-
-static pts_status k_mean_dim(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return reduce_simple(op, args, rets, R_MEAN, args[1], pts_arg_bool(args[2]), args[3]);
-}
-
-static pts_status k_prod(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return reduce_simple(op, args, rets, R_PROD, pts_none(), false, args[1]);
-}
-
-static pts_status k_prod_dim(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return reduce_simple(op, args, rets, R_PROD, args[1], pts_arg_bool(args[2]), args[3]);
-}
+PTS_KERNEL(k_sum) { return reduce_simple(op, a->self, rets, R_SUM, pts_none(), false, a->dtype); }
+PTS_KERNEL(k_sum_dim) { return reduce_simple(op, a->self, rets, R_SUM, a->dim, a->keepdim, a->dtype); }
+PTS_KERNEL(k_mean) { return reduce_simple(op, a->self, rets, R_MEAN, pts_none(), false, a->dtype); }
+PTS_KERNEL(k_mean_dim) { return reduce_simple(op, a->self, rets, R_MEAN, a->dim, a->keepdim, a->dtype); }
+PTS_KERNEL(k_prod) { return reduce_simple(op, a->self, rets, R_PROD, pts_none(), false, a->dtype); }
+PTS_KERNEL(k_prod_dim) { return reduce_simple(op, a->self, rets, R_PROD, pts_int(a->dim), a->keepdim, a->dtype); }
 
 /* ---- max / min / argmax / argmin / amax / amin ---------------------------------------------------- */
 
@@ -428,42 +405,40 @@ static pts_status extreme(const pts_op *op, pts_tensor *t, red_kind kind, pts_va
     return run_reduce(&r, t, mask, keepdim, t->dtype, vals, idxs);
 }
 
-static pts_status k_max_all(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_max_all)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     if (pts_tensor_numel(t) == 0)
         return pts_err_set(PTS_ERR_INDEX, "%s: max(): Expected reduction dim to be specified for input.numel() == 0. "
                                           "Specify the reduction dim with the 'dim' argument.", OPN);
     return extreme(op, t, strcmp(OPN, "aten::max") == 0 ? R_MAX : R_MIN, pts_none(), false, rets, NULL);
 }
 
-static pts_status k_max_dim(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_max_dim)
 {
-    return extreme(op, PTS_TENSOR(args[0]), strcmp(OPN, "aten::max") == 0 ? R_MAX : R_MIN, args[1], pts_arg_bool(args[2]),
-                   &rets[0], &rets[1]);
+    return extreme(op, a->self, strcmp(OPN, "aten::max") == 0 ? R_MAX : R_MIN, pts_int(a->dim), a->keepdim, &rets[0],
+                   &rets[1]);
 }
 
-static pts_status k_amax(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_amax)
 {
-    return extreme(op, PTS_TENSOR(args[0]), strcmp(OPN, "aten::amax") == 0 ? R_MAX : R_MIN, args[1], pts_arg_bool(args[2]),
-                   rets, NULL);
+    return extreme(op, a->self, strcmp(OPN, "aten::amax") == 0 ? R_MAX : R_MIN, a->dim, a->keepdim, rets, NULL);
 }
 
-static pts_status k_argmax(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_argmax)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     red_kind kind = strcmp(OPN, "aten::argmax") == 0 ? R_MAX : R_MIN;
     if (t->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: %s(): does not support bool input", OPN, OPN + 6);
     pts_value vals, idx;
     pts_status st;
-    if (args[1].tag == PTS_T_NONE) { /* over the flattened tensor */
+    if (!a->has_dim) { /* over the flattened tensor */
         if (pts_tensor_numel(t) == 0)
             return pts_err_set(PTS_ERR_INDEX, "%s: Expected reduction dim to be specified for input.numel() == 0.", OPN);
-        bool keep = pts_arg_bool(args[2]);
-        st = extreme(op, t, kind, pts_none(), keep, &vals, &idx);
+        st = extreme(op, t, kind, pts_none(), a->keepdim, &vals, &idx);
     } else {
-        st = extreme(op, t, kind, args[1], pts_arg_bool(args[2]), &vals, &idx);
+        st = extreme(op, t, kind, pts_int(a->dim), a->keepdim, &vals, &idx);
     }
     if (st)
         return st;
@@ -492,10 +467,9 @@ static pts_status float_input(const pts_op *op, pts_tensor *t)
 }
 
 /* which: 0 var, 1 std, 2 var_mean, 3 std_mean */
-static pts_status var_common(const pts_op *op, pts_value *args, pts_value *rets, pts_value dimv, double correction,
+static pts_status var_common(const pts_op *op, pts_tensor *t, pts_value *rets, pts_value dimv, double correction,
                              bool keepdim, int which)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     PTS_TRY(float_input(op, t));
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(dims_mask(OPN, dimv, t->ndim, mask));
@@ -526,11 +500,10 @@ static pts_status var_common(const pts_op *op, pts_value *args, pts_value *rets,
     return st;
 }
 
-static double correction_of(pts_value unbiased_or_corr, bool is_correction)
+/* Scalar? correction: 1 for None */
+static double correction_of(pts_value correction)
 {
-    if (is_correction)
-        return unbiased_or_corr.tag == PTS_T_NONE ? 1.0 : pts_arg_double(unbiased_or_corr);
-    return pts_arg_bool(unbiased_or_corr) ? 1.0 : 0.0;
+    return correction.tag == PTS_T_NONE ? 1.0 : pts_arg_double(correction);
 }
 
 static int var_which(const pts_op *op)
@@ -539,22 +512,20 @@ static int var_which(const pts_op *op)
     return strncmp(n, "std", 3) == 0 ? (strstr(n, "_mean") ? 3 : 1) : (strstr(n, "_mean") ? 2 : 0);
 }
 
-static pts_status k_var(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_var) { return var_common(op, a->self, rets, pts_none(), a->unbiased ? 1.0 : 0.0, false, var_which(op)); }
+
+PTS_KERNEL(k_var_dim)
 {
-    return var_common(op, args, rets, pts_none(), correction_of(args[1], false), false, var_which(op));
+    return var_common(op, a->self, rets, a->dim, a->unbiased ? 1.0 : 0.0, a->keepdim, var_which(op));
 }
 
-static pts_status k_var_dim(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_var_correction)
 {
-    return var_common(op, args, rets, args[1], correction_of(args[2], false), pts_arg_bool(args[3]), var_which(op));
+    return var_common(op, a->self, rets, a->dim, correction_of(a->correction), a->keepdim, var_which(op));
 }
 
-static pts_status k_var_correction(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return var_common(op, args, rets, args[1], correction_of(args[2], true), pts_arg_bool(args[3]), var_which(op));
-}
-
-static pts_status norm_common(const pts_op *op, pts_tensor *t, pts_value p, pts_value dimv, bool keepdim, pts_value dtv,
+/* dtv: the dtype= argument, -1 for none */
+static pts_status norm_common(const pts_op *op, pts_tensor *t, pts_value p, pts_value dimv, bool keepdim, int dtv,
                               pts_value *rets)
 {
     PTS_TRY(float_input(op, t));
@@ -562,58 +533,49 @@ static pts_status norm_common(const pts_op *op, pts_tensor *t, pts_value p, pts_
     PTS_TRY(dims_mask(OPN, dimv, t->ndim, mask));
     red r = new_red(OPN, R_NORM);
     r.p = p.tag == PTS_T_NONE ? 2.0 : pts_arg_double(p);
-    int out = dtv.tag != PTS_T_NONE ? (int)pts_arg_int(dtv) : t->dtype;
+    int out = dtv >= 0 ? dtv : t->dtype;
     return run_reduce(&r, t, mask, keepdim, out, rets, NULL);
 }
 
-static pts_status k_norm(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return norm_common(op, PTS_TENSOR(args[0]), args[1], pts_none(), false, pts_none(), rets);
-}
+PTS_KERNEL(k_norm) { return norm_common(op, a->self, a->p, pts_none(), false, -1, rets); }
+PTS_KERNEL(k_norm_dim) { return norm_common(op, a->self, a->p, a->dim, a->keepdim, -1, rets); }
+PTS_KERNEL(k_norm_dim_dtype) { return norm_common(op, a->self, a->p, a->dim, a->keepdim, a->dtype, rets); }
+PTS_KERNEL(k_norm_dtype) { return norm_common(op, a->self, a->p, pts_none(), false, a->dtype, rets); }
 
-static pts_status k_norm_dim(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_logsumexp)
 {
-    pts_value dt = op->schema.nargs > 4 ? args[4] : pts_none();
-    return norm_common(op, PTS_TENSOR(args[0]), args[1], args[2], pts_arg_bool(args[3]), dt, rets);
-}
-
-static pts_status k_norm_dtype(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return norm_common(op, PTS_TENSOR(args[0]), args[1], pts_none(), false, args[2], rets);
-}
-
-static pts_status k_logsumexp(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(dims_mask(OPN, args[1], t->ndim, mask));
+    PTS_TRY(dims_mask(OPN, a->dim, t->ndim, mask));
     red r = new_red(OPN, R_LSE);
-    return run_reduce(&r, t, mask, pts_arg_bool(args[2]), pts_float_op_dtype(t->dtype), rets, NULL);
+    return run_reduce(&r, t, mask, a->keepdim, pts_float_op_dtype(t->dtype), rets, NULL);
 }
 
 /* ---- all / any --------------------------------------------------------------------------------------- */
 
-static pts_status k_all(const pts_op *op, pts_value *args, pts_value *rets)
+/* all / any over dimv (None: every dim) */
+static pts_status all_any(const pts_op *op, pts_tensor *t, pts_value dimv, bool keep, pts_value *rets)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     bool is_all = strcmp(OPN, "aten::all") == 0;
-    pts_value dimv = op->schema.nargs > 1 ? args[1] : pts_none();
-    bool keep = op->schema.nargs > 2 ? pts_arg_bool(args[2]) : false;
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(dims_mask(OPN, dimv, t->ndim, mask));
     red r = new_red(OPN, is_all ? R_ALL : R_ANY);
     return run_reduce(&r, t, mask, keep, t->dtype == PTS_UINT8 ? PTS_UINT8 : PTS_BOOL, rets, NULL);
 }
 
+PTS_KERNEL(k_all) { return all_any(op, a->self, pts_none(), false, rets); }
+PTS_KERNEL(k_all_dim) { return all_any(op, a->self, pts_int(a->dim), a->keepdim, rets); }
+PTS_KERNEL(k_all_dims) { return all_any(op, a->self, a->dim, a->keepdim, rets); }
+
 /* ---- cumsum / cumprod ------------------------------------------------------------------------------------ */
 
-static pts_status k_cumsum(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_cumsum)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     bool prod = strcmp(OPN, "aten::cumprod") == 0;
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
-    int out = sum_dtype(t, args[2]);
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
+    int out = sum_dtype(t, a->dtype);
     bool ints = pts_dtype_category(out) <= PTS_CAT_INT;
     /* move d last: rows x n contiguous in the compute type */
     int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
@@ -705,15 +667,15 @@ const pts_op_def pts_ops_reduce[] = {
     PTS_OP("aten::std_mean.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> (Tensor, Tensor)", k_var_correction),
     PTS_OP("aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor", k_norm),
     PTS_OP("aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor", k_norm_dim),
-    PTS_OP("aten::norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype) -> Tensor", k_norm_dim),
+    PTS_OP("aten::norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype) -> Tensor", k_norm_dim_dtype),
     PTS_OP("aten::norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor", k_norm_dtype),
     PTS_OP("aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor", k_logsumexp),
     PTS_OP("aten::all(Tensor self) -> Tensor", k_all),
-    PTS_OP("aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", k_all),
-    PTS_OP("aten::all.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor", k_all),
+    PTS_OP("aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", k_all_dim),
+    PTS_OP("aten::all.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor", k_all_dims),
     PTS_OP("aten::any(Tensor self) -> Tensor", k_all),
-    PTS_OP("aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", k_all),
-    PTS_OP("aten::any.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor", k_all),
+    PTS_OP("aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", k_all_dim),
+    PTS_OP("aten::any.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor", k_all_dims),
     PTS_OP("aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", k_cumsum),
     PTS_OP("aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", k_cumsum),
     {NULL, NULL},
