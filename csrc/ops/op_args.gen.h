@@ -3064,4 +3064,226 @@ static inline void k_cumsum_unpack(const pts_value *args, struct k_cumsum_args *
     a->dtype = pts_arg_opt_dtype(args[2]);
 }
 
+/* csrc/ops/reduce/sort.c */
+/* aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices) */
+struct k_sort_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool descending;
+};
+static inline void k_sort_unpack(const pts_value *args, struct k_sort_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->descending = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices) */
+struct k_sort_stable_args {
+    pts_tensor *self;
+    bool stable;
+    bool has_stable;
+    int64_t dim;
+    bool descending;
+};
+static inline void k_sort_stable_unpack(const pts_value *args, struct k_sort_stable_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->stable = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_bool(args[1]);
+    a->has_stable = !PTS_ARG_IS_NONE(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->descending = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor */
+struct k_argsort_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool descending;
+};
+static inline void k_argsort_unpack(const pts_value *args, struct k_argsort_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->descending = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor */
+struct k_argsort_stable_args {
+    pts_tensor *self;
+    bool stable;
+    int64_t dim;
+    bool descending;
+};
+static inline void k_argsort_stable_unpack(const pts_value *args, struct k_argsort_stable_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->stable = pts_arg_bool(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->descending = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::msort(Tensor self) -> Tensor */
+struct k_msort_args {
+    pts_tensor *self;
+};
+static inline void k_msort_unpack(const pts_value *args, struct k_msort_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::topk(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices) */
+struct k_topk_args {
+    pts_tensor *self;
+    int64_t k;
+    int64_t dim;
+    bool largest;
+    bool sorted;
+};
+static inline void k_topk_unpack(const pts_value *args, struct k_topk_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->k = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->largest = pts_arg_bool(args[3]);
+    a->sorted = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::kthvalue(Tensor self, SymInt k, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices) */
+struct k_kthvalue_args {
+    pts_tensor *self;
+    int64_t k;
+    int64_t dim;
+    bool keepdim;
+};
+static inline void k_kthvalue_unpack(const pts_value *args, struct k_kthvalue_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->k = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->keepdim = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::median.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices) */
+struct k_median_dim_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool keepdim;
+};
+static inline void k_median_dim_unpack(const pts_value *args, struct k_median_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::nanmedian.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices) */
+struct k_nanmedian_dim_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool keepdim;
+};
+static inline void k_nanmedian_dim_unpack(const pts_value *args, struct k_nanmedian_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::median(Tensor self) -> Tensor */
+struct k_median_args {
+    pts_tensor *self;
+};
+static inline void k_median_unpack(const pts_value *args, struct k_median_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::nanmedian(Tensor self) -> Tensor */
+struct k_nanmedian_args {
+    pts_tensor *self;
+};
+static inline void k_nanmedian_unpack(const pts_value *args, struct k_nanmedian_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::cummax(Tensor self, int dim) -> (Tensor values, Tensor indices) */
+struct k_cummax_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_cummax_unpack(const pts_value *args, struct k_cummax_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::cummin(Tensor self, int dim) -> (Tensor values, Tensor indices) */
+struct k_cummin_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_cummin_unpack(const pts_value *args, struct k_cummin_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::aminmax(Tensor self, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max) */
+struct k_aminmax_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool has_dim;
+    bool keepdim;
+};
+static inline void k_aminmax_unpack(const pts_value *args, struct k_aminmax_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[1]);
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::logcumsumexp(Tensor self, int dim) -> Tensor */
+struct k_logcumsumexp_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_logcumsumexp_unpack(const pts_value *args, struct k_logcumsumexp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/reduce/sort.c */
+/* aten::_unique2(Tensor self, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor) */
+struct k_unique2_args {
+    pts_tensor *self;
+    bool sorted;
+    bool return_inverse;
+    bool return_counts;
+};
+static inline void k_unique2_unpack(const pts_value *args, struct k_unique2_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->sorted = pts_arg_bool(args[1]);
+    a->return_inverse = pts_arg_bool(args[2]);
+    a->return_counts = pts_arg_bool(args[3]);
+}
+
 #endif

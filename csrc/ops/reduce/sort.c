@@ -165,31 +165,19 @@ static pts_status sort_common(const char *opname, pts_tensor *t, int64_t dim, bo
     return st;
 }
 
-static pts_status k_sort(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return sort_common(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[1]), pts_arg_bool(args[2]), &rets[0], &rets[1]);
-}
+PTS_KERNEL(k_sort) { return sort_common(OPN, a->self, a->dim, a->descending, &rets[0], &rets[1]); }
 
 /* sort.stable(self, *, stable?, dim, descending): every sort here is stable */
-static pts_status k_sort_stable(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return sort_common(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[2]), pts_arg_bool(args[3]), &rets[0], &rets[1]);
-}
+PTS_KERNEL(k_sort_stable) { return sort_common(OPN, a->self, a->dim, a->descending, &rets[0], &rets[1]); }
 
-static pts_status k_argsort(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return sort_common(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[1]), pts_arg_bool(args[2]), NULL, &rets[0]);
-}
+PTS_KERNEL(k_argsort) { return sort_common(OPN, a->self, a->dim, a->descending, NULL, &rets[0]); }
 
-static pts_status k_argsort_stable(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return sort_common(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[2]), pts_arg_bool(args[3]), NULL, &rets[0]);
-}
+PTS_KERNEL(k_argsort_stable) { return sort_common(OPN, a->self, a->dim, a->descending, NULL, &rets[0]); }
 
-static pts_status k_msort(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_msort)
 {
     pts_value idx = pts_none();
-    PTS_TRY(sort_common(OPN, PTS_TENSOR(args[0]), 0, false, &rets[0], &idx));
+    PTS_TRY(sort_common(OPN, a->self, 0, false, &rets[0], &idx));
     pts_value_release(idx);
     return PTS_OK;
 }
@@ -293,31 +281,29 @@ static pts_status select_common(const char *opname, pts_tensor *t, int64_t dim, 
     return st;
 }
 
-static pts_status k_topk(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_topk)
 {
-    return select_common(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[2]), SEL_TOPK, pts_arg_int(args[1]),
-                         pts_arg_bool(args[3]), false, &rets[0], &rets[1]);
+    return select_common(OPN, a->self, a->dim, SEL_TOPK, a->k, a->largest, false, &rets[0], &rets[1]);
 }
 
-static pts_status k_kthvalue(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_kthvalue)
 {
-    return select_common(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[2]), SEL_KTH, pts_arg_int(args[1]), false,
-                         pts_arg_bool(args[3]), &rets[0], &rets[1]);
+    return select_common(OPN, a->self, a->dim, SEL_KTH, a->k, false, a->keepdim, &rets[0], &rets[1]);
 }
 
-static pts_status median_dim(const pts_op *op, pts_value *args, pts_value *rets, sel_kind kind)
+PTS_KERNEL(k_median_dim)
 {
-    return select_common(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[1]), kind, 0, false, pts_arg_bool(args[2]), &rets[0],
-                         &rets[1]);
+    return select_common(OPN, a->self, a->dim, SEL_MEDIAN, 0, false, a->keepdim, &rets[0], &rets[1]);
 }
 
-static pts_status k_median_dim(const pts_op *op, pts_value *args, pts_value *rets) { return median_dim(op, args, rets, SEL_MEDIAN); }
-static pts_status k_nanmedian_dim(const pts_op *op, pts_value *args, pts_value *rets) { return median_dim(op, args, rets, SEL_NANMEDIAN); }
+PTS_KERNEL(k_nanmedian_dim)
+{
+    return select_common(OPN, a->self, a->dim, SEL_NANMEDIAN, 0, false, a->keepdim, &rets[0], &rets[1]);
+}
 
 /* median() / nanmedian() of the whole tensor: a 0-dim result (NaN when empty). */
-static pts_status median_all(const pts_op *op, pts_value *args, pts_value *rets, sel_kind kind)
+static pts_status median_all(const pts_op *op, pts_tensor *t, pts_value *rets, sel_kind kind)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     PTS_TRY(pts_check_real(OPN, t->dtype));
     if (t->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"median_cpu\" not implemented for 'Bool'", OPN);
@@ -345,17 +331,16 @@ static pts_status median_all(const pts_op *op, pts_value *args, pts_value *rets,
     return PTS_OK;
 }
 
-static pts_status k_median(const pts_op *op, pts_value *args, pts_value *rets) { return median_all(op, args, rets, SEL_MEDIAN); }
-static pts_status k_nanmedian(const pts_op *op, pts_value *args, pts_value *rets) { return median_all(op, args, rets, SEL_NANMEDIAN); }
+PTS_KERNEL(k_median) { return median_all(op, a->self, rets, SEL_MEDIAN); }
+PTS_KERNEL(k_nanmedian) { return median_all(op, a->self, rets, SEL_NANMEDIAN); }
 
 /* ---- cummax / cummin ------------------------------------------------------------------------------ */
 
-static pts_status cum_extreme(const pts_op *op, pts_value *args, pts_value *rets, bool is_max)
+static pts_status cum_extreme(const pts_op *op, pts_tensor *t, int64_t dim, pts_value *rets, bool is_max)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     PTS_TRY(pts_check_real(OPN, t->dtype));
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(dim, t->ndim, OPN, &d));
     bool mask[PTS_MAX_DIMS] = {false};
     if (t->ndim)
         mask[d] = true;
@@ -405,22 +390,22 @@ static pts_status cum_extreme(const pts_op *op, pts_value *args, pts_value *rets
     return st;
 }
 
-static pts_status k_cummax(const pts_op *op, pts_value *args, pts_value *rets) { return cum_extreme(op, args, rets, true); }
-static pts_status k_cummin(const pts_op *op, pts_value *args, pts_value *rets) { return cum_extreme(op, args, rets, false); }
+PTS_KERNEL(k_cummax) { return cum_extreme(op, a->self, a->dim, rets, true); }
+PTS_KERNEL(k_cummin) { return cum_extreme(op, a->self, a->dim, rets, false); }
 
 /* ---- aminmax, logcumsumexp, _unique2 ----------------------------------------------------------------- */
 
 /* aminmax(self, *, dim?, keepdim) -> (min, max); NaN propagates */
-static pts_status k_aminmax(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_aminmax)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     PTS_TRY(pts_check_real(OPN, t->dtype));
-    bool keep = pts_arg_bool(args[2]);
+    bool keep = a->keepdim;
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(pts_dims_mask(OPN, args[1], t->ndim, true, mask));
-    if (!PTS_ARG_IS_NONE(args[1]) && t->ndim) {
+    PTS_TRY(pts_dims_mask(OPN, a->has_dim ? pts_int(a->dim) : pts_none(), t->ndim, true, mask));
+    if (a->has_dim && t->ndim) {
         int d = 0;
-        PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
+        PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
         if (t->sizes[d] == 0)
             return pts_err_set(PTS_ERR_INDEX, "%s: aminmax: Expected reduction dim %d to have non-zero size.", OPN, d);
     } else if (pts_tensor_numel(t) == 0) {
@@ -472,13 +457,13 @@ static pts_status k_aminmax(const pts_op *op, pts_value *args, pts_value *rets)
     return st;
 }
 
-static pts_status k_logcumsumexp(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_logcumsumexp)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     if (!pts_is_float(t->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: \"logcumsumexp_out_cpu\" not implemented for '%s'", OPN, pts_dtype_torch_name(t->dtype));
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
     bool mask[PTS_MAX_DIMS] = {false};
     if (t->ndim)
         mask[d] = true;
@@ -512,11 +497,11 @@ static pts_status k_logcumsumexp(const pts_op *op, pts_value *args, pts_value *r
 }
 
 /* _unique2(self, sorted, return_inverse, return_counts): sorted unique values (NaNs each distinct) */
-static pts_status k_unique2(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_unique2)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     PTS_TRY(pts_check_real(OPN, t->dtype));
-    bool want_inv = pts_arg_bool(args[2]), want_cnt = pts_arg_bool(args[3]);
+    bool want_inv = a->return_inverse, want_cnt = a->return_counts;
     int64_t n = pts_tensor_numel(t), zero = 0;
     pts_tensor *flat = pts_tensor_contiguous_copy(t);
     if (!flat)
