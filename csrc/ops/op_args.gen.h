@@ -528,6 +528,20 @@ static inline void k_detach_unpack(const pts_value *args, struct k_detach_args *
     a->self = PTS_ARG_TENSOR(args[0]);
 }
 
+/* csrc/ops/linalg/einsum.c */
+/* aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor */
+struct k_einsum_args {
+    const char *equation;
+    pts_value tensors;
+    pts_value path;
+};
+static inline void k_einsum_unpack(const pts_value *args, struct k_einsum_args *a)
+{
+    a->equation = PTS_STR(args[0])->data;
+    a->tensors = args[1];
+    a->path = args[2];
+}
+
 /* csrc/ops/linalg/matmul.c */
 /* aten::mm(Tensor self, Tensor mat2) -> Tensor */
 struct k_mm_args {
@@ -654,6 +668,24 @@ static inline void k_linear_unpack(const pts_value *args, struct k_linear_args *
     a->input = PTS_ARG_TENSOR(args[0]);
     a->weight = PTS_ARG_TENSOR(args[1]);
     a->bias = pts_arg_opt_tensor(args[2]);
+}
+
+/* csrc/ops/linalg/norm.c */
+/* aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_vector_norm_args {
+    pts_tensor *self;
+    pts_value ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_vector_norm_unpack(const pts_value *args, struct k_linalg_vector_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = args[1];
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
 }
 
 /* csrc/ops/nn/activation.c */
@@ -2739,6 +2771,70 @@ static inline void k_channel_shuffle_unpack(const pts_value *args, struct k_chan
     a->groups = pts_arg_int(args[1]);
 }
 
+/* csrc/ops/nn/unpool.c */
+/* aten::max_unpool2d(Tensor self, Tensor indices, SymInt[2] output_size) -> Tensor */
+struct k_max_unpool2d_args {
+    pts_tensor *self;
+    pts_tensor *indices;
+    pts_value output_size;
+};
+static inline void k_max_unpool2d_unpack(const pts_value *args, struct k_max_unpool2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->output_size = args[2];
+}
+
+/* csrc/ops/nn/unpool.c */
+/* aten::max_unpool3d(Tensor self, Tensor indices, SymInt[3] output_size, int[3] stride, int[3] padding) -> Tensor */
+struct k_max_unpool3d_args {
+    pts_tensor *self;
+    pts_tensor *indices;
+    pts_value output_size;
+    pts_value stride;
+    pts_value padding;
+};
+static inline void k_max_unpool3d_unpack(const pts_value *args, struct k_max_unpool3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->output_size = args[2];
+    a->stride = args[3];
+    a->padding = args[4];
+}
+
+/* csrc/ops/reduce/nan.c */
+/* aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_nansum_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_nansum_unpack(const pts_value *args, struct k_nansum_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+    a->dtype = pts_arg_opt_dtype(args[3]);
+}
+
+/* csrc/ops/reduce/nan.c */
+/* aten::nanmean(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_nanmean_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_nanmean_unpack(const pts_value *args, struct k_nanmean_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+    a->dtype = pts_arg_opt_dtype(args[3]);
+}
+
 /* csrc/ops/reduce/reduce.c */
 /* aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor */
 struct k_sum_args {
@@ -3284,6 +3380,33 @@ static inline void k_unique2_unpack(const pts_value *args, struct k_unique2_args
     a->sorted = pts_arg_bool(args[1]);
     a->return_inverse = pts_arg_bool(args[2]);
     a->return_counts = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/special/special.c */
+/* aten::digamma(Tensor self) -> Tensor */
+/* aten::digamma_(Tensor(a!) self) -> Tensor(a!) */
+/* aten::special_digamma(Tensor self) -> Tensor */
+/* aten::special_psi(Tensor self) -> Tensor */
+struct k_digamma_args {
+    pts_tensor *self;
+};
+static inline void k_digamma_unpack(const pts_value *args, struct k_digamma_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/special.c */
+/* aten::mvlgamma(Tensor self, int p) -> Tensor */
+/* aten::mvlgamma_(Tensor(a!) self, int p) -> Tensor(a!) */
+/* aten::special_multigammaln(Tensor self, int p) -> Tensor */
+struct k_mvlgamma_args {
+    pts_tensor *self;
+    int64_t p;
+};
+static inline void k_mvlgamma_unpack(const pts_value *args, struct k_mvlgamma_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_int(args[1]);
 }
 
 #endif

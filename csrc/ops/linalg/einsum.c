@@ -46,10 +46,10 @@ static pts_status ein_term(const char *opname, const char *s, const char *end, i
     return PTS_OK;
 }
 
-static pts_status k_einsum(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_einsum)
 {
-    const char *eq = PTS_STR(args[0])->data;
-    pts_list *l = PTS_LIST(args[1]);
+    const char *eq = a->equation;
+    pts_list *l = PTS_LIST(a->tensors);
     int nops = (int)l->len;
     if (nops == 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: einsum(): must provide at least one operand", OPN);

@@ -39,11 +39,11 @@ static double vnorm_row(const double *x, int64_t n, double p)
 }
 
 /* linalg_vector_norm(self, ord=2, dim?, keepdim, *, dtype?) */
-static pts_status k_linalg_vector_norm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_linalg_vector_norm)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    double p = pts_arg_double(args[1]);
-    int want = pts_arg_opt_dtype(args[4]);
+    pts_tensor *t = a->self;
+    double p = pts_arg_double(a->ord);
+    int want = a->dtype;
     if (!pts_is_float(t->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                          "Got %s", OPN, pts_dtype_torch_name(t->dtype));
@@ -56,7 +56,7 @@ static pts_status k_linalg_vector_norm(const pts_op *op, pts_value *args, pts_va
                            pts_dtype_torch_name(want));
     int rd = want >= 0 ? want : t->dtype;
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(pts_dims_mask(OPN, args[2], t->ndim, true, mask));
+    PTS_TRY(pts_dims_mask(OPN, a->dim, t->ndim, true, mask));
     if (pts_tensor_numel(t) == 0 && (p < 0 || isinf(p))) {
         bool bad = t->ndim == 0;
         for (int i = 0; i < t->ndim; i++)
@@ -80,7 +80,7 @@ static pts_status k_linalg_vector_norm(const pts_op *op, pts_value *args, pts_va
         pts_obj_retain(&t->hdr);
     }
     pts_rows r;
-    pts_status st = pts_rows_make(src, mask, pts_arg_bool(args[3]), PTS_FLOAT64, &r);
+    pts_status st = pts_rows_make(src, mask, a->keepdim, PTS_FLOAT64, &r);
     pts_obj_release(&src->hdr);
     if (st)
         return st;

@@ -61,24 +61,24 @@ static pts_status unpool(const char *opname, pts_tensor *x, pts_tensor *ind, int
     return pts_ret(out, ret);
 }
 
-static pts_status k_max_unpool2d(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_max_unpool2d)
 {
     int64_t osz[2];
     int n;
-    PTS_TRY(pts_arg_int_list(args[2], osz, 2, &n, 2, "output_size"));
+    PTS_TRY(pts_arg_int_list(a->output_size, osz, 2, &n, 2, "output_size"));
     if (n != 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: There should be exactly two elements (height, width) in output_size, but "
                                           "got %d elements.", OPN, n);
-    return unpool(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), 2, osz, rets);
+    return unpool(OPN, a->self, a->indices, 2, osz, rets);
 }
 
-static pts_status k_max_unpool3d(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_max_unpool3d)
 {
     int64_t osz[3], st[3], pad[3];
     int n, ns, np;
-    PTS_TRY(pts_arg_int_list(args[2], osz, 3, &n, 3, "output_size"));
-    PTS_TRY(pts_arg_int_list(args[3], st, 3, &ns, 3, "stride"));
-    PTS_TRY(pts_arg_int_list(args[4], pad, 3, &np, 3, "padding"));
+    PTS_TRY(pts_arg_int_list(a->output_size, osz, 3, &n, 3, "output_size"));
+    PTS_TRY(pts_arg_int_list(a->stride, st, 3, &ns, 3, "stride"));
+    PTS_TRY(pts_arg_int_list(a->padding, pad, 3, &np, 3, "padding"));
     if (n != 3)
         return pts_err_set(PTS_ERR_VALUE, "%s: There should be exactly three elements (depth, height, width) in "
                                           "output_size, but got: %d elements.", OPN, n);
@@ -86,7 +86,7 @@ static pts_status k_max_unpool3d(const pts_op *op, pts_value *args, pts_value *r
         if (st[i] <= 0)
             return pts_err_set(PTS_ERR_VALUE, "%s: strides should be greater than zero, but got stride: %lld", OPN,
                                (long long)st[i]);
-    return unpool(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), 3, osz, rets);
+    return unpool(OPN, a->self, a->indices, 3, osz, rets);
 }
 
 /* ---- the table ---------------------------------------------------------------------- */

@@ -6,11 +6,10 @@
 #include "ops/kernel.h"
 
 /* nansum(self, dim?, keepdim, *, dtype?) and nanmean */
-static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets, bool mean)
+static pts_status nan_reduce(const pts_op *op, pts_tensor *t, pts_value dim, bool keepdim, int want, pts_value *rets,
+                             bool mean)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     PTS_TRY(pts_check_real(OPN, t->dtype));
-    int want = pts_arg_opt_dtype(args[3]);
     int rd;
     if (mean) {
         if (!pts_is_float(t->dtype))
@@ -25,7 +24,7 @@ static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets,
     }
     PTS_TRY(pts_check_real(OPN, rd));
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(pts_dims_mask(OPN, args[1], t->ndim, true, mask));
+    PTS_TRY(pts_dims_mask(OPN, dim, t->ndim, true, mask));
     bool ints = pts_dtype_category(rd) <= PTS_CAT_INT;
     /* a float input summed into an int dtype: NaN counts as 0, the others are cast one by one */
     bool float_to_int = ints && pts_is_float(t->dtype);
@@ -38,7 +37,7 @@ static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets,
         pts_obj_retain(&t->hdr);
     }
     pts_rows r;
-    pts_status st = pts_rows_make(src, mask, pts_arg_bool(args[2]), ints && !float_to_int ? PTS_INT64 : PTS_FLOAT64, &r);
+    pts_status st = pts_rows_make(src, mask, keepdim, ints && !float_to_int ? PTS_INT64 : PTS_FLOAT64, &r);
     pts_obj_release(&src->hdr);
     if (st)
         return st;
@@ -77,8 +76,8 @@ static pts_status nan_reduce(const pts_op *op, pts_value *args, pts_value *rets,
     return pts_ret_as(out, rd, rets);
 }
 
-static pts_status k_nansum(const pts_op *op, pts_value *args, pts_value *rets) { return nan_reduce(op, args, rets, false); }
-static pts_status k_nanmean(const pts_op *op, pts_value *args, pts_value *rets) { return nan_reduce(op, args, rets, true); }
+PTS_KERNEL(k_nansum) { return nan_reduce(op, a->self, a->dim, a->keepdim, a->dtype, rets, false); }
+PTS_KERNEL(k_nanmean) { return nan_reduce(op, a->self, a->dim, a->keepdim, a->dtype, rets, true); }
 
 /* ---- the table ---------------------------------------------------------------------- */
 

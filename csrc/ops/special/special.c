@@ -233,9 +233,9 @@ static double f_mvlgamma(double a, double p)
 UNARY(i0, f_i0, U_FLOAT)
 UNARY(lgamma, f_lgamma, U_FLOAT)
 
-static pts_status k_digamma(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_digamma)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     bool dbl = t->dtype == PTS_FLOAT64;
     return pts_unary_run(op, t, rets, dbl ? f_digamma : f_digamma_f, 0, U_FLOAT);
 }
@@ -256,10 +256,10 @@ static pts_status k_polygamma(const pts_op *op, pts_value *args, pts_value *rets
 }
 
 /* mvlgamma(self, p): the multivariate log-gamma (torch 2.x no longer checks the domain) */
-static pts_status k_mvlgamma(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_mvlgamma)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    int64_t p = pts_arg_int(args[1]);
+    pts_tensor *t = a->self;
+    int64_t p = a->p;
     if (p < 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: p has to be greater than or equal to 1", OPN);
     return pts_unary_run(op, t, rets, f_mvlgamma, (double)p, U_FLOAT);
