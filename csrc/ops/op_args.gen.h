@@ -3382,6 +3382,77 @@ static inline void k_unique2_unpack(const pts_value *args, struct k_unique2_args
     a->return_counts = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/shape/diag.c */
+/* aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a) */
+/* aten::diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor */
+struct k_diagonal_args {
+    pts_tensor *self;
+    int64_t offset;
+    int64_t dim1;
+    int64_t dim2;
+};
+static inline void k_diagonal_unpack(const pts_value *args, struct k_diagonal_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->offset = pts_arg_int(args[1]);
+    a->dim1 = pts_arg_int(args[2]);
+    a->dim2 = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/shape/diag.c */
+/* aten::diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor */
+struct k_diag_embed_args {
+    pts_tensor *self;
+    int64_t offset;
+    int64_t dim1;
+    int64_t dim2;
+};
+static inline void k_diag_embed_unpack(const pts_value *args, struct k_diag_embed_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->offset = pts_arg_int(args[1]);
+    a->dim1 = pts_arg_int(args[2]);
+    a->dim2 = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/shape/diag.c */
+/* aten::diag(Tensor self, int diagonal=0) -> Tensor */
+struct k_diag_args {
+    pts_tensor *self;
+    int64_t diagonal;
+};
+static inline void k_diag_unpack(const pts_value *args, struct k_diag_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->diagonal = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/diag.c */
+/* aten::tril(Tensor self, SymInt diagonal=0) -> Tensor */
+/* aten::tril_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!) */
+struct k_tril_args {
+    pts_tensor *self;
+    int64_t diagonal;
+};
+static inline void k_tril_unpack(const pts_value *args, struct k_tril_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->diagonal = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/diag.c */
+/* aten::triu(Tensor self, SymInt diagonal=0) -> Tensor */
+/* aten::triu_(Tensor(a!) self, SymInt diagonal=0) -> Tensor(a!) */
+struct k_triu_args {
+    pts_tensor *self;
+    int64_t diagonal;
+};
+static inline void k_triu_unpack(const pts_value *args, struct k_triu_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->diagonal = pts_arg_int(args[1]);
+}
+
 /* csrc/ops/special/special.c */
 /* aten::digamma(Tensor self) -> Tensor */
 /* aten::digamma_(Tensor(a!) self) -> Tensor(a!) */

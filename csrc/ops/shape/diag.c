@@ -35,14 +35,14 @@ static pts_status diagonal_view(const char *opname, const pts_tensor *t, int64_t
     return pts_ret_view(t, n, sizes, strides, off, ret);
 }
 
-static pts_status k_diagonal(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_diagonal)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int d1 = 0, d2 = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d1));
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[3]), t->ndim, OPN, &d2));
+    PTS_TRY(pts_wrap_dim(a->dim1, t->ndim, OPN, &d1));
+    PTS_TRY(pts_wrap_dim(a->dim2, t->ndim, OPN, &d2));
     pts_value v = pts_none();
-    PTS_TRY(diagonal_view(OPN, t, pts_arg_int(args[1]), d1, d2, &v));
+    PTS_TRY(diagonal_view(OPN, t, a->offset, d1, d2, &v));
     if (op->schema.rets[0].alias_set) {
         rets[0] = v;
         return PTS_OK;
@@ -96,15 +96,15 @@ static pts_status embed(const char *opname, pts_tensor *t, int64_t offset, int64
     return pts_ret(out, ret);
 }
 
-static pts_status k_diag_embed(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_diag_embed)
 {
-    return embed(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[1]), pts_arg_int(args[2]), pts_arg_int(args[3]), rets);
+    return embed(OPN, a->self, a->offset, a->dim1, a->dim2, rets);
 }
 
-static pts_status k_diag(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_diag)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    int64_t off = pts_arg_int(args[1]);
+    pts_tensor *t = a->self;
+    int64_t off = a->diagonal;
     if (t->ndim == 1)
         return embed(OPN, t, off, 0, 1, rets);
     if (t->ndim != 2)
@@ -143,16 +143,14 @@ static void zero_triangle(pts_tensor *t, int64_t k, bool tril)
     }
 }
 
-static pts_status tri(const pts_op *op, pts_value *args, pts_value *rets, bool lower)
+static pts_status tri(const pts_op *op, pts_tensor *t, int64_t k, pts_value *rets, bool lower)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     if (t->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: %s: input tensor must have at least 2 dimensions", OPN, lower ? "tril" : "triu");
-    int64_t k = pts_arg_int(args[1]);
     if (op->schema.args[0].is_write) {
         PTS_TRY(pts_tensor_make_writable(t));
         zero_triangle(t, k, lower);
-        rets[0] = pts_ret_self(args[0]);
+        rets[0] = pts_ret_tensor_ref(t);
         return PTS_OK;
     }
     pts_tensor *c = pts_tensor_contiguous_copy(t);
@@ -162,8 +160,8 @@ static pts_status tri(const pts_op *op, pts_value *args, pts_value *rets, bool l
     return pts_ret(c, rets);
 }
 
-static pts_status k_tril(const pts_op *op, pts_value *args, pts_value *rets) { return tri(op, args, rets, true); }
-static pts_status k_triu(const pts_op *op, pts_value *args, pts_value *rets) { return tri(op, args, rets, false); }
+PTS_KERNEL(k_tril) { return tri(op, a->self, a->diagonal, rets, true); }
+PTS_KERNEL(k_triu) { return tri(op, a->self, a->diagonal, rets, false); }
 
 /* ---- the table ---------------------------------------------------------------------- */
 
