@@ -3453,6 +3453,209 @@ static inline void k_triu_unpack(const pts_value *args, struct k_triu_args *a)
     a->diagonal = pts_arg_int(args[1]);
 }
 
+/* csrc/ops/shape/views.c */
+/* aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a) */
+struct k_broadcast_to_args {
+    pts_tensor *self;
+    pts_value size;
+};
+static inline void k_broadcast_to_unpack(const pts_value *args, struct k_broadcast_to_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::broadcast_tensors(Tensor[] tensors) -> Tensor[] */
+struct k_broadcast_tensors_args {
+    pts_value tensors;
+};
+static inline void k_broadcast_tensors_unpack(const pts_value *args, struct k_broadcast_tensors_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::Size(int[] sizes) -> int[] */
+struct k_Size_args {
+    pts_value sizes;
+};
+static inline void k_Size_unpack(const pts_value *args, struct k_Size_args *a)
+{
+    a->sizes = args[0];
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::broadcast_shapes(int[] a, int[] b) -> int[] */
+struct k_broadcast_shapes_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_broadcast_shapes_unpack(const pts_value *args, struct k_broadcast_shapes_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::mT(Tensor(a) self) -> Tensor(a) */
+/* aten::mT.a(Tensor(a) self) -> Tensor(a) */
+/* aten::mH(Tensor(a) self) -> Tensor(a) */
+/* aten::mH.a(Tensor(a) self) -> Tensor(a) */
+/* aten::adjoint(Tensor(a) self) -> Tensor(a) */
+struct k_mT_args {
+    pts_tensor *self;
+};
+static inline void k_mT_unpack(const pts_value *args, struct k_mT_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::matrix_H(Tensor(a) self) -> Tensor(a) */
+/* aten::matrix_H.a(Tensor(a) self) -> Tensor(a) */
+struct k_matrix_H_args {
+    pts_tensor *self;
+};
+static inline void k_matrix_H_unpack(const pts_value *args, struct k_matrix_H_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::numpy_T(Tensor(a) self) -> Tensor(a) */
+/* aten::numpy_T.a(Tensor(a) self) -> Tensor(a) */
+struct k_numpy_T_args {
+    pts_tensor *self;
+};
+static inline void k_numpy_T_unpack(const pts_value *args, struct k_numpy_T_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::meshgrid(Tensor[] tensors) -> Tensor[] */
+struct k_meshgrid_args {
+    pts_value tensors;
+};
+static inline void k_meshgrid_unpack(const pts_value *args, struct k_meshgrid_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[] */
+struct k_meshgrid_indexing_args {
+    pts_value tensors;
+    const char *indexing;
+};
+static inline void k_meshgrid_indexing_unpack(const pts_value *args, struct k_meshgrid_indexing_args *a)
+{
+    a->tensors = args[0];
+    a->indexing = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a) */
+/* aten::as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor */
+struct k_as_strided_args {
+    pts_tensor *self;
+    pts_value size;
+    pts_value stride;
+    int64_t storage_offset;
+    bool has_storage_offset;
+};
+static inline void k_as_strided_unpack(const pts_value *args, struct k_as_strided_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+    a->stride = args[2];
+    a->storage_offset = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_storage_offset = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::ravel(Tensor(a) self) -> Tensor(a) */
+struct k_ravel_args {
+    pts_tensor *self;
+};
+static inline void k_ravel_unpack(const pts_value *args, struct k_ravel_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::fliplr(Tensor self) -> Tensor */
+struct k_fliplr_args {
+    pts_tensor *self;
+};
+static inline void k_fliplr_unpack(const pts_value *args, struct k_fliplr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::flipud(Tensor self) -> Tensor */
+struct k_flipud_args {
+    pts_tensor *self;
+};
+static inline void k_flipud_unpack(const pts_value *args, struct k_flipud_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::atleast_1d(Tensor self) -> Tensor */
+/* aten::atleast_2d(Tensor self) -> Tensor */
+/* aten::atleast_3d(Tensor self) -> Tensor */
+struct k_atleast_args {
+    pts_tensor *self;
+};
+static inline void k_atleast_unpack(const pts_value *args, struct k_atleast_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::atleast_1d.Sequence(Tensor[] tensors) -> Tensor[] */
+/* aten::atleast_2d.Sequence(Tensor[] tensors) -> Tensor[] */
+/* aten::atleast_3d.Sequence(Tensor[] tensors) -> Tensor[] */
+struct k_atleast_seq_args {
+    pts_value tensors;
+};
+static inline void k_atleast_seq_unpack(const pts_value *args, struct k_atleast_seq_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::tile(Tensor self, SymInt[] dims) -> Tensor */
+struct k_tile_args {
+    pts_tensor *self;
+    pts_value dims;
+};
+static inline void k_tile_unpack(const pts_value *args, struct k_tile_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dims = args[1];
+}
+
+/* csrc/ops/shape/views.c */
+/* aten::take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor */
+struct k_take_along_dim_args {
+    pts_tensor *self;
+    pts_tensor *indices;
+    int64_t dim;
+    bool has_dim;
+};
+static inline void k_take_along_dim_unpack(const pts_value *args, struct k_take_along_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+}
+
 /* csrc/ops/special/special.c */
 /* aten::digamma(Tensor self) -> Tensor */
 /* aten::digamma_(Tensor(a!) self) -> Tensor(a!) */

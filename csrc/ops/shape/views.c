@@ -10,17 +10,17 @@
 
 /* ---- broadcasting -------------------------------------------------------------------------- */
 
-static pts_status k_broadcast_to(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_broadcast_to)
 {
     int64_t want[PTS_MAX_DIMS];
     int n;
-    PTS_TRY(pts_arg_int_list(args[1], want, PTS_MAX_DIMS, &n, 0, "size"));
-    return pts_ops_expand_view(OPN, PTS_TENSOR(args[0]), n, want, rets);
+    PTS_TRY(pts_arg_int_list(a->size, want, PTS_MAX_DIMS, &n, 0, "size"));
+    return pts_ops_expand_view(OPN, a->self, n, want, rets);
 }
 
-static pts_status k_broadcast_tensors(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_broadcast_tensors)
 {
-    pts_list *in = PTS_LIST(args[0]);
+    pts_list *in = PTS_LIST(a->tensors);
     int64_t n = in->len;
     pts_tensor **ts = pts_calloc((size_t)(n > 0 ? n : 1), sizeof *ts);
     if (!ts)
@@ -50,21 +50,20 @@ static pts_status k_broadcast_tensors(const pts_op *op, pts_value *args, pts_val
 }
 
 /* aten::Size(int[] sizes) -> int[]: torch.Size(list) in printed code. */
-static pts_status k_Size(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_Size)
 {
-    (void)op;
-    rets[0] = pts_value_retain(args[0]);
+    rets[0] = pts_value_retain(a->sizes);
     return PTS_OK;
 }
 
 /* aten::broadcast_shapes(int[] a, int[] b) -> int[] */
-static pts_status k_broadcast_shapes(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_broadcast_shapes)
 {
-    int64_t a[PTS_MAX_DIMS], b[PTS_MAX_DIMS], o[PTS_MAX_DIMS];
+    int64_t sa[PTS_MAX_DIMS], sb[PTS_MAX_DIMS], o[PTS_MAX_DIMS];
     int na, nb, no = 0;
-    PTS_TRY(pts_arg_int_list(args[0], a, PTS_MAX_DIMS, &na, 0, "a"));
-    PTS_TRY(pts_arg_int_list(args[1], b, PTS_MAX_DIMS, &nb, 0, "b"));
-    PTS_TRY(pts_broadcast_shapes(na, a, nb, b, &no, o, OPN));
+    PTS_TRY(pts_arg_int_list(a->a, sa, PTS_MAX_DIMS, &na, 0, "a"));
+    PTS_TRY(pts_arg_int_list(a->b, sb, PTS_MAX_DIMS, &nb, 0, "b"));
+    PTS_TRY(pts_broadcast_shapes(na, sa, nb, sb, &no, o, OPN));
     pts_list *l = pts_list_new(pts_type_base(PTS_TY_INT), no);
     if (!l)
         return pts_err_last();
@@ -92,9 +91,9 @@ static pts_status swap_last_two(const pts_tensor *t, pts_value *ret)
     return pts_ret_view(t, t->ndim, sizes, strides, t->offset, ret);
 }
 
-static pts_status k_mT(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_mT)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     if (t->ndim == 0) /* deprecated on 0-D tensors: the identity */
         return pts_ret_view(t, 0, t->sizes, t->strides, t->offset, rets);
     if (t->ndim < 2) {
@@ -105,19 +104,18 @@ static pts_status k_mT(const pts_op *op, pts_value *args, pts_value *rets)
     return swap_last_two(t, rets);
 }
 
-static pts_status k_matrix_H(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_matrix_H)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     if (t->ndim != 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: tensor.H is only supported on matrices (2-D tensors). Got %d-D tensor.", OPN,
                            t->ndim);
     return swap_last_two(t, rets);
 }
 
-static pts_status k_numpy_T(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_numpy_T)
 {
-    (void)op;
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
     for (int i = 0; i < t->ndim; i++) {
         sizes[i] = t->sizes[t->ndim - 1 - i];
@@ -128,13 +126,12 @@ static pts_status k_numpy_T(const pts_op *op, pts_value *args, pts_value *rets)
 
 /* ---- meshgrid -------------------------------------------------------------------------------- */
 
-static pts_status k_meshgrid(const pts_op *op, pts_value *args, pts_value *rets)
+/* meshgrid(tensors[, *, indexing]): ix NULL for the overload without indexing ("ij") */
+static pts_status meshgrid_run(const pts_op *op, pts_list *in, const char *ix, pts_value *rets)
 {
-    pts_list *in = PTS_LIST(args[0]);
     int64_t n = in->len;
     bool xy = false;
-    if (op->schema.nargs > 1) {
-        const char *ix = PTS_STR(args[1])->data;
+    if (ix) {
         if (strcmp(ix, "xy") == 0)
             xy = true;
         else if (strcmp(ix, "ij") != 0)
@@ -197,15 +194,18 @@ static pts_status k_meshgrid(const pts_op *op, pts_value *args, pts_value *rets)
     return PTS_OK;
 }
 
+PTS_KERNEL(k_meshgrid) { return meshgrid_run(op, PTS_LIST(a->tensors), NULL, rets); }
+PTS_KERNEL(k_meshgrid_indexing) { return meshgrid_run(op, PTS_LIST(a->tensors), a->indexing, rets); }
+
 /* ---- as_strided ------------------------------------------------------------------------------ */
 
-static pts_status k_as_strided(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_as_strided)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
     int ns, nst;
-    PTS_TRY(pts_arg_int_list(args[1], sizes, PTS_MAX_DIMS, &ns, 0, "size"));
-    PTS_TRY(pts_arg_int_list(args[2], strides, PTS_MAX_DIMS, &nst, 0, "stride"));
+    PTS_TRY(pts_arg_int_list(a->size, sizes, PTS_MAX_DIMS, &ns, 0, "size"));
+    PTS_TRY(pts_arg_int_list(a->stride, strides, PTS_MAX_DIMS, &nst, 0, "stride"));
     if (ns != nst)
         return pts_err_set(PTS_ERR_VALUE, "%s: mismatch in length of strides and shape", OPN);
     for (int i = 0; i < ns; i++) {
@@ -215,7 +215,7 @@ static pts_status k_as_strided(const pts_op *op, pts_value *args, pts_value *ret
             return pts_err_set(PTS_ERR_VALUE, "%s: Trying to create tensor with negative dimension %lld", OPN,
                                (long long)sizes[i]);
     }
-    int64_t off = PTS_ARG_IS_NONE(args[3]) ? t->offset : pts_arg_int(args[3]);
+    int64_t off = a->has_storage_offset ? a->storage_offset : t->offset;
     if (off < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: Tensor: invalid storage offset %lld", OPN, (long long)off);
     bool copy = !op->schema.rets[0].alias_set;
@@ -232,10 +232,9 @@ static pts_status k_as_strided(const pts_op *op, pts_value *args, pts_value *ret
 
 /* ---- ravel, fliplr / flipud, atleast_Nd, tile, take_along_dim ------------------------------------ */
 
-static pts_status k_ravel(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_ravel)
 {
-    (void)op;
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int64_t n = pts_tensor_numel(t), one = 1;
     if (pts_tensor_is_contiguous(t))
         return pts_ret_view(t, 1, &n, &one, t->offset, rets);
@@ -265,14 +264,14 @@ static pts_status flip_dim(const char *opname, pts_tensor *t, int d, int need, p
     return pts_ret(pts_tensor_contiguous_copy(&v), ret);
 }
 
-static pts_status k_fliplr(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_fliplr)
 {
-    return flip_dim(OPN, PTS_TENSOR(args[0]), 1, 2, rets);
+    return flip_dim(OPN, a->self, 1, 2, rets);
 }
 
-static pts_status k_flipud(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_flipud)
 {
-    return flip_dim(OPN, PTS_TENSOR(args[0]), 0, 1, rets);
+    return flip_dim(OPN, a->self, 0, 1, rets);
 }
 
 /* the atleast_Nd view of t */
@@ -298,14 +297,14 @@ static pts_status atleast(const pts_tensor *t, int n, pts_value *ret)
 
 static int atleast_n(const pts_op *op) { return OPN[14] - '0'; } /* "aten::atleast_2d"[14] */
 
-static pts_status k_atleast(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_atleast)
 {
-    return atleast(PTS_TENSOR(args[0]), atleast_n(op), rets);
+    return atleast(a->self, atleast_n(op), rets);
 }
 
-static pts_status k_atleast_seq(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_atleast_seq)
 {
-    pts_list *in = PTS_LIST(args[0]);
+    pts_list *in = PTS_LIST(a->tensors);
     pts_list *out = pts_tensor_list_new(in->len);
     if (!out)
         return pts_err_last();
@@ -324,12 +323,12 @@ static pts_status k_atleast_seq(const pts_op *op, pts_value *args, pts_value *re
 }
 
 /* tile: t (padded with leading 1s) repeated `dims` times: an expanded (r0, s0, r1, s1, ...) view copied */
-static pts_status k_tile(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_tile)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int64_t reps[PTS_MAX_DIMS];
     int nr;
-    PTS_TRY(pts_arg_int_list(args[1], reps, PTS_MAX_DIMS, &nr, 0, "dims"));
+    PTS_TRY(pts_arg_int_list(a->dims, reps, PTS_MAX_DIMS, &nr, 0, "dims"));
     int nd = nr > t->ndim ? nr : t->ndim;
     if (2 * nd > PTS_MAX_DIMS)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: tile supports at most %d dims", OPN, PTS_MAX_DIMS / 2);
@@ -357,9 +356,9 @@ static pts_status k_tile(const pts_op *op, pts_value *args, pts_value *rets)
 }
 
 /* take_along_dim(self, indices, dim?): gather along dim after broadcasting the other dims */
-static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_take_along_dim)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]), *ix = PTS_TENSOR(args[1]);
+    pts_tensor *t = a->self, *ix = a->indices;
     if (ix->dtype != PTS_INT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: torch.take_along_dim(): dtype of indices should be Long but got %s", OPN,
                            pts_dtype_torch_name(ix->dtype));
@@ -367,7 +366,7 @@ static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value 
     int64_t n1, one = 1;
     pts_tensor *ft = NULL, *fi = NULL;
     int d = 0;
-    bool flat = PTS_ARG_IS_NONE(args[2]);
+    bool flat = !a->has_dim;
     if (flat) { /* both flattened */
         ft = pts_tensor_contiguous_copy(t);
         fi = ft ? pts_tensor_contiguous_copy(ix) : NULL;
@@ -381,7 +380,7 @@ static pts_status k_take_along_dim(const pts_op *op, pts_value *args, pts_value 
         fi->ndim = 1, fi->sizes[0] = n2, fi->strides[0] = 1;
         src = ft, idx = fi;
     } else {
-        PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d));
+        PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
         if (t->ndim != ix->ndim) {
             return pts_err_set(PTS_ERR_VALUE, "%s: torch.take_along_dim(): input and indices should have the same number "
                                               "of dimensions, but got %d dimensions for input, and %d dimensions for "
@@ -463,7 +462,7 @@ const pts_op_def pts_ops_views[] = {
     PTS_OP("aten::matrix_H(Tensor(a) self) -> Tensor(a)", k_matrix_H),
     PTS_OP("aten::matrix_H.a(Tensor(a) self) -> Tensor(a)", k_matrix_H),
     PTS_OP("aten::meshgrid(Tensor[] tensors) -> Tensor[]", k_meshgrid),
-    PTS_OP("aten::meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]", k_meshgrid),
+    PTS_OP("aten::meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]", k_meshgrid_indexing),
     PTS_OP("aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)", k_as_strided),
     PTS_OP("aten::as_strided_copy(Tensor self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor", k_as_strided),
     PTS_OP("aten::ravel(Tensor(a) self) -> Tensor(a)", k_ravel),
