@@ -528,6 +528,118 @@ static inline void k_detach_unpack(const pts_value *args, struct k_detach_args *
     a->self = PTS_ARG_TENSOR(args[0]);
 }
 
+/* csrc/ops/index/scatter.c */
+/* aten::scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor */
+/* aten::scatter_reduce_.two(Tensor(a!) self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor(a!) */
+struct k_scatter_reduce_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_tensor *src;
+    const char *reduce;
+    bool include_self;
+};
+static inline void k_scatter_reduce_unpack(const pts_value *args, struct k_scatter_reduce_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->src = PTS_ARG_TENSOR(args[3]);
+    a->reduce = PTS_STR(args[4])->data;
+    a->include_self = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/index/scatter.c */
+/* aten::index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor */
+/* aten::index_reduce_(Tensor(a!) self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor(a!) */
+struct k_index_reduce_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_tensor *source;
+    const char *reduce;
+    bool include_self;
+};
+static inline void k_index_reduce_unpack(const pts_value *args, struct k_index_reduce_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->source = PTS_ARG_TENSOR(args[3]);
+    a->reduce = PTS_STR(args[4])->data;
+    a->include_self = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/index/scatter.c */
+/* aten::index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor */
+/* aten::index_add_(Tensor(a!) self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor(a!) */
+struct k_index_add_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_tensor *source;
+    pts_value alpha;
+};
+static inline void k_index_add_unpack(const pts_value *args, struct k_index_add_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->source = PTS_ARG_TENSOR(args[3]);
+    a->alpha = args[4];
+}
+
+/* csrc/ops/index/scatter.c */
+/* aten::index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor */
+/* aten::index_copy_(Tensor(a!) self, int dim, Tensor index, Tensor source) -> Tensor(a!) */
+struct k_index_copy_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_tensor *source;
+};
+static inline void k_index_copy_unpack(const pts_value *args, struct k_index_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->source = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/index/scatter.c */
+/* aten::index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor */
+/* aten::index_fill_.int_Scalar(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!) */
+struct k_index_fill_scalar_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_value value;
+};
+static inline void k_index_fill_scalar_unpack(const pts_value *args, struct k_index_fill_scalar_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->value = args[3];
+}
+
+/* csrc/ops/index/scatter.c */
+/* aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor */
+/* aten::index_fill_.int_Tensor(Tensor(a!) self, int dim, Tensor index, Tensor value) -> Tensor(a!) */
+struct k_index_fill_tensor_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_tensor *value;
+};
+static inline void k_index_fill_tensor_unpack(const pts_value *args, struct k_index_fill_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->value = PTS_ARG_TENSOR(args[3]);
+}
+
 /* csrc/ops/linalg/einsum.c */
 /* aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor */
 struct k_einsum_args {

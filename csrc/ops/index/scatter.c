@@ -111,13 +111,13 @@ static pts_status fold(pts_tensor *out, const pts_tensor *src, const int64_t *ds
 }
 
 /* Deliver out: into self for the in-place form, else as the result. */
-static pts_status deliver(const pts_op *op, pts_value *args, pts_tensor *out, pts_status st, pts_value *rets)
+static pts_status deliver(const pts_op *op, pts_tensor *self, pts_tensor *out, pts_status st, pts_value *rets)
 {
     if (!st && op->schema.args[0].is_write) {
-        st = pts_tensor_copy_into(PTS_TENSOR(args[0]), out, OPN);
+        st = pts_tensor_copy_into(self, out, OPN);
         pts_obj_release(&out->hdr);
         if (!st)
-            rets[0] = pts_ret_self(args[0]);
+            rets[0] = pts_ret_tensor_ref(self);
         return st;
     }
     if (st) {
@@ -128,12 +128,12 @@ static pts_status deliver(const pts_op *op, pts_value *args, pts_tensor *out, pt
 }
 
 /* scatter_reduce.two(self, dim, index, src, reduce, *, include_self) */
-static pts_status k_scatter_reduce(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_scatter_reduce)
 {
-    pts_tensor *self = PTS_TENSOR(args[0]), *idx = PTS_TENSOR(args[2]), *src = PTS_TENSOR(args[3]);
+    pts_tensor *self = a->self, *idx = a->index, *src = a->src;
     red_op r;
-    PTS_TRY(parse_reduce(OPN, PTS_STR(args[4])->data, true, &r));
-    bool include_self = pts_arg_bool(args[5]);
+    PTS_TRY(parse_reduce(OPN, a->reduce, true, &r));
+    bool include_self = a->include_self;
     PTS_TRY(pts_check_real(OPN, self->dtype));
     if (idx->dtype != PTS_INT64 && idx->dtype != PTS_INT32)
         return pts_err_set(PTS_ERR_TYPE, "%s: scatter_reduce(): Expected dtype int32/int64 for index", OPN);
@@ -142,7 +142,7 @@ static pts_status k_scatter_reduce(const pts_op *op, pts_value *args, pts_value 
     if (op->schema.args[0].is_write && pts_tensor_numel(self) > 0)
         PTS_TRY(pts_check_no_internal_overlap(self, OPN));
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), self->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, self->ndim, OPN, &d));
     int nd = self->ndim ? self->ndim : 1;
     int ind = idx->ndim ? idx->ndim : 1, snd = src->ndim ? src->ndim : 1;
     int64_t n = pts_tensor_numel(idx);
@@ -198,16 +198,16 @@ static pts_status k_scatter_reduce(const pts_op *op, pts_value *args, pts_value 
     pts_obj_release(il ? &il->hdr : NULL);
     pts_free(dst);
     pts_free(sp);
-    return deliver(op, args, out, st, rets);
+    return deliver(op, self, out, st, rets);
 }
 
 /* index_reduce(self, dim, index (1-D), source, reduce, *, include_self) */
-static pts_status k_index_reduce(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_index_reduce)
 {
-    pts_tensor *self = PTS_TENSOR(args[0]), *idx = PTS_TENSOR(args[2]), *src = PTS_TENSOR(args[3]);
+    pts_tensor *self = a->self, *idx = a->index, *src = a->source;
     red_op r;
-    PTS_TRY(parse_reduce(OPN, PTS_STR(args[4])->data, false, &r));
-    bool include_self = pts_arg_bool(args[5]);
+    PTS_TRY(parse_reduce(OPN, a->reduce, false, &r));
+    bool include_self = a->include_self;
     PTS_TRY(pts_check_real(OPN, self->dtype));
     if (idx->dtype != PTS_INT64 && idx->dtype != PTS_INT32)
         return pts_err_set(PTS_ERR_TYPE, "%s: index_reduce_(): Expected dtype int32/int64 for index but got: %s", OPN,
@@ -221,7 +221,7 @@ static pts_status k_index_reduce(const pts_op *op, pts_value *args, pts_value *r
     if (op->schema.args[0].is_write && pts_tensor_numel(self) > 0)
         PTS_TRY(pts_check_no_internal_overlap(self, OPN));
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), self->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, self->ndim, OPN, &d));
     int64_t n = pts_tensor_numel(idx);
     int sd = src->ndim ? src->ndim : 1, nd = self->ndim ? self->ndim : 1;
     int64_t one = 1, zero = 0;
@@ -270,7 +270,7 @@ static pts_status k_index_reduce(const pts_op *op, pts_value *args, pts_value *r
         st = fold(out, src, dst, sp, total, r, include_self);
     pts_free(dst);
     pts_free(sp);
-    return deliver(op, args, out, st, rets);
+    return deliver(op, self, out, st, rets);
 }
 
 /* ---- index_add / index_copy / index_fill -------------------------------------------------------- */
@@ -280,10 +280,9 @@ typedef enum ix_kind { IX_ADD, IX_COPY, IX_FILL } ix_kind;
 /* index_add(self, dim, index, source, *, alpha), index_copy(self, dim, index, source),
  * index_fill(self, dim, index, value): slices self.select(dim, index[i]) get source.select(dim, i)
  * added (times alpha) or copied, or the value. */
-static pts_status index_update(const pts_op *op, pts_value *args, pts_value *rets, ix_kind kind)
+static pts_status index_update(const pts_op *op, pts_tensor *self, int64_t dim, pts_tensor *idx, pts_tensor *src,
+                                pts_value value, pts_value alpha, pts_value *rets, ix_kind kind)
 {
-    pts_tensor *self = PTS_TENSOR(args[0]), *idx = PTS_TENSOR(args[2]);
-    pts_tensor *src = kind == IX_FILL ? NULL : PTS_TENSOR(args[3]);
     PTS_TRY(pts_check_real(OPN, self->dtype));
     if (kind == IX_FILL && idx->dtype != PTS_INT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: index_fill_(): Expected dtype int64 for index.", OPN);
@@ -297,14 +296,14 @@ static pts_status index_update(const pts_op *op, pts_value *args, pts_value *ret
     if (src && src->dtype != self->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: self (%s) and source (%s) must have the same scalar type", OPN,
                            pts_dtype_torch_name(self->dtype), pts_dtype_torch_name(src->dtype));
-    pts_tensor *fillt = kind == IX_FILL && args[3].tag == PTS_T_TENSOR ? PTS_TENSOR(args[3]) : NULL;
+    pts_tensor *fillt = kind == IX_FILL && value.tag == PTS_T_TENSOR ? PTS_TENSOR(value) : NULL;
     if (fillt && fillt->ndim != 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: index_fill_ only supports a 0-dimensional value tensor, but got tensor "
                                           "with %d dimension(s).", OPN, fillt->ndim);
     if (op->schema.args[0].is_write && pts_tensor_numel(self) > 0)
         PTS_TRY(pts_check_no_internal_overlap(self, OPN));
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), self->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(dim, self->ndim, OPN, &d));
     int64_t n = pts_tensor_numel(idx);
     int nd = self->ndim ? self->ndim : 1;
     int64_t one = 1, zero = 0;
@@ -328,7 +327,6 @@ static pts_status index_update(const pts_op *op, pts_value *args, pts_value *ret
         ost[0] = 1;
     int osz = pts_dtype_get(out->dtype)->itemsize, isz = pts_dtype_get(idx->dtype)->itemsize;
     bool ints = !pts_is_float(out->dtype);
-    pts_value alpha = kind == IX_ADD ? args[4] : pts_int(1);
     if (kind == IX_ADD && alpha.tag == PTS_T_FLOAT && ints) {
         pts_obj_release(&out->hdr);
         return pts_err_set(PTS_ERR_TYPE, "%s: For integral input tensors, argument alpha must not be a floating point "
@@ -339,7 +337,7 @@ static pts_status index_update(const pts_op *op, pts_value *args, pts_value *ret
         if (fillt)
             pts_store_f64(fillv, out->dtype, pts_load_f64(pts_tensor_data(fillt), fillt->dtype));
         else
-            pts_store_scalar(fillv, out->dtype, args[3]);
+            pts_store_scalar(fillv, out->dtype, value);
         if (fillt && !pts_is_float(fillt->dtype))
             pts_store_i64(fillv, out->dtype, pts_load_i64(pts_tensor_data(fillt), fillt->dtype));
     }
@@ -390,12 +388,25 @@ static pts_status index_update(const pts_op *op, pts_value *args, pts_value *ret
         }
     }
     (void)srcsz;
-    return deliver(op, args, out, st, rets);
+    return deliver(op, self, out, st, rets);
 }
 
-static pts_status k_index_add(const pts_op *op, pts_value *args, pts_value *rets) { return index_update(op, args, rets, IX_ADD); }
-static pts_status k_index_copy(const pts_op *op, pts_value *args, pts_value *rets) { return index_update(op, args, rets, IX_COPY); }
-static pts_status k_index_fill(const pts_op *op, pts_value *args, pts_value *rets) { return index_update(op, args, rets, IX_FILL); }
+PTS_KERNEL(k_index_add)
+{
+    return index_update(op, a->self, a->dim, a->index, a->source, pts_none(), a->alpha, rets, IX_ADD);
+}
+PTS_KERNEL(k_index_copy)
+{
+    return index_update(op, a->self, a->dim, a->index, a->source, pts_none(), pts_int(1), rets, IX_COPY);
+}
+PTS_KERNEL(k_index_fill_scalar)
+{
+    return index_update(op, a->self, a->dim, a->index, NULL, a->value, pts_int(1), rets, IX_FILL);
+}
+PTS_KERNEL(k_index_fill_tensor)
+{
+    return index_update(op, a->self, a->dim, a->index, NULL, pts_obj_value(&a->value->hdr), pts_int(1), rets, IX_FILL);
+}
 
 /* ---- the table ----------------------------------------------------------------------------------------- */
 
@@ -408,9 +419,9 @@ const pts_op_def pts_ops_scatter[] = {
     PTS_OP("aten::index_add_(Tensor(a!) self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor(a!)", k_index_add),
     PTS_OP("aten::index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor", k_index_copy),
     PTS_OP("aten::index_copy_(Tensor(a!) self, int dim, Tensor index, Tensor source) -> Tensor(a!)", k_index_copy),
-    PTS_OP("aten::index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor", k_index_fill),
-    PTS_OP("aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor", k_index_fill),
-    PTS_OP("aten::index_fill_.int_Scalar(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)", k_index_fill),
-    PTS_OP("aten::index_fill_.int_Tensor(Tensor(a!) self, int dim, Tensor index, Tensor value) -> Tensor(a!)", k_index_fill),
+    PTS_OP("aten::index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor", k_index_fill_scalar),
+    PTS_OP("aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor", k_index_fill_tensor),
+    PTS_OP("aten::index_fill_.int_Scalar(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)", k_index_fill_scalar),
+    PTS_OP("aten::index_fill_.int_Tensor(Tensor(a!) self, int dim, Tensor index, Tensor value) -> Tensor(a!)", k_index_fill_tensor),
     {NULL, NULL},
 };
