@@ -528,6 +528,251 @@ static inline void k_detach_unpack(const pts_value *args, struct k_detach_args *
     a->self = PTS_ARG_TENSOR(args[0]);
 }
 
+/* csrc/ops/index/index.c */
+/* aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor */
+struct k_index_args {
+    pts_tensor *self;
+    pts_value indices;
+};
+static inline void k_index_unpack(const pts_value *args, struct k_index_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+}
+
+/* csrc/ops/index/index.c */
+/* aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!) */
+struct k_index_put__args {
+    pts_tensor *self;
+    pts_value indices;
+    pts_tensor *values;
+    bool accumulate;
+};
+static inline void k_index_put__unpack(const pts_value *args, struct k_index_put__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+    a->values = PTS_ARG_TENSOR(args[2]);
+    a->accumulate = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor */
+struct k_index_put_args {
+    pts_tensor *self;
+    pts_value indices;
+    pts_tensor *values;
+    bool accumulate;
+};
+static inline void k_index_put_unpack(const pts_value *args, struct k_index_put_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+    a->values = PTS_ARG_TENSOR(args[2]);
+    a->accumulate = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::index_select(Tensor self, int dim, Tensor index) -> Tensor */
+struct k_index_select_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+};
+static inline void k_index_select_unpack(const pts_value *args, struct k_index_select_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::embedding(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor */
+struct k_embedding_args {
+    pts_tensor *weight;
+    pts_tensor *indices;
+    int64_t padding_idx;
+    bool scale_grad_by_freq;
+    bool sparse;
+};
+static inline void k_embedding_unpack(const pts_value *args, struct k_embedding_args *a)
+{
+    a->weight = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->padding_idx = pts_arg_int(args[2]);
+    a->scale_grad_by_freq = pts_arg_bool(args[3]);
+    a->sparse = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::take(Tensor self, Tensor index) -> Tensor */
+struct k_take_args {
+    pts_tensor *self;
+    pts_tensor *index;
+};
+static inline void k_take_unpack(const pts_value *args, struct k_take_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->index = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor */
+struct k_gather_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    bool sparse_grad;
+};
+static inline void k_gather_unpack(const pts_value *args, struct k_gather_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->sparse_grad = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor */
+/* aten::scatter_.value(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!) */
+struct k_scatter_value_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_value value;
+};
+static inline void k_scatter_value_unpack(const pts_value *args, struct k_scatter_value_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->value = args[3];
+}
+
+/* csrc/ops/index/index.c */
+/* aten::scatter.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor */
+/* aten::scatter_.src(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!) */
+struct k_scatter_src_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_tensor *src;
+};
+static inline void k_scatter_src_unpack(const pts_value *args, struct k_scatter_src_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->src = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::scatter.value_reduce(Tensor self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor */
+/* aten::scatter_.value_reduce(Tensor(a!) self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor(a!) */
+struct k_scatter_value_reduce_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_value value;
+    const char *reduce;
+};
+static inline void k_scatter_value_reduce_unpack(const pts_value *args, struct k_scatter_value_reduce_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->value = args[3];
+    a->reduce = PTS_STR(args[4])->data;
+}
+
+/* csrc/ops/index/index.c */
+/* aten::scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor */
+/* aten::scatter_.reduce(Tensor(a!) self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor(a!) */
+struct k_scatter_src_reduce_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_tensor *src;
+    const char *reduce;
+};
+static inline void k_scatter_src_reduce_unpack(const pts_value *args, struct k_scatter_src_reduce_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->src = PTS_ARG_TENSOR(args[3]);
+    a->reduce = PTS_STR(args[4])->data;
+}
+
+/* csrc/ops/index/index.c */
+/* aten::scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor */
+/* aten::scatter_add_(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!) */
+struct k_scatter_add_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_tensor *index;
+    pts_tensor *src;
+};
+static inline void k_scatter_add_unpack(const pts_value *args, struct k_scatter_add_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = PTS_ARG_TENSOR(args[2]);
+    a->src = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor */
+/* aten::masked_fill_.Scalar(Tensor(a!) self, Tensor mask, Scalar value) -> Tensor(a!) */
+struct k_masked_fill_scalar_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+    pts_value value;
+};
+static inline void k_masked_fill_scalar_unpack(const pts_value *args, struct k_masked_fill_scalar_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->value = args[2];
+}
+
+/* csrc/ops/index/index.c */
+/* aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor */
+/* aten::masked_fill_.Tensor(Tensor(a!) self, Tensor mask, Tensor value) -> Tensor(a!) */
+struct k_masked_fill_tensor_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+    pts_tensor *value;
+};
+static inline void k_masked_fill_tensor_unpack(const pts_value *args, struct k_masked_fill_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->value = PTS_ARG_TENSOR(args[2]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::masked_select(Tensor self, Tensor mask) -> Tensor */
+struct k_masked_select_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+};
+static inline void k_masked_select_unpack(const pts_value *args, struct k_masked_select_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/index/index.c */
+/* aten::nonzero(Tensor self) -> Tensor */
+struct k_nonzero_args {
+    pts_tensor *self;
+};
+static inline void k_nonzero_unpack(const pts_value *args, struct k_nonzero_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/index/scatter.c */
 /* aten::scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor */
 /* aten::scatter_reduce_.two(Tensor(a!) self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor(a!) */

@@ -258,29 +258,29 @@ static pts_status adv_build(const char *opname, pts_tensor *self, pts_value indi
     return st;
 }
 
-static pts_status k_index(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_index)
 {
-    pts_tensor *self = PTS_TENSOR(args[0]);
-    adv a;
+    pts_tensor *self = a->self;
+    adv ad;
     bool any = false;
-    for (int64_t i = 0; i < PTS_LIST(args[1])->len; i++)
-        any = any || PTS_LIST(args[1])->items[i].tag != PTS_T_NONE;
+    for (int64_t i = 0; i < PTS_LIST(a->indices)->len; i++)
+        any = any || PTS_LIST(a->indices)->items[i].tag != PTS_T_NONE;
     if (!any) {
-        rets[0] = pts_ret_self(args[0]);
+        rets[0] = pts_ret_tensor_ref(self);
         return PTS_OK;
     }
-    PTS_TRY(adv_build(OPN, self, args[1], &a));
-    pts_tensor *out = pts_tensor_empty(self->dtype, a.out_nd, a.out_sizes);
+    PTS_TRY(adv_build(OPN, self, a->indices, &ad));
+    pts_tensor *out = pts_tensor_empty(self->dtype, ad.out_nd, ad.out_sizes);
     if (!out) {
-        adv_free(&a);
+        adv_free(&ad);
         return pts_err_last();
     }
     size_t isz = isz_of(self);
     const char *src = pts_tensor_data(self);
     char *dst = pts_tensor_data(out);
-    for (int64_t n = 0; n < a.numel; n++)
-        memcpy(dst + (size_t)n * isz, src + a.offsets[n] * (int64_t)isz, isz);
-    adv_free(&a);
+    for (int64_t n = 0; n < ad.numel; n++)
+        memcpy(dst + (size_t)n * isz, src + ad.offsets[n] * (int64_t)isz, isz);
+    adv_free(&ad);
     rets[0] = pts_ret_tensor(out);
     return PTS_OK;
 }
@@ -329,19 +329,19 @@ static pts_status index_put_into(const pts_op *op, pts_tensor *self, pts_value i
     return PTS_OK;
 }
 
-static pts_status k_index_put_(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_index_put_)
 {
-    PTS_TRY(index_put_into(op, PTS_TENSOR(args[0]), args[1], PTS_TENSOR(args[2]), pts_arg_bool(args[3])));
-    rets[0] = pts_ret_self(args[0]);
+    PTS_TRY(index_put_into(op, a->self, a->indices, a->values, a->accumulate));
+    rets[0] = pts_ret_tensor_ref(a->self);
     return PTS_OK;
 }
 
-static pts_status k_index_put(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_index_put)
 {
-    pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(args[0]));
+    pts_tensor *c = pts_tensor_contiguous_copy(a->self);
     if (!c)
         return pts_err_last();
-    pts_status st = index_put_into(op, c, args[1], PTS_TENSOR(args[2]), pts_arg_bool(args[3]));
+    pts_status st = index_put_into(op, c, a->indices, a->values, a->accumulate);
     if (st) {
         pts_obj_release(&c->hdr);
         return st;
@@ -405,13 +405,13 @@ static pts_status select_along(const char *opname, bool allow_neg, pts_tensor *s
     return PTS_OK;
 }
 
-static pts_status k_index_select(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_index_select)
 {
-    pts_tensor *self = PTS_TENSOR(args[0]), *index = PTS_TENSOR(args[2]);
+    pts_tensor *self = a->self, *index = a->index;
     if (index->ndim > 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: index_select(): Index is supposed to be a vector", OPN);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), self->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, self->ndim, OPN, &d));
     int64_t n = pts_tensor_numel(index);
     if (self->ndim == 0) {
         if (n != 1)
@@ -421,17 +421,17 @@ static pts_status k_index_select(const pts_op *op, pts_value *args, pts_value *r
     return select_along(OPN, false, self, d, index, 1, &n, rets);
 }
 
-static pts_status k_embedding(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_embedding)
 {
-    pts_tensor *w = PTS_TENSOR(args[0]), *ind = PTS_TENSOR(args[1]);
+    pts_tensor *w = a->weight, *ind = a->indices;
     if (w->ndim != 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: 'weight' must be 2-D", OPN);
     return select_along(OPN, false, w, 0, ind, ind->ndim, ind->sizes, rets);
 }
 
-static pts_status k_take(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_take)
 {
-    pts_tensor *self = PTS_TENSOR(args[0]), *ind = PTS_TENSOR(args[1]);
+    pts_tensor *self = a->self, *ind = a->index;
     if (ind->dtype != PTS_INT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: take(): Expected a long tensor for index, but got %s", OPN,
                            pts_dtype_get(ind->dtype) ? pts_dtype_get(ind->dtype)->name : "?");
@@ -488,12 +488,12 @@ static pts_status check_gather_shape(const char *opname, const pts_tensor *self,
     return PTS_OK;
 }
 
-static pts_status k_gather(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_gather)
 {
-    pts_tensor *self = PTS_TENSOR(args[0]);
+    pts_tensor *self = a->self;
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), self->ndim, OPN, &d));
-    pts_tensor *idx = long_index(OPN, PTS_TENSOR(args[2]));
+    PTS_TRY(pts_wrap_dim(a->dim, self->ndim, OPN, &d));
+    pts_tensor *idx = long_index(OPN, a->index);
     if (!idx)
         return pts_err_last();
     pts_status st = check_gather_shape(OPN, self, d, idx);
@@ -576,9 +576,8 @@ static pts_status scatter_into(const char *opname, pts_tensor *self, int64_t dim
     return st;
 }
 
-static pts_status reduce_mode(const char *opname, pts_value v, scat_mode *m)
+static pts_status reduce_mode(const char *opname, const char *s, scat_mode *m)
 {
-    const char *s = PTS_STR(v)->data;
     if (strcmp(s, "add") == 0 || strcmp(s, "sum") == 0)
         *m = SC_ADD;
     else if (strcmp(s, "multiply") == 0 || strcmp(s, "prod") == 0)
@@ -588,20 +587,22 @@ static pts_status reduce_mode(const char *opname, pts_value v, scat_mode *m)
     return PTS_OK;
 }
 
-static pts_status scatter_common(const pts_op *op, pts_value *args, pts_value *rets, scat_mode mode)
+/* scatter(self, dim, index, src or value[, *, reduce]): reduce NULL for the overloads without it */
+static pts_status scatter_common(const pts_op *op, pts_tensor *self0, int64_t dim, pts_tensor *index, pts_value src,
+                                 const char *reduce, pts_value *rets, scat_mode mode)
 {
-    if (op->schema.nargs > 4)
-        PTS_TRY(reduce_mode(OPN, args[4], &mode));
+    if (reduce)
+        PTS_TRY(reduce_mode(OPN, reduce, &mode));
     bool inplace = op->schema.args[0].is_write;
     if (inplace)
-        PTS_TRY(pts_check_no_internal_overlap(PTS_TENSOR(args[0]), OPN));
-    pts_tensor *self = inplace ? PTS_TENSOR(args[0]) : pts_tensor_contiguous_copy(PTS_TENSOR(args[0]));
+        PTS_TRY(pts_check_no_internal_overlap(self0, OPN));
+    pts_tensor *self = inplace ? self0 : pts_tensor_contiguous_copy(self0);
     if (!self)
         return pts_err_last();
-    pts_status st = scatter_into(OPN, self, pts_arg_int(args[1]), PTS_TENSOR(args[2]), args[3], mode);
+    pts_status st = scatter_into(OPN, self, dim, index, src, mode);
     if (inplace) {
         if (!st)
-            rets[0] = pts_ret_self(args[0]);
+            rets[0] = pts_ret_tensor_ref(self0);
         return st;
     }
     if (st) {
@@ -612,8 +613,22 @@ static pts_status scatter_common(const pts_op *op, pts_value *args, pts_value *r
     return PTS_OK;
 }
 
-static pts_status k_scatter(const pts_op *op, pts_value *args, pts_value *rets) { return scatter_common(op, args, rets, SC_SET); }
-static pts_status k_scatter_add(const pts_op *op, pts_value *args, pts_value *rets) { return scatter_common(op, args, rets, SC_ADD); }
+#define TENSOR_VALUE(t) pts_obj_value(&(t)->hdr)
+
+PTS_KERNEL(k_scatter_value) { return scatter_common(op, a->self, a->dim, a->index, a->value, NULL, rets, SC_SET); }
+PTS_KERNEL(k_scatter_src) { return scatter_common(op, a->self, a->dim, a->index, TENSOR_VALUE(a->src), NULL, rets, SC_SET); }
+PTS_KERNEL(k_scatter_value_reduce)
+{
+    return scatter_common(op, a->self, a->dim, a->index, a->value, a->reduce, rets, SC_SET);
+}
+PTS_KERNEL(k_scatter_src_reduce)
+{
+    return scatter_common(op, a->self, a->dim, a->index, TENSOR_VALUE(a->src), a->reduce, rets, SC_SET);
+}
+PTS_KERNEL(k_scatter_add)
+{
+    return scatter_common(op, a->self, a->dim, a->index, TENSOR_VALUE(a->src), NULL, rets, SC_ADD);
+}
 
 /* ---- masks -------------------------------------------------------------------------------- */
 
@@ -654,12 +669,12 @@ static pts_status masked_fill_into(const char *opname, pts_tensor *self, pts_ten
     return PTS_OK;
 }
 
-static pts_status k_masked_fill(const pts_op *op, pts_value *args, pts_value *rets)
+/* masked_fill(self, mask, value): value a Scalar or a 0-dim Tensor */
+static pts_status masked_fill(const pts_op *op, pts_tensor *self, pts_tensor *mask, pts_value value, pts_value *rets)
 {
-    pts_tensor *self = PTS_TENSOR(args[0]), *mask = PTS_TENSOR(args[1]);
     if (op->schema.args[0].is_write) {
-        PTS_TRY(masked_fill_into(OPN, self, mask, args[2]));
-        rets[0] = pts_ret_self(args[0]);
+        PTS_TRY(masked_fill_into(OPN, self, mask, value));
+        rets[0] = pts_ret_tensor_ref(self);
         return PTS_OK;
     }
     int nd = 0;
@@ -669,7 +684,7 @@ static pts_status k_masked_fill(const pts_op *op, pts_value *args, pts_value *re
     pts_tensor *out = values_as(OPN, self, self->dtype, nd, shape);
     if (!out)
         return pts_err_last();
-    pts_status st = masked_fill_into(OPN, out, mask, args[2]);
+    pts_status st = masked_fill_into(OPN, out, mask, value);
     if (st) {
         pts_obj_release(&out->hdr);
         return st;
@@ -678,9 +693,12 @@ static pts_status k_masked_fill(const pts_op *op, pts_value *args, pts_value *re
     return PTS_OK;
 }
 
-static pts_status k_masked_select(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_masked_fill_scalar) { return masked_fill(op, a->self, a->mask, a->value, rets); }
+PTS_KERNEL(k_masked_fill_tensor) { return masked_fill(op, a->self, a->mask, TENSOR_VALUE(a->value), rets); }
+
+PTS_KERNEL(k_masked_select)
 {
-    pts_tensor *self = PTS_TENSOR(args[0]), *mask = PTS_TENSOR(args[1]);
+    pts_tensor *self = a->self, *mask = a->mask;
     if (mask->dtype != PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: masked_select: expected BoolTensor for mask", OPN);
     int nd = 0;
@@ -714,10 +732,9 @@ static pts_status k_masked_select(const pts_op *op, pts_value *args, pts_value *
     return PTS_OK;
 }
 
-static pts_status k_nonzero(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_nonzero)
 {
-    (void)op;
-    pts_tensor *r = nonzero_of(PTS_TENSOR(args[0]));
+    pts_tensor *r = nonzero_of(a->self);
     if (!r)
         return pts_err_last();
     rets[0] = pts_ret_tensor(r);
@@ -730,20 +747,20 @@ const pts_op_def pts_ops_index[] = {
     PTS_OP("aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor", k_index_put),
     PTS_OP("aten::index_select(Tensor self, int dim, Tensor index) -> Tensor", k_index_select),
     PTS_OP("aten::gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor", k_gather),
-    PTS_OP("aten::scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor", k_scatter),
-    PTS_OP("aten::scatter.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor", k_scatter),
-    PTS_OP("aten::scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor", k_scatter),
-    PTS_OP("aten::scatter.value_reduce(Tensor self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor", k_scatter),
-    PTS_OP("aten::scatter_.src(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!)", k_scatter),
-    PTS_OP("aten::scatter_.value(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)", k_scatter),
-    PTS_OP("aten::scatter_.reduce(Tensor(a!) self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor(a!)", k_scatter),
-    PTS_OP("aten::scatter_.value_reduce(Tensor(a!) self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor(a!)", k_scatter),
+    PTS_OP("aten::scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor", k_scatter_value),
+    PTS_OP("aten::scatter.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor", k_scatter_src),
+    PTS_OP("aten::scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor", k_scatter_src_reduce),
+    PTS_OP("aten::scatter.value_reduce(Tensor self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor", k_scatter_value_reduce),
+    PTS_OP("aten::scatter_.src(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!)", k_scatter_src),
+    PTS_OP("aten::scatter_.value(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)", k_scatter_value),
+    PTS_OP("aten::scatter_.reduce(Tensor(a!) self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor(a!)", k_scatter_src_reduce),
+    PTS_OP("aten::scatter_.value_reduce(Tensor(a!) self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor(a!)", k_scatter_value_reduce),
     PTS_OP("aten::scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor", k_scatter_add),
     PTS_OP("aten::scatter_add_(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!)", k_scatter_add),
-    PTS_OP("aten::masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor", k_masked_fill),
-    PTS_OP("aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor", k_masked_fill),
-    PTS_OP("aten::masked_fill_.Scalar(Tensor(a!) self, Tensor mask, Scalar value) -> Tensor(a!)", k_masked_fill),
-    PTS_OP("aten::masked_fill_.Tensor(Tensor(a!) self, Tensor mask, Tensor value) -> Tensor(a!)", k_masked_fill),
+    PTS_OP("aten::masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor", k_masked_fill_scalar),
+    PTS_OP("aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor", k_masked_fill_tensor),
+    PTS_OP("aten::masked_fill_.Scalar(Tensor(a!) self, Tensor mask, Scalar value) -> Tensor(a!)", k_masked_fill_scalar),
+    PTS_OP("aten::masked_fill_.Tensor(Tensor(a!) self, Tensor mask, Tensor value) -> Tensor(a!)", k_masked_fill_tensor),
     PTS_OP("aten::masked_select(Tensor self, Tensor mask) -> Tensor", k_masked_select),
     PTS_OP("aten::embedding(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor", k_embedding),
     PTS_OP("aten::take(Tensor self, Tensor index) -> Tensor", k_take),
