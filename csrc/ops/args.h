@@ -110,7 +110,10 @@ PTS_NODISCARD static inline pts_status pts_check_no_internal_overlap(const pts_t
 
 /* Return a new reference to a tensor argument (for ops returning self). */
 static inline pts_value pts_ret_self(pts_value v) { return pts_value_retain(v); }
-/* The same for a borrowed tensor field of a PTS_KERNEL's arguments. */
+/* A tensor field of a PTS_KERNEL's arguments as a borrowed value (for helpers
+ * that take Tensor-or-Scalar values). */
+static inline pts_value pts_tensor_val(pts_tensor *t) { return pts_obj_value(&t->hdr); }
+/* A new reference to a tensor field of a PTS_KERNEL's arguments (ops returning self). */
 static inline pts_value pts_ret_tensor_ref(pts_tensor *t)
 {
     pts_obj_retain(&t->hdr);

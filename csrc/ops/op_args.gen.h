@@ -3160,6 +3160,142 @@ static inline void k_max_unpool3d_unpack(const pts_value *args, struct k_max_unp
     a->padding = args[4];
 }
 
+/* csrc/ops/pointwise/math.c */
+/* aten::logit(Tensor self, float? eps=None) -> Tensor */
+/* aten::logit_(Tensor(a!) self, float? eps=None) -> Tensor(a!) */
+/* aten::special_logit(Tensor self, float? eps=None) -> Tensor */
+struct k_logit_args {
+    pts_tensor *self;
+    double eps;
+    bool has_eps;
+};
+static inline void k_logit_unpack(const pts_value *args, struct k_logit_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->eps = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_double(args[1]);
+    a->has_eps = !PTS_ARG_IS_NONE(args[1]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::fmax(Tensor self, Tensor other) -> Tensor */
+struct k_fmax_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_fmax_unpack(const pts_value *args, struct k_fmax_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::fmin(Tensor self, Tensor other) -> Tensor */
+struct k_fmin_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_fmin_unpack(const pts_value *args, struct k_fmin_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::isclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> Tensor */
+struct k_isclose_args {
+    pts_tensor *self;
+    pts_tensor *other;
+    double rtol;
+    double atol;
+    bool equal_nan;
+};
+static inline void k_isclose_unpack(const pts_value *args, struct k_isclose_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+    a->rtol = pts_arg_double(args[2]);
+    a->atol = pts_arg_double(args[3]);
+    a->equal_nan = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::allclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> bool */
+struct k_allclose_args {
+    pts_tensor *self;
+    pts_tensor *other;
+    double rtol;
+    double atol;
+    bool equal_nan;
+};
+static inline void k_allclose_unpack(const pts_value *args, struct k_allclose_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+    a->rtol = pts_arg_double(args[2]);
+    a->atol = pts_arg_double(args[3]);
+    a->equal_nan = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::positive(Tensor(a) self) -> Tensor(a) */
+struct k_positive_args {
+    pts_tensor *self;
+};
+static inline void k_positive_unpack(const pts_value *args, struct k_positive_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::logaddexp(Tensor self, Tensor other) -> Tensor */
+struct k_logaddexp_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_logaddexp_unpack(const pts_value *args, struct k_logaddexp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::logaddexp2(Tensor self, Tensor other) -> Tensor */
+struct k_logaddexp2_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_logaddexp2_unpack(const pts_value *args, struct k_logaddexp2_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::hypot(Tensor self, Tensor other) -> Tensor */
+/* aten::hypot_(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+struct k_hypot_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_hypot_unpack(const pts_value *args, struct k_hypot_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::heaviside(Tensor self, Tensor values) -> Tensor */
+/* aten::heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!) */
+struct k_heaviside_args {
+    pts_tensor *self;
+    pts_tensor *values;
+};
+static inline void k_heaviside_unpack(const pts_value *args, struct k_heaviside_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->values = PTS_ARG_TENSOR(args[1]);
+}
+
 /* csrc/ops/reduce/nan.c */
 /* aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
 struct k_nansum_args {

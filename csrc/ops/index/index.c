@@ -613,21 +613,19 @@ static pts_status scatter_common(const pts_op *op, pts_tensor *self0, int64_t di
     return PTS_OK;
 }
 
-#define TENSOR_VALUE(t) pts_obj_value(&(t)->hdr)
-
 PTS_KERNEL(k_scatter_value) { return scatter_common(op, a->self, a->dim, a->index, a->value, NULL, rets, SC_SET); }
-PTS_KERNEL(k_scatter_src) { return scatter_common(op, a->self, a->dim, a->index, TENSOR_VALUE(a->src), NULL, rets, SC_SET); }
+PTS_KERNEL(k_scatter_src) { return scatter_common(op, a->self, a->dim, a->index, pts_tensor_val(a->src), NULL, rets, SC_SET); }
 PTS_KERNEL(k_scatter_value_reduce)
 {
     return scatter_common(op, a->self, a->dim, a->index, a->value, a->reduce, rets, SC_SET);
 }
 PTS_KERNEL(k_scatter_src_reduce)
 {
-    return scatter_common(op, a->self, a->dim, a->index, TENSOR_VALUE(a->src), a->reduce, rets, SC_SET);
+    return scatter_common(op, a->self, a->dim, a->index, pts_tensor_val(a->src), a->reduce, rets, SC_SET);
 }
 PTS_KERNEL(k_scatter_add)
 {
-    return scatter_common(op, a->self, a->dim, a->index, TENSOR_VALUE(a->src), NULL, rets, SC_ADD);
+    return scatter_common(op, a->self, a->dim, a->index, pts_tensor_val(a->src), NULL, rets, SC_ADD);
 }
 
 /* ---- masks -------------------------------------------------------------------------------- */
@@ -694,7 +692,7 @@ static pts_status masked_fill(const pts_op *op, pts_tensor *self, pts_tensor *ma
 }
 
 PTS_KERNEL(k_masked_fill_scalar) { return masked_fill(op, a->self, a->mask, a->value, rets); }
-PTS_KERNEL(k_masked_fill_tensor) { return masked_fill(op, a->self, a->mask, TENSOR_VALUE(a->value), rets); }
+PTS_KERNEL(k_masked_fill_tensor) { return masked_fill(op, a->self, a->mask, pts_tensor_val(a->value), rets); }
 
 PTS_KERNEL(k_masked_select)
 {

@@ -98,11 +98,11 @@ UNARY(sinc, f_sinc, U_FLOAT)
 UNARY(sgn, f_sgn, U_SAME)
 UNARY(signbit, f_signbit, U_BOOL)
 
-static pts_status k_logit(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_logit)
 {
-    if (PTS_ARG_IS_NONE(args[1]))
-        return pts_unary_run(op, PTS_TENSOR(args[0]), rets, f_logit, 0, U_FLOAT);
-    return pts_unary_run(op, PTS_TENSOR(args[0]), rets, f_logit_eps, pts_arg_double(args[1]), U_FLOAT);
+    if (!a->has_eps)
+        return pts_unary_run(op, a->self, rets, f_logit, 0, U_FLOAT);
+    return pts_unary_run(op, a->self, rets, f_logit_eps, a->eps, U_FLOAT);
 }
 
 /* ---- the binary driver ------------------------------------------------------------------------ */
@@ -258,13 +258,13 @@ static double f_xlog1py(double a, double b)
 }
 static double f_pow(double a, double b) { return pow(a, b); }
 
-static pts_status k_fmax(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_fmax)
 {
-    return binary_run(op, args[0], args[1], rets, f_fmax, B_PROMOTE, NULL);
+    return binary_run(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, f_fmax, B_PROMOTE, NULL);
 }
-static pts_status k_fmin(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_fmin)
 {
-    return binary_run(op, args[0], args[1], rets, f_fmin, B_PROMOTE, NULL);
+    return binary_run(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, f_fmin, B_PROMOTE, NULL);
 }
 static pts_status k_xlog1py(const pts_op *op, pts_value *args, pts_value *rets)
 {
@@ -279,11 +279,9 @@ static pts_status k_float_power(const pts_op *op, pts_value *args, pts_value *re
 }
 
 /* isclose: |a - b| <= atol + rtol * |b| (equal values, infinities included, are close) */
-static pts_status isclose_common(const pts_op *op, pts_value *args, pts_tensor **out)
+static pts_status isclose_common(const pts_op *op, pts_tensor *a, pts_tensor *b, double rtol, double atol,
+                                 bool equal_nan, pts_tensor **out)
 {
-    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
-    double rtol = pts_arg_double(args[2]), atol = pts_arg_double(args[3]);
-    bool equal_nan = pts_arg_bool(args[4]);
     if (a->dtype != b->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: %s did not match %s", OPN, pts_dtype_torch_name(a->dtype), pts_dtype_torch_name(b->dtype));
     PTS_TRY(pts_check_real(OPN, a->dtype));
@@ -321,17 +319,19 @@ static pts_status isclose_common(const pts_op *op, pts_value *args, pts_tensor *
     return PTS_OK;
 }
 
-static pts_status k_isclose(const pts_op *op, pts_value *args, pts_value *rets)
+#define ISCLOSE_ARGS(a) (a)->self, (a)->other, (a)->rtol, (a)->atol, (a)->equal_nan
+
+PTS_KERNEL(k_isclose)
 {
     pts_tensor *o = NULL;
-    PTS_TRY(isclose_common(op, args, &o));
+    PTS_TRY(isclose_common(op, ISCLOSE_ARGS(a), &o));
     return pts_ret(o, rets);
 }
 
-static pts_status k_allclose(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_allclose)
 {
     pts_tensor *o = NULL;
-    PTS_TRY(isclose_common(op, args, &o));
+    PTS_TRY(isclose_common(op, ISCLOSE_ARGS(a), &o));
     bool all = true;
     for (int64_t i = 0, n = pts_tensor_numel(o); i < n && all; i++)
         all = ((uint8_t *)pts_tensor_data(o))[i] != 0;
@@ -340,25 +340,25 @@ static pts_status k_allclose(const pts_op *op, pts_value *args, pts_value *rets)
     return PTS_OK;
 }
 
-static pts_status k_positive(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_positive)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     if (t->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: The `+` operator, on a bool tensor is not supported.", OPN);
     return pts_ret(pts_tensor_view_of(t->storage, t->dtype, t->ndim, t->sizes, t->strides, t->offset), rets);
 }
 
-static pts_status k_logaddexp(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_logaddexp)
 {
-    return binary_run(op, args[0], args[1], rets, f_logaddexp, B_FLOAT_ONLY, "logaddexp_cpu");
+    return binary_run(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, f_logaddexp, B_FLOAT_ONLY, "logaddexp_cpu");
 }
-static pts_status k_logaddexp2(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_logaddexp2)
 {
-    return binary_run(op, args[0], args[1], rets, f_logaddexp2, B_FLOAT_ONLY, "logaddexp2_cpu");
+    return binary_run(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, f_logaddexp2, B_FLOAT_ONLY, "logaddexp2_cpu");
 }
-static pts_status k_hypot(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_hypot)
 {
-    return binary_run(op, args[0], args[1], rets, f_hypot, B_FLOAT_ONLY, "hypot_cpu");
+    return binary_run(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, f_hypot, B_FLOAT_ONLY, "hypot_cpu");
 }
 static pts_status k_xlogy(const pts_op *op, pts_value *args, pts_value *rets)
 {
@@ -368,9 +368,9 @@ static pts_status k_copysign(const pts_op *op, pts_value *args, pts_value *rets)
 {
     return binary_run(op, args[0], args[1], rets, f_copysign, B_FLOAT, NULL);
 }
-static pts_status k_heaviside(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_heaviside)
 {
-    return binary_run(op, args[0], args[1], rets, f_heaviside, B_SAME_DTYPE, NULL);
+    return binary_run(op, pts_tensor_val(a->self), pts_tensor_val(a->values), rets, f_heaviside, B_SAME_DTYPE, NULL);
 }
 
 /* ---- the table ------------------------------------------------------------------------------------ */
