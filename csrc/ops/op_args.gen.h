@@ -1045,6 +1045,198 @@ static inline void k_linalg_vector_norm_unpack(const pts_value *args, struct k_l
     a->dtype = pts_arg_opt_dtype(args[4]);
 }
 
+/* csrc/ops/linalg/products.c */
+/* aten::trace(Tensor self) -> Tensor */
+struct k_trace_args {
+    pts_tensor *self;
+};
+static inline void k_trace_unpack(const pts_value *args, struct k_trace_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::outer(Tensor self, Tensor vec2) -> Tensor */
+/* aten::ger(Tensor self, Tensor vec2) -> Tensor */
+struct k_outer_args {
+    pts_tensor *self;
+    pts_tensor *vec2;
+};
+static inline void k_outer_unpack(const pts_value *args, struct k_outer_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->vec2 = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::kron(Tensor self, Tensor other) -> Tensor */
+struct k_kron_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_kron_unpack(const pts_value *args, struct k_kron_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::cross(Tensor self, Tensor other, int? dim=None) -> Tensor */
+struct k_cross_args {
+    pts_tensor *self;
+    pts_tensor *other;
+    int64_t dim;
+    bool has_dim;
+};
+static inline void k_cross_unpack(const pts_value *args, struct k_cross_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::linalg_cross(Tensor self, Tensor other, *, int dim=-1) -> Tensor */
+struct k_linalg_cross_args {
+    pts_tensor *self;
+    pts_tensor *other;
+    int64_t dim;
+};
+static inline void k_linalg_cross_unpack(const pts_value *args, struct k_linalg_cross_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other) -> Tensor */
+struct k_tensordot_args {
+    pts_tensor *self;
+    pts_tensor *other;
+    pts_value dims_self;
+    pts_value dims_other;
+};
+static inline void k_tensordot_unpack(const pts_value *args, struct k_tensordot_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+    a->dims_self = args[2];
+    a->dims_other = args[3];
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::diff(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor */
+struct k_diff_args {
+    pts_tensor *self;
+    int64_t n;
+    int64_t dim;
+    pts_tensor *prepend;
+    pts_tensor *append;
+};
+static inline void k_diff_unpack(const pts_value *args, struct k_diff_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->prepend = pts_arg_opt_tensor(args[3]);
+    a->append = pts_arg_opt_tensor(args[4]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::dist(Tensor self, Tensor other, Scalar p=2) -> Tensor */
+struct k_dist_args {
+    pts_tensor *self;
+    pts_tensor *other;
+    pts_value p;
+};
+static inline void k_dist_unpack(const pts_value *args, struct k_dist_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+    a->p = args[2];
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::cdist(Tensor x1, Tensor x2, float p=2., int? compute_mode=None) -> Tensor */
+/* aten::_cdist_forward(Tensor x1, Tensor x2, float p, int? compute_mode) -> Tensor */
+struct k_cdist_args {
+    pts_tensor *x1;
+    pts_tensor *x2;
+    double p;
+    int64_t compute_mode;
+    bool has_compute_mode;
+};
+static inline void k_cdist_unpack(const pts_value *args, struct k_cdist_args *a)
+{
+    a->x1 = PTS_ARG_TENSOR(args[0]);
+    a->x2 = PTS_ARG_TENSOR(args[1]);
+    a->p = pts_arg_double(args[2]);
+    a->compute_mode = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_compute_mode = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::pairwise_distance(Tensor x1, Tensor x2, float p=2., float eps=9.9999999999999995e-07, bool keepdim=False) -> Tensor */
+struct k_pairwise_distance_args {
+    pts_tensor *x1;
+    pts_tensor *x2;
+    double p;
+    double eps;
+    bool keepdim;
+};
+static inline void k_pairwise_distance_unpack(const pts_value *args, struct k_pairwise_distance_args *a)
+{
+    a->x1 = PTS_ARG_TENSOR(args[0]);
+    a->x2 = PTS_ARG_TENSOR(args[1]);
+    a->p = pts_arg_double(args[2]);
+    a->eps = pts_arg_double(args[3]);
+    a->keepdim = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor */
+struct k_cosine_similarity_args {
+    pts_tensor *x1;
+    pts_tensor *x2;
+    int64_t dim;
+    double eps;
+};
+static inline void k_cosine_similarity_unpack(const pts_value *args, struct k_cosine_similarity_args *a)
+{
+    a->x1 = PTS_ARG_TENSOR(args[0]);
+    a->x2 = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->eps = pts_arg_double(args[3]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::count_nonzero(Tensor self, int? dim=None) -> Tensor */
+struct k_count_nonzero_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool has_dim;
+};
+static inline void k_count_nonzero_unpack(const pts_value *args, struct k_count_nonzero_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[1]);
+}
+
+/* csrc/ops/linalg/products.c */
+/* aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor */
+struct k_count_nonzero_dims_args {
+    pts_tensor *self;
+    pts_value dim;
+};
+static inline void k_count_nonzero_dims_unpack(const pts_value *args, struct k_count_nonzero_dims_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+}
+
 /* csrc/ops/nn/activation.c */
 /* aten::relu(Tensor self) -> Tensor */
 struct k_relu_args {

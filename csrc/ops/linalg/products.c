@@ -34,9 +34,9 @@ static pts_status result_of2(const char *opname, pts_value a, pts_value b, int *
 
 /* ---- trace / outer / kron -------------------------------------------------------------------- */
 
-static pts_status k_trace(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_trace)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     PTS_TRY(pts_check_real(OPN, t->dtype));
     if (t->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"trace\" not implemented for 'Bool'", OPN);
@@ -59,17 +59,17 @@ static pts_status k_trace(const pts_op *op, pts_value *args, pts_value *rets)
     return pts_ret(pts_tensor_from_scalar(v, rd), rets);
 }
 
-static pts_status k_outer(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_outer)
 {
-    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
-    if (a->ndim != 1 || b->ndim != 1)
+    pts_tensor *ta = a->self, *tb = a->vec2;
+    if (ta->ndim != 1 || tb->ndim != 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: outer: Expected 1-D argument %s, but got %d-D", OPN,
-                           a->ndim != 1 ? "self" : "vec2", a->ndim != 1 ? a->ndim : b->ndim);
+                           ta->ndim != 1 ? "self" : "vec2", ta->ndim != 1 ? ta->ndim : tb->ndim);
     int rd;
-    PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
+    PTS_TRY(result_of2(OPN, pts_tensor_val(ta), pts_tensor_val(tb), &rd));
     int cd = pts_compute64(rd);
-    pts_tensor *x = pts_tensor_to_dtype(a, cd), *y = x ? pts_tensor_to_dtype(b, cd) : NULL;
-    int64_t shape[2] = {a->sizes[0], b->sizes[0]};
+    pts_tensor *x = pts_tensor_to_dtype(ta, cd), *y = x ? pts_tensor_to_dtype(tb, cd) : NULL;
+    int64_t shape[2] = {ta->sizes[0], tb->sizes[0]};
     pts_tensor *o = y ? pts_tensor_empty(cd, 2, shape) : NULL;
     if (o) {
         for (int64_t i = 0; i < shape[0]; i++)
@@ -85,21 +85,21 @@ static pts_status k_outer(const pts_op *op, pts_value *args, pts_value *rets)
     return pts_ret_as(o, rd, rets); /* bool: the int64 product is already 0/1 (a logical and) */
 }
 
-static pts_status k_kron(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_kron)
 {
-    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
+    pts_tensor *ta = a->self, *tb = a->other;
     int rd;
-    PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
+    PTS_TRY(result_of2(OPN, pts_tensor_val(ta), pts_tensor_val(tb), &rd));
     int cd = pts_compute64(rd);
-    int nd = a->ndim > b->ndim ? a->ndim : b->ndim;
+    int nd = ta->ndim > tb->ndim ? ta->ndim : tb->ndim;
     int64_t as[PTS_MAX_DIMS], bs[PTS_MAX_DIMS], os[PTS_MAX_DIMS];
     for (int i = 0; i < nd; i++) {
-        int ia = i - (nd - a->ndim), ib = i - (nd - b->ndim);
-        as[i] = ia >= 0 ? a->sizes[ia] : 1;
-        bs[i] = ib >= 0 ? b->sizes[ib] : 1;
+        int ia = i - (nd - ta->ndim), ib = i - (nd - tb->ndim);
+        as[i] = ia >= 0 ? ta->sizes[ia] : 1;
+        bs[i] = ib >= 0 ? tb->sizes[ib] : 1;
         os[i] = as[i] * bs[i];
     }
-    pts_tensor *x = pts_tensor_to_dtype(a, cd), *y = x ? pts_tensor_to_dtype(b, cd) : NULL;
+    pts_tensor *x = pts_tensor_to_dtype(ta, cd), *y = x ? pts_tensor_to_dtype(tb, cd) : NULL;
     pts_tensor *o = y ? pts_tensor_empty(cd, nd, os) : NULL;
     if (o) {
         int64_t n = pts_tensor_numel(o);
@@ -184,84 +184,84 @@ static pts_status cross_common(const char *opname, pts_tensor *a, pts_tensor *b,
     return pts_ret_as(o, rd, ret);
 }
 
-static pts_status k_cross(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_cross)
 {
-    return cross_common(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), args[2], false, rets);
+    return cross_common(OPN, a->self, a->other, a->has_dim ? pts_int(a->dim) : pts_none(), false, rets);
 }
 
-static pts_status k_linalg_cross(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_linalg_cross)
 {
-    return cross_common(OPN, PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), args[2], true, rets);
+    return cross_common(OPN, a->self, a->other, pts_int(a->dim), true, rets);
 }
 
 /* ---- tensordot ---------------------------------------------------------------------------------- */
 
-static pts_status k_tensordot(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_tensordot)
 {
-    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
+    pts_tensor *ta = a->self, *tb = a->other;
     int64_t da[PTS_MAX_DIMS], db[PTS_MAX_DIMS];
     int na, nb;
-    PTS_TRY(pts_arg_int_list(args[2], da, PTS_MAX_DIMS, &na, 0, "dims_self"));
-    PTS_TRY(pts_arg_int_list(args[3], db, PTS_MAX_DIMS, &nb, 0, "dims_other"));
+    PTS_TRY(pts_arg_int_list(a->dims_self, da, PTS_MAX_DIMS, &na, 0, "dims_self"));
+    PTS_TRY(pts_arg_int_list(a->dims_other, db, PTS_MAX_DIMS, &nb, 0, "dims_other"));
     if (na != nb)
         return pts_err_set(PTS_ERR_VALUE, "%s: both dimension lists should have same length", OPN);
-    if (a->dtype != b->dtype)
+    if (ta->dtype != tb->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: both inputs should have same dtype", OPN);
-    PTS_TRY(pts_check_real(OPN, a->dtype));
-    if (a->dtype == PTS_BOOL)
+    PTS_TRY(pts_check_real(OPN, ta->dtype));
+    if (ta->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"addmm_impl_cpu_\" not implemented for 'Bool'", OPN);
     bool ca[PTS_MAX_DIMS] = {false}, cb[PTS_MAX_DIMS] = {false};
     int ia[PTS_MAX_DIMS], ib[PTS_MAX_DIMS];
     int64_t k = 1;
     for (int i = 0; i < na; i++) {
         int x = 0, y = 0;
-        PTS_TRY(pts_wrap_dim(da[i], a->ndim, OPN, &x));
-        PTS_TRY(pts_wrap_dim(db[i], b->ndim, OPN, &y));
-        if (a->ndim == 0 || b->ndim == 0)
+        PTS_TRY(pts_wrap_dim(da[i], ta->ndim, OPN, &x));
+        PTS_TRY(pts_wrap_dim(db[i], tb->ndim, OPN, &y));
+        if (ta->ndim == 0 || tb->ndim == 0)
             return pts_err_set(PTS_ERR_INDEX, "%s: Dimension specified as %lld but tensor has no dimensions", OPN,
                                (long long)da[i]);
-        if (a->sizes[x] != b->sizes[y] && a->sizes[x] != 1 && b->sizes[y] != 1)
+        if (ta->sizes[x] != tb->sizes[y] && ta->sizes[x] != 1 && tb->sizes[y] != 1)
             return pts_err_set(PTS_ERR_VALUE, "%s: contracted dimensions need to match, but first has size %lld in dim %d "
-                                              "and second has size %lld in dim %d", OPN, (long long)a->sizes[x], x,
-                               (long long)b->sizes[y], y);
+                                              "and second has size %lld in dim %d", OPN, (long long)ta->sizes[x], x,
+                               (long long)tb->sizes[y], y);
         if (ca[x] || cb[y])
             return pts_err_set(PTS_ERR_VALUE, "%s: dim %d appears multiple times in the list of dims", OPN, ca[x] ? x : y);
         ca[x] = cb[y] = true;
         ia[i] = x;
         ib[i] = y;
-        k *= a->sizes[x] > b->sizes[y] ? a->sizes[x] : b->sizes[y];
+        k *= ta->sizes[x] > tb->sizes[y] ? ta->sizes[x] : tb->sizes[y];
     }
     /* a permuted to (free_a..., contracted in list order), b to (contracted..., free_b...) */
     int64_t psz[PTS_MAX_DIMS], pst[PTS_MAX_DIMS], osz[PTS_MAX_DIMS];
     int n = 0, on = 0;
     int64_t m = 1, nn = 1;
-    for (int i = 0; i < a->ndim; i++)
+    for (int i = 0; i < ta->ndim; i++)
         if (!ca[i]) {
-            psz[n] = a->sizes[i], pst[n++] = a->strides[i];
-            osz[on++] = a->sizes[i];
-            m *= a->sizes[i];
+            psz[n] = ta->sizes[i], pst[n++] = ta->strides[i];
+            osz[on++] = ta->sizes[i];
+            m *= ta->sizes[i];
         }
     /* a size-1 contracted dim against a longer one is broadcast (torch sums the other side) */
     for (int i = 0; i < na; i++) {
-        int64_t len = a->sizes[ia[i]] > b->sizes[ib[i]] ? a->sizes[ia[i]] : b->sizes[ib[i]];
-        psz[n] = len, pst[n++] = a->sizes[ia[i]] == len ? a->strides[ia[i]] : 0;
+        int64_t len = ta->sizes[ia[i]] > tb->sizes[ib[i]] ? ta->sizes[ia[i]] : tb->sizes[ib[i]];
+        psz[n] = len, pst[n++] = ta->sizes[ia[i]] == len ? ta->strides[ia[i]] : 0;
     }
-    int cd = pts_compute64(a->dtype);
-    pts_tensor *va = pts_tensor_view_of(a->storage, a->dtype, n, psz, pst, a->offset);
+    int cd = pts_compute64(ta->dtype);
+    pts_tensor *va = pts_tensor_view_of(ta->storage, ta->dtype, n, psz, pst, ta->offset);
     pts_tensor *x = va ? pts_tensor_to_dtype(va, cd) : NULL;
     pts_obj_release(va ? &va->hdr : NULL);
     n = 0;
     for (int i = 0; i < na; i++) {
-        int64_t len = a->sizes[ia[i]] > b->sizes[ib[i]] ? a->sizes[ia[i]] : b->sizes[ib[i]];
-        psz[n] = len, pst[n++] = b->sizes[ib[i]] == len ? b->strides[ib[i]] : 0;
+        int64_t len = ta->sizes[ia[i]] > tb->sizes[ib[i]] ? ta->sizes[ia[i]] : tb->sizes[ib[i]];
+        psz[n] = len, pst[n++] = tb->sizes[ib[i]] == len ? tb->strides[ib[i]] : 0;
     }
-    for (int i = 0; i < b->ndim; i++)
+    for (int i = 0; i < tb->ndim; i++)
         if (!cb[i]) {
-            psz[n] = b->sizes[i], pst[n++] = b->strides[i];
-            osz[on++] = b->sizes[i];
-            nn *= b->sizes[i];
+            psz[n] = tb->sizes[i], pst[n++] = tb->strides[i];
+            osz[on++] = tb->sizes[i];
+            nn *= tb->sizes[i];
         }
-    pts_tensor *vb = x ? pts_tensor_view_of(b->storage, b->dtype, n, psz, pst, b->offset) : NULL;
+    pts_tensor *vb = x ? pts_tensor_view_of(tb->storage, tb->dtype, n, psz, pst, tb->offset) : NULL;
     pts_tensor *y = vb ? pts_tensor_to_dtype(vb, cd) : NULL;
     pts_obj_release(vb ? &vb->hdr : NULL);
     pts_tensor *o = y ? pts_tensor_zeros(cd, on, osz) : NULL;
@@ -281,25 +281,25 @@ static pts_status k_tensordot(const pts_op *op, pts_value *args, pts_value *rets
     }
     pts_obj_release(x ? &x->hdr : NULL);
     pts_obj_release(y ? &y->hdr : NULL);
-    return pts_ret_as(o, a->dtype, rets);
+    return pts_ret_as(o, ta->dtype, rets);
 }
 
 /* ---- diff ------------------------------------------------------------------------------------------- */
 
-static pts_status k_diff(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_diff)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    int64_t n = pts_arg_int(args[1]);
+    pts_tensor *t = a->self;
+    int64_t n = a->n;
     if (t->ndim == 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: diff expects input to be at least one-dimensional", OPN);
     if (n < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: order must be non-negative but got %lld", OPN, (long long)n);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
     if (n == 0) /* torch returns the input as it is (prepend / append unused) */
         return pts_ret(pts_tensor_contiguous_copy(t), rets);
-    pts_tensor *parts[3] = {PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_TENSOR(args[3]), t,
-                            PTS_ARG_IS_NONE(args[4]) ? NULL : PTS_TENSOR(args[4])};
+    pts_tensor *parts[3] = {a->prepend, t,
+                            a->append};
     pts_value vals[3];
     int nv = 0;
     for (int i = 0; i < 3; i++)
@@ -401,18 +401,18 @@ static double pnorm_fin(double acc, double p)
     return pow(acc, 1 / p);
 }
 
-static pts_status k_dist(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_dist)
 {
     int rd;
-    PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
+    PTS_TRY(result_of2(OPN, pts_tensor_val(a->self), pts_tensor_val(a->other), &rd));
     if (!pts_is_float(rd))
         return pts_err_set(PTS_ERR_TYPE, "%s: norm(): input dtype should be either floating point or complex. Got %s "
                                          "instead.", OPN, pts_dtype_torch_name(rd));
-    pts_tensor *ts[2] = {PTS_TENSOR(args[0]), PTS_TENSOR(args[1])};
+    pts_tensor *ts[2] = {a->self, a->other};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
     PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, OPN));
-    double p = pts_arg_double(args[2]);
+    double p = pts_arg_double(a->p);
     pts_tensor *x = bcast_to(ts[0], nd, shape, PTS_FLOAT64), *y = x ? bcast_to(ts[1], nd, shape, PTS_FLOAT64) : NULL;
     double acc = isinf(p) && p < 0 ? INFINITY : 0;
     if (y) {
@@ -435,33 +435,33 @@ static pts_status k_dist(const pts_op *op, pts_value *args, pts_value *rets)
 }
 
 /* cdist(x1 (..., P, M), x2 (..., R, M), p) -> (..., P, R) */
-static pts_status k_cdist(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_cdist)
 {
-    pts_tensor *a = PTS_TENSOR(args[0]), *b = PTS_TENSOR(args[1]);
-    double p = pts_arg_double(args[2]);
-    if (!pts_is_float(a->dtype))
+    pts_tensor *ta = a->x1, *tb = a->x2;
+    double p = a->p;
+    if (!pts_is_float(ta->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: cdist only supports floating-point dtypes, X1 got: %s", OPN,
-                           pts_dtype_torch_name(a->dtype));
-    if (!pts_is_float(b->dtype))
+                           pts_dtype_torch_name(ta->dtype));
+    if (!pts_is_float(tb->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: cdist only supports floating-point dtypes, X2 got: %s", OPN,
-                           pts_dtype_torch_name(b->dtype));
-    if ((a->dtype == PTS_FLOAT16 || a->dtype == PTS_BFLOAT16) && pts_tensor_numel(a) > 0 && pts_tensor_numel(b) > 0)
-        return pts_err_set(PTS_ERR_TYPE, "%s: \"cdist\" not implemented for '%s'", OPN, pts_dtype_torch_name(a->dtype));
-    if (a->dtype != b->dtype)
+                           pts_dtype_torch_name(tb->dtype));
+    if ((ta->dtype == PTS_FLOAT16 || ta->dtype == PTS_BFLOAT16) && pts_tensor_numel(ta) > 0 && pts_tensor_numel(tb) > 0)
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"cdist\" not implemented for '%s'", OPN, pts_dtype_torch_name(ta->dtype));
+    if (ta->dtype != tb->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: X1 and X2 must have the same dtype, X1: %s X2: %s", OPN,
-                           pts_dtype_torch_name(a->dtype), pts_dtype_torch_name(b->dtype));
-    if (a->ndim < 2 || b->ndim < 2)
+                           pts_dtype_torch_name(ta->dtype), pts_dtype_torch_name(tb->dtype));
+    if (ta->ndim < 2 || tb->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: cdist only supports at least 2D tensors, X%d got: %dD", OPN,
-                           a->ndim < 2 ? 1 : 2, a->ndim < 2 ? a->ndim : b->ndim);
-    if (a->sizes[a->ndim - 1] != b->sizes[b->ndim - 1])
+                           ta->ndim < 2 ? 1 : 2, ta->ndim < 2 ? ta->ndim : tb->ndim);
+    if (ta->sizes[ta->ndim - 1] != tb->sizes[tb->ndim - 1])
         return pts_err_set(PTS_ERR_VALUE, "%s: X1 and X2 must have the same number of columns. X1: %lld X2: %lld", OPN,
-                           (long long)a->sizes[a->ndim - 1], (long long)b->sizes[b->ndim - 1]);
+                           (long long)ta->sizes[ta->ndim - 1], (long long)tb->sizes[tb->ndim - 1]);
     if (p < 0 || isnan(p))
         return pts_err_set(PTS_ERR_VALUE, "%s: cdist only supports non-negative p values", OPN);
     int nb = 0;
     int64_t bshape[PTS_MAX_DIMS];
-    PTS_TRY(pts_broadcast_shapes(a->ndim - 2, a->sizes, b->ndim - 2, b->sizes, &nb, bshape, OPN));
-    int64_t P = a->sizes[a->ndim - 2], R = b->sizes[b->ndim - 2], M = a->sizes[a->ndim - 1];
+    PTS_TRY(pts_broadcast_shapes(ta->ndim - 2, ta->sizes, tb->ndim - 2, tb->sizes, &nb, bshape, OPN));
+    int64_t P = ta->sizes[ta->ndim - 2], R = tb->sizes[tb->ndim - 2], M = ta->sizes[ta->ndim - 1];
     int64_t sa[PTS_MAX_DIMS], sb[PTS_MAX_DIMS], so[PTS_MAX_DIMS];
     memcpy(sa, bshape, sizeof(int64_t) * (size_t)nb);
     memcpy(sb, bshape, sizeof(int64_t) * (size_t)nb);
@@ -469,7 +469,7 @@ static pts_status k_cdist(const pts_op *op, pts_value *args, pts_value *rets)
     sa[nb] = P, sa[nb + 1] = M;
     sb[nb] = R, sb[nb + 1] = M;
     so[nb] = P, so[nb + 1] = R;
-    pts_tensor *x = bcast_to(a, nb + 2, sa, PTS_FLOAT64), *y = x ? bcast_to(b, nb + 2, sb, PTS_FLOAT64) : NULL;
+    pts_tensor *x = bcast_to(ta, nb + 2, sa, PTS_FLOAT64), *y = x ? bcast_to(tb, nb + 2, sb, PTS_FLOAT64) : NULL;
     pts_tensor *o = y ? pts_tensor_empty(PTS_FLOAT64, nb + 2, so) : NULL;
     if (o) {
         int64_t batch = 1;
@@ -487,25 +487,25 @@ static pts_status k_cdist(const pts_op *op, pts_value *args, pts_value *rets)
     }
     pts_obj_release(x ? &x->hdr : NULL);
     pts_obj_release(y ? &y->hdr : NULL);
-    return pts_ret_as(o, a->dtype, rets);
+    return pts_ret_as(o, ta->dtype, rets);
 }
 
 /* pairwise_distance(x1, x2, p, eps, keepdim) = norm(x1 - x2 + eps, p, -1) */
-static pts_status k_pairwise_distance(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_pairwise_distance)
 {
     int common, rd;
-    PTS_TRY(result_of2(OPN, args[0], args[1], &common));
+    PTS_TRY(result_of2(OPN, pts_tensor_val(a->x1), pts_tensor_val(a->x2), &common));
     if (common == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: Subtraction, the `-` operator, with two bool tensors is not supported. Use "
                                          "the `^` or `logical_xor()` operator instead.", OPN);
     rd = pts_float_op_dtype(common); /* x1 - x2 + eps: the float eps makes integer inputs float */
     bool wrap = !pts_is_float(common); /* x1 - x2 wraps in the integer dtype first */
-    pts_tensor *ts[2] = {PTS_TENSOR(args[0]), PTS_TENSOR(args[1])};
+    pts_tensor *ts[2] = {a->x1, a->x2};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
     PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, OPN));
-    double p = pts_arg_double(args[2]), eps = pts_arg_double(args[3]);
-    bool keep = pts_arg_bool(args[4]);
+    double p = a->p, eps = a->eps;
+    bool keep = a->keepdim;
     pts_tensor *x = bcast_to(ts[0], nd, shape, PTS_FLOAT64), *y = x ? bcast_to(ts[1], nd, shape, PTS_FLOAT64) : NULL;
     int64_t inner = nd ? shape[nd - 1] : 1, rows = nd ? 1 : 1;
     for (int i = 0; i + 1 < nd; i++)
@@ -541,20 +541,20 @@ static pts_status k_pairwise_distance(const pts_op *op, pts_value *args, pts_val
 }
 
 /* cosine_similarity(x1, x2, dim, eps): sum((x1 / max(|x1|, eps)) * (x2 / max(|x2|, eps))) over dim */
-static pts_status k_cosine_similarity(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_cosine_similarity)
 {
     int rd;
-    PTS_TRY(result_of2(OPN, args[0], args[1], &rd));
+    PTS_TRY(result_of2(OPN, pts_tensor_val(a->x1), pts_tensor_val(a->x2), &rd));
     if (!pts_is_float(rd))
         return pts_err_set(PTS_ERR_TYPE, "%s: expected common dtype to be floating point, yet common dtype is %s", OPN,
                            pts_dtype_torch_name(rd));
-    pts_tensor *ts[2] = {PTS_TENSOR(args[0]), PTS_TENSOR(args[1])};
+    pts_tensor *ts[2] = {a->x1, a->x2};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
     PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, OPN));
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), nd, OPN, &d));
-    double eps = pts_arg_double(args[3]);
+    PTS_TRY(pts_wrap_dim(a->dim, nd, OPN, &d));
+    double eps = a->eps;
     pts_tensor *x = bcast_to(ts[0], nd, shape, ts[0]->dtype), *y = x ? bcast_to(ts[1], nd, shape, ts[1]->dtype) : NULL;
     bool mask[PTS_MAX_DIMS] = {false};
     if (nd)
@@ -593,12 +593,11 @@ static pts_status k_cosine_similarity(const pts_op *op, pts_value *args, pts_val
 }
 
 /* count_nonzero(self, dim?) / count_nonzero.dim_IntList(self, dim[]) */
-static pts_status k_count_nonzero(const pts_op *op, pts_value *args, pts_value *rets)
+static pts_status count_nonzero(const pts_op *op, pts_tensor *t, pts_value dim, pts_value *rets)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     PTS_TRY(pts_check_real(OPN, t->dtype));
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(pts_dims_mask(OPN, args[1], t->ndim, true, mask));
+    PTS_TRY(pts_dims_mask(OPN, dim, t->ndim, true, mask));
     pts_rows r;
     PTS_TRY(pts_rows_make(t, mask, false, PTS_FLOAT64, &r));
     pts_tensor *o = pts_tensor_empty(PTS_INT64, r.out_nd, r.out_sizes);
@@ -612,6 +611,9 @@ static pts_status k_count_nonzero(const pts_op *op, pts_value *args, pts_value *
     pts_obj_release(&r.flat->hdr);
     return pts_ret(o, rets);
 }
+
+PTS_KERNEL(k_count_nonzero) { return count_nonzero(op, a->self, a->has_dim ? pts_int(a->dim) : pts_none(), rets); }
+PTS_KERNEL(k_count_nonzero_dims) { return count_nonzero(op, a->self, a->dim, rets); }
 
 /* ---- the table ------------------------------------------------------------------------------------ */
 
@@ -630,6 +632,6 @@ const pts_op_def pts_ops_products[] = {
     PTS_OP("aten::pairwise_distance(Tensor x1, Tensor x2, float p=2., float eps=9.9999999999999995e-07, bool keepdim=False) -> Tensor", k_pairwise_distance),
     PTS_OP("aten::cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor", k_cosine_similarity),
     PTS_OP("aten::count_nonzero(Tensor self, int? dim=None) -> Tensor", k_count_nonzero),
-    PTS_OP("aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor", k_count_nonzero),
+    PTS_OP("aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor", k_count_nonzero_dims),
     {NULL, NULL},
 };
