@@ -4138,6 +4138,294 @@ static inline void k_triu_unpack(const pts_value *args, struct k_triu_args *a)
     a->diagonal = pts_arg_int(args[1]);
 }
 
+/* csrc/ops/shape/shape.c */
+/* aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a) */
+struct k_view_args {
+    pts_tensor *self;
+    pts_value size;
+};
+static inline void k_view_unpack(const pts_value *args, struct k_view_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a) */
+struct k_reshape_args {
+    pts_tensor *self;
+    pts_value shape;
+};
+static inline void k_reshape_unpack(const pts_value *args, struct k_reshape_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->shape = args[1];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::view_as(Tensor(a) self, Tensor other) -> Tensor(a) */
+/* aten::reshape_as(Tensor(a) self, Tensor other) -> Tensor(a) */
+struct k_view_as_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_view_as_unpack(const pts_value *args, struct k_view_as_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::flatten.using_ints(Tensor(a) self, int start_dim=0, int end_dim=-1) -> Tensor(a) */
+struct k_flatten_args {
+    pts_tensor *self;
+    int64_t start_dim;
+    int64_t end_dim;
+};
+static inline void k_flatten_unpack(const pts_value *args, struct k_flatten_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->start_dim = pts_arg_int(args[1]);
+    a->end_dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::unflatten.int(Tensor(a) self, int dim, SymInt[] sizes) -> Tensor(a) */
+struct k_unflatten_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_value sizes;
+};
+static inline void k_unflatten_unpack(const pts_value *args, struct k_unflatten_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->sizes = args[2];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::permute(Tensor(a) self, int[] dims) -> Tensor(a) */
+struct k_permute_args {
+    pts_tensor *self;
+    pts_value dims;
+};
+static inline void k_permute_unpack(const pts_value *args, struct k_permute_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dims = args[1];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::permute_copy(Tensor self, int[] dims) -> Tensor */
+struct k_permute_copy_args {
+    pts_tensor *self;
+    pts_value dims;
+};
+static inline void k_permute_copy_unpack(const pts_value *args, struct k_permute_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dims = args[1];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a) */
+/* aten::unsqueeze_(Tensor(a!) self, int dim) -> Tensor(a!) */
+struct k_unsqueeze_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_unsqueeze_unpack(const pts_value *args, struct k_unsqueeze_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::expand(Tensor(a) self, SymInt[] size, *, bool implicit=False) -> Tensor(a) */
+struct k_expand_args {
+    pts_tensor *self;
+    pts_value size;
+    bool implicit;
+};
+static inline void k_expand_unpack(const pts_value *args, struct k_expand_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+    a->implicit = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::expand_as(Tensor(a) self, Tensor other) -> Tensor(a) */
+struct k_expand_as_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_expand_as_unpack(const pts_value *args, struct k_expand_as_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::select.int(Tensor(a) self, int dim, SymInt index) -> Tensor(a) */
+struct k_select_args {
+    pts_tensor *self;
+    int64_t dim;
+    int64_t index;
+};
+static inline void k_select_unpack(const pts_value *args, struct k_select_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a) */
+struct k_slice_args {
+    pts_tensor *self;
+    int64_t dim;
+    int64_t start;
+    bool has_start;
+    int64_t end;
+    bool has_end;
+    int64_t step;
+};
+static inline void k_slice_unpack(const pts_value *args, struct k_slice_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->start = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_start = !PTS_ARG_IS_NONE(args[2]);
+    a->end = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_end = !PTS_ARG_IS_NONE(args[3]);
+    a->step = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[] */
+struct k_chunk_args {
+    pts_tensor *self;
+    int64_t chunks;
+    int64_t dim;
+};
+static inline void k_chunk_unpack(const pts_value *args, struct k_chunk_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->chunks = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[] */
+struct k_unbind_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_unbind_unpack(const pts_value *args, struct k_unbind_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::alias(Tensor(a) self) -> Tensor(a) */
+struct k_alias_args {
+    pts_tensor *self;
+};
+static inline void k_alias_unpack(const pts_value *args, struct k_alias_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a) */
+struct k_contiguous_args {
+    pts_tensor *self;
+    pts_value memory_format;
+};
+static inline void k_contiguous_unpack(const pts_value *args, struct k_contiguous_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->memory_format = args[1];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor */
+struct k_clone_args {
+    pts_tensor *self;
+    pts_value memory_format;
+};
+static inline void k_clone_unpack(const pts_value *args, struct k_clone_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->memory_format = args[1];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::cat(Tensor[] tensors, int dim=0) -> Tensor */
+/* aten::concat(Tensor[] tensors, int dim=0) -> Tensor */
+/* aten::concatenate(Tensor[] tensors, int dim=0) -> Tensor */
+struct k_cat_args {
+    pts_value tensors;
+    int64_t dim;
+};
+static inline void k_cat_unpack(const pts_value *args, struct k_cat_args *a)
+{
+    a->tensors = args[0];
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::stack(Tensor[] tensors, int dim=0) -> Tensor */
+struct k_stack_args {
+    pts_value tensors;
+    int64_t dim;
+};
+static inline void k_stack_unpack(const pts_value *args, struct k_stack_args *a)
+{
+    a->tensors = args[0];
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::flip(Tensor self, int[] dims) -> Tensor */
+struct k_flip_args {
+    pts_tensor *self;
+    pts_value dims;
+};
+static inline void k_flip_unpack(const pts_value *args, struct k_flip_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dims = args[1];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::roll(Tensor self, SymInt[1] shifts, int[1] dims=[]) -> Tensor */
+struct k_roll_args {
+    pts_tensor *self;
+    pts_value shifts;
+    pts_value dims;
+};
+static inline void k_roll_unpack(const pts_value *args, struct k_roll_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->shifts = args[1];
+    a->dims = args[2];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::repeat(Tensor self, SymInt[] repeats) -> Tensor */
+struct k_repeat_args {
+    pts_tensor *self;
+    pts_value repeats;
+};
+static inline void k_repeat_unpack(const pts_value *args, struct k_repeat_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->repeats = args[1];
+}
+
 /* csrc/ops/shape/views.c */
 /* aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a) */
 struct k_broadcast_to_args {

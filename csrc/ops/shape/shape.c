@@ -118,31 +118,31 @@ static pts_value tensor_list_value(pts_list *l) { return pts_obj_value(&l->hdr);
 
 /* ---- view ops -------------------------------------------------------------------------------- */
 
-static pts_status k_view(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_view)
 {
-    return reshape_common(op, PTS_TENSOR(args[0]), args[1], true, rets);
+    return reshape_common(op, a->self, a->size, true, rets);
 }
 
-static pts_status k_reshape(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_reshape)
 {
-    return reshape_common(op, PTS_TENSOR(args[0]), args[1], false, rets);
+    return reshape_common(op, a->self, a->shape, false, rets);
 }
 
-static pts_status k_view_as(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_view_as)
 {
-    pts_tensor *o = PTS_TENSOR(args[1]);
+    pts_tensor *o = a->other;
     int64_t shape[PTS_MAX_DIMS];
     memcpy(shape, o->sizes, sizeof shape);
-    PTS_TRY(infer_size(OPN, pts_tensor_numel(PTS_TENSOR(args[0])), o->ndim, shape));
-    return reshape_to(OPN, PTS_TENSOR(args[0]), o->ndim, shape, strcmp(OPN, "aten::view_as") == 0, rets);
+    PTS_TRY(infer_size(OPN, pts_tensor_numel(a->self), o->ndim, shape));
+    return reshape_to(OPN, a->self, o->ndim, shape, strcmp(OPN, "aten::view_as") == 0, rets);
 }
 
-static pts_status k_flatten(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_flatten)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int s = 0, e = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &s));
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &e));
+    PTS_TRY(pts_wrap_dim(a->start_dim, t->ndim, OPN, &s));
+    PTS_TRY(pts_wrap_dim(a->end_dim, t->ndim, OPN, &e));
     if (s > e)
         return pts_err_set(PTS_ERR_VALUE, "%s: flatten() has invalid args: start_dim cannot come after end_dim", OPN);
     if (t->ndim == 0) {
@@ -150,7 +150,7 @@ static pts_status k_flatten(const pts_op *op, pts_value *args, pts_value *rets)
         return reshape_to(OPN, t, 1, &one, false, rets);
     }
     if (s == e) {
-        rets[0] = pts_ret_self(args[0]);
+        rets[0] = pts_ret_tensor_ref(t);
         return PTS_OK;
     }
     int64_t shape[PTS_MAX_DIMS];
@@ -166,14 +166,14 @@ static pts_status k_flatten(const pts_op *op, pts_value *args, pts_value *rets)
     return reshape_to(OPN, t, nd, shape, false, rets);
 }
 
-static pts_status k_unflatten(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_unflatten)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
     int64_t sz[PTS_MAX_DIMS];
     int n;
-    PTS_TRY(int_list_arg(args[2], sz, &n, "sizes"));
+    PTS_TRY(int_list_arg(a->sizes, sz, &n, "sizes"));
     if (n == 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: unflatten: sizes must be non-empty", OPN);
     if (t->ndim - 1 + n > PTS_MAX_DIMS)
@@ -210,18 +210,20 @@ static pts_status permute_to(const char *opname, pts_tensor *t, const int64_t *d
     return pts_ret_view(t, n, sizes, strides, t->offset, ret);
 }
 
-static pts_status k_permute(const pts_op *op, pts_value *args, pts_value *rets)
+static pts_status permute_run(const pts_op *op, pts_tensor *self, pts_value dimsv, pts_value *rets)
 {
     int64_t dims[PTS_MAX_DIMS];
     int n;
-    PTS_TRY(int_list_arg(args[1], dims, &n, "dims"));
-    return permute_to(OPN, PTS_TENSOR(args[0]), dims, n, rets);
+    PTS_TRY(int_list_arg(dimsv, dims, &n, "dims"));
+    return permute_to(OPN, self, dims, n, rets);
 }
 
-static pts_status k_permute_copy(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_permute) { return permute_run(op, a->self, a->dims, rets); }
+
+PTS_KERNEL(k_permute_copy)
 {
     pts_value v;
-    PTS_TRY(k_permute(op, args, &v));
+    PTS_TRY(permute_run(op, a->self, a->dims, &v));
     pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(v));
     pts_value_release(v);
     if (!c)
@@ -313,11 +315,11 @@ static pts_status k_squeeze(const pts_op *op, pts_value *args, pts_value *rets)
     return PTS_OK;
 }
 
-static pts_status k_unsqueeze(const pts_op *op, pts_value *args, pts_value *rets)
+/* t with a size-1 dim inserted at dim: a new view in *v */
+static pts_status unsqueeze_view(const pts_op *op, pts_tensor *t, int64_t dim, pts_value *v)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim + 1, OPN, &d));
+    PTS_TRY(pts_wrap_dim(dim, t->ndim + 1, OPN, &d));
     if (t->ndim + 1 > PTS_MAX_DIMS)
         return pts_err_set(PTS_ERR_LIMIT, "%s: too many dimensions", OPN);
     int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
@@ -332,10 +334,15 @@ static pts_status k_unsqueeze(const pts_op *op, pts_value *args, pts_value *rets
             strides[n++] = t->strides[i];
         }
     }
+    return pts_ret_view(t, n, sizes, strides, t->offset, v);
+}
+
+PTS_KERNEL(k_unsqueeze)
+{
     pts_value v;
-    PTS_TRY(pts_ret_view(t, n, sizes, strides, t->offset, &v));
+    PTS_TRY(unsqueeze_view(op, a->self, a->dim, &v));
     if (op->schema.args[0].is_write)
-        return become(args[0], v, rets);
+        return become(pts_tensor_val(a->self), v, rets);
     rets[0] = v;
     return PTS_OK;
 }
@@ -386,18 +393,18 @@ pts_status pts_ops_expand_view(const char *opname, const pts_tensor *t, int n, c
     return pts_ret_view(t, n, sizes, strides, t->offset, ret);
 }
 
-static pts_status k_expand(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_expand)
 {
     int64_t want[PTS_MAX_DIMS];
     int n;
-    PTS_TRY(int_list_arg(args[1], want, &n, "size"));
-    return pts_ops_expand_view(OPN, PTS_TENSOR(args[0]), n, want, rets);
+    PTS_TRY(int_list_arg(a->size, want, &n, "size"));
+    return pts_ops_expand_view(OPN, a->self, n, want, rets);
 }
 
-static pts_status k_expand_as(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_expand_as)
 {
-    pts_tensor *o = PTS_TENSOR(args[1]);
-    return pts_ops_expand_view(OPN, PTS_TENSOR(args[0]), o->ndim, o->sizes, rets);
+    pts_tensor *o = a->other;
+    return pts_ops_expand_view(OPN, a->self, o->ndim, o->sizes, rets);
 }
 
 static pts_status select_to(const char *opname, pts_tensor *t, int64_t dim, int64_t index, pts_value *ret)
@@ -425,9 +432,9 @@ static pts_status select_to(const char *opname, pts_tensor *t, int64_t dim, int6
     return pts_ret_view(t, n, sizes, strides, t->offset + index * t->strides[d], ret);
 }
 
-static pts_status k_select(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_select)
 {
-    return select_to(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[1]), pts_arg_int(args[2]), rets);
+    return select_to(OPN, a->self, a->dim, a->index, rets);
 }
 
 /* narrow view [start, start+len) along d (already validated). */
@@ -441,18 +448,18 @@ static pts_status narrow_view(const pts_tensor *t, int d, int64_t start, int64_t
     return pts_ret_view(t, t->ndim, sizes, strides, t->offset + (len > 0 ? start * t->strides[d] : 0), ret);
 }
 
-static pts_status k_slice(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_slice)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     if (t->ndim == 0)
         return pts_err_set(PTS_ERR_INDEX, "%s: slice() cannot be applied to a 0-dim tensor.", OPN);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
-    int64_t size = t->sizes[d], step = pts_arg_int(args[4]);
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
+    int64_t size = t->sizes[d], step = a->step;
     if (step <= 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: slice step must be positive", OPN);
-    int64_t start = args[2].tag == PTS_T_NONE ? 0 : pts_arg_int(args[2]);
-    int64_t end = args[3].tag == PTS_T_NONE ? size : pts_arg_int(args[3]);
+    int64_t start = a->has_start ? a->start : 0;
+    int64_t end = a->has_end ? a->end : size;
     if (start < 0)
         start += size;
     if (end < 0)
@@ -570,16 +577,16 @@ static pts_status k_split(const pts_op *op, pts_value *args, pts_value *rets)
     return split_list(OPN, PTS_TENSOR(args[0]), args[1], pts_arg_int(args[2]), rets);
 }
 
-static pts_status k_chunk(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_chunk)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
-    int64_t chunks = pts_arg_int(args[1]);
+    pts_tensor *t = a->self;
+    int64_t chunks = a->chunks;
     if (chunks <= 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: chunk expects `chunks` to be greater than 0, got: %lld", OPN, (long long)chunks);
     if (t->ndim == 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: chunk expects at least a 1-dimensional tensor", OPN);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[2]), t->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
     int64_t size = t->sizes[d];
     int64_t split = (size + chunks - 1) / chunks;
     if (split == 0 && size == 0) { /* torch: chunks empty tensors into `chunks` empties */
@@ -593,13 +600,13 @@ static pts_status k_chunk(const pts_op *op, pts_value *args, pts_value *rets)
     return split_even(OPN, t, split, d, rets);
 }
 
-static pts_status k_unbind(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_unbind)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     if (t->ndim == 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: Dimension specified as 0 but tensor has no dimensions", OPN);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
     pts_list *l = pts_tensor_list_new(t->sizes[d]);
     if (!l)
         return pts_err_last();
@@ -651,21 +658,19 @@ static pts_status k_movedim(const pts_op *op, pts_value *args, pts_value *rets)
     return permute_to(OPN, t, perm, t->ndim, rets);
 }
 
-static pts_status k_alias(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_alias)
 {
-    (void)op;
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     return pts_ret_view(t, t->ndim, t->sizes, t->strides, t->offset, rets);
 }
 
 /* ---- copies ---------------------------------------------------------------------------------- */
 
-static pts_status k_contiguous(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_contiguous)
 {
-    (void)op;
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     if (pts_tensor_is_contiguous(t)) {
-        rets[0] = pts_ret_self(args[0]);
+        rets[0] = pts_ret_tensor_ref(t);
         return PTS_OK;
     }
     pts_tensor *c = pts_tensor_contiguous_copy(t);
@@ -675,15 +680,17 @@ static pts_status k_contiguous(const pts_op *op, pts_value *args, pts_value *ret
     return PTS_OK;
 }
 
-static pts_status k_clone(const pts_op *op, pts_value *args, pts_value *rets)
+/* a contiguous copy of t */
+static pts_status clone_of(pts_tensor *t, pts_value *rets)
 {
-    (void)op;
-    pts_tensor *c = pts_tensor_contiguous_copy(PTS_TENSOR(args[0]));
+    pts_tensor *c = pts_tensor_contiguous_copy(t);
     if (!c)
         return pts_err_last();
     rets[0] = pts_ret_tensor(c);
     return PTS_OK;
 }
+
+PTS_KERNEL(k_clone) { return clone_of(a->self, rets); }
 
 /* cat: promoted dtype, legacy empty 1-D tensors skipped. */
 static pts_status cat_tensors(const char *opname, pts_list *l, int64_t dim, pts_value *ret)
@@ -749,19 +756,19 @@ static pts_status cat_tensors(const char *opname, pts_list *l, int64_t dim, pts_
     return PTS_OK;
 }
 
-static pts_status k_cat(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_cat)
 {
-    return cat_tensors(OPN, PTS_LIST(args[0]), pts_arg_int(args[1]), rets);
+    return cat_tensors(OPN, PTS_LIST(a->tensors), a->dim, rets);
 }
 
-static pts_status k_stack(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_stack)
 {
-    pts_list *l = PTS_LIST(args[0]);
+    pts_list *l = PTS_LIST(a->tensors);
     if (l->len == 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: stack expects a non-empty TensorList", OPN);
     pts_tensor *t0 = PTS_TENSOR(l->items[0]);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t0->ndim + 1, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, t0->ndim + 1, OPN, &d));
     pts_list *u = pts_tensor_list_new(l->len);
     if (!u)
         return pts_err_last();
@@ -769,16 +776,15 @@ static pts_status k_stack(const pts_op *op, pts_value *args, pts_value *rets)
     for (int64_t i = 0; i < l->len && !st; i++) {
         pts_tensor *t = PTS_TENSOR(l->items[i]);
         if (t->ndim != t0->ndim || memcmp(t->sizes, t0->sizes, (size_t)t->ndim * sizeof(int64_t)) != 0) {
-            char a[160], b[160];
-            pts_shape_str(t0->ndim, t0->sizes, a, sizeof a);
-            pts_shape_str(t->ndim, t->sizes, b, sizeof b);
+            char sa[160], sb[160];
+            pts_shape_str(t0->ndim, t0->sizes, sa, sizeof sa);
+            pts_shape_str(t->ndim, t->sizes, sb, sizeof sb);
             st = pts_err_set(PTS_ERR_VALUE, "%s: stack expects each tensor to be equal size, but got %s at entry 0 and %s "
-                                            "at entry %lld", OPN, a, b, (long long)i);
+                                            "at entry %lld", OPN, sa, sb, (long long)i);
             break;
         }
         pts_value v;
-        pts_value a2[2] = {l->items[i], pts_int(d)};
-        st = k_unsqueeze(op, a2, &v);
+        st = unsqueeze_view(op, PTS_TENSOR(l->items[i]), d, &v);
         if (!st)
             st = pts_list_append(u, v);
     }
@@ -835,12 +841,12 @@ static void remap_identity(const pts_tensor *t, remap *m)
     }
 }
 
-static pts_status k_flip(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_flip)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int64_t dims[PTS_MAX_DIMS];
     int n;
-    PTS_TRY(int_list_arg(args[1], dims, &n, "dims"));
+    PTS_TRY(int_list_arg(a->dims, dims, &n, "dims"));
     remap m;
     remap_identity(t, &m);
     for (int i = 0; i < n; i++) {
@@ -853,13 +859,13 @@ static pts_status k_flip(const pts_op *op, pts_value *args, pts_value *rets)
     return remap_copy(t, &m, rets);
 }
 
-static pts_status k_roll(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_roll)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int64_t shifts[PTS_MAX_DIMS], dims[PTS_MAX_DIMS];
     int ns, nd;
-    PTS_TRY(pts_arg_int_list(args[1], shifts, PTS_MAX_DIMS, &ns, 0, "shifts"));
-    PTS_TRY(pts_arg_int_list(args[2], dims, PTS_MAX_DIMS, &nd, 0, "dims"));
+    PTS_TRY(pts_arg_int_list(a->shifts, shifts, PTS_MAX_DIMS, &ns, 0, "shifts"));
+    PTS_TRY(pts_arg_int_list(a->dims, dims, PTS_MAX_DIMS, &nd, 0, "dims"));
     if (nd == 0) { /* roll the flattened tensor */
         if (ns != 1)
             return pts_err_set(PTS_ERR_VALUE, "%s: `shifts` required to be a single value when `dims` is empty", OPN);
@@ -898,16 +904,16 @@ static pts_status k_roll(const pts_op *op, pts_value *args, pts_value *rets)
         m.shift[d] += shifts[i];
     }
     if (pts_tensor_numel(t) == 0)
-        return k_clone(op, args, rets);
+        return clone_of(t, rets);
     return remap_copy(t, &m, rets);
 }
 
-static pts_status k_repeat(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_repeat)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int64_t reps[PTS_MAX_DIMS];
     int n;
-    PTS_TRY(int_list_arg(args[1], reps, &n, "repeats"));
+    PTS_TRY(int_list_arg(a->repeats, reps, &n, "repeats"));
     if (n < t->ndim)
         return pts_err_set(PTS_ERR_VALUE, "%s: Number of dimensions of repeat dims can not be smaller than number of "
                                           "dimensions of tensor", OPN);
