@@ -26,8 +26,10 @@ kernel still reading the old field fails to compile; a stale header fails
 Only kernels written with PTS_KERNEL get a struct.  The generator refuses:
   * a PTS_KERNEL with no literal PTS_OP("...", k) line in its file (no schema,
     or only registered through a macro that builds the schema string);
-  * a PTS_KERNEL registered for several schemas whose argument lists differ
-    (names or C types) - such a kernel stays positional until split;
+  * a PTS_KERNEL registered for several schemas whose argument names differ
+    (count, order or spelling) - such a kernel stays positional until split;
+    where only an argument's type differs between them (Tensor self in one
+    overload, Scalar self in another), that field is the raw pts_value;
   * one kernel name converted in two files with different argument lists
     (rename one of the static kernels);
   * vararg schemas.
@@ -282,27 +284,37 @@ def scan(root):
             if k not in literal:
                 errors.append("%s: PTS_KERNEL without a PTS_OP(\"...\", %s) line in the file" % (where, k))
                 continue
-            layouts = []
+            parsed = []
             for schema in literal[k]:
                 try:
-                    args = parse_args(schema)
+                    parsed.append(parse_args(schema))
                 except GenError as e:
                     errors.append("%s: %s in %r" % (where, e, schema))
                     break
-                layouts.append(([fl for ty, nm in args for fl in fields_of(ty, nm)], len(args), args))
             else:
-                first = [(ct, f) for ct, f, _ in layouts[0][0]]
-                bad = [s for s, l in zip(literal[k], layouts) if [(ct, f) for ct, f, _ in l[0]] != first]
+                names0 = [nm for _, nm in parsed[0]]
+                bad = [s for s, p in zip(literal[k], parsed) if [nm for _, nm in p] != names0]
                 if bad:
                     errors.append("%s: registered for schemas whose arguments differ (%r vs %r); split the "
                                   "kernel or keep it positional" % (where, literal[k][0], bad[0]))
                     continue
+                # per argument: its fields when every schema types it alike, else the raw
+                # pts_value (e.g. a Tensor in one overload and a Scalar in another)
+                argfields = []
+                for i, nm in enumerate(names0):
+                    variants = [fields_of(p[i][0], nm) for p in parsed]
+                    if all(v == variants[0] for v in variants):
+                        argfields.append(variants[0])
+                    else:
+                        argfields.append([("pts_value", nm + "_" if nm in C_RESERVED else nm, "{v}")])
+                fields = [fl for af in argfields for fl in af]
+                first = [(ct, f) for ct, f, _ in fields]
                 names = [f for _, f in first]
                 dup = sorted({n for n in names if names.count(n) > 1})
                 if dup:
                     errors.append("%s: field names collide: %s" % (where, ", ".join(dup)))
                     continue
-                entry = {"file": rel, "schemas": literal[k], "fields": layouts[0][0], "args": layouts[0][2]}
+                entry = {"file": rel, "schemas": literal[k], "fields": fields, "argfields": argfields}
                 if k in kernels:
                     prev = kernels[k]
                     if [(ct, f) for ct, f, _ in prev["fields"]] != first:
@@ -344,11 +356,9 @@ def render(kernels):
         if not e["fields"]:
             out.append("    (void)args;")
             out.append("    a->none_ = 0;")
-        i = 0
-        for ty, nm in e["args"]:
-            for ct, f, expr in fields_of(ty, nm):
+        for i, af in enumerate(e["argfields"]):
+            for ct, f, expr in af:
                 out.append("    a->%s = %s;" % (f, expr.format(v="args[%d]" % i)))
-            i += 1
         out.append("}")
         out.append("")
     out.append("#endif")

@@ -70,7 +70,7 @@ def test_generated_fields(tmp_path):
     ("PTS_KERNEL(k_g) { return PTS_OK; }\nconst pts_op_def t[] = {{NULL, NULL}};\n", "without a PTS_OP"),
     ('PTS_KERNEL(k_g) { return PTS_OK; }\nconst pts_op_def t[] = {\n'
      '    PTS_OP("aten::g(Tensor self, int dim) -> Tensor", k_g),\n'
-     '    PTS_OP("aten::g.x(Tensor self, float dim) -> Tensor", k_g),\n};\n', "differ"),
+     '    PTS_OP("aten::g.x(Tensor self, int axis) -> Tensor", k_g),\n};\n', "differ"),
     ('#define K(n) PTS_KERNEL(k_##n)\n', "literally"),
     ('#define OPS(name, k) PTS_OP("aten::" name "(Tensor self) -> Tensor", k)\n'
      'PTS_KERNEL(k_g) { return PTS_OK; }\nconst pts_op_def t[] = {\n'
@@ -84,6 +84,21 @@ def test_generator_refuses(tmp_path, body, message):
     r = generate(make_tree(tmp_path, body))
     assert r.returncode == 1
     assert message in r.stderr, r.stderr
+
+
+def test_overloads_typing_an_argument_differently_get_the_raw_value(tmp_path):
+    """add.Tensor / add.Scalar style: one kernel, `other` a Tensor in one overload and a
+    Scalar in the other, so its field is the pts_value; `self` agrees and stays typed."""
+    root = make_tree(tmp_path, 'PTS_KERNEL(k_g) { return PTS_OK; }\nconst pts_op_def t[] = {\n'
+                               '    PTS_OP("aten::g.Tensor(Tensor self, Tensor other, int? dim=None) -> Tensor", k_g),\n'
+                               '    PTS_OP("aten::g.Scalar(Tensor self, Scalar other, int dim=0) -> Tensor", k_g),\n};\n')
+    r = generate(root)
+    assert r.returncode == 0, r.stderr
+    text = (root / "csrc" / "ops" / "op_args.gen.h").read_text()
+    struct = text[text.index("struct k_g_args {"):text.index("};", text.index("struct k_g_args {"))]
+    assert "pts_tensor *self;" in struct and "pts_value other;" in struct and "pts_value dim;" in struct
+    assert "has_dim" not in struct
+    assert "a->other = args[1];" in text and "a->dim = args[2];" in text
 
 
 def test_stale_header_fails_check(tmp_path):
