@@ -3352,6 +3352,919 @@ static inline void k_max_unpool3d_unpack(const pts_value *args, struct k_max_unp
     a->padding = args[4];
 }
 
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor */
+/* aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor */
+/* aten::add_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!) */
+/* aten::add_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!) */
+struct k_add_args {
+    pts_tensor *self;
+    pts_value other;
+    pts_value alpha;
+};
+static inline void k_add_unpack(const pts_value *args, struct k_add_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+    a->alpha = args[2];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor */
+/* aten::sub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor */
+/* aten::sub_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!) */
+/* aten::sub_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!) */
+struct k_sub_args {
+    pts_tensor *self;
+    pts_value other;
+    pts_value alpha;
+};
+static inline void k_sub_unpack(const pts_value *args, struct k_sub_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+    a->alpha = args[2];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor */
+/* aten::rsub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor */
+struct k_rsub_args {
+    pts_tensor *self;
+    pts_value other;
+    pts_value alpha;
+};
+static inline void k_rsub_unpack(const pts_value *args, struct k_rsub_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+    a->alpha = args[2];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::mul.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::mul.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::mul_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+/* aten::mul_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!) */
+struct k_mul_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_mul_unpack(const pts_value *args, struct k_mul_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::remainder.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::remainder.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::remainder.Scalar_Tensor(Scalar self, Tensor other) -> Tensor */
+/* aten::remainder_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+/* aten::remainder_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!) */
+struct k_remainder_args {
+    pts_value self;
+    pts_value other;
+};
+static inline void k_remainder_unpack(const pts_value *args, struct k_remainder_args *a)
+{
+    a->self = args[0];
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::fmod.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::fmod.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::fmod_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+/* aten::fmod_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!) */
+struct k_fmod_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_fmod_unpack(const pts_value *args, struct k_fmod_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::floor_divide(Tensor self, Tensor other) -> Tensor */
+/* aten::floor_divide.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::floor_divide_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+/* aten::floor_divide_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!) */
+struct k_floor_divide_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_floor_divide_unpack(const pts_value *args, struct k_floor_divide_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::maximum(Tensor self, Tensor other) -> Tensor */
+struct k_maximum_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_maximum_unpack(const pts_value *args, struct k_maximum_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::minimum(Tensor self, Tensor other) -> Tensor */
+struct k_minimum_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_minimum_unpack(const pts_value *args, struct k_minimum_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::div.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::div.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::div_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+/* aten::div_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!) */
+/* aten::true_divide.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::true_divide.Scalar(Tensor self, Scalar other) -> Tensor */
+struct k_div_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_div_unpack(const pts_value *args, struct k_div_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor */
+/* aten::div.Scalar_mode(Tensor self, Scalar other, *, str? rounding_mode) -> Tensor */
+/* aten::div_.Tensor_mode(Tensor(a!) self, Tensor other, *, str? rounding_mode) -> Tensor(a!) */
+/* aten::div_.Scalar_mode(Tensor(a!) self, Scalar other, *, str? rounding_mode) -> Tensor(a!) */
+struct k_div_mode_args {
+    pts_tensor *self;
+    pts_value other;
+    const char *rounding_mode;
+};
+static inline void k_div_mode_unpack(const pts_value *args, struct k_div_mode_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+    a->rounding_mode = PTS_ARG_IS_NONE(args[2]) ? NULL : PTS_STR(args[2])->data;
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::atan2(Tensor self, Tensor other) -> Tensor */
+struct k_atan2_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_atan2_unpack(const pts_value *args, struct k_atan2_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor */
+/* aten::pow.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor */
+/* aten::pow.Scalar(Scalar self, Tensor exponent) -> Tensor */
+/* aten::pow_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!) */
+/* aten::pow_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!) */
+struct k_pow_args {
+    pts_value self;
+    pts_value exponent;
+};
+static inline void k_pow_unpack(const pts_value *args, struct k_pow_args *a)
+{
+    a->self = args[0];
+    a->exponent = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::eq.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::eq.Scalar(Tensor self, Scalar other) -> Tensor */
+struct k_eq_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_eq_unpack(const pts_value *args, struct k_eq_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::ne.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::ne.Scalar(Tensor self, Scalar other) -> Tensor */
+struct k_ne_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_ne_unpack(const pts_value *args, struct k_ne_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::lt.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::lt.Scalar(Tensor self, Scalar other) -> Tensor */
+struct k_lt_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_lt_unpack(const pts_value *args, struct k_lt_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::le.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::le.Scalar(Tensor self, Scalar other) -> Tensor */
+struct k_le_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_le_unpack(const pts_value *args, struct k_le_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::gt.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::gt.Scalar(Tensor self, Scalar other) -> Tensor */
+struct k_gt_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_gt_unpack(const pts_value *args, struct k_gt_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::ge.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::ge.Scalar(Tensor self, Scalar other) -> Tensor */
+struct k_ge_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_ge_unpack(const pts_value *args, struct k_ge_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::logical_and(Tensor self, Tensor other) -> Tensor */
+struct k_logical_and_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_logical_and_unpack(const pts_value *args, struct k_logical_and_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::logical_or(Tensor self, Tensor other) -> Tensor */
+struct k_logical_or_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_logical_or_unpack(const pts_value *args, struct k_logical_or_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::logical_xor(Tensor self, Tensor other) -> Tensor */
+struct k_logical_xor_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_logical_xor_unpack(const pts_value *args, struct k_logical_xor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::bitwise_and.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::bitwise_and.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::bitwise_and.Scalar_Tensor(Scalar self, Tensor other) -> Tensor */
+/* aten::__and__.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::__and__.Tensor(Tensor self, Tensor other) -> Tensor */
+struct k_bitwise_and_args {
+    pts_value self;
+    pts_value other;
+};
+static inline void k_bitwise_and_unpack(const pts_value *args, struct k_bitwise_and_args *a)
+{
+    a->self = args[0];
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::bitwise_or.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::bitwise_or.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::bitwise_or.Scalar_Tensor(Scalar self, Tensor other) -> Tensor */
+/* aten::__or__.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::__or__.Scalar(Tensor self, Scalar other) -> Tensor */
+struct k_bitwise_or_args {
+    pts_value self;
+    pts_value other;
+};
+static inline void k_bitwise_or_unpack(const pts_value *args, struct k_bitwise_or_args *a)
+{
+    a->self = args[0];
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::bitwise_xor.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::bitwise_xor.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::bitwise_xor.Scalar_Tensor(Scalar self, Tensor other) -> Tensor */
+/* aten::__xor__.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::__xor__.Scalar(Tensor self, Scalar other) -> Tensor */
+struct k_bitwise_xor_args {
+    pts_value self;
+    pts_value other;
+};
+static inline void k_bitwise_xor_unpack(const pts_value *args, struct k_bitwise_xor_args *a)
+{
+    a->self = args[0];
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::sqrt(Tensor self) -> Tensor */
+/* aten::sqrt_(Tensor(a!) self) -> Tensor(a!) */
+struct k_sqrt_args {
+    pts_tensor *self;
+};
+static inline void k_sqrt_unpack(const pts_value *args, struct k_sqrt_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::rsqrt(Tensor self) -> Tensor */
+/* aten::rsqrt_(Tensor(a!) self) -> Tensor(a!) */
+struct k_rsqrt_args {
+    pts_tensor *self;
+};
+static inline void k_rsqrt_unpack(const pts_value *args, struct k_rsqrt_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::exp(Tensor self) -> Tensor */
+/* aten::exp_(Tensor(a!) self) -> Tensor(a!) */
+struct k_exp_args {
+    pts_tensor *self;
+};
+static inline void k_exp_unpack(const pts_value *args, struct k_exp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::log(Tensor self) -> Tensor */
+/* aten::log_(Tensor(a!) self) -> Tensor(a!) */
+struct k_log_args {
+    pts_tensor *self;
+};
+static inline void k_log_unpack(const pts_value *args, struct k_log_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::log2(Tensor self) -> Tensor */
+struct k_log2_args {
+    pts_tensor *self;
+};
+static inline void k_log2_unpack(const pts_value *args, struct k_log2_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::log10(Tensor self) -> Tensor */
+struct k_log10_args {
+    pts_tensor *self;
+};
+static inline void k_log10_unpack(const pts_value *args, struct k_log10_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::log1p(Tensor self) -> Tensor */
+struct k_log1p_args {
+    pts_tensor *self;
+};
+static inline void k_log1p_unpack(const pts_value *args, struct k_log1p_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::expm1(Tensor self) -> Tensor */
+struct k_expm1_args {
+    pts_tensor *self;
+};
+static inline void k_expm1_unpack(const pts_value *args, struct k_expm1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::sin(Tensor self) -> Tensor */
+/* aten::sin_(Tensor(a!) self) -> Tensor(a!) */
+struct k_sin_args {
+    pts_tensor *self;
+};
+static inline void k_sin_unpack(const pts_value *args, struct k_sin_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::cos(Tensor self) -> Tensor */
+/* aten::cos_(Tensor(a!) self) -> Tensor(a!) */
+struct k_cos_args {
+    pts_tensor *self;
+};
+static inline void k_cos_unpack(const pts_value *args, struct k_cos_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::tan(Tensor self) -> Tensor */
+struct k_tan_args {
+    pts_tensor *self;
+};
+static inline void k_tan_unpack(const pts_value *args, struct k_tan_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::asin(Tensor self) -> Tensor */
+struct k_asin_args {
+    pts_tensor *self;
+};
+static inline void k_asin_unpack(const pts_value *args, struct k_asin_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::acos(Tensor self) -> Tensor */
+struct k_acos_args {
+    pts_tensor *self;
+};
+static inline void k_acos_unpack(const pts_value *args, struct k_acos_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::atan(Tensor self) -> Tensor */
+struct k_atan_args {
+    pts_tensor *self;
+};
+static inline void k_atan_unpack(const pts_value *args, struct k_atan_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::sinh(Tensor self) -> Tensor */
+struct k_sinh_args {
+    pts_tensor *self;
+};
+static inline void k_sinh_unpack(const pts_value *args, struct k_sinh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::cosh(Tensor self) -> Tensor */
+struct k_cosh_args {
+    pts_tensor *self;
+};
+static inline void k_cosh_unpack(const pts_value *args, struct k_cosh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::tanh(Tensor self) -> Tensor */
+/* aten::tanh_(Tensor(a!) self) -> Tensor(a!) */
+struct k_tanh_args {
+    pts_tensor *self;
+};
+static inline void k_tanh_unpack(const pts_value *args, struct k_tanh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::sigmoid(Tensor self) -> Tensor */
+/* aten::sigmoid_(Tensor(a!) self) -> Tensor(a!) */
+struct k_sigmoid_args {
+    pts_tensor *self;
+};
+static inline void k_sigmoid_unpack(const pts_value *args, struct k_sigmoid_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::erf(Tensor self) -> Tensor */
+struct k_erf_args {
+    pts_tensor *self;
+};
+static inline void k_erf_unpack(const pts_value *args, struct k_erf_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::erfc(Tensor self) -> Tensor */
+struct k_erfc_args {
+    pts_tensor *self;
+};
+static inline void k_erfc_unpack(const pts_value *args, struct k_erfc_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::reciprocal(Tensor self) -> Tensor */
+/* aten::reciprocal_(Tensor(a!) self) -> Tensor(a!) */
+struct k_reciprocal_args {
+    pts_tensor *self;
+};
+static inline void k_reciprocal_unpack(const pts_value *args, struct k_reciprocal_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::abs(Tensor self) -> Tensor */
+/* aten::abs_(Tensor(a!) self) -> Tensor(a!) */
+struct k_abs_args {
+    pts_tensor *self;
+};
+static inline void k_abs_unpack(const pts_value *args, struct k_abs_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::floor(Tensor self) -> Tensor */
+/* aten::floor_(Tensor(a!) self) -> Tensor(a!) */
+struct k_floor_args {
+    pts_tensor *self;
+};
+static inline void k_floor_unpack(const pts_value *args, struct k_floor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::ceil(Tensor self) -> Tensor */
+/* aten::ceil_(Tensor(a!) self) -> Tensor(a!) */
+struct k_ceil_args {
+    pts_tensor *self;
+};
+static inline void k_ceil_unpack(const pts_value *args, struct k_ceil_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::round(Tensor self) -> Tensor */
+/* aten::round_(Tensor(a!) self) -> Tensor(a!) */
+struct k_round_args {
+    pts_tensor *self;
+};
+static inline void k_round_unpack(const pts_value *args, struct k_round_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::trunc(Tensor self) -> Tensor */
+/* aten::trunc_(Tensor(a!) self) -> Tensor(a!) */
+struct k_trunc_args {
+    pts_tensor *self;
+};
+static inline void k_trunc_unpack(const pts_value *args, struct k_trunc_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::sign(Tensor self) -> Tensor */
+struct k_sign_args {
+    pts_tensor *self;
+};
+static inline void k_sign_unpack(const pts_value *args, struct k_sign_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::isnan(Tensor self) -> Tensor */
+struct k_isnan_args {
+    pts_tensor *self;
+};
+static inline void k_isnan_unpack(const pts_value *args, struct k_isnan_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::isinf(Tensor self) -> Tensor */
+struct k_isinf_args {
+    pts_tensor *self;
+};
+static inline void k_isinf_unpack(const pts_value *args, struct k_isinf_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::isfinite(Tensor self) -> Tensor */
+struct k_isfinite_args {
+    pts_tensor *self;
+};
+static inline void k_isfinite_unpack(const pts_value *args, struct k_isfinite_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::logical_not(Tensor self) -> Tensor */
+struct k_logical_not_args {
+    pts_tensor *self;
+};
+static inline void k_logical_not_unpack(const pts_value *args, struct k_logical_not_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::neg(Tensor self) -> Tensor */
+/* aten::neg_(Tensor(a!) self) -> Tensor(a!) */
+struct k_neg_args {
+    pts_tensor *self;
+};
+static inline void k_neg_unpack(const pts_value *args, struct k_neg_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::bitwise_not(Tensor self) -> Tensor */
+struct k_bitwise_not_args {
+    pts_tensor *self;
+};
+static inline void k_bitwise_not_unpack(const pts_value *args, struct k_bitwise_not_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::square(Tensor self) -> Tensor */
+struct k_square_args {
+    pts_tensor *self;
+};
+static inline void k_square_unpack(const pts_value *args, struct k_square_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::round.decimals(Tensor self, *, int decimals) -> Tensor */
+/* aten::round_.decimals(Tensor(a!) self, *, int decimals) -> Tensor(a!) */
+struct k_round_decimals_args {
+    pts_tensor *self;
+    int64_t decimals;
+};
+static inline void k_round_decimals_unpack(const pts_value *args, struct k_round_decimals_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->decimals = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::nan_to_num(Tensor self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor */
+/* aten::nan_to_num_(Tensor(a!) self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor(a!) */
+struct k_nan_to_num_args {
+    pts_tensor *self;
+    double nan;
+    bool has_nan;
+    double posinf;
+    bool has_posinf;
+    double neginf;
+    bool has_neginf;
+};
+static inline void k_nan_to_num_unpack(const pts_value *args, struct k_nan_to_num_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->nan = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_double(args[1]);
+    a->has_nan = !PTS_ARG_IS_NONE(args[1]);
+    a->posinf = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_posinf = !PTS_ARG_IS_NONE(args[2]);
+    a->neginf = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_neginf = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor */
+/* aten::clamp.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor */
+/* aten::clamp_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!) */
+/* aten::clamp_.Tensor(Tensor(a!) self, Tensor? min=None, Tensor? max=None) -> Tensor(a!) */
+struct k_clamp_args {
+    pts_tensor *self;
+    pts_value min;
+    pts_value max;
+};
+static inline void k_clamp_unpack(const pts_value *args, struct k_clamp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->min = args[1];
+    a->max = args[2];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::clamp_min(Tensor self, Scalar min) -> Tensor */
+/* aten::clamp_min.Tensor(Tensor self, Tensor min) -> Tensor */
+/* aten::clamp_min_(Tensor(a!) self, Scalar min) -> Tensor(a!) */
+/* aten::clamp_min_.Tensor(Tensor(a!) self, Tensor min) -> Tensor(a!) */
+struct k_clamp_min_args {
+    pts_tensor *self;
+    pts_value min;
+};
+static inline void k_clamp_min_unpack(const pts_value *args, struct k_clamp_min_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->min = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::clamp_max(Tensor self, Scalar max) -> Tensor */
+/* aten::clamp_max.Tensor(Tensor self, Tensor max) -> Tensor */
+/* aten::clamp_max_(Tensor(a!) self, Scalar max) -> Tensor(a!) */
+/* aten::clamp_max_.Tensor(Tensor(a!) self, Tensor max) -> Tensor(a!) */
+struct k_clamp_max_args {
+    pts_tensor *self;
+    pts_value max;
+};
+static inline void k_clamp_max_unpack(const pts_value *args, struct k_clamp_max_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->max = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::lerp.Scalar(Tensor self, Tensor end, Scalar weight) -> Tensor */
+/* aten::lerp.Tensor(Tensor self, Tensor end, Tensor weight) -> Tensor */
+/* aten::lerp_.Scalar(Tensor(a!) self, Tensor end, Scalar weight) -> Tensor(a!) */
+/* aten::lerp_.Tensor(Tensor(a!) self, Tensor end, Tensor weight) -> Tensor(a!) */
+struct k_lerp_args {
+    pts_tensor *self;
+    pts_tensor *end;
+    pts_value weight;
+};
+static inline void k_lerp_unpack(const pts_value *args, struct k_lerp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->end = PTS_ARG_TENSOR(args[1]);
+    a->weight = args[2];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::addcmul(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor */
+/* aten::addcmul_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!) */
+struct k_addcmul_args {
+    pts_tensor *self;
+    pts_tensor *tensor1;
+    pts_tensor *tensor2;
+    pts_value value;
+};
+static inline void k_addcmul_unpack(const pts_value *args, struct k_addcmul_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->tensor1 = PTS_ARG_TENSOR(args[1]);
+    a->tensor2 = PTS_ARG_TENSOR(args[2]);
+    a->value = args[3];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor */
+/* aten::addcdiv_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!) */
+struct k_addcdiv_args {
+    pts_tensor *self;
+    pts_tensor *tensor1;
+    pts_tensor *tensor2;
+    pts_value value;
+};
+static inline void k_addcdiv_unpack(const pts_value *args, struct k_addcdiv_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->tensor1 = PTS_ARG_TENSOR(args[1]);
+    a->tensor2 = PTS_ARG_TENSOR(args[2]);
+    a->value = args[3];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor */
+/* aten::where.ScalarOther(Tensor condition, Tensor self, Scalar other) -> Tensor */
+/* aten::where.ScalarSelf(Tensor condition, Scalar self, Tensor other) -> Tensor */
+/* aten::where.Scalar(Tensor condition, Scalar self, Scalar other) -> Tensor */
+struct k_where_args {
+    pts_tensor *condition;
+    pts_value self;
+    pts_value other;
+};
+static inline void k_where_unpack(const pts_value *args, struct k_where_args *a)
+{
+    a->condition = PTS_ARG_TENSOR(args[0]);
+    a->self = args[1];
+    a->other = args[2];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!) */
+struct k_copy__args {
+    pts_tensor *self;
+    pts_tensor *src;
+    bool non_blocking;
+};
+static inline void k_copy__unpack(const pts_value *args, struct k_copy__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->src = PTS_ARG_TENSOR(args[1]);
+    a->non_blocking = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::copy_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+struct k_copy_tensor__args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_copy_tensor__unpack(const pts_value *args, struct k_copy_tensor__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!) */
+/* aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!) */
+struct k_fill__args {
+    pts_tensor *self;
+    pts_value value;
+};
+static inline void k_fill__unpack(const pts_value *args, struct k_fill__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->value = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::zero_(Tensor(a!) self) -> Tensor(a!) */
+struct k_zero__args {
+    pts_tensor *self;
+};
+static inline void k_zero__unpack(const pts_value *args, struct k_zero__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/pointwise/math.c */
 /* aten::logit(Tensor self, float? eps=None) -> Tensor */
 /* aten::logit_(Tensor(a!) self, float? eps=None) -> Tensor(a!) */

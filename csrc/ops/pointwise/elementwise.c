@@ -548,9 +548,10 @@ static ew_spec spec2(const pts_op *op, pts_value a, pts_value b, const ew_loops 
 
 static bool is_inplace(const pts_op *op) { return op->schema.nargs > 0 && op->schema.args[0].is_write; }
 
-static pts_tensor *inplace_target(const pts_op *op, pts_value *args)
+/* self of an in-place overload (the tensor written), else NULL */
+static pts_tensor *inplace_target(const pts_op *op, pts_value self)
 {
-    return is_inplace(op) ? PTS_TENSOR(args[0]) : NULL;
+    return is_inplace(op) ? PTS_TENSOR(self) : NULL;
 }
 
 enum { AR_NO_BOOL = 1, AR_OPMATH_OTHER = 2, AR_CHECK_FITS = 4 };
@@ -560,17 +561,18 @@ enum { AR_NO_BOOL = 1, AR_OPMATH_OTHER = 2, AR_CHECK_FITS = 4 };
  * implemented for 'Bool'); AR_OPMATH_OTHER reads a scalar `other` at full
  * precision (mul, div); AR_CHECK_FITS refuses a scalar `other` that overflows
  * the result dtype (clamp_min / clamp_max, as torch's checked conversion). */
-static pts_status arith(const pts_op *op, pts_value *args, pts_value *rets, const ew_loops *loops, int flags)
+static pts_status arith(const pts_op *op, pts_value self, pts_value other, pts_value *rets, const ew_loops *loops,
+                        int flags)
 {
-    ew_spec sp = spec2(op, args[0], args[1], loops);
-    sp.inplace = inplace_target(op, args);
+    ew_spec sp = spec2(op, self, other, loops);
+    sp.inplace = inplace_target(op, self);
     if (flags & AR_OPMATH_OTHER)
         sp.opmath_in = 1u << 1;
     PTS_TRY(result_of(&sp));
     if ((flags & AR_NO_BOOL) && sp.result == PTS_BOOL)
         return pts_not_implemented(sp.name, sp.result);
-    if ((flags & AR_CHECK_FITS) && args[1].tag != PTS_T_TENSOR)
-        PTS_TRY(pts_scalar_check_fits(args[1], sp.result, sp.name));
+    if ((flags & AR_CHECK_FITS) && other.tag != PTS_T_TENSOR)
+        PTS_TRY(pts_scalar_check_fits(other, sp.result, sp.name));
     return ew_run(&sp, rets);
 }
 
@@ -610,81 +612,82 @@ static pts_status add_common(const pts_op *op, pts_value a, pts_value b, pts_val
     return ew_run(&sp, rets);
 }
 
-static pts_status k_add(const pts_op *op, pts_value *args, pts_value *rets)
+/* self / other as values: a Tensor field is a pts_tensor *, a field typed
+ * Tensor in one overload and Scalar in another is already a pts_value */
+#define AS_VALUE(x) _Generic((x), pts_tensor *: pts_tensor_val, default: pts_value_id)(x)
+static inline pts_value pts_value_id(pts_value v) { return v; }
+#define SELF_V(a) AS_VALUE((a)->self)
+#define OTHER_V(a) AS_VALUE((a)->other)
+
+PTS_KERNEL(k_add) { return add_common(op, SELF_V(a), a->other, a->alpha, 1, inplace_target(op, SELF_V(a)), rets); }
+
+PTS_KERNEL(k_sub)
 {
-    return add_common(op, args[0], args[1], args[2], 1, inplace_target(op, args), rets);
+    PTS_TRY(check_no_bool_sub(op, SELF_V(a), a->other));
+    return add_common(op, SELF_V(a), a->other, a->alpha, -1, inplace_target(op, SELF_V(a)), rets);
 }
 
-static pts_status k_sub(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_rsub)
 {
-    PTS_TRY(check_no_bool_sub(op, args[0], args[1]));
-    return add_common(op, args[0], args[1], args[2], -1, inplace_target(op, args), rets);
+    PTS_TRY(check_no_bool_sub(op, SELF_V(a), a->other));
+    return add_common(op, a->other, SELF_V(a), a->alpha, -1, NULL, rets);
 }
 
-static pts_status k_rsub(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    PTS_TRY(check_no_bool_sub(op, args[0], args[1]));
-    return add_common(op, args[1], args[0], args[2], -1, NULL, rets);
-}
-
-static pts_status k_mul(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_mul, AR_OPMATH_OTHER); }
-static pts_status k_remainder(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_remainder, AR_NO_BOOL); }
-static pts_status k_fmod(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_fmod, AR_NO_BOOL); }
-static pts_status k_floor_divide(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return arith(op, args, rets, &l_div_floor, AR_NO_BOOL | AR_OPMATH_OTHER);
-}
-static pts_status k_maximum(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_maximum, 0); }
-static pts_status k_minimum(const pts_op *op, pts_value *args, pts_value *rets) { return arith(op, args, rets, &l_minimum, 0); }
+PTS_KERNEL(k_mul) { return arith(op, SELF_V(a), a->other, rets, &l_mul, AR_OPMATH_OTHER); }
+PTS_KERNEL(k_remainder) { return arith(op, a->self, a->other, rets, &l_remainder, AR_NO_BOOL); } /* self: Tensor or Scalar */
+PTS_KERNEL(k_fmod) { return arith(op, SELF_V(a), a->other, rets, &l_fmod, AR_NO_BOOL); }
+PTS_KERNEL(k_floor_divide) { return arith(op, SELF_V(a), a->other, rets, &l_div_floor, AR_NO_BOOL | AR_OPMATH_OTHER); }
+PTS_KERNEL(k_maximum) { return arith(op, SELF_V(a), pts_tensor_val(a->other), rets, &l_maximum, 0); }
+PTS_KERNEL(k_minimum) { return arith(op, SELF_V(a), pts_tensor_val(a->other), rets, &l_minimum, 0); }
 
 /* div with rounding_mode None / "trunc" / "floor"; true division gives a float result. */
-static pts_status div_common(const pts_op *op, pts_value *args, pts_value mode, pts_value *rets)
+static pts_status div_common(const pts_op *op, pts_value self, pts_value other, const char *mode, pts_value *rets)
 {
-    ew_spec sp = spec2(op, args[0], args[1], &l_div);
-    sp.inplace = inplace_target(op, args);
+    ew_spec sp = spec2(op, self, other, &l_div);
+    sp.inplace = inplace_target(op, self);
     sp.opmath_in = 1u << 1;
     PTS_TRY(result_of(&sp));
-    if (mode.tag == PTS_T_NONE) {
+    if (!mode) {
         sp.result = pts_float_op_dtype(sp.result);
-    } else if (strcmp(PTS_STR(mode)->data, "trunc") == 0) {
+    } else if (strcmp(mode, "trunc") == 0) {
         sp.loops = &l_div_trunc;
         if (sp.result == PTS_BOOL)
             return pts_not_implemented(sp.name, sp.result);
-    } else if (strcmp(PTS_STR(mode)->data, "floor") == 0) {
+    } else if (strcmp(mode, "floor") == 0) {
         sp.loops = &l_div_floor;
         if (sp.result == PTS_BOOL)
             return pts_not_implemented(sp.name, sp.result);
     } else {
         return pts_err_set(PTS_ERR_VALUE, "%s: div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '%s'",
-                           op->schema.name, PTS_STR(mode)->data);
+                           op->schema.name, mode);
     }
     return ew_run(&sp, rets);
 }
 
-static pts_status k_div(const pts_op *op, pts_value *args, pts_value *rets) { return div_common(op, args, pts_none(), rets); }
-static pts_status k_div_mode(const pts_op *op, pts_value *args, pts_value *rets) { return div_common(op, args, args[2], rets); }
+PTS_KERNEL(k_div) { return div_common(op, SELF_V(a), a->other, NULL, rets); }
+PTS_KERNEL(k_div_mode) { return div_common(op, SELF_V(a), a->other, a->rounding_mode, rets); }
 
-static pts_status k_atan2(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_atan2)
 {
-    ew_spec sp = spec2(op, args[0], args[1], &l_atan2);
+    ew_spec sp = spec2(op, SELF_V(a), pts_tensor_val(a->other), &l_atan2);
     PTS_TRY(result_of(&sp));
     sp.result = pts_float_op_dtype(sp.result);
     return ew_run(&sp, rets);
 }
 
-static pts_status k_pow(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_pow)
 {
-    ew_spec sp = spec2(op, args[0], args[1], &l_pow);
-    sp.inplace = inplace_target(op, args);
+    ew_spec sp = spec2(op, a->self, a->exponent, &l_pow);
+    sp.inplace = inplace_target(op, a->self);
     PTS_TRY(result_of(&sp));
-    pts_value e = args[1];
+    pts_value e = a->exponent;
     if (pts_dtype_category(sp.result) <= PTS_CAT_INT && (e.tag == PTS_T_INT || e.tag == PTS_T_BOOL) && pts_scalar_i64(e) < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: Integers to negative integer powers are not allowed.", op->schema.name);
     if (is_reduced_float(sp.result))
         sp.loops = &l_pow_plain;
     if (sp.result == PTS_BOOL) {
         /* torch has no bool pow kernel; a bool tensor to the power True/False is a copy / ones */
-        if (e.tag == PTS_T_TENSOR || args[0].tag != PTS_T_TENSOR)
+        if (e.tag == PTS_T_TENSOR || a->self.tag != PTS_T_TENSOR)
             return pts_not_implemented(sp.name, sp.result);
         sp.loops = e.u.b ? &l_pos : &l_one;
     }
@@ -692,9 +695,9 @@ static pts_status k_pow(const pts_op *op, pts_value *args, pts_value *rets)
 }
 
 /* comparisons: compute in the common dtype, write bool */
-static pts_status compare(const pts_op *op, pts_value *args, pts_value *rets, const ew_loops *loops)
+static pts_status compare(const pts_op *op, pts_value self, pts_value other, pts_value *rets, const ew_loops *loops)
 {
-    ew_spec sp = spec2(op, args[0], args[1], loops);
+    ew_spec sp = spec2(op, self, other, loops);
     PTS_TRY(result_of(&sp));
     int cd = compute_dtype(sp.result);
     sp.common = sp.result;
@@ -704,20 +707,20 @@ static pts_status compare(const pts_op *op, pts_value *args, pts_value *rets, co
     return ew_run_cd(&sp, cd, rets);
 }
 
-static pts_status k_eq(const pts_op *op, pts_value *args, pts_value *rets) { return compare(op, args, rets, &l_eq); }
-static pts_status k_ne(const pts_op *op, pts_value *args, pts_value *rets) { return compare(op, args, rets, &l_ne); }
-static pts_status k_lt(const pts_op *op, pts_value *args, pts_value *rets) { return compare(op, args, rets, &l_lt); }
-static pts_status k_le(const pts_op *op, pts_value *args, pts_value *rets) { return compare(op, args, rets, &l_le); }
-static pts_status k_gt(const pts_op *op, pts_value *args, pts_value *rets) { return compare(op, args, rets, &l_gt); }
-static pts_status k_ge(const pts_op *op, pts_value *args, pts_value *rets) { return compare(op, args, rets, &l_ge); }
-static pts_status k_logical_and(const pts_op *op, pts_value *args, pts_value *rets) { return compare(op, args, rets, &l_land); }
-static pts_status k_logical_or(const pts_op *op, pts_value *args, pts_value *rets) { return compare(op, args, rets, &l_lor); }
-static pts_status k_logical_xor(const pts_op *op, pts_value *args, pts_value *rets) { return compare(op, args, rets, &l_lxor); }
+PTS_KERNEL(k_eq) { return compare(op, SELF_V(a), OTHER_V(a), rets, &l_eq); }
+PTS_KERNEL(k_ne) { return compare(op, SELF_V(a), OTHER_V(a), rets, &l_ne); }
+PTS_KERNEL(k_lt) { return compare(op, SELF_V(a), OTHER_V(a), rets, &l_lt); }
+PTS_KERNEL(k_le) { return compare(op, SELF_V(a), OTHER_V(a), rets, &l_le); }
+PTS_KERNEL(k_gt) { return compare(op, SELF_V(a), OTHER_V(a), rets, &l_gt); }
+PTS_KERNEL(k_ge) { return compare(op, SELF_V(a), OTHER_V(a), rets, &l_ge); }
+PTS_KERNEL(k_logical_and) { return compare(op, SELF_V(a), OTHER_V(a), rets, &l_land); }
+PTS_KERNEL(k_logical_or) { return compare(op, SELF_V(a), OTHER_V(a), rets, &l_lor); }
+PTS_KERNEL(k_logical_xor) { return compare(op, SELF_V(a), OTHER_V(a), rets, &l_lxor); }
 
-static pts_status bitwise(const pts_op *op, pts_value *args, pts_value *rets, const ew_loops *loops)
+static pts_status bitwise(const pts_op *op, pts_value self, pts_value other, pts_value *rets, const ew_loops *loops)
 {
-    ew_spec sp = spec2(op, args[0], args[1], loops);
-    sp.inplace = inplace_target(op, args);
+    ew_spec sp = spec2(op, self, other, loops);
+    sp.inplace = inplace_target(op, self);
     PTS_TRY(result_of(&sp));
     if (pts_dtype_category(sp.result) > PTS_CAT_INT)
         return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s' (bitwise ops need integer or bool tensors)",
@@ -725,9 +728,9 @@ static pts_status bitwise(const pts_op *op, pts_value *args, pts_value *rets, co
     return ew_run(&sp, rets);
 }
 
-static pts_status k_bitwise_and(const pts_op *op, pts_value *args, pts_value *rets) { return bitwise(op, args, rets, &l_bit_and); }
-static pts_status k_bitwise_or(const pts_op *op, pts_value *args, pts_value *rets) { return bitwise(op, args, rets, &l_bit_or); }
-static pts_status k_bitwise_xor(const pts_op *op, pts_value *args, pts_value *rets) { return bitwise(op, args, rets, &l_bit_xor); }
+PTS_KERNEL(k_bitwise_and) { return bitwise(op, SELF_V(a), OTHER_V(a), rets, &l_bit_and); }
+PTS_KERNEL(k_bitwise_or) { return bitwise(op, SELF_V(a), OTHER_V(a), rets, &l_bit_or); }
+PTS_KERNEL(k_bitwise_xor) { return bitwise(op, SELF_V(a), OTHER_V(a), rets, &l_bit_xor); }
 
 /* ---- unary ----------------------------------------------------------------------------- */
 
@@ -738,16 +741,16 @@ typedef enum un_kind {
     UN_BOOLOUT, /* bool result (isnan, logical_not) */
 } un_kind;
 
-static pts_status unary(const pts_op *op, pts_value *args, pts_value *rets, const ew_loops *loops, un_kind kind)
+static pts_status unary(const pts_op *op, pts_tensor *self, pts_value *rets, const ew_loops *loops, un_kind kind)
 {
     ew_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.name = op->schema.name;
     sp.nin = 1;
-    sp.in[0] = args[0];
+    sp.in[0] = pts_tensor_val(self);
     sp.loops = loops;
-    sp.inplace = inplace_target(op, args);
-    int dt = PTS_TENSOR(args[0])->dtype;
+    sp.inplace = inplace_target(op, sp.in[0]);
+    int dt = self->dtype;
     if (kind == UN_BOOLOUT) {
         sp.result = PTS_BOOL;
         sp.common = dt;
@@ -761,88 +764,84 @@ static pts_status unary(const pts_op *op, pts_value *args, pts_value *rets, cons
     return ew_run(&sp, rets);
 }
 
-#define UNARY_KERNEL(NAME, LOOPS, KIND)                                                                                \
-    static pts_status k_##NAME(const pts_op *op, pts_value *args, pts_value *rets)                                     \
-    {                                                                                                                  \
-        return unary(op, args, rets, &LOOPS, KIND);                                                                    \
-    }
-UNARY_KERNEL(sqrt, l_sqrt, UN_FLOAT)
-UNARY_KERNEL(rsqrt, l_rsqrt, UN_FLOAT)
-UNARY_KERNEL(exp, l_exp, UN_FLOAT)
-UNARY_KERNEL(log, l_log, UN_FLOAT)
-UNARY_KERNEL(log2, l_log2, UN_FLOAT)
-UNARY_KERNEL(log10, l_log10, UN_FLOAT)
-UNARY_KERNEL(log1p, l_log1p, UN_FLOAT)
-UNARY_KERNEL(expm1, l_expm1, UN_FLOAT)
-UNARY_KERNEL(sin, l_sin, UN_FLOAT)
-UNARY_KERNEL(cos, l_cos, UN_FLOAT)
-UNARY_KERNEL(tan, l_tan, UN_FLOAT)
-UNARY_KERNEL(asin, l_asin, UN_FLOAT)
-UNARY_KERNEL(acos, l_acos, UN_FLOAT)
-UNARY_KERNEL(atan, l_atan, UN_FLOAT)
-UNARY_KERNEL(sinh, l_sinh, UN_FLOAT)
-UNARY_KERNEL(cosh, l_cosh, UN_FLOAT)
-UNARY_KERNEL(tanh, l_tanh, UN_FLOAT)
-UNARY_KERNEL(sigmoid, l_sigmoid, UN_FLOAT)
-UNARY_KERNEL(erf, l_erf, UN_FLOAT)
-UNARY_KERNEL(erfc, l_erfc, UN_FLOAT)
-UNARY_KERNEL(reciprocal, l_reciprocal, UN_FLOAT)
-UNARY_KERNEL(abs, l_abs, UN_NOBOOL)
-UNARY_KERNEL(floor, l_floor, UN_NOBOOL)
-UNARY_KERNEL(ceil, l_ceil, UN_NOBOOL)
-UNARY_KERNEL(round, l_round, UN_NOBOOL)
-UNARY_KERNEL(trunc, l_trunc, UN_NOBOOL)
-UNARY_KERNEL(sign, l_sign, UN_SAME)
-UNARY_KERNEL(isnan, l_isnan, UN_BOOLOUT)
-UNARY_KERNEL(isinf, l_isinf, UN_BOOLOUT)
-UNARY_KERNEL(isfinite, l_isfinite, UN_BOOLOUT)
-UNARY_KERNEL(logical_not, l_lnot, UN_BOOLOUT)
+/* the unary kernels: one loop table and result rule each */
+PTS_KERNEL(k_sqrt) { return unary(op, a->self, rets, &l_sqrt, UN_FLOAT); }
+PTS_KERNEL(k_rsqrt) { return unary(op, a->self, rets, &l_rsqrt, UN_FLOAT); }
+PTS_KERNEL(k_exp) { return unary(op, a->self, rets, &l_exp, UN_FLOAT); }
+PTS_KERNEL(k_log) { return unary(op, a->self, rets, &l_log, UN_FLOAT); }
+PTS_KERNEL(k_log2) { return unary(op, a->self, rets, &l_log2, UN_FLOAT); }
+PTS_KERNEL(k_log10) { return unary(op, a->self, rets, &l_log10, UN_FLOAT); }
+PTS_KERNEL(k_log1p) { return unary(op, a->self, rets, &l_log1p, UN_FLOAT); }
+PTS_KERNEL(k_expm1) { return unary(op, a->self, rets, &l_expm1, UN_FLOAT); }
+PTS_KERNEL(k_sin) { return unary(op, a->self, rets, &l_sin, UN_FLOAT); }
+PTS_KERNEL(k_cos) { return unary(op, a->self, rets, &l_cos, UN_FLOAT); }
+PTS_KERNEL(k_tan) { return unary(op, a->self, rets, &l_tan, UN_FLOAT); }
+PTS_KERNEL(k_asin) { return unary(op, a->self, rets, &l_asin, UN_FLOAT); }
+PTS_KERNEL(k_acos) { return unary(op, a->self, rets, &l_acos, UN_FLOAT); }
+PTS_KERNEL(k_atan) { return unary(op, a->self, rets, &l_atan, UN_FLOAT); }
+PTS_KERNEL(k_sinh) { return unary(op, a->self, rets, &l_sinh, UN_FLOAT); }
+PTS_KERNEL(k_cosh) { return unary(op, a->self, rets, &l_cosh, UN_FLOAT); }
+PTS_KERNEL(k_tanh) { return unary(op, a->self, rets, &l_tanh, UN_FLOAT); }
+PTS_KERNEL(k_sigmoid) { return unary(op, a->self, rets, &l_sigmoid, UN_FLOAT); }
+PTS_KERNEL(k_erf) { return unary(op, a->self, rets, &l_erf, UN_FLOAT); }
+PTS_KERNEL(k_erfc) { return unary(op, a->self, rets, &l_erfc, UN_FLOAT); }
+PTS_KERNEL(k_reciprocal) { return unary(op, a->self, rets, &l_reciprocal, UN_FLOAT); }
+PTS_KERNEL(k_abs) { return unary(op, a->self, rets, &l_abs, UN_NOBOOL); }
+PTS_KERNEL(k_floor) { return unary(op, a->self, rets, &l_floor, UN_NOBOOL); }
+PTS_KERNEL(k_ceil) { return unary(op, a->self, rets, &l_ceil, UN_NOBOOL); }
+PTS_KERNEL(k_round) { return unary(op, a->self, rets, &l_round, UN_NOBOOL); }
+PTS_KERNEL(k_trunc) { return unary(op, a->self, rets, &l_trunc, UN_NOBOOL); }
+PTS_KERNEL(k_sign) { return unary(op, a->self, rets, &l_sign, UN_SAME); }
+PTS_KERNEL(k_isnan) { return unary(op, a->self, rets, &l_isnan, UN_BOOLOUT); }
+PTS_KERNEL(k_isinf) { return unary(op, a->self, rets, &l_isinf, UN_BOOLOUT); }
+PTS_KERNEL(k_isfinite) { return unary(op, a->self, rets, &l_isfinite, UN_BOOLOUT); }
+PTS_KERNEL(k_logical_not) { return unary(op, a->self, rets, &l_lnot, UN_BOOLOUT); }
 
-static pts_status k_neg(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_neg)
 {
-    if (PTS_TENSOR(args[0])->dtype == PTS_BOOL)
+    if (a->self->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: Negation, the `-` operator, on a bool tensor is not supported. If you are "
                                          "trying to invert a mask, use the `~` or `logical_not()` operator instead.",
                            op->schema.name);
-    return unary(op, args, rets, &l_neg, UN_SAME);
+    return unary(op, a->self, rets, &l_neg, UN_SAME);
 }
 
-static pts_status k_bitwise_not(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_bitwise_not)
 {
-    int dt = PTS_TENSOR(args[0])->dtype;
+    int dt = a->self->dtype;
     if (dt == PTS_BOOL)
-        return unary(op, args, rets, &l_lnot, UN_BOOLOUT);
+        return unary(op, a->self, rets, &l_lnot, UN_BOOLOUT);
     if (pts_dtype_category(dt) != PTS_CAT_INT)
         return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", op->schema.name, pts_dtype_name(dt));
-    return unary(op, args, rets, &l_bit_not, UN_SAME);
+    return unary(op, a->self, rets, &l_bit_not, UN_SAME);
 }
 
-static pts_status k_square(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_square)
 {
-    if (PTS_TENSOR(args[0])->dtype != PTS_BOOL)
-        return unary(op, args, rets, &l_square, UN_SAME);
+    if (a->self->dtype != PTS_BOOL)
+        return unary(op, a->self, rets, &l_square, UN_SAME);
     ew_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.name = op->schema.name;
     sp.nin = 1;
-    sp.in[0] = args[0];
+    sp.in[0] = SELF_V(a);
     sp.loops = &l_square;
     sp.result = PTS_INT64;
     return ew_run(&sp, rets);
 }
 
-static pts_status k_round_decimals(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_round_decimals)
 {
     ew_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.name = op->schema.name;
     sp.nin = 1;
-    sp.in[0] = args[0];
-    sp.inplace = inplace_target(op, args);
-    sp.result = PTS_TENSOR(args[0])->dtype;
+    sp.in[0] = SELF_V(a);
+    sp.inplace = inplace_target(op, SELF_V(a));
+    sp.result = a->self->dtype;
     if (pts_dtype_category(sp.result) != PTS_CAT_FLOAT)
         return pts_not_implemented(sp.name, sp.result);
-    int64_t dec = pts_arg_int(args[1]);
+    int64_t dec = a->decimals;
     sp.loops = dec == 0 ? &l_round : &l_round_dec;
     set_params(&sp.ctx, 1, pts_int(dec));
     set_params(&sp.ctx, 2, pts_float(pow(10.0, (double)(dec > 0 ? dec : -dec))));
@@ -859,43 +858,43 @@ static double dtype_max(int dtype)
     }
 }
 
-static pts_status k_nan_to_num(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_nan_to_num)
 {
     ew_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.name = op->schema.name;
     sp.nin = 1;
-    sp.in[0] = args[0];
-    sp.inplace = inplace_target(op, args);
-    sp.result = PTS_TENSOR(args[0])->dtype;
+    sp.in[0] = SELF_V(a);
+    sp.inplace = inplace_target(op, SELF_V(a));
+    sp.result = a->self->dtype;
     sp.loops = &l_nan_to_num;
     double mx = dtype_max(sp.result);
-    set_params(&sp.ctx, 1, pts_float(args[1].tag == PTS_T_NONE ? 0.0 : pts_scalar_f64(args[1])));
-    set_params(&sp.ctx, 2, pts_float(args[2].tag == PTS_T_NONE ? mx : pts_scalar_f64(args[2])));
-    set_params(&sp.ctx, 3, pts_float(args[3].tag == PTS_T_NONE ? -mx : pts_scalar_f64(args[3])));
+    set_params(&sp.ctx, 1, pts_float(a->has_nan ? a->nan : 0.0));
+    set_params(&sp.ctx, 2, pts_float(a->has_posinf ? a->posinf : mx));
+    set_params(&sp.ctx, 3, pts_float(a->has_neginf ? a->neginf : -mx));
     return ew_run(&sp, rets);
 }
 
 /* ---- ternary ------------------------------------------------------------------------------- */
 
 /* clamp(self, min?, max?) with Scalar or Tensor bounds. */
-static pts_status k_clamp(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_clamp)
 {
-    bool has_lo = args[1].tag != PTS_T_NONE, has_hi = args[2].tag != PTS_T_NONE;
+    bool has_lo = a->min.tag != PTS_T_NONE, has_hi = a->max.tag != PTS_T_NONE;
     if (!has_lo && !has_hi)
         return pts_err_set(PTS_ERR_VALUE, "%s: At least one of 'min' or 'max' must not be None", op->schema.name);
     ew_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.name = op->schema.name;
-    sp.inplace = inplace_target(op, args);
-    sp.in[sp.nin++] = args[0];
+    sp.inplace = inplace_target(op, SELF_V(a));
+    sp.in[sp.nin++] = SELF_V(a);
     if (has_lo)
-        sp.in[sp.nin++] = args[1];
+        sp.in[sp.nin++] = a->min;
     if (has_hi)
-        sp.in[sp.nin++] = args[2];
+        sp.in[sp.nin++] = a->max;
     /* Tensor bounds go through torch's clamp / maximum / minimum kernels, which
      * propagate a NaN bound; Scalar bounds compare (a NaN self stays NaN). */
-    bool tensor_bounds = args[has_lo ? 1 : 2].tag == PTS_T_TENSOR;
+    bool tensor_bounds = (has_lo ? a->min : a->max).tag == PTS_T_TENSOR;
     if (tensor_bounds)
         sp.loops = has_lo && has_hi ? &l_clamp_t : has_lo ? &l_maximum : &l_minimum;
     else
@@ -908,30 +907,30 @@ static pts_status k_clamp(const pts_op *op, pts_value *args, pts_value *rets)
     return ew_run(&sp, rets);
 }
 
-static pts_status k_clamp_min(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_clamp_min)
 {
-    if (args[1].tag == PTS_T_TENSOR)
-        return arith(op, args, rets, &l_maximum, 0);
-    return arith(op, args, rets, &l_clamp_min, AR_NO_BOOL | AR_CHECK_FITS);
+    if (a->min.tag == PTS_T_TENSOR)
+        return arith(op, SELF_V(a), a->min, rets, &l_maximum, 0);
+    return arith(op, SELF_V(a), a->min, rets, &l_clamp_min, AR_NO_BOOL | AR_CHECK_FITS);
 }
 
-static pts_status k_clamp_max(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_clamp_max)
 {
-    if (args[1].tag == PTS_T_TENSOR)
-        return arith(op, args, rets, &l_minimum, 0);
-    return arith(op, args, rets, &l_clamp_max, AR_NO_BOOL | AR_CHECK_FITS);
+    if (a->max.tag == PTS_T_TENSOR)
+        return arith(op, SELF_V(a), a->max, rets, &l_minimum, 0);
+    return arith(op, SELF_V(a), a->max, rets, &l_clamp_max, AR_NO_BOOL | AR_CHECK_FITS);
 }
 
-static pts_status k_lerp(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_lerp)
 {
     ew_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.name = op->schema.name;
-    sp.inplace = inplace_target(op, args);
+    sp.inplace = inplace_target(op, SELF_V(a));
     sp.nin = 3;
-    sp.in[0] = args[0];
-    sp.in[1] = args[1];
-    sp.in[2] = args[2];
+    sp.in[0] = SELF_V(a);
+    sp.in[1] = pts_tensor_val(a->end);
+    sp.in[2] = a->weight;
     sp.loops = &l_lerp;
     sp.opmath_in = 1u << 2;
     PTS_TRY(pts_result_type(2, sp.in, &sp.result, sp.name));
@@ -941,33 +940,35 @@ static pts_status k_lerp(const pts_op *op, pts_value *args, pts_value *rets)
     return ew_run(&sp, rets);
 }
 
-static pts_status addc(const pts_op *op, pts_value *args, pts_value *rets, const ew_loops *loops)
+/* addcmul / addcdiv(self, tensor1, tensor2, *, value) */
+static pts_status addc(const pts_op *op, pts_tensor *self, pts_tensor *t1, pts_tensor *t2, pts_value value, pts_value *rets,
+                       const ew_loops *loops)
 {
     ew_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.name = op->schema.name;
-    sp.inplace = inplace_target(op, args);
     sp.nin = 3;
-    sp.in[0] = args[0];
-    sp.in[1] = args[1];
-    sp.in[2] = args[2];
+    sp.in[0] = pts_tensor_val(self);
+    sp.in[1] = pts_tensor_val(t1);
+    sp.in[2] = pts_tensor_val(t2);
+    sp.inplace = inplace_target(op, sp.in[0]);
     sp.loops = loops;
     PTS_TRY(result_of(&sp));
     if (loops == &l_addcdiv && pts_dtype_category(sp.result) < PTS_CAT_FLOAT)
         return pts_err_set(PTS_ERR_TYPE, "%s: Integer division with addcdiv is no longer supported", sp.name);
     if (sp.result == PTS_BOOL)
         return pts_not_implemented(sp.name, sp.result);
-    set_params(&sp.ctx, 1, args[3]);
+    set_params(&sp.ctx, 1, value);
     return ew_run(&sp, rets);
 }
 
-static pts_status k_addcmul(const pts_op *op, pts_value *args, pts_value *rets) { return addc(op, args, rets, &l_addcmul); }
-static pts_status k_addcdiv(const pts_op *op, pts_value *args, pts_value *rets) { return addc(op, args, rets, &l_addcdiv); }
+PTS_KERNEL(k_addcmul) { return addc(op, a->self, a->tensor1, a->tensor2, a->value, rets, &l_addcmul); }
+PTS_KERNEL(k_addcdiv) { return addc(op, a->self, a->tensor1, a->tensor2, a->value, rets, &l_addcdiv); }
 
 /* where(condition, self, other) */
-static pts_status k_where(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_where)
 {
-    pts_tensor *cond = PTS_TENSOR(args[0]);
+    pts_tensor *cond = a->condition;
     if (cond->dtype != PTS_BOOL && cond->dtype != PTS_UINT8)
         return pts_err_set(PTS_ERR_TYPE, "%s: where expected condition to be a boolean tensor, but got a tensor with dtype %s",
                            op->schema.name, pts_dtype_name(cond->dtype));
@@ -975,9 +976,9 @@ static pts_status k_where(const pts_op *op, pts_value *args, pts_value *rets)
     memset(&sp, 0, sizeof sp);
     sp.name = op->schema.name;
     sp.nin = 3;
-    sp.in[0] = args[0];
-    sp.in[1] = args[1];
-    sp.in[2] = args[2];
+    sp.in[0] = pts_tensor_val(a->condition);
+    sp.in[1] = SELF_V(a);
+    sp.in[2] = OTHER_V(a);
     sp.keep_dtype[0] = true;
     sp.loops = &l_where;
     PTS_TRY(pts_result_type(2, sp.in + 1, &sp.result, sp.name));
@@ -986,35 +987,38 @@ static pts_status k_where(const pts_op *op, pts_value *args, pts_value *rets)
 
 /* ---- copy / fill ------------------------------------------------------------------------------ */
 
-static pts_status k_copy_(const pts_op *op, pts_value *args, pts_value *rets)
+/* copy_(self, src, non_blocking) and copy_.Tensor(self, other) */
+static pts_status copy_into_self(const pts_op *op, pts_tensor *self, pts_tensor *src, pts_value *rets)
 {
-    PTS_TRY(pts_check_no_internal_overlap(PTS_TENSOR(args[0]), op->schema.name));
-    PTS_TRY(pts_tensor_copy_into(PTS_TENSOR(args[0]), PTS_TENSOR(args[1]), op->schema.name));
-    rets[0] = pts_ret_self(args[0]);
+    PTS_TRY(pts_check_no_internal_overlap(self, op->schema.name));
+    PTS_TRY(pts_tensor_copy_into(self, src, op->schema.name));
+    rets[0] = pts_ret_tensor_ref(self);
     return PTS_OK;
 }
 
-static pts_status k_fill_(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_copy_) { return copy_into_self(op, a->self, a->src, rets); }
+PTS_KERNEL(k_copy_tensor_) { return copy_into_self(op, a->self, a->other, rets); }
+
+PTS_KERNEL(k_fill_)
 {
-    pts_value v = args[1];
+    pts_value v = a->value;
     if (v.tag == PTS_T_TENSOR) {
         pts_tensor *t = PTS_TENSOR(v);
         if (t->ndim != 0)
             return pts_err_set(PTS_ERR_VALUE, "%s: fill_ only supports 0-dimension value tensor but got tensor with %d dimensions.",
                                op->schema.name, t->ndim);
-        PTS_TRY(pts_tensor_copy_into(PTS_TENSOR(args[0]), t, op->schema.name));
+        PTS_TRY(pts_tensor_copy_into(a->self, t, op->schema.name));
     } else {
-        PTS_TRY(pts_tensor_fill(PTS_TENSOR(args[0]), v));
+        PTS_TRY(pts_tensor_fill(a->self, v));
     }
-    rets[0] = pts_ret_self(args[0]);
+    rets[0] = pts_ret_tensor_ref(a->self);
     return PTS_OK;
 }
 
-static pts_status k_zero_(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_zero_)
 {
-    (void)op;
-    PTS_TRY(pts_tensor_fill(PTS_TENSOR(args[0]), pts_int(0)));
-    rets[0] = pts_ret_self(args[0]);
+    PTS_TRY(pts_tensor_fill(a->self, pts_int(0)));
+    rets[0] = pts_ret_tensor_ref(a->self);
     return PTS_OK;
 }
 
@@ -1174,7 +1178,7 @@ const pts_op_def pts_ops_pointwise[] = {
     PTS_OP("aten::addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor", k_addcdiv),
     PTS_OP("aten::addcdiv_(Tensor(a!) self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor(a!)", k_addcdiv),
     PTS_OP("aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)", k_copy_),
-    PTS_OP("aten::copy_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_copy_),
+    PTS_OP("aten::copy_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_copy_tensor_),
     PTS_OP("aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)", k_fill_),
     PTS_OP("aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)", k_fill_),
     PTS_OP("aten::zero_(Tensor(a!) self) -> Tensor(a!)", k_zero_),
