@@ -359,6 +359,62 @@ static inline void k_arange_start_step_unpack(const pts_value *args, struct k_ar
 }
 
 /* csrc/ops/factory/create.c */
+/* aten::linspace.Tensor_Tensor(Tensor start, Tensor end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+/* aten::linspace.Tensor_Scalar(Tensor start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+/* aten::linspace.Scalar_Tensor(Scalar start, Tensor end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+/* aten::linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_linspace_args {
+    pts_value start;
+    pts_value end;
+    int64_t steps;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_linspace_unpack(const pts_value *args, struct k_linspace_args *a)
+{
+    a->start = args[0];
+    a->end = args[1];
+    a->steps = pts_arg_int(args[2]);
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::logspace.Tensor_Tensor(Tensor start, Tensor end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+/* aten::logspace.Tensor_Scalar(Tensor start, Scalar end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+/* aten::logspace.Scalar_Tensor(Scalar start, Tensor end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+/* aten::logspace(Scalar start, Scalar end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_logspace_args {
+    pts_value start;
+    pts_value end;
+    int64_t steps;
+    double base;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_logspace_unpack(const pts_value *args, struct k_logspace_args *a)
+{
+    a->start = args[0];
+    a->end = args[1];
+    a->steps = pts_arg_int(args[2]);
+    a->base = pts_arg_double(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+    a->layout = args[5];
+    a->device = args[6];
+    a->pin_memory = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[7]);
+}
+
+/* csrc/ops/factory/create.c */
 /* aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a) */
 struct k_to_dtype_args {
     pts_tensor *self;
@@ -883,6 +939,44 @@ static inline void k_index_fill_tensor_unpack(const pts_value *args, struct k_in
     a->dim = pts_arg_int(args[1]);
     a->index = PTS_ARG_TENSOR(args[2]);
     a->value = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/index/search.c */
+/* aten::searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor */
+/* aten::searchsorted.Scalar(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor */
+struct k_searchsorted_args {
+    pts_tensor *sorted_sequence;
+    pts_value self;
+    bool out_int32;
+    bool right;
+    const char *side;
+    pts_tensor *sorter;
+};
+static inline void k_searchsorted_unpack(const pts_value *args, struct k_searchsorted_args *a)
+{
+    a->sorted_sequence = PTS_ARG_TENSOR(args[0]);
+    a->self = args[1];
+    a->out_int32 = pts_arg_bool(args[2]);
+    a->right = pts_arg_bool(args[3]);
+    a->side = PTS_ARG_IS_NONE(args[4]) ? NULL : PTS_STR(args[4])->data;
+    a->sorter = pts_arg_opt_tensor(args[5]);
+}
+
+/* csrc/ops/index/search.c */
+/* aten::bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor */
+/* aten::bucketize.Scalar(Scalar self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor */
+struct k_bucketize_args {
+    pts_value self;
+    pts_tensor *boundaries;
+    bool out_int32;
+    bool right;
+};
+static inline void k_bucketize_unpack(const pts_value *args, struct k_bucketize_args *a)
+{
+    a->self = args[0];
+    a->boundaries = PTS_ARG_TENSOR(args[1]);
+    a->out_int32 = pts_arg_bool(args[2]);
+    a->right = pts_arg_bool(args[3]);
 }
 
 /* csrc/ops/linalg/einsum.c */
@@ -4306,6 +4400,36 @@ static inline void k_fmin_unpack(const pts_value *args, struct k_fmin_args *a)
 }
 
 /* csrc/ops/pointwise/math.c */
+/* aten::special_xlog1py(Tensor self, Tensor other) -> Tensor */
+/* aten::special_xlog1py.other_scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::special_xlog1py.self_scalar(Scalar self, Tensor other) -> Tensor */
+struct k_xlog1py_args {
+    pts_value self;
+    pts_value other;
+};
+static inline void k_xlog1py_unpack(const pts_value *args, struct k_xlog1py_args *a)
+{
+    a->self = args[0];
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::float_power.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor */
+/* aten::float_power.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor */
+/* aten::float_power.Scalar(Scalar self, Tensor exponent) -> Tensor */
+/* aten::float_power_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!) */
+/* aten::float_power_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!) */
+struct k_float_power_args {
+    pts_value self;
+    pts_value exponent;
+};
+static inline void k_float_power_unpack(const pts_value *args, struct k_float_power_args *a)
+{
+    a->self = args[0];
+    a->exponent = args[1];
+}
+
+/* csrc/ops/pointwise/math.c */
 /* aten::isclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> Tensor */
 struct k_isclose_args {
     pts_tensor *self;
@@ -4386,6 +4510,38 @@ static inline void k_hypot_unpack(const pts_value *args, struct k_hypot_args *a)
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::xlogy.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::xlogy.Scalar_Other(Tensor self, Scalar other) -> Tensor */
+/* aten::xlogy.Scalar_Self(Scalar self, Tensor other) -> Tensor */
+/* aten::xlogy_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+/* aten::xlogy_.Scalar_Other(Tensor(a!) self, Scalar other) -> Tensor(a!) */
+/* aten::special_xlogy(Tensor self, Tensor other) -> Tensor */
+struct k_xlogy_args {
+    pts_value self;
+    pts_value other;
+};
+static inline void k_xlogy_unpack(const pts_value *args, struct k_xlogy_args *a)
+{
+    a->self = args[0];
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::copysign.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::copysign.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::copysign_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+/* aten::copysign_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!) */
+struct k_copysign_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_copysign_unpack(const pts_value *args, struct k_copysign_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
 }
 
 /* csrc/ops/pointwise/math.c */

@@ -15,17 +15,8 @@
 
 /* ---- argument helpers ------------------------------------------------------------------ */
 
-/* Index of the formal named `name`, or -1. */
-static int arg_index(const pts_op *op, const char *name)
-{
-    for (int i = 0; i < op->schema.nargs; i++)
-        if (strcmp(op->schema.args[i].name, name) == 0)
-            return i;
-    return -1;
-}
-
-/* Check a factory's device and layout options (None when the schema has
- * none); *dtype = dtype_arg (the dtype= argument, -1 for None) or `dflt`. */
+/* Check a factory's device and layout options (pts_none() when the schema
+ * has none); *dtype = dtype_arg (the dtype= argument, -1 for None) or `dflt`. */
 static pts_status factory_check(const pts_op *op, int dtype_arg, pts_value layout, pts_value device, int dflt, int *dtype)
 {
     PTS_TRY(pts_arg_check_device(device, OPN));
@@ -39,15 +30,6 @@ static pts_status factory_check(const pts_op *op, int dtype_arg, pts_value layou
 
 /* factory_check of a PTS_KERNEL whose schema has dtype, layout and device */
 #define FACTORY_OPTS(a, dflt, out) factory_check(op, (a)->dtype, (a)->layout, (a)->device, dflt, out)
-
-/* The same for the positional kernels (linspace, logspace, tensor): the
- * options found by name. */
-static pts_status factory_opts(const pts_op *op, pts_value *args, int dflt, int *dtype)
-{
-    int d = arg_index(op, "device"), l = arg_index(op, "layout"), t = arg_index(op, "dtype");
-    return factory_check(op, t >= 0 ? pts_arg_opt_dtype(args[t]) : -1, l >= 0 ? args[l] : pts_none(),
-                         d >= 0 ? args[d] : pts_none(), dflt, dtype);
-}
 
 static pts_status size_arg(pts_value v, int64_t *sizes, int *nd)
 {
@@ -215,16 +197,16 @@ static pts_status number_arg(const pts_op *op, pts_value v, pts_value *out)
 }
 
 /* linspace / logspace (base > 0) */
-static pts_status space_common(const pts_op *op, pts_value *args, double base, pts_value *rets)
+static pts_status space_common(const pts_op *op, pts_value start, pts_value end, int64_t steps, int dtype_arg,
+                               pts_value layout, pts_value device, double base, pts_value *rets)
 {
     pts_value s, e;
-    PTS_TRY(number_arg(op, args[0], &s));
-    PTS_TRY(number_arg(op, args[1], &e));
-    int64_t steps = pts_arg_int(args[2]);
+    PTS_TRY(number_arg(op, start, &s));
+    PTS_TRY(number_arg(op, end, &e));
     if (steps < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: number of steps must be non-negative", OPN);
     int dtype = 0;
-    PTS_TRY(factory_opts(op, args, PTS_FLOAT32, &dtype));
+    PTS_TRY(factory_check(op, dtype_arg, layout, device, PTS_FLOAT32, &dtype));
     if (dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for 'Bool'", OPN);
     pts_tensor *t = pts_tensor_empty(dtype, 1, &steps);
@@ -245,12 +227,10 @@ static pts_status space_common(const pts_op *op, pts_value *args, double base, p
     return PTS_OK;
 }
 
-static pts_status k_linspace(const pts_op *op, pts_value *args, pts_value *rets) { return space_common(op, args, 0, rets); }
+/* start / end: a Scalar or a 0-dim Tensor, by overload */
+PTS_KERNEL(k_linspace) { return space_common(op, a->start, a->end, a->steps, ARANGE_OPTS(a), 0, rets); }
 
-static pts_status k_logspace(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return space_common(op, args, pts_arg_double(args[3]), rets);
-}
+PTS_KERNEL(k_logspace) { return space_common(op, a->start, a->end, a->steps, ARANGE_OPTS(a), a->base, rets); }
 
 /* ---- tensor(data) -------------------------------------------------------------------------------- */
 

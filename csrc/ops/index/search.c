@@ -86,11 +86,11 @@ static pts_status search_common(const char *opname, pts_tensor *seq, pts_value s
 }
 
 /* searchsorted(sorted_sequence, self, *, out_int32, right, side, sorter) */
-static pts_status k_searchsorted(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_searchsorted)
 {
-    bool right = pts_arg_bool(args[3]);
-    if (!PTS_ARG_IS_NONE(args[4])) {
-        const char *side = PTS_STR(args[4])->data;
+    bool right = a->right;
+    if (a->side) {
+        const char *side = a->side;
         if (strcmp(side, "left") != 0 && strcmp(side, "right") != 0)
             return pts_err_set(PTS_ERR_VALUE, "%s: side can only be 'left' or 'right' but got %s", OPN, side);
         if (right && strcmp(side, "left") == 0)
@@ -98,16 +98,16 @@ static pts_status k_searchsorted(const pts_op *op, pts_value *args, pts_value *r
                                               "right was True", OPN);
         right = strcmp(side, "right") == 0;
     }
-    return search_common(OPN, PTS_TENSOR(args[0]), args[1], pts_arg_bool(args[2]), right, args[5], rets);
+    return search_common(OPN, a->sorted_sequence, a->self, a->out_int32, right, a->sorter ? pts_tensor_val(a->sorter) : pts_none(), rets);
 }
 
 /* bucketize(self, boundaries (1-D), *, out_int32, right) */
-static pts_status k_bucketize(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_bucketize)
 {
-    pts_tensor *bd = PTS_TENSOR(args[1]);
+    pts_tensor *bd = a->boundaries;
     if (bd->ndim != 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: boundaries tensor must be 1 dimension, but got dim(%d)", OPN, bd->ndim);
-    return search_common(OPN, bd, args[0], pts_arg_bool(args[2]), pts_arg_bool(args[3]), pts_none(), rets);
+    return search_common(OPN, bd, a->self, a->out_int32, a->right, pts_none(), rets);
 }
 
 /* ---- the table ---------------------------------------------------------------------- */

@@ -266,16 +266,16 @@ PTS_KERNEL(k_fmin)
 {
     return binary_run(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, f_fmin, B_PROMOTE, NULL);
 }
-static pts_status k_xlog1py(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_xlog1py)
 {
-    return binary_run(op, args[0], args[1], rets, f_xlog1py, B_FLOAT, NULL);
+    return binary_run(op, a->self, a->other, rets, f_xlog1py, B_FLOAT, NULL);
 }
-static pts_status k_float_power(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_float_power)
 {
-    if (op->schema.args[0].is_write && PTS_TENSOR(args[0])->dtype != PTS_FLOAT64)
+    if (op->schema.args[0].is_write && PTS_TENSOR(a->self)->dtype != PTS_FLOAT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: the base given to float_power_ has dtype %s but the operation's result "
-                                         "requires dtype Double", OPN, pts_dtype_torch_name(PTS_TENSOR(args[0])->dtype));
-    return binary_run(op, args[0], args[1], rets, f_pow, B_DOUBLE, NULL);
+                                         "requires dtype Double", OPN, pts_dtype_torch_name(PTS_TENSOR(a->self)->dtype));
+    return binary_run(op, a->self, a->exponent, rets, f_pow, B_DOUBLE, NULL);
 }
 
 /* isclose: |a - b| <= atol + rtol * |b| (equal values, infinities included, are close) */
@@ -360,13 +360,13 @@ PTS_KERNEL(k_hypot)
 {
     return binary_run(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, f_hypot, B_FLOAT_ONLY, "hypot_cpu");
 }
-static pts_status k_xlogy(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_xlogy)
 {
-    return binary_run(op, args[0], args[1], rets, f_xlogy, B_FLOAT, NULL);
+    return binary_run(op, a->self, a->other, rets, f_xlogy, B_FLOAT, NULL);
 }
-static pts_status k_copysign(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_copysign)
 {
-    return binary_run(op, args[0], args[1], rets, f_copysign, B_FLOAT, NULL);
+    return binary_run(op, pts_tensor_val(a->self), a->other, rets, f_copysign, B_FLOAT, NULL);
 }
 PTS_KERNEL(k_heaviside)
 {
