@@ -5297,6 +5297,81 @@ static inline void k_permute_copy_unpack(const pts_value *args, struct k_permute
 }
 
 /* csrc/ops/shape/shape.c */
+/* aten::transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a) */
+struct k_transpose_args {
+    pts_tensor *self;
+    int64_t dim0;
+    int64_t dim1;
+};
+static inline void k_transpose_unpack(const pts_value *args, struct k_transpose_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim0 = pts_arg_int(args[1]);
+    a->dim1 = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::swapaxes(Tensor(a) self, int axis0, int axis1) -> Tensor(a) */
+struct k_swapaxes_args {
+    pts_tensor *self;
+    int64_t axis0;
+    int64_t axis1;
+};
+static inline void k_swapaxes_unpack(const pts_value *args, struct k_swapaxes_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->axis0 = pts_arg_int(args[1]);
+    a->axis1 = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::t(Tensor(a) self) -> Tensor(a) */
+struct k_t_args {
+    pts_tensor *self;
+};
+static inline void k_t_unpack(const pts_value *args, struct k_t_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::squeeze(Tensor(a) self) -> Tensor(a) */
+/* aten::squeeze_(Tensor(a!) self) -> Tensor(a!) */
+struct k_squeeze_args {
+    pts_tensor *self;
+};
+static inline void k_squeeze_unpack(const pts_value *args, struct k_squeeze_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::squeeze.dim(Tensor(a) self, int dim) -> Tensor(a) */
+/* aten::squeeze_.dim(Tensor(a!) self, int dim) -> Tensor(a!) */
+struct k_squeeze_dim_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_squeeze_dim_unpack(const pts_value *args, struct k_squeeze_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::squeeze.dims(Tensor(a) self, int[] dim) -> Tensor(a) */
+/* aten::squeeze_.dims(Tensor(a!) self, int[] dim) -> Tensor(a!) */
+struct k_squeeze_dims_args {
+    pts_tensor *self;
+    pts_value dim;
+};
+static inline void k_squeeze_dims_unpack(const pts_value *args, struct k_squeeze_dims_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+}
+
+/* csrc/ops/shape/shape.c */
 /* aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a) */
 /* aten::unsqueeze_(Tensor(a!) self, int dim) -> Tensor(a!) */
 struct k_unsqueeze_args {
@@ -5307,6 +5382,30 @@ static inline void k_unsqueeze_unpack(const pts_value *args, struct k_unsqueeze_
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::transpose_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!) */
+struct k_transpose__args {
+    pts_tensor *self;
+    int64_t dim0;
+    int64_t dim1;
+};
+static inline void k_transpose__unpack(const pts_value *args, struct k_transpose__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim0 = pts_arg_int(args[1]);
+    a->dim1 = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::t_(Tensor(a!) self) -> Tensor(a!) */
+struct k_t__args {
+    pts_tensor *self;
+};
+static inline void k_t__unpack(const pts_value *args, struct k_t__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
 }
 
 /* csrc/ops/shape/shape.c */
@@ -5372,6 +5471,53 @@ static inline void k_slice_unpack(const pts_value *args, struct k_slice_args *a)
 }
 
 /* csrc/ops/shape/shape.c */
+/* aten::narrow(Tensor(a) self, int dim, SymInt start, SymInt length) -> Tensor(a) */
+/* aten::narrow.Tensor(Tensor(a) self, int dim, Tensor start, SymInt length) -> Tensor(a) */
+struct k_narrow_args {
+    pts_tensor *self;
+    int64_t dim;
+    pts_value start;
+    int64_t length;
+};
+static inline void k_narrow_unpack(const pts_value *args, struct k_narrow_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->start = args[2];
+    a->length = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::split.Tensor(Tensor(a -> *) self, SymInt split_size, int dim=0) -> Tensor(a)[] */
+/* aten::split.sizes(Tensor(a -> *) self, SymInt[] split_size, int dim=0) -> Tensor(a)[] */
+struct k_split_args {
+    pts_tensor *self;
+    pts_value split_size;
+    int64_t dim;
+};
+static inline void k_split_unpack(const pts_value *args, struct k_split_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->split_size = args[1];
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::split(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[] */
+/* aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[] */
+struct k_split_sizes_args {
+    pts_tensor *self;
+    pts_value split_sizes;
+    int64_t dim;
+};
+static inline void k_split_sizes_unpack(const pts_value *args, struct k_split_sizes_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->split_sizes = args[1];
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/shape.c */
 /* aten::chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[] */
 struct k_chunk_args {
     pts_tensor *self;
@@ -5395,6 +5541,23 @@ static inline void k_unbind_unpack(const pts_value *args, struct k_unbind_args *
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::movedim.int(Tensor(a) self, int source, int destination) -> Tensor(a) */
+/* aten::movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a) */
+/* aten::moveaxis.int(Tensor(a) self, int source, int destination) -> Tensor(a) */
+/* aten::moveaxis.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a) */
+struct k_movedim_args {
+    pts_tensor *self;
+    pts_value source;
+    pts_value destination;
+};
+static inline void k_movedim_unpack(const pts_value *args, struct k_movedim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->source = args[1];
+    a->destination = args[2];
 }
 
 /* csrc/ops/shape/shape.c */

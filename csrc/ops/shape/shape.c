@@ -247,18 +247,17 @@ static pts_status transpose_to(const char *opname, pts_tensor *t, int64_t d0, in
     return pts_ret_view(t, t->ndim, sizes, strides, t->offset, ret);
 }
 
-static pts_status k_transpose(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    return transpose_to(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[1]), pts_arg_int(args[2]), rets);
-}
+PTS_KERNEL(k_transpose) { return transpose_to(OPN, a->self, a->dim0, a->dim1, rets); }
+PTS_KERNEL(k_swapaxes) { return transpose_to(OPN, a->self, a->axis0, a->axis1, rets); }
 
-static pts_status k_t(const pts_op *op, pts_value *args, pts_value *rets)
+static pts_status t_view(const pts_op *op, pts_tensor *t, pts_value *rets)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     if (t->ndim > 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: t() expects a tensor with <= 2 dimensions, but self is %dD", OPN, t->ndim);
     return transpose_to(OPN, t, 0, t->ndim < 2 ? 0 : 1, rets);
 }
+
+PTS_KERNEL(k_t) { return t_view(op, a->self, rets); }
 
 /* Replace t's metadata by view v's (in-place shape ops). */
 static pts_status become(pts_value self, pts_value v, pts_value *rets)
@@ -286,21 +285,21 @@ static pts_status squeeze_dims(const char *opname, pts_tensor *t, const bool *ma
     return pts_ret_view(t, n, sizes, strides, t->offset, ret);
 }
 
-static pts_status k_squeeze(const pts_op *op, pts_value *args, pts_value *rets)
+/* squeeze(self) (dimv None), squeeze.dim(self, int dim), squeeze.dims(self, int[] dim) and the _ forms */
+static pts_status squeeze_run(const pts_op *op, pts_tensor *t, pts_value dimv, pts_value *rets)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
     bool mask[PTS_MAX_DIMS] = {false};
-    if (op->schema.nargs == 1) {
+    if (dimv.tag == PTS_T_NONE) {
         for (int i = 0; i < t->ndim; i++)
             mask[i] = true;
-    } else if (args[1].tag == PTS_T_INT) {
+    } else if (dimv.tag == PTS_T_INT) {
         int d = 0;
-        PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
+        PTS_TRY(pts_wrap_dim(pts_arg_int(dimv), t->ndim, OPN, &d));
         mask[d] = t->ndim > 0;
     } else {
         int64_t dims[PTS_MAX_DIMS];
         int n;
-        PTS_TRY(int_list_arg(args[1], dims, &n, "dim"));
+        PTS_TRY(int_list_arg(dimv, dims, &n, "dim"));
         for (int i = 0; i < n; i++) {
             int d = 0;
             PTS_TRY(pts_wrap_dim(dims[i], t->ndim, OPN, &d));
@@ -310,10 +309,14 @@ static pts_status k_squeeze(const pts_op *op, pts_value *args, pts_value *rets)
     pts_value v;
     PTS_TRY(squeeze_dims(OPN, t, mask, &v));
     if (op->schema.args[0].is_write)
-        return become(args[0], v, rets);
+        return become(pts_tensor_val(t), v, rets);
     rets[0] = v;
     return PTS_OK;
 }
+
+PTS_KERNEL(k_squeeze) { return squeeze_run(op, a->self, pts_none(), rets); }
+PTS_KERNEL(k_squeeze_dim) { return squeeze_run(op, a->self, pts_int(a->dim), rets); }
+PTS_KERNEL(k_squeeze_dims) { return squeeze_run(op, a->self, a->dim, rets); }
 
 /* t with a size-1 dim inserted at dim: a new view in *v */
 static pts_status unsqueeze_view(const pts_op *op, pts_tensor *t, int64_t dim, pts_value *v)
@@ -347,14 +350,18 @@ PTS_KERNEL(k_unsqueeze)
     return PTS_OK;
 }
 
-static pts_status k_transpose_(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_transpose_)
 {
     pts_value v;
-    if (op->schema.nargs == 1)
-        PTS_TRY(k_t(op, args, &v));
-    else
-        PTS_TRY(k_transpose(op, args, &v));
-    return become(args[0], v, rets);
+    PTS_TRY(transpose_to(OPN, a->self, a->dim0, a->dim1, &v));
+    return become(pts_tensor_val(a->self), v, rets);
+}
+
+PTS_KERNEL(k_t_)
+{
+    pts_value v;
+    PTS_TRY(t_view(op, a->self, &v));
+    return become(pts_tensor_val(a->self), v, rets);
 }
 
 pts_status pts_ops_expand_view(const char *opname, const pts_tensor *t, int n, const int64_t *want, pts_value *ret)
@@ -470,22 +477,22 @@ PTS_KERNEL(k_slice)
     return narrow_view(t, d, start, len, step, rets);
 }
 
-static pts_status k_narrow(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_narrow)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     if (t->ndim == 0)
         return pts_err_set(PTS_ERR_INDEX, "%s: narrow() cannot be applied to a 0-dim tensor.", OPN);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(pts_arg_int(args[1]), t->ndim, OPN, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
     int64_t start;
-    if (args[2].tag == PTS_T_TENSOR) {
+    if (a->start.tag == PTS_T_TENSOR /* narrow.Tensor */) {
         pts_value s;
-        PTS_TRY(pts_tensor_item(PTS_TENSOR(args[2]), &s));
+        PTS_TRY(pts_tensor_item(PTS_TENSOR(a->start), &s));
         start = pts_arg_int(s);
     } else {
-        start = pts_arg_int(args[2]);
+        start = pts_arg_int(a->start);
     }
-    int64_t len = pts_arg_int(args[3]), size = t->sizes[d];
+    int64_t len = a->length, size = t->sizes[d];
     if (start < -size || start > size)
         return pts_err_set(PTS_ERR_INDEX, "%s: start out of range (expected to be in range of [%lld, %lld], but got %lld)",
                            OPN, (long long)-size, (long long)size, (long long)start);
@@ -570,11 +577,20 @@ static pts_status split_list(const char *opname, pts_tensor *t, pts_value lv, in
     return st;
 }
 
-static pts_status k_split(const pts_op *op, pts_value *args, pts_value *rets)
+/* split.Tensor (SymInt split_size) / split.sizes (SymInt[] split_size) */
+PTS_KERNEL(k_split)
 {
-    if (args[1].tag == PTS_T_INT)
-        return split_even(OPN, PTS_TENSOR(args[0]), pts_arg_int(args[1]), pts_arg_int(args[2]), rets);
-    return split_list(OPN, PTS_TENSOR(args[0]), args[1], pts_arg_int(args[2]), rets);
+    if (a->split_size.tag == PTS_T_INT)
+        return split_even(OPN, a->self, pts_arg_int(a->split_size), a->dim, rets);
+    return split_list(OPN, a->self, a->split_size, a->dim, rets);
+}
+
+/* split(int[] split_sizes) / split_with_sizes(SymInt[] split_sizes) */
+PTS_KERNEL(k_split_sizes)
+{
+    if (a->split_sizes.tag == PTS_T_INT)
+        return split_even(OPN, a->self, pts_arg_int(a->split_sizes), a->dim, rets);
+    return split_list(OPN, a->self, a->split_sizes, a->dim, rets);
 }
 
 PTS_KERNEL(k_chunk)
@@ -624,13 +640,13 @@ PTS_KERNEL(k_unbind)
     return PTS_OK;
 }
 
-static pts_status k_movedim(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_movedim)
 {
-    pts_tensor *t = PTS_TENSOR(args[0]);
+    pts_tensor *t = a->self;
     int64_t src[PTS_MAX_DIMS], dst[PTS_MAX_DIMS];
     int ns, ndst;
-    PTS_TRY(pts_arg_int_list(args[1], src, PTS_MAX_DIMS, &ns, 0, "source"));
-    PTS_TRY(pts_arg_int_list(args[2], dst, PTS_MAX_DIMS, &ndst, 0, "destination"));
+    PTS_TRY(pts_arg_int_list(a->source, src, PTS_MAX_DIMS, &ns, 0, "source"));
+    PTS_TRY(pts_arg_int_list(a->destination, dst, PTS_MAX_DIMS, &ndst, 0, "destination"));
     if (ns != ndst)
         return pts_err_set(PTS_ERR_VALUE, "%s: movedim: Invalid source or destination dims: source (%d dims) should "
                                           "contain the same number of dims as destination (%d dims)", OPN, ns, ndst);
@@ -950,16 +966,16 @@ const pts_op_def pts_ops_shape[] = {
     PTS_OP("aten::permute(Tensor(a) self, int[] dims) -> Tensor(a)", k_permute),
     PTS_OP("aten::permute_copy(Tensor self, int[] dims) -> Tensor", k_permute_copy),
     PTS_OP("aten::transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a)", k_transpose),
-    PTS_OP("aten::swapaxes(Tensor(a) self, int axis0, int axis1) -> Tensor(a)", k_transpose),
+    PTS_OP("aten::swapaxes(Tensor(a) self, int axis0, int axis1) -> Tensor(a)", k_swapaxes),
     PTS_OP("aten::t(Tensor(a) self) -> Tensor(a)", k_t),
     PTS_OP("aten::transpose_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)", k_transpose_),
-    PTS_OP("aten::t_(Tensor(a!) self) -> Tensor(a!)", k_transpose_),
+    PTS_OP("aten::t_(Tensor(a!) self) -> Tensor(a!)", k_t_),
     PTS_OP("aten::squeeze(Tensor(a) self) -> Tensor(a)", k_squeeze),
-    PTS_OP("aten::squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)", k_squeeze),
-    PTS_OP("aten::squeeze.dims(Tensor(a) self, int[] dim) -> Tensor(a)", k_squeeze),
+    PTS_OP("aten::squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)", k_squeeze_dim),
+    PTS_OP("aten::squeeze.dims(Tensor(a) self, int[] dim) -> Tensor(a)", k_squeeze_dims),
     PTS_OP("aten::squeeze_(Tensor(a!) self) -> Tensor(a!)", k_squeeze),
-    PTS_OP("aten::squeeze_.dim(Tensor(a!) self, int dim) -> Tensor(a!)", k_squeeze),
-    PTS_OP("aten::squeeze_.dims(Tensor(a!) self, int[] dim) -> Tensor(a!)", k_squeeze),
+    PTS_OP("aten::squeeze_.dim(Tensor(a!) self, int dim) -> Tensor(a!)", k_squeeze_dim),
+    PTS_OP("aten::squeeze_.dims(Tensor(a!) self, int[] dim) -> Tensor(a!)", k_squeeze_dims),
     PTS_OP("aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)", k_unsqueeze),
     PTS_OP("aten::unsqueeze_(Tensor(a!) self, int dim) -> Tensor(a!)", k_unsqueeze),
     PTS_OP("aten::expand(Tensor(a) self, SymInt[] size, *, bool implicit=False) -> Tensor(a)", k_expand),
@@ -970,8 +986,8 @@ const pts_op_def pts_ops_shape[] = {
     PTS_OP("aten::narrow.Tensor(Tensor(a) self, int dim, Tensor start, SymInt length) -> Tensor(a)", k_narrow),
     PTS_OP("aten::split.Tensor(Tensor(a -> *) self, SymInt split_size, int dim=0) -> Tensor(a)[]", k_split),
     PTS_OP("aten::split.sizes(Tensor(a -> *) self, SymInt[] split_size, int dim=0) -> Tensor(a)[]", k_split),
-    PTS_OP("aten::split(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]", k_split),
-    PTS_OP("aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]", k_split),
+    PTS_OP("aten::split(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]", k_split_sizes),
+    PTS_OP("aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]", k_split_sizes),
     PTS_OP("aten::chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[]", k_chunk),
     PTS_OP("aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]", k_unbind),
     PTS_OP("aten::movedim.int(Tensor(a) self, int source, int destination) -> Tensor(a)", k_movedim),
