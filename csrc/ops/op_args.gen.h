@@ -415,6 +415,70 @@ static inline void k_logspace_unpack(const pts_value *args, struct k_logspace_ar
 }
 
 /* csrc/ops/factory/create.c */
+/* aten::tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor */
+/* aten::tensor.float(float t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor */
+/* aten::tensor.int(int t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor */
+struct k_tensor_scalar_args {
+    pts_value t;
+    int dtype;
+    pts_value device;
+    bool requires_grad;
+};
+static inline void k_tensor_scalar_unpack(const pts_value *args, struct k_tensor_scalar_args *a)
+{
+    a->t = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->device = args[2];
+    a->requires_grad = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::tensor(t[] data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor */
+struct k_tensor_args {
+    pts_value data;
+    int dtype;
+    pts_value device;
+    bool requires_grad;
+};
+static inline void k_tensor_unpack(const pts_value *args, struct k_tensor_args *a)
+{
+    a->data = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->device = args[2];
+    a->requires_grad = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::as_tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None) -> Tensor */
+/* aten::as_tensor.float(float t, *, ScalarType? dtype=None, Device? device=None) -> Tensor */
+/* aten::as_tensor.int(int t, *, ScalarType? dtype=None, Device? device=None) -> Tensor */
+struct k_as_tensor_scalar_args {
+    pts_value t;
+    int dtype;
+    pts_value device;
+};
+static inline void k_as_tensor_scalar_unpack(const pts_value *args, struct k_as_tensor_scalar_args *a)
+{
+    a->t = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->device = args[2];
+}
+
+/* csrc/ops/factory/create.c */
+/* aten::as_tensor.list(t[] data, *, ScalarType? dtype=None, Device? device=None) -> Tensor */
+struct k_as_tensor_list_args {
+    pts_value data;
+    int dtype;
+    pts_value device;
+};
+static inline void k_as_tensor_list_unpack(const pts_value *args, struct k_as_tensor_list_args *a)
+{
+    a->data = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->device = args[2];
+}
+
+/* csrc/ops/factory/create.c */
 /* aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a) */
 struct k_to_dtype_args {
     pts_tensor *self;
@@ -4360,6 +4424,117 @@ static inline void k_zero__unpack(const pts_value *args, struct k_zero__args *a)
 }
 
 /* csrc/ops/pointwise/math.c */
+/* aten::acosh(Tensor self) -> Tensor */
+/* aten::acosh_(Tensor(a!) self) -> Tensor(a!) */
+struct k_acosh_args {
+    pts_tensor *self;
+};
+static inline void k_acosh_unpack(const pts_value *args, struct k_acosh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::asinh(Tensor self) -> Tensor */
+/* aten::asinh_(Tensor(a!) self) -> Tensor(a!) */
+struct k_asinh_args {
+    pts_tensor *self;
+};
+static inline void k_asinh_unpack(const pts_value *args, struct k_asinh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::atanh(Tensor self) -> Tensor */
+/* aten::atanh_(Tensor(a!) self) -> Tensor(a!) */
+struct k_atanh_args {
+    pts_tensor *self;
+};
+static inline void k_atanh_unpack(const pts_value *args, struct k_atanh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::frac(Tensor self) -> Tensor */
+/* aten::frac_(Tensor(a!) self) -> Tensor(a!) */
+struct k_frac_args {
+    pts_tensor *self;
+};
+static inline void k_frac_unpack(const pts_value *args, struct k_frac_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::exp2(Tensor self) -> Tensor */
+/* aten::exp2_(Tensor(a!) self) -> Tensor(a!) */
+/* aten::special_exp2(Tensor self) -> Tensor */
+struct k_exp2_args {
+    pts_tensor *self;
+};
+static inline void k_exp2_unpack(const pts_value *args, struct k_exp2_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::deg2rad(Tensor self) -> Tensor */
+/* aten::deg2rad_(Tensor(a!) self) -> Tensor(a!) */
+struct k_deg2rad_args {
+    pts_tensor *self;
+};
+static inline void k_deg2rad_unpack(const pts_value *args, struct k_deg2rad_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::rad2deg(Tensor self) -> Tensor */
+/* aten::rad2deg_(Tensor(a!) self) -> Tensor(a!) */
+struct k_rad2deg_args {
+    pts_tensor *self;
+};
+static inline void k_rad2deg_unpack(const pts_value *args, struct k_rad2deg_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::sinc(Tensor self) -> Tensor */
+/* aten::sinc_(Tensor(a!) self) -> Tensor(a!) */
+/* aten::special_sinc(Tensor self) -> Tensor */
+struct k_sinc_args {
+    pts_tensor *self;
+};
+static inline void k_sinc_unpack(const pts_value *args, struct k_sinc_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::sgn(Tensor self) -> Tensor */
+/* aten::sgn_(Tensor(a!) self) -> Tensor(a!) */
+struct k_sgn_args {
+    pts_tensor *self;
+};
+static inline void k_sgn_unpack(const pts_value *args, struct k_sgn_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
+/* aten::signbit(Tensor self) -> Tensor */
+struct k_signbit_args {
+    pts_tensor *self;
+};
+static inline void k_signbit_unpack(const pts_value *args, struct k_signbit_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/math.c */
 /* aten::logit(Tensor self, float? eps=None) -> Tensor */
 /* aten::logit_(Tensor(a!) self, float? eps=None) -> Tensor(a!) */
 /* aten::special_logit(Tensor self, float? eps=None) -> Tensor */
@@ -4729,6 +4904,19 @@ static inline void k_argmax_unpack(const pts_value *args, struct k_argmax_args *
     a->dim = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
     a->has_dim = !PTS_ARG_IS_NONE(args[1]);
     a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/reduce.c */
+/* aten::max.other(Tensor self, Tensor other) -> Tensor */
+/* aten::min.other(Tensor self, Tensor other) -> Tensor */
+struct k_max_other_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_max_other_unpack(const pts_value *args, struct k_max_other_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
 }
 
 /* csrc/ops/reduce/reduce.c */
@@ -5862,6 +6050,30 @@ static inline void k_take_along_dim_unpack(const pts_value *args, struct k_take_
 }
 
 /* csrc/ops/special/special.c */
+/* aten::i0(Tensor self) -> Tensor */
+/* aten::i0_(Tensor(a!) self) -> Tensor(a!) */
+/* aten::special_i0(Tensor self) -> Tensor */
+struct k_i0_args {
+    pts_tensor *self;
+};
+static inline void k_i0_unpack(const pts_value *args, struct k_i0_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/special.c */
+/* aten::lgamma(Tensor self) -> Tensor */
+/* aten::lgamma_(Tensor(a!) self) -> Tensor(a!) */
+/* aten::special_gammaln(Tensor self) -> Tensor */
+struct k_lgamma_args {
+    pts_tensor *self;
+};
+static inline void k_lgamma_unpack(const pts_value *args, struct k_lgamma_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/special.c */
 /* aten::digamma(Tensor self) -> Tensor */
 /* aten::digamma_(Tensor(a!) self) -> Tensor(a!) */
 /* aten::special_digamma(Tensor self) -> Tensor */
@@ -5872,6 +6084,43 @@ struct k_digamma_args {
 static inline void k_digamma_unpack(const pts_value *args, struct k_digamma_args *a)
 {
     a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/special.c */
+/* aten::erfinv(Tensor self) -> Tensor */
+/* aten::erfinv_(Tensor(a!) self) -> Tensor(a!) */
+/* aten::special_erfinv(Tensor self) -> Tensor */
+struct k_erfinv_args {
+    pts_tensor *self;
+};
+static inline void k_erfinv_unpack(const pts_value *args, struct k_erfinv_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/special.c */
+/* aten::polygamma(int n, Tensor self) -> Tensor */
+/* aten::special_polygamma(int n, Tensor self) -> Tensor */
+struct k_polygamma_args {
+    int64_t n;
+    pts_tensor *self;
+};
+static inline void k_polygamma_unpack(const pts_value *args, struct k_polygamma_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->self = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/special.c */
+/* aten::polygamma_(Tensor(a!) self, int n) -> Tensor(a!) */
+struct k_polygamma__args {
+    pts_tensor *self;
+    int64_t n;
+};
+static inline void k_polygamma__unpack(const pts_value *args, struct k_polygamma__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = pts_arg_int(args[1]);
 }
 
 /* csrc/ops/special/special.c */

@@ -288,21 +288,22 @@ static pts_status fill_data(pts_value v, pts_tensor *t, int64_t *pos)
     return PTS_OK;
 }
 
-static pts_status k_tensor(const pts_op *op, pts_value *args, pts_value *rets)
+/* tensor(data, *, dtype, device) / as_tensor of Python values: dtype_arg -1 = inferred */
+static pts_status tensor_of(const pts_op *op, pts_value data, int dtype_arg, pts_value device, pts_value *rets)
 {
-    PTS_TRY(pts_arg_check_device(args[2], OPN));
+    PTS_TRY(pts_arg_check_device(device, OPN));
     data_info di;
     memset(&di, 0, sizeof di);
-    PTS_TRY(scan_data(op, args[0], 0, &di));
+    PTS_TRY(scan_data(op, data, 0, &di));
     int kinds[3] = {PTS_BOOL, PTS_INT64, PTS_FLOAT32};
-    int dtype = args[1].tag != PTS_T_NONE ? (int)pts_arg_int(args[1]) : di.count == 0 ? PTS_FLOAT32 : kinds[di.kind];
+    int dtype = dtype_arg >= 0 ? dtype_arg : di.count == 0 ? PTS_FLOAT32 : kinds[di.kind];
     if (!pts_dtype_get(dtype))
         return pts_err_set(PTS_ERR_VALUE, "%s: unknown dtype code %d", OPN, dtype);
     pts_tensor *t = pts_tensor_empty(dtype, di.ndim, di.sizes);
     if (!t)
         return pts_err_last();
     int64_t pos = 0;
-    pts_status st = fill_data(args[0], t, &pos);
+    pts_status st = fill_data(data, t, &pos);
     if (st) {
         pts_obj_release(&t->hdr);
         return st;
@@ -311,11 +312,12 @@ static pts_status k_tensor(const pts_op *op, pts_value *args, pts_value *rets)
     return PTS_OK;
 }
 
-static pts_status k_as_tensor_list(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    pts_value a[3] = {args[0], args[1], args[2]};
-    return k_tensor(op, a, rets);
-}
+/* tensor.bool / .float / .int (t: a bool, float or int) and tensor(t[] data) */
+PTS_KERNEL(k_tensor_scalar) { return tensor_of(op, a->t, a->dtype, a->device, rets); }
+PTS_KERNEL(k_tensor) { return tensor_of(op, a->data, a->dtype, a->device, rets); }
+/* as_tensor.bool / .float / .int and as_tensor.list */
+PTS_KERNEL(k_as_tensor_scalar) { return tensor_of(op, a->t, a->dtype, a->device, rets); }
+PTS_KERNEL(k_as_tensor_list) { return tensor_of(op, a->data, a->dtype, a->device, rets); }
 
 /* ---- conversions --------------------------------------------------------------------------------- */
 
@@ -410,13 +412,13 @@ const pts_op_def pts_ops_create[] = {
     PTS_OP("aten::logspace.Tensor_Scalar(Tensor start, Scalar end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_logspace),
     PTS_OP("aten::logspace.Scalar_Tensor(Scalar start, Tensor end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_logspace),
     PTS_OP("aten::logspace(Scalar start, Scalar end, int steps, float base=10., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_logspace),
-    PTS_OP("aten::tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor),
-    PTS_OP("aten::tensor.float(float t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor),
-    PTS_OP("aten::tensor.int(int t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor),
+    PTS_OP("aten::tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor_scalar),
+    PTS_OP("aten::tensor.float(float t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor_scalar),
+    PTS_OP("aten::tensor.int(int t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor_scalar),
     PTS_OP("aten::tensor(t[] data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor),
-    PTS_OP("aten::as_tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_list),
-    PTS_OP("aten::as_tensor.float(float t, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_list),
-    PTS_OP("aten::as_tensor.int(int t, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_list),
+    PTS_OP("aten::as_tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_scalar),
+    PTS_OP("aten::as_tensor.float(float t, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_scalar),
+    PTS_OP("aten::as_tensor.int(int t, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_scalar),
     PTS_OP("aten::as_tensor(Tensor(a) data, *, ScalarType? dtype=None, Device? device=None) -> Tensor(b|a)", k_as_tensor),
     PTS_OP("aten::as_tensor.list(t[] data, *, ScalarType? dtype=None, Device? device=None) -> Tensor", k_as_tensor_list),
     PTS_OP("aten::to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", k_to_device),

@@ -87,16 +87,16 @@ pts_status pts_unary_run(const pts_op *op, pts_tensor *t, pts_value *rets, pts_u
     return pts_ret_as(x, rd, rets);
 }
 
-UNARY(acosh, f_acosh, U_FLOAT)
-UNARY(asinh, f_asinh, U_FLOAT)
-UNARY(atanh, f_atanh, U_FLOAT)
-UNARY(frac, f_frac, U_FLOAT_ONLY)
-UNARY(exp2, f_exp2, U_FLOAT)
-UNARY(deg2rad, f_deg2rad, U_FLOAT)
-UNARY(rad2deg, f_rad2deg, U_FLOAT)
-UNARY(sinc, f_sinc, U_FLOAT)
-UNARY(sgn, f_sgn, U_SAME)
-UNARY(signbit, f_signbit, U_BOOL)
+PTS_KERNEL(k_acosh) { return pts_unary_run(op, a->self, rets, f_acosh, 0, U_FLOAT); }
+PTS_KERNEL(k_asinh) { return pts_unary_run(op, a->self, rets, f_asinh, 0, U_FLOAT); }
+PTS_KERNEL(k_atanh) { return pts_unary_run(op, a->self, rets, f_atanh, 0, U_FLOAT); }
+PTS_KERNEL(k_frac) { return pts_unary_run(op, a->self, rets, f_frac, 0, U_FLOAT_ONLY); }
+PTS_KERNEL(k_exp2) { return pts_unary_run(op, a->self, rets, f_exp2, 0, U_FLOAT); }
+PTS_KERNEL(k_deg2rad) { return pts_unary_run(op, a->self, rets, f_deg2rad, 0, U_FLOAT); }
+PTS_KERNEL(k_rad2deg) { return pts_unary_run(op, a->self, rets, f_rad2deg, 0, U_FLOAT); }
+PTS_KERNEL(k_sinc) { return pts_unary_run(op, a->self, rets, f_sinc, 0, U_FLOAT); }
+PTS_KERNEL(k_sgn) { return pts_unary_run(op, a->self, rets, f_sgn, 0, U_SAME); }
+PTS_KERNEL(k_signbit) { return pts_unary_run(op, a->self, rets, f_signbit, 0, U_BOOL); }
 
 PTS_KERNEL(k_logit)
 {

@@ -20,11 +20,4 @@ typedef enum pts_ukind {
 PTS_NODISCARD pts_status pts_unary_run(const pts_op *op, pts_tensor *t, pts_value *rets, pts_unary_fn f, double p,
                                        pts_ukind kind);
 
-/* k_NAME: the kernel running F with kind KIND over args[0]. */
-#define UNARY(NAME, F, KIND)                                                                                           \
-    static pts_status k_##NAME(const pts_op *op, pts_value *args, pts_value *rets)                                     \
-    {                                                                                                                  \
-        return pts_unary_run(op, PTS_TENSOR(args[0]), rets, F, 0, KIND);                                               \
-    }
-
 #endif

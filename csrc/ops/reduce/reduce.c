@@ -448,12 +448,13 @@ PTS_KERNEL(k_argmax)
 }
 
 /* max.other / min.other: elementwise, delegated to maximum / minimum */
-static pts_status k_max_other(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_max_other)
 {
     const pts_op *m = pts_ops_find(strcmp(OPN, "aten::max") == 0 ? "aten::maximum" : "aten::minimum");
     if (!m)
         return pts_err_set(PTS_ERR_INTERNAL, "%s: maximum/minimum not registered", OPN);
-    return m->fn(m, args, rets);
+    pts_value operands[2] = {pts_tensor_val(a->self), pts_tensor_val(a->other)}; /* maximum(self, other) */
+    return m->fn(m, operands, rets);
 }
 
 /* ---- var / std / norm / logsumexp ----------------------------------------------------------------- */

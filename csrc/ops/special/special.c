@@ -230,8 +230,8 @@ static double f_mvlgamma(double a, double p)
 
 /* ---- the kernels --------------------------------------------------------------------------- */
 
-UNARY(i0, f_i0, U_FLOAT)
-UNARY(lgamma, f_lgamma, U_FLOAT)
+PTS_KERNEL(k_i0) { return pts_unary_run(op, a->self, rets, f_i0, 0, U_FLOAT); }
+PTS_KERNEL(k_lgamma) { return pts_unary_run(op, a->self, rets, f_lgamma, 0, U_FLOAT); }
 
 PTS_KERNEL(k_digamma)
 {
@@ -240,20 +240,20 @@ PTS_KERNEL(k_digamma)
     return pts_unary_run(op, t, rets, dbl ? f_digamma : f_digamma_f, 0, U_FLOAT);
 }
 
-UNARY(erfinv, f_erfinv, U_FLOAT)
+PTS_KERNEL(k_erfinv) { return pts_unary_run(op, a->self, rets, f_erfinv, 0, U_FLOAT); }
 
 /* polygamma(int n, Tensor self) and polygamma_(Tensor(a!) self, int n) */
-static pts_status k_polygamma(const pts_op *op, pts_value *args, pts_value *rets)
+static pts_status polygamma_run(const pts_op *op, int64_t n, pts_tensor *t, pts_value *rets)
 {
-    bool inplace = op->schema.args[0].is_write;
-    int64_t n = pts_arg_int(args[inplace ? 1 : 0]);
-    pts_tensor *t = PTS_TENSOR(args[inplace ? 0 : 1]);
     if (n < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: polygamma(n, x) does not support negative n.", OPN);
     if (n == 0 && t->dtype != PTS_FLOAT64)
         return pts_unary_run(op, t, rets, f_digamma_f, 0, U_FLOAT);
     return pts_unary_run(op, t, rets, f_polygamma, (double)n, U_FLOAT);
 }
+
+PTS_KERNEL(k_polygamma) { return polygamma_run(op, a->n, a->self, rets); }
+PTS_KERNEL(k_polygamma_) { return polygamma_run(op, a->n, a->self, rets); }
 
 /* mvlgamma(self, p): the multivariate log-gamma (torch 2.x no longer checks the domain) */
 PTS_KERNEL(k_mvlgamma)
@@ -279,7 +279,7 @@ const pts_op_def pts_ops_special[] = {
     PTS_OP("aten::special_digamma(Tensor self) -> Tensor", k_digamma),
     PTS_OP("aten::special_psi(Tensor self) -> Tensor", k_digamma),
     PTS_OP("aten::polygamma(int n, Tensor self) -> Tensor", k_polygamma),
-    PTS_OP("aten::polygamma_(Tensor(a!) self, int n) -> Tensor(a!)", k_polygamma),
+    PTS_OP("aten::polygamma_(Tensor(a!) self, int n) -> Tensor(a!)", k_polygamma_),
     PTS_OP("aten::special_polygamma(int n, Tensor self) -> Tensor", k_polygamma),
     PTS_OP("aten::erfinv(Tensor self) -> Tensor", k_erfinv),
     PTS_OP("aten::erfinv_(Tensor(a!) self) -> Tensor(a!)", k_erfinv),
