@@ -4732,6 +4732,273 @@ static inline void k_heaviside_unpack(const pts_value *args, struct k_heaviside_
     a->values = PTS_ARG_TENSOR(args[1]);
 }
 
+/* csrc/ops/prim/prim.c */
+/* aten::item(Tensor self) -> Scalar */
+struct k_item_args {
+    pts_tensor *self;
+};
+static inline void k_item_unpack(const pts_value *args, struct k_item_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::Int.Tensor(Tensor a) -> int */
+struct k_Int_Tensor_args {
+    pts_tensor *a;
+};
+static inline void k_Int_Tensor_unpack(const pts_value *args, struct k_Int_Tensor_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::Float.Tensor(Tensor a) -> float */
+struct k_Float_Tensor_args {
+    pts_tensor *a;
+};
+static inline void k_Float_Tensor_unpack(const pts_value *args, struct k_Float_Tensor_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::Bool.Tensor(Tensor a) -> bool */
+struct k_Bool_Tensor_args {
+    pts_tensor *a;
+};
+static inline void k_Bool_Tensor_unpack(const pts_value *args, struct k_Bool_Tensor_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::IntImplicit(Tensor a) -> int */
+struct k_IntImplicit_args {
+    pts_tensor *a;
+};
+static inline void k_IntImplicit_unpack(const pts_value *args, struct k_IntImplicit_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::FloatImplicit(Tensor a) -> float */
+struct k_FloatImplicit_args {
+    pts_tensor *a;
+};
+static inline void k_FloatImplicit_unpack(const pts_value *args, struct k_FloatImplicit_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::ScalarImplicit(Tensor a) -> Scalar */
+struct k_ScalarImplicit_args {
+    pts_tensor *a;
+};
+static inline void k_ScalarImplicit_unpack(const pts_value *args, struct k_ScalarImplicit_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::size(Tensor self) -> int[] */
+/* aten::sym_size(Tensor self) -> SymInt[] */
+struct k_size_args {
+    pts_tensor *self;
+};
+static inline void k_size_unpack(const pts_value *args, struct k_size_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::size.int(Tensor self, int dim) -> int */
+/* aten::sym_size.int(Tensor self, int dim) -> SymInt */
+struct k_size_int_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_size_int_unpack(const pts_value *args, struct k_size_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::stride(Tensor self) -> int[] */
+struct k_stride_args {
+    pts_tensor *self;
+};
+static inline void k_stride_unpack(const pts_value *args, struct k_stride_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::stride.int(Tensor self, int dim) -> int */
+struct k_stride_int_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_stride_int_unpack(const pts_value *args, struct k_stride_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::dim(Tensor self) -> int */
+struct k_dim_args {
+    pts_tensor *self;
+};
+static inline void k_dim_unpack(const pts_value *args, struct k_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::numel(Tensor self) -> int */
+/* aten::sym_numel(Tensor self) -> SymInt */
+struct k_numel_args {
+    pts_tensor *self;
+};
+static inline void k_numel_unpack(const pts_value *args, struct k_numel_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::len.Tensor(Tensor t) -> int */
+struct k_len_tensor_args {
+    pts_tensor *t;
+};
+static inline void k_len_tensor_unpack(const pts_value *args, struct k_len_tensor_args *a)
+{
+    a->t = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::is_floating_point(Tensor self) -> bool */
+struct k_is_floating_point_args {
+    pts_tensor *self;
+};
+static inline void k_is_floating_point_unpack(const pts_value *args, struct k_is_floating_point_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::is_complex(Tensor self) -> bool */
+struct k_is_complex_args {
+    pts_tensor *self;
+};
+static inline void k_is_complex_unpack(const pts_value *args, struct k_is_complex_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::is_contiguous(Tensor self) -> bool */
+struct k_is_contiguous_args {
+    pts_tensor *self;
+};
+static inline void k_is_contiguous_unpack(const pts_value *args, struct k_is_contiguous_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::element_size(Tensor self) -> int */
+struct k_element_size_args {
+    pts_tensor *self;
+};
+static inline void k_element_size_unpack(const pts_value *args, struct k_element_size_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::itemsize(Tensor a) -> int */
+struct k_itemsize_args {
+    pts_tensor *a;
+};
+static inline void k_itemsize_unpack(const pts_value *args, struct k_itemsize_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::storage_offset(Tensor self) -> int */
+struct k_storage_offset_args {
+    pts_tensor *self;
+};
+static inline void k_storage_offset_unpack(const pts_value *args, struct k_storage_offset_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::get_device(Tensor self) -> int */
+struct k_get_device_args {
+    pts_tensor *self;
+};
+static inline void k_get_device_unpack(const pts_value *args, struct k_get_device_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::device(Tensor a) -> Device */
+struct k_prim_device_args {
+    pts_tensor *a;
+};
+static inline void k_prim_device_unpack(const pts_value *args, struct k_prim_device_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::dtype(Tensor a) -> int */
+struct k_prim_dtype_args {
+    pts_tensor *a;
+};
+static inline void k_prim_dtype_unpack(const pts_value *args, struct k_prim_dtype_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::layout(Tensor a) -> Layout */
+struct k_prim_layout_args {
+    pts_tensor *a;
+};
+static inline void k_prim_layout_unpack(const pts_value *args, struct k_prim_layout_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::requires_grad(Tensor a) -> bool */
+struct k_requires_grad_args {
+    pts_tensor *a;
+};
+static inline void k_requires_grad_unpack(const pts_value *args, struct k_requires_grad_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::nbytes(Tensor a) -> int */
+struct k_nbytes_args {
+    pts_tensor *a;
+};
+static inline void k_nbytes_unpack(const pts_value *args, struct k_nbytes_args *a)
+{
+    a->a = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/reduce/nan.c */
 /* aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
 struct k_nansum_args {

@@ -524,26 +524,24 @@ static pts_status k_identity(const pts_op *op, pts_value *args, pts_value *rets)
 
 /* ---- tensors -> numbers --------------------------------------------------------------------- */
 
-static pts_status tensor_scalar(pts_value tv, pts_value *out)
+static pts_status tensor_scalar(pts_tensor *t, pts_value *out)
 {
-    pts_tensor *t = PTS_TENSOR(tv);
     int64_t n = pts_tensor_numel(t);
     if (n != 1)
         return pts_err_set(PTS_ERR_VALUE, "a Tensor with %lld elements cannot be converted to Scalar", (long long)n);
     return tensor_elem(t, 0, out);
 }
 
-static pts_status k_item(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_item)
 {
-    (void)op;
-    return tensor_scalar(args[0], &rets[0]);
+    return tensor_scalar(a->self, &rets[0]);
 }
 
-static pts_status k_Int_Tensor(const pts_op *op, pts_value *args, pts_value *rets)
+/* int(t), float(t), bool(t) of a one-element tensor */
+static pts_status int_of_tensor(pts_tensor *t, pts_value *rets)
 {
-    (void)op;
     pts_value v;
-    PTS_TRY(tensor_scalar(args[0], &v));
+    PTS_TRY(tensor_scalar(t, &v));
     if (v.tag == PTS_T_FLOAT) {
         if (!isfinite(v.u.f))
             return pts_err_set(PTS_ERR_VALUE, "cannot convert float %g to integer", v.u.f);
@@ -557,47 +555,48 @@ static pts_status k_Int_Tensor(const pts_op *op, pts_value *args, pts_value *ret
     return PTS_OK;
 }
 
-static pts_status k_Float_Tensor(const pts_op *op, pts_value *args, pts_value *rets)
+static pts_status float_of_tensor(pts_tensor *t, pts_value *rets)
 {
-    (void)op;
     pts_value v;
-    PTS_TRY(tensor_scalar(args[0], &v));
+    PTS_TRY(tensor_scalar(t, &v));
     rets[0] = pts_float(pts_arg_double(v));
     return PTS_OK;
 }
 
-static pts_status k_Bool_Tensor(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_Int_Tensor) { return int_of_tensor(a->a, rets); }
+PTS_KERNEL(k_Float_Tensor) { return float_of_tensor(a->a, rets); }
+
+PTS_KERNEL(k_Bool_Tensor)
 {
-    (void)op;
     pts_value v;
-    PTS_TRY(tensor_scalar(args[0], &v));
+    PTS_TRY(tensor_scalar(a->a, &v));
     rets[0] = pts_bool(v.tag == PTS_T_BOOL ? v.u.b : v.tag == PTS_T_INT ? v.u.i != 0 : v.tag == PTS_T_COMPLEX ? (v.u.c[0] != 0 || v.u.c[1] != 0) : v.u.f != 0);
     return PTS_OK;
 }
 
-static pts_status k_IntImplicit(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_IntImplicit)
 {
-    const pts_tensor *t = PTS_TENSOR(args[0]);
+    const pts_tensor *t = a->a;
     if (t->ndim != 0)
         return pts_err_set(PTS_ERR_VALUE, "Cannot input a tensor of dimension other than 0 as a scalar argument");
     const pts_dtype_info *di = pts_dtype_get(t->dtype);
     if (di && di->is_float)
         return pts_err_set(PTS_ERR_VALUE, "Cannot input a tensor of type %s as an integral argument", di->name);
-    return k_Int_Tensor(op, args, rets);
+    return int_of_tensor(a->a, rets);
 }
 
-static pts_status k_FloatImplicit(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_FloatImplicit)
 {
-    if (PTS_TENSOR(args[0])->ndim != 0)
+    if (a->a->ndim != 0)
         return pts_err_set(PTS_ERR_VALUE, "Cannot input a tensor of dimension other than 0 as a scalar argument");
-    return k_Float_Tensor(op, args, rets);
+    return float_of_tensor(a->a, rets);
 }
 
-static pts_status k_ScalarImplicit(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_ScalarImplicit)
 {
-    if (PTS_TENSOR(args[0])->ndim != 0)
+    if (a->a->ndim != 0)
         return pts_err_set(PTS_ERR_VALUE, "Cannot input a tensor of dimension other than 0 as a scalar argument");
-    return k_item(op, args, rets);
+    return tensor_scalar(a->a, &rets[0]);
 }
 
 static pts_status int_list(const int64_t *v, int n, pts_value *out)
@@ -612,143 +611,136 @@ static pts_status int_list(const int64_t *v, int n, pts_value *out)
     return PTS_OK;
 }
 
-static pts_status k_size(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_size)
 {
-    (void)op;
-    const pts_tensor *t = PTS_TENSOR(args[0]);
+    const pts_tensor *t = a->self;
     return int_list(t->sizes, t->ndim, &rets[0]);
 }
 
-static pts_status k_size_int(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_size_int)
 {
-    (void)op;
-    const pts_tensor *t = PTS_TENSOR(args[0]);
+    const pts_tensor *t = a->self;
     if (t->ndim == 0)
-        return pts_err_set(PTS_ERR_INDEX, "dimension specified as %lld but tensor has no dimensions", (long long)args[1].u.i);
+        return pts_err_set(PTS_ERR_INDEX, "dimension specified as %lld but tensor has no dimensions", (long long)a->dim);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(args[1].u.i, t->ndim, NULL, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, NULL, &d));
     rets[0] = pts_int(t->sizes[d]);
     return PTS_OK;
 }
 
-static pts_status k_stride(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_stride)
 {
-    (void)op;
-    const pts_tensor *t = PTS_TENSOR(args[0]);
+    const pts_tensor *t = a->self;
     return int_list(t->strides, t->ndim, &rets[0]);
 }
 
-static pts_status k_stride_int(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_stride_int)
 {
-    (void)op;
-    const pts_tensor *t = PTS_TENSOR(args[0]);
+    const pts_tensor *t = a->self;
     int d = 0;
-    PTS_TRY(pts_wrap_dim(args[1].u.i, t->ndim, NULL, &d));
+    PTS_TRY(pts_wrap_dim(a->dim, t->ndim, NULL, &d));
     rets[0] = pts_int(t->ndim ? t->strides[d] : 1);
     return PTS_OK;
 }
 
-static pts_status k_dim(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_dim)
 {
-    (void)op;
-    rets[0] = pts_int(PTS_TENSOR(args[0])->ndim);
+    rets[0] = pts_int(a->self->ndim);
     return PTS_OK;
 }
 
-static pts_status k_numel(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_numel)
 {
-    (void)op;
-    rets[0] = pts_int(pts_tensor_numel(PTS_TENSOR(args[0])));
+    rets[0] = pts_int(pts_tensor_numel(a->self));
     return PTS_OK;
 }
 
-static pts_status k_len_tensor(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_len_tensor)
 {
-    (void)op;
-    const pts_tensor *t = PTS_TENSOR(args[0]);
+    const pts_tensor *t = a->t;
     if (t->ndim == 0)
         return pts_err_set(PTS_ERR_VALUE, "len() of a 0-d tensor");
     rets[0] = pts_int(t->sizes[0]);
     return PTS_OK;
 }
 
-static pts_status k_is_floating_point(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_is_floating_point)
 {
-    (void)op;
-    const pts_dtype_info *di = pts_dtype_get(PTS_TENSOR(args[0])->dtype);
+    const pts_dtype_info *di = pts_dtype_get(a->self->dtype);
     rets[0] = pts_bool(di && di->is_float);
     return PTS_OK;
 }
 
-static pts_status k_is_complex(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_is_complex)
 {
-    (void)op;
-    const pts_dtype_info *di = pts_dtype_get(PTS_TENSOR(args[0])->dtype);
+    const pts_dtype_info *di = pts_dtype_get(a->self->dtype);
     rets[0] = pts_bool(di && di->is_complex);
     return PTS_OK;
 }
 
-static pts_status k_is_contiguous(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_is_contiguous)
 {
-    (void)op;
-    rets[0] = pts_bool(pts_tensor_is_contiguous(PTS_TENSOR(args[0])));
+    rets[0] = pts_bool(pts_tensor_is_contiguous(a->self));
     return PTS_OK;
 }
 
-static pts_status k_element_size(const pts_op *op, pts_value *args, pts_value *rets)
+static pts_value element_size(const pts_tensor *t)
 {
-    (void)op;
-    const pts_dtype_info *di = pts_dtype_get(PTS_TENSOR(args[0])->dtype);
-    rets[0] = pts_int(di ? di->itemsize : 0);
+    const pts_dtype_info *di = pts_dtype_get(t->dtype);
+    return pts_int(di ? di->itemsize : 0);
+}
+
+PTS_KERNEL(k_element_size)
+{
+    rets[0] = element_size(a->self);
     return PTS_OK;
 }
 
-static pts_status k_storage_offset(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_itemsize)
 {
-    (void)op;
-    rets[0] = pts_int(PTS_TENSOR(args[0])->offset);
+    rets[0] = element_size(a->a);
     return PTS_OK;
 }
 
-static pts_status k_get_device(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_storage_offset)
 {
-    (void)op, (void)args;
+    rets[0] = pts_int(a->self->offset);
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_get_device)
+{
     rets[0] = pts_int(-1);
     return PTS_OK;
 }
 
-static pts_status k_prim_device(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_prim_device)
 {
-    (void)op, (void)args;
     rets[0] = pts_device_value(0, -1);
     return PTS_OK;
 }
 
-static pts_status k_prim_dtype(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_prim_dtype)
 {
-    (void)op;
-    rets[0] = pts_int(PTS_TENSOR(args[0])->dtype);
+    rets[0] = pts_int(a->a->dtype);
     return PTS_OK;
 }
 
-static pts_status k_prim_layout(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_prim_layout)
 {
-    (void)op, (void)args;
     rets[0] = pts_int(0); /* torch.strided */
     return PTS_OK;
 }
 
-static pts_status k_requires_grad(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_requires_grad)
 {
-    (void)op;
-    rets[0] = pts_bool(PTS_TENSOR(args[0])->requires_grad);
+    rets[0] = pts_bool(a->a->requires_grad);
     return PTS_OK;
 }
 
-static pts_status k_nbytes(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_nbytes)
 {
-    (void)op;
-    const pts_tensor *t = PTS_TENSOR(args[0]);
+    const pts_tensor *t = a->a;
     const pts_dtype_info *di = pts_dtype_get(t->dtype);
     rets[0] = pts_int(pts_tensor_numel(t) * (di ? di->itemsize : 0));
     return PTS_OK;
@@ -909,7 +901,7 @@ const pts_op_def pts_ops_prim[] = {
     PTS_OP("prim::is_mkldnn(Tensor a) -> bool", k_false),
     PTS_OP("prim::is_nested(Tensor a) -> bool", k_false),
     PTS_OP("prim::nbytes(Tensor a) -> int", k_nbytes),
-    PTS_OP("prim::itemsize(Tensor a) -> int", k_element_size),
+    PTS_OP("prim::itemsize(Tensor a) -> int", k_itemsize),
     PTS_OP("prim::NumToTensor.Scalar(Scalar a) -> Tensor", k_num_to_tensor),
     PTS_OP("prim::NumToTensor.bool(bool a) -> Tensor", k_num_to_tensor),
     PTS_OP("aten::device(str a) -> Device", k_device),
