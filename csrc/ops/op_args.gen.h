@@ -4733,6 +4733,92 @@ static inline void k_heaviside_unpack(const pts_value *args, struct k_heaviside_
 }
 
 /* csrc/ops/prim/prim.c */
+/* aten::set_grad_enabled(bool val) -> () */
+struct k_set_grad_enabled_args {
+    bool val;
+};
+static inline void k_set_grad_enabled_unpack(const pts_value *args, struct k_set_grad_enabled_args *a)
+{
+    a->val = pts_arg_bool(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::str(t elem) -> str */
+struct k_str_args {
+    pts_value elem;
+};
+static inline void k_str_unpack(const pts_value *args, struct k_str_args *a)
+{
+    a->elem = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::RaiseException(str msg, str? cls=None) -> () */
+struct k_raise_args {
+    const char *msg;
+    const char *cls;
+};
+static inline void k_raise_unpack(const pts_value *args, struct k_raise_args *a)
+{
+    a->msg = PTS_STR(args[0])->data;
+    a->cls = PTS_ARG_IS_NONE(args[1]) ? NULL : PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::__is__(t1 self, t2 obj) -> bool */
+struct k_is_args {
+    pts_value self;
+    pts_value obj;
+};
+static inline void k_is_unpack(const pts_value *args, struct k_is_args *a)
+{
+    a->self = args[0];
+    a->obj = args[1];
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::__isnot__(t1 self, t2 obj) -> bool */
+struct k_isnot_args {
+    pts_value self;
+    pts_value obj;
+};
+static inline void k_isnot_unpack(const pts_value *args, struct k_isnot_args *a)
+{
+    a->self = args[0];
+    a->obj = args[1];
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::__not__(bool self) -> bool */
+struct k_not_args {
+    bool self;
+};
+static inline void k_not_unpack(const pts_value *args, struct k_not_args *a)
+{
+    a->self = pts_arg_bool(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::_unwrap_optional(t(a)? optional) -> t(a) */
+struct k_unwrap_optional_args {
+    pts_value optional;
+};
+static inline void k_unwrap_optional_unpack(const pts_value *args, struct k_unwrap_optional_args *a)
+{
+    a->optional = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::unchecked_unwrap_optional(t(a)? optional) -> t(a) */
+struct k_identity_args {
+    pts_value optional;
+};
+static inline void k_identity_unpack(const pts_value *args, struct k_identity_args *a)
+{
+    a->optional = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
 /* aten::item(Tensor self) -> Scalar */
 struct k_item_args {
     pts_tensor *self;
@@ -4997,6 +5083,81 @@ struct k_nbytes_args {
 static inline void k_nbytes_unpack(const pts_value *args, struct k_nbytes_args *a)
 {
     a->a = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::NumToTensor.Scalar(Scalar a) -> Tensor */
+/* prim::NumToTensor.bool(bool a) -> Tensor */
+struct k_num_to_tensor_args {
+    pts_value a;
+};
+static inline void k_num_to_tensor_unpack(const pts_value *args, struct k_num_to_tensor_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::device(str a) -> Device */
+struct k_device_args {
+    const char *a;
+};
+static inline void k_device_unpack(const pts_value *args, struct k_device_args *a)
+{
+    a->a = PTS_STR(args[0])->data;
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::device.with_index(str type, int index) -> Device */
+struct k_device_with_index_args {
+    const char *type;
+    int64_t index;
+};
+static inline void k_device_with_index_unpack(const pts_value *args, struct k_device_with_index_args *a)
+{
+    a->type = PTS_STR(args[0])->data;
+    a->index = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::type(Device self) -> str */
+struct k_device_type_args {
+    pts_value self;
+};
+static inline void k_device_type_unpack(const pts_value *args, struct k_device_type_args *a)
+{
+    a->self = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::index(Device self) -> int? */
+struct k_device_index_args {
+    pts_value self;
+};
+static inline void k_device_index_unpack(const pts_value *args, struct k_device_index_args *a)
+{
+    a->self = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::EnumValue.int(AnyEnumType enum) -> int */
+/* prim::EnumValue.float(AnyEnumType enum) -> float */
+/* prim::EnumValue.str(AnyEnumType enum) -> str */
+struct k_enum_value_args {
+    pts_value enum_;
+};
+static inline void k_enum_value_unpack(const pts_value *args, struct k_enum_value_args *a)
+{
+    a->enum_ = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
+/* prim::EnumName(AnyEnumType enum) -> str */
+struct k_enum_name_args {
+    pts_value enum_;
+};
+static inline void k_enum_name_unpack(const pts_value *args, struct k_enum_name_args *a)
+{
+    a->enum_ = args[0];
 }
 
 /* csrc/ops/reduce/nan.c */

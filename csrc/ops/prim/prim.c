@@ -372,10 +372,9 @@ static pts_status k_is_grad_enabled(const pts_op *op, pts_value *args, pts_value
     return PTS_OK;
 }
 
-static pts_status k_set_grad_enabled(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_set_grad_enabled)
 {
-    (void)op, (void)rets;
-    grad_disabled = !args[0].u.b;
+    grad_disabled = !a->val;
     return PTS_OK;
 }
 
@@ -428,16 +427,15 @@ pts_status pts_prim_ret_sb(pts_sb *sb, pts_value *ret)
     return st;
 }
 
-static pts_status k_str(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_str)
 {
-    (void)op;
-    if (args[0].tag == PTS_T_STR) {
-        rets[0] = pts_value_retain(args[0]);
+    if (a->elem.tag == PTS_T_STR) {
+        rets[0] = pts_value_retain(a->elem);
         return PTS_OK;
     }
     pts_sb sb;
     pts_sb_init(&sb);
-    pts_prim_format_value(&sb, args[0]);
+    pts_prim_format_value(&sb, a->elem);
     return pts_prim_ret_sb(&sb, &rets[0]);
 }
 
@@ -467,12 +465,11 @@ static pts_status k_format(const pts_op *op, pts_value *args, pts_value *rets)
     return pts_prim_ret_sb(&sb, &rets[0]);
 }
 
-static pts_status k_raise(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_raise)
 {
-    (void)op, (void)rets;
-    const char *msg = PTS_STR(args[0])->data;
-    if (args[1].tag == PTS_T_STR)
-        return pts_err_set(PTS_ERR_SCRIPT, "%s: %s", PTS_STR(args[1])->data, msg);
+    const char *msg = a->msg;
+    if (a->cls)
+        return pts_err_set(PTS_ERR_SCRIPT, "%s: %s", a->cls, msg);
     return pts_err_set(PTS_ERR_SCRIPT, "%s", msg);
 }
 
@@ -485,40 +482,35 @@ static bool same_identity(pts_value a, pts_value b)
     return pts_value_key_equal(a, b);
 }
 
-static pts_status k_is(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_is)
 {
-    (void)op;
-    rets[0] = pts_bool(same_identity(args[0], args[1]));
+    rets[0] = pts_bool(same_identity(a->self, a->obj));
     return PTS_OK;
 }
 
-static pts_status k_isnot(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_isnot)
 {
-    (void)op;
-    rets[0] = pts_bool(!same_identity(args[0], args[1]));
+    rets[0] = pts_bool(!same_identity(a->self, a->obj));
     return PTS_OK;
 }
 
-static pts_status k_not(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_not)
 {
-    (void)op;
-    rets[0] = pts_bool(!args[0].u.b);
+    rets[0] = pts_bool(!a->self);
     return PTS_OK;
 }
 
-static pts_status k_unwrap_optional(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_unwrap_optional)
 {
-    (void)op;
-    if (args[0].tag == PTS_T_NONE)
+    if (a->optional.tag == PTS_T_NONE)
         return pts_err_set(PTS_ERR_VALUE, "Unwrapping null optional");
-    rets[0] = pts_value_retain(args[0]);
+    rets[0] = pts_value_retain(a->optional);
     return PTS_OK;
 }
 
-static pts_status k_identity(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_identity)
 {
-    (void)op;
-    rets[0] = pts_value_retain(args[0]);
+    rets[0] = pts_value_retain(a->optional);
     return PTS_OK;
 }
 
@@ -746,10 +738,9 @@ PTS_KERNEL(k_nbytes)
     return PTS_OK;
 }
 
-static pts_status k_num_to_tensor(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_num_to_tensor)
 {
-    (void)op;
-    pts_value v = args[0];
+    pts_value v = a->a; /* a Scalar or a bool */
     int dtype = v.tag == PTS_T_BOOL ? PTS_BOOL : v.tag == PTS_T_INT ? PTS_INT64 : v.tag == PTS_T_COMPLEX ? PTS_COMPLEX128 : PTS_FLOAT64;
     pts_tensor *t = pts_tensor_empty(dtype, 0, NULL);
     if (!t)
@@ -792,56 +783,50 @@ static pts_status parse_device(const char *s, pts_device *out)
     return PTS_OK;
 }
 
-static pts_status k_device(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_device)
 {
-    (void)op;
     pts_device d;
-    PTS_TRY(parse_device(PTS_STR(args[0])->data, &d));
+    PTS_TRY(parse_device(a->a, &d));
     rets[0] = pts_device_value(d.type, d.index);
     return PTS_OK;
 }
 
-static pts_status k_device_with_index(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_device_with_index)
 {
-    (void)op;
     pts_device d;
-    PTS_TRY(parse_device(PTS_STR(args[0])->data, &d));
-    rets[0] = pts_device_value(d.type, (int)args[1].u.i);
+    PTS_TRY(parse_device(a->type, &d));
+    rets[0] = pts_device_value(d.type, (int)a->index);
     return PTS_OK;
 }
 
-static pts_status k_device_type(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_device_type)
 {
-    (void)op;
-    pts_device d = args[0].u.dev;
+    pts_device d = a->self.u.dev;
     const char *n = d.type >= 0 && d.type < (int)(sizeof device_names / sizeof device_names[0]) ? device_names[d.type] : "?";
     return pts_value_str(n, strlen(n), &rets[0]);
 }
 
-static pts_status k_device_index(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_device_index)
 {
-    (void)op;
-    rets[0] = args[0].u.dev.index < 0 ? pts_none() : pts_int(args[0].u.dev.index);
+    rets[0] = a->self.u.dev.index < 0 ? pts_none() : pts_int(a->self.u.dev.index);
     return PTS_OK;
 }
 
 /* ---- enums ---------------------------------------------------------------------------------- */
 
-static pts_status k_enum_value(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_enum_value)
 {
-    (void)op;
-    if (args[0].tag != PTS_T_ENUM)
+    if (a->enum_.tag != PTS_T_ENUM)
         return pts_err_set(PTS_ERR_TYPE, "expected an enum value");
-    rets[0] = pts_value_retain(((pts_enum *)args[0].u.o)->value);
+    rets[0] = pts_value_retain(((pts_enum *)a->enum_.u.o)->value);
     return PTS_OK;
 }
 
-static pts_status k_enum_name(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_enum_name)
 {
-    (void)op;
-    if (args[0].tag != PTS_T_ENUM)
+    if (a->enum_.tag != PTS_T_ENUM)
         return pts_err_set(PTS_ERR_TYPE, "expected an enum value");
-    pts_enum *e = (pts_enum *)args[0].u.o;
+    pts_enum *e = (pts_enum *)a->enum_.u.o;
     pts_obj_retain(&e->name->hdr);
     rets[0] = pts_obj_value(&e->name->hdr);
     return PTS_OK;
