@@ -134,10 +134,10 @@ static inline pts_value pts_ret_tensor_ref(pts_tensor *t)
  * PTS_OP("aten::hardtanh(Tensor self, Scalar min_val=-1, ...) -> Tensor", k_hardtanh),
  * and the body as a function of (op, a, rets), where `a` points to a
  * `struct k_hardtanh_args` generated from that schema string by
- * tools/gen_op_args.py into ops/op_args.gen.h (included by ops/kernel.h; field
- * types: see tools/gen_op_args.py).  The
- * fields are borrowed for the call, as the positional values are; rets gets
- * new references.  op, a and rets may go unused. */
+ * tools/gen_op_args.py into ops/op_args.gen.h (included by ops/kernel.h; the
+ * field types are listed in tools/gen_op_args.py).  The fields are borrowed for
+ * the call, as the positional values are; rets gets new references.  op, a and
+ * rets may go unused. */
 #define PTS_KERNEL_UNUSED __attribute__((unused))
 #define PTS_KERNEL(name)                                                                                       \
     static pts_status name##_body(const pts_op *op, const struct name##_args *a, pts_value *rets);             \
@@ -149,6 +149,5 @@ static inline pts_value pts_ret_tensor_ref(pts_tensor *t)
     }                                                                                                          \
     static pts_status name##_body(const pts_op *op PTS_KERNEL_UNUSED, const struct name##_args *a PTS_KERNEL_UNUSED, \
                                   pts_value *rets PTS_KERNEL_UNUSED)
-
 
 #endif
