@@ -4732,6 +4732,261 @@ static inline void k_heaviside_unpack(const pts_value *args, struct k_heaviside_
     a->values = PTS_ARG_TENSOR(args[1]);
 }
 
+/* csrc/ops/prim/list.c */
+/* aten::len.t(t[] a) -> int */
+/* aten::len.any(Any[] a) -> int */
+struct k_len_args {
+    pts_value a;
+};
+static inline void k_len_unpack(const pts_value *args, struct k_len_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::__getitem__.t(t[](a) list, int idx) -> t(*) */
+/* aten::select.t(t[](a) list, int idx) -> t(*) */
+struct k_getitem_args {
+    pts_value list;
+    int64_t idx;
+};
+static inline void k_getitem_unpack(const pts_value *args, struct k_getitem_args *a)
+{
+    a->list = args[0];
+    a->idx = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::__contains__.int_list(int[] l, int item) -> bool */
+/* aten::__contains__.str_list(str[] l, str item) -> bool */
+/* aten::__contains__.float_list(float[] l, float item) -> bool */
+struct k_contains_args {
+    pts_value l;
+    pts_value item;
+};
+static inline void k_contains_unpack(const pts_value *args, struct k_contains_args *a)
+{
+    a->l = args[0];
+    a->item = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::index.list_int(int[] self, int el) -> int */
+/* aten::index.list_float(float[] self, float el) -> int */
+/* aten::index.list_bool(bool[] self, bool el) -> int */
+/* aten::index.list_str(str[] self, str el) -> int */
+struct k_list_index_args {
+    pts_value self;
+    pts_value el;
+};
+static inline void k_list_index_unpack(const pts_value *args, struct k_list_index_args *a)
+{
+    a->self = args[0];
+    a->el = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::count.int(int[] self, int el) -> int */
+/* aten::count.float(float[] self, float el) -> int */
+/* aten::count.bool(bool[] self, bool el) -> int */
+/* aten::count.str(str[] self, str el) -> int */
+struct k_count_args {
+    pts_value self;
+    pts_value el;
+};
+static inline void k_count_unpack(const pts_value *args, struct k_count_args *a)
+{
+    a->self = args[0];
+    a->el = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::add.t(t[] a, t[] b) -> t[] */
+struct k_list_add_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_list_add_unpack(const pts_value *args, struct k_list_add_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::mul.left_t(t[] l, int n) -> t[] */
+struct k_mul_left_args {
+    pts_value l;
+    int64_t n;
+};
+static inline void k_mul_left_unpack(const pts_value *args, struct k_mul_left_args *a)
+{
+    a->l = args[0];
+    a->n = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::mul.right_(int n, t[] l) -> t[] */
+struct k_mul_right_args {
+    int64_t n;
+    pts_value l;
+};
+static inline void k_mul_right_unpack(const pts_value *args, struct k_mul_right_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->l = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::_set_item.t(t[](a!) l, int idx, t(b -> *) el) -> t[](a!) */
+struct k_set_item_args {
+    pts_value l;
+    int64_t idx;
+    pts_value el;
+};
+static inline void k_set_item_unpack(const pts_value *args, struct k_set_item_args *a)
+{
+    a->l = args[0];
+    a->idx = pts_arg_int(args[1]);
+    a->el = args[2];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::append.t(t[](a!) self, t(c -> *) el) -> t[](a!) */
+struct k_append_args {
+    pts_value self;
+    pts_value el;
+};
+static inline void k_append_unpack(const pts_value *args, struct k_append_args *a)
+{
+    a->self = args[0];
+    a->el = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::insert.t(t[](a!) self, int idx, t(b -> *) el) -> () */
+struct k_insert_args {
+    pts_value self;
+    int64_t idx;
+    pts_value el;
+};
+static inline void k_insert_unpack(const pts_value *args, struct k_insert_args *a)
+{
+    a->self = args[0];
+    a->idx = pts_arg_int(args[1]);
+    a->el = args[2];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::pop.t(t[](a!) self, int idx=-1) -> t(*) */
+struct k_pop_args {
+    pts_value self;
+    int64_t idx;
+};
+static inline void k_pop_unpack(const pts_value *args, struct k_pop_args *a)
+{
+    a->self = args[0];
+    a->idx = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::Delete.t(t[](a!) self, int idx) -> () */
+struct k_delete_args {
+    pts_value self;
+    int64_t idx;
+};
+static inline void k_delete_unpack(const pts_value *args, struct k_delete_args *a)
+{
+    a->self = args[0];
+    a->idx = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::remove.int(int[](a!) self, int el) -> () */
+/* aten::remove.float(float[](a!) self, float el) -> () */
+/* aten::remove.bool(bool[](a!) self, bool el) -> () */
+/* aten::remove.str(str[](a!) self, str el) -> () */
+struct k_remove_args {
+    pts_value self;
+    pts_value el;
+};
+static inline void k_remove_unpack(const pts_value *args, struct k_remove_args *a)
+{
+    a->self = args[0];
+    a->el = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::clear.t(t[](a!) self) -> () */
+struct k_clear_args {
+    pts_value self;
+};
+static inline void k_clear_unpack(const pts_value *args, struct k_clear_args *a)
+{
+    a->self = args[0];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::extend.t(t[](a!) self, t[] other) -> () */
+struct k_extend_args {
+    pts_value self;
+    pts_value other;
+};
+static inline void k_extend_unpack(const pts_value *args, struct k_extend_args *a)
+{
+    a->self = args[0];
+    a->other = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::add_.t(t[](a!) self, t[] b) -> t[] */
+struct k_add__args {
+    pts_value self;
+    pts_value b;
+};
+static inline void k_add__unpack(const pts_value *args, struct k_add__args *a)
+{
+    a->self = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::mul_.t(t[](a!) l, int n) -> t[](a!) */
+struct k_mul__args {
+    pts_value l;
+    int64_t n;
+};
+static inline void k_mul__unpack(const pts_value *args, struct k_mul__args *a)
+{
+    a->l = args[0];
+    a->n = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::reverse.t(t[](a!) self) -> () */
+struct k_reverse_args {
+    pts_value self;
+};
+static inline void k_reverse_unpack(const pts_value *args, struct k_reverse_args *a)
+{
+    a->self = args[0];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::sort.int(int[](a!) self, bool reverse=False) -> () */
+/* aten::sort.float(float[](a!) self, bool reverse=False) -> () */
+/* aten::sort.bool(bool[](a!) self, bool reverse=False) -> () */
+/* aten::sort.str(str[](a!) self, bool reverse=False) -> () */
+/* aten::sort.any(t[](a!) self, bool reverse=False) -> () */
+struct k_list_sort_args {
+    pts_value self;
+    bool reverse;
+};
+static inline void k_list_sort_unpack(const pts_value *args, struct k_list_sort_args *a)
+{
+    a->self = args[0];
+    a->reverse = pts_arg_bool(args[1]);
+}
+
 /* csrc/ops/prim/prim.c */
 /* aten::set_grad_enabled(bool val) -> () */
 struct k_set_grad_enabled_args {

@@ -53,19 +53,17 @@ static pts_value list_value(pts_list *l) { return pts_obj_value(&l->hdr); }
 
 /* ---- reading ---------------------------------------------------------------------------------- */
 
-static pts_status k_len(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_len)
 {
-    (void)op;
-    r[0] = pts_int(a[0].tag == PTS_T_LIST ? L(a[0])->len : a[0].tag == PTS_T_TUPLE ? PTS_TUPLE(a[0])->len : PTS_DICT(a[0])->len);
+    rets[0] = pts_int(a->a.tag == PTS_T_LIST ? L(a->a)->len : a->a.tag == PTS_T_TUPLE ? PTS_TUPLE(a->a)->len : PTS_DICT(a->a)->len);
     return PTS_OK;
 }
 
-static pts_status k_getitem(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_getitem)
 {
-    (void)op;
     int64_t i = 0;
-    PTS_TRY(pts_prim_norm_index(a[1].u.i, L(a[0])->len, "list", &i));
-    r[0] = pts_value_retain(L(a[0])->items[i]);
+    PTS_TRY(pts_prim_norm_index(a->idx, L(a->list)->len, "list", &i));
+    rets[0] = pts_value_retain(L(a->list)->items[i]);
     return PTS_OK;
 }
 
@@ -98,44 +96,40 @@ static pts_status k_copy(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
-static pts_status k_contains(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_contains)
 {
-    (void)op;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->l);
     bool found = false;
     for (int64_t i = 0; i < l->len && !found; i++)
-        found = pts_prim_equal(l->items[i], a[1]);
-    r[0] = pts_bool(found);
+        found = pts_prim_equal(l->items[i], a->item);
+    rets[0] = pts_bool(found);
     return PTS_OK;
 }
 
-static pts_status k_index(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_list_index)
 {
-    (void)op;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->self);
     for (int64_t i = 0; i < l->len; i++)
-        if (pts_prim_equal(l->items[i], a[1])) {
-            r[0] = pts_int(i);
+        if (pts_prim_equal(l->items[i], a->el)) {
+            rets[0] = pts_int(i);
             return PTS_OK;
         }
-    return pts_err_set(PTS_ERR_VALUE, "'%s' is not in list", a[1].tag == PTS_T_STR ? PTS_STR(a[1])->data : "element");
+    return pts_err_set(PTS_ERR_VALUE, "'%s' is not in list", a->el.tag == PTS_T_STR ? PTS_STR(a->el)->data : "element");
 }
 
-static pts_status k_count(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_count)
 {
-    (void)op;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->self);
     int64_t n = 0;
     for (int64_t i = 0; i < l->len; i++)
-        n += pts_prim_equal(l->items[i], a[1]);
-    r[0] = pts_int(n);
+        n += pts_prim_equal(l->items[i], a->el);
+    rets[0] = pts_int(n);
     return PTS_OK;
 }
 
-static pts_status k_add(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_list_add)
 {
-    (void)op;
-    pts_list *x = L(a[0]), *y = L(a[1]);
+    pts_list *x = L(a->a), *y = L(a->b);
     pts_list *l;
     PTS_TRY(list_from(x->elem ? x->elem : y->elem, x->items, x->len, &l));
     pts_status st = pts_prim_list_reserve(l, x->len + y->len);
@@ -145,7 +139,7 @@ static pts_status k_add(const pts_op *op, pts_value *a, pts_value *r)
     }
     for (int64_t i = 0; i < y->len; i++)
         l->items[l->len++] = pts_value_retain(y->items[i]);
-    r[0] = list_value(l);
+    rets[0] = list_value(l);
     return PTS_OK;
 }
 
@@ -170,53 +164,48 @@ static pts_status repeat(pts_list *x, int64_t n, pts_value *r)
     return PTS_OK;
 }
 
-static pts_status k_mul_left(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_mul_left)
 {
-    (void)op;
-    return repeat(L(a[0]), a[1].u.i, &r[0]);
+    return repeat(L(a->l), a->n, &rets[0]);
 }
 
-static pts_status k_mul_right(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_mul_right)
 {
-    (void)op;
-    return repeat(L(a[1]), a[0].u.i, &r[0]);
+    return repeat(L(a->l), a->n, &rets[0]);
 }
 
 /* ---- mutating ----------------------------------------------------------------------------------- */
 
-static pts_status k_set_item(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_set_item)
 {
-    (void)op;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->l);
     int64_t i = 0;
-    PTS_TRY(pts_prim_norm_index(a[1].u.i, l->len, "list", &i));
+    PTS_TRY(pts_prim_norm_index(a->idx, l->len, "list", &i));
     pts_value old = l->items[i];
-    l->items[i] = pts_value_retain(a[2]);
+    l->items[i] = pts_value_retain(a->el);
     pts_value_release(old);
-    r[0] = pts_value_retain(a[0]);
+    rets[0] = pts_value_retain(a->l);
     return PTS_OK;
 }
 
-static pts_status k_append(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_append)
 {
-    (void)op;
-    PTS_TRY(pts_list_append(L(a[0]), pts_value_retain(a[1])));
-    r[0] = pts_value_retain(a[0]);
+    PTS_TRY(pts_list_append(L(a->self), pts_value_retain(a->el)));
+    rets[0] = pts_value_retain(a->self);
     return PTS_OK;
 }
 
-static pts_status k_insert(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_insert)
 {
-    (void)op, (void)r;
-    pts_list *l = L(a[0]);
-    int64_t i = a[1].u.i;
+    pts_list *l = L(a->self);
+    int64_t i = a->idx;
     if (i < 0)
         i = i + l->len < 0 ? 0 : i + l->len;
     if (i > l->len)
         i = l->len;
     PTS_TRY(pts_prim_list_reserve(l, l->len + 1));
     memmove(l->items + i + 1, l->items + i, (size_t)(l->len - i) * sizeof(pts_value));
-    l->items[i] = pts_value_retain(a[2]);
+    l->items[i] = pts_value_retain(a->el);
     l->len++;
     return PTS_OK;
 }
@@ -232,44 +221,40 @@ static void list_delete(pts_list *l, int64_t i, pts_value *out)
         pts_value_release(v);
 }
 
-static pts_status k_pop(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_pop)
 {
-    (void)op;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->self);
     if (l->len == 0)
         return pts_err_set(PTS_ERR_INDEX, "pop from empty list");
     int64_t i = 0;
-    PTS_TRY(pts_prim_norm_index(a[1].u.i, l->len, "pop", &i));
-    list_delete(l, i, &r[0]);
+    PTS_TRY(pts_prim_norm_index(a->idx, l->len, "pop", &i));
+    list_delete(l, i, &rets[0]);
     return PTS_OK;
 }
 
-static pts_status k_delete(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_delete)
 {
-    (void)op, (void)r;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->self);
     int64_t i = 0;
-    PTS_TRY(pts_prim_norm_index(a[1].u.i, l->len, "list assignment", &i));
+    PTS_TRY(pts_prim_norm_index(a->idx, l->len, "list assignment", &i));
     list_delete(l, i, NULL);
     return PTS_OK;
 }
 
-static pts_status k_remove(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_remove)
 {
-    (void)op, (void)r;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->self);
     for (int64_t i = 0; i < l->len; i++)
-        if (pts_prim_equal(l->items[i], a[1])) {
+        if (pts_prim_equal(l->items[i], a->el)) {
             list_delete(l, i, NULL);
             return PTS_OK;
         }
     return pts_err_set(PTS_ERR_VALUE, "list.remove(x): x not in list");
 }
 
-static pts_status k_clear(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_clear)
 {
-    (void)op, (void)r;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->self);
     int64_t n = l->len;
     l->len = 0;
     for (int64_t i = 0; i < n; i++)
@@ -286,26 +271,23 @@ static pts_status extend(pts_list *l, pts_list *o)
     return PTS_OK;
 }
 
-static pts_status k_extend(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_extend)
 {
-    (void)op, (void)r;
-    return extend(L(a[0]), L(a[1]));
+    return extend(L(a->self), L(a->other));
 }
 
-static pts_status k_add_(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_add_)
 {
-    (void)op;
-    PTS_TRY(extend(L(a[0]), L(a[1])));
-    r[0] = pts_value_retain(a[0]);
+    PTS_TRY(extend(L(a->self), L(a->b)));
+    rets[0] = pts_value_retain(a->self);
     return PTS_OK;
 }
 
-static pts_status k_mul_(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_mul_)
 {
-    (void)op;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->l);
     pts_value tmp;
-    PTS_TRY(repeat(l, a[1].u.i, &tmp));
+    PTS_TRY(repeat(l, a->n, &tmp));
     pts_list *t = L(tmp);
     /* swap contents */
     pts_value *items = l->items;
@@ -317,14 +299,13 @@ static pts_status k_mul_(const pts_op *op, pts_value *a, pts_value *r)
     t->len = len;
     t->cap = cap;
     pts_value_release(tmp);
-    r[0] = pts_value_retain(a[0]);
+    rets[0] = pts_value_retain(a->l);
     return PTS_OK;
 }
 
-static pts_status k_reverse(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_reverse)
 {
-    (void)op, (void)r;
-    pts_list *l = L(a[0]);
+    pts_list *l = L(a->self);
     for (int64_t i = 0; i < l->len / 2; i++) {
         pts_value t = l->items[i];
         l->items[i] = l->items[l->len - 1 - i];
@@ -376,10 +357,9 @@ static pts_status sort_list(pts_list *l, bool rev)
     return st;
 }
 
-static pts_status k_sort(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_list_sort)
 {
-    (void)op, (void)r;
-    return sort_list(L(a[0]), a[1].u.b);
+    return sort_list(L(a->self), a->reverse);
 }
 
 static pts_status k_sorted(const pts_op *op, pts_value *a, pts_value *r)
@@ -407,15 +387,15 @@ const pts_op_def pts_ops_list[] = {
     PTS_OP("aten::__contains__.int_list(int[] l, int item) -> bool", k_contains),
     PTS_OP("aten::__contains__.str_list(str[] l, str item) -> bool", k_contains),
     PTS_OP("aten::__contains__.float_list(float[] l, float item) -> bool", k_contains),
-    PTS_OP("aten::index.list_int(int[] self, int el) -> int", k_index),
-    PTS_OP("aten::index.list_float(float[] self, float el) -> int", k_index),
-    PTS_OP("aten::index.list_bool(bool[] self, bool el) -> int", k_index),
-    PTS_OP("aten::index.list_str(str[] self, str el) -> int", k_index),
+    PTS_OP("aten::index.list_int(int[] self, int el) -> int", k_list_index),
+    PTS_OP("aten::index.list_float(float[] self, float el) -> int", k_list_index),
+    PTS_OP("aten::index.list_bool(bool[] self, bool el) -> int", k_list_index),
+    PTS_OP("aten::index.list_str(str[] self, str el) -> int", k_list_index),
     PTS_OP("aten::count.int(int[] self, int el) -> int", k_count),
     PTS_OP("aten::count.float(float[] self, float el) -> int", k_count),
     PTS_OP("aten::count.bool(bool[] self, bool el) -> int", k_count),
     PTS_OP("aten::count.str(str[] self, str el) -> int", k_count),
-    PTS_OP("aten::add.t(t[] a, t[] b) -> t[]", k_add),
+    PTS_OP("aten::add.t(t[] a, t[] b) -> t[]", k_list_add),
     PTS_OP("aten::add_.t(t[](a!) self, t[] b) -> t[]", k_add_),
     PTS_OP("aten::mul.left_t(t[] l, int n) -> t[]", k_mul_left),
     PTS_OP("aten::mul.right_(int n, t[] l) -> t[]", k_mul_right),
@@ -432,11 +412,11 @@ const pts_op_def pts_ops_list[] = {
     PTS_OP("aten::clear.t(t[](a!) self) -> ()", k_clear),
     PTS_OP("aten::extend.t(t[](a!) self, t[] other) -> ()", k_extend),
     PTS_OP("aten::reverse.t(t[](a!) self) -> ()", k_reverse),
-    PTS_OP("aten::sort.int(int[](a!) self, bool reverse=False) -> ()", k_sort),
-    PTS_OP("aten::sort.float(float[](a!) self, bool reverse=False) -> ()", k_sort),
-    PTS_OP("aten::sort.bool(bool[](a!) self, bool reverse=False) -> ()", k_sort),
-    PTS_OP("aten::sort.str(str[](a!) self, bool reverse=False) -> ()", k_sort),
-    PTS_OP("aten::sort.any(t[](a!) self, bool reverse=False) -> ()", k_sort),
+    PTS_OP("aten::sort.int(int[](a!) self, bool reverse=False) -> ()", k_list_sort),
+    PTS_OP("aten::sort.float(float[](a!) self, bool reverse=False) -> ()", k_list_sort),
+    PTS_OP("aten::sort.bool(bool[](a!) self, bool reverse=False) -> ()", k_list_sort),
+    PTS_OP("aten::sort.str(str[](a!) self, bool reverse=False) -> ()", k_list_sort),
+    PTS_OP("aten::sort.any(t[](a!) self, bool reverse=False) -> ()", k_list_sort),
     PTS_OP("aten::sorted.int(int[](a) input) -> int[]", k_sorted),
     PTS_OP("aten::sorted.float(float[](a) input) -> float[]", k_sorted),
     PTS_OP("aten::sorted.bool(bool[](a) input) -> bool[]", k_sorted),
