@@ -4987,6 +4987,279 @@ static inline void k_list_sort_unpack(const pts_value *args, struct k_list_sort_
     a->reverse = pts_arg_bool(args[1]);
 }
 
+/* csrc/ops/prim/num.c */
+/* aten::div.int(int a, int b) -> float */
+/* aten::div.float(float a, float b) -> float */
+/* aten::div(Scalar a, Scalar b) -> float */
+struct k_num_div_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_num_div_unpack(const pts_value *args, struct k_num_div_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::fmod.int(int a, int b) -> float */
+/* aten::fmod.float(float a, float b) -> float */
+/* aten::fmod.int_float(int a, float b) -> float */
+/* aten::fmod.float_int(float a, int b) -> float */
+/* aten::fmod(Scalar a, Scalar b) -> float */
+struct k_num_fmod_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_num_fmod_unpack(const pts_value *args, struct k_num_fmod_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::mathremainder.int(int a, int b) -> float */
+/* aten::mathremainder.float(float a, float b) -> float */
+/* aten::mathremainder.int_float(int a, float b) -> float */
+/* aten::mathremainder.float_int(float a, int b) -> float */
+/* aten::mathremainder(Scalar a, Scalar b) -> float */
+struct k_mathremainder_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_mathremainder_unpack(const pts_value *args, struct k_mathremainder_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::pow.int(int a, int b) -> float */
+/* aten::pow.float(float a, float b) -> float */
+/* aten::pow.int_float(int a, float b) -> float */
+/* aten::pow.float_int(float a, int b) -> float */
+/* aten::pow.Scalar_Scalar(Scalar a, Scalar b) -> float */
+struct k_num_pow_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_num_pow_unpack(const pts_value *args, struct k_num_pow_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::neg.int(int a) -> int */
+/* aten::neg.float(float a) -> float */
+/* aten::neg.complex(complex a) -> complex */
+/* aten::neg.Scalar(Scalar a) -> Scalar */
+struct k_num_neg_args {
+    pts_value a;
+};
+static inline void k_num_neg_unpack(const pts_value *args, struct k_num_neg_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* prim::abs.int(int a) -> int */
+/* prim::abs.float(float a) -> float */
+/* prim::abs.complex(complex a) -> float */
+/* prim::abs.Scalar(Scalar a) -> Scalar */
+struct k_num_abs_args {
+    pts_value a;
+};
+static inline void k_num_abs_unpack(const pts_value *args, struct k_num_abs_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::__and__.bool(bool a, bool b) -> bool */
+/* aten::__and__.int(int a, int b) -> int */
+struct k_and_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_and_unpack(const pts_value *args, struct k_and_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::__or__.bool(bool a, bool b) -> bool */
+/* aten::__or__.int(int a, int b) -> int */
+struct k_or_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_or_unpack(const pts_value *args, struct k_or_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::__xor__.bool(bool a, bool b) -> bool */
+/* aten::__xor__.int(int a, int b) -> int */
+struct k_xor_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_xor_unpack(const pts_value *args, struct k_xor_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::Int.bool(bool a) -> int */
+/* aten::Int.float(float a) -> int */
+/* aten::Int.Scalar(Scalar a) -> int */
+/* aten::Int.str(str a) -> int */
+struct k_Int_args {
+    pts_value a;
+};
+static inline void k_Int_unpack(const pts_value *args, struct k_Int_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::Float.Scalar(Scalar a) -> float */
+/* aten::Float.int(int a) -> float */
+/* aten::Float.bool(bool a) -> float */
+/* aten::Float.str(str a) -> float */
+struct k_Float_args {
+    pts_value a;
+};
+static inline void k_Float_unpack(const pts_value *args, struct k_Float_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::Bool.int(int a) -> bool */
+/* aten::Bool.float(float a) -> bool */
+struct k_Bool_args {
+    pts_value a;
+};
+static inline void k_Bool_unpack(const pts_value *args, struct k_Bool_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::floor.int(int a) -> int */
+/* aten::floor.float(float a) -> int */
+/* aten::floor.Scalar(Scalar a) -> Scalar */
+struct k_num_floor_args {
+    pts_value a;
+};
+static inline void k_num_floor_unpack(const pts_value *args, struct k_num_floor_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::ceil.int(int a) -> int */
+/* aten::ceil.float(float a) -> int */
+/* aten::ceil.Scalar(Scalar a) -> Scalar */
+struct k_num_ceil_args {
+    pts_value a;
+};
+static inline void k_num_ceil_unpack(const pts_value *args, struct k_num_ceil_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::log.int_int(int a, int b) -> float */
+/* aten::log.float_float(float a, float b) -> float */
+/* aten::log.int_float(int a, float b) -> float */
+/* aten::log.float_int(float a, int b) -> float */
+/* aten::log.Scalar_Scalar(Scalar a, Scalar b) -> float */
+struct k_log_base_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_log_base_unpack(const pts_value *args, struct k_log_base_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::atan2.int(int a, int b) -> float */
+/* aten::atan2.float(float a, float b) -> float */
+/* aten::atan2.int_float(int a, float b) -> float */
+/* aten::atan2.float_int(float a, int b) -> float */
+/* aten::atan2.Scalar_Scalar(Scalar a, Scalar b) -> float */
+struct k_num_atan2_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_num_atan2_unpack(const pts_value *args, struct k_num_atan2_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::copysign.int(int a, int b) -> float */
+/* aten::copysign.float(float a, float b) -> float */
+/* aten::copysign.int_float(int a, float b) -> float */
+/* aten::copysign.float_int(float a, int b) -> float */
+/* aten::copysign(Scalar a, Scalar b) -> float */
+struct k_num_copysign_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_num_copysign_unpack(const pts_value *args, struct k_num_copysign_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::sum.int(int[] self) -> int */
+/* aten::sum.float(float[] self) -> float */
+/* aten::sum.bool(bool[] self) -> int */
+struct k_sum_list_args {
+    pts_value self;
+};
+static inline void k_sum_list_unpack(const pts_value *args, struct k_sum_list_args *a)
+{
+    a->self = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::all.int(int[] self) -> bool */
+/* aten::all.float(float[] self) -> bool */
+/* aten::all.bool(bool[] self) -> bool */
+struct k_all_list_args {
+    pts_value self;
+};
+static inline void k_all_list_unpack(const pts_value *args, struct k_all_list_args *a)
+{
+    a->self = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::any.str(str[] self) -> bool */
+/* aten::any.int(int[] self) -> bool */
+/* aten::any.float(float[] self) -> bool */
+/* aten::any.bool(bool[] self) -> bool */
+struct k_any_list_args {
+    pts_value self;
+};
+static inline void k_any_list_unpack(const pts_value *args, struct k_any_list_args *a)
+{
+    a->self = args[0];
+}
+
 /* csrc/ops/prim/prim.c */
 /* aten::set_grad_enabled(bool val) -> () */
 struct k_set_grad_enabled_args {

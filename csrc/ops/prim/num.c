@@ -49,12 +49,11 @@ static pts_status k_mul(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
-static pts_status k_div(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_num_div)
 {
-    (void)op;
-    if (D(a[1]) == 0)
+    if (D(a->b) == 0)
         return zero_div();
-    r[0] = pts_float(D(a[0]) / D(a[1]));
+    rets[0] = pts_float(D(a->a) / D(a->b));
     return PTS_OK;
 }
 
@@ -162,28 +161,25 @@ static pts_status k_divmod(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
-static pts_status k_fmod(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_num_fmod)
 {
-    (void)op;
-    r[0] = pts_float(fmod(D(a[0]), D(a[1])));
+    rets[0] = pts_float(fmod(D(a->a), D(a->b)));
     return PTS_OK;
 }
 
-static pts_status k_mathremainder(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_mathremainder)
 {
-    (void)op;
-    r[0] = pts_float(remainder(D(a[0]), D(a[1])));
+    rets[0] = pts_float(remainder(D(a->a), D(a->b)));
     return PTS_OK;
 }
 
 /* pow.int returns float; pow.int_to_int returns int. */
-static pts_status k_pow(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_num_pow)
 {
-    (void)op;
-    double x = D(a[0]), y = D(a[1]);
+    double x = D(a->a), y = D(a->b);
     if (x == 0 && y < 0)
         return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: 0.0 cannot be raised to a negative power");
-    r[0] = pts_float(pow(x, y));
+    rets[0] = pts_float(pow(x, y));
     return PTS_OK;
 }
 
@@ -204,46 +200,41 @@ static pts_status k_pow_int_to_int(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
-static pts_status k_neg(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_num_neg)
 {
-    (void)op;
-    if (a[0].tag == PTS_T_COMPLEX)
-        r[0] = pts_complex(-a[0].u.c[0], -a[0].u.c[1]);
+    if (a->a.tag == PTS_T_COMPLEX)
+        rets[0] = pts_complex(-a->a.u.c[0], -a->a.u.c[1]);
     else
-        r[0] = a[0].tag == PTS_T_FLOAT ? pts_float(-a[0].u.f) : pts_int(WRAP(-, 0, I(a[0])));
+        rets[0] = a->a.tag == PTS_T_FLOAT ? pts_float(-a->a.u.f) : pts_int(WRAP(-, 0, I(a->a)));
     return PTS_OK;
 }
 
-static pts_status k_abs(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_num_abs)
 {
-    (void)op;
-    if (a[0].tag == PTS_T_COMPLEX)
-        r[0] = pts_float(hypot(a[0].u.c[0], a[0].u.c[1]));
+    if (a->a.tag == PTS_T_COMPLEX)
+        rets[0] = pts_float(hypot(a->a.u.c[0], a->a.u.c[1]));
     else
-        r[0] = a[0].tag == PTS_T_FLOAT ? pts_float(fabs(a[0].u.f)) : pts_int(I(a[0]) < 0 ? WRAP(-, 0, I(a[0])) : I(a[0]));
+        rets[0] = a->a.tag == PTS_T_FLOAT ? pts_float(fabs(a->a.u.f)) : pts_int(I(a->a) < 0 ? WRAP(-, 0, I(a->a)) : I(a->a));
     return PTS_OK;
 }
 
 /* ---- bit operations ----------------------------------------------------------------------- */
 
-static pts_status k_and(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_and)
 {
-    (void)op;
-    r[0] = a[0].tag == PTS_T_BOOL ? pts_bool(a[0].u.b && a[1].u.b) : pts_int(I(a[0]) & I(a[1]));
+    rets[0] = a->a.tag == PTS_T_BOOL ? pts_bool(a->a.u.b && a->b.u.b) : pts_int(I(a->a) & I(a->b));
     return PTS_OK;
 }
 
-static pts_status k_or(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_or)
 {
-    (void)op;
-    r[0] = a[0].tag == PTS_T_BOOL ? pts_bool(a[0].u.b || a[1].u.b) : pts_int(I(a[0]) | I(a[1]));
+    rets[0] = a->a.tag == PTS_T_BOOL ? pts_bool(a->a.u.b || a->b.u.b) : pts_int(I(a->a) | I(a->b));
     return PTS_OK;
 }
 
-static pts_status k_xor(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_xor)
 {
-    (void)op;
-    r[0] = a[0].tag == PTS_T_BOOL ? pts_bool(a[0].u.b != a[1].u.b) : pts_int(I(a[0]) ^ I(a[1]));
+    rets[0] = a->a.tag == PTS_T_BOOL ? pts_bool(a->a.u.b != a->b.u.b) : pts_int(I(a->a) ^ I(a->b));
     return PTS_OK;
 }
 
@@ -417,14 +408,13 @@ static pts_status k_max_list(const pts_op *op, pts_value *a, pts_value *r)
 
 /* ---- conversions -------------------------------------------------------------------------- */
 
-static pts_status k_Int(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_Int)
 {
-    (void)op;
-    pts_value v = a[0];
+    pts_value v = a->a;
     if (v.tag == PTS_T_FLOAT) {
         if (!isfinite(v.u.f))
             return pts_err_set(PTS_ERR_VALUE, "cannot convert float %s to integer", isnan(v.u.f) ? "NaN" : "infinity");
-        r[0] = pts_int((int64_t)v.u.f);
+        rets[0] = pts_int((int64_t)v.u.f);
     } else if (v.tag == PTS_T_STR) {
         const char *s = PTS_STR(v)->data;
         char *e;
@@ -434,17 +424,16 @@ static pts_status k_Int(const pts_op *op, pts_value *a, pts_value *r)
             e++;
         if (e == s || *e || errno)
             return pts_err_set(PTS_ERR_VALUE, "invalid literal for int() with base 10: '%s'", s);
-        r[0] = pts_int(x);
+        rets[0] = pts_int(x);
     } else {
-        r[0] = pts_int(I(v));
+        rets[0] = pts_int(I(v));
     }
     return PTS_OK;
 }
 
-static pts_status k_Float(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_Float)
 {
-    (void)op;
-    pts_value v = a[0];
+    pts_value v = a->a;
     if (v.tag == PTS_T_STR) {
         const char *s = PTS_STR(v)->data;
         char *e;
@@ -453,17 +442,16 @@ static pts_status k_Float(const pts_op *op, pts_value *a, pts_value *r)
             e++;
         if (e == s || *e)
             return pts_err_set(PTS_ERR_VALUE, "could not convert string to float: '%s'", s);
-        r[0] = pts_float(x);
+        rets[0] = pts_float(x);
     } else {
-        r[0] = pts_float(D(v));
+        rets[0] = pts_float(D(v));
     }
     return PTS_OK;
 }
 
-static pts_status k_Bool(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_Bool)
 {
-    (void)op;
-    r[0] = pts_bool(a[0].tag == PTS_T_FLOAT ? a[0].u.f != 0 : I(a[0]) != 0);
+    rets[0] = pts_bool(a->a.tag == PTS_T_FLOAT ? a->a.u.f != 0 : I(a->a) != 0);
     return PTS_OK;
 }
 
@@ -506,52 +494,47 @@ UNARY_FLOAT(radians, x * 0.017453292519943295769236907684886)
 UNARY_FLOAT(round, nearbyint(x))
 UNARY_FLOAT(angle, x < 0 ? 3.14159265358979323846 : (x != x ? x : 0.0))
 
-static pts_status k_floor(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_num_floor)
 {
-    (void)op;
-    if (a[0].tag != PTS_T_FLOAT) {
-        r[0] = pts_int(I(a[0]));
+    if (a->a.tag != PTS_T_FLOAT) {
+        rets[0] = pts_int(I(a->a));
         return PTS_OK;
     }
-    double x = floor(a[0].u.f);
+    double x = floor(a->a.u.f);
     if (!isfinite(x))
         return pts_err_set(PTS_ERR_VALUE, "cannot convert float %g to integer", x);
-    r[0] = pts_int((int64_t)x);
+    rets[0] = pts_int((int64_t)x);
     return PTS_OK;
 }
 
-static pts_status k_ceil(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_num_ceil)
 {
-    (void)op;
-    if (a[0].tag != PTS_T_FLOAT) {
-        r[0] = pts_int(I(a[0]));
+    if (a->a.tag != PTS_T_FLOAT) {
+        rets[0] = pts_int(I(a->a));
         return PTS_OK;
     }
-    double x = ceil(a[0].u.f);
+    double x = ceil(a->a.u.f);
     if (!isfinite(x))
         return pts_err_set(PTS_ERR_VALUE, "cannot convert float %g to integer", x);
-    r[0] = pts_int((int64_t)x);
+    rets[0] = pts_int((int64_t)x);
     return PTS_OK;
 }
 
-static pts_status k_log_base(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_log_base)
 {
-    (void)op;
-    r[0] = pts_float(log(D(a[0])) / log(D(a[1])));
+    rets[0] = pts_float(log(D(a->a)) / log(D(a->b)));
     return PTS_OK;
 }
 
-static pts_status k_atan2(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_num_atan2)
 {
-    (void)op;
-    r[0] = pts_float(atan2(D(a[0]), D(a[1])));
+    rets[0] = pts_float(atan2(D(a->a), D(a->b)));
     return PTS_OK;
 }
 
-static pts_status k_copysign(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_num_copysign)
 {
-    (void)op;
-    r[0] = pts_float(copysign(D(a[0]), D(a[1])));
+    rets[0] = pts_float(copysign(D(a->a), D(a->b)));
     return PTS_OK;
 }
 
@@ -711,10 +694,9 @@ static pts_status k_chr(const pts_op *op, pts_value *a, pts_value *r)
 
 /* ---- list reductions ------------------------------------------------------------------------ */
 
-static pts_status k_sum_list(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_sum_list)
 {
-    (void)op;
-    pts_list *l = PTS_LIST(a[0]);
+    pts_list *l = PTS_LIST(a->self);
     bool isf = false;
     int64_t si = 0;
     double sf = 0;
@@ -727,31 +709,29 @@ static pts_status k_sum_list(const pts_op *op, pts_value *a, pts_value *r)
         }
     }
     bool want_float = l->elem ? l->elem->kind == PTS_TY_FLOAT : isf;
-    r[0] = want_float ? pts_float(sf + (double)si) : pts_int(si);
+    rets[0] = want_float ? pts_float(sf + (double)si) : pts_int(si);
     return PTS_OK;
 }
 
-static pts_status k_all_list(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_all_list)
 {
-    (void)op;
-    pts_list *l = PTS_LIST(a[0]);
+    pts_list *l = PTS_LIST(a->self);
     bool ok = true;
     for (int64_t i = 0; i < l->len && ok; i++)
         ok = l->items[i].tag == PTS_T_FLOAT ? l->items[i].u.f != 0 : I(l->items[i]) != 0;
-    r[0] = pts_bool(ok);
+    rets[0] = pts_bool(ok);
     return PTS_OK;
 }
 
-static pts_status k_any_list(const pts_op *op, pts_value *a, pts_value *r)
+PTS_KERNEL(k_any_list)
 {
-    (void)op;
-    pts_list *l = PTS_LIST(a[0]);
+    pts_list *l = PTS_LIST(a->self);
     bool any = false;
     for (int64_t i = 0; i < l->len && !any; i++) {
         pts_value v = l->items[i];
         any = v.tag == PTS_T_STR ? PTS_STR(v)->len > 0 : v.tag == PTS_T_FLOAT ? v.u.f != 0 : I(v) != 0;
     }
-    r[0] = pts_bool(any);
+    rets[0] = pts_bool(any);
     return PTS_OK;
 }
 
@@ -803,9 +783,9 @@ const pts_op_def pts_ops_num[] = {
     ARITH("add", k_add),
     ARITH("sub", k_sub),
     ARITH("mul", k_mul),
-    PTS_OP("aten::div.int(int a, int b) -> float", k_div),
-    PTS_OP("aten::div.float(float a, float b) -> float", k_div),
-    PTS_OP("aten::div(Scalar a, Scalar b) -> float", k_div),
+    PTS_OP("aten::div.int(int a, int b) -> float", k_num_div),
+    PTS_OP("aten::div.float(float a, float b) -> float", k_num_div),
+    PTS_OP("aten::div(Scalar a, Scalar b) -> float", k_num_div),
     ARITH("floordiv", k_floordiv),
     ARITH("remainder", k_remainder),
     PTS_OP("aten::__round_to_zero_floordiv.int(int a, int b) -> int", k_round_to_zero_floordiv),
@@ -813,30 +793,30 @@ const pts_op_def pts_ops_num[] = {
     PTS_OP("aten::divmod.float(float x, float y) -> (float, float)", k_divmod),
     PTS_OP("aten::divmod.int_float(int x, float y) -> (float, float)", k_divmod),
     PTS_OP("aten::divmod.float_int(float x, int y) -> (float, float)", k_divmod),
-    PTS_OP("aten::fmod.int(int a, int b) -> float", k_fmod),
-    PTS_OP("aten::fmod.float(float a, float b) -> float", k_fmod),
-    PTS_OP("aten::fmod.int_float(int a, float b) -> float", k_fmod),
-    PTS_OP("aten::fmod.float_int(float a, int b) -> float", k_fmod),
-    PTS_OP("aten::fmod(Scalar a, Scalar b) -> float", k_fmod),
+    PTS_OP("aten::fmod.int(int a, int b) -> float", k_num_fmod),
+    PTS_OP("aten::fmod.float(float a, float b) -> float", k_num_fmod),
+    PTS_OP("aten::fmod.int_float(int a, float b) -> float", k_num_fmod),
+    PTS_OP("aten::fmod.float_int(float a, int b) -> float", k_num_fmod),
+    PTS_OP("aten::fmod(Scalar a, Scalar b) -> float", k_num_fmod),
     PTS_OP("aten::mathremainder.int(int a, int b) -> float", k_mathremainder),
     PTS_OP("aten::mathremainder.float(float a, float b) -> float", k_mathremainder),
     PTS_OP("aten::mathremainder.int_float(int a, float b) -> float", k_mathremainder),
     PTS_OP("aten::mathremainder.float_int(float a, int b) -> float", k_mathremainder),
     PTS_OP("aten::mathremainder(Scalar a, Scalar b) -> float", k_mathremainder),
-    PTS_OP("aten::pow.int(int a, int b) -> float", k_pow),
-    PTS_OP("aten::pow.float(float a, float b) -> float", k_pow),
-    PTS_OP("aten::pow.int_float(int a, float b) -> float", k_pow),
-    PTS_OP("aten::pow.float_int(float a, int b) -> float", k_pow),
-    PTS_OP("aten::pow.Scalar_Scalar(Scalar a, Scalar b) -> float", k_pow),
+    PTS_OP("aten::pow.int(int a, int b) -> float", k_num_pow),
+    PTS_OP("aten::pow.float(float a, float b) -> float", k_num_pow),
+    PTS_OP("aten::pow.int_float(int a, float b) -> float", k_num_pow),
+    PTS_OP("aten::pow.float_int(float a, int b) -> float", k_num_pow),
+    PTS_OP("aten::pow.Scalar_Scalar(Scalar a, Scalar b) -> float", k_num_pow),
     PTS_OP("aten::pow.int_to_int(int a, int b) -> int", k_pow_int_to_int),
-    PTS_OP("aten::neg.int(int a) -> int", k_neg),
-    PTS_OP("aten::neg.float(float a) -> float", k_neg),
-    PTS_OP("aten::neg.complex(complex a) -> complex", k_neg),
-    PTS_OP("aten::neg.Scalar(Scalar a) -> Scalar", k_neg),
-    PTS_OP("prim::abs.int(int a) -> int", k_abs),
-    PTS_OP("prim::abs.float(float a) -> float", k_abs),
-    PTS_OP("prim::abs.complex(complex a) -> float", k_abs),
-    PTS_OP("prim::abs.Scalar(Scalar a) -> Scalar", k_abs),
+    PTS_OP("aten::neg.int(int a) -> int", k_num_neg),
+    PTS_OP("aten::neg.float(float a) -> float", k_num_neg),
+    PTS_OP("aten::neg.complex(complex a) -> complex", k_num_neg),
+    PTS_OP("aten::neg.Scalar(Scalar a) -> Scalar", k_num_neg),
+    PTS_OP("prim::abs.int(int a) -> int", k_num_abs),
+    PTS_OP("prim::abs.float(float a) -> float", k_num_abs),
+    PTS_OP("prim::abs.complex(complex a) -> float", k_num_abs),
+    PTS_OP("prim::abs.Scalar(Scalar a) -> Scalar", k_num_abs),
     PTS_OP("aten::__and__.bool(bool a, bool b) -> bool", k_and),
     PTS_OP("aten::__and__.int(int a, int b) -> int", k_and),
     PTS_OP("aten::__or__.bool(bool a, bool b) -> bool", k_or),
@@ -890,27 +870,27 @@ const pts_op_def pts_ops_num[] = {
     MATH1("radians", k_radians),
     MATH1("round", k_round),
     MATH1("angle", k_angle),
-    PTS_OP("aten::floor.int(int a) -> int", k_floor),
-    PTS_OP("aten::floor.float(float a) -> int", k_floor),
-    PTS_OP("aten::floor.Scalar(Scalar a) -> Scalar", k_floor),
-    PTS_OP("aten::ceil.int(int a) -> int", k_ceil),
-    PTS_OP("aten::ceil.float(float a) -> int", k_ceil),
-    PTS_OP("aten::ceil.Scalar(Scalar a) -> Scalar", k_ceil),
+    PTS_OP("aten::floor.int(int a) -> int", k_num_floor),
+    PTS_OP("aten::floor.float(float a) -> int", k_num_floor),
+    PTS_OP("aten::floor.Scalar(Scalar a) -> Scalar", k_num_floor),
+    PTS_OP("aten::ceil.int(int a) -> int", k_num_ceil),
+    PTS_OP("aten::ceil.float(float a) -> int", k_num_ceil),
+    PTS_OP("aten::ceil.Scalar(Scalar a) -> Scalar", k_num_ceil),
     PTS_OP("aten::log.int_int(int a, int b) -> float", k_log_base),
     PTS_OP("aten::log.float_float(float a, float b) -> float", k_log_base),
     PTS_OP("aten::log.int_float(int a, float b) -> float", k_log_base),
     PTS_OP("aten::log.float_int(float a, int b) -> float", k_log_base),
     PTS_OP("aten::log.Scalar_Scalar(Scalar a, Scalar b) -> float", k_log_base),
-    PTS_OP("aten::atan2.int(int a, int b) -> float", k_atan2),
-    PTS_OP("aten::atan2.float(float a, float b) -> float", k_atan2),
-    PTS_OP("aten::atan2.int_float(int a, float b) -> float", k_atan2),
-    PTS_OP("aten::atan2.float_int(float a, int b) -> float", k_atan2),
-    PTS_OP("aten::atan2.Scalar_Scalar(Scalar a, Scalar b) -> float", k_atan2),
-    PTS_OP("aten::copysign.int(int a, int b) -> float", k_copysign),
-    PTS_OP("aten::copysign.float(float a, float b) -> float", k_copysign),
-    PTS_OP("aten::copysign.int_float(int a, float b) -> float", k_copysign),
-    PTS_OP("aten::copysign.float_int(float a, int b) -> float", k_copysign),
-    PTS_OP("aten::copysign(Scalar a, Scalar b) -> float", k_copysign),
+    PTS_OP("aten::atan2.int(int a, int b) -> float", k_num_atan2),
+    PTS_OP("aten::atan2.float(float a, float b) -> float", k_num_atan2),
+    PTS_OP("aten::atan2.int_float(int a, float b) -> float", k_num_atan2),
+    PTS_OP("aten::atan2.float_int(float a, int b) -> float", k_num_atan2),
+    PTS_OP("aten::atan2.Scalar_Scalar(Scalar a, Scalar b) -> float", k_num_atan2),
+    PTS_OP("aten::copysign.int(int a, int b) -> float", k_num_copysign),
+    PTS_OP("aten::copysign.float(float a, float b) -> float", k_num_copysign),
+    PTS_OP("aten::copysign.int_float(int a, float b) -> float", k_num_copysign),
+    PTS_OP("aten::copysign.float_int(float a, int b) -> float", k_num_copysign),
+    PTS_OP("aten::copysign(Scalar a, Scalar b) -> float", k_num_copysign),
     PTS_OP("aten::isnan.float(float a) -> bool", k_isnan),
     PTS_OP("aten::isinf.float(float a) -> bool", k_isinf),
     PTS_OP("aten::isfinite.float(float a) -> bool", k_isfinite),
