@@ -27,7 +27,7 @@
 #include "frontend/ast.h"
 #include "frontend/literal.h"
 #include "interp/compile.h"
-#include "ops/prim.h"
+#include "ops/prim/prim.h"
 
 /* ---- errors ----------------------------------------------------------------------------- */
 

@@ -21,7 +21,7 @@
 #include "core/alloc.h"
 #include "interp/compile.h"
 #include "interp/interp.h"
-#include "ops/prim.h"
+#include "ops/prim/prim.h"
 #include "tensor/tensor.h"
 
 #define PTS_VM_MAX_DEPTH 1000

@@ -7,40 +7,40 @@
 #include "core/alloc.h"
 #include "value/class.h"
 
-/*                          name        storage GLOBAL         size float complex int signed */
+/*   name, torch's ScalarType name, storage GLOBAL, size, float complex int signed */
 static const pts_dtype_info dtypes[PTS_DTYPE_COUNT] = {
-    [PTS_UINT8] = {"uint8", "ByteStorage", 1, false, false, true, false},
-    [PTS_INT8] = {"int8", "CharStorage", 1, false, false, true, true},
-    [PTS_INT16] = {"int16", "ShortStorage", 2, false, false, true, true},
-    [PTS_INT32] = {"int32", "IntStorage", 4, false, false, true, true},
-    [PTS_INT64] = {"int64", "LongStorage", 8, false, false, true, true},
-    [PTS_FLOAT16] = {"float16", "HalfStorage", 2, true, false, false, true},
-    [PTS_FLOAT32] = {"float32", "FloatStorage", 4, true, false, false, true},
-    [PTS_FLOAT64] = {"float64", "DoubleStorage", 8, true, false, false, true},
-    [PTS_COMPLEX32] = {"complex32", "ComplexHalfStorage", 4, false, true, false, true},
-    [PTS_COMPLEX64] = {"complex64", "ComplexFloatStorage", 8, false, true, false, true},
-    [PTS_COMPLEX128] = {"complex128", "ComplexDoubleStorage", 16, false, true, false, true},
-    [PTS_BOOL] = {"bool", "BoolStorage", 1, false, false, false, false},
-    [PTS_QINT8] = {"qint8", "QInt8Storage", 1, false, false, false, true},
-    [PTS_QUINT8] = {"quint8", "QUInt8Storage", 1, false, false, false, false},
-    [PTS_QINT32] = {"qint32", "QInt32Storage", 4, false, false, false, true},
-    [PTS_BFLOAT16] = {"bfloat16", "BFloat16Storage", 2, true, false, false, true},
-    [PTS_QUINT4X2] = {"quint4x2", "QUInt4x2Storage", 1, false, false, false, false},
-    [PTS_QUINT2X4] = {"quint2x4", "QUInt2x4Storage", 1, false, false, false, false},
-    [PTS_BITS1X8] = {"bits1x8", "Bits1x8Storage", 1, false, false, false, false},
-    [PTS_BITS2X4] = {"bits2x4", "Bits2x4Storage", 1, false, false, false, false},
-    [PTS_BITS4X2] = {"bits4x2", "Bits4x2Storage", 1, false, false, false, false},
-    [PTS_BITS8] = {"bits8", "Bits8Storage", 1, false, false, false, false},
-    [PTS_BITS16] = {"bits16", "Bits16Storage", 2, false, false, false, false},
-    [PTS_FLOAT8_E5M2] = {"float8_e5m2", "Float8_e5m2Storage", 1, true, false, false, true},
-    [PTS_FLOAT8_E4M3FN] = {"float8_e4m3fn", "Float8_e4m3fnStorage", 1, true, false, false, true},
-    [PTS_FLOAT8_E5M2FNUZ] = {"float8_e5m2fnuz", "Float8_e5m2fnuzStorage", 1, true, false, false, true},
-    [PTS_FLOAT8_E4M3FNUZ] = {"float8_e4m3fnuz", "Float8_e4m3fnuzStorage", 1, true, false, false, true},
-    [PTS_UINT16] = {"uint16", "UInt16Storage", 2, false, false, true, false},
-    [PTS_UINT32] = {"uint32", "UInt32Storage", 4, false, false, true, false},
-    [PTS_UINT64] = {"uint64", "UInt64Storage", 8, false, false, true, false},
-    [44] = {"float8_e8m0fnu", "Float8_e8m0fnuStorage", 1, true, false, false, false},
-    [45] = {"float4_e2m1fn_x2", "Float4_e2m1fn_x2Storage", 1, true, false, false, false},
+    [PTS_UINT8] = {"uint8", "Byte", "ByteStorage", 1, false, false, true, false},
+    [PTS_INT8] = {"int8", "Char", "CharStorage", 1, false, false, true, true},
+    [PTS_INT16] = {"int16", "Short", "ShortStorage", 2, false, false, true, true},
+    [PTS_INT32] = {"int32", "Int", "IntStorage", 4, false, false, true, true},
+    [PTS_INT64] = {"int64", "Long", "LongStorage", 8, false, false, true, true},
+    [PTS_FLOAT16] = {"float16", "Half", "HalfStorage", 2, true, false, false, true},
+    [PTS_FLOAT32] = {"float32", "Float", "FloatStorage", 4, true, false, false, true},
+    [PTS_FLOAT64] = {"float64", "Double", "DoubleStorage", 8, true, false, false, true},
+    [PTS_COMPLEX32] = {"complex32", "ComplexHalf", "ComplexHalfStorage", 4, false, true, false, true},
+    [PTS_COMPLEX64] = {"complex64", "ComplexFloat", "ComplexFloatStorage", 8, false, true, false, true},
+    [PTS_COMPLEX128] = {"complex128", "ComplexDouble", "ComplexDoubleStorage", 16, false, true, false, true},
+    [PTS_BOOL] = {"bool", "Bool", "BoolStorage", 1, false, false, false, false},
+    [PTS_QINT8] = {"qint8", "QInt8", "QInt8Storage", 1, false, false, false, true},
+    [PTS_QUINT8] = {"quint8", "QUInt8", "QUInt8Storage", 1, false, false, false, false},
+    [PTS_QINT32] = {"qint32", "QInt32", "QInt32Storage", 4, false, false, false, true},
+    [PTS_BFLOAT16] = {"bfloat16", "BFloat16", "BFloat16Storage", 2, true, false, false, true},
+    [PTS_QUINT4X2] = {"quint4x2", "QUInt4x2", "QUInt4x2Storage", 1, false, false, false, false},
+    [PTS_QUINT2X4] = {"quint2x4", "QUInt2x4", "QUInt2x4Storage", 1, false, false, false, false},
+    [PTS_BITS1X8] = {"bits1x8", "Bits1x8", "Bits1x8Storage", 1, false, false, false, false},
+    [PTS_BITS2X4] = {"bits2x4", "Bits2x4", "Bits2x4Storage", 1, false, false, false, false},
+    [PTS_BITS4X2] = {"bits4x2", "Bits4x2", "Bits4x2Storage", 1, false, false, false, false},
+    [PTS_BITS8] = {"bits8", "Bits8", "Bits8Storage", 1, false, false, false, false},
+    [PTS_BITS16] = {"bits16", "Bits16", "Bits16Storage", 2, false, false, false, false},
+    [PTS_FLOAT8_E5M2] = {"float8_e5m2", "Float8_e5m2", "Float8_e5m2Storage", 1, true, false, false, true},
+    [PTS_FLOAT8_E4M3FN] = {"float8_e4m3fn", "Float8_e4m3fn", "Float8_e4m3fnStorage", 1, true, false, false, true},
+    [PTS_FLOAT8_E5M2FNUZ] = {"float8_e5m2fnuz", "Float8_e5m2fnuz", "Float8_e5m2fnuzStorage", 1, true, false, false, true},
+    [PTS_FLOAT8_E4M3FNUZ] = {"float8_e4m3fnuz", "Float8_e4m3fnuz", "Float8_e4m3fnuzStorage", 1, true, false, false, true},
+    [PTS_UINT16] = {"uint16", "UInt16", "UInt16Storage", 2, false, false, true, false},
+    [PTS_UINT32] = {"uint32", "UInt32", "UInt32Storage", 4, false, false, true, false},
+    [PTS_UINT64] = {"uint64", "UInt64", "UInt64Storage", 8, false, false, true, false},
+    [44] = {"float8_e8m0fnu", "Float8_e8m0fnu", "Float8_e8m0fnuStorage", 1, true, false, false, false},
+    [45] = {"float4_e2m1fn_x2", "Float4_e2m1fn_x2", "Float4_e2m1fn_x2Storage", 1, true, false, false, false},
 };
 
 const pts_dtype_info *pts_dtype_get(int dtype)
@@ -48,6 +48,18 @@ const pts_dtype_info *pts_dtype_get(int dtype)
     if (dtype < 0 || dtype >= PTS_DTYPE_COUNT || dtypes[dtype].itemsize == 0)
         return NULL;
     return &dtypes[dtype];
+}
+
+const char *pts_dtype_name(int dtype)
+{
+    const pts_dtype_info *di = pts_dtype_get(dtype);
+    return di ? di->name : "?";
+}
+
+const char *pts_dtype_torch_name(int dtype)
+{
+    const pts_dtype_info *di = pts_dtype_get(dtype);
+    return di ? di->torch_name : "?";
 }
 
 int pts_dtype_from_storage_name(const char *name)

@@ -53,6 +53,7 @@ typedef enum pts_dtype {
 
 typedef struct pts_dtype_info {
     const char *name;         /* "float32" (NumPy/torch short name) */
+    const char *torch_name;   /* "Float": torch's ScalarType name, as its messages print it */
     const char *storage_name; /* "FloatStorage" (pickle GLOBAL), NULL if none */
     int itemsize;             /* bytes, 0 = unknown code */
     bool is_float, is_complex, is_int, is_signed;
@@ -60,6 +61,11 @@ typedef struct pts_dtype_info {
 
 /* Info for a dtype code; NULL for codes outside the table. */
 const pts_dtype_info *pts_dtype_get(int dtype);
+/* The short name ("float32") / torch's ScalarType name ("Float", as in
+ * "not implemented for 'Float'" and "CPUFloatType"); "?" for codes outside
+ * the table. */
+const char *pts_dtype_name(int dtype);
+const char *pts_dtype_torch_name(int dtype);
 /* dtype code for a pickle storage name ("FloatStorage"), or -1. */
 int pts_dtype_from_storage_name(const char *name);
 

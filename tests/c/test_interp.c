@@ -1,5 +1,5 @@
 // Build and run (from the repository root), one line:
-// gcc -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -Icsrc $(pkg-config --cflags openblas) $(ls csrc/*/*.c csrc/ops/nn/*.c | grep -v 'csrc/python/\|csrc/tools/') tests/c/test_interp.c -lz -lm -lpthread $(pkg-config --libs openblas) -o /tmp/test_interp && /tmp/test_interp
+// gcc -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -Icsrc $(pkg-config --cflags openblas) $(find csrc -name '*.c' | grep -v 'csrc/python/\|csrc/tools/') tests/c/test_interp.c -lz -lm -lpthread $(pkg-config --libs openblas) -o /tmp/test_interp && /tmp/test_interp
 /* test_interp.c - the interpreter on hand-written TorchScript snippets.
  *
  * Each case is a code/__torch__.py text defining `def f(...)`, imported
@@ -18,7 +18,7 @@
 #include "interp/interp.h"
 #include "interp/run.h"
 #include "interp/run_api.h"
-#include "ops/prim.h"
+#include "ops/prim/prim.h"
 #include "ops/registry.h"
 #include "tensor/tensor.h"
 

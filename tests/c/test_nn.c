@@ -1,9 +1,9 @@
-// test_nn.c - tests of the nn kernels (csrc/ops/nn: linalg, conv, pool, norm,
-// activation, resample) on small hand-derived cases.
+// test_nn.c - tests of the nn kernels (csrc/ops/linalg/matmul.c and csrc/ops/nn:
+// conv, pool, norm, activation, resample) on small hand-derived cases.
 //
 // Build and run from the repository root:
 //   gcc -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -Icsrc $(pkg-config --cflags openblas)
-//       csrc/core/*.c csrc/value/*.c csrc/tensor/*.c csrc/ops/*.c csrc/ops/nn/*.c tests/c/test_nn.c
+//       csrc/core/*.c csrc/value/*.c csrc/tensor/*.c $(find csrc/ops -name '*.c') tests/c/test_nn.c
 //       $(pkg-config --libs openblas) -lm -lpthread -o /tmp/test_nn && /tmp/test_nn
 // (one command line).
 //
@@ -32,9 +32,9 @@
 #define CHECK_DETAIL() printf(" [%s]", where)
 #include "check.h"
 
-extern const pts_op_def pts_ops_linalg[], pts_ops_conv[], pts_ops_pool[], pts_ops_norm[], pts_ops_activation[],
+extern const pts_op_def pts_ops_matmul[], pts_ops_conv[], pts_ops_pool[], pts_ops_norm[], pts_ops_activation[],
     pts_ops_resample[];
-static const pts_op_def *const tables[] = {pts_ops_linalg, pts_ops_conv, pts_ops_pool,
+static const pts_op_def *const tables[] = {pts_ops_matmul, pts_ops_conv, pts_ops_pool,
                                            pts_ops_norm, pts_ops_activation, pts_ops_resample};
 #define NTABLES 6
 

@@ -15,10 +15,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/nn/gemm.h"
-#include "ops/registry.h"
 #include "tensor/parallel.h"
 
 #define SQRT1_2 0.70710678118654752440  /* M_SQRT1_2 (not in ISO C) */
@@ -160,11 +158,10 @@ static bool vectorized_layout(const pts_tensor *t)
 }
 
 
-/* Run an activation on args[0]; inplace writes back into it. */
-static pts_status act_run(const char *op, act_kind kind, double p0, double p1, double p2, pts_value *args,
+/* Run an activation on x0; inplace writes back into it. */
+static pts_status act_run(const char *op, act_kind kind, double p0, double p1, double p2, pts_tensor *x0,
                           pts_value *rets, bool inplace)
 {
-    pts_tensor *x0 = PTS_ARG_TENSOR(args[0]);
     int dt = x0->dtype, cd = pts_nn_compute_dtype(dt);
     const pts_dtype_info *di = pts_dtype_get(dt);
     if (cd < 0 && int_ok(kind) && di && di->is_int)
@@ -203,7 +200,7 @@ static pts_status act_run(const char *op, act_kind kind, double p0, double p1, d
         pts_obj_release(&y->hdr);
         if (st != PTS_OK)
             return st;
-        rets[0] = pts_value_retain(args[0]);
+        rets[0] = pts_ret_tensor_ref(x0);
         return PTS_OK;
     }
     y = pts_nn_cast(y, dt);
@@ -216,95 +213,113 @@ static pts_status act_run(const char *op, act_kind kind, double p0, double p1, d
 #define SELU_ALPHA 1.6732632423543772848170429916717
 #define SELU_SCALE 1.0507009873554804934193349852946
 
-/* Define k_<name> (out of place) for an activation with fixed parameters. */
-#define ACT_KERNEL(name, kind, P0, P1, P2, INPLACE)                                 \
-    static pts_status k_##name(const pts_op *op, pts_value *args, pts_value *rets) \
-    {                                                                               \
-        (void)op;                                                                   \
-        return act_run(#name, kind, P0, P1, P2, args, rets, INPLACE);              \
-    }
+/* The activations: one kernel per schema, each reading its arguments by name. */
+PTS_KERNEL(k_relu) { return act_run("relu", ACT_RELU, 0, 0, 0, a->self, rets, false); }
+PTS_KERNEL(k_relu_) { return act_run("relu_", ACT_RELU, 0, 0, 0, a->self, rets, true); }
+PTS_KERNEL(k_relu6) { return act_run("relu6", ACT_HARDTANH, 0, 6, 0, a->self, rets, false); }
+PTS_KERNEL(k_relu6_) { return act_run("relu6_", ACT_HARDTANH, 0, 6, 0, a->self, rets, true); }
 
-ACT_KERNEL(relu, ACT_RELU, 0, 0, 0, false)
-ACT_KERNEL(relu_, ACT_RELU, 0, 0, 0, true)
-ACT_KERNEL(relu6, ACT_HARDTANH, 0, 6, 0, false)
-ACT_KERNEL(relu6_, ACT_HARDTANH, 0, 6, 0, true)
-static pts_status hardtanh_run(pts_value *args, pts_value *rets, bool inplace)
+static pts_status hardtanh_run(pts_tensor *self, pts_value min_val, pts_value max_val, pts_value *rets, bool inplace)
 {
-    double lo = pts_arg_double(args[1]), hi = pts_arg_double(args[2]);
-    if (PTS_ARG_TENSOR(args[0])->dtype == PTS_UINT8 && (lo < 0 || hi < 0))
+    double lo = pts_arg_double(min_val), hi = pts_arg_double(max_val);
+    if (self->dtype == PTS_UINT8 && (lo < 0 || hi < 0))
         return pts_err_set(PTS_ERR_VALUE, "cannot do hardtanh on an unsigned type with negative limits");
-    return act_run("hardtanh", ACT_HARDTANH, lo, hi, 0, args, rets, inplace);
+    return act_run("hardtanh", ACT_HARDTANH, lo, hi, 0, self, rets, inplace);
 }
 
-static pts_status k_hardtanh(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return hardtanh_run(args, rets, false); }
-static pts_status k_hardtanh_(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return hardtanh_run(args, rets, true); }
-ACT_KERNEL(leaky_relu, ACT_LEAKY, pts_arg_double(args[1]), 0, 0, false)
-ACT_KERNEL(leaky_relu_, ACT_LEAKY, pts_arg_double(args[1]), 0, 0, true)
-ACT_KERNEL(elu, ACT_ELU, pts_arg_double(args[1]) * pts_arg_double(args[2]), pts_arg_double(args[2]), pts_arg_double(args[3]), false)
-ACT_KERNEL(elu_, ACT_ELU, pts_arg_double(args[1]) * pts_arg_double(args[2]), pts_arg_double(args[2]), pts_arg_double(args[3]), true)
-ACT_KERNEL(selu, ACT_ELU, SELU_ALPHA * SELU_SCALE, SELU_SCALE, 1, false)
-ACT_KERNEL(selu_, ACT_ELU, SELU_ALPHA * SELU_SCALE, SELU_SCALE, 1, true)
-ACT_KERNEL(celu, ACT_ELU, pts_arg_double(args[1]), 1, 1.0 / pts_arg_double(args[1]), false)
-ACT_KERNEL(celu_, ACT_ELU, pts_arg_double(args[1]), 1, 1.0 / pts_arg_double(args[1]), true)
-ACT_KERNEL(silu, ACT_SILU, 0, 0, 0, false)
-ACT_KERNEL(silu_, ACT_SILU, 0, 0, 0, true)
-ACT_KERNEL(mish, ACT_MISH, 0, 0, 0, false)
-ACT_KERNEL(mish_, ACT_MISH, 0, 0, 0, true)
-ACT_KERNEL(hardswish, ACT_HARDSWISH, 0, 0, 0, false)
-ACT_KERNEL(hardswish_, ACT_HARDSWISH, 0, 0, 0, true)
-ACT_KERNEL(hardsigmoid, ACT_HARDSIGMOID, 0, 0, 0, false)
-ACT_KERNEL(hardsigmoid_, ACT_HARDSIGMOID, 0, 0, 0, true)
-ACT_KERNEL(softplus, ACT_SOFTPLUS, pts_arg_double(args[1]), pts_arg_double(args[2]), 0, false)
-static pts_status k_softshrink(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_hardtanh) { return hardtanh_run(a->self, a->min_val, a->max_val, rets, false); }
+PTS_KERNEL(k_hardtanh_) { return hardtanh_run(a->self, a->min_val, a->max_val, rets, true); }
+PTS_KERNEL(k_leaky_relu) { return act_run("leaky_relu", ACT_LEAKY, pts_arg_double(a->negative_slope), 0, 0, a->self, rets, false); }
+PTS_KERNEL(k_leaky_relu_) { return act_run("leaky_relu_", ACT_LEAKY, pts_arg_double(a->negative_slope), 0, 0, a->self, rets, true); }
+
+/* elu: negcoef = alpha * scale, poscoef = scale, negiptcoef = input_scale */
+static pts_status elu_run(const char *op, pts_tensor *self, pts_value alpha, pts_value scale, pts_value input_scale,
+                          pts_value *rets, bool inplace)
 {
-    (void)op;
-    double l = pts_arg_double(args[1]);
+    double al = pts_arg_double(alpha), sc = pts_arg_double(scale);
+    return act_run(op, ACT_ELU, al * sc, sc, pts_arg_double(input_scale), self, rets, inplace);
+}
+
+PTS_KERNEL(k_elu) { return elu_run("elu", a->self, a->alpha, a->scale, a->input_scale, rets, false); }
+PTS_KERNEL(k_elu_) { return elu_run("elu_", a->self, a->alpha, a->scale, a->input_scale, rets, true); }
+
+#define SELU_ALPHA 1.6732632423543772848170429916717
+#define SELU_SCALE 1.0507009873554804934193349852946
+
+PTS_KERNEL(k_selu) { return act_run("selu", ACT_ELU, SELU_ALPHA * SELU_SCALE, SELU_SCALE, 1, a->self, rets, false); }
+PTS_KERNEL(k_selu_) { return act_run("selu_", ACT_ELU, SELU_ALPHA * SELU_SCALE, SELU_SCALE, 1, a->self, rets, true); }
+PTS_KERNEL(k_celu)
+{
+    double al = pts_arg_double(a->alpha);
+    return act_run("celu", ACT_ELU, al, 1, 1.0 / al, a->self, rets, false);
+}
+PTS_KERNEL(k_celu_)
+{
+    double al = pts_arg_double(a->alpha);
+    return act_run("celu_", ACT_ELU, al, 1, 1.0 / al, a->self, rets, true);
+}
+PTS_KERNEL(k_silu) { return act_run("silu", ACT_SILU, 0, 0, 0, a->self, rets, false); }
+PTS_KERNEL(k_silu_) { return act_run("silu_", ACT_SILU, 0, 0, 0, a->self, rets, true); }
+PTS_KERNEL(k_mish) { return act_run("mish", ACT_MISH, 0, 0, 0, a->self, rets, false); }
+PTS_KERNEL(k_mish_) { return act_run("mish_", ACT_MISH, 0, 0, 0, a->self, rets, true); }
+PTS_KERNEL(k_hardswish) { return act_run("hardswish", ACT_HARDSWISH, 0, 0, 0, a->self, rets, false); }
+PTS_KERNEL(k_hardswish_) { return act_run("hardswish_", ACT_HARDSWISH, 0, 0, 0, a->self, rets, true); }
+PTS_KERNEL(k_hardsigmoid) { return act_run("hardsigmoid", ACT_HARDSIGMOID, 0, 0, 0, a->self, rets, false); }
+PTS_KERNEL(k_hardsigmoid_) { return act_run("hardsigmoid_", ACT_HARDSIGMOID, 0, 0, 0, a->self, rets, true); }
+PTS_KERNEL(k_softplus)
+{
+    return act_run("softplus", ACT_SOFTPLUS, pts_arg_double(a->beta), pts_arg_double(a->threshold), 0, a->self, rets, false);
+}
+PTS_KERNEL(k_softshrink)
+{
+    double l = pts_arg_double(a->lambd);
     if (!(l >= 0))
         return pts_err_set(PTS_ERR_VALUE, "lambda must be greater or equal to 0, but found to be %g", l);
-    return act_run("softshrink", ACT_SOFTSHRINK, l, 0, 0, args, rets, false);
+    return act_run("softshrink", ACT_SOFTSHRINK, l, 0, 0, a->self, rets, false);
 }
-ACT_KERNEL(hardshrink, ACT_HARDSHRINK, pts_arg_double(args[1]), 0, 0, false)
-static pts_status threshold_run(pts_value *args, pts_value *rets, bool inplace)
+PTS_KERNEL(k_hardshrink) { return act_run("hardshrink", ACT_HARDSHRINK, pts_arg_double(a->lambd), 0, 0, a->self, rets, false); }
+
+static pts_status threshold_run(pts_tensor *self, pts_value threshold, pts_value value, pts_value *rets, bool inplace)
 {
-    int dt = PTS_ARG_TENSOR(args[0])->dtype;
-    double th = pts_arg_double(args[1]), v = pts_arg_double(args[2]);
-    PTS_TRY(pts_nn_check_int_scalar("threshold", dt, args[1]));
-    PTS_TRY(pts_nn_check_int_scalar("threshold", dt, args[2]));
-    return act_run("threshold", ACT_THRESHOLD, th, v, 0, args, rets, inplace);
+    int dt = self->dtype;
+    double th = pts_arg_double(threshold), v = pts_arg_double(value);
+    PTS_TRY(pts_nn_check_int_scalar("threshold", dt, threshold));
+    PTS_TRY(pts_nn_check_int_scalar("threshold", dt, value));
+    return act_run("threshold", ACT_THRESHOLD, th, v, 0, self, rets, inplace);
 }
 
-static pts_status k_threshold(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return threshold_run(args, rets, false); }
-static pts_status k_threshold_(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return threshold_run(args, rets, true); }
-ACT_KERNEL(log_sigmoid, ACT_LOGSIGMOID, 0, 0, 0, false)
+PTS_KERNEL(k_threshold) { return threshold_run(a->self, a->threshold, a->value, rets, false); }
+PTS_KERNEL(k_threshold_) { return threshold_run(a->self, a->threshold, a->value, rets, true); }
+PTS_KERNEL(k_log_sigmoid) { return act_run("log_sigmoid", ACT_LOGSIGMOID, 0, 0, 0, a->self, rets, false); }
 
 /* gelu(Tensor self, *, str approximate="none") and gelu_ */
-static pts_status gelu_run(pts_value *args, pts_value *rets, bool inplace)
+static pts_status gelu_run(pts_tensor *self, const char *approximate, pts_value *rets, bool inplace)
 {
-    const char *mode = args[1].tag == PTS_T_STR ? PTS_STR(args[1])->data : "none";
     act_kind k;
-    if (strcmp(mode, "none") == 0)
+    if (strcmp(approximate, "none") == 0)
         k = ACT_GELU;
-    else if (strcmp(mode, "tanh") == 0)
+    else if (strcmp(approximate, "tanh") == 0)
         k = ACT_GELU_TANH;
     else
         return pts_err_set(PTS_ERR_VALUE, "approximate argument must be either none or tanh.");
-    return act_run("gelu", k, 0, 0, 0, args, rets, inplace);
+    return act_run("gelu", k, 0, 0, 0, self, rets, inplace);
 }
 
-static pts_status k_gelu(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return gelu_run(args, rets, false); }
-static pts_status k_gelu_(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return gelu_run(args, rets, true); }
+PTS_KERNEL(k_gelu) { return gelu_run(a->self, a->approximate, rets, false); }
+PTS_KERNEL(k_gelu_) { return gelu_run(a->self, a->approximate, rets, true); }
 
 /* rrelu(self, lower, upper, training, generator): eval = leaky_relu((lower + upper) / 2) */
-static pts_status rrelu_run(pts_value *args, pts_value *rets, bool inplace)
+static pts_status rrelu_run(pts_tensor *self, pts_value lower, pts_value upper, bool training, pts_value *rets,
+                            bool inplace)
 {
-    if (pts_arg_bool(args[3]))
+    if (training)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "rrelu: random ops are not supported (training=True)");
-    double slope = (pts_arg_double(args[1]) + pts_arg_double(args[2])) / 2;
-    return act_run("rrelu", ACT_LEAKY, slope, 0, 0, args, rets, inplace);
+    double slope = (pts_arg_double(lower) + pts_arg_double(upper)) / 2;
+    return act_run("rrelu", ACT_LEAKY, slope, 0, 0, self, rets, inplace);
 }
 
-static pts_status k_rrelu(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return rrelu_run(args, rets, false); }
-static pts_status k_rrelu_(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return rrelu_run(args, rets, true); }
+PTS_KERNEL(k_rrelu) { return rrelu_run(a->self, a->lower, a->upper, a->training, rets, false); }
+PTS_KERNEL(k_rrelu_) { return rrelu_run(a->self, a->lower, a->upper, a->training, rets, true); }
 
 /* ---- prelu ------------------------------------------------------------------------------ */
 
@@ -378,10 +393,9 @@ done:
 }
 
 /* aten::prelu(Tensor self, Tensor weight) -> Tensor: weight has 1 or C (= dim 1) elements */
-static pts_status k_prelu(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_prelu)
 {
-    (void)op;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]), *w = PTS_ARG_TENSOR(args[1]);
+    pts_tensor *x = a->self, *w = a->weight;
     int64_t nw = pts_tensor_numel(w);
     if (w->ndim > 1)
         return pts_err_set(PTS_ERR_VALUE, "prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = %d", w->ndim);
@@ -404,23 +418,18 @@ static pts_status k_prelu(const pts_op *op, pts_value *args, pts_value *rets)
 }
 
 /* aten::_prelu_kernel(Tensor self, Tensor weight) -> Tensor: weight broadcasts */
-static pts_status k__prelu_kernel(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    (void)op;
-    return prelu_bcast(PTS_ARG_TENSOR(args[0]), PTS_ARG_TENSOR(args[1]), rets);
-}
+PTS_KERNEL(k__prelu_kernel) { return prelu_bcast(a->self, a->weight, rets); }
 
 /* ---- glu ---------------------------------------------------------------------------------- */
 
 /* aten::glu(Tensor self, int dim=-1) -> Tensor: first half * sigmoid(second half) */
-static pts_status k_glu(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_glu)
 {
-    (void)op;
-    pts_tensor *x0 = PTS_ARG_TENSOR(args[0]);
+    pts_tensor *x0 = a->self;
     if (x0->ndim == 0)
         return pts_err_set(PTS_ERR_VALUE, "glu does not support scalars because halving size must be even");
-    int dim;
-    PTS_TRY(pts_nn_wrap_dim(pts_arg_int(args[1]), x0->ndim, "glu", &dim));
+    int dim = 0;
+    PTS_TRY(pts_wrap_dim(a->dim, x0->ndim, "glu", &dim));
     int64_t D = x0->sizes[dim];
     if (D % 2)
         return pts_err_set(PTS_ERR_VALUE, "Halving dimension must be even, but dimension %d is size %lld", dim, (long long)D);
@@ -444,15 +453,15 @@ static pts_status k_glu(const pts_op *op, pts_value *args, pts_value *rets)
     int64_t H = D / 2 * inner;
     for (int64_t o = 0; o < outer; o++) {
         if (cd == PTS_FLOAT64) {
-            const double *a = (const double *)pts_tensor_data(x) + o * 2 * H, *b = a + H;
+            const double *p = (const double *)pts_tensor_data(x) + o * 2 * H, *q = p + H;
             double *r = (double *)pts_tensor_data(y) + o * H;
             for (int64_t i = 0; i < H; i++)
-                r[i] = a[i] * (1.0 / (1.0 + exp(-b[i])));
+                r[i] = p[i] * (1.0 / (1.0 + exp(-q[i])));
         } else {
-            const float *a = (const float *)pts_tensor_data(x) + o * 2 * H, *b = a + H;
+            const float *p = (const float *)pts_tensor_data(x) + o * 2 * H, *q = p + H;
             float *r = (float *)pts_tensor_data(y) + o * H;
             for (int64_t i = 0; i < H; i++)
-                r[i] = a[i] * (1.0f / (1.0f + expf(-b[i])));
+                r[i] = p[i] * (1.0f / (1.0f + expf(-q[i])));
         }
     }
     pts_obj_release(&x->hdr);
@@ -518,10 +527,10 @@ static void smax_range(void *ctx, int64_t b, int64_t e)
 /* softmax of x0 along dim, result in dtype out_dt (compute in its compute type). */
 static pts_status softmax_run(const char *op, pts_tensor *x0, int64_t dim64, int out_dt, bool log, pts_value *rets)
 {
-    int cd = pts_nn_compute_dtype(out_dt), dim;
+    int cd = pts_nn_compute_dtype(out_dt), dim = 0;
     if (cd < 0)
         return pts_nn_bad_dtype(op, out_dt);
-    PTS_TRY(pts_nn_wrap_dim(dim64, x0->ndim, op, &dim));
+    PTS_TRY(pts_wrap_dim(dim64, x0->ndim, op, &dim));
     int64_t D = x0->ndim ? x0->sizes[dim] : 1, inner = 1, outer = 1;
     for (int d = 0; d < x0->ndim; d++) {
         if (d < dim)
@@ -548,52 +557,43 @@ static pts_status softmax_run(const char *op, pts_tensor *x0, int64_t dim64, int
 }
 
 /* softmax.int(Tensor self, int dim, ScalarType? dtype=None) / log_softmax.int */
-static pts_status k_softmax_int(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_softmax_int)
 {
-    (void)op;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    int dt = PTS_ARG_IS_NONE(args[2]) ? x->dtype : (int)pts_arg_int(args[2]);
-    return softmax_run("softmax", x, pts_arg_int(args[1]), dt, false, rets);
+    return softmax_run("softmax", a->self, a->dim, a->dtype < 0 ? a->self->dtype : a->dtype, false, rets);
 }
 
-static pts_status k_log_softmax_int(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_log_softmax_int)
 {
-    (void)op;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    int dt = PTS_ARG_IS_NONE(args[2]) ? x->dtype : (int)pts_arg_int(args[2]);
-    return softmax_run("log_softmax", x, pts_arg_int(args[1]), dt, true, rets);
+    return softmax_run("log_softmax", a->self, a->dim, a->dtype < 0 ? a->self->dtype : a->dtype, true, rets);
 }
 
 /* _softmax(Tensor self, int dim, bool half_to_float) / _log_softmax; torch's
  * CPU kernels refuse half_to_float, and so do we. */
-static pts_status underscore_softmax(const char *op, pts_value *args, bool log, pts_value *rets)
+static pts_status underscore_softmax(const char *op, pts_tensor *x, int64_t dim, bool half_to_float, bool log,
+                                     pts_value *rets)
 {
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    if (pts_arg_bool(args[2]))
+    if (half_to_float)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: softmax with half to float conversion is not supported on CPU", op);
-    return softmax_run(op, x, pts_arg_int(args[1]), x->dtype, log, rets);
+    return softmax_run(op, x, dim, x->dtype, log, rets);
 }
 
-static pts_status k__softmax(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return underscore_softmax("_softmax", args, false, rets); }
-static pts_status k__log_softmax(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return underscore_softmax("_log_softmax", args, true, rets); }
+PTS_KERNEL(k__softmax) { return underscore_softmax("_softmax", a->self, a->dim, a->half_to_float, false, rets); }
+PTS_KERNEL(k__log_softmax) { return underscore_softmax("_log_softmax", a->self, a->dim, a->half_to_float, true, rets); }
 
 /* ---- dropout ---------------------------------------------------------------------------------- */
 
 /* (input, float p, bool train): identity unless training with 0 < p < 1. */
-static pts_status dropout_run(const char *op, pts_value *args, pts_value *rets, bool inplace)
+static pts_status dropout_run(const char *op, pts_tensor *x, double p, bool train, pts_value *rets, bool inplace)
 {
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    double p = pts_arg_double(args[1]);
-    bool train = pts_arg_bool(args[2]);
     if (!(p >= 0 && p <= 1))
         return pts_err_set(PTS_ERR_VALUE, "dropout probability has to be between 0 and 1, but got %g", p);
     if (p == 0 || !train || pts_tensor_numel(x) == 0) {
-        rets[0] = pts_value_retain(args[0]);
+        rets[0] = pts_ret_tensor_ref(x);
         return PTS_OK;
     }
     if (p == 1) { /* input * 0: NaN for NaN and +-inf; false for bool */
         if (x->dtype != PTS_BOOL)
-            return act_run(op, ACT_MULZERO, 0, 0, 0, args, rets, inplace);
+            return act_run(op, ACT_MULZERO, 0, 0, 0, x, rets, inplace);
         pts_tensor *z = pts_tensor_zeros(PTS_BOOL, x->ndim, x->sizes);
         if (!z)
             return pts_err_last();
@@ -608,27 +608,21 @@ static pts_status dropout_run(const char *op, pts_value *args, pts_value *rets, 
             st = pts_nn_copy_into(x, z);
         pts_obj_release(&z->hdr);
         if (st == PTS_OK)
-            rets[0] = pts_value_retain(args[0]);
+            rets[0] = pts_ret_tensor_ref(x);
         return st;
     }
     return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: random ops are not supported (train=True with p=%g)", op, p);
 }
 
-#define DROPOUT_KERNEL(name, INPLACE)                                               \
-    static pts_status k_##name(const pts_op *op, pts_value *args, pts_value *rets) \
-    {                                                                               \
-        (void)op;                                                                   \
-        return dropout_run(#name, args, rets, INPLACE);                            \
-    }
-
-DROPOUT_KERNEL(dropout, false)
-DROPOUT_KERNEL(dropout_, true)
-DROPOUT_KERNEL(feature_dropout, false)
-DROPOUT_KERNEL(feature_dropout_, true)
-DROPOUT_KERNEL(alpha_dropout, false)
-DROPOUT_KERNEL(alpha_dropout_, true)
-DROPOUT_KERNEL(feature_alpha_dropout, false)
-DROPOUT_KERNEL(feature_alpha_dropout_, true)
+/* dropout(Tensor input, ...) out of place, dropout_(Tensor(a!) self, ...) in place */
+PTS_KERNEL(k_dropout) { return dropout_run("dropout", a->input, a->p, a->train, rets, false); }
+PTS_KERNEL(k_dropout_) { return dropout_run("dropout_", a->self, a->p, a->train, rets, true); }
+PTS_KERNEL(k_feature_dropout) { return dropout_run("feature_dropout", a->input, a->p, a->train, rets, false); }
+PTS_KERNEL(k_feature_dropout_) { return dropout_run("feature_dropout_", a->self, a->p, a->train, rets, true); }
+PTS_KERNEL(k_alpha_dropout) { return dropout_run("alpha_dropout", a->input, a->p, a->train, rets, false); }
+PTS_KERNEL(k_alpha_dropout_) { return dropout_run("alpha_dropout_", a->self, a->p, a->train, rets, true); }
+PTS_KERNEL(k_feature_alpha_dropout) { return dropout_run("feature_alpha_dropout", a->input, a->p, a->train, rets, false); }
+PTS_KERNEL(k_feature_alpha_dropout_) { return dropout_run("feature_alpha_dropout_", a->self, a->p, a->train, rets, true); }
 
 const pts_op_def pts_ops_activation[] = {
     PTS_OP("aten::relu(Tensor self) -> Tensor", k_relu),

@@ -15,10 +15,8 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/nn/gemm.h"
-#include "ops/registry.h"
 #include "tensor/parallel.h"
 
 typedef struct conv_params {
@@ -562,12 +560,6 @@ static void convi_range(void *ctx, int64_t begin, int64_t end)
 
 /* ---- shapes and the common driver ------------------------------------------------------- */
 
-static const char *dtname(int dt)
-{
-    const pts_dtype_info *di = pts_dtype_get(dt);
-    return di ? di->name : "?";
-}
-
 static pts_status conv_check(const pts_tensor *x, const pts_tensor *w, const pts_tensor *b, const conv_params *p,
                              bool *batched)
 {
@@ -582,7 +574,7 @@ static pts_status conv_check(const pts_tensor *x, const pts_tensor *w, const pts
     *batched = x->ndim == nd;
     if (x->dtype != w->dtype || (b && b->dtype != x->dtype))
         return pts_err_set(PTS_ERR_TYPE, "convolution: input type (%s), weight type (%s)%s%s should be the same",
-                           dtname(x->dtype), dtname(w->dtype), b ? " and bias type " : "", b ? dtname(b->dtype) : "");
+                           pts_dtype_name(x->dtype), pts_dtype_name(w->dtype), b ? " and bias type " : "", b ? pts_dtype_name(b->dtype) : "");
     if (p->groups <= 0)
         return pts_err_set(PTS_ERR_VALUE, "non-positive groups is not supported");
     for (int i = 0; i < p->nsp; i++) {
@@ -759,8 +751,6 @@ static pts_status get_ints(pts_value v, int nsp, int64_t *out, const char *name)
     return PTS_OK;
 }
 
-static pts_tensor *opt_tensor(pts_value v) { return PTS_ARG_IS_NONE(v) ? NULL : PTS_ARG_TENSOR(v); }
-
 /* Spatial dims from the weight (convolution, _convolution). */
 static pts_status nsp_of(const pts_tensor *w, int *nsp)
 {
@@ -771,47 +761,43 @@ static pts_status nsp_of(const pts_tensor *w, int *nsp)
 }
 
 /* (input, weight, bias, stride, padding, dilation, transposed, output_padding, groups, ...) */
-static pts_status conv_general(pts_value *args, pts_value *rets)
+static pts_status conv_general(pts_tensor *x, pts_tensor *w, pts_tensor *bias, pts_value stride, pts_value padding,
+                               pts_value dilation, bool transposed, pts_value output_padding, int64_t groups,
+                               pts_value *rets)
 {
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]), *w = PTS_ARG_TENSOR(args[1]);
     conv_params p;
     memset(&p, 0, sizeof p);
     PTS_TRY(nsp_of(w, &p.nsp));
-    PTS_TRY(get_ints(args[3], p.nsp, p.stride, "stride"));
-    PTS_TRY(get_ints(args[4], p.nsp, p.pad, "padding"));
-    PTS_TRY(get_ints(args[5], p.nsp, p.dil, "dilation"));
-    p.transposed = pts_arg_bool(args[6]);
-    PTS_TRY(get_ints(args[7], p.nsp, p.outpad, "output_padding"));
-    p.groups = pts_arg_int(args[8]);
+    PTS_TRY(get_ints(stride, p.nsp, p.stride, "stride"));
+    PTS_TRY(get_ints(padding, p.nsp, p.pad, "padding"));
+    PTS_TRY(get_ints(dilation, p.nsp, p.dil, "dilation"));
+    p.transposed = transposed;
+    PTS_TRY(get_ints(output_padding, p.nsp, p.outpad, "output_padding"));
+    p.groups = groups;
     memcpy(p.pad_r, p.pad, sizeof p.pad);
-    return conv_run(x, w, opt_tensor(args[2]), &p, rets);
+    return conv_run(x, w, bias, &p, rets);
 }
 
-/* aten::_convolution(... 13 args) / _convolution.deprecated / convolution */
-static pts_status k__convolution(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    (void)op;
-    return conv_general(args, rets);
-}
+#define CONV_GENERAL_ARGS(a) (a)->input, (a)->weight, (a)->bias, (a)->stride, (a)->padding, (a)->dilation, \
+                             (a)->transposed, (a)->output_padding, (a)->groups
 
-static pts_status k_convolution(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    (void)op;
-    return conv_general(args, rets);
-}
+/* aten::_convolution(... 13 args) / _convolution.deprecated (12) / convolution (9) */
+PTS_KERNEL(k__convolution) { return conv_general(CONV_GENERAL_ARGS(a), rets); }
+PTS_KERNEL(k__convolution_deprecated) { return conv_general(CONV_GENERAL_ARGS(a), rets); }
+PTS_KERNEL(k_convolution) { return conv_general(CONV_GENERAL_ARGS(a), rets); }
 
-/* conv{1,2,3}d(input, weight, bias, stride, padding, dilation, groups) */
-static pts_status conv_nd(pts_value *args, pts_value *rets, int nsp)
+/* conv{1,2,3}d(input, weight, bias, stride, padding, dilation, groups): padding is
+ * a list of ints (*padding) or, for the .padding overloads, "same"/"valid" (mode). */
+static pts_status conv_nd(pts_tensor *x, pts_tensor *w, pts_tensor *bias, pts_value stride, const pts_value *padding,
+                          const char *mode, pts_value dilation, int64_t groups, pts_value *rets, int nsp)
 {
     conv_params p;
     memset(&p, 0, sizeof p);
     p.nsp = nsp;
-    PTS_TRY(get_ints(args[3], nsp, p.stride, "stride"));
-    PTS_TRY(get_ints(args[5], nsp, p.dil, "dilation"));
-    p.groups = pts_arg_int(args[6]);
-    pts_tensor *w = PTS_ARG_TENSOR(args[1]);
-    if (args[4].tag == PTS_T_STR) {
-        const char *mode = PTS_STR(args[4])->data;
+    PTS_TRY(get_ints(stride, nsp, p.stride, "stride"));
+    PTS_TRY(get_ints(dilation, nsp, p.dil, "dilation"));
+    p.groups = groups;
+    if (mode) {
         bool same = strcmp(mode, "same") == 0;
         if (!same && strcmp(mode, "valid") != 0)
             return pts_err_set(PTS_ERR_VALUE, "Invalid padding string: '%s'", mode);
@@ -825,46 +811,53 @@ static pts_status conv_nd(pts_value *args, pts_value *rets, int nsp)
             }
         }
     } else {
-        PTS_TRY(get_ints(args[4], nsp, p.pad, "padding"));
+        PTS_TRY(get_ints(*padding, nsp, p.pad, "padding"));
         memcpy(p.pad_r, p.pad, sizeof p.pad);
     }
-    return conv_run(PTS_ARG_TENSOR(args[0]), w, opt_tensor(args[2]), &p, rets);
+    return conv_run(x, w, bias, &p, rets);
 }
 
-static pts_status k_conv1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_nd(args, rets, 1); }
-static pts_status k_conv2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_nd(args, rets, 2); }
-static pts_status k_conv3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_nd(args, rets, 3); }
+PTS_KERNEL(k_conv1d) { return conv_nd(a->input, a->weight, a->bias, a->stride, &a->padding, NULL, a->dilation, a->groups, rets, 1); }
+PTS_KERNEL(k_conv2d) { return conv_nd(a->input, a->weight, a->bias, a->stride, &a->padding, NULL, a->dilation, a->groups, rets, 2); }
+PTS_KERNEL(k_conv3d) { return conv_nd(a->input, a->weight, a->bias, a->stride, &a->padding, NULL, a->dilation, a->groups, rets, 3); }
+PTS_KERNEL(k_conv1d_padding) { return conv_nd(a->input, a->weight, a->bias, a->stride, NULL, a->padding, a->dilation, a->groups, rets, 1); }
+PTS_KERNEL(k_conv2d_padding) { return conv_nd(a->input, a->weight, a->bias, a->stride, NULL, a->padding, a->dilation, a->groups, rets, 2); }
+PTS_KERNEL(k_conv3d_padding) { return conv_nd(a->input, a->weight, a->bias, a->stride, NULL, a->padding, a->dilation, a->groups, rets, 3); }
 
 /* conv_transpose{1,2,3}d(input, weight, bias, stride, padding, output_padding, groups, dilation) */
-static pts_status conv_transpose_nd(pts_value *args, pts_value *rets, int nsp)
+static pts_status conv_transpose_nd(pts_tensor *x, pts_tensor *w, pts_tensor *bias, pts_value stride, pts_value padding,
+                                    pts_value output_padding, int64_t groups, pts_value dilation, pts_value *rets, int nsp)
 {
     conv_params p;
     memset(&p, 0, sizeof p);
     p.nsp = nsp;
     p.transposed = true;
-    PTS_TRY(get_ints(args[3], nsp, p.stride, "stride"));
-    PTS_TRY(get_ints(args[4], nsp, p.pad, "padding"));
-    PTS_TRY(get_ints(args[5], nsp, p.outpad, "output_padding"));
-    p.groups = pts_arg_int(args[6]);
-    PTS_TRY(get_ints(args[7], nsp, p.dil, "dilation"));
+    PTS_TRY(get_ints(stride, nsp, p.stride, "stride"));
+    PTS_TRY(get_ints(padding, nsp, p.pad, "padding"));
+    PTS_TRY(get_ints(output_padding, nsp, p.outpad, "output_padding"));
+    p.groups = groups;
+    PTS_TRY(get_ints(dilation, nsp, p.dil, "dilation"));
     memcpy(p.pad_r, p.pad, sizeof p.pad);
-    return conv_run(PTS_ARG_TENSOR(args[0]), PTS_ARG_TENSOR(args[1]), opt_tensor(args[2]), &p, rets);
+    return conv_run(x, w, bias, &p, rets);
 }
 
-static pts_status k_conv_transpose1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_transpose_nd(args, rets, 1); }
-static pts_status k_conv_transpose2d_input(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_transpose_nd(args, rets, 2); }
-static pts_status k_conv_transpose3d_input(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return conv_transpose_nd(args, rets, 3); }
+#define CONV_T_ARGS(a) (a)->input, (a)->weight, (a)->bias, (a)->stride, (a)->padding, (a)->output_padding, \
+                       (a)->groups, (a)->dilation
+
+PTS_KERNEL(k_conv_transpose1d) { return conv_transpose_nd(CONV_T_ARGS(a), rets, 1); }
+PTS_KERNEL(k_conv_transpose2d_input) { return conv_transpose_nd(CONV_T_ARGS(a), rets, 2); }
+PTS_KERNEL(k_conv_transpose3d_input) { return conv_transpose_nd(CONV_T_ARGS(a), rets, 3); }
 
 const pts_op_def pts_ops_conv[] = {
     PTS_OP("aten::_convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor", k__convolution),
-    PTS_OP("aten::_convolution.deprecated(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, int[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled) -> Tensor", k__convolution),
+    PTS_OP("aten::_convolution.deprecated(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, int[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled) -> Tensor", k__convolution_deprecated),
     PTS_OP("aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor", k_convolution),
     PTS_OP("aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] dilation=[1], SymInt groups=1) -> Tensor", k_conv1d),
-    PTS_OP("aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], str padding=\"valid\", SymInt[1] dilation=[1], SymInt groups=1) -> Tensor", k_conv1d),
+    PTS_OP("aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], str padding=\"valid\", SymInt[1] dilation=[1], SymInt groups=1) -> Tensor", k_conv1d_padding),
     PTS_OP("aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor", k_conv2d),
-    PTS_OP("aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], str padding=\"valid\", SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor", k_conv2d),
+    PTS_OP("aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], str padding=\"valid\", SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor", k_conv2d_padding),
     PTS_OP("aten::conv3d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], SymInt[3] padding=[0, 0, 0], SymInt[3] dilation=[1, 1, 1], SymInt groups=1) -> Tensor", k_conv3d),
-    PTS_OP("aten::conv3d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], str padding=\"valid\", SymInt[3] dilation=[1, 1, 1], SymInt groups=1) -> Tensor", k_conv3d),
+    PTS_OP("aten::conv3d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], str padding=\"valid\", SymInt[3] dilation=[1, 1, 1], SymInt groups=1) -> Tensor", k_conv3d_padding),
     PTS_OP("aten::conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] output_padding=[0], SymInt groups=1, SymInt[1] dilation=[1]) -> Tensor", k_conv_transpose1d),
     PTS_OP("aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] output_padding=[0, 0], SymInt groups=1, SymInt[2] dilation=[1, 1]) -> Tensor", k_conv_transpose2d_input),
     PTS_OP("aten::conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[3] stride=[1, 1, 1], SymInt[3] padding=[0, 0, 0], SymInt[3] output_padding=[0, 0, 0], SymInt groups=1, SymInt[3] dilation=[1, 1, 1]) -> Tensor", k_conv_transpose3d_input),

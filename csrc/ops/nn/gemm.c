@@ -7,8 +7,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "tensor/parallel.h"
 
 /* ---- BLAS ----------------------------------------------------------------- */
@@ -373,16 +372,6 @@ pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "copy between these dtypes is not supported");
     copy_strided(dst->ndim, dst->sizes, pts_tensor_data(src), src->dtype, src->strides, pts_tensor_data(dst),
                  dst->dtype, dst->strides);
-    return PTS_OK;
-}
-
-pts_status pts_nn_wrap_dim(int64_t dim, int ndim, const char *op, int *out)
-{
-    int64_t n = ndim > 0 ? ndim : 1;
-    if (dim < -n || dim >= n)
-        return pts_err_set(PTS_ERR_INDEX, "%s: dimension out of range (expected to be in range of [%lld, %lld], but got %lld)",
-                           op, (long long)-n, (long long)(n - 1), (long long)dim);
-    *out = (int)(dim < 0 ? dim + n : dim);
     return PTS_OK;
 }
 

@@ -1,5 +1,5 @@
-/* gemm.h - what the nn kernels (linalg, conv, pool, norm, activation,
- * resample) share: the OpenBLAS wrapper, im2col/col2im, and dtype helpers.
+/* gemm.h - what the nn kernels (conv, pool, norm, activation, resample)
+ * and linalg/matmul.c share: the OpenBLAS wrapper, im2col/col2im, and dtype helpers.
  *
  * BLAS runs single-threaded (pts_blas_init sets that once); kernels split
  * big work across pyts's own pool (tensor/parallel.h) and call BLAS from
@@ -74,7 +74,7 @@ int pts_nn_compute_dtype(int dtype);
  * float: for kernels that reproduce ATen's reduced-precision accumulation. */
 float pts_nn_round(int dt, float v);
 /* The nn kernels' standard error for a dtype they do not handle. */
-pts_status pts_nn_bad_dtype(const char *op, int dtype);
+PTS_NODISCARD pts_status pts_nn_bad_dtype(const char *op, int dtype);
 
 /* Contiguous tensor of dtype `dtype` with t's values: a new reference to t
  * itself when it already is one, else a converted copy.  Any real dtype to
@@ -83,14 +83,11 @@ pts_tensor *pts_nn_contig(pts_tensor *t, int dtype);
 /* r (contiguous) converted to dtype (steals r; returns r when it matches). */
 pts_tensor *pts_nn_cast(pts_tensor *r, int dtype);
 /* Copy src's values into the view dst (same shape; any strides and dtypes). */
-pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src);
-/* Normalize a dim index against ndim (negative counts from the end; a 0-d
- * tensor accepts -1 and 0).  Error names the op. */
-pts_status pts_nn_wrap_dim(int64_t dim, int ndim, const char *op, int *out);
+PTS_NODISCARD pts_status pts_nn_copy_into(pts_tensor *dst, const pts_tensor *src);
 
 /* ATen converts a Scalar argument (a fill value, an activation limit) to an
  * integer input's type with an overflow check (c10::overflows); PTS_OK for
  * non-integer dtypes. */
-pts_status pts_nn_check_int_scalar(const char *op, int dt, pts_value sv);
+PTS_NODISCARD pts_status pts_nn_check_int_scalar(const char *op, int dt, pts_value sv);
 
 #endif

@@ -14,10 +14,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/nn/gemm.h"
-#include "ops/registry.h"
 #include "tensor/parallel.h"
 
 /* ---- moments -------------------------------------------------------------------------- */
@@ -115,8 +113,6 @@ static void affine(affine_job *j, int64_t nplanes)
 }
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-static pts_tensor *opt_tensor(pts_value v) { return PTS_ARG_IS_NONE(v) ? NULL : PTS_ARG_TENSOR(v); }
 
 /* Element i of a 1-D (any strides) tensor as double, or dflt when t is NULL. */
 static double elem(const pts_tensor *t, int64_t i, double dflt)
@@ -348,101 +344,92 @@ done:
 
 /* aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var,
  *                  bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor */
-static pts_status k_batch_norm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_batch_norm)
 {
-    (void)op;
-    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
-                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false, false};
-    if (a.x->ndim >= 2 && pts_tensor_numel(a.x) == 0) { /* ATen returns a copy of an empty input, any mode */
-        int64_t C = a.x->sizes[1];
-        PTS_TRY(check_param("batch_norm", "weight", a.w, C));
-        PTS_TRY(check_param("batch_norm", "bias", a.b, C));
-        PTS_TRY(check_param("batch_norm", "running_mean", a.rm, C));
-        PTS_TRY(check_param("batch_norm", "running_var", a.rv, C));
-        pts_tensor *y = pts_tensor_empty(a.x->dtype, a.x->ndim, a.x->sizes);
+    bn_args bn = {a->input, a->weight, a->bias, a->running_mean, a->running_var, a->training, a->momentum, a->eps,
+                  false, false};
+    if (bn.x->ndim >= 2 && pts_tensor_numel(bn.x) == 0) { /* ATen returns a copy of an empty input, any mode */
+        int64_t C = bn.x->sizes[1];
+        PTS_TRY(check_param("batch_norm", "weight", bn.w, C));
+        PTS_TRY(check_param("batch_norm", "bias", bn.b, C));
+        PTS_TRY(check_param("batch_norm", "running_mean", bn.rm, C));
+        PTS_TRY(check_param("batch_norm", "running_var", bn.rv, C));
+        pts_tensor *y = pts_tensor_empty(bn.x->dtype, bn.x->ndim, bn.x->sizes);
         if (!y)
             return pts_err_last();
         rets[0] = pts_ret_tensor(y);
         return PTS_OK;
     }
-    return bn_run("batch_norm", &a, false, rets);
+    return bn_run("batch_norm", &bn, false, rets);
 }
 
 /* aten::native_batch_norm(input, weight?, bias?, running_mean?, running_var?, training, momentum, eps) */
-static pts_status k_native_batch_norm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_native_batch_norm)
 {
-    (void)op;
-    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
-                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false, false};
-    return bn_run("native_batch_norm", &a, true, rets);
+    bn_args bn = {a->input, a->weight, a->bias, a->running_mean, a->running_var, a->training, a->momentum, a->eps,
+                  false, false};
+    return bn_run("native_batch_norm", &bn, true, rets);
 }
 
 /* aten::_native_batch_norm_legit_no_training(input, weight?, bias?, running_mean, running_var, momentum, eps) */
-static pts_status k__native_batch_norm_legit_no_training(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k__native_batch_norm_legit_no_training)
 {
-    (void)op;
-    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), PTS_ARG_TENSOR(args[3]),
-                 PTS_ARG_TENSOR(args[4]), false, pts_arg_double(args[5]), pts_arg_double(args[6]), false, false};
-    return bn_run("_native_batch_norm_legit_no_training", &a, true, rets);
+    bn_args bn = {a->input, a->weight, a->bias, a->running_mean, a->running_var, false, a->momentum, a->eps, false, false};
+    return bn_run("_native_batch_norm_legit_no_training", &bn, true, rets);
 }
 
 /* aten::_native_batch_norm_legit(input, weight?, bias?, running_mean(a!), running_var(b!), training, momentum, eps) */
-static pts_status k__native_batch_norm_legit(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k__native_batch_norm_legit)
 {
-    (void)op;
-    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), PTS_ARG_TENSOR(args[3]),
-                 PTS_ARG_TENSOR(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), false, false};
-    return bn_run("_native_batch_norm_legit", &a, true, rets);
+    bn_args bn = {a->input, a->weight, a->bias, a->running_mean, a->running_var, a->training, a->momentum, a->eps,
+                  false, false};
+    return bn_run("_native_batch_norm_legit", &bn, true, rets);
 }
 
 /* aten::_native_batch_norm_legit.no_stats(input, weight?, bias?, training, momentum, eps) */
-static pts_status k__native_batch_norm_legit_no_stats(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k__native_batch_norm_legit_no_stats)
 {
-    (void)op;
-    if (!pts_arg_bool(args[3]))
+    if (!a->training)
         return pts_err_set(PTS_ERR_VALUE, "_native_batch_norm_legit.no_stats: running_mean must be defined in evaluation mode");
-    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), NULL, NULL, true,
-                 pts_arg_double(args[4]), pts_arg_double(args[5]), false, false};
-    return bn_run("_native_batch_norm_legit", &a, true, rets);
+    bn_args bn = {a->input, a->weight, a->bias, NULL, NULL, true, a->momentum, a->eps, false, false};
+    return bn_run("_native_batch_norm_legit", &bn, true, rets);
 }
 
 /* aten::instance_norm(input, weight?, bias?, running_mean?, running_var?, bool use_input_stats,
  *                     float momentum, float eps, bool cudnn_enabled) -> Tensor */
-static pts_status k_instance_norm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_instance_norm)
 {
-    (void)op;
-    bn_args a = {PTS_ARG_TENSOR(args[0]), opt_tensor(args[1]), opt_tensor(args[2]), opt_tensor(args[3]),
-                 opt_tensor(args[4]), pts_arg_bool(args[5]), pts_arg_double(args[6]), pts_arg_double(args[7]), true,
-                 false};
+    bn_args bn = {a->input, a->weight, a->bias, a->running_mean, a->running_var, a->use_input_stats, a->momentum,
+                  a->eps, true, false};
     /* ATen's instance norm of a float16/bfloat16 input without weight and bias
      * keeps the (repeated) running stats in the input's type */
-    a.reduced_stats = !a.w && !a.b;
-    if (a.x->ndim >= 2 && a.x->sizes[0] == 0) {
+    bn.reduced_stats = !bn.w && !bn.b;
+    if (bn.x->ndim >= 2 && bn.x->sizes[0] == 0) {
         /* ATen repeats weight/bias/stats per instance (none here) and takes
          * weight[0] / bias[0] of the empty result; running stats become the
          * mean over no instances */
-        if (a.w || a.b)
+        if (bn.w || bn.b)
             return pts_err_set(PTS_ERR_VALUE, "instance_norm: select(): index 0 out of range for tensor of size [0]");
-        if (a.training && a.rm && a.rv) {
-            PTS_TRY(pts_tensor_make_writable(a.rm));
-            PTS_TRY(pts_tensor_make_writable(a.rv));
-            for (int64_t c = 0; c < a.x->sizes[1]; c++) {
-                set_elem(a.rm, c, NAN);
-                set_elem(a.rv, c, NAN);
+        if (bn.training && bn.rm && bn.rv) {
+            PTS_TRY(pts_tensor_make_writable(bn.rm));
+            PTS_TRY(pts_tensor_make_writable(bn.rv));
+            for (int64_t c = 0; c < bn.x->sizes[1]; c++) {
+                set_elem(bn.rm, c, NAN);
+                set_elem(bn.rv, c, NAN);
             }
         }
-        pts_tensor *y = pts_tensor_empty(a.x->dtype, a.x->ndim, a.x->sizes);
+        pts_tensor *y = pts_tensor_empty(bn.x->dtype, bn.x->ndim, bn.x->sizes);
         if (!y)
             return pts_err_last();
         rets[0] = pts_ret_tensor(y);
         return PTS_OK;
     }
-    if (!a.training) { /* running stats: a per-channel batch norm in eval mode */
-        a.per_instance = false;
-        if (!a.rm || !a.rv)
+    if (!bn.training) { /* running stats: a per-channel batch norm in eval mode */
+        bn.per_instance = false;
+        if (!bn.rm || !bn.rv)
             return pts_err_set(PTS_ERR_VALUE, "Expected running_mean and running_var to be defined when use_input_stats is false");
     }
-    return bn_run("instance_norm", &a, false, rets);
+    return bn_run("instance_norm", &bn, false, rets);
 }
 
 /* ---- group norm ----------------------------------------------------------------------------- */
@@ -516,10 +503,9 @@ done:
 
 /* aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1e-05,
  *                  bool cudnn_enabled=True) -> Tensor */
-static pts_status k_group_norm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_group_norm)
 {
-    (void)op;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
+    pts_tensor *x = a->input;
     if (x->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "group_norm: expected at least 2-D input (got %d-D)", x->ndim);
     int64_t S = 1;
@@ -528,23 +514,20 @@ static pts_status k_group_norm(const pts_op *op, pts_value *args, pts_value *ret
     pts_tensor *y;
     double *m;
     int sd;
-    PTS_TRY(gn_run("group_norm", x, x->sizes[0], x->sizes[1], S, pts_arg_int(args[1]), opt_tensor(args[2]),
-                   opt_tensor(args[3]), pts_arg_double(args[4]), &y, &m, &sd));
+    PTS_TRY(gn_run("group_norm", x, x->sizes[0], x->sizes[1], S, a->num_groups, a->weight, a->bias, a->eps, &y, &m, &sd));
     pts_free(m);
     return ret_cast(y, x->dtype, &rets[0]);
 }
 
 /* aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW,
  *                         int group, float eps) -> (Tensor, Tensor, Tensor) */
-static pts_status k_native_group_norm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_native_group_norm)
 {
-    (void)op;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]), *y;
-    int64_t N = pts_arg_int(args[3]), G = pts_arg_int(args[6]);
+    pts_tensor *x = a->input, *y;
+    int64_t N = a->N, G = a->group;
     double *m;
     int sd;
-    PTS_TRY(gn_run("native_group_norm", x, N, pts_arg_int(args[4]), pts_arg_int(args[5]), G, opt_tensor(args[1]),
-                   opt_tensor(args[2]), pts_arg_double(args[7]), &y, &m, &sd));
+    PTS_TRY(gn_run("native_group_norm", x, N, a->C, a->HxW, G, a->weight, a->bias, a->eps, &y, &m, &sd));
     pts_status st = ret_cast(y, x->dtype, &rets[0]);
     int64_t sz[2] = {N, G};
     if (st == PTS_OK && (st = ret_vec(sd, 2, sz, m, &rets[1])) == PTS_OK)
@@ -587,13 +570,12 @@ static void ln_range(void *ctx, int64_t begin, int64_t end)
 }
 
 /* rets[0] = output; if stats, rets[1..2] = mean / rstd shaped [lead..., 1...]. */
-static pts_status ln_run(const char *op, pts_value *args, bool stats, pts_value *rets)
+static pts_status ln_run(const char *op, pts_tensor *x0, pts_value normalized_shape, pts_tensor *w0, pts_tensor *b0,
+                         double eps, bool stats, pts_value *rets)
 {
-    pts_tensor *x0 = PTS_ARG_TENSOR(args[0]), *w0 = opt_tensor(args[2]), *b0 = opt_tensor(args[3]);
-    double eps = pts_arg_double(args[4]);
     int64_t ns[PTS_MAX_DIMS] = {0};
     int nn = 0;
-    PTS_TRY(pts_arg_int_list(args[1], ns, PTS_MAX_DIMS, &nn, 0, "normalized_shape"));
+    PTS_TRY(pts_arg_int_list(normalized_shape, ns, PTS_MAX_DIMS, &nn, 0, "normalized_shape"));
     if (nn < 1 || nn > x0->ndim)
         return pts_err_set(PTS_ERR_VALUE, "%s: normalized_shape of %d dims does not fit an input of %d dims", op, nn,
                            x0->ndim);
@@ -662,18 +644,16 @@ done:
 
 /* aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None,
  *                  float eps=1e-05, bool cudnn_enable=True) -> Tensor */
-static pts_status k_layer_norm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_layer_norm)
 {
-    (void)op;
-    return ln_run("layer_norm", args, false, rets);
+    return ln_run("layer_norm", a->input, a->normalized_shape, a->weight, a->bias, a->eps, false, rets);
 }
 
 /* aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps)
  *     -> (Tensor, Tensor, Tensor) */
-static pts_status k_native_layer_norm(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_native_layer_norm)
 {
-    (void)op;
-    return ln_run("native_layer_norm", args, true, rets);
+    return ln_run("native_layer_norm", a->input, a->normalized_shape, a->weight, a->bias, a->eps, true, rets);
 }
 
 const pts_op_def pts_ops_norm[] = {

@@ -15,9 +15,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/nn/gemm.h"
-#include "ops/registry.h"
 #include "tensor/parallel.h"
 
 typedef enum pool_kind { POOL_MAX, POOL_AVG, POOL_ADAPTIVE_AVG, POOL_ADAPTIVE_MAX } pool_kind;
@@ -338,37 +337,40 @@ static pts_status pool_geometry(const char *op, pool_job *j, const pts_tensor *x
 /* ---- kernels -------------------------------------------------------------------------------- */
 
 /* max_pool{n}d(self, kernel_size, stride, padding, dilation, ceil_mode) (+ _with_indices) */
-static pts_status max_pool(const char *op, pts_value *args, pts_value *rets, int nsp, bool want_idx)
+static pts_status max_pool(const char *op, pts_tensor *x, pts_value kernel_size, pts_value stride, pts_value padding,
+                           pts_value dilation, bool ceil_mode, pts_value *rets, int nsp, bool want_idx)
 {
     /* ATen's max_pool1d kernel is floating-point only; the 2-d/3-d ones take integers */
     pool_ints ints = nsp == 1 ? INTS_NONE : INTS_ALL;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
     PTS_TRY(pool_check_input(op, x, nsp));
     pool_job j;
     memset(&j, 0, sizeof j);
     j.kind = POOL_MAX;
-    PTS_TRY(pool_geometry(op, &j, x, nsp, args[1], args[2], args[3], &args[4], pts_arg_bool(args[5])));
+    PTS_TRY(pool_geometry(op, &j, x, nsp, kernel_size, stride, padding, &dilation, ceil_mode));
     return pool_run(op, x, &j, nsp, want_idx, ints, rets);
 }
 
-static pts_status k_max_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool1d", args, rets, 1, false); }
-static pts_status k_max_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool2d", args, rets, 2, false); }
-static pts_status k_max_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool3d", args, rets, 3, false); }
-static pts_status k_max_pool2d_with_indices(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool2d_with_indices", args, rets, 2, true); }
-static pts_status k_max_pool3d_with_indices(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return max_pool("max_pool3d_with_indices", args, rets, 3, true); }
+#define MAX_POOL_ARGS(a) (a)->self, (a)->kernel_size, (a)->stride, (a)->padding, (a)->dilation, (a)->ceil_mode
+
+PTS_KERNEL(k_max_pool1d) { return max_pool("max_pool1d", MAX_POOL_ARGS(a), rets, 1, false); }
+PTS_KERNEL(k_max_pool2d) { return max_pool("max_pool2d", MAX_POOL_ARGS(a), rets, 2, false); }
+PTS_KERNEL(k_max_pool3d) { return max_pool("max_pool3d", MAX_POOL_ARGS(a), rets, 3, false); }
+PTS_KERNEL(k_max_pool2d_with_indices) { return max_pool("max_pool2d_with_indices", MAX_POOL_ARGS(a), rets, 2, true); }
+PTS_KERNEL(k_max_pool3d_with_indices) { return max_pool("max_pool3d_with_indices", MAX_POOL_ARGS(a), rets, 3, true); }
 
 /* avg_pool{n}d(self, kernel_size, stride, padding, ceil_mode, count_include_pad[, divisor_override]) */
-static pts_status avg_pool(const char *op, pts_value *args, pts_value *rets, int nsp, bool has_divisor)
+static pts_status avg_pool(const char *op, pts_tensor *x, pts_value kernel_size, pts_value stride, pts_value padding,
+                           bool ceil_mode, bool count_include_pad, bool has_divisor, int64_t divisor, pts_value *rets,
+                           int nsp)
 {
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
     PTS_TRY(pool_check_input(op, x, nsp));
     pool_job j;
     memset(&j, 0, sizeof j);
     j.kind = POOL_AVG;
-    PTS_TRY(pool_geometry(op, &j, x, nsp, args[1], args[2], args[3], NULL, pts_arg_bool(args[4])));
-    j.count_include_pad = pts_arg_bool(args[5]);
-    if (has_divisor && !PTS_ARG_IS_NONE(args[6])) {
-        j.divisor = pts_arg_int(args[6]);
+    PTS_TRY(pool_geometry(op, &j, x, nsp, kernel_size, stride, padding, NULL, ceil_mode));
+    j.count_include_pad = count_include_pad;
+    if (has_divisor) {
+        j.divisor = divisor;
         if (j.divisor == 0)
             return pts_err_set(PTS_ERR_VALUE, "%s: divisor must be not zero", op);
     }
@@ -385,19 +387,27 @@ static pts_status avg_pool(const char *op, pts_value *args, pts_value *rets, int
     return pool_run(op, x, &j, nsp, false, INTS_INT64, rets);
 }
 
-static pts_status k_avg_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return avg_pool("avg_pool1d", args, rets, 1, false); }
-static pts_status k_avg_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return avg_pool("avg_pool2d", args, rets, 2, true); }
-static pts_status k_avg_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return avg_pool("avg_pool3d", args, rets, 3, true); }
+#define AVG_POOL_ARGS(a) (a)->self, (a)->kernel_size, (a)->stride, (a)->padding, (a)->ceil_mode, (a)->count_include_pad
+
+PTS_KERNEL(k_avg_pool1d) { return avg_pool("avg_pool1d", AVG_POOL_ARGS(a), false, 0, rets, 1); }
+PTS_KERNEL(k_avg_pool2d)
+{
+    return avg_pool("avg_pool2d", AVG_POOL_ARGS(a), a->has_divisor_override, a->divisor_override, rets, 2);
+}
+PTS_KERNEL(k_avg_pool3d)
+{
+    return avg_pool("avg_pool3d", AVG_POOL_ARGS(a), a->has_divisor_override, a->divisor_override, rets, 3);
+}
 
 /* adaptive_{avg,max}_pool{n}d(self, output_size).  mean_ok: adaptive_avg_pool{n}d
  * (not _adaptive_avg_pool{n}d), which ATen computes as a mean over the
  * spatial dims when every output size is 1 (so an empty input gives NaN). */
-static pts_status adaptive_pool(const char *op, pts_value *args, pts_value *rets, int nsp, bool is_max, bool mean_ok)
+static pts_status adaptive_pool(const char *op, pts_tensor *x, pts_value output_size, pts_value *rets, int nsp,
+                                bool is_max, bool mean_ok)
 {
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
     int64_t os[3] = {0};
     int n = 0;
-    PTS_TRY(int_arg(args[1], nsp, os, "output_size", false, &n));
+    PTS_TRY(int_arg(output_size, nsp, os, "output_size", false, &n));
     bool mean = mean_ok && os[0] == 1 && os[1 % nsp] == 1 && os[2 % nsp] == 1;
     if (mean && x->ndim != nsp + 1 && x->ndim != nsp + 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: expected %dD or %dD input, but got a %dD tensor", op, nsp + 1, nsp + 2,
@@ -421,14 +431,14 @@ static pts_status adaptive_pool(const char *op, pts_value *args, pts_value *rets
     return pool_run(op, x, &j, nsp, is_max, INTS_NONE, rets);
 }
 
-static pts_status k_adaptive_avg_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool1d", args, rets, 1, false, true); }
-static pts_status k_adaptive_avg_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool2d", args, rets, 2, false, true); }
-static pts_status k_adaptive_avg_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_avg_pool3d", args, rets, 3, false, true); }
-static pts_status k__adaptive_avg_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("_adaptive_avg_pool2d", args, rets, 2, false, false); }
-static pts_status k__adaptive_avg_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("_adaptive_avg_pool3d", args, rets, 3, false, false); }
-static pts_status k_adaptive_max_pool1d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool1d", args, rets, 1, true, false); }
-static pts_status k_adaptive_max_pool2d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool2d", args, rets, 2, true, false); }
-static pts_status k_adaptive_max_pool3d(const pts_op *op, pts_value *args, pts_value *rets) { (void)op; return adaptive_pool("adaptive_max_pool3d", args, rets, 3, true, false); }
+PTS_KERNEL(k_adaptive_avg_pool1d) { return adaptive_pool("adaptive_avg_pool1d", a->self, a->output_size, rets, 1, false, true); }
+PTS_KERNEL(k_adaptive_avg_pool2d) { return adaptive_pool("adaptive_avg_pool2d", a->self, a->output_size, rets, 2, false, true); }
+PTS_KERNEL(k_adaptive_avg_pool3d) { return adaptive_pool("adaptive_avg_pool3d", a->self, a->output_size, rets, 3, false, true); }
+PTS_KERNEL(k__adaptive_avg_pool2d) { return adaptive_pool("_adaptive_avg_pool2d", a->self, a->output_size, rets, 2, false, false); }
+PTS_KERNEL(k__adaptive_avg_pool3d) { return adaptive_pool("_adaptive_avg_pool3d", a->self, a->output_size, rets, 3, false, false); }
+PTS_KERNEL(k_adaptive_max_pool1d) { return adaptive_pool("adaptive_max_pool1d", a->self, a->output_size, rets, 1, true, false); }
+PTS_KERNEL(k_adaptive_max_pool2d) { return adaptive_pool("adaptive_max_pool2d", a->self, a->output_size, rets, 2, true, false); }
+PTS_KERNEL(k_adaptive_max_pool3d) { return adaptive_pool("adaptive_max_pool3d", a->self, a->output_size, rets, 3, true, false); }
 
 const pts_op_def pts_ops_pool[] = {
     PTS_OP("aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], int[1] dilation=[1], bool ceil_mode=False) -> Tensor", k_max_pool1d),

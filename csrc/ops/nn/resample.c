@@ -14,10 +14,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "ops/args.h"
+#include "ops/kernel.h"
 #include "ops/nn/gemm.h"
-#include "ops/registry.h"
 #include "tensor/parallel.h"
 
 /* ---- the gather -------------------------------------------------------------------------- */
@@ -214,22 +212,20 @@ static pts_status get_pad(pts_value v, int64_t *pad, int *n)
 }
 
 /* aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor */
-static pts_status k_constant_pad_nd(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_constant_pad_nd)
 {
-    (void)op;
     int64_t pad[2 * PTS_MAX_DIMS] = {0};
     int n = 0;
-    PTS_TRY(get_pad(args[1], pad, &n));
-    return pad_run("constant_pad_nd", PTS_ARG_TENSOR(args[0]), pad, n, PAD_CONSTANT, &args[2], rets);
+    PTS_TRY(get_pad(a->pad, pad, &n));
+    return pad_run("constant_pad_nd", a->self, pad, n, PAD_CONSTANT, &a->value, rets);
 }
 
 /* {reflection,replication}_pad{k}d(Tensor self, SymInt[2k] padding): input of k+1 or k+2 dims */
-static pts_status pad_nd(const char *op, pts_value *args, pts_value *rets, int k, pad_mode mode)
+static pts_status pad_nd(const char *op, pts_tensor *x, pts_value padding, pts_value *rets, int k, pad_mode mode)
 {
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
     int64_t pad[2 * PTS_MAX_DIMS] = {0};
     int n = 0;
-    PTS_TRY(get_pad(args[1], pad, &n));
+    PTS_TRY(get_pad(padding, pad, &n));
     if (n != 2 * k)
         return pts_err_set(PTS_ERR_VALUE, "%s: padding size is expected to be %d, but got: %d", op, 2 * k, n);
     if (x->ndim != k + 1 && x->ndim != k + 2)
@@ -238,41 +234,33 @@ static pts_status pad_nd(const char *op, pts_value *args, pts_value *rets, int k
     return pad_run(op, x, pad, n, mode, NULL, rets);
 }
 
-#define PAD_KERNEL(name, k, mode)                                                   \
-    static pts_status k_##name(const pts_op *op, pts_value *args, pts_value *rets) \
-    {                                                                               \
-        (void)op;                                                                   \
-        return pad_nd(#name, args, rets, k, mode);                                 \
-    }
-
-PAD_KERNEL(reflection_pad1d, 1, PAD_REFLECT)
-PAD_KERNEL(reflection_pad2d, 2, PAD_REFLECT)
-PAD_KERNEL(reflection_pad3d, 3, PAD_REFLECT)
-PAD_KERNEL(replication_pad1d, 1, PAD_REPLICATE)
-PAD_KERNEL(replication_pad2d, 2, PAD_REPLICATE)
-PAD_KERNEL(replication_pad3d, 3, PAD_REPLICATE)
+PTS_KERNEL(k_reflection_pad1d) { return pad_nd("reflection_pad1d", a->self, a->padding, rets, 1, PAD_REFLECT); }
+PTS_KERNEL(k_reflection_pad2d) { return pad_nd("reflection_pad2d", a->self, a->padding, rets, 2, PAD_REFLECT); }
+PTS_KERNEL(k_reflection_pad3d) { return pad_nd("reflection_pad3d", a->self, a->padding, rets, 3, PAD_REFLECT); }
+PTS_KERNEL(k_replication_pad1d) { return pad_nd("replication_pad1d", a->self, a->padding, rets, 1, PAD_REPLICATE); }
+PTS_KERNEL(k_replication_pad2d) { return pad_nd("replication_pad2d", a->self, a->padding, rets, 2, PAD_REPLICATE); }
+PTS_KERNEL(k_replication_pad3d) { return pad_nd("replication_pad3d", a->self, a->padding, rets, 3, PAD_REPLICATE); }
 
 /* aten::_pad_circular(Tensor self, SymInt[] pad) -> Tensor */
-static pts_status k__pad_circular(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k__pad_circular)
 {
-    (void)op;
     int64_t pad[2 * PTS_MAX_DIMS] = {0};
     int n = 0;
-    PTS_TRY(get_pad(args[1], pad, &n));
-    return pad_run("_pad_circular", PTS_ARG_TENSOR(args[0]), pad, n, PAD_CIRCULAR, NULL, rets);
+    PTS_TRY(get_pad(a->pad, pad, &n));
+    return pad_run("_pad_circular", a->self, pad, n, PAD_CIRCULAR, NULL, rets);
 }
 
-/* The checks of aten::pad / _pad_enum, then the padding. */
-static pts_status pad_mode_run(const char *op, pts_value *args, pad_mode mode, pts_value *rets)
+/* The checks of aten::pad / _pad_enum (pad, mode, float? value), then the padding. */
+static pts_status pad_mode_run(const char *op, pts_tensor *x, pts_value padv, pad_mode mode, bool has_value, double value,
+                               pts_value *rets)
 {
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
     int64_t pad[2 * PTS_MAX_DIMS] = {0};
     int n = 0;
-    PTS_TRY(get_pad(args[1], pad, &n));
-    bool has_value = !PTS_ARG_IS_NONE(args[3]);
+    PTS_TRY(get_pad(padv, pad, &n));
+    pts_value v = pts_float(value);
     if (mode == PAD_CONSTANT)
-        return pad_run(op, x, pad, n, mode, has_value ? &args[3] : NULL, rets);
-    if (has_value && pts_arg_double(args[3]) != 0)
+        return pad_run(op, x, pad, n, mode, has_value ? &v : NULL, rets);
+    if (has_value && value != 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: Padding mode \"%s\" doesn't take in value argument", op, pad_mode_name(mode));
     if (n % 2 || n / 2 > 3 || (x->ndim != n / 2 + 1 && x->ndim != n / 2 + 2))
         return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now (got %d pads for a %dD input)",
@@ -281,10 +269,9 @@ static pts_status pad_mode_run(const char *op, pts_value *args, pad_mode mode, p
 }
 
 /* aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None) -> Tensor */
-static pts_status k_pad(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_pad)
 {
-    (void)op;
-    const char *m = PTS_STR(args[2])->data;
+    const char *m = a->mode;
     pad_mode mode;
     if (strcmp(m, "constant") == 0)
         mode = PAD_CONSTANT;
@@ -296,17 +283,16 @@ static pts_status k_pad(const pts_op *op, pts_value *args, pts_value *rets)
         mode = PAD_CIRCULAR;
     else
         return pts_err_set(PTS_ERR_VALUE, "Unrecognised padding mode %s", m);
-    return pad_mode_run("pad", args, mode, rets);
+    return pad_mode_run("pad", a->self, a->pad, mode, a->has_value, a->value, rets);
 }
 
 /* aten::_pad_enum(Tensor self, SymInt[] pad, int mode, float? value=None) -> Tensor */
-static pts_status k__pad_enum(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k__pad_enum)
 {
-    (void)op;
-    int64_t m = pts_arg_int(args[2]);
+    int64_t m = a->mode;
     if (m < 0 || m > 3)
         return pts_err_set(PTS_ERR_VALUE, "_pad_enum: unknown padding mode %lld", (long long)m);
-    return pad_mode_run("_pad_enum", args, (pad_mode)m, rets);
+    return pad_mode_run("_pad_enum", a->self, a->pad, (pad_mode)m, a->has_value, a->value, rets);
 }
 
 /* ---- upsampling: sizes and scales ------------------------------------------------------------- */
@@ -382,7 +368,7 @@ static pts_status up_vec_args(const char *op, const pts_tensor *x, int k, pts_va
 }
 
 /* The plain form: (self, output_size, [align_corners,] scales...). */
-static pts_status up_plain_args(const pts_tensor *x, int k, pts_value osv, pts_value *scales, up_args *u)
+static pts_status up_plain_args(const pts_tensor *x, int k, pts_value osv, const double *scales, up_args *u)
 {
     (void)x;
     u->k = k;
@@ -393,7 +379,7 @@ static pts_status up_plain_args(const pts_tensor *x, int k, pts_value osv, pts_v
         return pts_err_set(PTS_ERR_VALUE, "It is expected output_size equals to %d, but got size %d", k, no);
     for (int i = 0; i < k; i++) {
         u->out[i] = os[i];
-        u->scale[i] = PTS_ARG_IS_NONE(scales[i]) ? -1 : pts_arg_double(scales[i]);
+        u->scale[i] = scales[i];
     }
     return PTS_OK;
 }
@@ -441,41 +427,73 @@ static pts_status nearest_run(const char *op, pts_tensor *x, const up_args *u, b
     return gather_run(x, u->k, maps, u->out, NULL, rets);
 }
 
-/* upsample_nearest{k}d(self, output_size, scales...) and _upsample_nearest_exact{k}d */
-static pts_status nearest_plain(const char *op, pts_value *args, pts_value *rets, int k, bool exact)
+/* A float? scale of an upsample schema: -1 for None. */
+#define SCALE(a, f) ((a)->has_##f ? (a)->f : -1)
+
+/* upsample_nearest{k}d(self, output_size, scales...) and _upsample_nearest_exact{k}d;
+ * scales: k values, -1 = none */
+static pts_status nearest_plain(const char *op, pts_tensor *x, pts_value output_size, const double *scales,
+                                pts_value *rets, int k, bool exact)
 {
     up_args u;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    PTS_TRY(up_plain_args(x, k, args[1], &args[2], &u));
+    PTS_TRY(up_plain_args(x, k, output_size, scales, &u));
     return nearest_run(op, x, &u, exact, rets);
 }
 
-static pts_status nearest_vec(const char *op, pts_value *args, pts_value *rets, int k, bool exact)
+/* the .vec overloads: (input, output_size?, scale_factors?) */
+static pts_status nearest_vec(const char *op, pts_tensor *x, pts_value output_size, pts_value scale_factors,
+                              pts_value *rets, int k, bool exact)
 {
     up_args u;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    PTS_TRY(up_vec_args(op, x, k, args[1], args[2], &u));
+    PTS_TRY(up_vec_args(op, x, k, output_size, scale_factors, &u));
     return nearest_run(op, x, &u, exact, rets);
 }
 
-#define NEAREST_KERNELS(k, EXACT, name)                                                                    \
-    static pts_status k_##name(const pts_op *op, pts_value *args, pts_value *rets)                        \
-    {                                                                                                      \
-        (void)op;                                                                                          \
-        return nearest_plain(#name, args, rets, k, EXACT);                                                \
-    }                                                                                                      \
-    static pts_status k_##name##_vec(const pts_op *op, pts_value *args, pts_value *rets)                  \
-    {                                                                                                      \
-        (void)op;                                                                                          \
-        return nearest_vec(#name, args, rets, k, EXACT);                                                  \
-    }
-
-NEAREST_KERNELS(1, false, upsample_nearest1d)
-NEAREST_KERNELS(2, false, upsample_nearest2d)
-NEAREST_KERNELS(3, false, upsample_nearest3d)
-NEAREST_KERNELS(1, true, _upsample_nearest_exact1d)
-NEAREST_KERNELS(2, true, _upsample_nearest_exact2d)
-NEAREST_KERNELS(3, true, _upsample_nearest_exact3d)
+PTS_KERNEL(k_upsample_nearest1d)
+{
+    double sc[1] = {SCALE(a, scales)};
+    return nearest_plain("upsample_nearest1d", a->self, a->output_size, sc, rets, 1, false);
+}
+PTS_KERNEL(k_upsample_nearest2d)
+{
+    double sc[2] = {SCALE(a, scales_h), SCALE(a, scales_w)};
+    return nearest_plain("upsample_nearest2d", a->self, a->output_size, sc, rets, 2, false);
+}
+PTS_KERNEL(k_upsample_nearest3d)
+{
+    double sc[3] = {SCALE(a, scales_d), SCALE(a, scales_h), SCALE(a, scales_w)};
+    return nearest_plain("upsample_nearest3d", a->self, a->output_size, sc, rets, 3, false);
+}
+PTS_KERNEL(k__upsample_nearest_exact1d)
+{
+    double sc[1] = {SCALE(a, scales)};
+    return nearest_plain("_upsample_nearest_exact1d", a->self, a->output_size, sc, rets, 1, true);
+}
+PTS_KERNEL(k__upsample_nearest_exact2d)
+{
+    double sc[2] = {SCALE(a, scales_h), SCALE(a, scales_w)};
+    return nearest_plain("_upsample_nearest_exact2d", a->self, a->output_size, sc, rets, 2, true);
+}
+PTS_KERNEL(k__upsample_nearest_exact3d)
+{
+    double sc[3] = {SCALE(a, scales_d), SCALE(a, scales_h), SCALE(a, scales_w)};
+    return nearest_plain("_upsample_nearest_exact3d", a->self, a->output_size, sc, rets, 3, true);
+}
+PTS_KERNEL(k_upsample_nearest1d_vec) { return nearest_vec("upsample_nearest1d", a->input, a->output_size, a->scale_factors, rets, 1, false); }
+PTS_KERNEL(k_upsample_nearest2d_vec) { return nearest_vec("upsample_nearest2d", a->input, a->output_size, a->scale_factors, rets, 2, false); }
+PTS_KERNEL(k_upsample_nearest3d_vec) { return nearest_vec("upsample_nearest3d", a->input, a->output_size, a->scale_factors, rets, 3, false); }
+PTS_KERNEL(k__upsample_nearest_exact1d_vec)
+{
+    return nearest_vec("_upsample_nearest_exact1d", a->input, a->output_size, a->scale_factors, rets, 1, true);
+}
+PTS_KERNEL(k__upsample_nearest_exact2d_vec)
+{
+    return nearest_vec("_upsample_nearest_exact2d", a->input, a->output_size, a->scale_factors, rets, 2, true);
+}
+PTS_KERNEL(k__upsample_nearest_exact3d_vec)
+{
+    return nearest_vec("_upsample_nearest_exact3d", a->input, a->output_size, a->scale_factors, rets, 3, true);
+}
 
 /* ---- linear / cubic interpolation ------------------------------------------------------------ */
 
@@ -721,42 +739,62 @@ done:
     return st;
 }
 
-/* (self, output_size, align_corners, scales...) */
-static pts_status interp_plain(const char *op, pts_value *args, pts_value *rets, int k, bool cubic)
+/* (self, output_size, align_corners, scales...): scales k values, -1 = none */
+static pts_status interp_plain(const char *op, pts_tensor *x, pts_value output_size, bool align_corners,
+                               const double *scales, pts_value *rets, int k, bool cubic)
 {
     up_args u;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    PTS_TRY(up_plain_args(x, k, args[1], &args[3], &u));
-    u.align_corners = pts_arg_bool(args[2]);
+    PTS_TRY(up_plain_args(x, k, output_size, scales, &u));
+    u.align_corners = align_corners;
     return interp_run(op, x, &u, cubic, rets);
 }
 
 /* (input, output_size?, align_corners, scale_factors?) */
-static pts_status interp_vec(const char *op, pts_value *args, pts_value *rets, int k, bool cubic)
+static pts_status interp_vec(const char *op, pts_tensor *x, pts_value output_size, bool align_corners,
+                             pts_value scale_factors, pts_value *rets, int k, bool cubic)
 {
     up_args u;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    PTS_TRY(up_vec_args(op, x, k, args[1], args[3], &u));
-    u.align_corners = pts_arg_bool(args[2]);
+    PTS_TRY(up_vec_args(op, x, k, output_size, scale_factors, &u));
+    u.align_corners = align_corners;
     return interp_run(op, x, &u, cubic, rets);
 }
 
-#define INTERP_KERNELS(k, CUBIC, name)                                                                     \
-    static pts_status k_##name(const pts_op *op, pts_value *args, pts_value *rets)                        \
-    {                                                                                                      \
-        (void)op;                                                                                          \
-        return interp_plain(#name, args, rets, k, CUBIC);                                                 \
-    }                                                                                                      \
-    static pts_status k_##name##_vec(const pts_op *op, pts_value *args, pts_value *rets)                  \
-    {                                                                                                      \
-        (void)op;                                                                                          \
-        return interp_vec(#name, args, rets, k, CUBIC);                                                   \
-    }
-
-INTERP_KERNELS(1, false, upsample_linear1d)
-INTERP_KERNELS(2, false, upsample_bilinear2d)
-INTERP_KERNELS(3, false, upsample_trilinear3d)
-INTERP_KERNELS(2, true, upsample_bicubic2d)
+PTS_KERNEL(k_upsample_linear1d)
+{
+    double sc[1] = {SCALE(a, scales)};
+    return interp_plain("upsample_linear1d", a->self, a->output_size, a->align_corners, sc, rets, 1, false);
+}
+PTS_KERNEL(k_upsample_bilinear2d)
+{
+    double sc[2] = {SCALE(a, scales_h), SCALE(a, scales_w)};
+    return interp_plain("upsample_bilinear2d", a->self, a->output_size, a->align_corners, sc, rets, 2, false);
+}
+PTS_KERNEL(k_upsample_trilinear3d)
+{
+    double sc[3] = {SCALE(a, scales_d), SCALE(a, scales_h), SCALE(a, scales_w)};
+    return interp_plain("upsample_trilinear3d", a->self, a->output_size, a->align_corners, sc, rets, 3, false);
+}
+PTS_KERNEL(k_upsample_bicubic2d)
+{
+    double sc[2] = {SCALE(a, scales_h), SCALE(a, scales_w)};
+    return interp_plain("upsample_bicubic2d", a->self, a->output_size, a->align_corners, sc, rets, 2, true);
+}
+PTS_KERNEL(k_upsample_linear1d_vec)
+{
+    return interp_vec("upsample_linear1d", a->input, a->output_size, a->align_corners, a->scale_factors, rets, 1, false);
+}
+PTS_KERNEL(k_upsample_bilinear2d_vec)
+{
+    return interp_vec("upsample_bilinear2d", a->input, a->output_size, a->align_corners, a->scale_factors, rets, 2, false);
+}
+PTS_KERNEL(k_upsample_trilinear3d_vec)
+{
+    return interp_vec("upsample_trilinear3d", a->input, a->output_size, a->align_corners, a->scale_factors, rets, 3, false);
+}
+PTS_KERNEL(k_upsample_bicubic2d_vec)
+{
+    return interp_vec("upsample_bicubic2d", a->input, a->output_size, a->align_corners, a->scale_factors, rets, 2, true);
+}
 
 /* ---- shuffles ----------------------------------------------------------------------------------- */
 
@@ -780,11 +818,10 @@ static pts_status permuted_copy(pts_tensor *x, int nd, const int64_t *sz, const 
 }
 
 /* aten::pixel_shuffle(Tensor self, int upscale_factor) -> Tensor: [*, C*r*r, H, W] -> [*, C, H*r, W*r] */
-static pts_status k_pixel_shuffle(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_pixel_shuffle)
 {
-    (void)op;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    int64_t r = pts_arg_int(args[1]);
+    pts_tensor *x = a->self;
+    int64_t r = a->upscale_factor;
     if (x->ndim < 3)
         return pts_err_set(PTS_ERR_VALUE, "pixel_shuffle expects input to have at least 3 dimensions, but got input with %d dimension(s)", x->ndim);
     if (r <= 0)
@@ -812,11 +849,10 @@ static pts_status k_pixel_shuffle(const pts_op *op, pts_value *args, pts_value *
 }
 
 /* aten::pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor: [*, C, H*r, W*r] -> [*, C*r*r, H, W] */
-static pts_status k_pixel_unshuffle(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_pixel_unshuffle)
 {
-    (void)op;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    int64_t r = pts_arg_int(args[1]);
+    pts_tensor *x = a->self;
+    int64_t r = a->downscale_factor;
     if (x->ndim < 3)
         return pts_err_set(PTS_ERR_VALUE, "pixel_unshuffle expects input to have at least 3 dimensions, but got input with %d dimension(s)", x->ndim);
     if (r <= 0)
@@ -852,11 +888,10 @@ static pts_status k_pixel_unshuffle(const pts_op *op, pts_value *args, pts_value
 }
 
 /* aten::channel_shuffle(Tensor self, SymInt groups) -> Tensor: [N, g, C/g, *] -> [N, C/g, g, *] */
-static pts_status k_channel_shuffle(const pts_op *op, pts_value *args, pts_value *rets)
+PTS_KERNEL(k_channel_shuffle)
 {
-    (void)op;
-    pts_tensor *x = PTS_ARG_TENSOR(args[0]);
-    int64_t g = pts_arg_int(args[1]);
+    pts_tensor *x = a->self;
+    int64_t g = a->groups;
     if (x->ndim < 3)
         return pts_err_set(PTS_ERR_VALUE, "channel_shuffle expects input to have at least 3 dimensions, but got input with %d dims", x->ndim);
     if (g <= 0)

@@ -23,10 +23,9 @@ from op_calls import CALLS, DESELECTED, is_op_test, shared_dir
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC_OPS = os.path.join(HERE, "..", "..", "..", "csrc", "ops")
 MODULES = ["test_elementwise", "test_reduce", "test_shape", "test_index", "test_create", "test_nn"]
-MODULES += ["test_extra_shape", "test_extra_math", "test_extra_sort", "test_extra_loss", "test_extra_linalg",
-            "test_extra_index"]
+MODULES += ["test_views", "test_math", "test_sort", "test_loss", "test_products", "test_scatter"]
 
-# Ops of the nn families (csrc/ops/nn/*.c) registered when this list was
+# Ops of the nn families (csrc/ops/nn/*.c, csrc/ops/linalg/matmul.c) registered when this list was
 # written: covered by tests/parity/ops/test_nn_*.py (test_nn.COVERED lists
 # them; each test_nn_<family>.py checks its case table runs all of its
 # family's ops).  Ops added to those files later are picked up from the
@@ -38,7 +37,7 @@ NN_OPS = [
     "aten::mm", "aten::bmm", "aten::matmul", "aten::addmm", "aten::baddbmm", "aten::addmv", "aten::mv", "aten::dot",
     "aten::linear",
 ]
-# Tensor-taking ops of csrc/ops/prim*.c (tensor -> Python value, metadata):
+# Tensor-taking ops of csrc/ops/prim/*.c (tensor -> Python value, metadata):
 # covered by the language suite (tests/parity/lang/).
 PRIM_OPS = [
     "aten::item", "aten::Int.Tensor", "aten::Float.Tensor", "aten::Bool.Tensor", "aten::ScalarImplicit",
@@ -135,12 +134,43 @@ def called_names(request):
     return _CALLED
 
 
-MY_FAMILIES = ["elementwise.c", "reduce.c", "shape.c", "index.c", "create.c", "extra_shape.c", "extra_math.c",
-               "sort.c", "loss.c", "linalg_extra.c", "extra_index.c"]
+# Family files under csrc/ops/, by owner: the nn kernels (csrc/ops/nn/ and the
+# BLAS products of linalg/matmul.c: test_nn_*.py), the prim-level families
+# (prim/, random/: the language suite and the reviewed list below), and all the
+# other domains (pointwise/, reduce/, shape/, index/, factory/, linalg/ ...:
+# the op suites here).
+NN_FAMILIES = ["nn", os.path.join("linalg", "matmul.c")]
+OTHER_FAMILIES = ["prim", "random"]
+
+
+def family_files(entries):
+    """The .c files of csrc/ops/ named by entries (a file or a whole folder), relative to csrc/ops/."""
+    out = []
+    for e in entries:
+        path = os.path.join(SRC_OPS, e)
+        if os.path.isdir(path):
+            out += sorted(os.path.join(e, f) for f in os.listdir(path) if f.endswith(".c"))
+        elif os.path.exists(path):
+            out.append(e)
+    return out
+
+
+def my_families():
+    """Every family file of csrc/ops/<domain>/ that is neither nn's nor prim-level."""
+    if not os.path.isdir(SRC_OPS):
+        return []
+    skip = set(family_files(NN_FAMILIES + OTHER_FAMILIES))
+    out = []
+    for d in sorted(os.listdir(SRC_OPS)):
+        if os.path.isdir(os.path.join(SRC_OPS, d)):
+            out += [f for f in family_files([d]) if f not in skip]
+    return out
 
 
 def registered_in(files):
     """Op names on the PTS_OP("...") lines of csrc/ops/<file> (None if the sources are not there)."""
+    if not files:
+        return None
     out = set()
     for f in files:
         path = os.path.join(SRC_OPS, f)
@@ -152,13 +182,11 @@ def registered_in(files):
 
 
 def split_owners():
-    """(ours, nn, prim): tensor ops of the families tested here, of csrc/ops/nn/, and the rest
+    """(ours, nn, prim): tensor ops of the families tested here, of the nn kernels, and the rest
     (prim ops: tensor metadata, list/dict/str helpers - the language suite's)."""
     ops = tensor_ops()
-    nn_files = sorted(os.path.join("nn", f) for f in os.listdir(os.path.join(SRC_OPS, "nn"))) \
-        if os.path.isdir(os.path.join(SRC_OPS, "nn")) else []
-    nn = (registered_in(nn_files) or set()) | set(NN_OPS)
-    ours = registered_in(MY_FAMILIES)
+    nn = (registered_in(family_files(NN_FAMILIES)) or set()) | set(NN_OPS)
+    ours = registered_in(my_families())
     if ours is None:  # no sources (installed package): everything not listed as another family's is ours
         ours = ops - nn - set(PRIM_OPS)
     ours &= ops
@@ -180,7 +208,7 @@ def test_covered_names_are_registered():
 
 
 def test_every_nn_op_has_a_parity_test(called_names):
-    """Every tensor op of csrc/ops/nn/ is run by tests/parity/ops/test_nn_*.py."""
+    """Every tensor op of csrc/ops/nn/ and linalg/matmul.c is run by tests/parity/ops/test_nn_*.py."""
     _, nn, _ = split_owners()
     assert len(nn) >= 128, "the nn sources were not parsed (%d ops)" % len(nn)
     missing = sorted(nn - called_names)
@@ -188,7 +216,7 @@ def test_every_nn_op_has_a_parity_test(called_names):
         "\n  ".join(missing)
 
 
-# Tensor-taking prim-level queries registered in csrc/ops/prim*.c and exercised by the
+# Tensor-taking prim-level queries registered in csrc/ops/prim/*.c and exercised by the
 # language suite (tests/parity/lang: x.size(), x.dim(), int(t), t.item(), ...) rather than by an
 # op-level case.  A new prim op that takes a Tensor must be added here deliberately, or get a case.
 PRIM_BY_LANGUAGE_SUITE = {

@@ -1,4 +1,4 @@
-"""Parity of the linear-algebra ops (csrc/ops/nn/linalg.c): mm, bmm, matmul
+"""Parity of the linear-algebra ops (csrc/ops/linalg/matmul.c): mm, bmm, matmul
 (every rank combination 1-4 incl. 1-D operands and broadcast batches),
 addmm / baddbmm / addmv (beta, alpha, broadcast self, beta=0 dropping NaN in
 self), mv, dot, linear (1-3 leading dims, no bias, 1-D weight) - every dtype,
