@@ -1130,6 +1130,42 @@ static inline void k_baddbmm_unpack(const pts_value *args, struct k_baddbmm_args
 }
 
 /* csrc/ops/linalg/matmul.c */
+/* aten::addbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
+struct k_addbmm_args {
+    pts_tensor *self;
+    pts_tensor *batch1;
+    pts_tensor *batch2;
+    pts_value beta;
+    pts_value alpha;
+};
+static inline void k_addbmm_unpack(const pts_value *args, struct k_addbmm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->batch1 = PTS_ARG_TENSOR(args[1]);
+    a->batch2 = PTS_ARG_TENSOR(args[2]);
+    a->beta = args[3];
+    a->alpha = args[4];
+}
+
+/* csrc/ops/linalg/matmul.c */
+/* aten::addr(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
+struct k_addr_args {
+    pts_tensor *self;
+    pts_tensor *vec1;
+    pts_tensor *vec2;
+    pts_value beta;
+    pts_value alpha;
+};
+static inline void k_addr_unpack(const pts_value *args, struct k_addr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->vec1 = PTS_ARG_TENSOR(args[1]);
+    a->vec2 = PTS_ARG_TENSOR(args[2]);
+    a->beta = args[3];
+    a->alpha = args[4];
+}
+
+/* csrc/ops/linalg/matmul.c */
 /* aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
 struct k_addmv_args {
     pts_tensor *self;

@@ -551,6 +551,171 @@ PTS_KERNEL(k_baddbmm)
     return PTS_OK;
 }
 
+/* batch (3-D) as the matrix [rows, B * inner] whose row r holds batch b's row
+ * r at columns b*inner.. (a contiguous copy): transpose_first puts dim 1
+ * first ([M, B, K] -> [M, B*K]); otherwise dims stay ([B, K, N] -> [B*K, N]). */
+static pts_tensor *fold_batch(const pts_tensor *t, bool transpose_first)
+{
+    int64_t sz[3], st[3];
+    int order[3] = {transpose_first ? 1 : 0, transpose_first ? 0 : 1, 2};
+    for (int d = 0; d < 3; d++) {
+        sz[d] = t->sizes[order[d]];
+        st[d] = t->strides[order[d]];
+    }
+    pts_tensor *v = pts_tensor_view_of(t->storage, t->dtype, 3, sz, st, t->offset);
+    pts_tensor *c = v ? pts_tensor_contiguous_copy(v) : NULL;
+    if (v)
+        pts_obj_release(&v->hdr);
+    if (!c)
+        return NULL;
+    int64_t rows = transpose_first ? sz[0] : sz[0] * sz[1], cols = transpose_first ? sz[1] * sz[2] : sz[2];
+    c->ndim = 2;
+    c->sizes[0] = rows;
+    c->sizes[1] = cols;
+    pts_contiguous_strides(2, c->sizes, c->strides);
+    return c;
+}
+
+/* aten::addbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor
+ * beta * self + alpha * sum_b batch1[b] @ batch2[b]: one GEMM over the
+ * concatenated reduction (B*K terms), so alpha == 0 skips the product and
+ * beta == 0 ignores self, as torch does (NaN or inf in them never reaches the
+ * result). */
+PTS_KERNEL(k_addbmm)
+{
+    pts_tensor *self = a->self, *batch1 = a->batch1, *batch2 = a->batch2;
+    PTS_TRY(need_dims("addbmm", "batch1", batch1, 3));
+    PTS_TRY(need_dims("addbmm", "batch2", batch2, 3));
+    if (batch1->sizes[0] != batch2->sizes[0])
+        return pts_err_set(PTS_ERR_VALUE, "batch1 and batch2 must have same number of batches, got %lld and %lld",
+                           (long long)batch1->sizes[0], (long long)batch2->sizes[0]);
+    if (batch1->sizes[2] != batch2->sizes[1])
+        return pts_err_set(PTS_ERR_VALUE, "Incompatible matrix sizes for bmm (%lldx%lld and %lldx%lld)",
+                           (long long)batch1->sizes[1], (long long)batch1->sizes[2], (long long)batch2->sizes[1],
+                           (long long)batch2->sizes[2]);
+    PTS_TRY(same_dtype("addbmm", batch1, batch2));
+    pts_tensor *m1 = fold_batch(batch1, true), *m2 = m1 ? fold_batch(batch2, false) : NULL;
+    pts_status st = m2 ? product("addbmm", m1, m2, self, pts_arg_double(a->alpha), pts_arg_double(a->beta), false,
+                                 false, rets)
+                       : pts_err_last();
+    if (m1)
+        pts_obj_release(&m1->hdr);
+    if (m2)
+        pts_obj_release(&m2->hdr);
+    return st;
+}
+
+/* Element (i, j) of t broadcast to [n, m] (t has at most 2 dims). */
+static const char *at2(const pts_tensor *t, int64_t i, int64_t j)
+{
+    int64_t off = t->offset;
+    if (t->ndim == 2)
+        off += (t->sizes[0] == 1 ? 0 : i * t->strides[0]) + (t->sizes[1] == 1 ? 0 : j * t->strides[1]);
+    else if (t->ndim == 1)
+        off += t->sizes[0] == 1 ? 0 : j * t->strides[0];
+    return (const char *)t->storage->data + off * (int64_t)pts_dtype_get(t->dtype)->itemsize;
+}
+
+/* aten::addr(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor
+ * beta * self + alpha * outer(vec1, vec2), elementwise as ATen computes it:
+ * (alpha * vec1[i]) * vec2[j], plus beta * self[i, j] unless beta == 0, which
+ * ignores self.  alpha == 0 still multiplies (a NaN or inf in vec1 or vec2
+ * gives NaN, as in torch).  Floating dtypes compute in their own precision
+ * (float16 in float, rounded once); integers in int64 (a float beta or alpha
+ * is refused); bool as (beta and self) or (alpha and vec1 and vec2). */
+PTS_KERNEL(k_addr)
+{
+    pts_tensor *self = a->self, *v1 = a->vec1, *v2 = a->vec2;
+    if (v1->ndim != 1)
+        return pts_err_set(PTS_ERR_VALUE, "addr: Expected 1-D argument vec1, but got %d-D", v1->ndim);
+    if (v2->ndim != 1)
+        return pts_err_set(PTS_ERR_VALUE, "addr: Expected 1-D argument vec2, but got %d-D", v2->ndim);
+    int64_t n = v1->sizes[0], m = v2->sizes[0], sz[2] = {n, m};
+    if (self->ndim > 2 || !init_fits(self, 2, sz))
+        return pts_err_set(PTS_ERR_VALUE, "addr: the input tensor of the sum cannot be broadcast to the outer "
+                                          "product's shape [%lld, %lld]", (long long)n, (long long)m);
+    /* elementwise, so the operands' dtypes promote (TensorIterator) */
+    int dt = pts_promote_types(pts_promote_types(self->dtype, v1->dtype), v2->dtype);
+    const pts_dtype_info *di = dt >= 0 ? pts_dtype_get(dt) : NULL;
+    if (!di || di->is_complex || di->itemsize == 0)
+        return pts_nn_bad_dtype("addr", dt >= 0 ? dt : self->dtype);
+    pts_value bv = a->beta, av = a->alpha;
+    bool floating = di->is_float;
+    if (dt == PTS_BOOL) {
+        if (bv.tag == PTS_T_FLOAT || av.tag == PTS_T_FLOAT)
+            return pts_err_set(PTS_ERR_TYPE, "Boolean beta only supported for Boolean results.");
+    } else if (!floating && (bv.tag == PTS_T_FLOAT || av.tag == PTS_T_FLOAT)) {
+        return pts_err_set(PTS_ERR_TYPE, bv.tag == PTS_T_FLOAT
+                                             ? "For integral input tensors, argument beta must not be a floating point number."
+                                             : "For integral input tensors, argument alpha must not be a floating point number.");
+    }
+    /* floating operands as float64 (exact), integers and bool as int64 */
+    pts_tensor *o = NULL;
+    double beta = pts_arg_double(bv), alpha = pts_arg_double(av);
+    int64_t ib = pts_arg_int(bv), ia = pts_arg_int(av);
+    pts_tensor *s64 = NULL, *x64 = NULL, *y64 = NULL;
+    int wd = floating ? PTS_FLOAT64 : PTS_INT64;
+    s64 = pts_nn_contig(self, wd);
+    x64 = s64 ? pts_nn_contig(v1, wd) : NULL;
+    y64 = x64 ? pts_nn_contig(v2, wd) : NULL;
+    pts_tensor *r = y64 ? pts_tensor_empty(wd, 2, sz) : NULL;
+    pts_status st = PTS_OK;
+    if (!r) {
+        st = pts_err_last();
+        goto done;
+    }
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) {
+            if (wd == PTS_FLOAT64) {
+                double x = ((const double *)pts_tensor_data(x64))[i], y = ((const double *)pts_tensor_data(y64))[j];
+                double s = *(const double *)at2(s64, i, j), v;
+                if (dt == PTS_FLOAT32) { /* ATen's float arithmetic, op by op */
+                    float t = (float)alpha * (float)x;
+                    t = t * (float)y;
+                    v = beta == 0 ? t : (float)((float)beta * (float)s) + t;
+                } else if (dt != PTS_FLOAT64) { /* float16 / bfloat16: each op rounds to the dtype */
+                    float al = pts_nn_round(dt, (float)alpha), be = pts_nn_round(dt, (float)beta);
+                    float t = pts_nn_round(dt, al * (float)x);
+                    t = pts_nn_round(dt, t * (float)y);
+                    v = beta == 0 ? t : pts_nn_round(dt, pts_nn_round(dt, be * (float)s) + t);
+                } else {
+                    double t = alpha * x * y;
+                    v = beta == 0 ? t : beta * s + t;
+                }
+                ((double *)pts_tensor_data(r))[i * m + j] = v;
+            } else {
+                int64_t x = ((const int64_t *)pts_tensor_data(x64))[i], y = ((const int64_t *)pts_tensor_data(y64))[j];
+                int64_t s = *(const int64_t *)at2(s64, i, j), v;
+                if (dt == PTS_BOOL)
+                    v = (ib && s) || (ia && x && y);
+                else /* wrap-around as ATen's integer arithmetic (done unsigned: no UB) */
+                    v = (int64_t)((uint64_t)(ib == 0 ? 0 : (uint64_t)ib * (uint64_t)s) +
+                                  (uint64_t)ia * (uint64_t)x * (uint64_t)y);
+                ((int64_t *)pts_tensor_data(r))[i * m + j] = v;
+            }
+        }
+    o = pts_nn_cast(r, dt);
+    r = NULL;
+    if (!o) {
+        st = pts_err_last();
+        goto done;
+    }
+    rets[0] = pts_ret_tensor(o);
+    o = NULL;
+done:
+    if (o)
+        pts_obj_release(&o->hdr);
+    if (r)
+        pts_obj_release(&r->hdr);
+    if (s64)
+        pts_obj_release(&s64->hdr);
+    if (x64)
+        pts_obj_release(&x64->hdr);
+    if (y64)
+        pts_obj_release(&y64->hdr);
+    return st;
+}
+
 /* aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
 PTS_KERNEL(k_addmv)
 {
@@ -665,6 +830,8 @@ const pts_op_def pts_ops_matmul[] = {
     PTS_OP("aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", k_addmm),
     PTS_OP("aten::baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", k_baddbmm),
     PTS_OP("aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor", k_addmv),
+    PTS_OP("aten::addbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", k_addbmm),
+    PTS_OP("aten::addr(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", k_addr),
     PTS_OP("aten::mv(Tensor self, Tensor vec) -> Tensor", k_mv),
     PTS_OP("aten::dot(Tensor self, Tensor tensor) -> Tensor", k_dot),
     PTS_OP("aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor", k_linear),

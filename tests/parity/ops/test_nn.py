@@ -63,7 +63,7 @@ def dname(dt):
 
 # Every op of csrc/ops/nn/*.c, by family file; each family's test file asserts
 # that its table exercises all of its ops (test_nn_<family>.py::test_all_ops_have_cases).
-LINALG = ["mm", "bmm", "matmul", "addmm", "baddbmm", "addmv", "mv", "dot", "linear"]
+LINALG = ["mm", "bmm", "matmul", "addmm", "baddbmm", "addmv", "addbmm", "addr", "mv", "dot", "linear"]
 CONV = ["_convolution", "_convolution.deprecated", "convolution", "conv1d", "conv1d.padding", "conv2d",
         "conv2d.padding", "conv3d", "conv3d.padding", "conv_transpose1d", "conv_transpose2d.input",
         "conv_transpose3d.input"]

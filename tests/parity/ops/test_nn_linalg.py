@@ -31,6 +31,8 @@ BASIC = {
     "addmm": [(5, 3), (5, 7), (7, 3)],
     "baddbmm": [(2, 5, 3), (2, 5, 7), (2, 7, 3)],
     "addmv": [(5,), (5, 7), (7,)],
+    "addbmm": [(5, 3), (2, 5, 7), (2, 7, 3)],
+    "addr": [(5, 3), (5,), (3,)],
     "mv": [(5, 7), (7,)],
     "dot": [(7,), (7,)],
     "linear": [(2, 5, 7), (3, 7), (3,)],
@@ -96,6 +98,35 @@ for kw in SCALARS:
     C.add("addmv", "f64-%r" % kw, mk(((5,), F64), ((5, 7), F64, "transposed"), ((7,), F64, "strided"), **kw))
     C.add("addmv", "empty-k-%r" % kw, mk(((5,), F32), ((5, 0), F32), ((0,), F32), **kw))
     C.add("addmv", "int16-%r" % kw, mk(((5,), I16), ((5, 7), I16), ((7,), I16), **kw))
+
+# addbmm: a sum over batches (alpha == 0 skips it, beta == 0 ignores self);
+# addr: elementwise, so alpha == 0 still gives NaN for a NaN in vec1/vec2 (as torch)
+for self_shape in [(5, 3), (3,), (1, 3), (5, 1), (), (4,)]:
+    for kw in SCALARS:
+        C.add("addbmm", "self%s-%r" % (self_shape, kw), mk((self_shape, F32), ((2, 5, 7), F32), ((2, 7, 3), F32), **kw))
+        C.add("addr", "self%s-%r" % (self_shape, kw), mk((self_shape, F32), ((5,), F32), ((3,), F32), **kw))
+for kw in SCALARS:
+    C.add("addbmm", "f64-%r" % kw, mk(((5, 3), F64, "strided"), ((2, 5, 7), F64, "transposed"), ((2, 7, 3), F64), **kw))
+    C.add("addbmm", "empty-batch-%r" % kw, mk(((5, 3), F32), ((0, 5, 7), F32), ((0, 7, 3), F32), **kw))
+    C.add("addbmm", "empty-k-%r" % kw, mk(((5, 3), F32), ((2, 5, 0), F32), ((2, 0, 3), F32), **kw))
+    C.add("addbmm", "int64-%r" % kw, mk(((5, 3), I64), ((2, 5, 7), I64), ((2, 7, 3), I64), **kw))
+    C.add("addbmm", "expanded-%r" % kw, mk(((5, 3), F32, "expanded"), ((2, 5, 7), F32, "expanded"),
+                                           ((2, 7, 3), F32, "strided"), **kw))
+    C.add("addr", "f64-%r" % kw, mk(((5, 3), F64, "transposed"), ((5,), F64, "strided"), ((3,), F64), **kw))
+    C.add("addr", "f16-%r" % kw, mk(((5, 3), F16), ((5,), F16), ((3,), F16), **kw))
+    C.add("addr", "empty-%r" % kw, mk(((0, 3), F32), ((0,), F32), ((3,), F32), **kw))
+    C.add("addr", "expanded-%r" % kw, mk(((5, 3), F32, "expanded"), ((5,), F32, "expanded"), ((3,), F32), **kw))
+for kw in [{}, {"beta": 0}, {"alpha": 0}, {"beta": 2, "alpha": -3}, {"beta": 0.5}, {"alpha": 1.5}]:
+    C.add("addr", "int64-%r" % kw, mk(((5, 3), I64), ((5,), I64), ((3,), I64), **kw))
+    C.add("addr", "int8-%r" % kw, mk(((5, 3), torch.int8), ((5,), torch.int8), ((3,), torch.int8), **kw))
+for kw in [{}, {"beta": False}, {"alpha": False}, {"beta": False, "alpha": True}, {"beta": 2}, {"beta": 0.5}]:
+    C.add("addr", "bool-%r" % kw, mk(((5, 3), torch.bool), ((5,), torch.bool), ((3,), torch.bool), **kw))
+C.add("addbmm", "bad-batch", mk(((5, 3), F32), ((2, 5, 7), F32), ((3, 7, 3), F32)))
+C.add("addbmm", "bad-k", mk(((5, 3), F32), ((2, 5, 7), F32), ((2, 6, 3), F32)))
+C.add("addbmm", "2d-batch", mk(((5, 3), F32), ((5, 7), F32), ((2, 7, 3), F32)))
+C.add("addbmm", "bad-self", mk(((4, 3), F32), ((2, 5, 7), F32), ((2, 7, 3), F32)))
+C.add("addr", "2d-vec", mk(((5, 3), F32), ((5, 1), F32), ((3,), F32)))
+C.add("addr", "bad-self", mk(((4, 3), F32), ((5,), F32), ((3,), F32)))
 
 # ---- mv / dot: shapes and mismatches ------------------------------------------
 for a, b in [((1, 1), (1,)), ((0, 7), (7,)), ((5, 0), (0,)), ((5, 7), (6,)), ((5, 7), (7, 1)), ((7,), (7,))]:
