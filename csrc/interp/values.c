@@ -9,7 +9,7 @@
 
 #include "core/alloc.h"
 #include "interp/interp.h"
-#include "ops/prim.h"
+#include "ops/prim/prim.h"
 #include "tensor/tensor.h"
 
 static const char *tag_name(pts_value v) { return pts_tag_name((pts_tag)v.tag); }
