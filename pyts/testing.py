@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from . import Error, load as pyts_load
+from . import Error, load as pyts_load, no_grad as pyts_no_grad
 from ._localize import compare_trees, localize as _localize_run, to_numpy_tree, torch_to_numpy
 from ._report import fmt_num, json_safe, tensor_stats, fmt_stats
 
@@ -296,7 +296,10 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
         else:
             try:
                 t0 = time.perf_counter()
-                out_p = pm.run_method(method, *_to_numpy(args))
+                # the same grad mode as torch's run above (models such as
+                # nn.TransformerEncoder take their fast path only under no_grad)
+                with pyts_no_grad():
+                    out_p = pm.run_method(method, *_to_numpy(args))
                 res.seconds["pyts"] = time.perf_counter() - t0
             except Error as e:
                 res.stage, res.error, res.error_type = "run", str(e), type(e).__name__
