@@ -63,6 +63,7 @@ typedef struct attn_job {
     const int64_t *klen; /* valid keys of batch entry (problem index / klen_div), or NULL */
     int64_t klen_div;
     bool masked_nan; /* a fully masked row gives NaN (else 0) */
+    int round_dt;    /* float16/bfloat16 inputs: probabilities rounded to it before P V, as torch's GEMM in that type reads them; else -1 */
     /* outputs: out row i of problem p at out + (p / oh) * oouter + (p % oh) * oinner + i * old */
     char *out;
     int64_t oh, oouter, oinner, old;
@@ -150,6 +151,9 @@ static double mask_at(const attn_job *j, const char *m)
             T inv = (T)1 / sum;                                                                     \
             for (int64_t s = 0; s < S; s++)                                                         \
                 r[s] *= inv;                                                                        \
+            if (j->round_dt >= 0)                                                                   \
+                for (int64_t s = 0; s < S; s++)                                                     \
+                    r[s] = (T)pts_nn_round(j->round_dt, (float)r[s]);                               \
             if (lse)                                                                                \
                 *lse = mx + (T)log((double)sum);                                                    \
         }                                                                                           \
@@ -332,6 +336,7 @@ static pts_status attn_plain(const attn_spec *sp, pts_value *rets)
     attn_job j;
     memset(&j, 0, sizeof j);
     j.cd = cd;
+    j.round_dt = -1;
     j.L = q0->sizes[q0->ndim - 2];
     j.E = q0->sizes[q0->ndim - 1];
     j.S = k0->sizes[k0->ndim - 2];
@@ -757,6 +762,7 @@ static pts_status mha_run(const mha_args *m, const int64_t *klen, pts_value *ret
     attn_job j;
     memset(&j, 0, sizeof j);
     j.cd = cd;
+    j.round_dt = -1;
     j.nbd = 2;
     j.bs[0] = B;
     j.bs[1] = H;
