@@ -881,12 +881,37 @@ static const int64_t *nested_lengths(const pts_tensor *t)
     return t->nested_lengths ? (const int64_t *)pts_tensor_data(t->nested_lengths) : NULL;
 }
 
+static void zero_padding(pts_tensor *x, const int64_t *len);
+
+/* Make the tensor in *v (a new [B, T, ...] result) nested with like's
+ * lengths: contiguous, padded rows zeroed, nested_lengths shared. */
+static pts_status nest_like(const pts_tensor *like, pts_value *v)
+{
+    pts_tensor *x = PTS_TENSOR(*v);
+    if (!pts_tensor_is_contiguous(x) || x->nested_lengths) {
+        pts_tensor *c = pts_tensor_contiguous_copy(x);
+        if (!c)
+            return pts_err_last();
+        pts_value_clear(v);
+        *v = pts_ret_tensor(c);
+        x = c;
+    }
+    zero_padding(x, nested_lengths(like));
+    pts_obj_retain(&like->nested_lengths->hdr);
+    x->nested_lengths = like->nested_lengths;
+    return PTS_OK;
+}
+
 PTS_KERNEL(k_native_multi_head_attention)
 {
     mha_args m = {OPN, a->query, a->key, a->value, a->embed_dim, a->num_head, a->qkv_weight, a->qkv_bias,
                   a->proj_weight, a->proj_bias, a->mask, a->need_weights, a->average_attn_weights,
                   a->has_mask_type, a->mask_type};
-    return mha_run(&m, nested_lengths(a->query), rets);
+    const int64_t *len = nested_lengths(a->query);
+    PTS_TRY(mha_run(&m, len, rets));
+    if (len && rets[0].tag == PTS_T_TENSOR) /* a nested query gives a nested output */
+        return nest_like(a->query, &rets[0]);
+    return PTS_OK;
 }
 
 /* _transform_bias_rescale_qkv: q = (q + bq) / sqrt(dh), k + bk, v + bv as [B, H, T, dh] */
@@ -998,7 +1023,7 @@ PTS_KERNEL(k_transformer_encoder_layer_fwd)
         if (!c)
             return pts_err_last();
         rets[0] = pts_ret_tensor(c);
-        return PTS_OK;
+        return len ? nest_like(src, &rets[0]) : PTS_OK;
     }
     int64_t D = a->embed_dim;
     pts_tensor *x = src;
@@ -1030,14 +1055,9 @@ PTS_KERNEL(k_transformer_encoder_layer_fwd)
         return pts_err_last();
     if (!a->norm_first)
         STEP(x, layer_norm(x, D, a->norm_weight_2, a->norm_bias_2, a->eps));
-    if (len) {
-        if (!pts_tensor_is_contiguous(x))
-            STEP(x, pts_tensor_contiguous_copy(x));
-        zero_padding(x, len);
-        pts_obj_retain(&src->nested_lengths->hdr);
-        x->nested_lengths = src->nested_lengths;
-    }
     rets[0] = pts_ret_tensor(x);
+    if (len) /* a nested src gives a nested output (padded rows zero) */
+        return nest_like(src, &rets[0]);
     return PTS_OK;
 }
 

@@ -25,10 +25,12 @@ from test_nn import Cases
 F32, F64, F16 = torch.float32, torch.float64, torch.float16
 A = torch.ops.aten
 
-ATTENTION = ["scaled_dot_product_attention", "_scaled_dot_product_attention_math",
-             "_scaled_dot_product_flash_attention_for_cpu", "_safe_softmax", "_masked_softmax",
-             "_transform_bias_rescale_qkv", "_native_multi_head_attention", "_transformer_encoder_layer_fwd",
-             "_nested_tensor_from_mask", "_nested_tensor_from_mask_left_aligned", "to_padded_tensor"]
+# full names: test_coverage.py finds the "aten::..." strings of the test files
+ATTENTION = ["aten::scaled_dot_product_attention", "aten::_scaled_dot_product_attention_math",
+             "aten::_scaled_dot_product_flash_attention_for_cpu", "aten::_safe_softmax", "aten::_masked_softmax",
+             "aten::_transform_bias_rescale_qkv", "aten::_native_multi_head_attention",
+             "aten::_transformer_encoder_layer_fwd", "aten::_nested_tensor_from_mask",
+             "aten::_nested_tensor_from_mask_left_aligned", "aten::to_padded_tensor"]
 COVERED = covered(ATTENTION)
 
 C = Cases()
