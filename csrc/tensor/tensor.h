@@ -104,8 +104,8 @@ typedef struct pts_tensor {
     /* owned ref or NULL: a nested (jagged) tensor, as torch's
      * _nested_tensor_from_mask makes one, is held padded: dim 0 is the
      * batch, dim 1 the padded length, and nested_lengths (int64 [B]) the
-     * valid length of each batch entry.  Only the nn/attention.c kernels
-     * read it (ops/nn/attention.c); other ops see the padded tensor. */
+     * valid length of each batch entry.  Only the kernels of
+     * ops/nn/attention.c read it; other ops see the padded tensor. */
     struct pts_tensor *nested_lengths;
 } pts_tensor;
 
