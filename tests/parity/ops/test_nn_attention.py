@@ -324,3 +324,32 @@ def test_attention(op, maker, kw):
 def test_all_ops_have_cases():
     missing = sorted(set(COVERED) - C.ops)
     assert not missing, "ops without a parity case: %s" % missing
+
+
+# NaN and +-inf in the inputs (make_tensor's specials at elements 0-2 of q or v):
+# NaN/inf rows propagate as in torch
+def special_maker(op, which, mask=None):
+    def make():
+        q, k, v = qkv((B, H, L, E), (B, H, S, E), (B, H, S, E))
+        sp = make_tensor(q.shape if which == "q" else v.shape, F32, seed=4)
+        if which == "q":
+            q = sp
+        else:
+            v = sp
+        args = (q, k, v) if op == FL else (q, k, v, mask() if mask else None)
+        kw = {"attn_mask": mask()} if op == FL and mask else {}
+        return args, kw
+    return make
+
+
+SPECIAL_CASES = []
+for op in ["scaled_dot_product_attention", "_scaled_dot_product_attention_math", FL]:
+    for which in ["q", "v"]:
+        SPECIAL_CASES.append(pytest.param(op, special_maker(op, which), id="%s-special-%s" % (op, which)))
+        SPECIAL_CASES.append(pytest.param(op, special_maker(op, which, lambda: float_mask((L, S), full_rows=(0,))),
+                                          id="%s-special-%s-masked" % (op, which)))
+
+
+@pytest.mark.parametrize("op,maker", SPECIAL_CASES)
+def test_attention_specials(op, maker):
+    check(op, maker)
