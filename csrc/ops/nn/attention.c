@@ -993,14 +993,14 @@ static pts_tensor *activation(pts_tensor *x, bool gelu)
     return call_op("aten::relu", args, &r) ? NULL : PTS_TENSOR(r);
 }
 
-/* steal *x, replace it by f's result (NULL on error: *x released). */
+/* Replace x (released) by expr's result; on error go to fail. */
 #define STEP(x, expr)                                                                                \
     do {                                                                                             \
         pts_tensor *next_ = (expr);                                                                  \
         pts_obj_release(&(x)->hdr);                                                                  \
         (x) = next_;                                                                                 \
         if (!(x))                                                                                    \
-            return pts_err_last();                                                                   \
+            goto fail;                                                                               \
     } while (0)
 
 /* Zero the rows [len, T) of each batch entry of the padded nested tensor x (contiguous). */
@@ -1026,7 +1026,7 @@ PTS_KERNEL(k_transformer_encoder_layer_fwd)
         return len ? nest_like(src, &rets[0]) : PTS_OK;
     }
     int64_t D = a->embed_dim;
-    pts_tensor *x = src;
+    pts_tensor *x = src, *pre = NULL;
     pts_obj_retain(&x->hdr);
     if (a->norm_first)
         STEP(x, layer_norm(x, D, a->norm_weight_1, a->norm_bias_1, a->eps));
@@ -1041,24 +1041,26 @@ PTS_KERNEL(k_transformer_encoder_layer_fwd)
     STEP(x, add(x, src));
     if (!a->norm_first)
         STEP(x, layer_norm(x, D, a->norm_weight_1, a->norm_bias_1, a->eps));
-    pts_tensor *pre = x;
+    pre = x;
     pts_obj_retain(&pre->hdr);
     if (a->norm_first)
         STEP(x, layer_norm(x, D, a->norm_weight_2, a->norm_bias_2, a->eps));
     STEP(x, linear(x, a->ffn_weight_1, a->ffn_bias_1));
     STEP(x, activation(x, a->use_gelu));
     STEP(x, linear(x, a->ffn_weight_2, a->ffn_bias_2));
-    pts_tensor *sum = add(x, pre);
+    STEP(x, add(x, pre));
     pts_obj_release(&pre->hdr);
-    pts_obj_release(&x->hdr);
-    if (!(x = sum))
-        return pts_err_last();
+    pre = NULL;
     if (!a->norm_first)
         STEP(x, layer_norm(x, D, a->norm_weight_2, a->norm_bias_2, a->eps));
     rets[0] = pts_ret_tensor(x);
     if (len) /* a nested src gives a nested output (padded rows zero) */
         return nest_like(src, &rets[0]);
     return PTS_OK;
+fail:
+    if (pre)
+        pts_obj_release(&pre->hdr);
+    return pts_err_last();
 }
 
 /* ---- nested tensors ------------------------------------------------------------------------ */
