@@ -51,6 +51,9 @@ __all__ = [
     "set_num_threads",
     "get_num_threads",
     "set_memory_limit",
+    "set_grad_enabled",
+    "is_grad_enabled",
+    "no_grad",
     "__version__",
 ]
 
@@ -67,6 +70,31 @@ def set_num_threads(n):
 
 def get_num_threads():
     return _C.get_num_threads()
+
+
+def set_grad_enabled(mode):
+    """Set the grad mode scripts see in this thread (torch.is_grad_enabled()).
+    pyts computes no gradients; the mode only steers models that branch on it,
+    such as nn.TransformerEncoder's fast path (taken in torch under no_grad)."""
+    _C.set_grad_enabled(bool(mode))
+
+
+def is_grad_enabled():
+    return _C.is_grad_enabled()
+
+
+class no_grad:
+    """Context manager: scripts run inside see torch.is_grad_enabled() False,
+    as under torch.no_grad()."""
+
+    def __enter__(self):
+        self._prev = _C.is_grad_enabled()
+        _C.set_grad_enabled(False)
+        return self
+
+    def __exit__(self, *exc):
+        _C.set_grad_enabled(self._prev)
+        return False
 
 
 def set_memory_limit(nbytes):

@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from . import Error, load as pyts_load
+from . import Error, load as pyts_load, no_grad as pyts_no_grad
 from ._compare import LeafResult, compare, compare_trees, to_numpy_tree, torch_to_numpy  # noqa: F401
 from ._localize import localize as _localize_run
 from ._report import fmt_num, json_safe, tensor_stats, fmt_stats
@@ -302,7 +302,10 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
         else:
             try:
                 t0 = time.perf_counter()
-                out_p = pm.run_method(method, *_to_numpy(args))
+                # the same grad mode as torch's run above (models such as
+                # nn.TransformerEncoder take their fast path only under no_grad)
+                with pyts_no_grad():
+                    out_p = pm.run_method(method, *_to_numpy(args))
                 res.seconds["pyts"] = time.perf_counter() - t0
                 res.pyts_output = out_p
             except Error as e:

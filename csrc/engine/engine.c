@@ -8,6 +8,7 @@
 #include "frontend/calls.h"
 #include "interp/run.h"
 #include "load/loader.h"
+#include "ops/prim/prim.h"
 #include "ops/registry.h"
 #include "tensor/parallel.h"
 
@@ -112,6 +113,8 @@ const char *pts_engine_overload_schema(const char *name, int i)
 
 void pts_engine_set_num_threads(int n) { pts_set_num_threads(n); }
 int pts_engine_get_num_threads(void) { return pts_get_num_threads(); }
+void pts_engine_set_grad_enabled(bool on) { pts_prim_set_grad_enabled(on); }
+bool pts_engine_grad_enabled(void) { return pts_prim_grad_enabled(); }
 void pts_engine_set_memory_limit(int64_t bytes) { pts_set_memory_limit(bytes); }
 
 void pts_engine_memory_stats(pts_engine_memory *out)

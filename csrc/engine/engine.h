@@ -76,6 +76,10 @@ const char *pts_engine_overload_schema(const char *name, int i);
 
 void pts_engine_set_num_threads(int n); /* n >= 1 */
 int pts_engine_get_num_threads(void);
+/* The calling thread's grad mode, what torch.is_grad_enabled() returns to scripts
+ * (models such as nn.TransformerEncoder take their fast path only with it off). */
+void pts_engine_set_grad_enabled(bool on);
+bool pts_engine_grad_enabled(void);
 /* Cap on tensor memory in bytes (0: no cap). */
 void pts_engine_set_memory_limit(int64_t bytes);
 

@@ -35,3 +35,4 @@ PTS_FAMILY(einsum)      /* linalg/einsum.c: einsum */
 PTS_FAMILY(scatter)     /* index/scatter.c: scatter_reduce.two, index_reduce, index_add/copy/fill */
 PTS_FAMILY(search)      /* index/search.c: searchsorted, bucketize */
 PTS_FAMILY(unpool)      /* nn/unpool.c: max_unpool2d/3d */
+PTS_FAMILY(attention)   /* nn/attention.c: scaled_dot_product_attention (+ math, flash_for_cpu), masked/safe softmax, native multi-head attention, encoder-layer fast path, nested tensors from masks */

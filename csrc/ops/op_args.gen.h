@@ -2019,6 +2019,258 @@ static inline void k_feature_alpha_dropout__unpack(const pts_value *args, struct
     a->train = pts_arg_bool(args[2]);
 }
 
+/* csrc/ops/nn/attention.c */
+/* aten::scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0., bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor */
+struct k_scaled_dot_product_attention_args {
+    pts_tensor *query;
+    pts_tensor *key;
+    pts_tensor *value;
+    pts_tensor *attn_mask;
+    double dropout_p;
+    bool is_causal;
+    double scale;
+    bool has_scale;
+    bool enable_gqa;
+};
+static inline void k_scaled_dot_product_attention_unpack(const pts_value *args, struct k_scaled_dot_product_attention_args *a)
+{
+    a->query = PTS_ARG_TENSOR(args[0]);
+    a->key = PTS_ARG_TENSOR(args[1]);
+    a->value = PTS_ARG_TENSOR(args[2]);
+    a->attn_mask = pts_arg_opt_tensor(args[3]);
+    a->dropout_p = pts_arg_double(args[4]);
+    a->is_causal = pts_arg_bool(args[5]);
+    a->scale = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_double(args[6]);
+    a->has_scale = !PTS_ARG_IS_NONE(args[6]);
+    a->enable_gqa = pts_arg_bool(args[7]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::_scaled_dot_product_attention_math(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0., bool is_causal=False, Tensor? dropout_mask=None, *, float? scale=None, bool enable_gqa=False) -> (Tensor, Tensor) */
+struct k_sdpa_math_args {
+    pts_tensor *query;
+    pts_tensor *key;
+    pts_tensor *value;
+    pts_tensor *attn_mask;
+    double dropout_p;
+    bool is_causal;
+    pts_tensor *dropout_mask;
+    double scale;
+    bool has_scale;
+    bool enable_gqa;
+};
+static inline void k_sdpa_math_unpack(const pts_value *args, struct k_sdpa_math_args *a)
+{
+    a->query = PTS_ARG_TENSOR(args[0]);
+    a->key = PTS_ARG_TENSOR(args[1]);
+    a->value = PTS_ARG_TENSOR(args[2]);
+    a->attn_mask = pts_arg_opt_tensor(args[3]);
+    a->dropout_p = pts_arg_double(args[4]);
+    a->is_causal = pts_arg_bool(args[5]);
+    a->dropout_mask = pts_arg_opt_tensor(args[6]);
+    a->scale = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_double(args[7]);
+    a->has_scale = !PTS_ARG_IS_NONE(args[7]);
+    a->enable_gqa = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::_scaled_dot_product_flash_attention_for_cpu(Tensor query, Tensor key, Tensor value, float dropout_p=0., bool is_causal=False, *, Tensor? attn_mask=None, float? scale=None) -> (Tensor output, Tensor logsumexp) */
+struct k_sdpa_flash_cpu_args {
+    pts_tensor *query;
+    pts_tensor *key;
+    pts_tensor *value;
+    double dropout_p;
+    bool is_causal;
+    pts_tensor *attn_mask;
+    double scale;
+    bool has_scale;
+};
+static inline void k_sdpa_flash_cpu_unpack(const pts_value *args, struct k_sdpa_flash_cpu_args *a)
+{
+    a->query = PTS_ARG_TENSOR(args[0]);
+    a->key = PTS_ARG_TENSOR(args[1]);
+    a->value = PTS_ARG_TENSOR(args[2]);
+    a->dropout_p = pts_arg_double(args[3]);
+    a->is_causal = pts_arg_bool(args[4]);
+    a->attn_mask = pts_arg_opt_tensor(args[5]);
+    a->scale = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_double(args[6]);
+    a->has_scale = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::_safe_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor */
+struct k_safe_softmax_args {
+    pts_tensor *self;
+    int64_t dim;
+    int dtype;
+};
+static inline void k_safe_softmax_unpack(const pts_value *args, struct k_safe_softmax_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->dtype = pts_arg_opt_dtype(args[2]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::_masked_softmax(Tensor self, Tensor mask, int? dim=None, int? mask_type=None) -> Tensor */
+struct k_masked_softmax_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+    int64_t dim;
+    bool has_dim;
+    int64_t mask_type;
+    bool has_mask_type;
+};
+static inline void k_masked_softmax_unpack(const pts_value *args, struct k_masked_softmax_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->mask_type = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_mask_type = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::_native_multi_head_attention(Tensor query, Tensor key, Tensor value, int embed_dim, int num_head, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, Tensor? mask=None, bool need_weights=True, bool average_attn_weights=True, int? mask_type=None) -> (Tensor, Tensor) */
+struct k_native_multi_head_attention_args {
+    pts_tensor *query;
+    pts_tensor *key;
+    pts_tensor *value;
+    int64_t embed_dim;
+    int64_t num_head;
+    pts_tensor *qkv_weight;
+    pts_tensor *qkv_bias;
+    pts_tensor *proj_weight;
+    pts_tensor *proj_bias;
+    pts_tensor *mask;
+    bool need_weights;
+    bool average_attn_weights;
+    int64_t mask_type;
+    bool has_mask_type;
+};
+static inline void k_native_multi_head_attention_unpack(const pts_value *args, struct k_native_multi_head_attention_args *a)
+{
+    a->query = PTS_ARG_TENSOR(args[0]);
+    a->key = PTS_ARG_TENSOR(args[1]);
+    a->value = PTS_ARG_TENSOR(args[2]);
+    a->embed_dim = pts_arg_int(args[3]);
+    a->num_head = pts_arg_int(args[4]);
+    a->qkv_weight = PTS_ARG_TENSOR(args[5]);
+    a->qkv_bias = PTS_ARG_TENSOR(args[6]);
+    a->proj_weight = PTS_ARG_TENSOR(args[7]);
+    a->proj_bias = PTS_ARG_TENSOR(args[8]);
+    a->mask = pts_arg_opt_tensor(args[9]);
+    a->need_weights = pts_arg_bool(args[10]);
+    a->average_attn_weights = pts_arg_bool(args[11]);
+    a->mask_type = PTS_ARG_IS_NONE(args[12]) ? 0 : pts_arg_int(args[12]);
+    a->has_mask_type = !PTS_ARG_IS_NONE(args[12]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::_transform_bias_rescale_qkv(Tensor qkv, Tensor qkv_bias, int num_heads) -> (Tensor, Tensor, Tensor) */
+struct k_transform_bias_rescale_qkv_args {
+    pts_tensor *qkv;
+    pts_tensor *qkv_bias;
+    int64_t num_heads;
+};
+static inline void k_transform_bias_rescale_qkv_unpack(const pts_value *args, struct k_transform_bias_rescale_qkv_args *a)
+{
+    a->qkv = PTS_ARG_TENSOR(args[0]);
+    a->qkv_bias = PTS_ARG_TENSOR(args[1]);
+    a->num_heads = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::_transformer_encoder_layer_fwd(Tensor src, int embed_dim, int num_heads, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, bool use_gelu, bool norm_first, float eps, Tensor norm_weight_1, Tensor norm_bias_1, Tensor norm_weight_2, Tensor norm_bias_2, Tensor ffn_weight_1, Tensor ffn_bias_1, Tensor ffn_weight_2, Tensor ffn_bias_2, Tensor? mask=None, int? mask_type=None) -> Tensor */
+struct k_transformer_encoder_layer_fwd_args {
+    pts_tensor *src;
+    int64_t embed_dim;
+    int64_t num_heads;
+    pts_tensor *qkv_weight;
+    pts_tensor *qkv_bias;
+    pts_tensor *proj_weight;
+    pts_tensor *proj_bias;
+    bool use_gelu;
+    bool norm_first;
+    double eps;
+    pts_tensor *norm_weight_1;
+    pts_tensor *norm_bias_1;
+    pts_tensor *norm_weight_2;
+    pts_tensor *norm_bias_2;
+    pts_tensor *ffn_weight_1;
+    pts_tensor *ffn_bias_1;
+    pts_tensor *ffn_weight_2;
+    pts_tensor *ffn_bias_2;
+    pts_tensor *mask;
+    int64_t mask_type;
+    bool has_mask_type;
+};
+static inline void k_transformer_encoder_layer_fwd_unpack(const pts_value *args, struct k_transformer_encoder_layer_fwd_args *a)
+{
+    a->src = PTS_ARG_TENSOR(args[0]);
+    a->embed_dim = pts_arg_int(args[1]);
+    a->num_heads = pts_arg_int(args[2]);
+    a->qkv_weight = PTS_ARG_TENSOR(args[3]);
+    a->qkv_bias = PTS_ARG_TENSOR(args[4]);
+    a->proj_weight = PTS_ARG_TENSOR(args[5]);
+    a->proj_bias = PTS_ARG_TENSOR(args[6]);
+    a->use_gelu = pts_arg_bool(args[7]);
+    a->norm_first = pts_arg_bool(args[8]);
+    a->eps = pts_arg_double(args[9]);
+    a->norm_weight_1 = PTS_ARG_TENSOR(args[10]);
+    a->norm_bias_1 = PTS_ARG_TENSOR(args[11]);
+    a->norm_weight_2 = PTS_ARG_TENSOR(args[12]);
+    a->norm_bias_2 = PTS_ARG_TENSOR(args[13]);
+    a->ffn_weight_1 = PTS_ARG_TENSOR(args[14]);
+    a->ffn_bias_1 = PTS_ARG_TENSOR(args[15]);
+    a->ffn_weight_2 = PTS_ARG_TENSOR(args[16]);
+    a->ffn_bias_2 = PTS_ARG_TENSOR(args[17]);
+    a->mask = pts_arg_opt_tensor(args[18]);
+    a->mask_type = PTS_ARG_IS_NONE(args[19]) ? 0 : pts_arg_int(args[19]);
+    a->has_mask_type = !PTS_ARG_IS_NONE(args[19]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::_nested_tensor_from_mask_left_aligned(Tensor t, Tensor mask) -> bool */
+struct k_nested_tensor_from_mask_left_aligned_args {
+    pts_tensor *t;
+    pts_tensor *mask;
+};
+static inline void k_nested_tensor_from_mask_left_aligned_unpack(const pts_value *args, struct k_nested_tensor_from_mask_left_aligned_args *a)
+{
+    a->t = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::_nested_tensor_from_mask(Tensor t, Tensor mask, bool mask_check=True) -> Tensor */
+struct k_nested_tensor_from_mask_args {
+    pts_tensor *t;
+    pts_tensor *mask;
+    bool mask_check;
+};
+static inline void k_nested_tensor_from_mask_unpack(const pts_value *args, struct k_nested_tensor_from_mask_args *a)
+{
+    a->t = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->mask_check = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/nn/attention.c */
+/* aten::to_padded_tensor(Tensor self, float padding, SymInt[]? output_size=None) -> Tensor */
+struct k_to_padded_tensor_args {
+    pts_tensor *self;
+    double padding;
+    pts_value output_size;
+};
+static inline void k_to_padded_tensor_unpack(const pts_value *args, struct k_to_padded_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->padding = pts_arg_double(args[1]);
+    a->output_size = args[2];
+}
+
 /* csrc/ops/nn/conv.c */
 /* aten::_convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor */
 struct k__convolution_args {

@@ -169,6 +169,24 @@ static PyObject *py_get_num_threads(PyObject *self, PyObject *u)
     return PyLong_FromLong(pts_engine_get_num_threads());
 }
 
+/* grad mode of the calling thread (scripts read it with torch.is_grad_enabled()) */
+static PyObject *py_set_grad_enabled(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    int on = PyObject_IsTrue(arg);
+    if (on < 0)
+        return NULL;
+    pts_engine_set_grad_enabled(on != 0);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_is_grad_enabled(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    return PyBool_FromLong(pts_engine_grad_enabled());
+}
+
 static PyObject *py_set_memory_limit(PyObject *self, PyObject *arg)
 {
     (void)self;
@@ -207,6 +225,8 @@ static PyMethodDef module_methods[] = {
     {"overloads", py_overloads, METH_O, "schemas of a symbol's overloads, in the order call sites try them"},
     {"set_num_threads", py_set_num_threads, METH_O, "set the size of pyts's thread pool"},
     {"get_num_threads", py_get_num_threads, METH_NOARGS, "size of pyts's thread pool"},
+    {"set_grad_enabled", py_set_grad_enabled, METH_O, "set this thread's grad mode (torch.is_grad_enabled() in scripts)"},
+    {"is_grad_enabled", py_is_grad_enabled, METH_NOARGS, "this thread's grad mode"},
     {"set_memory_limit", py_set_memory_limit, METH_O, "cap on tensor memory in bytes (None or 0: no cap)"},
     {"memory_stats", py_memory_stats, METH_NOARGS, "allocator counters"},
     {"_fail_allocation_after", py_fail_after, METH_O, "test hook: the Nth allocation from now fails (0: off)"},

@@ -129,6 +129,8 @@ static void tensor_destroy(pts_obj *o)
 {
     pts_tensor *t = (pts_tensor *)o;
     pts_obj_release(&t->storage->hdr);
+    if (t->nested_lengths)
+        pts_obj_release(&t->nested_lengths->hdr);
     pts_free(t);
 }
 

@@ -101,6 +101,12 @@ typedef struct pts_tensor {
     int64_t strides[PTS_MAX_DIMS]; /* elements */
     bool requires_grad;
     bool is_param;        /* informational */
+    /* owned ref or NULL: a nested (jagged) tensor, as torch's
+     * _nested_tensor_from_mask makes one, is held padded: dim 0 is the
+     * batch, dim 1 the padded length, and nested_lengths (int64 [B]) the
+     * valid length of each batch entry.  Only the kernels of
+     * ops/nn/attention.c read it; other ops see the padded tensor. */
+    struct pts_tensor *nested_lengths;
 } pts_tensor;
 
 #define PTS_TENSOR(v) ((pts_tensor *)(v).u.o)

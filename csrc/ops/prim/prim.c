@@ -364,6 +364,7 @@ pts_type *pts_prim_type_of_tag(pts_tag tag)
 static _Thread_local int grad_disabled;
 
 bool pts_prim_grad_enabled(void) { return !grad_disabled; }
+void pts_prim_set_grad_enabled(bool on) { grad_disabled = !on; }
 
 static pts_status k_is_grad_enabled(const pts_op *op, pts_value *args, pts_value *rets)
 {

@@ -50,5 +50,8 @@ pts_type *pts_prim_type_of_tag(pts_tag tag);
 
 /* Interpreter hooks used by a few prim kernels (grad mode, warnings). */
 bool pts_prim_grad_enabled(void);
+/* Set the calling thread's grad mode (what torch.is_grad_enabled() returns to scripts):
+ * the Python layer mirrors torch.no_grad() around a parity run. */
+void pts_prim_set_grad_enabled(bool on);
 
 #endif
