@@ -35,3 +35,5 @@ PTS_FAMILY(einsum)      /* linalg/einsum.c: einsum */
 PTS_FAMILY(scatter)     /* index/scatter.c: scatter_reduce.two, index_reduce, index_add/copy/fill */
 PTS_FAMILY(search)      /* index/search.c: searchsorted, bucketize */
 PTS_FAMILY(unpool)      /* nn/unpool.c: max_unpool2d/3d */
+PTS_FAMILY(rnn)         /* nn/rnn.c: lstm/gru/rnn_tanh/rnn_relu (.input, .data), the four *_cell ops, unsafe_chunk */
+PTS_FAMILY(rnn_pack)    /* nn/rnn_pack.c: _pack_padded_sequence, _pad_packed_sequence, cpu */
