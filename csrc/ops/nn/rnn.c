@@ -21,12 +21,13 @@
  *   dropout  applied between layers only when train and dropout != 0: it is
  *            random, so pyts refuses that case (inference runtime)
  *
- * Computation (float32 and float64, in the input's dtype): per layer and
- * direction one GEMM projects every step's input (x W_ih^T + b_ih for all
- * rows at once); per step one GEMM h W_hh^T + b_hh over the step's rows, then
- * a fused loop forms the gates and updates the state in place (elementwise
- * in the same order and precision as ATen's tensor ops, transcendental
- * functions in double rounded once).  torch runs float32 LSTMs without
+ * Computation (in the input's dtype; float16 and bfloat16 in float32 with
+ * every intermediate rounded back, as ATen's reduced-precision ops do): per
+ * layer and direction one GEMM projects every step's input (x W_ih^T + b_ih
+ * for all rows at once); per step one GEMM h W_hh^T + b_hh over the step's
+ * rows, then a fused loop forms the gates and updates the state in place
+ * (elementwise in the same order and precision as ATen's tensor ops,
+ * transcendental functions in double rounded once).  torch runs float32 LSTMs without
  * projection through oneDNN, whose summation order differs: results agree
  * to float32 rounding, not bit for bit.
  */
@@ -48,6 +49,7 @@ static int64_t gate_count(rnn_mode m) { return m == RNN_LSTM ? 4 : m == RNN_GRU 
 typedef struct rnn_dir {
     rnn_mode mode;
     bool f64;
+    int rd; /* float16 / bfloat16 inputs (computed in float32): every intermediate rounded to it; -1 */
     int64_t in, H, Hout, GH; /* input size, hidden size, output (projected) size, gates * H */
     const void *w_ih, *w_hh, *b_ih, *b_hh, *w_hr;
 } rnn_dir;
@@ -72,8 +74,10 @@ static double sigm(double x) { return 1.0 / (1.0 + exp(-x)); }
 static double relu(double x) { return x > 0 || isnan(x) ? x : 0.0; }
 
 /* T is the storage and elementwise type: each ATen tensor op rounds its
- * result to T, and so does each assignment here. */
-#define DEFINE_STEP(T, SFX)                                                                              \
+ * result to T, and so does each assignment here; R(v) rounds further to
+ * float16/bfloat16 for those inputs (ATen's reduced-precision ops compute
+ * in float and round each result). */
+#define DEFINE_STEP(T, SFX, R)                                                                           \
     static void step_##SFX(const rnn_step_job *j, int64_t b0, int64_t b1)                                \
     {                                                                                                    \
         const rnn_dir *d = j->d;                                                                         \
@@ -85,46 +89,51 @@ static double relu(double x) { return x > 0 || isnan(x) ? x : 0.0; }
                 T *c = (T *)j->c + b * H;                                                                \
                 T *out = j->hfull ? (T *)j->hfull + b * H : (T *)j->h + b * d->Hout;                    \
                 for (int64_t k = 0; k < H; k++) {                                                        \
-                    T gi = g[k] + x[k], gf = g[H + k] + x[H + k];                                        \
-                    T gg = g[2 * H + k] + x[2 * H + k], go = g[3 * H + k] + x[3 * H + k];                \
-                    T i = (T)sigm(gi), f = (T)sigm(gf), cg = (T)tanh(gg), o = (T)sigm(go);               \
-                    T fc = f * c[k], ic = i * cg;                                                        \
-                    T cy = fc + ic;                                                                      \
-                    T th = (T)tanh(cy);                                                                  \
+                    T gi = R(g[k] + x[k]), gf = R(g[H + k] + x[H + k]);                                  \
+                    T gg = R(g[2 * H + k] + x[2 * H + k]), go = R(g[3 * H + k] + x[3 * H + k]);          \
+                    T i = R((T)sigm(gi)), f = R((T)sigm(gf)), cg = R((T)tanh(gg)), o = R((T)sigm(go));   \
+                    T fc = R(f * c[k]), ic = R(i * cg);                                                  \
+                    T cy = R(fc + ic);                                                                   \
+                    T th = R((T)tanh(cy));                                                               \
                     c[k] = cy;                                                                           \
-                    out[k] = o * th;                                                                     \
+                    out[k] = R(o * th);                                                                  \
                 }                                                                                        \
             } else if (d->mode == RNN_GRU) {                                                             \
                 T *h = (T *)j->h + b * H;                                                                \
                 for (int64_t k = 0; k < H; k++) {                                                        \
-                    T gr = g[k] + x[k], gz = g[H + k] + x[H + k];                                        \
-                    T r = (T)sigm(gr), z = (T)sigm(gz);                                                  \
-                    T hn = g[2 * H + k] * r;                                                             \
-                    T pre = x[2 * H + k] + hn;                                                           \
-                    T n = (T)tanh(pre);                                                                  \
-                    T diff = h[k] - n;                                                                   \
-                    T dz = diff * z;                                                                     \
-                    h[k] = dz + n;                                                                       \
+                    T gr = R(g[k] + x[k]), gz = R(g[H + k] + x[H + k]);                                  \
+                    T r = R((T)sigm(gr)), z = R((T)sigm(gz));                                            \
+                    T hn = R(g[2 * H + k] * r);                                                          \
+                    T pre = R(x[2 * H + k] + hn);                                                        \
+                    T n = R((T)tanh(pre));                                                               \
+                    T diff = R(h[k] - n);                                                                \
+                    T dz = R(diff * z);                                                                  \
+                    h[k] = R(dz + n);                                                                    \
                 }                                                                                        \
             } else {                                                                                     \
                 T *h = (T *)j->h + b * H;                                                                \
                 bool th = d->mode == RNN_TANH;                                                           \
                 for (int64_t k = 0; k < H; k++) {                                                        \
-                    T pre = g[k] + x[k];                                                                 \
-                    h[k] = (T)(th ? tanh(pre) : relu(pre));                                              \
+                    T pre = R(g[k] + x[k]);                                                              \
+                    h[k] = R((T)(th ? tanh(pre) : relu(pre)));                                           \
                 }                                                                                        \
             }                                                                                            \
         }                                                                                                \
     }
 
-DEFINE_STEP(float, f32)
-DEFINE_STEP(double, f64)
+#define ROUND_NONE(v) (v)
+#define ROUND_REDUCED(v) pts_nn_round(d->rd, (v))
+DEFINE_STEP(float, f32, ROUND_NONE)
+DEFINE_STEP(double, f64, ROUND_NONE)
+DEFINE_STEP(float, reduced, ROUND_REDUCED)
 
 static void step_range(void *ctx, int64_t b0, int64_t b1)
 {
     const rnn_step_job *j = ctx;
     if (j->d->f64)
         step_f64(j, b0, b1);
+    else if (j->d->rd >= 0)
+        step_reduced(j, b0, b1);
     else
         step_f32(j, b0, b1);
 }
@@ -153,6 +162,14 @@ static void fill_rows(bool f64, void *C, int64_t M, int64_t N, const void *bias)
         memcpy((char *)C + (size_t)m * row, bias, row);
 }
 
+/* n float32 values rounded to float16/bfloat16 (rd) in place, as a reduced-precision GEMM stores its result. */
+static void round_buf(int rd, void *buf, int64_t n)
+{
+    float *f = buf;
+    for (int64_t i = 0; i < n; i++)
+        f[i] = pts_nn_round(rd, f[i]);
+}
+
 /* Run one layer and direction over the sequence X [rows, in] (contiguous).
  * h [bmax, Hout] and (LSTM) c [bmax, H] hold the initial state and receive
  * the final one; step outputs go to columns [ycol, ycol + Hout) of
@@ -173,6 +190,8 @@ static pts_status run_dir(const rnn_dir *d, const rnn_seq *s, const void *X, boo
     if (d->b_ih)
         fill_rows(d->f64, xp, s->rows, GH, d->b_ih);
     gemm_nt(d->f64, true, s->rows, GH, d->in, X, d->w_ih, d->b_ih != NULL, xp);
+    if (d->rd >= 0)
+        round_buf(d->rd, xp, s->rows * GH);
 
     for (int64_t k = 0; k < s->steps; k++) {
         int64_t t = reverse ? s->steps - 1 - k : k, bt = s->bs[t];
@@ -182,11 +201,16 @@ static pts_status run_dir(const rnn_dir *d, const rnn_seq *s, const void *X, boo
         if (d->b_hh)
             fill_rows(d->f64, gh, bt, GH, d->b_hh);
         gemm_nt(d->f64, false, bt, GH, d->Hout, h, d->w_hh, d->b_hh != NULL, gh);
+        if (d->rd >= 0)
+            round_buf(d->rd, gh, bt * GH);
         rnn_step_job j = {d, (const char *)xp + (size_t)s->off[t] * (size_t)GH * es, gh, h, c, hfull};
         int64_t per = GH; /* work per row */
         pts_parallel_for(bt, per >= 8192 ? 1 : 8192 / per + 1, step_range, &j);
-        if (hfull) /* the projection h = o * tanh(c) W_hr^T */
+        if (hfull) { /* the projection h = o * tanh(c) W_hr^T */
             gemm_nt(d->f64, false, bt, d->Hout, d->H, hfull, d->w_hr, false, h);
+            if (d->rd >= 0)
+                round_buf(d->rd, h, bt * d->Hout);
+        }
         if (Y) {
             size_t row = (size_t)d->Hout * es;
             for (int64_t b = 0; b < bt; b++)
@@ -200,15 +224,17 @@ static pts_status run_dir(const rnn_dir *d, const rnn_seq *s, const void *X, boo
 
 /* ---- argument checks ---------------------------------------------------------------------- */
 
-static pts_status check_dtype(const char *opn, int dt)
+/* The floating dtypes: float32 and float64 computed as such, float16 and
+ * bfloat16 in float32 with each result rounded back (*cd: compute dtype). */
+static pts_status check_dtype(const char *opn, int dt, int *cd)
 {
-    if (dt == PTS_FLOAT32 || dt == PTS_FLOAT64)
+    *cd = pts_nn_compute_dtype(dt);
+    if (*cd >= 0)
         return PTS_OK;
-    if (pts_is_float(dt))
-        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: pyts computes recurrent networks in float32 and float64 only, "
-                                                "not '%s'", opn, pts_dtype_torch_name(dt));
     return pts_not_implemented(opn, dt);
 }
+
+static int reduced_of(int dt) { return dt == PTS_FLOAT16 || dt == PTS_BFLOAT16 ? dt : -1; }
 
 static pts_status check_same_dtype(const char *opn, const char *what, const pts_tensor *t, int dt)
 {
@@ -304,9 +330,9 @@ static pts_status rnn_run(const char *opn, const rnn_call *a, pts_value *rets)
     rnn_mode mode = a->mode;
     bool packed = a->batch_sizes != NULL, lstm = mode == RNN_LSTM;
     pts_tensor *x0 = a->input;
-    int dt = x0->dtype;
-    PTS_TRY(check_dtype(opn, dt));
-    bool f64 = dt == PTS_FLOAT64;
+    int dt = x0->dtype, cd = -1;
+    PTS_TRY(check_dtype(opn, dt, &cd));
+    bool f64 = cd == PTS_FLOAT64;
     size_t es = f64 ? 8 : 4;
     int64_t D = a->bidirectional ? 2 : 1, L = a->num_layers;
     if (L < 1)
@@ -461,27 +487,28 @@ static pts_status rnn_run(const char *opn, const rnn_call *a, pts_value *rets)
             rnn_dir *rd = &dirs[l * D + d];
             rd->mode = mode;
             rd->f64 = f64;
+            rd->rd = reduced_of(dt);
             rd->in = in;
             rd->H = H;
             rd->Hout = Hout;
             rd->GH = GH;
             if (!st)
-                st = held_data(&hd, w_ih, dt, &rd->w_ih);
+                st = held_data(&hd, w_ih, cd, &rd->w_ih);
             if (!st)
-                st = held_data(&hd, w_hh, dt, &rd->w_hh);
+                st = held_data(&hd, w_hh, cd, &rd->w_hh);
             if (!st)
-                st = held_data(&hd, b_ih, dt, &rd->b_ih);
+                st = held_data(&hd, b_ih, cd, &rd->b_ih);
             if (!st)
-                st = held_data(&hd, b_hh, dt, &rd->b_hh);
+                st = held_data(&hd, b_hh, cd, &rd->b_hh);
             if (!st)
-                st = held_data(&hd, w_hr, dt, &rd->w_hr);
+                st = held_data(&hd, w_hr, cd, &rd->w_hr);
         }
     }
     if (st)
         goto done;
 
     /* the states: hy, cy start as copies of h0, c0 and are updated in place */
-    if (!(hy = pts_tensor_to_dtype(hx, dt)) || (cx && !(cy = pts_tensor_to_dtype(cx, dt)))) {
+    if (!(hy = pts_tensor_to_dtype(hx, cd)) || (cx && !(cy = pts_tensor_to_dtype(cx, cd)))) {
         st = pts_err_last();
         goto done;
     }
@@ -489,11 +516,11 @@ static pts_status rnn_run(const char *opn, const rnn_call *a, pts_value *rets)
     if (!packed && a->batch_first) {
         int64_t sz[3] = {T, B, I}, sd[3] = {x0->strides[1], x0->strides[0], x0->strides[2]};
         pts_tensor *v = pts_tensor_view_of(x0->storage, dt, 3, sz, sd, x0->offset);
-        X = v ? pts_nn_contig(v, dt) : NULL;
+        X = v ? pts_nn_contig(v, cd) : NULL;
         if (v)
             pts_obj_release(&v->hdr);
     } else {
-        X = pts_nn_contig(x0, dt);
+        X = pts_nn_contig(x0, cd);
     }
     if (!X) {
         st = pts_err_last();
@@ -502,7 +529,7 @@ static pts_status rnn_run(const char *opn, const rnn_call *a, pts_value *rets)
     const void *layer_in = pts_tensor_data(X);
     for (int64_t l = 0; l < L && !st; l++) {
         int64_t ysz[3] = {T, B, D * Hout}, psz[2] = {rows, D * Hout};
-        Y = packed ? pts_tensor_empty(dt, 2, psz) : pts_tensor_empty(dt, 3, ysz);
+        Y = packed ? pts_tensor_empty(cd, 2, psz) : pts_tensor_empty(cd, 3, ysz);
         if (!Y) {
             st = pts_err_last();
             break;
@@ -521,6 +548,15 @@ static pts_status rnn_run(const char *opn, const rnn_call *a, pts_value *rets)
     }
     if (st)
         goto done;
+    if (cd != dt) { /* back to float16/bfloat16 (the values are representable: exact) */
+        Yprev = pts_nn_cast(Yprev, dt);
+        hy = pts_nn_cast(hy, dt);
+        cy = cy ? pts_nn_cast(cy, dt) : NULL;
+        if (!Yprev || !hy || (cx && !cy)) {
+            st = pts_err_last();
+            goto done;
+        }
+    }
     if (!packed && a->batch_first) { /* torch returns the time-major result transposed: a view */
         int64_t sz[3] = {B, T, D * Hout}, sd[3] = {D * Hout, B * D * Hout, 1};
         Y = pts_tensor_view_of(Yprev->storage, dt, 3, sz, sd, 0);
@@ -673,7 +709,8 @@ static pts_status cell_run(const char *opn, rnn_mode mode, pts_tensor *input, pt
         PTS_TRY(check_shape(opn, "b_ih", b_ih, 1, s_b));
     if (b_hh)
         PTS_TRY(check_shape(opn, "b_hh", b_hh, 1, s_b));
-    PTS_TRY(check_dtype(opn, dt));
+    int cd = -1;
+    PTS_TRY(check_dtype(opn, dt, &cd));
     PTS_TRY(check_same_dtype(opn, "hx", hx, dt));
     PTS_TRY(check_same_dtype(opn, "cx", cx, dt));
     PTS_TRY(check_same_dtype(opn, "w_ih", w_ih, dt));
@@ -683,25 +720,31 @@ static pts_status cell_run(const char *opn, rnn_mode mode, pts_tensor *input, pt
     if (!pts_blas_fits(B, G * H, I, H))
         return pts_err_set(PTS_ERR_VALUE, "%s: sizes too large for BLAS", opn);
 
-    rnn_dir d = {mode, dt == PTS_FLOAT64, I, H, H, G * H, NULL, NULL, NULL, NULL, NULL};
+    rnn_dir d = {mode, cd == PTS_FLOAT64, reduced_of(dt), I, H, H, G * H, NULL, NULL, NULL, NULL, NULL};
     int64_t step_bs = B, step_off = 0;
     rnn_seq seq = {1, B, B, &step_bs, &step_off};
     held hd = {0};
     pts_tensor *h = NULL, *c = NULL;
     const void *X = NULL;
-    pts_status st = held_data(&hd, input, dt, &X);
+    pts_status st = held_data(&hd, input, cd, &X);
     if (!st)
-        st = held_data(&hd, w_ih, dt, &d.w_ih);
+        st = held_data(&hd, w_ih, cd, &d.w_ih);
     if (!st)
-        st = held_data(&hd, w_hh, dt, &d.w_hh);
+        st = held_data(&hd, w_hh, cd, &d.w_hh);
     if (!st)
-        st = held_data(&hd, b_ih, dt, &d.b_ih);
+        st = held_data(&hd, b_ih, cd, &d.b_ih);
     if (!st)
-        st = held_data(&hd, b_hh, dt, &d.b_hh);
-    if (!st && (!(h = pts_tensor_to_dtype(hx, dt)) || (cx && !(c = pts_tensor_to_dtype(cx, dt)))))
+        st = held_data(&hd, b_hh, cd, &d.b_hh);
+    if (!st && (!(h = pts_tensor_to_dtype(hx, cd)) || (cx && !(c = pts_tensor_to_dtype(cx, cd)))))
         st = pts_err_last();
     if (!st)
         st = run_dir(&d, &seq, X, false, pts_tensor_data(h), c ? pts_tensor_data(c) : NULL, NULL, 0, 0);
+    if (!st && cd != dt) { /* back to float16/bfloat16: exact */
+        h = pts_nn_cast(h, dt);
+        c = c ? pts_nn_cast(c, dt) : NULL;
+        if (!h || (cx && !c))
+            st = pts_err_last();
+    }
     held_release(&hd);
     if (st) {
         if (h)
