@@ -3,7 +3,7 @@ relu) with 1-2 layers, bidirectional, batch_first, proj_size (LSTM),
 bias=False, with and without initial states, unbatched inputs; the cells
 (LSTMCell / GRUCell / RNNCell) with and without a state; and packed
 sequences end to end (pack_padded_sequence with enforce_sorted True and
-False -> LSTM/GRU -> pad_packed_sequence).  Each model is exported by
+False -> LSTM/GRU -> pad_packed_sequence); float64 and float16 models.  Each model is exported by
 tracing and by scripting and run by torch.jit and pyts on the same inputs
 (parity fixture, torch.testing's float32 tolerances: the networks use
 torch's default initialization, whose recurrences are contractive, so the
@@ -257,3 +257,18 @@ def test_packed_lstm_with_state(parity, enforce_sorted, export):
     lengths = torch.tensor([6, 3, 2]) if enforce_sorted else torch.tensor([3, 6, 2])
     args = (torch.randn(6, 3, 4), lengths, torch.randn(4, 3, 6), torch.randn(4, 3, 6))
     parity.check(PackedLSTMWithState(enforce_sorted).eval(), args, export=export)
+
+
+# float16 models: computed in float32 with every intermediate rounded to half, as ATen does; the
+# GEMMs' float32 sums are ordered differently in the two engines, so a value within float rounding of
+# a half rounding boundary can round the other way: one half ulp (2^-11 in [0.5, 1)) that later steps
+# carry.  rtol = atol = 1e-3 allows about two such ulps on outputs bounded by 1.
+@pytest.mark.parity(rtol=1e-3, atol=1e-3)
+@pytest.mark.parametrize("export", EXPORTS)
+def test_rnn_float16(parity, export):
+    m = nn.LSTM(I, H, num_layers=2, bidirectional=True).half()
+    parity.check(Run(m).eval(), (torch.randn(T, B, I).half(),), export=export)
+    m = nn.GRU(I, H, num_layers=2, batch_first=True).half()
+    parity.check(Run(m).eval(), (torch.randn(B, T, I).half(),), export=export)
+    m = nn.LSTMCell(I, H).half()
+    parity.check(Run(m).eval(), (torch.randn(B, I).half(),), export=export)
