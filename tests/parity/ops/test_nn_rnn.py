@@ -61,7 +61,8 @@ def params(kind, I, H, L=1, D=1, bias=True, proj=0, dtype=F32, layout="contig", 
             inp = I if l == 0 else Ho * D
             out += [X((G * H, inp), dtype, layout, s, scale=scale), X((G * H, Ho), dtype, layout, s + 1, scale=scale)]
             if bias:
-                out += [X((G * H,), dtype, "contig", s + 2, scale=scale), X((G * H,), dtype, "contig", s + 3, scale=scale)]
+                out += [X((G * H,), dtype, "contig", s + 2, scale=scale),
+                        X((G * H,), dtype, "contig", s + 3, scale=scale)]
             if proj:
                 out += [X((Ho, H), dtype, layout, s + 4, scale=scale)]
     return out
