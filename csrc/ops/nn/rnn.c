@@ -138,20 +138,14 @@ static void step_range(void *ctx, int64_t b0, int64_t b1)
         step_f32(j, b0, b1);
 }
 
-/* C[M, N] = A[M, K] B[N, K]^T (+ C when acc), all contiguous row-major. */
-static void gemm_nt(bool f64, bool par, int64_t M, int64_t N, int64_t K, const void *A, const void *B, bool acc, void *C)
+/* C[M, N] = A[M, K] B[N, K]^T (+ C when acc), all contiguous row-major; split
+ * over the pool when the product is big (pts_gemm_par_* decides). */
+static void gemm_nt(bool f64, int64_t M, int64_t N, int64_t K, const void *A, const void *B, bool acc, void *C)
 {
-    if (f64) {
-        if (par)
-            pts_gemm_par_f64(false, true, M, N, K, 1.0, A, K, B, K, acc ? 1.0 : 0.0, C, N);
-        else
-            pts_gemm_f64(false, true, M, N, K, 1.0, A, K, B, K, acc ? 1.0 : 0.0, C, N);
-    } else {
-        if (par)
-            pts_gemm_par_f32(false, true, M, N, K, 1.0f, A, K, B, K, acc ? 1.0f : 0.0f, C, N);
-        else
-            pts_gemm_f32(false, true, M, N, K, 1.0f, A, K, B, K, acc ? 1.0f : 0.0f, C, N);
-    }
+    if (f64)
+        pts_gemm_par_f64(false, true, M, N, K, 1.0, A, K, B, K, acc ? 1.0 : 0.0, C, N);
+    else
+        pts_gemm_par_f32(false, true, M, N, K, 1.0f, A, K, B, K, acc ? 1.0f : 0.0f, C, N);
 }
 
 /* Every one of the M rows of C[M, N] = bias (N values), as at::linear's addmm starts. */
@@ -189,7 +183,7 @@ static pts_status run_dir(const rnn_dir *d, const rnn_seq *s, const void *X, boo
     /* the input projection of every step at once: x W_ih^T + b_ih */
     if (d->b_ih)
         fill_rows(d->f64, xp, s->rows, GH, d->b_ih);
-    gemm_nt(d->f64, true, s->rows, GH, d->in, X, d->w_ih, d->b_ih != NULL, xp);
+    gemm_nt(d->f64, s->rows, GH, d->in, X, d->w_ih, d->b_ih != NULL, xp);
     if (d->rd >= 0)
         round_buf(d->rd, xp, s->rows * GH);
 
@@ -200,14 +194,14 @@ static pts_status run_dir(const rnn_dir *d, const rnn_seq *s, const void *X, boo
         /* h W_hh^T + b_hh over the step's rows */
         if (d->b_hh)
             fill_rows(d->f64, gh, bt, GH, d->b_hh);
-        gemm_nt(d->f64, false, bt, GH, d->Hout, h, d->w_hh, d->b_hh != NULL, gh);
+        gemm_nt(d->f64, bt, GH, d->Hout, h, d->w_hh, d->b_hh != NULL, gh);
         if (d->rd >= 0)
             round_buf(d->rd, gh, bt * GH);
         rnn_step_job j = {d, (const char *)xp + (size_t)s->off[t] * (size_t)GH * es, gh, h, c, hfull};
         int64_t per = GH; /* work per row */
         pts_parallel_for(bt, per >= 8192 ? 1 : 8192 / per + 1, step_range, &j);
         if (hfull) { /* the projection h = o * tanh(c) W_hr^T */
-            gemm_nt(d->f64, false, bt, d->Hout, d->H, hfull, d->w_hr, false, h);
+            gemm_nt(d->f64, bt, d->Hout, d->H, hfull, d->w_hr, false, h);
             if (d->rd >= 0)
                 round_buf(d->rd, h, bt * d->Hout);
         }
