@@ -27,9 +27,13 @@
  * for all rows at once); per step one GEMM h W_hh^T + b_hh over the step's
  * rows, then a fused loop forms the gates and updates the state in place
  * (elementwise in the same order and precision as ATen's tensor ops,
- * transcendental functions in double rounded once).  torch runs float32 LSTMs without
- * projection through oneDNN, whose summation order differs: results agree
- * to float32 rounding, not bit for bit.
+ * transcendental functions in double rounded once).  torch runs float32
+ * LSTMs without projection through oneDNN, and its GEMMs sum in their own
+ * order: results agree to rounding, not bit for bit.
+ *
+ * Refused although torch computes them (accidents of ATen composing
+ * linear/tanh/relu, never produced by nn.RNN): integer relu RNNs, and a 2-D
+ * input to rnn_tanh/rnn_relu, which ATen broadcasts over the batch.
  */
 #include <math.h>
 #include <string.h>
