@@ -36,3 +36,5 @@ PTS_FAMILY(scatter)     /* index/scatter.c: scatter_reduce.two, index_reduce, in
 PTS_FAMILY(search)      /* index/search.c: searchsorted, bucketize */
 PTS_FAMILY(unpool)      /* nn/unpool.c: max_unpool2d/3d */
 PTS_FAMILY(attention)   /* nn/attention.c: scaled_dot_product_attention (+ math, flash_for_cpu), masked/safe softmax, native multi-head attention, encoder-layer fast path, nested tensors from masks */
+PTS_FAMILY(rnn)         /* nn/rnn.c: lstm/gru/rnn_tanh/rnn_relu (.input, .data), the four *_cell ops, unsafe_chunk */
+PTS_FAMILY(rnn_pack)    /* nn/rnn_pack.c: _pack_padded_sequence, _pad_packed_sequence, cpu */

@@ -3766,6 +3766,350 @@ static inline void k_channel_shuffle_unpack(const pts_value *args, struct k_chan
     a->groups = pts_arg_int(args[1]);
 }
 
+/* csrc/ops/nn/rnn.c */
+/* aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor) */
+struct k_lstm_input_args {
+    pts_tensor *input;
+    pts_value hx;
+    pts_value params;
+    bool has_biases;
+    int64_t num_layers;
+    double dropout;
+    bool train;
+    bool bidirectional;
+    bool batch_first;
+};
+static inline void k_lstm_input_unpack(const pts_value *args, struct k_lstm_input_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->hx = args[1];
+    a->params = args[2];
+    a->has_biases = pts_arg_bool(args[3]);
+    a->num_layers = pts_arg_int(args[4]);
+    a->dropout = pts_arg_double(args[5]);
+    a->train = pts_arg_bool(args[6]);
+    a->bidirectional = pts_arg_bool(args[7]);
+    a->batch_first = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor) */
+struct k_lstm_data_args {
+    pts_tensor *data;
+    pts_tensor *batch_sizes;
+    pts_value hx;
+    pts_value params;
+    bool has_biases;
+    int64_t num_layers;
+    double dropout;
+    bool train;
+    bool bidirectional;
+};
+static inline void k_lstm_data_unpack(const pts_value *args, struct k_lstm_data_args *a)
+{
+    a->data = PTS_ARG_TENSOR(args[0]);
+    a->batch_sizes = PTS_ARG_TENSOR(args[1]);
+    a->hx = args[2];
+    a->params = args[3];
+    a->has_biases = pts_arg_bool(args[4]);
+    a->num_layers = pts_arg_int(args[5]);
+    a->dropout = pts_arg_double(args[6]);
+    a->train = pts_arg_bool(args[7]);
+    a->bidirectional = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor) */
+struct k_gru_input_args {
+    pts_tensor *input;
+    pts_tensor *hx;
+    pts_value params;
+    bool has_biases;
+    int64_t num_layers;
+    double dropout;
+    bool train;
+    bool bidirectional;
+    bool batch_first;
+};
+static inline void k_gru_input_unpack(const pts_value *args, struct k_gru_input_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->hx = PTS_ARG_TENSOR(args[1]);
+    a->params = args[2];
+    a->has_biases = pts_arg_bool(args[3]);
+    a->num_layers = pts_arg_int(args[4]);
+    a->dropout = pts_arg_double(args[5]);
+    a->train = pts_arg_bool(args[6]);
+    a->bidirectional = pts_arg_bool(args[7]);
+    a->batch_first = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor) */
+struct k_gru_data_args {
+    pts_tensor *data;
+    pts_tensor *batch_sizes;
+    pts_tensor *hx;
+    pts_value params;
+    bool has_biases;
+    int64_t num_layers;
+    double dropout;
+    bool train;
+    bool bidirectional;
+};
+static inline void k_gru_data_unpack(const pts_value *args, struct k_gru_data_args *a)
+{
+    a->data = PTS_ARG_TENSOR(args[0]);
+    a->batch_sizes = PTS_ARG_TENSOR(args[1]);
+    a->hx = PTS_ARG_TENSOR(args[2]);
+    a->params = args[3];
+    a->has_biases = pts_arg_bool(args[4]);
+    a->num_layers = pts_arg_int(args[5]);
+    a->dropout = pts_arg_double(args[6]);
+    a->train = pts_arg_bool(args[7]);
+    a->bidirectional = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor) */
+struct k_rnn_tanh_input_args {
+    pts_tensor *input;
+    pts_tensor *hx;
+    pts_value params;
+    bool has_biases;
+    int64_t num_layers;
+    double dropout;
+    bool train;
+    bool bidirectional;
+    bool batch_first;
+};
+static inline void k_rnn_tanh_input_unpack(const pts_value *args, struct k_rnn_tanh_input_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->hx = PTS_ARG_TENSOR(args[1]);
+    a->params = args[2];
+    a->has_biases = pts_arg_bool(args[3]);
+    a->num_layers = pts_arg_int(args[4]);
+    a->dropout = pts_arg_double(args[5]);
+    a->train = pts_arg_bool(args[6]);
+    a->bidirectional = pts_arg_bool(args[7]);
+    a->batch_first = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor) */
+struct k_rnn_tanh_data_args {
+    pts_tensor *data;
+    pts_tensor *batch_sizes;
+    pts_tensor *hx;
+    pts_value params;
+    bool has_biases;
+    int64_t num_layers;
+    double dropout;
+    bool train;
+    bool bidirectional;
+};
+static inline void k_rnn_tanh_data_unpack(const pts_value *args, struct k_rnn_tanh_data_args *a)
+{
+    a->data = PTS_ARG_TENSOR(args[0]);
+    a->batch_sizes = PTS_ARG_TENSOR(args[1]);
+    a->hx = PTS_ARG_TENSOR(args[2]);
+    a->params = args[3];
+    a->has_biases = pts_arg_bool(args[4]);
+    a->num_layers = pts_arg_int(args[5]);
+    a->dropout = pts_arg_double(args[6]);
+    a->train = pts_arg_bool(args[7]);
+    a->bidirectional = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor) */
+struct k_rnn_relu_input_args {
+    pts_tensor *input;
+    pts_tensor *hx;
+    pts_value params;
+    bool has_biases;
+    int64_t num_layers;
+    double dropout;
+    bool train;
+    bool bidirectional;
+    bool batch_first;
+};
+static inline void k_rnn_relu_input_unpack(const pts_value *args, struct k_rnn_relu_input_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->hx = PTS_ARG_TENSOR(args[1]);
+    a->params = args[2];
+    a->has_biases = pts_arg_bool(args[3]);
+    a->num_layers = pts_arg_int(args[4]);
+    a->dropout = pts_arg_double(args[5]);
+    a->train = pts_arg_bool(args[6]);
+    a->bidirectional = pts_arg_bool(args[7]);
+    a->batch_first = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor) */
+struct k_rnn_relu_data_args {
+    pts_tensor *data;
+    pts_tensor *batch_sizes;
+    pts_tensor *hx;
+    pts_value params;
+    bool has_biases;
+    int64_t num_layers;
+    double dropout;
+    bool train;
+    bool bidirectional;
+};
+static inline void k_rnn_relu_data_unpack(const pts_value *args, struct k_rnn_relu_data_args *a)
+{
+    a->data = PTS_ARG_TENSOR(args[0]);
+    a->batch_sizes = PTS_ARG_TENSOR(args[1]);
+    a->hx = PTS_ARG_TENSOR(args[2]);
+    a->params = args[3];
+    a->has_biases = pts_arg_bool(args[4]);
+    a->num_layers = pts_arg_int(args[5]);
+    a->dropout = pts_arg_double(args[6]);
+    a->train = pts_arg_bool(args[7]);
+    a->bidirectional = pts_arg_bool(args[8]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> (Tensor, Tensor) */
+struct k_lstm_cell_args {
+    pts_tensor *input;
+    pts_value hx;
+    pts_tensor *w_ih;
+    pts_tensor *w_hh;
+    pts_tensor *b_ih;
+    pts_tensor *b_hh;
+};
+static inline void k_lstm_cell_unpack(const pts_value *args, struct k_lstm_cell_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->hx = args[1];
+    a->w_ih = PTS_ARG_TENSOR(args[2]);
+    a->w_hh = PTS_ARG_TENSOR(args[3]);
+    a->b_ih = pts_arg_opt_tensor(args[4]);
+    a->b_hh = pts_arg_opt_tensor(args[5]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor */
+struct k_gru_cell_args {
+    pts_tensor *input;
+    pts_tensor *hx;
+    pts_tensor *w_ih;
+    pts_tensor *w_hh;
+    pts_tensor *b_ih;
+    pts_tensor *b_hh;
+};
+static inline void k_gru_cell_unpack(const pts_value *args, struct k_gru_cell_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->hx = PTS_ARG_TENSOR(args[1]);
+    a->w_ih = PTS_ARG_TENSOR(args[2]);
+    a->w_hh = PTS_ARG_TENSOR(args[3]);
+    a->b_ih = pts_arg_opt_tensor(args[4]);
+    a->b_hh = pts_arg_opt_tensor(args[5]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor */
+struct k_rnn_tanh_cell_args {
+    pts_tensor *input;
+    pts_tensor *hx;
+    pts_tensor *w_ih;
+    pts_tensor *w_hh;
+    pts_tensor *b_ih;
+    pts_tensor *b_hh;
+};
+static inline void k_rnn_tanh_cell_unpack(const pts_value *args, struct k_rnn_tanh_cell_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->hx = PTS_ARG_TENSOR(args[1]);
+    a->w_ih = PTS_ARG_TENSOR(args[2]);
+    a->w_hh = PTS_ARG_TENSOR(args[3]);
+    a->b_ih = pts_arg_opt_tensor(args[4]);
+    a->b_hh = pts_arg_opt_tensor(args[5]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor */
+struct k_rnn_relu_cell_args {
+    pts_tensor *input;
+    pts_tensor *hx;
+    pts_tensor *w_ih;
+    pts_tensor *w_hh;
+    pts_tensor *b_ih;
+    pts_tensor *b_hh;
+};
+static inline void k_rnn_relu_cell_unpack(const pts_value *args, struct k_rnn_relu_cell_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->hx = PTS_ARG_TENSOR(args[1]);
+    a->w_ih = PTS_ARG_TENSOR(args[2]);
+    a->w_hh = PTS_ARG_TENSOR(args[3]);
+    a->b_ih = pts_arg_opt_tensor(args[4]);
+    a->b_hh = pts_arg_opt_tensor(args[5]);
+}
+
+/* csrc/ops/nn/rnn.c */
+/* aten::unsafe_chunk(Tensor self, int chunks, int dim=0) -> Tensor[] */
+struct k_unsafe_chunk_args {
+    pts_tensor *self;
+    int64_t chunks;
+    int64_t dim;
+};
+static inline void k_unsafe_chunk_unpack(const pts_value *args, struct k_unsafe_chunk_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->chunks = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/rnn_pack.c */
+/* aten::_pack_padded_sequence(Tensor input, Tensor lengths, bool batch_first) -> (Tensor, Tensor) */
+struct k_pack_padded_sequence_args {
+    pts_tensor *input;
+    pts_tensor *lengths;
+    bool batch_first;
+};
+static inline void k_pack_padded_sequence_unpack(const pts_value *args, struct k_pack_padded_sequence_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->lengths = PTS_ARG_TENSOR(args[1]);
+    a->batch_first = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/nn/rnn_pack.c */
+/* aten::_pad_packed_sequence(Tensor data, Tensor batch_sizes, bool batch_first, Scalar padding_value, int total_length) -> (Tensor, Tensor) */
+struct k_pad_packed_sequence_args {
+    pts_tensor *data;
+    pts_tensor *batch_sizes;
+    bool batch_first;
+    pts_value padding_value;
+    int64_t total_length;
+};
+static inline void k_pad_packed_sequence_unpack(const pts_value *args, struct k_pad_packed_sequence_args *a)
+{
+    a->data = PTS_ARG_TENSOR(args[0]);
+    a->batch_sizes = PTS_ARG_TENSOR(args[1]);
+    a->batch_first = pts_arg_bool(args[2]);
+    a->padding_value = args[3];
+    a->total_length = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/nn/rnn_pack.c */
+/* aten::cpu(Tensor(a) self) -> Tensor(b|a) */
+struct k_cpu_args {
+    pts_tensor *self;
+};
+static inline void k_cpu_unpack(const pts_value *args, struct k_cpu_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/nn/unpool.c */
 /* aten::max_unpool2d(Tensor self, Tensor indices, SymInt[2] output_size) -> Tensor */
 struct k_max_unpool2d_args {
