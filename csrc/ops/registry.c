@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/grow.h"
+#include "core/hash.h"
 #include "ops/registry.h"
 #include "tensor/tensor.h"
 #include "value/class.h"
@@ -55,14 +57,6 @@ typedef struct htab {
     size_t cap; /* power of two */
 } htab;
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 static pts_status htab_init(htab *h, size_t n)
 {
     h->cap = 16;
@@ -85,7 +79,7 @@ static void htab_free(htab *h)
 /* Slot of key: either holding it or the empty slot where it would go. */
 static size_t htab_slot(const htab *h, const char *key)
 {
-    size_t i = (size_t)hash_str(key) & (h->cap - 1);
+    size_t i = (size_t)pts_hash_str(key) & (h->cap - 1);
     while (h->keys[i] && strcmp(h->keys[i], key) != 0)
         i = (i + 1) & (h->cap - 1);
     return i;
@@ -206,14 +200,7 @@ static int cmp_rank(const void *a, const void *b)
 
 static pts_status group_push(sym_group *g, const pts_op *op)
 {
-    if (g->n == g->cap) {
-        int nc = g->cap ? g->cap * 2 : 4;
-        const pts_op **no = pts_realloc(g->ops, (size_t)nc * sizeof *no);
-        if (!no)
-            return pts_err_nomem("an overload list", (size_t)nc * sizeof *no);
-        g->ops = no;
-        g->cap = nc;
-    }
+    PTS_TRY(pts_grow_int((void **)&g->ops, &g->cap, g->n + 1, sizeof *g->ops, 4, "an overload list"));
     g->ops[g->n++] = op;
     return PTS_OK;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/grow.h"
 #include "core/sb.h"
 #include "ops/registry.h"
 
@@ -491,15 +492,7 @@ static pts_status parse_formal(sparser *p, pts_schema_arg *a, bool is_ret)
 
 static pts_status push_arg(pts_schema_arg **arr, int *n, int *cap)
 {
-    if (*n < *cap)
-        return PTS_OK;
-    int nc = *cap ? *cap * 2 : 8;
-    pts_schema_arg *na = pts_realloc(*arr, (size_t)nc * sizeof *na);
-    if (!na)
-        return pts_err_nomem("schema arguments", (size_t)nc * sizeof *na);
-    *arr = na;
-    *cap = nc;
-    return PTS_OK;
+    return pts_grow_int((void **)arr, cap, *n + 1, sizeof **arr, 8, "schema arguments");
 }
 
 /* '(' [formal (',' formal)*] ')' ; handles '*' and '...' */
