@@ -224,6 +224,9 @@ def test_roi_errors():
 # ---- aten ops of the models -----------------------------------------------------------------------
 
 AA = ["aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::_upsample_lanczos2d_aa"]
+AA_VEC = {"aten::_upsample_bilinear2d_aa": "aten::_upsample_bilinear2d_aa.vec",
+          "aten::_upsample_bicubic2d_aa": "aten::_upsample_bicubic2d_aa.vec",
+          "aten::_upsample_lanczos2d_aa": "aten::_upsample_lanczos2d_aa.vec"}
 AA_SIZES = [(4, 5), (9, 13), (20, 6), (1, 1), (9, 3)]
 
 
@@ -241,8 +244,8 @@ def test_upsample_aa_scales(op, scales):
     x = feat((1, 2, 10, 12), torch.float32)
     out = [int(10 * scales[0]), int(12 * scales[1])]
     check(op, lambda: ((x, out, False, scales[0], scales[1]), {}), what="plain")
-    check(op + ".vec", lambda: ((x, None, False, list(scales)), {}), what="vec scale_factors")
-    check(op + ".vec", lambda: ((x, out, True, None), {}), what="vec output_size")
+    check(AA_VEC[op], lambda: ((x, None, False, list(scales)), {}), what="vec scale_factors")
+    check(AA_VEC[op], lambda: ((x, out, True, None), {}), what="vec output_size")
 
 
 @pytest.mark.parametrize("op", AA)
