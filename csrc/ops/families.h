@@ -41,3 +41,4 @@ PTS_FAMILY(upsample_aa) /* nn/upsample_aa.c: _upsample_{bilinear,bicubic,lanczos
 PTS_FAMILY(unique)      /* reduce/unique.c: unique_dim */
 PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_iou_rotated */
 PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_roi_align, ps_roi_pool */
+PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */

@@ -6066,6 +6066,42 @@ static inline void k_tv_box_iou_rotated_unpack(const pts_value *args, struct k_t
     a->boxes2 = PTS_ARG_TENSOR(args[1]);
 }
 
+/* csrc/ops/vision/deform_conv.c */
+/* torchvision::deform_conv2d(Tensor input, Tensor weight, Tensor offset, Tensor mask, Tensor bias, SymInt stride_h, SymInt stride_w, SymInt pad_h, SymInt pad_w, SymInt dilation_h, SymInt dilation_w, SymInt groups, SymInt offset_groups, bool use_mask) -> Tensor */
+struct k_tv_deform_conv2d_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *offset;
+    pts_tensor *mask;
+    pts_tensor *bias;
+    int64_t stride_h;
+    int64_t stride_w;
+    int64_t pad_h;
+    int64_t pad_w;
+    int64_t dilation_h;
+    int64_t dilation_w;
+    int64_t groups;
+    int64_t offset_groups;
+    bool use_mask;
+};
+static inline void k_tv_deform_conv2d_unpack(const pts_value *args, struct k_tv_deform_conv2d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->offset = PTS_ARG_TENSOR(args[2]);
+    a->mask = PTS_ARG_TENSOR(args[3]);
+    a->bias = PTS_ARG_TENSOR(args[4]);
+    a->stride_h = pts_arg_int(args[5]);
+    a->stride_w = pts_arg_int(args[6]);
+    a->pad_h = pts_arg_int(args[7]);
+    a->pad_w = pts_arg_int(args[8]);
+    a->dilation_h = pts_arg_int(args[9]);
+    a->dilation_w = pts_arg_int(args[10]);
+    a->groups = pts_arg_int(args[11]);
+    a->offset_groups = pts_arg_int(args[12]);
+    a->use_mask = pts_arg_bool(args[13]);
+}
+
 /* csrc/ops/vision/roi.c */
 /* torchvision::roi_align(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, SymInt pooled_width, int sampling_ratio, bool aligned) -> Tensor */
 struct k_tv_roi_align_args {

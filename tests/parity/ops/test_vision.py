@@ -299,3 +299,43 @@ class EmptyDict(torch.nn.Module):
         d: Dict[str, torch.Tensor] = OrderedDict()
         d["a"] = x + 1
         return d
+
+
+# ---- deform_conv2d --------------------------------------------------------------------------------
+
+def deform_maker(dtype=torch.float32, B=2, C=4, O=6, H=7, W=8, k=(3, 3), stride=(1, 1), pad=(1, 1), dil=(1, 1),
+                 groups=1, ogroups=1, use_mask=True, layout="contig", offset_scale=2.0):
+    def make():
+        g = torch.Generator().manual_seed(11)
+        x = make_tensor((B, C, H, W), dtype, layout, seed=12, special=False)
+        w = (torch.rand(O, C // groups, k[0], k[1], generator=g, dtype=torch.float64) - 0.5).to(dtype)
+        oh = (H + 2 * pad[0] - (dil[0] * (k[0] - 1) + 1)) // stride[0] + 1
+        ow = (W + 2 * pad[1] - (dil[1] * (k[1] - 1) + 1)) // stride[1] + 1
+        off = ((torch.rand(B, 2 * ogroups * k[0] * k[1], oh, ow, generator=g, dtype=torch.float64) - 0.5)
+               * 2 * offset_scale).to(dtype)
+        mask = (torch.rand(B, ogroups * k[0] * k[1], oh, ow, generator=g, dtype=torch.float64).to(dtype) if use_mask
+                else torch.zeros(B, 1, dtype=dtype))
+        bias = torch.rand(O, generator=g, dtype=torch.float64).to(dtype)
+        return (x, w, off, mask, bias, stride[0], stride[1], pad[0], pad[1], dil[0], dil[1], groups, ogroups,
+                use_mask), {}
+    return make
+
+
+DEFORM_CASES = {
+    "basic": {},
+    "no-mask": {"use_mask": False},
+    "f64": {"dtype": torch.float64},
+    "stride-dil": {"stride": (2, 1), "dil": (1, 2), "pad": (2, 0)},
+    "groups": {"groups": 2, "ogroups": 2},
+    "offset-groups": {"ogroups": 4},
+    "kernel-1x2": {"k": (1, 2), "pad": (0, 0)},
+    "far-offsets": {"offset_scale": 9.0},
+    "transposed": {"layout": "transposed"},
+    "empty-batch": {"B": 0},
+    "bad-offset": {"k": (3, 3), "pad": (0, 0), "H": 2},
+}
+
+
+@pytest.mark.parametrize("case", list(DEFORM_CASES))
+def test_deform_conv2d(case):
+    check("torchvision::deform_conv2d", deform_maker(**DEFORM_CASES[case]))
