@@ -37,6 +37,7 @@ PTS_FAMILY(search)      /* index/search.c: searchsorted, bucketize */
 PTS_FAMILY(unpool)      /* nn/unpool.c: max_unpool2d/3d */
 PTS_FAMILY(dict_empty)  /* prim/dict_empty.c: aten::dict() (an empty Dict(str, Tensor)) */
 PTS_FAMILY(nonzero_tuple) /* index/nonzero_tuple.c: where(condition), nonzero_numpy */
+PTS_FAMILY(shape_tensor) /* shape/shape_tensor.c: _shape_as_tensor */
 PTS_FAMILY(upsample_aa) /* nn/upsample_aa.c: _upsample_{bilinear,bicubic,lanczos}2d_aa (antialiased interpolate) */
 PTS_FAMILY(unique)      /* reduce/unique.c: unique_dim */
 PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_iou_rotated */

@@ -5810,6 +5810,16 @@ static inline void k_repeat_unpack(const pts_value *args, struct k_repeat_args *
     a->repeats = args[1];
 }
 
+/* csrc/ops/shape/shape_tensor.c */
+/* aten::_shape_as_tensor(Tensor self) -> Tensor */
+struct k_shape_as_tensor_args {
+    pts_tensor *self;
+};
+static inline void k_shape_as_tensor_unpack(const pts_value *args, struct k_shape_as_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/shape/views.c */
 /* aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a) */
 struct k_broadcast_to_args {

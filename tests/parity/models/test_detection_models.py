@@ -1,7 +1,7 @@
 """Detection and segmentation parity: torchvision's detection models (Faster /
 Mask / Keypoint R-CNN, RetinaNet, FCOS, SSD, SSDlite) and segmentation models
 (DeepLabV3, LR-ASPP), random weights, eval(), scripted with torch.jit.script
-(segmentation also traced), run by torch.jit.load and by pyts on the same
+and traced (detection through a wrapper returning a tuple of tensors), run by torch.jit.load and by pyts on the same
 image; every output leaf compared: boxes, scores, labels, masks, keypoints
 and keypoint scores (detections), "out" / "aux" maps (segmentation).  pyts
 runs them without torchvision: the torchvision:: operators (nms, roi_align,
@@ -135,6 +135,31 @@ def test_detection_scripted(name, parity):
     assert min_gap(ref["scores"]) > 0, "tied scores: the order would rest on tie-breaking alone"
     res = parity.check(model, ([x],), export="script", **DET_TOL)
     assert res.ok
+
+
+class Flat(torch.nn.Module):
+    """A detection model as a function of one image returning its first detection dict's tensors
+    (sorted by key): torch.jit.trace cannot return a list of dicts."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        d = self.model([x])[0]
+        return tuple(d[k] for k in sorted(d))
+
+
+# tracing a detection model warns at every data-dependent shape / Python value (the trace is
+# only valid for this image, which is the one compared)
+@pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
+@pytest.mark.parametrize("name", det_params())
+def test_detection_traced(name, parity):
+    """Traced (the data-dependent control flow fixed for this image, run on the same image)."""
+    ctor, kwargs, size = DETECTION[name]
+    model = build(ctor, kwargs, size)
+    x = image(size, IMAGE_SEED.get(name, 1))
+    parity.check(Flat(model).eval(), (x,), export="trace", **DET_TOL)
 
 
 # DeepLabV3-ResNet50 (dilated ResNet-50, ASPP): torch's own float32 result differs from the same

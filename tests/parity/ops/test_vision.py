@@ -339,3 +339,9 @@ DEFORM_CASES = {
 @pytest.mark.parametrize("case", list(DEFORM_CASES))
 def test_deform_conv2d(case):
     check("torchvision::deform_conv2d", deform_maker(**DEFORM_CASES[case]))
+
+
+@pytest.mark.parametrize("shape", [(), (0,), (3, 1, 4), (2, 3, 4, 5)], ids=str)
+def test_shape_as_tensor(shape):
+    """aten::_shape_as_tensor: what a traced detection model records for x.shape used as data."""
+    check("aten::_shape_as_tensor", lambda: ((make_tensor(shape, torch.float32, seed=1),), {}))
