@@ -39,7 +39,7 @@ PTS_FAMILY(dict_empty)  /* prim/dict_empty.c: aten::dict() (an empty Dict(str, T
 PTS_FAMILY(nonzero_tuple) /* index/nonzero_tuple.c: where(condition), nonzero_numpy */
 PTS_FAMILY(shape_tensor) /* shape/shape_tensor.c: _shape_as_tensor */
 PTS_FAMILY(upsample_aa) /* nn/upsample_aa.c: _upsample_{bilinear,bicubic,lanczos}2d_aa (antialiased interpolate) */
-PTS_FAMILY(unique)      /* reduce/unique.c: unique_dim */
+PTS_FAMILY(unique)      /* reduce/unique.c: unique_dim, unique_dim_consecutive, unique_consecutive */
 PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_iou_rotated */
 PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_roi_align, ps_roi_pool */
 PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */

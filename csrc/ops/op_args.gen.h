@@ -5288,6 +5288,40 @@ static inline void k_unique_dim_unpack(const pts_value *args, struct k_unique_di
     a->return_counts = pts_arg_bool(args[4]);
 }
 
+/* csrc/ops/reduce/unique.c */
+/* aten::unique_dim_consecutive(Tensor self, int dim, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor) */
+struct k_unique_dim_consecutive_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool return_inverse;
+    bool return_counts;
+};
+static inline void k_unique_dim_consecutive_unpack(const pts_value *args, struct k_unique_dim_consecutive_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->return_inverse = pts_arg_bool(args[2]);
+    a->return_counts = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/unique.c */
+/* aten::unique_consecutive(Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None) -> (Tensor, Tensor, Tensor) */
+struct k_unique_consecutive_args {
+    pts_tensor *self;
+    bool return_inverse;
+    bool return_counts;
+    int64_t dim;
+    bool has_dim;
+};
+static inline void k_unique_consecutive_unpack(const pts_value *args, struct k_unique_consecutive_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->return_inverse = pts_arg_bool(args[1]);
+    a->return_counts = pts_arg_bool(args[2]);
+    a->dim = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[3]);
+}
+
 /* csrc/ops/shape/diag.c */
 /* aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a) */
 /* aten::diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor */

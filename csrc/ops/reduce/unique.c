@@ -1,5 +1,6 @@
 /* unique.c - aten::unique_dim: the unique slices of a tensor along a dim
- * (what torch.unique(x, dim=d) calls).
+ * (what torch.unique(x, dim=d) calls), unique_dim_consecutive (the same
+ * without sorting: runs of equal slices) and unique_consecutive.
  *
  * As ATen's CPU kernel: the slices (rows of the tensor with `dim` moved
  * first, flattened) are sorted lexicographically (`sorted` is ignored: the
@@ -67,17 +68,15 @@ static void merge_sort_rows(const rowcmp *c, int64_t *idx, int64_t *tmp, int64_t
     }
 }
 
-/* aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False,
- *                  bool return_counts=False) -> (Tensor, Tensor, Tensor) */
-PTS_KERNEL(k_unique_dim)
+/* unique slices along dim (sorted first unless consecutive); rets[0..2] */
+static pts_status unique_dim_run(const char *opn, pts_tensor *x, int64_t dim, bool consecutive, pts_value *rets)
 {
-    pts_tensor *x = a->self;
     int d = 0;
-    PTS_TRY(pts_check_real(OPN, x->dtype));
+    PTS_TRY(pts_check_real(opn, x->dtype));
     if (x->ndim == 0)
-        return pts_err_set(PTS_ERR_INDEX, "%s: Dimension specified as %lld but tensor has no dimensions", OPN,
-                           (long long)a->dim);
-    PTS_TRY(pts_wrap_dim(a->dim, x->ndim, OPN, &d));
+        return pts_err_set(PTS_ERR_INDEX, "%s: Dimension specified as %lld but tensor has no dimensions", opn,
+                           (long long)dim);
+    PTS_TRY(pts_wrap_dim(dim, x->ndim, opn, &d));
     int64_t R = x->sizes[d], M = 1, zero = 0;
     for (int i = 0; i < x->ndim; i++)
         if (i != d)
@@ -88,7 +87,7 @@ PTS_KERNEL(k_unique_dim)
             nz += x->sizes[i] == 0;
         if (nz != 1)
             return pts_err_set(PTS_ERR_VALUE,
-                               "%s: Number of zero sized dimensions is more than one, so unique cannot be applied ", OPN);
+                               "%s: Number of zero sized dimensions is more than one, so unique cannot be applied ", opn);
         pts_tensor *o = pts_tensor_empty(x->dtype, x->ndim, x->sizes);
         pts_tensor *inv = o ? pts_tensor_empty(PTS_INT64, 1, &zero) : NULL;
         pts_tensor *cnt = inv ? pts_tensor_empty(PTS_INT64, 1, &zero) : NULL;
@@ -105,7 +104,7 @@ PTS_KERNEL(k_unique_dim)
         return PTS_OK;
     }
     if (M == 0)
-        return pts_err_set(PTS_ERR_VALUE, "%s: cannot reshape tensor of 0 elements into shape [%lld, -1]", OPN,
+        return pts_err_set(PTS_ERR_VALUE, "%s: cannot reshape tensor of 0 elements into shape [%lld, -1]", opn,
                            (long long)R);
     /* dim d first */
     int64_t sz[PTS_MAX_DIMS], st[PTS_MAX_DIMS];
@@ -136,7 +135,8 @@ PTS_KERNEL(k_unique_dim)
     rowcmp c = {pts_tensor_data(keys), cd == PTS_FLOAT64, M};
     for (int64_t i = 0; i < R; i++)
         idx[i] = i;
-    merge_sort_rows(&c, idx, idx + R, R);
+    if (!consecutive)
+        merge_sort_rows(&c, idx, idx + R, R);
     /* group ids in sorted order */
     int64_t U = 0;
     int64_t *grp = idx + R;
@@ -194,7 +194,76 @@ done:
     return s;
 }
 
+/* aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False,
+ *                  bool return_counts=False) -> (Tensor, Tensor, Tensor) */
+PTS_KERNEL(k_unique_dim) { return unique_dim_run(OPN, a->self, a->dim, false, rets); }
+
+/* aten::unique_dim_consecutive(Tensor self, int dim, bool return_inverse=False,
+ *                              bool return_counts=False) -> (Tensor, Tensor, Tensor) */
+PTS_KERNEL(k_unique_dim_consecutive) { return unique_dim_run(OPN, a->self, a->dim, true, rets); }
+
+/* aten::unique_consecutive(Tensor self, bool return_inverse=False, bool return_counts=False,
+ *                          int? dim=None) -> (Tensor, Tensor, Tensor)
+ * Without a dim (or dim 0 of a 1-D tensor): runs of equal values of the flattened tensor (NaN
+ * never equals its neighbour); inverse indices shaped as self when asked for, counts when asked
+ * for, else empty.  With a dim: unique_dim_consecutive. */
+PTS_KERNEL(k_unique_consecutive)
+{
+    pts_tensor *x = a->self;
+    if (a->has_dim && !(a->dim == 0 && x->ndim == 1))
+        return unique_dim_run(OPN, x, a->dim, true, rets);
+    PTS_TRY(pts_check_real(OPN, x->dtype));
+    int64_t n = pts_tensor_numel(x), zero = 0, U = 0;
+    int cd = pts_compute64(x->dtype);
+    pts_tensor *keys = pts_tensor_to_dtype(x, cd), *vals = keys ? pts_tensor_contiguous_copy(x) : NULL;
+    pts_tensor *out = NULL, *inv = NULL, *cnt = NULL;
+    pts_status s = PTS_OK;
+    if (!vals) {
+        s = pts_err_last();
+        goto done;
+    }
+    rowcmp c = {pts_tensor_data(keys), cd == PTS_FLOAT64, 1};
+    for (int64_t i = 0; i < n; i++)
+        U += i == 0 || !row_eq(&c, i - 1, i);
+    int64_t isz = pts_dtype_get(x->dtype)->itemsize, osz = n > 0 ? U : 0;
+    if (!(out = pts_tensor_empty(x->dtype, 1, &osz)) ||
+        !(inv = a->return_inverse ? pts_tensor_empty(PTS_INT64, x->ndim, x->sizes)
+                                           : pts_tensor_empty(PTS_INT64, 1, &zero)) ||
+        !(cnt = n > 0 && a->return_counts ? pts_tensor_zeros(PTS_INT64, 1, &U) : pts_tensor_empty(PTS_INT64, 1, &zero))) {
+        s = pts_err_last();
+        goto done;
+    }
+    for (int64_t i = 0, g = -1; i < n; i++) {
+        if (i == 0 || !row_eq(&c, i - 1, i)) {
+            g++;
+            memcpy((char *)pts_tensor_data(out) + g * isz, (const char *)pts_tensor_data(vals) + i * isz, (size_t)isz);
+        }
+        if (a->return_inverse)
+            pts_i64(inv)[i] = g;
+        if (a->return_counts)
+            pts_i64(cnt)[g]++;
+    }
+    rets[0] = pts_ret_tensor(out);
+    rets[1] = pts_ret_tensor(inv);
+    rets[2] = pts_ret_tensor(cnt);
+    out = inv = cnt = NULL;
+done:
+    if (keys)
+        pts_obj_release(&keys->hdr);
+    if (vals)
+        pts_obj_release(&vals->hdr);
+    if (out)
+        pts_obj_release(&out->hdr);
+    if (inv)
+        pts_obj_release(&inv->hdr);
+    if (cnt)
+        pts_obj_release(&cnt->hdr);
+    return s;
+}
+
 const pts_op_def pts_ops_unique[] = {
     PTS_OP("aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)", k_unique_dim),
+    PTS_OP("aten::unique_dim_consecutive(Tensor self, int dim, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)", k_unique_dim_consecutive),
+    PTS_OP("aten::unique_consecutive(Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None) -> (Tensor, Tensor, Tensor)", k_unique_consecutive),
     {NULL, NULL},
 };

@@ -345,3 +345,26 @@ def test_deform_conv2d(case):
 def test_shape_as_tensor(shape):
     """aten::_shape_as_tensor: what a traced detection model records for x.shape used as data."""
     check("aten::_shape_as_tensor", lambda: ((make_tensor(shape, torch.float32, seed=1),), {}))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.int64, torch.bool], ids=str)
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_unique_dim_consecutive(dim, dtype):
+    def make():
+        x = torch.tensor([[0, 0, 1], [0, 0, 1], [1, 0, 1], [0, 0, 1], [0, 0, 1]]).repeat(1, 2).to(dtype)
+        return (x, dim, True, True), {}
+    check("aten::unique_dim_consecutive", make)
+
+
+@pytest.mark.parametrize("flags", [(False, False), (True, False), (False, True), (True, True)], ids=str)
+@pytest.mark.parametrize("dim", [None, 0, 1])
+@pytest.mark.parametrize("shape", [(12,), (4, 3), (0,), (0, 3)], ids=str)
+def test_unique_consecutive(shape, dim, flags):
+    def make():
+        g = torch.Generator().manual_seed(2)
+        x = torch.randint(0, 2, shape, generator=g).float()
+        if x.numel() > 3:
+            x.view(-1)[1] = float("nan")
+            x.view(-1)[2] = float("nan")
+        return (x, flags[0], flags[1], dim), {}
+    check("aten::unique_consecutive", make)
