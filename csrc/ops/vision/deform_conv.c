@@ -24,6 +24,8 @@
     {                                                                                                 \
         if (h <= -1 || H <= h || w <= -1 || W <= w)                                                   \
             return 0;                                                                                 \
+        if (h != h || w != w) /* NaN: torchvision's weights are NaN too */                            \
+            return h + w;                                                                             \
         int64_t hl = (int64_t)floor(h), wl = (int64_t)floor(w), hh = hl + 1, wh = wl + 1;             \
         T lh = h - hl, lw = w - wl;                                                                   \
         T ih = 1 - lh, iw = 1 - lw;                                                                   \

@@ -33,6 +33,30 @@ typedef struct roi_geom {
     bool aligned;
 } roi_geom;
 
+/* The number of samples per bin side: sampling_ratio, or ceil(roi size / pooled size) as an int.
+ * A NaN, negative or out-of-int-range size gives no samples (torchvision's (int) conversion gives
+ * INT_MIN there on x86, and its loops then do not run); roi_run refuses grids of more than
+ * ROI_MAX_SAMPLES samples per bin beforehand. */
+#define ROI_MAX_SAMPLES (1 << 26)
+static int roi_grid(int64_t sampling, double c)
+{
+    if (sampling > 0)
+        return (int)sampling;
+    if (!(c > 0) || c >= 2147483648.0)
+        return 0;
+    return (int)c;
+}
+
+/* round() of a box coordinate as torchvision's int: NaN and values outside the int range become
+ * INT_MIN, what its (undefined) conversion gives on x86; the bin clipping absorbs them. */
+static int64_t roi_round(double v)
+{
+    v = round(v);
+    if (!(v >= -2147483648.0 && v < 2147483648.0))
+        return INT32_MIN;
+    return (int64_t)v;
+}
+
 /* bilinear sample of plane x (H x W) at (y, x), torchvision's boundary rules */
 #define DEFINE_BILINEAR(T)                                                                       \
     static T bilinear_##T(const T *in, int64_t H, int64_t W, T y, T x)                          \
@@ -77,9 +101,9 @@ typedef struct roi_geom {
                 rh = rh > (T)1 ? rh : (T)1;                                                           \
             }                                                                                         \
             T bh = rh / (T)g->PH, bw = rw / (T)g->PW;                                                 \
-            int gh = g->sampling > 0 ? (int)g->sampling : (int)ceil(rh / g->PH);                      \
-            int gw = g->sampling > 0 ? (int)g->sampling : (int)ceil(rw / g->PW);                      \
-            int cnt = gh * gw;                                                                        \
+            int gh = roi_grid(g->sampling, ceil(rh / g->PH));                                         \
+            int gw = roi_grid(g->sampling, ceil(rw / g->PW));                                         \
+            int64_t cnt = (int64_t)gh * gw;                                                           \
             T count = ps ? (T)cnt : (T)(cnt > 1 ? cnt : 1);                                           \
             for (int64_t c = 0; c < Co; c++)                                                          \
                 for (int64_t ph = 0; ph < g->PH; ph++)                                                \
@@ -113,17 +137,18 @@ typedef struct roi_geom {
         for (int64_t n = 0; n < g->K; n++) {                                                          \
             const T *r = rois + 5 * n;                                                                \
             int64_t b = (int64_t)r[0];                                                                \
-            int sw = (int)round(r[1] * ss), sh = (int)round(r[2] * ss);                               \
-            int ew = (int)round(r[3] * ss), eh = (int)round(r[4] * ss);                               \
-            int rw = ew - sw + (ps ? 0 : 1), rh = eh - sh + (ps ? 0 : 1);                             \
+            int64_t sw = roi_round(r[1] * ss), sh = roi_round(r[2] * ss);                             \
+            int64_t ew = roi_round(r[3] * ss), eh = roi_round(r[4] * ss);                             \
+            int64_t rw = ew - sw + (ps ? 0 : 1), rh = eh - sh + (ps ? 0 : 1);                         \
             rw = rw > 1 ? rw : 1;                                                                     \
             rh = rh > 1 ? rh : 1;                                                                     \
             T bh = (T)rh / (T)g->PH, bw = (T)rw / (T)g->PW;                                           \
             int64_t hmax = ps ? g->H - 1 : g->H, wmax = ps ? g->W - 1 : g->W;                         \
             for (int64_t ph = 0; ph < g->PH; ph++)                                                    \
                 for (int64_t pw = 0; pw < g->PW; pw++) {                                              \
-                    int64_t hs = (int64_t)floor((T)ph * bh) + sh, ws = (int64_t)floor((T)pw * bw) + sw; \
-                    int64_t he = (int64_t)ceil((T)(ph + 1) * bh) + sh, we = (int64_t)ceil((T)(pw + 1) * bw) + sw; \
+                    int64_t hs = roi_round(floor((T)ph * bh)) + sh, ws = roi_round(floor((T)pw * bw)) + sw; \
+                    int64_t he = roi_round(ceil((T)(ph + 1) * bh)) + sh;                              \
+                    int64_t we = roi_round(ceil((T)(pw + 1) * bw)) + sw;                              \
                     hs = hs < 0 ? 0 : hs > hmax ? hmax : hs;                                          \
                     he = he < 0 ? 0 : he > hmax ? hmax : he;                                          \
                     ws = ws < 0 ? 0 : ws > wmax ? wmax : ws;                                          \
@@ -218,6 +243,22 @@ static pts_status roi_run(const char *opn, int kind, pts_tensor *input, pts_tens
                 break;
             }
         }
+        /* bins sampled by more than ROI_MAX_SAMPLES points (boxes far larger than the map with an
+         * adaptive sampling ratio) would run for hours: refused */
+        if (st == PTS_OK && (kind == ROI_ALIGN || kind == PS_ROI_ALIGN) && sampling <= 0)
+            for (int64_t n = 0; n < g.K; n++) {
+                const char *rp = (const char *)pts_tensor_data(r) + 5 * n * pts_dtype_get(dt)->itemsize;
+                size_t isz = (size_t)pts_dtype_get(dt)->itemsize;
+                double sz[2];
+                for (int k = 0; k < 2; k++)
+                    sz[k] = (pts_load_f64(rp + (3 + k) * isz, dt) - pts_load_f64(rp + (1 + k) * isz, dt)) * scale;
+                double gw = roi_grid(0, ceil(sz[0] / (double)PW)), gh = roi_grid(0, ceil(sz[1] / (double)PH));
+                if (gw * gh > ROI_MAX_SAMPLES) {
+                    st = pts_err_set(PTS_ERR_UNSUPPORTED, "%s: roi %lld needs %.0f samples per bin (more than %d)",
+                                     opn, (long long)n, gw * gh, ROI_MAX_SAMPLES);
+                    break;
+                }
+            }
         if (st == PTS_OK && g.H * g.W == 0)
             st = pts_err_set(PTS_ERR_VALUE, "%s: input has an empty spatial size", opn);
         if (st == PTS_OK) {

@@ -368,3 +368,15 @@ def test_unique_consecutive(shape, dim, flags):
             x.view(-1)[2] = float("nan")
         return (x, flags[0], flags[1], dim), {}
     check("aten::unique_consecutive", make)
+
+
+@pytest.mark.parametrize("op,extra", [("torchvision::roi_align", (0, False)), ("torchvision::roi_align", (-1, True)),
+                                      ("torchvision::roi_pool", ())], ids=["align", "align-aligned", "pool"])
+def test_roi_non_finite_boxes(op, extra):
+    """NaN, huge and infinite box coordinates: no samples where torchvision takes none (its int conversion
+    of such values gives INT_MIN on x86), never a hang or an out-of-bounds read."""
+    def make():
+        x = feat((1, 4, 6, 6), torch.float32)
+        r = torch.tensor([[0, float("nan"), 1, 3, 3], [0, 1e30, -1e30, 2e30, 5], [0, 1, 1, float("inf"), 2.0]])
+        return (x, r, 1.0, 2, 2) + extra, {}
+    check(op, make)
