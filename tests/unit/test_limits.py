@@ -186,14 +186,15 @@ def test_many_locals_compile_in_linear_time():
         body = b"".join(b"    y%d = x\n" % k for k in range(n)) + b"    return x\n"
         data = model(body)
         best = float("inf")
-        for _ in range(3):
+        for _ in range(7):  # the best of 7: a loaded machine delays some runs, never speeds one up
             t = time.perf_counter()
             pyts.load(data)
             best = min(best, time.perf_counter() - t)
         return best
 
-    small, large = load_time(5000), load_time(20000)
-    assert large / small < 8, "5,000 locals: %.3f s, 20,000: %.3f s" % (small, large)
+    # sizes large enough that the times (~3 and ~12 ms) are not timer and cache noise
+    small, large = load_time(10000), load_time(40000)
+    assert large / small < 8, "10,000 locals: %.4f s, 40,000: %.4f s" % (small, large)
 
 
 # ---- nesting in pickles ---------------------------------------------------------------------------
