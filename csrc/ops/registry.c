@@ -517,3 +517,14 @@ pts_status pts_ops_call(const pts_op *op, int npos, pts_value *pos, int nkw, con
         pts_free(args);
     return st;
 }
+
+bool pts_ops_torch_knows(const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof torch_order / sizeof torch_order[0]; i++) {
+        const char *k = torch_order[i];
+        if (strncmp(k, name, n) == 0 && (k[n] == '\0' || k[n] == '.'))
+            return true;
+    }
+    return false;
+}
