@@ -138,7 +138,7 @@ static pts_status record_missing(cc *c, const char *opname, int nargs)
     m->file = pts_strdup(file);
     m->line = c->line;
     m->nargs = nargs;
-    m->torch_knows = pts_ops_torch_knows(opname);
+    m->torch_knows = !pts_ops_torch_refuses(opname);
     if (!m->op || !m->file) {
         pts_free(m->op);
         pts_free(m->file);

@@ -20,7 +20,9 @@ typedef struct pts_missing_op {
     char *file;       /* "code/__torch__/x.py" (owned) */
     int line;
     int nargs;        /* actuals at the site */
-    bool torch_knows; /* torch registers the symbol (else torch refuses the file too) */
+    bool torch_knows; /* torch registers the symbol, or it is an extension's op (another
+                       * namespace: torch loads it once the extension is imported);
+                       * false: torch.jit.load refuses the file too (pts_ops_torch_refuses) */
 } pts_missing_op;
 
 /* Compile every method and function of the unit (importing what they

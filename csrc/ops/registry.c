@@ -528,3 +528,15 @@ bool pts_ops_torch_knows(const char *name)
     }
     return false;
 }
+
+bool pts_ops_torch_refuses(const char *name)
+{
+    const char *sep = strstr(name, "::");
+    if (!sep || pts_ops_torch_knows(name))
+        return false;
+    size_t ns = (size_t)(sep - name) + 2; /* "aten::" */
+    for (size_t i = 0; i < sizeof torch_order / sizeof torch_order[0]; i++)
+        if (strncmp(torch_order[i], name, ns) == 0)
+            return true;
+    return false;
+}

@@ -228,8 +228,11 @@ static void check_missing_ops(void)
     pts_interp_free_missing(missing, nm);
     pts_cu_release(cu2);
     CHECK(pts_ops_torch_knows("aten::add") && pts_ops_torch_knows("aten::special_bessel_j0") &&
-              !pts_ops_torch_knows("aten::ad") && !pts_ops_torch_knows("aten::frobnicate"),
-          "pts_ops_torch_knows");
+              !pts_ops_torch_knows("aten::ad") && !pts_ops_torch_knows("aten::frobnicate") &&
+              pts_ops_torch_refuses("aten::frobnicate") && pts_ops_torch_refuses("prim::frobnicate") &&
+              !pts_ops_torch_refuses("aten::add") && !pts_ops_torch_refuses("torchvision::nms") &&
+              !pts_ops_torch_refuses("my_ext::op") && !pts_ops_torch_refuses("noscope"),
+          "pts_ops_torch_knows / pts_ops_torch_refuses");
     pts_cu_release(cu);
 }
 
