@@ -38,3 +38,11 @@ PTS_FAMILY(unpool)      /* nn/unpool.c: max_unpool2d/3d */
 PTS_FAMILY(attention)   /* nn/attention.c: scaled_dot_product_attention (+ math, flash_for_cpu), masked/safe softmax, native multi-head attention, encoder-layer fast path, nested tensors from masks */
 PTS_FAMILY(rnn)         /* nn/rnn.c: lstm/gru/rnn_tanh/rnn_relu (.input, .data), the four *_cell ops, unsafe_chunk */
 PTS_FAMILY(rnn_pack)    /* nn/rnn_pack.c: _pack_padded_sequence, _pad_packed_sequence, cpu */
+PTS_FAMILY(dict_empty)  /* prim/dict_empty.c: aten::dict() (an empty Dict(str, Tensor)) */
+PTS_FAMILY(nonzero_tuple) /* index/nonzero_tuple.c: where(condition), nonzero_numpy */
+PTS_FAMILY(shape_tensor) /* shape/shape_tensor.c: _shape_as_tensor */
+PTS_FAMILY(upsample_aa) /* nn/upsample_aa.c: _upsample_{bilinear,bicubic,lanczos}2d_aa (antialiased interpolate) */
+PTS_FAMILY(unique)      /* reduce/unique.c: unique_dim, unique_dim_consecutive, unique_consecutive */
+PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_iou_rotated */
+PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_roi_align, ps_roi_pool */
+PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */

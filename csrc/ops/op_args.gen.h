@@ -893,6 +893,26 @@ static inline void k_nonzero_unpack(const pts_value *args, struct k_nonzero_args
     a->self = PTS_ARG_TENSOR(args[0]);
 }
 
+/* csrc/ops/index/nonzero_tuple.c */
+/* aten::where(Tensor condition) -> Tensor[] */
+struct k_where_cond_args {
+    pts_tensor *condition;
+};
+static inline void k_where_cond_unpack(const pts_value *args, struct k_where_cond_args *a)
+{
+    a->condition = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/index/nonzero_tuple.c */
+/* aten::nonzero_numpy(Tensor self) -> Tensor[] */
+struct k_nonzero_numpy_args {
+    pts_tensor *self;
+};
+static inline void k_nonzero_numpy_unpack(const pts_value *args, struct k_nonzero_numpy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/index/scatter.c */
 /* aten::scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor */
 /* aten::scatter_reduce_.two(Tensor(a!) self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor(a!) */
@@ -4142,6 +4162,120 @@ static inline void k_max_unpool3d_unpack(const pts_value *args, struct k_max_unp
     a->padding = args[4];
 }
 
+/* csrc/ops/nn/upsample_aa.c */
+/* aten::_upsample_bilinear2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k_upsample_bilinear2d_aa_args {
+    pts_tensor *self;
+    pts_value output_size;
+    bool align_corners;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k_upsample_bilinear2d_aa_unpack(const pts_value *args, struct k_upsample_bilinear2d_aa_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scales_h = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[3]);
+    a->scales_w = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_double(args[4]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/nn/upsample_aa.c */
+/* aten::_upsample_bicubic2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k_upsample_bicubic2d_aa_args {
+    pts_tensor *self;
+    pts_value output_size;
+    bool align_corners;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k_upsample_bicubic2d_aa_unpack(const pts_value *args, struct k_upsample_bicubic2d_aa_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scales_h = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[3]);
+    a->scales_w = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_double(args[4]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/nn/upsample_aa.c */
+/* aten::_upsample_lanczos2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor */
+struct k_upsample_lanczos2d_aa_args {
+    pts_tensor *self;
+    pts_value output_size;
+    bool align_corners;
+    double scales_h;
+    bool has_scales_h;
+    double scales_w;
+    bool has_scales_w;
+};
+static inline void k_upsample_lanczos2d_aa_unpack(const pts_value *args, struct k_upsample_lanczos2d_aa_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scales_h = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_scales_h = !PTS_ARG_IS_NONE(args[3]);
+    a->scales_w = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_double(args[4]);
+    a->has_scales_w = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/nn/upsample_aa.c */
+/* aten::_upsample_bilinear2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor */
+struct k_upsample_bilinear2d_aa_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    bool align_corners;
+    pts_value scale_factors;
+};
+static inline void k_upsample_bilinear2d_aa_vec_unpack(const pts_value *args, struct k_upsample_bilinear2d_aa_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scale_factors = args[3];
+}
+
+/* csrc/ops/nn/upsample_aa.c */
+/* aten::_upsample_bicubic2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor */
+struct k_upsample_bicubic2d_aa_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    bool align_corners;
+    pts_value scale_factors;
+};
+static inline void k_upsample_bicubic2d_aa_vec_unpack(const pts_value *args, struct k_upsample_bicubic2d_aa_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scale_factors = args[3];
+}
+
+/* csrc/ops/nn/upsample_aa.c */
+/* aten::_upsample_lanczos2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor */
+struct k_upsample_lanczos2d_aa_vec_args {
+    pts_tensor *input;
+    pts_value output_size;
+    bool align_corners;
+    pts_value scale_factors;
+};
+static inline void k_upsample_lanczos2d_aa_vec_unpack(const pts_value *args, struct k_upsample_lanczos2d_aa_vec_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->output_size = args[1];
+    a->align_corners = pts_arg_bool(args[2]);
+    a->scale_factors = args[3];
+}
+
 /* csrc/ops/pointwise/elementwise.c */
 /* aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor */
 /* aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor */
@@ -6912,6 +7046,58 @@ static inline void k_unique2_unpack(const pts_value *args, struct k_unique2_args
     a->return_counts = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/reduce/unique.c */
+/* aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor) */
+struct k_unique_dim_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool sorted;
+    bool return_inverse;
+    bool return_counts;
+};
+static inline void k_unique_dim_unpack(const pts_value *args, struct k_unique_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->sorted = pts_arg_bool(args[2]);
+    a->return_inverse = pts_arg_bool(args[3]);
+    a->return_counts = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/reduce/unique.c */
+/* aten::unique_dim_consecutive(Tensor self, int dim, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor) */
+struct k_unique_dim_consecutive_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool return_inverse;
+    bool return_counts;
+};
+static inline void k_unique_dim_consecutive_unpack(const pts_value *args, struct k_unique_dim_consecutive_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->return_inverse = pts_arg_bool(args[2]);
+    a->return_counts = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/unique.c */
+/* aten::unique_consecutive(Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None) -> (Tensor, Tensor, Tensor) */
+struct k_unique_consecutive_args {
+    pts_tensor *self;
+    bool return_inverse;
+    bool return_counts;
+    int64_t dim;
+    bool has_dim;
+};
+static inline void k_unique_consecutive_unpack(const pts_value *args, struct k_unique_consecutive_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->return_inverse = pts_arg_bool(args[1]);
+    a->return_counts = pts_arg_bool(args[2]);
+    a->dim = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[3]);
+}
+
 /* csrc/ops/shape/diag.c */
 /* aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a) */
 /* aten::diagonal_copy(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor */
@@ -7434,6 +7620,16 @@ static inline void k_repeat_unpack(const pts_value *args, struct k_repeat_args *
     a->repeats = args[1];
 }
 
+/* csrc/ops/shape/shape_tensor.c */
+/* aten::_shape_as_tensor(Tensor self) -> Tensor */
+struct k_shape_as_tensor_args {
+    pts_tensor *self;
+};
+static inline void k_shape_as_tensor_unpack(const pts_value *args, struct k_shape_as_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/shape/views.c */
 /* aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a) */
 struct k_broadcast_to_args {
@@ -7723,6 +7919,146 @@ static inline void k_mvlgamma_unpack(const pts_value *args, struct k_mvlgamma_ar
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->p = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/vision/boxes.c */
+/* torchvision::nms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor */
+struct k_tv_nms_args {
+    pts_tensor *dets;
+    pts_tensor *scores;
+    double iou_threshold;
+};
+static inline void k_tv_nms_unpack(const pts_value *args, struct k_tv_nms_args *a)
+{
+    a->dets = PTS_ARG_TENSOR(args[0]);
+    a->scores = PTS_ARG_TENSOR(args[1]);
+    a->iou_threshold = pts_arg_double(args[2]);
+}
+
+/* csrc/ops/vision/boxes.c */
+/* torchvision::box_iou_rotated(Tensor boxes1, Tensor boxes2) -> Tensor */
+struct k_tv_box_iou_rotated_args {
+    pts_tensor *boxes1;
+    pts_tensor *boxes2;
+};
+static inline void k_tv_box_iou_rotated_unpack(const pts_value *args, struct k_tv_box_iou_rotated_args *a)
+{
+    a->boxes1 = PTS_ARG_TENSOR(args[0]);
+    a->boxes2 = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/vision/deform_conv.c */
+/* torchvision::deform_conv2d(Tensor input, Tensor weight, Tensor offset, Tensor mask, Tensor bias, SymInt stride_h, SymInt stride_w, SymInt pad_h, SymInt pad_w, SymInt dilation_h, SymInt dilation_w, SymInt groups, SymInt offset_groups, bool use_mask) -> Tensor */
+struct k_tv_deform_conv2d_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *offset;
+    pts_tensor *mask;
+    pts_tensor *bias;
+    int64_t stride_h;
+    int64_t stride_w;
+    int64_t pad_h;
+    int64_t pad_w;
+    int64_t dilation_h;
+    int64_t dilation_w;
+    int64_t groups;
+    int64_t offset_groups;
+    bool use_mask;
+};
+static inline void k_tv_deform_conv2d_unpack(const pts_value *args, struct k_tv_deform_conv2d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = PTS_ARG_TENSOR(args[1]);
+    a->offset = PTS_ARG_TENSOR(args[2]);
+    a->mask = PTS_ARG_TENSOR(args[3]);
+    a->bias = PTS_ARG_TENSOR(args[4]);
+    a->stride_h = pts_arg_int(args[5]);
+    a->stride_w = pts_arg_int(args[6]);
+    a->pad_h = pts_arg_int(args[7]);
+    a->pad_w = pts_arg_int(args[8]);
+    a->dilation_h = pts_arg_int(args[9]);
+    a->dilation_w = pts_arg_int(args[10]);
+    a->groups = pts_arg_int(args[11]);
+    a->offset_groups = pts_arg_int(args[12]);
+    a->use_mask = pts_arg_bool(args[13]);
+}
+
+/* csrc/ops/vision/roi.c */
+/* torchvision::roi_align(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, SymInt pooled_width, int sampling_ratio, bool aligned) -> Tensor */
+struct k_tv_roi_align_args {
+    pts_tensor *input;
+    pts_tensor *rois;
+    double spatial_scale;
+    int64_t pooled_height;
+    int64_t pooled_width;
+    int64_t sampling_ratio;
+    bool aligned;
+};
+static inline void k_tv_roi_align_unpack(const pts_value *args, struct k_tv_roi_align_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->rois = PTS_ARG_TENSOR(args[1]);
+    a->spatial_scale = pts_arg_double(args[2]);
+    a->pooled_height = pts_arg_int(args[3]);
+    a->pooled_width = pts_arg_int(args[4]);
+    a->sampling_ratio = pts_arg_int(args[5]);
+    a->aligned = pts_arg_bool(args[6]);
+}
+
+/* csrc/ops/vision/roi.c */
+/* torchvision::roi_pool(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, SymInt pooled_width) -> (Tensor, Tensor) */
+struct k_tv_roi_pool_args {
+    pts_tensor *input;
+    pts_tensor *rois;
+    double spatial_scale;
+    int64_t pooled_height;
+    int64_t pooled_width;
+};
+static inline void k_tv_roi_pool_unpack(const pts_value *args, struct k_tv_roi_pool_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->rois = PTS_ARG_TENSOR(args[1]);
+    a->spatial_scale = pts_arg_double(args[2]);
+    a->pooled_height = pts_arg_int(args[3]);
+    a->pooled_width = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/vision/roi.c */
+/* torchvision::ps_roi_align(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, SymInt pooled_width, int sampling_ratio) -> (Tensor, Tensor) */
+struct k_tv_ps_roi_align_args {
+    pts_tensor *input;
+    pts_tensor *rois;
+    double spatial_scale;
+    int64_t pooled_height;
+    int64_t pooled_width;
+    int64_t sampling_ratio;
+};
+static inline void k_tv_ps_roi_align_unpack(const pts_value *args, struct k_tv_ps_roi_align_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->rois = PTS_ARG_TENSOR(args[1]);
+    a->spatial_scale = pts_arg_double(args[2]);
+    a->pooled_height = pts_arg_int(args[3]);
+    a->pooled_width = pts_arg_int(args[4]);
+    a->sampling_ratio = pts_arg_int(args[5]);
+}
+
+/* csrc/ops/vision/roi.c */
+/* torchvision::ps_roi_pool(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, SymInt pooled_width) -> (Tensor, Tensor) */
+struct k_tv_ps_roi_pool_args {
+    pts_tensor *input;
+    pts_tensor *rois;
+    double spatial_scale;
+    int64_t pooled_height;
+    int64_t pooled_width;
+};
+static inline void k_tv_ps_roi_pool_unpack(const pts_value *args, struct k_tv_ps_roi_pool_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->rois = PTS_ARG_TENSOR(args[1]);
+    a->spatial_scale = pts_arg_double(args[2]);
+    a->pooled_height = pts_arg_int(args[3]);
+    a->pooled_width = pts_arg_int(args[4]);
 }
 
 #endif

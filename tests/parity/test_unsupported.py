@@ -150,23 +150,24 @@ def test_supported_ops_lists_schemas():
 
 
 def test_an_extension_op_loads_as_in_torch_with_the_extension(tmp_path):
-    """torchvision::nms is not one of torch's own ops, but torch loads a file
-    calling it once torchvision is imported: pyts loads it too and lists it."""
-    torchvision = pytest.importorskip("torchvision")
+    """torchvision::qnms is not one of torch's own ops, but torch loads
+    a file calling it once torchvision is imported: pyts loads it too (it lacks
+    the op) and lists it; only the call reaching it fails."""
+    pytest.importorskip("torchvision")
+    op = _missing("torchvision::qnms")
 
     class M(torch.nn.Module):
-        def forward(self, boxes, scores, do_nms: bool):
-            if do_nms:
-                return torchvision.ops.nms(boxes, scores, 0.5)
-            return torch.argsort(scores, descending=True)
+        def forward(self, x, ask: bool):
+            if ask:
+                return torch.ops.torchvision.qnms(x, x, 0.5)
+            return x * 3
 
-    path = str(tmp_path / "nms.pt")
+    path = str(tmp_path / "ext.pt")
     torch.jit.script(M()).save(path)
     m = pyts.load(path)
-    assert [u.op for u in m.unsupported_ops()] == ["torchvision::nms"]
-    boxes = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0], [2.0, 2.0, 3.0, 3.0]])
-    scores = torch.tensor([0.5, 0.9, 0.7])
-    want = torch.jit.load(path)(boxes, scores, False)
-    np.testing.assert_array_equal(m(boxes.numpy(), scores.numpy(), False), want.numpy())
-    with pytest.raises(pyts.UnsupportedOperatorError, match="pyts does not implement torchvision::nms"):
-        m(boxes.numpy(), scores.numpy(), True)
+    assert [u.op for u in m.unsupported_ops()] == [op]
+    x = torch.tensor([1, 2, 3])
+    want = torch.jit.load(path)(x, False)
+    np.testing.assert_array_equal(m(x.numpy(), False), want.numpy())
+    with pytest.raises(pyts.UnsupportedOperatorError, match="pyts does not implement torchvision::qnms"):
+        m(x.numpy(), True)

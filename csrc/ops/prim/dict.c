@@ -1,8 +1,7 @@
 /* dict.c - dict operators of printed TorchScript, with Python semantics:
  * insertion-ordered dicts, d[k], get, setdefault, pop, popitem, del, keys /
  * values / items (as lists), update, clear, copy and dict(pairs), for every
- * key type torch registers (str, int, bool, float, Tensor), and the empty
- * dict().
+ * key type torch registers (str, int, bool, float, Tensor).
  */
 #include "ops/kernel.h"
 #include "ops/prim/prim.h"
@@ -217,18 +216,6 @@ static pts_status k_dict_copy(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
-/* dict(): torch's empty Dict(str, Tensor) (`out = OrderedDict()` in
- * torchvision's IntermediateLayerGetter prints as torch.dict()) */
-static pts_status k_dict_empty(const pts_op *op, pts_value *a, pts_value *r)
-{
-    (void)op, (void)a;
-    pts_dict *d = pts_dict_new(pts_type_base(PTS_TY_STR), pts_type_base(PTS_TY_TENSOR));
-    if (!d)
-        return PTS_ERR_NOMEM;
-    r[0] = pts_obj_value(&d->hdr);
-    return PTS_OK;
-}
-
 /* dict(list of pairs) */
 static pts_status k_dict_from_pairs(const pts_op *op, pts_value *a, pts_value *r)
 {
@@ -282,7 +269,6 @@ static pts_status k_dict_from_pairs(const pts_op *op, pts_value *a, pts_value *r
     PTS_OP("aten::dict.Dict_" K "(Dict(" KT ", t)(a) self) -> Dict(" KT ", t)", k_dict_copy)
 
 const pts_op_def pts_ops_dict[] = {
-    PTS_OP("aten::dict() -> Dict(str, Tensor)", k_dict_empty),
     DICT_OPS("str", "str"),
     DICT_OPS("int", "int"),
     DICT_OPS("bool", "bool"),
