@@ -1,6 +1,6 @@
 """Command line: python -m pyts <command> ...
 
-    python -m pyts info model.pt          module tree, parameters, methods, ops, version
+    python -m pyts info model.pt          module tree, parameters, methods, ops (and the ones pyts lacks), version
     python -m pyts run model.pt --input ones:1,3,224,224 [--input ...]
                                           run forward (like the tutorial's example-app)
     python -m pyts check model.pt --input ones:1,3,224,224 [--input x.npy] [--method forward]
@@ -62,6 +62,11 @@ def cmd_info(args):
     if ops:
         names = sorted({op for op, _file, _line in ops})
         lines.append("operators called (%d): %s" % (len(names), ", ".join(names)))
+    # ops pyts lacks: the model loaded, but a call reaching one of these fails
+    unsupported = m.unsupported_ops()
+    lines.append("unsupported operators: %d" % len(unsupported))
+    for u in unsupported:
+        lines.append("  %s at %s" % (u.op, u.location))
     print("\n".join(lines))
     return 0
 

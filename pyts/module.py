@@ -4,12 +4,35 @@ A Module wraps one TorchScript object (the root module or a submodule) and
 the archive handle that keeps it alive.  Tensors come back as NumPy arrays;
 those backed by the archive's bytes are zero-copy and read-only.
 """
+import collections
 import io
 import os
 
 from . import _C
 
-__all__ = ["Module", "load"]
+__all__ = ["Module", "UnsupportedOp", "load"]
+
+
+class UnsupportedOp(collections.namedtuple("UnsupportedOp", ["op", "location"])):
+    """One call site naming an operator pyts lacks: op ("aten::foo") and
+    location ("code/__torch__/x.py:12").  A pair, so `for op, where in
+    m.unsupported_ops()` works; .file and .line split the location."""
+
+    __slots__ = ()
+
+    @property
+    def file(self):
+        return self.location.rsplit(":", 1)[0]
+
+    @property
+    def line(self):
+        return int(self.location.rsplit(":", 1)[1])
+
+    def __str__(self):
+        return "%s at %s" % (self.op, self.location)
+
+
+UnsupportedOp.__module__ = "pyts"
 
 
 class ModelNotFoundError(_C.LoadError, FileNotFoundError):
@@ -96,6 +119,18 @@ class Module:
     def extra_files(self):
         """{name: bytes} of the archive's extra files (torch.jit.save(_extra_files=...))."""
         return self._handle.extra_files()
+
+    def unsupported_ops(self):
+        """The operators the archive's code calls that torch has and pyts lacks,
+        as a list of UnsupportedOp (op, "code/...py:line") pairs, one per distinct
+        op and calling line, in compile order ([] when pyts has them all).
+
+        The model loads anyway, as in torch: only a call that reaches such an op
+        fails, raising pyts.UnsupportedOperatorError naming the op and its line;
+        paths that do not reach one run normally.  (An op torch does not know
+        either still fails pyts.load, as it fails torch.jit.load.)  The list
+        covers the whole archive, whichever submodule it is asked from."""
+        return [UnsupportedOp(op, "%s:%d" % (f, line)) for op, f, line in self._handle.unsupported_ops()]
 
     @property
     def file_version(self):

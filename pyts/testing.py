@@ -46,7 +46,10 @@ class ParityResult:
     "run") and its message; localization: a pyts._localize.Localization when
     one was run; path, method, export, inputs (descriptions), seconds per
     engine; torch_output / pyts_output: what each engine returned (None
-    where it did not run)."""
+    where it did not run); unsupported_ops: the UnsupportedOp (op,
+    "code/...py:line") pairs of the loaded file's call sites naming ops pyts
+    lacks (the file loads; a run reaching one fails, stage "run",
+    UnsupportedOperatorError), [] when pyts has them all or did not load it."""
 
     def __init__(self):
         self.ok = False
@@ -63,6 +66,7 @@ class ParityResult:
         self.seconds = {}
         self.rtol = self.atol = None
         self.torch_output = self.pyts_output = None
+        self.unsupported_ops = []
 
     # ---- summaries --------------------------------------------------------------
     @property
@@ -106,6 +110,7 @@ class ParityResult:
                                     "code_text": fd.code_text, "origin": fd.origin, "module_path": fd.module_path,
                                     "verdict": fd.verdict} if fd is not None else None),
             "localization": self.localization.to_dict() if self.localization is not None else None,
+            "unsupported_ops": [{"op": u.op, "location": u.location} for u in self.unsupported_ops],
         })
 
     def report(self):
@@ -125,6 +130,10 @@ class ParityResult:
         lines.append("  file: %s (export: %s)" % (self.path, self.export or "given file"))
         for i, d in enumerate(self.inputs):
             lines.append("  input %d: %s" % (i, d if isinstance(d, str) else ("Tensor " + fmt_stats(d))))
+        if self.unsupported_ops:
+            lines.append("  unsupported operators (pyts lacks them; a run reaching one fails): %d" %
+                         len(self.unsupported_ops))
+            lines.extend("    %s at %s" % (u.op, u.location) for u in self.unsupported_ops)
         if self.ok:
             for l in self.leaves:
                 if l.kind == "tensor":
@@ -300,6 +309,7 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
         except Error as e:
             res.stage, res.error, res.error_type = "load", str(e), type(e).__name__
         else:
+            res.unsupported_ops = pm.unsupported_ops()
             try:
                 t0 = time.perf_counter()
                 # the same grad mode as torch's run above (models such as

@@ -84,6 +84,13 @@ PYTS_API int pyts_module_extra_file(const pyts_module *m, int i, const char **na
     return pts_engine_extra_file(m->l, i, name, data, len);
 }
 
+PYTS_API int pyts_module_unsupported_count(const pyts_module *m) { return pts_engine_unsupported_count(m->l); }
+
+PYTS_API int pyts_module_unsupported_op(const pyts_module *m, int i, const char **op, const char **file, int *line)
+{
+    return pts_engine_unsupported_op(m->l, i, op, file, line);
+}
+
 PYTS_API int pyts_module_run(pyts_module *m, const char *name, int nargs, pyts_value *const *args, pyts_value **out)
 {
     enum { MAXA = 64 };

@@ -41,6 +41,19 @@ pts_status pts_engine_extra_file(const pts_loaded *l, int i, const char **name, 
     return PTS_OK;
 }
 
+int pts_engine_unsupported_count(const pts_loaded *l) { return l->nunsupported; }
+
+pts_status pts_engine_unsupported_op(const pts_loaded *l, int i, const char **op, const char **file, int *line)
+{
+    if (i < 0 || i >= l->nunsupported)
+        return pts_err_set(PTS_ERR_INDEX, "unsupported-operator index %d out of range (%d entries)", i,
+                           l->nunsupported);
+    *op = l->unsupported[i].op;
+    *file = l->unsupported[i].file;
+    *line = l->unsupported[i].line;
+    return PTS_OK;
+}
+
 pts_status pts_engine_called_ops(pts_loaded *l, pts_engine_call_fn fn, void *ud)
 {
     PTS_TRY(pts_loader_import_all(l));

@@ -39,6 +39,15 @@ int pts_engine_extra_count(const pts_loaded *l);
 /* Extra file i (name without "extra/", bytes); PTS_ERR_INDEX when out of range. */
 PTS_NODISCARD pts_status pts_engine_extra_file(const pts_loaded *l, int i, const char **name, const void **data, size_t *len);
 
+/* The call sites naming an operator torch has and pyts lacks, found when the
+ * archive was loaded (the load succeeds; such a site raises
+ * PTS_ERR_UNSUPPORTED when it runs).  One entry per distinct op and code/
+ * line, in compile order; op ("aten::foo") and file ("code/__torch__/x.py")
+ * borrowed; PTS_ERR_INDEX when i is out of range. */
+int pts_engine_unsupported_count(const pts_loaded *l);
+PTS_NODISCARD pts_status pts_engine_unsupported_op(const pts_loaded *l, int i, const char **op, const char **file,
+                                                   int *line);
+
 /* Every operator the archive's code calls, once each at its first use
  * (imports every code file first): fn(ud, "aten::conv2d", "code/x.py", line),
  * strings borrowed for the call.  A non-OK return from fn stops the walk and

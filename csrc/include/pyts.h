@@ -98,6 +98,15 @@ PYTS_API int pyts_module_root(pyts_module *m, pyts_value **out);
 /* Extra files: count, and name/bytes of file i (borrowed). */
 PYTS_API int pyts_module_extra_count(const pyts_module *m);
 PYTS_API int pyts_module_extra_file(const pyts_module *m, int i, const char **name, const void **data, size_t *len);
+/* Operators the archive's code calls that torch has and pyts lacks.  Loading
+ * does not fail on them (torch loads such files): a call that reaches one
+ * fails with PYTS_ERR_UNSUPPORTED naming the op and its code/ line.  Count,
+ * and entry i: op ("aten::foo"), file ("code/__torch__/x.py"), line - one per
+ * distinct op and calling line; strings borrowed (live as long as m);
+ * PYTS_ERR_INDEX when i is out of range.  (An op torch does not know either
+ * still fails the load, as in torch.) */
+PYTS_API int pyts_module_unsupported_count(const pyts_module *m);
+PYTS_API int pyts_module_unsupported_op(const pyts_module *m, int i, const char **op, const char **file, int *line);
 
 /* ---- running ------------------------------------------------------------------- */
 /* Run method `name` of the root module with nargs inputs (borrowed).  *out is

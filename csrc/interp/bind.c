@@ -199,7 +199,7 @@ static void describe_args(pts_sb *sb, const pts_value *acts, int n)
 
 /* Find the overload for these actuals (cached).  *out_tmp: an uncached entry
  * the caller must free (when the signature cannot be a cache key). */
-static pts_status resolve(op_site *s, const pts_value *acts, op_entry **out, op_entry **out_tmp)
+static pts_status resolve(const pts_code *k, op_site *s, const pts_value *acts, op_entry **out, op_entry **out_tmp)
 {
     int n = s->npos + s->nkw;
     uint32_t key[MAX_OP_ARGS];
@@ -233,9 +233,9 @@ static pts_status resolve(op_site *s, const pts_value *acts, op_entry **out, op_
             pts_sb_printf(&sb, "%s%s=%s", s->npos + k ? ", " : "", s->kwnames[k], d);
         }
         pts_status st;
-        if (s->novl == 0)
-            st = pts_err_set(PTS_ERR_UNSUPPORTED, "operator %s is not supported by pyts (called with %s)", s->opname,
-                             pts_sb_str(&sb));
+        if (s->novl == 0) /* the model loaded; only a call that reaches the op fails (as below) */
+            st = pts_err_set(PTS_ERR_UNSUPPORTED, "pyts does not implement %s (called at %s:%d with %s)", s->opname,
+                             k->file, s->line, pts_sb_str(&sb));
         else
             st = pts_err_set(PTS_ERR_UNSUPPORTED,
                              "no overload of %s accepts (%s); pyts has %d overload%s, first: %s", s->opname,
@@ -310,7 +310,7 @@ static pts_status pack_rets(pts_value *rets, int nrets, pts_value *res)
 pts_status pts_interp_call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res)
 {
     op_entry *e = NULL, *tmp = NULL;
-    pts_status st = resolve(s, acts, &e, &tmp);
+    pts_status st = resolve(k, s, acts, &e, &tmp);
     if (st && s->fallback) {
         pts_err_clear();
         return pts_interp_call_op(k, &k->ops[s->fallback - 1], acts, res);

@@ -125,25 +125,27 @@ pts_status pts_cc_const_type(cc *c, pts_type *t /* stolen, may be NULL */, int *
 static pts_status record_missing(cc *c, const char *opname, int nargs)
 {
     pts_interp_unit *iu = c->iu;
-    pts_sb sb;
-    pts_sb_init(&sb);
-    pts_sb_printf(&sb, "%s (called with %d argument%s) at %s:%d", opname, nargs, nargs == 1 ? "" : "s", c->code->file,
-                  c->line);
-    char *s = pts_sb_take(&sb);
-    if (!s)
-        return pts_err_nomem("a missing-operator note", 0);
+    const char *file = c->code->file ? c->code->file : "?";
     /* called while compiling: the unit lock is held */
-    for (int i = 0; i < iu->nmissing; i++)
-        if (strcmp(iu->missing[i], s) == 0) {
-            pts_free(s);
+    for (int i = 0; i < iu->nmissing; i++) {
+        const pts_missing_op *m = &iu->missing[i];
+        if (m->line == c->line && m->nargs == nargs && strcmp(m->op, opname) == 0 && strcmp(m->file, file) == 0)
             return PTS_OK;
-        }
-    pts_status st = pts_grow_int((void **)&iu->missing, &iu->cap_missing, iu->nmissing + 1, sizeof *iu->missing, 16, "bytecode");
-    if (!st)
-        iu->missing[iu->nmissing++] = s;
-    else
-        pts_free(s);
-    return st;
+    }
+    PTS_TRY(pts_grow_int((void **)&iu->missing, &iu->cap_missing, iu->nmissing + 1, sizeof *iu->missing, 16, "bytecode"));
+    pts_missing_op *m = &iu->missing[iu->nmissing];
+    m->op = pts_strdup(opname);
+    m->file = pts_strdup(file);
+    m->line = c->line;
+    m->nargs = nargs;
+    m->torch_knows = !pts_ops_torch_refuses(opname);
+    if (!m->op || !m->file) {
+        pts_free(m->op);
+        pts_free(m->file);
+        return pts_err_nomem("a missing-operator note", 0);
+    }
+    iu->nmissing++;
+    return PTS_OK;
 }
 
 static int upgrade_kind(cc *c, const char *opname)
@@ -1295,9 +1297,7 @@ static void unit_free(void *p)
     for (int i = 0; i < iu->ncodes; i++)
         pts_code_free(iu->codes[i]);
     pts_free(iu->codes);
-    for (int i = 0; i < iu->nmissing; i++)
-        pts_free(iu->missing[i]);
-    pts_free(iu->missing);
+    pts_interp_free_missing(iu->missing, iu->nmissing);
     pthread_mutex_destroy(&iu->lock);
     pts_free(iu);
 }

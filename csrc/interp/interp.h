@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "core/sb.h"
+#include "interp/run_api.h"
 #include "interp/site_cache.h"
 #include "ops/registry.h"
 #include "value/class.h"
@@ -141,7 +142,7 @@ typedef struct pts_interp_unit {
     pts_code **codes;
     /* missing operators found while compiling (for pts_interp_check_ops) */
     int nmissing, cap_missing;
-    char **missing;
+    pts_missing_op *missing;
 } pts_interp_unit;
 
 /* The unit's interpreter state, created on first use. NULL on OOM (error set). */

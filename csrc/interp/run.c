@@ -243,7 +243,7 @@ static pts_status compile_all(pts_cu *cu, pts_status *first_err, char *first_msg
     return PTS_OK;
 }
 
-pts_status pts_interp_check_ops(pts_cu *cu, char ***missing, int *nmissing)
+pts_status pts_interp_check_ops(pts_cu *cu, pts_missing_op **missing, int *nmissing)
 {
     *missing = NULL;
     *nmissing = 0;
@@ -256,15 +256,19 @@ pts_status pts_interp_check_ops(pts_cu *cu, char ***missing, int *nmissing)
     compile_all(cu, &first, msg, sizeof msg);
     pthread_mutex_lock(&iu->lock);
     int n = iu->nmissing;
-    char **out = NULL;
+    pts_missing_op *out = NULL;
     pts_status st = PTS_OK;
     if (n) {
         out = pts_calloc((size_t)n, sizeof *out);
         if (!out)
             st = pts_err_nomem("the missing-operator list", 0);
-        for (int i = 0; i < n && !st; i++)
-            if (!(out[i] = pts_strdup(iu->missing[i])))
+        for (int i = 0; i < n && !st; i++) {
+            out[i] = iu->missing[i];
+            out[i].op = pts_strdup(iu->missing[i].op);
+            out[i].file = pts_strdup(iu->missing[i].file);
+            if (!out[i].op || !out[i].file)
                 st = pts_err_nomem("the missing-operator list", 0);
+        }
     }
     pthread_mutex_unlock(&iu->lock);
     if (st) {
@@ -278,12 +282,14 @@ pts_status pts_interp_check_ops(pts_cu *cu, char ***missing, int *nmissing)
     return PTS_OK;
 }
 
-void pts_interp_free_missing(char **missing, int n)
+void pts_interp_free_missing(pts_missing_op *missing, int n)
 {
     if (!missing)
         return;
-    for (int i = 0; i < n; i++)
-        pts_free(missing[i]);
+    for (int i = 0; i < n; i++) {
+        pts_free(missing[i].op);
+        pts_free(missing[i].file);
+    }
     pts_free(missing);
 }
 

@@ -5,6 +5,8 @@
 #ifndef PTS_INTERP_RUN_API_H
 #define PTS_INTERP_RUN_API_H
 
+#include <stdbool.h>
+
 #include "value/class.h"
 
 /* Run the __setstate__(state) calls the loader deferred: pairs[2*i] is the
@@ -12,14 +14,27 @@
  * first error (with "running __setstate__ of <class>" as context). */
 PTS_NODISCARD pts_status pts_interp_run_setstate(int npairs, const pts_value *pairs);
 
+/* One call site naming an operator pyts does not register. */
+typedef struct pts_missing_op {
+    char *op;         /* "aten::foo" (owned) */
+    char *file;       /* "code/__torch__/x.py" (owned) */
+    int line;
+    int nargs;        /* actuals at the site */
+    bool torch_knows; /* torch registers the symbol, or it is an extension's op (another
+                       * namespace: torch loads it once the extension is imported);
+                       * false: torch.jit.load refuses the file too (pts_ops_torch_refuses) */
+} pts_missing_op;
+
 /* Compile every method and function of the unit (importing what they
- * reference) and list every operator call pyts cannot bind, each as
- * "aten::foo (called with 2 arguments) at code/__torch__/x.py:12".
- * *missing: array of n strings (free with pts_interp_free_missing); n == 0
- * when everything is there.  Returns an error only for compile errors other
- * than missing operators (and only when no operator is missing). */
-PTS_NODISCARD pts_status pts_interp_check_ops(pts_cu *cu, char ***missing, int *nmissing);
-void pts_interp_free_missing(char **missing, int n);
+ * reference) and list every operator call pyts cannot bind (one entry per
+ * distinct op/file/line, in compile order).  *missing: array of n entries
+ * (free with pts_interp_free_missing); n == 0 when everything is there.
+ * Compiling does not fail on a missing op: such a site raises
+ * PTS_ERR_UNSUPPORTED when it runs.  Returns an error only for compile
+ * errors other than missing operators (and only when no operator is
+ * missing). */
+PTS_NODISCARD pts_status pts_interp_check_ops(pts_cu *cu, pts_missing_op **missing, int *nmissing);
+void pts_interp_free_missing(pts_missing_op *missing, int n);
 
 /* Call the free function `qualname` ("__torch__.f") of the unit with
  * positional args (borrowed); defaults filled.  *out: new reference. */

@@ -272,27 +272,38 @@ static pts_status read_extra_files(pts_loaded *l)
     return PTS_OK;
 }
 
-/* Compile every method now and name every operator pyts lacks, with the
- * source line calling it, in one message. */
+/* Compile every method now and collect the call sites naming operators pyts
+ * lacks.  Like torch, a load fails only for operators torch does not know
+ * either (torch.jit.load refuses such a file: "Unknown builtin op"), naming
+ * every one with the source line calling it; an operator torch has and pyts
+ * lacks is kept on the module (pts_loaded.unsupported) and fails only the
+ * call that reaches it, when it runs. */
 static pts_status check_ops(pts_loaded *l)
 {
-    char **missing = NULL;
+    pts_missing_op *missing = NULL;
     int n = 0;
     pts_status st = pts_interp_check_ops(l->cu, &missing, &n);
     if (st && n == 0)
         return st;
-    if (n > 0) {
+    int nunknown = 0;
+    for (int i = 0; i < n; i++)
+        nunknown += !missing[i].torch_knows;
+    if (nunknown > 0) {
         pts_sb sb;
         pts_sb_init(&sb);
-        pts_sb_printf(&sb, "%s: the model calls %d operator%s that pyts does not implement:", l->path, n,
-                      n == 1 ? "" : "s");
+        pts_sb_printf(&sb, "%s: the model calls %d operator%s that neither torch nor pyts knows (torch refuses to load "
+                      "this file too):", l->path, nunknown, nunknown == 1 ? "" : "s");
         for (int i = 0; i < n; i++)
-            pts_sb_printf(&sb, "\n  %s", missing[i]);
+            if (!missing[i].torch_knows)
+                pts_sb_printf(&sb, "\n  %s (called with %d argument%s) at %s:%d", missing[i].op, missing[i].nargs,
+                              missing[i].nargs == 1 ? "" : "s", missing[i].file, missing[i].line);
         pts_interp_free_missing(missing, n);
         st = pts_err_set(PTS_ERR_UNSUPPORTED, "%s", pts_sb_str(&sb));
         pts_sb_free(&sb);
         return st;
     }
+    l->unsupported = missing;
+    l->nunsupported = n;
     return PTS_OK;
 }
 
@@ -408,6 +419,7 @@ void pts_loaded_free(pts_loaded *l)
         pts_free(l->extra[i].data);
     }
     pts_free(l->extra);
+    pts_interp_free_missing(l->unsupported, l->nunsupported);
     pts_value_release(l->root);
     if (l->cu) {
         /* the constants table may hold objects of this unit (a cycle): drop it */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "container/archive.h"
+#include "interp/run_api.h"
 #include "value/class.h"
 #include "value/value.h"
 
@@ -26,6 +27,8 @@ typedef struct pts_loaded {
     pts_extra_file *extra;
     int npending;        /* objects whose __setstate__ has not run yet */
     pts_value *pending;  /* pairs (object, state), owned */
+    int nunsupported;    /* call sites naming operators pyts lacks (they raise when run) */
+    pts_missing_op *unsupported; /* owned */
 } pts_loaded;
 
 /* Load from a file path / a buffer (copied).  *out: owned by the caller,

@@ -517,3 +517,26 @@ pts_status pts_ops_call(const pts_op *op, int npos, pts_value *pos, int nkw, con
         pts_free(args);
     return st;
 }
+
+bool pts_ops_torch_knows(const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof torch_order / sizeof torch_order[0]; i++) {
+        const char *k = torch_order[i];
+        if (strncmp(k, name, n) == 0 && (k[n] == '\0' || k[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+bool pts_ops_torch_refuses(const char *name)
+{
+    const char *sep = strstr(name, "::");
+    if (!sep || pts_ops_torch_knows(name))
+        return false;
+    size_t ns = (size_t)(sep - name) + 2; /* "aten::" */
+    for (size_t i = 0; i < sizeof torch_order / sizeof torch_order[0]; i++)
+        if (strncmp(torch_order[i], name, ns) == 0)
+            return true;
+    return false;
+}

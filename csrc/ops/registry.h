@@ -69,6 +69,16 @@ pts_status pts_ops_init(void);
 /* All overloads of a symbol ("aten::add") in registration order; count in *n.
  * NULL if unknown.  Borrowed (the registry lives for the process). */
 const pts_op *const *pts_ops_overloads(const char *name, int *n);
+/* Whether torch registers symbol `name` ("aten::foo", any overload): the
+ * schema list of the torch schema_order.inc was generated from.  Needs no
+ * pts_ops_init. */
+bool pts_ops_torch_knows(const char *name);
+/* Whether torch.jit.load refuses a file calling `name`: its namespace is one
+ * torch registers operators in ("aten", "prim", "quantized", ...) and the
+ * symbol is not among them.  An op of another namespace (an extension's
+ * custom op, torchvision::nms) loads in torch once the extension is
+ * imported, so it is not refused. */
+bool pts_ops_torch_refuses(const char *name);
 /* Exact lookup by "aten::add.Tensor" (or "aten::relu" for the default). */
 const pts_op *pts_ops_find(const char *name_dot_overload);
 int pts_ops_count(void);

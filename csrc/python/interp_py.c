@@ -6,6 +6,7 @@
 
 PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs);
 PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
+PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
 pts_loaded *pyts_handle_loaded(PyObject *o);
 
 /* run_method(name, *args, **kwargs) -> converted result.  The GIL is
@@ -67,6 +68,35 @@ PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u)
         if (!PyErr_Occurred())
             pyts_raise(st);
         return NULL;
+    }
+    return r;
+}
+
+/* unsupported_ops() -> [(op, file, line)] for every call site naming an
+ * operator pyts lacks, found at load (the load succeeded; such a call fails
+ * when it runs). */
+PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u)
+{
+    (void)u;
+    pts_loaded *l = pyts_handle_loaded(self);
+    if (!l)
+        return NULL;
+    int n = pts_engine_unsupported_count(l);
+    PyObject *r = PyList_New(n);
+    if (!r)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        const char *op, *file;
+        int line;
+        pts_status st = pts_engine_unsupported_op(l, i, &op, &file, &line);
+        PyObject *t = st ? NULL : Py_BuildValue("(NNi)", pyts_text(op), pyts_text(file), line);
+        if (!t) {
+            Py_DECREF(r);
+            if (!PyErr_Occurred())
+                pyts_raise(st);
+            return NULL;
+        }
+        PyList_SET_ITEM(r, i, t);
     }
     return r;
 }

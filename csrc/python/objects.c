@@ -377,6 +377,7 @@ static PyObject *Handle_classes(PyObject *self, PyObject *u)
 }
 
 extern PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
+extern PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
 
 static PyMethodDef Handle_methods[] = {
     {"root", Handle_root, METH_NOARGS, "the root module object"},
@@ -385,6 +386,8 @@ static PyMethodDef Handle_methods[] = {
     {"constants", Handle_constants, METH_NOARGS, "the constants table (CONSTANTS.cN)"},
     {"classes", Handle_classes, METH_NOARGS, "qualified names of the classes loaded so far"},
     {"called_ops", pyts_handle_called_ops, METH_NOARGS, "[(op, file, line)] for every op the code calls"},
+    {"unsupported_ops", pyts_handle_unsupported_ops, METH_NOARGS,
+     "[(op, file, line)] for every call site naming an op pyts lacks (it fails when run)"},
     {NULL, NULL, 0, NULL},
 };
 

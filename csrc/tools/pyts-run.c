@@ -4,7 +4,8 @@
  *
  *   pyts-run model.pt                       load, print ok
  *   pyts-run model.pt --ones 1,3,224,224    ... and run forward(ones)
- *   pyts-run --info model.pt                module tree, parameters, methods
+ *   pyts-run --info model.pt                module tree, parameters, methods, operators
+ *                                           (and the unsupported ones: op at code/ line)
  *
  * Exit codes: 0 ok, 1 the model failed to load or run, 2 bad usage.
  * Uses the public header only. */
@@ -119,6 +120,15 @@ static int info(pyts_module *m, const char *path)
         return 1;
     }
     printf("%d operators\n", nops);
+    /* ops pyts lacks: the module loaded; a call reaching one of these fails */
+    int nun = pyts_module_unsupported_count(m);
+    printf("unsupported operators: %d\n", nun);
+    for (int i = 0; i < nun; i++) {
+        const char *op, *file;
+        int line;
+        if (pyts_module_unsupported_op(m, i, &op, &file, &line) == PYTS_OK)
+            printf("  %s at %s:%d\n", op, file, line);
+    }
     for (int i = 0; i < pyts_module_extra_count(m); i++) {
         const char *name;
         const void *data;

@@ -196,11 +196,60 @@ static void test_run_my_module(void)
     pyts_module_free(m);
 }
 
+/* tests/data/missing_op.pt (tests/data/make_missing_op_fixture.py): forward(x)
+ * = x * 2 + 1, but aten::special_bessel_j0 (torch has it, pyts does not) when
+ * x sums to more than 1e9.  It loads (as in torch); the API lists the op with
+ * its code/ line; the path that does not reach it runs; the one that does
+ * fails with PYTS_ERR_UNSUPPORTED naming the op and the line. */
+static void test_unsupported_ops(void)
+{
+    pyts_module *m = NULL;
+    CHECK(pyts_load("tests/data/missing_op.pt", &m) == PYTS_OK);
+    if (!m)
+        return;
+    CHECK(pyts_module_unsupported_count(m) == 1);
+    const char *op = NULL, *file = NULL;
+    int line = 0;
+    CHECK(pyts_module_unsupported_op(m, 0, &op, &file, &line) == PYTS_OK);
+    CHECK(op && strcmp(op, "aten::special_bessel_j0") == 0);
+    CHECK(file && strcmp(file, "code/__torch__.py") == 0 && line == 10);
+    CHECK(pyts_module_unsupported_op(m, 1, &op, &file, &line) == PYTS_ERR_INDEX);
+    CHECK(pyts_module_unsupported_op(m, -1, &op, &file, &line) == PYTS_ERR_INDEX);
+
+    int64_t n = 3;
+    float small[3] = {1.0f, 2.0f, 3.0f}, huge[3] = {1e10f, 1.0f, 1.0f};
+    pyts_value *x = NULL, *out = NULL;
+    CHECK(pyts_tensor_new(PYTS_FLOAT32, 1, &n, small, &x) == PYTS_OK);
+    CHECK(pyts_module_run(m, "forward", 1, &x, &out) == PYTS_OK);
+    if (out) {
+        const float *o = pyts_tensor_data(out);
+        CHECK(o[0] == 3.0f && o[1] == 5.0f && o[2] == 7.0f);
+    }
+    pyts_value_free(out);
+    pyts_value_free(x);
+    x = out = NULL;
+    CHECK(pyts_tensor_new(PYTS_FLOAT32, 1, &n, huge, &x) == PYTS_OK);
+    CHECK(pyts_module_run(m, "forward", 1, &x, &out) == PYTS_ERR_UNSUPPORTED && out == NULL);
+    CHECK(strstr(pyts_errmsg(), "pyts does not implement aten::special_bessel_j0 (called at code/__torch__.py:10") !=
+          NULL);
+    pyts_value_free(x);
+    pyts_module_free(m);
+
+    /* a module with every op there lists none */
+    CHECK(pyts_load("examples/models/my_module_model.pt", &m) == PYTS_OK);
+    if (m) {
+        CHECK(pyts_module_unsupported_count(m) == 0);
+        CHECK(pyts_module_unsupported_op(m, 0, &op, &file, &line) == PYTS_ERR_INDEX);
+        pyts_module_free(m);
+    }
+}
+
 int main(void)
 {
     test_attrs();
     test_errors();
     test_tensors();
     test_run_my_module();
+    test_unsupported_ops();
     return check_summary();
 }

@@ -128,7 +128,7 @@ static const tcase cases[] = {
     {"with exit on error", "class Ctx:\n  n : int\n  def __init__(self: __torch__.Ctx) -> NoneType:\n    self.n = 0\n  def __enter__(self: __torch__.Ctx) -> int:\n    return 1\n  def __exit__(self: __torch__.Ctx, a: Any, b: Any, c: Any) -> NoneType:\n    print(\"exit ran\")\ndef f() -> int:\n  c = __torch__.Ctx()\n  with c:\n    ops.prim.RaiseException(\"inside\", \"builtins.RuntimeError\")\n  return 1\n", "!builtins.RuntimeError: inside"},
     {"uninitialized attribute", "class C:\n  a : int\n  def __init__(self: __torch__.C) -> NoneType:\n    pass\ndef f() -> int:\n  c = __torch__.C()\n  return c.a\n", "!attribute 'a' of __torch__.C is not initialized"},
     {"op error context", "def f() -> int:\n  return torch.floordiv(1, 0)\n", "!in aten::floordiv.int at code/__torch__.py:2: ZeroDivisionError"},
-    {"missing op", "def f() -> int:\n  return torch.no_such_op(1)\n", "!aten::no_such_op is not supported"},
+    {"missing op", "def f() -> int:\n  return torch.no_such_op(1)\n", "!pyts does not implement aten::no_such_op (called at code/__torch__.py:2 with int 1)"},
     {"string compare chain", "def f() -> bool:\n  return torch.lt(\"abc\", \"abd\")\n", "True"},
     {"sorted", "def f() -> List[str]:\n  return sorted([\"b\", \"c\", \"a\"])\n", "[a, b, c]"},
     {"list ops", "def f() -> List[int]:\n  a = [1, 2]\n  b = torch.add(a, [3])\n  c = torch.mul(b, 2)\n  return [torch.len(c), torch.index(c, 3), torch.count(c, 1), torch.__contains__(c, 2)]\n", "[6, 2, 2, True]"},
@@ -185,7 +185,7 @@ static void check_module_call(void)
           "type error message: %s", pts_err_message());
     pts_value_release(bad);
     CHECK(o->slots[0].u.i == 3, "state persisted: count=%lld", (long long)o->slots[0].u.i);
-    char **missing;
+    pts_missing_op *missing;
     int nm;
     st = pts_interp_check_ops(cu, &missing, &nm);
     CHECK(!st && nm == 0, "check_ops clean unit");
@@ -201,15 +201,38 @@ static void check_missing_ops(void)
     size_t n = strlen(src);
     char *text = pts_malloc(n + 1);
     memcpy(text, src, n + 1);
-    char **missing = NULL;
+    pts_missing_op *missing = NULL;
     int nm = 0;
     pts_status st = pts_frontend_import_text(cu, "code/__torch__.py", text, n, "__torch__");
     if (!st)
         st = pts_interp_check_ops(cu, &missing, &nm);
-    CHECK(!st && nm == 2 && strstr(missing[0], "aten::frobnicate") && strstr(missing[0], "code/__torch__.py:2") &&
-              strstr(missing[1], "aten::zorch"),
-          "check_ops: st=%d n=%d %s", st, nm, nm ? missing[0] : pts_err_message());
+    CHECK(!st && nm == 2 && !strcmp(missing[0].op, "aten::frobnicate") && !strcmp(missing[0].file, "code/__torch__.py") &&
+              missing[0].line == 2 && missing[0].nargs == 1 && !missing[0].torch_knows &&
+              !strcmp(missing[1].op, "aten::zorch") && missing[1].line == 3 && missing[1].nargs == 2,
+          "check_ops: st=%d n=%d %s", st, nm, nm ? missing[0].op : pts_err_message());
     pts_interp_free_missing(missing, nm);
+    /* an op torch registers and pyts lacks is marked torch_knows (the load keeps it, the call fails) */
+    const char *src2 = "def g(x: Tensor) -> Tensor:\n  return torch.special_bessel_j0(x)\n";
+    pts_cu *cu2 = pts_cu_new();
+    n = strlen(src2);
+    char *text2 = pts_malloc(n + 1);
+    memcpy(text2, src2, n + 1);
+    missing = NULL;
+    nm = 0;
+    st = pts_frontend_import_text(cu2, "code/__torch__.py", text2, n, "__torch__");
+    if (!st)
+        st = pts_interp_check_ops(cu2, &missing, &nm);
+    CHECK(!st && nm == 1 && !strcmp(missing[0].op, "aten::special_bessel_j0") && missing[0].torch_knows &&
+              missing[0].line == 2,
+          "check_ops torch_knows: st=%d n=%d %s", st, nm, nm ? missing[0].op : pts_err_message());
+    pts_interp_free_missing(missing, nm);
+    pts_cu_release(cu2);
+    CHECK(pts_ops_torch_knows("aten::add") && pts_ops_torch_knows("aten::special_bessel_j0") &&
+              !pts_ops_torch_knows("aten::ad") && !pts_ops_torch_knows("aten::frobnicate") &&
+              pts_ops_torch_refuses("aten::frobnicate") && pts_ops_torch_refuses("prim::frobnicate") &&
+              !pts_ops_torch_refuses("aten::add") && !pts_ops_torch_refuses("torchvision::nms") &&
+              !pts_ops_torch_refuses("my_ext::op") && !pts_ops_torch_refuses("noscope"),
+          "pts_ops_torch_knows / pts_ops_torch_refuses");
     pts_cu_release(cu);
 }
 

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         st = pts_loader_import_all(l);
         fuzz_check_status(st);
         if (st == PTS_OK) {
-            char **missing = NULL;
+            pts_missing_op *missing = NULL;
             int nmissing = 0;
             fuzz_check_status(pts_interp_check_ops(l->cu, &missing, &nmissing));
             pts_interp_free_missing(missing, nmissing);

@@ -65,12 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check_status(st);
     if (st == PTS_OK) {
         fuzz_check_status(pts_frontend_collect_calls(cu, count_call, &ncalls));
-        char **missing = NULL;
+        pts_missing_op *missing = NULL;
         int nmissing = 0;
         st = pts_interp_check_ops(cu, &missing, &nmissing);
         fuzz_check_status(st);
         for (int i = 0; i < nmissing; i++)
-            FUZZ_CHECK(missing[i] && missing[i][0], "empty missing-op entry");
+            FUZZ_CHECK(missing[i].op && missing[i].op[0] && missing[i].file && missing[i].line > 0, "empty missing-op entry");
         pts_interp_free_missing(missing, nmissing);
     }
     pts_cu_release(cu);

@@ -100,12 +100,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     /* compile everything now: code caches built on a first call are not leaks */
     for (int i = 0; i < nmodels; i++) {
-        char **missing = NULL;
+        pts_missing_op *missing = NULL;
         int nmissing = 0;
         if (pts_loader_import_all(models[i].l) != PTS_OK ||
             pts_interp_check_ops(models[i].l->cu, &missing, &nmissing) != PTS_OK || nmissing) {
             fprintf(stderr, "fuzz_run: %s does not compile: %s\n", models[i].name,
-                    nmissing ? missing[0] : pts_err_message());
+                    nmissing ? missing[0].op : pts_err_message());
             exit(1);
         }
     }

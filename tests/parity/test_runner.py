@@ -46,6 +46,38 @@ def test_python_info_lists_tree_params_ops():
     assert "methods: forward" in out and "aten::mv" in out
 
 
+class _RareBranchToMissingOp(torch.nn.Module):
+    """Calls an op pyts lacks only for huge inputs."""
+
+    def forward(self, x):
+        if bool(x.sum() > 1e9):
+            return torch.special.bessel_j0(x)
+        return torch.relu(x) + 1.0
+
+
+def _missing_op_model(tmp_path):
+    path = str(tmp_path / "rare.pt")
+    torch.jit.script(_RareBranchToMissingOp()).save(path)
+    (u,) = pyts.load(path).unsupported_ops()
+    assert u.op == "aten::special_bessel_j0"
+    return path, u
+
+
+def test_python_info_lists_unsupported_ops(tmp_path):
+    path, u = _missing_op_model(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "pyts", "info", path], capture_output=True, text=True,
+                         check=True, cwd="/", env=_env()).stdout
+    assert "unsupported operators: 1\n  aten::special_bessel_j0 at %s\n" % u.location in out + "\n"
+    out = subprocess.run([sys.executable, "-m", "pyts", "info", EXAMPLE], capture_output=True, text=True,
+                         check=True, cwd="/", env=_env()).stdout
+    assert "unsupported operators: 0" in out
+    # and it runs: this input does not reach the op
+    out = subprocess.run([sys.executable, "-m", "pyts", "run", path, "--input", "ones:3"],
+                         capture_output=True, text=True, check=True, cwd="/", env=_env())
+    assert out.stdout.splitlines()[0] == "ok"
+    np.testing.assert_allclose([float(v) for v in out.stdout.splitlines()[-1].split()], [2.0, 2.0, 2.0])
+
+
 def test_python_run_bad_file_exit_code(tmp_path):
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"garbage" * 10)
@@ -74,6 +106,18 @@ def test_c_pyts_run(tmp_path):
     assert r.returncode == 2
     r = subprocess.run([binary, EXAMPLE, "--ones", "3,3"], capture_output=True, text=True)
     assert r.returncode == 1 and "mv" in r.stderr  # wrong input shape: the failing op is named
+    assert "unsupported operators: 0\n" in info
+
+
+@pytest.mark.skipif(not os.environ.get("PYTS_RUN_BIN"), reason="the C pyts-run is built by CMake in CI (PYTS_RUN_BIN)")
+def test_c_pyts_run_info_lists_unsupported_ops_and_runs(tmp_path):
+    binary = os.environ["PYTS_RUN_BIN"]
+    path, u = _missing_op_model(tmp_path)
+    info = subprocess.run([binary, "--info", path], capture_output=True, text=True, check=True).stdout
+    assert "unsupported operators: 1\n  aten::special_bessel_j0 at %s\n" % u.location in info
+    out = subprocess.run([binary, path, "--ones", "3"], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[0] == "ok"
+    np.testing.assert_allclose([float(v) for v in out.splitlines()[1].split()], [2.0, 2.0, 2.0])
 
 
 def run_with_threads(m, x, counts):

@@ -279,23 +279,82 @@ def test_unsupported_op_is_reported_not_a_crash():
 
 
 class UsesMissingOp(torch.nn.Module):
-    """torch runs it; pyts refuses it at load (an op it does not register)."""
+    """torch runs it; pyts loads it (as torch does) but lacks the op it calls."""
 
     def forward(self, x):
         return torch.special.bessel_j0(x) + 1.0
 
 
-def test_pyts_load_error_is_a_parity_failure(tmp_path):
-    """A file torch loads and runs but pyts refuses to load: a parity
-    failure (ParityError, stage "load") naming pyts's exception, not a crash."""
+class BranchToMissingOp(torch.nn.Module):
+    """The op pyts lacks sits in a branch this input does not take."""
+
+    def forward(self, x, exotic: bool):
+        if exotic:
+            return torch.special.bessel_j0(x)
+        return torch.tanh(x) + 1.0
+
+
+def test_a_missing_op_the_run_reaches_is_a_run_failure_listed_in_the_report(tmp_path):
+    """A file torch loads and runs, calling an op pyts lacks: pyts loads it too
+    (unsupported_ops lists the op); the run reaching the op is a parity failure
+    (ParityError, stage "run") naming pyts's exception and the op's line."""
     x = _input()
-    with pytest.raises(ParityError, match=r"pyts parity FAILED: pyts could not load UsesMissingOp\.forward: "
-                                          r"UnsupportedOperatorError: .*the model calls 1 operator that pyts does not "
-                                          r"implement:\n  aten::special_bessel_j0") as info:
+    with pytest.raises(ParityError, match=r"pyts parity FAILED: pyts could not run UsesMissingOp\.forward: "
+                                          r"UnsupportedOperatorError: pyts does not implement "
+                                          r"aten::special_bessel_j0 \(called at code/__torch__/[\w/]+\.py:\d+") as info:
         assert_parity(UsesMissingOp().eval(), (x,), export="script", localize=False)
     res = info.value.result
-    assert not res.ok and res.stage == "load" and res.error_type == "UnsupportedOperatorError"
+    assert not res.ok and res.stage == "run" and res.error_type == "UnsupportedOperatorError"
     assert "aten::special_bessel_j0" in res.error and res.leaves == []
+    assert res.pyts_output is None and torch.equal(res.torch_output, torch.special.bessel_j0(x) + 1.0)
+    (u,) = res.unsupported_ops
+    assert u.op == "aten::special_bessel_j0" and u.location in res.error
+    report = str(info.value)
+    assert "unsupported operators (pyts lacks them; a run reaching one fails): 1\n    aten::special_bessel_j0 at " \
+           "%s\n" % u.location in report + "\n"
+    d = res.to_dict()
+    assert d["unsupported_ops"] == [{"op": u.op, "location": u.location}] and d["stage"] == "run"
+    json.dumps(d)
+
+
+def test_a_missing_op_the_run_does_not_reach_passes_and_is_reported(tmp_path):
+    x = _input()
+    res = assert_parity(torch.jit.script(BranchToMissingOp().eval()), (x, False), localize=False)
+    assert res.ok and res.stage is None and len(res.leaves) == 1
+    (u,) = res.unsupported_ops
+    assert u.op == "aten::special_bessel_j0"
+    assert "pyts parity OK" in res.report()
+    assert "unsupported operators (pyts lacks them; a run reaching one fails): 1" in res.report()
+    assert "aten::special_bessel_j0 at %s" % u.location in res.report()
+    assert res.to_dict()["unsupported_ops"] == [{"op": u.op, "location": u.location}]
+    # the other branch reaches it: a run failure
+    bad = check_parity(torch.jit.script(BranchToMissingOp().eval()), (x, True), localize=False)
+    assert not bad.ok and bad.stage == "run" and bad.error_type == "UnsupportedOperatorError"
+    assert bad.unsupported_ops == res.unsupported_ops
+
+
+def test_a_module_pyts_has_every_op_of_reports_none():
+    res = assert_parity(torch.nn.Linear(16, 3).eval(), (_input(),), localize=False)
+    assert res.unsupported_ops == [] and "unsupported operators" not in res.report()
+    assert res.to_dict()["unsupported_ops"] == []
+
+
+def test_pyts_load_error_is_a_parity_failure(tmp_path, monkeypatch):
+    """A file torch loads and runs but pyts refuses to load: a parity
+    failure (ParityError, stage "load") naming pyts's exception, not a crash."""
+    import pyts.testing as pt
+
+    def refuse(path):
+        raise pyts.LoadError("%s: refused for the test" % path)
+
+    monkeypatch.setattr(pt, "pyts_load", refuse)
+    x = _input()
+    with pytest.raises(ParityError, match=r"pyts parity FAILED: pyts could not load UsesMissingOp\.forward: "
+                                          r"LoadError: .*refused for the test") as info:
+        assert_parity(UsesMissingOp().eval(), (x,), export="script", localize=False)
+    res = info.value.result
+    assert not res.ok and res.stage == "load" and res.error_type == "LoadError"
+    assert res.leaves == [] and res.unsupported_ops == []
     assert res.pyts_output is None and torch.equal(res.torch_output, torch.special.bessel_j0(x) + 1.0)
 
 

@@ -11,6 +11,7 @@ that pyts's message carries the model's text).
     @case((5,), raises="bad n")      # must raise, message containing "bad n"
 """
 import math
+from collections import OrderedDict
 from enum import Enum
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple, Union
 
@@ -542,6 +543,16 @@ def dict_items(d: Dict[str, int]) -> List[str]:
     out: List[str] = []
     for k, v in d.items():
         out.append(k + str(v))
+    return out
+
+
+@case((torch.tensor([1.0, -2.0, 3.5]),),)
+def empty_ordered_dict_of_tensors(x: torch.Tensor) -> Dict[str, torch.Tensor]:
+    # prints as torch.dict(): aten::dict() -> Dict(str, Tensor) (torchvision's IntermediateLayerGetter)
+    out = OrderedDict()
+    out["a"] = x + 1.0
+    out["b"] = x * 2.0
+    out["a"] = out["a"] - out["b"]
     return out
 
 

@@ -87,6 +87,28 @@ def test_segmentation_dict_output(tmp_path, parity):
     assert isinstance(got, dict) and "out" in got
 
 
+def test_scripted_lraspp_loads_although_interpolate_names_ops_pyts_lacks(tmp_path, parity):
+    """Scripted F.interpolate names aten::_upsample_*_aa (antialias=True) and
+    other modes' ops in branches this model never takes: torch loads and runs
+    it, so does pyts, whether or not it has those ops; any it lacks are listed
+    (with their lines) by unsupported_ops and the parity report."""
+    import pyts
+
+    torch.manual_seed(0)
+    model = torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None).eval()
+    path = str(tmp_path / "lraspp.pt")
+    torch.jit.script(model).save(path)
+    ops = pyts.load(path).unsupported_ops()
+    registered = {s.split("(")[0].split(".")[0] for s in pyts.supported_ops()}
+    assert all(u.op not in registered and u.line > 0 for u in ops)
+    x = torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(2))
+    res = parity.check(path, (x,), rtol=RTOL, atol=ATOL)
+    assert isinstance(res.pyts_output, dict) and set(res.pyts_output) == {"out"}
+    assert res.unsupported_ops == ops
+    for u in ops:
+        assert "%s at %s" % (u.op, u.location) in res.report()
+
+
 def test_video_r3d_18(tmp_path, parity):
     torch.manual_seed(0)
     model = torchvision.models.video.r3d_18(weights=None).eval()
