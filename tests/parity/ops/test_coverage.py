@@ -222,7 +222,7 @@ def test_every_nn_op_has_a_parity_test(called_names):
 PRIM_BY_LANGUAGE_SUITE = {
     "aten::Bool.Tensor", "aten::Delete.Dict_Tensor", "aten::Float.Tensor", "aten::FloatImplicit",
     "aten::Int.Tensor", "aten::IntImplicit", "aten::ScalarImplicit", "aten::__contains__.Tensor",
-    "aten::__getitem__.Dict_Tensor", "aten::_set_item.Tensor", "aten::dict", "aten::dim", "aten::element_size",
+    "aten::__getitem__.Dict_Tensor", "aten::_set_item.Tensor", "aten::dim", "aten::element_size",
     "aten::eq.Tensor_list", "aten::get_device", "aten::is_complex", "aten::is_contiguous",
     "aten::is_floating_point", "aten::item", "aten::len.Dict_Tensor", "aten::len.Tensor",
     "aten::ne.Tensor_list", "aten::numel", "aten::size", "aten::size.int", "aten::storage_offset",
