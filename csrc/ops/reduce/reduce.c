@@ -219,27 +219,6 @@ typedef struct red_shape {
     pts_tensor *flat; /* contiguous rows x inner in the compute type (owned) */
 } red_shape;
 
-/* mask from an int / int[] / None dim argument: None or [] = all dims. */
-static pts_status dims_mask(const char *opname, pts_value dimv, int ndim, bool *mask)
-{
-    int64_t dims[PTS_MAX_DIMS];
-    int n = 0;
-    if (dimv.tag != PTS_T_NONE)
-        PTS_TRY(pts_arg_int_list(dimv, dims, PTS_MAX_DIMS, &n, 0, "dim"));
-    for (int i = 0; i < ndim; i++)
-        mask[i] = n == 0;
-    for (int i = 0; i < n; i++) {
-        int d = 0;
-        PTS_TRY(pts_wrap_dim(dims[i], ndim, opname, &d));
-        if (ndim > 0) {
-            if (mask[d])
-                return pts_err_set(PTS_ERR_VALUE, "%s: dim %d appears multiple times in the list of dims", opname, d);
-            mask[d] = true;
-        }
-    }
-    return PTS_OK;
-}
-
 static pts_status red_layout(const char *opname, pts_tensor *t, const bool *mask, bool keepdim, bool ints, red_shape *rs,
                              int64_t *rows, int64_t *inner)
 {
@@ -367,7 +346,7 @@ static pts_status reduce_simple(const pts_op *op, pts_tensor *t, pts_value *rets
         out = in;
     }
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(dims_mask(OPN, dimv, t->ndim, mask));
+    PTS_TRY(pts_dims_mask(OPN, dimv, t->ndim, true, mask));
     pts_tensor *src = t;
     if (dtv >= 0 && out != t->dtype) { /* dtype=: cast the input first */
         src = pts_tensor_to_dtype(t, out);
@@ -396,7 +375,7 @@ static pts_status extreme(const pts_op *op, pts_tensor *t, red_kind kind, pts_va
                           pts_value *idxs)
 {
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(dims_mask(OPN, dimv, t->ndim, mask));
+    PTS_TRY(pts_dims_mask(OPN, dimv, t->ndim, true, mask));
     red r = new_red(OPN, kind);
     r.want_index = idxs != NULL;
     if (t->dtype == PTS_BOOL || pts_dtype_category(t->dtype) > PTS_CAT_FLOAT)
@@ -473,7 +452,7 @@ static pts_status var_common(const pts_op *op, pts_tensor *t, pts_value *rets, p
 {
     PTS_TRY(float_input(op, t));
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(dims_mask(OPN, dimv, t->ndim, mask));
+    PTS_TRY(pts_dims_mask(OPN, dimv, t->ndim, true, mask));
     red r = new_red(OPN, R_VAR);
     r.p = correction;
     pts_value mean = pts_none();
@@ -531,7 +510,7 @@ static pts_status norm_common(const pts_op *op, pts_tensor *t, pts_value p, pts_
 {
     PTS_TRY(float_input(op, t));
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(dims_mask(OPN, dimv, t->ndim, mask));
+    PTS_TRY(pts_dims_mask(OPN, dimv, t->ndim, true, mask));
     red r = new_red(OPN, R_NORM);
     r.p = p.tag == PTS_T_NONE ? 2.0 : pts_arg_double(p);
     int out = dtv >= 0 ? dtv : t->dtype;
@@ -547,7 +526,7 @@ PTS_KERNEL(k_logsumexp)
 {
     pts_tensor *t = a->self;
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(dims_mask(OPN, a->dim, t->ndim, mask));
+    PTS_TRY(pts_dims_mask(OPN, a->dim, t->ndim, true, mask));
     red r = new_red(OPN, R_LSE);
     return run_reduce(&r, t, mask, a->keepdim, pts_float_op_dtype(t->dtype), rets, NULL);
 }
@@ -559,7 +538,7 @@ static pts_status all_any(const pts_op *op, pts_tensor *t, pts_value dimv, bool 
 {
     bool is_all = strcmp(OPN, "aten::all") == 0;
     bool mask[PTS_MAX_DIMS];
-    PTS_TRY(dims_mask(OPN, dimv, t->ndim, mask));
+    PTS_TRY(pts_dims_mask(OPN, dimv, t->ndim, true, mask));
     red r = new_red(OPN, is_all ? R_ALL : R_ANY);
     return run_reduce(&r, t, mask, keep, t->dtype == PTS_UINT8 ? PTS_UINT8 : PTS_BOOL, rets, NULL);
 }
