@@ -5753,6 +5753,88 @@ static inline void k_list_sort_unpack(const pts_value *args, struct k_list_sort_
     a->reverse = pts_arg_bool(args[1]);
 }
 
+/* csrc/ops/prim/list.c */
+/* aten::count.Tensor(Tensor[] self, Tensor el) -> int */
+struct k_count_tensor_args {
+    pts_value self;
+    pts_tensor *el;
+};
+static inline void k_count_tensor_unpack(const pts_value *args, struct k_count_tensor_args *a)
+{
+    a->self = args[0];
+    a->el = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::index.list_Tensor(Tensor[] self, Tensor el) -> int */
+struct k_index_tensor_args {
+    pts_value self;
+    pts_tensor *el;
+};
+static inline void k_index_tensor_unpack(const pts_value *args, struct k_index_tensor_args *a)
+{
+    a->self = args[0];
+    a->el = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::remove.Tensor(Tensor[](a!) self, Tensor el) -> () */
+struct k_remove_tensor_args {
+    pts_value self;
+    pts_tensor *el;
+};
+static inline void k_remove_tensor_unpack(const pts_value *args, struct k_remove_tensor_args *a)
+{
+    a->self = args[0];
+    a->el = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::eq.Tensor_list(Tensor[] a, Tensor[] b) -> bool */
+struct k_eq_tensor_list_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_eq_tensor_list_unpack(const pts_value *args, struct k_eq_tensor_list_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::ne.Tensor_list(Tensor[] a, Tensor[] b) -> bool */
+struct k_ne_tensor_list_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_ne_tensor_list_unpack(const pts_value *args, struct k_ne_tensor_list_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::sort.Tensor(Tensor[](a!) self, bool reverse=False) -> () */
+struct k_sort_tensor_args {
+    pts_value self;
+    bool reverse;
+};
+static inline void k_sort_tensor_unpack(const pts_value *args, struct k_sort_tensor_args *a)
+{
+    a->self = args[0];
+    a->reverse = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::sorted.Tensor(Tensor[](a) input) -> Tensor[] */
+struct k_sorted_tensor_args {
+    pts_value input;
+};
+static inline void k_sorted_tensor_unpack(const pts_value *args, struct k_sorted_tensor_args *a)
+{
+    a->input = args[0];
+}
+
 /* csrc/ops/prim/num.c */
 /* aten::div.int(int a, int b) -> float */
 /* aten::div.float(float a, float b) -> float */
@@ -6044,6 +6126,16 @@ struct k_str_args {
 static inline void k_str_unpack(const pts_value *args, struct k_str_args *a)
 {
     a->elem = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::hash.generic(t value) -> int */
+struct k_hash_args {
+    pts_value value;
+};
+static inline void k_hash_unpack(const pts_value *args, struct k_hash_args *a)
+{
+    a->value = args[0];
 }
 
 /* csrc/ops/prim/prim.c */

@@ -49,10 +49,10 @@ static pts_status k_mul(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
+/* TorchScript's true division of numbers is IEEE division: 1 / 0 -> inf, 0 / 0 -> nan (Python raises;
+ * torch does not).  Likewise float floor division and modulo by zero below. */
 PTS_KERNEL(k_num_div)
 {
-    if (D(a->b) == 0)
-        return zero_div();
     rets[0] = pts_float(D(a->a) / D(a->b));
     return PTS_OK;
 }
@@ -114,9 +114,9 @@ static pts_status k_floordiv(const pts_op *op, pts_value *a, pts_value *r)
         if (I(a[1]) == 0)
             return zero_mod();
         r[0] = pts_int(ifloordiv(I(a[0]), I(a[1])));
+    } else if (D(a[1]) == 0) {
+        r[0] = pts_float(D(a[0]) / D(a[1])); /* torch: the IEEE quotient */
     } else {
-        if (D(a[1]) == 0)
-            return zero_div();
         r[0] = pts_float(floordiv_py(D(a[0]), D(a[1])));
     }
     return PTS_OK;
@@ -139,9 +139,7 @@ static pts_status k_remainder(const pts_op *op, pts_value *a, pts_value *r)
             return zero_mod();
         r[0] = pts_int(imod(I(a[0]), I(a[1])));
     } else {
-        if (D(a[1]) == 0)
-            return zero_div();
-        r[0] = pts_float(fmod_py(D(a[0]), D(a[1])));
+        r[0] = pts_float(fmod_py(D(a[0]), D(a[1]))); /* y == 0: NaN, as torch */
     }
     return PTS_OK;
 }
@@ -149,6 +147,8 @@ static pts_status k_remainder(const pts_op *op, pts_value *a, pts_value *r)
 static pts_status k_divmod(const pts_op *op, pts_value *a, pts_value *r)
 {
     pts_value q, m;
+    if (both_int(a) ? I(a[1]) == 0 : D(a[1]) == 0) /* divmod raises where // and % give inf / NaN */
+        return both_int(a) ? zero_mod() : zero_div();
     PTS_TRY(k_floordiv(op, a, &q));
     PTS_TRY(k_remainder(op, a, &m));
     if (q.tag == PTS_T_FLOAT) {
@@ -757,7 +757,6 @@ PTS_KERNEL(k_any_list)
     PTS_OP("aten::" name ".bool(bool a, bool b) -> bool", k),                \
     PTS_OP("aten::" name ".enum(AnyEnumType a, AnyEnumType b) -> bool", k),  \
     PTS_OP("aten::" name ".float_list(float[] a, float[] b) -> bool", k),    \
-    PTS_OP("aten::" name ".Tensor_list(Tensor[] a, Tensor[] b) -> bool", k), \
     PTS_OP("aten::" name ".bool_list(bool[] a, bool[] b) -> bool", k),       \
     PTS_OP("aten::" name ".str_list(str[] a, str[] b) -> bool", k)
 

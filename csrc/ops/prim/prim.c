@@ -466,6 +466,165 @@ static pts_status k_format(const pts_op *op, pts_value *args, pts_value *rets)
     return pts_prim_ret_sb(&sb, &rets[0]);
 }
 
+/* "%s and %d" % args (aten::percentFormat), as TorchScript formats: the one argument after the
+ * format string is either a tuple of values or a single value; the specifiers are %d %i (an int as
+ * is, a float truncated to a C int), %e %E %f %F (the number converted to a C float first, six
+ * digits), %c (an int as a byte, or a one-character string), %s (a string as is, anything else as
+ * str() prints it) and %%; nothing else (no widths, no %x). */
+static pts_status percent_arg(pts_sb *sb, char key, pts_value v)
+{
+    bool num = v.tag == PTS_T_INT || v.tag == PTS_T_FLOAT || v.tag == PTS_T_BOOL || v.tag == PTS_T_COMPLEX;
+    switch (key) {
+    case 'd':
+    case 'i':
+        if (!num)
+            return pts_err_set(PTS_ERR_VALUE, "%%%c requires a number for formatting, but got %s", key,
+                               pts_tag_name((pts_tag)v.tag));
+        if (v.tag == PTS_T_FLOAT) {
+            double d = v.u.f; /* static_cast<int>: x86 gives INT_MIN for NaN and out-of-range values */
+            int32_t i = (isnan(d) || d >= 2147483648.0 || d <= -2147483649.0) ? INT32_MIN : (int32_t)d;
+            pts_sb_printf(sb, "%d", (int)i);
+        } else {
+            pts_sb_printf(sb, "%lld", (long long)pts_arg_int(v));
+        }
+        return PTS_OK;
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F': {
+        if (!num)
+            return pts_err_set(PTS_ERR_VALUE, "%%%c requires a number for formatting, but got %s", key,
+                               pts_tag_name((pts_tag)v.tag));
+        float f = (float)pts_arg_double(v);
+        const char *fmt = key == 'e' ? "%.6e" : key == 'E' ? "%.6E" : "%.6f";
+        if (isnan(f) || isinf(f)) /* C++ streams print nan/inf (NAN/INF with uppercase) */
+            pts_sb_puts(sb, isnan(f) ? (key == 'E' ? (signbit(f) ? "-NAN" : "NAN") : (signbit(f) ? "-nan" : "nan"))
+                                     : (key == 'E' ? (f < 0 ? "-INF" : "INF") : (f < 0 ? "-inf" : "inf")));
+        else
+            pts_sb_printf(sb, fmt, (double)f);
+        return PTS_OK;
+    }
+    case 'c':
+        if (v.tag == PTS_T_INT) {
+            pts_sb_putc(sb, (char)v.u.i);
+            return PTS_OK;
+        }
+        if (v.tag == PTS_T_STR && PTS_STR(v)->len == 1) {
+            pts_sb_putc(sb, PTS_STR(v)->data[0]);
+            return PTS_OK;
+        }
+        return pts_err_set(PTS_ERR_VALUE, "%%c requires an int or char for formatting, but got %s",
+                           pts_tag_name((pts_tag)v.tag));
+    case 's':
+        pts_prim_format_value(sb, v);
+        return PTS_OK;
+    default:
+        return pts_err_set(PTS_ERR_VALUE, "The specifier %%%c is not supported in TorchScript format strings", key);
+    }
+}
+
+static pts_status k_percent_format(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_str *fmt = PTS_STR(args[0]);
+    pts_value extra = args[op->schema.nargs];
+    pts_value arg = extra.tag == PTS_T_TUPLE && PTS_TUPLE(extra)->len > 0 ? PTS_TUPLE(extra)->items[0] : pts_none();
+    bool tuple = arg.tag == PTS_T_TUPLE;
+    int64_t nargs = tuple ? PTS_TUPLE(arg)->len : 1, used = 0;
+    pts_sb sb;
+    pts_sb_init(&sb);
+    pts_status st = PTS_OK;
+    const char *s = fmt->data, *end = fmt->data + fmt->len;
+    while (!st) {
+        const char *q = memchr(s, '%', (size_t)(end - s));
+        if (!q) {
+            pts_sb_putn(&sb, s, (size_t)(end - s));
+            break;
+        }
+        if (q + 1 >= end) {
+            st = pts_err_set(PTS_ERR_VALUE, "Incomplete format specifier");
+            break;
+        }
+        pts_sb_putn(&sb, s, (size_t)(q - s));
+        s = q + 2;
+        if (q[1] == '%') {
+            pts_sb_putc(&sb, '%');
+            continue;
+        }
+        if (used >= nargs) {
+            st = pts_err_set(PTS_ERR_VALUE, "Too few arguments for format string");
+            break;
+        }
+        st = percent_arg(&sb, q[1], tuple ? PTS_TUPLE(arg)->items[used] : arg);
+        used++;
+    }
+    if (!st && used != nargs)
+        st = pts_err_set(PTS_ERR_VALUE, "Too many arguments for format string");
+    if (st) {
+        pts_sb_free(&sb);
+        return st;
+    }
+    return pts_prim_ret_sb(&sb, &rets[0]);
+}
+
+/* hash(x) (aten::hash.generic) as torch computes it with libstdc++'s std::hash: ints and bools are
+ * their own hash, None 0, strings and the bytes of a double (0.0 and -0.0 hash to 0) go through
+ * _Hash_bytes (MurmurHash2-64 with seed 0xc70f6907), a tuple combines its items' hashes as
+ * c10::hash_combine does.  A tensor hashes by identity (its address), as in torch. */
+static uint64_t shift_mix(uint64_t v) { return v ^ (v >> 47); }
+
+static uint64_t hash_bytes(const void *p, size_t len)
+{
+    const uint64_t mul = ((uint64_t)0xc6a4a793u << 32) + 0x5bd1e995u;
+    const unsigned char *b = p;
+    size_t aligned = len & ~(size_t)7;
+    uint64_t h = 0xc70f6907u ^ ((uint64_t)len * mul);
+    for (size_t i = 0; i < aligned; i += 8) {
+        uint64_t d;
+        memcpy(&d, b + i, 8); /* x86-64 is little-endian, as the loads of libstdc++ */
+        h ^= shift_mix(d * mul) * mul;
+        h *= mul;
+    }
+    if (len & 7) {
+        uint64_t d = 0;
+        for (size_t i = len; i > aligned; i--)
+            d = (d << 8) + b[i - 1];
+        h ^= d;
+        h *= mul;
+    }
+    return shift_mix(shift_mix(h) * mul);
+}
+
+static pts_status hash_value(pts_value v, uint64_t *out)
+{
+    switch ((pts_tag)v.tag) {
+    case PTS_T_NONE: *out = 0; return PTS_OK;
+    case PTS_T_BOOL: *out = v.u.b; return PTS_OK;
+    case PTS_T_INT: *out = (uint64_t)v.u.i; return PTS_OK;
+    case PTS_T_FLOAT: *out = v.u.f == 0 ? 0 : hash_bytes(&v.u.f, sizeof v.u.f); return PTS_OK;
+    case PTS_T_STR: *out = hash_bytes(PTS_STR(v)->data, (size_t)PTS_STR(v)->len); return PTS_OK;
+    case PTS_T_TENSOR: *out = (uint64_t)(uintptr_t)v.u.o; return PTS_OK;
+    case PTS_T_TUPLE: {
+        uint64_t seed = 0;
+        for (int64_t i = 0; i < PTS_TUPLE(v)->len; i++) {
+            uint64_t h;
+            PTS_TRY(hash_value(PTS_TUPLE(v)->items[i], &h));
+            seed ^= h + 0x9e3779b9u + (seed << 6) + (seed >> 2);
+        }
+        *out = seed;
+        return PTS_OK;
+    }
+    default: return pts_err_set(PTS_ERR_VALUE, "Can't hash IValues with tag '%s'", pts_tag_name((pts_tag)v.tag));
+    }
+}
+
+PTS_KERNEL(k_hash)
+{
+    uint64_t h;
+    PTS_TRY(hash_value(a->value, &h));
+    rets[0] = pts_int((int64_t)h);
+    return PTS_OK;
+}
+
 PTS_KERNEL(k_raise)
 {
     const char *msg = a->msg;
@@ -836,6 +995,8 @@ PTS_KERNEL(k_enum_name)
 const pts_op_def pts_ops_prim[] = {
     PTS_OP("aten::str(t elem) -> str", k_str),
     PTS_OP("aten::format(str self, ...) -> str", k_format),
+    PTS_OP("aten::percentFormat(str self, ...) -> str", k_percent_format),
+    PTS_OP("aten::hash.generic(t value) -> int", k_hash),
     PTS_OP("prim::RaiseException(str msg, str? cls=None) -> ()", k_raise),
     PTS_OP("aten::warn(str message, int stacklevel=2) -> ()", k_warn),
     PTS_OP("aten::is_grad_enabled() -> bool", k_is_grad_enabled),

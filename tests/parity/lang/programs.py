@@ -1449,3 +1449,144 @@ def tensor_tolist_2d(x: torch.Tensor) -> List[List[float]]:
 @case((torch.tensor([3, 4, 5]),),)
 def tensor_tolist_int(x: torch.Tensor) -> List[int]:
     return x.tolist()
+
+
+# ---- where TorchScript's builtins differ from Python's (issue 14 item 5) ----------------------
+# Numbers divide as IEEE floats: 1 / 0 is inf in TorchScript (Python raises), float // 0 and
+# float % 0 give inf / NaN; int // 0 and divmod by zero still raise (int % 0 is left out: torch
+# itself dies of SIGFPE on it).
+
+@case((1, 0), (-3, 0), (0, 0), (7, 2))
+def int_true_div_by_zero(a: int, b: int) -> float:
+    return a / b
+
+
+@case((1.0, 0.0), (-1.0, 0.0), (0.0, 0.0), (1.0, -0.0), (5.0, 2.0))
+def float_div_floordiv_mod_by_zero(a: float, b: float) -> Tuple[float, float, float]:
+    return a / b, a // b, a % b
+
+
+@case((3, 0.0), (0, -0.0))
+def int_float_div_by_zero(a: int, b: float) -> Tuple[float, float]:
+    return a / b, a % b
+
+
+@case((1, 0), raises="")
+def int_floordiv_by_zero_raises(a: int, b: int) -> int:
+    return a // b
+
+
+@case((1.0, 0.0), raises="")
+def float_divmod_by_zero_raises(a: float, b: float) -> float:
+    q, r = divmod(a, b)
+    return q + r
+
+
+# "%" formatting (aten::percentFormat): %d %i (a float truncated), %e %E %f %F (through a C float,
+# six digits), %c, %s (str() of anything), %%; a single value or a tuple of them.
+
+@case((2.5,), (-0.1,), (1e20,), (float("nan"),), (float("-inf"),))
+def percent_format_numbers(x: float) -> str:
+    return "%d|%i|%e|%E|%f|%F|%s|%c|%%" % (x, x, x, x, x, x, x, 65)
+
+
+@case((3.0, 7, "s"), (0.25, -1, ""))
+def percent_format_values(x: float, n: int, s: str) -> str:
+    return "%s %s %s %s %s %d %c" % (x, [n, 2], (x, s), None, True, n, "z")
+
+
+@case((7,),)
+def percent_format_single_value(x: int) -> str:
+    return "v=%s;" % x
+
+
+@case((7,), raises="Too few arguments")
+def percent_format_too_few(x: int) -> str:
+    return "%d %d" % (x,)
+
+
+@case((7,), raises="Too many arguments")
+def percent_format_too_many(x: int) -> str:
+    return "%d" % (x, x)
+
+
+@case((7,), raises="not supported")
+def percent_format_unsupported_specifier(x: int) -> str:
+    return "%x" % (x,)
+
+
+@case((7,), raises="Incomplete format specifier")
+def percent_format_incomplete(x: int) -> str:
+    return "abc%" % (x,)
+
+
+# hash(): libstdc++'s std::hash as torch uses it (ints and bools as is, MurmurHash2-64 of a
+# string's bytes and of a double's, 0.0 and -0.0 -> 0), tuples combined as c10::hash_combine.
+
+@case((0,), (-5,), (2**62,))
+def hash_int_bool_none(x: int) -> Tuple[int, int, int, int]:
+    return hash(x), hash(x > 0), hash(x < 0), hash(None)
+
+
+@case((1.5,), (0.0,), (-0.0,), (-2.75e-300,), (float("inf"),))
+def hash_float(x: float) -> int:
+    return hash(x)
+
+
+@case(("",), ("ab",), ("exactly8",), ("a string longer than sixteen bytes",))
+def hash_str(s: str) -> int:
+    return hash(s)
+
+
+@case((3, "ab", 2.5),)
+def hash_tuple(n: int, s: str, f: float) -> int:
+    return hash((n, s, f)) + hash((n, (s, n)))
+
+
+# tolist() of a 0-d tensor is its number; an int inside a List[float] argument converts.
+
+@case((torch.tensor([1.5, 2.0]),), (torch.tensor([-3.25]),))
+def tensor_tolist_0d(x: torch.Tensor) -> Tuple[float, int]:
+    a: float = x.sum().tolist()
+    b: int = x.long().sum().tolist()
+    return a, b
+
+
+@case(([1, 2.5],), ([3],), ([],))
+def int_in_float_list_argument(x: List[float]) -> float:
+    return sum(x) + float(len(x))
+
+
+@case(({"a": 1, "b": 2.5},),)
+def int_in_float_dict_argument(d: Dict[str, float]) -> float:
+    return d["a"] + d["b"]
+
+
+@case(((1, [2, 3]),),)
+def int_in_nested_float_argument(t: Tuple[float, List[float]]) -> float:
+    return t[0] + t[1][0] + t[1][1]
+
+
+# Lists of tensors compare elements by bool(a == b) / bool(a < b): one-element tensors compare by
+# value (not identity); larger ones are "ambiguous" errors in both engines.
+
+@case((torch.tensor([1.0]), torch.tensor([0.0])), (torch.tensor([2.0]), torch.tensor([2.0])))
+def tensor_list_count_index_remove_eq(x: torch.Tensor, y: torch.Tensor) -> Tuple[bool, bool, int, int, int]:
+    l = [x, y, x.clone()]
+    c = l.count(x)
+    i = l.index(y)
+    l.remove(y)
+    return l == [x, x], l != [y], c, i, len(l)
+
+
+@case((torch.ones(2), torch.ones(2)), raises="ambiguous")
+def tensor_list_eq_ambiguous(x: torch.Tensor, y: torch.Tensor) -> bool:
+    return [x] == [y]
+
+
+@case((torch.tensor([3.0, 1.0, 2.0, 1.0]),),)
+def tensor_list_sort(x: torch.Tensor) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+    l = [x[0], x[1], x[2], x[3]]
+    s = sorted(l)
+    l.sort(reverse=True)
+    return l, s
