@@ -10,6 +10,7 @@ that pyts's message carries the model's text).
 
     @case((5,), raises="bad n")      # must raise, message containing "bad n"
 """
+import cmath
 import math
 from collections import OrderedDict
 from enum import Enum
@@ -1590,3 +1591,41 @@ def tensor_list_sort(x: torch.Tensor) -> Tuple[List[torch.Tensor], List[torch.Te
     s = sorted(l)
     l.sort(reverse=True)
     return l, s
+
+
+# ---- the complex scalar (issue 14 item 5): arithmetic, cmath, complex(), printing, bit for bit --
+
+COMPLEX_ARGS = [(1 + 2j, 3 - 1j), (-1.5 + 0.0j, 0.25 - 4j), (0j, 1j), (complex(-2.0, -0.0), complex(1e-300, 1e300)),
+                (complex(float("inf"), 1.0), 2 + 0j), (complex(float("nan"), 0.0), 1 + 1j)]
+
+
+@case(*COMPLEX_ARGS)
+def complex_issue_examples(a: complex, b: complex) -> Tuple[complex, complex]:
+    return a * b + cmath.sqrt(a), a / b - a * a
+
+
+@case(*COMPLEX_ARGS)
+def complex_arithmetic(a: complex, b: complex) -> Tuple[complex, complex, complex, complex, complex, bool, bool]:
+    return a + b, a - b, a * b, a / b, a ** b, a == b, a != b
+
+
+@case((1 + 2j, 0.5, 3), (-3j, -2.0, 0), (complex(0.0, -0.0), 0.0, -7))
+def complex_mixed_real(a: complex, x: float, n: int) -> Tuple[complex, complex, complex, complex, complex, complex, complex]:
+    return a + x, x * a, a - n, n * a, x - a, a ** x, x ** a
+
+
+@case((3 - 4j,), (-1 + 0j,), (0j,), (complex(-0.0, -1.0),), (1e10 + 1e-10j,))
+def complex_abs_neg_phase_str(a: complex) -> Tuple[float, complex, float, str, bool, bool, bool]:
+    return abs(a), -a, cmath.phase(a), str(a), cmath.isnan(a), cmath.isinf(a), cmath.isfinite(a)
+
+
+@case((0.3 + 0.2j,), (-2 - 0.5j,), (complex(-4.0, 0.0),), (complex(-4.0, -0.0),), (5j,))
+def complex_cmath(a: complex) -> List[complex]:
+    return [cmath.sqrt(a), cmath.exp(a), cmath.log(a), cmath.log10(a), cmath.sin(a), cmath.cos(a), cmath.tan(a),
+            cmath.asin(a), cmath.acos(a), cmath.atan(a), cmath.sinh(a), cmath.cosh(a), cmath.tanh(a),
+            cmath.asinh(a), cmath.acosh(a), cmath.atanh(a), cmath.log(a, 2.0), cmath.log(a, 1 + 1j)]
+
+
+@case((1.5, -2.0), (0.0, 0.0), (-1.0, 3.0))
+def complex_construct(x: float, y: float) -> Tuple[complex, complex, complex, str, complex, complex]:
+    return complex(x, y), complex(x), complex(int(x), int(y)), str([complex(x, y), complex(1, 2)]), cmath.rect(x, y), sum([complex(x, y), complex(y, x)])
