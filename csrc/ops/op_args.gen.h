@@ -6546,6 +6546,72 @@ static inline void k_enum_name_unpack(const pts_value *args, struct k_enum_name_
     a->enum_ = args[0];
 }
 
+/* csrc/ops/prim/types.c */
+/* aten::promote_types(ScalarType type1, ScalarType type2) -> ScalarType */
+struct k_promote_types_args {
+    int type1;
+    int type2;
+};
+static inline void k_promote_types_unpack(const pts_value *args, struct k_promote_types_args *a)
+{
+    a->type1 = (int)pts_arg_int(args[0]);
+    a->type2 = (int)pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::can_cast(ScalarType from_, ScalarType to) -> bool */
+struct k_can_cast_args {
+    int from_;
+    int to;
+};
+static inline void k_can_cast_unpack(const pts_value *args, struct k_can_cast_args *a)
+{
+    a->from_ = (int)pts_arg_int(args[0]);
+    a->to = (int)pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::result_type.Scalar_Scalar(Scalar scalar1, Scalar scalar2) -> ScalarType */
+struct k_result_type_scalars_args {
+    pts_value scalar1;
+    pts_value scalar2;
+};
+static inline void k_result_type_scalars_unpack(const pts_value *args, struct k_result_type_scalars_args *a)
+{
+    a->scalar1 = args[0];
+    a->scalar2 = args[1];
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::get_autocast_dtype(str device_type) -> ScalarType */
+struct k_get_autocast_dtype_args {
+    const char *device_type;
+};
+static inline void k_get_autocast_dtype_unpack(const pts_value *args, struct k_get_autocast_dtype_args *a)
+{
+    a->device_type = PTS_STR(args[0])->data;
+}
+
+/* csrc/ops/prim/types.c */
+/* prim::id(AnyClassType? x) -> int */
+struct k_id_args {
+    pts_value x;
+};
+static inline void k_id_unpack(const pts_value *args, struct k_id_args *a)
+{
+    a->x = args[0];
+}
+
+/* csrc/ops/prim/types.c */
+/* prim::rangelist(int n) -> int[] */
+struct k_rangelist_args {
+    int64_t n;
+};
+static inline void k_rangelist_unpack(const pts_value *args, struct k_rangelist_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+}
+
 /* csrc/ops/reduce/nan.c */
 /* aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
 struct k_nansum_args {

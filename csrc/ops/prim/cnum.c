@@ -300,6 +300,7 @@ const pts_op_def pts_ops_cnum[] = {
     PTS_OP("aten::polar.float(float a, float b) -> complex", k_polar),
     PTS_OP("aten::polar.int_float(int a, float b) -> complex", k_polar),
     PTS_OP("aten::polar.float_int(float a, int b) -> complex", k_polar),
+    PTS_OP("aten::polar.Scalar_Scalar(Scalar a, Scalar b) -> Scalar", k_polar),
     PTS_OP("aten::sum.complex(complex[] self) -> complex", k_csum),
     {NULL, NULL},
 };

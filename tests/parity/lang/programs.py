@@ -1629,3 +1629,46 @@ def complex_cmath(a: complex) -> List[complex]:
 @case((1.5, -2.0), (0.0, 0.0), (-1.0, 3.0))
 def complex_construct(x: float, y: float) -> Tuple[complex, complex, complex, str, complex, complex]:
     return complex(x, y), complex(x), complex(int(x), int(y)), str([complex(x, y), complex(1, 2)]), cmath.rect(x, y), sum([complex(x, y), complex(y, x)])
+
+
+# ---- scalar-type builtins, dicts keyed by complex, id(), prim::rangelist ----------------------
+
+@case((1,), (0,))
+def scalar_type_builtins(n: int) -> Tuple[int, bool, bool, int, int, int, int, int]:
+    return (torch.promote_types(torch.int32, torch.float16), torch.can_cast(torch.float32, torch.int32),
+            torch.can_cast(torch.int8, torch.float64), torch.result_type(2, 3.5), torch.result_type(n, True),
+            torch.result_type(1j, n), torch.result_type(n > 0, False), torch.get_autocast_dtype("cpu"))
+
+
+@case((1 + 1j, 2j), (0j, complex(0.0, -0.0)))
+def complex_keyed_dict(a: complex, b: complex) -> Tuple[float, List[complex], bool, complex, int]:
+    d = {a: 1.0, b: 2.0}
+    d[complex(0, 1)] = 3.0
+    e = d.copy()
+    e.pop(a)
+    return d[a] + d.get(b, 0.0), list(d.keys()), a in d, d.popitem()[0], len(e)
+
+
+@case((3,), (0,), (-2,))
+def rangelist(n: int) -> List[int]:
+    return torch.ops.prim.rangelist(n)
+
+
+class _IdHolder(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.sub = torch.nn.Identity()
+
+    def forward(self, n: int) -> Tuple[bool, bool, bool, int]:
+        # id() is an address: only its identity relations are comparable across engines
+        return id(self) == id(self), id(self) != id(self.sub), id(self) != 0, id(None) + n
+
+
+@module_case((3,),)
+def module_id():
+    return _IdHolder()
+
+
+@case((2.0, 0.5), (-1.0, 3.0))
+def polar_scalars(r: float, t: float) -> Tuple[complex, complex]:
+    return torch.polar(r, t), cmath.rect(int(r), t)
