@@ -1672,3 +1672,38 @@ def module_id():
 @case((2.0, 0.5), (-1.0, 3.0))
 def polar_scalars(r: float, t: float) -> Tuple[complex, complex]:
     return torch.polar(r, t), cmath.rect(int(r), t)
+
+
+# ---- found by differential fuzzing (tests/fuzz/difffuzz.py): TorchScript's own float // % divmod
+# min max, which are not Python's: a // b is floor(a / b), a % b is fmod(b + fmod(a, b), b), divmod
+# moves fmod's remainder by b when a and b differ in sign, min/max are a < b ? a : b / a > b ? a : b
+
+FLOAT_PAIRS = [(1.0, 0.1), (-7.5, 2.0), (7.5, -2.0), (float("inf"), 2.5), (2.5, float("inf")),
+               (-2.5, float("inf")), (-0.0, 3.0), (5.0, -0.0), (float("nan"), 1.0), (1.0, float("nan")), (0.3, 0.1)]
+
+
+@case(*FLOAT_PAIRS)
+def fuzz_float_floordiv_mod_minmax(a: float, b: float) -> Tuple[float, float, float, float, float, float]:
+    return a // b, a % b, min(a, b), max(a, b), min(b, a), max(b, a)
+
+
+@case(*[p for p in FLOAT_PAIRS if p[1] != 0])
+def fuzz_float_divmod(a: float, b: float) -> Tuple[float, float]:
+    q, r = divmod(a, b)
+    return q, r
+
+
+@case((-7, 2), (7, -2), (-9, -4), (5, 9223372036854775807), (-5, 9223372036854775807), (9223372036854775807, 2))
+def fuzz_int_mod_divmod(a: int, b: int) -> Tuple[int, int, int, int]:
+    q, r = divmod(a, b)
+    return a % b, a // b, q, r
+
+
+@case((1.5, 2), (float("nan"), 1), (2.0, 2))
+def fuzz_min_max_mixed(a: float, n: int) -> Tuple[float, float, float, float]:
+    return min(a, n), max(a, n), min(n, a), max(n, a)
+
+
+@case(([1.0, float("nan"), 0.5],), ([float("nan"), 1.0],), ([2.0, float("nan")],))
+def fuzz_min_max_float_list(l: List[float]) -> Tuple[float, float]:
+    return min(l), max(l)
