@@ -95,33 +95,265 @@ static pts_status tensor_elem(const pts_tensor *t, int64_t lin, pts_value *out)
     return PTS_OK;
 }
 
-static void format_tensor(pts_sb *sb, const pts_tensor *t)
+/* ---- tensors, printed as torch's C++ printer (ATen/core/Formatting.cpp) prints them ------------
+ * The values, read as doubles, decide one format per matrix: all integers -> default-float ("%g")
+ * of width digits+1 (scientific %.4e past 9 digits); otherwise fixed %.4f, with a common power-of-ten
+ * scale printed first ("1e+06 *") when the largest magnitude has more than 5 or fewer than 0 integer
+ * digits, or scientific when magnitudes span more than 4 decades.  1-D tensors print one value per
+ * line, 2-D as rows (split into column blocks past 80 characters), higher ranks as "(i,j,.,.) = "
+ * matrices with the FIRST index running fastest; then "[ CPUFloatType{2,3} ]". */
+typedef struct {
+    double scale;
+    int64_t width;
+    char mode; /* 'g' default float (precision 6), 'e' scientific (4), 'f' fixed (4) */
+} print_fmt;
+
+static double elem_double(const pts_tensor *t, int64_t lin)
 {
-    /* torch prints tensors with its C++ printer; pyts prints the values
-     * row by row followed by the type line, which is close but not exact. */
-    int64_t n = pts_tensor_numel(t);
-    if (n > 1000) {
-        char d[200];
-        pts_tensor_describe(t, d, sizeof d);
-        pts_sb_printf(sb, "[ Tensor %s ]", d);
+    pts_value v;
+    if (tensor_elem(t, lin, &v))
+        return NAN;
+    return v.tag == PTS_T_FLOAT ? v.u.f : v.tag == PTS_T_INT ? (double)v.u.i : v.tag == PTS_T_BOOL ? (double)v.u.b : v.u.c[0];
+}
+
+static print_fmt print_format(const double *p, int64_t n)
+{
+    print_fmt f = {1.0, 11, 'g'};
+    if (n == 0) {
+        f.width = 0;
+        return f;
+    }
+    bool int_mode = true;
+    for (int64_t i = 0; i < n; i++)
+        if (isfinite(p[i]) && p[i] != ceil(p[i])) {
+            int_mode = false;
+            break;
+        }
+    int64_t off = 0;
+    while (off < n && !isfinite(p[off]))
+        off++;
+    double exp_min = 1, exp_max = 1;
+    if (off != n) {
+        exp_min = fabs(p[off]);
+        exp_max = fabs(p[off]);
+        for (int64_t i = off; i < n; i++) {
+            double z = fabs(p[i]);
+            if (isfinite(z)) {
+                if (z < exp_min)
+                    exp_min = z;
+                if (p[i] > exp_max) /* torch compares the signed value here */
+                    exp_max = z;
+            }
+        }
+        exp_min = exp_min != 0 ? floor(log10(exp_min)) + 1 : 1;
+        exp_max = exp_max != 0 ? floor(log10(exp_max)) + 1 : 1;
+    }
+    if (int_mode) {
+        if (exp_max > 9) {
+            f.width = 11;
+            f.mode = 'e';
+        } else {
+            f.width = (int64_t)exp_max + 1;
+            f.mode = 'g';
+        }
+    } else if (exp_max - exp_min > 4) {
+        f.width = 11;
+        if (fabs(exp_max) > 99 || fabs(exp_min) > 99)
+            f.width++;
+        f.mode = 'e';
+    } else if (exp_max > 5 || exp_max < 0) {
+        f.width = 7;
+        f.scale = pow(10, exp_max - 1);
+        f.mode = 'f';
+    } else {
+        f.width = exp_max == 0 ? 7 : (int64_t)exp_max + 6;
+        f.mode = 'f';
+    }
+    return f;
+}
+
+static void put_number(pts_sb *sb, print_fmt f, double v)
+{
+    int w = (int)f.width;
+    if (f.mode == 'e')
+        pts_sb_printf(sb, "%*.4e", w, v);
+    else if (f.mode == 'f')
+        pts_sb_printf(sb, "%*.4f", w, v);
+    else
+        pts_sb_printf(sb, "%*g", w, v);
+}
+
+/* the shortest decimal that reads back as v, as fmt's "{}" writes a double: positional for
+ * decimal exponents -4..15 (no trailing ".0"), otherwise d.ddde+XX */
+static void put_shortest(pts_sb *sb, double v)
+{
+    if (isnan(v)) {
+        pts_sb_puts(sb, "nan");
         return;
     }
-    for (int64_t i = 0; i < n; i++) {
-        pts_value v;
-        if (tensor_elem(t, i, &v))
-            break;
-        pts_sb_putc(sb, ' ');
-        if (v.tag == PTS_T_FLOAT)
-            pts_sb_printf(sb, "%g", v.u.f);
-        else if (v.tag == PTS_T_BOOL)
-            pts_sb_putc(sb, v.u.b ? '1' : '0');
-        else if (v.tag == PTS_T_INT)
-            pts_sb_printf(sb, "%lld", (long long)v.u.i);
-        if (t->ndim > 0 && (i + 1) % t->sizes[t->ndim - 1] == 0)
-            pts_sb_putc(sb, '\n');
+    if (isinf(v)) {
+        pts_sb_puts(sb, v < 0 ? "-inf" : "inf");
+        return;
     }
-    if (t->ndim == 0)
+    char buf[64];
+    for (int p = 0; p < 17; p++) {
+        snprintf(buf, sizeof buf, "%.*e", p, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    /* buf: [-]d[.ddd]e(+|-)XX */
+    char *e = strchr(buf, 'e');
+    int exp10 = atoi(e + 1);
+    *e = 0;
+    bool neg = buf[0] == '-';
+    char digits[24];
+    int nd = 0;
+    for (const char *c = buf + neg; *c; c++)
+        if (*c != '.')
+            digits[nd++] = *c;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    if (neg)
+        pts_sb_putc(sb, '-');
+    if (exp10 < -4 || exp10 >= 16) {
+        pts_sb_putc(sb, digits[0]);
+        if (nd > 1) {
+            pts_sb_putc(sb, '.');
+            pts_sb_putn(sb, digits + 1, (size_t)nd - 1);
+        }
+        pts_sb_printf(sb, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+    } else if (exp10 < 0) {
+        pts_sb_puts(sb, "0.");
+        for (int i = -1; i > exp10; i--)
+            pts_sb_putc(sb, '0');
+        pts_sb_putn(sb, digits, (size_t)nd);
+    } else {
+        for (int i = 0; i <= exp10 || i < nd; i++) {
+            if (i == exp10 + 1)
+                pts_sb_putc(sb, '.');
+            pts_sb_putc(sb, i < nd ? digits[i] : '0');
+        }
+    }
+}
+
+static void put_scale(pts_sb *sb, double scale)
+{
+    put_shortest(sb, scale);
+    pts_sb_puts(sb, " *\n");
+}
+
+static void put_indent(pts_sb *sb, int64_t indent)
+{
+    for (int64_t i = 0; i < indent; i++)
+        pts_sb_putc(sb, ' ');
+}
+
+/* one rows x cols matrix of doubles (row-major) */
+static void print_matrix(pts_sb *sb, const double *p, int64_t rows, int64_t cols, int64_t linesize, int64_t indent)
+{
+    print_fmt f = print_format(p, rows * cols); /* (torch 2.14 writes no indent before the first row) */
+    int64_t per_line = (linesize - indent) / (f.width + 1);
+    if (per_line < 1)
+        per_line = 1;
+    int64_t first = 0, last;
+    while (first < cols) {
+        last = first + per_line <= cols ? first + per_line - 1 : cols - 1;
+        if (per_line < cols) {
+            if (first != 0)
+                pts_sb_putc(sb, '\n');
+            pts_sb_printf(sb, "Columns %lld to %lld", (long long)first + 1, (long long)last + 1);
+            put_indent(sb, indent);
+        }
+        if (f.scale != 1) {
+            put_scale(sb, f.scale);
+            put_indent(sb, indent);
+        }
+        for (int64_t r = 0; r < rows; r++) {
+            for (int64_t c = first; c <= last; c++) {
+                put_number(sb, f, p[r * cols + c] / f.scale);
+                if (c == last) {
+                    pts_sb_putc(sb, '\n');
+                    if (r != rows - 1) {
+                        put_indent(sb, indent);
+                        if (f.scale != 1)
+                            pts_sb_putc(sb, ' ');
+                    }
+                } else {
+                    pts_sb_putc(sb, ' ');
+                }
+            }
+        }
+        first = last + 1;
+    }
+}
+
+static void format_tensor(pts_sb *sb, const pts_tensor *t)
+{
+    int64_t n = pts_tensor_numel(t);
+    double *p = NULL;
+    if (n > 0) {
+        size_t bytes;
+        if (pts_mul_overflow_size((size_t)n, sizeof(double), &bytes) || !(p = pts_malloc(bytes))) {
+            char d[200];
+            pts_tensor_describe(t, d, sizeof d);
+            pts_sb_printf(sb, "[ Tensor %s ]", d);
+            return;
+        }
+        for (int64_t i = 0; i < n; i++)
+            p[i] = elem_double(t, i);
+    }
+    if (t->ndim == 0) {
+        put_shortest(sb, p ? p[0] : 0.0);
         pts_sb_putc(sb, '\n');
+    } else if (t->ndim == 1) {
+        if (n > 0) {
+            print_fmt f = print_format(p, n);
+            if (f.scale != 1)
+                put_scale(sb, f.scale);
+            for (int64_t i = 0; i < n; i++) {
+                put_number(sb, f, p[i] / f.scale);
+                pts_sb_putc(sb, '\n');
+            }
+        }
+    } else if (t->ndim == 2) {
+        if (n > 0)
+            print_matrix(sb, p, t->sizes[0], t->sizes[1], 80, 0);
+    } else if (n > 0) {
+        int nd = t->ndim;
+        int64_t rows = t->sizes[nd - 2], cols = t->sizes[nd - 1], mat = rows * cols;
+        int64_t counter[PTS_MAX_DIMS] = {0};
+        bool start = true;
+        counter[0] = -1;
+        for (;;) {
+            bool finished = false;
+            for (int i = 0; i < nd - 2; i++) { /* the first index runs fastest, as in torch */
+                counter[i]++;
+                if (counter[i] >= t->sizes[i]) {
+                    if (i == nd - 3) {
+                        finished = true;
+                        break;
+                    }
+                    counter[i] = 0;
+                } else {
+                    break;
+                }
+            }
+            if (finished)
+                break;
+            if (!start)
+                pts_sb_putc(sb, '\n');
+            start = false;
+            pts_sb_putc(sb, '(');
+            int64_t base = 0;
+            for (int i = 0; i < nd - 2; i++) {
+                pts_sb_printf(sb, "%lld,", (long long)counter[i] + 1);
+                base = base * t->sizes[i] + counter[i];
+            }
+            pts_sb_puts(sb, ".,.) = \n");
+            print_matrix(sb, p + base * mat, rows, cols, 80, 1);
+        }
+    }
+    pts_free(p);
     /* torch's names up to Bool; the later codes (bfloat16, ...) keep their short name here */
     const char *tn = t->dtype >= 0 && t->dtype <= PTS_BOOL ? pts_dtype_torch_name(t->dtype) : pts_dtype_name(t->dtype);
     pts_sb_printf(sb, "[ CPU%sType{", tn);
