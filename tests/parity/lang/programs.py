@@ -300,6 +300,13 @@ def str_pad(s: str) -> List[str]:
     return [s.center(5, "*"), s.ljust(4, "-"), s.rjust(4), "42".zfill(5), "-42".zfill(5)]
 
 
+# (the constant "-42".zfill(5) above is folded by torch at script time; these run in the engine:
+# TorchScript pads in front of a sign, "00-4", where Python gives "-004")
+@case(("-4",), ("+12",), ("ab",), ("",), ("-12345",))
+def str_zfill_argument(s: str) -> List[str]:
+    return [s.zfill(4), s.zfill(0), s.zfill(len(s) + 1)]
+
+
 @case(("a,b",),)
 def str_partition(s: str) -> Tuple[str, str, str]:
     return s.partition(",")
@@ -1707,3 +1714,12 @@ def fuzz_min_max_mixed(a: float, n: int) -> Tuple[float, float, float, float]:
 @case(([1.0, float("nan"), 0.5],), ([float("nan"), 1.0],), ([2.0, float("nan")],))
 def fuzz_min_max_float_list(l: List[float]) -> Tuple[float, float]:
     return min(l), max(l)
+
+
+# differential-fuzzing finding (seed 23, program 152, minimized): cumsum of an int64 tensor that
+# is already contiguous scanned in place, so the input came back holding the running sums
+@case((torch.tensor([1.0, -2.0, 1.0]),),)
+def cumsum_leaves_its_input(u: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    v = torch.arange(3).flip([0])
+    d = u.double()
+    return v, torch.cumsum(v, 0), d, torch.cumprod(d, 0)
