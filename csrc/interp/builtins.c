@@ -104,8 +104,9 @@ static pts_status annotate_form(cc *c, const pts_ast_expr *e, int dst, bool conv
         pts_type_release(t);
         return st;
     }
-    /* annotate(List[List[float]], x.tolist()): prim::tolist, typed by the annotation */
-    if (convert && t->kind == PTS_TY_LIST && v->kind == PTS_EX_CALL && v->u.call.nargs == 0 && v->u.call.nkw == 0 &&
+    /* annotate(List[List[float]], x.tolist()): prim::tolist, typed by the annotation; annotate(float,
+     * x.tolist()) of a 0-d tensor is its number (the CONVERT of a Tensor to int/float below) */
+    if (convert && (t->kind == PTS_TY_LIST || t->kind == PTS_TY_INT || t->kind == PTS_TY_FLOAT) && v->kind == PTS_EX_CALL && v->u.call.nargs == 0 && v->u.call.nkw == 0 &&
         v->u.call.func->kind == PTS_EX_ATTR && strcmp(v->u.call.func->u.attr.name, "tolist") == 0)
         v = v->u.call.func->u.attr.value; /* CONVERT of a Tensor to a list type is tolist */
     pts_type_kind k = t->kind;

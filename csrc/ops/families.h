@@ -46,3 +46,5 @@ PTS_FAMILY(unique)      /* reduce/unique.c: unique_dim, unique_dim_consecutive, 
 PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_iou_rotated */
 PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_roi_align, ps_roi_pool */
 PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */
+PTS_FAMILY(cnum)        /* prim/cnum.c: the complex scalar: arithmetic, cmath, complex(), polar */
+PTS_FAMILY(types)       /* prim/types.c: promote_types, can_cast, result_type of scalars, autocast dtype, id, rangelist */

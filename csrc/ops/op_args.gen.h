@@ -5753,6 +5753,88 @@ static inline void k_list_sort_unpack(const pts_value *args, struct k_list_sort_
     a->reverse = pts_arg_bool(args[1]);
 }
 
+/* csrc/ops/prim/list.c */
+/* aten::count.Tensor(Tensor[] self, Tensor el) -> int */
+struct k_count_tensor_args {
+    pts_value self;
+    pts_tensor *el;
+};
+static inline void k_count_tensor_unpack(const pts_value *args, struct k_count_tensor_args *a)
+{
+    a->self = args[0];
+    a->el = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::index.list_Tensor(Tensor[] self, Tensor el) -> int */
+struct k_index_tensor_args {
+    pts_value self;
+    pts_tensor *el;
+};
+static inline void k_index_tensor_unpack(const pts_value *args, struct k_index_tensor_args *a)
+{
+    a->self = args[0];
+    a->el = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::remove.Tensor(Tensor[](a!) self, Tensor el) -> () */
+struct k_remove_tensor_args {
+    pts_value self;
+    pts_tensor *el;
+};
+static inline void k_remove_tensor_unpack(const pts_value *args, struct k_remove_tensor_args *a)
+{
+    a->self = args[0];
+    a->el = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::eq.Tensor_list(Tensor[] a, Tensor[] b) -> bool */
+struct k_eq_tensor_list_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_eq_tensor_list_unpack(const pts_value *args, struct k_eq_tensor_list_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::ne.Tensor_list(Tensor[] a, Tensor[] b) -> bool */
+struct k_ne_tensor_list_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_ne_tensor_list_unpack(const pts_value *args, struct k_ne_tensor_list_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::sort.Tensor(Tensor[](a!) self, bool reverse=False) -> () */
+struct k_sort_tensor_args {
+    pts_value self;
+    bool reverse;
+};
+static inline void k_sort_tensor_unpack(const pts_value *args, struct k_sort_tensor_args *a)
+{
+    a->self = args[0];
+    a->reverse = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::sorted.Tensor(Tensor[](a) input) -> Tensor[] */
+struct k_sorted_tensor_args {
+    pts_value input;
+};
+static inline void k_sorted_tensor_unpack(const pts_value *args, struct k_sorted_tensor_args *a)
+{
+    a->input = args[0];
+}
+
 /* csrc/ops/prim/num.c */
 /* aten::div.int(int a, int b) -> float */
 /* aten::div.float(float a, float b) -> float */
@@ -6044,6 +6126,16 @@ struct k_str_args {
 static inline void k_str_unpack(const pts_value *args, struct k_str_args *a)
 {
     a->elem = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::hash.generic(t value) -> int */
+struct k_hash_args {
+    pts_value value;
+};
+static inline void k_hash_unpack(const pts_value *args, struct k_hash_args *a)
+{
+    a->value = args[0];
 }
 
 /* csrc/ops/prim/prim.c */
@@ -6452,6 +6544,72 @@ struct k_enum_name_args {
 static inline void k_enum_name_unpack(const pts_value *args, struct k_enum_name_args *a)
 {
     a->enum_ = args[0];
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::promote_types(ScalarType type1, ScalarType type2) -> ScalarType */
+struct k_promote_types_args {
+    int type1;
+    int type2;
+};
+static inline void k_promote_types_unpack(const pts_value *args, struct k_promote_types_args *a)
+{
+    a->type1 = (int)pts_arg_int(args[0]);
+    a->type2 = (int)pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::can_cast(ScalarType from_, ScalarType to) -> bool */
+struct k_can_cast_args {
+    int from_;
+    int to;
+};
+static inline void k_can_cast_unpack(const pts_value *args, struct k_can_cast_args *a)
+{
+    a->from_ = (int)pts_arg_int(args[0]);
+    a->to = (int)pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::result_type.Scalar_Scalar(Scalar scalar1, Scalar scalar2) -> ScalarType */
+struct k_result_type_scalars_args {
+    pts_value scalar1;
+    pts_value scalar2;
+};
+static inline void k_result_type_scalars_unpack(const pts_value *args, struct k_result_type_scalars_args *a)
+{
+    a->scalar1 = args[0];
+    a->scalar2 = args[1];
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::get_autocast_dtype(str device_type) -> ScalarType */
+struct k_get_autocast_dtype_args {
+    const char *device_type;
+};
+static inline void k_get_autocast_dtype_unpack(const pts_value *args, struct k_get_autocast_dtype_args *a)
+{
+    a->device_type = PTS_STR(args[0])->data;
+}
+
+/* csrc/ops/prim/types.c */
+/* prim::id(AnyClassType? x) -> int */
+struct k_id_args {
+    pts_value x;
+};
+static inline void k_id_unpack(const pts_value *args, struct k_id_args *a)
+{
+    a->x = args[0];
+}
+
+/* csrc/ops/prim/types.c */
+/* prim::rangelist(int n) -> int[] */
+struct k_rangelist_args {
+    int64_t n;
+};
+static inline void k_rangelist_unpack(const pts_value *args, struct k_rangelist_args *a)
+{
+    a->n = pts_arg_int(args[0]);
 }
 
 /* csrc/ops/reduce/nan.c */

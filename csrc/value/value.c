@@ -217,7 +217,10 @@ uint64_t pts_value_hash(pts_value v)
     }
     case PTS_T_STR: return pts_str_hash(PTS_STR(v));
     case PTS_T_DEVICE: return fnv1a(&v.u.dev, sizeof v.u.dev);
-    case PTS_T_COMPLEX: return fnv1a(v.u.c, sizeof v.u.c);
+    case PTS_T_COMPLEX: {
+        double c[2] = {v.u.c[0] + 0.0, v.u.c[1] + 0.0}; /* -0.0 + 0.0 == +0.0: 0j and -0j are one key */
+        return fnv1a(c, sizeof c);
+    }
     default: {
         uintptr_t p = (uintptr_t)v.u.o;
         return fnv1a(&p, sizeof p);

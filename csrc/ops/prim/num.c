@@ -21,7 +21,6 @@ static bool both_int(const pts_value *a) { return a[0].tag != PTS_T_FLOAT && a[1
 static double D(pts_value v) { return pts_arg_double(v); }
 static int64_t I(pts_value v) { return pts_arg_int(v); }
 
-static pts_status zero_div(void) { return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: division by zero"); }
 static pts_status zero_mod(void) { return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: integer division or modulo by zero"); }
 
 /* ---- + - * / ------------------------------------------------------------------------------ */
@@ -49,10 +48,10 @@ static pts_status k_mul(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
+/* TorchScript's true division of numbers is IEEE division: 1 / 0 -> inf, 0 / 0 -> nan (Python raises;
+ * torch does not).  Likewise float floor division and modulo by zero below. */
 PTS_KERNEL(k_num_div)
 {
-    if (D(a->b) == 0)
-        return zero_div();
     rets[0] = pts_float(D(a->a) / D(a->b));
     return PTS_OK;
 }
@@ -77,36 +76,6 @@ static int64_t imod(int64_t x, int64_t y)
     return m;
 }
 
-/* CPython's float floor division and modulo. */
-static double fmod_py(double x, double y)
-{
-    double m = fmod(x, y);
-    if (m != 0) {
-        if ((y < 0) != (m < 0))
-            m += y;
-    } else {
-        m = copysign(0.0, y);
-    }
-    return m;
-}
-
-static double floordiv_py(double x, double y)
-{
-    double m = fmod(x, y);
-    double div = (x - m) / y;
-    if (m != 0 && ((y < 0) != (m < 0)))
-        div -= 1.0;
-    double fd;
-    if (div != 0) {
-        fd = floor(div);
-        if (div - fd > 0.5)
-            fd += 1.0;
-    } else {
-        fd = copysign(0.0, x / y);
-    }
-    return fd;
-}
-
 static pts_status k_floordiv(const pts_op *op, pts_value *a, pts_value *r)
 {
     (void)op;
@@ -115,9 +84,7 @@ static pts_status k_floordiv(const pts_op *op, pts_value *a, pts_value *r)
             return zero_mod();
         r[0] = pts_int(ifloordiv(I(a[0]), I(a[1])));
     } else {
-        if (D(a[1]) == 0)
-            return zero_div();
-        r[0] = pts_float(floordiv_py(D(a[0]), D(a[1])));
+        r[0] = pts_float(floor(D(a[0]) / D(a[1]))); /* torch: std::floor(a / b), not Python's algorithm */
     }
     return PTS_OK;
 }
@@ -137,27 +104,37 @@ static pts_status k_remainder(const pts_op *op, pts_value *a, pts_value *r)
     if (both_int(a)) {
         if (I(a[1]) == 0)
             return zero_mod();
-        r[0] = pts_int(imod(I(a[0]), I(a[1])));
+        int64_t x = I(a[0]), y = I(a[1]);
+        /* torch: (b + (a % b)) % b, wrapping like its int64 arithmetic */
+        int64_t m = y == -1 ? 0 : x % y;
+        r[0] = pts_int(y == -1 ? 0 : WRAP(+, y, m) % y);
     } else {
-        if (D(a[1]) == 0)
-            return zero_div();
-        r[0] = pts_float(fmod_py(D(a[0]), D(a[1])));
+        double x = D(a[0]), y = D(a[1]);
+        r[0] = pts_float(fmod(y + fmod(x, y), y)); /* torch's formula (y == 0: NaN) */
     }
     return PTS_OK;
 }
 
 static pts_status k_divmod(const pts_op *op, pts_value *a, pts_value *r)
 {
-    pts_value q, m;
-    PTS_TRY(k_floordiv(op, a, &q));
-    PTS_TRY(k_remainder(op, a, &m));
-    if (q.tag == PTS_T_FLOAT) {
-        r[0] = q;
-        r[1] = m;
-    } else {
-        r[0] = q;
-        r[1] = m;
+    (void)op;
+    if (both_int(a)) {
+        int64_t x = I(a[0]), y = I(a[1]);
+        if (y == 0)
+            return zero_mod();
+        r[0] = pts_int(ifloordiv(x, y));
+        r[1] = pts_int(imod(x, y));
+        return PTS_OK;
     }
+    /* torch: rem = fmod(a, b), moved by b when a and b differ in sign; quotient (a - rem) / b */
+    double x = D(a[0]), y = D(a[1]);
+    if (y == 0)
+        return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: float divmod()");
+    double rem = fmod(x, y);
+    if (rem != 0 && (x < 0) != (y < 0))
+        rem += y;
+    r[0] = pts_float((x - rem) / y);
+    r[1] = pts_float(rem);
     return PTS_OK;
 }
 
@@ -339,7 +316,7 @@ static pts_status k_min2(const pts_op *op, pts_value *a, pts_value *r)
         r[0] = pts_int(I(a[0]) < I(a[1]) ? I(a[0]) : I(a[1]));
     else {
         double x = D(a[0]), y = D(a[1]);
-        r[0] = pts_float(x != x || y != y ? NAN : x < y ? x : y);
+        r[0] = pts_float(x < y ? x : y); /* torch: a < b ? a : b (NaN: the order decides) */
     }
     return PTS_OK;
 }
@@ -351,7 +328,7 @@ static pts_status k_max2(const pts_op *op, pts_value *a, pts_value *r)
         r[0] = pts_int(I(a[0]) > I(a[1]) ? I(a[0]) : I(a[1]));
     else {
         double x = D(a[0]), y = D(a[1]);
-        r[0] = pts_float(x != x || y != y ? NAN : x > y ? x : y);
+        r[0] = pts_float(x > y ? x : y); /* torch: a > b ? a : b */
     }
     return PTS_OK;
 }
@@ -757,7 +734,6 @@ PTS_KERNEL(k_any_list)
     PTS_OP("aten::" name ".bool(bool a, bool b) -> bool", k),                \
     PTS_OP("aten::" name ".enum(AnyEnumType a, AnyEnumType b) -> bool", k),  \
     PTS_OP("aten::" name ".float_list(float[] a, float[] b) -> bool", k),    \
-    PTS_OP("aten::" name ".Tensor_list(Tensor[] a, Tensor[] b) -> bool", k), \
     PTS_OP("aten::" name ".bool_list(bool[] a, bool[] b) -> bool", k),       \
     PTS_OP("aten::" name ".str_list(str[] a, str[] b) -> bool", k)
 
