@@ -21,7 +21,7 @@ output's to_tuple() (test_torchscript_flag_is_honoured_or_wrapped checks
 which).  Every output leaf is compared at torch.testing's float32 defaults."""
 import os
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before transformers is imported: no network, ever
+os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers is imported: no network, ever
 
 import pytest  # noqa: E402
 import torch  # noqa: E402
@@ -29,10 +29,16 @@ from torch import nn  # noqa: E402
 
 transformers = pytest.importorskip("transformers")
 transformers.logging.set_verbosity_error()
+import huggingface_hub.constants  # noqa: E402
+
+huggingface_hub.constants.HF_HUB_OFFLINE = True  # (in case something imported the hub before this module)
 
 # transformers' Python branches on tensor values (mask shapes, "is the mask all ones") become constants of
 # the trace; every trace here runs on the very inputs it was recorded with, so they hold.
-pytestmark = pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
+# torch.jit.trace reads every attribute of the modules it records, including transformers' deprecated
+# `is_gradient_checkpointing` property (a FutureWarning no code here triggers itself).
+pytestmark = [pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning"),
+              pytest.mark.filterwarnings("ignore:`is_gradient_checkpointing` is deprecated:FutureWarning")]
 
 V, B, S = 99, 2, 8       # vocabulary, batch, sequence
 PAD, EOS = 1, V - 1      # token ids used as padding and end of sequence
@@ -184,6 +190,7 @@ def test_gpt_neo(parity, padded):
     """A global and a local (window 4, shorter than the sequence) attention layer."""
     cfg = transformers.GPTNeoConfig(vocab_size=V, hidden_size=32, num_layers=2, num_heads=4,
                                     attention_types=[[["global", "local"], 1]], window_size=4,
+                                    attn_implementation="eager",  # GPT-Neo has no sdpa path
                                     max_position_embeddings=64, intermediate_size=64, bos_token_id=EOS,
                                     eos_token_id=EOS, pad_token_id=PAD, torchscript=True)
     check(parity, transformers.GPTNeoModel(cfg), *text(padded), use_cache=False)
@@ -272,7 +279,13 @@ def test_wav2vec2_large(parity, padded):
     check(parity, transformers.Wav2Vec2Model(wav2vec2_config(True)), names, inputs)
 
 
-# ---- how the models are exported --------------------------------------------------------------
+# ---- how the models are built and exported ----------------------------------------------------
+def test_hub_is_offline():
+    """Nothing here may reach the network: every model comes from a config, offline."""
+    assert huggingface_hub.constants.HF_HUB_OFFLINE
+    assert huggingface_hub.constants.is_offline_mode()
+
+
 def test_torchscript_flag_is_honoured_or_wrapped():
     """With torchscript=True a model should return a tuple; where the installed transformers returns a
     ModelOutput anyway (transformers 5), exportable() must wrap it - and the wrapper traces."""
