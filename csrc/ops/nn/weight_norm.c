@@ -235,9 +235,11 @@ static bool is_fused(const pts_tensor *v, int64_t dim) { return dim == 0 || dim 
 PTS_KERNEL(k__weight_norm)
 {
     PTS_TRY(check_float(OPN, a->v));
-    PTS_TRY(check_float(OPN, a->g));
-    if (!is_fused(a->v, a->dim))
+    if (!is_fused(a->v, a->dim)) { /* g of any real dtype: promoted with v's */
+        PTS_TRY(pts_check_real(OPN, a->g->dtype));
         return pts_ret(composite(OPN, a->v, a->g, a->dim), rets);
+    }
+    PTS_TRY(check_float(OPN, a->g));
     pts_tensor *w, *norm;
     PTS_TRY(fused(OPN, a->v, a->g, a->dim, &w, &norm));
     pts_obj_release(&norm->hdr);

@@ -93,6 +93,10 @@ for op in ("_weight_norm", "_weight_norm_interface"):
     C.add(op, "g-f64-dim1", wn_maker(V3, 1, F32, F64))
     C.add(op, "v-f64-g-f32-dim1", wn_maker(V3, 1, F64, F32))
     C.add(op, "v-f16-g-f32-dim0", wn_maker(V3, 0, F16, F32))
+    C.add(op, "v-f16-g-f32-dim1", wn_maker(V3, 1, F16, F32))
+    for gdt in (torch.int64, torch.int32, torch.bool):
+        C.add(op, "g-%s-dim0" % dname(gdt), wn_maker(V3, 0, F32, gdt))
+        C.add(op, "g-%s-dim1" % dname(gdt), wn_maker(V3, 1, F32, gdt))
 C.add("_weight_norm", "defaults", lambda: ((T((6, 5)), W((6, 1))), {}))
 
 
