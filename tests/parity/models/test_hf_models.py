@@ -18,7 +18,7 @@ models return a ModelOutput, which torch.jit.trace refuses), so a model is
 traced directly only if it returns plain tensors, and otherwise through
 `Plain`, a wrapper that passes the inputs by keyword and returns the
 output's to_tuple() (test_torchscript_flag_is_honoured_or_wrapped checks
-which).  Every output leaf is compared at torch.testing's float32 defaults."""
+which; a config with return_dict=False would give tuples too).  Every output leaf is compared at torch.testing's float32 defaults."""
 import os
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers is imported: no network, ever
