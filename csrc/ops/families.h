@@ -48,3 +48,4 @@ PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_ro
 PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */
 PTS_FAMILY(cnum)        /* prim/cnum.c: the complex scalar: arithmetic, cmath, complex(), polar */
 PTS_FAMILY(types)       /* prim/types.c: promote_types, can_cast, result_type of scalars, autocast dtype, id, rangelist */
+PTS_FAMILY(weight_norm) /* nn/weight_norm.c: _weight_norm, _weight_norm_interface, norm_except_dim */

@@ -4276,6 +4276,48 @@ static inline void k_upsample_lanczos2d_aa_vec_unpack(const pts_value *args, str
     a->scale_factors = args[3];
 }
 
+/* csrc/ops/nn/weight_norm.c */
+/* aten::norm_except_dim(Tensor v, int pow=2, int dim=0) -> Tensor */
+struct k_norm_except_dim_args {
+    pts_tensor *v;
+    int64_t pow;
+    int64_t dim;
+};
+static inline void k_norm_except_dim_unpack(const pts_value *args, struct k_norm_except_dim_args *a)
+{
+    a->v = PTS_ARG_TENSOR(args[0]);
+    a->pow = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/weight_norm.c */
+/* aten::_weight_norm(Tensor v, Tensor g, int dim=0) -> Tensor */
+struct k__weight_norm_args {
+    pts_tensor *v;
+    pts_tensor *g;
+    int64_t dim;
+};
+static inline void k__weight_norm_unpack(const pts_value *args, struct k__weight_norm_args *a)
+{
+    a->v = PTS_ARG_TENSOR(args[0]);
+    a->g = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/weight_norm.c */
+/* aten::_weight_norm_interface(Tensor v, Tensor g, int dim=0) -> (Tensor, Tensor) */
+struct k__weight_norm_interface_args {
+    pts_tensor *v;
+    pts_tensor *g;
+    int64_t dim;
+};
+static inline void k__weight_norm_interface_unpack(const pts_value *args, struct k__weight_norm_interface_args *a)
+{
+    a->v = PTS_ARG_TENSOR(args[0]);
+    a->g = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
 /* csrc/ops/pointwise/elementwise.c */
 /* aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor */
 /* aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor */
