@@ -7266,6 +7266,62 @@ static inline void k_randperm_generator_unpack(const pts_value *args, struct k_r
     a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
 }
 
+/* csrc/ops/random/random.c */
+/* aten::Generator(*, Device? device=None, int? seed=None) -> Generator */
+struct k_Generator_args {
+    pts_value device;
+    int64_t seed;
+    bool has_seed;
+};
+static inline void k_Generator_unpack(const pts_value *args, struct k_Generator_args *a)
+{
+    a->device = args[0];
+    a->seed = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_seed = !PTS_ARG_IS_NONE(args[1]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::manual_seed(int seed) -> () */
+struct k_manual_seed_args {
+    int64_t seed;
+};
+static inline void k_manual_seed_unpack(const pts_value *args, struct k_manual_seed_args *a)
+{
+    a->seed = pts_arg_int(args[0]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::manual_seed.generator(Generator(a!) self, int seed) -> Generator(a!) */
+struct k_manual_seed_generator_args {
+    pts_value self;
+    int64_t seed;
+};
+static inline void k_manual_seed_generator_unpack(const pts_value *args, struct k_manual_seed_generator_args *a)
+{
+    a->self = args[0];
+    a->seed = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::seed(Generator(a!) self) -> int */
+struct k_seed_args {
+    pts_value self;
+};
+static inline void k_seed_unpack(const pts_value *args, struct k_seed_args *a)
+{
+    a->self = args[0];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::initial_seed(Generator self) -> int */
+struct k_initial_seed_args {
+    pts_value self;
+};
+static inline void k_initial_seed_unpack(const pts_value *args, struct k_initial_seed_args *a)
+{
+    a->self = args[0];
+}
+
 /* csrc/ops/reduce/nan.c */
 /* aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
 struct k_nansum_args {

@@ -2,7 +2,10 @@
  * the double normal cache and the process-default generator (rng.h). */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "ops/random/rng.h"
@@ -125,14 +128,61 @@ double pts_rng_normal_double(pts_rng *g, double mean, double std)
     return fma(z, std, mean);
 }
 
+static void rng_free(void *p)
+{
+    pts_rng *g = p;
+    pthread_mutex_destroy(&g->lock);
+    pts_free(g);
+}
+
+pts_status pts_rng_value_new(uint64_t seed, pts_value *out)
+{
+    pts_rng *g = pts_calloc(1, sizeof *g);
+    if (!g)
+        return pts_err_last();
+    pthread_mutex_init(&g->lock, NULL);
+    seed_engine(g, seed);
+    pts_opaque *op = pts_opaque_new(0, g, rng_free); /* frees g on failure */
+    if (!op)
+        return pts_err_last();
+    *out = pts_obj_value(&op->hdr);
+    return PTS_OK;
+}
+
+uint64_t pts_rng_nondeterministic_seed(void)
+{
+    static atomic_ullong counter;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec) ^
+                 (atomic_fetch_add(&counter, 1) * 0x9E3779B97F4A7C15ull);
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (f) {
+        uint64_t r = 0;
+        if (fread(&r, sizeof r, 1, f) == 1)
+            x ^= r;
+        fclose(f);
+    }
+    /* splitmix64 finalizer */
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
 pts_status pts_rng_from_arg(pts_value v, const char *opname, pts_rng **out)
 {
     if (v.tag == PTS_T_NONE) {
         *out = pts_rng_default();
         return PTS_OK;
     }
-    return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: pyts has no Generator objects: pass generator=None (the default "
-                                            "generator, seeded by pyts.manual_seed)", opname);
+    if (v.tag == PTS_T_OPAQUE && ((pts_opaque *)v.u.o)->free_ptr == rng_free) {
+        *out = ((pts_opaque *)v.u.o)->ptr;
+        return PTS_OK;
+    }
+    return pts_err_set(PTS_ERR_TYPE, "%s: expected a Generator or None for argument 'generator', got %s", opname,
+                       pts_tag_name((pts_tag)v.tag));
 }
 
 static int64_t *offsets(const pts_tensor *t, int64_t n, bool memory_order);

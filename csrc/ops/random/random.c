@@ -695,7 +695,62 @@ static pts_status randperm_run(const pts_op *op, int64_t n, int dtype_arg, pts_v
 PTS_KERNEL(k_randperm) { return randperm_run(op, a->n, a->dtype, a->layout, a->device, pts_none(), rets); }
 PTS_KERNEL(k_randperm_generator) { return randperm_run(op, a->n, a->dtype, a->layout, a->device, a->generator, rets); }
 
+/* ---- Generator objects and seeding (TorchScript's torch.Generator, torch.manual_seed) ---------- */
+
+PTS_KERNEL(k_Generator)
+{
+    PTS_TRY(pts_arg_check_device(a->device, OPN));
+    return pts_rng_value_new(a->has_seed ? (uint64_t)a->seed : pts_rng_nondeterministic_seed(), &rets[0]);
+}
+
+PTS_KERNEL(k_manual_seed)
+{
+    (void)rets;
+    pts_rng_manual_seed(pts_rng_default(), (uint64_t)a->seed);
+    return PTS_OK;
+}
+
+/* the Generator argument `self` (None is refused: these take a generator) */
+static pts_status gen_arg(const pts_op *op, pts_value v, pts_rng **g)
+{
+    if (v.tag == PTS_T_NONE)
+        return pts_err_set(PTS_ERR_TYPE, "%s: expected a Generator, got None", OPN);
+    return pts_rng_from_arg(v, OPN, g);
+}
+
+PTS_KERNEL(k_manual_seed_generator)
+{
+    pts_rng *g = NULL;
+    PTS_TRY(gen_arg(op, a->self, &g));
+    pts_rng_manual_seed(g, (uint64_t)a->seed);
+    rets[0] = pts_value_retain(a->self);
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_seed)
+{
+    pts_rng *g = NULL;
+    PTS_TRY(gen_arg(op, a->self, &g));
+    uint64_t s = pts_rng_nondeterministic_seed();
+    pts_rng_manual_seed(g, s);
+    rets[0] = pts_int((int64_t)s);
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_initial_seed)
+{
+    pts_rng *g = NULL;
+    PTS_TRY(gen_arg(op, a->self, &g));
+    rets[0] = pts_int((int64_t)pts_rng_initial_seed(g));
+    return PTS_OK;
+}
+
 const pts_op_def pts_ops_random[] = {
+    PTS_OP("aten::Generator(*, Device? device=None, int? seed=None) -> Generator", k_Generator),
+    PTS_OP("aten::manual_seed(int seed) -> ()", k_manual_seed),
+    PTS_OP("aten::manual_seed.generator(Generator(a!) self, int seed) -> Generator(a!)", k_manual_seed_generator),
+    PTS_OP("aten::seed(Generator(a!) self) -> int", k_seed),
+    PTS_OP("aten::initial_seed(Generator self) -> int", k_initial_seed),
     PTS_OP("aten::uniform_(Tensor(a!) self, float from=0., float to=1., *, Generator? generator=None) -> Tensor(a!)", k_uniform_),
     PTS_OP("aten::normal_(Tensor(a!) self, float mean=0., float std=1., *, Generator? generator=None) -> Tensor(a!)", k_normal_),
     PTS_OP("aten::random_(Tensor(a!) self, *, Generator? generator=None) -> Tensor(a!)", k_random_),

@@ -41,8 +41,14 @@ static inline double pts_rng_u53d(pts_rng *g) { return (double)(pts_rng_u64(g) &
  * z * std + mean fused (torch's AVX2 copy). */
 double pts_rng_normal_double(pts_rng *g, double mean, double std);
 
-/* The generator a `Generator? generator` argument names: None = the default;
- * anything else is refused (pyts has no Generator objects). */
+/* A new Generator value (TorchScript's torch.Generator(seed=...)): an opaque
+ * value owning its own engine, seeded with `seed`.  New reference in *out. */
+PTS_NODISCARD pts_status pts_rng_value_new(uint64_t seed, pts_value *out);
+/* A seed from the system's entropy (torch.Generator() with no seed, g.seed()). */
+uint64_t pts_rng_nondeterministic_seed(void);
+
+/* The generator a `Generator? generator` argument names: None = the default,
+ * a Generator value its own engine (borrowed from v); anything else is an error. */
 PTS_NODISCARD pts_status pts_rng_from_arg(pts_value v, const char *opname, pts_rng **out);
 
 /* The offsets (elements, from t's data pointer) of t's n elements in the

@@ -10,6 +10,8 @@ Each op is called once through pyts._C.call_op (the op suite's coverage
 records those calls) and the TorchScript path is checked by scripted
 functions and models with dropout in training mode (pyts.testing.assert_parity
 seeds both engines)."""
+from typing import Optional
+
 import numpy as np
 import pytest
 import torch
@@ -431,6 +433,37 @@ def draws(x: torch.Tensor, n: int):
 def test_scripted_function_draws_as_torch(n, seed):
     x = torch.randn(4, 5, generator=torch.Generator().manual_seed(n))
     assert_parity(draws, (x, n), rtol=0, atol=0, seed=seed)
+
+
+@torch.jit.script
+def with_generators(x: torch.Tensor, s: int, g0: Optional[torch.Generator] = None):
+    g = torch.Generator(seed=s)
+    a = torch.rand(5, generator=g)
+    b = torch.randn(20, generator=g, dtype=torch.float64)
+    g.manual_seed(s + 1)
+    c = torch.randint(0, 7, [9], generator=g)
+    torch.manual_seed(s)                      # the default generator, inside the script
+    d = torch.rand(3, generator=g0)
+    e = x.clone().normal_(generator=g) + x.clone().bernoulli_(0.5, generator=g)
+    h = torch.Generator(seed=s * 3 + 1)
+    f = torch.randperm(10, generator=h)
+    return a, b, c, d, e, f, g.initial_seed(), h.initial_seed(), torch.rand(2)
+
+
+@pytest.mark.parametrize("s", [0, 77, 2**40])
+def test_scripted_generator_objects(s):
+    """torch.Generator(seed=...) objects in TorchScript: their own streams, seeded as torch's."""
+    assert_parity(with_generators, (torch.randn(3, 4), s, None), rtol=0, atol=0, seed=5)
+
+
+@torch.jit.script
+def unseeded_generator(n: int):
+    g = torch.Generator()  # torch's compiler folds it into a constant Generator(seed=67280421310721)
+    return torch.rand(n, generator=g), g.initial_seed()
+
+
+def test_unseeded_generator_in_script():
+    assert_parity(unseeded_generator, (6,), rtol=0, atol=0)
 
 
 class MLP(torch.nn.Module):
