@@ -6722,6 +6722,38 @@ static inline void k_rrelu_with_noise__unpack(const pts_value *args, struct k_rr
     a->generator = args[5];
 }
 
+/* csrc/ops/random/fractional_pool.c */
+/* aten::fractional_max_pool2d(Tensor self, int[2] kernel_size, int[2] output_size, Tensor random_samples) -> (Tensor, Tensor) */
+struct k_fractional_max_pool2d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value output_size;
+    pts_tensor *random_samples;
+};
+static inline void k_fractional_max_pool2d_unpack(const pts_value *args, struct k_fractional_max_pool2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->output_size = args[2];
+    a->random_samples = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/random/fractional_pool.c */
+/* aten::fractional_max_pool3d(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples) -> (Tensor, Tensor) */
+struct k_fractional_max_pool3d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value output_size;
+    pts_tensor *random_samples;
+};
+static inline void k_fractional_max_pool3d_unpack(const pts_value *args, struct k_fractional_max_pool3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->output_size = args[2];
+    a->random_samples = PTS_ARG_TENSOR(args[3]);
+}
+
 /* csrc/ops/random/random.c */
 /* aten::uniform_(Tensor(a!) self, float from=0., float to=1., *, Generator? generator=None) -> Tensor(a!) */
 struct k_uniform__args {

@@ -6,6 +6,9 @@ contiguous and strided outputs (in-place ops walk a transposed or sliced
 tensor in memory order, as torch's TensorIterator), and sequences of calls
 (the generator state, and the cached Box-Muller value, advance alike).
 
+fractional_max_pool2d/3d (deterministic given the random_samples its module
+draws with torch.rand) are checked alone and inside nn.FractionalMaxPool*.
+
 Each op is called once through pyts._C.call_op (the op suite's coverage
 records those calls) and the TorchScript path is checked by scripted
 functions and models with dropout in training mode (pyts.testing.assert_parity
@@ -506,6 +509,59 @@ def test_model_with_dropout_fails_parity_without_common_seed():
     assert not res.ok
 
 
+# ---- fractional max pooling: windows from torch.rand samples ------------------------------------------
+
+def fmp_cases():
+    for nsp in (2, 3):
+        shapes = [(1, 7, 9), (2, 3, 11, 13), (3, 25, 30)] if nsp == 2 else [(1, 5, 6, 7), (2, 3, 6, 7, 9)]
+        for dtype in (F32, F64):
+            for shape in shapes:
+                for k in (1, 2, 3):
+                    sp = shape[-nsp:]
+                    full = [max(1, s - k + (1 if nsp == 2 else 0)) for s in sp]
+                    for osz in (full, [max(1, (s - k + 1) // 2) for s in sp], [1] * nsp):
+                        yield nsp, dtype, shape, k, osz
+
+
+def test_fractional_max_pool_ops():
+    n = 0
+    for nsp, dtype, shape, k, osz in fmp_cases():
+        g = torch.Generator().manual_seed(n)
+        x = torch.randn(shape, generator=g, dtype=dtype)
+        x.view(-1)[3] = float("nan")
+        N = shape[0] if len(shape) == nsp + 2 else 1
+        smp = torch.rand(N, shape[-nsp - 1], nsp, generator=g, dtype=dtype)
+        f = getattr(torch.ops.aten, "fractional_max_pool%dd" % nsp)
+        to, ti = f(x, [k] * nsp, osz, smp)
+        po, pi = _C.call_op("aten::fractional_max_pool%dd" % nsp, x.numpy(), [k] * nsp, osz, smp.numpy())
+        same_bits(to, po, "fractional_max_pool%dd %s k=%d out=%s" % (nsp, shape, k, osz))
+        same_bits(ti, pi, "fractional_max_pool%dd indices" % nsp)
+        n += 1
+    assert n == 90
+    x = torch.randn(1, 1, 6, 6, 6)
+    with pytest.raises(pyts.Error, match="too large"):
+        _C.call_op("aten::fractional_max_pool3d", x.numpy(), [1, 1, 1], [6, 6, 6], np.zeros((1, 1, 3), np.float32))
+    with pytest.raises(pyts.Error, match="too large"):
+        _C.call_op("aten::fractional_max_pool2d", x[0].numpy(), [2, 2], [6, 6], np.zeros((1, 1, 2), np.float32))
+
+
+@pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
+@pytest.mark.parametrize("export", ["trace", "script"])
+def test_fractional_max_pool_modules(export):
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.p2 = torch.nn.FractionalMaxPool2d(3, output_ratio=0.5)
+            self.p3 = torch.nn.FractionalMaxPool3d(2, output_size=(3, 4, 5), return_indices=True)
+
+        def forward(self, x, y):
+            return self.p2(x), self.p3(y)
+
+    x = torch.randn(2, 3, 13, 11, generator=torch.Generator().manual_seed(0))
+    y = torch.randn(2, 2, 7, 8, 9, generator=torch.Generator().manual_seed(1))
+    assert_parity(Net(), (x, y), export=export, rtol=0, atol=0, seed=9)
+
+
 class StochasticDepth(torch.nn.Module):
     def forward(self, x):
         if self.training:
@@ -531,5 +587,6 @@ COVERED = [
     "aten::normal.Tensor_Tensor", "aten::normal.float_float", "aten::multinomial", "aten::native_dropout",
     "aten::rrelu_with_noise", "aten::rrelu_with_noise_", "aten::dropout", "aten::dropout_", "aten::feature_dropout",
     "aten::feature_dropout_", "aten::alpha_dropout", "aten::alpha_dropout_", "aten::feature_alpha_dropout",
-    "aten::feature_alpha_dropout_", "aten::rrelu", "aten::rrelu_",
+    "aten::feature_alpha_dropout_", "aten::rrelu", "aten::rrelu_", "aten::fractional_max_pool2d",
+    "aten::fractional_max_pool3d",
 ]
