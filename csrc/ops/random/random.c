@@ -131,11 +131,30 @@ static float round_to(int dtype, float v)
 
 static pts_status check_floating(const char *opname, int dtype, const char *kernel)
 {
-    if (dtype == PTS_FLOAT32 || dtype == PTS_FLOAT64 || dtype == PTS_FLOAT16 || dtype == PTS_BFLOAT16)
+    if (dtype == PTS_FLOAT32 || dtype == PTS_FLOAT64 || dtype == PTS_FLOAT16 || dtype == PTS_BFLOAT16 ||
+        dtype == PTS_COMPLEX64 || dtype == PTS_COMPLEX128)
         return PTS_OK;
     if (pts_dtype_get(dtype) && pts_dtype_get(dtype)->is_complex)
-        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: complex dtypes are not supported", opname);
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: dtype %s is not supported", opname, pts_dtype_torch_name(dtype));
     return pts_err_set(PTS_ERR_TYPE, "%s: \"%s\" not implemented for '%s'", opname, kernel, pts_dtype_torch_name(dtype));
+}
+
+/* view_as_real(t) of a complex64 / complex128 tensor (new reference, NULL with the error set) */
+static pts_tensor *as_real(const pts_tensor *t)
+{
+    int64_t sizes[PTS_MAX_DIMS + 1], strides[PTS_MAX_DIMS + 1];
+    if (t->ndim >= PTS_MAX_DIMS) {
+        pts_err_set(PTS_ERR_VALUE, "view_as_real: too many dimensions");
+        return NULL;
+    }
+    for (int i = 0; i < t->ndim; i++) {
+        sizes[i] = t->sizes[i];
+        strides[i] = t->strides[i] * 2;
+    }
+    sizes[t->ndim] = 2;
+    strides[t->ndim] = 1;
+    return pts_tensor_view_of(t->storage, t->dtype == PTS_COMPLEX64 ? PTS_FLOAT32 : PTS_FLOAT64, t->ndim + 1, sizes,
+                              strides, t->offset * 2);
 }
 
 /* ---- uniform_ ------------------------------------------------------------------------------- */
@@ -145,6 +164,14 @@ pts_status pts_rng_uniform_(const char *opname, pts_tensor *self, double from, d
     pts_rng *g = NULL;
     PTS_TRY(pts_rng_from_arg(generator, opname, &g));
     PTS_TRY(check_floating(opname, self->dtype, "check_uniform_bounds"));
+    if (self->dtype == PTS_COMPLEX64 || self->dtype == PTS_COMPLEX128) { /* torch: uniform_ of view_as_real */
+        pts_tensor *v = as_real(self);
+        if (!v)
+            return pts_err_last();
+        pts_status st = pts_rng_uniform_(opname, v, from, to, generator);
+        pts_obj_release(&v->hdr);
+        return st;
+    }
     if (!(from <= to))
         return pts_err_set(PTS_ERR_VALUE, "%s: uniform_ expects to return a [from, to) range, but found from=%g > to=%g",
                            opname, from, to);
@@ -276,6 +303,14 @@ pts_status pts_rng_normal_(const char *opname, pts_tensor *self, double mean, do
     PTS_TRY(check_floating(opname, self->dtype, "normal_kernel_cpu"));
     if (!(std >= 0.0))
         return pts_err_set(PTS_ERR_VALUE, "%s: normal expects std >= 0.0, but found std %g", opname, std);
+    if (self->dtype == PTS_COMPLEX64 || self->dtype == PTS_COMPLEX128) { /* torch: view_as_real, std / sqrt(2) */
+        pts_tensor *v = as_real(self);
+        if (!v)
+            return pts_err_last();
+        pts_status st = pts_rng_normal_(opname, v, mean, std / sqrt(2.0), generator);
+        pts_obj_release(&v->hdr);
+        return st;
+    }
     pts_rng_out o;
     PTS_TRY(pts_rng_out_begin(self, opname, &o));
     int dt = self->dtype;

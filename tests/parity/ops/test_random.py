@@ -109,6 +109,21 @@ def test_rand_randn_reduced_float_dtypes():
                      "%s(%d, %s)" % (name, n, dtype))
 
 
+def test_complex_rand_randn():
+    """complex64/128: uniform_ / normal_ of view_as_real (std / sqrt(2)), so 2n draws."""
+    for dtype, code in [(torch.complex64, 9), (torch.complex128, 10)]:
+        for n in [1, 7, 8, 9, 100]:
+            for name in ["rand", "randn"]:
+                both(0, lambda: getattr(torch, name)(n, dtype=dtype), lambda: _C.call_op("aten::" + name, [n], dtype=code),
+                     "%s(%d, %s)" % (name, n, dtype))
+        x = torch.zeros(6, 5, dtype=dtype).t()
+        both(1, lambda: torch.randn_like(x), lambda: _C.call_op("aten::randn_like", x.numpy()), "randn_like complex .t()")
+        both(1, lambda: x.clone().normal_(0.5, 2.0), lambda: _C.call_op("aten::normal_", x.clone().numpy(), 0.5, 2.0),
+             "normal_ complex")
+        both(1, lambda: x.clone().uniform_(-1.0, 3.0), lambda: _C.call_op("aten::uniform_", x.clone().numpy(), -1.0, 3.0),
+             "uniform_ complex")
+
+
 def test_generator_overloads_default_generator():
     n = 40
     both(3, lambda: torch.rand(n, generator=None), lambda: _C.call_op("aten::rand.generator", [n], generator=None), "rand.generator")
