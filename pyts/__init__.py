@@ -52,6 +52,8 @@ __all__ = [
     "set_num_threads",
     "get_num_threads",
     "set_memory_limit",
+    "manual_seed",
+    "initial_seed",
     "set_grad_enabled",
     "is_grad_enabled",
     "no_grad",
@@ -96,6 +98,21 @@ class no_grad:
     def __exit__(self, *exc):
         _C.set_grad_enabled(self._prev)
         return False
+
+
+def manual_seed(seed):
+    """Seed pyts's default random generator as torch.manual_seed(seed) seeds
+    torch's CPU generator: afterwards the random ops draw the same numbers as
+    torch's (a negative seed is taken as 2**64 + seed, as torch does)."""
+    seed = int(seed)
+    if not -(2**63) <= seed < 2**64:
+        raise ValueError("Overflow when unpacking long long")
+    _C.manual_seed(seed)
+
+
+def initial_seed():
+    """The seed of pyts's default random generator (as torch.initial_seed())."""
+    return _C.initial_seed()
 
 
 def set_memory_limit(nbytes):

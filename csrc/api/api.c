@@ -116,6 +116,9 @@ PYTS_API int pyts_set_num_threads(int n)
     return PYTS_OK;
 }
 
+PYTS_API void pyts_manual_seed(uint64_t seed) { pts_engine_manual_seed(seed); }
+PYTS_API uint64_t pyts_initial_seed(void) { return pts_engine_initial_seed(); }
+
 PYTS_API void pyts_value_free(pyts_value *v)
 {
     if (!v)

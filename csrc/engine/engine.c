@@ -9,6 +9,7 @@
 #include "interp/run.h"
 #include "load/loader.h"
 #include "ops/prim/prim.h"
+#include "ops/random/rng.h"
 #include "ops/registry.h"
 #include "tensor/parallel.h"
 
@@ -129,6 +130,8 @@ int pts_engine_get_num_threads(void) { return pts_get_num_threads(); }
 void pts_engine_set_grad_enabled(bool on) { pts_prim_set_grad_enabled(on); }
 bool pts_engine_grad_enabled(void) { return pts_prim_grad_enabled(); }
 void pts_engine_set_memory_limit(int64_t bytes) { pts_set_memory_limit(bytes); }
+void pts_engine_manual_seed(uint64_t seed) { pts_rng_manual_seed(pts_rng_default(), seed); }
+uint64_t pts_engine_initial_seed(void) { return pts_rng_initial_seed(pts_rng_default()); }
 
 void pts_engine_memory_stats(pts_engine_memory *out)
 {

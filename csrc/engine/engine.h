@@ -91,6 +91,11 @@ void pts_engine_set_grad_enabled(bool on);
 bool pts_engine_grad_enabled(void);
 /* Cap on tensor memory in bytes (0: no cap). */
 void pts_engine_set_memory_limit(int64_t bytes);
+/* The default random generator, as torch's default CPU generator:
+ * manual_seed(s) = torch.manual_seed(s) (s as uint64: a negative seed is
+ * 2^64 + s); initial_seed() the seed it was last given (67280421310721 at start). */
+void pts_engine_manual_seed(uint64_t seed);
+uint64_t pts_engine_initial_seed(void);
 
 typedef struct pts_engine_memory {
     int64_t data_bytes;       /* tensor bytes in use */

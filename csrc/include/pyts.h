@@ -113,6 +113,11 @@ PYTS_API int pyts_module_unsupported_op(const pyts_module *m, int i, const char 
  * a new handle.  PYTS_ERR_UNSUPPORTED while the interpreter is missing. */
 PYTS_API int pyts_module_run(pyts_module *m, const char *name, int nargs, pyts_value *const *args, pyts_value **out);
 PYTS_API int pyts_set_num_threads(int n);
+/* The default random generator (torch's CPU generator, bit for bit):
+ * pyts_manual_seed(s) as torch.manual_seed(s) (a negative int64 seed is taken
+ * as 2^64 + s, as torch does); pyts_initial_seed() the seed last set. */
+PYTS_API void pyts_manual_seed(uint64_t seed);
+PYTS_API uint64_t pyts_initial_seed(void);
 
 /* ---- values -------------------------------------------------------------------- */
 PYTS_API void pyts_value_free(pyts_value *v); /* NULL-safe */

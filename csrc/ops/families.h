@@ -21,7 +21,9 @@ PTS_FAMILY(pool)        /* nn/pool.c */
 PTS_FAMILY(norm)        /* nn/norm.c */
 PTS_FAMILY(activation)  /* nn/activation.c */
 PTS_FAMILY(resample)    /* nn/resample.c: upsample/interpolate, pad */
-PTS_FAMILY(random)      /* random/random.c: random ops, registered to load, refused when run */
+PTS_FAMILY(random)      /* random/random.c: uniform/normal/random_ draws, rand/randn/randint/randperm (torch's generator) */
+PTS_FAMILY(distributions) /* random/distributions.c: bernoulli, exponential_, cauchy_, ..., multinomial, native_dropout, rrelu_with_noise */
+PTS_FAMILY(fractional_pool) /* random/fractional_pool.c: fractional_max_pool2d/3d (windows from torch.rand samples) */
 PTS_FAMILY(views)       /* shape/views.c: broadcast_to/tensors, mT/mH/..., meshgrid, as_strided, atleast, tile */
 PTS_FAMILY(diag)        /* shape/diag.c: diagonal, diag, diag_embed, tril/triu */
 PTS_FAMILY(math)        /* pointwise/math.c: more unary/binary math, isclose/allclose */

@@ -6654,6 +6654,906 @@ static inline void k_rangelist_unpack(const pts_value *args, struct k_rangelist_
     a->n = pts_arg_int(args[0]);
 }
 
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli_.float(Tensor(a!) self, float p=0.5, *, Generator? generator=None) -> Tensor(a!) */
+struct k_bernoulli__float_args {
+    pts_tensor *self;
+    double p;
+    pts_value generator;
+};
+static inline void k_bernoulli__float_unpack(const pts_value *args, struct k_bernoulli__float_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli_.Tensor(Tensor(a!) self, Tensor p, *, Generator? generator=None) -> Tensor(a!) */
+struct k_bernoulli__Tensor_args {
+    pts_tensor *self;
+    pts_tensor *p;
+    pts_value generator;
+};
+static inline void k_bernoulli__Tensor_unpack(const pts_value *args, struct k_bernoulli__Tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli(Tensor self, *, Generator? generator=None) -> Tensor */
+struct k_bernoulli_args {
+    pts_tensor *self;
+    pts_value generator;
+};
+static inline void k_bernoulli_unpack(const pts_value *args, struct k_bernoulli_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->generator = args[1];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli.p(Tensor self, float p, *, Generator? generator=None) -> Tensor */
+struct k_bernoulli_p_args {
+    pts_tensor *self;
+    double p;
+    pts_value generator;
+};
+static inline void k_bernoulli_p_unpack(const pts_value *args, struct k_bernoulli_p_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli.Tensor(Tensor self, Tensor p, *, Generator? generator=None) -> Tensor */
+struct k_bernoulli_Tensor_args {
+    pts_tensor *self;
+    pts_tensor *p;
+    pts_value generator;
+};
+static inline void k_bernoulli_Tensor_unpack(const pts_value *args, struct k_bernoulli_Tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::exponential_(Tensor(a!) self, float lambd=1., *, Generator? generator=None) -> Tensor(a!) */
+struct k_exponential__args {
+    pts_tensor *self;
+    double lambd;
+    pts_value generator;
+};
+static inline void k_exponential__unpack(const pts_value *args, struct k_exponential__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->lambd = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::cauchy_(Tensor(a!) self, float median=0., float sigma=1., *, Generator? generator=None) -> Tensor(a!) */
+struct k_cauchy__args {
+    pts_tensor *self;
+    double median;
+    double sigma;
+    pts_value generator;
+};
+static inline void k_cauchy__unpack(const pts_value *args, struct k_cauchy__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->median = pts_arg_double(args[1]);
+    a->sigma = pts_arg_double(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::geometric_(Tensor(a!) self, float p, *, Generator? generator=None) -> Tensor(a!) */
+struct k_geometric__args {
+    pts_tensor *self;
+    double p;
+    pts_value generator;
+};
+static inline void k_geometric__unpack(const pts_value *args, struct k_geometric__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::log_normal_(Tensor(a!) self, float mean=1., float std=2., *, Generator? generator=None) -> Tensor(a!) */
+struct k_log_normal__args {
+    pts_tensor *self;
+    double mean;
+    double std;
+    pts_value generator;
+};
+static inline void k_log_normal__unpack(const pts_value *args, struct k_log_normal__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mean = pts_arg_double(args[1]);
+    a->std = pts_arg_double(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::normal.Tensor_float(Tensor mean, float std=1., *, Generator? generator=None) -> Tensor */
+struct k_normal_Tensor_float_args {
+    pts_tensor *mean;
+    double std;
+    pts_value generator;
+};
+static inline void k_normal_Tensor_float_unpack(const pts_value *args, struct k_normal_Tensor_float_args *a)
+{
+    a->mean = PTS_ARG_TENSOR(args[0]);
+    a->std = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::normal.float_Tensor(float mean, Tensor std, *, Generator? generator=None) -> Tensor */
+struct k_normal_float_Tensor_args {
+    double mean;
+    pts_tensor *std;
+    pts_value generator;
+};
+static inline void k_normal_float_Tensor_unpack(const pts_value *args, struct k_normal_float_Tensor_args *a)
+{
+    a->mean = pts_arg_double(args[0]);
+    a->std = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::normal.Tensor_Tensor(Tensor mean, Tensor std, *, Generator? generator=None) -> Tensor */
+struct k_normal_Tensor_Tensor_args {
+    pts_tensor *mean;
+    pts_tensor *std;
+    pts_value generator;
+};
+static inline void k_normal_Tensor_Tensor_unpack(const pts_value *args, struct k_normal_Tensor_Tensor_args *a)
+{
+    a->mean = PTS_ARG_TENSOR(args[0]);
+    a->std = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::normal.float_float(float mean, float std, SymInt[] size, *, Generator? generator=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_normal_float_float_args {
+    double mean;
+    double std;
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_normal_float_float_unpack(const pts_value *args, struct k_normal_float_float_args *a)
+{
+    a->mean = pts_arg_double(args[0]);
+    a->std = pts_arg_double(args[1]);
+    a->size = args[2];
+    a->generator = args[3];
+    a->dtype = pts_arg_opt_dtype(args[4]);
+    a->layout = args[5];
+    a->device = args[6];
+    a->pin_memory = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[7]);
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::multinomial(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor */
+struct k_multinomial_args {
+    pts_tensor *self;
+    int64_t num_samples;
+    bool replacement;
+    pts_value generator;
+};
+static inline void k_multinomial_unpack(const pts_value *args, struct k_multinomial_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->num_samples = pts_arg_int(args[1]);
+    a->replacement = pts_arg_bool(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor) */
+struct k_native_dropout_args {
+    pts_tensor *input;
+    double p;
+    bool train;
+    bool has_train;
+};
+static inline void k_native_dropout_unpack(const pts_value *args, struct k_native_dropout_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+    a->train = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_bool(args[2]);
+    a->has_train = !PTS_ARG_IS_NONE(args[2]);
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::rrelu_with_noise(Tensor self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.33333333333333331, bool training=False, Generator? generator=None) -> Tensor */
+struct k_rrelu_with_noise_args {
+    pts_tensor *self;
+    pts_tensor *noise;
+    pts_value lower;
+    pts_value upper;
+    bool training;
+    pts_value generator;
+};
+static inline void k_rrelu_with_noise_unpack(const pts_value *args, struct k_rrelu_with_noise_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->noise = PTS_ARG_TENSOR(args[1]);
+    a->lower = args[2];
+    a->upper = args[3];
+    a->training = pts_arg_bool(args[4]);
+    a->generator = args[5];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::rrelu_with_noise_(Tensor(a!) self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.33333333333333331, bool training=False, Generator? generator=None) -> Tensor(a!) */
+struct k_rrelu_with_noise__args {
+    pts_tensor *self;
+    pts_tensor *noise;
+    pts_value lower;
+    pts_value upper;
+    bool training;
+    pts_value generator;
+};
+static inline void k_rrelu_with_noise__unpack(const pts_value *args, struct k_rrelu_with_noise__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->noise = PTS_ARG_TENSOR(args[1]);
+    a->lower = args[2];
+    a->upper = args[3];
+    a->training = pts_arg_bool(args[4]);
+    a->generator = args[5];
+}
+
+/* csrc/ops/random/fractional_pool.c */
+/* aten::fractional_max_pool2d(Tensor self, int[2] kernel_size, int[2] output_size, Tensor random_samples) -> (Tensor, Tensor) */
+struct k_fractional_max_pool2d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value output_size;
+    pts_tensor *random_samples;
+};
+static inline void k_fractional_max_pool2d_unpack(const pts_value *args, struct k_fractional_max_pool2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->output_size = args[2];
+    a->random_samples = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/random/fractional_pool.c */
+/* aten::fractional_max_pool3d(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples) -> (Tensor, Tensor) */
+struct k_fractional_max_pool3d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value output_size;
+    pts_tensor *random_samples;
+};
+static inline void k_fractional_max_pool3d_unpack(const pts_value *args, struct k_fractional_max_pool3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->output_size = args[2];
+    a->random_samples = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::uniform_(Tensor(a!) self, float from=0., float to=1., *, Generator? generator=None) -> Tensor(a!) */
+struct k_uniform__args {
+    pts_tensor *self;
+    double from;
+    double to;
+    pts_value generator;
+};
+static inline void k_uniform__unpack(const pts_value *args, struct k_uniform__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->from = pts_arg_double(args[1]);
+    a->to = pts_arg_double(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::normal_(Tensor(a!) self, float mean=0., float std=1., *, Generator? generator=None) -> Tensor(a!) */
+struct k_normal__args {
+    pts_tensor *self;
+    double mean;
+    double std;
+    pts_value generator;
+};
+static inline void k_normal__unpack(const pts_value *args, struct k_normal__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mean = pts_arg_double(args[1]);
+    a->std = pts_arg_double(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::random_(Tensor(a!) self, *, Generator? generator=None) -> Tensor(a!) */
+struct k_random__args {
+    pts_tensor *self;
+    pts_value generator;
+};
+static inline void k_random__unpack(const pts_value *args, struct k_random__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->generator = args[1];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::random_.from(Tensor(a!) self, int from, int? to, *, Generator? generator=None) -> Tensor(a!) */
+struct k_random__from_args {
+    pts_tensor *self;
+    int64_t from;
+    int64_t to;
+    bool has_to;
+    pts_value generator;
+};
+static inline void k_random__from_unpack(const pts_value *args, struct k_random__from_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->from = pts_arg_int(args[1]);
+    a->to = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_to = !PTS_ARG_IS_NONE(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::random_.to(Tensor(a!) self, int to, *, Generator? generator=None) -> Tensor(a!) */
+struct k_random__to_args {
+    pts_tensor *self;
+    int64_t to;
+    pts_value generator;
+};
+static inline void k_random__to_unpack(const pts_value *args, struct k_random__to_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->to = pts_arg_int(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_rand_args {
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_rand_unpack(const pts_value *args, struct k_rand_args *a)
+{
+    a->size = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::rand.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_rand_generator_args {
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_rand_generator_unpack(const pts_value *args, struct k_rand_generator_args *a)
+{
+    a->size = args[0];
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randn(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randn_args {
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randn_unpack(const pts_value *args, struct k_randn_args *a)
+{
+    a->size = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randn.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randn_generator_args {
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randn_generator_unpack(const pts_value *args, struct k_randn_generator_args *a)
+{
+    a->size = args[0];
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint(SymInt high, SymInt[] size, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randint_args {
+    int64_t high;
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randint_unpack(const pts_value *args, struct k_randint_args *a)
+{
+    a->high = pts_arg_int(args[0]);
+    a->size = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint.generator(SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randint_generator_args {
+    int64_t high;
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randint_generator_unpack(const pts_value *args, struct k_randint_generator_args *a)
+{
+    a->high = pts_arg_int(args[0]);
+    a->size = args[1];
+    a->generator = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint.low(SymInt low, SymInt high, SymInt[] size, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randint_low_args {
+    int64_t low;
+    int64_t high;
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randint_low_unpack(const pts_value *args, struct k_randint_low_args *a)
+{
+    a->low = pts_arg_int(args[0]);
+    a->high = pts_arg_int(args[1]);
+    a->size = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint.low_generator(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randint_low_generator_args {
+    int64_t low;
+    int64_t high;
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randint_low_generator_unpack(const pts_value *args, struct k_randint_low_generator_args *a)
+{
+    a->low = pts_arg_int(args[0]);
+    a->high = pts_arg_int(args[1]);
+    a->size = args[2];
+    a->generator = args[3];
+    a->dtype = pts_arg_opt_dtype(args[4]);
+    a->layout = args[5];
+    a->device = args[6];
+    a->pin_memory = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[7]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_rand_like_args {
+    pts_tensor *self;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_rand_like_unpack(const pts_value *args, struct k_rand_like_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+    a->memory_format = args[5];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::rand_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_rand_like_generator_args {
+    pts_tensor *self;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_rand_like_generator_unpack(const pts_value *args, struct k_rand_like_generator_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randn_like_args {
+    pts_tensor *self;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randn_like_unpack(const pts_value *args, struct k_randn_like_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+    a->memory_format = args[5];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randn_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randn_like_generator_args {
+    pts_tensor *self;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randn_like_generator_unpack(const pts_value *args, struct k_randn_like_generator_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like(Tensor self, SymInt high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_args {
+    pts_tensor *self;
+    int64_t high;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_unpack(const pts_value *args, struct k_randint_like_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->high = pts_arg_int(args[1]);
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.generator(Tensor self, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_generator_args {
+    pts_tensor *self;
+    int64_t high;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_generator_unpack(const pts_value *args, struct k_randint_like_generator_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->high = pts_arg_int(args[1]);
+    a->generator = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+    a->memory_format = args[7];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.low_dtype(Tensor self, SymInt low, SymInt high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_low_dtype_args {
+    pts_tensor *self;
+    int64_t low;
+    int64_t high;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_low_dtype_unpack(const pts_value *args, struct k_randint_like_low_dtype_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->low = pts_arg_int(args[1]);
+    a->high = pts_arg_int(args[2]);
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+    a->memory_format = args[7];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.low_generator_dtype(Tensor self, SymInt low, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_low_generator_dtype_args {
+    pts_tensor *self;
+    int64_t low;
+    int64_t high;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_low_generator_dtype_unpack(const pts_value *args, struct k_randint_like_low_generator_dtype_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->low = pts_arg_int(args[1]);
+    a->high = pts_arg_int(args[2]);
+    a->generator = args[3];
+    a->dtype = pts_arg_opt_dtype(args[4]);
+    a->layout = args[5];
+    a->device = args[6];
+    a->pin_memory = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[7]);
+    a->memory_format = args[8];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.Tensor(Tensor self, Tensor high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_Tensor_args {
+    pts_tensor *self;
+    pts_tensor *high;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_Tensor_unpack(const pts_value *args, struct k_randint_like_Tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->high = PTS_ARG_TENSOR(args[1]);
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.Tensor_generator(Tensor self, Tensor high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_Tensor_generator_args {
+    pts_tensor *self;
+    pts_tensor *high;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_Tensor_generator_unpack(const pts_value *args, struct k_randint_like_Tensor_generator_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->high = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+    a->memory_format = args[7];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randperm(SymInt n, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randperm_args {
+    int64_t n;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randperm_unpack(const pts_value *args, struct k_randperm_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randperm.generator(SymInt n, *, Generator? generator, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randperm_generator_args {
+    int64_t n;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randperm_generator_unpack(const pts_value *args, struct k_randperm_generator_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::Generator(*, Device? device=None, int? seed=None) -> Generator */
+struct k_Generator_args {
+    pts_value device;
+    int64_t seed;
+    bool has_seed;
+};
+static inline void k_Generator_unpack(const pts_value *args, struct k_Generator_args *a)
+{
+    a->device = args[0];
+    a->seed = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_seed = !PTS_ARG_IS_NONE(args[1]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::manual_seed(int seed) -> () */
+struct k_manual_seed_args {
+    int64_t seed;
+};
+static inline void k_manual_seed_unpack(const pts_value *args, struct k_manual_seed_args *a)
+{
+    a->seed = pts_arg_int(args[0]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::manual_seed.generator(Generator(a!) self, int seed) -> Generator(a!) */
+struct k_manual_seed_generator_args {
+    pts_value self;
+    int64_t seed;
+};
+static inline void k_manual_seed_generator_unpack(const pts_value *args, struct k_manual_seed_generator_args *a)
+{
+    a->self = args[0];
+    a->seed = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::seed(Generator(a!) self) -> int */
+struct k_seed_args {
+    pts_value self;
+};
+static inline void k_seed_unpack(const pts_value *args, struct k_seed_args *a)
+{
+    a->self = args[0];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::initial_seed(Generator self) -> int */
+struct k_initial_seed_args {
+    pts_value self;
+};
+static inline void k_initial_seed_unpack(const pts_value *args, struct k_initial_seed_args *a)
+{
+    a->self = args[0];
+}
+
 /* csrc/ops/reduce/nan.c */
 /* aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
 struct k_nansum_args {

@@ -197,6 +197,28 @@ static PyObject *py_set_memory_limit(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* manual_seed(s): s any Python int; taken mod 2^64 as torch does */
+static PyObject *py_manual_seed(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    if (!PyLong_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "manual_seed: the seed must be an int");
+        return NULL;
+    }
+    unsigned long long s = PyLong_AsUnsignedLongLongMask(arg);
+    if (s == (unsigned long long)-1 && PyErr_Occurred())
+        return NULL;
+    pts_engine_manual_seed((uint64_t)s);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_initial_seed(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    return PyLong_FromUnsignedLongLong(pts_engine_initial_seed());
+}
+
 static PyObject *py_memory_stats(PyObject *self, PyObject *u)
 {
     (void)self;
@@ -227,6 +249,8 @@ static PyMethodDef module_methods[] = {
     {"get_num_threads", py_get_num_threads, METH_NOARGS, "size of pyts's thread pool"},
     {"set_grad_enabled", py_set_grad_enabled, METH_O, "set this thread's grad mode (torch.is_grad_enabled() in scripts)"},
     {"is_grad_enabled", py_is_grad_enabled, METH_NOARGS, "this thread's grad mode"},
+    {"manual_seed", py_manual_seed, METH_O, "seed the default random generator (as torch.manual_seed)"},
+    {"initial_seed", py_initial_seed, METH_NOARGS, "the seed of the default random generator"},
     {"set_memory_limit", py_set_memory_limit, METH_O, "cap on tensor memory in bytes (None or 0: no cap)"},
     {"memory_stats", py_memory_stats, METH_NOARGS, "allocator counters"},
     {"_fail_allocation_after", py_fail_after, METH_O, "test hook: the Nth allocation from now fails (0: off)"},

@@ -627,12 +627,6 @@ static pts_status k_warn(const pts_op *op, pts_value *args, pts_value *rets)
     return PTS_OK;
 }
 
-static pts_status k_noop(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    (void)op, (void)args, (void)rets;
-    return PTS_OK;
-}
-
 static pts_status k_false(const pts_op *op, pts_value *args, pts_value *rets)
 {
     (void)op, (void)args;
@@ -1237,7 +1231,6 @@ const pts_op_def pts_ops_prim[] = {
     PTS_OP("aten::_get_tracing_state() -> bool", k_false),
     PTS_OP("aten::is_autocast_enabled() -> bool", k_false),
     PTS_OP("aten::is_autocast_cpu_enabled() -> bool", k_false),
-    PTS_OP("aten::manual_seed(int seed) -> ()", k_noop),
     PTS_OP("aten::__is__(t1 self, t2 obj) -> bool", k_is),
     PTS_OP("aten::__isnot__(t1 self, t2 obj) -> bool", k_isnot),
     PTS_OP("aten::__not__(bool self) -> bool", k_not),
