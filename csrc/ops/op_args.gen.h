@@ -1077,6 +1077,276 @@ static inline void k_einsum_unpack(const pts_value *args, struct k_einsum_args *
     a->path = args[2];
 }
 
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_inv_ex(Tensor A, *, bool check_errors=False) -> (Tensor inverse, Tensor info) */
+struct k_linalg_inv_ex_args {
+    pts_tensor *A;
+    bool check_errors;
+};
+static inline void k_linalg_inv_ex_unpack(const pts_value *args, struct k_linalg_inv_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->check_errors = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_inv(Tensor A) -> Tensor */
+struct k_linalg_inv_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_inv_unpack(const pts_value *args, struct k_linalg_inv_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::inverse(Tensor self) -> Tensor */
+struct k_inverse_args {
+    pts_tensor *self;
+};
+static inline void k_inverse_unpack(const pts_value *args, struct k_inverse_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_det(Tensor A) -> Tensor */
+struct k_linalg_det_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_det_unpack(const pts_value *args, struct k_linalg_det_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::det(Tensor self) -> Tensor */
+struct k_det_args {
+    pts_tensor *self;
+};
+static inline void k_det_unpack(const pts_value *args, struct k_det_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_linalg_det(Tensor A) -> (Tensor result, Tensor LU, Tensor pivots) */
+struct k__linalg_det_args {
+    pts_tensor *A;
+};
+static inline void k__linalg_det_unpack(const pts_value *args, struct k__linalg_det_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet) */
+struct k_linalg_slogdet_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_slogdet_unpack(const pts_value *args, struct k_linalg_slogdet_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::slogdet(Tensor self) -> (Tensor sign, Tensor logabsdet) */
+struct k_slogdet_args {
+    pts_tensor *self;
+};
+static inline void k_slogdet_unpack(const pts_value *args, struct k_slogdet_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet, Tensor LU, Tensor pivots) */
+struct k__linalg_slogdet_args {
+    pts_tensor *A;
+};
+static inline void k__linalg_slogdet_unpack(const pts_value *args, struct k__linalg_slogdet_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::logdet(Tensor self) -> Tensor */
+struct k_logdet_args {
+    pts_tensor *self;
+};
+static inline void k_logdet_unpack(const pts_value *args, struct k_logdet_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_solve(Tensor A, Tensor B, *, bool left=True) -> Tensor */
+struct k_linalg_solve_args {
+    pts_tensor *A;
+    pts_tensor *B;
+    bool left;
+};
+static inline void k_linalg_solve_unpack(const pts_value *args, struct k_linalg_solve_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->left = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor info) */
+struct k_linalg_solve_ex_args {
+    pts_tensor *A;
+    pts_tensor *B;
+    bool left;
+    bool check_errors;
+};
+static inline void k_linalg_solve_ex_unpack(const pts_value *args, struct k_linalg_solve_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->left = pts_arg_bool(args[2]);
+    a->check_errors = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor LU, Tensor pivots, Tensor info) */
+struct k__linalg_solve_ex_args {
+    pts_tensor *A;
+    pts_tensor *B;
+    bool left;
+    bool check_errors;
+};
+static inline void k__linalg_solve_ex_unpack(const pts_value *args, struct k__linalg_solve_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->left = pts_arg_bool(args[2]);
+    a->check_errors = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_solve_triangular(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False) -> Tensor */
+struct k_linalg_solve_triangular_args {
+    pts_tensor *self;
+    pts_tensor *B;
+    bool upper;
+    bool left;
+    bool unitriangular;
+};
+static inline void k_linalg_solve_triangular_unpack(const pts_value *args, struct k_linalg_solve_triangular_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->upper = pts_arg_bool(args[2]);
+    a->left = pts_arg_bool(args[3]);
+    a->unitriangular = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient) */
+struct k_triangular_solve_args {
+    pts_tensor *self;
+    pts_tensor *A;
+    bool upper;
+    bool transpose;
+    bool unitriangular;
+};
+static inline void k_triangular_solve_unpack(const pts_value *args, struct k_triangular_solve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->A = PTS_ARG_TENSOR(args[1]);
+    a->upper = pts_arg_bool(args[2]);
+    a->transpose = pts_arg_bool(args[3]);
+    a->unitriangular = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info) */
+struct k_linalg_lu_factor_ex_args {
+    pts_tensor *A;
+    bool pivot;
+    bool check_errors;
+};
+static inline void k_linalg_lu_factor_ex_unpack(const pts_value *args, struct k_linalg_lu_factor_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu_factor(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots) */
+struct k_linalg_lu_factor_args {
+    pts_tensor *A;
+    bool pivot;
+};
+static inline void k_linalg_lu_factor_unpack(const pts_value *args, struct k_linalg_lu_factor_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U) */
+struct k_lu_unpack_args {
+    pts_tensor *LU_data;
+    pts_tensor *LU_pivots;
+    bool unpack_data;
+    bool unpack_pivots;
+};
+static inline void k_lu_unpack_unpack(const pts_value *args, struct k_lu_unpack_args *a)
+{
+    a->LU_data = PTS_ARG_TENSOR(args[0]);
+    a->LU_pivots = PTS_ARG_TENSOR(args[1]);
+    a->unpack_data = pts_arg_bool(args[2]);
+    a->unpack_pivots = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu(Tensor A, *, bool pivot=True) -> (Tensor P, Tensor L, Tensor U) */
+struct k_linalg_lu_args {
+    pts_tensor *A;
+    bool pivot;
+};
+static inline void k_linalg_lu_unpack(const pts_value *args, struct k_linalg_lu_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor */
+struct k_linalg_lu_solve_args {
+    pts_tensor *LU;
+    pts_tensor *pivots;
+    pts_tensor *B;
+    bool left;
+    bool adjoint;
+};
+static inline void k_linalg_lu_solve_unpack(const pts_value *args, struct k_linalg_lu_solve_args *a)
+{
+    a->LU = PTS_ARG_TENSOR(args[0]);
+    a->pivots = PTS_ARG_TENSOR(args[1]);
+    a->B = PTS_ARG_TENSOR(args[2]);
+    a->left = pts_arg_bool(args[3]);
+    a->adjoint = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor */
+struct k_lu_solve_args {
+    pts_tensor *self;
+    pts_tensor *LU_data;
+    pts_tensor *LU_pivots;
+};
+static inline void k_lu_solve_unpack(const pts_value *args, struct k_lu_solve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->LU_data = PTS_ARG_TENSOR(args[1]);
+    a->LU_pivots = PTS_ARG_TENSOR(args[2]);
+}
+
 /* csrc/ops/linalg/matmul.c */
 /* aten::mm(Tensor self, Tensor mat2) -> Tensor */
 struct k_mm_args {

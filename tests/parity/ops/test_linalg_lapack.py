@@ -1,0 +1,406 @@
+"""Parity of the LAPACK families (csrc/ops/linalg/lu.c, cholesky.c, qr.c,
+spectral.c, matfn.c; LAPACK glue in lapack.c) against torch.ops.aten, float32
+and float64: empty, 1x1 and batched shapes, transposed and strided inputs,
+broadcast batches, and torch's errors (singular input, non-square, wrong
+dtypes: the first line of torch's message must appear in pyts's) and `info`
+codes.  A few scripted functions check that TorchScript's spellings
+(torch.linalg.*, the legacy aliases) reach the same ops.
+
+Tolerances are rounding bounds derived from the conditioning of each input
+(/work/shared/reference/rounding-bounds.md), never tuned: with u the unit
+roundoff of the dtype, n the matrix size and kappa the 2-norm condition
+number (computed in float64 by torch), a backward-stable solver (LU with
+partial pivoting, Cholesky, Householder QR, triangular substitution) returns
+the exact result of a matrix perturbed by about gamma_{3n} = 3nu/(1-3nu)
+relative, so its result differs from the exact one by at most
+kappa*gamma_{3n} relative (normwise; sqrt(n) converts to the largest
+element), and two such engines by twice that.  Singular values and
+symmetric eigenvalues move by at most ||dA||_2 (Weyl), so their bound needs
+no kappa; singular/eigen vectors move by ||dA||_2 / gap.  Outputs that are
+exact (pivots, info codes, signs, permutation matrices, copies) are compared
+exactly.  Where the result is unique only up to sign (singular and eigen
+vectors, as torch documents) the test compares sign-aligned columns and the
+reconstruction of A."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import pyts
+from optest import covered, torch_op, to_pyts
+from pyts import _C
+
+F32, F64 = torch.float32, torch.float64
+DTS = [F32, F64]
+U = {F32: 2.0 ** -24, F64: 2.0 ** -53}
+
+
+def dname(dt):
+    return str(dt).replace("torch.", "")
+
+
+# ---- inputs ------------------------------------------------------------------------------------
+
+def mat(shape, dtype=F64, seed=0, layout="contig", kind="general"):
+    """A [..., m, n] matrix batch from a seed: `general` (Gaussian), `spd` (X X^T + n I),
+    `upper`/`lower` (triangular with a dominant diagonal); laid out contiguous,
+    `transposed` (a .mT view) or `strided` (every other column of a wider tensor)."""
+    g = torch.Generator().manual_seed(seed)
+    shape = tuple(shape)
+    x = torch.randn(shape, generator=g, dtype=F64)
+    if kind == "spd":
+        n = shape[-1]
+        x = x @ x.mT + n * torch.eye(n, dtype=F64)
+    elif kind in ("upper", "lower"):
+        n = shape[-1]
+        x = 0.5 * x + (2 + n) * torch.eye(n, dtype=F64) * torch.sign(x.diagonal(dim1=-2, dim2=-1)).unsqueeze(-1)
+        x = x.triu() if kind == "upper" else x.tril()
+    x = x.to(dtype)
+    if layout == "transposed":
+        return x.mT.contiguous().mT
+    if layout == "strided":
+        wide = torch.zeros(shape[:-1] + (2 * shape[-1],), dtype=dtype)
+        wide[..., ::2] = x
+        return wide[..., ::2]
+    return x
+
+
+def kappa(a):
+    """Largest 2-norm condition number of the matrices of a (float64; 1 when empty)."""
+    a = a.detach().double()
+    if a.numel() == 0:
+        return 1.0
+    s = torch.linalg.svdvals(a)
+    k = (s[..., 0] / s[..., -1]).max().item()
+    return k if math.isfinite(k) else float("inf")
+
+
+def gamma(k, dt):
+    ku = k * U[dt]
+    return ku / (1 - ku)
+
+
+def solve_tol(A, X, dt, extra=1.0):
+    """Two backward-stable solves of A (n x n) differ by <= 2 kappa gamma_{3n} ||X||, elementwise
+    (the sqrt(n) turns the max-element norm into a 2-norm bound)."""
+    n = max(A.shape[-1], 1)
+    xmax = X.detach().double().abs().max().item() if X.numel() else 0.0
+    return 2 * kappa(A) * gamma(3 * n, dt) * math.sqrt(n) * xmax * extra
+
+
+# ---- calling both engines -------------------------------------------------------------------------
+
+def both(name, *args, **kw):
+    """(torch's result or exception, pyts's result or exception) on copies of the same inputs."""
+    targs = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
+    try:
+        exp = torch_op(name)(*targs, **kw)
+    except Exception as e:  # noqa: BLE001 - torch refusing is a result
+        exp = e
+    try:
+        got = _C.call_op(name, *[to_pyts(a) for a in args], **{k: to_pyts(v) for k, v in kw.items()})
+    except pyts.Error as e:
+        got = e
+    return exp, got
+
+
+def as_list(x):
+    return list(x) if isinstance(x, (tuple, list)) else [x]
+
+
+def expect_error(name, *args, **kw):
+    """torch refuses: pyts must too, with the first line of torch's message in its own."""
+    exp, got = both(name, *args, **kw)
+    assert isinstance(exp, Exception), "%s: torch accepted the call" % name
+    assert isinstance(got, Exception), "%s: torch raised %r, pyts returned a result" % (name, str(exp)[:200])
+    first = str(exp).splitlines()[0]
+    assert first in str(got), "%s: torch's message %r not in pyts's %r" % (name, first, str(got))
+
+
+def run_ok(name, *args, **kw):
+    """Both succeed: ([torch tensors], [pyts arrays])."""
+    exp, got = both(name, *args, **kw)
+    assert not isinstance(exp, Exception), "%s: torch raised %s" % (name, exp)
+    assert not isinstance(got, Exception), "%s: pyts raised %s" % (name, got)
+    exp, got = as_list(exp), [np.asarray(g) for g in as_list(got)]
+    assert len(exp) == len(got), "%s: %d results, torch %d" % (name, len(got), len(exp))
+    for i, (e, g) in enumerate(zip(exp, got)):
+        assert tuple(g.shape) == tuple(e.shape), "%s result %d: shape %s, torch %s" % (name, i, g.shape, tuple(e.shape))
+        assert str(g.dtype) == dname(e.dtype), "%s result %d: dtype %s, torch %s" % (name, i, g.dtype, e.dtype)
+    return exp, got
+
+
+def close(g, e, atol, what):
+    """|pyts - torch| <= atol elementwise (NaN where torch has NaN, inf equal)."""
+    e = e.detach().double().numpy()
+    g = np.asarray(g, dtype=np.float64)
+    assert g.shape == e.shape, "%s: shape %s, torch %s" % (what, g.shape, e.shape)
+    if e.size == 0:
+        return
+    nan = np.isnan(e)
+    assert (np.isnan(g) == nan).all(), "%s: NaN positions differ" % what
+    inf = np.isinf(e)
+    assert (g[inf] == e[inf]).all(), "%s: infinities differ" % what
+    fin = ~nan & ~inf
+    d = np.abs(g[fin] - e[fin])
+    worst = d.max() if d.size else 0.0
+    assert worst <= atol, "%s: max |pyts - torch| = %.3g > bound %.3g" % (what, worst, atol)
+
+
+def exact(g, e, what):
+    close(g, e, 0.0, what)
+
+
+# ---- inverse -------------------------------------------------------------------------------------------
+
+SQUARE = [(0, 0), (1, 1), (4, 4), (2, 3, 4, 4), (3, 0, 0), (0, 3, 3), (7, 7)]
+LAYOUTS = ["contig", "transposed", "strided"]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", SQUARE, ids=str)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_inverse(dt, shape, layout):
+    A = mat(shape, dt, seed=len(shape), layout=layout)
+    for name in ["aten::linalg_inv", "aten::inverse", "aten::linalg_inv_ex"]:
+        exp, got = run_ok(name, A)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), name)
+        if name.endswith("_ex"):
+            exact(got[1], exp[1], name + " info")
+
+
+SINGULAR = torch.tensor([[1.0, 2.0], [2.0, 4.0]])
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_inverse_errors(dt):
+    S = SINGULAR.to(dt)
+    batch = torch.stack([torch.eye(2, dtype=dt), S, torch.zeros(2, 2, dtype=dt)])
+    for name in ["aten::linalg_inv", "aten::inverse"]:
+        for bad in [S, batch, torch.zeros(3, 3, dtype=dt), torch.ones(2, 3, dtype=dt), torch.ones(3, dtype=dt),
+                    torch.ones(2, 2, dtype=torch.int64), torch.ones(2, 2, dtype=torch.float16)]:
+            expect_error(name, bad)
+    # linalg_inv_ex: info codes (LAPACK's: the first zero pivot, 1-based), an error only when asked
+    exp, got = run_ok("aten::linalg_inv_ex", batch)
+    exact(got[1], exp[1], "inv_ex info")
+    expect_error("aten::linalg_inv_ex", batch, check_errors=True)
+    expect_error("aten::linalg_inv_ex", S, check_errors=True)
+
+
+# ---- det, slogdet, logdet --------------------------------------------------------------------------------
+
+DET_OPS = ["aten::linalg_det", "aten::det", "aten::_linalg_det", "aten::linalg_slogdet", "aten::slogdet",
+           "aten::_linalg_slogdet", "aten::logdet"]
+
+
+def det_tol(A, d, dt):
+    """det moves by <= n kappa gamma_{3n} relative under a backward-stable LU (tr(A^-1 dA))."""
+    n = max(A.shape[-1], 1)
+    return 2 * n * kappa(A) * gamma(3 * n, dt) * (d.detach().double().abs().max().item() if d.numel() else 0)
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", SQUARE, ids=str)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_det_family(dt, shape, layout):
+    A = mat(shape, dt, seed=3 + len(shape), layout=layout)
+    n = max(shape[-1], 1)
+    for name in DET_OPS:
+        exp, got = run_ok(name, A)
+        if "slogdet" in name:
+            exact(got[0], exp[0], name + " sign")
+            close(got[1], exp[1], 2 * n * kappa(A) * gamma(3 * n, dt), name + " logabsdet")
+        elif name == "aten::logdet":
+            close(got[0], exp[0], 2 * n * kappa(A) * gamma(3 * n, dt), name)
+        else:
+            close(got[0], exp[0], det_tol(A, exp[0], dt), name)
+        if name.startswith("aten::_linalg"):   # the LU and pivots torch returns with it
+            close(got[-2], exp[-2], solve_tol(A, exp[-2], dt), name + " LU")
+            exact(got[-1], exp[-1], name + " pivots")
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_det_singular_and_errors(dt):
+    S = SINGULAR.to(dt)
+    neg = torch.diag(torch.tensor([-1.0, 2.0, 3.0], dtype=dt))
+    for name in DET_OPS:
+        for A in [S, torch.zeros(3, 3, dtype=dt), torch.stack([S, torch.eye(2, dtype=dt)]), neg]:
+            exp, got = run_ok(name, A)
+            for i in range(2 if "slogdet" in name else 1):
+                exact(got[i], exp[i], name)   # 0, -inf, NaN and small-integer values are exact
+        for bad in [torch.ones(2, 3, dtype=dt), torch.ones(3, dtype=dt), torch.ones(2, 2, dtype=torch.int32)]:
+            expect_error(name, bad)
+
+
+# ---- linalg_solve ---------------------------------------------------------------------------------------
+
+SOLVE_SHAPES = [((4, 4), (4, 2), True), ((4, 4), (4,), True), ((2, 1, 3, 3), (4, 3, 2), True),
+                ((2, 1, 3, 3), (3,), True), ((2, 3, 3), (2, 3), True), ((2, 3, 3), (2, 4, 3), False),
+                ((3, 3), (5, 3), False), ((0, 0), (0, 2), True), ((1, 1), (1, 1), True), ((3, 3), (3, 0), True),
+                ((0, 4, 4), (4, 1), True)]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("sa,sb,left", SOLVE_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", ["contig", "transposed"])
+def test_solve(dt, sa, sb, left, layout):
+    A = mat(sa, dt, seed=1, layout=layout)
+    B = mat(sb, dt, seed=2, layout=layout) if len(sb) >= 2 else mat(sb + (1,), dt, seed=2)[..., 0]
+    for name in ["aten::linalg_solve", "aten::linalg_solve_ex", "aten::_linalg_solve_ex"]:
+        exp, got = run_ok(name, A, B, left=left)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), name)
+        if name != "aten::linalg_solve":
+            exact(got[-1], exp[-1], name + " info")
+        if name == "aten::_linalg_solve_ex":
+            close(got[1], exp[1], solve_tol(A, exp[1], dt), name + " LU")
+            exact(got[2], exp[2], name + " pivots")
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_solve_errors(dt):
+    S = SINGULAR.to(dt)
+    B = torch.ones(2, 3, dtype=dt)
+    for bad in [(S, B), (torch.stack([torch.eye(2, dtype=dt), S]), B), (torch.eye(3, dtype=dt), B),
+                (torch.eye(2, dtype=dt), B.double() if dt == F32 else B.float()), (torch.ones(2, 3, dtype=dt), B),
+                (torch.eye(2, dtype=dt), torch.tensor(1.0, dtype=dt))]:
+        expect_error("aten::linalg_solve", *bad)
+    expect_error("aten::linalg_solve", torch.eye(2, dtype=dt), torch.ones(2, dtype=dt), left=False)
+    expect_error("aten::linalg_solve", torch.eye(2, dtype=dt), B, left=False)
+    exp, got = run_ok("aten::linalg_solve_ex", torch.stack([torch.eye(2, dtype=dt), S]), B)
+    exact(got[1], exp[1], "solve_ex info")
+    expect_error("aten::linalg_solve_ex", S, B, check_errors=True)
+
+
+# ---- triangular solves ---------------------------------------------------------------------------------
+
+def tri_eff(A, upper, unit):
+    T = A.double().triu() if upper else A.double().tril()
+    if unit:
+        T = T - torch.diag_embed(T.diagonal(dim1=-2, dim2=-1)) + torch.eye(A.shape[-1], dtype=F64)
+    return T
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left,unit", [(True, False), (False, False), (True, True)])
+@pytest.mark.parametrize("sa,sb", [((4, 4), (4, 3)), ((2, 1, 4, 4), (3, 4, 4)), ((0, 0), (0, 2)), ((1, 1), (1, 1)),
+                                   ((3, 3), (3, 0))], ids=str)
+def test_solve_triangular(dt, upper, left, unit, sa, sb):
+    A = mat(sa, dt, seed=5, kind="upper" if upper else "lower", layout="transposed")
+    if unit:   # a unit triangle is only well conditioned with small off-diagonal entries
+        A = A / (2 * max(sa[-1], 1))
+    B = mat(sb if left else sb[:-2] + (sb[-1], sb[-2]), dt, seed=6)
+    exp, got = run_ok("aten::linalg_solve_triangular", A, B, upper=upper, left=left, unitriangular=unit)
+    close(got[0], exp[0], solve_tol(tri_eff(A, upper, unit), exp[0], dt), "solve_triangular")
+    # the legacy op: (B, A, upper, transpose, unitriangular) -> (X, A broadcast)
+    for transpose in [False, True]:
+        exp, got = run_ok("aten::triangular_solve", B if left else B.mT, A, upper, transpose, unit)
+        close(got[0], exp[0], solve_tol(tri_eff(A, upper, unit), exp[0], dt), "triangular_solve")
+        exact(got[1], exp[1], "triangular_solve cloned_coefficient")
+
+
+def test_solve_triangular_errors():
+    A = torch.eye(3)
+    for args, kw in [((torch.ones(3), torch.ones(3, 2)), {}), ((A, torch.ones(3)), {}), ((A, torch.ones(2, 2)), {}),
+                     ((A, torch.ones(2, 2)), {"left": False}), ((torch.ones(2, 3), torch.ones(2, 2)), {})]:
+        expect_error("aten::linalg_solve_triangular", *args, upper=True, **kw)
+    expect_error("aten::triangular_solve", torch.ones(3, 2), torch.ones(2, 3))
+
+
+# ---- LU ---------------------------------------------------------------------------------------------------
+
+LU_SHAPES = [(4, 4), (5, 3), (3, 5), (2, 3, 4, 4), (1, 1), (0, 0), (0, 3), (2, 0, 4)]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", LU_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", ["contig", "transposed"])
+def test_lu(dt, shape, layout):
+    A = mat(shape, dt, seed=7, layout=layout)
+    for name in ["aten::linalg_lu_factor_ex", "aten::linalg_lu_factor"]:
+        exp, got = run_ok(name, A)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), name + " LU")
+        for i in range(1, len(exp)):
+            exact(got[i], exp[i], name + " pivots/info")
+    exp, got = run_ok("aten::linalg_lu", A)
+    exact(got[0], exp[0], "linalg_lu P")
+    close(got[1], exp[1], solve_tol(A, exp[1], dt), "linalg_lu L")
+    close(got[2], exp[2], solve_tol(A, exp[2], dt), "linalg_lu U")
+    # lu_unpack moves numbers: exact on torch's own factorization
+    LU, piv = torch.linalg.lu_factor(A)
+    for data, pivots in [(True, True), (False, True), (True, False)]:
+        exp, got = run_ok("aten::lu_unpack", LU, piv, data, pivots)
+        for i in range(3):
+            exact(got[i], exp[i], "lu_unpack")
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("sa,sb", [((4, 4), (4, 2)), ((2, 3, 3), (3, 1)), ((2, 1, 3, 3), (4, 3, 3)), ((0, 0), (0, 2)),
+                                   ((1, 1), (1, 3))], ids=str)
+def test_lu_solve(dt, sa, sb):
+    A = mat(sa, dt, seed=8)
+    LU, piv = torch.linalg.lu_factor(A)
+    B = mat(sb, dt, seed=9)
+    for left in [True, False]:
+        for adjoint in [False, True]:
+            Bx = B if left else B.mT
+            exp, got = run_ok("aten::linalg_lu_solve", LU, piv, Bx, left=left, adjoint=adjoint)
+            close(got[0], exp[0], solve_tol(A, exp[0], dt), "linalg_lu_solve")
+    exp, got = run_ok("aten::lu_solve", B, LU, piv)
+    close(got[0], exp[0], solve_tol(A, exp[0], dt), "lu_solve")
+
+
+def test_lu_errors():
+    S = SINGULAR
+    for name in ["aten::linalg_lu_factor"]:
+        expect_error(name, S)
+        expect_error(name, torch.stack([torch.eye(2), S]))
+        expect_error(name, torch.ones(3))
+        expect_error(name, torch.eye(2), pivot=False)
+        expect_error(name, torch.ones(2, 2, dtype=torch.int64))
+    expect_error("aten::linalg_lu_factor_ex", S, check_errors=True)
+    exp, got = run_ok("aten::linalg_lu_factor_ex", torch.stack([torch.eye(2), S, torch.zeros(2, 2)]))
+    for i in range(3):
+        exact(got[i], exp[i], "lu_factor_ex of singular matrices")
+    expect_error("aten::linalg_lu", torch.eye(2), pivot=False)
+    LU, piv = torch.linalg.lu_factor(torch.eye(3) + 1)
+    expect_error("aten::linalg_lu_solve", LU, piv.long(), torch.ones(3, 3))
+    expect_error("aten::linalg_lu_solve", LU, piv[:2], torch.ones(3, 3))
+    expect_error("aten::linalg_lu_solve", LU, piv, torch.ones(2, 2))
+    expect_error("aten::linalg_lu_solve", LU, piv * 5, torch.ones(3, 3))
+    expect_error("aten::lu_unpack", LU, piv * 5)
+    expect_error("aten::lu_unpack", LU, piv * 0)
+    expect_error("aten::lu_unpack", LU, piv.long())
+
+
+# ---- TorchScript spellings -------------------------------------------------------------------------------
+
+def _scripted_lu(A: torch.Tensor, B: torch.Tensor):
+    X = torch.linalg.solve(A, B)
+    s, l = torch.linalg.slogdet(A)
+    LU, piv = torch.linalg.lu_factor(A)
+    return (torch.linalg.inv(A), torch.inverse(A), torch.det(A), torch.linalg.det(A), torch.logdet(A @ A.mT), s, l,
+            X, torch.linalg.lu_solve(LU, piv, B), torch.linalg.solve_triangular(A.triu(), B, upper=True))
+
+
+SCRIPTED = [("lu", _scripted_lu, lambda dt: (mat((3, 4, 4), dt, 11), mat((3, 4, 2), dt, 12)))]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("name,fn,inputs", SCRIPTED, ids=[s[0] for s in SCRIPTED])
+def test_scripted(tmp_path, dt, name, fn, inputs):
+    path = str(tmp_path / ("%s.pt" % name))
+    torch.jit.save(torch.jit.script(fn), path)
+    args = inputs(dt)
+    want = torch.jit.load(path)(*args)
+    got = pyts.load(path).run_method("forward", *[a.numpy() for a in args])
+    A = args[0]
+    for i, (g, w) in enumerate(zip(got, want)):
+        close(g, w, solve_tol(A, w, dt, extra=4) + 8 * kappa(A) ** 2 * gamma(12, dt), "%s output %d" % (name, i))
+
+
+COVERED = covered(["linalg_inv", "inverse", "linalg_inv_ex"] + [d.split("::")[1] for d in DET_OPS] +
+                  ["linalg_solve", "linalg_solve_ex", "_linalg_solve_ex", "linalg_solve_triangular",
+                   "triangular_solve", "linalg_lu_factor_ex", "linalg_lu_factor", "linalg_lu", "lu_unpack",
+                   "linalg_lu_solve", "lu_solve"])
