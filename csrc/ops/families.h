@@ -47,3 +47,5 @@ PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_io
 PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_roi_align, ps_roi_pool */
 PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */
 PTS_FAMILY(la_lu)       /* linalg/lu.c: inverse, det/slogdet/logdet, linalg_solve(_ex), solve_triangular, lu_factor/lu/lu_unpack/lu_solve (LAPACK, linalg/lapack.c) */
+PTS_FAMILY(la_cholesky) /* linalg/cholesky.c: linalg_cholesky(_ex), cholesky_solve, cholesky_inverse (LAPACK) */
+PTS_FAMILY(la_qr)       /* linalg/qr.c: linalg_qr, geqrf, linalg_householder_product/orgqr, ormqr (LAPACK) */

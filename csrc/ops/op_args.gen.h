@@ -1063,6 +1063,58 @@ static inline void k_bucketize_unpack(const pts_value *args, struct k_bucketize_
     a->right = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_cholesky(Tensor self, *, bool upper=False) -> Tensor */
+struct k_linalg_cholesky_args {
+    pts_tensor *self;
+    bool upper;
+};
+static inline void k_linalg_cholesky_unpack(const pts_value *args, struct k_linalg_cholesky_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upper = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info) */
+struct k_linalg_cholesky_ex_args {
+    pts_tensor *self;
+    bool upper;
+    bool check_errors;
+};
+static inline void k_linalg_cholesky_ex_unpack(const pts_value *args, struct k_linalg_cholesky_ex_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upper = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::cholesky_solve(Tensor self, Tensor input2, bool upper=False) -> Tensor */
+struct k_cholesky_solve_args {
+    pts_tensor *self;
+    pts_tensor *input2;
+    bool upper;
+};
+static inline void k_cholesky_solve_unpack(const pts_value *args, struct k_cholesky_solve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->upper = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::cholesky_inverse(Tensor self, bool upper=False) -> Tensor */
+struct k_cholesky_inverse_args {
+    pts_tensor *self;
+    bool upper;
+};
+static inline void k_cholesky_inverse_unpack(const pts_value *args, struct k_cholesky_inverse_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upper = pts_arg_bool(args[1]);
+}
+
 /* csrc/ops/linalg/einsum.c */
 /* aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor */
 struct k_einsum_args {
@@ -1719,6 +1771,70 @@ static inline void k_count_nonzero_dims_unpack(const pts_value *args, struct k_c
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->dim = args[1];
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::geqrf(Tensor self) -> (Tensor a, Tensor tau) */
+struct k_geqrf_args {
+    pts_tensor *self;
+};
+static inline void k_geqrf_unpack(const pts_value *args, struct k_geqrf_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::linalg_qr(Tensor A, str mode="reduced") -> (Tensor Q, Tensor R) */
+struct k_linalg_qr_args {
+    pts_tensor *A;
+    const char *mode;
+};
+static inline void k_linalg_qr_unpack(const pts_value *args, struct k_linalg_qr_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->mode = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::linalg_householder_product(Tensor input, Tensor tau) -> Tensor */
+struct k_linalg_householder_product_args {
+    pts_tensor *input;
+    pts_tensor *tau;
+};
+static inline void k_linalg_householder_product_unpack(const pts_value *args, struct k_linalg_householder_product_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->tau = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::orgqr(Tensor self, Tensor input2) -> Tensor */
+struct k_orgqr_args {
+    pts_tensor *self;
+    pts_tensor *input2;
+};
+static inline void k_orgqr_unpack(const pts_value *args, struct k_orgqr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::ormqr(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor */
+struct k_ormqr_args {
+    pts_tensor *self;
+    pts_tensor *input2;
+    pts_tensor *input3;
+    bool left;
+    bool transpose;
+};
+static inline void k_ormqr_unpack(const pts_value *args, struct k_ormqr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->input3 = PTS_ARG_TENSOR(args[2]);
+    a->left = pts_arg_bool(args[3]);
+    a->transpose = pts_arg_bool(args[4]);
 }
 
 /* csrc/ops/nn/activation.c */

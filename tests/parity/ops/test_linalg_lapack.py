@@ -374,6 +374,108 @@ def test_lu_errors():
     expect_error("aten::lu_unpack", LU, piv.long())
 
 
+# ---- Cholesky ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", SQUARE, ids=str)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_cholesky(dt, shape, layout):
+    A = mat(shape, dt, seed=13, kind="spd", layout=layout)
+    for upper in [False, True]:
+        for name in ["aten::linalg_cholesky", "aten::linalg_cholesky_ex"]:
+            exp, got = run_ok(name, A, upper=upper)
+            # the factor's perturbation: ||dL|| <~ kappa gamma_{3n} ||L|| (kappa of A bounds L's)
+            close(got[0], exp[0], solve_tol(A, exp[0], dt), name)
+            if name.endswith("_ex"):
+                exact(got[1], exp[1], name + " info")
+        Lf = torch.linalg.cholesky(A, upper=upper)
+        exp, got = run_ok("aten::cholesky_inverse", Lf, upper)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), "cholesky_inverse")
+        B = mat(shape[:-1] + (3,), dt, seed=14, layout=layout)
+        exp, got = run_ok("aten::cholesky_solve", B, Lf, upper)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), "cholesky_solve")
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_cholesky_broadcast_and_errors(dt):
+    A = mat((2, 1, 3, 3), dt, seed=15, kind="spd")
+    Lf = torch.linalg.cholesky(A)
+    B = mat((4, 3, 2), dt, seed=16)
+    exp, got = run_ok("aten::cholesky_solve", B, Lf)
+    close(got[0], exp[0], solve_tol(A, exp[0], dt), "cholesky_solve broadcast")
+    notpd = torch.stack([torch.eye(3, dtype=dt), -torch.eye(3, dtype=dt), torch.diag(torch.tensor([1.0, 1, -1], dtype=dt))])
+    exp, got = run_ok("aten::linalg_cholesky_ex", notpd)
+    exact(got[1], exp[1], "cholesky_ex info")
+    for bad in [notpd, -torch.eye(3, dtype=dt), torch.ones(2, 3, dtype=dt), torch.ones(3, dtype=dt),
+                torch.eye(3, dtype=torch.int64), torch.eye(3, dtype=torch.float16)]:
+        expect_error("aten::linalg_cholesky", bad)
+    expect_error("aten::linalg_cholesky_ex", notpd, check_errors=True)
+    expect_error("aten::linalg_cholesky_ex", -torch.eye(2, dtype=dt), check_errors=True)
+    Lf = torch.linalg.cholesky(mat((3, 3), dt, 17, kind="spd"))
+    for b, f in [(torch.ones(3, 2, dtype=F64 if dt == F32 else F32), Lf), (torch.ones(2, 2, dtype=dt), Lf),
+                 (torch.ones(3, dtype=dt), Lf), (torch.ones(3, 3, dtype=torch.int64), torch.eye(3, dtype=torch.int64))]:
+        expect_error("aten::cholesky_solve", b, f)
+    for bad in [torch.ones(2, 3, dtype=dt), torch.zeros(3, 3, dtype=dt), torch.ones(3, dtype=dt),
+                torch.eye(3, dtype=torch.int64), torch.stack([torch.eye(2, dtype=dt), torch.zeros(2, 2, dtype=dt)])]:
+        expect_error("aten::cholesky_inverse", bad)
+
+
+# ---- QR ---------------------------------------------------------------------------------------------------
+
+QR_SHAPES = [(4, 4), (5, 3), (3, 5), (2, 3, 6, 4), (2, 4, 6), (1, 1), (0, 0), (0, 3), (3, 0), (2, 0, 2, 2)]
+
+
+def qr_tol(A, X, dt):
+    """Householder QR is backward stable: Q and R move by <= kappa gamma_{3m} relative (the same
+    geqrf convention in both engines, so the factors themselves are compared)."""
+    m = max(A.shape[-2], A.shape[-1], 1)
+    xmax = X.detach().double().abs().max().item() if X.numel() else 0.0
+    return 2 * kappa(A) * gamma(3 * m, dt) * math.sqrt(m) * max(xmax, 1.0)
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", QR_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", ["contig", "transposed"])
+def test_qr(dt, shape, layout):
+    A = mat(shape, dt, seed=19, layout=layout)
+    for mode in ["reduced", "complete", "r"]:
+        exp, got = run_ok("aten::linalg_qr", A, mode)
+        for i in range(2):
+            close(got[i], exp[i], qr_tol(A, exp[i], dt), "linalg_qr %s output %d" % (mode, i))
+    exp, got = run_ok("aten::geqrf", A)
+    close(got[0], exp[0], qr_tol(A, exp[0], dt), "geqrf a")
+    close(got[1], exp[1], qr_tol(A, exp[1], dt), "geqrf tau")
+    a, tau = torch.geqrf(A)
+    if shape[-2] >= shape[-1]:
+        for name in ["aten::linalg_householder_product", "aten::orgqr"]:
+            exp, got = run_ok(name, a, tau)
+            close(got[0], exp[0], qr_tol(A, exp[0], dt), name)
+            if shape[-1] >= 2:   # fewer reflectors than columns
+                exp, got = run_ok(name, a, tau[..., :1].contiguous())
+                close(got[0], exp[0], qr_tol(A, exp[0], dt), name + " k=1")
+    m = shape[-2]
+    C = mat(shape[:-2] + (m, 3), dt, seed=20)
+    for left in [True, False]:
+        for transpose in [False, True]:
+            Cx = C if left else C.mT
+            exp, got = run_ok("aten::ormqr", a, tau, Cx, left, transpose)
+            close(got[0], exp[0], qr_tol(A, exp[0], dt), "ormqr")
+
+
+def test_qr_errors():
+    A = torch.randn(5, 3)
+    a, tau = torch.geqrf(A)
+    expect_error("aten::linalg_qr", A, "x")
+    expect_error("aten::linalg_qr", torch.ones(3))
+    expect_error("aten::linalg_qr", torch.ones(3, 3, dtype=torch.int64))
+    expect_error("aten::geqrf", torch.ones(3))
+    expect_error("aten::linalg_householder_product", a.mT, tau)
+    expect_error("aten::linalg_householder_product", a[:, :1], tau)
+    expect_error("aten::linalg_householder_product", a, tau.double())
+    expect_error("aten::ormqr", a, tau, torch.ones(4, 4))
+    expect_error("aten::ormqr", a, tau, torch.ones(4, 4), False)
+
+
 # ---- TorchScript spellings -------------------------------------------------------------------------------
 
 def _scripted_lu(A: torch.Tensor, B: torch.Tensor):
@@ -403,4 +505,5 @@ def test_scripted(tmp_path, dt, name, fn, inputs):
 COVERED = covered(["linalg_inv", "inverse", "linalg_inv_ex"] + [d.split("::")[1] for d in DET_OPS] +
                   ["linalg_solve", "linalg_solve_ex", "_linalg_solve_ex", "linalg_solve_triangular",
                    "triangular_solve", "linalg_lu_factor_ex", "linalg_lu_factor", "linalg_lu", "lu_unpack",
-                   "linalg_lu_solve", "lu_solve"])
+                   "linalg_lu_solve", "lu_solve", "linalg_cholesky", "linalg_cholesky_ex", "cholesky_solve",
+                   "cholesky_inverse", "linalg_qr", "geqrf", "linalg_householder_product", "orgqr", "ormqr"])
