@@ -1837,6 +1837,258 @@ static inline void k_ormqr_unpack(const pts_value *args, struct k_ormqr_args *a)
     a->transpose = pts_arg_bool(args[4]);
 }
 
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh) */
+struct k_linalg_svd_args {
+    pts_tensor *A;
+    bool full_matrices;
+    const char *driver;
+};
+static inline void k_linalg_svd_unpack(const pts_value *args, struct k_linalg_svd_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->full_matrices = pts_arg_bool(args[1]);
+    a->driver = PTS_ARG_IS_NONE(args[2]) ? NULL : PTS_STR(args[2])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::_linalg_svd(Tensor A, bool full_matrices=False, bool compute_uv=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh) */
+struct k__linalg_svd_args {
+    pts_tensor *A;
+    bool full_matrices;
+    bool compute_uv;
+    const char *driver;
+};
+static inline void k__linalg_svd_unpack(const pts_value *args, struct k__linalg_svd_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->full_matrices = pts_arg_bool(args[1]);
+    a->compute_uv = pts_arg_bool(args[2]);
+    a->driver = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_svdvals(Tensor A, *, str? driver=None) -> Tensor */
+struct k_linalg_svdvals_args {
+    pts_tensor *A;
+    const char *driver;
+};
+static inline void k_linalg_svdvals_unpack(const pts_value *args, struct k_linalg_svdvals_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->driver = PTS_ARG_IS_NONE(args[1]) ? NULL : PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V) */
+struct k_svd_args {
+    pts_tensor *self;
+    bool some;
+    bool compute_uv;
+};
+static inline void k_svd_unpack(const pts_value *args, struct k_svd_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->some = pts_arg_bool(args[1]);
+    a->compute_uv = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_eigh(Tensor self, str UPLO="L") -> (Tensor eigenvalues, Tensor eigenvectors) */
+struct k_linalg_eigh_args {
+    pts_tensor *self;
+    const char *UPLO;
+};
+static inline void k_linalg_eigh_unpack(const pts_value *args, struct k_linalg_eigh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->UPLO = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::_linalg_eigh(Tensor A, str UPLO="L", bool compute_v=True) -> (Tensor eigenvalues, Tensor eigenvectors) */
+struct k__linalg_eigh_args {
+    pts_tensor *A;
+    const char *UPLO;
+    bool compute_v;
+};
+static inline void k__linalg_eigh_unpack(const pts_value *args, struct k__linalg_eigh_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->UPLO = PTS_STR(args[1])->data;
+    a->compute_v = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_eigvalsh(Tensor self, str UPLO="L") -> Tensor */
+struct k_linalg_eigvalsh_args {
+    pts_tensor *self;
+    const char *UPLO;
+};
+static inline void k_linalg_eigvalsh_unpack(const pts_value *args, struct k_linalg_eigvalsh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->UPLO = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv.atol_rtol_tensor(Tensor self, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_atol_rtol_tensor_args {
+    pts_tensor *self;
+    pts_tensor *atol;
+    pts_tensor *rtol;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_atol_rtol_tensor_unpack(const pts_value *args, struct k_linalg_pinv_atol_rtol_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->atol = pts_arg_opt_tensor(args[1]);
+    a->rtol = pts_arg_opt_tensor(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_atol_rtol_float_args {
+    pts_tensor *self;
+    double atol;
+    bool has_atol;
+    double rtol;
+    bool has_rtol;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_atol_rtol_float_unpack(const pts_value *args, struct k_linalg_pinv_atol_rtol_float_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->atol = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_double(args[1]);
+    a->has_atol = !PTS_ARG_IS_NONE(args[1]);
+    a->rtol = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_rtol = !PTS_ARG_IS_NONE(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv(Tensor self, float rcond, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_args {
+    pts_tensor *self;
+    double rcond;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_unpack(const pts_value *args, struct k_linalg_pinv_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->rcond = pts_arg_double(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv.rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_rcond_tensor_args {
+    pts_tensor *self;
+    pts_tensor *rcond;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_rcond_tensor_unpack(const pts_value *args, struct k_linalg_pinv_rcond_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->rcond = PTS_ARG_TENSOR(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::pinverse(Tensor self, float rcond=1.0000000000000001e-15) -> Tensor */
+struct k_pinverse_args {
+    pts_tensor *self;
+    double rcond;
+};
+static inline void k_pinverse_unpack(const pts_value *args, struct k_pinverse_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->rcond = pts_arg_double(args[1]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank.atol_rtol_tensor(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_atol_rtol_tensor_args {
+    pts_tensor *input;
+    pts_tensor *atol;
+    pts_tensor *rtol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_atol_rtol_tensor_unpack(const pts_value *args, struct k_linalg_matrix_rank_atol_rtol_tensor_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->atol = pts_arg_opt_tensor(args[1]);
+    a->rtol = pts_arg_opt_tensor(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_atol_rtol_float_args {
+    pts_tensor *self;
+    double atol;
+    bool has_atol;
+    double rtol;
+    bool has_rtol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_atol_rtol_float_unpack(const pts_value *args, struct k_linalg_matrix_rank_atol_rtol_float_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->atol = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_double(args[1]);
+    a->has_atol = !PTS_ARG_IS_NONE(args[1]);
+    a->rtol = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_rtol = !PTS_ARG_IS_NONE(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank(Tensor self, float tol, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_args {
+    pts_tensor *self;
+    double tol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_unpack(const pts_value *args, struct k_linalg_matrix_rank_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->tol = pts_arg_double(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_tol_tensor_args {
+    pts_tensor *input;
+    pts_tensor *tol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_tol_tensor_unpack(const pts_value *args, struct k_linalg_matrix_rank_tol_tensor_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->tol = PTS_ARG_TENSOR(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values) */
+struct k_linalg_lstsq_args {
+    pts_tensor *self;
+    pts_tensor *b;
+    double rcond;
+    bool has_rcond;
+    const char *driver;
+};
+static inline void k_linalg_lstsq_unpack(const pts_value *args, struct k_linalg_lstsq_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->b = PTS_ARG_TENSOR(args[1]);
+    a->rcond = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_rcond = !PTS_ARG_IS_NONE(args[2]);
+    a->driver = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
 /* csrc/ops/nn/activation.c */
 /* aten::relu(Tensor self) -> Tensor */
 struct k_relu_args {
