@@ -1399,6 +1399,146 @@ static inline void k_lu_solve_unpack(const pts_value *args, struct k_lu_solve_ar
     a->LU_pivots = PTS_ARG_TENSOR(args[2]);
 }
 
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_matrix_norm_args {
+    pts_tensor *self;
+    pts_value ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_matrix_norm_unpack(const pts_value *args, struct k_linalg_matrix_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = args[1];
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_norm.str_ord(Tensor self, str ord="fro", int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_matrix_norm_str_ord_args {
+    pts_tensor *self;
+    const char *ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_matrix_norm_str_ord_unpack(const pts_value *args, struct k_linalg_matrix_norm_str_ord_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = PTS_STR(args[1])->data;
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_norm_args {
+    pts_tensor *self;
+    pts_value ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_norm_unpack(const pts_value *args, struct k_linalg_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = args[1];
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_norm_ord_str_args {
+    pts_tensor *self;
+    const char *ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_norm_ord_str_unpack(const pts_value *args, struct k_linalg_norm_ord_str_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = PTS_STR(args[1])->data;
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_cond(Tensor self, Scalar? p=None) -> Tensor */
+struct k_linalg_cond_args {
+    pts_tensor *self;
+    pts_value p;
+};
+static inline void k_linalg_cond_unpack(const pts_value *args, struct k_linalg_cond_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = args[1];
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_cond.p_str(Tensor self, str p) -> Tensor */
+struct k_linalg_cond_p_str_args {
+    pts_tensor *self;
+    const char *p;
+};
+static inline void k_linalg_cond_p_str_unpack(const pts_value *args, struct k_linalg_cond_p_str_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_exp(Tensor self) -> Tensor */
+struct k_linalg_matrix_exp_args {
+    pts_tensor *self;
+};
+static inline void k_linalg_matrix_exp_unpack(const pts_value *args, struct k_linalg_matrix_exp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::matrix_exp(Tensor self) -> Tensor */
+struct k_matrix_exp_args {
+    pts_tensor *self;
+};
+static inline void k_matrix_exp_unpack(const pts_value *args, struct k_matrix_exp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_power(Tensor self, int n) -> Tensor */
+struct k_linalg_matrix_power_args {
+    pts_tensor *self;
+    int64_t n;
+};
+static inline void k_linalg_matrix_power_unpack(const pts_value *args, struct k_linalg_matrix_power_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::matrix_power(Tensor self, int n) -> Tensor */
+struct k_matrix_power_args {
+    pts_tensor *self;
+    int64_t n;
+};
+static inline void k_matrix_power_unpack(const pts_value *args, struct k_matrix_power_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = pts_arg_int(args[1]);
+}
+
 /* csrc/ops/linalg/matmul.c */
 /* aten::mm(Tensor self, Tensor mat2) -> Tensor */
 struct k_mm_args {

@@ -701,6 +701,156 @@ def test_lstsq_rank_deficient_and_errors():
         expect_error("aten::linalg_lstsq", *args, **kw)
 
 
+# ---- matrix norms, cond, matrix_exp, matrix_power ------------------------------------------------------------
+
+INF = float("inf")
+SCALAR_ORDS = [1, -1, INF, -INF, 2, -2]
+
+
+def norm_tol(A, ord, dt, value):
+    """Sums of |a_ij| (1, inf, fro): gamma_n relative for n summed terms; 2, -2, nuc: Weyl (nuc: k values)."""
+    m, n = A.shape[-2], A.shape[-1]
+    vmax = value.detach().double().abs().max().item() if value.numel() else 0.0
+    if ord in (2, -2, "nuc"):
+        return spec_tol(A, dt) * (max(min(m, n), 1) if ord == "nuc" else 1) + 2 * U[dt] * vmax
+    return 2 * gamma(max(m * n, 1), dt) * vmax + 2 * U[dt] * vmax
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape,dims", [((3, 4), [-2, -1]), ((2, 3, 4), [-1, -2]), ((2, 3, 4), [0, 2]),
+                                        ((4, 4), [1, 0]), ((0, 3), [-2, -1]), ((2, 0, 3), [0, 1]), ((1, 1), [0, 1])],
+                         ids=str)
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_matrix_norm(dt, shape, dims, keepdim):
+    A = mat(shape, dt, seed=51, layout="transposed" if len(shape) == 2 else "contig")
+    for ord in SCALAR_ORDS + ["fro", "nuc"]:
+        if A.numel() == 0 and ord in (-1, -INF, -2):
+            continue   # torch's min over an empty set: not a case worth pinning
+        name = "aten::linalg_matrix_norm.str_ord" if isinstance(ord, str) else "aten::linalg_matrix_norm"
+        exp, got = run_ok(name, A, ord, dims, keepdim)
+        Am = A.movedim(dims, (-2, -1))
+        close(got[0], exp[0], norm_tol(Am, ord, dt, exp[0]), "matrix_norm ord=%s" % ord)
+    if dt == F32:   # dtype= converts first
+        exp, got = run_ok("aten::linalg_matrix_norm", A, 1, dims, keepdim, dtype=F64)
+        close(got[0], exp[0], norm_tol(A, 1, F64, exp[0]) + 4 * U[F32] * exp[0].abs().max().item() if exp[0].numel() else 0,
+              "matrix_norm dtype")
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_norm(dt):
+    A3 = mat((2, 3, 4), dt, seed=53)
+    A2 = mat((3, 4), dt, seed=54, layout="strided")
+    v = mat((5, 1), dt, seed=55)[..., 0]
+    calls = [(A3, None, None), (A3, None, [1]), (A3, 3, [1]), (A3, 0.5, [2]), (A3, INF, [0]), (A3, None, [0, 2]),
+             (A3, 2, [0, 2]), (A3, -1, [2, 1]), (A2, None, None), (A2, 1, None), (A2, -2, None), (A2, INF, None),
+             (v, None, None), (v, 3, None), (v, -INF, None), (v, 0, None), (A2, 2, [1])]
+    for A, ord, dim in calls:
+        for keepdim in [False, True]:
+            exp, got = run_ok("aten::linalg_norm", A, ord, dim, keepdim)
+            vmax = exp[0].abs().max().item()
+            tol = 2 * gamma(A.numel() + 2, dt) * vmax
+            matrix = (dim is not None and len(dim) == 2) or (dim is None and ord is not None and A.dim() == 2)
+            if matrix and ord in (2, -2):   # singular values: Weyl
+                tol += spec_tol(A.movedim(dim, (-2, -1)) if dim else A, dt)
+            close(got[0], exp[0], tol, "linalg_norm %s %s" % (ord, dim))
+    for ord, dim in [("fro", None), ("nuc", None), ("fro", [0, 2]), ("nuc", [2, 1])]:
+        A = A2 if dim is None else A3
+        exp, got = run_ok("aten::linalg_norm.ord_str", A, ord, dim)
+        close(got[0], exp[0], norm_tol(A, ord, dt, exp[0]) * 2, "linalg_norm %s" % ord)
+    exp, got = run_ok("aten::linalg_norm", A3.float(), None, None, dtype=F64)
+    close(got[0], exp[0], 4 * U[F32] * exp[0].abs().max().item(), "linalg_norm dtype")
+
+
+def test_norm_errors():
+    A = torch.randn(2, 3, 4)
+    expect_error("aten::linalg_matrix_norm", A, 3)
+    expect_error("aten::linalg_matrix_norm.str_ord", A, "x")
+    expect_error("aten::linalg_matrix_norm", torch.ones(3), 1)
+    expect_error("aten::linalg_matrix_norm", A.long(), 1)
+    expect_error("aten::linalg_matrix_norm", A, 1, [0])
+    expect_error("aten::linalg_matrix_norm", A, 1, [0, 0])
+    expect_error("aten::linalg_matrix_norm", A.double(), 1, dtype=torch.float32)
+    expect_error("aten::linalg_norm", A, 3)
+    expect_error("aten::linalg_norm.ord_str", A, "fro")
+    expect_error("aten::linalg_norm.ord_str", A, "fro", [0])
+    expect_error("aten::linalg_norm", A.long())
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_cond(dt):
+    for A in [mat((4, 4), dt, 57), mat((2, 3, 3), dt, 58, layout="transposed"), mat((3, 5), dt, 59), mat((1, 1), dt, 60),
+              torch.zeros(0, 0, dtype=dt)]:
+        sq = A.shape[-1] == A.shape[-2]
+        k = kappa(A)
+        for p in [None, 2, -2] + ([1, -1, INF, -INF, "fro", "nuc"] if sq else []):
+            name = "aten::linalg_cond.p_str" if isinstance(p, str) else "aten::linalg_cond"
+            exp, got = run_ok(name, A, p)
+            n = max(A.shape[-1], 1)
+            # the norms of A and A^-1 each move by their rounding bounds; A^-1 by kappa gamma_{3n} sqrt(n)
+            rel = 2 * k * gamma(3 * n, dt) * math.sqrt(n) * n + 4 * gamma(n * n, dt) * n
+            if p in (None, 2, -2):
+                rel = 2 * (k + 1) * spec_tol(A, dt) / max(torch.linalg.matrix_norm(A.double(), 2).max().item(), 1e-300) \
+                    if A.numel() else 0
+            close(got[0], exp[0], rel * exp[0].abs().max().item() if exp[0].numel() else 0, "cond p=%s" % p)
+    # singular: inf for the norm orders (torch's rule), 0/0 for the 2-norm
+    for p in [None, 1, "fro"]:
+        name = "aten::linalg_cond.p_str" if isinstance(p, str) else "aten::linalg_cond"
+        exp, got = run_ok(name, torch.zeros(3, 3, dtype=dt), p)
+        exact(got[0], exp[0], "cond of a singular matrix")
+    expect_error("aten::linalg_cond", mat((3, 4), dt, 61), 1)
+    expect_error("aten::linalg_cond", torch.ones(3, dtype=dt))
+    expect_error("aten::linalg_cond", mat((3, 3), dt, 62), 3)
+    expect_error("aten::linalg_cond.p_str", mat((3, 3), dt, 62), "x")
+
+
+def expm_tol(A, X, dt):
+    """Pade/Taylor scaling and squaring is backward stable (||dA|| <~ u ||A||); the exponential's own
+    condition is bounded by e^{||A||_1}: |dX| <= 2 gamma_{c n} ||A||_1 e^{||A||_1} with c = 40 steps."""
+    n = max(A.shape[-1], 1)
+    a1 = torch.linalg.matrix_norm(A.double(), 1).max().item() if A.numel() else 0.0
+    return 2 * gamma(40 * n, dt) * max(a1, 1.0) * math.exp(a1) + 2 * U[dt] * (X.double().abs().max().item() if X.numel() else 0)
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape,scale", [((4, 4), 0.3), ((2, 3, 3), 1.0), ((5, 5), 2.0), ((1, 1), 3.0), ((0, 0), 1.0),
+                                         ((2, 0, 0), 1.0)], ids=str)
+def test_matrix_exp(dt, shape, scale):
+    A = mat(shape, dt, seed=63, layout="transposed") * scale
+    for name in ["aten::linalg_matrix_exp", "aten::matrix_exp"]:
+        exp, got = run_ok(name, A)
+        close(got[0], exp[0], expm_tol(A, exp[0], dt), name)
+    expect_error("aten::linalg_matrix_exp", torch.ones(3, 4, dtype=dt))
+    expect_error("aten::linalg_matrix_exp", torch.ones(3, dtype=dt))
+    expect_error("aten::linalg_matrix_exp", torch.ones(3, 3, dtype=torch.int64))
+
+
+@pytest.mark.parametrize("dt", DTS + [torch.int64, torch.int32], ids=dname)
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (1, 1), (0, 0)], ids=str)
+def test_matrix_power(dt, shape):
+    A = mat(shape, F64, seed=67, layout="transposed")
+    A = (A * 3).round().to(dt) if not dt.is_floating_point else (A / math.sqrt(max(shape[-1], 1))).to(dt)
+    for p in [0, 1, 2, 3, 6, 13] + ([-1, -2, -5] if dt.is_floating_point else []):
+        for name in ["aten::linalg_matrix_power", "aten::matrix_power"]:
+            exp, got = run_ok(name, A, p)
+            if not dt.is_floating_point:
+                exact(got[0], exp[0], "%s int power %d" % (name, p))   # integer products wrap exactly as torch's
+                continue
+            B = torch.linalg.inv(A.double()) if p < 0 else A.double()
+            n = max(shape[-1], 1)
+            absp = torch.linalg.matrix_power(B.abs(), abs(p)) if p else torch.ones(())
+            # |p| products of n-term dot products; an inverse first adds its kappa bound
+            tol = 2 * gamma(n * 2 * abs(p) + 2, dt) * absp.max().item() if A.numel() else 0
+            if p < 0 and A.numel():
+                tol += 2 * abs(p) * solve_tol(A, B, dt) * absp.max().item() / max(B.abs().max().item(), 1e-300)
+            close(got[0], exp[0], tol, "%s %d" % (name, p))
+    if dt.is_floating_point:
+        expect_error("aten::linalg_matrix_power", torch.zeros(3, 3, dtype=dt), -1)
+    else:
+        expect_error("aten::linalg_matrix_power", A, -1)
+    expect_error("aten::linalg_matrix_power", torch.ones(3, 4, dtype=dt), 2)
+    expect_error("aten::matrix_power", torch.ones(3, dtype=dt), 2)
+
+
 # ---- TorchScript spellings -------------------------------------------------------------------------------
 
 def _scripted_lu(A: torch.Tensor, B: torch.Tensor):
@@ -711,7 +861,22 @@ def _scripted_lu(A: torch.Tensor, B: torch.Tensor):
             X, torch.linalg.lu_solve(LU, piv, B), torch.linalg.solve_triangular(A.triu(), B, upper=True))
 
 
-SCRIPTED = [("lu", _scripted_lu, lambda dt: (mat((3, 4, 4), dt, 11), mat((3, 4, 2), dt, 12)))]
+def _scripted_decomp(A: torch.Tensor, S: torch.Tensor):
+    L = torch.linalg.cholesky(S)
+    Q, R = torch.linalg.qr(A)
+    U, s, Vh = torch.linalg.svd(A, full_matrices=False)
+    w, V = torch.linalg.eigh(S)
+    return (L, torch.cholesky_solve(S, L), torch.cholesky_inverse(L), Q @ R, R, (U * s.unsqueeze(-2)) @ Vh, s,
+            torch.linalg.svdvals(A), w, (V * w.unsqueeze(-2)) @ V.mT, torch.linalg.eigvalsh(S), torch.linalg.pinv(A),
+            torch.linalg.matrix_rank(A), torch.linalg.lstsq(A, A[..., :2]).solution, torch.linalg.matrix_norm(A),
+            torch.linalg.norm(A), torch.linalg.cond(S), torch.linalg.matrix_exp(S / 10), torch.linalg.matrix_power(S, 3),
+            torch.matrix_exp(S / 10), torch.svd(A)[1], torch.pinverse(A), torch.geqrf(A)[0],
+            torch.linalg.householder_product(*torch.geqrf(A)), torch.linalg.lu(S)[2], torch.lu_unpack(*torch.linalg.lu_factor(S))[0],
+            torch.linalg.inv_ex(S)[1], torch.linalg.cholesky_ex(S)[1])
+
+
+SCRIPTED = [("lu", _scripted_lu, lambda dt: (mat((3, 4, 4), dt, 11), mat((3, 4, 2), dt, 12))),
+            ("decomp", _scripted_decomp, lambda dt: (mat((2, 5, 4), dt, 13), mat((2, 4, 4), dt, 14, kind="spd")))]
 
 
 @pytest.mark.parametrize("dt", DTS, ids=dname)
@@ -722,9 +887,12 @@ def test_scripted(tmp_path, dt, name, fn, inputs):
     args = inputs(dt)
     want = torch.jit.load(path)(*args)
     got = pyts.load(path).run_method("forward", *[a.numpy() for a in args])
-    A = args[0]
+    # one bound for every output: the largest of the per-op bounds above (kappa^2 of each input covers
+    # the products, inverses and least squares; 4 gamma_{3n} sqrt(n) with n = 5 the rounding)
+    k = max(kappa(a) for a in args)
     for i, (g, w) in enumerate(zip(got, want)):
-        close(g, w, solve_tol(A, w, dt, extra=4) + 8 * kappa(A) ** 2 * gamma(12, dt), "%s output %d" % (name, i))
+        scale = w.double().abs().max().item() if w.numel() else 0.0
+        close(g, w, 8 * k ** 2 * gamma(15, dt) * math.sqrt(5) * max(scale, 1.0), "%s output %d" % (name, i))
 
 
 COVERED = covered(["linalg_inv", "inverse", "linalg_inv_ex"] + [d.split("::")[1] for d in DET_OPS] +
@@ -735,4 +903,6 @@ COVERED = covered(["linalg_inv", "inverse", "linalg_inv_ex"] + [d.split("::")[1]
                    "linalg_svd", "_linalg_svd", "svd", "linalg_svdvals", "linalg_eigh", "_linalg_eigh", "linalg_eigvalsh",
                    "linalg_pinv.atol_rtol_tensor", "linalg_pinv.atol_rtol_float", "linalg_pinv", "linalg_pinv.rcond_tensor",
                    "pinverse", "linalg_matrix_rank.atol_rtol_tensor", "linalg_matrix_rank.atol_rtol_float",
-                   "linalg_matrix_rank", "linalg_matrix_rank.tol_tensor", "linalg_lstsq"])
+                   "linalg_matrix_rank", "linalg_matrix_rank.tol_tensor", "linalg_lstsq",
+                   "linalg_matrix_norm", "linalg_matrix_norm.str_ord", "linalg_norm", "linalg_norm.ord_str", "linalg_cond",
+                   "linalg_cond.p_str", "linalg_matrix_exp", "matrix_exp", "linalg_matrix_power", "matrix_power"])
