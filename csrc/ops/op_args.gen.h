@@ -1328,6 +1328,20 @@ static inline void k_linalg_lu_factor_ex_unpack(const pts_value *args, struct k_
 }
 
 /* csrc/ops/linalg/lu.c */
+/* aten::_lu_with_info(Tensor self, bool pivot=True, bool check_errors=True) -> (Tensor LU, Tensor pivots, Tensor info) */
+struct k__lu_with_info_args {
+    pts_tensor *self;
+    bool pivot;
+    bool check_errors;
+};
+static inline void k__lu_with_info_unpack(const pts_value *args, struct k__lu_with_info_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/lu.c */
 /* aten::linalg_lu_factor(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots) */
 struct k_linalg_lu_factor_args {
     pts_tensor *A;
@@ -1469,6 +1483,46 @@ static inline void k_linalg_norm_ord_str_unpack(const pts_value *args, struct k_
     a->dim = args[2];
     a->keepdim = pts_arg_bool(args[3]);
     a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::nuclear_norm(Tensor self, bool keepdim=False) -> Tensor */
+struct k_nuclear_norm_args {
+    pts_tensor *self;
+    bool keepdim;
+};
+static inline void k_nuclear_norm_unpack(const pts_value *args, struct k_nuclear_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->keepdim = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor */
+struct k_nuclear_norm_dim_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_nuclear_norm_dim_unpack(const pts_value *args, struct k_nuclear_norm_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor */
+struct k_frobenius_norm_dim_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_frobenius_norm_dim_unpack(const pts_value *args, struct k_frobenius_norm_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
 }
 
 /* csrc/ops/linalg/matfn.c */

@@ -461,6 +461,17 @@ PTS_KERNEL(k_linalg_lu_factor_ex)
     return PTS_OK;
 }
 
+/* the legacy torch.lu: linalg_lu_factor_ex without its error check (check_errors is ignored, as torch does) */
+PTS_KERNEL(k__lu_with_info)
+{
+    pts_tensor *lu, *piv, *info;
+    PTS_TRY(lu_factor_impl("linalg.lu_factor", "torch.linalg.lu_factor", a->self, a->pivot, false, &lu, &piv, &info));
+    rets[0] = pts_ret_tensor(lu);
+    rets[1] = pts_ret_tensor(piv);
+    rets[2] = pts_ret_tensor(info);
+    return PTS_OK;
+}
+
 PTS_KERNEL(k_linalg_lu_factor)
 {
     pts_tensor *lu, *piv, *info;
@@ -663,6 +674,7 @@ const pts_op_def pts_ops_la_lu[] = {
     PTS_OP("aten::triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient)", k_triangular_solve),
     PTS_OP("aten::linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info)", k_linalg_lu_factor_ex),
     PTS_OP("aten::linalg_lu_factor(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots)", k_linalg_lu_factor),
+    PTS_OP("aten::_lu_with_info(Tensor self, bool pivot=True, bool check_errors=True) -> (Tensor LU, Tensor pivots, Tensor info)", k__lu_with_info),
     PTS_OP("aten::linalg_lu(Tensor A, *, bool pivot=True) -> (Tensor P, Tensor L, Tensor U)", k_linalg_lu),
     PTS_OP("aten::lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U)", k_lu_unpack),
     PTS_OP("aten::linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor", k_linalg_lu_solve),

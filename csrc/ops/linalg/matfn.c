@@ -326,6 +326,42 @@ PTS_KERNEL(k_linalg_norm_ord_str)
     return norm_impl(a->self, pts_none(), true, a->ord, a->dim, a->keepdim, a->dtype, rets);
 }
 
+/* the JIT-compatibility spellings: nuclear_norm = matrix_norm 'nuc', frobenius_norm = the 2-norm over dims */
+static pts_status nuc_impl(pts_tensor *t, pts_value dimv, bool keepdim, pts_value *ret)
+{
+    pts_value ov = pts_none();
+    pts_str *s = pts_str_new("nuc", 3);
+    if (s)
+        ov = pts_obj_value(&s->hdr);
+    pts_list *l = NULL;
+    pts_status st = PTS_OK;
+    if (dimv.tag == PTS_T_NONE) {
+        l = pts_list_new(pts_type_base(PTS_TY_INT), 2);
+        st = l ? pts_list_append(l, pts_int(-2)) : pts_err_last();
+        if (!st)
+            st = pts_list_append(l, pts_int(-1));
+        if (!st)
+            dimv = pts_obj_value(&l->hdr);
+    }
+    if (!st)
+        st = matrix_norm("linalg.matrix_norm", t, ORD_NUC, ov, dimv, keepdim, -1, ret);
+    if (l)
+        pts_obj_release(&l->hdr);
+    pts_value_release(ov);
+    return st;
+}
+
+PTS_KERNEL(k_nuclear_norm) { return nuc_impl(a->self, pts_none(), a->keepdim, rets); }
+PTS_KERNEL(k_nuclear_norm_dim) { return nuc_impl(a->self, a->dim, a->keepdim, rets); }
+
+PTS_KERNEL(k_frobenius_norm_dim)
+{
+    if (!pts_is_float(a->self->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "norm(): input dtype should be either floating point or complex. Got %s instead.",
+                           pts_dtype_torch_name(a->self->dtype));
+    return vector_norm("aten::frobenius_norm", a->self, 2, a->dim, a->keepdim, -1, rets);
+}
+
 /* ---- cond ---------------------------------------------------------------------------------------------- */
 
 static pts_status cond_impl(pts_tensor *A, int ord, pts_value ordv, pts_value *ret)
@@ -641,6 +677,9 @@ const pts_op_def pts_ops_la_matfn[] = {
     PTS_OP("aten::linalg_matrix_norm.str_ord(Tensor self, str ord=\"fro\", int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_linalg_matrix_norm_str_ord),
     PTS_OP("aten::linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_linalg_norm),
     PTS_OP("aten::linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_linalg_norm_ord_str),
+    PTS_OP("aten::nuclear_norm(Tensor self, bool keepdim=False) -> Tensor", k_nuclear_norm),
+    PTS_OP("aten::nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor", k_nuclear_norm_dim),
+    PTS_OP("aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor", k_frobenius_norm_dim),
     PTS_OP("aten::linalg_cond(Tensor self, Scalar? p=None) -> Tensor", k_linalg_cond),
     PTS_OP("aten::linalg_cond.p_str(Tensor self, str p) -> Tensor", k_linalg_cond_p_str),
     PTS_OP("aten::linalg_matrix_exp(Tensor self) -> Tensor", k_linalg_matrix_exp),

@@ -351,6 +351,17 @@ def test_lu_solve(dt, sa, sb):
     close(got[0], exp[0], solve_tol(A, exp[0], dt), "lu_solve")
 
 
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_lu_with_info(dt):
+    """The legacy torch.lu: no error for a singular matrix even with check_errors (torch ignores it)."""
+    for A in [mat((2, 5, 3), dt, 10), torch.zeros(3, 3, dtype=dt), SINGULAR.to(dt)]:
+        exp, got = run_ok("aten::_lu_with_info", A)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt) if kappa(A) < INF else 0.0, "_lu_with_info LU")
+        exact(got[1], exp[1], "_lu_with_info pivots")
+        exact(got[2], exp[2], "_lu_with_info info")
+    expect_error("aten::_lu_with_info", torch.eye(2, dtype=dt), False)
+
+
 def test_lu_errors():
     S = SINGULAR
     for name in ["aten::linalg_lu_factor"]:
@@ -761,6 +772,22 @@ def test_norm(dt):
     close(got[0], exp[0], 4 * U[F32] * exp[0].abs().max().item(), "linalg_norm dtype")
 
 
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_legacy_norms(dt):
+    """nuclear_norm and frobenius_norm, kept by torch for TorchScript compatibility."""
+    A = mat((2, 3, 4), dt, seed=56, layout="strided")
+    for keepdim in [False, True]:
+        exp, got = run_ok("aten::nuclear_norm", A[0], keepdim)
+        close(got[0], exp[0], norm_tol(A[0], "nuc", dt, exp[0]), "nuclear_norm")
+        exp, got = run_ok("aten::nuclear_norm.dim", A, [0, 2], keepdim)
+        close(got[0], exp[0], norm_tol(A.movedim((0, 2), (-2, -1)), "nuc", dt, exp[0]), "nuclear_norm.dim")
+        for dim in [[0, 2], [1], [-1, 0]]:
+            exp, got = run_ok("aten::frobenius_norm.dim", A, dim, keepdim)
+            close(got[0], exp[0], 2 * gamma(A.numel(), dt) * exp[0].abs().max().item(), "frobenius_norm")
+    expect_error("aten::nuclear_norm", torch.ones(3, dtype=dt))
+    expect_error("aten::frobenius_norm.dim", A.long(), [0])
+
+
 def test_norm_errors():
     A = torch.randn(2, 3, 4)
     expect_error("aten::linalg_matrix_norm", A, 3)
@@ -905,4 +932,5 @@ COVERED = covered(["linalg_inv", "inverse", "linalg_inv_ex"] + [d.split("::")[1]
                    "pinverse", "linalg_matrix_rank.atol_rtol_tensor", "linalg_matrix_rank.atol_rtol_float",
                    "linalg_matrix_rank", "linalg_matrix_rank.tol_tensor", "linalg_lstsq",
                    "linalg_matrix_norm", "linalg_matrix_norm.str_ord", "linalg_norm", "linalg_norm.ord_str", "linalg_cond",
-                   "linalg_cond.p_str", "linalg_matrix_exp", "matrix_exp", "linalg_matrix_power", "matrix_power"])
+                   "linalg_cond.p_str", "linalg_matrix_exp", "matrix_exp", "linalg_matrix_power", "matrix_power",
+                   "nuclear_norm", "nuclear_norm.dim", "frobenius_norm.dim", "_lu_with_info"])
