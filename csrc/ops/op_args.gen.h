@@ -1063,6 +1063,58 @@ static inline void k_bucketize_unpack(const pts_value *args, struct k_bucketize_
     a->right = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_cholesky(Tensor self, *, bool upper=False) -> Tensor */
+struct k_linalg_cholesky_args {
+    pts_tensor *self;
+    bool upper;
+};
+static inline void k_linalg_cholesky_unpack(const pts_value *args, struct k_linalg_cholesky_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upper = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info) */
+struct k_linalg_cholesky_ex_args {
+    pts_tensor *self;
+    bool upper;
+    bool check_errors;
+};
+static inline void k_linalg_cholesky_ex_unpack(const pts_value *args, struct k_linalg_cholesky_ex_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upper = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::cholesky_solve(Tensor self, Tensor input2, bool upper=False) -> Tensor */
+struct k_cholesky_solve_args {
+    pts_tensor *self;
+    pts_tensor *input2;
+    bool upper;
+};
+static inline void k_cholesky_solve_unpack(const pts_value *args, struct k_cholesky_solve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->upper = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::cholesky_inverse(Tensor self, bool upper=False) -> Tensor */
+struct k_cholesky_inverse_args {
+    pts_tensor *self;
+    bool upper;
+};
+static inline void k_cholesky_inverse_unpack(const pts_value *args, struct k_cholesky_inverse_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upper = pts_arg_bool(args[1]);
+}
+
 /* csrc/ops/linalg/einsum.c */
 /* aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor */
 struct k_einsum_args {
@@ -1075,6 +1127,470 @@ static inline void k_einsum_unpack(const pts_value *args, struct k_einsum_args *
     a->equation = PTS_STR(args[0])->data;
     a->tensors = args[1];
     a->path = args[2];
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_inv_ex(Tensor A, *, bool check_errors=False) -> (Tensor inverse, Tensor info) */
+struct k_linalg_inv_ex_args {
+    pts_tensor *A;
+    bool check_errors;
+};
+static inline void k_linalg_inv_ex_unpack(const pts_value *args, struct k_linalg_inv_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->check_errors = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_inv(Tensor A) -> Tensor */
+struct k_linalg_inv_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_inv_unpack(const pts_value *args, struct k_linalg_inv_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::inverse(Tensor self) -> Tensor */
+struct k_inverse_args {
+    pts_tensor *self;
+};
+static inline void k_inverse_unpack(const pts_value *args, struct k_inverse_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_det(Tensor A) -> Tensor */
+struct k_linalg_det_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_det_unpack(const pts_value *args, struct k_linalg_det_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::det(Tensor self) -> Tensor */
+struct k_det_args {
+    pts_tensor *self;
+};
+static inline void k_det_unpack(const pts_value *args, struct k_det_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_linalg_det(Tensor A) -> (Tensor result, Tensor LU, Tensor pivots) */
+struct k__linalg_det_args {
+    pts_tensor *A;
+};
+static inline void k__linalg_det_unpack(const pts_value *args, struct k__linalg_det_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet) */
+struct k_linalg_slogdet_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_slogdet_unpack(const pts_value *args, struct k_linalg_slogdet_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::slogdet(Tensor self) -> (Tensor sign, Tensor logabsdet) */
+struct k_slogdet_args {
+    pts_tensor *self;
+};
+static inline void k_slogdet_unpack(const pts_value *args, struct k_slogdet_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet, Tensor LU, Tensor pivots) */
+struct k__linalg_slogdet_args {
+    pts_tensor *A;
+};
+static inline void k__linalg_slogdet_unpack(const pts_value *args, struct k__linalg_slogdet_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::logdet(Tensor self) -> Tensor */
+struct k_logdet_args {
+    pts_tensor *self;
+};
+static inline void k_logdet_unpack(const pts_value *args, struct k_logdet_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_solve(Tensor A, Tensor B, *, bool left=True) -> Tensor */
+struct k_linalg_solve_args {
+    pts_tensor *A;
+    pts_tensor *B;
+    bool left;
+};
+static inline void k_linalg_solve_unpack(const pts_value *args, struct k_linalg_solve_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->left = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor info) */
+struct k_linalg_solve_ex_args {
+    pts_tensor *A;
+    pts_tensor *B;
+    bool left;
+    bool check_errors;
+};
+static inline void k_linalg_solve_ex_unpack(const pts_value *args, struct k_linalg_solve_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->left = pts_arg_bool(args[2]);
+    a->check_errors = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor LU, Tensor pivots, Tensor info) */
+struct k__linalg_solve_ex_args {
+    pts_tensor *A;
+    pts_tensor *B;
+    bool left;
+    bool check_errors;
+};
+static inline void k__linalg_solve_ex_unpack(const pts_value *args, struct k__linalg_solve_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->left = pts_arg_bool(args[2]);
+    a->check_errors = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_solve_triangular(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False) -> Tensor */
+struct k_linalg_solve_triangular_args {
+    pts_tensor *self;
+    pts_tensor *B;
+    bool upper;
+    bool left;
+    bool unitriangular;
+};
+static inline void k_linalg_solve_triangular_unpack(const pts_value *args, struct k_linalg_solve_triangular_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->upper = pts_arg_bool(args[2]);
+    a->left = pts_arg_bool(args[3]);
+    a->unitriangular = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient) */
+struct k_triangular_solve_args {
+    pts_tensor *self;
+    pts_tensor *A;
+    bool upper;
+    bool transpose;
+    bool unitriangular;
+};
+static inline void k_triangular_solve_unpack(const pts_value *args, struct k_triangular_solve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->A = PTS_ARG_TENSOR(args[1]);
+    a->upper = pts_arg_bool(args[2]);
+    a->transpose = pts_arg_bool(args[3]);
+    a->unitriangular = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info) */
+struct k_linalg_lu_factor_ex_args {
+    pts_tensor *A;
+    bool pivot;
+    bool check_errors;
+};
+static inline void k_linalg_lu_factor_ex_unpack(const pts_value *args, struct k_linalg_lu_factor_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_lu_with_info(Tensor self, bool pivot=True, bool check_errors=True) -> (Tensor LU, Tensor pivots, Tensor info) */
+struct k__lu_with_info_args {
+    pts_tensor *self;
+    bool pivot;
+    bool check_errors;
+};
+static inline void k__lu_with_info_unpack(const pts_value *args, struct k__lu_with_info_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu_factor(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots) */
+struct k_linalg_lu_factor_args {
+    pts_tensor *A;
+    bool pivot;
+};
+static inline void k_linalg_lu_factor_unpack(const pts_value *args, struct k_linalg_lu_factor_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U) */
+struct k_lu_unpack_args {
+    pts_tensor *LU_data;
+    pts_tensor *LU_pivots;
+    bool unpack_data;
+    bool unpack_pivots;
+};
+static inline void k_lu_unpack_unpack(const pts_value *args, struct k_lu_unpack_args *a)
+{
+    a->LU_data = PTS_ARG_TENSOR(args[0]);
+    a->LU_pivots = PTS_ARG_TENSOR(args[1]);
+    a->unpack_data = pts_arg_bool(args[2]);
+    a->unpack_pivots = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu(Tensor A, *, bool pivot=True) -> (Tensor P, Tensor L, Tensor U) */
+struct k_linalg_lu_args {
+    pts_tensor *A;
+    bool pivot;
+};
+static inline void k_linalg_lu_unpack(const pts_value *args, struct k_linalg_lu_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor */
+struct k_linalg_lu_solve_args {
+    pts_tensor *LU;
+    pts_tensor *pivots;
+    pts_tensor *B;
+    bool left;
+    bool adjoint;
+};
+static inline void k_linalg_lu_solve_unpack(const pts_value *args, struct k_linalg_lu_solve_args *a)
+{
+    a->LU = PTS_ARG_TENSOR(args[0]);
+    a->pivots = PTS_ARG_TENSOR(args[1]);
+    a->B = PTS_ARG_TENSOR(args[2]);
+    a->left = pts_arg_bool(args[3]);
+    a->adjoint = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor */
+struct k_lu_solve_args {
+    pts_tensor *self;
+    pts_tensor *LU_data;
+    pts_tensor *LU_pivots;
+};
+static inline void k_lu_solve_unpack(const pts_value *args, struct k_lu_solve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->LU_data = PTS_ARG_TENSOR(args[1]);
+    a->LU_pivots = PTS_ARG_TENSOR(args[2]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_matrix_norm_args {
+    pts_tensor *self;
+    pts_value ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_matrix_norm_unpack(const pts_value *args, struct k_linalg_matrix_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = args[1];
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_norm.str_ord(Tensor self, str ord="fro", int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_matrix_norm_str_ord_args {
+    pts_tensor *self;
+    const char *ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_matrix_norm_str_ord_unpack(const pts_value *args, struct k_linalg_matrix_norm_str_ord_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = PTS_STR(args[1])->data;
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_norm_args {
+    pts_tensor *self;
+    pts_value ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_norm_unpack(const pts_value *args, struct k_linalg_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = args[1];
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_norm_ord_str_args {
+    pts_tensor *self;
+    const char *ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_norm_ord_str_unpack(const pts_value *args, struct k_linalg_norm_ord_str_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = PTS_STR(args[1])->data;
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::nuclear_norm(Tensor self, bool keepdim=False) -> Tensor */
+struct k_nuclear_norm_args {
+    pts_tensor *self;
+    bool keepdim;
+};
+static inline void k_nuclear_norm_unpack(const pts_value *args, struct k_nuclear_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->keepdim = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor */
+struct k_nuclear_norm_dim_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_nuclear_norm_dim_unpack(const pts_value *args, struct k_nuclear_norm_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor */
+struct k_frobenius_norm_dim_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_frobenius_norm_dim_unpack(const pts_value *args, struct k_frobenius_norm_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_cond(Tensor self, Scalar? p=None) -> Tensor */
+struct k_linalg_cond_args {
+    pts_tensor *self;
+    pts_value p;
+};
+static inline void k_linalg_cond_unpack(const pts_value *args, struct k_linalg_cond_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = args[1];
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_cond.p_str(Tensor self, str p) -> Tensor */
+struct k_linalg_cond_p_str_args {
+    pts_tensor *self;
+    const char *p;
+};
+static inline void k_linalg_cond_p_str_unpack(const pts_value *args, struct k_linalg_cond_p_str_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_exp(Tensor self) -> Tensor */
+struct k_linalg_matrix_exp_args {
+    pts_tensor *self;
+};
+static inline void k_linalg_matrix_exp_unpack(const pts_value *args, struct k_linalg_matrix_exp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::matrix_exp(Tensor self) -> Tensor */
+struct k_matrix_exp_args {
+    pts_tensor *self;
+};
+static inline void k_matrix_exp_unpack(const pts_value *args, struct k_matrix_exp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_power(Tensor self, int n) -> Tensor */
+struct k_linalg_matrix_power_args {
+    pts_tensor *self;
+    int64_t n;
+};
+static inline void k_linalg_matrix_power_unpack(const pts_value *args, struct k_linalg_matrix_power_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::matrix_power(Tensor self, int n) -> Tensor */
+struct k_matrix_power_args {
+    pts_tensor *self;
+    int64_t n;
+};
+static inline void k_matrix_power_unpack(const pts_value *args, struct k_matrix_power_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = pts_arg_int(args[1]);
 }
 
 /* csrc/ops/linalg/matmul.c */
@@ -1449,6 +1965,322 @@ static inline void k_count_nonzero_dims_unpack(const pts_value *args, struct k_c
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->dim = args[1];
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::geqrf(Tensor self) -> (Tensor a, Tensor tau) */
+struct k_geqrf_args {
+    pts_tensor *self;
+};
+static inline void k_geqrf_unpack(const pts_value *args, struct k_geqrf_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::linalg_qr(Tensor A, str mode="reduced") -> (Tensor Q, Tensor R) */
+struct k_linalg_qr_args {
+    pts_tensor *A;
+    const char *mode;
+};
+static inline void k_linalg_qr_unpack(const pts_value *args, struct k_linalg_qr_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->mode = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::linalg_householder_product(Tensor input, Tensor tau) -> Tensor */
+struct k_linalg_householder_product_args {
+    pts_tensor *input;
+    pts_tensor *tau;
+};
+static inline void k_linalg_householder_product_unpack(const pts_value *args, struct k_linalg_householder_product_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->tau = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::orgqr(Tensor self, Tensor input2) -> Tensor */
+struct k_orgqr_args {
+    pts_tensor *self;
+    pts_tensor *input2;
+};
+static inline void k_orgqr_unpack(const pts_value *args, struct k_orgqr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::ormqr(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor */
+struct k_ormqr_args {
+    pts_tensor *self;
+    pts_tensor *input2;
+    pts_tensor *input3;
+    bool left;
+    bool transpose;
+};
+static inline void k_ormqr_unpack(const pts_value *args, struct k_ormqr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->input3 = PTS_ARG_TENSOR(args[2]);
+    a->left = pts_arg_bool(args[3]);
+    a->transpose = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh) */
+struct k_linalg_svd_args {
+    pts_tensor *A;
+    bool full_matrices;
+    const char *driver;
+};
+static inline void k_linalg_svd_unpack(const pts_value *args, struct k_linalg_svd_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->full_matrices = pts_arg_bool(args[1]);
+    a->driver = PTS_ARG_IS_NONE(args[2]) ? NULL : PTS_STR(args[2])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::_linalg_svd(Tensor A, bool full_matrices=False, bool compute_uv=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh) */
+struct k__linalg_svd_args {
+    pts_tensor *A;
+    bool full_matrices;
+    bool compute_uv;
+    const char *driver;
+};
+static inline void k__linalg_svd_unpack(const pts_value *args, struct k__linalg_svd_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->full_matrices = pts_arg_bool(args[1]);
+    a->compute_uv = pts_arg_bool(args[2]);
+    a->driver = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_svdvals(Tensor A, *, str? driver=None) -> Tensor */
+struct k_linalg_svdvals_args {
+    pts_tensor *A;
+    const char *driver;
+};
+static inline void k_linalg_svdvals_unpack(const pts_value *args, struct k_linalg_svdvals_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->driver = PTS_ARG_IS_NONE(args[1]) ? NULL : PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V) */
+struct k_svd_args {
+    pts_tensor *self;
+    bool some;
+    bool compute_uv;
+};
+static inline void k_svd_unpack(const pts_value *args, struct k_svd_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->some = pts_arg_bool(args[1]);
+    a->compute_uv = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_eigh(Tensor self, str UPLO="L") -> (Tensor eigenvalues, Tensor eigenvectors) */
+struct k_linalg_eigh_args {
+    pts_tensor *self;
+    const char *UPLO;
+};
+static inline void k_linalg_eigh_unpack(const pts_value *args, struct k_linalg_eigh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->UPLO = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::_linalg_eigh(Tensor A, str UPLO="L", bool compute_v=True) -> (Tensor eigenvalues, Tensor eigenvectors) */
+struct k__linalg_eigh_args {
+    pts_tensor *A;
+    const char *UPLO;
+    bool compute_v;
+};
+static inline void k__linalg_eigh_unpack(const pts_value *args, struct k__linalg_eigh_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->UPLO = PTS_STR(args[1])->data;
+    a->compute_v = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_eigvalsh(Tensor self, str UPLO="L") -> Tensor */
+struct k_linalg_eigvalsh_args {
+    pts_tensor *self;
+    const char *UPLO;
+};
+static inline void k_linalg_eigvalsh_unpack(const pts_value *args, struct k_linalg_eigvalsh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->UPLO = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv.atol_rtol_tensor(Tensor self, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_atol_rtol_tensor_args {
+    pts_tensor *self;
+    pts_tensor *atol;
+    pts_tensor *rtol;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_atol_rtol_tensor_unpack(const pts_value *args, struct k_linalg_pinv_atol_rtol_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->atol = pts_arg_opt_tensor(args[1]);
+    a->rtol = pts_arg_opt_tensor(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_atol_rtol_float_args {
+    pts_tensor *self;
+    double atol;
+    bool has_atol;
+    double rtol;
+    bool has_rtol;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_atol_rtol_float_unpack(const pts_value *args, struct k_linalg_pinv_atol_rtol_float_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->atol = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_double(args[1]);
+    a->has_atol = !PTS_ARG_IS_NONE(args[1]);
+    a->rtol = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_rtol = !PTS_ARG_IS_NONE(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv(Tensor self, float rcond, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_args {
+    pts_tensor *self;
+    double rcond;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_unpack(const pts_value *args, struct k_linalg_pinv_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->rcond = pts_arg_double(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv.rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_rcond_tensor_args {
+    pts_tensor *self;
+    pts_tensor *rcond;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_rcond_tensor_unpack(const pts_value *args, struct k_linalg_pinv_rcond_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->rcond = PTS_ARG_TENSOR(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::pinverse(Tensor self, float rcond=1.0000000000000001e-15) -> Tensor */
+struct k_pinverse_args {
+    pts_tensor *self;
+    double rcond;
+};
+static inline void k_pinverse_unpack(const pts_value *args, struct k_pinverse_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->rcond = pts_arg_double(args[1]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank.atol_rtol_tensor(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_atol_rtol_tensor_args {
+    pts_tensor *input;
+    pts_tensor *atol;
+    pts_tensor *rtol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_atol_rtol_tensor_unpack(const pts_value *args, struct k_linalg_matrix_rank_atol_rtol_tensor_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->atol = pts_arg_opt_tensor(args[1]);
+    a->rtol = pts_arg_opt_tensor(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_atol_rtol_float_args {
+    pts_tensor *self;
+    double atol;
+    bool has_atol;
+    double rtol;
+    bool has_rtol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_atol_rtol_float_unpack(const pts_value *args, struct k_linalg_matrix_rank_atol_rtol_float_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->atol = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_double(args[1]);
+    a->has_atol = !PTS_ARG_IS_NONE(args[1]);
+    a->rtol = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_rtol = !PTS_ARG_IS_NONE(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank(Tensor self, float tol, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_args {
+    pts_tensor *self;
+    double tol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_unpack(const pts_value *args, struct k_linalg_matrix_rank_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->tol = pts_arg_double(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_tol_tensor_args {
+    pts_tensor *input;
+    pts_tensor *tol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_tol_tensor_unpack(const pts_value *args, struct k_linalg_matrix_rank_tol_tensor_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->tol = PTS_ARG_TENSOR(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values) */
+struct k_linalg_lstsq_args {
+    pts_tensor *self;
+    pts_tensor *b;
+    double rcond;
+    bool has_rcond;
+    const char *driver;
+};
+static inline void k_linalg_lstsq_unpack(const pts_value *args, struct k_linalg_lstsq_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->b = PTS_ARG_TENSOR(args[1]);
+    a->rcond = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_rcond = !PTS_ARG_IS_NONE(args[2]);
+    a->driver = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
 }
 
 /* csrc/ops/nn/activation.c */
