@@ -65,6 +65,13 @@ pts_status pts_engine_called_ops(pts_loaded *l, pts_engine_call_fn fn, void *ud)
 pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
                                  const char *const *kwnames, const pts_value *kwargs, pts_value *out)
 {
+    /* the module (and what the caller passes) may be reached by other threads'
+     * calls: mark it shared (docs/architecture.md, Threads; value.h) */
+    pts_value_share(self);
+    for (int i = 0; i < nargs; i++)
+        pts_value_share(args[i]);
+    for (int i = 0; i < nkw; i++)
+        pts_value_share(kwargs[i]);
     return pts_run_method(self, name, nargs, args, nkw, kwnames, kwargs, out);
 }
 

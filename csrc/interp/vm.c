@@ -193,9 +193,9 @@ static pts_status get_attr(pts_code *k, attr_site *s, pts_value obj, pts_value *
         if (slot >= 0) {
             if (slot >= o->nslots)
                 return pts_err_set(PTS_ERR_INTERNAL, "attribute slot out of range");
-            if (o->slots[slot].tag == PTS_T_UNINIT)
+            pts_object_get_slot(o, slot, out); /* under the object's lock: another thread may assign it */
+            if (out->tag == PTS_T_UNINIT)
                 return pts_err_set(PTS_ERR_VALUE, "attribute '%s' of %s is not initialized", s->name, o->cls->qualname);
-            *out = pts_value_retain(o->slots[slot]);
         } else {
             *out = pts_value_retain(o->cls->consts[-1 - slot].value);
         }
@@ -258,7 +258,7 @@ static pts_status set_attr(attr_site *s, pts_value obj, pts_value val /* stolen 
         pts_value_release(val);
         return st;
     }
-    put(o->slots, slot, val);
+    pts_object_swap_slot(o, slot, val);
     return PTS_OK;
 }
 
@@ -365,7 +365,19 @@ static pts_status build_container(pts_code *k, const pts_insn *in, pts_value *R,
     return PTS_OK;
 }
 
+static pts_status iter_step_locked(pts_value *state, bool enumerate_, pts_value *var, bool *done);
+
+/* One step of a for loop; a shared list or dict is read under its lock (another
+ * thread may append to it between steps: the loop sees the new length). */
 static pts_status iter_step(pts_value *state, bool enumerate_, pts_value *var, bool *done)
+{
+    bool lk = pts_value_lock_if_shared(state[0]);
+    pts_status st = iter_step_locked(state, enumerate_, var, done);
+    pts_value_unlock_if(state[0], lk);
+    return st;
+}
+
+static pts_status iter_step_locked(pts_value *state, bool enumerate_, pts_value *var, bool *done)
 {
     pts_value it = state[0];
     int64_t i = state[1].u.i, n;

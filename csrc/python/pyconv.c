@@ -194,6 +194,57 @@ static PyObject *device_str(pts_value v)
     return PyUnicode_FromString(n);
 }
 
+/* With the GIL held: lock a shared container, letting other threads run while
+ * waiting (its holder may be running a kernel that needs the GIL to release a
+ * NumPy-backed tensor). */
+static void pyts_lock_shared(pts_obj *o)
+{
+    if (pts_obj_trylock(o))
+        return;
+    Py_BEGIN_ALLOW_THREADS
+    pts_obj_lock(o);
+    Py_END_ALLOW_THREADS
+}
+
+/* Retained copies of a list's items, or of a dict's live keys and values
+ * (k0, v0, k1, v1, ...), read under the container's lock when it is shared.
+ * NULL (MemoryError set) on failure; free with release_copy. */
+static pts_value *copy_items(pts_value v, int64_t *n)
+{
+    bool shared = pts_value_is_shared_container(v);
+    if (shared)
+        pyts_lock_shared(v.u.o);
+    int64_t m = v.tag == PTS_T_LIST ? PTS_LIST(v)->len : 2 * PTS_DICT(v)->len;
+    pts_value *c = pts_malloc((size_t)(m ? m : 1) * sizeof *c);
+    if (c) {
+        if (v.tag == PTS_T_LIST) {
+            for (int64_t i = 0; i < m; i++)
+                c[i] = pts_value_retain(PTS_LIST(v)->items[i]);
+        } else {
+            pts_dict *d = PTS_DICT(v);
+            int64_t k = 0;
+            for (int64_t i = 0; i < d->nentries; i++)
+                if (d->entries[i].live) {
+                    c[k++] = pts_value_retain(d->entries[i].key);
+                    c[k++] = pts_value_retain(d->entries[i].val);
+                }
+        }
+    }
+    if (shared)
+        pts_obj_unlock(v.u.o);
+    if (!c)
+        PyErr_NoMemory();
+    *n = m;
+    return c;
+}
+
+static void release_copy(pts_value *c, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        pts_value_release(c[i]);
+    pts_free(c);
+}
+
 static PyObject *seq_to_python(pts_value *items, int64_t n, int as_tuple)
 {
     PyObject *r = as_tuple ? PyTuple_New((Py_ssize_t)n) : PyList_New((Py_ssize_t)n);
@@ -227,27 +278,31 @@ PyObject *pyts_to_python(pts_value v)
         pts_tensor *t = PTS_TENSOR(v);
         return pyts_tensor_to_numpy(t, t->storage->owner != PTS_STORAGE_OWNED);
     }
-    case PTS_T_LIST: return seq_to_python(PTS_LIST(v)->items, PTS_LIST(v)->len, 0);
+    case PTS_T_LIST: {
+        int64_t n;
+        pts_value *c = copy_items(v, &n);
+        if (!c)
+            return NULL;
+        PyObject *r = seq_to_python(c, n, 0);
+        release_copy(c, n);
+        return r;
+    }
     case PTS_T_TUPLE: return seq_to_python(PTS_TUPLE(v)->items, PTS_TUPLE(v)->len, 1);
     case PTS_T_DICT: {
-        pts_dict *d = PTS_DICT(v);
-        PyObject *r = PyDict_New();
-        if (!r)
+        int64_t n;
+        pts_value *c = copy_items(v, &n);
+        if (!c)
             return NULL;
-        for (int64_t i = 0; i < d->nentries; i++) {
-            if (!d->entries[i].live)
-                continue;
-            PyObject *k = pyts_to_python(d->entries[i].key);
-            PyObject *x = k ? pyts_to_python(d->entries[i].val) : NULL;
-            if (!x || PyDict_SetItem(r, k, x) < 0) {
-                Py_XDECREF(k);
-                Py_XDECREF(x);
-                Py_DECREF(r);
-                return NULL;
-            }
-            Py_DECREF(k);
-            Py_DECREF(x);
+        PyObject *r = PyDict_New();
+        for (int64_t i = 0; r && i < n; i += 2) {
+            PyObject *k = pyts_to_python(c[i]);
+            PyObject *x = k ? pyts_to_python(c[i + 1]) : NULL;
+            if (!x || PyDict_SetItem(r, k, x) < 0)
+                Py_CLEAR(r);
+            Py_XDECREF(k);
+            Py_XDECREF(x);
         }
+        release_copy(c, n);
         return r;
     }
     case PTS_T_OBJECT: return pyts_object_wrap(v);
