@@ -66,7 +66,9 @@ class Mutator(torch.nn.Module):
             s += v
         for key, v in self.seen.items():
             s += v + len(key)
-        for t in self.sub.items:
+        # forward pops from this list: iterate over a copy (a loop over the list
+        # itself indexes it, and may read past its end, in torch too)
+        for t in list(self.sub.items):
             s += t.numel()
         for inner in self.nested:
             s += len(inner)
