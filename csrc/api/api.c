@@ -116,6 +116,11 @@ PYTS_API int pyts_set_num_threads(int n)
     return PYTS_OK;
 }
 
+PYTS_API void pyts_set_memory_limit(int64_t bytes) { pts_engine_set_memory_limit(bytes < 0 ? 0 : bytes); }
+PYTS_API void pyts_set_time_limit(double seconds) { pts_engine_set_time_limit(seconds); }
+PYTS_API double pyts_set_thread_time_limit(double seconds) { return pts_engine_set_thread_time_limit(seconds); }
+PYTS_API void pyts_interrupt(void) { pts_engine_interrupt(); }
+
 PYTS_API void pyts_value_free(pyts_value *v)
 {
     if (!v)

@@ -4,6 +4,7 @@
 #include "engine/engine.h"
 
 #include "container/archive.h"
+#include "core/budget.h"
 #include "core/alloc.h"
 #include "frontend/calls.h"
 #include "interp/run.h"
@@ -136,10 +137,16 @@ int pts_engine_get_num_threads(void) { return pts_get_num_threads(); }
 void pts_engine_set_grad_enabled(bool on) { pts_prim_set_grad_enabled(on); }
 bool pts_engine_grad_enabled(void) { return pts_prim_grad_enabled(); }
 void pts_engine_set_memory_limit(int64_t bytes) { pts_set_memory_limit(bytes); }
+void pts_engine_set_time_limit(double seconds) { pts_budget_set_time_limit(seconds); }
+double pts_engine_time_limit(void) { return pts_budget_time_limit(); }
+double pts_engine_set_thread_time_limit(double seconds) { return pts_budget_set_thread_time_limit(seconds); }
+void pts_engine_interrupt(void) { pts_budget_interrupt(); }
+void pts_engine_set_poll(int (*fn)(void *ud), void *ud) { pts_budget_set_poll(fn, ud); }
 
 void pts_engine_memory_stats(pts_engine_memory *out)
 {
     out->data_bytes = pts_data_bytes_in_use();
+    out->heap_bytes = pts_heap_bytes_in_use();
     out->limit = pts_get_memory_limit();
     out->live_allocations = pts_alloc_live();
     out->allocations = pts_alloc_count();

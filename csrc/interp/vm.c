@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/budget.h"
 #include "interp/compile.h"
 #include "interp/interp.h"
 #include "ops/prim/prim.h"
@@ -537,7 +538,11 @@ static pts_status run(vm *v, int entry, pts_value *out)
                 put(R, in->a, take(R, in->b, in->flags));
             break;
         case PTS_OPC_CLEAR: pts_value_clear(&R[in->a]); break;
-        case PTS_OPC_JUMP: f->pc = in->c; break;
+        case PTS_OPC_JUMP:
+            if (in->c <= f->pc - 1 && (st = pts_budget_check())) /* a loop's back edge: interrupts, time limit */
+                goto error;
+            f->pc = in->c;
+            break;
         case PTS_OPC_JUMPIFNOT:
         case PTS_OPC_JUMPIF: {
             bool t = false;
@@ -570,6 +575,10 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_CALLOP: {
             pts_value res;
+            if ((st = pts_budget_check())) {
+                consume(R, in->b, in->n, in->flags);
+                goto error;
+            }
             st = pts_interp_call_op(k, &k->ops[in->c], R + in->b, &res);
             consume(R, in->b, in->n, in->flags);
             if (st)
@@ -579,6 +588,8 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_CALLFN: {
             fn_site *fs = &k->fns[in->c];
+            if ((st = pts_budget_check())) /* recursion without loops */
+                goto error;
             pts_code *callee = fs->m->compiled;
             if (!callee && (st = pts_interp_compile(k->cu, fs->cls, fs->m, fs->qualname, &callee)))
                 goto error;
@@ -590,6 +601,8 @@ static pts_status run(vm *v, int entry, pts_value *out)
         case PTS_OPC_CALLMETHOD: {
             method_site *ms = &k->methods[in->c];
             pts_value recv = R[in->b];
+            if ((st = pts_budget_check()))
+                goto error;
             if (recv.tag == PTS_T_OBJECT) {
                 pts_code *callee = NULL;
                 if (in->n != ms->nargs) {
@@ -832,7 +845,9 @@ pts_status pts_vm_call(pts_code *code, int nargs, const pts_value *args, pts_val
     if (!st) {
         for (int i = 0; i < nargs; i++)
             v.regs[i] = pts_value_retain(args[i]);
+        pts_budget_begin();
         st = run(&v, 0, out);
+        pts_budget_end();
     }
     for (int i = 0; i < v.cap_regs; i++)
         pts_value_release(v.regs[i]);

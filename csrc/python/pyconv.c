@@ -14,6 +14,13 @@
 PyObject *pyts_raise(pts_status st)
 {
     PyObject *cls = pyts_Error;
+    if (st == PTS_ERR_INTERRUPTED) {
+        /* the poll ran Python's signal handlers: their exception (KeyboardInterrupt
+         * for Ctrl-C) is already set; otherwise another thread called interrupt */
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_KeyboardInterrupt, pts_err_message()[0] ? pts_err_message() : "interrupted");
+        return NULL;
+    }
     switch (st) {
     case PTS_ERR_LOAD:
     case PTS_ERR_IO: cls = pyts_LoadError; break;
@@ -26,7 +33,8 @@ PyObject *pyts_raise(pts_status st)
     case PTS_ERR_KEY:
     case PTS_ERR_LIMIT:
     case PTS_ERR_INTERNAL: cls = pyts_ExecutionError; break;
-    case PTS_OK: cls = pyts_Error; break;
+    case PTS_OK:
+    case PTS_ERR_INTERRUPTED: cls = pyts_Error; break;
     }
     /* Messages quote bytes from untrusted files (pickle names, source text):
      * not necessarily UTF-8, so undecodable bytes become \xNN escapes instead
@@ -208,7 +216,7 @@ static void pyts_lock_shared(pts_obj *o)
 
 /* Retained copies of a list's items, or of a dict's live keys and values
  * (k0, v0, k1, v1, ...), read under the container's lock when it is shared.
- * NULL (MemoryError set) on failure; free with release_copy. */
+ * NULL (pyts.OutOfMemoryError set) on failure; free with release_copy. */
 static pts_value *copy_items(pts_value v, int64_t *n)
 {
     bool shared = pts_value_is_shared_container(v);
@@ -233,7 +241,7 @@ static pts_value *copy_items(pts_value v, int64_t *n)
     if (shared)
         pts_obj_unlock(v.u.o);
     if (!c)
-        PyErr_NoMemory();
+        pyts_raise(pts_err_nomem("a copy of a list or dict", (size_t)m * sizeof *c));
     *n = m;
     return c;
 }
