@@ -719,14 +719,19 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_ISINSTANCE: {
             const pts_type *t = (const pts_type *)k->consts[in->c].u.o;
+            bool lk = pts_value_lock_if_shared(R[in->b]); /* isinstance(l, List[int]) reads the items */
             bool r = pts_value_isinstance(R[in->b], t);
+            pts_value_unlock_if(R[in->b], lk);
             consume(R, in->b, 1, in->flags);
             put(R, in->a, pts_bool(r));
             break;
         }
         case PTS_OPC_CONVERT: {
             pts_value res;
-            st = pts_vm_convert(take(R, in->b, in->flags), (const pts_type *)k->consts[in->c].u.o, &res);
+            pts_value src = take(R, in->b, in->flags);
+            bool lk = pts_value_lock_if_shared(src);
+            st = pts_vm_convert(src, (const pts_type *)k->consts[in->c].u.o, &res);
+            pts_value_unlock_if(src, lk);
             if (st)
                 goto error;
             put(R, in->a, res);
