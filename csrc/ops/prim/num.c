@@ -21,7 +21,6 @@ static bool both_int(const pts_value *a) { return a[0].tag != PTS_T_FLOAT && a[1
 static double D(pts_value v) { return pts_arg_double(v); }
 static int64_t I(pts_value v) { return pts_arg_int(v); }
 
-static pts_status zero_div(void) { return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: division by zero"); }
 static pts_status zero_mod(void) { return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: integer division or modulo by zero"); }
 
 /* ---- + - * / ------------------------------------------------------------------------------ */
@@ -49,10 +48,9 @@ static pts_status k_mul(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
+/* true division is IEEE's, as in torch: 1 / 0 is inf, 0 / 0 nan (no ZeroDivisionError) */
 PTS_KERNEL(k_num_div)
 {
-    if (D(a->b) == 0)
-        return zero_div();
     rets[0] = pts_float(D(a->a) / D(a->b));
     return PTS_OK;
 }
@@ -114,10 +112,8 @@ static pts_status k_floordiv(const pts_op *op, pts_value *a, pts_value *r)
         if (I(a[1]) == 0)
             return zero_mod();
         r[0] = pts_int(ifloordiv(I(a[0]), I(a[1])));
-    } else {
-        if (D(a[1]) == 0)
-            return zero_div();
-        r[0] = pts_float(floordiv_py(D(a[0]), D(a[1])));
+    } else { /* torch's float floordiv: floor(a / b) (1.0 // 0.1 is 10.0; by 0.0: inf or nan, no error) */
+        r[0] = pts_float(floor(D(a[0]) / D(a[1])));
     }
     return PTS_OK;
 }
@@ -138,10 +134,9 @@ static pts_status k_remainder(const pts_op *op, pts_value *a, pts_value *r)
         if (I(a[1]) == 0)
             return zero_mod();
         r[0] = pts_int(imod(I(a[0]), I(a[1])));
-    } else {
-        if (D(a[1]) == 0)
-            return zero_div();
-        r[0] = pts_float(fmod_py(D(a[0]), D(a[1])));
+    } else { /* torch's float remainder: fmod(b + fmod(a, b), b) (by 0.0: nan, no error) */
+        double x = D(a[0]), y = D(a[1]);
+        r[0] = pts_float(fmod(y + fmod(x, y), y));
     }
     return PTS_OK;
 }
@@ -149,6 +144,13 @@ static pts_status k_remainder(const pts_op *op, pts_value *a, pts_value *r)
 static pts_status k_divmod(const pts_op *op, pts_value *a, pts_value *r)
 {
     pts_value q, m;
+    if (!both_int(a)) { /* Python's divmod of floats */
+        if (D(a[1]) == 0)
+            return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: float divmod()");
+        r[0] = pts_float(floordiv_py(D(a[0]), D(a[1])));
+        r[1] = pts_float(fmod_py(D(a[0]), D(a[1])));
+        return PTS_OK;
+    }
     PTS_TRY(k_floordiv(op, a, &q));
     PTS_TRY(k_remainder(op, a, &m));
     if (q.tag == PTS_T_FLOAT) {
@@ -412,9 +414,9 @@ PTS_KERNEL(k_Int)
 {
     pts_value v = a->a;
     if (v.tag == PTS_T_FLOAT) {
-        if (!isfinite(v.u.f))
-            return pts_err_set(PTS_ERR_VALUE, "cannot convert float %s to integer", isnan(v.u.f) ? "NaN" : "infinity");
-        rets[0] = pts_int((int64_t)v.u.f);
+        /* torch casts in C++: NaN, inf and values out of range give INT64_MIN on x86 (no error) */
+        double f = v.u.f;
+        rets[0] = pts_int(f >= -9223372036854775808.0 && f < 9223372036854775808.0 ? (int64_t)f : INT64_MIN);
     } else if (v.tag == PTS_T_STR) {
         const char *s = PTS_STR(v)->data;
         char *e;
