@@ -219,13 +219,52 @@ static PyObject *py_initial_seed(PyObject *self, PyObject *u)
     return PyLong_FromUnsignedLongLong(pts_engine_initial_seed());
 }
 
+static PyObject *py_set_time_limit(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    double s = arg == Py_None ? 0 : PyFloat_AsDouble(arg);
+    if (s == -1 && PyErr_Occurred())
+        return NULL;
+    pts_engine_set_time_limit(s);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_get_time_limit(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    double s = pts_engine_time_limit();
+    if (s <= 0)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(s);
+}
+
+/* this thread's own limit: seconds (> 0), 0 = none, -1 = the process-wide one; returns the previous */
+static PyObject *py_set_thread_time_limit(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    double s = PyFloat_AsDouble(arg);
+    if (s == -1 && PyErr_Occurred())
+        return NULL;
+    return PyFloat_FromDouble(pts_engine_set_thread_time_limit(s));
+}
+
+static PyObject *py_interrupt(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    pts_engine_interrupt();
+    Py_RETURN_NONE;
+}
+
 static PyObject *py_memory_stats(PyObject *self, PyObject *u)
 {
     (void)self;
     (void)u;
     pts_engine_memory m;
     pts_engine_memory_stats(&m);
-    return Py_BuildValue("{s:L,s:L,s:L,s:L}", "data_bytes", (long long)m.data_bytes, "limit", (long long)m.limit,
+    return Py_BuildValue("{s:L,s:L,s:L,s:L,s:L}", "data_bytes", (long long)m.data_bytes, "heap_bytes",
+                         (long long)m.heap_bytes, "limit", (long long)m.limit,
                          "live_allocations", (long long)m.live_allocations, "allocations", (long long)m.allocations);
 }
 
@@ -251,7 +290,12 @@ static PyMethodDef module_methods[] = {
     {"is_grad_enabled", py_is_grad_enabled, METH_NOARGS, "this thread's grad mode"},
     {"manual_seed", py_manual_seed, METH_O, "seed the default random generator (as torch.manual_seed)"},
     {"initial_seed", py_initial_seed, METH_NOARGS, "the seed of the default random generator"},
-    {"set_memory_limit", py_set_memory_limit, METH_O, "cap on tensor memory in bytes (None or 0: no cap)"},
+    {"set_memory_limit", py_set_memory_limit, METH_O, "cap on memory in bytes (None or 0: no cap)"},
+    {"set_time_limit", py_set_time_limit, METH_O, "time limit of each run in seconds (None or 0: none)"},
+    {"get_time_limit", py_get_time_limit, METH_NOARGS, "the process-wide time limit (None: none)"},
+    {"_set_thread_time_limit", py_set_thread_time_limit, METH_O,
+     "this thread's time limit (0: none, -1: the process-wide one); returns the previous"},
+    {"interrupt", py_interrupt, METH_NOARGS, "stop every run in progress (KeyboardInterrupt in its thread)"},
     {"memory_stats", py_memory_stats, METH_NOARGS, "allocator counters"},
     {"_fail_allocation_after", py_fail_after, METH_O, "test hook: the Nth allocation from now fails (0: off)"},
     {NULL, NULL, 0, NULL},

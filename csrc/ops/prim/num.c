@@ -389,9 +389,9 @@ PTS_KERNEL(k_Int)
 {
     pts_value v = a->a;
     if (v.tag == PTS_T_FLOAT) {
-        if (!isfinite(v.u.f))
-            return pts_err_set(PTS_ERR_VALUE, "cannot convert float %s to integer", isnan(v.u.f) ? "NaN" : "infinity");
-        rets[0] = pts_int((int64_t)v.u.f);
+        /* torch casts in C++: NaN, inf and values out of range give INT64_MIN on x86 (no error) */
+        double f = v.u.f;
+        rets[0] = pts_int(f >= -9223372036854775808.0 && f < 9223372036854775808.0 ? (int64_t)f : INT64_MIN);
     } else if (v.tag == PTS_T_STR) {
         const char *s = PTS_STR(v)->data;
         char *e;
