@@ -6839,12 +6839,21 @@ static inline void k_xor_unpack(const pts_value *args, struct k_xor_args *a)
 /* csrc/ops/prim/num.c */
 /* aten::Int.bool(bool a) -> int */
 /* aten::Int.float(float a) -> int */
-/* aten::Int.Scalar(Scalar a) -> int */
 /* aten::Int.str(str a) -> int */
 struct k_Int_args {
     pts_value a;
 };
 static inline void k_Int_unpack(const pts_value *args, struct k_Int_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::Int.Scalar(Scalar a) -> int */
+struct k_Int_scalar_args {
+    pts_value a;
+};
+static inline void k_Int_scalar_unpack(const pts_value *args, struct k_Int_scalar_args *a)
 {
     a->a = args[0];
 }

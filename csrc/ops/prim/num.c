@@ -385,9 +385,8 @@ static pts_status k_max_list(const pts_op *op, pts_value *a, pts_value *r)
 
 /* ---- conversions -------------------------------------------------------------------------- */
 
-PTS_KERNEL(k_Int)
+static pts_status int_of(pts_value v, pts_value *rets)
 {
-    pts_value v = a->a;
     if (v.tag == PTS_T_FLOAT) {
         /* torch casts in C++: NaN, inf and values out of range give INT64_MIN on x86 (no error) */
         double f = v.u.f;
@@ -406,6 +405,19 @@ PTS_KERNEL(k_Int)
         rets[0] = pts_int(I(v));
     }
     return PTS_OK;
+}
+
+PTS_KERNEL(k_Int) { return int_of(a->a, rets); }
+
+/* int(Scalar) (a number of unknown kind, e.g. t.item()): torch converts a floating Scalar with a
+ * range check against C's int (32 bits: 3e9, NaN and inf raise), where int(float) casts to int64
+ * unchecked; an integral Scalar converts as int64 */
+PTS_KERNEL(k_Int_scalar)
+{
+    pts_value v = a->a;
+    if (v.tag == PTS_T_FLOAT && !(v.u.f >= -2147483648.0 && v.u.f <= 2147483647.0))
+        return pts_err_set(PTS_ERR_VALUE, "value cannot be converted to type int without overflow");
+    return int_of(v, rets);
 }
 
 PTS_KERNEL(k_Float)
@@ -811,7 +823,7 @@ const pts_op_def pts_ops_num[] = {
     MINMAX("max", k_max2, k_max_list, k_max_self),
     PTS_OP("aten::Int.bool(bool a) -> int", k_Int),
     PTS_OP("aten::Int.float(float a) -> int", k_Int),
-    PTS_OP("aten::Int.Scalar(Scalar a) -> int", k_Int),
+    PTS_OP("aten::Int.Scalar(Scalar a) -> int", k_Int_scalar),
     PTS_OP("aten::Int.str(str a) -> int", k_Int),
     PTS_OP("aten::Float.Scalar(Scalar a) -> float", k_Float),
     PTS_OP("aten::Float.int(int a) -> float", k_Float),

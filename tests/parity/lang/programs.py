@@ -1723,3 +1723,19 @@ def cumsum_leaves_its_input(u: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor
     v = torch.arange(3).flip([0])
     d = u.double()
     return v, torch.cumsum(v, 0), d, torch.cumprod(d, 0)
+
+
+# differential-fuzzing finding (seed 0, program 104): int() of a number that t.item() returned
+# (aten::Int.Scalar) checks a floating value against C's 32-bit int range in torch, where int()
+# of a float (aten::Int.float) casts to int64 unchecked
+@case((torch.tensor([2.9, -1.5]),), (torch.tensor([-7.5, 2147483647.0], dtype=torch.float64),),
+      (torch.tensor([-2147483648.0, -2147483649.0]),), (torch.tensor([2**40, 3], dtype=torch.int64),))
+def int_of_item_in_range(t: torch.Tensor) -> Tuple[int, int]:
+    return int(t[1].item()), int(t[0].item())
+
+
+@case((torch.tensor([float("nan")]),), (torch.tensor([float("inf")]),), (torch.tensor([-1e30]),),
+      (torch.tensor([3e9]),), (torch.tensor([2147483647.0]),), (torch.tensor([2147483648.0], dtype=torch.float64),),
+      raises="without overflow")
+def int_of_item_out_of_range(t: torch.Tensor) -> int:
+    return int(t.sum().item())
