@@ -1,9 +1,9 @@
-"""Differential fuzzing against torch, bounded for CI (tools/difffuzz.py; issue 12): random,
+"""Differential fuzzing against torch, bounded for CI (tools/modfuzz.py; issue 12): random,
 well-typed TorchScript programs (control flow, lists, dicts, strings, in-place tensor ops)
 scripted and saved by torch, run by both engines on three inputs each; any difference in a
 value, a dtype, a shape, or in whether the program raises, fails the test with the program's
-seed and index (`python3 tools/difffuzz.py --seed S --show I` prints it).  Run it long by hand
-with `python3 tools/difffuzz.py --seed S --count N`.  Findings, minimized, are the regression
+seed and index (`python3 tools/modfuzz.py --seed S --show I` prints it).  Run it long by hand
+with `python3 tools/modfuzz.py --seed S --count N`.  Findings, minimized, are the regression
 tests below.
 """
 import os
@@ -17,7 +17,7 @@ import pyts
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
-import difffuzz  # noqa: E402
+import modfuzz as difffuzz  # noqa: E402  (tools/modfuzz.py; tests/fuzz/difffuzz.py is the other generator)
 
 SEED = 12
 PER_CHUNK = 15

@@ -1,8 +1,8 @@
 """Differential fuzzing against torch: random, well-typed TorchScript programs, scripted and
 saved by torch, run by torch and by pyts; any difference is a finding (issue 12).
 
-    python3 tools/difffuzz.py --seed 1 --count 500          # run by hand (long)
-    python3 tools/difffuzz.py --seed 1 --count 1 --show 17  # print program 17 of seed 1
+    python3 tools/modfuzz.py --seed 1 --count 500          # run by hand (long)
+    python3 tools/modfuzz.py --seed 1 --count 1 --show 17  # print program 17 of seed 1
 
 Each program is a module whose forward(x: Tensor[3, 4], n: int) declares variables of the
 types int, float, bool, str, List[int], Dict[str, int] and Tensor, runs statements over them
