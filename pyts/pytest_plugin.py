@@ -18,7 +18,11 @@ Provides:
 - the marker `@pytest.mark.parity(rtol=..., atol=...)`;
 - the option `--pyts-report PATH`: a JSON report, per test, of every check
   (each output leaf's statistics, verdict, first diverging op), and a short
-  terminal summary at the end of the run.
+  terminal summary at the end of the run.  Every check made while a test
+  runs is recorded, through the fixture or not: pyts.testing.assert_parity
+  and check_parity called directly, and `python -m pyts check` run in a
+  subprocess (which appends its record to the file named by the
+  environment variable PYTS_CHECK_LOG, set for each test).
 
 Under pytest-xdist each worker attaches its records to the test reports'
 user_properties, which xdist serializes to the controller; the controller
@@ -26,7 +30,6 @@ alone writes the report and the summary."""
 import json
 import os
 import random
-import time
 import zlib
 
 import pytest
@@ -50,6 +53,12 @@ def pytest_configure(config):
     )
     if not config.pluginmanager.has_plugin("pyts-parity-collector"):
         config.pluginmanager.register(_Collector(config), "pyts-parity-collector")
+
+
+def _check_log_env():
+    from .testing import CHECK_LOG_ENV
+
+    return CHECK_LOG_ENV
 
 
 def _is_worker(config):
@@ -104,14 +113,9 @@ class Parity:
         workdir = os.path.join(str(self.tmp_path), "check%d" % len(self.results))
         os.makedirs(workdir, exist_ok=True)
         kwargs.setdefault("workdir", workdir)
-        t0 = time.perf_counter()
+        # check_parity announces the check; the collector records it on this test
         res = check_parity(model, example_inputs, **kwargs)
         self.results.append(res)
-        rec = res.to_dict()
-        rec["check"] = len(self.results) - 1
-        rec["seconds_total"] = time.perf_counter() - t0
-        rec["seed"] = self.seed
-        self._request.node.user_properties.append((RECORD_KEY, rec))
         if not res.ok:
             raise ParityError(res.report(), res)
         return res
@@ -143,12 +147,87 @@ def parity(request, tmp_path):
 
 
 class _Collector:
-    """Gathers the parity records of every test report (on the controller
-    under xdist), writes the JSON report and the terminal summary."""
+    """Records every parity check made while a test runs (on the test's
+    user_properties: in process through pyts.testing's check listener, from
+    subprocesses through the PYTS_CHECK_LOG file), gathers the records of
+    every test report (on the controller under xdist), writes the JSON
+    report and the terminal summary."""
 
     def __init__(self, config):
         self.config = config
         self.tests = {}
+        self._item = None
+        self._logdir = None
+
+    # ---- recording (in the process that runs the tests: a worker under xdist) -------------------
+    def _record(self, rec):
+        item = self._item
+        if item is None:
+            return
+        props = item.user_properties
+        rec = dict(rec)
+        rec["check"] = sum(1 for k, _ in props if k == RECORD_KEY)
+        seed = [v for k, v in props if k == FIXTURE_KEY]
+        if seed:
+            rec["seed"] = seed[0]
+        props.append((RECORD_KEY, rec))
+
+    def _log_path(self, item):
+        import tempfile
+
+        if self._logdir is None:
+            self._logdir = tempfile.mkdtemp(prefix="pyts-checks-")
+        return os.path.join(self._logdir, "%08x.jsonl" % (zlib.crc32(item.nodeid.encode("utf-8"))))
+
+    def _drain(self, item):
+        """Move the records subprocesses appended to the log into the test."""
+        path = os.environ.get(_check_log_env())
+        if not path or not os.path.exists(path):
+            return
+        try:
+            with open(path) as f:
+                lines = f.read().splitlines()
+            os.remove(path)
+        except OSError:
+            return
+        for line in lines:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            rec.setdefault("subprocess", True)
+            self._record(rec)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        from . import testing
+
+        env = _check_log_env()
+        old_env = os.environ.get(env)
+        self._item = item
+        os.environ[env] = self._log_path(item)
+        testing.add_check_listener(self._record)
+        try:
+            yield
+        finally:
+            testing.remove_check_listener(self._record)
+            self._item = None
+            if old_env is None:
+                os.environ.pop(env, None)
+            else:
+                os.environ[env] = old_env
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        if item is self._item:
+            self._drain(item)
+        yield
+
+    def pytest_unconfigure(self, config):
+        if self._logdir is not None:
+            import shutil
+
+            shutil.rmtree(self._logdir, ignore_errors=True)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report):

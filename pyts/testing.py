@@ -27,7 +27,7 @@ from ._localize import localize as _localize_run
 from ._report import fmt_num, json_safe, tensor_stats, fmt_stats
 
 __all__ = ["assert_parity", "check_parity", "ParityError", "ParityResult", "export_model", "compare_outputs",
-           "LeafResult"]
+           "LeafResult", "add_check_listener", "remove_check_listener"]
 
 
 class ParityError(AssertionError):
@@ -273,6 +273,7 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
 
     if (rtol is None) != (atol is None):
         raise ValueError("Both 'rtol' and 'atol' must be either specified or omitted")
+    t_start = time.perf_counter()
     res = ParityResult()
     res.method, res.rtol, res.atol = method, rtol, atol
     res.model = _model_name(model)
@@ -330,7 +331,62 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
             shutil.rmtree(tmp, ignore_errors=True)
             if res.path and res.path.startswith(tmp):
                 res.path = "<temporary file> " + os.path.basename(res.path)
+        res.seconds["total"] = time.perf_counter() - t_start
+    if _listeners or os.environ.get(CHECK_LOG_ENV):
+        rec = res.to_dict()
+        rec["seconds_total"] = res.seconds["total"]
+        _announce(rec)
     return res
+
+
+# ---- every check is recorded ----------------------------------------------------------------
+#
+# Each check_parity call (assert_parity, the parity fixture, `python -m pyts
+# check`, ...) is announced to the listeners registered here; the pytest
+# plugin registers one while a test runs, so that every check made during a
+# test reaches --pyts-report, fixture or not.  A check made in a subprocess
+# (a CLI run started by a test) has no listener: it appends its record, one
+# JSON line, to the file named by the environment variable PYTS_CHECK_LOG
+# (the plugin sets it for the duration of each test and collects the lines).
+
+CHECK_LOG_ENV = "PYTS_CHECK_LOG"
+_listeners = []
+
+
+def add_check_listener(fn):
+    """Call fn(record) after every parity check of this process; record is
+    ParityResult.to_dict() plus "seconds_total".  Returns fn."""
+    _listeners.append(fn)
+    return fn
+
+
+def remove_check_listener(fn):
+    """Stop calling fn (registered with add_check_listener)."""
+    try:
+        _listeners.remove(fn)
+    except ValueError:
+        pass
+
+
+def _announce(rec):
+    """Hand one check's record to the listeners, or to PYTS_CHECK_LOG when
+    this process has none.  A listener's failure never fails the check."""
+    if _listeners:
+        for fn in list(_listeners):
+            try:
+                fn(rec)
+            except Exception as e:  # noqa: BLE001
+                warnings.warn("pyts check listener %r failed: %s" % (fn, e))
+        return
+    log = os.environ.get(CHECK_LOG_ENV)
+    if log:
+        import json
+
+        try:
+            with open(log, "a") as f:
+                f.write(json.dumps(rec) + "\n")
+        except OSError as e:
+            warnings.warn("pyts could not append to %s=%s: %s" % (CHECK_LOG_ENV, log, e))
 
 
 def _safe(name):
