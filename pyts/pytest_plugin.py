@@ -15,7 +15,8 @@ Provides:
   the exported .pt files are kept for inspection), and parity.check(model,
   inputs, **kw), which runs pyts.testing.assert_parity with the marker's
   tolerances and records the result;
-- the marker `@pytest.mark.parity(rtol=..., atol=...)`;
+- the marker `@pytest.mark.parity(rtol=..., atol=...)` (or strict=True:
+  torch.testing's defaults instead of the rounding rule);
 - the option `--pyts-report PATH`: a JSON report, per test, of every check
   (each output leaf's statistics, verdict, first diverging op), and a short
   terminal summary at the end of the run.  Every check made while a test
@@ -49,7 +50,8 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "parity(rtol=None, atol=None): tolerances for pyts parity checks in this test"
+        "markers", "parity(rtol=None, atol=None, strict=False): tolerances for pyts parity checks in this test "
+        "(strict=True: torch.testing's defaults instead of the rounding rule)"
     )
     if not config.pluginmanager.has_plugin("pyts-parity-collector"):
         config.pluginmanager.register(_Collector(config), "pyts-parity-collector")
@@ -81,6 +83,7 @@ class Parity:
         self.seed = seed
         self.results = []
         self.rtol = self.atol = None
+        self.strict = False
         marker = request.node.get_closest_marker("parity")
         if marker is not None:
             kw = dict(marker.kwargs)
@@ -89,6 +92,7 @@ class Parity:
                 if len(marker.args) > 1:
                     kw.setdefault("atol", marker.args[1])
             self.rtol, self.atol = kw.get("rtol"), kw.get("atol")
+            self.strict = bool(kw.get("strict", False))
             if (self.rtol is None) != (self.atol is None):
                 raise ValueError("@pytest.mark.parity: give both rtol and atol, or neither (%s)"
                                  % request.node.nodeid)
@@ -110,6 +114,8 @@ class Parity:
 
         if "rtol" not in kwargs and "atol" not in kwargs and self.rtol is not None:
             kwargs["rtol"], kwargs["atol"] = self.rtol, self.atol
+        if self.strict:
+            kwargs.setdefault("strict", True)
         workdir = os.path.join(str(self.tmp_path), "check%d" % len(self.results))
         os.makedirs(workdir, exist_ok=True)
         kwargs.setdefault("workdir", workdir)

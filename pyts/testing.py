@@ -9,7 +9,9 @@ assert_parity exports `model` (an nn.Module, a scripted module or function,
 or the path of a .pt file), loads the file with torch.jit.load and with
 pyts.load, runs both on the same inputs and compares every leaf of the
 (nested tuple / list / dict) outputs with torch.testing.assert_close's rule
-and default tolerances.  On a difference it raises ParityError, an
+and a tolerance derived from the rounding error torch's own float32 run
+shows against its float64 run (strict=True: torch.testing's default
+tolerances; rtol/atol: yours).  On a difference it raises ParityError, an
 AssertionError whose message lists every failing leaf and, with
 localize=True, the first op whose pyts result differs from torch's when both
 are fed torch's own intermediate values (see pyts._localize)."""
@@ -27,7 +29,7 @@ from ._localize import localize as _localize_run
 from ._report import fmt_num, json_safe, tensor_stats, fmt_stats
 
 __all__ = ["assert_parity", "check_parity", "ParityError", "ParityResult", "export_model", "compare_outputs",
-           "LeafResult", "add_check_listener", "remove_check_listener"]
+           "LeafResult", "add_check_listener", "remove_check_listener", "float64_reference"]
 
 
 class ParityError(AssertionError):
@@ -46,7 +48,9 @@ class ParityResult:
     "run") and its message; localization: a pyts._localize.Localization when
     one was run; path, method, export, inputs (descriptions), seconds per
     engine; torch_output / pyts_output: what each engine returned (None
-    where it did not run); unsupported_ops: the UnsupportedOp (op,
+    where it did not run); reference: torch's output of the model run in
+    float64 (NumPy leaves; None when not needed or not possible, the reason
+    in reference_error); strict: torch.testing's defaults were asked for; unsupported_ops: the UnsupportedOp (op,
     "code/...py:line") pairs of the loaded file's call sites naming ops pyts
     lacks (the file loads; a run reaching one fails, stage "run",
     UnsupportedOperatorError), [] when pyts has them all or did not load it."""
@@ -67,6 +71,9 @@ class ParityResult:
         self.rtol = self.atol = None
         self.torch_output = self.pyts_output = None
         self.unsupported_ops = []
+        self.strict = False
+        self.reference_error = None
+        self.reference = None
 
     # ---- summaries --------------------------------------------------------------
     @property
@@ -85,6 +92,13 @@ class ParityResult:
     @property
     def worst_rel(self):
         vals = [l.worst_rel for l in self.leaves if l.worst_rel is not None and l.worst_rel == l.worst_rel]
+        return max(vals) if vals else None
+
+    @property
+    def worst_budget(self):
+        """The greatest share of the rounding budget used by a leaf judged
+        by the rounding rule (below 1 passes), or None."""
+        vals = [l.budget for l in self.leaves if l.budget is not None]
         return max(vals) if vals else None
 
     @property
@@ -111,6 +125,8 @@ class ParityResult:
                                     "verdict": fd.verdict} if fd is not None else None),
             "localization": self.localization.to_dict() if self.localization is not None else None,
             "unsupported_ops": [{"op": u.op, "location": u.location} for u in self.unsupported_ops],
+            "strict": self.strict, "reference_error": self.reference_error, "worst_budget": self.worst_budget,
+            "rules": sorted({l.rule for l in self.leaves if l.rule}),
         })
 
     def report(self):
@@ -130,13 +146,20 @@ class ParityResult:
         lines.append("  file: %s (export: %s)" % (self.path, self.export or "given file"))
         for i, d in enumerate(self.inputs):
             lines.append("  input %d: %s" % (i, d if isinstance(d, str) else ("Tensor " + fmt_stats(d))))
+        if self.reference_error:
+            lines.append("  no float64 reference (%s): torch.testing's defaults judge float32 leaves"
+                         % self.reference_error)
         if self.unsupported_ops:
             lines.append("  unsupported operators (pyts lacks them; a run reaching one fails): %d" %
                          len(self.unsupported_ops))
             lines.extend("    %s at %s" % (u.op, u.location) for u in self.unsupported_ops)
         if self.ok:
             for l in self.leaves:
-                if l.kind == "tensor":
+                if l.kind == "tensor" and l.rule == "rounding":
+                    lines.append("  %s: %s %s, max abs diff %s, %.3g%% of the rounding budget (alpha %.3g u)" % (
+                        l.path, tuple(l.torch_shape), l.torch_dtype, fmt_num(l.worst_abs), 100.0 * l.budget,
+                        l.alpha))
+                elif l.kind == "tensor":
                     lines.append("  %s: %s %s, max abs diff %s, max rel diff %s (rtol=%s, atol=%s)" % (
                         l.path, tuple(l.torch_shape), l.torch_dtype, fmt_num(l.worst_abs), fmt_num(l.worst_rel),
                         fmt_num(l.rtol), fmt_num(l.atol)))
@@ -258,16 +281,80 @@ def _model_name(model):
     return getattr(model, "__name__", None) or type(model).__name__
 
 
-def compare_outputs(torch_out, pyts_out, rtol=None, atol=None, equal_nan=True, path="output"):
+def compare_outputs(torch_out, pyts_out, rtol=None, atol=None, equal_nan=True, path="output", *, reference=None,
+                    strict=False):
     """LeafResults comparing torch's output (torch values) with pyts's
-    (pyts._compare.compare, the comparison core)."""
-    return compare(torch_out, pyts_out, rtol, atol, equal_nan=equal_nan, path=path)
+    (pyts._compare.compare, the comparison core).
+
+    reference: torch's output of the same model run in float64
+    (float64_reference); with it, and rtol/atol None, float32 leaves are
+    judged by the rounding rule (docs/tolerances.md) instead of
+    torch.testing's defaults.  strict=True: torch.testing's defaults even
+    when a reference is given."""
+    if strict:
+        reference = None
+    return compare(torch_out, pyts_out, rtol, atol, equal_nan=equal_nan, path=path, reference=reference)
+
+
+def _to_float64(v):
+    """v with float32 tensors (torch or NumPy) turned into float64."""
+    import torch
+
+    if isinstance(v, torch.Tensor):
+        return v.detach().to(torch.float64) if v.dtype == torch.float32 else v.detach().clone()
+    if isinstance(v, np.ndarray):
+        return torch.from_numpy(np.array(v, dtype=np.float64 if v.dtype == np.float32 else v.dtype, copy=True))
+    if isinstance(v, tuple):
+        return tuple(_to_float64(x) for x in v)
+    if isinstance(v, list):
+        return [_to_float64(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _to_float64(x) for k, x in v.items()}
+    return v
+
+
+def _has_float32(v):
+    if isinstance(v, np.ndarray):
+        return v.dtype == np.float32
+    if isinstance(v, (tuple, list)):
+        return any(_has_float32(x) for x in v)
+    if isinstance(v, dict):
+        return any(_has_float32(x) for x in v.values())
+    return False
+
+
+def float64_reference(model, example_inputs, method="forward"):
+    """torch's output of `model` run in float64 (NumPy leaves): the file (a
+    path, or a module/function exported as export_model does) loaded with
+    torch.jit.load, its parameters and buffers and its float32 inputs turned
+    into float64.  The reference of the rounding rule (compare_outputs's
+    `reference`).  Raises what torch raises when the model cannot run in
+    float64 (e.g. a dtype fixed in the graph)."""
+    import torch
+
+    tmp = None
+    try:
+        if isinstance(model, (torch.jit.ScriptModule, torch.jit.ScriptFunction)) or \
+                not isinstance(model, (str, os.PathLike)):
+            tmp = tempfile.mkdtemp(prefix="pyts-f64-")
+            model = export_model(model, example_inputs, os.path.join(tmp, "model.pt"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            loaded = torch.jit.load(os.fspath(model))
+        loaded = loaded.double()
+        with torch.no_grad():
+            out = getattr(loaded, method)(*_to_float64(_as_args(example_inputs)))
+        return to_numpy_tree(out)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 # ---- the check -----------------------------------------------------------------------------
 
 def check_parity(model, example_inputs, *, export="trace", method="forward", rtol=None, atol=None,
-                 localize=True, equal_nan=True, workdir=None):
+                 localize=True, equal_nan=True, workdir=None, strict=False):
     """Like assert_parity, but returns the ParityResult instead of raising."""
     import torch
 
@@ -276,6 +363,7 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
     t_start = time.perf_counter()
     res = ParityResult()
     res.method, res.rtol, res.atol = method, rtol, atol
+    res.strict = bool(strict)
     res.model = _model_name(model)
     args = _as_args(example_inputs)
     res.inputs = [_describe_input(a) for a in args]
@@ -322,7 +410,10 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
             except Error as e:
                 res.stage, res.error, res.error_type = "run", str(e), type(e).__name__
             else:
-                res.leaves = compare_trees(expected, out_p, "output", rtol, atol, equal_nan)
+                reference = None
+                if rtol is None and not strict and _has_float32(expected):
+                    reference = res.reference = _reference_run(res, path, method, args)
+                res.leaves = compare_trees(expected, out_p, "output", rtol, atol, equal_nan, reference=reference)
         res.ok = res.stage is None and all(l.passed for l in res.leaves)
         if not res.ok and localize:
             res.localization = _localize_run(loaded, method, _to_torch(args), path=path, rtol=rtol, atol=atol)
@@ -389,12 +480,26 @@ def _announce(rec):
             warnings.warn("pyts could not append to %s=%s: %s" % (CHECK_LOG_ENV, log, e))
 
 
+def _reference_run(res, path, method, args):
+    """The float64 reference of the rounding rule, or None (the reason in
+    res.reference_error: those leaves fall back to torch.testing's defaults)."""
+    t0 = time.perf_counter()
+    try:
+        ref = float64_reference(path, args, method)
+    except Exception as e:  # noqa: BLE001 - the model cannot run in float64: the strict rule judges it
+        msg = str(e).strip().splitlines()
+        res.reference_error = "%s: %s" % (type(e).__name__, msg[-1] if msg else "")
+        ref = None
+    res.seconds["torch_float64"] = time.perf_counter() - t0
+    return ref
+
+
 def _safe(name):
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in str(name))[:60] or "model"
 
 
 def assert_parity(model, example_inputs, *, export="trace", method="forward", rtol=None, atol=None,
-                  localize=True, equal_nan=True, workdir=None):
+                  localize=True, equal_nan=True, workdir=None, strict=False):
     """Run `model` in torch.jit and in pyts on `example_inputs` and compare
     every output leaf; raise ParityError (an AssertionError) listing every
     failing leaf, and the first diverging op when localize=True.
@@ -403,15 +508,24 @@ def assert_parity(model, example_inputs, *, export="trace", method="forward", rt
     "script"), a scripted module/function (saved as is), or the path of a .pt.
     example_inputs: a tuple of arguments, or one argument (a tensor); torch
     tensors or NumPy arrays, nested in lists/tuples/dicts as the method wants.
-    rtol/atol: both or neither; default: torch.testing.assert_close's per
-    dtype (float32: rtol 1.3e-6, atol 1e-5; integers and bool exact).  The
-    same tolerance applies to each op during localization.
+    Tolerance, in this order: rtol/atol (both or neither) when given;
+    strict=True: torch.testing.assert_close's per dtype (float32: rtol
+    1.3e-6, atol 1e-5; integers and bool exact); by default, float32 leaves
+    are judged by the rounding rule: torch also runs the model in float64,
+    and pyts may differ from torch's float32 output by what two correct
+    float32 engines can differ by, given the rounding error torch's own run
+    shows (pyts._compare.ROUNDING_RULE; derived in docs/tolerances.md); other
+    dtypes, and models that cannot run in float64, get torch.testing's
+    defaults.  Each leaf's LeafResult says which rule judged it (.rule,
+    .tol_source) and, under the rounding rule, the share of the budget used
+    (.budget).  Localization compares each op with torch.testing's defaults
+    (or rtol/atol when given).
     equal_nan: NaN in both engines counts as equal (default True).
     workdir: where the .pt is written (a temporary folder by default, removed
     afterwards).  Returns the ParityResult on success."""
     __tracebackhide__ = True
     res = check_parity(model, example_inputs, export=export, method=method, rtol=rtol, atol=atol,
-                       localize=localize, equal_nan=equal_nan, workdir=workdir)
+                       localize=localize, equal_nan=equal_nan, workdir=workdir, strict=strict)
     if not res.ok:
         raise ParityError(res.report(), res)
     return res
