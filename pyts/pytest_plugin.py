@@ -23,7 +23,10 @@ Provides:
   runs is recorded, through the fixture or not: pyts.testing.assert_parity
   and check_parity called directly, and `python -m pyts check` run in a
   subprocess (which appends its record to the file named by the
-  environment variable PYTS_CHECK_LOG, set for each test).
+  environment variable PYTS_CHECK_LOG, set for each test);
+- the option `--pyts-record DIR`: every parity check of the run also saves
+  a golden file DIR/<test id>-<n>.npz (pyts.testing.record's format), which
+  pyts.testing.assert_matches_record checks on a machine without torch.
 
 Under pytest-xdist each worker attaches its records to the test reports'
 user_properties, which xdist serializes to the controller; the controller
@@ -44,6 +47,9 @@ def pytest_addoption(parser):
     group.addoption("--pyts-report", metavar="PATH", default=None, dest="pyts_report",
                     help="write a JSON report of every pyts parity check (per test: output leaves, verdicts, "
                          "first diverging op)")
+    group.addoption("--pyts-record", metavar="DIR", default=None, dest="pyts_record",
+                    help="save a golden file (archive, inputs, torch's outputs; pyts.testing.assert_matches_record "
+                         "checks pyts against it without torch) for every parity check of the run into DIR")
     group.addoption("--pyts-seed", metavar="N", type=int, default=0, dest="pyts_seed",
                     help="base seed mixed into each test's parity seed (default 0)")
 
@@ -208,20 +214,25 @@ class _Collector:
     def pytest_runtest_protocol(self, item, nextitem):
         from . import testing
 
-        env = _check_log_env()
-        old_env = os.environ.get(env)
+        env = {_check_log_env(): self._log_path(item)}
+        record_dir = self.config.getoption("pyts_record", None)
+        if record_dir:
+            env[testing.RECORD_DIR_ENV] = os.path.abspath(record_dir)
+            env[testing.RECORD_NAME_ENV] = item.nodeid.replace("/", ".").replace("::", "-")
+        old_env = {k: os.environ.get(k) for k in env}
         self._item = item
-        os.environ[env] = self._log_path(item)
+        os.environ.update(env)
         testing.add_check_listener(self._record)
         try:
             yield
         finally:
             testing.remove_check_listener(self._record)
             self._item = None
-            if old_env is None:
-                os.environ.pop(env, None)
-            else:
-                os.environ[env] = old_env
+            for k, v in old_env.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):

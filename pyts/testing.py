@@ -29,7 +29,8 @@ from ._localize import localize as _localize_run
 from ._report import fmt_num, json_safe, tensor_stats, fmt_stats
 
 __all__ = ["assert_parity", "check_parity", "ParityError", "ParityResult", "export_model", "compare_outputs",
-           "LeafResult", "add_check_listener", "remove_check_listener", "float64_reference"]
+           "LeafResult", "add_check_listener", "remove_check_listener", "float64_reference", "record",
+           "assert_matches_record", "check_matches_record"]
 
 
 class ParityError(AssertionError):
@@ -74,6 +75,7 @@ class ParityResult:
         self.strict = False
         self.reference_error = None
         self.reference = None
+        self.record_path = None
 
     # ---- summaries --------------------------------------------------------------
     @property
@@ -126,7 +128,7 @@ class ParityResult:
             "localization": self.localization.to_dict() if self.localization is not None else None,
             "unsupported_ops": [{"op": u.op, "location": u.location} for u in self.unsupported_ops],
             "strict": self.strict, "reference_error": self.reference_error, "worst_budget": self.worst_budget,
-            "rules": sorted({l.rule for l in self.leaves if l.rule}),
+            "rules": sorted({l.rule for l in self.leaves if l.rule}), "record_path": self.record_path,
         })
 
     def report(self):
@@ -414,6 +416,8 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
                 if rtol is None and not strict and _has_float32(expected):
                     reference = res.reference = _reference_run(res, path, method, args)
                 res.leaves = compare_trees(expected, out_p, "output", rtol, atol, equal_nan, reference=reference)
+        if os.environ.get(RECORD_DIR_ENV):
+            _record_check(res, path, method, args, expected)
         res.ok = res.stage is None and all(l.passed for l in res.leaves)
         if not res.ok and localize:
             res.localization = _localize_run(loaded, method, _to_torch(args), path=path, rtol=rtol, atol=atol)
@@ -492,6 +496,143 @@ def _reference_run(res, path, method, args):
         ref = None
     res.seconds["torch_float64"] = time.perf_counter() - t0
     return ref
+
+
+# ---- golden files ----------------------------------------------------------------------------
+
+RECORD_DIR_ENV = "PYTS_RECORD_DIR"
+RECORD_NAME_ENV = "PYTS_RECORD_NAME"
+
+
+def _write_golden(out_path, archive_path, method, args, expected, reference, model_name):
+    import torch
+
+    from . import __version__
+    from ._golden import write
+
+    with open(archive_path, "rb") as f:
+        archive = f.read()
+    meta = {"model": model_name, "method": method, "torch": torch.__version__, "pyts": __version__}
+    d = os.path.dirname(os.path.abspath(out_path))
+    os.makedirs(d, exist_ok=True)
+    return write(out_path, archive, _to_numpy(tuple(args)), expected, reference, meta)
+
+
+def _record_check(res, path, method, args, expected):
+    """--pyts-record: save this check's golden file into PYTS_RECORD_DIR
+    (named PYTS_RECORD_NAME-<n>.npz).  A check that cannot be recorded
+    warns; it never fails the check."""
+    d = os.environ[RECORD_DIR_ENV]
+    prefix = _safe(os.environ.get(RECORD_NAME_ENV) or res.model)
+    try:
+        if res.reference is None and res.reference_error is None and _has_float32(expected):
+            res.reference = _reference_run(res, path, method, args)
+        os.makedirs(d, exist_ok=True)
+        n = 0
+        while os.path.exists(os.path.join(d, "%s-%d.npz" % (prefix, n))):
+            n += 1
+        res.record_path = _write_golden(os.path.join(d, "%s-%d.npz" % (prefix, n)), path, method, args, expected,
+                                        res.reference, res.model)
+    except Exception as e:  # noqa: BLE001
+        warnings.warn("pyts could not record %s: %s: %s" % (res.model, type(e).__name__, e))
+
+
+def record(model, example_inputs, path, *, export="trace", method="forward"):
+    """Save a golden file at `path` (needs torch): the TorchScript archive of
+    `model` (a path, a scripted module or function, or a module/function
+    exported with `export` as export_model does), the inputs, torch's
+    outputs and torch's float64 outputs (for the rounding rule; omitted when
+    the model cannot run in float64), in one .npz that NumPy reads without
+    pickle.  assert_matches_record(path) checks pyts against it, with no
+    torch needed.  Returns path."""
+    import torch
+
+    args = _as_args(example_inputs)
+    tmp = tempfile.mkdtemp(prefix="pyts-record-")
+    try:
+        pt = export_model(model, args, os.path.join(tmp, "model.pt"), export)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            loaded = torch.jit.load(pt)
+        with torch.no_grad():
+            expected = to_numpy_tree(getattr(loaded, method)(*_to_torch(args)))
+        reference = None
+        if _has_float32(expected):
+            try:
+                reference = float64_reference(pt, args, method)
+            except Exception:  # noqa: BLE001 - the strict rule will judge its float32 leaves
+                reference = None
+        return _write_golden(os.fspath(path), pt, method, args, expected, reference, _model_name(model))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_matches_record(path, *, rtol=None, atol=None, strict=False, equal_nan=True):
+    """Like assert_matches_record, but returns the ParityResult."""
+    from ._golden import Golden
+
+    if (rtol is None) != (atol is None):
+        raise ValueError("Both 'rtol' and 'atol' must be either specified or omitted")
+    t_start = time.perf_counter()
+    g = Golden(os.fspath(path))
+    res = ParityResult()
+    res.method, res.rtol, res.atol, res.strict = g.meta.get("method", "forward"), rtol, atol, bool(strict)
+    res.model = g.meta.get("model")
+    res.path = os.fspath(path)
+    res.export = "golden file (torch %s)" % g.meta.get("torch")
+    res.torch_output = g.outputs
+    res.reference = None if strict else g.reference
+    args = g.inputs if isinstance(g.inputs, tuple) else (g.inputs,)
+    res.inputs = [tensor_stats(a) if isinstance(a, np.ndarray) else _describe_value(a) for a in args]
+    try:
+        t0 = time.perf_counter()
+        pm = pyts_load(g.archive)
+        res.seconds["pyts_load"] = time.perf_counter() - t0
+    except Error as e:
+        res.stage, res.error, res.error_type = "load", str(e), type(e).__name__
+    else:
+        res.unsupported_ops = pm.unsupported_ops()
+        try:
+            t0 = time.perf_counter()
+            with pyts_no_grad():
+                out_p = pm.run_method(res.method, *[np.array(a, copy=True) if isinstance(a, np.ndarray) else a
+                                                    for a in args])
+            res.seconds["pyts"] = time.perf_counter() - t0
+            res.pyts_output = out_p
+        except Error as e:
+            res.stage, res.error, res.error_type = "run", str(e), type(e).__name__
+        else:
+            if res.reference is None and rtol is None and not strict and _has_float32(g.outputs):
+                res.reference_error = "the golden file has no float64 outputs"
+            res.leaves = compare_trees(g.outputs, out_p, "output", rtol, atol, equal_nan, reference=res.reference)
+    res.ok = res.stage is None and all(l.passed for l in res.leaves)
+    res.seconds["total"] = time.perf_counter() - t_start
+    if _listeners or os.environ.get(CHECK_LOG_ENV):
+        rec = res.to_dict()
+        rec["seconds_total"] = res.seconds["total"]
+        _announce(rec)
+    return res
+
+
+def assert_matches_record(path, *, rtol=None, atol=None, strict=False, equal_nan=True):
+    """Check pyts against a golden file written by record() (or by
+    `pytest --pyts-record DIR`): load its archive in pyts, run it on the
+    recorded inputs and compare with torch's recorded outputs, with the same
+    rules as assert_parity (the rounding rule from the recorded float64
+    outputs by default; strict=True: torch.testing's defaults; rtol/atol:
+    yours).  Needs no torch.  Raises ParityError; returns the ParityResult."""
+    __tracebackhide__ = True
+    res = check_matches_record(path, rtol=rtol, atol=atol, strict=strict, equal_nan=equal_nan)
+    if not res.ok:
+        raise ParityError(res.report(), res)
+    return res
+
+
+def _describe_value(v):
+    if isinstance(v, (list, tuple)):
+        return "%s of %d" % (type(v).__name__, len(v))
+    return "%s %r" % (type(v).__name__, v)
 
 
 def _safe(name):
