@@ -103,7 +103,7 @@ class LeafResult:
             return 0.0
         return (self.mismatched or 0) / self.numel
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         d = {f: getattr(self, f) for f in self.FIELDS}
         d["mismatched_share"] = self.mismatched_share if self.numel is not None else None
         return json_safe(d)
@@ -112,8 +112,13 @@ class LeafResult:
         return "<LeafResult %s %s>" % (self.path, "ok" if self.passed else "MISMATCH")
 
     # ---- the message ------------------------------------------------------------
-    def describe(self, indent="  "):
-        """Multi-line text for this leaf, in torch.testing's wording."""
+    def describe(self, indent: str = "  ") -> str:
+        """Multi-line text for this leaf, in torch.testing's wording (a str;
+        lines() gives the list of its lines)."""
+        return "\n".join(self.lines(indent))
+
+    def lines(self, indent: str = "  ") -> "list[str]":
+        """describe() as a list of lines."""
         lines = []
         head = "%s: " % self.path
         if self.kind == "structure":
@@ -159,9 +164,9 @@ class LeafResult:
         lines.extend(self._tolerance_lines(indent))
         return lines
 
-    def text(self, indent="  "):
-        """describe() as one string."""
-        return "\n".join(self.describe(indent))
+    def text(self, indent: str = "  ") -> str:
+        """describe() (the same text; kept for callers of earlier versions)."""
+        return self.describe(indent)
 
     def _allowed(self, tol):
         if self.rule == "rounding":
@@ -725,7 +730,7 @@ def failure_text(leaves, header=None):
         return ""
     lines = [header] if header else []
     for l in bad:
-        lines.extend(l.describe())
+        lines.extend(l.lines())
     return "\n".join(lines)
 
 

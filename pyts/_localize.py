@@ -306,7 +306,7 @@ class OpEvent:
             lines.append(indent + "pyts: %s" % self.error)
         for leaf in self.leaves:
             if not leaf.passed:
-                lines.extend(indent + l for l in leaf.describe(indent))
+                lines.extend(indent + l for l in leaf.lines(indent))
         return lines
 
 

@@ -15,11 +15,15 @@ tolerances; rtol/atol: yours).  On a difference it raises ParityError, an
 AssertionError whose message lists every failing leaf and, with
 localize=True, the first op whose pyts result differs from torch's when both
 are fed torch's own intermediate values (see pyts._localize)."""
+from __future__ import annotations
+
 import os
 import shutil
 import tempfile
 import time
 import warnings
+
+from typing import Any, Callable, Dict, List, Optional, Union
 
 import numpy as np
 
@@ -36,7 +40,7 @@ __all__ = ["assert_parity", "check_parity", "ParityError", "ParityResult", "expo
 class ParityError(AssertionError):
     """pyts and torch.jit disagree.  .result is the ParityResult."""
 
-    def __init__(self, message, result=None):
+    def __init__(self, message: str, result: Optional["ParityResult"] = None):
         super().__init__(message)
         self.result = result
 
@@ -114,7 +118,7 @@ class ParityResult:
             return loc.problems[0]
         return None
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         fd = self.first_diverging_op
         return json_safe({
             "ok": self.ok, "verdict": "PASS" if self.ok else "FAIL", "model": self.model, "path": self.path,
@@ -131,7 +135,7 @@ class ParityResult:
             "rules": sorted({l.rule for l in self.leaves if l.rule}), "record_path": self.record_path,
         })
 
-    def report(self):
+    def report(self) -> str:
         """The multi-line report (the ParityError message)."""
         lines = []
         name = "%s.%s" % (self.model or "model", self.method)
@@ -166,11 +170,11 @@ class ParityResult:
                         l.path, tuple(l.torch_shape), l.torch_dtype, fmt_num(l.worst_abs), fmt_num(l.worst_rel),
                         fmt_num(l.rtol), fmt_num(l.atol)))
                 else:
-                    lines.extend("  " + x for x in l.describe())
+                    lines.extend("  " + x for x in l.lines())
             return "\n".join(lines)
         for l in self.failing:
             lines.append("")
-            lines.extend(l.describe())
+            lines.extend(l.lines())
         if self.localization is not None:
             lines.append("")
             lines.extend(self.localization.describe())
@@ -235,7 +239,8 @@ def _describe_input(v):
     return "%s %r" % (type(v).__name__, v)
 
 
-def export_model(model, example_inputs, path, export="trace"):
+def export_model(model: Any, example_inputs: Any, path: Union[str, "os.PathLike[str]"],
+                 export: str = "trace") -> str:
     """Write `model` as a TorchScript file at `path` and return the path.
 
     model: a path (returned as is), bytes of an archive, a scripted module or
@@ -283,8 +288,9 @@ def _model_name(model):
     return getattr(model, "__name__", None) or type(model).__name__
 
 
-def compare_outputs(torch_out, pyts_out, rtol=None, atol=None, equal_nan=True, path="output", *, reference=None,
-                    strict=False):
+def compare_outputs(torch_out: Any, pyts_out: Any, rtol: Optional[float] = None, atol: Optional[float] = None,
+                    equal_nan: bool = True, path: str = "output", *, reference: Any = None,
+                    strict: bool = False) -> List[LeafResult]:
     """LeafResults comparing torch's output (torch values) with pyts's
     (pyts._compare.compare, the comparison core).
 
@@ -325,7 +331,7 @@ def _has_float32(v):
     return False
 
 
-def float64_reference(model, example_inputs, method="forward"):
+def float64_reference(model: Any, example_inputs: Any, method: str = "forward") -> Any:
     """torch's output of `model` run in float64 (NumPy leaves): the file (a
     path, or a module/function exported as export_model does) loaded with
     torch.jit.load, its parameters and buffers and its float32 inputs turned
@@ -355,8 +361,9 @@ def float64_reference(model, example_inputs, method="forward"):
 
 # ---- the check -----------------------------------------------------------------------------
 
-def check_parity(model, example_inputs, *, export="trace", method="forward", rtol=None, atol=None,
-                 localize=True, equal_nan=True, workdir=None, strict=False):
+def check_parity(model: Any, example_inputs: Any, *, export: str = "trace", method: str = "forward",
+                 rtol: Optional[float] = None, atol: Optional[float] = None, localize: bool = True,
+                 equal_nan: bool = True, workdir: Optional[str] = None, strict: bool = False) -> ParityResult:
     """Like assert_parity, but returns the ParityResult instead of raising."""
     import torch
 
@@ -448,14 +455,14 @@ CHECK_LOG_ENV = "PYTS_CHECK_LOG"
 _listeners = []
 
 
-def add_check_listener(fn):
+def add_check_listener(fn: Callable[[Dict[str, Any]], None]) -> Callable[[Dict[str, Any]], None]:
     """Call fn(record) after every parity check of this process; record is
     ParityResult.to_dict() plus "seconds_total".  Returns fn."""
     _listeners.append(fn)
     return fn
 
 
-def remove_check_listener(fn):
+def remove_check_listener(fn: Callable[[Dict[str, Any]], None]) -> None:
     """Stop calling fn (registered with add_check_listener)."""
     try:
         _listeners.remove(fn)
@@ -537,7 +544,8 @@ def _record_check(res, path, method, args, expected):
         warnings.warn("pyts could not record %s: %s: %s" % (res.model, type(e).__name__, e))
 
 
-def record(model, example_inputs, path, *, export="trace", method="forward"):
+def record(model: Any, example_inputs: Any, path: Union[str, "os.PathLike[str]"], *, export: str = "trace",
+           method: str = "forward") -> str:
     """Save a golden file at `path` (needs torch): the TorchScript archive of
     `model` (a path, a scripted module or function, or a module/function
     exported with `export` as export_model does), the inputs, torch's
@@ -568,7 +576,8 @@ def record(model, example_inputs, path, *, export="trace", method="forward"):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def check_matches_record(path, *, rtol=None, atol=None, strict=False, equal_nan=True):
+def check_matches_record(path: Union[str, "os.PathLike[str]"], *, rtol: Optional[float] = None,
+                         atol: Optional[float] = None, strict: bool = False, equal_nan: bool = True) -> ParityResult:
     """Like assert_matches_record, but returns the ParityResult."""
     from ._golden import Golden
 
@@ -615,7 +624,9 @@ def check_matches_record(path, *, rtol=None, atol=None, strict=False, equal_nan=
     return res
 
 
-def assert_matches_record(path, *, rtol=None, atol=None, strict=False, equal_nan=True):
+def assert_matches_record(path: Union[str, "os.PathLike[str]"], *, rtol: Optional[float] = None,
+                          atol: Optional[float] = None, strict: bool = False,
+                          equal_nan: bool = True) -> ParityResult:
     """Check pyts against a golden file written by record() (or by
     `pytest --pyts-record DIR`): load its archive in pyts, run it on the
     recorded inputs and compare with torch's recorded outputs, with the same
@@ -639,8 +650,9 @@ def _safe(name):
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in str(name))[:60] or "model"
 
 
-def assert_parity(model, example_inputs, *, export="trace", method="forward", rtol=None, atol=None,
-                  localize=True, equal_nan=True, workdir=None, strict=False):
+def assert_parity(model: Any, example_inputs: Any, *, export: str = "trace", method: str = "forward",
+                  rtol: Optional[float] = None, atol: Optional[float] = None, localize: bool = True,
+                  equal_nan: bool = True, workdir: Optional[str] = None, strict: bool = False) -> ParityResult:
     """Run `model` in torch.jit and in pyts on `example_inputs` and compare
     every output leaf; raise ParityError (an AssertionError) listing every
     failing leaf, and the first diverging op when localize=True.

@@ -110,6 +110,9 @@ def _both_directions(model, x, plants, tmp_path):
     assert [l.rule for l in res.leaves] == ["rounding"] * len(res.leaves)
     budgets = {"correct": res.worst_budget}
     assert budgets["correct"] < 1
+    worst = max(res.leaves, key=lambda l: l.budget)
+    print("\ncorrect engine: max |pyts - torch| %.3g, alpha %.3g u, allowed at the worst-ratio element %.3g" % (
+        worst.worst_abs, worst.alpha, worst.bound_at_worst))
     for name, plant in plants:
         bad = plant(copy.deepcopy(model))
         path = export_model(bad, (x,), os.path.join(str(tmp_path), name + ".pt"))
