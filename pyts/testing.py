@@ -80,6 +80,9 @@ class ParityResult:
         self.reference_error = None
         self.reference = None
         self.record_path = None
+        self.eager_leaves = None
+        self.eager_output = None
+        self.difference_source = None
 
     # ---- summaries --------------------------------------------------------------
     @property
@@ -133,6 +136,8 @@ class ParityResult:
             "unsupported_ops": [{"op": u.op, "location": u.location} for u in self.unsupported_ops],
             "strict": self.strict, "reference_error": self.reference_error, "worst_budget": self.worst_budget,
             "rules": sorted({l.rule for l in self.leaves if l.rule}), "record_path": self.record_path,
+            "eager_leaves": None if self.eager_leaves is None else [l.to_dict() for l in self.eager_leaves],
+            "difference_source": self.difference_source,
         })
 
     def report(self) -> str:
@@ -146,12 +151,28 @@ class ParityResult:
         elif self.stage:
             lines.append("pyts parity FAILED: pyts could not %s %s: %s: %s" % (
                 self.stage, name, self.error_type, self.error))
+        elif not n_fail:
+            lines.append("pyts parity FAILED: torch.jit's output of %s differs from the eager module's "
+                         "(the export, not pyts)" % name)
         else:
             lines.append("pyts parity FAILED: %d of %d output leaves of %s differ from torch.jit" % (
                 n_fail, len(self.leaves), name))
         lines.append("  file: %s (export: %s)" % (self.path, self.export or "given file"))
         for i, d in enumerate(self.inputs):
             lines.append("  input %d: %s" % (i, d if isinstance(d, str) else ("Tensor " + fmt_stats(d))))
+        if self.eager_leaves is not None:
+            bad = [l for l in self.eager_leaves if not l.passed]
+            lines.append("  eager vs torch.jit (the export): %s" % (
+                "%d of %d output leaves differ" % (len(bad), len(self.eager_leaves)) if bad else
+                "all %d output leaves match" % len(self.eager_leaves)))
+            lines.append("  torch.jit vs pyts (the runtime): %s" % (
+                "pyts could not %s" % self.stage if self.stage else
+                "%d of %d output leaves differ" % (len(self.failing), len(self.leaves)) if self.failing else
+                "all %d output leaves match" % len(self.leaves)))
+            if self.difference_source:
+                lines.append("  the difference comes from: %s" % self.difference_source)
+            for l in bad:
+                lines.extend("    eager " + x for x in l.lines())
         if self.reference_error:
             lines.append("  no float64 reference (%s): torch.testing's defaults judge float32 leaves"
                          % self.reference_error)
@@ -363,7 +384,8 @@ def float64_reference(model: Any, example_inputs: Any, method: str = "forward") 
 
 def check_parity(model: Any, example_inputs: Any, *, export: str = "trace", method: str = "forward",
                  rtol: Optional[float] = None, atol: Optional[float] = None, localize: bool = True,
-                 equal_nan: bool = True, workdir: Optional[str] = None, strict: bool = False) -> ParityResult:
+                 equal_nan: bool = True, workdir: Optional[str] = None, strict: bool = False,
+                 eager: bool = False) -> ParityResult:
     """Like assert_parity, but returns the ParityResult instead of raising."""
     import torch
 
@@ -376,6 +398,10 @@ def check_parity(model: Any, example_inputs: Any, *, export: str = "trace", meth
     res.model = _model_name(model)
     args = _as_args(example_inputs)
     res.inputs = [_describe_input(a) for a in args]
+    if eager and (isinstance(model, (str, os.PathLike, bytes, bytearray, torch.jit.ScriptModule,
+                                     torch.jit.ScriptFunction)) or not callable(model)):
+        raise ValueError("eager=True needs the original nn.Module or Python function, not %s"
+                         % type(model).__name__)
     tmp = None
     if isinstance(model, (str, os.PathLike)):
         path = os.fspath(model)
@@ -425,8 +451,11 @@ def check_parity(model: Any, example_inputs: Any, *, export: str = "trace", meth
                 res.leaves = compare_trees(expected, out_p, "output", rtol, atol, equal_nan, reference=reference)
         if os.environ.get(RECORD_DIR_ENV):
             _record_check(res, path, method, args, expected)
-        res.ok = res.stage is None and all(l.passed for l in res.leaves)
-        if not res.ok and localize:
+        if eager:
+            _eager_run(res, model, method, args, expected, path, rtol, atol, equal_nan, strict)
+        res.ok = res.stage is None and all(l.passed for l in res.leaves) and \
+            all(l.passed for l in res.eager_leaves or ())
+        if localize and (res.stage is not None or not all(l.passed for l in res.leaves)):
             res.localization = _localize_run(loaded, method, _to_torch(args), path=path, rtol=rtol, atol=atol)
     finally:
         if tmp is not None:
@@ -489,6 +518,35 @@ def _announce(rec):
                 f.write(json.dumps(rec) + "\n")
         except OSError as e:
             warnings.warn("pyts could not append to %s=%s: %s" % (CHECK_LOG_ENV, log, e))
+
+
+def _eager_run(res, model, method, args, expected, path, rtol, atol, equal_nan, strict):
+    """eager=True: run the original module/function in torch (eager mode)
+    and compare it with torch.jit's output of the exported file
+    (res.eager_leaves: torch.jit the reference side, the eager output in the
+    place of pyts's), with the same rule as pyts's leaves; res.difference_source says which step a difference comes from."""
+    import torch
+
+    t0 = time.perf_counter()
+    fn = getattr(model, method) if method != "forward" or not callable(model) else model
+    with torch.no_grad():
+        out_e = fn(*_to_torch(args))
+    res.seconds["eager"] = time.perf_counter() - t0
+    res.eager_output = out_e
+    ref = None
+    if rtol is None and not strict and _has_float32(expected):
+        if res.reference is None and res.reference_error is None:
+            res.reference = _reference_run(res, path, method, args)
+        ref = res.reference
+    # torch.jit's output is the reference side (the float64 reference is its
+    # model's); in these leaves "pyts" stands for the eager output.  Tracing
+    # returns tuples where the module returned lists: not a difference of values
+    res.eager_leaves = compare_trees(expected, to_numpy_tree(out_e), "output", rtol, atol, equal_nan,
+                                     strict_sequences=False, reference=ref)
+    export_bad = not all(l.passed for l in res.eager_leaves)
+    runtime_bad = res.stage is not None or not all(l.passed for l in res.leaves)
+    res.difference_source = ("export and runtime" if export_bad and runtime_bad else "export" if export_bad
+                             else "runtime" if runtime_bad else None)
 
 
 def _reference_run(res, path, method, args):
@@ -652,7 +710,8 @@ def _safe(name):
 
 def assert_parity(model: Any, example_inputs: Any, *, export: str = "trace", method: str = "forward",
                   rtol: Optional[float] = None, atol: Optional[float] = None, localize: bool = True,
-                  equal_nan: bool = True, workdir: Optional[str] = None, strict: bool = False) -> ParityResult:
+                  equal_nan: bool = True, workdir: Optional[str] = None, strict: bool = False,
+                  eager: bool = False) -> ParityResult:
     """Run `model` in torch.jit and in pyts on `example_inputs` and compare
     every output leaf; raise ParityError (an AssertionError) listing every
     failing leaf, and the first diverging op when localize=True.
@@ -674,11 +733,17 @@ def assert_parity(model: Any, example_inputs: Any, *, export: str = "trace", met
     (.budget).  Localization compares each op with torch.testing's defaults
     (or rtol/atol when given).
     equal_nan: NaN in both engines counts as equal (default True).
+    eager=True: three engines: also run the original nn.Module / function
+    in torch (not exported) and compare it with torch.jit's output (the same
+    rules); a difference there fails the check too, and the result says
+    whether a difference comes from exporting (eager vs torch.jit:
+    .eager_leaves) or from the runtime (torch.jit vs pyts: .leaves), in
+    .difference_source ("export", "runtime", "export and runtime" or None).
     workdir: where the .pt is written (a temporary folder by default, removed
     afterwards).  Returns the ParityResult on success."""
     __tracebackhide__ = True
     res = check_parity(model, example_inputs, export=export, method=method, rtol=rtol, atol=atol,
-                       localize=localize, equal_nan=equal_nan, workdir=workdir, strict=strict)
+                       localize=localize, equal_nan=equal_nan, workdir=workdir, strict=strict, eager=eager)
     if not res.ok:
         raise ParityError(res.report(), res)
     return res
