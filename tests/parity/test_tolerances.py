@@ -26,7 +26,7 @@ import pytest
 import torch
 
 import pyts
-from pyts.testing import assert_parity, check_parity, compare_outputs, export_model, float64_reference
+from pyts.testing import assert_parity, compare_outputs, export_model, float64_reference
 
 torchvision = pytest.importorskip("torchvision")
 
