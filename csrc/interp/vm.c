@@ -621,7 +621,12 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_SETATTR: {
             pts_value val = take(R, in->b, in->flags);
-            st = set_attr(&k->attrs[in->c], R[in->a], val);
+            st = pts_tl_trace ? pts_tl_trace(pts_tl_trace_ud, "prim::SetAttr", k->attrs[in->c].name, k->file,
+                                             k->lines[in - k->insns], val) : PTS_OK;
+            if (st)
+                pts_value_release(val);
+            else
+                st = set_attr(&k->attrs[in->c], R[in->a], val);
             if (in->flags & PTS_F_TA)
                 pts_value_clear(&R[in->a]);
             if (st)
