@@ -394,6 +394,10 @@ class Localization:
         self.run_recorded = 0      # values pyts's run recorded
         self.run_unmatched = 0     # recorded values torch's graph has no node for (not compared)
         self.run_note = None       # what could not be compared, and why
+        # the error chart: [op, location, execution, relative error, relative tolerance] per float
+        # tensor value compared, in torch's execution order; run_first_index: the first difference's point
+        self.run_series = []
+        self.run_first_index = None
 
     def to_dict(self):
         return json_safe({
@@ -406,7 +410,8 @@ class Localization:
             "seconds": self.seconds, "tolerance": self.tolerance,
             "pyts_run": {"first_difference": self.run_first.to_dict() if self.run_first else None,
                          "values_recorded": self.run_recorded, "values_compared": self.run_compared,
-                         "values_not_compared": self.run_unmatched, "note": self.run_note},
+                         "values_not_compared": self.run_unmatched, "note": self.run_note,
+                         "series": self.run_series, "first_index": self.run_first_index},
         })
 
     def describe(self):
@@ -462,6 +467,7 @@ class Localization:
 # ---- pyts's own run, recorded (the debug trace) -------------------------------------------------
 
 _TRACE_BUDGET = 512 << 20   # bytes of recorded values kept (a deep model at batch 1 needs far less)
+_SERIES_MAX = 20000          # points of the error chart (values compared along the run)
 
 
 def _snapshot(v):
@@ -738,12 +744,11 @@ class _Runner:
         res = self.result
         k = self.seen.get(key, 0) + 1
         self.seen[key] = k
-        if res.run_first is not None:
-            return
         recorded = self.trace.values[key]
         if k > len(recorded):
-            if self.trace.error is None:
+            if self.trace.error is None and res.run_first is None:
                 res.run_first = self._divergence("NOT_RUN_IN_PYTS", n, key, k)
+                res.run_first_index = len(res.run_series)
             return
         got = recorded[k - 1]
         if isinstance(got, _NotComparable):
@@ -761,12 +766,40 @@ class _Runner:
         except Exception:  # noqa: BLE001 - a value the comparison cannot take is not compared
             return
         res.run_compared += 1
-        if not all(l.passed for l in leaves):
+        self.add_point(key, k, exp, got, leaves)
+        if res.run_first is None and not all(l.passed for l in leaves):
+            res.run_first_index = len(res.run_series) - 1
             d = self._divergence("DIFFERS", n, key, k)
             d.leaves = leaves
             d.torch_value = _describe_value(exp)
             d.pyts_value = _describe_value(got)
             res.run_first = d
+
+    def add_point(self, key, k, exp, got, leaves):
+        """One point of the error chart: the relative error of a float
+        tensor value (max |pyts - torch| / max |torch|) and the relative
+        tolerance that judged it ((atol + rtol max |torch|) / max |torch|)."""
+        res = self.result
+        if len(res.run_series) >= _SERIES_MAX:
+            return
+        if not (isinstance(exp, np.ndarray) and isinstance(got, np.ndarray) and exp.shape == got.shape
+                and exp.size and exp.dtype.kind in "fc"):
+            return
+        e = exp.astype(np.float64) if exp.dtype.kind == "f" else np.abs(exp)
+        g = got.astype(np.float64) if got.dtype.kind == "f" else np.abs(got)
+        with np.errstate(all="ignore"):
+            scale = float(np.nanmax(np.abs(e))) if np.isfinite(e).any() else 0.0
+            diff = np.abs(g - e)
+            d = float(np.nanmax(diff)) if np.isfinite(diff).any() else 0.0
+        if not np.isfinite(diff).all() and not np.array_equal(np.isnan(e), np.isnan(g)):
+            d = float("inf")
+        scale = max(scale, 1e-30)
+        leaf = leaves[0] if leaves else None
+        rtol = (leaf.rtol or 0.0) if leaf is not None else 0.0
+        atol = (leaf.atol or 0.0) if leaf is not None else 0.0
+        f, line = self._where(key, k)
+        res.run_series.append(["%s .%s" % (key[2], key[3]) if key[3] else key[2], "%s:%s" % (f, line), k,
+                               d / scale, (atol + rtol * scale) / scale])
 
     def _where(self, key, k):
         if key[0] is None:

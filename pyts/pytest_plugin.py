@@ -45,8 +45,9 @@ FIXTURE_KEY = "pyts_parity_fixture"
 def pytest_addoption(parser):
     group = parser.getgroup("pyts", "pyts parity testing")
     group.addoption("--pyts-report", metavar="PATH", default=None, dest="pyts_report",
-                    help="write a JSON report of every pyts parity check (per test: output leaves, verdicts, "
-                         "first diverging op)")
+                    help="write a report of every pyts parity check (per test: output leaves, verdicts, "
+                         "first diverging op): PATH.html a self-contained page with an error chart per failing "
+                         "check, PATH.md a Markdown summary for CI, any other name JSON")
     group.addoption("--pyts-record", metavar="DIR", default=None, dest="pyts_record",
                     help="save a golden file (archive, inputs, torch's outputs; pyts.testing.assert_matches_record "
                          "checks pyts against it without torch) for every parity check of the run into DIR")
@@ -331,13 +332,10 @@ class _Collector:
             return
         summary, tests = self.summary()
         doc = {"versions": self._versions(), "summary": summary, "tests": tests}
-        path = os.path.abspath(path)
-        d = os.path.dirname(path)
-        if d:
-            os.makedirs(d, exist_ok=True)
-        with open(path, "w") as f:
-            json.dump(doc, f, indent=1, sort_keys=False)
-            f.write("\n")
+        from ._html import write_report
+
+        # report.html: a self-contained page with charts; report.md: a CI summary; else JSON
+        write_report(doc, os.path.abspath(path))
 
     def pytest_terminal_summary(self, terminalreporter):
         if _is_worker(self.config) or not self.tests:

@@ -173,3 +173,111 @@ def test_scripted_models_localize_without_torch_internal_errors(name, tmp_path):
     assert loc.checked > 0 and loc.unsupported == {}, text
     assert loc.first is None and loc.run_first is None, text
     assert loc.run_compared > 0, text
+
+
+# ---- the HTML / Markdown report ------------------------------------------------------------------
+
+class _Page(__import__("html.parser").parser.HTMLParser):
+    """Collects the elements of the page (tag, attributes, text inside)."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements = []
+        self.stack = []
+
+    def handle_starttag(self, tag, attrs):
+        el = {"tag": tag, "attrs": dict(attrs), "text": ""}
+        self.elements.append(el)
+        if tag not in ("circle", "line", "rect", "polyline", "meta", "br"):
+            self.stack.append(el)
+
+    def handle_startendtag(self, tag, attrs):   # <line ... />: no content
+        self.elements.append({"tag": tag, "attrs": dict(attrs), "text": ""})
+
+    def handle_endtag(self, tag):
+        if not any(el["tag"] == tag for el in self.stack):
+            return
+        while self.stack:
+            if self.stack.pop()["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        for el in self.stack:
+            el["text"] += data
+
+    def find(self, tag, **attrs):
+        return [el for el in self.elements if el["tag"] == tag and all(
+            el["attrs"].get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+
+def test_html_report_charts_the_error_and_marks_the_first_divergence(archive, tmp_path):
+    from pyts._html import write_report
+
+    loc, where, line, text = _run(archive, tmp_path, "torch.sub(acc[2], acc[1])", "torch.sub(acc[2], acc[3])")
+    run = loc.to_dict()["pyts_run"]
+    series, first = run["series"], run["first_index"]
+    assert first is not None and series[first][1] == where, (first, series)
+    # the chart's points are the float tensor values compared; before the planted
+    # line they agree (relative error within tolerance), at it they do not
+    assert all(p[3] <= p[4] for p in series[:first]) and series[first][3] > series[first][4]
+    doc = {"versions": {"pyts": "test"}, "summary": None,
+           "tests": [{"nodeid": "planted", "outcome": "failed", "duration": 0.0,
+                      "checks": [{"ok": False, "verdict": "FAIL", "model": "Model", "method": "forward",
+                                  "leaves": [], "localization": loc.to_dict()}]}]}
+    page_path = str(tmp_path / "report.html")
+    assert write_report(doc, page_path) == "html"
+    with open(page_path, encoding="utf-8") as f:
+        page = f.read()
+    p = _Page()
+    p.feed(page)
+    # self-contained: nothing fetched from elsewhere, no script
+    assert not p.find("script") and not p.find("link") and "http://" not in page.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+    svg = p.find("svg", id="chart-0")
+    assert len(svg) == 1
+    err = p.find("polyline", class_="error")
+    tol = p.find("polyline", class_="tolerance")
+    assert len(err) == len(tol) == 1
+    assert len(err[0]["attrs"]["points"].split()) == len(series)
+    marks = p.find("g", class_="first-divergence")
+    assert len(marks) == 1 and where in marks[0]["text"] and "aten::__getitem__" in marks[0]["text"]
+    # the marked x position is the first divergence's point on the error line
+    mark_x = float(p.find("line", stroke="#c00000")[0]["attrs"]["x1"])
+    pt_x = float(err[0]["attrs"]["points"].split()[first].split(",")[0])
+    assert abs(mark_x - pt_x) < 0.2
+    # log scale: decade ticks
+    ticks = [el["text"] for el in p.find("text", class_="tick")]
+    assert ticks and all(t.startswith("1e") for t in ticks)
+    assert "First difference in pyts's own run" in page and where in page
+
+    md_path = str(tmp_path / "report.md")
+    assert write_report(doc, md_path) == "md"
+    md = open(md_path, encoding="utf-8").read()
+    assert md.startswith("# pyts parity report") and "| planted | ❌ FAIL |" in md and where in md
+
+
+def test_cli_check_writes_html_and_markdown(tmp_path):
+    import subprocess
+    import sys
+    import os
+
+    path = str(tmp_path / "lin.pt")
+    torch.manual_seed(0)
+    torch.jit.trace(torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Tanh()), torch.randn(2, 4)).save(path)
+    env = dict(os.environ)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    for name in ("x.html", "x.md"):
+        out = str(tmp_path / name)
+        r = subprocess.run([sys.executable, "-m", "pyts", "check", path, "--input", "randn:2,4", "--report", out],
+                           capture_output=True, text=True, env=env, timeout=300)
+        assert r.returncode == 0, r.stdout + r.stderr
+        text = open(out, encoding="utf-8").read()
+        if name.endswith(".html"):
+            p = _Page()
+            p.feed(text)
+            rows = p.find("table", class_="leaves")
+            assert len(rows) == 1 and "output" in rows[0]["text"] and "True" in rows[0]["text"]
+            assert p.find("td", class_="PASS")
+        else:
+            assert "✅ PASS" in text and "0 / 1" in text
