@@ -793,7 +793,8 @@ class _Runner:
             d = float(np.nanmax(diff)) if np.isfinite(diff).any() else 0.0
         if not np.isfinite(diff).all() and not np.array_equal(np.isnan(e), np.isnan(g)):
             d = float("inf")
-        scale = max(scale, 1e-30)
+        # an all-zero value (x * 0): no relative scale, the differences count as they are
+        scale = scale if scale > 0 else 1.0
         leaf = leaves[0] if leaves else None
         rtol = (leaf.rtol or 0.0) if leaf is not None else 0.0
         atol = (leaf.atol or 0.0) if leaf is not None else 0.0

@@ -281,3 +281,49 @@ def test_cli_check_writes_html_and_markdown(tmp_path):
             assert p.find("td", class_="PASS")
         else:
             assert "✅ PASS" in text and "0 / 1" in text
+
+
+def test_html_report_renders_in_a_headless_browser(archive, tmp_path):
+    """Debian's chromium renders the page: the DOM has the chart and its
+    mark, and the screenshot shows the mark's red line inside the chart."""
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (CI installs Debian's chromium: .ci/run)")
+    from PIL import Image
+
+    from pyts._html import write_report
+
+    loc, where, line, text = _run(archive, tmp_path, "torch.sub(acc[2], acc[1])", "torch.sub(acc[2], acc[3])")
+    doc = {"versions": {}, "summary": None,
+           "tests": [{"nodeid": "planted", "outcome": "failed", "duration": 0.0,
+                      "checks": [{"ok": False, "verdict": "FAIL", "model": "Model", "method": "forward",
+                                  "leaves": [], "localization": loc.to_dict()}]}]}
+    page = tmp_path / "report.html"
+    write_report(doc, str(page))
+    common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+              "--window-size=1000,900", "--user-data-dir=%s" % (tmp_path / "profile")]
+    dom = subprocess.run(common + ["--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    p = _Page()
+    p.feed(dom.stdout)
+    assert p.find("svg", id="chart-0") and p.find("polyline", class_="error")
+    marks = p.find("g", class_="first-divergence")
+    assert len(marks) == 1 and where in marks[0]["text"]
+    shot = tmp_path / "shot.png"
+    r = subprocess.run(common + ["--screenshot=%s" % shot, page.as_uri()], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0 and shot.exists(), r.stderr[-2000:]
+    img = Image.open(shot).convert("RGB")
+    w, h = img.size
+    px = img.load()
+    # the mark is drawn in #c00000; look for a vertical run of it (the line), not just text
+    columns = {}
+    for yy in range(0, h, 2):
+        for xx in range(w):
+            r_, g_, b_ = px[xx, yy]
+            if r_ > 170 and g_ < 40 and b_ < 40:
+                columns[xx] = columns.get(xx, 0) + 1
+    assert columns and max(columns.values()) >= 40, "no red vertical mark in the screenshot"
