@@ -551,7 +551,7 @@ def _record_pyts_run(path, method, inputs):
             pm._obj.run_method_traced(method, tr, *args)
     except _Skip as e:
         tr.error = "the inputs cannot cross into pyts: %s" % e
-    except Error as e:
+    except Exception as e:  # noqa: BLE001 - pyts's errors, or a value the trace could not take: a limit, not a crash
         tr.error = "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[0] if str(e).strip() else "")
     return tr
 
