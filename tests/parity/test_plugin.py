@@ -183,3 +183,41 @@ def test_report_and_summary_under_xdist(inner):
                                         "-p", "no:cacheprovider")
     _check(result, path)
     assert "2 workers" in result.stdout.str() or "gw1" in result.stdout.str()
+
+
+def test_report_as_html_page(inner):
+    """--pyts-report *.html writes the self-contained page instead of JSON:
+    a summary row per check, the failing check's localization."""
+    from html.parser import HTMLParser
+
+    path = str(inner.path / "parity.html")
+    result = inner.runpytest_subprocess(*_plugin_args(), "--pyts-report", path, "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5, failed=1, errors=1)
+    page = open(path, encoding="utf-8").read()
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.cells, self.tags, self._in = [], [], None
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            if tag == "td":
+                self._in = [dict(attrs).get("class"), ""]
+
+        def handle_endtag(self, tag):
+            if tag == "td" and self._in is not None:
+                self.cells.append(tuple(self._in))
+                self._in = None
+
+        def handle_data(self, data):
+            if self._in is not None:
+                self._in[1] += data
+
+    p = Cells()
+    p.feed(page)
+    assert page.startswith("<!DOCTYPE html>") and "script" not in p.tags
+    verdicts = [text for cls, text in p.cells if cls in ("PASS", "FAIL")]
+    assert sorted(verdicts) == ["FAIL"] + ["PASS"] * 5, verdicts
+    assert "6 checks, 1 failed." in page
+    assert "aten::dropout" in page and "localization" in page
