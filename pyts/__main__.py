@@ -185,9 +185,19 @@ def cmd_check(args):
         return 2
     print(res.report())
     if args.report:
-        with open(args.report, "w") as f:
-            json.dump(res.to_dict(), f, indent=1)
-            f.write("\n")
+        from ._html import report_format, write_report
+
+        if report_format(args.report) == "json":
+            with open(args.report, "w") as f:
+                json.dump(res.to_dict(), f, indent=1)
+                f.write("\n")
+        else:
+            import pyts
+
+            write_report({"versions": {"pyts": pyts.__version__}, "summary": None,
+                          "tests": [{"nodeid": "python -m pyts check %s" % args.model,
+                                     "outcome": "passed" if res.ok else "failed", "checks": [res.to_dict()]}]},
+                         args.report)
     return 0 if res.ok else 1
 
 
@@ -209,7 +219,8 @@ def main(argv=None):
     pc.add_argument("--method", default="forward")
     pc.add_argument("--rtol", type=float, default=None)
     pc.add_argument("--atol", type=float, default=None)
-    pc.add_argument("--report", metavar="PATH", help="also write the result as JSON")
+    pc.add_argument("--report", metavar="PATH", help="also write the result: PATH.html a self-contained page "
+                    "(statistics, error chart), PATH.md a Markdown summary, any other name JSON")
     pc.add_argument("--no-localize", action="store_true", help="skip the search for the first diverging op")
     pc.set_defaults(fn=cmd_check)
     args = p.parse_args(argv)

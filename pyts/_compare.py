@@ -35,7 +35,8 @@ from ._report import _dtype_name, fmt_index, fmt_num, json_safe
 
 __all__ = ["DEFAULT_TOLERANCES", "default_tolerance", "LeafResult", "compare", "assert_close", "compare_trees",
            "compare_leaf", "compare_arrays", "compare_scalars", "structure_problem", "failure_text",
-           "torch_to_numpy", "to_numpy_tree"]
+           "torch_to_numpy", "to_numpy_tree", "rounding_allowed", "rounding_pool", "rounding_unusable",
+           "ROUNDING_RULE", "ROUNDING_LAMBDA"]
 
 # torch/testing/_comparison.py _DTYPE_PRECISIONS (unchanged since torch 1.10);
 # every other dtype (ints, bool) compares exactly.
@@ -72,12 +73,22 @@ class LeafResult:
     summaries), rtol, atol, tol_source, need_atol (smallest atol passing at
     this rtol), need_rtol (smallest rtol passing at this atol), nonfinite
     (NaN/inf placement mismatches, which no tolerance fixes), torch_value /
-    pyts_value (scalars and strings)."""
+    pyts_value (scalars and strings).
+
+    rule: which rule judged the leaf: "rounding" (the rounding-error bound
+    derived from torch's float32 vs float64 run, see ROUNDING_RULE),
+    "strict" (torch.testing's per-dtype defaults), "given" (the caller's
+    rtol/atol) or "exact" (integers, bool, strings: equality).  Under
+    "rounding": alpha (the estimated relative rounding spread, in units of
+    the unit roundoff u), budget (the greatest |pyts - torch| / allowed over
+    the elements: below 1 passes), bound_at_worst (the allowed difference
+    at that element) and worst_ratio_index."""
 
     FIELDS = ("path", "kind", "passed", "problem", "torch_shape", "torch_dtype", "pyts_shape", "pyts_dtype",
               "numel", "mismatched", "max_abs", "max_abs_index", "max_abs_torch", "max_abs_pyts", "max_rel",
               "max_rel_index", "max_rel_torch", "max_rel_pyts", "worst_abs", "worst_rel", "rtol", "atol",
-              "tol_source", "need_atol", "need_rtol", "nonfinite", "torch_value", "pyts_value")
+              "tol_source", "need_atol", "need_rtol", "nonfinite", "torch_value", "pyts_value", "rule",
+              "alpha", "budget", "bound_at_worst", "worst_ratio_index")
 
     def __init__(self, path, kind):
         for f in self.FIELDS:
@@ -92,7 +103,7 @@ class LeafResult:
             return 0.0
         return (self.mismatched or 0) / self.numel
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         d = {f: getattr(self, f) for f in self.FIELDS}
         d["mismatched_share"] = self.mismatched_share if self.numel is not None else None
         return json_safe(d)
@@ -101,8 +112,13 @@ class LeafResult:
         return "<LeafResult %s %s>" % (self.path, "ok" if self.passed else "MISMATCH")
 
     # ---- the message ------------------------------------------------------------
-    def describe(self, indent="  "):
-        """Multi-line text for this leaf, in torch.testing's wording."""
+    def describe(self, indent: str = "  ") -> str:
+        """Multi-line text for this leaf, in torch.testing's wording (a str;
+        lines() gives the list of its lines)."""
+        return "\n".join(self.lines(indent))
+
+    def lines(self, indent: str = "  ") -> "list[str]":
+        """describe() as a list of lines."""
         lines = []
         head = "%s: " % self.path
         if self.kind == "structure":
@@ -122,7 +138,7 @@ class LeafResult:
                     fmt_num(self.max_rel), self._allowed(self.rtol)))
             lines.extend(self._tolerance_lines(indent))
             return lines
-        closeish = bool(self.rtol or self.atol)
+        closeish = bool(self.rtol or self.atol) or self.rule == "rounding"
         if self.passed:
             lines.append(head + "close" if closeish else head + "equal")
         else:
@@ -148,16 +164,25 @@ class LeafResult:
         lines.extend(self._tolerance_lines(indent))
         return lines
 
-    def text(self, indent="  "):
-        """describe() as one string."""
-        return "\n".join(self.describe(indent))
+    def text(self, indent: str = "  ") -> str:
+        """describe() (the same text; kept for callers of earlier versions)."""
+        return self.describe(indent)
 
     def _allowed(self, tol):
+        if self.rule == "rounding":
+            return ""
         if not (self.rtol or self.atol):
             return ""
         return " (up to %s allowed)" % fmt_num(tol)
 
     def _tolerance_lines(self, indent):
+        if self.rule == "rounding":
+            out = [indent + "Rule: %s" % self.tol_source]
+            if self.budget is not None:
+                out.append(indent + "Rounding budget used: %.3g%% (|pyts - torch| / allowed, worst at index %s, "
+                           "allowed there %s)" % (100.0 * self.budget, fmt_index(self.worst_ratio_index),
+                                                  fmt_num(self.bound_at_worst)))
+            return out
         if self.rtol is None:
             return []
         out = [indent + "Tolerance used: rtol=%s, atol=%s (%s)" % (
@@ -190,19 +215,35 @@ def _unravel(flat_index, shape):
     return tuple(int(i) for i in np.unravel_index(int(flat_index), shape))
 
 
-def compare_arrays(path, exp, got, rtol=None, atol=None, equal_nan=True):
-    """exp: torch's value (ndarray), got: pyts's (ndarray).  Returns a LeafResult."""
+def compare_arrays(path, exp, got, rtol=None, atol=None, equal_nan=True, reference=None, pooled=None):
+    """exp: torch's value (ndarray), got: pyts's (ndarray).  Returns a LeafResult.
+
+    reference: torch's float64 value of this leaf (from the model run in
+    float64); with rtol/atol None, a float32 leaf is then judged by the
+    rounding rule (ROUNDING_RULE); pooled: (sum of squares, count) of the
+    normalized rounding errors of every leaf of the output, for leaves too
+    small to estimate their own spread."""
     r = LeafResult(path, "tensor")
     exp = np.asarray(exp)
     got = np.asarray(got)
     r.torch_shape, r.torch_dtype = list(exp.shape), _dtype_name(exp)
     r.pyts_shape, r.pyts_dtype = list(got.shape), _dtype_name(got)
+    allowed = None
     if rtol is None:
         rtol, atol = default_tolerance(r.torch_dtype, r.pyts_dtype)
         r.tol_source = "torch.testing defaults for %s" % r.torch_dtype if r.torch_dtype == r.pyts_dtype else \
             "torch.testing defaults for %s/%s" % (r.torch_dtype, r.pyts_dtype)
+        r.rule = "strict" if rtol or atol else "exact"
+        if reference is not None and r.rule == "strict":
+            why = rounding_unusable(exp, reference)
+            if why:
+                r.tol_source += " (no rounding rule: %s)" % why
+            elif exp.shape == got.shape:
+                allowed, r.alpha, r.tol_source = rounding_allowed(exp, reference, pooled, rtol, atol)
+                r.rule = "rounding"
     else:
         r.tol_source = "given"
+        r.rule = "given"
     r.rtol, r.atol = float(rtol), float(atol)
     problems = []
     if exp.shape != got.shape:
@@ -213,7 +254,7 @@ def compare_arrays(path, exp, got, rtol=None, atol=None, equal_nan=True):
         problems.append("The values for attribute 'dtype' do not match: %s (pyts) != %s (torch)." % (
             r.pyts_dtype, r.torch_dtype))
     r.numel = int(exp.size)
-    _elementwise(r, exp, got, r.rtol, r.atol, equal_nan)
+    _elementwise(r, exp, got, r.rtol, r.atol, equal_nan, allowed)
     if problems:
         r.problem = " ".join(problems)
         r.passed = False
@@ -240,7 +281,7 @@ def _isclose_native(exp, got, rtol, atol):
     return np.isfinite(actual) & (actual <= allowed)
 
 
-def _elementwise(r, exp, got, rtol, atol, equal_nan):
+def _elementwise(r, exp, got, rtol, atol, equal_nan, allowed=None):
     if exp.size == 0:
         r.mismatched = 0
         r.passed = True
@@ -276,7 +317,9 @@ def _elementwise(r, exp, got, rtol, atol, equal_nan):
                     equal |= np.isnan(e) & np.isnan(g)
             fin_e, fin_g = np.isfinite(e), np.isfinite(g)
             bad_nonfinite = ~equal & ~(fin_e & fin_g)
-        if exp.dtype == got.dtype and exp.dtype.kind in "fc":
+        if allowed is not None:
+            close = equal | (~bad_nonfinite & np.isfinite(diff) & (diff <= allowed))
+        elif exp.dtype == got.dtype and exp.dtype.kind in "fc":
             close = equal | _isclose_native(exp, got, rtol, atol)
         else:
             close = equal | (~bad_nonfinite & (diff <= atol + rtol * ref))
@@ -311,6 +354,15 @@ def _elementwise(r, exp, got, rtol, atol, equal_nan):
         _, r.worst_rel = pick(rel, np.ones(shape, dtype=bool))
     else:
         r.worst_abs, r.worst_rel = r.max_abs, r.max_rel
+    if allowed is not None:
+        with np.errstate(all="ignore"):
+            ratio = np.where(equal, 0.0, diff / allowed)
+        ratio = np.where(np.isnan(ratio), np.inf, ratio)
+        i = int(np.argmax(ratio.reshape(-1)))
+        r.budget = float(ratio.reshape(-1)[i])
+        r.worst_ratio_index = _unravel(i, shape)
+        r.bound_at_worst = float(allowed.reshape(-1)[i])
+        return
     # smallest tolerances that pass
     if r.nonfinite:
         r.need_atol = r.need_rtol = math.inf
@@ -327,6 +379,106 @@ def _elementwise(r, exp, got, rtol, atol, equal_nan):
             r.need_rtol = math.inf if math.isnan(nr) else _round_up(nr)
         else:
             r.need_rtol = 0.0
+
+
+# ---- the rounding rule ------------------------------------------------------------------------
+#
+# docs/tolerances.md derives it.  In short: torch runs the model twice, in
+# float32 (t, the reference pyts must match) and in float64 (t64, exact to
+# ~1e-16, i.e. the true value as far as float32 can tell).  eps = t - t64 is
+# torch's own float32 rounding error, observed element by element.  Rounding
+# errors of a deep model are modelled, as in Higham & Mary's probabilistic
+# analysis, as mean-zero noise whose spread at element i scales with the
+# element's magnitude m_i = |t64_i| + mean|t64| (the mean term stands for the
+# terms that cancelled into an element near zero).  The relative spread
+# alpha = RMS(eps / m) is estimated from torch's errors over the leaf (or the
+# whole output when the leaf has fewer than ROUNDING_MIN_ELEMENTS elements),
+# never below the unit roundoff u.  One correct engine's error at element i
+# is then within E_i = LAMBDA * alpha * m_i except with probability
+# ~2e-9 (LAMBDA = 6, a Gaussian tail), and two correct engines differ by at
+# most twice that, or by E_i plus torch's own observed error where that is
+# larger:  |pyts_i - t_i| <= E_i + max(E_i, |eps_i|).
+# With too few elements to estimate alpha, the bound is at least torch.testing's.
+
+ROUNDING_LAMBDA = 6.0
+ROUNDING_MIN_ELEMENTS = 64
+ROUNDING_DTYPES = ("float32",)
+UNIT_ROUNDOFF = {"float32": 2.0 ** -24}
+ROUNDING_RULE = ("|pyts - torch| <= E + max(E, |torch - torch64|), E = %g * alpha * (|torch64| + mean|torch64|)"
+                 % ROUNDING_LAMBDA)
+
+
+def rounding_unusable(exp, reference):
+    """Why the float64 value `reference` cannot give the rounding rule for
+    torch's value `exp` ("" when it can)."""
+    exp = np.asarray(exp)
+    if not isinstance(reference, np.ndarray):
+        return "the float64 run returned %s here" % type(reference).__name__
+    if _dtype_name(exp) not in ROUNDING_DTYPES:
+        return "rule derived for %s only" % "/".join(ROUNDING_DTYPES)
+    if reference.dtype != np.float64:
+        return "the float64 run returned %s here" % reference.dtype
+    if reference.shape != exp.shape:
+        return "the float64 run returned shape %s" % fmt_index(reference.shape)
+    return ""
+
+
+def _normalized_errors(exp, reference):
+    """(eps, m, finite): torch's float32 error, the magnitudes, and where both are finite."""
+    t = exp.astype(np.float64)
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(t) & np.isfinite(reference)
+        a = np.abs(np.where(finite, reference, 0.0))
+        mean = float(a[finite].mean()) if finite.any() else 0.0
+        eps = np.where(finite, t - reference, 0.0)
+    return eps, a + mean, finite
+
+
+def rounding_pool(pairs):
+    """(sum of (eps/m)^2, count) over (torch value, float64 value) pairs:
+    the pooled spread of an output's leaves."""
+    ss, n = 0.0, 0
+    for exp, ref in pairs:
+        exp = np.asarray(exp)
+        if rounding_unusable(exp, ref):
+            continue
+        eps, m, finite = _normalized_errors(exp, ref)
+        with np.errstate(all="ignore"):
+            q = np.where(finite & (m > 0), eps / m, 0.0)
+        ss += float(np.sum(q * q))
+        n += int(np.sum(finite & (m > 0)))
+    return ss, n
+
+
+def rounding_allowed(exp, reference, pooled=None, rtol=0.0, atol=0.0):
+    """(allowed, alpha in units of u, description): the per-element allowed
+    |pyts - torch| of the rounding rule for torch's float32 value exp and
+    its float64 value reference.  Elements not finite in both get
+    torch.testing's rtol/atol (exp's dtype)."""
+    exp = np.asarray(exp)
+    u = UNIT_ROUNDOFF[_dtype_name(exp)]
+    eps, m, finite = _normalized_errors(exp, reference)
+    ok = finite & (m > 0)
+    n = int(ok.sum())
+    with np.errstate(all="ignore"):
+        q = np.where(ok, eps / m, 0.0)
+    ss = float(np.sum(q * q))
+    src = "leaf"
+    if n < ROUNDING_MIN_ELEMENTS and pooled is not None and pooled[1] >= ROUNDING_MIN_ELEMENTS:
+        ss, n, src = pooled[0], pooled[1], "output"
+    alpha = math.sqrt(ss / n) if n else 0.0
+    alpha = max(alpha, u)
+    e = ROUNDING_LAMBDA * alpha * m
+    allowed = e + np.maximum(e, np.abs(eps))
+    t_abs = np.abs(exp.astype(np.float64))
+    default = atol + rtol * t_abs
+    allowed = np.where(finite, allowed, default)
+    desc = "rounding bound %s, alpha = %.3g u (torch float32 vs float64 over the %s)" % (ROUNDING_RULE, alpha / u, src)
+    if n < ROUNDING_MIN_ELEMENTS:
+        allowed = np.maximum(allowed, default)
+        desc += "; fewer than %d elements: at least torch.testing's rtol=%s, atol=%s" % (
+            ROUNDING_MIN_ELEMENTS, fmt_num(rtol), fmt_num(atol))
+    return allowed, alpha / u, desc
 
 
 def compare_scalars(path, exp, got, rtol=None, atol=None, equal_nan=True):
@@ -373,8 +525,9 @@ def structure_problem(path, message):
     return r
 
 
-def compare_leaf(path, exp, got, rtol=None, atol=None, equal_nan=True):
-    """Compare one leaf: ndarrays element by element, anything else as a scalar."""
+def compare_leaf(path, exp, got, rtol=None, atol=None, equal_nan=True, reference=None, pooled=None):
+    """Compare one leaf: ndarrays element by element, anything else as a scalar.
+    reference/pooled: see compare_arrays (the rounding rule)."""
     if isinstance(exp, np.ndarray) or isinstance(got, np.ndarray):
         if not isinstance(got, np.ndarray):
             if isinstance(got, (int, float, bool)):
@@ -384,8 +537,11 @@ def compare_leaf(path, exp, got, rtol=None, atol=None, equal_nan=True):
         if not isinstance(exp, np.ndarray):
             return structure_problem(path, "pyts returned a Tensor %s %s, torch %s (%r)" % (
                 fmt_index(got.shape), got.dtype, type(exp).__name__, exp))
-        return compare_arrays(path, exp, got, rtol, atol, equal_nan)
-    return compare_scalars(path, exp, got, rtol, atol, equal_nan)
+        return compare_arrays(path, exp, got, rtol, atol, equal_nan, reference, pooled)
+    r = compare_scalars(path, exp, got, rtol, atol, equal_nan)
+    if r.rule is None:
+        r.rule = "given" if r.tol_source == "given" else ("strict" if r.rtol or r.atol else "exact")
+    return r
 
 
 # torch.dtype -> pyts's ScalarType code (the numbers TorchScript uses)
@@ -455,19 +611,45 @@ def _key_repr(k):
     return repr(k)
 
 
+def _ref_child(reference, key):
+    try:
+        return reference[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _leaf_pairs(exp, reference, out):
+    """(torch leaf, float64 leaf) pairs of two parallel trees."""
+    if isinstance(exp, dict):
+        for k in exp:
+            _leaf_pairs(exp[k], _ref_child(reference, k), out)
+    elif isinstance(exp, (tuple, list)):
+        for i, e in enumerate(exp):
+            _leaf_pairs(e, _ref_child(reference, i), out)
+    elif isinstance(exp, np.ndarray) and isinstance(reference, np.ndarray):
+        out.append((exp, reference))
+    return out
+
+
 def compare_trees(exp, got, path, rtol=None, atol=None, equal_nan=True, out=None, *, strict_sequences=True,
-                  exact_scalars=False, ordered_keys=False, zero_sign=False):
+                  exact_scalars=False, ordered_keys=False, zero_sign=False, reference=None, pooled=None):
     """Compare torch's value exp (NumPy leaves) with pyts's got, appending one
     LeafResult per leaf (or per structural difference) to out.  Options:
     strict_sequences=False: a list where torch has a tuple (or the reverse)
     is not a difference.  exact_scalars: Python scalars compare exactly
     whatever rtol/atol are (the tolerance is for tensors).  ordered_keys:
     dict keys must also come in torch's order.  zero_sign: a Python float
-    0.0 and -0.0 differ."""
+    0.0 and -0.0 differ.  reference: torch's value of the model run in
+    float64 (the same nesting; NumPy leaves): with rtol/atol None, float32
+    leaves are judged by the rounding rule (ROUNDING_RULE)."""
     kw = {"strict_sequences": strict_sequences, "exact_scalars": exact_scalars, "ordered_keys": ordered_keys,
           "zero_sign": zero_sign}
     if out is None:
         out = []
+        if reference is not None and rtol is None and pooled is None:
+            pooled = rounding_pool(_leaf_pairs(exp, reference, []))
+    if reference is not None:
+        kw["pooled"] = pooled
     if isinstance(exp, dict):
         if not isinstance(got, dict):
             out.append(structure_problem(path, "pyts returned %s, torch a dict" % type(got).__name__))
@@ -486,7 +668,8 @@ def compare_trees(exp, got, path, rtol=None, atol=None, equal_nan=True, out=None
                 list(got), list(exp))))
         for k in exp:
             if k in got:
-                compare_trees(exp[k], got[k], "%s[%s]" % (path, _key_repr(k)), rtol, atol, equal_nan, out, **kw)
+                compare_trees(exp[k], got[k], "%s[%s]" % (path, _key_repr(k)), rtol, atol, equal_nan, out,
+                              reference=_ref_child(reference, k), **kw)
         return out
     if isinstance(exp, (tuple, list)):
         kind = "tuple" if isinstance(exp, tuple) else "list"
@@ -501,11 +684,12 @@ def compare_trees(exp, got, path, rtol=None, atol=None, equal_nan=True, out=None
             out.append(structure_problem(path, "pyts returned a %s, torch a %s" % (
                 "tuple" if isinstance(got, tuple) else "list", kind)))
         for i, (e, g) in enumerate(zip(exp, got)):
-            compare_trees(e, g, "%s[%d]" % (path, i), rtol, atol, equal_nan, out, **kw)
+            compare_trees(e, g, "%s[%d]" % (path, i), rtol, atol, equal_nan, out,
+                          reference=_ref_child(reference, i), **kw)
         return out
     if exact_scalars and not isinstance(exp, np.ndarray) and not isinstance(got, np.ndarray):
         rtol = atol = 0.0
-    r = compare_leaf(path, exp, got, rtol, atol, equal_nan)
+    r = compare_leaf(path, exp, got, rtol, atol, equal_nan, reference if rtol is None else None, pooled)
     if zero_sign and r.passed and type(exp) is float and type(got) is float and exp == 0.0 and \
             math.copysign(1.0, exp) != math.copysign(1.0, got):
         r.passed, r.mismatched = False, 1
@@ -523,16 +707,20 @@ def as_numpy(v):
     return to_numpy_tree(v, upcast_bfloat16=True)
 
 
-def compare(expected, actual, rtol=None, atol=None, *, equal_nan=True, path="output", **options):
+def compare(expected, actual, rtol=None, atol=None, *, equal_nan=True, path="output", reference=None, **options):
     """LeafResults comparing `actual` (pyts's value) with `expected` (torch's,
     the reference), leaf by leaf.  Both: any nesting of tuples, lists and
     dicts with torch tensors, NumPy arrays, Python scalars, strings or None
     at the leaves.  rtol/atol: both or neither (default: torch.testing's per
-    dtype).  options: see compare_trees (strict_sequences, exact_scalars,
-    ordered_keys, zero_sign)."""
+    dtype, or, given `reference` -- torch's output of the model run in
+    float64 -- the rounding rule for float32 leaves).  options: see
+    compare_trees (strict_sequences, exact_scalars, ordered_keys, zero_sign)."""
     if (rtol is None) != (atol is None):
         raise ValueError("Both 'rtol' and 'atol' must be either specified or omitted")
-    return compare_trees(as_numpy(expected), as_numpy(actual), path, rtol, atol, equal_nan, **options)
+    if reference is not None:
+        reference = as_numpy(reference)
+    return compare_trees(as_numpy(expected), as_numpy(actual), path, rtol, atol, equal_nan, reference=reference,
+                         **options)
 
 
 def failure_text(leaves, header=None):
@@ -542,7 +730,7 @@ def failure_text(leaves, header=None):
         return ""
     lines = [header] if header else []
     for l in bad:
-        lines.extend(l.describe())
+        lines.extend(l.lines())
     return "\n".join(lines)
 
 

@@ -23,7 +23,32 @@ line it came from, when the archive has debug info), its module path, and
 statistics of its inputs and outputs.  Ops pyts does not register are listed
 as UNSUPPORTED: the localization goes on past them with torch's values.
 Because every op is fed torch's inputs, errors do not accumulate: a kernel
-bug is pinned to its op even in a 100-layer model."""
+bug is pinned to its op even in a 100-layer model.
+
+4. pyts's own run, recorded: with the archive's path, pyts loads and runs the
+   archive itself with its debug trace on (Object.run_method_traced: every
+   operator result, list/dict/string/tuple subscript and attribute store,
+   with its code/ file and line), and each recorded value is compared with
+   torch's value at the node of the same code/ line and op, execution by
+   execution (the k-th time a line's op runs in a loop is matched with the
+   k-th time torch runs it; attribute stores, which carry no source range in
+   torch, align by attribute name).  The first value that differs, or an
+   execution one engine ran and the other did not (a loop's trip count, a
+   branch), is reported as "First difference in pyts's run": this is what
+   finds bugs of the interpreter (control flow, loops, lists, dicts, strings,
+   attributes) that the lockstep replay of single ops cannot see.  The report
+   says how many recorded values were compared and which were not (no node
+   at that line in torch's graph: torch's compiler specializes some code;
+   torch's graph not stepped to its end; pyts's run stopped).
+
+torch's side is stepped through what its interpreter cannot run one node at
+a time: nodes without outputs (prim::SetAttr) return None, prim::Uninitialized
+stays a marker, lists and dicts an op mutates are written back into the
+caller's objects, defaulted method arguments are filled from the schema.
+Ops taking "..." arguments (aten::format) and identity tests (aten::__is__)
+cannot be replayed through call_op: they are SKIPPED in the lockstep run and
+compared in the recorded run; only ops pyts does not register, or refuses,
+are UNSUPPORTED."""
 import re
 import time
 import zipfile
@@ -135,7 +160,7 @@ class _CodeFiles:
 
 class _GNode:
     __slots__ = ("node", "kind", "ins", "outs", "blocks", "index", "_graph", "schema", "op_name", "kwnames",
-                 "checked", "nondet", "dead")
+                 "checked", "nondet", "dead", "_extra", "_key")
 
     def __init__(self, node, index):
         self.node = node
@@ -146,6 +171,8 @@ class _GNode:
         self.index = index[0]
         index[0] += 1
         self._graph = None
+        self._extra = []
+        self._key = False
         self.schema = None
         self.op_name = None
         self.kwnames = None
@@ -168,16 +195,25 @@ class _GNode:
             n2 = g.createClone(self.node, lambda v: vmap[v.unique()])
             g.insertNode(n2)
             outs = list(n2.outputs())
-            if len(outs) == 1:
-                g.registerOutput(outs[0])
-            elif outs:
-                tup = g.create("prim::TupleConstruct", outs)
-                tup.output().setType(torch._C.TupleType([o.type() for o in outs]))
+            # lists and dicts are mutable: a Python list passed in comes back
+            # as a new TorchScript list, so the (possibly mutated) containers
+            # are returned too and written back into the caller's objects
+            extra = [(u, v) for u, v in vmap.items() if isinstance(v.type(), (torch._C.ListType, torch._C.DictType))]
+            rets = outs + [v for _, v in extra]
+            if not rets:
+                # prim::SetAttr, aten::warn, ...: a function returns one value (None here)
+                g.registerOutput(g.insertConstant(None))
+            elif len(rets) == 1 and not extra:
+                g.registerOutput(rets[0])
+            else:
+                tup = g.create("prim::TupleConstruct", rets)
+                tup.output().setType(torch._C.TupleType([o.type() for o in rets]))
                 g.appendNode(tup)
                 g.registerOutput(tup.output())
             # a typed function: arguments are converted by the graph's input
             # types (a Python list becomes an int[] / Tensor[], as in a real call)
             fn = torch._C._create_function_from_graph("pyts_step_%d" % self.index, g)
+            self._extra = [u for u, _ in extra]
             self._graph = (fn, list(vmap))
         return self._graph
 
@@ -306,7 +342,7 @@ class OpEvent:
             lines.append(indent + "pyts: %s" % self.error)
         for leaf in self.leaves:
             if not leaf.passed:
-                lines.extend(indent + l for l in leaf.describe(indent))
+                lines.extend(indent + l for l in leaf.lines(indent))
         return lines
 
 
@@ -352,6 +388,16 @@ class Localization:
         self.note = None
         self.seconds = 0.0
         self.tolerance = None
+        # pyts's own run (debug trace) aligned with torch's graph
+        self.run_first = None      # RunDivergence or None
+        self.run_compared = 0      # values compared
+        self.run_recorded = 0      # values pyts's run recorded
+        self.run_unmatched = 0     # recorded values torch's graph has no node for (not compared)
+        self.run_note = None       # what could not be compared, and why
+        # the error chart: [op, location, execution, relative error, relative tolerance] per float
+        # tensor value compared, in torch's execution order; run_first_index: the first difference's point
+        self.run_series = []
+        self.run_first_index = None
 
     def to_dict(self):
         return json_safe({
@@ -362,6 +408,10 @@ class Localization:
                          max((l.worst_abs or 0.0) for l in e.leaves) if e.leaves else None} for e in self.closest],
             "counts": self.counts, "ops_checked": self.checked, "note": self.note,
             "seconds": self.seconds, "tolerance": self.tolerance,
+            "pyts_run": {"first_difference": self.run_first.to_dict() if self.run_first else None,
+                         "values_recorded": self.run_recorded, "values_compared": self.run_compared,
+                         "values_not_compared": self.run_unmatched, "note": self.run_note,
+                         "series": self.run_series, "first_index": self.run_first_index},
         })
 
     def describe(self):
@@ -372,6 +422,8 @@ class Localization:
         if self.first is not None:
             lines.append("First diverging op #%d: " % self.first.order + self.first.describe()[0])
             lines.extend(self.first.describe()[1:])
+        elif self.checked == 0:
+            lines.append("No op was compared in lockstep.")
         elif self.unsupported:
             lines.append("No supported op diverges when fed torch's inputs; pyts lacks the ops below.")
         else:
@@ -390,6 +442,174 @@ class Localization:
                 lines.append("  #%d %s at %s [%s]" % (e.order, e.op, e.location, e.verdict))
         if self.note:
             lines.append("Note: " + self.note)
+        lines.extend(self._describe_run())
+        return lines
+
+    def _describe_run(self):
+        if not self.run_recorded and not self.run_note:
+            return []
+        lines = ["pyts's own run (debug trace of every op result and attribute store, aligned with torch's graph "
+                 "by code/ line, op and execution): %d values recorded, %d compared with torch's%s."
+                 % (self.run_recorded, self.run_compared,
+                    ", %d not compared (no matching node in torch's graph)" % self.run_unmatched
+                    if self.run_unmatched else "")]
+        if self.run_first is not None:
+            d = self.run_first.describe()
+            lines.append("First difference in pyts's run: " + d[0])
+            lines.extend(d[1:])
+        elif self.run_compared:
+            lines.append("Every compared value of pyts's run agrees with torch's.")
+        if self.run_note:
+            lines.append("Not compared: " + self.run_note)
+        return lines
+
+
+# ---- pyts's own run, recorded (the debug trace) -------------------------------------------------
+
+_TRACE_BUDGET = 512 << 20   # bytes of recorded values kept (a deep model at batch 1 needs far less)
+_SERIES_MAX = 20000          # points of the error chart (values compared along the run)
+
+
+def _snapshot(v):
+    """A copy of a value the trace reported (it may share memory with the run)."""
+    if isinstance(v, np.ndarray):
+        return np.array(v, copy=True)
+    if isinstance(v, list):
+        return [_snapshot(x) for x in v]
+    if isinstance(v, tuple):
+        return tuple(_snapshot(x) for x in v)
+    if isinstance(v, dict):
+        return {k: _snapshot(x) for k, x in v.items()}
+    if v is None or isinstance(v, (bool, int, float, complex, str)):
+        return v
+    return _NotComparable(type(v).__name__)
+
+
+class _NotComparable:
+    def __init__(self, what):
+        self.what = what
+
+
+def _nbytes(v):
+    if isinstance(v, np.ndarray):
+        return v.nbytes
+    if isinstance(v, (list, tuple)):
+        return 64 + sum(_nbytes(x) for x in v)
+    if isinstance(v, dict):
+        return 64 + sum(_nbytes(x) for x in v.values())
+    return 32
+
+
+class _Trace:
+    """pyts's own run of the method with the debug trace on: every op
+    result and attribute store, keyed by (code/ file, line, op, attribute)
+    and numbered by execution (loop iterations)."""
+
+    def __init__(self):
+        self.values = {}       # key -> [value per execution]
+        self.order = []        # (key, execution) in pyts's execution order
+        self.where = {}        # SetAttr key -> [(file, line) per execution]
+        self.bytes = 0
+        self.truncated = False
+        self.error = None
+        self.count = 0
+
+    def __call__(self, op, attr, file, line, value):
+        key = (file, line, op, attr)
+        if op == "prim::SetAttr":
+            # torch's prim::SetAttr nodes carry no source range: attribute
+            # stores align by attribute name and execution; pyts knows the line
+            key = (None, None, op, attr)
+            self.where.setdefault(key, []).append((file, line))
+        lst = self.values.setdefault(key, [])
+        self.count += 1
+        self.order.append((key, len(lst) + 1))
+        if self.truncated:
+            lst.append(_NotComparable("not kept (the trace's memory budget was used up)"))
+            return
+        v = _snapshot(value)
+        self.bytes += _nbytes(v)
+        if self.bytes > _TRACE_BUDGET:
+            self.truncated = True
+        lst.append(v)
+
+
+def _record_pyts_run(path, method, inputs):
+    """Load the archive in pyts and run method with the trace on."""
+    from . import load as pyts_load, no_grad as pyts_no_grad
+
+    tr = _Trace()
+    try:
+        pm = pyts_load(path)
+        memo = {}
+        args = []
+        for a in inputs:   # one tensor passed twice stays one value (x is y holds in both engines)
+            if id(a) not in memo:
+                memo[id(a)] = to_pyts(a)
+            args.append(memo[id(a)])
+        with pyts_no_grad():
+            pm._obj.run_method_traced(method, tr, *args)
+    except _Skip as e:
+        tr.error = "the inputs cannot cross into pyts: %s" % e
+    except Exception as e:  # noqa: BLE001 - pyts's errors, or a value the trace could not take: a limit, not a crash
+        tr.error = "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[0] if str(e).strip() else "")
+    return tr
+
+
+class RunDivergence:
+    """The first value pyts's own run computes differently from torch's
+    graph, found by aligning pyts's debug trace with torch's stepped graph by
+    code/ line, op and execution number.  kind: DIFFERS (both ran it, the
+    values differ), NOT_RUN_IN_PYTS (torch ran this execution, pyts did not:
+    control flow went another way), ONLY_IN_PYTS (pyts ran it, torch did not)."""
+
+    def __init__(self, kind, op, attr, code_file, code_line, execution):
+        self.kind, self.op, self.attr = kind, op, attr
+        self.code_file, self.code_line, self.execution = code_file, code_line, execution
+        self.code_text = None
+        self.origin = None
+        self.module_path = None
+        self.torch_value = None
+        self.pyts_value = None
+        self.leaves = []
+
+    @property
+    def location(self):
+        return "%s:%s" % (self.code_file, self.code_line)
+
+    @property
+    def what(self):
+        return "%s .%s" % (self.op, self.attr) if self.attr else self.op
+
+    def to_dict(self):
+        return json_safe({
+            "kind": self.kind, "op": self.op, "attribute": self.attr, "code_file": self.code_file,
+            "code_line": self.code_line, "code_text": self.code_text, "execution": self.execution,
+            "origin": self.origin, "module_path": self.module_path,
+            "torch": self.torch_value, "pyts": self.pyts_value,
+            "leaves": [l.to_dict() for l in self.leaves if not l.passed],
+        })
+
+    def describe(self, indent="  "):
+        head = {"DIFFERS": "computes a different value",
+                "NOT_RUN_IN_PYTS": "was run by torch but not by pyts (control flow differs)",
+                "ONLY_IN_PYTS": "was run by pyts but not by torch (control flow differs)"}[self.kind]
+        lines = ["%s (execution #%d) %s" % (self.what, self.execution, head)]
+        where = indent + "at %s" % self.location
+        if self.code_text:
+            where += "    %s" % self.code_text
+        lines.append(where)
+        if self.origin:
+            lines.append(indent + "from %s" % self.origin)
+        if self.module_path:
+            lines.append(indent + "module: %s" % self.module_path)
+        if self.torch_value is not None:
+            lines.append(indent + "torch: %s" % _fmt_desc(self.torch_value))
+        if self.pyts_value is not None:
+            lines.append(indent + "pyts:  %s" % _fmt_desc(self.pyts_value))
+        for leaf in self.leaves:
+            if not leaf.passed:
+                lines.extend(indent + l for l in leaf.lines(indent))
         return lines
 
 
@@ -405,6 +625,9 @@ class _Runner:
         self.max_problems = max_problems
         self.result = Localization()
         self.runs = {}
+        self.varargs = _vararg_ops()
+        self.trace = None          # _Trace of pyts's own run, or None
+        self.seen = {}             # trace key -> executions torch reached
 
     def run_block(self, block):
         for n in block.nodes:
@@ -477,16 +700,153 @@ class _Runner:
                 pargs = [to_pyts(a) for a in args]
             except _Skip as e:
                 perr = e
+        if n.kind == "prim::Uninitialized":
+            # a placeholder torch never reads (early returns, breaks): it
+            # cannot cross into Python, so it stays a marker here
+            for o in n.outs:
+                env[o] = _UNINIT
+            return
+        if any(a is _UNINIT for a in args):
+            raise _Unsupported("%s reads an uninitialized value" % n.kind)
         fn, order = n.graph()
         outs = fn(*[env[u] for u in order])
-        if len(n.outs) == 1:
+        if n._extra:
+            outs = tuple(outs)
+            for u, new in zip(n._extra, outs[len(n.outs):]):
+                _write_back(env[u], new)
+            outs = outs[:len(n.outs)]
+        elif len(n.outs) == 1:
             outs = (outs,)
         elif len(n.outs) == 0:
             outs = ()
         for o, v in zip(n.outs, outs):
             env[o] = v
+        if self.trace is not None:
+            self.align(n, args, list(outs))
         if n.checked:
             self.check(n, args, pargs, perr, list(outs))
+
+    def key(self, n):
+        if n._key is False:
+            code_file, code_line, _ = _source_info(n.node)
+            if n.kind == "prim::SetAttr":
+                n._key = (None, None, n.kind, n.node.s("name"))
+            else:
+                n._key = (code_file, code_line, n.kind, None) if code_file else None
+        return n._key
+
+    def align(self, n, args, outs):
+        """Compare torch's value at this node with pyts's recorded value at
+        the same code/ line, op and execution."""
+        key = self.key(n)
+        if key is None or key not in self.trace.values:
+            return
+        res = self.result
+        k = self.seen.get(key, 0) + 1
+        self.seen[key] = k
+        recorded = self.trace.values[key]
+        if k > len(recorded):
+            if self.trace.error is None and res.run_first is None:
+                res.run_first = self._divergence("NOT_RUN_IN_PYTS", n, key, k)
+                res.run_first_index = len(res.run_series)
+            return
+        got = recorded[k - 1]
+        if isinstance(got, _NotComparable):
+            return
+        torch_v = args[1] if n.kind == "prim::SetAttr" else (outs[0] if len(outs) == 1 else tuple(outs))
+        try:
+            exp = to_numpy_tree(torch_v)
+        except _Skip:
+            return
+        if isinstance(got, list) and isinstance(exp, tuple) and not isinstance(torch_v, tuple):
+            got = tuple(got)
+        leaves = []
+        try:
+            compare_trees(exp, got, "value", self.rtol, self.atol, True, leaves)
+        except Exception:  # noqa: BLE001 - a value the comparison cannot take is not compared
+            return
+        res.run_compared += 1
+        self.add_point(key, k, exp, got, leaves)
+        if res.run_first is None and not all(l.passed for l in leaves):
+            res.run_first_index = len(res.run_series) - 1
+            d = self._divergence("DIFFERS", n, key, k)
+            d.leaves = leaves
+            d.torch_value = _describe_value(exp)
+            d.pyts_value = _describe_value(got)
+            res.run_first = d
+
+    def add_point(self, key, k, exp, got, leaves):
+        """One point of the error chart: the relative error of a float
+        tensor value (max |pyts - torch| / max |torch|) and the relative
+        tolerance that judged it ((atol + rtol max |torch|) / max |torch|)."""
+        res = self.result
+        if len(res.run_series) >= _SERIES_MAX:
+            return
+        if not (isinstance(exp, np.ndarray) and isinstance(got, np.ndarray) and exp.shape == got.shape
+                and exp.size and exp.dtype.kind in "fc"):
+            return
+        e = exp.astype(np.float64) if exp.dtype.kind == "f" else np.abs(exp)
+        g = got.astype(np.float64) if got.dtype.kind == "f" else np.abs(got)
+        with np.errstate(all="ignore"):
+            scale = float(np.nanmax(np.abs(e))) if np.isfinite(e).any() else 0.0
+            diff = np.abs(g - e)
+            d = float(np.nanmax(diff)) if np.isfinite(diff).any() else 0.0
+        if not np.isfinite(diff).all() and not np.array_equal(np.isnan(e), np.isnan(g)):
+            d = float("inf")
+        # an all-zero value (x * 0): no relative scale, the differences count as they are
+        scale = scale if scale > 0 else 1.0
+        leaf = leaves[0] if leaves else None
+        rtol = (leaf.rtol or 0.0) if leaf is not None else 0.0
+        atol = (leaf.atol or 0.0) if leaf is not None else 0.0
+        f, line = self._where(key, k)
+        res.run_series.append(["%s .%s" % (key[2], key[3]) if key[3] else key[2], "%s:%s" % (f, line), k,
+                               d / scale, (atol + rtol * scale) / scale])
+
+    def _where(self, key, k):
+        if key[0] is None:
+            w = self.trace.where.get(key) or [(None, None)]
+            return w[min(k, len(w)) - 1]
+        return key[0], key[1]
+
+    def _divergence(self, kind, n, key, k):
+        f, line = self._where(key, k)
+        d = RunDivergence(kind, key[2], key[3], f, line, k)
+        d.code_text = self.code.line(d.code_file, d.code_line)
+        _, _, d.origin = _source_info(n.node)
+        d.module_path = _module_path(n.node)
+        return d
+
+    def finish_alignment(self, complete):
+        """After stepping: executions pyts ran that torch did not (only
+        when torch's graph was stepped to its end), and the counts."""
+        res, tr = self.result, self.trace
+        res.run_recorded = tr.count
+        matched = sum(min(self.seen.get(key, 0), len(v)) for key, v in tr.values.items())
+        res.run_unmatched = tr.count - matched
+        if res.run_first is None and complete and tr.error is None:
+            # a site torch's graph has, run more often by pyts (a loop's trip
+            # count); sites torch's graph lacks altogether are not evidence:
+            # torch's compiler specializes code (e.g. drops `if x is None`
+            # tests it can decide), so those are only counted as not compared
+            for key, k in tr.order:
+                if self.seen.get(key, 0) and k > self.seen[key]:
+                    f, line = self._where(key, k)
+                    d = RunDivergence("ONLY_IN_PYTS", key[2], key[3], f, line, k)
+                    d.code_text = self.code.line(d.code_file, d.code_line)
+                    res.run_first = d
+                    break
+        notes = []
+        if tr.error:
+            notes.append("pyts's run stopped (%s); values after that point were not recorded" % tr.error)
+        if tr.truncated:
+            notes.append("the trace kept values up to %d MB; later values were not compared" % (_TRACE_BUDGET >> 20))
+        if not complete:
+            notes.append("torch's graph could not be stepped to its end (see the note above); values pyts "
+                         "computed after that point were not compared with torch's")
+        if res.run_unmatched:
+            notes.append("%d recorded values have no node at the same code/ line in torch's graph (ops pyts "
+                         "and torch lower differently, or executions torch did not reach)" % res.run_unmatched)
+        res.run_note = "; ".join(notes) or None
 
     def check(self, n, args, pargs, perr, outs):
         res = self.result
@@ -502,6 +862,11 @@ class _Runner:
         elif n.op_name not in self.registry:
             ev.verdict = "UNSUPPORTED"
             ev.error = "operator %s is not registered in pyts" % n.op_name
+        elif n.op_name in ("aten::__is__", "aten::__isnot__"):
+            ev.verdict, ev.error = "SKIPPED", "an identity test (copies cannot tell; compared in pyts's own run)"
+        elif n.op_name in self.varargs:
+            # call_op cannot pass a schema's "..." arguments; the recorded run compares it
+            ev.verdict, ev.error = "SKIPPED", "%s takes variable arguments (compared in pyts's own run)" % n.op_name
         else:
             pos, kw = [], {}
             names = n.kwnames
@@ -513,6 +878,7 @@ class _Runner:
             try:
                 got = _C.call_op(n.op_name, *pos, **kw)
             except UnsupportedOperatorError as e:
+                # pyts itself refuses this call (e.g. dropout in training mode)
                 ev.verdict, ev.error = "UNSUPPORTED", "%s: %s" % (type(e).__name__, e)
             except Error as e:
                 ev.verdict, ev.error = "ERROR", "%s: %s" % (type(e).__name__, e)
@@ -568,6 +934,25 @@ class _Unsupported(Exception):
     pass
 
 
+def _write_back(obj, new):
+    """Make the caller's list/dict equal to what the op left in its copy."""
+    if isinstance(obj, list) and isinstance(new, list):
+        if len(obj) != len(new) or any(a is not b for a, b in zip(obj, new)):
+            obj[:] = new
+    elif isinstance(obj, dict) and isinstance(new, dict):
+        if obj != new or len(obj) != len(new):
+            obj.clear()
+            obj.update(new)
+
+
+class _Uninit:
+    def __repr__(self):
+        return "<uninitialized>"
+
+
+_UNINIT = _Uninit()
+
+
 def _np_or(a):
     try:
         return to_numpy_tree(a)
@@ -602,15 +987,36 @@ def _registry():
     return {s.split("(", 1)[0] for s in _C.supported_ops()}
 
 
-def localize(loaded, method, inputs, *, path=None, rtol=None, atol=None, max_problems=10):
+def _vararg_ops():
+    return {s.split("(", 1)[0] for s in _C.supported_ops() if "..." in s.split("->", 1)[0]}
+
+
+def localize(loaded, method, inputs, *, path=None, rtol=None, atol=None, max_problems=10, trace=True,
+             pyts_path=None):
     """Run torch's graph of loaded.<method> node by node on inputs (torch
-    values) and check each op in pyts.  Returns a Localization."""
+    values) and check each op in pyts.  With trace=True and the archive's
+    path, pyts also runs the archive itself with its debug trace on, and
+    each value it records is compared with torch's value at the same code/
+    line, op and execution (so interpreter bugs, not only kernel bugs, are
+    localized).  pyts_path: the archive pyts runs, when it is not path
+    (the same code/ lines).  Both engines start from the archive's state: a
+    module whose methods update attributes is reloaded from path for torch's
+    side.  Returns a Localization."""
     import torch
 
     t0 = time.perf_counter()
     res = Localization()
     res.tolerance = "rtol=%s, atol=%s" % (rtol, atol) if rtol is not None else \
         "torch.testing default tolerances per dtype"
+    if path:
+        try:
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                loaded = torch.jit.load(path)
+        except Exception:  # noqa: BLE001 - keep the module given
+            pass
     try:
         fn = getattr(loaded, method)
         graph = fn.graph.copy()
@@ -628,6 +1034,15 @@ def localize(loaded, method, inputs, *, path=None, rtol=None, atol=None, max_pro
     env = {}
     gin = root.ins
     values = [loaded._c] + list(inputs)
+    if len(values) < len(gin):
+        # defaulted arguments (MultiheadAttention's need_weights=True, ...)
+        try:
+            for a in fn.schema.arguments[len(values):]:
+                if not a.has_default_value():
+                    break
+                values.append(a.default_value)
+        except Exception:  # noqa: BLE001
+            pass
     if len(values) != len(gin):
         res.note = "the method takes %d inputs, %d given" % (len(gin) - 1, len(inputs))
         return res
@@ -635,15 +1050,21 @@ def localize(loaded, method, inputs, *, path=None, rtol=None, atol=None, max_pro
         env[u] = v
     runner = _Runner(root, env, registry, rtol, atol, _CodeFiles(path), max_problems)
     runner.result = res
+    if trace and path:
+        runner.trace = _record_pyts_run(pyts_path or path, method, inputs)
+    complete = False
     try:
         # the plain interpreter: no profiling or fusion passes on the one-node graphs
         with torch.no_grad(), torch.jit.optimized_execution(False):
             runner.run_root(root)
+        complete = True
     except _Unsupported as e:
         res.note = str(e)
     except Exception as e:  # noqa: BLE001 - torch raising while stepping is a limitation, not a crash
         res.note = "stopped: torch raised while stepping through the graph: %s: %s" % (
             type(e).__name__, str(e).strip().splitlines()[0] if str(e).strip() else "")
+    if runner.trace is not None:
+        runner.finish_alignment(complete)
     res.seconds = time.perf_counter() - t0
     return res
 

@@ -290,7 +290,7 @@ def run_sample(op, sample, rtol, atol):
     bad = [l for l in leaves if not l.passed]
     if bad:
         rec["verdict"] = "MISMATCH"
-        rec["message"] = " | ".join(" ".join(x.strip() for x in l.describe()[:4]) for l in bad[:2])[:600]
+        rec["message"] = " | ".join(" ".join(x.strip() for x in l.lines()[:4]) for l in bad[:2])[:600]
     else:
         rec["verdict"] = "PASS"
     return rec

@@ -15,10 +15,18 @@ Provides:
   the exported .pt files are kept for inspection), and parity.check(model,
   inputs, **kw), which runs pyts.testing.assert_parity with the marker's
   tolerances and records the result;
-- the marker `@pytest.mark.parity(rtol=..., atol=...)`;
+- the marker `@pytest.mark.parity(rtol=..., atol=...)` (or strict=True:
+  torch.testing's defaults instead of the rounding rule);
 - the option `--pyts-report PATH`: a JSON report, per test, of every check
   (each output leaf's statistics, verdict, first diverging op), and a short
-  terminal summary at the end of the run.
+  terminal summary at the end of the run.  Every check made while a test
+  runs is recorded, through the fixture or not: pyts.testing.assert_parity
+  and check_parity called directly, and `python -m pyts check` run in a
+  subprocess (which appends its record to the file named by the
+  environment variable PYTS_CHECK_LOG, set for each test);
+- the option `--pyts-record DIR`: every parity check of the run also saves
+  a golden file DIR/<test id>-<n>.npz (pyts.testing.record's format), which
+  pyts.testing.assert_matches_record checks on a machine without torch.
 
 Under pytest-xdist each worker attaches its records to the test reports'
 user_properties, which xdist serializes to the controller; the controller
@@ -26,7 +34,6 @@ alone writes the report and the summary."""
 import json
 import os
 import random
-import time
 import zlib
 
 import pytest
@@ -38,18 +45,29 @@ FIXTURE_KEY = "pyts_parity_fixture"
 def pytest_addoption(parser):
     group = parser.getgroup("pyts", "pyts parity testing")
     group.addoption("--pyts-report", metavar="PATH", default=None, dest="pyts_report",
-                    help="write a JSON report of every pyts parity check (per test: output leaves, verdicts, "
-                         "first diverging op)")
+                    help="write a report of every pyts parity check (per test: output leaves, verdicts, "
+                         "first diverging op): PATH.html a self-contained page with an error chart per failing "
+                         "check, PATH.md a Markdown summary for CI, any other name JSON")
+    group.addoption("--pyts-record", metavar="DIR", default=None, dest="pyts_record",
+                    help="save a golden file (archive, inputs, torch's outputs; pyts.testing.assert_matches_record "
+                         "checks pyts against it without torch) for every parity check of the run into DIR")
     group.addoption("--pyts-seed", metavar="N", type=int, default=0, dest="pyts_seed",
                     help="base seed mixed into each test's parity seed (default 0)")
 
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "parity(rtol=None, atol=None): tolerances for pyts parity checks in this test"
+        "markers", "parity(rtol=None, atol=None, strict=False): tolerances for pyts parity checks in this test "
+        "(strict=True: torch.testing's defaults instead of the rounding rule)"
     )
     if not config.pluginmanager.has_plugin("pyts-parity-collector"):
         config.pluginmanager.register(_Collector(config), "pyts-parity-collector")
+
+
+def _check_log_env():
+    from .testing import CHECK_LOG_ENV
+
+    return CHECK_LOG_ENV
 
 
 def _is_worker(config):
@@ -72,6 +90,7 @@ class Parity:
         self.seed = seed
         self.results = []
         self.rtol = self.atol = None
+        self.strict = False
         marker = request.node.get_closest_marker("parity")
         if marker is not None:
             kw = dict(marker.kwargs)
@@ -80,6 +99,7 @@ class Parity:
                 if len(marker.args) > 1:
                     kw.setdefault("atol", marker.args[1])
             self.rtol, self.atol = kw.get("rtol"), kw.get("atol")
+            self.strict = bool(kw.get("strict", False))
             if (self.rtol is None) != (self.atol is None):
                 raise ValueError("@pytest.mark.parity: give both rtol and atol, or neither (%s)"
                                  % request.node.nodeid)
@@ -101,17 +121,14 @@ class Parity:
 
         if "rtol" not in kwargs and "atol" not in kwargs and self.rtol is not None:
             kwargs["rtol"], kwargs["atol"] = self.rtol, self.atol
+        if self.strict:
+            kwargs.setdefault("strict", True)
         workdir = os.path.join(str(self.tmp_path), "check%d" % len(self.results))
         os.makedirs(workdir, exist_ok=True)
         kwargs.setdefault("workdir", workdir)
-        t0 = time.perf_counter()
+        # check_parity announces the check; the collector records it on this test
         res = check_parity(model, example_inputs, **kwargs)
         self.results.append(res)
-        rec = res.to_dict()
-        rec["check"] = len(self.results) - 1
-        rec["seconds_total"] = time.perf_counter() - t0
-        rec["seed"] = self.seed
-        self._request.node.user_properties.append((RECORD_KEY, rec))
         if not res.ok:
             raise ParityError(res.report(), res)
         return res
@@ -143,12 +160,92 @@ def parity(request, tmp_path):
 
 
 class _Collector:
-    """Gathers the parity records of every test report (on the controller
-    under xdist), writes the JSON report and the terminal summary."""
+    """Records every parity check made while a test runs (on the test's
+    user_properties: in process through pyts.testing's check listener, from
+    subprocesses through the PYTS_CHECK_LOG file), gathers the records of
+    every test report (on the controller under xdist), writes the JSON
+    report and the terminal summary."""
 
     def __init__(self, config):
         self.config = config
         self.tests = {}
+        self._item = None
+        self._logdir = None
+
+    # ---- recording (in the process that runs the tests: a worker under xdist) -------------------
+    def _record(self, rec):
+        item = self._item
+        if item is None:
+            return
+        props = item.user_properties
+        rec = dict(rec)
+        rec["check"] = sum(1 for k, _ in props if k == RECORD_KEY)
+        seed = [v for k, v in props if k == FIXTURE_KEY]
+        if seed:
+            rec["seed"] = seed[0]
+        props.append((RECORD_KEY, rec))
+
+    def _log_path(self, item):
+        import tempfile
+
+        if self._logdir is None:
+            self._logdir = tempfile.mkdtemp(prefix="pyts-checks-")
+        return os.path.join(self._logdir, "%08x.jsonl" % (zlib.crc32(item.nodeid.encode("utf-8"))))
+
+    def _drain(self, item):
+        """Move the records subprocesses appended to the log into the test."""
+        path = os.environ.get(_check_log_env())
+        if not path or not os.path.exists(path):
+            return
+        try:
+            with open(path) as f:
+                lines = f.read().splitlines()
+            os.remove(path)
+        except OSError:
+            return
+        for line in lines:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            rec.setdefault("subprocess", True)
+            self._record(rec)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        from . import testing
+
+        env = {_check_log_env(): self._log_path(item)}
+        record_dir = self.config.getoption("pyts_record", None)
+        if record_dir:
+            env[testing.RECORD_DIR_ENV] = os.path.abspath(record_dir)
+            env[testing.RECORD_NAME_ENV] = item.nodeid.replace("/", ".").replace("::", "-")
+        old_env = {k: os.environ.get(k) for k in env}
+        self._item = item
+        os.environ.update(env)
+        testing.add_check_listener(self._record)
+        try:
+            yield
+        finally:
+            testing.remove_check_listener(self._record)
+            self._item = None
+            for k, v in old_env.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        if item is self._item:
+            self._drain(item)
+        yield
+
+    def pytest_unconfigure(self, config):
+        if self._logdir is not None:
+            import shutil
+
+            shutil.rmtree(self._logdir, ignore_errors=True)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report):
@@ -235,13 +332,10 @@ class _Collector:
             return
         summary, tests = self.summary()
         doc = {"versions": self._versions(), "summary": summary, "tests": tests}
-        path = os.path.abspath(path)
-        d = os.path.dirname(path)
-        if d:
-            os.makedirs(d, exist_ok=True)
-        with open(path, "w") as f:
-            json.dump(doc, f, indent=1, sort_keys=False)
-            f.write("\n")
+        from ._html import write_report
+
+        # report.html: a self-contained page with charts; report.md: a CI summary; else JSON
+        write_report(doc, os.path.abspath(path))
 
     def pytest_terminal_summary(self, terminalreporter):
         if _is_worker(self.config) or not self.tests:

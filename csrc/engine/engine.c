@@ -8,6 +8,7 @@
 #include "core/alloc.h"
 #include "frontend/calls.h"
 #include "interp/run.h"
+#include "interp/run_api.h"
 #include "load/loader.h"
 #include "ops/prim/prim.h"
 #include "ops/random/rng.h"
@@ -63,6 +64,8 @@ pts_status pts_engine_called_ops(pts_loaded *l, pts_engine_call_fn fn, void *ud)
 }
 
 /* ---- running -------------------------------------------------------------------- */
+
+void pts_engine_set_trace(pts_engine_trace_fn fn, void *ud) { pts_interp_set_trace(fn, ud); }
 
 pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
                                  const char *const *kwnames, const pts_value *kwargs, pts_value *out)

@@ -63,6 +63,14 @@ PTS_NODISCARD pts_status pts_engine_called_ops(pts_loaded *l, pts_engine_call_fn
 PTS_NODISCARD pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
                                  const char *const *kwnames, const pts_value *kwargs, pts_value *out);
 
+/* The debug trace of the calling thread (interp/run_api.h, pts_interp_set_trace):
+ * fn(ud, op, attr, file, line, value) after every operator result and
+ * attribute store; value borrowed; a non-zero return stops the run.  NULL
+ * turns it off. */
+typedef pts_status (*pts_engine_trace_fn)(void *ud, const char *op, const char *attr, const char *file, int line,
+                                          pts_value v);
+void pts_engine_set_trace(pts_engine_trace_fn fn, void *ud);
+
 /* ---- operators ------------------------------------------------------------------ */
 
 /* Number of values operator `name` ("aten::add.Tensor", or "aten::relu" for

@@ -307,6 +307,17 @@ static pts_status pack_rets(pts_value *rets, int nrets, pts_value *res)
     return PTS_OK;
 }
 
+/* ---- the debug trace (run_api.h) ---------------------------------------------------------------- */
+
+_Thread_local pts_trace_fn pts_tl_trace;
+_Thread_local void *pts_tl_trace_ud;
+
+void pts_interp_set_trace(pts_trace_fn fn, void *ud)
+{
+    pts_tl_trace = fn;
+    pts_tl_trace_ud = fn ? ud : NULL;
+}
+
 static pts_status call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res);
 
 static int obj_addr_cmp(const void *x, const void *y)
@@ -408,5 +419,13 @@ static pts_status call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *r
             pts_err_context(st, "in %s%s%s at %s:%d", sc->name, sc->overload[0] ? "." : "", sc->overload, k->file, s->line);
         return st;
     }
-    return pack_rets(rets, nrets, res);
+    st = pack_rets(rets, nrets, res);
+    if (!st && pts_tl_trace) {
+        st = pts_tl_trace(pts_tl_trace_ud, sc->name, NULL, k->file, s->line, *res);
+        if (st) {
+            pts_value_release(*res);
+            *res = pts_none();
+        }
+    }
+    return st;
 }

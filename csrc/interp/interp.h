@@ -59,6 +59,10 @@ typedef struct op_entry {
     uint8_t *conv;     /* per formal: 0 none, 1 bool->int, 2 int->float, ... */
 } op_entry;
 
+/* The calling thread's debug trace (run_api.h), NULL when off. */
+extern _Thread_local pts_trace_fn pts_tl_trace;
+extern _Thread_local void *pts_tl_trace_ud;
+
 typedef struct op_site {
     char *opname;            /* "aten::add" */
     const pts_op *const *ovl; /* overloads in torch's order (registry-owned) */

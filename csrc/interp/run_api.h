@@ -40,4 +40,15 @@ void pts_interp_free_missing(pts_missing_op *missing, int n);
  * positional args (borrowed); defaults filled.  *out: new reference. */
 PTS_NODISCARD pts_status pts_interp_call_function(pts_cu *cu, const char *qualname, int nargs, const pts_value *args, pts_value *out);
 
+/* ---- the debug trace (pyts.testing's localization) ----------------------------------------
+ * While a trace function is set on the calling thread, the VM reports every
+ * operator result and every attribute store as it happens: op is the
+ * operator's name ("aten::add", no overload) or "prim::SetAttr"; attr the
+ * attribute's name for SetAttr (NULL otherwise); file/line the code/ site;
+ * v the result or the stored value (borrowed: copy what you keep).  A
+ * non-zero return stops the run with that status.  Thread-local: other
+ * threads run untraced. */
+typedef pts_status (*pts_trace_fn)(void *ud, const char *op, const char *attr, const char *file, int line, pts_value v);
+void pts_interp_set_trace(pts_trace_fn fn, void *ud);
+
 #endif

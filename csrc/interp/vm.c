@@ -646,7 +646,12 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_SETATTR: {
             pts_value val = take(R, in->b, in->flags);
-            st = set_attr(&k->attrs[in->c], R[in->a], val);
+            st = pts_tl_trace ? pts_tl_trace(pts_tl_trace_ud, "prim::SetAttr", k->attrs[in->c].name, k->file,
+                                             k->lines[in - k->insns], val) : PTS_OK;
+            if (st)
+                pts_value_release(val);
+            else
+                st = set_attr(&k->attrs[in->c], R[in->a], val);
             if (in->flags & PTS_F_TA)
                 pts_value_clear(&R[in->a]);
             if (st)
@@ -676,6 +681,15 @@ static pts_status run(vm *v, int entry, pts_value *out)
         case PTS_OPC_SUBSCR: {
             pts_value res;
             st = pts_vm_subscr(R[in->b], R[in->b + 1], &res);
+            if (!st && pts_tl_trace) {
+                /* the node torch's graph has for this subscript (tensors: select/slice ops, not traced) */
+                pts_tag tg = R[in->b].tag;
+                const char *tn = tg == PTS_T_TUPLE ? "prim::TupleIndex"
+                                 : (tg == PTS_T_LIST || tg == PTS_T_DICT || tg == PTS_T_STR) ? "aten::__getitem__"
+                                                                                           : NULL;
+                if (tn && (st = pts_tl_trace(pts_tl_trace_ud, tn, NULL, k->file, k->lines[in - k->insns], res)))
+                    pts_value_release(res);
+            }
             consume(R, in->b, 2, in->flags);
             if (st)
                 goto error;

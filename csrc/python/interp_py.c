@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 
 PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs);
+PyObject *pyts_object_run_method_traced(PyObject *self, PyObject *args, PyObject *kwargs);
 PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
 PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
 pts_loaded *pyts_handle_loaded(PyObject *o);
@@ -71,6 +72,57 @@ PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwarg
     Py_END_ALLOW_THREADS
     if (st) {
         pyts_raise(st);
+        goto done;
+    }
+    result = pyts_to_python(out);
+    pts_value_release(out);
+done:
+    pyts_args_free(&a);
+    return result;
+}
+
+/* The debug trace: calls the Python callback with (op, attr, file, line,
+ * value).  Runs with the GIL held (run_method_traced does not release it). */
+static pts_status trace_cb(void *ud, const char *op, const char *attr, const char *file, int line, pts_value v)
+{
+    PyObject *val = pyts_to_python(v);
+    if (!val)
+        return pts_err_set(PTS_ERR_TYPE, "the trace callback could not convert a value");
+    PyObject *r = PyObject_CallFunction((PyObject *)ud, "NNNiN", pyts_text(op), attr ? pyts_text(attr) : Py_NewRef(Py_None),
+                                        pyts_text(file ? file : ""), line, val);
+    if (!r)
+        return pts_err_set(PTS_ERR_TYPE, "the trace callback raised");
+    Py_DECREF(r);
+    return PTS_OK;
+}
+
+/* run_method_traced(name, callback, *args, **kwargs): run_method with the
+ * debug trace on (callback(op, attr, file, line, value) after every operator
+ * result and attribute store, value converted as run_method's result; the
+ * GIL stays held).  An exception raised by the callback stops the run and
+ * propagates. */
+PyObject *pyts_object_run_method_traced(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    if (PyTuple_GET_SIZE(args) < 2 || !PyUnicode_Check(PyTuple_GET_ITEM(args, 0)) ||
+        !PyCallable_Check(PyTuple_GET_ITEM(args, 1))) {
+        PyErr_SetString(PyExc_TypeError, "run_method_traced(name, callback, *args, **kwargs)");
+        return NULL;
+    }
+    const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, 0));
+    if (!name)
+        return NULL;
+    PyObject *cb = PyTuple_GET_ITEM(args, 1);
+    PyObject *result = NULL;
+    pyts_args a;
+    if (pyts_args_from_python(args, 2, kwargs, &a) < 0)
+        goto done;
+    pts_value self_v = pyts_object_value(self), out = pts_none();
+    pts_engine_set_trace(trace_cb, cb);
+    pts_status st = pts_engine_run_method(self_v, name, (int)a.npos, a.pos, (int)a.nkw, a.kwn, a.kwv, &out);
+    pts_engine_set_trace(NULL, NULL);
+    if (st) {
+        if (!PyErr_Occurred())
+            pyts_raise(st);
         goto done;
     }
     result = pyts_to_python(out);

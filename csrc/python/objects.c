@@ -220,6 +220,7 @@ static PyObject *Object_repr(PyObject *self)
 
 /* Module._run_method is added by the interpreter binding (interp_py.c). */
 extern PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs);
+extern PyObject *pyts_object_run_method_traced(PyObject *self, PyObject *args, PyObject *kwargs);
 
 static PyMethodDef Object_methods[] = {
     {"attr_info", Object_attr_info, METH_NOARGS, "[(name, type, is_param, is_buffer)] in slot order"},
@@ -232,6 +233,9 @@ static PyMethodDef Object_methods[] = {
     {"identity", Object_identity, METH_NOARGS, "an id equal for the same underlying object"},
     {"run_method", (PyCFunction)(void (*)(void))pyts_object_run_method, METH_VARARGS | METH_KEYWORDS,
      "run_method(name, *args, **kwargs)"},
+    {"run_method_traced", (PyCFunction)(void (*)(void))pyts_object_run_method_traced, METH_VARARGS | METH_KEYWORDS,
+     "run_method_traced(name, callback, *args, **kwargs): run_method with callback(op, attr, file, line, value) "
+     "after every operator result and attribute store (debug trace; values may share memory with the run)"},
     {NULL, NULL, 0, NULL},
 };
 

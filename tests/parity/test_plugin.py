@@ -39,7 +39,10 @@ class Noisy(torch.nn.Module):
         self.fc = torch.nn.Linear(8, 8)
 
     def forward(self, x):
-        return torch.poisson(torch.relu(self.fc(x)))
+        y = torch.relu(self.fc(x))
+        if self.training:  # only a training-mode run reaches the op pyts lacks
+            return torch.poisson(y)
+        return y
 
 
 def test_net(parity):
@@ -74,6 +77,26 @@ def test_noisy(parity):
 @pytest.mark.parity(rtol=1e-3)
 def test_bad_marker(parity):
     pass
+
+
+def test_direct_call():
+    # no fixture: assert_parity called directly is recorded too
+    from pyts.testing import assert_parity, check_parity
+
+    assert_parity(Net().eval(), (torch.randn(1, 3, 5, 5),))
+    assert check_parity(torch.jit.script(Noisy().eval()), (torch.randn(2, 8),), localize=False).ok
+
+
+def test_cli_subprocess(tmp_path):
+    # a CLI check run in a subprocess while the test runs is recorded
+    import subprocess
+    import sys
+
+    path = str(tmp_path / "net.pt")
+    torch.jit.save(torch.jit.trace(Net().eval(), torch.randn(1, 3, 5, 5), strict=False), path)
+    proc = subprocess.run([sys.executable, "-m", "pyts", "check", path, "--input", "randn:1,3,5,5"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 '''
 
 
@@ -100,12 +123,12 @@ def inner(pytester, monkeypatch):
 
 
 def _check(result, report_path):
-    result.assert_outcomes(passed=3, failed=1, errors=1)
+    result.assert_outcomes(passed=5, failed=1, errors=1)
     assert "give both rtol and atol" in result.stdout.str()
     out = result.stdout.str()
     # the terminal summary
     assert "pyts parity" in out
-    assert "4 tests, 3 checks (1 failed), 4 tensors compared" in out
+    assert "6 tests, 6 checks (1 failed), 9 tensors compared" in out, out
     assert "worst relative error: " in out
     assert "failing ops:" in out and "aten::poisson" in out
     assert "report: %s" % report_path in out
@@ -115,10 +138,11 @@ def _check(result, report_path):
     doc = json.loads(open(report_path).read())
     assert doc["versions"]["pyts"] == pyts.__version__
     s = doc["summary"]
-    assert (s["tests"], s["checks"], s["checks_failed"], s["tensors_compared"]) == (4, 3, 1, 4)
+    assert (s["tests"], s["checks"], s["checks_failed"], s["tensors_compared"]) == (6, 6, 1, 9)
     assert any(k.startswith("aten::poisson") for k in s["failing_ops"])
     tests = {t["nodeid"].split("::")[-1]: t for t in doc["tests"]}
-    assert set(tests) == {"test_net", "test_marker_tolerances", "test_noisy", "test_seed_is_per_test"}
+    assert set(tests) == {"test_net", "test_marker_tolerances", "test_noisy", "test_seed_is_per_test",
+                          "test_direct_call", "test_cli_subprocess"}
     net = tests["test_net"]
     assert net["outcome"] == "passed" and len(net["checks"]) == 1
     check = net["checks"][0]
@@ -134,6 +158,15 @@ def _check(result, report_path):
     assert nc["verdict"] == "FAIL"
     assert nc["first_diverging_op"]["op"] == "aten::poisson"
     assert nc["first_diverging_op"]["location"].startswith("code/__torch__/")
+    direct = tests["test_direct_call"]
+    assert direct["outcome"] == "passed" and direct["seed"] is None
+    assert [c["check"] for c in direct["checks"]] == [0, 1]
+    assert [c["model"] for c in direct["checks"]] == ["Net", "Noisy"]
+    assert all(c["verdict"] == "PASS" for c in direct["checks"])
+    cli = tests["test_cli_subprocess"]
+    assert len(cli["checks"]) == 1 and cli["checks"][0]["subprocess"] is True
+    assert cli["checks"][0]["model"] == "net.pt" and cli["checks"][0]["verdict"] == "PASS"
+    assert cli["checks"][0]["leaves"][0]["torch_shape"] == [1, 3]
     seeded = tests["test_seed_is_per_test"]
     assert seeded["checks"] == [] and seeded["outcome"] == "passed" and isinstance(seeded["seed"], int)
 
@@ -151,3 +184,41 @@ def test_report_and_summary_under_xdist(inner):
                                         "-p", "no:cacheprovider")
     _check(result, path)
     assert "2 workers" in result.stdout.str() or "gw1" in result.stdout.str()
+
+
+def test_report_as_html_page(inner):
+    """--pyts-report *.html writes the self-contained page instead of JSON:
+    a summary row per check, the failing check's localization."""
+    from html.parser import HTMLParser
+
+    path = str(inner.path / "parity.html")
+    result = inner.runpytest_subprocess(*_plugin_args(), "--pyts-report", path, "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5, failed=1, errors=1)
+    page = open(path, encoding="utf-8").read()
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.cells, self.tags, self._in = [], [], None
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            if tag == "td":
+                self._in = [dict(attrs).get("class"), ""]
+
+        def handle_endtag(self, tag):
+            if tag == "td" and self._in is not None:
+                self.cells.append(tuple(self._in))
+                self._in = None
+
+        def handle_data(self, data):
+            if self._in is not None:
+                self._in[1] += data
+
+    p = Cells()
+    p.feed(page)
+    assert page.startswith("<!DOCTYPE html>") and "script" not in p.tags
+    verdicts = [text for cls, text in p.cells if cls in ("PASS", "FAIL")]
+    assert sorted(verdicts) == ["FAIL"] + ["PASS"] * 5, verdicts
+    assert "6 checks, 1 failed." in page
+    assert "aten::poisson" in page and "localization" in page

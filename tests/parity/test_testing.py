@@ -17,6 +17,7 @@ the very values it will receive; if pyts ever matches torch bit for bit on
 all candidates, those tests skip rather than pretend."""
 import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -380,7 +381,7 @@ def test_leaf_statistics_follow_torch_testing():
     assert r.max_abs == 0.5 and tuple(r.max_abs_index) == (1, 1)
     assert r.max_abs_torch == 6.5 and r.max_abs_pyts == 7.0
     assert math.isclose(r.max_rel, 0.5 / 6.5)
-    text = "\n".join(r.describe())
+    text = r.describe()
     assert "Mismatched elements: 1 / 6 (16.7%)" in text
     assert "Greatest absolute difference: 0.5 at index (1, 1) (torch 6.5, pyts 7.0) (up to 1e-05 allowed)" in text
     assert "(up to 1.3e-06 allowed)" in text
@@ -396,14 +397,14 @@ def test_leaf_nan_inf_shape_dtype_and_ints():
     b[2] = -np.inf
     r = compare_leaf("o", a, b)
     assert not r.passed and r.nonfinite == 1 and math.isinf(r.need_atol)
-    assert "No tolerance passes" in "\n".join(r.describe())
+    assert "No tolerance passes" in r.describe()
     r = compare_leaf("o", np.zeros((2, 3), np.float32), np.zeros((3, 2), np.float32))
     assert not r.passed and "attribute 'shape'" in r.problem
     r = compare_leaf("o", np.zeros(3, np.float32), np.zeros(3, np.float64))
     assert not r.passed and "attribute 'dtype'" in r.problem
     r = compare_leaf("o", np.array([1, 2, 3]), np.array([1, 2, 4]))
     assert not r.passed and (r.rtol, r.atol) == (0.0, 0.0)
-    assert "Tensor-likes are not equal!" in "\n".join(r.describe())
+    assert "Tensor-likes are not equal!" in r.describe()
     assert compare_leaf("o", 3, 3).passed and not compare_leaf("o", 3, 3.0).passed
     assert not compare_leaf("o", np.zeros(2, np.float32), 0.0).passed
 
@@ -465,3 +466,33 @@ def test_core_verdicts_are_torch_testings_at_the_boundary(dtype):
         except AssertionError:
             ok = False
         assert leaf.passed == ok
+
+
+def test_public_api_is_typed_and_documented():
+    """Every name in pyts.testing.__all__ has a docstring, callables have
+    type hints, the package ships py.typed (declared as package data), the
+    README names the API, and LeafResult.describe() is text."""
+    import inspect
+
+    import pyts.testing as t
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(pyts.__file__)))
+    for name in t.__all__:
+        obj = getattr(t, name)
+        assert inspect.getdoc(obj), name
+        if inspect.isfunction(obj):
+            sig = inspect.signature(obj)
+            assert sig.return_annotation is not inspect.Signature.empty, name
+            assert all(p.annotation is not inspect.Parameter.empty for p in sig.parameters.values()), name
+    assert os.path.isfile(os.path.join(os.path.dirname(pyts.__file__), "py.typed"))
+    with open(os.path.join(root, "pyproject.toml")) as f:
+        assert 'pyts = ["py.typed"]' in f.read()
+    with open(os.path.join(root, "README.md")) as f:
+        readme = f.read()
+    for name in ("compare_outputs", "check_parity", "float64_reference", "record", "assert_matches_record",
+                 "strict=True", "--pyts-record"):
+        assert name in readme, name
+    leaves = t.compare_outputs(torch.ones(3), np.array([1.0, 2.0, 1.0], np.float32))
+    text = leaves[0].describe()
+    assert isinstance(text, str) and text.startswith("output: Tensor-likes are not close!")
+    assert "Mismatched elements: 1 / 3" in text and leaves[0].lines()[0] == text.splitlines()[0]
