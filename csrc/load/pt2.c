@@ -1763,3 +1763,58 @@ pts_status pts_pt2_state(const pts_pt2 *p, pts_value *out)
     *out = pts_obj_value(&d->hdr);
     return PTS_OK;
 }
+
+pts_status pts_pt2_zero_inputs(const pts_pt2 *p, int *nargs, pts_value **args)
+{
+    *nargs = 0;
+    *args = NULL;
+    json_t *ch = json_object_get(p->in_spec, "children_spec");
+    json_t *pos = json_array_get(ch, 0), *kw = json_array_get(ch, 1);
+    if (json_array_size(ch) != 2 || json_array_size(json_object_get(kw, "children_spec")) != 0 ||
+        !is_seq_type(spec_type(pos)))
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: the program takes keyword or nested inputs", p->path);
+    json_t *leaves = json_object_get(pos, "children_spec");
+    for (size_t i = 0; i < json_array_size(leaves); i++)
+        if (*spec_type(json_array_get(leaves, i)))
+            return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: the program takes nested inputs", p->path);
+    pts_value *a = pts_calloc((size_t)(p->nuser ? p->nuser : 1), sizeof *a);
+    if (!a)
+        return pts_err_nomem("inputs", 0);
+    pts_status st = PTS_OK;
+    for (int i = 0; i < p->ninputs && !st; i++) {
+        const tinput *in = &p->inputs[i];
+        if (in->kind == IN_STATE)
+            continue;
+        if (in->kind == IN_CONST) {
+            a[in->user_index] = pts_value_retain(in->value);
+            continue;
+        }
+        if (!in->check || in->dtype < 0) {
+            st = pts_err_set(PTS_ERR_UNSUPPORTED, "%s: input '%s' is not a tensor of known shape", p->path, in->name);
+            break;
+        }
+        int64_t sz[PTS_MAX_DIMS];
+        for (int d = 0; d < in->ndim && !st; d++) {
+            sz[d] = in->dim[d] >= 0 ? in->dim[d] : in->dim[d] == -1 ? (in->lo[d] > 1 ? in->lo[d] : 1) : -1;
+            if (sz[d] < 0 || (in->dim[d] == -1 && sz[d] > in->hi[d]))
+                st = pts_err_set(PTS_ERR_UNSUPPORTED, "%s: input '%s' has a derived dimension", p->path, in->name);
+        }
+        if (st)
+            break;
+        pts_tensor *t = pts_tensor_zeros(in->dtype, in->ndim, sz);
+        if (!t) {
+            st = pts_err_last();
+            break;
+        }
+        a[in->user_index] = pts_obj_value(&t->hdr);
+    }
+    if (st) {
+        for (int i = 0; i < p->nuser; i++)
+            pts_value_release(a[i]);
+        pts_free(a);
+        return st;
+    }
+    *nargs = p->nuser;
+    *args = a;
+    return PTS_OK;
+}

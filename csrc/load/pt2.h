@@ -46,6 +46,13 @@ PTS_NODISCARD pts_status pts_pt2_run(pts_pt2 *p, int nargs, const pts_value *arg
  * str -> Tensor. */
 PTS_NODISCARD pts_status pts_pt2_state(const pts_pt2 *p, pts_value *out);
 
+/* Example positional arguments for a program whose inputs are all plain
+ * positional tensors: zeros of the dtype and sizes the export saw (a free
+ * dimension at its smallest allowed size, at least 1).  *args: nargs new
+ * references in a new array (free each, then pts_free the array).
+ * PTS_ERR_UNSUPPORTED when the inputs are nested, keywords, or not tensors. */
+PTS_NODISCARD pts_status pts_pt2_zero_inputs(const pts_pt2 *p, int *nargs, pts_value **args);
+
 /* Schema version of models/model.json (major, minor) and the IR it was saved
  * in ("TRAINING", "ATEN", ... borrowed, "" if absent). */
 void pts_pt2_schema_version(const pts_pt2 *p, int *major, int *minor);

@@ -200,6 +200,26 @@ def test_nested_inputs_and_outputs(tmp_path):
         p(x.numpy(), (a.numpy(),), bias=bias.numpy())
 
 
+class Sym(nn.Module):
+    """Symbolic sizes: sym_size and _operator nodes, a list-returning op (split),
+    an int output computed from a dynamic size."""
+
+    def forward(self, x, y):
+        z = torch.cat([x, y], 0)
+        a, b = torch.split(z, 3, dim=1)
+        return z.t(), a.sum() + b.mean(), z.reshape(z.shape[0] * 2, -1), z.shape[0] // 2
+
+
+def test_symbolic_sizes(tmp_path):
+    n = Dim("n", min=2, max=8)
+    ep = export(Sym(), (torch.randn(4, 6), torch.randn(4, 6)), dynamic_shapes={"x": {0: n}, "y": {0: n}})
+    path = save_pt2(ep, tmp_path, "sym")
+    g = torch.Generator().manual_seed(3)
+    for rows in (2, 7):
+        got, _ = run_both(path, (torch.randn(rows, 6, generator=g), torch.randn(rows, 6, generator=g)))
+        assert got[3] == rows
+
+
 torchvision = pytest.importorskip("torchvision")
 
 
