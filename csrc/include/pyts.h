@@ -110,7 +110,8 @@ PYTS_API int pyts_module_unsupported_op(const pyts_module *m, int i, const char 
 
 /* ---- running ------------------------------------------------------------------- */
 /* Run method `name` of the root module with nargs inputs (borrowed).  *out is
- * a new handle.  PYTS_ERR_UNSUPPORTED while the interpreter is missing. */
+ * a new handle.  For a torch.export archive (.pt2, loaded by pyts_load too)
+ * the program is "forward", taking its positional inputs as at export. */
 PYTS_API int pyts_module_run(pyts_module *m, const char *name, int nargs, pyts_value *const *args, pyts_value **out);
 PYTS_API int pyts_set_num_threads(int n);
 

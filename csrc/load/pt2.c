@@ -856,7 +856,7 @@ static pts_status read_node(lctx *c, const json_t *jn, tnode *n)
         int nr = n->op->schema.nrets;
         if (n->out_list ? nr != 1 : (n->nouts != nr && !(n->nouts == 0 && nr <= 1)))
             return bad(c, "%d outputs recorded but %s returns %d", n->nouts, n->op->schema.text, nr);
-    } else if (n->builtin >= BI_ADD && n->nouts != 1) {
+    } else if (n->builtin >= BI_ADD && (n->nouts != 1 || n->outs[0] < 0)) {
         return bad(c, "a symbolic arithmetic node needs one output");
     }
     return PTS_OK;
@@ -1602,7 +1602,17 @@ done:
     return PTS_OK;
 }
 
-static pts_status check_input(const pts_pt2 *p, const tinput *in, pts_value v)
+/* The value each free symbol took in this call's inputs (a symbol shared by
+ * two inputs, Dim("n") on x and y, must have one value, as torch checks). */
+typedef struct symbinding {
+    int n;
+    const char *name[32];
+    int64_t value[32];
+    const char *input[32];
+    int dim[32];
+} symbinding;
+
+static pts_status check_input(const pts_pt2 *p, const tinput *in, pts_value v, symbinding *sb)
 {
     if (in->kind == IN_CONST)
         return PTS_OK; /* specialised at export; torch checks equality, the graph does not read it */
@@ -1633,6 +1643,22 @@ static pts_status check_input(const pts_pt2 *p, const tinput *in, pts_value v)
             return pts_err_set(PTS_ERR_VALUE, "%s: input '%s' dimension %d is %lld, outside the range [%lld, %s] of "
                                "symbol %s in the exported program's range constraints", p->path, in->name, d,
                                (long long)s, (long long)in->lo[d], hi, in->sym[d]);
+        }
+        if (in->dim[d] != -1)
+            continue;
+        int k = 0;
+        while (k < sb->n && strcmp(sb->name[k], in->sym[d]) != 0)
+            k++;
+        if (k < sb->n && sb->value[k] != s)
+            return pts_err_set(PTS_ERR_VALUE, "%s: input '%s' dimension %d is %lld but input '%s' dimension %d is %lld; "
+                               "both are symbol %s in the exported program", p->path, in->name, d, (long long)s,
+                               sb->input[k], sb->dim[k], (long long)sb->value[k], in->sym[d]);
+        if (k == sb->n && k < 32) {
+            sb->name[k] = in->sym[d];
+            sb->value[k] = s;
+            sb->input[k] = in->name;
+            sb->dim[k] = d;
+            sb->n++;
         }
     }
     return PTS_OK;
@@ -1688,10 +1714,12 @@ pts_status pts_pt2_run(pts_pt2 *p, int nargs, const pts_value *args, int nkw, co
         st = pts_err_nomem("program values", 0);
         goto done;
     }
+    symbinding sb;
+    sb.n = 0;
     for (int i = 0; i < p->ninputs; i++) {
         const tinput *in = &p->inputs[i];
         pts_value v = in->kind == IN_STATE ? in->value : in->kind == IN_CONST ? in->value : lv.v[in->user_index];
-        if ((st = check_input(p, in, v)))
+        if ((st = check_input(p, in, v, &sb)))
             goto done;
         if (in->slot >= 0)
             vals[in->slot] = pts_value_retain(v);

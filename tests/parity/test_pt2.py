@@ -218,6 +218,20 @@ def test_symbolic_sizes(tmp_path):
     for rows in (2, 7):
         got, _ = run_both(path, (torch.randn(rows, 6, generator=g), torch.randn(rows, 6, generator=g)))
         assert got[3] == rows
+    p = pyts.load(path)
+    with pytest.raises(pyts.ExecutionError, match=r"input 'y' dimension 0 is 3 but input 'x' dimension 0 is 2"):
+        p(np.zeros((2, 6), np.float32), np.zeros((3, 6), np.float32))
+
+
+def test_assert_parity_export(tmp_path):
+    from pyts.testing import assert_parity, check_parity
+
+    x = torch.randn(3, 3, 10, 10)
+    res = assert_parity(seeded(ConvBN), (x,), export="export")
+    assert res.ok and res.export == "export" and res.tensors == 1
+    path = save_pt2(export(Counter(), (torch.randn(3),)), tmp_path, "counter")
+    res = check_parity(path, (torch.randn(3),))  # a .pt2 path: told apart by content
+    assert res.ok and len(res.leaves) == 2
 
 
 torchvision = pytest.importorskip("torchvision")
