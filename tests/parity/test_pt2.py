@@ -234,6 +234,22 @@ def test_assert_parity_export(tmp_path):
     assert res.ok and len(res.leaves) == 2
 
 
+def test_cli(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = save_pt2(export(seeded(ConvBN), (torch.randn(2, 3, 10, 10),)), tmp_path, "convbn")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    run = lambda *a: subprocess.run([sys.executable, "-m", "pyts", *a], capture_output=True, text=True, env=env,
+                                    cwd=str(tmp_path))
+    r = run("check", path, "--input", "ones:2,3,10,10")
+    assert r.returncode == 0 and "pyts parity OK" in r.stdout, r.stdout + r.stderr
+    r = run("info", path)
+    assert r.returncode == 0 and "torch.export program: schema 8." in r.stdout, r.stdout + r.stderr
+
+
 torchvision = pytest.importorskip("torchvision")
 
 
