@@ -1,7 +1,9 @@
 /* pyts.h - the public C API of pyts, a TorchScript runtime written in C.
  *
  * Load a .pt archive written by torch.jit.save, walk its module tree, read
- * its tensors and run its methods - without libtorch.
+ * its tensors and run its methods - without libtorch.  A .pt2 archive written
+ * by torch.export.save loads through the same pyts_load and runs as "forward"
+ * (docs/pt2.md); its root value is None.
  *
  *     pyts_module *m;
  *     if (pyts_load("traced_resnet_model.pt", &m) != PYTS_OK) {

@@ -336,3 +336,40 @@ def test_truncated(good_pt2):
     for n in (0, 10, len(data) // 3, len(data) - 30):
         with pytest.raises(pyts.LoadError):
             pyts.load(data[:n])
+
+
+def test_corrupted_variants(good_pt2):
+    """Byte mutations of models/model.json and the weights config (rewritten
+    with valid CRCs, so they reach the JSON reader and the schema checks), and
+    truncations of the file: each variant loads or raises pyts.LoadError; one
+    that loads runs or raises a pyts.Error (never a crash).  Deterministic."""
+    import random
+
+    data = open(good_pt2, "rb").read()
+    with zipfile.ZipFile(good_pt2) as z:
+        records = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    targets = [k for k, (n, _) in enumerate(records) if n.endswith(("model.json", "_config.json"))]
+    rng = random.Random(13)
+    variants = [data[:n] for n in range(0, len(data), max(1, len(data) // 60))]
+    for _ in range(300):
+        k = rng.choice(targets)
+        b = bytearray(records[k][1])
+        for _ in range(rng.choice((1, 1, 2, 4))):
+            b[rng.randrange(len(b))] = rng.choice(b'"0,9[]{}:-.e' + bytes([rng.randrange(256)]))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zout:
+            for j, (n, d) in enumerate(records):
+                zout.writestr(n, bytes(b) if j == k else d)
+        variants.append(buf.getvalue())
+    loaded = 0
+    for v in variants:
+        try:
+            p = pyts.load(v)
+        except pyts.LoadError:
+            continue
+        loaded += 1
+        try:
+            p(np.zeros((2, 4), np.float32))
+        except pyts.Error:
+            pass
+    assert 0 < loaded < len(variants)
