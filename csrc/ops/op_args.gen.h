@@ -7557,6 +7557,16 @@ static inline void k_clone_unpack(const pts_value *args, struct k_clone_args *a)
 }
 
 /* csrc/ops/shape/shape.c */
+/* aten::lift_fresh_copy(Tensor self) -> Tensor */
+struct k_lift_fresh_copy_args {
+    pts_tensor *self;
+};
+static inline void k_lift_fresh_copy_unpack(const pts_value *args, struct k_lift_fresh_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/shape.c */
 /* aten::cat(Tensor[] tensors, int dim=0) -> Tensor */
 /* aten::concat(Tensor[] tensors, int dim=0) -> Tensor */
 /* aten::concatenate(Tensor[] tensors, int dim=0) -> Tensor */
