@@ -189,3 +189,106 @@ def test_detection_backbone_fpn(parity):
                                                                                weights_backbone=None).eval()
     res = check_module(parity, model.backbone, (parity.randn(1, 3, 128, 128),))
     assert isinstance(res.pyts_output, dict) and len(res.pyts_output) >= 2
+
+
+# ---- Hugging Face transformers: tiny configs, random weights, no hub ---------------------------
+
+V = 99                   # vocabulary
+PAD, EOS = 1, V - 1
+TINY = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64)
+
+
+def transformers_module():
+    tf = pytest.importorskip("transformers")
+    tf.logging.set_verbosity_error()
+    import huggingface_hub.constants
+
+    huggingface_hub.constants.HF_HUB_OFFLINE = True
+    return tf
+
+
+class TextModel(torch.nn.Module):
+    """model(input_ids, attention_mask) as a tuple of tensors (the ModelOutput's to_tuple())."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model.eval()
+
+    def forward(self, input_ids, attention_mask):
+        return self.model(input_ids=input_ids, attention_mask=attention_mask).to_tuple()
+
+
+class ImageModel(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model.eval()
+
+    def forward(self, pixel_values):
+        return self.model(pixel_values=pixel_values).to_tuple()
+
+
+def token_batch(batch, seq, real=None):
+    """Token ids 2..V-2 ending in EOS; the last row has `real` tokens then PAD.  Returns (ids, mask)."""
+    x = torch.randint(2, V - 1, (batch, seq))
+    mask = torch.ones(batch, seq, dtype=torch.long)
+    real = seq if real is None else real
+    x[:, -1] = EOS
+    x[-1, real - 1] = EOS
+    x[-1, real:] = PAD
+    mask[-1, real:] = 0
+    return x, mask
+
+
+def bert(tf):
+    return tf.BertModel(tf.BertConfig(vocab_size=V, max_position_embeddings=64, pad_token_id=PAD, **TINY))
+
+
+def gpt2(tf):
+    return tf.GPT2LMHeadModel(tf.GPT2Config(vocab_size=V, n_positions=64, n_embd=32, n_layer=2, n_head=4,
+                                            use_cache=False, pad_token_id=PAD))
+
+
+TEXT_MODELS = {"bert": bert, "gpt2": gpt2}
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_MODELS))
+def test_hf_text(name, parity):
+    """Static shapes, a padded batch (the attention mask reaches the masked softmax)."""
+    tf = transformers_module()
+    model = TextModel(TEXT_MODELS[name](tf))
+    res = parity.check(model, token_batch(2, 8, real=5), export="export")
+    assert isinstance(res.pyts_output, tuple)
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_MODELS))
+def test_hf_text_dynamic_batch_and_sequence(name, parity):
+    """One archive exported with Dim("batch") and Dim("seq"), run at (2, 8), (3, 13) and (1, 2)."""
+    tf = transformers_module()
+    model = TextModel(TEXT_MODELS[name](tf))
+    b, s = Dim("batch", max=8), Dim("seq", min=2, max=32)
+    ep = try_export(model, token_batch(2, 8, real=5), dynamic_shapes=({0: b, 1: s}, {0: b, 1: s}))
+    path = str(parity.tmp_path / (name + ".pt2"))
+    torch.export.save(ep, path)
+    for batch, seq, real in ((2, 8, 5), (3, 13, 9), (1, 2, 2)):
+        parity.check(path, token_batch(batch, seq, real))
+    with pytest.raises(pyts.ExecutionError, match=r"dimension 1 is 33, outside the range \[2, 32\]"):
+        pyts.load(path)(*(t.numpy() for t in token_batch(1, 33)))
+
+
+def test_hf_vit(parity):
+    tf = transformers_module()
+    model = ImageModel(tf.ViTModel(tf.ViTConfig(image_size=32, patch_size=8, **TINY)))
+    res = parity.check(model, (parity.randn(2, 3, 32, 32),), export="export")
+    assert res.pyts_output[0].shape == (2, 17, 32)
+
+
+def test_hf_vit_dynamic_batch(parity):
+    tf = transformers_module()
+    model = ImageModel(tf.ViTForImageClassification(tf.ViTConfig(image_size=32, patch_size=8, num_labels=5,
+                                                                   **TINY)))
+    ep = try_export(model, (parity.randn(2, 3, 32, 32),), dynamic_shapes=({0: Dim("batch", max=8)},))
+    path = str(parity.tmp_path / "vit.pt2")
+    torch.export.save(ep, path)
+    for batch in (1, 4):
+        res = parity.check(path, (parity.randn(batch, 3, 32, 32),))
+        assert res.pyts_output[0].shape == (batch, 5)
