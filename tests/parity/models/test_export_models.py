@@ -1,7 +1,10 @@
 """Model parity through torch.export (.pt2): the torchvision classification zoo
 (every model torchvision.models.list_models(module=torchvision.models) names),
 the segmentation and detection models where torch.export supports them, and
-Hugging Face models (BERT, GPT-2, ViT) from tiny configs - each exported with
+Hugging Face models from tiny configs (BERT, GPT-2, ViT with dynamic variants;
+DistilBERT, RoBERTa, ALBERT, ELECTRA, GPT-Neo, Llama, CLIP text and vision, T5,
+BART, the Whisper encoder; wav2vec2 needs aten::_weight_norm, which main has
+and this suite adds once merged) - each exported with
 torch.export.export, saved with torch.export.save, run by
 ExportedProgram.module() and by pyts.load(...) on the same inputs, every output
 leaf compared (pyts.testing.check_parity with export="export" or a .pt2 path).
@@ -249,6 +252,74 @@ def gpt2(tf):
 
 
 TEXT_MODELS = {"bert": bert, "gpt2": gpt2}
+
+
+def more_text_models(tf):
+    """The other families of the TorchScript suite (tests/parity/models/test_hf_models.py on main):
+    name -> (model, input names)."""
+    dec = ["input_ids", "attention_mask", "decoder_input_ids"]
+    enc = ["input_ids", "attention_mask"]
+    return {
+        "distilbert": (tf.DistilBertModel(tf.DistilBertConfig(vocab_size=V, dim=32, n_layers=2, n_heads=4,
+                                                               hidden_dim=64, max_position_embeddings=64,
+                                                               pad_token_id=PAD)), enc),
+        "roberta": (tf.RobertaModel(tf.RobertaConfig(vocab_size=V, max_position_embeddings=64, pad_token_id=PAD,
+                                                     **TINY)), enc),
+        "albert": (tf.AlbertModel(tf.AlbertConfig(vocab_size=V, embedding_size=16, max_position_embeddings=64,
+                                                  pad_token_id=PAD, **TINY)), enc),
+        "electra": (tf.ElectraModel(tf.ElectraConfig(vocab_size=V, embedding_size=16, max_position_embeddings=64,
+                                                     pad_token_id=PAD, **TINY)), enc),
+        "gpt_neo": (tf.GPTNeoModel(tf.GPTNeoConfig(vocab_size=V, hidden_size=32, num_layers=2, num_heads=4,
+                                                   attention_types=[[["global", "local"], 1]], window_size=4,
+                                                   max_position_embeddings=64, use_cache=False)), enc),
+        "llama": (tf.LlamaModel(tf.LlamaConfig(vocab_size=V, max_position_embeddings=64, num_key_value_heads=2,
+                                               use_cache=False, pad_token_id=PAD, **TINY)), enc),
+        "clip_text": (tf.CLIPTextModel(tf.CLIPTextConfig(vocab_size=V, max_position_embeddings=64, **TINY)), enc),
+        "t5": (tf.T5Model(tf.T5Config(vocab_size=V, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4,
+                                      use_cache=False, pad_token_id=PAD, decoder_start_token_id=PAD)), dec),
+        "bart": (tf.BartModel(tf.BartConfig(vocab_size=V, d_model=32, encoder_layers=2, decoder_layers=2,
+                                            encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=64,
+                                            decoder_ffn_dim=64, max_position_embeddings=64, use_cache=False,
+                                            pad_token_id=PAD)), dec),
+    }
+
+
+class Keywords(torch.nn.Module):
+    """model(**dict(zip(names, inputs))).to_tuple(), with the inputs positional."""
+
+    def __init__(self, model, names):
+        super().__init__()
+        self.model, self.names = model.eval(), list(names)
+
+    def forward(self, *inputs):
+        return self.model(**dict(zip(self.names, inputs))).to_tuple()
+
+
+MORE_TEXT = ["albert", "bart", "clip_text", "distilbert", "electra", "gpt_neo", "llama", "roberta", "t5"]
+
+
+@pytest.mark.parametrize("name", MORE_TEXT)
+def test_hf_more_text(name, parity):
+    tf = transformers_module()
+    model, names = more_text_models(tf)[name]
+    inputs = token_batch(2, 8, real=5)
+    if "decoder_input_ids" in names:
+        inputs = inputs + (token_batch(2, 5)[0],)
+    parity.check(Keywords(model, names), inputs, export="export")
+
+
+def test_hf_audio_and_vision_encoders(parity):
+    """Whisper's encoder (conv1d stem, log-mel input) and CLIP's vision tower."""
+    tf = transformers_module()
+    whisper = tf.WhisperModel(tf.WhisperConfig(vocab_size=V, pad_token_id=PAD, bos_token_id=2, eos_token_id=3,
+                                               decoder_start_token_id=2, d_model=32, encoder_layers=2,
+                                               decoder_layers=2, encoder_attention_heads=4,
+                                               decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                                               num_mel_bins=16, max_source_positions=20, max_target_positions=16,
+                                               use_cache=False)).get_encoder()
+    parity.check(Keywords(whisper, ["input_features"]), (parity.randn(2, 16, 40),), export="export")
+    clip = tf.CLIPVisionModel(tf.CLIPVisionConfig(image_size=32, patch_size=8, **TINY))
+    parity.check(Keywords(clip, ["pixel_values"]), (parity.randn(2, 3, 32, 32),), export="export")
 
 
 @pytest.mark.parametrize("name", sorted(TEXT_MODELS))
