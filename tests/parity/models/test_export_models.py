@@ -3,8 +3,8 @@
 the segmentation and detection models where torch.export supports them, and
 Hugging Face models from tiny configs (BERT, GPT-2, ViT with dynamic variants;
 DistilBERT, RoBERTa, ALBERT, ELECTRA, GPT-Neo, Llama, CLIP text and vision, T5,
-BART, the Whisper encoder; wav2vec2 needs aten::_weight_norm, which main has
-and this suite adds once merged) - each exported with
+BART, the Whisper encoder; wav2vec2, which needs aten::_weight_norm from main)
+- each exported with
 torch.export.export, saved with torch.export.save, run by
 ExportedProgram.module() and by pyts.load(...) on the same inputs, every output
 leaf compared (pyts.testing.check_parity with export="export" or a .pt2 path).
@@ -363,3 +363,15 @@ def test_hf_vit_dynamic_batch(parity):
     for batch in (1, 4):
         res = parity.check(path, (parity.randn(batch, 3, 32, 32),))
         assert res.pyts_output[0].shape == (batch, 5)
+
+
+def test_hf_wav2vec2(parity):
+    """wav2vec2 (base style: group-norm feature extractor, weight-normed positional convolution): its
+    export calls aten::_weight_norm, which the weight-norm family on main provides."""
+    if not any(s.startswith("aten::_weight_norm(") for s in pyts.supported_ops()):
+        pytest.skip("pyts on this branch lacks aten::_weight_norm (csrc/ops/nn/weight_norm.c on main)")
+    tf = transformers_module()
+    model = tf.Wav2Vec2Model(tf.Wav2Vec2Config(vocab_size=V, conv_dim=(16, 16), conv_stride=(5, 2),
+                                               conv_kernel=(10, 3), num_conv_pos_embeddings=16,
+                                               num_conv_pos_embedding_groups=4, **TINY))
+    parity.check(Keywords(model, ["input_values"]), (parity.randn(2, 400),), export="export")
