@@ -1,6 +1,6 @@
 """Build of pyts._C: the C engine under csrc/ plus the CPython/NumPy binding.
 
-System dependencies are OpenBLAS (found with pkg-config) and zlib; when one
+System dependencies are OpenBLAS and jansson (found with pkg-config) and zlib; when one
 is missing the build stops with one line saying what to install.
 """
 import glob
@@ -48,14 +48,17 @@ class BuildExt(build_ext):
         zlib = pkg_config("zlib")
         if zlib is None:
             die("zlib not found by pkg-config: install it (Debian: apt-get install zlib1g-dev)")
+        jansson = pkg_config("jansson")  # the JSON of torch.export archives (.pt2), docs/pt2.md
+        if jansson is None:
+            die("jansson not found by pkg-config: install it (Debian: apt-get install libjansson-dev)")
         import numpy
 
         for ext in self.extensions:
             ext.include_dirs += ["csrc", os.path.join("csrc", "include"), numpy.get_include()]
-            for f in blas[0] + zlib[0]:
+            for f in blas[0] + zlib[0] + jansson[0]:
                 if f.startswith("-I"):
                     ext.include_dirs.append(f[2:])
-            ext.extra_link_args += blas[1] + zlib[1] + ["-lm", "-lpthread"]
+            ext.extra_link_args += blas[1] + zlib[1] + jansson[1] + ["-lm", "-lpthread"]
             extra = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-fvisibility=hidden"]
             if os.environ.get("PYTS_SANITIZE"):
                 # gcc's maybe-uninitialized analysis changes with -O1 and the sanitizers'

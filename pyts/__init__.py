@@ -32,13 +32,14 @@ from ._C import (
     ScriptError,
     UnsupportedOperatorError,
 )
-from .module import Module, ModelNotFoundError, UnsupportedOp, load
+from .module import ExportedModule, Module, ModelNotFoundError, UnsupportedOp, load
 
 __version__ = _C.__version__
 
 __all__ = [
     "load",
     "Module",
+    "ExportedModule",
     "UnsupportedOp",
     "Error",
     "LoadError",

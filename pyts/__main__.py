@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-from . import Error, load
+from . import Error, ExportedModule, load
 
 
 def _fmt_bytes(n):
@@ -40,8 +40,27 @@ def _tree(mod, name, depth, out, max_depth):
         _tree(child, cname, depth + 1, out, max_depth)
 
 
+def _info_program(path, m):
+    """python -m pyts info of a torch.export archive (.pt2)."""
+    major, minor = m.schema_version
+    state = m.state_dict()
+    lines = ["file: %s" % path, "torch.export program: schema %d.%d, %s IR, archive prefix %s" % (
+        major, minor, m.dialect, m.archive_prefix)]
+    lines.append("state: %d tensors, %s" % (len(state), _fmt_bytes(sum(v.nbytes for v in state.values()))))
+    if m.extra_files:
+        lines.append("extra files: %s" % ", ".join(sorted(m.extra_files)))
+    unsupported = m.unsupported_ops()
+    lines.append("unsupported operators: %d" % len(unsupported))
+    for u in unsupported:
+        lines.append("  %s at %s" % (u.op, u.location))
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_info(args):
     m = load(args.model)
+    if isinstance(m, ExportedModule):
+        return _info_program(args.model, m)
     lines = []
     lines.append("file: %s" % args.model)
     lines.append("archive prefix: %s, file version: %d" % (m.archive_prefix, m.file_version))

@@ -10,7 +10,7 @@ import os
 
 from . import _C
 
-__all__ = ["Module", "UnsupportedOp", "load"]
+__all__ = ["ExportedModule", "Module", "UnsupportedOp", "load"]
 
 
 class UnsupportedOp(collections.namedtuple("UnsupportedOp", ["op", "location"])):
@@ -47,11 +47,13 @@ ModelNotFoundError.__module__ = "pyts"
 
 
 def load(f, name=None):
-    """Load a TorchScript archive written by torch.jit.save.
+    """Load a TorchScript archive written by torch.jit.save, or a torch.export
+    archive (.pt2) written by torch.export.save (told apart by content).
 
     f: a path (str or os.PathLike), a bytes-like object, or a binary file
-    object.  Returns a pyts.Module; raises pyts.LoadError naming the archive
-    entry and byte offset when the file cannot be read.
+    object.  Returns a pyts.Module (TorchScript) or a pyts.ExportedModule
+    (.pt2); raises pyts.LoadError naming the archive entry and byte offset
+    when the file cannot be read.
     """
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
@@ -72,6 +74,8 @@ def load(f, name=None):
         handle = _C.load(data, name or getattr(f, "name", None) if isinstance(getattr(f, "name", None), str) else name)
     else:
         raise TypeError("pyts.load: expected a path, bytes or a binary file object, got %s" % type(f).__name__)
+    if handle.program_info() is not None:
+        return ExportedModule(handle)
     return Module(handle.root(), handle)
 
 
@@ -284,3 +288,57 @@ class _BoundMethod:
 
     def __repr__(self):
         return "<pyts method %s.%s>" % (self._mod.qualified_name, self._name)
+
+
+class ExportedModule:
+    """A torch.export program (.pt2) loaded by pyts: called like
+    ExportedProgram.module(), with the same (args, kwargs) structure as at
+    export; returns the same nested tuples/lists/dicts of arrays.  Buffers the
+    program mutates keep their new values across calls, as in torch."""
+
+    __slots__ = ("_handle",)
+
+    def __init__(self, handle):
+        object.__setattr__(self, "_handle", handle)
+
+    @property
+    def schema_version(self):
+        """(major, minor) of models/model.json's serialization schema."""
+        return self._handle.program_info()[:2]
+
+    @property
+    def dialect(self):
+        """The IR the program was saved in: "TRAINING" (torch.export.export) or "ATEN" (run_decompositions)."""
+        return self._handle.program_info()[2]
+
+    @property
+    def archive_prefix(self):
+        return self._handle.prefix
+
+    @property
+    def extra_files(self):
+        """{name: bytes} of the archive's extra/ records (torch.export.save(extra_files=...))."""
+        return self._handle.extra_files()
+
+    def unsupported_ops(self):
+        """The operators the graph calls that pyts lacks, as UnsupportedOp (op,
+        "models/model.json:<node number>"); the program loads, and only running
+        such a node fails, with pyts.UnsupportedOperatorError."""
+        return [UnsupportedOp(op, "%s:%d" % (f, line)) for op, f, line in self._handle.unsupported_ops()]
+
+    def state_dict(self):
+        """{FQN: ndarray} of the parameters, buffers and tensor constants the program uses."""
+        return self._handle.program_state()
+
+    def forward(self, *args, **kwargs):
+        return self._handle.run_program(*args, **kwargs)
+
+    def __call__(self, *args, **kwargs):
+        return self._handle.run_program(*args, **kwargs)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("pyts.ExportedModule attributes are read-only from Python")
+
+    def __repr__(self):
+        major, minor, dialect = self._handle.program_info()
+        return "<pyts.ExportedModule %s (schema %d.%d, %s)>" % (self._handle.path, major, minor, dialect)

@@ -31,6 +31,7 @@ import numpy as np
 from . import Error, load as pyts_load, manual_seed as pyts_manual_seed, no_grad as pyts_no_grad
 from ._compare import LeafResult, compare, compare_trees, to_numpy_tree, torch_to_numpy  # noqa: F401
 from ._localize import localize as _localize_run
+from . import _export_parity as _pt2
 from ._report import fmt_num, json_safe, tensor_stats, fmt_stats
 
 __all__ = ["assert_parity", "check_parity", "ParityError", "ParityResult", "export_model", "compare_outputs",
@@ -268,7 +269,7 @@ def export_model(model: Any, example_inputs: Any, path: Union[str, "os.PathLike[
     model: a path (returned as is), bytes of an archive, a scripted module or
     function (saved), or an nn.Module / function exported with
     torch.jit.trace (export="trace", on example_inputs) or torch.jit.script
-    (export="script").  The model is exported as it is: call .eval() first
+    (export="script"), or torch.export.export (export="export": a .pt2 archive).  The model is exported as it is: call .eval() first
     for inference behaviour (dropout, batch norm statistics)."""
     import torch
 
@@ -278,8 +279,10 @@ def export_model(model: Any, example_inputs: Any, path: Union[str, "os.PathLike[
         with open(path, "wb") as f:
             f.write(model)
         return path
+    if export == "export":  # torch.export.export + torch.export.save: a .pt2 archive
+        return _pt2.export_pt2(model, _to_torch(_as_args(example_inputs)), path)
     if export not in ("trace", "script"):
-        raise ValueError("export must be 'trace' or 'script', not %r" % (export,))
+        raise ValueError("export must be 'trace', 'script' or 'export', not %r" % (export,))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -403,6 +406,8 @@ def check_parity(model: Any, example_inputs: Any, *, export: str = "trace", meth
                                      torch.jit.ScriptFunction)) or not callable(model)):
         raise ValueError("eager=True needs the original nn.Module or Python function, not %s"
                          % type(model).__name__)
+    if export == "export" or (isinstance(model, (str, os.PathLike)) and _pt2.is_pt2(model)):
+        return _pt2.check_export_parity(res, model, args, _to_torch, _to_numpy, rtol, atol, equal_nan, workdir)
     tmp = None
     if isinstance(model, (str, os.PathLike)):
         path = os.fspath(model)

@@ -101,7 +101,14 @@ PYTS_API int pyts_module_run(pyts_module *m, const char *name, int nargs, pyts_v
     for (int i = 0; i < nargs; i++)
         a[i] = args[i]->v;
     pts_value r;
-    pts_status st = pts_engine_run_method(pts_engine_root(m->l), name, nargs, a, 0, NULL, NULL, &r);
+    pts_status st;
+    if (pts_engine_is_program(m->l)) { /* a torch.export program (.pt2): forward is the graph */
+        if (strcmp(name, "forward") != 0 && strcmp(name, "__call__") != 0)
+            return pts_err_set(PTS_ERR_KEY, "a torch.export program has only forward, not '%s'", name);
+        st = pts_engine_run_program(m->l, nargs, a, 0, NULL, NULL, &r);
+    } else {
+        st = pts_engine_run_method(pts_engine_root(m->l), name, nargs, a, 0, NULL, NULL, &r);
+    }
     if (st)
         return st;
     *out = box(r);

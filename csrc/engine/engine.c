@@ -80,6 +80,37 @@ pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, co
     return pts_run_method(self, name, nargs, args, nkw, kwnames, kwargs, out);
 }
 
+/* ---- torch.export programs (.pt2) ----------------------------------------------- */
+
+bool pts_engine_is_program(const pts_loaded *l) { return l->pt2 != NULL; }
+
+pts_status pts_engine_run_program(pts_loaded *l, int nargs, const pts_value *args, int nkw, const char *const *kwnames,
+                                  const pts_value *kwargs, pts_value *out)
+{
+    *out = pts_none();
+    if (!l->pt2)
+        return pts_err_set(PTS_ERR_TYPE, "%s is a TorchScript archive, not a torch.export program", l->path);
+    return pts_pt2_run(l->pt2, nargs, args, nkw, kwnames, kwargs, out);
+}
+
+pts_status pts_engine_program_state(const pts_loaded *l, pts_value *out)
+{
+    *out = pts_none();
+    if (!l->pt2)
+        return pts_err_set(PTS_ERR_TYPE, "%s is a TorchScript archive, not a torch.export program", l->path);
+    return pts_pt2_state(l->pt2, out);
+}
+
+void pts_engine_program_version(const pts_loaded *l, int *major, int *minor, const char **dialect)
+{
+    *major = *minor = 0;
+    *dialect = "";
+    if (l->pt2) {
+        pts_pt2_schema_version(l->pt2, major, minor);
+        *dialect = pts_pt2_dialect(l->pt2);
+    }
+}
+
 /* ---- operators ------------------------------------------------------------------ */
 
 static pts_status find_op(const char *name, const pts_op **out)

@@ -71,6 +71,23 @@ typedef pts_status (*pts_engine_trace_fn)(void *ud, const char *op, const char *
                                           pts_value v);
 void pts_engine_set_trace(pts_engine_trace_fn fn, void *ud);
 
+/* ---- torch.export programs (.pt2) ----------------------------------------------- */
+
+/* Whether the archive is a torch.export program (a .pt2 file, told apart by
+ * content); then pts_engine_root is None and the program runs through
+ * pts_engine_run_program. */
+bool pts_engine_is_program(const pts_loaded *l);
+/* Run the program with positional and keyword args (borrowed), flattened by
+ * its input spec; *out: new reference, the output rebuilt by its output spec.
+ * PTS_ERR_TYPE when l holds no program. */
+PTS_NODISCARD pts_status pts_engine_run_program(pts_loaded *l, int nargs, const pts_value *args, int nkw,
+                                                const char *const *kwnames, const pts_value *kwargs, pts_value *out);
+/* The program's parameters, buffers and tensor constants: *out a new
+ * reference to a dict FQN -> Tensor (the tensors the program uses). */
+PTS_NODISCARD pts_status pts_engine_program_state(const pts_loaded *l, pts_value *out);
+/* Its JSON schema version and dialect ("TRAINING", "ATEN"; borrowed). */
+void pts_engine_program_version(const pts_loaded *l, int *major, int *minor, const char **dialect);
+
 /* ---- operators ------------------------------------------------------------------ */
 
 /* Number of values operator `name` ("aten::add.Tensor", or "aten::relu" for

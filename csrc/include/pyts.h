@@ -1,7 +1,9 @@
 /* pyts.h - the public C API of pyts, a TorchScript runtime written in C.
  *
  * Load a .pt archive written by torch.jit.save, walk its module tree, read
- * its tensors and run its methods - without libtorch.
+ * its tensors and run its methods - without libtorch.  A .pt2 archive written
+ * by torch.export.save loads through the same pyts_load and runs as "forward"
+ * (docs/pt2.md); its root value is None.
  *
  *     pyts_module *m;
  *     if (pyts_load("traced_resnet_model.pt", &m) != PYTS_OK) {
@@ -111,7 +113,8 @@ PYTS_API int pyts_module_unsupported_op(const pyts_module *m, int i, const char 
 
 /* ---- running ------------------------------------------------------------------- */
 /* Run method `name` of the root module with nargs inputs (borrowed).  *out is
- * a new handle.  PYTS_ERR_UNSUPPORTED while the interpreter is missing. */
+ * a new handle.  For a torch.export archive (.pt2, loaded by pyts_load too)
+ * the program is "forward", taking its positional inputs as at export. */
 PYTS_API int pyts_module_run(pyts_module *m, const char *name, int nargs, pyts_value *const *args, pyts_value **out);
 PYTS_API int pyts_set_num_threads(int n);
 /* The default random generator (torch's CPU generator, bit for bit):

@@ -340,8 +340,23 @@ static pts_status run_pending(pts_loaded *l)
     return st;
 }
 
+/* A torch.export archive (archive_format record): its program, extra files,
+ * and the operators pyts lacks (they fail only the node that calls them). */
+static pts_status load_pt2(pts_loaded *l)
+{
+    PTS_TRY(pts_pt2_load(l->archive, l->path, &l->pt2, &l->unsupported, &l->nunsupported));
+    return read_extra_files(l);
+}
+
 static pts_status load_archive(pts_loaded *l)
 {
+    if (pts_pt2_detect(l->archive))
+        return load_pt2(l);
+    if (pts_archive_has(l->archive, "serialized_exported_program.json"))
+        return pts_err_set(PTS_ERR_LOAD, "%s: this is a torch.export archive of torch 2.6/2.7 "
+                                         "(serialized_exported_program.json); pyts reads .pt2 files written by torch "
+                                         ">= 2.9: torch.export.load it and torch.export.save it with a newer torch",
+                           l->path);
     PTS_TRY(check_torchscript(l));
     PTS_TRY(read_version(l));
     pts_cu *cu = l->cu;
@@ -420,6 +435,7 @@ void pts_loaded_free(pts_loaded *l)
     }
     pts_free(l->extra);
     pts_interp_free_missing(l->unsupported, l->nunsupported);
+    pts_pt2_free(l->pt2);
     pts_value_release(l->root);
     if (l->cu) {
         /* the constants table may hold objects of this unit (a cycle): drop it */

@@ -1,5 +1,6 @@
 /* loader.h - turn a .pt archive into a live module: container -> pickle ->
- * frontend.  Reads the version, constants.pkl, data.pkl (objects built from
+ * frontend; or a torch.export .pt2 archive into a program (load/pt2.h),
+ * told apart by content (an `archive_format` record).  Reads the version, constants.pkl, data.pkl (objects built from
  * their classes, compiled lazily from code/), extra files.
  */
 #ifndef PTS_LOAD_LOADER_H
@@ -9,6 +10,7 @@
 
 #include "container/archive.h"
 #include "interp/run_api.h"
+#include "load/pt2.h"
 #include "value/class.h"
 #include "value/value.h"
 
@@ -29,6 +31,7 @@ typedef struct pts_loaded {
     pts_value *pending;  /* pairs (object, state), owned */
     int nunsupported;    /* call sites naming operators pyts lacks (they raise when run) */
     pts_missing_op *unsupported; /* owned */
+    pts_pt2 *pt2;        /* a torch.export archive (.pt2): its program (owned); root is None */
 } pts_loaded;
 
 /* Load from a file path / a buffer (copied).  *out: owned by the caller,

@@ -639,6 +639,16 @@ static inline void k_as_tensor_unpack(const pts_value *args, struct k_as_tensor_
 }
 
 /* csrc/ops/factory/create.c */
+/* aten::detach_(Tensor(a!) self) -> Tensor(a!) */
+struct k_detach__args {
+    pts_tensor *self;
+};
+static inline void k_detach__unpack(const pts_value *args, struct k_detach__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/factory/create.c */
 /* aten::detach(Tensor(a) self) -> Tensor(a) */
 struct k_detach_args {
     pts_tensor *self;
@@ -9495,6 +9505,16 @@ static inline void k_clone_unpack(const pts_value *args, struct k_clone_args *a)
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->memory_format = args[1];
+}
+
+/* csrc/ops/shape/shape.c */
+/* aten::lift_fresh_copy(Tensor self) -> Tensor */
+struct k_lift_fresh_copy_args {
+    pts_tensor *self;
+};
+static inline void k_lift_fresh_copy_unpack(const pts_value *args, struct k_lift_fresh_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
 }
 
 /* csrc/ops/shape/shape.c */

@@ -8,6 +8,9 @@ PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwarg
 PyObject *pyts_object_run_method_traced(PyObject *self, PyObject *args, PyObject *kwargs);
 PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
 PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
+PyObject *pyts_handle_run_program(PyObject *self, PyObject *args, PyObject *kwargs);
+PyObject *pyts_handle_program_state(PyObject *self, PyObject *u);
+PyObject *pyts_handle_program_info(PyObject *self, PyObject *u);
 pts_loaded *pyts_handle_loaded(PyObject *o);
 
 /* The poll of a run on the main thread (core/budget.h): every few ms, take the
@@ -191,4 +194,62 @@ PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u)
         PyList_SET_ITEM(r, i, t);
     }
     return r;
+}
+
+/* run_program(*args, **kwargs) -> the output of a torch.export program (.pt2),
+ * rebuilt with its output spec.  The GIL is released while it runs. */
+PyObject *pyts_handle_run_program(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    pts_loaded *l = pyts_handle_loaded(self);
+    if (!l)
+        return NULL;
+    PyObject *result = NULL;
+    pyts_args a;
+    if (pyts_args_from_python(args, 0, kwargs, &a) < 0)
+        goto done;
+    pts_value out = pts_none();
+    pts_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = pts_engine_run_program(l, (int)a.npos, a.pos, (int)a.nkw, a.kwn, a.kwv, &out);
+    Py_END_ALLOW_THREADS
+    if (st) {
+        pyts_raise(st);
+        goto done;
+    }
+    result = pyts_to_python(out);
+    pts_value_release(out);
+done:
+    pyts_args_free(&a);
+    return result;
+}
+
+/* program_state() -> {FQN: ndarray} of a program's parameters, buffers and constants. */
+PyObject *pyts_handle_program_state(PyObject *self, PyObject *u)
+{
+    (void)u;
+    pts_loaded *l = pyts_handle_loaded(self);
+    if (!l)
+        return NULL;
+    pts_value v;
+    pts_status st = pts_engine_program_state(l, &v);
+    if (st)
+        return pyts_raise(st);
+    PyObject *r = pyts_to_python(v);
+    pts_value_release(v);
+    return r;
+}
+
+/* program_info() -> None for a TorchScript archive, else (major, minor, dialect). */
+PyObject *pyts_handle_program_info(PyObject *self, PyObject *u)
+{
+    (void)u;
+    pts_loaded *l = pyts_handle_loaded(self);
+    if (!l)
+        return NULL;
+    if (!pts_engine_is_program(l))
+        Py_RETURN_NONE;
+    int major, minor;
+    const char *dialect;
+    pts_engine_program_version(l, &major, &minor, &dialect);
+    return Py_BuildValue("(iiN)", major, minor, pyts_text(dialect));
 }

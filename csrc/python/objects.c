@@ -389,8 +389,15 @@ static PyObject *Handle_classes(PyObject *self, PyObject *u)
 
 extern PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
 extern PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
+extern PyObject *pyts_handle_run_program(PyObject *self, PyObject *args, PyObject *kwargs);
+extern PyObject *pyts_handle_program_state(PyObject *self, PyObject *u);
+extern PyObject *pyts_handle_program_info(PyObject *self, PyObject *u);
 
 static PyMethodDef Handle_methods[] = {
+    {"run_program", (PyCFunction)(void (*)(void))pyts_handle_run_program, METH_VARARGS | METH_KEYWORDS,
+     "run_program(*args, **kwargs): run a torch.export program (.pt2)"},
+    {"program_state", pyts_handle_program_state, METH_NOARGS, "{FQN: ndarray} of a .pt2 program's tensors"},
+    {"program_info", pyts_handle_program_info, METH_NOARGS, "None, or (schema major, minor, dialect) of a .pt2"},
     {"root", Handle_root, METH_NOARGS, "the root module object"},
     {"extra_files", Handle_extra_files, METH_NOARGS, "{name: bytes} of extra/ records"},
     {"records", Handle_records, METH_NOARGS, "names of all records in the archive"},

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pts_status st = pts_load_buffer(data, size, "fuzz.pt", &l);
     fuzz_check_status(st);
     if (st == PTS_OK) {
-        FUZZ_CHECK(l != NULL && l->root.tag == PTS_T_OBJECT, "loaded without a root object");
+        FUZZ_CHECK(l != NULL && (l->root.tag == PTS_T_OBJECT || l->pt2), "loaded without a root object");
         fuzz_walk(l->root, 0);
         fuzz_walk(l->cu->constants, 0);
         for (int i = 0; i < l->nextra; i++)

@@ -14,7 +14,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 OUT="${OUT:-$ROOT/build/fuzz}"
-TARGETS="fuzz_zip fuzz_unpickle fuzz_parse fuzz_load fuzz_run"
+TARGETS="fuzz_zip fuzz_unpickle fuzz_parse fuzz_load fuzz_run fuzz_pt2"
 export PYTS_FUZZ_MODELS="$HERE/models"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
@@ -25,6 +25,7 @@ dict_of() {
     fuzz_parse) echo "-dict=$HERE/torchscript.dict" ;;
     fuzz_unpickle) echo "-dict=$HERE/pickle.dict" ;;
     fuzz_zip|fuzz_load) echo "-dict=$HERE/archive.dict" ;;
+    fuzz_pt2) echo "-dict=$HERE/pt2.dict" ;;
     *) echo "" ;;
   esac
 }

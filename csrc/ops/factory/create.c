@@ -375,6 +375,15 @@ PTS_KERNEL(k_as_tensor)
     return to_dtype(a->data, a->dtype, false, rets);
 }
 
+/* detach_: nothing to drop (pyts records no autograd history); returns self, as torch does.
+   torch refuses it on an autograd view ("Can't detach views in-place"); pyts keeps no view
+   records and accepts it there too (a graph torch ran, e.g. an export, never does it). */
+PTS_KERNEL(k_detach_)
+{
+    rets[0] = pts_ret_tensor_ref(a->self);
+    return PTS_OK;
+}
+
 PTS_KERNEL(k_detach)
 {
     pts_tensor *t = a->self;
@@ -430,5 +439,6 @@ const pts_op_def pts_ops_create[] = {
     PTS_OP("aten::to.prim_other(Tensor(a) self, bool non_blocking=False, bool copy=False) -> Tensor(b|a)", k_to_prim_other),
     PTS_OP("aten::type_as(Tensor self, Tensor other) -> Tensor", k_type_as),
     PTS_OP("aten::detach(Tensor(a) self) -> Tensor(a)", k_detach),
+    PTS_OP("aten::detach_(Tensor(a!) self) -> Tensor(a!)", k_detach_),
     {NULL, NULL},
 };

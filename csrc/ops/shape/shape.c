@@ -707,6 +707,9 @@ static pts_status clone_of(pts_tensor *t, pts_value *rets)
 }
 
 PTS_KERNEL(k_clone) { return clone_of(a->self, rets); }
+/* lift_fresh_copy: what torch.export records for a tensor created inside forward (torch.tensor(...)):
+   a fresh copy of it, strides preserved as clone's default does. */
+PTS_KERNEL(k_lift_fresh_copy) { return clone_of(a->self, rets); }
 
 /* cat: promoted dtype, legacy empty 1-D tensors skipped. */
 static pts_status cat_tensors(const char *opname, pts_list *l, int64_t dim, pts_value *ret)
@@ -997,6 +1000,7 @@ const pts_op_def pts_ops_shape[] = {
     PTS_OP("aten::alias(Tensor(a) self) -> Tensor(a)", k_alias),
     PTS_OP("aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a)", k_contiguous),
     PTS_OP("aten::clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor", k_clone),
+    PTS_OP("aten::lift_fresh_copy(Tensor self) -> Tensor", k_lift_fresh_copy),
     PTS_OP("aten::cat(Tensor[] tensors, int dim=0) -> Tensor", k_cat),
     PTS_OP("aten::concat(Tensor[] tensors, int dim=0) -> Tensor", k_cat),
     PTS_OP("aten::concatenate(Tensor[] tensors, int dim=0) -> Tensor", k_cat),

@@ -111,6 +111,13 @@ LIKE_CASES = [
     ("type_as", (5, 7), C, torch.float32, [make_tensor((2,), torch.float32)], {}),   # same dtype: returns self
     ("type_as", (5, 7), C, torch.float64, [make_tensor((), torch.int32)], {}),
     ("detach", (5, 7), S, torch.float32, [], {}),
+    # detach_ of a view (strided/transposed/expanded layouts) raises in torch ("Can't detach views
+    # in-place"), an autograd rule pyts, which keeps no autograd view records, does not enforce: it
+    # returns self.  A graph torch ran (an export) never calls it on a view.
+    ("detach_", (5, 7), C, torch.float32, [], {}),
+    ("detach_", (2, 3, 4), C, torch.int64, [], {}),
+    ("detach_", (0, 3), C, torch.bool, [], {}),
+    ("detach_", (), C, torch.float64, [], {}),
     ("as_tensor", (5, 7), T, torch.float32, [], {}),
     ("as_tensor", (5, 7), C, torch.float32, [], {"dtype": torch.float64}),
     ("as_tensor", (5, 7), C, torch.int64, [], {"dtype": torch.int64, "device": "cpu"}),

@@ -121,6 +121,11 @@ VIEW_CASES = [
     ("clone", (5, 7), C, [], {}),
     ("clone", (5, 7), T, [], {"memory_format": torch.contiguous_format}),
     ("clone", (2, 3, 4, 5), S, [], {"memory_format": torch.preserve_format}),
+    ("lift_fresh_copy", (5, 7), C, [], {}),
+    ("lift_fresh_copy", (2, 3, 4, 5), S, [], {}),
+    ("lift_fresh_copy", (5, 7), T, [], {}),
+    ("lift_fresh_copy", (0, 3), C, [], {}),
+    ("lift_fresh_copy", (), C, [], {}),
     ("permute_copy", (2, 3, 4, 5), S, [[1, 0, 3, 2]], {}),
 ]
 
@@ -164,7 +169,7 @@ COPY_CASES = [  # ops that return new tensors: (op, shape, layout, args, kwargs)
     ("repeat", (5, 7), C, [[2]], {}),                    # fewer repeats than dims: raises
 ]
 
-VIEW_OPS = {c[0] for c in VIEW_CASES + SPLIT_CASES} - {"clone", "permute_copy"}
+VIEW_OPS = {c[0] for c in VIEW_CASES + SPLIT_CASES} - {"clone", "lift_fresh_copy", "permute_copy"}
 LIST_OPS = ("cat", "concat", "concatenate", "stack")
 COVERED = covered([c[0] for c in VIEW_CASES + SPLIT_CASES + COPY_CASES], LIST_OPS)
 DTYPES = [torch.float32] + [d for d in ALL_DTYPES if d != torch.float32]

@@ -1,0 +1,1848 @@
+/* pt2.c - torch.export archives (.pt2) -> a runnable program (see pt2.h and
+ * docs/pt2.md).  The layer above container/ (records), ops/ (the registry the
+ * graph's nodes call) and tensor/ (weights viewed zero-copy from the mapping).
+ *
+ * Load: archive_format / archive_version / byteorder checks, models/model.json
+ * parsed with jansson (schema major 8 only), weights and constants from their
+ * PayloadConfig JSON, the signature (which graph input is a parameter, a
+ * buffer, a constant or a user input; which output is a user output or a
+ * mutation), the pytree specs, and every node resolved to an operator with its
+ * arguments bound by schema name.  Values live in numbered slots; each slot
+ * is released after its last use.
+ */
+#include "load/pt2.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/sb.h"
+#include "ops/registry.h"
+#include "tensor/tensor.h"
+#include "value/type.h"
+
+#define MODEL_JSON "models/model.json"
+
+/* ---- the program ------------------------------------------------------------- */
+
+enum { A_LIT, A_SLOT, A_LIST };
+
+typedef struct targ { /* an argument template: a literal, a slot, or a list of templates */
+    int kind;
+    int slot;
+    pts_value lit; /* owned */
+    int n;
+    struct targ *items;
+} targ;
+
+enum { BI_NONE, BI_NOOP, BI_ADD, BI_SUB, BI_MUL, BI_FLOORDIV, BI_MOD, BI_TRUEDIV, BI_NEG };
+
+typedef struct tnode {
+    const pts_op *op; /* NULL: builtin, or missing */
+    int builtin;
+    char *target;     /* "torch.ops.aten.conv2d.default" (owned) */
+    char *opname;     /* "aten::conv2d" (owned) */
+    int nargs;
+    char **kwnames;   /* owned */
+    targ *args;
+    int nouts;
+    int *outs;        /* slot per return, -1: discarded */
+    bool out_list;    /* one as_tensors output: return 0 is a list, items to list_slots */
+    int nlist;
+    int *list_slots;
+    int nfree;
+    int *free_slots;  /* slots whose last use is this node */
+} tnode;
+
+enum { IN_USER, IN_STATE, IN_CONST };
+
+typedef struct tinput {
+    int kind;
+    int slot;        /* -1: a constant-specialised input not used by the graph */
+    pts_value value; /* IN_STATE: the tensor (owned); IN_CONST: the literal */
+    char *name;      /* FQN of a state tensor, or the graph input name (owned) */
+    int user_index;  /* IN_USER / IN_CONST: position among the flattened user inputs */
+    /* IN_USER tensors: what the export saw (dims: >= 0 fixed, -1 free in [lo, hi], -2 derived) */
+    bool check;
+    int dtype, ndim;
+    int64_t dim[PTS_MAX_DIMS], lo[PTS_MAX_DIMS], hi[PTS_MAX_DIMS];
+    char sym[PTS_MAX_DIMS][24];
+} tinput;
+
+enum { OUT_USER, OUT_COPY_STATE, OUT_COPY_USER, OUT_IGNORE };
+
+typedef struct toutput {
+    int kind;
+    targ arg;
+    int target; /* index into inputs */
+} toutput;
+
+struct pts_pt2 {
+    pts_archive *archive; /* owned ref (weights borrow its bytes) */
+    char *path;
+    int major, minor;
+    char dialect[32];
+    int nslots;
+    int nnodes;
+    tnode *nodes;
+    int ninputs, nuser;
+    tinput *inputs;
+    int noutputs;
+    toutput *outputs;
+    json_t *in_spec, *out_spec; /* the [1, node] trees (owned) */
+};
+
+static void targ_free(targ *a)
+{
+    if (a->kind == A_LIT)
+        pts_value_release(a->lit);
+    for (int i = 0; i < a->n; i++)
+        targ_free(&a->items[i]);
+    pts_free(a->items);
+    a->items = NULL;
+    a->n = 0;
+}
+
+void pts_pt2_free(pts_pt2 *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->nnodes; i++) {
+        tnode *n = &p->nodes[i];
+        for (int k = 0; k < n->nargs; k++) {
+            targ_free(&n->args[k]);
+            pts_free(n->kwnames[k]);
+        }
+        pts_free(n->args);
+        pts_free(n->kwnames);
+        pts_free(n->outs);
+        pts_free(n->list_slots);
+        pts_free(n->free_slots);
+        pts_free(n->target);
+        pts_free(n->opname);
+    }
+    pts_free(p->nodes);
+    for (int i = 0; i < p->ninputs; i++) {
+        pts_value_release(p->inputs[i].value);
+        pts_free(p->inputs[i].name);
+    }
+    pts_free(p->inputs);
+    for (int i = 0; i < p->noutputs; i++)
+        targ_free(&p->outputs[i].arg);
+    pts_free(p->outputs);
+    json_decref(p->in_spec);
+    json_decref(p->out_spec);
+    pts_archive_release(p->archive);
+    pts_free(p->path);
+    pts_free(p);
+}
+
+bool pts_pt2_detect(const pts_archive *a) { return pts_archive_has(a, "archive_format"); }
+
+void pts_pt2_schema_version(const pts_pt2 *p, int *major, int *minor)
+{
+    *major = p->major;
+    *minor = p->minor;
+}
+
+const char *pts_pt2_dialect(const pts_pt2 *p) { return p->dialect; }
+
+/* ---- load context -------------------------------------------------------------- */
+
+typedef struct storage_ent {
+    char *record;
+    pts_storage *st;
+} storage_ent;
+
+typedef struct lctx {
+    pts_pt2 *p;
+    json_t *names;  /* value name -> slot (json integer) */
+    json_t *tvals;  /* graph.tensor_values (borrowed) */
+    json_t *ranges; /* range_constraints (borrowed) */
+    json_t *state;  /* FQN -> tensor index in `tensors` (json integer) */
+    pts_value *tensors;
+    int ntensors;
+    storage_ent *stores;
+    int nstores;
+    pts_missing_op *missing;
+    int nmissing;
+    int node; /* node being read, for messages (-1: none) */
+} lctx;
+
+static pts_status bad(lctx *c, const char *fmt, ...) PTS_PRINTF(2, 3);
+static pts_status bad(lctx *c, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (c->node >= 0)
+        return pts_err_set(PTS_ERR_LOAD, "%s: " MODEL_JSON ": node %d ('%s'): %s", c->p->path, c->node,
+                           c->p->nodes[c->node].target ? c->p->nodes[c->node].target : "?", msg);
+    return pts_err_set(PTS_ERR_LOAD, "%s: %s", c->p->path, msg);
+}
+
+/* Read a small text record (trailing newline/space stripped) into buf. */
+static pts_status read_text(pts_pt2 *p, const char *name, char *buf, size_t cap)
+{
+    pts_blob b;
+    pts_status st = pts_archive_read(p->archive, name, &b);
+    if (st == PTS_ERR_KEY)
+        return pts_err_set(PTS_ERR_LOAD, "%s: the archive has no '%s' record", p->path, name);
+    if (st)
+        return st;
+    size_t n = b.len < cap - 1 ? b.len : cap - 1;
+    memcpy(buf, b.data, n);
+    buf[n] = 0;
+    pts_blob_free(&b);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+        buf[--n] = 0;
+    return PTS_OK;
+}
+
+/* Parse JSON record `name` into *out (new reference). */
+static pts_status read_json(pts_pt2 *p, const char *name, json_t **out)
+{
+    *out = NULL;
+    pts_blob b;
+    pts_status st = pts_archive_read(p->archive, name, &b);
+    if (st == PTS_ERR_KEY)
+        return pts_err_set(PTS_ERR_LOAD, "%s: the archive has no '%s' record", p->path, name);
+    if (st)
+        return st;
+    json_error_t err;
+    *out = json_loadb((const char *)b.data, b.len, 0, &err);
+    pts_blob_free(&b);
+    if (!*out)
+        return pts_err_set(PTS_ERR_LOAD, "%s: %s is not valid JSON: %s at line %d, column %d (byte %d)", p->path,
+                           name, err.text, err.line, err.column, err.position);
+    return PTS_OK;
+}
+
+/* Member `key` of object `o` with type `type` (JSON_OBJECT, ...; -1: any). */
+static pts_status member(lctx *c, const json_t *o, const char *key, int type, const char *what, json_t **out)
+{
+    json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
+    *out = NULL;
+    if (!v || (type >= 0 && (int)json_typeof(v) != type) ||
+        (type == JSON_TRUE && !json_is_boolean(v)))
+        return bad(c, "%s: field '%s' is missing or of the wrong JSON type", what, key);
+    *out = v;
+    return PTS_OK;
+}
+
+/* A union object {"tag": payload}: the tag and payload.  Unknown keys are
+ * not allowed in a union (exactly one key). */
+static pts_status union_of(lctx *c, const json_t *o, const char *what, const char **tag, json_t **val)
+{
+    *tag = "";
+    *val = NULL;
+    if (!json_is_object(o) || json_object_size(o) != 1)
+        return bad(c, "%s is not a one-key union object", what);
+    void *it = json_object_iter((json_t *)o);
+    *tag = json_object_iter_key(it);
+    *val = json_object_iter_value(it);
+    return PTS_OK;
+}
+
+static pts_status int_of(lctx *c, const json_t *v, const char *what, int64_t *out)
+{
+    if (!json_is_integer(v))
+        return bad(c, "%s is not an integer", what);
+    *out = (int64_t)json_integer_value(v);
+    return PTS_OK;
+}
+
+/* A SymInt that must be a plain int ({"as_int": n}). */
+static pts_status symint_const(lctx *c, const json_t *v, const char *what, int64_t *out)
+{
+    const char *tag;
+    json_t *val;
+    PTS_TRY(union_of(c, v, what, &tag, &val));
+    if (strcmp(tag, "as_int") != 0)
+        return bad(c, "%s is symbolic (%s), a constant is needed here", what, tag);
+    return int_of(c, val, what, out);
+}
+
+/* ---- enums (torch/_export/serde/schema.py) ------------------------------------------ */
+
+static int map_dtype(int64_t code)
+{
+    switch (code) {
+    case 1: return PTS_UINT8;
+    case 2: return PTS_INT8;
+    case 3: return PTS_INT16;
+    case 4: return PTS_INT32;
+    case 5: return PTS_INT64;
+    case 6: return PTS_FLOAT16;
+    case 7: return PTS_FLOAT32;
+    case 8: return PTS_FLOAT64;
+    case 9: return PTS_COMPLEX32;
+    case 10: return PTS_COMPLEX64;
+    case 11: return PTS_COMPLEX128;
+    case 12: return PTS_BOOL;
+    case 13: return PTS_BFLOAT16;
+    case 28: return PTS_UINT16;
+    case 29: return PTS_FLOAT8_E4M3FN;
+    case 30: return PTS_FLOAT8_E5M2;
+    case 31: return PTS_FLOAT8_E4M3FNUZ;
+    case 32: return PTS_FLOAT8_E5M2FNUZ;
+    case 34: return PTS_UINT32;
+    case 35: return PTS_UINT64;
+    default: return -1;
+    }
+}
+
+static double float_of(const json_t *v, bool *ok)
+{
+    *ok = true;
+    if (json_is_number(v))
+        return json_number_value(v);
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        if (!strcmp(s, "Infinity"))
+            return INFINITY;
+        if (!strcmp(s, "-Infinity"))
+            return -INFINITY;
+        if (!strcmp(s, "NaN"))
+            return NAN;
+    }
+    *ok = false;
+    return 0;
+}
+
+/* ---- weights and constants ---------------------------------------------------------- */
+
+static void archive_release_cb(void *a) { pts_archive_release((pts_archive *)a); }
+
+static pts_status get_storage(lctx *c, const char *record, pts_storage **out)
+{
+    *out = NULL;
+    for (int i = 0; i < c->nstores; i++)
+        if (!strcmp(c->stores[i].record, record)) {
+            *out = c->stores[i].st;
+            return PTS_OK;
+        }
+    pts_blob b;
+    pts_status st = pts_archive_read(c->p->archive, record, &b);
+    if (st == PTS_ERR_KEY)
+        return bad(c, "weight record '%s' named by the payload config is missing from the archive", record);
+    if (st)
+        return st;
+    pts_storage *s;
+    if (b.owned) {
+        s = pts_storage_new(b.len);
+        if (s && b.len)
+            memcpy(s->data, b.data, b.len);
+        pts_blob_free(&b);
+    } else if (((uintptr_t)b.data % 64) != 0) {
+        s = pts_storage_new(b.len);
+        if (s && b.len)
+            memcpy(s->data, b.data, b.len);
+    } else {
+        pts_archive_retain(c->p->archive);
+        s = pts_storage_borrow((void *)b.data, b.len, c->p->archive, archive_release_cb, false);
+    }
+    if (!s)
+        return PTS_ERR_NOMEM;
+    storage_ent *ns = pts_realloc(c->stores, (size_t)(c->nstores + 1) * sizeof *ns);
+    char *rec = pts_strdup(record);
+    if (!ns || !rec) {
+        if (ns)
+            c->stores = ns;
+        pts_free(rec);
+        pts_obj_release(&s->hdr);
+        return pts_err_nomem("weight storages", 0);
+    }
+    c->stores = ns;
+    c->stores[c->nstores].record = rec;
+    c->stores[c->nstores].st = s;
+    c->nstores++;
+    *out = s;
+    return PTS_OK;
+}
+
+static pts_status add_state(lctx *c, const char *fqn, pts_value t)
+{
+    pts_value *nt = pts_realloc(c->tensors, (size_t)(c->ntensors + 1) * sizeof *nt);
+    if (!nt) {
+        pts_value_release(t);
+        return pts_err_nomem("state tensors", 0);
+    }
+    c->tensors = nt;
+    c->tensors[c->ntensors] = t;
+    if (json_object_set_new(c->state, fqn, json_integer(c->ntensors)) != 0)
+        return pts_err_nomem("state tensors", 0);
+    c->ntensors++;
+    return PTS_OK;
+}
+
+/* One PayloadConfig: {"config": {fqn: {path_name, use_pickle, tensor_meta, ...}}}. */
+static pts_status read_payload(lctx *c, const char *dir, const char *config)
+{
+    char name[300];
+    snprintf(name, sizeof name, "%s/%s", dir, config);
+    if (!pts_archive_has(c->p->archive, name)) {
+        snprintf(name, sizeof name, "%s/model.pt", dir);
+        if (pts_archive_has(c->p->archive, name))
+            return bad(c, "%s holds pickled weights (the layout of torch 2.8); pyts reads .pt2 files written by "
+                          "torch >= 2.9: load and save it again with a newer torch", name);
+        return PTS_OK; /* no weights of this kind */
+    }
+    json_t *root;
+    PTS_TRY(read_json(c->p, name, &root));
+    json_t *cfg = json_object_get(root, "config");
+    pts_status st = PTS_OK;
+    if (!json_is_object(cfg)) {
+        st = bad(c, "%s has no \"config\" object", name);
+        goto done;
+    }
+    const char *fqn;
+    json_t *meta;
+    json_object_foreach(cfg, fqn, meta) {
+        json_t *path, *tm, *sizes, *strides, *off, *dt;
+        char what[360];
+        snprintf(what, sizeof what, "%.100s: '%.200s'", name, fqn);
+        if ((st = member(c, meta, "path_name", JSON_STRING, what, &path)))
+            goto done;
+        json_t *pk = json_object_get(meta, "use_pickle");
+        if (json_is_true(pk)) {
+            st = bad(c, "%s is a pickled tensor subclass, which pyts does not run", what);
+            goto done;
+        }
+        tm = json_object_get(meta, "tensor_meta");
+        if (json_is_null(tm) || !tm) {
+            st = bad(c, "%s is a script object (no tensor_meta), which pyts does not run", what);
+            goto done;
+        }
+        if ((st = member(c, tm, "dtype", JSON_INTEGER, what, &dt)) || (st = member(c, tm, "sizes", JSON_ARRAY, what, &sizes)) ||
+            (st = member(c, tm, "strides", JSON_ARRAY, what, &strides)) ||
+            (st = member(c, tm, "storage_offset", JSON_OBJECT, what, &off)))
+            goto done;
+        const char *pn = json_string_value(path);
+        if (!*pn || strchr(pn, '/') || strstr(pn, "..") || strlen(pn) > 200) {
+            st = bad(c, "%s: invalid path_name '%.60s'", what, pn);
+            goto done;
+        }
+        int dtype = map_dtype(json_integer_value(dt));
+        if (dtype < 0) {
+            st = bad(c, "%s: unknown dtype code %lld", what, (long long)json_integer_value(dt));
+            goto done;
+        }
+        size_t ndim = json_array_size(sizes);
+        if (ndim > PTS_MAX_DIMS || json_array_size(strides) != ndim) {
+            st = bad(c, "%s: %zu sizes and %zu strides (at most %d dims, as many strides as sizes)", what, ndim,
+                     json_array_size(strides), PTS_MAX_DIMS);
+            goto done;
+        }
+        int64_t sz[PTS_MAX_DIMS], sd[PTS_MAX_DIMS], offset;
+        for (size_t i = 0; i < ndim; i++)
+            if ((st = symint_const(c, json_array_get(sizes, i), what, &sz[i])) ||
+                (st = symint_const(c, json_array_get(strides, i), what, &sd[i])))
+                goto done;
+        if ((st = symint_const(c, off, what, &offset)))
+            goto done;
+        char rec[300];
+        snprintf(rec, sizeof rec, "%.60s/%.200s", dir, pn);
+        pts_storage *s;
+        if ((st = get_storage(c, rec, &s)))
+            goto done;
+        int isz = pts_dtype_get(dtype)->itemsize;
+        pts_tensor *t;
+        if (s->nbytes == 0) { /* empty or fake tensor: torch makes zeros */
+            t = pts_tensor_zeros(dtype, (int)ndim, sz);
+        } else if (s->nbytes % (size_t)isz) {
+            st = bad(c, "%s: record '%s' holds %zu bytes, not a whole number of %s elements", what, rec, s->nbytes,
+                     pts_dtype_name(dtype));
+            goto done;
+        } else {
+            t = pts_tensor_view_of(s, dtype, (int)ndim, sz, sd, offset);
+        }
+        if (!t) {
+            st = pts_err_context(pts_err_last() == PTS_ERR_NOMEM ? PTS_ERR_NOMEM : PTS_ERR_LOAD, "%s: %s (record %s)",
+                                 c->p->path, what, rec);
+            goto done;
+        }
+        t->is_param = json_is_true(json_object_get(meta, "is_param"));
+        if ((st = add_state(c, fqn, pts_obj_value(&t->hdr))))
+            goto done;
+    }
+done:
+    json_decref(root);
+    return st;
+}
+
+/* ---- slots ------------------------------------------------------------------------- */
+
+static pts_status new_slot(lctx *c, const char *name, int *slot)
+{
+    if (json_object_get(c->names, name))
+        return bad(c, "value '%.100s' is defined twice", name);
+    *slot = c->p->nslots;
+    if (json_object_set_new(c->names, name, json_integer(c->p->nslots)) != 0)
+        return pts_err_nomem("value names", 0);
+    c->p->nslots++;
+    return PTS_OK;
+}
+
+static pts_status find_slot(lctx *c, const json_t *namev, int *slot)
+{
+    if (!json_is_string(namev))
+        return bad(c, "a value reference has no name");
+    json_t *s = json_object_get(c->names, json_string_value(namev));
+    if (!s)
+        return bad(c, "value '%.100s' is used before it is defined", json_string_value(namev));
+    *slot = (int)json_integer_value(s);
+    return PTS_OK;
+}
+
+/* ---- arguments ------------------------------------------------------------------------ */
+
+static pts_status lit(targ *a, pts_value v)
+{
+    a->kind = A_LIT;
+    a->lit = v;
+    return PTS_OK;
+}
+
+static pts_status read_arg(lctx *c, const json_t *o, targ *a);
+
+/* A list argument: each JSON item through `item` -> a template. */
+static pts_status read_list(lctx *c, const json_t *arr, int how, targ *a)
+{
+    if (!json_is_array(arr))
+        return bad(c, "a list argument is not a JSON array");
+    size_t n = json_array_size(arr);
+    a->kind = A_LIST;
+    a->items = pts_calloc(n ? n : 1, sizeof *a->items);
+    if (!a->items)
+        return pts_err_nomem("list argument", n);
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(arr, i);
+        targ *it = &a->items[i];
+        a->n = (int)i + 1;
+        it->kind = A_LIT;
+        it->lit = pts_none();
+        bool ok = true;
+        switch (how) {
+        case 'i':
+            if (!json_is_integer(e))
+                return bad(c, "an int list holds a non-integer");
+            it->lit = pts_int(json_integer_value(e));
+            break;
+        case 'f': {
+            double d = float_of(e, &ok);
+            if (!ok)
+                return bad(c, "a float list holds a non-number");
+            it->lit = pts_float(d);
+            break;
+        }
+        case 'b':
+            if (!json_is_boolean(e))
+                return bad(c, "a bool list holds a non-boolean");
+            it->lit = pts_bool(json_is_true(e));
+            break;
+        case 's':
+            if (!json_is_string(e))
+                return bad(c, "a string list holds a non-string");
+            PTS_TRY(pts_value_str(json_string_value(e), json_string_length(e), &it->lit));
+            break;
+        case 't': /* {"name": ...} */
+            it->kind = A_SLOT;
+            PTS_TRY(find_slot(c, json_object_get(e, "name"), &it->slot));
+            break;
+        case 'a': /* a full Argument / SymInt union */
+            PTS_TRY(read_arg(c, e, it));
+            break;
+        case 'I':
+            PTS_TRY(read_list(c, e, 'i', it));
+            break;
+        case 'F':
+            PTS_TRY(read_list(c, e, 'f', it));
+            break;
+        }
+    }
+    return PTS_OK;
+}
+
+/* Argument / SymInt / SymFloat / SymBool / OptionalTensor union -> template. */
+static pts_status read_arg(lctx *c, const json_t *o, targ *a)
+{
+    const char *tag;
+    json_t *v;
+    a->kind = A_LIT;
+    a->lit = pts_none();
+    PTS_TRY(union_of(c, o, "an argument", &tag, &v));
+    bool ok = true;
+    if (!strcmp(tag, "as_none"))
+        return lit(a, pts_none());
+    if (!strcmp(tag, "as_tensor") || !strcmp(tag, "as_name")) {
+        a->kind = A_SLOT;
+        return find_slot(c, json_is_object(v) ? json_object_get(v, "name") : v, &a->slot);
+    }
+    if (!strcmp(tag, "as_sym_int") || !strcmp(tag, "as_sym_float") || !strcmp(tag, "as_sym_bool") ||
+        !strcmp(tag, "as_optional_tensor"))
+        return read_arg(c, v, a);
+    if (!strcmp(tag, "as_int")) {
+        if (!json_is_integer(v))
+            return bad(c, "as_int holds a non-integer");
+        return lit(a, pts_int(json_integer_value(v)));
+    }
+    if (!strcmp(tag, "as_float")) {
+        double d = float_of(v, &ok);
+        if (!ok)
+            return bad(c, "as_float holds a non-number");
+        return lit(a, pts_float(d));
+    }
+    if (!strcmp(tag, "as_bool")) {
+        if (!json_is_boolean(v))
+            return bad(c, "as_bool holds a non-boolean");
+        return lit(a, pts_bool(json_is_true(v)));
+    }
+    if (!strcmp(tag, "as_string")) {
+        if (!json_is_string(v))
+            return bad(c, "as_string holds a non-string");
+        a->kind = A_LIT;
+        return pts_value_str(json_string_value(v), json_string_length(v), &a->lit);
+    }
+    if (!strcmp(tag, "as_scalar_type")) {
+        int d = json_is_integer(v) ? map_dtype(json_integer_value(v)) : -1;
+        if (d < 0)
+            return bad(c, "unknown scalar type code");
+        return lit(a, pts_int(d));
+    }
+    if (!strcmp(tag, "as_layout")) {
+        if (!json_is_integer(v) || json_integer_value(v) != 7)
+            return bad(c, "only the strided layout (7) is supported");
+        return lit(a, pts_int(0));
+    }
+    if (!strcmp(tag, "as_memory_format")) {
+        static const int mf[] = {-1, 0, 2, 3, 1}; /* schema.py -> c10 */
+        int64_t k = json_is_integer(v) ? json_integer_value(v) : -1;
+        if (k < 1 || k > 4)
+            return bad(c, "unknown memory format code");
+        return lit(a, pts_int(mf[k]));
+    }
+    if (!strcmp(tag, "as_device")) /* pyts runs on the CPU */
+        return lit(a, pts_device_value(0, -1));
+    if (!strcmp(tag, "as_complex")) {
+        double re = float_of(json_object_get(v, "real"), &ok), im = 0;
+        if (ok)
+            im = float_of(json_object_get(v, "imag"), &ok);
+        if (!ok)
+            return bad(c, "as_complex needs numbers real and imag");
+        return lit(a, pts_complex(re, im));
+    }
+    if (!strcmp(tag, "as_ints"))
+        return read_list(c, v, 'i', a);
+    if (!strcmp(tag, "as_floats"))
+        return read_list(c, v, 'f', a);
+    if (!strcmp(tag, "as_bools"))
+        return read_list(c, v, 'b', a);
+    if (!strcmp(tag, "as_strings"))
+        return read_list(c, v, 's', a);
+    if (!strcmp(tag, "as_tensors"))
+        return read_list(c, v, 't', a);
+    if (!strcmp(tag, "as_optional_tensors") || !strcmp(tag, "as_sym_ints") || !strcmp(tag, "as_sym_floats") ||
+        !strcmp(tag, "as_sym_bools"))
+        return read_list(c, v, 'a', a);
+    if (!strcmp(tag, "as_int_lists"))
+        return read_list(c, v, 'I', a);
+    if (!strcmp(tag, "as_float_lists"))
+        return read_list(c, v, 'F', a);
+    return bad(c, "argument kind '%.40s' is not supported by pyts", tag);
+}
+
+/* ---- nodes ------------------------------------------------------------------------- */
+
+static const struct {
+    const char *target;
+    int bi;
+} builtins[] = {
+    {"_operator.add", BI_ADD},           {"_operator.sub", BI_SUB},
+    {"_operator.mul", BI_MUL},           {"_operator.floordiv", BI_FLOORDIV},
+    {"_operator.mod", BI_MOD},           {"_operator.truediv", BI_TRUEDIV},
+    {"_operator.neg", BI_NEG},           {"torch.ops.aten._assert_tensor_metadata.default", BI_NOOP},
+    {"torch.ops.aten._assert_scalar.default", BI_NOOP}, {"torch.ops.aten.sym_constrain_range_for_size.default", BI_NOOP},
+};
+
+static int formal_index(const pts_op *op, const char *name)
+{
+    for (int i = 0; i < op->schema.nargs; i++)
+        if (!strcmp(op->schema.args[i].name, name))
+            return i;
+    return -1;
+}
+
+static bool is_number_lit(const targ *a)
+{
+    return a->kind == A_LIT && (a->lit.tag == PTS_T_INT || a->lit.tag == PTS_T_FLOAT || a->lit.tag == PTS_T_BOOL ||
+                                a->lit.tag == PTS_T_COMPLEX);
+}
+
+static bool is_tensor_formal(const pts_type *t) { return t->kind == PTS_TY_TENSOR; }
+
+/* Does overload `op` take the node's arguments by these names (and a number
+ * literal never in a Tensor slot: torch's export writes mul.Tensor(x, 2), the
+ * registry binds it to mul.Scalar)? */
+static bool overload_fits(const pts_op *op, const tnode *n)
+{
+    bool given[64] = {false};
+    if (op->schema.nargs > 64 || op->schema.is_vararg)
+        return false;
+    for (int k = 0; k < n->nargs; k++) {
+        int i = formal_index(op, n->kwnames[k]);
+        if (i < 0)
+            return false;
+        given[i] = true;
+        if (is_number_lit(&n->args[k]) && is_tensor_formal(op->schema.args[i].type))
+            return false;
+    }
+    for (int i = 0; i < op->schema.nargs; i++)
+        if (!given[i] && !op->schema.args[i].has_default)
+            return false;
+    return true;
+}
+
+static pts_status add_missing(lctx *c, const char *op, int line)
+{
+    for (int i = 0; i < c->nmissing; i++)
+        if (!strcmp(c->missing[i].op, op))
+            return PTS_OK;
+    pts_missing_op *nm = pts_realloc(c->missing, (size_t)(c->nmissing + 1) * sizeof *nm);
+    if (!nm)
+        return pts_err_nomem("missing operators", 0);
+    c->missing = nm;
+    pts_missing_op *m = &nm[c->nmissing];
+    memset(m, 0, sizeof *m);
+    m->op = pts_strdup(op);
+    m->file = pts_strdup(MODEL_JSON);
+    m->line = line;
+    m->torch_knows = pts_ops_torch_knows(op);
+    if (!m->op || !m->file) {
+        pts_free(m->op);
+        pts_free(m->file);
+        return pts_err_nomem("missing operators", 0);
+    }
+    c->nmissing++;
+    return PTS_OK;
+}
+
+/* "torch.ops.aten.add_.Tensor" -> op "aten::add_", overload "Tensor"; any
+ * other target form is left to the builtins. */
+static pts_status resolve_target(lctx *c, tnode *n)
+{
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        if (!strcmp(n->target, builtins[i].target)) {
+            if (builtins[i].bi != BI_NOOP || !pts_ops_find("aten::_assert_tensor_metadata")) {
+                n->builtin = builtins[i].bi;
+                return PTS_OK;
+            }
+        }
+    if (strncmp(n->target, "torch.ops.", 10) != 0)
+        return bad(c, "target '%.100s' is not an operator pyts can run", n->target);
+    const char *ns = n->target + 10;
+    const char *d1 = strchr(ns, '.');
+    const char *d2 = d1 ? strrchr(d1 + 1, '.') : NULL;
+    if (!d1 || !d2 || d2 == d1 + 1 || !d2[1] || d1 - ns > 60 || d2 - d1 > 200)
+        return bad(c, "target '%.100s' is not of the form torch.ops.<ns>.<op>.<overload>", n->target);
+    if (!strncmp(ns, "higher_order.", 13))
+        return bad(c, "higher-order operator '%.100s' (control flow, wrappers) is not supported yet", n->target);
+    char name[300], full[400];
+    snprintf(name, sizeof name, "%.*s::%.*s", (int)(d1 - ns), ns, (int)(d2 - d1 - 1), d1 + 1);
+    const char *ovl = d2 + 1;
+    if (!strcmp(ovl, "default"))
+        snprintf(full, sizeof full, "%s", name);
+    else
+        snprintf(full, sizeof full, "%s.%s", name, ovl);
+    n->opname = pts_strdup(name);
+    if (!n->opname)
+        return pts_err_nomem("node", 0);
+    const pts_op *op = pts_ops_find(full);
+    if (!op)
+        return add_missing(c, full, c->node + 1);
+    if (overload_fits(op, n)) {
+        n->op = op;
+        return PTS_OK;
+    }
+    /* a number where the overload takes a Tensor: the overload of the same
+     * symbol that takes these arguments by name as Scalars (mul.Scalar) */
+    int k = 0;
+    const pts_op *const *ovs = pts_ops_overloads(name, &k);
+    for (int i = 0; i < k; i++)
+        if (overload_fits(ovs[i], n)) {
+            n->op = ovs[i];
+            return PTS_OK;
+        }
+    return bad(c, "its arguments do not fit %s (%s)", full, op->schema.text);
+}
+
+static pts_status read_node(lctx *c, const json_t *jn, tnode *n)
+{
+    json_t *target, *inputs, *outputs;
+    char what[40];
+    snprintf(what, sizeof what, "node %d", c->node);
+    PTS_TRY(member(c, jn, "target", JSON_STRING, what, &target));
+    n->target = pts_strdup(json_string_value(target));
+    if (!n->target)
+        return pts_err_nomem("node", 0);
+    PTS_TRY(member(c, jn, "inputs", JSON_ARRAY, what, &inputs));
+    PTS_TRY(member(c, jn, "outputs", JSON_ARRAY, what, &outputs));
+    size_t na = json_array_size(inputs);
+    if (na > 64)
+        return bad(c, "%zu arguments (at most 64)", na);
+    n->args = pts_calloc(na ? na : 1, sizeof *n->args);
+    n->kwnames = pts_calloc(na ? na : 1, sizeof *n->kwnames);
+    if (!n->args || !n->kwnames)
+        return pts_err_nomem("node arguments", na);
+    for (size_t i = 0; i < na; i++) {
+        json_t *ni = json_array_get(inputs, i), *nm, *arg;
+        PTS_TRY(member(c, ni, "name", JSON_STRING, what, &nm));
+        PTS_TRY(member(c, ni, "arg", JSON_OBJECT, what, &arg));
+        n->nargs = (int)i + 1;
+        n->args[i].kind = A_LIT;
+        n->args[i].lit = pts_none();
+        n->kwnames[i] = pts_strdup(json_string_value(nm));
+        if (!n->kwnames[i])
+            return pts_err_nomem("node arguments", 0);
+        PTS_TRY(read_arg(c, arg, &n->args[i]));
+    }
+    PTS_TRY(resolve_target(c, n));
+    /* outputs define new slots */
+    size_t no = json_array_size(outputs);
+    if (no > 64)
+        return bad(c, "%zu outputs (at most 64)", no);
+    n->outs = pts_calloc(no ? no : 1, sizeof *n->outs);
+    if (!n->outs)
+        return pts_err_nomem("node outputs", no);
+    n->nouts = (int)no;
+    for (size_t i = 0; i < no; i++) {
+        const char *tag;
+        json_t *v;
+        n->outs[i] = -1;
+        PTS_TRY(union_of(c, json_array_get(outputs, i), "an output", &tag, &v));
+        if (!strcmp(tag, "as_none"))
+            continue;
+        if (!strcmp(tag, "as_tensors") && no == 1) {
+            size_t nl = json_array_size(v);
+            n->out_list = true;
+            n->list_slots = pts_calloc(nl ? nl : 1, sizeof *n->list_slots);
+            if (!n->list_slots)
+                return pts_err_nomem("node outputs", nl);
+            for (size_t k = 0; k < nl; k++) {
+                json_t *nm = json_object_get(json_array_get(v, k), "name");
+                if (!json_is_string(nm))
+                    return bad(c, "an output tensor has no name");
+                n->nlist = (int)k + 1;
+                PTS_TRY(new_slot(c, json_string_value(nm), &n->list_slots[k]));
+            }
+            continue;
+        }
+        json_t *nm = NULL;
+        if (!strcmp(tag, "as_tensor"))
+            nm = json_object_get(v, "name");
+        else if (!strcmp(tag, "as_sym_int") || !strcmp(tag, "as_sym_float") || !strcmp(tag, "as_sym_bool"))
+            nm = json_object_get(v, "as_name");
+        if (!json_is_string(nm))
+            return bad(c, "output kind '%.40s' is not supported", tag);
+        PTS_TRY(new_slot(c, json_string_value(nm), &n->outs[i]));
+    }
+    if (n->op) {
+        int nr = n->op->schema.nrets;
+        if (n->out_list ? nr != 1 : (n->nouts != nr && !(n->nouts == 0 && nr <= 1)))
+            return bad(c, "%d outputs recorded but %s returns %d", n->nouts, n->op->schema.text, nr);
+    } else if (n->builtin >= BI_ADD && (n->nouts != 1 || n->outs[0] < 0)) {
+        return bad(c, "a symbolic arithmetic node needs one output");
+    }
+    return PTS_OK;
+}
+
+/* ---- signature ------------------------------------------------------------------------ */
+
+static pts_status state_of(lctx *c, const char *fqn, pts_value *out)
+{
+    json_t *i = json_object_get(c->state, fqn);
+    if (!i)
+        return bad(c, "'%.200s' is in the signature but not in the weights or constants payload", fqn);
+    *out = pts_value_retain(c->tensors[json_integer_value(i)]);
+    return PTS_OK;
+}
+
+static pts_status name_of_arg(lctx *c, const json_t *spec, const char *what, const char **name)
+{
+    json_t *arg, *nm;
+    PTS_TRY(member(c, spec, "arg", JSON_OBJECT, what, &arg));
+    nm = json_object_get(arg, "name");
+    if (!json_is_string(nm))
+        return bad(c, "%s: arg has no name", what);
+    *name = json_string_value(nm);
+    return PTS_OK;
+}
+
+/* What the exported program saw for a user input tensor (tensor_values[name]). */
+static void read_input_meta(lctx *c, const char *name, tinput *in)
+{
+    json_t *tm = json_object_get(c->tvals, name);
+    json_t *sizes = json_object_get(tm, "sizes");
+    json_t *dt = json_object_get(tm, "dtype");
+    if (!json_is_array(sizes) || json_array_size(sizes) > PTS_MAX_DIMS || !json_is_integer(dt))
+        return;
+    in->check = true;
+    in->dtype = map_dtype(json_integer_value(dt));
+    in->ndim = (int)json_array_size(sizes);
+    for (int d = 0; d < in->ndim; d++) {
+        json_t *s = json_array_get(sizes, (size_t)d);
+        json_t *ci = json_object_get(s, "as_int");
+        in->dim[d] = -2;
+        if (json_is_integer(ci)) {
+            in->dim[d] = json_integer_value(ci);
+            continue;
+        }
+        const char *e = json_string_value(json_object_get(json_object_get(s, "as_expr"), "expr_str"));
+        if (!e || strncmp(e, "Symbol('", 8) != 0)
+            continue; /* derived: the graph computes it */
+        const char *q = strchr(e + 8, '\'');
+        if (!q || q - (e + 8) >= 24)
+            continue;
+        snprintf(in->sym[d], sizeof in->sym[d], "%.*s", (int)(q - (e + 8)), e + 8);
+        json_t *r = json_object_get(c->ranges, in->sym[d]);
+        json_t *lo = json_object_get(r, "min_val"), *hi = json_object_get(r, "max_val");
+        in->dim[d] = -1;
+        in->lo[d] = json_is_integer(lo) ? json_integer_value(lo) : 0;
+        in->hi[d] = json_is_integer(hi) ? json_integer_value(hi) : INT64_MAX;
+    }
+}
+
+static pts_status read_inputs(lctx *c, const json_t *g, const json_t *sig)
+{
+    json_t *ginputs, *specs;
+    PTS_TRY(member(c, g, "inputs", JSON_ARRAY, "graph", &ginputs));
+    PTS_TRY(member(c, sig, "input_specs", JSON_ARRAY, "signature", &specs));
+    size_t n = json_array_size(specs);
+    if (json_array_size(ginputs) != n)
+        return bad(c, "the graph has %zu inputs but the signature describes %zu", json_array_size(ginputs), n);
+    pts_pt2 *p = c->p;
+    p->inputs = pts_calloc(n ? n : 1, sizeof *p->inputs);
+    if (!p->inputs)
+        return pts_err_nomem("inputs", n);
+    for (size_t i = 0; i < n; i++) {
+        tinput *in = &p->inputs[i];
+        in->value = pts_none();
+        in->slot = -1;
+        p->ninputs = (int)i + 1;
+        const char *tag, *name = NULL;
+        json_t *v, *fq;
+        char what[48];
+        snprintf(what, sizeof what, "input spec %zu", i);
+        PTS_TRY(union_of(c, json_array_get(specs, i), what, &tag, &v));
+        if (!strcmp(tag, "user_input")) {
+            json_t *arg;
+            const char *atag;
+            json_t *av;
+            PTS_TRY(member(c, v, "arg", JSON_OBJECT, what, &arg));
+            PTS_TRY(union_of(c, arg, what, &atag, &av));
+            in->user_index = p->nuser++;
+            if (!strcmp(atag, "as_tensor") || !strcmp(atag, "as_sym_int") || !strcmp(atag, "as_sym_float") ||
+                !strcmp(atag, "as_sym_bool")) {
+                json_t *nm = json_object_get(av, !strcmp(atag, "as_tensor") ? "name" : "as_name");
+                if (!json_is_string(nm))
+                    return bad(c, "%s: a user input without a name", what);
+                name = json_string_value(nm);
+                in->kind = IN_USER;
+                if (!strcmp(atag, "as_tensor"))
+                    read_input_meta(c, name, in);
+            } else { /* a literal: a constant-specialised input */
+                targ t;
+                PTS_TRY(read_arg(c, arg, &t));
+                if (t.kind != A_LIT) {
+                    targ_free(&t);
+                    return bad(c, "%s: unsupported user input kind '%.40s'", what, atag);
+                }
+                in->kind = IN_CONST;
+                in->value = t.lit;
+                continue;
+            }
+        } else if (!strcmp(tag, "constant_input")) {
+            json_t *nm, *val;
+            PTS_TRY(member(c, v, "name", JSON_STRING, what, &nm));
+            PTS_TRY(member(c, v, "value", JSON_OBJECT, what, &val));
+            targ t;
+            PTS_TRY(read_arg(c, val, &t));
+            if (t.kind != A_LIT) {
+                targ_free(&t);
+                return bad(c, "%s: constant input is not a literal", what);
+            }
+            in->kind = IN_CONST;
+            in->value = t.lit;
+            in->user_index = p->nuser++;
+            name = json_string_value(nm);
+        } else if (!strcmp(tag, "parameter") || !strcmp(tag, "buffer") || !strcmp(tag, "tensor_constant")) {
+            const char *fk = !strcmp(tag, "parameter") ? "parameter_name"
+                             : !strcmp(tag, "buffer")  ? "buffer_name"
+                                                       : "tensor_constant_name";
+            PTS_TRY(name_of_arg(c, v, what, &name));
+            PTS_TRY(member(c, v, fk, JSON_STRING, what, &fq));
+            in->kind = IN_STATE;
+            PTS_TRY(state_of(c, json_string_value(fq), &in->value));
+            in->name = pts_strdup(json_string_value(fq));
+            if (!in->name)
+                return pts_err_nomem("inputs", 0);
+        } else {
+            return bad(c, "%s: input kind '%.40s' (custom objects, effect tokens) is not supported", what, tag);
+        }
+        PTS_TRY(new_slot(c, name, &in->slot));
+        if (!in->name && !(in->name = pts_strdup(name)))
+            return pts_err_nomem("inputs", 0);
+    }
+    return PTS_OK;
+}
+
+static pts_status read_outputs(lctx *c, const json_t *sig)
+{
+    json_t *specs;
+    PTS_TRY(member(c, sig, "output_specs", JSON_ARRAY, "signature", &specs));
+    size_t n = json_array_size(specs);
+    pts_pt2 *p = c->p;
+    p->outputs = pts_calloc(n ? n : 1, sizeof *p->outputs);
+    if (!p->outputs)
+        return pts_err_nomem("outputs", n);
+    for (size_t i = 0; i < n; i++) {
+        toutput *o = &p->outputs[i];
+        o->arg.kind = A_LIT;
+        o->arg.lit = pts_none();
+        p->noutputs = (int)i + 1;
+        const char *tag;
+        json_t *v, *arg, *tn;
+        char what[48];
+        snprintf(what, sizeof what, "output spec %zu", i);
+        PTS_TRY(union_of(c, json_array_get(specs, i), what, &tag, &v));
+        PTS_TRY(member(c, v, "arg", JSON_OBJECT, what, &arg));
+        if (!strcmp(tag, "user_output")) {
+            o->kind = OUT_USER;
+            PTS_TRY(read_arg(c, arg, &o->arg));
+            continue;
+        }
+        if (!strcmp(tag, "token")) {
+            o->kind = OUT_IGNORE;
+            continue;
+        }
+        const char *fk = !strcmp(tag, "buffer_mutation")       ? "buffer_name"
+                         : !strcmp(tag, "parameter_mutation")  ? "parameter_name"
+                         : !strcmp(tag, "user_input_mutation") ? "user_input_name"
+                                                               : NULL;
+        if (!fk)
+            return bad(c, "%s: output kind '%.40s' (training graphs) is not supported", what, tag);
+        o->arg.kind = A_SLOT;
+        PTS_TRY(find_slot(c, json_object_get(arg, "name"), &o->arg.slot));
+        PTS_TRY(member(c, v, fk, JSON_STRING, what, &tn));
+        o->kind = strcmp(tag, "user_input_mutation") ? OUT_COPY_STATE : OUT_COPY_USER;
+        o->target = -1;
+        for (int k = 0; k < p->ninputs; k++)
+            if (p->inputs[k].name && !strcmp(p->inputs[k].name, json_string_value(tn)) &&
+                (p->inputs[k].kind == IN_STATE) == (o->kind == OUT_COPY_STATE))
+                o->target = k;
+        if (o->target < 0)
+            return bad(c, "%s: mutated '%.100s' is not an input of the program", what, json_string_value(tn));
+    }
+    return PTS_OK;
+}
+
+/* in_spec / out_spec: strings holding JSON [1, node]. */
+static pts_status read_spec(lctx *c, const json_t *sig, const char *key, json_t **out)
+{
+    json_t *s;
+    PTS_TRY(member(c, sig, key, JSON_STRING, "module_call_graph root signature", &s));
+    json_error_t err;
+    json_t *t = json_loads(json_string_value(s), 0, &err);
+    if (!t)
+        return bad(c, "%s is not valid JSON: %s", key, err.text);
+    if (!json_is_array(t) || json_array_size(t) != 2 || !json_is_integer(json_array_get(t, 0)) ||
+        json_integer_value(json_array_get(t, 0)) != 1 || !json_is_object(json_array_get(t, 1))) {
+        json_decref(t);
+        return bad(c, "%s is not a treespec of protocol 1 ([1, {...}])", key);
+    }
+    *out = json_incref(json_array_get(t, 1));
+    json_decref(t);
+    return PTS_OK;
+}
+
+/* ---- liveness ------------------------------------------------------------------------ */
+
+static void mark_uses(const targ *a, int node, int *last)
+{
+    if (a->kind == A_SLOT && last[a->slot] < node)
+        last[a->slot] = node;
+    for (int i = 0; i < a->n; i++)
+        mark_uses(&a->items[i], node, last);
+}
+
+static pts_status plan_frees(pts_pt2 *p)
+{
+    int *last = pts_calloc((size_t)(p->nslots ? p->nslots : 1), sizeof *last);
+    if (!last)
+        return pts_err_nomem("liveness", 0);
+    for (int s = 0; s < p->nslots; s++)
+        last[s] = -1;
+    for (int i = 0; i < p->nnodes; i++) {
+        tnode *n = &p->nodes[i];
+        for (int k = 0; k < n->nargs; k++)
+            mark_uses(&n->args[k], i, last);
+        for (int k = 0; k < n->nouts; k++)
+            if (n->outs[k] >= 0 && last[n->outs[k]] < i)
+                last[n->outs[k]] = i;
+        for (int k = 0; k < n->nlist; k++)
+            if (last[n->list_slots[k]] < i)
+                last[n->list_slots[k]] = i;
+    }
+    for (int i = 0; i < p->noutputs; i++)
+        mark_uses(&p->outputs[i].arg, INT_MAX, last);
+    pts_status st = PTS_OK;
+    for (int i = 0; i < p->nnodes && !st; i++) {
+        tnode *n = &p->nodes[i];
+        for (int s = 0; s < p->nslots; s++)
+            if (last[s] == i)
+                n->nfree++;
+        n->free_slots = pts_calloc((size_t)(n->nfree ? n->nfree : 1), sizeof *n->free_slots);
+        if (!n->free_slots) {
+            st = pts_err_nomem("liveness", 0);
+            break;
+        }
+        int k = 0;
+        for (int s = 0; s < p->nslots; s++)
+            if (last[s] == i)
+                n->free_slots[k++] = s;
+    }
+    pts_free(last);
+    return st;
+}
+
+/* ---- the whole archive ------------------------------------------------------------------ */
+
+static pts_status load_program(lctx *c)
+{
+    pts_pt2 *p = c->p;
+    char buf[64];
+    PTS_TRY(read_text(p, "archive_format", buf, sizeof buf));
+    if (strcmp(buf, "pt2") != 0)
+        return bad(c, "archive_format is \"%.20s\", not \"pt2\"", buf);
+    PTS_TRY(read_text(p, "archive_version", buf, sizeof buf));
+    if (strcmp(buf, "0") != 0)
+        return bad(c, "unsupported PT2 archive_version \"%.20s\" (pyts reads version 0)", buf);
+    if (pts_archive_has(p->archive, "byteorder")) {
+        PTS_TRY(read_text(p, "byteorder", buf, sizeof buf));
+        if (strcmp(buf, "little") != 0)
+            return bad(c, "byteorder is \"%.20s\"; pyts reads little-endian archives", buf);
+    }
+    if (!pts_archive_has(p->archive, MODEL_JSON)) {
+        if (pts_archive_has(p->archive, "data/aotinductor"))
+            return bad(c, "this is an AOTInductor package, not a torch.export program");
+        return bad(c, "the archive has no " MODEL_JSON " (pyts runs archives written by torch.export.save)");
+    }
+    json_t *root;
+    PTS_TRY(read_json(p, MODEL_JSON, &root));
+    pts_status st = PTS_OK;
+    json_t *sv, *maj, *min, *gm, *g, *sig, *nodes, *mcg, *ver;
+    if ((st = member(c, root, "schema_version", JSON_OBJECT, MODEL_JSON, &sv)) ||
+        (st = member(c, sv, "major", JSON_INTEGER, "schema_version", &maj)) ||
+        (st = member(c, sv, "minor", JSON_INTEGER, "schema_version", &min)))
+        goto done;
+    p->major = (int)json_integer_value(maj);
+    p->minor = (int)json_integer_value(min);
+    if (json_integer_value(maj) != 8) {
+        st = bad(c, MODEL_JSON " has schema version %lld.%lld; pyts reads major version 8 (torch 2.6 to 2.14)",
+                 (long long)json_integer_value(maj), (long long)json_integer_value(min));
+        goto done;
+    }
+    ver = json_object_get(root, "verifiers");
+    if (json_is_string(json_array_get(ver, 0)))
+        snprintf(p->dialect, sizeof p->dialect, "%s", json_string_value(json_array_get(ver, 0)));
+    c->ranges = json_object_get(root, "range_constraints");
+    if ((st = member(c, root, "graph_module", JSON_OBJECT, MODEL_JSON, &gm)) ||
+        (st = member(c, gm, "graph", JSON_OBJECT, "graph_module", &g)) ||
+        (st = member(c, gm, "signature", JSON_OBJECT, "graph_module", &sig)) ||
+        (st = member(c, g, "nodes", JSON_ARRAY, "graph", &nodes)) ||
+        (st = member(c, gm, "module_call_graph", JSON_ARRAY, "graph_module", &mcg)))
+        goto done;
+    c->tvals = json_object_get(g, "tensor_values");
+    if ((st = read_payload(c, "data/weights", "model_weights_config.json")) ||
+        (st = read_payload(c, "data/constants", "model_constants_config.json")) || (st = read_inputs(c, g, sig)))
+        goto done;
+    size_t nn = json_array_size(nodes);
+    p->nodes = pts_calloc(nn ? nn : 1, sizeof *p->nodes);
+    if (!p->nodes) {
+        st = pts_err_nomem("nodes", nn);
+        goto done;
+    }
+    for (size_t i = 0; i < nn; i++) {
+        p->nnodes = (int)i + 1;
+        c->node = (int)i;
+        if ((st = read_node(c, json_array_get(nodes, i), &p->nodes[i])))
+            goto done;
+    }
+    c->node = -1;
+    if ((st = read_outputs(c, sig)))
+        goto done;
+    json_t *rootsig = NULL;
+    for (size_t i = 0; i < json_array_size(mcg); i++) {
+        json_t *e = json_array_get(mcg, i);
+        if (json_is_string(json_object_get(e, "fqn")) && !*json_string_value(json_object_get(e, "fqn")))
+            rootsig = json_object_get(e, "signature");
+    }
+    if (!json_is_object(rootsig)) {
+        st = bad(c, "module_call_graph has no root entry with a signature");
+        goto done;
+    }
+    if ((st = read_spec(c, rootsig, "in_spec", &p->in_spec)) || (st = read_spec(c, rootsig, "out_spec", &p->out_spec)))
+        goto done;
+    st = plan_frees(p);
+done:
+    json_decref(root);
+    return st;
+}
+
+pts_status pts_pt2_load(pts_archive *a, const char *path, pts_pt2 **out, pts_missing_op **missing, int *nmissing)
+{
+    *out = NULL;
+    *missing = NULL;
+    *nmissing = 0;
+    PTS_TRY(pts_ops_init());
+    pts_pt2 *p = pts_calloc(1, sizeof *p);
+    if (!p)
+        return pts_err_nomem("a program", sizeof *p);
+    pts_archive_retain(a);
+    p->archive = a;
+    p->path = pts_strdup(path);
+    lctx c;
+    memset(&c, 0, sizeof c);
+    c.p = p;
+    c.node = -1;
+    c.names = json_object();
+    c.state = json_object();
+    pts_status st = (!p->path || !c.names || !c.state) ? pts_err_nomem("a program", 0) : load_program(&c);
+    json_decref(c.names);
+    json_decref(c.state);
+    for (int i = 0; i < c.ntensors; i++)
+        pts_value_release(c.tensors[i]);
+    pts_free(c.tensors);
+    for (int i = 0; i < c.nstores; i++) {
+        pts_free(c.stores[i].record);
+        pts_obj_release(&c.stores[i].st->hdr);
+    }
+    pts_free(c.stores);
+    if (st) {
+        pts_interp_free_missing(c.missing, c.nmissing);
+        pts_pt2_free(p);
+        return st;
+    }
+    *out = p;
+    *missing = c.missing;
+    *nmissing = c.nmissing;
+    return PTS_OK;
+}
+
+/* ---- pytree ----------------------------------------------------------------------------- */
+
+typedef struct leaves {
+    pts_value *v; /* borrowed */
+    int n, cap;
+} leaves;
+
+static const char *spec_type(const json_t *node)
+{
+    const char *t = json_string_value(json_object_get(node, "type"));
+    return t ? t : "";
+}
+
+static bool is_seq_type(const char *t)
+{
+    return !strcmp(t, "builtins.tuple") || !strcmp(t, "builtins.list") || !strcmp(t, "collections.namedtuple") ||
+           !strcmp(t, "torch.fx.immutable_collections.immutable_list");
+}
+
+static bool is_dict_type(const char *t)
+{
+    return !strcmp(t, "builtins.dict") || !strcmp(t, "collections.OrderedDict") ||
+           !strcmp(t, "torch.fx.immutable_collections.immutable_dict");
+}
+
+/* The keys of a dict node: its context is the JSON text of the key list. */
+static json_t *dict_keys(const json_t *node)
+{
+    const char *ctx = json_string_value(json_object_get(node, "context"));
+    json_t *k = ctx ? json_loads(ctx, 0, NULL) : NULL;
+    if (k && !json_is_array(k)) {
+        json_decref(k);
+        k = NULL;
+    }
+    return k;
+}
+
+static pts_status key_value(const json_t *k, pts_value *out)
+{
+    if (json_is_string(k))
+        return pts_value_str(json_string_value(k), json_string_length(k), out);
+    if (json_is_integer(k)) {
+        *out = pts_int(json_integer_value(k));
+        return PTS_OK;
+    }
+    return pts_err_set(PTS_ERR_LOAD, "a pytree dict key is neither a string nor an int");
+}
+
+static pts_status flatten(const pts_pt2 *p, const json_t *node, pts_value v, const char *where, leaves *out, int depth)
+{
+    json_t *ch = json_object_get(node, "children_spec");
+    const char *t = spec_type(node);
+    if (depth > 100)
+        return pts_err_set(PTS_ERR_LOAD, "%s: input spec nested too deeply", p->path);
+    if (!*t) {
+        if (out->n == out->cap) {
+            int nc = out->cap ? 2 * out->cap : 8;
+            pts_value *nv = pts_realloc(out->v, (size_t)nc * sizeof *nv);
+            if (!nv)
+                return pts_err_nomem("inputs", 0);
+            out->v = nv;
+            out->cap = nc;
+        }
+        out->v[out->n++] = v;
+        return PTS_OK;
+    }
+    size_t nch = json_array_size(ch);
+    char sub[256];
+    if (is_seq_type(t)) {
+        if (v.tag != PTS_T_TUPLE && v.tag != PTS_T_LIST)
+            return pts_err_set(PTS_ERR_TYPE, "%s: expected a tuple or list of %zu items, got %s", where, nch,
+                               pts_tag_name((pts_tag)v.tag));
+        int64_t len = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->len : PTS_LIST(v)->len;
+        const pts_value *items = v.tag == PTS_T_TUPLE ? PTS_TUPLE(v)->items : PTS_LIST(v)->items;
+        if (len != (int64_t)nch)
+            return pts_err_set(PTS_ERR_TYPE, "%s: expected %zu items as at export, got %lld", where, nch, (long long)len);
+        for (size_t i = 0; i < nch; i++) {
+            snprintf(sub, sizeof sub, "%.200s[%zu]", where, i);
+            PTS_TRY(flatten(p, json_array_get(ch, i), items[i], sub, out, depth + 1));
+        }
+        return PTS_OK;
+    }
+    if (is_dict_type(t)) {
+        if (v.tag != PTS_T_DICT)
+            return pts_err_set(PTS_ERR_TYPE, "%s: expected a dict, got %s", where, pts_tag_name((pts_tag)v.tag));
+        json_t *keys = dict_keys(node);
+        if (!keys || json_array_size(keys) != nch) {
+            json_decref(keys);
+            return pts_err_set(PTS_ERR_LOAD, "%s: a dict input spec has a bad key list", p->path);
+        }
+        pts_status st = PTS_OK;
+        for (size_t i = 0; i < nch && !st; i++) {
+            pts_value k;
+            if ((st = key_value(json_array_get(keys, i), &k)))
+                break;
+            pts_value *e = pts_dict_get(PTS_DICT(v), k);
+            if (k.tag == PTS_T_STR)
+                snprintf(sub, sizeof sub, "%.180s['%.60s']", where, PTS_STR(k)->data);
+            else
+                snprintf(sub, sizeof sub, "%.180s[%lld]", where, (long long)k.u.i);
+            pts_value_release(k);
+            if (!e)
+                st = pts_err_set(PTS_ERR_TYPE, "%s: missing (the program was exported with this key)", sub);
+            else
+                st = flatten(p, json_array_get(ch, i), *e, sub, out, depth + 1);
+        }
+        if (!st && PTS_DICT(v)->len != (int64_t)nch)
+            st = pts_err_set(PTS_ERR_TYPE, "%s: %lld keys given, the program was exported with %zu", where,
+                             (long long)PTS_DICT(v)->len, nch);
+        json_decref(keys);
+        return st;
+    }
+    return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: pytree node type '%.80s' is not supported", where, t);
+}
+
+/* Rebuild a value from the output spec; leaves taken in order (borrowed,
+ * retained).  *out: new reference. */
+static pts_status unflatten(const pts_pt2 *p, const json_t *node, const pts_value *lv, int nl, int *pos, pts_value *out,
+                            int depth)
+{
+    const char *t = spec_type(node);
+    json_t *ch = json_object_get(node, "children_spec");
+    size_t nch = json_array_size(ch);
+    if (depth > 100)
+        return pts_err_set(PTS_ERR_LOAD, "%s: output spec nested too deeply", p->path);
+    if (!*t) {
+        if (*pos >= nl)
+            return pts_err_set(PTS_ERR_LOAD, "%s: the output spec has more leaves than the program has user outputs",
+                               p->path);
+        *out = pts_value_retain(lv[(*pos)++]);
+        return PTS_OK;
+    }
+    if (!strcmp(t, "builtins.list") || !strcmp(t, "torch.fx.immutable_collections.immutable_list")) {
+        pts_list *l = pts_list_new(NULL, (int64_t)nch);
+        if (!l)
+            return PTS_ERR_NOMEM;
+        pts_value r = pts_obj_value(&l->hdr);
+        for (size_t i = 0; i < nch; i++) {
+            pts_value e;
+            pts_status st = unflatten(p, json_array_get(ch, i), lv, nl, pos, &e, depth + 1);
+            if (!st)
+                st = pts_list_append(l, e);
+            if (st) {
+                pts_value_release(r);
+                return st;
+            }
+        }
+        *out = r;
+        return PTS_OK;
+    }
+    if (is_seq_type(t)) { /* tuple, namedtuple (as a plain tuple) */
+        pts_tuple *tu = pts_tuple_new((int64_t)nch);
+        if (!tu)
+            return PTS_ERR_NOMEM;
+        pts_value r = pts_obj_value(&tu->hdr);
+        for (size_t i = 0; i < nch; i++) {
+            pts_status st = unflatten(p, json_array_get(ch, i), lv, nl, pos, &tu->items[i], depth + 1);
+            if (st) {
+                pts_value_release(r);
+                return st;
+            }
+        }
+        *out = r;
+        return PTS_OK;
+    }
+    if (is_dict_type(t)) {
+        json_t *keys = dict_keys(node);
+        if (!keys || json_array_size(keys) != nch) {
+            json_decref(keys);
+            return pts_err_set(PTS_ERR_LOAD, "%s: a dict output spec has a bad key list", p->path);
+        }
+        pts_dict *d = pts_dict_new(NULL, NULL);
+        pts_status st = d ? PTS_OK : PTS_ERR_NOMEM;
+        for (size_t i = 0; i < nch && !st; i++) {
+            pts_value k, e;
+            if ((st = key_value(json_array_get(keys, i), &k)))
+                break;
+            if ((st = unflatten(p, json_array_get(ch, i), lv, nl, pos, &e, depth + 1))) {
+                pts_value_release(k);
+                break;
+            }
+            st = pts_dict_set(d, k, e);
+        }
+        json_decref(keys);
+        if (st) {
+            if (d)
+                pts_obj_release(&d->hdr);
+            return st;
+        }
+        *out = pts_obj_value(&d->hdr);
+        return PTS_OK;
+    }
+    return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: output pytree node type '%.80s' is not supported", p->path, t);
+}
+
+/* ---- running ------------------------------------------------------------------------------ */
+
+static pts_status build(const targ *a, const pts_value *vals, pts_value *out)
+{
+    if (a->kind == A_LIT) {
+        *out = pts_value_retain(a->lit);
+        return PTS_OK;
+    }
+    if (a->kind == A_SLOT) {
+        *out = pts_value_retain(vals[a->slot]);
+        return PTS_OK;
+    }
+    pts_list *l = pts_list_new(NULL, a->n);
+    if (!l)
+        return PTS_ERR_NOMEM;
+    for (int i = 0; i < a->n; i++) {
+        pts_value e;
+        pts_status st = build(&a->items[i], vals, &e);
+        if (!st)
+            st = pts_list_append(l, e);
+        if (st) {
+            pts_obj_release(&l->hdr);
+            return st;
+        }
+    }
+    *out = pts_obj_value(&l->hdr);
+    return PTS_OK;
+}
+
+static bool num_of(pts_value v, double *d)
+{
+    if (v.tag == PTS_T_INT)
+        *d = (double)v.u.i;
+    else if (v.tag == PTS_T_FLOAT)
+        *d = v.u.f;
+    else if (v.tag == PTS_T_BOOL)
+        *d = v.u.b;
+    else
+        return false;
+    return true;
+}
+
+/* _operator.* on SymInts (ints) and SymFloats. */
+static pts_status run_builtin(const tnode *n, const pts_value *args, pts_value *out)
+{
+    pts_value a = n->nargs > 0 ? args[0] : pts_none(), b = n->nargs > 1 ? args[1] : pts_none();
+    if (n->builtin == BI_NEG) {
+        if (a.tag == PTS_T_INT && a.u.i != INT64_MIN) {
+            *out = pts_int(-a.u.i);
+            return PTS_OK;
+        }
+        double x;
+        if (!num_of(a, &x))
+            goto type_error;
+        *out = pts_float(-x);
+        return PTS_OK;
+    }
+    if (a.tag == PTS_T_INT && b.tag == PTS_T_INT && n->builtin != BI_TRUEDIV) {
+        int64_t x = a.u.i, y = b.u.i, r = 0;
+        bool ovf = false;
+        switch (n->builtin) {
+        case BI_ADD: ovf = __builtin_add_overflow(x, y, &r); break;
+        case BI_SUB: ovf = __builtin_sub_overflow(x, y, &r); break;
+        case BI_MUL: ovf = __builtin_mul_overflow(x, y, &r); break;
+        case BI_FLOORDIV:
+        case BI_MOD:
+            if (y == 0)
+                return pts_err_set(PTS_ERR_VALUE, "%s: integer division by zero", n->target);
+            if (x == INT64_MIN && y == -1) {
+                ovf = true;
+                break;
+            }
+            r = x / y;
+            if ((x % y != 0) && ((x < 0) != (y < 0)))
+                r--;
+            if (n->builtin == BI_MOD)
+                r = x - r * y;
+            break;
+        }
+        if (ovf)
+            return pts_err_set(PTS_ERR_VALUE, "%s: integer overflow", n->target);
+        *out = pts_int(r);
+        return PTS_OK;
+    }
+    double x, y;
+    if (!num_of(a, &x) || !num_of(b, &y))
+        goto type_error;
+    switch (n->builtin) {
+    case BI_ADD: *out = pts_float(x + y); break;
+    case BI_SUB: *out = pts_float(x - y); break;
+    case BI_MUL: *out = pts_float(x * y); break;
+    case BI_TRUEDIV: *out = pts_float(x / y); break;
+    case BI_FLOORDIV: *out = pts_float(floor(x / y)); break;
+    default: *out = pts_float(fmod(x, y)); break;
+    }
+    return PTS_OK;
+type_error:
+    return pts_err_set(PTS_ERR_TYPE, "%s: expected numbers", n->target);
+}
+
+static pts_status run_node(const pts_pt2 *p, int idx, pts_value *vals)
+{
+    const tnode *n = &p->nodes[idx];
+    if (!n->op && !n->builtin)
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "pyts does not implement %s (node %d of %s, %s)", n->target, idx,
+                           MODEL_JSON, p->path);
+    if (n->builtin == BI_NOOP)
+        return PTS_OK;
+    pts_value argv[64], rets[64];
+    int built = 0;
+    pts_status st = PTS_OK;
+    for (; built < n->nargs && !st; built++)
+        st = build(&n->args[built], vals, &argv[built]);
+    if (st) {
+        built--;
+        goto done;
+    }
+    if (n->builtin) {
+        st = run_builtin(n, argv, &rets[0]);
+        if (!st) {
+            pts_value_release(vals[n->outs[0]]);
+            vals[n->outs[0]] = rets[0];
+        }
+        goto done;
+    }
+    int nr = n->op->schema.nrets;
+    st = pts_ops_call(n->op, 0, NULL, n->nargs, (const char *const *)n->kwnames, argv, rets);
+    if (st)
+        goto done;
+    if (n->out_list) {
+        pts_value l = rets[0];
+        int64_t len = l.tag == PTS_T_LIST ? PTS_LIST(l)->len : l.tag == PTS_T_TUPLE ? PTS_TUPLE(l)->len : -1;
+        const pts_value *items = l.tag == PTS_T_LIST ? PTS_LIST(l)->items : l.tag == PTS_T_TUPLE ? PTS_TUPLE(l)->items : NULL;
+        if (len != n->nlist)
+            st = pts_err_set(PTS_ERR_VALUE, "%s returned %lld tensors, the program expects %d", n->target,
+                             (long long)len, n->nlist);
+        for (int k = 0; !st && k < n->nlist; k++) {
+            pts_value_release(vals[n->list_slots[k]]);
+            vals[n->list_slots[k]] = pts_value_retain(items[k]);
+        }
+        pts_value_release(l);
+    } else {
+        for (int k = 0; k < nr; k++) {
+            int s = k < n->nouts ? n->outs[k] : -1;
+            if (s >= 0) {
+                pts_value_release(vals[s]);
+                vals[s] = rets[k];
+            } else {
+                pts_value_release(rets[k]);
+            }
+        }
+    }
+done:
+    for (int k = 0; k < built; k++)
+        pts_value_release(argv[k]);
+    if (st)
+        return pts_err_context(st, "node %d (%s) of %s", idx, n->target, p->path);
+    for (int k = 0; k < n->nfree; k++)
+        pts_value_clear(&vals[n->free_slots[k]]);
+    return PTS_OK;
+}
+
+/* The value each free symbol took in this call's inputs (a symbol shared by
+ * two inputs, Dim("n") on x and y, must have one value, as torch checks). */
+typedef struct symbinding {
+    int n;
+    const char *name[32];
+    int64_t value[32];
+    const char *input[32];
+    int dim[32];
+} symbinding;
+
+static pts_status check_input(const pts_pt2 *p, const tinput *in, pts_value v, symbinding *sb)
+{
+    if (in->kind == IN_CONST)
+        return PTS_OK; /* specialised at export; torch checks equality, the graph does not read it */
+    if (!in->check)
+        return PTS_OK;
+    if (v.tag != PTS_T_TENSOR)
+        return pts_err_set(PTS_ERR_TYPE, "%s: input '%s' must be a tensor, got %s", p->path, in->name,
+                           pts_tag_name((pts_tag)v.tag));
+    const pts_tensor *t = PTS_TENSOR(v);
+    if (in->dtype >= 0 && t->dtype != in->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "%s: input '%s' must have dtype %s as at export, got %s", p->path, in->name,
+                           pts_dtype_name(in->dtype), pts_dtype_name(t->dtype));
+    if (t->ndim != in->ndim)
+        return pts_err_set(PTS_ERR_VALUE, "%s: input '%s' must have %d dimensions as at export, got %d", p->path,
+                           in->name, in->ndim, t->ndim);
+    for (int d = 0; d < in->ndim; d++) {
+        int64_t s = t->sizes[d];
+        if (in->dim[d] >= 0 && s != in->dim[d])
+            return pts_err_set(PTS_ERR_VALUE,
+                               "%s: input '%s' dimension %d must be %lld (it is static in the exported program), got %lld",
+                               p->path, in->name, d, (long long)in->dim[d], (long long)s);
+        if (in->dim[d] == -1 && (s < in->lo[d] || s > in->hi[d])) {
+            char hi[32];
+            if (in->hi[d] == INT64_MAX)
+                snprintf(hi, sizeof hi, "inf");
+            else
+                snprintf(hi, sizeof hi, "%lld", (long long)in->hi[d]);
+            return pts_err_set(PTS_ERR_VALUE, "%s: input '%s' dimension %d is %lld, outside the range [%lld, %s] of "
+                               "symbol %s in the exported program's range constraints", p->path, in->name, d,
+                               (long long)s, (long long)in->lo[d], hi, in->sym[d]);
+        }
+        if (in->dim[d] != -1)
+            continue;
+        int k = 0;
+        while (k < sb->n && strcmp(sb->name[k], in->sym[d]) != 0)
+            k++;
+        if (k < sb->n && sb->value[k] != s)
+            return pts_err_set(PTS_ERR_VALUE, "%s: input '%s' dimension %d is %lld but input '%s' dimension %d is %lld; "
+                               "both are symbol %s in the exported program", p->path, in->name, d, (long long)s,
+                               sb->input[k], sb->dim[k], (long long)sb->value[k], in->sym[d]);
+        if (k == sb->n && k < 32) {
+            sb->name[k] = in->sym[d];
+            sb->value[k] = s;
+            sb->input[k] = in->name;
+            sb->dim[k] = d;
+            sb->n++;
+        }
+    }
+    return PTS_OK;
+}
+
+/* Flatten (args, kwargs) with the in_spec tuple(args_tuple, kwargs_dict). */
+static pts_status flatten_inputs(const pts_pt2 *p, int nargs, const pts_value *args, int nkw, const char *const *kwnames,
+                                 const pts_value *kwargs, leaves *lv)
+{
+    json_t *ch = json_object_get(p->in_spec, "children_spec");
+    if (strcmp(spec_type(p->in_spec), "builtins.tuple") != 0 || json_array_size(ch) != 2)
+        return pts_err_set(PTS_ERR_LOAD, "%s: the input spec is not (args, kwargs)", p->path);
+    pts_tuple *at = pts_tuple_new(nargs);
+    pts_dict *kd = pts_dict_new(NULL, NULL);
+    pts_status st = (at && kd) ? PTS_OK : PTS_ERR_NOMEM;
+    for (int i = 0; !st && i < nargs; i++)
+        at->items[i] = pts_value_retain(args[i]);
+    for (int i = 0; !st && i < nkw; i++) {
+        pts_value k;
+        st = pts_value_str(kwnames[i], strlen(kwnames[i]), &k);
+        if (!st)
+            st = pts_dict_set(kd, k, pts_value_retain(kwargs[i]));
+    }
+    if (!st)
+        st = flatten(p, json_array_get(ch, 0), pts_obj_value(&at->hdr), "positional arguments", lv, 0);
+    if (!st)
+        st = flatten(p, json_array_get(ch, 1), pts_obj_value(&kd->hdr), "keyword arguments", lv, 0);
+    /* the leaves borrow from args/kwargs, which outlive the call: drop our containers */
+    if (at)
+        pts_obj_release(&at->hdr);
+    if (kd)
+        pts_obj_release(&kd->hdr);
+    return st;
+}
+
+pts_status pts_pt2_run(pts_pt2 *p, int nargs, const pts_value *args, int nkw, const char *const *kwnames,
+                       const pts_value *kwargs, pts_value *out)
+{
+    *out = pts_none();
+    leaves lv = {NULL, 0, 0};
+    pts_value *vals = NULL, *user = NULL;
+    pts_status st = flatten_inputs(p, nargs, args, nkw, kwnames, kwargs, &lv);
+    if (st)
+        goto done;
+    if (lv.n != p->nuser) {
+        st = pts_err_set(PTS_ERR_TYPE, "%s: %d input values given (flattened), the program takes %d", p->path, lv.n,
+                         p->nuser);
+        goto done;
+    }
+    vals = pts_calloc((size_t)(p->nslots ? p->nslots : 1), sizeof *vals);
+    user = pts_calloc((size_t)(p->noutputs ? p->noutputs : 1), sizeof *user);
+    if (!vals || !user) {
+        st = pts_err_nomem("program values", 0);
+        goto done;
+    }
+    symbinding sb;
+    sb.n = 0;
+    for (int i = 0; i < p->ninputs; i++) {
+        const tinput *in = &p->inputs[i];
+        pts_value v = in->kind == IN_STATE ? in->value : in->kind == IN_CONST ? in->value : lv.v[in->user_index];
+        if ((st = check_input(p, in, v, &sb)))
+            goto done;
+        if (in->slot >= 0)
+            vals[in->slot] = pts_value_retain(v);
+    }
+    for (int i = 0; i < p->nnodes; i++)
+        if ((st = run_node(p, i, vals)))
+            goto done;
+    int nu = 0;
+    for (int i = 0; i < p->noutputs; i++) {
+        const toutput *o = &p->outputs[i];
+        if (o->kind == OUT_IGNORE)
+            continue;
+        pts_value v;
+        if ((st = build(&o->arg, vals, &v)))
+            goto done;
+        if (o->kind == OUT_USER) {
+            user[nu++] = v;
+            continue;
+        }
+        const tinput *in = &p->inputs[o->target];
+        pts_value dst = in->kind == IN_STATE ? in->value : lv.v[in->user_index];
+        const pts_op *copy = pts_ops_find("aten::copy_");
+        pts_value cargs[2] = {dst, v}, r;
+        st = copy ? pts_ops_call(copy, 2, cargs, 0, NULL, NULL, &r) : pts_err_set(PTS_ERR_UNSUPPORTED, "no aten::copy_");
+        pts_value_release(v);
+        if (st) {
+            st = pts_err_context(st, "%s: writing back mutated '%s'", p->path, in->name);
+            goto done;
+        }
+        pts_value_release(r);
+    }
+    int pos = 0;
+    st = unflatten(p, p->out_spec, user, nu, &pos, out, 0);
+    if (!st && pos != nu) {
+        pts_value_clear(out);
+        st = pts_err_set(PTS_ERR_LOAD, "%s: the output spec has %d leaves but the program has %d user outputs", p->path,
+                         pos, nu);
+    }
+    for (int i = 0; i < nu; i++)
+        pts_value_release(user[i]);
+done:
+    if (vals)
+        for (int i = 0; i < p->nslots; i++)
+            pts_value_release(vals[i]);
+    pts_free(vals);
+    pts_free(user);
+    pts_free(lv.v);
+    return st;
+}
+
+pts_status pts_pt2_state(const pts_pt2 *p, pts_value *out)
+{
+    pts_dict *d = pts_dict_new(NULL, NULL);
+    if (!d)
+        return PTS_ERR_NOMEM;
+    for (int i = 0; i < p->ninputs; i++) {
+        const tinput *in = &p->inputs[i];
+        if (in->kind != IN_STATE)
+            continue;
+        pts_value k;
+        pts_status st = pts_value_str(in->name, strlen(in->name), &k);
+        if (!st)
+            st = pts_dict_set(d, k, pts_value_retain(in->value));
+        if (st) {
+            pts_obj_release(&d->hdr);
+            return st;
+        }
+    }
+    *out = pts_obj_value(&d->hdr);
+    return PTS_OK;
+}
+
+pts_status pts_pt2_zero_inputs(const pts_pt2 *p, int *nargs, pts_value **args)
+{
+    *nargs = 0;
+    *args = NULL;
+    json_t *ch = json_object_get(p->in_spec, "children_spec");
+    json_t *pos = json_array_get(ch, 0), *kw = json_array_get(ch, 1);
+    if (json_array_size(ch) != 2 || json_array_size(json_object_get(kw, "children_spec")) != 0 ||
+        !is_seq_type(spec_type(pos)))
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: the program takes keyword or nested inputs", p->path);
+    json_t *leaves = json_object_get(pos, "children_spec");
+    for (size_t i = 0; i < json_array_size(leaves); i++)
+        if (*spec_type(json_array_get(leaves, i)))
+            return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: the program takes nested inputs", p->path);
+    pts_value *a = pts_calloc((size_t)(p->nuser ? p->nuser : 1), sizeof *a);
+    if (!a)
+        return pts_err_nomem("inputs", 0);
+    pts_status st = PTS_OK;
+    for (int i = 0; i < p->ninputs && !st; i++) {
+        const tinput *in = &p->inputs[i];
+        if (in->kind == IN_STATE)
+            continue;
+        if (in->kind == IN_CONST) {
+            a[in->user_index] = pts_value_retain(in->value);
+            continue;
+        }
+        if (!in->check || in->dtype < 0) {
+            st = pts_err_set(PTS_ERR_UNSUPPORTED, "%s: input '%s' is not a tensor of known shape", p->path, in->name);
+            break;
+        }
+        int64_t sz[PTS_MAX_DIMS];
+        for (int d = 0; d < in->ndim && !st; d++) {
+            sz[d] = in->dim[d] >= 0 ? in->dim[d] : in->dim[d] == -1 ? (in->lo[d] > 1 ? in->lo[d] : 1) : -1;
+            if (sz[d] < 0 || (in->dim[d] == -1 && sz[d] > in->hi[d]))
+                st = pts_err_set(PTS_ERR_UNSUPPORTED, "%s: input '%s' has a derived dimension", p->path, in->name);
+        }
+        if (st)
+            break;
+        pts_tensor *t = pts_tensor_zeros(in->dtype, in->ndim, sz);
+        if (!t) {
+            st = pts_err_last();
+            break;
+        }
+        a[in->user_index] = pts_obj_value(&t->hdr);
+    }
+    if (st) {
+        for (int i = 0; i < p->nuser; i++)
+            pts_value_release(a[i]);
+        pts_free(a);
+        return st;
+    }
+    *nargs = p->nuser;
+    *args = a;
+    return PTS_OK;
+}

@@ -1,0 +1,90 @@
+"""Write the seeds of fuzz_pt2 (tests/fuzz/corpus/fuzz_pt2): small torch.export
+archives (.pt2) saved by torch.export.save, each named by 16 hex digits of its
+SHA-1.  Run from the repository root with the installed torch (>= 2.9):
+
+    python3 tests/fuzz/make_pt2_seeds.py
+
+The programs cover what the loader reads: parameters, persistent and
+non-persistent buffers, a buffer mutated in place (TRAINING IR) and as a
+mutation output (ATEN IR), a dynamic batch (range constraints, symbolic sizes,
+sym_size and _operator nodes), number literals in Tensor slots, list outputs
+(split), keyword and nested inputs, dict/tuple outputs.  All tiny (a few KB).
+"""
+import hashlib
+import io
+import os
+
+import torch
+import torch.nn as nn
+from torch.export import Dim, export, save
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "fuzz_pt2")
+
+
+class Lin(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(3, 2)
+
+    def forward(self, x):
+        return torch.relu(self.l(x)) * 2
+
+
+class Counter(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("count", torch.zeros(2))
+        self.register_buffer("scale", torch.full((2,), 0.5), persistent=False)
+
+    def forward(self, x):
+        self.count.add_(1)
+        return x + self.count * self.scale, x.sum()
+
+
+class ConvBN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(1, 2, 3, padding=1)
+        self.bn = nn.BatchNorm2d(2)
+
+    def forward(self, x):
+        return torch.flatten(nn.functional.adaptive_avg_pool2d(torch.relu(self.bn(self.c(x))), 1), 1)
+
+
+class Sym(nn.Module):
+    def forward(self, x, y):
+        z = torch.cat([x, y], 0)
+        a, b = torch.split(z, 3, dim=1)
+        return z.t(), a.sum() + b.mean(), z.reshape(z.shape[0] * 2, -1), z.shape[0] // 2
+
+
+class Nested(nn.Module):
+    def forward(self, x, pair, *, bias):
+        return {"h": x + bias, "p": (pair[0] * pair[1], pair[0].clamp(min=0))}
+
+
+def programs():
+    torch.manual_seed(0)
+    yield export(Lin().eval(), (torch.randn(2, 3),))
+    yield export(Counter(), (torch.randn(2),))
+    yield export(Counter(), (torch.randn(2),)).run_decompositions()
+    ep = export(ConvBN().eval(), (torch.randn(2, 1, 4, 4),), dynamic_shapes={"x": {0: Dim("b", min=1, max=4)}})
+    yield ep
+    yield ep.run_decompositions()
+    n = Dim("n", min=2, max=8)
+    yield export(Sym(), (torch.randn(4, 6), torch.randn(4, 6)), dynamic_shapes={"x": {0: n}, "y": {0: n}})
+    yield export(Nested(), (torch.randn(2), (torch.randn(2), torch.randn(2))), {"bias": torch.randn(2)})
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for ep in programs():
+        buf = io.BytesIO()
+        save(ep, buf)
+        data = buf.getvalue()
+        with open(os.path.join(OUT, hashlib.sha1(data).hexdigest()[:16]), "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    main()
