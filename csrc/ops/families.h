@@ -46,3 +46,7 @@ PTS_FAMILY(unique)      /* reduce/unique.c: unique_dim, unique_dim_consecutive, 
 PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_iou_rotated */
 PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_roi_align, ps_roi_pool */
 PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */
+PTS_FAMILY(stack)       /* shape/stack.c: hstack/vstack/dstack/column_stack, tensor_split/hsplit/vsplit/dsplit, rot90, diagflat, block_diag, cartesian_prod, combinations, repeat_interleave, _chunk_cat, unfold, the *_copy view copies */
+PTS_FAMILY(embed)       /* index/embed.c: select/slice/diagonal/as_strided_scatter, masked_scatter, put, argwhere, nonzero_static, isin */
+PTS_FAMILY(classify)    /* pointwise/classify.c: isposinf/isneginf/isreal, frexp, ldexp, nextafter, equal, fill, resolve_neg, empty_strided/new_empty_strided/empty_permuted */
+PTS_FAMILY(bessel)      /* special/bessel.c: ndtr/ndtri/log_ndtr, erfcx, entr, Bessel (j, y, i, k, scaled, spherical), airy_ai, orthogonal polynomials, igamma/igammac */

@@ -648,6 +648,186 @@ static inline void k_detach_unpack(const pts_value *args, struct k_detach_args *
     a->self = PTS_ARG_TENSOR(args[0]);
 }
 
+/* csrc/ops/index/embed.c */
+/* aten::select_scatter(Tensor self, Tensor src, int dim, SymInt index) -> Tensor */
+struct k_select_scatter_args {
+    pts_tensor *self;
+    pts_tensor *src;
+    int64_t dim;
+    int64_t index;
+};
+static inline void k_select_scatter_unpack(const pts_value *args, struct k_select_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->src = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->index = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor */
+struct k_slice_scatter_args {
+    pts_tensor *self;
+    pts_tensor *src;
+    int64_t dim;
+    int64_t start;
+    bool has_start;
+    int64_t end;
+    bool has_end;
+    int64_t step;
+};
+static inline void k_slice_scatter_unpack(const pts_value *args, struct k_slice_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->src = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->start = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_start = !PTS_ARG_IS_NONE(args[3]);
+    a->end = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_int(args[4]);
+    a->has_end = !PTS_ARG_IS_NONE(args[4]);
+    a->step = pts_arg_int(args[5]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor */
+struct k_diagonal_scatter_args {
+    pts_tensor *self;
+    pts_tensor *src;
+    int64_t offset;
+    int64_t dim1;
+    int64_t dim2;
+};
+static inline void k_diagonal_scatter_unpack(const pts_value *args, struct k_diagonal_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->src = PTS_ARG_TENSOR(args[1]);
+    a->offset = pts_arg_int(args[2]);
+    a->dim1 = pts_arg_int(args[3]);
+    a->dim2 = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor */
+struct k_as_strided_scatter_args {
+    pts_tensor *self;
+    pts_tensor *src;
+    pts_value size;
+    pts_value stride;
+    int64_t storage_offset;
+    bool has_storage_offset;
+};
+static inline void k_as_strided_scatter_unpack(const pts_value *args, struct k_as_strided_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->src = PTS_ARG_TENSOR(args[1]);
+    a->size = args[2];
+    a->stride = args[3];
+    a->storage_offset = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_int(args[4]);
+    a->has_storage_offset = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::masked_scatter(Tensor self, Tensor mask, Tensor source) -> Tensor */
+struct k_masked_scatter_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+    pts_tensor *source;
+};
+static inline void k_masked_scatter_unpack(const pts_value *args, struct k_masked_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->source = PTS_ARG_TENSOR(args[2]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor */
+struct k_put_args {
+    pts_tensor *self;
+    pts_tensor *index;
+    pts_tensor *source;
+    bool accumulate;
+};
+static inline void k_put_unpack(const pts_value *args, struct k_put_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->index = PTS_ARG_TENSOR(args[1]);
+    a->source = PTS_ARG_TENSOR(args[2]);
+    a->accumulate = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::argwhere(Tensor self) -> Tensor */
+struct k_argwhere_args {
+    pts_tensor *self;
+};
+static inline void k_argwhere_unpack(const pts_value *args, struct k_argwhere_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::nonzero_static(Tensor self, *, SymInt size, int fill_value=-1) -> Tensor */
+struct k_nonzero_static_args {
+    pts_tensor *self;
+    int64_t size;
+    int64_t fill_value;
+};
+static inline void k_nonzero_static_unpack(const pts_value *args, struct k_nonzero_static_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = pts_arg_int(args[1]);
+    a->fill_value = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::isin.Tensor_Tensor(Tensor elements, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor */
+struct k_isin_tt_args {
+    pts_tensor *elements;
+    pts_tensor *test_elements;
+    bool assume_unique;
+    bool invert;
+};
+static inline void k_isin_tt_unpack(const pts_value *args, struct k_isin_tt_args *a)
+{
+    a->elements = PTS_ARG_TENSOR(args[0]);
+    a->test_elements = PTS_ARG_TENSOR(args[1]);
+    a->assume_unique = pts_arg_bool(args[2]);
+    a->invert = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::isin.Tensor_Scalar(Tensor elements, Scalar test_element, *, bool assume_unique=False, bool invert=False) -> Tensor */
+struct k_isin_ts_args {
+    pts_tensor *elements;
+    pts_value test_element;
+    bool assume_unique;
+    bool invert;
+};
+static inline void k_isin_ts_unpack(const pts_value *args, struct k_isin_ts_args *a)
+{
+    a->elements = PTS_ARG_TENSOR(args[0]);
+    a->test_element = args[1];
+    a->assume_unique = pts_arg_bool(args[2]);
+    a->invert = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::isin.Scalar_Tensor(Scalar element, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor */
+struct k_isin_st_args {
+    pts_value element;
+    pts_tensor *test_elements;
+    bool assume_unique;
+    bool invert;
+};
+static inline void k_isin_st_unpack(const pts_value *args, struct k_isin_st_args *a)
+{
+    a->element = args[0];
+    a->test_elements = PTS_ARG_TENSOR(args[1]);
+    a->assume_unique = pts_arg_bool(args[2]);
+    a->invert = pts_arg_bool(args[3]);
+}
+
 /* csrc/ops/index/index.c */
 /* aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor */
 struct k_index_args {
@@ -4276,6 +4456,184 @@ static inline void k_upsample_lanczos2d_aa_vec_unpack(const pts_value *args, str
     a->scale_factors = args[3];
 }
 
+/* csrc/ops/pointwise/classify.c */
+/* aten::isposinf(Tensor self) -> Tensor */
+struct k_isposinf_args {
+    pts_tensor *self;
+};
+static inline void k_isposinf_unpack(const pts_value *args, struct k_isposinf_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::isneginf(Tensor self) -> Tensor */
+struct k_isneginf_args {
+    pts_tensor *self;
+};
+static inline void k_isneginf_unpack(const pts_value *args, struct k_isneginf_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::isreal(Tensor self) -> Tensor */
+struct k_isreal_args {
+    pts_tensor *self;
+};
+static inline void k_isreal_unpack(const pts_value *args, struct k_isreal_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::frexp.Tensor(Tensor self) -> (Tensor mantissa, Tensor exponent) */
+struct k_frexp_args {
+    pts_tensor *self;
+};
+static inline void k_frexp_unpack(const pts_value *args, struct k_frexp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::ldexp.Tensor(Tensor self, Tensor other) -> Tensor */
+struct k_ldexp_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_ldexp_unpack(const pts_value *args, struct k_ldexp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::nextafter(Tensor self, Tensor other) -> Tensor */
+struct k_nextafter_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_nextafter_unpack(const pts_value *args, struct k_nextafter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::equal(Tensor self, Tensor other) -> bool */
+struct k_equal_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_equal_unpack(const pts_value *args, struct k_equal_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::fill.Scalar(Tensor self, Scalar value) -> Tensor */
+struct k_fill_scalar_args {
+    pts_tensor *self;
+    pts_value value;
+};
+static inline void k_fill_scalar_unpack(const pts_value *args, struct k_fill_scalar_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->value = args[1];
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::fill.Tensor(Tensor self, Tensor value) -> Tensor */
+struct k_fill_tensor_args {
+    pts_tensor *self;
+    pts_tensor *value;
+};
+static inline void k_fill_tensor_unpack(const pts_value *args, struct k_fill_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->value = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::resolve_neg(Tensor(a) self) -> Tensor(a) */
+struct k_resolve_neg_args {
+    pts_tensor *self;
+};
+static inline void k_resolve_neg_unpack(const pts_value *args, struct k_resolve_neg_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::empty_strided(SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_empty_strided_args {
+    pts_value size;
+    pts_value stride;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_empty_strided_unpack(const pts_value *args, struct k_empty_strided_args *a)
+{
+    a->size = args[0];
+    a->stride = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::new_empty_strided(Tensor self, SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_new_empty_strided_args {
+    pts_tensor *self;
+    pts_value size;
+    pts_value stride;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_new_empty_strided_unpack(const pts_value *args, struct k_new_empty_strided_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+    a->stride = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::empty_permuted(SymInt[] size, int[] physical_layout, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_empty_permuted_args {
+    pts_value size;
+    pts_value physical_layout;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_empty_permuted_unpack(const pts_value *args, struct k_empty_permuted_args *a)
+{
+    a->size = args[0];
+    a->physical_layout = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
 /* csrc/ops/pointwise/elementwise.c */
 /* aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor */
 /* aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor */
@@ -7630,6 +7988,482 @@ static inline void k_shape_as_tensor_unpack(const pts_value *args, struct k_shap
     a->self = PTS_ARG_TENSOR(args[0]);
 }
 
+/* csrc/ops/shape/stack.c */
+/* aten::hstack(Tensor[] tensors) -> Tensor */
+struct k_hstack_args {
+    pts_value tensors;
+};
+static inline void k_hstack_unpack(const pts_value *args, struct k_hstack_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::vstack(Tensor[] tensors) -> Tensor */
+struct k_vstack_args {
+    pts_value tensors;
+};
+static inline void k_vstack_unpack(const pts_value *args, struct k_vstack_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::dstack(Tensor[] tensors) -> Tensor */
+struct k_dstack_args {
+    pts_value tensors;
+};
+static inline void k_dstack_unpack(const pts_value *args, struct k_dstack_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::column_stack(Tensor[] tensors) -> Tensor */
+struct k_column_stack_args {
+    pts_value tensors;
+};
+static inline void k_column_stack_unpack(const pts_value *args, struct k_column_stack_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::tensor_split.sections(Tensor(a -> *) self, SymInt sections, int dim=0) -> Tensor(a)[] */
+struct k_tensor_split_sections_args {
+    pts_tensor *self;
+    int64_t sections;
+    int64_t dim;
+};
+static inline void k_tensor_split_sections_unpack(const pts_value *args, struct k_tensor_split_sections_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->sections = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::tensor_split.indices(Tensor(a -> *) self, SymInt[] indices, int dim=0) -> Tensor(a)[] */
+struct k_tensor_split_indices_args {
+    pts_tensor *self;
+    pts_value indices;
+    int64_t dim;
+};
+static inline void k_tensor_split_indices_unpack(const pts_value *args, struct k_tensor_split_indices_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::tensor_split.tensor_indices_or_sections(Tensor(a -> *) self, Tensor tensor_indices_or_sections, int dim=0) -> Tensor(a)[] */
+struct k_tensor_split_tensor_args {
+    pts_tensor *self;
+    pts_tensor *tensor_indices_or_sections;
+    int64_t dim;
+};
+static inline void k_tensor_split_tensor_unpack(const pts_value *args, struct k_tensor_split_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->tensor_indices_or_sections = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::hsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[] */
+struct k_hsplit_int_args {
+    pts_tensor *self;
+    int64_t sections;
+};
+static inline void k_hsplit_int_unpack(const pts_value *args, struct k_hsplit_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->sections = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::hsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[] */
+struct k_hsplit_array_args {
+    pts_tensor *self;
+    pts_value indices;
+};
+static inline void k_hsplit_array_unpack(const pts_value *args, struct k_hsplit_array_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::vsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[] */
+struct k_vsplit_int_args {
+    pts_tensor *self;
+    int64_t sections;
+};
+static inline void k_vsplit_int_unpack(const pts_value *args, struct k_vsplit_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->sections = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[] */
+struct k_vsplit_array_args {
+    pts_tensor *self;
+    pts_value indices;
+};
+static inline void k_vsplit_array_unpack(const pts_value *args, struct k_vsplit_array_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::dsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[] */
+struct k_dsplit_int_args {
+    pts_tensor *self;
+    int64_t sections;
+};
+static inline void k_dsplit_int_unpack(const pts_value *args, struct k_dsplit_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->sections = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::dsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[] */
+struct k_dsplit_array_args {
+    pts_tensor *self;
+    pts_value indices;
+};
+static inline void k_dsplit_array_unpack(const pts_value *args, struct k_dsplit_array_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unsafe_split.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[] */
+struct k_unsafe_split_args {
+    pts_tensor *self;
+    int64_t split_size;
+    int64_t dim;
+};
+static inline void k_unsafe_split_unpack(const pts_value *args, struct k_unsafe_split_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->split_size = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::rot90(Tensor self, int k=1, int[] dims=[0, 1]) -> Tensor */
+struct k_rot90_args {
+    pts_tensor *self;
+    int64_t k;
+    pts_value dims;
+};
+static inline void k_rot90_unpack(const pts_value *args, struct k_rot90_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->k = pts_arg_int(args[1]);
+    a->dims = args[2];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::diagflat(Tensor self, int offset=0) -> Tensor */
+struct k_diagflat_args {
+    pts_tensor *self;
+    int64_t offset;
+};
+static inline void k_diagflat_unpack(const pts_value *args, struct k_diagflat_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->offset = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::block_diag(Tensor[] tensors) -> Tensor */
+struct k_block_diag_args {
+    pts_value tensors;
+};
+static inline void k_block_diag_unpack(const pts_value *args, struct k_block_diag_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::cartesian_prod(Tensor[] tensors) -> Tensor */
+struct k_cartesian_prod_args {
+    pts_value tensors;
+};
+static inline void k_cartesian_prod_unpack(const pts_value *args, struct k_cartesian_prod_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::combinations(Tensor self, int r=2, bool with_replacement=False) -> Tensor */
+struct k_combinations_args {
+    pts_tensor *self;
+    int64_t r;
+    bool with_replacement;
+};
+static inline void k_combinations_unpack(const pts_value *args, struct k_combinations_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->r = pts_arg_int(args[1]);
+    a->with_replacement = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::repeat_interleave.Tensor(Tensor repeats, *, SymInt? output_size=None) -> Tensor */
+struct k_repeat_interleave_tensor_args {
+    pts_tensor *repeats;
+    int64_t output_size;
+    bool has_output_size;
+};
+static inline void k_repeat_interleave_tensor_unpack(const pts_value *args, struct k_repeat_interleave_tensor_args *a)
+{
+    a->repeats = PTS_ARG_TENSOR(args[0]);
+    a->output_size = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_output_size = !PTS_ARG_IS_NONE(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::repeat_interleave.self_Tensor(Tensor self, Tensor repeats, int? dim=None, *, SymInt? output_size=None) -> Tensor */
+struct k_repeat_interleave_self_tensor_args {
+    pts_tensor *self;
+    pts_tensor *repeats;
+    int64_t dim;
+    bool has_dim;
+    int64_t output_size;
+    bool has_output_size;
+};
+static inline void k_repeat_interleave_self_tensor_unpack(const pts_value *args, struct k_repeat_interleave_self_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->repeats = PTS_ARG_TENSOR(args[1]);
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->output_size = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_output_size = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::repeat_interleave.self_int(Tensor self, SymInt repeats, int? dim=None, *, SymInt? output_size=None) -> Tensor */
+struct k_repeat_interleave_self_int_args {
+    pts_tensor *self;
+    int64_t repeats;
+    int64_t dim;
+    bool has_dim;
+    int64_t output_size;
+    bool has_output_size;
+};
+static inline void k_repeat_interleave_self_int_unpack(const pts_value *args, struct k_repeat_interleave_self_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->repeats = pts_arg_int(args[1]);
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->output_size = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_output_size = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::_chunk_cat(Tensor[] tensors, int dim, int num_chunks) -> Tensor */
+struct k_chunk_cat_args {
+    pts_value tensors;
+    int64_t dim;
+    int64_t num_chunks;
+};
+static inline void k_chunk_cat_unpack(const pts_value *args, struct k_chunk_cat_args *a)
+{
+    a->tensors = args[0];
+    a->dim = pts_arg_int(args[1]);
+    a->num_chunks = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a) */
+struct k_unfold_args {
+    pts_tensor *self;
+    int64_t dimension;
+    int64_t size;
+    int64_t step;
+};
+static inline void k_unfold_unpack(const pts_value *args, struct k_unfold_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dimension = pts_arg_int(args[1]);
+    a->size = pts_arg_int(args[2]);
+    a->step = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unfold_copy(Tensor self, int dimension, int size, int step) -> Tensor */
+struct k_unfold_copy_args {
+    pts_tensor *self;
+    int64_t dimension;
+    int64_t size;
+    int64_t step;
+};
+static inline void k_unfold_copy_unpack(const pts_value *args, struct k_unfold_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dimension = pts_arg_int(args[1]);
+    a->size = pts_arg_int(args[2]);
+    a->step = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::narrow_copy(Tensor self, int dim, SymInt start, SymInt length) -> Tensor */
+struct k_narrow_copy_args {
+    pts_tensor *self;
+    int64_t dim;
+    int64_t start;
+    int64_t length;
+};
+static inline void k_narrow_copy_unpack(const pts_value *args, struct k_narrow_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->start = pts_arg_int(args[2]);
+    a->length = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::expand_copy(Tensor self, SymInt[] size, *, bool implicit=False) -> Tensor */
+struct k_expand_copy_args {
+    pts_tensor *self;
+    pts_value size;
+    bool implicit;
+};
+static inline void k_expand_copy_unpack(const pts_value *args, struct k_expand_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+    a->implicit = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::alias_copy(Tensor self) -> Tensor */
+struct k_alias_copy_args {
+    pts_tensor *self;
+};
+static inline void k_alias_copy_unpack(const pts_value *args, struct k_alias_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::squeeze_copy(Tensor self) -> Tensor */
+struct k_squeeze_copy_args {
+    pts_tensor *self;
+};
+static inline void k_squeeze_copy_unpack(const pts_value *args, struct k_squeeze_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::squeeze_copy.dim(Tensor self, int dim) -> Tensor */
+struct k_squeeze_copy_dim_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_squeeze_copy_dim_unpack(const pts_value *args, struct k_squeeze_copy_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::squeeze_copy.dims(Tensor self, int[] dim) -> Tensor */
+struct k_squeeze_copy_dims_args {
+    pts_tensor *self;
+    pts_value dim;
+};
+static inline void k_squeeze_copy_dims_unpack(const pts_value *args, struct k_squeeze_copy_dims_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::t_copy(Tensor self) -> Tensor */
+struct k_t_copy_args {
+    pts_tensor *self;
+};
+static inline void k_t_copy_unpack(const pts_value *args, struct k_t_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::transpose_copy.int(Tensor self, int dim0, int dim1) -> Tensor */
+struct k_transpose_copy_args {
+    pts_tensor *self;
+    int64_t dim0;
+    int64_t dim1;
+};
+static inline void k_transpose_copy_unpack(const pts_value *args, struct k_transpose_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim0 = pts_arg_int(args[1]);
+    a->dim1 = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unsqueeze_copy(Tensor self, int dim) -> Tensor */
+struct k_unsqueeze_copy_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_unsqueeze_copy_unpack(const pts_value *args, struct k_unsqueeze_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::view_copy(Tensor self, SymInt[] size) -> Tensor */
+struct k_view_copy_args {
+    pts_tensor *self;
+    pts_value size;
+};
+static inline void k_view_copy_unpack(const pts_value *args, struct k_view_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unbind_copy.int(Tensor self, int dim=0) -> Tensor[] */
+struct k_unbind_copy_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_unbind_copy_unpack(const pts_value *args, struct k_unbind_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::split_with_sizes_copy(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[] */
+struct k_split_with_sizes_copy_args {
+    pts_tensor *self;
+    pts_value split_sizes;
+    int64_t dim;
+};
+static inline void k_split_with_sizes_copy_unpack(const pts_value *args, struct k_split_with_sizes_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->split_sizes = args[1];
+    a->dim = pts_arg_int(args[2]);
+}
+
 /* csrc/ops/shape/views.c */
 /* aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a) */
 struct k_broadcast_to_args {
@@ -7831,6 +8665,664 @@ static inline void k_take_along_dim_unpack(const pts_value *args, struct k_take_
     a->indices = PTS_ARG_TENSOR(args[1]);
     a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
     a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_ndtr(Tensor self) -> Tensor */
+struct k_ndtr_args {
+    pts_tensor *self;
+};
+static inline void k_ndtr_unpack(const pts_value *args, struct k_ndtr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_ndtri(Tensor self) -> Tensor */
+struct k_ndtri_args {
+    pts_tensor *self;
+};
+static inline void k_ndtri_unpack(const pts_value *args, struct k_ndtri_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_log_ndtr(Tensor self) -> Tensor */
+struct k_log_ndtr_args {
+    pts_tensor *self;
+};
+static inline void k_log_ndtr_unpack(const pts_value *args, struct k_log_ndtr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_erfcx(Tensor self) -> Tensor */
+struct k_erfcx_args {
+    pts_tensor *self;
+};
+static inline void k_erfcx_unpack(const pts_value *args, struct k_erfcx_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_entr(Tensor self) -> Tensor */
+struct k_entr_args {
+    pts_tensor *self;
+};
+static inline void k_entr_unpack(const pts_value *args, struct k_entr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_modified_bessel_i0(Tensor self) -> Tensor */
+struct k_mod_i0_args {
+    pts_tensor *self;
+};
+static inline void k_mod_i0_unpack(const pts_value *args, struct k_mod_i0_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_i0e(Tensor self) -> Tensor */
+struct k_i0e_args {
+    pts_tensor *self;
+};
+static inline void k_i0e_unpack(const pts_value *args, struct k_i0e_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_modified_bessel_i1(Tensor self) -> Tensor */
+struct k_mod_i1_args {
+    pts_tensor *self;
+};
+static inline void k_mod_i1_unpack(const pts_value *args, struct k_mod_i1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_i1(Tensor self) -> Tensor */
+struct k_i1_args {
+    pts_tensor *self;
+};
+static inline void k_i1_unpack(const pts_value *args, struct k_i1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_i1e(Tensor self) -> Tensor */
+struct k_i1e_args {
+    pts_tensor *self;
+};
+static inline void k_i1e_unpack(const pts_value *args, struct k_i1e_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_modified_bessel_k0(Tensor self) -> Tensor */
+struct k_k0_args {
+    pts_tensor *self;
+};
+static inline void k_k0_unpack(const pts_value *args, struct k_k0_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_modified_bessel_k1(Tensor self) -> Tensor */
+struct k_k1_args {
+    pts_tensor *self;
+};
+static inline void k_k1_unpack(const pts_value *args, struct k_k1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_scaled_modified_bessel_k0(Tensor x) -> Tensor */
+struct k_k0e_args {
+    pts_tensor *x;
+};
+static inline void k_k0e_unpack(const pts_value *args, struct k_k0e_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_scaled_modified_bessel_k1(Tensor x) -> Tensor */
+struct k_k1e_args {
+    pts_tensor *x;
+};
+static inline void k_k1e_unpack(const pts_value *args, struct k_k1e_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_bessel_j0(Tensor self) -> Tensor */
+struct k_j0_args {
+    pts_tensor *self;
+};
+static inline void k_j0_unpack(const pts_value *args, struct k_j0_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_bessel_j1(Tensor self) -> Tensor */
+struct k_j1_args {
+    pts_tensor *self;
+};
+static inline void k_j1_unpack(const pts_value *args, struct k_j1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_bessel_y0(Tensor self) -> Tensor */
+struct k_y0_args {
+    pts_tensor *self;
+};
+static inline void k_y0_unpack(const pts_value *args, struct k_y0_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_bessel_y1(Tensor self) -> Tensor */
+struct k_y1_args {
+    pts_tensor *self;
+};
+static inline void k_y1_unpack(const pts_value *args, struct k_y1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_spherical_bessel_j0(Tensor x) -> Tensor */
+struct k_sj0_args {
+    pts_tensor *x;
+};
+static inline void k_sj0_unpack(const pts_value *args, struct k_sj0_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_airy_ai(Tensor x) -> Tensor */
+struct k_airy_args {
+    pts_tensor *x;
+};
+static inline void k_airy_unpack(const pts_value *args, struct k_airy_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor */
+struct k_cheb_t_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_cheb_t_unpack(const pts_value *args, struct k_cheb_t_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_t.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_cheb_t_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_cheb_t_xs_unpack(const pts_value *args, struct k_cheb_t_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_t.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_cheb_t_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_cheb_t_ns_unpack(const pts_value *args, struct k_cheb_t_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor */
+struct k_cheb_u_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_cheb_u_unpack(const pts_value *args, struct k_cheb_u_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_cheb_u_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_cheb_u_xs_unpack(const pts_value *args, struct k_cheb_u_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_u.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_cheb_u_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_cheb_u_ns_unpack(const pts_value *args, struct k_cheb_u_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor */
+struct k_cheb_v_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_cheb_v_unpack(const pts_value *args, struct k_cheb_v_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_v.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_cheb_v_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_cheb_v_xs_unpack(const pts_value *args, struct k_cheb_v_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_v.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_cheb_v_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_cheb_v_ns_unpack(const pts_value *args, struct k_cheb_v_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor */
+struct k_cheb_w_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_cheb_w_unpack(const pts_value *args, struct k_cheb_w_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_cheb_w_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_cheb_w_xs_unpack(const pts_value *args, struct k_cheb_w_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_w.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_cheb_w_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_cheb_w_ns_unpack(const pts_value *args, struct k_cheb_w_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor */
+struct k_scheb_t_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_scheb_t_unpack(const pts_value *args, struct k_scheb_t_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_t.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_scheb_t_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_scheb_t_xs_unpack(const pts_value *args, struct k_scheb_t_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_t.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_scheb_t_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_scheb_t_ns_unpack(const pts_value *args, struct k_scheb_t_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor */
+struct k_scheb_u_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_scheb_u_unpack(const pts_value *args, struct k_scheb_u_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_scheb_u_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_scheb_u_xs_unpack(const pts_value *args, struct k_scheb_u_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_u.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_scheb_u_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_scheb_u_ns_unpack(const pts_value *args, struct k_scheb_u_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor */
+struct k_scheb_v_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_scheb_v_unpack(const pts_value *args, struct k_scheb_v_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_v.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_scheb_v_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_scheb_v_xs_unpack(const pts_value *args, struct k_scheb_v_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_v.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_scheb_v_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_scheb_v_ns_unpack(const pts_value *args, struct k_scheb_v_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor */
+struct k_scheb_w_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_scheb_w_unpack(const pts_value *args, struct k_scheb_w_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_scheb_w_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_scheb_w_xs_unpack(const pts_value *args, struct k_scheb_w_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_w.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_scheb_w_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_scheb_w_ns_unpack(const pts_value *args, struct k_scheb_w_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_h(Tensor x, Tensor n) -> Tensor */
+struct k_herm_h_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_herm_h_unpack(const pts_value *args, struct k_herm_h_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_h.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_herm_h_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_herm_h_xs_unpack(const pts_value *args, struct k_herm_h_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_h.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_herm_h_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_herm_h_ns_unpack(const pts_value *args, struct k_herm_h_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_he(Tensor x, Tensor n) -> Tensor */
+struct k_herm_he_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_herm_he_unpack(const pts_value *args, struct k_herm_he_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_he.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_herm_he_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_herm_he_xs_unpack(const pts_value *args, struct k_herm_he_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_he.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_herm_he_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_herm_he_ns_unpack(const pts_value *args, struct k_herm_he_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_laguerre_polynomial_l(Tensor x, Tensor n) -> Tensor */
+struct k_lag_l_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_lag_l_unpack(const pts_value *args, struct k_lag_l_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_laguerre_polynomial_l.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_lag_l_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_lag_l_xs_unpack(const pts_value *args, struct k_lag_l_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_laguerre_polynomial_l.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_lag_l_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_lag_l_ns_unpack(const pts_value *args, struct k_lag_l_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_legendre_polynomial_p(Tensor x, Tensor n) -> Tensor */
+struct k_leg_p_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_leg_p_unpack(const pts_value *args, struct k_leg_p_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_legendre_polynomial_p.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_leg_p_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_leg_p_xs_unpack(const pts_value *args, struct k_leg_p_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_legendre_polynomial_p.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_leg_p_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_leg_p_ns_unpack(const pts_value *args, struct k_leg_p_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::igamma(Tensor self, Tensor other) -> Tensor */
+/* aten::special_gammainc(Tensor self, Tensor other) -> Tensor */
+struct k_igamma_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_igamma_unpack(const pts_value *args, struct k_igamma_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::igammac(Tensor self, Tensor other) -> Tensor */
+/* aten::special_gammaincc(Tensor self, Tensor other) -> Tensor */
+struct k_igammac_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_igammac_unpack(const pts_value *args, struct k_igammac_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
 }
 
 /* csrc/ops/special/special.c */
