@@ -50,3 +50,5 @@ PTS_FAMILY(stack)       /* shape/stack.c: hstack/vstack/dstack/column_stack, ten
 PTS_FAMILY(embed)       /* index/embed.c: select/slice/diagonal/as_strided_scatter, masked_scatter, put, argwhere, nonzero_static, isin */
 PTS_FAMILY(classify)    /* pointwise/classify.c: isposinf/isneginf/isreal, frexp, ldexp, nextafter, equal, fill, resolve_neg, empty_strided/new_empty_strided/empty_permuted */
 PTS_FAMILY(bessel)      /* special/bessel.c: ndtr/ndtri/log_ndtr, erfcx, entr, Bessel (j, y, i, k, scaled, spherical), airy_ai, orthogonal polynomials, igamma/igammac */
+PTS_FAMILY(loss_margin) /* nn/loss_margin.c: margin_ranking, hinge_embedding, soft_margin, poisson_nll, cosine_embedding, triplet_margin, multi_margin, multilabel_margin losses */
+PTS_FAMILY(layers)      /* nn/layers.c: rms_norm, bilinear, pdist, renorm, inner, vdot */

@@ -2767,6 +2767,93 @@ static inline void k_conv_transpose3d_input_unpack(const pts_value *args, struct
     a->dilation = args[7];
 }
 
+/* csrc/ops/nn/layers.c */
+/* aten::rms_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor */
+struct k_rms_norm_args {
+    pts_tensor *input;
+    pts_value normalized_shape;
+    pts_tensor *weight;
+    double eps;
+    bool has_eps;
+};
+static inline void k_rms_norm_unpack(const pts_value *args, struct k_rms_norm_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->normalized_shape = args[1];
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->eps = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_eps = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None) -> Tensor */
+struct k_bilinear_args {
+    pts_tensor *input1;
+    pts_tensor *input2;
+    pts_tensor *weight;
+    pts_tensor *bias;
+};
+static inline void k_bilinear_unpack(const pts_value *args, struct k_bilinear_args *a)
+{
+    a->input1 = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->weight = PTS_ARG_TENSOR(args[2]);
+    a->bias = pts_arg_opt_tensor(args[3]);
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::pdist(Tensor self, float p=2.) -> Tensor */
+/* aten::_pdist_forward(Tensor self, float p=2.) -> Tensor */
+struct k_pdist_args {
+    pts_tensor *self;
+    double p;
+};
+static inline void k_pdist_unpack(const pts_value *args, struct k_pdist_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::renorm(Tensor self, Scalar p, int dim, Scalar maxnorm) -> Tensor */
+struct k_renorm_args {
+    pts_tensor *self;
+    pts_value p;
+    int64_t dim;
+    pts_value maxnorm;
+};
+static inline void k_renorm_unpack(const pts_value *args, struct k_renorm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = args[1];
+    a->dim = pts_arg_int(args[2]);
+    a->maxnorm = args[3];
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::inner(Tensor self, Tensor other) -> Tensor */
+struct k_inner_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_inner_unpack(const pts_value *args, struct k_inner_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::vdot(Tensor self, Tensor other) -> Tensor */
+struct k_vdot_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_vdot_unpack(const pts_value *args, struct k_vdot_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
 /* csrc/ops/nn/loss.c */
 /* aten::l1_loss(Tensor self, Tensor target, int reduction=1) -> Tensor */
 struct k_l1_loss_args {
@@ -2949,6 +3036,150 @@ static inline void k_cross_entropy_loss_unpack(const pts_value *args, struct k_c
     a->reduction = pts_arg_int(args[3]);
     a->ignore_index = pts_arg_int(args[4]);
     a->label_smoothing = pts_arg_double(args[5]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0., int reduction=1) -> Tensor */
+struct k_margin_ranking_loss_args {
+    pts_tensor *input1;
+    pts_tensor *input2;
+    pts_tensor *target;
+    double margin;
+    int64_t reduction;
+};
+static inline void k_margin_ranking_loss_unpack(const pts_value *args, struct k_margin_ranking_loss_args *a)
+{
+    a->input1 = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->target = PTS_ARG_TENSOR(args[2]);
+    a->margin = pts_arg_double(args[3]);
+    a->reduction = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::hinge_embedding_loss(Tensor self, Tensor target, float margin=1., int reduction=1) -> Tensor */
+struct k_hinge_embedding_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    double margin;
+    int64_t reduction;
+};
+static inline void k_hinge_embedding_loss_unpack(const pts_value *args, struct k_hinge_embedding_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->margin = pts_arg_double(args[2]);
+    a->reduction = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::soft_margin_loss(Tensor self, Tensor target, int reduction=1) -> Tensor */
+struct k_soft_margin_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    int64_t reduction;
+};
+static inline void k_soft_margin_loss_unpack(const pts_value *args, struct k_soft_margin_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->reduction = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor */
+struct k_poisson_nll_loss_args {
+    pts_tensor *input;
+    pts_tensor *target;
+    bool log_input;
+    bool full;
+    double eps;
+    int64_t reduction;
+};
+static inline void k_poisson_nll_loss_unpack(const pts_value *args, struct k_poisson_nll_loss_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->log_input = pts_arg_bool(args[2]);
+    a->full = pts_arg_bool(args[3]);
+    a->eps = pts_arg_double(args[4]);
+    a->reduction = pts_arg_int(args[5]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0., int reduction=1) -> Tensor */
+struct k_cosine_embedding_loss_args {
+    pts_tensor *input1;
+    pts_tensor *input2;
+    pts_tensor *target;
+    double margin;
+    int64_t reduction;
+};
+static inline void k_cosine_embedding_loss_unpack(const pts_value *args, struct k_cosine_embedding_loss_args *a)
+{
+    a->input1 = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->target = PTS_ARG_TENSOR(args[2]);
+    a->margin = pts_arg_double(args[3]);
+    a->reduction = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1., float p=2., float eps=9.9999999999999995e-07, bool swap=False, int reduction=1) -> Tensor */
+struct k_triplet_margin_loss_args {
+    pts_tensor *anchor;
+    pts_tensor *positive;
+    pts_tensor *negative;
+    double margin;
+    double p;
+    double eps;
+    bool swap;
+    int64_t reduction;
+};
+static inline void k_triplet_margin_loss_unpack(const pts_value *args, struct k_triplet_margin_loss_args *a)
+{
+    a->anchor = PTS_ARG_TENSOR(args[0]);
+    a->positive = PTS_ARG_TENSOR(args[1]);
+    a->negative = PTS_ARG_TENSOR(args[2]);
+    a->margin = pts_arg_double(args[3]);
+    a->p = pts_arg_double(args[4]);
+    a->eps = pts_arg_double(args[5]);
+    a->swap = pts_arg_bool(args[6]);
+    a->reduction = pts_arg_int(args[7]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=1) -> Tensor */
+struct k_multi_margin_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    pts_value p;
+    pts_value margin;
+    pts_tensor *weight;
+    int64_t reduction;
+};
+static inline void k_multi_margin_loss_unpack(const pts_value *args, struct k_multi_margin_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->p = args[2];
+    a->margin = args[3];
+    a->weight = pts_arg_opt_tensor(args[4]);
+    a->reduction = pts_arg_int(args[5]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::multilabel_margin_loss(Tensor self, Tensor target, int reduction=1) -> Tensor */
+struct k_multilabel_margin_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    int64_t reduction;
+};
+static inline void k_multilabel_margin_loss_unpack(const pts_value *args, struct k_multilabel_margin_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->reduction = pts_arg_int(args[2]);
 }
 
 /* csrc/ops/nn/norm.c */
@@ -9297,6 +9528,42 @@ static inline void k_leg_p_ns_unpack(const pts_value *args, struct k_leg_p_ns_ar
 {
     a->x = PTS_ARG_TENSOR(args[0]);
     a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_zeta(Tensor self, Tensor other) -> Tensor */
+struct k_zeta_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_zeta_unpack(const pts_value *args, struct k_zeta_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_zeta.other_scalar(Tensor self, Scalar other) -> Tensor */
+struct k_zeta_os_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_zeta_os_unpack(const pts_value *args, struct k_zeta_os_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_zeta.self_scalar(Scalar self, Tensor other) -> Tensor */
+struct k_zeta_ss_args {
+    pts_value self;
+    pts_tensor *other;
+};
+static inline void k_zeta_ss_unpack(const pts_value *args, struct k_zeta_ss_args *a)
+{
+    a->self = args[0];
+    a->other = PTS_ARG_TENSOR(args[1]);
 }
 
 /* csrc/ops/special/bessel.c */

@@ -22,6 +22,7 @@
 
 #include "ops/compose.h"
 #include "ops/pointwise/unary.h"
+#include "ops/special/zeta.h"
 
 #define PI 3.14159265358979323846
 #define SQRT2 1.41421356237309504880
@@ -618,6 +619,7 @@ PTS_KERNEL(k_airy)
  * the promoted operands (int -> float32); f32: the result is float32 (or narrower) */
 typedef double (*bfn)(double x, double y, int kind, bool f32);
 static double b_igamma(double a, double x, int upper, bool f32);
+static double b_zeta(double x, double q, int kind, bool f32);
 
 static pts_status binary_run(const pts_op *op, pts_value xv, pts_value yv, bfn f, int kind, pts_value *rets)
 {
@@ -626,7 +628,7 @@ static pts_status binary_run(const pts_op *op, pts_value xv, pts_value yv, bfn f
     PTS_TRY(pts_result_type(2, in, &common, OPN));
     PTS_TRY(pts_check_real(OPN, common));
     int rd = pts_float_op_dtype(common);
-    if (f != b_igamma && (rd == PTS_FLOAT16 || rd == PTS_BFLOAT16))
+    if (f != b_igamma && f != b_zeta && (rd == PTS_FLOAT16 || rd == PTS_BFLOAT16))
         return pts_err_set(PTS_ERR_TYPE, "%s: not implemented for '%s'", OPN, pts_dtype_torch_name(rd));
     pts_tensor *x = NULL, *y = NULL;
     int nd = 0;
@@ -695,6 +697,17 @@ PTS_KERNEL(k_leg_p) { return binary_run(op, pts_tv(a->x), pts_tv(a->n), b_poly, 
 PTS_KERNEL(k_leg_p_xs) { return binary_run(op, a->x, pts_tv(a->n), b_poly, 7, rets); }
 PTS_KERNEL(k_leg_p_ns) { return binary_run(op, pts_tv(a->x), a->n, b_poly, 7, rets); }
 
+static double b_zeta(double x, double q, int kind, bool f32)
+{
+    (void)kind;
+    (void)f32;
+    return pts_special_zeta(x, q);
+}
+
+PTS_KERNEL(k_zeta) { return binary_run(op, pts_tv(a->self), pts_tv(a->other), b_zeta, 0, rets); }
+PTS_KERNEL(k_zeta_os) { return binary_run(op, pts_tv(a->self), a->other, b_zeta, 0, rets); }
+PTS_KERNEL(k_zeta_ss) { return binary_run(op, a->self, pts_tv(a->other), b_zeta, 0, rets); }
+
 PTS_KERNEL(k_igamma) { return binary_run(op, pts_tv(a->self), pts_tv(a->other), b_igamma, 0, rets); }
 PTS_KERNEL(k_igammac) { return binary_run(op, pts_tv(a->self), pts_tv(a->other), b_igamma, 1, rets); }
 
@@ -757,6 +770,9 @@ const pts_op_def pts_ops_bessel[] = {
     PTS_OP("aten::special_legendre_polynomial_p(Tensor x, Tensor n) -> Tensor", k_leg_p),
     PTS_OP("aten::special_legendre_polynomial_p.x_scalar(Scalar x, Tensor n) -> Tensor", k_leg_p_xs),
     PTS_OP("aten::special_legendre_polynomial_p.n_scalar(Tensor x, Scalar n) -> Tensor", k_leg_p_ns),
+    PTS_OP("aten::special_zeta(Tensor self, Tensor other) -> Tensor", k_zeta),
+    PTS_OP("aten::special_zeta.other_scalar(Tensor self, Scalar other) -> Tensor", k_zeta_os),
+    PTS_OP("aten::special_zeta.self_scalar(Scalar self, Tensor other) -> Tensor", k_zeta_ss),
     PTS_OP("aten::igamma(Tensor self, Tensor other) -> Tensor", k_igamma),
     PTS_OP("aten::igammac(Tensor self, Tensor other) -> Tensor", k_igammac),
     PTS_OP("aten::special_gammainc(Tensor self, Tensor other) -> Tensor", k_igamma),
