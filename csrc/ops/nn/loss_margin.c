@@ -122,6 +122,19 @@ static pts_status m_run(const pts_op *op, int n, pts_tensor *const *ts, m_loss k
     int rd = 0, nd = 0;
     int64_t shape[PTS_MAX_DIMS];
     PTS_TRY(bcast_n(OPN, n, ts, b, &rd, &nd, shape));
+    if (k == M_HINGE) { /* torch's composition keeps an integer dtype (and cannot take its mean) */
+        int common = pts_promote_types(ts[0]->dtype, ts[1]->dtype);
+        if (!pts_is_float(common)) {
+            rd = common;
+            if (reduction == 1) {
+                for (int j = 0; j < n; j++)
+                    pts_tdrop(b[j]);
+                return pts_err_set(PTS_ERR_TYPE, "%s: mean(): could not infer output dtype. Input dtype must be either "
+                                                 "a floating point or complex dtype. Got: %s", OPN,
+                                   pts_dtype_torch_name(common));
+            }
+        }
+    }
     int64_t numel = pts_tensor_numel(b[0]);
     for (int64_t i = 0; i < numel; i++) {
         double v[3];
