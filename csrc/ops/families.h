@@ -52,3 +52,4 @@ PTS_FAMILY(classify)    /* pointwise/classify.c: isposinf/isneginf/isreal, frexp
 PTS_FAMILY(bessel)      /* special/bessel.c: ndtr/ndtri/log_ndtr, erfcx, entr, Bessel (j, y, i, k, scaled, spherical), airy_ai, orthogonal polynomials, igamma/igammac */
 PTS_FAMILY(loss_margin) /* nn/loss_margin.c: margin_ranking, hinge_embedding, soft_margin, poisson_nll, cosine_embedding, triplet_margin, multi_margin, multilabel_margin losses */
 PTS_FAMILY(layers)      /* nn/layers.c: rms_norm, bilinear, pdist, renorm, inner, vdot */
+PTS_FAMILY(stats)       /* reduce/stats.c: cov, corrcoef, quantile/nanquantile, histc, trapezoid/trapz/cumulative_trapezoid, sum_to_size, linalg_vecdot/diagonal/vander/multi_dot, _softmax_backward_data, native_dropout_backward, _unsafe_masked_index(_put_accumulate) */

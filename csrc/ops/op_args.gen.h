@@ -7635,6 +7635,231 @@ static inline void k_unique2_unpack(const pts_value *args, struct k_unique2_args
     a->return_counts = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/reduce/stats.c */
+/* aten::cov(Tensor self, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None) -> Tensor */
+struct k_cov_args {
+    pts_tensor *self;
+    int64_t correction;
+    pts_tensor *fweights;
+    pts_tensor *aweights;
+};
+static inline void k_cov_unpack(const pts_value *args, struct k_cov_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->correction = pts_arg_int(args[1]);
+    a->fweights = pts_arg_opt_tensor(args[2]);
+    a->aweights = pts_arg_opt_tensor(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::corrcoef(Tensor self) -> Tensor */
+struct k_corrcoef_args {
+    pts_tensor *self;
+};
+static inline void k_corrcoef_unpack(const pts_value *args, struct k_corrcoef_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::quantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor */
+/* aten::quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor */
+/* aten::nanquantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor */
+/* aten::nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor */
+struct k_quantile_args {
+    pts_tensor *self;
+    pts_value q;
+    int64_t dim;
+    bool has_dim;
+    bool keepdim;
+    const char *interpolation;
+};
+static inline void k_quantile_unpack(const pts_value *args, struct k_quantile_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->q = args[1];
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->keepdim = pts_arg_bool(args[3]);
+    a->interpolation = PTS_STR(args[4])->data;
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor */
+struct k_histc_args {
+    pts_tensor *self;
+    int64_t bins;
+    pts_value min;
+    pts_value max;
+};
+static inline void k_histc_unpack(const pts_value *args, struct k_histc_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = pts_arg_int(args[1]);
+    a->min = args[2];
+    a->max = args[3];
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor */
+/* aten::trapz.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor */
+/* aten::cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor */
+struct k_trapezoid_x_args {
+    pts_tensor *y;
+    pts_tensor *x;
+    int64_t dim;
+};
+static inline void k_trapezoid_x_unpack(const pts_value *args, struct k_trapezoid_x_args *a)
+{
+    a->y = PTS_ARG_TENSOR(args[0]);
+    a->x = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::trapezoid.dx(Tensor y, *, Scalar dx=1, int dim=-1) -> Tensor */
+/* aten::trapz.dx(Tensor y, *, float dx=1., int dim=-1) -> Tensor */
+/* aten::cumulative_trapezoid.dx(Tensor y, *, Scalar dx=1, int dim=-1) -> Tensor */
+struct k_trapezoid_dx_args {
+    pts_tensor *y;
+    pts_value dx;
+    int64_t dim;
+};
+static inline void k_trapezoid_dx_unpack(const pts_value *args, struct k_trapezoid_dx_args *a)
+{
+    a->y = PTS_ARG_TENSOR(args[0]);
+    a->dx = args[1];
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::sum_to_size(Tensor self, SymInt[] size) -> Tensor */
+struct k_sum_to_size_args {
+    pts_tensor *self;
+    pts_value size;
+};
+static inline void k_sum_to_size_unpack(const pts_value *args, struct k_sum_to_size_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_diagonal(Tensor(a) A, *, int offset=0, int dim1=-2, int dim2=-1) -> Tensor(a) */
+struct k_linalg_diagonal_args {
+    pts_tensor *A;
+    int64_t offset;
+    int64_t dim1;
+    int64_t dim2;
+};
+static inline void k_linalg_diagonal_unpack(const pts_value *args, struct k_linalg_diagonal_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->offset = pts_arg_int(args[1]);
+    a->dim1 = pts_arg_int(args[2]);
+    a->dim2 = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_vecdot(Tensor x, Tensor y, *, int dim=-1) -> Tensor */
+struct k_linalg_vecdot_args {
+    pts_tensor *x;
+    pts_tensor *y;
+    int64_t dim;
+};
+static inline void k_linalg_vecdot_unpack(const pts_value *args, struct k_linalg_vecdot_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->y = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_vander(Tensor x, *, SymInt? N=None) -> Tensor */
+struct k_linalg_vander_args {
+    pts_tensor *x;
+    int64_t N;
+    bool has_N;
+};
+static inline void k_linalg_vander_unpack(const pts_value *args, struct k_linalg_vander_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->N = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_N = !PTS_ARG_IS_NONE(args[1]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_multi_dot(Tensor[] tensors) -> Tensor */
+struct k_linalg_multi_dot_args {
+    pts_value tensors;
+};
+static inline void k_linalg_multi_dot_unpack(const pts_value *args, struct k_linalg_multi_dot_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::_softmax_backward_data(Tensor grad_output, Tensor output, int dim, ScalarType input_dtype) -> Tensor */
+struct k_softmax_backward_data_args {
+    pts_tensor *grad_output;
+    pts_tensor *output;
+    int64_t dim;
+    int input_dtype;
+};
+static inline void k_softmax_backward_data_unpack(const pts_value *args, struct k_softmax_backward_data_args *a)
+{
+    a->grad_output = PTS_ARG_TENSOR(args[0]);
+    a->output = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->input_dtype = (int)pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::native_dropout_backward(Tensor grad_output, Tensor mask, float scale) -> Tensor */
+struct k_native_dropout_backward_args {
+    pts_tensor *grad_output;
+    pts_tensor *mask;
+    double scale;
+};
+static inline void k_native_dropout_backward_unpack(const pts_value *args, struct k_native_dropout_backward_args *a)
+{
+    a->grad_output = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->scale = pts_arg_double(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::_unsafe_masked_index(Tensor self, Tensor mask, Tensor?[] indices, Scalar fill) -> Tensor */
+struct k_unsafe_masked_index_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+    pts_value indices;
+    pts_value fill;
+};
+static inline void k_unsafe_masked_index_unpack(const pts_value *args, struct k_unsafe_masked_index_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->indices = args[2];
+    a->fill = args[3];
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::_unsafe_masked_index_put_accumulate(Tensor self, Tensor mask, Tensor?[] indices, Tensor values) -> Tensor */
+struct k_unsafe_masked_index_put_accumulate_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+    pts_value indices;
+    pts_tensor *values;
+};
+static inline void k_unsafe_masked_index_put_accumulate_unpack(const pts_value *args, struct k_unsafe_masked_index_put_accumulate_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->indices = args[2];
+    a->values = PTS_ARG_TENSOR(args[3]);
+}
+
 /* csrc/ops/reduce/unique.c */
 /* aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor) */
 struct k_unique_dim_args {
