@@ -53,3 +53,4 @@ PTS_FAMILY(bessel)      /* special/bessel.c: ndtr/ndtri/log_ndtr, erfcx, entr, B
 PTS_FAMILY(loss_margin) /* nn/loss_margin.c: margin_ranking, hinge_embedding, soft_margin, poisson_nll, cosine_embedding, triplet_margin, multi_margin, multilabel_margin losses */
 PTS_FAMILY(layers)      /* nn/layers.c: rms_norm, bilinear, pdist, renorm, inner, vdot */
 PTS_FAMILY(stats)       /* reduce/stats.c: cov, corrcoef, quantile/nanquantile, histc, trapezoid/trapz/cumulative_trapezoid, sum_to_size, linalg_vecdot/diagonal/vander/multi_dot, _softmax_backward_data, native_dropout_backward, _unsafe_masked_index(_put_accumulate) */
+PTS_FAMILY(extra)       /* nn/extra.c: max_pool1d_with_indices, max_pool2d_with_indices_backward, im2col, _batch_norm_with_update, embedding_renorm_ */

@@ -2767,6 +2767,106 @@ static inline void k_conv_transpose3d_input_unpack(const pts_value *args, struct
     a->dilation = args[7];
 }
 
+/* csrc/ops/nn/extra.c */
+/* aten::max_pool1d_with_indices(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], int[1] dilation=[1], bool ceil_mode=False) -> (Tensor, Tensor) */
+struct k_max_pool1d_with_indices_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool ceil_mode;
+};
+static inline void k_max_pool1d_with_indices_unpack(const pts_value *args, struct k_max_pool1d_with_indices_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->dilation = args[4];
+    a->ceil_mode = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/extra.c */
+/* aten::max_pool2d_with_indices_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, int[2] dilation, bool ceil_mode, Tensor indices) -> Tensor */
+struct k_max_pool2d_with_indices_backward_args {
+    pts_tensor *grad_output;
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool ceil_mode;
+    pts_tensor *indices;
+};
+static inline void k_max_pool2d_with_indices_backward_unpack(const pts_value *args, struct k_max_pool2d_with_indices_backward_args *a)
+{
+    a->grad_output = PTS_ARG_TENSOR(args[0]);
+    a->self = PTS_ARG_TENSOR(args[1]);
+    a->kernel_size = args[2];
+    a->stride = args[3];
+    a->padding = args[4];
+    a->dilation = args[5];
+    a->ceil_mode = pts_arg_bool(args[6]);
+    a->indices = PTS_ARG_TENSOR(args[7]);
+}
+
+/* csrc/ops/nn/extra.c */
+/* aten::im2col(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride) -> Tensor */
+struct k_im2col_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value dilation;
+    pts_value padding;
+    pts_value stride;
+};
+static inline void k_im2col_unpack(const pts_value *args, struct k_im2col_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->dilation = args[2];
+    a->padding = args[3];
+    a->stride = args[4];
+}
+
+/* csrc/ops/nn/extra.c */
+/* aten::_batch_norm_with_update(Tensor input, Tensor? weight, Tensor? bias, Tensor(a!) running_mean, Tensor(b!) running_var, float momentum, float eps) -> (Tensor, Tensor, Tensor, Tensor) */
+struct k_batch_norm_with_update_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_tensor *running_mean;
+    pts_tensor *running_var;
+    double momentum;
+    double eps;
+};
+static inline void k_batch_norm_with_update_unpack(const pts_value *args, struct k_batch_norm_with_update_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = pts_arg_opt_tensor(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->running_mean = PTS_ARG_TENSOR(args[3]);
+    a->running_var = PTS_ARG_TENSOR(args[4]);
+    a->momentum = pts_arg_double(args[5]);
+    a->eps = pts_arg_double(args[6]);
+}
+
+/* csrc/ops/nn/extra.c */
+/* aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!) */
+struct k_embedding_renorm__args {
+    pts_tensor *self;
+    pts_tensor *indices;
+    double max_norm;
+    double norm_type;
+};
+static inline void k_embedding_renorm__unpack(const pts_value *args, struct k_embedding_renorm__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->max_norm = pts_arg_double(args[2]);
+    a->norm_type = pts_arg_double(args[3]);
+}
+
 /* csrc/ops/nn/layers.c */
 /* aten::rms_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor */
 struct k_rms_norm_args {
