@@ -7960,6 +7960,70 @@ static inline void k_unsafe_masked_index_put_accumulate_unpack(const pts_value *
     a->values = PTS_ARG_TENSOR(args[3]);
 }
 
+/* csrc/ops/reduce/stats.c */
+/* aten::mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices) */
+struct k_mode_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool keepdim;
+};
+static inline void k_mode_unpack(const pts_value *args, struct k_mode_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::hash_tensor(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor */
+struct k_hash_tensor_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+    int64_t mode;
+};
+static inline void k_hash_tensor_unpack(const pts_value *args, struct k_hash_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+    a->mode = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges) */
+struct k_histogram_bins_args {
+    pts_tensor *self;
+    pts_tensor *bins;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogram_bins_unpack(const pts_value *args, struct k_histogram_bins_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = PTS_ARG_TENSOR(args[1]);
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->density = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges) */
+struct k_histogram_count_args {
+    pts_tensor *self;
+    int64_t bins;
+    pts_value range;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogram_count_unpack(const pts_value *args, struct k_histogram_count_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = pts_arg_int(args[1]);
+    a->range = args[2];
+    a->weight = pts_arg_opt_tensor(args[3]);
+    a->density = pts_arg_bool(args[4]);
+}
+
 /* csrc/ops/reduce/unique.c */
 /* aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor) */
 struct k_unique_dim_args {

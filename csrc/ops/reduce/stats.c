@@ -896,6 +896,284 @@ fail:
     return pts_err_last();
 }
 
+/* ---- mode ---------------------------------------------------------------------------------- */
+
+typedef struct mode_el {
+    double v;
+    int64_t i;
+} mode_el;
+
+static int cmp_mode_el(const void *pa, const void *pb)
+{
+    const mode_el *x = pa, *y = pb;
+    if (x->v < y->v)
+        return -1;
+    if (y->v < x->v)
+        return 1;
+    return x->i < y->i ? -1 : x->i > y->i; /* stable: equal values keep their order */
+}
+
+/* mode(self, dim, keepdim): the most frequent value of each row (ties: the smallest) and the index
+ * of its last occurrence, as torch's CPU kernel (sort, then the first longest run) */
+PTS_KERNEL(k_mode)
+{
+    pts_tensor *x = a->self;
+    PTS_TRY(pts_check_real(OPN, x->dtype));
+    int d = 0;
+    PTS_TRY(pts_wrap_dim(a->dim, x->ndim, OPN, &d));
+    if (x->ndim > 0 && x->sizes[d] == 0)
+        return pts_err_set(PTS_ERR_INDEX, "%s: mode(): Expected reduction dim %d to have non-zero size.", OPN, d);
+    bool mask[PTS_MAX_DIMS];
+    for (int i = 0; i < x->ndim; i++)
+        mask[i] = i == d;
+    int cd = pts_is_float(x->dtype) ? PTS_FLOAT64 : PTS_INT64;
+    pts_rows r;
+    PTS_TRY(pts_rows_make(x, mask, a->keepdim, PTS_FLOAT64, &r));
+    pts_tensor *orig = pts_tensor_to_dtype(x, cd); /* exact values for the result */
+    pts_tensor *rows_exact = NULL;
+    if (orig) {
+        pts_rows re;
+        if (pts_rows_make(x, mask, a->keepdim, cd, &re) == PTS_OK)
+            rows_exact = re.flat;
+    }
+    pts_tdrop(orig);
+    pts_tensor *vals = rows_exact ? pts_tensor_empty(cd, r.out_nd, r.out_sizes) : NULL;
+    pts_tensor *idx = vals ? pts_tensor_empty(PTS_INT64, r.out_nd, r.out_sizes) : NULL;
+    mode_el *el = idx ? pts_malloc(sizeof(mode_el) * (size_t)(r.inner ? r.inner : 1)) : NULL;
+    pts_status st = !idx ? pts_err_last() : !el ? pts_err_set(PTS_ERR_NOMEM, "%s: out of memory", OPN) : PTS_OK;
+    size_t isz = 8;
+    for (int64_t row = 0; !st && row < r.rows; row++) {
+        for (int64_t k = 0; k < r.inner; k++) {
+            el[k].v = pts_f64(r.flat)[row * r.inner + k];
+            el[k].i = k;
+        }
+        qsort(el, (size_t)r.inner, sizeof(mode_el), cmp_mode_el);
+        int64_t best = 0, bi = 0, run = 0;
+        for (int64_t k = 0; k < r.inner; k++) {
+            run++;
+            if (k == r.inner - 1 || el[k].v != el[k + 1].v) {
+                if (run > best) {
+                    best = run;
+                    bi = el[k].i;
+                }
+                run = 0;
+            }
+        }
+        memcpy((char *)pts_tensor_data(vals) + (size_t)row * isz,
+               (char *)pts_tensor_data(rows_exact) + (size_t)(row * r.inner + bi) * isz, isz);
+        pts_i64(idx)[row] = bi;
+    }
+    pts_free(el);
+    pts_tdrop(r.flat);
+    pts_tdrop(rows_exact);
+    if (st) {
+        pts_tdrop(vals);
+        pts_tdrop(idx);
+        return st;
+    }
+    st = pts_ret_as(vals, x->dtype, &rets[0]);
+    if (st) {
+        pts_tdrop(idx);
+        return st;
+    }
+    rets[1] = pts_ret_tensor(idx);
+    return PTS_OK;
+}
+
+/* ---- hash_tensor --------------------------------------------------------------------------- */
+
+/* hash_tensor(self, dim, keepdim, mode=0): the XOR of the bits of each element as a 64-bit word
+ * (floating values as float64, the others as int64), reduced over dim ([] = all), as uint64 */
+PTS_KERNEL(k_hash_tensor)
+{
+    pts_tensor *x = a->self;
+    if (a->mode != 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: hash_tensor only supports mode=0 (reduction with xor), got %lld",
+                           OPN, (long long)a->mode);
+    PTS_TRY(pts_check_real(OPN, x->dtype));
+    bool mask[PTS_MAX_DIMS];
+    PTS_TRY(pts_dims_mask(OPN, a->dim, x->ndim, true, mask));
+    int64_t nd = 0;
+    if (a->dim.tag == PTS_T_LIST || a->dim.tag == PTS_T_TUPLE)
+        nd = pts_list_len(a->dim);
+    else if (a->dim.tag != PTS_T_NONE)
+        nd = 1; /* a single int */
+    if (pts_tensor_numel(x) == 0 && nd == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: hash_tensor: Expected reduction dim to be specified for input.numel() "
+                                          "== 0. Specify the reduction dim with the 'dim' argument.", OPN);
+    for (int i = 0; i < x->ndim; i++)
+        if (mask[i] && x->sizes[i] == 0)
+            return pts_err_set(PTS_ERR_INDEX, "%s: hash_tensor: Expected reduction dim %d to have non-zero size.",
+                               OPN, i);
+    int cd = pts_is_float(x->dtype) ? PTS_FLOAT64 : PTS_INT64;
+    pts_rows r;
+    PTS_TRY(pts_rows_make(x, mask, a->keepdim, cd, &r));
+    pts_tensor *out = pts_tensor_empty(PTS_UINT64, r.out_nd, r.out_sizes);
+    if (!out) {
+        pts_tdrop(r.flat);
+        return pts_err_last();
+    }
+    const uint64_t *p = (const uint64_t *)pts_tensor_data(r.flat);
+    uint64_t *o = (uint64_t *)pts_tensor_data(out);
+    for (int64_t row = 0; row < r.rows; row++) {
+        uint64_t h = 0;
+        for (int64_t k = 0; k < r.inner; k++)
+            h ^= p[row * r.inner + k];
+        o[row] = h;
+    }
+    pts_tdrop(r.flat);
+    return pts_ret(out, rets);
+}
+
+/* ---- histogram ----------------------------------------------------------------------------- */
+
+/* histogram(self, bins, range/bins tensor, weight, density) -> (hist, bin_edges): counts (or summed
+ * weights) per bin, the last bin closed; density: divided by the total and the bin widths */
+static pts_status histogram_impl(const pts_op *op, pts_tensor *x, pts_value bins, pts_value range, pts_tensor *wt,
+                                 bool density, pts_value *rets)
+{
+    int dt = x->dtype;
+    if (!pts_is_float(dt))
+        return pts_err_set(PTS_ERR_TYPE, "%s: torch.histogram: input tensor and bins tensors should have the same "
+                                         "dtype, and be floating point; got %s", OPN, pts_dtype_torch_name(dt));
+    if (wt && (wt->dtype != dt || wt->ndim != x->ndim || memcmp(wt->sizes, x->sizes, sizeof(int64_t) * (size_t)x->ndim)))
+        return pts_err_set(PTS_ERR_VALUE, "%s: torch.histogram: if weight tensor is provided it should have the same "
+                                          "shape and dtype as the input tensor", OPN);
+    int64_t nb = 0;
+    pts_tensor *edges = NULL;
+    pts_tensor *xf = pts_tensor_to_dtype(x, PTS_FLOAT64);
+    if (!xf)
+        return pts_err_last();
+    int64_t n = pts_tensor_numel(xf);
+    const double *p = pts_f64(xf);
+    pts_status st = PTS_OK;
+    if (bins.tag == PTS_T_TENSOR) {
+        pts_tensor *b = PTS_TENSOR(bins);
+        if (b->dtype != dt)
+            st = pts_err_set(PTS_ERR_TYPE, "%s: torch.histogram: input tensor and bins tensors should have the same "
+                                           "dtype", OPN);
+        else if (b->ndim != 1 || b->sizes[0] < 1)
+            st = pts_err_set(PTS_ERR_VALUE, "%s: torch.histogram: bins tensor should have one dimension and at least "
+                                            "1 entry", OPN);
+        else {
+            edges = pts_tensor_to_dtype(b, PTS_FLOAT64);
+            st = edges ? PTS_OK : pts_err_last();
+            nb = b->sizes[0] - 1;
+        }
+    } else {
+        nb = pts_arg_int(bins);
+        double lo = 0, hi = 0;
+        if (nb <= 0)
+            st = pts_err_set(PTS_ERR_VALUE, "%s: torch.histogram(): bins must be > 0, but got %lld", OPN,
+                             (long long)nb);
+        else if (range.tag != PTS_T_NONE) {
+            double rg[2];
+            int nr = 0;
+            pts_value *items = PTS_LIST(range)->items;
+            nr = (int)PTS_LIST(range)->len;
+            if (nr != 2)
+                st = pts_err_set(PTS_ERR_VALUE, "%s: torch.histogram(): range should have 2 elements", OPN);
+            else {
+                rg[0] = pts_arg_double(items[0]);
+                rg[1] = pts_arg_double(items[1]);
+                lo = rg[0];
+                hi = rg[1];
+            }
+        } else if (n == 0) {
+            lo = 0;
+            hi = 1;
+        } else {
+            lo = hi = p[0];
+            for (int64_t i = 0; i < n; i++) {
+                lo = p[i] < lo || isnan(p[i]) ? p[i] : lo;
+                hi = p[i] > hi || isnan(p[i]) ? p[i] : hi;
+            }
+        }
+        if (!st && !(isfinite(lo) && isfinite(hi)))
+            st = pts_err_set(PTS_ERR_VALUE, "%s: torch.histogram(): range of [%g, %g] is not finite", OPN, lo, hi);
+        if (!st && lo > hi)
+            st = pts_err_set(PTS_ERR_VALUE, "%s: torch.histogram(): min should not exceed max, but got min %g max %g",
+                             OPN, lo, hi);
+        if (!st) {
+            lo = rnd_to(lo, dt);
+            hi = rnd_to(hi, dt);
+            if (lo == hi) {
+                lo = rnd_to(lo - 0.5, dt);
+                hi = rnd_to(hi + 0.5, dt);
+            }
+            int64_t ne = nb + 1;
+            edges = pts_tensor_empty(PTS_FLOAT64, 1, &ne);
+            st = edges ? PTS_OK : pts_err_last();
+            if (!st) { /* torch's linspace in the input's dtype */
+                double step = rnd_to((hi - lo) / (double)nb, dt);
+                int64_t half = ne / 2;
+                for (int64_t i = 0; i < ne; i++)
+                    pts_f64(edges)[i] = i < half ? rnd_to(lo + rnd_to(step * (double)i, dt), dt)
+                                                 : rnd_to(hi - rnd_to(step * (double)(nb - i), dt), dt);
+            }
+        }
+    }
+    pts_tensor *wf = !st && wt ? pts_tensor_to_dtype(wt, PTS_FLOAT64) : NULL;
+    pts_tensor *hist = !st && (!wt || wf) ? pts_tensor_zeros(PTS_FLOAT64, 1, &nb) : NULL;
+    if (!st && !hist)
+        st = pts_err_last();
+    if (!st && nb > 0) {
+        const double *e = pts_f64(edges);
+        for (int64_t i = 0; i < n; i++) {
+            double v = p[i];
+            if (!(v >= e[0] && v <= e[nb]))
+                continue;
+            /* the last edge <= v (upper bound - 1), the right edge falling in the last bin */
+            int64_t lo = 0, hi = nb + 1;
+            while (lo < hi) {
+                int64_t mid = lo + (hi - lo) / 2;
+                if (e[mid] <= v)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            int64_t pos = lo - 1;
+            if (pos >= nb)
+                pos = nb - 1;
+            if (pos < 0)
+                continue;
+            /* torch accumulates in the input's dtype, in element order */
+            pts_f64(hist)[pos] = rnd_to(pts_f64(hist)[pos] + (wf ? pts_f64(wf)[i] : 1), dt);
+        }
+        if (density) {
+            double tot = 0;
+            for (int64_t k = 0; k < nb; k++)
+                tot += rnd_to(pts_f64(hist)[k], dt);
+            tot = rnd_to(tot, dt);
+            for (int64_t k = 0; k < nb; k++)
+                pts_f64(hist)[k] = rnd_to(rnd_to(pts_f64(hist)[k], dt) / tot, dt) / rnd_to(e[k + 1] - e[k], dt);
+        }
+    }
+    pts_tdrop(xf);
+    pts_tdrop(wf);
+    if (st) {
+        pts_tdrop(edges);
+        pts_tdrop(hist);
+        return st;
+    }
+    st = pts_ret_as(hist, dt, &rets[0]);
+    if (st) {
+        pts_tdrop(edges);
+        return st;
+    }
+    return pts_ret_as(edges, dt, &rets[1]);
+}
+
+PTS_KERNEL(k_histogram_bins)
+{
+    return histogram_impl(op, a->self, pts_tv(a->bins), pts_none(), a->weight, a->density, rets);
+}
+
+PTS_KERNEL(k_histogram_count)
+{
+    return histogram_impl(op, a->self, pts_int(a->bins), a->range, a->weight, a->density, rets);
+}
+
 /* ---- the table ----------------------------------------------------------------------------- */
 
 const pts_op_def pts_ops_stats[] = {
@@ -921,5 +1199,9 @@ const pts_op_def pts_ops_stats[] = {
     PTS_OP("aten::native_dropout_backward(Tensor grad_output, Tensor mask, float scale) -> Tensor", k_native_dropout_backward),
     PTS_OP("aten::_unsafe_masked_index(Tensor self, Tensor mask, Tensor?[] indices, Scalar fill) -> Tensor", k_unsafe_masked_index),
     PTS_OP("aten::_unsafe_masked_index_put_accumulate(Tensor self, Tensor mask, Tensor?[] indices, Tensor values) -> Tensor", k_unsafe_masked_index_put_accumulate),
+    PTS_OP("aten::mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)", k_mode),
+    PTS_OP("aten::hash_tensor(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor", k_hash_tensor),
+    PTS_OP("aten::histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)", k_histogram_bins),
+    PTS_OP("aten::histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)", k_histogram_count),
     {NULL, NULL},
 };

@@ -1,7 +1,8 @@
 """Parity of csrc/ops/reduce/stats.c: cov, corrcoef, quantile/nanquantile,
 histc, trapezoid/trapz/cumulative_trapezoid, sum_to_size, linalg_vecdot,
 linalg_diagonal, linalg_vander, linalg_multi_dot, _softmax_backward_data,
-native_dropout_backward, _unsafe_masked_index(_put_accumulate)."""
+native_dropout_backward, _unsafe_masked_index(_put_accumulate), mode,
+hash_tensor, histogram."""
 import pytest
 import torch
 
@@ -17,7 +18,8 @@ COVERED = [
     "aten::trapz.dx", "aten::cumulative_trapezoid.x", "aten::cumulative_trapezoid.dx", "aten::sum_to_size",
     "aten::linalg_diagonal", "aten::linalg_vecdot", "aten::linalg_vander", "aten::linalg_multi_dot",
     "aten::_softmax_backward_data", "aten::native_dropout_backward", "aten::_unsafe_masked_index",
-    "aten::_unsafe_masked_index_put_accumulate",
+    "aten::_unsafe_masked_index_put_accumulate", "aten::mode", "aten::hash_tensor", "aten::histogram.bins_tensor",
+    "aten::histogram.bin_ct",
 ]
 
 
@@ -215,3 +217,53 @@ def test_unsafe_masked_index():
                                                   [torch.tensor([0, 5])], 1.5), {}), what="empty self")
     check("aten::_unsafe_masked_index", lambda: ((_t((4, 5)), torch.ones(2, dtype=torch.bool),
                                                   [torch.tensor([0.0, 1.0])], 0), {}), what="float index")
+
+
+def test_mode():
+    for dt in FLOATS + INTS + [torch.int8, torch.uint8, torch.bool]:
+        for layout in LAYOUTS:
+            for shape, dim in (((4, 9), -1), ((4, 9), 0), ((2, 3, 6), 1), ((5,), 0), ((), 0), ((0, 4), 1), ((3, 1), 1)):
+                for keep in (False, True):
+                    # few distinct values: ties and repeats
+                    r = (lambda t: t.round()) if dt.is_floating_point else (lambda t: t)
+                    check("aten::mode", lambda: ((r(_t(shape, dt, layout, low=0, high=3, special=False)), dim, keep), {}),
+                          what="%s %s %s %d %s" % (dt, layout, shape, dim, keep))
+    check("aten::mode", lambda: ((torch.zeros(2, 0), 1), {}), what="empty dim")
+    check("aten::mode", lambda: ((_t((2, 3)), 2), {}), what="bad dim")
+
+
+def test_hash_tensor():
+    for dt in FLOATS + INTS + [torch.int8, torch.uint8, torch.bool, torch.float16]:
+        for layout in LAYOUTS:
+            for shape, dim, keep in (((4, 5), [], False), ((4, 5), [1], False), ((4, 5), [0], True), ((2, 3, 4), [0, 2], False),
+                                     ((0, 3), [0], False), ((0, 3), [1], False), ((0, 3), [], False), ((), [], False)):
+                check("aten::hash_tensor", lambda: ((_t(shape, dt, layout),), {"dim": dim, "keepdim": keep}),
+                      what="%s %s %s %s %s" % (dt, layout, shape, dim, keep))
+    check("aten::hash_tensor", lambda: ((_t((3,)),), {"mode": 1}), what="mode 1")
+
+
+def test_histogram():
+    for dt in FLOATS:
+        for layout in LAYOUTS:
+            x = lambda: _t((5, 6), dt, layout, special=False)  # noqa: E731
+            w = lambda: _t((5, 6), dt, seed=1, special=False)  # noqa: E731
+            for density in (False, True):
+                for bins, rng in ((10, None), (1, None), (7, [-1.0, 2.0]), (3, [5.0, 5.0])):
+                    check("aten::histogram.bin_ct", lambda: ((x(), bins), {"range": rng, "density": density}),
+                          what="%s %s %s %s %s" % (dt, layout, bins, rng, density))
+                    check("aten::histogram.bin_ct", lambda: ((x(), bins), {"range": rng, "weight": w(), "density": density}),
+                          what="weight %s %s %s %s %s" % (dt, layout, bins, rng, density))
+                edges = torch.tensor([-3.0, -1.0, 0.0, 0.5, 2.5], dtype=dt)
+                check("aten::histogram.bins_tensor", lambda: ((x(), edges), {"density": density}), what="edges %s %s" % (dt, layout))
+                check("aten::histogram.bins_tensor", lambda: ((x(), edges), {"weight": w(), "density": density}),
+                      what="edges weight %s %s" % (dt, layout))
+        check("aten::histogram.bin_ct", lambda: ((torch.zeros(0, dtype=dt), 4), {}), what="empty")
+        check("aten::histogram.bin_ct", lambda: ((torch.full((3,), 2.0, dtype=dt), 4), {}), what="constant")
+        check("aten::histogram.bins_tensor", lambda: ((torch.tensor([0.0, 1.0, 2.0, 2.0], dtype=dt), torch.tensor([0.0, 1.0, 2.0], dtype=dt)),
+                                                      {}), what="right edge")
+    check("aten::histogram.bin_ct", lambda: ((_t((4,), torch.int64), 3), {}), what="int")
+    check("aten::histogram.bin_ct", lambda: ((_t((4,)), 0), {}), what="0 bins")
+    check("aten::histogram.bin_ct", lambda: ((_t((4,)), 3), {"range": [2.0, 1.0]}), what="min > max")
+    check("aten::histogram.bin_ct", lambda: ((_t((4,)), 3), {"weight": _t((3,))}), what="weight shape")
+    check("aten::histogram.bins_tensor", lambda: ((_t((4,)), torch.tensor([0.0, 1.0], dtype=torch.float64)), {}), what="bins dtype")
+    check("aten::histogram.bins_tensor", lambda: ((_t((4,)), torch.zeros(2, 2)), {}), what="2-D bins")
