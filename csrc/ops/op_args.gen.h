@@ -8024,6 +8024,30 @@ static inline void k_histogram_count_unpack(const pts_value *args, struct k_hist
     a->density = pts_arg_bool(args[4]);
 }
 
+/* csrc/ops/reduce/stats.c */
+/* aten::segment_reduce(Tensor data, str reduce, *, Tensor? lengths=None, Tensor? indices=None, Tensor? offsets=None, int axis=0, bool unsafe=False, Scalar? initial=None) -> Tensor */
+struct k_segment_reduce_args {
+    pts_tensor *data;
+    const char *reduce;
+    pts_tensor *lengths;
+    pts_tensor *indices;
+    pts_tensor *offsets;
+    int64_t axis;
+    bool unsafe;
+    pts_value initial;
+};
+static inline void k_segment_reduce_unpack(const pts_value *args, struct k_segment_reduce_args *a)
+{
+    a->data = PTS_ARG_TENSOR(args[0]);
+    a->reduce = PTS_STR(args[1])->data;
+    a->lengths = pts_arg_opt_tensor(args[2]);
+    a->indices = pts_arg_opt_tensor(args[3]);
+    a->offsets = pts_arg_opt_tensor(args[4]);
+    a->axis = pts_arg_int(args[5]);
+    a->unsafe = pts_arg_bool(args[6]);
+    a->initial = args[7];
+}
+
 /* csrc/ops/reduce/unique.c */
 /* aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor) */
 struct k_unique_dim_args {

@@ -1,10 +1,12 @@
 /* stats.c - statistics and small composites of the OpInfo tail: cov,
  * corrcoef, quantile/nanquantile, histc, trapezoid/trapz/cumulative_trapezoid,
  * sum_to_size, linalg_vecdot/diagonal/vander/multi_dot, _softmax_backward_data,
- * native_dropout_backward, _unsafe_masked_index(_put_accumulate).
- * The composites call the registered kernels of the ops torch writes them
- * with (ops/compose.h); cov, corrcoef, quantile and histc compute in double
- * over contiguous copies and round once to the result dtype.
+ * native_dropout_backward, _unsafe_masked_index(_put_accumulate), mode,
+ * hash_tensor, histogram, segment_reduce.
+ * The composites (cov and corrcoef among them) call the registered kernels of
+ * the ops torch writes them with (ops/compose.h); quantile, histc, histogram,
+ * mode and segment_reduce compute in double over contiguous copies, rounding
+ * to the input's dtype where torch's arithmetic does.
  */
 #include <stdlib.h>
 
@@ -1174,6 +1176,128 @@ PTS_KERNEL(k_histogram_count)
     return histogram_impl(op, a->self, pts_int(a->bins), a->range, a->weight, a->density, rets);
 }
 
+/* ---- segment_reduce ------------------------------------------------------------------------ */
+
+/* segment_reduce(data, reduce, lengths | offsets, axis, unsafe, initial): reduce ("sum", "mean",
+ * "max", "min", "prod") each run of data along axis, the runs given by lengths (or offsets) whose
+ * leading dims match data's; accumulated in data's dtype in order, as torch's CPU kernel.
+ * An empty run gives `initial` (or the reduction's identity; mean: NaN). */
+PTS_KERNEL(k_segment_reduce)
+{
+    pts_tensor *x = a->data, *len = a->lengths, *offs = a->offsets;
+    const char *rn = a->reduce;
+    int mode = strcmp(rn, "max") == 0 ? 0 : strcmp(rn, "mean") == 0 ? 1 : strcmp(rn, "min") == 0 ? 2
+             : strcmp(rn, "sum") == 0 ? 3 : strcmp(rn, "prod") == 0 ? 4 : -1;
+    if (mode < 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: reduce argument must be either sum, prod, max, min or mean, got %s",
+                           OPN, rn);
+    if (!pts_is_float(x->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"_segment_reduce_cpu\" not implemented for '%s'", OPN,
+                           pts_dtype_torch_name(x->dtype));
+    if (a->indices)
+        return pts_err_set(PTS_ERR_VALUE, "%s: segment_reduce(): indices based reduction is not supported yet.", OPN);
+    if (!len && !offs)
+        return pts_err_set(PTS_ERR_VALUE, "%s: segment_reduce(): Either lengths or offsets must be defined", OPN);
+    pts_tensor *seg = len ? len : offs;
+    if (seg->dtype != PTS_INT64 && seg->dtype != PTS_INT32)
+        return pts_err_set(PTS_ERR_TYPE, "%s: segment_reduce(): Expected lengths or offsets of an integer dtype, got "
+                                         "%s", OPN, pts_dtype_torch_name(seg->dtype));
+    int axis = 0;
+    PTS_TRY(pts_wrap_dim(a->axis, x->ndim, OPN, &axis));
+    if (seg->ndim < 1 || axis != seg->ndim - 1)
+        return pts_err_set(PTS_ERR_VALUE, "%s: segment_reduce(): Expected axis to be the last dimension of %s but got "
+                                          "%d.", OPN, len ? "lengths" : "offsets", axis);
+    for (int i = 0; i < axis; i++)
+        if (seg->sizes[i] != x->sizes[i])
+            return pts_err_set(PTS_ERR_VALUE, "%s: segment_reduce(): the leading dims of %s must match data's", OPN,
+                               len ? "lengths" : "offsets");
+    int64_t S = len ? seg->sizes[axis] : seg->sizes[axis] - 1;
+    if (S < 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: segment_reduce(): offsets must have at least one entry", OPN);
+    int64_t outer = 1, inner = 1, A = x->sizes[axis];
+    for (int i = 0; i < axis; i++)
+        outer *= x->sizes[i];
+    for (int i = axis + 1; i < x->ndim; i++)
+        inner *= x->sizes[i];
+    pts_tensor *sv = pts_tensor_to_dtype(seg, PTS_INT64);
+    if (!sv)
+        return pts_err_last();
+    int64_t per = seg->sizes[axis];
+    /* validation (skipped with unsafe=True, as torch) */
+    if (!a->unsafe)
+        for (int64_t o = 0; o < outer; o++) {
+            const int64_t *q = pts_i64(sv) + o * per;
+            int64_t tot = 0;
+            bool neg = false;
+            if (len) {
+                for (int64_t k = 0; k < per; k++) {
+                    neg = neg || q[k] < 0;
+                    tot += q[k];
+                }
+            } else {
+                for (int64_t k = 0; k + 1 < per; k++)
+                    neg = neg || q[k + 1] < q[k];
+                tot = per ? q[per - 1] - q[0] : 0;
+                neg = neg || (per && q[0] != 0);
+            }
+            if (neg || tot != A) {
+                pts_tdrop(sv);
+                return pts_err_set(PTS_ERR_VALUE, "%s: segment_reduce(): Expected all rows of %s along axis to sum to "
+                                                  "data.size(%d) (and be non-negative) when !unsafe.", OPN,
+                                   len ? "lengths" : "offsets", axis);
+            }
+        }
+    int64_t shape[PTS_MAX_DIMS];
+    for (int i = 0; i < x->ndim; i++)
+        shape[i] = i == axis ? S : x->sizes[i];
+    int dt = x->dtype;
+    pts_tensor *xf = pts_tensor_to_dtype(x, PTS_FLOAT64);
+    pts_tensor *out = xf ? pts_tensor_empty(PTS_FLOAT64, x->ndim, shape) : NULL;
+    if (!out) {
+        pts_tdrop(sv);
+        pts_tdrop(xf);
+        return pts_err_last();
+    }
+    bool has_init = a->initial.tag != PTS_T_NONE;
+    double init = has_init ? rnd_to(pts_arg_double(a->initial), dt)
+                           : mode == 0 ? -INFINITY : mode == 2 ? INFINITY : mode == 4 ? 1 : 0;
+    for (int64_t o = 0; o < outer; o++) {
+        const int64_t *q = pts_i64(sv) + o * per;
+        int64_t start = 0;
+        for (int64_t k = 0; k < S; k++) {
+            int64_t n = len ? q[k] : q[k + 1] - q[k];
+            if (!len)
+                start = q[k];
+            for (int64_t in = 0; in < inner; in++) {
+                double acc = init;
+                for (int64_t j = start; j < start + n && j < A; j++) {
+                    double v = pts_f64(xf)[(o * A + j) * inner + in];
+                    if (mode == 0)
+                        acc = isnan(v) ? v : (v > acc ? v : acc);
+                    else if (mode == 2)
+                        acc = isnan(v) ? v : (v < acc ? v : acc);
+                    else if (mode == 4)
+                        acc = rnd_to(acc * v, dt);
+                    else
+                        acc = rnd_to(acc + v, dt);
+                }
+                if (mode == 1) {
+                    if (n > 0)
+                        acc = rnd_to(acc / (double)n, dt);
+                    else if (!has_init)
+                        acc = NAN;
+                }
+                pts_f64(out)[(o * S + k) * inner + in] = acc;
+            }
+            if (len)
+                start += n;
+        }
+    }
+    pts_tdrop(sv);
+    pts_tdrop(xf);
+    return pts_ret_as(out, dt, rets);
+}
+
 /* ---- the table ----------------------------------------------------------------------------- */
 
 const pts_op_def pts_ops_stats[] = {
@@ -1203,5 +1327,6 @@ const pts_op_def pts_ops_stats[] = {
     PTS_OP("aten::hash_tensor(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor", k_hash_tensor),
     PTS_OP("aten::histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)", k_histogram_bins),
     PTS_OP("aten::histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)", k_histogram_count),
+    PTS_OP("aten::segment_reduce(Tensor data, str reduce, *, Tensor? lengths=None, Tensor? indices=None, Tensor? offsets=None, int axis=0, bool unsafe=False, Scalar? initial=None) -> Tensor", k_segment_reduce),
     {NULL, NULL},
 };

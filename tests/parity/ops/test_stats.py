@@ -2,7 +2,7 @@
 histc, trapezoid/trapz/cumulative_trapezoid, sum_to_size, linalg_vecdot,
 linalg_diagonal, linalg_vander, linalg_multi_dot, _softmax_backward_data,
 native_dropout_backward, _unsafe_masked_index(_put_accumulate), mode,
-hash_tensor, histogram."""
+hash_tensor, histogram, segment_reduce."""
 import pytest
 import torch
 
@@ -19,7 +19,7 @@ COVERED = [
     "aten::linalg_diagonal", "aten::linalg_vecdot", "aten::linalg_vander", "aten::linalg_multi_dot",
     "aten::_softmax_backward_data", "aten::native_dropout_backward", "aten::_unsafe_masked_index",
     "aten::_unsafe_masked_index_put_accumulate", "aten::mode", "aten::hash_tensor", "aten::histogram.bins_tensor",
-    "aten::histogram.bin_ct",
+    "aten::histogram.bin_ct", "aten::segment_reduce",
 ]
 
 
@@ -267,3 +267,32 @@ def test_histogram():
     check("aten::histogram.bin_ct", lambda: ((_t((4,)), 3), {"weight": _t((3,))}), what="weight shape")
     check("aten::histogram.bins_tensor", lambda: ((_t((4,)), torch.tensor([0.0, 1.0], dtype=torch.float64)), {}), what="bins dtype")
     check("aten::histogram.bins_tensor", lambda: ((_t((4,)), torch.zeros(2, 2)), {}), what="2-D bins")
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max", "min", "prod"])
+def test_segment_reduce(reduce):
+    lengths = torch.tensor([2, 0, 3, 1])
+    offsets = torch.tensor([0, 2, 2, 5, 6])
+    for dt in FLOATS + [torch.float16]:
+        for layout in LAYOUTS:
+            for init in (None, 2.5):
+                x = lambda: _t((6, 3), dt, layout, special=False)  # noqa: E731
+                for seg in (lengths, lengths.int()):
+                    check("aten::segment_reduce", lambda: ((x(), reduce), {"lengths": seg, "initial": init}),
+                          what="%s %s %s %s" % (dt, layout, init, seg.dtype))
+                check("aten::segment_reduce", lambda: ((x(), reduce), {"offsets": offsets, "initial": init}),
+                      what="offsets %s %s %s" % (dt, layout, init))
+                # 2-D lengths: segments along axis 1 of each row
+                l2 = torch.tensor([[1, 2, 0], [3, 0, 0]])
+                check("aten::segment_reduce", lambda: ((_t((2, 3, 4), dt, layout), reduce), {"lengths": l2, "axis": 1, "initial": init}),
+                      what="2-D lengths %s %s %s" % (dt, layout, init))
+        check("aten::segment_reduce", lambda: ((torch.tensor([1.0, float("nan"), 3.0], dtype=dt), reduce),
+                                               {"lengths": torch.tensor([2, 1])}), what="nan")
+        check("aten::segment_reduce", lambda: ((torch.zeros(0, 2, dtype=dt), reduce), {"lengths": torch.tensor([0, 0])}), what="empty")
+    x = _t((6, 3))
+    check("aten::segment_reduce", lambda: ((x.clone(), reduce), {"lengths": torch.tensor([2, 2])}), what="bad sum")
+    check("aten::segment_reduce", lambda: ((x.clone(), reduce), {"lengths": torch.tensor([7, -1])}), what="negative")
+    check("aten::segment_reduce", lambda: ((x.clone(), reduce), {"lengths": lengths, "axis": 1}), what="axis")
+    check("aten::segment_reduce", lambda: ((x.clone(), reduce), {}), what="no lengths")
+    check("aten::segment_reduce", lambda: ((x.clone(), "median"), {"lengths": lengths}), what="bad reduce")
+    check("aten::segment_reduce", lambda: ((_t((6,), torch.int64), reduce), {"lengths": lengths}), what="int data")
