@@ -52,6 +52,12 @@ __all__ = [
     "set_num_threads",
     "get_num_threads",
     "set_memory_limit",
+    "manual_seed",
+    "initial_seed",
+    "set_time_limit",
+    "get_time_limit",
+    "time_limit",
+    "interrupt",
     "set_grad_enabled",
     "is_grad_enabled",
     "no_grad",
@@ -98,6 +104,68 @@ class no_grad:
         return False
 
 
+def manual_seed(seed):
+    """Seed pyts's default random generator as torch.manual_seed(seed) seeds
+    torch's CPU generator: afterwards the random ops draw the same numbers as
+    torch's (a negative seed is taken as 2**64 + seed, as torch does)."""
+    seed = int(seed)
+    if not -(2**63) <= seed < 2**64:
+        raise ValueError("Overflow when unpacking long long")
+    _C.manual_seed(seed)
+
+
+def initial_seed():
+    """The seed of pyts's default random generator (as torch.initial_seed())."""
+    return _C.initial_seed()
+
+
 def set_memory_limit(nbytes):
-    """Cap the tensor memory pyts may hold (bytes); None or 0 removes the cap."""
+    """Cap the memory pyts may hold (bytes): tensor data plus everything else a model
+    builds (lists, dicts, strings, objects) and the loaded code.  Over it, the allocation
+    fails with OutOfMemoryError and the module stays usable.  None or 0 removes the cap."""
     _C.set_memory_limit(nbytes)
+
+
+def set_time_limit(seconds):
+    """Limit every method call (in every thread) to `seconds` of wall time; a call that
+    runs longer stops with ExecutionError("time limit of ... exceeded") and the module
+    stays usable.  None or 0 removes the limit.  For one call or one block, use
+    `with pyts.time_limit(seconds):`.  Checked between ops: one long op finishes first."""
+    if seconds is not None and seconds < 0:
+        raise ValueError("set_time_limit: seconds must be >= 0 or None")
+    _C.set_time_limit(0.0 if seconds is None else float(seconds))
+
+
+def get_time_limit():
+    """The limit set by set_time_limit (None: none)."""
+    return _C.get_time_limit()
+
+
+class time_limit:
+    """Context manager: method calls made by this thread inside the block stop with
+    ExecutionError after `seconds` each (None: no limit inside the block, whatever
+    set_time_limit says)::
+
+        with pyts.time_limit(0.5):
+            y = module.forward(x)
+    """
+
+    def __init__(self, seconds):
+        if seconds is not None and seconds <= 0:
+            raise ValueError("time_limit: seconds must be > 0 or None")
+        self.seconds = seconds
+
+    def __enter__(self):
+        self._prev = _C._set_thread_time_limit(0.0 if self.seconds is None else float(self.seconds))
+        return self
+
+    def __exit__(self, *exc):
+        _C._set_thread_time_limit(self._prev)
+        return False
+
+
+def interrupt():
+    """Stop every method call in progress, in every thread: each raises KeyboardInterrupt
+    (in its own thread).  Ctrl-C needs no call: a method running on the main thread
+    raises KeyboardInterrupt within a few milliseconds of SIGINT."""
+    _C.interrupt()

@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from . import Error, load as pyts_load, no_grad as pyts_no_grad
+from . import Error, load as pyts_load, manual_seed as pyts_manual_seed, no_grad as pyts_no_grad
 from ._compare import LeafResult, compare, compare_trees, to_numpy_tree, torch_to_numpy  # noqa: F401
 from ._localize import localize as _localize_run
 from ._report import fmt_num, json_safe, tensor_stats, fmt_stats
@@ -267,7 +267,7 @@ def compare_outputs(torch_out, pyts_out, rtol=None, atol=None, equal_nan=True, p
 # ---- the check -----------------------------------------------------------------------------
 
 def check_parity(model, example_inputs, *, export="trace", method="forward", rtol=None, atol=None,
-                 localize=True, equal_nan=True, workdir=None):
+                 localize=True, equal_nan=True, workdir=None, seed=0):
     """Like assert_parity, but returns the ParityResult instead of raising."""
     import torch
 
@@ -297,8 +297,14 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
         if not hasattr(loaded, method):
             raise ValueError("the model has no method %r" % method)
         t0 = time.perf_counter()
-        with torch.no_grad():
-            out_t = getattr(loaded, method)(*_to_torch(args))
+        rng_state = torch.get_rng_state()
+        try:
+            if seed is not None:  # both engines draw the same random numbers (dropout, rand, ...)
+                torch.manual_seed(seed)
+            with torch.no_grad():
+                out_t = getattr(loaded, method)(*_to_torch(args))
+        finally:
+            torch.set_rng_state(rng_state)
         res.seconds["torch"] = time.perf_counter() - t0
         res.torch_output = out_t
         expected = to_numpy_tree(out_t)
@@ -314,6 +320,8 @@ def check_parity(model, example_inputs, *, export="trace", method="forward", rto
                 t0 = time.perf_counter()
                 # the same grad mode as torch's run above (models such as
                 # nn.TransformerEncoder take their fast path only under no_grad)
+                if seed is not None:
+                    pyts_manual_seed(seed)
                 with pyts_no_grad():
                     out_p = pm.run_method(method, *_to_numpy(args))
                 res.seconds["pyts"] = time.perf_counter() - t0
@@ -338,7 +346,7 @@ def _safe(name):
 
 
 def assert_parity(model, example_inputs, *, export="trace", method="forward", rtol=None, atol=None,
-                  localize=True, equal_nan=True, workdir=None):
+                  localize=True, equal_nan=True, workdir=None, seed=0):
     """Run `model` in torch.jit and in pyts on `example_inputs` and compare
     every output leaf; raise ParityError (an AssertionError) listing every
     failing leaf, and the first diverging op when localize=True.
@@ -352,10 +360,15 @@ def assert_parity(model, example_inputs, *, export="trace", method="forward", rt
     same tolerance applies to each op during localization.
     equal_nan: NaN in both engines counts as equal (default True).
     workdir: where the .pt is written (a temporary folder by default, removed
-    afterwards).  Returns the ParityResult on success."""
+    afterwards).
+    seed: both engines' default random generators are seeded with it
+    (torch.manual_seed / pyts.manual_seed) just before their runs, so models
+    drawing random numbers (dropout in training mode, rand, ...) compare bit
+    for bit; None leaves them as they are.  torch's generator state is
+    restored afterwards.  Returns the ParityResult on success."""
     __tracebackhide__ = True
     res = check_parity(model, example_inputs, export=export, method=method, rtol=rtol, atol=atol,
-                       localize=localize, equal_nan=equal_nan, workdir=workdir)
+                       localize=localize, equal_nan=equal_nan, workdir=workdir, seed=seed)
     if not res.ok:
         raise ParityError(res.report(), res)
     return res

@@ -116,6 +116,13 @@ PYTS_API int pyts_set_num_threads(int n)
     return PYTS_OK;
 }
 
+PYTS_API void pyts_manual_seed(uint64_t seed) { pts_engine_manual_seed(seed); }
+PYTS_API uint64_t pyts_initial_seed(void) { return pts_engine_initial_seed(); }
+PYTS_API void pyts_set_memory_limit(int64_t bytes) { pts_engine_set_memory_limit(bytes < 0 ? 0 : bytes); }
+PYTS_API void pyts_set_time_limit(double seconds) { pts_engine_set_time_limit(seconds); }
+PYTS_API double pyts_set_thread_time_limit(double seconds) { return pts_engine_set_thread_time_limit(seconds); }
+PYTS_API void pyts_interrupt(void) { pts_engine_interrupt(); }
+
 PYTS_API void pyts_value_free(pyts_value *v)
 {
     if (!v)
@@ -157,9 +164,14 @@ PYTS_API const char *pyts_value_str(const pyts_value *v)
 PYTS_API int64_t pyts_value_len(const pyts_value *v)
 {
     switch (v->v.tag) {
-    case PTS_T_LIST: return PTS_LIST(v->v)->len;
+    case PTS_T_LIST:
+    case PTS_T_DICT: { /* a shared container is read under its lock (value.h, sharing) */
+        bool lk = pts_value_lock_if_shared(v->v);
+        int64_t n = v->v.tag == PTS_T_LIST ? PTS_LIST(v->v)->len : PTS_DICT(v->v)->len;
+        pts_value_unlock_if(v->v, lk);
+        return n;
+    }
     case PTS_T_TUPLE: return PTS_TUPLE(v->v)->len;
-    case PTS_T_DICT: return PTS_DICT(v->v)->len;
     case PTS_T_STR: return PTS_STR(v->v)->len;
     default: return 0;
     }
@@ -170,6 +182,8 @@ PYTS_API int pyts_value_item(const pyts_value *v, int64_t i, pyts_value **out)
     *out = NULL;
     int64_t n;
     pts_value *items;
+    bool lk = pts_value_lock_if_shared(v->v);
+    pts_value item = pts_none();
     if (v->v.tag == PTS_T_LIST) {
         n = PTS_LIST(v->v)->len;
         items = PTS_LIST(v->v)->items;
@@ -180,10 +194,13 @@ PYTS_API int pyts_value_item(const pyts_value *v, int64_t i, pyts_value **out)
         return pts_err_set(PTS_ERR_TYPE, "pyts_value_item: value is a %s, not a list or tuple",
                            pts_tag_name((pts_tag)v->v.tag));
     }
+    if (i >= 0 && i < n)
+        item = pts_value_retain(items[i]);
+    pts_value_unlock_if(v->v, lk);
     if (i < 0 || i >= n)
         return pts_err_set(PTS_ERR_INDEX, "pyts_value_item: index %lld out of range (length %lld)", (long long)i,
                            (long long)n);
-    *out = box(pts_value_retain(items[i]));
+    *out = box(item);
     return *out ? PYTS_OK : PYTS_ERR_NOMEM;
 }
 
@@ -194,10 +211,13 @@ PYTS_API int pyts_value_dict_item(const pyts_value *v, int64_t i, pyts_value **k
         return pts_err_set(PTS_ERR_TYPE, "pyts_value_dict_item: value is not a dict");
     pts_dict *d = PTS_DICT(v->v);
     int64_t k = -1;
+    bool lk = pts_value_lock_if_shared(v->v);
     for (int64_t e = 0; e < d->nentries; e++) {
         if (d->entries[e].live && ++k == i) {
-            *key = box(pts_value_retain(d->entries[e].key));
-            *val = box(pts_value_retain(d->entries[e].val));
+            pts_value kv = pts_value_retain(d->entries[e].key), vv = pts_value_retain(d->entries[e].val);
+            pts_value_unlock_if(v->v, lk);
+            *key = box(kv);
+            *val = box(vv);
             if (!*key || !*val) {
                 pyts_value_free(*key);
                 pyts_value_free(*val);
@@ -207,8 +227,10 @@ PYTS_API int pyts_value_dict_item(const pyts_value *v, int64_t i, pyts_value **k
             return PYTS_OK;
         }
     }
+    int64_t len = d->len;
+    pts_value_unlock_if(v->v, lk);
     return pts_err_set(PTS_ERR_INDEX, "pyts_value_dict_item: index %lld out of range (length %lld)", (long long)i,
-                       (long long)d->len);
+                       (long long)len);
 }
 
 PYTS_API pyts_value *pyts_value_new_int(int64_t x) { return box(pts_int(x)); }
@@ -233,8 +255,11 @@ PYTS_API const char *pyts_object_attr_name(const pyts_value *obj, int i, int *fl
         return NULL;
     if (flags) {
         pts_attr *a = &o->cls->attrs[i];
+        pts_value s;
+        pts_object_get_slot(o, i, &s);
         *flags = (a->is_param ? 1 : 0) | (a->is_buffer ? 2 : 0) |
-                 (o->slots[i].tag == PTS_T_OBJECT && PTS_OBJECT(o->slots[i])->cls->kind == PTS_CLS_MODULE ? 4 : 0);
+                 (s.tag == PTS_T_OBJECT && PTS_OBJECT(s)->cls->kind == PTS_CLS_MODULE ? 4 : 0);
+        pts_value_release(s);
     }
     return o->cls->attrs[i].name;
 }
@@ -248,7 +273,9 @@ PYTS_API int pyts_object_attr(const pyts_value *obj, const char *name, pyts_valu
     pts_object *o = PTS_OBJECT(obj->v);
     int i = pts_class_attr_index(o->cls, name);
     if (i >= 0) {
-        *out = box(pts_value_retain(o->slots[i]));
+        pts_value s;
+        pts_object_get_slot(o, i, &s); /* a running method may assign it */
+        *out = box(s);
     } else {
         i = pts_class_const_index(o->cls, name);
         if (i < 0)

@@ -1,15 +1,40 @@
-/* alloc.c - allocator hook with fault injection and a tensor-memory cap. */
+/* alloc.c - allocator hook with fault injection and a memory cap.
+ *
+ * The cap (pts_set_memory_limit) counts tensor data (pts_data_alloc) and every
+ * other allocation of the core (lists, dicts, strings, objects, frames, code:
+ * pts_malloc / pts_calloc / pts_realloc), by the allocator's usable size of
+ * each block where the C library reports it (glibc, musl: malloc_usable_size). */
 #include "core/alloc.h"
 
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#define HEAP_SIZE(p) malloc_usable_size(p)
+#else
+#define HEAP_SIZE(p) ((size_t)0) /* not counted where the C library cannot tell */
+#endif
 
 static atomic_llong fail_after;   /* 0 = off */
 static atomic_llong alloc_count;
 static atomic_llong alloc_live;
 static atomic_llong data_in_use;
 static atomic_llong mem_limit;
+static atomic_llong heap_in_use; /* bytes of pts_malloc'd blocks */
+
+/* Would n more bytes pass the cap? (checked before allocating; concurrent
+ * allocations may overshoot it by what they allocate at the same moment) */
+static int over_limit(size_t n)
+{
+    long long lim = atomic_load_explicit(&mem_limit, memory_order_relaxed);
+    if (lim <= 0)
+        return 0;
+    long long used = atomic_load_explicit(&data_in_use, memory_order_relaxed) +
+                     atomic_load_explicit(&heap_in_use, memory_order_relaxed);
+    return n > (size_t)LLONG_MAX || used + (long long)n > lim;
+}
 
 static int should_fail(void)
 {
@@ -25,11 +50,13 @@ static int should_fail(void)
 
 void *pts_malloc(size_t n)
 {
-    if (should_fail())
+    if (should_fail() || over_limit(n))
         return NULL;
     void *p = malloc(n ? n : 1);
-    if (p)
+    if (p) {
         atomic_fetch_add(&alloc_live, 1);
+        atomic_fetch_add_explicit(&heap_in_use, (long long)HEAP_SIZE(p), memory_order_relaxed);
+    }
     return p;
 }
 
@@ -38,11 +65,13 @@ void *pts_calloc(size_t n, size_t size)
     size_t total;
     if (pts_mul_overflow_size(n, size, &total))
         return NULL;
-    if (should_fail())
+    if (should_fail() || over_limit(total))
         return NULL;
     void *p = calloc(total ? total : 1, 1);
-    if (p)
+    if (p) {
         atomic_fetch_add(&alloc_live, 1);
+        atomic_fetch_add_explicit(&heap_in_use, (long long)HEAP_SIZE(p), memory_order_relaxed);
+    }
     return p;
 }
 
@@ -52,7 +81,13 @@ void *pts_realloc(void *p, size_t n)
         return pts_malloc(n);
     if (should_fail())
         return NULL;
-    return realloc(p, n ? n : 1);
+    size_t old = HEAP_SIZE(p);
+    if (n > old && over_limit(n - old))
+        return NULL;
+    void *q = realloc(p, n ? n : 1);
+    if (q)
+        atomic_fetch_add_explicit(&heap_in_use, (long long)HEAP_SIZE(q) - (long long)old, memory_order_relaxed);
+    return q;
 }
 
 void pts_free(void *p)
@@ -60,6 +95,7 @@ void pts_free(void *p)
     if (!p)
         return;
     atomic_fetch_sub(&alloc_live, 1);
+    atomic_fetch_sub_explicit(&heap_in_use, (long long)HEAP_SIZE(p), memory_order_relaxed);
     free(p);
 }
 
@@ -79,7 +115,7 @@ void *pts_data_alloc(size_t nbytes)
 {
     long long lim = atomic_load(&mem_limit);
     if (lim > 0) {
-        long long now = atomic_fetch_add(&data_in_use, (long long)nbytes);
+        long long now = atomic_fetch_add(&data_in_use, (long long)nbytes) + atomic_load(&heap_in_use);
         if (now + (long long)nbytes > lim) {
             atomic_fetch_sub(&data_in_use, (long long)nbytes);
             return NULL;
@@ -120,7 +156,7 @@ pts_status pts_err_nomem(const char *what, size_t nbytes)
     if (lim > 0)
         return pts_err_set(PTS_ERR_NOMEM,
                            "out of memory allocating %zu bytes for %s (memory limit %lld bytes, %lld in use)",
-                           nbytes, what, lim, (long long)atomic_load(&data_in_use));
+                           nbytes, what, lim, (long long)(atomic_load(&data_in_use) + atomic_load(&heap_in_use)));
     return pts_err_set(PTS_ERR_NOMEM, "out of memory allocating %zu bytes for %s", nbytes, what);
 }
 
@@ -145,6 +181,7 @@ int pts_add_overflow_i64(int64_t a, int64_t b, int64_t *out)
 void pts_set_memory_limit(int64_t bytes) { atomic_store(&mem_limit, bytes < 0 ? 0 : bytes); }
 int64_t pts_get_memory_limit(void) { return atomic_load(&mem_limit); }
 int64_t pts_data_bytes_in_use(void) { return atomic_load(&data_in_use); }
+int64_t pts_heap_bytes_in_use(void) { return atomic_load(&heap_in_use); }
 void pts_alloc_fail_after(int64_t n) { atomic_store(&fail_after, n < 0 ? 0 : n); }
 int64_t pts_alloc_count(void) { return atomic_load(&alloc_count); }
 int64_t pts_alloc_live(void) { return atomic_load(&alloc_live); }

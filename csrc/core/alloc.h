@@ -21,7 +21,8 @@ void pts_free(void *p);
 char *pts_strdup(const char *s);
 char *pts_strndup(const char *s, size_t n);
 
-/* Tensor data: 64-byte aligned, counted against the memory limit. */
+/* Tensor data: 64-byte aligned.  Counted against the memory limit, as is
+ * every pts_malloc / pts_calloc / pts_realloc block. */
 void *pts_data_alloc(size_t nbytes);
 void pts_data_free(void *p, size_t nbytes);
 
@@ -34,10 +35,12 @@ int pts_mul_overflow_size(size_t a, size_t b, size_t *out);
 int pts_mul_overflow_i64(int64_t a, int64_t b, int64_t *out);
 int pts_add_overflow_i64(int64_t a, int64_t b, int64_t *out);
 
-/* Memory limit on tensor data in bytes (0 = none). */
+/* Memory limit in bytes (0 = none): tensor data plus every other allocation
+ * of the core (lists, dicts, strings, objects, code...). */
 void pts_set_memory_limit(int64_t bytes);
 int64_t pts_get_memory_limit(void);
 int64_t pts_data_bytes_in_use(void);
+int64_t pts_heap_bytes_in_use(void); /* pts_malloc'd bytes (allocator's usable sizes) */
 
 /* Fault injection for tests: the Nth allocation from now fails (1 = the next
  * one); 0 disables.  pts_alloc_count() counts allocations since start. */

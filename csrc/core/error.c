@@ -94,6 +94,7 @@ const char *pts_status_name(pts_status st)
     case PTS_ERR_LIMIT: return "limit exceeded";
     case PTS_ERR_IO: return "i/o error";
     case PTS_ERR_INTERNAL: return "internal error";
+    case PTS_ERR_INTERRUPTED: return "interrupted";
     }
     return "unknown error";
 }

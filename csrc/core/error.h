@@ -23,7 +23,8 @@ typedef enum pts_status {
     PTS_ERR_KEY,         /* missing dict key / attribute                     */
     PTS_ERR_LIMIT,       /* a resource limit (depth, size, steps) hit        */
     PTS_ERR_IO,          /* cannot open / read / map a file                  */
-    PTS_ERR_INTERNAL     /* a bug in pyts                                    */
+    PTS_ERR_INTERNAL,    /* a bug in pyts                                    */
+    PTS_ERR_INTERRUPTED  /* stopped by an interrupt (Ctrl-C, pts_budget_interrupt) */
 } pts_status;
 
 #if defined(__GNUC__)

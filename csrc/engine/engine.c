@@ -4,11 +4,13 @@
 #include "engine/engine.h"
 
 #include "container/archive.h"
+#include "core/budget.h"
 #include "core/alloc.h"
 #include "frontend/calls.h"
 #include "interp/run.h"
 #include "load/loader.h"
 #include "ops/prim/prim.h"
+#include "ops/random/rng.h"
 #include "ops/registry.h"
 #include "tensor/parallel.h"
 
@@ -65,6 +67,13 @@ pts_status pts_engine_called_ops(pts_loaded *l, pts_engine_call_fn fn, void *ud)
 pts_status pts_engine_run_method(pts_value self, const char *name, int nargs, const pts_value *args, int nkw,
                                  const char *const *kwnames, const pts_value *kwargs, pts_value *out)
 {
+    /* the module (and what the caller passes) may be reached by other threads'
+     * calls: mark it shared (docs/architecture.md, Threads; value.h) */
+    pts_value_share(self);
+    for (int i = 0; i < nargs; i++)
+        pts_value_share(args[i]);
+    for (int i = 0; i < nkw; i++)
+        pts_value_share(kwargs[i]);
     return pts_run_method(self, name, nargs, args, nkw, kwnames, kwargs, out);
 }
 
@@ -129,10 +138,18 @@ int pts_engine_get_num_threads(void) { return pts_get_num_threads(); }
 void pts_engine_set_grad_enabled(bool on) { pts_prim_set_grad_enabled(on); }
 bool pts_engine_grad_enabled(void) { return pts_prim_grad_enabled(); }
 void pts_engine_set_memory_limit(int64_t bytes) { pts_set_memory_limit(bytes); }
+void pts_engine_manual_seed(uint64_t seed) { pts_rng_manual_seed(pts_rng_default(), seed); }
+uint64_t pts_engine_initial_seed(void) { return pts_rng_initial_seed(pts_rng_default()); }
+void pts_engine_set_time_limit(double seconds) { pts_budget_set_time_limit(seconds); }
+double pts_engine_time_limit(void) { return pts_budget_time_limit(); }
+double pts_engine_set_thread_time_limit(double seconds) { return pts_budget_set_thread_time_limit(seconds); }
+void pts_engine_interrupt(void) { pts_budget_interrupt(); }
+void pts_engine_set_poll(int (*fn)(void *ud), void *ud) { pts_budget_set_poll(fn, ud); }
 
 void pts_engine_memory_stats(pts_engine_memory *out)
 {
     out->data_bytes = pts_data_bytes_in_use();
+    out->heap_bytes = pts_heap_bytes_in_use();
     out->limit = pts_get_memory_limit();
     out->live_allocations = pts_alloc_live();
     out->allocations = pts_alloc_count();

@@ -89,11 +89,30 @@ int pts_engine_get_num_threads(void);
  * (models such as nn.TransformerEncoder take their fast path only with it off). */
 void pts_engine_set_grad_enabled(bool on);
 bool pts_engine_grad_enabled(void);
-/* Cap on tensor memory in bytes (0: no cap). */
+/* Cap on memory in bytes (0: no cap): tensor data and every other allocation
+ * of the engine (lists, dicts, strings, objects, ...); over it, the allocation
+ * fails with PTS_ERR_NOMEM. */
 void pts_engine_set_memory_limit(int64_t bytes);
+/* The default random generator, as torch's default CPU generator:
+ * manual_seed(s) = torch.manual_seed(s) (s as uint64: a negative seed is
+ * 2^64 + s); initial_seed() the seed it was last given (67280421310721 at start). */
+void pts_engine_manual_seed(uint64_t seed);
+uint64_t pts_engine_initial_seed(void);
+/* Time limit of each outermost run in seconds (<= 0: none): process-wide, and
+ * this thread's own (< 0: use the process-wide one; returns the previous).
+ * Past it a run stops with PTS_ERR_LIMIT "time limit of ... exceeded". */
+void pts_engine_set_time_limit(double seconds);
+double pts_engine_time_limit(void);
+double pts_engine_set_thread_time_limit(double seconds);
+/* Stop every run in progress with PTS_ERR_INTERRUPTED (async-signal-safe). */
+void pts_engine_interrupt(void);
+/* This thread's poll, called every few ms of a run; nonzero stops the run
+ * with PTS_ERR_INTERRUPTED (python/: Python's signal handlers). */
+void pts_engine_set_poll(int (*fn)(void *ud), void *ud);
 
 typedef struct pts_engine_memory {
     int64_t data_bytes;       /* tensor bytes in use */
+    int64_t heap_bytes;       /* other bytes in use (lists, dicts, strings, code, ...) */
     int64_t limit;            /* the cap, 0 = none */
     int64_t live_allocations; /* allocations not yet freed */
     int64_t allocations;      /* allocations since start */

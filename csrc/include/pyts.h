@@ -52,7 +52,8 @@ enum {
     PYTS_ERR_KEY = 8,
     PYTS_ERR_LIMIT = 9,
     PYTS_ERR_IO = 10,
-    PYTS_ERR_INTERNAL = 11
+    PYTS_ERR_INTERNAL = 11,
+    PYTS_ERR_INTERRUPTED = 12 /* stopped by pyts_interrupt() */
 };
 
 /* Value kinds. */
@@ -113,6 +114,25 @@ PYTS_API int pyts_module_unsupported_op(const pyts_module *m, int i, const char 
  * a new handle.  PYTS_ERR_UNSUPPORTED while the interpreter is missing. */
 PYTS_API int pyts_module_run(pyts_module *m, const char *name, int nargs, pyts_value *const *args, pyts_value **out);
 PYTS_API int pyts_set_num_threads(int n);
+/* The default random generator (torch's CPU generator, bit for bit):
+ * pyts_manual_seed(s) as torch.manual_seed(s) (a negative int64 seed is taken
+ * as 2^64 + s, as torch does); pyts_initial_seed() the seed last set. */
+PYTS_API void pyts_manual_seed(uint64_t seed);
+PYTS_API uint64_t pyts_initial_seed(void);
+/* Limits of runs.  Memory: bytes of tensor data plus every other allocation
+ * (lists, dicts, strings, objects, code); 0 = none; over it a run fails with
+ * PYTS_ERR_NOMEM.  Time: seconds per pyts_module_run (<= 0: none), for every
+ * thread; pyts_set_thread_time_limit sets the calling thread's own (< 0: use
+ * the process-wide one again; returns the previous setting).  Past it a run
+ * fails with PYTS_ERR_LIMIT "time limit of ... exceeded".  The module stays
+ * usable after either. */
+PYTS_API void pyts_set_memory_limit(int64_t bytes);
+PYTS_API void pyts_set_time_limit(double seconds);
+PYTS_API double pyts_set_thread_time_limit(double seconds);
+/* Stop every run in progress with PYTS_ERR_INTERRUPTED (within a few ms, or
+ * after the op running at the time).  Async-signal-safe: call it from a
+ * SIGINT handler. */
+PYTS_API void pyts_interrupt(void);
 
 /* ---- values -------------------------------------------------------------------- */
 PYTS_API void pyts_value_free(pyts_value *v); /* NULL-safe */

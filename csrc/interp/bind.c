@@ -8,6 +8,7 @@
  * registry (ops/registry.h); "does this value fit this type" is value/type.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -306,14 +307,51 @@ static pts_status pack_rets(pts_value *rets, int nrets, pts_value *res)
     return PTS_OK;
 }
 
-/* See interp.h: bind (cached), convert, upgrade, run the kernel, pack the results. */
+static pts_status call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res);
+
+static int obj_addr_cmp(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t) * (pts_obj *const *)x, b = (uintptr_t) * (pts_obj *const *)y;
+    return (a > b) - (a < b);
+}
+
+/* See interp.h.  Shared lists and dicts among the actuals (module state, see
+ * value.h "sharing") are locked, in address order, while the call binds and
+ * its kernel runs; the other container actuals are shared first, since the
+ * kernel may store them into a shared one (append, _set_item, setdefault...). */
 pts_status pts_interp_call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res)
+{
+    int nacts = s->npos + s->nkw;
+    pts_obj *locks[MAX_OP_ARGS];
+    int nlocks = 0;
+    for (int i = 0; i < nacts && i < MAX_OP_ARGS; i++)
+        if (pts_value_is_shared_container(acts[i]))
+            locks[nlocks++] = acts[i].u.o;
+    if (!nlocks)
+        return call_op(k, s, acts, res);
+    for (int i = 0; i < nacts; i++)
+        pts_value_share(acts[i]);
+    qsort(locks, (size_t)nlocks, sizeof *locks, obj_addr_cmp);
+    int n = 0;
+    for (int i = 0; i < nlocks; i++) /* each distinct container once */
+        if (!n || locks[n - 1] != locks[i])
+            locks[n++] = locks[i];
+    for (int i = 0; i < n; i++)
+        pts_obj_lock(locks[i]);
+    pts_status st = call_op(k, s, acts, res);
+    for (int i = n - 1; i >= 0; i--)
+        pts_obj_unlock(locks[i]);
+    return st;
+}
+
+/* bind (cached), convert, upgrade, run the kernel, pack the results. */
+static pts_status call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *res)
 {
     op_entry *e = NULL, *tmp = NULL;
     pts_status st = resolve(k, s, acts, &e, &tmp);
     if (st && s->fallback) {
         pts_err_clear();
-        return pts_interp_call_op(k, &k->ops[s->fallback - 1], acts, res);
+        return call_op(k, &k->ops[s->fallback - 1], acts, res);
     }
     if (st)
         return st;

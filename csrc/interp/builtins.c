@@ -60,6 +60,41 @@ static pts_status op_call(cc *c, const char *opname, const pts_ast_expr *e, int 
     return PTS_OK;
 }
 
+/* int(x) where x is statically a `number` (Scalar): torch binds aten::Int.Scalar, which checks the
+ * range (NaN, inf, 1e30 raise), where int(float) binds Int.float, a C++ cast.  pyts binds by the
+ * run-time value, a float either way, so the one call whose result torch types as a number,
+ * t.item() / torch.item(t), pins the overload here. */
+static bool returns_number(const pts_ast_expr *e)
+{
+    if (e->u.call.nargs != 1 || e->u.call.nkw != 0)
+        return false;
+    const pts_ast_expr *a = e->u.call.args[0];
+    if (a->kind != PTS_EX_CALL || a->u.call.func->kind != PTS_EX_ATTR)
+        return false;
+    const pts_ast_expr *f = a->u.call.func;
+    if (strcmp(f->u.attr.name, "item") != 0)
+        return false;
+    return a->u.call.nargs == 0 || (a->u.call.nargs == 1 && f->u.attr.value->kind == PTS_EX_NAME &&
+                                     strcmp(f->u.attr.value->u.name, "torch") == 0);
+}
+
+static pts_status int_of_number(cc *c, const pts_ast_expr *e, int dst)
+{
+    int mark = c->top, base, site;
+    PTS_TRY(eval_args(c, e, 0, &base));
+    PTS_TRY(pts_cc_op_site(c, "aten::Int", 1, 0, NULL, &site));
+    op_site *s = &c->code->ops[site];
+    for (int i = 0; i < s->novl; i++)
+        if (strcmp(s->ovl[i]->schema.overload, "Scalar") == 0) {
+            s->ovl += i;
+            s->novl = 1;
+            break;
+        }
+    PTS_TRY(pts_cc_emit(c, PTS_OPC_CALLOP, dst, base, site, 1, PTS_F_TB, NULL));
+    c->top = mark;
+    return PTS_OK;
+}
+
 static pts_status type_arg(cc *c, const pts_ast_expr *e, pts_type **out)
 {
     (void)c;
@@ -104,8 +139,9 @@ static pts_status annotate_form(cc *c, const pts_ast_expr *e, int dst, bool conv
         pts_type_release(t);
         return st;
     }
-    /* annotate(List[List[float]], x.tolist()): prim::tolist, typed by the annotation */
-    if (convert && t->kind == PTS_TY_LIST && v->kind == PTS_EX_CALL && v->u.call.nargs == 0 && v->u.call.nkw == 0 &&
+    /* annotate(List[List[float]], x.tolist()): prim::tolist, typed by the annotation; annotate(float,
+     * x.tolist()) of a 0-d tensor is its number (the CONVERT of a Tensor to int/float below) */
+    if (convert && (t->kind == PTS_TY_LIST || t->kind == PTS_TY_INT || t->kind == PTS_TY_FLOAT) && v->kind == PTS_EX_CALL && v->u.call.nargs == 0 && v->u.call.nkw == 0 &&
         v->u.call.func->kind == PTS_EX_ATTR && strcmp(v->u.call.func->u.attr.name, "tolist") == 0)
         v = v->u.call.func->u.attr.value; /* CONVERT of a Tensor to a list type is tolist */
     pts_type_kind k = t->kind;
@@ -532,6 +568,8 @@ pts_status pts_cc_call(cc *c, const pts_ast_expr *e, int dst)
             if (e->u.call.nargs > 2)
                 return pts_cc_error(c, &e->pos, PTS_ERR_UNSUPPORTED, "%s() of more than two values", n);
         }
+        if (strcmp(n, "int") == 0 && returns_number(e))
+            return int_of_number(c, e, dst);
         for (size_t i = 0; i < sizeof builtin_ops / sizeof builtin_ops[0]; i++)
             if (strcmp(n, builtin_ops[i].name) == 0)
                 return op_call(c, builtin_ops[i].op, e, dst);

@@ -31,8 +31,108 @@ static const char *value_type_name(pts_value v)
     }
 }
 
-/* Accept v for a parameter of type t: exact, or int -> float / bool as torch's
- * argument conversion does.  *out: new reference. */
+/* v converted to type t as torch converts a Python argument (toIValue): an int or bool where a float
+ * is expected becomes a float, a bool where a number is expected an int, at any depth of lists,
+ * tuples and dict values ([1, 2.5] for List[float]).  *fits = false when v does not fit t; on
+ * success *out is a new reference. */
+static pts_status convert_arg(pts_value v, const pts_type *t, pts_value *out, bool *fits)
+{
+    *fits = true;
+    if (pts_value_isinstance(v, t)) {
+        *out = pts_value_retain(v);
+        return PTS_OK;
+    }
+    switch (t->kind) {
+    case PTS_TY_OPTIONAL:
+        if (v.tag == PTS_T_NONE) {
+            *out = pts_none();
+            return PTS_OK;
+        }
+        return convert_arg(v, t->args[0], out, fits);
+    case PTS_TY_FLOAT:
+        if (v.tag != PTS_T_INT && v.tag != PTS_T_BOOL)
+            break;
+        *out = pts_float(v.tag == PTS_T_INT ? (double)v.u.i : (double)v.u.b);
+        return PTS_OK;
+    case PTS_TY_NUMBER:
+        if (v.tag != PTS_T_BOOL)
+            break;
+        *out = pts_int(v.u.b);
+        return PTS_OK;
+    case PTS_TY_LIST: {
+        if (v.tag != PTS_T_LIST)
+            break;
+        pts_list *src = PTS_LIST(v), *l = pts_list_new(t->args[0], src->len);
+        if (!l)
+            return pts_err_nomem("a list argument", 0);
+        pts_value lv = pts_obj_value(&l->hdr), e;
+        pts_status st = PTS_OK;
+        for (int64_t k = 0; k < src->len && !st && *fits; k++) {
+            st = convert_arg(src->items[k], t->args[0], &e, fits);
+            if (!st && *fits)
+                st = pts_list_append(l, e);
+        }
+        if (st || !*fits) {
+            pts_value_release(lv);
+            return st;
+        }
+        *out = lv;
+        return PTS_OK;
+    }
+    case PTS_TY_TUPLE: {
+        if (v.tag != PTS_T_TUPLE || PTS_TUPLE(v)->len != t->nargs)
+            break;
+        pts_tuple *tu = pts_tuple_new(t->nargs);
+        if (!tu)
+            return pts_err_nomem("a tuple argument", 0);
+        pts_value tv = pts_obj_value(&tu->hdr);
+        pts_status st = PTS_OK;
+        for (int k = 0; k < t->nargs && !st && *fits; k++)
+            st = convert_arg(PTS_TUPLE(v)->items[k], t->args[k], &tu->items[k], fits);
+        if (st || !*fits) {
+            pts_value_release(tv);
+            return st;
+        }
+        *out = tv;
+        return PTS_OK;
+    }
+    case PTS_TY_DICT: {
+        if (v.tag != PTS_T_DICT)
+            break;
+        pts_dict *src = PTS_DICT(v), *d = pts_dict_new(t->args[0], t->args[1]);
+        if (!d)
+            return pts_err_nomem("a dict argument", 0);
+        pts_value dv = pts_obj_value(&d->hdr);
+        pts_status st = PTS_OK;
+        for (int64_t k = 0; k < src->nentries && !st && *fits; k++) {
+            if (!src->entries[k].live)
+                continue;
+            pts_value key, val;
+            st = convert_arg(src->entries[k].key, t->args[0], &key, fits);
+            if (st || !*fits)
+                break;
+            st = convert_arg(src->entries[k].val, t->args[1], &val, fits);
+            if (st || !*fits) {
+                pts_value_release(key);
+                break;
+            }
+            st = pts_dict_set(d, key, val);
+        }
+        if (st || !*fits) {
+            pts_value_release(dv);
+            return st;
+        }
+        *out = dv;
+        return PTS_OK;
+    }
+    default: break;
+    }
+    *fits = false;
+    return PTS_OK;
+}
+
+/* Accept v for a parameter of type t: exact, or converted as torch's argument conversion does
+ * (convert_arg).  *out: new reference. */
 static pts_status check_arg(const pts_code *code, int i, pts_value v, pts_value *out)
 {
     const pts_type *t = code->param_types[i];
@@ -40,17 +140,12 @@ static pts_status check_arg(const pts_code *code, int i, pts_value v, pts_value 
         *out = pts_value_retain(v);
         return PTS_OK;
     }
-    const pts_type *b = t;
-    while (b->kind == PTS_TY_OPTIONAL)
-        b = b->args[0];
-    if (b->kind == PTS_TY_FLOAT && (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL)) {
-        *out = pts_float(v.tag == PTS_T_INT ? (double)v.u.i : (double)v.u.b);
+    bool fits;
+    pts_status st = convert_arg(v, t, out, &fits);
+    if (st)
+        return pts_err_context(st, "argument '%s' of %s()", code->param_names[i], code->name);
+    if (fits)
         return PTS_OK;
-    }
-    if (b->kind == PTS_TY_NUMBER && v.tag == PTS_T_BOOL) {
-        *out = pts_int(v.u.b);
-        return PTS_OK;
-    }
     char want[160];
     pts_type_str(t, want, sizeof want);
     return pts_err_set(PTS_ERR_TYPE, "%s() argument '%s' must be %s, not %s", code->name, code->param_names[i], want,

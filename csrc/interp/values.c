@@ -22,9 +22,14 @@ pts_status pts_vm_truthy(pts_value v, bool *out)
     case PTS_T_FLOAT: *out = v.u.f != 0; return PTS_OK;
     case PTS_T_NONE: *out = false; return PTS_OK;
     case PTS_T_STR: *out = PTS_STR(v)->len != 0; return PTS_OK;
-    case PTS_T_LIST: *out = PTS_LIST(v)->len != 0; return PTS_OK;
+    case PTS_T_LIST:
+    case PTS_T_DICT: {
+        bool lk = pts_value_lock_if_shared(v);
+        *out = (v.tag == PTS_T_LIST ? PTS_LIST(v)->len : PTS_DICT(v)->len) != 0;
+        pts_value_unlock_if(v, lk);
+        return PTS_OK;
+    }
     case PTS_T_TUPLE: *out = PTS_TUPLE(v)->len != 0; return PTS_OK;
-    case PTS_T_DICT: *out = PTS_DICT(v)->len != 0; return PTS_OK;
     case PTS_T_TENSOR: {
         const pts_op *op = pts_ops_find("aten::Bool.Tensor");
         pts_value r = pts_none();
@@ -38,7 +43,18 @@ pts_status pts_vm_truthy(pts_value v, bool *out)
     }
 }
 
+static pts_status subscr(pts_value obj, pts_value idx, pts_value *out);
+
+/* obj[idx]; a shared list or dict is read under its lock. */
 pts_status pts_vm_subscr(pts_value obj, pts_value idx, pts_value *out)
+{
+    bool lk = pts_value_lock_if_shared(obj);
+    pts_status st = subscr(obj, idx, out);
+    pts_value_unlock_if(obj, lk);
+    return st;
+}
+
+static pts_status subscr(pts_value obj, pts_value idx, pts_value *out)
 {
     int64_t i = 0;
     switch ((pts_tag)obj.tag) {
@@ -117,10 +133,24 @@ pts_status pts_vm_slice(pts_value *a, pts_value *out)
         return pts_err_set(PTS_ERR_TYPE, "%s cannot be sliced", tag_name(obj));
     const pts_op *op = pts_ops_find(name);
     *out = pts_none();
-    return op->fn(op, a, out);
+    bool lk = pts_value_lock_if_shared(obj);
+    pts_status st = op->fn(op, a, out);
+    pts_value_unlock_if(obj, lk);
+    return st;
 }
 
+static pts_status contains(pts_value c, pts_value x, bool *out);
+
+/* x in c; a shared list or dict is read under its lock. */
 pts_status pts_vm_contains(pts_value c, pts_value x, bool *out)
+{
+    bool lk = pts_value_lock_if_shared(c);
+    pts_status st = contains(c, x, out);
+    pts_value_unlock_if(c, lk);
+    return st;
+}
+
+static pts_status contains(pts_value c, pts_value x, bool *out)
 {
     switch ((pts_tag)c.tag) {
     case PTS_T_STR:
@@ -148,7 +178,18 @@ pts_status pts_vm_contains(pts_value c, pts_value x, bool *out)
     return pts_err_set(PTS_ERR_TYPE, "'in' is not supported for %s in %s", tag_name(x), tag_name(c));
 }
 
+static pts_status unpack(pts_value src, int n, pts_value *dst);
+
+/* a, b = src; a shared list is read under its lock. */
 pts_status pts_vm_unpack(pts_value src, int n, pts_value *dst)
+{
+    bool lk = pts_value_lock_if_shared(src);
+    pts_status st = unpack(src, n, dst);
+    pts_value_unlock_if(src, lk);
+    return st;
+}
+
+static pts_status unpack(pts_value src, int n, pts_value *dst)
 {
     int64_t len;
     pts_value *items;

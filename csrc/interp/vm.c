@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/budget.h"
 #include "interp/compile.h"
 #include "interp/interp.h"
 #include "ops/prim/prim.h"
@@ -193,9 +194,9 @@ static pts_status get_attr(pts_code *k, attr_site *s, pts_value obj, pts_value *
         if (slot >= 0) {
             if (slot >= o->nslots)
                 return pts_err_set(PTS_ERR_INTERNAL, "attribute slot out of range");
-            if (o->slots[slot].tag == PTS_T_UNINIT)
+            pts_object_get_slot(o, slot, out); /* under the object's lock: another thread may assign it */
+            if (out->tag == PTS_T_UNINIT)
                 return pts_err_set(PTS_ERR_VALUE, "attribute '%s' of %s is not initialized", s->name, o->cls->qualname);
-            *out = pts_value_retain(o->slots[slot]);
         } else {
             *out = pts_value_retain(o->cls->consts[-1 - slot].value);
         }
@@ -258,7 +259,7 @@ static pts_status set_attr(attr_site *s, pts_value obj, pts_value val /* stolen 
         pts_value_release(val);
         return st;
     }
-    put(o->slots, slot, val);
+    pts_object_swap_slot(o, slot, val);
     return PTS_OK;
 }
 
@@ -365,7 +366,19 @@ static pts_status build_container(pts_code *k, const pts_insn *in, pts_value *R,
     return PTS_OK;
 }
 
+static pts_status iter_step_locked(pts_value *state, bool enumerate_, pts_value *var, bool *done);
+
+/* One step of a for loop; a shared list or dict is read under its lock (another
+ * thread may append to it between steps: the loop sees the new length). */
 static pts_status iter_step(pts_value *state, bool enumerate_, pts_value *var, bool *done)
+{
+    bool lk = pts_value_lock_if_shared(state[0]);
+    pts_status st = iter_step_locked(state, enumerate_, var, done);
+    pts_value_unlock_if(state[0], lk);
+    return st;
+}
+
+static pts_status iter_step_locked(pts_value *state, bool enumerate_, pts_value *var, bool *done)
 {
     pts_value it = state[0];
     int64_t i = state[1].u.i, n;
@@ -525,7 +538,11 @@ static pts_status run(vm *v, int entry, pts_value *out)
                 put(R, in->a, take(R, in->b, in->flags));
             break;
         case PTS_OPC_CLEAR: pts_value_clear(&R[in->a]); break;
-        case PTS_OPC_JUMP: f->pc = in->c; break;
+        case PTS_OPC_JUMP:
+            if (in->c <= f->pc - 1 && (st = pts_budget_check())) /* a loop's back edge: interrupts, time limit */
+                goto error;
+            f->pc = in->c;
+            break;
         case PTS_OPC_JUMPIFNOT:
         case PTS_OPC_JUMPIF: {
             bool t = false;
@@ -558,6 +575,10 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_CALLOP: {
             pts_value res;
+            if ((st = pts_budget_check())) {
+                consume(R, in->b, in->n, in->flags);
+                goto error;
+            }
             st = pts_interp_call_op(k, &k->ops[in->c], R + in->b, &res);
             consume(R, in->b, in->n, in->flags);
             if (st)
@@ -567,6 +588,8 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_CALLFN: {
             fn_site *fs = &k->fns[in->c];
+            if ((st = pts_budget_check())) /* recursion without loops */
+                goto error;
             pts_code *callee = fs->m->compiled;
             if (!callee && (st = pts_interp_compile(k->cu, fs->cls, fs->m, fs->qualname, &callee)))
                 goto error;
@@ -578,6 +601,8 @@ static pts_status run(vm *v, int entry, pts_value *out)
         case PTS_OPC_CALLMETHOD: {
             method_site *ms = &k->methods[in->c];
             pts_value recv = R[in->b];
+            if ((st = pts_budget_check()))
+                goto error;
             if (recv.tag == PTS_T_OBJECT) {
                 pts_code *callee = NULL;
                 if (in->n != ms->nargs) {
@@ -694,14 +719,19 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_ISINSTANCE: {
             const pts_type *t = (const pts_type *)k->consts[in->c].u.o;
+            bool lk = pts_value_lock_if_shared(R[in->b]); /* isinstance(l, List[int]) reads the items */
             bool r = pts_value_isinstance(R[in->b], t);
+            pts_value_unlock_if(R[in->b], lk);
             consume(R, in->b, 1, in->flags);
             put(R, in->a, pts_bool(r));
             break;
         }
         case PTS_OPC_CONVERT: {
             pts_value res;
-            st = pts_vm_convert(take(R, in->b, in->flags), (const pts_type *)k->consts[in->c].u.o, &res);
+            pts_value src = take(R, in->b, in->flags);
+            bool lk = pts_value_lock_if_shared(src);
+            st = pts_vm_convert(src, (const pts_type *)k->consts[in->c].u.o, &res);
+            pts_value_unlock_if(src, lk);
             if (st)
                 goto error;
             put(R, in->a, res);
@@ -820,7 +850,9 @@ pts_status pts_vm_call(pts_code *code, int nargs, const pts_value *args, pts_val
     if (!st) {
         for (int i = 0; i < nargs; i++)
             v.regs[i] = pts_value_retain(args[i]);
+        pts_budget_begin();
         st = run(&v, 0, out);
+        pts_budget_end();
     }
     for (int i = 0; i < v.cap_regs; i++)
         pts_value_release(v.regs[i]);

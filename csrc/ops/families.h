@@ -21,7 +21,9 @@ PTS_FAMILY(pool)        /* nn/pool.c */
 PTS_FAMILY(norm)        /* nn/norm.c */
 PTS_FAMILY(activation)  /* nn/activation.c */
 PTS_FAMILY(resample)    /* nn/resample.c: upsample/interpolate, pad */
-PTS_FAMILY(random)      /* random/random.c: random ops, registered to load, refused when run */
+PTS_FAMILY(random)      /* random/random.c: uniform/normal/random_ draws, rand/randn/randint/randperm (torch's generator) */
+PTS_FAMILY(distributions) /* random/distributions.c: bernoulli, exponential_, cauchy_, ..., multinomial, native_dropout, rrelu_with_noise */
+PTS_FAMILY(fractional_pool) /* random/fractional_pool.c: fractional_max_pool2d/3d (windows from torch.rand samples) */
 PTS_FAMILY(views)       /* shape/views.c: broadcast_to/tensors, mT/mH/..., meshgrid, as_strided, atleast, tile */
 PTS_FAMILY(diag)        /* shape/diag.c: diagonal, diag, diag_embed, tril/triu */
 PTS_FAMILY(math)        /* pointwise/math.c: more unary/binary math, isclose/allclose */
@@ -54,3 +56,11 @@ PTS_FAMILY(loss_margin) /* nn/loss_margin.c: margin_ranking, hinge_embedding, so
 PTS_FAMILY(layers)      /* nn/layers.c: rms_norm, bilinear, pdist, renorm, inner, vdot */
 PTS_FAMILY(stats)       /* reduce/stats.c: cov, corrcoef, quantile/nanquantile, histc, trapezoid/trapz/cumulative_trapezoid, sum_to_size, linalg_vecdot/diagonal/vander/multi_dot, _softmax_backward_data, native_dropout_backward, _unsafe_masked_index(_put_accumulate) */
 PTS_FAMILY(extra)       /* nn/extra.c: max_pool1d_with_indices, max_pool2d_with_indices_backward, im2col, _batch_norm_with_update, embedding_renorm_ */
+PTS_FAMILY(cnum)        /* prim/cnum.c: the complex scalar: arithmetic, cmath, complex(), polar */
+PTS_FAMILY(types)       /* prim/types.c: promote_types, can_cast, result_type of scalars, autocast dtype, id, rangelist */
+PTS_FAMILY(weight_norm) /* nn/weight_norm.c: _weight_norm, _weight_norm_interface, norm_except_dim */
+PTS_FAMILY(la_lu)       /* linalg/lu.c: inverse, det/slogdet/logdet, linalg_solve(_ex), solve_triangular, lu_factor/lu/lu_unpack/lu_solve (LAPACK, linalg/lapack.c) */
+PTS_FAMILY(la_cholesky) /* linalg/cholesky.c: linalg_cholesky(_ex), cholesky_solve, cholesky_inverse (LAPACK) */
+PTS_FAMILY(la_qr)       /* linalg/qr.c: linalg_qr, geqrf, linalg_householder_product/orgqr, ormqr (LAPACK) */
+PTS_FAMILY(la_spectral) /* linalg/spectral.c: linalg_svd/svd/svdvals, linalg_eigh/eigvalsh, pinv/pinverse, matrix_rank, lstsq (LAPACK) */
+PTS_FAMILY(la_matfn)    /* linalg/matfn.c: linalg_matrix_norm, linalg_norm, linalg_cond, matrix_exp, matrix_power */

@@ -1243,6 +1243,58 @@ static inline void k_bucketize_unpack(const pts_value *args, struct k_bucketize_
     a->right = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_cholesky(Tensor self, *, bool upper=False) -> Tensor */
+struct k_linalg_cholesky_args {
+    pts_tensor *self;
+    bool upper;
+};
+static inline void k_linalg_cholesky_unpack(const pts_value *args, struct k_linalg_cholesky_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upper = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info) */
+struct k_linalg_cholesky_ex_args {
+    pts_tensor *self;
+    bool upper;
+    bool check_errors;
+};
+static inline void k_linalg_cholesky_ex_unpack(const pts_value *args, struct k_linalg_cholesky_ex_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upper = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::cholesky_solve(Tensor self, Tensor input2, bool upper=False) -> Tensor */
+struct k_cholesky_solve_args {
+    pts_tensor *self;
+    pts_tensor *input2;
+    bool upper;
+};
+static inline void k_cholesky_solve_unpack(const pts_value *args, struct k_cholesky_solve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->upper = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::cholesky_inverse(Tensor self, bool upper=False) -> Tensor */
+struct k_cholesky_inverse_args {
+    pts_tensor *self;
+    bool upper;
+};
+static inline void k_cholesky_inverse_unpack(const pts_value *args, struct k_cholesky_inverse_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->upper = pts_arg_bool(args[1]);
+}
+
 /* csrc/ops/linalg/einsum.c */
 /* aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor */
 struct k_einsum_args {
@@ -1255,6 +1307,470 @@ static inline void k_einsum_unpack(const pts_value *args, struct k_einsum_args *
     a->equation = PTS_STR(args[0])->data;
     a->tensors = args[1];
     a->path = args[2];
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_inv_ex(Tensor A, *, bool check_errors=False) -> (Tensor inverse, Tensor info) */
+struct k_linalg_inv_ex_args {
+    pts_tensor *A;
+    bool check_errors;
+};
+static inline void k_linalg_inv_ex_unpack(const pts_value *args, struct k_linalg_inv_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->check_errors = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_inv(Tensor A) -> Tensor */
+struct k_linalg_inv_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_inv_unpack(const pts_value *args, struct k_linalg_inv_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::inverse(Tensor self) -> Tensor */
+struct k_inverse_args {
+    pts_tensor *self;
+};
+static inline void k_inverse_unpack(const pts_value *args, struct k_inverse_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_det(Tensor A) -> Tensor */
+struct k_linalg_det_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_det_unpack(const pts_value *args, struct k_linalg_det_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::det(Tensor self) -> Tensor */
+struct k_det_args {
+    pts_tensor *self;
+};
+static inline void k_det_unpack(const pts_value *args, struct k_det_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_linalg_det(Tensor A) -> (Tensor result, Tensor LU, Tensor pivots) */
+struct k__linalg_det_args {
+    pts_tensor *A;
+};
+static inline void k__linalg_det_unpack(const pts_value *args, struct k__linalg_det_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet) */
+struct k_linalg_slogdet_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_slogdet_unpack(const pts_value *args, struct k_linalg_slogdet_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::slogdet(Tensor self) -> (Tensor sign, Tensor logabsdet) */
+struct k_slogdet_args {
+    pts_tensor *self;
+};
+static inline void k_slogdet_unpack(const pts_value *args, struct k_slogdet_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet, Tensor LU, Tensor pivots) */
+struct k__linalg_slogdet_args {
+    pts_tensor *A;
+};
+static inline void k__linalg_slogdet_unpack(const pts_value *args, struct k__linalg_slogdet_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::logdet(Tensor self) -> Tensor */
+struct k_logdet_args {
+    pts_tensor *self;
+};
+static inline void k_logdet_unpack(const pts_value *args, struct k_logdet_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_solve(Tensor A, Tensor B, *, bool left=True) -> Tensor */
+struct k_linalg_solve_args {
+    pts_tensor *A;
+    pts_tensor *B;
+    bool left;
+};
+static inline void k_linalg_solve_unpack(const pts_value *args, struct k_linalg_solve_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->left = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor info) */
+struct k_linalg_solve_ex_args {
+    pts_tensor *A;
+    pts_tensor *B;
+    bool left;
+    bool check_errors;
+};
+static inline void k_linalg_solve_ex_unpack(const pts_value *args, struct k_linalg_solve_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->left = pts_arg_bool(args[2]);
+    a->check_errors = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_linalg_solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False) -> (Tensor result, Tensor LU, Tensor pivots, Tensor info) */
+struct k__linalg_solve_ex_args {
+    pts_tensor *A;
+    pts_tensor *B;
+    bool left;
+    bool check_errors;
+};
+static inline void k__linalg_solve_ex_unpack(const pts_value *args, struct k__linalg_solve_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->left = pts_arg_bool(args[2]);
+    a->check_errors = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_solve_triangular(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False) -> Tensor */
+struct k_linalg_solve_triangular_args {
+    pts_tensor *self;
+    pts_tensor *B;
+    bool upper;
+    bool left;
+    bool unitriangular;
+};
+static inline void k_linalg_solve_triangular_unpack(const pts_value *args, struct k_linalg_solve_triangular_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->B = PTS_ARG_TENSOR(args[1]);
+    a->upper = pts_arg_bool(args[2]);
+    a->left = pts_arg_bool(args[3]);
+    a->unitriangular = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::triangular_solve(Tensor self, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> (Tensor solution, Tensor cloned_coefficient) */
+struct k_triangular_solve_args {
+    pts_tensor *self;
+    pts_tensor *A;
+    bool upper;
+    bool transpose;
+    bool unitriangular;
+};
+static inline void k_triangular_solve_unpack(const pts_value *args, struct k_triangular_solve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->A = PTS_ARG_TENSOR(args[1]);
+    a->upper = pts_arg_bool(args[2]);
+    a->transpose = pts_arg_bool(args[3]);
+    a->unitriangular = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> (Tensor LU, Tensor pivots, Tensor info) */
+struct k_linalg_lu_factor_ex_args {
+    pts_tensor *A;
+    bool pivot;
+    bool check_errors;
+};
+static inline void k_linalg_lu_factor_ex_unpack(const pts_value *args, struct k_linalg_lu_factor_ex_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::_lu_with_info(Tensor self, bool pivot=True, bool check_errors=True) -> (Tensor LU, Tensor pivots, Tensor info) */
+struct k__lu_with_info_args {
+    pts_tensor *self;
+    bool pivot;
+    bool check_errors;
+};
+static inline void k__lu_with_info_unpack(const pts_value *args, struct k__lu_with_info_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu_factor(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots) */
+struct k_linalg_lu_factor_args {
+    pts_tensor *A;
+    bool pivot;
+};
+static inline void k_linalg_lu_factor_unpack(const pts_value *args, struct k_linalg_lu_factor_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> (Tensor P, Tensor L, Tensor U) */
+struct k_lu_unpack_args {
+    pts_tensor *LU_data;
+    pts_tensor *LU_pivots;
+    bool unpack_data;
+    bool unpack_pivots;
+};
+static inline void k_lu_unpack_unpack(const pts_value *args, struct k_lu_unpack_args *a)
+{
+    a->LU_data = PTS_ARG_TENSOR(args[0]);
+    a->LU_pivots = PTS_ARG_TENSOR(args[1]);
+    a->unpack_data = pts_arg_bool(args[2]);
+    a->unpack_pivots = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu(Tensor A, *, bool pivot=True) -> (Tensor P, Tensor L, Tensor U) */
+struct k_linalg_lu_args {
+    pts_tensor *A;
+    bool pivot;
+};
+static inline void k_linalg_lu_unpack(const pts_value *args, struct k_linalg_lu_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->pivot = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor */
+struct k_linalg_lu_solve_args {
+    pts_tensor *LU;
+    pts_tensor *pivots;
+    pts_tensor *B;
+    bool left;
+    bool adjoint;
+};
+static inline void k_linalg_lu_solve_unpack(const pts_value *args, struct k_linalg_lu_solve_args *a)
+{
+    a->LU = PTS_ARG_TENSOR(args[0]);
+    a->pivots = PTS_ARG_TENSOR(args[1]);
+    a->B = PTS_ARG_TENSOR(args[2]);
+    a->left = pts_arg_bool(args[3]);
+    a->adjoint = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/lu.c */
+/* aten::lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor */
+struct k_lu_solve_args {
+    pts_tensor *self;
+    pts_tensor *LU_data;
+    pts_tensor *LU_pivots;
+};
+static inline void k_lu_solve_unpack(const pts_value *args, struct k_lu_solve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->LU_data = PTS_ARG_TENSOR(args[1]);
+    a->LU_pivots = PTS_ARG_TENSOR(args[2]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_matrix_norm_args {
+    pts_tensor *self;
+    pts_value ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_matrix_norm_unpack(const pts_value *args, struct k_linalg_matrix_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = args[1];
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_norm.str_ord(Tensor self, str ord="fro", int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_matrix_norm_str_ord_args {
+    pts_tensor *self;
+    const char *ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_matrix_norm_str_ord_unpack(const pts_value *args, struct k_linalg_matrix_norm_str_ord_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = PTS_STR(args[1])->data;
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_norm_args {
+    pts_tensor *self;
+    pts_value ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_norm_unpack(const pts_value *args, struct k_linalg_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = args[1];
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
+struct k_linalg_norm_ord_str_args {
+    pts_tensor *self;
+    const char *ord;
+    pts_value dim;
+    bool keepdim;
+    int dtype;
+};
+static inline void k_linalg_norm_ord_str_unpack(const pts_value *args, struct k_linalg_norm_ord_str_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ord = PTS_STR(args[1])->data;
+    a->dim = args[2];
+    a->keepdim = pts_arg_bool(args[3]);
+    a->dtype = pts_arg_opt_dtype(args[4]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::nuclear_norm(Tensor self, bool keepdim=False) -> Tensor */
+struct k_nuclear_norm_args {
+    pts_tensor *self;
+    bool keepdim;
+};
+static inline void k_nuclear_norm_unpack(const pts_value *args, struct k_nuclear_norm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->keepdim = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor */
+struct k_nuclear_norm_dim_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_nuclear_norm_dim_unpack(const pts_value *args, struct k_nuclear_norm_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor */
+struct k_frobenius_norm_dim_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+};
+static inline void k_frobenius_norm_dim_unpack(const pts_value *args, struct k_frobenius_norm_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_cond(Tensor self, Scalar? p=None) -> Tensor */
+struct k_linalg_cond_args {
+    pts_tensor *self;
+    pts_value p;
+};
+static inline void k_linalg_cond_unpack(const pts_value *args, struct k_linalg_cond_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = args[1];
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_cond.p_str(Tensor self, str p) -> Tensor */
+struct k_linalg_cond_p_str_args {
+    pts_tensor *self;
+    const char *p;
+};
+static inline void k_linalg_cond_p_str_unpack(const pts_value *args, struct k_linalg_cond_p_str_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_exp(Tensor self) -> Tensor */
+struct k_linalg_matrix_exp_args {
+    pts_tensor *self;
+};
+static inline void k_linalg_matrix_exp_unpack(const pts_value *args, struct k_linalg_matrix_exp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::matrix_exp(Tensor self) -> Tensor */
+struct k_matrix_exp_args {
+    pts_tensor *self;
+};
+static inline void k_matrix_exp_unpack(const pts_value *args, struct k_matrix_exp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_power(Tensor self, int n) -> Tensor */
+struct k_linalg_matrix_power_args {
+    pts_tensor *self;
+    int64_t n;
+};
+static inline void k_linalg_matrix_power_unpack(const pts_value *args, struct k_linalg_matrix_power_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::matrix_power(Tensor self, int n) -> Tensor */
+struct k_matrix_power_args {
+    pts_tensor *self;
+    int64_t n;
+};
+static inline void k_matrix_power_unpack(const pts_value *args, struct k_matrix_power_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = pts_arg_int(args[1]);
 }
 
 /* csrc/ops/linalg/matmul.c */
@@ -1629,6 +2145,322 @@ static inline void k_count_nonzero_dims_unpack(const pts_value *args, struct k_c
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->dim = args[1];
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::geqrf(Tensor self) -> (Tensor a, Tensor tau) */
+struct k_geqrf_args {
+    pts_tensor *self;
+};
+static inline void k_geqrf_unpack(const pts_value *args, struct k_geqrf_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::linalg_qr(Tensor A, str mode="reduced") -> (Tensor Q, Tensor R) */
+struct k_linalg_qr_args {
+    pts_tensor *A;
+    const char *mode;
+};
+static inline void k_linalg_qr_unpack(const pts_value *args, struct k_linalg_qr_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->mode = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::linalg_householder_product(Tensor input, Tensor tau) -> Tensor */
+struct k_linalg_householder_product_args {
+    pts_tensor *input;
+    pts_tensor *tau;
+};
+static inline void k_linalg_householder_product_unpack(const pts_value *args, struct k_linalg_householder_product_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->tau = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::orgqr(Tensor self, Tensor input2) -> Tensor */
+struct k_orgqr_args {
+    pts_tensor *self;
+    pts_tensor *input2;
+};
+static inline void k_orgqr_unpack(const pts_value *args, struct k_orgqr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/linalg/qr.c */
+/* aten::ormqr(Tensor self, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor */
+struct k_ormqr_args {
+    pts_tensor *self;
+    pts_tensor *input2;
+    pts_tensor *input3;
+    bool left;
+    bool transpose;
+};
+static inline void k_ormqr_unpack(const pts_value *args, struct k_ormqr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->input3 = PTS_ARG_TENSOR(args[2]);
+    a->left = pts_arg_bool(args[3]);
+    a->transpose = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh) */
+struct k_linalg_svd_args {
+    pts_tensor *A;
+    bool full_matrices;
+    const char *driver;
+};
+static inline void k_linalg_svd_unpack(const pts_value *args, struct k_linalg_svd_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->full_matrices = pts_arg_bool(args[1]);
+    a->driver = PTS_ARG_IS_NONE(args[2]) ? NULL : PTS_STR(args[2])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::_linalg_svd(Tensor A, bool full_matrices=False, bool compute_uv=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh) */
+struct k__linalg_svd_args {
+    pts_tensor *A;
+    bool full_matrices;
+    bool compute_uv;
+    const char *driver;
+};
+static inline void k__linalg_svd_unpack(const pts_value *args, struct k__linalg_svd_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->full_matrices = pts_arg_bool(args[1]);
+    a->compute_uv = pts_arg_bool(args[2]);
+    a->driver = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_svdvals(Tensor A, *, str? driver=None) -> Tensor */
+struct k_linalg_svdvals_args {
+    pts_tensor *A;
+    const char *driver;
+};
+static inline void k_linalg_svdvals_unpack(const pts_value *args, struct k_linalg_svdvals_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->driver = PTS_ARG_IS_NONE(args[1]) ? NULL : PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::svd(Tensor self, bool some=True, bool compute_uv=True) -> (Tensor U, Tensor S, Tensor V) */
+struct k_svd_args {
+    pts_tensor *self;
+    bool some;
+    bool compute_uv;
+};
+static inline void k_svd_unpack(const pts_value *args, struct k_svd_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->some = pts_arg_bool(args[1]);
+    a->compute_uv = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_eigh(Tensor self, str UPLO="L") -> (Tensor eigenvalues, Tensor eigenvectors) */
+struct k_linalg_eigh_args {
+    pts_tensor *self;
+    const char *UPLO;
+};
+static inline void k_linalg_eigh_unpack(const pts_value *args, struct k_linalg_eigh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->UPLO = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::_linalg_eigh(Tensor A, str UPLO="L", bool compute_v=True) -> (Tensor eigenvalues, Tensor eigenvectors) */
+struct k__linalg_eigh_args {
+    pts_tensor *A;
+    const char *UPLO;
+    bool compute_v;
+};
+static inline void k__linalg_eigh_unpack(const pts_value *args, struct k__linalg_eigh_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->UPLO = PTS_STR(args[1])->data;
+    a->compute_v = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_eigvalsh(Tensor self, str UPLO="L") -> Tensor */
+struct k_linalg_eigvalsh_args {
+    pts_tensor *self;
+    const char *UPLO;
+};
+static inline void k_linalg_eigvalsh_unpack(const pts_value *args, struct k_linalg_eigvalsh_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->UPLO = PTS_STR(args[1])->data;
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv.atol_rtol_tensor(Tensor self, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_atol_rtol_tensor_args {
+    pts_tensor *self;
+    pts_tensor *atol;
+    pts_tensor *rtol;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_atol_rtol_tensor_unpack(const pts_value *args, struct k_linalg_pinv_atol_rtol_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->atol = pts_arg_opt_tensor(args[1]);
+    a->rtol = pts_arg_opt_tensor(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_atol_rtol_float_args {
+    pts_tensor *self;
+    double atol;
+    bool has_atol;
+    double rtol;
+    bool has_rtol;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_atol_rtol_float_unpack(const pts_value *args, struct k_linalg_pinv_atol_rtol_float_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->atol = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_double(args[1]);
+    a->has_atol = !PTS_ARG_IS_NONE(args[1]);
+    a->rtol = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_rtol = !PTS_ARG_IS_NONE(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv(Tensor self, float rcond, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_args {
+    pts_tensor *self;
+    double rcond;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_unpack(const pts_value *args, struct k_linalg_pinv_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->rcond = pts_arg_double(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_pinv.rcond_tensor(Tensor self, Tensor rcond, bool hermitian=False) -> Tensor */
+struct k_linalg_pinv_rcond_tensor_args {
+    pts_tensor *self;
+    pts_tensor *rcond;
+    bool hermitian;
+};
+static inline void k_linalg_pinv_rcond_tensor_unpack(const pts_value *args, struct k_linalg_pinv_rcond_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->rcond = PTS_ARG_TENSOR(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::pinverse(Tensor self, float rcond=1.0000000000000001e-15) -> Tensor */
+struct k_pinverse_args {
+    pts_tensor *self;
+    double rcond;
+};
+static inline void k_pinverse_unpack(const pts_value *args, struct k_pinverse_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->rcond = pts_arg_double(args[1]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank.atol_rtol_tensor(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_atol_rtol_tensor_args {
+    pts_tensor *input;
+    pts_tensor *atol;
+    pts_tensor *rtol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_atol_rtol_tensor_unpack(const pts_value *args, struct k_linalg_matrix_rank_atol_rtol_tensor_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->atol = pts_arg_opt_tensor(args[1]);
+    a->rtol = pts_arg_opt_tensor(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank.atol_rtol_float(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_atol_rtol_float_args {
+    pts_tensor *self;
+    double atol;
+    bool has_atol;
+    double rtol;
+    bool has_rtol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_atol_rtol_float_unpack(const pts_value *args, struct k_linalg_matrix_rank_atol_rtol_float_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->atol = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_double(args[1]);
+    a->has_atol = !PTS_ARG_IS_NONE(args[1]);
+    a->rtol = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_rtol = !PTS_ARG_IS_NONE(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank(Tensor self, float tol, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_args {
+    pts_tensor *self;
+    double tol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_unpack(const pts_value *args, struct k_linalg_matrix_rank_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->tol = pts_arg_double(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_matrix_rank.tol_tensor(Tensor input, Tensor tol, bool hermitian=False) -> Tensor */
+struct k_linalg_matrix_rank_tol_tensor_args {
+    pts_tensor *input;
+    pts_tensor *tol;
+    bool hermitian;
+};
+static inline void k_linalg_matrix_rank_tol_tensor_unpack(const pts_value *args, struct k_linalg_matrix_rank_tol_tensor_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->tol = PTS_ARG_TENSOR(args[1]);
+    a->hermitian = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/spectral.c */
+/* aten::linalg_lstsq(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values) */
+struct k_linalg_lstsq_args {
+    pts_tensor *self;
+    pts_tensor *b;
+    double rcond;
+    bool has_rcond;
+    const char *driver;
+};
+static inline void k_linalg_lstsq_unpack(const pts_value *args, struct k_linalg_lstsq_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->b = PTS_ARG_TENSOR(args[1]);
+    a->rcond = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_double(args[2]);
+    a->has_rcond = !PTS_ARG_IS_NONE(args[2]);
+    a->driver = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
 }
 
 /* csrc/ops/nn/activation.c */
@@ -4787,6 +5619,48 @@ static inline void k_upsample_lanczos2d_aa_vec_unpack(const pts_value *args, str
     a->scale_factors = args[3];
 }
 
+/* csrc/ops/nn/weight_norm.c */
+/* aten::norm_except_dim(Tensor v, int pow=2, int dim=0) -> Tensor */
+struct k_norm_except_dim_args {
+    pts_tensor *v;
+    int64_t pow;
+    int64_t dim;
+};
+static inline void k_norm_except_dim_unpack(const pts_value *args, struct k_norm_except_dim_args *a)
+{
+    a->v = PTS_ARG_TENSOR(args[0]);
+    a->pow = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/weight_norm.c */
+/* aten::_weight_norm(Tensor v, Tensor g, int dim=0) -> Tensor */
+struct k__weight_norm_args {
+    pts_tensor *v;
+    pts_tensor *g;
+    int64_t dim;
+};
+static inline void k__weight_norm_unpack(const pts_value *args, struct k__weight_norm_args *a)
+{
+    a->v = PTS_ARG_TENSOR(args[0]);
+    a->g = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/weight_norm.c */
+/* aten::_weight_norm_interface(Tensor v, Tensor g, int dim=0) -> (Tensor, Tensor) */
+struct k__weight_norm_interface_args {
+    pts_tensor *v;
+    pts_tensor *g;
+    int64_t dim;
+};
+static inline void k__weight_norm_interface_unpack(const pts_value *args, struct k__weight_norm_interface_args *a)
+{
+    a->v = PTS_ARG_TENSOR(args[0]);
+    a->g = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
 /* csrc/ops/pointwise/classify.c */
 /* aten::isposinf(Tensor self) -> Tensor */
 struct k_isposinf_args {
@@ -6442,6 +7316,88 @@ static inline void k_list_sort_unpack(const pts_value *args, struct k_list_sort_
     a->reverse = pts_arg_bool(args[1]);
 }
 
+/* csrc/ops/prim/list.c */
+/* aten::count.Tensor(Tensor[] self, Tensor el) -> int */
+struct k_count_tensor_args {
+    pts_value self;
+    pts_tensor *el;
+};
+static inline void k_count_tensor_unpack(const pts_value *args, struct k_count_tensor_args *a)
+{
+    a->self = args[0];
+    a->el = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::index.list_Tensor(Tensor[] self, Tensor el) -> int */
+struct k_index_tensor_args {
+    pts_value self;
+    pts_tensor *el;
+};
+static inline void k_index_tensor_unpack(const pts_value *args, struct k_index_tensor_args *a)
+{
+    a->self = args[0];
+    a->el = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::remove.Tensor(Tensor[](a!) self, Tensor el) -> () */
+struct k_remove_tensor_args {
+    pts_value self;
+    pts_tensor *el;
+};
+static inline void k_remove_tensor_unpack(const pts_value *args, struct k_remove_tensor_args *a)
+{
+    a->self = args[0];
+    a->el = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::eq.Tensor_list(Tensor[] a, Tensor[] b) -> bool */
+struct k_eq_tensor_list_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_eq_tensor_list_unpack(const pts_value *args, struct k_eq_tensor_list_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::ne.Tensor_list(Tensor[] a, Tensor[] b) -> bool */
+struct k_ne_tensor_list_args {
+    pts_value a;
+    pts_value b;
+};
+static inline void k_ne_tensor_list_unpack(const pts_value *args, struct k_ne_tensor_list_args *a)
+{
+    a->a = args[0];
+    a->b = args[1];
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::sort.Tensor(Tensor[](a!) self, bool reverse=False) -> () */
+struct k_sort_tensor_args {
+    pts_value self;
+    bool reverse;
+};
+static inline void k_sort_tensor_unpack(const pts_value *args, struct k_sort_tensor_args *a)
+{
+    a->self = args[0];
+    a->reverse = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/prim/list.c */
+/* aten::sorted.Tensor(Tensor[](a) input) -> Tensor[] */
+struct k_sorted_tensor_args {
+    pts_value input;
+};
+static inline void k_sorted_tensor_unpack(const pts_value *args, struct k_sorted_tensor_args *a)
+{
+    a->input = args[0];
+}
+
 /* csrc/ops/prim/num.c */
 /* aten::div.int(int a, int b) -> float */
 /* aten::div.float(float a, float b) -> float */
@@ -6572,12 +7528,21 @@ static inline void k_xor_unpack(const pts_value *args, struct k_xor_args *a)
 /* csrc/ops/prim/num.c */
 /* aten::Int.bool(bool a) -> int */
 /* aten::Int.float(float a) -> int */
-/* aten::Int.Scalar(Scalar a) -> int */
 /* aten::Int.str(str a) -> int */
 struct k_Int_args {
     pts_value a;
 };
 static inline void k_Int_unpack(const pts_value *args, struct k_Int_args *a)
+{
+    a->a = args[0];
+}
+
+/* csrc/ops/prim/num.c */
+/* aten::Int.Scalar(Scalar a) -> int */
+struct k_Int_scalar_args {
+    pts_value a;
+};
+static inline void k_Int_scalar_unpack(const pts_value *args, struct k_Int_scalar_args *a)
 {
     a->a = args[0];
 }
@@ -6733,6 +7698,16 @@ struct k_str_args {
 static inline void k_str_unpack(const pts_value *args, struct k_str_args *a)
 {
     a->elem = args[0];
+}
+
+/* csrc/ops/prim/prim.c */
+/* aten::hash.generic(t value) -> int */
+struct k_hash_args {
+    pts_value value;
+};
+static inline void k_hash_unpack(const pts_value *args, struct k_hash_args *a)
+{
+    a->value = args[0];
 }
 
 /* csrc/ops/prim/prim.c */
@@ -7141,6 +8116,972 @@ struct k_enum_name_args {
 static inline void k_enum_name_unpack(const pts_value *args, struct k_enum_name_args *a)
 {
     a->enum_ = args[0];
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::promote_types(ScalarType type1, ScalarType type2) -> ScalarType */
+struct k_promote_types_args {
+    int type1;
+    int type2;
+};
+static inline void k_promote_types_unpack(const pts_value *args, struct k_promote_types_args *a)
+{
+    a->type1 = (int)pts_arg_int(args[0]);
+    a->type2 = (int)pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::can_cast(ScalarType from_, ScalarType to) -> bool */
+struct k_can_cast_args {
+    int from_;
+    int to;
+};
+static inline void k_can_cast_unpack(const pts_value *args, struct k_can_cast_args *a)
+{
+    a->from_ = (int)pts_arg_int(args[0]);
+    a->to = (int)pts_arg_int(args[1]);
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::result_type.Scalar_Scalar(Scalar scalar1, Scalar scalar2) -> ScalarType */
+struct k_result_type_scalars_args {
+    pts_value scalar1;
+    pts_value scalar2;
+};
+static inline void k_result_type_scalars_unpack(const pts_value *args, struct k_result_type_scalars_args *a)
+{
+    a->scalar1 = args[0];
+    a->scalar2 = args[1];
+}
+
+/* csrc/ops/prim/types.c */
+/* aten::get_autocast_dtype(str device_type) -> ScalarType */
+struct k_get_autocast_dtype_args {
+    const char *device_type;
+};
+static inline void k_get_autocast_dtype_unpack(const pts_value *args, struct k_get_autocast_dtype_args *a)
+{
+    a->device_type = PTS_STR(args[0])->data;
+}
+
+/* csrc/ops/prim/types.c */
+/* prim::id(AnyClassType? x) -> int */
+struct k_id_args {
+    pts_value x;
+};
+static inline void k_id_unpack(const pts_value *args, struct k_id_args *a)
+{
+    a->x = args[0];
+}
+
+/* csrc/ops/prim/types.c */
+/* prim::rangelist(int n) -> int[] */
+struct k_rangelist_args {
+    int64_t n;
+};
+static inline void k_rangelist_unpack(const pts_value *args, struct k_rangelist_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli_.float(Tensor(a!) self, float p=0.5, *, Generator? generator=None) -> Tensor(a!) */
+struct k_bernoulli__float_args {
+    pts_tensor *self;
+    double p;
+    pts_value generator;
+};
+static inline void k_bernoulli__float_unpack(const pts_value *args, struct k_bernoulli__float_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli_.Tensor(Tensor(a!) self, Tensor p, *, Generator? generator=None) -> Tensor(a!) */
+struct k_bernoulli__Tensor_args {
+    pts_tensor *self;
+    pts_tensor *p;
+    pts_value generator;
+};
+static inline void k_bernoulli__Tensor_unpack(const pts_value *args, struct k_bernoulli__Tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli(Tensor self, *, Generator? generator=None) -> Tensor */
+struct k_bernoulli_args {
+    pts_tensor *self;
+    pts_value generator;
+};
+static inline void k_bernoulli_unpack(const pts_value *args, struct k_bernoulli_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->generator = args[1];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli.p(Tensor self, float p, *, Generator? generator=None) -> Tensor */
+struct k_bernoulli_p_args {
+    pts_tensor *self;
+    double p;
+    pts_value generator;
+};
+static inline void k_bernoulli_p_unpack(const pts_value *args, struct k_bernoulli_p_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::bernoulli.Tensor(Tensor self, Tensor p, *, Generator? generator=None) -> Tensor */
+struct k_bernoulli_Tensor_args {
+    pts_tensor *self;
+    pts_tensor *p;
+    pts_value generator;
+};
+static inline void k_bernoulli_Tensor_unpack(const pts_value *args, struct k_bernoulli_Tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::exponential_(Tensor(a!) self, float lambd=1., *, Generator? generator=None) -> Tensor(a!) */
+struct k_exponential__args {
+    pts_tensor *self;
+    double lambd;
+    pts_value generator;
+};
+static inline void k_exponential__unpack(const pts_value *args, struct k_exponential__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->lambd = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::cauchy_(Tensor(a!) self, float median=0., float sigma=1., *, Generator? generator=None) -> Tensor(a!) */
+struct k_cauchy__args {
+    pts_tensor *self;
+    double median;
+    double sigma;
+    pts_value generator;
+};
+static inline void k_cauchy__unpack(const pts_value *args, struct k_cauchy__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->median = pts_arg_double(args[1]);
+    a->sigma = pts_arg_double(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::geometric_(Tensor(a!) self, float p, *, Generator? generator=None) -> Tensor(a!) */
+struct k_geometric__args {
+    pts_tensor *self;
+    double p;
+    pts_value generator;
+};
+static inline void k_geometric__unpack(const pts_value *args, struct k_geometric__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::log_normal_(Tensor(a!) self, float mean=1., float std=2., *, Generator? generator=None) -> Tensor(a!) */
+struct k_log_normal__args {
+    pts_tensor *self;
+    double mean;
+    double std;
+    pts_value generator;
+};
+static inline void k_log_normal__unpack(const pts_value *args, struct k_log_normal__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mean = pts_arg_double(args[1]);
+    a->std = pts_arg_double(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::normal.Tensor_float(Tensor mean, float std=1., *, Generator? generator=None) -> Tensor */
+struct k_normal_Tensor_float_args {
+    pts_tensor *mean;
+    double std;
+    pts_value generator;
+};
+static inline void k_normal_Tensor_float_unpack(const pts_value *args, struct k_normal_Tensor_float_args *a)
+{
+    a->mean = PTS_ARG_TENSOR(args[0]);
+    a->std = pts_arg_double(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::normal.float_Tensor(float mean, Tensor std, *, Generator? generator=None) -> Tensor */
+struct k_normal_float_Tensor_args {
+    double mean;
+    pts_tensor *std;
+    pts_value generator;
+};
+static inline void k_normal_float_Tensor_unpack(const pts_value *args, struct k_normal_float_Tensor_args *a)
+{
+    a->mean = pts_arg_double(args[0]);
+    a->std = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::normal.Tensor_Tensor(Tensor mean, Tensor std, *, Generator? generator=None) -> Tensor */
+struct k_normal_Tensor_Tensor_args {
+    pts_tensor *mean;
+    pts_tensor *std;
+    pts_value generator;
+};
+static inline void k_normal_Tensor_Tensor_unpack(const pts_value *args, struct k_normal_Tensor_Tensor_args *a)
+{
+    a->mean = PTS_ARG_TENSOR(args[0]);
+    a->std = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::normal.float_float(float mean, float std, SymInt[] size, *, Generator? generator=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_normal_float_float_args {
+    double mean;
+    double std;
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_normal_float_float_unpack(const pts_value *args, struct k_normal_float_float_args *a)
+{
+    a->mean = pts_arg_double(args[0]);
+    a->std = pts_arg_double(args[1]);
+    a->size = args[2];
+    a->generator = args[3];
+    a->dtype = pts_arg_opt_dtype(args[4]);
+    a->layout = args[5];
+    a->device = args[6];
+    a->pin_memory = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[7]);
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::multinomial(Tensor self, SymInt num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor */
+struct k_multinomial_args {
+    pts_tensor *self;
+    int64_t num_samples;
+    bool replacement;
+    pts_value generator;
+};
+static inline void k_multinomial_unpack(const pts_value *args, struct k_multinomial_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->num_samples = pts_arg_int(args[1]);
+    a->replacement = pts_arg_bool(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor) */
+struct k_native_dropout_args {
+    pts_tensor *input;
+    double p;
+    bool train;
+    bool has_train;
+};
+static inline void k_native_dropout_unpack(const pts_value *args, struct k_native_dropout_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+    a->train = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_bool(args[2]);
+    a->has_train = !PTS_ARG_IS_NONE(args[2]);
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::rrelu_with_noise(Tensor self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.33333333333333331, bool training=False, Generator? generator=None) -> Tensor */
+struct k_rrelu_with_noise_args {
+    pts_tensor *self;
+    pts_tensor *noise;
+    pts_value lower;
+    pts_value upper;
+    bool training;
+    pts_value generator;
+};
+static inline void k_rrelu_with_noise_unpack(const pts_value *args, struct k_rrelu_with_noise_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->noise = PTS_ARG_TENSOR(args[1]);
+    a->lower = args[2];
+    a->upper = args[3];
+    a->training = pts_arg_bool(args[4]);
+    a->generator = args[5];
+}
+
+/* csrc/ops/random/distributions.c */
+/* aten::rrelu_with_noise_(Tensor(a!) self, Tensor(b!) noise, Scalar lower=0.125, Scalar upper=0.33333333333333331, bool training=False, Generator? generator=None) -> Tensor(a!) */
+struct k_rrelu_with_noise__args {
+    pts_tensor *self;
+    pts_tensor *noise;
+    pts_value lower;
+    pts_value upper;
+    bool training;
+    pts_value generator;
+};
+static inline void k_rrelu_with_noise__unpack(const pts_value *args, struct k_rrelu_with_noise__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->noise = PTS_ARG_TENSOR(args[1]);
+    a->lower = args[2];
+    a->upper = args[3];
+    a->training = pts_arg_bool(args[4]);
+    a->generator = args[5];
+}
+
+/* csrc/ops/random/fractional_pool.c */
+/* aten::fractional_max_pool2d(Tensor self, int[2] kernel_size, int[2] output_size, Tensor random_samples) -> (Tensor, Tensor) */
+struct k_fractional_max_pool2d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value output_size;
+    pts_tensor *random_samples;
+};
+static inline void k_fractional_max_pool2d_unpack(const pts_value *args, struct k_fractional_max_pool2d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->output_size = args[2];
+    a->random_samples = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/random/fractional_pool.c */
+/* aten::fractional_max_pool3d(Tensor self, int[3] kernel_size, int[3] output_size, Tensor random_samples) -> (Tensor, Tensor) */
+struct k_fractional_max_pool3d_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value output_size;
+    pts_tensor *random_samples;
+};
+static inline void k_fractional_max_pool3d_unpack(const pts_value *args, struct k_fractional_max_pool3d_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->output_size = args[2];
+    a->random_samples = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::uniform_(Tensor(a!) self, float from=0., float to=1., *, Generator? generator=None) -> Tensor(a!) */
+struct k_uniform__args {
+    pts_tensor *self;
+    double from;
+    double to;
+    pts_value generator;
+};
+static inline void k_uniform__unpack(const pts_value *args, struct k_uniform__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->from = pts_arg_double(args[1]);
+    a->to = pts_arg_double(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::normal_(Tensor(a!) self, float mean=0., float std=1., *, Generator? generator=None) -> Tensor(a!) */
+struct k_normal__args {
+    pts_tensor *self;
+    double mean;
+    double std;
+    pts_value generator;
+};
+static inline void k_normal__unpack(const pts_value *args, struct k_normal__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mean = pts_arg_double(args[1]);
+    a->std = pts_arg_double(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::random_(Tensor(a!) self, *, Generator? generator=None) -> Tensor(a!) */
+struct k_random__args {
+    pts_tensor *self;
+    pts_value generator;
+};
+static inline void k_random__unpack(const pts_value *args, struct k_random__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->generator = args[1];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::random_.from(Tensor(a!) self, int from, int? to, *, Generator? generator=None) -> Tensor(a!) */
+struct k_random__from_args {
+    pts_tensor *self;
+    int64_t from;
+    int64_t to;
+    bool has_to;
+    pts_value generator;
+};
+static inline void k_random__from_unpack(const pts_value *args, struct k_random__from_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->from = pts_arg_int(args[1]);
+    a->to = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_to = !PTS_ARG_IS_NONE(args[2]);
+    a->generator = args[3];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::random_.to(Tensor(a!) self, int to, *, Generator? generator=None) -> Tensor(a!) */
+struct k_random__to_args {
+    pts_tensor *self;
+    int64_t to;
+    pts_value generator;
+};
+static inline void k_random__to_unpack(const pts_value *args, struct k_random__to_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->to = pts_arg_int(args[1]);
+    a->generator = args[2];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_rand_args {
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_rand_unpack(const pts_value *args, struct k_rand_args *a)
+{
+    a->size = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::rand.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_rand_generator_args {
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_rand_generator_unpack(const pts_value *args, struct k_rand_generator_args *a)
+{
+    a->size = args[0];
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randn(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randn_args {
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randn_unpack(const pts_value *args, struct k_randn_args *a)
+{
+    a->size = args[0];
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randn.generator(SymInt[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randn_generator_args {
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randn_generator_unpack(const pts_value *args, struct k_randn_generator_args *a)
+{
+    a->size = args[0];
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint(SymInt high, SymInt[] size, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randint_args {
+    int64_t high;
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randint_unpack(const pts_value *args, struct k_randint_args *a)
+{
+    a->high = pts_arg_int(args[0]);
+    a->size = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint.generator(SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randint_generator_args {
+    int64_t high;
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randint_generator_unpack(const pts_value *args, struct k_randint_generator_args *a)
+{
+    a->high = pts_arg_int(args[0]);
+    a->size = args[1];
+    a->generator = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint.low(SymInt low, SymInt high, SymInt[] size, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randint_low_args {
+    int64_t low;
+    int64_t high;
+    pts_value size;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randint_low_unpack(const pts_value *args, struct k_randint_low_args *a)
+{
+    a->low = pts_arg_int(args[0]);
+    a->high = pts_arg_int(args[1]);
+    a->size = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint.low_generator(SymInt low, SymInt high, SymInt[] size, *, Generator? generator, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randint_low_generator_args {
+    int64_t low;
+    int64_t high;
+    pts_value size;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randint_low_generator_unpack(const pts_value *args, struct k_randint_low_generator_args *a)
+{
+    a->low = pts_arg_int(args[0]);
+    a->high = pts_arg_int(args[1]);
+    a->size = args[2];
+    a->generator = args[3];
+    a->dtype = pts_arg_opt_dtype(args[4]);
+    a->layout = args[5];
+    a->device = args[6];
+    a->pin_memory = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[7]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_rand_like_args {
+    pts_tensor *self;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_rand_like_unpack(const pts_value *args, struct k_rand_like_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+    a->memory_format = args[5];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::rand_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_rand_like_generator_args {
+    pts_tensor *self;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_rand_like_generator_unpack(const pts_value *args, struct k_rand_like_generator_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randn_like_args {
+    pts_tensor *self;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randn_like_unpack(const pts_value *args, struct k_randn_like_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+    a->memory_format = args[5];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randn_like.generator(Tensor self, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randn_like_generator_args {
+    pts_tensor *self;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randn_like_generator_unpack(const pts_value *args, struct k_randn_like_generator_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like(Tensor self, SymInt high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_args {
+    pts_tensor *self;
+    int64_t high;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_unpack(const pts_value *args, struct k_randint_like_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->high = pts_arg_int(args[1]);
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.generator(Tensor self, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_generator_args {
+    pts_tensor *self;
+    int64_t high;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_generator_unpack(const pts_value *args, struct k_randint_like_generator_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->high = pts_arg_int(args[1]);
+    a->generator = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+    a->memory_format = args[7];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.low_dtype(Tensor self, SymInt low, SymInt high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_low_dtype_args {
+    pts_tensor *self;
+    int64_t low;
+    int64_t high;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_low_dtype_unpack(const pts_value *args, struct k_randint_like_low_dtype_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->low = pts_arg_int(args[1]);
+    a->high = pts_arg_int(args[2]);
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+    a->memory_format = args[7];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.low_generator_dtype(Tensor self, SymInt low, SymInt high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_low_generator_dtype_args {
+    pts_tensor *self;
+    int64_t low;
+    int64_t high;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_low_generator_dtype_unpack(const pts_value *args, struct k_randint_like_low_generator_dtype_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->low = pts_arg_int(args[1]);
+    a->high = pts_arg_int(args[2]);
+    a->generator = args[3];
+    a->dtype = pts_arg_opt_dtype(args[4]);
+    a->layout = args[5];
+    a->device = args[6];
+    a->pin_memory = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[7]);
+    a->memory_format = args[8];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.Tensor(Tensor self, Tensor high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_Tensor_args {
+    pts_tensor *self;
+    pts_tensor *high;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_Tensor_unpack(const pts_value *args, struct k_randint_like_Tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->high = PTS_ARG_TENSOR(args[1]);
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randint_like.Tensor_generator(Tensor self, Tensor high, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor */
+struct k_randint_like_Tensor_generator_args {
+    pts_tensor *self;
+    pts_tensor *high;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    pts_value memory_format;
+};
+static inline void k_randint_like_Tensor_generator_unpack(const pts_value *args, struct k_randint_like_Tensor_generator_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->high = PTS_ARG_TENSOR(args[1]);
+    a->generator = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+    a->memory_format = args[7];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randperm(SymInt n, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randperm_args {
+    int64_t n;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randperm_unpack(const pts_value *args, struct k_randperm_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::randperm.generator(SymInt n, *, Generator? generator, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_randperm_generator_args {
+    int64_t n;
+    pts_value generator;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_randperm_generator_unpack(const pts_value *args, struct k_randperm_generator_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->generator = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::Generator(*, Device? device=None, int? seed=None) -> Generator */
+struct k_Generator_args {
+    pts_value device;
+    int64_t seed;
+    bool has_seed;
+};
+static inline void k_Generator_unpack(const pts_value *args, struct k_Generator_args *a)
+{
+    a->device = args[0];
+    a->seed = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_seed = !PTS_ARG_IS_NONE(args[1]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::manual_seed(int seed) -> () */
+struct k_manual_seed_args {
+    int64_t seed;
+};
+static inline void k_manual_seed_unpack(const pts_value *args, struct k_manual_seed_args *a)
+{
+    a->seed = pts_arg_int(args[0]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::manual_seed.generator(Generator(a!) self, int seed) -> Generator(a!) */
+struct k_manual_seed_generator_args {
+    pts_value self;
+    int64_t seed;
+};
+static inline void k_manual_seed_generator_unpack(const pts_value *args, struct k_manual_seed_generator_args *a)
+{
+    a->self = args[0];
+    a->seed = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/random/random.c */
+/* aten::seed(Generator(a!) self) -> int */
+struct k_seed_args {
+    pts_value self;
+};
+static inline void k_seed_unpack(const pts_value *args, struct k_seed_args *a)
+{
+    a->self = args[0];
+}
+
+/* csrc/ops/random/random.c */
+/* aten::initial_seed(Generator self) -> int */
+struct k_initial_seed_args {
+    pts_value self;
+};
+static inline void k_initial_seed_unpack(const pts_value *args, struct k_initial_seed_args *a)
+{
+    a->self = args[0];
 }
 
 /* csrc/ops/reduce/nan.c */

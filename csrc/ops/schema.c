@@ -83,7 +83,7 @@ static const struct {
     {"ScalarType", PTS_TY_INT},   {"Layout", PTS_TY_INT},       {"MemoryFormat", PTS_TY_INT},
     {"QScheme", PTS_TY_INT},      {"Device", PTS_TY_DEVICE},    {"Stream", PTS_TY_STREAM},
     {"Dimname", PTS_TY_STR},      {"Any", PTS_TY_ANY},          {"Storage", PTS_TY_ANY},
-    {"Generator", PTS_TY_ANY},    {"AnyEnumType", PTS_TY_ANY},  {"AnyClassType", PTS_TY_ANY},
+    {"Generator", PTS_TY_ANY},    {"AnyEnumType", PTS_TY_ANY_ENUM},  {"AnyClassType", PTS_TY_ANY},
     {"NoneType", PTS_TY_NONE},    {"None", PTS_TY_NONE},        {"Capsule", PTS_TY_CAPSULE},
     {"t", PTS_TY_ANY},            {"t1", PTS_TY_ANY},           {"t2", PTS_TY_ANY},
     {"tVal", PTS_TY_ANY},         {"AnyType", PTS_TY_ANY},      {"Layout", PTS_TY_INT},

@@ -9,8 +9,41 @@ PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
 PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
 pts_loaded *pyts_handle_loaded(PyObject *o);
 
+/* The poll of a run on the main thread (core/budget.h): every few ms, take the
+ * GIL and run Python's signal handlers.  Ctrl-C's handler raises
+ * KeyboardInterrupt: the exception stays set in this thread's state, the run
+ * stops with PTS_ERR_INTERRUPTED, and pyts_raise leaves the exception as is.
+ * Python's own SIGINT handler stays in place. */
+static int poll_signals(void *ud)
+{
+    (void)ud;
+    PyGILState_STATE g = PyGILState_Ensure();
+    int stop = PyErr_CheckSignals() < 0;
+    PyGILState_Release(g);
+    return stop;
+}
+
+static unsigned long main_thread_ident;
+
+static int on_main_thread(void)
+{
+    if (!main_thread_ident) {
+        PyObject *th = PyImport_ImportModule("threading");
+        PyObject *mt = th ? PyObject_CallMethod(th, "main_thread", NULL) : NULL;
+        PyObject *id = mt ? PyObject_GetAttrString(mt, "ident") : NULL;
+        if (id)
+            main_thread_ident = PyLong_AsUnsignedLong(id);
+        Py_XDECREF(id);
+        Py_XDECREF(mt);
+        Py_XDECREF(th);
+        PyErr_Clear();
+    }
+    return main_thread_ident && PyThread_get_thread_ident() == main_thread_ident;
+}
+
 /* run_method(name, *args, **kwargs) -> converted result.  The GIL is
- * released while the method runs. */
+ * released while the method runs; on the main thread the run polls Python's
+ * signal handlers (Ctrl-C raises KeyboardInterrupt within a few ms). */
 PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     if (PyTuple_GET_SIZE(args) < 1 || !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
@@ -26,8 +59,15 @@ PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwarg
         goto done;
     pts_value self_v = pyts_object_value(self), out = pts_none();
     pts_status st;
+    int poll = on_main_thread();
+    if (poll && PyErr_CheckSignals() < 0) /* a signal already pending */
+        goto done;
     Py_BEGIN_ALLOW_THREADS
+    if (poll)
+        pts_engine_set_poll(poll_signals, NULL);
     st = pts_engine_run_method(self_v, name, (int)a.npos, a.pos, (int)a.nkw, a.kwn, a.kwv, &out);
+    if (poll)
+        pts_engine_set_poll(NULL, NULL);
     Py_END_ALLOW_THREADS
     if (st) {
         pyts_raise(st);

@@ -197,13 +197,74 @@ static PyObject *py_set_memory_limit(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* manual_seed(s): s any Python int; taken mod 2^64 as torch does */
+static PyObject *py_manual_seed(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    if (!PyLong_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "manual_seed: the seed must be an int");
+        return NULL;
+    }
+    unsigned long long s = PyLong_AsUnsignedLongLongMask(arg);
+    if (s == (unsigned long long)-1 && PyErr_Occurred())
+        return NULL;
+    pts_engine_manual_seed((uint64_t)s);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_initial_seed(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    return PyLong_FromUnsignedLongLong(pts_engine_initial_seed());
+}
+
+static PyObject *py_set_time_limit(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    double s = arg == Py_None ? 0 : PyFloat_AsDouble(arg);
+    if (s == -1 && PyErr_Occurred())
+        return NULL;
+    pts_engine_set_time_limit(s);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_get_time_limit(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    double s = pts_engine_time_limit();
+    if (s <= 0)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(s);
+}
+
+/* this thread's own limit: seconds (> 0), 0 = none, -1 = the process-wide one; returns the previous */
+static PyObject *py_set_thread_time_limit(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    double s = PyFloat_AsDouble(arg);
+    if (s == -1 && PyErr_Occurred())
+        return NULL;
+    return PyFloat_FromDouble(pts_engine_set_thread_time_limit(s));
+}
+
+static PyObject *py_interrupt(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    pts_engine_interrupt();
+    Py_RETURN_NONE;
+}
+
 static PyObject *py_memory_stats(PyObject *self, PyObject *u)
 {
     (void)self;
     (void)u;
     pts_engine_memory m;
     pts_engine_memory_stats(&m);
-    return Py_BuildValue("{s:L,s:L,s:L,s:L}", "data_bytes", (long long)m.data_bytes, "limit", (long long)m.limit,
+    return Py_BuildValue("{s:L,s:L,s:L,s:L,s:L}", "data_bytes", (long long)m.data_bytes, "heap_bytes",
+                         (long long)m.heap_bytes, "limit", (long long)m.limit,
                          "live_allocations", (long long)m.live_allocations, "allocations", (long long)m.allocations);
 }
 
@@ -227,7 +288,14 @@ static PyMethodDef module_methods[] = {
     {"get_num_threads", py_get_num_threads, METH_NOARGS, "size of pyts's thread pool"},
     {"set_grad_enabled", py_set_grad_enabled, METH_O, "set this thread's grad mode (torch.is_grad_enabled() in scripts)"},
     {"is_grad_enabled", py_is_grad_enabled, METH_NOARGS, "this thread's grad mode"},
-    {"set_memory_limit", py_set_memory_limit, METH_O, "cap on tensor memory in bytes (None or 0: no cap)"},
+    {"manual_seed", py_manual_seed, METH_O, "seed the default random generator (as torch.manual_seed)"},
+    {"initial_seed", py_initial_seed, METH_NOARGS, "the seed of the default random generator"},
+    {"set_memory_limit", py_set_memory_limit, METH_O, "cap on memory in bytes (None or 0: no cap)"},
+    {"set_time_limit", py_set_time_limit, METH_O, "time limit of each run in seconds (None or 0: none)"},
+    {"get_time_limit", py_get_time_limit, METH_NOARGS, "the process-wide time limit (None: none)"},
+    {"_set_thread_time_limit", py_set_thread_time_limit, METH_O,
+     "this thread's time limit (0: none, -1: the process-wide one); returns the previous"},
+    {"interrupt", py_interrupt, METH_NOARGS, "stop every run in progress (KeyboardInterrupt in its thread)"},
     {"memory_stats", py_memory_stats, METH_NOARGS, "allocator counters"},
     {"_fail_allocation_after", py_fail_after, METH_O, "test hook: the Nth allocation from now fails (0: off)"},
     {NULL, NULL, 0, NULL},

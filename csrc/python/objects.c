@@ -131,7 +131,10 @@ static PyObject *Object_getattr(PyObject *self, PyObject *name)
     PyObject *r = NULL;
     int i = pts_class_attr_index(ob->cls, n);
     if (i >= 0) {
-        r = pyts_to_python(ob->slots[i]);
+        pts_value v;
+        pts_object_get_slot(ob, i, &v); /* a running method may assign it */
+        r = pyts_to_python(v);
+        pts_value_release(v);
     } else if ((i = pts_class_const_index(ob->cls, n)) >= 0) {
         r = pyts_to_python(ob->cls->consts[i].value);
     } else {
@@ -186,9 +189,13 @@ static PyObject *Object_slot_identity(PyObject *self, PyObject *name)
     pts_object *ob = obj_of(self);
     int i = pts_class_attr_index(ob->cls, PyBytes_AS_STRING(b));
     Py_DECREF(b);
-    if (i < 0 || !PTS_TAG_IS_HEAP(ob->slots[i].tag))
+    if (i < 0)
         Py_RETURN_NONE;
-    return PyLong_FromVoidPtr(ob->slots[i].u.o);
+    pts_value v;
+    pts_object_get_slot(ob, i, &v);
+    PyObject *r = PTS_TAG_IS_HEAP(v.tag) ? PyLong_FromVoidPtr(v.u.o) : (Py_INCREF(Py_None), Py_None);
+    pts_value_release(v);
+    return r;
 }
 
 static PyObject *Object_richcompare(PyObject *a, PyObject *b, int op)

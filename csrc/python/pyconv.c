@@ -14,6 +14,13 @@
 PyObject *pyts_raise(pts_status st)
 {
     PyObject *cls = pyts_Error;
+    if (st == PTS_ERR_INTERRUPTED) {
+        /* the poll ran Python's signal handlers: their exception (KeyboardInterrupt
+         * for Ctrl-C) is already set; otherwise another thread called interrupt */
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_KeyboardInterrupt, pts_err_message()[0] ? pts_err_message() : "interrupted");
+        return NULL;
+    }
     switch (st) {
     case PTS_ERR_LOAD:
     case PTS_ERR_IO: cls = pyts_LoadError; break;
@@ -26,7 +33,8 @@ PyObject *pyts_raise(pts_status st)
     case PTS_ERR_KEY:
     case PTS_ERR_LIMIT:
     case PTS_ERR_INTERNAL: cls = pyts_ExecutionError; break;
-    case PTS_OK: cls = pyts_Error; break;
+    case PTS_OK:
+    case PTS_ERR_INTERRUPTED: cls = pyts_Error; break;
     }
     /* Messages quote bytes from untrusted files (pickle names, source text):
      * not necessarily UTF-8, so undecodable bytes become \xNN escapes instead
@@ -194,6 +202,57 @@ static PyObject *device_str(pts_value v)
     return PyUnicode_FromString(n);
 }
 
+/* With the GIL held: lock a shared container, letting other threads run while
+ * waiting (its holder may be running a kernel that needs the GIL to release a
+ * NumPy-backed tensor). */
+static void pyts_lock_shared(pts_obj *o)
+{
+    if (pts_obj_trylock(o))
+        return;
+    Py_BEGIN_ALLOW_THREADS
+    pts_obj_lock(o);
+    Py_END_ALLOW_THREADS
+}
+
+/* Retained copies of a list's items, or of a dict's live keys and values
+ * (k0, v0, k1, v1, ...), read under the container's lock when it is shared.
+ * NULL (pyts.OutOfMemoryError set) on failure; free with release_copy. */
+static pts_value *copy_items(pts_value v, int64_t *n)
+{
+    bool shared = pts_value_is_shared_container(v);
+    if (shared)
+        pyts_lock_shared(v.u.o);
+    int64_t m = v.tag == PTS_T_LIST ? PTS_LIST(v)->len : 2 * PTS_DICT(v)->len;
+    pts_value *c = pts_malloc((size_t)(m ? m : 1) * sizeof *c);
+    if (c) {
+        if (v.tag == PTS_T_LIST) {
+            for (int64_t i = 0; i < m; i++)
+                c[i] = pts_value_retain(PTS_LIST(v)->items[i]);
+        } else {
+            pts_dict *d = PTS_DICT(v);
+            int64_t k = 0;
+            for (int64_t i = 0; i < d->nentries; i++)
+                if (d->entries[i].live) {
+                    c[k++] = pts_value_retain(d->entries[i].key);
+                    c[k++] = pts_value_retain(d->entries[i].val);
+                }
+        }
+    }
+    if (shared)
+        pts_obj_unlock(v.u.o);
+    if (!c)
+        pyts_raise(pts_err_nomem("a copy of a list or dict", (size_t)m * sizeof *c));
+    *n = m;
+    return c;
+}
+
+static void release_copy(pts_value *c, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        pts_value_release(c[i]);
+    pts_free(c);
+}
+
 static PyObject *seq_to_python(pts_value *items, int64_t n, int as_tuple)
 {
     PyObject *r = as_tuple ? PyTuple_New((Py_ssize_t)n) : PyList_New((Py_ssize_t)n);
@@ -227,27 +286,31 @@ PyObject *pyts_to_python(pts_value v)
         pts_tensor *t = PTS_TENSOR(v);
         return pyts_tensor_to_numpy(t, t->storage->owner != PTS_STORAGE_OWNED);
     }
-    case PTS_T_LIST: return seq_to_python(PTS_LIST(v)->items, PTS_LIST(v)->len, 0);
+    case PTS_T_LIST: {
+        int64_t n;
+        pts_value *c = copy_items(v, &n);
+        if (!c)
+            return NULL;
+        PyObject *r = seq_to_python(c, n, 0);
+        release_copy(c, n);
+        return r;
+    }
     case PTS_T_TUPLE: return seq_to_python(PTS_TUPLE(v)->items, PTS_TUPLE(v)->len, 1);
     case PTS_T_DICT: {
-        pts_dict *d = PTS_DICT(v);
-        PyObject *r = PyDict_New();
-        if (!r)
+        int64_t n;
+        pts_value *c = copy_items(v, &n);
+        if (!c)
             return NULL;
-        for (int64_t i = 0; i < d->nentries; i++) {
-            if (!d->entries[i].live)
-                continue;
-            PyObject *k = pyts_to_python(d->entries[i].key);
-            PyObject *x = k ? pyts_to_python(d->entries[i].val) : NULL;
-            if (!x || PyDict_SetItem(r, k, x) < 0) {
-                Py_XDECREF(k);
-                Py_XDECREF(x);
-                Py_DECREF(r);
-                return NULL;
-            }
-            Py_DECREF(k);
-            Py_DECREF(x);
+        PyObject *r = PyDict_New();
+        for (int64_t i = 0; r && i < n; i += 2) {
+            PyObject *k = pyts_to_python(c[i]);
+            PyObject *x = k ? pyts_to_python(c[i + 1]) : NULL;
+            if (!x || PyDict_SetItem(r, k, x) < 0)
+                Py_CLEAR(r);
+            Py_XDECREF(k);
+            Py_XDECREF(x);
         }
+        release_copy(c, n);
         return r;
     }
     case PTS_T_OBJECT: return pyts_object_wrap(v);

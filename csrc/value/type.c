@@ -292,7 +292,7 @@ static void type_str(const pts_type *t, char **b, size_t *cap)
     static const char *const names[PTS_TY__COUNT] = {
         "Any", "NoneType", "bool", "int", "float", "complex", "number", "str", "Tensor", "Device",
         "Stream", "Capsule", "int", "list", "tuple", "List", "Tuple", "Dict", "Optional", "Union",
-        "Future", "Await", "RRef", "", "Function",
+        "Future", "Await", "RRef", "", "Function", "AnyEnumType",
     };
     if (!t) {
         put(b, cap, "?");
@@ -438,6 +438,7 @@ bool pts_value_matches_type(pts_value v, const pts_type *t, int fixed_len)
     case PTS_TY_AWAIT: return v.tag == PTS_T_FUTURE;
     case PTS_TY_CLASS: return class_matches(v, t);
     case PTS_TY_FUNCTION: return v.tag == PTS_T_FUNC;
+    case PTS_TY_ANY_ENUM: return v.tag == PTS_T_ENUM;
     default: return false;
     }
 }

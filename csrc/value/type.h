@@ -36,6 +36,7 @@ typedef enum pts_type_kind {
     PTS_TY_RREF,       /* args[0] */
     PTS_TY_CLASS,      /* name, cls: module, class, interface, NamedTuple, enum */
     PTS_TY_FUNCTION,   /* a function value */
+    PTS_TY_ANY_ENUM,   /* AnyEnumType of operator schemas: any enum member */
     PTS_TY__COUNT
 } pts_type_kind;
 

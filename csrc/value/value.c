@@ -5,6 +5,7 @@
 #include "value/value.h"
 
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,58 @@ void pts_obj_init(pts_obj *o, pts_tag tag, pts_destroy_fn destroy)
     o->destroy = destroy;
     o->tag = (uint16_t)tag;
     o->flags = 0;
+    atomic_init(&o->sync, 0);
+}
+
+bool pts_obj_trylock(pts_obj *o)
+{
+    return !(atomic_fetch_or_explicit(&o->sync, PTS_SYNC_LOCK, memory_order_acquire) & PTS_SYNC_LOCK);
+}
+
+void pts_obj_lock(pts_obj *o)
+{
+    for (unsigned spins = 0;; spins++) {
+        if (!(atomic_load_explicit(&o->sync, memory_order_relaxed) & PTS_SYNC_LOCK) && pts_obj_trylock(o))
+            return;
+        if (spins >= 64)
+            sched_yield(); /* the holder may be running a kernel, or be descheduled */
+    }
+}
+
+void pts_value_share(pts_value v)
+{
+    if (v.tag != PTS_T_LIST && v.tag != PTS_T_DICT && v.tag != PTS_T_TUPLE && v.tag != PTS_T_OBJECT)
+        return;
+    if (atomic_fetch_or_explicit(&v.u.o->sync, PTS_SYNC_SHARED, memory_order_acq_rel) & PTS_SYNC_SHARED)
+        return; /* already shared: so is everything reachable from it */
+    /* not shared until now: no other thread can reach v, its items need no lock */
+    switch ((pts_tag)v.tag) {
+    case PTS_T_LIST:
+        for (int64_t i = 0; i < PTS_LIST(v)->len; i++)
+            pts_value_share(PTS_LIST(v)->items[i]);
+        break;
+    case PTS_T_TUPLE:
+        for (int64_t i = 0; i < PTS_TUPLE(v)->len; i++)
+            pts_value_share(PTS_TUPLE(v)->items[i]);
+        break;
+    case PTS_T_DICT:
+        for (int64_t i = 0; i < PTS_DICT(v)->nentries; i++)
+            if (PTS_DICT(v)->entries[i].live) {
+                pts_value_share(PTS_DICT(v)->entries[i].key);
+                pts_value_share(PTS_DICT(v)->entries[i].val);
+            }
+        break;
+    default: { /* object: its slots are read under its lock, others may read them already */
+        pts_object *ob = PTS_OBJECT(v);
+        for (int64_t i = 0; i < ob->nslots; i++) {
+            pts_value s;
+            pts_object_get_slot(ob, i, &s);
+            pts_value_share(s);
+            pts_value_release(s);
+        }
+        break;
+    }
+    }
 }
 
 void pts_obj_release(pts_obj *o)
@@ -217,7 +270,10 @@ uint64_t pts_value_hash(pts_value v)
     }
     case PTS_T_STR: return pts_str_hash(PTS_STR(v));
     case PTS_T_DEVICE: return fnv1a(&v.u.dev, sizeof v.u.dev);
-    case PTS_T_COMPLEX: return fnv1a(v.u.c, sizeof v.u.c);
+    case PTS_T_COMPLEX: {
+        double c[2] = {v.u.c[0] + 0.0, v.u.c[1] + 0.0}; /* -0.0 + 0.0 == +0.0: 0j and -0j are one key */
+        return fnv1a(c, sizeof c);
+    }
     default: {
         uintptr_t p = (uintptr_t)v.u.o;
         return fnv1a(&p, sizeof p);
@@ -428,6 +484,24 @@ pts_object *pts_object_new(pts_class *cls)
         ob->slots[i] = pts_uninit();
     pts_cu_retain(cls->cu);
     return ob;
+}
+
+void pts_object_get_slot(pts_object *o, int64_t i, pts_value *out)
+{
+    pts_obj_lock(&o->hdr);
+    *out = pts_value_retain(o->slots[i]);
+    pts_obj_unlock(&o->hdr);
+}
+
+void pts_object_swap_slot(pts_object *o, int64_t i, pts_value v)
+{
+    if (pts_obj_is_shared(&o->hdr))
+        pts_value_share(v);
+    pts_obj_lock(&o->hdr);
+    pts_value old = o->slots[i];
+    o->slots[i] = v;
+    pts_obj_unlock(&o->hdr);
+    pts_value_release(old);
 }
 
 /* ---- opaque ------------------------------------------------------------- */

@@ -62,6 +62,7 @@ struct pts_obj {
     pts_destroy_fn destroy; /* frees the object itself too */
     uint16_t tag;           /* the pts_tag of values pointing here */
     uint16_t flags;
+    atomic_uint sync;       /* PTS_SYNC_LOCK | PTS_SYNC_SHARED (see "sharing" below) */
 };
 
 typedef struct pts_value {
@@ -111,6 +112,54 @@ static inline void pts_value_clear(pts_value *v)
 }
 
 const char *pts_tag_name(pts_tag t);
+
+/* ---- sharing between threads ----------------------------------------------
+ * Lists, dicts and object slots are the mutable state several threads can
+ * reach at once (docs/architecture.md, Threads).  Rules:
+ *  - an object's slots are read (and retained) and swapped only under the
+ *    object's lock (pts_object_get_slot / pts_object_swap_slot);
+ *  - a list, dict or tuple reachable from an object slot or from another
+ *    shared container carries PTS_SYNC_SHARED (set by pts_value_share before
+ *    it becomes reachable: at the end of a load, on SETATTR, and on every
+ *    op call that gets a shared container); a shared list or dict is read or
+ *    mutated only under its lock (pts_interp_call_op holds the locks of its
+ *    shared container arguments while the kernel runs; the VM's own list and
+ *    dict paths and the Python / C API lock them likewise);
+ *  - an unshared container is reachable from one thread only: no locking.
+ * A lock is a spin-then-yield bit in the header, held for pointer moves and
+ * one kernel at most, never while waiting for another lock (except several
+ * op arguments, taken in address order). */
+#define PTS_SYNC_LOCK 1u
+#define PTS_SYNC_SHARED 2u
+void pts_obj_lock(pts_obj *o);
+bool pts_obj_trylock(pts_obj *o);
+static inline void pts_obj_unlock(pts_obj *o) { atomic_fetch_and_explicit(&o->sync, ~PTS_SYNC_LOCK, memory_order_release); }
+static inline bool pts_obj_is_shared(pts_obj *o)
+{
+    return (atomic_load_explicit(&o->sync, memory_order_acquire) & PTS_SYNC_SHARED) != 0;
+}
+/* Is v a list or dict that carries PTS_SYNC_SHARED (the containers that lock)? */
+static inline bool pts_value_is_shared_container(pts_value v)
+{
+    return (v.tag == PTS_T_LIST || v.tag == PTS_T_DICT) && pts_obj_is_shared(v.u.o);
+}
+/* Lock v if it is a shared list or dict; returns whether it locked (pass the
+ * answer to pts_value_unlock_if). */
+static inline bool pts_value_lock_if_shared(pts_value v)
+{
+    if (!pts_value_is_shared_container(v))
+        return false;
+    pts_obj_lock(v.u.o);
+    return true;
+}
+static inline void pts_value_unlock_if(pts_value v, bool locked)
+{
+    if (locked)
+        pts_obj_unlock(v.u.o);
+}
+/* Mark v and every list, dict, tuple and object reachable from it shared
+ * (stops at what is already shared).  Borrows v. */
+void pts_value_share(pts_value v);
 
 /* ---- str ---------------------------------------------------------------- */
 typedef struct pts_str {
@@ -191,6 +240,12 @@ typedef struct pts_object {
 
 /* New object of `cls` (all slots uninit); retains the class's unit. */
 pts_object *pts_object_new(struct pts_class *cls);
+/* Slot i under the object's lock: *out receives a new reference (the
+ * PTS_T_UNINIT placeholder when unset).  i must be in range. */
+void pts_object_get_slot(pts_object *o, int64_t i, pts_value *out);
+/* Store v (stolen) in slot i under the object's lock and release the old value
+ * after unlocking; v is shared first when the object is.  i must be in range. */
+void pts_object_swap_slot(pts_object *o, int64_t i, pts_value v);
 #define PTS_OBJECT(v) ((pts_object *)(v).u.o)
 
 /* ---- enum member --------------------------------------------------------- */

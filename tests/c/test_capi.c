@@ -124,6 +124,16 @@ static void test_tensors(void)
     CHECK(strcmp(pyts_dtype_name(PYTS_BFLOAT16), "bfloat16") == 0);
 }
 
+/* The default generator's seed: torch's default 67280421310721 until seeded,
+ * then the uint64 given (a negative int64 seed is 2^64 + s in torch). */
+static void test_seed(void)
+{
+    pyts_manual_seed(42);
+    CHECK(pyts_initial_seed() == 42);
+    pyts_manual_seed((uint64_t)-1);
+    CHECK(pyts_initial_seed() == UINT64_MAX);
+}
+
 static int count_op(void *ud, const char *op, const char *file, int line)
 {
     int *seen = ud;
@@ -249,6 +259,7 @@ int main(void)
     test_attrs();
     test_errors();
     test_tensors();
+    test_seed();
     test_run_my_module();
     test_unsupported_ops();
     return check_summary();

@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "ops/args.h"
 #include "ops/registry.h"
+#include "ops/random/rng.h"
 #include "tensor/convert.h"
 #include "tensor/iter.h"
 #include "tensor/parallel.h"
@@ -791,6 +792,33 @@ static void test_create_reduce_index(void)
     REL(x);
 }
 
+/* ---- the random generator -------------------------------------------------------------------- */
+
+/* torch's engine is std::mt19937: with seed 5489 its 1st output is 3499211612
+ * and its 10000th 4123659995 (both required by the C++ standard). */
+static void test_random(void)
+{
+    pts_rng *g = pts_rng_default();
+    pts_rng_manual_seed(g, 5489);
+    pts_rng_lock(g);
+    uint32_t first = pts_rng_u32(g), last = 0;
+    for (int i = 1; i < 10000; i++)
+        last = pts_rng_u32(g);
+    pts_rng_unlock(g);
+    CHECK(first == 3499211612u && last == 4123659995u, "mt19937 stream: %u %u", first, last);
+    CHECK(pts_rng_initial_seed(g) == 5489, "initial seed");
+    /* rand: the low 24 bits of each output over 2^24 */
+    pts_rng_manual_seed(g, 5489);
+    pts_value r = call("aten::rand", 1, (pts_value[]){int_list(1, (int64_t)3)});
+    CHECK(r.tag == PTS_T_TENSOR && ((float *)pts_tensor_data(PTS_ARG_TENSOR(r)))[0] == (float)(3499211612u & 0xFFFFFFu) * 0x1p-24f,
+          "rand from the stream");
+    REL(r);
+    /* a Generator argument of another kind is refused */
+    pts_rng *out = NULL;
+    CHECK(pts_rng_from_arg(pts_int(3), "t", &out) != PTS_OK, "int generator refused");
+    CHECK(pts_rng_from_arg(pts_none(), "t", &out) == PTS_OK && out == g, "None: the default generator");
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -805,6 +833,7 @@ int main(int argc, char **argv)
     test_elementwise();
     test_shape();
     test_create_reduce_index();
+    test_random();
     for (int i = 0; i < npool; i++)
         REL(pool[i]);
     return check_summary();

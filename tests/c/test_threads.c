@@ -5,7 +5,10 @@
  *  2. 8 threads each loading (file and buffer), running and freeing modules;
  *  3. 8 threads walking the same module's attributes and tensors;
  *  4. errors stay in their thread: pyts_errmsg() is per thread;
- *  5. the engine's live-allocation counter is back at its baseline at the end.
+ *  5. one module, 8 threads x 1,000 calls of methods that mutate its state
+ *     (attributes, lists, dicts, a submodule's list) and of methods that read
+ *     it, while the C API walks the same attributes (tests/data/mutator.pt);
+ *  6. the engine's live-allocation counter is back at its baseline at the end.
  *
  * Models: the committed archives of tests/fuzz/models.  Run from the
  * repository root (ctest does).  Under ThreadSanitizer: tests/c/tsan.sh.
@@ -184,6 +187,83 @@ static void *walk_worker(void *arg)
     return NULL;
 }
 
+/* ---- 5. mutating methods ----------------------------------------------------------------- */
+
+static void run_many(void *(*fn)(void *));
+
+#define MUT_CALLS 1000
+static pyts_module *mutator;
+static pyts_value *mut_x;
+
+static void *mutate_worker(void *arg)
+{
+    int k = (int)(intptr_t)arg;
+    for (int i = 0; i < MUT_CALLS; i++) {
+        pyts_value *r = NULL;
+        if (i % 3 == 2) {
+            CHECK(pyts_module_run(mutator, "total", 0, NULL, &r) == PYTS_OK, "thread %d total %d", k, i);
+            CHECK(r && pyts_value_kind(r) == PYTS_INT, "total is an int");
+            pyts_value_free(r);
+            r = NULL;
+            CHECK(pyts_module_run(mutator, "keys", 0, NULL, &r) == PYTS_OK, "thread %d keys %d", k, i);
+            int64_t n = r ? pyts_value_len(r) : 0;
+            CHECK(n >= 0 && n <= 50, "thread %d: %lld keys", k, (long long)n);
+        } else {
+            pyts_value *kv = pyts_value_new_int(k * MUT_CALLS + i);
+            pyts_value *args[2] = {mut_x, kv};
+            CHECK(pyts_module_run(mutator, "forward", 2, args, &r) == PYTS_OK, "thread %d forward %d", k, i);
+            int64_t n = r ? pyts_value_int(r) : 0;
+            CHECK(n >= 1 && n <= THREADS * MUT_CALLS, "thread %d: len(hist) %lld", k, (long long)n);
+            pyts_value_free(kv);
+        }
+        pyts_value_free(r);
+        if (i % 50 == 0) { /* the C API reads the same state meanwhile */
+            pyts_value *root = NULL, *hist = NULL, *item = NULL;
+            CHECK(pyts_module_root(mutator, &root) == PYTS_OK, "root");
+            CHECK(pyts_object_attr(root, "hist", &hist) == PYTS_OK, "hist");
+            int64_t n = pyts_value_len(hist);
+            if (n > 0 && pyts_value_item(hist, n - 1, &item) == PYTS_OK) {
+                int64_t v = pyts_value_int(item);
+                CHECK(v >= 0 && v < THREADS * MUT_CALLS, "hist holds %lld", (long long)v);
+            }
+            pyts_value_free(item);
+            pyts_value_free(hist);
+            pyts_value_free(root);
+        }
+    }
+    return NULL;
+}
+
+static void mutating_methods(void)
+{
+    const char *path = "tests/data/mutator.pt";
+    CHECK(pyts_load(path, &mutator) == PYTS_OK, "load %s", path);
+    if (!mutator)
+        return;
+    int64_t sizes[1] = {3};
+    CHECK(pyts_tensor_ones(1, sizes, &mut_x) == PYTS_OK, "ones");
+    run_many(mutate_worker);
+    /* still consistent: one more call sees the list it leaves */
+    pyts_value *kv = pyts_value_new_int(1), *args[2] = {mut_x, kv}, *r = NULL, *root = NULL, *hist = NULL, *cnt = NULL;
+    CHECK(pyts_module_run(mutator, "forward", 2, args, &r) == PYTS_OK, "forward after the threads");
+    CHECK(pyts_module_root(mutator, &root) == PYTS_OK && pyts_object_attr(root, "hist", &hist) == PYTS_OK &&
+              pyts_object_attr(root, "count", &cnt) == PYTS_OK, "attributes");
+    CHECK(r && hist && pyts_value_int(r) == pyts_value_len(hist), "len(hist) %lld vs %lld", (long long)(r ? pyts_value_int(r) : -1),
+          (long long)(hist ? pyts_value_len(hist) : -1));
+    int64_t calls = THREADS * (MUT_CALLS - MUT_CALLS / 3) + 1;
+    CHECK(cnt && pyts_value_int(cnt) >= 1 && pyts_value_int(cnt) <= calls, "count %lld of %lld calls",
+          (long long)(cnt ? pyts_value_int(cnt) : -1), (long long)calls);
+    printf("test_threads: mutator %d threads x %d calls, count %lld of %lld (lost updates allowed)\n", THREADS,
+           MUT_CALLS, (long long)(cnt ? pyts_value_int(cnt) : -1), (long long)calls);
+    pyts_value_free(cnt);
+    pyts_value_free(hist);
+    pyts_value_free(root);
+    pyts_value_free(r);
+    pyts_value_free(kv);
+    pyts_value_free(mut_x);
+    pyts_module_free(mutator);
+}
+
 /* ---- 4. per-thread errors ---------------------------------------------------------------- */
 
 static void *error_worker(void *arg)
@@ -252,6 +332,7 @@ int main(void)
         pyts_module_free(walked);
     }
     run_many(error_worker);
+    mutating_methods();
 
     CHECK(pts_alloc_live() == live, "%lld allocations leaked", (long long)(pts_alloc_live() - live));
     printf("test_threads: %d threads x %d calls\n", THREADS, CALLS);

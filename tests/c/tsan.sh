@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Build tests/c/test_threads.c and the engine with ThreadSanitizer (clang) and run it.
+# Build tests/c/test_threads.c, tests/c/test_budget.c and the engine with ThreadSanitizer (clang)
+# and run them.
 #
-#   tests/c/tsan.sh            # -> build/tsan/test_threads, run from the repository root
+#   tests/c/tsan.sh            # -> build/tsan/test_threads, test_budget, run from the repository root
 #
 # OpenBLAS is not instrumented: its own threads are off inside pyts's pool
 # (docs/architecture.md, Threads), so TSan sees every thread pyts starts.
@@ -22,7 +23,10 @@ find csrc -name '*.c' -not -path 'csrc/python/*' -not -path 'csrc/tools/*' | sor
   obj="$OUT/obj/$(echo "{}" | tr / _).o"
   if [ ! -f "$obj" ] || [ "{}" -nt "$obj" ]; then clang $CFLAGS -c "{}" -o "$obj"; fi'
 OBJS=$(find csrc -name '*.c' -not -path 'csrc/python/*' -not -path 'csrc/tools/*' | sort | tr / _ | sed "s|^|$OUT/obj/|; s|\$|.o|")
-clang $CFLAGS tests/c/test_threads.c $OBJS $(pkg-config --libs openblas zlib) \
-  -lm -lpthread -o "$OUT/test_threads"
 export OPENBLAS_NUM_THREADS=1
-TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1 ${TSAN_OPTIONS:-}" "$OUT/test_threads"
+# test_threads: one module from 8 threads (pure and mutating methods); test_budget: interrupts
+# and time limits sent from other threads and a signal handler
+for t in test_threads test_budget; do
+  clang $CFLAGS tests/c/$t.c $OBJS $(pkg-config --libs openblas zlib) -lm -lpthread -o "$OUT/$t"
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1 ${TSAN_OPTIONS:-}" "$OUT/$t"
+done

@@ -5,15 +5,15 @@ the kernels at the same time (and share pyts's one kernel thread pool).  Every r
 must be bit-identical to the single-threaded result for the same input, and close to
 torch's.
 
-Thread-safety contract (docs/hardening.md, the same as libtorch's): methods that only
-read the module (every traced forward, and scripted ones that do not assign to `self` or
-mutate its lists, dicts or buffers in place) may run concurrently on one module.  Methods
-that mutate module state are NOT serialized by pyts: concurrent calls lose updates (`self.n
-+= 1`) and concurrent mutation of one list or dict attribute, or assignment of a tensor
-attribute while another thread reads it, is a data race with undefined behaviour, as in
-torch.  Callers serialize such methods themselves (a lock per module, shown below) or load
-one module per thread.
+Thread-safety contract (docs/architecture.md, Threads): any mix of concurrent calls on one
+module is memory-safe, including methods that assign attributes and mutate the module's lists
+and dicts: each object's slots, and each list or dict reachable from the module, are read and
+changed under that container's own lock.  pyts does not serialize whole methods (neither does
+torch): `self.n += 1` from two threads may lose an update, as in torch; in-place tensor ops on a
+shared buffer race on its numbers, as in torch.  Callers who need every update serialize such
+methods themselves (a lock per module, shown below) or load one module per thread.
 """
+import os
 import threading
 import time
 
@@ -313,3 +313,21 @@ def test_concurrent_reads_of_attributes_during_forward(tmp_path):
                 assert set(m.state_dict()) == {"lin.weight", "lin.bias"}
 
     run_threads(work)
+
+
+MUTATOR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "mutator.pt")
+
+
+def test_mutator_fixture_single_threaded_matches_torch():
+    """The fixture's methods (tests/data/make_mutator_fixture.py) behave as in torch; the
+    8 threads x 1,000 calls on it are tests/unit/test_threads_mutation.py (no torch needed,
+    so CI also runs them against the ASan-built extension) and tests/c/test_threads.c."""
+    m, ref = pyts.load(MUTATOR), torch.jit.load(MUTATOR)
+    x = np.arange(3, dtype=np.float32)
+    for k in list(range(0, 300, 7)) + [97, 89 * 2, 194]:
+        assert m.forward(x, k) == ref(torch.from_numpy(x), k)
+    assert m.total() == ref.total()
+    assert m.keys() == ref.keys()
+    assert m.hist == list(ref.hist) and m.count == ref.count and m.nested == [list(v) for v in ref.nested]
+    assert len(m.sub.items) == len(ref.sub.items)
+

@@ -1,8 +1,8 @@
 /* activation.c - activation functions and their in-place forms (relu,
  * hardtanh, leaky_relu, elu/selu/celu, gelu, silu, mish, hardswish,
- * hardsigmoid, softplus, shrinks, threshold, rrelu in eval, prelu, glu,
+ * hardsigmoid, softplus, shrinks, threshold, rrelu (training: ops/random), prelu, glu,
  * log_sigmoid), softmax / log_softmax, and the dropout family (identity
- * in eval; random training modes are refused).
+ * in eval; training mode draws through ops/random/distributions.c).
  *
  * Pointwise ops run one loop per op over contiguous data of the compute
  * type (float32 for float16/bfloat16, which are converted on the way in and
@@ -17,6 +17,7 @@
 
 #include "ops/kernel.h"
 #include "ops/nn/gemm.h"
+#include "ops/random/rng.h"
 #include "tensor/parallel.h"
 
 #define SQRT1_2 0.70710678118654752440  /* M_SQRT1_2 (not in ISO C) */
@@ -309,17 +310,18 @@ PTS_KERNEL(k_gelu) { return gelu_run(a->self, a->approximate, rets, false); }
 PTS_KERNEL(k_gelu_) { return gelu_run(a->self, a->approximate, rets, true); }
 
 /* rrelu(self, lower, upper, training, generator): eval = leaky_relu((lower + upper) / 2) */
-static pts_status rrelu_run(pts_tensor *self, pts_value lower, pts_value upper, bool training, pts_value *rets,
+static pts_status rrelu_run(pts_tensor *self, pts_value lower, pts_value upper, bool training, pts_value generator, pts_value *rets,
                             bool inplace)
 {
     if (training)
-        return pts_err_set(PTS_ERR_UNSUPPORTED, "rrelu: random ops are not supported (training=True)");
+        return pts_rng_rrelu_train(inplace ? "rrelu_" : "rrelu", self, NULL, pts_arg_double(lower), pts_arg_double(upper),
+                                   generator, inplace, rets);
     double slope = (pts_arg_double(lower) + pts_arg_double(upper)) / 2;
     return act_run("rrelu", ACT_LEAKY, slope, 0, 0, self, rets, inplace);
 }
 
-PTS_KERNEL(k_rrelu) { return rrelu_run(a->self, a->lower, a->upper, a->training, rets, false); }
-PTS_KERNEL(k_rrelu_) { return rrelu_run(a->self, a->lower, a->upper, a->training, rets, true); }
+PTS_KERNEL(k_rrelu) { return rrelu_run(a->self, a->lower, a->upper, a->training, a->generator, rets, false); }
+PTS_KERNEL(k_rrelu_) { return rrelu_run(a->self, a->lower, a->upper, a->training, a->generator, rets, true); }
 
 /* ---- prelu ------------------------------------------------------------------------------ */
 
@@ -583,7 +585,8 @@ PTS_KERNEL(k__log_softmax) { return underscore_softmax("_log_softmax", a->self, 
 /* ---- dropout ---------------------------------------------------------------------------------- */
 
 /* (input, float p, bool train): identity unless training with 0 < p < 1. */
-static pts_status dropout_run(const char *op, pts_tensor *x, double p, bool train, pts_value *rets, bool inplace)
+static pts_status dropout_run(const char *op, pts_tensor *x, double p, bool train, pts_value *rets, bool inplace,
+                              bool feature, bool alpha)
 {
     if (!(p >= 0 && p <= 1))
         return pts_err_set(PTS_ERR_VALUE, "dropout probability has to be between 0 and 1, but got %g", p);
@@ -611,18 +614,18 @@ static pts_status dropout_run(const char *op, pts_tensor *x, double p, bool trai
             rets[0] = pts_ret_tensor_ref(x);
         return st;
     }
-    return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: random ops are not supported (train=True with p=%g)", op, p);
+    return pts_rng_dropout(op, x, p, feature, alpha, inplace, rets);
 }
 
 /* dropout(Tensor input, ...) out of place, dropout_(Tensor(a!) self, ...) in place */
-PTS_KERNEL(k_dropout) { return dropout_run("dropout", a->input, a->p, a->train, rets, false); }
-PTS_KERNEL(k_dropout_) { return dropout_run("dropout_", a->self, a->p, a->train, rets, true); }
-PTS_KERNEL(k_feature_dropout) { return dropout_run("feature_dropout", a->input, a->p, a->train, rets, false); }
-PTS_KERNEL(k_feature_dropout_) { return dropout_run("feature_dropout_", a->self, a->p, a->train, rets, true); }
-PTS_KERNEL(k_alpha_dropout) { return dropout_run("alpha_dropout", a->input, a->p, a->train, rets, false); }
-PTS_KERNEL(k_alpha_dropout_) { return dropout_run("alpha_dropout_", a->self, a->p, a->train, rets, true); }
-PTS_KERNEL(k_feature_alpha_dropout) { return dropout_run("feature_alpha_dropout", a->input, a->p, a->train, rets, false); }
-PTS_KERNEL(k_feature_alpha_dropout_) { return dropout_run("feature_alpha_dropout_", a->self, a->p, a->train, rets, true); }
+PTS_KERNEL(k_dropout) { return dropout_run("dropout", a->input, a->p, a->train, rets, false, false, false); }
+PTS_KERNEL(k_dropout_) { return dropout_run("dropout_", a->self, a->p, a->train, rets, true, false, false); }
+PTS_KERNEL(k_feature_dropout) { return dropout_run("feature_dropout", a->input, a->p, a->train, rets, false, true, false); }
+PTS_KERNEL(k_feature_dropout_) { return dropout_run("feature_dropout_", a->self, a->p, a->train, rets, true, true, false); }
+PTS_KERNEL(k_alpha_dropout) { return dropout_run("alpha_dropout", a->input, a->p, a->train, rets, false, false, true); }
+PTS_KERNEL(k_alpha_dropout_) { return dropout_run("alpha_dropout_", a->self, a->p, a->train, rets, true, false, true); }
+PTS_KERNEL(k_feature_alpha_dropout) { return dropout_run("feature_alpha_dropout", a->input, a->p, a->train, rets, false, true, true); }
+PTS_KERNEL(k_feature_alpha_dropout_) { return dropout_run("feature_alpha_dropout_", a->self, a->p, a->train, rets, true, true, true); }
 
 const pts_op_def pts_ops_activation[] = {
     PTS_OP("aten::relu(Tensor self) -> Tensor", k_relu),

@@ -274,9 +274,11 @@ const pts_op_def pts_ops_dict[] = {
     DICT_OPS("bool", "bool"),
     DICT_OPS("float", "float"),
     DICT_OPS("Tensor", "Tensor"),
+    DICT_OPS("complex", "complex"),
     DICT_OPS2("str", "str"),
     DICT_OPS2("int", "int"),
     DICT_OPS2("bool", "bool"),
     DICT_OPS2("float", "float"),
+    DICT_OPS2("complex", "complex"),
     {NULL, NULL},
 };

@@ -376,6 +376,172 @@ static pts_status k_sorted(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
+/* ---- lists of tensors: elements compare as Python does, bool(a == b) / bool(a < b), so a tensor of
+ * more than one element is an error ("ambiguous"), as in torch ------------------------------------- */
+
+static pts_status tensor_truth(const char *opname, pts_value x, pts_value y, bool *out)
+{
+    const pts_op *op = pts_ops_find(opname);
+    if (!op)
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s is missing", opname);
+    pts_value args[2] = {x, y}, r = pts_none();
+    PTS_TRY(op->fn(op, args, &r));
+    int64_t n = pts_tensor_numel(PTS_TENSOR(r));
+    pts_status st = PTS_OK;
+    if (n != 1) {
+        st = pts_err_set(PTS_ERR_VALUE, "Boolean value of Tensor with %s is ambiguous",
+                         n == 0 ? "no values" : "more than one value");
+    } else {
+        const pts_op *b = pts_ops_find("aten::Bool.Tensor");
+        pts_value bv = pts_none();
+        st = b ? b->fn(b, &r, &bv) : pts_err_set(PTS_ERR_UNSUPPORTED, "aten::Bool.Tensor is missing");
+        if (!st)
+            *out = bv.u.b;
+    }
+    pts_value_release(r);
+    return st;
+}
+
+static pts_status find_tensor(pts_list *l, pts_value el, int64_t *at)
+{
+    *at = -1;
+    for (int64_t i = 0; i < l->len; i++) {
+        bool eq;
+        PTS_TRY(tensor_truth("aten::eq.Tensor", el, l->items[i], &eq));
+        if (eq) {
+            *at = i;
+            return PTS_OK;
+        }
+    }
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_count_tensor)
+{
+    pts_list *l = L(a->self);
+    int64_t n = 0;
+    for (int64_t i = 0; i < l->len; i++) {
+        bool eq;
+        PTS_TRY(tensor_truth("aten::eq.Tensor", pts_obj_value(&a->el->hdr), l->items[i], &eq));
+        n += eq;
+    }
+    rets[0] = pts_int(n);
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_index_tensor)
+{
+    int64_t at;
+    PTS_TRY(find_tensor(L(a->self), pts_obj_value(&a->el->hdr), &at));
+    if (at < 0)
+        return pts_err_set(PTS_ERR_VALUE, "'element' is not in list");
+    rets[0] = pts_int(at);
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_remove_tensor)
+{
+    int64_t at;
+    PTS_TRY(find_tensor(L(a->self), pts_obj_value(&a->el->hdr), &at));
+    if (at < 0)
+        return pts_err_set(PTS_ERR_VALUE, "list.remove(x): x not in list");
+    list_delete(L(a->self), at, NULL);
+    return PTS_OK;
+}
+
+static pts_status tensor_lists_equal(pts_list *x, pts_list *y, bool *out)
+{
+    *out = false;
+    if (x->len != y->len)
+        return PTS_OK;
+    for (int64_t i = 0; i < x->len; i++) {
+        bool eq;
+        PTS_TRY(tensor_truth("aten::eq.Tensor", x->items[i], y->items[i], &eq));
+        if (!eq)
+            return PTS_OK;
+    }
+    *out = true;
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_eq_tensor_list)
+{
+    bool eq;
+    PTS_TRY(tensor_lists_equal(L(a->a), L(a->b), &eq));
+    rets[0] = pts_bool(eq);
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_ne_tensor_list)
+{
+    bool eq;
+    PTS_TRY(tensor_lists_equal(L(a->a), L(a->b), &eq));
+    rets[0] = pts_bool(!eq);
+    return PTS_OK;
+}
+
+/* Stable merge sort by bool(a < b) (torch uses std::sort; equal elements are equal values, so the
+ * order among them cannot be observed in the values). */
+static pts_status tensor_merge_sort(pts_value *v, pts_value *tmp, int64_t n, bool rev)
+{
+    if (n < 2)
+        return PTS_OK;
+    int64_t h = n / 2;
+    PTS_TRY(tensor_merge_sort(v, tmp, h, rev));
+    PTS_TRY(tensor_merge_sort(v + h, tmp, n - h, rev));
+    int64_t i = 0, j = h, k = 0;
+    while (i < h && j < n) {
+        bool take_right = false;
+        if (v[i].u.o != v[j].u.o)
+            PTS_TRY(tensor_truth("aten::lt.Tensor", rev ? v[i] : v[j], rev ? v[j] : v[i], &take_right));
+        tmp[k++] = take_right ? v[j++] : v[i++];
+    }
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, (size_t)n * sizeof *v);
+    return PTS_OK;
+}
+
+static pts_status sort_tensor_list(pts_list *l, bool rev)
+{
+    if (l->len < 2)
+        return PTS_OK;
+    pts_value *tmp = pts_malloc((size_t)l->len * sizeof *tmp);
+    pts_value *work = pts_malloc((size_t)l->len * sizeof *work);
+    if (!tmp || !work) {
+        pts_free(tmp);
+        pts_free(work);
+        return pts_err_nomem("sort", (size_t)l->len * sizeof *tmp);
+    }
+    memcpy(work, l->items, (size_t)l->len * sizeof *work);
+    pts_status st = tensor_merge_sort(work, tmp, l->len, rev);
+    if (!st)
+        memcpy(l->items, work, (size_t)l->len * sizeof *work); /* a permutation: refs unchanged */
+    pts_free(tmp);
+    pts_free(work);
+    return st;
+}
+
+PTS_KERNEL(k_sort_tensor)
+{
+    return sort_tensor_list(L(a->self), a->reverse);
+}
+
+PTS_KERNEL(k_sorted_tensor)
+{
+    pts_list *src = L(a->input), *l;
+    PTS_TRY(list_from(src->elem, src->items, src->len, &l));
+    pts_status st = sort_tensor_list(l, false);
+    if (st) {
+        pts_obj_release(&l->hdr);
+        return st;
+    }
+    rets[0] = list_value(l);
+    return PTS_OK;
+}
+
 const pts_op_def pts_ops_list[] = {
     PTS_OP("aten::len.t(t[] a) -> int", k_len),
     PTS_OP("aten::len.any(Any[] a) -> int", k_len),
@@ -422,5 +588,12 @@ const pts_op_def pts_ops_list[] = {
     PTS_OP("aten::sorted.bool(bool[](a) input) -> bool[]", k_sorted),
     PTS_OP("aten::sorted.str(str[](a) input) -> str[]", k_sorted),
     PTS_OP("aten::sorted.any(t[](a) self) -> t[]", k_sorted),
+    PTS_OP("aten::sorted.Tensor(Tensor[](a) input) -> Tensor[]", k_sorted_tensor),
+    PTS_OP("aten::sort.Tensor(Tensor[](a!) self, bool reverse=False) -> ()", k_sort_tensor),
+    PTS_OP("aten::count.Tensor(Tensor[] self, Tensor el) -> int", k_count_tensor),
+    PTS_OP("aten::remove.Tensor(Tensor[](a!) self, Tensor el) -> ()", k_remove_tensor),
+    PTS_OP("aten::index.list_Tensor(Tensor[] self, Tensor el) -> int", k_index_tensor),
+    PTS_OP("aten::eq.Tensor_list(Tensor[] a, Tensor[] b) -> bool", k_eq_tensor_list),
+    PTS_OP("aten::ne.Tensor_list(Tensor[] a, Tensor[] b) -> bool", k_ne_tensor_list),
     {NULL, NULL},
 };

@@ -21,7 +21,6 @@ static bool both_int(const pts_value *a) { return a[0].tag != PTS_T_FLOAT && a[1
 static double D(pts_value v) { return pts_arg_double(v); }
 static int64_t I(pts_value v) { return pts_arg_int(v); }
 
-static pts_status zero_div(void) { return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: division by zero"); }
 static pts_status zero_mod(void) { return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: integer division or modulo by zero"); }
 
 /* ---- + - * / ------------------------------------------------------------------------------ */
@@ -49,10 +48,10 @@ static pts_status k_mul(const pts_op *op, pts_value *a, pts_value *r)
     return PTS_OK;
 }
 
+/* TorchScript's true division of numbers is IEEE division: 1 / 0 -> inf, 0 / 0 -> nan (Python raises;
+ * torch does not).  Likewise float floor division and modulo by zero below. */
 PTS_KERNEL(k_num_div)
 {
-    if (D(a->b) == 0)
-        return zero_div();
     rets[0] = pts_float(D(a->a) / D(a->b));
     return PTS_OK;
 }
@@ -77,36 +76,6 @@ static int64_t imod(int64_t x, int64_t y)
     return m;
 }
 
-/* CPython's float floor division and modulo. */
-static double fmod_py(double x, double y)
-{
-    double m = fmod(x, y);
-    if (m != 0) {
-        if ((y < 0) != (m < 0))
-            m += y;
-    } else {
-        m = copysign(0.0, y);
-    }
-    return m;
-}
-
-static double floordiv_py(double x, double y)
-{
-    double m = fmod(x, y);
-    double div = (x - m) / y;
-    if (m != 0 && ((y < 0) != (m < 0)))
-        div -= 1.0;
-    double fd;
-    if (div != 0) {
-        fd = floor(div);
-        if (div - fd > 0.5)
-            fd += 1.0;
-    } else {
-        fd = copysign(0.0, x / y);
-    }
-    return fd;
-}
-
 static pts_status k_floordiv(const pts_op *op, pts_value *a, pts_value *r)
 {
     (void)op;
@@ -115,9 +84,7 @@ static pts_status k_floordiv(const pts_op *op, pts_value *a, pts_value *r)
             return zero_mod();
         r[0] = pts_int(ifloordiv(I(a[0]), I(a[1])));
     } else {
-        if (D(a[1]) == 0)
-            return zero_div();
-        r[0] = pts_float(floordiv_py(D(a[0]), D(a[1])));
+        r[0] = pts_float(floor(D(a[0]) / D(a[1]))); /* torch: std::floor(a / b), not Python's algorithm */
     }
     return PTS_OK;
 }
@@ -137,27 +104,37 @@ static pts_status k_remainder(const pts_op *op, pts_value *a, pts_value *r)
     if (both_int(a)) {
         if (I(a[1]) == 0)
             return zero_mod();
-        r[0] = pts_int(imod(I(a[0]), I(a[1])));
+        int64_t x = I(a[0]), y = I(a[1]);
+        /* torch: (b + (a % b)) % b, wrapping like its int64 arithmetic */
+        int64_t m = y == -1 ? 0 : x % y;
+        r[0] = pts_int(y == -1 ? 0 : WRAP(+, y, m) % y);
     } else {
-        if (D(a[1]) == 0)
-            return zero_div();
-        r[0] = pts_float(fmod_py(D(a[0]), D(a[1])));
+        double x = D(a[0]), y = D(a[1]);
+        r[0] = pts_float(fmod(y + fmod(x, y), y)); /* torch's formula (y == 0: NaN) */
     }
     return PTS_OK;
 }
 
 static pts_status k_divmod(const pts_op *op, pts_value *a, pts_value *r)
 {
-    pts_value q, m;
-    PTS_TRY(k_floordiv(op, a, &q));
-    PTS_TRY(k_remainder(op, a, &m));
-    if (q.tag == PTS_T_FLOAT) {
-        r[0] = q;
-        r[1] = m;
-    } else {
-        r[0] = q;
-        r[1] = m;
+    (void)op;
+    if (both_int(a)) {
+        int64_t x = I(a[0]), y = I(a[1]);
+        if (y == 0)
+            return zero_mod();
+        r[0] = pts_int(ifloordiv(x, y));
+        r[1] = pts_int(imod(x, y));
+        return PTS_OK;
     }
+    /* torch: rem = fmod(a, b), moved by b when a and b differ in sign; quotient (a - rem) / b */
+    double x = D(a[0]), y = D(a[1]);
+    if (y == 0)
+        return pts_err_set(PTS_ERR_VALUE, "ZeroDivisionError: float divmod()");
+    double rem = fmod(x, y);
+    if (rem != 0 && (x < 0) != (y < 0))
+        rem += y;
+    r[0] = pts_float((x - rem) / y);
+    r[1] = pts_float(rem);
     return PTS_OK;
 }
 
@@ -339,7 +316,7 @@ static pts_status k_min2(const pts_op *op, pts_value *a, pts_value *r)
         r[0] = pts_int(I(a[0]) < I(a[1]) ? I(a[0]) : I(a[1]));
     else {
         double x = D(a[0]), y = D(a[1]);
-        r[0] = pts_float(x != x || y != y ? NAN : x < y ? x : y);
+        r[0] = pts_float(x < y ? x : y); /* torch: a < b ? a : b (NaN: the order decides) */
     }
     return PTS_OK;
 }
@@ -351,7 +328,7 @@ static pts_status k_max2(const pts_op *op, pts_value *a, pts_value *r)
         r[0] = pts_int(I(a[0]) > I(a[1]) ? I(a[0]) : I(a[1]));
     else {
         double x = D(a[0]), y = D(a[1]);
-        r[0] = pts_float(x != x || y != y ? NAN : x > y ? x : y);
+        r[0] = pts_float(x > y ? x : y); /* torch: a > b ? a : b */
     }
     return PTS_OK;
 }
@@ -408,13 +385,12 @@ static pts_status k_max_list(const pts_op *op, pts_value *a, pts_value *r)
 
 /* ---- conversions -------------------------------------------------------------------------- */
 
-PTS_KERNEL(k_Int)
+static pts_status int_of(pts_value v, pts_value *rets)
 {
-    pts_value v = a->a;
     if (v.tag == PTS_T_FLOAT) {
-        if (!isfinite(v.u.f))
-            return pts_err_set(PTS_ERR_VALUE, "cannot convert float %s to integer", isnan(v.u.f) ? "NaN" : "infinity");
-        rets[0] = pts_int((int64_t)v.u.f);
+        /* torch casts in C++: NaN, inf and values out of range give INT64_MIN on x86 (no error) */
+        double f = v.u.f;
+        rets[0] = pts_int(f >= -9223372036854775808.0 && f < 9223372036854775808.0 ? (int64_t)f : INT64_MIN);
     } else if (v.tag == PTS_T_STR) {
         const char *s = PTS_STR(v)->data;
         char *e;
@@ -429,6 +405,19 @@ PTS_KERNEL(k_Int)
         rets[0] = pts_int(I(v));
     }
     return PTS_OK;
+}
+
+PTS_KERNEL(k_Int) { return int_of(a->a, rets); }
+
+/* int(Scalar) (a number of unknown kind, e.g. t.item()): torch converts a floating Scalar with a
+ * range check against C's int (32 bits: 3e9, NaN and inf raise), where int(float) casts to int64
+ * unchecked; an integral Scalar converts as int64 */
+PTS_KERNEL(k_Int_scalar)
+{
+    pts_value v = a->a;
+    if (v.tag == PTS_T_FLOAT && !(v.u.f >= -2147483648.0 && v.u.f <= 2147483647.0))
+        return pts_err_set(PTS_ERR_VALUE, "value cannot be converted to type int without overflow");
+    return int_of(v, rets);
 }
 
 PTS_KERNEL(k_Float)
@@ -757,7 +746,6 @@ PTS_KERNEL(k_any_list)
     PTS_OP("aten::" name ".bool(bool a, bool b) -> bool", k),                \
     PTS_OP("aten::" name ".enum(AnyEnumType a, AnyEnumType b) -> bool", k),  \
     PTS_OP("aten::" name ".float_list(float[] a, float[] b) -> bool", k),    \
-    PTS_OP("aten::" name ".Tensor_list(Tensor[] a, Tensor[] b) -> bool", k), \
     PTS_OP("aten::" name ".bool_list(bool[] a, bool[] b) -> bool", k),       \
     PTS_OP("aten::" name ".str_list(str[] a, str[] b) -> bool", k)
 
@@ -835,7 +823,7 @@ const pts_op_def pts_ops_num[] = {
     MINMAX("max", k_max2, k_max_list, k_max_self),
     PTS_OP("aten::Int.bool(bool a) -> int", k_Int),
     PTS_OP("aten::Int.float(float a) -> int", k_Int),
-    PTS_OP("aten::Int.Scalar(Scalar a) -> int", k_Int),
+    PTS_OP("aten::Int.Scalar(Scalar a) -> int", k_Int_scalar),
     PTS_OP("aten::Int.str(str a) -> int", k_Int),
     PTS_OP("aten::Float.Scalar(Scalar a) -> float", k_Float),
     PTS_OP("aten::Float.int(int a) -> float", k_Float),

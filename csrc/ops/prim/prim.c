@@ -95,33 +95,265 @@ static pts_status tensor_elem(const pts_tensor *t, int64_t lin, pts_value *out)
     return PTS_OK;
 }
 
-static void format_tensor(pts_sb *sb, const pts_tensor *t)
+/* ---- tensors, printed as torch's C++ printer (ATen/core/Formatting.cpp) prints them ------------
+ * The values, read as doubles, decide one format per matrix: all integers -> default-float ("%g")
+ * of width digits+1 (scientific %.4e past 9 digits); otherwise fixed %.4f, with a common power-of-ten
+ * scale printed first ("1e+06 *") when the largest magnitude has more than 5 or fewer than 0 integer
+ * digits, or scientific when magnitudes span more than 4 decades.  1-D tensors print one value per
+ * line, 2-D as rows (split into column blocks past 80 characters), higher ranks as "(i,j,.,.) = "
+ * matrices with the FIRST index running fastest; then "[ CPUFloatType{2,3} ]". */
+typedef struct {
+    double scale;
+    int64_t width;
+    char mode; /* 'g' default float (precision 6), 'e' scientific (4), 'f' fixed (4) */
+} print_fmt;
+
+static double elem_double(const pts_tensor *t, int64_t lin)
 {
-    /* torch prints tensors with its C++ printer; pyts prints the values
-     * row by row followed by the type line, which is close but not exact. */
-    int64_t n = pts_tensor_numel(t);
-    if (n > 1000) {
-        char d[200];
-        pts_tensor_describe(t, d, sizeof d);
-        pts_sb_printf(sb, "[ Tensor %s ]", d);
+    pts_value v;
+    if (tensor_elem(t, lin, &v))
+        return NAN;
+    return v.tag == PTS_T_FLOAT ? v.u.f : v.tag == PTS_T_INT ? (double)v.u.i : v.tag == PTS_T_BOOL ? (double)v.u.b : v.u.c[0];
+}
+
+static print_fmt print_format(const double *p, int64_t n)
+{
+    print_fmt f = {1.0, 11, 'g'};
+    if (n == 0) {
+        f.width = 0;
+        return f;
+    }
+    bool int_mode = true;
+    for (int64_t i = 0; i < n; i++)
+        if (isfinite(p[i]) && p[i] != ceil(p[i])) {
+            int_mode = false;
+            break;
+        }
+    int64_t off = 0;
+    while (off < n && !isfinite(p[off]))
+        off++;
+    double exp_min = 1, exp_max = 1;
+    if (off != n) {
+        exp_min = fabs(p[off]);
+        exp_max = fabs(p[off]);
+        for (int64_t i = off; i < n; i++) {
+            double z = fabs(p[i]);
+            if (isfinite(z)) {
+                if (z < exp_min)
+                    exp_min = z;
+                if (p[i] > exp_max) /* torch compares the signed value here */
+                    exp_max = z;
+            }
+        }
+        exp_min = exp_min != 0 ? floor(log10(exp_min)) + 1 : 1;
+        exp_max = exp_max != 0 ? floor(log10(exp_max)) + 1 : 1;
+    }
+    if (int_mode) {
+        if (exp_max > 9) {
+            f.width = 11;
+            f.mode = 'e';
+        } else {
+            f.width = (int64_t)exp_max + 1;
+            f.mode = 'g';
+        }
+    } else if (exp_max - exp_min > 4) {
+        f.width = 11;
+        if (fabs(exp_max) > 99 || fabs(exp_min) > 99)
+            f.width++;
+        f.mode = 'e';
+    } else if (exp_max > 5 || exp_max < 0) {
+        f.width = 7;
+        f.scale = pow(10, exp_max - 1);
+        f.mode = 'f';
+    } else {
+        f.width = exp_max == 0 ? 7 : (int64_t)exp_max + 6;
+        f.mode = 'f';
+    }
+    return f;
+}
+
+static void put_number(pts_sb *sb, print_fmt f, double v)
+{
+    int w = (int)f.width;
+    if (f.mode == 'e')
+        pts_sb_printf(sb, "%*.4e", w, v);
+    else if (f.mode == 'f')
+        pts_sb_printf(sb, "%*.4f", w, v);
+    else
+        pts_sb_printf(sb, "%*g", w, v);
+}
+
+/* the shortest decimal that reads back as v, as fmt's "{}" writes a double: positional for
+ * decimal exponents -4..15 (no trailing ".0"), otherwise d.ddde+XX */
+static void put_shortest(pts_sb *sb, double v)
+{
+    if (isnan(v)) {
+        pts_sb_puts(sb, "nan");
         return;
     }
-    for (int64_t i = 0; i < n; i++) {
-        pts_value v;
-        if (tensor_elem(t, i, &v))
-            break;
-        pts_sb_putc(sb, ' ');
-        if (v.tag == PTS_T_FLOAT)
-            pts_sb_printf(sb, "%g", v.u.f);
-        else if (v.tag == PTS_T_BOOL)
-            pts_sb_putc(sb, v.u.b ? '1' : '0');
-        else if (v.tag == PTS_T_INT)
-            pts_sb_printf(sb, "%lld", (long long)v.u.i);
-        if (t->ndim > 0 && (i + 1) % t->sizes[t->ndim - 1] == 0)
-            pts_sb_putc(sb, '\n');
+    if (isinf(v)) {
+        pts_sb_puts(sb, v < 0 ? "-inf" : "inf");
+        return;
     }
-    if (t->ndim == 0)
+    char buf[64];
+    for (int p = 0; p < 17; p++) {
+        snprintf(buf, sizeof buf, "%.*e", p, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    /* buf: [-]d[.ddd]e(+|-)XX */
+    char *e = strchr(buf, 'e');
+    int exp10 = atoi(e + 1);
+    *e = 0;
+    bool neg = buf[0] == '-';
+    char digits[24];
+    int nd = 0;
+    for (const char *c = buf + neg; *c; c++)
+        if (*c != '.')
+            digits[nd++] = *c;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    if (neg)
+        pts_sb_putc(sb, '-');
+    if (exp10 < -4 || exp10 >= 16) {
+        pts_sb_putc(sb, digits[0]);
+        if (nd > 1) {
+            pts_sb_putc(sb, '.');
+            pts_sb_putn(sb, digits + 1, (size_t)nd - 1);
+        }
+        pts_sb_printf(sb, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+    } else if (exp10 < 0) {
+        pts_sb_puts(sb, "0.");
+        for (int i = -1; i > exp10; i--)
+            pts_sb_putc(sb, '0');
+        pts_sb_putn(sb, digits, (size_t)nd);
+    } else {
+        for (int i = 0; i <= exp10 || i < nd; i++) {
+            if (i == exp10 + 1)
+                pts_sb_putc(sb, '.');
+            pts_sb_putc(sb, i < nd ? digits[i] : '0');
+        }
+    }
+}
+
+static void put_scale(pts_sb *sb, double scale)
+{
+    put_shortest(sb, scale);
+    pts_sb_puts(sb, " *\n");
+}
+
+static void put_indent(pts_sb *sb, int64_t indent)
+{
+    for (int64_t i = 0; i < indent; i++)
+        pts_sb_putc(sb, ' ');
+}
+
+/* one rows x cols matrix of doubles (row-major) */
+static void print_matrix(pts_sb *sb, const double *p, int64_t rows, int64_t cols, int64_t linesize, int64_t indent)
+{
+    print_fmt f = print_format(p, rows * cols); /* (torch 2.14 writes no indent before the first row) */
+    int64_t per_line = (linesize - indent) / (f.width + 1);
+    if (per_line < 1)
+        per_line = 1;
+    int64_t first = 0, last;
+    while (first < cols) {
+        last = first + per_line <= cols ? first + per_line - 1 : cols - 1;
+        if (per_line < cols) {
+            if (first != 0)
+                pts_sb_putc(sb, '\n');
+            pts_sb_printf(sb, "Columns %lld to %lld", (long long)first + 1, (long long)last + 1);
+            put_indent(sb, indent);
+        }
+        if (f.scale != 1) {
+            put_scale(sb, f.scale);
+            put_indent(sb, indent);
+        }
+        for (int64_t r = 0; r < rows; r++) {
+            for (int64_t c = first; c <= last; c++) {
+                put_number(sb, f, p[r * cols + c] / f.scale);
+                if (c == last) {
+                    pts_sb_putc(sb, '\n');
+                    if (r != rows - 1) {
+                        put_indent(sb, indent);
+                        if (f.scale != 1)
+                            pts_sb_putc(sb, ' ');
+                    }
+                } else {
+                    pts_sb_putc(sb, ' ');
+                }
+            }
+        }
+        first = last + 1;
+    }
+}
+
+static void format_tensor(pts_sb *sb, const pts_tensor *t)
+{
+    int64_t n = pts_tensor_numel(t);
+    double *p = NULL;
+    if (n > 0) {
+        size_t bytes;
+        if (pts_mul_overflow_size((size_t)n, sizeof(double), &bytes) || !(p = pts_malloc(bytes))) {
+            char d[200];
+            pts_tensor_describe(t, d, sizeof d);
+            pts_sb_printf(sb, "[ Tensor %s ]", d);
+            return;
+        }
+        for (int64_t i = 0; i < n; i++)
+            p[i] = elem_double(t, i);
+    }
+    if (t->ndim == 0) {
+        put_shortest(sb, p ? p[0] : 0.0);
         pts_sb_putc(sb, '\n');
+    } else if (t->ndim == 1) {
+        if (n > 0) {
+            print_fmt f = print_format(p, n);
+            if (f.scale != 1)
+                put_scale(sb, f.scale);
+            for (int64_t i = 0; i < n; i++) {
+                put_number(sb, f, p[i] / f.scale);
+                pts_sb_putc(sb, '\n');
+            }
+        }
+    } else if (t->ndim == 2) {
+        if (n > 0)
+            print_matrix(sb, p, t->sizes[0], t->sizes[1], 80, 0);
+    } else if (n > 0) {
+        int nd = t->ndim;
+        int64_t rows = t->sizes[nd - 2], cols = t->sizes[nd - 1], mat = rows * cols;
+        int64_t counter[PTS_MAX_DIMS] = {0};
+        bool start = true;
+        counter[0] = -1;
+        for (;;) {
+            bool finished = false;
+            for (int i = 0; i < nd - 2; i++) { /* the first index runs fastest, as in torch */
+                counter[i]++;
+                if (counter[i] >= t->sizes[i]) {
+                    if (i == nd - 3) {
+                        finished = true;
+                        break;
+                    }
+                    counter[i] = 0;
+                } else {
+                    break;
+                }
+            }
+            if (finished)
+                break;
+            if (!start)
+                pts_sb_putc(sb, '\n');
+            start = false;
+            pts_sb_putc(sb, '(');
+            int64_t base = 0;
+            for (int i = 0; i < nd - 2; i++) {
+                pts_sb_printf(sb, "%lld,", (long long)counter[i] + 1);
+                base = base * t->sizes[i] + counter[i];
+            }
+            pts_sb_puts(sb, ".,.) = \n");
+            print_matrix(sb, p + base * mat, rows, cols, 80, 1);
+        }
+    }
+    pts_free(p);
     /* torch's names up to Bool; the later codes (bfloat16, ...) keep their short name here */
     const char *tn = t->dtype >= 0 && t->dtype <= PTS_BOOL ? pts_dtype_torch_name(t->dtype) : pts_dtype_name(t->dtype);
     pts_sb_printf(sb, "[ CPU%sType{", tn);
@@ -395,12 +627,6 @@ static pts_status k_warn(const pts_op *op, pts_value *args, pts_value *rets)
     return PTS_OK;
 }
 
-static pts_status k_noop(const pts_op *op, pts_value *args, pts_value *rets)
-{
-    (void)op, (void)args, (void)rets;
-    return PTS_OK;
-}
-
 static pts_status k_false(const pts_op *op, pts_value *args, pts_value *rets)
 {
     (void)op, (void)args;
@@ -464,6 +690,165 @@ static pts_status k_format(const pts_op *op, pts_value *args, pts_value *rets)
         s = q + 2;
     }
     return pts_prim_ret_sb(&sb, &rets[0]);
+}
+
+/* "%s and %d" % args (aten::percentFormat), as TorchScript formats: the one argument after the
+ * format string is either a tuple of values or a single value; the specifiers are %d %i (an int as
+ * is, a float truncated to a C int), %e %E %f %F (the number converted to a C float first, six
+ * digits), %c (an int as a byte, or a one-character string), %s (a string as is, anything else as
+ * str() prints it) and %%; nothing else (no widths, no %x). */
+static pts_status percent_arg(pts_sb *sb, char key, pts_value v)
+{
+    bool num = v.tag == PTS_T_INT || v.tag == PTS_T_FLOAT || v.tag == PTS_T_BOOL || v.tag == PTS_T_COMPLEX;
+    switch (key) {
+    case 'd':
+    case 'i':
+        if (!num)
+            return pts_err_set(PTS_ERR_VALUE, "%%%c requires a number for formatting, but got %s", key,
+                               pts_tag_name((pts_tag)v.tag));
+        if (v.tag == PTS_T_FLOAT) {
+            double d = v.u.f; /* static_cast<int>: x86 gives INT_MIN for NaN and out-of-range values */
+            int32_t i = (isnan(d) || d >= 2147483648.0 || d <= -2147483649.0) ? INT32_MIN : (int32_t)d;
+            pts_sb_printf(sb, "%d", (int)i);
+        } else {
+            pts_sb_printf(sb, "%lld", (long long)pts_arg_int(v));
+        }
+        return PTS_OK;
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F': {
+        if (!num)
+            return pts_err_set(PTS_ERR_VALUE, "%%%c requires a number for formatting, but got %s", key,
+                               pts_tag_name((pts_tag)v.tag));
+        float f = (float)pts_arg_double(v);
+        const char *fmt = key == 'e' ? "%.6e" : key == 'E' ? "%.6E" : "%.6f";
+        if (isnan(f) || isinf(f)) /* C++ streams print nan/inf (NAN/INF with uppercase) */
+            pts_sb_puts(sb, isnan(f) ? (key == 'E' ? (signbit(f) ? "-NAN" : "NAN") : (signbit(f) ? "-nan" : "nan"))
+                                     : (key == 'E' ? (f < 0 ? "-INF" : "INF") : (f < 0 ? "-inf" : "inf")));
+        else
+            pts_sb_printf(sb, fmt, (double)f);
+        return PTS_OK;
+    }
+    case 'c':
+        if (v.tag == PTS_T_INT) {
+            pts_sb_putc(sb, (char)v.u.i);
+            return PTS_OK;
+        }
+        if (v.tag == PTS_T_STR && PTS_STR(v)->len == 1) {
+            pts_sb_putc(sb, PTS_STR(v)->data[0]);
+            return PTS_OK;
+        }
+        return pts_err_set(PTS_ERR_VALUE, "%%c requires an int or char for formatting, but got %s",
+                           pts_tag_name((pts_tag)v.tag));
+    case 's':
+        pts_prim_format_value(sb, v);
+        return PTS_OK;
+    default:
+        return pts_err_set(PTS_ERR_VALUE, "The specifier %%%c is not supported in TorchScript format strings", key);
+    }
+}
+
+static pts_status k_percent_format(const pts_op *op, pts_value *args, pts_value *rets)
+{
+    pts_str *fmt = PTS_STR(args[0]);
+    pts_value extra = args[op->schema.nargs];
+    pts_value arg = extra.tag == PTS_T_TUPLE && PTS_TUPLE(extra)->len > 0 ? PTS_TUPLE(extra)->items[0] : pts_none();
+    bool tuple = arg.tag == PTS_T_TUPLE;
+    int64_t nargs = tuple ? PTS_TUPLE(arg)->len : 1, used = 0;
+    pts_sb sb;
+    pts_sb_init(&sb);
+    pts_status st = PTS_OK;
+    const char *s = fmt->data, *end = fmt->data + fmt->len;
+    while (!st) {
+        const char *q = memchr(s, '%', (size_t)(end - s));
+        if (!q) {
+            pts_sb_putn(&sb, s, (size_t)(end - s));
+            break;
+        }
+        if (q + 1 >= end) {
+            st = pts_err_set(PTS_ERR_VALUE, "Incomplete format specifier");
+            break;
+        }
+        pts_sb_putn(&sb, s, (size_t)(q - s));
+        s = q + 2;
+        if (q[1] == '%') {
+            pts_sb_putc(&sb, '%');
+            continue;
+        }
+        if (used >= nargs) {
+            st = pts_err_set(PTS_ERR_VALUE, "Too few arguments for format string");
+            break;
+        }
+        st = percent_arg(&sb, q[1], tuple ? PTS_TUPLE(arg)->items[used] : arg);
+        used++;
+    }
+    if (!st && used != nargs)
+        st = pts_err_set(PTS_ERR_VALUE, "Too many arguments for format string");
+    if (st) {
+        pts_sb_free(&sb);
+        return st;
+    }
+    return pts_prim_ret_sb(&sb, &rets[0]);
+}
+
+/* hash(x) (aten::hash.generic) as torch computes it with libstdc++'s std::hash: ints and bools are
+ * their own hash, None 0, strings and the bytes of a double (0.0 and -0.0 hash to 0) go through
+ * _Hash_bytes (MurmurHash2-64 with seed 0xc70f6907), a tuple combines its items' hashes as
+ * c10::hash_combine does.  A tensor hashes by identity (its address), as in torch. */
+static uint64_t shift_mix(uint64_t v) { return v ^ (v >> 47); }
+
+static uint64_t hash_bytes(const void *p, size_t len)
+{
+    const uint64_t mul = ((uint64_t)0xc6a4a793u << 32) + 0x5bd1e995u;
+    const unsigned char *b = p;
+    size_t aligned = len & ~(size_t)7;
+    uint64_t h = 0xc70f6907u ^ ((uint64_t)len * mul);
+    for (size_t i = 0; i < aligned; i += 8) {
+        uint64_t d;
+        memcpy(&d, b + i, 8); /* x86-64 is little-endian, as the loads of libstdc++ */
+        h ^= shift_mix(d * mul) * mul;
+        h *= mul;
+    }
+    if (len & 7) {
+        uint64_t d = 0;
+        for (size_t i = len; i > aligned; i--)
+            d = (d << 8) + b[i - 1];
+        h ^= d;
+        h *= mul;
+    }
+    return shift_mix(shift_mix(h) * mul);
+}
+
+static pts_status hash_value(pts_value v, uint64_t *out)
+{
+    switch ((pts_tag)v.tag) {
+    case PTS_T_NONE: *out = 0; return PTS_OK;
+    case PTS_T_BOOL: *out = v.u.b; return PTS_OK;
+    case PTS_T_INT: *out = (uint64_t)v.u.i; return PTS_OK;
+    case PTS_T_FLOAT: *out = v.u.f == 0 ? 0 : hash_bytes(&v.u.f, sizeof v.u.f); return PTS_OK;
+    case PTS_T_STR: *out = hash_bytes(PTS_STR(v)->data, (size_t)PTS_STR(v)->len); return PTS_OK;
+    case PTS_T_TENSOR: *out = (uint64_t)(uintptr_t)v.u.o; return PTS_OK;
+    case PTS_T_TUPLE: {
+        uint64_t seed = 0;
+        for (int64_t i = 0; i < PTS_TUPLE(v)->len; i++) {
+            uint64_t h;
+            PTS_TRY(hash_value(PTS_TUPLE(v)->items[i], &h));
+            seed ^= h + 0x9e3779b9u + (seed << 6) + (seed >> 2);
+        }
+        *out = seed;
+        return PTS_OK;
+    }
+    default: return pts_err_set(PTS_ERR_VALUE, "Can't hash IValues with tag '%s'", pts_tag_name((pts_tag)v.tag));
+    }
+}
+
+PTS_KERNEL(k_hash)
+{
+    uint64_t h;
+    PTS_TRY(hash_value(a->value, &h));
+    rets[0] = pts_int((int64_t)h);
+    return PTS_OK;
 }
 
 PTS_KERNEL(k_raise)
@@ -836,6 +1221,8 @@ PTS_KERNEL(k_enum_name)
 const pts_op_def pts_ops_prim[] = {
     PTS_OP("aten::str(t elem) -> str", k_str),
     PTS_OP("aten::format(str self, ...) -> str", k_format),
+    PTS_OP("aten::percentFormat(str self, ...) -> str", k_percent_format),
+    PTS_OP("aten::hash.generic(t value) -> int", k_hash),
     PTS_OP("prim::RaiseException(str msg, str? cls=None) -> ()", k_raise),
     PTS_OP("aten::warn(str message, int stacklevel=2) -> ()", k_warn),
     PTS_OP("aten::is_grad_enabled() -> bool", k_is_grad_enabled),
@@ -844,7 +1231,6 @@ const pts_op_def pts_ops_prim[] = {
     PTS_OP("aten::_get_tracing_state() -> bool", k_false),
     PTS_OP("aten::is_autocast_enabled() -> bool", k_false),
     PTS_OP("aten::is_autocast_cpu_enabled() -> bool", k_false),
-    PTS_OP("aten::manual_seed(int seed) -> ()", k_noop),
     PTS_OP("aten::__is__(t1 self, t2 obj) -> bool", k_is),
     PTS_OP("aten::__isnot__(t1 self, t2 obj) -> bool", k_isnot),
     PTS_OP("aten::__not__(bool self) -> bool", k_not),

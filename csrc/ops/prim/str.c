@@ -316,14 +316,10 @@ static pts_status k_zfill(const pts_op *op, pts_value *a, pts_value *r)
     int64_t full = pad_total(a);
     pts_sb sb;
     pts_sb_init(&sb);
-    int64_t start = 0;
-    if (s->len && (s->data[0] == '+' || s->data[0] == '-')) {
-        pts_sb_putc(&sb, s->data[0]);
-        start = 1;
-    }
+    /* TorchScript's zfill pads in front of a sign too ("-4".zfill(4) == "00-4"), unlike Python */
     for (int64_t i = 0; i < full; i++)
         pts_sb_putc(&sb, '0');
-    pts_sb_putn(&sb, s->data + start, (size_t)(s->len - start));
+    pts_sb_putn(&sb, s->data, (size_t)s->len);
     return pts_prim_ret_sb(&sb, &r[0]);
 }
 

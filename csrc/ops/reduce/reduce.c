@@ -572,6 +572,12 @@ PTS_KERNEL(k_cumsum)
     pts_tensor *flat = v ? pts_tensor_as_contiguous(v, ints ? PTS_INT64 : PTS_FLOAT64) : NULL;
     if (v)
         pts_obj_release(&v->hdr);
+    if (flat && flat->storage == t->storage) { /* already contiguous in the compute type: the scan
+                                                   below runs in place, so never on the input */
+        pts_tensor *own = pts_tensor_contiguous_copy(flat);
+        pts_obj_release(&flat->hdr);
+        flat = own;
+    }
     if (!flat)
         return pts_err_last();
     int64_t total = pts_tensor_numel(flat), rows = n ? total / n : 0;

@@ -10,6 +10,7 @@ that pyts's message carries the model's text).
 
     @case((5,), raises="bad n")      # must raise, message containing "bad n"
 """
+import cmath
 import math
 from collections import OrderedDict
 from enum import Enum
@@ -297,6 +298,13 @@ def str_len_in(s: str) -> Tuple[int, bool, bool]:
 @case(("x",),)
 def str_pad(s: str) -> List[str]:
     return [s.center(5, "*"), s.ljust(4, "-"), s.rjust(4), "42".zfill(5), "-42".zfill(5)]
+
+
+# (the constant "-42".zfill(5) above is folded by torch at script time; these run in the engine:
+# TorchScript pads in front of a sign, "00-4", where Python gives "-004")
+@case(("-4",), ("+12",), ("ab",), ("",), ("-12345",))
+def str_zfill_argument(s: str) -> List[str]:
+    return [s.zfill(4), s.zfill(0), s.zfill(len(s) + 1)]
 
 
 @case(("a,b",),)
@@ -1449,3 +1457,285 @@ def tensor_tolist_2d(x: torch.Tensor) -> List[List[float]]:
 @case((torch.tensor([3, 4, 5]),),)
 def tensor_tolist_int(x: torch.Tensor) -> List[int]:
     return x.tolist()
+
+
+# ---- where TorchScript's builtins differ from Python's (issue 14 item 5) ----------------------
+# Numbers divide as IEEE floats: 1 / 0 is inf in TorchScript (Python raises), float // 0 and
+# float % 0 give inf / NaN; int // 0 and divmod by zero still raise (int % 0 is left out: torch
+# itself dies of SIGFPE on it).
+
+@case((1, 0), (-3, 0), (0, 0), (7, 2))
+def int_true_div_by_zero(a: int, b: int) -> float:
+    return a / b
+
+
+@case((1.0, 0.0), (-1.0, 0.0), (0.0, 0.0), (1.0, -0.0), (5.0, 2.0))
+def float_div_floordiv_mod_by_zero(a: float, b: float) -> Tuple[float, float, float]:
+    return a / b, a // b, a % b
+
+
+@case((3, 0.0), (0, -0.0))
+def int_float_div_by_zero(a: int, b: float) -> Tuple[float, float]:
+    return a / b, a % b
+
+
+@case((1, 0), raises="")
+def int_floordiv_by_zero_raises(a: int, b: int) -> int:
+    return a // b
+
+
+@case((1.0, 0.0), raises="")
+def float_divmod_by_zero_raises(a: float, b: float) -> float:
+    q, r = divmod(a, b)
+    return q + r
+
+
+# "%" formatting (aten::percentFormat): %d %i (a float truncated), %e %E %f %F (through a C float,
+# six digits), %c, %s (str() of anything), %%; a single value or a tuple of them.
+
+@case((2.5,), (-0.1,), (1e20,), (float("nan"),), (float("-inf"),))
+def percent_format_numbers(x: float) -> str:
+    return "%d|%i|%e|%E|%f|%F|%s|%c|%%" % (x, x, x, x, x, x, x, 65)
+
+
+@case((3.0, 7, "s"), (0.25, -1, ""))
+def percent_format_values(x: float, n: int, s: str) -> str:
+    return "%s %s %s %s %s %d %c" % (x, [n, 2], (x, s), None, True, n, "z")
+
+
+@case((7,),)
+def percent_format_single_value(x: int) -> str:
+    return "v=%s;" % x
+
+
+@case((7,), raises="Too few arguments")
+def percent_format_too_few(x: int) -> str:
+    return "%d %d" % (x,)
+
+
+@case((7,), raises="Too many arguments")
+def percent_format_too_many(x: int) -> str:
+    return "%d" % (x, x)
+
+
+@case((7,), raises="not supported")
+def percent_format_unsupported_specifier(x: int) -> str:
+    return "%x" % (x,)
+
+
+@case((7,), raises="Incomplete format specifier")
+def percent_format_incomplete(x: int) -> str:
+    return "abc%" % (x,)
+
+
+# hash(): libstdc++'s std::hash as torch uses it (ints and bools as is, MurmurHash2-64 of a
+# string's bytes and of a double's, 0.0 and -0.0 -> 0), tuples combined as c10::hash_combine.
+
+@case((0,), (-5,), (2**62,))
+def hash_int_bool_none(x: int) -> Tuple[int, int, int, int]:
+    return hash(x), hash(x > 0), hash(x < 0), hash(None)
+
+
+@case((1.5,), (0.0,), (-0.0,), (-2.75e-300,), (float("inf"),))
+def hash_float(x: float) -> int:
+    return hash(x)
+
+
+@case(("",), ("ab",), ("exactly8",), ("a string longer than sixteen bytes",))
+def hash_str(s: str) -> int:
+    return hash(s)
+
+
+@case((3, "ab", 2.5),)
+def hash_tuple(n: int, s: str, f: float) -> int:
+    return hash((n, s, f)) + hash((n, (s, n)))
+
+
+# tolist() of a 0-d tensor is its number; an int inside a List[float] argument converts.
+
+@case((torch.tensor([1.5, 2.0]),), (torch.tensor([-3.25]),))
+def tensor_tolist_0d(x: torch.Tensor) -> Tuple[float, int]:
+    a: float = x.sum().tolist()
+    b: int = x.long().sum().tolist()
+    return a, b
+
+
+@case(([1, 2.5],), ([3],), ([],))
+def int_in_float_list_argument(x: List[float]) -> float:
+    return sum(x) + float(len(x))
+
+
+@case(({"a": 1, "b": 2.5},),)
+def int_in_float_dict_argument(d: Dict[str, float]) -> float:
+    return d["a"] + d["b"]
+
+
+@case(((1, [2, 3]),),)
+def int_in_nested_float_argument(t: Tuple[float, List[float]]) -> float:
+    return t[0] + t[1][0] + t[1][1]
+
+
+# Lists of tensors compare elements by bool(a == b) / bool(a < b): one-element tensors compare by
+# value (not identity); larger ones are "ambiguous" errors in both engines.
+
+@case((torch.tensor([1.0]), torch.tensor([0.0])), (torch.tensor([2.0]), torch.tensor([2.0])))
+def tensor_list_count_index_remove_eq(x: torch.Tensor, y: torch.Tensor) -> Tuple[bool, bool, int, int, int]:
+    l = [x, y, x.clone()]
+    c = l.count(x)
+    i = l.index(y)
+    l.remove(y)
+    return l == [x, x], l != [y], c, i, len(l)
+
+
+@case((torch.ones(2), torch.ones(2)), raises="ambiguous")
+def tensor_list_eq_ambiguous(x: torch.Tensor, y: torch.Tensor) -> bool:
+    return [x] == [y]
+
+
+@case((torch.tensor([3.0, 1.0, 2.0, 1.0]),),)
+def tensor_list_sort(x: torch.Tensor) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+    l = [x[0], x[1], x[2], x[3]]
+    s = sorted(l)
+    l.sort(reverse=True)
+    return l, s
+
+
+# ---- the complex scalar (issue 14 item 5): arithmetic, cmath, complex(), printing, bit for bit --
+
+COMPLEX_ARGS = [(1 + 2j, 3 - 1j), (-1.5 + 0.0j, 0.25 - 4j), (0j, 1j), (complex(-2.0, -0.0), complex(1e-300, 1e300)),
+                (complex(float("inf"), 1.0), 2 + 0j), (complex(float("nan"), 0.0), 1 + 1j)]
+
+
+@case(*COMPLEX_ARGS)
+def complex_issue_examples(a: complex, b: complex) -> Tuple[complex, complex]:
+    return a * b + cmath.sqrt(a), a / b - a * a
+
+
+@case(*COMPLEX_ARGS)
+def complex_arithmetic(a: complex, b: complex) -> Tuple[complex, complex, complex, complex, complex, bool, bool]:
+    return a + b, a - b, a * b, a / b, a ** b, a == b, a != b
+
+
+@case((1 + 2j, 0.5, 3), (-3j, -2.0, 0), (complex(0.0, -0.0), 0.0, -7))
+def complex_mixed_real(a: complex, x: float, n: int) -> Tuple[complex, complex, complex, complex, complex, complex, complex]:
+    return a + x, x * a, a - n, n * a, x - a, a ** x, x ** a
+
+
+@case((3 - 4j,), (-1 + 0j,), (0j,), (complex(-0.0, -1.0),), (1e10 + 1e-10j,))
+def complex_abs_neg_phase_str(a: complex) -> Tuple[float, complex, float, str, bool, bool, bool]:
+    return abs(a), -a, cmath.phase(a), str(a), cmath.isnan(a), cmath.isinf(a), cmath.isfinite(a)
+
+
+@case((0.3 + 0.2j,), (-2 - 0.5j,), (complex(-4.0, 0.0),), (complex(-4.0, -0.0),), (5j,))
+def complex_cmath(a: complex) -> List[complex]:
+    return [cmath.sqrt(a), cmath.exp(a), cmath.log(a), cmath.log10(a), cmath.sin(a), cmath.cos(a), cmath.tan(a),
+            cmath.asin(a), cmath.acos(a), cmath.atan(a), cmath.sinh(a), cmath.cosh(a), cmath.tanh(a),
+            cmath.asinh(a), cmath.acosh(a), cmath.atanh(a), cmath.log(a, 2.0), cmath.log(a, 1 + 1j)]
+
+
+@case((1.5, -2.0), (0.0, 0.0), (-1.0, 3.0))
+def complex_construct(x: float, y: float) -> Tuple[complex, complex, complex, str, complex, complex]:
+    return complex(x, y), complex(x), complex(int(x), int(y)), str([complex(x, y), complex(1, 2)]), cmath.rect(x, y), sum([complex(x, y), complex(y, x)])
+
+
+# ---- scalar-type builtins, dicts keyed by complex, id(), prim::rangelist ----------------------
+
+@case((1,), (0,))
+def scalar_type_builtins(n: int) -> Tuple[int, bool, bool, int, int, int, int, int]:
+    return (torch.promote_types(torch.int32, torch.float16), torch.can_cast(torch.float32, torch.int32),
+            torch.can_cast(torch.int8, torch.float64), torch.result_type(2, 3.5), torch.result_type(n, True),
+            torch.result_type(1j, n), torch.result_type(n > 0, False), torch.get_autocast_dtype("cpu"))
+
+
+@case((1 + 1j, 2j), (0j, complex(0.0, -0.0)))
+def complex_keyed_dict(a: complex, b: complex) -> Tuple[float, List[complex], bool, complex, int]:
+    d = {a: 1.0, b: 2.0}
+    d[complex(0, 1)] = 3.0
+    e = d.copy()
+    e.pop(a)
+    return d[a] + d.get(b, 0.0), list(d.keys()), a in d, d.popitem()[0], len(e)
+
+
+@case((3,), (0,), (-2,))
+def rangelist(n: int) -> List[int]:
+    return torch.ops.prim.rangelist(n)
+
+
+class _IdHolder(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.sub = torch.nn.Identity()
+
+    def forward(self, n: int) -> Tuple[bool, bool, bool, int]:
+        # id() is an address: only its identity relations are comparable across engines
+        return id(self) == id(self), id(self) != id(self.sub), id(self) != 0, id(None) + n
+
+
+@module_case((3,),)
+def module_id():
+    return _IdHolder()
+
+
+@case((2.0, 0.5), (-1.0, 3.0))
+def polar_scalars(r: float, t: float) -> Tuple[complex, complex]:
+    return torch.polar(r, t), cmath.rect(int(r), t)
+
+
+# ---- found by differential fuzzing (tests/fuzz/difffuzz.py): TorchScript's own float // % divmod
+# min max, which are not Python's: a // b is floor(a / b), a % b is fmod(b + fmod(a, b), b), divmod
+# moves fmod's remainder by b when a and b differ in sign, min/max are a < b ? a : b / a > b ? a : b
+
+FLOAT_PAIRS = [(1.0, 0.1), (-7.5, 2.0), (7.5, -2.0), (float("inf"), 2.5), (2.5, float("inf")),
+               (-2.5, float("inf")), (-0.0, 3.0), (5.0, -0.0), (float("nan"), 1.0), (1.0, float("nan")), (0.3, 0.1)]
+
+
+@case(*FLOAT_PAIRS)
+def fuzz_float_floordiv_mod_minmax(a: float, b: float) -> Tuple[float, float, float, float, float, float]:
+    return a // b, a % b, min(a, b), max(a, b), min(b, a), max(b, a)
+
+
+@case(*[p for p in FLOAT_PAIRS if p[1] != 0])
+def fuzz_float_divmod(a: float, b: float) -> Tuple[float, float]:
+    q, r = divmod(a, b)
+    return q, r
+
+
+@case((-7, 2), (7, -2), (-9, -4), (5, 9223372036854775807), (-5, 9223372036854775807), (9223372036854775807, 2))
+def fuzz_int_mod_divmod(a: int, b: int) -> Tuple[int, int, int, int]:
+    q, r = divmod(a, b)
+    return a % b, a // b, q, r
+
+
+@case((1.5, 2), (float("nan"), 1), (2.0, 2))
+def fuzz_min_max_mixed(a: float, n: int) -> Tuple[float, float, float, float]:
+    return min(a, n), max(a, n), min(n, a), max(n, a)
+
+
+@case(([1.0, float("nan"), 0.5],), ([float("nan"), 1.0],), ([2.0, float("nan")],))
+def fuzz_min_max_float_list(l: List[float]) -> Tuple[float, float]:
+    return min(l), max(l)
+
+
+# differential-fuzzing finding (seed 23, program 152, minimized): cumsum of an int64 tensor that
+# is already contiguous scanned in place, so the input came back holding the running sums
+@case((torch.tensor([1.0, -2.0, 1.0]),),)
+def cumsum_leaves_its_input(u: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    v = torch.arange(3).flip([0])
+    d = u.double()
+    return v, torch.cumsum(v, 0), d, torch.cumprod(d, 0)
+
+
+# differential-fuzzing finding (seed 0, program 104): int() of a number that t.item() returned
+# (aten::Int.Scalar) checks a floating value against C's 32-bit int range in torch, where int()
+# of a float (aten::Int.float) casts to int64 unchecked
+@case((torch.tensor([2.9, -1.5]),), (torch.tensor([-7.5, 2147483647.0], dtype=torch.float64),),
+      (torch.tensor([-2147483648.0, -2147483649.0]),), (torch.tensor([2**40, 3], dtype=torch.int64),))
+def int_of_item_in_range(t: torch.Tensor) -> Tuple[int, int]:
+    return int(t[1].item()), int(t[0].item())
+
+
+@case((torch.tensor([float("nan")]),), (torch.tensor([float("inf")]),), (torch.tensor([-1e30]),),
+      (torch.tensor([3e9]),), (torch.tensor([2147483647.0]),), (torch.tensor([2147483648.0], dtype=torch.float64),),
+      raises="without overflow")
+def int_of_item_out_of_range(t: torch.Tensor) -> int:
+    return int(t.sum().item())

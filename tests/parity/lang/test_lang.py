@@ -195,3 +195,41 @@ def test_setstate_runs_at_load(tmp_path):
     except pyts.Error as e:  # the loader must run the deferred __setstate__ calls (pts_interp_run_setstate)
         pytest.xfail(f"__setstate__ not run at load: {e}")
     assert got == tm(2)
+
+
+def _tensor_print_cases():
+    g = torch.Generator().manual_seed(0)
+    r = lambda *s: torch.randn(*s, generator=g)  # noqa: E731
+    return [
+        torch.tensor(1.5), torch.tensor(3), torch.tensor(True), torch.tensor(-0.0), torch.tensor(1e20),
+        torch.tensor(1e-7), torch.tensor(123456789.0), torch.tensor(0.1, dtype=torch.float64),
+        torch.arange(6.0).reshape(2, 3), r(3, 4), r(2, 3, 4) * 1e6, r(2, 2, 2, 3) * 1e-5, r(1, 1, 1),
+        r(1, 2, 3) * 1e5, r(1, 2, 30) * 1e6, r(2, 30), r(3, 30), torch.arange(30.0).reshape(3, 10).t(),
+        torch.tensor([1.0, float("nan"), float("inf"), -float("inf")]), torch.tensor([float("nan")]),
+        torch.tensor([], dtype=torch.float32), torch.zeros(0, 3), torch.zeros(2, 0, 3),
+        torch.arange(12).reshape(3, 4), torch.tensor([True, False]), torch.tensor([1e-10, 1.0]),
+        torch.tensor([123456789.0, 1.0]), torch.tensor([1e6, 2.5e6]), torch.tensor([1.5e-7, 3e-7]),
+        torch.tensor([[1.5e17, 3e17]]), torch.tensor([1.5, 2.5e20]), torch.tensor([1e-120, 1.0], dtype=torch.float64),
+        r(4).double(), torch.tensor([-0.0, 0.0]), torch.tensor([100000.0, 2.5]), torch.arange(-5, 5, dtype=torch.int8),
+        torch.tensor([255], dtype=torch.uint8), torch.tensor([0.1, 0.2], dtype=torch.float16),
+        torch.tensor([2**40, -3], dtype=torch.int64), r(2, 3, 4)[:, ::2, 1:],
+    ]
+
+
+def test_str_and_print_of_tensors_match_torch(tmp_path, capfd):
+    """str(tensor) and print(tensor) in a script use torch's C++ printer: per-matrix format
+    (integer, fixed with a common scale, scientific), column blocks past 80 characters,
+    "(i,j,.,.) = " slices with the first index fastest, and the type line."""
+    def show(t: torch.Tensor) -> str:
+        print(t)
+        return str(t)
+
+    tm, pm = _save_load(tmp_path, show, "show")
+    for t in _tensor_print_cases():
+        capfd.readouterr()
+        want = tm(t)
+        want_out = capfd.readouterr().out
+        got = pm.forward(t.numpy())
+        got_out = capfd.readouterr().out
+        assert got == want, (t.dtype, tuple(t.shape))
+        assert got_out == want_out, (t.dtype, tuple(t.shape))

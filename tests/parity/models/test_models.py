@@ -109,16 +109,6 @@ def test_scripted_lraspp_loads_although_interpolate_names_ops_pyts_lacks(tmp_pat
         assert "%s at %s" % (u.op, u.location) in res.report()
 
 
-def test_video_r3d_18(tmp_path, parity):
-    torch.manual_seed(0)
-    model = torchvision.models.video.r3d_18(weights=None).eval()
-    x = torch.randn(1, 3, 4, 32, 32, generator=torch.Generator().manual_seed(3))
-    path = str(tmp_path / "r3d.pt")
-    with torch.no_grad():
-        torch.jit.trace(model, x, check_trace=False).save(path)
-    run_both(parity, path, x)
-
-
 def test_the_seed_resnet18_224(tmp_path, parity):
     """The tutorial: traced resnet18 on ones(1, 3, 224, 224); the first five outputs equal torch's."""
     model = build("resnet18")

@@ -178,6 +178,11 @@ def check(name, maker, rtol=None, atol=None, inplace_arg=None, what="", view_of=
         return
     assert perr is None, "%s: pyts raised %s: %s" % (label, type(perr).__name__, perr)
     assert_same(got, exp, label, rtol, atol)
+    # every other tensor argument ends as torch leaves it (an out-of-place kernel that scans in
+    # place must never write into its input)
+    for i, (pa, ta) in enumerate(zip(list(pargs) + [pkw[k] for k in sorted(pkw)], list(targs) + [tkw[k] for k in sorted(tkw)])):
+        if i != inplace_arg and not name.split("::")[-1].split(".")[0].endswith("_") and isinstance(ta, torch.Tensor) and isinstance(pa, torch.Tensor) and ta.dtype != torch.bfloat16:
+            assert_same(pa.numpy(), ta, label + " (argument %d after the call)" % i, rtol, atol)
     if inplace_arg is not None:
         assert_same(pargs[inplace_arg].numpy(), targs[inplace_arg], label + " (mutated input)", rtol, atol)
         check_views(got, exp, targs[inplace_arg], pargs[inplace_arg], label + " (returns self)")

@@ -231,6 +231,10 @@ PRIM_BY_LANGUAGE_SUITE = {
     # aten::dict() -> Dict(str, Tensor) takes no argument: a scripted OrderedDict() in torchvision's
     # backbones; run through a scripted function by test_vision.py::test_empty_dict
     "aten::dict",
+    # List[Tensor] methods: tensor_list_count_index_remove_eq and tensor_list_sort in
+    # tests/parity/lang/programs.py
+    "aten::count.Tensor", "aten::index.list_Tensor", "aten::remove.Tensor", "aten::sort.Tensor",
+    "aten::sorted.Tensor",
 }
 
 

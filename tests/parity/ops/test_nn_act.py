@@ -5,7 +5,10 @@ must change, and be returned); prelu / _prelu_kernel weight shapes, glu
 dims, softmax / log_softmax over each dim with dtype=, _softmax with
 half_to_float; the dropout family in eval (the input itself comes back, as
 in torch) and with p=0 / p=1 in training (deterministic); random training
-dropout and rrelu are refused by pyts (see test_random_training_refused)."""
+dropout and rrelu draw torch's numbers bit for bit after both engines are
+seeded alike (test_random_training_matches_torch; sizes, layouts and dtypes
+in test_random.py)."""
+import numpy as np
 import pytest
 import torch
 
@@ -194,16 +197,18 @@ def test_act(op, maker, kw):
     ("aten::feature_alpha_dropout", (0.7, True)), ("aten::feature_alpha_dropout_", (0.7, True)),
     ("aten::rrelu", (0.1, 0.3, True)), ("aten::rrelu_", (0.1, 0.3, True)),
 ])
-def test_random_training_refused(op, args):
+def test_random_training_matches_torch(op, args):
     """Training-mode dropout with 0 < p < 1 and training rrelu draw random
-    numbers: torch computes them (so check() cannot compare), pyts cannot
-    reproduce torch's generator and refuses them by name instead of
-    returning different values."""
+    numbers: after torch.manual_seed(s) and pyts.manual_seed(s) both engines
+    draw the same ones, so the results are equal bit for bit."""
     x = T((4, 6, 5), special=False)
-    torch_out = getattr(getattr(torch.ops.aten, op[6:].split(".")[0]), "default")(x.clone(), *args)
-    assert torch_out.shape == x.shape  # torch runs it
-    with pytest.raises(pyts.Error, match=r"random ops are not supported \(train(ing)?=True"):
-        _C.call_op(op, x.numpy().copy(), *args)
+    for seed in (0, 3):
+        torch.manual_seed(seed)
+        torch_out = getattr(getattr(torch.ops.aten, op[6:].split(".")[0]), "default")(x.clone(), *args)
+        pyts.manual_seed(seed)
+        got = _C.call_op(op, x.numpy().copy(), *args)
+        assert torch_out.shape == x.shape
+        assert torch.equal(torch.from_numpy(np.array(got)), torch_out)
 
 
 def test_all_ops_have_cases():

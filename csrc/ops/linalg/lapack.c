@@ -1,0 +1,432 @@
+/* lapack.c - the LAPACK glue of the linear-algebra families (see lapack.h):
+ * the Fortran prototypes of the OpenBLAS LAPACK routines pyts calls, one
+ * dtype-generic wrapper per routine pair (workspace queries included), the
+ * Fortran-batch layout helpers and torch's argument checks. */
+#include "ops/linalg/lapack.h"
+
+#include <cblas.h>
+#include <limits.h>
+
+#include "ops/nn/gemm.h"
+
+/* ---- Fortran prototypes (LP64: int is a Fortran INTEGER; a trailing size_t per CHARACTER
+ * argument is gfortran's hidden length) ---------------------------------------------------- */
+
+#define LA_PROTOS(T, p)                                                                                              \
+    void p##getrf_(const int *m, const int *n, T *a, const int *lda, int *ipiv, int *info);                           \
+    void p##getrs_(const char *trans, const int *n, const int *nrhs, const T *a, const int *lda, const int *ipiv,    \
+                   T *b, const int *ldb, int *info, size_t);                                                         \
+    void p##potrf_(const char *uplo, const int *n, T *a, const int *lda, int *info, size_t);                          \
+    void p##potrs_(const char *uplo, const int *n, const int *nrhs, const T *a, const int *lda, T *b, const int *ldb, \
+                   int *info, size_t);                                                                               \
+    void p##potri_(const char *uplo, const int *n, T *a, const int *lda, int *info, size_t);                          \
+    void p##geqrf_(const int *m, const int *n, T *a, const int *lda, T *tau, T *work, const int *lwork, int *info);    \
+    void p##orgqr_(const int *m, const int *n, const int *k, T *a, const int *lda, const T *tau, T *work,             \
+                   const int *lwork, int *info);                                                                     \
+    void p##ormqr_(const char *side, const char *trans, const int *m, const int *n, const int *k, const T *a,         \
+                   const int *lda, const T *tau, T *c, const int *ldc, T *work, const int *lwork, int *info, size_t,  \
+                   size_t);                                                                                          \
+    void p##gesdd_(const char *jobz, const int *m, const int *n, T *a, const int *lda, T *s, T *u, const int *ldu,    \
+                   T *vt, const int *ldvt, T *work, const int *lwork, int *iwork, int *info, size_t);                 \
+    void p##syevd_(const char *jobz, const char *uplo, const int *n, T *a, const int *lda, T *w, T *work,             \
+                   const int *lwork, int *iwork, const int *liwork, int *info, size_t, size_t);                      \
+    void p##gelsy_(const int *m, const int *n, const int *nrhs, T *a, const int *lda, T *b, const int *ldb, int *jpvt, \
+                   const T *rcond, int *rank, T *work, const int *lwork, int *info);                                 \
+    void p##gelsd_(const int *m, const int *n, const int *nrhs, T *a, const int *lda, T *b, const int *ldb, T *s,      \
+                   const T *rcond, int *rank, T *work, const int *lwork, int *iwork, int *info);                     \
+    void p##gelss_(const int *m, const int *n, const int *nrhs, T *a, const int *lda, T *b, const int *ldb, T *s,      \
+                   const T *rcond, int *rank, T *work, const int *lwork, int *info);                                 \
+    void p##gels_(const char *trans, const int *m, const int *n, const int *nrhs, T *a, const int *lda, T *b,          \
+                  const int *ldb, T *work, const int *lwork, int *info, size_t);
+
+LA_PROTOS(float, s)
+LA_PROTOS(double, d)
+
+/* The s or d routine for dt; the void * arguments convert to either element type. */
+#define LA(fn, ...)                       \
+    do {                                  \
+        pts_blas_init();                  \
+        if (dt == PTS_FLOAT32)            \
+            s##fn##_(__VA_ARGS__);        \
+        else                              \
+            d##fn##_(__VA_ARGS__);        \
+    } while (0)
+
+static int isz(int dt) { return dt == PTS_FLOAT32 ? 4 : 8; }
+
+/* A workspace of the size a query (lwork = -1) returned in q. */
+static void *work_alloc(int dt, const void *q, int *lwork)
+{
+    double w = pts_la_get(q, dt, 0);
+    int n = w < 1 ? 1 : w > INT_MAX / 2 ? INT_MAX / 2 : (int)w + 1;
+    *lwork = n;
+    void *p = pts_malloc((size_t)n * (size_t)isz(dt));
+    if (!p)
+        pts_err_nomem("LAPACK workspace", (size_t)n * (size_t)isz(dt));
+    return p;
+}
+
+/* ---- checks ------------------------------------------------------------------------------- */
+
+pts_status pts_la_check_dtype(const char *api, const pts_tensor *t)
+{
+    if (t->dtype == PTS_FLOAT32 || t->dtype == PTS_FLOAT64)
+        return PTS_OK;
+    if (t->dtype == PTS_FLOAT16 || t->dtype == PTS_BFLOAT16)
+        return pts_err_set(PTS_ERR_TYPE, "%s: Low precision dtypes not supported. Got %s", api,
+                           pts_dtype_torch_name(t->dtype));
+    const pts_dtype_info *di = pts_dtype_get(t->dtype);
+    if (di && di->is_complex)
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: complex tensors are not supported by pyts", api);
+    return pts_err_set(PTS_ERR_TYPE, "%s: Expected a floating point or complex tensor as input. Got %s", api,
+                       pts_dtype_torch_name(t->dtype));
+}
+
+pts_status pts_la_check_matrix(const char *api, const pts_tensor *t, const char *name, bool square)
+{
+    if (t->ndim < 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: The input tensor %s must have at least 2 dimensions.", api, name);
+    PTS_TRY(pts_la_check_dtype(api, t));
+    int64_t m = t->sizes[t->ndim - 2], n = t->sizes[t->ndim - 1];
+    if (square && m != n)
+        return pts_err_set(PTS_ERR_VALUE, "%s: %s must be batches of square matrices, but they are %lld by %lld matrices",
+                           api, name, (long long)m, (long long)n);
+    if (m > INT_MAX / 2 || n > INT_MAX / 2 || (m > 0 && n > INT_MAX / m))
+        return pts_err_set(PTS_ERR_LIMIT, "%s: a %lld x %lld matrix is too large for LAPACK", api, (long long)m,
+                           (long long)n);
+    return PTS_OK;
+}
+
+pts_status pts_la_check_same_dtype(const char *api, const pts_tensor *x, const char *xn, const pts_tensor *y,
+                                   const char *yn)
+{
+    if (x->dtype == y->dtype)
+        return PTS_OK;
+    return pts_err_set(PTS_ERR_TYPE, "%s: Expected %s and %s to have the same dtype, but found %s of type %s and %s of "
+                                     "type %s instead.", api, xn, yn, xn, pts_dtype_torch_name(x->dtype), yn,
+                       pts_dtype_torch_name(y->dtype));
+}
+
+/* ---- Fortran batches ---------------------------------------------------------------------- */
+
+int64_t pts_la_nbatch(const pts_tensor *t)
+{
+    int64_t b = 1;
+    for (int i = 0; i < t->ndim - 2; i++)
+        b *= t->sizes[i];
+    return b;
+}
+
+/* column-major strides for [..., m, n] with matrices one after another */
+static void fortran_strides(int ndim, const int64_t *sizes, int64_t *strides)
+{
+    int64_t m = sizes[ndim - 2], n = sizes[ndim - 1];
+    strides[ndim - 2] = 1;
+    strides[ndim - 1] = m > 1 ? m : 1;
+    int64_t s = m * n;
+    for (int i = ndim - 3; i >= 0; i--) {
+        strides[i] = s > 0 ? s : 1;
+        s *= sizes[i];
+    }
+}
+
+pts_tensor *pts_la_empty(int dtype, int ndim, const int64_t *sizes)
+{
+    pts_tensor *e = pts_tensor_empty(dtype, ndim, sizes);
+    if (!e)
+        return NULL;
+    int64_t strides[PTS_MAX_DIMS];
+    fortran_strides(ndim, sizes, strides);
+    pts_tensor *v = pts_tensor_view_of(e->storage, dtype, ndim, sizes, strides, 0);
+    pts_obj_release(&e->hdr);
+    return v;
+}
+
+pts_tensor *pts_la_zeros(int dtype, int ndim, const int64_t *sizes)
+{
+    pts_tensor *t = pts_la_empty(dtype, ndim, sizes);
+    if (t)
+        memset(t->storage->data, 0, t->storage->nbytes);
+    return t;
+}
+
+pts_tensor *pts_la_copy(const pts_tensor *src, int dtype, int nb, const int64_t *bsizes)
+{
+    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    int nd = src->ndim;
+    if (nb >= 0) {
+        /* src viewed with its batch dims broadcast to bsizes */
+        nd = nb + 2;
+        int sb = src->ndim - 2;
+        for (int i = 0; i < nb; i++) {
+            int j = i - (nb - sb);
+            sizes[i] = bsizes[i];
+            strides[i] = j < 0 || src->sizes[j] == 1 ? 0 : src->strides[j];
+        }
+        for (int k = 0; k < 2; k++) {
+            sizes[nb + k] = src->sizes[src->ndim - 2 + k];
+            strides[nb + k] = src->strides[src->ndim - 2 + k];
+        }
+    } else {
+        memcpy(sizes, src->sizes, sizeof(int64_t) * (size_t)nd);
+        memcpy(strides, src->strides, sizeof(int64_t) * (size_t)nd);
+    }
+    pts_tensor *v = pts_tensor_view_of(src->storage, src->dtype, nd, sizes, strides, src->offset);
+    if (!v)
+        return NULL;
+    pts_tensor *out = pts_la_empty(dtype, nd, sizes);
+    if (out && pts_nn_copy_into(out, v) != PTS_OK) {
+        pts_obj_release(&out->hdr);
+        out = NULL;
+    }
+    pts_obj_release(&v->hdr);
+    return out;
+}
+
+pts_status pts_la_broadcast_batch(const char *api, const pts_tensor *x, int xcore, const pts_tensor *y, int ycore,
+                                  int *nb, int64_t *bsizes)
+{
+    int xb = x->ndim - xcore, yb = y->ndim - ycore;
+    int n = xb > yb ? xb : yb;
+    for (int i = 0; i < n; i++) {
+        int jx = i - (n - xb), jy = i - (n - yb);
+        int64_t sx = jx < 0 ? 1 : x->sizes[jx], sy = jy < 0 ? 1 : y->sizes[jy];
+        if (sx != sy && sx != 1 && sy != 1)
+            return pts_err_set(PTS_ERR_VALUE, "%s: The size of tensor a (%lld) must match the size of tensor b (%lld) at "
+                                              "non-singleton dimension %d", api, (long long)sx, (long long)sy, i);
+        bsizes[i] = sx == 1 ? sy : sx;
+    }
+    *nb = n;
+    return PTS_OK;
+}
+
+pts_tensor *pts_la_info(int nb, const int64_t *bsizes) { return pts_tensor_zeros(PTS_INT32, nb, bsizes); }
+
+int64_t pts_la_bidx(int64_t b, int nb, const int64_t *bsizes, const pts_tensor *x, int xcore)
+{
+    int xb = x->ndim - xcore;
+    int64_t idx = 0, mul = 1;
+    for (int i = nb - 1; i >= 0; i--) {
+        int64_t c = b % bsizes[i];
+        b /= bsizes[i];
+        int j = i - (nb - xb);
+        if (j >= 0) {
+            if (x->sizes[j] != 1)
+                idx += c * mul;
+            mul *= x->sizes[j];
+        }
+    }
+    return idx;
+}
+
+pts_status pts_la_check_info(const char *api, const pts_tensor *info, bool batched, const char *fmt)
+{
+    const int32_t *p = pts_tensor_data(info);
+    int64_t n = pts_tensor_numel(info);
+    for (int64_t b = 0; b < n; b++) {
+        if (p[b] == 0)
+            continue;
+        if (p[b] < 0)
+            return pts_err_set(PTS_ERR_INTERNAL, "%s: LAPACK rejected argument %d (a pyts bug)", api, -p[b]);
+        char msg[512];
+        snprintf(msg, sizeof msg, fmt, p[b], p[b]);
+        if (batched)
+            return pts_err_set(PTS_ERR_VALUE, "%s: (Batch element %lld): %s", api, (long long)b, msg);
+        return pts_err_set(PTS_ERR_VALUE, "%s: %s", api, msg);
+    }
+    return PTS_OK;
+}
+
+pts_tensor *pts_la_view(const pts_tensor *t, int ndim, const int64_t *sizes, const int64_t *strides)
+{
+    return pts_tensor_view_of(t->storage, t->dtype, ndim, sizes, strides, t->offset);
+}
+
+pts_tensor *pts_la_mT(const pts_tensor *t)
+{
+    int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    int nd = t->ndim;
+    memcpy(sizes, t->sizes, sizeof(int64_t) * (size_t)nd);
+    memcpy(strides, t->strides, sizeof(int64_t) * (size_t)nd);
+    sizes[nd - 2] = t->sizes[nd - 1];
+    sizes[nd - 1] = t->sizes[nd - 2];
+    strides[nd - 2] = t->strides[nd - 1];
+    strides[nd - 1] = t->strides[nd - 2];
+    return pts_la_view(t, nd, sizes, strides);
+}
+
+/* ---- LAPACK --------------------------------------------------------------------------------- */
+
+void pts_la_getrf(int dt, int m, int n, void *a, int lda, int *ipiv, int *info)
+{
+    LA(getrf, &m, &n, a, &lda, ipiv, info);
+}
+
+void pts_la_getrs(int dt, char trans, int n, int nrhs, const void *a, int lda, const int *ipiv, void *b, int ldb,
+                  int *info)
+{
+    LA(getrs, &trans, &n, &nrhs, a, &lda, ipiv, b, &ldb, info, 1);
+}
+
+void pts_la_potrf(int dt, char uplo, int n, void *a, int lda, int *info) { LA(potrf, &uplo, &n, a, &lda, info, 1); }
+
+void pts_la_potrs(int dt, char uplo, int n, int nrhs, const void *a, int lda, void *b, int ldb, int *info)
+{
+    LA(potrs, &uplo, &n, &nrhs, a, &lda, b, &ldb, info, 1);
+}
+
+void pts_la_potri(int dt, char uplo, int n, void *a, int lda, int *info) { LA(potri, &uplo, &n, a, &lda, info, 1); }
+
+pts_status pts_la_geqrf(int dt, int m, int n, void *a, int lda, void *tau, int *info)
+{
+    double q[2] = {0, 0};
+    int lw = -1;
+    LA(geqrf, &m, &n, a, &lda, tau, (void *)q, &lw, info);
+    void *w = work_alloc(dt, q, &lw);
+    if (!w)
+        return pts_err_last();
+    LA(geqrf, &m, &n, a, &lda, tau, w, &lw, info);
+    pts_free(w);
+    return PTS_OK;
+}
+
+pts_status pts_la_orgqr(int dt, int m, int n, int k, void *a, int lda, const void *tau, int *info)
+{
+    double q[2] = {0, 0};
+    int lw = -1;
+    LA(orgqr, &m, &n, &k, a, &lda, tau, (void *)q, &lw, info);
+    void *w = work_alloc(dt, q, &lw);
+    if (!w)
+        return pts_err_last();
+    LA(orgqr, &m, &n, &k, a, &lda, tau, w, &lw, info);
+    pts_free(w);
+    return PTS_OK;
+}
+
+pts_status pts_la_ormqr(int dt, char side, char trans, int m, int n, int k, const void *a, int lda, const void *tau,
+                        void *c, int ldc, int *info)
+{
+    double q[2] = {0, 0};
+    int lw = -1;
+    LA(ormqr, &side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, (void *)q, &lw, info, 1, 1);
+    void *w = work_alloc(dt, q, &lw);
+    if (!w)
+        return pts_err_last();
+    LA(ormqr, &side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, w, &lw, info, 1, 1);
+    pts_free(w);
+    return PTS_OK;
+}
+
+pts_status pts_la_gesdd(int dt, char jobz, int m, int n, void *a, int lda, void *s, void *u, int ldu, void *vt,
+                        int ldvt, int *info)
+{
+    int mn = m < n ? m : n;
+    int *iw = pts_malloc(sizeof(int) * (size_t)(8 * (mn > 0 ? mn : 1)));
+    if (!iw)
+        return pts_err_nomem("LAPACK workspace", sizeof(int) * (size_t)(8 * mn));
+    double q[2] = {0, 0};
+    int lw = -1;
+    LA(gesdd, &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, (void *)q, &lw, iw, info, 1);
+    void *w = work_alloc(dt, q, &lw);
+    if (!w) {
+        pts_free(iw);
+        return pts_err_last();
+    }
+    LA(gesdd, &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, w, &lw, iw, info, 1);
+    pts_free(w);
+    pts_free(iw);
+    return PTS_OK;
+}
+
+pts_status pts_la_syevd(int dt, char jobz, char uplo, int n, void *a, int lda, void *w, int *info)
+{
+    double q[2] = {0, 0};
+    int lw = -1, liw = -1, iq = 0;
+    LA(syevd, &jobz, &uplo, &n, a, &lda, w, (void *)q, &lw, &iq, &liw, info, 1, 1);
+    liw = iq > 1 ? iq : 1;
+    int *iw = pts_malloc(sizeof(int) * (size_t)liw);
+    if (!iw)
+        return pts_err_nomem("LAPACK workspace", sizeof(int) * (size_t)liw);
+    void *wk = work_alloc(dt, q, &lw);
+    if (!wk) {
+        pts_free(iw);
+        return pts_err_last();
+    }
+    LA(syevd, &jobz, &uplo, &n, a, &lda, w, wk, &lw, iw, &liw, info, 1, 1);
+    pts_free(wk);
+    pts_free(iw);
+    return PTS_OK;
+}
+
+pts_status pts_la_gels(int dt, char driver, int m, int n, int nrhs, void *a, int lda, void *b, int ldb, double rcond,
+                       void *s, int *rank, int *info)
+{
+    float rc32 = (float)rcond;
+    const void *rc = dt == PTS_FLOAT32 ? (const void *)&rc32 : (const void *)&rcond;
+    int mn = m < n ? m : n, mx = m > n ? m : n;
+    /* integer work: jpvt (gelsy, n) or iwork (gelsd: generous 3*mn*nlvl + 11*mn, nlvl <= 32) */
+    size_t ni = driver == 'y' ? (size_t)(n > 0 ? n : 1) : (size_t)(mn > 0 ? mn : 1) * (3 * 32 + 11) + (size_t)mx;
+    int *iw = pts_calloc(ni, sizeof(int));
+    if (!iw)
+        return pts_err_nomem("LAPACK workspace", ni * sizeof(int));
+    double q[2] = {0, 0};
+    int lw = -1;
+    char tr = 'N';
+    for (int pass = 0; pass < 2; pass++) {
+        void *w = q;
+        if (pass == 1) {
+            w = work_alloc(dt, q, &lw);
+            if (!w) {
+                pts_free(iw);
+                return pts_err_last();
+            }
+        }
+        if (driver == 'y')
+            LA(gelsy, &m, &n, &nrhs, a, &lda, b, &ldb, iw, rc, rank, w, &lw, info);
+        else if (driver == 'd')
+            LA(gelsd, &m, &n, &nrhs, a, &lda, b, &ldb, s, rc, rank, w, &lw, iw, info);
+        else if (driver == 's')
+            LA(gelss, &m, &n, &nrhs, a, &lda, b, &ldb, s, rc, rank, w, &lw, info);
+        else
+            LA(gels, &tr, &m, &n, &nrhs, a, &lda, b, &ldb, w, &lw, info, 1);
+        if (pass == 1)
+            pts_free(w);
+    }
+    pts_free(iw);
+    return PTS_OK;
+}
+
+void pts_la_trsm(int dt, bool left, bool upper, bool trans, bool unit, int m, int n, const void *a, int lda, void *b,
+                 int ldb)
+{
+    if (m == 0 || n == 0)
+        return;
+    pts_blas_init();
+    enum CBLAS_SIDE sd = left ? CblasLeft : CblasRight;
+    enum CBLAS_UPLO ul = upper ? CblasUpper : CblasLower;
+    enum CBLAS_TRANSPOSE tr = trans ? CblasTrans : CblasNoTrans;
+    enum CBLAS_DIAG dg = unit ? CblasUnit : CblasNonUnit;
+    if (dt == PTS_FLOAT32)
+        cblas_strsm(CblasColMajor, sd, ul, tr, dg, m, n, 1.0f, a, lda, b, ldb);
+    else
+        cblas_dtrsm(CblasColMajor, sd, ul, tr, dg, m, n, 1.0, a, lda, b, ldb);
+}
+
+void pts_la_gemm(int dt, bool ta, bool tb, int m, int n, int k, const void *a, int lda, const void *b, int ldb, void *c,
+                 int ldc)
+{
+    if (m == 0 || n == 0)
+        return;
+    if (k == 0) {
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < m; i++)
+                pts_la_set(c, dt, i + (int64_t)j * ldc, 0);
+        return;
+    }
+    pts_blas_init();
+    enum CBLAS_TRANSPOSE x = ta ? CblasTrans : CblasNoTrans, y = tb ? CblasTrans : CblasNoTrans;
+    if (dt == PTS_FLOAT32)
+        cblas_sgemm(CblasColMajor, x, y, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+    else
+        cblas_dgemm(CblasColMajor, x, y, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, ldc);
+}

@@ -1,0 +1,173 @@
+/* test_budget.c - the public C API's limits of a run (include/pyts.h):
+ *
+ *  1. pyts_set_time_limit: forward of controlflow.pt with 2^40 loop steps stops
+ *     with PYTS_ERR_LIMIT "time limit ... exceeded" near the limit; the module
+ *     runs again at once; pyts_set_thread_time_limit overrides it per thread;
+ *  2. pyts_interrupt from another thread (and from a SIGINT handler, as a C
+ *     program's Ctrl-C) stops the run with PYTS_ERR_INTERRUPTED within 100 ms;
+ *  3. pyts_set_memory_limit counts the interpreter's own allocations: appending
+ *     to a list (tests/data/mutator.pt) fails with PYTS_ERR_NOMEM under a cap
+ *     just above what the engine holds, and works once it is lifted.
+ *
+ * Run from the repository root (ctest does).
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "pyts.h"
+
+#define CHECK_DETAIL() printf(" (%s)", pyts_errmsg())
+#include "check.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void sleep_s(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+static pyts_module *cf;
+static pyts_value *x;
+
+/* forward(x, n): n loop steps */
+static int run_cf(int64_t n, double *took)
+{
+    pyts_value *nv = pyts_value_new_int(n), *args[2] = {x, nv}, *r = NULL;
+    double t0 = now();
+    int st = pyts_module_run(cf, "forward", 2, args, &r);
+    if (took)
+        *took = now() - t0;
+    pyts_value_free(r);
+    pyts_value_free(nv);
+    return st;
+}
+
+static void time_limits(void)
+{
+    double took = 0;
+    pyts_set_time_limit(0.2);
+    int st = run_cf((int64_t)1 << 40, &took);
+    CHECK(st == PYTS_ERR_LIMIT && strstr(pyts_errmsg(), "time limit of 0.2 s exceeded"), "status %d", st);
+    CHECK(took >= 0.2 && took < 2.2, "stopped after %.3f s", took);
+    double took_global = took;
+    CHECK(run_cf(10, NULL) == PYTS_OK, "runs again under the limit");
+    /* this thread's own limit wins; < 0 gives the process-wide one back */
+    double prev = pyts_set_thread_time_limit(0.05);
+    CHECK(prev < 0, "no thread limit before");
+    st = run_cf((int64_t)1 << 40, &took);
+    CHECK(st == PYTS_ERR_LIMIT && strstr(pyts_errmsg(), "time limit of 0.05 s"), "thread limit: %d", st);
+    pyts_set_thread_time_limit(-1);
+    pyts_set_time_limit(0);
+    CHECK(run_cf(1000, NULL) == PYTS_OK, "no limit");
+    printf("test_budget: time limit 0.2 s stopped the run after %.3f s, 0.05 s after %.3f s\n", took_global, took);
+}
+
+static double sent_at;
+
+static void *interrupter(void *arg)
+{
+    double delay = *(double *)arg;
+    sleep_s(delay);
+    sent_at = now();
+    pyts_interrupt();
+    return NULL;
+}
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    pyts_interrupt(); /* async-signal-safe */
+}
+
+static void *sigint_sender(void *arg)
+{
+    pthread_t main_thread = *(pthread_t *)arg;
+    sleep_s(0.1);
+    sent_at = now();
+    pthread_kill(main_thread, SIGINT);
+    return NULL;
+}
+
+static void interrupts(void)
+{
+    double delay = 0.1, worst = 0;
+    for (int i = 0; i < 3; i++) {
+        pthread_t th;
+        pthread_create(&th, NULL, interrupter, &delay);
+        int st = run_cf((int64_t)1 << 40, NULL);
+        double end = now();
+        pthread_join(th, NULL); /* sent_at is read after the join: no race on it */
+        double lat = end - sent_at;
+        CHECK(st == PYTS_ERR_INTERRUPTED && strstr(pyts_errmsg(), "interrupted"), "status %d", st);
+        worst = lat > worst ? lat : worst;
+        CHECK(run_cf(10, NULL) == PYTS_OK, "runs again after the interrupt");
+    }
+    CHECK(worst < 0.1, "interrupt latency %.1f ms", worst * 1e3);
+    /* Ctrl-C of a C program: its SIGINT handler calls pyts_interrupt */
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, &old);
+    pthread_t self = pthread_self(), th;
+    pthread_create(&th, NULL, sigint_sender, &self);
+    int st = run_cf((int64_t)1 << 40, NULL);
+    double end = now();
+    pthread_join(th, NULL);
+    double lat = end - sent_at;
+    sigaction(SIGINT, &old, NULL);
+    CHECK(st == PYTS_ERR_INTERRUPTED, "SIGINT: status %d", st);
+    CHECK(lat < 0.1, "SIGINT latency %.1f ms", lat * 1e3);
+    CHECK(run_cf(10, NULL) == PYTS_OK, "runs again after Ctrl-C");
+    printf("test_budget: interrupt latency %.2f ms (worst of 3), SIGINT %.2f ms\n", worst * 1e3, lat * 1e3);
+}
+
+static void memory_limit(void)
+{
+    pyts_module *m = NULL;
+    CHECK(pyts_load("tests/data/mutator.pt", &m) == PYTS_OK, "load mutator");
+    if (!m)
+        return;
+    int64_t sizes[1] = {3};
+    pyts_value *ones = NULL, *k = pyts_value_new_int(1), *r = NULL;
+    CHECK(pyts_tensor_ones(1, sizes, &ones) == PYTS_OK, "ones");
+    pyts_value *args[2] = {ones, k};
+    CHECK(pyts_module_run(m, "forward", 2, args, &r) == PYTS_OK, "forward");
+    pyts_value_free(r);
+    r = NULL;
+    /* a cap at what the engine holds now: the next list append has no room */
+    pyts_set_memory_limit(pts_heap_bytes_in_use() + pts_data_bytes_in_use());
+    int st = pyts_module_run(m, "forward", 2, args, &r);
+    CHECK(st == PYTS_ERR_NOMEM && strstr(pyts_errmsg(), "memory limit"), "status %d", st);
+    pyts_set_memory_limit(0);
+    CHECK(pyts_module_run(m, "forward", 2, args, &r) == PYTS_OK, "forward after the limit is lifted");
+    pyts_value_free(r);
+    pyts_value_free(k);
+    pyts_value_free(ones);
+    pyts_module_free(m);
+}
+
+int main(void)
+{
+    if (pyts_load("tests/fuzz/models/controlflow.pt", &cf) != PYTS_OK) {
+        fprintf(stderr, "cannot load controlflow.pt (run from the repository root): %s\n", pyts_errmsg());
+        return 1;
+    }
+    int64_t sizes[1] = {4};
+    CHECK(pyts_tensor_ones(1, sizes, &x) == PYTS_OK, "ones");
+    time_limits();
+    interrupts();
+    memory_limit();
+    pyts_value_free(x);
+    pyts_module_free(cf);
+    return check_summary();
+}
