@@ -9989,6 +9989,32 @@ static inline void k_segment_reduce_unpack(const pts_value *args, struct k_segme
     a->initial = args[7];
 }
 
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_tensorinv(Tensor self, int ind=2) -> Tensor */
+struct k_linalg_tensorinv_args {
+    pts_tensor *self;
+    int64_t ind;
+};
+static inline void k_linalg_tensorinv_unpack(const pts_value *args, struct k_linalg_tensorinv_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ind = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor */
+struct k_linalg_tensorsolve_args {
+    pts_tensor *self;
+    pts_tensor *other;
+    pts_value dims;
+};
+static inline void k_linalg_tensorsolve_unpack(const pts_value *args, struct k_linalg_tensorsolve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+    a->dims = args[2];
+}
+
 /* csrc/ops/reduce/unique.c */
 /* aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor) */
 struct k_unique_dim_args {

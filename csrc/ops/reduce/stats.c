@@ -2,7 +2,7 @@
  * corrcoef, quantile/nanquantile, histc, trapezoid/trapz/cumulative_trapezoid,
  * sum_to_size, linalg_vecdot/diagonal/vander/multi_dot, _softmax_backward_data,
  * native_dropout_backward, _unsafe_masked_index(_put_accumulate), mode,
- * hash_tensor, histogram, segment_reduce.
+ * hash_tensor, histogram, segment_reduce, linalg_tensorinv/tensorsolve.
  * The composites (cov and corrcoef among them) call the registered kernels of
  * the ops torch writes them with (ops/compose.h); quantile, histc, histogram,
  * mode and segment_reduce compute in double over contiguous copies, rounding
@@ -1298,6 +1298,98 @@ PTS_KERNEL(k_segment_reduce)
     return pts_ret_as(out, dt, rets);
 }
 
+/* ---- linalg_tensorinv / linalg_tensorsolve --------------------------------------------------- */
+
+/* linalg_tensorinv(A, ind): inverse of A read as a prod(shape[:ind]) square matrix, shaped
+ * shape[ind:] + shape[:ind] */
+PTS_KERNEL(k_linalg_tensorinv)
+{
+    pts_tensor *x = a->self, *t;
+    int64_t ind = a->ind;
+    if (ind <= 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Expected a strictly positive integer for 'ind', but got %lld", OPN,
+                           (long long)ind);
+    if (ind > x->ndim)
+        ind = x->ndim;
+    int64_t lead = 1, rest = 1, rshape[PTS_MAX_DIMS];
+    int nr = 0;
+    for (int i = 0; i < x->ndim; i++) {
+        if (i < ind)
+            lead *= x->sizes[i];
+        else
+            rest *= x->sizes[i];
+    }
+    if (lead != rest)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                                          "prod(self.shape[:ind]), but got %lld != %lld", OPN, (long long)rest,
+                           (long long)lead);
+    for (int i = (int)ind; i < x->ndim; i++)
+        rshape[nr++] = x->sizes[i];
+    for (int i = 0; i < (int)ind; i++)
+        rshape[nr++] = x->sizes[i];
+    sc s = {.n = 0};
+    pts_value l;
+    int64_t sq[2] = {rest, rest};
+    ILIST(&s, l, 2, sq);
+    CALL(&s, t, "aten::reshape", pts_tv(x), l);
+    CALL(&s, t, "aten::linalg_inv", pts_tv(t));
+    ILIST(&s, l, nr, rshape);
+    CALL(&s, t, "aten::reshape", pts_tv(t), l);
+    pts_status st = sc_ret(t, rets);
+    sc_drop(&s);
+    return st;
+fail:
+    sc_drop(&s);
+    return pts_err_last();
+}
+
+/* linalg_tensorsolve(A, B, dims): X with tensordot(A, X, X.ndim) == B: A's dims moved to the end,
+ * read as a square matrix against B flattened, shaped A.shape[B.ndim:] */
+PTS_KERNEL(k_linalg_tensorsolve)
+{
+    pts_tensor *x = a->self, *b = a->other, *t, *rhs;
+    sc s = {.n = 0};
+    pts_value l;
+    t = x;
+    if (a->dims.tag != PTS_T_NONE) {
+        int64_t dims[PTS_MAX_DIMS], dest[PTS_MAX_DIMS];
+        int nd = 0;
+        if (pts_arg_int_list(a->dims, dims, PTS_MAX_DIMS, &nd, 0, "dims"))
+            goto fail;
+        for (int i = 0; i < nd; i++)
+            dest[i] = x->ndim - nd + i;
+        pts_value dl, dd;
+        ILIST(&s, dl, nd, dims);
+        ILIST(&s, dd, nd, dest);
+        CALL(&s, t, "aten::movedim.intlist", pts_tv(x), dl, dd);
+    }
+    int64_t rshape[PTS_MAX_DIMS], rp = 1, bp = pts_tensor_numel(b);
+    int nr = 0;
+    for (int i = b->ndim; i < t->ndim; i++) {
+        rshape[nr++] = t->sizes[i];
+        rp *= t->sizes[i];
+    }
+    if (rp != bp) {
+        pts_err_set(PTS_ERR_VALUE, "%s: Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+                                   "prod(self.shape[:other.ndim]), but got %lld != %lld", OPN, (long long)rp,
+                    (long long)bp);
+        goto fail;
+    }
+    int64_t sq[2] = {rp, rp};
+    ILIST(&s, l, 2, sq);
+    CALL(&s, t, "aten::reshape", pts_tv(t), l);
+    CALL(&s, rhs, "aten::flatten.using_ints", pts_tv(b));
+    CALL(&s, t, "aten::linalg_solve", pts_tv(t), pts_tv(rhs));
+    ILIST(&s, l, nr, rshape);
+    CALL(&s, t, "aten::reshape", pts_tv(t), l);
+    pts_status st = sc_ret(t, rets);
+    sc_drop(&s);
+    return st;
+fail:
+    sc_drop(&s);
+    return pts_err_last();
+}
+
 /* ---- the table ----------------------------------------------------------------------------- */
 
 const pts_op_def pts_ops_stats[] = {
@@ -1328,5 +1420,7 @@ const pts_op_def pts_ops_stats[] = {
     PTS_OP("aten::histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)", k_histogram_bins),
     PTS_OP("aten::histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges)", k_histogram_count),
     PTS_OP("aten::segment_reduce(Tensor data, str reduce, *, Tensor? lengths=None, Tensor? indices=None, Tensor? offsets=None, int axis=0, bool unsafe=False, Scalar? initial=None) -> Tensor", k_segment_reduce),
+    PTS_OP("aten::linalg_tensorinv(Tensor self, int ind=2) -> Tensor", k_linalg_tensorinv),
+    PTS_OP("aten::linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor", k_linalg_tensorsolve),
     {NULL, NULL},
 };

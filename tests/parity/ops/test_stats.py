@@ -2,7 +2,7 @@
 histc, trapezoid/trapz/cumulative_trapezoid, sum_to_size, linalg_vecdot,
 linalg_diagonal, linalg_vander, linalg_multi_dot, _softmax_backward_data,
 native_dropout_backward, _unsafe_masked_index(_put_accumulate), mode,
-hash_tensor, histogram, segment_reduce."""
+hash_tensor, histogram, segment_reduce, linalg_tensorinv/tensorsolve."""
 import pytest
 import torch
 
@@ -19,7 +19,7 @@ COVERED = [
     "aten::linalg_diagonal", "aten::linalg_vecdot", "aten::linalg_vander", "aten::linalg_multi_dot",
     "aten::_softmax_backward_data", "aten::native_dropout_backward", "aten::_unsafe_masked_index",
     "aten::_unsafe_masked_index_put_accumulate", "aten::mode", "aten::hash_tensor", "aten::histogram.bins_tensor",
-    "aten::histogram.bin_ct", "aten::segment_reduce",
+    "aten::histogram.bin_ct", "aten::segment_reduce", "aten::linalg_tensorinv", "aten::linalg_tensorsolve",
 ]
 
 
@@ -296,3 +296,34 @@ def test_segment_reduce(reduce):
     check("aten::segment_reduce", lambda: ((x.clone(), reduce), {}), what="no lengths")
     check("aten::segment_reduce", lambda: ((x.clone(), "median"), {"lengths": lengths}), what="bad reduce")
     check("aten::segment_reduce", lambda: ((_t((6,), torch.int64), reduce), {"lengths": lengths}), what="int data")
+
+
+def _well_conditioned(shape, dt, seed):
+    """A random tensor whose square-matrix reading is diagonally dominant (invertible)."""
+    numel = 1
+    for d in shape:
+        numel *= d
+    n = int(round(numel ** 0.5))
+    m = make_tensor((n, n), torch.float64, seed=seed, special=False) + 4 * n * torch.eye(n, dtype=torch.float64)
+    return m.reshape(shape).to(dt)
+
+
+def test_tensorinv_tensorsolve():
+    for dt in FLOATS:
+        for shape, ind in (((4, 6, 8, 3), 2), ((24, 4, 6), 1), ((2, 3, 6), 2), ((5, 5), 1)):
+            a = _well_conditioned(shape, dt, 1)
+            check("aten::linalg_tensorinv", lambda: ((a.clone(), ind), {}), what="%s %s %d" % (dt, shape, ind))
+            check("aten::linalg_tensorinv", lambda: ((a.clone().transpose(0, -1).contiguous().transpose(0, -1), ind), {}),
+                  what="strided %s %s %d" % (dt, shape, ind))
+        for shape, bshape, dims in (((2, 3, 6), (2, 3), None), ((6, 4, 2, 3), (6, 4), None), ((3, 2, 6), (2, 3), [0]),
+                                    ((4, 4), (4,), None)):
+            a = _well_conditioned(shape if dims is None else (2, 6, 3), dt, 2)
+            if dims is not None:
+                a = a.movedim(2, 0)  # (3, 2, 6): dims=[0] moves it back to the end
+            b = make_tensor(bshape, dt, seed=3, special=False)
+            check("aten::linalg_tensorsolve", lambda: ((a.clone(), b.clone(), dims), {}), what="%s %s %s" % (dt, shape, dims))
+    check("aten::linalg_tensorinv", lambda: ((_t((4, 6, 8, 3)), 0), {}), what="ind 0")
+    check("aten::linalg_tensorinv", lambda: ((_t((4, 6, 8)), 1), {}), what="not square")
+    check("aten::linalg_tensorinv", lambda: ((torch.zeros(2, 2, 4), 2), {}), what="singular")
+    check("aten::linalg_tensorsolve", lambda: ((_t((2, 3, 5)), _t((2, 3))), {}), what="not square")
+    check("aten::linalg_tensorsolve", lambda: ((_t((2, 3, 6), torch.int64), _t((2, 3), torch.int64)), {}), what="int")
