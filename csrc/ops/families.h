@@ -48,6 +48,14 @@ PTS_FAMILY(unique)      /* reduce/unique.c: unique_dim, unique_dim_consecutive, 
 PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_iou_rotated */
 PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_roi_align, ps_roi_pool */
 PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */
+PTS_FAMILY(stack)       /* shape/stack.c: hstack/vstack/dstack/column_stack, tensor_split/hsplit/vsplit/dsplit, rot90, diagflat, block_diag, cartesian_prod, combinations, repeat_interleave, _chunk_cat, unfold, the *_copy view copies */
+PTS_FAMILY(embed)       /* index/embed.c: select/slice/diagonal/as_strided_scatter, masked_scatter, put, argwhere, nonzero_static, isin */
+PTS_FAMILY(classify)    /* pointwise/classify.c: isposinf/isneginf/isreal, frexp, ldexp, nextafter, equal, fill, resolve_neg, empty_strided/new_empty_strided/empty_permuted */
+PTS_FAMILY(bessel)      /* special/bessel.c: ndtr/ndtri/log_ndtr, erfcx, entr, Bessel (j, y, i, k, scaled, spherical), airy_ai, orthogonal polynomials, igamma/igammac */
+PTS_FAMILY(loss_margin) /* nn/loss_margin.c: margin_ranking, hinge_embedding, soft_margin, poisson_nll, cosine_embedding, triplet_margin, multi_margin, multilabel_margin losses */
+PTS_FAMILY(layers)      /* nn/layers.c: rms_norm, bilinear, pdist, renorm, inner, vdot */
+PTS_FAMILY(stats)       /* reduce/stats.c: cov, corrcoef, quantile/nanquantile, histc, trapezoid/trapz/cumulative_trapezoid, sum_to_size, linalg_vecdot/diagonal/vander/multi_dot, _softmax_backward_data, native_dropout_backward, _unsafe_masked_index(_put_accumulate) */
+PTS_FAMILY(extra)       /* nn/extra.c: max_pool1d_with_indices, max_pool2d_with_indices_backward, im2col, _batch_norm_with_update, embedding_renorm_ */
 PTS_FAMILY(cnum)        /* prim/cnum.c: the complex scalar: arithmetic, cmath, complex(), polar */
 PTS_FAMILY(types)       /* prim/types.c: promote_types, can_cast, result_type of scalars, autocast dtype, id, rangelist */
 PTS_FAMILY(weight_norm) /* nn/weight_norm.c: _weight_norm, _weight_norm_interface, norm_except_dim */

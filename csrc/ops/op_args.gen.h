@@ -658,6 +658,186 @@ static inline void k_detach_unpack(const pts_value *args, struct k_detach_args *
     a->self = PTS_ARG_TENSOR(args[0]);
 }
 
+/* csrc/ops/index/embed.c */
+/* aten::select_scatter(Tensor self, Tensor src, int dim, SymInt index) -> Tensor */
+struct k_select_scatter_args {
+    pts_tensor *self;
+    pts_tensor *src;
+    int64_t dim;
+    int64_t index;
+};
+static inline void k_select_scatter_unpack(const pts_value *args, struct k_select_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->src = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->index = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor */
+struct k_slice_scatter_args {
+    pts_tensor *self;
+    pts_tensor *src;
+    int64_t dim;
+    int64_t start;
+    bool has_start;
+    int64_t end;
+    bool has_end;
+    int64_t step;
+};
+static inline void k_slice_scatter_unpack(const pts_value *args, struct k_slice_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->src = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->start = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_start = !PTS_ARG_IS_NONE(args[3]);
+    a->end = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_int(args[4]);
+    a->has_end = !PTS_ARG_IS_NONE(args[4]);
+    a->step = pts_arg_int(args[5]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::diagonal_scatter(Tensor self, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor */
+struct k_diagonal_scatter_args {
+    pts_tensor *self;
+    pts_tensor *src;
+    int64_t offset;
+    int64_t dim1;
+    int64_t dim2;
+};
+static inline void k_diagonal_scatter_unpack(const pts_value *args, struct k_diagonal_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->src = PTS_ARG_TENSOR(args[1]);
+    a->offset = pts_arg_int(args[2]);
+    a->dim1 = pts_arg_int(args[3]);
+    a->dim2 = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::as_strided_scatter(Tensor self, Tensor src, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor */
+struct k_as_strided_scatter_args {
+    pts_tensor *self;
+    pts_tensor *src;
+    pts_value size;
+    pts_value stride;
+    int64_t storage_offset;
+    bool has_storage_offset;
+};
+static inline void k_as_strided_scatter_unpack(const pts_value *args, struct k_as_strided_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->src = PTS_ARG_TENSOR(args[1]);
+    a->size = args[2];
+    a->stride = args[3];
+    a->storage_offset = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_int(args[4]);
+    a->has_storage_offset = !PTS_ARG_IS_NONE(args[4]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::masked_scatter(Tensor self, Tensor mask, Tensor source) -> Tensor */
+struct k_masked_scatter_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+    pts_tensor *source;
+};
+static inline void k_masked_scatter_unpack(const pts_value *args, struct k_masked_scatter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->source = PTS_ARG_TENSOR(args[2]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor */
+struct k_put_args {
+    pts_tensor *self;
+    pts_tensor *index;
+    pts_tensor *source;
+    bool accumulate;
+};
+static inline void k_put_unpack(const pts_value *args, struct k_put_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->index = PTS_ARG_TENSOR(args[1]);
+    a->source = PTS_ARG_TENSOR(args[2]);
+    a->accumulate = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::argwhere(Tensor self) -> Tensor */
+struct k_argwhere_args {
+    pts_tensor *self;
+};
+static inline void k_argwhere_unpack(const pts_value *args, struct k_argwhere_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::nonzero_static(Tensor self, *, SymInt size, int fill_value=-1) -> Tensor */
+struct k_nonzero_static_args {
+    pts_tensor *self;
+    int64_t size;
+    int64_t fill_value;
+};
+static inline void k_nonzero_static_unpack(const pts_value *args, struct k_nonzero_static_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = pts_arg_int(args[1]);
+    a->fill_value = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::isin.Tensor_Tensor(Tensor elements, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor */
+struct k_isin_tt_args {
+    pts_tensor *elements;
+    pts_tensor *test_elements;
+    bool assume_unique;
+    bool invert;
+};
+static inline void k_isin_tt_unpack(const pts_value *args, struct k_isin_tt_args *a)
+{
+    a->elements = PTS_ARG_TENSOR(args[0]);
+    a->test_elements = PTS_ARG_TENSOR(args[1]);
+    a->assume_unique = pts_arg_bool(args[2]);
+    a->invert = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::isin.Tensor_Scalar(Tensor elements, Scalar test_element, *, bool assume_unique=False, bool invert=False) -> Tensor */
+struct k_isin_ts_args {
+    pts_tensor *elements;
+    pts_value test_element;
+    bool assume_unique;
+    bool invert;
+};
+static inline void k_isin_ts_unpack(const pts_value *args, struct k_isin_ts_args *a)
+{
+    a->elements = PTS_ARG_TENSOR(args[0]);
+    a->test_element = args[1];
+    a->assume_unique = pts_arg_bool(args[2]);
+    a->invert = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::isin.Scalar_Tensor(Scalar element, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor */
+struct k_isin_st_args {
+    pts_value element;
+    pts_tensor *test_elements;
+    bool assume_unique;
+    bool invert;
+};
+static inline void k_isin_st_unpack(const pts_value *args, struct k_isin_st_args *a)
+{
+    a->element = args[0];
+    a->test_elements = PTS_ARG_TENSOR(args[1]);
+    a->assume_unique = pts_arg_bool(args[2]);
+    a->invert = pts_arg_bool(args[3]);
+}
+
 /* csrc/ops/index/index.c */
 /* aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor */
 struct k_index_args {
@@ -3429,6 +3609,193 @@ static inline void k_conv_transpose3d_input_unpack(const pts_value *args, struct
     a->dilation = args[7];
 }
 
+/* csrc/ops/nn/extra.c */
+/* aten::max_pool1d_with_indices(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], int[1] dilation=[1], bool ceil_mode=False) -> (Tensor, Tensor) */
+struct k_max_pool1d_with_indices_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool ceil_mode;
+};
+static inline void k_max_pool1d_with_indices_unpack(const pts_value *args, struct k_max_pool1d_with_indices_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->stride = args[2];
+    a->padding = args[3];
+    a->dilation = args[4];
+    a->ceil_mode = pts_arg_bool(args[5]);
+}
+
+/* csrc/ops/nn/extra.c */
+/* aten::max_pool2d_with_indices_backward(Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, int[2] dilation, bool ceil_mode, Tensor indices) -> Tensor */
+struct k_max_pool2d_with_indices_backward_args {
+    pts_tensor *grad_output;
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value stride;
+    pts_value padding;
+    pts_value dilation;
+    bool ceil_mode;
+    pts_tensor *indices;
+};
+static inline void k_max_pool2d_with_indices_backward_unpack(const pts_value *args, struct k_max_pool2d_with_indices_backward_args *a)
+{
+    a->grad_output = PTS_ARG_TENSOR(args[0]);
+    a->self = PTS_ARG_TENSOR(args[1]);
+    a->kernel_size = args[2];
+    a->stride = args[3];
+    a->padding = args[4];
+    a->dilation = args[5];
+    a->ceil_mode = pts_arg_bool(args[6]);
+    a->indices = PTS_ARG_TENSOR(args[7]);
+}
+
+/* csrc/ops/nn/extra.c */
+/* aten::im2col(Tensor self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride) -> Tensor */
+struct k_im2col_args {
+    pts_tensor *self;
+    pts_value kernel_size;
+    pts_value dilation;
+    pts_value padding;
+    pts_value stride;
+};
+static inline void k_im2col_unpack(const pts_value *args, struct k_im2col_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->kernel_size = args[1];
+    a->dilation = args[2];
+    a->padding = args[3];
+    a->stride = args[4];
+}
+
+/* csrc/ops/nn/extra.c */
+/* aten::_batch_norm_with_update(Tensor input, Tensor? weight, Tensor? bias, Tensor(a!) running_mean, Tensor(b!) running_var, float momentum, float eps) -> (Tensor, Tensor, Tensor, Tensor) */
+struct k_batch_norm_with_update_args {
+    pts_tensor *input;
+    pts_tensor *weight;
+    pts_tensor *bias;
+    pts_tensor *running_mean;
+    pts_tensor *running_var;
+    double momentum;
+    double eps;
+};
+static inline void k_batch_norm_with_update_unpack(const pts_value *args, struct k_batch_norm_with_update_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->weight = pts_arg_opt_tensor(args[1]);
+    a->bias = pts_arg_opt_tensor(args[2]);
+    a->running_mean = PTS_ARG_TENSOR(args[3]);
+    a->running_var = PTS_ARG_TENSOR(args[4]);
+    a->momentum = pts_arg_double(args[5]);
+    a->eps = pts_arg_double(args[6]);
+}
+
+/* csrc/ops/nn/extra.c */
+/* aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!) */
+struct k_embedding_renorm__args {
+    pts_tensor *self;
+    pts_tensor *indices;
+    double max_norm;
+    double norm_type;
+};
+static inline void k_embedding_renorm__unpack(const pts_value *args, struct k_embedding_renorm__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->max_norm = pts_arg_double(args[2]);
+    a->norm_type = pts_arg_double(args[3]);
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::rms_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor */
+struct k_rms_norm_args {
+    pts_tensor *input;
+    pts_value normalized_shape;
+    pts_tensor *weight;
+    double eps;
+    bool has_eps;
+};
+static inline void k_rms_norm_unpack(const pts_value *args, struct k_rms_norm_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->normalized_shape = args[1];
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->eps = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_double(args[3]);
+    a->has_eps = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None) -> Tensor */
+struct k_bilinear_args {
+    pts_tensor *input1;
+    pts_tensor *input2;
+    pts_tensor *weight;
+    pts_tensor *bias;
+};
+static inline void k_bilinear_unpack(const pts_value *args, struct k_bilinear_args *a)
+{
+    a->input1 = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->weight = PTS_ARG_TENSOR(args[2]);
+    a->bias = pts_arg_opt_tensor(args[3]);
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::pdist(Tensor self, float p=2.) -> Tensor */
+/* aten::_pdist_forward(Tensor self, float p=2.) -> Tensor */
+struct k_pdist_args {
+    pts_tensor *self;
+    double p;
+};
+static inline void k_pdist_unpack(const pts_value *args, struct k_pdist_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = pts_arg_double(args[1]);
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::renorm(Tensor self, Scalar p, int dim, Scalar maxnorm) -> Tensor */
+struct k_renorm_args {
+    pts_tensor *self;
+    pts_value p;
+    int64_t dim;
+    pts_value maxnorm;
+};
+static inline void k_renorm_unpack(const pts_value *args, struct k_renorm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->p = args[1];
+    a->dim = pts_arg_int(args[2]);
+    a->maxnorm = args[3];
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::inner(Tensor self, Tensor other) -> Tensor */
+struct k_inner_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_inner_unpack(const pts_value *args, struct k_inner_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/nn/layers.c */
+/* aten::vdot(Tensor self, Tensor other) -> Tensor */
+struct k_vdot_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_vdot_unpack(const pts_value *args, struct k_vdot_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
 /* csrc/ops/nn/loss.c */
 /* aten::l1_loss(Tensor self, Tensor target, int reduction=1) -> Tensor */
 struct k_l1_loss_args {
@@ -3611,6 +3978,150 @@ static inline void k_cross_entropy_loss_unpack(const pts_value *args, struct k_c
     a->reduction = pts_arg_int(args[3]);
     a->ignore_index = pts_arg_int(args[4]);
     a->label_smoothing = pts_arg_double(args[5]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0., int reduction=1) -> Tensor */
+struct k_margin_ranking_loss_args {
+    pts_tensor *input1;
+    pts_tensor *input2;
+    pts_tensor *target;
+    double margin;
+    int64_t reduction;
+};
+static inline void k_margin_ranking_loss_unpack(const pts_value *args, struct k_margin_ranking_loss_args *a)
+{
+    a->input1 = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->target = PTS_ARG_TENSOR(args[2]);
+    a->margin = pts_arg_double(args[3]);
+    a->reduction = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::hinge_embedding_loss(Tensor self, Tensor target, float margin=1., int reduction=1) -> Tensor */
+struct k_hinge_embedding_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    double margin;
+    int64_t reduction;
+};
+static inline void k_hinge_embedding_loss_unpack(const pts_value *args, struct k_hinge_embedding_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->margin = pts_arg_double(args[2]);
+    a->reduction = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::soft_margin_loss(Tensor self, Tensor target, int reduction=1) -> Tensor */
+struct k_soft_margin_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    int64_t reduction;
+};
+static inline void k_soft_margin_loss_unpack(const pts_value *args, struct k_soft_margin_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->reduction = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor */
+struct k_poisson_nll_loss_args {
+    pts_tensor *input;
+    pts_tensor *target;
+    bool log_input;
+    bool full;
+    double eps;
+    int64_t reduction;
+};
+static inline void k_poisson_nll_loss_unpack(const pts_value *args, struct k_poisson_nll_loss_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->log_input = pts_arg_bool(args[2]);
+    a->full = pts_arg_bool(args[3]);
+    a->eps = pts_arg_double(args[4]);
+    a->reduction = pts_arg_int(args[5]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0., int reduction=1) -> Tensor */
+struct k_cosine_embedding_loss_args {
+    pts_tensor *input1;
+    pts_tensor *input2;
+    pts_tensor *target;
+    double margin;
+    int64_t reduction;
+};
+static inline void k_cosine_embedding_loss_unpack(const pts_value *args, struct k_cosine_embedding_loss_args *a)
+{
+    a->input1 = PTS_ARG_TENSOR(args[0]);
+    a->input2 = PTS_ARG_TENSOR(args[1]);
+    a->target = PTS_ARG_TENSOR(args[2]);
+    a->margin = pts_arg_double(args[3]);
+    a->reduction = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1., float p=2., float eps=9.9999999999999995e-07, bool swap=False, int reduction=1) -> Tensor */
+struct k_triplet_margin_loss_args {
+    pts_tensor *anchor;
+    pts_tensor *positive;
+    pts_tensor *negative;
+    double margin;
+    double p;
+    double eps;
+    bool swap;
+    int64_t reduction;
+};
+static inline void k_triplet_margin_loss_unpack(const pts_value *args, struct k_triplet_margin_loss_args *a)
+{
+    a->anchor = PTS_ARG_TENSOR(args[0]);
+    a->positive = PTS_ARG_TENSOR(args[1]);
+    a->negative = PTS_ARG_TENSOR(args[2]);
+    a->margin = pts_arg_double(args[3]);
+    a->p = pts_arg_double(args[4]);
+    a->eps = pts_arg_double(args[5]);
+    a->swap = pts_arg_bool(args[6]);
+    a->reduction = pts_arg_int(args[7]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::multi_margin_loss(Tensor self, Tensor target, Scalar p=1, Scalar margin=1, Tensor? weight=None, int reduction=1) -> Tensor */
+struct k_multi_margin_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    pts_value p;
+    pts_value margin;
+    pts_tensor *weight;
+    int64_t reduction;
+};
+static inline void k_multi_margin_loss_unpack(const pts_value *args, struct k_multi_margin_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->p = args[2];
+    a->margin = args[3];
+    a->weight = pts_arg_opt_tensor(args[4]);
+    a->reduction = pts_arg_int(args[5]);
+}
+
+/* csrc/ops/nn/loss_margin.c */
+/* aten::multilabel_margin_loss(Tensor self, Tensor target, int reduction=1) -> Tensor */
+struct k_multilabel_margin_loss_args {
+    pts_tensor *self;
+    pts_tensor *target;
+    int64_t reduction;
+};
+static inline void k_multilabel_margin_loss_unpack(const pts_value *args, struct k_multilabel_margin_loss_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->target = PTS_ARG_TENSOR(args[1]);
+    a->reduction = pts_arg_int(args[2]);
 }
 
 /* csrc/ops/nn/norm.c */
@@ -5158,6 +5669,184 @@ static inline void k__weight_norm_interface_unpack(const pts_value *args, struct
     a->v = PTS_ARG_TENSOR(args[0]);
     a->g = PTS_ARG_TENSOR(args[1]);
     a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::isposinf(Tensor self) -> Tensor */
+struct k_isposinf_args {
+    pts_tensor *self;
+};
+static inline void k_isposinf_unpack(const pts_value *args, struct k_isposinf_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::isneginf(Tensor self) -> Tensor */
+struct k_isneginf_args {
+    pts_tensor *self;
+};
+static inline void k_isneginf_unpack(const pts_value *args, struct k_isneginf_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::isreal(Tensor self) -> Tensor */
+struct k_isreal_args {
+    pts_tensor *self;
+};
+static inline void k_isreal_unpack(const pts_value *args, struct k_isreal_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::frexp.Tensor(Tensor self) -> (Tensor mantissa, Tensor exponent) */
+struct k_frexp_args {
+    pts_tensor *self;
+};
+static inline void k_frexp_unpack(const pts_value *args, struct k_frexp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::ldexp.Tensor(Tensor self, Tensor other) -> Tensor */
+struct k_ldexp_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_ldexp_unpack(const pts_value *args, struct k_ldexp_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::nextafter(Tensor self, Tensor other) -> Tensor */
+struct k_nextafter_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_nextafter_unpack(const pts_value *args, struct k_nextafter_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::equal(Tensor self, Tensor other) -> bool */
+struct k_equal_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_equal_unpack(const pts_value *args, struct k_equal_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::fill.Scalar(Tensor self, Scalar value) -> Tensor */
+struct k_fill_scalar_args {
+    pts_tensor *self;
+    pts_value value;
+};
+static inline void k_fill_scalar_unpack(const pts_value *args, struct k_fill_scalar_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->value = args[1];
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::fill.Tensor(Tensor self, Tensor value) -> Tensor */
+struct k_fill_tensor_args {
+    pts_tensor *self;
+    pts_tensor *value;
+};
+static inline void k_fill_tensor_unpack(const pts_value *args, struct k_fill_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->value = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::resolve_neg(Tensor(a) self) -> Tensor(a) */
+struct k_resolve_neg_args {
+    pts_tensor *self;
+};
+static inline void k_resolve_neg_unpack(const pts_value *args, struct k_resolve_neg_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::empty_strided(SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_empty_strided_args {
+    pts_value size;
+    pts_value stride;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_empty_strided_unpack(const pts_value *args, struct k_empty_strided_args *a)
+{
+    a->size = args[0];
+    a->stride = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::new_empty_strided(Tensor self, SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_new_empty_strided_args {
+    pts_tensor *self;
+    pts_value size;
+    pts_value stride;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_new_empty_strided_unpack(const pts_value *args, struct k_new_empty_strided_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+    a->stride = args[2];
+    a->dtype = pts_arg_opt_dtype(args[3]);
+    a->layout = args[4];
+    a->device = args[5];
+    a->pin_memory = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[6]);
+}
+
+/* csrc/ops/pointwise/classify.c */
+/* aten::empty_permuted(SymInt[] size, int[] physical_layout, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_empty_permuted_args {
+    pts_value size;
+    pts_value physical_layout;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_empty_permuted_unpack(const pts_value *args, struct k_empty_permuted_args *a)
+{
+    a->size = args[0];
+    a->physical_layout = args[1];
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
 }
 
 /* csrc/ops/pointwise/elementwise.c */
@@ -8997,6 +9686,345 @@ static inline void k_unique2_unpack(const pts_value *args, struct k_unique2_args
     a->return_counts = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/reduce/stats.c */
+/* aten::cov(Tensor self, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None) -> Tensor */
+struct k_cov_args {
+    pts_tensor *self;
+    int64_t correction;
+    pts_tensor *fweights;
+    pts_tensor *aweights;
+};
+static inline void k_cov_unpack(const pts_value *args, struct k_cov_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->correction = pts_arg_int(args[1]);
+    a->fweights = pts_arg_opt_tensor(args[2]);
+    a->aweights = pts_arg_opt_tensor(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::corrcoef(Tensor self) -> Tensor */
+struct k_corrcoef_args {
+    pts_tensor *self;
+};
+static inline void k_corrcoef_unpack(const pts_value *args, struct k_corrcoef_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::quantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor */
+/* aten::quantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor */
+/* aten::nanquantile(Tensor self, Tensor q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor */
+/* aten::nanquantile.scalar(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation="linear") -> Tensor */
+struct k_quantile_args {
+    pts_tensor *self;
+    pts_value q;
+    int64_t dim;
+    bool has_dim;
+    bool keepdim;
+    const char *interpolation;
+};
+static inline void k_quantile_unpack(const pts_value *args, struct k_quantile_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->q = args[1];
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->keepdim = pts_arg_bool(args[3]);
+    a->interpolation = PTS_STR(args[4])->data;
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::histc(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tensor */
+struct k_histc_args {
+    pts_tensor *self;
+    int64_t bins;
+    pts_value min;
+    pts_value max;
+};
+static inline void k_histc_unpack(const pts_value *args, struct k_histc_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = pts_arg_int(args[1]);
+    a->min = args[2];
+    a->max = args[3];
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor */
+/* aten::trapz.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor */
+/* aten::cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor */
+struct k_trapezoid_x_args {
+    pts_tensor *y;
+    pts_tensor *x;
+    int64_t dim;
+};
+static inline void k_trapezoid_x_unpack(const pts_value *args, struct k_trapezoid_x_args *a)
+{
+    a->y = PTS_ARG_TENSOR(args[0]);
+    a->x = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::trapezoid.dx(Tensor y, *, Scalar dx=1, int dim=-1) -> Tensor */
+/* aten::trapz.dx(Tensor y, *, float dx=1., int dim=-1) -> Tensor */
+/* aten::cumulative_trapezoid.dx(Tensor y, *, Scalar dx=1, int dim=-1) -> Tensor */
+struct k_trapezoid_dx_args {
+    pts_tensor *y;
+    pts_value dx;
+    int64_t dim;
+};
+static inline void k_trapezoid_dx_unpack(const pts_value *args, struct k_trapezoid_dx_args *a)
+{
+    a->y = PTS_ARG_TENSOR(args[0]);
+    a->dx = args[1];
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::sum_to_size(Tensor self, SymInt[] size) -> Tensor */
+struct k_sum_to_size_args {
+    pts_tensor *self;
+    pts_value size;
+};
+static inline void k_sum_to_size_unpack(const pts_value *args, struct k_sum_to_size_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_diagonal(Tensor(a) A, *, int offset=0, int dim1=-2, int dim2=-1) -> Tensor(a) */
+struct k_linalg_diagonal_args {
+    pts_tensor *A;
+    int64_t offset;
+    int64_t dim1;
+    int64_t dim2;
+};
+static inline void k_linalg_diagonal_unpack(const pts_value *args, struct k_linalg_diagonal_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+    a->offset = pts_arg_int(args[1]);
+    a->dim1 = pts_arg_int(args[2]);
+    a->dim2 = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_vecdot(Tensor x, Tensor y, *, int dim=-1) -> Tensor */
+struct k_linalg_vecdot_args {
+    pts_tensor *x;
+    pts_tensor *y;
+    int64_t dim;
+};
+static inline void k_linalg_vecdot_unpack(const pts_value *args, struct k_linalg_vecdot_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->y = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_vander(Tensor x, *, SymInt? N=None) -> Tensor */
+struct k_linalg_vander_args {
+    pts_tensor *x;
+    int64_t N;
+    bool has_N;
+};
+static inline void k_linalg_vander_unpack(const pts_value *args, struct k_linalg_vander_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->N = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_N = !PTS_ARG_IS_NONE(args[1]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_multi_dot(Tensor[] tensors) -> Tensor */
+struct k_linalg_multi_dot_args {
+    pts_value tensors;
+};
+static inline void k_linalg_multi_dot_unpack(const pts_value *args, struct k_linalg_multi_dot_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::_softmax_backward_data(Tensor grad_output, Tensor output, int dim, ScalarType input_dtype) -> Tensor */
+struct k_softmax_backward_data_args {
+    pts_tensor *grad_output;
+    pts_tensor *output;
+    int64_t dim;
+    int input_dtype;
+};
+static inline void k_softmax_backward_data_unpack(const pts_value *args, struct k_softmax_backward_data_args *a)
+{
+    a->grad_output = PTS_ARG_TENSOR(args[0]);
+    a->output = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->input_dtype = (int)pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::native_dropout_backward(Tensor grad_output, Tensor mask, float scale) -> Tensor */
+struct k_native_dropout_backward_args {
+    pts_tensor *grad_output;
+    pts_tensor *mask;
+    double scale;
+};
+static inline void k_native_dropout_backward_unpack(const pts_value *args, struct k_native_dropout_backward_args *a)
+{
+    a->grad_output = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->scale = pts_arg_double(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::_unsafe_masked_index(Tensor self, Tensor mask, Tensor?[] indices, Scalar fill) -> Tensor */
+struct k_unsafe_masked_index_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+    pts_value indices;
+    pts_value fill;
+};
+static inline void k_unsafe_masked_index_unpack(const pts_value *args, struct k_unsafe_masked_index_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->indices = args[2];
+    a->fill = args[3];
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::_unsafe_masked_index_put_accumulate(Tensor self, Tensor mask, Tensor?[] indices, Tensor values) -> Tensor */
+struct k_unsafe_masked_index_put_accumulate_args {
+    pts_tensor *self;
+    pts_tensor *mask;
+    pts_value indices;
+    pts_tensor *values;
+};
+static inline void k_unsafe_masked_index_put_accumulate_unpack(const pts_value *args, struct k_unsafe_masked_index_put_accumulate_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->mask = PTS_ARG_TENSOR(args[1]);
+    a->indices = args[2];
+    a->values = PTS_ARG_TENSOR(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::mode(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices) */
+struct k_mode_args {
+    pts_tensor *self;
+    int64_t dim;
+    bool keepdim;
+};
+static inline void k_mode_unpack(const pts_value *args, struct k_mode_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->keepdim = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::hash_tensor(Tensor self, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor */
+struct k_hash_tensor_args {
+    pts_tensor *self;
+    pts_value dim;
+    bool keepdim;
+    int64_t mode;
+};
+static inline void k_hash_tensor_unpack(const pts_value *args, struct k_hash_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->keepdim = pts_arg_bool(args[2]);
+    a->mode = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges) */
+struct k_histogram_bins_args {
+    pts_tensor *self;
+    pts_tensor *bins;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogram_bins_unpack(const pts_value *args, struct k_histogram_bins_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = PTS_ARG_TENSOR(args[1]);
+    a->weight = pts_arg_opt_tensor(args[2]);
+    a->density = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::histogram.bin_ct(Tensor self, int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor bin_edges) */
+struct k_histogram_count_args {
+    pts_tensor *self;
+    int64_t bins;
+    pts_value range;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogram_count_unpack(const pts_value *args, struct k_histogram_count_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = pts_arg_int(args[1]);
+    a->range = args[2];
+    a->weight = pts_arg_opt_tensor(args[3]);
+    a->density = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::segment_reduce(Tensor data, str reduce, *, Tensor? lengths=None, Tensor? indices=None, Tensor? offsets=None, int axis=0, bool unsafe=False, Scalar? initial=None) -> Tensor */
+struct k_segment_reduce_args {
+    pts_tensor *data;
+    const char *reduce;
+    pts_tensor *lengths;
+    pts_tensor *indices;
+    pts_tensor *offsets;
+    int64_t axis;
+    bool unsafe;
+    pts_value initial;
+};
+static inline void k_segment_reduce_unpack(const pts_value *args, struct k_segment_reduce_args *a)
+{
+    a->data = PTS_ARG_TENSOR(args[0]);
+    a->reduce = PTS_STR(args[1])->data;
+    a->lengths = pts_arg_opt_tensor(args[2]);
+    a->indices = pts_arg_opt_tensor(args[3]);
+    a->offsets = pts_arg_opt_tensor(args[4]);
+    a->axis = pts_arg_int(args[5]);
+    a->unsafe = pts_arg_bool(args[6]);
+    a->initial = args[7];
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_tensorinv(Tensor self, int ind=2) -> Tensor */
+struct k_linalg_tensorinv_args {
+    pts_tensor *self;
+    int64_t ind;
+};
+static inline void k_linalg_tensorinv_unpack(const pts_value *args, struct k_linalg_tensorinv_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->ind = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/reduce/stats.c */
+/* aten::linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=None) -> Tensor */
+struct k_linalg_tensorsolve_args {
+    pts_tensor *self;
+    pts_tensor *other;
+    pts_value dims;
+};
+static inline void k_linalg_tensorsolve_unpack(const pts_value *args, struct k_linalg_tensorsolve_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+    a->dims = args[2];
+}
+
 /* csrc/ops/reduce/unique.c */
 /* aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor) */
 struct k_unique_dim_args {
@@ -9591,6 +10619,482 @@ static inline void k_shape_as_tensor_unpack(const pts_value *args, struct k_shap
     a->self = PTS_ARG_TENSOR(args[0]);
 }
 
+/* csrc/ops/shape/stack.c */
+/* aten::hstack(Tensor[] tensors) -> Tensor */
+struct k_hstack_args {
+    pts_value tensors;
+};
+static inline void k_hstack_unpack(const pts_value *args, struct k_hstack_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::vstack(Tensor[] tensors) -> Tensor */
+struct k_vstack_args {
+    pts_value tensors;
+};
+static inline void k_vstack_unpack(const pts_value *args, struct k_vstack_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::dstack(Tensor[] tensors) -> Tensor */
+struct k_dstack_args {
+    pts_value tensors;
+};
+static inline void k_dstack_unpack(const pts_value *args, struct k_dstack_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::column_stack(Tensor[] tensors) -> Tensor */
+struct k_column_stack_args {
+    pts_value tensors;
+};
+static inline void k_column_stack_unpack(const pts_value *args, struct k_column_stack_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::tensor_split.sections(Tensor(a -> *) self, SymInt sections, int dim=0) -> Tensor(a)[] */
+struct k_tensor_split_sections_args {
+    pts_tensor *self;
+    int64_t sections;
+    int64_t dim;
+};
+static inline void k_tensor_split_sections_unpack(const pts_value *args, struct k_tensor_split_sections_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->sections = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::tensor_split.indices(Tensor(a -> *) self, SymInt[] indices, int dim=0) -> Tensor(a)[] */
+struct k_tensor_split_indices_args {
+    pts_tensor *self;
+    pts_value indices;
+    int64_t dim;
+};
+static inline void k_tensor_split_indices_unpack(const pts_value *args, struct k_tensor_split_indices_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::tensor_split.tensor_indices_or_sections(Tensor(a -> *) self, Tensor tensor_indices_or_sections, int dim=0) -> Tensor(a)[] */
+struct k_tensor_split_tensor_args {
+    pts_tensor *self;
+    pts_tensor *tensor_indices_or_sections;
+    int64_t dim;
+};
+static inline void k_tensor_split_tensor_unpack(const pts_value *args, struct k_tensor_split_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->tensor_indices_or_sections = PTS_ARG_TENSOR(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::hsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[] */
+struct k_hsplit_int_args {
+    pts_tensor *self;
+    int64_t sections;
+};
+static inline void k_hsplit_int_unpack(const pts_value *args, struct k_hsplit_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->sections = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::hsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[] */
+struct k_hsplit_array_args {
+    pts_tensor *self;
+    pts_value indices;
+};
+static inline void k_hsplit_array_unpack(const pts_value *args, struct k_hsplit_array_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::vsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[] */
+struct k_vsplit_int_args {
+    pts_tensor *self;
+    int64_t sections;
+};
+static inline void k_vsplit_int_unpack(const pts_value *args, struct k_vsplit_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->sections = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::vsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[] */
+struct k_vsplit_array_args {
+    pts_tensor *self;
+    pts_value indices;
+};
+static inline void k_vsplit_array_unpack(const pts_value *args, struct k_vsplit_array_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::dsplit.int(Tensor(a -> *) self, int sections) -> Tensor(a)[] */
+struct k_dsplit_int_args {
+    pts_tensor *self;
+    int64_t sections;
+};
+static inline void k_dsplit_int_unpack(const pts_value *args, struct k_dsplit_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->sections = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::dsplit.array(Tensor(a -> *) self, int[] indices) -> Tensor(a)[] */
+struct k_dsplit_array_args {
+    pts_tensor *self;
+    pts_value indices;
+};
+static inline void k_dsplit_array_unpack(const pts_value *args, struct k_dsplit_array_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->indices = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unsafe_split.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[] */
+struct k_unsafe_split_args {
+    pts_tensor *self;
+    int64_t split_size;
+    int64_t dim;
+};
+static inline void k_unsafe_split_unpack(const pts_value *args, struct k_unsafe_split_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->split_size = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::rot90(Tensor self, int k=1, int[] dims=[0, 1]) -> Tensor */
+struct k_rot90_args {
+    pts_tensor *self;
+    int64_t k;
+    pts_value dims;
+};
+static inline void k_rot90_unpack(const pts_value *args, struct k_rot90_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->k = pts_arg_int(args[1]);
+    a->dims = args[2];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::diagflat(Tensor self, int offset=0) -> Tensor */
+struct k_diagflat_args {
+    pts_tensor *self;
+    int64_t offset;
+};
+static inline void k_diagflat_unpack(const pts_value *args, struct k_diagflat_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->offset = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::block_diag(Tensor[] tensors) -> Tensor */
+struct k_block_diag_args {
+    pts_value tensors;
+};
+static inline void k_block_diag_unpack(const pts_value *args, struct k_block_diag_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::cartesian_prod(Tensor[] tensors) -> Tensor */
+struct k_cartesian_prod_args {
+    pts_value tensors;
+};
+static inline void k_cartesian_prod_unpack(const pts_value *args, struct k_cartesian_prod_args *a)
+{
+    a->tensors = args[0];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::combinations(Tensor self, int r=2, bool with_replacement=False) -> Tensor */
+struct k_combinations_args {
+    pts_tensor *self;
+    int64_t r;
+    bool with_replacement;
+};
+static inline void k_combinations_unpack(const pts_value *args, struct k_combinations_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->r = pts_arg_int(args[1]);
+    a->with_replacement = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::repeat_interleave.Tensor(Tensor repeats, *, SymInt? output_size=None) -> Tensor */
+struct k_repeat_interleave_tensor_args {
+    pts_tensor *repeats;
+    int64_t output_size;
+    bool has_output_size;
+};
+static inline void k_repeat_interleave_tensor_unpack(const pts_value *args, struct k_repeat_interleave_tensor_args *a)
+{
+    a->repeats = PTS_ARG_TENSOR(args[0]);
+    a->output_size = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_output_size = !PTS_ARG_IS_NONE(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::repeat_interleave.self_Tensor(Tensor self, Tensor repeats, int? dim=None, *, SymInt? output_size=None) -> Tensor */
+struct k_repeat_interleave_self_tensor_args {
+    pts_tensor *self;
+    pts_tensor *repeats;
+    int64_t dim;
+    bool has_dim;
+    int64_t output_size;
+    bool has_output_size;
+};
+static inline void k_repeat_interleave_self_tensor_unpack(const pts_value *args, struct k_repeat_interleave_self_tensor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->repeats = PTS_ARG_TENSOR(args[1]);
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->output_size = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_output_size = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::repeat_interleave.self_int(Tensor self, SymInt repeats, int? dim=None, *, SymInt? output_size=None) -> Tensor */
+struct k_repeat_interleave_self_int_args {
+    pts_tensor *self;
+    int64_t repeats;
+    int64_t dim;
+    bool has_dim;
+    int64_t output_size;
+    bool has_output_size;
+};
+static inline void k_repeat_interleave_self_int_unpack(const pts_value *args, struct k_repeat_interleave_self_int_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->repeats = pts_arg_int(args[1]);
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->output_size = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_output_size = !PTS_ARG_IS_NONE(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::_chunk_cat(Tensor[] tensors, int dim, int num_chunks) -> Tensor */
+struct k_chunk_cat_args {
+    pts_value tensors;
+    int64_t dim;
+    int64_t num_chunks;
+};
+static inline void k_chunk_cat_unpack(const pts_value *args, struct k_chunk_cat_args *a)
+{
+    a->tensors = args[0];
+    a->dim = pts_arg_int(args[1]);
+    a->num_chunks = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a) */
+struct k_unfold_args {
+    pts_tensor *self;
+    int64_t dimension;
+    int64_t size;
+    int64_t step;
+};
+static inline void k_unfold_unpack(const pts_value *args, struct k_unfold_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dimension = pts_arg_int(args[1]);
+    a->size = pts_arg_int(args[2]);
+    a->step = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unfold_copy(Tensor self, int dimension, int size, int step) -> Tensor */
+struct k_unfold_copy_args {
+    pts_tensor *self;
+    int64_t dimension;
+    int64_t size;
+    int64_t step;
+};
+static inline void k_unfold_copy_unpack(const pts_value *args, struct k_unfold_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dimension = pts_arg_int(args[1]);
+    a->size = pts_arg_int(args[2]);
+    a->step = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::narrow_copy(Tensor self, int dim, SymInt start, SymInt length) -> Tensor */
+struct k_narrow_copy_args {
+    pts_tensor *self;
+    int64_t dim;
+    int64_t start;
+    int64_t length;
+};
+static inline void k_narrow_copy_unpack(const pts_value *args, struct k_narrow_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->start = pts_arg_int(args[2]);
+    a->length = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::expand_copy(Tensor self, SymInt[] size, *, bool implicit=False) -> Tensor */
+struct k_expand_copy_args {
+    pts_tensor *self;
+    pts_value size;
+    bool implicit;
+};
+static inline void k_expand_copy_unpack(const pts_value *args, struct k_expand_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+    a->implicit = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::alias_copy(Tensor self) -> Tensor */
+struct k_alias_copy_args {
+    pts_tensor *self;
+};
+static inline void k_alias_copy_unpack(const pts_value *args, struct k_alias_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::squeeze_copy(Tensor self) -> Tensor */
+struct k_squeeze_copy_args {
+    pts_tensor *self;
+};
+static inline void k_squeeze_copy_unpack(const pts_value *args, struct k_squeeze_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::squeeze_copy.dim(Tensor self, int dim) -> Tensor */
+struct k_squeeze_copy_dim_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_squeeze_copy_dim_unpack(const pts_value *args, struct k_squeeze_copy_dim_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::squeeze_copy.dims(Tensor self, int[] dim) -> Tensor */
+struct k_squeeze_copy_dims_args {
+    pts_tensor *self;
+    pts_value dim;
+};
+static inline void k_squeeze_copy_dims_unpack(const pts_value *args, struct k_squeeze_copy_dims_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::t_copy(Tensor self) -> Tensor */
+struct k_t_copy_args {
+    pts_tensor *self;
+};
+static inline void k_t_copy_unpack(const pts_value *args, struct k_t_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::transpose_copy.int(Tensor self, int dim0, int dim1) -> Tensor */
+struct k_transpose_copy_args {
+    pts_tensor *self;
+    int64_t dim0;
+    int64_t dim1;
+};
+static inline void k_transpose_copy_unpack(const pts_value *args, struct k_transpose_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim0 = pts_arg_int(args[1]);
+    a->dim1 = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unsqueeze_copy(Tensor self, int dim) -> Tensor */
+struct k_unsqueeze_copy_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_unsqueeze_copy_unpack(const pts_value *args, struct k_unsqueeze_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::view_copy(Tensor self, SymInt[] size) -> Tensor */
+struct k_view_copy_args {
+    pts_tensor *self;
+    pts_value size;
+};
+static inline void k_view_copy_unpack(const pts_value *args, struct k_view_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->size = args[1];
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::unbind_copy.int(Tensor self, int dim=0) -> Tensor[] */
+struct k_unbind_copy_args {
+    pts_tensor *self;
+    int64_t dim;
+};
+static inline void k_unbind_copy_unpack(const pts_value *args, struct k_unbind_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::split_with_sizes_copy(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[] */
+struct k_split_with_sizes_copy_args {
+    pts_tensor *self;
+    pts_value split_sizes;
+    int64_t dim;
+};
+static inline void k_split_with_sizes_copy_unpack(const pts_value *args, struct k_split_with_sizes_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->split_sizes = args[1];
+    a->dim = pts_arg_int(args[2]);
+}
+
 /* csrc/ops/shape/views.c */
 /* aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a) */
 struct k_broadcast_to_args {
@@ -9792,6 +11296,700 @@ static inline void k_take_along_dim_unpack(const pts_value *args, struct k_take_
     a->indices = PTS_ARG_TENSOR(args[1]);
     a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
     a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_ndtr(Tensor self) -> Tensor */
+struct k_ndtr_args {
+    pts_tensor *self;
+};
+static inline void k_ndtr_unpack(const pts_value *args, struct k_ndtr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_ndtri(Tensor self) -> Tensor */
+struct k_ndtri_args {
+    pts_tensor *self;
+};
+static inline void k_ndtri_unpack(const pts_value *args, struct k_ndtri_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_log_ndtr(Tensor self) -> Tensor */
+struct k_log_ndtr_args {
+    pts_tensor *self;
+};
+static inline void k_log_ndtr_unpack(const pts_value *args, struct k_log_ndtr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_erfcx(Tensor self) -> Tensor */
+struct k_erfcx_args {
+    pts_tensor *self;
+};
+static inline void k_erfcx_unpack(const pts_value *args, struct k_erfcx_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_entr(Tensor self) -> Tensor */
+struct k_entr_args {
+    pts_tensor *self;
+};
+static inline void k_entr_unpack(const pts_value *args, struct k_entr_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_modified_bessel_i0(Tensor self) -> Tensor */
+struct k_mod_i0_args {
+    pts_tensor *self;
+};
+static inline void k_mod_i0_unpack(const pts_value *args, struct k_mod_i0_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_i0e(Tensor self) -> Tensor */
+struct k_i0e_args {
+    pts_tensor *self;
+};
+static inline void k_i0e_unpack(const pts_value *args, struct k_i0e_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_modified_bessel_i1(Tensor self) -> Tensor */
+struct k_mod_i1_args {
+    pts_tensor *self;
+};
+static inline void k_mod_i1_unpack(const pts_value *args, struct k_mod_i1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_i1(Tensor self) -> Tensor */
+struct k_i1_args {
+    pts_tensor *self;
+};
+static inline void k_i1_unpack(const pts_value *args, struct k_i1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_i1e(Tensor self) -> Tensor */
+struct k_i1e_args {
+    pts_tensor *self;
+};
+static inline void k_i1e_unpack(const pts_value *args, struct k_i1e_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_modified_bessel_k0(Tensor self) -> Tensor */
+struct k_k0_args {
+    pts_tensor *self;
+};
+static inline void k_k0_unpack(const pts_value *args, struct k_k0_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_modified_bessel_k1(Tensor self) -> Tensor */
+struct k_k1_args {
+    pts_tensor *self;
+};
+static inline void k_k1_unpack(const pts_value *args, struct k_k1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_scaled_modified_bessel_k0(Tensor x) -> Tensor */
+struct k_k0e_args {
+    pts_tensor *x;
+};
+static inline void k_k0e_unpack(const pts_value *args, struct k_k0e_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_scaled_modified_bessel_k1(Tensor x) -> Tensor */
+struct k_k1e_args {
+    pts_tensor *x;
+};
+static inline void k_k1e_unpack(const pts_value *args, struct k_k1e_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_bessel_j0(Tensor self) -> Tensor */
+struct k_j0_args {
+    pts_tensor *self;
+};
+static inline void k_j0_unpack(const pts_value *args, struct k_j0_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_bessel_j1(Tensor self) -> Tensor */
+struct k_j1_args {
+    pts_tensor *self;
+};
+static inline void k_j1_unpack(const pts_value *args, struct k_j1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_bessel_y0(Tensor self) -> Tensor */
+struct k_y0_args {
+    pts_tensor *self;
+};
+static inline void k_y0_unpack(const pts_value *args, struct k_y0_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_bessel_y1(Tensor self) -> Tensor */
+struct k_y1_args {
+    pts_tensor *self;
+};
+static inline void k_y1_unpack(const pts_value *args, struct k_y1_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_spherical_bessel_j0(Tensor x) -> Tensor */
+struct k_sj0_args {
+    pts_tensor *x;
+};
+static inline void k_sj0_unpack(const pts_value *args, struct k_sj0_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_airy_ai(Tensor x) -> Tensor */
+struct k_airy_args {
+    pts_tensor *x;
+};
+static inline void k_airy_unpack(const pts_value *args, struct k_airy_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor */
+struct k_cheb_t_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_cheb_t_unpack(const pts_value *args, struct k_cheb_t_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_t.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_cheb_t_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_cheb_t_xs_unpack(const pts_value *args, struct k_cheb_t_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_t.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_cheb_t_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_cheb_t_ns_unpack(const pts_value *args, struct k_cheb_t_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor */
+struct k_cheb_u_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_cheb_u_unpack(const pts_value *args, struct k_cheb_u_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_cheb_u_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_cheb_u_xs_unpack(const pts_value *args, struct k_cheb_u_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_u.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_cheb_u_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_cheb_u_ns_unpack(const pts_value *args, struct k_cheb_u_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor */
+struct k_cheb_v_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_cheb_v_unpack(const pts_value *args, struct k_cheb_v_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_v.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_cheb_v_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_cheb_v_xs_unpack(const pts_value *args, struct k_cheb_v_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_v.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_cheb_v_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_cheb_v_ns_unpack(const pts_value *args, struct k_cheb_v_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor */
+struct k_cheb_w_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_cheb_w_unpack(const pts_value *args, struct k_cheb_w_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_cheb_w_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_cheb_w_xs_unpack(const pts_value *args, struct k_cheb_w_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_chebyshev_polynomial_w.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_cheb_w_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_cheb_w_ns_unpack(const pts_value *args, struct k_cheb_w_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor */
+struct k_scheb_t_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_scheb_t_unpack(const pts_value *args, struct k_scheb_t_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_t.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_scheb_t_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_scheb_t_xs_unpack(const pts_value *args, struct k_scheb_t_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_t.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_scheb_t_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_scheb_t_ns_unpack(const pts_value *args, struct k_scheb_t_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor */
+struct k_scheb_u_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_scheb_u_unpack(const pts_value *args, struct k_scheb_u_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_u.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_scheb_u_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_scheb_u_xs_unpack(const pts_value *args, struct k_scheb_u_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_u.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_scheb_u_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_scheb_u_ns_unpack(const pts_value *args, struct k_scheb_u_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor */
+struct k_scheb_v_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_scheb_v_unpack(const pts_value *args, struct k_scheb_v_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_v.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_scheb_v_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_scheb_v_xs_unpack(const pts_value *args, struct k_scheb_v_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_v.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_scheb_v_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_scheb_v_ns_unpack(const pts_value *args, struct k_scheb_v_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor */
+struct k_scheb_w_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_scheb_w_unpack(const pts_value *args, struct k_scheb_w_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_w.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_scheb_w_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_scheb_w_xs_unpack(const pts_value *args, struct k_scheb_w_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_shifted_chebyshev_polynomial_w.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_scheb_w_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_scheb_w_ns_unpack(const pts_value *args, struct k_scheb_w_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_h(Tensor x, Tensor n) -> Tensor */
+struct k_herm_h_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_herm_h_unpack(const pts_value *args, struct k_herm_h_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_h.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_herm_h_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_herm_h_xs_unpack(const pts_value *args, struct k_herm_h_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_h.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_herm_h_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_herm_h_ns_unpack(const pts_value *args, struct k_herm_h_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_he(Tensor x, Tensor n) -> Tensor */
+struct k_herm_he_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_herm_he_unpack(const pts_value *args, struct k_herm_he_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_he.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_herm_he_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_herm_he_xs_unpack(const pts_value *args, struct k_herm_he_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_hermite_polynomial_he.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_herm_he_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_herm_he_ns_unpack(const pts_value *args, struct k_herm_he_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_laguerre_polynomial_l(Tensor x, Tensor n) -> Tensor */
+struct k_lag_l_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_lag_l_unpack(const pts_value *args, struct k_lag_l_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_laguerre_polynomial_l.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_lag_l_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_lag_l_xs_unpack(const pts_value *args, struct k_lag_l_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_laguerre_polynomial_l.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_lag_l_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_lag_l_ns_unpack(const pts_value *args, struct k_lag_l_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_legendre_polynomial_p(Tensor x, Tensor n) -> Tensor */
+struct k_leg_p_args {
+    pts_tensor *x;
+    pts_tensor *n;
+};
+static inline void k_leg_p_unpack(const pts_value *args, struct k_leg_p_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_legendre_polynomial_p.x_scalar(Scalar x, Tensor n) -> Tensor */
+struct k_leg_p_xs_args {
+    pts_value x;
+    pts_tensor *n;
+};
+static inline void k_leg_p_xs_unpack(const pts_value *args, struct k_leg_p_xs_args *a)
+{
+    a->x = args[0];
+    a->n = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_legendre_polynomial_p.n_scalar(Tensor x, Scalar n) -> Tensor */
+struct k_leg_p_ns_args {
+    pts_tensor *x;
+    pts_value n;
+};
+static inline void k_leg_p_ns_unpack(const pts_value *args, struct k_leg_p_ns_args *a)
+{
+    a->x = PTS_ARG_TENSOR(args[0]);
+    a->n = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_zeta(Tensor self, Tensor other) -> Tensor */
+struct k_zeta_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_zeta_unpack(const pts_value *args, struct k_zeta_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_zeta.other_scalar(Tensor self, Scalar other) -> Tensor */
+struct k_zeta_os_args {
+    pts_tensor *self;
+    pts_value other;
+};
+static inline void k_zeta_os_unpack(const pts_value *args, struct k_zeta_os_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = args[1];
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::special_zeta.self_scalar(Scalar self, Tensor other) -> Tensor */
+struct k_zeta_ss_args {
+    pts_value self;
+    pts_tensor *other;
+};
+static inline void k_zeta_ss_unpack(const pts_value *args, struct k_zeta_ss_args *a)
+{
+    a->self = args[0];
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::igamma(Tensor self, Tensor other) -> Tensor */
+/* aten::special_gammainc(Tensor self, Tensor other) -> Tensor */
+struct k_igamma_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_igamma_unpack(const pts_value *args, struct k_igamma_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/special/bessel.c */
+/* aten::igammac(Tensor self, Tensor other) -> Tensor */
+/* aten::special_gammaincc(Tensor self, Tensor other) -> Tensor */
+struct k_igammac_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_igammac_unpack(const pts_value *args, struct k_igammac_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
 }
 
 /* csrc/ops/special/special.c */

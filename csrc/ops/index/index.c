@@ -493,6 +493,8 @@ PTS_KERNEL(k_gather)
     pts_tensor *self = a->self;
     int d = 0;
     PTS_TRY(pts_wrap_dim(a->dim, self->ndim, OPN, &d));
+    if (pts_tensor_numel(a->index) == 0) /* torch: an empty index of any dtype and shape gives an empty result */
+        return pts_ret(pts_tensor_empty(self->dtype, a->index->ndim, a->index->sizes), rets);
     pts_tensor *idx = long_index(OPN, a->index);
     if (!idx)
         return pts_err_last();

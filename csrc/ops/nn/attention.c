@@ -32,6 +32,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "ops/compose.h"
 #include "ops/kernel.h"
 #include "ops/nn/gemm.h"
 #include "tensor/parallel.h"
@@ -450,13 +451,41 @@ static pts_status refuse_dropout(const char *op, double p)
 
 /* ---- scaled_dot_product_attention and its CPU forms ----------------------------------------- */
 
+/* Dropout on CPU takes torch's math path: the probabilities, dropout(probs, p, train=True)
+ * (aten::dropout, drawing from the seeded generator as torch does), then probs @ value. */
+static pts_status sdpa_dropout(const attn_spec *sp0, double p, pts_value *rets)
+{
+    const pts_tensor *q = sp0->q, *k = sp0->k;
+    if (sp0->gqa && q->ndim >= 3 && k->ndim >= 3 && q->sizes[q->ndim - 3] != k->sizes[k->ndim - 3])
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: dropout_p=%g with grouped-query attention is not supported",
+                           sp0->op, p);
+    attn_spec sp = *sp0;
+    sp.want_probs = true;
+    pts_value r[2] = {pts_none(), pts_none()}, d = pts_none();
+    PTS_TRY(attn_plain(&sp, r));
+    pts_value_release(r[0]);
+    pts_value dargs[3] = {r[1], pts_float(p), pts_bool(true)};
+    pts_status st = pts_call("aten::dropout", 3, dargs, &d);
+    if (!st) {
+        pts_value margs[2] = {d, pts_tv(sp0->v)};
+        st = pts_call("aten::matmul", 2, margs, rets);
+    }
+    pts_value_release(r[1]);
+    pts_value_release(d);
+    return st;
+}
+
 PTS_KERNEL(k_scaled_dot_product_attention)
 {
     PTS_TRY(check_sdpa_mask(OPN, a->attn_mask, a->query->dtype, true));
-    PTS_TRY(refuse_dropout(OPN, a->dropout_p));
+    if (a->dropout_p < 0 || a->dropout_p > 1)
+        return pts_err_set(PTS_ERR_VALUE, "%s: dropout probability has to be between 0 and 1, but got %g", OPN,
+                           a->dropout_p);
     attn_spec sp = {OPN, a->query, a->key, a->value, a->attn_mask, 0, a->is_causal, a->enable_gqa, false,
                     a->has_scale, a->scale, false, false};
     sp.mask_kind = a->attn_mask && a->attn_mask->dtype == PTS_BOOL ? MASK_KEEP_BOOL : MASK_ADD;
+    if (a->dropout_p > 0)
+        return sdpa_dropout(&sp, a->dropout_p, rets);
     return attn_plain(&sp, rets);
 }
 

@@ -219,8 +219,13 @@ typedef struct bn_args {
 static pts_status bn_run(const char *op, const bn_args *a, bool stats, pts_value *rets)
 {
     pts_tensor *x0 = a->x;
-    if (x0->ndim < 2)
+    if (x0->ndim < 2) {
+        if (x0->ndim == 1 && x0->sizes[0] == 0 && !stats && !a->w && !a->b) { /* as torch: empty 1-D in, empty out */
+            rets[0] = pts_ret_tensor(pts_tensor_contiguous_copy(x0));
+            return rets[0].u.o ? PTS_OK : (rets[0] = pts_none(), pts_err_last());
+        }
         return pts_err_set(PTS_ERR_VALUE, "%s: expected at least 2-D input (got %d-D)", op, x0->ndim);
+    }
     int dt = x0->dtype, cd = pts_nn_compute_dtype(dt);
     if (cd < 0)
         return pts_nn_bad_dtype(op, dt);

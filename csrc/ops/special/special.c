@@ -9,6 +9,7 @@
 
 #include "ops/kernel.h"
 #include "ops/pointwise/unary.h"
+#include "ops/special/zeta.h"
 
 #define PI 3.14159265358979323846
 
@@ -124,6 +125,8 @@ static double zeta_d(double x, double q)
     return s;
 }
 
+double pts_special_zeta(double x, double q) { return zeta_d(x, q); }
+
 static double trigamma_d(double x)
 {
     double sign = 1, result = 0;
@@ -141,6 +144,29 @@ static double trigamma_d(double x)
     result += (1 + 1 / (2 * x) + ixx * (1.0 / 6 - ixx * (1.0 / 30 - ixx * (1.0 / 42)))) / x;
     return sign * result;
 }
+
+/* the same in float arithmetic, as torch's trigamma(float) runs it for float32 results: near the
+ * poles the float sin(pi x) carries most of torch's error (beyond float32 tolerance of the exact value) */
+static float trigamma_f(float x)
+{
+    const float pi = 3.14159265358979323846f;
+    float sign = 1, result = 0;
+    if (x < 0.5f) {
+        sign = -1;
+        float s = sinf(pi * x);
+        result -= (pi * pi) / (s * s);
+        x = 1 - x;
+    }
+    for (int i = 0; i < 6; i++) {
+        result += 1 / (x * x);
+        x += 1;
+    }
+    const float ixx = 1 / (x * x);
+    result += (1 + 1 / (2 * x) + ixx * (1.f / 6 - ixx * (1.f / 30 - ixx * (1.f / 42)))) / x;
+    return sign * result;
+}
+
+static double f_trigamma_f(double a, double p) { (void)p; return trigamma_f((float)a); }
 
 static double polygamma_d(double x, double n)
 {
@@ -249,6 +275,8 @@ static pts_status polygamma_run(const pts_op *op, int64_t n, pts_tensor *t, pts_
         return pts_err_set(PTS_ERR_VALUE, "%s: polygamma(n, x) does not support negative n.", OPN);
     if (n == 0 && t->dtype != PTS_FLOAT64)
         return pts_unary_run(op, t, rets, f_digamma_f, 0, U_FLOAT);
+    if (n == 1 && t->dtype != PTS_FLOAT64)
+        return pts_unary_run(op, t, rets, f_trigamma_f, 0, U_FLOAT);
     return pts_unary_run(op, t, rets, f_polygamma, (double)n, U_FLOAT);
 }
 

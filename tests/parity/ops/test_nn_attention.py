@@ -353,3 +353,49 @@ for op in ["scaled_dot_product_attention", "_scaled_dot_product_attention_math",
 @pytest.mark.parametrize("op,maker", SPECIAL_CASES)
 def test_attention_specials(op, maker):
     check(op, maker)
+
+
+def test_sdpa_dropout_matches_torch():
+    """scaled_dot_product_attention with dropout_p > 0 takes torch's math path on
+    CPU (probabilities, dropout from the seeded generator, @ value): after
+    torch.manual_seed(s) and pyts.manual_seed(s) the results agree at float
+    tolerance (the dropout mask itself bit for bit)."""
+    import numpy as _np
+    import pyts as _pyts
+    from pyts import _C as _c
+    from optest import assert_same, make_tensor as _mk
+
+    for dt in (torch.float32, torch.float64):
+        for qs, ks, mask, causal, p in (((2, 3, 4, 8), (2, 3, 5, 8), None, False, 0.3),
+                                         ((3, 6, 4), (3, 6, 4), None, True, 0.5),
+                                         ((2, 2, 4, 8), (2, 2, 4, 8), "bool", False, 0.1),
+                                         ((2, 2, 4, 8), (2, 2, 4, 8), "float", False, 1.0),
+                                         ((0, 2, 4, 8), (0, 2, 4, 8), None, False, 0.2)):
+            q = _mk(qs, dt, "contig", seed=1, special=False)
+            k = _mk(ks, dt, "transposed", seed=2, special=False)
+            v = _mk(ks, dt, "contig", seed=3, special=False)
+            m = None
+            if mask == "bool":
+                m = torch.rand(qs[-2], ks[-2], generator=torch.Generator().manual_seed(4)) > 0.3
+            elif mask == "float":
+                m = _mk((qs[-2], ks[-2]), dt, seed=5, special=False)
+            for seed in (0, 7):
+                torch.manual_seed(seed)
+                exp = torch.ops.aten.scaled_dot_product_attention(q, k, v, m, p, causal)
+                _pyts.manual_seed(seed)
+                got = _c.call_op("aten::scaled_dot_product_attention", q.numpy(), k.numpy(), v.numpy(),
+                                 None if m is None else m.numpy(), p, causal)
+                assert_same(_np.asarray(got), exp, "sdpa dropout %s %s %s %s seed %d" % (dt, qs, mask, p, seed), None, None)
+    # a probability outside [0, 1] is refused as torch refuses it
+    q = _mk((2, 3, 4), torch.float32, seed=1, special=False)
+    try:
+        torch.ops.aten.scaled_dot_product_attention(q, q, q, None, 1.5)
+        torch_raised = False
+    except RuntimeError:
+        torch_raised = True
+    try:
+        _c.call_op("aten::scaled_dot_product_attention", q.numpy(), q.numpy(), q.numpy(), None, 1.5)
+        pyts_raised = False
+    except _pyts.Error:
+        pyts_raised = True
+    assert torch_raised and pyts_raised
