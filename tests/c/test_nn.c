@@ -736,8 +736,15 @@ static void test_activation(void)
     OK(call("feature_alpha_dropout", r, 3, pts_value_retain(base), pts_float(1.0), pts_bool(true)));
     expect(r[0], F32, 1, SZ(2), VALS(0, 0), 0);
     release(r, 1);
-    CHECK(call("dropout_", r, 3, pts_value_retain(base), pts_float(0.5), pts_bool(true)) == PTS_ERR_UNSUPPORTED,
-          "random dropout refused");
+    /* training dropout draws from torch's generator (tests/parity/ops/test_random.py checks the
+     * bits against torch): in place, each element zeroed or scaled by 1 / (1 - p) */
+    OK(call("dropout_", r, 3, pts_value_retain(base), pts_float(0.5), pts_bool(true)));
+    CHECK(r[0].tag == PTS_T_TENSOR && r[0].u.o == base.u.o, "dropout_ returns its input");
+    {
+        const float *d = pts_tensor_data(PTS_TENSOR(base));
+        CHECK((d[0] == 0 || d[0] == 2) && (d[1] == 0 || d[1] == 4), "dropout_ keeps x / (1 - p) or 0");
+    }
+    release(r, 1);
     pts_value_release(base);
     CHECK(call("gelu", r, 2, tens(F32, 1, SZ(1), NULL), str("cubic")) == PTS_ERR_VALUE, "bad gelu mode");
 }
