@@ -6,6 +6,7 @@
 #include "container/archive.h"
 #include "core/alloc.h"
 #include "frontend/calls.h"
+#include "interp/profile.h"
 #include "interp/run.h"
 #include "load/loader.h"
 #include "ops/prim/prim.h"
@@ -123,6 +124,28 @@ const char *pts_engine_overload_schema(const char *name, int i)
 }
 
 /* ---- settings ------------------------------------------------------------------- */
+
+pts_status pts_engine_profile_start(void) { return pts_prof_start(); }
+void pts_engine_profile_stop(void) { pts_prof_stop(); }
+int64_t pts_engine_profile_count(void) { return pts_prof_count(); }
+void pts_engine_profile_clear(void) { pts_prof_clear(); }
+
+bool pts_engine_profile_event(int64_t i, const char **op, const char **overload, const char **file, int *line,
+                              int64_t *start_ns, int64_t *dur_ns, uint64_t *thread, const char **shapes)
+{
+    const pts_prof_event *e = pts_prof_event_at(i);
+    if (!e)
+        return false;
+    *op = e->op;
+    *overload = e->overload;
+    *file = e->file;
+    *line = e->line;
+    *start_ns = e->start_ns;
+    *dur_ns = e->dur_ns;
+    *thread = e->thread;
+    *shapes = e->shapes;
+    return true;
+}
 
 void pts_engine_set_num_threads(int n) { pts_set_num_threads(n); }
 int pts_engine_get_num_threads(void) { return pts_get_num_threads(); }

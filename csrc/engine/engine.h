@@ -81,6 +81,21 @@ const char *pts_engine_op_schema(int i);
 PTS_NODISCARD pts_status pts_engine_overload_count(const char *name, int *n);
 const char *pts_engine_overload_schema(const char *name, int i);
 
+/* ---- profiler (interp/profile.h) -------------------------------------------------- */
+
+/* Record every operator call the VM makes (all threads) until stop; start
+ * clears earlier events.  PTS_ERR_VALUE when already recording. */
+PTS_NODISCARD pts_status pts_engine_profile_start(void);
+void pts_engine_profile_stop(void);
+int64_t pts_engine_profile_count(void);
+/* Event i: op ("aten::add"), overload ("Tensor" or ""), code file and line of
+ * the call site, start (CLOCK_MONOTONIC ns), duration ns, calling thread id,
+ * tensor shapes ("1x64,64->1x64").  Strings borrowed until the next start or
+ * clear.  false when i is out of range. */
+bool pts_engine_profile_event(int64_t i, const char **op, const char **overload, const char **file, int *line,
+                              int64_t *start_ns, int64_t *dur_ns, uint64_t *thread, const char **shapes);
+void pts_engine_profile_clear(void);
+
 /* ---- settings ------------------------------------------------------------------- */
 
 void pts_engine_set_num_threads(int n); /* n >= 1 */
