@@ -194,8 +194,13 @@ static pts_status act_run(const char *op, act_kind kind, double p0, double p1, d
     }
     act_job j = {kind, cd, p0, p1, p2, pts_tensor_data(direct ? x0 : x), pts_tensor_data(y),
                  kind == ACT_GELU && dt == PTS_FLOAT32 && vectorized_layout(x0)};
+    /* cheap kinds (compares, a multiply) vectorize to well under a ns per element: split
+     * them only when each thread gets enough to pay for waking it (tensor/iter.c's grain) */
+    bool cheap = kind == ACT_RELU || kind == ACT_HARDTANH || kind == ACT_LEAKY || kind == ACT_THRESHOLD ||
+                 kind == ACT_HARDSHRINK || kind == ACT_SOFTSHRINK || kind == ACT_MULZERO || kind == ACT_HARDSIGMOID ||
+                 kind == ACT_HARDSWISH;
     if (n > 0)
-        pts_parallel_for(n, 32768, act_range, &j);
+        pts_parallel_for(n, cheap ? 65536 : 32768, act_range, &j);
     if (x)
         pts_obj_release(&x->hdr);
     if (inplace) {
