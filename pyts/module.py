@@ -46,12 +46,18 @@ class ModelNotFoundError(_C.LoadError, FileNotFoundError):
 ModelNotFoundError.__module__ = "pyts"
 
 
-def load(f, name=None):
+def load(f, name=None, optimize=True):
     """Load a TorchScript archive written by torch.jit.save.
 
     f: a path (str or os.PathLike), a bytes-like object, or a binary file
     object.  Returns a pyts.Module; raises pyts.LoadError naming the archive
     entry and byte offset when the file cannot be read.
+
+    optimize: run the planning pass (eval BatchNorm folded into the
+    convolution before it, a following ReLU / ReLU6 applied in the
+    convolution's epilogue, wherever the code provably never changes the
+    attributes involved; Module.plan_stats() says what it did).  With
+    optimize=False every op runs as written, for testing and bisecting.
     """
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
@@ -72,6 +78,8 @@ def load(f, name=None):
         handle = _C.load(data, name or getattr(f, "name", None) if isinstance(getattr(f, "name", None), str) else name)
     else:
         raise TypeError("pyts.load: expected a path, bytes or a binary file object, got %s" % type(f).__name__)
+    if optimize:
+        handle.plan()
     return Module(handle.root(), handle)
 
 
@@ -119,6 +127,16 @@ class Module:
     def extra_files(self):
         """{name: bytes} of the archive's extra files (torch.jit.save(_extra_files=...))."""
         return self._handle.extra_files()
+
+    def plan_stats(self):
+        """What the load-time planning pass did, for the whole archive:
+        {"planned": bool (False after pyts.load(..., optimize=False)),
+        "batchnorm_folded": BatchNorm modules folded into the convolution before
+        them, "activation_fused": of those, followed by a ReLU / ReLU6 now applied
+        in the convolution's epilogue, "batchnorm_kept": conv -> BatchNorm calls
+        left as written (an attribute feeding them is assigned or changed by
+        some method, or the modules are not plain float32 Conv2d / BatchNorm2d)}."""
+        return self._handle.plan_stats()
 
     def unsupported_ops(self):
         """The operators the archive's code calls that torch has and pyts lacks,

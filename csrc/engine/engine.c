@@ -24,6 +24,23 @@ pts_status pts_engine_load_buffer(const void *data, size_t len, const char *name
 
 void pts_engine_free(pts_loaded *l) { pts_loaded_free(l); }
 
+pts_status pts_engine_plan(pts_loaded *l)
+{
+    if (l->planned)
+        return PTS_OK;
+    PTS_TRY(pts_interp_plan(l->cu, l->root, &l->plan));
+    l->planned = true;
+    return PTS_OK;
+}
+
+void pts_engine_plan_stats(const pts_loaded *l, bool *planned, int *bn_folded, int *act_fused, int *bn_kept)
+{
+    *planned = l->planned;
+    *bn_folded = l->plan.bn_folded;
+    *act_fused = l->plan.act_fused;
+    *bn_kept = l->plan.bn_kept;
+}
+
 pts_value pts_engine_root(const pts_loaded *l) { return l->root; }
 pts_cu *pts_engine_unit(const pts_loaded *l) { return l->cu; }
 const char *pts_engine_path(const pts_loaded *l) { return l->path; }

@@ -27,6 +27,13 @@ typedef struct pts_loaded pts_loaded;
 PTS_NODISCARD pts_status pts_engine_load_file(const char *path, pts_loaded **out);
 PTS_NODISCARD pts_status pts_engine_load_buffer(const void *data, size_t len, const char *name, pts_loaded **out);
 void pts_engine_free(pts_loaded *l); /* NULL-safe */
+/* The planning pass (interp/plan.c: BatchNorm folded into convolutions,
+ * activations fused), once per loaded archive, before anything runs; a
+ * second call does nothing.  Not calling it runs the code op by op as
+ * written (load(..., optimize=False)). */
+PTS_NODISCARD pts_status pts_engine_plan(pts_loaded *l);
+/* What the plan did (all zero when it did not run); *planned: whether it ran. */
+void pts_engine_plan_stats(const pts_loaded *l, bool *planned, int *bn_folded, int *act_fused, int *bn_kept);
 
 /* What the archive holds (all borrowed). */
 pts_value pts_engine_root(const pts_loaded *l);   /* the root module object */

@@ -29,6 +29,8 @@ typedef struct pts_loaded {
     pts_value *pending;  /* pairs (object, state), owned */
     int nunsupported;    /* call sites naming operators pyts lacks (they raise when run) */
     pts_missing_op *unsupported; /* owned */
+    bool planned;        /* pts_engine_plan ran (load(..., optimize=True)) */
+    pts_plan_stats plan; /* what it did */
 } pts_loaded;
 
 /* Load from a file path / a buffer (copied).  *out: owned by the caller,

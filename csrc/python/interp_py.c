@@ -7,6 +7,8 @@
 PyObject *pyts_object_run_method(PyObject *self, PyObject *args, PyObject *kwargs);
 PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
 PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
+PyObject *pyts_handle_plan(PyObject *self, PyObject *u);
+PyObject *pyts_handle_plan_stats(PyObject *self, PyObject *u);
 pts_loaded *pyts_handle_loaded(PyObject *o);
 
 /* run_method(name, *args, **kwargs) -> converted result.  The GIL is
@@ -99,4 +101,34 @@ PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u)
         PyList_SET_ITEM(r, i, t);
     }
     return r;
+}
+
+/* plan() -> None: the load-time planning pass (once; pyts.load(optimize=True)). */
+PyObject *pyts_handle_plan(PyObject *self, PyObject *u)
+{
+    (void)u;
+    pts_loaded *l = pyts_handle_loaded(self);
+    if (!l)
+        return NULL;
+    pts_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = pts_engine_plan(l);
+    Py_END_ALLOW_THREADS
+    if (st)
+        return pyts_raise(st);
+    Py_RETURN_NONE;
+}
+
+/* plan_stats() -> {"planned", "batchnorm_folded", "activation_fused", "batchnorm_kept"} */
+PyObject *pyts_handle_plan_stats(PyObject *self, PyObject *u)
+{
+    (void)u;
+    pts_loaded *l = pyts_handle_loaded(self);
+    if (!l)
+        return NULL;
+    bool planned;
+    int folded, fused, kept;
+    pts_engine_plan_stats(l, &planned, &folded, &fused, &kept);
+    return Py_BuildValue("{s:O,s:i,s:i,s:i}", "planned", planned ? Py_True : Py_False, "batchnorm_folded", folded,
+                         "activation_fused", fused, "batchnorm_kept", kept);
 }

@@ -378,6 +378,8 @@ static PyObject *Handle_classes(PyObject *self, PyObject *u)
 
 extern PyObject *pyts_handle_called_ops(PyObject *self, PyObject *u);
 extern PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
+extern PyObject *pyts_handle_plan(PyObject *self, PyObject *u);
+extern PyObject *pyts_handle_plan_stats(PyObject *self, PyObject *u);
 
 static PyMethodDef Handle_methods[] = {
     {"root", Handle_root, METH_NOARGS, "the root module object"},
@@ -388,6 +390,8 @@ static PyMethodDef Handle_methods[] = {
     {"called_ops", pyts_handle_called_ops, METH_NOARGS, "[(op, file, line)] for every op the code calls"},
     {"unsupported_ops", pyts_handle_unsupported_ops, METH_NOARGS,
      "[(op, file, line)] for every call site naming an op pyts lacks (it fails when run)"},
+    {"plan", pyts_handle_plan, METH_NOARGS, "run the load-time planning pass (once)"},
+    {"plan_stats", pyts_handle_plan_stats, METH_NOARGS, "what the planning pass folded and fused"},
     {NULL, NULL, 0, NULL},
 };
 
