@@ -266,7 +266,7 @@ def peak_memory_mb(engine, path, inputs, threads):
         os.unlink(ipath)
 
 
-def bench_file(path, inputs, args, label):
+def bench_file(path, inputs, args, label, optimize=True):
     import torch
 
     import pyts
@@ -275,7 +275,7 @@ def bench_file(path, inputs, args, label):
     load_pyts, load_torch = [], []
     for _ in range(args.load_repeat):
         t0 = time.perf_counter()
-        pm = pyts.load(path)
+        pm = pyts.load(path, optimize=optimize)
         load_pyts.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         tm = torch.jit.load(path)
@@ -340,6 +340,9 @@ def main(argv=None):
                    help="tiny configs of every model kind, few calls: checks that the benchmark and both engines "
                         "run (CI); the timings mean nothing")
     p.add_argument("--json", help="also write the rows to this JSON file")
+    p.add_argument("--optimize", choices=["on", "off", "both"], default="on",
+                   help="pyts.load(optimize=...): the planning pass (BatchNorm folding, fused activations); "
+                        "'both' times each model without it (row '<model> -O0') and with it, in one run")
     args = p.parse_args(argv)
     if args.models is None:
         args.models = SMOKE_MODELS if args.smoke else DEFAULT_MODELS
@@ -376,9 +379,12 @@ def main(argv=None):
             shape = tuple(int(v) for v in dims.split(","))
             x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
             jobs.append((path, (x,), os.path.basename(path)))
-        for path, inputs, label in jobs:
+        opts = {"on": [True], "off": [False], "both": [False, True]}[args.optimize]
+        runs = [(path, inputs, label if optimize else label + " -O0", optimize)
+                for path, inputs, label in jobs for optimize in opts]
+        for path, inputs, label, optimize in runs:
             try:
-                rows.append(bench_file(path, inputs, args, label))
+                rows.append(bench_file(path, inputs, args, label, optimize=optimize))
             except pyts.Error as e:
                 failed.append(label)
                 print("%s: pyts failed: %s: %s" % (label, type(e).__name__, str(e).splitlines()[0]), file=sys.stderr)

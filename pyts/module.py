@@ -133,7 +133,8 @@ class Module:
         {"planned": bool (False after pyts.load(..., optimize=False)),
         "batchnorm_folded": BatchNorm modules folded into the convolution before
         them, "activation_fused": of those, followed by a ReLU / ReLU6 now applied
-        in the convolution's epilogue, "batchnorm_kept": conv -> BatchNorm calls
+        in the convolution's epilogue, "residual_fused": of those, followed by a
+        residual add (resnet blocks) applied there too, "batchnorm_kept": conv -> BatchNorm calls
         left as written (an attribute feeding them is assigned or changed by
         some method, or the modules are not plain float32 Conv2d / BatchNorm2d)}."""
         return self._handle.plan_stats()

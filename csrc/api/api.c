@@ -70,8 +70,8 @@ PYTS_API int pyts_load_buffer(const void *data, size_t len, pyts_module **out)
 PYTS_API int pyts_module_plan_stats(const pyts_module *m, int *bn_folded, int *act_fused)
 {
     bool planned;
-    int kept;
-    pts_engine_plan_stats(m->l, &planned, bn_folded, act_fused, &kept);
+    int kept, residual;
+    pts_engine_plan_stats(m->l, &planned, bn_folded, act_fused, &residual, &kept);
     return planned ? 1 : 0;
 }
 

@@ -33,8 +33,10 @@ pts_status pts_engine_plan(pts_loaded *l)
     return PTS_OK;
 }
 
-void pts_engine_plan_stats(const pts_loaded *l, bool *planned, int *bn_folded, int *act_fused, int *bn_kept)
+void pts_engine_plan_stats(const pts_loaded *l, bool *planned, int *bn_folded, int *act_fused, int *residual_fused,
+                           int *bn_kept)
 {
+    *residual_fused = l->plan.residual_fused;
     *planned = l->planned;
     *bn_folded = l->plan.bn_folded;
     *act_fused = l->plan.act_fused;

@@ -33,7 +33,8 @@ void pts_engine_free(pts_loaded *l); /* NULL-safe */
  * written (load(..., optimize=False)). */
 PTS_NODISCARD pts_status pts_engine_plan(pts_loaded *l);
 /* What the plan did (all zero when it did not run); *planned: whether it ran. */
-void pts_engine_plan_stats(const pts_loaded *l, bool *planned, int *bn_folded, int *act_fused, int *bn_kept);
+void pts_engine_plan_stats(const pts_loaded *l, bool *planned, int *bn_folded, int *act_fused, int *residual_fused,
+                           int *bn_kept);
 
 /* What the archive holds (all borrowed). */
 pts_value pts_engine_root(const pts_loaded *l);   /* the root module object */

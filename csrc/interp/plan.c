@@ -55,20 +55,24 @@ typedef struct pts_plan_inst {
 } pts_plan_inst;
 
 typedef struct pts_plan_site {
-    int head; /* instruction index of the conv call */
+    int head;    /* instruction index of the conv call */
+    int res_reg; /* register holding the residual at the conv call, or -1 */
     int ninst;
     pts_plan_inst *inst;
 } pts_plan_site;
 
-const void *pts_plan_lookup(const pts_code *k, int pc, pts_value recv)
+const void *pts_plan_lookup(const pts_code *k, int pc, pts_value recv, int *res_reg)
 {
+    *res_reg = -1;
     if (recv.tag != PTS_T_OBJECT)
         return NULL;
     for (int s = 0; s < k->nplan; s++)
         if (k->plan[s].head == pc)
             for (int i = 0; i < k->plan[s].ninst; i++)
-                if (k->plan[s].inst[i].conv == PTS_OBJECT(recv))
+                if (k->plan[s].inst[i].conv == PTS_OBJECT(recv)) {
+                    *res_reg = k->plan[s].res_reg;
                     return &k->plan[s].inst[i].cp;
+                }
     return NULL;
 }
 
@@ -277,7 +281,23 @@ static int sole_result_of(const pts_code *k, int r, int at, int depth)
     const pts_insn *in = &k->insns[w];
     if (in->op == PTS_OPC_MOVE)
         return sole_result_of(k, in->b, w, depth + 1);
-    return in->op == PTS_OPC_CALLMETHOD ? w : -1;
+    return in->op == PTS_OPC_CALLMETHOD || in->op == PTS_OPC_CALLOP ? w : -1;
+}
+
+/* The register whose value, already there at instruction head, reaches
+ * register r at instruction at (through moves made after head), or -1. */
+static int held_since(const pts_code *k, int r, int at, int head)
+{
+    for (int depth = 0; depth < 16; depth++) {
+        int w = writer_of(k, r, at);
+        if (w == -2 || (w >= 0 && w < head))
+            return r;
+        if (w < 0 || k->insns[w].op != PTS_OPC_MOVE)
+            return -1;
+        r = k->insns[w].b;
+        at = w;
+    }
+    return -1;
 }
 
 /* Only moves, attribute reads, constants and clears strictly between
@@ -695,6 +715,7 @@ static bool foldable(const graph *gr, const pts_object *conv, const pts_object *
 
 typedef struct found {
     int head, bn_call, act_call; /* act_call -1: none */
+    int add_call, res_reg;       /* the residual add (-1: none) and the register holding its other operand */
     const char *conv_attr, *bn_attr, *act_attr; /* act_attr NULL for aten::relu / relu_ */
     int act;
 } found;
@@ -718,33 +739,45 @@ static bool match(const pts_code *k, int j, found *f)
     f->act_call = -1;
     f->act_attr = NULL;
     f->act = PTS_EPI_NONE;
-    /* the activation: the next call, taking the BatchNorm's result and nothing else */
-    for (int r = j + 1; r < k->ninsns; r++) {
+    f->add_call = f->res_reg = -1;
+    int cur = j; /* the call whose result flows on */
+    int r = j + 1;
+    while (r < k->ninsns && harmless(&k->insns[r]))
+        r++;
+    /* a residual add: aten::add(_)(result, identity) with identity there before the conv call */
+    if (r < k->ninsns) {
+        const pts_insn *ad = &k->insns[r];
+        if (ad->op == PTS_OPC_CALLOP && ad->n == 2 && k->ops[ad->c].nkw == 0 &&
+            (strcmp(k->ops[ad->c].opname, "aten::add_") == 0 || strcmp(k->ops[ad->c].opname, "aten::add") == 0) &&
+            straight(k, j, r) && sole_result_of(k, ad->b, r, 0) == j) {
+            int q = held_since(k, ad->b + 1, r, i);
+            if (q >= 0) {
+                f->add_call = r;
+                f->res_reg = q;
+                cur = r;
+                for (r++; r < k->ninsns && harmless(&k->insns[r]); r++)
+                    ;
+            }
+        }
+    }
+    /* the activation: the next call, taking cur's result and nothing else */
+    if (r < k->ninsns) {
         const pts_insn *ac = &k->insns[r];
-        if (harmless(ac))
-            continue;
+        int in_reg = -1;
         if (ac->op == PTS_OPC_CALLOP && ac->n == 1 && k->ops[ac->c].nkw == 0 &&
             (strcmp(k->ops[ac->c].opname, "aten::relu") == 0 || strcmp(k->ops[ac->c].opname, "aten::relu_") == 0)) {
             f->act = PTS_EPI_RELU;
-        } else if (!(ac->op == PTS_OPC_CALLMETHOD && ac->n == 2 && strcmp(k->methods[ac->c].name, "forward") == 0 &&
-                     (f->act_attr = self_attr(k, ac->b, r, 0)))) {
-            break;
+            in_reg = ac->b;
+        } else if (ac->op == PTS_OPC_CALLMETHOD && ac->n == 2 && strcmp(k->methods[ac->c].name, "forward") == 0 &&
+                   (f->act_attr = self_attr(k, ac->b, r, 0))) {
+            in_reg = ac->b + 1; /* the module's class decides (per object) */
         }
-        /* its input must be the BatchNorm's result, used nowhere else: a
-         * CALLMETHOD "result" here is the BatchNorm call itself */
-        if (!straight(k, j, r) || ac->b + ac->n - 1 < 0) {
+        if (in_reg >= 0 && straight(k, cur, r) && sole_result_of(k, in_reg, r, 0) == cur) {
+            f->act_call = r;
+        } else {
             f->act_attr = NULL;
             f->act = PTS_EPI_NONE;
-            break;
         }
-        int src = sole_result_of(k, ac->b + ac->n - 1, r, 0);
-        if (src != j) {
-            f->act_attr = NULL;
-            f->act = PTS_EPI_NONE;
-            break;
-        }
-        f->act_call = r;
-        break;
     }
     return true;
 }
@@ -771,11 +804,14 @@ static pts_status add_site(pts_code *k, const found *f, pts_plan_inst *inst, int
         return pts_err_nomem("the plan", 0);
     k->plan = ns;
     ns[k->nplan].head = f->head;
+    ns[k->nplan].res_reg = f->res_reg;
     ns[k->nplan].ninst = ninst;
     ns[k->nplan].inst = inst;
     k->nplan++;
     k->insns[f->head].flags |= PTS_F_PLAN;
     k->insns[f->bn_call].flags |= PTS_F_PSKIP;
+    if (f->add_call >= 0)
+        k->insns[f->add_call].flags |= PTS_F_PSKIP;
     if (f->act_call >= 0)
         k->insns[f->act_call].flags |= PTS_F_PSKIP;
     return PTS_OK;
@@ -835,6 +871,8 @@ static pts_status plan_found(pts_code *k, found *f, const graph *gr, const names
         }
         if ((st = fold(conv, bn, eps, act, &inst[n].cp)))
             break;
+        inst[n].cp.residual = f->add_call >= 0;
+        stats->residual_fused += f->add_call >= 0;
         inst[n].conv = conv;
         n++;
         stats->bn_folded++;

@@ -44,6 +44,7 @@ PTS_NODISCARD pts_status pts_interp_call_function(pts_cu *cu, const char *qualna
 typedef struct pts_plan_stats {
     int bn_folded;      /* BatchNorm modules folded into the convolution before them */
     int act_fused;      /* of those, followed by a ReLU / ReLU6 applied in the convolution's epilogue */
+    int residual_fused; /* of those, followed by a residual add applied in the epilogue */
     int bn_kept;        /* conv -> BatchNorm calls found but kept (an attribute feeding them is assigned) */
 } pts_plan_stats;
 

@@ -561,9 +561,9 @@ static pts_status run(vm *v, int entry, pts_value *out)
         }
         case PTS_OPC_CALLOP: {
             pts_value res;
-            if ((in->flags & PTS_F_PSKIP) && f->plan && pts_conv_plan_done == f->plan) { /* fused relu */
-                put(R, in->a, take(R, in->b + in->n - 1, in->flags));
-                consume(R, in->b, in->n - 1, in->flags);
+            if ((in->flags & PTS_F_PSKIP) && f->plan && pts_conv_plan_done == f->plan) { /* fused add / relu */
+                put(R, in->a, take(R, in->b, in->flags));
+                consume(R, in->b + 1, in->n - 1, in->flags);
                 break;
             }
             st = pts_interp_call_op(k, &k->ops[in->c], R + in->b, &res);
@@ -588,12 +588,14 @@ static pts_status run(vm *v, int entry, pts_value *out)
             pts_value recv = R[in->b];
             if (in->flags & (PTS_F_PLAN | PTS_F_PSKIP)) {
                 if (in->flags & PTS_F_PLAN) { /* publish the plan; the conv kernel takes it (conv_plan.h) */
-                    f->plan = pts_plan_lookup(k, f->pc - 1, recv);
+                    int rr = -1;
+                    f->plan = pts_plan_lookup(k, f->pc - 1, recv, &rr);
                     pts_conv_plan_pending = f->plan;
                     pts_conv_plan_done = NULL;
+                    pts_conv_plan_residual = rr >= 0 && R[rr].tag == PTS_T_TENSOR ? PTS_TENSOR(R[rr]) : NULL;
                 } else if (f->plan && pts_conv_plan_done == f->plan) { /* folded / fused: pass the input on */
-                    put(R, in->a, take(R, in->b + in->n - 1, in->flags));
-                    consume(R, in->b, in->n - 1, in->flags);
+                    put(R, in->a, take(R, in->b + 1, in->flags));
+                    consume(R, in->b, 1, in->flags);
                     break;
                 } else {
                     pts_conv_plan_pending = NULL; /* not taken: never let a later call take it */

@@ -119,7 +119,7 @@ PyObject *pyts_handle_plan(PyObject *self, PyObject *u)
     Py_RETURN_NONE;
 }
 
-/* plan_stats() -> {"planned", "batchnorm_folded", "activation_fused", "batchnorm_kept"} */
+/* plan_stats() -> {"planned", "batchnorm_folded", "activation_fused", "residual_fused", "batchnorm_kept"} */
 PyObject *pyts_handle_plan_stats(PyObject *self, PyObject *u)
 {
     (void)u;
@@ -127,8 +127,8 @@ PyObject *pyts_handle_plan_stats(PyObject *self, PyObject *u)
     if (!l)
         return NULL;
     bool planned;
-    int folded, fused, kept;
-    pts_engine_plan_stats(l, &planned, &folded, &fused, &kept);
-    return Py_BuildValue("{s:O,s:i,s:i,s:i}", "planned", planned ? Py_True : Py_False, "batchnorm_folded", folded,
-                         "activation_fused", fused, "batchnorm_kept", kept);
+    int folded, fused, residual, kept;
+    pts_engine_plan_stats(l, &planned, &folded, &fused, &residual, &kept);
+    return Py_BuildValue("{s:O,s:i,s:i,s:i,s:i}", "planned", planned ? Py_True : Py_False, "batchnorm_folded", folded,
+                         "activation_fused", fused, "residual_fused", residual, "batchnorm_kept", kept);
 }

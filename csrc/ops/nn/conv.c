@@ -23,14 +23,12 @@
 _Thread_local const pts_conv_plan *pts_conv_plan_pending;
 _Thread_local const pts_conv_plan *pts_conv_plan_done;
 
-const pts_conv_plan *pts_conv_take_plan(const pts_tensor *w, const pts_tensor *b)
+_Thread_local const pts_tensor *pts_conv_plan_residual;
+
+const pts_conv_plan *pts_conv_peek_plan(const pts_tensor *w, const pts_tensor *b)
 {
     const pts_conv_plan *p = pts_conv_plan_pending;
-    if (!p || p->orig_weight != w || p->orig_bias != b)
-        return NULL;
-    pts_conv_plan_pending = NULL;
-    pts_conv_plan_done = p;
-    return p;
+    return p && p->orig_weight == w && p->orig_bias == b ? p : NULL;
 }
 
 typedef struct conv_params {
@@ -49,14 +47,19 @@ typedef struct conv_job {
     int64_t Cin, Cout, G, Cin_g, Cout_g, Kc, P, Pin;
     pts_conv_geom geom;
     int64_t pt_size, npt, mt_size, nmt;
-    int act; /* PTS_EPI_*: float32 only (a planned convolution) */
+    int act;          /* PTS_EPI_*: float32 only (a planned convolution) */
+    const float *res; /* planned residual: same layout as y, added before act */
     atomic_int failed;
 } conv_job;
 
 /* The planned activation on nm rows of np outputs (row stride ld), in cache.
  * NaN passes through both (as torch's relu / hardtanh). */
-static void conv_epilogue_f32(int act, float *C, int64_t nm, int64_t np, int64_t ld)
+static void conv_epilogue_f32(int act, const float *res, float *C, int64_t nm, int64_t np, int64_t ld)
 {
+    if (res)
+        for (int64_t m = 0; m < nm; m++)
+            for (int64_t p = 0; p < np; p++)
+                C[m * ld + p] += res[m * ld + p];
     if (act == PTS_EPI_RELU) {
         for (int64_t m = 0; m < nm; m++)
             for (int64_t p = 0; p < np; p++) {
@@ -125,8 +128,8 @@ static void conv_tile(const conv_job *j, int64_t item, void *col)
         conv_fill_bias_f32(j, C, ch, nm, np);
         pts_gemm_f32(false, false, nm, np, j->Kc, 1.0f, (const float *)j->w + woff, j->Kc, B, j->direct ? j->Pin : np,
                      1.0f, C, j->P);
-        if (j->act)
-            conv_epilogue_f32(j->act, C, nm, np, j->P);
+        if (j->act || j->res)
+            conv_epilogue_f32(j->act, j->res ? j->res + coff : NULL, C, nm, np, j->P);
     }
 }
 
@@ -356,8 +359,8 @@ static void depthwise_range(void *ctx, int64_t begin, int64_t end)
         {
             plane_f32(&j->geom, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
                          j->b ? ((const float *)j->b)[oc] : 0.0f, (float *)j->y + yoff, buf);
-            if (j->act)
-                conv_epilogue_f32(j->act, (float *)j->y + yoff, 1, j->P, j->P);
+            if (j->act || j->res)
+                conv_epilogue_f32(j->act, j->res ? j->res + yoff : NULL, (float *)j->y + yoff, 1, j->P, j->P);
         }
     }
     pts_free(buf);
@@ -637,16 +640,12 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
 {
     bool batched = false;
     int act = PTS_EPI_NONE;
-    /* only batched: the BatchNorm it replaces checks for 4-D input and raises on an unbatched one */
+    const float *res = NULL;
+    /* only batched: the BatchNorm it replaces reads dim 1 as the channels */
+    const pts_conv_plan *plan = NULL;
     if (pts_conv_plan_pending && !p->transposed && x0->dtype == PTS_FLOAT32 && w0->dtype == PTS_FLOAT32 &&
-        x0->ndim == p->nsp + 2) {
-        const pts_conv_plan *plan = pts_conv_take_plan(w0, b0);
-        if (plan) { /* the folded tensors replace the module's own (same shapes) */
-            w0 = plan->weight;
-            b0 = plan->bias;
-            act = plan->act;
-        }
-    }
+        x0->ndim == p->nsp + 2)
+        plan = pts_conv_peek_plan(w0, b0);
     PTS_TRY(conv_check(x0, w0, b0, p, &batched));
     int dt = x0->dtype, cd = pts_nn_compute_dtype(dt), off = 3 - p->nsp, xb = batched ? 1 : 0;
     const pts_dtype_info *di = pts_dtype_get(dt);
@@ -706,6 +705,23 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
         if (s >= 0)
             osz[2 + s] = o;
     }
+    if (plan && plan->residual) { /* the identity must be exactly the output's shape, float32, contiguous */
+        const pts_tensor *r = pts_conv_plan_residual;
+        bool ok = r && r->dtype == PTS_FLOAT32 && r->ndim == 2 + p->nsp && pts_tensor_is_contiguous(r) && !r->nested_lengths;
+        for (int i = 0; ok && i < r->ndim; i++)
+            ok = r->sizes[i] == osz[i];
+        if (!ok)
+            plan = NULL; /* not taken: the BatchNorm, the add and the activation run as written */
+        else
+            res = pts_tensor_data(r);
+    }
+    if (plan) { /* taken: the folded tensors replace the module's own (same shapes) */
+        pts_conv_plan_pending = NULL;
+        pts_conv_plan_done = plan;
+        w0 = plan->weight;
+        b0 = plan->bias;
+        act = plan->act;
+    }
     pts_tensor *x = NULL, *w = NULL, *b = NULL, *y = NULL;
     pts_status st = PTS_OK;
     if (!(x = pts_nn_contig(x0, cd)) || !(w = pts_nn_contig(w0, cd)) || (b0 && !(b = pts_nn_contig(b0, cd))) ||
@@ -745,6 +761,7 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
         j.Pin = pts_conv_geom_pin(&geom);
         j.geom = geom;
         j.act = j.f64 ? PTS_EPI_NONE : act;
+        j.res = j.f64 ? NULL : res;
         if (Cin_g == 1 && G > 1 && geom.k[0] == 1 && geom.in[0] == 1 && kprod <= DW_MAX_TAPS) {
             if (N * Cout > 0)
                 st = conv_depthwise(&j, N);
