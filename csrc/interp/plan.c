@@ -730,7 +730,7 @@ static bool match(const pts_code *k, int j, found *f)
     if (i < 0 || !straight(k, i, j))
         return false;
     const pts_insn *cv = &k->insns[i];
-    if (cv->n != 2 || strcmp(k->methods[cv->c].name, "forward") != 0 || (cv->flags & (PTS_F_PLAN | PTS_F_PSKIP)))
+    if (cv->op != PTS_OPC_CALLMETHOD || cv->n != 2 || strcmp(k->methods[cv->c].name, "forward") != 0 || (cv->flags & (PTS_F_PLAN | PTS_F_PSKIP)))
         return false;
     if (!(f->conv_attr = self_attr(k, cv->b, i, 0)) || !(f->bn_attr = self_attr(k, bn->b, j, 0)))
         return false;
