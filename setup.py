@@ -59,7 +59,10 @@ class BuildExt(build_ext):
                 if f.startswith("-I"):
                     ext.include_dirs.append(f[2:])
             ext.extra_link_args += blas[1] + zlib[1] + jansson[1] + ["-lm", "-lpthread"]
-            extra = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-fvisibility=hidden"]
+            # the vectorizer with the dynamic cost model: -O2 alone (GCC 12) vectorizes only loops it
+            # can replace whole, leaving elementwise loops scalar (csrc/tensor/vmath.h)
+            extra = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-ftree-vectorize", "-fvect-cost-model=dynamic",
+                     "-fvisibility=hidden"]
             if os.environ.get("PYTS_SANITIZE"):
                 # gcc's maybe-uninitialized analysis changes with -O1 and the sanitizers'
                 # instrumentation; keep it a warning there (the -O2 builds keep it an error)

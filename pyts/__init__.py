@@ -32,6 +32,7 @@ from ._C import (
     ScriptError,
     UnsupportedOperatorError,
 )
+from ._profile import Profile, profile
 from .module import ExportedModule, Module, ModelNotFoundError, UnsupportedOp, load
 
 __version__ = _C.__version__
@@ -62,6 +63,8 @@ __all__ = [
     "set_grad_enabled",
     "is_grad_enabled",
     "no_grad",
+    "profile",
+    "Profile",
     "__version__",
 ]
 

@@ -171,6 +171,13 @@ def cmd_run(args):
     flat = arr.reshape(arr.shape[0], -1)[0] if arr.ndim >= 2 else arr.reshape(-1)
     print("output shape: %s" % (tuple(arr.shape),))
     print(" ".join("%.4f" % x for x in flat[: args.count]))
+    if args.profile or args.trace:
+        from ._profile import profile
+
+        print()
+        print(profile(m, *inputs, repeat=args.profile_repeat, warmup=0, trace=args.trace))
+        if args.trace:
+            print("chrome trace written to %s (open it in https://ui.perfetto.dev)" % args.trace)
     return 0
 
 
@@ -231,6 +238,9 @@ def main(argv=None):
     pr.add_argument("model")
     pr.add_argument("--input", action="append", help=INPUT_HELP)
     pr.add_argument("--count", type=int, default=5, help="how many output values to print")
+    pr.add_argument("--profile", action="store_true", help="then profile forward: time, calls and share per op and line")
+    pr.add_argument("--profile-repeat", type=int, default=3, metavar="N", help="recorded calls for --profile")
+    pr.add_argument("--trace", metavar="PATH", help="with --profile: also write a Chrome-trace JSON (Perfetto)")
     pr.set_defaults(fn=cmd_run)
     pc = sub.add_parser("check", help="run torch.jit and pyts on the same inputs and compare every output")
     pc.add_argument("model")

@@ -46,7 +46,7 @@ class ModelNotFoundError(_C.LoadError, FileNotFoundError):
 ModelNotFoundError.__module__ = "pyts"
 
 
-def load(f, name=None):
+def load(f, name=None, optimize=True):
     """Load a TorchScript archive written by torch.jit.save, or a torch.export
     archive (.pt2) written by torch.export.save (told apart by content).
 
@@ -54,6 +54,13 @@ def load(f, name=None):
     object.  Returns a pyts.Module (TorchScript) or a pyts.ExportedModule
     (.pt2); raises pyts.LoadError naming the archive entry and byte offset
     when the file cannot be read.
+
+    optimize: run the planning pass over a TorchScript archive (eval
+    BatchNorm folded into the convolution before it, a following ReLU / ReLU6
+    and a residual add applied in the convolution's epilogue, wherever the
+    code provably never changes the attributes involved; Module.plan_stats()
+    says what it did).  With optimize=False every op runs as written, for
+    testing and bisecting.
     """
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
@@ -76,6 +83,8 @@ def load(f, name=None):
         raise TypeError("pyts.load: expected a path, bytes or a binary file object, got %s" % type(f).__name__)
     if handle.program_info() is not None:
         return ExportedModule(handle)
+    if optimize:
+        handle.plan()
     return Module(handle.root(), handle)
 
 
@@ -123,6 +132,17 @@ class Module:
     def extra_files(self):
         """{name: bytes} of the archive's extra files (torch.jit.save(_extra_files=...))."""
         return self._handle.extra_files()
+
+    def plan_stats(self):
+        """What the load-time planning pass did, for the whole archive:
+        {"planned": bool (False after pyts.load(..., optimize=False)),
+        "batchnorm_folded": BatchNorm modules folded into the convolution before
+        them, "activation_fused": of those, followed by a ReLU / ReLU6 now applied
+        in the convolution's epilogue, "residual_fused": of those, followed by a
+        residual add (resnet blocks) applied there too, "batchnorm_kept": conv -> BatchNorm calls
+        left as written (an attribute feeding them is assigned or changed by
+        some method, or the modules are not plain float32 Conv2d / BatchNorm2d)}."""
+        return self._handle.plan_stats()
 
     def unsupported_ops(self):
         """The operators the archive's code calls that torch has and pyts lacks,

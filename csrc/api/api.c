@@ -31,13 +31,17 @@ static pyts_value *box(pts_value v) /* steals v */
     return b;
 }
 
-PYTS_API int pyts_load(const char *path, pyts_module **out)
+PYTS_API int pyts_load(const char *path, pyts_module **out) { return pyts_load_flags(path, 0, out); }
+
+PYTS_API int pyts_load_flags(const char *path, int flags, pyts_module **out)
 {
     *out = NULL;
     pyts_module *m = pts_malloc(sizeof *m);
     if (!m)
         return pts_err_nomem("a module handle", sizeof *m);
     pts_status st = pts_engine_load_file(path, &m->l);
+    if (!st && !(flags & PYTS_LOAD_NO_OPTIMIZE) && (st = pts_engine_plan(m->l)))
+        pts_engine_free(m->l);
     if (st) {
         pts_free(m);
         return st;
@@ -53,12 +57,22 @@ PYTS_API int pyts_load_buffer(const void *data, size_t len, pyts_module **out)
     if (!m)
         return pts_err_nomem("a module handle", sizeof *m);
     pts_status st = pts_engine_load_buffer(data, len, NULL, &m->l);
+    if (!st && (st = pts_engine_plan(m->l)))
+        pts_engine_free(m->l);
     if (st) {
         pts_free(m);
         return st;
     }
     *out = m;
     return PYTS_OK;
+}
+
+PYTS_API int pyts_module_plan_stats(const pyts_module *m, int *bn_folded, int *act_fused)
+{
+    bool planned;
+    int kept, residual;
+    pts_engine_plan_stats(m->l, &planned, bn_folded, act_fused, &residual, &kept);
+    return planned ? 1 : 0;
 }
 
 PYTS_API void pyts_module_free(pyts_module *m)

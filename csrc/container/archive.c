@@ -18,6 +18,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "container/archive.h"
+#include "container/crc32.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -750,17 +751,8 @@ pts_status pts_archive_entry_offset(const pts_archive *a, const char *name, uint
 
 /* ---- reading records ----------------------------------------------------- */
 
-static uint32_t crc_of(const uint8_t *p, uint64_t n)
-{
-    uLong crc = crc32(0L, Z_NULL, 0);
-    while (n > 0) {
-        uInt chunk = n > UINT_MAX ? UINT_MAX : (uInt)n;
-        crc = crc32(crc, p, chunk);
-        p += chunk;
-        n -= chunk;
-    }
-    return (uint32_t)crc;
-}
+/* carry-less-multiply CRC where the CPU has it, zlib's otherwise (container/crc32.h) */
+static uint32_t crc_of(const uint8_t *p, uint64_t n) { return pts_crc32(0, p, (size_t)n); }
 
 /* Fuzzing builds (tests/fuzz, FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) still
  * compute the CRC but accept a mismatch, so that mutated record bytes reach

@@ -7,6 +7,7 @@
 #include "core/budget.h"
 #include "core/alloc.h"
 #include "frontend/calls.h"
+#include "interp/profile.h"
 #include "interp/run.h"
 #include "interp/run_api.h"
 #include "load/loader.h"
@@ -25,6 +26,25 @@ pts_status pts_engine_load_buffer(const void *data, size_t len, const char *name
 }
 
 void pts_engine_free(pts_loaded *l) { pts_loaded_free(l); }
+
+pts_status pts_engine_plan(pts_loaded *l)
+{
+    if (l->planned)
+        return PTS_OK;
+    PTS_TRY(pts_interp_plan(l->cu, l->root, &l->plan));
+    l->planned = true;
+    return PTS_OK;
+}
+
+void pts_engine_plan_stats(const pts_loaded *l, bool *planned, int *bn_folded, int *act_fused, int *residual_fused,
+                           int *bn_kept)
+{
+    *residual_fused = l->plan.residual_fused;
+    *planned = l->planned;
+    *bn_folded = l->plan.bn_folded;
+    *act_fused = l->plan.act_fused;
+    *bn_kept = l->plan.bn_kept;
+}
 
 pts_value pts_engine_root(const pts_loaded *l) { return l->root; }
 pts_cu *pts_engine_unit(const pts_loaded *l) { return l->cu; }
@@ -166,6 +186,28 @@ const char *pts_engine_overload_schema(const char *name, int i)
 }
 
 /* ---- settings ------------------------------------------------------------------- */
+
+pts_status pts_engine_profile_start(void) { return pts_prof_start(); }
+void pts_engine_profile_stop(void) { pts_prof_stop(); }
+int64_t pts_engine_profile_count(void) { return pts_prof_count(); }
+void pts_engine_profile_clear(void) { pts_prof_clear(); }
+
+bool pts_engine_profile_event(int64_t i, const char **op, const char **overload, const char **file, int *line,
+                              int64_t *start_ns, int64_t *dur_ns, uint64_t *thread, const char **shapes)
+{
+    const pts_prof_event *e = pts_prof_event_at(i);
+    if (!e)
+        return false;
+    *op = e->op;
+    *overload = e->overload;
+    *file = e->file;
+    *line = e->line;
+    *start_ns = e->start_ns;
+    *dur_ns = e->dur_ns;
+    *thread = e->thread;
+    *shapes = e->shapes;
+    return true;
+}
 
 void pts_engine_set_num_threads(int n) { pts_set_num_threads(n); }
 int pts_engine_get_num_threads(void) { return pts_get_num_threads(); }

@@ -27,6 +27,14 @@ typedef struct pts_loaded pts_loaded;
 PTS_NODISCARD pts_status pts_engine_load_file(const char *path, pts_loaded **out);
 PTS_NODISCARD pts_status pts_engine_load_buffer(const void *data, size_t len, const char *name, pts_loaded **out);
 void pts_engine_free(pts_loaded *l); /* NULL-safe */
+/* The planning pass (interp/plan.c: BatchNorm folded into convolutions,
+ * activations fused), once per loaded archive, before anything runs; a
+ * second call does nothing.  Not calling it runs the code op by op as
+ * written (load(..., optimize=False)). */
+PTS_NODISCARD pts_status pts_engine_plan(pts_loaded *l);
+/* What the plan did (all zero when it did not run); *planned: whether it ran. */
+void pts_engine_plan_stats(const pts_loaded *l, bool *planned, int *bn_folded, int *act_fused, int *residual_fused,
+                           int *bn_kept);
 
 /* What the archive holds (all borrowed). */
 pts_value pts_engine_root(const pts_loaded *l);   /* the root module object */
@@ -105,6 +113,21 @@ const char *pts_engine_op_schema(int i);
  * count (*n, 0 for an unknown symbol) and schema i (borrowed). */
 PTS_NODISCARD pts_status pts_engine_overload_count(const char *name, int *n);
 const char *pts_engine_overload_schema(const char *name, int i);
+
+/* ---- profiler (interp/profile.h) -------------------------------------------------- */
+
+/* Record every operator call the VM makes (all threads) until stop; start
+ * clears earlier events.  PTS_ERR_VALUE when already recording. */
+PTS_NODISCARD pts_status pts_engine_profile_start(void);
+void pts_engine_profile_stop(void);
+int64_t pts_engine_profile_count(void);
+/* Event i: op ("aten::add"), overload ("Tensor" or ""), code file and line of
+ * the call site, start (CLOCK_MONOTONIC ns), duration ns, calling thread id,
+ * tensor shapes ("1x64,64->1x64").  Strings borrowed until the next start or
+ * clear.  false when i is out of range. */
+bool pts_engine_profile_event(int64_t i, const char **op, const char **overload, const char **file, int *line,
+                              int64_t *start_ns, int64_t *dur_ns, uint64_t *thread, const char **shapes);
+void pts_engine_profile_clear(void);
 
 /* ---- settings ------------------------------------------------------------------- */
 

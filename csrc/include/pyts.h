@@ -92,8 +92,17 @@ PYTS_API const char *pyts_version(void);
 PYTS_API const char *pyts_errmsg(void);
 
 /* ---- loading ------------------------------------------------------------------ */
+/* pyts_load and pyts_load_buffer run the planning pass (BatchNorm folded
+ * into the convolution before it, ReLU / ReLU6 fused into its epilogue;
+ * docs/performance.md); pyts_load_flags(path, PYTS_LOAD_NO_OPTIMIZE, &m)
+ * runs the code op by op as written. */
 PYTS_API int pyts_load(const char *path, pyts_module **out);
 PYTS_API int pyts_load_buffer(const void *data, size_t len, pyts_module **out);
+enum { PYTS_LOAD_NO_OPTIMIZE = 1 };
+PYTS_API int pyts_load_flags(const char *path, int flags, pyts_module **out);
+/* What the planning pass did: BatchNorms folded, activations fused; returns
+ * 1 if it ran, 0 if the module was loaded with PYTS_LOAD_NO_OPTIMIZE. */
+PYTS_API int pyts_module_plan_stats(const pyts_module *m, int *bn_folded, int *act_fused);
 PYTS_API void pyts_module_free(pyts_module *m);
 PYTS_API int64_t pyts_module_file_version(const pyts_module *m);
 /* The root module object; new handle (free with pyts_value_free). */

@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "interp/interp.h"
+#include "interp/profile.h"
 #include "tensor/tensor.h"
 
 /* ---- matching ---------------------------------------------------------------------------- */
@@ -404,7 +405,11 @@ static pts_status call_op(pts_code *k, op_site *s, pts_value *acts, pts_value *r
     if (!st) {
         for (int i = 0; i < nrets; i++)
             rets[i] = pts_none();
+        bool prof = pts_prof_enabled();
+        int64_t t0 = prof ? pts_prof_now_ns() : 0;
         st = op->fn(op, argv, rets);
+        if (prof && !st)
+            pts_prof_record(sc->name, sc->overload, k->file, s->line, t0, argv, nargv, rets, nrets);
         if (st) {
             for (int i = 0; i < nrets; i++)
                 pts_value_release(rets[i]);

@@ -1243,6 +1243,7 @@ void pts_code_free(pts_code *k)
 {
     if (!k)
         return;
+    pts_plan_free(k);
     pts_free(k->name);
     pts_free(k->qualname);
     pts_free(k->file);

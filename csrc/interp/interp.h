@@ -137,6 +137,9 @@ typedef struct pts_code {
     attr_site *attrs;
     method_site *methods;
     fn_site *fns;
+
+    int nplan;                  /* load-time plan (plan.c): sites, NULL when none */
+    struct pts_plan_site *plan;
 } pts_code;
 
 /* Per-unit interpreter state (cu->compiled_extra). */
@@ -187,6 +190,18 @@ PTS_NODISCARD pts_status pts_vm_unpack(pts_value src, int n, pts_value *dst);
 /* v (stolen) as annotated type t: tolist, int/float(tensor), element types of empty containers. */
 PTS_NODISCARD pts_status pts_vm_convert(pts_value v, const pts_type *t, pts_value *out);
 void pts_vm_print(pts_value *vals, int n); /* prim::Print: cannot fail (a line cut short by OOM prints what fit) */
+
+/* ---- plan.c: the load-time plan the loop consults ---------------------------------- */
+
+/* Instruction flags the planner sets (compile.h has PTS_F_TB 1, PTS_F_TA 2). */
+#define PTS_F_PLAN 4  /* CALLMETHOD of a planned convolution: publish its plan first */
+#define PTS_F_PSKIP 8 /* BatchNorm / activation call: a move of its last argument when the plan was taken */
+
+/* The convolution plan (ops/nn/conv_plan.h) made for receiver recv at the
+ * planned call at instruction pc of k, or NULL; *res_reg: the register
+ * holding the residual the plan adds, or -1. */
+const void *pts_plan_lookup(const pts_code *k, int pc, pts_value recv, int *res_reg);
+void pts_plan_free(pts_code *k);
 
 /* Free a code object (unit teardown). */
 void pts_code_free(pts_code *code);

@@ -51,4 +51,19 @@ PTS_NODISCARD pts_status pts_interp_call_function(pts_cu *cu, const char *qualna
 typedef pts_status (*pts_trace_fn)(void *ud, const char *op, const char *attr, const char *file, int line, pts_value v);
 void pts_interp_set_trace(pts_trace_fn fn, void *ud);
 
+/* What the load-time planner (plan.c) did to a unit. */
+typedef struct pts_plan_stats {
+    int bn_folded;      /* BatchNorm modules folded into the convolution before them */
+    int act_fused;      /* of those, followed by a ReLU / ReLU6 applied in the convolution's epilogue */
+    int residual_fused; /* of those, followed by a residual add applied in the epilogue */
+    int bn_kept;        /* conv -> BatchNorm calls found but kept (an attribute feeding them is assigned) */
+} pts_plan_stats;
+
+/* Plan the unit's compiled methods for the objects reachable from root
+ * (borrowed): fold eval BatchNorm into the preceding Conv2d and fuse a
+ * following ReLU / ReLU6, wherever the module attributes involved are never
+ * assigned (nor changed in place) by any method of the unit.  Call once,
+ * after pts_interp_check_ops and before the first run.  Stats may be NULL. */
+PTS_NODISCARD pts_status pts_interp_plan(pts_cu *cu, pts_value root, pts_plan_stats *stats);
+
 #endif

@@ -22,6 +22,7 @@
 #include "core/budget.h"
 #include "interp/compile.h"
 #include "interp/interp.h"
+#include "ops/nn/conv_plan.h"
 #include "ops/prim/prim.h"
 #include "tensor/tensor.h"
 
@@ -69,6 +70,7 @@ typedef struct frame {
     int pc;
     int ret_reg; /* absolute register of the caller's destination; -1 for the entry frame */
     int with_base;
+    const void *plan; /* the conv plan published by this frame's last PTS_F_PLAN call (plan.c) */
 } frame;
 
 typedef struct vm {
@@ -117,6 +119,7 @@ static pts_status vm_push(vm *v, pts_code *code, int base, int ret_reg)
     f->pc = 0;
     f->ret_reg = ret_reg;
     f->with_base = v->nwiths;
+    f->plan = NULL;
     tl_depth++;
     return PTS_OK;
 }
@@ -579,6 +582,11 @@ static pts_status run(vm *v, int entry, pts_value *out)
                 consume(R, in->b, in->n, in->flags);
                 goto error;
             }
+            if ((in->flags & PTS_F_PSKIP) && f->plan && pts_conv_plan_done == f->plan) { /* fused add / relu */
+                put(R, in->a, take(R, in->b, in->flags));
+                consume(R, in->b + 1, in->n - 1, in->flags);
+                break;
+            }
             st = pts_interp_call_op(k, &k->ops[in->c], R + in->b, &res);
             consume(R, in->b, in->n, in->flags);
             if (st)
@@ -603,6 +611,21 @@ static pts_status run(vm *v, int entry, pts_value *out)
             pts_value recv = R[in->b];
             if ((st = pts_budget_check()))
                 goto error;
+            if (in->flags & (PTS_F_PLAN | PTS_F_PSKIP)) {
+                if (in->flags & PTS_F_PLAN) { /* publish the plan; the conv kernel takes it (conv_plan.h) */
+                    int rr = -1;
+                    f->plan = pts_plan_lookup(k, f->pc - 1, recv, &rr);
+                    pts_conv_plan_pending = f->plan;
+                    pts_conv_plan_done = NULL;
+                    pts_conv_plan_residual = rr >= 0 && R[rr].tag == PTS_T_TENSOR ? PTS_TENSOR(R[rr]) : NULL;
+                } else if (f->plan && pts_conv_plan_done == f->plan) { /* folded / fused: pass the input on */
+                    put(R, in->a, take(R, in->b + 1, in->flags));
+                    consume(R, in->b, 1, in->flags);
+                    break;
+                } else {
+                    pts_conv_plan_pending = NULL; /* not taken: never let a later call take it */
+                }
+            }
             if (recv.tag == PTS_T_OBJECT) {
                 pts_code *callee = NULL;
                 if (in->n != ms->nargs) {
@@ -868,6 +891,8 @@ pts_status pts_vm_call(pts_code *code, int nargs, const pts_value *args, pts_val
         st = run(&v, 0, out);
         pts_budget_end();
     }
+    if (st || tl_depth == 0) /* a plan published by a call that failed, or left by the outermost run */
+        pts_conv_plan_pending = NULL;
     for (int i = 0; i < v.cap_regs; i++)
         pts_value_release(v.regs[i]);
     for (int i = 0; i < v.nwiths; i++)

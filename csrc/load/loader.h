@@ -32,6 +32,8 @@ typedef struct pts_loaded {
     int nunsupported;    /* call sites naming operators pyts lacks (they raise when run) */
     pts_missing_op *unsupported; /* owned */
     pts_pt2 *pt2;        /* a torch.export archive (.pt2): its program (owned); root is None */
+    bool planned;        /* pts_engine_plan ran (load(..., optimize=True)) */
+    pts_plan_stats plan; /* what it did */
 } pts_loaded;
 
 /* Load from a file path / a buffer (copied).  *out: owned by the caller,

@@ -11,6 +11,8 @@ PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
 PyObject *pyts_handle_run_program(PyObject *self, PyObject *args, PyObject *kwargs);
 PyObject *pyts_handle_program_state(PyObject *self, PyObject *u);
 PyObject *pyts_handle_program_info(PyObject *self, PyObject *u);
+PyObject *pyts_handle_plan(PyObject *self, PyObject *u);
+PyObject *pyts_handle_plan_stats(PyObject *self, PyObject *u);
 pts_loaded *pyts_handle_loaded(PyObject *o);
 
 /* The poll of a run on the main thread (core/budget.h): every few ms, take the
@@ -252,4 +254,34 @@ PyObject *pyts_handle_program_info(PyObject *self, PyObject *u)
     const char *dialect;
     pts_engine_program_version(l, &major, &minor, &dialect);
     return Py_BuildValue("(iiN)", major, minor, pyts_text(dialect));
+}
+
+/* plan() -> None: the load-time planning pass (once; pyts.load(optimize=True)). */
+PyObject *pyts_handle_plan(PyObject *self, PyObject *u)
+{
+    (void)u;
+    pts_loaded *l = pyts_handle_loaded(self);
+    if (!l)
+        return NULL;
+    pts_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = pts_engine_plan(l);
+    Py_END_ALLOW_THREADS
+    if (st)
+        return pyts_raise(st);
+    Py_RETURN_NONE;
+}
+
+/* plan_stats() -> {"planned", "batchnorm_folded", "activation_fused", "residual_fused", "batchnorm_kept"} */
+PyObject *pyts_handle_plan_stats(PyObject *self, PyObject *u)
+{
+    (void)u;
+    pts_loaded *l = pyts_handle_loaded(self);
+    if (!l)
+        return NULL;
+    bool planned;
+    int folded, fused, residual, kept;
+    pts_engine_plan_stats(l, &planned, &folded, &fused, &residual, &kept);
+    return Py_BuildValue("{s:O,s:i,s:i,s:i,s:i}", "planned", planned ? Py_True : Py_False, "batchnorm_folded", folded,
+                         "activation_fused", fused, "residual_fused", residual, "batchnorm_kept", kept);
 }

@@ -278,7 +278,64 @@ static PyObject *py_fail_after(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* the per-op profiler (engine.h; pyts/profile.py reads the events) */
+static PyObject *py_profile_start(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    pts_status st = pts_engine_profile_start();
+    if (st) {
+        pyts_raise(st);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_profile_stop(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    pts_engine_profile_stop();
+    Py_RETURN_NONE;
+}
+
+/* The recorded events as a list of tuples (op, overload, file, line, start_ns, dur_ns, thread, shapes);
+ * clears them. */
+static PyObject *py_profile_events(PyObject *self, PyObject *u)
+{
+    (void)self;
+    (void)u;
+    int64_t n = pts_engine_profile_count();
+    PyObject *r = PyList_New((Py_ssize_t)n);
+    if (!r)
+        return NULL;
+    for (int64_t i = 0; i < n; i++) {
+        const char *op = "", *ov = "", *file = "", *shapes = "";
+        int line = 0;
+        int64_t t0 = 0, dur = 0;
+        uint64_t th = 0;
+        if (!pts_engine_profile_event(i, &op, &ov, &file, &line, &t0, &dur, &th, &shapes)) {
+            Py_DECREF(r);
+            PyErr_SetString(PyExc_RuntimeError, "profile events changed while being read");
+            return NULL;
+        }
+        PyObject *t = Py_BuildValue("(sssiLLKs)", op, ov, file, line, (long long)t0, (long long)dur,
+                                    (unsigned long long)th, shapes);
+        if (!t) {
+            Py_DECREF(r);
+            return NULL;
+        }
+        PyList_SET_ITEM(r, (Py_ssize_t)i, t);
+    }
+    pts_engine_profile_clear();
+    return r;
+}
+
 static PyMethodDef module_methods[] = {
+    {"_profile_start", py_profile_start, METH_NOARGS, "start recording every op call (clears earlier events)"},
+    {"_profile_stop", py_profile_stop, METH_NOARGS, "stop recording op calls"},
+    {"_profile_events", py_profile_events, METH_NOARGS,
+     "recorded op calls as (op, overload, file, line, start_ns, dur_ns, thread, shapes) tuples; clears them"},
     {"load", (PyCFunction)(void (*)(void))py_load, METH_VARARGS | METH_KEYWORDS, "load(source, name=None) -> Handle"},
     {"call_op", (PyCFunction)(void (*)(void))py_call_op, METH_VARARGS | METH_KEYWORDS,
      "call_op(name, *args, **kwargs): run one registered op"},

@@ -392,6 +392,8 @@ extern PyObject *pyts_handle_unsupported_ops(PyObject *self, PyObject *u);
 extern PyObject *pyts_handle_run_program(PyObject *self, PyObject *args, PyObject *kwargs);
 extern PyObject *pyts_handle_program_state(PyObject *self, PyObject *u);
 extern PyObject *pyts_handle_program_info(PyObject *self, PyObject *u);
+extern PyObject *pyts_handle_plan(PyObject *self, PyObject *u);
+extern PyObject *pyts_handle_plan_stats(PyObject *self, PyObject *u);
 
 static PyMethodDef Handle_methods[] = {
     {"run_program", (PyCFunction)(void (*)(void))pyts_handle_run_program, METH_VARARGS | METH_KEYWORDS,
@@ -406,6 +408,8 @@ static PyMethodDef Handle_methods[] = {
     {"called_ops", pyts_handle_called_ops, METH_NOARGS, "[(op, file, line)] for every op the code calls"},
     {"unsupported_ops", pyts_handle_unsupported_ops, METH_NOARGS,
      "[(op, file, line)] for every call site naming an op pyts lacks (it fails when run)"},
+    {"plan", pyts_handle_plan, METH_NOARGS, "run the load-time planning pass (once)"},
+    {"plan_stats", pyts_handle_plan_stats, METH_NOARGS, "what the planning pass folded and fused"},
     {NULL, NULL, 0, NULL},
 };
 

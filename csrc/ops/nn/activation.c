@@ -19,6 +19,7 @@
 #include "ops/nn/gemm.h"
 #include "ops/random/rng.h"
 #include "tensor/parallel.h"
+#include "tensor/vmath.h"
 
 #define SQRT1_2 0.70710678118654752440  /* M_SQRT1_2 (not in ISO C) */
 #define GELU_TANH_BETA 0.79788456080286535588 /* sqrt(2 / pi) = M_SQRT2 * M_2_SQRTPI * 0.5 */
@@ -59,7 +60,7 @@ typedef struct act_job {
     }
 
 #define DEFINE_ACT(T, EXP, EXPM1, LOG1P, TANH, ERF, FABS)                                                 \
-    static void act_##T(const act_job *j, int64_t b, int64_t e)                                          \
+    PTS_SIMD_CLONES static void act_##T(const act_job *j, int64_t b, int64_t e)                          \
     {                                                                                                     \
         const T *x = j->x;                                                                                \
         T *y = j->y, p0 = (T)j->p0, p1 = (T)j->p1, p2 = (T)j->p2;                                         \
@@ -95,7 +96,9 @@ static inline float hmin_float(float a, float b) { return b < a ? b : a; }
 static inline double hmax_double(double a, double b) { return a < b ? b : a; }
 static inline double hmin_double(double a, double b) { return b < a ? b : a; }
 
-DEFINE_ACT(float, expf, expm1f, log1pf, tanhf, erff, fabsf)
+/* float exp / erf: the vectorizable forms of tensor/vmath.h (within 2 ulp / 1.5e-7, as ATen's
+ * vectorized float kernels: Sleef exp, the same A&S erf) */
+DEFINE_ACT(float, pts_vexpf, expm1f, log1pf, tanhf, pts_verff, fabsf)
 DEFINE_ACT(double, exp, expm1, log1p, tanh, erf, fabs)
 
 /* Integers: relu, hardtanh (clamp) and threshold only. */
@@ -192,8 +195,13 @@ static pts_status act_run(const char *op, act_kind kind, double p0, double p1, d
     }
     act_job j = {kind, cd, p0, p1, p2, pts_tensor_data(direct ? x0 : x), pts_tensor_data(y),
                  kind == ACT_GELU && dt == PTS_FLOAT32 && vectorized_layout(x0)};
+    /* cheap kinds (compares, a multiply) vectorize to well under a ns per element: split
+     * them only when each thread gets enough to pay for waking it (tensor/iter.c's grain) */
+    bool cheap = kind == ACT_RELU || kind == ACT_HARDTANH || kind == ACT_LEAKY || kind == ACT_THRESHOLD ||
+                 kind == ACT_HARDSHRINK || kind == ACT_SOFTSHRINK || kind == ACT_MULZERO || kind == ACT_HARDSIGMOID ||
+                 kind == ACT_HARDSWISH;
     if (n > 0)
-        pts_parallel_for(n, 32768, act_range, &j);
+        pts_parallel_for(n, cheap ? 65536 : 32768, act_range, &j);
     if (x)
         pts_obj_release(&x->hdr);
     if (inplace) {
@@ -511,8 +519,48 @@ typedef struct smax_job {
         }                                                                             \
     }
 
-DEFINE_SMAX_LINE(float, expf, log)
+DEFINE_SMAX_LINE(float, pts_vexpf, log)
 DEFINE_SMAX_LINE(double, exp, log)
+
+/* A contiguous float line (inner == 1), the common case, in loops that vectorize: the max with
+ * a separate NaN flag (NaN wins), the exponentials stored, then their sum in double (four
+ * partial sums: each exp is exact in double and the sums carry 29 more bits than the float
+ * result, so the order does not show in it), then the scaling. */
+PTS_SIMD_CLONES static void smax_line_float_contig(const smax_job *j, const float *x, float *y)
+{
+    int64_t D = j->D;
+    float m = -INFINITY;
+    int nan = 0;
+    for (int64_t i = 0; i < D; i++) {
+        float v = x[i];
+        m = v > m ? v : m;
+        nan |= v != v;
+    }
+    if (nan)
+        m = NAN;
+    for (int64_t i = 0; i < D; i++) /* log_softmax: y is scratch until the last loop */
+        y[i] = pts_vexpf(x[i] - m);
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int64_t i = 0;
+    for (; i + 4 <= D; i += 4) {
+        s0 += y[i];
+        s1 += y[i + 1];
+        s2 += y[i + 2];
+        s3 += y[i + 3];
+    }
+    for (; i < D; i++)
+        s0 += y[i];
+    double sum = (s0 + s1) + (s2 + s3);
+    if (j->log) {
+        float ls = (float)log(sum);
+        for (int64_t k = 0; k < D; k++)
+            y[k] = x[k] - m - ls;
+    } else {
+        float inv = (float)(1.0 / sum);
+        for (int64_t k = 0; k < D; k++)
+            y[k] *= inv;
+    }
+}
 
 static void smax_range(void *ctx, int64_t b, int64_t e)
 {
@@ -521,6 +569,8 @@ static void smax_range(void *ctx, int64_t b, int64_t e)
         int64_t o = l / j->inner, in = l % j->inner, off = o * j->D * j->inner + in;
         if (j->cd == PTS_FLOAT64)
             smax_line_double(j, (const double *)j->x + off, (double *)j->y + off);
+        else if (j->inner == 1)
+            smax_line_float_contig(j, (const float *)j->x + off, (float *)j->y + off);
         else
             smax_line_float(j, (const float *)j->x + off, (float *)j->y + off);
     }

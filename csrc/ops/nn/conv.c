@@ -16,8 +16,20 @@
 #include <string.h>
 
 #include "ops/kernel.h"
+#include "ops/nn/conv_plan.h"
 #include "ops/nn/gemm.h"
 #include "tensor/parallel.h"
+
+_Thread_local const pts_conv_plan *pts_conv_plan_pending;
+_Thread_local const pts_conv_plan *pts_conv_plan_done;
+
+_Thread_local const pts_tensor *pts_conv_plan_residual;
+
+const pts_conv_plan *pts_conv_peek_plan(const pts_tensor *w, const pts_tensor *b)
+{
+    const pts_conv_plan *p = pts_conv_plan_pending;
+    return p && p->orig_weight == w && p->orig_bias == b ? p : NULL;
+}
 
 typedef struct conv_params {
     int nsp; /* spatial dims, 1..3 */
@@ -35,8 +47,33 @@ typedef struct conv_job {
     int64_t Cin, Cout, G, Cin_g, Cout_g, Kc, P, Pin;
     pts_conv_geom geom;
     int64_t pt_size, npt, mt_size, nmt;
+    int act;          /* PTS_EPI_*: float32 only (a planned convolution) */
+    const float *res; /* planned residual: same layout as y, added before act */
     atomic_int failed;
 } conv_job;
+
+/* The planned activation on nm rows of np outputs (row stride ld), in cache.
+ * NaN passes through both (as torch's relu / hardtanh). */
+static void conv_epilogue_f32(int act, const float *res, float *C, int64_t nm, int64_t np, int64_t ld)
+{
+    if (res)
+        for (int64_t m = 0; m < nm; m++)
+            for (int64_t p = 0; p < np; p++)
+                C[m * ld + p] += res[m * ld + p];
+    if (act == PTS_EPI_RELU) {
+        for (int64_t m = 0; m < nm; m++)
+            for (int64_t p = 0; p < np; p++) {
+                float v = C[m * ld + p];
+                C[m * ld + p] = v < 0.0f ? 0.0f : v;
+            }
+    } else if (act == PTS_EPI_RELU6) {
+        for (int64_t m = 0; m < nm; m++)
+            for (int64_t p = 0; p < np; p++) {
+                float v = C[m * ld + p];
+                C[m * ld + p] = v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v;
+            }
+    }
+}
 
 static void conv_fill_bias_f32(const conv_job *j, float *C, int64_t c0, int64_t nm, int64_t np)
 {
@@ -91,6 +128,8 @@ static void conv_tile(const conv_job *j, int64_t item, void *col)
         conv_fill_bias_f32(j, C, ch, nm, np);
         pts_gemm_f32(false, false, nm, np, j->Kc, 1.0f, (const float *)j->w + woff, j->Kc, B, j->direct ? j->Pin : np,
                      1.0f, C, j->P);
+        if (j->act || j->res)
+            conv_epilogue_f32(j->act, j->res ? j->res + coff : NULL, C, nm, np, j->P);
     }
 }
 
@@ -317,8 +356,12 @@ static void depthwise_range(void *ctx, int64_t begin, int64_t end)
             dw_plane_f64(&j->geom, (const double *)j->x + xoff, (const double *)j->w + oc * kprod,
                          j->b ? ((const double *)j->b)[oc] : 0.0, (double *)j->y + yoff, buf);
         else
+        {
             plane_f32(&j->geom, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
                          j->b ? ((const float *)j->b)[oc] : 0.0f, (float *)j->y + yoff, buf);
+            if (j->act || j->res)
+                conv_epilogue_f32(j->act, j->res ? j->res + yoff : NULL, (float *)j->y + yoff, 1, j->P, j->P);
+        }
     }
     pts_free(buf);
 }
@@ -596,6 +639,13 @@ static pts_status conv_check(const pts_tensor *x, const pts_tensor *w, const pts
 static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const conv_params *p, pts_value *rets)
 {
     bool batched = false;
+    int act = PTS_EPI_NONE;
+    const float *res = NULL;
+    /* only batched: the BatchNorm it replaces reads dim 1 as the channels */
+    const pts_conv_plan *plan = NULL;
+    if (pts_conv_plan_pending && !p->transposed && x0->dtype == PTS_FLOAT32 && w0->dtype == PTS_FLOAT32 &&
+        x0->ndim == p->nsp + 2)
+        plan = pts_conv_peek_plan(w0, b0);
     PTS_TRY(conv_check(x0, w0, b0, p, &batched));
     int dt = x0->dtype, cd = pts_nn_compute_dtype(dt), off = 3 - p->nsp, xb = batched ? 1 : 0;
     const pts_dtype_info *di = pts_dtype_get(dt);
@@ -655,6 +705,23 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
         if (s >= 0)
             osz[2 + s] = o;
     }
+    if (plan && plan->residual) { /* the identity must be exactly the output's shape, float32, contiguous */
+        const pts_tensor *r = pts_conv_plan_residual;
+        bool ok = r && r->dtype == PTS_FLOAT32 && r->ndim == 2 + p->nsp && pts_tensor_is_contiguous(r) && !r->nested_lengths;
+        for (int i = 0; ok && i < r->ndim; i++)
+            ok = r->sizes[i] == osz[i];
+        if (!ok)
+            plan = NULL; /* not taken: the BatchNorm, the add and the activation run as written */
+        else
+            res = pts_tensor_data(r);
+    }
+    if (plan) { /* taken: the folded tensors replace the module's own (same shapes) */
+        pts_conv_plan_pending = NULL;
+        pts_conv_plan_done = plan;
+        w0 = plan->weight;
+        b0 = plan->bias;
+        act = plan->act;
+    }
     pts_tensor *x = NULL, *w = NULL, *b = NULL, *y = NULL;
     pts_status st = PTS_OK;
     if (!(x = pts_nn_contig(x0, cd)) || !(w = pts_nn_contig(w0, cd)) || (b0 && !(b = pts_nn_contig(b0, cd))) ||
@@ -693,6 +760,8 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
         j.P = pts_conv_geom_pout(&geom);
         j.Pin = pts_conv_geom_pin(&geom);
         j.geom = geom;
+        j.act = j.f64 ? PTS_EPI_NONE : act;
+        j.res = j.f64 ? NULL : res;
         if (Cin_g == 1 && G > 1 && geom.k[0] == 1 && geom.in[0] == 1 && kprod <= DW_MAX_TAPS) {
             if (N * Cout > 0)
                 st = conv_depthwise(&j, N);

@@ -41,6 +41,37 @@ static int ld_fix(int64_t ld, int64_t rowlen) { return (int)(ld < rowlen ? (rowl
         for (int64_t j = 0; j < N; j++)                                   \
             C[i * ldc + j] = beta == 0 ? (T)0 : (T)(beta * C[i * ldc + j]);
 
+/* A product with one row (M == 1: linear / matmul of a single vector, batch 1) or one column
+ * (N == 1) is a matrix-vector product: OpenBLAS's sgemm would pack the whole weight matrix on
+ * every call (no GEMV forwarding before 0.3.27), its gemv streams it once.  C is zeroed first
+ * when beta == 0, so uninitialized memory (NaN bit patterns) never reaches the result.
+ * Returns false when the shape is not a matrix-vector product. */
+#define DEFINE_GEMV(T, SUF, GEMV)                                                                                      \
+    static bool gemv_##SUF(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T *A, int64_t lda,       \
+                           const T *B, int64_t ldb, T beta, T *C, int64_t ldc)                                        \
+    {                                                                                                                  \
+        if (M == 1 && N > 1) { /* c[N] = op(B)^T a: B is N x K (tb) or K x N */                                          \
+            if (beta == 0)                                                                                             \
+                for (int64_t j = 0; j < N; j++)                                                                        \
+                    C[j] = 0;                                                                                          \
+            GEMV(CblasRowMajor, tb ? CblasNoTrans : CblasTrans, tb ? (int)N : (int)K, tb ? (int)K : (int)N, alpha, B,  \
+                 ld_fix(ldb, tb ? K : N), A, ta ? ld_fix(lda, 1) : 1, beta, C, 1);                                      \
+            return true;                                                                                               \
+        }                                                                                                              \
+        if (N == 1 && M > 1) { /* c[M] (stride ldc) = op(A) b: A is M x K or K x M (ta) */                             \
+            if (beta == 0)                                                                                             \
+                for (int64_t i = 0; i < M; i++)                                                                        \
+                    C[i * ldc] = 0;                                                                                    \
+            GEMV(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, ta ? (int)K : (int)M, ta ? (int)M : (int)K, alpha, A,  \
+                 ld_fix(lda, ta ? M : K), B, tb ? 1 : ld_fix(ldb, 1), beta, C, ld_fix(ldc, 1));                         \
+            return true;                                                                                               \
+        }                                                                                                              \
+        return false;                                                                                                  \
+    }
+
+DEFINE_GEMV(float, f32, cblas_sgemv)
+DEFINE_GEMV(double, f64, cblas_dgemv)
+
 void pts_gemm_f32(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
                   const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
@@ -51,6 +82,8 @@ void pts_gemm_f32(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
         return;
     }
     pts_blas_init();
+    if (gemv_f32(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc))
+        return;
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N,
                 (int)K, alpha, A, ld_fix(lda, ta ? M : K), B, ld_fix(ldb, tb ? K : N), beta, C, ld_fix(ldc, N));
 }
@@ -65,6 +98,8 @@ void pts_gemm_f64(bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alph
         return;
     }
     pts_blas_init();
+    if (gemv_f64(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc))
+        return;
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N,
                 (int)K, alpha, A, ld_fix(lda, ta ? M : K), B, ld_fix(ldb, tb ? K : N), beta, C, ld_fix(ldc, N));
 }

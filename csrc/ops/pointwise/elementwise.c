@@ -15,6 +15,7 @@
 #include <tgmath.h>
 
 #include "ops/kernel.h"
+#include "tensor/vmath.h"
 
 /* ---- loop context and generated loops -------------------------------------------- */
 
@@ -38,7 +39,7 @@ typedef struct ew_loops {
 
 /* one input: a */
 #define LOOP1(NAME, TO, TI, S, EXPR)                                                                                   \
-    static void NAME(void *vc, char **d, const int64_t *s, int64_t n)                                                  \
+    PTS_SIMD_CLONES static void NAME(void *vc, char **d, const int64_t *s, int64_t n)                                  \
     {                                                                                                                  \
         PARAMS(TI, S)                                                                                                  \
         if (s[0] == sizeof(TO) && s[1] == sizeof(TI)) {                                                                \
@@ -58,7 +59,7 @@ typedef struct ew_loops {
 
 /* two inputs: a, b (fast paths: all contiguous, b scalar) */
 #define LOOP2(NAME, TO, TI, S, EXPR)                                                                                   \
-    static void NAME(void *vc, char **d, const int64_t *s, int64_t n)                                                  \
+    PTS_SIMD_CLONES static void NAME(void *vc, char **d, const int64_t *s, int64_t n)                                  \
     {                                                                                                                  \
         PARAMS(TI, S)                                                                                                  \
         if (s[0] == sizeof(TO) && s[1] == sizeof(TI) && s[2] == sizeof(TI)) {                                          \
@@ -86,7 +87,7 @@ typedef struct ew_loops {
 
 /* three inputs: a, b, e */
 #define LOOP3(NAME, TO, TI, S, EXPR)                                                                                   \
-    static void NAME(void *vc, char **d, const int64_t *s, int64_t n)                                                  \
+    PTS_SIMD_CLONES static void NAME(void *vc, char **d, const int64_t *s, int64_t n)                                  \
     {                                                                                                                  \
         PARAMS(TI, S)                                                                                                  \
         for (int64_t i = 0; i < n; i++) {                                                                              \
@@ -327,7 +328,7 @@ UNB(l_lnot, a == 0, a == 0)
 
 /* where: operand 1 is the bool condition, 2 and 3 the values (any element size) */
 #define WHERE_LOOP(NAME, T)                                                                                            \
-    static void NAME(void *vc, char **d, const int64_t *s, int64_t n)                                                  \
+    PTS_SIMD_CLONES static void NAME(void *vc, char **d, const int64_t *s, int64_t n)                                  \
     {                                                                                                                  \
         (void)vc;                                                                                                      \
         for (int64_t i = 0; i < n; i++) {                                                                              \
