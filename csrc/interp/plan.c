@@ -41,6 +41,7 @@
  * as written.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -716,9 +717,101 @@ static bool foldable(const graph *gr, const pts_object *conv, const pts_object *
 typedef struct found {
     int head, bn_call, act_call; /* act_call -1: none */
     int add_call, res_reg;       /* the residual add (-1: none) and the register holding its other operand */
-    const char *conv_attr, *bn_attr, *act_attr; /* act_attr NULL for aten::relu / relu_ */
+    const char *conv_attr, *bn_attr, *act_attr; /* act_attr NULL for an activation op (aten::relu, ...) */
+    const char *act_method;                     /* the activation module's method called: forward, or forward1... (traced) */
     int act;
 } found;
+
+/* "forward", or a traced module's "forward1", "forward2", ... */
+static bool forward_name(const char *n)
+{
+    if (strncmp(n, "forward", 7) != 0)
+        return false;
+    for (n += 7; *n; n++)
+        if (*n < '0' || *n > '9')
+            return false;
+    return true;
+}
+
+/* The activation an op call computes (PTS_EPI_*), from its name and, for
+ * gelu, its approximate keyword (a constant); PTS_EPI_NONE for anything else.
+ * Out-of-place and in-place forms alike: a fused call passes its input on. */
+static int act_op(const pts_code *k, int at)
+{
+    static const struct {
+        const char *name;
+        int act;
+    } ops[] = {{"relu", PTS_EPI_RELU},       {"hardswish", PTS_EPI_HARDSWISH}, {"silu", PTS_EPI_SILU},
+               {"sigmoid", PTS_EPI_SIGMOID}, {"gelu", PTS_EPI_GELU}};
+    const pts_insn *in = &k->insns[at];
+    if (in->op != PTS_OPC_CALLOP || in->n < 1)
+        return PTS_EPI_NONE;
+    const op_site *s = &k->ops[in->c];
+    if (strncmp(s->opname, "aten::", 6) != 0)
+        return PTS_EPI_NONE;
+    const char *n = s->opname + 6;
+    size_t len = strlen(n);
+    if (len > 0 && n[len - 1] == '_')
+        len--;
+    int act = PTS_EPI_NONE;
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (strlen(ops[i].name) == len && strncmp(n, ops[i].name, len) == 0)
+            act = ops[i].act;
+    if (act == PTS_EPI_NONE)
+        return act;
+    if (in->n == 1 && s->nkw == 0)
+        return act;
+    if (act != PTS_EPI_GELU || in->n != 2 || s->nkw != 1 || strcmp(s->kwnames[0], "approximate") != 0)
+        return PTS_EPI_NONE;
+    int w = writer_of(k, in->b + 1, at);
+    if (w < 0 || k->insns[w].op != PTS_OPC_LOADK || k->consts[k->insns[w].c].tag != PTS_T_STR)
+        return PTS_EPI_NONE;
+    const char *approx = PTS_STR(k->consts[k->insns[w].c])->data;
+    return strcmp(approx, "none") == 0 ? PTS_EPI_GELU : strcmp(approx, "tanh") == 0 ? PTS_EPI_GELU_TANH : PTS_EPI_NONE;
+}
+
+/* Is the register r at `at` the method's parameter p (through moves)? */
+static bool is_param(const pts_code *k, int r, int at, int p, int depth)
+{
+    int w = writer_of(k, r, at);
+    if (w == -2)
+        return r == p;
+    if (w < 0 || depth > 16 || k->insns[w].op != PTS_OPC_MOVE)
+        return false;
+    return is_param(k, k->insns[w].b, w, p, depth + 1);
+}
+
+/* The activation a method (self, x) computes when all it does is return an
+ * activation op of x (traced modules' forward / forward1, scripted GELU's
+ * forward); PTS_EPI_NONE otherwise. */
+static int act_of_code(const pts_code *k)
+{
+    if (!k || k->nparams != 2)
+        return PTS_EPI_NONE;
+    int call = -1, ret = -1;
+    for (int i = 0; i < k->ninsns; i++) {
+        switch ((pts_opcode)k->insns[i].op) {
+        case PTS_OPC_NOP:
+        case PTS_OPC_LOADK:
+        case PTS_OPC_LOADNONE:
+        case PTS_OPC_MOVE:
+        case PTS_OPC_CLEAR: continue;
+        case PTS_OPC_CALLOP:
+            if (call >= 0)
+                return PTS_EPI_NONE;
+            call = i;
+            continue;
+        case PTS_OPC_RETURN: ret = i; break; /* no jumps: what follows (the implicit return None) is dead */
+        default: return PTS_EPI_NONE;
+        }
+        if (ret >= 0)
+            break;
+    }
+    if (call < 0 || ret < call || !is_param(k, k->insns[call].b, call, 1, 0) ||
+        sole_result_of(k, k->insns[ret].b, ret, 0) != call)
+        return PTS_EPI_NONE;
+    return act_op(k, call);
+}
 
 /* A conv -> bn [-> act] sequence whose BatchNorm call is instruction j of k. */
 static bool match(const pts_code *k, int j, found *f)
@@ -738,6 +831,7 @@ static bool match(const pts_code *k, int j, found *f)
     f->bn_call = j;
     f->act_call = -1;
     f->act_attr = NULL;
+    f->act_method = NULL;
     f->act = PTS_EPI_NONE;
     f->add_call = f->res_reg = -1;
     int cur = j; /* the call whose result flows on */
@@ -764,13 +858,12 @@ static bool match(const pts_code *k, int j, found *f)
     if (r < k->ninsns) {
         const pts_insn *ac = &k->insns[r];
         int in_reg = -1;
-        if (ac->op == PTS_OPC_CALLOP && ac->n == 1 && k->ops[ac->c].nkw == 0 &&
-            (strcmp(k->ops[ac->c].opname, "aten::relu") == 0 || strcmp(k->ops[ac->c].opname, "aten::relu_") == 0)) {
-            f->act = PTS_EPI_RELU;
+        if ((f->act = act_op(k, r)) != PTS_EPI_NONE) {
             in_reg = ac->b;
-        } else if (ac->op == PTS_OPC_CALLMETHOD && ac->n == 2 && strcmp(k->methods[ac->c].name, "forward") == 0 &&
+        } else if (ac->op == PTS_OPC_CALLMETHOD && ac->n == 2 && forward_name(k->methods[ac->c].name) &&
                    (f->act_attr = self_attr(k, ac->b, r, 0))) {
-            in_reg = ac->b + 1; /* the module's class decides (per object) */
+            f->act_method = k->methods[ac->c].name;
+            in_reg = ac->b + 1; /* the module's class and code decide (per object) */
         }
         if (in_reg >= 0 && straight(k, cur, r) && sole_result_of(k, in_reg, r, 0) == cur) {
             f->act_call = r;
@@ -782,13 +875,30 @@ static bool match(const pts_code *k, int j, found *f)
     return true;
 }
 
-static int act_of(const pts_object *o)
+/* The activation o.<method>(x) computes: torch.nn's ReLU / ReLU6 / Hardswish /
+ * SiLU / Sigmoid by class for forward; any other method (traced forward1...)
+ * and GELU (whose approximate is in the code) only when the method's code is
+ * that activation op on x (act_of_code). */
+static int act_of(const pts_object *o, const char *method)
 {
-    if (is_nn_class(o->cls, "__torch__.torch.nn.modules.activation", "ReLU"))
-        return PTS_EPI_RELU;
-    if (is_nn_class(o->cls, "__torch__.torch.nn.modules.activation", "ReLU6"))
-        return PTS_EPI_RELU6;
-    return PTS_EPI_NONE;
+    static const struct {
+        const char *cls;
+        int act;
+    } mods[] = {{"ReLU", PTS_EPI_RELU},   {"ReLU6", PTS_EPI_RELU6},     {"Hardswish", PTS_EPI_HARDSWISH},
+                {"SiLU", PTS_EPI_SILU},   {"Sigmoid", PTS_EPI_SIGMOID}, {"GELU", PTS_EPI_GELU}};
+    int act = PTS_EPI_NONE;
+    for (size_t i = 0; i < sizeof mods / sizeof *mods; i++)
+        if (is_nn_class(o->cls, "__torch__.torch.nn.modules.activation", mods[i].cls))
+            act = mods[i].act;
+    if (act == PTS_EPI_NONE)
+        return act;
+    if (strcmp(method, "forward") == 0 && act != PTS_EPI_GELU)
+        return act;
+    pts_method *m = pts_class_find_method(o->cls, method);
+    int code = act_of_code(m ? m->compiled : NULL); /* compiled before the pass (compile_activations) */
+    if (act == PTS_EPI_GELU)
+        return code == PTS_EPI_GELU || code == PTS_EPI_GELU_TANH ? code : PTS_EPI_NONE;
+    return code == act ? act : PTS_EPI_NONE;
 }
 
 static const pts_object *obj_slot(const pts_object *o, const char *name)
@@ -843,7 +953,7 @@ static pts_status plan_found(pts_code *k, found *f, const graph *gr, const names
         nobj++;
         if (f->act_attr) {
             const pts_object *ao = obj_slot(gr->obj[o], f->act_attr);
-            int a = ao ? act_of(ao) : PTS_EPI_NONE;
+            int a = ao ? act_of(ao, f->act_method) : PTS_EPI_NONE;
             if (a == PTS_EPI_NONE || (act != PTS_EPI_NONE && a != act))
                 act_ok = false;
             else
@@ -906,6 +1016,25 @@ static void compile_callees(pts_cu *cu, pts_interp_unit *iu)
     }
 }
 
+/* Compile every method of the activation modules in the graph (the pass reads
+ * their code; compiling takes the unit's lock, so before the pass takes it). */
+static void compile_activations(const graph *gr)
+{
+    for (int o = 0; o < gr->n; o++) {
+        pts_class *c = gr->obj[o]->cls;
+        if (strncmp(c->qualname, "__torch__.torch.nn.modules.activation.", 38) != 0)
+            continue;
+        for (int i = 0; i < c->nmethods; i++) {
+            pts_method *m = &c->methods[i];
+            char q[600];
+            pts_code *out;
+            snprintf(q, sizeof q, "%s.%s", c->qualname, m->name);
+            if (!m->compiled && pts_interp_compile(c->cu, c, m, q, &out))
+                pts_err_clear(); /* it fails when called; uncompiled, it is not fused */
+        }
+    }
+}
+
 pts_status pts_interp_plan(pts_cu *cu, pts_value root, pts_plan_stats *stats)
 {
     pts_plan_stats local;
@@ -918,10 +1047,12 @@ pts_status pts_interp_plan(pts_cu *cu, pts_value root, pts_plan_stats *stats)
     names assigned = {0};
     graph gr = {0};
     compile_callees(cu, iu);
-    pthread_mutex_lock(&iu->lock);
-    pts_status st = unit_assigned(iu, &assigned);
+    pts_status st = graph_walk(&gr, root, 0);
     if (!st)
-        st = graph_walk(&gr, root, 0);
+        compile_activations(&gr);
+    pthread_mutex_lock(&iu->lock);
+    if (!st)
+        st = unit_assigned(iu, &assigned);
     for (int c = 0; c < iu->ncodes && !st; c++) {
         pts_code *k = iu->codes[c];
         if (!k->cls || k->nplan)

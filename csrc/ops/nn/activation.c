@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ops/kernel.h"
+#include "ops/nn/act_f32.h"
 #include "ops/nn/gemm.h"
 #include "ops/random/rng.h"
 #include "tensor/parallel.h"
@@ -64,22 +65,17 @@ typedef struct act_job {
     {                                                                                                     \
         const T *x = j->x;                                                                                \
         T *y = j->y, p0 = (T)j->p0, p1 = (T)j->p1, p2 = (T)j->p2;                                         \
-        const T zero = 0, three = 3, six = 6, half = (T)0.5;                                              \
+        const T zero = 0, three = 3, six = 6;                                                              \
         switch (j->kind) {                                                                                \
         case ACT_RELU: ACT_LOOP(T, v < zero ? zero : v) break;                                            \
         case ACT_HARDTANH: ACT_LOOP(T, hmin_##T(hmax_##T(v, p0), p1)) break;                              \
         case ACT_LEAKY: ACT_LOOP(T, v > zero ? v : v * p0) break;                                         \
         case ACT_ELU: ACT_LOOP(T, v <= zero ? EXPM1(v * p2) * p0 : v * p1) break;                          \
-        case ACT_GELU: ACT_LOOP(T, v * half * ((T)1 + ERF(v * (T)SQRT1_2))) break;                      \
-        case ACT_GELU_TANH: {                                                                             \
-            const T beta = (T)GELU_TANH_BETA, kappa = (T)0.044715;                          \
-            ACT_LOOP(T, half * v * ((T)1 + TANH(beta * (v + kappa * v * v * v))))                         \
-            break;                                                                                        \
-        }                                                                                                 \
-        case ACT_SILU: ACT_LOOP(T, v / ((T)1 + EXP(-v))) break;                                           \
+        case ACT_GELU: ACT_LOOP(T, act_gelu_##T(v)) break;                                                \
+        case ACT_GELU_TANH: ACT_LOOP(T, act_gelu_tanh_##T(v)) break;                                      \
+        case ACT_SILU: ACT_LOOP(T, act_silu_##T(v)) break;                                                \
         case ACT_MISH: ACT_LOOP(T, v * TANH(LOG1P(EXP(v)))) break;                                        \
-        case ACT_HARDSWISH:                                                                               \
-            ACT_LOOP(T, v * hmin_##T(hmax_##T(v + three, zero), six) / six) break;                        \
+        case ACT_HARDSWISH: ACT_LOOP(T, act_hardswish_##T(v)) break;                                      \
         case ACT_HARDSIGMOID: ACT_LOOP(T, hmin_##T(hmax_##T(v + three, zero), six) / six) break;          \
         case ACT_SOFTPLUS: ACT_LOOP(T, v * p0 > p1 ? v : LOG1P(EXP(v * p0)) / p0) break;                  \
         case ACT_SOFTSHRINK: ACT_LOOP(T, v > p0 ? v - p0 : (v < -p0 ? v + p0 : v * zero)) break;          \
@@ -91,10 +87,24 @@ typedef struct act_job {
     }
 
 /* std::max / std::min as ATen uses them (NaN in the first argument passes). */
-static inline float hmax_float(float a, float b) { return a < b ? b : a; }
-static inline float hmin_float(float a, float b) { return b < a ? b : a; }
+#define hmax_float pts_act_max_f32
+#define hmin_float pts_act_min_f32
 static inline double hmax_double(double a, double b) { return a < b ? b : a; }
 static inline double hmin_double(double a, double b) { return b < a ? b : a; }
+
+/* The formulas a planned convolution's epilogue shares (float: ops/nn/act_f32.h). */
+#define act_gelu_float pts_act_gelu_f32
+#define act_gelu_tanh_float pts_act_gelu_tanh_f32
+#define act_silu_float pts_act_silu_f32
+#define act_hardswish_float pts_act_hardswish_f32
+static inline double act_gelu_double(double v) { return v * 0.5 * (1.0 + erf(v * SQRT1_2)); }
+static inline double act_gelu_tanh_double(double v)
+{
+    const double beta = GELU_TANH_BETA, kappa = 0.044715;
+    return 0.5 * v * (1.0 + tanh(beta * (v + kappa * v * v * v)));
+}
+static inline double act_silu_double(double v) { return v / (1.0 + exp(-v)); }
+static inline double act_hardswish_double(double v) { return v * hmin_double(hmax_double(v + 3.0, 0.0), 6.0) / 6.0; }
 
 /* float exp / erf: the vectorizable forms of tensor/vmath.h (within 2 ulp / 1.5e-7, as ATen's
  * vectorized float kernels: Sleef exp, the same A&S erf) */

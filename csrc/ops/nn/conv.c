@@ -52,27 +52,11 @@ typedef struct conv_job {
     atomic_int failed;
 } conv_job;
 
-/* The planned activation on nm rows of np outputs (row stride ld), in cache.
- * NaN passes through both (as torch's relu / hardtanh). */
+/* The planned residual add and activation on nm rows of np outputs (row
+ * stride ld), in cache (conv_epilogue.c). */
 static void conv_epilogue_f32(int act, const float *res, float *C, int64_t nm, int64_t np, int64_t ld)
 {
-    if (res)
-        for (int64_t m = 0; m < nm; m++)
-            for (int64_t p = 0; p < np; p++)
-                C[m * ld + p] += res[m * ld + p];
-    if (act == PTS_EPI_RELU) {
-        for (int64_t m = 0; m < nm; m++)
-            for (int64_t p = 0; p < np; p++) {
-                float v = C[m * ld + p];
-                C[m * ld + p] = v < 0.0f ? 0.0f : v;
-            }
-    } else if (act == PTS_EPI_RELU6) {
-        for (int64_t m = 0; m < nm; m++)
-            for (int64_t p = 0; p < np; p++) {
-                float v = C[m * ld + p];
-                C[m * ld + p] = v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v;
-            }
-    }
+    pts_conv_epilogue_f32(act, res, C, nm, np, ld);
 }
 
 static void conv_fill_bias_f32(const conv_job *j, float *C, int64_t c0, int64_t nm, int64_t np)
@@ -715,6 +699,8 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
         else
             res = pts_tensor_data(r);
     }
+    if (plan && plan->act == PTS_EPI_GELU && N * Cout * pts_conv_geom_pout(&geom) < 2)
+        plan = NULL; /* gelu of a single element takes ATen's scalar path (+inf stays +inf): run as written */
     if (plan) { /* taken: the folded tensors replace the module's own (same shapes) */
         pts_conv_plan_pending = NULL;
         pts_conv_plan_done = plan;

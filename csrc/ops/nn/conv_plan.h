@@ -3,7 +3,8 @@
  * applied to each output tile while it is in cache.
  *
  * The planner marks a call of a Conv2d module's forward that is followed by
- * a BatchNorm (then maybe a residual add, then maybe a ReLU / ReLU6) on its result.  Just before that
+ * a BatchNorm (then maybe a residual add, then maybe an activation: ReLU, ReLU6,
+ * hardswish, SiLU, sigmoid, GELU) on its result.  Just before that
  * call the VM publishes the plan in pts_conv_plan_pending (thread-local);
  * the first float32 batched forward convolution on this thread whose weight
  * and bias arguments are the very tensors the plan was made for (and, for a
@@ -19,7 +20,16 @@
 
 #include "tensor/tensor.h"
 
-enum { PTS_EPI_NONE = 0, PTS_EPI_RELU, PTS_EPI_RELU6 };
+enum {
+    PTS_EPI_NONE = 0,
+    PTS_EPI_RELU,
+    PTS_EPI_RELU6,
+    PTS_EPI_HARDSWISH,
+    PTS_EPI_SILU,
+    PTS_EPI_SIGMOID,
+    PTS_EPI_GELU,      /* exact (erf); +inf gives NaN, as ATen's vectorized loop: planned only for >= 2 outputs */
+    PTS_EPI_GELU_TANH, /* approximate="tanh" */
+};
 
 typedef struct pts_conv_plan {
     const pts_tensor *orig_weight; /* identity keys (borrowed): the conv's own weight ... */
@@ -36,5 +46,10 @@ extern _Thread_local const pts_tensor *pts_conv_plan_residual; /* borrowed: held
 
 /* The pending plan if it was made for (w, b), else NULL (not taken yet). */
 const pts_conv_plan *pts_conv_peek_plan(const pts_tensor *w, const pts_tensor *b);
+
+/* The epilogue on nm rows of np float32 outputs (row stride ld), in place:
+ * C += res (when res is not NULL, same layout), then the activation act
+ * (PTS_EPI_*) with the standalone kernels' formulas (conv_epilogue.c). */
+void pts_conv_epilogue_f32(int act, const float *res, float *C, int64_t nm, int64_t np, int64_t ld);
 
 #endif
