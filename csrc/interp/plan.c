@@ -1,10 +1,12 @@
 /* plan.c - the planning pass at load, over the compiled methods of a unit.
  *
  * What it does today: in a module method that calls a Conv2d submodule and
- * passes the result straight to a BatchNorm2d submodule (and that result
- * straight to a ReLU / ReLU6 submodule or to aten::relu / relu_), the
- * BatchNorm is folded into the convolution's weight and bias and the
- * activation becomes the convolution's epilogue (ops/nn/conv_plan.h):
+ * passes the result straight to a BatchNorm2d submodule (maybe then to a
+ * residual add, and that result straight to an activation: a ReLU / ReLU6 /
+ * Hardswish / SiLU / Sigmoid / GELU submodule or the op aten::relu /
+ * hardswish / silu / sigmoid / gelu), the BatchNorm is folded into the
+ * convolution's weight and bias and the add and the activation become the
+ * convolution's epilogue (ops/nn/conv_plan.h):
  *
  *     conv = self.conv1            conv = self.conv1
  *     y = conv.forward(x)    ->    y = conv.forward(x)   [PTS_F_PLAN: W', b', relu]
@@ -34,6 +36,8 @@
  *    object graph; the BatchNorm2d has float32 1-D weight, bias and running
  *    statistics of the conv's output channels and training == False; eps is
  *    the constant its forward passes to batch_norm.
+ * The folded tensors are computed at the first call that takes the plan
+ * (plan_ready: lazily, once, under fold_lock), not at load.
  * The fold is also guarded at run time: the conv kernel takes the plan only
  * when the weight and bias it is called with are the very tensors the plan
  * was made from, and the BatchNorm / activation calls are skipped only when
@@ -50,10 +54,50 @@
 #include "ops/nn/conv_plan.h"
 #include "tensor/tensor.h"
 
+/* The tensors a fold reads (new references, taken when the pass proves the
+ * fold; NULL: the conv has no bias). */
+enum { SRC_W, SRC_B, SRC_GAMMA, SRC_BETA, SRC_MEAN, SRC_VAR, NSRC };
+
+/* Folding is lazy: the pass proves a plan and keeps what it reads; the folded
+ * weight and bias are computed by the first call that takes the plan
+ * (plan_ready), under fold_lock, and published with a release store of
+ * state.  Other threads calling at that moment wait on the lock, so every call
+ * that takes a plan computes with the same folded tensors. */
+enum { FOLD_PENDING = 0, FOLD_DONE, FOLD_FAILED };
+
 typedef struct pts_plan_inst {
     const pts_object *conv; /* borrowed: the receiver the plan is for (kept alive by the module tree) */
+    pts_tensor *src[NSRC];
+    double eps;
+    atomic_int state;   /* FOLD_*: cp.weight and cp.bias are set once it reads FOLD_DONE */
     pts_conv_plan cp;
 } pts_plan_inst;
+
+static pthread_mutex_t fold_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static pts_status fold(pts_plan_inst *in);
+
+/* The plan of in, folded now if it was not yet; NULL if folding failed (out
+ * of memory: the calls run as written). */
+static const pts_conv_plan *plan_ready(pts_plan_inst *in)
+{
+    int st = atomic_load_explicit(&in->state, memory_order_acquire);
+    if (st == FOLD_PENDING) {
+        pthread_mutex_lock(&fold_lock);
+        st = atomic_load_explicit(&in->state, memory_order_relaxed);
+        if (st == FOLD_PENDING) {
+            if (fold(in)) {
+                pts_err_clear();
+                st = FOLD_FAILED;
+            } else {
+                st = FOLD_DONE;
+            }
+            atomic_store_explicit(&in->state, st, memory_order_release);
+        }
+        pthread_mutex_unlock(&fold_lock);
+    }
+    return st == FOLD_DONE ? &in->cp : NULL;
+}
 
 typedef struct pts_plan_site {
     int head;    /* instruction index of the conv call */
@@ -71,19 +115,30 @@ const void *pts_plan_lookup(const pts_code *k, int pc, pts_value recv, int *res_
         if (k->plan[s].head == pc)
             for (int i = 0; i < k->plan[s].ninst; i++)
                 if (k->plan[s].inst[i].conv == PTS_OBJECT(recv)) {
-                    *res_reg = k->plan[s].res_reg;
-                    return &k->plan[s].inst[i].cp;
+                    const pts_conv_plan *cp = plan_ready(&k->plan[s].inst[i]);
+                    if (cp)
+                        *res_reg = k->plan[s].res_reg;
+                    return cp;
                 }
     return NULL;
+}
+
+static void inst_clear(pts_plan_inst *in)
+{
+    if (atomic_load_explicit(&in->state, memory_order_acquire) == FOLD_DONE) {
+        pts_obj_release(&in->cp.weight->hdr);
+        pts_obj_release(&in->cp.bias->hdr);
+    }
+    for (int i = 0; i < NSRC; i++)
+        if (in->src[i])
+            pts_obj_release(&in->src[i]->hdr);
 }
 
 void pts_plan_free(pts_code *k)
 {
     for (int s = 0; s < k->nplan; s++) {
-        for (int i = 0; i < k->plan[s].ninst; i++) {
-            pts_obj_release(&k->plan[s].inst[i].cp.weight->hdr);
-            pts_obj_release(&k->plan[s].inst[i].cp.bias->hdr);
-        }
+        for (int i = 0; i < k->plan[s].ninst; i++)
+            inst_clear(&k->plan[s].inst[i]);
         pts_free(k->plan[s].inst);
     }
     pts_free(k->plan);
@@ -656,15 +711,37 @@ static bool bn_eps(pts_class *cls, double *eps)
     return found > 0;
 }
 
-/* Fold bn into conv: the plan's tensors (new references in cp). */
-static pts_status fold(const pts_object *conv, const pts_object *bn, double eps, int act, pts_conv_plan *cp)
+/* What a fold of bn into conv reads: new references in in->src, the
+ * identity keys and the epilogue in in->cp (the folded tensors come later:
+ * fold, at the first call). */
+static void prepare(const pts_object *conv, const pts_object *bn, double eps, int act, bool residual, pts_plan_inst *in)
 {
-    const pts_tensor *w = PTS_TENSOR(slot(conv, "weight"));
-    int64_t cout = w->sizes[0], per = pts_tensor_numel(w) / (cout ? cout : 1);
+    static const char *const bn_names[] = {"weight", "bias", "running_mean", "running_var"};
     pts_value bv = slot(conv, "bias");
-    const pts_tensor *b = bv.tag == PTS_T_TENSOR ? PTS_TENSOR(bv) : NULL;
-    const pts_tensor *g = PTS_TENSOR(slot(bn, "weight")), *beta = PTS_TENSOR(slot(bn, "bias"));
-    const pts_tensor *mean = PTS_TENSOR(slot(bn, "running_mean")), *var = PTS_TENSOR(slot(bn, "running_var"));
+    in->src[SRC_W] = PTS_TENSOR(slot(conv, "weight"));
+    in->src[SRC_B] = bv.tag == PTS_T_TENSOR ? PTS_TENSOR(bv) : NULL;
+    for (int i = 0; i < 4; i++)
+        in->src[SRC_GAMMA + i] = PTS_TENSOR(slot(bn, bn_names[i]));
+    for (int i = 0; i < NSRC; i++)
+        if (in->src[i])
+            pts_obj_retain(&in->src[i]->hdr);
+    in->conv = conv;
+    in->eps = eps;
+    atomic_init(&in->state, FOLD_PENDING);
+    in->cp.orig_weight = in->src[SRC_W];
+    in->cp.orig_bias = in->src[SRC_B];
+    in->cp.act = act;
+    in->cp.residual = residual;
+}
+
+/* Fold: W' = W * g, b' = (b - mean) * g + beta, g = gamma / sqrt(var + eps),
+ * in double, rounded once (new references in in->cp).  Called once, under
+ * fold_lock. */
+static pts_status fold(pts_plan_inst *in)
+{
+    const pts_tensor *w = in->src[SRC_W], *b = in->src[SRC_B], *g = in->src[SRC_GAMMA], *beta = in->src[SRC_BETA];
+    const pts_tensor *mean = in->src[SRC_MEAN], *var = in->src[SRC_VAR];
+    int64_t cout = w->sizes[0], per = pts_tensor_numel(w) / (cout ? cout : 1);
     pts_tensor *wc = pts_tensor_contiguous_copy(w);
     if (!wc)
         return pts_err_last();
@@ -675,16 +752,13 @@ static pts_status fold(const pts_object *conv, const pts_object *bn, double eps,
     }
     float *W = pts_tensor_data(wc), *B = pts_tensor_data(nb);
     for (int64_t c = 0; c < cout; c++) {
-        double s = (double)f32_at(g, c) / sqrt((double)f32_at(var, c) + eps);
+        double s = (double)f32_at(g, c) / sqrt((double)f32_at(var, c) + in->eps);
         for (int64_t i = 0; i < per; i++)
             W[c * per + i] = (float)((double)W[c * per + i] * s);
         B[c] = (float)(((b ? (double)f32_at(b, c) : 0.0) - (double)f32_at(mean, c)) * s + (double)f32_at(beta, c));
     }
-    cp->orig_weight = w;
-    cp->orig_bias = b;
-    cp->weight = wc;
-    cp->bias = nb;
-    cp->act = act;
+    in->cp.weight = wc;
+    in->cp.bias = nb;
     return PTS_OK;
 }
 
@@ -979,11 +1053,8 @@ static pts_status plan_found(pts_code *k, found *f, const graph *gr, const names
             stats->bn_kept += conv && bn && is_nn_class(bn->cls, "__torch__.torch.nn.modules.batchnorm", "BatchNorm2d");
             continue;
         }
-        if ((st = fold(conv, bn, eps, act, &inst[n].cp)))
-            break;
-        inst[n].cp.residual = f->add_call >= 0;
+        prepare(conv, bn, eps, act, f->add_call >= 0, &inst[n]);
         stats->residual_fused += f->add_call >= 0;
-        inst[n].conv = conv;
         n++;
         stats->bn_folded++;
         stats->act_fused += act != PTS_EPI_NONE;
@@ -991,10 +1062,8 @@ static pts_status plan_found(pts_code *k, found *f, const graph *gr, const names
     if (!st && n > 0)
         st = add_site(k, f, inst, n);
     if (st || n == 0) {
-        for (int i = 0; i < n; i++) {
-            pts_obj_release(&inst[i].cp.weight->hdr);
-            pts_obj_release(&inst[i].cp.bias->hdr);
-        }
+        for (int i = 0; i < n; i++)
+            inst_clear(&inst[i]);
         pts_free(inst);
     }
     return st;

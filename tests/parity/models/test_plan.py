@@ -306,3 +306,38 @@ def test_activation_ops_fused(export, tmp_path):
         y, stats = run_pyts(path, x, optimize)
         assert_close(y, expected, rtol=RTOL, atol=ATOL)
     assert (stats["batchnorm_folded"], stats["activation_fused"]) == (4, 4)
+
+
+def test_lazy_fold_from_many_threads(tmp_path):
+    """Folding happens at the first call that takes a plan (not at load); threads
+    that call a fresh module at once all wait for that one fold and compute with
+    it: every result is bit-identical to a single-threaded call's."""
+    import threading
+    torch.manual_seed(0)
+    model = randomize_bn(torchvision.models.resnet18(weights=None).eval())
+    x = torch.randn(1, 3, 32, 32)
+    path = str(tmp_path / "r18.pt")
+    with torch.no_grad():
+        torch.jit.trace(model, x, check_trace=False).save(path)
+        expected = torch.jit.load(path)(x).numpy()
+    ref = pyts.load(path)
+    with pyts.no_grad():
+        single = np.asarray(ref(x.numpy()))
+    assert_close(single, expected, rtol=RTOL, atol=ATOL)
+    for _ in range(3):
+        m = pyts.load(path)
+        barrier = threading.Barrier(4)
+        out = [None] * 4
+
+        def run(i):
+            barrier.wait()
+            with pyts.no_grad():
+                out[i] = np.asarray(m(x.numpy()))
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for y in out:
+            assert np.array_equal(y, single)
