@@ -124,6 +124,20 @@ static void one_module_many_threads(const char *path, int ndim, const int64_t *s
     }
     for (int k = 0; k < THREADS; k++)
         pthread_join(th[k], NULL);
+    /* a fresh module called from every thread at once: its BatchNorm folds
+     * (interp/plan.c: lazy, at the first call that takes a plan) happen under
+     * that race, and every result must still be the single-threaded one */
+    shared fresh = s;
+    CHECK(pyts_load(path, &fresh.m) == PYTS_OK, "load %s again", path);
+    if (fresh.m) {
+        for (int k = 0; k < THREADS; k++) {
+            jobs[k].s = &fresh;
+            pthread_create(&th[k], NULL, forward_worker, &jobs[k]);
+        }
+        for (int k = 0; k < THREADS; k++)
+            pthread_join(th[k], NULL);
+        pyts_module_free(fresh.m);
+    }
     for (int j = 0; j < NINPUTS; j++) {
         pyts_value_free(s.x[j]);
         pyts_value_free(s.n[j]);
