@@ -838,6 +838,84 @@ static inline void k_isin_st_unpack(const pts_value *args, struct k_isin_st_args
     a->invert = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/index/embed.c */
+/* aten::embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False) -> (Tensor, Tensor, Tensor, Tensor) */
+struct k_embedding_bag_args {
+    pts_tensor *weight;
+    pts_tensor *indices;
+    pts_tensor *offsets;
+    bool scale_grad_by_freq;
+    int64_t mode;
+    bool sparse;
+    pts_tensor *per_sample_weights;
+    bool include_last_offset;
+};
+static inline void k_embedding_bag_unpack(const pts_value *args, struct k_embedding_bag_args *a)
+{
+    a->weight = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->offsets = PTS_ARG_TENSOR(args[2]);
+    a->scale_grad_by_freq = pts_arg_bool(args[3]);
+    a->mode = pts_arg_int(args[4]);
+    a->sparse = pts_arg_bool(args[5]);
+    a->per_sample_weights = pts_arg_opt_tensor(args[6]);
+    a->include_last_offset = pts_arg_bool(args[7]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::embedding_bag.padding_idx(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int mode, bool sparse, Tensor? per_sample_weights, bool include_last_offset, int? padding_idx) -> (Tensor, Tensor, Tensor, Tensor) */
+struct k_embedding_bag_padding_idx_args {
+    pts_tensor *weight;
+    pts_tensor *indices;
+    pts_tensor *offsets;
+    bool scale_grad_by_freq;
+    int64_t mode;
+    bool sparse;
+    pts_tensor *per_sample_weights;
+    bool include_last_offset;
+    int64_t padding_idx;
+    bool has_padding_idx;
+};
+static inline void k_embedding_bag_padding_idx_unpack(const pts_value *args, struct k_embedding_bag_padding_idx_args *a)
+{
+    a->weight = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->offsets = PTS_ARG_TENSOR(args[2]);
+    a->scale_grad_by_freq = pts_arg_bool(args[3]);
+    a->mode = pts_arg_int(args[4]);
+    a->sparse = pts_arg_bool(args[5]);
+    a->per_sample_weights = pts_arg_opt_tensor(args[6]);
+    a->include_last_offset = pts_arg_bool(args[7]);
+    a->padding_idx = PTS_ARG_IS_NONE(args[8]) ? 0 : pts_arg_int(args[8]);
+    a->has_padding_idx = !PTS_ARG_IS_NONE(args[8]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::_embedding_bag_forward_only(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int padding_idx=-1) -> (Tensor, Tensor, Tensor, Tensor) */
+struct k_embedding_bag_forward_only_args {
+    pts_tensor *weight;
+    pts_tensor *indices;
+    pts_tensor *offsets;
+    bool scale_grad_by_freq;
+    int64_t mode;
+    bool sparse;
+    pts_tensor *per_sample_weights;
+    bool include_last_offset;
+    int64_t padding_idx;
+};
+static inline void k_embedding_bag_forward_only_unpack(const pts_value *args, struct k_embedding_bag_forward_only_args *a)
+{
+    a->weight = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->offsets = PTS_ARG_TENSOR(args[2]);
+    a->scale_grad_by_freq = pts_arg_bool(args[3]);
+    a->mode = pts_arg_int(args[4]);
+    a->sparse = pts_arg_bool(args[5]);
+    a->per_sample_weights = pts_arg_opt_tensor(args[6]);
+    a->include_last_offset = pts_arg_bool(args[7]);
+    a->padding_idx = pts_arg_int(args[8]);
+}
+
 /* csrc/ops/index/index.c */
 /* aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor */
 struct k_index_args {
