@@ -3787,6 +3787,60 @@ static inline void k_embedding_renorm__unpack(const pts_value *args, struct k_em
     a->norm_type = pts_arg_double(args[3]);
 }
 
+/* csrc/ops/nn/grid_sample.c */
+/* aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor */
+struct k_grid_sampler_2d_args {
+    pts_tensor *input;
+    pts_tensor *grid;
+    int64_t interpolation_mode;
+    int64_t padding_mode;
+    bool align_corners;
+};
+static inline void k_grid_sampler_2d_unpack(const pts_value *args, struct k_grid_sampler_2d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->grid = PTS_ARG_TENSOR(args[1]);
+    a->interpolation_mode = pts_arg_int(args[2]);
+    a->padding_mode = pts_arg_int(args[3]);
+    a->align_corners = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/nn/grid_sample.c */
+/* aten::grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor */
+struct k_grid_sampler_3d_args {
+    pts_tensor *input;
+    pts_tensor *grid;
+    int64_t interpolation_mode;
+    int64_t padding_mode;
+    bool align_corners;
+};
+static inline void k_grid_sampler_3d_unpack(const pts_value *args, struct k_grid_sampler_3d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->grid = PTS_ARG_TENSOR(args[1]);
+    a->interpolation_mode = pts_arg_int(args[2]);
+    a->padding_mode = pts_arg_int(args[3]);
+    a->align_corners = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/nn/grid_sample.c */
+/* aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor */
+struct k_grid_sampler_args {
+    pts_tensor *input;
+    pts_tensor *grid;
+    int64_t interpolation_mode;
+    int64_t padding_mode;
+    bool align_corners;
+};
+static inline void k_grid_sampler_unpack(const pts_value *args, struct k_grid_sampler_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->grid = PTS_ARG_TENSOR(args[1]);
+    a->interpolation_mode = pts_arg_int(args[2]);
+    a->padding_mode = pts_arg_int(args[3]);
+    a->align_corners = pts_arg_bool(args[4]);
+}
+
 /* csrc/ops/nn/layers.c */
 /* aten::rms_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor */
 struct k_rms_norm_args {
