@@ -31,7 +31,7 @@ PTS_FAMILY(special)     /* special/special.c: i0, lgamma, digamma, polygamma, er
 PTS_FAMILY(nan)         /* reduce/nan.c: nansum, nanmean */
 PTS_FAMILY(vector_norm) /* linalg/norm.c: linalg_vector_norm */
 PTS_FAMILY(sort)        /* reduce/sort.c: sort/argsort/msort, topk, kthvalue, median/nanmedian, cummax/cummin */
-PTS_FAMILY(loss)        /* nn/loss.c: l1/mse/smooth_l1/huber/kl_div/bce(+logits), nll_loss(2d/nd), cross_entropy_loss */
+PTS_FAMILY(loss)        /* nn/loss.c: l1/mse/smooth_l1/huber/kl_div/bce(+logits), nll_loss(2d/nd), cross_entropy_loss, ctc_loss */
 PTS_FAMILY(products)    /* linalg/products.c: trace, outer, kron, cross, tensordot, diff, dist/cdist, pairwise_distance, cosine_similarity, count_nonzero */
 PTS_FAMILY(einsum)      /* linalg/einsum.c: einsum */
 PTS_FAMILY(scatter)     /* index/scatter.c: scatter_reduce.two, index_reduce, index_add/copy/fill */
@@ -49,7 +49,7 @@ PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_io
 PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_roi_align, ps_roi_pool */
 PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */
 PTS_FAMILY(stack)       /* shape/stack.c: hstack/vstack/dstack/column_stack, tensor_split/hsplit/vsplit/dsplit, rot90, diagflat, block_diag, cartesian_prod, combinations, repeat_interleave, _chunk_cat, unfold, the *_copy view copies */
-PTS_FAMILY(embed)       /* index/embed.c: select/slice/diagonal/as_strided_scatter, masked_scatter, put, argwhere, nonzero_static, isin */
+PTS_FAMILY(embed)       /* index/embed.c: select/slice/diagonal/as_strided_scatter, masked_scatter, put, argwhere, nonzero_static, isin, embedding_bag */
 PTS_FAMILY(classify)    /* pointwise/classify.c: isposinf/isneginf/isreal, frexp, ldexp, nextafter, equal, fill, resolve_neg, empty_strided/new_empty_strided/empty_permuted */
 PTS_FAMILY(bessel)      /* special/bessel.c: ndtr/ndtri/log_ndtr, erfcx, entr, Bessel (j, y, i, k, scaled, spherical), airy_ai, orthogonal polynomials, igamma/igammac */
 PTS_FAMILY(loss_margin) /* nn/loss_margin.c: margin_ranking, hinge_embedding, soft_margin, poisson_nll, cosine_embedding, triplet_margin, multi_margin, multilabel_margin losses */

@@ -4112,6 +4112,50 @@ static inline void k_cross_entropy_loss_unpack(const pts_value *args, struct k_c
     a->label_smoothing = pts_arg_double(args[5]);
 }
 
+/* csrc/ops/nn/loss.c */
+/* aten::ctc_loss.IntList(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank=0, int reduction=1, bool zero_infinity=False) -> Tensor */
+struct k_ctc_loss_intlist_args {
+    pts_tensor *log_probs;
+    pts_tensor *targets;
+    pts_value input_lengths;
+    pts_value target_lengths;
+    int64_t blank;
+    int64_t reduction;
+    bool zero_infinity;
+};
+static inline void k_ctc_loss_intlist_unpack(const pts_value *args, struct k_ctc_loss_intlist_args *a)
+{
+    a->log_probs = PTS_ARG_TENSOR(args[0]);
+    a->targets = PTS_ARG_TENSOR(args[1]);
+    a->input_lengths = args[2];
+    a->target_lengths = args[3];
+    a->blank = pts_arg_int(args[4]);
+    a->reduction = pts_arg_int(args[5]);
+    a->zero_infinity = pts_arg_bool(args[6]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=0, int reduction=1, bool zero_infinity=False) -> Tensor */
+struct k_ctc_loss_tensor_args {
+    pts_tensor *log_probs;
+    pts_tensor *targets;
+    pts_tensor *input_lengths;
+    pts_tensor *target_lengths;
+    int64_t blank;
+    int64_t reduction;
+    bool zero_infinity;
+};
+static inline void k_ctc_loss_tensor_unpack(const pts_value *args, struct k_ctc_loss_tensor_args *a)
+{
+    a->log_probs = PTS_ARG_TENSOR(args[0]);
+    a->targets = PTS_ARG_TENSOR(args[1]);
+    a->input_lengths = PTS_ARG_TENSOR(args[2]);
+    a->target_lengths = PTS_ARG_TENSOR(args[3]);
+    a->blank = pts_arg_int(args[4]);
+    a->reduction = pts_arg_int(args[5]);
+    a->zero_infinity = pts_arg_bool(args[6]);
+}
+
 /* csrc/ops/nn/loss_margin.c */
 /* aten::margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0., int reduction=1) -> Tensor */
 struct k_margin_ranking_loss_args {
