@@ -251,6 +251,37 @@ def _align_vectors(layout, svd=False):
     return align
 
 
+# Ops whose float32 results are long or ill-conditioned sums (convolution, products in
+# matrix_exp's series, cov's centred products, attention) that torch and pyts add in different
+# orders (OpenBLAS vs torch's kernels): when a sample differs beyond torch.testing's tolerance,
+# it is judged by the rounding rule of pyts._compare (ROUNDING_RULE: the allowed difference
+# scaled by torch's own float32 error against its float64 run of the same function), the
+# rule the model parity tests use.
+ROUNDING_REFERENCE = {"nn.functional.conv2d", "matrix_exp", "cov", "nn.functional.multi_head_attention_forward",
+                      "torch.ops.aten._scaled_dot_product_flash_attention_for_cpu"}
+
+
+def _float64_run(loaded, tensors):
+    """torch's result of the same archive with float32 inputs as float64 (NumPy tree), or None."""
+    import torch
+
+    from pyts._compare import to_numpy_tree
+
+    def up(x):
+        if isinstance(x, torch.Tensor):
+            return x.detach().clone().to(torch.float64) if x.dtype == torch.float32 else x.detach().clone()
+        if isinstance(x, (list, tuple)):
+            return type(x)(up(v) for v in x)
+        return x
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with torch.no_grad():
+                return to_numpy_tree(loaded(*up(tensors)))
+    except Exception:  # noqa: BLE001 - no float64 run: the plain comparison stands
+        return None
+
+
 # op -> f(torch's outputs, pyts's outputs) -> both made comparable (see each function)
 OUTPUT_ALIGN = {
     "linalg.eigh": _align_vectors((None, "c")),
@@ -351,6 +382,12 @@ def run_sample(op, sample, rtol, atol):
     rec["max_abs"] = max(abs_) if abs_ else None
     rec["max_rel"] = max(rel_) if rel_ else None
     bad = [l for l in leaves if not l.passed]
+    if bad and op.name in ROUNDING_REFERENCE and not random:
+        ref = _float64_run(loaded, tensors)
+        if ref is not None:
+            leaves = compare_trees(exp_np, got, "output", None, None, True, reference=ref)
+            bad = [l for l in leaves if not l.passed]
+            rec["note"] = "judged by the rounding rule against torch's float64 run"
     if bad:
         rec["verdict"] = "MISMATCH"
         rec["message"] = " | ".join(" ".join(x.strip() for x in l.lines()[:4]) for l in bad[:2])[:600]
