@@ -1861,6 +1861,26 @@ static inline void k_matrix_power_unpack(const pts_value *args, struct k_matrix_
     a->n = pts_arg_int(args[1]);
 }
 
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_sqrth(Tensor self) -> Tensor */
+struct k_linalg_matrix_sqrth_args {
+    pts_tensor *self;
+};
+static inline void k_linalg_matrix_sqrth_unpack(const pts_value *args, struct k_linalg_matrix_sqrth_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_polar(Tensor A) -> (Tensor U, Tensor H) */
+struct k_linalg_polar_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_polar_unpack(const pts_value *args, struct k_linalg_polar_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/linalg/matmul.c */
 /* aten::mm(Tensor self, Tensor mat2) -> Tensor */
 struct k_mm_args {
