@@ -60,7 +60,7 @@ PTS_FAMILY(cnum)        /* prim/cnum.c: the complex scalar: arithmetic, cmath, c
 PTS_FAMILY(types)       /* prim/types.c: promote_types, can_cast, result_type of scalars, autocast dtype, id, rangelist */
 PTS_FAMILY(weight_norm) /* nn/weight_norm.c: _weight_norm, _weight_norm_interface, norm_except_dim */
 PTS_FAMILY(la_lu)       /* linalg/lu.c: inverse, det/slogdet/logdet, linalg_solve(_ex), solve_triangular, lu_factor/lu/lu_unpack/lu_solve (LAPACK, linalg/lapack.c) */
-PTS_FAMILY(la_cholesky) /* linalg/cholesky.c: linalg_cholesky(_ex), cholesky_solve, cholesky_inverse (LAPACK) */
+PTS_FAMILY(la_cholesky) /* linalg/cholesky.c: linalg_cholesky(_ex), cholesky_solve, cholesky_inverse, linalg_ldl_factor(_ex), linalg_ldl_solve (LAPACK) */
 PTS_FAMILY(la_qr)       /* linalg/qr.c: linalg_qr, geqrf, linalg_householder_product/orgqr, ormqr (LAPACK) */
 PTS_FAMILY(la_spectral) /* linalg/spectral.c: linalg_svd/svd/svdvals, linalg_eigh/eigvalsh, pinv/pinverse, matrix_rank, lstsq (LAPACK) */
 PTS_FAMILY(grid_sample) /* nn/grid_sample.c: grid_sampler_2d/3d, grid_sampler (F.grid_sample) */

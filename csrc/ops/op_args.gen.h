@@ -1383,6 +1383,48 @@ static inline void k_cholesky_inverse_unpack(const pts_value *args, struct k_cho
     a->upper = pts_arg_bool(args[1]);
 }
 
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_ldl_factor_ex(Tensor self, *, bool hermitian=False, bool check_errors=False) -> (Tensor LD, Tensor pivots, Tensor info) */
+struct k_linalg_ldl_factor_ex_args {
+    pts_tensor *self;
+    bool hermitian;
+    bool check_errors;
+};
+static inline void k_linalg_ldl_factor_ex_unpack(const pts_value *args, struct k_linalg_ldl_factor_ex_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->hermitian = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_ldl_factor(Tensor self, *, bool hermitian=False) -> (Tensor LD, Tensor pivots) */
+struct k_linalg_ldl_factor_args {
+    pts_tensor *self;
+    bool hermitian;
+};
+static inline void k_linalg_ldl_factor_unpack(const pts_value *args, struct k_linalg_ldl_factor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->hermitian = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False) -> Tensor */
+struct k_linalg_ldl_solve_args {
+    pts_tensor *LD;
+    pts_tensor *pivots;
+    pts_tensor *B;
+    bool hermitian;
+};
+static inline void k_linalg_ldl_solve_unpack(const pts_value *args, struct k_linalg_ldl_solve_args *a)
+{
+    a->LD = PTS_ARG_TENSOR(args[0]);
+    a->pivots = PTS_ARG_TENSOR(args[1]);
+    a->B = PTS_ARG_TENSOR(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
+}
+
 /* csrc/ops/linalg/einsum.c */
 /* aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor */
 struct k_einsum_args {

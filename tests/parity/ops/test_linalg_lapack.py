@@ -927,7 +927,8 @@ COVERED = covered(["linalg_inv", "inverse", "linalg_inv_ex"] + [d.split("::")[1]
                    "triangular_solve", "linalg_lu_factor_ex", "linalg_lu_factor", "linalg_lu", "lu_unpack",
                    "linalg_lu_solve", "lu_solve", "linalg_cholesky", "linalg_cholesky_ex", "cholesky_solve",
                    "cholesky_inverse", "linalg_qr", "geqrf", "linalg_householder_product", "orgqr", "ormqr",
-                   "linalg_matrix_sqrth", "linalg_polar",
+                   "linalg_matrix_sqrth", "linalg_polar", "linalg_ldl_factor", "linalg_ldl_factor_ex",
+                   "linalg_ldl_solve",
                    "linalg_svd", "_linalg_svd", "svd", "linalg_svdvals", "linalg_eigh", "_linalg_eigh", "linalg_eigvalsh",
                    "linalg_pinv.atol_rtol_tensor", "linalg_pinv.atol_rtol_float", "linalg_pinv", "linalg_pinv.rcond_tensor",
                    "pinverse", "linalg_matrix_rank.atol_rtol_tensor", "linalg_matrix_rank.atol_rtol_float",
@@ -993,3 +994,51 @@ def test_matrix_sqrth_polar_errors():
         expect_error("aten::linalg_matrix_sqrth", bad)
     for bad in [torch.ones(2, 3), torch.ones(3), torch.eye(3, dtype=torch.int64)]:
         expect_error("aten::linalg_polar", bad)
+
+
+# ---- ldl_factor(_ex), ldl_solve (Bunch-Kaufman, LAPACK sytrf / sytrs: csrc/ops/linalg/cholesky.c) -------
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", SQUARE, ids=str)
+@pytest.mark.parametrize("layout", ["contig", "transposed"])
+def test_ldl(dt, shape, layout):
+    """Symmetric indefinite matrices.  Pivots and info are exact (the same pivoting decisions);
+    LD is a backward-stable factor (Higham, Accuracy and Stability, 11.1.1: |dA| <= p(n) u |L||D||L^T|),
+    so between two engines its entries differ by at most 2 kappa gamma_{3n} sqrt(n) max|LD|; the
+    solve is backward stable too (solve_tol)."""
+    X = mat(shape, dt, seed=41, layout=layout)
+    A = X + X.mT
+    if layout == "transposed":
+        A = A.mT.contiguous().mT
+    n = shape[-1]
+    for name in ("aten::linalg_ldl_factor_ex", "aten::linalg_ldl_factor"):
+        exp, got = run_ok(name, A)
+        tol = 2 * kappa(A) * gamma(3 * max(n, 1), dt) * math.sqrt(max(n, 1)) * (
+            exp[0].double().abs().max().item() if exp[0].numel() else 0.0)
+        close(got[0], exp[0], tol, name + " LD")
+        exact(got[1], exp[1], name + " pivots")
+        if name.endswith("_ex"):
+            exact(got[2], exp[2], name + " info")
+    LD, piv = torch.linalg.ldl_factor(A)
+    for k in (1, 3):
+        B = mat(shape[:-1] + (k,), dt, seed=43)
+        for p in (piv, piv.long()):
+            exp, got = run_ok("aten::linalg_ldl_solve", LD, p, B)
+            close(got[0], exp[0], solve_tol(A, exp[0], dt), "ldl_solve")
+    # broadcast: one factor for a batch of right-hand sides
+    if len(shape) == 2 and n:
+        B = mat((3, n, 2), dt, seed=47)
+        exp, got = run_ok("aten::linalg_ldl_solve", LD, piv, B)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), "ldl_solve broadcast")
+
+
+def test_ldl_errors():
+    A = torch.eye(3)
+    LD, piv = torch.linalg.ldl_factor(A)
+    for args in [(torch.ones(2, 3),), (torch.ones(3),), (torch.eye(3, dtype=torch.int64),)]:
+        exp, got = both("aten::linalg_ldl_factor", *args)
+        assert isinstance(exp, Exception) and isinstance(got, Exception), args
+    for args in [(LD, piv, torch.ones(4, 2)), (LD, piv, torch.ones(3, 2, dtype=torch.float64)),
+                 (LD, piv, torch.ones(3))]:
+        exp, got = both("aten::linalg_ldl_solve", *args)
+        assert isinstance(exp, Exception) and isinstance(got, Exception), [tuple(a.shape) for a in args]
