@@ -13,7 +13,11 @@ variant and then to torch.jit.trace with non-tensor arguments baked in.  The
 function is saved with torch.jit.save, loaded back by torch.jit.load and by
 pyts.load, both run on the same inputs, and the outputs compared with
 torch.testing's default float32 tolerances (or the OpInfo's own
-toleranceOverride for float32 on the CPU).  Verdicts per sample:
+toleranceOverride for float32 on the CPU).  Two per-op hooks do what torch's
+own tests of those ops do: OUTPUT_ALIGN compares singular/eigen vectors up to
+sign (svd, eigh, ...), and ROUNDING_REFERENCE judges a few long float32 sums
+(conv2d, matrix_exp, ...) by pyts._compare's rounding rule against torch's
+float64 run when the plain comparison fails.  Verdicts per sample:
 
   PASS            every output leaf close
   MISMATCH        pyts ran but an output differs (values, shape, dtype, type)
