@@ -13,7 +13,11 @@ variant and then to torch.jit.trace with non-tensor arguments baked in.  The
 function is saved with torch.jit.save, loaded back by torch.jit.load and by
 pyts.load, both run on the same inputs, and the outputs compared with
 torch.testing's default float32 tolerances (or the OpInfo's own
-toleranceOverride for float32 on the CPU).  Verdicts per sample:
+toleranceOverride for float32 on the CPU).  Two per-op hooks do what torch's
+own tests of those ops do: OUTPUT_ALIGN compares singular/eigen vectors up to
+sign (svd, eigh, ...), and ROUNDING_REFERENCE judges a few long float32 sums
+(conv2d, matrix_exp, ...) by pyts._compare's rounding rule against torch's
+float64 run when the plain comparison fails.  Verdicts per sample:
 
   PASS            every output leaf close
   MISMATCH        pyts ran but an output differs (values, shape, dtype, type)
@@ -206,6 +210,92 @@ def _same(a, b):
 UNINITIALIZED = {"empty", "empty_like", "empty_permuted", "empty_strided", "new_empty", "new_empty_strided"}
 
 
+def _column_signs(exp, got):
+    """+-1 per column of got (vectors along axis -2) that gives each column the sign of torch's:
+    judged at the entry where torch's column is largest in magnitude."""
+    import numpy as np
+
+    i = np.argmax(np.abs(np.nan_to_num(exp)), axis=-2)[..., None, :]
+    s = np.sign(np.take_along_axis(exp, i, axis=-2)) * np.sign(np.take_along_axis(got, i, axis=-2))
+    return np.where(s == 0, 1, np.nan_to_num(s, nan=1.0)).astype(got.dtype)
+
+
+def _align_vectors(layout, svd=False):
+    """Singular and eigen vectors are unique only up to sign: each LAPACK picks its own (torch's
+    OpInfo tests of svd / eigh never compare two LAPACKs: they check reconstructions and
+    gradients).  pyts's vectors are flipped to torch's signs, the same flip applied to the
+    paired vector (U's column k and V's column k / Vh's row k), so the comparison still checks
+    the pairing.  svd: only the k = len(S) vectors that belong to a singular value are kept (the
+    rest of full_matrices' U / V span a null space in no particular basis), as OpInfo's own
+    svd samples do (their output_process_fn_grad "uniformize").  layout: per output, "c"
+    vectors in columns, "r" in rows, None not a vector."""
+    def align(exp, got):
+        import numpy as np
+
+        if not isinstance(got, (list, tuple)) or len(got) != len(layout) or len(exp) != len(layout):
+            return exp, got
+        exp, got = [np.asarray(x) for x in exp], [np.asarray(x) for x in got]
+        if svd:
+            k = exp[1].shape[-1]
+            for x in (exp, got):
+                for i, how in enumerate(layout):
+                    if how == "c":
+                        x[i] = x[i][..., :k]
+                    elif how == "r":
+                        x[i] = x[i][..., :k, :]
+        first = layout.index("c")
+        e, g = exp[first], got[first]
+        if e.shape != g.shape or e.size == 0 or e.dtype.kind != "f":
+            return tuple(exp), tuple(got)
+        s = _column_signs(e, g)
+        for i, how in enumerate(layout):
+            if how is not None and got[i].shape == exp[i].shape:
+                got[i] = got[i] * (s if how == "c" else np.swapaxes(s, -1, -2))
+        return tuple(exp), tuple(got)
+    return align
+
+
+# Ops whose float32 results are long or ill-conditioned sums (convolution, products in
+# matrix_exp's series, cov's centred products, attention) that torch and pyts add in different
+# orders (OpenBLAS vs torch's kernels): when a sample differs beyond torch.testing's tolerance,
+# it is judged by the rounding rule of pyts._compare (ROUNDING_RULE: the allowed difference
+# scaled by torch's own float32 error against its float64 run of the same function), the
+# rule the model parity tests use.
+ROUNDING_REFERENCE = {"nn.functional.conv2d", "matrix_exp", "cov", "nn.functional.multi_head_attention_forward",
+                      "torch.ops.aten._scaled_dot_product_flash_attention_for_cpu"}
+
+
+def _float64_run(loaded, tensors):
+    """torch's result of the same archive with float32 inputs as float64 (NumPy tree), or None."""
+    import torch
+
+    from pyts._compare import to_numpy_tree
+
+    def up(x):
+        if isinstance(x, torch.Tensor):
+            return x.detach().clone().to(torch.float64) if x.dtype == torch.float32 else x.detach().clone()
+        if isinstance(x, (list, tuple)):
+            return type(x)(up(v) for v in x)
+        return x
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with torch.no_grad():
+                return to_numpy_tree(loaded(*up(tensors)))
+    except Exception:  # noqa: BLE001 - no float64 run: the plain comparison stands
+        return None
+
+
+# op -> f(torch's outputs, pyts's outputs) -> both made comparable (see each function)
+OUTPUT_ALIGN = {
+    "linalg.eigh": _align_vectors((None, "c")),
+    "linalg.svd": _align_vectors(("c", None, "r"), svd=True),
+    "svd": _align_vectors(("c", None, "c"), svd=True),
+    "svd_lowrank": _align_vectors(("c", None, "c")),
+    "pca_lowrank": _align_vectors(("c", None, "c")),
+}
+
+
 def _blank(tree):
     import numpy as np
 
@@ -268,8 +358,10 @@ def run_sample(op, sample, rtol, atol):
         rec.update(verdict="LOAD-ERROR", message=_msg(e))
         return rec
     try:
+        # seeded always, as torch's first run was: a random op whose two torch runs happen to
+        # agree (fractional_max_pool3d's windows for small sizes) must still draw torch's numbers
+        pyts.manual_seed(0)
         if random:
-            pyts.manual_seed(0)
             rec["note"] = "random: both engines seeded with 0"
         got = m.forward(*inputs)
     except pyts.UnsupportedOperatorError as e:
@@ -278,6 +370,12 @@ def run_sample(op, sample, rtol, atol):
     except pyts.Error as e:
         rec.update(verdict="RUN-ERROR", message=_msg(e))
         return rec
+    if op.name in OUTPUT_ALIGN:
+        try:
+            exp_np, got = OUTPUT_ALIGN[op.name](exp_np, got)
+            rec["note"] = "vectors compared up to sign"
+        except Exception:  # noqa: BLE001 - an unexpected layout is compared as it is
+            pass
     if op.name in UNINITIALIZED:
         # values are whatever the allocator held: only shapes and dtypes mean anything
         exp_np, got = _blank(exp_np), _blank(got)
@@ -288,6 +386,12 @@ def run_sample(op, sample, rtol, atol):
     rec["max_abs"] = max(abs_) if abs_ else None
     rec["max_rel"] = max(rel_) if rel_ else None
     bad = [l for l in leaves if not l.passed]
+    if bad and op.name in ROUNDING_REFERENCE and not random:
+        ref = _float64_run(loaded, tensors)
+        if ref is not None:
+            leaves = compare_trees(exp_np, got, "output", None, None, True, reference=ref)
+            bad = [l for l in leaves if not l.passed]
+            rec["note"] = "judged by the rounding rule against torch's float64 run"
     if bad:
         rec["verdict"] = "MISMATCH"
         rec["message"] = " | ".join(" ".join(x.strip() for x in l.lines()[:4]) for l in bad[:2])[:600]

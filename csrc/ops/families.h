@@ -31,7 +31,7 @@ PTS_FAMILY(special)     /* special/special.c: i0, lgamma, digamma, polygamma, er
 PTS_FAMILY(nan)         /* reduce/nan.c: nansum, nanmean */
 PTS_FAMILY(vector_norm) /* linalg/norm.c: linalg_vector_norm */
 PTS_FAMILY(sort)        /* reduce/sort.c: sort/argsort/msort, topk, kthvalue, median/nanmedian, cummax/cummin */
-PTS_FAMILY(loss)        /* nn/loss.c: l1/mse/smooth_l1/huber/kl_div/bce(+logits), nll_loss(2d/nd), cross_entropy_loss */
+PTS_FAMILY(loss)        /* nn/loss.c: l1/mse/smooth_l1/huber/kl_div/bce(+logits), nll_loss(2d/nd), cross_entropy_loss, ctc_loss */
 PTS_FAMILY(products)    /* linalg/products.c: trace, outer, kron, cross, tensordot, diff, dist/cdist, pairwise_distance, cosine_similarity, count_nonzero */
 PTS_FAMILY(einsum)      /* linalg/einsum.c: einsum */
 PTS_FAMILY(scatter)     /* index/scatter.c: scatter_reduce.two, index_reduce, index_add/copy/fill */
@@ -49,7 +49,7 @@ PTS_FAMILY(tv_boxes)    /* vision/boxes.c: torchvision::nms, torchvision::box_io
 PTS_FAMILY(tv_roi)      /* vision/roi.c: torchvision::roi_align, roi_pool, ps_roi_align, ps_roi_pool */
 PTS_FAMILY(tv_deform_conv) /* vision/deform_conv.c: torchvision::deform_conv2d */
 PTS_FAMILY(stack)       /* shape/stack.c: hstack/vstack/dstack/column_stack, tensor_split/hsplit/vsplit/dsplit, rot90, diagflat, block_diag, cartesian_prod, combinations, repeat_interleave, _chunk_cat, unfold, the *_copy view copies */
-PTS_FAMILY(embed)       /* index/embed.c: select/slice/diagonal/as_strided_scatter, masked_scatter, put, argwhere, nonzero_static, isin */
+PTS_FAMILY(embed)       /* index/embed.c: select/slice/diagonal/as_strided_scatter, masked_scatter, put, argwhere, nonzero_static, isin, embedding_bag */
 PTS_FAMILY(classify)    /* pointwise/classify.c: isposinf/isneginf/isreal, frexp, ldexp, nextafter, equal, fill, resolve_neg, empty_strided/new_empty_strided/empty_permuted */
 PTS_FAMILY(bessel)      /* special/bessel.c: ndtr/ndtri/log_ndtr, erfcx, entr, Bessel (j, y, i, k, scaled, spherical), airy_ai, orthogonal polynomials, igamma/igammac */
 PTS_FAMILY(loss_margin) /* nn/loss_margin.c: margin_ranking, hinge_embedding, soft_margin, poisson_nll, cosine_embedding, triplet_margin, multi_margin, multilabel_margin losses */
@@ -60,7 +60,8 @@ PTS_FAMILY(cnum)        /* prim/cnum.c: the complex scalar: arithmetic, cmath, c
 PTS_FAMILY(types)       /* prim/types.c: promote_types, can_cast, result_type of scalars, autocast dtype, id, rangelist */
 PTS_FAMILY(weight_norm) /* nn/weight_norm.c: _weight_norm, _weight_norm_interface, norm_except_dim */
 PTS_FAMILY(la_lu)       /* linalg/lu.c: inverse, det/slogdet/logdet, linalg_solve(_ex), solve_triangular, lu_factor/lu/lu_unpack/lu_solve (LAPACK, linalg/lapack.c) */
-PTS_FAMILY(la_cholesky) /* linalg/cholesky.c: linalg_cholesky(_ex), cholesky_solve, cholesky_inverse (LAPACK) */
+PTS_FAMILY(la_cholesky) /* linalg/cholesky.c: linalg_cholesky(_ex), cholesky_solve, cholesky_inverse, linalg_ldl_factor(_ex), linalg_ldl_solve (LAPACK) */
 PTS_FAMILY(la_qr)       /* linalg/qr.c: linalg_qr, geqrf, linalg_householder_product/orgqr, ormqr (LAPACK) */
 PTS_FAMILY(la_spectral) /* linalg/spectral.c: linalg_svd/svd/svdvals, linalg_eigh/eigvalsh, pinv/pinverse, matrix_rank, lstsq (LAPACK) */
-PTS_FAMILY(la_matfn)    /* linalg/matfn.c: linalg_matrix_norm, linalg_norm, linalg_cond, matrix_exp, matrix_power */
+PTS_FAMILY(grid_sample) /* nn/grid_sample.c: grid_sampler_2d/3d, grid_sampler (F.grid_sample) */
+PTS_FAMILY(la_matfn)    /* linalg/matfn.c: linalg_matrix_norm, linalg_norm, linalg_cond, matrix_exp, matrix_power, linalg_matrix_sqrth, linalg_polar */

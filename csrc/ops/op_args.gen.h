@@ -838,6 +838,84 @@ static inline void k_isin_st_unpack(const pts_value *args, struct k_isin_st_args
     a->invert = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/index/embed.c */
+/* aten::embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False) -> (Tensor, Tensor, Tensor, Tensor) */
+struct k_embedding_bag_args {
+    pts_tensor *weight;
+    pts_tensor *indices;
+    pts_tensor *offsets;
+    bool scale_grad_by_freq;
+    int64_t mode;
+    bool sparse;
+    pts_tensor *per_sample_weights;
+    bool include_last_offset;
+};
+static inline void k_embedding_bag_unpack(const pts_value *args, struct k_embedding_bag_args *a)
+{
+    a->weight = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->offsets = PTS_ARG_TENSOR(args[2]);
+    a->scale_grad_by_freq = pts_arg_bool(args[3]);
+    a->mode = pts_arg_int(args[4]);
+    a->sparse = pts_arg_bool(args[5]);
+    a->per_sample_weights = pts_arg_opt_tensor(args[6]);
+    a->include_last_offset = pts_arg_bool(args[7]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::embedding_bag.padding_idx(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int mode, bool sparse, Tensor? per_sample_weights, bool include_last_offset, int? padding_idx) -> (Tensor, Tensor, Tensor, Tensor) */
+struct k_embedding_bag_padding_idx_args {
+    pts_tensor *weight;
+    pts_tensor *indices;
+    pts_tensor *offsets;
+    bool scale_grad_by_freq;
+    int64_t mode;
+    bool sparse;
+    pts_tensor *per_sample_weights;
+    bool include_last_offset;
+    int64_t padding_idx;
+    bool has_padding_idx;
+};
+static inline void k_embedding_bag_padding_idx_unpack(const pts_value *args, struct k_embedding_bag_padding_idx_args *a)
+{
+    a->weight = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->offsets = PTS_ARG_TENSOR(args[2]);
+    a->scale_grad_by_freq = pts_arg_bool(args[3]);
+    a->mode = pts_arg_int(args[4]);
+    a->sparse = pts_arg_bool(args[5]);
+    a->per_sample_weights = pts_arg_opt_tensor(args[6]);
+    a->include_last_offset = pts_arg_bool(args[7]);
+    a->padding_idx = PTS_ARG_IS_NONE(args[8]) ? 0 : pts_arg_int(args[8]);
+    a->has_padding_idx = !PTS_ARG_IS_NONE(args[8]);
+}
+
+/* csrc/ops/index/embed.c */
+/* aten::_embedding_bag_forward_only(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int padding_idx=-1) -> (Tensor, Tensor, Tensor, Tensor) */
+struct k_embedding_bag_forward_only_args {
+    pts_tensor *weight;
+    pts_tensor *indices;
+    pts_tensor *offsets;
+    bool scale_grad_by_freq;
+    int64_t mode;
+    bool sparse;
+    pts_tensor *per_sample_weights;
+    bool include_last_offset;
+    int64_t padding_idx;
+};
+static inline void k_embedding_bag_forward_only_unpack(const pts_value *args, struct k_embedding_bag_forward_only_args *a)
+{
+    a->weight = PTS_ARG_TENSOR(args[0]);
+    a->indices = PTS_ARG_TENSOR(args[1]);
+    a->offsets = PTS_ARG_TENSOR(args[2]);
+    a->scale_grad_by_freq = pts_arg_bool(args[3]);
+    a->mode = pts_arg_int(args[4]);
+    a->sparse = pts_arg_bool(args[5]);
+    a->per_sample_weights = pts_arg_opt_tensor(args[6]);
+    a->include_last_offset = pts_arg_bool(args[7]);
+    a->padding_idx = pts_arg_int(args[8]);
+}
+
 /* csrc/ops/index/index.c */
 /* aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor */
 struct k_index_args {
@@ -1303,6 +1381,48 @@ static inline void k_cholesky_inverse_unpack(const pts_value *args, struct k_cho
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->upper = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_ldl_factor_ex(Tensor self, *, bool hermitian=False, bool check_errors=False) -> (Tensor LD, Tensor pivots, Tensor info) */
+struct k_linalg_ldl_factor_ex_args {
+    pts_tensor *self;
+    bool hermitian;
+    bool check_errors;
+};
+static inline void k_linalg_ldl_factor_ex_unpack(const pts_value *args, struct k_linalg_ldl_factor_ex_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->hermitian = pts_arg_bool(args[1]);
+    a->check_errors = pts_arg_bool(args[2]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_ldl_factor(Tensor self, *, bool hermitian=False) -> (Tensor LD, Tensor pivots) */
+struct k_linalg_ldl_factor_args {
+    pts_tensor *self;
+    bool hermitian;
+};
+static inline void k_linalg_ldl_factor_unpack(const pts_value *args, struct k_linalg_ldl_factor_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->hermitian = pts_arg_bool(args[1]);
+}
+
+/* csrc/ops/linalg/cholesky.c */
+/* aten::linalg_ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False) -> Tensor */
+struct k_linalg_ldl_solve_args {
+    pts_tensor *LD;
+    pts_tensor *pivots;
+    pts_tensor *B;
+    bool hermitian;
+};
+static inline void k_linalg_ldl_solve_unpack(const pts_value *args, struct k_linalg_ldl_solve_args *a)
+{
+    a->LD = PTS_ARG_TENSOR(args[0]);
+    a->pivots = PTS_ARG_TENSOR(args[1]);
+    a->B = PTS_ARG_TENSOR(args[2]);
+    a->hermitian = pts_arg_bool(args[3]);
 }
 
 /* csrc/ops/linalg/einsum.c */
@@ -1781,6 +1901,26 @@ static inline void k_matrix_power_unpack(const pts_value *args, struct k_matrix_
 {
     a->self = PTS_ARG_TENSOR(args[0]);
     a->n = pts_arg_int(args[1]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_matrix_sqrth(Tensor self) -> Tensor */
+struct k_linalg_matrix_sqrth_args {
+    pts_tensor *self;
+};
+static inline void k_linalg_matrix_sqrth_unpack(const pts_value *args, struct k_linalg_matrix_sqrth_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/matfn.c */
+/* aten::linalg_polar(Tensor A) -> (Tensor U, Tensor H) */
+struct k_linalg_polar_args {
+    pts_tensor *A;
+};
+static inline void k_linalg_polar_unpack(const pts_value *args, struct k_linalg_polar_args *a)
+{
+    a->A = PTS_ARG_TENSOR(args[0]);
 }
 
 /* csrc/ops/linalg/matmul.c */
@@ -3709,6 +3849,60 @@ static inline void k_embedding_renorm__unpack(const pts_value *args, struct k_em
     a->norm_type = pts_arg_double(args[3]);
 }
 
+/* csrc/ops/nn/grid_sample.c */
+/* aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor */
+struct k_grid_sampler_2d_args {
+    pts_tensor *input;
+    pts_tensor *grid;
+    int64_t interpolation_mode;
+    int64_t padding_mode;
+    bool align_corners;
+};
+static inline void k_grid_sampler_2d_unpack(const pts_value *args, struct k_grid_sampler_2d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->grid = PTS_ARG_TENSOR(args[1]);
+    a->interpolation_mode = pts_arg_int(args[2]);
+    a->padding_mode = pts_arg_int(args[3]);
+    a->align_corners = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/nn/grid_sample.c */
+/* aten::grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor */
+struct k_grid_sampler_3d_args {
+    pts_tensor *input;
+    pts_tensor *grid;
+    int64_t interpolation_mode;
+    int64_t padding_mode;
+    bool align_corners;
+};
+static inline void k_grid_sampler_3d_unpack(const pts_value *args, struct k_grid_sampler_3d_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->grid = PTS_ARG_TENSOR(args[1]);
+    a->interpolation_mode = pts_arg_int(args[2]);
+    a->padding_mode = pts_arg_int(args[3]);
+    a->align_corners = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/nn/grid_sample.c */
+/* aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor */
+struct k_grid_sampler_args {
+    pts_tensor *input;
+    pts_tensor *grid;
+    int64_t interpolation_mode;
+    int64_t padding_mode;
+    bool align_corners;
+};
+static inline void k_grid_sampler_unpack(const pts_value *args, struct k_grid_sampler_args *a)
+{
+    a->input = PTS_ARG_TENSOR(args[0]);
+    a->grid = PTS_ARG_TENSOR(args[1]);
+    a->interpolation_mode = pts_arg_int(args[2]);
+    a->padding_mode = pts_arg_int(args[3]);
+    a->align_corners = pts_arg_bool(args[4]);
+}
+
 /* csrc/ops/nn/layers.c */
 /* aten::rms_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor */
 struct k_rms_norm_args {
@@ -3978,6 +4172,50 @@ static inline void k_cross_entropy_loss_unpack(const pts_value *args, struct k_c
     a->reduction = pts_arg_int(args[3]);
     a->ignore_index = pts_arg_int(args[4]);
     a->label_smoothing = pts_arg_double(args[5]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::ctc_loss.IntList(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank=0, int reduction=1, bool zero_infinity=False) -> Tensor */
+struct k_ctc_loss_intlist_args {
+    pts_tensor *log_probs;
+    pts_tensor *targets;
+    pts_value input_lengths;
+    pts_value target_lengths;
+    int64_t blank;
+    int64_t reduction;
+    bool zero_infinity;
+};
+static inline void k_ctc_loss_intlist_unpack(const pts_value *args, struct k_ctc_loss_intlist_args *a)
+{
+    a->log_probs = PTS_ARG_TENSOR(args[0]);
+    a->targets = PTS_ARG_TENSOR(args[1]);
+    a->input_lengths = args[2];
+    a->target_lengths = args[3];
+    a->blank = pts_arg_int(args[4]);
+    a->reduction = pts_arg_int(args[5]);
+    a->zero_infinity = pts_arg_bool(args[6]);
+}
+
+/* csrc/ops/nn/loss.c */
+/* aten::ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=0, int reduction=1, bool zero_infinity=False) -> Tensor */
+struct k_ctc_loss_tensor_args {
+    pts_tensor *log_probs;
+    pts_tensor *targets;
+    pts_tensor *input_lengths;
+    pts_tensor *target_lengths;
+    int64_t blank;
+    int64_t reduction;
+    bool zero_infinity;
+};
+static inline void k_ctc_loss_tensor_unpack(const pts_value *args, struct k_ctc_loss_tensor_args *a)
+{
+    a->log_probs = PTS_ARG_TENSOR(args[0]);
+    a->targets = PTS_ARG_TENSOR(args[1]);
+    a->input_lengths = PTS_ARG_TENSOR(args[2]);
+    a->target_lengths = PTS_ARG_TENSOR(args[3]);
+    a->blank = pts_arg_int(args[4]);
+    a->reduction = pts_arg_int(args[5]);
+    a->zero_infinity = pts_arg_bool(args[6]);
 }
 
 /* csrc/ops/nn/loss_margin.c */

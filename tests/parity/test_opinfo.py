@@ -87,3 +87,27 @@ def test_op_selection():
     assert opinfo.select_ops(db, ["max"]) == [(1, "max.binary"), (2, "max.reduction_no_dim")]
     assert opinfo.select_ops(db, ["max.binary", "sum"]) == [(1, "max.binary"), (3, "sum")]
     assert len(opinfo.select_ops(db)) == 4
+
+
+def test_vectors_aligned_up_to_sign_only():
+    """OUTPUT_ALIGN: pyts's singular vectors flipped column by column to torch's signs (the pair
+    flipped together), full_matrices' null-space vectors dropped; anything else still differs."""
+    import numpy as np
+
+    a = np.random.default_rng(0).standard_normal((2, 3, 5))
+    u, s, vh = np.linalg.svd(a, full_matrices=True)
+    flip = np.array([1.0, -1.0, -1.0])
+    # the pair flipped together, and the two null-space rows of Vh in another basis (here: negated)
+    got = (u * flip, s, np.concatenate([vh[..., :3, :] * flip[:, None], -vh[..., 3:, :]], axis=-2))
+    e2, g2 = opinfo.OUTPUT_ALIGN["linalg.svd"]((u, s, vh), got)
+    assert g2[2].shape == (2, 3, 5) and e2[2].shape == (2, 3, 5)
+    for x, y in zip(e2, g2):
+        np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)
+    # a flip of U's column without V's is a real difference: it stays
+    bad = (u * flip, s, vh)
+    e3, g3 = opinfo.OUTPUT_ALIGN["linalg.svd"]((u, s, vh), bad)
+    assert not np.allclose(e3[2], g3[2])
+    # eigh: eigenvector columns (output 1)
+    w, q = np.linalg.eigh(a[0] @ a[0].T)
+    e4, g4 = opinfo.OUTPUT_ALIGN["linalg.eigh"]((w, q), (w, -q))
+    np.testing.assert_allclose(e4[1], g4[1], rtol=1e-12, atol=1e-12)

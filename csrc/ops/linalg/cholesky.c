@@ -153,7 +153,106 @@ PTS_KERNEL(k_cholesky_inverse)
     return PTS_OK;
 }
 
+/* ---- ldl_factor(_ex), ldl_solve: Bunch-Kaufman LDL^T (LAPACK sytrf / sytrs) ---------------------- */
+
+/* LD: sytrf's factor of the lower triangle (a Fortran batch, the strict upper triangle zeroed as
+ * torch does), pivots: LAPACK's 1-based ipiv (negative pairs mark 2x2 blocks), info per matrix.
+ * Real dtypes only, so hermitian changes nothing. */
+static pts_status ldl_factor(const pts_op *op, pts_tensor *A, bool check, pts_value *rets, bool ex)
+{
+    (void)op;
+    PTS_TRY(pts_la_check_matrix(ex ? "torch.linalg.ldl_factor_ex" : "torch.linalg.ldl_factor", A, "A", true));
+    int64_t n = A->sizes[A->ndim - 1], nbt = pts_la_nbatch(A);
+    pts_tensor *LD = pts_la_copy(A, A->dtype, -1, NULL);
+    pts_tensor *info = LD ? pts_la_info(A->ndim - 2, A->sizes) : NULL;
+    pts_tensor *piv = info ? pts_tensor_empty(PTS_INT32, A->ndim - 1, A->sizes) : NULL;
+    pts_status st = piv ? PTS_OK : pts_err_last();
+    int *ip = piv ? pts_tensor_data(piv) : NULL, *inf = info ? pts_tensor_data(info) : NULL;
+    for (int64_t b = 0; !st && b < nbt && n > 0; b++) {
+        void *m = pts_la_mat(LD, b, n * n);
+        st = pts_la_sytrf(A->dtype, 'L', (int)n, m, (int)n, ip + b * n, &inf[b]);
+        for (int64_t j = 1; !st && j < n; j++)
+            for (int64_t i = 0; i < j; i++)
+                pts_la_set(m, A->dtype, j * n + i, 0.0);
+    }
+    if (!st && check)
+        st = pts_la_check_info(ex ? "torch.linalg.ldl_factor_ex" : "torch.linalg.ldl_factor", info, A->ndim > 2,
+                               "The factorization could not be completed because the input is singular (D(%d,%d) is "
+                               "exactly zero)");
+    if (st) {
+        release(LD);
+        release(info);
+        release(piv);
+        return st;
+    }
+    rets[0] = pts_ret_tensor(LD);
+    rets[1] = pts_ret_tensor(piv);
+    if (ex)
+        rets[2] = pts_ret_tensor(info);
+    else
+        release(info);
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_linalg_ldl_factor_ex) { return ldl_factor(op, a->self, a->check_errors, rets, true); }
+PTS_KERNEL(k_linalg_ldl_factor) { return ldl_factor(op, a->self, false, rets, false); }
+
+PTS_KERNEL(k_linalg_ldl_solve)
+{
+    pts_tensor *LD = a->LD, *piv = a->pivots, *B = a->B;
+    const char *api = "torch.linalg.ldl_solve";
+    PTS_TRY(pts_la_check_matrix(api, LD, "LD", true));
+    if (B->ndim < 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: The input tensor B must have at least 2 dimensions.", api);
+    PTS_TRY(pts_la_check_same_dtype(api, B, "B", LD, "LD"));
+    int64_t n = LD->sizes[LD->ndim - 1];
+    bool piv_ok = pts_dtype_get(piv->dtype)->is_int && piv->ndim == LD->ndim - 1;
+    for (int i = 0; piv_ok && i < piv->ndim; i++)
+        piv_ok = piv->sizes[i] == LD->sizes[i];
+    if (!piv_ok)
+        return pts_err_set(PTS_ERR_VALUE, "%s: expected pivots to be an integer tensor of LD's shape without its last "
+                                          "dimension", api);
+    if (B->sizes[B->ndim - 2] != n)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Incompatible shapes of A and B for the equation AX = B (%lldx%lld and "
+                                          "%lldx%lld)", api, (long long)n, (long long)n, (long long)B->sizes[B->ndim - 2],
+                           (long long)B->sizes[B->ndim - 1]);
+    int64_t bs[PTS_MAX_DIMS];
+    int nb = 0;
+    PTS_TRY(pts_la_broadcast_batch(api, B, 2, LD, 2, &nb, bs));
+    pts_tensor *F = pts_la_copy(LD, LD->dtype, -1, NULL);
+    pts_tensor *P = F ? pts_tensor_as_contiguous(piv, PTS_INT32) : NULL;
+    pts_tensor *X = P ? pts_la_copy(B, B->dtype, nb, bs) : NULL;
+    if (!X) {
+        release(F);
+        release(P);
+        return pts_err_last();
+    }
+    const int *pp = pts_tensor_data(P);
+    pts_status st = PTS_OK;
+    for (int64_t b = 0; b < pts_la_nbatch(F) * n && !st; b++) /* pivots must be sytrf's: 1..n, or -1..-n */
+        if (pp[b] == 0 || pp[b] > n || pp[b] < -n)
+            st = pts_err_set(PTS_ERR_VALUE, "%s: invalid pivot %d for matrices of size %lld", api, pp[b], (long long)n);
+    int64_t k = B->sizes[B->ndim - 1], tot = pts_la_nbatch(X);
+    for (int64_t b = 0; !st && b < tot && n > 0 && k > 0; b++) {
+        int inf = 0;
+        int64_t fb = pts_la_bidx(b, nb, bs, LD, 2);
+        pts_la_sytrs(LD->dtype, 'L', (int)n, (int)k, pts_la_mat(F, fb, n * n), (int)n, pp + fb * n,
+                     pts_la_mat(X, b, n * k), (int)n, &inf);
+    }
+    release(F);
+    release(P);
+    if (st) {
+        release(X);
+        return st;
+    }
+    rets[0] = pts_ret_tensor(X);
+    return PTS_OK;
+}
+
 const pts_op_def pts_ops_la_cholesky[] = {
+    PTS_OP("aten::linalg_ldl_factor_ex(Tensor self, *, bool hermitian=False, bool check_errors=False) -> (Tensor LD, Tensor pivots, Tensor info)", k_linalg_ldl_factor_ex),
+    PTS_OP("aten::linalg_ldl_factor(Tensor self, *, bool hermitian=False) -> (Tensor LD, Tensor pivots)", k_linalg_ldl_factor),
+    PTS_OP("aten::linalg_ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False) -> Tensor", k_linalg_ldl_solve),
     PTS_OP("aten::linalg_cholesky(Tensor self, *, bool upper=False) -> Tensor", k_linalg_cholesky),
     PTS_OP("aten::linalg_cholesky_ex(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)", k_linalg_cholesky_ex),
     PTS_OP("aten::cholesky_solve(Tensor self, Tensor input2, bool upper=False) -> Tensor", k_cholesky_solve),

@@ -36,6 +36,10 @@
                    const T *rcond, int *rank, T *work, const int *lwork, int *iwork, int *info);                     \
     void p##gelss_(const int *m, const int *n, const int *nrhs, T *a, const int *lda, T *b, const int *ldb, T *s,      \
                    const T *rcond, int *rank, T *work, const int *lwork, int *info);                                 \
+    void p##sytrf_(const char *uplo, const int *n, T *a, const int *lda, int *ipiv, T *work, const int *lwork,        \
+                   int *info, size_t);                                                                               \
+    void p##sytrs_(const char *uplo, const int *n, const int *nrhs, const T *a, const int *lda, const int *ipiv, T *b, \
+                   const int *ldb, int *info, size_t);                                                               \
     void p##gels_(const char *trans, const int *m, const int *n, const int *nrhs, T *a, const int *lda, T *b,          \
                   const int *ldb, T *work, const int *lwork, int *info, size_t);
 
@@ -276,6 +280,25 @@ void pts_la_potrs(int dt, char uplo, int n, int nrhs, const void *a, int lda, vo
 }
 
 void pts_la_potri(int dt, char uplo, int n, void *a, int lda, int *info) { LA(potri, &uplo, &n, a, &lda, info, 1); }
+
+pts_status pts_la_sytrf(int dt, char uplo, int n, void *a, int lda, int *ipiv, int *info)
+{
+    double q[2] = {0, 0};
+    int lw = -1;
+    LA(sytrf, &uplo, &n, a, &lda, ipiv, (void *)q, &lw, info, 1);
+    void *w = work_alloc(dt, q, &lw);
+    if (!w)
+        return pts_err_last();
+    LA(sytrf, &uplo, &n, a, &lda, ipiv, w, &lw, info, 1);
+    pts_free(w);
+    return PTS_OK;
+}
+
+void pts_la_sytrs(int dt, char uplo, int n, int nrhs, const void *a, int lda, const int *ipiv, void *b, int ldb,
+                  int *info)
+{
+    LA(sytrs, &uplo, &n, &nrhs, a, &lda, ipiv, b, &ldb, info, 1);
+}
 
 pts_status pts_la_geqrf(int dt, int m, int n, void *a, int lda, void *tau, int *info)
 {

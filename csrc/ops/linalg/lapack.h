@@ -90,6 +90,10 @@ void pts_la_getrs(int dt, char trans, int n, int nrhs, const void *a, int lda, c
 void pts_la_potrf(int dt, char uplo, int n, void *a, int lda, int *info);
 void pts_la_potrs(int dt, char uplo, int n, int nrhs, const void *a, int lda, void *b, int ldb, int *info);
 void pts_la_potri(int dt, char uplo, int n, void *a, int lda, int *info);
+/* Bunch-Kaufman LDL^T of a symmetric matrix (one triangle read) and the solve with it. */
+PTS_NODISCARD pts_status pts_la_sytrf(int dt, char uplo, int n, void *a, int lda, int *ipiv, int *info);
+void pts_la_sytrs(int dt, char uplo, int n, int nrhs, const void *a, int lda, const int *ipiv, void *b, int ldb,
+                  int *info);
 PTS_NODISCARD pts_status pts_la_geqrf(int dt, int m, int n, void *a, int lda, void *tau, int *info);
 PTS_NODISCARD pts_status pts_la_orgqr(int dt, int m, int n, int k, void *a, int lda, const void *tau, int *info);
 PTS_NODISCARD pts_status pts_la_ormqr(int dt, char side, char trans, int m, int n, int k, const void *a, int lda,

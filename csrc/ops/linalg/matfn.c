@@ -3,7 +3,9 @@
  * or matrix, as torch dispatches it), linalg_cond, linalg_matrix_exp /
  * matrix_exp (Pade 13 scaling and squaring, Higham 2005, with LAPACK's LU
  * solve), linalg_matrix_power / matrix_power (torch's binary powering; an
- * inverse first for negative powers). */
+ * inverse first for negative powers), linalg_matrix_sqrth (from eigh) and linalg_polar
+ * (from the thin svd). */
+#include "ops/compose.h"
 #include "ops/linalg/lapack.h"
 
 static void release(pts_tensor *t)
@@ -672,7 +674,119 @@ static pts_status matrix_power_impl(pts_tensor *A, int64_t p, pts_value *ret)
 PTS_KERNEL(k_linalg_matrix_power) { return matrix_power_impl(a->self, a->n, rets); }
 PTS_KERNEL(k_matrix_power) { return matrix_power_impl(a->self, a->n, rets); }
 
+/* ---- matrix_sqrth, polar: products of eigh's / svd's factors ------------------------------------ */
+
+/* Call `name` with npos positional args; its first nret results into r (new references). */
+static pts_status call_n(const char *name, int npos, pts_value *pos, int nret, pts_value *r)
+{
+    const pts_op *o = pts_ops_find(name);
+    if (!o || o->schema.nrets != nret)
+        return pts_err_set(PTS_ERR_INTERNAL, "%s is not registered with %d results", name, nret);
+    for (int i = 0; i < nret; i++)
+        r[i] = pts_none();
+    return pts_ops_call(o, npos, pos, 0, NULL, NULL, r);
+}
+
+/* (F * w.unsqueeze(-2)) @ G, all borrowed; new reference or NULL (error set) */
+static pts_tensor *scaled_product(pts_tensor *F, pts_tensor *w, pts_tensor *G)
+{
+    pts_value u[2] = {pts_tv(w), pts_int(-2)};
+    pts_tensor *wu = pts_call_t("aten::unsqueeze", 2, u);
+    if (!wu)
+        return NULL;
+    pts_value m[2] = {pts_tv(F), pts_tv(wu)};
+    pts_tensor *Fw = pts_call_t("aten::mul.Tensor", 2, m);
+    pts_tdrop(wu);
+    if (!Fw)
+        return NULL;
+    pts_value mm[2] = {pts_tv(Fw), pts_tv(G)};
+    pts_tensor *r = pts_call_t("aten::matmul", 2, mm);
+    pts_tdrop(Fw);
+    return r;
+}
+
+static pts_tensor *mT(pts_tensor *t)
+{
+    pts_value v[3] = {pts_tv(t), pts_int(-2), pts_int(-1)};
+    return pts_call_t("aten::transpose.int", 3, v);
+}
+
+/* The principal square root of a symmetric positive-definite matrix, as torch's CPU path:
+ * L, Q = eigh(A) (lower triangle), X = (Q * sqrt(max(L, 0))) @ Q^T. */
+PTS_KERNEL(k_linalg_matrix_sqrth)
+{
+    pts_tensor *A = a->self;
+    if (A->ndim < 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: linalg.matrix_sqrth: The input tensor A must have at least 2 dimensions.",
+                           OPN);
+    if (A->sizes[A->ndim - 1] != A->sizes[A->ndim - 2])
+        return pts_err_set(PTS_ERR_VALUE, "%s: linalg.matrix_sqrth: A must be batches of square matrices, but they are "
+                                          "%lld by %lld matrices", OPN, (long long)A->sizes[A->ndim - 2],
+                           (long long)A->sizes[A->ndim - 1]);
+    if (!pts_is_float(A->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "%s: linalg.matrix_sqrth: Expected a floating point or complex tensor as input. "
+                                         "Got %s", OPN, pts_dtype_torch_name(A->dtype));
+    pts_value in[1] = {pts_tv(A)}, lq[2];
+    PTS_TRY(call_n("aten::linalg_eigh", 1, in, 2, lq));
+    pts_value c[2] = {lq[0], pts_float(0.0)};
+    pts_tensor *Lc = pts_call_t("aten::clamp_min", 2, c);
+    pts_tensor *s = NULL, *Qt = NULL, *X = NULL;
+    if (Lc) {
+        pts_value q[1] = {pts_tv(Lc)};
+        s = pts_call_t("aten::sqrt", 1, q);
+    }
+    if (s)
+        Qt = mT(PTS_TENSOR(lq[1]));
+    if (Qt)
+        X = scaled_product(PTS_TENSOR(lq[1]), s, Qt);
+    pts_status st = X ? PTS_OK : pts_err_last();
+    pts_tdrop(Lc);
+    pts_tdrop(s);
+    pts_tdrop(Qt);
+    pts_value_release(lq[0]);
+    pts_value_release(lq[1]);
+    if (st)
+        return st;
+    return pts_ret(X, rets);
+}
+
+/* The polar decomposition A = U H (m >= n), as torch's CPU path: W, S, Vh = svd(A, thin),
+ * U = W @ Vh, H = (Vh^T * S) @ Vh (the sign choices of the singular vectors cancel). */
+PTS_KERNEL(k_linalg_polar)
+{
+    pts_tensor *A = a->A;
+    if (A->ndim < 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: linalg.polar: The input tensor A must have at least 2 dimensions.", OPN);
+    if (A->sizes[A->ndim - 2] < A->sizes[A->ndim - 1])
+        return pts_err_set(PTS_ERR_VALUE, "%s: linalg.polar: input must have at least as many rows as columns, but got "
+                                          "%lld by %lld matrices", OPN, (long long)A->sizes[A->ndim - 2],
+                           (long long)A->sizes[A->ndim - 1]);
+    if (!pts_is_float(A->dtype))
+        return pts_err_set(PTS_ERR_TYPE, "%s: linalg.polar: Expected a floating point or complex tensor as input. Got %s",
+                           OPN, pts_dtype_torch_name(A->dtype));
+    pts_value in[2] = {pts_tv(A), pts_bool(false)}, usv[3];
+    PTS_TRY(call_n("aten::linalg_svd", 2, in, 3, usv));
+    pts_tensor *W = PTS_TENSOR(usv[0]), *S = PTS_TENSOR(usv[1]), *Vh = PTS_TENSOR(usv[2]);
+    pts_value mm[2] = {pts_tv(W), pts_tv(Vh)};
+    pts_tensor *U = pts_call_t("aten::matmul", 2, mm);
+    pts_tensor *V = U ? mT(Vh) : NULL;
+    pts_tensor *H = V ? scaled_product(V, S, Vh) : NULL;
+    pts_status st = H ? PTS_OK : pts_err_last();
+    pts_tdrop(V);
+    for (int i = 0; i < 3; i++)
+        pts_value_release(usv[i]);
+    if (st) {
+        pts_tdrop(U);
+        return st;
+    }
+    rets[0] = pts_ret_tensor(U);
+    rets[1] = pts_ret_tensor(H);
+    return PTS_OK;
+}
+
 const pts_op_def pts_ops_la_matfn[] = {
+    PTS_OP("aten::linalg_matrix_sqrth(Tensor self) -> Tensor", k_linalg_matrix_sqrth),
+    PTS_OP("aten::linalg_polar(Tensor A) -> (Tensor U, Tensor H)", k_linalg_polar),
     PTS_OP("aten::linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_linalg_matrix_norm),
     PTS_OP("aten::linalg_matrix_norm.str_ord(Tensor self, str ord=\"fro\", int[] dim=[-2, -1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_linalg_matrix_norm_str_ord),
     PTS_OP("aten::linalg_norm(Tensor self, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_linalg_norm),

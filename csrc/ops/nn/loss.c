@@ -1,13 +1,19 @@
 /* loss.c - loss functions: elementwise (l1, mse, smooth_l1, huber, kl_div,
  * binary_cross_entropy, binary_cross_entropy_with_logits) and class losses
  * (nll_loss / nll_loss2d / nll_loss_nd, cross_entropy_loss with class
- * indices or probabilities and label smoothing).
+ * indices or probabilities and label smoothing), ctc_loss (both overloads).
  *
  * Inputs are broadcast and copied to contiguous double; the per-element loss
  * is reduced as `reduction` says (0 none, 1 mean, 2 sum) and converted once
  * to the result dtype.
  */
 #include "ops/kernel.h"
+
+static void tdrop(pts_tensor *t)
+{
+    if (t)
+        pts_obj_release(&t->hdr);
+}
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -454,6 +460,226 @@ PTS_KERNEL(k_cross_entropy_loss)
 
 /* ---- the table -------------------------------------------------------------------------------------- */
 
+
+/* ---- ctc_loss -------------------------------------------------------------------------------- */
+
+/* Connectionist temporal classification (Graves et al. 2006), torch's CPU forward
+ * (LossCTC.cpp): per batch entry the log-likelihood of its target over all alignments, by the
+ * alpha recursion in log space over the extended target (blank, l1, blank, l2, ..., blank):
+ *     alpha[t][s] = log(exp(a1 - m) + exp(a2 - m) + exp(a3 - m)) + m + lp[t][l'_s]
+ * with a1 = alpha[t-1][s], a2 = alpha[t-1][s-1], a3 = alpha[t-1][s-2] when l'_s differs from
+ * l'_(s-2) (else -inf), m their maximum (0 when all are -inf).  The arithmetic runs in the
+ * input's dtype (float for float32), as torch's.  An input length of 0 gives 0 for an empty
+ * target, else inf. */
+#define DEFINE_CTC(T, LOG, EXP)                                                                               \
+    static T ctc_one_##T(const T *lp, int64_t sT, int64_t C, int64_t il, const int64_t *tg, int64_t tl, int64_t blank, \
+                         T *a, T *b)                                                                          \
+    {                                                                                                         \
+        const T ninf = (T)-INFINITY;                                                                          \
+        if (il == 0)                                                                                          \
+            return tl == 0 ? (T)0 : (T)INFINITY;                                                              \
+        int64_t S = 2 * tl + 1;                                                                               \
+        for (int64_t s = 0; s < S; s++)                                                                       \
+            a[s] = ninf;                                                                                      \
+        a[0] = lp[blank];                                                                                     \
+        if (tl > 0)                                                                                           \
+            a[1] = lp[tg[0]];                                                                                 \
+        (void)C;                                                                                              \
+        for (int64_t t = 1; t < il; t++) {                                                                    \
+            const T *row = lp + t * sT;                                                                       \
+            for (int64_t s = 0; s < S; s++) {                                                                 \
+                int64_t cur = s % 2 ? tg[s / 2] : blank;                                                      \
+                T la1 = a[s], m = la1, la2 = ninf, la3 = ninf;                                                \
+                if (s > 0) {                                                                                  \
+                    la2 = a[s - 1];                                                                           \
+                    if (la2 > m)                                                                              \
+                        m = la2;                                                                              \
+                }                                                                                             \
+                if (s > 1 && (s % 2 ? tg[s / 2 - 1] : blank) != cur) {                                        \
+                    la3 = a[s - 2];                                                                           \
+                    if (la3 > m)                                                                              \
+                        m = la3;                                                                              \
+                }                                                                                             \
+                if (m == ninf)                                                                                \
+                    m = 0;                                                                                    \
+                b[s] = LOG(EXP(la1 - m) + EXP(la2 - m) + EXP(la3 - m)) + m + row[cur];                        \
+            }                                                                                                 \
+            T *sw = a;                                                                                        \
+            a = b;                                                                                            \
+            b = sw;                                                                                           \
+        }                                                                                                     \
+        if (tl == 0)                                                                                          \
+            return -a[0];                                                                                     \
+        T l1 = a[2 * tl], l2 = a[2 * tl - 1], m = l1 > l2 ? l1 : l2;                                          \
+        if (m == ninf)                                                                                        \
+            m = 0;                                                                                            \
+        return -(LOG(EXP(l1 - m) + EXP(l2 - m)) + m);                                                         \
+    }
+
+DEFINE_CTC(float, logf, expf)
+DEFINE_CTC(double, log, exp)
+
+/* lengths argument (int[] or an integral tensor) -> n int64 values (pts_malloc'd, *out) */
+static pts_status ctc_lengths(const char *opname, pts_value v, const char *what, int64_t **out, int64_t *n)
+{
+    *out = NULL;
+    if (v.tag == PTS_T_TENSOR) {
+        pts_tensor *t = PTS_TENSOR(v);
+        if (!pts_dtype_get(t->dtype)->is_int)
+            return pts_err_set(PTS_ERR_TYPE, "%s: %s must be integral", opname, what);
+        pts_tensor *c = pts_tensor_as_contiguous(t, PTS_INT64);
+        if (!c)
+            return pts_err_last();
+        *n = pts_tensor_numel(c);
+        *out = pts_malloc(sizeof(int64_t) * (size_t)(*n + 1));
+        if (*out)
+            memcpy(*out, pts_tensor_data(c), sizeof(int64_t) * (size_t)*n);
+        pts_obj_release(&c->hdr);
+        return *out ? PTS_OK : pts_err_last();
+    }
+    int64_t len = PTS_LIST(v)->len;
+    *out = pts_malloc(sizeof(int64_t) * (size_t)(len + 1));
+    if (!*out)
+        return pts_err_last();
+    int got = 0;
+    pts_status st = len <= INT32_MAX ? PTS_OK : pts_err_set(PTS_ERR_VALUE, "%s: too many %s", opname, what);
+    for (int64_t i = 0; !st && i < len; i++) {
+        pts_value it = PTS_LIST(v)->items[i];
+        (*out)[i] = pts_arg_int(it);
+        got++;
+    }
+    *n = got;
+    return st;
+}
+
+static pts_status ctc_run(const pts_op *op, pts_tensor *lp, pts_tensor *targets, pts_value ilv, pts_value tlv,
+                          int64_t blank, int64_t reduction, bool zero_inf, pts_value *rets)
+{
+    bool batched = lp->ndim == 3; /* a reduction other than 1 (mean) or 2 (sum) is none, as torch's */
+    if (lp->ndim != 3 && lp->ndim != 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Expected 3-dimensional tensor, but got %d-dimensional tensor for argument "
+                                          "#1 'log_probs' (while checking arguments for ctc_loss_cpu)", OPN,
+                           lp->ndim + (lp->ndim < 3));
+    if (lp->dtype != PTS_FLOAT32 && lp->dtype != PTS_FLOAT64)
+        return pts_not_implemented(OPN, lp->dtype);
+    if (pts_tensor_numel(lp) == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s: log_probs tensor must not be empty", OPN);
+    if (!pts_dtype_get(targets->dtype)->is_int && !pts_is_float(targets->dtype))
+        return pts_not_implemented(OPN, targets->dtype);
+    int64_t Tn = lp->sizes[0], N = batched ? lp->sizes[1] : 1, C = lp->sizes[batched ? 2 : 1];
+    if (blank < 0 || blank >= C)
+        return pts_err_set(PTS_ERR_VALUE, "%s: blank must be in label range", OPN);
+    int64_t *il = NULL, *tl = NULL, nil = 0, ntl = 0;
+    pts_status st = ctc_lengths(OPN, ilv, "input_lengths", &il, &nil);
+    if (!st)
+        st = ctc_lengths(OPN, tlv, "target_lengths", &tl, &ntl);
+    if (!st && nil != N)
+        st = pts_err_set(PTS_ERR_VALUE, "%s: input_lengths must be of size batch_size", OPN);
+    if (!st && ntl != N)
+        st = pts_err_set(PTS_ERR_VALUE, "%s: target_lengths must be of size batch_size", OPN);
+    int64_t maxtl = 0, total = 0;
+    for (int64_t b = 0; !st && b < N; b++) {
+        if (il[b] < 0 || il[b] > Tn)
+            st = pts_err_set(PTS_ERR_VALUE, "%s: Expected input_lengths to have value at most %lld, but got value %lld "
+                                            "(while checking arguments for ctc_loss_cpu)", OPN, (long long)Tn, (long long)il[b]);
+        else if (tl[b] < 0)
+            st = pts_err_set(PTS_ERR_VALUE, "%s: Expected target_lengths to have value at least 0, but got value %lld",
+                             OPN, (long long)tl[b]);
+        else {
+            maxtl = tl[b] > maxtl ? tl[b] : maxtl;
+            total += tl[b];
+        }
+    }
+    /* targets: (N, S) padded (batched, 2-D) or the concatenated targets (1-D) */
+    bool padded = targets->ndim == 2;
+    if (!st && targets->ndim != 1 && !padded)
+        st = pts_err_set(PTS_ERR_VALUE, "%s: targets must be 1-D (concatenated) or 2-D (batch, max target length)", OPN);
+    if (!st && padded && (targets->sizes[0] < N || targets->sizes[1] < maxtl))
+        st = pts_err_set(PTS_ERR_VALUE, "%s: Expected tensor to have size at least %lld at dimension 1, but got size %lld "
+                                        "for argument #2 'targets' (while checking arguments for ctc_loss_cpu)", OPN,
+                         (long long)maxtl, (long long)targets->sizes[1]);
+    if (!st && !padded && targets->sizes[0] != total)
+        st = pts_err_set(PTS_ERR_VALUE, "%s: Expected tensor to have size %lld at dimension 0, but got size %lld for "
+                                        "argument #2 'targets' (while checking arguments for ctc_loss_allocate_outputs)", OPN,
+                         (long long)total, (long long)targets->sizes[0]);
+    pts_tensor *tg = st ? NULL : pts_tensor_as_contiguous(targets, PTS_INT64);
+    pts_tensor *x = tg ? pts_tensor_as_contiguous(lp, -1) : NULL;
+    int64_t S = 2 * maxtl + 1;
+    bool f32 = lp->dtype == PTS_FLOAT32;
+    size_t esz = f32 ? sizeof(float) : sizeof(double);
+    char *work = x ? pts_malloc(esz * (size_t)(2 * S + 2)) : NULL;
+    double *nll = work ? pts_malloc(sizeof(double) * (size_t)(N + 1)) : NULL;
+    if (!st && !nll)
+        st = pts_err_last();
+    const int64_t *tp = tg ? pts_i64(tg) : NULL;
+    int64_t off = 0, row = padded ? targets->sizes[1] : 0;
+    for (int64_t b = 0; !st && b < N; b++) {
+        const int64_t *t0 = tp + (padded ? b * row : off);
+        off += tl[b];
+        for (int64_t k = 0; !st && k < tl[b]; k++)
+            if (t0[k] < 0 || t0[k] >= C)
+                st = pts_err_set(PTS_ERR_INDEX, "%s: target %lld of batch entry %lld is out of the label range [0, %lld)",
+                                 OPN, (long long)t0[k], (long long)b, (long long)C);
+        if (st)
+            break;
+        /* log_probs[t][b][:] (x is contiguous (T, N, C) or (T, C)) */
+        if (f32)
+            nll[b] = ctc_one_float((const float *)pts_tensor_data(x) + b * C, N * C, C, il[b], t0, tl[b], blank,
+                                   (float *)(void *)work, (float *)(void *)work + S + 1);
+        else
+            nll[b] = ctc_one_double((const double *)pts_tensor_data(x) + b * C, N * C, C, il[b], t0, tl[b], blank,
+                                    (double *)(void *)work, (double *)(void *)work + S + 1);
+        if (zero_inf && nll[b] == INFINITY)
+            nll[b] = 0;
+    }
+    pts_tensor *out = NULL;
+    if (!st) {
+        int64_t shape[1] = {N};
+        if (reduction != 1 && reduction != 2) {
+            out = pts_tensor_empty(lp->dtype, batched ? 1 : 0, shape);
+            for (int64_t b = 0; out && b < N; b++)
+                pts_store_f64((char *)pts_tensor_data(out) + (size_t)b * esz, lp->dtype, nll[b]);
+        } else {
+            /* mean: (loss / clamp_min(target_length, 1)).mean(), each step in the input's dtype */
+            double acc = 0;
+            for (int64_t b = 0; b < N; b++) {
+                double v = nll[b];
+                if (reduction == 1)
+                    v = f32 ? (double)((float)v / (float)(tl[b] > 1 ? tl[b] : 1)) : v / (double)(tl[b] > 1 ? tl[b] : 1);
+                acc += v;
+            }
+            if (reduction == 1)
+                acc = N ? acc / (double)N : NAN;
+            out = pts_tensor_empty(lp->dtype, 0, shape);
+            if (out)
+                pts_store_f64(pts_tensor_data(out), lp->dtype, acc);
+        }
+        if (!out)
+            st = pts_err_last();
+    }
+    tdrop(tg);
+    tdrop(x);
+    pts_free(work);
+    pts_free(nll);
+    pts_free(il);
+    pts_free(tl);
+    if (st)
+        return st;
+    return pts_ret(out, rets);
+}
+
+PTS_KERNEL(k_ctc_loss_intlist)
+{
+    return ctc_run(op, a->log_probs, a->targets, a->input_lengths, a->target_lengths, a->blank, a->reduction,
+                   a->zero_infinity, rets);
+}
+
+PTS_KERNEL(k_ctc_loss_tensor)
+{
+    return ctc_run(op, a->log_probs, a->targets, pts_tensor_val(a->input_lengths), pts_tensor_val(a->target_lengths),
+                   a->blank, a->reduction, a->zero_infinity, rets);
+}
+
 const pts_op_def pts_ops_loss[] = {
     PTS_OP("aten::l1_loss(Tensor self, Tensor target, int reduction=1) -> Tensor", k_l1_loss),
     PTS_OP("aten::mse_loss(Tensor self, Tensor target, int reduction=1) -> Tensor", k_mse_loss),
@@ -466,5 +692,7 @@ const pts_op_def pts_ops_loss[] = {
     PTS_OP("aten::nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor", k_nll_loss2d),
     PTS_OP("aten::nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor", k_nll_loss_nd),
     PTS_OP("aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100, float label_smoothing=0.) -> Tensor", k_cross_entropy_loss),
+    PTS_OP("aten::ctc_loss.IntList(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank=0, int reduction=1, bool zero_infinity=False) -> Tensor", k_ctc_loss_intlist),
+    PTS_OP("aten::ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=0, int reduction=1, bool zero_infinity=False) -> Tensor", k_ctc_loss_tensor),
     {NULL, NULL},
 };

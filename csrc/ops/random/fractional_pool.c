@@ -44,7 +44,7 @@ static pts_status fractional_run(const pts_op *op, int nsp, pts_tensor *x, pts_v
     bool batched = x->ndim == nsp + 2;
     int64_t N = batched ? x->sizes[0] : 1, C = x->sizes[batched ? 1 : 0];
     const int64_t *isz = x->sizes + x->ndim - nsp;
-    for (int d = 0; d < x->ndim; d++)
+    for (int d = 1; d < x->ndim; d++) /* dim 0 (the batch, or the channels unbatched) may be empty, as torch */
         if (x->sizes[d] == 0)
             return pts_err_set(PTS_ERR_VALUE, "%s: Expected input to have non-zero size for non-batch dimensions", OPN);
     for (int d = 0; d < nsp; d++) {

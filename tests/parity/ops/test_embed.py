@@ -1,5 +1,5 @@
 """Parity of csrc/ops/index/embed.c (select/slice/diagonal/as_strided_scatter,
-masked_scatter, put, argwhere, nonzero_static, isin) and
+masked_scatter, put, argwhere, nonzero_static, isin, embedding_bag) and
 csrc/ops/pointwise/classify.c (isposinf/isneginf/isreal, frexp, ldexp,
 nextafter, equal, fill, resolve_neg, empty_strided/new_empty_strided/
 empty_permuted)."""
@@ -28,7 +28,8 @@ SCATTERS = {
 COVERED = covered(SCATTERS, "masked_scatter", "put", "argwhere", "nonzero_static", "isin.Tensor_Tensor",
                   "isin.Tensor_Scalar", "isin.Scalar_Tensor", "isposinf", "isneginf", "isreal", "frexp.Tensor",
                   "ldexp.Tensor", "nextafter", "equal", "fill.Scalar", "fill.Tensor", "resolve_neg", "empty_strided",
-                  "new_empty_strided", "empty_permuted")
+                  "new_empty_strided", "empty_permuted", "embedding_bag", "embedding_bag.padding_idx",
+                  "_embedding_bag_forward_only")
 
 
 def _params(table):
@@ -195,3 +196,52 @@ def test_strided_factories():
             getattr(torch.ops.aten, op)(*args)
         with pytest.raises(pyts.Error):
             _C.call_op("aten::" + op, *args)
+
+
+# (indices, offsets): bags of several sizes, empty bags (first, middle, last), a single bag, no indices
+BAGS = [([1, 2, 4, 5, 4, 3, 2, 9], [0, 4]), ([1, 2, 4, 5, 4, 3, 2, 9], [0, 0, 3, 8, 8]), ([0, 9, 9], [0]),
+        ([], [0, 0]), ([3, 3, 3, 7], [0, 1, 2, 3]), ([5, 6], [0, 1, 2])]
+
+
+def test_embedding_bag():
+    """All four results (output, offset2bag, bag_size, max_indices) as torch returns them, for sum /
+    mean / max, include_last_offset, padding_idx, per_sample_weights, float32 (torch's fast path
+    for a unit column stride) and float64, int32/int64 indices, strided weights, NaN/inf rows."""
+    for idx, offs in BAGS:
+        for dt in (torch.float32, torch.float64):
+            for layout in ("contig", "transposed", "strided"):
+                for mode in (0, 1, 2):
+                    for ilo in (False, True) if len(offs) > 1 else (False,):  # torch crashes on 0 bags + ilo
+                        for it in (torch.int64, torch.int32):
+                            mk = lambda: ((make_tensor((10, 3), dt, layout), torch.tensor(idx, dtype=it),
+                                           torch.tensor(offs, dtype=it), False, mode, False, None, ilo), {})
+                            what = "%s %s %s mode=%d ilo=%s %s" % (idx, offs, dt, mode, ilo, it)
+                            check("aten::embedding_bag", mk, what=what)
+                            for pad in (None, 2, -1, 9):
+                                check("aten::embedding_bag.padding_idx",
+                                      lambda: (mk()[0] + (pad,), {}), what=what + " pad=%s" % pad)
+                            check("aten::_embedding_bag_forward_only", lambda: (mk()[0] + (3,), {}), what=what)
+            for layout in ("contig", "strided"):
+                check("aten::embedding_bag",
+                      lambda: ((make_tensor((10, 5), dt), torch.tensor(idx), torch.tensor(offs), False, 0, False,
+                                make_tensor((len(idx),), dt, layout, seed=3, special=False)), {}),
+                      what="per_sample_weights %s %s %s" % (idx, offs, dt))
+    w = lambda: make_tensor((10, 3), torch.float32)
+    bad = [
+        ("int offsets mixed", (w(), torch.tensor([1, 2], dtype=torch.int32), torch.tensor([0]), False, 1)),
+        ("index out of range", (w(), torch.tensor([1, 10]), torch.tensor([0]), False, 0)),
+        ("negative index", (w(), torch.tensor([1, -1]), torch.tensor([0]), False, 0)),
+        ("offsets[0] != 0", (w(), torch.tensor([1, 2]), torch.tensor([1]), False, 0)),
+        ("float indices", (w(), torch.tensor([1.0]), torch.tensor([0]), False, 0)),
+        ("1-D weight", (torch.ones(4), torch.tensor([1]), torch.tensor([0]), False, 0)),
+        ("psw with mean", (w(), torch.tensor([1, 2]), torch.tensor([0]), False, 1, False, torch.ones(2))),
+        ("psw dtype", (w(), torch.tensor([1, 2]), torch.tensor([0]), False, 0, False, torch.ones(2, dtype=torch.float64))),
+        ("bad mode", (w(), torch.tensor([1, 2]), torch.tensor([0]), False, 3)),
+        ("int weight", (torch.ones(4, 2, dtype=torch.int64), torch.tensor([1]), torch.tensor([0]), False, 0)),
+    ]
+    for what, args in bad:
+        check("aten::embedding_bag", lambda: (args, {}), what=what)
+    for pad in (10, -11):
+        check("aten::embedding_bag.padding_idx",
+              lambda: ((w(), torch.tensor([1]), torch.tensor([0]), False, 0, False, None, False, pad), {}),
+              what="padding_idx %d" % pad)

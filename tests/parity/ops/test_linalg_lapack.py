@@ -927,6 +927,8 @@ COVERED = covered(["linalg_inv", "inverse", "linalg_inv_ex"] + [d.split("::")[1]
                    "triangular_solve", "linalg_lu_factor_ex", "linalg_lu_factor", "linalg_lu", "lu_unpack",
                    "linalg_lu_solve", "lu_solve", "linalg_cholesky", "linalg_cholesky_ex", "cholesky_solve",
                    "cholesky_inverse", "linalg_qr", "geqrf", "linalg_householder_product", "orgqr", "ormqr",
+                   "linalg_matrix_sqrth", "linalg_polar", "linalg_ldl_factor", "linalg_ldl_factor_ex",
+                   "linalg_ldl_solve",
                    "linalg_svd", "_linalg_svd", "svd", "linalg_svdvals", "linalg_eigh", "_linalg_eigh", "linalg_eigvalsh",
                    "linalg_pinv.atol_rtol_tensor", "linalg_pinv.atol_rtol_float", "linalg_pinv", "linalg_pinv.rcond_tensor",
                    "pinverse", "linalg_matrix_rank.atol_rtol_tensor", "linalg_matrix_rank.atol_rtol_float",
@@ -934,3 +936,109 @@ COVERED = covered(["linalg_inv", "inverse", "linalg_inv_ex"] + [d.split("::")[1]
                    "linalg_matrix_norm", "linalg_matrix_norm.str_ord", "linalg_norm", "linalg_norm.ord_str", "linalg_cond",
                    "linalg_cond.p_str", "linalg_matrix_exp", "matrix_exp", "linalg_matrix_power", "matrix_power",
                    "nuclear_norm", "nuclear_norm.dim", "frobenius_norm.dim", "_lu_with_info"])
+
+
+# ---- matrix_sqrth, polar (composites of eigh / the thin svd: csrc/ops/linalg/matfn.c) -------------------
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", SQUARE, ids=str)
+@pytest.mark.parametrize("layout", ["contig", "transposed"])
+def test_matrix_sqrth(dt, shape, layout):
+    """X = sqrt(A) for A symmetric positive definite.  The square root's Frechet derivative L(E)
+    solves X L + L X = E, so ||L(E)|| <= ||E|| / (2 sqrt(lambda_min)): the two engines' backward
+    errors in A (spec_tol) move X by at most spec_tol / (2 sqrt(lambda_min)); the product
+    Q diag(s) Q^T adds n-term dot-product rounding, gamma_{n+2} n max|X| for each engine."""
+    A = mat(shape, dt, seed=31, layout=layout, kind="spd")
+    n = shape[-1]
+    exp, got = run_ok("aten::linalg_matrix_sqrth", A)
+    if A.numel():
+        lmin = torch.linalg.eigvalsh(A.double()).min().item()
+        xmax = exp[0].double().abs().max().item()
+        tol = spec_tol(A, dt) / (2 * math.sqrt(lmin)) + 2 * gamma(n + 2, dt) * n * xmax
+    else:
+        tol = 0.0
+    close(got[0], exp[0], tol, "matrix_sqrth")
+    # a negative eigenvalue counts as 0 (torch clamps before the square root)
+    D = torch.diag(torch.tensor([4.0, -1.0, 0.25], dtype=dt))
+    exp, got = run_ok("aten::linalg_matrix_sqrth", D)
+    close(got[0], exp[0], 2 * gamma(5, dt) * 2, "matrix_sqrth indefinite")
+
+
+POLAR_SHAPES = [(0, 0), (1, 1), (4, 4), (5, 3), (2, 3, 4, 2), (3, 0, 0), (0, 3, 3), (6, 1)]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", POLAR_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", ["contig", "transposed", "strided"])
+def test_polar(dt, shape, layout):
+    """A = U H.  Perturbation bounds (Li 1995; Higham, Functions of Matrices 8.1): a backward error
+    dA moves U by <= 2 ||dA||_F / sigma_min and H by <= sqrt(2) ||dA||_F; ||dA||_F <= sqrt(n)
+    spec_tol for the two engines' SVDs; the products add n-term rounding, gamma_{n+2} n ||A||_2."""
+    A = mat(shape, dt, seed=37, layout=layout)
+    n = shape[-1]
+    exp, got = run_ok("aten::linalg_polar", A)
+    if A.numel():
+        s = torch.linalg.svdvals(A.double())
+        dA = math.sqrt(n) * spec_tol(A, dt)
+        prod = 2 * gamma(n + 2, dt) * n * max(s.max().item(), 1.0)
+        tol_u = 2 * dA / s[..., -1].min().item() + prod
+        tol_h = math.sqrt(2) * dA + prod
+    else:
+        tol_u = tol_h = 0.0
+    close(got[0], exp[0], tol_u, "polar U")
+    close(got[1], exp[1], tol_h, "polar H")
+
+
+def test_matrix_sqrth_polar_errors():
+    for bad in [torch.ones(2, 3), torch.ones(3), torch.eye(3, dtype=torch.int64)]:
+        expect_error("aten::linalg_matrix_sqrth", bad)
+    for bad in [torch.ones(2, 3), torch.ones(3), torch.eye(3, dtype=torch.int64)]:
+        expect_error("aten::linalg_polar", bad)
+
+
+# ---- ldl_factor(_ex), ldl_solve (Bunch-Kaufman, LAPACK sytrf / sytrs: csrc/ops/linalg/cholesky.c) -------
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", SQUARE, ids=str)
+@pytest.mark.parametrize("layout", ["contig", "transposed"])
+def test_ldl(dt, shape, layout):
+    """Symmetric indefinite matrices.  Pivots and info are exact (the same pivoting decisions);
+    LD is a backward-stable factor (Higham, Accuracy and Stability, 11.1.1: |dA| <= p(n) u |L||D||L^T|),
+    so between two engines its entries differ by at most 2 kappa gamma_{3n} sqrt(n) max|LD|; the
+    solve is backward stable too (solve_tol)."""
+    X = mat(shape, dt, seed=41, layout=layout)
+    A = X + X.mT
+    if layout == "transposed":
+        A = A.mT.contiguous().mT
+    n = shape[-1]
+    for name in ("aten::linalg_ldl_factor_ex", "aten::linalg_ldl_factor"):
+        exp, got = run_ok(name, A)
+        tol = 2 * kappa(A) * gamma(3 * max(n, 1), dt) * math.sqrt(max(n, 1)) * (
+            exp[0].double().abs().max().item() if exp[0].numel() else 0.0)
+        close(got[0], exp[0], tol, name + " LD")
+        exact(got[1], exp[1], name + " pivots")
+        if name.endswith("_ex"):
+            exact(got[2], exp[2], name + " info")
+    LD, piv = torch.linalg.ldl_factor(A)
+    for k in (1, 3):
+        B = mat(shape[:-1] + (k,), dt, seed=43)
+        for p in (piv, piv.long()):
+            exp, got = run_ok("aten::linalg_ldl_solve", LD, p, B)
+            close(got[0], exp[0], solve_tol(A, exp[0], dt), "ldl_solve")
+    # broadcast: one factor for a batch of right-hand sides
+    if len(shape) == 2 and n:
+        B = mat((3, n, 2), dt, seed=47)
+        exp, got = run_ok("aten::linalg_ldl_solve", LD, piv, B)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), "ldl_solve broadcast")
+
+
+def test_ldl_errors():
+    A = torch.eye(3)
+    LD, piv = torch.linalg.ldl_factor(A)
+    for args in [(torch.ones(2, 3),), (torch.ones(3),), (torch.eye(3, dtype=torch.int64),)]:
+        exp, got = both("aten::linalg_ldl_factor", *args)
+        assert isinstance(exp, Exception) and isinstance(got, Exception), args
+    for args in [(LD, piv, torch.ones(4, 2)), (LD, piv, torch.ones(3, 2, dtype=torch.float64)),
+                 (LD, piv, torch.ones(3))]:
+        exp, got = both("aten::linalg_ldl_solve", *args)
+        assert isinstance(exp, Exception) and isinstance(got, Exception), [tuple(a.shape) for a in args]

@@ -15,7 +15,8 @@ ELEMENTWISE = {
     "kl_div": [{}, {"log_target": True}],
 }
 CLASS = ["nll_loss", "nll_loss2d", "nll_loss_nd", "cross_entropy_loss"]
-COVERED = covered(ELEMENTWISE, CLASS, "binary_cross_entropy", "binary_cross_entropy_with_logits")
+COVERED = covered(ELEMENTWISE, CLASS, "binary_cross_entropy", "binary_cross_entropy_with_logits", "ctc_loss.IntList",
+                  "ctc_loss.Tensor")
 
 
 @pytest.mark.parametrize("op", list(ELEMENTWISE))
@@ -131,3 +132,62 @@ def test_cross_entropy_probabilities(red):
                     w = make_tensor((5,), torch.float32, seed=3, low=0.1, high=2) if weighted else None
                     return (x, t, w, red, -100, ls), {}
                 check("aten::cross_entropy_loss", maker, what="%s w=%s ls=%s" % (xs, weighted, ls))
+
+
+def _log_probs(shape, dt, layout="contig", seed=0):
+    return make_tensor(shape, dt, layout, seed=seed, special=False).log_softmax(-1)
+
+
+# (T, N, C, input lengths, target lengths, padded targets?): full and short inputs, empty targets, an
+# input length of 0 (inf, or 0 for an empty target), targets too long for their input (inf), repeats
+CTC = [(12, 4, 6, [12, 9, 5, 0], [4, 3, 0, 0], True), (12, 4, 6, [12, 9, 5, 0], [4, 3, 0, 2], False),
+       (7, 3, 5, [7, 3, 7], [3, 3, 6], True), (5, 1, 4, [5], [2], False), (6, 2, 3, [6, 6], [0, 0], True),
+       (9, 0, 5, [], [], True)]
+
+
+@pytest.mark.parametrize("case", range(len(CTC)))
+def test_ctc_loss(case):
+    """ctc_loss (int lists and tensors of lengths): reductions none / mean / sum, zero_infinity, blank
+    first and last, padded 2-D and concatenated 1-D targets (with repeated labels), unbatched input,
+    float32 and float64, non-contiguous log_probs and targets."""
+    T, N, C, il, tl, padded = CTC[case]
+    for dt in (torch.float32, torch.float64):
+        for layout in ("contig", "transposed"):
+            for blank in (0, C - 1):
+                lo, hi = (1, C) if blank == 0 else (0, C - 1)
+                g = torch.Generator().manual_seed(case)
+                if padded:
+                    tg = torch.randint(lo, hi, (N, max(tl + [0]) + 2), generator=g)
+                    tg[:, 1] = tg[:, 0]  # a repeated label needs a blank between
+                    tg = tg.t().contiguous().t() if layout == "transposed" else tg
+                else:
+                    tg = torch.randint(lo, hi, (2 * sum(tl),), generator=g)[::2]
+                for red in (0, 1, 2):
+                    for zi in (False, True):
+                        what = "case %d %s %s blank=%d red=%d zi=%s" % (case, dt, layout, blank, red, zi)
+                        lp = lambda: _log_probs((T, N, C), dt, "contig" if layout == "contig" else "strided")
+                        check("aten::ctc_loss.IntList", lambda: ((lp(), tg.clone(), il, tl, blank, red, zi), {}), what=what)
+                        check("aten::ctc_loss.Tensor",
+                              lambda: ((lp(), tg.clone(), torch.tensor(il, dtype=torch.int64),
+                                        torch.tensor(tl, dtype=torch.int32), blank, red, zi), {}), what=what)
+    if N >= 1:  # unbatched: (T, C) log_probs, 1-D target
+        for red in (0, 1, 2):
+            check("aten::ctc_loss.IntList", lambda: ((_log_probs((T, C), torch.float32), torch.tensor([1, 2, 2]), [T], [3],
+                                                      0, red, False), {}), what="unbatched red=%d" % red)
+            check("aten::ctc_loss.Tensor", lambda: ((_log_probs((T, C), torch.float64), torch.tensor([1, 2, 2]),
+                                                     torch.tensor(T), torch.tensor(3), 0, red, False), {}),
+                  what="unbatched red=%d" % red)
+
+
+def test_ctc_loss_errors():
+    lp = lambda: _log_probs((6, 2, 4), torch.float32)
+    tg = torch.tensor([[1, 2], [3, 1]])
+    bad = [(lp(), tg, [6, 6], [2, 2], 4), (lp(), tg, [6, 6], [2, 2], -1), (lp(), tg, [6], [2, 2], 0),
+           (lp(), tg, [6, 6], [2], 0), (lp(), tg, [7, 6], [2, 2], 0), (lp(), tg, [6, 6], [3, 2], 0),
+           (lp(), torch.tensor([1, 2, 3]), [6, 6], [2, 2], 0), (lp().to(torch.int64), tg, [6, 6], [2, 2], 0),
+           (make_tensor((6,), torch.float32), tg, [6, 6], [2, 2], 0)]
+    for i, args in enumerate(bad):
+        check("aten::ctc_loss.IntList", lambda: (args, {}), what="bad %d" % i)
+    check("aten::ctc_loss.Tensor", lambda: ((lp(), tg, torch.tensor([6.0, 6.0]), torch.tensor([2, 2]), 0), {}),
+          what="float lengths")
+    check("aten::ctc_loss.IntList", lambda: ((lp(), tg, [6, 6], [2, 2], 0, 3), {}), what="bad reduction")

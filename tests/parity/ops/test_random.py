@@ -553,6 +553,21 @@ def test_fractional_max_pool_ops():
         same_bits(ti, pi, "fractional_max_pool%dd indices" % nsp)
         n += 1
     assert n == 90
+    # an empty batch (or, unbatched, no channels) is allowed; an empty non-batch dim is refused
+    for nsp, shape in ((2, (0, 1, 4, 5)), (2, (0, 4, 5)), (3, (0, 1, 4, 5, 4)), (3, (0, 4, 5, 4)), (2, (1, 0, 4, 5)),
+                       (3, (1, 1, 0, 5, 4))):
+        x = torch.randn(shape)
+        smp = torch.rand(shape[0] if len(shape) == nsp + 2 else 1, shape[-nsp - 1], nsp)
+        args = ([2] * nsp, [2] * nsp)
+        try:
+            to, ti = getattr(torch.ops.aten, "fractional_max_pool%dd" % nsp)(x, *args, smp)
+        except RuntimeError:
+            with pytest.raises(pyts.Error, match="non-zero size"):
+                _C.call_op("aten::fractional_max_pool%dd" % nsp, x.numpy(), *args, smp.numpy())
+            continue
+        po, pi = _C.call_op("aten::fractional_max_pool%dd" % nsp, x.numpy(), *args, smp.numpy())
+        same_bits(to, po, "fractional_max_pool%dd empty %s" % (nsp, shape))
+        same_bits(ti, pi, "fractional_max_pool%dd empty %s indices" % (nsp, shape))
     x = torch.randn(1, 1, 6, 6, 6)
     with pytest.raises(pyts.Error, match="too large"):
         _C.call_op("aten::fractional_max_pool3d", x.numpy(), [1, 1, 1], [6, 6, 6], np.zeros((1, 1, 3), np.float32))
