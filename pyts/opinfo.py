@@ -377,6 +377,12 @@ def _op_db():
 def _worker_main(conn, max_samples):
     """Receives ("run", op_index, dtype, start) and streams ('start', i),
     ('sample', i, rec), ('done', n, note) back; ('quit',) ends it."""
+    import faulthandler
+
+    if not os.environ.get("PYTS_OPINFO_DEBUG"):
+        # a crash is reported by the parent (CRASH, with the signal); the
+        # traceback an inherited faulthandler would print is noise there
+        faulthandler.disable()
     import torch
 
     torch.set_num_threads(1)
@@ -411,7 +417,11 @@ def _worker_main(conn, max_samples):
                     n = i + 1
                     if i < start:
                         continue
-                    conn.send(("start", i))
+                    try:
+                        desc = describe_sample(s)
+                    except Exception:  # noqa: BLE001 - a description is a courtesy
+                        desc = "?"
+                    conn.send(("start", i, desc))
                     _maybe_fault(op_key(op), dtype, i)
                     try:
                         rec = run_sample(op, s, rtol, atol)
@@ -453,6 +463,7 @@ class _Worker:
         child.close()
         self.job = None          # (op_index, key, dtype)
         self.current = None      # sample index running
+        self.current_desc = None  # and its description (describe_sample)
         self.deadline = None
         self.timeout = None
 
@@ -474,6 +485,7 @@ class _Worker:
                     self.deadline = time.monotonic() + self.timeout
                     if msg[0] == "start":
                         self.current = msg[1]
+                        self.current_desc = msg[2] if len(msg) > 2 else None
                     elif msg[0] == "sample":
                         r["samples"][msg[1]] = msg[2]
                         self.current = None
@@ -497,7 +509,7 @@ class _Worker:
             self.proc.exitcode)
         self.kill()
         if self.current is not None:
-            r["samples"][self.current] = {"verdict": "CRASH", "message": reason}
+            r["samples"][self.current] = {"verdict": "CRASH", "message": reason, "sample": self.current_desc}
             return self.current + 1
         r["note"] = "crash outside a sample (%s)" % reason
         r["crashed"] = True
@@ -680,7 +692,8 @@ def summarize_op(r):
         "worst_abs": max(abs_) if abs_ else None, "worst_rel": max(rel_) if rel_ else None,
         "exports": exports, "missing_ops": missing, "note": r.get("note"),
         "first_problem": ({"sample": samples.index(first), "verdict": first["verdict"],
-                           "message": first.get("message"), "input": first.get("sample")} if first else None),
+                           "message": first.get("message"), "input": first.get("sample"),
+                           "detail": first.get("detail")} if first else None),
         "seconds": round(r.get("seconds", 0.0), 3),
         "per_sample": "".join(_CODE[s["verdict"]] for s in samples),
     }
