@@ -131,3 +131,35 @@ def test_dtype_tolerances():
 def test_unknown_dtype_is_refused():
     r = run("--ops", "add", "--dtypes", "float33", "--out", "/nonexistent/x")
     assert r.returncode == 2 and "float33" in r.stderr
+
+
+def test_tie_order_check():
+    """sort/topk/kthvalue indices torch leaves unspecified among equal values:
+    another valid answer passes, a wrong one does not."""
+    import numpy as np
+    import torch
+
+    x = torch.tensor([[3, 1, 3, 2], [5, 5, 0, 5]])
+    v, i = torch.sort(x, dim=1)
+    ok = i.clone()
+    ok[0, 2], ok[0, 3] = i[0, 3], i[0, 2]          # the two 3s swapped
+    ok[1, 1], ok[1, 3] = i[1, 3], i[1, 1]          # two of the 5s swapped
+    assert opinfo._indices_equivalent("sort", x, (v.numpy(), i.numpy()), (v.numpy(), ok.numpy()))
+    assert opinfo._indices_equivalent("argsort", x, i.numpy(), ok.numpy())
+    wrong = i.clone()
+    wrong[0, 0], wrong[0, 1] = i[0, 1], i[0, 0]    # 1 and 2 swapped: other values
+    assert not opinfo._indices_equivalent("sort", x, (v.numpy(), i.numpy()), (v.numpy(), wrong.numpy()))
+    dup = i.clone()
+    dup[0, 3] = i[0, 2]                            # the same 3 twice: not a permutation
+    assert not opinfo._indices_equivalent("sort", x, (v.numpy(), i.numpy()), (v.numpy(), dup.numpy()))
+    out = i.clone()
+    out[1, 0] = 7                                  # out of range
+    assert not opinfo._indices_equivalent("sort", x, (v.numpy(), i.numpy()), (v.numpy(), out.numpy()))
+    # kthvalue over dim 0 without keepdim: indices one dim short
+    y = torch.tensor([[2, 9], [2, 9], [1, 4]])
+    kv, ki = torch.kthvalue(y, 2, dim=0)
+    alt = ki.clone()
+    alt[0] = 1 - ki[0] if ki[0] in (0, 1) else ki[0]
+    assert opinfo._indices_equivalent("kthvalue", y, (kv.numpy(), ki.numpy()), (kv.numpy(), alt.numpy()))
+    assert not opinfo._indices_equivalent("kthvalue", y, (kv.numpy(), ki.numpy()),
+                                          (kv.numpy(), np.array([2, ki[1].item()])))
