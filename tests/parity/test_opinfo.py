@@ -21,9 +21,10 @@ def run(*args, env_extra=None):
     env = dict(os.environ)
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     env.update(env_extra or {})
+    # timeout: generous, the two-dtype subset has taken more than 600 s on an overloaded shared machine
     # cwd: the folder holding the imported pyts (never a source checkout's unbuilt pyts/)
     return subprocess.run([sys.executable, "-m", "pyts.opinfo", *args], capture_output=True, text=True, env=env,
-                          timeout=1500, cwd=root)  # generous: on a shared, overloaded machine the 2-dtype subset has taken > 600 s
+                          timeout=1500, cwd=root)
 
 
 @pytest.fixture(scope="module")
