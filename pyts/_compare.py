@@ -27,6 +27,7 @@ inf; dtype and shape must agree.
 
 Only NumPy is needed; torch tensors are converted when torch is loaded."""
 import math
+import os
 import sys
 
 import numpy as np
@@ -253,6 +254,11 @@ def compare_arrays(path, exp, got, rtol=None, atol=None, equal_nan=True, referen
     if exp.dtype != got.dtype:
         problems.append("The values for attribute 'dtype' do not match: %s (pyts) != %s (torch)." % (
             r.pyts_dtype, r.torch_dtype))
+    # ml_dtypes arrays (bfloat16, float8): compared by value in float32, which holds them exactly
+    if is_ml_array(exp):
+        exp = exp.astype(np.float32)
+    if is_ml_array(got):
+        got = got.astype(np.float32)
     r.numel = int(exp.size)
     _elementwise(r, exp, got, r.rtol, r.atol, equal_nan, allowed)
     if problems:
@@ -560,13 +566,38 @@ def _dtype_codes():
 
 
 class _Skip(Exception):
-    """A value that cannot cross into pyts (bfloat16, a module object...)."""
+    """A value that cannot cross into pyts (bfloat16 without ml_dtypes, a module object...)."""
+
+
+# torch dtypes NumPy lacks that the ml_dtypes package provides (same names, same bits)
+ML_DTYPE_NAMES = ("bfloat16", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz")
+_ML = []
+
+
+def ml_dtypes_module():
+    """The ml_dtypes module when pyts uses it for bfloat16 and float8 arrays
+    (installed, and PYTS_NO_ML_DTYPES not set), else None."""
+    if not _ML:
+        mod = None
+        if os.environ.get("PYTS_NO_ML_DTYPES", "0") in ("", "0"):
+            try:
+                import ml_dtypes as mod
+            except ImportError:
+                mod = None
+        _ML.append(mod)
+    return _ML[0]
+
+
+def is_ml_array(a):
+    """Is a an ndarray of an ml_dtypes dtype (bfloat16, float8_*)?"""
+    return isinstance(a, np.ndarray) and a.dtype.name in ML_DTYPE_NAMES and a.dtype.kind == "V"
 
 
 def torch_to_numpy(t, copy=True, upcast_bfloat16=False):
     """A NumPy copy of tensor t (its values as pyts would hold them).
-    bfloat16 has no NumPy dtype: _Skip, or float32 (exact) with
-    upcast_bfloat16."""
+    bfloat16 and the float8 dtypes have no NumPy dtype: with ml_dtypes
+    installed they become ml_dtypes arrays (the same bits, as pyts returns
+    them); without it, float32 (exact) with upcast_bfloat16, else _Skip."""
     import torch
 
     t = t.detach()
@@ -574,10 +605,15 @@ def torch_to_numpy(t, copy=True, upcast_bfloat16=False):
         t = t.resolve_conj()
     if t.is_neg():
         t = t.resolve_neg()
-    if t.dtype == torch.bfloat16:
+    name = str(t.dtype).replace("torch.", "")
+    if name in ML_DTYPE_NAMES:
+        ml = ml_dtypes_module()
+        if ml is not None and t.layout == torch.strided:
+            bits = t.view(torch.int16 if t.element_size() == 2 else torch.uint8).numpy().view(getattr(ml, name))
+            return bits.copy(order="K") if copy else bits
         if upcast_bfloat16:
             return t.float().numpy()
-        raise _Skip("bfloat16 tensors have no NumPy dtype")
+        raise _Skip("%s tensors have no NumPy dtype (install ml_dtypes)" % name)
     if t.dtype == torch.complex32:
         t = t.to(torch.complex64)
     if t.layout != torch.strided or t.is_quantized:
@@ -700,7 +736,8 @@ def compare_trees(exp, got, path, rtol=None, atol=None, equal_nan=True, out=None
 
 def as_numpy(v):
     """v with every torch tensor (at any depth) turned into NumPy (bfloat16
-    as float32, exactly); anything else as it is.  Needs no torch unless
+    and float8 as ml_dtypes arrays when ml_dtypes is installed, else as
+    float32, exactly); anything else as it is.  Needs no torch unless
     torch is already imported (a torch tensor cannot exist otherwise)."""
     if "torch" not in sys.modules:
         return v

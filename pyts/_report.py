@@ -81,6 +81,8 @@ def tensor_stats(arr):
     out = {"shape": list(arr.shape), "dtype": _dtype_name(arr)}
     if arr.size == 0:
         return out
+    if arr.dtype.kind == "V" and arr.dtype.name.startswith(("bfloat16", "float8")):
+        arr = arr.astype(np.float32)  # an ml_dtypes array: float32 holds its values exactly
     if arr.dtype.kind in "fc":
         a = arr.astype(np.complex128 if arr.dtype.kind == "c" else np.float64)
         finite = np.isfinite(a)

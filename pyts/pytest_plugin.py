@@ -53,6 +53,9 @@ def pytest_addoption(parser):
                          "checks pyts against it without torch) for every parity check of the run into DIR")
     group.addoption("--pyts-seed", metavar="N", type=int, default=0, dest="pyts_seed",
                     help="base seed mixed into each test's parity seed (default 0)")
+    from . import _opinfo_pytest
+
+    _opinfo_pytest.add_options(group)
 
 
 def pytest_configure(config):
@@ -60,8 +63,26 @@ def pytest_configure(config):
         "markers", "parity(rtol=None, atol=None, strict=False): tolerances for pyts parity checks in this test "
         "(strict=True: torch.testing's defaults instead of the rounding rule)"
     )
+    config.addinivalue_line("markers", "pyts_opinfo: a test of the OpInfo sweep (--pyts-opinfo)")
     if not config.pluginmanager.has_plugin("pyts-parity-collector"):
         config.pluginmanager.register(_Collector(config), "pyts-parity-collector")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session, config, items):
+    """--pyts-opinfo: add the OpInfo sweep's tests (pyts._opinfo_pytest) before
+    -k/-m deselect."""
+    if config.getoption("pyts_opinfo", False):
+        from . import _opinfo_pytest
+
+        items.extend(_opinfo_pytest.make_items(session, config))
+
+
+def pytest_unconfigure(config):
+    if config.getoption("pyts_opinfo", False):
+        from . import _opinfo_pytest
+
+        _opinfo_pytest.close(config)
 
 
 def _check_log_env():

@@ -7,13 +7,17 @@ DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
 def torch_to_numpy(t):
-    """The NumPy array pyts returns for torch tensor t (bfloat16 -> float32,
+    """The NumPy array pyts returns for torch tensor t (bfloat16 -> an
+    ml_dtypes bfloat16 array when ml_dtypes is installed, else float32;
     complex32 -> complex64, exactly; everything else bit for bit)."""
     import torch
 
+    from pyts._compare import ml_dtypes_module
+
     t = t.detach()
     if t.dtype == torch.bfloat16:
-        return t.float().numpy()
+        ml = ml_dtypes_module()
+        return t.view(torch.int16).numpy().view(ml.bfloat16) if ml is not None else t.float().numpy()
     if t.dtype == torch.complex32:
         return t.to(torch.complex64).numpy()
     return t.numpy()

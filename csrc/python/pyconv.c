@@ -5,6 +5,7 @@
 #define PY_ARRAY_UNIQUE_SYMBOL pyts_ARRAY_API
 #include <numpy/arrayobject.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -125,7 +126,8 @@ static float half_to_float(uint16_t h)
     return f;
 }
 
-/* dtypes NumPy lacks: bfloat16 -> float32, complex32 -> complex64 (exact), others -> raw uint8 */
+/* dtypes NumPy lacks (and ml_dtypes does not provide, or is not installed): bfloat16 -> float32,
+ * complex32 -> complex64 (exact), others -> raw uint8 */
 static PyObject *numpy_converted(pts_tensor *t)
 {
     npy_intp dims[PTS_MAX_DIMS];
@@ -157,20 +159,98 @@ static PyObject *numpy_converted(pts_tensor *t)
     return (PyObject *)arr;
 }
 
+/* ---- ml_dtypes: bfloat16 and the float8s as NumPy dtypes, when the package is installed ----
+ * The ml_dtypes package registers NumPy dtypes with the same bit layouts as torch's bfloat16 and
+ * float8 types, so such tensors cross both ways without a copy.  It is imported the first time a
+ * tensor of one of these dtypes (or an array of a dtype NumPy does not define) crosses; without it
+ * (or with the environment variable PYTS_NO_ML_DTYPES set) bfloat16 comes out as float32 and the
+ * float8s as raw uint8 bytes, as numpy_converted does. */
+static const struct {
+    int dtype;
+    const char *name;
+} ml_names[] = {
+    {PTS_BFLOAT16, "bfloat16"},
+    {PTS_FLOAT8_E4M3FN, "float8_e4m3fn"},
+    {PTS_FLOAT8_E5M2, "float8_e5m2"},
+    {PTS_FLOAT8_E4M3FNUZ, "float8_e4m3fnuz"},
+    {PTS_FLOAT8_E5M2FNUZ, "float8_e5m2fnuz"},
+};
+#define ML_COUNT ((int)(sizeof ml_names / sizeof ml_names[0]))
+static PyArray_Descr *ml_descr[ML_COUNT]; /* owned for the life of the process; NULL: not available */
+static int ml_tried;                      /* the import was attempted (with the GIL held) */
+
+/* Imports ml_dtypes once; never leaves a Python error set.  Returns whether any dtype is known. */
+static int ml_load(void)
+{
+    if (ml_tried)
+        goto done;
+    const char *off = getenv("PYTS_NO_ML_DTYPES");
+    if (off && *off && strcmp(off, "0") != 0) {
+        ml_tried = 1;
+        goto done;
+    }
+    PyObject *mod = PyImport_ImportModule("ml_dtypes");
+    if (!mod) {
+        PyErr_Clear();
+        ml_tried = 1;
+        goto done;
+    }
+    for (int i = 0; i < ML_COUNT; i++) {
+        PyObject *ty = PyObject_GetAttrString(mod, ml_names[i].name);
+        PyArray_Descr *d = NULL;
+        if (ty && PyArray_DescrConverter(ty, &d) == NPY_SUCCEED && d && !ml_descr[i])
+            ml_descr[i] = d; /* keeps the reference */
+        else
+            Py_XDECREF(d);
+        Py_XDECREF(ty);
+        PyErr_Clear();
+    }
+    Py_DECREF(mod);
+    ml_tried = 1;
+done:
+    for (int i = 0; i < ML_COUNT; i++)
+        if (ml_descr[i])
+            return 1;
+    return 0;
+}
+
+/* A new reference to the ml_dtypes descriptor of a pts dtype, or NULL (no error set) when there is none. */
+static PyArray_Descr *ml_descr_for(int dtype)
+{
+    for (int i = 0; i < ML_COUNT; i++) {
+        if (ml_names[i].dtype == dtype) {
+            if (!ml_load() || !ml_descr[i])
+                return NULL;
+            Py_INCREF(ml_descr[i]);
+            return ml_descr[i];
+        }
+    }
+    return NULL;
+}
+
+/* The pts dtype of an array of an ml_dtypes dtype, or -1. */
+static int ml_dtype_of(PyArray_Descr *d)
+{
+    if (d->type_num < NPY_USERDEF || !ml_load())
+        return -1;
+    for (int i = 0; i < ML_COUNT; i++)
+        if (ml_descr[i] && ml_descr[i]->type_num == d->type_num)
+            return ml_names[i].dtype;
+    return -1;
+}
+
 PyObject *pyts_tensor_to_numpy(pts_tensor *t, int readonly)
 {
     int ntype = numpy_type_of(t->dtype);
-    if (ntype < 0)
-        return numpy_converted(t);
+    PyArray_Descr *descr = ntype >= 0 ? PyArray_DescrFromType(ntype) : ml_descr_for(t->dtype);
+    if (!descr)
+        return PyErr_Occurred() ? NULL : numpy_converted(t);
     npy_intp dims[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
     int isz = pts_dtype_get(t->dtype)->itemsize;
     for (int i = 0; i < t->ndim; i++) {
         dims[i] = (npy_intp)t->sizes[i];
         strides[i] = (npy_intp)(t->strides[i] * isz);
     }
-    PyArray_Descr *descr = PyArray_DescrFromType(ntype);
-    if (!descr)
-        return NULL;
     int flags = readonly ? 0 : NPY_ARRAY_WRITEABLE;
     PyObject *arr = PyArray_NewFromDescr(&PyArray_Type, descr, t->ndim, dims, strides, pts_tensor_data(t), flags, NULL);
     if (!arr)
@@ -363,6 +443,8 @@ static void release_pyobject(void *p)
 static int array_to_tensor(PyArrayObject *arr, pts_value *out)
 {
     int dtype = dtype_from_numpy(PyArray_TYPE(arr));
+    if (dtype < 0)
+        dtype = ml_dtype_of(PyArray_DESCR(arr));
     if (dtype < 0) {
         PyErr_Format(pyts_ArgumentError, "NumPy dtype %R is not supported by pyts", (PyObject *)PyArray_DESCR(arr));
         return -1;

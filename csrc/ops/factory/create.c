@@ -165,8 +165,13 @@ static pts_status arange_common(const pts_op *op, pts_value start, pts_value end
         return pts_err_last();
     int isz = pts_dtype_get(dtype)->itemsize;
     char *p = pts_tensor_data(t);
-    bool ints = pts_dtype_category(dtype) <= PTS_CAT_INT && !any_float(vs, 3);
-    int64_t is = pts_scalar_i64(start), ist = pts_scalar_i64(step);
+    /* an integer dtype counts in integers: torch converts start and step to it first (toward zero),
+     * after sizing the range from the numbers as given */
+    bool ints = pts_dtype_category(dtype) <= PTS_CAT_INT;
+    int64_t is = ints && any_float(vs, 3) ? (int64_t)trunc(s) : pts_scalar_i64(start);
+    int64_t ist = ints && any_float(vs, 3) ? (int64_t)trunc(st) : pts_scalar_i64(step);
+    if (ints && any_float(vs, 3) && (fabs(s) >= 9.2e18 || fabs(st) >= 9.2e18))
+        return pts_err_set(PTS_ERR_VALUE, "%s: start or step out of the range of int64", OPN);
     for (int64_t i = 0; i < n; i++) {
         if (ints)
             pts_store_i64(p + i * isz, dtype, is + i * ist);
@@ -213,6 +218,15 @@ static pts_status space_common(const pts_op *op, pts_value start, pts_value end,
     if (!t)
         return pts_err_last();
     double a = pts_scalar_f64(s), b = pts_scalar_f64(e);
+    if (pts_dtype_category(dtype) <= PTS_CAT_INT) {
+        /* torch converts start and end to an integer dtype first (toward zero), then steps in double */
+        if (!(fabs(a) < 9.2e18 && fabs(b) < 9.2e18)) {
+            pts_obj_release(&t->hdr);
+            return pts_err_set(PTS_ERR_VALUE, "%s: start or end out of the range of int64", OPN);
+        }
+        a = trunc(a);
+        b = trunc(b);
+    }
     double step = steps > 1 ? (b - a) / (double)(steps - 1) : 0;
     int64_t half = steps / 2;
     int isz = pts_dtype_get(dtype)->itemsize;

@@ -55,6 +55,16 @@ FACTORY_CASES = [
     ("arange.start_step", [1.0, 2.0, 0.3], {"dtype": torch.float64}),
     ("arange.start_step", [0, 5, 0], {}),                     # zero step: raises
     ("arange.start_step", [0, 5, -1], {}),                    # wrong-sign step: raises
+    # an integer dtype with float bounds: torch converts start/step (arange) and start/end
+    # (linspace, logspace) to the integer type first, toward zero (found by the int64 OpInfo sweep)
+    ("arange.start_step", [-0.9, 2.1, 2.0], {"dtype": torch.int64}),
+    ("arange.start_step", [-0.9, 5.1, 0.5], {"dtype": torch.int64}),
+    ("arange.start_step", [-3.7, 5.1, 1.5], {"dtype": torch.int8}),
+    ("arange.start", [0.5, 5.1], {"dtype": torch.int32}),
+    ("linspace", [4.3, -3, 50], {"dtype": torch.int64}),
+    ("linspace", [-4.7, 3.9, 7], {"dtype": torch.int16}),
+    ("logspace", [0, 1.2, 2], {"dtype": torch.int64}),
+    ("logspace", [-0.5, 2.7, 4, 2.0], {"dtype": torch.int32}),
     ("linspace", [0, 1, 5], {}),
     ("linspace", [-2.5, 7, 11], {"dtype": torch.float64}),
     ("linspace", [3, 3, 1], {}),
