@@ -5849,6 +5849,112 @@ static inline void k_empty_permuted_unpack(const pts_value *args, struct k_empty
     a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
 }
 
+/* csrc/ops/pointwise/complex.c */
+/* aten::real(Tensor(a) self) -> Tensor(a) */
+struct k_real_args {
+    pts_tensor *self;
+};
+static inline void k_real_unpack(const pts_value *args, struct k_real_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::imag(Tensor(a) self) -> Tensor(a) */
+struct k_imag_args {
+    pts_tensor *self;
+};
+static inline void k_imag_unpack(const pts_value *args, struct k_imag_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::view_as_real(Tensor(a) self) -> Tensor(a) */
+struct k_view_as_real_args {
+    pts_tensor *self;
+};
+static inline void k_view_as_real_unpack(const pts_value *args, struct k_view_as_real_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::view_as_complex(Tensor(a) self) -> Tensor(a) */
+struct k_view_as_complex_args {
+    pts_tensor *self;
+};
+static inline void k_view_as_complex_unpack(const pts_value *args, struct k_view_as_complex_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::conj(Tensor(a) self) -> Tensor(a) */
+/* aten::_conj(Tensor(a) self) -> Tensor(a) */
+/* aten::conj_physical(Tensor self) -> Tensor */
+struct k_conj_args {
+    pts_tensor *self;
+};
+static inline void k_conj_unpack(const pts_value *args, struct k_conj_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::conj_physical_(Tensor(a!) self) -> Tensor(a!) */
+struct k_conj_physical__args {
+    pts_tensor *self;
+};
+static inline void k_conj_physical__unpack(const pts_value *args, struct k_conj_physical__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::resolve_conj(Tensor(a) self) -> Tensor(a) */
+struct k_resolve_conj_args {
+    pts_tensor *self;
+};
+static inline void k_resolve_conj_unpack(const pts_value *args, struct k_resolve_conj_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::polar(Tensor abs, Tensor angle) -> Tensor */
+struct k_polar_args {
+    pts_tensor *abs;
+    pts_tensor *angle;
+};
+static inline void k_polar_unpack(const pts_value *args, struct k_polar_args *a)
+{
+    a->abs = PTS_ARG_TENSOR(args[0]);
+    a->angle = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::complex(Tensor real, Tensor imag) -> Tensor */
+struct k_complex_args {
+    pts_tensor *real;
+    pts_tensor *imag;
+};
+static inline void k_complex_unpack(const pts_value *args, struct k_complex_args *a)
+{
+    a->real = PTS_ARG_TENSOR(args[0]);
+    a->imag = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::angle(Tensor self) -> Tensor */
+struct k_angle_args {
+    pts_tensor *self;
+};
+static inline void k_angle_unpack(const pts_value *args, struct k_angle_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/pointwise/elementwise.c */
 /* aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor */
 /* aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor */
