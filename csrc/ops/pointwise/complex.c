@@ -70,6 +70,9 @@ PTS_KERNEL(k_view_as_complex)
     int nd = t->ndim - 1;
     if (t->sizes[nd] != 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: Tensor must have a last dimension of size 2", OPN);
+    bool empty = pts_tensor_numel(t) == 0;
+    if (empty) /* torch's empty tensors are contiguous */
+        return pts_ret(pts_tensor_empty(pts_dtype_to_complex(t->dtype), nd, t->sizes), rets);
     if (t->strides[nd] != 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: Tensor must have a last dimension with stride 1", OPN);
     int64_t strides[PTS_MAX_DIMS];

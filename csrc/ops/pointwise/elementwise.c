@@ -292,6 +292,32 @@ DIV_FLOOR(double)
     static inline bool cisinf_##S(T a) { return isinf(creal(a)) || isinf(cimag(a)); }
 CPOW(float complex, cf)
 CPOW(double complex, cd)
+
+/* Complex product and quotient as torch computes them (c10::complex and its vectorized kernels):
+ * the textbook product with no C11 Annex G recovery of infinities (so (inf+0.5j) * 1 is inf+nanj
+ * as in torch), and the quotient of c10::complex (torch's scalar path; its AVX2 path scales by
+ * max(|c|, |d|) instead: the two agree within rounding on finite numbers, not on infinities). */
+#define CMULDIV(T, R, S, MK)                                                                                           \
+    static inline T cmul_##S(T x, T y)                                                                                 \
+    {                                                                                                                  \
+        R a = creal(x), b = cimag(x), c = creal(y), d = cimag(y);                                                      \
+        return MK(a * c - b * d, a * d + b * c);                                                                       \
+    }                                                                                                                  \
+    static inline T cdiv_##S(T x, T y) /* c10::complex's operator/ (numpy's algorithm) */                            \
+    {                                                                                                                  \
+        R a = creal(x), b = cimag(x), c = creal(y), d = cimag(y);                                                      \
+        R ac = fabs(c), ad = fabs(d);                                                                                  \
+        if (ac >= ad) {                                                                                                \
+            if (ac == 0 && ad == 0)                                                                                    \
+                return MK(a / ac, b / ad);                                                                             \
+            R rat = d / c, scl = (R)1.0 / (c + d * rat);                                                               \
+            return MK((a + b * rat) * scl, (b - a * rat) * scl);                                                       \
+        }                                                                                                              \
+        R rat = c / d, scl = (R)1.0 / (d + c * rat);                                                                   \
+        return MK((a * rat + b) * scl, (b * rat - a) * scl);                                                           \
+    }
+CMULDIV(float complex, float, cf, CMPLXF)
+CMULDIV(double complex, double, cd, CMPLX)
 #define GC(fn, a) _Generic((a), float complex: fn##_cf, default: fn##_cd)
 
 /* type-generic dispatch of the helpers above by the loop's element type */
@@ -300,9 +326,9 @@ CPOW(double complex, cd)
 /* ---- the op loops ----------------------------------------------------------------- */
 
 BINC(l_add, a + b, WADD(a, b), a + b)
-BINC(l_add_alpha, fma(b, p1, a), WADD(a, WMUL(p1, b)), a + p1 * b)
-BINC(l_mul, a * b, WMUL(a, b), a * b)
-BINC(l_div, a / b, idiv_trunc(c, a, b), a / b)
+BINC(l_add_alpha, fma(b, p1, a), WADD(a, WMUL(p1, b)), a + GC(cmul, a)(p1, b))
+BINC(l_mul, a * b, WMUL(a, b), GC(cmul, a)(a, b))
+BINC(l_div, a / b, idiv_trunc(c, a, b), GC(cdiv, a)(a, b))
 BIN(l_div_trunc, trunc(a / b), idiv_trunc(c, a, b))
 BIN(l_div_floor, G(div_floor, a)(a, b), idiv_floor(c, a, b))
 BIN(l_remainder, G(rem, a)(a, b), imod(c, a, b))
@@ -340,7 +366,7 @@ UNC(l_pos, a, a, a)
 BINC(l_one, 1, 1, 1)
 UN(l_abs, fabs(a), iabs(a))
 UNC(l_sqrt, sqrt(a), 0, sqrt(a))
-UNC(l_rsqrt, 1 / sqrt(a), 0, 1 / sqrt(a))
+UNC(l_rsqrt, 1 / sqrt(a), 0, GC(cdiv, a)(1, sqrt(a)))
 UNC(l_exp, exp(a), 0, exp(a))
 UNC(l_log, log(a), 0, log(a))
 UNC(l_log2, log2(a), 0, log(a) / log((__typeof__(creal(a)))2))
@@ -356,7 +382,7 @@ UNC(l_atan, atan(a), 0, atan(a))
 UNC(l_sinh, sinh(a), 0, sinh(a))
 UNC(l_cosh, cosh(a), 0, cosh(a))
 UNC(l_tanh, tanh(a), 0, tanh(a))
-UNC(l_sigmoid, 1 / (1 + exp(-a)), 0, 1 / (1 + exp(-a)))
+UNC(l_sigmoid, 1 / (1 + exp(-a)), 0, GC(cdiv, a)(1, 1 + exp(-a)))
 UN(l_erf, erf(a), 0)
 UN(l_erfc, erfc(a), 0)
 UN(l_floor, floor(a), a)
@@ -365,8 +391,8 @@ UN(l_round, nearbyint(a), a)
 UN(l_round_dec, G(round_dec, a)(a, c->p1_i, p2), a)
 UN(l_trunc, trunc(a), a)
 UN(l_sign, G(sign, a)(a), (a > 0) - (a < 0))
-UNC(l_reciprocal, 1 / a, 0, 1 / a)
-UNC(l_square, a * a, WMUL(a, a), a * a)
+UNC(l_reciprocal, 1 / a, 0, GC(cdiv, a)(1, a))
+UNC(l_square, a * a, WMUL(a, a), GC(cmul, a)(a, a))
 UN(l_bit_not, 0, ~a)
 UN(l_nan_to_num, G(nan2num, a)(a, p1, p2, p3), a)
 UNBC(l_isnan, isnan(a), 0, GC(cisnan, a)(a))
@@ -392,8 +418,8 @@ WHERE_LOOP(where_c128, double complex)
 static const ew_loops l_where = {where_f32, where_f64, where_i64, where_c64, where_c128};
 
 /* complex -> real loops (abs, angle: spec.real_out); real inputs use the ordinary ones */
-LOOP1(l_cabs_c64, float, float complex, cf, fabs(a))
-LOOP1(l_cabs_c128, double, double complex, cd, fabs(a))
+LOOP1(l_cabs_c64, float, float complex, cf, hypotf(crealf(a), cimagf(a)))
+LOOP1(l_cabs_c128, double, double complex, cd, hypot(creal(a), cimag(a)))
 static const ew_loops l_cabs = {NULL, NULL, NULL, l_cabs_c64, l_cabs_c128};
 
 /* ---- the driver ----------------------------------------------------------------------- */
@@ -666,9 +692,12 @@ static pts_status add_common(const pts_op *op, pts_value a, pts_value b, pts_val
         return pts_err_set(PTS_ERR_TYPE, "%s: For integral input tensors, argument alpha must not be a floating point number.",
                            op->schema.name);
     double al = pts_scalar_f64(alpha);
-    if (sign < 0 || al != 1) {
+    /* complex: torch always computes self + alpha * other (a complex product, even for alpha 1) */
+    if (sign < 0 || al != 1 || pts_dtype_is_complex(sp.result)) {
         sp.loops = &l_add_alpha;
-        if (alpha.tag == PTS_T_FLOAT || alpha.tag == PTS_T_COMPLEX)
+        if (alpha.tag == PTS_T_COMPLEX)
+            alpha = pts_complex(sign * alpha.u.c[0], sign * alpha.u.c[1]);
+        else if (alpha.tag == PTS_T_FLOAT)
             alpha = pts_float(sign * al);
         else
             alpha = pts_int(sign * pts_scalar_i64(alpha));
@@ -865,6 +894,8 @@ PTS_KERNEL(k_abs)
     sp.in[0] = SELF_V(a);
     sp.loops = &l_cabs;
     sp.result = pts_dtype_real(dt);
+    sp.common = dt; /* the input stays complex (not through the real result dtype) */
+    sp.has_common = true;
     sp.real_out = true;
     return ew_run_cd(&sp, dt, rets);
 }
