@@ -353,6 +353,15 @@ static pts_status c2c_dims(pts_tensor *w, const bool *mask, int64_t norm, bool f
     return PTS_OK;
 }
 
+/* a dim of t, wrapped; a 0-dim tensor has none (torch's maybe_wrap_dim without wrap_scalar) */
+static pts_status fft_wrap_dim(int64_t dim, int ndim, const char *opname, int *out)
+{
+    if (ndim == 0)
+        return pts_err_set(PTS_ERR_INDEX, "%s: Dimension specified as %lld but tensor has no dimensions", opname,
+                           (long long)dim);
+    return pts_wrap_dim(dim, ndim, opname, out);
+}
+
 /* dims (int list) -> mask; torch's _fft_* take wrapped, unique dims */
 static pts_status dims_to_mask(const char *opname, pts_value dimv, int ndim, bool *mask, int *last)
 {
@@ -363,7 +372,7 @@ static pts_status dims_to_mask(const char *opname, pts_value dimv, int ndim, boo
     *last = -1;
     for (int i = 0; i < n; i++) {
         int d = 0;
-        PTS_TRY(pts_wrap_dim(dims[i], ndim, opname, &d));
+        PTS_TRY(fft_wrap_dim(dims[i], ndim, opname, &d));
         if (mask[d])
             return pts_err_set(PTS_ERR_VALUE, "%s: FFT dims must be unique", opname);
         mask[d] = true;
@@ -536,6 +545,10 @@ PTS_KERNEL(k_fft_c2r)
     PTS_TRY(dims_to_mask(OPN, a->dim, a->self->ndim, mask, &last));
     if (last < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: expects at least one dim", OPN);
+    if (a->self->sizes[last] != a->last_dim_size / 2 + 1)
+        return pts_err_set(PTS_ERR_VALUE, "%s: the last transformed dim holds %lld values, but a signal of %lld needs %lld",
+                           OPN, (long long)a->self->sizes[last], (long long)a->last_dim_size,
+                           (long long)(a->last_dim_size / 2 + 1));
     return do_c2r(OPN, a->self, mask, last, a->normalization, a->last_dim_size, false, false, rets);
 }
 
@@ -581,7 +594,7 @@ static pts_status describe_n(const char *opname, const pts_tensor *t, pts_value 
                                opname);
         for (int i = 0; i < ndim; i++) {
             int d = 0;
-            PTS_TRY(pts_wrap_dim(dv[i], t->ndim, opname, &d));
+            PTS_TRY(fft_wrap_dim(dv[i], t->ndim, opname, &d));
             if (dsc->mask[d])
                 return pts_err_set(PTS_ERR_VALUE, "%s: FFT dims must be unique", opname);
             dsc->mask[d] = true;
@@ -620,13 +633,16 @@ static pts_status describe_1(const char *opname, const pts_tensor *t, bool has_n
 {
     memset(dsc, 0, sizeof *dsc);
     int d = 0;
-    PTS_TRY(pts_wrap_dim(dim, t->ndim, opname, &d));
+    PTS_TRY(fft_wrap_dim(dim, t->ndim, opname, &d));
     if (has_n && n < 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: Invalid number of data points (%lld) specified", opname, (long long)n);
     dsc->nd = 1;
     dsc->dims[0] = d;
     dsc->mask[d] = true;
     dsc->s[0] = has_n ? n : t->sizes[d];
+    if (dsc->s[0] < 1)
+        return pts_err_set(PTS_ERR_VALUE, "%s: Invalid number of data points (%lld) specified", opname,
+                           (long long)dsc->s[0]);
     return PTS_OK;
 }
 
@@ -820,10 +836,10 @@ static pts_status freq(const pts_op *op, int64_t n, double d, int dtype, pts_val
     if (pts_dtype_category(dt) != PTS_CAT_FLOAT) /* torch: arange(n) then mul_ by a float */
         return pts_err_set(PTS_ERR_TYPE, "%s: result type Float can't be cast to the desired output type %s", OPN,
                            pts_dtype_torch_name(dt));
-    if (n < 0)
+    int64_t len = half ? n / 2 + 1 : n; /* torch: arange(n / 2 + 1) for rfftfreq (C division) */
+    if (len < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: Trying to create tensor with negative dimension %lld: [%lld]", OPN,
-                           (long long)n, (long long)n);
-    int64_t len = half ? n / 2 + 1 : n;
+                           (long long)len, (long long)len);
     pts_tensor *t = pts_tensor_empty(dt, 1, &len);
     if (!t)
         return pts_err_last();
@@ -858,10 +874,15 @@ static pts_status shift(const pts_op *op, pts_tensor *t, pts_value dimv, bool in
         PTS_TRY(pts_arg_int_list(dimv, dv, PTS_MAX_DIMS, &nd, 0, "dim"));
         for (int i = 0; i < nd; i++) {
             int d = 0;
-            PTS_TRY(pts_wrap_dim(dv[i], t->ndim, OPN, &d));
+            PTS_TRY(fft_wrap_dim(dv[i], t->ndim, OPN, &d));
             mask[d] = true;
         }
     }
+    bool any = false;
+    for (int i = 0; i < t->ndim; i++)
+        any = any || mask[i];
+    if (!any) /* torch's roll with no dims */
+        return pts_err_set(PTS_ERR_VALUE, "%s: `shifts` required", OPN);
     pts_tensor *out = pts_tensor_empty(t->dtype, t->ndim, t->sizes);
     if (!out)
         return pts_err_last();
