@@ -31,6 +31,7 @@ typedef double complex cplx;
 
 #define BLUESTEIN_P 13 /* a prime factor above this: Bluestein */
 #define MAX_FACTORS 64
+#define MAX_SMALL_RADIX (BLUESTEIN_P + 1)
 
 /* ---- the 1-D plan ------------------------------------------------------------------------------ */
 
@@ -141,27 +142,41 @@ static fft_plan *plan_new(int64_t n)
     return p;
 }
 
-/* twiddle exp(sign 2 pi i e / N) */
+/* the textbook complex product (C's `*` on complex adds Annex G's NaN recovery calls) */
+static inline cplx cmul(cplx a, cplx b)
+{
+    double ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);
+    return CMPLX(ar * br - ai * bi, ar * bi + ai * br);
+}
+
+/* twiddle exp(sign 2 pi i e / N), e in [0, N) */
 static inline cplx tw_at(const fft_plan *p, int64_t e, int sign)
 {
-    cplx w = p->tw[e % p->n];
+    cplx w = p->tw[e];
     return sign < 0 ? w : conj(w);
 }
 
-/* Out-of-place recursive decimation in time: out[0..n) = DFT of in[0], in[s], ... (n points). */
+/* Out-of-place recursive decimation in time: out[0..n) = DFT of in[0], in[s], ... (n points).
+ * t: 2 * maxp + 2 scratch values. */
 static void rec(const fft_plan *p, const cplx *in, int64_t s, cplx *out, int64_t n, int fi, int sign, cplx *t)
 {
-    if (n == 1) {
-        out[0] = in[0];
-        return;
-    }
     int64_t f = p->fac[fi], m = n / f, step = p->n / n, pstep = p->n / f;
-    for (int64_t q = 0; q < f; q++)
-        rec(p, in + q * s, s * f, out + q * m, m, fi + 1, sign, t);
-    cplx *y = t + f;
-    for (int64_t k = 0; k < m; k++) {
+    if (m == 1) {
         for (int64_t q = 0; q < f; q++)
-            t[q] = q == 0 || k == 0 ? out[q * m + k] : out[q * m + k] * tw_at(p, q * k * step, sign);
+            out[q] = in[q * s];
+    } else {
+        for (int64_t q = 0; q < f; q++)
+            rec(p, in + q * s, s * f, out + q * m, m, fi + 1, sign, t);
+    }
+    cplx *y = t + f;
+    cplx wf[MAX_SMALL_RADIX]; /* the f-th roots of unity of this stage */
+    if (f > 4)
+        for (int64_t j = 0; j < f; j++)
+            wf[j] = tw_at(p, j * pstep, sign);
+    for (int64_t k = 0; k < m; k++) {
+        t[0] = out[k];
+        for (int64_t q = 1; q < f; q++)
+            t[q] = k == 0 ? out[q * m + k] : cmul(out[q * m + k], tw_at(p, q * k * step, sign));
         if (f == 2) {
             out[k] = t[0] + t[1];
             out[k + m] = t[0] - t[1];
@@ -176,10 +191,25 @@ static void rec(const fft_plan *p, const cplx *in, int64_t s, cplx *out, int64_t
             out[k + 3 * m] = b - jd;
             continue;
         }
+        if (f == 3) {
+            cplx w = tw_at(p, pstep, sign);
+            cplx sum = t[1] + t[2], dif = t[1] - t[2];
+            cplx mid = t[0] - 0.5 * sum;
+            cplx rot = CMPLX(-cimag(w) * cimag(dif), cimag(w) * creal(dif)); /* i Im(w) dif */
+            out[k] = t[0] + sum;
+            out[k + m] = mid + rot;
+            out[k + 2 * m] = mid - rot;
+            continue;
+        }
         for (int64_t r = 0; r < f; r++) {
             cplx acc = t[0];
-            for (int64_t q = 1; q < f; q++)
-                acc += t[q] * tw_at(p, ((q * r) % f) * pstep, sign);
+            int64_t j = 0;
+            for (int64_t q = 1; q < f; q++) {
+                j += r;
+                if (j >= f)
+                    j -= f;
+                acc += cmul(t[q], wf[j]);
+            }
             y[r] = acc;
         }
         for (int64_t r = 0; r < f; r++)
@@ -206,15 +236,15 @@ static void exec(const fft_plan *p, cplx *data, cplx *work, int sign)
         int64_t m = p->m;
         cplx *a = work;
         for (int64_t k = 0; k < n; k++)
-            a[k] = (sign < 0 ? data[k] : conj(data[k])) * p->chirp[k];
+            a[k] = cmul(sign < 0 ? data[k] : conj(data[k]), p->chirp[k]);
         memset(a + n, 0, sizeof(cplx) * (size_t)(m - n));
         exec(p->sub, a, work + m, -1);
         for (int64_t k = 0; k < m; k++)
-            a[k] *= p->filt[k];
+            a[k] = cmul(a[k], p->filt[k]);
         exec(p->sub, a, work + m, +1);
         double inv = 1.0 / (double)m;
         for (int64_t k = 0; k < n; k++) {
-            cplx v = a[k] * p->chirp[k] * inv;
+            cplx v = cmul(a[k], p->chirp[k]) * inv;
             data[k] = sign < 0 ? v : conj(v);
         }
         return;
