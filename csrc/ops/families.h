@@ -64,5 +64,5 @@ PTS_FAMILY(la_cholesky) /* linalg/cholesky.c: linalg_cholesky(_ex), cholesky_sol
 PTS_FAMILY(la_qr)       /* linalg/qr.c: linalg_qr, geqrf, linalg_householder_product/orgqr, ormqr (LAPACK) */
 PTS_FAMILY(la_spectral) /* linalg/spectral.c: linalg_svd/svd/svdvals, linalg_eigh/eigvalsh, pinv/pinverse, matrix_rank, lstsq (LAPACK) */
 PTS_FAMILY(complex)     /* pointwise/complex.c: real/imag/view_as_real/view_as_complex (views), conj/conj_physical/resolve_conj, polar, complex, angle */
-PTS_FAMILY(fft)         /* fft/fft.c: torch.fft (fft/ifft/rfft/irfft/hfft/ihfft, 2-D and n-D forms, fftfreq, fftshift) and _fft_c2c/_fft_r2c/_fft_c2r */
+PTS_FAMILY(fft)         /* fft/fft.c: torch.fft (fft/ifft/rfft/irfft/hfft/ihfft and their 2-D and n-D forms, fftfreq, fftshift) and _fft_c2c/_fft_r2c/_fft_c2r */
 PTS_FAMILY(la_matfn)    /* linalg/matfn.c: linalg_matrix_norm, linalg_norm, linalg_cond, matrix_exp, matrix_power */

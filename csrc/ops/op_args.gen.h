@@ -883,6 +883,40 @@ static inline void k_fft_irfftn_unpack(const pts_value *args, struct k_fft_irfft
 }
 
 /* csrc/ops/fft/fft.c */
+/* aten::fft_hfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor */
+/* aten::fft_hfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor */
+struct k_fft_hfftn_args {
+    pts_tensor *self;
+    pts_value s;
+    pts_value dim;
+    const char *norm;
+};
+static inline void k_fft_hfftn_unpack(const pts_value *args, struct k_fft_hfftn_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->s = args[1];
+    a->dim = args[2];
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_ihfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor */
+/* aten::fft_ihfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor */
+struct k_fft_ihfftn_args {
+    pts_tensor *self;
+    pts_value s;
+    pts_value dim;
+    const char *norm;
+};
+static inline void k_fft_ihfftn_unpack(const pts_value *args, struct k_fft_ihfftn_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->s = args[1];
+    a->dim = args[2];
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
 /* aten::fft_fftfreq(int n, float d=1., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
 struct k_fft_fftfreq_args {
     int64_t n;

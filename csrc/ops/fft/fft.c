@@ -1,5 +1,5 @@
 /* fft.c - the discrete Fourier transforms of torch.fft: fft/ifft, rfft/irfft,
- * hfft/ihfft, fft2/ifft2/rfft2/irfft2, fftn/ifftn/rfftn/irfftn, fftfreq,
+ * hfft/ihfft, fft2/ifft2/rfft2/irfft2/hfft2/ihfft2, fftn/ifftn/rfftn/irfftn/hfftn/ihfftn, fftfreq,
  * rfftfreq, fftshift/ifftshift, and the three primitives traces record
  * (_fft_c2c, _fft_r2c, _fft_c2r), with torch's n / s / dim / norm handling.
  *
@@ -841,19 +841,35 @@ PTS_KERNEL(k_fft_rfftn)
     return front_r2c(op, a->self, &dsc, a->norm, true, rets);
 }
 
-PTS_KERNEL(k_fft_irfftn)
+/* irfftn (forward false) and hfftn (forward true: torch's c2c forward over the other dims, conj,
+ * c2r -- the conjugate first and inverse transforms throughout, which is the same) */
+static pts_status c2r_n(const pts_op *op, pts_tensor *self, pts_value sv, pts_value dimv, const char *norm, bool forward,
+                        pts_value *rets)
+{
+    fft_desc dsc;
+    PTS_TRY(describe_n(OPN, self, sv, dimv, &dsc));
+    PTS_TRY(need_dims(op, &dsc));
+    bool last_given = false;
+    if (sv.tag != PTS_T_NONE) {
+        int64_t v[PTS_MAX_DIMS];
+        int ns;
+        PTS_TRY(pts_arg_int_list(sv, v, PTS_MAX_DIMS, &ns, 0, "s"));
+        last_given = ns > 0 && v[ns - 1] != -1;
+    }
+    return front_c2r(op, self, &dsc, last_given, norm, forward, rets);
+}
+
+PTS_KERNEL(k_fft_irfftn) { return c2r_n(op, a->self, a->s, a->dim, a->norm, false, rets); }
+PTS_KERNEL(k_fft_hfftn) { return c2r_n(op, a->self, a->s, a->dim, a->norm, true, rets); }
+
+/* ihfftn: torch's r2c over the last dim, conj, c2c inverse over the others == conj of the forward
+ * transform over all dims (backward-normalized) */
+PTS_KERNEL(k_fft_ihfftn)
 {
     fft_desc dsc;
     PTS_TRY(describe_n(OPN, a->self, a->s, a->dim, &dsc));
     PTS_TRY(need_dims(op, &dsc));
-    bool last_given = false;
-    if (a->s.tag != PTS_T_NONE) {
-        int64_t sv[PTS_MAX_DIMS];
-        int ns;
-        PTS_TRY(pts_arg_int_list(a->s, sv, PTS_MAX_DIMS, &ns, 0, "s"));
-        last_given = ns > 0 && sv[ns - 1] != -1;
-    }
-    return front_c2r(op, a->self, &dsc, last_given, a->norm, false, rets);
+    return front_r2c(op, a->self, &dsc, a->norm, false, rets);
 }
 
 /* ---- fftfreq / rfftfreq ------------------------------------------------------------------------- */
@@ -959,6 +975,10 @@ const pts_op_def pts_ops_fft[] = {
     PTS_OP("aten::fft_ifft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor", k_fft_ifftn),
     PTS_OP("aten::fft_rfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor", k_fft_rfftn),
     PTS_OP("aten::fft_irfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor", k_fft_irfftn),
+    PTS_OP("aten::fft_hfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor", k_fft_hfftn),
+    PTS_OP("aten::fft_ihfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor", k_fft_ihfftn),
+    PTS_OP("aten::fft_hfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor", k_fft_hfftn),
+    PTS_OP("aten::fft_ihfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor", k_fft_ihfftn),
     PTS_OP("aten::fft_fftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor", k_fft_fftn),
     PTS_OP("aten::fft_ifftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor", k_fft_ifftn),
     PTS_OP("aten::fft_rfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor", k_fft_rfftn),

@@ -1,5 +1,6 @@
 """Parity of csrc/ops/fft/fft.c: torch.fft (fft, ifft, rfft, irfft, hfft,
-ihfft, fft2, ifft2, rfft2, irfft2, fftn, ifftn, rfftn, irfftn, fftfreq,
+ihfft, fft2, ifft2, rfft2, irfft2, hfft2, ihfft2, fftn, ifftn, rfftn, irfftn,
+hfftn, ihfftn, fftfreq,
 rfftfreq, fftshift, ifftshift) and the primitives _fft_c2c / _fft_r2c /
 _fft_c2r, over complex64 / complex128 and float32 / float64 inputs (integers
 are promoted as in torch), non-contiguous layouts, batch dims, every norm,
@@ -34,8 +35,8 @@ C2C = ["fft_fft", "fft_ifft"]
 R2C = ["fft_rfft", "fft_ihfft"]
 C2R = ["fft_irfft", "fft_hfft"]
 ND_C2C = ["fft_fft2", "fft_ifft2", "fft_fftn", "fft_ifftn"]
-ND_R2C = ["fft_rfft2", "fft_rfftn"]
-ND_C2R = ["fft_irfft2", "fft_irfftn"]
+ND_R2C = ["fft_rfft2", "fft_rfftn", "fft_ihfft2", "fft_ihfftn"]
+ND_C2R = ["fft_irfft2", "fft_irfftn", "fft_hfft2", "fft_hfftn"]
 COVERED = covered(C2C, R2C, C2R, ND_C2C, ND_R2C, ND_C2R, "fft_fftfreq", "fft_rfftfreq", "fft_fftshift",
                   "fft_ifftshift", "_fft_c2c", "_fft_r2c", "_fft_c2r")
 LAYOUTS = ["contig", "transposed", "strided", "expanded"]
