@@ -658,6 +658,332 @@ static inline void k_detach_unpack(const pts_value *args, struct k_detach_args *
     a->self = PTS_ARG_TENSOR(args[0]);
 }
 
+/* csrc/ops/fft/fft.c */
+/* aten::_fft_c2c(Tensor self, SymInt[] dim, int normalization, bool forward) -> Tensor */
+struct k_fft_c2c_args {
+    pts_tensor *self;
+    pts_value dim;
+    int64_t normalization;
+    bool forward;
+};
+static inline void k_fft_c2c_unpack(const pts_value *args, struct k_fft_c2c_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->normalization = pts_arg_int(args[2]);
+    a->forward = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::_fft_r2c(Tensor self, int[] dim, int normalization, bool onesided) -> Tensor */
+struct k_fft_r2c_args {
+    pts_tensor *self;
+    pts_value dim;
+    int64_t normalization;
+    bool onesided;
+};
+static inline void k_fft_r2c_unpack(const pts_value *args, struct k_fft_r2c_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->normalization = pts_arg_int(args[2]);
+    a->onesided = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::_fft_c2r(Tensor self, int[] dim, int normalization, SymInt last_dim_size) -> Tensor */
+struct k_fft_c2r_args {
+    pts_tensor *self;
+    pts_value dim;
+    int64_t normalization;
+    int64_t last_dim_size;
+};
+static inline void k_fft_c2r_unpack(const pts_value *args, struct k_fft_c2r_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->normalization = pts_arg_int(args[2]);
+    a->last_dim_size = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_fft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor */
+struct k_fft_fft_args {
+    pts_tensor *self;
+    int64_t n;
+    bool has_n;
+    int64_t dim;
+    const char *norm;
+};
+static inline void k_fft_fft_unpack(const pts_value *args, struct k_fft_fft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_n = !PTS_ARG_IS_NONE(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_ifft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor */
+struct k_fft_ifft_args {
+    pts_tensor *self;
+    int64_t n;
+    bool has_n;
+    int64_t dim;
+    const char *norm;
+};
+static inline void k_fft_ifft_unpack(const pts_value *args, struct k_fft_ifft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_n = !PTS_ARG_IS_NONE(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_rfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor */
+struct k_fft_rfft_args {
+    pts_tensor *self;
+    int64_t n;
+    bool has_n;
+    int64_t dim;
+    const char *norm;
+};
+static inline void k_fft_rfft_unpack(const pts_value *args, struct k_fft_rfft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_n = !PTS_ARG_IS_NONE(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_ihfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor */
+struct k_fft_ihfft_args {
+    pts_tensor *self;
+    int64_t n;
+    bool has_n;
+    int64_t dim;
+    const char *norm;
+};
+static inline void k_fft_ihfft_unpack(const pts_value *args, struct k_fft_ihfft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_n = !PTS_ARG_IS_NONE(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_irfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor */
+struct k_fft_irfft_args {
+    pts_tensor *self;
+    int64_t n;
+    bool has_n;
+    int64_t dim;
+    const char *norm;
+};
+static inline void k_fft_irfft_unpack(const pts_value *args, struct k_fft_irfft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_n = !PTS_ARG_IS_NONE(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_hfft(Tensor self, SymInt? n=None, int dim=-1, str? norm=None) -> Tensor */
+struct k_fft_hfft_args {
+    pts_tensor *self;
+    int64_t n;
+    bool has_n;
+    int64_t dim;
+    const char *norm;
+};
+static inline void k_fft_hfft_unpack(const pts_value *args, struct k_fft_hfft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n = PTS_ARG_IS_NONE(args[1]) ? 0 : pts_arg_int(args[1]);
+    a->has_n = !PTS_ARG_IS_NONE(args[1]);
+    a->dim = pts_arg_int(args[2]);
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_fft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor */
+/* aten::fft_fftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor */
+struct k_fft_fftn_args {
+    pts_tensor *self;
+    pts_value s;
+    pts_value dim;
+    const char *norm;
+};
+static inline void k_fft_fftn_unpack(const pts_value *args, struct k_fft_fftn_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->s = args[1];
+    a->dim = args[2];
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_ifft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor */
+/* aten::fft_ifftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor */
+struct k_fft_ifftn_args {
+    pts_tensor *self;
+    pts_value s;
+    pts_value dim;
+    const char *norm;
+};
+static inline void k_fft_ifftn_unpack(const pts_value *args, struct k_fft_ifftn_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->s = args[1];
+    a->dim = args[2];
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_rfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor */
+/* aten::fft_rfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor */
+struct k_fft_rfftn_args {
+    pts_tensor *self;
+    pts_value s;
+    pts_value dim;
+    const char *norm;
+};
+static inline void k_fft_rfftn_unpack(const pts_value *args, struct k_fft_rfftn_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->s = args[1];
+    a->dim = args[2];
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_irfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor */
+/* aten::fft_irfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor */
+struct k_fft_irfftn_args {
+    pts_tensor *self;
+    pts_value s;
+    pts_value dim;
+    const char *norm;
+};
+static inline void k_fft_irfftn_unpack(const pts_value *args, struct k_fft_irfftn_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->s = args[1];
+    a->dim = args[2];
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_hfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor */
+/* aten::fft_hfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor */
+struct k_fft_hfftn_args {
+    pts_tensor *self;
+    pts_value s;
+    pts_value dim;
+    const char *norm;
+};
+static inline void k_fft_hfftn_unpack(const pts_value *args, struct k_fft_hfftn_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->s = args[1];
+    a->dim = args[2];
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_ihfft2(Tensor self, SymInt[1]? s=None, int[1] dim=[-2, -1], str? norm=None) -> Tensor */
+/* aten::fft_ihfftn(Tensor self, SymInt[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor */
+struct k_fft_ihfftn_args {
+    pts_tensor *self;
+    pts_value s;
+    pts_value dim;
+    const char *norm;
+};
+static inline void k_fft_ihfftn_unpack(const pts_value *args, struct k_fft_ihfftn_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->s = args[1];
+    a->dim = args[2];
+    a->norm = PTS_ARG_IS_NONE(args[3]) ? NULL : PTS_STR(args[3])->data;
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_fftfreq(int n, float d=1., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_fft_fftfreq_args {
+    int64_t n;
+    double d;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_fft_fftfreq_unpack(const pts_value *args, struct k_fft_fftfreq_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->d = pts_arg_double(args[1]);
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_rfftfreq(int n, float d=1., *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor */
+struct k_fft_rfftfreq_args {
+    int64_t n;
+    double d;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+};
+static inline void k_fft_rfftfreq_unpack(const pts_value *args, struct k_fft_rfftfreq_args *a)
+{
+    a->n = pts_arg_int(args[0]);
+    a->d = pts_arg_double(args[1]);
+    a->dtype = pts_arg_opt_dtype(args[2]);
+    a->layout = args[3];
+    a->device = args[4];
+    a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_fftshift(Tensor self, int[1]? dim=None) -> Tensor */
+struct k_fft_fftshift_args {
+    pts_tensor *self;
+    pts_value dim;
+};
+static inline void k_fft_fftshift_unpack(const pts_value *args, struct k_fft_fftshift_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+}
+
+/* csrc/ops/fft/fft.c */
+/* aten::fft_ifftshift(Tensor self, int[1]? dim=None) -> Tensor */
+struct k_fft_ifftshift_args {
+    pts_tensor *self;
+    pts_value dim;
+};
+static inline void k_fft_ifftshift_unpack(const pts_value *args, struct k_fft_ifftshift_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+}
+
 /* csrc/ops/index/embed.c */
 /* aten::select_scatter(Tensor self, Tensor src, int dim, SymInt index) -> Tensor */
 struct k_select_scatter_args {
@@ -6085,6 +6411,112 @@ static inline void k_empty_permuted_unpack(const pts_value *args, struct k_empty
     a->device = args[4];
     a->pin_memory = PTS_ARG_IS_NONE(args[5]) ? 0 : pts_arg_bool(args[5]);
     a->has_pin_memory = !PTS_ARG_IS_NONE(args[5]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::real(Tensor(a) self) -> Tensor(a) */
+struct k_real_args {
+    pts_tensor *self;
+};
+static inline void k_real_unpack(const pts_value *args, struct k_real_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::imag(Tensor(a) self) -> Tensor(a) */
+struct k_imag_args {
+    pts_tensor *self;
+};
+static inline void k_imag_unpack(const pts_value *args, struct k_imag_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::view_as_real(Tensor(a) self) -> Tensor(a) */
+struct k_view_as_real_args {
+    pts_tensor *self;
+};
+static inline void k_view_as_real_unpack(const pts_value *args, struct k_view_as_real_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::view_as_complex(Tensor(a) self) -> Tensor(a) */
+struct k_view_as_complex_args {
+    pts_tensor *self;
+};
+static inline void k_view_as_complex_unpack(const pts_value *args, struct k_view_as_complex_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::conj(Tensor(a) self) -> Tensor(a) */
+/* aten::_conj(Tensor(a) self) -> Tensor(a) */
+/* aten::conj_physical(Tensor self) -> Tensor */
+struct k_conj_args {
+    pts_tensor *self;
+};
+static inline void k_conj_unpack(const pts_value *args, struct k_conj_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::conj_physical_(Tensor(a!) self) -> Tensor(a!) */
+struct k_conj_physical__args {
+    pts_tensor *self;
+};
+static inline void k_conj_physical__unpack(const pts_value *args, struct k_conj_physical__args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::resolve_conj(Tensor(a) self) -> Tensor(a) */
+struct k_resolve_conj_args {
+    pts_tensor *self;
+};
+static inline void k_resolve_conj_unpack(const pts_value *args, struct k_resolve_conj_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::polar(Tensor abs, Tensor angle) -> Tensor */
+struct k_polar_args {
+    pts_tensor *abs;
+    pts_tensor *angle;
+};
+static inline void k_polar_unpack(const pts_value *args, struct k_polar_args *a)
+{
+    a->abs = PTS_ARG_TENSOR(args[0]);
+    a->angle = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::complex(Tensor real, Tensor imag) -> Tensor */
+struct k_complex_args {
+    pts_tensor *real;
+    pts_tensor *imag;
+};
+static inline void k_complex_unpack(const pts_value *args, struct k_complex_args *a)
+{
+    a->real = PTS_ARG_TENSOR(args[0]);
+    a->imag = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/complex.c */
+/* aten::angle(Tensor self) -> Tensor */
+struct k_angle_args {
+    pts_tensor *self;
+};
+static inline void k_angle_unpack(const pts_value *args, struct k_angle_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
 }
 
 /* csrc/ops/pointwise/elementwise.c */

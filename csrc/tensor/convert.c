@@ -193,7 +193,15 @@ static bool dtype_is_intlike(int dtype)
 
 void pts_store_scalar(void *p, int dtype, pts_value v)
 {
-    if (dtype_is_intlike(dtype) && (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL))
+    if (v.tag == PTS_T_COMPLEX && dtype == PTS_COMPLEX64) {
+        ((float *)p)[0] = (float)v.u.c[0];
+        ((float *)p)[1] = (float)v.u.c[1];
+    } else if (v.tag == PTS_T_COMPLEX && dtype == PTS_COMPLEX128) {
+        ((double *)p)[0] = v.u.c[0];
+        ((double *)p)[1] = v.u.c[1];
+    } else if (v.tag == PTS_T_COMPLEX && dtype == PTS_BOOL) {
+        *(uint8_t *)p = v.u.c[0] != 0 || v.u.c[1] != 0;
+    } else if (dtype_is_intlike(dtype) && (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL))
         pts_store_i64(p, dtype, pts_scalar_i64(v));
     else
         pts_store_f64(p, dtype, pts_scalar_f64(v));
@@ -269,10 +277,33 @@ static void copy_same(void *vctx, char **d, const int64_t *s, int64_t n)
     }
 }
 
+static bool dtype_is_complex(int dtype) { return dtype == PTS_COMPLEX64 || dtype == PTS_COMPLEX128; }
+
+/* The imaginary part of a complex element (0 for real dtypes). */
+static double load_imag(const void *p, int dtype)
+{
+    return dtype == PTS_COMPLEX64 ? ((const float *)p)[1] : dtype == PTS_COMPLEX128 ? ((const double *)p)[1] : 0.0;
+}
+
 static void copy_convert(void *vctx, char **d, const int64_t *s, int64_t n)
 {
     const copy_ctx *c = vctx;
-    if (c->src == PTS_FLOAT32 && c->dst == PTS_FLOAT16) {
+    if (dtype_is_complex(c->src) || dtype_is_complex(c->dst)) {
+        /* as torch: complex -> real keeps the real part, -> bool tests both parts, real -> complex has 0j */
+        for (int64_t i = 0; i < n; i++) {
+            const char *ps = d[1] + i * s[1];
+            char *pd = d[0] + i * s[0];
+            double re = pts_load_f64(ps, c->src), im = load_imag(ps, c->src);
+            if (c->dst == PTS_BOOL)
+                *(uint8_t *)pd = re != 0 || im != 0;
+            else if (c->dst == PTS_COMPLEX64)
+                ((float *)pd)[0] = (float)re, ((float *)pd)[1] = (float)im;
+            else if (c->dst == PTS_COMPLEX128)
+                ((double *)pd)[0] = re, ((double *)pd)[1] = im;
+            else
+                pts_store_f64(pd, c->dst, re);
+        }
+    } else if (c->src == PTS_FLOAT32 && c->dst == PTS_FLOAT16) {
         for (int64_t i = 0; i < n; i++)
             *(uint16_t *)(d[0] + i * s[0]) = pts_float_to_half(*(const float *)(d[1] + i * s[1]));
     } else if (c->src == PTS_FLOAT16 && c->dst == PTS_FLOAT32) {
@@ -306,9 +337,6 @@ pts_status pts_tensor_copy_into(pts_tensor *dst, const pts_tensor *src, const ch
                            pts_dtype_get(src->dtype) ? pts_dtype_get(src->dtype)->name : "?",
                            pts_dtype_get(dst->dtype) ? pts_dtype_get(dst->dtype)->name : "?");
     PTS_TRY(pts_tensor_make_writable(dst));
-    bool cplx = pts_dtype_get(dst->dtype)->is_complex || pts_dtype_get(src->dtype)->is_complex;
-    if (cplx && dst->dtype != src->dtype)
-        return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: complex dtype conversion is not supported", opname);
     pts_iter it;
     pts_tensor *ops[2] = {dst, (pts_tensor *)src};
     PTS_TRY(pts_iter_init(&it, 2, ops, opname));

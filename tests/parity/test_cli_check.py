@@ -45,9 +45,9 @@ class Noisy(torch.nn.Module):
         self.fc = torch.nn.Linear(6, 6)
 
     def forward(self, x):
-        # an op pyts lacks (complex FFT): the check fails and localizes it.  (Dropout in training
-        # mode used to serve here; pyts now draws torch's random numbers bit for bit.)
-        return torch.fft.rfft(self.fc(x)).abs()
+        # an op pyts lacks (to_dense: pyts has no sparse layout): the check fails and localizes it.
+        # (Dropout in training mode, then the FFT, used to serve here; pyts has both now.)
+        return self.fc(x).to_dense().abs()
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +79,9 @@ def test_check_fails_with_report_and_localization(models):
     r = run("check", models["noisy"], "--input", "randn:3,6", "--report", report)
     assert r.returncode == 1, r.stdout + r.stderr
     assert "pyts parity FAILED" in r.stdout
-    assert "Localization (lockstep" in r.stdout and "aten::fft_rfft" in r.stdout
+    assert "Localization (lockstep" in r.stdout and "aten::to_dense" in r.stdout
     doc = json.load(open(report))
-    assert doc["verdict"] == "FAIL" and doc["first_diverging_op"]["op"] == "aten::fft_rfft"
+    assert doc["verdict"] == "FAIL" and doc["first_diverging_op"]["op"] == "aten::to_dense"
 
 
 def test_check_tolerances_reach_the_comparison(models):
@@ -224,11 +224,11 @@ def test_run_and_check_refuse_the_same_bad_inputs(grammar_models, cmd, spec, msg
 
 
 class RareMissingOp(torch.nn.Module):
-    """Calls aten::fft_fft (pyts lacks it) only for huge inputs."""
+    """Calls aten::to_dense (pyts lacks it: no sparse layout) only for huge inputs."""
 
     def forward(self, x):
         if bool(x.sum() > 1e9):
-            return torch.fft.fft(x)
+            return x.to_dense()
         return torch.relu(x) + 1.0
 
 
@@ -240,13 +240,13 @@ def test_check_lists_unsupported_ops_and_fails_only_the_run_that_reaches_one(tmp
     r = run("check", path, "--input", "ones:2,3", "--report", report)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "pyts parity OK" in r.stdout
-    assert "unsupported operators (pyts lacks them; a run reaching one fails): 1\n    aten::fft_fft at %s" \
+    assert "unsupported operators (pyts lacks them; a run reaching one fails): 1\n    aten::to_dense at %s" \
         % u.location in r.stdout
     doc = json.load(open(report))
-    assert doc["ok"] and doc["unsupported_ops"] == [{"op": "aten::fft_fft", "location": u.location}]
+    assert doc["ok"] and doc["unsupported_ops"] == [{"op": "aten::to_dense", "location": u.location}]
     big = str(tmp_path / "big.npy")
     np.save(big, np.full((2, 3), 1e10, np.float32))
     r = run("check", path, "--input", big, "--no-localize")
     assert r.returncode == 1, r.stdout + r.stderr
     assert "pyts could not run rare.pt.forward: UnsupportedOperatorError: pyts does not implement " \
-           "aten::fft_fft (called at %s" % u.location in r.stdout
+           "aten::to_dense (called at %s" % u.location in r.stdout

@@ -285,7 +285,7 @@ class UsesMissingOp(torch.nn.Module):
     """torch runs it; pyts loads it (as torch does) but lacks the op it calls."""
 
     def forward(self, x):
-        return torch.fft.fft(x) + 1.0
+        return x.to_dense() + 1.0
 
 
 class BranchToMissingOp(torch.nn.Module):
@@ -293,7 +293,7 @@ class BranchToMissingOp(torch.nn.Module):
 
     def forward(self, x, exotic: bool):
         if exotic:
-            return torch.fft.fft(x)
+            return x.to_dense()
         return torch.tanh(x) + 1.0
 
 
@@ -304,16 +304,16 @@ def test_a_missing_op_the_run_reaches_is_a_run_failure_listed_in_the_report(tmp_
     x = _input()
     with pytest.raises(ParityError, match=r"pyts parity FAILED: pyts could not run UsesMissingOp\.forward: "
                                           r"UnsupportedOperatorError: pyts does not implement "
-                                          r"aten::fft_fft \(called at code/__torch__/[\w/]+\.py:\d+") as info:
+                                          r"aten::to_dense \(called at code/__torch__/[\w/]+\.py:\d+") as info:
         assert_parity(UsesMissingOp().eval(), (x,), export="script", localize=False)
     res = info.value.result
     assert not res.ok and res.stage == "run" and res.error_type == "UnsupportedOperatorError"
-    assert "aten::fft_fft" in res.error and res.leaves == []
-    assert res.pyts_output is None and torch.equal(res.torch_output, torch.fft.fft(x) + 1.0)
+    assert "aten::to_dense" in res.error and res.leaves == []
+    assert res.pyts_output is None and torch.equal(res.torch_output, x.to_dense() + 1.0)
     (u,) = res.unsupported_ops
-    assert u.op == "aten::fft_fft" and u.location in res.error
+    assert u.op == "aten::to_dense" and u.location in res.error
     report = str(info.value)
-    assert "unsupported operators (pyts lacks them; a run reaching one fails): 1\n    aten::fft_fft at " \
+    assert "unsupported operators (pyts lacks them; a run reaching one fails): 1\n    aten::to_dense at " \
            "%s\n" % u.location in report + "\n"
     d = res.to_dict()
     assert d["unsupported_ops"] == [{"op": u.op, "location": u.location}] and d["stage"] == "run"
@@ -325,10 +325,10 @@ def test_a_missing_op_the_run_does_not_reach_passes_and_is_reported(tmp_path):
     res = assert_parity(torch.jit.script(BranchToMissingOp().eval()), (x, False), localize=False)
     assert res.ok and res.stage is None and len(res.leaves) == 1
     (u,) = res.unsupported_ops
-    assert u.op == "aten::fft_fft"
+    assert u.op == "aten::to_dense"
     assert "pyts parity OK" in res.report()
     assert "unsupported operators (pyts lacks them; a run reaching one fails): 1" in res.report()
-    assert "aten::fft_fft at %s" % u.location in res.report()
+    assert "aten::to_dense at %s" % u.location in res.report()
     assert res.to_dict()["unsupported_ops"] == [{"op": u.op, "location": u.location}]
     # the other branch reaches it: a run failure
     bad = check_parity(torch.jit.script(BranchToMissingOp().eval()), (x, True), localize=False)
@@ -358,7 +358,7 @@ def test_pyts_load_error_is_a_parity_failure(tmp_path, monkeypatch):
     res = info.value.result
     assert not res.ok and res.stage == "load" and res.error_type == "LoadError"
     assert res.leaves == [] and res.unsupported_ops == []
-    assert res.pyts_output is None and torch.equal(res.torch_output, torch.fft.fft(x) + 1.0)
+    assert res.pyts_output is None and torch.equal(res.torch_output, x.to_dense() + 1.0)
 
 
 def test_file_torch_cannot_load_is_not_a_parity_result(tmp_path):

@@ -42,7 +42,7 @@ static bool blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, bool
 /* ---- the batched GEMM --------------------------------------------------------- */
 
 typedef struct bgemm {
-    int dtype; /* PTS_FLOAT32, PTS_FLOAT64 or PTS_INT64 */
+    int dtype; /* PTS_FLOAT32, PTS_FLOAT64, PTS_COMPLEX64, PTS_COMPLEX128 or PTS_INT64 */
     int nbd;
     int64_t bsizes[PTS_MAX_DIMS], nb;
     int64_t M, N, K;
@@ -95,6 +95,11 @@ static void bgemm_one(const bgemm *g, int64_t bi, bool par)
         double *C = (double *)g->c + co;
         (par ? pts_gemm_par_f64 : pts_gemm_f64)(g->ta, g->tb, g->M, g->N, g->K, g->alpha, A, g->lda, B, g->ldb,
                                                 g->beta, C, g->N);
+    } else if (g->dtype == PTS_COMPLEX64 || g->dtype == PTS_COMPLEX128) {
+        bool dbl = g->dtype == PTS_COMPLEX128;
+        size_t isz = dbl ? 16 : 8;
+        pts_gemm_cplx(dbl, g->ta, g->tb, g->M, g->N, g->K, g->alpha, g->a + (size_t)ao * isz, g->lda,
+                      g->b + (size_t)bo * isz, g->ldb, g->beta, g->c + (size_t)co * isz, g->N);
     } else {
         bgemm_int(g, (const int64_t *)g->a + ao, (const int64_t *)g->b + bo, (int64_t *)g->c + co);
     }
@@ -199,6 +204,8 @@ static int product_dtype(int dt)
     int cd = pts_nn_compute_dtype(dt);
     if (cd >= 0)
         return cd;
+    if (dt == PTS_COMPLEX64 || dt == PTS_COMPLEX128) /* cgemm / zgemm */
+        return dt;
     const pts_dtype_info *di = pts_dtype_get(dt);
     return di && di->is_int ? PTS_INT64 : -1;
 }

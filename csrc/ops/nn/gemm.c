@@ -88,6 +88,37 @@ void pts_gemm_f32(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
                 (int)K, alpha, A, ld_fix(lda, ta ? M : K), B, ld_fix(ldb, tb ? K : N), beta, C, ld_fix(ldc, N));
 }
 
+/* Complex GEMM (cgemm for complex64, zgemm for complex128) with real alpha and beta; A, B, C hold
+ * interleaved (re, im) pairs and the leading dimensions count complex elements. */
+void pts_gemm_cplx(bool dbl, bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha, const void *A,
+                   int64_t lda, const void *B, int64_t ldb, double beta, void *C, int64_t ldc)
+{
+    if (M == 0 || N == 0)
+        return;
+    if (K == 0 || alpha == 0) {
+        for (int64_t i = 0; i < M; i++)
+            for (int64_t j = 0; j < N; j++)
+                for (int p = 0; p < 2; p++) {
+                    int64_t k = 2 * (i * ldc + j) + p;
+                    if (dbl)
+                        ((double *)C)[k] = beta == 0 ? 0.0 : beta * ((double *)C)[k];
+                    else
+                        ((float *)C)[k] = beta == 0 ? 0.0f : (float)(beta * ((float *)C)[k]);
+                }
+        return;
+    }
+    pts_blas_init();
+    enum CBLAS_TRANSPOSE a_t = ta ? CblasTrans : CblasNoTrans, b_t = tb ? CblasTrans : CblasNoTrans;
+    int ia = (int)ld_fix(lda, ta ? M : K), ib = (int)ld_fix(ldb, tb ? K : N), ic = (int)ld_fix(ldc, N);
+    if (dbl) {
+        double al[2] = {alpha, 0}, be[2] = {beta, 0};
+        cblas_zgemm(CblasRowMajor, a_t, b_t, (int)M, (int)N, (int)K, al, A, ia, B, ib, be, C, ic);
+    } else {
+        float al[2] = {(float)alpha, 0}, be[2] = {(float)beta, 0};
+        cblas_cgemm(CblasRowMajor, a_t, b_t, (int)M, (int)N, (int)K, al, A, ia, B, ib, be, C, ic);
+    }
+}
+
 void pts_gemm_f64(bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha, const double *A, int64_t lda,
                   const double *B, int64_t ldb, double beta, double *C, int64_t ldc)
 {

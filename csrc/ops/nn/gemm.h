@@ -35,6 +35,10 @@ void pts_gemm_f32(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
                   const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 void pts_gemm_f64(bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha, const double *A, int64_t lda,
                   const double *B, int64_t ldb, double beta, double *C, int64_t ldc);
+/* Complex64 (dbl false) / complex128 GEMM: pts_gemm_f32's contract on interleaved (re, im) pairs,
+ * with real alpha and beta. */
+void pts_gemm_cplx(bool dbl, bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha, const void *A,
+                   int64_t lda, const void *B, int64_t ldb, double beta, void *C, int64_t ldc);
 /* Same as pts_gemm_*, split over the pyts pool when the product is big. */
 void pts_gemm_par_f32(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
                       const float *B, int64_t ldb, float beta, float *C, int64_t ldc);

@@ -5,6 +5,7 @@
  * uninitialized, so any value is torch's behaviour).
  */
 #include "ops/compose.h"
+#include "ops/pointwise/cplx_ops.h"
 
 /* ---- isposinf / isneginf / isreal ------------------------------------------------------------ */
 
@@ -35,7 +36,12 @@ static pts_status classify(const pts_op *op, pts_tensor *t, int which, pts_value
 
 PTS_KERNEL(k_isposinf) { return classify(op, a->self, 1, rets); }
 PTS_KERNEL(k_isneginf) { return classify(op, a->self, -1, rets); }
-PTS_KERNEL(k_isreal) { return classify(op, a->self, 0, rets); }
+PTS_KERNEL(k_isreal)
+{
+    if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128)
+        return pts_complex_isreal(op, a->self, rets);
+    return classify(op, a->self, 0, rets);
+}
 
 /* ---- frexp, ldexp, nextafter ----------------------------------------------------------------- */
 

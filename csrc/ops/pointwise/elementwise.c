@@ -9,12 +9,18 @@
  * (float16/bfloat16 are thus computed in float and rounded once per element,
  * as torch does).  Loops are generated per op by the LOOP macros for float,
  * double and int64_t; float math uses <tgmath.h> so float32 stays float.
+ * Ops defined for complex tensors (DEFC) also get loops over C11's float
+ * complex / double complex, computed in the complex dtype itself with
+ * <complex.h> (through tgmath: exp(a) is cexpf for a float complex a); an
+ * op without them refuses complex with torch's "not implemented" message.
  */
+#include <complex.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <tgmath.h>
 
 #include "ops/kernel.h"
+#include "tensor/cplx.h"
 #include "tensor/vmath.h"
 
 /* ---- loop context and generated loops -------------------------------------------- */
@@ -23,11 +29,14 @@ typedef struct ectx {
     float p1_f, p2_f, p3_f;
     double p1_d, p2_d, p3_d;
     int64_t p1_i, p2_i, p3_i;
+    float complex p1_cf, p2_cf, p3_cf;
+    double complex p1_cd, p2_cd, p3_cd;
     atomic_int err; /* 1: integer division by zero */
 } ectx;
 
 typedef struct ew_loops {
     pts_iter_loop_fn f32, f64, i64;
+    pts_iter_loop_fn c64, c128; /* NULL: the op has no complex kernel */
 } ew_loops;
 
 #define PARAMS(T, S)                                                                                                   \
@@ -102,7 +111,16 @@ typedef struct ew_loops {
     K(NAME##_f32, 0, float, f, EF)                                                                      \
     K(NAME##_f64, 0, double, d, EF)                                                                                    \
     K(NAME##_i64, 0, int64_t, i, EI)                                                                                   \
-    static const ew_loops NAME = {NAME##_f32, NAME##_f64, NAME##_i64};
+    static const ew_loops NAME = {NAME##_f32, NAME##_f64, NAME##_i64, NULL, NULL};
+
+/* The same with a complex expression EC (a, b, e, p1.. are float/double complex). */
+#define DEFC(K, NAME, EF, EI, EC)                                                                                      \
+    K(NAME##_f32, 0, float, f, EF)                                                                                     \
+    K(NAME##_f64, 0, double, d, EF)                                                                                    \
+    K(NAME##_i64, 0, int64_t, i, EI)                                                                                   \
+    K(NAME##_c64, 0, float complex, cf, EC)                                                                            \
+    K(NAME##_c128, 0, double complex, cd, EC)                                                                          \
+    static const ew_loops NAME = {NAME##_f32, NAME##_f64, NAME##_i64, NAME##_c64, NAME##_c128};
 
 /* Result types of loops: V = same as input, B = bool (uint8_t) */
 #define V_LOOP1(N, X, T, S, E) LOOP1(N, T, T, S, E)
@@ -116,6 +134,10 @@ typedef struct ew_loops {
 #define TERN(NAME, EF, EI) DEF(V_LOOP3, NAME, 0, 0, EF, EI)
 #define UNB(NAME, EF, EI) DEF(B_LOOP1, NAME, 0, 0, EF, EI)
 #define BINB(NAME, EF, EI) DEF(B_LOOP2, NAME, 0, 0, EF, EI)
+#define UNC(NAME, EF, EI, EC) DEFC(V_LOOP1, NAME, EF, EI, EC)
+#define BINC(NAME, EF, EI, EC) DEFC(V_LOOP2, NAME, EF, EI, EC)
+#define UNBC(NAME, EF, EI, EC) DEFC(B_LOOP1, NAME, EF, EI, EC)
+#define BINBC(NAME, EF, EI, EC) DEFC(B_LOOP2, NAME, EF, EI, EC)
 
 /* ---- integer helpers (wrapping, division by zero flagged) ---------------------------- */
 
@@ -246,20 +268,72 @@ static inline int64_t iabs(int64_t a) { return a < 0 ? WSUB(0, a) : a; }
 DIV_FLOOR(float)
 DIV_FLOOR(double)
 
+/* complex pow with torch's special cases of a real exponent (pow_tensor_scalar_optimized_kernel) */
+#define CPOW(T, S)                                                                                                     \
+    static inline T cpow_##S(T a, T b)                                                                                 \
+    {                                                                                                                  \
+        if (cimag(b) == 0) {                                                                                           \
+            if (creal(b) == 2)                                                                                         \
+                return a * a;                                                                                          \
+            if (creal(b) == 3)                                                                                         \
+                return a * a * a;                                                                                      \
+            if (creal(b) == 0.5)                                                                                       \
+                return sqrt(a);                                                                                        \
+            if (creal(b) == -0.5)                                                                                      \
+                return 1 / sqrt(a);                                                                                    \
+            if (creal(b) == -1)                                                                                        \
+                return 1 / a;                                                                                          \
+            if (creal(b) == -2)                                                                                        \
+                return 1 / (a * a);                                                                                    \
+        }                                                                                                              \
+        return pow(a, b);                                                                                              \
+    }                                                                                                                  \
+    static inline bool cisnan_##S(T a) { return isnan(creal(a)) || isnan(cimag(a)); }                                  \
+    static inline bool cisinf_##S(T a) { return isinf(creal(a)) || isinf(cimag(a)); }
+CPOW(float complex, cf)
+CPOW(double complex, cd)
+
+/* Complex product and quotient as torch computes them (c10::complex and its vectorized kernels):
+ * the textbook product with no C11 Annex G recovery of infinities (so (inf+0.5j) * 1 is inf+nanj
+ * as in torch), and the quotient of c10::complex (torch's scalar path; its AVX2 path scales by
+ * max(|c|, |d|) instead: the two agree within rounding on finite numbers, not on infinities). */
+#define CMULDIV(T, R, S, MK)                                                                                           \
+    static inline T cmul_##S(T x, T y)                                                                                 \
+    {                                                                                                                  \
+        R a = creal(x), b = cimag(x), c = creal(y), d = cimag(y);                                                      \
+        return MK(a * c - b * d, a * d + b * c);                                                                       \
+    }                                                                                                                  \
+    static inline T cdiv_##S(T x, T y) /* c10::complex's operator/ (numpy's algorithm) */                            \
+    {                                                                                                                  \
+        R a = creal(x), b = cimag(x), c = creal(y), d = cimag(y);                                                      \
+        R ac = fabs(c), ad = fabs(d);                                                                                  \
+        if (ac >= ad) {                                                                                                \
+            if (ac == 0 && ad == 0)                                                                                    \
+                return MK(a / ac, b / ad);                                                                             \
+            R rat = d / c, scl = (R)1.0 / (c + d * rat);                                                               \
+            return MK((a + b * rat) * scl, (b - a * rat) * scl);                                                       \
+        }                                                                                                              \
+        R rat = c / d, scl = (R)1.0 / (d + c * rat);                                                                   \
+        return MK((a * rat + b) * scl, (b * rat - a) * scl);                                                           \
+    }
+CMULDIV(float complex, float, cf, CMPLXF)
+CMULDIV(double complex, double, cd, CMPLX)
+#define GC(fn, a) _Generic((a), float complex: fn##_cf, default: fn##_cd)
+
 /* type-generic dispatch of the helpers above by the loop's element type */
 #define G(fn, a) _Generic((a), float: fn##_float, default: fn##_double)
 
 /* ---- the op loops ----------------------------------------------------------------- */
 
-BIN(l_add, a + b, WADD(a, b))
-BIN(l_add_alpha, fma(b, p1, a), WADD(a, WMUL(p1, b)))
-BIN(l_mul, a * b, WMUL(a, b))
-BIN(l_div, a / b, idiv_trunc(c, a, b))
+BINC(l_add, a + b, WADD(a, b), a + b)
+BINC(l_add_alpha, fma(b, p1, a), WADD(a, WMUL(p1, b)), a + GC(cmul, a)(p1, b))
+BINC(l_mul, a * b, WMUL(a, b), GC(cmul, a)(a, b))
+BINC(l_div, a / b, idiv_trunc(c, a, b), GC(cdiv, a)(a, b))
 BIN(l_div_trunc, trunc(a / b), idiv_trunc(c, a, b))
 BIN(l_div_floor, G(div_floor, a)(a, b), idiv_floor(c, a, b))
 BIN(l_remainder, G(rem, a)(a, b), imod(c, a, b))
 BIN(l_fmod, fmod(a, b), ifmod(c, a, b))
-BIN(l_pow, G(fpow, a)(a, b), ipow(a, b))
+BINC(l_pow, G(fpow, a)(a, b), ipow(a, b), GC(cpow, a)(a, b))
 BIN(l_pow_plain, pow(a, b), ipow(a, b)) /* float16/bfloat16: torch calls pow itself (pow(-inf, 0.5) = inf, not sqrt's NaN) */
 BIN(l_atan2, atan2(a, b), 0)
 BIN(l_maximum, G(fmax_nan, a)(a, b), a > b ? a : b)
@@ -269,46 +343,46 @@ BIN(l_clamp_max, G(clamp, a)(a, -INFINITY, b), a > b ? b : a)
 BIN(l_bit_and, 0, a & b)
 BIN(l_bit_or, 0, a | b)
 BIN(l_bit_xor, 0, a ^ b)
-BINB(l_eq, a == b, a == b)
-BINB(l_ne, a != b, a != b)
+BINBC(l_eq, a == b, a == b, a == b)
+BINBC(l_ne, a != b, a != b, a != b)
 BINB(l_lt, a < b, a < b)
 BINB(l_le, a <= b, a <= b)
 BINB(l_gt, a > b, a > b)
 BINB(l_ge, a >= b, a >= b)
-BINB(l_land, a != 0 && b != 0, a != 0 && b != 0)
-BINB(l_lor, a != 0 || b != 0, a != 0 || b != 0)
-BINB(l_lxor, (a != 0) != (b != 0), (a != 0) != (b != 0))
+BINBC(l_land, a != 0 && b != 0, a != 0 && b != 0, a != 0 && b != 0)
+BINBC(l_lor, a != 0 || b != 0, a != 0 || b != 0, a != 0 || b != 0)
+BINBC(l_lxor, (a != 0) != (b != 0), (a != 0) != (b != 0), (a != 0) != (b != 0))
 
 /* min(max(a, lo), hi): with lo > hi every element becomes hi, as torch */
 #define ICLAMP(a, b, e) ((a < b ? b : a) > e ? e : (a < b ? b : a))
 TERN(l_clamp, G(clamp, a)(a, b, e), ICLAMP(a, b, e))
 TERN(l_clamp_t, (isnan(b) || isnan(e)) ? b + e : G(clamp, a)(a, b, e), ICLAMP(a, b, e))
 TERN(l_lerp, G(lerp, a)(a, b, e), 0)
-TERN(l_addcmul, a + p1 * b * e, WADD(a, WMUL(WMUL(p1, b), e)))
-TERN(l_addcdiv, a + p1 * b / e, 0)
+DEFC(V_LOOP3, l_addcmul, a + p1 * b * e, WADD(a, WMUL(WMUL(p1, b), e)), a + p1 * b * e)
+DEFC(V_LOOP3, l_addcdiv, a + p1 * b / e, 0, a + p1 * b / e)
 
-UN(l_neg, -a, WSUB(0, a))
-UN(l_pos, a, a)
-BIN(l_one, 1, 1)
+UNC(l_neg, -a, WSUB(0, a), -a)
+UNC(l_pos, a, a, a)
+BINC(l_one, 1, 1, 1)
 UN(l_abs, fabs(a), iabs(a))
-UN(l_sqrt, sqrt(a), 0)
-UN(l_rsqrt, 1 / sqrt(a), 0)
-UN(l_exp, exp(a), 0)
-UN(l_log, log(a), 0)
-UN(l_log2, log2(a), 0)
-UN(l_log10, log10(a), 0)
+UNC(l_sqrt, sqrt(a), 0, sqrt(a))
+UNC(l_rsqrt, 1 / sqrt(a), 0, GC(cdiv, a)(1, sqrt(a)))
+UNC(l_exp, exp(a), 0, exp(a))
+UNC(l_log, log(a), 0, log(a))
+UNC(l_log2, log2(a), 0, log(a) / log((__typeof__(creal(a)))2))
+UNC(l_log10, log10(a), 0, log(a) / log((__typeof__(creal(a)))10))
 UN(l_log1p, log1p(a), 0)
 UN(l_expm1, expm1(a), 0)
-UN(l_sin, sin(a), 0)
-UN(l_cos, cos(a), 0)
-UN(l_tan, tan(a), 0)
-UN(l_asin, asin(a), 0)
-UN(l_acos, acos(a), 0)
-UN(l_atan, atan(a), 0)
-UN(l_sinh, sinh(a), 0)
-UN(l_cosh, cosh(a), 0)
-UN(l_tanh, tanh(a), 0)
-UN(l_sigmoid, 1 / (1 + exp(-a)), 0)
+UNC(l_sin, sin(a), 0, sin(a))
+UNC(l_cos, cos(a), 0, cos(a))
+UNC(l_tan, tan(a), 0, tan(a))
+UNC(l_asin, asin(a), 0, asin(a))
+UNC(l_acos, acos(a), 0, acos(a))
+UNC(l_atan, atan(a), 0, atan(a))
+UNC(l_sinh, sinh(a), 0, sinh(a))
+UNC(l_cosh, cosh(a), 0, cosh(a))
+UNC(l_tanh, tanh(a), 0, tanh(a))
+UNC(l_sigmoid, 1 / (1 + exp(-a)), 0, GC(cdiv, a)(1, 1 + exp(-a)))
 UN(l_erf, erf(a), 0)
 UN(l_erfc, erfc(a), 0)
 UN(l_floor, floor(a), a)
@@ -317,14 +391,14 @@ UN(l_round, nearbyint(a), a)
 UN(l_round_dec, G(round_dec, a)(a, c->p1_i, p2), a)
 UN(l_trunc, trunc(a), a)
 UN(l_sign, G(sign, a)(a), (a > 0) - (a < 0))
-UN(l_reciprocal, 1 / a, 0)
-UN(l_square, a * a, WMUL(a, a))
+UNC(l_reciprocal, 1 / a, 0, GC(cdiv, a)(1, a))
+UNC(l_square, a * a, WMUL(a, a), GC(cmul, a)(a, a))
 UN(l_bit_not, 0, ~a)
 UN(l_nan_to_num, G(nan2num, a)(a, p1, p2, p3), a)
-UNB(l_isnan, isnan(a), 0)
-UNB(l_isinf, isinf(a), 0)
-UNB(l_isfinite, isfinite(a), 1)
-UNB(l_lnot, a == 0, a == 0)
+UNBC(l_isnan, isnan(a), 0, GC(cisnan, a)(a))
+UNBC(l_isinf, isinf(a), 0, GC(cisinf, a)(a))
+UNBC(l_isfinite, isfinite(a), 1, isfinite(creal(a)) && isfinite(cimag(a)))
+UNBC(l_lnot, a == 0, a == 0, a == 0)
 
 /* where: operand 1 is the bool condition, 2 and 3 the values (any element size) */
 #define WHERE_LOOP(NAME, T)                                                                                            \
@@ -339,7 +413,14 @@ UNB(l_lnot, a == 0, a == 0)
 WHERE_LOOP(where_f32, float)
 WHERE_LOOP(where_f64, double)
 WHERE_LOOP(where_i64, int64_t)
-static const ew_loops l_where = {where_f32, where_f64, where_i64};
+WHERE_LOOP(where_c64, float complex)
+WHERE_LOOP(where_c128, double complex)
+static const ew_loops l_where = {where_f32, where_f64, where_i64, where_c64, where_c128};
+
+/* complex -> real loops (abs, angle: spec.real_out); real inputs use the ordinary ones */
+LOOP1(l_cabs_c64, float, float complex, cf, hypotf(crealf(a), cimagf(a)))
+LOOP1(l_cabs_c128, double, double complex, cd, hypot(creal(a), cimag(a)))
+static const ew_loops l_cabs = {NULL, NULL, NULL, l_cabs_c64, l_cabs_c128};
 
 /* ---- the driver ----------------------------------------------------------------------- */
 
@@ -354,6 +435,7 @@ typedef struct ew_spec {
     unsigned opmath_in;  /* bit i: a number / 0-dim input i keeps its full value for float16/bfloat16 results
                           * (torch reads such CPU scalars at opmath precision: mul/div `other`, lerp's weight) */
     bool bool_out;       /* loops write bool */
+    bool real_out;       /* complex loops write the real dtype of their complex compute dtype (abs) */
     pts_tensor *inplace; /* write into this tensor (self of an in-place op) */
     const ew_loops *loops;
     ectx ctx;
@@ -366,6 +448,8 @@ static int compute_dtype(int dtype)
     case PTS_BFLOAT16:
     case PTS_FLOAT32: return PTS_FLOAT32;
     case PTS_FLOAT64: return PTS_FLOAT64;
+    case PTS_COMPLEX64: return PTS_COMPLEX64;
+    case PTS_COMPLEX128: return PTS_COMPLEX128;
     default: {
         const pts_dtype_info *di = pts_dtype_get(dtype);
         return di && (di->is_int || dtype == PTS_BOOL) ? PTS_INT64 : -1;
@@ -441,12 +525,15 @@ static void set_params(ectx *c, int k, pts_value v)
 {
     double d = pts_scalar_f64(v);
     int64_t i = pts_scalar_i64(v);
+    double im = v.tag == PTS_T_COMPLEX ? v.u.c[1] : 0.0;
+    double complex cd = CMPLX(d, im);
+    float complex cf = CMPLXF((float)d, (float)im);
     if (k == 1) {
-        c->p1_d = d, c->p1_f = (float)d, c->p1_i = i;
+        c->p1_d = d, c->p1_f = (float)d, c->p1_i = i, c->p1_cd = cd, c->p1_cf = cf;
     } else if (k == 2) {
-        c->p2_d = d, c->p2_f = (float)d, c->p2_i = i;
+        c->p2_d = d, c->p2_f = (float)d, c->p2_i = i, c->p2_cd = cd, c->p2_cf = cf;
     } else {
-        c->p3_d = d, c->p3_f = (float)d, c->p3_i = i;
+        c->p3_d = d, c->p3_f = (float)d, c->p3_i = i, c->p3_cd = cd, c->p3_cf = cf;
     }
 }
 
@@ -471,7 +558,11 @@ static pts_status check_inplace(ew_spec *sp, int nd, const int64_t *shape)
 /* Run the loops into `out` and then deliver the result (new ref in *ret). */
 static pts_status run_into(ew_spec *sp, int cd, pts_tensor **ops, int nd, const int64_t *shape, pts_value *ret)
 {
-    int loop_out = sp->bool_out ? PTS_BOOL : cd;
+    int loop_out = sp->bool_out ? PTS_BOOL : sp->real_out ? pts_dtype_real(cd) : cd;
+    pts_iter_loop_fn fn = cd == PTS_FLOAT32 ? sp->loops->f32 : cd == PTS_FLOAT64 ? sp->loops->f64 :
+                          cd == PTS_COMPLEX64 ? sp->loops->c64 : cd == PTS_COMPLEX128 ? sp->loops->c128 : sp->loops->i64;
+    if (!fn)
+        return pts_not_implemented(sp->name, cd);
     bool direct = sp->inplace && sp->inplace->dtype == loop_out;
     pts_tensor *out = direct ? sp->inplace : pts_tensor_empty(loop_out, nd, shape);
     if (!out)
@@ -481,7 +572,6 @@ static pts_status run_into(ew_spec *sp, int cd, pts_tensor **ops, int nd, const 
     ops[0] = out;
     pts_iter it;
     PTS_TRY(pts_iter_init(&it, sp->nin + 1, ops, sp->name));
-    pts_iter_loop_fn fn = cd == PTS_FLOAT32 ? sp->loops->f32 : cd == PTS_FLOAT64 ? sp->loops->f64 : sp->loops->i64;
     pts_iter_run(&it, fn, &sp->ctx);
     if (atomic_load(&sp->ctx.err))
         return pts_err_set(PTS_ERR_VALUE, "%s: ZeroDivisionError (integer division by zero)", sp->name);
@@ -602,9 +692,12 @@ static pts_status add_common(const pts_op *op, pts_value a, pts_value b, pts_val
         return pts_err_set(PTS_ERR_TYPE, "%s: For integral input tensors, argument alpha must not be a floating point number.",
                            op->schema.name);
     double al = pts_scalar_f64(alpha);
-    if (sign < 0 || al != 1) {
+    /* complex: torch always computes self + alpha * other (a complex product, even for alpha 1) */
+    if (sign < 0 || al != 1 || pts_dtype_is_complex(sp.result)) {
         sp.loops = &l_add_alpha;
-        if (alpha.tag == PTS_T_FLOAT || alpha.tag == PTS_T_COMPLEX)
+        if (alpha.tag == PTS_T_COMPLEX)
+            alpha = pts_complex(sign * alpha.u.c[0], sign * alpha.u.c[1]);
+        else if (alpha.tag == PTS_T_FLOAT)
             alpha = pts_float(sign * al);
         else
             alpha = pts_int(sign * pts_scalar_i64(alpha));
@@ -787,7 +880,25 @@ PTS_KERNEL(k_sigmoid) { return unary(op, a->self, rets, &l_sigmoid, UN_FLOAT); }
 PTS_KERNEL(k_erf) { return unary(op, a->self, rets, &l_erf, UN_FLOAT); }
 PTS_KERNEL(k_erfc) { return unary(op, a->self, rets, &l_erfc, UN_FLOAT); }
 PTS_KERNEL(k_reciprocal) { return unary(op, a->self, rets, &l_reciprocal, UN_FLOAT); }
-PTS_KERNEL(k_abs) { return unary(op, a->self, rets, &l_abs, UN_NOBOOL); }
+PTS_KERNEL(k_abs)
+{
+    int dt = a->self->dtype;
+    if (!pts_dtype_is_complex(dt))
+        return unary(op, a->self, rets, &l_abs, UN_NOBOOL);
+    if (is_inplace(op))
+        return pts_err_set(PTS_ERR_TYPE, "%s: In-place abs is not supported for complex tensors.", op->schema.name);
+    ew_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.name = op->schema.name;
+    sp.nin = 1;
+    sp.in[0] = SELF_V(a);
+    sp.loops = &l_cabs;
+    sp.result = pts_dtype_real(dt);
+    sp.common = dt; /* the input stays complex (not through the real result dtype) */
+    sp.has_common = true;
+    sp.real_out = true;
+    return ew_run_cd(&sp, dt, rets);
+}
 PTS_KERNEL(k_floor) { return unary(op, a->self, rets, &l_floor, UN_NOBOOL); }
 PTS_KERNEL(k_ceil) { return unary(op, a->self, rets, &l_ceil, UN_NOBOOL); }
 PTS_KERNEL(k_round) { return unary(op, a->self, rets, &l_round, UN_NOBOOL); }

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 
 #include "ops/kernel.h"
+#include "ops/pointwise/cplx_ops.h"
 #include "ops/pointwise/unary.h"
 
 #define PI 3.14159265358979323846
@@ -95,7 +96,12 @@ PTS_KERNEL(k_exp2) { return pts_unary_run(op, a->self, rets, f_exp2, 0, U_FLOAT)
 PTS_KERNEL(k_deg2rad) { return pts_unary_run(op, a->self, rets, f_deg2rad, 0, U_FLOAT); }
 PTS_KERNEL(k_rad2deg) { return pts_unary_run(op, a->self, rets, f_rad2deg, 0, U_FLOAT); }
 PTS_KERNEL(k_sinc) { return pts_unary_run(op, a->self, rets, f_sinc, 0, U_FLOAT); }
-PTS_KERNEL(k_sgn) { return pts_unary_run(op, a->self, rets, f_sgn, 0, U_SAME); }
+PTS_KERNEL(k_sgn)
+{
+    if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128)
+        return pts_complex_sgn(op, a->self, rets);
+    return pts_unary_run(op, a->self, rets, f_sgn, 0, U_SAME);
+}
 PTS_KERNEL(k_signbit) { return pts_unary_run(op, a->self, rets, f_signbit, 0, U_BOOL); }
 
 PTS_KERNEL(k_logit)

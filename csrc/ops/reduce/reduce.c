@@ -10,6 +10,7 @@
  * stored into the output dtype.  Accumulating float32 in double keeps results
  * within torch's tolerances of its cascade sums.
  */
+#include <complex.h>
 #include <math.h>
 #include <string.h>
 
@@ -333,6 +334,34 @@ static int sum_dtype(pts_tensor *t, int dt)
     return pts_dtype_category(t->dtype) <= PTS_CAT_INT ? PTS_INT64 : t->dtype;
 }
 
+/* sum / mean / prod of a complex tensor (src already in the result dtype `out`): each row
+ * accumulated in double complex over a complex128 copy, stored once into `out` */
+static pts_status reduce_complex(const char *opname, pts_tensor *src, const bool *mask, bool keepdim, red_kind kind,
+                                 int out, pts_value *rets)
+{
+    pts_rows rw;
+    PTS_TRY(pts_rows_make(src, mask, keepdim, PTS_COMPLEX128, &rw));
+    pts_tensor *vt = pts_tensor_empty(PTS_COMPLEX128, rw.out_nd, rw.out_sizes);
+    if (!vt) {
+        pts_obj_release(&rw.flat->hdr);
+        return pts_err_last();
+    }
+    const double complex *x = pts_tensor_data(rw.flat);
+    double complex *o = pts_tensor_data(vt);
+    for (int64_t i = 0; i < rw.rows; i++) {
+        const double complex *row = x + i * rw.inner;
+        double complex acc = kind == R_PROD ? 1 : 0;
+        for (int64_t j = 0; j < rw.inner; j++)
+            acc = kind == R_PROD ? acc * row[j] : acc + row[j];
+        if (kind == R_MEAN)
+            acc = acc / (double)rw.inner;
+        o[i] = acc;
+    }
+    pts_obj_release(&rw.flat->hdr);
+    (void)opname;
+    return pts_ret_as(vt, out, rets);
+}
+
 /* dtv: the dtype= argument, -1 for None */
 static pts_status reduce_simple(const pts_op *op, pts_tensor *t, pts_value *rets, red_kind kind, pts_value dimv,
                                 bool keepdim, int dtv)
@@ -352,6 +381,12 @@ static pts_status reduce_simple(const pts_op *op, pts_tensor *t, pts_value *rets
         src = pts_tensor_to_dtype(t, out);
         if (!src)
             return pts_err_last();
+    }
+    if (out == PTS_COMPLEX64 || out == PTS_COMPLEX128 || src->dtype == PTS_COMPLEX64 || src->dtype == PTS_COMPLEX128) {
+        pts_status cst = reduce_complex(OPN, src, mask, keepdim, kind, out, rets);
+        if (src != t)
+            pts_obj_release(&src->hdr);
+        return cst;
     }
     red r = new_red(OPN, kind);
     if (kind == R_PROD && (out == PTS_FLOAT16 || out == PTS_BFLOAT16))

@@ -75,7 +75,41 @@ def to_pyts(x):
 
 
 DTYPE_CODES = {torch.uint8: 0, torch.int8: 1, torch.int16: 2, torch.int32: 3, torch.int64: 4, torch.float16: 5,
-               torch.float32: 6, torch.float64: 7, torch.bool: 11, torch.bfloat16: 15}
+               torch.float32: 6, torch.float64: 7, torch.complex64: 9, torch.complex128: 10, torch.bool: 11,
+               torch.bfloat16: 15}
+COMPLEX_DTYPES = [torch.complex64, torch.complex128]
+
+
+def make_complex(shape, dtype, layout="contig", seed=0, special=True, scale=3.0):
+    """A complex tensor of `shape` and `dtype` laid out as `layout` (as make_tensor), real and
+    imaginary parts uniform in [-scale, scale); with `special`, NaN / inf parts at fixed places."""
+    g = torch.Generator().manual_seed(seed)
+    shape = tuple(shape)
+    if layout == "transposed" and len(shape) >= 2:
+        base_shape = shape[:-2] + (shape[-1], shape[-2])
+    elif layout == "strided" and len(shape) >= 1:
+        base_shape = shape[:-1] + (shape[-1] * 2,)
+    elif layout == "expanded" and len(shape) >= 1:
+        base_shape = (1,) + shape[1:]
+    else:
+        base_shape = shape
+    parts = (torch.rand(base_shape + (2,), generator=g, dtype=torch.float64) * 2 - 1) * scale
+    base = torch.view_as_complex(parts).to(dtype)
+    if special and base.numel() >= 4:
+        flat = base.view(-1)
+        flat[0] = complex(float("nan"), 1.0)
+        flat[1] = complex(float("inf"), 0.5)
+        flat[2] = complex(-1.0, -float("inf"))
+    if layout == "transposed" and len(shape) >= 2:
+        t = base.transpose(-1, -2)
+    elif layout == "strided" and len(shape) >= 1:
+        t = base[..., ::2]
+    elif layout == "expanded" and len(shape) >= 1:
+        t = base.expand(shape)
+    else:
+        t = base
+    assert tuple(t.shape) == shape
+    return t
 
 
 # bfloat16 has no NumPy dtype, so it cannot cross call_op as an array: the
