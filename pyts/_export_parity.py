@@ -9,7 +9,6 @@ import time
 import warnings
 import zipfile
 
-from . import Error, load as pyts_load, no_grad as pyts_no_grad
 from ._compare import compare_trees, to_numpy_tree
 
 
@@ -56,24 +55,10 @@ def check_export_parity(res, model, args, to_torch, to_numpy, rtol, atol, equal_
         res.seconds["torch"] = time.perf_counter() - t0
         res.torch_output = out_t
         expected = to_numpy_tree(out_t)
-        try:
-            t0 = time.perf_counter()
-            pm = pyts_load(path)
-            res.seconds["pyts_load"] = time.perf_counter() - t0
-        except Error as e:
-            res.stage, res.error, res.error_type = "load", str(e), type(e).__name__
-        else:
-            res.unsupported_ops = pm.unsupported_ops()
-            try:
-                t0 = time.perf_counter()
-                with pyts_no_grad():
-                    out_p = pm(*to_numpy(args))
-                res.seconds["pyts"] = time.perf_counter() - t0
-                res.pyts_output = out_p
-            except Error as e:
-                res.stage, res.error, res.error_type = "run", str(e), type(e).__name__
-            else:
-                res.leaves = compare_trees(expected, out_p, "output", rtol, atol, equal_nan)
+        from .testing import _pyts_load_and_run
+        out_p = _pyts_load_and_run(res, path, lambda pm: pm(*to_numpy(args)), None)
+        if res.stage is None:
+            res.leaves = compare_trees(expected, out_p, "output", rtol, atol, equal_nan)
         res.ok = res.stage is None and all(l.passed for l in res.leaves)
     finally:
         if tmp is not None:

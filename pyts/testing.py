@@ -438,32 +438,13 @@ def check_parity(model: Any, example_inputs: Any, *, export: str = "trace", meth
         res.seconds["torch"] = time.perf_counter() - t0
         res.torch_output = out_t
         expected = to_numpy_tree(out_t)
-        try:
-            t0 = time.perf_counter()
-            pm = pyts_load(path)
-            res.seconds["pyts_load"] = time.perf_counter() - t0
-        except Error as e:
-            res.stage, res.error, res.error_type = "load", str(e), type(e).__name__
-        else:
-            res.unsupported_ops = pm.unsupported_ops()
-            try:
-                t0 = time.perf_counter()
-                # the same grad mode as torch's run above (models such as
-                # nn.TransformerEncoder take their fast path only under no_grad)
-                if seed is not None:
-                    pyts_manual_seed(seed)
-                with pyts_no_grad():
-                    out_p = pm.run_method(method, *_to_numpy(args))
-                res.seconds["pyts"] = time.perf_counter() - t0
-                res.pyts_output = out_p
-            except Error as e:
-                res.stage, res.error, res.error_type = "run", str(e), type(e).__name__
-            else:
-                reference = None
-                if rtol is None and not strict and _has_float32(expected):
-                    with _seeded(seed):
-                        reference = res.reference = _reference_run(res, path, method, args)
-                res.leaves = compare_trees(expected, out_p, "output", rtol, atol, equal_nan, reference=reference)
+        out_p = _pyts_load_and_run(res, path, lambda pm: pm.run_method(method, *_to_numpy(args)), seed)
+        if res.stage is None:
+            reference = None
+            if rtol is None and not strict and _has_float32(expected):
+                with _seeded(seed):
+                    reference = res.reference = _reference_run(res, path, method, args)
+            res.leaves = compare_trees(expected, out_p, "output", rtol, atol, equal_nan, reference=reference)
         if os.environ.get(RECORD_DIR_ENV):
             _record_check(res, path, method, args, expected)
         if eager:
@@ -534,6 +515,33 @@ def _announce(rec):
                 f.write(json.dumps(rec) + "\n")
         except OSError as e:
             warnings.warn("pyts could not append to %s=%s: %s" % (CHECK_LOG_ENV, log, e))
+
+
+def _pyts_load_and_run(res, path, call, seed):
+    """Load `path` in pyts and return call(module), seeded like torch's run and under no_grad
+    (the same grad mode as torch's: nn.TransformerEncoder takes its fast path only there);
+    times, unsupported ops and the output go into res; a pyts.Error sets res.stage ("load" or
+    "run"), res.error and res.error_type and returns None."""
+    try:
+        t0 = time.perf_counter()
+        pm = pyts_load(path)
+        res.seconds["pyts_load"] = time.perf_counter() - t0
+    except Error as e:
+        res.stage, res.error, res.error_type = "load", str(e), type(e).__name__
+        return None
+    res.unsupported_ops = pm.unsupported_ops()
+    try:
+        t0 = time.perf_counter()
+        if seed is not None:
+            pyts_manual_seed(seed)
+        with pyts_no_grad():
+            out = call(pm)
+        res.seconds["pyts"] = time.perf_counter() - t0
+    except Error as e:
+        res.stage, res.error, res.error_type = "run", str(e), type(e).__name__
+        return None
+    res.pyts_output = out
+    return out
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${OUT:-$ROOT/build/tsan}"
 mkdir -p "$OUT/obj"
 cd "$ROOT"
-CFLAGS="-std=c11 -g -O1 -fsanitize=thread -fno-omit-frame-pointer -D_GNU_SOURCE -Icsrc -Icsrc/include $(pkg-config --cflags openblas zlib)"
+CFLAGS="-std=c11 -g -O1 -fsanitize=thread -fno-omit-frame-pointer -D_GNU_SOURCE -Icsrc -Icsrc/include $(pkg-config --cflags openblas zlib jansson)"
 export CFLAGS OUT
 # a header changed since the last build: rebuild everything (objects track only their .c)
 if [ -f "$OUT/test_threads" ] && [ -n "$(find csrc -name '*.h' -newer "$OUT/test_threads" | head -1)" ]; then
@@ -27,6 +27,6 @@ export OPENBLAS_NUM_THREADS=1
 # test_threads: one module from 8 threads (pure and mutating methods); test_budget: interrupts
 # and time limits sent from other threads and a signal handler
 for t in test_threads test_budget; do
-  clang $CFLAGS tests/c/$t.c $OBJS $(pkg-config --libs openblas zlib) -lm -lpthread -o "$OUT/$t"
+  clang $CFLAGS tests/c/$t.c $OBJS $(pkg-config --libs openblas zlib jansson) -lm -lpthread -o "$OUT/$t"
   TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1 ${TSAN_OPTIONS:-}" "$OUT/$t"
 done

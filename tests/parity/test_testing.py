@@ -476,7 +476,8 @@ def test_public_api_is_typed_and_documented():
 
     import pyts.testing as t
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(pyts.__file__)))
+    # the repository (pyts itself may be the installed copy in site-packages)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     for name in t.__all__:
         obj = getattr(t, name)
         assert inspect.getdoc(obj), name

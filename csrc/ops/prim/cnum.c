@@ -15,6 +15,23 @@
 
 typedef double complex cplx;
 
+#ifndef CMPLX
+/* glibc defines CMPLX only for GCC (__builtin_complex); clang builds (fuzzers, ThreadSanitizer)
+ * get this one: C11 lays out a complex double as double[2] (6.2.5p13), so writing the two parts
+ * keeps a NaN or -0.0 imaginary part exactly, as CMPLX does and x + y*I would not */
+static inline cplx pts_cmplx(double re, double im)
+{
+    union {
+        cplx z;
+        double d[2];
+    } u;
+    u.d[0] = re;
+    u.d[1] = im;
+    return u.z;
+}
+#define CMPLX(x, y) pts_cmplx((x), (y))
+#endif
+
 static cplx C(pts_value v)
 {
     if (v.tag == PTS_T_COMPLEX)

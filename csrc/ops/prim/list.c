@@ -314,19 +314,22 @@ PTS_KERNEL(k_reverse)
     return PTS_OK;
 }
 
+/* less(a, b, &out): out = a < b, or an error */
+typedef pts_status (*less_fn)(pts_value a, pts_value b, bool *out);
+
 /* Stable merge sort with a fallible comparison. */
-static pts_status merge_sort(pts_value *v, pts_value *tmp, int64_t n, bool rev)
+static pts_status merge_sort(pts_value *v, pts_value *tmp, int64_t n, bool rev, less_fn less)
 {
     if (n < 2)
         return PTS_OK;
     int64_t h = n / 2;
-    PTS_TRY(merge_sort(v, tmp, h, rev));
-    PTS_TRY(merge_sort(v + h, tmp, n - h, rev));
+    PTS_TRY(merge_sort(v, tmp, h, rev, less));
+    PTS_TRY(merge_sort(v + h, tmp, n - h, rev, less));
     int64_t i = 0, j = h, k = 0;
     while (i < h && j < n) {
         bool take_right = false;
         /* take right first only if strictly before left */
-        PTS_TRY(rev ? pts_prim_less(v[i], v[j], &take_right) : pts_prim_less(v[j], v[i], &take_right));
+        PTS_TRY(rev ? less(v[i], v[j], &take_right) : less(v[j], v[i], &take_right));
         tmp[k++] = take_right ? v[j++] : v[i++];
     }
     while (i < h)
@@ -337,7 +340,7 @@ static pts_status merge_sort(pts_value *v, pts_value *tmp, int64_t n, bool rev)
     return PTS_OK;
 }
 
-static pts_status sort_list(pts_list *l, bool rev)
+static pts_status sort_list(pts_list *l, bool rev, less_fn less)
 {
     if (l->len < 2)
         return PTS_OK;
@@ -349,7 +352,7 @@ static pts_status sort_list(pts_list *l, bool rev)
         return pts_err_nomem("sort", (size_t)l->len * sizeof *tmp);
     }
     memcpy(work, l->items, (size_t)l->len * sizeof *work);
-    pts_status st = merge_sort(work, tmp, l->len, rev);
+    pts_status st = merge_sort(work, tmp, l->len, rev, less);
     if (!st)
         memcpy(l->items, work, (size_t)l->len * sizeof *work); /* a permutation: refs unchanged */
     pts_free(tmp);
@@ -359,7 +362,7 @@ static pts_status sort_list(pts_list *l, bool rev)
 
 PTS_KERNEL(k_list_sort)
 {
-    return sort_list(L(a->self), a->reverse);
+    return sort_list(L(a->self), a->reverse, pts_prim_less);
 }
 
 static pts_status k_sorted(const pts_op *op, pts_value *a, pts_value *r)
@@ -367,7 +370,7 @@ static pts_status k_sorted(const pts_op *op, pts_value *a, pts_value *r)
     (void)op;
     pts_list *l;
     PTS_TRY(list_from(L(a[0])->elem, L(a[0])->items, L(a[0])->len, &l));
-    pts_status st = sort_list(l, false);
+    pts_status st = sort_list(l, false, pts_prim_less);
     if (st) {
         pts_obj_release(&l->hdr);
         return st;
@@ -480,60 +483,25 @@ PTS_KERNEL(k_ne_tensor_list)
     return PTS_OK;
 }
 
-/* Stable merge sort by bool(a < b) (torch uses std::sort; equal elements are equal values, so the
- * order among them cannot be observed in the values). */
-static pts_status tensor_merge_sort(pts_value *v, pts_value *tmp, int64_t n, bool rev)
+/* bool(a < b) of two tensors (the same tensor is not less than itself); sorted by the shared
+ * stable merge sort (torch uses std::sort; equal elements are equal values, so the order among
+ * them cannot be observed in the values) */
+static pts_status tensor_less(pts_value a, pts_value b, bool *out)
 {
-    if (n < 2)
-        return PTS_OK;
-    int64_t h = n / 2;
-    PTS_TRY(tensor_merge_sort(v, tmp, h, rev));
-    PTS_TRY(tensor_merge_sort(v + h, tmp, n - h, rev));
-    int64_t i = 0, j = h, k = 0;
-    while (i < h && j < n) {
-        bool take_right = false;
-        if (v[i].u.o != v[j].u.o)
-            PTS_TRY(tensor_truth("aten::lt.Tensor", rev ? v[i] : v[j], rev ? v[j] : v[i], &take_right));
-        tmp[k++] = take_right ? v[j++] : v[i++];
-    }
-    while (i < h)
-        tmp[k++] = v[i++];
-    while (j < n)
-        tmp[k++] = v[j++];
-    memcpy(v, tmp, (size_t)n * sizeof *v);
-    return PTS_OK;
-}
-
-static pts_status sort_tensor_list(pts_list *l, bool rev)
-{
-    if (l->len < 2)
-        return PTS_OK;
-    pts_value *tmp = pts_malloc((size_t)l->len * sizeof *tmp);
-    pts_value *work = pts_malloc((size_t)l->len * sizeof *work);
-    if (!tmp || !work) {
-        pts_free(tmp);
-        pts_free(work);
-        return pts_err_nomem("sort", (size_t)l->len * sizeof *tmp);
-    }
-    memcpy(work, l->items, (size_t)l->len * sizeof *work);
-    pts_status st = tensor_merge_sort(work, tmp, l->len, rev);
-    if (!st)
-        memcpy(l->items, work, (size_t)l->len * sizeof *work); /* a permutation: refs unchanged */
-    pts_free(tmp);
-    pts_free(work);
-    return st;
+    *out = false;
+    return a.u.o == b.u.o ? PTS_OK : tensor_truth("aten::lt.Tensor", a, b, out);
 }
 
 PTS_KERNEL(k_sort_tensor)
 {
-    return sort_tensor_list(L(a->self), a->reverse);
+    return sort_list(L(a->self), a->reverse, tensor_less);
 }
 
 PTS_KERNEL(k_sorted_tensor)
 {
     pts_list *src = L(a->input), *l;
     PTS_TRY(list_from(src->elem, src->items, src->len, &l));
-    pts_status st = sort_tensor_list(l, false);
+    pts_status st = sort_list(l, false, tensor_less);
     if (st) {
         pts_obj_release(&l->hdr);
         return st;
