@@ -98,8 +98,12 @@ typedef struct adv {
     pts_tensor *idx[PTS_MAX_DIMS];  /* long index per self dim, NULL = full slice (owned) */
     int out_nd;
     int64_t out_sizes[PTS_MAX_DIMS];
-    int64_t *offsets;               /* per result element: offset into self (owned) */
+    int64_t *offsets;               /* per block of the result: offset into self of its first element (owned) */
     int64_t numel;
+    /* The result in blocks of `inner` elements: its trailing dims that are full slices of
+     * self's trailing dims, contiguous in self (inner = 1 when there are none).  Block n is
+     * result elements [n * inner, (n + 1) * inner), self's elements offsets[n] + [0, inner). */
+    int64_t inner, nblocks;
 } adv;
 
 static void adv_free(adv *a)
@@ -170,8 +174,8 @@ static pts_status adv_shape(const char *opname, pts_tensor *self, adv *a, int *b
                 lo = d;
             hi = d;
         }
-    bool adjacent = true;
-    for (int d = lo; d <= hi; d++)
+    bool adjacent = lo >= 0; /* no index tensor (all None): the result is self's shape */
+    for (int d = lo; adjacent && d <= hi; d++)
         adjacent = adjacent && a->idx[d];
     *first = adjacent ? lo : 0;
     a->out_nd = 0;
@@ -190,15 +194,24 @@ static pts_status adv_shape(const char *opname, pts_tensor *self, adv *a, int *b
     return PTS_OK;
 }
 
-/* Offsets of every result element into self. */
+/* Offsets of every block of the result into self (see adv). */
 static pts_status adv_offsets(const char *opname, pts_tensor *self, adv *a, int bnd, const int64_t *bshape, int first)
 {
     a->numel = 1;
     for (int i = 0; i < a->out_nd; i++)
         a->numel *= a->out_sizes[i];
-    a->offsets = pts_calloc((size_t)(a->numel ? a->numel : 1), sizeof *a->offsets);
+    /* the trailing full slices, contiguous in self: they end the result's shape too */
+    int ntrail = 0;
+    a->inner = 1;
+    for (int d = self->ndim - 1; d >= 0 && !a->idx[d] && self->strides[d] == a->inner; d--) {
+        a->inner *= self->sizes[d];
+        ntrail++;
+    }
+    a->nblocks = a->inner ? a->numel / a->inner : 0;
+    int bout_nd = a->out_nd - ntrail; /* the result's dims the blocks run over */
+    a->offsets = pts_calloc((size_t)(a->nblocks ? a->nblocks : 1), sizeof *a->offsets);
     if (!a->offsets)
-        return pts_err_nomem("index offsets", (size_t)a->numel * 8);
+        return pts_err_nomem("index offsets", (size_t)a->nblocks * 8);
     int64_t bstr[PTS_MAX_DIMS][PTS_MAX_DIMS]; /* per index tensor: stride over the broadcast block */
     for (int d = 0; d < self->ndim; d++) {
         if (!a->idx[d])
@@ -210,7 +223,7 @@ static pts_status adv_offsets(const char *opname, pts_tensor *self, adv *a, int 
         }
     }
     int64_t coord[PTS_MAX_DIMS] = {0};
-    for (int64_t n = 0; n < a->numel; n++) {
+    for (int64_t n = 0; n < a->nblocks; n++) {
         int64_t off = 0;
         int od = 0;
         for (int d = 0; d < first; d++)
@@ -218,7 +231,7 @@ static pts_status adv_offsets(const char *opname, pts_tensor *self, adv *a, int 
         const int64_t *bc = coord + od;
         od += bnd;
         for (int d = first; d < self->ndim; d++)
-            if (!a->idx[d])
+            if (!a->idx[d] && od < bout_nd) /* the trailing slices stay at 0 */
                 off += coord[od++] * self->strides[d];
         for (int d = 0; d < self->ndim; d++) {
             if (!a->idx[d])
@@ -231,7 +244,7 @@ static pts_status adv_offsets(const char *opname, pts_tensor *self, adv *a, int 
             off += v * self->strides[d];
         }
         a->offsets[n] = off;
-        for (int k = a->out_nd - 1; k >= 0; k--) {
+        for (int k = bout_nd - 1; k >= 0; k--) {
             if (++coord[k] < a->out_sizes[k])
                 break;
             coord[k] = 0;
@@ -275,11 +288,11 @@ PTS_KERNEL(k_index)
         adv_free(&ad);
         return pts_err_last();
     }
-    size_t isz = isz_of(self);
+    size_t isz = isz_of(self), blk = (size_t)ad.inner * isz;
     const char *src = pts_tensor_data(self);
     char *dst = pts_tensor_data(out);
-    for (int64_t n = 0; n < ad.numel; n++)
-        memcpy(dst + (size_t)n * isz, src + ad.offsets[n] * (int64_t)isz, isz);
+    for (int64_t n = 0; n < ad.nblocks; n++)
+        memcpy(dst + (size_t)n * blk, src + ad.offsets[n] * (int64_t)isz, blk);
     adv_free(&ad);
     rets[0] = pts_ret_tensor(out);
     return PTS_OK;
@@ -307,7 +320,18 @@ static pts_status index_put_into(const pts_op *op, pts_tensor *self, pts_value i
                            pts_dtype_get(values->dtype)->name);
     PTS_TRY(pts_tensor_make_writable(self));
     PTS_TRY(adv_build(OPN, self, indices, &a));
-    pts_tensor *v = values_as(OPN, values, self->dtype, a.out_nd, a.out_sizes);
+    /* values as the result's shape, contiguous: values itself when it already is one and does not
+     * share self's storage (a copy first otherwise, so no write is read back) */
+    pts_tensor *v;
+    bool same = values->ndim == a.out_nd && values->storage != self->storage && pts_tensor_is_contiguous(values);
+    for (int d = 0; same && d < a.out_nd; d++)
+        same = values->sizes[d] == a.out_sizes[d];
+    if (same) {
+        pts_obj_retain(&values->hdr);
+        v = values;
+    } else {
+        v = values_as(OPN, values, self->dtype, a.out_nd, a.out_sizes);
+    }
     if (!v) {
         adv_free(&a);
         return pts_err_last();
@@ -315,14 +339,20 @@ static pts_status index_put_into(const pts_op *op, pts_tensor *self, pts_value i
     size_t isz = isz_of(self);
     char *dst = pts_tensor_data(self);
     const char *src = pts_tensor_data(v);
-    for (int64_t n = 0; n < a.numel; n++) {
+    int64_t inner = a.inner;
+    for (int64_t n = 0; n < a.nblocks; n++) {
         char *p = dst + a.offsets[n] * (int64_t)isz;
+        const char *q = src + (size_t)(n * inner) * isz;
         if (!acc)
-            memcpy(p, src + (size_t)n * isz, isz);
+            memcpy(p, q, (size_t)inner * isz);
         else if (pts_dtype_category(self->dtype) <= PTS_CAT_INT)
-            pts_store_i64(p, self->dtype, pts_load_i64(p, self->dtype) + pts_load_i64(src + (size_t)n * isz, self->dtype));
+            for (int64_t i = 0; i < inner; i++)
+                pts_store_i64(p + (size_t)i * isz, self->dtype,
+                              pts_load_i64(p + (size_t)i * isz, self->dtype) + pts_load_i64(q + (size_t)i * isz, self->dtype));
         else
-            pts_store_f64(p, self->dtype, pts_load_f64(p, self->dtype) + pts_load_f64(src + (size_t)n * isz, self->dtype));
+            for (int64_t i = 0; i < inner; i++)
+                pts_store_f64(p + (size_t)i * isz, self->dtype,
+                              pts_load_f64(p + (size_t)i * isz, self->dtype) + pts_load_f64(q + (size_t)i * isz, self->dtype));
     }
     pts_obj_release(&v->hdr);
     adv_free(&a);

@@ -608,6 +608,23 @@ typedef struct interp_job {
     {                                                                                            \
         const interp_dim *D = &j->dim[0], *H = &j->dim[1], *W = &j->dim[2];                      \
         int64_t sh = j->in[2], sd = j->in[1] * j->in[2];                                         \
+        if (D->taps == 1 && H->taps == 2 && W->taps == 2 && !j->product) {                       \
+            /* bilinear 2-D: the loops below unrolled, the same products and sums in the same    \
+             * order: ((x[h0][w0] ww0 + x[h0][w1] ww1) wh0 + (x[h1][w0] ww0 + x[h1][w1] ww1) wh1) wd */ \
+            const T *xd = x + D->idx[0] * sd;                                                    \
+            T wd = (T)D->w[0];                                                                   \
+            for (int64_t oh = 0; oh < j->out[1]; oh++) {                                         \
+                const T *x0 = xd + H->idx[2 * oh] * sh, *x1 = xd + H->idx[2 * oh + 1] * sh;      \
+                T wh0 = (T)H->w[2 * oh], wh1 = (T)H->w[2 * oh + 1];                              \
+                for (int64_t ow = 0; ow < j->out[2]; ow++) {                                     \
+                    int64_t i0 = W->idx[2 * ow], i1 = W->idx[2 * ow + 1];                        \
+                    T ww0 = (T)W->w[2 * ow], ww1 = (T)W->w[2 * ow + 1];                          \
+                    T a0 = x0[i0] * ww0 + x0[i1] * ww1, a1 = x1[i0] * ww0 + x1[i1] * ww1;        \
+                    *y++ = (a0 * wh0 + a1 * wh1) * wd;                                           \
+                }                                                                                \
+            }                                                                                    \
+            return;                                                                              \
+        }                                                                                        \
         for (int64_t od = 0; od < j->out[0]; od++)                                               \
             for (int64_t oh = 0; oh < j->out[1]; oh++)                                           \
                 for (int64_t ow = 0; ow < j->out[2]; ow++) {                                     \

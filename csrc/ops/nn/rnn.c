@@ -41,6 +41,7 @@
 #include "ops/kernel.h"
 #include "ops/nn/gemm.h"
 #include "tensor/parallel.h"
+#include "tensor/vmath.h"
 
 typedef enum rnn_mode { RNN_LSTM, RNN_GRU, RNN_TANH, RNN_RELU } rnn_mode;
 
@@ -125,6 +126,102 @@ static double relu(double x) { return x > 0 || isnan(x) ? x : 0.0; }
         }                                                                                                \
     }
 
+/* float32 gates, vectorized (tensor/vmath.h): sigmoid as 1 / (1 + exp(-x)) and tanh as
+ * 1 - 2 / (1 + exp(2|x|)) with the sign put back (expm1(2|x|) / (expm1(2|x|) + 2) below
+ * |x| < 0.5, where that form cancels), both on pts_vexpf: within a few float ulp, as ATen's own vectorized float
+ * sigmoid / tanh are; the per-element libm calls in double they replace dominated a batch-1 step. */
+static inline float vsigmoidf(float x) { return 1.0f / (1.0f + pts_vexpf(-x)); }
+
+static inline float vtanhf(float x)
+{
+    float ax = x < 0.0f ? -x : x;
+    float y = 2.0f * ax;
+    /* |x| < 0.5: tanh = expm1(2|x|) / (expm1(2|x|) + 2), expm1 by its Taylor series to y^11
+     * (truncation < 3e-9 relative for y < 1), so nothing cancels */
+    float e = 1.0f / 39916800.0f;
+    e = e * y + 1.0f / 3628800.0f;
+    e = e * y + 1.0f / 362880.0f;
+    e = e * y + 1.0f / 40320.0f;
+    e = e * y + 1.0f / 5040.0f;
+    e = e * y + 1.0f / 720.0f;
+    e = e * y + 1.0f / 120.0f;
+    e = e * y + 1.0f / 24.0f;
+    e = e * y + 1.0f / 6.0f;
+    e = e * y + 0.5f;
+    e = e * y + 1.0f;
+    e = e * y;
+    float small = e / (e + 2.0f);
+    /* beyond: 1 - 2 / (1 + exp(2|x|)), the result >= 0.46 (exp overflow -> 1) */
+    float big = 1.0f - 2.0f / (1.0f + pts_vexpf(y));
+    float r = ax < 0.5f ? small : big;
+    r = x != x ? x : r; /* NaN */
+    return x < 0.0f ? -r : r;
+}
+
+/* The gate loops are kept small, one transcendental function each (two for the LSTM's last
+ * one): GCC's if-conversion gives up on a loop body holding all five of the LSTM's, and the
+ * loop then stays scalar (-fopt-info-vec: "control flow in loop"). */
+
+/* g[k] = sigmoid(g[k] + x[k]) */
+PTS_SIMD_CLONES static void sigmoid_add_f32(int64_t n, float *restrict g, const float *restrict x)
+{
+    for (int64_t k = 0; k < n; k++)
+        g[k] = vsigmoidf(g[k] + x[k]);
+}
+
+/* g[k] = tanh(g[k] + x[k]) */
+PTS_SIMD_CLONES static void tanh_add_f32(int64_t n, float *restrict g, const float *restrict x)
+{
+    for (int64_t k = 0; k < n; k++)
+        g[k] = vtanhf(g[k] + x[k]);
+}
+
+/* c' = f*c + i*g, out = o*tanh(c') from the activated gates */
+PTS_SIMD_CLONES static void lstm_cell_f32(int64_t H, const float *restrict i, const float *restrict f,
+                                          const float *restrict cg, const float *restrict o, float *restrict c,
+                                          float *restrict out)
+{
+    for (int64_t k = 0; k < H; k++) {
+        float cy = f[k] * c[k] + i[k] * cg[k];
+        c[k] = cy;
+        out[k] = o[k] * vtanhf(cy);
+    }
+}
+
+/* h' = (h - n)*z + n, n = tanh(x_n + r*g_n), from the activated r, z */
+PTS_SIMD_CLONES static void gru_cell_f32(int64_t H, const float *restrict r, const float *restrict z,
+                                         const float *restrict gn, const float *restrict xn, float *restrict h)
+{
+    for (int64_t k = 0; k < H; k++) {
+        float n = vtanhf(xn[k] + gn[k] * r[k]);
+        h[k] = (h[k] - n) * z[k] + n;
+    }
+}
+
+/* The hidden gates g (scratch) are overwritten by the activated ones. */
+static void step_f32_fast(const rnn_step_job *j, int64_t b0, int64_t b1)
+{
+    const rnn_dir *d = j->d;
+    int64_t H = d->H, GH = d->GH;
+    for (int64_t b = b0; b < b1; b++) {
+        const float *x = (const float *)j->xp + b * GH;
+        float *g = (float *)j->gh + b * GH;
+        if (d->mode == RNN_LSTM) {
+            sigmoid_add_f32(2 * H, g, x); /* i, f */
+            tanh_add_f32(H, g + 2 * H, x + 2 * H);
+            sigmoid_add_f32(H, g + 3 * H, x + 3 * H);
+            lstm_cell_f32(H, g, g + H, g + 2 * H, g + 3 * H, (float *)j->c + b * H,
+                          j->hfull ? (float *)j->hfull + b * H : (float *)j->h + b * d->Hout);
+        } else if (d->mode == RNN_GRU) {
+            sigmoid_add_f32(2 * H, g, x); /* r, z */
+            gru_cell_f32(H, g, g + H, g + 2 * H, x + 2 * H, (float *)j->h + b * H);
+        } else {
+            tanh_add_f32(H, g, x);
+            memcpy((float *)j->h + b * H, g, (size_t)H * sizeof(float));
+        }
+    }
+}
+
 #define ROUND_NONE(v) (v)
 #define ROUND_REDUCED(v) pts_nn_round(d->rd, (v))
 DEFINE_STEP(float, f32, ROUND_NONE)
@@ -138,15 +235,23 @@ static void step_range(void *ctx, int64_t b0, int64_t b1)
         step_f64(j, b0, b1);
     else if (j->d->rd >= 0)
         step_reduced(j, b0, b1);
+    else if (j->d->mode != RNN_RELU)
+        step_f32_fast(j, b0, b1);
     else
         step_f32(j, b0, b1);
 }
 
 /* C[M, N] = A[M, K] B[N, K]^T (+ C when acc), all contiguous row-major; split
- * over the pool when the product is big (pts_gemm_par_* decides). */
-static void gemm_nt(bool f64, int64_t M, int64_t N, int64_t K, const void *A, const void *B, bool acc, void *C)
+ * over the pool when par and the product is big (pts_gemm_par_* decides).  par must be
+ * false inside a pool job: pts_gemm_par_* asks the pool its size, which waits for the job. */
+static void gemm_nt(bool par, bool f64, int64_t M, int64_t N, int64_t K, const void *A, const void *B, bool acc, void *C)
 {
-    if (f64)
+    if (!par) {
+        if (f64)
+            pts_gemm_f64(false, true, M, N, K, 1.0, A, K, B, K, acc ? 1.0 : 0.0, C, N);
+        else
+            pts_gemm_f32(false, true, M, N, K, 1.0f, A, K, B, K, acc ? 1.0f : 0.0f, C, N);
+    } else if (f64)
         pts_gemm_par_f64(false, true, M, N, K, 1.0, A, K, B, K, acc ? 1.0 : 0.0, C, N);
     else
         pts_gemm_par_f32(false, true, M, N, K, 1.0f, A, K, B, K, acc ? 1.0f : 0.0f, C, N);
@@ -168,29 +273,49 @@ static void round_buf(int rd, void *buf, int64_t n)
         f[i] = pts_nn_round(rd, f[i]);
 }
 
-/* Run one layer and direction over the sequence X [rows, in] (contiguous).
- * h [bmax, Hout] and (LSTM) c [bmax, H] hold the initial state and receive
- * the final one; step outputs go to columns [ycol, ycol + Hout) of
- * Y [rows, ldy] when Y is not NULL. */
-static pts_status run_dir(const rnn_dir *d, const rnn_seq *s, const void *X, bool reverse, void *h, void *c, void *Y,
-                          int64_t ldy, int64_t ycol)
+/* Scratch of one layer and direction: the input gates of every step [rows, GH], the hidden
+ * gates of one step [bmax, GH] and, for an LSTM with projection, o * tanh(c') [bmax, H]
+ * (else NULL).  Layers reuse it: every layer has the same rows, GH and H. */
+typedef struct rnn_ws {
+    void *xp, *gh, *hfull;
+} rnn_ws;
+
+/* Elements of the compute dtype one rnn_ws takes. */
+static size_t ws_elems(const rnn_dir *d, const rnn_seq *s)
+{
+    return (size_t)s->rows * (size_t)d->GH + (size_t)s->bmax * (size_t)d->GH + (d->w_hr ? (size_t)s->bmax * (size_t)d->H : 0);
+}
+
+static void ws_carve(const rnn_dir *d, const rnn_seq *s, void *base, rnn_ws *w)
+{
+    size_t es = d->f64 ? 8 : 4, nxp = (size_t)s->rows * (size_t)d->GH, ngh = (size_t)s->bmax * (size_t)d->GH;
+    w->xp = base;
+    w->gh = (char *)base + nxp * es;
+    w->hfull = d->w_hr ? (char *)base + (nxp + ngh) * es : NULL;
+}
+
+/* The input projection of every step at once: xp = X W_ih^T + b_ih, X [rows, in]
+ * contiguous; one GEMM over the whole pool. */
+static void project(const rnn_dir *d, const rnn_seq *s, const void *X, const rnn_ws *w)
+{
+    if (d->b_ih)
+        fill_rows(d->f64, w->xp, s->rows, d->GH, d->b_ih);
+    gemm_nt(true, d->f64, s->rows, d->GH, d->in, X, d->w_ih, d->b_ih != NULL, w->xp);
+    if (d->rd >= 0)
+        round_buf(d->rd, w->xp, s->rows * d->GH);
+}
+
+/* The recurrence of one layer and direction over the projected inputs in w->xp.
+ * h [bmax, Hout] and (LSTM) c [bmax, H] hold the initial state and receive the final
+ * one; step outputs go to columns [ycol, ycol + Hout) of Y [rows, ldy] when Y is not
+ * NULL.  par: each step's GEMMs may be split over the pool; false inside a pool job
+ * (directions in parallel), where the GEMMs and gate loops run on the calling thread. */
+static void recur(const rnn_dir *d, const rnn_seq *s, bool reverse, void *h, void *c, void *Y, int64_t ldy, int64_t ycol,
+                  const rnn_ws *w, bool par)
 {
     size_t es = d->f64 ? 8 : 4;
     int64_t GH = d->GH;
-    size_t nxp = (size_t)s->rows * (size_t)GH, ngh = (size_t)s->bmax * (size_t)GH;
-    size_t nhf = d->w_hr ? (size_t)s->bmax * (size_t)d->H : 0;
-    char *buf = pts_malloc((nxp + ngh + nhf + 1) * es);
-    if (!buf)
-        return pts_err_nomem("rnn gates", (nxp + ngh + nhf + 1) * es);
-    void *xp = buf, *gh = buf + nxp * es, *hfull = d->w_hr ? buf + (nxp + ngh) * es : NULL;
-
-    /* the input projection of every step at once: x W_ih^T + b_ih */
-    if (d->b_ih)
-        fill_rows(d->f64, xp, s->rows, GH, d->b_ih);
-    gemm_nt(d->f64, s->rows, GH, d->in, X, d->w_ih, d->b_ih != NULL, xp);
-    if (d->rd >= 0)
-        round_buf(d->rd, xp, s->rows * GH);
-
+    void *gh = w->gh, *hfull = w->hfull;
     for (int64_t k = 0; k < s->steps; k++) {
         int64_t t = reverse ? s->steps - 1 - k : k, bt = s->bs[t];
         if (bt <= 0)
@@ -198,14 +323,14 @@ static pts_status run_dir(const rnn_dir *d, const rnn_seq *s, const void *X, boo
         /* h W_hh^T + b_hh over the step's rows */
         if (d->b_hh)
             fill_rows(d->f64, gh, bt, GH, d->b_hh);
-        gemm_nt(d->f64, bt, GH, d->Hout, h, d->w_hh, d->b_hh != NULL, gh);
+        gemm_nt(par, d->f64, bt, GH, d->Hout, h, d->w_hh, d->b_hh != NULL, gh);
         if (d->rd >= 0)
             round_buf(d->rd, gh, bt * GH);
-        rnn_step_job j = {d, (const char *)xp + (size_t)s->off[t] * (size_t)GH * es, gh, h, c, hfull};
+        rnn_step_job j = {d, (const char *)w->xp + (size_t)s->off[t] * (size_t)GH * es, gh, h, c, hfull};
         int64_t per = GH; /* work per row */
         pts_parallel_for(bt, per >= 8192 ? 1 : 8192 / per + 1, step_range, &j);
         if (hfull) { /* the projection h = o * tanh(c) W_hr^T */
-            gemm_nt(d->f64, bt, d->Hout, d->H, hfull, d->w_hr, false, h);
+            gemm_nt(par, d->f64, bt, d->Hout, d->H, hfull, d->w_hr, false, h);
             if (d->rd >= 0)
                 round_buf(d->rd, h, bt * d->Hout);
         }
@@ -216,8 +341,44 @@ static pts_status run_dir(const rnn_dir *d, const rnn_seq *s, const void *X, boo
                        (const char *)h + (size_t)b * row, row);
         }
     }
+}
+
+/* Run one layer and direction over the sequence X [rows, in] (contiguous): project,
+ * then recur (arguments as recur's). */
+static pts_status run_dir(const rnn_dir *d, const rnn_seq *s, const void *X, bool reverse, void *h, void *c, void *Y,
+                          int64_t ldy, int64_t ycol)
+{
+    size_t es = d->f64 ? 8 : 4, n = ws_elems(d, s) + 1;
+    void *buf = pts_malloc(n * es);
+    if (!buf)
+        return pts_err_nomem("rnn gates", n * es);
+    rnn_ws w;
+    ws_carve(d, s, buf, &w);
+    project(d, s, X, &w);
+    recur(d, s, reverse, h, c, Y, ldy, ycol, &w, true);
     pts_free(buf);
     return PTS_OK;
+}
+
+/* The recurrences of one layer's directions [d0, d1): direction d's state is
+ * h + d * hstride, c + d * cstride, its outputs columns [d * Hout, (d + 1) * Hout) of Y. */
+typedef struct rnn_layer_job {
+    const rnn_dir *dirs; /* the layer's D directions */
+    const rnn_seq *s;
+    const rnn_ws *ws;
+    char *h, *c;
+    size_t hstride, cstride; /* bytes */
+    void *Y;
+    int64_t ldy;
+    bool par; /* false when the directions run in parallel (recur's par) */
+} rnn_layer_job;
+
+static void recur_dirs(void *ctx, int64_t d0, int64_t d1)
+{
+    const rnn_layer_job *j = ctx;
+    for (int64_t d = d0; d < d1; d++)
+        recur(&j->dirs[d], j->s, d == 1, j->h + (size_t)d * j->hstride, j->c ? j->c + (size_t)d * j->cstride : NULL, j->Y,
+              j->ldy, d * j->dirs[d].Hout, &j->ws[d], j->par);
 }
 
 /* ---- argument checks ---------------------------------------------------------------------- */
@@ -442,6 +603,7 @@ static pts_status rnn_run(const char *opn, const rnn_call *a, pts_value *rets)
     held hd = {0};
     rnn_dir *dirs = pts_calloc((size_t)(L * D), sizeof *dirs);
     pts_tensor *hy = NULL, *cy = NULL, *X = NULL, *Y = NULL, *Yprev = NULL;
+    void *wsbuf = NULL;
     if (!dirs) {
         st = pts_err_nomem("rnn layers", (size_t)(L * D) * sizeof *dirs);
         goto done;
@@ -524,6 +686,23 @@ static pts_status rnn_run(const char *opn, const rnn_call *a, pts_value *rets)
         st = pts_err_last();
         goto done;
     }
+    /* the scratch of each direction, reused by every layer */
+    size_t wsn = ws_elems(&dirs[0], &seq);
+    wsbuf = pts_malloc((size_t)D * wsn * es + es);
+    if (!wsbuf) {
+        st = pts_err_nomem("rnn gates", (size_t)D * wsn * es + es);
+        goto done;
+    }
+    rnn_ws ws[2];
+    for (int64_t d = 0; d < D; d++)
+        ws_carve(&dirs[d], &seq, (char *)wsbuf + (size_t)d * wsn * es, &ws[d]);
+    /* Two directions with 2 threads run one per thread, each its own serial sequence of
+     * per-step GEMMs (GEMVs at batch 1) and gate loops: splitting every step's small product
+     * over the pool instead costs a thread handoff per step, more than it saves.  With more
+     * threads the directions still run in parallel while a step's product is small; a big
+     * one (large batch) is split over the pool step by step. */
+    int nt = pts_get_num_threads();
+    bool par_dirs = D == 2 && nt >= 2 && (nt == 2 || (double)B * (double)GH * (double)Hout <= 4.0e6);
     const void *layer_in = pts_tensor_data(X);
     for (int64_t l = 0; l < L && !st; l++) {
         int64_t ysz[3] = {T, B, D * Hout}, psz[2] = {rows, D * Hout};
@@ -532,12 +711,17 @@ static pts_status rnn_run(const char *opn, const rnn_call *a, pts_value *rets)
             st = pts_err_last();
             break;
         }
-        for (int64_t d = 0; d < D && !st; d++) {
-            size_t k = (size_t)(l * D + d);
-            void *h = (char *)pts_tensor_data(hy) + k * (size_t)(B * Hout) * es;
-            void *c = cy ? (char *)pts_tensor_data(cy) + k * (size_t)(B * H) * es : NULL;
-            st = run_dir(&dirs[k], &seq, layer_in, d == 1, h, c, pts_tensor_data(Y), D * Hout, d * Hout);
-        }
+        const rnn_dir *ld = &dirs[l * D];
+        for (int64_t d = 0; d < D; d++) /* each one GEMM over all steps, split over the pool */
+            project(&ld[d], &seq, layer_in, &ws[d]);
+        size_t k = (size_t)(l * D);
+        rnn_layer_job job = {ld, &seq, ws, (char *)pts_tensor_data(hy) + k * (size_t)(B * Hout) * es,
+                             cy ? (char *)pts_tensor_data(cy) + k * (size_t)(B * H) * es : NULL, (size_t)(B * Hout) * es,
+                             (size_t)(B * H) * es, pts_tensor_data(Y), D * Hout, !par_dirs};
+        if (par_dirs)
+            pts_parallel_for(D, 1, recur_dirs, &job);
+        else
+            recur_dirs(&job, 0, D);
         if (Yprev)
             pts_obj_release(&Yprev->hdr);
         Yprev = Y;
@@ -585,6 +769,7 @@ done:
     if (cy)
         pts_obj_release(&cy->hdr);
     held_release(&hd);
+    pts_free(wsbuf);
     pts_free(dirs);
     pts_free(bs);
     return st;

@@ -25,6 +25,7 @@
 
 #include "ops/kernel.h"
 #include "ops/nn/gemm.h"
+#include "tensor/parallel.h"
 
 typedef struct roi_geom {
     int64_t K, C, H, W, PH, PW, Cout;
@@ -84,14 +85,75 @@ static int64_t roi_round(double v)
         return w1 * in[yl * W + xl] + w2 * in[yl * W + xh] + w3 * in[yh * W + xl] + w4 * in[yh * W + xh]; \
     }
 
+/* roi_align computes each roi's sample positions and bilinear weights once (torchvision's
+ * pre_calc) and reuses them for every channel: pc[((ph * PW + pw) * gh + iy) * gw + ix] holds
+ * the four neighbours' offsets in the plane and their weights, valid = false for a sample that
+ * counts 0.  The sum per sample is w1*v1 + w2*v2 + w3*v3 + w4*v4 in that order, as
+ * bilinear_T computes it: the same bits as sampling channel by channel.  A roi whose table
+ * would pass ROI_PC_MAX entries, or whose table cannot be allocated, is sampled channel by
+ * channel instead. */
+#define ROI_PC_MAX ((int64_t)1 << 16)
+
 #define DEFINE_ROI_ALIGN(T)                                                                           \
-    static void roi_align_##T(const roi_geom *g, const T *in, const T *rois, T *out, int32_t *map,    \
-                              bool ps)                                                                \
+    typedef struct roi_pc_##T {                                                                       \
+        int64_t p1, p2, p3, p4;                                                                       \
+        T w1, w2, w3, w4;                                                                             \
+        bool valid;                                                                                   \
+    } roi_pc_##T;                                                                                     \
+                                                                                                      \
+    /* bilinear_T's arithmetic, the plane's values left out */                                        \
+    static void roi_pc_make_##T(roi_pc_##T *pc, int64_t H, int64_t W, T y, T x)                      \
     {                                                                                                 \
+        if (!(y >= -1.0 && y <= H && x >= -1.0 && x <= W)) {                                          \
+            pc->valid = false;                                                                        \
+            return;                                                                                   \
+        }                                                                                             \
+        if (y <= 0)                                                                                   \
+            y = 0;                                                                                    \
+        if (x <= 0)                                                                                   \
+            x = 0;                                                                                    \
+        int64_t yl = (int64_t)y, xl = (int64_t)x, yh, xh;                                             \
+        if (yl >= H - 1) {                                                                            \
+            yh = yl = H - 1;                                                                          \
+            y = (T)yl;                                                                                \
+        } else                                                                                        \
+            yh = yl + 1;                                                                              \
+        if (xl >= W - 1) {                                                                            \
+            xh = xl = W - 1;                                                                          \
+            x = (T)xl;                                                                                \
+        } else                                                                                        \
+            xh = xl + 1;                                                                              \
+        T ly = y - yl, lx = x - xl;                                                                   \
+        T hy = 1. - ly, hx = 1. - lx;                                                                 \
+        pc->w1 = hy * hx;                                                                             \
+        pc->w2 = hy * lx;                                                                             \
+        pc->w3 = ly * hx;                                                                             \
+        pc->w4 = ly * lx;                                                                             \
+        pc->p1 = yl * W + xl;                                                                         \
+        pc->p2 = yl * W + xh;                                                                         \
+        pc->p3 = yh * W + xl;                                                                         \
+        pc->p4 = yh * W + xh;                                                                         \
+        pc->valid = true;                                                                             \
+    }                                                                                                 \
+                                                                                                      \
+    typedef struct roi_align_job_##T {                                                                \
+        const roi_geom *g;                                                                            \
+        const T *in, *rois;                                                                           \
+        T *out;                                                                                       \
+        int32_t *map;                                                                                 \
+        bool ps;                                                                                      \
+    } roi_align_job_##T;                                                                              \
+                                                                                                      \
+    /* rois [n0, n1); *pc / *cap: this thread's table, grown as needed */                             \
+    static void roi_align_rois_##T(const roi_align_job_##T *j, int64_t n0, int64_t n1, roi_pc_##T **pcp, \
+                                   int64_t *cap)                                                      \
+    {                                                                                                 \
+        const roi_geom *g = j->g;                                                                     \
+        bool ps = j->ps;                                                                              \
         T ss = (T)g->scale;                                                                           \
         int64_t Co = ps ? g->Cout : g->C;                                                             \
-        for (int64_t n = 0; n < g->K; n++) {                                                          \
-            const T *r = rois + 5 * n;                                                                \
+        for (int64_t n = n0; n < n1; n++) {                                                           \
+            const T *r = j->rois + 5 * n;                                                             \
             int64_t b = (int64_t)r[0];                                                                \
             T off = (ps || g->aligned) ? (T)0.5 : (T)0.0;                                             \
             T sw = r[1] * ss - off, sh = r[2] * ss - off, ew = r[3] * ss - off, eh = r[4] * ss - off; \
@@ -105,27 +167,78 @@ static int64_t roi_round(double v)
             int gw = roi_grid(g->sampling, ceil(rw / g->PW));                                         \
             int64_t cnt = (int64_t)gh * gw;                                                           \
             T count = ps ? (T)cnt : (T)(cnt > 1 ? cnt : 1);                                           \
-            for (int64_t c = 0; c < Co; c++)                                                          \
+            int64_t need = cnt <= ROI_PC_MAX ? g->PH * g->PW * cnt : ROI_PC_MAX + 1;                  \
+            if (need > ROI_PC_MAX)                                                                    \
+                need = -1;                                                                            \
+            else if (need > *cap) {                                                                   \
+                roi_pc_##T *grown = pts_realloc(*pcp, (size_t)need * sizeof **pcp);                   \
+                if (grown) {                                                                          \
+                    *pcp = grown;                                                                     \
+                    *cap = need;                                                                      \
+                } else                                                                                \
+                    need = -1;                                                                        \
+            }                                                                                         \
+            roi_pc_##T *pc = need >= 0 ? *pcp : NULL;                                                 \
+            if (pc)                                                                                   \
                 for (int64_t ph = 0; ph < g->PH; ph++)                                                \
                     for (int64_t pw = 0; pw < g->PW; pw++) {                                          \
-                        int64_t cin = ps ? (c * g->PH + ph) * g->PW + pw : c;                         \
-                        const T *plane = in + (b * g->C + cin) * g->H * g->W;                         \
                         T hs = ps ? (T)ph * bh + sh : sh + ph * bh;                                   \
                         T ws = ps ? (T)pw * bw + sw : sw + pw * bw;                                   \
-                        T acc = 0;                                                                    \
+                        roi_pc_##T *e = pc + (ph * g->PW + pw) * cnt;                                 \
                         for (int iy = 0; iy < gh; iy++) {                                             \
                             T y = hs + (T)(iy + .5f) * bh / (T)gh;                                    \
                             for (int ix = 0; ix < gw; ix++) {                                         \
                                 T x = ws + (T)(ix + .5f) * bw / (T)gw;                                \
-                                acc += bilinear_##T(plane, g->H, g->W, y, x);                         \
+                                roi_pc_make_##T(e++, g->H, g->W, y, x);                               \
+                            }                                                                         \
+                        }                                                                             \
+                    }                                                                                 \
+            for (int64_t c = 0; c < Co; c++)                                                          \
+                for (int64_t ph = 0; ph < g->PH; ph++)                                                \
+                    for (int64_t pw = 0; pw < g->PW; pw++) {                                          \
+                        int64_t cin = ps ? (c * g->PH + ph) * g->PW + pw : c;                         \
+                        const T *plane = j->in + (b * g->C + cin) * g->H * g->W;                      \
+                        T acc = 0;                                                                    \
+                        if (pc) {                                                                     \
+                            const roi_pc_##T *e = pc + (ph * g->PW + pw) * cnt;                       \
+                            for (int64_t k = 0; k < cnt; k++, e++)                                    \
+                                acc += e->valid ? e->w1 * plane[e->p1] + e->w2 * plane[e->p2] +       \
+                                                      e->w3 * plane[e->p3] + e->w4 * plane[e->p4]     \
+                                                : (T)0;                                               \
+                        } else {                                                                      \
+                            T hs = ps ? (T)ph * bh + sh : sh + ph * bh;                               \
+                            T ws = ps ? (T)pw * bw + sw : sw + pw * bw;                               \
+                            for (int iy = 0; iy < gh; iy++) {                                         \
+                                T y = hs + (T)(iy + .5f) * bh / (T)gh;                                \
+                                for (int ix = 0; ix < gw; ix++) {                                     \
+                                    T x = ws + (T)(ix + .5f) * bw / (T)gw;                            \
+                                    acc += bilinear_##T(plane, g->H, g->W, y, x);                     \
+                                }                                                                     \
                             }                                                                         \
                         }                                                                             \
                         int64_t o = ((n * Co + c) * g->PH + ph) * g->PW + pw;                         \
-                        out[o] = acc / count;                                                         \
-                        if (map)                                                                      \
-                            map[o] = (int32_t)cin;                                                    \
+                        j->out[o] = acc / count;                                                      \
+                        if (j->map)                                                                   \
+                            j->map[o] = (int32_t)cin;                                                 \
                     }                                                                                 \
         }                                                                                             \
+    }                                                                                                 \
+                                                                                                      \
+    static void roi_align_range_##T(void *ctx, int64_t n0, int64_t n1)                                \
+    {                                                                                                 \
+        roi_pc_##T *pc = NULL;                                                                        \
+        int64_t cap = 0;                                                                              \
+        roi_align_rois_##T(ctx, n0, n1, &pc, &cap);                                                   \
+        pts_free(pc);                                                                                 \
+    }                                                                                                 \
+                                                                                                      \
+    /* rois in parallel over the pool */                                                              \
+    static void roi_align_##T(const roi_geom *g, const T *in, const T *rois, T *out, int32_t *map,    \
+                              bool ps)                                                                \
+    {                                                                                                 \
+        roi_align_job_##T j = {g, in, rois, out, map, ps};                                            \
+        int64_t per = (ps ? g->Cout : g->C) * g->PH * g->PW; /* bins per roi */                       \
+        pts_parallel_for(g->K, per >= 256 ? 1 : 256 / (per ? per : 1) + 1, roi_align_range_##T, &j);  \
     }
 
 #define DEFINE_ROI_POOL(T)                                                                            \

@@ -272,3 +272,23 @@ def test_rnn_float16(parity, export):
     parity.check(Run(m).eval(), (torch.randn(B, T, I).half(),), export=export)
     m = nn.LSTMCell(I, H).half()
     parity.check(Run(m).eval(), (torch.randn(B, I).half(),), export=export)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["lstm", "gru", "rnn_tanh"])
+def test_bidirectional_thread_counts(parity, kind, threads):
+    """pyts runs a bidirectional layer's two directions one per pool thread with 2 threads (or more,
+    when a step's product is small), else step by step with each step's product split over the
+    pool (csrc/ops/nn/rnn.c): each thread count against torch, padded and packed (the packed rows
+    shrink along the sequence, differently for each direction)."""
+    import pyts
+
+    m = rnn(kind, input_size=I, hidden_size=H, num_layers=2, bidirectional=True)
+    before = pyts.get_num_threads()
+    pyts.set_num_threads(threads)
+    try:
+        parity.check(Run(m).eval(), (torch.randn(20, B, I),), export="trace")
+        parity.check(Packed(m, False, False).eval(), (torch.randn(20, B, I), torch.tensor([13, 20, 7])),
+                     export="script")
+    finally:
+        pyts.set_num_threads(before)

@@ -45,6 +45,10 @@ INDEX_CASES = [
     ((5, 7), C, lambda: [mask((4, 7))]),                               # mask shape mismatch: raises
     ((5, 7), C, lambda: [torch.tensor([1.0, 2.0])]),                   # float index: raises
     ((5, 7), C, lambda: [idx(1, 2), idx(1, 2, 3)]),                    # indices do not broadcast: raises
+    ((3, 4, 5, 6), C, lambda: [None, idx(3, 0, -1)]),                  # trailing full slices: copied as blocks
+    ((6, 4, 3, 3), C, lambda: [idx(5, 0, 2, 0)]),
+    ((3, 4, 5, 6), T, lambda: [None, idx(3, 0, -1)]),                  # trailing slices not contiguous
+    ((3, 4, 5, 6), C, lambda: [idx(2, 0), None, None, idx(1, 5)]),     # split advanced dims, no trailing slice
 ]
 
 # index_put / index_put_: (self shape, layout, indices, values shape, accumulate)
@@ -59,6 +63,10 @@ PUT_CASES = [
     ((5, 7), C, lambda: [idx(1, 3)], (2, 7), False),
     ((5, 7), C, lambda: [idx(9)], (7,), False),                        # out of range: raises
     ((5, 7), C, lambda: [idx(1, 3)], (3, 7), False),                   # values do not broadcast: raises
+    ((6, 4, 3, 3), C, lambda: [idx(5, 0, 2)], (3, 4, 3, 3), False),    # values of the result's shape, as they are
+    ((3, 4, 5, 6), C, lambda: [None, idx(3, 1, 3)], (3, 3, 5, 6), True),  # accumulate block by block, duplicates
+    ((3, 4, 5, 6), T, lambda: [None, idx(2, 0)], (5, 6), False),      # trailing slices not contiguous
+    ((3, 4, 5, 6), S, lambda: [idx(2, -3)], (2, 4, 5, 6), True),
 ]
 
 GATHER_CASES = [  # (op, self shape, layout, args maker, kwargs)

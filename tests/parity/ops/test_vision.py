@@ -185,6 +185,26 @@ def test_roi_align_pooled_sizes(pooled):
                     pooled[1], 0, False), {}))
 
 
+@pytest.mark.parametrize("aligned", [False, True])
+@pytest.mark.parametrize("sampling", [2, 0])
+def test_roi_align_many_rois(sampling, aligned):
+    """A detector's shape (many rois, 7x7 bins, several channels): the rois are split over the thread
+    pool, each thread with its own table of sample positions and weights."""
+    check("torchvision::roi_align",
+          lambda: ((feat((2, 16, 12, 10), torch.float32), rois(96, torch.float32, 9, size=24.0), 0.5, 7, 7, sampling,
+                    aligned), {}))
+
+
+@pytest.mark.parametrize("ps", [False, True])
+def test_roi_align_dense_sampling(ps):
+    """7 x 7 bins of 40 x 40 samples: a roi's table would pass its size limit (2^16 samples), so each
+    roi is sampled channel by channel, as before the table existed."""
+    op = "torchvision::ps_roi_align" if ps else "torchvision::roi_align"
+    extra = () if ps else (True,)
+    check(op, lambda: ((feat((1, 49 if ps else 2, 9, 11), torch.float32), rois(3, torch.float32, 10, batch=1), 0.5, 7,
+                        7, 40) + extra, {}))
+
+
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("k,scale", [(7, 0.5), (0, 1.0), (5, 1.0), (6, 0.25)])
 def test_roi_pool(k, scale, dtype):
