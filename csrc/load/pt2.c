@@ -22,10 +22,12 @@
 #include "core/alloc.h"
 #include "core/sb.h"
 #include "ops/registry.h"
+#include "pickle/unpickle.h"
 #include "tensor/tensor.h"
 #include "value/type.h"
 
 #define MODEL_JSON "models/model.json"
+#define LEGACY_JSON "serialized_exported_program.json" /* torch 2.6 / 2.7 */
 
 /* ---- the program ------------------------------------------------------------- */
 
@@ -84,6 +86,7 @@ typedef struct toutput {
 struct pts_pt2 {
     pts_archive *archive; /* owned ref (weights borrow its bytes) */
     char *path;
+    const char *json_name; /* the graph's record: MODEL_JSON or LEGACY_JSON (static) */
     int major, minor;
     char dialect[32];
     int nslots;
@@ -141,7 +144,10 @@ void pts_pt2_free(pts_pt2 *p)
     pts_free(p);
 }
 
-bool pts_pt2_detect(const pts_archive *a) { return pts_archive_has(a, "archive_format"); }
+bool pts_pt2_detect(const pts_archive *a)
+{
+    return pts_archive_has(a, "archive_format") || pts_archive_has(a, LEGACY_JSON);
+}
 
 void pts_pt2_schema_version(const pts_pt2 *p, int *major, int *minor)
 {
@@ -182,7 +188,7 @@ static pts_status bad(lctx *c, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (c->node >= 0)
-        return pts_err_set(PTS_ERR_LOAD, "%s: " MODEL_JSON ": node %d ('%s'): %s", c->p->path, c->node,
+        return pts_err_set(PTS_ERR_LOAD, "%s: %s: node %d ('%s'): %s", c->p->path, c->p->json_name, c->node,
                            c->p->nodes[c->node].target ? c->p->nodes[c->node].target : "?", msg);
     return pts_err_set(PTS_ERR_LOAD, "%s: %s", c->p->path, msg);
 }
@@ -205,6 +211,69 @@ static pts_status read_text(pts_pt2 *p, const char *name, char *buf, size_t cap)
     return PTS_OK;
 }
 
+/* torch 2.6 wrote infinities and NaN as Python's json does by default, as
+ * the bare tokens Infinity, -Infinity and NaN, which are not JSON; 2.7 on
+ * writes the strings "Infinity", ... that float_of() reads.  Quote the bare
+ * tokens (outside strings) and parse again: a new buffer of *n bytes, or
+ * NULL (out of memory, or nothing to quote). */
+static char *quote_nonfinite(const uint8_t *s, size_t len, size_t *n)
+{
+    static const char *const tok[] = {"-Infinity", "Infinity", "NaN"};
+    size_t count = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        char *o = NULL;
+        if (pass == 1) {
+            if (!count || !(o = pts_malloc(len + 2 * count)))
+                return NULL;
+        }
+        size_t k = 0;
+        bool in_str = false;
+        for (size_t i = 0; i < len; i++) {
+            size_t tl = 0;
+            if (in_str) {
+                if (s[i] == '\\' && i + 1 < len) {
+                    if (o) {
+                        o[k] = (char)s[i];
+                        o[k + 1] = (char)s[i + 1];
+                    }
+                    k += 2;
+                    i++;
+                    continue;
+                }
+                in_str = s[i] != '"';
+            } else if (s[i] == '"') {
+                in_str = true;
+            } else {
+                for (int t = 0; t < 3 && !tl; t++) {
+                    size_t l = strlen(tok[t]);
+                    if (len - i >= l && !memcmp(s + i, tok[t], l))
+                        tl = l;
+                }
+            }
+            if (!tl) {
+                if (o)
+                    o[k] = (char)s[i];
+                k++;
+                continue;
+            }
+            if (o) {
+                o[k] = '"';
+                memcpy(o + k + 1, s + i, tl);
+                o[k + 1 + tl] = '"';
+            } else {
+                count++;
+            }
+            k += tl + 2;
+            i += tl - 1;
+        }
+        if (o) {
+            *n = k;
+            return o;
+        }
+    }
+    return NULL;
+}
+
 /* Parse JSON record `name` into *out (new reference). */
 static pts_status read_json(pts_pt2 *p, const char *name, json_t **out)
 {
@@ -217,6 +286,15 @@ static pts_status read_json(pts_pt2 *p, const char *name, json_t **out)
         return st;
     json_error_t err;
     *out = json_loadb((const char *)b.data, b.len, 0, &err);
+    if (!*out) {
+        size_t n = 0;
+        char *q = quote_nonfinite(b.data, b.len, &n);
+        if (q) {
+            json_error_t err2;
+            *out = json_loadb(q, n, 0, &err2);
+            pts_free(q);
+        }
+    }
     pts_blob_free(&b);
     if (!*out)
         return pts_err_set(PTS_ERR_LOAD, "%s: %s is not valid JSON: %s at line %d, column %d (byte %d)", p->path,
@@ -382,17 +460,139 @@ static pts_status add_state(lctx *c, const char *fqn, pts_value t)
     return PTS_OK;
 }
 
+/* ---- pickled weights and constants (torch 2.6 - 2.8) ---------------------------------- */
+
+/* torch 2.6/2.7 (serialized_state_dict.pt, serialized_constants.pt) and 2.8
+ * (data/weights/model.pt, data/constants/model.pt) store a torch.save archive
+ * inside the .pt2: a zip whose data.pkl is a dict {FQN: tensor} over storages
+ * data/<key>.  It is opened as an archive of its own (a copy of the record's
+ * bytes) and read with the unpickler of .pt files. */
+typedef struct pk_payload {
+    pts_archive *inner; /* borrowed */
+    char where[360];
+} pk_payload;
+
+static void free_cb(void *ptr) { pts_free(ptr); }
+
+/* load_storage of the unpickler: record data/<key> of the inner archive. */
+static pts_status pk_load_storage(void *vctx, int dtype, const char *key, int64_t numel, pts_storage **out)
+{
+    pk_payload *pp = vctx;
+    const pts_dtype_info *di = pts_dtype_get(dtype);
+    char name[300];
+    *out = NULL;
+    if (!di)
+        return pts_err_set(PTS_ERR_LOAD, "%s: storage '%s' has unknown dtype code %d", pp->where, key, dtype);
+    int64_t nbytes;
+    if (numel < 0 || pts_mul_overflow_i64(numel, di->itemsize, &nbytes))
+        return pts_err_set(PTS_ERR_LOAD, "%s: storage '%s' has an invalid size", pp->where, key);
+    if (strlen(key) > 200 || strchr(key, '/') || strstr(key, ".."))
+        return pts_err_set(PTS_ERR_LOAD, "%s: invalid storage key '%.60s'", pp->where, key);
+    if (numel == 0) {
+        *out = pts_storage_new(0);
+        return *out ? PTS_OK : PTS_ERR_NOMEM;
+    }
+    snprintf(name, sizeof name, "data/%s", key);
+    pts_blob b;
+    pts_status st = pts_archive_read(pp->inner, name, &b);
+    if (st == PTS_ERR_KEY)
+        return pts_err_set(PTS_ERR_LOAD, "%s: tensor data record '%s' is missing", pp->where, name);
+    if (st)
+        return st;
+    if ((uint64_t)nbytes > b.len) {
+        pts_blob_free(&b);
+        return pts_err_set(PTS_ERR_LOAD, "%s: record '%s' holds %zu bytes but its storage needs %lld", pp->where,
+                           name, b.len, (long long)nbytes);
+    }
+    if (b.owned) { /* deflated: the buffer is ours */
+        *out = pts_storage_borrow(b.owned, b.len, b.owned, free_cb, false);
+        if (!*out)
+            pts_blob_free(&b);
+    } else if (((uintptr_t)b.data % 64) != 0) {
+        pts_storage *cp = pts_storage_new((size_t)nbytes);
+        if (cp)
+            memcpy(cp->data, b.data, (size_t)nbytes);
+        *out = cp;
+    } else {
+        pts_archive_retain(pp->inner);
+        *out = pts_storage_borrow((void *)b.data, (size_t)nbytes, pp->inner, archive_release_cb, false);
+        if (!*out)
+            pts_archive_release(pp->inner);
+    }
+    return *out ? PTS_OK : PTS_ERR_NOMEM;
+}
+
+/* The state of the pickled dict `d` (every value a tensor). */
+static pts_status add_pickled_state(lctx *c, const char *record, pts_value d)
+{
+    if (d.tag != PTS_T_DICT)
+        return bad(c, "%s holds a %s, not a dict of tensors", record, pts_tag_name((pts_tag)d.tag));
+    pts_dict *dict = PTS_DICT(d);
+    for (int64_t i = 0; i < dict->nentries; i++) {
+        pts_dict_entry *e = &dict->entries[i];
+        if (!e->live)
+            continue;
+        if (e->key.tag != PTS_T_STR)
+            return bad(c, "%s: a key of the dict is a %s, not a name", record, pts_tag_name((pts_tag)e->key.tag));
+        if (e->val.tag != PTS_T_TENSOR)
+            return bad(c, "%s: '%.200s' is a %s (a script object or custom class), which pyts does not run", record,
+                       PTS_STR(e->key)->data, pts_tag_name((pts_tag)e->val.tag));
+        PTS_TRY(add_state(c, PTS_STR(e->key)->data, pts_value_retain(e->val)));
+    }
+    return PTS_OK;
+}
+
+/* A pickled payload record (absent or empty: no tensors of this kind). */
+static pts_status read_pickled_payload(lctx *c, const char *record)
+{
+    pts_blob b;
+    pts_status st = pts_archive_read(c->p->archive, record, &b);
+    if (st == PTS_ERR_KEY)
+        return PTS_OK;
+    if (st)
+        return st;
+    pk_payload pp;
+    pp.inner = NULL;
+    snprintf(pp.where, sizeof pp.where, "%.200s: %.100s", c->p->path, record);
+    if (b.len == 0) {
+        pts_blob_free(&b);
+        return PTS_OK;
+    }
+    st = pts_archive_open_buffer(b.data, b.len, &pp.inner);
+    pts_blob_free(&b);
+    if (st)
+        return pts_err_context(st == PTS_ERR_NOMEM ? st : PTS_ERR_LOAD, "%s (the torch.save archive of the weights)",
+                               pp.where);
+    pts_blob pk = {NULL, 0, NULL};
+    pts_value v = pts_none();
+    st = pts_archive_read(pp.inner, "data.pkl", &pk);
+    if (st == PTS_ERR_KEY)
+        st = pts_err_set(PTS_ERR_LOAD, "%s: the torch.save archive has no data.pkl", pp.where);
+    if (!st) {
+        pts_unpickle_env env;
+        memset(&env, 0, sizeof env);
+        env.ctx = &pp;
+        env.where = pp.where;
+        env.file_version = 3; /* torch.save writes restore-free dicts of tensors */
+        env.load_storage = pk_load_storage;
+        st = pts_unpickle(pk.data, pk.len, &env, &v);
+    }
+    if (!st)
+        st = add_pickled_state(c, record, v);
+    pts_value_release(v);
+    pts_blob_free(&pk);
+    pts_archive_release(pp.inner);
+    return st;
+}
+
 /* One PayloadConfig: {"config": {fqn: {path_name, use_pickle, tensor_meta, ...}}}. */
 static pts_status read_payload(lctx *c, const char *dir, const char *config)
 {
     char name[300];
     snprintf(name, sizeof name, "%s/%s", dir, config);
     if (!pts_archive_has(c->p->archive, name)) {
-        snprintf(name, sizeof name, "%s/model.pt", dir);
-        if (pts_archive_has(c->p->archive, name))
-            return bad(c, "%s holds pickled weights (the layout of torch 2.8); pyts reads .pt2 files written by "
-                          "torch >= 2.9: load and save it again with a newer torch", name);
-        return PTS_OK; /* no weights of this kind */
+        snprintf(name, sizeof name, "%s/model.pt", dir); /* torch 2.8: a pickled state dict */
+        return read_pickled_payload(c, name);
     }
     json_t *root;
     PTS_TRY(read_json(c->p, name, &root));
@@ -721,7 +921,7 @@ static pts_status add_missing(lctx *c, const char *op, int line)
     pts_missing_op *m = &nm[c->nmissing];
     memset(m, 0, sizeof *m);
     m->op = pts_strdup(op);
-    m->file = pts_strdup(MODEL_JSON);
+    m->file = pts_strdup(c->p->json_name);
     m->line = line;
     m->torch_knows = pts_ops_torch_knows(op);
     if (!m->op || !m->file) {
@@ -1127,6 +1327,13 @@ static pts_status load_program(lctx *c)
 {
     pts_pt2 *p = c->p;
     char buf[64];
+    /* torch 2.6 / 2.7: a plain zip of serialized_exported_program.json and
+     * torch.save'd state dict and constants; 2.8 on: the PT2 archive format */
+    bool legacy = !pts_archive_has(p->archive, "archive_format");
+    if (legacy) {
+        p->json_name = LEGACY_JSON;
+        goto read_graph;
+    }
     PTS_TRY(read_text(p, "archive_format", buf, sizeof buf));
     if (strcmp(buf, "pt2") != 0)
         return bad(c, "archive_format is \"%.20s\", not \"pt2\"", buf);
@@ -1143,34 +1350,43 @@ static pts_status load_program(lctx *c)
             return bad(c, "this is an AOTInductor package, not a torch.export program");
         return bad(c, "the archive has no " MODEL_JSON " (pyts runs archives written by torch.export.save)");
     }
+read_graph:;
     json_t *root;
-    PTS_TRY(read_json(p, MODEL_JSON, &root));
+    PTS_TRY(read_json(p, p->json_name, &root));
     pts_status st = PTS_OK;
-    json_t *sv, *maj, *min, *gm, *g, *sig, *nodes, *mcg, *ver;
-    if ((st = member(c, root, "schema_version", JSON_OBJECT, MODEL_JSON, &sv)) ||
+    json_t *sv, *maj, *min, *gm, *g, *sig, *nodes, *mcg, *ver, *tv;
+    if ((st = member(c, root, "schema_version", JSON_OBJECT, p->json_name, &sv)) ||
         (st = member(c, sv, "major", JSON_INTEGER, "schema_version", &maj)) ||
         (st = member(c, sv, "minor", JSON_INTEGER, "schema_version", &min)))
         goto done;
     p->major = (int)json_integer_value(maj);
     p->minor = (int)json_integer_value(min);
+    tv = json_object_get(root, "torch_version");
     if (json_integer_value(maj) != 8) {
-        st = bad(c, MODEL_JSON " has schema version %lld.%lld; pyts reads major version 8 (torch 2.6 to 2.14)",
-                 (long long)json_integer_value(maj), (long long)json_integer_value(min));
+        st = bad(c, "%s has schema version %lld.%lld; pyts reads major version 8 (torch 2.6 to 2.14); this file was "
+                 "written by torch %.40s", p->json_name, (long long)json_integer_value(maj),
+                 (long long)json_integer_value(min), json_is_string(tv) ? json_string_value(tv) : "of unknown version");
         goto done;
     }
     ver = json_object_get(root, "verifiers");
     if (json_is_string(json_array_get(ver, 0)))
         snprintf(p->dialect, sizeof p->dialect, "%s", json_string_value(json_array_get(ver, 0)));
     c->ranges = json_object_get(root, "range_constraints");
-    if ((st = member(c, root, "graph_module", JSON_OBJECT, MODEL_JSON, &gm)) ||
+    if ((st = member(c, root, "graph_module", JSON_OBJECT, p->json_name, &gm)) ||
         (st = member(c, gm, "graph", JSON_OBJECT, "graph_module", &g)) ||
         (st = member(c, gm, "signature", JSON_OBJECT, "graph_module", &sig)) ||
         (st = member(c, g, "nodes", JSON_ARRAY, "graph", &nodes)) ||
         (st = member(c, gm, "module_call_graph", JSON_ARRAY, "graph_module", &mcg)))
         goto done;
     c->tvals = json_object_get(g, "tensor_values");
-    if ((st = read_payload(c, "data/weights", "model_weights_config.json")) ||
-        (st = read_payload(c, "data/constants", "model_constants_config.json")) || (st = read_inputs(c, g, sig)))
+    if (legacy)
+        st = read_pickled_payload(c, "serialized_state_dict.pt");
+    else
+        st = read_payload(c, "data/weights", "model_weights_config.json");
+    if (!st)
+        st = legacy ? read_pickled_payload(c, "serialized_constants.pt")
+                    : read_payload(c, "data/constants", "model_constants_config.json");
+    if (st || (st = read_inputs(c, g, sig)))
         goto done;
     size_t nn = json_array_size(nodes);
     p->nodes = pts_calloc(nn ? nn : 1, sizeof *p->nodes);
@@ -1217,6 +1433,7 @@ pts_status pts_pt2_load(pts_archive *a, const char *path, pts_pt2 **out, pts_mis
     pts_archive_retain(a);
     p->archive = a;
     p->path = pts_strdup(path);
+    p->json_name = MODEL_JSON;
     lctx c;
     memset(&c, 0, sizeof c);
     c.p = p;
@@ -1545,7 +1762,7 @@ static pts_status run_node(const pts_pt2 *p, int idx, pts_value *vals)
     const tnode *n = &p->nodes[idx];
     if (!n->op && !n->builtin)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "pyts does not implement %s (node %d of %s, %s)", n->target, idx,
-                           MODEL_JSON, p->path);
+                           p->json_name, p->path);
     if (n->builtin == BI_NOOP)
         return PTS_OK;
     pts_value argv[64], rets[64];
