@@ -34,6 +34,10 @@ PTS_NODISCARD pts_status pts_pt2_load(pts_archive *a, const char *path, pts_pt2 
                                       int *nmissing);
 void pts_pt2_free(pts_pt2 *p); /* NULL-safe */
 
+/* Does the program hold a while_loop (which may run without end, as in
+ * torch)?  For callers that must bound a run, such as the fuzzer. */
+bool pts_pt2_has_loop(const pts_pt2 *p);
+
 /* Run the program: positional args and keyword args (borrowed) are flattened
  * with the program's input spec; *out (new reference) is the output rebuilt
  * with its output spec (a tensor, a tuple, list or dict of them...).  Buffers

@@ -206,3 +206,13 @@ def test_flat_zip_needs_the_legacy_first_record(tmp_path):
         z.writestr("serialized_exported_program.json", "{}")
     with pytest.raises(pyts.LoadError, match="not inside a top-level folder"):
         load_bytes(tmp_path, out.getvalue())
+
+
+def test_parity_check_of_an_old_archive(tmp_path):
+    """pyts.testing.check_parity takes a 2.6 archive for a .pt2 (by content) and runs it with the
+    installed torch's torch.export.load, which still reads that layout."""
+    from pyts.testing import check_parity
+
+    path, meta, arrays = fixture("2.6", "mlp")
+    res = check_parity(path, (torch.from_numpy(arrays["c0/args/0"]),))
+    assert res.ok and len(res.leaves) == 1, res
