@@ -493,10 +493,11 @@ static pts_status add_state(lctx *c, const char *fqn, pts_value t)
         return pts_err_nomem("state tensors", 0);
     }
     c->tensors = nt;
-    c->tensors[c->ntensors] = t;
-    if (json_object_set_new(c->state, fqn, json_integer(c->ntensors)) != 0)
+    c->tensors[c->ntensors++] = t; /* released with the others from now on */
+    /* nocheck: a name from a pickle need not be valid UTF-8 (the signature's names, which are,
+     * then do not find it) */
+    if (json_object_set_new_nocheck(c->state, fqn, json_integer(c->ntensors - 1)) != 0)
         return pts_err_nomem("state tensors", 0);
-    c->ntensors++;
     return PTS_OK;
 }
 
@@ -1905,6 +1906,8 @@ static pts_status build(const targ *a, const pts_value *vals, pts_value *out)
         *out = pts_value_retain(vals[a->slot]);
         return PTS_OK;
     }
+    if (a->kind == A_GRAPH) /* only higher-order nodes take graphs, in the places check_hop allows */
+        return pts_err_set(PTS_ERR_VALUE, "a subgraph is passed where a value is needed");
     pts_list *l = pts_list_new(NULL, a->n);
     if (!l)
         return PTS_ERR_NOMEM;
