@@ -13,10 +13,12 @@ from ._compare import compare_trees, to_numpy_tree
 
 
 def is_pt2(path):
-    """Is the file at `path` a torch.export archive (by content: an archive_format record)?"""
+    """Is the file at `path` a torch.export archive (by content: an archive_format record, or the
+    serialized_exported_program.json at the root of the zips torch 2.6/2.7 wrote)?"""
     try:
         with zipfile.ZipFile(path) as z:
-            return any(n == "archive_format" or n.endswith("/archive_format") for n in z.namelist())
+            return any(n == "archive_format" or n.endswith("/archive_format") or n == "serialized_exported_program.json"
+                       for n in z.namelist())
     except (OSError, zipfile.BadZipFile):
         return False
 

@@ -83,8 +83,9 @@ struct pts_archive {
     size_t len;
     bool mapped;         /* data is an mmap (else a pts_malloc'd copy) */
     char *path;
-    char *prefix;
+    char *prefix;        /* "" for a flat archive */
     size_t prefix_len;
+    bool flat;           /* no top-level folder (torch.export.save of torch 2.6/2.7) */
     char *names;         /* pool of NUL-terminated full names */
     entry *entries;      /* records in central directory order */
     int64_t count;
@@ -447,10 +448,20 @@ static pts_status read_zip64_extra(const pts_archive *a, const char *name, size_
                                              "zip64 extra field");
 }
 
+/* The first record of the flat zip that torch.export.save wrote in torch 2.6
+ * and 2.7 (no top-level folder; every other archive torch writes has one). */
+#define FLAT_FIRST "serialized_exported_program.json"
+
 /* Set the archive prefix from the first entry's name. */
 static pts_status set_prefix(pts_archive *a, const char *name, size_t n, uint64_t off)
 {
     const char *slash = memchr(name, '/', n);
+    if (!slash && n == strlen(FLAT_FIRST) && memcmp(name, FLAT_FIRST, n) == 0) {
+        a->flat = true;
+        a->prefix_len = 0;
+        a->prefix = pts_strndup("", 0);
+        return a->prefix ? PTS_OK : pts_err_nomem("archive prefix", 1);
+    }
     if (!slash || slash == name)
         return fail_name(a, name, n, off, "first entry is not inside a top-level folder "
                                           "(TorchScript archives name every record 'prefix/...')");
@@ -467,6 +478,12 @@ static pts_status check_prefix(const pts_archive *a, const char *name, size_t n,
                                bool *is_record)
 {
     size_t pl = a->prefix_len;
+    if (a->flat) {
+        if (n == 0 || name[0] == '/')
+            return fail_name(a, name, n, off, "entry name has an empty path component");
+        *is_record = name[n - 1] != '/';
+        return PTS_OK;
+    }
     if (n <= pl || memcmp(name, a->prefix, pl) != 0 || name[pl] != '/')
         return fail_name(a, name, n, off, "entry is outside the archive prefix '%s/'", a->prefix);
     const char *rel = name + pl + 1;
@@ -573,7 +590,7 @@ static pts_status read_directory(pts_archive *a, const cdir *cd)
 
 static const char *rel_name(const pts_archive *a, const entry *e)
 {
-    return a->names + e->name_off + a->prefix_len + 1;
+    return a->names + e->name_off + (a->flat ? 0 : a->prefix_len + 1);
 }
 
 static uint64_t hash_name(const char *s) { return pts_hash_str(s); }

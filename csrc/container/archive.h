@@ -5,6 +5,9 @@
  * an index of its central directory.  Records are named WITHOUT the archive
  * prefix: "data.pkl", "code/__torch__.py", "data/0".
  *
+ * (torch.export.save of torch 2.6/2.7 wrote a zip without the folder, first
+ * record serialized_exported_program.json: it is read with an empty prefix.)
+ *
  * Stored records are handed out zero-copy as pointers into the archive's
  * bytes; deflated records are inflated into a new buffer.  Every read checks
  * the record's CRC-32.  The file is untrusted: every size, offset and count
@@ -57,7 +60,10 @@ void pts_archive_retain(pts_archive *a);
 void pts_archive_release(pts_archive *a);
 
 /* The archive prefix, the top folder of every entry, without the slash
- * ("resnet", "archive").  Borrowed; lives as long as the archive. */
+ * ("resnet", "archive"); "" for the one flat layout accepted, the zip of
+ * torch.export.save in torch 2.6/2.7 (first record
+ * serialized_exported_program.json, records named from the root).  Borrowed;
+ * lives as long as the archive. */
 const char *pts_archive_prefix(const pts_archive *a);
 
 /* The path the archive was opened from, or "<buffer>".  Borrowed. */

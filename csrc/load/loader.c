@@ -340,7 +340,8 @@ static pts_status run_pending(pts_loaded *l)
     return st;
 }
 
-/* A torch.export archive (archive_format record): its program, extra files,
+/* A torch.export archive (an archive_format record, or torch 2.6/2.7's
+ * serialized_exported_program.json): its program, extra files,
  * and the operators pyts lacks (they fail only the node that calls them). */
 static pts_status load_pt2(pts_loaded *l)
 {
@@ -352,11 +353,6 @@ static pts_status load_archive(pts_loaded *l)
 {
     if (pts_pt2_detect(l->archive))
         return load_pt2(l);
-    if (pts_archive_has(l->archive, "serialized_exported_program.json"))
-        return pts_err_set(PTS_ERR_LOAD, "%s: this is a torch.export archive of torch 2.6/2.7 "
-                                         "(serialized_exported_program.json); pyts reads .pt2 files written by torch "
-                                         ">= 2.9: torch.export.load it and torch.export.save it with a newer torch",
-                           l->path);
     PTS_TRY(check_torchscript(l));
     PTS_TRY(read_version(l));
     pts_cu *cu = l->cu;

@@ -22,28 +22,36 @@
 #include "core/alloc.h"
 #include "core/sb.h"
 #include "ops/registry.h"
+#include "pickle/unpickle.h"
+#include "tensor/convert.h"
 #include "tensor/tensor.h"
 #include "value/type.h"
 
 #define MODEL_JSON "models/model.json"
+#define LEGACY_JSON "serialized_exported_program.json" /* torch 2.6 / 2.7 */
 
 /* ---- the program ------------------------------------------------------------- */
 
-enum { A_LIT, A_SLOT, A_LIST };
+enum { A_LIT, A_SLOT, A_LIST, A_GRAPH };
 
-typedef struct targ { /* an argument template: a literal, a slot, or a list of templates */
+typedef struct targ { /* an argument template: a literal, a slot, a list of templates, or a subgraph */
     int kind;
-    int slot;
+    int slot;       /* A_SLOT: the value slot; A_GRAPH: index into pts_pt2.graphs */
     pts_value lit; /* owned */
     int n;
     struct targ *items;
 } targ;
 
-enum { BI_NONE, BI_NOOP, BI_ADD, BI_SUB, BI_MUL, BI_FLOORDIV, BI_MOD, BI_TRUEDIV, BI_NEG };
+enum { BI_NONE, BI_NOOP, BI_ADD, BI_SUB, BI_MUL, BI_FLOORDIV, BI_MOD, BI_TRUEDIV, BI_NEG,
+       BI_LT, BI_LE, BI_GT, BI_GE, BI_EQ, BI_NE, BI_AND, BI_OR, BI_NOT };
+
+/* Higher-order operators: nodes that run subgraphs (torch.ops.higher_order.*). */
+enum { HOP_NONE, HOP_COND, HOP_WHILE, HOP_WRAP };
 
 typedef struct tnode {
-    const pts_op *op; /* NULL: builtin, or missing */
+    const pts_op *op; /* NULL: builtin, higher-order, or missing */
     int builtin;
+    int hop;          /* HOP_*: args hold subgraphs (A_GRAPH), checked at load */
     char *target;     /* "torch.ops.aten.conv2d.default" (owned) */
     char *opname;     /* "aten::conv2d" (owned) */
     int nargs;
@@ -57,6 +65,18 @@ typedef struct tnode {
     int nfree;
     int *free_slots;  /* slots whose last use is this node */
 } tnode;
+
+/* A graph: the top one, or a subgraph of a higher-order node (its own
+ * scope of value names and slots; inputs bound positionally). */
+typedef struct tgraph {
+    int nslots;
+    int nnodes;
+    tnode *nodes;
+    int nin;
+    int *in_slots;  /* subgraphs: slot of each input */
+    int nout;
+    targ *outs;     /* subgraphs: the outputs */
+} tgraph;
 
 enum { IN_USER, IN_STATE, IN_CONST };
 
@@ -84,11 +104,13 @@ typedef struct toutput {
 struct pts_pt2 {
     pts_archive *archive; /* owned ref (weights borrow its bytes) */
     char *path;
+    const char *json_name; /* the graph's record: MODEL_JSON or LEGACY_JSON (static) */
     int major, minor;
     char dialect[32];
-    int nslots;
-    int nnodes;
-    tnode *nodes;
+    tgraph g;          /* the program's graph (inputs and outputs from the signature below) */
+    int ngraphs;
+    tgraph **graphs;   /* the subgraphs of higher-order nodes, at any depth (owned) */
+    bool has_loop;     /* a while_loop node somewhere */
     int ninputs, nuser;
     tinput *inputs;
     int noutputs;
@@ -107,12 +129,10 @@ static void targ_free(targ *a)
     a->n = 0;
 }
 
-void pts_pt2_free(pts_pt2 *p)
+static void graph_free(tgraph *g)
 {
-    if (!p)
-        return;
-    for (int i = 0; i < p->nnodes; i++) {
-        tnode *n = &p->nodes[i];
+    for (int i = 0; i < g->nnodes; i++) {
+        tnode *n = &g->nodes[i];
         for (int k = 0; k < n->nargs; k++) {
             targ_free(&n->args[k]);
             pts_free(n->kwnames[k]);
@@ -125,7 +145,23 @@ void pts_pt2_free(pts_pt2 *p)
         pts_free(n->target);
         pts_free(n->opname);
     }
-    pts_free(p->nodes);
+    pts_free(g->nodes);
+    for (int i = 0; i < g->nout; i++)
+        targ_free(&g->outs[i]);
+    pts_free(g->outs);
+    pts_free(g->in_slots);
+}
+
+void pts_pt2_free(pts_pt2 *p)
+{
+    if (!p)
+        return;
+    graph_free(&p->g);
+    for (int i = 0; i < p->ngraphs; i++) {
+        graph_free(p->graphs[i]);
+        pts_free(p->graphs[i]);
+    }
+    pts_free(p->graphs);
     for (int i = 0; i < p->ninputs; i++) {
         pts_value_release(p->inputs[i].value);
         pts_free(p->inputs[i].name);
@@ -141,7 +177,10 @@ void pts_pt2_free(pts_pt2 *p)
     pts_free(p);
 }
 
-bool pts_pt2_detect(const pts_archive *a) { return pts_archive_has(a, "archive_format"); }
+bool pts_pt2_detect(const pts_archive *a)
+{
+    return pts_archive_has(a, "archive_format") || pts_archive_has(a, LEGACY_JSON);
+}
 
 void pts_pt2_schema_version(const pts_pt2 *p, int *major, int *minor)
 {
@@ -170,20 +209,27 @@ typedef struct lctx {
     int nstores;
     pts_missing_op *missing;
     int nmissing;
-    int node; /* node being read, for messages (-1: none) */
+    tgraph *g;  /* the graph being read (names: its scope) */
+    const char *gname; /* its name, for messages (a subgraph's; borrowed from the JSON) */
+    int depth;  /* subgraph nesting */
+    int node;   /* node of g being read, for messages (-1: none) */
 } lctx;
 
 static pts_status bad(lctx *c, const char *fmt, ...) PTS_PRINTF(2, 3);
 static pts_status bad(lctx *c, const char *fmt, ...)
 {
-    char msg[600];
+    char msg[600], sub[120] = "";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (c->depth)
+        snprintf(sub, sizeof sub, "subgraph '%.80s' ", c->gname);
     if (c->node >= 0)
-        return pts_err_set(PTS_ERR_LOAD, "%s: " MODEL_JSON ": node %d ('%s'): %s", c->p->path, c->node,
-                           c->p->nodes[c->node].target ? c->p->nodes[c->node].target : "?", msg);
+        return pts_err_set(PTS_ERR_LOAD, "%s: %s: %snode %d ('%s'): %s", c->p->path, c->p->json_name, sub, c->node,
+                           c->g->nodes[c->node].target ? c->g->nodes[c->node].target : "?", msg);
+    if (c->depth)
+        return pts_err_set(PTS_ERR_LOAD, "%s: %s: subgraph '%.80s': %s", c->p->path, c->p->json_name, c->gname, msg);
     return pts_err_set(PTS_ERR_LOAD, "%s: %s", c->p->path, msg);
 }
 
@@ -205,6 +251,69 @@ static pts_status read_text(pts_pt2 *p, const char *name, char *buf, size_t cap)
     return PTS_OK;
 }
 
+/* torch 2.6 wrote infinities and NaN as Python's json does by default, as
+ * the bare tokens Infinity, -Infinity and NaN, which are not JSON; 2.7 on
+ * writes the strings "Infinity", ... that float_of() reads.  Quote the bare
+ * tokens (outside strings) and parse again: a new buffer of *n bytes, or
+ * NULL (out of memory, or nothing to quote). */
+static char *quote_nonfinite(const uint8_t *s, size_t len, size_t *n)
+{
+    static const char *const tok[] = {"-Infinity", "Infinity", "NaN"};
+    size_t count = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        char *o = NULL;
+        if (pass == 1) {
+            if (!count || !(o = pts_malloc(len + 2 * count)))
+                return NULL;
+        }
+        size_t k = 0;
+        bool in_str = false;
+        for (size_t i = 0; i < len; i++) {
+            size_t tl = 0;
+            if (in_str) {
+                if (s[i] == '\\' && i + 1 < len) {
+                    if (o) {
+                        o[k] = (char)s[i];
+                        o[k + 1] = (char)s[i + 1];
+                    }
+                    k += 2;
+                    i++;
+                    continue;
+                }
+                in_str = s[i] != '"';
+            } else if (s[i] == '"') {
+                in_str = true;
+            } else {
+                for (int t = 0; t < 3 && !tl; t++) {
+                    size_t l = strlen(tok[t]);
+                    if (len - i >= l && !memcmp(s + i, tok[t], l))
+                        tl = l;
+                }
+            }
+            if (!tl) {
+                if (o)
+                    o[k] = (char)s[i];
+                k++;
+                continue;
+            }
+            if (o) {
+                o[k] = '"';
+                memcpy(o + k + 1, s + i, tl);
+                o[k + 1 + tl] = '"';
+            } else {
+                count++;
+            }
+            k += tl + 2;
+            i += tl - 1;
+        }
+        if (o) {
+            *n = k;
+            return o;
+        }
+    }
+    return NULL;
+}
+
 /* Parse JSON record `name` into *out (new reference). */
 static pts_status read_json(pts_pt2 *p, const char *name, json_t **out)
 {
@@ -217,6 +326,15 @@ static pts_status read_json(pts_pt2 *p, const char *name, json_t **out)
         return st;
     json_error_t err;
     *out = json_loadb((const char *)b.data, b.len, 0, &err);
+    if (!*out) {
+        size_t n = 0;
+        char *q = quote_nonfinite(b.data, b.len, &n);
+        if (q) {
+            json_error_t err2;
+            *out = json_loadb(q, n, 0, &err2);
+            pts_free(q);
+        }
+    }
     pts_blob_free(&b);
     if (!*out)
         return pts_err_set(PTS_ERR_LOAD, "%s: %s is not valid JSON: %s at line %d, column %d (byte %d)", p->path,
@@ -375,11 +493,137 @@ static pts_status add_state(lctx *c, const char *fqn, pts_value t)
         return pts_err_nomem("state tensors", 0);
     }
     c->tensors = nt;
-    c->tensors[c->ntensors] = t;
-    if (json_object_set_new(c->state, fqn, json_integer(c->ntensors)) != 0)
+    c->tensors[c->ntensors++] = t; /* released with the others from now on */
+    /* nocheck: a name from a pickle need not be valid UTF-8 (the signature's names, which are,
+     * then do not find it) */
+    if (json_object_set_new_nocheck(c->state, fqn, json_integer(c->ntensors - 1)) != 0)
         return pts_err_nomem("state tensors", 0);
-    c->ntensors++;
     return PTS_OK;
+}
+
+/* ---- pickled weights and constants (torch 2.6 - 2.8) ---------------------------------- */
+
+/* torch 2.6/2.7 (serialized_state_dict.pt, serialized_constants.pt) and 2.8
+ * (data/weights/model.pt, data/constants/model.pt) store a torch.save archive
+ * inside the .pt2: a zip whose data.pkl is a dict {FQN: tensor} over storages
+ * data/<key>.  It is opened as an archive of its own (a copy of the record's
+ * bytes) and read with the unpickler of .pt files. */
+typedef struct pk_payload {
+    pts_archive *inner; /* borrowed */
+    char where[360];
+} pk_payload;
+
+static void free_cb(void *ptr) { pts_free(ptr); }
+
+/* load_storage of the unpickler: record data/<key> of the inner archive. */
+static pts_status pk_load_storage(void *vctx, int dtype, const char *key, int64_t numel, pts_storage **out)
+{
+    pk_payload *pp = vctx;
+    const pts_dtype_info *di = pts_dtype_get(dtype);
+    char name[300];
+    *out = NULL;
+    if (!di)
+        return pts_err_set(PTS_ERR_LOAD, "%s: storage '%s' has unknown dtype code %d", pp->where, key, dtype);
+    int64_t nbytes;
+    if (numel < 0 || pts_mul_overflow_i64(numel, di->itemsize, &nbytes))
+        return pts_err_set(PTS_ERR_LOAD, "%s: storage '%s' has an invalid size", pp->where, key);
+    if (strlen(key) > 200 || strchr(key, '/') || strstr(key, ".."))
+        return pts_err_set(PTS_ERR_LOAD, "%s: invalid storage key '%.60s'", pp->where, key);
+    if (numel == 0) {
+        *out = pts_storage_new(0);
+        return *out ? PTS_OK : PTS_ERR_NOMEM;
+    }
+    snprintf(name, sizeof name, "data/%s", key);
+    pts_blob b;
+    pts_status st = pts_archive_read(pp->inner, name, &b);
+    if (st == PTS_ERR_KEY)
+        return pts_err_set(PTS_ERR_LOAD, "%s: tensor data record '%s' is missing", pp->where, name);
+    if (st)
+        return st;
+    if ((uint64_t)nbytes > b.len) {
+        pts_blob_free(&b);
+        return pts_err_set(PTS_ERR_LOAD, "%s: record '%s' holds %zu bytes but its storage needs %lld", pp->where,
+                           name, b.len, (long long)nbytes);
+    }
+    if (b.owned) { /* deflated: the buffer is ours */
+        *out = pts_storage_borrow(b.owned, b.len, b.owned, free_cb, false);
+        if (!*out)
+            pts_blob_free(&b);
+    } else if (((uintptr_t)b.data % 64) != 0) {
+        pts_storage *cp = pts_storage_new((size_t)nbytes);
+        if (cp)
+            memcpy(cp->data, b.data, (size_t)nbytes);
+        *out = cp;
+    } else {
+        pts_archive_retain(pp->inner);
+        *out = pts_storage_borrow((void *)b.data, (size_t)nbytes, pp->inner, archive_release_cb, false);
+        if (!*out)
+            pts_archive_release(pp->inner);
+    }
+    return *out ? PTS_OK : PTS_ERR_NOMEM;
+}
+
+/* The state of the pickled dict `d` (every value a tensor). */
+static pts_status add_pickled_state(lctx *c, const char *record, pts_value d)
+{
+    if (d.tag != PTS_T_DICT)
+        return bad(c, "%s holds a %s, not a dict of tensors", record, pts_tag_name((pts_tag)d.tag));
+    pts_dict *dict = PTS_DICT(d);
+    for (int64_t i = 0; i < dict->nentries; i++) {
+        pts_dict_entry *e = &dict->entries[i];
+        if (!e->live)
+            continue;
+        if (e->key.tag != PTS_T_STR)
+            return bad(c, "%s: a key of the dict is a %s, not a name", record, pts_tag_name((pts_tag)e->key.tag));
+        if (e->val.tag != PTS_T_TENSOR)
+            return bad(c, "%s: '%.200s' is a %s (a script object or custom class), which pyts does not run", record,
+                       PTS_STR(e->key)->data, pts_tag_name((pts_tag)e->val.tag));
+        PTS_TRY(add_state(c, PTS_STR(e->key)->data, pts_value_retain(e->val)));
+    }
+    return PTS_OK;
+}
+
+/* A pickled payload record (absent or empty: no tensors of this kind). */
+static pts_status read_pickled_payload(lctx *c, const char *record)
+{
+    pts_blob b;
+    pts_status st = pts_archive_read(c->p->archive, record, &b);
+    if (st == PTS_ERR_KEY)
+        return PTS_OK;
+    if (st)
+        return st;
+    pk_payload pp;
+    pp.inner = NULL;
+    snprintf(pp.where, sizeof pp.where, "%.200s: %.100s", c->p->path, record);
+    if (b.len == 0) {
+        pts_blob_free(&b);
+        return PTS_OK;
+    }
+    st = pts_archive_open_buffer(b.data, b.len, &pp.inner);
+    pts_blob_free(&b);
+    if (st)
+        return pts_err_context(st == PTS_ERR_NOMEM ? st : PTS_ERR_LOAD, "%s (the torch.save archive of the weights)",
+                               pp.where);
+    pts_blob pk = {NULL, 0, NULL};
+    pts_value v = pts_none();
+    st = pts_archive_read(pp.inner, "data.pkl", &pk);
+    if (st == PTS_ERR_KEY)
+        st = pts_err_set(PTS_ERR_LOAD, "%s: the torch.save archive has no data.pkl", pp.where);
+    if (!st) {
+        pts_unpickle_env env;
+        memset(&env, 0, sizeof env);
+        env.ctx = &pp;
+        env.where = pp.where;
+        env.file_version = 3; /* torch.save writes restore-free dicts of tensors */
+        env.load_storage = pk_load_storage;
+        st = pts_unpickle(pk.data, pk.len, &env, &v);
+    }
+    if (!st)
+        st = add_pickled_state(c, record, v);
+    pts_value_release(v);
+    pts_blob_free(&pk);
+    pts_archive_release(pp.inner);
+    return st;
 }
 
 /* One PayloadConfig: {"config": {fqn: {path_name, use_pickle, tensor_meta, ...}}}. */
@@ -388,11 +632,8 @@ static pts_status read_payload(lctx *c, const char *dir, const char *config)
     char name[300];
     snprintf(name, sizeof name, "%s/%s", dir, config);
     if (!pts_archive_has(c->p->archive, name)) {
-        snprintf(name, sizeof name, "%s/model.pt", dir);
-        if (pts_archive_has(c->p->archive, name))
-            return bad(c, "%s holds pickled weights (the layout of torch 2.8); pyts reads .pt2 files written by "
-                          "torch >= 2.9: load and save it again with a newer torch", name);
-        return PTS_OK; /* no weights of this kind */
+        snprintf(name, sizeof name, "%s/model.pt", dir); /* torch 2.8: a pickled state dict */
+        return read_pickled_payload(c, name);
     }
     json_t *root;
     PTS_TRY(read_json(c->p, name, &root));
@@ -483,10 +724,10 @@ static pts_status new_slot(lctx *c, const char *name, int *slot)
 {
     if (json_object_get(c->names, name))
         return bad(c, "value '%.100s' is defined twice", name);
-    *slot = c->p->nslots;
-    if (json_object_set_new(c->names, name, json_integer(c->p->nslots)) != 0)
+    *slot = c->g->nslots;
+    if (json_object_set_new(c->names, name, json_integer(c->g->nslots)) != 0)
         return pts_err_nomem("value names", 0);
-    c->p->nslots++;
+    c->g->nslots++;
     return PTS_OK;
 }
 
@@ -511,6 +752,7 @@ static pts_status lit(targ *a, pts_value v)
 }
 
 static pts_status read_arg(lctx *c, const json_t *o, targ *a);
+static pts_status read_subgraph(lctx *c, const json_t *jg, int *index);
 
 /* A list argument: each JSON item through `item` -> a template. */
 static pts_status read_list(lctx *c, const json_t *arr, int how, targ *a)
@@ -655,6 +897,10 @@ static pts_status read_arg(lctx *c, const json_t *o, targ *a)
         return read_list(c, v, 'I', a);
     if (!strcmp(tag, "as_float_lists"))
         return read_list(c, v, 'F', a);
+    if (!strcmp(tag, "as_graph")) {
+        a->kind = A_GRAPH;
+        return read_subgraph(c, v, &a->slot);
+    }
     return bad(c, "argument kind '%.40s' is not supported by pyts", tag);
 }
 
@@ -667,8 +913,22 @@ static const struct {
     {"_operator.add", BI_ADD},           {"_operator.sub", BI_SUB},
     {"_operator.mul", BI_MUL},           {"_operator.floordiv", BI_FLOORDIV},
     {"_operator.mod", BI_MOD},           {"_operator.truediv", BI_TRUEDIV},
-    {"_operator.neg", BI_NEG},           {"torch.ops.aten._assert_tensor_metadata.default", BI_NOOP},
+    {"_operator.neg", BI_NEG},           {"_operator.lt", BI_LT},
+    {"_operator.le", BI_LE},             {"_operator.gt", BI_GT},
+    {"_operator.ge", BI_GE},             {"_operator.eq", BI_EQ},
+    {"_operator.ne", BI_NE},             {"_operator.and_", BI_AND},
+    {"_operator.or_", BI_OR},            {"torch.sym_not", BI_NOT},
+    {"torch.ops.aten._assert_tensor_metadata.default", BI_NOOP},
     {"torch.ops.aten._assert_scalar.default", BI_NOOP}, {"torch.ops.aten.sym_constrain_range_for_size.default", BI_NOOP},
+};
+
+static const struct {
+    const char *target;
+    int hop;
+} hops[] = {
+    {"torch.ops.higher_order.cond", HOP_COND},
+    {"torch.ops.higher_order.while_loop", HOP_WHILE},
+    {"torch.ops.higher_order.wrap_with_set_grad_enabled", HOP_WRAP},
 };
 
 static int formal_index(const pts_op *op, const char *name)
@@ -721,7 +981,7 @@ static pts_status add_missing(lctx *c, const char *op, int line)
     pts_missing_op *m = &nm[c->nmissing];
     memset(m, 0, sizeof *m);
     m->op = pts_strdup(op);
-    m->file = pts_strdup(MODEL_JSON);
+    m->file = pts_strdup(c->p->json_name);
     m->line = line;
     m->torch_knows = pts_ops_torch_knows(op);
     if (!m->op || !m->file) {
@@ -744,6 +1004,13 @@ static pts_status resolve_target(lctx *c, tnode *n)
                 return PTS_OK;
             }
         }
+    for (size_t i = 0; i < sizeof hops / sizeof hops[0]; i++)
+        if (!strcmp(n->target, hops[i].target)) {
+            n->hop = hops[i].hop;
+            return PTS_OK;
+        }
+    if (!strncmp(n->target, "torch.ops.higher_order.", 23)) /* autocast, invoke_subgraph, scan, map, ... */
+        return add_missing(c, n->target + 10, c->node + 1);
     if (strncmp(n->target, "torch.ops.", 10) != 0)
         return bad(c, "target '%.100s' is not an operator pyts can run", n->target);
     const char *ns = n->target + 10;
@@ -751,8 +1018,6 @@ static pts_status resolve_target(lctx *c, tnode *n)
     const char *d2 = d1 ? strrchr(d1 + 1, '.') : NULL;
     if (!d1 || !d2 || d2 == d1 + 1 || !d2[1] || d1 - ns > 60 || d2 - d1 > 200)
         return bad(c, "target '%.100s' is not of the form torch.ops.<ns>.<op>.<overload>", n->target);
-    if (!strncmp(ns, "higher_order.", 13))
-        return bad(c, "higher-order operator '%.100s' (control flow, wrappers) is not supported yet", n->target);
     char name[300], full[400];
     snprintf(name, sizeof name, "%.*s::%.*s", (int)(d1 - ns), ns, (int)(d2 - d1 - 1), d1 + 1);
     const char *ovl = d2 + 1;
@@ -780,6 +1045,57 @@ static pts_status resolve_target(lctx *c, tnode *n)
             return PTS_OK;
         }
     return bad(c, "its arguments do not fit %s (%s)", full, op->schema.text);
+}
+
+static bool is_graph(const tnode *n, int k) { return k < n->nargs && n->args[k].kind == A_GRAPH; }
+static bool is_list(const tnode *n, int k) { return k < n->nargs && n->args[k].kind == A_LIST; }
+
+/* The shape of a higher-order node, checked once so that running it needs no
+ * checks: its subgraphs take as many inputs as it passes and give as many
+ * outputs as the node records (torch/_higher_order_ops/cond.py, while_loop.py,
+ * wrap.py; the serialized inputs are positional, named ""). */
+static pts_status check_hop(lctx *c, tnode *n)
+{
+    tgraph **G = c->p->graphs;
+    if (n->out_list)
+        return bad(c, "a higher-order node with a list output");
+    switch (n->hop) {
+    case HOP_COND: { /* cond(pred, true_graph, false_graph, operands) */
+        if (n->nargs != 4 || !is_graph(n, 1) || !is_graph(n, 2) || !is_list(n, 3) || n->args[0].kind == A_LIST)
+            return bad(c, "cond takes (pred, true graph, false graph, [operands])");
+        const tgraph *t = G[n->args[1].slot], *f = G[n->args[2].slot];
+        if (t->nin != n->args[3].n || f->nin != n->args[3].n)
+            return bad(c, "cond passes %d operands but its branches take %d and %d", n->args[3].n, t->nin, f->nin);
+        if (t->nout != n->nouts || f->nout != n->nouts)
+            return bad(c, "cond records %d outputs but its branches give %d and %d", n->nouts, t->nout, f->nout);
+        return PTS_OK;
+    }
+    case HOP_WHILE: { /* while_loop(cond_graph, body_graph, carried, additional) */
+        if (n->nargs != 4 || !is_graph(n, 0) || !is_graph(n, 1) || !is_list(n, 2) || !is_list(n, 3))
+            return bad(c, "while_loop takes (cond graph, body graph, [carried inputs], [additional inputs])");
+        const tgraph *cg = G[n->args[0].slot], *bg = G[n->args[1].slot];
+        int nc = n->args[2].n, na = n->args[3].n;
+        if (cg->nin != nc + na || bg->nin != nc + na)
+            return bad(c, "while_loop passes %d inputs but its graphs take %d and %d", nc + na, cg->nin, bg->nin);
+        if (cg->nout != 1 || bg->nout != nc || n->nouts != nc)
+            return bad(c, "while_loop: the condition gives %d outputs (1 needed), the body %d and the node %d (%d "
+                          "carried values)", cg->nout, bg->nout, n->nouts, nc);
+        c->p->has_loop = true;
+        return PTS_OK;
+    }
+    default: { /* wrap_with_set_grad_enabled(enabled, graph, *operands) */
+        if (n->nargs < 2 || n->args[0].kind != A_LIT || n->args[0].lit.tag != PTS_T_BOOL || !is_graph(n, 1))
+            return bad(c, "wrap_with_set_grad_enabled takes (enabled, graph, *operands)");
+        const tgraph *g = G[n->args[1].slot];
+        for (int k = 2; k < n->nargs; k++)
+            if (n->args[k].kind == A_GRAPH)
+                return bad(c, "wrap_with_set_grad_enabled: operand %d is a graph", k - 2);
+        if (g->nin != n->nargs - 2 || g->nout != n->nouts)
+            return bad(c, "wrap_with_set_grad_enabled passes %d operands and records %d outputs; its graph takes "
+                          "%d and gives %d", n->nargs - 2, n->nouts, g->nin, g->nout);
+        return PTS_OK;
+    }
+    }
 }
 
 static pts_status read_node(lctx *c, const json_t *jn, tnode *n)
@@ -852,6 +1168,11 @@ static pts_status read_node(lctx *c, const json_t *jn, tnode *n)
             return bad(c, "output kind '%.40s' is not supported", tag);
         PTS_TRY(new_slot(c, json_string_value(nm), &n->outs[i]));
     }
+    for (int k = 0; k < n->nargs; k++)
+        if (n->args[k].kind == A_GRAPH && !n->hop && strncmp(n->target, "torch.ops.higher_order.", 23) != 0)
+            return bad(c, "a subgraph passed to an operator that is not higher-order");
+    if (n->hop)
+        return check_hop(c, n);
     if (n->op) {
         int nr = n->op->schema.nrets;
         if (n->out_list ? nr != 1 : (n->nouts != nr && !(n->nouts == 0 && nr <= 1)))
@@ -860,6 +1181,112 @@ static pts_status read_node(lctx *c, const json_t *jn, tnode *n)
         return bad(c, "a symbolic arithmetic node needs one output");
     }
     return PTS_OK;
+}
+
+static pts_status plan_frees(tgraph *g, const targ *const *outs, int nouts);
+
+#define MAX_SUBGRAPH_DEPTH 32
+#define MAX_SUBGRAPHS 10000
+
+/* The inputs, nodes and outputs of a subgraph (c->g, c->names set to its scope). */
+static pts_status read_graph_parts(lctx *c, const json_t *jg, tgraph *g)
+{
+    json_t *inputs, *outputs, *nodes;
+    PTS_TRY(member(c, jg, "inputs", JSON_ARRAY, "subgraph", &inputs));
+    PTS_TRY(member(c, jg, "outputs", JSON_ARRAY, "subgraph", &outputs));
+    PTS_TRY(member(c, jg, "nodes", JSON_ARRAY, "subgraph", &nodes));
+    size_t ni = json_array_size(inputs), nn = json_array_size(nodes), no = json_array_size(outputs);
+    if (ni > 4096 || no > 4096)
+        return bad(c, "a subgraph with %zu inputs and %zu outputs (at most 4096 each)", ni, no);
+    g->in_slots = pts_calloc(ni ? ni : 1, sizeof *g->in_slots);
+    g->nodes = pts_calloc(nn ? nn : 1, sizeof *g->nodes);
+    g->outs = pts_calloc(no ? no : 1, sizeof *g->outs);
+    if (!g->in_slots || !g->nodes || !g->outs)
+        return pts_err_nomem("subgraph", nn);
+    for (size_t i = 0; i < ni; i++) {
+        const char *tag;
+        json_t *v, *nm;
+        PTS_TRY(union_of(c, json_array_get(inputs, i), "a subgraph input", &tag, &v));
+        if (!strcmp(tag, "as_tensor"))
+            nm = json_object_get(v, "name");
+        else if (!strcmp(tag, "as_sym_int") || !strcmp(tag, "as_sym_float") || !strcmp(tag, "as_sym_bool"))
+            nm = json_object_get(v, "as_name");
+        else
+            return bad(c, "subgraph input kind '%.40s' is not supported", tag);
+        if (!json_is_string(nm))
+            return bad(c, "a subgraph input has no name");
+        PTS_TRY(new_slot(c, json_string_value(nm), &g->in_slots[i]));
+        g->nin = (int)i + 1;
+    }
+    for (size_t i = 0; i < nn; i++) {
+        g->nnodes = (int)i + 1;
+        c->node = (int)i;
+        PTS_TRY(read_node(c, json_array_get(nodes, i), &g->nodes[i]));
+    }
+    c->node = -1;
+    for (size_t i = 0; i < no; i++) {
+        g->nout = (int)i + 1;
+        g->outs[i].kind = A_LIT;
+        g->outs[i].lit = pts_none();
+        PTS_TRY(read_arg(c, json_array_get(outputs, i), &g->outs[i]));
+        if (g->outs[i].kind == A_GRAPH)
+            return bad(c, "a subgraph returns a graph");
+    }
+    const targ **outs = pts_calloc(no ? no : 1, sizeof *outs);
+    if (!outs)
+        return pts_err_nomem("liveness", 0);
+    for (size_t i = 0; i < no; i++)
+        outs[i] = &g->outs[i];
+    pts_status st = plan_frees(g, outs, (int)no);
+    pts_free(outs);
+    return st;
+}
+
+/* The Graph of an as_graph argument {"name", "graph"} -> a new entry of
+ * p->graphs (*index; the program owns it from the start, so a half-read graph
+ * is freed with it).  Its value names are a scope of their own. */
+static pts_status read_subgraph(lctx *c, const json_t *ag, int *index)
+{
+    pts_pt2 *p = c->p;
+    const json_t *jg = json_object_get(ag, "graph");
+    const char *gname = json_string_value(json_object_get(ag, "name"));
+    *index = -1;
+    if (!json_is_object(jg))
+        return bad(c, "as_graph has no graph object");
+    if (c->depth >= MAX_SUBGRAPH_DEPTH)
+        return bad(c, "subgraphs nested more than %d deep", MAX_SUBGRAPH_DEPTH);
+    if (p->ngraphs >= MAX_SUBGRAPHS)
+        return bad(c, "more than %d subgraphs", MAX_SUBGRAPHS);
+    tgraph **ng = pts_realloc(p->graphs, (size_t)(p->ngraphs + 1) * sizeof *ng);
+    if (!ng)
+        return pts_err_nomem("subgraphs", 0);
+    p->graphs = ng;
+    tgraph *g = pts_calloc(1, sizeof *g);
+    json_t *names = json_object();
+    if (!g || !names) {
+        pts_free(g);
+        json_decref(names);
+        return pts_err_nomem("subgraph", 0);
+    }
+    ng[p->ngraphs] = g;
+    *index = p->ngraphs++;
+    json_t *outer_names = c->names;
+    tgraph *outer = c->g;
+    int outer_node = c->node;
+    const char *outer_gname = c->gname;
+    c->names = names;
+    c->g = g;
+    c->node = -1;
+    c->gname = gname ? gname : "?";
+    c->depth++;
+    pts_status st = read_graph_parts(c, jg, g);
+    c->depth--;
+    c->names = outer_names;
+    c->g = outer;
+    c->node = outer_node;
+    c->gname = outer_gname;
+    json_decref(names);
+    return st;
 }
 
 /* ---- signature ------------------------------------------------------------------------ */
@@ -1081,15 +1508,16 @@ static void mark_uses(const targ *a, int node, int *last)
         mark_uses(&a->items[i], node, last);
 }
 
-static pts_status plan_frees(pts_pt2 *p)
+/* Which slots each node of g frees; `outs` (n of them) are live to the end. */
+static pts_status plan_frees(tgraph *g, const targ *const *outs, int nouts)
 {
-    int *last = pts_calloc((size_t)(p->nslots ? p->nslots : 1), sizeof *last);
+    int *last = pts_calloc((size_t)(g->nslots ? g->nslots : 1), sizeof *last);
     if (!last)
         return pts_err_nomem("liveness", 0);
-    for (int s = 0; s < p->nslots; s++)
+    for (int s = 0; s < g->nslots; s++)
         last[s] = -1;
-    for (int i = 0; i < p->nnodes; i++) {
-        tnode *n = &p->nodes[i];
+    for (int i = 0; i < g->nnodes; i++) {
+        tnode *n = &g->nodes[i];
         for (int k = 0; k < n->nargs; k++)
             mark_uses(&n->args[k], i, last);
         for (int k = 0; k < n->nouts; k++)
@@ -1099,12 +1527,12 @@ static pts_status plan_frees(pts_pt2 *p)
             if (last[n->list_slots[k]] < i)
                 last[n->list_slots[k]] = i;
     }
-    for (int i = 0; i < p->noutputs; i++)
-        mark_uses(&p->outputs[i].arg, INT_MAX, last);
+    for (int i = 0; i < nouts; i++)
+        mark_uses(outs[i], INT_MAX, last);
     pts_status st = PTS_OK;
-    for (int i = 0; i < p->nnodes && !st; i++) {
-        tnode *n = &p->nodes[i];
-        for (int s = 0; s < p->nslots; s++)
+    for (int i = 0; i < g->nnodes && !st; i++) {
+        tnode *n = &g->nodes[i];
+        for (int s = 0; s < g->nslots; s++)
             if (last[s] == i)
                 n->nfree++;
         n->free_slots = pts_calloc((size_t)(n->nfree ? n->nfree : 1), sizeof *n->free_slots);
@@ -1113,7 +1541,7 @@ static pts_status plan_frees(pts_pt2 *p)
             break;
         }
         int k = 0;
-        for (int s = 0; s < p->nslots; s++)
+        for (int s = 0; s < g->nslots; s++)
             if (last[s] == i)
                 n->free_slots[k++] = s;
     }
@@ -1127,6 +1555,13 @@ static pts_status load_program(lctx *c)
 {
     pts_pt2 *p = c->p;
     char buf[64];
+    /* torch 2.6 / 2.7: a plain zip of serialized_exported_program.json and
+     * torch.save'd state dict and constants; 2.8 on: the PT2 archive format */
+    bool legacy = !pts_archive_has(p->archive, "archive_format");
+    if (legacy) {
+        p->json_name = LEGACY_JSON;
+        goto read_graph;
+    }
     PTS_TRY(read_text(p, "archive_format", buf, sizeof buf));
     if (strcmp(buf, "pt2") != 0)
         return bad(c, "archive_format is \"%.20s\", not \"pt2\"", buf);
@@ -1143,45 +1578,54 @@ static pts_status load_program(lctx *c)
             return bad(c, "this is an AOTInductor package, not a torch.export program");
         return bad(c, "the archive has no " MODEL_JSON " (pyts runs archives written by torch.export.save)");
     }
+read_graph:;
     json_t *root;
-    PTS_TRY(read_json(p, MODEL_JSON, &root));
+    PTS_TRY(read_json(p, p->json_name, &root));
     pts_status st = PTS_OK;
-    json_t *sv, *maj, *min, *gm, *g, *sig, *nodes, *mcg, *ver;
-    if ((st = member(c, root, "schema_version", JSON_OBJECT, MODEL_JSON, &sv)) ||
+    json_t *sv, *maj, *min, *gm, *g, *sig, *nodes, *mcg, *ver, *tv;
+    if ((st = member(c, root, "schema_version", JSON_OBJECT, p->json_name, &sv)) ||
         (st = member(c, sv, "major", JSON_INTEGER, "schema_version", &maj)) ||
         (st = member(c, sv, "minor", JSON_INTEGER, "schema_version", &min)))
         goto done;
     p->major = (int)json_integer_value(maj);
     p->minor = (int)json_integer_value(min);
+    tv = json_object_get(root, "torch_version");
     if (json_integer_value(maj) != 8) {
-        st = bad(c, MODEL_JSON " has schema version %lld.%lld; pyts reads major version 8 (torch 2.6 to 2.14)",
-                 (long long)json_integer_value(maj), (long long)json_integer_value(min));
+        st = bad(c, "%s has schema version %lld.%lld; pyts reads major version 8 (torch 2.6 to 2.14); this file was "
+                 "written by torch %.40s", p->json_name, (long long)json_integer_value(maj),
+                 (long long)json_integer_value(min), json_is_string(tv) ? json_string_value(tv) : "of unknown version");
         goto done;
     }
     ver = json_object_get(root, "verifiers");
     if (json_is_string(json_array_get(ver, 0)))
         snprintf(p->dialect, sizeof p->dialect, "%s", json_string_value(json_array_get(ver, 0)));
     c->ranges = json_object_get(root, "range_constraints");
-    if ((st = member(c, root, "graph_module", JSON_OBJECT, MODEL_JSON, &gm)) ||
+    if ((st = member(c, root, "graph_module", JSON_OBJECT, p->json_name, &gm)) ||
         (st = member(c, gm, "graph", JSON_OBJECT, "graph_module", &g)) ||
         (st = member(c, gm, "signature", JSON_OBJECT, "graph_module", &sig)) ||
         (st = member(c, g, "nodes", JSON_ARRAY, "graph", &nodes)) ||
         (st = member(c, gm, "module_call_graph", JSON_ARRAY, "graph_module", &mcg)))
         goto done;
     c->tvals = json_object_get(g, "tensor_values");
-    if ((st = read_payload(c, "data/weights", "model_weights_config.json")) ||
-        (st = read_payload(c, "data/constants", "model_constants_config.json")) || (st = read_inputs(c, g, sig)))
+    if (legacy)
+        st = read_pickled_payload(c, "serialized_state_dict.pt");
+    else
+        st = read_payload(c, "data/weights", "model_weights_config.json");
+    if (!st)
+        st = legacy ? read_pickled_payload(c, "serialized_constants.pt")
+                    : read_payload(c, "data/constants", "model_constants_config.json");
+    if (st || (st = read_inputs(c, g, sig)))
         goto done;
     size_t nn = json_array_size(nodes);
-    p->nodes = pts_calloc(nn ? nn : 1, sizeof *p->nodes);
-    if (!p->nodes) {
+    p->g.nodes = pts_calloc(nn ? nn : 1, sizeof *p->g.nodes);
+    if (!p->g.nodes) {
         st = pts_err_nomem("nodes", nn);
         goto done;
     }
     for (size_t i = 0; i < nn; i++) {
-        p->nnodes = (int)i + 1;
+        p->g.nnodes = (int)i + 1;
         c->node = (int)i;
-        if ((st = read_node(c, json_array_get(nodes, i), &p->nodes[i])))
+        if ((st = read_node(c, json_array_get(nodes, i), &p->g.nodes[i])))
             goto done;
     }
     c->node = -1;
@@ -1199,7 +1643,15 @@ static pts_status load_program(lctx *c)
     }
     if ((st = read_spec(c, rootsig, "in_spec", &p->in_spec)) || (st = read_spec(c, rootsig, "out_spec", &p->out_spec)))
         goto done;
-    st = plan_frees(p);
+    const targ **outs = pts_calloc((size_t)(p->noutputs ? p->noutputs : 1), sizeof *outs);
+    if (!outs) {
+        st = pts_err_nomem("liveness", 0);
+        goto done;
+    }
+    for (int i = 0; i < p->noutputs; i++)
+        outs[i] = &p->outputs[i].arg;
+    st = plan_frees(&p->g, outs, p->noutputs);
+    pts_free(outs);
 done:
     json_decref(root);
     return st;
@@ -1217,9 +1669,11 @@ pts_status pts_pt2_load(pts_archive *a, const char *path, pts_pt2 **out, pts_mis
     pts_archive_retain(a);
     p->archive = a;
     p->path = pts_strdup(path);
+    p->json_name = MODEL_JSON;
     lctx c;
     memset(&c, 0, sizeof c);
     c.p = p;
+    c.g = &p->g;
     c.node = -1;
     c.names = json_object();
     c.state = json_object();
@@ -1452,6 +1906,8 @@ static pts_status build(const targ *a, const pts_value *vals, pts_value *out)
         *out = pts_value_retain(vals[a->slot]);
         return PTS_OK;
     }
+    if (a->kind == A_GRAPH) /* only higher-order nodes take graphs, in the places check_hop allows */
+        return pts_err_set(PTS_ERR_VALUE, "a subgraph is passed where a value is needed");
     pts_list *l = pts_list_new(NULL, a->n);
     if (!l)
         return PTS_ERR_NOMEM;
@@ -1482,10 +1938,28 @@ static bool num_of(pts_value v, double *d)
     return true;
 }
 
-/* _operator.* on SymInts (ints) and SymFloats. */
+/* _operator.* on SymInts (ints), SymFloats and SymBools (comparisons give bools). */
 static pts_status run_builtin(const tnode *n, const pts_value *args, pts_value *out)
 {
     pts_value a = n->nargs > 0 ? args[0] : pts_none(), b = n->nargs > 1 ? args[1] : pts_none();
+    if (n->builtin >= BI_LT) {
+        double x, y = 0;
+        if (!num_of(a, &x) || (n->builtin != BI_NOT && !num_of(b, &y)))
+            goto type_error;
+        bool r;
+        if (a.tag == PTS_T_INT && b.tag == PTS_T_INT) { /* exact beyond 2^53 */
+            int64_t i = a.u.i, j = b.u.i;
+            r = n->builtin == BI_LT ? i < j : n->builtin == BI_LE ? i <= j : n->builtin == BI_GT ? i > j
+              : n->builtin == BI_GE ? i >= j : n->builtin == BI_EQ ? i == j : n->builtin == BI_NE ? i != j
+              : n->builtin == BI_AND ? (i && j) : (i || j);
+        } else {
+            r = n->builtin == BI_LT ? x < y : n->builtin == BI_LE ? x <= y : n->builtin == BI_GT ? x > y
+              : n->builtin == BI_GE ? x >= y : n->builtin == BI_EQ ? x == y : n->builtin == BI_NE ? x != y
+              : n->builtin == BI_AND ? (x != 0 && y != 0) : n->builtin == BI_OR ? (x != 0 || y != 0) : x == 0;
+        }
+        *out = pts_bool(r);
+        return PTS_OK;
+    }
     if (n->builtin == BI_NEG) {
         if (a.tag == PTS_T_INT && a.u.i != INT64_MIN) {
             *out = pts_int(-a.u.i);
@@ -1540,12 +2014,22 @@ type_error:
     return pts_err_set(PTS_ERR_TYPE, "%s: expected numbers", n->target);
 }
 
-static pts_status run_node(const pts_pt2 *p, int idx, pts_value *vals)
+static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int depth);
+
+static pts_status run_node(const pts_pt2 *p, const tgraph *g, int idx, pts_value *vals, int depth)
 {
-    const tnode *n = &p->nodes[idx];
+    const tnode *n = &g->nodes[idx];
+    if (n->hop) {
+        pts_status st = run_hop(p, n, vals, depth);
+        if (st)
+            return pts_err_context(st, "node %d (%s) of %s", idx, n->target, p->path);
+        for (int k = 0; k < n->nfree; k++)
+            pts_value_clear(&vals[n->free_slots[k]]);
+        return PTS_OK;
+    }
     if (!n->op && !n->builtin)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "pyts does not implement %s (node %d of %s, %s)", n->target, idx,
-                           MODEL_JSON, p->path);
+                           p->json_name, p->path);
     if (n->builtin == BI_NOOP)
         return PTS_OK;
     pts_value argv[64], rets[64];
@@ -1601,6 +2085,138 @@ done:
         pts_value_clear(&vals[n->free_slots[k]]);
     return PTS_OK;
 }
+
+/* Run subgraph g on its inputs `in` (borrowed, g->nin of them); out[0..g->nout)
+ * (None on entry) receive new references, also on failure (the caller
+ * releases them). */
+static pts_status run_graph(const pts_pt2 *p, const tgraph *g, const pts_value *in, pts_value *out, int depth)
+{
+    pts_value *vals = pts_calloc((size_t)(g->nslots ? g->nslots : 1), sizeof *vals);
+    if (!vals)
+        return pts_err_nomem("subgraph values", 0);
+    pts_status st = PTS_OK;
+    for (int i = 0; i < g->nin; i++)
+        vals[g->in_slots[i]] = pts_value_retain(in[i]);
+    for (int i = 0; i < g->nnodes && !st; i++)
+        st = run_node(p, g, i, vals, depth);
+    for (int k = 0; k < g->nout && !st; k++)
+        st = build(&g->outs[k], vals, &out[k]);
+    for (int i = 0; i < g->nslots; i++)
+        pts_value_release(vals[i]);
+    pts_free(vals);
+    return st;
+}
+
+/* The truth of a cond / while_loop predicate: a bool (SymBool), an int, or a
+ * tensor of one element, as bool(pred) in torch. */
+static pts_status truth(pts_value v, const char *what, bool *out)
+{
+    pts_value x = v;
+    if (v.tag == PTS_T_TENSOR) {
+        int64_t n = pts_tensor_numel(PTS_TENSOR(v));
+        if (n != 1)
+            return pts_err_set(PTS_ERR_VALUE, "%s: the predicate is a tensor of %lld elements; it must have one",
+                               what, (long long)n);
+        PTS_TRY(pts_tensor_item(PTS_TENSOR(v), &x));
+    }
+    switch (x.tag) {
+    case PTS_T_BOOL: *out = x.u.b; return PTS_OK;
+    case PTS_T_INT: *out = x.u.i != 0; return PTS_OK;
+    case PTS_T_FLOAT: *out = x.u.f != 0; return PTS_OK;
+    default:
+        return pts_err_set(PTS_ERR_TYPE, "%s: the predicate is a %s, not a bool or a one-element tensor", what,
+                           pts_tag_name((pts_tag)v.tag));
+    }
+}
+
+/* Build the items of list template a into in[0..a->n) (new references). */
+static pts_status build_items(const targ *a, const pts_value *vals, pts_value *in)
+{
+    for (int i = 0; i < a->n; i++)
+        PTS_TRY(build(&a->items[i], vals, &in[i]));
+    return PTS_OK;
+}
+
+/* A higher-order node (its shape was checked by check_hop at load). */
+static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int depth)
+{
+    tgraph *const *G = p->graphs;
+    int nin = n->hop == HOP_COND    ? n->args[3].n
+              : n->hop == HOP_WHILE ? n->args[2].n + n->args[3].n
+                                    : n->nargs - 2;
+    pts_value *in = pts_calloc((size_t)(nin ? nin : 1), sizeof *in);
+    pts_value *res = pts_calloc((size_t)(n->nouts ? n->nouts : 1), sizeof *res);
+    pts_status st = (in && res) ? PTS_OK : pts_err_nomem("higher-order node", 0);
+    if (st)
+        goto done;
+    switch (n->hop) {
+    case HOP_COND: {
+        pts_value pred = pts_none();
+        bool b = false;
+        st = build(&n->args[0], vals, &pred);
+        if (!st)
+            st = truth(pred, "cond", &b);
+        pts_value_release(pred);
+        if (!st)
+            st = build_items(&n->args[3], vals, in);
+        if (!st)
+            st = run_graph(p, G[n->args[b ? 1 : 2].slot], in, res, depth + 1);
+        break;
+    }
+    case HOP_WHILE: {
+        const tgraph *cg = G[n->args[0].slot], *bg = G[n->args[1].slot];
+        int nc = n->args[2].n;
+        st = build_items(&n->args[2], vals, in);
+        if (!st)
+            st = build_items(&n->args[3], vals, in + nc);
+        while (!st) { /* in[0..nc): the carried values of this iteration */
+            pts_value r = pts_none();
+            bool go = false;
+            st = run_graph(p, cg, in, &r, depth + 1);
+            if (!st)
+                st = truth(r, "while_loop condition", &go);
+            pts_value_release(r);
+            if (st || !go)
+                break;
+            st = run_graph(p, bg, in, res, depth + 1);
+            for (int k = 0; k < nc; k++) {
+                pts_value_release(in[k]);
+                in[k] = res[k];
+                res[k] = pts_none();
+            }
+        }
+        for (int k = 0; k < nc && !st; k++) {
+            res[k] = in[k];
+            in[k] = pts_none();
+        }
+        break;
+    }
+    default: /* wrap_with_set_grad_enabled: pyts keeps no gradients; run the graph */
+        for (int k = 2; k < n->nargs && !st; k++)
+            st = build(&n->args[k], vals, &in[k - 2]);
+        if (!st)
+            st = run_graph(p, G[n->args[1].slot], in, res, depth + 1);
+        break;
+    }
+    for (int k = 0; k < n->nouts && !st; k++) {
+        int s = n->outs[k];
+        if (s < 0)
+            continue;
+        pts_value_release(vals[s]);
+        vals[s] = res[k];
+        res[k] = pts_none();
+    }
+done:
+    for (int k = 0; in && k < nin; k++)
+        pts_value_release(in[k]);
+    for (int k = 0; res && k < n->nouts; k++)
+        pts_value_release(res[k]);
+    pts_free(in);
+    pts_free(res);
+    return st;
+}
+
+bool pts_pt2_has_loop(const pts_pt2 *p) { return p->has_loop; }
 
 /* The value each free symbol took in this call's inputs (a symbol shared by
  * two inputs, Dim("n") on x and y, must have one value, as torch checks). */
@@ -1708,7 +2324,7 @@ pts_status pts_pt2_run(pts_pt2 *p, int nargs, const pts_value *args, int nkw, co
                          p->nuser);
         goto done;
     }
-    vals = pts_calloc((size_t)(p->nslots ? p->nslots : 1), sizeof *vals);
+    vals = pts_calloc((size_t)(p->g.nslots ? p->g.nslots : 1), sizeof *vals);
     user = pts_calloc((size_t)(p->noutputs ? p->noutputs : 1), sizeof *user);
     if (!vals || !user) {
         st = pts_err_nomem("program values", 0);
@@ -1724,8 +2340,8 @@ pts_status pts_pt2_run(pts_pt2 *p, int nargs, const pts_value *args, int nkw, co
         if (in->slot >= 0)
             vals[in->slot] = pts_value_retain(v);
     }
-    for (int i = 0; i < p->nnodes; i++)
-        if ((st = run_node(p, i, vals)))
+    for (int i = 0; i < p->g.nnodes; i++)
+        if ((st = run_node(p, &p->g, i, vals, 0)))
             goto done;
     int nu = 0;
     for (int i = 0; i < p->noutputs; i++) {
@@ -1762,7 +2378,7 @@ pts_status pts_pt2_run(pts_pt2 *p, int nargs, const pts_value *args, int nkw, co
         pts_value_release(user[i]);
 done:
     if (vals)
-        for (int i = 0; i < p->nslots; i++)
+        for (int i = 0; i < p->g.nslots; i++)
             pts_value_release(vals[i]);
     pts_free(vals);
     pts_free(user);

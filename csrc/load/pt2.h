@@ -1,8 +1,10 @@
 /* pt2.h - the loader and runner of torch.export archives (.pt2, written by
- * torch.export.save in torch >= 2.9): models/model.json (the graph in torch's
- * versioned JSON schema, parsed with jansson), raw weights under
+ * torch.export.save in torch 2.6 to 2.14): models/model.json (the graph in
+ * torch's versioned JSON schema, parsed with jansson), raw weights under
  * data/weights/ and constants under data/constants/ described by their
- * *_config.json, used zero-copy from the archive's mapping.
+ * *_config.json, used zero-copy from the archive's mapping (torch >= 2.9);
+ * the older layouts (torch 2.6/2.7's flat zip with
+ * serialized_exported_program.json, 2.6-2.8's torch.save'd weights) too.
  *
  * Loading resolves every node's target ("torch.ops.aten.conv2d.default") to a
  * registered operator once, binds its arguments by schema name, and turns the
@@ -21,7 +23,8 @@
 
 typedef struct pts_pt2 pts_pt2;
 
-/* Is `a` a PT2 archive (it has an `archive_format` record)? */
+/* Is `a` a torch.export archive (an `archive_format` record, or torch
+ * 2.6/2.7's serialized_exported_program.json)? */
 bool pts_pt2_detect(const pts_archive *a);
 
 /* Read the program of archive `a` (borrowed; retained while weights borrow
@@ -33,6 +36,10 @@ bool pts_pt2_detect(const pts_archive *a);
 PTS_NODISCARD pts_status pts_pt2_load(pts_archive *a, const char *path, pts_pt2 **out, pts_missing_op **missing,
                                       int *nmissing);
 void pts_pt2_free(pts_pt2 *p); /* NULL-safe */
+
+/* Does the program hold a while_loop (which may run without end, as in
+ * torch)?  For callers that must bound a run, such as the fuzzer. */
+bool pts_pt2_has_loop(const pts_pt2 *p);
 
 /* Run the program: positional args and keyword args (borrowed) are flattened
  * with the program's input spec; *out (new reference) is the output rebuilt

@@ -48,6 +48,7 @@ static const struct {
     const char *unsupported; /* non-NULL: known, but pyts cannot build it */
 } allowed[] = {
     {"torch._utils", "_rebuild_tensor_v2", PK_G_REBUILD_TENSOR, NULL},
+    {"torch._utils", "_rebuild_parameter", PK_G_REBUILD_PARAMETER, NULL},
     {"torch._utils", "_rebuild_qtensor", 0, "quantized tensors are not supported yet"},
     {"torch._utils", "_rebuild_sparse_tensor", 0, "sparse tensors are not supported yet"},
     {"collections", "OrderedDict", PK_G_ORDERED_DICT, NULL},
@@ -231,6 +232,25 @@ static pts_status rebuild_tensor(pts_value arg, pts_value *out)
     }
     ten->requires_grad = a[4].u.b;
     *out = pts_obj_value(&ten->hdr);
+    return PTS_OK;
+}
+
+/* _rebuild_parameter(tensor, requires_grad, hooks): an nn.Parameter as torch.save
+ * writes it (a state_dict saved with torch.save, as in the .pt2 archives of
+ * torch 2.6-2.8).  The tensor itself, marked as a parameter. */
+static pts_status rebuild_parameter(pts_value arg, pts_value *out)
+{
+    static const char fn[] = "_rebuild_parameter";
+    pts_tuple *t = NULL;
+    PTS_TRY(args_tuple(arg, 3, 3, fn, &t));
+    if (t->items[0].tag != PTS_T_TENSOR)
+        return bad_arg(fn, "argument 1 must be a tensor", t->items[0]);
+    if (t->items[1].tag != PTS_T_BOOL)
+        return bad_arg(fn, "argument 2 (requires_grad) must be a bool", t->items[1]);
+    pts_tensor *ten = PTS_TENSOR(t->items[0]);
+    ten->requires_grad = t->items[1].u.b;
+    ten->is_param = true;
+    *out = pts_value_retain(t->items[0]);
     return PTS_OK;
 }
 
@@ -467,6 +487,7 @@ pts_status pts_pk_reduce(pk_vm *vm, pts_value f, pts_value arg, pts_value *out)
         return make_enum(vm, cls, arg, out);
     }
     case PK_G_REBUILD_TENSOR: return rebuild_tensor(arg, out);
+    case PK_G_REBUILD_PARAMETER: return rebuild_parameter(arg, out);
     case PK_G_ORDERED_DICT:
         if (arg.tag != PTS_T_TUPLE)
             return bad_arg("OrderedDict", "expected an argument tuple", arg);

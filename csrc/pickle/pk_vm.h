@@ -30,6 +30,7 @@
 typedef enum pk_gkind {
     PK_G_CLASS = 0x504b00, /* __torch__ class or enum; ptr = pts_class */
     PK_G_REBUILD_TENSOR,
+    PK_G_REBUILD_PARAMETER,
     PK_G_ORDERED_DICT,
     PK_G_DEVICE,
     PK_G_COMPLEX,

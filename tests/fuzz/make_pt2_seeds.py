@@ -8,8 +8,12 @@ The programs cover what the loader reads: parameters, persistent and
 non-persistent buffers, a buffer mutated in place (TRAINING IR) and as a
 mutation output (ATEN IR), a dynamic batch (range constraints, symbolic sizes,
 sym_size and _operator nodes), number literals in Tensor slots, list outputs
-(split), keyword and nested inputs, dict/tuple outputs.  All tiny (a few KB).
+(split), keyword and nested inputs, dict/tuple outputs, higher-order ops
+(cond, a while_loop with a cond in its body, a no_grad block).  All tiny (a
+few KB).  The archives of torch 2.6 and 2.8 in tests/data/pt2_versions (the
+flat zip of 2.6/2.7, the pickled payloads of 2.6-2.8) are copied in too.
 """
+import glob
 import hashlib
 import io
 import os
@@ -63,6 +67,36 @@ class Nested(nn.Module):
         return {"h": x + bias, "p": (pair[0] * pair[1], pair[0].clamp(min=0))}
 
 
+class Cond(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(2, 2)
+
+    def forward(self, x):
+        return torch.cond(x.sum() > 0, lambda v: self.l(v), lambda v: v.cos(), (x,))
+
+
+class Loop(nn.Module):
+    def forward(self, n, x):
+        from torch._higher_order_ops.while_loop import while_loop
+
+        def body(i, v):
+            return i + 1, torch.cond(v.sum() > 0, lambda u: u - 1, lambda u: u * 2, (v,))
+
+        return while_loop(lambda i, v: i < n, body, (torch.zeros((), dtype=torch.int64), x))
+
+
+class NoGrad(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(2, 2)
+
+    def forward(self, x):
+        with torch.no_grad():
+            y = self.l(x)
+        return y + 1
+
+
 def programs():
     torch.manual_seed(0)
     yield export(Lin().eval(), (torch.randn(2, 3),))
@@ -74,14 +108,30 @@ def programs():
     n = Dim("n", min=2, max=8)
     yield export(Sym(), (torch.randn(4, 6), torch.randn(4, 6)), dynamic_shapes={"x": {0: n}, "y": {0: n}})
     yield export(Nested(), (torch.randn(2), (torch.randn(2), torch.randn(2))), {"bias": torch.randn(2)})
+    yield export(Cond().eval(), (torch.randn(2, 2),))
+    yield export(Loop(), (torch.tensor(2), torch.randn(2)))
+    yield export(NoGrad().eval(), (torch.randn(2, 2),))
+
+
+def older_archives():
+    """The bytes of the fixtures written by torch 2.6 (the flat zip, torch.save'd payloads, bare
+    Infinity) and 2.8 (a PT2 archive with torch.save'd payloads): the layouts 2.9 and later no longer
+    write."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for version in ("2.6", "2.8"):
+        for path in sorted(glob.glob(os.path.join(here, "..", "data", "pt2_versions", version, "*.pt2"))):
+            with open(path, "rb") as f:
+                yield f.read()
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    seeds = []
     for ep in programs():
         buf = io.BytesIO()
         save(ep, buf)
-        data = buf.getvalue()
+        seeds.append(buf.getvalue())
+    for data in seeds + list(older_archives()):
         with open(os.path.join(OUT, hashlib.sha1(data).hexdigest()[:16]), "wb") as f:
             f.write(data)
 
