@@ -197,10 +197,11 @@ void pts_vm_print(pts_value *vals, int n); /* prim::Print: cannot fail (a line c
 #define PTS_F_PLAN 4  /* CALLMETHOD of a planned convolution: publish its plan first */
 #define PTS_F_PSKIP 8 /* BatchNorm / activation call: a move of its last argument when the plan was taken */
 
-/* The convolution plan (ops/nn/conv_plan.h) made for receiver recv at the
- * planned call at instruction pc of k, or NULL; *res_reg: the register
- * holding the residual the plan adds, or -1. */
-const void *pts_plan_lookup(const pts_code *k, int pc, pts_value recv, int *res_reg);
+/* *plan: the convolution plan (ops/nn/conv_plan.h) made for receiver recv at
+ * the planned call at instruction pc of k, or NULL; *res_reg: the register
+ * holding the residual the plan adds, or -1.  Fails (out of memory) when the
+ * plan's first use cannot fold its weights; a later call tries again. */
+pts_status pts_plan_lookup(const pts_code *k, int pc, pts_value recv, int *res_reg, const void **plan);
 void pts_plan_free(pts_code *k);
 
 /* Free a code object (unit teardown). */

@@ -63,7 +63,7 @@ enum { SRC_W, SRC_B, SRC_GAMMA, SRC_BETA, SRC_MEAN, SRC_VAR, NSRC };
  * (plan_ready), under fold_lock, and published with a release store of
  * state.  Other threads calling at that moment wait on the lock, so every call
  * that takes a plan computes with the same folded tensors. */
-enum { FOLD_PENDING = 0, FOLD_DONE, FOLD_FAILED };
+enum { FOLD_PENDING = 0, FOLD_DONE };
 
 typedef struct pts_plan_inst {
     const pts_object *conv; /* borrowed: the receiver the plan is for (kept alive by the module tree) */
@@ -77,26 +77,25 @@ static pthread_mutex_t fold_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static pts_status fold(pts_plan_inst *in);
 
-/* The plan of in, folded now if it was not yet; NULL if folding failed (out
- * of memory: the calls run as written). */
-static const pts_conv_plan *plan_ready(pts_plan_inst *in)
+/* The plan of in, folded now if it was not yet (*out; NULL: no plan).  A fold
+ * that fails (out of memory) is an error of this call, and the plan stays
+ * pending so that a later call folds it: running the code as written instead
+ * would give this call other bits than every later one. */
+static pts_status plan_ready(pts_plan_inst *in, const pts_conv_plan **out)
 {
-    int st = atomic_load_explicit(&in->state, memory_order_acquire);
-    if (st == FOLD_PENDING) {
+    pts_status st = PTS_OK;
+    int state = atomic_load_explicit(&in->state, memory_order_acquire);
+    if (state == FOLD_PENDING) {
         pthread_mutex_lock(&fold_lock);
-        st = atomic_load_explicit(&in->state, memory_order_relaxed);
-        if (st == FOLD_PENDING) {
-            if (fold(in)) {
-                pts_err_clear();
-                st = FOLD_FAILED;
-            } else {
-                st = FOLD_DONE;
-            }
-            atomic_store_explicit(&in->state, st, memory_order_release);
+        state = atomic_load_explicit(&in->state, memory_order_relaxed);
+        if (state == FOLD_PENDING && !(st = fold(in))) {
+            state = FOLD_DONE;
+            atomic_store_explicit(&in->state, state, memory_order_release);
         }
         pthread_mutex_unlock(&fold_lock);
     }
-    return st == FOLD_DONE ? &in->cp : NULL;
+    *out = state == FOLD_DONE ? &in->cp : NULL;
+    return st;
 }
 
 typedef struct pts_plan_site {
@@ -106,21 +105,26 @@ typedef struct pts_plan_site {
     pts_plan_inst *inst;
 } pts_plan_site;
 
-const void *pts_plan_lookup(const pts_code *k, int pc, pts_value recv, int *res_reg)
+pts_status pts_plan_lookup(const pts_code *k, int pc, pts_value recv, int *res_reg, const void **plan)
 {
     *res_reg = -1;
+    *plan = NULL;
     if (recv.tag != PTS_T_OBJECT)
-        return NULL;
+        return PTS_OK;
     for (int s = 0; s < k->nplan; s++)
         if (k->plan[s].head == pc)
             for (int i = 0; i < k->plan[s].ninst; i++)
                 if (k->plan[s].inst[i].conv == PTS_OBJECT(recv)) {
-                    const pts_conv_plan *cp = plan_ready(&k->plan[s].inst[i]);
+                    const pts_conv_plan *cp;
+                    pts_status st = plan_ready(&k->plan[s].inst[i], &cp);
+                    if (st)
+                        return st;
                     if (cp)
                         *res_reg = k->plan[s].res_reg;
-                    return cp;
+                    *plan = cp;
+                    return PTS_OK;
                 }
-    return NULL;
+    return PTS_OK;
 }
 
 static void inst_clear(pts_plan_inst *in)

@@ -614,7 +614,10 @@ static pts_status run(vm *v, int entry, pts_value *out)
             if (in->flags & (PTS_F_PLAN | PTS_F_PSKIP)) {
                 if (in->flags & PTS_F_PLAN) { /* publish the plan; the conv kernel takes it (conv_plan.h) */
                     int rr = -1;
-                    f->plan = pts_plan_lookup(k, f->pc - 1, recv, &rr);
+                    if ((st = pts_plan_lookup(k, f->pc - 1, recv, &rr, &f->plan))) {
+                        pts_conv_plan_pending = NULL;
+                        goto error;
+                    }
                     pts_conv_plan_pending = f->plan;
                     pts_conv_plan_done = NULL;
                     pts_conv_plan_residual = rr >= 0 && R[rr].tag == PTS_T_TENSOR ? PTS_TENSOR(R[rr]) : NULL;
