@@ -82,6 +82,7 @@ void pts_plan_free(pts_code *k)
         for (int i = 0; i < k->plan[s].ninst; i++) {
             pts_obj_release(&k->plan[s].inst[i].cp.weight->hdr);
             pts_obj_release(&k->plan[s].inst[i].cp.bias->hdr);
+            pts_convk_packed_free(k->plan[s].inst[i].cp.packed);
         }
         pts_free(k->plan[s].inst);
     }
