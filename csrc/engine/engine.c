@@ -3,6 +3,8 @@
  * named for the bindings on top. */
 #include "engine/engine.h"
 
+#include <string.h>
+
 #include "container/archive.h"
 #include "core/budget.h"
 #include "core/alloc.h"
@@ -11,6 +13,7 @@
 #include "interp/run.h"
 #include "interp/run_api.h"
 #include "load/loader.h"
+#include "ops/nn/conv_kernels.h"
 #include "ops/prim/prim.h"
 #include "ops/random/rng.h"
 #include "ops/registry.h"
@@ -210,6 +213,15 @@ bool pts_engine_profile_event(int64_t i, const char **op, const char **overload,
 }
 
 void pts_engine_set_num_threads(int n) { pts_set_num_threads(n); }
+
+const char *pts_engine_set_conv_kernel(const char *name)
+{
+    static const char *const names[] = {"auto", "blas", "own"}; /* PTS_CONVK_* order */
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0)
+            return names[pts_convk_set_mode(i)];
+    return NULL;
+}
 int pts_engine_get_num_threads(void) { return pts_get_num_threads(); }
 void pts_engine_set_grad_enabled(bool on) { pts_prim_set_grad_enabled(on); }
 bool pts_engine_grad_enabled(void) { return pts_prim_grad_enabled(); }

@@ -132,6 +132,11 @@ void pts_engine_profile_clear(void);
 /* ---- settings ------------------------------------------------------------------- */
 
 void pts_engine_set_num_threads(int n); /* n >= 1 */
+/* Which path float32 convolutions take (benchmarks, tests): "auto" (the
+ * default, or the environment's PYTS_CONV_KERNEL), "blas" (im2col + OpenBLAS)
+ * or "own" (our micro-kernels); returns the previous name, NULL for an
+ * unknown name (nothing changes). */
+const char *pts_engine_set_conv_kernel(const char *name);
 int pts_engine_get_num_threads(void);
 /* The calling thread's grad mode, what torch.is_grad_enabled() returns to scripts
  * (models such as nn.TransformerEncoder take their fast path only with it off). */

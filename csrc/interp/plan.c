@@ -132,6 +132,7 @@ static void inst_clear(pts_plan_inst *in)
     if (atomic_load_explicit(&in->state, memory_order_acquire) == FOLD_DONE) {
         pts_obj_release(&in->cp.weight->hdr);
         pts_obj_release(&in->cp.bias->hdr);
+        pts_convk_packed_free(in->cp.packed);
     }
     for (int i = 0; i < NSRC; i++)
         if (in->src[i])

@@ -331,6 +331,20 @@ static PyObject *py_profile_events(PyObject *self, PyObject *u)
     return r;
 }
 
+static PyObject *py_set_conv_kernel(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    const char *name = PyUnicode_AsUTF8(arg);
+    if (!name)
+        return NULL;
+    const char *old = pts_engine_set_conv_kernel(name);
+    if (!old) {
+        PyErr_Format(PyExc_ValueError, "_set_conv_kernel: expected 'auto', 'blas' or 'own', got '%s'", name);
+        return NULL;
+    }
+    return PyUnicode_FromString(old);
+}
+
 static PyMethodDef module_methods[] = {
     {"_profile_start", py_profile_start, METH_NOARGS, "start recording every op call (clears earlier events)"},
     {"_profile_stop", py_profile_stop, METH_NOARGS, "stop recording op calls"},
@@ -342,6 +356,8 @@ static PyMethodDef module_methods[] = {
     {"supported_ops", py_supported_ops, METH_NOARGS, "schema strings of every registered op"},
     {"overloads", py_overloads, METH_O, "schemas of a symbol's overloads, in the order call sites try them"},
     {"set_num_threads", py_set_num_threads, METH_O, "set the size of pyts's thread pool"},
+    {"_set_conv_kernel", py_set_conv_kernel, METH_O,
+     "float32 convolution path: 'auto', 'blas' or 'own' (benchmarks, tests); returns the previous one"},
     {"get_num_threads", py_get_num_threads, METH_NOARGS, "size of pyts's thread pool"},
     {"set_grad_enabled", py_set_grad_enabled, METH_O, "set this thread's grad mode (torch.is_grad_enabled() in scripts)"},
     {"is_grad_enabled", py_is_grad_enabled, METH_NOARGS, "this thread's grad mode"},

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ops/kernel.h"
+#include "ops/nn/conv_kernels.h"
 #include "ops/nn/conv_plan.h"
 #include "ops/nn/gemm.h"
 #include "tensor/parallel.h"
@@ -49,6 +50,7 @@ typedef struct conv_job {
     int64_t pt_size, npt, mt_size, nmt;
     int act;          /* PTS_EPI_*: float32 only (a planned convolution) */
     const float *res; /* planned residual: same layout as y, added before act */
+    const pts_convk *fk; /* float32 on our own micro-kernels (conv_kernels.h), or NULL */
     atomic_int failed;
 } conv_job;
 
@@ -105,6 +107,12 @@ static void conv_tile(const conv_job *j, int64_t item, void *col)
     } else {
         const float *x = (const float *)j->x + xoff, *B = x + p0;
         float *C = (float *)j->y + coff;
+        if (j->fk) {
+            pts_convk_tile(j->fk, n, g, m0, nm, p0, np, C - p0, col);
+            if (j->act || j->res)
+                conv_epilogue_f32(j->act, j->res ? j->res + coff : NULL, C, nm, np, j->P);
+            return;
+        }
         if (!j->direct) {
             pts_im2col_f32(x, j->Cin_g, &j->geom, p0, np, col);
             B = col;
@@ -121,9 +129,10 @@ static void conv_range(void *ctx, int64_t begin, int64_t end)
 {
     conv_job *j = ctx;
     void *col = NULL;
-    if (!j->direct) {
+    int64_t ncol = j->fk ? pts_convk_scratch(j->fk, j->pt_size) : j->direct ? 0 : j->Kc * j->pt_size;
+    if (ncol > 0) {
         size_t isz = j->f64 ? 8 : 4;
-        col = pts_malloc((size_t)(j->Kc * j->pt_size) * isz);
+        col = pts_malloc((size_t)ncol * isz);
         if (!col) {
             atomic_store(&j->failed, 1);
             return;
@@ -139,8 +148,41 @@ static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 /* Choose tiles: as few as possible (each GEMM call packs its share of the
  * weights again), but at least one per thread, a multiple of the thread
  * count when there are few, and im2col buffers of at most ~8 MB. */
+/* Tiles for our own kernel: a few hundred positions each (the tile's input
+ * rows and output stay in L2), channels in whole register blocks, and a
+ * tile count that is a multiple of the thread count.  When one batch item
+ * must be split over the threads, the output channels are split when the
+ * weights are large (> 256 KB: each thread then streams only its share of
+ * them) or the positions are few, else the positions. */
+static void conv_plan_own(conv_job *j, int64_t N)
+{
+    int64_t nt = pts_get_num_threads(), outer = N * j->G, mr = j->fk->isa->mr, nr = j->fk->isa->nr;
+    int64_t npt = ceil_div(j->P, 384), maxpt = ceil_div(j->P, nr), nmt = 1, blocks = ceil_div(j->Cout_g, mr);
+    if (nt > 1 && outer * npt < 16 * nt && outer % nt != 0) {
+        bool big_w = j->Cout_g * j->Kc * (int64_t)sizeof(float) > 256 * 1024;
+        if ((big_w || j->P < 128 * nt) && blocks >= nt) {
+            nmt = nt;
+        } else {
+            while ((outer * npt) % nt != 0 && npt + 1 <= maxpt)
+                npt++;
+            if (outer * npt < nt)
+                nmt = ceil_div(nt, outer * npt);
+        }
+    }
+    if (nmt > blocks)
+        nmt = blocks;
+    j->pt_size = ceil_div(j->P, npt);
+    j->npt = ceil_div(j->P, j->pt_size);
+    j->mt_size = ceil_div(blocks, nmt) * mr;
+    j->nmt = ceil_div(j->Cout_g, j->mt_size);
+}
+
 static void conv_plan(conv_job *j, int64_t N)
 {
+    if (j->fk) {
+        conv_plan_own(j, N);
+        return;
+    }
     int64_t nt = pts_get_num_threads(), isz = j->f64 ? 8 : 4;
     int64_t cap = j->direct ? j->P : (8 * 1024 * 1024 / isz) / (j->Kc > 0 ? j->Kc : 1);
     if (cap < 64)
@@ -179,7 +221,8 @@ static pts_status conv_gemm(conv_job *j, int64_t N)
     atomic_init(&j->failed, 0);
     pts_parallel_for(items, 1, conv_range, j);
     if (atomic_load(&j->failed))
-        return pts_err_nomem("a convolution buffer", (size_t)(j->Kc * j->pt_size) * (j->f64 ? 8 : 4));
+        return pts_err_nomem("a convolution buffer", (size_t)(j->fk ? pts_convk_scratch(j->fk, j->pt_size)
+                                                                   : j->Kc * j->pt_size) * (j->f64 ? 8 : 4));
     return PTS_OK;
 }
 
@@ -752,12 +795,19 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
             if (N * Cout > 0)
                 st = conv_depthwise(&j, N);
         } else {
-            if (!pts_blas_fits(Cout_g, j.P, j.Kc, j.Pin))
+            pts_convk fk;
+            memset(&fk, 0, sizeof fk);
+            if (!j.f64 && N > 0)
+                st = pts_convk_prepare(&fk, &geom, (const float *)j.x, N, G, Cin_g, Cout_g, (const float *)j.w,
+                                       (const float *)j.b, plan ? (_Atomic(pts_convk_packed *) *)&plan->packed : NULL);
+            j.fk = fk.isa ? &fk : NULL;
+            if (st == PTS_OK && !j.fk && !pts_blas_fits(Cout_g, j.P, j.Kc, j.Pin))
                 st = pts_err_set(PTS_ERR_LIMIT, "convolution: problem too large for BLAS");
             j.direct = kprod == 1 && geom.stride[0] == 1 && geom.stride[1] == 1 && geom.stride[2] == 1 &&
                        geom.pad[0] == 0 && geom.pad[1] == 0 && geom.pad[2] == 0 && j.P == j.Pin;
             if (st == PTS_OK)
                 st = conv_gemm(&j, N);
+            pts_convk_release(&fk);
         }
     }
     if (st != PTS_OK)

@@ -16,6 +16,7 @@
 #ifndef PTS_OPS_NN_CONV_PLAN_H
 #define PTS_OPS_NN_CONV_PLAN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "tensor/tensor.h"
@@ -38,11 +39,16 @@ typedef struct pts_conv_plan {
     pts_tensor *bias;              /* owned: (bias - mean) * gamma / sqrt(var + eps) + beta */
     bool residual;                 /* add pts_conv_plan_residual (the block's identity) before act */
     int act;                       /* PTS_EPI_* applied after the bias (and the residual) */
+    /* owned: `weight` packed for our micro-kernel (ops/nn/conv_kernels.h), made
+     * at the first call that takes the plan; free with pts_convk_packed_free */
+    _Atomic(struct pts_convk_packed *) packed;
 } pts_conv_plan;
 
 extern _Thread_local const pts_conv_plan *pts_conv_plan_pending;
 extern _Thread_local const pts_conv_plan *pts_conv_plan_done;
 extern _Thread_local const pts_tensor *pts_conv_plan_residual; /* borrowed: held in the caller's register */
+
+void pts_convk_packed_free(struct pts_convk_packed *p);
 
 /* The pending plan if it was made for (w, b), else NULL (not taken yet). */
 const pts_conv_plan *pts_conv_peek_plan(const pts_tensor *w, const pts_tensor *b);

@@ -8,7 +8,8 @@ and the refusals (bad channels, groups, kernel larger than the input...)."""
 import pytest
 import torch
 
-from optest import check
+import pyts
+from optest import assert_same, check
 from test_nn import CONV, DTYPES, F16, F32, F64, Cases, T, W, assert_table_covers, dname
 
 C = Cases()
@@ -213,6 +214,63 @@ for cl in (False, True):
           **k_tol(64 * 16))
 C.add("conv3d", "big-3x3x3", lambda: ((T((1, 16, 6, 9, 8), seed=1), W((16, 16, 3, 3, 3)), W((16,)), [1, 1, 1],
                                         [1, 1, 1]), {}), **k_tol(16 * 27))
+
+# ---- float32 2-D shapes for both paths: our micro-kernels (csrc/ops/nn/conv_kernels.c,
+# the default on AVX2 / AVX-512) and im2col + OpenBLAS; test_conv_paths runs each case under
+# both.  Sizes are not multiples of the register blocks (8x32, 6x16, 4x8) on purpose.
+# (N, Cin, Cout, H, W, kernel, stride, padding, dilation, groups, channels-last)
+PATH_CASES = {
+    "1x1-s1": (2, 40, 20, 13, 11, 1, 1, 0, 1, 1, False),
+    "1x1-s1-cl": (1, 24, 36, 9, 14, 1, 1, 0, 1, 1, True),
+    "1x1-s2": (1, 32, 19, 15, 13, 1, 2, 0, 1, 1, False),
+    "3x3-s1-odd": (1, 19, 37, 23, 29, 3, 1, 1, 1, 1, False),
+    "3x3-s1-batch3": (3, 8, 17, 7, 9, 3, 1, 1, 1, 1, False),
+    "3x3-s2": (2, 16, 24, 15, 17, 3, 2, 1, 1, 1, False),
+    "3x3-s2-cl": (1, 16, 40, 16, 16, 3, 2, 1, 1, 1, True),
+    "3x3-groups2": (1, 16, 24, 11, 10, 3, 1, 1, 1, 2, False),
+    "3x3-groups4-cout-odd": (2, 12, 20, 9, 9, 3, 1, 0, 1, 4, False),
+    "3x3-dil2": (1, 9, 14, 12, 13, 3, 1, 2, 2, 1, False),
+    "5x3-s3-unpadded": (1, 6, 9, 17, 16, (5, 3), 3, 0, 1, 1, False),
+    "7x7-s2-stem": (1, 3, 16, 33, 35, 7, 2, 3, 1, 1, False),
+    "1-row": (1, 7, 10, 1, 40, (1, 3), 1, (0, 1), 1, 1, False),
+    "cout-large-7x7-map": (1, 64, 72, 7, 7, 3, 1, 1, 1, 1, False),
+}
+
+
+def path_case(n, cin, cout, h, w, k, s, p, d, g, cl):
+    k = k if isinstance(k, tuple) else (k, k)
+    p = list(p) if isinstance(p, tuple) else [p, p]
+
+    def maker():
+        return (T((n, cin, h, w), seed=1, cl=cl), W((cout, cin // g) + k), W((cout,), seed=3), [s, s], p, [d, d],
+                g), {}
+    return maker, k_tol(cin // g * k[0] * k[1])
+
+
+@pytest.mark.parametrize("path", ["own", "blas"])
+@pytest.mark.parametrize("case", sorted(PATH_CASES))
+def test_conv_paths(case, path):
+    maker, tol = path_case(*PATH_CASES[case])
+    old = pyts._C._set_conv_kernel(path)
+    try:
+        check("aten::conv2d", maker, **tol)
+    finally:
+        pyts._C._set_conv_kernel(old)
+
+
+def test_conv_weight_changed_in_place_is_seen():
+    """An unplanned convolution reads its weight at every call (nothing is cached
+    for it): a weight changed in place between two calls gives torch's new result."""
+    x, w, b = T((1, 16, 12, 12), seed=1, special=False), W((24, 16, 3, 3)), W((24,), seed=3)
+    for _ in range(2):
+        got = pyts._C.call_op("aten::conv2d", x, w, b, [1, 1], [1, 1], [1, 1], 1)
+        assert_same(got, torch.nn.functional.conv2d(x, w, b, 1, 1), "conv2d after an in-place change", **k_tol(144))
+        w.mul_(-0.5).add_(0.25)
+
+
+def test_conv_kernel_setting_is_checked():
+    with pytest.raises(ValueError):
+        pyts._C._set_conv_kernel("fast")
 
 
 @pytest.mark.parametrize("op,maker,kw", C.params)

@@ -1,0 +1,120 @@
+"""Per-layer timing of pyts's float32 convolutions against torch's F.conv2d.
+
+Shapes: the distinct convolutions of torchvision resnet18 and mobilenet_v2 at
+224x224, batch 1 (the dense ones; depthwise layers take conv.c's depthwise
+path whatever the setting), with bias, padding k//2, random data.  In one
+process, per shape, the calls of every path alternate in rotating order:
+pyts with each float32 convolution path (`pyts._C._set_conv_kernel`: "blas"
+= im2col + OpenBLAS, "own" = our micro-kernels, "auto" = the default
+choice), and torch's F.conv2d.  Printed per shape: each engine's min and
+median ms, and the ratio of two engines as the median of the per-round
+ratios with its 10th-90th percentiles (calls of one round ran back to back,
+under the same load).  On a shared machine compare the min columns too.
+
+    python benchmarks/bench_conv.py --threads 2 --paths blas,own,torch
+    python benchmarks/bench_conv.py --models resnet18 --filter " 3/1"
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+# (name, Cin, Cout, H, k, stride, groups, layers of this shape in the model)
+RESNET18 = [
+    ("3->64 224 7/2", 3, 64, 224, 7, 2, 1, 1), ("64->64 56 3/1", 64, 64, 56, 3, 1, 1, 4),
+    ("64->128 56 3/2", 64, 128, 56, 3, 2, 1, 1), ("128->128 28 3/1", 128, 128, 28, 3, 1, 1, 3),
+    ("64->128 56 1/2", 64, 128, 56, 1, 2, 1, 1), ("128->256 28 3/2", 128, 256, 28, 3, 2, 1, 1),
+    ("256->256 14 3/1", 256, 256, 14, 3, 1, 1, 3), ("128->256 28 1/2", 128, 256, 28, 1, 2, 1, 1),
+    ("256->512 14 3/2", 256, 512, 14, 3, 2, 1, 1), ("512->512 7 3/1", 512, 512, 7, 3, 1, 1, 3),
+    ("256->512 14 1/2", 256, 512, 14, 1, 2, 1, 1),
+]
+MOBILENET_V2 = [
+    ("3->32 224 3/2", 3, 32, 224, 3, 2, 1, 1), ("32->16 112 1/1", 32, 16, 112, 1, 1, 1, 1),
+    ("16->96 112 1/1", 16, 96, 112, 1, 1, 1, 1), ("96->24 56 1/1", 96, 24, 56, 1, 1, 1, 1),
+    ("24->144 56 1/1", 24, 144, 56, 1, 1, 1, 2), ("144->24 56 1/1", 144, 24, 56, 1, 1, 1, 1),
+    ("144->32 28 1/1", 144, 32, 28, 1, 1, 1, 1), ("32->192 28 1/1", 32, 192, 28, 1, 1, 1, 3),
+    ("192->32 28 1/1", 192, 32, 28, 1, 1, 1, 2), ("192->64 14 1/1", 192, 64, 14, 1, 1, 1, 1),
+    ("64->384 14 1/1", 64, 384, 14, 1, 1, 1, 4), ("384->64 14 1/1", 384, 64, 14, 1, 1, 1, 3),
+    ("384->96 14 1/1", 384, 96, 14, 1, 1, 1, 1), ("96->576 14 1/1", 96, 576, 14, 1, 1, 1, 3),
+    ("576->96 14 1/1", 576, 96, 14, 1, 1, 1, 2), ("576->160 7 1/1", 576, 160, 7, 1, 1, 1, 1),
+    ("160->960 7 1/1", 160, 960, 7, 1, 1, 1, 3), ("960->160 7 1/1", 960, 160, 7, 1, 1, 1, 2),
+    ("960->320 7 1/1", 960, 320, 7, 1, 1, 1, 1), ("320->1280 7 1/1", 320, 1280, 7, 1, 1, 1, 1),
+]
+MODELS = {"resnet18": RESNET18, "mobilenet_v2": MOBILENET_V2}
+
+
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, int(round(q * (len(xs) - 1)))))]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", default="resnet18,mobilenet_v2")
+    ap.add_argument("--paths", default="blas,own,torch", help="pyts paths (auto, blas, own) and/or torch")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seconds", type=float, default=0.4, help="time per shape (all paths together)")
+    ap.add_argument("--filter", default="")
+    args = ap.parse_args()
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    import torch
+    import torch.nn.functional as F
+    import pyts
+    import pyts._C as C
+    torch.set_num_threads(args.threads)
+    pyts.set_num_threads(args.threads)
+    paths = args.paths.split(",")
+    print("load average %.1f, %d threads" % (os.getloadavg()[0], args.threads))
+    head = "%-30s %2s" % ("shape", "n") + "".join(" | %s min / med ms" % p for p in paths)
+    pairs = [(a, b) for i, a in enumerate(paths) for b in paths[i + 1:]]
+    head += "".join(" | %s/%s [p10-p90]" % (b, a) for a, b in pairs)
+    print(head)
+    total = {p: 0.0 for p in paths}
+    for model in args.models.split(","):
+        for name, cin, cout, h, k, s, g, count in MODELS[model]:
+            if args.filter and args.filter not in name:
+                continue
+            torch.manual_seed(0)
+            x = torch.randn(1, cin, h, h)
+            w = torch.randn(cout, cin // g, k, k) * 0.1
+            b = torch.randn(cout)
+            st, pad = [s, s], [k // 2, k // 2]
+
+            def make(p):
+                if p == "torch":
+                    return lambda: F.conv2d(x, w, b, st, pad, 1, g)
+                return lambda: (C._set_conv_kernel(p), C.call_op("aten::conv2d", x, w, b, st, pad, [1, 1], g))
+            calls = {p: make(p) for p in paths}
+            times = {p: [] for p in paths}
+            with torch.no_grad():
+                for f in calls.values():
+                    for _ in range(3):
+                        f()
+                t0 = time.perf_counter()
+                for f in calls.values():
+                    f()
+                once = time.perf_counter() - t0
+                rounds = max(11, min(500, int(args.seconds / max(once, 1e-6))))
+                for r in range(rounds):
+                    order = paths[r % len(paths):] + paths[:r % len(paths)]
+                    for p in order:
+                        t0 = time.perf_counter()
+                        calls[p]()
+                        times[p].append(time.perf_counter() - t0)
+            line = "%-30s %2d" % (model[:5] + " " + name, count)
+            for p in paths:
+                med = statistics.median(times[p])
+                total[p] += med * count
+                line += " | %7.3f / %7.3f" % (min(times[p]) * 1e3, med * 1e3)
+            for a, bb in pairs:
+                rs = [y / x_ for x_, y in zip(times[a], times[bb])]
+                line += " | %5.2f [%.2f-%.2f]" % (statistics.median(rs), pct(rs, 0.1), pct(rs, 0.9))
+            print(line, flush=True)
+    C._set_conv_kernel("auto")
+    print("sum of medians x layers: " + ", ".join("%s %.2f ms" % (p, total[p] * 1e3) for p in paths))
+    print("load average %.1f" % os.getloadavg()[0])
+
+
+if __name__ == "__main__":
+    main()

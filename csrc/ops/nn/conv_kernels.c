@@ -1,0 +1,300 @@
+/* conv_kernels.c - float32 convolution as an implicit GEMM on our own
+ * micro-kernels (see conv_kernels.h for the layout).  Called by conv.c. */
+#include "ops/nn/conv_kernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "tensor/parallel.h"
+
+struct pts_convk_packed {
+    const pts_sgemm_isa *isa;
+    int64_t G, Cout_g, K;
+    float *data; /* per group: pts_sgemm_packed_size(isa, Cout_g, K) floats */
+};
+
+void pts_convk_packed_free(pts_convk_packed *p)
+{
+    if (!p)
+        return;
+    pts_free(p->data);
+    pts_free(p);
+}
+
+/* ---- which path ------------------------------------------------------------------------ */
+
+static atomic_int mode_cache; /* 0: not read yet, else mode + 1 */
+
+int pts_convk_mode(void)
+{
+    int m = atomic_load_explicit(&mode_cache, memory_order_relaxed);
+    if (m)
+        return m - 1;
+    const char *e = getenv("PYTS_CONV_KERNEL");
+    m = PTS_CONVK_AUTO;
+    if (e && strcmp(e, "blas") == 0)
+        m = PTS_CONVK_BLAS;
+    else if (e && strcmp(e, "own") == 0)
+        m = PTS_CONVK_OWN;
+    atomic_store_explicit(&mode_cache, m + 1, memory_order_relaxed);
+    return m;
+}
+
+int pts_convk_set_mode(int mode)
+{
+    int old = pts_convk_mode();
+    atomic_store_explicit(&mode_cache, mode + 1, memory_order_relaxed);
+    return old;
+}
+
+/* The default choice (measured with benchmarks/bench_conv.py; docs/performance.md
+ * lists each shape): the SIMD kernels, never the portable one. */
+static bool wanted(const pts_sgemm_isa *isa, const pts_conv_geom *g, int64_t Cin_g, int64_t Cout_g)
+{
+    (void)g;
+    (void)Cin_g;
+    if (strcmp(isa->name, "portable") == 0)
+        return false;
+    return Cout_g >= 4;
+}
+
+/* ---- the transformed input ------------------------------------------------------------- */
+
+typedef struct xform_job {
+    const float *x;
+    float *buf;
+    int64_t H, W, Hq, Wq, sh, sw, pt, pl; /* image, phase plane, strides, top / left padding */
+    int64_t na, nb;                        /* used row / column phases */
+    const int64_t *pa, *pb;                /* their phase numbers */
+    int64_t CS;                            /* floats per channel in buf */
+} xform_job;
+
+static void xform_range(void *ctx, int64_t begin, int64_t end)
+{
+    const xform_job *j = ctx;
+    for (int64_t plane = begin; plane < end; plane++) {
+        const float *src = j->x + plane * j->H * j->W;
+        float *dst = j->buf + plane * j->CS;
+        for (int64_t ia = 0; ia < j->na; ia++)
+            for (int64_t ib = 0; ib < j->nb; ib++, dst += j->Hq * j->Wq) {
+                int64_t a = j->pa[ia], b = j->pb[ib];
+                /* grid column q reads image column q*sw + b - pl: valid for q in [qlo, qhi) */
+                int64_t first = b - j->pl, qlo = first >= 0 ? 0 : (-first + j->sw - 1) / j->sw;
+                int64_t qhi = first >= j->W ? 0 : (j->W - first + j->sw - 1) / j->sw;
+                if (qhi > j->Wq)
+                    qhi = j->Wq;
+                if (qlo > qhi)
+                    qlo = qhi;
+                for (int64_t r = 0; r < j->Hq; r++) {
+                    float *row = dst + r * j->Wq;
+                    int64_t ih = r * j->sh + a - j->pt;
+                    if (ih < 0 || ih >= j->H) {
+                        memset(row, 0, sizeof(float) * (size_t)j->Wq);
+                        continue;
+                    }
+                    const float *s = src + ih * j->W + first;
+                    for (int64_t q = 0; q < qlo; q++)
+                        row[q] = 0.0f;
+                    if (j->sw == 1)
+                        memcpy(row + qlo, s + qlo, sizeof(float) * (size_t)(qhi - qlo));
+                    else
+                        for (int64_t q = qlo; q < qhi; q++)
+                            row[q] = s[q * j->sw];
+                    for (int64_t q = qhi; q < j->Wq; q++)
+                        row[q] = 0.0f;
+                }
+            }
+    }
+}
+
+/* ---- weights ---------------------------------------------------------------------------- */
+
+static pts_convk_packed *pack_new(const pts_sgemm_isa *isa, int64_t G, int64_t Cout_g, int64_t K, const float *w)
+{
+    int64_t per = pts_sgemm_packed_size(isa, Cout_g, K);
+    pts_convk_packed *p = pts_malloc(sizeof *p);
+    if (!p)
+        return NULL;
+    p->data = pts_malloc(sizeof(float) * (size_t)(per * G));
+    if (!p->data) {
+        pts_free(p);
+        return NULL;
+    }
+    p->isa = isa;
+    p->G = G;
+    p->Cout_g = Cout_g;
+    p->K = K;
+    for (int64_t g = 0; g < G; g++)
+        pts_sgemm_pack_a(isa, Cout_g, K, w + g * Cout_g * K, K, p->data + g * per);
+    return p;
+}
+
+static bool pack_fits(const pts_convk_packed *p, const pts_sgemm_isa *isa, int64_t G, int64_t Cout_g, int64_t K)
+{
+    return p && p->isa == isa && p->G == G && p->Cout_g == Cout_g && p->K == K;
+}
+
+/* The plan's packing (made now if it has none), or one for this call only. */
+static pts_status use_packed(pts_convk *c, _Atomic(pts_convk_packed *) *slot, const float *w)
+{
+    pts_convk_packed *p = atomic_load_explicit(slot, memory_order_acquire);
+    if (!pack_fits(p, c->isa, c->G, c->Cout_g, c->K)) {
+        pts_convk_packed *mine = pack_new(c->isa, c->G, c->Cout_g, c->K, w);
+        if (!mine)
+            return pts_err_nomem("packed convolution weights",
+                                 sizeof(float) * (size_t)(pts_sgemm_packed_size(c->isa, c->Cout_g, c->K) * c->G));
+        pts_convk_packed *expected = NULL;
+        if (!p && atomic_compare_exchange_strong_explicit(slot, &expected, mine, memory_order_acq_rel,
+                                                          memory_order_acquire)) {
+            p = mine; /* the plan owns it now */
+        } else if (!p && pack_fits(expected, c->isa, c->G, c->Cout_g, c->K)) {
+            pts_convk_packed_free(mine); /* another thread was first */
+            p = expected;
+        } else {
+            c->own_pack = mine; /* the slot holds another grouping: pack for this call */
+            p = mine;
+        }
+    }
+    c->A = p->data;
+    c->packed = true;
+    c->a_k = c->isa->mr;
+    c->a_m = 1;
+    c->a_group = pts_sgemm_packed_size(c->isa, c->Cout_g, c->K);
+    return PTS_OK;
+}
+
+/* ---- prepare / release ---------------------------------------------------------------- */
+
+#define MAX_PHASES 64
+
+pts_status pts_convk_prepare(pts_convk *c, const pts_conv_geom *g, const float *x, int64_t N, int64_t G,
+                             int64_t Cin_g, int64_t Cout_g, const float *w, const float *bias,
+                             _Atomic(pts_convk_packed *) *slot)
+{
+    memset(c, 0, sizeof *c);
+    int mode = pts_convk_mode();
+    if (mode == PTS_CONVK_BLAS)
+        return PTS_OK;
+    /* 1-D and 2-D only (depth of 1), and at most MAX_PHASES phases per dim */
+    if (g->k[0] != 1 || g->in[0] != 1 || g->out[0] != 1 || g->stride[1] > MAX_PHASES || g->stride[2] > MAX_PHASES)
+        return PTS_OK;
+    const pts_sgemm_isa *isa = pts_sgemm_isa_best();
+    if (mode == PTS_CONVK_AUTO && !wanted(isa, g, Cin_g, Cout_g))
+        return PTS_OK;
+    int64_t kh = g->k[1], kw = g->k[2], sh = g->stride[1], sw = g->stride[2], dh = g->dil[1], dw = g->dil[2];
+    int64_t H = g->in[1], W = g->in[2], Ho = g->out[1], Wo = g->out[2];
+    int64_t Hq = Ho + (kh - 1) * dh / sh, Wq = Wo + (kw - 1) * dw / sw;
+    int64_t K = Cin_g * kh * kw;
+    bool direct = sh == 1 && sw == 1 && g->pad[1] == 0 && g->pad[2] == 0 && Hq == H && Wq == W;
+    /* the row and column phases some tap reads, numbered in order */
+    int64_t ia_of[MAX_PHASES], ib_of[MAX_PHASES], pa[MAX_PHASES], pb[MAX_PHASES], na = 0, nb = 0;
+    for (int64_t a = 0; a < sh; a++)
+        ia_of[a] = -1;
+    for (int64_t b = 0; b < sw; b++)
+        ib_of[b] = -1;
+    for (int64_t i = 0; i < kh; i++)
+        if (ia_of[i * dh % sh] < 0) {
+            ia_of[i * dh % sh] = 0;
+        }
+    for (int64_t j = 0; j < kw; j++)
+        if (ib_of[j * dw % sw] < 0)
+            ib_of[j * dw % sw] = 0;
+    for (int64_t a = 0; a < sh; a++)
+        if (ia_of[a] == 0) {
+            ia_of[a] = na;
+            pa[na++] = a;
+        }
+    for (int64_t b = 0; b < sw; b++)
+        if (ib_of[b] == 0) {
+            ib_of[b] = nb;
+            pb[nb++] = b;
+        }
+    int64_t PS = Hq * Wq, CS = direct ? H * W : na * nb * PS;
+    c->isa = isa;
+    c->K = K;
+    c->G = G;
+    c->Cout_g = Cout_g;
+    c->Wq = Wq;
+    c->Wo = Wo;
+    c->P = Ho * Wo;
+    c->bias = bias;
+    c->x_group = Cin_g * CS;
+    c->boff = pts_malloc(sizeof(int64_t) * (size_t)(K > 0 ? K : 1));
+    if (!c->boff)
+        return pts_err_nomem("a convolution offset table", sizeof(int64_t) * (size_t)K);
+    for (int64_t ci = 0, k = 0; ci < Cin_g; ci++)
+        for (int64_t i = 0; i < kh; i++)
+            for (int64_t j = 0; j < kw; j++, k++) {
+                int64_t ph = direct ? 0 : ia_of[i * dh % sh] * nb + ib_of[j * dw % sw];
+                c->boff[k] = ci * CS + ph * PS + (i * dh / sh) * Wq + j * dw / sw;
+            }
+    if (direct) {
+        c->xin = x;
+    } else {
+        int64_t planes = N * G * Cin_g;
+        c->xbuf = pts_malloc(sizeof(float) * (size_t)(planes * CS > 0 ? planes * CS : 1));
+        if (!c->xbuf)
+            return pts_err_nomem("a convolution input buffer", sizeof(float) * (size_t)(planes * CS));
+        xform_job j = {x, c->xbuf, H, W, Hq, Wq, sh, sw, g->pad[1], g->pad[2], na, nb, pa, pb, CS};
+        int64_t grain = (64 * 1024) / (CS > 0 ? CS : 1);
+        pts_parallel_for(planes, grain > 0 ? grain : 1, xform_range, &j);
+        c->xin = c->xbuf;
+    }
+    if (slot)
+        return use_packed(c, slot, w);
+    c->A = w;
+    c->a_k = 1;
+    c->a_m = K;
+    c->a_group = Cout_g * K;
+    return PTS_OK;
+}
+
+void pts_convk_release(pts_convk *c)
+{
+    pts_free(c->boff);
+    pts_free(c->xbuf);
+    pts_convk_packed_free(c->own_pack);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- tiles ------------------------------------------------------------------------------ */
+
+int64_t pts_convk_scratch(const pts_convk *c, int64_t np)
+{
+    if (c->Wq == c->Wo)
+        return 0;
+    return c->isa->mr * ((np / c->Wo + 2) * c->Wq);
+}
+
+void pts_convk_tile(const pts_convk *c, int64_t n, int64_t g, int64_t m0, int64_t nm, int64_t p0, int64_t np,
+                    float *y, float *scratch)
+{
+    const pts_sgemm_isa *isa = c->isa;
+    int64_t MR = isa->mr, NR = isa->nr, Wq = c->Wq, Wo = c->Wo, K = c->K;
+    int64_t pl = p0 + np - 1;
+    int64_t q0 = p0 / Wo * Wq + p0 % Wo, q1 = pl / Wo * Wq + pl % Wo + 1;
+    bool compact = Wq == Wo;
+    const float *xb = c->xin + (n * c->G + g) * c->x_group;
+    for (int64_t m = m0; m < m0 + nm; m += MR) {
+        int mr = (int)(m0 + nm - m < MR ? m0 + nm - m : MR);
+        const float *A = c->A + g * c->a_group + m * K; /* a packed panel starts at (m / MR) * MR * K */
+        const float *bias = c->bias ? c->bias + g * c->Cout_g + m : NULL;
+        float *dst = compact ? y + (m - m0) * c->P + q0 : scratch;
+        int64_t ldc = compact ? c->P : q1 - q0;
+        for (int64_t q = q0; q < q1; q += NR) {
+            int nr = (int)(q1 - q < NR ? q1 - q : NR);
+            isa->kernel(K, A, c->a_k, c->a_m, xb + q, c->boff, bias, dst + (q - q0), ldc, mr, nr);
+        }
+        if (compact)
+            continue;
+        for (int r = 0; r < mr; r++) { /* drop the grid's extra columns */
+            const float *s = scratch + r * ldc;
+            float *out = y + (m - m0 + r) * c->P;
+            for (int64_t oh = p0 / Wo; oh <= pl / Wo; oh++) {
+                int64_t lo = oh == p0 / Wo ? p0 % Wo : 0, hi = oh == pl / Wo ? pl % Wo + 1 : Wo;
+                memcpy(out + oh * Wo + lo, s + oh * Wq + lo - q0, sizeof(float) * (size_t)(hi - lo));
+            }
+        }
+    }
+}
