@@ -6,6 +6,7 @@
 #define PTS_TENSOR_CPLX_H
 
 #include <complex.h>
+#include <math.h>
 
 #include "tensor/tensor.h"
 
@@ -37,6 +38,32 @@ static inline float complex pts_cmplxf(float re, float im)
 }
 #define CMPLXF(x, y) pts_cmplxf((x), (y))
 #endif
+
+/* Complex product and quotient as torch computes them (c10::complex and its vectorized kernels):
+ * the textbook product with no C11 Annex G recovery of infinities (so (inf+0.5j) * 1 is inf+nanj
+ * as in torch), and the quotient of c10::complex (torch's scalar path; its AVX2 path scales by
+ * max(|c|, |d|) instead: the two agree within rounding on finite numbers, not on infinities). */
+#define CMULDIV(T, R, S, MK)                                                                                           \
+    static inline T cmul_##S(T x, T y)                                                                                 \
+    {                                                                                                                  \
+        R a = creal(x), b = cimag(x), c = creal(y), d = cimag(y);                                                      \
+        return MK(a * c - b * d, a * d + b * c);                                                                       \
+    }                                                                                                                  \
+    static inline T cdiv_##S(T x, T y) /* c10::complex's operator/ (numpy's algorithm) */                            \
+    {                                                                                                                  \
+        R a = creal(x), b = cimag(x), c = creal(y), d = cimag(y);                                                      \
+        R ac = fabs(c), ad = fabs(d);                                                                                  \
+        if (ac >= ad) {                                                                                                \
+            if (ac == 0 && ad == 0)                                                                                    \
+                return MK(a / ac, b / ad);                                                                             \
+            R rat = d / c, scl = (R)1.0 / (c + d * rat);                                                               \
+            return MK((a + b * rat) * scl, (b - a * rat) * scl);                                                       \
+        }                                                                                                              \
+        R rat = c / d, scl = (R)1.0 / (d + c * rat);                                                                   \
+        return MK((a * rat + b) * scl, (b * rat - a) * scl);                                                           \
+    }
+CMULDIV(float complex, float, cf, CMPLXF)
+CMULDIV(double complex, double, cd, CMPLX)
 
 /* complex64 -> float32, complex128 -> float64; other dtypes unchanged */
 static inline int pts_dtype_real(int dtype)

@@ -12,25 +12,10 @@
 
 #include "ops/kernel.h"
 #include "ops/prim/prim.h"
+#include "tensor/cplx.h" /* CMPLX, cmul_cd / cdiv_cd: torch's product and quotient */
 
 typedef double complex cplx;
 
-#ifndef CMPLX
-/* glibc defines CMPLX only for GCC (__builtin_complex); clang builds (fuzzers, ThreadSanitizer)
- * get this one: C11 lays out a complex double as double[2] (6.2.5p13), so writing the two parts
- * keeps a NaN or -0.0 imaginary part exactly, as CMPLX does and x + y*I would not */
-static inline cplx pts_cmplx(double re, double im)
-{
-    union {
-        cplx z;
-        double d[2];
-    } u;
-    u.d[0] = re;
-    u.d[1] = im;
-    return u.z;
-}
-#define CMPLX(x, y) pts_cmplx((x), (y))
-#endif
 
 static cplx C(pts_value v)
 {
@@ -40,27 +25,6 @@ static cplx C(pts_value v)
 }
 
 static pts_value V(cplx z) { return pts_complex(creal(z), cimag(z)); }
-
-static cplx cmul(cplx x, cplx y)
-{
-    double a = creal(x), b = cimag(x), c = creal(y), d = cimag(y);
-    return CMPLX(a * c - b * d, a * d + b * c);
-}
-
-/* c10::complex operator/ (NumPy's algorithm: scale by the larger of |c|, |d|). */
-static cplx cdiv(cplx x, cplx y)
-{
-    double a = creal(x), b = cimag(x), c = creal(y), d = cimag(y);
-    double ac = fabs(c), ad = fabs(d);
-    if (ac >= ad) {
-        if (ac == 0 && ad == 0)
-            return CMPLX(a / ac, b / ad);
-        double rat = d / c, scl = 1.0 / (c + d * rat);
-        return CMPLX((a + b * rat) * scl, (b - a * rat) * scl);
-    }
-    double rat = c / d, scl = 1.0 / (d + c * rat);
-    return CMPLX((a * rat + b) * scl, (b * rat - a) * scl);
-}
 
 /* libstdc++'s std::polar(rho, theta) */
 static cplx polar(double rho, double theta) { return CMPLX(rho * cos(theta), rho * sin(theta)); }
@@ -109,7 +73,7 @@ static pts_status k_cmul(const pts_op *op, pts_value *a, pts_value *r)
         double s = pts_arg_double(a[1]);
         r[0] = pts_complex(a[0].u.c[0] * s, a[0].u.c[1] * s);
     } else {
-        r[0] = V(cmul(C(a[0]), C(a[1])));
+        r[0] = V(cmul_cd(C(a[0]), C(a[1])));
     }
     return PTS_OK;
 }
@@ -117,7 +81,7 @@ static pts_status k_cmul(const pts_op *op, pts_value *a, pts_value *r)
 static pts_status k_cdiv(const pts_op *op, pts_value *a, pts_value *r)
 {
     (void)op;
-    r[0] = V(cdiv(C(a[0]), C(a[1])));
+    r[0] = V(cdiv_cd(C(a[0]), C(a[1])));
     return PTS_OK;
 }
 
@@ -193,7 +157,7 @@ static pts_status k_clog_base(const pts_op *op, pts_value *a, pts_value *r)
         r[0] = pts_complex(creal(l) / d, cimag(l) / d);
     } else {
         cplx num = a[0].tag == PTS_T_COMPLEX ? clog(C(a[0])) : CMPLX(log(pts_arg_double(a[0])), 0.0);
-        r[0] = V(cdiv(num, clog(C(a[1]))));
+        r[0] = V(cdiv_cd(num, clog(C(a[1]))));
     }
     return PTS_OK;
 }

@@ -58,43 +58,10 @@ static int64_t roi_round(double v)
     return (int64_t)v;
 }
 
-/* bilinear sample of plane x (H x W) at (y, x), torchvision's boundary rules */
-#define DEFINE_BILINEAR(T)                                                                       \
-    static T bilinear_##T(const T *in, int64_t H, int64_t W, T y, T x)                          \
-    {                                                                                            \
-        if (!(y >= -1.0 && y <= H && x >= -1.0 && x <= W))                                       \
-            return 0;                                                                            \
-        if (y <= 0)                                                                              \
-            y = 0;                                                                               \
-        if (x <= 0)                                                                              \
-            x = 0;                                                                               \
-        int64_t yl = (int64_t)y, xl = (int64_t)x, yh, xh;                                        \
-        if (yl >= H - 1) {                                                                       \
-            yh = yl = H - 1;                                                                     \
-            y = (T)yl;                                                                           \
-        } else                                                                                   \
-            yh = yl + 1;                                                                         \
-        if (xl >= W - 1) {                                                                       \
-            xh = xl = W - 1;                                                                     \
-            x = (T)xl;                                                                           \
-        } else                                                                                   \
-            xh = xl + 1;                                                                         \
-        T ly = y - yl, lx = x - xl;                                                              \
-        T hy = 1. - ly, hx = 1. - lx;                                                            \
-        T w1 = hy * hx, w2 = hy * lx, w3 = ly * hx, w4 = ly * lx;                                \
-        return w1 * in[yl * W + xl] + w2 * in[yl * W + xh] + w3 * in[yh * W + xl] + w4 * in[yh * W + xh]; \
-    }
-
-/* roi_align computes each roi's sample positions and bilinear weights once (torchvision's
- * pre_calc) and reuses them for every channel: pc[((ph * PW + pw) * gh + iy) * gw + ix] holds
- * the four neighbours' offsets in the plane and their weights, valid = false for a sample that
- * counts 0.  The sum per sample is w1*v1 + w2*v2 + w3*v3 + w4*v4 in that order, as
- * bilinear_T computes it: the same bits as sampling channel by channel.  A roi whose table
- * would pass ROI_PC_MAX entries, or whose table cannot be allocated, is sampled channel by
- * channel instead. */
-#define ROI_PC_MAX ((int64_t)1 << 16)
-
-#define DEFINE_ROI_ALIGN(T)                                                                           \
+/* The four neighbours (offsets in the plane, weights) of a bilinear sample at (y, x) under
+ * torchvision's boundary rules; valid = false for a sample that counts 0.  bilinear_T sums
+ * w1*v1 + w2*v2 + w3*v3 + w4*v4 in that order. */
+#define DEFINE_BILINEAR(T)                                                                            \
     typedef struct roi_pc_##T {                                                                       \
         int64_t p1, p2, p3, p4;                                                                       \
         T w1, w2, w3, w4;                                                                             \
@@ -136,6 +103,25 @@ static int64_t roi_round(double v)
         pc->valid = true;                                                                             \
     }                                                                                                 \
                                                                                                       \
+    static T bilinear_##T(const T *in, int64_t H, int64_t W, T y, T x)                                \
+    {                                                                                                 \
+        roi_pc_##T pc;                                                                                \
+        roi_pc_make_##T(&pc, H, W, y, x);                                                             \
+        if (!pc.valid)                                                                                \
+            return 0;                                                                                 \
+        return pc.w1 * in[pc.p1] + pc.w2 * in[pc.p2] + pc.w3 * in[pc.p3] + pc.w4 * in[pc.p4];         \
+    }
+
+/* roi_align computes each roi's sample positions and bilinear weights once (torchvision's
+ * pre_calc) and reuses them for every channel: pc[((ph * PW + pw) * gh + iy) * gw + ix] holds
+ * the four neighbours' offsets in the plane and their weights, valid = false for a sample that
+ * counts 0.  The sum per sample is w1*v1 + w2*v2 + w3*v3 + w4*v4 in that order, as
+ * bilinear_T computes it: the same bits as sampling channel by channel.  A roi whose table
+ * would pass ROI_PC_MAX entries, or whose table cannot be allocated, is sampled channel by
+ * channel instead. */
+#define ROI_PC_MAX ((int64_t)1 << 16)
+
+#define DEFINE_ROI_ALIGN(T)                                                                           \
     typedef struct roi_align_job_##T {                                                                \
         const roi_geom *g;                                                                            \
         const T *in, *rois;                                                                           \
