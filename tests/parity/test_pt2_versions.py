@@ -83,7 +83,7 @@ def fixture(version, name):
 
 def test_every_version_present():
     """The versions the fixtures cover; each directory's archives were written by that torch."""
-    assert {"2.6", "2.7", "2.8", "2.9", "2.10", "2.13", "2.14"} <= set(VERSIONS)
+    assert {"2.6", "2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14"} <= set(VERSIONS)
     for v in VERSIONS:
         names = [n for vv, n in CASES if vv == v]
         assert {"mlp", "convnet_dynbatch", "counter", "counter_aten", "pytree", "attn", "dynseq"} <= set(names), v
