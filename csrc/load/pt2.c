@@ -46,12 +46,19 @@ enum { BI_NONE, BI_NOOP, BI_ADD, BI_SUB, BI_MUL, BI_FLOORDIV, BI_MOD, BI_TRUEDIV
        BI_LT, BI_LE, BI_GT, BI_GE, BI_EQ, BI_NE, BI_AND, BI_OR, BI_NOT };
 
 /* Higher-order operators: nodes that run subgraphs (torch.ops.higher_order.*). */
-enum { HOP_NONE, HOP_COND, HOP_WHILE, HOP_WRAP };
+enum { HOP_NONE, HOP_COND, HOP_WHILE, HOP_WRAP, HOP_MAP, HOP_SCAN, HOP_ASCAN, HOP_AUTOCAST, HOP_HINTS };
+
+/* What torch's CPU autocast does to an operator's floating-point tensor
+ * arguments (aten/src/ATen/autocast_mode.cpp, the AutocastCPU kernels of
+ * torch 2.14): cast to the autocast dtype, to float32, or to the widest
+ * of them; other operators run on the dtypes they get. */
+enum { AC_NONE, AC_LOWER, AC_FP32, AC_PROMOTE };
 
 typedef struct tnode {
     const pts_op *op; /* NULL: builtin, higher-order, or missing */
     int builtin;
     int hop;          /* HOP_*: args hold subgraphs (A_GRAPH), checked at load */
+    int ac_policy;    /* AC_*: what an enclosing wrap_with_autocast does to its arguments */
     char *target;     /* "torch.ops.aten.conv2d.default" (owned) */
     char *opname;     /* "aten::conv2d" (owned) */
     int nargs;
@@ -901,6 +908,26 @@ static pts_status read_arg(lctx *c, const json_t *o, targ *a)
         a->kind = A_GRAPH;
         return read_subgraph(c, v, &a->slot);
     }
+    if (!strcmp(tag, "as_string_to_argument")) { /* hints_wrapper's kwargs and hints: the values, in key order */
+        if (!json_is_object(v))
+            return bad(c, "as_string_to_argument is not an object");
+        size_t n = json_object_size(v), i = 0;
+        const char *key;
+        json_t *val;
+        a->kind = A_LIST;
+        a->items = pts_calloc(n ? n : 1, sizeof *a->items);
+        if (!a->items)
+            return pts_err_nomem("string-to-argument map", n);
+        json_object_foreach(v, key, val) {
+            a->n = (int)++i;
+            a->items[i - 1].kind = A_LIT;
+            a->items[i - 1].lit = pts_none();
+            PTS_TRY(read_arg(c, val, &a->items[i - 1]));
+            if (a->items[i - 1].kind == A_GRAPH)
+                return bad(c, "as_string_to_argument: '%.60s' is a graph", key);
+        }
+        return PTS_OK;
+    }
     return bad(c, "argument kind '%.40s' is not supported by pyts", tag);
 }
 
@@ -929,7 +956,61 @@ static const struct {
     {"torch.ops.higher_order.cond", HOP_COND},
     {"torch.ops.higher_order.while_loop", HOP_WHILE},
     {"torch.ops.higher_order.wrap_with_set_grad_enabled", HOP_WRAP},
+    {"torch.ops.higher_order.map_impl", HOP_MAP},
+    {"torch.ops.higher_order.scan", HOP_SCAN},
+    {"torch.ops.higher_order.associative_scan", HOP_ASCAN},
+    {"torch.ops.higher_order.wrap_with_autocast", HOP_AUTOCAST},
+    {"torch.ops.higher_order.hints_wrapper", HOP_HINTS},
 };
+
+/* The operators with an AutocastCPU kernel in torch 2.14 (by name, every
+ * overload), by policy: lower_precision_fp, promote; the rest are fp32. */
+static const char *const ac_lower[] = {
+    "_addmm_activation", "_convolution", "_native_multi_head_attention", "addbmm", "addmm", "baddbmm", "bmm",
+    "conv1d", "conv2d", "conv3d", "conv_tbc", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "linalg_vecdot", "linear", "matmul", "mkldnn_rnn_layer", "mm", "prelu", "scaled_dot_product_attention",
+};
+static const char *const ac_promote[] = {"cat", "index_copy", "stack"};
+static const char *const ac_fp32[] = {
+    "_grid_sampler_2d_cpu_fallback", "_lu_with_info", "adaptive_avg_pool3d", "adaptive_max_pool3d", "avg_pool3d",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cdist", "cholesky_inverse", "cholesky_solve",
+    "cosine_embedding_loss", "cross_entropy_loss", "ctc_loss", "fake_quantize_per_tensor_affine", "fft_fft",
+    "fft_fft2", "fft_fftn", "fft_hfft", "fft_ifft", "fft_ifft2", "fft_ifftn", "fft_ihfft", "fft_irfft", "fft_irfft2",
+    "fft_irfftn", "fft_rfft", "fft_rfft2", "fft_rfftn", "fractional_max_pool2d", "fractional_max_pool3d", "geqrf",
+    "grid_sampler", "grid_sampler_2d", "grid_sampler_3d", "hinge_embedding_loss", "huber_loss", "inverse", "kl_div",
+    "l1_loss", "linalg_cholesky", "linalg_cholesky_ex", "linalg_cond", "linalg_eig", "linalg_eigh", "linalg_eigvals",
+    "linalg_eigvalsh", "linalg_householder_product", "linalg_inv", "linalg_inv_ex", "linalg_lstsq",
+    "linalg_matrix_rank", "linalg_matrix_sqrth", "linalg_qr", "linalg_solve", "linalg_svd", "linalg_svdvals",
+    "linalg_tensorinv", "linalg_tensorsolve", "lu_solve", "margin_ranking_loss", "max_pool3d", "max_unpool2d",
+    "max_unpool3d", "mse_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_margin_loss_forward",
+    "nanquantile", "nll_loss", "nll_loss2d", "orgqr", "ormqr", "pinverse", "poisson_nll_loss", "polar", "prod",
+    "quantile", "reflection_pad1d", "reflection_pad2d", "replication_pad1d", "replication_pad2d",
+    "replication_pad3d", "smooth_l1_loss", "soft_margin_loss", "stft", "svd", "trace", "triangular_solve",
+    "triplet_margin_loss", "view_as_complex",
+};
+
+static bool in_names(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(name, names[i]))
+            return true;
+    return false;
+}
+
+/* "aten::linear" -> AC_LOWER, ... */
+static int autocast_policy(const char *opname)
+{
+    if (strncmp(opname, "aten::", 6) != 0)
+        return AC_NONE;
+    const char *b = opname + 6;
+    if (in_names(b, ac_lower, sizeof ac_lower / sizeof *ac_lower))
+        return AC_LOWER;
+    if (in_names(b, ac_promote, sizeof ac_promote / sizeof *ac_promote))
+        return AC_PROMOTE;
+    if (in_names(b, ac_fp32, sizeof ac_fp32 / sizeof *ac_fp32))
+        return AC_FP32;
+    return AC_NONE;
+}
 
 static int formal_index(const pts_op *op, const char *name)
 {
@@ -1028,6 +1109,7 @@ static pts_status resolve_target(lctx *c, tnode *n)
     n->opname = pts_strdup(name);
     if (!n->opname)
         return pts_err_nomem("node", 0);
+    n->ac_policy = autocast_policy(name);
     const pts_op *op = pts_ops_find(full);
     if (!op)
         return add_missing(c, full, c->node + 1);
@@ -1081,6 +1163,65 @@ static pts_status check_hop(lctx *c, tnode *n)
             return bad(c, "while_loop: the condition gives %d outputs (1 needed), the body %d and the node %d (%d "
                           "carried values)", cg->nout, bg->nout, n->nouts, nc);
         c->p->has_loop = true;
+        return PTS_OK;
+    }
+    case HOP_MAP: { /* map_impl(body_graph, [xs], [pos_args]): body(x_0[i], ..., *pos_args) stacked over i */
+        if (n->nargs != 3 || !is_graph(n, 0) || !is_list(n, 1) || !is_list(n, 2) || n->args[1].n < 1)
+            return bad(c, "map_impl takes (body graph, [mapped tensors, at least one], [other operands])");
+        const tgraph *b = G[n->args[0].slot];
+        if (b->nin != n->args[1].n + n->args[2].n || b->nout != n->nouts || n->nouts < 1)
+            return bad(c, "map_impl passes %d inputs and records %d outputs; its body takes %d and gives %d",
+                       n->args[1].n + n->args[2].n, n->nouts, b->nin, b->nout);
+        return PTS_OK;
+    }
+    case HOP_SCAN: { /* scan(combine_graph, [init], [xs], [additional]): carries + outputs stacked over dim 0 */
+        if (n->nargs != 4 || !is_graph(n, 0) || !is_list(n, 1) || !is_list(n, 2) || !is_list(n, 3) ||
+            n->args[2].n < 1)
+            return bad(c, "scan takes (combine graph, [init], [xs, at least one], [additional inputs])");
+        const tgraph *b = G[n->args[0].slot];
+        int ni = n->args[1].n;
+        if (b->nin != ni + n->args[2].n + n->args[3].n || b->nout != n->nouts || b->nout < ni)
+            return bad(c, "scan passes %d inputs (%d carried) and records %d outputs; its combine graph takes %d "
+                          "and gives %d", ni + n->args[2].n + n->args[3].n, ni, n->nouts, b->nin, b->nout);
+        return PTS_OK;
+    }
+    case HOP_ASCAN: { /* associative_scan(combine_graph, [xs], [additional]): inclusive scan over dim 0 */
+        if (n->nargs != 3 || !is_graph(n, 0) || !is_list(n, 1) || !is_list(n, 2) || n->args[1].n < 1)
+            return bad(c, "associative_scan takes (combine graph, [xs, at least one], [additional inputs])");
+        const tgraph *b = G[n->args[0].slot];
+        int nx = n->args[1].n;
+        if (b->nin != 2 * nx + n->args[2].n || b->nout != nx || n->nouts != nx)
+            return bad(c, "associative_scan scans %d tensors and records %d outputs; its combine graph takes %d "
+                          "inputs (%d needed) and gives %d", nx, n->nouts, b->nin, 2 * nx + n->args[2].n, b->nout);
+        return PTS_OK;
+    }
+    case HOP_AUTOCAST: { /* wrap_with_autocast(device_type, dtype, enabled, cache_enabled, graph, *operands) */
+        if (n->nargs < 5 || n->args[0].kind != A_LIT || n->args[0].lit.tag != PTS_T_STR ||
+            n->args[1].kind != A_LIT || (n->args[1].lit.tag != PTS_T_INT && n->args[1].lit.tag != PTS_T_NONE) ||
+            n->args[2].kind != A_LIT || n->args[2].lit.tag != PTS_T_BOOL || !is_graph(n, 4))
+            return bad(c, "wrap_with_autocast takes (device_type, dtype, enabled, cache_enabled, graph, *operands)");
+        if (n->args[1].lit.tag == PTS_T_INT) {
+            int d = (int)n->args[1].lit.u.i;
+            if (d != PTS_BFLOAT16 && d != PTS_FLOAT16 && d != PTS_FLOAT32)
+                return bad(c, "wrap_with_autocast to %s (torch's CPU autocast takes bfloat16 or float16)",
+                           pts_dtype_name(d));
+        }
+        const tgraph *g = G[n->args[4].slot];
+        for (int k = 5; k < n->nargs; k++)
+            if (n->args[k].kind == A_GRAPH)
+                return bad(c, "wrap_with_autocast: operand %d is a graph", k - 5);
+        if (g->nin != n->nargs - 5 || g->nout != n->nouts)
+            return bad(c, "wrap_with_autocast passes %d operands and records %d outputs; its graph takes %d and "
+                          "gives %d", n->nargs - 5, n->nouts, g->nin, g->nout);
+        return PTS_OK;
+    }
+    case HOP_HINTS: { /* hints_wrapper(body, [args], {kwargs}, hints={...}): the hints are for compilers */
+        if (n->nargs != 4 || !is_graph(n, 0) || !is_list(n, 1) || !is_list(n, 2) || n->args[2].n != 0)
+            return bad(c, "hints_wrapper takes (body graph, [operands], {} (no keyword operands), hints)");
+        const tgraph *g = G[n->args[0].slot];
+        if (g->nin != n->args[1].n || g->nout != n->nouts)
+            return bad(c, "hints_wrapper passes %d operands and records %d outputs; its graph takes %d and gives %d",
+                       n->args[1].n, n->nouts, g->nin, g->nout);
         return PTS_OK;
     }
     default: { /* wrap_with_set_grad_enabled(enabled, graph, *operands) */
@@ -2014,13 +2155,67 @@ type_error:
     return pts_err_set(PTS_ERR_TYPE, "%s: expected numbers", n->target);
 }
 
-static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int depth);
+static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int depth, int ac);
 
-static pts_status run_node(const pts_pt2 *p, const tgraph *g, int idx, pts_value *vals, int depth)
+static bool ac_eligible(pts_value v)
+{
+    if (v.tag != PTS_T_TENSOR)
+        return false;
+    int d = PTS_TENSOR(v)->dtype;
+    return pts_dtype_get(d)->is_float && d != PTS_FLOAT64;
+}
+
+/* Any float32 tensor among the arguments eligible for autocast (promote policy). */
+static bool ac_any_fp32(const pts_value *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (ac_eligible(v[i]) && PTS_TENSOR(v[i])->dtype == PTS_FLOAT32)
+            return true;
+        if (v[i].tag == PTS_T_LIST && ac_any_fp32(PTS_LIST(v[i])->items, (int)PTS_LIST(v[i])->len))
+            return true;
+    }
+    return false;
+}
+
+/* Cast the eligible tensors of *v (a tensor or a list of them; floating and
+ * not float64, as torch's autocast cached_cast) to `to`, in place. */
+static pts_status ac_cast(pts_value *v, int to)
+{
+    if (ac_eligible(*v) && PTS_TENSOR(*v)->dtype != to) {
+        pts_tensor *t = pts_tensor_to_dtype(PTS_TENSOR(*v), to);
+        if (!t)
+            return pts_err_last() ? pts_err_last() : PTS_ERR_NOMEM;
+        pts_value_release(*v);
+        *v = pts_obj_value(&t->hdr);
+        return PTS_OK;
+    }
+    if (v->tag != PTS_T_LIST)
+        return PTS_OK;
+    pts_list *l = PTS_LIST(*v), *nl = pts_list_new(NULL, l->len);
+    if (!nl)
+        return PTS_ERR_NOMEM;
+    for (int64_t i = 0; i < l->len; i++) {
+        pts_value e = pts_value_retain(l->items[i]);
+        pts_status st = ac_cast(&e, to);
+        if (!st)
+            st = pts_list_append(nl, e);
+        else
+            pts_value_release(e);
+        if (st) {
+            pts_obj_release(&nl->hdr);
+            return st;
+        }
+    }
+    pts_value_release(*v);
+    *v = pts_obj_value(&nl->hdr);
+    return PTS_OK;
+}
+
+static pts_status run_node(const pts_pt2 *p, const tgraph *g, int idx, pts_value *vals, int depth, int ac)
 {
     const tnode *n = &g->nodes[idx];
     if (n->hop) {
-        pts_status st = run_hop(p, n, vals, depth);
+        pts_status st = run_hop(p, n, vals, depth, ac);
         if (st)
             return pts_err_context(st, "node %d (%s) of %s", idx, n->target, p->path);
         for (int k = 0; k < n->nfree; k++)
@@ -2048,6 +2243,15 @@ static pts_status run_node(const pts_pt2 *p, const tgraph *g, int idx, pts_value
             vals[n->outs[0]] = rets[0];
         }
         goto done;
+    }
+    if (ac >= 0 && n->ac_policy != AC_NONE) { /* inside wrap_with_autocast: cast as torch's AutocastCPU kernel */
+        int to = n->ac_policy == AC_LOWER ? ac
+               : n->ac_policy == AC_FP32 ? PTS_FLOAT32
+                                         : ac_any_fp32(argv, n->nargs) ? PTS_FLOAT32 : ac;
+        for (int k = 0; k < n->nargs && !st; k++)
+            st = ac_cast(&argv[k], to);
+        if (st)
+            goto done;
     }
     int nr = n->op->schema.nrets;
     st = pts_ops_call(n->op, 0, NULL, n->nargs, (const char *const *)n->kwnames, argv, rets);
@@ -2089,7 +2293,7 @@ done:
 /* Run subgraph g on its inputs `in` (borrowed, g->nin of them); out[0..g->nout)
  * (None on entry) receive new references, also on failure (the caller
  * releases them). */
-static pts_status run_graph(const pts_pt2 *p, const tgraph *g, const pts_value *in, pts_value *out, int depth)
+static pts_status run_graph(const pts_pt2 *p, const tgraph *g, const pts_value *in, pts_value *out, int depth, int ac)
 {
     pts_value *vals = pts_calloc((size_t)(g->nslots ? g->nslots : 1), sizeof *vals);
     if (!vals)
@@ -2098,7 +2302,7 @@ static pts_status run_graph(const pts_pt2 *p, const tgraph *g, const pts_value *
     for (int i = 0; i < g->nin; i++)
         vals[g->in_slots[i]] = pts_value_retain(in[i]);
     for (int i = 0; i < g->nnodes && !st; i++)
-        st = run_node(p, g, i, vals, depth);
+        st = run_node(p, g, i, vals, depth, ac);
     for (int k = 0; k < g->nout && !st; k++)
         st = build(&g->outs[k], vals, &out[k]);
     for (int i = 0; i < g->nslots; i++)
@@ -2137,13 +2341,291 @@ static pts_status build_items(const targ *a, const pts_value *vals, pts_value *i
     return PTS_OK;
 }
 
+
+/* ---- map, scan, associative_scan -------------------------------------------------------------- */
+
+/* Call registered operator `name` on positional arguments (borrowed); *ret: its one result (new ref). */
+static pts_status call_aten(const char *name, int npos, pts_value *pos, pts_value *ret)
+{
+    const pts_op *op = pts_ops_find(name);
+    *ret = pts_none();
+    if (!op)
+        return pts_err_set(PTS_ERR_UNSUPPORTED, "pyts has no %s", name);
+    return pts_ops_call(op, npos, pos, 0, NULL, NULL, ret);
+}
+
+static pts_status select0(pts_value t, int64_t i, pts_value *out)
+{
+    pts_value a[3] = {t, pts_int(0), pts_int(i)};
+    return call_aten("aten::select.int", 3, a, out);
+}
+
+/* t[start:end:step] along dim 0 (end INT64_MAX: to the end). */
+static pts_status slice0(pts_value t, int64_t start, int64_t end, int64_t step, pts_value *out)
+{
+    pts_value a[5] = {t, pts_int(0), pts_int(start), pts_int(end), pts_int(step)};
+    return call_aten("aten::slice.Tensor", 5, a, out);
+}
+
+/* torch.stack(items, 0) or torch.cat(items, 0); the list is released. */
+static pts_status join0(const char *op, pts_list *l, pts_value *out)
+{
+    pts_value a[2] = {pts_obj_value(&l->hdr), pts_int(0)};
+    pts_status st = call_aten(op, 2, a, out);
+    pts_obj_release(&l->hdr);
+    return st;
+}
+
+/* The common length along dim 0 of the n tensors xs (an error naming `what` otherwise). */
+static pts_status length0(const pts_value *xs, int n, const char *what, int64_t *len)
+{
+    for (int k = 0; k < n; k++) {
+        if (xs[k].tag != PTS_T_TENSOR || PTS_TENSOR(xs[k])->ndim < 1)
+            return pts_err_set(PTS_ERR_VALUE, "%s: operand %d is not a tensor of at least one dimension", what, k);
+        int64_t l = PTS_TENSOR(xs[k])->sizes[0];
+        if (k && l != *len)
+            return pts_err_set(PTS_ERR_VALUE, "%s: operands have %lld and %lld elements along dim 0", what,
+                               (long long)*len, (long long)l);
+        *len = l;
+    }
+    if (*len == 0)
+        return pts_err_set(PTS_ERR_VALUE, "%s over 0 elements (torch has no result to stack either)", what);
+    return PTS_OK;
+}
+
+/* map_impl: out[j] = stack_i(body(x_0[i], ..., x_{nx-1}[i], *pos)[j]) (torch's map_dense). in: nx mapped
+ * tensors then np operands (borrowed); out: g->nout new references. */
+static pts_status run_map(const pts_pt2 *p, const tgraph *g, int nx, int np, const pts_value *in, pts_value *out,
+                          int depth, int ac)
+{
+    int64_t len = 0;
+    PTS_TRY(length0(in, nx, "map_impl", &len));
+    pts_value *a = pts_calloc((size_t)(nx + np), sizeof *a), *r = pts_calloc((size_t)g->nout, sizeof *r);
+    pts_list **ls = pts_calloc((size_t)g->nout, sizeof *ls);
+    pts_status st = a && r && ls ? PTS_OK : pts_err_nomem("map_impl", 0);
+    for (int j = 0; j < g->nout && !st; j++)
+        if (!(ls[j] = pts_list_new(NULL, len)))
+            st = PTS_ERR_NOMEM;
+    for (int64_t i = 0; i < len && !st; i++) {
+        for (int k = 0; k < nx && !st; k++)
+            st = select0(in[k], i, &a[k]);
+        for (int k = 0; k < np && !st; k++)
+            a[nx + k] = pts_value_retain(in[nx + k]);
+        if (!st)
+            st = run_graph(p, g, a, r, depth, ac);
+        for (int j = 0; j < g->nout; j++) {
+            if (!st)
+                st = pts_list_append(ls[j], r[j]);
+            else
+                pts_value_release(r[j]);
+            r[j] = pts_none();
+        }
+        for (int k = 0; k < nx + np; k++)
+            pts_value_clear(&a[k]);
+    }
+    for (int j = 0; j < g->nout && ls; j++) {
+        if (!st && ls[j])
+            st = join0("aten::stack", ls[j], &out[j]);
+        else if (ls[j])
+            pts_obj_release(&ls[j]->hdr);
+    }
+    pts_free(a);
+    pts_free(r);
+    pts_free(ls);
+    return st;
+}
+
+/* scan: the carry goes through combine(carry, x_0[i], ..., *additional) for i = 0.. len-1; out = final carry,
+ * then each further output of combine stacked over i (torch's generic_scan).  in: ni carried, nx scanned, na
+ * additional (borrowed). */
+static pts_status run_scan(const pts_pt2 *p, const tgraph *g, int ni, int nx, int na, const pts_value *in,
+                           pts_value *out, int depth, int ac)
+{
+    int64_t len = 0;
+    PTS_TRY(length0(in + ni, nx, "scan", &len));
+    int ny = g->nout - ni;
+    pts_value *a = pts_calloc((size_t)(ni + nx + na), sizeof *a), *r = pts_calloc((size_t)g->nout, sizeof *r);
+    pts_list **ls = pts_calloc((size_t)(ny ? ny : 1), sizeof *ls);
+    pts_status st = a && r && ls ? PTS_OK : pts_err_nomem("scan", 0);
+    for (int j = 0; j < ny && !st; j++)
+        if (!(ls[j] = pts_list_new(NULL, len)))
+            st = PTS_ERR_NOMEM;
+    for (int k = 0; k < ni && !st; k++)
+        a[k] = pts_value_retain(in[k]);
+    for (int k = 0; k < na && !st; k++)
+        a[ni + nx + k] = pts_value_retain(in[ni + nx + k]);
+    for (int64_t i = 0; i < len && !st; i++) {
+        for (int k = 0; k < nx && !st; k++)
+            st = select0(in[ni + k], i, &a[ni + k]);
+        if (!st)
+            st = run_graph(p, g, a, r, depth, ac);
+        for (int k = 0; k < nx; k++)
+            pts_value_clear(&a[ni + k]);
+        for (int j = 0; j < g->nout; j++) {
+            if (st) {
+                pts_value_release(r[j]);
+            } else if (j < ni) {
+                pts_value_release(a[j]);
+                a[j] = r[j];
+            } else {
+                st = pts_list_append(ls[j - ni], r[j]);
+            }
+            r[j] = pts_none();
+        }
+    }
+    for (int k = 0; k < ni && !st; k++) {
+        out[k] = a[k];
+        a[k] = pts_none();
+    }
+    for (int j = 0; j < ny && ls; j++) {
+        if (!st && ls[j])
+            st = join0("aten::stack", ls[j], &out[ni + j]);
+        else if (ls[j])
+            pts_obj_release(&ls[j]->hdr);
+    }
+    for (int k = 0; a && k < ni + nx + na; k++)
+        pts_value_release(a[k]);
+    pts_free(a);
+    pts_free(r);
+    pts_free(ls);
+    return st;
+}
+
+/* Interleave along dim 0: a[0], b[0], a[1], b[1], ... (len(b) is len(a) or len(a) - 1). */
+static pts_status interleave0(pts_value a, pts_value b, pts_value *out)
+{
+    int64_t la = PTS_TENSOR(a)->sizes[0], lb = PTS_TENSOR(b)->sizes[0], n = la + lb;
+    pts_list *l = pts_list_new(NULL, 2);
+    if (!l)
+        return PTS_ERR_NOMEM;
+    pts_status st = pts_list_append(l, pts_value_retain(a));
+    if (!st)
+        st = pts_list_append(l, pts_value_retain(b));
+    pts_value both = pts_none();
+    if (!st)
+        st = join0("aten::cat", l, &both);
+    else
+        pts_obj_release(&l->hdr);
+    if (st)
+        return st;
+    pts_tensor *idx = pts_tensor_empty(PTS_INT64, 1, &n);
+    if (!idx) {
+        pts_value_release(both);
+        return PTS_ERR_NOMEM;
+    }
+    int64_t *d = pts_tensor_data(idx);
+    for (int64_t j = 0; j < n; j++)
+        d[j] = (j % 2) ? la + j / 2 : j / 2;
+    pts_value args[3] = {both, pts_int(0), pts_obj_value(&idx->hdr)};
+    st = call_aten("aten::index_select", 3, args, out);
+    pts_value_release(both);
+    pts_obj_release(&idx->hdr);
+    return st;
+}
+
+/* associative_scan: torch's generic_associative_scan, the same pairings in the same order (combine on the
+ * pairs (0,1), (2,3), ...; recurse on their results; combine those with the even elements; interleave).
+ * elems: nx tensors of the same length along dim 0 (borrowed); out: nx new references. */
+static pts_status run_ascan(const pts_pt2 *p, const tgraph *g, int nx, const pts_value *elems, const pts_value *add,
+                            int na, pts_value *out, int depth, int ac, int level)
+{
+    int64_t n = PTS_TENSOR(elems[0])->sizes[0];
+    if (n < 2) {
+        for (int k = 0; k < nx; k++)
+            out[k] = pts_value_retain(elems[k]);
+        return PTS_OK;
+    }
+    if (level > 64)
+        return pts_err_set(PTS_ERR_VALUE, "associative_scan: recursion too deep");
+    int nin = 2 * nx + na;
+    pts_value *a = pts_calloc((size_t)nin, sizeof *a), *red = pts_calloc((size_t)nx, sizeof *red);
+    pts_value *odd = pts_calloc((size_t)nx, sizeof *odd), *even = pts_calloc((size_t)nx, sizeof *even);
+    pts_status st = a && red && odd && even ? PTS_OK : pts_err_nomem("associative_scan", 0);
+    /* reduced = combine(e[0:-1:2], e[1::2]) */
+    for (int k = 0; k < nx && !st; k++) {
+        st = slice0(elems[k], 0, -1, 2, &a[k]);
+        if (!st)
+            st = slice0(elems[k], 1, INT64_MAX, 2, &a[nx + k]);
+    }
+    for (int k = 0; k < na && !st; k++)
+        a[2 * nx + k] = pts_value_retain(add[k]);
+    if (!st)
+        st = run_graph(p, g, a, red, depth, ac);
+    for (int k = 0; a && k < nin; k++)
+        pts_value_clear(&a[k]);
+    for (int k = 0; k < nx && !st; k++)
+        if (red[k].tag != PTS_T_TENSOR || PTS_TENSOR(red[k])->ndim < 1)
+            st = pts_err_set(PTS_ERR_VALUE, "associative_scan: the combine graph gave a %s, not a tensor",
+                             pts_tag_name((pts_tag)red[k].tag));
+    if (!st)
+        st = run_ascan(p, g, nx, red, add, na, odd, depth, ac, level + 1);
+    /* even = combine(odd[0:-1] if n is even else odd, e[2::2]) */
+    for (int k = 0; k < nx && !st; k++) {
+        if (n % 2 == 0)
+            st = slice0(odd[k], 0, -1, 1, &a[k]);
+        else
+            a[k] = pts_value_retain(odd[k]);
+        if (!st)
+            st = slice0(elems[k], 2, INT64_MAX, 2, &a[nx + k]);
+    }
+    for (int k = 0; k < na && !st; k++)
+        a[2 * nx + k] = pts_value_retain(add[k]);
+    if (!st)
+        st = run_graph(p, g, a, even, depth, ac);
+    /* the first element leads; then interleave with odd */
+    for (int k = 0; k < nx && !st; k++) {
+        pts_value first = pts_none(), full = pts_none();
+        if (even[k].tag != PTS_T_TENSOR)
+            st = pts_err_set(PTS_ERR_VALUE, "associative_scan: the combine graph gave a %s, not a tensor",
+                             pts_tag_name((pts_tag)even[k].tag));
+        if (!st)
+            st = slice0(elems[k], 0, 1, 1, &first);
+        if (!st && pts_tensor_numel(PTS_TENSOR(even[k])) > 0) {
+            pts_list *l = pts_list_new(NULL, 2);
+            st = l ? pts_list_append(l, pts_value_retain(first)) : PTS_ERR_NOMEM;
+            if (!st)
+                st = pts_list_append(l, pts_value_retain(even[k]));
+            if (!st)
+                st = join0("aten::cat", l, &full);
+            else if (l)
+                pts_obj_release(&l->hdr);
+        } else if (!st) {
+            full = pts_value_retain(first);
+        }
+        if (!st)
+            st = interleave0(full, odd[k], &out[k]);
+        pts_value_release(first);
+        pts_value_release(full);
+    }
+    for (int k = 0; k < nx; k++) {
+        if (red)
+            pts_value_release(red[k]);
+        if (odd)
+            pts_value_release(odd[k]);
+        if (even)
+            pts_value_release(even[k]);
+    }
+    for (int k = 0; a && k < nin; k++)
+        pts_value_release(a[k]);
+    pts_free(a);
+    pts_free(red);
+    pts_free(odd);
+    pts_free(even);
+    return st;
+}
+
 /* A higher-order node (its shape was checked by check_hop at load). */
-static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int depth)
+static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int depth, int ac)
 {
     tgraph *const *G = p->graphs;
-    int nin = n->hop == HOP_COND    ? n->args[3].n
-              : n->hop == HOP_WHILE ? n->args[2].n + n->args[3].n
-                                    : n->nargs - 2;
+    int nin = n->hop == HOP_COND       ? n->args[3].n
+              : n->hop == HOP_WHILE    ? n->args[2].n + n->args[3].n
+              : n->hop == HOP_MAP      ? n->args[1].n + n->args[2].n
+              : n->hop == HOP_SCAN     ? n->args[1].n + n->args[2].n + n->args[3].n
+              : n->hop == HOP_ASCAN    ? n->args[1].n + n->args[2].n
+              : n->hop == HOP_AUTOCAST ? n->nargs - 5
+              : n->hop == HOP_HINTS    ? n->args[1].n
+                                       : n->nargs - 2;
     pts_value *in = pts_calloc((size_t)(nin ? nin : 1), sizeof *in);
     pts_value *res = pts_calloc((size_t)(n->nouts ? n->nouts : 1), sizeof *res);
     pts_status st = (in && res) ? PTS_OK : pts_err_nomem("higher-order node", 0);
@@ -2160,7 +2642,7 @@ static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int
         if (!st)
             st = build_items(&n->args[3], vals, in);
         if (!st)
-            st = run_graph(p, G[n->args[b ? 1 : 2].slot], in, res, depth + 1);
+            st = run_graph(p, G[n->args[b ? 1 : 2].slot], in, res, depth + 1, ac);
         break;
     }
     case HOP_WHILE: {
@@ -2172,13 +2654,13 @@ static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int
         while (!st) { /* in[0..nc): the carried values of this iteration */
             pts_value r = pts_none();
             bool go = false;
-            st = run_graph(p, cg, in, &r, depth + 1);
+            st = run_graph(p, cg, in, &r, depth + 1, ac);
             if (!st)
                 st = truth(r, "while_loop condition", &go);
             pts_value_release(r);
             if (st || !go)
                 break;
-            st = run_graph(p, bg, in, res, depth + 1);
+            st = run_graph(p, bg, in, res, depth + 1, ac);
             for (int k = 0; k < nc; k++) {
                 pts_value_release(in[k]);
                 in[k] = res[k];
@@ -2191,11 +2673,61 @@ static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int
         }
         break;
     }
+    case HOP_MAP:
+        st = build_items(&n->args[1], vals, in);
+        if (!st)
+            st = build_items(&n->args[2], vals, in + n->args[1].n);
+        if (!st)
+            st = run_map(p, G[n->args[0].slot], n->args[1].n, n->args[2].n, in, res, depth + 1, ac);
+        break;
+    case HOP_SCAN:
+        st = build_items(&n->args[1], vals, in);
+        if (!st)
+            st = build_items(&n->args[2], vals, in + n->args[1].n);
+        if (!st)
+            st = build_items(&n->args[3], vals, in + n->args[1].n + n->args[2].n);
+        if (!st)
+            st = run_scan(p, G[n->args[0].slot], n->args[1].n, n->args[2].n, n->args[3].n, in, res, depth + 1, ac);
+        break;
+    case HOP_ASCAN: {
+        int nx = n->args[1].n;
+        st = build_items(&n->args[1], vals, in);
+        if (!st)
+            st = build_items(&n->args[2], vals, in + nx);
+        for (int k = 0; k < nx && !st; k++)
+            if (in[k].tag != PTS_T_TENSOR || PTS_TENSOR(in[k])->ndim < 1 ||
+                PTS_TENSOR(in[k])->sizes[0] != PTS_TENSOR(in[0])->sizes[0])
+                st = pts_err_set(PTS_ERR_VALUE, "associative_scan: input %d is not a tensor of %lld elements along "
+                                 "dim 0", k, (long long)(PTS_TENSOR(in[0])->ndim ? PTS_TENSOR(in[0])->sizes[0] : 0));
+        if (!st)
+            st = run_ascan(p, G[n->args[0].slot], nx, in, in + nx, n->args[2].n, res, depth + 1, ac, 0);
+        break;
+    }
+    case HOP_AUTOCAST: {
+        /* torch's CPU autocast: bfloat16 unless a dtype is given; float32 (or any other) disables it; a CUDA
+         * autocast leaves CPU tensors alone */
+        const char *dev = PTS_STR(n->args[0].lit)->data;
+        int inner = ac;
+        if (!strcmp(dev, "cpu")) {
+            int d = n->args[1].lit.tag == PTS_T_INT ? (int)n->args[1].lit.u.i : PTS_BFLOAT16;
+            inner = n->args[2].lit.u.b && (d == PTS_BFLOAT16 || d == PTS_FLOAT16) ? d : -1;
+        }
+        for (int k = 5; k < n->nargs && !st; k++)
+            st = build(&n->args[k], vals, &in[k - 5]);
+        if (!st)
+            st = run_graph(p, G[n->args[4].slot], in, res, depth + 1, inner);
+        break;
+    }
+    case HOP_HINTS:
+        st = build_items(&n->args[1], vals, in);
+        if (!st)
+            st = run_graph(p, G[n->args[0].slot], in, res, depth + 1, ac);
+        break;
     default: /* wrap_with_set_grad_enabled: pyts keeps no gradients; run the graph */
         for (int k = 2; k < n->nargs && !st; k++)
             st = build(&n->args[k], vals, &in[k - 2]);
         if (!st)
-            st = run_graph(p, G[n->args[1].slot], in, res, depth + 1);
+            st = run_graph(p, G[n->args[1].slot], in, res, depth + 1, ac);
         break;
     }
     for (int k = 0; k < n->nouts && !st; k++) {
@@ -2341,7 +2873,7 @@ pts_status pts_pt2_run(pts_pt2 *p, int nargs, const pts_value *args, int nkw, co
             vals[in->slot] = pts_value_retain(v);
     }
     for (int i = 0; i < p->g.nnodes; i++)
-        if ((st = run_node(p, &p->g, i, vals, 0)))
+        if ((st = run_node(p, &p->g, i, vals, 0, -1)))
             goto done;
     int nu = 0;
     for (int i = 0; i < p->noutputs; i++) {

@@ -561,6 +561,30 @@ static inline void k_to_dtype_layout_unpack(const pts_value *args, struct k_to_d
 }
 
 /* csrc/ops/factory/create.c */
+/* aten::_to_copy(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, MemoryFormat? memory_format=None) -> Tensor */
+struct k__to_copy_args {
+    pts_tensor *self;
+    int dtype;
+    pts_value layout;
+    pts_value device;
+    bool pin_memory;
+    bool has_pin_memory;
+    bool non_blocking;
+    pts_value memory_format;
+};
+static inline void k__to_copy_unpack(const pts_value *args, struct k__to_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dtype = pts_arg_opt_dtype(args[1]);
+    a->layout = args[2];
+    a->device = args[3];
+    a->pin_memory = PTS_ARG_IS_NONE(args[4]) ? 0 : pts_arg_bool(args[4]);
+    a->has_pin_memory = !PTS_ARG_IS_NONE(args[4]);
+    a->non_blocking = pts_arg_bool(args[5]);
+    a->memory_format = args[6];
+}
+
+/* csrc/ops/factory/create.c */
 /* aten::to.prim_Device(Tensor(a) self, Device? device, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a) */
 struct k_to_prim_device_args {
     pts_tensor *self;
@@ -11763,6 +11787,66 @@ static inline void k_split_with_sizes_copy_unpack(const pts_value *args, struct 
     a->self = PTS_ARG_TENSOR(args[0]);
     a->split_sizes = args[1];
     a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::select_copy.int(Tensor self, int dim, SymInt index) -> Tensor */
+struct k_select_copy_args {
+    pts_tensor *self;
+    int64_t dim;
+    int64_t index;
+};
+static inline void k_select_copy_unpack(const pts_value *args, struct k_select_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->index = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::slice_copy.Tensor(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor */
+struct k_slice_copy_args {
+    pts_tensor *self;
+    int64_t dim;
+    int64_t start;
+    bool has_start;
+    int64_t end;
+    bool has_end;
+    int64_t step;
+};
+static inline void k_slice_copy_unpack(const pts_value *args, struct k_slice_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = pts_arg_int(args[1]);
+    a->start = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_start = !PTS_ARG_IS_NONE(args[2]);
+    a->end = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_end = !PTS_ARG_IS_NONE(args[3]);
+    a->step = pts_arg_int(args[4]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::split_copy.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[] */
+struct k_split_copy_args {
+    pts_tensor *self;
+    int64_t split_size;
+    int64_t dim;
+};
+static inline void k_split_copy_unpack(const pts_value *args, struct k_split_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->split_size = pts_arg_int(args[1]);
+    a->dim = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/shape/stack.c */
+/* aten::detach_copy(Tensor self) -> Tensor */
+struct k_detach_copy_args {
+    pts_tensor *self;
+};
+static inline void k_detach_copy_unpack(const pts_value *args, struct k_detach_copy_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
 }
 
 /* csrc/ops/shape/views.c */

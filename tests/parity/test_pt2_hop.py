@@ -232,3 +232,232 @@ def test_unknown_higher_order_op(tmp_path, cond_pt2):
     assert [u.op for u in m.unsupported_ops()] == ["higher_order.nosuch"]
     with pytest.raises(pyts.UnsupportedOperatorError, match=r"higher_order\.nosuch"):
         m(np.ones((4, 3), np.float32))
+
+
+# ---- map, scan, associative_scan, autocast, hints_wrapper -----------------------------------------
+
+from torch._higher_order_ops.associative_scan import associative_scan  # noqa: E402
+from torch._higher_order_ops.hints_wrap import hints_wrapper  # noqa: E402
+from torch._higher_order_ops.map import map as hop_map  # noqa: E402
+from torch._higher_order_ops.scan import scan  # noqa: E402
+
+
+def run_both(path, *args):
+    """ExportedProgram.module() and pyts on one archive: the flattened leaves of each."""
+    import torch.utils._pytree as pytree
+
+    with torch.no_grad():
+        want = pytree.tree_leaves(torch.export.load(path).module()(*args))
+    got = pytree.tree_leaves(pyts.load(path)(*[a.numpy() for a in args]))
+    assert len(got) == len(want)
+    return got, want
+
+
+def saved(tmp_path, model, args, name, aten=False, **kw):
+    ep = export(model, args, **kw)
+    if aten:
+        ep = ep.run_decompositions()
+    path = str(tmp_path / (name + ".pt2"))
+    save(ep, path)
+    return path
+
+
+class Map(nn.Module):
+    """map over the rows of two tensors; a parameter and an operand as extra inputs; two outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.tensor([0.5, -1.0, 2.0, 0.25]))
+
+    def forward(self, xs, zs, y):
+        def body(xz, y):
+            x, z = xz
+            h = (x * y + self.w).sin() + z
+            return h, h.sum()
+
+        a, b = hop_map(body, (xs, zs), y)
+        return a * 2, b
+
+
+@pytest.mark.parametrize("aten", [False, True], ids=["training", "aten"])
+def test_map(parity, tmp_path, aten):
+    args = (torch.randn(3, 4), torch.randn(3, 4), torch.randn(4))
+    if not aten:
+        parity.check(seeded(Map), args, export="export")
+        return
+    got, want = run_both(saved(tmp_path, seeded(Map), args, "map", aten=True), *args)
+    for g, w in zip(got, want):
+        torch.testing.assert_close(torch.from_numpy(g), w)
+
+
+def test_map_dynamic_length(tmp_path):
+    """One archive, the mapped dimension dynamic: run at lengths 1, 2 and 6."""
+    args = (torch.randn(3, 4), torch.randn(3, 4), torch.randn(4))
+    n = Dim("n", min=1, max=8)
+    path = saved(tmp_path, seeded(Map), args, "mapdyn", dynamic_shapes=({0: n}, {0: n}, None))
+    for k in (1, 2, 6):
+        got, want = run_both(path, torch.randn(k, 4), torch.randn(k, 4), torch.randn(4))
+        for g, w in zip(got, want):
+            torch.testing.assert_close(torch.from_numpy(g), w)
+
+
+class Scan(nn.Module):
+    """A carry of two tensors, two scanned inputs, a parameter (an additional input); outputs stacked."""
+
+    def __init__(self, reverse):
+        super().__init__()
+        self.reverse = reverse
+        self.w = nn.Parameter(torch.tensor([[0.5, -0.25, 0.125], [0.0, 0.75, -0.5], [0.25, 0.0, 0.5]]))
+
+    def forward(self, h0, c0, xs, gs):
+        def step(carry, inp):
+            h, c = carry
+            x, g = inp
+            h2 = torch.tanh(h @ self.w + x)
+            c2 = c + g * h2.sum()
+            return (h2, c2), (h2 * 2, c2.sum())
+
+        (h, c), (ys, ss) = scan(step, (h0, c0), (xs, gs), reverse=self.reverse)
+        return h, c, ys, ss
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["forward", "reverse"])
+def test_scan(parity, reverse):
+    parity.check(seeded(lambda: Scan(reverse)), (torch.randn(2, 3), torch.randn(2), torch.randn(5, 2, 3),
+                                                 torch.randn(5, 2)), export="export")
+
+
+def test_scan_aten_dynamic_length(tmp_path):
+    """ATEN IR, the scanned length dynamic: lengths 1, 2 and 7 from one archive."""
+    args = (torch.randn(2, 3), torch.randn(2), torch.randn(4, 2, 3), torch.randn(4, 2))
+    t = Dim("t", min=1, max=16)
+    path = saved(tmp_path, seeded(lambda: Scan(False)), args, "scan", aten=True,
+                 dynamic_shapes=(None, None, {0: t}, {0: t}))
+    for k in (1, 2, 7):
+        got, want = run_both(path, torch.randn(2, 3), torch.randn(2), torch.randn(k, 2, 3), torch.randn(k, 2))
+        for g, w in zip(got, want):
+            torch.testing.assert_close(torch.from_numpy(g), w)
+
+
+class AScan(nn.Module):
+    """associative_scan of a pair (a running product with a running sum: not commutative), over dim 1."""
+
+    def forward(self, a, b):
+        def comb(x, y):
+            (xa, xb), (ya, yb) = x, y
+            return xa * ya, xb * ya + yb
+
+        return associative_scan(comb, (a, b), dim=1)
+
+
+@pytest.mark.parametrize("aten", [False, True], ids=["training", "aten"])
+def test_associative_scan_lengths(tmp_path, aten):
+    """Every length 1 to 9 (odd and even at each level of the recursion), one dynamic archive; the pairings
+    are torch's, so the float results agree to rounding of the same operations."""
+    t = Dim("t", min=1, max=32)
+    path = saved(tmp_path, AScan(), (torch.rand(2, 5) + 0.5, torch.randn(2, 5)), "ascan", aten=aten,
+                 dynamic_shapes=({1: t}, {1: t}))
+    for k in range(1, 10):
+        got, want = run_both(path, torch.rand(2, k) + 0.5, torch.randn(2, k))
+        for g, w in zip(got, want):
+            torch.testing.assert_close(torch.from_numpy(g), w)
+
+
+class AScanAdd(nn.Module):
+    def forward(self, x):
+        return associative_scan(lambda p, q: p + q, x, dim=0)
+
+
+def test_associative_scan_int(parity):
+    """int64: exact, whatever the pairing."""
+    parity.check(AScanAdd(), (torch.randint(-50, 50, (11, 3)),), export="export")
+
+
+class Autocast(nn.Module):
+    """torch.autocast("cpu") in forward: a wrap_with_autocast node.  Inside: linear and matmul run in the
+    autocast dtype, cat promotes to the widest input, mse_loss runs in float32, an add follows the usual
+    promotion; a nested block with enabled=False runs in float32."""
+
+    def __init__(self, dtype):
+        super().__init__()
+        self.dtype = dtype
+        self.l1 = nn.Linear(6, 8)
+        self.l2 = nn.Linear(8, 4)
+
+    def forward(self, x, t):
+        with torch.autocast("cpu", dtype=self.dtype):
+            h = torch.relu(self.l1(x))
+            y = self.l2(h)
+            c = torch.cat([y, x[:, :4]], 1)
+            loss = nn.functional.mse_loss(y, t)
+            with torch.autocast("cpu", enabled=False):
+                z = x.float() @ x.float().t()
+            s = y + t
+        return y, c, loss, z, s, h.dtype == torch.float32
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=["bfloat16", "float16"])
+@pytest.mark.parametrize("aten", [False, True], ids=["training", "aten"])
+def test_autocast(tmp_path, dtype, aten):
+    """The dtypes come out as torch's; the values agree within the rounding of the low-precision dtype:
+    each output went through at most a few roundings to it (2^-8 relative for bfloat16, 2^-11 for float16,
+    rounding-bounds.md), on sums of <= 8 products of magnitude ~1."""
+    x, t = torch.randn(3, 6), torch.randn(3, 4)
+    path = saved(tmp_path, seeded(lambda: Autocast(dtype)), (x, t), "autocast", aten=aten)
+    got, want = run_both(path, x, t)
+    eps = 2.0 ** -8 if dtype == torch.bfloat16 else 2.0 ** -11
+    for i, (g, w) in enumerate(zip(got, want)):
+        if not isinstance(w, torch.Tensor):
+            assert g == w, i
+            continue
+        assert str(g.dtype) == str(w.dtype).replace("torch.", ""), (i, g.dtype, w.dtype)
+        torch.testing.assert_close(torch.from_numpy(np.asarray(g, np.float64)), w.double(), rtol=4 * eps,
+                                   atol=8 * eps * float(w.abs().max()), msg=lambda m: "output %d: %s" % (i, m))
+
+
+class Hints(nn.Module):
+    def forward(self, x):
+        def body(x):
+            return (x.relu() + 1, x * 2)
+
+        a, b = hints_wrapper(body, (x,), {}, hints={"outer_body": True})
+        return a - b
+
+
+def test_hints_wrapper(parity):
+    parity.check(Hints(), (torch.randn(3, 4),), export="export")
+
+
+def test_map_bad_operands(tmp_path):
+    """A map_impl whose body takes another number of inputs than it passes is refused at load."""
+    path = saved(tmp_path, seeded(Map), (torch.randn(3, 4), torch.randn(3, 4), torch.randn(4)), "map")
+
+    def drop(j):
+        hop_node(j, "torch.ops.higher_order.map_impl")["inputs"][2]["arg"]["as_tensors"].pop()
+        return j
+    with pytest.raises(pyts.LoadError, match=r"map_impl passes \d+ inputs and records 2 outputs; its body takes"):
+        pyts.load(edited(tmp_path, path, drop, "bad_map.pt2"))
+
+
+def test_scan_mismatched_lengths(tmp_path):
+    """Scanned inputs of different lengths (an edited archive: the second scanned input is c0, of 2 rows
+    where xs has 4): a clean error when the node runs."""
+    args = (torch.randn(2, 3), torch.randn(2), torch.randn(4, 2, 3), torch.randn(4, 2))
+    path = saved(tmp_path, seeded(lambda: Scan(False)), args, "scan")
+
+    def swap(j):
+        hop_node(j, "torch.ops.higher_order.scan")["inputs"][2]["arg"]["as_tensors"][1] = {"name": "c0"}
+        return j
+    m = pyts.load(edited(tmp_path, path, swap, "bad_scan.pt2"))
+    with pytest.raises(pyts.ExecutionError, match="scan: operands have 4 and 2 elements along dim 0"):
+        m(*[a.numpy() for a in args])
+
+
+def test_autocast_bad_dtype(tmp_path):
+    path = saved(tmp_path, seeded(lambda: Autocast(torch.bfloat16)), (torch.randn(3, 6), torch.randn(3, 4)), "ac")
+
+    def int_dtype(j):
+        hop_node(j, "torch.ops.higher_order.wrap_with_autocast")["inputs"][1]["arg"] = {"as_scalar_type": 5}
+        return j
+    with pytest.raises(pyts.LoadError, match="wrap_with_autocast to int64"):
+        pyts.load(edited(tmp_path, path, int_dtype, "bad_ac.pt2"))

@@ -370,6 +370,14 @@ PTS_KERNEL(k_to_dtype_layout)
     return to_dtype(a->self, dtype, a->copy, rets);
 }
 
+/* _to_copy: torch.export's functional IR (run_decompositions) for .to(); always a new tensor */
+PTS_KERNEL(k__to_copy)
+{
+    int dtype = 0;
+    PTS_TRY(FACTORY_OPTS(a, a->self->dtype, &dtype));
+    return to_dtype(a->self, dtype, true, rets);
+}
+
 /* the prim overloads: int? dtype */
 PTS_KERNEL(k_to_prim_device)
 {
@@ -447,6 +455,7 @@ const pts_op_def pts_ops_create[] = {
     PTS_OP("aten::to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", k_to_device),
     PTS_OP("aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", k_to_dtype),
     PTS_OP("aten::to.other(Tensor(a) self, Tensor other, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", k_to_other),
+    PTS_OP("aten::_to_copy(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, MemoryFormat? memory_format=None) -> Tensor", k__to_copy),
     PTS_OP("aten::to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", k_to_dtype_layout),
     PTS_OP("aten::to.prim_Device(Tensor(a) self, Device? device, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a)", k_to_prim_device),
     PTS_OP("aten::to.prim_dtype(Tensor(a) self, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a)", k_to_prim_dtype),

@@ -757,6 +757,33 @@ PTS_KERNEL(k_split_with_sizes_copy)
     return copy_of(pts_call("aten::split_with_sizes", 3, args, rets), rets);
 }
 
+/* select_copy, slice_copy, split_copy, detach_copy: what torch.export's functional IR
+ * (run_decompositions, associative_scan's graph) writes for select/slice/split/detach */
+PTS_KERNEL(k_select_copy)
+{
+    pts_value args[3] = {pts_tv(a->self), pts_int(a->dim), pts_int(a->index)};
+    return copy_of(pts_call("aten::select.int", 3, args, rets), rets);
+}
+
+PTS_KERNEL(k_slice_copy)
+{
+    pts_value args[5] = {pts_tv(a->self), pts_int(a->dim), a->has_start ? pts_int(a->start) : pts_none(),
+                         a->has_end ? pts_int(a->end) : pts_none(), pts_int(a->step)};
+    return copy_of(pts_call("aten::slice.Tensor", 5, args, rets), rets);
+}
+
+PTS_KERNEL(k_split_copy)
+{
+    pts_value args[3] = {pts_tv(a->self), pts_int(a->split_size), pts_int(a->dim)};
+    return copy_of(pts_call("aten::split.Tensor", 3, args, rets), rets);
+}
+
+PTS_KERNEL(k_detach_copy)
+{
+    pts_value args[1] = {pts_tv(a->self)};
+    return copy_of(pts_call("aten::alias", 1, args, rets), rets);
+}
+
 /* ---- the table ----------------------------------------------------------------------------- */
 
 const pts_op_def pts_ops_stack[] = {
@@ -797,5 +824,9 @@ const pts_op_def pts_ops_stack[] = {
     PTS_OP("aten::view_copy(Tensor self, SymInt[] size) -> Tensor", k_view_copy),
     PTS_OP("aten::unbind_copy.int(Tensor self, int dim=0) -> Tensor[]", k_unbind_copy),
     PTS_OP("aten::split_with_sizes_copy(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]", k_split_with_sizes_copy),
+    PTS_OP("aten::select_copy.int(Tensor self, int dim, SymInt index) -> Tensor", k_select_copy),
+    PTS_OP("aten::slice_copy.Tensor(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor", k_slice_copy),
+    PTS_OP("aten::split_copy.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[]", k_split_copy),
+    PTS_OP("aten::detach_copy(Tensor self) -> Tensor", k_detach_copy),
     {NULL, NULL},
 };

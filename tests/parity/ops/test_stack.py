@@ -50,6 +50,11 @@ SELF_OPS = {
     "view_copy": [[(3, 4), [4, 3]], [(3, 4), [-1]]],
     "unbind_copy.int": [[(3, 4)], [(3, 4), 1]],
     "split_with_sizes_copy": [[(5, 4), [2, 3]], [(5, 4), [1, 3], 1]],
+    "select_copy.int": [[(3, 4), 0, 1], [(3, 4), 1, -1], [(2, 3, 4), 2, 0], [(3,), 0, 2]],
+    "slice_copy.Tensor": [[(7, 5)], [(7, 5), 0, 1, 6, 2], [(7, 5), 1, -3], [(7, 5), 0, 0, -1, 2], [(7, 5), 0, 5, 2],
+                          [(7, 5), -1, None, None, 3], [(0, 3), 1, 1]],
+    "split_copy.Tensor": [[(5, 4), 2], [(5, 4), 3, 1], [(0, 4), 2]],
+    "detach_copy": [[(3, 4)], [()], [(0, 2)]],
 }
 COVERED = covered(LIST_OPS, SELF_OPS, "repeat_interleave.Tensor", "repeat_interleave.self_Tensor",
                   "repeat_interleave.self_int", "tensor_split.tensor_indices_or_sections")
