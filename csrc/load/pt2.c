@@ -24,6 +24,7 @@
 #include "ops/registry.h"
 #include "pickle/unpickle.h"
 #include "tensor/convert.h"
+#include "tensor/promote.h"
 #include "tensor/tensor.h"
 #include "value/type.h"
 
@@ -46,7 +47,7 @@ enum { BI_NONE, BI_NOOP, BI_ADD, BI_SUB, BI_MUL, BI_FLOORDIV, BI_MOD, BI_TRUEDIV
        BI_LT, BI_LE, BI_GT, BI_GE, BI_EQ, BI_NE, BI_AND, BI_OR, BI_NOT };
 
 /* Higher-order operators: nodes that run subgraphs (torch.ops.higher_order.*). */
-enum { HOP_NONE, HOP_COND, HOP_WHILE, HOP_WRAP, HOP_MAP, HOP_SCAN, HOP_ASCAN, HOP_AUTOCAST, HOP_HINTS };
+enum { HOP_NONE, HOP_COND, HOP_WHILE, HOP_WRAP, HOP_MAP, HOP_SCAN, HOP_ASCAN, HOP_AUTOCAST, HOP_HINTS, HOP_OUT_DTYPE };
 
 /* What torch's CPU autocast does to an operator's floating-point tensor
  * arguments (aten/src/ATen/autocast_mode.cpp, the AutocastCPU kernels of
@@ -908,6 +909,11 @@ static pts_status read_arg(lctx *c, const json_t *o, targ *a)
         a->kind = A_GRAPH;
         return read_subgraph(c, v, &a->slot);
     }
+    if (!strcmp(tag, "as_operator")) { /* out_dtype's operator: its target, resolved by check_hop */
+        if (!json_is_string(v))
+            return bad(c, "as_operator holds a non-string");
+        return pts_value_str(json_string_value(v), json_string_length(v), &a->lit);
+    }
     if (!strcmp(tag, "as_string_to_argument")) { /* hints_wrapper's kwargs and hints: the values, in key order */
         if (!json_is_object(v))
             return bad(c, "as_string_to_argument is not an object");
@@ -961,6 +967,7 @@ static const struct {
     {"torch.ops.higher_order.associative_scan", HOP_ASCAN},
     {"torch.ops.higher_order.wrap_with_autocast", HOP_AUTOCAST},
     {"torch.ops.higher_order.hints_wrapper", HOP_HINTS},
+    {"torch.ops.higher_order.out_dtype", HOP_OUT_DTYPE},
 };
 
 /* The operators with an AutocastCPU kernel in torch 2.14 (by name, every
@@ -1213,6 +1220,31 @@ static pts_status check_hop(lctx *c, tnode *n)
         if (g->nin != n->nargs - 5 || g->nout != n->nouts)
             return bad(c, "wrap_with_autocast passes %d operands and records %d outputs; its graph takes %d and "
                           "gives %d", n->nargs - 5, n->nouts, g->nin, g->nout);
+        return PTS_OK;
+    }
+    case HOP_OUT_DTYPE: { /* out_dtype(operator, dtype, *operands): the operator computed in that dtype */
+        if (n->nargs < 3 || n->args[0].kind != A_LIT || n->args[0].lit.tag != PTS_T_STR || n->args[1].kind != A_LIT ||
+            n->args[1].lit.tag != PTS_T_INT || n->nouts != 1)
+            return bad(c, "out_dtype takes (operator, dtype, *operands) and gives one tensor");
+        for (int k = 2; k < n->nargs; k++)
+            if (n->args[k].kind == A_GRAPH || n->args[k].kind == A_LIST)
+                return bad(c, "out_dtype: operand %d is not a tensor or a number", k - 2);
+        const char *t = PTS_STR(n->args[0].lit)->data;
+        const char *d1 = !strncmp(t, "torch.ops.aten.", 15) ? strrchr(t, '.') : NULL;
+        char full[300];
+        if (!d1 || d1 - (t + 15) < 1 || d1 - (t + 15) > 200)
+            return bad(c, "out_dtype of '%.100s', which is not an aten operator", t);
+        if (!strcmp(d1 + 1, "default"))
+            snprintf(full, sizeof full, "aten::%.*s", (int)(d1 - (t + 15)), t + 15);
+        else
+            snprintf(full, sizeof full, "aten::%.*s.%.60s", (int)(d1 - (t + 15)), t + 15, d1 + 1);
+        n->op = pts_ops_find(full);
+        if (!n->op) {
+            n->hop = HOP_NONE; /* listed as missing and fails when run, as an unknown operator */
+            return add_missing(c, full, c->node + 1);
+        }
+        if (n->op->schema.nrets != 1 || n->op->schema.nargs < n->nargs - 2)
+            return bad(c, "out_dtype of %s, which does not take %d operands and give one result", full, n->nargs - 2);
         return PTS_OK;
     }
     case HOP_HINTS: { /* hints_wrapper(body, [args], {kwargs}, hints={...}): the hints are for compilers */
@@ -2625,6 +2657,7 @@ static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int
               : n->hop == HOP_ASCAN    ? n->args[1].n + n->args[2].n
               : n->hop == HOP_AUTOCAST ? n->nargs - 5
               : n->hop == HOP_HINTS    ? n->args[1].n
+              : n->hop == HOP_OUT_DTYPE ? n->nargs - 2
                                        : n->nargs - 2;
     pts_value *in = pts_calloc((size_t)(nin ? nin : 1), sizeof *in);
     pts_value *res = pts_calloc((size_t)(n->nouts ? n->nouts : 1), sizeof *res);
@@ -2716,6 +2749,40 @@ static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int
             st = build(&n->args[k], vals, &in[k - 5]);
         if (!st)
             st = run_graph(p, G[n->args[4].slot], in, res, depth + 1, inner);
+        break;
+    }
+    case HOP_OUT_DTYPE: {
+        /* torch's out_dtype fallback: the tensor operands cast to the promotion of their dtypes with the output
+         * dtype, the operator, the result cast to the output dtype (int8 mm -> int32 is then exact, as
+         * torch's _int_mm) */
+        int od = (int)n->args[1].lit.u.i, pd = od;
+        for (int k = 2; k < n->nargs && !st; k++)
+            st = build(&n->args[k], vals, &in[k - 2]);
+        for (int k = 0; k < nin && !st; k++)
+            if (in[k].tag == PTS_T_TENSOR && (pd = pts_promote_types(pd, PTS_TENSOR(in[k])->dtype)) < 0)
+                st = pts_err_set(PTS_ERR_TYPE, "out_dtype: no promotion of %s with %s", pts_dtype_name(od),
+                                 pts_dtype_name(PTS_TENSOR(in[k])->dtype));
+        for (int k = 0; k < nin && !st; k++)
+            if (in[k].tag == PTS_T_TENSOR && PTS_TENSOR(in[k])->dtype != pd) {
+                pts_tensor *t = pts_tensor_to_dtype(PTS_TENSOR(in[k]), pd);
+                if (!t) {
+                    st = pts_err_last() ? pts_err_last() : PTS_ERR_NOMEM;
+                    break;
+                }
+                pts_value_release(in[k]);
+                in[k] = pts_obj_value(&t->hdr);
+            }
+        pts_value r = pts_none();
+        if (!st)
+            st = pts_ops_call(n->op, nin, in, 0, NULL, NULL, &r);
+        if (!st && r.tag == PTS_T_TENSOR && PTS_TENSOR(r)->dtype != od) {
+            pts_tensor *t = pts_tensor_to_dtype(PTS_TENSOR(r), od);
+            pts_value_release(r);
+            r = t ? pts_obj_value(&t->hdr) : pts_none();
+            if (!t)
+                st = pts_err_last() ? pts_err_last() : PTS_ERR_NOMEM;
+        }
+        res[0] = r;
         break;
     }
     case HOP_HINTS:

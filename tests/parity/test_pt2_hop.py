@@ -461,3 +461,37 @@ def test_autocast_bad_dtype(tmp_path):
         return j
     with pytest.raises(pyts.LoadError, match="wrap_with_autocast to int64"):
         pyts.load(edited(tmp_path, path, int_dtype, "bad_ac.pt2"))
+
+
+from torch._higher_order_ops.out_dtype import out_dtype  # noqa: E402
+
+
+class OutDtype(nn.Module):
+    """out_dtype (quantized matmuls): int8 x int8 accumulated in int32, and bfloat16 operands
+    multiplied and returned in float32, an int8 linear in int32."""
+
+    def forward(self, a, b, c, d):
+        return (out_dtype(torch.ops.aten.mm.default, torch.int32, a, b),
+                out_dtype(torch.ops.aten.mul.Tensor, torch.float32, c, d),
+                out_dtype(torch.ops.aten.linear.default, torch.int32, a, b.t()))
+
+
+def test_out_dtype(parity):
+    g = torch.Generator().manual_seed(3)
+    a = torch.randint(-128, 128, (5, 64), dtype=torch.int8, generator=g)
+    b = torch.randint(-128, 128, (64, 3), dtype=torch.int8, generator=g)
+    c, d = torch.randn(4, 3).bfloat16(), torch.randn(4, 3).bfloat16()
+    parity.check(OutDtype(), (a, b, c, d), export="export")
+
+
+def test_out_dtype_unknown_operator(tmp_path):
+    args = (torch.ones(2, 3, dtype=torch.int8), torch.ones(3, 2, dtype=torch.int8), torch.ones(1), torch.ones(1))
+    path = saved(tmp_path, OutDtype(), args, "od")
+
+    def rename(j):
+        hop_node(j, "torch.ops.higher_order.out_dtype")["inputs"][0]["arg"] = {"as_operator": "torch.ops.aten.nosuch.default"}
+        return j
+    m = pyts.load(edited(tmp_path, path, rename, "bad_od.pt2"))
+    assert [u.op for u in m.unsupported_ops()] == ["aten::nosuch"]
+    with pytest.raises(pyts.UnsupportedOperatorError, match="out_dtype"):
+        m(*[x.numpy() for x in args])
