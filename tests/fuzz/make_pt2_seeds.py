@@ -9,7 +9,8 @@ non-persistent buffers, a buffer mutated in place (TRAINING IR) and as a
 mutation output (ATEN IR), a dynamic batch (range constraints, symbolic sizes,
 sym_size and _operator nodes), number literals in Tensor slots, list outputs
 (split), keyword and nested inputs, dict/tuple outputs, higher-order ops
-(cond, a while_loop with a cond in its body, a no_grad block).  All tiny (a
+(cond, a while_loop with a cond in its body, a no_grad block, map, scan,
+associative_scan, an autocast block, hints_wrapper, out_dtype).  All tiny (a
 few KB).  The archives of torch 2.6 and 2.8 in tests/data/pt2_versions (the
 flat zip of 2.6/2.7, the pickled payloads of 2.6-2.8) are copied in too.
 """
@@ -97,6 +98,29 @@ class NoGrad(nn.Module):
         return y + 1
 
 
+class HopMix(nn.Module):
+    """map, scan, associative_scan, autocast, hints_wrapper and out_dtype in one program."""
+
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(2, 2)
+
+    def forward(self, xs, a8, b8):
+        from torch._higher_order_ops.associative_scan import associative_scan
+        from torch._higher_order_ops.hints_wrap import hints_wrapper
+        from torch._higher_order_ops.map import map as hop_map
+        from torch._higher_order_ops.out_dtype import out_dtype
+        from torch._higher_order_ops.scan import scan
+
+        m = hop_map(lambda x: x.sin() * 2, xs)
+        c, ys = scan(lambda c, x: (c + x, c * x), xs[0], xs)
+        s = associative_scan(lambda p, q: p * q, xs, dim=0)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            h = self.l(m)
+        (w,) = hints_wrapper(lambda v: (v.relu(),), (ys,), {}, hints={"k": 1})
+        return m, c, s, h.float(), w, out_dtype(torch.ops.aten.mm.default, torch.int32, a8, b8)
+
+
 def programs():
     torch.manual_seed(0)
     yield export(Lin().eval(), (torch.randn(2, 3),))
@@ -111,6 +135,9 @@ def programs():
     yield export(Cond().eval(), (torch.randn(2, 2),))
     yield export(Loop(), (torch.tensor(2), torch.randn(2)))
     yield export(NoGrad().eval(), (torch.randn(2, 2),))
+    hop_args = (torch.randn(3, 2), torch.ones(2, 3, dtype=torch.int8), torch.ones(3, 2, dtype=torch.int8))
+    yield export(HopMix().eval(), hop_args)
+    yield export(HopMix().eval(), hop_args).run_decompositions()
 
 
 def older_archives():
