@@ -1208,10 +1208,10 @@ static pts_status check_hop(lctx *c, tnode *n)
             n->args[2].kind != A_LIT || n->args[2].lit.tag != PTS_T_BOOL || !is_graph(n, 4))
             return bad(c, "wrap_with_autocast takes (device_type, dtype, enabled, cache_enabled, graph, *operands)");
         if (n->args[1].lit.tag == PTS_T_INT) {
-            int d = (int)n->args[1].lit.u.i;
+            int64_t d = n->args[1].lit.u.i;
             if (d != PTS_BFLOAT16 && d != PTS_FLOAT16 && d != PTS_FLOAT32)
                 return bad(c, "wrap_with_autocast to %s (torch's CPU autocast takes bfloat16 or float16)",
-                           pts_dtype_name(d));
+                           d >= 0 && d < PTS_DTYPE_COUNT && pts_dtype_get((int)d) ? pts_dtype_name((int)d) : "?");
         }
         const tgraph *g = G[n->args[4].slot];
         for (int k = 5; k < n->nargs; k++)
@@ -1226,6 +1226,8 @@ static pts_status check_hop(lctx *c, tnode *n)
         if (n->nargs < 3 || n->args[0].kind != A_LIT || n->args[0].lit.tag != PTS_T_STR || n->args[1].kind != A_LIT ||
             n->args[1].lit.tag != PTS_T_INT || n->nouts != 1)
             return bad(c, "out_dtype takes (operator, dtype, *operands) and gives one tensor");
+        if (n->args[1].lit.u.i < 0 || n->args[1].lit.u.i >= PTS_DTYPE_COUNT || !pts_dtype_get((int)n->args[1].lit.u.i))
+            return bad(c, "out_dtype to an unknown dtype code %lld", (long long)n->args[1].lit.u.i);
         for (int k = 2; k < n->nargs; k++)
             if (n->args[k].kind == A_GRAPH || n->args[k].kind == A_LIST)
                 return bad(c, "out_dtype: operand %d is not a tensor or a number", k - 2);
@@ -2728,10 +2730,12 @@ static pts_status run_hop(const pts_pt2 *p, const tnode *n, pts_value *vals, int
         if (!st)
             st = build_items(&n->args[2], vals, in + nx);
         for (int k = 0; k < nx && !st; k++)
-            if (in[k].tag != PTS_T_TENSOR || PTS_TENSOR(in[k])->ndim < 1 ||
-                PTS_TENSOR(in[k])->sizes[0] != PTS_TENSOR(in[0])->sizes[0])
-                st = pts_err_set(PTS_ERR_VALUE, "associative_scan: input %d is not a tensor of %lld elements along "
-                                 "dim 0", k, (long long)(PTS_TENSOR(in[0])->ndim ? PTS_TENSOR(in[0])->sizes[0] : 0));
+            if (in[k].tag != PTS_T_TENSOR || PTS_TENSOR(in[k])->ndim < 1)
+                st = pts_err_set(PTS_ERR_VALUE, "associative_scan: operand %d is not a tensor of at least one "
+                                 "dimension", k);
+            else if (PTS_TENSOR(in[k])->sizes[0] != PTS_TENSOR(in[0])->sizes[0])
+                st = pts_err_set(PTS_ERR_VALUE, "associative_scan: operands have %lld and %lld elements along dim 0",
+                                 (long long)PTS_TENSOR(in[0])->sizes[0], (long long)PTS_TENSOR(in[k])->sizes[0]);
         if (!st)
             st = run_ascan(p, G[n->args[0].slot], nx, in, in + nx, n->args[2].n, res, depth + 1, ac, 0);
         break;
