@@ -1142,7 +1142,8 @@ static bool is_list(const tnode *n, int k) { return k < n->nargs && n->args[k].k
 /* The shape of a higher-order node, checked once so that running it needs no
  * checks: its subgraphs take as many inputs as it passes and give as many
  * outputs as the node records (torch/_higher_order_ops/cond.py, while_loop.py,
- * wrap.py; the serialized inputs are positional, named ""). */
+ * wrap.py, map.py, scan.py, associative_scan.py, hints_wrap.py, out_dtype.py;
+ * the serialized inputs are positional, named ""). */
 static pts_status check_hop(lctx *c, tnode *n)
 {
     tgraph **G = c->p->graphs;
