@@ -172,6 +172,10 @@ static void gemm_piece(void *ctx, int64_t begin, int64_t end)
 
 static void gemm_par(gemm_job *j)
 {
+    if (!j->f64 && j->K > 0 && j->alpha != 0 &&
+        pts_gemm_uk_f32(true, j->ta, j->tb, j->M, j->N, j->K, (float)j->alpha, j->A, j->lda, j->B, j->ldb,
+                        (float)j->beta, j->C, j->ldc))
+        return;
     int nt = pts_get_num_threads();
     double work = (double)j->M * (double)j->N * (double)j->K;
     int64_t big = j->N >= j->M ? j->N : j->M;

@@ -44,6 +44,14 @@ void pts_gemm_par_f32(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float a
                       const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 void pts_gemm_par_f64(bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha, const double *A, int64_t lda,
                       const double *B, int64_t ldb, double beta, double *C, int64_t ldc);
+/* float32 GEMM (pts_gemm_f32's contract) on pyts's AVX-512 micro-kernel (ops/nn/gemm_uk.c),
+ * split over the pool when par, if this CPU has AVX-512 and the shape is one where that
+ * measurably beats OpenBLAS (pts_gemm_uk_wins); returns false, having done nothing, otherwise.
+ * alpha must not be 0 and K must be > 0 (pts_gemm_f32 handles those). */
+bool pts_gemm_uk_f32(bool par, bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+                     int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+/* The shape rule of pts_gemm_uk_f32 (docs/performance.md, "Matrix products"). */
+bool pts_gemm_uk_wins(int64_t M, int64_t N, int64_t K);
 /* true if every value is <= PTS_BLAS_MAX. */
 bool pts_blas_fits(int64_t a, int64_t b, int64_t c, int64_t d);
 

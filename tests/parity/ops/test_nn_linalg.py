@@ -175,6 +175,19 @@ def long_reduction_cases():
         "addmm-4099": ("aten::addmm", 4099, lambda: (W((3, 33)), x(4099)[0], W((4099, 33)))),
         "addmm-beta-alpha-4099": ("aten::addmm", 4099, lambda: (W((3, 33)), x(4099)[0], W((4099, 33)), {"beta": 0.5, "alpha": 2.0})),
         "matmul-20000": ("aten::matmul", 20000, lambda: (x(20000)[:, :1], W((20000, 9)))),
+        # float32 products of >= 4e5 multiply-adds with M, N >= 16 and K <= 4096 run on pyts's
+        # AVX-512 micro-kernel where the CPU has it (ops/nn/gemm_uk.c): rows and columns not
+        # multiples of its 8 x 32 block, K across its 256-term reduction chunks, every transpose
+        "linear-uk-1000": ("aten::linear", 1000, lambda: (T((3, 23, 1000), F32, seed=1, special=False), W((70, 1000)),
+                                                          W((70,)))),
+        "mm-uk-tt-513": ("aten::mm", 513, lambda: (T((513, 41), F32, seed=1, special=False).T, W((67, 513)).T)),
+        "mm-uk-nn-4096": ("aten::mm", 4096, lambda: (T((17, 4096), F32, seed=1, special=False), W((4096, 33)))),
+        "addmm-uk-beta-alpha-300": ("aten::addmm", 300, lambda: (W((1, 130)), T((77, 300), F32, seed=1, special=False),
+                                                                  W((130, 300)).T, {"beta": 0.5, "alpha": 2.0})),
+        "mm-uk-transposed-300": ("aten::mm", 300, lambda: (T((45, 300), F32, "transposed", seed=1, special=False),
+                                                            W((300, 37), F32, layout="transposed"))),
+        "mm-uk-strided-300": ("aten::mm", 300, lambda: (T((45, 300), F32, "strided", seed=1, special=False),
+                                                         W((300, 37), F32, layout="strided"))),
     }
 
 
@@ -204,6 +217,31 @@ def test_linalg_long_reduction(case):
     worst = int((diff / bound).argmax())
     assert ratio <= 1.0, "%s: |pyts - torch| reaches %.3g of the rounding bound (K=%d): element %d differs by %.3g, bound %.3g" % (
         case, ratio, K, worst, diff.view(-1)[worst].item(), bound.view(-1)[worst].item())
+
+
+@pytest.mark.parametrize("op", ["linear", "addmm-beta0"])
+def test_linalg_uk_special(op):
+    """The micro-kernel path (ops/nn/gemm_uk.c) with NaN / inf in the input (and, for addmm with
+    beta=0, in self, which torch ignores): NaN and +-inf where torch has them, the finite elements
+    within the rounding bound of test_linalg_long_reduction."""
+    K = 300
+    x = T((2, 33, K), F32, seed=1)  # NaN, inf, -inf in row 0
+    if op == "linear":
+        name, args, kw = "aten::linear", (x, W((40, K)), W((40,))), {}
+    else:
+        name, args, kw = "aten::addmm", (T((66, 40), F32, seed=2), x.reshape(66, K), W((K, 40))), {"beta": 0.0}
+    exp = torch_op(name)(*args, **kw)
+    got = torch.from_numpy(_C.call_op(name, *[to_pyts(a) for a in args], **kw))
+    assert got.shape == exp.shape
+    assert torch.equal(torch.isnan(got), torch.isnan(exp)) and torch.equal(torch.isposinf(got), torch.isposinf(exp))
+    assert torch.equal(torch.isneginf(got), torch.isneginf(exp))
+    fin = torch.isfinite(exp)
+    assert int(fin.sum()) > 0.9 * exp.numel()
+    xs = x.reshape(-1, K).double().abs()
+    wt = args[1].double().abs().T if op == "linear" else args[2].double().abs()
+    bound = 2 * LAMBDA * (K ** 0.5) * U32 * (xs @ wt + (args[2].double().abs() if op == "linear" else 0))
+    diff = (got.double() - exp.double()).abs().reshape(bound.shape)
+    assert bool((diff[fin.reshape(bound.shape)] <= bound[fin.reshape(bound.shape)]).all())
 
 
 # big M/N (split over the pool), float64 and float16 too
