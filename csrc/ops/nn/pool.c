@@ -13,11 +13,13 @@
  * avg pools of integers compute in int64 (avg truncates like torch).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ops/kernel.h"
 #include "ops/nn/gemm.h"
 #include "tensor/parallel.h"
+#include "tensor/vmath.h"
 
 typedef enum pool_kind { POOL_MAX, POOL_AVG, POOL_ADAPTIVE_AVG, POOL_ADAPTIVE_MAX } pool_kind;
 
@@ -156,10 +158,78 @@ DEFINE_POOL_PLANE(float, double)
 DEFINE_POOL_PLANE(double, double)
 DEFINE_POOL_PLANE(int64_t, int64_t)
 
+/* The running max of the plane loop above: v replaces best when v > best or v is
+ * NaN (so a NaN sticks), as an expression without branches that vectorizes. */
+static inline float maxnan_f32(float best, float v)
+{
+    return ((v > best) | (v != v)) ? v : best;
+}
+
+/* Float32 2-D (or 1-D) max pool without indices, one plane, x [H, W] -> y [oH, oW]:
+ * each output row first takes the max down its window's input rows for every
+ * input column (contiguous, vectorized), then the max across each window's
+ * columns of that row.  Without NaN and ±0 the max of a window is one value
+ * whatever the order; a window whose max is NaN or zero (which of -0 / +0 and
+ * which NaN the plane loop keeps depends on its row-major order) is redone by
+ * the row-major loop, so the result has the plane loop's bits. */
+PTS_SIMD_CLONES static void maxpool2d_plane_f32(const pool_job *j, const float *x, float *y, float *rowmax,
+                                                const int64_t *wb, const int64_t *we)
+{
+    int64_t W = j->in[2], ws = j->d[2];
+    for (int64_t oh = 0; oh < j->out[1]; oh++) {
+        int64_t h0, h1, hs, fh;
+        pool_window(j, 1, oh, &h0, &h1, &hs, &fh);
+        for (int64_t c = 0; c < W; c++)
+            rowmax[c] = -INFINITY;
+        for (int64_t b = h0; b < h1; b += hs) {
+            const float *xr = x + b * W;
+            for (int64_t c = 0; c < W; c++)
+                rowmax[c] = maxnan_f32(rowmax[c], xr[c]);
+        }
+        float *yr = y + oh * j->out[2];
+        for (int64_t ow = 0; ow < j->out[2]; ow++) {
+            int64_t w0 = wb[ow], w1 = we[ow];
+            float best = -INFINITY;
+            for (int64_t c = w0; c < w1; c += ws)
+                best = maxnan_f32(best, rowmax[c]);
+            if (best == 0.0f || best != best) { /* the plane loop's order decides the bits */
+                best = -INFINITY;
+                for (int64_t b = h0; b < h1; b += hs)
+                    for (int64_t c = w0; c < w1; c += ws) {
+                        float v = x[b * W + c];
+                        if (v > best || isnan(v))
+                            best = v;
+                    }
+            }
+            yr[ow] = best;
+        }
+    }
+}
+
 static void pool_range(void *ctx, int64_t begin, int64_t end)
 {
     const pool_job *j = ctx;
     int64_t pin = j->in[0] * j->in[1] * j->in[2], pout = j->out[0] * j->out[1] * j->out[2];
+    if (j->cd == PTS_FLOAT32 && j->kind == POOL_MAX && !j->idx && j->in[0] == 1 && j->out[0] == 1) {
+        /* scratch: one row of column maxima, each output column's window [wb, we) */
+        int64_t W = j->in[2], oW = j->out[2];
+        float *rowmax = malloc((size_t)W * sizeof(float));
+        int64_t *wb = malloc(2 * (size_t)oW * sizeof(int64_t));
+        if (rowmax && wb) {
+            int64_t *we = wb + oW;
+            for (int64_t ow = 0; ow < oW; ow++) {
+                int64_t ws, fw;
+                pool_window(j, 2, ow, &wb[ow], &we[ow], &ws, &fw);
+            }
+            for (int64_t i = begin; i < end; i++)
+                maxpool2d_plane_f32(j, (const float *)j->x + i * pin, (float *)j->y + i * pout, rowmax, wb, we);
+            free(rowmax);
+            free(wb);
+            return;
+        } /* out of memory: the plane loop needs no scratch */
+        free(rowmax);
+        free(wb);
+    }
     for (int64_t i = begin; i < end; i++) {
         int64_t *ix = j->idx ? j->idx + i * pout : NULL;
         if (j->cd == PTS_FLOAT32)
