@@ -206,6 +206,10 @@ PTS_SIMD_CLONES static void maxpool2d_plane_f32(const pool_job *j, const float *
     }
 }
 
+/* rows up to this wide keep the scratch of maxpool2d_plane_f32 on the stack (a malloc
+ * and free per call can make glibc trim and regrow its heap: page faults every forward) */
+#define POOL_ROW_STACK 512
+
 static void pool_range(void *ctx, int64_t begin, int64_t end)
 {
     const pool_job *j = ctx;
@@ -213,8 +217,11 @@ static void pool_range(void *ctx, int64_t begin, int64_t end)
     if (j->cd == PTS_FLOAT32 && j->kind == POOL_MAX && !j->idx && j->in[0] == 1 && j->out[0] == 1) {
         /* scratch: one row of column maxima, each output column's window [wb, we) */
         int64_t W = j->in[2], oW = j->out[2];
-        float *rowmax = malloc((size_t)W * sizeof(float));
-        int64_t *wb = malloc(2 * (size_t)oW * sizeof(int64_t));
+        float rowmax_s[POOL_ROW_STACK];
+        int64_t wb_s[2 * POOL_ROW_STACK];
+        bool heap = W > POOL_ROW_STACK || oW > POOL_ROW_STACK;
+        float *rowmax = heap ? malloc((size_t)W * sizeof(float)) : rowmax_s;
+        int64_t *wb = heap ? malloc(2 * (size_t)oW * sizeof(int64_t)) : wb_s;
         if (rowmax && wb) {
             int64_t *we = wb + oW;
             for (int64_t ow = 0; ow < oW; ow++) {
@@ -223,8 +230,10 @@ static void pool_range(void *ctx, int64_t begin, int64_t end)
             }
             for (int64_t i = begin; i < end; i++)
                 maxpool2d_plane_f32(j, (const float *)j->x + i * pin, (float *)j->y + i * pout, rowmax, wb, we);
-            free(rowmax);
-            free(wb);
+            if (heap) {
+                free(rowmax);
+                free(wb);
+            }
             return;
         } /* out of memory: the plane loop needs no scratch */
         free(rowmax);
