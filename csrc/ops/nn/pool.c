@@ -167,15 +167,20 @@ static inline float maxnan_f32(float best, float v)
 
 /* Float32 2-D (or 1-D) max pool without indices, one plane, x [H, W] -> y [oH, oW]:
  * each output row first takes the max down its window's input rows for every
- * input column (contiguous, vectorized), then the max across each window's
- * columns of that row.  Without NaN and ±0 the max of a window is one value
- * whatever the order; a window whose max is NaN or zero (which of -0 / +0 and
- * which NaN the plane loop keeps depends on its row-major order) is redone by
- * the row-major loop, so the result has the plane loop's bits. */
+ * input column (contiguous, vectorized), splits that row by stride phase (padded
+ * column c*s + b goes to phase b at c; the padding and the columns past the input
+ * are -inf, which changes no max as every window holds an input element), then
+ * takes the max across the kernel's columns as one contiguous (vectorized) pass
+ * per column tap.  Without NaN and ±0 the max of a window is one value whatever
+ * the order; a window whose max is NaN or zero (which of -0 / +0 and which NaN the
+ * plane loop keeps depends on its row-major order) is redone by the row-major
+ * loop over [wb, we), so the result has the plane loop's bits.
+ * Scratch: rowmax [W], phases [s * Wq], Wq = oW + (kw - 1) * d / s. */
 PTS_SIMD_CLONES static void maxpool2d_plane_f32(const pool_job *j, const float *x, float *y, float *rowmax,
-                                                const int64_t *wb, const int64_t *we)
+                                                float *ph, const int64_t *wb, const int64_t *we)
 {
-    int64_t W = j->in[2], ws = j->d[2];
+    int64_t W = j->in[2], oW = j->out[2], s = j->s[2], d = j->d[2], p = j->p[2], kw = j->k[2];
+    int64_t Wq = oW + (kw - 1) * d / s;
     for (int64_t oh = 0; oh < j->out[1]; oh++) {
         int64_t h0, h1, hs, fh;
         pool_window(j, 1, oh, &h0, &h1, &hs, &fh);
@@ -186,22 +191,31 @@ PTS_SIMD_CLONES static void maxpool2d_plane_f32(const pool_job *j, const float *
             for (int64_t c = 0; c < W; c++)
                 rowmax[c] = maxnan_f32(rowmax[c], xr[c]);
         }
-        float *yr = y + oh * j->out[2];
-        for (int64_t ow = 0; ow < j->out[2]; ow++) {
-            int64_t w0 = wb[ow], w1 = we[ow];
-            float best = -INFINITY;
-            for (int64_t c = w0; c < w1; c += ws)
-                best = maxnan_f32(best, rowmax[c]);
+        for (int64_t b = 0; b < s; b++)
+            for (int64_t c = 0; c < Wq; c++) {
+                int64_t ix = c * s + b - p;
+                ph[b * Wq + c] = ix >= 0 && ix < W ? rowmax[ix] : -INFINITY;
+            }
+        float *yr = y + oh * oW;
+        for (int64_t ow = 0; ow < oW; ow++)
+            yr[ow] = -INFINITY;
+        for (int64_t t = 0; t < kw; t++) {
+            const float *src = ph + (t * d % s) * Wq + t * d / s;
+            for (int64_t ow = 0; ow < oW; ow++)
+                yr[ow] = maxnan_f32(yr[ow], src[ow]);
+        }
+        for (int64_t ow = 0; ow < oW; ow++) {
+            float best = yr[ow];
             if (best == 0.0f || best != best) { /* the plane loop's order decides the bits */
                 best = -INFINITY;
                 for (int64_t b = h0; b < h1; b += hs)
-                    for (int64_t c = w0; c < w1; c += ws) {
+                    for (int64_t c = wb[ow]; c < we[ow]; c += d) {
                         float v = x[b * W + c];
                         if (v > best || isnan(v))
                             best = v;
                     }
+                yr[ow] = best;
             }
-            yr[ow] = best;
         }
     }
 }
@@ -215,28 +229,28 @@ static void pool_range(void *ctx, int64_t begin, int64_t end)
     const pool_job *j = ctx;
     int64_t pin = j->in[0] * j->in[1] * j->in[2], pout = j->out[0] * j->out[1] * j->out[2];
     if (j->cd == PTS_FLOAT32 && j->kind == POOL_MAX && !j->idx && j->in[0] == 1 && j->out[0] == 1) {
-        /* scratch: one row of column maxima, each output column's window [wb, we) */
-        int64_t W = j->in[2], oW = j->out[2];
-        float rowmax_s[POOL_ROW_STACK];
+        /* scratch: one row of column maxima, its stride phases, each output column's window [wb, we) */
+        int64_t W = j->in[2], oW = j->out[2], nf = W + j->s[2] * (oW + (j->k[2] - 1) * j->d[2] / j->s[2]);
+        float f_s[3 * POOL_ROW_STACK];
         int64_t wb_s[2 * POOL_ROW_STACK];
-        bool heap = W > POOL_ROW_STACK || oW > POOL_ROW_STACK;
-        float *rowmax = heap ? malloc((size_t)W * sizeof(float)) : rowmax_s;
+        bool heap = nf > 3 * POOL_ROW_STACK || oW > POOL_ROW_STACK;
+        float *f = heap ? malloc((size_t)nf * sizeof(float)) : f_s;
         int64_t *wb = heap ? malloc(2 * (size_t)oW * sizeof(int64_t)) : wb_s;
-        if (rowmax && wb) {
+        if (f && wb) {
             int64_t *we = wb + oW;
             for (int64_t ow = 0; ow < oW; ow++) {
                 int64_t ws, fw;
                 pool_window(j, 2, ow, &wb[ow], &we[ow], &ws, &fw);
             }
             for (int64_t i = begin; i < end; i++)
-                maxpool2d_plane_f32(j, (const float *)j->x + i * pin, (float *)j->y + i * pout, rowmax, wb, we);
+                maxpool2d_plane_f32(j, (const float *)j->x + i * pin, (float *)j->y + i * pout, f, f + W, wb, we);
             if (heap) {
-                free(rowmax);
+                free(f);
                 free(wb);
             }
             return;
-        } /* out of memory: the plane loop needs no scratch */
-        free(rowmax);
+        } /* out of memory (only with heap scratch): the plane loop needs none */
+        free(f);
         free(wb);
     }
     for (int64_t i = begin; i < end; i++) {
