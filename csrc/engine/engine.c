@@ -220,6 +220,9 @@ const char *pts_engine_set_conv_kernel(const char *name)
     for (int i = 0; i < 3; i++)
         if (strcmp(name, names[i]) == 0)
             return names[pts_convk_set_mode(i)];
+    /* the float32 depthwise path: whole-plane grid or row by row */
+    if (strcmp(name, "dw-grid") == 0 || strcmp(name, "dw-rows") == 0)
+        return pts_conv_set_dw_kernel(strcmp(name, "dw-grid") == 0) ? "dw-grid" : "dw-rows";
     return NULL;
 }
 int pts_engine_get_num_threads(void) { return pts_get_num_threads(); }

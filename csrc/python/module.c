@@ -339,7 +339,7 @@ static PyObject *py_set_conv_kernel(PyObject *self, PyObject *arg)
         return NULL;
     const char *old = pts_engine_set_conv_kernel(name);
     if (!old) {
-        PyErr_Format(PyExc_ValueError, "_set_conv_kernel: expected 'auto', 'blas' or 'own', got '%s'", name);
+        PyErr_Format(PyExc_ValueError, "_set_conv_kernel: expected 'auto', 'blas', 'own', 'dw-grid' or 'dw-rows', got '%s'", name);
         return NULL;
     }
     return PyUnicode_FromString(old);
@@ -357,7 +357,7 @@ static PyMethodDef module_methods[] = {
     {"overloads", py_overloads, METH_O, "schemas of a symbol's overloads, in the order call sites try them"},
     {"set_num_threads", py_set_num_threads, METH_O, "set the size of pyts's thread pool"},
     {"_set_conv_kernel", py_set_conv_kernel, METH_O,
-     "float32 convolution path: 'auto', 'blas' or 'own' (benchmarks, tests); returns the previous one"},
+     "float32 convolution path: 'auto', 'blas' or 'own'; depthwise float32: 'dw-grid' or 'dw-rows' (benchmarks, tests); returns the previous one of that kind"},
     {"get_num_threads", py_get_num_threads, METH_NOARGS, "size of pyts's thread pool"},
     {"set_grad_enabled", py_set_grad_enabled, METH_O, "set this thread's grad mode (torch.is_grad_enabled() in scripts)"},
     {"is_grad_enabled", py_is_grad_enabled, METH_NOARGS, "this thread's grad mode"},

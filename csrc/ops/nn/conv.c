@@ -13,6 +13,7 @@
  * int64 loop.
  */
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ops/kernel.h"
@@ -366,16 +367,171 @@ static dw_plane_f32_fn dw_plane_f32_best(const pts_conv_geom *g)
     return dw_plane_f32;
 }
 
+/* The float32 plane as one grid.  The padded plane is split by stride phase
+ * in both dims (padded row r*sh + a, column c*sw + b go to phase (a, b) at
+ * (r, c), phases Wq wide), so kernel tap (ky, kx) of output grid position
+ * q = oy*Wq + ox reads its phase at a fixed offset plus q: the whole plane is
+ * one run of vector steps (no per-row remainders: a 7x7 output is 63 grid
+ * positions, 4 steps of 16 on AVX-512), and the Wq - OW extra columns of
+ * each row are dropped when the grid is copied out.  Per output: bias, then
+ * the taps in kernel order, each product rounded and added (no FMA: the same
+ * arithmetic as dw_plane_f32's, so the same bits). */
+#define DWG_STEP 64 /* grid length rounded up to this: two vectors of the widest ISA, no tail */
+
+typedef struct dwg_dims_t {
+    int64_t Wq, Hq, n, nround, plen, nph;
+} dwg_dims_t;
+
+static dwg_dims_t dwg_dims(const pts_conv_geom *g)
+{
+    dwg_dims_t d;
+    int64_t Hp, Wp, Wq0, sh = g->stride[1], sw = g->stride[2];
+    dw_dims(g, &Hp, &Wp, &Wq0);
+    d.Wq = (Wp + sw - 1) / sw;
+    d.Hq = (Hp + sh - 1) / sh;
+    d.n = g->out[1] * d.Wq;
+    d.nround = (d.n + DWG_STEP - 1) / DWG_STEP * DWG_STEP;
+    int64_t maxoff = ((g->k[1] - 1) * g->dil[1] / sh) * d.Wq + ((g->k[2] - 1) * g->dil[2]) / sw;
+    d.plen = d.nround + maxoff > d.Hq * d.Wq ? d.nround + maxoff : d.Hq * d.Wq;
+    d.nph = sh * sw;
+    return d;
+}
+
+/* floats of scratch: the phases, then the grid */
+static int64_t dwg_scratch(const pts_conv_geom *g)
+{
+    dwg_dims_t d = dwg_dims(g);
+    return d.nph * d.plen + d.nround;
+}
+
+static void dwg_pad(const pts_conv_geom *g, const dwg_dims_t *d, const float *x, float *buf)
+{
+    int64_t sh = g->stride[1], sw = g->stride[2], H = g->in[1], W = g->in[2];
+    memset(buf, 0, sizeof(float) * (size_t)(d->nph * d->plen));
+    for (int64_t iy = 0; iy < H; iy++) {
+        int64_t pr = iy + g->pad[1];
+        float *rowbase = buf + (pr % sh) * sw * d->plen + (pr / sh) * d->Wq;
+        const float *src = x + iy * W;
+        if (sw == 1) {
+            memcpy(rowbase + g->pad[2], src, sizeof(float) * (size_t)W);
+            continue;
+        }
+        for (int64_t b = 0; b < sw; b++) { /* phase b holds input columns c*sw + b - pad */
+            int64_t first = b - g->pad[2], c0 = first >= 0 ? 0 : (-first + sw - 1) / sw;
+            float *dst = rowbase + b * d->plen;
+            for (int64_t c = c0, ix = first + c0 * sw; ix < W; c++, ix += sw)
+                dst[c] = src[ix];
+        }
+    }
+}
+
+#if DW_VECTORS
+#define DEFINE_DWG_GRID(VT, SUF, ATTR)                                                         \
+    ATTR static void dwg_grid_##SUF(const float *const *tap, int64_t nt, const float *w, float bias, \
+                                    float *grid, int64_t nround)                               \
+    {                                                                                          \
+        const int64_t L = (int64_t)(sizeof(VT) / sizeof(float));                               \
+        VT wv[DW_MAX_TAPS], bv;                                                                \
+        for (int64_t i = 0; i < L; i++)                                                        \
+            bv[i] = bias;                                                                      \
+        for (int64_t t = 0; t < nt; t++)                                                       \
+            for (int64_t i = 0; i < L; i++)                                                    \
+                wv[t][i] = w[t];                                                               \
+        for (int64_t q = 0; q < nround; q += 2 * L) {                                          \
+            VT a0 = bv, a1 = bv, v0, v1;                                                       \
+            for (int64_t t = 0; t < nt; t++) {                                                 \
+                memcpy(&v0, tap[t] + q, sizeof v0);                                            \
+                memcpy(&v1, tap[t] + q + L, sizeof v1);                                        \
+                a0 += wv[t] * v0;                                                              \
+                a1 += wv[t] * v1;                                                              \
+            }                                                                                  \
+            memcpy(grid + q, &a0, sizeof a0);                                                  \
+            memcpy(grid + q + L, &a1, sizeof a1);                                              \
+        }                                                                                      \
+    }
+DEFINE_DWG_GRID(dw_vf, sse, )
+#if defined(__x86_64__)
+typedef float dwg_vf8 __attribute__((vector_size(32)));
+typedef float dwg_vf16 __attribute__((vector_size(64)));
+DEFINE_DWG_GRID(dwg_vf8, avx2, __attribute__((target("avx2"))))
+DEFINE_DWG_GRID(dwg_vf16, avx512, __attribute__((target("avx512f"))))
+#endif
+#else
+static void dwg_grid_sse(const float *const *tap, int64_t nt, const float *w, float bias, float *grid, int64_t nround)
+{
+    for (int64_t q = 0; q < nround; q++) {
+        float acc = bias;
+        for (int64_t t = 0; t < nt; t++)
+            acc += w[t] * tap[t][q];
+        grid[q] = acc;
+    }
+}
+#endif
+
+typedef void (*dwg_grid_fn)(const float *const *, int64_t, const float *, float, float *, int64_t);
+
+static dwg_grid_fn dwg_grid_best(void)
+{
+#if DW_VECTORS && defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f"))
+        return dwg_grid_avx512;
+    if (__builtin_cpu_supports("avx2"))
+        return dwg_grid_avx2;
+#endif
+    return dwg_grid_sse;
+}
+
+static void dwg_plane_f32(const pts_conv_geom *g, const dwg_dims_t *d, dwg_grid_fn grid_fn, const float *x,
+                          const float *w, float bias, float *y, float *buf)
+{
+    int64_t sh = g->stride[1], sw = g->stride[2], OW = g->out[2], nt = g->k[1] * g->k[2];
+    const float *tap[DW_MAX_TAPS];
+    float *grid = buf + d->nph * d->plen;
+    dwg_pad(g, d, x, buf);
+    for (int64_t ky = 0; ky < g->k[1]; ky++)
+        for (int64_t kx = 0; kx < g->k[2]; kx++) {
+            int64_t r = ky * g->dil[1], c = kx * g->dil[2];
+            tap[ky * g->k[2] + kx] = buf + ((r % sh) * sw + c % sw) * d->plen + (r / sh) * d->Wq + c / sw;
+        }
+    grid_fn(tap, nt, w, bias, grid, d->nround);
+    for (int64_t oy = 0; oy < g->out[1]; oy++)
+        memcpy(y + oy * OW, grid + oy * d->Wq, sizeof(float) * (size_t)OW);
+}
+
+/* PYTS_DW_KERNEL=rows keeps the row-by-row plane loop (benchmarks, tests) */
+static int dw_use_grid = -1;
+
+static bool dw_grid_on(void)
+{
+    int v = __atomic_load_n(&dw_use_grid, __ATOMIC_RELAXED);
+    if (v < 0) {
+        const char *e = getenv("PYTS_DW_KERNEL");
+        v = !(e && strcmp(e, "rows") == 0);
+        __atomic_store_n(&dw_use_grid, v, __ATOMIC_RELAXED);
+    }
+    return v != 0;
+}
+
+int pts_conv_set_dw_kernel(int grid)
+{
+    int old = dw_grid_on();
+    __atomic_store_n(&dw_use_grid, grid ? 1 : 0, __ATOMIC_RELAXED);
+    return old;
+}
+
 static void depthwise_range(void *ctx, int64_t begin, int64_t end)
 {
     conv_job *j = ctx;
     int64_t kprod = pts_conv_geom_kprod(&j->geom);
-    void *buf = pts_malloc((size_t)dw_scratch(&j->geom) * (j->f64 ? 8 : 4));
+    bool grid = !j->f64 && dw_grid_on();
+    dwg_dims_t gd = dwg_dims(&j->geom);
+    void *buf = pts_malloc((size_t)(grid ? dwg_scratch(&j->geom) : dw_scratch(&j->geom)) * (j->f64 ? 8 : 4));
     if (!buf) {
         atomic_store(&j->failed, 1);
         return;
     }
     dw_plane_f32_fn plane_f32 = dw_plane_f32_best(&j->geom);
+    dwg_grid_fn grid_fn = dwg_grid_best();
     for (int64_t i = begin; i < end; i++) {
         int64_t n = i / j->Cout, oc = i % j->Cout, ic = oc / j->Cout_g;
         int64_t xoff = (n * j->Cin + ic) * j->Pin, yoff = i * j->P;
@@ -384,8 +540,12 @@ static void depthwise_range(void *ctx, int64_t begin, int64_t end)
                          j->b ? ((const double *)j->b)[oc] : 0.0, (double *)j->y + yoff, buf);
         else
         {
-            plane_f32(&j->geom, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
-                         j->b ? ((const float *)j->b)[oc] : 0.0f, (float *)j->y + yoff, buf);
+            if (grid)
+                dwg_plane_f32(&j->geom, &gd, grid_fn, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
+                              j->b ? ((const float *)j->b)[oc] : 0.0f, (float *)j->y + yoff, buf);
+            else
+                plane_f32(&j->geom, (const float *)j->x + xoff, (const float *)j->w + oc * kprod,
+                          j->b ? ((const float *)j->b)[oc] : 0.0f, (float *)j->y + yoff, buf);
             if (j->act || j->res)
                 conv_epilogue_f32(j->act, j->res ? j->res + yoff : NULL, (float *)j->y + yoff, 1, j->P, j->P);
         }
@@ -398,7 +558,9 @@ static pts_status conv_depthwise(conv_job *j, int64_t N)
     atomic_init(&j->failed, 0);
     pts_parallel_for(N * j->Cout, 1, depthwise_range, j);
     if (atomic_load(&j->failed))
-        return pts_err_nomem("a depthwise convolution buffer", (size_t)dw_scratch(&j->geom) * (j->f64 ? 8 : 4));
+        return pts_err_nomem("a depthwise convolution buffer",
+                             (size_t)(!j->f64 && dw_grid_on() ? dwg_scratch(&j->geom) : dw_scratch(&j->geom)) *
+                                 (j->f64 ? 8 : 4));
     return PTS_OK;
 }
 

@@ -55,6 +55,10 @@ int pts_convk_mode(void);
 /* Set the mode for every thread; returns the previous one. */
 int pts_convk_set_mode(int mode);
 
+/* The float32 depthwise path (conv.c): 1 = the whole plane as one grid (the
+ * default), 0 = row by row (PYTS_DW_KERNEL=rows); returns the previous one. */
+int pts_conv_set_dw_kernel(int grid);
+
 /* Prepare c for a float32 convolution of x ([N][G*Cin_g][in...], contiguous)
  * with w ([G*Cout_g][Cin_g][k...], contiguous) and bias (or NULL), or leave
  * c->isa NULL when the own kernel is not used for this shape.  slot: where a

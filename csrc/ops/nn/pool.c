@@ -13,11 +13,13 @@
  * avg pools of integers compute in int64 (avg truncates like torch).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ops/kernel.h"
 #include "ops/nn/gemm.h"
 #include "tensor/parallel.h"
+#include "tensor/vmath.h"
 
 typedef enum pool_kind { POOL_MAX, POOL_AVG, POOL_ADAPTIVE_AVG, POOL_ADAPTIVE_MAX } pool_kind;
 
@@ -156,10 +158,101 @@ DEFINE_POOL_PLANE(float, double)
 DEFINE_POOL_PLANE(double, double)
 DEFINE_POOL_PLANE(int64_t, int64_t)
 
+/* The running max of the plane loop above: v replaces best when v > best or v is
+ * NaN (so a NaN sticks), as an expression without branches that vectorizes. */
+static inline float maxnan_f32(float best, float v)
+{
+    return ((v > best) | (v != v)) ? v : best;
+}
+
+/* Float32 2-D (or 1-D) max pool without indices, one plane, x [H, W] -> y [oH, oW]:
+ * each output row first takes the max down its window's input rows for every
+ * input column (contiguous, vectorized), splits that row by stride phase (padded
+ * column c*s + b goes to phase b at c; the padding and the columns past the input
+ * are -inf, which changes no max as every window holds an input element), then
+ * takes the max across the kernel's columns as one contiguous (vectorized) pass
+ * per column tap.  Without NaN and ±0 the max of a window is one value whatever
+ * the order; a window whose max is NaN or zero (which of -0 / +0 and which NaN the
+ * plane loop keeps depends on its row-major order) is redone by the row-major
+ * loop over [wb, we), so the result has the plane loop's bits.
+ * Scratch: rowmax [W], phases [s * Wq], Wq = oW + (kw - 1) * d / s. */
+PTS_SIMD_CLONES static void maxpool2d_plane_f32(const pool_job *j, const float *x, float *y, float *rowmax,
+                                                float *ph, const int64_t *wb, const int64_t *we)
+{
+    int64_t W = j->in[2], oW = j->out[2], s = j->s[2], d = j->d[2], p = j->p[2], kw = j->k[2];
+    int64_t Wq = oW + (kw - 1) * d / s;
+    for (int64_t oh = 0; oh < j->out[1]; oh++) {
+        int64_t h0, h1, hs, fh;
+        pool_window(j, 1, oh, &h0, &h1, &hs, &fh);
+        for (int64_t c = 0; c < W; c++)
+            rowmax[c] = -INFINITY;
+        for (int64_t b = h0; b < h1; b += hs) {
+            const float *xr = x + b * W;
+            for (int64_t c = 0; c < W; c++)
+                rowmax[c] = maxnan_f32(rowmax[c], xr[c]);
+        }
+        for (int64_t b = 0; b < s; b++)
+            for (int64_t c = 0; c < Wq; c++) {
+                int64_t ix = c * s + b - p;
+                ph[b * Wq + c] = ix >= 0 && ix < W ? rowmax[ix] : -INFINITY;
+            }
+        float *yr = y + oh * oW;
+        for (int64_t ow = 0; ow < oW; ow++)
+            yr[ow] = -INFINITY;
+        for (int64_t t = 0; t < kw; t++) {
+            const float *src = ph + (t * d % s) * Wq + t * d / s;
+            for (int64_t ow = 0; ow < oW; ow++)
+                yr[ow] = maxnan_f32(yr[ow], src[ow]);
+        }
+        for (int64_t ow = 0; ow < oW; ow++) {
+            float best = yr[ow];
+            if (best == 0.0f || best != best) { /* the plane loop's order decides the bits */
+                best = -INFINITY;
+                for (int64_t b = h0; b < h1; b += hs)
+                    for (int64_t c = wb[ow]; c < we[ow]; c += d) {
+                        float v = x[b * W + c];
+                        if (v > best || isnan(v))
+                            best = v;
+                    }
+                yr[ow] = best;
+            }
+        }
+    }
+}
+
+/* rows up to this wide keep the scratch of maxpool2d_plane_f32 on the stack (a malloc
+ * and free per call can make glibc trim and regrow its heap: page faults every forward) */
+#define POOL_ROW_STACK 512
+
 static void pool_range(void *ctx, int64_t begin, int64_t end)
 {
     const pool_job *j = ctx;
     int64_t pin = j->in[0] * j->in[1] * j->in[2], pout = j->out[0] * j->out[1] * j->out[2];
+    if (j->cd == PTS_FLOAT32 && j->kind == POOL_MAX && !j->idx && j->in[0] == 1 && j->out[0] == 1) {
+        /* scratch: one row of column maxima, its stride phases, each output column's window [wb, we) */
+        int64_t W = j->in[2], oW = j->out[2], nf = W + j->s[2] * (oW + (j->k[2] - 1) * j->d[2] / j->s[2]);
+        float f_s[3 * POOL_ROW_STACK];
+        int64_t wb_s[2 * POOL_ROW_STACK];
+        bool heap = nf > 3 * POOL_ROW_STACK || oW > POOL_ROW_STACK;
+        float *f = heap ? malloc((size_t)nf * sizeof(float)) : f_s;
+        int64_t *wb = heap ? malloc(2 * (size_t)oW * sizeof(int64_t)) : wb_s;
+        if (f && wb) {
+            int64_t *we = wb + oW;
+            for (int64_t ow = 0; ow < oW; ow++) {
+                int64_t ws, fw;
+                pool_window(j, 2, ow, &wb[ow], &we[ow], &ws, &fw);
+            }
+            for (int64_t i = begin; i < end; i++)
+                maxpool2d_plane_f32(j, (const float *)j->x + i * pin, (float *)j->y + i * pout, f, f + W, wb, we);
+            if (heap) {
+                free(f);
+                free(wb);
+            }
+            return;
+        } /* out of memory (only with heap scratch): the plane loop needs none */
+        free(f);
+        free(wb);
+    }
     for (int64_t i = begin; i < end; i++) {
         int64_t *ix = j->idx ? j->idx + i * pout : NULL;
         if (j->cd == PTS_FLOAT32)

@@ -5,6 +5,7 @@ conv_transpose1d/2d/3d with output_padding; the generic `convolution` and
 the `_convolution` forms traced code calls (13 and 12 arguments) - every
 dtype, contiguous / transposed / strided / expanded / channels-last inputs,
 and the refusals (bad channels, groups, kernel larger than the input...)."""
+import numpy as np
 import pytest
 import torch
 
@@ -256,6 +257,48 @@ def test_conv_paths(case, path):
         check("aten::conv2d", maker, **tol)
     finally:
         pyts._C._set_conv_kernel(old)
+
+
+# ---- float32 depthwise (groups == in channels): the whole-plane grid (conv.c dwg_plane_f32, the
+# default) and the row-by-row loop compute the same sums in the same order, so they must agree
+# bit for bit, and each within the rounding bound of torch.  Strides/dilations differ per dim,
+# planes smaller and larger than one vector step, channel multiplier 2, non-contiguous input.
+# (N, C, multiplier, H, W, kernel, stride, padding, dilation, layout)
+DW_CASES = {
+    "3x3-s1-7x7": (1, 24, 1, 7, 7, 3, 1, 1, 1, "contig"),
+    "3x3-s2-odd": (2, 5, 1, 15, 13, 3, 2, 1, 1, "contig"),
+    "5x5-s2-p2": (1, 6, 1, 9, 11, 5, 2, 2, 1, "transposed"),
+    "3x3-dil2-p2": (1, 4, 1, 10, 10, 3, 1, 2, 2, "strided"),
+    "mult2-mixed-stride": (1, 3, 2, 12, 9, 3, (2, 1), (1, 0), (1, 2), "contig"),
+    "1-row": (1, 6, 1, 1, 17, (1, 3), 1, (0, 1), 1, "contig"),
+    "1x1-s3": (1, 4, 1, 8, 8, 1, 3, 0, 1, "contig"),
+    "5x5-on-5x5": (3, 4, 1, 5, 5, 5, 1, 2, 1, "contig"),
+    "big-plane": (1, 2, 1, 70, 67, 3, 1, 1, 1, "contig"),
+}
+
+
+def _pair(v):
+    return list(v) if isinstance(v, tuple) else [v, v]
+
+
+@pytest.mark.parametrize("case", sorted(DW_CASES))
+def test_depthwise_grid_and_rows(case):
+    n, c, mult, h, w, k, s, p, d, layout = DW_CASES[case]
+    k = k if isinstance(k, tuple) else (k, k)
+    x = T((n, c, h, w), seed=1, layout=layout, special=False)
+    wt, b = W((c * mult, 1) + k), W((c * mult,), seed=3)
+    args = [_pair(s), _pair(p), _pair(d), c]
+    exp = torch.nn.functional.conv2d(x, wt, b, *args)
+    got = {}
+    old = pyts._C._set_conv_kernel("dw-grid")
+    try:
+        for path in ("dw-grid", "dw-rows"):
+            pyts._C._set_conv_kernel(path)
+            got[path] = np.ascontiguousarray(pyts._C.call_op("aten::conv2d", x.numpy(), wt.numpy(), b.numpy(), *args))
+            assert_same(got[path], exp, "depthwise %s %s" % (case, path), **k_tol(k[0] * k[1]))
+    finally:
+        pyts._C._set_conv_kernel(old)
+    assert np.array_equal(got["dw-grid"].view(np.int32), got["dw-rows"].view(np.int32))
 
 
 def test_conv_weight_changed_in_place_is_seen():

@@ -5,6 +5,7 @@ divisor_override), adaptive avg/max pools with non-divisible and larger
 output sizes - every dtype, unbatched, empty-batch, size-1, transposed,
 strided and channels-last inputs, NaN/inf in windows, and the refusals
 (padding over half the kernel, zero stride, windows larger than the input)."""
+import numpy as np
 import pytest
 import torch
 
@@ -154,3 +155,39 @@ def test_pool(op, maker, kw):
 
 def test_all_ops_have_cases():
     assert_table_covers(C, POOL)
+
+
+# ---- the float32 2-d max pool's row-then-column path (pool.c maxpool2d_plane_f32) ----
+# It takes the max down each window's rows, then across its columns; windows whose max is
+# ±0 or NaN are redone in row-major order.  Its results must have torch's bits: which zero
+# (sign) and which NaN (payload) a window keeps depends on that order.
+ZERO_NAN_PARAMS = [(3, 2, 1, 1, False), (3, 2, 1, 1, True), (2, 1, 0, 1, False), (3, 1, 1, 2, False),
+                   ([3, 2], [1, 2], [1, 1], [2, 1], True), (1, 1, 0, 1, False), ([2, 5], [3, 2], [1, 2], 1, True)]
+
+
+def _zero_nan_input(shape, seed):
+    g = torch.Generator().manual_seed(seed)
+    pick = torch.randint(0, 6, shape, generator=g)
+    vals = torch.tensor([0.0, -0.0, -1.0, 0.5, float("nan"), -float("nan")])
+    x = vals[pick]
+    bits = x.view(torch.int32)
+    bits[x.isnan()] |= torch.randint(1, 1 << 20, shape, generator=g, dtype=torch.int32)[x.isnan()]  # NaN payloads
+    return x
+
+
+@pytest.mark.parametrize("layout", ["contig", "transposed", "1d"])
+@pytest.mark.parametrize("prm", range(len(ZERO_NAN_PARAMS)))
+def test_max_pool2d_f32_zero_nan_bits(prm, layout):
+    from pyts import _C
+    k, s, p, dl, ceil = ZERO_NAN_PARAMS[prm]
+    if layout == "1d":
+        x = _zero_nan_input((2, 3, 23), prm)
+        args, op = [dims(k, 1)[:1], dims(s, 1)[:1], dims(p, 1)[:1], dims(dl, 1)[:1], ceil], "max_pool1d"
+    else:
+        x = _zero_nan_input((2, 3, 9, 11), prm)
+        if layout == "transposed":
+            x = x.transpose(2, 3).contiguous().transpose(2, 3)
+        args, op = max_args(2, k, s, p, dl, ceil), "max_pool2d"
+    exp = getattr(torch.ops.aten, op)(x, *args)
+    got = torch.from_numpy(np.ascontiguousarray(_C.call_op("aten::" + op, x.numpy(), *args)))
+    assert torch.equal(got.view(torch.int32), exp.contiguous().view(torch.int32))
