@@ -1751,6 +1751,26 @@ static inline void k_linalg_ldl_solve_unpack(const pts_value *args, struct k_lin
     a->hermitian = pts_arg_bool(args[3]);
 }
 
+/* csrc/ops/linalg/eig.c */
+/* aten::linalg_eig(Tensor self) -> (Tensor eigenvalues, Tensor eigenvectors) */
+struct k_linalg_eig_args {
+    pts_tensor *self;
+};
+static inline void k_linalg_eig_unpack(const pts_value *args, struct k_linalg_eig_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/eig.c */
+/* aten::linalg_eigvals(Tensor self) -> Tensor */
+struct k_linalg_eigvals_args {
+    pts_tensor *self;
+};
+static inline void k_linalg_eigvals_unpack(const pts_value *args, struct k_linalg_eigvals_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
 /* csrc/ops/linalg/einsum.c */
 /* aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor */
 struct k_einsum_args {
