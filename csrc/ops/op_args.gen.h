@@ -9784,6 +9784,122 @@ static inline void k_initial_seed_unpack(const pts_value *args, struct k_initial
     a->self = args[0];
 }
 
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.scalarint(Tensor self, *, Scalar? spacing=None, int? dim=None, int edge_order=1) -> Tensor[] */
+struct k_gradient_scalarint_args {
+    pts_tensor *self;
+    pts_value spacing;
+    int64_t dim;
+    bool has_dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_scalarint_unpack(const pts_value *args, struct k_gradient_scalarint_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.scalararray(Tensor self, *, Scalar spacing, int[] dim, int edge_order=1) -> Tensor[] */
+struct k_gradient_scalararray_args {
+    pts_tensor *self;
+    pts_value spacing;
+    pts_value dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_scalararray_unpack(const pts_value *args, struct k_gradient_scalararray_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = args[2];
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.array(Tensor self, *, int[] dim, int edge_order=1) -> Tensor[] */
+struct k_gradient_array_args {
+    pts_tensor *self;
+    pts_value dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_array_unpack(const pts_value *args, struct k_gradient_array_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->edge_order = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.scalarrayint(Tensor self, *, Scalar[] spacing, int? dim=None, int edge_order=1) -> Tensor[] */
+struct k_gradient_scalarrayint_args {
+    pts_tensor *self;
+    pts_value spacing;
+    int64_t dim;
+    bool has_dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_scalarrayint_unpack(const pts_value *args, struct k_gradient_scalarrayint_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.scalarrayarray(Tensor self, *, Scalar[] spacing, int[] dim, int edge_order=1) -> Tensor[] */
+struct k_gradient_scalarrayarray_args {
+    pts_tensor *self;
+    pts_value spacing;
+    pts_value dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_scalarrayarray_unpack(const pts_value *args, struct k_gradient_scalarrayarray_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = args[2];
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.tensorarrayint(Tensor self, *, Tensor[] spacing, int? dim=None, int edge_order=1) -> Tensor[] */
+struct k_gradient_tensorarrayint_args {
+    pts_tensor *self;
+    pts_value spacing;
+    int64_t dim;
+    bool has_dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_tensorarrayint_unpack(const pts_value *args, struct k_gradient_tensorarrayint_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.tensorarray(Tensor self, *, Tensor[] spacing, int[] dim, int edge_order=1) -> Tensor[] */
+struct k_gradient_tensorarray_args {
+    pts_tensor *self;
+    pts_value spacing;
+    pts_value dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_tensorarray_unpack(const pts_value *args, struct k_gradient_tensorarray_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = args[2];
+    a->edge_order = pts_arg_int(args[3]);
+}
+
 /* csrc/ops/reduce/nan.c */
 /* aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
 struct k_nansum_args {

@@ -1,0 +1,344 @@
+/* gradient.c - numerical derivatives and multi-dimensional histograms:
+ * gradient (all seven overloads: spacing None / a Scalar / Scalar[] / Tensor[]
+ * of coordinates, dim None / int / int[], edge_order 1 or 2) and histogramdd
+ * (with the three primitives torch.histogramdd is built on:
+ * _histogramdd_bin_edges, _histogramdd_from_bin_cts,
+ * _histogramdd_from_bin_tensors).
+ *
+ * gradient follows ATen's formulas (ReduceOps.cpp, gradient_helper_float and
+ * gradient_helper): with a uniform spacing h the interior is
+ * ((a[i+1] - a[i-1]) / h) / 2, the edges (a[1] - a[0]) / h (edge_order 1) or
+ * (-1.5 a[0] + 2 a[1] - 0.5 a[2]) / h (edge_order 2); with coordinates the
+ * second-order non-uniform stencils.  For a uniform spacing each step is
+ * rounded in the result's precision as torch's tensor ops round it (float for
+ * float32 / float16 / complex64 / integer inputs, double for float64), so
+ * results agree to the bit in the common cases; with coordinates everything is
+ * computed in double and rounded once.  Integer inputs give float32 (torch's
+ * true division); complex inputs are differentiated part by part (the stencils
+ * are real). */
+#include "ops/compose.h"
+#include "ops/kernel.h"
+#include "tensor/cplx.h"
+
+static void release(pts_tensor *t)
+{
+    if (t)
+        pts_obj_release(&t->hdr);
+}
+
+/* ---- gradient ------------------------------------------------------------------------------------ */
+
+typedef struct grad_spec {
+    int ndims;           /* dims to differentiate */
+    int dims[PTS_MAX_DIMS];
+    bool has_h;          /* uniform spacing per dim (else coordinates) */
+    double h[PTS_MAX_DIMS];
+    pts_tensor *coord[PTS_MAX_DIMS]; /* borrowed */
+} grad_spec;
+
+/* One rounding to the result's precision (rreal: its real dtype): every tensor op of torch's
+ * formula rounds once; a double op followed by this rounding equals the float / half op (53 >=
+ * 2p + 2 for p = 24, 11, 8). */
+static double rnd(double v, int rreal)
+{
+    switch (rreal) {
+    case PTS_FLOAT32:
+        return (double)(float)v;
+    case PTS_FLOAT16:
+        return (double)pts_half_to_float(pts_float_to_half((float)v));
+    case PTS_BFLOAT16:
+        return (double)pts_bf16_to_float(pts_float_to_bf16((float)v));
+    default:
+        return v;
+    }
+}
+
+typedef struct gz {
+    double r, i;
+} gz;
+
+/* torch's complex ops with a real scalar s: s * z is the product (s + 0i) z and z / s the
+ * quotient by (s + 0i), so an infinite part gives NaN in the other one (0 * inf), as in torch */
+static inline gz g_sub(gz x, gz y, int rr) { return (gz){rnd(x.r - y.r, rr), rnd(x.i - y.i, rr)}; }
+static inline gz g_add(gz x, gz y, int rr) { return (gz){rnd(x.r + y.r, rr), rnd(x.i + y.i, rr)}; }
+static inline gz g_div(gz x, double s, bool cp, int rr)
+{
+    if (!cp)
+        return (gz){rnd(x.r / s, rr), 0};
+    return (gz){rnd(rnd(x.r / s, rr) + x.i * 0.0, rr), rnd(rnd(x.i / s, rr) - x.r * 0.0, rr)};
+}
+static inline gz g_mul(double s, gz x, bool cp, int rr)
+{
+    if (!cp)
+        return (gz){rnd(s * x.r, rr), 0};
+    return (gz){rnd(s * x.r - 0.0 * x.i, rr), rnd(s * x.i + 0.0 * x.r, rr)};
+}
+
+/* x: the input as doubles [outer, n, inner] elements (complex: pairs, inner counts elements);
+ * out likewise */
+static void grad_uniform(const double *x, double *out, int64_t outer, int64_t n, int64_t inner, double h, int edge,
+                         bool cp, int rr)
+{
+    int w = cp ? 2 : 1;
+    if (rr != PTS_FLOAT64)
+        h = (double)(float)h; /* the scalar in torch's op math (float for float32 / half) */
+    for (int64_t o = 0; o < outer; o++)
+        for (int64_t k = 0; k < inner; k++) {
+            const double *base = x + (o * n * inner + k) * w;
+            double *r = out + (o * n * inner + k) * w;
+#define AT(j) ((gz){base[(j) * inner * w], cp ? base[(j) * inner * w + 1] : 0})
+#define PUT(j, v)                              \
+    do {                                       \
+        gz v_ = (v);                           \
+        r[(j) * inner * w] = v_.r;             \
+        if (cp)                                \
+            r[(j) * inner * w + 1] = v_.i;     \
+    } while (0)
+            for (int64_t i = 1; i + 1 < n; i++)
+                PUT(i, g_div(g_div(g_sub(AT(i + 1), AT(i - 1), rr), h, cp, rr), 2.0, cp, rr));
+            if (edge == 1) {
+                PUT(0, g_div(g_sub(AT(1), AT(0), rr), h, cp, rr));
+                PUT(n - 1, g_div(g_sub(AT(n - 1), AT(n - 2), rr), h, cp, rr));
+            } else {
+                gz t = g_add(g_mul(-1.5, AT(0), cp, rr), g_mul(2.0, AT(1), cp, rr), rr);
+                PUT(0, g_div(g_sub(t, g_mul(0.5, AT(2), cp, rr), rr), h, cp, rr));
+                gz u = g_sub(g_mul(0.5, AT(n - 3), cp, rr), g_mul(2.0, AT(n - 2), cp, rr), rr);
+                PUT(n - 1, g_div(g_add(u, g_mul(1.5, AT(n - 1), cp, rr), rr), h, cp, rr));
+            }
+#undef AT
+#undef PUT
+        }
+}
+
+/* non-uniform: c[0..n) the coordinates (double) */
+static void grad_coords(const double *x, double *out, int64_t outer, int64_t n, int64_t inner, const double *c, int edge)
+{
+    for (int64_t o = 0; o < outer; o++)
+        for (int64_t k = 0; k < inner; k++) {
+            const double *a = x + o * n * inner + k;
+            double *r = out + o * n * inner + k;
+            for (int64_t i = 1; i + 1 < n; i++) {
+                double d1 = c[i] - c[i - 1], d2 = c[i + 1] - c[i];
+                double ca = -d2 / (d1 * (d1 + d2)), cb = (d2 - d1) / (d1 * d2), cc = d1 / (d2 * (d1 + d2));
+                r[i * inner] = ca * a[(i - 1) * inner] + cb * a[i * inner] + cc * a[(i + 1) * inner];
+            }
+            double f0 = c[1] - c[0], f1 = c[2 < n ? 2 : 1] - c[1];
+            double l0 = c[n - 1] - c[n - 2], l1 = n >= 3 ? c[n - 2] - c[n - 3] : 0;
+            if (edge == 1) {
+                r[0] = (a[inner] - a[0]) / f0;
+                r[(n - 1) * inner] = (a[(n - 1) * inner] - a[(n - 2) * inner]) / l0;
+            } else {
+                double ca = -(2.0 * f0 + f1) / (f0 * (f0 + f1)), cb = (f0 + f1) / (f0 * f1), cc = -f0 / (f1 * (f0 + f1));
+                r[0] = ca * a[0] + cb * a[inner] + cc * a[2 * inner];
+                ca = l0 / (l1 * (l0 + l1));
+                cb = -(l0 + l1) / (l0 * l1);
+                cc = (2 * l0 + l1) / (l0 * (l0 + l1));
+                r[(n - 1) * inner] = ca * a[(n - 3) * inner] + cb * a[(n - 2) * inner] + cc * a[(n - 1) * inner];
+            }
+        }
+}
+
+/* torch's pre_check_gradient plus the dims: spacing_len -1 when not a list */
+static pts_status grad_setup(const pts_tensor *t, int64_t spacing_len, pts_value dimv, int64_t edge, grad_spec *g)
+{
+    const char *opn = "torch.gradient";
+    if (t->dtype == PTS_UINT8)
+        return pts_err_set(PTS_ERR_TYPE, "%s does not support uint8 input.", opn);
+    if (t->dtype == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+                                         "the `^` or `logical_xor()` operator instead.");
+    bool has_dim = dimv.tag != PTS_T_NONE;
+    int nd = t->ndim;
+    if (!has_dim) {
+        g->ndims = nd;
+        for (int i = 0; i < nd; i++)
+            g->dims[i] = i;
+    } else if (dimv.tag == PTS_T_INT) {
+        g->ndims = 1;
+        PTS_TRY(pts_wrap_dim(dimv.u.i, nd, opn, &g->dims[0]));
+    } else {
+        int64_t raw[PTS_MAX_DIMS];
+        int n = 0;
+        PTS_TRY(pts_arg_int_list(dimv, raw, PTS_MAX_DIMS, &n, 0, "dim"));
+        g->ndims = n;
+        bool seen[PTS_MAX_DIMS] = {false};
+        for (int i = 0; i < n; i++) {
+            PTS_TRY(pts_wrap_dim(raw[i], nd, opn, &g->dims[i]));
+            if (seen[g->dims[i]])
+                return pts_err_set(PTS_ERR_VALUE, "dim %d appears multiple times in the list of dims", g->dims[i]);
+            seen[g->dims[i]] = true;
+        }
+    }
+    if (spacing_len >= 0 && !has_dim && spacing_len != nd)
+        return pts_err_set(PTS_ERR_VALUE,
+                           "%s expected spacing to be unspecified, a scalar, or a list of length equal to 'self.dim() "
+                           "= %d', since dim argument was not given, but got a list of length %lld",
+                           opn, nd, (long long)spacing_len);
+    if (spacing_len >= 0 && has_dim && spacing_len != g->ndims)
+        return pts_err_set(PTS_ERR_VALUE,
+                           "%s expected spacing to be unspecified, a scalar or it's spacing and dim arguments to have "
+                           "the same length, but got a spacing argument of length %lld and a dim argument of length "
+                           "%d.",
+                           opn, (long long)spacing_len, g->ndims);
+    if (edge != 1 && edge != 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s only supports edge_order=1 and edge_order=2.", opn);
+    for (int i = 0; i < g->ndims; i++)
+        if (t->sizes[g->dims[i]] < edge + 1)
+            return pts_err_set(PTS_ERR_VALUE, "%s expected each dimension size to be at least edge_order+1", opn);
+    return PTS_OK;
+}
+
+static pts_status grad_run(const pts_op *op, const pts_tensor *t, grad_spec *g, int64_t edge, pts_value *rets)
+{
+    int dt = t->dtype;
+    bool cplx = pts_dtype_is_complex(dt);
+    int rd = pts_is_float(dt) || cplx ? dt : PTS_FLOAT32;
+    if (!g->has_h)
+        for (int i = 0; i < g->ndims; i++) {
+            int cd = g->coord[i]->dtype;
+            rd = pts_promote_types(rd, pts_is_float(cd) || pts_dtype_is_complex(cd) ? cd : rd);
+        }
+    int rreal = pts_dtype_real(rd);
+    /* the input as a contiguous double buffer (complex: interleaved parts) */
+    pts_tensor *x = pts_tensor_to_dtype(t, cplx ? PTS_COMPLEX128 : PTS_FLOAT64);
+    if (!x)
+        return pts_err_last();
+    int64_t numel = pts_tensor_numel(t) * (cplx ? 2 : 1);
+    pts_list *l = pts_tensor_list_new(g->ndims);
+    pts_status st = l ? PTS_OK : pts_err_last();
+    for (int i = 0; !st && i < g->ndims; i++) {
+        int d = g->dims[i];
+        int64_t n = t->sizes[d], outer = 1, inner = cplx ? 2 : 1;
+        for (int k = 0; k < d; k++)
+            outer *= t->sizes[k];
+        for (int k = d + 1; k < t->ndim; k++)
+            inner *= t->sizes[k];
+        pts_tensor *r = pts_tensor_empty(cplx ? PTS_COMPLEX128 : PTS_FLOAT64, t->ndim, t->sizes);
+        if (!r) {
+            st = pts_err_last();
+            break;
+        }
+        if (numel > 0) {
+            if (g->has_h) {
+                grad_uniform(pts_tensor_data(x), pts_tensor_data(r), outer, n, inner / (cplx ? 2 : 1), g->h[i], (int)edge,
+                             cplx, rreal);
+            } else {
+                pts_tensor *c = g->coord[i];
+                if (c->ndim != 1) {
+                    release(r);
+                    st = pts_err_set(PTS_ERR_VALUE,
+                                     "torch.gradient expected each element of spacing to have one dimension, but got an "
+                                     "element with %d dimensions!",
+                                     c->ndim);
+                    break;
+                }
+                if (c->sizes[0] != n) {
+                    release(r);
+                    st = pts_err_set(PTS_ERR_VALUE,
+                                     "%s: the coordinates of dim %d have %lld elements, the dimension has size %lld",
+                                     OPN, d, (long long)c->sizes[0], (long long)n);
+                    break;
+                }
+                if (pts_dtype_is_complex(c->dtype)) {
+                    release(r);
+                    st = pts_err_set(PTS_ERR_TYPE, "%s: complex coordinates are not supported", OPN);
+                    break;
+                }
+                pts_tensor *cc = pts_tensor_to_dtype(c, PTS_FLOAT64);
+                if (!cc) {
+                    release(r);
+                    st = pts_err_last();
+                    break;
+                }
+                grad_coords(pts_tensor_data(x), pts_tensor_data(r), outer, n, inner, pts_tensor_data(cc), (int)edge);
+                release(cc);
+            }
+        }
+        pts_tensor *o = pts_tensor_to_dtype(r, rd);
+        release(r);
+        st = o ? pts_list_append(l, pts_obj_value(&o->hdr)) : pts_err_last();
+    }
+    release(x);
+    if (st) {
+        if (l)
+            pts_obj_release(&l->hdr);
+        return st;
+    }
+    rets[0] = pts_obj_value(&l->hdr);
+    return PTS_OK;
+}
+
+/* a Scalar spacing: ints and floats (a complex spacing is refused) */
+static pts_status scalar_h(pts_value v, double *h)
+{
+    if (v.tag == PTS_T_INT || v.tag == PTS_T_BOOL || v.tag == PTS_T_FLOAT) {
+        *h = pts_arg_double(v);
+        return PTS_OK;
+    }
+    return pts_err_set(PTS_ERR_TYPE, "torch.gradient: a complex spacing is not supported");
+}
+
+static pts_status grad_scalar(const pts_op *op, const pts_tensor *t, pts_value spacing, pts_value dimv, int64_t edge,
+                              pts_value *rets)
+{
+    grad_spec g;
+    memset(&g, 0, sizeof g);
+    PTS_TRY(grad_setup(t, -1, dimv, edge, &g));
+    g.has_h = true;
+    double h = 1.0;
+    if (spacing.tag != PTS_T_NONE)
+        PTS_TRY(scalar_h(spacing, &h));
+    for (int i = 0; i < g.ndims; i++)
+        g.h[i] = h;
+    return grad_run(op, t, &g, edge, rets);
+}
+
+static pts_status grad_list(const pts_op *op, const pts_tensor *t, pts_value spacing, pts_value dimv, int64_t edge,
+                            bool tensors, pts_value *rets)
+{
+    grad_spec g;
+    memset(&g, 0, sizeof g);
+    int64_t n = pts_list_len(spacing);
+    PTS_TRY(grad_setup(t, n, dimv, edge, &g));
+    g.has_h = !tensors;
+    for (int i = 0; i < g.ndims; i++) {
+        if (tensors) {
+            g.coord[i] = pts_list_tensor(spacing, i);
+        } else {
+            pts_value v = spacing.tag == PTS_T_LIST ? PTS_LIST(spacing)->items[i] : PTS_TUPLE(spacing)->items[i];
+            PTS_TRY(scalar_h(v, &g.h[i]));
+        }
+    }
+    return grad_run(op, t, &g, edge, rets);
+}
+
+/* int? dim as the value grad_setup reads (None or an int) */
+static pts_value opt_dim(bool has, int64_t d) { return has ? pts_int(d) : pts_none(); }
+
+PTS_KERNEL(k_gradient_scalarint)
+{
+    return grad_scalar(op, a->self, a->spacing, opt_dim(a->has_dim, a->dim), a->edge_order, rets);
+}
+PTS_KERNEL(k_gradient_scalararray) { return grad_scalar(op, a->self, a->spacing, a->dim, a->edge_order, rets); }
+PTS_KERNEL(k_gradient_array) { return grad_scalar(op, a->self, pts_none(), a->dim, a->edge_order, rets); }
+PTS_KERNEL(k_gradient_scalarrayint)
+{
+    return grad_list(op, a->self, a->spacing, opt_dim(a->has_dim, a->dim), a->edge_order, false, rets);
+}
+PTS_KERNEL(k_gradient_scalarrayarray) { return grad_list(op, a->self, a->spacing, a->dim, a->edge_order, false, rets); }
+PTS_KERNEL(k_gradient_tensorarrayint)
+{
+    return grad_list(op, a->self, a->spacing, opt_dim(a->has_dim, a->dim), a->edge_order, true, rets);
+}
+PTS_KERNEL(k_gradient_tensorarray) { return grad_list(op, a->self, a->spacing, a->dim, a->edge_order, true, rets); }
+
+const pts_op_def pts_ops_gradient[] = {
+    PTS_OP("aten::gradient.scalarint(Tensor self, *, Scalar? spacing=None, int? dim=None, int edge_order=1) -> Tensor[]", k_gradient_scalarint),
+    PTS_OP("aten::gradient.scalararray(Tensor self, *, Scalar spacing, int[] dim, int edge_order=1) -> Tensor[]", k_gradient_scalararray),
+    PTS_OP("aten::gradient.array(Tensor self, *, int[] dim, int edge_order=1) -> Tensor[]", k_gradient_array),
+    PTS_OP("aten::gradient.scalarrayint(Tensor self, *, Scalar[] spacing, int? dim=None, int edge_order=1) -> Tensor[]", k_gradient_scalarrayint),
+    PTS_OP("aten::gradient.scalarrayarray(Tensor self, *, Scalar[] spacing, int[] dim, int edge_order=1) -> Tensor[]", k_gradient_scalarrayarray),
+    PTS_OP("aten::gradient.tensorarrayint(Tensor self, *, Tensor[] spacing, int? dim=None, int edge_order=1) -> Tensor[]", k_gradient_tensorarrayint),
+    PTS_OP("aten::gradient.tensorarray(Tensor self, *, Tensor[] spacing, int[] dim, int edge_order=1) -> Tensor[]", k_gradient_tensorarray),
+    {NULL, NULL},
+};

@@ -1,0 +1,114 @@
+"""Parity of gradient (all seven overloads) and histogramdd (csrc/ops/reduce/gradient.c)
+against torch.ops.aten: every dtype torch accepts (float32, float64, float16, the integers,
+complex64, complex128), contiguous / transposed / strided / expanded inputs, NaN and inf,
+sizes at the edge_order limit, empty dims that are not differentiated, and torch's errors.
+Compared at torch.testing's default tolerances for the result dtype."""
+import pytest
+import torch
+
+from optest import check, covered, make_tensor
+
+DTS = [torch.float32, torch.float64, torch.float16, torch.int64, torch.int32, torch.int16, torch.int8,
+       torch.complex64, torch.complex128]
+SHAPES = [(5, 7), (3, 1, 4), (2, 3, 4, 5), (3,), (4, 0, 3)]
+LAYOUTS = ["contig", "transposed", "strided", "expanded"]
+
+
+def dname(dt):
+    return str(dt).replace("torch.", "")
+
+
+def t(shape, dt, layout="contig", seed=0, special=True):
+    if dt.is_complex:
+        r = {torch.complex64: torch.float32, torch.complex128: torch.float64}[dt]
+        return torch.complex(make_tensor(shape, r, layout, seed, special), make_tensor(shape, r, layout, seed + 7,
+                                                                                       special))
+    return make_tensor(shape, dt, layout, seed, special)
+
+
+def diff_dims(shape):
+    """dims whose size allows both edge orders (>= 3)"""
+    return [d for d, s in enumerate(shape) if s >= 3]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_gradient_uniform(dt, layout):
+    for shape in SHAPES:
+        dims = diff_dims(shape)
+        if not dims:
+            continue
+        x = lambda: t(shape, dt, layout, seed=len(shape))  # noqa: E731
+        for edge in (1, 2):
+            w = "%s %s %s e%d" % (dt, layout, shape, edge)
+            if len(dims) == len(shape):
+                check("aten::gradient.scalarint", lambda: ((x(),), {"edge_order": edge}), what=w)
+                check("aten::gradient.scalarint", lambda: ((x(),), {"spacing": 2.5, "edge_order": edge}), what=w)
+                check("aten::gradient.scalarrayint",
+                      lambda: ((x(),), {"spacing": [0.5 + i for i in range(len(shape))], "edge_order": edge}), what=w)
+            check("aten::gradient.scalarint", lambda: ((x(),), {"spacing": 3, "dim": dims[-1], "edge_order": edge}),
+                  what=w)
+            check("aten::gradient.scalarint", lambda: ((x(),), {"dim": -1 - (len(shape) - 1 - dims[0]),
+                                                                "edge_order": edge}), what=w)
+            check("aten::gradient.scalararray", lambda: ((x(),), {"spacing": 0.75, "dim": dims, "edge_order": edge}),
+                  what=w)
+            check("aten::gradient.array", lambda: ((x(),), {"dim": dims[::-1], "edge_order": edge}), what=w)
+            check("aten::gradient.scalarrayarray",
+                  lambda: ((x(),), {"spacing": [2] + [1.25] * (len(dims) - 1), "dim": dims, "edge_order": edge}),
+                  what=w)
+            check("aten::gradient.scalarrayint", lambda: ((x(),), {"spacing": [-1.5], "dim": dims[0],
+                                                                   "edge_order": edge}), what=w)
+
+
+def coords(n, dt, seed):
+    g = torch.Generator().manual_seed(seed)
+    if dt.is_floating_point:
+        return torch.cumsum(torch.rand(n, generator=g, dtype=torch.float64) + 0.25, 0).to(dt)
+    return torch.cumsum(torch.randint(1, 4, (n,), generator=g), 0).to(dt)
+
+
+@pytest.mark.parametrize("dt", [torch.float32, torch.float64, torch.int64, torch.complex64, torch.complex128],
+                         ids=dname)
+@pytest.mark.parametrize("cdt", [torch.float32, torch.float64, torch.int64], ids=dname)
+def test_gradient_coordinates(dt, cdt):
+    for shape, layout in [((5, 7), "transposed"), ((3, 4, 6), "strided"), ((3, 0, 4), "contig"), ((4,), "contig")]:
+        dims = diff_dims(shape)
+        x = lambda: t(shape, dt, layout, seed=3)  # noqa: E731
+        for edge in (1, 2):
+            w = "%s %s %s %s e%d" % (dt, cdt, layout, shape, edge)
+            cs = lambda: [coords(shape[d], cdt, d) for d in dims]  # noqa: E731
+            check("aten::gradient.tensorarray", lambda: ((x(),), {"spacing": cs(), "dim": dims, "edge_order": edge}),
+                  what=w)
+            check("aten::gradient.tensorarrayint",
+                  lambda: ((x(),), {"spacing": cs()[-1:], "dim": dims[-1], "edge_order": edge}), what=w)
+            if len(dims) == len(shape):
+                check("aten::gradient.tensorarrayint", lambda: ((x(),), {"spacing": cs(), "edge_order": edge}), what=w)
+
+
+def test_gradient_errors():
+    x = lambda dt=torch.float32: t((3, 4), dt)  # noqa: E731
+    bad = [
+        ("aten::gradient.scalarint", (x(torch.uint8),), {}),
+        ("aten::gradient.scalarint", (x(torch.bool),), {}),
+        ("aten::gradient.scalarint", (x(),), {"edge_order": 3}),
+        ("aten::gradient.scalarint", (x(),), {"edge_order": 0}),
+        ("aten::gradient.array", (x(),), {"dim": [0, 0]}),
+        ("aten::gradient.array", (x(),), {"dim": [2]}),
+        ("aten::gradient.scalarint", (x(),), {"dim": -3}),
+        ("aten::gradient.scalarrayint", (x(),), {"spacing": [1.0, 2.0, 3.0]}),
+        ("aten::gradient.scalarrayarray", (x(),), {"spacing": [1.0], "dim": [0, 1]}),
+        ("aten::gradient.scalarint", (t((2, 4)),), {"edge_order": 2}),
+        ("aten::gradient.scalarint", (t((1, 4)),), {}),
+        ("aten::gradient.tensorarray", (x(),), {"spacing": [torch.ones(2, 2)], "dim": [0]}),
+    ]
+    for name, args, kw in bad:
+        check(name, lambda: (tuple(a.clone() for a in args), kw), what="error %s" % kw)
+
+
+def test_gradient_scalar_tensor():
+    # a 0-dim tensor has no dim to differentiate: an empty list
+    check("aten::gradient.scalarint", lambda: ((torch.tensor(2.0),), {}), what="0-dim")
+
+
+COVERED = covered(["gradient.scalarint", "gradient.scalararray", "gradient.array", "gradient.scalarrayint",
+                   "gradient.scalarrayarray", "gradient.tensorarrayint", "gradient.tensorarray"])
