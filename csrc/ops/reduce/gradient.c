@@ -110,32 +110,63 @@ static void grad_uniform(const double *x, double *out, int64_t outer, int64_t n,
         }
 }
 
-/* non-uniform: c[0..n) the coordinates (double) */
-static void grad_coords(const double *x, double *out, int64_t outer, int64_t n, int64_t inner, const double *c, int edge)
+/* non-uniform: c[0..n) the coordinates (as double).  torch computes the stencil coefficients as
+ * tensor ops on the coordinates (rounded in rc: their float dtype, or exact integers and one
+ * rounding to float32 at the division), then combines them with the input in the result's
+ * precision rr; its edges are computed with 0-dim coordinate tensors, in re (the input's own
+ * float precision), and cast to the result's dtype by the final cat. */
+static void grad_coords(const double *x, double *out, int64_t outer, int64_t n, int64_t inner, const double *c, int edge,
+                        bool cp, int rr, int rc, int re)
 {
+    int w = cp ? 2 : 1;
+    bool ic = rc < 0; /* integer coordinates: exact until the division */
+    int rq = ic ? PTS_FLOAT32 : rc;
+#define R(v) (ic ? (v) : rnd((v), rc))
+#define Q(num, den) rnd((num) / (den), rq)
     for (int64_t o = 0; o < outer; o++)
         for (int64_t k = 0; k < inner; k++) {
-            const double *a = x + o * n * inner + k;
-            double *r = out + o * n * inner + k;
+            const double *base = x + (o * n * inner + k) * w;
+            double *r = out + (o * n * inner + k) * w;
+#define AT(j) ((gz){base[(j) * inner * w], cp ? base[(j) * inner * w + 1] : 0})
+#define PUT(j, v)                              \
+    do {                                       \
+        gz v_ = (v);                           \
+        r[(j) * inner * w] = v_.r;             \
+        if (cp)                                \
+            r[(j) * inner * w + 1] = v_.i;     \
+    } while (0)
             for (int64_t i = 1; i + 1 < n; i++) {
-                double d1 = c[i] - c[i - 1], d2 = c[i + 1] - c[i];
-                double ca = -d2 / (d1 * (d1 + d2)), cb = (d2 - d1) / (d1 * d2), cc = d1 / (d2 * (d1 + d2));
-                r[i * inner] = ca * a[(i - 1) * inner] + cb * a[i * inner] + cc * a[(i + 1) * inner];
+                double d1 = R(c[i] - c[i - 1]), d2 = R(c[i + 1] - c[i]);
+                double ca = Q(-d2, R(d1 * R(d1 + d2))), cb = Q(R(d2 - d1), R(d1 * d2)), cc = Q(d1, R(d2 * R(d1 + d2)));
+                gz t = g_add(g_mul(ca, AT(i - 1), cp, rr), g_mul(cb, AT(i), cp, rr), rr);
+                PUT(i, g_add(t, g_mul(cc, AT(i + 1), cp, rr), rr));
             }
-            double f0 = c[1] - c[0], f1 = c[2 < n ? 2 : 1] - c[1];
-            double l0 = c[n - 1] - c[n - 2], l1 = n >= 3 ? c[n - 2] - c[n - 3] : 0;
+            double f0 = R(c[1] - c[0]), f1 = n >= 3 ? R(c[2] - c[1]) : 0;
+            double l0 = R(c[n - 1] - c[n - 2]), l1 = n >= 3 ? R(c[n - 2] - c[n - 3]) : 0;
             if (edge == 1) {
-                r[0] = (a[inner] - a[0]) / f0;
-                r[(n - 1) * inner] = (a[(n - 1) * inner] - a[(n - 2) * inner]) / l0;
+                /* the 0-dim coordinate steps enter the op as scalars of its math type */
+                PUT(0, g_div(g_sub(AT(1), AT(0), re), rnd(f0, re), cp, re));
+                PUT(n - 1, g_div(g_sub(AT(n - 1), AT(n - 2), re), rnd(l0, re), cp, re));
             } else {
-                double ca = -(2.0 * f0 + f1) / (f0 * (f0 + f1)), cb = (f0 + f1) / (f0 * f1), cc = -f0 / (f1 * (f0 + f1));
-                r[0] = ca * a[0] + cb * a[inner] + cc * a[2 * inner];
-                ca = l0 / (l1 * (l0 + l1));
-                cb = -(l0 + l1) / (l0 * l1);
-                cc = (2 * l0 + l1) / (l0 * (l0 + l1));
-                r[(n - 1) * inner] = ca * a[(n - 3) * inner] + cb * a[(n - 2) * inner] + cc * a[(n - 1) * inner];
+                /* 2.0 * (0-dim tensor): a Python float with an integer tensor gives float32 */
+                int rk = ic ? PTS_FLOAT32 : rc;
+                double ca = -rnd(rnd(2.0 * f0, rk) + f1, rk) / rnd(f0 * rnd(f0 + f1, rk), rk);
+                double cb = rnd(f0 + f1, rk) / rnd(f0 * f1, rk), cc = -f0 / rnd(f1 * rnd(f0 + f1, rk), rk);
+                ca = rnd(rnd(ca, rk), re), cb = rnd(rnd(cb, rk), re), cc = rnd(rnd(cc, rk), re);
+                gz t = g_add(g_mul(ca, AT(0), cp, re), g_mul(cb, AT(1), cp, re), re);
+                PUT(0, g_add(t, g_mul(cc, AT(2), cp, re), re));
+                ca = rnd(l0 / rnd(l1 * rnd(l0 + l1, rk), rk), rk);
+                cb = rnd(-rnd(l0 + l1, rk) / rnd(l0 * l1, rk), rk);
+                cc = rnd(rnd(rnd(2 * l0, rk) + l1, rk) / rnd(l0 * rnd(l0 + l1, rk), rk), rk);
+                ca = rnd(ca, re), cb = rnd(cb, re), cc = rnd(cc, re);
+                t = g_add(g_mul(ca, AT(n - 3), cp, re), g_mul(cb, AT(n - 2), cp, re), re);
+                PUT(n - 1, g_add(t, g_mul(cc, AT(n - 1), cp, re), re));
             }
+#undef AT
+#undef PUT
         }
+#undef R
+#undef Q
 }
 
 /* torch's pre_check_gradient plus the dims: spacing_len -1 when not a list */
@@ -250,7 +281,11 @@ static pts_status grad_run(const pts_op *op, const pts_tensor *t, grad_spec *g, 
                     st = pts_err_last();
                     break;
                 }
-                grad_coords(pts_tensor_data(x), pts_tensor_data(r), outer, n, inner, pts_tensor_data(cc), (int)edge);
+                int creal = pts_is_float(c->dtype) ? c->dtype : -1;
+                /* the edges' precision: the input's float dtype, else the 0-dim coordinates' */
+                int ereal = pts_is_float(pts_dtype_real(dt)) ? pts_dtype_real(dt) : creal < 0 ? PTS_FLOAT32 : creal;
+                grad_coords(pts_tensor_data(x), pts_tensor_data(r), outer, n, inner / (cplx ? 2 : 1),
+                            pts_tensor_data(cc), (int)edge, cplx, rreal, creal, ereal);
                 release(cc);
             }
         }

@@ -97,8 +97,8 @@ def test_gradient_errors():
         ("aten::gradient.scalarint", (x(),), {"dim": -3}),
         ("aten::gradient.scalarrayint", (x(),), {"spacing": [1.0, 2.0, 3.0]}),
         ("aten::gradient.scalarrayarray", (x(),), {"spacing": [1.0], "dim": [0, 1]}),
-        ("aten::gradient.scalarint", (t((2, 4)),), {"edge_order": 2}),
-        ("aten::gradient.scalarint", (t((1, 4)),), {}),
+        ("aten::gradient.scalarint", (t((2, 4), torch.float32),), {"edge_order": 2}),
+        ("aten::gradient.scalarint", (t((1, 4), torch.float32),), {}),
         ("aten::gradient.tensorarray", (x(),), {"spacing": [torch.ones(2, 2)], "dim": [0]}),
     ]
     for name, args, kw in bad:
