@@ -984,6 +984,118 @@ static inline void k_fft_ifftshift_unpack(const pts_value *args, struct k_fft_if
     a->dim = args[1];
 }
 
+/* csrc/ops/fft/stft.c */
+/* aten::stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor */
+struct k_stft_args {
+    pts_tensor *self;
+    int64_t n_fft;
+    int64_t hop_length;
+    bool has_hop_length;
+    int64_t win_length;
+    bool has_win_length;
+    pts_tensor *window;
+    bool normalized;
+    bool onesided;
+    bool has_onesided;
+    bool return_complex;
+    bool has_return_complex;
+    bool align_to_window;
+    bool has_align_to_window;
+};
+static inline void k_stft_unpack(const pts_value *args, struct k_stft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n_fft = pts_arg_int(args[1]);
+    a->hop_length = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_hop_length = !PTS_ARG_IS_NONE(args[2]);
+    a->win_length = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_win_length = !PTS_ARG_IS_NONE(args[3]);
+    a->window = pts_arg_opt_tensor(args[4]);
+    a->normalized = pts_arg_bool(args[5]);
+    a->onesided = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_onesided = !PTS_ARG_IS_NONE(args[6]);
+    a->return_complex = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_return_complex = !PTS_ARG_IS_NONE(args[7]);
+    a->align_to_window = PTS_ARG_IS_NONE(args[8]) ? 0 : pts_arg_bool(args[8]);
+    a->has_align_to_window = !PTS_ARG_IS_NONE(args[8]);
+}
+
+/* csrc/ops/fft/stft.c */
+/* aten::stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode="reflect", bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor */
+struct k_stft_center_args {
+    pts_tensor *self;
+    int64_t n_fft;
+    int64_t hop_length;
+    bool has_hop_length;
+    int64_t win_length;
+    bool has_win_length;
+    pts_tensor *window;
+    bool center;
+    const char *pad_mode;
+    bool normalized;
+    bool onesided;
+    bool has_onesided;
+    bool return_complex;
+    bool has_return_complex;
+    bool align_to_window;
+    bool has_align_to_window;
+};
+static inline void k_stft_center_unpack(const pts_value *args, struct k_stft_center_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n_fft = pts_arg_int(args[1]);
+    a->hop_length = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_hop_length = !PTS_ARG_IS_NONE(args[2]);
+    a->win_length = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_win_length = !PTS_ARG_IS_NONE(args[3]);
+    a->window = pts_arg_opt_tensor(args[4]);
+    a->center = pts_arg_bool(args[5]);
+    a->pad_mode = PTS_STR(args[6])->data;
+    a->normalized = pts_arg_bool(args[7]);
+    a->onesided = PTS_ARG_IS_NONE(args[8]) ? 0 : pts_arg_bool(args[8]);
+    a->has_onesided = !PTS_ARG_IS_NONE(args[8]);
+    a->return_complex = PTS_ARG_IS_NONE(args[9]) ? 0 : pts_arg_bool(args[9]);
+    a->has_return_complex = !PTS_ARG_IS_NONE(args[9]);
+    a->align_to_window = PTS_ARG_IS_NONE(args[10]) ? 0 : pts_arg_bool(args[10]);
+    a->has_align_to_window = !PTS_ARG_IS_NONE(args[10]);
+}
+
+/* csrc/ops/fft/stft.c */
+/* aten::istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False) -> Tensor */
+struct k_istft_args {
+    pts_tensor *self;
+    int64_t n_fft;
+    int64_t hop_length;
+    bool has_hop_length;
+    int64_t win_length;
+    bool has_win_length;
+    pts_tensor *window;
+    bool center;
+    bool normalized;
+    bool onesided;
+    bool has_onesided;
+    int64_t length;
+    bool has_length;
+    bool return_complex;
+};
+static inline void k_istft_unpack(const pts_value *args, struct k_istft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n_fft = pts_arg_int(args[1]);
+    a->hop_length = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_hop_length = !PTS_ARG_IS_NONE(args[2]);
+    a->win_length = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_win_length = !PTS_ARG_IS_NONE(args[3]);
+    a->window = pts_arg_opt_tensor(args[4]);
+    a->center = pts_arg_bool(args[5]);
+    a->normalized = pts_arg_bool(args[6]);
+    a->onesided = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_onesided = !PTS_ARG_IS_NONE(args[7]);
+    a->length = PTS_ARG_IS_NONE(args[8]) ? 0 : pts_arg_int(args[8]);
+    a->has_length = !PTS_ARG_IS_NONE(args[8]);
+    a->return_complex = pts_arg_bool(args[9]);
+}
+
 /* csrc/ops/index/embed.c */
 /* aten::select_scatter(Tensor self, Tensor src, int dim, SymInt index) -> Tensor */
 struct k_select_scatter_args {
