@@ -10012,6 +10012,60 @@ static inline void k_gradient_tensorarray_unpack(const pts_value *args, struct k
     a->edge_order = pts_arg_int(args[3]);
 }
 
+/* csrc/ops/reduce/gradient.c */
+/* aten::histogramdd(Tensor self, int[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges) */
+struct k_histogramdd_args {
+    pts_tensor *self;
+    pts_value bins;
+    pts_value range;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogramdd_unpack(const pts_value *args, struct k_histogramdd_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = args[1];
+    a->range = args[2];
+    a->weight = pts_arg_opt_tensor(args[3]);
+    a->density = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::histogramdd.int_bins(Tensor self, int bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges) */
+struct k_histogramdd_int_bins_args {
+    pts_tensor *self;
+    int64_t bins;
+    pts_value range;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogramdd_int_bins_unpack(const pts_value *args, struct k_histogramdd_int_bins_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = pts_arg_int(args[1]);
+    a->range = args[2];
+    a->weight = pts_arg_opt_tensor(args[3]);
+    a->density = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::histogramdd.TensorList_bins(Tensor self, Tensor[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges) */
+struct k_histogramdd_TensorList_bins_args {
+    pts_tensor *self;
+    pts_value bins;
+    pts_value range;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogramdd_TensorList_bins_unpack(const pts_value *args, struct k_histogramdd_TensorList_bins_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = args[1];
+    a->range = args[2];
+    a->weight = pts_arg_opt_tensor(args[3]);
+    a->density = pts_arg_bool(args[4]);
+}
+
 /* csrc/ops/reduce/nan.c */
 /* aten::nansum(Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor */
 struct k_nansum_args {

@@ -1,9 +1,8 @@
 /* gradient.c - numerical derivatives and multi-dimensional histograms:
  * gradient (all seven overloads: spacing None / a Scalar / Scalar[] / Tensor[]
  * of coordinates, dim None / int / int[], edge_order 1 or 2) and histogramdd
- * (with the three primitives torch.histogramdd is built on:
- * _histogramdd_bin_edges, _histogramdd_from_bin_cts,
- * _histogramdd_from_bin_tensors).
+ (its three overloads: int[] bins, int bins, Tensor[] bins;
+ * TorchScript records these, not torch's _histogramdd_* primitives).
  *
  * gradient follows ATen's formulas (ReduceOps.cpp, gradient_helper_float and
  * gradient_helper): with a uniform spacing h the interior is
@@ -367,6 +366,293 @@ PTS_KERNEL(k_gradient_tensorarrayint)
 }
 PTS_KERNEL(k_gradient_tensorarray) { return grad_list(op, a->self, a->spacing, a->dim, a->edge_order, true, rets); }
 
+
+/* ---- histogramdd ------------------------------------------------------------------------------------ *
+ * As ATen (HistogramKernel.cpp): the input is viewed as [N, D]; with bin counts the edges are
+ * linspace(min, max, count + 1) in the input's dtype (the range, or each dim's min/max, an
+ * empty range widened by 0.5 either side) and each element's bin comes from a division refined
+ * by a local upper_bound; with bin tensors, by upper_bound over the given edges (libstdc++'s
+ * binary search, so unsorted edges give torch's bins too).  An element outside
+ * [edges[0], edges[last]] or NaN is skipped; the last bin includes its right edge.
+ * Counts accumulate in the input's dtype; density divides by the total and each bin length. */
+
+/* std::upper_bound (libstdc++): first index in [lo, hi) whose edge is > v */
+static int64_t upper_bound_d(const double *e, int64_t lo, int64_t hi, double v)
+{
+    int64_t len = hi - lo, first = lo;
+    while (len > 0) {
+        int64_t half = len >> 1, mid = first + half;
+        if (v < e[mid]) {
+            len = half;
+        } else {
+            first = mid + 1;
+            len = len - half - 1;
+        }
+    }
+    return first;
+}
+
+static pts_status hdd_run(const pts_op *op, pts_tensor *self, int D, const int64_t *counts, pts_tensor **given,
+                          pts_value range, pts_tensor *weight, bool density, pts_value *rets)
+{
+    const char *api = "torch.histogramdd";
+    int dt = self->dtype;
+    if (self->ndim < 2)
+        return pts_err_set(PTS_ERR_VALUE, "%s: input tensor should have at least 2 dimensions", api);
+    if (dt != PTS_FLOAT32 && dt != PTS_FLOAT64)
+        return pts_err_set(PTS_ERR_TYPE, "\"histogramdd\" not implemented for '%s'", pts_dtype_torch_name(dt));
+    int64_t Dn = self->sizes[self->ndim - 1];
+    if (D != Dn)
+        return pts_err_set(PTS_ERR_VALUE, "histogramdd: The size of bins must be equal to the innermost dimension of "
+                                          "the input.");
+    if (D > PTS_MAX_DIMS)
+        return pts_err_set(PTS_ERR_VALUE, "%s: at most %d dimensions", api, PTS_MAX_DIMS);
+    int64_t N = Dn ? pts_tensor_numel(self) / Dn : 0;
+    if (!Dn) {
+        N = 1;
+        for (int i = 0; i < self->ndim - 1; i++)
+            N *= self->sizes[i];
+    }
+    if (weight) {
+        bool same = weight->ndim == self->ndim - 1;
+        for (int i = 0; same && i < weight->ndim; i++)
+            same = weight->sizes[i] == self->sizes[i];
+        if (!same) {
+            char a[128], b[128];
+            pts_shape_str(self->ndim, self->sizes, a, sizeof a);
+            pts_shape_str(weight->ndim, weight->sizes, b, sizeof b);
+            return pts_err_set(PTS_ERR_VALUE, "%s: if weight tensor is provided it should have the same shape as the "
+                               "input tensor excluding its innermost dimension, but got input with shape %s and weight "
+                               "with shape %s", api, a, b);
+        }
+        if (weight->dtype != dt)
+            return pts_err_set(PTS_ERR_TYPE, "%s: if weight tensor is provided, input tensor and weight tensor should "
+                               "have the same dtype", api);
+    }
+    int nr = 0;
+    double rv[2 * PTS_MAX_DIMS];
+    bool has_range = range.tag != PTS_T_NONE;
+    if (has_range) {
+        pts_list *l = PTS_LIST(range);
+        nr = (int)(l->len < 2 * PTS_MAX_DIMS ? l->len : 2 * PTS_MAX_DIMS + 1);
+        if (l->len != 2 * D)
+            return pts_err_set(PTS_ERR_VALUE, "%s: for a %d-dimensional histogram range should have %d elements, but "
+                               "got %lld", api, D, 2 * D, (long long)l->len);
+        for (int i = 0; i < nr; i++)
+            rv[i] = pts_arg_double(l->items[i]);
+    }
+    pts_tensor *x = pts_tensor_to_dtype(self, PTS_FLOAT64);
+    if (!x)
+        return pts_err_last();
+    const double *xv = pts_tensor_data(x);
+    pts_tensor *wt = weight ? pts_tensor_to_dtype(weight, PTS_FLOAT64) : NULL;
+    double *edges[PTS_MAX_DIMS] = {NULL};
+    int64_t ne[PTS_MAX_DIMS];
+    pts_status st = (weight && !wt) ? pts_err_last() : PTS_OK;
+    bool f32 = dt == PTS_FLOAT32;
+    for (int d = 0; !st && d < D; d++) {
+        if (given) {
+            pts_tensor *b = given[d];
+            if (b->dtype != dt) {
+                st = pts_err_set(PTS_ERR_TYPE, "%s: input tensor and bins tensors should have the same dtype", api);
+                break;
+            }
+            if (b->ndim != 1) {
+                st = pts_err_set(PTS_ERR_VALUE, "%s: bins tensor should have one dimension, but got %d dimensions in "
+                                 "the bins tensor for dimension %d", api, b->ndim, d);
+                break;
+            }
+            if (b->sizes[0] < 1) {
+                st = pts_err_set(PTS_ERR_VALUE, "%s: bins tensor should have at least 1 element, but got 0 elements "
+                                 "in the bins tensor for dimension %d", api, d);
+                break;
+            }
+            pts_tensor *bd = pts_tensor_to_dtype(b, PTS_FLOAT64);
+            edges[d] = bd ? pts_malloc(sizeof(double) * (size_t)b->sizes[0]) : NULL;
+            if (!edges[d]) {
+                release(bd);
+                st = bd ? pts_err_nomem("histogramdd", sizeof(double) * (size_t)b->sizes[0]) : pts_err_last();
+                break;
+            }
+            memcpy(edges[d], pts_tensor_data(bd), sizeof(double) * (size_t)b->sizes[0]);
+            release(bd);
+            ne[d] = b->sizes[0];
+            continue;
+        }
+        if (counts[d] <= 0) {
+            st = pts_err_set(PTS_ERR_VALUE, "torch.histogram(): bins must be > 0, but got %lld for dimension %d",
+                             (long long)counts[d], d);
+            break;
+        }
+        double lo = 0, hi = 1;
+        if (has_range) {
+            lo = rv[2 * d], hi = rv[2 * d + 1];
+        } else if (N > 0) {
+            lo = INFINITY, hi = -INFINITY;
+            bool nan = false;
+            for (int64_t i = 0; i < N; i++) {
+                double v = xv[i * D + d];
+                nan |= isnan(v);
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+            if (nan)
+                lo = hi = NAN;
+        }
+        if (!isfinite(lo) || !isfinite(hi)) {
+            st = pts_err_set(PTS_ERR_VALUE, "%s: dimension %d's range [%g, %g] is not finite", api, d, lo, hi);
+            break;
+        }
+        if (lo > hi) {
+            st = pts_err_set(PTS_ERR_VALUE, "%s: min should not exceed max, but got min %g max %g for dimension %d",
+                             api, lo, hi, d);
+            break;
+        }
+        if (lo == hi)
+            lo -= 0.5, hi += 0.5;
+        int64_t n = counts[d] + 1;
+        edges[d] = pts_malloc(sizeof(double) * (size_t)n);
+        if (!edges[d]) {
+            st = pts_err_nomem("histogramdd", sizeof(double) * (size_t)n);
+            break;
+        }
+        /* torch's linspace in the input's dtype */
+        int64_t half = n / 2;
+        if (f32) {
+            float a0 = (float)lo, a1 = (float)hi, step = (a1 - a0) / (float)(n - 1);
+            for (int64_t i = 0; i < n; i++)
+                edges[d][i] = i < half ? (double)(a0 + step * (float)i) : (double)(a1 - step * (float)(n - i - 1));
+        } else {
+            double step = (hi - lo) / (double)(n - 1);
+            for (int64_t i = 0; i < n; i++)
+                edges[d][i] = i < half ? lo + step * (double)i : hi - step * (double)(n - i - 1);
+        }
+        ne[d] = n;
+    }
+    int64_t hs[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    pts_tensor *hist = NULL;
+    if (!st) {
+        for (int d = 0; d < D; d++)
+            hs[d] = ne[d] - 1;
+        hist = pts_tensor_zeros(PTS_FLOAT64, D, hs);
+        st = hist ? PTS_OK : pts_err_last();
+    }
+    if (!st) {
+        int64_t acc = 1;
+        for (int d = D - 1; d >= 0; d--)
+            strides[d] = acc, acc *= hs[d];
+        double *h = pts_tensor_data(hist);
+        for (int64_t i = 0; i < N; i++) {
+            int64_t idx = 0;
+            bool skip = false;
+            for (int d = 0; d < D && !skip; d++) {
+                double v = xv[i * D + d], l = edges[d][0], r = edges[d][ne[d] - 1];
+                if (!(v >= l && v <= r)) {
+                    skip = true;
+                    break;
+                }
+                int64_t pos;
+                if (given) {
+                    pos = upper_bound_d(edges[d], 0, ne[d], v) - 1;
+                } else {
+                    if (f32)
+                        pos = (int64_t)(((float)v - (float)l) * (float)(ne[d] - 1) / ((float)r - (float)l));
+                    else
+                        pos = (int64_t)((v - l) * (double)(ne[d] - 1) / (r - l));
+                    int64_t pmin = pos - 1 > 0 ? pos - 1 : 0, pmax = pos + 2 < ne[d] ? pos + 2 : ne[d];
+                    pos = upper_bound_d(edges[d], pmin, pmax, v) - 1;
+                }
+                if (pos == ne[d] - 1)
+                    pos -= 1;
+                idx += strides[d] * pos;
+            }
+            if (!skip) {
+                double w = wt ? ((const double *)pts_tensor_data(wt))[i] : 1.0;
+                h[idx] = f32 ? (double)((float)h[idx] + (float)w) : h[idx] + w;
+            }
+        }
+        if (density) {
+            int64_t tot = pts_tensor_numel(hist);
+            double sum = 0;
+            for (int64_t k = 0; k < tot; k++)
+                sum += h[k];
+            for (int64_t k = 0; k < tot; k++) {
+                double v = f32 ? (double)((float)h[k] / (float)sum) : h[k] / sum;
+                int64_t rem = k;
+                for (int d = 0; d < D; d++) {
+                    int64_t j = rem / strides[d];
+                    rem %= strides[d];
+                    double len = edges[d][j + 1] - edges[d][j];
+                    v = f32 ? (double)((float)v / (float)len) : v / len;
+                }
+                h[k] = v;
+            }
+        }
+    }
+    pts_list *l = !st ? pts_tensor_list_new(D) : NULL;
+    if (!st && !l)
+        st = pts_err_last();
+    for (int d = 0; !st && d < D; d++) {
+        pts_tensor *e = pts_tensor_empty(PTS_FLOAT64, 1, &ne[d]);
+        if (!e) {
+            st = pts_err_last();
+            break;
+        }
+        memcpy(pts_tensor_data(e), edges[d], sizeof(double) * (size_t)ne[d]);
+        pts_tensor *ed = pts_tensor_to_dtype(e, dt);
+        release(e);
+        st = ed ? pts_list_append(l, pts_obj_value(&ed->hdr)) : pts_err_last();
+    }
+    pts_tensor *ho = !st ? pts_tensor_to_dtype(hist, dt) : NULL;
+    if (!st && !ho)
+        st = pts_err_last();
+    for (int d = 0; d < D; d++)
+        pts_free(edges[d]);
+    release(hist);
+    release(wt);
+    release(x);
+    if (st) {
+        if (l)
+            pts_obj_release(&l->hdr);
+        return st;
+    }
+    (void)op;
+    rets[0] = pts_ret_tensor(ho);
+    rets[1] = pts_obj_value(&l->hdr);
+    return PTS_OK;
+}
+
+PTS_KERNEL(k_histogramdd)
+{
+    int64_t counts[PTS_MAX_DIMS + 1];
+    int n = 0;
+    if (pts_list_len(a->bins) > PTS_MAX_DIMS)
+        return pts_err_set(PTS_ERR_VALUE, "torch.histogramdd: at most %d dimensions", PTS_MAX_DIMS);
+    PTS_TRY(pts_arg_int_list(a->bins, counts, PTS_MAX_DIMS, &n, 0, "bins"));
+    return hdd_run(op, a->self, n, counts, NULL, a->range, a->weight, a->density, rets);
+}
+
+PTS_KERNEL(k_histogramdd_int_bins)
+{
+    int64_t counts[PTS_MAX_DIMS];
+    int64_t D = a->self->ndim ? a->self->sizes[a->self->ndim - 1] : 0;
+    for (int i = 0; i < PTS_MAX_DIMS; i++)
+        counts[i] = a->bins;
+    return hdd_run(op, a->self, a->self->ndim < 2 ? 0 : (int)(D > PTS_MAX_DIMS ? PTS_MAX_DIMS + 1 : D), counts, NULL,
+                   a->range, a->weight, a->density, rets);
+}
+
+PTS_KERNEL(k_histogramdd_TensorList_bins)
+{
+    pts_tensor *bins[PTS_MAX_DIMS];
+    int64_t n = pts_list_len(a->bins);
+    if (n > PTS_MAX_DIMS)
+        return pts_err_set(PTS_ERR_VALUE, "torch.histogramdd: at most %d dimensions", PTS_MAX_DIMS);
+    for (int64_t i = 0; i < n; i++)
+        bins[i] = pts_list_tensor(a->bins, i);
+    return hdd_run(op, a->self, (int)n, NULL, bins, a->range, a->weight, a->density, rets);
+}
+
 const pts_op_def pts_ops_gradient[] = {
     PTS_OP("aten::gradient.scalarint(Tensor self, *, Scalar? spacing=None, int? dim=None, int edge_order=1) -> Tensor[]", k_gradient_scalarint),
     PTS_OP("aten::gradient.scalararray(Tensor self, *, Scalar spacing, int[] dim, int edge_order=1) -> Tensor[]", k_gradient_scalararray),
@@ -375,5 +661,8 @@ const pts_op_def pts_ops_gradient[] = {
     PTS_OP("aten::gradient.scalarrayarray(Tensor self, *, Scalar[] spacing, int[] dim, int edge_order=1) -> Tensor[]", k_gradient_scalarrayarray),
     PTS_OP("aten::gradient.tensorarrayint(Tensor self, *, Tensor[] spacing, int? dim=None, int edge_order=1) -> Tensor[]", k_gradient_tensorarrayint),
     PTS_OP("aten::gradient.tensorarray(Tensor self, *, Tensor[] spacing, int[] dim, int edge_order=1) -> Tensor[]", k_gradient_tensorarray),
+    PTS_OP("aten::histogramdd(Tensor self, int[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges)", k_histogramdd),
+    PTS_OP("aten::histogramdd.int_bins(Tensor self, int bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges)", k_histogramdd_int_bins),
+    PTS_OP("aten::histogramdd.TensorList_bins(Tensor self, Tensor[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges)", k_histogramdd_TensorList_bins),
     {NULL, NULL},
 };

@@ -110,5 +110,62 @@ def test_gradient_scalar_tensor():
     check("aten::gradient.scalarint", lambda: ((torch.tensor(2.0),), {}), what="0-dim")
 
 
-COVERED = covered(["gradient.scalarint", "gradient.scalararray", "gradient.array", "gradient.scalarrayint",
+HSHAPES = [(7, 2), (5, 3), (2, 4, 3), (6, 1), (0, 2), (3, 0, 2)]
+
+
+def hist_input(shape, dt, layout, seed, special):
+    # values on a coarse grid so that many fall exactly on bin edges
+    x = make_tensor(shape, dt, layout, seed, special=special)
+    return torch.round(x * 2) / 2 if dt.is_floating_point else x
+
+
+@pytest.mark.parametrize("dt", [torch.float32, torch.float64], ids=dname)
+@pytest.mark.parametrize("layout", ["contig", "transposed", "strided"])
+def test_histogramdd(dt, layout):
+    for shape in HSHAPES:
+        D = shape[-1]
+        x = lambda: hist_input(shape, dt, layout, len(shape), False)  # noqa: E731
+        wt = lambda: make_tensor(shape[:-1], dt, "contig", 9, special=False, low=0.0, high=2.0)  # noqa: E731
+        for density in (False, True):
+            for weighted in (False, True):
+                kw = lambda: {"weight": wt() if weighted else None, "density": density}  # noqa: E731
+                w = "%s %s %s d=%s w=%s" % (dt, layout, shape, density, weighted)
+                check("aten::histogramdd", lambda: ((x(), [2 + i for i in range(D)]), kw()), what=w)
+                check("aten::histogramdd.int_bins", lambda: ((x(), 3), kw()), what=w)
+                check("aten::histogramdd", lambda: ((x(), [4] * D), dict(kw(), range=[-1.0, 2.0] * D)), what=w)
+                # sorted edges, and unsorted ones (torch's binary search decides: so must pyts's)
+                sorted_bins = lambda: [torch.linspace(-3, 3, 4 + i, dtype=dt) for i in range(D)]  # noqa: E731
+                check("aten::histogramdd.TensorList_bins", lambda: ((x(), sorted_bins()), kw()), what=w)
+                raw = lambda: [make_tensor((3 + i,), dt, "contig", 20 + i, special=False) for i in range(D)]  # noqa
+                check("aten::histogramdd.TensorList_bins", lambda: ((x(), raw()), kw()), what=w + " unsorted")
+    # NaN / inf inputs with an explicit range are skipped; without one torch refuses
+    xs = lambda: make_tensor((8, 2), dt, layout, 3, special=True)  # noqa: E731
+    check("aten::histogramdd", lambda: ((xs(), [3, 2]), {"range": [-3.0, 3.0, -3.0, 3.0]}), what="nan/inf range")
+    check("aten::histogramdd", lambda: ((xs(), [3, 2]), {}), what="nan/inf no range")
+    # a constant column: the range widened by 0.5 each side
+    check("aten::histogramdd", lambda: ((torch.ones(5, 2, dtype=dt), [2, 3]), {}), what="constant")
+
+
+def test_histogramdd_errors():
+    x = lambda: make_tensor((4, 2), torch.float32, special=False)  # noqa: E731
+    bad = [
+        ("aten::histogramdd", (torch.ones(4), [2]), {}),
+        ("aten::histogramdd", (x().long(), [2, 2]), {}),
+        ("aten::histogramdd", (x(), [2, 0]), {}),
+        ("aten::histogramdd", (x(), [2, 2, 2]), {}),
+        ("aten::histogramdd", (x(), [2, 2]), {"range": [0.0, 1.0]}),
+        ("aten::histogramdd", (x(), [2, 2]), {"range": [1.0, 0.0, 0.0, 1.0]}),
+        ("aten::histogramdd", (x(), [2, 2]), {"weight": torch.ones(3)}),
+        ("aten::histogramdd", (x(), [2, 2]), {"weight": torch.ones(4, dtype=torch.float64)}),
+        ("aten::histogramdd.int_bins", (x(), 0), {}),
+        ("aten::histogramdd.TensorList_bins", (x(), [torch.ones(0), torch.ones(3)]), {}),
+        ("aten::histogramdd.TensorList_bins", (x(), [torch.ones(3, dtype=torch.float64), torch.ones(3)]), {}),
+        ("aten::histogramdd.TensorList_bins", (x(), [torch.ones(3, 1), torch.ones(3)]), {}),
+    ]
+    for name, args, kw in bad:
+        check(name, lambda: (args, kw), what="error %s" % (kw,))
+
+
+COVERED = covered(["histogramdd", "histogramdd.int_bins", "histogramdd.TensorList_bins",
+                   "gradient.scalarint", "gradient.scalararray", "gradient.array", "gradient.scalarrayint",
                    "gradient.scalarrayarray", "gradient.tensorarrayint", "gradient.tensorarray"])
