@@ -15,6 +15,8 @@
  * computed in double and rounded once.  Integer inputs give float32 (torch's
  * true division); complex inputs are differentiated part by part (the stencils
  * are real). */
+#include <complex.h>
+
 #include "ops/compose.h"
 #include "ops/kernel.h"
 #include "tensor/cplx.h"
@@ -168,6 +170,47 @@ static void grad_coords(const double *x, double *out, int64_t outer, int64_t n, 
 #undef Q
 }
 
+/* complex coordinates: the same stencils in complex arithmetic; the coefficients are rounded
+ * after each op to the coordinates' precision (f32: complex64), as torch computes them on the
+ * coordinate tensors; the combination with the input is rounded once at the end */
+static inline double complex rz(double complex z, bool f32)
+{
+    return f32 ? CMPLX((double)(float)creal(z), (double)(float)cimag(z)) : z;
+}
+
+static void grad_coords_c(const double complex *x, double complex *out, int64_t outer, int64_t n, int64_t inner,
+                          const double complex *c, int edge, bool f32)
+{
+#define Z(v) rz((v), f32)
+    for (int64_t o = 0; o < outer; o++)
+        for (int64_t k = 0; k < inner; k++) {
+            const double complex *a = x + o * n * inner + k;
+            double complex *r = out + o * n * inner + k;
+            for (int64_t i = 1; i + 1 < n; i++) {
+                double complex d1 = Z(c[i] - c[i - 1]), d2 = Z(c[i + 1] - c[i]), s = Z(d1 + d2);
+                double complex ca = Z(-d2 / Z(d1 * s)), cb = Z(Z(d2 - d1) / Z(d1 * d2)), cc = Z(d1 / Z(d2 * s));
+                r[i * inner] = ca * a[(i - 1) * inner] + cb * a[i * inner] + cc * a[(i + 1) * inner];
+            }
+            double complex f0 = Z(c[1] - c[0]), f1 = n >= 3 ? Z(c[2] - c[1]) : 0;
+            double complex l0 = Z(c[n - 1] - c[n - 2]), l1 = n >= 3 ? Z(c[n - 2] - c[n - 3]) : 0;
+            if (edge == 1) {
+                r[0] = (a[inner] - a[0]) / f0;
+                r[(n - 1) * inner] = (a[(n - 1) * inner] - a[(n - 2) * inner]) / l0;
+            } else {
+                double complex s = Z(f0 + f1);
+                double complex ca = Z(-Z(Z(2.0 * f0) + f1) / Z(f0 * s)), cb = Z(s / Z(f0 * f1));
+                double complex cc = Z(-f0 / Z(f1 * s));
+                r[0] = ca * a[0] + cb * a[inner] + cc * a[2 * inner];
+                s = Z(l0 + l1);
+                ca = Z(l0 / Z(l1 * s));
+                cb = Z(-s / Z(l0 * l1));
+                cc = Z(Z(Z(2.0 * l0) + l1) / Z(l0 * s));
+                r[(n - 1) * inner] = ca * a[(n - 3) * inner] + cb * a[(n - 2) * inner] + cc * a[(n - 1) * inner];
+            }
+        }
+#undef Z
+}
+
 /* torch's pre_check_gradient plus the dims: spacing_len -1 when not a list */
 static pts_status grad_setup(const pts_tensor *t, int64_t spacing_len, pts_value dimv, int64_t edge, grad_spec *g)
 {
@@ -221,8 +264,12 @@ static pts_status grad_setup(const pts_tensor *t, int64_t spacing_len, pts_value
 static pts_status grad_run(const pts_op *op, const pts_tensor *t, grad_spec *g, int64_t edge, pts_value *rets)
 {
     int dt = t->dtype;
-    bool cplx = pts_dtype_is_complex(dt);
-    int rd = pts_is_float(dt) || cplx ? dt : PTS_FLOAT32;
+    bool cin = pts_dtype_is_complex(dt), ccoord = false;
+    if (!g->has_h)
+        for (int i = 0; i < g->ndims; i++)
+            ccoord |= pts_dtype_is_complex(g->coord[i]->dtype);
+    bool cplx = cin || ccoord; /* computed on complex numbers */
+    int rd = pts_is_float(dt) || cin ? dt : PTS_FLOAT32;
     if (!g->has_h)
         for (int i = 0; i < g->ndims; i++) {
             int cd = g->coord[i]->dtype;
@@ -269,12 +316,7 @@ static pts_status grad_run(const pts_op *op, const pts_tensor *t, grad_spec *g, 
                                      OPN, d, (long long)c->sizes[0], (long long)n);
                     break;
                 }
-                if (pts_dtype_is_complex(c->dtype)) {
-                    release(r);
-                    st = pts_err_set(PTS_ERR_TYPE, "%s: complex coordinates are not supported", OPN);
-                    break;
-                }
-                pts_tensor *cc = pts_tensor_to_dtype(c, PTS_FLOAT64);
+                pts_tensor *cc = pts_tensor_to_dtype(c, ccoord ? PTS_COMPLEX128 : PTS_FLOAT64);
                 if (!cc) {
                     release(r);
                     st = pts_err_last();
@@ -283,8 +325,12 @@ static pts_status grad_run(const pts_op *op, const pts_tensor *t, grad_spec *g, 
                 int creal = pts_is_float(c->dtype) ? c->dtype : -1;
                 /* the edges' precision: the input's float dtype, else the 0-dim coordinates' */
                 int ereal = pts_is_float(pts_dtype_real(dt)) ? pts_dtype_real(dt) : creal < 0 ? PTS_FLOAT32 : creal;
-                grad_coords(pts_tensor_data(x), pts_tensor_data(r), outer, n, inner / (cplx ? 2 : 1),
-                            pts_tensor_data(cc), (int)edge, cplx, rreal, creal, ereal);
+                if (ccoord)
+                    grad_coords_c(pts_tensor_data(x), pts_tensor_data(r), outer, n, inner / 2, pts_tensor_data(cc),
+                                  (int)edge, c->dtype != PTS_COMPLEX128);
+                else
+                    grad_coords(pts_tensor_data(x), pts_tensor_data(r), outer, n, inner / (cplx ? 2 : 1),
+                                pts_tensor_data(cc), (int)edge, cplx, rreal, creal, ereal);
                 release(cc);
             }
         }

@@ -85,6 +85,21 @@ def test_gradient_coordinates(dt, cdt):
                 check("aten::gradient.tensorarrayint", lambda: ((x(),), {"spacing": cs(), "edge_order": edge}), what=w)
 
 
+@pytest.mark.parametrize("dt", [torch.float32, torch.float64, torch.complex64, torch.complex128], ids=dname)
+def test_gradient_complex_coordinates(dt):
+    for shape, layout in [((5, 7), "transposed"), ((3, 4, 6), "contig")]:
+        dims = diff_dims(shape)
+        x = lambda: t(shape, dt, layout, seed=4, special=False)  # noqa: E731
+        # coordinates of the input's precision (mixed precisions: torch rounds the coefficients' complex64
+        # ops in its own vectorized order, which pyts does not reproduce to float64's tolerance)
+        cdt = torch.complex128 if dt in (torch.float64, torch.complex128) else torch.complex64
+        cs = lambda: [torch.complex(coords(shape[d], torch.float64, d), coords(shape[d], torch.float64, d + 9))  # noqa
+                      .to(cdt) for d in dims]
+        for edge in (1, 2):
+            check("aten::gradient.tensorarray", lambda: ((x(),), {"spacing": cs(), "dim": dims, "edge_order": edge}),
+                  what="%s %s e%d" % (dt, shape, edge))
+
+
 def test_gradient_errors():
     x = lambda dt=torch.float32: t((3, 4), dt)  # noqa: E731
     bad = [
