@@ -63,6 +63,9 @@ PTS_FAMILY(la_lu)       /* linalg/lu.c: inverse, det/slogdet/logdet, linalg_solv
 PTS_FAMILY(la_cholesky) /* linalg/cholesky.c: linalg_cholesky(_ex), cholesky_solve, cholesky_inverse, linalg_ldl_factor(_ex), linalg_ldl_solve (LAPACK) */
 PTS_FAMILY(la_qr)       /* linalg/qr.c: linalg_qr, geqrf, linalg_householder_product/orgqr, ormqr (LAPACK) */
 PTS_FAMILY(la_spectral) /* linalg/spectral.c: linalg_svd/svd/svdvals, linalg_eigh/eigvalsh, pinv/pinverse, matrix_rank, lstsq (LAPACK) */
+PTS_FAMILY(la_eig)      /* linalg/eig.c: linalg_eig, linalg_eigvals (LAPACK geev, complex results) */
+PTS_FAMILY(gradient)    /* reduce/gradient.c: gradient (all overloads), histogramdd and its _histogramdd_* primitives */
+PTS_FAMILY(stft)        /* fft/stft.c: stft, stft.center, istft (on fft.c's transform) */
 PTS_FAMILY(grid_sample) /* nn/grid_sample.c: grid_sampler_2d/3d, grid_sampler (F.grid_sample) */
 PTS_FAMILY(la_matfn)    /* linalg/matfn.c: linalg_matrix_norm, linalg_norm, linalg_cond, matrix_exp, matrix_power, linalg_matrix_sqrth, linalg_polar */
 PTS_FAMILY(complex)     /* pointwise/complex.c: real/imag/view_as_real/view_as_complex (views), conj/conj_physical/resolve_conj, polar, complex, angle */

@@ -1008,6 +1008,118 @@ static inline void k_fft_ifftshift_unpack(const pts_value *args, struct k_fft_if
     a->dim = args[1];
 }
 
+/* csrc/ops/fft/stft.c */
+/* aten::stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor */
+struct k_stft_args {
+    pts_tensor *self;
+    int64_t n_fft;
+    int64_t hop_length;
+    bool has_hop_length;
+    int64_t win_length;
+    bool has_win_length;
+    pts_tensor *window;
+    bool normalized;
+    bool onesided;
+    bool has_onesided;
+    bool return_complex;
+    bool has_return_complex;
+    bool align_to_window;
+    bool has_align_to_window;
+};
+static inline void k_stft_unpack(const pts_value *args, struct k_stft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n_fft = pts_arg_int(args[1]);
+    a->hop_length = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_hop_length = !PTS_ARG_IS_NONE(args[2]);
+    a->win_length = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_win_length = !PTS_ARG_IS_NONE(args[3]);
+    a->window = pts_arg_opt_tensor(args[4]);
+    a->normalized = pts_arg_bool(args[5]);
+    a->onesided = PTS_ARG_IS_NONE(args[6]) ? 0 : pts_arg_bool(args[6]);
+    a->has_onesided = !PTS_ARG_IS_NONE(args[6]);
+    a->return_complex = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_return_complex = !PTS_ARG_IS_NONE(args[7]);
+    a->align_to_window = PTS_ARG_IS_NONE(args[8]) ? 0 : pts_arg_bool(args[8]);
+    a->has_align_to_window = !PTS_ARG_IS_NONE(args[8]);
+}
+
+/* csrc/ops/fft/stft.c */
+/* aten::stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode="reflect", bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor */
+struct k_stft_center_args {
+    pts_tensor *self;
+    int64_t n_fft;
+    int64_t hop_length;
+    bool has_hop_length;
+    int64_t win_length;
+    bool has_win_length;
+    pts_tensor *window;
+    bool center;
+    const char *pad_mode;
+    bool normalized;
+    bool onesided;
+    bool has_onesided;
+    bool return_complex;
+    bool has_return_complex;
+    bool align_to_window;
+    bool has_align_to_window;
+};
+static inline void k_stft_center_unpack(const pts_value *args, struct k_stft_center_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n_fft = pts_arg_int(args[1]);
+    a->hop_length = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_hop_length = !PTS_ARG_IS_NONE(args[2]);
+    a->win_length = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_win_length = !PTS_ARG_IS_NONE(args[3]);
+    a->window = pts_arg_opt_tensor(args[4]);
+    a->center = pts_arg_bool(args[5]);
+    a->pad_mode = PTS_STR(args[6])->data;
+    a->normalized = pts_arg_bool(args[7]);
+    a->onesided = PTS_ARG_IS_NONE(args[8]) ? 0 : pts_arg_bool(args[8]);
+    a->has_onesided = !PTS_ARG_IS_NONE(args[8]);
+    a->return_complex = PTS_ARG_IS_NONE(args[9]) ? 0 : pts_arg_bool(args[9]);
+    a->has_return_complex = !PTS_ARG_IS_NONE(args[9]);
+    a->align_to_window = PTS_ARG_IS_NONE(args[10]) ? 0 : pts_arg_bool(args[10]);
+    a->has_align_to_window = !PTS_ARG_IS_NONE(args[10]);
+}
+
+/* csrc/ops/fft/stft.c */
+/* aten::istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False) -> Tensor */
+struct k_istft_args {
+    pts_tensor *self;
+    int64_t n_fft;
+    int64_t hop_length;
+    bool has_hop_length;
+    int64_t win_length;
+    bool has_win_length;
+    pts_tensor *window;
+    bool center;
+    bool normalized;
+    bool onesided;
+    bool has_onesided;
+    int64_t length;
+    bool has_length;
+    bool return_complex;
+};
+static inline void k_istft_unpack(const pts_value *args, struct k_istft_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->n_fft = pts_arg_int(args[1]);
+    a->hop_length = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_hop_length = !PTS_ARG_IS_NONE(args[2]);
+    a->win_length = PTS_ARG_IS_NONE(args[3]) ? 0 : pts_arg_int(args[3]);
+    a->has_win_length = !PTS_ARG_IS_NONE(args[3]);
+    a->window = pts_arg_opt_tensor(args[4]);
+    a->center = pts_arg_bool(args[5]);
+    a->normalized = pts_arg_bool(args[6]);
+    a->onesided = PTS_ARG_IS_NONE(args[7]) ? 0 : pts_arg_bool(args[7]);
+    a->has_onesided = !PTS_ARG_IS_NONE(args[7]);
+    a->length = PTS_ARG_IS_NONE(args[8]) ? 0 : pts_arg_int(args[8]);
+    a->has_length = !PTS_ARG_IS_NONE(args[8]);
+    a->return_complex = pts_arg_bool(args[9]);
+}
+
 /* csrc/ops/index/embed.c */
 /* aten::select_scatter(Tensor self, Tensor src, int dim, SymInt index) -> Tensor */
 struct k_select_scatter_args {
@@ -1773,6 +1885,26 @@ static inline void k_linalg_ldl_solve_unpack(const pts_value *args, struct k_lin
     a->pivots = PTS_ARG_TENSOR(args[1]);
     a->B = PTS_ARG_TENSOR(args[2]);
     a->hermitian = pts_arg_bool(args[3]);
+}
+
+/* csrc/ops/linalg/eig.c */
+/* aten::linalg_eig(Tensor self) -> (Tensor eigenvalues, Tensor eigenvectors) */
+struct k_linalg_eig_args {
+    pts_tensor *self;
+};
+static inline void k_linalg_eig_unpack(const pts_value *args, struct k_linalg_eig_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+}
+
+/* csrc/ops/linalg/eig.c */
+/* aten::linalg_eigvals(Tensor self) -> Tensor */
+struct k_linalg_eigvals_args {
+    pts_tensor *self;
+};
+static inline void k_linalg_eigvals_unpack(const pts_value *args, struct k_linalg_eigvals_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
 }
 
 /* csrc/ops/linalg/einsum.c */
@@ -9786,6 +9918,176 @@ struct k_initial_seed_args {
 static inline void k_initial_seed_unpack(const pts_value *args, struct k_initial_seed_args *a)
 {
     a->self = args[0];
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.scalarint(Tensor self, *, Scalar? spacing=None, int? dim=None, int edge_order=1) -> Tensor[] */
+struct k_gradient_scalarint_args {
+    pts_tensor *self;
+    pts_value spacing;
+    int64_t dim;
+    bool has_dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_scalarint_unpack(const pts_value *args, struct k_gradient_scalarint_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.scalararray(Tensor self, *, Scalar spacing, int[] dim, int edge_order=1) -> Tensor[] */
+struct k_gradient_scalararray_args {
+    pts_tensor *self;
+    pts_value spacing;
+    pts_value dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_scalararray_unpack(const pts_value *args, struct k_gradient_scalararray_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = args[2];
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.array(Tensor self, *, int[] dim, int edge_order=1) -> Tensor[] */
+struct k_gradient_array_args {
+    pts_tensor *self;
+    pts_value dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_array_unpack(const pts_value *args, struct k_gradient_array_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->dim = args[1];
+    a->edge_order = pts_arg_int(args[2]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.scalarrayint(Tensor self, *, Scalar[] spacing, int? dim=None, int edge_order=1) -> Tensor[] */
+struct k_gradient_scalarrayint_args {
+    pts_tensor *self;
+    pts_value spacing;
+    int64_t dim;
+    bool has_dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_scalarrayint_unpack(const pts_value *args, struct k_gradient_scalarrayint_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.scalarrayarray(Tensor self, *, Scalar[] spacing, int[] dim, int edge_order=1) -> Tensor[] */
+struct k_gradient_scalarrayarray_args {
+    pts_tensor *self;
+    pts_value spacing;
+    pts_value dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_scalarrayarray_unpack(const pts_value *args, struct k_gradient_scalarrayarray_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = args[2];
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.tensorarrayint(Tensor self, *, Tensor[] spacing, int? dim=None, int edge_order=1) -> Tensor[] */
+struct k_gradient_tensorarrayint_args {
+    pts_tensor *self;
+    pts_value spacing;
+    int64_t dim;
+    bool has_dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_tensorarrayint_unpack(const pts_value *args, struct k_gradient_tensorarrayint_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = PTS_ARG_IS_NONE(args[2]) ? 0 : pts_arg_int(args[2]);
+    a->has_dim = !PTS_ARG_IS_NONE(args[2]);
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::gradient.tensorarray(Tensor self, *, Tensor[] spacing, int[] dim, int edge_order=1) -> Tensor[] */
+struct k_gradient_tensorarray_args {
+    pts_tensor *self;
+    pts_value spacing;
+    pts_value dim;
+    int64_t edge_order;
+};
+static inline void k_gradient_tensorarray_unpack(const pts_value *args, struct k_gradient_tensorarray_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->spacing = args[1];
+    a->dim = args[2];
+    a->edge_order = pts_arg_int(args[3]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::histogramdd(Tensor self, int[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges) */
+struct k_histogramdd_args {
+    pts_tensor *self;
+    pts_value bins;
+    pts_value range;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogramdd_unpack(const pts_value *args, struct k_histogramdd_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = args[1];
+    a->range = args[2];
+    a->weight = pts_arg_opt_tensor(args[3]);
+    a->density = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::histogramdd.int_bins(Tensor self, int bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges) */
+struct k_histogramdd_int_bins_args {
+    pts_tensor *self;
+    int64_t bins;
+    pts_value range;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogramdd_int_bins_unpack(const pts_value *args, struct k_histogramdd_int_bins_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = pts_arg_int(args[1]);
+    a->range = args[2];
+    a->weight = pts_arg_opt_tensor(args[3]);
+    a->density = pts_arg_bool(args[4]);
+}
+
+/* csrc/ops/reduce/gradient.c */
+/* aten::histogramdd.TensorList_bins(Tensor self, Tensor[] bins, float[]? range=None, Tensor? weight=None, bool density=False) -> (Tensor hist, Tensor[] bin_edges) */
+struct k_histogramdd_TensorList_bins_args {
+    pts_tensor *self;
+    pts_value bins;
+    pts_value range;
+    pts_tensor *weight;
+    bool density;
+};
+static inline void k_histogramdd_TensorList_bins_unpack(const pts_value *args, struct k_histogramdd_TensorList_bins_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->bins = args[1];
+    a->range = args[2];
+    a->weight = pts_arg_opt_tensor(args[3]);
+    a->density = pts_arg_bool(args[4]);
 }
 
 /* csrc/ops/reduce/nan.c */

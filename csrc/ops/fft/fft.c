@@ -23,6 +23,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ops/fft/fft.h"
 #include "ops/kernel.h"
 #include "tensor/cplx.h"
 #include "tensor/parallel.h"
@@ -307,6 +308,8 @@ static pts_status transform_dim(pts_tensor *t, int d, int sign)
         return pts_err_nomem("FFT work space", (size_t)n * sizeof(cplx));
     return PTS_OK;
 }
+
+pts_status pts_fft_dim(pts_tensor *t, int d, int sign) { return transform_dim(t, d, sign); }
 
 static void scale_all(pts_tensor *t, double s)
 {

@@ -46,6 +46,21 @@
 LA_PROTOS(float, s)
 LA_PROTOS(double, d)
 
+/* geev (general eigenproblem): real routines return the eigenvalues as wr/wi and a real VR
+ * whose complex pairs are two columns; complex ones return complex w and VR. */
+void sgeev_(const char *jobvl, const char *jobvr, const int *n, float *a, const int *lda, float *wr, float *wi,
+            float *vl, const int *ldvl, float *vr, const int *ldvr, float *work, const int *lwork, int *info, size_t,
+            size_t);
+void dgeev_(const char *jobvl, const char *jobvr, const int *n, double *a, const int *lda, double *wr, double *wi,
+            double *vl, const int *ldvl, double *vr, const int *ldvr, double *work, const int *lwork, int *info,
+            size_t, size_t);
+void cgeev_(const char *jobvl, const char *jobvr, const int *n, void *a, const int *lda, void *w, void *vl,
+            const int *ldvl, void *vr, const int *ldvr, void *work, const int *lwork, float *rwork, int *info, size_t,
+            size_t);
+void zgeev_(const char *jobvl, const char *jobvr, const int *n, void *a, const int *lda, void *w, void *vl,
+            const int *ldvl, void *vr, const int *ldvr, void *work, const int *lwork, double *rwork, int *info,
+            size_t, size_t);
+
 /* The s or d routine for dt; the void * arguments convert to either element type. */
 #define LA(fn, ...)                       \
     do {                                  \
@@ -452,4 +467,51 @@ void pts_la_gemm(int dt, bool ta, bool tb, int m, int n, int k, const void *a, i
         cblas_sgemm(CblasColMajor, x, y, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
     else
         cblas_dgemm(CblasColMajor, x, y, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, ldc);
+}
+
+pts_status pts_la_geev(int dt, char jobvr, int n, void *a, int lda, void *wr, void *wi, void *vr, int ldvr, int *info)
+{
+    char jobvl = 'N';
+    int ldvl = 1, lw = -1;
+    double q[4] = {0, 0, 0, 0};
+    pts_blas_init();
+    if (dt == PTS_FLOAT32 || dt == PTS_FLOAT64) {
+        if (dt == PTS_FLOAT32)
+            sgeev_(&jobvl, &jobvr, &n, a, &lda, wr, wi, NULL, &ldvl, vr, &ldvr, (float *)q, &lw, info, 1, 1);
+        else
+            dgeev_(&jobvl, &jobvr, &n, a, &lda, wr, wi, NULL, &ldvl, vr, &ldvr, q, &lw, info, 1, 1);
+        void *w = work_alloc(dt, q, &lw);
+        if (!w)
+            return pts_err_last();
+        if (dt == PTS_FLOAT32)
+            sgeev_(&jobvl, &jobvr, &n, a, &lda, wr, wi, NULL, &ldvl, vr, &ldvr, w, &lw, info, 1, 1);
+        else
+            dgeev_(&jobvl, &jobvr, &n, a, &lda, wr, wi, NULL, &ldvl, vr, &ldvr, w, &lw, info, 1, 1);
+        pts_free(w);
+        return PTS_OK;
+    }
+    /* complex: work holds complex elements (2 reals each), rwork 2n reals */
+    int rdt = dt == PTS_COMPLEX64 ? PTS_FLOAT32 : PTS_FLOAT64, rs = isz(rdt);
+    void *rw = pts_malloc((size_t)(2 * (n > 0 ? n : 1)) * (size_t)rs);
+    if (!rw)
+        return pts_err_nomem("LAPACK workspace", (size_t)(2 * n) * (size_t)rs);
+    if (dt == PTS_COMPLEX64)
+        cgeev_(&jobvl, &jobvr, &n, a, &lda, wr, NULL, &ldvl, vr, &ldvr, q, &lw, rw, info, 1, 1);
+    else
+        zgeev_(&jobvl, &jobvr, &n, a, &lda, wr, NULL, &ldvl, vr, &ldvr, q, &lw, rw, info, 1, 1);
+    double wq = pts_la_get(q, rdt, 0);
+    lw = wq < 1 ? 1 : wq > INT_MAX / 4 ? INT_MAX / 4 : (int)wq + 1;
+    void *w = pts_malloc((size_t)lw * 2 * (size_t)rs);
+    if (!w) {
+        pts_free(rw);
+        return pts_err_nomem("LAPACK workspace", (size_t)lw * 2 * (size_t)rs);
+    }
+    if (dt == PTS_COMPLEX64)
+        cgeev_(&jobvl, &jobvr, &n, a, &lda, wr, NULL, &ldvl, vr, &ldvr, w, &lw, rw, info, 1, 1);
+    else
+        zgeev_(&jobvl, &jobvr, &n, a, &lda, wr, NULL, &ldvl, vr, &ldvr, w, &lw, rw, info, 1, 1);
+    pts_free(w);
+    pts_free(rw);
+    (void)wi;
+    return PTS_OK;
 }

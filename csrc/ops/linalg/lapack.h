@@ -13,8 +13,8 @@
  * matrices follow each other (matrix b starts at element b*m*n).  Results are
  * returned in that layout, as torch returns them.
  *
- * dtypes: float32 (s routines) and float64 (d routines); complex is not
- * supported; the others get torch's messages (pts_la_check_dtype).
+ * dtypes: float32 (s routines) and float64 (d routines); complex only in geev
+ * (c/z routines); the others get torch's messages (pts_la_check_dtype).
  */
 #ifndef PTS_OPS_LINALG_LAPACK_H
 #define PTS_OPS_LINALG_LAPACK_H
@@ -107,6 +107,12 @@ PTS_NODISCARD pts_status pts_la_syevd(int dt, char jobz, char uplo, int n, void 
  * (gelsd/gelss), rank (not for gels). */
 PTS_NODISCARD pts_status pts_la_gels(int dt, char driver, int m, int n, int nrhs, void *a, int lda, void *b, int ldb,
                                      double rcond, void *s, int *rank, int *info);
+/* General eigenproblem (right vectors only; jobvr 'V' or 'N'), dt float32/float64/complex64/
+ * complex128.  Real dt: eigenvalues in wr/wi (n reals each), VR real (a complex pair j, j+1 is
+ * VR[:,j] +- i VR[:,j+1]).  Complex dt: w = wr (n complex), VR complex, wi unused.  a is
+ * overwritten; vr may be NULL for jobvr 'N' (ldvr >= 1). */
+PTS_NODISCARD pts_status pts_la_geev(int dt, char jobvr, int n, void *a, int lda, void *wr, void *wi, void *vr,
+                                     int ldvr, int *info);
 /* B := op(A)^-1 B (left) or B op(A)^-1 (right), A triangular, column-major (BLAS trsm). */
 void pts_la_trsm(int dt, bool left, bool upper, bool trans, bool unit, int m, int n, const void *a, int lda, void *b,
                  int ldb);

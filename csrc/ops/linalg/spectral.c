@@ -4,8 +4,8 @@
  * linalg_pinv (+ pinverse), linalg_matrix_rank; and least squares
  * (linalg_lstsq: gelsy, gelsd, gelss, gels).  Results are Fortran batches.
  * Singular and eigen vectors are LAPACK's (unique only up to sign, as torch
- * documents).  linalg_eig / linalg_eigvals return complex tensors: not here
- * (pyts has no complex dtype yet). */
+ * documents).  linalg_eig / linalg_eigvals (complex results, geev) are in
+ * eig.c. */
 #include "ops/linalg/lapack.h"
 
 static void release(pts_tensor *t)

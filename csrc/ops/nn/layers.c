@@ -70,6 +70,40 @@ PTS_KERNEL(k_rms_norm)
     return pts_ret_as(xf, x->dtype, rets);
 }
 
+/* bilinear on integers: torch's integer bmm wraps around, and wrap-around arithmetic is a ring,
+ * so the sum in uint64 converted to the dtype is torch's result whatever its order. */
+static pts_status bilinear_int(pts_tensor *x1, pts_tensor *x2, pts_tensor *W, pts_tensor *b, int64_t B, int64_t O,
+                               int64_t I, int64_t J, const int64_t *shape, pts_value *rets)
+{
+    int dt = x1->dtype;
+    pts_tensor *u = pts_tensor_to_dtype(x1, PTS_INT64), *v = u ? pts_tensor_to_dtype(x2, PTS_INT64) : NULL;
+    pts_tensor *wf = v ? pts_tensor_to_dtype(W, PTS_INT64) : NULL;
+    pts_tensor *bf = wf && b ? pts_tensor_to_dtype(b, PTS_INT64) : NULL;
+    pts_tensor *out = wf && (!b || bf) ? pts_tensor_empty(PTS_INT64, x1->ndim, shape) : NULL;
+    pts_status st = out ? PTS_OK : pts_err_last();
+    if (!st)
+        for (int64_t n = 0; n < B; n++)
+            for (int64_t o = 0; o < O; o++) {
+                uint64_t s = bf ? (uint64_t)pts_i64(bf)[o] : 0;
+                for (int64_t i = 0; i < I; i++) {
+                    uint64_t t = 0;
+                    for (int64_t j = 0; j < J; j++)
+                        t += (uint64_t)pts_i64(wf)[(o * I + i) * J + j] * (uint64_t)pts_i64(v)[n * J + j];
+                    s += (uint64_t)pts_i64(u)[n * I + i] * t;
+                }
+                pts_i64(out)[n * O + o] = (int64_t)s;
+            }
+    pts_tdrop(u);
+    pts_tdrop(v);
+    pts_tdrop(wf);
+    pts_tdrop(bf);
+    if (st) {
+        pts_tdrop(out);
+        return st;
+    }
+    return pts_ret_as(out, dt, rets);
+}
+
 /* bilinear: y[..., o] = sum_ij x1[..., i] W[o, i, j] x2[..., j] (+ b[o]) */
 PTS_KERNEL(k_bilinear)
 {
@@ -90,9 +124,13 @@ PTS_KERNEL(k_bilinear)
     if (x2->dtype != dt || W->dtype != dt || (b && b->dtype != dt))
         return pts_err_set(PTS_ERR_TYPE, "%s: expected all tensors to have the same dtype (%s)", OPN,
                            pts_dtype_torch_name(dt));
-    if (!pts_is_float(dt))
+    if (!pts_is_float(dt) && !pts_dtype_get(dt)->is_int && dt != PTS_BOOL)
         return pts_not_implemented(OPN, dt);
+    bool integer = !pts_is_float(dt);
     int64_t O = W->sizes[0], I = W->sizes[1], J = W->sizes[2];
+    /* torch's bmm refuses bool, but only when there is something to multiply */
+    if (dt == PTS_BOOL && pts_tensor_numel(x1) > 0 && O > 0 && J > 0)
+        return pts_err_set(PTS_ERR_TYPE, "\"bmm\" not implemented for 'Bool'");
     int64_t B = I ? pts_tensor_numel(x1) / I : 1;
     if (!I) {
         B = 1;
@@ -103,6 +141,8 @@ PTS_KERNEL(k_bilinear)
     for (int i = 0; i < x1->ndim - 1; i++)
         shape[i] = x1->sizes[i];
     shape[x1->ndim - 1] = O;
+    if (integer)
+        return bilinear_int(x1, x2, W, b, B, O, I, J, shape, rets);
     pts_tensor *u = pts_tensor_to_dtype(x1, PTS_FLOAT64), *v = u ? pts_tensor_to_dtype(x2, PTS_FLOAT64) : NULL;
     pts_tensor *wf = v ? pts_tensor_to_dtype(W, PTS_FLOAT64) : NULL;
     pts_tensor *bf = wf && b ? pts_tensor_to_dtype(b, PTS_FLOAT64) : NULL;

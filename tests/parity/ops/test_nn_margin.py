@@ -116,6 +116,15 @@ def test_bilinear_pdist_renorm():
                     check("aten::renorm", lambda: ((_t((4, 5), dt, layout, special=False), p if p > 0 else 2, dim, 1.5), {}),
                           what="%s %s %s %d" % (dt, layout, p, dim))
             check("aten::renorm", lambda: ((_t((2, 3, 4), dt), 2, 1, 0.5), {}), what="3-D %s" % dt)
+    for dt in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8, torch.bool):
+        # integers: torch's bmm wraps around (int8 overflows here), bool is refused
+        for layout in ("contig", "transposed", "expanded"):
+            check("aten::bilinear", lambda: ((_t((4, 3), dt, layout), _t((4, 5), dt, seed=1),
+                                               _t((2, 3, 5), dt, seed=2), _t((2,), dt, seed=3)), {}), what="%s %s" % (dt, layout))
+        check("aten::bilinear", lambda: ((_t((2, 4, 3), dt), _t((2, 4, 5), dt, seed=1), _t((2, 3, 5), dt, seed=2)), {}),
+              what="3-D no bias %s" % dt)
+        check("aten::bilinear", lambda: ((_t((0, 3), dt), _t((0, 5), dt, seed=1), _t((2, 3, 5), dt, seed=2)), {}),
+              what="empty %s" % dt)
     check("aten::bilinear", lambda: ((_t((4, 3)), _t((4, 5)), _t((2, 3, 4))), {}), what="bad weight")
     check("aten::bilinear", lambda: ((_t((4, 3)), _t((4, 5), torch.float64), _t((2, 3, 5))), {}), what="mixed dtypes")
     check("aten::pdist", lambda: ((_t((1, 4)),), {}), what="one row")
