@@ -93,3 +93,85 @@ def test_complex_logsumexp():
         x = lambda: torch.tensor([[1 + 1j, float("inf") + 0j, 2 - 1j], [float("nan") + 0j, 1j, 3 + 0j],  # noqa: E731
                                   [-float("inf") + 1j, -float("inf") + 0j, -float("inf") - 2j]], dtype=dt)
         check("aten::logsumexp", lambda: ((x(), [1]), {}), what=str(dt))
+
+
+SHIFTS = ["bitwise_left_shift.Tensor", "bitwise_right_shift.Tensor", "__lshift__.Tensor", "__rshift__.Tensor"]
+SHIFTS_SCALAR = ["bitwise_left_shift.Tensor_Scalar", "bitwise_right_shift.Tensor_Scalar", "__lshift__.Scalar",
+                 "__rshift__.Scalar"]
+INTEGRAL = SHIFTS + ["gcd", "lcm"]
+COVERED += covered(SHIFTS, SHIFTS_SCALAR, "bitwise_left_shift.Scalar_Tensor", "bitwise_right_shift.Scalar_Tensor",
+                   "__ilshift__.Tensor", "__ilshift__.Scalar", "__irshift__.Tensor", "__irshift__.Scalar", "gcd", "gcd_",
+                   "lcm", "lcm_")
+
+
+def int_values(shape, dt, seed=0):
+    """Integers over the dtype's whole range, its extremes and 0 / +-1 included."""
+    info = torch.iinfo(dt)
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randint(info.min, info.max, shape, generator=g, dtype=torch.int64).to(dt)
+    flat = x.view(-1)
+    special = [info.min, info.max, 0, 1, -1 if info.min < 0 else 2, 7]
+    flat[:min(len(special), flat.numel())] = torch.tensor(special[:flat.numel()], dtype=torch.int64).to(dt)
+    return x
+
+
+def shift_counts(shape, dt, seed=1):
+    """Shift counts below, inside and beyond the dtype's width (negative ones for signed dtypes)."""
+    g = torch.Generator().manual_seed(seed)
+    lo = -3 if torch.iinfo(dt).min < 0 else 0
+    return torch.randint(lo, min(torch.iinfo(dt).max, 70), shape, generator=g, dtype=torch.int64).to(dt)
+
+
+def lcm_safe(x):
+    """x without the minimum of int32 / int64: torch's lcm divides it by a gcd of -1 in the dtype's
+    own C++ type (gcd(INT32_MIN, 3) is -1 in torch) and dies of SIGFPE there."""
+    if x.dtype in (torch.int32, torch.int64):
+        x = torch.where(x == torch.iinfo(x.dtype).min, torch.iinfo(x.dtype).min + 1, x)
+    return x
+
+
+@pytest.mark.parametrize("op", INTEGRAL)
+def test_integral_binary(op):
+    name = "aten::" + op
+    safe = lcm_safe if op == "lcm" else (lambda x: x)
+    for dt in INT_DTYPES:
+        def vals(shape, seed=0):
+            return safe(int_values(shape, dt, seed))
+
+        def other(shape):
+            return shift_counts(shape, dt) if "shift" in op else vals(shape, seed=1)
+        # contiguous, transposed, strided, expanded operands over the whole range of the dtype
+        for layout, fa, fb in [("contig", lambda x: x, lambda x: x), ("transposed", lambda x: x.t(), lambda x: x.t()),
+                               ("strided", lambda x: x[::2, 1::2], lambda x: x[1::2, ::2]),
+                               ("expanded", lambda x: x[:1].expand(7, 6), lambda x: x)]:
+            check(name, lambda: ((fa(vals((7, 6))), fb(other((7, 6)))), {}), what="%s %s" % (dt, layout))
+        # small values (gcd / lcm meaningful), broadcasting, empty, 0-dim
+        check(name, lambda: ((make_tensor((3, 1, 4), dt), make_tensor((5, 1), dt, seed=1).abs()), {}), what=str(dt))
+        check(name, lambda: ((make_tensor((0, 3), dt), make_tensor((3,), dt, seed=1)), {}), what=str(dt))
+        check(name, lambda: ((make_tensor((), dt), make_tensor((2, 3), dt, seed=1).abs()), {}), what=str(dt))
+    # promotion between integer dtypes
+    check(name, lambda: ((make_tensor((4, 5), torch.int8), make_tensor((5,), torch.int64, seed=1).abs() % 9), {}))
+    check(name, lambda: ((make_tensor((4, 5), torch.uint8), make_tensor((5,), torch.int16, seed=1).abs() % 9), {}))
+    # torch has no kernel for bool, floats or complex: refused
+    for dt in (torch.bool, torch.float32, torch.float64):
+        check(name, lambda: ((make_tensor((3,), dt), make_tensor((3,), dt, seed=1)), {}), what=str(dt))
+    check(name, lambda: ((make_tensor((3,), torch.int64), make_tensor((3,), torch.float32, seed=1)), {}))
+
+
+def test_integral_scalars_and_inplace():
+    for dt in INT_DTYPES:
+        for op in SHIFTS_SCALAR:
+            for count in (0, 3, 7, 8, 15, 31, 63, 64, 100):
+                check("aten::" + op, lambda: ((int_values((5, 4), dt), count), {}), what="%s %d" % (dt, count))
+        for op in ("bitwise_left_shift.Scalar_Tensor", "bitwise_right_shift.Scalar_Tensor"):
+            check("aten::" + op, lambda: ((-5, shift_counts((6,), dt)), {}), what=str(dt))
+        for op in ("__ilshift__.Tensor", "__irshift__.Tensor", "gcd_", "lcm_"):
+            check("aten::" + op, lambda: ((lcm_safe(int_values((4, 5), dt)), shift_counts((4, 5), dt) if "shift" in op
+                                           else lcm_safe(int_values((4, 5), dt, seed=3))), {}), inplace_arg=0,
+                  what=str(dt))
+        for op in ("__ilshift__.Scalar", "__irshift__.Scalar"):
+            check("aten::" + op, lambda: ((int_values((4, 5), dt), 3), {}), inplace_arg=0, what=str(dt))
+    # a float shift count makes the result float: refused, as torch
+    check("aten::__lshift__.Scalar", lambda: ((make_tensor((3,), torch.int32), 1.5), {}))
+    # in place into a narrower dtype than the promoted result: refused
+    check("aten::gcd_", lambda: ((make_tensor((3,), torch.int8), make_tensor((3,), torch.int64, seed=1)), {}))
