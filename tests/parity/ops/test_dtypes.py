@@ -175,3 +175,21 @@ def test_integral_scalars_and_inplace():
     check("aten::__lshift__.Scalar", lambda: ((make_tensor((3,), torch.int32), 1.5), {}))
     # in place into a narrower dtype than the promoted result: refused
     check("aten::gcd_", lambda: ((make_tensor((3,), torch.int8), make_tensor((3,), torch.int64, seed=1)), {}))
+
+
+CPLX_UNARY = ["acosh", "asinh", "atanh", "exp2", "sinc"]
+COVERED += covered(CPLX_UNARY, [n + "_" for n in CPLX_UNARY if n != "exp2"], "exp2_", "sinc_")
+
+
+@pytest.mark.parametrize("op", CPLX_UNARY)
+def test_complex_unary(op):
+    """glibc's C99 functions (torch's std:: ones forward to them), complex64 computed in double and
+    rounded once: within torch.testing's complex tolerances of torch's float computation."""
+    for dt in COMPLEX_DTYPES:
+        for shape in [(5, 7), (3, 1, 4), (), (0, 3)]:
+            for layout in LAYOUTS:
+                check("aten::" + op, lambda: ((make_complex(shape, dt, layout),), {}), what="%s %s %s" % (dt, shape, layout))
+        check("aten::" + op + "_", lambda: ((make_complex((4, 5), dt),), {}), inplace_arg=0, what=str(dt))
+        # the zero of sinc, and the branch points of the inverse hyperbolics
+        check("aten::" + op, lambda: ((torch.tensor([0j, 1 + 0j, -1 + 0j, 1j, -1j, 0.5 - 0.5j], dtype=dt),), {}),
+              what=str(dt))
