@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ops/kernel.h"
+#include "ops/compose.h"
 #include "tensor/cplx.h"
 #include "tensor/parallel.h"
 
@@ -483,10 +483,56 @@ static pts_status float_input(const pts_op *op, pts_tensor *t)
     return PTS_OK;
 }
 
+static pts_status var_common(const pts_op *op, pts_tensor *t, pts_value *rets, pts_value dimv, double correction,
+                             bool keepdim, int which);
+
+/* var/std (+_mean) of a complex tensor as torch computes it: var(real) + var(imag) (a real result),
+ * std its square root, the mean complex(mean(real), mean(imag)) */
+static pts_status var_complex(const pts_op *op, pts_tensor *t, pts_value *rets, pts_value dimv, double correction,
+                              bool keepdim, int which)
+{
+    pts_value parts[2] = {pts_none(), pts_none()}, vr[2] = {pts_none(), pts_none()}, mn[2] = {pts_none(), pts_none()};
+    pts_value tv = pts_tv(t), sum = pts_none();
+    pts_status st = pts_call("aten::real", 1, &tv, &parts[0]);
+    if (!st)
+        st = pts_call("aten::imag", 1, &tv, &parts[1]);
+    for (int k = 0; k < 2 && !st; k++) {
+        pts_value r2[2] = {pts_none(), pts_none()};
+        st = var_common(op, PTS_TENSOR(parts[k]), r2, dimv, correction, keepdim, which >= 2 ? 2 : 0);
+        vr[k] = r2[0], mn[k] = r2[1];
+    }
+    if (!st) {
+        pts_value args[2] = {vr[0], vr[1]};
+        st = pts_call("aten::add.Tensor", 2, args, &sum);
+    }
+    if (!st && (which & 1)) {
+        pts_value s2 = pts_none();
+        st = pts_call("aten::sqrt", 1, &sum, &s2);
+        pts_value_release(sum);
+        sum = s2;
+    }
+    if (!st && which >= 2) {
+        pts_value args[2] = {mn[0], mn[1]};
+        st = pts_call("aten::complex", 2, args, &rets[1]);
+    }
+    if (!st)
+        rets[0] = sum;
+    else
+        pts_value_release(sum);
+    for (int k = 0; k < 2; k++) {
+        pts_value_release(parts[k]);
+        pts_value_release(vr[k]);
+        pts_value_release(mn[k]);
+    }
+    return st;
+}
+
 /* which: 0 var, 1 std, 2 var_mean, 3 std_mean */
 static pts_status var_common(const pts_op *op, pts_tensor *t, pts_value *rets, pts_value dimv, double correction,
                              bool keepdim, int which)
 {
+    if (t->dtype == PTS_COMPLEX64 || t->dtype == PTS_COMPLEX128)
+        return var_complex(op, t, rets, dimv, correction, keepdim, which);
     PTS_TRY(float_input(op, t));
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(pts_dims_mask(OPN, dimv, t->ndim, true, mask));
@@ -545,6 +591,14 @@ PTS_KERNEL(k_var_correction)
 static pts_status norm_common(const pts_op *op, pts_tensor *t, pts_value p, pts_value dimv, bool keepdim, int dtv,
                               pts_value *rets)
 {
+    if ((t->dtype == PTS_COMPLEX64 || t->dtype == PTS_COMPLEX128) && (dtv < 0 || dtv == t->dtype)) {
+        /* the norm of the moduli (a real result, as torch's) */
+        pts_value tv = pts_tv(t), m = pts_none();
+        PTS_TRY(pts_call("aten::abs", 1, &tv, &m));
+        pts_status st = norm_common(op, PTS_TENSOR(m), p, dimv, keepdim, -1, rets);
+        pts_value_release(m);
+        return st;
+    }
     PTS_TRY(float_input(op, t));
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(pts_dims_mask(OPN, dimv, t->ndim, true, mask));

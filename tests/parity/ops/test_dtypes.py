@@ -193,3 +193,33 @@ def test_complex_unary(op):
         # the zero of sinc, and the branch points of the inverse hyperbolics
         check("aten::" + op, lambda: ((torch.tensor([0j, 1 + 0j, -1 + 0j, 1j, -1j, 0.5 - 0.5j], dtype=dt),), {}),
               what=str(dt))
+
+
+COVERED += covered("var", "var.dim", "var.correction", "std", "std.correction", "var_mean.correction",
+                   "std_mean.correction", "linalg_vector_norm", "norm.ScalarOpt_dim", "norm.Scalar")
+
+
+def test_complex_var_std_norm():
+    """var of a complex tensor is var(real) + var(imag) (real result), std its root, the mean complex;
+    norms are the norms of the moduli."""
+    for dt in COMPLEX_DTYPES:
+        for shape, dims in [((5, 7), [1]), ((3, 1, 4), [0, 2]), ((), None), ((0, 3), [0]), ((4, 6), None)]:
+            for layout in LAYOUTS:
+                mk = lambda: make_complex(shape, dt, layout, special=False)  # noqa: E731
+                what = "%s %s %s" % (dt, shape, layout)
+                check("aten::var", lambda: ((mk(),), {}), what=what)
+                check("aten::std", lambda: ((mk(), False), {}), what=what)
+                for name in ("aten::var.correction", "aten::std.correction", "aten::var_mean.correction",
+                             "aten::std_mean.correction"):
+                    check(name, lambda: ((mk(), dims), {"correction": 0, "keepdim": True}), what=what)
+                    check(name, lambda: ((mk(), dims), {}), what=what)
+                for ordv in (2, 1, float("inf"), 0, 3.5):
+                    check("aten::linalg_vector_norm", lambda: ((mk(), ordv, dims), {}), what="%s %r" % (what, ordv))
+                check("aten::norm.Scalar", lambda: ((mk(), 2), {}), what=what)
+                if dims:
+                    check("aten::norm.ScalarOpt_dim", lambda: ((mk(), 1, dims, True), {}), what=what)
+        check("aten::var.dim", lambda: ((make_complex((4, 5), dt), [1], True, False), {}), what=str(dt))  # NaN / inf
+        check("aten::linalg_vector_norm", lambda: ((make_complex((4, 5), dt), 2), {}), what=str(dt))
+    # dtype= widening complex64 to complex128; a real dtype for a complex input is refused
+    check("aten::linalg_vector_norm", lambda: ((make_complex((4, 5), torch.complex64), 2), {"dtype": torch.complex128}))
+    check("aten::linalg_vector_norm", lambda: ((make_complex((4, 5), torch.complex64), 2), {"dtype": torch.float32}))
