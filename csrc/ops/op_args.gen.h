@@ -7034,6 +7034,68 @@ static inline void k_bitwise_xor_unpack(const pts_value *args, struct k_bitwise_
 }
 
 /* csrc/ops/pointwise/elementwise.c */
+/* aten::bitwise_left_shift.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::bitwise_left_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::bitwise_left_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor */
+/* aten::__lshift__.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::__lshift__.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::__ilshift__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+/* aten::__ilshift__.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!) */
+struct k_lshift_args {
+    pts_value self;
+    pts_value other;
+};
+static inline void k_lshift_unpack(const pts_value *args, struct k_lshift_args *a)
+{
+    a->self = args[0];
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::bitwise_right_shift.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::bitwise_right_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::bitwise_right_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor */
+/* aten::__rshift__.Tensor(Tensor self, Tensor other) -> Tensor */
+/* aten::__rshift__.Scalar(Tensor self, Scalar other) -> Tensor */
+/* aten::__irshift__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+/* aten::__irshift__.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!) */
+struct k_rshift_args {
+    pts_value self;
+    pts_value other;
+};
+static inline void k_rshift_unpack(const pts_value *args, struct k_rshift_args *a)
+{
+    a->self = args[0];
+    a->other = args[1];
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::gcd(Tensor self, Tensor other) -> Tensor */
+/* aten::gcd_(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+struct k_gcd_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_gcd_unpack(const pts_value *args, struct k_gcd_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
+/* aten::lcm(Tensor self, Tensor other) -> Tensor */
+/* aten::lcm_(Tensor(a!) self, Tensor other) -> Tensor(a!) */
+struct k_lcm_args {
+    pts_tensor *self;
+    pts_tensor *other;
+};
+static inline void k_lcm_unpack(const pts_value *args, struct k_lcm_args *a)
+{
+    a->self = PTS_ARG_TENSOR(args[0]);
+    a->other = PTS_ARG_TENSOR(args[1]);
+}
+
+/* csrc/ops/pointwise/elementwise.c */
 /* aten::sqrt(Tensor self) -> Tensor */
 /* aten::sqrt_(Tensor(a!) self) -> Tensor(a!) */
 struct k_sqrt_args {

@@ -145,6 +145,52 @@ void pts_store_i64(void *p, int dtype, int64_t v)
     }
 }
 
+void pts_elem_accumulate(void *p, const void *q, int dtype, bool mul)
+{
+    if (dtype == PTS_COMPLEX64 || dtype == PTS_COMPLEX128) {
+        double a, b, c, d;
+        if (dtype == PTS_COMPLEX64) {
+            float x[2], y[2];
+            memcpy(x, p, sizeof x);
+            memcpy(y, q, sizeof y);
+            a = x[0], b = x[1], c = y[0], d = y[1];
+        } else {
+            double x[2], y[2];
+            memcpy(x, p, sizeof x);
+            memcpy(y, q, sizeof y);
+            a = x[0], b = x[1], c = y[0], d = y[1];
+        }
+        double re, im;
+        if (mul && dtype == PTS_COMPLEX64) { /* in float, as c10::complex<float> multiplies */
+            re = (double)((float)a * (float)c - (float)b * (float)d);
+            im = (double)((float)a * (float)d + (float)b * (float)c);
+        } else if (mul) {
+            re = a * c - b * d, im = a * d + b * c;
+        } else {
+            re = a + c, im = b + d;
+        }
+        if (dtype == PTS_COMPLEX64) {
+            float o[2] = {(float)re, (float)im};
+            memcpy(p, o, sizeof o);
+        } else {
+            double o[2] = {re, im};
+            memcpy(p, o, sizeof o);
+        }
+        return;
+    }
+    const pts_dtype_info *di = pts_dtype_get(dtype);
+    if (dtype == PTS_BOOL) {
+        bool a = pts_load_i64(p, dtype) != 0, b = pts_load_i64(q, dtype) != 0;
+        pts_store_i64(p, dtype, mul ? (a && b) : (a || b));
+    } else if (di && di->is_int) {
+        uint64_t a = (uint64_t)pts_load_i64(p, dtype), b = (uint64_t)pts_load_i64(q, dtype);
+        pts_store_i64(p, dtype, (int64_t)(mul ? a * b : a + b));
+    } else {
+        double a = pts_load_f64(p, dtype), b = pts_load_f64(q, dtype);
+        pts_store_f64(p, dtype, mul ? a * b : a + b);
+    }
+}
+
 void pts_store_f64(void *p, int dtype, double v)
 {
     switch (dtype) {

@@ -28,6 +28,11 @@ int64_t pts_load_i64(const void *p, int dtype);
 /* Store v into element p of `dtype`, converting. */
 void pts_store_f64(void *p, int dtype, double v);
 void pts_store_i64(void *p, int dtype, int64_t v);
+/* *p = *p + *q (mul: *p * *q), both elements of `dtype` (any dtype, complex included): integers
+ * wrap, bool is (a || b) / (a && b), floats are computed in double and rounded once, complex
+ * componentwise (product: torch's textbook formula) -- the accumulation of scatter_add, index_put
+ * and put with accumulate=True. */
+void pts_elem_accumulate(void *p, const void *q, int dtype, bool mul);
 /* Store a Python number (bool/int/float/complex real part) into p of `dtype`
  * exactly as torch.full would (ints stay exact for int64). */
 void pts_store_scalar(void *p, int dtype, pts_value v);

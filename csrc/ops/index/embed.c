@@ -142,7 +142,6 @@ PTS_KERNEL(k_put)
         const char *sp = pts_tensor_data(s);
         int dt = out->dtype;
         size_t isz = pts_dtype_get(dt)->itemsize;
-        bool flt = pts_is_float(dt);
         for (int64_t i = 0; i < ni; i++) {
             int64_t j = ip[i];
             if (j < -numel || j >= numel) {
@@ -156,12 +155,8 @@ PTS_KERNEL(k_put)
             const char *sv = sp + (size_t)i * isz;
             if (!a->accumulate)
                 memcpy(dst, sv, isz);
-            else if (dt == PTS_BOOL)
-                *(bool *)dst = *(bool *)dst || *(const bool *)sv;
-            else if (flt)
-                pts_store_f64(dst, dt, pts_load_f64(dst, dt) + pts_load_f64(sv, dt));
             else
-                pts_store_i64(dst, dt, (int64_t)((uint64_t)pts_load_i64(dst, dt) + (uint64_t)pts_load_i64(sv, dt)));
+                pts_elem_accumulate(dst, sv, dt, false);
         }
     }
     pts_tdrop(ix);

@@ -345,14 +345,9 @@ static pts_status index_put_into(const pts_op *op, pts_tensor *self, pts_value i
         const char *q = src + (size_t)(n * inner) * isz;
         if (!acc)
             memcpy(p, q, (size_t)inner * isz);
-        else if (pts_dtype_category(self->dtype) <= PTS_CAT_INT)
-            for (int64_t i = 0; i < inner; i++)
-                pts_store_i64(p + (size_t)i * isz, self->dtype,
-                              pts_load_i64(p + (size_t)i * isz, self->dtype) + pts_load_i64(q + (size_t)i * isz, self->dtype));
         else
             for (int64_t i = 0; i < inner; i++)
-                pts_store_f64(p + (size_t)i * isz, self->dtype,
-                              pts_load_f64(p + (size_t)i * isz, self->dtype) + pts_load_f64(q + (size_t)i * isz, self->dtype));
+                pts_elem_accumulate(p + (size_t)i * isz, q + (size_t)i * isz, self->dtype, false);
     }
     pts_obj_release(&v->hdr);
     adv_free(&a);
@@ -586,21 +581,14 @@ static pts_status scatter_into(const char *opname, pts_tensor *self, int64_t dim
                 rem /= idx->sizes[k];
             }
             const char *sp = (const char *)pts_tensor_data(s) + so * (int64_t)isz_of(s);
-            if (pts_dtype_category(s->dtype) <= PTS_CAT_INT && pts_dtype_category(self->dtype) <= PTS_CAT_INT)
-                pts_store_i64(tmp, self->dtype, pts_load_i64(sp, s->dtype));
-            else
-                pts_store_f64(tmp, self->dtype, pts_load_f64(sp, s->dtype));
+            memcpy(tmp, sp, isz); /* src has self's dtype (checked above) */
         } else {
             pts_store_scalar(tmp, self->dtype, src);
         }
         if (mode == SC_SET) {
             memcpy(p, tmp, isz);
-        } else if (pts_dtype_category(self->dtype) <= PTS_CAT_INT) {
-            int64_t a = pts_load_i64(p, self->dtype), b = pts_load_i64(tmp, self->dtype);
-            pts_store_i64(p, self->dtype, mode == SC_ADD ? (int64_t)((uint64_t)a + (uint64_t)b) : (int64_t)((uint64_t)a * (uint64_t)b));
         } else {
-            double a = pts_load_f64(p, self->dtype), b = pts_load_f64(tmp, self->dtype);
-            pts_store_f64(p, self->dtype, mode == SC_ADD ? a + b : a * b);
+            pts_elem_accumulate(p, tmp, self->dtype, mode != SC_ADD);
         }
     }
     pts_free(offs);

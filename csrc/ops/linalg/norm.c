@@ -2,7 +2,8 @@
  * tensor over dims, computed in double over the rows layout of ops/kernel.h,
  * with torch's dtype rules and its empty-tensor errors for p < 0 and inf.
  */
-#include "ops/kernel.h"
+#include "ops/compose.h"
+#include "tensor/cplx.h"
 
 static double vnorm_row(const double *x, int64_t n, double p)
 {
@@ -44,6 +45,28 @@ PTS_KERNEL(k_linalg_vector_norm)
     pts_tensor *t = a->self;
     double p = pts_arg_double(a->ord);
     int want = a->dtype;
+    if (pts_dtype_is_complex(t->dtype)) {
+        /* the norm of the moduli, in the real dtype of the (dtype=) complex input, as torch */
+        if (want >= 0 && !pts_dtype_is_complex(want))
+            return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: dtype should be complex for a complex input, but got "
+                                             "%s", OPN, pts_dtype_torch_name(want));
+        if (want >= 0 && want != t->dtype && pts_promote_types(t->dtype, want) != want)
+            return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: the dtype of the input (%s) should be convertible "
+                                             "without narrowing to the specified dtype (%s)", OPN,
+                               pts_dtype_torch_name(t->dtype), pts_dtype_torch_name(want));
+        pts_tensor *c = want >= 0 && want != t->dtype ? pts_tensor_to_dtype(t, want) : NULL;
+        if (want >= 0 && want != t->dtype && !c)
+            return pts_err_last();
+        pts_value v = pts_tv(c ? c : t), m = pts_none();
+        pts_status st = pts_call("aten::abs", 1, &v, &m);
+        pts_tdrop(c);
+        if (st)
+            return st;
+        pts_value args[4] = {m, a->ord, a->dim, pts_bool(a->keepdim)};
+        st = pts_call("aten::linalg_vector_norm", 4, args, rets);
+        pts_value_release(m);
+        return st;
+    }
     if (!pts_is_float(t->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                          "Got %s", OPN, pts_dtype_torch_name(t->dtype));

@@ -294,7 +294,15 @@ PTS_KERNEL(k_vdot)
         return pts_err_set(PTS_ERR_TYPE, "%s: dot : expected both vectors to have same dtype, but found %s and %s", OPN,
                            pts_dtype_torch_name(a->self->dtype), pts_dtype_torch_name(a->other->dtype));
     pts_value args[2] = {pts_tv(a->self), pts_tv(a->other)};
-    return pts_call("aten::dot", 2, args, rets);
+    if (a->self->dtype != PTS_COMPLEX64 && a->self->dtype != PTS_COMPLEX128)
+        return pts_call("aten::dot", 2, args, rets);
+    /* complex: sum(conj(self) * other), the first vector conjugated */
+    pts_value c = pts_none();
+    PTS_TRY(pts_call("aten::conj", 1, args, &c));
+    args[0] = c;
+    pts_status st = pts_call("aten::dot", 2, args, rets);
+    pts_value_release(c);
+    return st;
 }
 
 /* ---- the table ----------------------------------------------------------------------------- */

@@ -10,6 +10,7 @@
  * view would reach its base, pyts's copy does not).  Arithmetic on complex
  * lives with the real kernels (elementwise.c: DEFC loops).
  */
+#include <complex.h>
 #include <math.h>
 #include <string.h>
 
@@ -331,6 +332,56 @@ pts_status pts_complex_sgn(const pts_op *op, pts_tensor *t, pts_value *rets)
 {
     bool inplace = op->schema.nargs > 0 && op->schema.args[0].is_write;
     return cx_map(OPN, t, t->dtype, sgn_fn, inplace, rets);
+}
+
+/* the C99 <complex.h> functions torch's std:: ones call on glibc (libstdc++ forwards std::acosh of a
+ * complex to __builtin_cacosh), computed in double complex */
+static void acosh_fn(const double *x, double *o)
+{
+    double complex r = cacosh(CMPLX(x[0], x[1]));
+    o[0] = creal(r), o[1] = cimag(r);
+}
+
+static void asinh_fn(const double *x, double *o)
+{
+    double complex r = casinh(CMPLX(x[0], x[1]));
+    o[0] = creal(r), o[1] = cimag(r);
+}
+
+static void atanh_fn(const double *x, double *o)
+{
+    double complex r = catanh(CMPLX(x[0], x[1]));
+    o[0] = creal(r), o[1] = cimag(r);
+}
+
+/* torch's exp2 of a complex: exp(ln 2 * z), each part scaled by ln 2 (so exp2(inf + 1j) is inf + infj
+ * as in torch, where a complex product would make the imaginary part NaN) */
+static void exp2_fn(const double *x, double *o)
+{
+    double complex r = cexp(CMPLX(M_LN2 * x[0], M_LN2 * x[1]));
+    o[0] = creal(r), o[1] = cimag(r);
+}
+
+/* torch's sinc: 1 at 0, else sin(pi z) / (pi z) (complex(pi, 0) * z textbook, c10's quotient) */
+static void sinc_fn(const double *x, double *o)
+{
+    if (x[0] == 0 && x[1] == 0) {
+        o[0] = 1, o[1] = 0;
+        return;
+    }
+    double complex p = cmul_cd(CMPLX(M_PI, 0.0), CMPLX(x[0], x[1]));
+    double complex r = cdiv_cd(csin(p), p);
+    o[0] = creal(r), o[1] = cimag(r);
+}
+
+pts_status pts_complex_unary(const pts_op *op, pts_tensor *t, const char *fn, pts_value *rets)
+{
+    cx_fn f = strcmp(fn, "acosh") == 0 ? acosh_fn : strcmp(fn, "asinh") == 0 ? asinh_fn : strcmp(fn, "atanh") == 0 ?
+              atanh_fn : strcmp(fn, "exp2") == 0 ? exp2_fn : strcmp(fn, "sinc") == 0 ? sinc_fn : NULL;
+    if (!f)
+        return pts_err_set(PTS_ERR_INTERNAL, "%s: no complex function %s", OPN, fn);
+    bool inplace = op->schema.nargs > 0 && op->schema.args[0].is_write;
+    return cx_map(OPN, t, t->dtype, f, inplace, rets);
 }
 
 pts_status pts_complex_isreal(const pts_op *op, pts_tensor *t, pts_value *rets)

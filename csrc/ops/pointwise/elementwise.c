@@ -203,6 +203,46 @@ static inline int64_t ipow(int64_t a, int64_t b)
 
 static inline int64_t iabs(int64_t a) { return a < 0 ? WSUB(0, a) : a; }
 
+/* torch's shifts (c10 bitwise): a count outside [0, width) gives 0 (left) or the sign fill (right).
+ * Operands hold values of their (narrower) integer dtype in int64, so shifting in 64 bits and
+ * wrapping to the result dtype afterwards gives the same bits for counts up to 63. */
+static inline int64_t ishl(int64_t a, int64_t b) { return (b < 0 || b > 63) ? 0 : (int64_t)((uint64_t)a << b); }
+static inline int64_t ishr(int64_t a, int64_t b) { return (b < 0 || b > 63) ? (a < 0 ? -1 : 0) : a >> b; }
+
+/* v's low `bits` bits sign-extended (bits 8..63); bits 0 or >= 64: v unchanged */
+static inline int64_t iwrap(int64_t v, int64_t bits)
+{
+    if (bits <= 0 || bits >= 64)
+        return v;
+    return (int64_t)((uint64_t)v << (64 - bits)) >> (64 - bits);
+}
+
+/* torch's calc_gcd in the dtype's own type T: Euclid on std::abs of each operand stored back into T,
+ * so |T's minimum| wraps to itself and the result can be negative (gcd(INT32_MIN, 3) is -1 in torch).
+ * bits: T's width for the signed dtypes (8, 16, 32, 64), 0 for uint8 */
+static inline int64_t igcd(int64_t a, int64_t b, int64_t bits)
+{
+    a = iwrap(iabs(a), bits), b = iwrap(iabs(b), bits);
+    while (a != 0) {
+        int64_t c = a;
+        a = b % a; /* |b % a| < |a|: in T's range */
+        b = c;
+    }
+    return b;
+}
+
+/* torch's calc_lcm: std::abs(a / g * b), computed in int for dtypes narrower than int64 (C++'s
+ * integer promotion, wrapping at 32 bits) and in int64_t for int64 */
+static inline int64_t ilcm(int64_t a, int64_t b, int64_t bits)
+{
+    int64_t g = igcd(a, b, bits);
+    if (g == 0)
+        return 0;
+    int64_t w = bits == 64 ? 64 : 32;
+    int64_t q = g == -1 ? WSUB(0, a) : a / g;
+    return iwrap(iabs(iwrap(WMUL(q, b), w)), w);
+}
+
 /* c10::div_floor_floating */
 #define DIV_FLOOR(T)                                                                                                   \
     static inline T div_floor_##T(T a, T b)                                                                            \
@@ -324,6 +364,10 @@ BIN(l_clamp_max, G(clamp, a)(a, -INFINITY, b), a > b ? b : a)
 BIN(l_bit_and, 0, a & b)
 BIN(l_bit_or, 0, a | b)
 BIN(l_bit_xor, 0, a ^ b)
+BIN(l_lshift, 0, ishl(a, b))
+BIN(l_rshift, 0, ishr(a, b))
+BIN(l_gcd, 0, igcd(a, b, p1))
+BIN(l_lcm, 0, ilcm(a, b, p1))
 BINBC(l_eq, a == b, a == b, a == b)
 BINBC(l_ne, a != b, a != b, a != b)
 BINB(l_lt, a < b, a < b)
@@ -807,6 +851,27 @@ PTS_KERNEL(k_bitwise_and) { return bitwise(op, SELF_V(a), OTHER_V(a), rets, &l_b
 PTS_KERNEL(k_bitwise_or) { return bitwise(op, SELF_V(a), OTHER_V(a), rets, &l_bit_or); }
 PTS_KERNEL(k_bitwise_xor) { return bitwise(op, SELF_V(a), OTHER_V(a), rets, &l_bit_xor); }
 
+/* Ops torch defines for integer dtypes only (AT_DISPATCH_INTEGRAL_TYPES: no bool, float or complex),
+ * refused with the name of torch's kernel: shifts ("lshift_cpu" / "rshift_cpu"), gcd, lcm */
+static pts_status integral_only(const pts_op *op, pts_value self, pts_value other, pts_value *rets,
+                                const ew_loops *loops, const char *kernel)
+{
+    ew_spec sp = spec2(op, self, other, loops);
+    sp.inplace = inplace_target(op, self);
+    PTS_TRY(result_of(&sp));
+    if (pts_dtype_category(sp.result) != PTS_CAT_INT || sp.result == PTS_BOOL)
+        return pts_err_set(PTS_ERR_TYPE, "%s: \"%s\" not implemented for '%s'", op->schema.name, kernel,
+                           pts_dtype_torch_name(sp.result));
+    /* the width of the signed result type (the wrap of std::abs in gcd / lcm); 0 for uint8 */
+    set_params(&sp.ctx, 1, pts_int(sp.result == PTS_UINT8 ? 0 : 8 * (int64_t)pts_dtype_get(sp.result)->itemsize));
+    return ew_run(&sp, rets);
+}
+
+PTS_KERNEL(k_lshift) { return integral_only(op, SELF_V(a), OTHER_V(a), rets, &l_lshift, "lshift_cpu"); }
+PTS_KERNEL(k_rshift) { return integral_only(op, SELF_V(a), OTHER_V(a), rets, &l_rshift, "rshift_cpu"); }
+PTS_KERNEL(k_gcd) { return integral_only(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, &l_gcd, "gcd_cpu"); }
+PTS_KERNEL(k_lcm) { return integral_only(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, &l_lcm, "lcm_cpu"); }
+
 /* ---- unary ----------------------------------------------------------------------------- */
 
 typedef enum un_kind {
@@ -1195,6 +1260,24 @@ const pts_op_def pts_ops_pointwise[] = {
     PTS_OP("aten::__or__.Scalar(Tensor self, Scalar other) -> Tensor", k_bitwise_or),
     PTS_OP("aten::__xor__.Tensor(Tensor self, Tensor other) -> Tensor", k_bitwise_xor),
     PTS_OP("aten::__xor__.Scalar(Tensor self, Scalar other) -> Tensor", k_bitwise_xor),
+    PTS_OP("aten::bitwise_left_shift.Tensor(Tensor self, Tensor other) -> Tensor", k_lshift),
+    PTS_OP("aten::bitwise_left_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor", k_lshift),
+    PTS_OP("aten::bitwise_left_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor", k_lshift),
+    PTS_OP("aten::__lshift__.Tensor(Tensor self, Tensor other) -> Tensor", k_lshift),
+    PTS_OP("aten::__lshift__.Scalar(Tensor self, Scalar other) -> Tensor", k_lshift),
+    PTS_OP("aten::__ilshift__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_lshift),
+    PTS_OP("aten::__ilshift__.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", k_lshift),
+    PTS_OP("aten::bitwise_right_shift.Tensor(Tensor self, Tensor other) -> Tensor", k_rshift),
+    PTS_OP("aten::bitwise_right_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor", k_rshift),
+    PTS_OP("aten::bitwise_right_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor", k_rshift),
+    PTS_OP("aten::__rshift__.Tensor(Tensor self, Tensor other) -> Tensor", k_rshift),
+    PTS_OP("aten::__rshift__.Scalar(Tensor self, Scalar other) -> Tensor", k_rshift),
+    PTS_OP("aten::__irshift__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_rshift),
+    PTS_OP("aten::__irshift__.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", k_rshift),
+    PTS_OP("aten::gcd(Tensor self, Tensor other) -> Tensor", k_gcd),
+    PTS_OP("aten::gcd_(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_gcd),
+    PTS_OP("aten::lcm(Tensor self, Tensor other) -> Tensor", k_lcm),
+    PTS_OP("aten::lcm_(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_lcm),
     PTS_OP("aten::neg(Tensor self) -> Tensor", k_neg),
     PTS_OP("aten::neg_(Tensor(a!) self) -> Tensor(a!)", k_neg),
     PTS_OP("aten::abs(Tensor self) -> Tensor", k_abs),

@@ -88,14 +88,39 @@ pts_status pts_unary_run(const pts_op *op, pts_tensor *t, pts_value *rets, pts_u
     return pts_ret_as(x, rd, rets);
 }
 
-PTS_KERNEL(k_acosh) { return pts_unary_run(op, a->self, rets, f_acosh, 0, U_FLOAT); }
-PTS_KERNEL(k_asinh) { return pts_unary_run(op, a->self, rets, f_asinh, 0, U_FLOAT); }
-PTS_KERNEL(k_atanh) { return pts_unary_run(op, a->self, rets, f_atanh, 0, U_FLOAT); }
+PTS_KERNEL(k_acosh)
+{
+    if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128)
+        return pts_complex_unary(op, a->self, "acosh", rets);
+    return pts_unary_run(op, a->self, rets, f_acosh, 0, U_FLOAT);
+}
+PTS_KERNEL(k_asinh)
+{
+    if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128)
+        return pts_complex_unary(op, a->self, "asinh", rets);
+    return pts_unary_run(op, a->self, rets, f_asinh, 0, U_FLOAT);
+}
+PTS_KERNEL(k_atanh)
+{
+    if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128)
+        return pts_complex_unary(op, a->self, "atanh", rets);
+    return pts_unary_run(op, a->self, rets, f_atanh, 0, U_FLOAT);
+}
 PTS_KERNEL(k_frac) { return pts_unary_run(op, a->self, rets, f_frac, 0, U_FLOAT_ONLY); }
-PTS_KERNEL(k_exp2) { return pts_unary_run(op, a->self, rets, f_exp2, 0, U_FLOAT); }
+PTS_KERNEL(k_exp2)
+{
+    if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128)
+        return pts_complex_unary(op, a->self, "exp2", rets);
+    return pts_unary_run(op, a->self, rets, f_exp2, 0, U_FLOAT);
+}
 PTS_KERNEL(k_deg2rad) { return pts_unary_run(op, a->self, rets, f_deg2rad, 0, U_FLOAT); }
 PTS_KERNEL(k_rad2deg) { return pts_unary_run(op, a->self, rets, f_rad2deg, 0, U_FLOAT); }
-PTS_KERNEL(k_sinc) { return pts_unary_run(op, a->self, rets, f_sinc, 0, U_FLOAT); }
+PTS_KERNEL(k_sinc)
+{
+    if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128)
+        return pts_complex_unary(op, a->self, "sinc", rets);
+    return pts_unary_run(op, a->self, rets, f_sinc, 0, U_FLOAT);
+}
 PTS_KERNEL(k_sgn)
 {
     if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128)

@@ -12,9 +12,11 @@
  */
 #include <complex.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "ops/kernel.h"
+#include "ops/compose.h"
+#include "tensor/cplx.h"
 #include "tensor/parallel.h"
 
 
@@ -481,10 +483,56 @@ static pts_status float_input(const pts_op *op, pts_tensor *t)
     return PTS_OK;
 }
 
+static pts_status var_common(const pts_op *op, pts_tensor *t, pts_value *rets, pts_value dimv, double correction,
+                             bool keepdim, int which);
+
+/* var/std (+_mean) of a complex tensor as torch computes it: var(real) + var(imag) (a real result),
+ * std its square root, the mean complex(mean(real), mean(imag)) */
+static pts_status var_complex(const pts_op *op, pts_tensor *t, pts_value *rets, pts_value dimv, double correction,
+                              bool keepdim, int which)
+{
+    pts_value parts[2] = {pts_none(), pts_none()}, vr[2] = {pts_none(), pts_none()}, mn[2] = {pts_none(), pts_none()};
+    pts_value tv = pts_tv(t), sum = pts_none();
+    pts_status st = pts_call("aten::real", 1, &tv, &parts[0]);
+    if (!st)
+        st = pts_call("aten::imag", 1, &tv, &parts[1]);
+    for (int k = 0; k < 2 && !st; k++) {
+        pts_value r2[2] = {pts_none(), pts_none()};
+        st = var_common(op, PTS_TENSOR(parts[k]), r2, dimv, correction, keepdim, which >= 2 ? 2 : 0);
+        vr[k] = r2[0], mn[k] = r2[1];
+    }
+    if (!st) {
+        pts_value args[2] = {vr[0], vr[1]};
+        st = pts_call("aten::add.Tensor", 2, args, &sum);
+    }
+    if (!st && (which & 1)) {
+        pts_value s2 = pts_none();
+        st = pts_call("aten::sqrt", 1, &sum, &s2);
+        pts_value_release(sum);
+        sum = s2;
+    }
+    if (!st && which >= 2) {
+        pts_value args[2] = {mn[0], mn[1]};
+        st = pts_call("aten::complex", 2, args, &rets[1]);
+    }
+    if (!st)
+        rets[0] = sum;
+    else
+        pts_value_release(sum);
+    for (int k = 0; k < 2; k++) {
+        pts_value_release(parts[k]);
+        pts_value_release(vr[k]);
+        pts_value_release(mn[k]);
+    }
+    return st;
+}
+
 /* which: 0 var, 1 std, 2 var_mean, 3 std_mean */
 static pts_status var_common(const pts_op *op, pts_tensor *t, pts_value *rets, pts_value dimv, double correction,
                              bool keepdim, int which)
 {
+    if (t->dtype == PTS_COMPLEX64 || t->dtype == PTS_COMPLEX128)
+        return var_complex(op, t, rets, dimv, correction, keepdim, which);
     PTS_TRY(float_input(op, t));
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(pts_dims_mask(OPN, dimv, t->ndim, true, mask));
@@ -543,6 +591,14 @@ PTS_KERNEL(k_var_correction)
 static pts_status norm_common(const pts_op *op, pts_tensor *t, pts_value p, pts_value dimv, bool keepdim, int dtv,
                               pts_value *rets)
 {
+    if ((t->dtype == PTS_COMPLEX64 || t->dtype == PTS_COMPLEX128) && (dtv < 0 || dtv == t->dtype)) {
+        /* the norm of the moduli (a real result, as torch's) */
+        pts_value tv = pts_tv(t), m = pts_none();
+        PTS_TRY(pts_call("aten::abs", 1, &tv, &m));
+        pts_status st = norm_common(op, PTS_TENSOR(m), p, dimv, keepdim, -1, rets);
+        pts_value_release(m);
+        return st;
+    }
     PTS_TRY(float_input(op, t));
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(pts_dims_mask(OPN, dimv, t->ndim, true, mask));
@@ -557,11 +613,69 @@ PTS_KERNEL(k_norm_dim) { return norm_common(op, a->self, a->p, a->dim, a->keepdi
 PTS_KERNEL(k_norm_dim_dtype) { return norm_common(op, a->self, a->p, a->dim, a->keepdim, a->dtype, rets); }
 PTS_KERNEL(k_norm_dtype) { return norm_common(op, a->self, a->p, pts_none(), false, a->dtype, rets); }
 
+/* logsumexp of a complex tensor, as torch's: m = amax(real(x)) over the row (0 where it is
+ * infinite), log(sum(exp(x - m))) + m; x - m, exp and log in the input's complex dtype, the sum
+ * accumulated in double complex */
+static pts_status logsumexp_complex(pts_tensor *t, const bool *mask, bool keepdim, pts_value *rets)
+{
+    pts_rows rw;
+    PTS_TRY(pts_rows_make(t, mask, keepdim, t->dtype, &rw));
+    pts_tensor *o = pts_tensor_empty(t->dtype, rw.out_nd, rw.out_sizes);
+    if (!o) {
+        pts_obj_release(&rw.flat->hdr);
+        return pts_err_last();
+    }
+    for (int64_t i = 0; i < rw.rows; i++) {
+        if (t->dtype == PTS_COMPLEX64) {
+            const float complex *row = (const float complex *)pts_tensor_data(rw.flat) + i * rw.inner;
+            float m = -INFINITY;
+            for (int64_t j = 0; j < rw.inner; j++)
+                m = (isnan(crealf(row[j])) || isnan(m)) ? NAN : (crealf(row[j]) > m ? crealf(row[j]) : m);
+            if (isinf(m))
+                m = 0;
+            double complex acc = 0;
+            for (int64_t j = 0; j < rw.inner; j++)
+                acc += cexpf(CMPLXF(crealf(row[j]) - m, cimagf(row[j])));
+            float complex l = clogf(CMPLXF((float)creal(acc), (float)cimag(acc)));
+            ((float complex *)pts_tensor_data(o))[i] = CMPLXF(crealf(l) + m, cimagf(l));
+        } else {
+            const double complex *row = (const double complex *)pts_tensor_data(rw.flat) + i * rw.inner;
+            double m = -INFINITY;
+            for (int64_t j = 0; j < rw.inner; j++)
+                m = (isnan(creal(row[j])) || isnan(m)) ? NAN : (creal(row[j]) > m ? creal(row[j]) : m);
+            if (isinf(m))
+                m = 0;
+            double complex acc = 0;
+            for (int64_t j = 0; j < rw.inner; j++)
+                acc += cexp(CMPLX(creal(row[j]) - m, cimag(row[j])));
+            double complex l = clog(acc);
+            ((double complex *)pts_tensor_data(o))[i] = CMPLX(creal(l) + m, cimag(l));
+        }
+    }
+    pts_obj_release(&rw.flat->hdr);
+    return pts_ret(o, rets);
+}
+
 PTS_KERNEL(k_logsumexp)
 {
     pts_tensor *t = a->self;
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(pts_dims_mask(OPN, a->dim, t->ndim, true, mask));
+    if (t->dtype == PTS_COMPLEX64 || t->dtype == PTS_COMPLEX128) {
+        /* torch's complex path squeezes its kept row maxima by the dims given: with dim=[] (every dim)
+         * and keepdim=False they keep their size-1 dims and the final add refuses the shapes */
+        int64_t dims[PTS_MAX_DIMS];
+        int nd = 0;
+        PTS_TRY(pts_arg_int_list(a->dim, dims, PTS_MAX_DIMS, &nd, 0, "dim"));
+        if (nd == 0 && !a->keepdim && t->ndim > 0 && pts_tensor_numel(t) > 0) {
+            char shape[64];
+            int k = snprintf(shape, sizeof shape, "[1");
+            for (int i = 1; i < t->ndim && k > 0 && k < (int)sizeof shape - 4; i++)
+                k += snprintf(shape + k, sizeof shape - (size_t)k, ", 1");
+            return pts_err_set(PTS_ERR_VALUE, "%s: output with shape [] doesn't match the broadcast shape %s]", OPN, shape);
+        }
+        return logsumexp_complex(t, mask, a->keepdim, rets);
+    }
     red r = new_red(OPN, R_LSE);
     return run_reduce(&r, t, mask, a->keepdim, pts_float_op_dtype(t->dtype), rets, NULL);
 }
@@ -592,6 +706,8 @@ PTS_KERNEL(k_cumsum)
     PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
     int out = sum_dtype(t, a->dtype);
     bool ints = pts_dtype_category(out) <= PTS_CAT_INT;
+    /* complex: accumulated in complex128 (torch's acc_type of complex<float> is complex<double>) */
+    bool cplx = out == PTS_COMPLEX64 || out == PTS_COMPLEX128;
     /* move d last: rows x n contiguous in the compute type */
     int64_t sizes[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
     int k = 0;
@@ -604,7 +720,16 @@ PTS_KERNEL(k_cumsum)
     sizes[k] = n;
     strides[k++] = t->ndim ? t->strides[d] : 1;
     pts_tensor *v = pts_tensor_view_of(t->storage, t->dtype, k, sizes, strides, t->offset);
-    pts_tensor *flat = v ? pts_tensor_as_contiguous(v, ints ? PTS_INT64 : PTS_FLOAT64) : NULL;
+    if (v && cplx && !pts_dtype_is_complex(v->dtype)) { /* dtype=complex of a real input: widen first */
+        pts_tensor *c = pts_tensor_to_dtype(v, out);
+        pts_obj_release(&v->hdr);
+        v = c;
+    } else if (v && !cplx && pts_dtype_is_complex(v->dtype)) {
+        pts_obj_release(&v->hdr);
+        return pts_err_set(PTS_ERR_TYPE, "%s: a complex input needs a complex dtype (got %s)", OPN,
+                           pts_dtype_torch_name(out));
+    }
+    pts_tensor *flat = v ? pts_tensor_as_contiguous(v, ints ? PTS_INT64 : cplx ? PTS_COMPLEX128 : PTS_FLOAT64) : NULL;
     if (v)
         pts_obj_release(&v->hdr);
     if (flat && flat->storage == t->storage) { /* already contiguous in the compute type: the scan
@@ -617,7 +742,21 @@ PTS_KERNEL(k_cumsum)
         return pts_err_last();
     int64_t total = pts_tensor_numel(flat), rows = n ? total / n : 0;
     for (int64_t r = 0; r < rows; r++) {
-        if (ints) {
+        if (cplx) {
+            double ar = prod ? 1 : 0, ai = 0;
+            double *x = (double *)pts_tensor_data(flat) + 2 * r * n;
+            for (int64_t i = 0; i < n; i++) {
+                double xr = x[2 * i], xi = x[2 * i + 1];
+                if (prod) { /* c10::complex's textbook product */
+                    double nr = ar * xr - ai * xi;
+                    ai = ar * xi + ai * xr;
+                    ar = nr;
+                } else {
+                    ar += xr, ai += xi;
+                }
+                x[2 * i] = ar, x[2 * i + 1] = ai;
+            }
+        } else if (ints) {
             uint64_t acc = prod ? 1 : 0;
             int64_t *x = (int64_t *)pts_tensor_data(flat) + r * n;
             for (int64_t i = 0; i < n; i++)

@@ -6,7 +6,8 @@
  *
  * Views share their input's storage (pts_tensor_view_of), as in shape.c.
  */
-#include "ops/kernel.h"
+#include "ops/compose.h"
+#include "tensor/cplx.h"
 
 /* ---- broadcasting -------------------------------------------------------------------------- */
 
@@ -91,6 +92,23 @@ static pts_status swap_last_two(const pts_tensor *t, pts_value *ret)
     return pts_ret_view(t, t->ndim, sizes, strides, t->offset, ret);
 }
 
+/* The conjugate transpose of a complex t (mH, adjoint, H): the transposed view conjugated by aten::conj.
+ * torch's is a view with its lazy conj bit; pyts has none, so the values are materialized (as conj()). */
+static pts_status conj_swap_last_two(const pts_tensor *t, pts_value *ret)
+{
+    pts_value v = pts_none();
+    PTS_TRY(swap_last_two(t, &v));
+    pts_status st = pts_call("aten::conj", 1, &v, ret);
+    pts_value_release(v);
+    return st;
+}
+
+/* aten::mH and aten::adjoint conjugate complex tensors; mT does not */
+static bool conjugates(const pts_op *op, const pts_tensor *t)
+{
+    return pts_dtype_is_complex(t->dtype) && strcmp(OPN, "aten::mT") != 0;
+}
+
 PTS_KERNEL(k_mT)
 {
     pts_tensor *t = a->self;
@@ -101,7 +119,7 @@ PTS_KERNEL(k_mT)
         return pts_err_set(PTS_ERR_VALUE, "%s: %s is only supported on matrices or batches of matrices. Got %d-D tensor.",
                            OPN, what, t->ndim);
     }
-    return swap_last_two(t, rets);
+    return conjugates(op, t) ? conj_swap_last_two(t, rets) : swap_last_two(t, rets);
 }
 
 PTS_KERNEL(k_matrix_H)
@@ -110,7 +128,7 @@ PTS_KERNEL(k_matrix_H)
     if (t->ndim != 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: tensor.H is only supported on matrices (2-D tensors). Got %d-D tensor.", OPN,
                            t->ndim);
-    return swap_last_two(t, rets);
+    return pts_dtype_is_complex(t->dtype) ? conj_swap_last_two(t, rets) : swap_last_two(t, rets);
 }
 
 PTS_KERNEL(k_numpy_T)
