@@ -339,11 +339,6 @@ CPOW(double complex, cd)
 /* type-generic dispatch of the helpers above by the loop's element type */
 #define G(fn, a) _Generic((a), float: fn##_float, default: fn##_double)
 
-/* float tanh vectorizes (tensor/vmath.h: within a few ulp, as ATen's own vectorized float tanh;
- * libm's tanhf kept GPT-2's tanh-form GELU scalar: 14 % of its forward); double stays libm's */
-static inline float ftanh_float(float a) { return pts_vtanhf(a); }
-static inline double ftanh_double(double a) { return tanh(a); }
-
 /* ---- the op loops ----------------------------------------------------------------- */
 
 BINC(l_add, a + b, WADD(a, b), a + b)
@@ -406,7 +401,7 @@ UNC(l_acos, acos(a), 0, acos(a))
 UNC(l_atan, atan(a), 0, atan(a))
 UNC(l_sinh, sinh(a), 0, sinh(a))
 UNC(l_cosh, cosh(a), 0, cosh(a))
-UNC(l_tanh, G(ftanh, a)(a), 0, tanh(a))
+UNC(l_tanh, tanh(a), 0, tanh(a))
 UNC(l_sigmoid, 1 / (1 + exp(-a)), 0, GC(cdiv, a)(1, 1 + exp(-a)))
 UN(l_erf, erf(a), 0)
 UN(l_erfc, erfc(a), 0)
