@@ -303,6 +303,8 @@ def bench_file(path, inputs, args, label, optimize=True):
                 else:
                     tm(*t_inputs)
                     tt.append(time.perf_counter() - t0)
+                if args.gap > 0:
+                    time.sleep(args.gap / 1e3)
     mp, mt = statistics.median(tp), statistics.median(tt)
     pair = [a / b for a, b in zip(tp, tt)]
     row = {
@@ -331,6 +333,12 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--repeat", type=int, default=None, help="timed calls per engine (default 11, smoke 3)")
     p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--gap", type=float, default=10.0,
+                   help="ms of idle time after each timed call (default 10): torch's OpenMP workers spin "
+                        "for a while after a parallel region and take a core from the call that follows "
+                        "(resnet18 at 2 threads: pyts 11.6 ms alone, 17.4 ms right after a torch call, "
+                        "11.6 ms with a 10 ms gap; with OMP_WAIT_POLICY=PASSIVE, 11.6 ms with no gap but torch "
+                        "13.2 -> 18.3 ms). A 10 ms gap costs torch ~4 %% (13.2 -> 13.8 ms); 0 restores the old timing")
     p.add_argument("--load-repeat", type=int, default=None, help="loads per engine (default 5, smoke 1)")
     p.add_argument("--size", type=int, default=224, help="spatial size for image classifiers")
     p.add_argument("--memory", dest="memory", action="store_true", default=None,
@@ -396,8 +404,8 @@ def main(argv=None):
         pass
     print("cpu: %s (%d logical CPUs); load average %s" % (cpu, os.cpu_count() or 0,
                                                          " ".join("%.2f" % v for v in os.getloadavg())))
-    print("threads=%d repeat=%d%s; ms are min / median / max; ratio = median pyts / median torch.jit "
-          "(lower is better), [p10-p90 of per-pair ratios]" % (args.threads, args.repeat,
+    print("threads=%d repeat=%d gap=%g ms%s; ms are min / median / max; ratio = median pyts / median torch.jit "
+          "(lower is better), [p10-p90 of per-pair ratios]" % (args.threads, args.repeat, args.gap,
                                                                " (SMOKE: timings meaningless)" if args.smoke else ""))
     hdr = "%-14s %-24s %-24s %6s %-13s %9s %9s %6s %10s" % (
         "model", "pyts ms", "torch ms", "ratio", "pair range", "load pyts", "load trch", "ratio", "max|diff|")
