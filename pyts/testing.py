@@ -407,7 +407,10 @@ def check_parity(model: Any, example_inputs: Any, *, export: str = "trace", meth
         raise ValueError("eager=True needs the original nn.Module or Python function, not %s"
                          % type(model).__name__)
     if export == "export" or (isinstance(model, (str, os.PathLike)) and _pt2.is_pt2(model)):
-        return _pt2.check_export_parity(res, model, args, _to_torch, _to_numpy, rtol, atol, equal_nan, workdir)
+        res = _pt2.check_export_parity(res, model, args, _to_torch, _to_numpy, rtol, atol, equal_nan, workdir)
+        res.seconds.setdefault("total", time.perf_counter() - t_start)
+        _announce_result(res)  # --pyts-report and the plugin's summary count export checks too
+        return res
     tmp = None
     if isinstance(model, (str, os.PathLike)):
         path = os.fspath(model)
@@ -460,11 +463,15 @@ def check_parity(model: Any, example_inputs: Any, *, export: str = "trace", meth
             if res.path and res.path.startswith(tmp):
                 res.path = "<temporary file> " + os.path.basename(res.path)
         res.seconds["total"] = time.perf_counter() - t_start
+    _announce_result(res)
+    return res
+
+
+def _announce_result(res):
     if _listeners or os.environ.get(CHECK_LOG_ENV):
         rec = res.to_dict()
         rec["seconds_total"] = res.seconds["total"]
         _announce(rec)
-    return res
 
 
 # ---- every check is recorded ----------------------------------------------------------------

@@ -234,6 +234,21 @@ def test_assert_parity_export(tmp_path):
     assert res.ok and len(res.leaves) == 2
 
 
+def test_export_checks_reach_the_listeners():
+    """An export check is announced like a .pt one, so --pyts-report and the plugin's summary count it
+    (they used to print "0 checks" for a run of export tests)."""
+    from pyts import testing
+
+    seen = []
+    fn = testing.add_check_listener(seen.append)
+    try:
+        testing.assert_parity(seeded(ConvBN), (torch.randn(2, 3, 6, 6),), export="export")
+    finally:
+        testing.remove_check_listener(fn)
+    assert len(seen) == 1 and seen[0]["export"] == "export" and seen[0]["ok"], seen
+    assert seen[0]["seconds_total"] > 0
+
+
 def test_cli(tmp_path):
     import os
     import subprocess
