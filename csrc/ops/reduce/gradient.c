@@ -75,6 +75,17 @@ static inline gz g_mul(double s, gz x, bool cp, int rr)
     return (gz){rnd(s * x.r - 0.0 * x.i, rr), rnd(s * x.i + 0.0 * x.r, rr)};
 }
 
+/* element j of the current line, read (AT) and written (PUT): both stencils below index their
+ * line through the locals base / r (its first element in x / out), inner, w and cp */
+#define AT(j) ((gz){base[(j) * inner * w], cp ? base[(j) * inner * w + 1] : 0})
+#define PUT(j, v)                              \
+    do {                                       \
+        gz v_ = (v);                           \
+        r[(j) * inner * w] = v_.r;             \
+        if (cp)                                \
+            r[(j) * inner * w + 1] = v_.i;     \
+    } while (0)
+
 /* x: the input as doubles [outer, n, inner] elements (complex: pairs, inner counts elements);
  * out likewise */
 static void grad_uniform(const double *x, double *out, int64_t outer, int64_t n, int64_t inner, double h, int edge,
@@ -87,14 +98,6 @@ static void grad_uniform(const double *x, double *out, int64_t outer, int64_t n,
         for (int64_t k = 0; k < inner; k++) {
             const double *base = x + (o * n * inner + k) * w;
             double *r = out + (o * n * inner + k) * w;
-#define AT(j) ((gz){base[(j) * inner * w], cp ? base[(j) * inner * w + 1] : 0})
-#define PUT(j, v)                              \
-    do {                                       \
-        gz v_ = (v);                           \
-        r[(j) * inner * w] = v_.r;             \
-        if (cp)                                \
-            r[(j) * inner * w + 1] = v_.i;     \
-    } while (0)
             for (int64_t i = 1; i + 1 < n; i++)
                 PUT(i, g_div(g_div(g_sub(AT(i + 1), AT(i - 1), rr), h, cp, rr), 2.0, cp, rr));
             if (edge == 1) {
@@ -106,8 +109,6 @@ static void grad_uniform(const double *x, double *out, int64_t outer, int64_t n,
                 gz u = g_sub(g_mul(0.5, AT(n - 3), cp, rr), g_mul(2.0, AT(n - 2), cp, rr), rr);
                 PUT(n - 1, g_div(g_add(u, g_mul(1.5, AT(n - 1), cp, rr), rr), h, cp, rr));
             }
-#undef AT
-#undef PUT
         }
 }
 
@@ -128,14 +129,6 @@ static void grad_coords(const double *x, double *out, int64_t outer, int64_t n, 
         for (int64_t k = 0; k < inner; k++) {
             const double *base = x + (o * n * inner + k) * w;
             double *r = out + (o * n * inner + k) * w;
-#define AT(j) ((gz){base[(j) * inner * w], cp ? base[(j) * inner * w + 1] : 0})
-#define PUT(j, v)                              \
-    do {                                       \
-        gz v_ = (v);                           \
-        r[(j) * inner * w] = v_.r;             \
-        if (cp)                                \
-            r[(j) * inner * w + 1] = v_.i;     \
-    } while (0)
             for (int64_t i = 1; i + 1 < n; i++) {
                 double d1 = R(c[i] - c[i - 1]), d2 = R(c[i + 1] - c[i]);
                 double ca = Q(-d2, R(d1 * R(d1 + d2))), cb = Q(R(d2 - d1), R(d1 * d2)), cc = Q(d1, R(d2 * R(d1 + d2)));
@@ -163,11 +156,11 @@ static void grad_coords(const double *x, double *out, int64_t outer, int64_t n, 
                 t = g_add(g_mul(ca, AT(n - 3), cp, re), g_mul(cb, AT(n - 2), cp, re), re);
                 PUT(n - 1, g_add(t, g_mul(cc, AT(n - 1), cp, re), re));
             }
-#undef AT
-#undef PUT
         }
 #undef R
 #undef Q
+#undef AT
+#undef PUT
 }
 
 /* complex coordinates: the same stencils in complex arithmetic; the coefficients are rounded
