@@ -7,12 +7,17 @@
  *     program's Ctrl-C) stops the run with PYTS_ERR_INTERRUPTED within 100 ms;
  *  3. pyts_set_memory_limit counts the interpreter's own allocations: appending
  *     to a list (tests/data/mutator.pt) fails with PYTS_ERR_NOMEM under a cap
- *     just above what the engine holds, and works once it is lifted.
+ *     just above what the engine holds, and works once it is lifted;
+ *  4. the per-thread cache of small tensor data blocks (core/alloc.c) keeps the
+ *     accounting: a freed block is not in use, a block handed out again passes
+ *     the memory limit and the fault injection like a new one, and a thread
+ *     that ends with blocks in its cache leaves nothing counted live.
  *
  * Run from the repository root (ctest does).
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -156,6 +161,53 @@ static void memory_limit(void)
     pyts_module_free(m);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define NO_BLOCK_CACHE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NO_BLOCK_CACHE 1
+#endif
+#endif
+
+static void *churn(void *arg)
+{
+    (void)arg;
+    void *p[8];
+    for (int i = 0; i < 8; i++)
+        p[i] = pts_data_alloc((size_t)(64 * (i % 3 + 1)));
+    for (int i = 0; i < 8; i++)
+        pts_data_free(p[i], (size_t)(64 * (i % 3 + 1)));
+    return NULL; /* the thread ends with blocks in its cache */
+}
+
+static void block_cache(void)
+{
+    int64_t live = pts_alloc_live(), data = pts_data_bytes_in_use();
+    void *a = pts_data_alloc(100);
+    CHECK(a && ((uintptr_t)a & 63) == 0, "a 64-byte aligned block");
+    CHECK(pts_data_bytes_in_use() == data + 100 && pts_alloc_live() == live + 1, "counted in use");
+    pts_data_free(a, 100);
+    CHECK(pts_data_bytes_in_use() == data && pts_alloc_live() == live, "a freed block is not in use");
+    void *b = pts_data_alloc(120); /* same 128-byte class */
+#ifndef NO_BLOCK_CACHE
+    CHECK(b == a, "the block freed last is handed out again (%p, %p)", a, b);
+#endif
+    CHECK(b && pts_data_bytes_in_use() == data + 120 && pts_alloc_live() == live + 1, "counted again");
+    pts_data_free(b, 120);
+    /* a cached block still passes the memory limit and the fault injection */
+    pyts_set_memory_limit(pts_heap_bytes_in_use() + pts_data_bytes_in_use() + 50);
+    CHECK(pts_data_alloc(100) == NULL, "over the limit with a block of that size cached");
+    pyts_set_memory_limit(0);
+    pts_alloc_fail_after(1);
+    CHECK(pts_data_alloc(100) == NULL, "fault injection with a block of that size cached");
+    pts_alloc_fail_after(0);
+    CHECK(pts_data_bytes_in_use() == data && pts_alloc_live() == live, "failed allocations count nothing");
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, churn, NULL) == 0, "thread");
+    pthread_join(t, NULL);
+    CHECK(pts_data_bytes_in_use() == data && pts_alloc_live() == live, "nothing live after the thread ended");
+}
+
 int main(void)
 {
     if (pyts_load("tests/fuzz/models/controlflow.pt", &cf) != PYTS_OK) {
@@ -167,6 +219,7 @@ int main(void)
     time_limits();
     interrupts();
     memory_limit();
+    block_cache();
     pyts_value_free(x);
     pyts_module_free(cf);
     return check_summary();
