@@ -276,16 +276,6 @@ int pts_mul_overflow_size(size_t a, size_t b, size_t *out)
     return 0;
 }
 
-int pts_mul_overflow_i64(int64_t a, int64_t b, int64_t *out)
-{
-    return __builtin_mul_overflow(a, b, out);
-}
-
-int pts_add_overflow_i64(int64_t a, int64_t b, int64_t *out)
-{
-    return __builtin_add_overflow(a, b, out);
-}
-
 void pts_set_memory_limit(int64_t bytes) { atomic_store(&mem_limit, bytes < 0 ? 0 : bytes); }
 int64_t pts_get_memory_limit(void) { return atomic_load(&mem_limit); }
 int64_t pts_data_bytes_in_use(void) { return atomic_load(&data_in_use); }

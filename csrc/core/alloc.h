@@ -32,8 +32,8 @@ pts_status pts_err_nomem(const char *what, size_t nbytes);
 
 /* Overflow-safe arithmetic: return 0 on success, nonzero on overflow. */
 int pts_mul_overflow_size(size_t a, size_t b, size_t *out);
-int pts_mul_overflow_i64(int64_t a, int64_t b, int64_t *out);
-int pts_add_overflow_i64(int64_t a, int64_t b, int64_t *out);
+static inline int pts_mul_overflow_i64(int64_t a, int64_t b, int64_t *out) { return __builtin_mul_overflow(a, b, out); }
+static inline int pts_add_overflow_i64(int64_t a, int64_t b, int64_t *out) { return __builtin_add_overflow(a, b, out); }
 
 /* Memory limit in bytes (0 = none): tensor data plus every other allocation
  * of the core (lists, dicts, strings, objects, code...). */

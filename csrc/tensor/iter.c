@@ -67,6 +67,10 @@ static pts_status iter_align(pts_iter *it, int nops, pts_tensor *const *ops, con
                 goto mismatch;
             it->strides[inner][k] = (td >= 0 && size != 1) ? t->strides[td] * isz : 0;
         }
+        if (k == nops - 1) /* the unused operand columns of every dim: 0 */
+            for (int d = 0; d < nd; d++)
+                for (int j = nops; j < PTS_ITER_MAX_OPS; j++)
+                    it->strides[d][j] = 0;
         continue;
     mismatch: {
         char a[128], b[128];
@@ -112,7 +116,12 @@ static void iter_coalesce(pts_iter *it)
 
 pts_status pts_iter_init(pts_iter *it, int nops, pts_tensor *const *ops, const char *opname)
 {
-    memset(it, 0, sizeof *it);
+    /* not a memset of the whole (1.2 KB): iter_align fills every row of strides
+     * it uses (ndim of them), data and shape as far as they are read */
+    it->nops = 0;
+    it->ndim = 0;
+    it->numel = 0;
+    memset(it->data, 0, sizeof it->data);
     if (nops < 1 || nops > PTS_ITER_MAX_OPS)
         return pts_err_set(PTS_ERR_INTERNAL, "%s: iterator with %d operands", opname, nops);
     it->nops = nops;

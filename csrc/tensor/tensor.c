@@ -8,7 +8,7 @@
 #include "value/class.h"
 
 /*   name, torch's ScalarType name, storage GLOBAL, size, float complex int signed */
-static const pts_dtype_info dtypes[PTS_DTYPE_COUNT] = {
+const pts_dtype_info pts_dtype_table[PTS_DTYPE_COUNT] = {
     [PTS_UINT8] = {"uint8", "Byte", "ByteStorage", 1, false, false, true, false},
     [PTS_INT8] = {"int8", "Char", "CharStorage", 1, false, false, true, true},
     [PTS_INT16] = {"int16", "Short", "ShortStorage", 2, false, false, true, true},
@@ -43,13 +43,6 @@ static const pts_dtype_info dtypes[PTS_DTYPE_COUNT] = {
     [45] = {"float4_e2m1fn_x2", "Float4_e2m1fn_x2", "Float4_e2m1fn_x2Storage", 1, true, false, false, false},
 };
 
-const pts_dtype_info *pts_dtype_get(int dtype)
-{
-    if (dtype < 0 || dtype >= PTS_DTYPE_COUNT || dtypes[dtype].itemsize == 0)
-        return NULL;
-    return &dtypes[dtype];
-}
-
 const char *pts_dtype_name(int dtype)
 {
     const pts_dtype_info *di = pts_dtype_get(dtype);
@@ -65,7 +58,7 @@ const char *pts_dtype_torch_name(int dtype)
 int pts_dtype_from_storage_name(const char *name)
 {
     for (int i = 0; i < PTS_DTYPE_COUNT; i++)
-        if (dtypes[i].storage_name && strcmp(dtypes[i].storage_name, name) == 0)
+        if (pts_dtype_table[i].storage_name && strcmp(pts_dtype_table[i].storage_name, name) == 0)
             return i;
     return -1;
 }

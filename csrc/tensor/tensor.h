@@ -59,8 +59,15 @@ typedef struct pts_dtype_info {
     bool is_float, is_complex, is_int, is_signed;
 } pts_dtype_info;
 
-/* Info for a dtype code; NULL for codes outside the table. */
-const pts_dtype_info *pts_dtype_get(int dtype);
+/* Info for a dtype code; NULL for codes outside the table.  (Inline: every
+ * tensor constructor and iterator asks it, several times an op.) */
+extern const pts_dtype_info pts_dtype_table[PTS_DTYPE_COUNT];
+static inline const pts_dtype_info *pts_dtype_get(int dtype)
+{
+    if (dtype < 0 || dtype >= PTS_DTYPE_COUNT || pts_dtype_table[dtype].itemsize == 0)
+        return NULL;
+    return &pts_dtype_table[dtype];
+}
 /* The short name ("float32") / torch's ScalarType name ("Float", as in
  * "not implemented for 'Float'" and "CPUFloatType"); "?" for codes outside
  * the table. */
