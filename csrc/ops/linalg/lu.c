@@ -112,12 +112,13 @@ static pts_status det_impl(const char *api, pts_tensor *A, bool want_log, bool l
 {
     pts_tensor *lu = NULL, *piv = NULL, *info = NULL, *d = NULL, *l = NULL;
     /* torch factors A^T unless A already is column-major (det(A^T) = det(A), and the copy
-     * LAPACK needs is then free): so do we, so that the LU and pivots returned match */
+     * LAPACK needs is then free): so do we, so that the LU and pivots returned match; complex
+     * matrices are factored as they are (torch limits the trick to real ones) */
     PTS_TRY(pts_la_check_matrix_cx(api, A, "A", true));
     pts_tensor *src = pts_la_mT(A);
     if (!src)
         return pts_err_last();
-    if (pts_tensor_is_contiguous(src)) {
+    if (pts_tensor_is_contiguous(src) || pts_la_is_cx(A->dtype)) { /* torch: real matrices only */
         release(src);
         pts_obj_retain(&A->hdr);
         src = A;
@@ -240,6 +241,10 @@ PTS_KERNEL(k_logdet)
             double complex sg = pts_la_getz(pts_tensor_data(s), dt, i);
             double la = pts_la_get(pts_tensor_data(l), l->dtype, i);
             double complex v = dt == PTS_COMPLEX64 ? (double complex)(clogf((float complex)sg) + (float)la) : clog(sg) + la;
+            /* torch adds logabsdet as alpha * logabsdet with alpha = 1 + 0i: an infinite
+             * logabsdet (a singular matrix) gets the imaginary part 0 * inf = NaN */
+            if (isinf(la))
+                v = CMPLX(la, NAN);
             pts_la_setz(pts_tensor_data(o), dt, i, v);
         }
         pts_value_release(r[0]);

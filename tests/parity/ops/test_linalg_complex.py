@@ -1,0 +1,361 @@
+"""Parity of the LAPACK families on complex64/complex128 (csrc/ops/linalg/lu.c,
+cholesky.c, qr.c, spectral.c, matfn.c, norm.c through lapack.c's c/z routines)
+against torch.ops.aten: empty, 1x1, 1xN and batched shapes, transposed and
+strided inputs, broadcast batches, and torch's errors and `info` codes.
+
+Tolerances are the rounding bounds of test_linalg_lapack.py (its docstring
+derives them from each input's condition number kappa), with the complex unit
+roundoff: a complex sum rounds each component once (relative error <= u), a
+complex product x*y with torch's/BLAS's textbook formula has relative error
+<= sqrt(2) gamma_2 (Higham, Accuracy and Stability, Lemma 3.5), so every
+gamma_k of a real bound becomes gamma_k with u replaced by uc = sqrt(2) * 2u /
+(1 - 2u) (the larger of the two), i.e. gamma_k(uc) = k uc / (1 - k uc).
+Outputs that are exact (pivots, info codes, copies, permutation matrices) are
+compared exactly; factors unique only up to a unit phase per column (singular
+and eigen vectors, QR's columns) are compared through phase-free quantities:
+|U^H U_torch| diagonal, the reconstruction of A, or the projector."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import pyts
+from optest import torch_op, to_pyts
+from pyts import _C
+
+C64, C128 = torch.complex64, torch.complex128
+DTS = [C64, C128]
+U = {C64: 2.0 ** -24, C128: 2.0 ** -53}
+
+
+def dname(dt):
+    return str(dt).replace("torch.", "")
+
+
+def uc(dt):
+    u = U[dt]
+    return math.sqrt(2) * 2 * u / (1 - 2 * u)
+
+
+def gamma(k, dt):
+    ku = k * uc(dt)
+    return ku / (1 - ku)
+
+
+# ---- inputs ------------------------------------------------------------------------------------
+
+def mat(shape, dtype=C128, seed=0, layout="contig", kind="general"):
+    """A [..., m, n] complex matrix batch from a seed: `general` (Gaussian real and imaginary
+    parts), `hpd` (X X^H + n I), `upper`/`lower` (triangular with a dominant diagonal), `herm`
+    (X + X^H); laid out contiguous, `transposed` (a .mT view) or `strided` (every other column)."""
+    g = torch.Generator().manual_seed(seed)
+    shape = tuple(shape)
+    x = torch.complex(torch.randn(shape, generator=g, dtype=torch.float64),
+                      torch.randn(shape, generator=g, dtype=torch.float64))
+    n = shape[-1]
+    if kind == "hpd":
+        x = x @ x.mH + n * torch.eye(n, dtype=C128)
+    elif kind == "herm":
+        x = x + x.mH
+    elif kind in ("upper", "lower"):
+        x = 0.5 * x + (2 + n) * torch.eye(n, dtype=C128)
+        x = x.triu() if kind == "upper" else x.tril()
+    x = x.to(dtype)
+    if layout == "transposed":
+        return x.mT.contiguous().mT
+    if layout == "strided":
+        wide = torch.zeros(shape[:-1] + (2 * shape[-1],), dtype=dtype)
+        wide[..., ::2] = x
+        return wide[..., ::2]
+    return x
+
+
+def kappa(a):
+    """Largest 2-norm condition number of the matrices of a (complex128; 1 when empty)."""
+    a = a.detach().to(C128)
+    if a.numel() == 0:
+        return 1.0
+    s = torch.linalg.svdvals(a)
+    k = (s[..., 0] / s[..., -1]).max().item()
+    return k if math.isfinite(k) else float("inf")
+
+
+def amax(x):
+    return x.detach().abs().max().item() if x.numel() else 0.0
+
+
+def solve_tol(A, X, dt):
+    """Two backward-stable solves of A (n x n) differ by <= 2 kappa gamma_{3n} ||X|| (elementwise,
+    sqrt(n) turning the max-element norm into a 2-norm bound)."""
+    n = max(A.shape[-1], 1)
+    return 2 * kappa(A) * gamma(3 * n, dt) * math.sqrt(n) * amax(X)
+
+
+# ---- calling both engines -------------------------------------------------------------------------
+
+def both(name, *args, **kw):
+    targs = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
+    try:
+        exp = torch_op(name)(*targs, **kw)
+    except Exception as e:  # noqa: BLE001 - torch refusing is a result
+        exp = e
+    try:
+        got = _C.call_op(name, *[to_pyts(a) for a in args], **{k: to_pyts(v) for k, v in kw.items()})
+    except pyts.Error as e:
+        got = e
+    return exp, got
+
+
+def as_list(x):
+    return list(x) if isinstance(x, (tuple, list)) else [x]
+
+
+def run_ok(name, *args, **kw):
+    """Both succeed with the same shapes and dtypes: ([torch tensors], [torch tensors of pyts's])."""
+    exp, got = both(name, *args, **kw)
+    assert not isinstance(exp, Exception), "%s: torch raised %s" % (name, exp)
+    assert not isinstance(got, Exception), "%s: pyts raised %s" % (name, got)
+    exp = as_list(exp)
+    got = [torch.from_numpy(np.array(np.asarray(g))) for g in as_list(got)]
+    assert len(exp) == len(got), "%s: %d results, torch %d" % (name, len(got), len(exp))
+    for i, (e, g) in enumerate(zip(exp, got)):
+        assert tuple(g.shape) == tuple(e.shape), "%s result %d: shape %s, torch %s" % (name, i, g.shape, tuple(e.shape))
+        assert g.dtype == e.dtype, "%s result %d: dtype %s, torch %s" % (name, i, g.dtype, e.dtype)
+    return exp, got
+
+
+def expect_error(name, *args, **kw):
+    exp, got = both(name, *args, **kw)
+    assert isinstance(exp, Exception), "%s: torch accepted the call" % name
+    assert isinstance(got, Exception), "%s: torch raised %r, pyts returned a result" % (name, str(exp)[:200])
+    first = str(exp).splitlines()[0]
+    assert first in str(got), "%s: torch's message %r not in pyts's %r" % (name, first, str(got))
+
+
+def close(g, e, atol, what):
+    """|pyts - torch| <= atol elementwise (complex modulus; NaN/inf positions equal)."""
+    e = e.detach()
+    g = g.detach()
+    assert g.shape == e.shape, "%s: shape %s, torch %s" % (what, tuple(g.shape), tuple(e.shape))
+    if e.numel() == 0:
+        return
+    e = e.to(torch.complex128) if e.is_complex() or e.is_floating_point() else e.double()
+    g = g.to(e.dtype)
+    nan = torch.isnan(e)
+    assert torch.equal(torch.isnan(g), nan), "%s: NaN positions differ" % what
+    inf = torch.isinf(e)
+    assert torch.equal(g[inf], e[inf]), "%s: infinities differ" % what
+    fin = ~nan & ~inf
+    d = (g[fin] - e[fin]).abs()
+    worst = d.max().item() if d.numel() else 0.0
+    assert worst <= atol, "%s: max |pyts - torch| = %.3g > bound %.3g" % (what, worst, atol)
+
+
+def exact(g, e, what):
+    """Bit-equal values (NaN where torch has NaN)."""
+    torch.testing.assert_close(g, e.detach(), rtol=0, atol=0, equal_nan=True, msg=lambda m: "%s: %s" % (what, m))
+
+
+# ---- LU family: inverse, det, solve --------------------------------------------------------------------
+
+SQUARE = [(0, 0), (1, 1), (4, 4), (2, 3, 4, 4), (3, 0, 0), (6, 6)]
+LAYOUTS = ["contig", "transposed", "strided"]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", SQUARE, ids=str)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_inverse_and_det(dt, shape, layout):
+    A = mat(shape, dt, seed=len(shape) + shape[-1], layout=layout)
+    n = max(shape[-1], 1)
+    for name in ["aten::linalg_inv", "aten::inverse", "aten::linalg_inv_ex"]:
+        exp, got = run_ok(name, A)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), name)
+        if name.endswith("_ex"):
+            exact(got[1], exp[1], name + " info")
+    # det moves by <= n kappa gamma_{3n} relative (tr(A^-1 dA)); slogdet's unit sign by as much
+    rel = 2 * n * kappa(A) * gamma(3 * n, dt)
+    for name in ["aten::linalg_det", "aten::det", "aten::_linalg_det"]:
+        exp, got = run_ok(name, A)
+        close(got[0], exp[0], rel * amax(exp[0]), name)
+        if name == "aten::_linalg_det":
+            close(got[1], exp[1], solve_tol(A, exp[1], dt), name + " LU")
+            exact(got[2], exp[2], name + " pivots")
+    for name in ["aten::linalg_slogdet", "aten::slogdet", "aten::_linalg_slogdet", "aten::logdet"]:
+        exp, got = run_ok(name, A)
+        if name == "aten::logdet":   # log(sign) + logabsdet: the phase moves by rel (radians)
+            close(got[0], exp[0], 2 * rel, name)
+            continue
+        close(got[0], exp[0], rel, name + " sign")
+        close(got[1], exp[1], rel, name + " logabsdet")
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_det_singular_and_errors(dt):
+    S = torch.tensor([[1 + 1j, 2 + 2j], [2 + 2j, 4 + 4j]], dtype=dt)
+    for name in ["aten::linalg_det", "aten::linalg_slogdet", "aten::logdet"]:
+        for A in [S, torch.zeros(3, 3, dtype=dt), torch.stack([S, torch.eye(2, dtype=dt)])]:
+            exp, got = run_ok(name, A)
+            for i in range(len(exp)):
+                exact(got[i], exp[i], name)     # 0 and -inf are exact
+    expect_error("aten::linalg_inv", S)
+    expect_error("aten::linalg_inv", torch.stack([torch.eye(2, dtype=dt), S]))
+    expect_error("aten::linalg_inv_ex", S, check_errors=True)
+    exp, got = run_ok("aten::linalg_inv_ex", torch.stack([torch.eye(2, dtype=dt), S]))
+    exact(got[1], exp[1], "inv_ex info")
+    expect_error("aten::linalg_solve", S, torch.ones(2, 1, dtype=dt))
+    expect_error("aten::linalg_det", torch.ones(2, 3, dtype=dt))
+    # mixed complex/real operands are refused as torch does
+    expect_error("aten::linalg_solve", torch.eye(2, dtype=dt), torch.ones(2, 1, dtype=torch.float64))
+
+
+SOLVE_SHAPES = [((4, 4), (4, 2), True), ((4, 4), (4,), True), ((2, 1, 3, 3), (4, 3, 2), True),
+                ((2, 3, 3), (2, 3), True), ((2, 3, 3), (2, 4, 3), False), ((3, 3), (1, 3), False),
+                ((0, 0), (0, 2), True), ((1, 1), (1, 5), True), ((3, 3), (3, 0), True)]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("sa,sb,left", SOLVE_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", ["contig", "transposed"])
+def test_solve(dt, sa, sb, left, layout):
+    A = mat(sa, dt, seed=1, layout=layout)
+    B = mat(sb, dt, seed=2, layout=layout) if len(sb) >= 2 else mat(sb + (1,), dt, seed=2)[..., 0]
+    for name in ["aten::linalg_solve", "aten::linalg_solve_ex", "aten::_linalg_solve_ex"]:
+        exp, got = run_ok(name, A, B, left=left)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), name)
+        if name != "aten::linalg_solve":
+            exact(got[-1], exp[-1], name + " info")
+        if name == "aten::_linalg_solve_ex":
+            close(got[1], exp[1], solve_tol(A, exp[1], dt), name + " LU")
+            exact(got[2], exp[2], name + " pivots")
+
+
+TRI = [((4, 4), (4, 3)), ((2, 1, 3, 3), (4, 3, 2)), ((0, 0), (0, 2)), ((1, 1), (1, 4)), ((3, 3), (3, 0))]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("sa,sb", TRI, ids=str)
+@pytest.mark.parametrize("upper", [True, False])
+def test_triangular(dt, sa, sb, upper):
+    A = mat(sa, dt, seed=5, kind="upper" if upper else "lower", layout="strided")
+    B = mat(sb, dt, seed=6, layout="transposed")
+    n = max(sa[-1], 1)
+    # triangular substitution: backward error gamma_n per row of A (Higham Thm 8.5)
+    def tol(X):
+        return 2 * kappa(A) * gamma(n, dt) * math.sqrt(n) * amax(X)
+    for unit in [False, True]:
+        Au = A if not unit else A.triu(1) + torch.eye(n if sa[-1] else 0, dtype=dt) if upper else \
+            A.tril(-1) + torch.eye(n if sa[-1] else 0, dtype=dt)
+        exp, got = run_ok("aten::linalg_solve_triangular", Au, B, upper=upper, unitriangular=unit)
+        close(got[0], exp[0], tol(exp[0]) * (kappa(Au) / max(kappa(A), 1)), "solve_triangular")
+        Bt = B.mT
+        exp, got = run_ok("aten::linalg_solve_triangular", Au, Bt, upper=upper, left=False, unitriangular=unit)
+        close(got[0], exp[0], tol(exp[0]) * (kappa(Au) / max(kappa(A), 1)), "solve_triangular left=False")
+        for transpose in [False, True]:
+            exp, got = run_ok("aten::triangular_solve", B, Au, upper=upper, transpose=transpose, unitriangular=unit)
+            close(got[0], exp[0], tol(exp[0]) * (kappa(Au) / max(kappa(A), 1)), "triangular_solve")
+            exact(got[1], exp[1], "triangular_solve coefficient")
+
+
+LU_SHAPES = [(4, 4), (3, 5), (5, 3), (2, 3, 4, 4), (0, 3), (1, 1), (1, 4), (2, 0, 0)]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", LU_SHAPES, ids=str)
+def test_lu_family(dt, shape):
+    A = mat(shape, dt, seed=7, layout="transposed")
+    k = max(min(shape[-2:]), 1)
+    # LU with partial pivoting: |L||U| <= (1 + gamma_k) |PA| entrywise with |L| <= 1, so each
+    # entry of U moves by gamma_k ||A|| (bounded growth on Gaussian inputs; pivots identical)
+    tolA = 4 * gamma(k, dt) * k * amax(A)
+    for name in ["aten::linalg_lu_factor", "aten::linalg_lu_factor_ex", "aten::_lu_with_info"]:
+        exp, got = run_ok(name, A)
+        close(got[0], exp[0], tolA, name + " LU")
+        exact(got[1], exp[1], name + " pivots")
+        if len(exp) > 2:
+            exact(got[2], exp[2], name + " info")
+    exp, got = run_ok("aten::linalg_lu", A)
+    exact(got[0], exp[0], "linalg_lu P")
+    close(got[1], exp[1], tolA, "linalg_lu L")
+    close(got[2], exp[2], tolA, "linalg_lu U")
+    LU, piv = torch.linalg.lu_factor(A)
+    for ud, up in [(True, True), (True, False), (False, True)]:
+        exp, got = run_ok("aten::lu_unpack", LU, piv, unpack_data=ud, unpack_pivots=up)
+        for i in range(3):
+            exact(got[i], exp[i], "lu_unpack %d" % i)
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("sa,sb", [((4, 4), (4, 3)), ((2, 1, 3, 3), (4, 3, 2)), ((0, 0), (0, 1)), ((1, 1), (1, 2))],
+                         ids=str)
+def test_lu_solve(dt, sa, sb):
+    A = mat(sa, dt, seed=8)
+    LU, piv = torch.linalg.lu_factor(A)
+    B = mat(sb, dt, seed=9, layout="strided")
+    for left in [True, False]:
+        for adjoint in [False, True]:
+            Bx = B if left else B.mT
+            exp, got = run_ok("aten::linalg_lu_solve", LU, piv, Bx, left=left, adjoint=adjoint)
+            close(got[0], exp[0], solve_tol(A, exp[0], dt), "linalg_lu_solve left=%s adjoint=%s" % (left, adjoint))
+    if len(sa) == len(sb):
+        exp, got = run_ok("aten::lu_solve", B, LU, piv)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), "lu_solve")
+
+
+# ---- Cholesky, LDL ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", [(4, 4), (2, 3, 3), (0, 0), (1, 1), (3, 0, 0)], ids=str)
+def test_cholesky_family(dt, shape):
+    A = mat(shape, dt, seed=11, kind="hpd", layout="transposed")
+    n = max(shape[-1], 1)
+    # Cholesky: |dA| <= gamma_{n+1} |L||L^H| (Higham Thm 10.3): L moves by kappa gamma_{n+1} ||L||
+    for upper in [False, True]:
+        for name in ["aten::linalg_cholesky", "aten::linalg_cholesky_ex"]:
+            exp, got = run_ok(name, A, upper=upper)
+            close(got[0], exp[0], 2 * kappa(A) * gamma(n + 1, dt) * math.sqrt(n) * amax(exp[0]), name)
+            if len(exp) > 1:
+                exact(got[1], exp[1], name + " info")
+        F = torch.linalg.cholesky(A, upper=upper)
+        B = mat(shape[:-1] + (2,), dt, seed=12, layout="strided")
+        exp, got = run_ok("aten::cholesky_solve", B, F, upper=upper)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), "cholesky_solve")
+        exp, got = run_ok("aten::cholesky_inverse", F, upper=upper)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), "cholesky_inverse")
+    # broadcast: one factor, a batch of right-hand sides
+    if len(shape) == 2:
+        F = torch.linalg.cholesky(A)
+        B = mat((3,) + shape[:-1] + (2,), dt, seed=13)
+        exp, got = run_ok("aten::cholesky_solve", B, F)
+        close(got[0], exp[0], solve_tol(A, exp[0], dt), "cholesky_solve broadcast")
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+def test_cholesky_errors(dt):
+    notpd = torch.tensor([[1, 2j], [-2j, 1]], dtype=dt)
+    expect_error("aten::linalg_cholesky", notpd)
+    expect_error("aten::linalg_cholesky", torch.stack([torch.eye(2, dtype=dt), notpd]))
+    exp, got = run_ok("aten::linalg_cholesky_ex", torch.stack([torch.eye(2, dtype=dt), notpd]))
+    exact(got[1], exp[1], "cholesky_ex info")
+    expect_error("aten::cholesky_solve", torch.ones(2, 1, dtype=dt), torch.eye(2, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("hermitian", [False, True])
+@pytest.mark.parametrize("shape", [(4, 4), (2, 3, 3), (0, 0), (1, 1)], ids=str)
+def test_ldl(dt, hermitian, shape):
+    A = mat(shape, dt, seed=14, kind="herm")
+    if not hermitian:
+        A = A + A.mT   # complex symmetric
+    n = max(shape[-1], 1)
+    for name in ["aten::linalg_ldl_factor", "aten::linalg_ldl_factor_ex"]:
+        exp, got = run_ok(name, A, hermitian=hermitian)
+        # Bunch-Kaufman: backward stable with growth <= 2.57^(n-1); both engines run LAPACK's
+        # algorithm so the pivots agree and the factor moves by that bound
+        close(got[0], exp[0], 2 * 2.57 ** (n - 1) * kappa(A) * gamma(3 * n, dt) * math.sqrt(n) * amax(exp[0]), name)
+        exact(got[1], exp[1], name + " pivots")
+    LD, piv = torch.linalg.ldl_factor(A, hermitian=hermitian)
+    B = mat(shape[:-1] + (2,), dt, seed=15, layout="transposed")
+    exp, got = run_ok("aten::linalg_ldl_solve", LD, piv, B, hermitian=hermitian)
+    close(got[0], exp[0], 2 * 2.57 ** (n - 1) * solve_tol(A, exp[0], dt), "ldl_solve")
