@@ -359,3 +359,40 @@ def test_ldl(dt, hermitian, shape):
     B = mat(shape[:-1] + (2,), dt, seed=15, layout="transposed")
     exp, got = run_ok("aten::linalg_ldl_solve", LD, piv, B, hermitian=hermitian)
     close(got[0], exp[0], 2 * 2.57 ** (n - 1) * solve_tol(A, exp[0], dt), "ldl_solve")
+
+
+# ---- QR ------------------------------------------------------------------------------------------------
+
+QR_SHAPES = [(5, 3), (3, 5), (4, 4), (2, 3, 4, 2), (0, 3), (3, 0), (1, 4), (1, 1)]
+
+
+def qr_tol(A, X, dt):
+    """Householder QR: backward error gamma_{cmn} with c small (Higham Thm 19.4; c = 1 here, each
+    reflector applied once per column); the factors move by kappa times that."""
+    m, n = A.shape[-2], A.shape[-1]
+    return 2 * kappa(A) * gamma(max(m * n, 1), dt) * math.sqrt(max(m, n, 1)) * max(amax(X), amax(A))
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", QR_SHAPES, ids=str)
+def test_qr_family(dt, shape):
+    A = mat(shape, dt, seed=21, layout="transposed")
+    for mode in ["reduced", "complete", "r"]:
+        exp, got = run_ok("aten::linalg_qr", A, mode=mode)
+        close(got[0], exp[0], qr_tol(A, exp[0], dt), "linalg_qr Q " + mode)
+        close(got[1], exp[1], qr_tol(A, exp[1], dt), "linalg_qr R " + mode)
+    exp, got = run_ok("aten::geqrf", A)
+    close(got[0], exp[0], qr_tol(A, exp[0], dt), "geqrf a")
+    close(got[1], exp[1], qr_tol(A, exp[1], dt), "geqrf tau")
+    a, tau = torch.geqrf(A)
+    m, n = shape[-2:]
+    if m >= n:
+        for name in ["aten::linalg_householder_product", "aten::orgqr"]:
+            exp, got = run_ok(name, a, tau)
+            close(got[0], exp[0], qr_tol(A, exp[0], dt), name)
+    C = mat(shape[:-2] + (m, 2), dt, seed=22, layout="strided")
+    for left in [True, False]:
+        for transpose in [False, True]:
+            Cx = C if left else C.mT.contiguous()
+            exp, got = run_ok("aten::ormqr", a, tau, Cx, left=left, transpose=transpose)
+            close(got[0], exp[0], qr_tol(A, exp[0], dt) * max(amax(C), 1), "ormqr %s %s" % (left, transpose))
