@@ -396,3 +396,133 @@ def test_qr_family(dt, shape):
             Cx = C if left else C.mT.contiguous()
             exp, got = run_ok("aten::ormqr", a, tau, Cx, left=left, transpose=transpose)
             close(got[0], exp[0], qr_tol(A, exp[0], dt) * max(amax(C), 1), "ormqr %s %s" % (left, transpose))
+
+
+# ---- SVD, eigh, pinv, matrix_rank, lstsq ------------------------------------------------------------------
+
+def phase_align(g, e):
+    """g's columns times the unit factors <g_k, e_k>/|<g_k, e_k>| (vectors are unique up to a phase)."""
+    p = (g.conj() * e).sum(-2, keepdim=True)
+    a = p.abs()
+    return g * torch.where(a > 0, p / torch.where(a > 0, a, torch.ones_like(a)), torch.ones_like(p))
+
+
+def spec_tol(A, dt):
+    """Singular values / Hermitian eigenvalues move by <= ||dA||_2 (Weyl), ||dA|| <= gamma_{cmn} ||A||
+    for the bidiagonal / tridiagonal reduction (c = 1 per reflector)."""
+    m, n = A.shape[-2], A.shape[-1]
+    return 2 * gamma(max(m * n, 1), dt) * math.sqrt(max(m, n, 1)) * max(amax(A), 1e-300) * max(m, n, 1)
+
+
+def vec_tol(A, S, dt):
+    """Vectors move by ||dA|| / gap (Davis-Kahan), gap the smallest distance between two values
+    (and to zero for the singular vectors of a non-square matrix)."""
+    S = S.detach().double()
+    if S.shape[-1] < 2:
+        gap = float("inf")
+    else:
+        d = (S.unsqueeze(-1) - S.unsqueeze(-2)).abs() + torch.eye(S.shape[-1], dtype=torch.float64) * 1e300
+        gap = d.min().item()
+    if A.shape[-1] != A.shape[-2] and S.numel():
+        gap = min(gap, S.abs().min().item())
+    # a unit vector is itself rounded: a few gamma of its length at least (the 1x1 case, no gap)
+    floor = 4 * gamma(max(A.shape[-2:]) + 2, dt)
+    return max(4 * spec_tol(A, dt) / gap, floor) if gap > 0 else float("inf")
+
+
+SVD_SHAPES = [(5, 3), (3, 5), (4, 4), (2, 3, 4, 2), (0, 3), (3, 0), (1, 4), (1, 1)]
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", SVD_SHAPES, ids=str)
+def test_svd_family(dt, shape):
+    A = mat(shape, dt, seed=31, layout="strided")
+    k = min(shape[-2:])
+    exp, got = run_ok("aten::linalg_svdvals", A)
+    close(got[0], exp[0], spec_tol(A, dt), "svdvals")
+    S = exp[0]
+    for full in [False, True]:
+        exp, got = run_ok("aten::linalg_svd", A, full_matrices=full)
+        close(got[1], exp[1], spec_tol(A, dt), "svd S")
+        Ug, Vg = got[0][..., :k], got[2][..., :k, :].mH
+        Ue, Ve = exp[0][..., :k], exp[2][..., :k, :].mH
+        # the reconstruction and the phase-aligned vectors (U and V share each column's phase)
+        close(Ug @ torch.diag_embed(got[1].to(dt)) @ Vg.mH, A, 2 * spec_tol(A, dt), "svd U S Vh")
+        if k:
+            p = (Ug.conj() * Ue).sum(-2, keepdim=True)
+            p = p / p.abs()
+            close(Ug * p, Ue, vec_tol(A, S, dt), "svd U")
+            close(Vg * p, Ve, vec_tol(A, S, dt), "svd V")
+        # full_matrices: U and Vh are unitary
+        n_u = got[0].shape[-1]
+        close(got[0].mH @ got[0], torch.eye(n_u, dtype=dt).expand(got[0].mH.shape[:-1] + (n_u,)),
+              4 * gamma(max(shape[-2:]) ** 2 + 1, dt) * max(shape[-2:]), "U^H U")
+    exp, got = run_ok("aten::svd", A, some=True)
+    close(got[1], exp[1], spec_tol(A, dt), "svd(legacy) S")
+    close(got[0] @ torch.diag_embed(got[1].to(dt)) @ got[2].mH, A, 2 * spec_tol(A, dt), "svd(legacy) U S V^H")
+    exp, got = run_ok("aten::_linalg_svd", A, compute_uv=False)
+    close(got[1], exp[1], spec_tol(A, dt), "_linalg_svd S")
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", [(4, 4), (2, 3, 3), (0, 0), (1, 1), (5, 5)], ids=str)
+def test_eigh_family(dt, shape):
+    A = mat(shape, dt, seed=41, kind="herm", layout="transposed")
+    for uplo in ["L", "U"]:
+        # only one triangle is read: garbage in the other must not matter
+        Ag = A.triu() if uplo == "U" else A.tril()
+        exp, got = run_ok("aten::linalg_eigvalsh", Ag, UPLO=uplo)
+        close(got[0], exp[0], spec_tol(A, dt), "eigvalsh")
+        W = exp[0]
+        exp, got = run_ok("aten::linalg_eigh", Ag, UPLO=uplo)
+        close(got[0], exp[0], spec_tol(A, dt), "eigh values")
+        close(phase_align(got[1], exp[1]), exp[1], vec_tol(A, W, dt), "eigh vectors")
+        exp, got = run_ok("aten::_linalg_eigh", Ag, UPLO=uplo, compute_v=False)
+        close(got[0], exp[0], spec_tol(A, dt), "_linalg_eigh values")
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (2, 3, 3), (0, 3), (1, 1)], ids=str)
+def test_pinv_rank(dt, shape):
+    A = mat(shape, dt, seed=51)
+    # pinv of a full-rank matrix: a backward-stable SVD perturbs it by kappa^2-free relative
+    # kappa gamma bound per element (Wedin): 2 kappa * ||dA||/||A|| * ||A^+||
+    rel = 2 * kappa(A) * spec_tol(A, dt) / max(amax(A), 1e-300)
+    for name, kw in [("aten::linalg_pinv.atol_rtol_float", {}), ("aten::pinverse", {}),
+                     ("aten::linalg_pinv", {"rcond": 1e-10})]:
+        exp, got = run_ok(name, A, **kw)
+        close(got[0], exp[0], rel * max(amax(exp[0]), 1e-300) * math.sqrt(max(shape[-1], 1)), name)
+    exp, got = run_ok("aten::linalg_matrix_rank.atol_rtol_float", A)
+    exact(got[0], exp[0], "matrix_rank")
+    # a rank-deficient product has its rank found as torch does
+    B = mat(shape[:-1] + (1,), dt, seed=52) @ mat(shape[:-2] + (1, shape[-1]), dt, seed=53)
+    exp, got = run_ok("aten::linalg_matrix_rank.atol_rtol_float", B)
+    exact(got[0], exp[0], "matrix_rank rank 1")
+    if shape[-1] == shape[-2]:
+        H = mat(shape, dt, seed=54, kind="hpd")
+        exp, got = run_ok("aten::linalg_pinv.atol_rtol_float", H, hermitian=True)
+        close(got[0], exp[0], 2 * kappa(H) * spec_tol(H, dt) / max(amax(H), 1e-300) * max(amax(exp[0]), 1e-300)
+              * math.sqrt(max(shape[-1], 1)), "pinv hermitian")
+        exp, got = run_ok("aten::linalg_matrix_rank.atol_rtol_float", H, hermitian=True)
+        exact(got[0], exp[0], "matrix_rank hermitian")
+    expect_error("aten::linalg_pinv.atol_rtol_float", torch.ones(3, dtype=dt))
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("sa,sb", [((5, 3), (5, 2)), ((2, 4, 3), (2, 4, 1)), ((4, 4), (4,)), ((3, 5), (3, 2))], ids=str)
+@pytest.mark.parametrize("driver", ["gelsy", "gelsd", "gelss", "gels"])
+def test_lstsq(dt, sa, sb, driver):
+    if driver == "gels" and sa[-2] < sa[-1]:
+        pytest.skip("gels needs a full-rank tall or square A")
+    A = mat(sa, dt, seed=61)
+    B = mat(sb, dt, seed=62) if len(sb) > 1 else mat(sb + (1,), dt, seed=62)[..., 0]
+    exp, got = run_ok("aten::linalg_lstsq", A, B, driver=driver)
+    # least squares: the solution moves by kappa (+ kappa^2 ||r||/(||A|| ||x||)) times the
+    # backward error gamma_{cmn} (Higham Thm 20.3); Gaussian A is well conditioned here
+    m, n = sa[-2], sa[-1]
+    k = kappa(A)
+    tol = 4 * (k + k * k) * gamma(max(m * n, 1), dt) * math.sqrt(max(m, n)) * max(amax(exp[0]), amax(B))
+    close(got[0], exp[0], tol, "lstsq solution")
+    close(got[1], exp[1], tol * max(amax(B), 1) * max(m, 1), "lstsq residuals")
+    exact(got[2], exp[2], "lstsq rank")
+    close(got[3], exp[3], spec_tol(A, dt), "lstsq singular values")
