@@ -133,6 +133,20 @@ def expect_error(name, *args, **kw):
     assert first in str(got), "%s: torch's message %r not in pyts's %r" % (name, first, str(got))
 
 
+def agree(name, *args, **kw):
+    """torch refuses and pyts too (torch's first line in pyts's message), or both give equal
+    results (for the empty inputs this is used on: exact)."""
+    exp, got = both(name, *args, **kw)
+    if isinstance(exp, Exception):
+        assert isinstance(got, Exception), "%s: torch raised %r, pyts returned a result" % (name, str(exp)[:200])
+        first = str(exp).splitlines()[0]
+        assert first in str(got), "%s: torch's message %r not in pyts's %r" % (name, first, str(got))
+        return
+    exp, got = run_ok(name, *args, **kw)
+    for i, (g, e) in enumerate(zip(got, exp)):
+        exact(g, e, "%s result %d" % (name, i))
+
+
 def close(g, e, atol, what):
     """|pyts - torch| <= atol elementwise (complex modulus; NaN/inf positions equal)."""
     e = e.detach()
@@ -526,3 +540,102 @@ def test_lstsq(dt, sa, sb, driver):
     close(got[1], exp[1], tol * max(amax(B), 1) * max(m, 1), "lstsq residuals")
     exact(got[2], exp[2], "lstsq rank")
     close(got[3], exp[3], spec_tol(A, dt), "lstsq singular values")
+
+
+# ---- matrix functions: norms, cond, matrix_exp, matrix_power, matrix_sqrth, polar ------------------------
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 3), (0, 3), (1, 1), (3, 0)], ids=str)
+def test_matrix_norms(dt, shape):
+    A = mat(shape, dt, seed=71, layout="strided")
+    n = max(shape[-2:] + (1,))
+    for ordv in [1, -1, float("inf"), -float("inf"), 2, -2]:
+        if 0 in shape[-2:]:
+            agree("aten::linalg_matrix_norm", A, ordv)   # torch refuses some empty reductions
+            continue
+        exp, got = run_ok("aten::linalg_matrix_norm", A, ordv)
+        # sums of n moduli: gamma_{n+2} relative (modulus: sqrt of two squares); 2/-2: Weyl
+        tol = spec_tol(A, dt) if abs(ordv) == 2 else gamma(n + 2, dt) * max(amax(exp[0]), 1e-300)
+        close(got[0], exp[0], tol, "matrix_norm ord=%s" % ordv)
+    for ords in ["fro", "nuc"]:
+        exp, got = run_ok("aten::linalg_matrix_norm.str_ord", A, ords, dim=[-1, -2], keepdim=True)
+        tol = n * spec_tol(A, dt) if ords == "nuc" else gamma(2 * A.numel() + 2, dt) * max(amax(exp[0]), 1e-300)
+        close(got[0], exp[0], tol, "matrix_norm " + ords)
+    exp, got = run_ok("aten::linalg_norm", A)
+    close(got[0], exp[0], gamma(2 * A.numel() + 2, dt) * max(amax(exp[0]), 1e-300), "linalg_norm (fro)")
+    exp, got = run_ok("aten::linalg_norm", A, 3.5, dim=[-1])
+    close(got[0], exp[0], gamma(4 * n + 8, dt) * max(amax(exp[0]), 1e-300), "linalg_norm vector p=3.5")
+    exp, got = run_ok("aten::linalg_norm.ord_str", A, "nuc", dim=[-2, -1])
+    close(got[0], exp[0], n * spec_tol(A, dt), "linalg_norm nuc")
+    exp, got = run_ok("aten::nuclear_norm", A)
+    close(got[0], exp[0], n * spec_tol(A, dt), "nuclear_norm")
+    # the dtype= argument: a wider complex dtype computes in it; a real one is refused as torch
+    if dt == C64:
+        exp, got = run_ok("aten::linalg_matrix_norm", A, 1, dtype=C128)
+        close(got[0], exp[0], gamma(n + 2, C128) * max(amax(exp[0]), 1e-300), "matrix_norm dtype=complex128")
+        expect_error("aten::linalg_matrix_norm", A, 1, dtype=torch.float64)
+        expect_error("aten::linalg_matrix_norm", A.real.contiguous(), 1, dtype=C128)
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", [(4, 4), (2, 3, 3), (1, 1), (3, 5)], ids=str)
+def test_cond(dt, shape):
+    A = mat(shape, dt, seed=81)
+    k = kappa(A)
+    n = max(shape[-2:])
+    for p in [None, 2, -2, 1, -1, float("inf"), -float("inf")]:
+        if shape[-1] != shape[-2] and p not in (None, 2, -2):
+            expect_error("aten::linalg_cond", A, p)
+            continue
+        exp, got = run_ok("aten::linalg_cond", A, p)
+        # norm(A) norm(A^-1): each factor moves by kappa gamma_{3n} relative (the inverse) or
+        # gamma_{n+2} (the sums); the 2-norm ratio by the two extreme singular values' moves
+        rel = 4 * n * k * gamma(3 * n + 2, dt)
+        close(got[0], exp[0], rel * amax(exp[0]), "cond p=%s" % p)
+    for p in ["fro", "nuc"]:
+        if shape[-1] == shape[-2]:
+            exp, got = run_ok("aten::linalg_cond.p_str", A, p)
+            close(got[0], exp[0], 4 * n * n * k * gamma(3 * n + 2, dt) * amax(exp[0]), "cond " + p)
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (0, 0), (1, 1)], ids=str)
+def test_matrix_exp_power(dt, shape):
+    A = mat(shape, dt, seed=91, layout="transposed") * 0.5
+    n = max(shape[-1], 1)
+    # matrix_exp: pyts runs Pade 13 in complex128 and rounds once; torch's complex64 result
+    # carries its own error, bounded by the condition of exp (<= e^{||A||}) times u per product:
+    # 13 products of n-term sums plus the scaling squarings
+    nrm = torch.linalg.matrix_norm(A.to(C128), 1).max().item() if A.numel() else 0.0
+    tol = 2 * math.exp(2 * nrm) * gamma((n + 2) * 20, dt) * max(nrm, 1.0)
+    for name in ["aten::linalg_matrix_exp", "aten::matrix_exp"]:
+        exp, got = run_ok(name, A)
+        close(got[0], exp[0], tol * max(amax(exp[0]), 1.0), name)
+    for p in [0, 1, 2, 3, 5, -1, -2]:
+        for name in ["aten::linalg_matrix_power", "aten::matrix_power"]:
+            exp, got = run_ok(name, A, p)
+            # |p| products of n-term sums (and an inverse for p < 0: kappa gamma_{3n})
+            tol = (abs(p) + 1) * gamma(n + 2, dt) * n * (2 * kappa(A) if p < 0 else 1)
+            tol *= max(amax(exp[0]), 1.0) * max(amax(A), 1.0) ** 0 * (kappa(A) ** abs(p) if p < 0 else 1)
+            close(got[0], exp[0], max(tol, 0.0) * (max(amax(A), 1.0) ** abs(p) if p > 0 else 1), "%s p=%d" % (name, p))
+    expect_error("aten::linalg_matrix_power", torch.zeros(2, 2, dtype=dt), -1)   # singular
+
+
+@pytest.mark.parametrize("dt", DTS, ids=dname)
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (1, 1)], ids=str)
+def test_sqrth_polar(dt, shape):
+    H = mat(shape, dt, seed=101, kind="hpd")
+    exp, got = run_ok("aten::linalg_matrix_sqrth", H)
+    # sqrt of an HPD matrix: eigh's backward error (spec_tol) through sqrt's condition
+    # 1 / (2 sqrt(lambda_min)) per eigenvalue, and the vectors' move (vec_tol) times ||X||
+    W = torch.linalg.eigvalsh(H.to(C128))
+    lmin = W.min().item()
+    tol = spec_tol(H, dt) / (2 * math.sqrt(lmin)) + 2 * vec_tol(H, W, dt) * amax(exp[0])
+    close(got[0], exp[0], tol * math.sqrt(shape[-1]), "matrix_sqrth")
+    A = mat(shape[:-1] + (shape[-1] - (1 if shape[-1] > 1 else 0),), dt, seed=102)
+    exp, got = run_ok("aten::linalg_polar", A)
+    S = torch.linalg.svdvals(A.to(C128))
+    # U = W Vh moves by ||dA|| / sigma_min (polar factor's condition), H by ||dA||
+    tol = 4 * spec_tol(A, dt) / S.min().item() * math.sqrt(max(A.shape[-2:]))
+    close(got[0], exp[0], tol, "polar U")
+    close(got[1], exp[1], 4 * spec_tol(A, dt) * math.sqrt(max(A.shape[-2:])) * max(1.0, S.max().item()), "polar H")
