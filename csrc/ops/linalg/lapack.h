@@ -13,8 +13,12 @@
  * matrices follow each other (matrix b starts at element b*m*n).  Results are
  * returned in that layout, as torch returns them.
  *
- * dtypes: float32 (s routines) and float64 (d routines); complex only in geev
- * (c/z routines); the others get torch's messages (pts_la_check_dtype).
+ * dtypes: float32 (s routines), float64 (d), complex64 (c) and complex128 (z):
+ * the complex routines take the same arguments (orgqr/ormqr are ungqr/unmqr,
+ * syevd is heevd, sytrf/sytrs may be hetrf/hetrs; real outputs such as S, W
+ * and rwork in the real dtype).  pts_la_check_dtype / pts_la_check_matrix
+ * refuse complex with "complex tensors are not supported by pyts"; a kernel
+ * with a complex path calls their _cx twins.  The others get torch's messages.
  */
 #ifndef PTS_OPS_LINALG_LAPACK_H
 #define PTS_OPS_LINALG_LAPACK_H
