@@ -432,10 +432,15 @@ static pts_status trsm_impl(const char *api, pts_tensor *A, pts_tensor *B, bool 
         return pts_err_set(PTS_ERR_VALUE, "%s: The input tensor A must have at least 2 dimensions.", api);
     if (B->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: The input tensor B must have at least 2 dimensions.", api);
-    int dt = pts_promote_types(A->dtype, B->dtype);
-    pts_tensor probe = *A;
-    probe.dtype = dt;
-    PTS_TRY(pts_la_check_matrix_cx(api, &probe, "A", true));
+    /* torch computes in A's dtype (B is copied into it, a complex B into a real A losing its
+     * imaginary part as copy_ does); triangular_solve wants equal dtypes */
+    int dt = A->dtype;
+    if (coef && A->dtype != B->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "Expected b and A to have the same dtype, but found b of type %s and A of type %s "
+                                         "instead.", pts_dtype_torch_name(B->dtype), pts_dtype_torch_name(A->dtype));
+    if (!pts_is_float(dt) && !pts_la_is_cx(dt))
+        return pts_err_set(PTS_ERR_TYPE, "\"triangular_solve_cpu\" not implemented for '%s'", pts_dtype_torch_name(dt));
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "A", true));
     PTS_TRY(check_rhs(api, A, B, left));
     int64_t bs[PTS_MAX_DIMS];
     int nb = 0;

@@ -639,3 +639,24 @@ def test_sqrth_polar(dt, shape):
     tol = 4 * spec_tol(A, dt) / S.min().item() * math.sqrt(max(A.shape[-2:]))
     close(got[0], exp[0], tol, "polar U")
     close(got[1], exp[1], 4 * spec_tol(A, dt) * math.sqrt(max(A.shape[-2:])) * max(1.0, S.max().item()), "polar H")
+
+
+def test_triangular_mixed_dtypes():
+    """linalg.solve_triangular computes in A's dtype (B copied into it: a complex B into a real A
+    loses its imaginary part, as copy_); triangular_solve refuses unequal dtypes; integers are
+    refused as torch does."""
+    A = mat((3, 3), C64, seed=111, kind="upper")
+    Br = torch.randn(3, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(112))
+    exp, got = run_ok("aten::linalg_solve_triangular", A, Br, upper=True)
+    close(got[0], exp[0], 2 * kappa(A) * gamma(3, C64) * math.sqrt(3) * amax(exp[0]), "complex A, real B")
+    exp, got = run_ok("aten::linalg_solve_triangular", torch.eye(3) * 2, Br, upper=True)   # float32 A, float64 B
+    exact(got[0], exp[0], "float32 A, float64 B")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # torch warns that the imaginary part is discarded
+        exp, got = run_ok("aten::linalg_solve_triangular", torch.eye(3, dtype=torch.float64) * 2,
+                          mat((3, 2), C64, seed=113), upper=True)
+    exact(got[0], exp[0], "real A, complex B")
+    expect_error("aten::triangular_solve", Br, A)
+    expect_error("aten::linalg_solve_triangular", torch.eye(3, dtype=torch.int64), Br, upper=True)
+    expect_error("aten::triangular_solve", Br.long(), torch.eye(3, dtype=torch.int64))
