@@ -259,7 +259,8 @@ def _column_signs(exp, got):
 
 
 def _align_vectors(layout, svd=False):
-    """Singular and eigen vectors are unique only up to sign: each LAPACK picks its own (torch's
+    """Singular and eigen vectors are unique only up to sign (complex: a unit phase, aligned as
+    _align_phases does): each LAPACK picks its own (torch's
     OpInfo tests of svd / eigh never compare two LAPACKs: they check reconstructions and
     gradients).  pyts's vectors are flipped to torch's signs, the same flip applied to the
     paired vector (U's column k and V's column k / Vh's row k), so the comparison still checks
@@ -283,12 +284,20 @@ def _align_vectors(layout, svd=False):
                         x[i] = x[i][..., :k, :]
         first = layout.index("c")
         e, g = exp[first], got[first]
-        if e.shape != g.shape or e.size == 0 or e.dtype.kind != "f":
+        if e.shape != g.shape or e.size == 0 or e.dtype.kind not in "fc":
             return tuple(exp), tuple(got)
-        s = _column_signs(e, g)
+        if e.dtype.kind == "c":
+            # complex vectors are unique up to a unit phase: column k of pyts's times the unit
+            # factor <g_k, e_k> / |<g_k, e_k>| that best aligns it with torch's; a paired row
+            # (Vh's row k) gets the conjugate factor, so U diag(S) Vh is unchanged
+            p = np.sum(np.conj(g) * e, axis=-2, keepdims=True)
+            a = np.abs(p)
+            s = np.where(a > 0, p / np.where(a > 0, a, 1), 1).astype(g.dtype)
+        else:
+            s = _column_signs(e, g)
         for i, how in enumerate(layout):
             if how is not None and got[i].shape == exp[i].shape:
-                got[i] = got[i] * (s if how == "c" else np.swapaxes(s, -1, -2))
+                got[i] = got[i] * (s if how == "c" else np.conj(np.swapaxes(s, -1, -2)))
         return tuple(exp), tuple(got)
     return align
 

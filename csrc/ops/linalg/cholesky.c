@@ -23,7 +23,7 @@ static void zero_other_triangle(pts_tensor *t, bool upper)
         for (int64_t j = 0; j < n; j++)
             for (int64_t i = 0; i < n; i++)
                 if (upper ? i > j : i < j)
-                    pts_la_set(p, dt, i + j * n, 0);
+                    pts_la_setz(p, dt, i + j * n, 0);
     }
 }
 
@@ -31,7 +31,7 @@ static pts_status cholesky_impl(const char *api, pts_tensor *A, bool upper, bool
 {
     if (A->ndim >= 2 && (A->dtype == PTS_FLOAT16 || A->dtype == PTS_BFLOAT16))
         return pts_err_set(PTS_ERR_TYPE, "\"cholesky_cpu\" not implemented for '%s'", pts_dtype_torch_name(A->dtype));
-    PTS_TRY(pts_la_check_matrix("linalg.cholesky", A, "A", true));
+    PTS_TRY(pts_la_check_matrix_cx("linalg.cholesky", A, "A", true));
     pts_tensor *L = pts_la_copy(A, A->dtype, -1, NULL);
     if (!L)
         return pts_err_last();
@@ -79,7 +79,7 @@ PTS_KERNEL(k_cholesky_solve)
     if (B->dtype != F->dtype)
         return pts_err_set(PTS_ERR_TYPE, "Expected b and A to have the same dtype, but found b of type %s and A of type %s "
                                          "instead.", pts_dtype_torch_name(B->dtype), pts_dtype_torch_name(F->dtype));
-    if (B->dtype != PTS_FLOAT32 && B->dtype != PTS_FLOAT64)
+    if (B->dtype != PTS_FLOAT32 && B->dtype != PTS_FLOAT64 && !pts_la_is_cx(B->dtype))
         return pts_err_set(PTS_ERR_TYPE, "\"cholesky_solve_cpu\" not implemented for '%s'", pts_dtype_torch_name(B->dtype));
     int64_t n = F->sizes[F->ndim - 1];
     if (F->sizes[F->ndim - 2] != n)
@@ -89,7 +89,7 @@ PTS_KERNEL(k_cholesky_solve)
         return pts_err_set(PTS_ERR_VALUE, "Incompatible matrix sizes for cholesky_solve: each A matrix is %lld by %lld but "
                                           "each b matrix is %lld by %lld", (long long)n, (long long)n,
                            (long long)B->sizes[B->ndim - 2], (long long)B->sizes[B->ndim - 1]);
-    PTS_TRY(pts_la_check_matrix("cholesky_solve", F, "A", true));
+    PTS_TRY(pts_la_check_matrix_cx("cholesky_solve", F, "A", true));
     int64_t bs[PTS_MAX_DIMS];
     int nb = 0;
     PTS_TRY(pts_la_broadcast_batch("cholesky_solve", B, 2, F, 2, &nb, bs));
@@ -119,7 +119,7 @@ PTS_KERNEL(k_cholesky_inverse)
     if (F->ndim >= 2 && F->dtype != PTS_FLOAT32 && F->dtype != PTS_FLOAT64 && !pts_dtype_get(F->dtype)->is_complex)
         return pts_err_set(PTS_ERR_TYPE, "\"cholesky_inverse_out_cpu\" not implemented for '%s'",
                            pts_dtype_torch_name(F->dtype));
-    PTS_TRY(pts_la_check_matrix(api, F, "A", true));
+    PTS_TRY(pts_la_check_matrix_cx(api, F, "A", true));
     pts_tensor *X = pts_la_copy(F, F->dtype, -1, NULL);
     pts_tensor *info = X ? pts_la_info(F->ndim - 2, F->sizes) : NULL;
     if (!info) {
@@ -134,12 +134,12 @@ PTS_KERNEL(k_cholesky_inverse)
         void *p = pts_la_mat(X, b, n * n);
         pts_la_potri(dt, uplo, (int)n, p, (int)n, &inf);
         ((int32_t *)pts_tensor_data(info))[b] = inf;
-        for (int64_t j = 0; j < n; j++) /* mirror the computed triangle */
+        for (int64_t j = 0; j < n; j++) /* mirror the computed triangle (conjugated: Hermitian) */
             for (int64_t i = j + 1; i < n; i++) {
                 if (a->upper)
-                    pts_la_set(p, dt, i + j * n, pts_la_get(p, dt, j + i * n));
+                    pts_la_setz(p, dt, i + j * n, conj(pts_la_getz(p, dt, j + i * n)));
                 else
-                    pts_la_set(p, dt, j + i * n, pts_la_get(p, dt, i + j * n));
+                    pts_la_setz(p, dt, j + i * n, conj(pts_la_getz(p, dt, i + j * n)));
             }
     }
     pts_status st = pts_la_check_info(api, info, F->ndim > 2, "The diagonal element %d is zero, the inversion could not "
@@ -157,11 +157,11 @@ PTS_KERNEL(k_cholesky_inverse)
 
 /* LD: sytrf's factor of the lower triangle (a Fortran batch, the strict upper triangle zeroed as
  * torch does), pivots: LAPACK's 1-based ipiv (negative pairs mark 2x2 blocks), info per matrix.
- * Real dtypes only, so hermitian changes nothing. */
-static pts_status ldl_factor(const pts_op *op, pts_tensor *A, bool check, pts_value *rets, bool ex)
+ * Complex: LDL^T (sytrf) or, hermitian, LDL^H (hetrf), as torch; real dtypes ignore hermitian. */
+static pts_status ldl_factor(const pts_op *op, pts_tensor *A, bool hermitian, bool check, pts_value *rets, bool ex)
 {
     (void)op;
-    PTS_TRY(pts_la_check_matrix(ex ? "torch.linalg.ldl_factor_ex" : "torch.linalg.ldl_factor", A, "A", true));
+    PTS_TRY(pts_la_check_matrix_cx(ex ? "torch.linalg.ldl_factor_ex" : "torch.linalg.ldl_factor", A, "A", true));
     int64_t n = A->sizes[A->ndim - 1], nbt = pts_la_nbatch(A);
     pts_tensor *LD = pts_la_copy(A, A->dtype, -1, NULL);
     pts_tensor *info = LD ? pts_la_info(A->ndim - 2, A->sizes) : NULL;
@@ -170,10 +170,10 @@ static pts_status ldl_factor(const pts_op *op, pts_tensor *A, bool check, pts_va
     int *ip = piv ? pts_tensor_data(piv) : NULL, *inf = info ? pts_tensor_data(info) : NULL;
     for (int64_t b = 0; !st && b < nbt && n > 0; b++) {
         void *m = pts_la_mat(LD, b, n * n);
-        st = pts_la_sytrf(A->dtype, 'L', (int)n, m, (int)n, ip + b * n, &inf[b]);
+        st = pts_la_sytrf(A->dtype, hermitian, 'L', (int)n, m, (int)n, ip + b * n, &inf[b]);
         for (int64_t j = 1; !st && j < n; j++)
             for (int64_t i = 0; i < j; i++)
-                pts_la_set(m, A->dtype, j * n + i, 0.0);
+                pts_la_setz(m, A->dtype, j * n + i, 0.0);
     }
     if (!st && check)
         st = pts_la_check_info(ex ? "torch.linalg.ldl_factor_ex" : "torch.linalg.ldl_factor", info, A->ndim > 2,
@@ -194,14 +194,14 @@ static pts_status ldl_factor(const pts_op *op, pts_tensor *A, bool check, pts_va
     return PTS_OK;
 }
 
-PTS_KERNEL(k_linalg_ldl_factor_ex) { return ldl_factor(op, a->self, a->check_errors, rets, true); }
-PTS_KERNEL(k_linalg_ldl_factor) { return ldl_factor(op, a->self, false, rets, false); }
+PTS_KERNEL(k_linalg_ldl_factor_ex) { return ldl_factor(op, a->self, a->hermitian, a->check_errors, rets, true); }
+PTS_KERNEL(k_linalg_ldl_factor) { return ldl_factor(op, a->self, a->hermitian, false, rets, false); }
 
 PTS_KERNEL(k_linalg_ldl_solve)
 {
     pts_tensor *LD = a->LD, *piv = a->pivots, *B = a->B;
     const char *api = "torch.linalg.ldl_solve";
-    PTS_TRY(pts_la_check_matrix(api, LD, "LD", true));
+    PTS_TRY(pts_la_check_matrix_cx(api, LD, "LD", true));
     if (B->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: The input tensor B must have at least 2 dimensions.", api);
     PTS_TRY(pts_la_check_same_dtype(api, B, "B", LD, "LD"));
@@ -236,7 +236,7 @@ PTS_KERNEL(k_linalg_ldl_solve)
     for (int64_t b = 0; !st && b < tot && n > 0 && k > 0; b++) {
         int inf = 0;
         int64_t fb = pts_la_bidx(b, nb, bs, LD, 2);
-        pts_la_sytrs(LD->dtype, 'L', (int)n, (int)k, pts_la_mat(F, fb, n * n), (int)n, pp + fb * n,
+        pts_la_sytrs(LD->dtype, a->hermitian, 'L', (int)n, (int)k, pts_la_mat(F, fb, n * n), (int)n, pp + fb * n,
                      pts_la_mat(X, b, n * k), (int)n, &inf);
     }
     release(F);

@@ -50,7 +50,7 @@ static pts_status lu_factor(pts_tensor *lu, pts_tensor **piv, pts_tensor **info)
 static pts_status lu_of(const char *api, pts_tensor *A, bool square, pts_tensor **lu, pts_tensor **piv,
                         pts_tensor **info)
 {
-    PTS_TRY(pts_la_check_matrix(api, A, "A", square));
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "A", square));
     *lu = pts_la_copy(A, A->dtype, -1, NULL);
     if (!*lu)
         return pts_err_last();
@@ -79,7 +79,7 @@ static pts_status inv_impl(const char *api, pts_tensor *A, bool check, pts_value
     for (int64_t b = 0; b < nb && n > 0; b++) {
         void *x = pts_la_mat(X, b, n * n);
         for (int64_t i = 0; i < n; i++)
-            pts_la_set(x, dt, i + i * n, 1);
+            pts_la_setz(x, dt, i + i * n, 1);
         int inf = 0;
         pts_la_getrs(dt, 'N', (int)n, (int)n, pts_la_mat(lu, b, n * n), (int)n,
                      (int32_t *)pts_tensor_data(piv) + b * n, x, (int)n, &inf);
@@ -112,12 +112,13 @@ static pts_status det_impl(const char *api, pts_tensor *A, bool want_log, bool l
 {
     pts_tensor *lu = NULL, *piv = NULL, *info = NULL, *d = NULL, *l = NULL;
     /* torch factors A^T unless A already is column-major (det(A^T) = det(A), and the copy
-     * LAPACK needs is then free): so do we, so that the LU and pivots returned match */
-    PTS_TRY(pts_la_check_matrix(api, A, "A", true));
+     * LAPACK needs is then free): so do we, so that the LU and pivots returned match; complex
+     * matrices are factored as they are (torch limits the trick to real ones) */
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "A", true));
     pts_tensor *src = pts_la_mT(A);
     if (!src)
         return pts_err_last();
-    if (pts_tensor_is_contiguous(src)) {
+    if (pts_tensor_is_contiguous(src) || pts_la_is_cx(A->dtype)) { /* torch: real matrices only */
         release(src);
         pts_obj_retain(&A->hdr);
         src = A;
@@ -129,13 +130,43 @@ static pts_status det_impl(const char *api, pts_tensor *A, bool want_log, bool l
     int nd = A->ndim, dt = A->dtype;
     int64_t n = A->sizes[nd - 1], nb = pts_la_nbatch(A);
     d = pts_tensor_empty(dt, nd - 2, A->sizes);
-    l = want_log ? pts_tensor_empty(dt, nd - 2, A->sizes) : NULL;
+    l = want_log ? pts_tensor_empty(pts_la_real_dt(dt), nd - 2, A->sizes) : NULL;
     if (!d || (want_log && !l)) {
         st = pts_err_last();
         goto done;
     }
     const int32_t *pp = pts_tensor_data(piv);
-    for (int64_t b = 0; b < nb; b++) {
+    for (int64_t b = 0; b < nb && pts_la_is_cx(dt); b++) {
+        /* complex: det = prod(diag U) * (-1)^swaps; slogdet: sign = prod(d/|d|) * (-1)^swaps (0 for a
+         * zero d, as torch's sgn), logabsdet = sum(log|d|) in the real dtype */
+        const void *u = pts_la_mat(lu, b, n * n);
+        double complex p = 1, sg = 1;
+        double logabs = 0;
+        int swaps = 0;
+        for (int64_t i = 0; i < n; i++) {
+            double complex v = pts_la_getz(u, dt, i + i * n);
+            swaps += pp[b * n + i] != i + 1;
+            if (dt == PTS_COMPLEX64) {
+                p = (double complex)((float complex)p * (float complex)v);
+                float av = cabsf((float complex)v);
+                sg = (double complex)((float complex)sg * (av == 0 ? 0 : (float complex)v / av));
+                logabs = (float)(logabs + logf(av));
+            } else {
+                p *= v;
+                double av = cabs(v);
+                sg *= av == 0 ? 0 : v / av;
+                logabs += log(av);
+            }
+        }
+        if (swaps % 2) {
+            p = -p;
+            sg = -sg;
+        }
+        pts_la_setz(pts_tensor_data(d), dt, b, want_log ? sg : p);
+        if (want_log)
+            pts_la_set(pts_tensor_data(l), pts_la_real_dt(dt), b, logabs);
+    }
+    for (int64_t b = 0; b < nb && !pts_la_is_cx(dt); b++) {
         const void *u = pts_la_mat(lu, b, n * n);
         double sign = 1, logabs = 0;
         for (int64_t i = 0; i < n; i++) {
@@ -197,6 +228,30 @@ PTS_KERNEL(k_logdet)
     PTS_TRY(det_impl("logdet", a->self, true, false, r));
     pts_tensor *s = PTS_TENSOR(r[0]), *l = PTS_TENSOR(r[1]);
     int64_t n = pts_tensor_numel(l);
+    if (pts_la_is_cx(s->dtype)) {
+        /* complex: log(sign) + logabsdet, a complex result (torch) */
+        int dt = s->dtype;
+        pts_tensor *o = pts_tensor_empty(dt, l->ndim, l->sizes);
+        if (!o) {
+            pts_value_release(r[0]);
+            pts_value_release(r[1]);
+            return pts_err_last();
+        }
+        for (int64_t i = 0; i < n; i++) {
+            double complex sg = pts_la_getz(pts_tensor_data(s), dt, i);
+            double la = pts_la_get(pts_tensor_data(l), l->dtype, i);
+            double complex v = dt == PTS_COMPLEX64 ? (double complex)(clogf((float complex)sg) + (float)la) : clog(sg) + la;
+            /* torch adds logabsdet as alpha * logabsdet with alpha = 1 + 0i: an infinite
+             * logabsdet (a singular matrix) gets the imaginary part 0 * inf = NaN */
+            if (isinf(la))
+                v = CMPLX(la, NAN);
+            pts_la_setz(pts_tensor_data(o), dt, i, v);
+        }
+        pts_value_release(r[0]);
+        pts_value_release(r[1]);
+        rets[0] = pts_ret_tensor(o);
+        return PTS_OK;
+    }
     for (int64_t i = 0; i < n; i++)
         if (pts_la_get(pts_tensor_data(s), l->dtype, i) == -1)
             pts_la_set(pts_tensor_data(l), l->dtype, i, NAN);
@@ -287,7 +342,7 @@ static pts_status solve_impl(const char *api, const char *err_api, pts_tensor *A
                              pts_tensor **out)
 {
     const char *sapi = "linalg.solve";
-    PTS_TRY(pts_la_check_matrix(sapi, A, "A", true));
+    PTS_TRY(pts_la_check_matrix_cx(sapi, A, "A", true));
     PTS_TRY(pts_la_check_same_dtype(sapi, A, "A", B, "B"));
     bool vector = is_vector_rhs(A, B);
     if (!vector && B->ndim < 2)
@@ -377,10 +432,15 @@ static pts_status trsm_impl(const char *api, pts_tensor *A, pts_tensor *B, bool 
         return pts_err_set(PTS_ERR_VALUE, "%s: The input tensor A must have at least 2 dimensions.", api);
     if (B->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: The input tensor B must have at least 2 dimensions.", api);
-    int dt = pts_promote_types(A->dtype, B->dtype);
-    pts_tensor probe = *A;
-    probe.dtype = dt;
-    PTS_TRY(pts_la_check_matrix(api, &probe, "A", true));
+    /* torch computes in A's dtype (B is copied into it, a complex B into a real A losing its
+     * imaginary part as copy_ does); triangular_solve wants equal dtypes */
+    int dt = A->dtype;
+    if (coef && A->dtype != B->dtype)
+        return pts_err_set(PTS_ERR_TYPE, "Expected b and A to have the same dtype, but found b of type %s and A of type %s "
+                                         "instead.", pts_dtype_torch_name(B->dtype), pts_dtype_torch_name(A->dtype));
+    if (!pts_is_float(dt) && !pts_la_is_cx(dt))
+        return pts_err_set(PTS_ERR_TYPE, "\"triangular_solve_cpu\" not implemented for '%s'", pts_dtype_torch_name(dt));
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "A", true));
     PTS_TRY(check_rhs(api, A, B, left));
     int64_t bs[PTS_MAX_DIMS];
     int nb = 0;
@@ -434,7 +494,7 @@ static pts_status lu_factor_impl(const char *api, const char *err_api, pts_tenso
                                           "instead", (long long)(A->ndim ? A->sizes[0] : 0));
     if (A->dtype != PTS_FLOAT32 && A->dtype != PTS_FLOAT64 && !pts_dtype_get(A->dtype)->is_complex)
         return pts_err_set(PTS_ERR_TYPE, "\"lu_cpu\" not implemented for '%s'", pts_dtype_torch_name(A->dtype));
-    PTS_TRY(pts_la_check_dtype(api, A));
+    PTS_TRY(pts_la_check_dtype_cx(api, A));
     if (!pivot)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "linalg.lu_factor: LU without pivoting is not implemented on the CPU");
     PTS_TRY(lu_of(api, A, false, lu, piv, info));
@@ -524,10 +584,10 @@ static pts_status unpack(const pts_tensor *lu, const pts_tensor *piv, bool data,
             void *l = pts_la_mat(L, b, m * k), *u = pts_la_mat(U, b, k * n);
             for (int64_t j = 0; j < k; j++)
                 for (int64_t i = 0; i < m; i++)
-                    pts_la_set(l, dt, i + j * m, i == j ? 1 : i > j ? pts_la_get(src, dt, i + j * m) : 0);
+                    pts_la_setz(l, dt, i + j * m, i == j ? 1 : i > j ? pts_la_getz(src, dt, i + j * m) : 0);
             for (int64_t j = 0; j < n; j++)
                 for (int64_t i = 0; i < k && i <= j; i++)
-                    pts_la_set(u, dt, i + j * k, pts_la_get(src, dt, i + j * m));
+                    pts_la_setz(u, dt, i + j * k, pts_la_getz(src, dt, i + j * m));
         }
         if (pivots) {
             for (int64_t i = 0; i < m; i++)
@@ -539,7 +599,7 @@ static pts_status unpack(const pts_tensor *lu, const pts_tensor *piv, bool data,
             }
             void *p = pts_la_mat(P, b, m * m);
             for (int64_t j = 0; j < m; j++)
-                pts_la_set(p, dt, perm[j] + j * m, 1);
+                pts_la_setz(p, dt, perm[j] + j * m, 1);
         }
     }
     pts_free(perm);
@@ -575,7 +635,7 @@ static const char *UNPACK_RANGE = "pivots passed to lu_unpack must be between 1 
 PTS_KERNEL(k_lu_unpack)
 {
     const char *api = "torch.lu_unpack";
-    PTS_TRY(pts_la_check_matrix(api, a->LU_data, "LU_data", false));
+    PTS_TRY(pts_la_check_matrix_cx(api, a->LU_data, "LU_data", false));
     if (a->LU_pivots->dtype != PTS_INT32)
         return pts_err_set(PTS_ERR_TYPE, "%s: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.", api);
     pts_tensor *lu = pts_la_copy(a->LU_data, a->LU_data->dtype, -1, NULL);
@@ -601,12 +661,21 @@ PTS_KERNEL(k_linalg_lu)
     return st;
 }
 
+/* Conjugate every element of the Fortran batch t in place (complex dtypes). */
+static void conj_all(pts_tensor *t)
+{
+    int64_t n = pts_tensor_numel(t);
+    void *p = pts_tensor_data(t);
+    for (int64_t i = 0; i < n; i++)
+        pts_la_setz(p, t->dtype, i, conj(pts_la_getz(p, t->dtype, i)));
+}
+
 /* X with op(A) X = B / X op(A) = B from A's LU (linalg.lu_solve) */
 static pts_status lu_solve_impl(pts_tensor *LU, pts_tensor *pivots, pts_tensor *B, bool left, bool adjoint,
                                 pts_value *rets)
 {
     const char *api = "linalg.lu_solve";
-    PTS_TRY(pts_la_check_matrix("torch.linalg.lu_solve", LU, "A", true));
+    PTS_TRY(pts_la_check_matrix_cx("torch.linalg.lu_solve", LU, "A", true));
     if (B->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: The input tensor B must have at least 2 dimensions.", api);
     PTS_TRY(pts_la_check_same_dtype(api, LU, "LU", B, "B"));
@@ -636,10 +705,24 @@ static pts_status lu_solve_impl(pts_tensor *LU, pts_tensor *pivots, pts_tensor *
     pts_tensor *Bm = NULL, *X = NULL, *R = NULL;
     if (!st && !(Bm = left ? (pts_obj_retain(&B->hdr), B) : pts_la_mT(B)))
         st = pts_err_last();
-    /* left: op(A) X = B; right: X op(A) = B <=> op(A)^T X^T = B^T */
+    /* left: op(A) X = B; right: X op(A) = B <=> op(A)^T X^T = B^T.  Complex: op = ^H (getrs 'C'),
+     * and X A^H = B <=> conj(A) X^T = B^T <=> A conj(X^T) = conj(B^T): conjugate before and after */
+    bool cx = pts_la_is_cx(LU->dtype), conj_rl = cx && !left && adjoint;
     char trans = (left != adjoint) ? 'N' : 'T';
+    if (cx && left && adjoint)
+        trans = 'C';
+    if (!st && conj_rl && !(X = pts_la_copy(Bm, LU->dtype, -1, NULL)))
+        st = pts_err_last();
+    if (!st && conj_rl) {
+        conj_all(X);
+        release(Bm);
+        Bm = X;
+        X = NULL;
+    }
     if (!st && !(X = lu_solve_batch(api, lu, piv, Bm, trans)))
         st = pts_err_last();
+    if (!st && conj_rl)
+        conj_all(X);
     if (!st && !(R = solve_result(X, left, false)))
         st = pts_err_last();
     if (!st)

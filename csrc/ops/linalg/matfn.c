@@ -39,14 +39,21 @@ static double vnorm(const double *x, int64_t n, double p)
     return p == 1 ? s : p == 2 ? sqrt(s) : pow(s, 1 / p);
 }
 
-/* the result dtype of a norm: `want` (>= 0) or the input's, with torch's checks */
+static bool is_fc(int dt) { return pts_is_float(dt) || pts_la_is_cx(dt); }
+
+/* the result dtype of a norm: `want` (>= 0) or the input's, with torch's checks (complex: the
+ * computation dtype; the result is its real dtype) */
 static pts_status norm_dtype(const char *api, const pts_tensor *t, int want, int *rd)
 {
-    if (!pts_is_float(t->dtype))
+    if (!is_fc(t->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: Expected a floating point or complex tensor as input. Got %s", api,
                            pts_dtype_torch_name(t->dtype));
-    if (want >= 0 && !pts_is_float(want))
+    if (want >= 0 && !is_fc(want))
         return pts_err_set(PTS_ERR_TYPE, "%s: dtype should be floating point or complex, but got %s", api,
+                           pts_dtype_torch_name(want));
+    if (want >= 0 && pts_la_is_cx(t->dtype) != pts_la_is_cx(want))
+        return pts_err_set(PTS_ERR_TYPE, "%s: dtype should be %s for %s inputs, but got %s", api,
+                           pts_la_is_cx(want) ? "real" : "complex", pts_la_is_cx(want) ? "real" : "complex",
                            pts_dtype_torch_name(want));
     if (want >= 0 && want != t->dtype && pts_promote_types(t->dtype, want) != want)
         return pts_err_set(PTS_ERR_TYPE, "%s: the dtype of the input (%s) should be convertible without narrowing to the "
@@ -61,6 +68,20 @@ static pts_status vector_norm(const char *api, pts_tensor *t, double p, pts_valu
 {
     int rd = 0;
     PTS_TRY(norm_dtype("linalg.vector_norm", t, want, &rd));
+    if (pts_la_is_cx(rd) || pts_la_is_cx(t->dtype)) {
+        /* complex: the norm of |x| (in the computation dtype rd), a real result */
+        pts_tensor *c = rd == t->dtype ? (pts_obj_retain(&t->hdr), t) : pts_tensor_to_dtype(t, rd);
+        if (!c)
+            return pts_err_last();
+        pts_value av[1] = {pts_tv(c)};
+        pts_tensor *ab = pts_call_t("aten::abs", 1, av);
+        release(c);
+        if (!ab)
+            return pts_err_last();
+        pts_status st = vector_norm(api, ab, p, dim, keepdim, -1, ret);
+        release(ab);
+        return st;
+    }
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(pts_dims_mask(api, dim, t->ndim, true, mask));
     pts_rows r;
@@ -120,7 +141,7 @@ static pts_status svals(int dt, int64_t m, int64_t n, void *a, double *s)
     double dummy[1];
     pts_status st = pts_la_gesdd(dt, 'N', (int)m, (int)n, a, pts_la_ld(m), sv, dummy, 1, dummy, 1, &inf);
     for (int64_t i = 0; i < k; i++)
-        s[i] = inf ? NAN : pts_la_get(sv, dt, i);
+        s[i] = inf ? NAN : pts_la_get(sv, pts_la_real_dt(dt), i);
     pts_free(sv);
     return st;
 }
@@ -147,8 +168,8 @@ static pts_status mnorm_one(int dt, int ord, int64_t m, int64_t n, void *a, doub
     if (ord == ORD_FRO) {
         double s = 0;
         for (int64_t i = 0; i < m * n; i++) {
-            double v = pts_la_get(a, dt, i);
-            s += v * v;
+            double complex v = pts_la_getz(a, dt, i); /* real dtypes: v * v + 0 */
+            s += creal(v) * creal(v) + cimag(v) * cimag(v);
         }
         *out = sqrt(s);
         return PTS_OK;
@@ -161,7 +182,7 @@ static pts_status mnorm_one(int dt, int ord, int64_t m, int64_t n, void *a, doub
     for (int64_t o = 0; o < outer; o++) {
         double s = 0;
         for (int64_t i = 0; i < inner; i++)
-            s += fabs(pts_la_get(a, dt, cols ? i + o * m : o + i * m));
+            s += cabs(pts_la_getz(a, dt, cols ? i + o * m : o + i * m)); /* |x| exactly for reals */
         nan |= isnan(s);
         best = want_max ? (s > best ? s : best) : (s < best ? s : best);
     }
@@ -242,14 +263,24 @@ static pts_status matrix_norm(const char *api, pts_tensor *t, int ord, pts_value
         ord_str(ordv, os, sizeof os);
         return pts_err_set(PTS_ERR_VALUE, "%s: Order %s not supported.", api, os);
     }
+    /* torch's minimum orders reduce with amin, which refuses an empty dim: -1 (column sums over
+     * d0, then amin over d1), -inf (row sums over d1, then amin over d0), -2 (amin of the singular
+     * values) */
+    int64_t m0 = t->sizes[d0], n1 = t->sizes[d1];
+    if ((ord == ORD_M1 && n1 == 0) || (ord == ORD_MINF && m0 == 0))
+        return pts_err_set(PTS_ERR_INDEX, "amin(): Expected reduction dim %d to have non-zero size.",
+                           ord == ORD_M1 ? (d1 > d0 ? d1 - 1 : d1) : (d0 > d1 ? d0 - 1 : d0));
+    if (ord == ORD_M2 && (m0 == 0 || n1 == 0))
+        return pts_err_set(PTS_ERR_INDEX, "amin(): Expected reduction dim -1 to have non-zero size.");
     pts_tensor *src = rd == t->dtype ? (pts_obj_retain(&t->hdr), t) : pts_tensor_to_dtype(t, rd);
     if (!src)
         return pts_err_last();
-    if (rd != PTS_FLOAT32 && rd != PTS_FLOAT64 && (ord == ORD_2 || ord == ORD_M2 || ord == ORD_NUC)) {
+    if (rd != PTS_FLOAT32 && rd != PTS_FLOAT64 && !pts_la_is_cx(rd) && (ord == ORD_2 || ord == ORD_M2 || ord == ORD_NUC)) {
+        pts_status st = pts_la_check_dtype("linalg.svd", src);
         release(src);
-        return pts_la_check_dtype("linalg.svd", src);
+        return st;
     }
-    int cd = rd == PTS_FLOAT64 || rd == PTS_FLOAT32 ? rd : PTS_FLOAT64;
+    int cd = rd == PTS_FLOAT64 || rd == PTS_FLOAT32 || pts_la_is_cx(rd) ? rd : PTS_FLOAT64;
     pts_tensor *c = cd == src->dtype ? (pts_obj_retain(&src->hdr), src) : pts_tensor_to_dtype(src, cd);
     release(src);
     if (!c)
@@ -259,7 +290,7 @@ static pts_status matrix_norm(const char *api, pts_tensor *t, int ord, pts_value
     release(c);
     if (st)
         return st;
-    return pts_ret_as(res, rd, ret);
+    return pts_ret_as(res, pts_la_real_dt(rd), ret);
 }
 
 PTS_KERNEL(k_linalg_matrix_norm)
@@ -358,7 +389,7 @@ PTS_KERNEL(k_nuclear_norm_dim) { return nuc_impl(a->self, a->dim, a->keepdim, re
 
 PTS_KERNEL(k_frobenius_norm_dim)
 {
-    if (!pts_is_float(a->self->dtype))
+    if (!is_fc(a->self->dtype))
         return pts_err_set(PTS_ERR_TYPE, "norm(): input dtype should be either floating point or complex. Got %s instead.",
                            pts_dtype_torch_name(a->self->dtype));
     return vector_norm("aten::frobenius_norm", a->self, 2, a->dim, a->keepdim, -1, rets);
@@ -375,7 +406,7 @@ static pts_status cond_impl(pts_tensor *A, int ord, pts_value ordv, pts_value *r
         ord_str(ordv, os, sizeof os);
         return pts_err_set(PTS_ERR_VALUE, "linalg.cond got an invalid norm type: %s", os);
     }
-    PTS_TRY(pts_la_check_dtype("linalg.cond", A));
+    PTS_TRY(pts_la_check_dtype_cx("linalg.cond", A));
     int nd = A->ndim, dt = A->dtype;
     int64_t m = A->sizes[nd - 2], n = A->sizes[nd - 1], k = m < n ? m : n;
     bool svd_kind = ord == ORD_2 || ord == ORD_M2;
@@ -390,7 +421,7 @@ static pts_status cond_impl(pts_tensor *A, int ord, pts_value ordv, pts_value *r
     int64_t nb = pts_la_nbatch(A);
     size_t wn = (size_t)(m * n > 0 ? m * n : 1);
     double *sw = pts_malloc(sizeof(double) * (size_t)(k > 0 ? k : 1));
-    void *inv = pts_malloc(wn * 8), *lu = pts_malloc(wn * 8);
+    void *inv = pts_malloc(wn * 16), *lu = pts_malloc(wn * 16); /* up to complex128 */
     int *piv = pts_malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
     pts_status st = out && sw && inv && lu && piv ? PTS_OK : out ? pts_err_nomem("linalg.cond", wn * 8) : pts_err_last();
     size_t isz = (size_t)pts_dtype_get(dt)->itemsize;
@@ -410,7 +441,7 @@ static pts_status cond_impl(pts_tensor *A, int ord, pts_value ordv, pts_value *r
             } else {
                 memset(inv, 0, (size_t)(n * n) * isz);
                 for (int64_t i = 0; i < n; i++)
-                    pts_la_set(inv, dt, i + i * n, 1);
+                    pts_la_setz(inv, dt, i + i * n, 1);
                 pts_la_getrs(dt, 'N', (int)n, (int)n, lu, (int)n, piv, inv, (int)n, &inf);
                 double na = 0, ni = 0;
                 st = mnorm_one(dt, ord, n, n, a, sw, &na);
@@ -430,7 +461,7 @@ static pts_status cond_impl(pts_tensor *A, int ord, pts_value ordv, pts_value *r
         release(out);
         return st;
     }
-    return pts_ret_as(out, dt, ret);
+    return pts_ret_as(out, pts_la_real_dt(dt), ret); /* real, also for complex A */
 }
 
 PTS_KERNEL(k_linalg_cond)
@@ -519,22 +550,91 @@ static pts_status expm_one(int64_t n, double *A, double *w)
     return PTS_OK;
 }
 
+/* C = A B (n x n, column-major double complex) */
+static void mmz(int64_t n, const double complex *A, const double complex *B, double complex *C)
+{
+    pts_la_gemm(PTS_COMPLEX128, false, false, (int)n, (int)n, (int)n, A, (int)n, B, (int)n, C, (int)n);
+}
+
+/* expm_one for a complex matrix (double complex, in place): the same Pade 13 scaling and squaring */
+static pts_status expm_one_z(int64_t n, double complex *A, double complex *w)
+{
+    static const double b[14] = {64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
+                                 129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
+                                 40840800.0, 960960.0, 16380.0, 182.0, 1.0};
+    int64_t nn = n * n;
+    double norm1 = 0;
+    for (int64_t j = 0; j < n; j++) {
+        double s = 0;
+        for (int64_t i = 0; i < n; i++)
+            s += cabs(A[i + j * n]);
+        norm1 = s > norm1 || isnan(s) ? s : norm1;
+    }
+    if (!isfinite(norm1)) {
+        for (int64_t i = 0; i < nn; i++)
+            A[i] = CMPLX(NAN, NAN);
+        return PTS_OK;
+    }
+    int s = 0;
+    if (norm1 > 5.371920351148152)
+        s = (int)ceil(log2(norm1 / 5.371920351148152));
+    double scale = ldexp(1.0, -s);
+    for (int64_t i = 0; i < nn; i++)
+        A[i] *= scale;
+    double complex *A2 = w, *A4 = w + nn, *A6 = w + 2 * nn, *U = w + 3 * nn, *V = w + 4 * nn, *T = w + 5 * nn;
+    int *piv = (int *)(w + 6 * nn);
+    mmz(n, A, A, A2);
+    mmz(n, A2, A2, A4);
+    mmz(n, A4, A2, A6);
+    for (int64_t i = 0; i < nn; i++)
+        T[i] = b[13] * A6[i] + b[11] * A4[i] + b[9] * A2[i];
+    mmz(n, A6, T, U);
+    for (int64_t i = 0; i < nn; i++)
+        U[i] += b[7] * A6[i] + b[5] * A4[i] + b[3] * A2[i];
+    for (int64_t i = 0; i < n; i++)
+        U[i + i * n] += b[1];
+    mmz(n, A, U, T); /* T = U */
+    for (int64_t i = 0; i < nn; i++)
+        U[i] = b[12] * A6[i] + b[10] * A4[i] + b[8] * A2[i];
+    mmz(n, A6, U, V);
+    for (int64_t i = 0; i < nn; i++)
+        V[i] += b[6] * A6[i] + b[4] * A4[i] + b[2] * A2[i];
+    for (int64_t i = 0; i < n; i++)
+        V[i + i * n] += b[0];
+    for (int64_t i = 0; i < nn; i++) {
+        double complex u = T[i], v = V[i];
+        A2[i] = v - u;
+        A[i] = v + u;
+    }
+    int inf = 0;
+    pts_la_getrf(PTS_COMPLEX128, (int)n, (int)n, A2, (int)n, piv, &inf);
+    pts_la_getrs(PTS_COMPLEX128, 'N', (int)n, (int)n, A2, (int)n, piv, A, (int)n, &inf);
+    for (int i = 0; i < s; i++) {
+        mmz(n, A, A, T);
+        memcpy(A, T, sizeof(double complex) * (size_t)nn);
+    }
+    return PTS_OK;
+}
+
 static pts_status matrix_exp_impl(pts_tensor *A, pts_value *ret)
 {
-    PTS_TRY(pts_la_check_matrix("linalg.matrix_exp", A, "A", true));
-    pts_tensor *f = pts_la_copy(A, PTS_FLOAT64, -1, NULL);
+    PTS_TRY(pts_la_check_matrix_cx("linalg.matrix_exp", A, "A", true));
+    bool cx = pts_la_is_cx(A->dtype); /* complex: computed in complex128, as real input in float64 */
+    pts_tensor *f = pts_la_copy(A, cx ? PTS_COMPLEX128 : PTS_FLOAT64, -1, NULL);
     if (!f)
         return pts_err_last();
     int64_t n = A->sizes[A->ndim - 1], nb = pts_la_nbatch(A);
     size_t wn = (size_t)(7 * n * n + n + 1);
-    double *w = pts_malloc(sizeof(double) * wn);
+    size_t esz = cx ? sizeof(double complex) : sizeof(double);
+    double *w = pts_malloc(esz * wn);
     if (!w) {
         release(f);
-        return pts_err_nomem("linalg.matrix_exp", sizeof(double) * wn);
+        return pts_err_nomem("linalg.matrix_exp", esz * wn);
     }
     pts_status st = PTS_OK;
     for (int64_t b = 0; !st && b < nb && n > 0; b++)
-        st = expm_one(n, (double *)pts_la_mat(f, b, n * n), w);
+        st = cx ? expm_one_z(n, (double complex *)pts_la_mat(f, b, n * n), (double complex *)w)
+                : expm_one(n, (double *)pts_la_mat(f, b, n * n), w);
     pts_free(w);
     if (st) {
         release(f);
@@ -555,7 +655,7 @@ PTS_KERNEL(k_matrix_exp) { return matrix_exp_impl(a->self, rets); }
  * stored in dt as torch's integer matmul leaves it) */
 static void mm_dt(int dt, int64_t n, const void *A, const void *B, void *C)
 {
-    if (dt == PTS_FLOAT32 || dt == PTS_FLOAT64) {
+    if (dt == PTS_FLOAT32 || dt == PTS_FLOAT64 || pts_la_is_cx(dt)) {
         pts_la_gemm(dt, false, false, (int)n, (int)n, (int)n, A, (int)n, B, (int)n, C, (int)n);
         return;
     }
@@ -581,12 +681,12 @@ static pts_status matrix_power_impl(pts_tensor *A, int64_t p, pts_value *ret)
         return pts_err_set(PTS_ERR_VALUE, "%s: A must be batches of square matrices, but they are %lld by %lld matrices",
                            api, (long long)A->sizes[nd - 2], (long long)n);
     const pts_dtype_info *di = pts_dtype_get(dt);
-    if (p != 0 && p != 1 && (di->is_complex || dt == PTS_BOOL || dt == PTS_FLOAT16 || dt == PTS_BFLOAT16 || !di->itemsize))
+    if (p != 0 && p != 1 && (dt == PTS_BOOL || dt == PTS_FLOAT16 || dt == PTS_BFLOAT16 || !di->itemsize))
         return pts_err_set(PTS_ERR_TYPE, "\"addmm_impl_cpu_\" not implemented for '%s'", pts_dtype_torch_name(dt));
     pts_tensor *base = NULL;
     if (p < 0) {
         /* A^-1 first, with linalg.inv's checks and errors */
-        PTS_TRY(pts_la_check_matrix("linalg.inv", A, "A", true));
+        PTS_TRY(pts_la_check_matrix_cx("linalg.inv", A, "A", true));
         base = pts_la_copy(A, dt, -1, NULL);
         pts_tensor *inv = base ? pts_la_zeros(dt, nd, A->sizes) : NULL;
         int *piv = pts_malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
@@ -612,7 +712,7 @@ static pts_status matrix_power_impl(pts_tensor *A, int64_t p, pts_value *ret)
                                                   "be completed because the input matrix is singular.", inf);
             }
             for (int64_t i = 0; i < n; i++)
-                pts_la_set(x, dt, i + i * n, 1);
+                pts_la_setz(x, dt, i + i * n, 1);
             pts_la_getrs(dt, 'N', (int)n, (int)n, lu, (int)n, piv, x, (int)n, &inf);
         }
         pts_free(piv);
@@ -640,8 +740,12 @@ static pts_status matrix_power_impl(pts_tensor *A, int64_t p, pts_value *ret)
         void *r = pts_la_mat(res, b, n * n);
         const void *a0 = pts_la_mat(base, b, n * n);
         if (p == 0) {
-            for (int64_t i = 0; i < n; i++)
-                pts_store_f64((char *)r + (size_t)(i + i * n) * (size_t)di->itemsize, dt, 1);
+            for (int64_t i = 0; i < n; i++) {
+                if (pts_la_is_cx(dt))
+                    pts_la_setz(r, dt, i + i * n, 1);
+                else
+                    pts_store_f64((char *)r + (size_t)(i + i * n) * (size_t)di->itemsize, dt, 1);
+            }
             continue;
         }
         /* torch's order: z runs through A, A^2, A^4, ...; result multiplies z in from the right */
@@ -705,14 +809,19 @@ static pts_tensor *scaled_product(pts_tensor *F, pts_tensor *w, pts_tensor *G)
     return r;
 }
 
+/* t^T for real t, t^H for complex t (aten::mH conjugates): new reference or NULL */
 static pts_tensor *mT(pts_tensor *t)
 {
+    if (pts_la_is_cx(t->dtype)) {
+        pts_value h[1] = {pts_tv(t)};
+        return pts_call_t("aten::mH", 1, h);
+    }
     pts_value v[3] = {pts_tv(t), pts_int(-2), pts_int(-1)};
     return pts_call_t("aten::transpose.int", 3, v);
 }
 
 /* The principal square root of a symmetric positive-definite matrix, as torch's CPU path:
- * L, Q = eigh(A) (lower triangle), X = (Q * sqrt(max(L, 0))) @ Q^T. */
+ * L, Q = eigh(A) (lower triangle), X = (Q * sqrt(max(L, 0))) @ Q^T (Q^H for complex A). */
 PTS_KERNEL(k_linalg_matrix_sqrth)
 {
     pts_tensor *A = a->self;
@@ -723,7 +832,7 @@ PTS_KERNEL(k_linalg_matrix_sqrth)
         return pts_err_set(PTS_ERR_VALUE, "%s: linalg.matrix_sqrth: A must be batches of square matrices, but they are "
                                           "%lld by %lld matrices", OPN, (long long)A->sizes[A->ndim - 2],
                            (long long)A->sizes[A->ndim - 1]);
-    if (!pts_is_float(A->dtype))
+    if (!is_fc(A->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: linalg.matrix_sqrth: Expected a floating point or complex tensor as input. "
                                          "Got %s", OPN, pts_dtype_torch_name(A->dtype));
     pts_value in[1] = {pts_tv(A)}, lq[2];
@@ -751,7 +860,8 @@ PTS_KERNEL(k_linalg_matrix_sqrth)
 }
 
 /* The polar decomposition A = U H (m >= n), as torch's CPU path: W, S, Vh = svd(A, thin),
- * U = W @ Vh, H = (Vh^T * S) @ Vh (the sign choices of the singular vectors cancel). */
+ * U = W @ Vh, H = (Vh^T * S) @ Vh (Vh^H for complex A; the sign or phase choices of the singular
+ * vectors cancel). */
 PTS_KERNEL(k_linalg_polar)
 {
     pts_tensor *A = a->A;
@@ -761,7 +871,7 @@ PTS_KERNEL(k_linalg_polar)
         return pts_err_set(PTS_ERR_VALUE, "%s: linalg.polar: input must have at least as many rows as columns, but got "
                                           "%lld by %lld matrices", OPN, (long long)A->sizes[A->ndim - 2],
                            (long long)A->sizes[A->ndim - 1]);
-    if (!pts_is_float(A->dtype))
+    if (!is_fc(A->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: linalg.polar: Expected a floating point or complex tensor as input. Got %s",
                            OPN, pts_dtype_torch_name(A->dtype));
     pts_value in[2] = {pts_tv(A), pts_bool(false)}, usv[3];

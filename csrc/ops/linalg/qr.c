@@ -1,7 +1,8 @@
 /* qr.c - the QR family through LAPACK's geqrf/orgqr/ormqr (lapack.h):
  * linalg_qr (reduced, complete, r), geqrf, linalg_householder_product /
  * orgqr, ormqr.  Householder QR as torch computes it (the same LAPACK
- * routines, so the same sign convention: R's diagonal as geqrf leaves it). */
+ * routines, so the same sign convention: R's diagonal as geqrf leaves it).  Complex
+ * dtypes run cgeqrf/cungqr/cunmqr (ormqr's transpose is Q^H, as torch). */
 #include "ops/linalg/lapack.h"
 
 static void release(pts_tensor *t)
@@ -39,7 +40,7 @@ PTS_KERNEL(k_geqrf)
     pts_tensor *A = a->self;
     if (A->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "torch.geqrf: input must have at least 2 dimensions.");
-    PTS_TRY(pts_la_check_matrix("torch.geqrf", A, "input", false));
+    PTS_TRY(pts_la_check_matrix_cx("torch.geqrf", A, "input", false));
     pts_tensor *f = pts_la_copy(A, A->dtype, -1, NULL), *tau = NULL;
     if (!f)
         return pts_err_last();
@@ -62,7 +63,7 @@ PTS_KERNEL(k_linalg_qr)
         return pts_err_set(PTS_ERR_VALUE, "qr received unrecognized mode '%s' but expected one of 'reduced' (default), "
                                           "'r', or 'complete'", mode);
     pts_tensor *A = a->A;
-    PTS_TRY(pts_la_check_matrix(api, A, "A", false));
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "A", false));
     int nd = A->ndim, dt = A->dtype;
     int64_t m = A->sizes[nd - 2], n = A->sizes[nd - 1], k = m < n ? m : n, nb = pts_la_nbatch(A);
     int64_t qc = complete ? m : k, rr = complete ? m : k; /* Q's columns, R's rows */
@@ -85,13 +86,13 @@ PTS_KERNEL(k_linalg_qr)
         void *r = pts_la_mat(R, b, rr * n);
         for (int64_t j = 0; j < n; j++)
             for (int64_t i = 0; i <= j && i < rr && i < m; i++)
-                pts_la_set(r, dt, i + j * rr, pts_la_get(src, dt, i + j * m));
+                pts_la_setz(r, dt, i + j * rr, pts_la_getz(src, dt, i + j * m));
         if (ronly || m == 0 || qc == 0)
             continue;
         void *q = pts_la_mat(Q, b, m * qc);
         for (int64_t j = 0; j < k; j++)
             for (int64_t i = 0; i < m; i++)
-                pts_la_set(q, dt, i + j * m, pts_la_get(src, dt, i + j * m));
+                pts_la_setz(q, dt, i + j * m, pts_la_getz(src, dt, i + j * m));
         int inf = 0;
         st = pts_la_orgqr(dt, (int)m, (int)qc, (int)k, q, (int)m,
                           (char *)pts_tensor_data(tau) + b * k * pts_dtype_get(dt)->itemsize, &inf);
@@ -126,7 +127,7 @@ static pts_status householder_product(const char *api, pts_tensor *A, pts_tensor
         return pts_err_set(PTS_ERR_VALUE, "%s: input must have at least 2 dimensions.", api);
     if (tau->ndim < 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: tau must have at least 1 dimension.", api);
-    PTS_TRY(pts_la_check_matrix(api, A, "input", false));
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "input", false));
     int nd = A->ndim, dt = A->dtype;
     int64_t m = A->sizes[nd - 2], n = A->sizes[nd - 1], k = tau->sizes[tau->ndim - 1];
     if (m < n)
@@ -175,7 +176,7 @@ PTS_KERNEL(k_ormqr)
         return pts_err_set(PTS_ERR_VALUE, "%s: input must have at least 2 dimensions.", api);
     if (C->ndim < 2)
         return pts_err_set(PTS_ERR_VALUE, "%s: other must have at least 2 dimensions.", api);
-    PTS_TRY(pts_la_check_matrix(api, A, "input", false));
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "input", false));
     int nd = A->ndim, dt = A->dtype;
     int64_t nq = A->sizes[nd - 2], k = tau->ndim ? tau->sizes[tau->ndim - 1] : 0;
     int64_t cm = C->sizes[C->ndim - 2], cn = C->sizes[C->ndim - 1];

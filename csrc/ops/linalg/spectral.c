@@ -15,7 +15,10 @@ static void release(pts_tensor *t)
 }
 
 /* torch.finfo(dt).eps */
-static double eps_of(int dt) { return dt == PTS_FLOAT32 ? 1.1920928955078125e-07 : 2.220446049250313e-16; }
+static double eps_of(int dt)
+{
+    return dt == PTS_FLOAT32 || dt == PTS_COMPLEX64 ? 1.1920928955078125e-07 : 2.220446049250313e-16;
+}
 
 static pts_tensor *empty1d(int dt)
 {
@@ -29,7 +32,7 @@ static void set_identity(pts_tensor *t)
     int64_t m = t->sizes[nd - 2], n = t->sizes[nd - 1], nb = pts_la_nbatch(t);
     for (int64_t b = 0; b < nb; b++)
         for (int64_t i = 0; i < m && i < n; i++)
-            pts_la_set(pts_la_mat(t, b, m * n), dt, i + i * m, 1);
+            pts_la_setz(pts_la_mat(t, b, m * n), dt, i + i * m, 1);
 }
 
 /* ---- SVD ----------------------------------------------------------------------------------------------- */
@@ -39,7 +42,7 @@ static pts_status svd_core(pts_tensor *A, bool uv, bool full, pts_tensor **U, pt
 {
     const char *api = "linalg.svd";
     *U = *S = *Vh = NULL;
-    PTS_TRY(pts_la_check_matrix(api, A, "A", false));
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "A", false));
     int nd = A->ndim, dt = A->dtype;
     int64_t m = A->sizes[nd - 2], n = A->sizes[nd - 1], k = m < n ? m : n, nb = pts_la_nbatch(A);
     int64_t uc = full ? m : k, vr = full ? n : k, s[PTS_MAX_DIMS];
@@ -49,11 +52,14 @@ static pts_status svd_core(pts_tensor *A, bool uv, bool full, pts_tensor **U, pt
     /* LAPACK fails on NaN (info > 0): torch then names the cause */
     int64_t ne = pts_tensor_numel(f);
     bool finite = true;
-    for (int64_t i = 0; i < ne && finite; i++)
-        finite = isfinite(pts_la_get(pts_tensor_data(f), dt, i));
+    for (int64_t i = 0; i < ne && finite; i++) {
+        double complex z = pts_la_getz(pts_tensor_data(f), dt, i);
+        finite = isfinite(creal(z)) && isfinite(cimag(z));
+    }
     memcpy(s, A->sizes, sizeof(int64_t) * (size_t)nd);
     s[nd - 2] = k;
-    *S = pts_tensor_zeros(dt, nd - 1, s);
+    int rdt = pts_la_real_dt(dt); /* S is real for complex A too */
+    *S = pts_tensor_zeros(rdt, nd - 1, s);
     if (uv) {
         s[nd - 2] = m;
         s[nd - 1] = uc;
@@ -73,7 +79,7 @@ static pts_status svd_core(pts_tensor *A, bool uv, bool full, pts_tensor **U, pt
     for (int64_t b = 0; !st && b < nb && k > 0; b++) {
         int inf = 0;
         st = pts_la_gesdd(dt, jobz, (int)m, (int)n, pts_la_mat(f, b, m * n), (int)m,
-                          (char *)pts_tensor_data(*S) + b * k * pts_dtype_get(dt)->itemsize,
+                          (char *)pts_tensor_data(*S) + b * k * pts_dtype_get(rdt)->itemsize,
                           uv ? pts_la_mat(*U, b, m * uc) : (void *)dummy, pts_la_ld(m),
                           uv ? pts_la_mat(*Vh, b, vr * n) : (void *)dummy, pts_la_ld(vr), &inf);
         ((int32_t *)pts_tensor_data(info))[b] = inf;
@@ -151,13 +157,25 @@ PTS_KERNEL(k_linalg_svdvals)
     return PTS_OK;
 }
 
-/* svd(self, some, compute_uv) -> U, S, V (V = Vh^T); without uv, zero U [m, m] and V [n, n] */
+/* Conjugate every element of t in place (complex dtypes; nothing for real ones). */
+static void conj_all(pts_tensor *t)
+{
+    if (!pts_la_is_cx(t->dtype))
+        return;
+    int64_t n = pts_tensor_numel(t);
+    void *p = pts_tensor_data(t);
+    for (int64_t i = 0; i < n; i++)
+        pts_la_setz(p, t->dtype, i, conj(pts_la_getz(p, t->dtype, i)));
+}
+
+/* svd(self, some, compute_uv) -> U, S, V (V = Vh^H); without uv, zero U [m, m] and V [n, n] */
 PTS_KERNEL(k_svd)
 {
     pts_tensor *A = a->self, *U, *S, *Vh;
     PTS_TRY(svd_core(A, a->compute_uv, !a->some, &U, &S, &Vh));
     pts_tensor *V = NULL;
     if (a->compute_uv) {
+        conj_all(Vh); /* Vh is a fresh Fortran batch: V = conj(Vh)^T */
         V = pts_la_mT(Vh);
         release(Vh);
     } else {
@@ -192,18 +210,19 @@ static pts_status eigh_core(pts_tensor *A, const char *uplo, bool vecs, pts_tens
         return pts_err_set(PTS_ERR_VALUE, "Expected UPLO argument to be 'L' or 'U', but got %s", uplo);
     if (A->ndim >= 2 && A->dtype != PTS_FLOAT32 && A->dtype != PTS_FLOAT64 && !pts_dtype_get(A->dtype)->is_complex)
         return pts_err_set(PTS_ERR_TYPE, "\"linalg_eigh_cpu\" not implemented for '%s'", pts_dtype_torch_name(A->dtype));
-    PTS_TRY(pts_la_check_matrix(api, A, "A", true));
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "A", true));
     int nd = A->ndim, dt = A->dtype;
     int64_t n = A->sizes[nd - 1], nb = pts_la_nbatch(A);
     pts_tensor *f = pts_la_copy(A, dt, -1, NULL);
-    pts_tensor *w = f ? pts_tensor_zeros(dt, nd - 1, A->sizes) : NULL;
+    int rdt = pts_la_real_dt(dt); /* eigenvalues are real, also for complex Hermitian A */
+    pts_tensor *w = f ? pts_tensor_zeros(rdt, nd - 1, A->sizes) : NULL;
     pts_tensor *info = w ? pts_la_info(nd - 2, A->sizes) : NULL;
     pts_status st = info ? PTS_OK : pts_err_last();
     char ul = (uplo[0] == 'U' || uplo[0] == 'u') ? 'U' : 'L';
     for (int64_t b = 0; !st && b < nb && n > 0; b++) {
         int inf = 0;
         st = pts_la_syevd(dt, vecs ? 'V' : 'N', ul, (int)n, pts_la_mat(f, b, n * n), (int)n,
-                          (char *)pts_tensor_data(w) + b * n * pts_dtype_get(dt)->itemsize, &inf);
+                          (char *)pts_tensor_data(w) + b * n * pts_dtype_get(rdt)->itemsize, &inf);
         ((int32_t *)pts_tensor_data(info))[b] = inf;
     }
     if (!st)
@@ -343,7 +362,7 @@ static double spectrum_max(const spectrum *sp, int64_t ab, int64_t k, int dt)
     const pts_tensor *v = sp->S ? sp->S : sp->W;
     double m = 0;
     for (int64_t i = 0; i < k; i++) {
-        double x = fabs(pts_la_get(pts_tensor_data(v), dt, ab * k + i));
+        double x = fabs(pts_la_get(pts_tensor_data(v), pts_la_real_dt(dt), ab * k + i));
         m = x > m || isnan(x) ? x : m;
     }
     return m;
@@ -367,7 +386,7 @@ static pts_status rank_impl(const char *api, pts_tensor *A, const tolspec *ts, b
         double c = cutoff(ts, b, nb, bs, spectrum_max(&sp, ab, k, dt), def_rtol);
         int64_t r = 0;
         for (int64_t i = 0; i < k; i++)
-            r += fabs(pts_la_get(pts_tensor_data(v), dt, ab * k + i)) > c;
+            r += fabs(pts_la_get(pts_tensor_data(v), v->dtype, ab * k + i)) > c;
         pts_i64(R)[b] = r;
     }
     spectrum_release(&sp);
@@ -389,7 +408,7 @@ static pts_status pinv_impl(const char *api, pts_tensor *A, const tolspec *ts, b
     }
     if (A->ndim < 2)
         return pts_err_set(PTS_ERR_INDEX, "Dimension out of range (expected to be in range of [-1, 0], but got -2)");
-    if (A->dtype != PTS_FLOAT32 && A->dtype != PTS_FLOAT64) {
+    if (A->dtype != PTS_FLOAT32 && A->dtype != PTS_FLOAT64 && !pts_la_is_cx(A->dtype)) {
         char shape[128];
         pts_shape_str(A->ndim, A->sizes, shape, sizeof shape);
         return pts_err_set(PTS_ERR_TYPE, "%s(%s{%s}): expected a tensor with 2 or more dimensions of float, double, cfloat "
@@ -398,7 +417,7 @@ static pts_status pinv_impl(const char *api, pts_tensor *A, const tolspec *ts, b
     int nd = A->ndim, dt = A->dtype, nb = 0;
     int64_t m = A->sizes[nd - 2], n = A->sizes[nd - 1], bs[PTS_MAX_DIMS];
     if (hermitian)
-        PTS_TRY(pts_la_check_matrix("linalg.eigh", A, "A", true));
+        PTS_TRY(pts_la_check_matrix_cx("linalg.eigh", A, "A", true));
     PTS_TRY(tol_batch(api, A, ts, &nb, bs));
     bs[nb] = n;
     bs[nb + 1] = m;
@@ -418,13 +437,40 @@ static pts_status pinv_impl(const char *api, pts_tensor *A, const tolspec *ts, b
     int64_t k = hermitian ? n : (m < n ? m : n), tot = pts_la_nbatch(X);
     double def_rtol = eps_of(dt) * (double)(m > n ? m : n);
     double *tmp = pts_malloc(sizeof(double) * (size_t)(n * k));
-    if (!tmp) {
+    double complex *ztmp = pts_la_is_cx(dt) ? pts_malloc(sizeof(double complex) * (size_t)(n * k)) : NULL;
+    if (!tmp || (pts_la_is_cx(dt) && !ztmp)) {
+        pts_free(tmp);
         spectrum_release(&sp);
         release(X);
-        return pts_err_nomem(api, sizeof(double) * (size_t)(n * k));
+        return pts_err_nomem(api, sizeof(double complex) * (size_t)(n * k));
     }
-    /* X (n x m) = sum_i V[:, i] (1/s_i) U[:, i]^T with V = Vh^T (or the eigenvectors, twice) */
-    for (int64_t b = 0; b < tot; b++) {
+    int rdt = pts_la_real_dt(dt);
+    /* complex: X (n x m) = sum_i V[:, i] (1/s_i) U[:, i]^H with V = Vh^H (or the eigenvectors, twice) */
+    for (int64_t b = 0; b < tot && ztmp; b++) {
+        int64_t ab = pts_la_bidx(b, nb, bs, A, 2);
+        double c = cutoff(ts, b, nb, bs, spectrum_max(&sp, ab, k, dt), def_rtol);
+        const void *vals = (const char *)pts_tensor_data(sp.S ? sp.S : sp.W) + ab * k * pts_dtype_get(rdt)->itemsize;
+        const void *Um = hermitian ? pts_la_mat(sp.V, ab, n * n) : pts_la_mat(sp.U, ab, m * k);
+        const void *Vm = hermitian ? Um : pts_la_mat(sp.Vh, ab, k * n);
+        for (int64_t i = 0; i < k; i++) {
+            double s = pts_la_get(vals, rdt, i);
+            double inv = fabs(s) > c ? 1 / s : 0;
+            for (int64_t r = 0; r < n; r++) {
+                double complex v = hermitian ? pts_la_getz(Vm, dt, r + i * n) : conj(pts_la_getz(Vm, dt, i + r * k));
+                ztmp[r + i * n] = v * inv;
+            }
+        }
+        void *x = pts_la_mat(X, b, n * m);
+        for (int64_t j = 0; j < m; j++)
+            for (int64_t r = 0; r < n; r++) {
+                double complex acc = 0;
+                for (int64_t i = 0; i < k; i++)
+                    acc += ztmp[r + i * n] * conj(pts_la_getz(Um, dt, j + i * m));
+                pts_la_setz(x, dt, r + j * n, acc);
+            }
+    }
+    /* real: X (n x m) = sum_i V[:, i] (1/s_i) U[:, i]^T with V = Vh^T (or the eigenvectors, twice) */
+    for (int64_t b = 0; b < tot && !ztmp; b++) {
         int64_t ab = pts_la_bidx(b, nb, bs, A, 2);
         double c = cutoff(ts, b, nb, bs, spectrum_max(&sp, ab, k, dt), def_rtol);
         const void *vals = (const char *)pts_tensor_data(sp.S ? sp.S : sp.W) + ab * k * pts_dtype_get(dt)->itemsize;
@@ -448,6 +494,7 @@ static pts_status pinv_impl(const char *api, pts_tensor *A, const tolspec *ts, b
             }
     }
     pts_free(tmp);
+    pts_free(ztmp);
     spectrum_release(&sp);
     rets[0] = pts_ret_tensor(X);
     return PTS_OK;
@@ -530,13 +577,13 @@ PTS_KERNEL(k_linalg_lstsq)
         return pts_err_set(PTS_ERR_TYPE, "%s: Expected input and other to have the same dtype, but got input's dtype %s "
                                          "and other's dtype %s", api, pts_dtype_torch_name(A->dtype),
                            pts_dtype_torch_name(B->dtype));
-    if (A->dtype != PTS_FLOAT32 && A->dtype != PTS_FLOAT64)
+    if (A->dtype != PTS_FLOAT32 && A->dtype != PTS_FLOAT64 && !pts_la_is_cx(A->dtype))
         return pts_err_set(PTS_ERR_TYPE, "This function doesn't handle types other than float and double");
     if (A->ndim < B->ndim || A->ndim - B->ndim > 1)
         return pts_err_set(PTS_ERR_VALUE, "%s: input.dim() must be greater or equal to other.dim() and (input.dim() - "
                                           "other.dim()) <= 1", api);
     bool vector = A->ndim - 1 == B->ndim;
-    int nd = A->ndim, dt = A->dtype;
+    int nd = A->ndim, dt = A->dtype, rdt = pts_la_real_dt(dt); /* residuals, singular values: real */
     int64_t m = A->sizes[nd - 2], n = A->sizes[nd - 1];
     if ((vector ? B->sizes[B->ndim - 1] : B->sizes[B->ndim - 2]) != m)
         return pts_err_set(PTS_ERR_VALUE, vector ? "%s: input.size(-2) should match other.size(-1)"
@@ -549,7 +596,7 @@ PTS_KERNEL(k_linalg_lstsq)
         if (!drv)
             return pts_err_set(PTS_ERR_VALUE, "%s: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)", api);
     }
-    PTS_TRY(pts_la_check_matrix(api, A, "A", false));
+    PTS_TRY(pts_la_check_matrix_cx(api, A, "A", false));
     /* B as [..., m, k] */
     int64_t sz[PTS_MAX_DIMS], st_[PTS_MAX_DIMS];
     memcpy(sz, B->sizes, sizeof(int64_t) * (size_t)B->ndim);
@@ -580,7 +627,7 @@ PTS_KERNEL(k_linalg_lstsq)
         rank = drv == 'g' ? pts_tensor_empty(PTS_INT64, 1, (int64_t[]){0}) : pts_tensor_zeros(PTS_INT64, nd - 2, A->sizes);
         memcpy(sz, A->sizes, sizeof(int64_t) * (size_t)(nd - 2));
         sz[nd - 2] = mn;
-        sv = drv == 'd' || drv == 's' ? pts_tensor_zeros(dt, nd - 1, sz) : empty1d(dt);
+        sv = drv == 'd' || drv == 's' ? pts_tensor_zeros(rdt, nd - 1, sz) : empty1d(rdt);
         if (!X || !Af || !rank || !sv)
             st = pts_err_last();
     }
@@ -596,11 +643,11 @@ PTS_KERNEL(k_linalg_lstsq)
         const void *bb = pts_la_mat(Bc, b, m * k);
         for (int64_t j = 0; j < k; j++)
             for (int64_t i = 0; i < m; i++)
-                pts_la_set(x, dt, i + j * mx, pts_la_get(bb, dt, i + j * m));
+                pts_la_setz(x, dt, i + j * mx, pts_la_getz(bb, dt, i + j * m));
         int r = 0, inf = 0;
         if (m > 0 && n > 0 && k > 0) {
             memcpy(work_a, pts_la_mat(Af, ab, m * n), (size_t)(m * n) * (size_t)pts_dtype_get(dt)->itemsize);
-            void *s = drv == 'd' || drv == 's' ? (char *)pts_tensor_data(sv) + ab * mn * pts_dtype_get(dt)->itemsize : NULL;
+            void *s = drv == 'd' || drv == 's' ? (char *)pts_tensor_data(sv) + ab * mn * pts_dtype_get(rdt)->itemsize : NULL;
             double sdummy[1];
             st = pts_la_gels(dt, drv, (int)m, (int)n, (int)k, work_a, (int)m, x, (int)mx, rcond, s ? s : (void *)sdummy,
                              &r, &inf);
@@ -614,7 +661,7 @@ PTS_KERNEL(k_linalg_lstsq)
         } else if (m > 0 && n > 0 && k > 0 && drv != 'g') {
             /* no right-hand side: the rank and singular values still come from A */
             memcpy(work_a, pts_la_mat(Af, ab, m * n), (size_t)(m * n) * (size_t)pts_dtype_get(dt)->itemsize);
-            void *s = drv == 'd' || drv == 's' ? (char *)pts_tensor_data(sv) + ab * mn * pts_dtype_get(dt)->itemsize : NULL;
+            void *s = drv == 'd' || drv == 's' ? (char *)pts_tensor_data(sv) + ab * mn * pts_dtype_get(rdt)->itemsize : NULL;
             double sdummy[1];
             void *xb = pts_malloc((size_t)mx * (size_t)pts_dtype_get(dt)->itemsize);
             if (!xb) {
@@ -638,9 +685,9 @@ PTS_KERNEL(k_linalg_lstsq)
         if (want) {
             memcpy(sz, bs, sizeof(int64_t) * (size_t)nb);
             sz[nb] = k;
-            res = pts_tensor_zeros(dt, nb + 1, sz);
+            res = pts_tensor_zeros(rdt, nb + 1, sz);
         } else {
-            res = empty1d(dt);
+            res = empty1d(rdt);
         }
         if (!res)
             st = pts_err_last();
@@ -649,10 +696,10 @@ PTS_KERNEL(k_linalg_lstsq)
             for (int64_t j = 0; j < k; j++) {
                 double s = 0;
                 for (int64_t i = n; i < m; i++) {
-                    double v = pts_la_get(x, dt, i + j * mx);
-                    s += v * v;
+                    double complex v = pts_la_getz(x, dt, i + j * mx);
+                    s += creal(v) * creal(v) + cimag(v) * cimag(v);
                 }
-                pts_la_set(pts_tensor_data(res), dt, b * k + j, s);
+                pts_la_set(pts_tensor_data(res), rdt, b * k + j, s);
             }
         }
     }
