@@ -1053,6 +1053,8 @@ static pts_status conv_general(pts_tensor *x, pts_tensor *w, pts_tensor *bias, p
     PTS_TRY(get_ints(output_padding, p.nsp, p.outpad, "output_padding"));
     p.groups = groups;
     memcpy(p.pad_r, p.pad, sizeof p.pad);
+    if (pts_conv_is_complex(x, w, bias)) /* torch's convolution/_convolution refuse complex */
+        return pts_conv_complex_refused(x->dtype, p.nsp, transposed);
     return conv_run(x, w, bias, &p, rets);
 }
 

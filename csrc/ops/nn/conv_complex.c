@@ -109,3 +109,10 @@ pts_status pts_conv_complex(pts_tensor *x, pts_tensor *w, pts_tensor *b, const v
         pts_value_release(r[i]);
     return st;
 }
+
+pts_status pts_conv_complex_refused(int dtype, int nsp, bool transposed)
+{
+    const char *k = transposed ? (nsp == 3 ? "slow_conv_transpose3d_out_cpu" : "slow_conv_transpose2d_out_cpu")
+                               : (nsp == 3 ? "compute_columns3d" : "slow_conv2d_cpu");
+    return pts_err_set(PTS_ERR_TYPE, "\"%s\" not implemented for '%s'", k, pts_dtype_torch_name(dtype));
+}

@@ -29,4 +29,9 @@ bool pts_conv_is_complex(const pts_tensor *x, const pts_tensor *w, const pts_ten
 PTS_NODISCARD pts_status pts_conv_complex(pts_tensor *x, pts_tensor *w, pts_tensor *b, const void *params,
                                           pts_conv_real_fn run, pts_value *rets);
 
+/* aten::convolution / _convolution refuse complex in torch (their CPU
+ * kernels have no complex dispatch; only conv1d/2d/3d and conv_transpose*
+ * decompose it): the same "not implemented" error, naming torch's kernel. */
+PTS_NODISCARD pts_status pts_conv_complex_refused(int dtype, int nsp, bool transposed);
+
 #endif
