@@ -55,14 +55,35 @@ static int compute_of(int rd) { return is_cplx(rd) ? PTS_COMPLEX128 : pts_comput
 
 /* ---- complex helpers -------------------------------------------------------------------------- */
 
-/* v rounded to float when f32 (complex64 arithmetic), else v. */
-static double cx_rnd(bool f32, double v) { return f32 ? (double)(float)v : v; }
+/* v rounded to float when f32 (complex64 arithmetic), else v.  The float
+ * goes through a volatile: GCC 12 at -O2 was seen dropping the rounding of
+ * a difference inlined into diff's loop (the result kept double bits). */
+static double cx_rnd(bool f32, double v)
+{
+    if (!f32)
+        return v;
+    volatile float r = (float)v;
+    return (double)r;
+}
 
 /* c10::complex's textbook product (ac - bd) + (ad + bc)i, each op rounded. */
 static void cx_mul(bool f32, const double *x, const double *y, double *out)
 {
     double re = cx_rnd(f32, cx_rnd(f32, x[0] * y[0]) - cx_rnd(f32, x[1] * y[1]));
     double im = cx_rnd(f32, cx_rnd(f32, x[0] * y[1]) + cx_rnd(f32, x[1] * y[0]));
+    out[0] = re;
+    out[1] = im;
+}
+
+/* x - y as torch subtracts complex tensors: x + (-1) * y, the scalar product
+ * written out ((-1) yr - 0 yi, (-1) yi + 0 yr), so a NaN or an infinite part
+ * of y spoils both parts of the result, as in torch; finite values give the
+ * plain differences. */
+static void cx_sub(bool f32, const double *x, const double *y, double *out)
+{
+    double mr = -y[0] - 0.0 * y[1], mi = -y[1] + 0.0 * y[0];
+    double sr = x[0] + mr, si = x[1] + mi;
+    double re = cx_rnd(f32, sr), im = cx_rnd(f32, si);
     out[0] = re;
     out[1] = im;
 }
@@ -237,8 +258,7 @@ static pts_status cross_common(const char *opname, pts_tensor *a, pts_tensor *b,
                         double u[2], v[2], *r = pts_f64(o) + 2 * (b0 + k * st);
                         cx_mul(f32, pts_f64(x) + 2 * i1, pts_f64(y) + 2 * i2, u);
                         cx_mul(f32, pts_f64(x) + 2 * i2, pts_f64(y) + 2 * i1, v);
-                        r[0] = cx_rnd(f32, u[0] - v[0]);
-                        r[1] = cx_rnd(f32, u[1] - v[1]);
+                        cx_sub(f32, u, v, r);
                     } else if (cd == PTS_FLOAT64)
                         pts_f64(o)[b0 + k * st] = pts_f64(x)[i1] * pts_f64(y)[i2] - pts_f64(x)[i2] * pts_f64(y)[i1];
                     else
@@ -384,7 +404,8 @@ PTS_KERNEL(k_diff)
             vals[nv++] = pts_obj_value(&parts[i]->hdr);
     int rd;
     PTS_TRY(pts_result_type(nv, vals, &rd, OPN));
-    PTS_TRY(pts_check_real(OPN, rd));
+    if (!is_cplx(rd))
+        PTS_TRY(pts_check_real(OPN, rd));
     int64_t len = 0;
     for (int i = 0; i < 3; i++) {
         pts_tensor *p = parts[i];
@@ -401,7 +422,8 @@ PTS_KERNEL(k_diff)
     }
     bool mask[PTS_MAX_DIMS] = {false};
     mask[d] = true;
-    int cd = pts_compute64(rd);
+    int cd = compute_of(rd);
+    size_t es = cd == PTS_COMPLEX128 ? 16 : 8; /* bytes per element of the compute dtype */
     pts_rows rows[3];
     memset(rows, 0, sizeof rows);
     pts_status st = PTS_OK;
@@ -413,31 +435,34 @@ PTS_KERNEL(k_diff)
     pts_dim_last_sizes(t, d, sizes);
     sizes[t->ndim - 1] = outlen;
     pts_tensor *o = st ? NULL : pts_tensor_empty(cd, t->ndim, sizes);
-    void *buf = o ? pts_malloc((size_t)(len > 0 ? len : 1) * 8) : NULL;
+    void *buf = o ? pts_malloc((size_t)(len > 0 ? len : 1) * es) : NULL;
     if (!st && !o)
         st = pts_err_last();
     else if (!st && !buf)
-        st = pts_err_nomem("diff", (size_t)len * 8);
+        st = pts_err_nomem("diff", (size_t)len * es);
     int64_t nrows = rows[1].rows;
     for (int64_t r = 0; !st && r < nrows; r++) {
         int64_t at = 0;
         for (int i = 0; i < 3; i++) {
             if (!parts[i])
                 continue;
-            memcpy((char *)buf + at * 8, (char *)pts_tensor_data(rows[i].flat) + r * rows[i].inner * 8,
-                   (size_t)rows[i].inner * 8);
+            memcpy((char *)buf + at * (int64_t)es, (char *)pts_tensor_data(rows[i].flat) + r * rows[i].inner * (int64_t)es,
+                   (size_t)rows[i].inner * es);
             at += rows[i].inner;
         }
         for (int64_t pass = 0; pass < n && pass < len; pass++)
             for (int64_t j = 0; j + 1 < len - pass; j++) {
-                if (cd == PTS_FLOAT64)
+                if (cd == PTS_COMPLEX128) {
+                    double *z = (double *)buf;
+                    cx_sub(rd == PTS_COMPLEX64, z + 2 * j + 2, z + 2 * j, z + 2 * j); 
+                } else if (cd == PTS_FLOAT64)
                     ((double *)buf)[j] = ((double *)buf)[j + 1] - ((double *)buf)[j];
                 else if (rd == PTS_BOOL)
                     ((int64_t *)buf)[j] = ((int64_t *)buf)[j + 1] != ((int64_t *)buf)[j];
                 else
                     ((int64_t *)buf)[j] = (int64_t)((uint64_t)((int64_t *)buf)[j + 1] - (uint64_t)((int64_t *)buf)[j]);
             }
-        memcpy((char *)pts_tensor_data(o) + r * outlen * 8, buf, (size_t)outlen * 8);
+        memcpy((char *)pts_tensor_data(o) + r * outlen * (int64_t)es, buf, (size_t)outlen * es);
     }
     pts_free(buf);
     for (int i = 0; i < 3; i++)
@@ -497,8 +522,8 @@ static pts_status dist_complex(pts_tensor *self, pts_tensor *other, int rd, doub
     if (y) {
         int64_t n = pts_tensor_numel(x);
         for (int64_t i = 0; i < n; i++) {
-            double z[2] = {cx_rnd(f32, pts_f64(x)[2 * i] - pts_f64(y)[2 * i]),
-                           cx_rnd(f32, pts_f64(x)[2 * i + 1] - pts_f64(y)[2 * i + 1])};
+            double z[2];
+            cx_sub(f32, pts_f64(x) + 2 * i, pts_f64(y) + 2 * i, z);
             double d = cx_abs(f32, z);
             if (ninf)
                 acc = isnan(d) || isnan(acc) ? NAN : d < acc ? d : acc;
@@ -630,7 +655,9 @@ static pts_status pairwise_complex(pts_tensor *x1, pts_tensor *x2, int common, d
             double acc = ninf ? INFINITY : 0;
             for (int64_t c = 0; c < inner; c++) {
                 const double *u = pts_f64(x) + 2 * (r * inner + c), *v = pts_f64(y) + 2 * (r * inner + c);
-                double z[2] = {cx_rnd(f32, cx_rnd(f32, u[0] - v[0]) + cx_rnd(f32, eps)), cx_rnd(f32, u[1] - v[1])};
+                double z[2];
+                cx_sub(f32, u, v, z);
+                z[0] = cx_rnd(f32, z[0] + cx_rnd(f32, eps));
                 double d = cx_abs(f32, z);
                 if (ninf)
                     acc = isnan(d) || isnan(acc) ? NAN : d < acc ? d : acc;
@@ -752,17 +779,21 @@ PTS_KERNEL(k_cosine_similarity)
 /* count_nonzero(self, dim?) / count_nonzero.dim_IntList(self, dim[]) */
 static pts_status count_nonzero(const pts_op *op, pts_tensor *t, pts_value dim, pts_value *rets)
 {
-    PTS_TRY(pts_check_real(OPN, t->dtype));
+    bool cplx = is_cplx(t->dtype); /* a complex element is nonzero when either part is */
+    if (!cplx)
+        PTS_TRY(pts_check_real(OPN, t->dtype));
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(pts_dims_mask(OPN, dim, t->ndim, true, mask));
     pts_rows r;
-    PTS_TRY(pts_rows_make(t, mask, false, PTS_FLOAT64, &r));
+    PTS_TRY(pts_rows_make(t, mask, false, cplx ? PTS_COMPLEX128 : PTS_FLOAT64, &r));
     pts_tensor *o = pts_tensor_empty(PTS_INT64, r.out_nd, r.out_sizes);
     if (o)
         for (int64_t i = 0; i < r.rows; i++) {
             int64_t c = 0;
-            for (int64_t j = 0; j < r.inner; j++)
-                c += pts_f64(r.flat)[i * r.inner + j] != 0;
+            for (int64_t j = 0; j < r.inner; j++) {
+                const double *v = pts_f64(r.flat) + (cplx ? 2 : 1) * (i * r.inner + j);
+                c += v[0] != 0 || (cplx && v[1] != 0);
+            }
             pts_i64(o)[i] = c;
         }
     pts_obj_release(&r.flat->hdr);

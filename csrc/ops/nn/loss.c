@@ -158,7 +158,8 @@ static pts_status l1_complex(const pts_op *op, pts_tensor *x, pts_tensor *y, int
         bool f32 = rd == PTS_COMPLEX64;
         const double *u = pts_f64(c[0]), *v = pts_f64(c[1]);
         for (int64_t i = 0, n = pts_tensor_numel(out); i < n; i++) {
-            double re = u[2 * i] - v[2 * i], im = u[2 * i + 1] - v[2 * i + 1];
+            /* torch's complex sub: u + (-1) * v (a NaN or inf part of v spoils both parts) */
+            double re = u[2 * i] + (-v[2 * i] - 0.0 * v[2 * i + 1]), im = u[2 * i + 1] + (-v[2 * i + 1] + 0.0 * v[2 * i]);
             if (f32) {
                 re = (float)re;
                 im = (float)im;

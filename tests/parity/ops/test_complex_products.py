@@ -37,7 +37,7 @@ COVERED = covered("mm", "bmm", "matmul", "addmm", "addbmm", "baddbmm", "addmv", 
                   "trace", "outer", "kron", "cross", "linalg_cross", "tensordot", "einsum", "dist",
                   "pairwise_distance", "l1_loss", "conv1d", "conv2d", "conv3d", "conv2d.padding", "conv_transpose1d",
                   "conv_transpose2d.input", "conv_transpose3d.input", "convolution", "_convolution", "cov", "corrcoef",
-                  "linalg_vecdot", "triplet_margin_loss")
+                  "linalg_vecdot", "triplet_margin_loss", "diff", "count_nonzero", "count_nonzero.dim_IntList")
 
 
 def unit(dt):
@@ -84,7 +84,7 @@ def assert_within(name, exp, got, bound, what=""):
 
 
 def assert_exact(name, exp, got, what=""):
-    e = exp.numpy()
+    e, got = np.ascontiguousarray(exp.numpy()), np.ascontiguousarray(got)
     assert got.dtype == e.dtype and got.shape == e.shape, "%s %s" % (name, what)
     assert np.array_equal(e.view(np.float32 if e.dtype == np.complex64 else np.float64),
                           got.view(np.float32 if got.dtype == np.complex64 else np.float64), equal_nan=True), \
@@ -289,6 +289,28 @@ def test_cov_corrcoef_vecdot(dt):
     assert_within("linalg_vecdot", exp, got, prod_bound(dt, 6, (mag(a) @ mag(b)).numpy()))
     exp, got = run("aten::linalg_vecdot", (a, b.expand(4, 6)), {"dim": 0})
     assert_within("linalg_vecdot", exp, got, prod_bound(dt, 4, (mag(a) * mag(b)).sum(0).numpy()), "dim 0")
+
+
+@pytest.mark.parametrize("dt", COMPLEX_DTYPES)
+def test_diff_count_nonzero(dt):
+    # diff: differences of complex numbers, each part one correctly rounded subtraction per order in
+    # both engines, so equal bit for bit (NaN / inf parts included)
+    for shape, layout, kw in (((5, 7), "transposed", {"n": 1, "dim": -1}), ((4, 6), "strided", {"n": 3, "dim": 0}),
+                              ((6,), "contig", {"n": 2, "dim": 0}), ((0, 3), "contig", {"n": 1, "dim": 1})):
+        t = make_complex(shape, dt, layout, seed=1)
+        exp, got = run("aten::diff", (t,), kw)
+        assert_exact("diff", exp, got, "%s %s %s" % (shape, layout, kw))
+    t = make_complex((3, 4), dt, seed=2)
+    exp, got = run("aten::diff", (t, 1, 1, make_complex((3, 1), dt, seed=3), make_complex((3, 2), dt, seed=4)))
+    assert_exact("diff", exp, got, "prepend / append")
+    t = make_complex((4, 5), dt, "transposed", seed=5)
+    t[0, 1] = complex(0, 2)  # nonzero: the imaginary part alone
+    t[1, 2] = complex(-0.0, 0)
+    t[2, :] = 0
+    for args, name in (((t,), "aten::count_nonzero"), ((t, 0), "aten::count_nonzero"),
+                       ((t, [0, 1]), "aten::count_nonzero.dim_IntList")):
+        exp, got = run(name, args)
+        assert_exact(name, exp, got) if exp.dtype != torch.int64 else np.testing.assert_array_equal(got, exp.numpy())
 
 
 # ---- convolutions ---------------------------------------------------------------------------------------
