@@ -4,7 +4,8 @@
  * through per-label strides (size-1 dims broadcast with stride 0, a label
  * repeated in one operand takes the diagonal); each output element sums
  * the products over the contracted labels in double (int64 for integer
- * results) and the result is converted once to the result dtype.
+ * results, complex<double> for complex ones) and the result is converted
+ * once to the result dtype.
  */
 #include "ops/kernel.h"
 
@@ -58,7 +59,8 @@ PTS_KERNEL(k_einsum)
     pts_tensor *ts[8] = {NULL};
     for (int i = 0; i < nops; i++) {
         ts[i] = PTS_TENSOR(l->items[i]);
-        PTS_TRY(pts_check_real(OPN, ts[i]->dtype));
+        if (ts[i]->dtype != PTS_COMPLEX64 && ts[i]->dtype != PTS_COMPLEX128)
+            PTS_TRY(pts_check_real(OPN, ts[i]->dtype));
         if (ts[i]->dtype != ts[0]->dtype)
             return pts_err_set(PTS_ERR_TYPE, "%s: expected scalar type %s but found %s", OPN, pts_dtype_torch_name(ts[0]->dtype),
                                pts_dtype_torch_name(ts[i]->dtype));
@@ -88,7 +90,8 @@ PTS_KERNEL(k_einsum)
         size[i] = -1;
     int E = 0;
     pts_tensor *cs[8] = {NULL};
-    int rd = ts[0]->dtype, cd = pts_compute64(rd);
+    bool cplx = ts[0]->dtype == PTS_COMPLEX64 || ts[0]->dtype == PTS_COMPLEX128;
+    int rd = ts[0]->dtype, cd = cplx ? PTS_COMPLEX128 : pts_compute64(rd);
     int64_t lst[8][EIN_MAX];
     memset(lst, 0, sizeof lst);
     pts_status st = PTS_OK;
@@ -204,12 +207,25 @@ PTS_KERNEL(k_einsum)
                 for (int k = 0; k < nout; k++)
                     base[i] += oidx[k] * lst[i][out[k]];
             }
-            double accd = 0;
+            double accd = 0, acc_im = 0;
             uint64_t acci = 0;
             for (int k = 0; k < nred; k++)
                 ridx[k] = 0;
             for (int64_t r = 0; r < rnum; r++) {
-                if (cd == PTS_FLOAT64) {
+                if (cplx) {
+                    double pr = 1, pi = 0;
+                    for (int i = 0; i < nops; i++) {
+                        int64_t off = base[i];
+                        for (int k = 0; k < nred; k++)
+                            off += ridx[k] * lst[i][red[k]];
+                        const double *z = pts_f64(cs[i]) + 2 * off;
+                        double nr = pr * z[0] - pi * z[1];
+                        pi = pr * z[1] + pi * z[0];
+                        pr = nr;
+                    }
+                    accd += pr;
+                    acc_im += pi;
+                } else if (cd == PTS_FLOAT64) {
                     double prod = 1;
                     for (int i = 0; i < nops; i++) {
                         int64_t off = base[i];
@@ -234,7 +250,10 @@ PTS_KERNEL(k_einsum)
                     ridx[k] = 0;
                 }
             }
-            if (cd == PTS_FLOAT64)
+            if (cplx) {
+                pts_f64(o)[2 * q] = accd;
+                pts_f64(o)[2 * q + 1] = acc_im;
+            } else if (cd == PTS_FLOAT64)
                 pts_f64(o)[q] = accd;
             else
                 pts_i64(o)[q] = (int64_t)acci;

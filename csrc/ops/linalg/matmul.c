@@ -6,6 +6,11 @@
  * strided views (no copy when BLAS can read them as they are) and C is a
  * new contiguous tensor.  float32/float64 go to OpenBLAS; float16/bfloat16
  * are computed in float32; integer dtypes use plain int64 loops.
+ * complex64/complex128 go to cgemm/zgemm, except small batched products
+ * (K*M*N < 400 per matrix) and matrix-vector products, which ATen computes in
+ * a plain loop (c10::complex arithmetic, k in order: baddbmm_cpu_kernel, its
+ * gemv) and so does pyts, bit for bit.  alpha
+ * and beta may be complex numbers (Scalar) for complex dtypes.
  */
 #include <math.h>
 #include <string.h>
@@ -53,8 +58,26 @@ typedef struct bgemm {
     bool ta, tb;
     int64_t lda, ldb;
     double alpha, beta;
+    double alpha_im, beta_im; /* imaginary parts (complex dtypes) */
+    bool naive;               /* complex: ATen's small-bmm loop (see cplx_naive) */
+    char *prod;               /* complex alpha/beta: A@B lands here first ([nb, M, N]) */
     int64_t ialpha, ibeta;
 } bgemm;
+
+/* A complex number argument (Scalar): real part and imaginary part. */
+typedef struct cscalar {
+    double re, im;
+} cscalar;
+
+static cscalar cs_of(pts_value v)
+{
+    cscalar c = {pts_arg_double(v), v.tag == PTS_T_COMPLEX ? v.u.c[1] : 0.0};
+    return c;
+}
+
+static const cscalar CS_ONE = {1, 0}, CS_ZERO = {0, 0};
+
+static bool cs_zero(cscalar c) { return c.re == 0 && c.im == 0; }
 
 static void bgemm_offsets(const bgemm *g, int64_t bi, int64_t *ao, int64_t *bo)
 {
@@ -81,6 +104,51 @@ static void bgemm_int(const bgemm *g, const int64_t *A, const int64_t *B, int64_
         }
 }
 
+/* ATen's baddbmm_cpu_kernel for one complex matrix: per (i, j) acc = sum_k
+ * A[i,k] * B[k,j] in k order with c10::complex's textbook product, then C =
+ * acc (bmm: alpha 1, beta 0), alpha * acc (beta 0) or C * beta + alpha * acc,
+ * each operation rounded to the dtype as ATen's complex<float> does. */
+#define CPLX_NAIVE(T)                                                                                                  \
+    {                                                                                                                  \
+        const T *A = (const T *)g->a + 2 * ao, *B = (const T *)g->b + 2 * bo;                                       \
+        T *C = (T *)g->c + 2 * co;                                                                                     \
+        T ar = (T)g->alpha, ai = (T)g->alpha_im, br = (T)g->beta, bim = (T)g->beta_im;                                \
+        bool bmm = ar == 1 && ai == 0 && br == 0 && bim == 0, b0 = br == 0 && bim == 0;                               \
+        for (int64_t i = 0; i < g->M; i++)                                                                             \
+            for (int64_t j = 0; j < g->N; j++) {                                                                       \
+                T sr = 0, si = 0;                                                                                      \
+                for (int64_t k = 0; k < g->K; k++) {                                                                   \
+                    const T *x = A + 2 * (i * g->ars + k * g->acs), *y = B + 2 * (k * g->brs + j * g->bcs);            \
+                    T pr = x[0] * y[0] - x[1] * y[1], pi = x[0] * y[1] + x[1] * y[0];                                  \
+                    sr = sr + pr;                                                                                      \
+                    si = si + pi;                                                                                      \
+                }                                                                                                      \
+                T *c = C + 2 * (i * g->N + j);                                                                         \
+                if (bmm) {                                                                                             \
+                    c[0] = sr;                                                                                         \
+                    c[1] = si;                                                                                         \
+                    continue;                                                                                          \
+                }                                                                                                      \
+                T qr = ar * sr - ai * si, qi = ar * si + ai * sr;                                                      \
+                if (b0) {                                                                                              \
+                    c[0] = qr;                                                                                         \
+                    c[1] = qi;                                                                                         \
+                } else {                                                                                               \
+                    T rr = c[0] * br - c[1] * bim, ri = c[0] * bim + c[1] * br;                                        \
+                    c[0] = rr + qr;                                                                                    \
+                    c[1] = ri + qi;                                                                                    \
+                }                                                                                                      \
+            }                                                                                                          \
+    }
+
+static void cplx_naive(const bgemm *g, int64_t ao, int64_t bo, int64_t co)
+{
+    if (g->dtype == PTS_COMPLEX128)
+        CPLX_NAIVE(double)
+    else
+        CPLX_NAIVE(float)
+}
+
 static void bgemm_one(const bgemm *g, int64_t bi, bool par)
 {
     int64_t ao, bo, co = bi * g->M * g->N;
@@ -98,8 +166,14 @@ static void bgemm_one(const bgemm *g, int64_t bi, bool par)
     } else if (g->dtype == PTS_COMPLEX64 || g->dtype == PTS_COMPLEX128) {
         bool dbl = g->dtype == PTS_COMPLEX128;
         size_t isz = dbl ? 16 : 8;
-        pts_gemm_cplx(dbl, g->ta, g->tb, g->M, g->N, g->K, g->alpha, g->a + (size_t)ao * isz, g->lda,
-                      g->b + (size_t)bo * isz, g->ldb, g->beta, g->c + (size_t)co * isz, g->N);
+        if (g->naive)
+            cplx_naive(g, ao, bo, co);
+        else if (g->prod) /* complex alpha or beta: the plain product, combined by bgemm_run */
+            pts_gemm_cplx(dbl, g->ta, g->tb, g->M, g->N, g->K, 1.0, g->a + (size_t)ao * isz, g->lda,
+                          g->b + (size_t)bo * isz, g->ldb, 0.0, g->prod + (size_t)co * isz, g->N);
+        else
+            pts_gemm_cplx(dbl, g->ta, g->tb, g->M, g->N, g->K, g->alpha, g->a + (size_t)ao * isz, g->lda,
+                          g->b + (size_t)bo * isz, g->ldb, g->beta, g->c + (size_t)co * isz, g->N);
     } else {
         bgemm_int(g, (const int64_t *)g->a + ao, (const int64_t *)g->b + bo, (int64_t *)g->c + co);
     }
@@ -141,8 +215,41 @@ static pts_status bgemm_side(pts_tensor *t, int dtype, pts_tensor **keep, bool *
 /* out[batch..., M, N] (contiguous, dtype = compute dtype, holding beta's C
  * when beta != 0) = alpha * a @ b + beta * out.  a: [..., M, K], b: [..., K, N]
  * (already of the compute dtype), batch dims broadcast to bsizes. */
+/* C = alpha * P + beta * C elementwise (complex dtypes; beta == 0 ignores C;
+ * alpha == 0 skips P, as torch's GEMM skips the product). */
+#define CPLX_COMBINE(T)                                                                                                \
+    {                                                                                                                  \
+        T *C = (T *)g->c;                                                                                              \
+        const T *P = (const T *)g->prod;                                                                               \
+        T ar = (T)g->alpha, ai = (T)g->alpha_im, br = (T)g->beta, bim = (T)g->beta_im;                                \
+        bool a0 = ar == 0 && ai == 0, b0 = br == 0 && bim == 0;                                                        \
+        for (int64_t e = 0; e < n; e++) {                                                                              \
+            T *c = C + 2 * e;                                                                                          \
+            const T *p = P + 2 * e;                                                                                    \
+            T rr = 0, ri = 0, qr = 0, qi = 0;                                                                          \
+            if (!b0) {                                                                                                 \
+                rr = br * c[0] - bim * c[1];                                                                           \
+                ri = br * c[1] + bim * c[0];                                                                           \
+            }                                                                                                          \
+            if (!a0) {                                                                                                 \
+                qr = ar * p[0] - ai * p[1];                                                                            \
+                qi = ar * p[1] + ai * p[0];                                                                            \
+            }                                                                                                          \
+            c[0] = a0 ? rr : b0 ? qr : rr + qr;                                                                        \
+            c[1] = a0 ? ri : b0 ? qi : ri + qi;                                                                        \
+        }                                                                                                              \
+    }
+
+static void cplx_combine(const bgemm *g, int64_t n)
+{
+    if (g->dtype == PTS_COMPLEX128)
+        CPLX_COMBINE(double)
+    else
+        CPLX_COMBINE(float)
+}
+
 static pts_status bgemm_run(pts_tensor *a, pts_tensor *b, int nbd, const int64_t *bsizes, pts_tensor *out,
-                            double alpha, double beta)
+                            cscalar alpha, cscalar beta)
 {
     bgemm g;
     memset(&g, 0, sizeof g);
@@ -176,10 +283,25 @@ static pts_status bgemm_run(pts_tensor *a, pts_tensor *b, int nbd, const int64_t
         g.a = pts_tensor_data(A);
         g.b = pts_tensor_data(B);
         g.c = pts_tensor_data(out);
-        g.alpha = alpha;
-        g.beta = beta;
-        g.ialpha = (int64_t)alpha;
-        g.ibeta = (int64_t)beta;
+        g.alpha = alpha.re;
+        g.beta = beta.re;
+        g.alpha_im = alpha.im;
+        g.beta_im = beta.im;
+        g.ialpha = (int64_t)alpha.re;
+        g.ibeta = (int64_t)beta.re;
+        bool cplx = g.dtype == PTS_COMPLEX64 || g.dtype == PTS_COMPLEX128;
+        pts_tensor *prod = NULL;
+        /* ATen: small bmm/baddbmm and every matrix-vector product (its own gemv
+         * loop for complex) accumulate k in order; bigger batches and mm go to BLAS */
+        g.naive = cplx && ((nbd > 0 && g.K * g.M * g.N < 400) || (nbd == 0 && g.N == 1));
+        if (cplx && !g.naive && (alpha.im != 0 || beta.im != 0)) {
+            int64_t psz[3] = {g.nb, g.M, g.N};
+            if (!(prod = pts_tensor_zeros(g.dtype, 3, psz))) {
+                st = pts_err_last();
+                goto out;
+            }
+            g.prod = pts_tensor_data(prod);
+        }
         if (g.nb == 1) {
             bgemm_one(&g, 0, true);
         } else {
@@ -187,7 +309,12 @@ static pts_status bgemm_run(pts_tensor *a, pts_tensor *b, int nbd, const int64_t
             int64_t grain = work >= 65536.0 ? 1 : (int64_t)(65536.0 / work) + 1;
             pts_parallel_for(g.nb, grain, bgemm_range, &g);
         }
+        if (prod) {
+            cplx_combine(&g, g.nb * g.M * g.N);
+            pts_obj_release(&prod->hdr);
+        }
     }
+out:
     if (ka)
         pts_obj_release(&ka->hdr);
     if (kb)
@@ -270,7 +397,8 @@ static pts_tensor *new_out(int cd, int ndim, const int64_t *sizes, pts_tensor *i
     pts_tensor *ex = view_as(init, ndim, sizes, st, init->offset);
     if (!ex)
         goto fail;
-    pts_status s = pts_nn_copy_into(o, ex);
+    pts_status s = (cd == PTS_COMPLEX64 || cd == PTS_COMPLEX128) ? pts_tensor_copy_into(o, ex, "addmm")
+                                                                 : pts_nn_copy_into(o, ex);
     pts_obj_release(&ex->hdr);
     if (s != PTS_OK)
         goto fail;
@@ -295,7 +423,7 @@ static pts_status finish(pts_tensor *o, int dt, pts_value *rets)
 /* The general product: out = alpha * a @ b + beta * init, where a and b are
  * at least 2-D and batch dims broadcast; drop_m / drop_n remove the M or N
  * dim of the result (1-D operands of matmul). */
-static pts_status product(const char *op, pts_tensor *a, pts_tensor *b, pts_tensor *init, double alpha, double beta,
+static pts_status product(const char *op, pts_tensor *a, pts_tensor *b, pts_tensor *init, cscalar alpha, cscalar beta,
                           bool drop_m, bool drop_n, pts_value *rets)
 {
     PTS_TRY(same_dtype(op, a, b));
@@ -329,12 +457,12 @@ static pts_status product(const char *op, pts_tensor *a, pts_tensor *b, pts_tens
     pts_status st = PTS_OK;
     if (!cb)
         goto fail;
-    if (init && beta != 0 && !(ci = as_compute(init, cd)))
+    if (init && !cs_zero(beta) && !(ci = as_compute(init, cd)))
         goto fail;
     o = new_out(cd, nbd + 2, bs, ci);
     if (!o)
         goto fail;
-    st = bgemm_run(ca, cb, nbd, bs, o, alpha, ci ? beta : 0);
+    st = bgemm_run(ca, cb, nbd, bs, o, alpha, ci ? beta : CS_ZERO);
     if (st != PTS_OK)
         goto done;
     if (drop_m || drop_n) { /* reshape the contiguous result in place */
@@ -388,8 +516,8 @@ static pts_tensor *unsqueeze(const pts_tensor *t, int pos)
 }
 
 /* product() for operands that may be 1-D vectors (made matrices here). */
-static pts_status product_vec(const char *op, pts_tensor *a, pts_tensor *b, pts_tensor *init, double alpha,
-                              double beta, pts_value *rets)
+static pts_status product_vec(const char *op, pts_tensor *a, pts_tensor *b, pts_tensor *init, cscalar alpha,
+                              cscalar beta, pts_value *rets)
 {
     bool va = a->ndim == 1, vb = b->ndim == 1;
     pts_tensor *ua = va ? unsqueeze(a, 0) : a, *ub = NULL;
@@ -419,7 +547,7 @@ PTS_KERNEL(k_mm)
     pts_tensor *self = a->self, *mat2 = a->mat2;
     PTS_TRY(need_dims("mm", "self", self, 2));
     PTS_TRY(need_dims("mm", "mat2", mat2, 2));
-    return product("mm", self, mat2, NULL, 1, 0, false, false, rets);
+    return product("mm", self, mat2, NULL, CS_ONE, CS_ZERO, false, false, rets);
 }
 
 /* aten::bmm(Tensor self, Tensor mat2) -> Tensor */
@@ -431,7 +559,7 @@ PTS_KERNEL(k_bmm)
     if (self->sizes[0] != mat2->sizes[0])
         return pts_err_set(PTS_ERR_VALUE, "bmm: batch sizes differ (%lld and %lld)", (long long)self->sizes[0],
                            (long long)mat2->sizes[0]);
-    return product("bmm", self, mat2, NULL, 1, 0, false, false, rets);
+    return product("bmm", self, mat2, NULL, CS_ONE, CS_ZERO, false, false, rets);
 }
 
 /* Rows of t's leading dims merged into one, if the strides allow it:
@@ -471,7 +599,7 @@ static pts_status matmul_folded(pts_tensor *a, pts_tensor *b, pts_tensor *init, 
     if (!fa)
         return pts_err_last();
     pts_tensor *fb = b->ndim == 1 ? unsqueeze(b, 1) : b;
-    pts_status s = fb ? product("matmul", fa, fb, init, 1, init ? 1 : 0, false, drop_n, rets) : pts_err_last();
+    pts_status s = fb ? product("matmul", fa, fb, init, CS_ONE, init ? CS_ONE : CS_ZERO, false, drop_n, rets) : pts_err_last();
     pts_obj_release(&fa->hdr);
     if (fb && fb != b)
         pts_obj_release(&fb->hdr);
@@ -503,13 +631,13 @@ PTS_KERNEL(k_matmul)
         if (done)
             return PTS_OK;
     }
-    return product_vec("matmul", self, other, NULL, 1, 0, rets);
+    return product_vec("matmul", self, other, NULL, CS_ONE, CS_ZERO, rets);
 }
 
 /* aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
 PTS_KERNEL(k_addmm)
 {
-    double alpha = pts_arg_double(a->alpha), beta = pts_arg_double(a->beta);
+    cscalar alpha = cs_of(a->alpha), beta = cs_of(a->beta);
     pts_tensor *self = a->self, *mat1 = a->mat1, *mat2 = a->mat2;
     PTS_TRY(need_dims("addmm", "mat1", mat1, 2));
     PTS_TRY(need_dims("addmm", "mat2", mat2, 2));
@@ -525,8 +653,9 @@ PTS_KERNEL(k_baddbmm)
     if (batch1->sizes[0] != batch2->sizes[0])
         return pts_err_set(PTS_ERR_VALUE, "baddbmm: batch sizes differ (%lld and %lld)", (long long)batch1->sizes[0],
                            (long long)batch2->sizes[0]);
-    double alpha = pts_arg_double(a->alpha), beta = pts_arg_double(a->beta);
-    PTS_TRY(product("baddbmm", batch1, batch2, self, alpha, beta, false, false, rets));
+    cscalar calpha = cs_of(a->alpha);
+    double alpha = calpha.re;
+    PTS_TRY(product("baddbmm", batch1, batch2, self, calpha, cs_of(a->beta), false, false, rets));
     /* ATen computes small floating baddbmm (K*M*N < 400) in a plain loop as
      * beta * self + alpha * acc, so with alpha == 0 a NaN or inf product still
      * gives NaN there; bigger ones go through GEMM, which skips the product. */
@@ -534,7 +663,7 @@ PTS_KERNEL(k_baddbmm)
     if (alpha != 0 || K == 0 || K * M * N >= 400 || pts_nn_compute_dtype(batch1->dtype) < 0)
         return PTS_OK;
     pts_value prod[1];
-    PTS_TRY(product("baddbmm", batch1, batch2, NULL, 1, 0, false, false, prod));
+    PTS_TRY(product("baddbmm", batch1, batch2, NULL, CS_ONE, CS_ZERO, false, false, prod));
     pts_tensor *p = pts_nn_contig(PTS_TENSOR(prod[0]), PTS_FLOAT64);
     pts_value_release(prod[0]);
     pts_tensor *o = p ? pts_nn_contig(PTS_TENSOR(rets[0]), PTS_FLOAT64) : NULL;
@@ -602,8 +731,7 @@ PTS_KERNEL(k_addbmm)
                            (long long)batch2->sizes[2]);
     PTS_TRY(same_dtype("addbmm", batch1, batch2));
     pts_tensor *m1 = fold_batch(batch1, true), *m2 = m1 ? fold_batch(batch2, false) : NULL;
-    pts_status st = m2 ? product("addbmm", m1, m2, self, pts_arg_double(a->alpha), pts_arg_double(a->beta), false,
-                                 false, rets)
+    pts_status st = m2 ? product("addbmm", m1, m2, self, cs_of(a->alpha), cs_of(a->beta), false, false, rets)
                        : pts_err_last();
     if (m1)
         pts_obj_release(&m1->hdr);
@@ -621,6 +749,55 @@ static const char *at2(const pts_tensor *t, int64_t i, int64_t j)
     else if (t->ndim == 1)
         off += t->sizes[0] == 1 ? 0 : j * t->strides[0];
     return (const char *)t->storage->data + off * (int64_t)pts_dtype_get(t->dtype)->itemsize;
+}
+
+/* addr for complex64/complex128, ATen's addr_kernel in the dtype's own
+ * precision, op by op: (alpha * vec1[i]) * vec2[j], plus beta * self[i, j]
+ * unless beta == 0 (which ignores self), with c10::complex's product. */
+#define ADDR_CPLX(T)                                                                                                   \
+    {                                                                                                                  \
+        const T *x = pts_tensor_data(x1), *y = pts_tensor_data(y1);                                                    \
+        T *o = pts_tensor_data(r);                                                                                     \
+        T ar = (T)alpha.re, ai = (T)alpha.im, br = (T)beta.re, bi = (T)beta.im;                                        \
+        for (int64_t i = 0; i < n; i++)                                                                                \
+            for (int64_t j = 0; j < m; j++) {                                                                          \
+                const T *xv = x + 2 * i, *yv = y + 2 * j, *sv = (const T *)at2(s1, i, j);                              \
+                T tr = ar * xv[0] - ai * xv[1], ti = ar * xv[1] + ai * xv[0];                                          \
+                T ur = tr * yv[0] - ti * yv[1], ui = tr * yv[1] + ti * yv[0];                                          \
+                if (!bzero) {                                                                                          \
+                    T wr = br * sv[0] - bi * sv[1], wi = br * sv[1] + bi * sv[0];                                      \
+                    ur = wr + ur;                                                                                      \
+                    ui = wi + ui;                                                                                      \
+                }                                                                                                      \
+                o[2 * (i * m + j)] = ur;                                                                               \
+                o[2 * (i * m + j) + 1] = ui;                                                                           \
+            }                                                                                                          \
+    }
+
+static pts_status addr_complex(pts_tensor *self, pts_tensor *v1, pts_tensor *v2, int dt, cscalar beta, cscalar alpha,
+                               pts_value *rets)
+{
+    int64_t n = v1->sizes[0], m = v2->sizes[0], sz[2] = {n, m};
+    bool bzero = cs_zero(beta);
+    pts_tensor *s1 = pts_tensor_as_contiguous(self, dt), *x1 = s1 ? pts_tensor_as_contiguous(v1, dt) : NULL;
+    pts_tensor *y1 = x1 ? pts_tensor_as_contiguous(v2, dt) : NULL, *r = y1 ? pts_tensor_empty(dt, 2, sz) : NULL;
+    pts_status st = PTS_OK;
+    if (!r) {
+        st = pts_err_last();
+    } else {
+        if (dt == PTS_COMPLEX128)
+            ADDR_CPLX(double)
+        else
+            ADDR_CPLX(float)
+        rets[0] = pts_ret_tensor(r);
+    }
+    if (s1)
+        pts_obj_release(&s1->hdr);
+    if (x1)
+        pts_obj_release(&x1->hdr);
+    if (y1)
+        pts_obj_release(&y1->hdr);
+    return st;
 }
 
 /* aten::addr(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor
@@ -644,6 +821,8 @@ PTS_KERNEL(k_addr)
     /* elementwise, so the operands' dtypes promote (TensorIterator) */
     int dt = pts_promote_types(pts_promote_types(self->dtype, v1->dtype), v2->dtype);
     const pts_dtype_info *di = dt >= 0 ? pts_dtype_get(dt) : NULL;
+    if (di && (dt == PTS_COMPLEX64 || dt == PTS_COMPLEX128))
+        return addr_complex(self, v1, v2, dt, cs_of(a->beta), cs_of(a->alpha), rets);
     if (!di || di->is_complex || di->itemsize == 0)
         return pts_nn_bad_dtype("addr", dt >= 0 ? dt : self->dtype);
     pts_value bv = a->beta, av = a->alpha;
@@ -726,7 +905,7 @@ done:
 /* aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor */
 PTS_KERNEL(k_addmv)
 {
-    double alpha = pts_arg_double(a->alpha), beta = pts_arg_double(a->beta);
+    cscalar alpha = cs_of(a->alpha), beta = cs_of(a->beta);
     pts_tensor *self = a->self, *mat = a->mat, *vec = a->vec;
     PTS_TRY(need_dims("addmv", "mat", mat, 2));
     PTS_TRY(need_dims("addmv", "vec", vec, 1));
@@ -752,7 +931,7 @@ PTS_KERNEL(k_mv)
     pts_tensor *self = a->self, *vec = a->vec;
     PTS_TRY(need_dims("mv", "self", self, 2));
     PTS_TRY(need_dims("mv", "vec", vec, 1));
-    return product_vec("mv", self, vec, NULL, 1, 0, rets);
+    return product_vec("mv", self, vec, NULL, CS_ONE, CS_ZERO, rets);
 }
 
 /* aten::dot(Tensor self, Tensor tensor) -> Tensor */
@@ -765,7 +944,7 @@ PTS_KERNEL(k_dot)
         return pts_err_set(PTS_ERR_VALUE,
                            "inconsistent tensor size, expected tensor [%lld] and src [%lld] to have the same number of elements, but got %lld and %lld elements respectively",
                            (long long)self->sizes[0], (long long)tensor->sizes[0], (long long)self->sizes[0], (long long)tensor->sizes[0]);
-    return product_vec("dot", self, tensor, NULL, 1, 0, rets); /* both dims dropped: 0-d */
+    return product_vec("dot", self, tensor, NULL, CS_ONE, CS_ZERO, rets); /* both dims dropped: 0-d */
 }
 
 /* aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor */
@@ -824,7 +1003,7 @@ PTS_KERNEL(k_linear)
                 pts_obj_release(&xc->hdr);
         }
     } else {
-        s = product_vec("linear", x, wt, bias, 1, bias ? 1 : 0, rets);
+        s = product_vec("linear", x, wt, bias, CS_ONE, bias ? CS_ONE : CS_ZERO, rets);
     }
     pts_obj_release(&wt->hdr);
     return s;

@@ -5,8 +5,18 @@
  *
  * Values are read and written with the dtype-generic load/store of
  * convert.h: double for floating results, int64 for integer ones (exact).
+ * Complex results (complex64/complex128) are computed on complex128 copies
+ * (re, im pairs of doubles); for complex64 every product, sum and difference
+ * that torch does in complex<float> is rounded to float after it (cx_mul and
+ * friends: a float operation done in double and rounded once is the float
+ * operation), so elementwise results are torch's bit for bit; reductions
+ * (trace, tensordot, the norms) accumulate in double.
  */
+#include <math.h>
+
 #include "ops/kernel.h"
+
+static bool is_cplx(int dt) { return dt == PTS_COMPLEX64 || dt == PTS_COMPLEX128; }
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
@@ -32,11 +42,78 @@ static pts_status result_of2(const char *opname, pts_value a, pts_value b, int *
     return pts_check_real(opname, *rd);
 }
 
+/* result_of2 that also accepts complex64/complex128 results. */
+static pts_status result_of2c(const char *opname, pts_value a, pts_value b, int *rd)
+{
+    pts_value v[2] = {a, b};
+    PTS_TRY(pts_result_type(2, v, rd, opname));
+    return is_cplx(*rd) ? PTS_OK : pts_check_real(opname, *rd);
+}
+
+/* The compute dtype for result rd: complex128 for complex results, else pts_compute64. */
+static int compute_of(int rd) { return is_cplx(rd) ? PTS_COMPLEX128 : pts_compute64(rd); }
+
+/* ---- complex helpers -------------------------------------------------------------------------- */
+
+/* v rounded to float when f32 (complex64 arithmetic), else v.  The float
+ * goes through a volatile: GCC 12 at -O2 was seen dropping the rounding of
+ * a difference inlined into diff's loop (the result kept double bits). */
+static double cx_rnd(bool f32, double v)
+{
+    if (!f32)
+        return v;
+    volatile float r = (float)v;
+    return (double)r;
+}
+
+/* c10::complex's textbook product (ac - bd) + (ad + bc)i, each op rounded. */
+static void cx_mul(bool f32, const double *x, const double *y, double *out)
+{
+    double re = cx_rnd(f32, cx_rnd(f32, x[0] * y[0]) - cx_rnd(f32, x[1] * y[1]));
+    double im = cx_rnd(f32, cx_rnd(f32, x[0] * y[1]) + cx_rnd(f32, x[1] * y[0]));
+    out[0] = re;
+    out[1] = im;
+}
+
+/* x - y as torch subtracts complex tensors: x + (-1) * y, the scalar product
+ * written out ((-1) yr - 0 yi, (-1) yi + 0 yr), so a NaN or an infinite part
+ * of y spoils both parts of the result, as in torch; finite values give the
+ * plain differences. */
+static void cx_sub(bool f32, const double *x, const double *y, double *out)
+{
+    double mr = -y[0] - 0.0 * y[1], mi = -y[1] + 0.0 * y[0];
+    double sr = x[0] + mr, si = x[1] + mi;
+    double re = cx_rnd(f32, sr), im = cx_rnd(f32, si);
+    out[0] = re;
+    out[1] = im;
+}
+
+/* The real dtype of a complex one's components (float32 / float64). */
+static int cx_real_dtype(int dt) { return dt == PTS_COMPLEX64 ? PTS_FLOAT32 : PTS_FLOAT64; }
+
 /* ---- trace / outer / kron -------------------------------------------------------------------- */
+
+/* trace of a complex matrix: the diagonal summed in complex<double> (ATen's accscalar_t), rounded once. */
+static pts_status trace_complex(pts_tensor *t, pts_value *rets)
+{
+    pts_tensor *c = pts_tensor_as_contiguous(t, PTS_COMPLEX128);
+    if (!c)
+        return pts_err_last();
+    int64_t n = t->sizes[0] < t->sizes[1] ? t->sizes[0] : t->sizes[1];
+    double re = 0, im = 0;
+    for (int64_t i = 0; i < n; i++) {
+        re += pts_f64(c)[2 * (i * t->sizes[1] + i)];
+        im += pts_f64(c)[2 * (i * t->sizes[1] + i) + 1];
+    }
+    pts_obj_release(&c->hdr);
+    return pts_ret(pts_tensor_from_scalar(pts_complex(re, im), t->dtype), rets);
+}
 
 PTS_KERNEL(k_trace)
 {
     pts_tensor *t = a->self;
+    if (is_cplx(t->dtype) && t->ndim == 2)
+        return trace_complex(t, rets);
     PTS_TRY(pts_check_real(OPN, t->dtype));
     if (t->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"trace\" not implemented for 'Bool'", OPN);
@@ -66,15 +143,18 @@ PTS_KERNEL(k_outer)
         return pts_err_set(PTS_ERR_VALUE, "%s: outer: Expected 1-D argument %s, but got %d-D", OPN,
                            ta->ndim != 1 ? "self" : "vec2", ta->ndim != 1 ? ta->ndim : tb->ndim);
     int rd;
-    PTS_TRY(result_of2(OPN, pts_tensor_val(ta), pts_tensor_val(tb), &rd));
-    int cd = pts_compute64(rd);
+    PTS_TRY(result_of2c(OPN, pts_tensor_val(ta), pts_tensor_val(tb), &rd));
+    int cd = compute_of(rd);
     pts_tensor *x = pts_tensor_to_dtype(ta, cd), *y = x ? pts_tensor_to_dtype(tb, cd) : NULL;
     int64_t shape[2] = {ta->sizes[0], tb->sizes[0]};
     pts_tensor *o = y ? pts_tensor_empty(cd, 2, shape) : NULL;
     if (o) {
         for (int64_t i = 0; i < shape[0]; i++)
             for (int64_t j = 0; j < shape[1]; j++) {
-                if (cd == PTS_FLOAT64)
+                if (cd == PTS_COMPLEX128)
+                    cx_mul(rd == PTS_COMPLEX64, pts_f64(x) + 2 * i, pts_f64(y) + 2 * j,
+                           pts_f64(o) + 2 * (i * shape[1] + j));
+                else if (cd == PTS_FLOAT64)
                     pts_f64(o)[i * shape[1] + j] = pts_f64(x)[i] * pts_f64(y)[j];
                 else
                     pts_i64(o)[i * shape[1] + j] = (int64_t)((uint64_t)pts_i64(x)[i] * (uint64_t)pts_i64(y)[j]);
@@ -89,8 +169,8 @@ PTS_KERNEL(k_kron)
 {
     pts_tensor *ta = a->self, *tb = a->other;
     int rd;
-    PTS_TRY(result_of2(OPN, pts_tensor_val(ta), pts_tensor_val(tb), &rd));
-    int cd = pts_compute64(rd);
+    PTS_TRY(result_of2c(OPN, pts_tensor_val(ta), pts_tensor_val(tb), &rd));
+    int cd = compute_of(rd);
     int nd = ta->ndim > tb->ndim ? ta->ndim : tb->ndim;
     int64_t as[PTS_MAX_DIMS], bs[PTS_MAX_DIMS], os[PTS_MAX_DIMS];
     for (int i = 0; i < nd; i++) {
@@ -113,7 +193,9 @@ PTS_KERNEL(k_kron)
                 ma *= as[i];
                 mb *= bs[i];
             }
-            if (cd == PTS_FLOAT64)
+            if (cd == PTS_COMPLEX128)
+                cx_mul(rd == PTS_COMPLEX64, pts_f64(x) + 2 * ia, pts_f64(y) + 2 * ib, pts_f64(o) + 2 * e);
+            else if (cd == PTS_FLOAT64)
                 pts_f64(o)[e] = pts_f64(x)[ia] * pts_f64(y)[ib];
             else
                 pts_i64(o)[e] = (int64_t)((uint64_t)pts_i64(x)[ia] * (uint64_t)pts_i64(y)[ib]);
@@ -136,7 +218,7 @@ static pts_status cross_common(const char *opname, pts_tensor *a, pts_tensor *b,
         return pts_err_set(PTS_ERR_VALUE, "%s: linalg.cross: inputs must have the same number of dimensions.", opname);
     pts_value av = pts_obj_value(&a->hdr), bv = pts_obj_value(&b->hdr);
     int rd;
-    PTS_TRY(result_of2(opname, av, bv, &rd));
+    PTS_TRY(result_of2c(opname, av, bv, &rd));
     if (rd == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"cross\" not implemented for 'Bool'", opname);
     pts_tensor *ts[2] = {a, b};
@@ -157,7 +239,7 @@ static pts_status cross_common(const char *opname, pts_tensor *a, pts_tensor *b,
             return pts_err_set(PTS_ERR_VALUE, "%s: linalg.cross: inputs dimension %lld must have length 3. Got %lld and %lld",
                                opname, (long long)pts_arg_int(dimv), (long long)a->sizes[d], (long long)b->sizes[d]);
     }
-    int cd = pts_compute64(rd);
+    int cd = compute_of(rd);
     pts_tensor *x = bcast_to(a, nd, shape, cd), *y = x ? bcast_to(b, nd, shape, cd) : NULL;
     pts_tensor *o = y ? pts_tensor_empty(cd, nd, shape) : NULL;
     if (o) {
@@ -171,7 +253,13 @@ static pts_status cross_common(const char *opname, pts_tensor *a, pts_tensor *b,
                 int64_t b0 = p * 3 * st + s;
                 for (int k = 0; k < 3; k++) {
                     int64_t i1 = b0 + ((k + 1) % 3) * st, i2 = b0 + ((k + 2) % 3) * st;
-                    if (cd == PTS_FLOAT64)
+                    if (cd == PTS_COMPLEX128) {
+                        bool f32 = rd == PTS_COMPLEX64;
+                        double u[2], v[2], *r = pts_f64(o) + 2 * (b0 + k * st);
+                        cx_mul(f32, pts_f64(x) + 2 * i1, pts_f64(y) + 2 * i2, u);
+                        cx_mul(f32, pts_f64(x) + 2 * i2, pts_f64(y) + 2 * i1, v);
+                        cx_sub(f32, u, v, r);
+                    } else if (cd == PTS_FLOAT64)
                         pts_f64(o)[b0 + k * st] = pts_f64(x)[i1] * pts_f64(y)[i2] - pts_f64(x)[i2] * pts_f64(y)[i1];
                     else
                         pts_i64(o)[b0 + k * st] = (int64_t)((uint64_t)pts_i64(x)[i1] * (uint64_t)pts_i64(y)[i2] -
@@ -207,7 +295,8 @@ PTS_KERNEL(k_tensordot)
         return pts_err_set(PTS_ERR_VALUE, "%s: both dimension lists should have same length", OPN);
     if (ta->dtype != tb->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: both inputs should have same dtype", OPN);
-    PTS_TRY(pts_check_real(OPN, ta->dtype));
+    if (!is_cplx(ta->dtype))
+        PTS_TRY(pts_check_real(OPN, ta->dtype));
     if (ta->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"addmm_impl_cpu_\" not implemented for 'Bool'", OPN);
     bool ca[PTS_MAX_DIMS] = {false}, cb[PTS_MAX_DIMS] = {false};
@@ -246,7 +335,7 @@ PTS_KERNEL(k_tensordot)
         int64_t len = ta->sizes[ia[i]] > tb->sizes[ib[i]] ? ta->sizes[ia[i]] : tb->sizes[ib[i]];
         psz[n] = len, pst[n++] = ta->sizes[ia[i]] == len ? ta->strides[ia[i]] : 0;
     }
-    int cd = pts_compute64(ta->dtype);
+    int cd = compute_of(ta->dtype);
     pts_tensor *va = pts_tensor_view_of(ta->storage, ta->dtype, n, psz, pst, ta->offset);
     pts_tensor *x = va ? pts_tensor_to_dtype(va, cd) : NULL;
     pts_obj_release(va ? &va->hdr : NULL);
@@ -268,7 +357,15 @@ PTS_KERNEL(k_tensordot)
     if (o) {
         for (int64_t i = 0; i < m; i++)
             for (int64_t p = 0; p < k; p++) {
-                if (cd == PTS_FLOAT64) {
+                if (cd == PTS_COMPLEX128) { /* accumulated in complex<double>, rounded once at the end */
+                    const double *av = pts_f64(x) + 2 * (i * k + p);
+                    for (int64_t j = 0; j < nn; j++) {
+                        const double *bv = pts_f64(y) + 2 * (p * nn + j);
+                        double *ov = pts_f64(o) + 2 * (i * nn + j);
+                        ov[0] += av[0] * bv[0] - av[1] * bv[1];
+                        ov[1] += av[0] * bv[1] + av[1] * bv[0];
+                    }
+                } else if (cd == PTS_FLOAT64) {
                     double av = pts_f64(x)[i * k + p];
                     for (int64_t j = 0; j < nn; j++)
                         pts_f64(o)[i * nn + j] += av * pts_f64(y)[p * nn + j];
@@ -307,7 +404,8 @@ PTS_KERNEL(k_diff)
             vals[nv++] = pts_obj_value(&parts[i]->hdr);
     int rd;
     PTS_TRY(pts_result_type(nv, vals, &rd, OPN));
-    PTS_TRY(pts_check_real(OPN, rd));
+    if (!is_cplx(rd))
+        PTS_TRY(pts_check_real(OPN, rd));
     int64_t len = 0;
     for (int i = 0; i < 3; i++) {
         pts_tensor *p = parts[i];
@@ -324,7 +422,8 @@ PTS_KERNEL(k_diff)
     }
     bool mask[PTS_MAX_DIMS] = {false};
     mask[d] = true;
-    int cd = pts_compute64(rd);
+    int cd = compute_of(rd);
+    size_t es = cd == PTS_COMPLEX128 ? 16 : 8; /* bytes per element of the compute dtype */
     pts_rows rows[3];
     memset(rows, 0, sizeof rows);
     pts_status st = PTS_OK;
@@ -336,31 +435,34 @@ PTS_KERNEL(k_diff)
     pts_dim_last_sizes(t, d, sizes);
     sizes[t->ndim - 1] = outlen;
     pts_tensor *o = st ? NULL : pts_tensor_empty(cd, t->ndim, sizes);
-    void *buf = o ? pts_malloc((size_t)(len > 0 ? len : 1) * 8) : NULL;
+    void *buf = o ? pts_malloc((size_t)(len > 0 ? len : 1) * es) : NULL;
     if (!st && !o)
         st = pts_err_last();
     else if (!st && !buf)
-        st = pts_err_nomem("diff", (size_t)len * 8);
+        st = pts_err_nomem("diff", (size_t)len * es);
     int64_t nrows = rows[1].rows;
     for (int64_t r = 0; !st && r < nrows; r++) {
         int64_t at = 0;
         for (int i = 0; i < 3; i++) {
             if (!parts[i])
                 continue;
-            memcpy((char *)buf + at * 8, (char *)pts_tensor_data(rows[i].flat) + r * rows[i].inner * 8,
-                   (size_t)rows[i].inner * 8);
+            memcpy((char *)buf + at * (int64_t)es, (char *)pts_tensor_data(rows[i].flat) + r * rows[i].inner * (int64_t)es,
+                   (size_t)rows[i].inner * es);
             at += rows[i].inner;
         }
         for (int64_t pass = 0; pass < n && pass < len; pass++)
             for (int64_t j = 0; j + 1 < len - pass; j++) {
-                if (cd == PTS_FLOAT64)
+                if (cd == PTS_COMPLEX128) {
+                    double *z = (double *)buf;
+                    cx_sub(rd == PTS_COMPLEX64, z + 2 * j + 2, z + 2 * j, z + 2 * j); 
+                } else if (cd == PTS_FLOAT64)
                     ((double *)buf)[j] = ((double *)buf)[j + 1] - ((double *)buf)[j];
                 else if (rd == PTS_BOOL)
                     ((int64_t *)buf)[j] = ((int64_t *)buf)[j + 1] != ((int64_t *)buf)[j];
                 else
                     ((int64_t *)buf)[j] = (int64_t)((uint64_t)((int64_t *)buf)[j + 1] - (uint64_t)((int64_t *)buf)[j]);
             }
-        memcpy((char *)pts_tensor_data(o) + r * outlen * 8, buf, (size_t)outlen * 8);
+        memcpy((char *)pts_tensor_data(o) + r * outlen * (int64_t)es, buf, (size_t)outlen * es);
     }
     pts_free(buf);
     for (int i = 0; i < 3; i++)
@@ -401,10 +503,47 @@ static double pnorm_fin(double acc, double p)
     return pow(acc, 1 / p);
 }
 
+/* |z| of the complex128 element z: its modulus, of the complex64 value
+ * rounded to float first when f32 (ATen's abs of complex<float> is float). */
+static double cx_abs(bool f32, const double *z) { return cx_rnd(f32, hypot(z[0], z[1])); }
+
+/* dist for complex inputs: norm(self - other, p) of the moduli of the
+ * differences (each difference rounded as complex<float> for complex64),
+ * accumulated in double; the result is real (float32 / float64). */
+static pts_status dist_complex(pts_tensor *self, pts_tensor *other, int rd, double p, pts_value *rets)
+{
+    pts_tensor *ts[2] = {self, other};
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, "aten::dist"));
+    bool f32 = rd == PTS_COMPLEX64, ninf = isinf(p) && p < 0;
+    pts_tensor *x = bcast_to(self, nd, shape, PTS_COMPLEX128), *y = x ? bcast_to(other, nd, shape, PTS_COMPLEX128) : NULL;
+    double acc = ninf ? INFINITY : 0;
+    if (y) {
+        int64_t n = pts_tensor_numel(x);
+        for (int64_t i = 0; i < n; i++) {
+            double z[2];
+            cx_sub(f32, pts_f64(x) + 2 * i, pts_f64(y) + 2 * i, z);
+            double d = cx_abs(f32, z);
+            if (ninf)
+                acc = isnan(d) || isnan(acc) ? NAN : d < acc ? d : acc;
+            else
+                acc = pnorm_acc(acc, d, p);
+        }
+    }
+    pts_obj_release(x ? &x->hdr : NULL);
+    if (!y)
+        return pts_err_last();
+    pts_obj_release(&y->hdr);
+    return pts_ret(pts_tensor_from_scalar(pts_float(pnorm_fin(acc, p)), cx_real_dtype(rd)), rets);
+}
+
 PTS_KERNEL(k_dist)
 {
     int rd;
-    PTS_TRY(result_of2(OPN, pts_tensor_val(a->self), pts_tensor_val(a->other), &rd));
+    PTS_TRY(result_of2c(OPN, pts_tensor_val(a->self), pts_tensor_val(a->other), &rd));
+    if (is_cplx(rd))
+        return dist_complex(a->self, a->other, rd, pts_arg_double(a->p), rets);
     if (!pts_is_float(rd))
         return pts_err_set(PTS_ERR_TYPE, "%s: norm(): input dtype should be either floating point or complex. Got %s "
                                          "instead.", OPN, pts_dtype_torch_name(rd));
@@ -490,11 +629,56 @@ PTS_KERNEL(k_cdist)
     return pts_ret_as(o, ta->dtype, rets);
 }
 
+/* pairwise_distance for complex inputs: norm(x1 - x2 + eps, p, -1) with the
+ * difference and the added eps (to the real part) rounded as complex<float>
+ * for complex64; the result is real. */
+static pts_status pairwise_complex(pts_tensor *x1, pts_tensor *x2, int common, double p, double eps, bool keep,
+                                   pts_value *rets)
+{
+    pts_tensor *ts[2] = {x1, x2};
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, "aten::pairwise_distance"));
+    bool f32 = common == PTS_COMPLEX64, ninf = isinf(p) && p < 0;
+    pts_tensor *x = bcast_to(x1, nd, shape, PTS_COMPLEX128), *y = x ? bcast_to(x2, nd, shape, PTS_COMPLEX128) : NULL;
+    int64_t inner = nd ? shape[nd - 1] : 1, rows = 1;
+    for (int i = 0; i + 1 < nd; i++)
+        rows *= shape[i];
+    int64_t osz[PTS_MAX_DIMS];
+    memcpy(osz, shape, sizeof osz);
+    int ond = nd == 0 ? 0 : keep ? nd : nd - 1;
+    if (nd && keep)
+        osz[nd - 1] = 1;
+    pts_tensor *o = y ? pts_tensor_empty(PTS_FLOAT64, ond, osz) : NULL;
+    if (o) {
+        for (int64_t r = 0; r < rows; r++) {
+            double acc = ninf ? INFINITY : 0;
+            for (int64_t c = 0; c < inner; c++) {
+                const double *u = pts_f64(x) + 2 * (r * inner + c), *v = pts_f64(y) + 2 * (r * inner + c);
+                double z[2];
+                cx_sub(f32, u, v, z);
+                z[0] = cx_rnd(f32, z[0] + cx_rnd(f32, eps));
+                double d = cx_abs(f32, z);
+                if (ninf)
+                    acc = isnan(d) || isnan(acc) ? NAN : d < acc ? d : acc;
+                else
+                    acc = pnorm_acc(acc, d, p);
+            }
+            pts_f64(o)[r] = pnorm_fin(acc, p);
+        }
+    }
+    pts_obj_release(x ? &x->hdr : NULL);
+    pts_obj_release(y ? &y->hdr : NULL);
+    return pts_ret_as(o, cx_real_dtype(common), rets);
+}
+
 /* pairwise_distance(x1, x2, p, eps, keepdim) = norm(x1 - x2 + eps, p, -1) */
 PTS_KERNEL(k_pairwise_distance)
 {
     int common, rd;
-    PTS_TRY(result_of2(OPN, pts_tensor_val(a->x1), pts_tensor_val(a->x2), &common));
+    PTS_TRY(result_of2c(OPN, pts_tensor_val(a->x1), pts_tensor_val(a->x2), &common));
+    if (is_cplx(common))
+        return pairwise_complex(a->x1, a->x2, common, a->p, a->eps, a->keepdim, rets);
     if (common == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: Subtraction, the `-` operator, with two bool tensors is not supported. Use "
                                          "the `^` or `logical_xor()` operator instead.", OPN);
@@ -595,17 +779,21 @@ PTS_KERNEL(k_cosine_similarity)
 /* count_nonzero(self, dim?) / count_nonzero.dim_IntList(self, dim[]) */
 static pts_status count_nonzero(const pts_op *op, pts_tensor *t, pts_value dim, pts_value *rets)
 {
-    PTS_TRY(pts_check_real(OPN, t->dtype));
+    bool cplx = is_cplx(t->dtype); /* a complex element is nonzero when either part is */
+    if (!cplx)
+        PTS_TRY(pts_check_real(OPN, t->dtype));
     bool mask[PTS_MAX_DIMS];
     PTS_TRY(pts_dims_mask(OPN, dim, t->ndim, true, mask));
     pts_rows r;
-    PTS_TRY(pts_rows_make(t, mask, false, PTS_FLOAT64, &r));
+    PTS_TRY(pts_rows_make(t, mask, false, cplx ? PTS_COMPLEX128 : PTS_FLOAT64, &r));
     pts_tensor *o = pts_tensor_empty(PTS_INT64, r.out_nd, r.out_sizes);
     if (o)
         for (int64_t i = 0; i < r.rows; i++) {
             int64_t c = 0;
-            for (int64_t j = 0; j < r.inner; j++)
-                c += pts_f64(r.flat)[i * r.inner + j] != 0;
+            for (int64_t j = 0; j < r.inner; j++) {
+                const double *v = pts_f64(r.flat) + (cplx ? 2 : 1) * (i * r.inner + j);
+                c += v[0] != 0 || (cplx && v[1] != 0);
+            }
             pts_i64(o)[i] = c;
         }
     pts_obj_release(&r.flat->hdr);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ops/kernel.h"
+#include "ops/nn/conv_complex.h"
 #include "ops/nn/conv_kernels.h"
 #include "ops/nn/conv_plan.h"
 #include "ops/nn/gemm.h"
@@ -824,9 +825,13 @@ static pts_status conv_check(const pts_tensor *x, const pts_tensor *w, const pts
     return PTS_OK;
 }
 
+static pts_status conv_run_real(pts_tensor *x, pts_tensor *w, pts_tensor *b, const void *p, pts_value *rets);
+
 /* Output of compute dtype, bias and spatial geometry; then the kernels. */
 static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const conv_params *p, pts_value *rets)
 {
+    if (pts_conv_is_complex(x0, w0, b0)) /* three real convolutions: conv_complex.c */
+        return pts_conv_complex(x0, w0, b0, p, conv_run_real, rets);
     bool batched = false;
     int act = PTS_EPI_NONE;
     const float *res = NULL;
@@ -998,6 +1003,12 @@ done:
     return st;
 }
 
+/* conv_run for conv_complex.c's callback (its parameters are a conv_params). */
+static pts_status conv_run_real(pts_tensor *x, pts_tensor *w, pts_tensor *b, const void *p, pts_value *rets)
+{
+    return conv_run(x, w, b, p, rets);
+}
+
 /* ---- argument parsing --------------------------------------------------------------------- */
 
 /* int[] argument with nsp entries (a single value is repeated). */
@@ -1042,6 +1053,8 @@ static pts_status conv_general(pts_tensor *x, pts_tensor *w, pts_tensor *bias, p
     PTS_TRY(get_ints(output_padding, p.nsp, p.outpad, "output_padding"));
     p.groups = groups;
     memcpy(p.pad_r, p.pad, sizeof p.pad);
+    if (pts_conv_is_complex(x, w, bias)) /* torch's convolution/_convolution refuse complex */
+        return pts_conv_complex_refused(x->dtype, p.nsp, transposed);
     return conv_run(x, w, bias, &p, rets);
 }
 

@@ -129,7 +129,62 @@ static pts_status ew_loss_run(const pts_op *op, pts_tensor *x, pts_tensor *y, pt
     return finish(a, reduction, rd, rets);
 }
 
-PTS_KERNEL(k_l1_loss) { return ew_loss_run(op, a->self, a->target, rets, L_L1, 0, a->reduction, NULL); }
+/* l1_loss of complex inputs, as torch: (self - target).abs() (real: float32
+ * for complex64, each difference and modulus rounded to it), then reduced
+ * (in double here) to a real result. */
+static pts_status l1_complex(const pts_op *op, pts_tensor *x, pts_tensor *y, int rd, int64_t reduction,
+                             pts_value *rets)
+{
+    pts_tensor *ts[2] = {x, y};
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS], strides[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(2, ts, &nd, shape, OPN));
+    pts_tensor *c[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < nd; i++) {
+            int td = ts[k]->ndim - nd + i;
+            strides[i] = td >= 0 && ts[k]->sizes[td] == shape[i] ? ts[k]->strides[td] : 0;
+        }
+        pts_tensor *v = pts_tensor_view_of(ts[k]->storage, ts[k]->dtype, nd, shape, strides, ts[k]->offset);
+        c[k] = v ? pts_tensor_to_dtype(v, PTS_COMPLEX128) : NULL;
+        tdrop(v);
+        if (!c[k]) {
+            tdrop(c[0]);
+            return pts_err_last();
+        }
+    }
+    pts_tensor *out = pts_tensor_empty(PTS_FLOAT64, nd, shape);
+    if (out) {
+        bool f32 = rd == PTS_COMPLEX64;
+        const double *u = pts_f64(c[0]), *v = pts_f64(c[1]);
+        for (int64_t i = 0, n = pts_tensor_numel(out); i < n; i++) {
+            /* torch's complex sub: u + (-1) * v (a NaN or inf part of v spoils both parts) */
+            double re = u[2 * i] + (-v[2 * i] - 0.0 * v[2 * i + 1]), im = u[2 * i + 1] + (-v[2 * i + 1] + 0.0 * v[2 * i]);
+            if (f32) {
+                re = (float)re;
+                im = (float)im;
+            }
+            double m = hypot(re, im);
+            pts_f64(out)[i] = f32 ? (double)(float)m : m;
+        }
+    }
+    tdrop(c[0]);
+    tdrop(c[1]);
+    if (!out)
+        return pts_err_last();
+    return finish(out, reduction, rd == PTS_COMPLEX64 ? PTS_FLOAT32 : PTS_FLOAT64, rets);
+}
+
+PTS_KERNEL(k_l1_loss)
+{
+    int rd;
+    pts_value xy[2] = {pts_obj_value(&a->self->hdr), pts_obj_value(&a->target->hdr)};
+    PTS_TRY(check_reduction(OPN, a->reduction));
+    PTS_TRY(pts_result_type(2, xy, &rd, OPN));
+    if (rd == PTS_COMPLEX64 || rd == PTS_COMPLEX128)
+        return l1_complex(op, a->self, a->target, rd, a->reduction, rets);
+    return ew_loss_run(op, a->self, a->target, rets, L_L1, 0, a->reduction, NULL);
+}
 
 PTS_KERNEL(k_mse_loss) { return ew_loss_run(op, a->self, a->target, rets, L_MSE, 0, a->reduction, NULL); }
 

@@ -115,7 +115,9 @@ static pts_status cov_compute(const char *opn, pts_tensor *x, int64_t correction
                                           "input with %d dimensions", opn, x->ndim);
     if (x->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: cov(): bool dtype is not supported for input", opn);
-    PTS_TRY(pts_check_real(opn, x->dtype));
+    bool cplx = x->dtype == PTS_COMPLEX64 || x->dtype == PTS_COMPLEX128; /* torch: mm(x - avg, (..).t().conj()) */
+    if (!cplx)
+        PTS_TRY(pts_check_real(opn, x->dtype));
     int64_t N = x->ndim < 2 ? pts_tensor_numel(x) : x->sizes[1];
     pts_tensor *ws[2] = {fw, aw};
     for (int k = 0; k < 2; k++) {
@@ -209,6 +211,8 @@ static pts_status cov_compute(const char *opn, pts_tensor *x, int64_t correction
     if (w)
         CALL(&s, t, "aten::mul.Tensor", pts_tv(in), pts_tv(w));
     CALL(&s, t, "aten::t", pts_tv(t));
+    if (cplx)
+        CALL(&s, t, "aten::conj_physical", pts_tv(t));
     CALL(&s, c, "aten::mm", pts_tv(in), pts_tv(t));
     CALL(&s, c, "aten::div.Tensor", pts_tv(c), pts_tv(norm));
     CALL(&s, c, "aten::squeeze", pts_tv(c));
@@ -240,7 +244,10 @@ PTS_KERNEL(k_corrcoef)
     else {
         int64_t col[2] = {-1, 1}, row[2] = {1, -1};
         pts_value l;
+        bool cplx = c->dtype == PTS_COMPLEX64 || c->dtype == PTS_COMPLEX128;
         CALL(&s, d, "aten::diagonal", pts_tv(c));
+        if (cplx) /* torch: sqrt(real(diagonal)), then the real and imaginary parts clipped apart */
+            CALL(&s, d, "aten::real", pts_tv(d));
         CALL(&s, d, "aten::sqrt", pts_tv(d));
         pts_tensor *v;
         ILIST(&s, l, 2, col);
@@ -249,7 +256,16 @@ PTS_KERNEL(k_corrcoef)
         ILIST(&s, l, 2, row);
         CALL(&s, v, "aten::view", pts_tv(d), l);
         CALL(&s, c, "aten::div.Tensor", pts_tv(c), pts_tv(v));
-        CALL(&s, c, "aten::clamp", pts_tv(c), pts_int(-1), pts_int(1));
+        if (cplx) {
+            pts_tensor *re, *im;
+            CALL(&s, re, "aten::real", pts_tv(c));
+            CALL(&s, re, "aten::clamp", pts_tv(re), pts_int(-1), pts_int(1));
+            CALL(&s, im, "aten::imag", pts_tv(c));
+            CALL(&s, im, "aten::clamp", pts_tv(im), pts_int(-1), pts_int(1));
+            CALL(&s, c, "aten::complex", pts_tv(re), pts_tv(im));
+        } else {
+            CALL(&s, c, "aten::clamp", pts_tv(c), pts_int(-1), pts_int(1));
+        }
     }
     pts_status st = sc_ret(c, rets);
     sc_drop(&s);
@@ -645,11 +661,12 @@ PTS_KERNEL(k_linalg_diagonal)
     return pts_call("aten::diagonal", 4, args, rets);
 }
 
-/* linalg_vecdot(x, y, dim): (x * y).sum(dim) for floating x and y of one dtype */
+/* linalg_vecdot(x, y, dim): (x.conj() * y).sum(dim) for floating or complex x and y of one dtype */
 PTS_KERNEL(k_linalg_vecdot)
 {
     pts_tensor *x = a->x, *y = a->y, *t;
-    if (!pts_is_float(x->dtype))
+    bool cplx = x->dtype == PTS_COMPLEX64 || x->dtype == PTS_COMPLEX128;
+    if (!pts_is_float(x->dtype) && !cplx)
         return pts_err_set(PTS_ERR_TYPE, "%s: linalg.vecdot: Expected a floating point or complex tensor as input. "
                                          "Got %s", OPN, pts_dtype_torch_name(x->dtype));
     if (x->dtype != y->dtype)
@@ -659,6 +676,8 @@ PTS_KERNEL(k_linalg_vecdot)
     sc s = {.n = 0};
     pts_value l;
     int64_t dim = a->dim;
+    if (cplx)
+        CALL(&s, x, "aten::conj_physical", pts_tv(x));
     CALL(&s, t, "aten::mul.Tensor", pts_tv(x), pts_tv(y));
     ILIST(&s, l, 1, &dim);
     CALL(&s, t, "aten::sum.dim_IntList", pts_tv(t), l);
