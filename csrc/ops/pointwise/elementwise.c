@@ -20,6 +20,7 @@
 #include <tgmath.h>
 
 #include "ops/kernel.h"
+#include "ops/pointwise/cplx_ops.h"
 #include "tensor/cplx.h"
 #include "tensor/vmath.h"
 
@@ -906,8 +907,18 @@ PTS_KERNEL(k_exp) { return unary(op, a->self, rets, &l_exp, UN_FLOAT); }
 PTS_KERNEL(k_log) { return unary(op, a->self, rets, &l_log, UN_FLOAT); }
 PTS_KERNEL(k_log2) { return unary(op, a->self, rets, &l_log2, UN_FLOAT); }
 PTS_KERNEL(k_log10) { return unary(op, a->self, rets, &l_log10, UN_FLOAT); }
-PTS_KERNEL(k_log1p) { return unary(op, a->self, rets, &l_log1p, UN_FLOAT); }
-PTS_KERNEL(k_expm1) { return unary(op, a->self, rets, &l_expm1, UN_FLOAT); }
+PTS_KERNEL(k_log1p)
+{
+    if (pts_dtype_is_complex(a->self->dtype))
+        return pts_complex_unary(op, a->self, "log1p", rets);
+    return unary(op, a->self, rets, &l_log1p, UN_FLOAT);
+}
+PTS_KERNEL(k_expm1)
+{
+    if (pts_dtype_is_complex(a->self->dtype))
+        return pts_complex_unary(op, a->self, "expm1", rets);
+    return unary(op, a->self, rets, &l_expm1, UN_FLOAT);
+}
 PTS_KERNEL(k_sin) { return unary(op, a->self, rets, &l_sin, UN_FLOAT); }
 PTS_KERNEL(k_cos) { return unary(op, a->self, rets, &l_cos, UN_FLOAT); }
 PTS_KERNEL(k_tan) { return unary(op, a->self, rets, &l_tan, UN_FLOAT); }
@@ -1087,6 +1098,16 @@ PTS_KERNEL(k_lerp)
     sp.loops = &l_lerp;
     sp.opmath_in = 1u << 2;
     PTS_TRY(pts_result_type(2, sp.in, &sp.result, sp.name));
+    if (pts_dtype_is_complex(sp.result)) { /* ATen's complex lerp: self, end and a weight tensor of one dtype */
+        int sd = PTS_TENSOR(sp.in[0])->dtype;
+        if (a->end->dtype != sd)
+            return pts_err_set(PTS_ERR_TYPE, "%s: expected dtype %s for `end` but got dtype %s", sp.name,
+                               pts_dtype_torch_name(sd), pts_dtype_torch_name(a->end->dtype));
+        if (a->weight.tag == PTS_T_TENSOR && PTS_TENSOR(a->weight)->dtype != sd)
+            return pts_err_set(PTS_ERR_TYPE, "%s: expected dtype %s for `weight` but got dtype %s", sp.name,
+                               pts_dtype_torch_name(sd), pts_dtype_torch_name(PTS_TENSOR(a->weight)->dtype));
+        return pts_complex_nary(op, 3, sp.in, sd, sd, PTS_CX_LERP, NULL, rets);
+    }
     if (pts_dtype_category(sp.result) != PTS_CAT_FLOAT)
         return pts_err_set(PTS_ERR_TYPE, "%s: lerp is only implemented for floating point tensors, got %s", sp.name,
                            pts_dtype_name(sp.result));

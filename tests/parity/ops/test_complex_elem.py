@@ -118,3 +118,125 @@ def test_nonzero_numpy():
         for shape in [(3, 4), (2, 3, 4), (), (0, 3), (7,)]:
             for layout in ("contig", "transposed", "strided"):
                 check("aten::nonzero_numpy", lambda: ((mk(shape, layout),), {}), what=str(shape), **EXACT)
+
+
+# ---- elementwise math: torch's complex formulas ------------------------------------------------
+
+MATH_COVERED = covered("aten::expm1", "aten::log1p", "aten::sinc", "aten::silu", "aten::silu_", "aten::logaddexp",
+                       "aten::lerp.Scalar", "aten::lerp.Tensor", "aten::lerp_.Scalar", "aten::isclose",
+                       "aten::allclose", "aten::ldexp.Tensor", "aten::float_power.Tensor_Tensor",
+                       "aten::float_power.Tensor_Scalar", "aten::float_power.Scalar", "aten::float_power_.Scalar",
+                       "aten::softmax.int", "aten::log_softmax.int")
+COVERED = sorted(set(COVERED) | set(MATH_COVERED))
+
+MATH_SHAPES = [(5, 7), (3, 1, 4), (), (0, 3), (1, 9)]
+
+
+def small(shape, dt, layout="contig", seed=0, scale=1.0):
+    """finite numbers |re|, |im| <= scale (the region where the formula is well conditioned)"""
+    return make_complex(shape, dt, layout, seed=seed, special=False, scale=scale)
+
+
+@pytest.mark.parametrize("op", ["expm1", "log1p", "sinc", "silu"])
+def test_unary_math(op):
+    for dt in COMPLEX_DTYPES:
+        for shape in MATH_SHAPES:
+            for layout in LAYOUTS:
+                check("aten::" + op, lambda: ((small(shape, dt, layout, scale=2.0),), {}),
+                      what="%s %s %s" % (dt, shape, layout))
+        # tiny arguments: log1p's u == 1 and u - 1 == z branches, expm1's cancellation-free form
+        tiny = lambda: ((torch.tensor([1e-9 + 1e-9j, 1e-30 - 2e-8j, -3e-5 + 0j, 0j, 2e-3 + 5e-4j], dtype=dt),), {})
+        check("aten::" + op, tiny, what=str(dt) + " tiny")
+    # in place
+    if op == "silu":
+        check("aten::silu_", lambda: ((small((4, 3), torch.complex64),), {}), inplace_arg=0)
+
+
+def test_sinc_large_imaginary():
+    # sin(pi z) grows as exp(pi |Im z|): complex64 is computed in float like torch, whose float
+    # rounding of pi z is what the result's last bits follow
+    for dt in COMPLEX_DTYPES:
+        check("aten::sinc", lambda: ((small((6, 5), dt, seed=3, scale=8.0),), {}), what=str(dt))
+
+
+def test_logaddexp():
+    for dt in COMPLEX_DTYPES:
+        for layout in LAYOUTS:
+            check("aten::logaddexp", lambda: ((small((4, 5), dt, layout, scale=3.0),
+                                               small((4, 5), dt, seed=1, scale=3.0)), {}), what=str(dt))
+        # broadcast, empty, special values: NaN parts, -inf and +inf real parts
+        check("aten::logaddexp", lambda: ((small((3, 1, 4), dt), small((2, 4), dt, seed=1)), {}))
+        check("aten::logaddexp", lambda: ((small((0, 3), dt), small((3,), dt, seed=1)), {}))
+        sp = [complex(float("nan"), 1), complex(-float("inf"), 2), complex(float("inf"), 0), complex(1, 2),
+              complex(-float("inf"), 0.5), complex(2, float("nan"))]
+        check("aten::logaddexp", lambda: ((torch.tensor(sp, dtype=dt).view(-1, 1),
+                                           torch.tensor(sp, dtype=dt).view(1, -1)), {}), what=str(dt) + " special")
+
+
+def test_lerp():
+    for dt in COMPLEX_DTYPES:
+        for layout in LAYOUTS:
+            for w in (0.25, 0.75, complex(0.3, 0.6), -1.5):
+                check("aten::lerp.Scalar", lambda: ((small((4, 5), dt, layout), small((4, 5), dt, seed=1)), {"weight": w}),
+                      what="%s %s %s" % (dt, layout, w))
+            check("aten::lerp.Tensor", lambda: ((small((4, 5), dt, layout), small((4, 5), dt, seed=1),
+                                                 small((4, 5), dt, seed=2)), {}), what="%s %s" % (dt, layout))
+        check("aten::lerp.Tensor", lambda: ((small((3, 1, 4), dt), small((2, 4), dt, seed=1), small((4,), dt, seed=2)), {}))
+        check("aten::lerp.Scalar", lambda: ((small((0, 4), dt), small((4,), dt, seed=1), 0.5), {}))
+        check("aten::lerp_.Scalar", lambda: ((small((3, 4), dt), small((4,), dt, seed=1), complex(0.5, 0.5)), {}),
+              inplace_arg=0)
+        # refused: end of another dtype
+        check("aten::lerp.Scalar", lambda: ((small((3,), dt), make_tensor((3,), torch.float32), 0.5), {}))
+
+
+def test_isclose_allclose():
+    for dt in COMPLEX_DTYPES:
+        def pair(layout, eps):
+            x = make_complex((5, 6), dt, layout)
+            y = (x + eps * small((5, 6), dt, seed=1)).to(dt)
+            return x, y
+        for layout in LAYOUTS:
+            for eps in (0.0, 1e-9, 1e-6, 1e-3):
+                for kw in ({}, {"rtol": 1e-3, "atol": 0.0}, {"rtol": 0.0, "atol": 1e-5}, {"equal_nan": True},
+                           {"rtol": 0.0, "atol": 0.0}):
+                    check("aten::isclose", lambda: (pair(layout, eps), kw), what="%s %s %s %s" % (dt, layout, eps, kw))
+                    check("aten::allclose", lambda: (pair(layout, eps), kw), what="%s %s %s %s" % (dt, layout, eps, kw))
+        check("aten::isclose", lambda: ((small((2, 1, 3), dt), small((4, 3), dt, seed=1)), {"rtol": 1.0}))
+        check("aten::isclose", lambda: ((small((0, 3), dt), small((3,), dt, seed=1)), {}))
+        # refused: different dtypes, negative tolerance
+        check("aten::isclose", lambda: ((small((3,), dt), make_tensor((3,), torch.float64)), {}))
+        check("aten::isclose", lambda: ((small((3,), dt), small((3,), dt)), {"rtol": -1.0}))
+
+
+def test_ldexp_float_power():
+    for dt in COMPLEX_DTYPES:
+        for layout in LAYOUTS:
+            check("aten::ldexp.Tensor", lambda: ((small((4, 5), dt, layout, scale=3.0), small((4, 5), dt, seed=1)), {}),
+                  what=str(dt))
+            check("aten::ldexp.Tensor", lambda: ((small((4, 5), dt, layout), make_tensor((4, 5), torch.int64, seed=1)), {}),
+                  what=str(dt) + " int exponent")
+            check("aten::float_power.Tensor_Tensor", lambda: ((small((4, 5), dt, layout, scale=2.0),
+                                                               small((4, 5), dt, seed=1)), {}), what=str(dt))
+        check("aten::ldexp.Tensor", lambda: ((make_tensor((2, 3), torch.float32), small((3,), dt)), {}))
+        for e in (2, 0.5, -1, complex(1, 1), 3.5):
+            check("aten::float_power.Tensor_Scalar", lambda: ((small((3, 4), dt, scale=2.0), e), {}), what=str(e))
+        check("aten::float_power.Tensor_Scalar", lambda: ((make_tensor((3, 4), torch.float32), complex(0, 1)), {}))
+        check("aten::float_power.Scalar", lambda: ((complex(1.5, -0.5), small((3, 4), dt)), {}))
+        check("aten::float_power.Tensor_Tensor", lambda: ((small((2, 1, 3), dt), make_tensor((4, 3), torch.float32)), {}))
+        check("aten::float_power.Tensor_Tensor", lambda: ((small((0, 3), dt), small((3,), dt)), {}))
+        # in place: only a complex128 self can hold the complex128 result
+        check("aten::float_power_.Scalar", lambda: ((small((3, 4), dt), complex(0.5, 1)), {}),
+              inplace_arg=0 if dt == torch.complex128 else None)
+
+
+def test_softmax_with_dtype():
+    for dt in COMPLEX_DTYPES:
+        for shape, dim in [((4, 5), 1), ((3, 1, 4), 0), ((0, 3), 1), ((), 0), ((2, 7), -1)]:
+            for layout in ("contig", "transposed", "strided"):
+                for out in (torch.float64, torch.float32):
+                    for op in ("aten::softmax.int", "aten::log_softmax.int"):
+                        check(op, lambda: ((make_complex(shape, dt, layout, special=False), dim), {"dtype": out}),
+                              what="%s %s %s %s" % (dt, shape, layout, out))
+        # refused: a complex input without a real dtype, or a complex dtype
+        check("aten::softmax.int", lambda: ((small((3,), dt), 0), {}))
+        check("aten::log_softmax.int", lambda: ((small((3,), dt), 0), {"dtype": dt}))
