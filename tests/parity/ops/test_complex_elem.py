@@ -240,3 +240,32 @@ def test_softmax_with_dtype():
         # refused: a complex input without a real dtype, or a complex dtype
         check("aten::softmax.int", lambda: ((small((3,), dt), 0), {}))
         check("aten::log_softmax.int", lambda: ((small((3,), dt), 0), {"dtype": dt}))
+
+
+# ---- trapezoid: complex samples and spacings ---------------------------------------------------
+
+COVERED = sorted(set(COVERED) | set(covered("aten::trapezoid.x", "aten::trapz.x", "aten::cumulative_trapezoid.x",
+                                            "aten::trapezoid.dx", "aten::cumulative_trapezoid.dx")))
+
+
+@pytest.mark.parametrize("op", ["aten::trapezoid.x", "aten::trapz.x", "aten::cumulative_trapezoid.x"])
+def test_trapezoid_x(op):
+    # sums of a few products: within the complex defaults for these short rows
+    for dt in COMPLEX_DTYPES:
+        for layout in ("contig", "transposed", "strided"):
+            check(op, lambda: ((small((4, 5), dt, layout), small((4, 5), dt, seed=1)), {}), what="%s %s" % (dt, layout))
+            check(op, lambda: ((small((4, 5), dt, layout), small((4,), dt, seed=1)), {"dim": 0}), what="%s 1-D x" % dt)
+        # real spacing with complex samples and the reverse; a single sample; empty rows
+        check(op, lambda: ((small((3, 6), dt), make_tensor((6,), torch.float64, special=False)), {}))
+        check(op, lambda: ((make_tensor((3, 6), torch.float32, special=False), small((3, 6), dt, seed=1)), {}))
+        check(op, lambda: ((small((2, 1), dt), small((2, 1), dt, seed=1)), {}))
+        check(op, lambda: ((small((0, 3), dt), small((0, 3), dt, seed=1)), {}))
+        # refused: x of the wrong length
+        check(op, lambda: ((small((2, 4), dt), small((3,), dt, seed=1)), {}))
+
+
+def test_trapezoid_dx():
+    for dt in COMPLEX_DTYPES:
+        for op in ("aten::trapezoid.dx", "aten::cumulative_trapezoid.dx"):
+            for dx in (1, 0.5, complex(1, -1)):
+                check(op, lambda: ((small((3, 5), dt, "transposed"),), {"dx": dx, "dim": 0}), what="%s %s" % (dt, dx))
