@@ -105,7 +105,8 @@ static pts_tensor *filled(int dt, int nd, const int64_t *shape, pts_value v)
 /* The covariance of the rows (variables) of a 1-D or 2-D input over its columns (observations),
  * composed as torch does (so float32 rounds where torch's does): w = fweights * aweights,
  * avg = sum(x w, 1) / sum(w), norm = sum(w) - correction (* sum(w aw) / sum(w) with aweights;
- * <= 0 -> 0, an inf/nan result), c = (x - avg) @ ((x - avg) w)^T / norm, squeezed.
+ * <= 0 -> 0, an inf/nan result), c = (x - avg) @ ((x - avg) w)^H / norm, squeezed (^H: the
+ * conjugate transpose, ^T for real x).
  * *out: new reference. */
 static pts_status cov_compute(const char *opn, pts_tensor *x, int64_t correction, pts_tensor *fw, pts_tensor *aw,
                               pts_tensor **out)
@@ -115,7 +116,9 @@ static pts_status cov_compute(const char *opn, pts_tensor *x, int64_t correction
                                           "input with %d dimensions", opn, x->ndim);
     if (x->dtype == PTS_BOOL)
         return pts_err_set(PTS_ERR_TYPE, "%s: cov(): bool dtype is not supported for input", opn);
-    PTS_TRY(pts_check_real(opn, x->dtype));
+    bool cplx = x->dtype == PTS_COMPLEX64 || x->dtype == PTS_COMPLEX128;
+    if (!cplx)
+        PTS_TRY(pts_check_real(opn, x->dtype));
     int64_t N = x->ndim < 2 ? pts_tensor_numel(x) : x->sizes[1];
     pts_tensor *ws[2] = {fw, aw};
     for (int k = 0; k < 2; k++) {
@@ -209,6 +212,8 @@ static pts_status cov_compute(const char *opn, pts_tensor *x, int64_t correction
     if (w)
         CALL(&s, t, "aten::mul.Tensor", pts_tv(in), pts_tv(w));
     CALL(&s, t, "aten::t", pts_tv(t));
+    if (cplx) /* the conjugate transpose */
+        CALL(&s, t, "aten::conj", pts_tv(t));
     CALL(&s, c, "aten::mm", pts_tv(in), pts_tv(t));
     CALL(&s, c, "aten::div.Tensor", pts_tv(c), pts_tv(norm));
     CALL(&s, c, "aten::squeeze", pts_tv(c));
@@ -228,7 +233,8 @@ PTS_KERNEL(k_cov)
     return pts_ret(o, rets);
 }
 
-/* corrcoef: c / stddev[:, None] / stddev[None, :], clipped to [-1, 1] (one variable: c / c) */
+/* corrcoef: c / stddev[:, None] / stddev[None, :], clipped to [-1, 1] (one variable: c / c); for a
+ * complex c, stddev = sqrt(real(diagonal)) and the real and imaginary parts are clipped apart */
 PTS_KERNEL(k_corrcoef)
 {
     pts_tensor *c = NULL, *d;
@@ -240,7 +246,10 @@ PTS_KERNEL(k_corrcoef)
     else {
         int64_t col[2] = {-1, 1}, row[2] = {1, -1};
         pts_value l;
+        bool cplx = c->dtype == PTS_COMPLEX64 || c->dtype == PTS_COMPLEX128;
         CALL(&s, d, "aten::diagonal", pts_tv(c));
+        if (cplx)
+            CALL(&s, d, "aten::real", pts_tv(d));
         CALL(&s, d, "aten::sqrt", pts_tv(d));
         pts_tensor *v;
         ILIST(&s, l, 2, col);
@@ -249,7 +258,16 @@ PTS_KERNEL(k_corrcoef)
         ILIST(&s, l, 2, row);
         CALL(&s, v, "aten::view", pts_tv(d), l);
         CALL(&s, c, "aten::div.Tensor", pts_tv(c), pts_tv(v));
-        CALL(&s, c, "aten::clamp", pts_tv(c), pts_int(-1), pts_int(1));
+        if (cplx) {
+            pts_tensor *re, *im;
+            CALL(&s, re, "aten::real", pts_tv(c));
+            CALL(&s, re, "aten::clamp", pts_tv(re), pts_int(-1), pts_int(1));
+            CALL(&s, im, "aten::imag", pts_tv(c));
+            CALL(&s, im, "aten::clamp", pts_tv(im), pts_int(-1), pts_int(1));
+            CALL(&s, c, "aten::complex", pts_tv(re), pts_tv(im));
+        } else {
+            CALL(&s, c, "aten::clamp", pts_tv(c), pts_int(-1), pts_int(1));
+        }
     }
     pts_status st = sc_ret(c, rets);
     sc_drop(&s);

@@ -269,3 +269,26 @@ def test_trapezoid_dx():
         for op in ("aten::trapezoid.dx", "aten::cumulative_trapezoid.dx"):
             for dx in (1, 0.5, complex(1, -1)):
                 check(op, lambda: ((small((3, 5), dt, "transposed"),), {"dx": dx, "dim": 0}), what="%s %s" % (dt, dx))
+
+
+# ---- cov / corrcoef: the conjugate transpose -----------------------------------------------------
+
+COVERED = sorted(set(COVERED) | set(covered("aten::cov", "aten::corrcoef")))
+
+
+def test_cov_corrcoef():
+    # a few products summed per element (n <= 7 observations): within the complex defaults
+    for dt in COMPLEX_DTYPES:
+        real = torch.float64 if dt == torch.complex128 else torch.float32
+        for shape in [(3, 7), (7,), (1, 5), (2, 1)]:
+            for layout in ("contig", "transposed", "strided"):
+                check("aten::corrcoef", lambda: ((small(shape, dt, layout, scale=2.0),), {}), what="%s %s" % (dt, shape))
+                for kw in ({}, {"correction": 0}, {"correction": 2}):
+                    check("aten::cov", lambda: ((small(shape, dt, layout, scale=2.0),), kw),
+                          what="%s %s %s %s" % (dt, shape, layout, kw))
+            n = shape[-1]
+            fw = torch.arange(1, n + 1)
+            aw = torch.linspace(0.5, 2.0, n, dtype=real)
+            check("aten::cov", lambda: ((small(shape, dt),), {"fweights": fw, "aweights": aw}), what=str(shape))
+        # refused: 3-D input
+        check("aten::cov", lambda: ((small((2, 2, 2), dt),), {}))
