@@ -292,3 +292,37 @@ def test_cov_corrcoef():
             check("aten::cov", lambda: ((small(shape, dt),), {"fweights": fw, "aweights": aw}), what=str(shape))
         # refused: 3-D input
         check("aten::cov", lambda: ((small((2, 2, 2), dt),), {}))
+
+
+# ---- rms_norm, renorm --------------------------------------------------------------------------
+
+COVERED = sorted(set(COVERED) | set(covered("aten::rms_norm", "aten::renorm")))
+
+
+def test_rms_norm():
+    # ATen's complex rms_norm: x * rsqrt(mean(x * x) + eps) * weight (x * x, not |x|^2); a mean of a
+    # few numbers and one rsqrt: within the complex defaults away from mean(x * x) ~ 0
+    for dt in COMPLEX_DTYPES:
+        for shape, ns in [((3, 4), [4]), ((2, 3, 5), [3, 5]), ((0, 4), [4]), ((1, 7), [7])]:
+            for layout in ("contig", "transposed", "strided"):
+                for eps in (None, 1e-5):
+                    check("aten::rms_norm", lambda: ((small(shape, dt, layout, scale=2.0), ns, None, eps), {}),
+                          what="%s %s %s %s" % (dt, shape, layout, eps))
+                check("aten::rms_norm", lambda: ((small(shape, dt, layout, scale=2.0), ns,
+                                                  small(tuple(ns), dt, seed=1)), {}), what="%s weight" % dt)
+        # refused: normalized_shape that does not match
+        check("aten::rms_norm", lambda: ((small((3, 4), dt), [5]), {}))
+
+
+def test_renorm():
+    for dt in COMPLEX_DTYPES:
+        for p in (1.0, 2.0, 3.0, float("inf")):
+            for dim in (0, 1, -1):
+                for layout in ("contig", "transposed", "strided"):
+                    check("aten::renorm", lambda: ((small((4, 5), dt, layout, scale=2.0), p, dim, 2.5), {}),
+                          what="%s p=%s dim=%d %s" % (dt, p, dim, layout))
+        check("aten::renorm", lambda: ((small((2, 3, 4), dt), 2.0, 1, 0.5), {}))
+        check("aten::renorm", lambda: ((small((0, 3), dt), 2.0, 1, 0.5), {}))
+        # refused: 1-D input, negative maxnorm
+        check("aten::renorm", lambda: ((small((4,), dt), 2.0, 0, 1.0), {}))
+        check("aten::renorm", lambda: ((small((2, 4), dt), 2.0, 0, -1.0), {}))
