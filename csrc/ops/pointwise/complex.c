@@ -575,6 +575,12 @@ static void isclose_r(const double (*in)[2], double *o, const double *p, bool f3
     o[0] = close, o[1] = 0;
 }
 
+void pts_complex_logaddexp(const double *x, const double *y, double *o)
+{
+    const double in[2][2] = {{x[0], x[1]}, {y[0], y[1]}};
+    logaddexp_r(in, o, NULL, false);
+}
+
 typedef void (*cxn_fn)(const double (*in)[2], double *o, const double *p, bool f32);
 
 typedef struct cxn_ctx {

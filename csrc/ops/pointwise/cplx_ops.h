@@ -13,6 +13,9 @@ PTS_NODISCARD pts_status pts_complex_unary(const pts_op *op, pts_tensor *t, cons
 /* isreal of a complex tensor: imaginary part == 0. */
 PTS_NODISCARD pts_status pts_complex_isreal(const pts_op *op, pts_tensor *t, pts_value *rets);
 
+/* ATen's _log_add_exp_helper of complex x and y (re, im pairs) in double: *o (logcumsumexp's step). */
+void pts_complex_logaddexp(const double *x, const double *y, double *o);
+
 /* The complex functions of several operands. */
 typedef enum pts_cx_nary {
     PTS_CX_LOGADDEXP, /* (x, y) */

@@ -326,3 +326,22 @@ def test_renorm():
         # refused: 1-D input, negative maxnorm
         check("aten::renorm", lambda: ((small((4,), dt), 2.0, 0, 1.0), {}))
         check("aten::renorm", lambda: ((small((2, 4), dt), 2.0, 0, -1.0), {}))
+
+
+# ---- logcumsumexp: _log_add_exp_helper accumulated in complex<double> ---------------------------
+
+COVERED = sorted(set(COVERED) | set(covered("aten::logcumsumexp")))
+
+
+def test_logcumsumexp():
+    for dt in COMPLEX_DTYPES:
+        for shape, dim in [((4, 6), 1), ((4, 6), 0), ((3, 1, 5), -1), ((0, 3), 1), ((), 0), ((7,), 0)]:
+            for layout in ("contig", "transposed", "strided"):
+                check("aten::logcumsumexp", lambda: ((small(shape, dt, layout, scale=3.0),), {"dim": dim}),
+                      what="%s %s %s" % (dt, shape, layout))
+        # NaN parts poison what follows, -inf real parts are skipped, +inf real parts
+        sp = [complex(1, 2), complex(-float("inf"), 0), complex(float("inf"), 0.5), complex(0.5, -1),
+              complex(float("nan"), 1), complex(2, 2)]
+        check("aten::logcumsumexp", lambda: ((torch.tensor(sp, dtype=dt),), {"dim": 0}), what=str(dt) + " special")
+        check("aten::logcumsumexp", lambda: ((torch.tensor(sp[:2] + sp[3:4], dtype=dt),), {"dim": 0}),
+              what=str(dt) + " -inf")
