@@ -45,6 +45,21 @@ static double f_logit_eps(double a, double eps)
     double x = a < eps ? eps : (a > 1 - eps ? 1 - eps : a);
     return log(x / (1 - x));
 }
+/* ATen's logit of float16 / bfloat16: each step (1 - x, the quotient, the log) rounded to the element's
+ * dtype, as its scalar and vectorized half kernels compute (eps: clamped to [eps, 1 - eps], both bounds
+ * in the dtype) */
+static double r_half(double v) { return (double)pts_half_to_float(pts_float_to_half((float)v)); }
+static double r_bf16(double v) { return (double)pts_bf16_to_float(pts_float_to_bf16((float)v)); }
+static double logit16(double a, double eps, double (*r)(double))
+{
+    if (eps >= 0) {
+        double lo = r(eps), hi = r(1 - lo);
+        a = a < lo ? lo : (a > hi ? hi : a);
+    }
+    return r(log(r(a / r(1 - a))));
+}
+static double f_logit_half(double a, double eps) { return logit16(a, eps, r_half); }
+static double f_logit_bf16(double a, double eps) { return logit16(a, eps, r_bf16); }
 static double f_sgn(double a, double p) { (void)p; return (double)((0 < a) - (a < 0)); }
 static double f_signbit(double a, double p) { (void)p; return signbit(a) ? 1 : 0; }
 
@@ -132,6 +147,10 @@ PTS_KERNEL(k_signbit) { return pts_unary_run(op, a->self, rets, f_signbit, 0, U_
 
 PTS_KERNEL(k_logit)
 {
+    int dt = a->self->dtype;
+    if (dt == PTS_FLOAT16 || dt == PTS_BFLOAT16) /* eps None (or negative: no clamp) -> -1 */
+        return pts_unary_run(op, a->self, rets, dt == PTS_FLOAT16 ? f_logit_half : f_logit_bf16,
+                             a->has_eps && a->eps >= 0 ? a->eps : -1.0, U_FLOAT);
     if (!a->has_eps)
         return pts_unary_run(op, a->self, rets, f_logit, 0, U_FLOAT);
     return pts_unary_run(op, a->self, rets, f_logit_eps, a->eps, U_FLOAT);

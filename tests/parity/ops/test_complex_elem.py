@@ -3,7 +3,8 @@ the data-movement kernels (issue 14): block_diag, empty_strided, index_add /
 index_copy / index_fill, pixel_shuffle / pixel_unshuffle / channel_shuffle,
 im2col, nonzero_numpy, and the complex loops of expm1, log1p, logaddexp,
 ldexp, float_power, lerp, silu, isclose / allclose, sinc, softmax /
-log_softmax with dtype, trapezoid / cumulative_trapezoid.
+log_softmax with dtype, trapezoid / cumulative_trapezoid, cov / corrcoef, rms_norm,
+renorm, logcumsumexp; and float16 logit, whose steps torch rounds to half.
 
 Data movement copies elements, so it is compared exactly.  Math is compared
 at torch.testing's complex defaults (per part: complex64 rtol 1.3e-6 / atol
@@ -345,3 +346,19 @@ def test_logcumsumexp():
         check("aten::logcumsumexp", lambda: ((torch.tensor(sp, dtype=dt),), {"dim": 0}), what=str(dt) + " special")
         check("aten::logcumsumexp", lambda: ((torch.tensor(sp[:2] + sp[3:4], dtype=dt),), {"dim": 0}),
               what=str(dt) + " -inf")
+
+
+# ---- float16 / bfloat16 logit: each step rounded to the element's dtype --------------------------
+
+
+def test_logit_half_steps():
+    # ATen's half kernels round 1 - x, the quotient and the log to float16 each; pyts does the same
+    # steps, so the results agree to the bit (a result computed in float and rounded once differs by
+    # an ulp in ~1/3 of these inputs)
+    g = torch.Generator().manual_seed(0)
+    x = (torch.rand(4000, generator=g) * 0.998 + 0.001).to(torch.float16)
+    x[:4] = torch.tensor([0.0, 1.0, float("nan"), 0.5])
+    for eps in (None, 0.05, 1e-6):
+        check("aten::logit", lambda: ((x.clone(),), {"eps": eps}), what="float16 eps=%s" % eps, **EXACT)
+        check("aten::logit", lambda: ((x.clone()[:3968].reshape(-1, 31)[:, ::2],), {"eps": eps}),
+              what="float16 strided eps=%s" % eps, **EXACT)
