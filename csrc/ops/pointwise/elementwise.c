@@ -347,6 +347,13 @@ BINC(l_add_alpha, fma(b, p1, a), WADD(a, WMUL(p1, b)), a + GC(cmul, a)(p1, b))
 BINC(l_mul, a * b, WMUL(a, b), GC(cmul, a)(a, b))
 BINC(l_div, a / b, idiv_trunc(c, a, b), GC(cdiv, a)(a, b))
 BIN(l_div_trunc, trunc(a / b), idiv_trunc(c, a, b))
+/* float16 / bfloat16 results: ATen's half kernels round the quotient to the dtype before trunc
+ * ((a / b).trunc() on Vectorized<Half>), so 139.97 rounded to 140 truncates to 140 -- except when
+ * the divisor is one element (iter.is_scalar(2)): then the float quotient is truncated */
+static inline float q_half(double q) { return pts_half_to_float(pts_float_to_half((float)q)); }
+static inline float q_bf16(double q) { return pts_bf16_to_float(pts_float_to_bf16((float)q)); }
+BIN(l_div_trunc_half, trunc(q_half(a / b)), idiv_trunc(c, a, b))
+BIN(l_div_trunc_bf16, trunc(q_bf16(a / b)), idiv_trunc(c, a, b))
 BIN(l_div_floor, G(div_floor, a)(a, b), idiv_floor(c, a, b))
 BIN(l_remainder, G(rem, a)(a, b), imod(c, a, b))
 BIN(l_fmod, fmod(a, b), ifmod(c, a, b))
@@ -765,7 +772,11 @@ static pts_status div_common(const pts_op *op, pts_value self, pts_value other, 
     if (!mode) {
         sp.result = pts_float_op_dtype(sp.result);
     } else if (strcmp(mode, "trunc") == 0) {
-        sp.loops = &l_div_trunc;
+        bool one = other.tag != PTS_T_TENSOR || pts_tensor_numel(PTS_TENSOR(other)) == 1;
+        sp.loops = one                         ? &l_div_trunc
+                   : sp.result == PTS_FLOAT16  ? &l_div_trunc_half
+                   : sp.result == PTS_BFLOAT16 ? &l_div_trunc_bf16
+                                               : &l_div_trunc;
         if (sp.result == PTS_BOOL)
             return pts_not_implemented(sp.name, sp.result);
     } else if (strcmp(mode, "floor") == 0) {
