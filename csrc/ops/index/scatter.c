@@ -8,6 +8,7 @@
  * for integer ones, so integer results stay exact.
  */
 #include "ops/kernel.h"
+#include "tensor/cplx.h"
 
 typedef enum red_op { RO_SUM, RO_PROD, RO_MEAN, RO_AMAX, RO_AMIN } red_op;
 
@@ -277,13 +278,47 @@ PTS_KERNEL(k_index_reduce)
 
 typedef enum ix_kind { IX_ADD, IX_COPY, IX_FILL } ix_kind;
 
+/* element p of complex `dtype` = re + im j */
+static void store_complex(char *p, int dtype, double re, double im)
+{
+    if (dtype == PTS_COMPLEX64)
+        ((float *)p)[0] = (float)re, ((float *)p)[1] = (float)im;
+    else
+        ((double *)p)[0] = re, ((double *)p)[1] = im;
+}
+
+/* *dp += alpha * *sp for complex `dtype`, as torch's loop in c10::complex<T>: the textbook product
+ * (each partial product rounded in T), then the sum */
+static void add_complex(char *dp, const char *sp, int dtype, const double *alpha)
+{
+    bool one = alpha[0] == 1 && alpha[1] == 0;
+    if (dtype == PTS_COMPLEX64) {
+        float *x = (float *)dp, yr = ((const float *)sp)[0], yi = ((const float *)sp)[1];
+        if (!one) {
+            float ar = (float)alpha[0], ai = (float)alpha[1];
+            float p1 = ar * yr, p2 = ai * yi, p3 = ar * yi, p4 = ai * yr;
+            yr = p1 - p2, yi = p3 + p4;
+        }
+        x[0] += yr, x[1] += yi;
+        return;
+    }
+    double *x = (double *)dp, yr = ((const double *)sp)[0], yi = ((const double *)sp)[1];
+    if (!one) {
+        double p1 = alpha[0] * yr, p2 = alpha[1] * yi, p3 = alpha[0] * yi, p4 = alpha[1] * yr;
+        yr = p1 - p2, yi = p3 + p4;
+    }
+    x[0] += yr, x[1] += yi;
+}
+
 /* index_add(self, dim, index, source, *, alpha), index_copy(self, dim, index, source),
  * index_fill(self, dim, index, value): slices self.select(dim, index[i]) get source.select(dim, i)
  * added (times alpha) or copied, or the value. */
 static pts_status index_update(const pts_op *op, pts_tensor *self, int64_t dim, pts_tensor *idx, pts_tensor *src,
                                 pts_value value, pts_value alpha, pts_value *rets, ix_kind kind)
 {
-    PTS_TRY(pts_check_real(OPN, self->dtype));
+    bool cplx = pts_dtype_is_complex(self->dtype);
+    if (!cplx)
+        PTS_TRY(pts_check_real(OPN, self->dtype));
     if (kind == IX_FILL && idx->dtype != PTS_INT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: index_fill_(): Expected dtype int64 for index.", OPN);
     if (kind == IX_COPY && idx->dtype != PTS_INT64)
@@ -326,14 +361,31 @@ static pts_status index_update(const pts_op *op, pts_tensor *self, int64_t dim, 
     if (!self->ndim)
         ost[0] = 1;
     int osz = pts_dtype_get(out->dtype)->itemsize, isz = pts_dtype_get(idx->dtype)->itemsize;
-    bool ints = !pts_is_float(out->dtype);
+    bool ints = !pts_is_float(out->dtype) && !cplx;
     if (kind == IX_ADD && alpha.tag == PTS_T_FLOAT && ints) {
         pts_obj_release(&out->hdr);
         return pts_err_set(PTS_ERR_TYPE, "%s: For integral input tensors, argument alpha must not be a floating point "
                                          "number.", OPN);
     }
     char fillv[16] = {0};
-    if (kind == IX_FILL) {
+    double calpha[2] = {0, 0}; /* alpha of a complex index_add */
+    if (cplx) {
+        pts_value av = alpha;
+        calpha[0] = av.tag == PTS_T_COMPLEX ? av.u.c[0] : pts_scalar_f64(av);
+        calpha[1] = av.tag == PTS_T_COMPLEX ? av.u.c[1] : 0.0;
+    }
+    if (kind == IX_FILL && cplx) { /* a complex self takes the value's real and imaginary parts */
+        pts_value fv = value;
+        if (fillt) {
+            pts_status fst = pts_tensor_item(fillt, &fv);
+            if (fst) {
+                pts_obj_release(&out->hdr);
+                return fst;
+            }
+        }
+        store_complex(fillv, out->dtype, fv.tag == PTS_T_COMPLEX ? fv.u.c[0] : pts_scalar_f64(fv),
+                      fv.tag == PTS_T_COMPLEX ? fv.u.c[1] : 0.0);
+    } else if (kind == IX_FILL) {
         if (fillt)
             pts_store_f64(fillv, out->dtype, pts_load_f64(pts_tensor_data(fillt), fillt->dtype));
         else
@@ -377,6 +429,8 @@ static pts_status index_update(const pts_op *op, pts_tensor *self, int64_t dim, 
                 const char *sp = (const char *)pts_tensor_data(src) + so * ssz;
                 if (kind == IX_COPY)
                     memcpy(dp, sp, (size_t)osz);
+                else if (cplx)
+                    add_complex(dp, sp, out->dtype, calpha);
                 else if (ints)
                     pts_store_i64(dp, out->dtype, (int64_t)((uint64_t)pts_load_i64(dp, out->dtype) +
                                                             (uint64_t)pts_load_i64(sp, src->dtype) *

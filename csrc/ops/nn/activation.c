@@ -18,6 +18,7 @@
 #include "ops/kernel.h"
 #include "ops/nn/act_f32.h"
 #include "ops/nn/gemm.h"
+#include "ops/pointwise/cplx_ops.h"
 #include "ops/random/rng.h"
 #include "tensor/parallel.h"
 #include "tensor/vmath.h"
@@ -277,8 +278,18 @@ PTS_KERNEL(k_celu_)
     double al = pts_arg_double(a->alpha);
     return act_run("celu_", ACT_ELU, al, 1, 1.0 / al, a->self, rets, true);
 }
-PTS_KERNEL(k_silu) { return act_run("silu", ACT_SILU, 0, 0, 0, a->self, rets, false); }
-PTS_KERNEL(k_silu_) { return act_run("silu_", ACT_SILU, 0, 0, 0, a->self, rets, true); }
+PTS_KERNEL(k_silu)
+{
+    if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128) /* x / (1 + exp(-x)) */
+        return pts_complex_unary(op, a->self, "silu", rets);
+    return act_run("silu", ACT_SILU, 0, 0, 0, a->self, rets, false);
+}
+PTS_KERNEL(k_silu_)
+{
+    if (a->self->dtype == PTS_COMPLEX64 || a->self->dtype == PTS_COMPLEX128)
+        return pts_complex_unary(op, a->self, "silu", rets);
+    return act_run("silu_", ACT_SILU, 0, 0, 0, a->self, rets, true);
+}
 PTS_KERNEL(k_mish) { return act_run("mish", ACT_MISH, 0, 0, 0, a->self, rets, false); }
 PTS_KERNEL(k_mish_) { return act_run("mish_", ACT_MISH, 0, 0, 0, a->self, rets, true); }
 PTS_KERNEL(k_hardswish) { return act_run("hardswish", ACT_HARDSWISH, 0, 0, 0, a->self, rets, false); }
@@ -618,16 +629,25 @@ static pts_status softmax_run(const char *op, pts_tensor *x0, int64_t dim64, int
     return PTS_OK;
 }
 
-/* softmax.int(Tensor self, int dim, ScalarType? dtype=None) / log_softmax.int */
-PTS_KERNEL(k_softmax_int)
+/* softmax.int(Tensor self, int dim, ScalarType? dtype=None) / log_softmax.int: ATen converts self
+ * to dtype first (a complex self to a real dtype keeps the real parts), then runs _softmax. */
+static pts_status softmax_int(const char *opn, pts_tensor *x, int64_t dim, int dtype, bool log, pts_value *rets)
 {
-    return softmax_run("softmax", a->self, a->dim, a->dtype < 0 ? a->self->dtype : a->dtype, false, rets);
+    if (dtype < 0 || !(x->dtype == PTS_COMPLEX64 || x->dtype == PTS_COMPLEX128))
+        return softmax_run(opn, x, dim, dtype < 0 ? x->dtype : dtype, log, rets);
+    if (pts_nn_compute_dtype(dtype) < 0) /* refused before the conversion: a complex dtype */
+        return pts_nn_bad_dtype(opn, dtype);
+    pts_tensor *c = pts_tensor_to_dtype(x, dtype);
+    if (!c)
+        return pts_err_last();
+    pts_status st = softmax_run(opn, c, dim, dtype, log, rets);
+    pts_obj_release(&c->hdr);
+    return st;
 }
 
-PTS_KERNEL(k_log_softmax_int)
-{
-    return softmax_run("log_softmax", a->self, a->dim, a->dtype < 0 ? a->self->dtype : a->dtype, true, rets);
-}
+PTS_KERNEL(k_softmax_int) { return softmax_int("softmax", a->self, a->dim, a->dtype, false, rets); }
+
+PTS_KERNEL(k_log_softmax_int) { return softmax_int("log_softmax", a->self, a->dim, a->dtype, true, rets); }
 
 /* _softmax(Tensor self, int dim, bool half_to_float) / _log_softmax; torch's
  * CPU kernels refuse half_to_float, and so do we. */

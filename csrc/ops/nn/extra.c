@@ -3,6 +3,7 @@
  * embedding_renorm_ (F.embedding's max_norm).
  */
 #include "ops/compose.h"
+#include "tensor/cplx.h"
 
 /* Call op `name` with npos positional arguments, keeping its first nkeep results in r[]
  * (new references; the rest are released). */
@@ -141,7 +142,8 @@ PTS_KERNEL(k_max_pool2d_with_indices_backward)
 /* ---- im2col ----------------------------------------------------------------------------------- */
 
 /* im2col(self, kernel_size, dilation, padding, stride): the sliding blocks of a (N,) C, H, W input
- * as columns, (N,) C*kh*kw, L; zero padding.  A copy of elements (floating dtypes and bool, as torch). */
+ * as columns, (N,) C*kh*kw, L; zero padding.  A copy of elements (floating and complex dtypes and bool, as
+ * torch). */
 PTS_KERNEL(k_im2col)
 {
     pts_tensor *x = a->self;
@@ -169,7 +171,7 @@ PTS_KERNEL(k_im2col)
     if (!ok)
         return pts_err_set(PTS_ERR_VALUE, "%s: Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and "
                                           "other non-zero dimensions for input", OPN);
-    if (!pts_is_float(x->dtype) && x->dtype != PTS_BOOL)
+    if (!pts_is_float(x->dtype) && x->dtype != PTS_BOOL && !pts_dtype_is_complex(x->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: \"im2col_out_cpu\" not implemented for '%s'", OPN,
                            pts_dtype_torch_name(x->dtype));
     int64_t N = batched ? x->sizes[0] : 1, C = x->sizes[x->ndim - 3], H = x->sizes[x->ndim - 2],

@@ -4,6 +4,9 @@
  */
 #include "ops/compose.h"
 
+/* complex64 / complex128 (tensor/cplx.h is not included: <complex.h>'s I would shadow the names here) */
+static bool is_complex_dtype(int dtype) { return dtype == PTS_COMPLEX64 || dtype == PTS_COMPLEX128; }
+
 /* v rounded to dtype dt (float dtypes) */
 static double rnd_to(double v, int dt)
 {
@@ -18,13 +21,53 @@ static double rnd_to(double v, int dt)
 
 /* rms_norm(input, normalized_shape, weight, eps): x / sqrt(mean(x^2 over the normalized dims) + eps)
  * (* weight); eps None: the dtype's machine epsilon */
+/* rms_norm of a complex input, composed as ATen does: x * rsqrt(mean(x * x) + eps) * weight (x * x,
+ * not |x|^2); eps None: the machine epsilon of the real dtype */
+static pts_status rms_norm_complex(pts_tensor *x, pts_tensor *w, int nn, bool has_eps, double eps,
+                                   pts_value *rets)
+{
+    int64_t dims[PTS_MAX_DIMS];
+    for (int i = 0; i < nn; i++)
+        dims[i] = x->ndim - nn + i;
+    if (!has_eps)
+        eps = x->dtype == PTS_COMPLEX128 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
+    pts_value dl = pts_int_list_value(nn, dims);
+    if (dl.tag == PTS_T_NONE)
+        return pts_err_last();
+    pts_tensor *sq = NULL, *m = NULL, *y = NULL;
+    pts_value a2[2] = {pts_tv(x), pts_tv(x)};
+    sq = pts_call_t("aten::mul.Tensor", 2, a2);
+    pts_value a3[3] = {pts_tv(sq), dl, pts_bool(true)};
+    m = sq ? pts_call_t("aten::mean.dim", 3, a3) : NULL;
+    pts_value a4[2] = {pts_tv(m), pts_float(eps)};
+    pts_tensor *t = m ? pts_call_t("aten::add.Scalar", 2, a4) : NULL;
+    pts_tdrop(m);
+    m = t;
+    pts_value a5[1] = {pts_tv(m)};
+    t = m ? pts_call_t("aten::rsqrt", 1, a5) : NULL;
+    pts_tdrop(m);
+    m = t;
+    pts_value a6[2] = {pts_tv(x), pts_tv(m)};
+    y = m ? pts_call_t("aten::mul.Tensor", 2, a6) : NULL;
+    if (y && w) {
+        pts_value a7[2] = {pts_tv(y), pts_tv(w)};
+        t = pts_call_t("aten::mul.Tensor", 2, a7);
+        pts_tdrop(y);
+        y = t;
+    }
+    pts_tdrop(sq);
+    pts_tdrop(m);
+    pts_value_release(dl);
+    return pts_ret(y, rets);
+}
+
 PTS_KERNEL(k_rms_norm)
 {
     pts_tensor *x = a->input, *w = a->weight;
     int64_t ns[PTS_MAX_DIMS];
     int nn = 0;
     PTS_TRY(pts_arg_int_list(a->normalized_shape, ns, PTS_MAX_DIMS, &nn, 0, "normalized_shape"));
-    if (!pts_is_float(x->dtype))
+    if (!pts_is_float(x->dtype) && !is_complex_dtype(x->dtype))
         return pts_err_set(PTS_ERR_TYPE, "%s: rms_norm only supports floating-point inputs, got %s", OPN,
                            pts_dtype_torch_name(x->dtype));
     bool ok = nn <= x->ndim && nn >= 1;
@@ -40,6 +83,8 @@ PTS_KERNEL(k_rms_norm)
         if (!wok)
             return pts_err_set(PTS_ERR_VALUE, "%s: Expected weight to be of same shape as normalized_shape", OPN);
     }
+    if (is_complex_dtype(x->dtype))
+        return rms_norm_complex(x, w, nn, a->has_eps, a->eps, rets);
     /* eps None: the machine epsilon of the compute dtype (float for float32 and narrower) */
     double eps = a->has_eps ? a->eps : x->dtype == PTS_FLOAT64 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
     int64_t inner = 1;
@@ -221,7 +266,8 @@ PTS_KERNEL(k_renorm)
 {
     pts_tensor *x = a->self;
     double p = pts_arg_double(a->p), maxnorm = pts_arg_double(a->maxnorm);
-    if (!pts_is_float(x->dtype))
+    bool cplx = is_complex_dtype(x->dtype);
+    if (!pts_is_float(x->dtype) && !cplx)
         return pts_err_set(PTS_ERR_TYPE, "%s: renorm: expected a floating point input, got %s", OPN,
                            pts_dtype_torch_name(x->dtype));
     if (p <= 0)
@@ -237,10 +283,11 @@ PTS_KERNEL(k_renorm)
     for (int i = 0; i < x->ndim; i++)
         mask[i] = i != d;
     pts_rows r;
-    PTS_TRY(pts_rows_make(x, mask, false, PTS_FLOAT64, &r)); /* rows: the indices along d */
+    int cd = cplx ? PTS_COMPLEX128 : PTS_FLOAT64, per = cplx ? 2 : 1; /* numbers per element */
+    PTS_TRY(pts_rows_make(x, mask, false, cd, &r)); /* rows: the indices along d */
     double *v = pts_f64(r.flat);
     double *ks = pts_malloc(sizeof(double) * (size_t)(r.rows + 1));
-    pts_tensor *out = ks ? pts_tensor_to_dtype(x, PTS_FLOAT64) : NULL;
+    pts_tensor *out = ks ? pts_tensor_to_dtype(x, cd) : NULL;
     if (!out) {
         pts_free(ks);
         pts_tdrop(r.flat);
@@ -249,19 +296,27 @@ PTS_KERNEL(k_renorm)
     for (int64_t i = 0; i < r.rows; i++) {
         double s = 0;
         for (int64_t j = 0; j < r.inner; j++) {
-            double e = fabs(v[i * r.inner + j]);
+            double e = cplx ? hypot(v[2 * (i * r.inner + j)], v[2 * (i * r.inner + j) + 1]) : fabs(v[i * r.inner + j]);
             s = isinf(p) ? (e > s ? e : s) : s + (p == 1 ? e : p == 2 ? e * e : pow(e, p));
         }
         double norm = isinf(p) || p == 1 ? s : p == 2 ? sqrt(s) : pow(s, 1 / p);
         double k = norm > maxnorm ? maxnorm / (norm + 1e-7) : 1;
-        ks[i] = x->dtype != PTS_FLOAT64 ? (double)(float)k : k; /* torch's factor is of the input's dtype */
+        /* torch's factor is of the input's dtype */
+        ks[i] = x->dtype != PTS_FLOAT64 && x->dtype != PTS_COMPLEX128 ? (double)(float)k : k;
     }
     pts_tdrop(r.flat);
     int64_t after = 1;
     for (int i = d + 1; i < x->ndim; i++)
         after *= x->sizes[i];
-    for (int64_t f = 0, n = pts_tensor_numel(out); f < n; f++)
-        pts_f64(out)[f] *= ks[(f / after) % x->sizes[d]];
+    for (int64_t f = 0, n = pts_tensor_numel(out); f < n; f++) {
+        double k = ks[(f / after) % x->sizes[d]], *z = pts_f64(out) + per * f;
+        if (cplx) { /* times the factor as a complex number k + 0j (the textbook product) */
+            double re = z[0] * k - z[1] * 0.0, im = z[0] * 0.0 + z[1] * k;
+            z[0] = re, z[1] = im;
+        } else {
+            z[0] *= k;
+        }
+    }
     pts_free(ks);
     return pts_ret_as(out, x->dtype, rets);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ops/kernel.h"
+#include "tensor/cplx.h"
 #include "ops/nn/gemm.h"
 #include "tensor/parallel.h"
 
@@ -823,7 +824,9 @@ static pts_status permuted_copy(pts_tensor *x, int nd, const int64_t *sz, const 
     pts_tensor *v = pts_tensor_view_of(x->storage, x->dtype, nd, sz, st, x->offset);
     if (!v)
         return pts_err_last();
-    pts_tensor *c = pts_tensor_is_contiguous(v) ? pts_tensor_contiguous_copy(v) : pts_nn_contig(v, v->dtype);
+    pts_tensor *c = pts_tensor_is_contiguous(v)       ? pts_tensor_contiguous_copy(v)
+                    : pts_dtype_is_complex(v->dtype) ? pts_tensor_to_dtype(v, v->dtype) /* any element size */
+                                                     : pts_nn_contig(v, v->dtype);
     pts_obj_release(&v->hdr);
     if (!c)
         return pts_err_last();

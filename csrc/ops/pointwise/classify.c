@@ -5,6 +5,7 @@
  * uninitialized, so any value is torch's behaviour).
  */
 #include "ops/compose.h"
+#include "tensor/cplx.h"
 #include "ops/pointwise/cplx_ops.h"
 
 /* ---- isposinf / isneginf / isreal ------------------------------------------------------------ */
@@ -81,6 +82,16 @@ PTS_KERNEL(k_ldexp)
     pts_value in[2] = {pts_tv(a->self), pts_tv(a->other)};
     int common;
     PTS_TRY(pts_result_type(2, in, &common, OPN));
+    if (pts_dtype_is_complex(common)) { /* ATen's ldexp: mul(self, pow(2.0, other)) */
+        pts_value pa[2] = {pts_float(2.0), in[1]};
+        pts_tensor *p = pts_call_t("aten::pow.Scalar", 2, pa);
+        if (!p)
+            return pts_err_last();
+        pts_value ma[2] = {in[0], pts_tv(p)};
+        pts_status st = pts_call("aten::mul.Tensor", 2, ma, rets);
+        pts_tdrop(p);
+        return st;
+    }
     PTS_TRY(pts_check_real(OPN, common));
     int rd = pts_float_op_dtype(common);
     pts_tensor *x = NULL, *y = NULL;
@@ -208,7 +219,8 @@ static pts_status strided_new(const pts_op *op, int dtype, pts_value sizev, pts_
                               pts_value *rets)
 {
     PTS_TRY(pts_arg_check_device(device, OPN));
-    PTS_TRY(pts_check_real(OPN, dtype));
+    if (!pts_dtype_is_complex(dtype)) /* zeros of any element size */
+        PTS_TRY(pts_check_real(OPN, dtype));
     int64_t size[PTS_MAX_DIMS], stride[PTS_MAX_DIMS];
     int n = 0, m = 0;
     PTS_TRY(pts_arg_int_list(sizev, size, PTS_MAX_DIMS, &n, 0, "size"));

@@ -374,10 +374,127 @@ static void sinc_fn(const double *x, double *o)
     o[0] = creal(r), o[1] = cimag(r);
 }
 
+/* ---- torch's formulas in the element's precision ------------------------------------------------
+ *
+ * Where torch's complex formula branches on, or cancels in, its own precision (log1p's u == 1 test,
+ * expm1's difference), complex64 is computed with every basic operation rounded to float: an
+ * operation on floats computed in double and rounded once to float is the float operation (double
+ * has more than 2p + 2 bits), so rnd() after each step gives torch's float arithmetic; the
+ * transcendental functions are glibc's double ones rounded to float (within an ulp of the float
+ * ones torch calls). */
+
+static inline double rnd(double v, bool f32) { return f32 ? (double)(float)v : v; }
+
+/* (a + bj) * (c + dj), the textbook product of c10::complex */
+static void cmul_r(const double *x, const double *y, double *o, bool f32)
+{
+    double re = rnd(rnd(x[0] * y[0], f32) - rnd(x[1] * y[1], f32), f32);
+    double im = rnd(rnd(x[0] * y[1], f32) + rnd(x[1] * y[0], f32), f32);
+    o[0] = re, o[1] = im;
+}
+
+/* c10::complex's quotient (numpy's algorithm; the pair cdiv_cf / cdiv_cd of tensor/cplx.h) */
+static void cdiv_r(const double *x, const double *y, double *o, bool f32)
+{
+    double a = x[0], b = x[1], c = y[0], d = y[1], ac = fabs(c), ad = fabs(d);
+    if (ac >= ad) {
+        if (ac == 0 && ad == 0) {
+            o[0] = rnd(a / ac, f32), o[1] = rnd(b / ad, f32);
+            return;
+        }
+        double rat = rnd(d / c, f32), scl = rnd(1.0 / rnd(c + rnd(d * rat, f32), f32), f32);
+        o[0] = rnd(rnd(a + rnd(b * rat, f32), f32) * scl, f32);
+        o[1] = rnd(rnd(b - rnd(a * rat, f32), f32) * scl, f32);
+        return;
+    }
+    double rat = rnd(c / d, f32), scl = rnd(1.0 / rnd(d + rnd(c * rat, f32), f32), f32);
+    o[0] = rnd(rnd(rnd(a * rat, f32) + b, f32) * scl, f32);
+    o[1] = rnd(rnd(rnd(b * rat, f32) - a, f32) * scl, f32);
+}
+
+static void clog_r(const double *x, double *o, bool f32)
+{
+    double complex r = clog(CMPLX(x[0], x[1]));
+    o[0] = rnd(creal(r), f32), o[1] = rnd(cimag(r), f32);
+}
+
+static void cexp_r(const double *x, double *o, bool f32)
+{
+    double complex r = cexp(CMPLX(x[0], x[1]));
+    o[0] = rnd(creal(r), f32), o[1] = rnd(cimag(r), f32);
+}
+
+/* c10's CPU log1p: u = z + 1; z when u == 1; log(u) when u - 1 == z; else log(u) * (z / (u - 1)) */
+static void log1p_r(const double *z, double *o, bool f32)
+{
+    double u[2] = {rnd(z[0] + 1.0, f32), z[1]};
+    if (u[0] == 1 && u[1] == 0) {
+        o[0] = z[0], o[1] = z[1];
+        return;
+    }
+    double lu[2], um1[2] = {rnd(u[0] - 1.0, f32), u[1]}, q[2];
+    clog_r(u, lu, f32);
+    if (um1[0] == z[0] && um1[1] == z[1]) {
+        o[0] = lu[0], o[1] = lu[1];
+        return;
+    }
+    cdiv_r(z, um1, q, f32);
+    cmul_r(lu, q, o, f32);
+}
+
+/* c10's expm1: expm1(x) cos(y) - 2 sin(y/2)^2 + i exp(x) sin(y) */
+static void expm1_r(const double *z, double *o, bool f32)
+{
+    double x = z[0], y = z[1], a = rnd(sin(rnd(y / 2, f32)), f32);
+    double er = rnd(rnd(rnd(expm1(x), f32) * rnd(cos(y), f32), f32) - rnd(rnd(2 * a, f32) * a, f32), f32);
+    double ei = rnd(rnd(exp(x), f32) * rnd(sin(y), f32), f32);
+    o[0] = er, o[1] = ei;
+}
+
+/* ATen's CPU silu of a complex: x / (1 + exp(-x)) */
+static void silu_r(const double *x, double *o, bool f32)
+{
+    double nx[2] = {-x[0], -x[1]}, e[2];
+    cexp_r(nx, e, f32);
+    e[0] = rnd(1.0 + e[0], f32);
+    cdiv_r(x, e, o, f32);
+}
+
+/* ATen's sinc: 1 at 0, else sin(pi z) / (pi z) in the element's opmath (complex<float> for
+ * complex64): pi rounded to the element's precision, the textbook product, csin, c10's quotient */
+static void sinc_r(const double *x, double *o, bool f32)
+{
+    if (x[0] == 0 && x[1] == 0) {
+        o[0] = 1, o[1] = 0;
+        return;
+    }
+    double pi[2] = {rnd(M_PI, f32), 0}, p[2], sn[2];
+    cmul_r(pi, x, p, f32);
+    double complex r = csin(CMPLX(p[0], p[1]));
+    sn[0] = rnd(creal(r), f32), sn[1] = rnd(cimag(r), f32);
+    cdiv_r(sn, p, o, f32);
+}
+
+static void log1p_f(const double *x, double *o) { log1p_r(x, o, false); }
+static void log1p_s(const double *x, double *o) { log1p_r(x, o, true); }
+static void expm1_f(const double *x, double *o) { expm1_r(x, o, false); }
+static void expm1_s(const double *x, double *o) { expm1_r(x, o, true); }
+static void silu_f(const double *x, double *o) { silu_r(x, o, false); }
+static void silu_s(const double *x, double *o) { silu_r(x, o, true); }
+static void sinc_s(const double *x, double *o) { sinc_r(x, o, true); }
+
 pts_status pts_complex_unary(const pts_op *op, pts_tensor *t, const char *fn, pts_value *rets)
 {
-    cx_fn f = strcmp(fn, "acosh") == 0 ? acosh_fn : strcmp(fn, "asinh") == 0 ? asinh_fn : strcmp(fn, "atanh") == 0 ?
-              atanh_fn : strcmp(fn, "exp2") == 0 ? exp2_fn : strcmp(fn, "sinc") == 0 ? sinc_fn : NULL;
+    static const struct {
+        const char *name;
+        cx_fn c128, c64; /* complex128, complex64 */
+    } fns[] = {{"acosh", acosh_fn, acosh_fn}, {"asinh", asinh_fn, asinh_fn}, {"atanh", atanh_fn, atanh_fn},
+               {"exp2", exp2_fn, exp2_fn},    {"sinc", sinc_fn, sinc_s},     {"expm1", expm1_f, expm1_s},
+               {"log1p", log1p_f, log1p_s},   {"silu", silu_f, silu_s}};
+    cx_fn f = NULL;
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        if (strcmp(fn, fns[i].name) == 0)
+            f = t->dtype == PTS_COMPLEX64 ? fns[i].c64 : fns[i].c128;
     if (!f)
         return pts_err_set(PTS_ERR_INTERNAL, "%s: no complex function %s", OPN, fn);
     bool inplace = op->schema.nargs > 0 && op->schema.args[0].is_write;
@@ -387,6 +504,162 @@ pts_status pts_complex_unary(const pts_op *op, pts_tensor *t, const char *fn, pt
 pts_status pts_complex_isreal(const pts_op *op, pts_tensor *t, pts_value *rets)
 {
     return cx_map(OPN, t, PTS_BOOL, isreal_fn, false, rets);
+}
+
+/* ---- logaddexp, lerp, isclose: n operands ---------------------------------------------------- */
+
+static bool cnan(const double *z) { return isnan(z[0]) || isnan(z[1]); }
+
+/* ATen's _log_add_exp_helper of two complex numbers (LogAddExp.h) */
+static void logaddexp_r(const double (*in)[2], double *o, const double *p, bool f32)
+{
+    (void)p;
+    const double *x = in[0], *y = in[1], *mn, *mx;
+    if (cnan(y))
+        mn = mx = y;
+    else if (cnan(x))
+        mn = mx = x;
+    else if (x[0] < y[0])
+        mn = x, mx = y;
+    else
+        mn = y, mx = x;
+    if (cnan(mn)) {
+        o[0] = o[1] = NAN;
+    } else if (!isfinite(mn[0]) && mn[0] == mx[0]) {
+        if (mn[0] < 0) {
+            o[0] = mn[0], o[1] = mn[1];
+        } else { /* log(exp(min) + exp(max)) */
+            double e1[2], e2[2], sum[2];
+            cexp_r(mn, e1, f32);
+            cexp_r(mx, e2, f32);
+            sum[0] = rnd(e1[0] + e2[0], f32), sum[1] = rnd(e1[1] + e2[1], f32);
+            clog_r(sum, o, f32);
+        }
+    } else { /* log1p(exp(min - max)) + max */
+        double d[2] = {rnd(mn[0] - mx[0], f32), rnd(mn[1] - mx[1], f32)}, e[2], l[2];
+        cexp_r(d, e, f32);
+        log1p_r(e, l, f32);
+        o[0] = rnd(l[0] + mx[0], f32), o[1] = rnd(l[1] + mx[1], f32);
+    }
+}
+
+/* ATen's vectorized lerp: with w small (|w|^2 < 1/4) w * (end - self) + self, else
+ * (w - 1) * (end - self) + end (its scalar form e - (e - s)(1 - w) rounds the same) */
+static void lerp_r(const double (*in)[2], double *o, const double *p, bool f32)
+{
+    (void)p;
+    const double *s = in[0], *e = in[1], *w = in[2];
+    bool small = rnd(rnd(w[0] * w[0], f32) + rnd(w[1] * w[1], f32), f32) < 0.25;
+    double coeff[2] = {small ? w[0] : rnd(w[0] - 1.0, f32), w[1]}, diff[2], m[2];
+    diff[0] = rnd(e[0] - s[0], f32), diff[1] = rnd(e[1] - s[1], f32);
+    cmul_r(coeff, diff, m, f32);
+    const double *base = small ? s : e;
+    o[0] = rnd(m[0] + base[0], f32), o[1] = rnd(m[1] + base[1], f32);
+}
+
+/* ATen's isclose (TensorCompare.cpp) on complex numbers, p = {rtol, atol, equal_nan}:
+ * a == b, or both NaN (equal_nan), or a finite |a - b| <= atol + |rtol * b| */
+static void isclose_r(const double (*in)[2], double *o, const double *p, bool f32)
+{
+    const double *x = in[0], *y = in[1];
+    bool close = x[0] == y[0] && x[1] == y[1];
+    if (p[2] != 0 && cnan(x) && cnan(y))
+        close = true;
+    if (!close && (p[0] != 0 || p[1] != 0)) {
+        double r[2] = {rnd(p[0], f32), 0}, rb[2];
+        cmul_r(r, y, rb, f32);
+        double allowed = rnd(rnd(p[1], f32) + rnd(hypot(rb[0], rb[1]), f32), f32);
+        double actual = rnd(hypot(rnd(x[0] - y[0], f32), rnd(x[1] - y[1], f32)), f32);
+        close = isfinite(actual) && actual <= allowed;
+    }
+    o[0] = close, o[1] = 0;
+}
+
+void pts_complex_logaddexp(const double *x, const double *y, double *o)
+{
+    const double in[2][2] = {{x[0], x[1]}, {y[0], y[1]}};
+    logaddexp_r(in, o, NULL, false);
+}
+
+typedef void (*cxn_fn)(const double (*in)[2], double *o, const double *p, bool f32);
+
+typedef struct cxn_ctx {
+    cxn_fn fn;
+    int n, out_dtype, in_dtype[3];
+    const double *params;
+    bool f32;
+} cxn_ctx;
+
+static void cxn_loop(void *vc, char **d, const int64_t *s, int64_t n)
+{
+    const cxn_ctx *c = vc;
+    for (int64_t i = 0; i < n; i++) {
+        double x[3][2], o[2];
+        for (int k = 0; k < c->n; k++) {
+            load2(d[k + 1] + i * s[k + 1], c->in_dtype[k], x[k]);
+            x[k][0] = rnd(x[k][0], c->f32), x[k][1] = rnd(x[k][1], c->f32); /* numbers in the opmath */
+        }
+        c->fn((const double(*)[2])x, o, c->params, c->f32);
+        store2(d[0] + i * s[0], c->out_dtype, o);
+    }
+}
+
+pts_status pts_complex_nary(const pts_op *op, int n, const pts_value *in, int cdtype, int out_dtype, pts_cx_nary fn,
+                            const double *params, pts_value *rets)
+{
+    static const cxn_fn fns[] = {[PTS_CX_LOGADDEXP] = logaddexp_r, [PTS_CX_LERP] = lerp_r, [PTS_CX_ISCLOSE] = isclose_r};
+    if (n < 1 || n > 3)
+        return pts_err_set(PTS_ERR_INTERNAL, "%s: %d complex operands", OPN, n);
+    pts_tensor *ts[3] = {NULL, NULL, NULL}, *ops[4] = {NULL, NULL, NULL, NULL};
+    for (int k = 0; k < n; k++)
+        ts[k] = in[k].tag == PTS_T_TENSOR ? PTS_TENSOR(in[k]) : NULL;
+    int nd = 0;
+    int64_t shape[PTS_MAX_DIMS];
+    PTS_TRY(pts_broadcast_tensors_shape(n, ts, &nd, shape, OPN));
+    bool inplace = op->schema.nargs > 0 && op->schema.args[0].is_write && ts[0];
+    if (inplace) {
+        pts_tensor *self = ts[0];
+        bool same = nd == self->ndim;
+        for (int i = 0; same && i < nd; i++)
+            same = shape[i] == self->sizes[i];
+        if (!same) {
+            char buf[128];
+            pts_tensor_describe(self, buf, sizeof buf);
+            return pts_err_set(PTS_ERR_VALUE, "%s: output with shape %s doesn't match the broadcast shape", OPN, buf);
+        }
+        if (pts_tensor_numel(self) > 0)
+            PTS_TRY(pts_check_no_internal_overlap(self, OPN));
+        PTS_TRY(pts_tensor_make_writable(self));
+        pts_obj_retain(&self->hdr);
+        ops[0] = self;
+    } else if (!(ops[0] = pts_tensor_empty(out_dtype, nd, shape))) {
+        return pts_err_last();
+    }
+    pts_status st = PTS_OK;
+    cxn_ctx c = {fns[fn], n, ops[0]->dtype, {0, 0, 0}, params, cdtype == PTS_COMPLEX64};
+    for (int k = 0; k < n && !st; k++) {
+        if (ts[k]) {
+            pts_obj_retain(&ts[k]->hdr);
+            ops[k + 1] = ts[k];
+        } else if (!(ops[k + 1] = pts_tensor_from_scalar(in[k], PTS_COMPLEX128))) { /* a number, exactly */
+            st = pts_err_last();
+        }
+        if (!st)
+            c.in_dtype[k] = ops[k + 1]->dtype;
+    }
+    pts_iter it;
+    if (!st)
+        st = pts_iter_init(&it, n + 1, ops, OPN);
+    if (!st)
+        pts_iter_run(&it, cxn_loop, &c);
+    for (int k = 1; k <= n; k++)
+        if (ops[k])
+            pts_obj_release(&ops[k]->hdr);
+    if (st) {
+        pts_obj_release(&ops[0]->hdr);
+        return st;
+    }
+    return pts_ret(ops[0], rets);
 }
 
 const pts_op_def pts_ops_complex[] = {

@@ -20,6 +20,7 @@
 #include <tgmath.h>
 
 #include "ops/kernel.h"
+#include "ops/pointwise/cplx_ops.h"
 #include "tensor/cplx.h"
 #include "tensor/vmath.h"
 
@@ -346,6 +347,13 @@ BINC(l_add_alpha, fma(b, p1, a), WADD(a, WMUL(p1, b)), a + GC(cmul, a)(p1, b))
 BINC(l_mul, a * b, WMUL(a, b), GC(cmul, a)(a, b))
 BINC(l_div, a / b, idiv_trunc(c, a, b), GC(cdiv, a)(a, b))
 BIN(l_div_trunc, trunc(a / b), idiv_trunc(c, a, b))
+/* float16 / bfloat16 results: ATen's half kernels round the quotient to the dtype before trunc
+ * ((a / b).trunc() on Vectorized<Half>), so 139.97 rounded to 140 truncates to 140 -- except when
+ * the divisor is one element (iter.is_scalar(2)): then the float quotient is truncated */
+static inline float q_half(double q) { return pts_half_to_float(pts_float_to_half((float)q)); }
+static inline float q_bf16(double q) { return pts_bf16_to_float(pts_float_to_bf16((float)q)); }
+BIN(l_div_trunc_half, trunc(q_half(a / b)), idiv_trunc(c, a, b))
+BIN(l_div_trunc_bf16, trunc(q_bf16(a / b)), idiv_trunc(c, a, b))
 BIN(l_div_floor, G(div_floor, a)(a, b), idiv_floor(c, a, b))
 BIN(l_remainder, G(rem, a)(a, b), imod(c, a, b))
 BIN(l_fmod, fmod(a, b), ifmod(c, a, b))
@@ -764,7 +772,11 @@ static pts_status div_common(const pts_op *op, pts_value self, pts_value other, 
     if (!mode) {
         sp.result = pts_float_op_dtype(sp.result);
     } else if (strcmp(mode, "trunc") == 0) {
-        sp.loops = &l_div_trunc;
+        bool one = other.tag != PTS_T_TENSOR || pts_tensor_numel(PTS_TENSOR(other)) == 1;
+        sp.loops = one                         ? &l_div_trunc
+                   : sp.result == PTS_FLOAT16  ? &l_div_trunc_half
+                   : sp.result == PTS_BFLOAT16 ? &l_div_trunc_bf16
+                                               : &l_div_trunc;
         if (sp.result == PTS_BOOL)
             return pts_not_implemented(sp.name, sp.result);
     } else if (strcmp(mode, "floor") == 0) {
@@ -906,8 +918,18 @@ PTS_KERNEL(k_exp) { return unary(op, a->self, rets, &l_exp, UN_FLOAT); }
 PTS_KERNEL(k_log) { return unary(op, a->self, rets, &l_log, UN_FLOAT); }
 PTS_KERNEL(k_log2) { return unary(op, a->self, rets, &l_log2, UN_FLOAT); }
 PTS_KERNEL(k_log10) { return unary(op, a->self, rets, &l_log10, UN_FLOAT); }
-PTS_KERNEL(k_log1p) { return unary(op, a->self, rets, &l_log1p, UN_FLOAT); }
-PTS_KERNEL(k_expm1) { return unary(op, a->self, rets, &l_expm1, UN_FLOAT); }
+PTS_KERNEL(k_log1p)
+{
+    if (pts_dtype_is_complex(a->self->dtype))
+        return pts_complex_unary(op, a->self, "log1p", rets);
+    return unary(op, a->self, rets, &l_log1p, UN_FLOAT);
+}
+PTS_KERNEL(k_expm1)
+{
+    if (pts_dtype_is_complex(a->self->dtype))
+        return pts_complex_unary(op, a->self, "expm1", rets);
+    return unary(op, a->self, rets, &l_expm1, UN_FLOAT);
+}
 PTS_KERNEL(k_sin) { return unary(op, a->self, rets, &l_sin, UN_FLOAT); }
 PTS_KERNEL(k_cos) { return unary(op, a->self, rets, &l_cos, UN_FLOAT); }
 PTS_KERNEL(k_tan) { return unary(op, a->self, rets, &l_tan, UN_FLOAT); }
@@ -1087,6 +1109,16 @@ PTS_KERNEL(k_lerp)
     sp.loops = &l_lerp;
     sp.opmath_in = 1u << 2;
     PTS_TRY(pts_result_type(2, sp.in, &sp.result, sp.name));
+    if (pts_dtype_is_complex(sp.result)) { /* ATen's complex lerp: self, end and a weight tensor of one dtype */
+        int sd = PTS_TENSOR(sp.in[0])->dtype;
+        if (a->end->dtype != sd)
+            return pts_err_set(PTS_ERR_TYPE, "%s: expected dtype %s for `end` but got dtype %s", sp.name,
+                               pts_dtype_torch_name(sd), pts_dtype_torch_name(a->end->dtype));
+        if (a->weight.tag == PTS_T_TENSOR && PTS_TENSOR(a->weight)->dtype != sd)
+            return pts_err_set(PTS_ERR_TYPE, "%s: expected dtype %s for `weight` but got dtype %s", sp.name,
+                               pts_dtype_torch_name(sd), pts_dtype_torch_name(PTS_TENSOR(a->weight)->dtype));
+        return pts_complex_nary(op, 3, sp.in, sd, sd, PTS_CX_LERP, NULL, rets);
+    }
     if (pts_dtype_category(sp.result) != PTS_CAT_FLOAT)
         return pts_err_set(PTS_ERR_TYPE, "%s: lerp is only implemented for floating point tensors, got %s", sp.name,
                            pts_dtype_name(sp.result));

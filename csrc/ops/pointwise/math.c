@@ -16,6 +16,7 @@
 #include "ops/kernel.h"
 #include "ops/pointwise/cplx_ops.h"
 #include "ops/pointwise/unary.h"
+#include "tensor/cplx.h"
 
 #define PI 3.14159265358979323846
 
@@ -44,6 +45,21 @@ static double f_logit_eps(double a, double eps)
     double x = a < eps ? eps : (a > 1 - eps ? 1 - eps : a);
     return log(x / (1 - x));
 }
+/* ATen's logit of float16 / bfloat16: each step (1 - x, the quotient, the log) rounded to the element's
+ * dtype, as its scalar and vectorized half kernels compute (eps: clamped to [eps, 1 - eps], both bounds
+ * in the dtype) */
+static double r_half(double v) { return (double)pts_half_to_float(pts_float_to_half((float)v)); }
+static double r_bf16(double v) { return (double)pts_bf16_to_float(pts_float_to_bf16((float)v)); }
+static double logit16(double a, double eps, double (*r)(double))
+{
+    if (eps >= 0) {
+        double lo = r(eps), hi = r(1 - lo);
+        a = a < lo ? lo : (a > hi ? hi : a);
+    }
+    return r(log(r(a / r(1 - a))));
+}
+static double f_logit_half(double a, double eps) { return logit16(a, eps, r_half); }
+static double f_logit_bf16(double a, double eps) { return logit16(a, eps, r_bf16); }
 static double f_sgn(double a, double p) { (void)p; return (double)((0 < a) - (a < 0)); }
 static double f_signbit(double a, double p) { (void)p; return signbit(a) ? 1 : 0; }
 
@@ -131,6 +147,10 @@ PTS_KERNEL(k_signbit) { return pts_unary_run(op, a->self, rets, f_signbit, 0, U_
 
 PTS_KERNEL(k_logit)
 {
+    int dt = a->self->dtype;
+    if (dt == PTS_FLOAT16 || dt == PTS_BFLOAT16) /* eps None (or negative: no clamp) -> -1 */
+        return pts_unary_run(op, a->self, rets, dt == PTS_FLOAT16 ? f_logit_half : f_logit_bf16,
+                             a->has_eps && a->eps >= 0 ? a->eps : -1.0, U_FLOAT);
     if (!a->has_eps)
         return pts_unary_run(op, a->self, rets, f_logit, 0, U_FLOAT);
     return pts_unary_run(op, a->self, rets, f_logit_eps, a->eps, U_FLOAT);
@@ -301,8 +321,62 @@ PTS_KERNEL(k_xlog1py)
 {
     return binary_run(op, a->self, a->other, rets, f_xlog1py, B_FLOAT, NULL);
 }
+static bool complex_value(pts_value v)
+{
+    return v.tag == PTS_T_COMPLEX || (v.tag == PTS_T_TENSOR && pts_dtype_is_complex(PTS_TENSOR(v)->dtype));
+}
+
+/* A float_power operand as complex128: a tensor converted (new reference in *own), a number as a
+ * complex number. */
+static pts_status as_complex128(pts_value v, pts_value *out, pts_tensor **own)
+{
+    *own = NULL;
+    if (v.tag == PTS_T_TENSOR) {
+        if (!(*own = pts_tensor_to_dtype(PTS_TENSOR(v), PTS_COMPLEX128)))
+            return pts_err_last();
+        *out = pts_tensor_val(*own);
+    } else {
+        *out = v.tag == PTS_T_COMPLEX ? v : pts_complex(pts_scalar_f64(v), 0.0);
+    }
+    return PTS_OK;
+}
+
+/* float_power with a complex operand: ATen's pow of both operands as complex128 (a number
+ * exponent stays a Scalar, so pow's special exponents apply); float_power_ needs a complex128 self */
+static pts_status float_power_complex(const pts_op *op, pts_value base, pts_value expo, pts_value *rets)
+{
+    bool inplace = op->schema.args[0].is_write;
+    bool scalar_exp = expo.tag != PTS_T_TENSOR;
+    if (inplace && PTS_TENSOR(base)->dtype != PTS_COMPLEX128)
+        return pts_err_set(PTS_ERR_TYPE, "%s: the base given to float_power_ has dtype %s but the operation's result "
+                                         "requires dtype ComplexDouble", OPN, pts_dtype_torch_name(PTS_TENSOR(base)->dtype));
+    pts_tensor *ob = NULL, *oe = NULL;
+    pts_value args[2];
+    pts_status st = inplace ? (args[0] = base, PTS_OK) : as_complex128(base, &args[0], &ob);
+    if (!st)
+        st = as_complex128(expo, &args[1], &oe);
+    if (!st) {
+        const char *name = inplace ? (scalar_exp ? "aten::pow_.Scalar" : "aten::pow_.Tensor")
+                           : base.tag != PTS_T_TENSOR ? "aten::pow.Scalar"
+                           : scalar_exp            ? "aten::pow.Tensor_Scalar"
+                                                   : "aten::pow.Tensor_Tensor";
+        const pts_op *p = pts_ops_find(name);
+        pts_value r[1] = {pts_none()};
+        st = p ? pts_ops_call(p, 2, args, 0, NULL, NULL, r) : pts_err_set(PTS_ERR_INTERNAL, "%s is not registered", name);
+        if (!st)
+            rets[0] = r[0];
+    }
+    if (ob)
+        pts_obj_release(&ob->hdr);
+    if (oe)
+        pts_obj_release(&oe->hdr);
+    return st;
+}
+
 PTS_KERNEL(k_float_power)
 {
+    if (complex_value(a->self) || complex_value(a->exponent))
+        return float_power_complex(op, a->self, a->exponent, rets);
     if (op->schema.args[0].is_write && PTS_TENSOR(a->self)->dtype != PTS_FLOAT64)
         return pts_err_set(PTS_ERR_TYPE, "%s: the base given to float_power_ has dtype %s but the operation's result "
                                          "requires dtype Double", OPN, pts_dtype_torch_name(PTS_TENSOR(a->self)->dtype));
@@ -315,11 +389,19 @@ static pts_status isclose_common(const pts_op *op, pts_tensor *a, pts_tensor *b,
 {
     if (a->dtype != b->dtype)
         return pts_err_set(PTS_ERR_TYPE, "%s: %s did not match %s", OPN, pts_dtype_torch_name(a->dtype), pts_dtype_torch_name(b->dtype));
-    PTS_TRY(pts_check_real(OPN, a->dtype));
+    if (!pts_dtype_is_complex(a->dtype))
+        PTS_TRY(pts_check_real(OPN, a->dtype));
     if (rtol < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: rtol must be greater than or equal to zero, but got %g", OPN, rtol);
     if (atol < 0)
         return pts_err_set(PTS_ERR_VALUE, "%s: atol must be greater than or equal to zero, but got %g", OPN, atol);
+    if (pts_dtype_is_complex(a->dtype)) { /* computed in the complex dtype's precision, as ATen */
+        pts_value in[2] = {pts_tensor_val(a), pts_tensor_val(b)}, r = pts_none();
+        double params[3] = {rtol, atol, equal_nan ? 1.0 : 0.0};
+        PTS_TRY(pts_complex_nary(op, 2, in, a->dtype, PTS_BOOL, PTS_CX_ISCLOSE, params, &r));
+        *out = PTS_TENSOR(r);
+        return PTS_OK;
+    }
     pts_tensor *ts[2] = {a, b};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS], sx[PTS_MAX_DIMS], sy[PTS_MAX_DIMS];
@@ -381,6 +463,11 @@ PTS_KERNEL(k_positive)
 
 PTS_KERNEL(k_logaddexp)
 {
+    pts_value in[2] = {pts_tensor_val(a->self), pts_tensor_val(a->other)};
+    int common;
+    PTS_TRY(pts_result_type(2, in, &common, OPN));
+    if (pts_dtype_is_complex(common))
+        return pts_complex_nary(op, 2, in, common, common, PTS_CX_LOGADDEXP, NULL, rets);
     return binary_run(op, pts_tensor_val(a->self), pts_tensor_val(a->other), rets, f_logaddexp, B_FLOAT_ONLY, "logaddexp_cpu");
 }
 PTS_KERNEL(k_logaddexp2)

@@ -8,6 +8,7 @@
  * gathers the values by index so they stay bit-exact, and moves the dim back.
  */
 #include "ops/kernel.h"
+#include "ops/pointwise/cplx_ops.h"
 
 /* ---- keys and the stable index sort ------------------------------------------------------ */
 
@@ -460,7 +461,8 @@ PTS_KERNEL(k_aminmax)
 PTS_KERNEL(k_logcumsumexp)
 {
     pts_tensor *t = a->self;
-    if (!pts_is_float(t->dtype))
+    bool cplx = t->dtype == PTS_COMPLEX64 || t->dtype == PTS_COMPLEX128;
+    if (!pts_is_float(t->dtype) && !cplx)
         return pts_err_set(PTS_ERR_TYPE, "%s: \"logcumsumexp_out_cpu\" not implemented for '%s'", OPN, pts_dtype_torch_name(t->dtype));
     int d = 0;
     PTS_TRY(pts_wrap_dim(a->dim, t->ndim, OPN, &d));
@@ -468,8 +470,15 @@ PTS_KERNEL(k_logcumsumexp)
     if (t->ndim)
         mask[d] = true;
     pts_rows r;
-    PTS_TRY(pts_rows_make(t, mask, false, PTS_FLOAT64, &r));
-    for (int64_t i = 0; i < r.rows; i++) {
+    PTS_TRY(pts_rows_make(t, mask, false, cplx ? PTS_COMPLEX128 : PTS_FLOAT64, &r));
+    for (int64_t i = 0; cplx && i < r.rows; i++) { /* ATen accumulates complex in complex<double>, from -inf */
+        double *x = pts_f64(r.flat) + 2 * i * r.inner, acc[2] = {-INFINITY, 0.0};
+        for (int64_t j = 0; j < r.inner; j++) {
+            pts_complex_logaddexp(x + 2 * j, acc, acc);
+            x[2 * j] = acc[0], x[2 * j + 1] = acc[1];
+        }
+    }
+    for (int64_t i = 0; !cplx && i < r.rows; i++) {
         double *x = pts_f64(r.flat) + i * r.inner, acc = -INFINITY;
         for (int64_t j = 0; j < r.inner; j++) {
             double v = x[j];

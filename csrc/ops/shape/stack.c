@@ -8,6 +8,7 @@
  * registered ops (ops/compose.h); the views are made here.
  */
 #include "ops/compose.h"
+#include "tensor/cplx.h"
 
 /* ---- joins --------------------------------------------------------------------------------- */
 
@@ -283,7 +284,8 @@ PTS_KERNEL(k_block_diag)
         if (t->ndim > 2)
             return pts_err_set(PTS_ERR_VALUE, "%s: torch.block_diag: Input tensors must have 2 or fewer dimensions. "
                                               "Input %lld has %d dimensions", OPN, (long long)i, t->ndim);
-        PTS_TRY(pts_check_real(OPN, t->dtype));
+        if (!pts_dtype_is_complex(t->dtype)) /* complex blocks are copied as they are */
+            PTS_TRY(pts_check_real(OPN, t->dtype));
         rows += t->ndim == 2 ? t->sizes[0] : 1;
         cols += t->ndim == 2 ? t->sizes[1] : t->ndim == 1 ? t->sizes[0] : 1;
         dt = dt < 0 ? t->dtype : pts_promote_types(dt, t->dtype);
