@@ -538,8 +538,9 @@ def _fmt3(v):
     return "%.2f/%.2f/%.2f" % tuple(v) if v else "-"
 
 
-def report(rows, args, cpu, peak, out=sys.stdout):
-    """Print the tables; returns True when some row was BUSY."""
+def report(rows, args, cpu, peak, out=None):
+    """Print the tables (to out, default sys.stdout); returns True when some row was BUSY."""
+    out = out or sys.stdout
     load = " ".join("%.2f" % v for v in os.getloadavg())
     has_ort = any("ort_ms" in r for r in rows)
     print("cpu: %s (%d logical CPUs); load average %s" % (cpu, os.cpu_count() or 0, load), file=out)
