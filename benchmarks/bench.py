@@ -487,12 +487,13 @@ def throughput(row, engine):
     return row["batch"] / (ms[1] / 1e3) if ms else None
 
 
-def peak_share(row, engine, peak_gflops):
-    """(GFLOP/s at the median time, share of the FMA peak) of an engine; None where unknown."""
+def peak_share(row, engine, peak_gflops, stat=1):
+    """(GFLOP/s, share of the FMA peak) of an engine at its median time (stat=1) or its min
+    (stat=0); None where unknown."""
     ms = row.get(engine + "_ms")
     if not ms or not row.get("flops"):
         return None
-    gfs = row["flops"] / (ms[1] / 1e3) / 1e9
+    gfs = row["flops"] / (ms[stat] / 1e3) / 1e9
     return gfs, (gfs / peak_gflops if peak_gflops else None)
 
 
@@ -587,10 +588,11 @@ def report(rows, args, cpu, peak, out=None):
     # throughput and compute: samples/s per engine, GFLOP/s and share of the FMA peak
     engines = ["pyts", "torch"] + (["ort"] if has_ort else [])
     peak_n = peak["gflops"].get(args.threads) if peak else None
-    print("\nthroughput (samples/s at the median) and compute (GFLOP/s at the median, %% of the %s)" % (
-        "%d-thread FMA peak %.1f GFLOP/s" % (args.threads, peak_n) if peak_n else "FMA peak: not measured"), file=out)
+    print("\nthroughput (samples/s at the median) and compute (GFLOP/s at the median; %% of the %s at the "
+          "median | at the min time)" % ("%d-thread FMA peak %.1f GFLOP/s" % (args.threads, peak_n) if peak_n
+                                          else "FMA peak: not measured"), file=out)
     hdr = "%-16s %7s" % ("model", "GFLOP") + "".join(" %10s" % ("%s/s" % e) for e in engines)
-    hdr += "".join(" %16s" % ("%s GF/s %%peak" % e) for e in engines)
+    hdr += "".join(" %20s" % ("%s GF/s %%peak" % e) for e in engines)
     print(hdr, file=out)
     for r in rows:
         label = r["model"] if r["batch"] == 1 else "%s b%d" % (r["model"], r["batch"])
@@ -599,12 +601,14 @@ def report(rows, args, cpu, peak, out=None):
             t = throughput(r, e)
             line += " %10s" % ("%.1f" % t if t else "-")
         for e in engines:
-            ps = peak_share(r, e, peak_n)
-            line += " %16s" % ("-" if ps is None else "%.1f %s" % (ps[0], "%.0f%%" % (100 * ps[1]) if ps[1] else ""))
+            ps, pmin = peak_share(r, e, peak_n), peak_share(r, e, peak_n, stat=0)
+            line += " %20s" % ("-" if ps is None else "%.1f %s" % (
+                ps[0], "%.0f%%|%.0f%%" % (100 * ps[1], 100 * pmin[1]) if ps[1] else ""))
             if ps is not None:
                 r["%s_gflops" % e] = ps[0]
                 if ps[1] is not None:
                     r["%s_peak_share" % e] = ps[1]
+                    r["%s_peak_share_at_min" % e] = pmin[1]
         print(line, file=out)
     return busy
 
@@ -639,6 +643,9 @@ def main(argv=None):
                    help="measure the FMA peak with benchmarks/peak.c (system cc, -march=native) and report "
                         "GFLOP/s as a share of it (default on)")
     p.add_argument("--no-peak", dest="peak", action="store_false")
+    p.add_argument("--peak-gflops", type=float, default=None,
+                   help="use this as the --threads FMA peak (GFLOP/s) instead of measuring it: peak.c on a busy "
+                        "machine measures less than the cores can do, which overstates every share")
     p.add_argument("--png", help="write a chart of the ratios with their spread to this PNG (needs matplotlib)")
     p.add_argument("--smoke", action="store_true",
                    help="tiny configs of every model kind, few calls: checks that the benchmark and the engines "
@@ -682,6 +689,10 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     pyts.set_num_threads(args.threads)
     peak = measure_peak(args.threads, seconds=0.05 if args.smoke else 0.2) if args.peak else None
+    if args.peak_gflops:
+        peak = peak or {"isa": "given", "gflops": {}}
+        peak["gflops"][args.threads] = args.peak_gflops
+        peak["given"] = True
     rows, failed = [], []
     with tempfile.TemporaryDirectory() as d:
         jobs = []
@@ -741,7 +752,8 @@ def main(argv=None):
         print("warning: BUSY = wide spread of an engine's times (max/min > %.1f or p10-p90 range > %d%% of the "
               "median): the machine was busy; rerun, or compare the min columns" % (BUSY_MAX_OVER_MIN, BUSY_IQR * 100),
               file=sys.stderr)
-    if peak and peak["gflops"].get(args.threads, 0) < 0.9 * args.threads * peak["gflops"].get(1, 0):
+    if peak and not peak.get("given") and \
+            peak["gflops"].get(args.threads, 0) < 0.9 * args.threads * peak["gflops"].get(1, 0):
         print("warning: the %d-thread FMA peak is below %d x the 1-thread one: the cores were not all free while "
               "peak.c ran (shares of the peak are then overstated)" % (args.threads, args.threads), file=sys.stderr)
     if args.png and rows:

@@ -81,6 +81,7 @@ def test_throughput_and_peak_share(bench):
     gfs, share = bench.peak_share(row, "torch", 200.0)
     assert gfs == pytest.approx(100.0) and share == pytest.approx(0.5)  # 4 GFLOP / 0.040 s
     assert bench.peak_share(row, "pyts", None) == (pytest.approx(200.0), None)
+    assert bench.peak_share(row, "torch", 200.0, stat=0) == (pytest.approx(800.0), pytest.approx(4.0))  # min 5 ms
     assert bench.peak_share(dict(row, flops=None), "pyts", 200.0) is None
 
 
@@ -112,8 +113,9 @@ def test_report_lists_every_engine_and_the_missing_ones(bench, capsys):
     # ORT 2 GFLOP in 1 ms = 2000 GFLOP/s
     timing, compute = [ln for ln in text.splitlines() if ln.startswith("convnet")]
     assert "0.50" in timing and "2.00" in timing  # the two ratios
-    assert compute.split()[1:] == ["2", "500.0", "250.0", "1000.0", "1000.0", "1000%", "500.0", "500%",
-                                   "2000.0", "2000%"]
+    # GF/s at the median, then the share at the median | at the min time (pyts 1 ms, torch 2 ms, ORT 1 ms)
+    assert compute.split()[1:] == ["2", "500.0", "250.0", "1000.0", "1000.0", "1000%|2000%", "500.0",
+                                   "500%|1000%", "2000.0", "2000%|2000%"]
     assert rows[0]["ort_peak_share"] == pytest.approx(20.0)
 
 
