@@ -6,6 +6,7 @@ themselves are never asserted."""
 import importlib.util
 import json
 import os
+import sys
 
 import pytest
 
@@ -105,3 +106,26 @@ def test_ort_session_threads_and_feed(bench, tmp_path):
     assert np.all(np.abs(got - ref) <= bound)
     with pytest.raises(ValueError):
         bench.ort_feed(sess, (x, x))
+
+
+def test_bench_conv_tables_cover_the_models_flops(bench):
+    """bench_conv.py's shape tables, FLOPs times layer count, plus the classifier's linear layer,
+    add up to FlopCounterMode's count of the whole torchvision model (resnet18 at 224: 3.63 GFLOP):
+    the table lists every dense convolution, each as often as the model has it. (mobilenet_v2's
+    depthwise layers are not in its table; resnet18 has none.)"""
+    import importlib.util
+
+    import numpy as np
+    import torchvision
+
+    spec = importlib.util.spec_from_file_location("pyts_bench_conv", os.path.join(ROOT, "benchmarks", "bench_conv.py"))
+    conv = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conv)
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    try:
+        table = sum(conv.layer_flops(cin, cout, h, k, s, g) * n for _, cin, cout, h, k, s, g, n in conv.RESNET18)
+    finally:
+        sys.path.remove(os.path.join(ROOT, "benchmarks"))
+    model = torchvision.models.resnet18(weights=None).eval()
+    total = bench.count_flops(model, (np.zeros((1, 3, 224, 224), np.float32),))
+    assert table + 2 * 512 * 1000 == total
