@@ -30,6 +30,14 @@ def test_parse_peak(bench):
             bench.parse_peak(bad)
 
 
+def test_merge_peaks_keeps_the_higher(bench):
+    a = {"isa": "avx512", "gflops": {1: 100.0, 2: 150.0}}
+    b = {"isa": "avx512", "gflops": {1: 90.0, 2: 190.0}}
+    assert bench.merge_peaks(a, b) == {"isa": "avx512", "gflops": {1: 100.0, 2: 190.0}}
+    assert bench.merge_peaks(None, b) is b and bench.merge_peaks(a, None) is a
+    assert bench.merge_peaks(None, None) is None
+
+
 def test_ratio_stats(bench):
     # every pair has ratio 2: median ratio 2, p10-p90 range [2, 2]
     r, rng = bench.ratio_stats([2.0, 4.0, 6.0], [1.0, 2.0, 3.0])
