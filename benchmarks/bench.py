@@ -1,12 +1,14 @@
-"""Time pyts and torch.jit side by side on the same .pt files, in one run.
+"""Time pyts, torch.jit and ONNX Runtime side by side on the same models, in one run.
 
-    python benchmarks/bench.py                      # default model set, 2 threads
+    python benchmarks/bench.py                      # default model set, 2 threads, ORT if installed
     python benchmarks/bench.py --models resnet18 bert gpt2 lstm fasterrcnn --threads 2 --repeat 15
+    python benchmarks/bench.py --models resnet18 mobilenet_v2 --batch 1 8 --png ratios.png
     python benchmarks/bench.py --files a.pt:1,3,224,224 b.pt:1,3,64,64
     python benchmarks/bench.py --smoke              # every model kind, tiny configs, a few calls (CI)
 
 Models (`--models`; `--list` prints them):
-  resnet18, mobilenet_v2, ...   any torchvision classifier, traced, 1x3xSIZExSIZE
+  resnet18, mobilenet_v2,       any torchvision classifier, traced, 1x3xSIZExSIZE (the default run:
+  resnet50, efficientnet_b0     these four)
   loop                          a 40-step scripted elementwise loop, 1x64
   mlp                           a 3-layer MLP (512-1024-1024-10), traced, 1x512
   bert                          BERT-base (transformers' BertConfig(): 12 layers, hidden 768), random
@@ -30,6 +32,17 @@ trust the min column.  Both engines use the same thread count.  Also times loadi
 engine's peak resident memory, VmHWM of a child process that loads the file and runs
 the model twice (VmHWM and not ru_maxrss, which a child inherits from its parent),
 reported as the rise over the child's resident size after its imports.
+
+ONNX Runtime (`--ort`; on by default when onnxruntime and onnx import) is a third engine:
+the same eager module, same seeded weights, exported with torch.onnx.export(dynamo=False),
+its outputs compared with torch.jit's, timed in the same alternating loop (the order
+rotates each round) with intra-op threads = --threads, inter-op 1, sequential; pyts/ORT is
+reported like pyts/torch. A model the exporter refuses is named, with the reason, and the
+run goes on. `--batch 1 8` times each model at each batch size and reports throughput
+(samples/s per engine). benchmarks/peak.c, built on the fly with the system cc, measures the
+machine's float32 FMA peak (1 and N threads); each model's FLOPs (FlopCounterMode) over each
+engine's time give GFLOP/s and the share of that peak. `--png` charts the ratios with their
+p10-p90 spread (matplotlib). docs/performance.md, "Benchmark method", says more.
 """
 import argparse
 import json
