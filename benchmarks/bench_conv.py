@@ -11,6 +11,12 @@ median ms, and the ratio of two engines as the median of the per-round
 ratios with its 10th-90th percentiles (calls of one round ran back to back,
 under the same load).  On a shared machine compare the min columns too.
 
+Compute: each shape's FLOPs (2 per multiply-add) over each path's median time, as GFLOP/s
+and as a share of the machine's float32 FMA peak at the same thread count (measured by
+benchmarks/peak.c, built on the fly with the system cc; --no-peak skips it). The last
+lines sum the 3x3 convolutions of each model (FLOPs x layers over time x layers): issue
+16's target is >= 60 % of the peak for resnet18's.
+
     python benchmarks/bench_conv.py --threads 2 --paths blas,own,torch
     python benchmarks/bench_conv.py --models resnet18 --filter " 3/1"
 """
@@ -44,6 +50,13 @@ MOBILENET_V2 = [
 MODELS = {"resnet18": RESNET18, "mobilenet_v2": MOBILENET_V2}
 
 
+def layer_flops(cin, cout, h, k, s, g):
+    """FLOPs of one layer of the table (square input, padding k // 2), as bench.py counts them."""
+    from bench import conv2d_flops
+
+    return conv2d_flops(cin, cout, h, h, k, stride=s, groups=g)
+
+
 def pct(xs, q):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, max(0, int(round(q * (len(xs) - 1)))))]
@@ -56,8 +69,15 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seconds", type=float, default=0.4, help="time per shape (all paths together)")
     ap.add_argument("--filter", default="")
+    ap.add_argument("--no-peak", dest="peak", action="store_false", help="do not measure the FMA peak")
+    ap.add_argument("--peak-gflops", type=float, default=None,
+                    help="use this as the --threads FMA peak instead of measuring it (peak.c measures less on "
+                         "a busy machine, which overstates every share)")
     args = ap.parse_args()
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, ".."))
+    sys.path.insert(0, here)
+    from bench import measure_peak
     import torch
     import torch.nn.functional as F
     import pyts
@@ -66,11 +86,20 @@ def main():
     pyts.set_num_threads(args.threads)
     paths = args.paths.split(",")
     print("load average %.1f, %d threads" % (os.getloadavg()[0], args.threads))
+    peak = measure_peak(args.threads) if args.peak and not args.peak_gflops else None
+    peak_n = args.peak_gflops or (peak["gflops"].get(args.threads) if peak else None)
+    if peak:
+        print("FMA peak (benchmarks/peak.c, %s): %s GFLOP/s" % (peak["isa"], ", ".join(
+            "%d thread%s %.1f" % (t, "s" if t > 1 else "", g) for t, g in sorted(peak["gflops"].items()))))
+    elif peak_n:
+        print("FMA peak: %.1f GFLOP/s (given)" % peak_n)
     head = "%-30s %2s" % ("shape", "n") + "".join(" | %s min / med ms" % p for p in paths)
     pairs = [(a, b) for i, a in enumerate(paths) for b in paths[i + 1:]]
     head += "".join(" | %s/%s [p10-p90]" % (b, a) for a, b in pairs)
+    head += "".join(" | %s GF/s %%peak" % p for p in paths)
     print(head)
     total = {p: 0.0 for p in paths}
+    k3 = {}  # model -> [flops x layers, {path: median s x layers}, {path: min s x layers}] of its 3x3 convolutions
     for model in args.models.split(","):
         for name, cin, cout, h, k, s, g, count in MODELS[model]:
             if args.filter and args.filter not in name:
@@ -110,9 +139,24 @@ def main():
             for a, bb in pairs:
                 rs = [y / x_ for x_, y in zip(times[a], times[bb])]
                 line += " | %5.2f [%.2f-%.2f]" % (statistics.median(rs), pct(rs, 0.1), pct(rs, 0.9))
+            fl = layer_flops(cin, cout, h, k, s, g)
+            for p in paths:
+                gfs = fl / statistics.median(times[p]) / 1e9
+                line += " | %6.1f %4s" % (gfs, "%.0f%%" % (100 * gfs / peak_n) if peak_n else "")
+            if k == 3 and g == 1:
+                acc = k3.setdefault(model, [0.0, {p: 0.0 for p in paths}, {p: 0.0 for p in paths}])
+                acc[0] += fl * count
+                for p in paths:
+                    acc[1][p] += statistics.median(times[p]) * count
+                    acc[2][p] += min(times[p]) * count
             print(line, flush=True)
     C._set_conv_kernel("auto")
     print("sum of medians x layers: " + ", ".join("%s %.2f ms" % (p, total[p] * 1e3) for p in paths))
+    for model, (fl, med, lo) in k3.items():
+        for what, secs in (("median", med), ("min", lo)):
+            print("%s 3x3 convolutions (%.2f GFLOP), at the %s times: " % (model, fl / 1e9, what) + ", ".join(
+                "%s %.1f GFLOP/s%s" % (p, fl / secs[p] / 1e9, " = %.0f %% of peak" % (
+                    100 * fl / secs[p] / 1e9 / peak_n) if peak_n else "") for p in paths if secs[p] > 0))
     print("load average %.1f" % os.getloadavg()[0])
 
 
