@@ -105,7 +105,8 @@ static pts_tensor *filled(int dt, int nd, const int64_t *shape, pts_value v)
 /* The covariance of the rows (variables) of a 1-D or 2-D input over its columns (observations),
  * composed as torch does (so float32 rounds where torch's does): w = fweights * aweights,
  * avg = sum(x w, 1) / sum(w), norm = sum(w) - correction (* sum(w aw) / sum(w) with aweights;
- * <= 0 -> 0, an inf/nan result), c = (x - avg) @ ((x - avg) w)^T / norm, squeezed.
+ * <= 0 -> 0, an inf/nan result), c = (x - avg) @ ((x - avg) w)^H / norm, squeezed (^H: the
+ * conjugate transpose, ^T for real x).
  * *out: new reference. */
 static pts_status cov_compute(const char *opn, pts_tensor *x, int64_t correction, pts_tensor *fw, pts_tensor *aw,
                               pts_tensor **out)
@@ -232,7 +233,8 @@ PTS_KERNEL(k_cov)
     return pts_ret(o, rets);
 }
 
-/* corrcoef: c / stddev[:, None] / stddev[None, :], clipped to [-1, 1] (one variable: c / c) */
+/* corrcoef: c / stddev[:, None] / stddev[None, :], clipped to [-1, 1] (one variable: c / c); for a
+ * complex c, stddev = sqrt(real(diagonal)) and the real and imaginary parts are clipped apart */
 PTS_KERNEL(k_corrcoef)
 {
     pts_tensor *c = NULL, *d;
@@ -492,24 +494,45 @@ static int drop_dim(const pts_tensor *y, int d, int64_t *shape)
     return n;
 }
 
+/* x.diff(dim) of a complex x: x[1:] - x[:-1] along dim (what diff computes for n = 1) */
+static pts_tensor *complex_diff(sc *s, pts_tensor *x, int64_t dim)
+{
+    pts_tensor *l, *r, *dx;
+    CALL(s, l, "aten::slice.Tensor", pts_tv(x), pts_int(dim), pts_int(0), pts_int(-1));
+    CALL(s, r, "aten::slice.Tensor", pts_tv(x), pts_int(dim), pts_int(1));
+    CALL(s, dx, "aten::sub.Tensor", pts_tv(r), pts_tv(l));
+    return dx;
+fail:
+    return NULL;
+}
+
 /* The spacing tensor of trapezoid.x: x.diff() shaped along dim d of y (1-D x), or x.diff(dim). */
 static pts_tensor *trap_dx(sc *s, const char *opn, pts_tensor *y, pts_tensor *x, int64_t dim, int d)
 {
     pts_tensor *dx = NULL;
+    bool cplx = x->dtype == PTS_COMPLEX64 || x->dtype == PTS_COMPLEX128;
     if (x->ndim == 1) {
         if (x->sizes[0] != y->sizes[d]) {
             pts_err_set(PTS_ERR_VALUE, "%s: trapezoid: There must be one `x` value for each sample point", opn);
             return NULL;
         }
-        CALL(s, dx, "aten::diff", pts_tv(x));
+        if (cplx) {
+            if (!(dx = complex_diff(s, x, 0)))
+                goto fail;
+        } else {
+            CALL(s, dx, "aten::diff", pts_tv(x));
+        }
         int64_t shape[PTS_MAX_DIMS];
         for (int i = 0; i < y->ndim; i++)
             shape[i] = i == d ? x->sizes[0] - 1 : 1;
         pts_value sv;
         ILIST(s, sv, y->ndim, shape);
         CALL(s, dx, "aten::view", pts_tv(dx), sv);
-    } else
+    } else if (cplx) {
+        dx = complex_diff(s, x, dim);
+    } else {
         CALL(s, dx, "aten::diff", pts_tv(x), pts_int(1), pts_int(dim));
+    }
     return dx;
 fail:
     return NULL;
@@ -564,6 +587,9 @@ PTS_KERNEL(k_trapezoid_dx)
 {
     pts_tensor *y = a->y, *t, *u, *l, *r;
     bool cum = strncmp(OPN, "aten::cumulative", 16) == 0;
+    if (a->dx.tag == PTS_T_COMPLEX)
+        return pts_err_set(PTS_ERR_VALUE, "%s: %s: Currently, we only support dx as a real number.", OPN,
+                           cum ? "cumulative_trapezoid" : "trapezoid");
     int d = 0;
     PTS_TRY(pts_wrap_dim(a->dim, y->ndim, OPN, &d));
     if (y->ndim == 0)
