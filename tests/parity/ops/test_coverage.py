@@ -26,7 +26,7 @@ MODULES = ["test_elementwise", "test_reduce", "test_shape", "test_index", "test_
 MODULES += ["test_views", "test_math", "test_sort", "test_loss", "test_products", "test_scatter"]
 MODULES += ["test_stack", "test_embed", "test_bessel", "test_stats", "test_complex", "test_fft"]
 MODULES += ["test_linalg_eig", "test_gradient", "test_stft", "test_dtypes"]
-MODULES += ["test_complex_products"]
+MODULES += ["test_complex_products", "test_complex_elem"]
 
 # Ops of the nn families (csrc/ops/nn/*.c, csrc/ops/linalg/matmul.c) registered when this list was
 # written: covered by tests/parity/ops/test_nn_*.py (test_nn.COVERED lists
