@@ -33,7 +33,7 @@ import pyts
 from optest import COMPLEX_DTYPES, covered, make_complex, to_pyts
 from pyts import _C
 
-COVERED = covered("mm", "bmm", "matmul", "addmm", "addbmm", "baddbmm", "addmv", "addr", "mv", "dot", "linear",
+COVERED = covered("mm", "bmm", "matmul", "vdot", "conj", "addmm", "addbmm", "baddbmm", "addmv", "addr", "mv", "dot", "linear",
                   "trace", "outer", "kron", "cross", "linalg_cross", "tensordot", "einsum", "dist",
                   "pairwise_distance", "l1_loss", "conv1d", "conv2d", "conv3d", "conv2d.padding", "conv_transpose1d",
                   "conv_transpose2d.input", "conv_transpose3d.input", "convolution", "_convolution", "cov", "corrcoef",
@@ -187,6 +187,26 @@ def test_linear_dot(dt):
     a, c = cx((13,), dt, "strided", 4), cx((13,), dt, seed=5)
     exp, got = run("aten::dot", (a, c))
     assert_within("dot", exp, got, prod_bound(dt, 13, float(mag(a) @ mag(c))))
+    exp, got = run("aten::vdot", (a, c))
+    assert_within("vdot", exp, got, prod_bound(dt, 13, float(mag(a) @ mag(c))))
+
+
+@pytest.mark.parametrize("dt", COMPLEX_DTYPES)
+def test_conjugated_operands(dt):
+    # torch's conj is a lazy view (the conj bit) that mm / matmul / addmm read as conjugated;
+    # pyts materializes aten::conj: the products of conjugated operands must agree
+    a, b, c = cx((6, 5), dt, "transposed", 1), cx((5, 4), dt, seed=2), cx((6, 4), dt, seed=3)
+    pa = np.asarray(_C.call_op("aten::conj", a.numpy()))
+    pb = np.asarray(_C.call_op("aten::conj", b.numpy()))
+    s = (mag(a) @ mag(b)).numpy()
+    for name, targs, pargs in (("aten::mm", (a.conj(), b), (pa, b.numpy())),
+                               ("aten::matmul", (a, b.conj()), (a.numpy(), pb)),
+                               ("aten::addmm", (c, a.conj(), b.conj()), (c.numpy(), pa, pb))):
+        exp = getattr(torch.ops.aten, name.split("::")[1]).default(*targs, beta=1, alpha=1) if name == "aten::addmm" \
+            else getattr(torch.ops.aten, name.split("::")[1]).default(*targs)
+        got = np.asarray(_C.call_op(name, *pargs))
+        extra = mag(c).numpy() if name == "aten::addmm" else 0
+        assert_within(name, exp, got, prod_bound(dt, 5, s + extra), "conjugated")
 
 
 # ---- elementwise products and reductions (products.c, einsum.c) ---------------------------------------
