@@ -26,6 +26,7 @@
 #include <complex.h>
 
 #include "ops/kernel.h"
+#include "tensor/cplx.h" /* CMPLX/CMPLXF where the C library lacks them (clang with glibc) */
 
 /* ---- checks (torch's messages, prefixed with the api name "linalg.inv") ---------------- */
 
