@@ -483,138 +483,80 @@ PTS_KERNEL(k_linalg_cond_p_str)
 
 /* ---- matrix_exp ------------------------------------------------------------------------------------------- */
 
-/* C = A B (n x n, column-major doubles) */
-static void mm(int64_t n, const double *A, const double *B, double *C)
+/* C = A B (n x n, column-major, dtype dt: float64 or complex128) */
+static void mm(int dt, int64_t n, const void *A, const void *B, void *C)
 {
-    pts_la_gemm(PTS_FLOAT64, false, false, (int)n, (int)n, (int)n, A, (int)n, B, (int)n, C, (int)n);
+    pts_la_gemm(dt, false, false, (int)n, (int)n, (int)n, A, (int)n, B, (int)n, C, (int)n);
 }
 
-/* exp of one n x n matrix (column-major doubles, in place), Pade 13 with scaling and squaring */
-static pts_status expm_one(int64_t n, double *A, double *w)
-{
-    static const double b[14] = {64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
-                                 129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
-                                 40840800.0, 960960.0, 16380.0, 182.0, 1.0};
-    int64_t nn = n * n;
-    double norm1 = 0;
-    for (int64_t j = 0; j < n; j++) {
-        double s = 0;
-        for (int64_t i = 0; i < n; i++)
-            s += fabs(A[i + j * n]);
-        norm1 = s > norm1 || isnan(s) ? s : norm1;
+/* exp of one n x n matrix (column-major, in place), Pade 13 with scaling and squaring;
+ * the one body for double (expm_one) and double complex (expm_one_z): T the element
+ * type, DT its dtype, ABS its modulus, NANV the value of a non-finite input's result */
+#define PTS_EXPM_ONE(NAME, T, DT, ABS, NANV)                                                                    \
+    static pts_status NAME(int64_t n, T *A, T *w)                                                              \
+    {                                                                                                         \
+        static const double b[14] = {64764752532480000.0, 32382376266240000.0, 7771770303897600.0,          \
+                                     1187353796428800.0,  129060195264000.0,   10559470521600.0,             \
+                                     670442572800.0,      33522128640.0,       1323241920.0,                 \
+                                     40840800.0,          960960.0,            16380.0,                      \
+                                     182.0,               1.0};                                              \
+        int64_t nn = n * n;                                                                                   \
+        double norm1 = 0;                                                                                     \
+        for (int64_t j = 0; j < n; j++) {                                                                     \
+            double s = 0;                                                                                     \
+            for (int64_t i = 0; i < n; i++)                                                                   \
+                s += ABS(A[i + j * n]);                                                                       \
+            norm1 = s > norm1 || isnan(s) ? s : norm1;                                                        \
+        }                                                                                                     \
+        if (!isfinite(norm1)) {                                                                               \
+            for (int64_t i = 0; i < nn; i++)                                                                  \
+                A[i] = NANV;                                                                                  \
+            return PTS_OK;                                                                                    \
+        }                                                                                                     \
+        int s = 0;                                                                                            \
+        if (norm1 > 5.371920351148152)                                                                        \
+            s = (int)ceil(log2(norm1 / 5.371920351148152));                                                   \
+        double scale = ldexp(1.0, -s);                                                                        \
+        for (int64_t i = 0; i < nn; i++)                                                                      \
+            A[i] *= scale;                                                                                    \
+        T *A2 = w, *A4 = w + nn, *A6 = w + 2 * nn, *U = w + 3 * nn, *V = w + 4 * nn, *Tm = w + 5 * nn;        \
+        int *piv = (int *)(w + 6 * nn);                                                                       \
+        mm(DT, n, A, A, A2);                                                                                  \
+        mm(DT, n, A2, A2, A4);                                                                                \
+        mm(DT, n, A4, A2, A6);                                                                                \
+        for (int64_t i = 0; i < nn; i++)                                                                      \
+            Tm[i] = b[13] * A6[i] + b[11] * A4[i] + b[9] * A2[i];                                             \
+        mm(DT, n, A6, Tm, U);                                                                                 \
+        for (int64_t i = 0; i < nn; i++)                                                                      \
+            U[i] += b[7] * A6[i] + b[5] * A4[i] + b[3] * A2[i];                                               \
+        for (int64_t i = 0; i < n; i++)                                                                       \
+            U[i + i * n] += b[1];                                                                             \
+        mm(DT, n, A, U, Tm); /* Tm = U */                                                                     \
+        for (int64_t i = 0; i < nn; i++)                                                                      \
+            U[i] = b[12] * A6[i] + b[10] * A4[i] + b[8] * A2[i];                                              \
+        mm(DT, n, A6, U, V);                                                                                  \
+        for (int64_t i = 0; i < nn; i++)                                                                      \
+            V[i] += b[6] * A6[i] + b[4] * A4[i] + b[2] * A2[i];                                               \
+        for (int64_t i = 0; i < n; i++)                                                                       \
+            V[i + i * n] += b[0];                                                                             \
+        /* (V - U) X = (V + U) */                                                                             \
+        for (int64_t i = 0; i < nn; i++) {                                                                    \
+            T u = Tm[i], v = V[i];                                                                            \
+            A2[i] = v - u;                                                                                    \
+            A[i] = v + u;                                                                                     \
+        }                                                                                                     \
+        int inf = 0;                                                                                          \
+        pts_la_getrf(DT, (int)n, (int)n, A2, (int)n, piv, &inf);                                              \
+        pts_la_getrs(DT, 'N', (int)n, (int)n, A2, (int)n, piv, A, (int)n, &inf);                              \
+        for (int i = 0; i < s; i++) {                                                                         \
+            mm(DT, n, A, A, Tm);                                                                              \
+            memcpy(A, Tm, sizeof(T) * (size_t)nn);                                                            \
+        }                                                                                                     \
+        return PTS_OK;                                                                                        \
     }
-    if (!isfinite(norm1)) {
-        for (int64_t i = 0; i < nn; i++)
-            A[i] = NAN;
-        return PTS_OK;
-    }
-    int s = 0;
-    if (norm1 > 5.371920351148152)
-        s = (int)ceil(log2(norm1 / 5.371920351148152));
-    double scale = ldexp(1.0, -s);
-    for (int64_t i = 0; i < nn; i++)
-        A[i] *= scale;
-    double *A2 = w, *A4 = w + nn, *A6 = w + 2 * nn, *U = w + 3 * nn, *V = w + 4 * nn, *T = w + 5 * nn;
-    int *piv = (int *)(w + 6 * nn);
-    mm(n, A, A, A2);
-    mm(n, A2, A2, A4);
-    mm(n, A4, A2, A6);
-    for (int64_t i = 0; i < nn; i++)
-        T[i] = b[13] * A6[i] + b[11] * A4[i] + b[9] * A2[i];
-    mm(n, A6, T, U);
-    for (int64_t i = 0; i < nn; i++)
-        U[i] += b[7] * A6[i] + b[5] * A4[i] + b[3] * A2[i];
-    for (int64_t i = 0; i < n; i++)
-        U[i + i * n] += b[1];
-    mm(n, A, U, T); /* T = U */
-    for (int64_t i = 0; i < nn; i++)
-        U[i] = b[12] * A6[i] + b[10] * A4[i] + b[8] * A2[i];
-    mm(n, A6, U, V);
-    for (int64_t i = 0; i < nn; i++)
-        V[i] += b[6] * A6[i] + b[4] * A4[i] + b[2] * A2[i];
-    for (int64_t i = 0; i < n; i++)
-        V[i + i * n] += b[0];
-    /* (V - U) X = (V + U) */
-    for (int64_t i = 0; i < nn; i++) {
-        double u = T[i], v = V[i];
-        A2[i] = v - u;
-        A[i] = v + u;
-    }
-    int inf = 0;
-    pts_la_getrf(PTS_FLOAT64, (int)n, (int)n, A2, (int)n, piv, &inf);
-    pts_la_getrs(PTS_FLOAT64, 'N', (int)n, (int)n, A2, (int)n, piv, A, (int)n, &inf);
-    for (int i = 0; i < s; i++) {
-        mm(n, A, A, T);
-        memcpy(A, T, sizeof(double) * (size_t)nn);
-    }
-    return PTS_OK;
-}
 
-/* C = A B (n x n, column-major double complex) */
-static void mmz(int64_t n, const double complex *A, const double complex *B, double complex *C)
-{
-    pts_la_gemm(PTS_COMPLEX128, false, false, (int)n, (int)n, (int)n, A, (int)n, B, (int)n, C, (int)n);
-}
-
-/* expm_one for a complex matrix (double complex, in place): the same Pade 13 scaling and squaring */
-static pts_status expm_one_z(int64_t n, double complex *A, double complex *w)
-{
-    static const double b[14] = {64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
-                                 129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
-                                 40840800.0, 960960.0, 16380.0, 182.0, 1.0};
-    int64_t nn = n * n;
-    double norm1 = 0;
-    for (int64_t j = 0; j < n; j++) {
-        double s = 0;
-        for (int64_t i = 0; i < n; i++)
-            s += cabs(A[i + j * n]);
-        norm1 = s > norm1 || isnan(s) ? s : norm1;
-    }
-    if (!isfinite(norm1)) {
-        for (int64_t i = 0; i < nn; i++)
-            A[i] = CMPLX(NAN, NAN);
-        return PTS_OK;
-    }
-    int s = 0;
-    if (norm1 > 5.371920351148152)
-        s = (int)ceil(log2(norm1 / 5.371920351148152));
-    double scale = ldexp(1.0, -s);
-    for (int64_t i = 0; i < nn; i++)
-        A[i] *= scale;
-    double complex *A2 = w, *A4 = w + nn, *A6 = w + 2 * nn, *U = w + 3 * nn, *V = w + 4 * nn, *T = w + 5 * nn;
-    int *piv = (int *)(w + 6 * nn);
-    mmz(n, A, A, A2);
-    mmz(n, A2, A2, A4);
-    mmz(n, A4, A2, A6);
-    for (int64_t i = 0; i < nn; i++)
-        T[i] = b[13] * A6[i] + b[11] * A4[i] + b[9] * A2[i];
-    mmz(n, A6, T, U);
-    for (int64_t i = 0; i < nn; i++)
-        U[i] += b[7] * A6[i] + b[5] * A4[i] + b[3] * A2[i];
-    for (int64_t i = 0; i < n; i++)
-        U[i + i * n] += b[1];
-    mmz(n, A, U, T); /* T = U */
-    for (int64_t i = 0; i < nn; i++)
-        U[i] = b[12] * A6[i] + b[10] * A4[i] + b[8] * A2[i];
-    mmz(n, A6, U, V);
-    for (int64_t i = 0; i < nn; i++)
-        V[i] += b[6] * A6[i] + b[4] * A4[i] + b[2] * A2[i];
-    for (int64_t i = 0; i < n; i++)
-        V[i + i * n] += b[0];
-    for (int64_t i = 0; i < nn; i++) {
-        double complex u = T[i], v = V[i];
-        A2[i] = v - u;
-        A[i] = v + u;
-    }
-    int inf = 0;
-    pts_la_getrf(PTS_COMPLEX128, (int)n, (int)n, A2, (int)n, piv, &inf);
-    pts_la_getrs(PTS_COMPLEX128, 'N', (int)n, (int)n, A2, (int)n, piv, A, (int)n, &inf);
-    for (int i = 0; i < s; i++) {
-        mmz(n, A, A, T);
-        memcpy(A, T, sizeof(double complex) * (size_t)nn);
-    }
-    return PTS_OK;
-}
+PTS_EXPM_ONE(expm_one, double, PTS_FLOAT64, fabs, NAN)
+PTS_EXPM_ONE(expm_one_z, double complex, PTS_COMPLEX128, cabs, CMPLX(NAN, NAN))
 
 static pts_status matrix_exp_impl(pts_tensor *A, pts_value *ret)
 {
