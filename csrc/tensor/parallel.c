@@ -14,10 +14,31 @@
  * last job and then uses no CPU.  One job runs at a time (a mutex serializes callers from
  * different threads); a call from inside a running job (nested) runs inline.
  * The pool starts lazily on first use; pts_set_num_threads resizes it.
+ *
+ * Workers are pinned, one per CPU, to the CPUs of the process's affinity mask
+ * other than the one the starting caller runs on (when the mask has at least
+ * as many CPUs as the pool has threads; PYTS_PIN_THREADS=0 turns it off).  On
+ * the 2-vCPU VM, after the process had slept for 50 ms or more, the kernel
+ * placed the woken worker on the caller's CPU and left it there: the two
+ * threads then took turns on one CPU while the other idled, and resnet18's
+ * forward took 23.4 ms at the median instead of 11.4 ms (schedstat: each
+ * thread waited ~8 ms on the run queue per forward; 250 ms between calls).
+ * Pinned, the kernel then moved the caller onto the worker's CPU instead
+ * (after a 250 ms sleep, 3 forwards in 10) and left it there, with the same
+ * 24 ms; so a job whose caller runs on a worker's CPU first moves the caller
+ * off it (its affinity mask narrowed to the other CPUs, which migrates it at
+ * once, and then restored, which leaves it where it is: two system calls, only
+ * when the two collide).  The caller is never left pinned.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
 #include "tensor/parallel.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <time.h>
@@ -33,6 +54,10 @@
 #define MAX_THREADS 256
 /* How long a waiting thread polls before it sleeps (nanoseconds). */
 #define SPIN_NS 100000
+/* How long the caller of a job polls for the workers' chunks when the
+ * workers are pinned: a caller that sleeps is woken by the last worker, and
+ * the kernel then tends to place it on that worker's CPU (see above). */
+#define CALLER_SPIN_PINNED_NS 20000000
 
 typedef struct pool {
     pthread_mutex_t lock;      /* guards everything below */
@@ -47,6 +72,10 @@ typedef struct pool {
     uint64_t generation;
     atomic_uint_fast64_t gen_pub; /* copy of generation (written under lock, polled without it) */
     atomic_int pending_pub;       /* copy of pending (written under lock, polled without it) */
+    bool pinned;               /* the workers are pinned to worker_cpus */
+#ifdef __linux__
+    cpu_set_t worker_cpus;
+#endif
     pts_range_fn fn;
     void *ctx;
     int64_t n, chunk;
@@ -85,16 +114,25 @@ static void spin_while_u64(atomic_uint_fast64_t *v, uint64_t unlike)
     }
 }
 
-/* Poll until *v <= 0 (or SPIN_NS passed). */
-static void spin_while_positive(atomic_int *v)
+/* Poll until *v <= 0 (or limit_ns passed): SPIN_NS with pause, then with
+ * sched_yield between polls (the CPU goes to any other runnable thread, yet
+ * this one is never put to sleep, so no wake-up can move it). */
+static void spin_while_positive(atomic_int *v, int64_t limit_ns)
 {
     int64_t t0 = now_ns();
     for (int i = 1;; i++) {
         if (atomic_load_explicit(v, memory_order_acquire) <= 0)
             return;
+        if ((i & 63) == 0) {
+            int64_t dt = now_ns() - t0;
+            if (dt > limit_ns)
+                return;
+            if (dt > SPIN_NS) {
+                sched_yield();
+                continue;
+            }
+        }
         CPU_RELAX();
-        if ((i & 63) == 0 && now_ns() - t0 > SPIN_NS)
-            return;
     }
 }
 
@@ -169,19 +207,95 @@ static void stop_workers(void)
         pthread_join(P.threads[i], NULL);
     P.nworkers = 0;
     P.stopping = false;
+    P.pinned = false;
+}
+
+static bool pin_enabled(void)
+{
+    const char *e = getenv("PYTS_PIN_THREADS");
+    return !(e && strcmp(e, "0") == 0);
 }
 
 /* Start workers up to want_threads - 1 (job_lock held).  If a thread cannot
- * be created the pool simply runs with fewer. */
+ * be created the pool simply runs with fewer.  Worker i is pinned to the
+ * (i+1)-th allowed CPU after the caller's current one, when there are enough. */
 static void start_workers(void)
 {
     if (P.want_threads == 0)
         P.want_threads = default_threads();
+    if (P.nworkers >= P.want_threads - 1)
+        return;
+#ifdef __linux__
+    int cpus[MAX_THREADS];
+    int ncpus = 0, here = 0;
+    cpu_set_t allowed;
+    if (pin_enabled() && sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+        int cur = sched_getcpu();
+        for (int c = 0; c < CPU_SETSIZE && ncpus < MAX_THREADS; c++)
+            if (CPU_ISSET(c, &allowed)) {
+                if (c == cur)
+                    here = ncpus;
+                cpus[ncpus++] = c;
+            }
+        if (ncpus < P.want_threads)
+            ncpus = 0; /* fewer CPUs than threads: let the scheduler place them */
+    }
+    if (P.nworkers == 0)
+        CPU_ZERO(&P.worker_cpus);
+#endif
     while (P.nworkers < P.want_threads - 1) {
-        if (pthread_create(&P.threads[P.nworkers], NULL, worker_main, NULL) != 0)
+        pthread_attr_t attr, *pa = NULL;
+#ifdef __linux__
+        if (ncpus > 0 && pthread_attr_init(&attr) == 0) {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpus[(here + 1 + P.nworkers) % ncpus], &one);
+            pa = &attr;
+            if (pthread_attr_setaffinity_np(&attr, sizeof one, &one) != 0) {
+                pthread_attr_destroy(&attr);
+                pa = NULL;
+            }
+        }
+#else
+        (void)attr;
+#endif
+        int rc = pthread_create(&P.threads[P.nworkers], pa, worker_main, NULL);
+        if (pa)
+            pthread_attr_destroy(pa);
+        if (rc != 0)
             break;
+#ifdef __linux__
+        if (pa) {
+            CPU_SET(cpus[(here + 1 + P.nworkers) % ncpus], &P.worker_cpus);
+            P.pinned = true;
+        }
+#endif
         P.nworkers++;
     }
+}
+
+/* If the calling thread runs on a pinned worker's CPU, move it to one of its
+ * other allowed CPUs and give it its own mask back (job_lock held). */
+static void move_caller_off_workers(void)
+{
+#ifdef __linux__
+    if (!P.pinned)
+        return;
+    int cur = sched_getcpu();
+    if (cur < 0 || !CPU_ISSET(cur, &P.worker_cpus))
+        return;
+    cpu_set_t mine, other;
+    if (sched_getaffinity(0, sizeof mine, &mine) != 0)
+        return;
+    CPU_ZERO(&other);
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &mine) && !CPU_ISSET(c, &P.worker_cpus))
+            CPU_SET(c, &other);
+    if (CPU_COUNT(&other) == 0)
+        return;
+    if (sched_setaffinity(0, sizeof other, &other) == 0)
+        (void)sched_setaffinity(0, sizeof mine, &mine);
+#endif
 }
 
 static void run_serial(int64_t n, pts_range_fn fn, void *ctx)
@@ -207,6 +321,7 @@ void pts_parallel_for(int64_t n, int64_t grain, pts_range_fn fn, void *ctx)
     }
     pthread_mutex_lock(&P.job_lock);
     start_workers();
+    move_caller_off_workers();
     int nthreads = P.nworkers + 1;
     int64_t nchunks = (n + grain - 1) / grain;
     if (nchunks > nthreads)
@@ -232,7 +347,7 @@ void pts_parallel_for(int64_t n, int64_t grain, pts_range_fn fn, void *ctx)
     drain_chunks();
     if (P.pending > 0) { /* poll a while before sleeping */
         pthread_mutex_unlock(&P.lock);
-        spin_while_positive(&P.pending_pub);
+        spin_while_positive(&P.pending_pub, P.pinned ? CALLER_SPIN_PINNED_NS : SPIN_NS);
         pthread_mutex_lock(&P.lock);
     }
     while (P.pending > 0)
