@@ -648,12 +648,13 @@ def main(argv=None):
                         "throughput is batch / median time")
     p.add_argument("--repeat", type=int, default=None, help="timed calls per engine (default 11, smoke 3)")
     p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--gap", type=float, default=10.0,
-                   help="ms of idle time after each timed call (default 10): torch's OpenMP workers spin "
-                        "for a while after a parallel region and take a core from the call that follows "
-                        "(resnet18 at 2 threads: pyts 11.6 ms alone, 17.4 ms right after a torch call, "
-                        "11.6 ms with a 10 ms gap; with OMP_WAIT_POLICY=PASSIVE, 11.6 ms with no gap but torch "
-                        "13.2 -> 18.3 ms). A 10 ms gap costs torch ~4 %% (13.2 -> 13.8 ms); 0 restores the old timing")
+    p.add_argument("--gap", type=float, default=50.0,
+                   help="ms of idle time after each timed call (default 50): the other engines' worker threads "
+                        "spin for a while after a call and take a core from the call that follows. Measured "
+                        "(schedstat of each thread while the caller slept, 2 threads, the biLSTM): torch.jit's "
+                        "OpenMP worker burns ~9 ms of CPU after each call, ONNX Runtime's ~32 ms; with a 10 ms gap "
+                        "pyts's LSTM took 28.6 ms at the median in this loop against 14.7 ms alone. 0 restores "
+                        "back-to-back timing")
     p.add_argument("--load-repeat", type=int, default=None, help="loads per engine (default 5, smoke 1)")
     p.add_argument("--size", type=int, default=224, help="spatial size for image classifiers")
     p.add_argument("--memory", dest="memory", action="store_true", default=None,
