@@ -265,6 +265,7 @@ static void start_workers(void)
         if (rc != 0)
             break;
 #ifdef __linux__
+        pthread_setname_np(P.threads[P.nworkers], "pyts-worker"); /* as top -H and /proc/.../comm show it */
         if (pa) {
             CPU_SET(cpus[(here + 1 + P.nworkers) % ncpus], &P.worker_cpus);
             P.pinned = true;
