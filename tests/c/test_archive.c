@@ -910,12 +910,14 @@ static void test_data_dir(void)
 }
 
 /* pts_crc32 (carry-less multiply where the CPU has it) equals zlib's crc32 on random bytes:
- * every length 0..700 (the short path, the fold loops' boundaries at 64 and 16 bytes, the
- * tail), random lengths up to 1 MB at unaligned offsets, chained calls (a CRC continued from
- * a previous one), and all-zero / all-one buffers. */
+ * every length 0..1100 (the short path, the fold loops' boundaries at 256, 64 and 16 bytes,
+ * the tail), random lengths up to 1 MB at unaligned offsets, chained calls (a CRC continued
+ * from a previous one), lengths of 2-9 MB (split over the thread pool and joined with
+ * crc32_combine), and all-zero / all-one buffers.  CMake runs it twice: with the 512-bit
+ * VPCLMULQDQ fold where the CPU has it, and with PYTS_CRC_ISA=clmul (the 128-bit one). */
 static void test_crc32(void)
 {
-    size_t cap = (size_t)1 << 20;
+    size_t cap = (size_t)9 << 20;
     unsigned char *b = malloc(cap + 64);
     CHECK(b != NULL);
     if (!b)
@@ -926,7 +928,7 @@ static void test_crc32(void)
         b[i] = (unsigned char)(s >> 24);
     }
     int bad = 0;
-    for (size_t n = 0; n <= 700; n++) {
+    for (size_t n = 0; n <= 1100; n++) {
         size_t off = n % 61;
         uint32_t init = n % 3 ? (uint32_t)(s ^ n) : 0;
         if (pts_crc32(init, b + off, n) != (uint32_t)crc32(init, b + off, (uInt)n) ||
@@ -935,10 +937,17 @@ static void test_crc32(void)
     }
     for (int t = 0; t < 40; t++) {
         s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-        size_t n = (size_t)(s % cap), off = (size_t)((s >> 32) % 64);
+        size_t n = (size_t)(s % ((size_t)1 << 20)), off = (size_t)((s >> 32) % 64);
         uint32_t whole = (uint32_t)crc32(0, b + off, (uInt)n);
         size_t cut = n / 3;
         if (pts_crc32(0, b + off, n) != whole || pts_crc32(pts_crc32(0, b + off, cut), b + off + cut, n - cut) != whole)
+            bad++;
+    }
+    for (int t = 0; t < 8; t++) {
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        size_t n = ((size_t)2 << 20) + (size_t)(s % ((size_t)7 << 20)), off = (size_t)((s >> 32) % 64);
+        uint32_t init = t % 2 ? (uint32_t)s : 0;
+        if (pts_crc32(init, b + off, n) != (uint32_t)crc32(init, b + off, (uInt)n))
             bad++;
     }
     memset(b, 0, cap);
