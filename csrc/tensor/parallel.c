@@ -11,8 +11,10 @@
  * idle vCPU halts), which a transformer pays on every split op (measured on the
  * 2-vCPU test VM: a 2-chunk job of ~4 us took 12.8 us at the median
  * sleeping, 4.0 us polling); an idle pool polls at most SPIN_NS after its
- * last job and then uses no CPU.  One job runs at a time (a mutex serializes callers from
- * different threads); a call from inside a running job (nested) runs inline.
+ * last job and then uses no CPU.  One job runs on the pool at a time: a caller that finds the
+ * pool busy with another thread's job runs its own job on its own thread at once instead of
+ * waiting (concurrent callers each keep a core busy; every kernel's result is the same however
+ * its range is split); a call from inside a running job (nested) runs inline.
  * The pool starts lazily on first use; pts_set_num_threads resizes it.
  *
  * Workers are pinned, one per CPU, to the CPUs of the process's affinity mask
@@ -320,7 +322,12 @@ void pts_parallel_for(int64_t n, int64_t grain, pts_range_fn fn, void *ctx)
             run_serial(n, fn, ctx);
         return;
     }
-    pthread_mutex_lock(&P.job_lock);
+    if (pthread_mutex_trylock(&P.job_lock) != 0) {
+        /* the pool is busy with another caller's job: run this one on this thread now
+         * (results do not depend on the split), rather than wait for the pool */
+        run_serial(n, fn, ctx);
+        return;
+    }
     start_workers();
     move_caller_off_workers();
     int nthreads = P.nworkers + 1;

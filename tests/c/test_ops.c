@@ -12,6 +12,9 @@
  *   /tmp/test_ops /tmp/schemas.txt
  * The last line printed is "N passed, M failed"; the exit status is 0 only if M == 0.
  */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -450,6 +453,61 @@ static void test_parallel(void)
     pts_free(arr);
 }
 
+/* A second caller finds the pool busy and runs its job on its own thread, at once: thread A's
+ * job holds the pool until B's job has finished (or 5 s passed); if B waited for the pool
+ * instead, A would give up and the check fails. */
+typedef struct {
+    atomic_int b_done;
+    atomic_int a_saw_b;
+    atomic_int b_calls;
+} busy_ctx;
+
+static busy_ctx BUSY;
+
+static void hold_until_b(void *ctx, int64_t b, int64_t e)
+{
+    (void)ctx;
+    if (b > 0 || e < 1)
+        return; /* only the chunk that holds index 0 waits */
+    for (int i = 0; i < 5000 && !atomic_load(&BUSY.b_done); i++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    atomic_store(&BUSY.a_saw_b, atomic_load(&BUSY.b_done));
+}
+
+static void count_b(void *ctx, int64_t b, int64_t e)
+{
+    (void)ctx;
+    atomic_fetch_add(&BUSY.b_calls, (int)(e - b));
+}
+
+static void *thread_a(void *arg)
+{
+    (void)arg;
+    pts_parallel_for(2, 1, hold_until_b, NULL);
+    return NULL;
+}
+
+static void test_parallel_busy_pool(void)
+{
+    int old = pts_get_num_threads();
+    pts_set_num_threads(2);
+    atomic_store(&BUSY.b_done, 0);
+    atomic_store(&BUSY.a_saw_b, 0);
+    atomic_store(&BUSY.b_calls, 0);
+    pthread_t a;
+    CHECK(pthread_create(&a, NULL, thread_a, NULL) == 0, "start thread A");
+    struct timespec ts = {0, 50000000}; /* let A take the pool */
+    nanosleep(&ts, NULL);
+    pts_parallel_for(1000, 10, count_b, NULL);
+    atomic_store(&BUSY.b_done, 1);
+    pthread_join(a, NULL);
+    CHECK(atomic_load(&BUSY.b_calls) == 1000, "B's job covered its range (%d)", atomic_load(&BUSY.b_calls));
+    CHECK(atomic_load(&BUSY.a_saw_b) == 1, "B's job ran while A's job held the pool");
+    pts_set_num_threads(old);
+}
+
 /* ---- kernels ---------------------------------------------------------------------------------- */
 
 /* torch's rules that the parity suite found: common-dtype casts of scalars,
@@ -830,6 +888,7 @@ int main(int argc, char **argv)
     test_convert();
     test_iter();
     test_parallel();
+    test_parallel_busy_pool();
     test_elementwise();
     test_shape();
     test_create_reduce_index();
