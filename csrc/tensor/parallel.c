@@ -68,6 +68,7 @@ typedef struct pool {
     pthread_mutex_t job_lock;  /* one job at a time */
     pthread_t threads[MAX_THREADS];
     int nworkers;              /* started worker threads */
+    atomic_int threads_pub;    /* nworkers + 1 once started (read without job_lock by a busy-pool caller) */
     int want_threads;          /* configured total (workers + caller) */
     bool stopping;
     /* the current job */
@@ -208,6 +209,7 @@ static void stop_workers(void)
     for (int i = 0; i < P.nworkers; i++)
         pthread_join(P.threads[i], NULL);
     P.nworkers = 0;
+    atomic_store_explicit(&P.threads_pub, 0, memory_order_relaxed);
     P.stopping = false;
     P.pinned = false;
 }
@@ -275,6 +277,7 @@ static void start_workers(void)
 #endif
         P.nworkers++;
     }
+    atomic_store_explicit(&P.threads_pub, P.nworkers + 1, memory_order_relaxed);
 }
 
 /* If the calling thread runs on a pinned worker's CPU, move it to one of its
@@ -309,6 +312,24 @@ static void run_serial(int64_t n, pts_range_fn fn, void *ctx)
     in_parallel = was;
 }
 
+static void run_chunks_here(int64_t n, int64_t grain, pts_range_fn fn, void *ctx)
+{
+    int nthreads = atomic_load_explicit(&P.threads_pub, memory_order_relaxed);
+    int64_t nchunks = (n + grain - 1) / grain;
+    if (nchunks > nthreads)
+        nchunks = nthreads;
+    if (nchunks <= 1) {
+        run_serial(n, fn, ctx);
+        return;
+    }
+    int64_t chunk = (n + nchunks - 1) / nchunks;
+    nchunks = (n + chunk - 1) / chunk;
+    in_parallel = true;
+    for (int64_t c = 0; c < nchunks; c++)
+        run_chunk(fn, ctx, n, chunk, (int)c);
+    in_parallel = false;
+}
+
 void pts_parallel_for(int64_t n, int64_t grain, pts_range_fn fn, void *ctx)
 {
     if (n <= 0)
@@ -323,9 +344,11 @@ void pts_parallel_for(int64_t n, int64_t grain, pts_range_fn fn, void *ctx)
         return;
     }
     if (pthread_mutex_trylock(&P.job_lock) != 0) {
-        /* the pool is busy with another caller's job: run this one on this thread now
-         * (results do not depend on the split), rather than wait for the pool */
-        run_serial(n, fn, ctx);
+        /* the pool is busy with another caller's job: run this one on this thread now rather
+         * than wait for the pool, cut into the same chunks the pool would have run (a chunk
+         * may be one BLAS call, whose summation order can depend on its shape: so the bits
+         * are the same whichever way the job ran) */
+        run_chunks_here(n, grain, fn, ctx);
         return;
     }
     start_workers();

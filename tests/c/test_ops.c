@@ -453,13 +453,14 @@ static void test_parallel(void)
     pts_free(arr);
 }
 
-/* A second caller finds the pool busy and runs its job on its own thread, at once: thread A's
- * job holds the pool until B's job has finished (or 5 s passed); if B waited for the pool
- * instead, A would give up and the check fails. */
+/* A second caller finds the pool busy and runs its job on its own thread, at once, in the
+ * pool's chunks: thread A's job holds the pool until B's job has finished (or 5 s passed); if
+ * B waited for the pool instead, A would give up and the check fails. */
 typedef struct {
     atomic_int b_done;
     atomic_int a_saw_b;
     atomic_int b_calls;
+    atomic_int b_chunks;
 } busy_ctx;
 
 static busy_ctx BUSY;
@@ -480,6 +481,7 @@ static void count_b(void *ctx, int64_t b, int64_t e)
 {
     (void)ctx;
     atomic_fetch_add(&BUSY.b_calls, (int)(e - b));
+    atomic_fetch_add(&BUSY.b_chunks, 1);
 }
 
 static void *thread_a(void *arg)
@@ -496,6 +498,7 @@ static void test_parallel_busy_pool(void)
     atomic_store(&BUSY.b_done, 0);
     atomic_store(&BUSY.a_saw_b, 0);
     atomic_store(&BUSY.b_calls, 0);
+    atomic_store(&BUSY.b_chunks, 0);
     pthread_t a;
     CHECK(pthread_create(&a, NULL, thread_a, NULL) == 0, "start thread A");
     struct timespec ts = {0, 50000000}; /* let A take the pool */
@@ -505,6 +508,8 @@ static void test_parallel_busy_pool(void)
     pthread_join(a, NULL);
     CHECK(atomic_load(&BUSY.b_calls) == 1000, "B's job covered its range (%d)", atomic_load(&BUSY.b_calls));
     CHECK(atomic_load(&BUSY.a_saw_b) == 1, "B's job ran while A's job held the pool");
+    /* in the chunks the pool would have cut (2 threads: 2), so a chunk's BLAS call has the same shape */
+    CHECK(atomic_load(&BUSY.b_chunks) == 2, "B's job ran in %d chunks", atomic_load(&BUSY.b_chunks));
     pts_set_num_threads(old);
 }
 
