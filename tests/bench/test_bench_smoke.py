@@ -129,3 +129,21 @@ def test_bench_conv_tables_cover_the_models_flops(bench):
     model = torchvision.models.resnet18(weights=None).eval()
     total = bench.count_flops(model, (np.zeros((1, 3, 224, 224), np.float32),))
     assert table + 2 * 512 * 1000 == total
+
+
+def test_bench_callers_runs_both_engines_and_they_agree():
+    """benchmarks/bench_callers.py end to end on a tiny input: both engines, 1 and 2 callers."""
+    import re
+    import subprocess
+
+    pytest.importorskip("torchvision")
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "bench_callers.py"), "--size", "32",
+                        "--seconds", "0.2", "--rounds", "1", "--callers", "1", "2"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    diff = float(re.search(r"max \|pyts - torch\| (\S+);", r.stdout).group(1))
+    assert diff < 1e-4  # resnet18 in float32 on a 32x32 input: well inside the sums' rounding
+    rows = re.findall(r"^(pyts|torch\.jit)\s+(\d+)\s+([\d.]+)\s+([\d.]+)$", r.stdout, re.M)
+    assert [(e, int(c)) for e, c, _, _ in rows] == [("pyts", 1), ("pyts", 2), ("torch.jit", 1), ("torch.jit", 2)]
+    assert all(float(v) > 0 for _, _, v, _ in rows)
+    assert [float(x) for e, c, _, x in rows if c == "1"] == [1.0, 1.0]
