@@ -72,12 +72,12 @@ static void storage_destroy(pts_obj *o)
         pts_data_free(s->data, s->nbytes);
     else if (s->keep_release)
         s->keep_release(s->keep);
-    pts_free(s);
+    pts_small_free(s, sizeof *s);
 }
 
 pts_storage *pts_storage_new(size_t nbytes)
 {
-    pts_storage *s = pts_malloc(sizeof *s);
+    pts_storage *s = pts_small_alloc(sizeof *s);
     if (!s) {
         pts_err_nomem("a storage", sizeof *s);
         return NULL;
@@ -85,7 +85,7 @@ pts_storage *pts_storage_new(size_t nbytes)
     pts_obj_init(&s->hdr, PTS_T_STORAGE, storage_destroy);
     s->data = pts_data_alloc(nbytes);
     if (!s->data) {
-        pts_free(s);
+        pts_small_free(s, sizeof *s);
         pts_err_nomem("tensor data", nbytes);
         return NULL;
     }
@@ -99,7 +99,7 @@ pts_storage *pts_storage_new(size_t nbytes)
 
 pts_storage *pts_storage_borrow(void *data, size_t nbytes, void *keep, void (*keep_release)(void *), bool readonly)
 {
-    pts_storage *s = pts_malloc(sizeof *s);
+    pts_storage *s = pts_small_alloc(sizeof *s);
     if (!s) {
         if (keep_release)
             keep_release(keep);
@@ -124,7 +124,7 @@ static void tensor_destroy(pts_obj *o)
     pts_obj_release(&t->storage->hdr);
     if (t->nested_lengths)
         pts_obj_release(&t->nested_lengths->hdr);
-    pts_free(t);
+    pts_small_free(t, sizeof *t);
 }
 
 void pts_contiguous_strides(int ndim, const int64_t *sizes, int64_t *strides)
@@ -182,7 +182,7 @@ pts_tensor *pts_tensor_view_of(pts_storage *storage, int dtype, int ndim, const 
             return NULL;
         }
     }
-    pts_tensor *t = pts_malloc(sizeof *t);
+    pts_tensor *t = pts_small_alloc(sizeof *t);
     if (!t) {
         pts_err_nomem("a tensor", sizeof *t);
         return NULL;
