@@ -139,11 +139,19 @@ char *pts_strdup(const char *s) { return pts_strndup(s, strlen(s)); }
 #define CACHE_DEPTH 4
 #define CACHE_BUDGET (64 * 1024)
 
+/* pts_small_alloc's blocks (tensor and storage structs, malloc'd): classes of 64 bytes up to
+ * SMALL_MAX_BYTES, SMALL_DEPTH of each (at most 16 KB a thread) */
+#define SMALL_MAX_BYTES 512
+#define SMALL_CLASSES (SMALL_MAX_BYTES / 64)
+#define SMALL_DEPTH 32
+
 typedef struct block_cache {
     void *blk[CACHE_CLASSES][CACHE_DEPTH];
     unsigned char n[CACHE_CLASSES];
     size_t held; /* bytes */
     int registered; /* thread-exit destructor armed */
+    void *sblk[SMALL_CLASSES][SMALL_DEPTH];
+    unsigned char sn[SMALL_CLASSES];
 } block_cache;
 
 static _Thread_local block_cache tcache;
@@ -159,9 +167,47 @@ static void cache_drain(void *arg)
             free(c->blk[k][--c->n[k]]);
     }
     c->held = 0;
+    for (int k = 0; k < SMALL_CLASSES; k++) {
+        while (c->sn[k] > 0)
+            free(c->sblk[k][--c->sn[k]]);
+    }
 }
 
 static void cache_key_make(void) { cache_key_ok = pthread_key_create(&cache_key, cache_drain) == 0; }
+
+/* Arm the thread-exit destructor of c (the thread's cache must be freed when the thread ends);
+ * 0 if that cannot be done (then nothing is cached). */
+static int cache_register(block_cache *c)
+{
+    if (!c->registered) {
+        pthread_once(&cache_once, cache_key_make);
+        if (!cache_key_ok || pthread_setspecific(cache_key, c) != 0)
+            return 0;
+        c->registered = 1;
+    }
+    return 1;
+}
+
+static int small_put(void *p, size_t rounded)
+{
+    if (rounded > SMALL_MAX_BYTES)
+        return 0;
+    block_cache *c = &tcache;
+    size_t k = rounded / 64 - 1;
+    if (c->sn[k] >= SMALL_DEPTH || !cache_register(c))
+        return 0;
+    c->sblk[k][c->sn[k]++] = p;
+    return 1;
+}
+
+static void *small_get(size_t rounded)
+{
+    if (rounded > SMALL_MAX_BYTES)
+        return NULL;
+    block_cache *c = &tcache;
+    size_t k = rounded / 64 - 1;
+    return c->sn[k] ? c->sblk[k][--c->sn[k]] : NULL;
+}
 
 /* Keep p (a block of `rounded` bytes) for reuse? */
 static int cache_put(void *p, size_t rounded)
@@ -172,12 +218,8 @@ static int cache_put(void *p, size_t rounded)
     size_t k = rounded / 64 - 1;
     if (c->n[k] >= CACHE_DEPTH || c->held + rounded > CACHE_BUDGET)
         return 0;
-    if (!c->registered) { /* the thread's cache must be freed when the thread ends */
-        pthread_once(&cache_once, cache_key_make);
-        if (!cache_key_ok || pthread_setspecific(cache_key, c) != 0)
-            return 0;
-        c->registered = 1;
-    }
+    if (!cache_register(c))
+        return 0;
     c->blk[k][c->n[k]++] = p;
     c->held += rounded;
     return 1;
@@ -206,6 +248,17 @@ static void *cache_get(size_t rounded)
     (void)rounded;
     return NULL;
 }
+static int small_put(void *p, size_t rounded)
+{
+    (void)p;
+    (void)rounded;
+    return 0;
+}
+static void *small_get(size_t rounded)
+{
+    (void)rounded;
+    return NULL;
+}
 #endif
 
 static size_t data_rounded(size_t nbytes)
@@ -214,6 +267,32 @@ static size_t data_rounded(size_t nbytes)
     if (rounded < nbytes) /* overflow */
         return 0;
     return rounded ? rounded : 64;
+}
+
+void *pts_small_alloc(size_t n)
+{
+    size_t rounded = data_rounded(n);
+    if (!rounded || should_fail() || over_limit(rounded))
+        return NULL;
+    void *p = small_get(rounded);
+    if (!p)
+        p = malloc(rounded);
+    if (p) {
+        atomic_fetch_add(&alloc_live, 1);
+        atomic_fetch_add_explicit(&heap_in_use, (long long)rounded, memory_order_relaxed);
+    }
+    return p;
+}
+
+void pts_small_free(void *p, size_t n)
+{
+    if (!p)
+        return;
+    size_t rounded = data_rounded(n);
+    atomic_fetch_sub(&alloc_live, 1);
+    atomic_fetch_sub_explicit(&heap_in_use, (long long)rounded, memory_order_relaxed);
+    if (!small_put(p, rounded))
+        free(p);
 }
 
 void *pts_data_alloc(size_t nbytes)

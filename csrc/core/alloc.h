@@ -21,6 +21,14 @@ void pts_free(void *p);
 char *pts_strdup(const char *s);
 char *pts_strndup(const char *s, size_t n);
 
+/* Small fixed-size objects freed and made again at every op (tensor and storage
+ * structs): as pts_malloc / pts_free (counted against the limit, the fault
+ * injection, alloc_live; heap_in_use counts n rounded up to 64), but a freed
+ * block is kept in a per-thread cache for the next pts_small_alloc of the same
+ * 64-byte class.  pts_small_free must get the n given to pts_small_alloc. */
+void *pts_small_alloc(size_t n);
+void pts_small_free(void *p, size_t n);
+
 /* Tensor data: 64-byte aligned.  Counted against the memory limit, as is
  * every pts_malloc / pts_calloc / pts_realloc block. */
 void *pts_data_alloc(size_t nbytes);

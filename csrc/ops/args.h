@@ -101,6 +101,9 @@ PTS_NODISCARD static inline pts_status pts_arg_check_device(pts_value v, const c
 PTS_NODISCARD static inline pts_status pts_check_no_internal_overlap(const pts_tensor *t, const char *opname)
 {
     for (int i = 0; i < t->ndim; i++)
+        if (t->sizes[i] == 0) /* no element: nothing overlaps (an empty NumPy array has strides 0) */
+            return PTS_OK;
+    for (int i = 0; i < t->ndim; i++)
         if (t->strides[i] == 0 && t->sizes[i] > 1)
             return pts_err_set(PTS_ERR_VALUE, "%s: unsupported operation: more than one element of the written-to tensor "
                                               "refers to a single memory location. Please clone() the tensor before "

@@ -143,6 +143,14 @@ static void iter_range(const pts_iter *it, pts_iter_loop_fn fn, void *ctx, int64
             fn(ctx, data, zs, 1);
         return;
     }
+    if (it->ndim == 1) { /* one run (everything contiguous after coalescing): no unravelling */
+        char *data[PTS_ITER_MAX_OPS];
+        for (int k = 0; k < nops; k++)
+            data[k] = it->data[k] + begin * it->strides[0][k];
+        if (begin < end)
+            fn(ctx, data, it->strides[0], end - begin);
+        return;
+    }
     int64_t inner = it->shape[0];
     int64_t idx[PTS_MAX_DIMS];
     int64_t rem = begin;

@@ -72,12 +72,12 @@ static void storage_destroy(pts_obj *o)
         pts_data_free(s->data, s->nbytes);
     else if (s->keep_release)
         s->keep_release(s->keep);
-    pts_free(s);
+    pts_small_free(s, sizeof *s);
 }
 
 pts_storage *pts_storage_new(size_t nbytes)
 {
-    pts_storage *s = pts_malloc(sizeof *s);
+    pts_storage *s = pts_small_alloc(sizeof *s);
     if (!s) {
         pts_err_nomem("a storage", sizeof *s);
         return NULL;
@@ -85,7 +85,7 @@ pts_storage *pts_storage_new(size_t nbytes)
     pts_obj_init(&s->hdr, PTS_T_STORAGE, storage_destroy);
     s->data = pts_data_alloc(nbytes);
     if (!s->data) {
-        pts_free(s);
+        pts_small_free(s, sizeof *s);
         pts_err_nomem("tensor data", nbytes);
         return NULL;
     }
@@ -99,7 +99,7 @@ pts_storage *pts_storage_new(size_t nbytes)
 
 pts_storage *pts_storage_borrow(void *data, size_t nbytes, void *keep, void (*keep_release)(void *), bool readonly)
 {
-    pts_storage *s = pts_malloc(sizeof *s);
+    pts_storage *s = pts_small_alloc(sizeof *s);
     if (!s) {
         if (keep_release)
             keep_release(keep);
@@ -124,7 +124,7 @@ static void tensor_destroy(pts_obj *o)
     pts_obj_release(&t->storage->hdr);
     if (t->nested_lengths)
         pts_obj_release(&t->nested_lengths->hdr);
-    pts_free(t);
+    pts_small_free(t, sizeof *t);
 }
 
 void pts_contiguous_strides(int ndim, const int64_t *sizes, int64_t *strides)
@@ -134,6 +134,30 @@ void pts_contiguous_strides(int ndim, const int64_t *sizes, int64_t *strides)
         strides[i] = s;
         s *= sizes[i] > 1 ? sizes[i] : 1;
     }
+}
+
+/* The tensor struct of a view already checked to fit `storage`; takes over the caller's
+ * reference to storage (released when the struct cannot be allocated). */
+static pts_tensor *tensor_make(pts_storage *storage, int dtype, int ndim, const int64_t *sizes,
+                               const int64_t *strides, int64_t offset)
+{
+    pts_tensor *t = pts_small_alloc(sizeof *t);
+    if (!t) {
+        pts_obj_release(&storage->hdr);
+        pts_err_nomem("a tensor", sizeof *t);
+        return NULL;
+    }
+    memset(t, 0, sizeof *t);
+    pts_obj_init(&t->hdr, PTS_T_TENSOR, tensor_destroy);
+    t->storage = storage;
+    t->offset = offset;
+    t->dtype = dtype;
+    t->ndim = ndim;
+    for (int i = 0; i < ndim; i++) {
+        t->sizes[i] = sizes[i];
+        t->strides[i] = strides[i];
+    }
+    return t;
 }
 
 pts_tensor *pts_tensor_view_of(pts_storage *storage, int dtype, int ndim, const int64_t *sizes,
@@ -182,23 +206,8 @@ pts_tensor *pts_tensor_view_of(pts_storage *storage, int dtype, int ndim, const 
             return NULL;
         }
     }
-    pts_tensor *t = pts_malloc(sizeof *t);
-    if (!t) {
-        pts_err_nomem("a tensor", sizeof *t);
-        return NULL;
-    }
-    memset(t, 0, sizeof *t);
-    pts_obj_init(&t->hdr, PTS_T_TENSOR, tensor_destroy);
     pts_obj_retain(&storage->hdr);
-    t->storage = storage;
-    t->offset = offset;
-    t->dtype = dtype;
-    t->ndim = ndim;
-    for (int i = 0; i < ndim; i++) {
-        t->sizes[i] = sizes[i];
-        t->strides[i] = strides[i];
-    }
-    return t;
+    return tensor_make(storage, dtype, ndim, sizes, strides, offset);
 too_big:
     pts_err_set(PTS_ERR_VALUE, "tensor size overflows (%d dims)", ndim);
     return NULL;
@@ -231,9 +240,7 @@ pts_tensor *pts_tensor_empty(int dtype, int ndim, const int64_t *sizes)
     pts_storage *s = pts_storage_new((size_t)nb);
     if (!s)
         return NULL;
-    pts_tensor *t = pts_tensor_view_of(s, dtype, ndim, sizes, strides, 0);
-    pts_obj_release(&s->hdr);
-    return t;
+    return tensor_make(s, dtype, ndim, sizes, strides, 0); /* a contiguous view of exactly nb bytes fits */
 too_big:
     pts_err_set(PTS_ERR_NOMEM, "tensor size overflows (%d dims)", ndim);
     return NULL;

@@ -11,7 +11,9 @@
  *  4. the per-thread cache of small tensor data blocks (core/alloc.c) keeps the
  *     accounting: a freed block is not in use, a block handed out again passes
  *     the memory limit and the fault injection like a new one, and a thread
- *     that ends with blocks in its cache leaves nothing counted live.
+ *     that ends with blocks in its cache leaves nothing counted live;
+ *  5. the same for the cache of small structs (pts_small_alloc: tensor and
+ *     storage structs), heap_in_use counting each at its size rounded to 64.
  *
  * Run from the repository root (ctest does).
  */
@@ -208,6 +210,48 @@ static void block_cache(void)
     CHECK(pts_data_bytes_in_use() == data && pts_alloc_live() == live, "nothing live after the thread ended");
 }
 
+static void *small_churn(void *arg)
+{
+    (void)arg;
+    void *p[40];
+    for (int i = 0; i < 40; i++)
+        p[i] = pts_small_alloc((size_t)(48 + 64 * (i % 5)));
+    for (int i = 0; i < 40; i++)
+        pts_small_free(p[i], (size_t)(48 + 64 * (i % 5)));
+    return NULL; /* the thread ends with structs in its cache */
+}
+
+static void small_cache(void)
+{
+    int64_t live = pts_alloc_live(), heap = pts_heap_bytes_in_use();
+    void *a = pts_small_alloc(330);
+    CHECK(a != NULL, "a small block");
+    CHECK(pts_heap_bytes_in_use() == heap + 384 && pts_alloc_live() == live + 1, "counted at 384 bytes");
+    memset(a, 0x5a, 330);
+    pts_small_free(a, 330);
+    CHECK(pts_heap_bytes_in_use() == heap && pts_alloc_live() == live, "a freed struct is not in use");
+    void *b = pts_small_alloc(380); /* same class */
+#ifndef NO_BLOCK_CACHE
+    CHECK(b == a, "the struct freed last is handed out again (%p, %p)", a, b);
+#endif
+    CHECK(b && pts_heap_bytes_in_use() == heap + 384 && pts_alloc_live() == live + 1, "counted again");
+    pts_small_free(b, 380);
+    void *big = pts_small_alloc(5000); /* above the cached classes: malloc and free */
+    CHECK(big && pts_heap_bytes_in_use() == heap + 5056, "a large block counted");
+    pts_small_free(big, 5000);
+    pyts_set_memory_limit(pts_heap_bytes_in_use() + pts_data_bytes_in_use() + 100);
+    CHECK(pts_small_alloc(330) == NULL, "over the limit with a struct of that size cached");
+    pyts_set_memory_limit(0);
+    pts_alloc_fail_after(1);
+    CHECK(pts_small_alloc(330) == NULL, "fault injection with a struct of that size cached");
+    pts_alloc_fail_after(0);
+    CHECK(pts_heap_bytes_in_use() == heap && pts_alloc_live() == live, "failed allocations count nothing");
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, small_churn, NULL) == 0, "thread");
+    pthread_join(t, NULL);
+    CHECK(pts_heap_bytes_in_use() == heap && pts_alloc_live() == live, "nothing live after the thread ended");
+}
+
 int main(void)
 {
     if (pyts_load("tests/fuzz/models/controlflow.pt", &cf) != PYTS_OK) {
@@ -220,6 +264,7 @@ int main(void)
     interrupts();
     memory_limit();
     block_cache();
+    small_cache();
     pyts_value_free(x);
     pyts_module_free(cf);
     return check_summary();

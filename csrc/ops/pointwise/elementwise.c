@@ -622,11 +622,109 @@ static pts_status run_into(ew_spec *sp, int cd, pts_tensor **ops, int nd, const 
     return PTS_OK;
 }
 
+/* The fast path of ew_run_cd, for the common small-op case: every tensor input is contiguous,
+ * already of the compute dtype, and of one and the same shape (no broadcasting), every number
+ * input converts straight to the compute dtype (torch's common dtype is the compute dtype), and
+ * the loops write the result dtype itself (no float16 rounding, no int32 wrap afterwards); an
+ * in-place target must be contiguous and of the loops' output dtype.  Then the iterator of the
+ * general path would be one 1-D run (contiguous tensors coalesce; a number's 0-d tensor gets
+ * stride 0), so the same loop is called on the same data in the same order, with the number held
+ * in a local buffer instead of a 0-d tensor: the bits are those of the general path.
+ * Returns false (nothing done) when the case does not apply; else *st is the op's status. */
+static bool ew_fast(ew_spec *sp, int cd, pts_value *ret, pts_status *st)
+{
+    int loop_out = sp->bool_out ? PTS_BOOL : sp->real_out ? pts_dtype_real(cd) : cd;
+    int common = sp->has_common ? sp->common : sp->result;
+    if (loop_out != sp->result || common != cd)
+        return false;
+    const pts_tensor *shape_of = NULL;
+    for (int i = 0; i < sp->nin; i++) {
+        pts_value v = sp->in[i];
+        if (sp->keep_dtype[i])
+            return false;
+        if (v.tag != PTS_T_TENSOR) {
+            if (v.tag != PTS_T_INT && v.tag != PTS_T_FLOAT && v.tag != PTS_T_BOOL && v.tag != PTS_T_COMPLEX)
+                return false;
+            continue;
+        }
+        const pts_tensor *t = PTS_TENSOR(v);
+        if (t->dtype != cd || !pts_tensor_is_contiguous(t))
+            return false;
+        if (!shape_of) {
+            shape_of = t;
+        } else {
+            if (t->ndim != shape_of->ndim)
+                return false;
+            for (int d = 0; d < t->ndim; d++)
+                if (t->sizes[d] != shape_of->sizes[d])
+                    return false;
+        }
+    }
+    if (!shape_of)
+        return false;
+    pts_tensor *out = sp->inplace;
+    if (out) {
+        if (out->dtype != loop_out || !pts_tensor_is_contiguous(out) || out->ndim != shape_of->ndim)
+            return false;
+        for (int d = 0; d < out->ndim; d++)
+            if (out->sizes[d] != shape_of->sizes[d])
+                return false;
+        if ((*st = pts_tensor_make_writable(out)) != PTS_OK)
+            return true;
+        pts_obj_retain(&out->hdr);
+    } else {
+        out = pts_tensor_empty(loop_out, shape_of->ndim, shape_of->sizes);
+        if (!out) {
+            *st = pts_err_last();
+            return true;
+        }
+    }
+    pts_iter_loop_fn fn = cd == PTS_FLOAT32 ? sp->loops->f32 : cd == PTS_FLOAT64 ? sp->loops->f64 :
+                          cd == PTS_COMPLEX64 ? sp->loops->c64 : cd == PTS_COMPLEX128 ? sp->loops->c128 : sp->loops->i64;
+    if (!fn) {
+        pts_obj_release(&out->hdr);
+        *st = pts_not_implemented(sp->name, cd);
+        return true;
+    }
+    _Alignas(16) unsigned char num[3][16]; /* number inputs in the compute dtype (complex128 at most) */
+    pts_iter it;
+    it.nops = sp->nin + 1;
+    it.ndim = 1;
+    it.numel = pts_tensor_numel(out);
+    it.shape[0] = it.numel;
+    it.data[0] = pts_tensor_data(out);
+    it.strides[0][0] = pts_dtype_get(loop_out)->itemsize;
+    int64_t isz = pts_dtype_get(cd)->itemsize;
+    for (int i = 0; i < sp->nin; i++) {
+        pts_value v = sp->in[i];
+        if (v.tag == PTS_T_TENSOR) {
+            it.data[i + 1] = pts_tensor_data(PTS_TENSOR(v));
+            it.strides[0][i + 1] = isz;
+        } else {
+            pts_store_scalar(num[i], cd, v);
+            it.data[i + 1] = (char *)num[i];
+            it.strides[0][i + 1] = 0;
+        }
+    }
+    pts_iter_run(&it, fn, &sp->ctx);
+    if (atomic_load(&sp->ctx.err)) {
+        pts_obj_release(&out->hdr);
+        *st = pts_err_set(PTS_ERR_VALUE, "%s: ZeroDivisionError (integer division by zero)", sp->name);
+        return true;
+    }
+    *ret = pts_ret_tensor(out);
+    *st = PTS_OK;
+    return true;
+}
+
 /* The compute dtype: from the result, or (comparisons) from the inputs' common dtype. */
 static pts_status ew_run_cd(ew_spec *sp, int cd, pts_value *ret)
 {
     if (cd < 0)
         return pts_err_set(PTS_ERR_UNSUPPORTED, "%s: dtype %s is not supported", sp->name, pts_dtype_name(sp->result));
+    pts_status fst;
+    if (ew_fast(sp, cd, ret, &fst))
+        return fst;
     pts_tensor *ops[4] = {NULL, NULL, NULL, NULL};
     int nd = 0;
     int64_t shape[PTS_MAX_DIMS];
