@@ -146,6 +146,23 @@ C.add("max_pool2d", "big-cl", pm((2, 64, 56, 57), [[3, 3], [2, 2], [1, 1]], cl=T
 C.add("avg_pool2d", "big-cl", pm((2, 64, 56, 57), [[3, 3], [2, 2], [1, 1], True, False], cl=True))
 C.add("adaptive_avg_pool2d", "big-global", pm((2, 512, 7, 9), [[1, 1]], special=False))
 C.add("adaptive_avg_pool2d", "big-global-cl", pm((2, 512, 7, 9), [[1, 1]], cl=True, special=False))
+# the float32 global average (pool.c gap_sum_f32): planes of several 512-element blocks plus a
+# partial block and a scalar tail, strided / channels-last / batch > 1 / float16 inputs, an
+# offset that makes the sum's rounding matter, and the 1-d / 3-d / _adaptive forms
+for op in ("adaptive_avg_pool2d", "_adaptive_avg_pool2d"):
+    C.add(op, "global-wide", pm((3, 5, 37, 41), [[1, 1]], special=False))
+    C.add(op, "global-wide-strided", pm((2, 4, 37, 41), [[1, 1]], layout="strided", special=False))
+    C.add(op, "global-wide-cl", pm((2, 4, 29, 33), [[1, 1]], cl=True, special=False))
+    C.add(op, "global-wide-special", pm((2, 4, 23, 45), [[1, 1]], special=True))
+    C.add(op, "global-wide-f16", pm((2, 4, 29, 33), [[1, 1]], F16, special=False))
+    C.add(op, "global-empty-batch", pm((0, 4, 37, 41), [[1, 1]]))
+# (adaptive_avg_pool2d only: it is ATen's mean, a cascade sum; _adaptive_avg_pool2d's kernel adds in
+# one float, 2e-6 off the exact mean here, over float32's tolerance)
+C.add("adaptive_avg_pool2d", "global-offset", lambda: ((torch.randn(2, 3, 57, 61, generator=torch.Generator()
+                                                                    .manual_seed(3)) + 1000.0, [1, 1]), {}))
+C.add("adaptive_avg_pool1d", "global-wide", pm((2, 5, 1500), [[1]], special=False))
+C.add("adaptive_avg_pool3d", "global-wide", pm((2, 3, 5, 17, 19), [[1, 1, 1]], special=False))
+C.add("adaptive_avg_pool3d", "global-wide-f16", pm((2, 3, 5, 17, 19), [[1, 1, 1]], F16, special=False))
 
 
 @pytest.mark.parametrize("op,maker,kw", C.params)
