@@ -70,8 +70,8 @@ static void pool_window(const pool_job *j, int i, int64_t o, int64_t *b, int64_t
     *st = 1;
 }
 
-#define IS_NAN_float(v) isnan(v)
-#define IS_NAN_double(v) isnan(v)
+#define IS_NAN_float(v) ((v) != (v))
+#define IS_NAN_double(v) ((v) != (v))
 #define IS_NAN_int64_t(v) 0
 #define NEG_INF_float (-INFINITY)
 #define NEG_INF_double (-INFINITY)
@@ -158,104 +158,210 @@ DEFINE_POOL_PLANE(float, double)
 DEFINE_POOL_PLANE(double, double)
 DEFINE_POOL_PLANE(int64_t, int64_t)
 
-/* The running max of the plane loop above: v replaces best when v > best or v is
- * NaN (so a NaN sticks), as an expression without branches that vectorizes. */
-static inline float maxnan_f32(float best, float v)
-{
-    return ((v > best) | (v != v)) ? v : best;
-}
-
-/* Float32 2-D (or 1-D) max pool without indices, one plane, x [H, W] -> y [oH, oW]:
- * each output row first takes the max down its window's input rows for every
- * input column (contiguous, vectorized), splits that row by stride phase (padded
- * column c*s + b goes to phase b at c; the padding and the columns past the input
- * are -inf, which changes no max as every window holds an input element), then
- * takes the max across the kernel's columns as one contiguous (vectorized) pass
- * per column tap.  Without NaN and ±0 the max of a window is one value whatever
- * the order; a window whose max is NaN or zero (which of -0 / +0 and which NaN the
- * plane loop keeps depends on its row-major order) is redone by the row-major
- * loop over [wb, we), so the result has the plane loop's bits.
- * Scratch: rowmax [W], phases [s * Wq], Wq = oW + (kw - 1) * d / s. */
-PTS_SIMD_CLONES static void maxpool2d_plane_f32(const pool_job *j, const float *x, float *y, float *rowmax,
-                                                float *ph, const int64_t *wb, const int64_t *we)
-{
-    int64_t W = j->in[2], oW = j->out[2], s = j->s[2], d = j->d[2], p = j->p[2], kw = j->k[2];
-    int64_t Wq = oW + (kw - 1) * d / s;
-    for (int64_t oh = 0; oh < j->out[1]; oh++) {
-        int64_t h0, h1, hs, fh;
-        pool_window(j, 1, oh, &h0, &h1, &hs, &fh);
-        for (int64_t c = 0; c < W; c++)
-            rowmax[c] = -INFINITY;
-        for (int64_t b = h0; b < h1; b += hs) {
-            const float *xr = x + b * W;
-            for (int64_t c = 0; c < W; c++)
-                rowmax[c] = maxnan_f32(rowmax[c], xr[c]);
-        }
-        for (int64_t b = 0; b < s; b++)
-            for (int64_t c = 0; c < Wq; c++) {
-                int64_t ix = c * s + b - p;
-                ph[b * Wq + c] = ix >= 0 && ix < W ? rowmax[ix] : -INFINITY;
-            }
-        float *yr = y + oh * oW;
-        for (int64_t ow = 0; ow < oW; ow++)
-            yr[ow] = -INFINITY;
-        for (int64_t t = 0; t < kw; t++) {
-            const float *src = ph + (t * d % s) * Wq + t * d / s;
-            for (int64_t ow = 0; ow < oW; ow++)
-                yr[ow] = maxnan_f32(yr[ow], src[ow]);
-        }
-        for (int64_t ow = 0; ow < oW; ow++) {
-            float best = yr[ow];
-            if (best == 0.0f || best != best) { /* the plane loop's order decides the bits */
-                best = -INFINITY;
-                for (int64_t b = h0; b < h1; b += hs)
-                    for (int64_t c = wb[ow]; c < we[ow]; c += d) {
-                        float v = x[b * W + c];
-                        if (v > best || isnan(v))
-                            best = v;
-                    }
-                yr[ow] = best;
-            }
-        }
+/* ---- max pools: the plane loop's window order, vectorized across output columns ----------
+ *
+ * Every output of a max pool is ATen's loop over its window in row-major order (depth,
+ * rows, columns): best = -inf and index = the window's first element, then each v with
+ * v > best or v NaN replaces both (among equal values the first one stays, so which of
+ * -0 / +0 is kept follows that order; the last NaN stays).  The outputs of one row whose
+ * windows lie inside the input's columns ("interior": ow in [oL, oR)) run that same
+ * sequence side by side, MP_BLOCK at a time: for each window row and each column tap, one
+ * vector step per block, each lane seeing its own window's elements in ATen's order, so
+ * values (bits) and indices are the plane loop's.  Outputs whose window is clipped by the
+ * padding, and rows with fewer than MP_BLOCK interior outputs, take the plane loop's code. */
+#define MP_BLOCK 16 /* outputs per vector block: one AVX-512 vector of floats */
+#define MP_ROW_STACK 2048 /* input rows up to this wide are split by stride phase on the stack */
+#define DEFINE_MAXPOOL(T)                                                                                     \
+    /* MP_BLOCK interior outputs from ow0 of one output row, one window row (its start rowoff in the plane;   \
+     * column c of it is ph[(c % s) * Wp + c / s]), each column tap in turn; the maxima so far in yr / ir */  \
+    static inline __attribute__((always_inline)) void mp_block_##T(                                           \
+        const T *restrict ph, int64_t Wp, T *restrict yr, int64_t *restrict ir, int64_t rowoff, int64_t ow0,   \
+        int64_t s, int64_t d, int64_t p, int64_t kw, bool want_idx)                                           \
+    {                                                                                                         \
+        for (int64_t t = 0; t < kw; t++) {                                                                    \
+            int64_t e = t * d - p, q = ((e % s) + s) % s, m0 = (e - q) / s; /* column ow*s + e = (ow+m0)*s + q */ \
+            const T *src = ph + q * Wp + ow0 + m0;                                                            \
+            int64_t c0 = rowoff + ow0 * s + e;                                                                \
+            for (int l = 0; l < MP_BLOCK; l++) {                                                              \
+                T v = src[l], b = yr[ow0 + l];                                                                \
+                bool take = (v > b) | IS_NAN_##T(v);                                                          \
+                yr[ow0 + l] = take ? v : b;                                                                   \
+                if (want_idx)                                                                                 \
+                    ir[ow0 + l] = take ? c0 + l * s : ir[ow0 + l];                                            \
+            }                                                                                                 \
+        }                                                                                                     \
+    }                                                                                                         \
+                                                                                                              \
+    /* interior outputs [o0, o1) of one row (o1 - o0 >= MP_BLOCK), one window row: whole blocks, then one     \
+     * block ending at o1 (its outputs already done see the same elements again, which changes nothing:       \
+     * v > v is false, and a NaN replaces itself with the same index) */                                      \
+    static inline __attribute__((always_inline)) void mp_span_##T(                                            \
+        const T *restrict ph, int64_t Wp, T *restrict yr, int64_t *restrict ir, int64_t rowoff, int64_t o0,    \
+        int64_t o1, int64_t s, int64_t d, int64_t p, int64_t kw, bool want_idx)                               \
+    {                                                                                                         \
+        int64_t ow = o0;                                                                                      \
+        for (; ow + MP_BLOCK <= o1; ow += MP_BLOCK)                                                           \
+            mp_block_##T(ph, Wp, yr, ir, rowoff, ow, s, d, p, kw, want_idx);                                  \
+        if (ow < o1)                                                                                          \
+            mp_block_##T(ph, Wp, yr, ir, rowoff, o1 - MP_BLOCK, s, d, p, kw, want_idx);                       \
+    }                                                                                                         \
+                                                                                                              \
+    /* one window row xr [W] into the interior outputs [o0, o1): stride 1 reads the row itself; stride 2      \
+     * splits it into its even and odd columns first (a strided load in the tap loop made GCC add a scalar    \
+     * epilogue to every block), other strides into their s phases */                                        \
+    static inline __attribute__((always_inline)) void mp_row_##T(                                             \
+        const T *restrict xr, T *restrict scratch, int64_t W, T *restrict yr, int64_t *restrict ir,            \
+        int64_t rowoff, int64_t o0, int64_t o1, int64_t s, int64_t d, int64_t p, int64_t kw)                   \
+    {                                                                                                         \
+        int64_t Wp = (W + s - 1) / s;                                                                         \
+        const T *ph = xr;                                                                                     \
+        if (s == 2) {                                                                                         \
+            for (int64_t m = 0; m < W / 2; m++) {                                                             \
+                scratch[m] = xr[2 * m];                                                                       \
+                scratch[Wp + m] = xr[2 * m + 1];                                                              \
+            }                                                                                                 \
+            if (W % 2)                                                                                        \
+                scratch[W / 2] = xr[W - 1];                                                                   \
+            ph = scratch;                                                                                     \
+        } else if (s > 2) {                                                                                   \
+            for (int64_t c = 0; c < W; c++)                                                                   \
+                scratch[(c % s) * Wp + c / s] = xr[c];                                                        \
+            ph = scratch;                                                                                     \
+        }                                                                                                     \
+        if (ir) {                                                                                             \
+            if (s == 1 && d == 1)                                                                             \
+                mp_span_##T(ph, Wp, yr, ir, rowoff, o0, o1, 1, 1, p, kw, true);                               \
+            else if (s == 2 && d == 1)                                                                        \
+                mp_span_##T(ph, Wp, yr, ir, rowoff, o0, o1, 2, 1, p, kw, true);                               \
+            else                                                                                              \
+                mp_span_##T(ph, Wp, yr, ir, rowoff, o0, o1, s, d, p, kw, true);                               \
+        } else {                                                                                              \
+            if (s == 1 && d == 1)                                                                             \
+                mp_span_##T(ph, Wp, yr, ir, rowoff, o0, o1, 1, 1, p, kw, false);                              \
+            else if (s == 2 && d == 1)                                                                        \
+                mp_span_##T(ph, Wp, yr, ir, rowoff, o0, o1, 2, 1, p, kw, false);                              \
+            else                                                                                              \
+                mp_span_##T(ph, Wp, yr, ir, rowoff, o0, o1, s, d, p, kw, false);                              \
+        }                                                                                                     \
+    }                                                                                                         \
+                                                                                                              \
+    PTS_SIMD_CLONES static void maxpool_plane_##T(const pool_job *j, const T *x, T *y, int64_t *ix)          \
+    {                                                                                                         \
+        int64_t H = j->in[1], W = j->in[2], oH = j->out[1], oW = j->out[2];                                   \
+        int64_t s = j->s[2], d = j->d[2], p = j->p[2], kw = j->k[2];                                          \
+        /* interior columns: ow * s - p >= 0 and ow * s - p + (kw - 1) * d <= W - 1 */                        \
+        int64_t oL = (p + s - 1) / s, last = W - 1 + p - (kw - 1) * d;                                        \
+        int64_t oR = last >= 0 ? last / s + 1 : 0;                                                            \
+        if (oL > oW)                                                                                          \
+            oL = oW;                                                                                          \
+        if (oR > oW)                                                                                          \
+            oR = oW;                                                                                          \
+        T scratch[MP_ROW_STACK + 64];                                                                         \
+        if (oR - oL < MP_BLOCK || (s > 1 && W + s > MP_ROW_STACK)) /* narrow or very wide rows: the plane loop */ \
+            oL = oR = 0;                                                                                      \
+        for (int64_t od = 0; od < j->out[0]; od++) {                                                          \
+            int64_t d0, d1, dst, fd;                                                                          \
+            pool_window(j, 0, od, &d0, &d1, &dst, &fd);                                                       \
+            for (int64_t oh = 0; oh < oH; oh++) {                                                             \
+                int64_t h0, h1, hs, fh, o = (od * oH + oh) * oW;                                              \
+                pool_window(j, 1, oh, &h0, &h1, &hs, &fh);                                                    \
+                T *yr = y + o;                                                                                \
+                int64_t *ir = ix ? ix + o : NULL;                                                             \
+                if (oR > oL) {                                                                                \
+                    for (int64_t ow = oL; ow < oR; ow++) {                                                    \
+                        yr[ow] = NEG_INF_##T;                                                                 \
+                        if (ir)                                                                               \
+                            ir[ow] = (d0 * H + h0) * W + ow * s - p;                                          \
+                    }                                                                                         \
+                    for (int64_t a = d0; a < d1; a += dst)                                                    \
+                        for (int64_t b = h0; b < h1; b += hs) {                                               \
+                            int64_t rowoff = (a * H + b) * W;                                                 \
+                            mp_row_##T(x + rowoff, scratch, W, yr, ir, rowoff, oL, oR, s, d, p, kw);                      \
+                        }                                                                                     \
+                }                                                                                             \
+                for (int64_t ow = 0; ow < oW; ow++) { /* the clipped windows: the plane loop */               \
+                    if (ow == oL)                                                                             \
+                        ow = oR;                                                                              \
+                    if (ow >= oW)                                                                             \
+                        break;                                                                                \
+                    int64_t w0, w1, ws, fw;                                                                   \
+                    pool_window(j, 2, ow, &w0, &w1, &ws, &fw);                                                \
+                    T best = NEG_INF_##T;                                                                     \
+                    int64_t bi = (d0 * H + h0) * W + w0;                                                      \
+                    for (int64_t a = d0; a < d1; a += dst)                                                    \
+                        for (int64_t b = h0; b < h1; b += hs)                                                 \
+                            for (int64_t c = w0; c < w1; c += ws) {                                           \
+                                int64_t i = (a * H + b) * W + c;                                              \
+                                T v = x[i];                                                                   \
+                                if (v > best || IS_NAN_##T(v)) {                                              \
+                                    best = v;                                                                 \
+                                    bi = i;                                                                   \
+                                }                                                                             \
+                            }                                                                                 \
+                    yr[ow] = best;                                                                            \
+                    if (ir)                                                                                   \
+                        ir[ow] = bi;                                                                          \
+                }                                                                                             \
+            }                                                                                                 \
+        }                                                                                                     \
     }
-}
 
-/* rows up to this wide keep the scratch of maxpool2d_plane_f32 on the stack (a malloc
- * and free per call can make glibc trim and regrow its heap: page faults every forward) */
-#define POOL_ROW_STACK 512
+DEFINE_MAXPOOL(float)
+DEFINE_MAXPOOL(double)
+DEFINE_MAXPOOL(int64_t)
+
+/* Float32 adaptive average pool to one output (every dim 1: the global pool of squeeze-and-
+ * excitation blocks and classifier heads), one plane of n elements: sums in 16 float lanes over
+ * blocks of at most 512 elements (32 additions per lane), each block's lanes added into 16
+ * double lanes, then those and the last n % 16 elements in double; the mean is that sum
+ * divided by the extents in turn, in double, as the plane loop does.  The plane loop summed in
+ * double one element at a time (a chain of dependent additions, 3 ns per element); ATen sums
+ * float32 in float (a cascade for adaptive_avg_pool2d's mean, one float running sum in
+ * _adaptive_avg_pool2d's kernel), so its error bound is at least this one's. */
+#define GAP_LANES 16
+PTS_SIMD_CLONES static double gap_sum_f32(const float *restrict x, int64_t n)
+{
+    double dacc[GAP_LANES] = {0};
+    int64_t i = 0;
+    while (i + GAP_LANES <= n) {
+        int64_t m = n - i < 512 ? n - i : 512;
+        m -= m % GAP_LANES;
+        float acc[GAP_LANES] = {0};
+        for (int64_t k = 0; k < m; k += GAP_LANES)
+            for (int l = 0; l < GAP_LANES; l++)
+                acc[l] += x[i + k + l];
+        for (int l = 0; l < GAP_LANES; l++)
+            dacc[l] += (double)acc[l];
+        i += m;
+    }
+    double tot = 0;
+    for (int l = 0; l < GAP_LANES; l++)
+        tot += dacc[l];
+    for (; i < n; i++)
+        tot += (double)x[i];
+    return tot;
+}
 
 static void pool_range(void *ctx, int64_t begin, int64_t end)
 {
     const pool_job *j = ctx;
     int64_t pin = j->in[0] * j->in[1] * j->in[2], pout = j->out[0] * j->out[1] * j->out[2];
-    if (j->cd == PTS_FLOAT32 && j->kind == POOL_MAX && !j->idx && j->in[0] == 1 && j->out[0] == 1) {
-        /* scratch: one row of column maxima, its stride phases, each output column's window [wb, we) */
-        int64_t W = j->in[2], oW = j->out[2], nf = W + j->s[2] * (oW + (j->k[2] - 1) * j->d[2] / j->s[2]);
-        float f_s[3 * POOL_ROW_STACK];
-        int64_t wb_s[2 * POOL_ROW_STACK];
-        bool heap = nf > 3 * POOL_ROW_STACK || oW > POOL_ROW_STACK;
-        float *f = heap ? malloc((size_t)nf * sizeof(float)) : f_s;
-        int64_t *wb = heap ? malloc(2 * (size_t)oW * sizeof(int64_t)) : wb_s;
-        if (f && wb) {
-            int64_t *we = wb + oW;
-            for (int64_t ow = 0; ow < oW; ow++) {
-                int64_t ws, fw;
-                pool_window(j, 2, ow, &wb[ow], &we[ow], &ws, &fw);
-            }
-            for (int64_t i = begin; i < end; i++)
-                maxpool2d_plane_f32(j, (const float *)j->x + i * pin, (float *)j->y + i * pout, f, f + W, wb, we);
-            if (heap) {
-                free(f);
-                free(wb);
-            }
-            return;
-        } /* out of memory (only with heap scratch): the plane loop needs none */
-        free(f);
-        free(wb);
+    if (j->kind == POOL_ADAPTIVE_AVG && j->cd == PTS_FLOAT32 && j->rdt < 0 && pout == 1 && pin > 0) {
+        for (int64_t i = begin; i < end; i++)
+            ((float *)j->y)[i] = (float)(gap_sum_f32((const float *)j->x + i * pin, pin) / (double)j->in[0] /
+                                         (double)j->in[1] / (double)j->in[2]);
+        return;
     }
     for (int64_t i = begin; i < end; i++) {
         int64_t *ix = j->idx ? j->idx + i * pout : NULL;
-        if (j->cd == PTS_FLOAT32)
+        if (j->kind == POOL_MAX) {
+            if (j->cd == PTS_FLOAT32)
+                maxpool_plane_float(j, (const float *)j->x + i * pin, (float *)j->y + i * pout, ix);
+            else if (j->cd == PTS_FLOAT64)
+                maxpool_plane_double(j, (const double *)j->x + i * pin, (double *)j->y + i * pout, ix);
+            else
+                maxpool_plane_int64_t(j, (const int64_t *)j->x + i * pin, (int64_t *)j->y + i * pout, ix);
+        } else if (j->cd == PTS_FLOAT32)
             pool_plane_float(j, (const float *)j->x + i * pin, (float *)j->y + i * pout, ix);
         else if (j->cd == PTS_FLOAT64)
             pool_plane_double(j, (const double *)j->x + i * pin, (double *)j->y + i * pout, ix);

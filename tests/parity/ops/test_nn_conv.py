@@ -274,6 +274,12 @@ DW_CASES = {
     "1x1-s3": (1, 4, 1, 8, 8, 1, 3, 0, 1, "contig"),
     "5x5-on-5x5": (3, 4, 1, 5, 5, 5, 1, 2, 1, "contig"),
     "big-plane": (1, 2, 1, 70, 67, 3, 1, 1, 1, "contig"),
+    # column stride 2 (dwg_split2: columns taken in pairs): even / odd widths and paddings
+    "s2-p0-even": (1, 3, 1, 10, 12, 3, 2, 0, 1, "contig"),
+    "s2-p1-even-wide": (2, 4, 1, 12, 40, 3, 2, 1, 1, "transposed"),
+    "s2-p2-odd-wide": (1, 3, 1, 9, 37, 5, 2, 2, 1, "strided"),
+    "s2-p3-dil2": (1, 2, 2, 8, 21, 3, 2, 3, 2, "contig"),
+    "row-s2-w1": (1, 2, 1, 3, 1, (3, 1), 2, (1, 0), 1, "contig"),
 }
 
 

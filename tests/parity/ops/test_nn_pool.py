@@ -146,6 +146,23 @@ C.add("max_pool2d", "big-cl", pm((2, 64, 56, 57), [[3, 3], [2, 2], [1, 1]], cl=T
 C.add("avg_pool2d", "big-cl", pm((2, 64, 56, 57), [[3, 3], [2, 2], [1, 1], True, False], cl=True))
 C.add("adaptive_avg_pool2d", "big-global", pm((2, 512, 7, 9), [[1, 1]], special=False))
 C.add("adaptive_avg_pool2d", "big-global-cl", pm((2, 512, 7, 9), [[1, 1]], cl=True, special=False))
+# the float32 global average (pool.c gap_sum_f32): planes of several 512-element blocks plus a
+# partial block and a scalar tail, strided / channels-last / batch > 1 / float16 inputs, an
+# offset that makes the sum's rounding matter, and the 1-d / 3-d / _adaptive forms
+for op in ("adaptive_avg_pool2d", "_adaptive_avg_pool2d"):
+    C.add(op, "global-wide", pm((3, 5, 37, 41), [[1, 1]], special=False))
+    C.add(op, "global-wide-strided", pm((2, 4, 37, 41), [[1, 1]], layout="strided", special=False))
+    C.add(op, "global-wide-cl", pm((2, 4, 29, 33), [[1, 1]], cl=True, special=False))
+    C.add(op, "global-wide-special", pm((2, 4, 23, 45), [[1, 1]], special=True))
+    C.add(op, "global-wide-f16", pm((2, 4, 29, 33), [[1, 1]], F16, special=False))
+    C.add(op, "global-empty-batch", pm((0, 4, 37, 41), [[1, 1]]))
+# (adaptive_avg_pool2d only: it is ATen's mean, a cascade sum; _adaptive_avg_pool2d's kernel adds in
+# one float, 2e-6 off the exact mean here, over float32's tolerance)
+C.add("adaptive_avg_pool2d", "global-offset", lambda: ((torch.randn(2, 3, 57, 61, generator=torch.Generator()
+                                                                    .manual_seed(3)) + 1000.0, [1, 1]), {}))
+C.add("adaptive_avg_pool1d", "global-wide", pm((2, 5, 1500), [[1]], special=False))
+C.add("adaptive_avg_pool3d", "global-wide", pm((2, 3, 5, 17, 19), [[1, 1, 1]], special=False))
+C.add("adaptive_avg_pool3d", "global-wide-f16", pm((2, 3, 5, 17, 19), [[1, 1, 1]], F16, special=False))
 
 
 @pytest.mark.parametrize("op,maker,kw", C.params)
@@ -191,3 +208,69 @@ def test_max_pool2d_f32_zero_nan_bits(prm, layout):
     exp = getattr(torch.ops.aten, op)(x, *args)
     got = torch.from_numpy(np.ascontiguousarray(_C.call_op("aten::" + op, x.numpy(), *args)))
     assert torch.equal(got.view(torch.int32), exp.contiguous().view(torch.int32))
+
+
+# ---- the vectorized max pools (pool.c maxpool_plane_*): rows with at least 16 interior outputs ----
+# run ATen's window loop for 16 outputs side by side (stride 2 through an even/odd split of each
+# input row), windows clipped by the padding on the plane loop.  Values and indices must keep
+# ATen's order: among equal values (ties of ±0 and of equal numbers) the first in row-major order,
+# and the last NaN (payload bits compared).  Rows are wide enough for whole blocks plus an
+# overlapping last block; dtypes float32 / float64 / int32 (computed in int64).
+WIDE_PARAMS = [(3, 2, 1, 1, False), (3, 2, 1, 1, True), (2, 1, 0, 1, False), (3, 1, 1, 2, False),
+               ([3, 2], [1, 2], [1, 1], [2, 1], True), ([2, 5], [3, 3], [1, 2], 1, True), (1, 1, 0, 1, False),
+               (4, 3, 2, 1, False)]
+
+
+def _ties_input(shape, seed, dtype):
+    g = torch.Generator().manual_seed(seed)
+    if dtype == torch.int32:
+        return torch.randint(-2, 3, shape, generator=g, dtype=torch.int32)  # many equal values
+    return _zero_nan_input(shape, seed).to(dtype)  # float64: NaN payloads move to the high mantissa bits
+
+
+def _same_bits(got, exp):
+    if exp.dtype == torch.float32:
+        return torch.equal(got.view(torch.int32), exp.contiguous().view(torch.int32))
+    if exp.dtype == torch.float64:
+        return torch.equal(got.view(torch.int64), exp.contiguous().view(torch.int64))
+    return torch.equal(got, exp)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int32])
+@pytest.mark.parametrize("layout", ["contig", "transposed", "batch3"])
+@pytest.mark.parametrize("prm", range(len(WIDE_PARAMS)))
+def test_max_pool2d_wide_rows_bits_and_indices(prm, layout, dtype):
+    from pyts import _C
+    k, s, p, dl, ceil = WIDE_PARAMS[prm]
+    shape = (3, 2, 7, 71) if layout == "batch3" else (2, 2, 9, 70)
+    x = _ties_input(shape, prm, dtype)
+    if layout == "transposed":
+        x = torch.empty(x.shape[:2] + (x.shape[3], x.shape[2]), dtype=dtype).transpose(2, 3).copy_(x)
+    args = max_args(2, k, s, p, dl, ceil)
+    for op in ["max_pool2d_with_indices", "max_pool2d"]:
+        exp = getattr(torch.ops.aten, op)(x, *args)
+        got = _C.call_op("aten::" + op, x.numpy(), *args)
+        if op == "max_pool2d":
+            exp, got = (exp,), (got,)
+        vals = torch.from_numpy(np.ascontiguousarray(got[0]))
+        assert _same_bits(vals, exp[0]), op
+        if len(exp) > 1:
+            assert torch.equal(torch.from_numpy(np.ascontiguousarray(got[1])), exp[1]), op + " indices"
+
+
+@pytest.mark.parametrize("d", [1, 3])
+def test_max_pool_1d_3d_wide_rows_bits(d):
+    from pyts import _C
+    shape = (2, 3, 67) if d == 1 else (2, 2, 4, 5, 40)
+    x = _zero_nan_input(shape, 7 + d)
+    for prm in [(3, 2, 1, 1, False), (2, 1, 0, 1, True), (3, 1, 1, 2, False)]:
+        args = max_args(d, *prm)
+        ops = [MAXP[d]] + ([MAXI[d]] if d in MAXI else [])
+        for op in ops:
+            exp = getattr(torch.ops.aten, op)(x, *args)
+            got = _C.call_op("aten::" + op, x.numpy(), *args)
+            if op == MAXP[d]:
+                exp, got = (exp,), (got,)
+            assert _same_bits(torch.from_numpy(np.ascontiguousarray(got[0])), exp[0]), (op, prm)
+            if len(exp) > 1:
+                assert torch.equal(torch.from_numpy(np.ascontiguousarray(got[1])), exp[1]), (op, prm)
