@@ -181,16 +181,31 @@ typedef struct wino_job {
     atomic_int failed;
 } wino_job;
 
+/* One row u = x + sy * y of B^T d (sy = +-1, so exact) times B for tiles
+ * [0, ns): V[j * vs + t] for the 4 columns j of tile t (u[2t .. 2t+3]). */
+static inline void in_cols(const float *restrict x, const float *restrict y, float sy, float *restrict V, int64_t vs,
+                           int64_t ns)
+{
+    float *restrict v0 = V, *restrict v1 = V + vs, *restrict v2 = V + 2 * vs, *restrict v3 = V + 3 * vs;
+    for (int64_t t = 0; t < ns; t++) {
+        float a = x[2 * t] + sy * y[2 * t], b = x[2 * t + 1] + sy * y[2 * t + 1];
+        float c = x[2 * t + 2] + sy * y[2 * t + 2], e = x[2 * t + 3] + sy * y[2 * t + 3];
+        v0[t] = a - c;
+        v1[t] = b + c;
+        v2[t] = c - b;
+        v3[t] = b - e;
+    }
+}
+
 /* Tiles [t0, t0 + ns) of tile row ty (one row segment) of channel plane xs:
  * V[e * vs + i] for i < ns.  rows: 8 * (2 ns + 2) floats of scratch. */
 PTS_SIMD_CLONES static void input_segment(const wino_job *j, const float *xs, int64_t ty, int64_t tx0, int64_t ns,
                                           float *V, int64_t vs, float *rows)
 {
     int64_t wd = 2 * ns + 2, c0 = 2 * tx0 - j->pl;
-    float *d[4], *u[4];
+    float *d[4];
     for (int i = 0; i < 4; i++) {
         d[i] = rows + i * wd;
-        u[i] = rows + (4 + i) * wd;
         int64_t ih = 2 * ty + i - j->pt;
         if (ih < 0 || ih >= j->H) {
             memset(d[i], 0, sizeof(float) * (size_t)wd);
@@ -207,43 +222,37 @@ PTS_SIMD_CLONES static void input_segment(const wino_job *j, const float *xs, in
         for (int64_t k = hi; k < wd; k++)
             d[i][k] = 0.0f;
     }
-    for (int64_t k = 0; k < wd; k++) { /* B^T d: rows */
-        u[0][k] = d[0][k] - d[2][k];
-        u[1][k] = d[1][k] + d[2][k];
-        u[2][k] = d[2][k] - d[1][k];
-        u[3][k] = d[1][k] - d[3][k];
-    }
-    for (int i = 0; i < 4; i++) { /* (B^T d) B: columns 2t .. 2t+3 */
-        const float *s = u[i];
-        float *v0 = V + (i * 4 + 0) * vs, *v1 = V + (i * 4 + 1) * vs, *v2 = V + (i * 4 + 2) * vs,
-              *v3 = V + (i * 4 + 3) * vs;
-        for (int64_t t = 0; t < ns; t++) {
-            float a = s[2 * t], b = s[2 * t + 1], c = s[2 * t + 2], e = s[2 * t + 3];
-            v0[t] = a - c;
-            v1[t] = b + c;
-            v2[t] = c - b;
-            v3[t] = b - e;
-        }
-    }
+    /* row combination i of B^T (x + sy * y, sy = +-1: exact), then the columns of B */
+    in_cols(d[0], d[2], -1.0f, V, vs, ns);
+    in_cols(d[1], d[2], 1.0f, V + 4 * vs, vs, ns);
+    in_cols(d[2], d[1], -1.0f, V + 8 * vs, vs, ns);
+    in_cols(d[1], d[3], -1.0f, V + 12 * vs, vs, ns);
 }
 
 /* Output channel row: tiles [0, ns) of M (element e at M[e * msz + t]) to
- * two output rows o0, o1 (2 ns floats each) with the bias. */
-PTS_SIMD_CLONES static void output_segment(const float *M, int64_t msz, int64_t ns, float bias, float *o0, float *o1)
+ * two output rows o0, o1 (2 ns floats each) with the bias.  Written with one
+ * pointer per element so that the loop vectorizes over t. */
+PTS_SIMD_CLONES static void output_segment(const float *M, int64_t msz, int64_t ns, float bias, float *restrict o0,
+                                           float *restrict o1)
 {
+    const float *restrict m0 = M, *restrict m1 = M + msz, *restrict m2 = M + 2 * msz, *restrict m3 = M + 3 * msz;
+    const float *restrict m4 = M + 4 * msz, *restrict m5 = M + 5 * msz, *restrict m6 = M + 6 * msz,
+                          *restrict m7 = M + 7 * msz;
+    const float *restrict m8 = M + 8 * msz, *restrict m9 = M + 9 * msz, *restrict m10 = M + 10 * msz,
+                          *restrict m11 = M + 11 * msz;
+    const float *restrict m12 = M + 12 * msz, *restrict m13 = M + 13 * msz, *restrict m14 = M + 14 * msz,
+                          *restrict m15 = M + 15 * msz;
     for (int64_t t = 0; t < ns; t++) {
-        float m[16];
-        for (int e = 0; e < 16; e++)
-            m[e] = M[e * msz + t];
-        float s0[4], s1[4];
-        for (int c = 0; c < 4; c++) { /* A^T M: rows */
-            s0[c] = m[c] + m[4 + c] + m[8 + c];
-            s1[c] = m[4 + c] - m[8 + c] - m[12 + c];
-        }
-        o0[2 * t] = (s0[0] + s0[1] + s0[2]) + bias;
-        o0[2 * t + 1] = (s0[1] - s0[2] - s0[3]) + bias;
-        o1[2 * t] = (s1[0] + s1[1] + s1[2]) + bias;
-        o1[2 * t + 1] = (s1[1] - s1[2] - s1[3]) + bias;
+        /* A^T M: rows */
+        float s00 = m0[t] + m4[t] + m8[t], s01 = m1[t] + m5[t] + m9[t];
+        float s02 = m2[t] + m6[t] + m10[t], s03 = m3[t] + m7[t] + m11[t];
+        float s10 = m4[t] - m8[t] - m12[t], s11 = m5[t] - m9[t] - m13[t];
+        float s12 = m6[t] - m10[t] - m14[t], s13 = m7[t] - m11[t] - m15[t];
+        /* (A^T M) A: columns */
+        o0[2 * t] = (s00 + s01 + s02) + bias;
+        o0[2 * t + 1] = (s01 - s02 - s03) + bias;
+        o1[2 * t] = (s10 + s11 + s12) + bias;
+        o1[2 * t + 1] = (s11 - s12 - s13) + bias;
     }
 }
 
