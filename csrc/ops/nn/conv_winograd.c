@@ -91,9 +91,20 @@ bool pts_wino_takes(const pts_conv_geom *g, int64_t N, int64_t G, int64_t Cin, i
     const pts_sgemm_isa *isa = pts_sgemm_isa_best();
     if (strcmp(isa->name, "portable") == 0)
         return false;
+    /* Planned (filters transformed once): faster from 49 tiles (14x14 outputs) while the
+     * transformed filters are not too large for the tiles they serve (256->256 at 14x14: 1337
+     * weights per tile, faster; 512->512 at 14x14: 5350, no faster; at 7x7 every shape is
+     * slower: streaming 16/9 times the weights for 16 tiles).  Unplanned, the filters are
+     * transformed at every call (16 Cin Cout floats written, a fresh buffer): only for large
+     * images with few weights per tile (64->64 at 56x56: faster; 128->128 at 28x28: no
+     * faster).  3 input channels (a stem) are slower; 32 is the smallest count allowed,
+     * between the 3 and 64 measured. */
     int64_t tiles = ((g->out[1] + 1) / 2) * ((g->out[2] + 1) / 2);
-    (void)planned;
-    return Cin >= 16 && Cout >= 16 && tiles >= 100;
+    if (Cin < 32 || Cout < 32)
+        return false;
+    if (planned)
+        return tiles >= 40 && Cin * Cout <= 2048 * tiles;
+    return tiles >= 400 && Cin * Cout <= 100 * tiles;
 }
 
 /* ---- filters ------------------------------------------------------------------------ */
@@ -112,9 +123,9 @@ static void filt_range(void *ctx, int64_t begin, int64_t end)
     const filt_job *j = ctx;
     int64_t Cin = j->f->Cin, Cout = j->f->Cout, MR = j->mr;
     for (int64_t pnl = begin; pnl < end; pnl++)
-        for (int64_t r = 0; r < MR; r++) {
-            int64_t co = pnl * MR + r;
-            for (int64_t ci = 0; ci < Cin; ci++) {
+        for (int64_t ci = 0; ci < Cin; ci++) /* r inner: each U_e written MR floats in a row */
+            for (int64_t r = 0; r < MR; r++) {
+                int64_t co = pnl * MR + r;
                 float u[16];
                 if (co >= Cout) {
                     memset(u, 0, sizeof u);
@@ -137,7 +148,6 @@ static void filt_range(void *ctx, int64_t begin, int64_t end)
                 for (int e = 0; e < 16; e++)
                     j->f->data[e * j->f->per + pnl * MR * Cin + ci * MR + r] = u[e];
             }
-        }
 }
 
 static pts_wino_filter *filter_new(const pts_sgemm_isa *isa, int64_t Cout, int64_t Cin, const float *w)
@@ -148,7 +158,8 @@ static pts_wino_filter *filter_new(const pts_sgemm_isa *isa, int64_t Cout, int64
     f->isa = isa;
     f->Cout = Cout;
     f->Cin = Cin;
-    f->per = pts_sgemm_packed_size(isa, Cout, Cin);
+    /* + 16 floats: the 16 U_e do not start at one offset modulo 4 KB (16 write streams in one cache set) */
+    f->per = pts_sgemm_packed_size(isa, Cout, Cin) + 16;
     f->data = pts_malloc(sizeof(float) * (size_t)(16 * f->per));
     if (!f->data) {
         pts_free(f);
