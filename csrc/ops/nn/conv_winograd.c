@@ -180,7 +180,7 @@ static bool filter_fits(const pts_wino_filter *f, const pts_sgemm_isa *isa, int6
 
 typedef struct wino_job {
     const pts_sgemm_isa *isa;
-    const float *x, *bias, *res;
+    const float *x, *w, *bias, *res;
     const pts_wino_filter *f;
     float *y;
     int64_t Cin, Cout, H, W, Ho, Wo, pt, pl;
@@ -240,10 +240,18 @@ PTS_SIMD_CLONES static void input_segment(const wino_job *j, const float *xs, in
     in_cols(d[1], d[3], -1.0f, V + 12 * vs, vs, ns);
 }
 
+static inline uint32_t nonfinite_bits(float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u & 0x7f800000u) == 0x7f800000u;
+}
+
 /* Output channel row: tiles [0, ns) of M (element e at M[e * msz + t]) to
  * two output rows o0, o1 (2 ns floats each) with the bias.  Written with one
- * pointer per element so that the loop vectorizes over t. */
-PTS_SIMD_CLONES static void output_segment(const float *M, int64_t msz, int64_t ns, float bias, float *restrict o0,
+ * pointer per element so that the loop vectorizes over t.  Returns nonzero
+ * when some output is infinite or NaN. */
+PTS_SIMD_CLONES static uint32_t output_segment(const float *M, int64_t msz, int64_t ns, float bias, float *restrict o0,
                                            float *restrict o1)
 {
     const float *restrict m0 = M, *restrict m1 = M + msz, *restrict m2 = M + 2 * msz, *restrict m3 = M + 3 * msz;
@@ -253,6 +261,7 @@ PTS_SIMD_CLONES static void output_segment(const float *M, int64_t msz, int64_t 
                           *restrict m11 = M + 11 * msz;
     const float *restrict m12 = M + 12 * msz, *restrict m13 = M + 13 * msz, *restrict m14 = M + 14 * msz,
                           *restrict m15 = M + 15 * msz;
+    uint32_t bad = 0;
     for (int64_t t = 0; t < ns; t++) {
         /* A^T M: rows */
         float s00 = m0[t] + m4[t] + m8[t], s01 = m1[t] + m5[t] + m9[t];
@@ -260,10 +269,35 @@ PTS_SIMD_CLONES static void output_segment(const float *M, int64_t msz, int64_t 
         float s10 = m4[t] - m8[t] - m12[t], s11 = m5[t] - m9[t] - m13[t];
         float s12 = m6[t] - m10[t] - m14[t], s13 = m7[t] - m11[t] - m15[t];
         /* (A^T M) A: columns */
-        o0[2 * t] = (s00 + s01 + s02) + bias;
-        o0[2 * t + 1] = (s01 - s02 - s03) + bias;
-        o1[2 * t] = (s10 + s11 + s12) + bias;
-        o1[2 * t + 1] = (s11 - s12 - s13) + bias;
+        float y00 = (s00 + s01 + s02) + bias, y01 = (s01 - s02 - s03) + bias;
+        float y10 = (s10 + s11 + s12) + bias, y11 = (s11 - s12 - s13) + bias;
+        o0[2 * t] = y00;
+        o0[2 * t + 1] = y01;
+        o1[2 * t] = y10;
+        o1[2 * t + 1] = y11;
+        bad |= nonfinite_bits(y00) | nonfinite_bits(y01) | nonfinite_bits(y10) | nonfinite_bits(y11);
+    }
+    return bad;
+}
+
+/* Outputs [ow, ow + wd) of row oh, channel co, image n, as a direct sum (the
+ * padded taps multiplied by zeros, as the direct kernel's padded buffer does):
+ * a tile with an infinite or NaN output is recomputed so, since the
+ * transforms' differences make inf - inf = NaN where the direct sum has inf. */
+static void direct_row(const wino_job *j, int64_t n, int64_t co, int64_t oh, int64_t ow, int64_t wd, float *out)
+{
+    for (int64_t c = 0; c < wd; c++) {
+        float acc = j->bias ? j->bias[co] : 0.0f;
+        for (int64_t ci = 0; ci < j->Cin; ci++) {
+            const float *xs = j->x + (n * j->Cin + ci) * j->H * j->W, *w = j->w + (co * j->Cin + ci) * 9;
+            for (int i = 0; i < 3; i++)
+                for (int k = 0; k < 3; k++) {
+                    int64_t ih = oh + i - j->pt, iw = ow + c + k - j->pl;
+                    float v = ih >= 0 && ih < j->H && iw >= 0 && iw < j->W ? xs[ih * j->W + iw] : 0.0f;
+                    acc += w[i * 3 + k] * v;
+                }
+        }
+        out[c] = acc;
     }
 }
 
@@ -311,8 +345,14 @@ static void wino_item(const wino_job *j, int64_t item, const wino_scratch *s)
         float *o0 = s->orow, *o1 = s->orow + 2 * ns;
         for (int64_t m = 0; m < nm; m++) {
             int64_t co = m0 + m;
-            output_segment(s->M + m * tb + (t - t0), msz, ns, j->bias ? j->bias[co] : 0.0f, o0, o1);
+            uint32_t bad = output_segment(s->M + m * tb + (t - t0), msz, ns, j->bias ? j->bias[co] : 0.0f, o0, o1);
             float *dst = j->y + (n * j->Cout + co) * P + oh * j->Wo + ow;
+            if (bad) {
+                direct_row(j, n, co, oh, ow, wd, dst);
+                if (nrow == 2)
+                    direct_row(j, n, co, oh + 1, ow, wd, dst + j->Wo);
+                continue;
+            }
             memcpy(dst, o0, sizeof(float) * (size_t)wd);
             if (nrow == 2)
                 memcpy(dst + j->Wo, o1, sizeof(float) * (size_t)wd);
@@ -353,6 +393,7 @@ pts_status pts_wino_run(const pts_conv_geom *g, int64_t N, int64_t Cin, int64_t 
     memset(&j, 0, sizeof j);
     j.isa = isa;
     j.x = x;
+    j.w = w;
     j.bias = bias;
     j.res = res;
     j.y = y;
