@@ -19,6 +19,13 @@ lines sum the 3x3 convolutions of each model (FLOPs x layers over time x layers)
 
     python benchmarks/bench_conv.py --threads 2 --paths blas,own,torch
     python benchmarks/bench_conv.py --models resnet18 --filter " 3/1"
+    python benchmarks/bench_conv.py --models resnet18,resnet50,vgg --filter " 3/1" --paths own,wino --planned
+
+Paths: "wino" is Winograd F(2,3) (conv_winograd.c) for the 3x3 stride-1 shapes. --planned times
+pyts on a traced Conv2d + BatchNorm2d + ReLU loaded with pyts.load (the planned convolution:
+BatchNorm folded, weights packed / Winograd-transformed once, the ReLU fused), torch on the same
+eager conv + bn + relu; without it, pyts calls aten::conv2d (unplanned: the weights are read,
+or Winograd-transformed, at every call).
 """
 import argparse
 import os
@@ -47,7 +54,19 @@ MOBILENET_V2 = [
     ("160->960 7 1/1", 160, 960, 7, 1, 1, 1, 3), ("960->160 7 1/1", 960, 160, 7, 1, 1, 1, 2),
     ("960->320 7 1/1", 960, 320, 7, 1, 1, 1, 1), ("320->1280 7 1/1", 320, 1280, 7, 1, 1, 1, 1),
 ]
-MODELS = {"resnet18": RESNET18, "mobilenet_v2": MOBILENET_V2}
+# the 3x3 stride-1 shapes of resnet50 (bottleneck middles) and of a VGG-16-like net at 224
+RESNET50 = [
+    ("64->64 56 3/1", 64, 64, 56, 3, 1, 1, 3), ("128->128 28 3/1", 128, 128, 28, 3, 1, 1, 3),
+    ("256->256 14 3/1", 256, 256, 14, 3, 1, 1, 5), ("512->512 7 3/1", 512, 512, 7, 3, 1, 1, 2),
+]
+VGG = [
+    ("3->64 224 3/1", 3, 64, 224, 3, 1, 1, 1), ("64->64 224 3/1", 64, 64, 224, 3, 1, 1, 1),
+    ("64->128 112 3/1", 64, 128, 112, 3, 1, 1, 1), ("128->128 112 3/1", 128, 128, 112, 3, 1, 1, 1),
+    ("128->256 56 3/1", 128, 256, 56, 3, 1, 1, 1), ("256->256 56 3/1", 256, 256, 56, 3, 1, 1, 2),
+    ("256->512 28 3/1", 256, 512, 28, 3, 1, 1, 1), ("512->512 28 3/1", 512, 512, 28, 3, 1, 1, 2),
+    ("512->512 14 3/1", 512, 512, 14, 3, 1, 1, 3),
+]
+MODELS = {"resnet18": RESNET18, "mobilenet_v2": MOBILENET_V2, "resnet50": RESNET50, "vgg": VGG}
 
 
 def layer_flops(cin, cout, h, k, s, g):
@@ -69,6 +88,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seconds", type=float, default=0.4, help="time per shape (all paths together)")
     ap.add_argument("--filter", default="")
+    ap.add_argument("--planned", action="store_true",
+                    help="time a traced conv + BatchNorm + ReLU loaded with pyts.load (the planned convolution)")
     ap.add_argument("--no-peak", dest="peak", action="store_false", help="do not measure the FMA peak")
     ap.add_argument("--peak-gflops", type=float, default=None,
                     help="use this as the --threads FMA peak instead of measuring it (peak.c measures less on "
@@ -110,9 +131,27 @@ def main():
             b = torch.randn(cout)
             st, pad = [s, s], [k // 2, k // 2]
 
+            pm = None
+            if args.planned:
+                import tempfile
+                net = torch.nn.Sequential(torch.nn.Conv2d(cin, cout, k, s, k // 2, groups=g, bias=False),
+                                          torch.nn.BatchNorm2d(cout), torch.nn.ReLU()).eval()
+                with torch.no_grad():
+                    net[0].weight.copy_(w)
+                    net[1].running_mean.uniform_(-0.5, 0.5)
+                    net[1].running_var.uniform_(0.5, 2.0)
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = os.path.join(tmp, "m.pt")
+                    torch.jit.trace(net, x).save(path)
+                    pm = pyts.load(path)
+
             def make(p):
                 if p == "torch":
+                    if pm is not None:
+                        return lambda: net(x)
                     return lambda: F.conv2d(x, w, b, st, pad, 1, g)
+                if pm is not None:
+                    return lambda: (C._set_conv_kernel(p), pm.forward(x))
                 return lambda: (C._set_conv_kernel(p), C.call_op("aten::conv2d", x, w, b, st, pad, [1, 1], g))
             calls = {p: make(p) for p in paths}
             times = {p: [] for p in paths}

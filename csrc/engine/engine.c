@@ -216,8 +216,8 @@ void pts_engine_set_num_threads(int n) { pts_set_num_threads(n); }
 
 const char *pts_engine_set_conv_kernel(const char *name)
 {
-    static const char *const names[] = {"auto", "blas", "own"}; /* PTS_CONVK_* order */
-    for (int i = 0; i < 3; i++)
+    static const char *const names[] = {"auto", "blas", "own", "wino"}; /* PTS_CONVK_* order */
+    for (int i = 0; i < 4; i++)
         if (strcmp(name, names[i]) == 0)
             return names[pts_convk_set_mode(i)];
     /* the float32 depthwise path: whole-plane grid or row by row */

@@ -339,7 +339,7 @@ static PyObject *py_set_conv_kernel(PyObject *self, PyObject *arg)
         return NULL;
     const char *old = pts_engine_set_conv_kernel(name);
     if (!old) {
-        PyErr_Format(PyExc_ValueError, "_set_conv_kernel: expected 'auto', 'blas', 'own', 'dw-grid' or 'dw-rows', got '%s'", name);
+        PyErr_Format(PyExc_ValueError, "_set_conv_kernel: expected 'auto', 'blas', 'own', 'wino', 'dw-grid' or 'dw-rows', got '%s'", name);
         return NULL;
     }
     return PyUnicode_FromString(old);

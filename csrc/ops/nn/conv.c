@@ -20,6 +20,7 @@
 #include "ops/nn/conv_complex.h"
 #include "ops/nn/conv_kernels.h"
 #include "ops/nn/conv_plan.h"
+#include "ops/nn/conv_winograd.h"
 #include "ops/nn/gemm.h"
 #include "tensor/parallel.h"
 
@@ -987,6 +988,9 @@ static pts_status conv_run(pts_tensor *x0, pts_tensor *w0, pts_tensor *b0, const
         if (Cin_g == 1 && G > 1 && geom.k[0] == 1 && geom.in[0] == 1 && kprod <= DW_MAX_TAPS) {
             if (N * Cout > 0)
                 st = conv_depthwise(&j, N);
+        } else if (!j.f64 && pts_wino_takes(&geom, N, G, Cin_g, Cout_g, plan != NULL)) { /* conv_winograd.h */
+            st = pts_wino_run(&geom, N, Cin, Cout, (const float *)j.x, (const float *)j.w, (const float *)j.b,
+                              (float *)j.y, j.act, j.res, plan ? (_Atomic(pts_convk_packed *) *)&plan->packed : NULL);
         } else {
             pts_convk fk;
             memset(&fk, 0, sizeof fk);

@@ -6,20 +6,40 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "ops/nn/conv_winograd.h"
 #include "tensor/parallel.h"
 
 struct pts_convk_packed {
-    const pts_sgemm_isa *isa;
+    const pts_sgemm_isa *isa; /* NULL in a holder made for the Winograd filters alone */
     int64_t G, Cout_g, K;
     float *data; /* per group: pts_sgemm_packed_size(isa, Cout_g, K) floats */
+    _Atomic(pts_wino_filter *) wino; /* owned: the plan's Winograd filters (conv_winograd.c), or NULL */
 };
 
 void pts_convk_packed_free(pts_convk_packed *p)
 {
     if (!p)
         return;
+    pts_wino_filter_free(atomic_load(&p->wino));
     pts_free(p->data);
     pts_free(p);
+}
+
+_Atomic(pts_wino_filter *) *pts_convk_wino_slot(_Atomic(pts_convk_packed *) *slot)
+{
+    pts_convk_packed *p = atomic_load_explicit(slot, memory_order_acquire);
+    if (p)
+        return &p->wino;
+    pts_convk_packed *mine = pts_malloc(sizeof *mine);
+    if (!mine)
+        return NULL;
+    memset(mine, 0, sizeof *mine);
+    atomic_init(&mine->wino, NULL);
+    pts_convk_packed *expected = NULL;
+    if (atomic_compare_exchange_strong_explicit(slot, &expected, mine, memory_order_acq_rel, memory_order_acquire))
+        return &mine->wino;
+    pts_free(mine); /* another thread was first */
+    return &expected->wino;
 }
 
 /* ---- which path ------------------------------------------------------------------------ */
@@ -37,6 +57,8 @@ int pts_convk_mode(void)
         m = PTS_CONVK_BLAS;
     else if (e && strcmp(e, "own") == 0)
         m = PTS_CONVK_OWN;
+    else if (e && strcmp(e, "wino") == 0)
+        m = PTS_CONVK_WINO;
     atomic_store_explicit(&mode_cache, m + 1, memory_order_relaxed);
     return m;
 }
@@ -121,6 +143,7 @@ static pts_convk_packed *pack_new(const pts_sgemm_isa *isa, int64_t G, int64_t C
         pts_free(p);
         return NULL;
     }
+    atomic_init(&p->wino, NULL);
     p->isa = isa;
     p->G = G;
     p->Cout_g = Cout_g;
@@ -140,6 +163,7 @@ static pts_status use_packed(pts_convk *c, _Atomic(pts_convk_packed *) *slot, co
 {
     pts_convk_packed *p = atomic_load_explicit(slot, memory_order_acquire);
     if (!pack_fits(p, c->isa, c->G, c->Cout_g, c->K)) {
+        /* (a holder of Winograd filters alone never fits: this call packs its own) */
         pts_convk_packed *mine = pack_new(c->isa, c->G, c->Cout_g, c->K, w);
         if (!mine)
             return pts_err_nomem("packed convolution weights",

@@ -48,9 +48,11 @@ typedef struct pts_convk {
 } pts_convk;
 
 /* Which path a float32 forward convolution takes: PYTS_CONV_KERNEL=blas
- * (always OpenBLAS), own (always ours, on any ISA, for tests) or auto (the
- * default: ours on AVX2 / AVX-512 for the shapes docs/performance.md lists). */
-enum { PTS_CONVK_AUTO = 0, PTS_CONVK_BLAS, PTS_CONVK_OWN };
+ * (always OpenBLAS), own (always ours, on any ISA, for tests: never Winograd),
+ * wino (Winograd F(2,3), conv_winograd.h, for every 3x3 stride-1 shape it
+ * handles, else as own) or auto (the default: ours on AVX2 / AVX-512 for the
+ * shapes docs/performance.md lists, Winograd for the ones it lists). */
+enum { PTS_CONVK_AUTO = 0, PTS_CONVK_BLAS, PTS_CONVK_OWN, PTS_CONVK_WINO };
 int pts_convk_mode(void);
 /* Set the mode for every thread; returns the previous one. */
 int pts_convk_set_mode(int mode);
