@@ -1,6 +1,6 @@
 """Per-layer timing of pyts's float32 convolutions against torch's F.conv2d.
 
-Shapes: the distinct convolutions of torchvision resnet18 and mobilenet_v2 at
+Shapes: the distinct convolutions of torchvision resnet18, resnet50 and mobilenet_v2 at
 224x224, batch 1 (the dense ones; depthwise layers take conv.c's depthwise
 path whatever the setting), with bias, padding k//2, random data.  In one
 process, per shape, the calls of every path alternate in rotating order:
@@ -47,7 +47,21 @@ MOBILENET_V2 = [
     ("160->960 7 1/1", 160, 960, 7, 1, 1, 1, 3), ("960->160 7 1/1", 960, 160, 7, 1, 1, 1, 2),
     ("960->320 7 1/1", 960, 320, 7, 1, 1, 1, 1), ("320->1280 7 1/1", 320, 1280, 7, 1, 1, 1, 1),
 ]
-MODELS = {"resnet18": RESNET18, "mobilenet_v2": MOBILENET_V2}
+RESNET50 = [
+    ("3->64 224 7/2", 3, 64, 224, 7, 2, 1, 1), ("64->64 56 1/1", 64, 64, 56, 1, 1, 1, 1),
+    ("64->64 56 3/1", 64, 64, 56, 3, 1, 1, 3), ("64->256 56 1/1", 64, 256, 56, 1, 1, 1, 4),
+    ("256->64 56 1/1", 256, 64, 56, 1, 1, 1, 2), ("256->128 56 1/1", 256, 128, 56, 1, 1, 1, 1),
+    ("128->128 56 3/2", 128, 128, 56, 3, 2, 1, 1), ("128->512 28 1/1", 128, 512, 28, 1, 1, 1, 4),
+    ("256->512 56 1/2", 256, 512, 56, 1, 2, 1, 1), ("512->128 28 1/1", 512, 128, 28, 1, 1, 1, 3),
+    ("128->128 28 3/1", 128, 128, 28, 3, 1, 1, 3), ("512->256 28 1/1", 512, 256, 28, 1, 1, 1, 1),
+    ("256->256 28 3/2", 256, 256, 28, 3, 2, 1, 1), ("256->1024 14 1/1", 256, 1024, 14, 1, 1, 1, 6),
+    ("512->1024 28 1/2", 512, 1024, 28, 1, 2, 1, 1), ("1024->256 14 1/1", 1024, 256, 14, 1, 1, 1, 5),
+    ("256->256 14 3/1", 256, 256, 14, 3, 1, 1, 5), ("1024->512 14 1/1", 1024, 512, 14, 1, 1, 1, 1),
+    ("512->512 14 3/2", 512, 512, 14, 3, 2, 1, 1), ("512->2048 7 1/1", 512, 2048, 7, 1, 1, 1, 3),
+    ("1024->2048 14 1/2", 1024, 2048, 14, 1, 2, 1, 1), ("2048->512 7 1/1", 2048, 512, 7, 1, 1, 1, 2),
+    ("512->512 7 3/1", 512, 512, 7, 3, 1, 1, 2),
+]
+MODELS = {"resnet18": RESNET18, "mobilenet_v2": MOBILENET_V2, "resnet50": RESNET50}
 
 
 def layer_flops(cin, cout, h, k, s, g):
@@ -131,7 +145,7 @@ def main():
                         t0 = time.perf_counter()
                         calls[p]()
                         times[p].append(time.perf_counter() - t0)
-            line = "%-30s %2d" % (model[:5] + " " + name, count)
+            line = "%-30s %2d" % (model[:8] + " " + name, count)
             for p in paths:
                 med = statistics.median(times[p])
                 total[p] += med * count

@@ -41,6 +41,8 @@ typedef struct pts_convk {
     const float *xin;           /* transformed input (or the input itself) */
     int64_t x_group;            /* floats per (batch, group) in xin */
     int64_t *boff;              /* K offsets, owned */
+    int64_t *poff;              /* owned */
+    int64_t exp, kc;
     int64_t K, G, Cout_g, Wq, Wo, P;
     const float *bias;          /* borrowed, may be NULL */
     float *xbuf;                /* owned transformed input, or NULL */
