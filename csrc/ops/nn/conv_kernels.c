@@ -198,6 +198,7 @@ static pts_status use_packed(pts_convk *c, _Atomic(pts_convk_packed *) *slot, co
 /* ---- prepare / release ---------------------------------------------------------------- */
 
 #define MAX_PHASES 64
+#define PANEL_KC 256 /* terms per B panel: 256 x 32 floats = 32 KB, in L1 */
 
 pts_status pts_convk_prepare(pts_convk *c, const pts_conv_geom *g, const float *x, int64_t N, int64_t G,
                              int64_t Cin_g, int64_t Cout_g, const float *w, const float *bias,
@@ -251,13 +252,9 @@ pts_status pts_convk_prepare(pts_convk *c, const pts_conv_geom *g, const float *
     c->P = Ho * Wo;
     c->bias = bias;
     c->x_group = Cin_g * CS;
-    {
-        const char *e = getenv("PYTS_CONVK_EXP");
-        c->exp = e ? atoi(e) : 2;
-        /* pack B panels: 1x1 kernels whose input rows are far apart, long enough sums, enough output channels */
-        c->kc = c->exp == 2 ? (kh * kw == 1 && Ho * Wo >= 512 && K >= 128 && Cout_g >= 64 ? 256 : 0)
-                            : (c->exp >= 16 ? c->exp : 0);
-    }
+    /* B panels (tile_panels): 1x1 kernels whose input rows lie >= 2 KB apart (each row of the
+     * sum on its own page), sums of >= 128 terms, >= 64 output channels to share each panel */
+    c->kc = kh * kw == 1 && Ho * Wo >= 512 && K >= 128 && Cout_g >= 64 ? PANEL_KC : 0;
     c->boff = pts_malloc(sizeof(int64_t) * (size_t)(K > 0 ? K : 1));
     c->poff = pts_malloc(sizeof(int64_t) * (size_t)(K > 0 ? K : 1));
     if (!c->boff || !c->poff)
@@ -278,7 +275,7 @@ pts_status pts_convk_prepare(pts_convk *c, const pts_conv_geom *g, const float *
         if (!c->xbuf)
             return pts_err_nomem("a convolution input buffer", sizeof(float) * (size_t)(planes * CS));
         xform_job j = {x, c->xbuf, H, W, Hq, Wq, sh, sw, g->pad[1], g->pad[2], na, nb, pa, pb, CS,
-                       strcmp(isa->name, "avx512") == 0 && c->exp != 0};
+                       strcmp(isa->name, "avx512") == 0};
         int64_t grain = (64 * 1024) / (CS > 0 ? CS : 1);
         pts_parallel_for(planes, grain > 0 ? grain : 1, xform_range, &j);
         c->xin = c->xbuf;
@@ -303,21 +300,21 @@ void pts_convk_release(pts_convk *c)
 
 /* ---- tiles ------------------------------------------------------------------------------ */
 
-static int64_t exp_kc(const pts_convk *c) { return c->kc; }
-
 int64_t pts_convk_scratch(const pts_convk *c, int64_t np)
 {
-    if (exp_kc(c) == 0) {
+    if (c->kc == 0) {
         if (c->Wq == c->Wo)
             return 0;
         return c->isa->mr * ((np / c->Wo + 2) * c->Wq);
     }
     int64_t MR = c->isa->mr, rows = (c->Cout_g + MR - 1) / MR * MR;
     int64_t cs = c->Wq == c->Wo ? 0 : rows * ((np / c->Wo + 2) * c->Wq);
-    return cs + exp_kc(c) * c->isa->nr;
+    return cs + c->kc * c->isa->nr;
 }
 
-static void tile_old(const pts_convk *c, int64_t n, int64_t g, int64_t m0, int64_t nm, int64_t p0, int64_t np,
+/* B read in place through the offset table: for each register block of
+ * output channels, every column block over the whole sum. */
+static void tile_inplace(const pts_convk *c, int64_t n, int64_t g, int64_t m0, int64_t nm, int64_t p0, int64_t np,
                      float *y, float *scratch)
 {
     const pts_sgemm_isa *isa = c->isa;
@@ -349,15 +346,24 @@ static void tile_old(const pts_convk *c, int64_t n, int64_t g, int64_t m0, int64
     }
 }
 
+/* B copied in panels (c->kc > 0): for each column block of NR positions and
+ * each chunk of kc terms of the sum, the kc x NR panel is gathered once into
+ * contiguous scratch (it stays in L1) and every register block of output
+ * channels runs over it; the chunks after the first continue the sums from
+ * C (kernel_acc), so each output is the same sum in the same order as in
+ * tile_inplace, bit for bit.  Measured (benchmarks/bench_conv.py shapes,
+ * 1 thread, interleaved): 256->64 56x56 0.93x the time of tile_inplace,
+ * 512->256 28x28 0.91x; it loses on short sums and few output channels
+ * (144->24 56x56 1.66x), which keep tile_inplace. */
 void pts_convk_tile(const pts_convk *c, int64_t n, int64_t g, int64_t m0, int64_t nm, int64_t p0, int64_t np,
                     float *y, float *scratch)
 {
-    if (exp_kc(c) == 0) {
-        tile_old(c, n, g, m0, nm, p0, np, y, scratch);
+    if (c->kc == 0) {
+        tile_inplace(c, n, g, m0, nm, p0, np, y, scratch);
         return;
     }
     const pts_sgemm_isa *isa = c->isa;
-    int64_t MR = isa->mr, NR = isa->nr, Wq = c->Wq, Wo = c->Wo, K = c->K, KC = exp_kc(c);
+    int64_t MR = isa->mr, NR = isa->nr, Wq = c->Wq, Wo = c->Wo, K = c->K, KC = c->kc;
     int64_t pl = p0 + np - 1;
     int64_t q0 = p0 / Wo * Wq + p0 % Wo, q1 = pl / Wo * Wq + pl % Wo + 1;
     bool compact = Wq == Wo;
