@@ -88,6 +88,19 @@ static void test_ukernel(const pts_sgemm_isa *isa)
                             }
                         CHECK(bad == 0, "%d outputs out of bound", bad);
                         CHECK(sentinel == 0, "%d elements outside the block written", sentinel);
+                        /* kernel_acc: the same sum split at k = K / 3, the rest continued from C, gives the
+                         * very same bits, and writes nothing outside the block either */
+                        float *C2 = pts_malloc(sizeof(float) * (size_t)((MR + 1) * ldc));
+                        for (int64_t i = 0; i < (MR + 1) * ldc; i++)
+                            C2[i] = 12345.0f;
+                        int64_t k1 = K / 3;
+                        isa->kernel(k1, packed ? Ap : A, packed ? MR : 1, packed ? 1 : lda, B, boff,
+                                    withbias ? bias : NULL, C2, ldc, mr, nr);
+                        isa->kernel_acc(K - k1, (packed ? Ap : A) + k1 * (packed ? MR : 1), packed ? MR : 1,
+                                        packed ? 1 : lda, B, boff + k1, NULL, C2, ldc, mr, nr);
+                        CHECK(memcmp(C, C2, sizeof(float) * (size_t)((MR + 1) * ldc)) == 0,
+                              "a sum split at k = %lld and continued with kernel_acc differs", (long long)k1);
+                        pts_free(C2);
                         pts_free(A);
                         pts_free(Ap);
                         pts_free(B);

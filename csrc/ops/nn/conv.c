@@ -157,6 +157,43 @@ static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
  * must be split over the threads, the output channels are split when the
  * weights are large (> 256 KB: each thread then streams only its share of
  * them) or the positions are few, else the positions. */
+/* A compact output grid (Wq == Wo: every 1x1 layer) is computed in column
+ * blocks of nr positions from each tile's start, and a tile of 196 positions
+ * (28x28 split in 4) costs 7 blocks for 6.1 blocks of work.  Tiles of whole
+ * blocks instead (the last one partial), their count chosen between half and
+ * twice the first choice (at most 512 positions each) to give the busiest
+ * thread the fewest blocks (the pool hands each thread a contiguous run of
+ * items), then the tile count nearest the first choice: 28x28 at 2 threads takes 2 tiles of 13 and
+ * 12 blocks, where 4 tiles of 196 positions gave each thread 14; at 1
+ * thread 9 + 9 + 7 blocks for 3 x 9. */
+static void conv_plan_own_columns(conv_job *j, int64_t outer, int64_t nt, int64_t nr)
+{
+    int64_t nb = ceil_div(j->P, nr), best_pt = j->pt_size, best_cost = -1, best_n = 0;
+    int64_t lo = j->npt / 2 > 0 ? j->npt / 2 : 1, hi = 2 * j->npt;
+    for (int64_t cand = lo; cand <= hi && cand <= nb; cand++) {
+        int64_t pt = ceil_div(nb, cand) * nr, n = ceil_div(j->P, pt);
+        if (pt > 512 && cand < j->npt)
+            continue;
+        int64_t items = outer * j->nmt * n, chunk = ceil_div(items, nt < items ? nt : items), cost = 0;
+        for (int64_t t0 = 0; t0 < items; t0 += chunk) {
+            int64_t c = 0;
+            for (int64_t i = t0; i < t0 + chunk && i < items; i++) {
+                int64_t p0 = (i % n) * pt;
+                c += ceil_div(j->P - p0 < pt ? j->P - p0 : pt, nr);
+            }
+            cost = c > cost ? c : cost;
+        }
+        int64_t d = n > j->npt ? n - j->npt : j->npt - n, bd = best_n > j->npt ? best_n - j->npt : j->npt - best_n;
+        if (best_cost < 0 || cost < best_cost || (cost == best_cost && d < bd)) {
+            best_cost = cost;
+            best_pt = pt;
+            best_n = n;
+        }
+    }
+    j->pt_size = best_pt;
+    j->npt = ceil_div(j->P, best_pt);
+}
+
 static void conv_plan_own(conv_job *j, int64_t N)
 {
     int64_t nt = pts_get_num_threads(), outer = N * j->G, mr = j->fk->isa->mr, nr = j->fk->isa->nr;
@@ -174,10 +211,12 @@ static void conv_plan_own(conv_job *j, int64_t N)
     }
     if (nmt > blocks)
         nmt = blocks;
-    j->pt_size = ceil_div(j->P, npt);
-    j->npt = ceil_div(j->P, j->pt_size);
     j->mt_size = ceil_div(blocks, nmt) * mr;
     j->nmt = ceil_div(j->Cout_g, j->mt_size);
+    j->pt_size = ceil_div(j->P, npt);
+    j->npt = ceil_div(j->P, j->pt_size);
+    if (j->fk->Wq == j->fk->Wo && j->P > nr)
+        conv_plan_own_columns(j, outer, nt, nr);
 }
 
 static void conv_plan(conv_job *j, int64_t N)

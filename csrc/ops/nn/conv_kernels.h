@@ -41,6 +41,8 @@ typedef struct pts_convk {
     const float *xin;           /* transformed input (or the input itself) */
     int64_t x_group;            /* floats per (batch, group) in xin */
     int64_t *boff;              /* K offsets, owned */
+    int64_t *poff;              /* owned: k * NR, the offsets of a B panel's rows */
+    int64_t kc;                 /* > 0: B copied in panels of kc x NR (see pts_convk_tile), else read in place */
     int64_t K, G, Cout_g, Wq, Wo, P;
     const float *bias;          /* borrowed, may be NULL */
     float *xbuf;                /* owned transformed input, or NULL */
@@ -72,7 +74,8 @@ PTS_NODISCARD pts_status pts_convk_prepare(pts_convk *c, const pts_conv_geom *g,
                                            const float *bias, _Atomic(pts_convk_packed *) *slot);
 void pts_convk_release(pts_convk *c);
 
-/* Floats of scratch pts_convk_tile needs for tiles of up to np positions. */
+/* Floats of scratch pts_convk_tile needs for tiles of up to np positions
+ * (and any of the output channels of a group). */
 int64_t pts_convk_scratch(const pts_convk *c, int64_t np);
 /* Output channels [m0, m0+nm) of group g (m0 a multiple of c->isa->mr),
  * positions [p0, p0+np) of batch n: y points at channel m0, position 0 of

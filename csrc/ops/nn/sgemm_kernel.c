@@ -34,14 +34,15 @@
 #define P_MR 4
 #define P_NR 8
 
-static void uk_portable(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B, const int64_t *boff,
-                        const float *bias, float *C, int64_t ldc, int mr, int nr)
+static inline void uk_portable_body(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B,
+                                    const int64_t *boff, const float *bias, float *C, int64_t ldc, int mr, int nr,
+                                    bool from_c)
 {
     ROW_OFFSETS(P_MR)
     float acc[P_MR][P_NR];
     for (int m = 0; m < P_MR; m++)
         for (int n = 0; n < P_NR; n++)
-            acc[m][n] = BIAS(m);
+            acc[m][n] = from_c ? (m < mr && n < nr ? C[m * ldc + n] : 0.0f) : BIAS(m);
     if (nr == P_NR) {
         for (int64_t k = 0; k < K; k++) {
             const float *b = B + boff[k], *a = A + k * a_k;
@@ -66,6 +67,18 @@ static void uk_portable(int64_t K, const float *A, int64_t a_k, int64_t a_m, con
             C[m * ldc + n] = acc[m][n];
 }
 
+static void uk_portable(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B, const int64_t *boff,
+                        const float *bias, float *C, int64_t ldc, int mr, int nr)
+{
+    uk_portable_body(K, A, a_k, a_m, B, boff, bias, C, ldc, mr, nr, false);
+}
+
+static void uk_portable_acc(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B, const int64_t *boff,
+                            const float *bias, float *C, int64_t ldc, int mr, int nr)
+{
+    uk_portable_body(K, A, a_k, a_m, B, boff, bias, C, ldc, mr, nr, true);
+}
+
 #if SGEMM_X86
 
 /* ---- AVX2 + FMA: 6 x 16 (two ymm per row) ----------------------------------------------- */
@@ -73,7 +86,14 @@ static void uk_portable(int64_t K, const float *A, int64_t a_k, int64_t a_m, con
 #define TARGET_AVX2 __attribute__((target("avx2,fma")))
 
 #define A2_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
-#define A2_INIT(m) __m256 c##m##0 = _mm256_set1_ps(BIAS(m)), c##m##1 = c##m##0;
+#define A2_INIT(m)                                                                 \
+    __m256 c##m##0 = _mm256_set1_ps(BIAS(m)), c##m##1 = c##m##0;                   \
+    if (from_c && (m) < mr) {                                                      \
+        float r_[16] = {0};                                                        \
+        memcpy(r_, C + (m) * ldc, sizeof(float) * (size_t)(nr < 16 ? nr : 16));    \
+        c##m##0 = _mm256_loadu_ps(r_);                                             \
+        c##m##1 = _mm256_loadu_ps(r_ + 8);                                         \
+    }
 #define A2_STEP(m)                                        \
     {                                                     \
         __m256 av = _mm256_broadcast_ss(a + o[m]);        \
@@ -81,8 +101,9 @@ static void uk_portable(int64_t K, const float *A, int64_t a_k, int64_t a_m, con
         c##m##1 = _mm256_fmadd_ps(av, b1, c##m##1);       \
     }
 
-TARGET_AVX2 static void uk_avx2(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B,
-                                const int64_t *boff, const float *bias, float *C, int64_t ldc, int mr, int nr)
+TARGET_AVX2 static inline __attribute__((always_inline)) void
+uk_avx2_body(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B, const int64_t *boff,
+             const float *bias, float *C, int64_t ldc, int mr, int nr, bool from_c)
 {
     ROW_OFFSETS(6)
     A2_ROWS(A2_INIT)
@@ -124,12 +145,29 @@ TARGET_AVX2 static void uk_avx2(int64_t K, const float *A, int64_t a_k, int64_t 
         memcpy(C + m * ldc, t[m], sizeof(float) * (size_t)nr);
 }
 
+TARGET_AVX2 static void uk_avx2(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B,
+                                const int64_t *boff, const float *bias, float *C, int64_t ldc, int mr, int nr)
+{
+    uk_avx2_body(K, A, a_k, a_m, B, boff, bias, C, ldc, mr, nr, false);
+}
+
+TARGET_AVX2 static void uk_avx2_acc(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B,
+                                    const int64_t *boff, const float *bias, float *C, int64_t ldc, int mr, int nr)
+{
+    uk_avx2_body(K, A, a_k, a_m, B, boff, bias, C, ldc, mr, nr, true);
+}
+
 /* ---- AVX-512: 8 x 32 (two zmm per row) --------------------------------------------------- */
 
 #define TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
 
 #define Z_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
-#define Z_INIT(m) __m512 c##m##0 = _mm512_set1_ps(BIAS(m)), c##m##1 = c##m##0;
+#define Z_INIT(m)                                                          \
+    __m512 c##m##0 = _mm512_set1_ps(BIAS(m)), c##m##1 = c##m##0;           \
+    if (from_c && (m) < mr) {                                              \
+        c##m##0 = _mm512_maskz_loadu_ps(k0, C + (m) * ldc);                \
+        c##m##1 = _mm512_maskz_loadu_ps(k1, C + (m) * ldc + 16);           \
+    }
 #define Z_STEP(m)                                         \
     {                                                     \
         __m512 av = _mm512_set1_ps(a[o[m]]);              \
@@ -142,8 +180,9 @@ TARGET_AVX2 static void uk_avx2(int64_t K, const float *A, int64_t a_k, int64_t 
         _mm512_mask_storeu_ps(C + (m) * ldc + 16, k1, c##m##1);    \
     }
 
-TARGET_AVX512 static void uk_avx512(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B,
-                                    const int64_t *boff, const float *bias, float *C, int64_t ldc, int mr, int nr)
+TARGET_AVX512 static inline __attribute__((always_inline)) void
+uk_avx512_body(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B, const int64_t *boff,
+               const float *bias, float *C, int64_t ldc, int mr, int nr, bool from_c)
 {
     ROW_OFFSETS(8)
     /* masked loads (fault-suppressing) and stores: columns >= nr are never touched */
@@ -158,16 +197,28 @@ TARGET_AVX512 static void uk_avx512(int64_t K, const float *A, int64_t a_k, int6
     Z_ROWS(Z_STORE)
 }
 
+TARGET_AVX512 static void uk_avx512(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B,
+                                    const int64_t *boff, const float *bias, float *C, int64_t ldc, int mr, int nr)
+{
+    uk_avx512_body(K, A, a_k, a_m, B, boff, bias, C, ldc, mr, nr, false);
+}
+
+TARGET_AVX512 static void uk_avx512_acc(int64_t K, const float *A, int64_t a_k, int64_t a_m, const float *B,
+                                        const int64_t *boff, const float *bias, float *C, int64_t ldc, int mr, int nr)
+{
+    uk_avx512_body(K, A, a_k, a_m, B, boff, bias, C, ldc, mr, nr, true);
+}
+
 #endif /* SGEMM_X86 */
 
 /* ---- dispatch ----------------------------------------------------------------------------- */
 
 static const pts_sgemm_isa isa_table[] = {
 #if SGEMM_X86
-    {"avx512", 8, 32, uk_avx512},
-    {"avx2", 6, 16, uk_avx2},
+    {"avx512", 8, 32, uk_avx512, uk_avx512_acc},
+    {"avx2", 6, 16, uk_avx2, uk_avx2_acc},
 #endif
-    {"portable", P_MR, P_NR, uk_portable},
+    {"portable", P_MR, P_NR, uk_portable, uk_portable_acc},
 };
 #define N_ISA ((int)(sizeof isa_table / sizeof isa_table[0]))
 

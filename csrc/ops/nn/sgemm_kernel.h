@@ -28,6 +28,11 @@ typedef struct pts_sgemm_isa {
     const char *name; /* "avx512", "avx2", "portable" */
     int mr, nr;       /* register block: rows of A / C, columns of B / C */
     pts_sgemm_ukernel kernel;
+    /* the same sum continued from C: C[m * ldc + n] += sum_k ..., the products
+     * added one by one in k order to the value read from C (bias unused), so
+     * a reduction split into consecutive chunks, each continued by this
+     * kernel, rounds exactly as one call over the whole of it */
+    pts_sgemm_ukernel kernel_acc;
 } pts_sgemm_isa;
 
 /* The fastest kernel this CPU runs (chosen once; never NULL).  The

@@ -235,6 +235,17 @@ PATH_CASES = {
     "7x7-s2-stem": (1, 3, 16, 33, 35, 7, 2, 3, 1, 1, False),
     "1-row": (1, 7, 10, 1, 40, (1, 3), 1, (0, 1), 1, 1, False),
     "cout-large-7x7-map": (1, 64, 72, 7, 7, 3, 1, 1, 1, 1, False),
+    # 1x1 layers with >= 512 positions, >= 128 input and >= 64 output channels copy their input
+    # in panels of 32 positions x 256 channels (conv_kernels.c, tile_packed): a sum over several
+    # chunks, the last one partial, output channels not a multiple of 8, batch 2, stride 2 on odd
+    # sizes, groups, channels-last input, 2048 input channels
+    "1x1-panels-k300-batch2": (2, 300, 70, 23, 25, 1, 1, 0, 1, 1, False),
+    "1x1-panels-s2-odd": (1, 130, 71, 47, 45, 1, 2, 0, 1, 1, False),
+    "1x1-panels-cin2048": (1, 2048, 64, 24, 22, 1, 1, 0, 1, 1, False),
+    "1x1-panels-groups2": (1, 256, 144, 23, 23, 1, 1, 0, 1, 2, False),
+    "1x1-panels-cl": (1, 160, 64, 24, 24, 1, 1, 0, 1, 1, True),
+    # stride-2 phase split gathers 16 columns a step: rows longer than one step, odd tail
+    "5x5-s2-wide-rows": (1, 5, 12, 19, 70, 5, 2, 2, 1, 1, False),
 }
 
 
