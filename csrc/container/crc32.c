@@ -34,11 +34,32 @@ uint32_t pts_crc32_portable(uint32_t crc, const void *p, size_t n)
 
 #define FOLD(x, k) _mm_xor_si128(_mm_clmulepi64_si128((x), (k), 0x00), _mm_clmulepi64_si128((x), (k), 0x11))
 
+/* Both folds end here: four 128-bit lanes standing for 64 consecutive bytes are folded into
+ * one, then 16-byte blocks of the rest (n < 64 bytes at p) into it; the last 16 folded bytes
+ * and the tail of under 16 bytes go to zlib, from register 0 (zlib's crc32(c) is ~raw(~c), so
+ * it starts at ~0). */
+__attribute__((target("pclmul,sse4.1"))) static uint32_t fold_rest(__m128i x0, __m128i x1, __m128i x2, __m128i x3,
+                                                                     const unsigned char *p, size_t n)
+{
+    const __m128i k128 = _mm_set_epi64x(0x0ccaa009eLL, 0x1751997d0LL); /* hi: x^(128-32), lo: x^(128+32) */
+    __m128i x = _mm_xor_si128(FOLD(x0, k128), x1);
+    x = _mm_xor_si128(FOLD(x, k128), x2);
+    x = _mm_xor_si128(FOLD(x, k128), x3);
+    while (n >= 16) {
+        x = _mm_xor_si128(FOLD(x, k128), _mm_loadu_si128((const __m128i *)(const void *)p));
+        p += 16;
+        n -= 16;
+    }
+    unsigned char last[16];
+    _mm_storeu_si128((__m128i *)(void *)last, x);
+    uint32_t c = (uint32_t)crc32(0xffffffffUL, last, 16);
+    return (uint32_t)crc32(c, p, (uInt)n);
+}
+
 __attribute__((target("pclmul,sse4.1"))) static uint32_t crc32_clmul(uint32_t crc, const unsigned char *p, size_t n)
 {
     /* n >= 64 */
     const __m128i k512 = _mm_set_epi64x(0x1c6e41596LL, 0x154442bd4LL); /* hi: x^(512-32), lo: x^(512+32) */
-    const __m128i k128 = _mm_set_epi64x(0x0ccaa009eLL, 0x1751997d0LL); /* hi: x^(128-32), lo: x^(128+32) */
     __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)p);
     __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
     __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
@@ -54,19 +75,7 @@ __attribute__((target("pclmul,sse4.1"))) static uint32_t crc32_clmul(uint32_t cr
         p += 64;
         n -= 64;
     }
-    __m128i x = _mm_xor_si128(FOLD(x0, k128), x1);
-    x = _mm_xor_si128(FOLD(x, k128), x2);
-    x = _mm_xor_si128(FOLD(x, k128), x3);
-    while (n >= 16) {
-        x = _mm_xor_si128(FOLD(x, k128), _mm_loadu_si128((const __m128i *)(const void *)p));
-        p += 16;
-        n -= 16;
-    }
-    unsigned char last[16];
-    _mm_storeu_si128((__m128i *)(void *)last, x);
-    /* the 16 folded bytes then the tail, from register 0: zlib's crc32(c) is ~raw(~c), so start at ~0 */
-    uint32_t c = (uint32_t)crc32(0xffffffffUL, last, 16);
-    return (uint32_t)crc32(c, p, (uInt)n);
+    return fold_rest(x0, x1, x2, x3, p, n);
 }
 
 /* The same folding, 256 bytes per step: four 512-bit registers (16 lanes of 128 bits) each
@@ -81,7 +90,6 @@ crc32_vpclmul(uint32_t crc, const unsigned char *p, size_t n)
     /* n >= 256 */
     const __m512i k2048 = _mm512_broadcast_i32x4(_mm_set_epi64x(0x1322d1430LL, 0x11542778aLL));
     const __m512i k512 = _mm512_broadcast_i32x4(_mm_set_epi64x(0x1c6e41596LL, 0x154442bd4LL));
-    const __m128i k128 = _mm_set_epi64x(0x0ccaa009eLL, 0x1751997d0LL);
     __m512i z0 = _mm512_loadu_si512((const void *)p);
     __m512i z1 = _mm512_loadu_si512((const void *)(p + 64));
     __m512i z2 = _mm512_loadu_si512((const void *)(p + 128));
@@ -105,18 +113,8 @@ crc32_vpclmul(uint32_t crc, const unsigned char *p, size_t n)
         p += 64;
         n -= 64;
     }
-    __m128i x = _mm_xor_si128(FOLD(_mm512_extracti32x4_epi32(z, 0), k128), _mm512_extracti32x4_epi32(z, 1));
-    x = _mm_xor_si128(FOLD(x, k128), _mm512_extracti32x4_epi32(z, 2));
-    x = _mm_xor_si128(FOLD(x, k128), _mm512_extracti32x4_epi32(z, 3));
-    while (n >= 16) {
-        x = _mm_xor_si128(FOLD(x, k128), _mm_loadu_si128((const __m128i *)(const void *)p));
-        p += 16;
-        n -= 16;
-    }
-    unsigned char last[16];
-    _mm_storeu_si128((__m128i *)(void *)last, x);
-    uint32_t c = (uint32_t)crc32(0xffffffffUL, last, 16);
-    return (uint32_t)crc32(c, p, (uInt)n);
+    return fold_rest(_mm512_extracti32x4_epi32(z, 0), _mm512_extracti32x4_epi32(z, 1),
+                     _mm512_extracti32x4_epi32(z, 2), _mm512_extracti32x4_epi32(z, 3), p, n);
 }
 
 static int have_vpclmul(void)
