@@ -96,6 +96,25 @@ static float pool_adaptive_rounded(const pool_job *j, const float *x, int64_t d0
 }
 
 /* One plane: x [D*H*W] -> y [oD*oH*oW] (+ indices). Sum type A. */
+/* One max-pool window, scalar, in torch's order (row-major, a NaN wins and stays, ties keep the
+ * first): sets best and bi (its flat index) from x, H, W and the window d0..d1 step DS, h0..h1
+ * step hs, w0..w1 step ws in scope. */
+#define MAX_WINDOW(T, DS)                                                                           \
+    do {                                                                                            \
+        best = NEG_INF_##T;                                                                         \
+        bi = (d0 * H + h0) * W + w0;                                                                \
+        for (int64_t a = d0; a < d1; a += (DS))                                                     \
+            for (int64_t b = h0; b < h1; b += hs)                                                   \
+                for (int64_t c = w0; c < w1; c += ws) {                                             \
+                    int64_t i = (a * H + b) * W + c;                                                \
+                    T v = x[i];                                                                     \
+                    if (v > best || IS_NAN_##T(v)) {                                                \
+                        best = v;                                                                   \
+                        bi = i;                                                                     \
+                    }                                                                               \
+                }                                                                                   \
+    } while (0)
+
 #define DEFINE_POOL_PLANE(T, A)                                                                     \
     static void pool_plane_##T(const pool_job *j, const T *x, T *y, int64_t *ix)                  \
     {                                                                                               \
@@ -110,18 +129,9 @@ static float pool_adaptive_rounded(const pool_job *j, const float *x, int64_t d0
                     int64_t w0, w1, ws, fw;                                                         \
                     pool_window(j, 2, ow, &w0, &w1, &ws, &fw);                                      \
                     if (j->kind == POOL_MAX || j->kind == POOL_ADAPTIVE_MAX) {                      \
-                        T best = NEG_INF_##T;                                                       \
-                        int64_t bi = (d0 * H + h0) * W + w0;                                        \
-                        for (int64_t a = d0; a < d1; a += ds)                                       \
-                            for (int64_t b = h0; b < h1; b += hs)                                   \
-                                for (int64_t c = w0; c < w1; c += ws) {                             \
-                                    int64_t i = (a * H + b) * W + c;                                \
-                                    T v = x[i];                                                     \
-                                    if (v > best || IS_NAN_##T(v)) {                                \
-                                        best = v;                                                   \
-                                        bi = i;                                                     \
-                                    }                                                               \
-                                }                                                                   \
+                        T best;                                                                     \
+                        int64_t bi;                                                                 \
+                        MAX_WINDOW(T, ds);                                                          \
                         y[o] = best;                                                                \
                         if (ix)                                                                     \
                             ix[o] = bi;                                                             \
@@ -286,18 +296,9 @@ DEFINE_POOL_PLANE(int64_t, int64_t)
                         break;                                                                                \
                     int64_t w0, w1, ws, fw;                                                                   \
                     pool_window(j, 2, ow, &w0, &w1, &ws, &fw);                                                \
-                    T best = NEG_INF_##T;                                                                     \
-                    int64_t bi = (d0 * H + h0) * W + w0;                                                      \
-                    for (int64_t a = d0; a < d1; a += dst)                                                    \
-                        for (int64_t b = h0; b < h1; b += hs)                                                 \
-                            for (int64_t c = w0; c < w1; c += ws) {                                           \
-                                int64_t i = (a * H + b) * W + c;                                              \
-                                T v = x[i];                                                                   \
-                                if (v > best || IS_NAN_##T(v)) {                                              \
-                                    best = v;                                                                 \
-                                    bi = i;                                                                   \
-                                }                                                                             \
-                            }                                                                                 \
+                    T best;                                                                                   \
+                    int64_t bi;                                                                               \
+                    MAX_WINDOW(T, dst);                                                                       \
                     yr[ow] = best;                                                                            \
                     if (ir)                                                                                   \
                         ir[ow] = bi;                                                                          \
