@@ -133,3 +133,30 @@ def test_conv_kernel_setting_names_wino():
         assert set_kernel("own") == "wino"
     finally:
         set_kernel(old)
+
+
+@pytest.mark.parametrize("special", ["inf", "-inf", "nan", "inf-and-minus-inf"])
+def test_winograd_infinite_and_nan_inputs(special):
+    """An inf or NaN input reaches the outputs as in torch's direct sum: the input
+    transform's differences would turn inf - inf into NaN, so conv_winograd.c
+    recomputes a tile with a non-finite output as a direct sum. Weights positive,
+    so an output over one +inf is +inf in torch; over +inf and -inf, NaN."""
+    g = np.random.default_rng(7)
+    x = g.uniform(0.5, 1.5, (1, 8, 9, 10)).astype(np.float32)
+    w = g.uniform(0.1, 1.0, (6, 8, 3, 3)).astype(np.float32)
+    if special == "inf-and-minus-inf":
+        x[0, 2, 4, 4], x[0, 5, 4, 6] = np.inf, -np.inf
+    else:
+        x[0, 3, 4, 5] = {"inf": np.inf, "-inf": -np.inf, "nan": np.nan}[special]
+    want = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), padding=1).numpy()
+    old = set_kernel("wino")
+    try:
+        got = np.asarray(pyts._C.call_op("aten::conv2d", x, w, None, [1, 1], [1, 1], [1, 1], 1))
+    finally:
+        set_kernel(old)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    assert np.array_equal(np.isposinf(got), np.isposinf(want))
+    assert np.array_equal(np.isneginf(got), np.isneginf(want))
+    assert (~np.isfinite(want)).any()
+    fin = np.isfinite(want)
+    np.testing.assert_allclose(got[fin], want[fin], **k_tol(8 * 9))
